@@ -1,0 +1,3 @@
+"""funcls: language server, checker and local runner for Azure Functions apps in Python."""
+
+__version__ = "0.1.0"

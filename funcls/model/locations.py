@@ -1,0 +1,100 @@
+"""Source positions shared by every model element.
+
+Lines and columns are zero-based, as in LSP. Columns count Unicode code points of the line
+(Python ``str`` indices); the language server converts them to the client's position encoding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Position:
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.line + 1}:{self.column + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    start: Position
+    end: Position
+
+    @staticmethod
+    def of(start_line: int, start_column: int, end_line: int, end_column: int) -> Range:
+        return Range(Position(start_line, start_column), Position(end_line, end_column))
+
+    @staticmethod
+    def point(line: int, column: int) -> Range:
+        p = Position(line, column)
+        return Range(p, p)
+
+    def contains(self, pos: Position) -> bool:
+        """True when ``pos`` lies within the range, both ends included."""
+        return self.start <= pos <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}"
+
+
+ZERO_RANGE = Range.point(0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A range in one file. ``path`` is absolute and normalised."""
+
+    path: str
+    range: Range
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.range.start}"
+
+
+class LineIndex:
+    """Turns string offsets into positions for one text (and back)."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self._starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def position(self, offset: int) -> Position:
+        starts = self._starts
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return Position(lo, offset - starts[lo])
+
+    def offset(self, pos: Position) -> int:
+        if pos.line >= len(self._starts):
+            return len(self._text)
+        return min(self._starts[pos.line] + pos.column, len(self._text))
+
+    def range(self, start: int, end: int) -> Range:
+        return Range(self.position(start), self.position(end))
+
+    def line_text(self, line: int) -> str:
+        if line >= len(self._starts):
+            return ""
+        start = self._starts[line]
+        end = self._starts[line + 1] - 1 if line + 1 < len(self._starts) else len(self._text)
+        return self._text[start:end].rstrip("\r")
