@@ -373,9 +373,9 @@ class _Parser:
                     elif c == ",":
                         self.error("there is no property before this ','", self.i)
                     else:
+                        found = self.describe(self.i)
                         self.error(
-                            f"expected a property name in double quotes, found {self.describe(self.i)}",
-                            self.i,
+                            f"expected a property name in double quotes, found {found}", self.i
                         )
                     raise _Abort
                 key_node = self.parse_string()

@@ -1,0 +1,142 @@
+"""The binding catalogue: the one description of every binding type and decorator.
+
+Everything that knows about bindings — the indexers, the checks, the language server, the JSON
+schemas and the runner — asks ``CATALOGUE``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cached_property
+
+from funcls.model.catalogue import (
+    bindings_ai,
+    bindings_core,
+    bindings_data,
+    bindings_durable,
+    bindings_messaging,
+    bindings_other,
+)
+from funcls.model.catalogue.decorators_data import DECORATORS, LIBRARY_VERSION
+from funcls.model.catalogue.docs import DECORATOR_DOCS
+from funcls.model.catalogue.enums import ENUMS, ENUMS_BY_NAME, ENUMS_BY_QUALNAME
+from funcls.model.catalogue.types import (
+    BindingSpec,
+    DecoratorDoc,
+    DecoratorParam,
+    DecoratorSpec,
+    EnumMember,
+    EnumRef,
+    EnumSpec,
+    PropertySpec,
+    camel_case,
+    snake_case,
+)
+
+__all__ = [
+    "CATALOGUE",
+    "LIBRARY_VERSION",
+    "BindingSpec",
+    "Catalogue",
+    "DecoratorDoc",
+    "DecoratorParam",
+    "DecoratorSpec",
+    "EnumMember",
+    "EnumRef",
+    "EnumSpec",
+    "PropertySpec",
+    "camel_case",
+    "snake_case",
+]
+
+_MODULES = (
+    bindings_core,
+    bindings_messaging,
+    bindings_data,
+    bindings_ai,
+    bindings_durable,
+    bindings_other,
+)
+
+
+class Catalogue:
+    def __init__(
+        self,
+        bindings: tuple[BindingSpec, ...],
+        decorators: tuple[DecoratorSpec, ...],
+        enums: tuple[EnumSpec, ...],
+        docs: dict[str, DecoratorDoc],
+    ) -> None:
+        self.bindings: dict[str, BindingSpec] = {}
+        for b in bindings:
+            if b.type in self.bindings:
+                raise ValueError(f"binding type {b.type!r} is described twice")
+            self.bindings[b.type] = b
+        self._bindings_ci = {t.lower(): b for t, b in self.bindings.items()}
+        self.decorators: dict[str, DecoratorSpec] = {d.name: d for d in decorators}
+        self.enums: dict[str, EnumSpec] = {e.name: e for e in enums}
+        self.docs = docs
+
+    def binding(self, type_name: str) -> BindingSpec | None:
+        """The spec for a function.json ``type``; the host matches types ignoring case."""
+        return self.bindings.get(type_name) or self._bindings_ci.get(type_name.lower())
+
+    def decorator(self, name: str) -> DecoratorSpec | None:
+        return self.decorators.get(name)
+
+    def enum(self, name: str) -> EnumSpec | None:
+        return self.enums.get(name)
+
+    def enum_by_qualname(self, qualname: str) -> EnumSpec | None:
+        return ENUMS_BY_QUALNAME.get(qualname)
+
+    @cached_property
+    def decorators_by_binding(self) -> dict[str, tuple[DecoratorSpec, ...]]:
+        out: dict[str, list[DecoratorSpec]] = {}
+        for d in self.decorators.values():
+            if d.alias_of:
+                continue
+            for t in d.bindings:
+                out.setdefault(t, []).append(d)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def decorators_for(self, type_name: str) -> tuple[DecoratorSpec, ...]:
+        spec = self.binding(type_name)
+        return self.decorators_by_binding.get(spec.type if spec else type_name, ())
+
+    def closest_binding_type(self, name: str) -> str | None:
+        """The known type nearest to a misspelt one (``queuetriger`` -> ``queueTrigger``)."""
+        hit = self._bindings_ci.get(name.lower())
+        if hit:
+            return hit.type
+        lowered = {t.lower(): t for t in self.bindings}
+        match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+        return lowered[match[0]] if match else None
+
+    def closest_property(self, spec: BindingSpec, name: str) -> str | None:
+        names = {p.name.lower(): p.name for p in spec.properties}
+        if name.lower() in names:
+            return names[name.lower()]
+        match = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.6)
+        return names[match[0]] if match else None
+
+    def closest_decorator(self, name: str) -> str | None:
+        match = difflib.get_close_matches(name, list(self.decorators), n=1, cutoff=0.6)
+        return match[0] if match else None
+
+    def doc(self, decorator: str) -> DecoratorDoc | None:
+        spec = self.decorators.get(decorator)
+        if spec and spec.alias_of:
+            decorator = spec.alias_of
+        return self.docs.get(decorator)
+
+
+def _load() -> Catalogue:
+    bindings: list[BindingSpec] = []
+    for m in _MODULES:
+        bindings.extend(m.BINDINGS)
+    return Catalogue(tuple(bindings), DECORATORS, ENUMS, DECORATOR_DOCS)
+
+
+CATALOGUE = _load()
+ENUMS_BY_NAME = ENUMS_BY_NAME

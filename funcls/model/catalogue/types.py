@@ -1,0 +1,203 @@
+"""The shapes of the binding catalogue.
+
+A ``BindingSpec`` describes one function.json binding ``type``; a ``DecoratorSpec`` describes
+one decorator of ``FunctionApp`` / ``Blueprint`` (or of ``df.DFApp``) and the bindings it adds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Direction = Literal["in", "out", "inout"]
+ValueKind = Literal[
+    "string",
+    "boolean",
+    "integer",
+    "number",
+    "enum",
+    "enum-list",
+    "string-list",
+    "object",
+    "list",
+    "time",
+    "type",
+    "any",
+]
+RunnerSupport = Literal["native", "invoke", "none"]
+DecoratorRole = Literal["trigger", "input", "output", "setting", "modifier"]
+EnumParse = Literal["member-name", "as-is"]
+
+# What a property's value means; checks, hovers and references key off these.
+Role = Literal[
+    "connection",  # names an app setting (or a setting prefix) that holds a connection
+    "setting-name",  # names an app setting that holds some other value
+    "queue-name",
+    "blob-path",
+    "table-name",
+    "schedule",
+    "route",
+    "methods",
+    "auth-level",
+    "event-hub-name",
+    "service-bus-queue",
+    "service-bus-topic",
+    "service-bus-subscription",
+    "cosmos-database",
+    "cosmos-container",
+    "kafka-topic",
+    "sql-table",
+    "json-text",
+]
+
+
+_CAMEL_RE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def snake_case(camel: str) -> str:
+    """``queueName`` -> ``queue_name`` (the decorator keyword for a function.json key)."""
+    return _CAMEL_RE.sub("_", camel).lower()
+
+
+def camel_case(snake: str) -> str:
+    """``queue_name`` -> ``queueName``, as azure-functions turns keywords into keys."""
+    words = snake.split("_")
+    return words[0] + "".join(w.title() for w in words[1:])
+
+
+@dataclass(frozen=True, slots=True)
+class EnumMember:
+    name: str  # the Python member name, e.g. ANONYMOUS
+    json: str  # the canonical function.json spelling, e.g. anonymous
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EnumSpec:
+    """An enum of azure-functions (or a value set the host defines)."""
+
+    name: str  # e.g. AuthLevel
+    qualname: str  # e.g. azure.functions.AuthLevel
+    members: tuple[EnumMember, ...]
+    summary: str = ""
+
+    def by_name(self, name: str) -> EnumMember | None:
+        up = name.upper()
+        for m in self.members:
+            if m.name.upper() == up:
+                return m
+        return None
+
+    def by_json(self, value: str) -> EnumMember | None:
+        low = value.lower()
+        for m in self.members:
+            if m.json.lower() == low:
+                return m
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class EnumRef:
+    """A default value that is a member of a library enum."""
+
+    enum: str
+    member: str
+
+
+@dataclass(frozen=True, slots=True)
+class PropertySpec:
+    name: str  # function.json key (camelCase)
+    kind: ValueKind
+    summary: str
+    description: str = ""
+    required: bool = False
+    enum: str | None = None  # EnumSpec name for kind enum / enum-list
+    values: tuple[str, ...] = ()  # allowed values when there is no library enum
+    default: object = None  # what the host assumes when the property is absent
+    role: Role | None = None
+    directions: tuple[Direction, ...] = ()  # empty: every direction of the binding
+    v1_only: bool = False  # function.json only; no decorator sets it
+
+    @property
+    def python_name(self) -> str:
+        """The decorator keyword that sets this property."""
+        return snake_case(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class BindingSpec:
+    type: str  # function.json "type"
+    family: str  # groups related types: "queue", "blob", "cosmosdb", ...
+    title: str  # "Queue storage trigger"
+    trigger: bool
+    directions: tuple[Direction, ...]
+    summary: str  # one line
+    description: str  # a paragraph, Markdown
+    properties: tuple[PropertySpec, ...] = ()
+    # Required alternatives: at least one of each group must be present.
+    one_of: tuple[tuple[str, ...], ...] = ()
+    # Annotations the worker accepts for the parameter (trigger / input) ...
+    input_types: tuple[str, ...] = ()
+    # ... and for the T of func.Out[T] or the return annotation (output).
+    output_types: tuple[str, ...] = ()
+    # Annotations accepted in addition when dataType is set (str / bytes).
+    runner: RunnerSupport = "invoke"
+    needs_bundle: bool = True  # needs extensionBundle in host.json (http/timer do not)
+    docs: str = ""
+    extension_package: str | None = None  # pip package the binding needs beyond azure-functions
+
+    def property(self, name: str) -> PropertySpec | None:
+        for p in self.properties:
+            if p.name == name:
+                return p
+        low = name.lower()
+        for p in self.properties:
+            if p.name.lower() == low:
+                return p
+        return None
+
+    def properties_for(self, direction: str) -> tuple[PropertySpec, ...]:
+        return tuple(p for p in self.properties if not p.directions or direction in p.directions)
+
+
+@dataclass(frozen=True, slots=True)
+class DecoratorParam:
+    name: str
+    kind: ValueKind
+    required: bool = False
+    default: object = None  # the library's default; emitted into function.json unless None
+    target: str | None = None  # the function.json key it sets ("name" for arg_name)
+    enum: str | None = None
+    parse: EnumParse = "member-name"  # how a string given for an enum parameter is read
+
+
+@dataclass(frozen=True, slots=True)
+class DecoratorSpec:
+    name: str
+    role: DecoratorRole
+    bindings: tuple[str, ...]  # binding types it adds, in order
+    params: tuple[DecoratorParam, ...]
+    kwargs: bool = False  # extra keywords become extra function.json keys
+    alias_of: str | None = None
+    special: str | None = None  # emission the v2 indexer handles by name
+    source: Literal["app", "durable"] = "app"
+
+    def param(self, name: str) -> DecoratorParam | None:
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+    @property
+    def required_params(self) -> tuple[DecoratorParam, ...]:
+        return tuple(p for p in self.params if p.required)
+
+
+@dataclass(frozen=True, slots=True)
+class DecoratorDoc:
+    """Hand-written text for a decorator (bindings carry the text of their properties)."""
+
+    summary: str
+    description: str = ""
+    param_summaries: dict[str, str] = field(default_factory=dict)
