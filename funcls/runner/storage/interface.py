@@ -11,6 +11,7 @@ seconds, as in the Azure REST API.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Literal, Protocol
@@ -201,9 +202,19 @@ class BlobService(Protocol):
 class BlobReceiptStore(Protocol):
     """Which blob versions a blob-triggered function has already processed."""
 
-    def is_processed(self, function_id: str, blob: BlobProperties) -> bool: ...
+    def is_processed(self, function_id: str, blob: BlobProperties) -> bool:
+        """True when function_id has a receipt for this blob's current etag."""
+        ...
 
-    def mark_processed(self, function_id: str, blob: BlobProperties) -> None: ...
+    def unprocessed(
+        self, function_id: str, blobs: Iterable[BlobProperties]
+    ) -> list[BlobProperties]:
+        """The blobs function_id has no receipt for (new, or changed since processed)."""
+        ...
+
+    def mark_processed(self, function_id: str, blob: BlobProperties) -> None:
+        """Record that function_id processed this version (etag) of the blob."""
+        ...
 
     def forget(self, function_id: str) -> int:
         """Drop every receipt of a function (a renamed or removed function); returns how many."""
@@ -254,3 +265,15 @@ def check_max_messages(count: int) -> None:
         raise InvalidArgumentError(
             f"max_messages {count!r} must be from 1 to {MAX_MESSAGES_PER_CALL}"
         )
+
+
+def check_put_times(visibility_timeout: int, time_to_live: int | None) -> int:
+    """Validate put's durations like the service does; returns the effective time to live."""
+    check_visibility_timeout(visibility_timeout)
+    ttl = check_time_to_live(time_to_live)
+    if ttl != -1 and visibility_timeout >= ttl:
+        raise InvalidArgumentError(
+            f"visibility timeout {visibility_timeout}s must be shorter than the message's "
+            f"time to live {ttl}s"
+        )
+    return ttl

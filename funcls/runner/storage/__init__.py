@@ -1,0 +1,89 @@
+"""Storage for the local runner: Azure Queue and Blob Storage semantics behind one interface,
+on an embedded store (SQLite + files under `.funcls/storage/`) or on Azure Storage / Azurite.
+
+Start with `open_backend`; see interface.py for the operations.
+"""
+
+from .azure_backend import AzureBackend
+from .connection import StorageConnection, mask_secrets, parse_connection_string
+from .embedded import EmbeddedBackend
+from .encoding import check_encoding, decode_message, encode_message
+from .errors import (
+    BlobAlreadyExistsError,
+    BlobNotFoundError,
+    ConnectionStringError,
+    ContainerNotFoundError,
+    InvalidArgumentError,
+    InvalidNameError,
+    MessageEncodingError,
+    MessageNotFoundError,
+    MessageTooLargeError,
+    NotFoundError,
+    PopReceiptMismatchError,
+    QueueNotFoundError,
+    StorageError,
+    StorageUnavailableError,
+)
+from .interface import (
+    NEVER_EXPIRES,
+    BlobProperties,
+    BlobReceiptStore,
+    BlobService,
+    DownloadedBlob,
+    MessageEncoding,
+    MessageUpdate,
+    QueueMessage,
+    QueueService,
+    StorageBackend,
+)
+from .poison import (
+    DEFAULT_MAX_DEQUEUE_COUNT,
+    is_poison,
+    move_to_poison,
+    poison_queue_name,
+)
+from .receipts import find_unprocessed_blobs
+from .selection import BackendKind, endpoint_reachable, open_backend
+
+__all__ = [
+    "DEFAULT_MAX_DEQUEUE_COUNT",
+    "NEVER_EXPIRES",
+    "AzureBackend",
+    "BackendKind",
+    "BlobAlreadyExistsError",
+    "BlobNotFoundError",
+    "BlobProperties",
+    "BlobReceiptStore",
+    "BlobService",
+    "ConnectionStringError",
+    "ContainerNotFoundError",
+    "DownloadedBlob",
+    "EmbeddedBackend",
+    "InvalidArgumentError",
+    "InvalidNameError",
+    "MessageEncoding",
+    "MessageEncodingError",
+    "MessageNotFoundError",
+    "MessageTooLargeError",
+    "MessageUpdate",
+    "NotFoundError",
+    "PopReceiptMismatchError",
+    "QueueMessage",
+    "QueueNotFoundError",
+    "QueueService",
+    "StorageBackend",
+    "StorageConnection",
+    "StorageError",
+    "StorageUnavailableError",
+    "check_encoding",
+    "decode_message",
+    "encode_message",
+    "endpoint_reachable",
+    "find_unprocessed_blobs",
+    "is_poison",
+    "mask_secrets",
+    "move_to_poison",
+    "open_backend",
+    "parse_connection_string",
+    "poison_queue_name",
+]

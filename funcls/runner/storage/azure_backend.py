@@ -1,0 +1,85 @@
+"""The StorageBackend on Azure Storage or Azurite, through the official SDKs.
+
+Service error codes become the errors of errors.py (_azure_common.py); blob receipts stay in
+local SQLite (receipts.py says why).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from azure.core.credentials import AzureNamedKeyCredential, AzureSasCredential
+from azure.storage.blob import BlobServiceClient
+from azure.storage.queue import QueueServiceClient
+
+from .azure_blobs import AzureBlobs
+from .azure_queues import AzureQueues
+from .connection import StorageConnection
+from .interface import MessageEncoding
+from .receipts import RECEIPTS_FILE, SqliteBlobReceipts
+
+
+def _credential(connection: StorageConnection) -> Any:
+    if connection.account_key and connection.account_name:
+        return AzureNamedKeyCredential(connection.account_name, connection.account_key)
+    if connection.sas_token:
+        return AzureSasCredential(connection.sas_token)
+    return None
+
+
+class AzureBackend:
+    """StorageBackend for a storage account or Azurite. Blob receipts are kept locally in
+    `<storage_dir>/blob-receipts.sqlite` (see receipts.py for why)."""
+
+    def __init__(
+        self,
+        connection: StorageConnection,
+        storage_dir: Path,
+        *,
+        message_encoding: MessageEncoding = "base64",
+    ) -> None:
+        self.connection = connection
+        credential = _credential(connection)
+        queue_service = (
+            QueueServiceClient(connection.queue_endpoint, credential=credential)
+            if connection.queue_endpoint
+            else None
+        )
+        blob_service = (
+            BlobServiceClient(connection.blob_endpoint, credential=credential)
+            if connection.blob_endpoint
+            else None
+        )
+        self._closables: list[Any] = [s for s in (queue_service, blob_service) if s is not None]
+        self._queues = AzureQueues(queue_service, message_encoding)
+        self._blobs = AzureBlobs(blob_service)
+        self._receipts = SqliteBlobReceipts(storage_dir / RECEIPTS_FILE, connection.scope)
+        self._description = connection.describe()
+
+    @property
+    def queues(self) -> AzureQueues:
+        return self._queues
+
+    @property
+    def blobs(self) -> AzureBlobs:
+        return self._blobs
+
+    @property
+    def receipts(self) -> SqliteBlobReceipts:
+        return self._receipts
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    def close(self) -> None:
+        for service in self._closables:
+            service.close()
+        self._receipts.close()
+
+    def __enter__(self) -> AzureBackend:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

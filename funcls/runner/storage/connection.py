@@ -1,0 +1,223 @@
+"""Storage connection strings: parsing, endpoints, and masking of secrets.
+
+Accepts what the Azure SDKs and the Functions host accept: `AccountName`, `AccountKey`,
+`DefaultEndpointsProtocol`, `EndpointSuffix`, `BlobEndpoint`, `QueueEndpoint`,
+`SharedAccessSignature`, and `UseDevelopmentStorage=true[;DevelopmentStorageProxyUri=...]`
+(the emulator on ports 10000/10001). Keys are case-insensitive. Secrets never appear in a
+repr, a description or an error message.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .errors import ConnectionStringError
+
+DEV_ACCOUNT_NAME = "devstoreaccount1"
+# The emulator's well-known development key, published by Microsoft; not a secret.
+DEV_ACCOUNT_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+DEV_BLOB_PORT = 10000
+DEV_QUEUE_PORT = 10001
+
+_KNOWN_KEYS = {
+    key.lower(): key
+    for key in (
+        "AccountName",
+        "AccountKey",
+        "DefaultEndpointsProtocol",
+        "EndpointSuffix",
+        "BlobEndpoint",
+        "QueueEndpoint",
+        "TableEndpoint",
+        "FileEndpoint",
+        "SharedAccessSignature",
+        "UseDevelopmentStorage",
+        "DevelopmentStorageProxyUri",
+    )
+}
+_SECRET = re.compile(
+    r"(?i)\b(AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey|sig)=([^;&\s\"']*)"
+)
+_LOOPBACK_HOSTS = {"localhost", "::1", "[::1]"}
+
+
+def mask_secrets(text: str) -> str:
+    """text with the values of AccountKey, SharedAccessSignature, SharedAccessKey and SAS
+    `sig=` parameters replaced by `***`; safe to print or log."""
+    return _SECRET.sub(lambda match: f"{match.group(1)}=***", text)
+
+
+def is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in _LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def origin(url: str) -> str:
+    """scheme://host:port of an endpoint: no account path, no SAS query."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True)
+class StorageConnection:
+    """A parsed storage connection string. `blob_endpoint`/`queue_endpoint` are None when the
+    string names neither an account nor that service's endpoint (a blob-only SAS string)."""
+
+    account_name: str | None
+    blob_endpoint: str | None
+    queue_endpoint: str | None
+    development: bool = False
+    account_key: str | None = field(default=None, repr=False)
+    sas_token: str | None = field(default=None, repr=False)
+
+    @property
+    def emulator(self) -> bool:
+        """True for UseDevelopmentStorage and for endpoints on a loopback address."""
+        endpoints = [e for e in (self.blob_endpoint, self.queue_endpoint) if e]
+        return self.development or (bool(endpoints) and all(is_loopback(e) for e in endpoints))
+
+    @property
+    def scope(self) -> str:
+        """A stable, secret-free identity of the account, used to scope blob receipts."""
+        where = origin(self.blob_endpoint) if self.blob_endpoint else "?"
+        return f"azure:{self.account_name or '?'}@{where}"
+
+    def describe(self) -> str:
+        if self.emulator:
+            parts = []
+            if self.queue_endpoint:
+                parts.append(f"{origin(self.queue_endpoint)} (queues)")
+            if self.blob_endpoint:
+                parts.append(f"{origin(self.blob_endpoint)} (blobs)")
+            return "Azurite at " + ", ".join(parts)
+        if self.account_name:
+            return f"Azure Storage account '{self.account_name}'"
+        endpoint = self.blob_endpoint or self.queue_endpoint or "?"
+        return f"Azure Storage at {origin(endpoint)} (shared access signature)"
+
+
+def _pairs(value: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for segment in value.strip().split(";"):
+        if not segment.strip():
+            continue
+        key, sep, item = segment.partition("=")
+        key = key.strip()
+        canonical = _KNOWN_KEYS.get(key.lower())
+        if not sep or not key:
+            raise ConnectionStringError(
+                f"storage connection string has a segment without 'Key=value' "
+                f"({mask_secrets(segment.strip())[:40]!r}); segments are separated by ';'"
+            )
+        if canonical is None:
+            raise ConnectionStringError(
+                f"storage connection string has an unknown key '{key}'; expected AccountName, "
+                "AccountKey, BlobEndpoint, QueueEndpoint, SharedAccessSignature, ... "
+                "or UseDevelopmentStorage=true"
+            )
+        if canonical in pairs:
+            raise ConnectionStringError(f"storage connection string sets '{canonical}' twice")
+        pairs[canonical] = item.strip()
+    return pairs
+
+
+def _endpoint(pairs: dict[str, str], key: str) -> str | None:
+    value = pairs.get(key)
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConnectionStringError(
+            f"{key} in the storage connection string must be an http(s) URL, "
+            f"got {mask_secrets(value)!r}"
+        )
+    return value.rstrip("/")
+
+
+def _development(pairs: dict[str, str]) -> StorageConnection:
+    flag = pairs.pop("UseDevelopmentStorage").lower()
+    if flag != "true":
+        raise ConnectionStringError(
+            f"UseDevelopmentStorage must be 'true' when present, got {flag!r}"
+        )
+    proxy = pairs.pop("DevelopmentStorageProxyUri", "") or "http://127.0.0.1"
+    if pairs:
+        raise ConnectionStringError(
+            "UseDevelopmentStorage=true takes only DevelopmentStorageProxyUri beside it, "
+            f"not {', '.join(sorted(pairs))}"
+        )
+    parts = urlsplit(proxy)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConnectionStringError(
+            f"DevelopmentStorageProxyUri must be an http(s) URL, got {proxy!r}"
+        )
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    base = f"{parts.scheme}://{host}"
+    return StorageConnection(
+        account_name=DEV_ACCOUNT_NAME,
+        blob_endpoint=f"{base}:{DEV_BLOB_PORT}/{DEV_ACCOUNT_NAME}",
+        queue_endpoint=f"{base}:{DEV_QUEUE_PORT}/{DEV_ACCOUNT_NAME}",
+        development=True,
+        account_key=DEV_ACCOUNT_KEY,
+    )
+
+
+def parse_connection_string(value: str) -> StorageConnection:
+    """Parse a storage connection string; ConnectionStringError says what is wrong without
+    quoting any secret."""
+    pairs = _pairs(value)
+    if not pairs:
+        raise ConnectionStringError("storage connection string is empty")
+    if "UseDevelopmentStorage" in pairs:
+        return _development(pairs)
+    account = pairs.get("AccountName") or None
+    key = pairs.get("AccountKey") or None
+    sas = (pairs.get("SharedAccessSignature") or "").lstrip("?") or None
+    if key is not None:
+        if account is None:
+            raise ConnectionStringError(
+                "storage connection string has AccountKey but no AccountName"
+            )
+        try:
+            base64.b64decode(key, validate=True)
+        except (binascii.Error, ValueError):
+            raise ConnectionStringError(
+                f"AccountKey of storage account '{account}' is not valid base64; copy it again "
+                "from the portal (Access keys)"
+            ) from None
+    elif sas is None:
+        raise ConnectionStringError(
+            "storage connection string has neither AccountKey nor SharedAccessSignature"
+        )
+    protocol = (pairs.get("DefaultEndpointsProtocol") or "https").lower()
+    if protocol not in ("http", "https"):
+        raise ConnectionStringError(
+            f"DefaultEndpointsProtocol must be 'http' or 'https', got {protocol!r}"
+        )
+    suffix = pairs.get("EndpointSuffix") or "core.windows.net"
+
+    def derived(service: str) -> str | None:
+        explicit = _endpoint(pairs, f"{service.capitalize()}Endpoint")
+        if explicit is not None:
+            return explicit
+        return f"{protocol}://{account}.{service}.{suffix}" if account else None
+
+    blob, queue = derived("blob"), derived("queue")
+    if blob is None and queue is None:
+        raise ConnectionStringError(
+            "storage connection string with a SharedAccessSignature needs AccountName or "
+            "BlobEndpoint/QueueEndpoint"
+        )
+    return StorageConnection(
+        account_name=account,
+        blob_endpoint=blob,
+        queue_endpoint=queue,
+        account_key=key,
+        sas_token=sas,
+    )
