@@ -1,0 +1,343 @@
+"""The model of an Azure Functions app: App -> Function -> Binding.
+
+Every element keeps the file and range it came from, so diagnostics, hovers and go-to are
+lookups. The indexers fill this model without importing or running user code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from funcls.model.catalogue import CATALOGUE, BindingSpec, DecoratorSpec
+from funcls.model.jsondoc import JsonDocument
+from funcls.model.locations import Location, Range
+
+ModelKind = Literal["v1", "v2", "mixed", "none"]
+Origin = Literal["explicit", "default"]
+
+
+@dataclass(slots=True)
+class Value:
+    """One property value and where it came from.
+
+    ``value`` is in function.json form. When a Python expression cannot be resolved
+    statically ``known`` is False, ``value`` is None and ``text`` holds the expression.
+    """
+
+    value: Any
+    range: Range | None = None  # the value (JSON value or Python expression)
+    key_range: Range | None = None  # its key (JSON) or keyword (Python)
+    known: bool = True
+    text: str | None = None
+    origin: Origin = "explicit"
+
+    def to_json(self) -> Any:
+        if not self.known:
+            return {"$unknown": self.text or ""}
+        return self.value
+
+
+@dataclass(slots=True)
+class Problem:
+    """A fact the indexer could not read past: a syntax error, a missing file…
+
+    ``kind`` is stable; the rule engine turns problems into diagnostics with codes.
+    """
+
+    kind: str
+    message: str
+    path: str
+    range: Range
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.range)
+
+
+@dataclass(slots=True)
+class Annotation:
+    text: str  # as written
+    qualname: str | None  # normalised, e.g. azure.functions.Out[str]; None if unresolved
+    range: Range
+
+    @property
+    def is_out(self) -> bool:
+        return bool(self.qualname and self.qualname.startswith("azure.functions.Out["))
+
+    @property
+    def out_inner(self) -> str | None:
+        if self.qualname and self.is_out:
+            return self.qualname[len("azure.functions.Out[") : -1]
+        return None
+
+
+@dataclass(slots=True)
+class Parameter:
+    name: str
+    range: Range  # the parameter's name
+    annotation: Annotation | None = None
+    has_default: bool = False
+    kind: Literal["positional", "keyword", "var-positional", "var-keyword"] = "positional"
+
+
+@dataclass(slots=True)
+class Binding:
+    type: str
+    direction: str
+    name: str
+    path: str  # function.json (v1) or the Python file with the decorator (v2)
+    range: Range  # the binding's JSON object, or the decorator expression
+    properties: dict[str, Value] = field(default_factory=dict)
+    type_range: Range | None = None
+    direction_range: Range | None = None
+    name_range: Range | None = None
+    decorator: str | None = None  # v2: the decorator method that added it
+    decorator_index: int | None = None  # v2: index into Function.decorators
+
+    @property
+    def spec(self) -> BindingSpec | None:
+        return CATALOGUE.binding(self.type)
+
+    @property
+    def is_trigger(self) -> bool:
+        spec = self.spec
+        if spec is not None:
+            return spec.trigger
+        return self.type.lower().endswith("trigger")
+
+    def get(self, key: str) -> Any:
+        v = self.properties.get(key)
+        if v is None:
+            low = key.lower()
+            for k, val in self.properties.items():
+                if k.lower() == low:
+                    v = val
+                    break
+        return v.value if v is not None and v.known else None
+
+    def value(self, key: str) -> Value | None:
+        v = self.properties.get(key)
+        if v is None:
+            low = key.lower()
+            for k, val in self.properties.items():
+                if k.lower() == low:
+                    return val
+        return v
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.name_range or self.range)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type, "direction": self.direction, "name": self.name}
+        for k, v in self.properties.items():
+            out[k] = v.to_json()
+        return out
+
+
+@dataclass(slots=True)
+class DecoratorUse:
+    """One ``@app.something(...)`` on a v2 function."""
+
+    method: str  # e.g. queue_trigger
+    target: str  # the variable it is called on, e.g. app or bp
+    path: str
+    range: Range  # the whole decorator expression
+    name_range: Range  # the method name
+    keywords: dict[str, Value] = field(default_factory=dict)  # by parameter name
+    unknown_keywords: list[tuple[str, Range]] = field(default_factory=list)
+    extra_positional: list[Range] = field(default_factory=list)
+    called: bool = True
+
+    @property
+    def spec(self) -> DecoratorSpec | None:
+        return CATALOGUE.decorator(self.method)
+
+
+@dataclass(slots=True)
+class Function:
+    name: str
+    model: Literal["v1", "v2"]
+    bindings: list[Binding] = field(default_factory=list)
+    # The Python side
+    script_path: str | None = None  # absolute path of the file that holds the def
+    script_exists: bool = False
+    entry_point: str = "main"
+    entry_found: bool = False
+    def_range: Range | None = None  # the def statement (v2: decorators included)
+    def_name_range: Range | None = None
+    is_async: bool = False
+    parameters: list[Parameter] = field(default_factory=list)
+    return_annotation: Annotation | None = None
+    scope: Literal["module", "class", "function"] = "module"
+    # v1: function.json
+    config_path: str | None = None
+    folder: str | None = None
+    script_file: Value | None = None  # scriptFile as written
+    entry_point_value: Value | None = None  # entryPoint as written
+    disabled: Value | None = None
+    # v2
+    decorators: list[DecoratorUse] = field(default_factory=list)
+    function_name: Value | None = None  # from @app.function_name
+    registered_on: str | None = None  # app or blueprint variable name
+    blueprint_path: str | None = None  # module that defines the blueprint, if any
+    http_type: str = "function"
+    retry: dict[str, Value] | None = None
+    synthetic: bool = False  # ASGI/WSGI catch-all and other functions the library adds
+    signature_rewritten: bool = False  # mcp_tool replaces the signature the worker sees
+
+    @property
+    def triggers(self) -> list[Binding]:
+        return [b for b in self.bindings if b.is_trigger]
+
+    @property
+    def trigger(self) -> Binding | None:
+        t = self.triggers
+        return t[0] if t else None
+
+    def binding(self, name: str) -> Binding | None:
+        for b in self.bindings:
+            if b.name == name:
+                return b
+        return None
+
+    def parameter(self, name: str) -> Parameter | None:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        return None
+
+    @property
+    def location(self) -> Location:
+        if self.model == "v1" and self.config_path:
+            return Location(self.config_path, Range.point(0, 0))
+        return Location(self.script_path or "", self.def_name_range or Range.point(0, 0))
+
+    @property
+    def script_file_name(self) -> str:
+        if self.script_file is not None and isinstance(self.script_file.value, str):
+            return self.script_file.value
+        return "__init__.py" if self.model == "v1" else "function_app.py"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "scriptFile": self.script_file_name,
+            "entryPoint": self.entry_point,
+            "bindings": [b.to_json() for b in self.bindings],
+        }
+
+
+@dataclass(slots=True)
+class AppObject:
+    """A FunctionApp-like or Blueprint-like object created in a module."""
+
+    var: str
+    kind: str  # FunctionApp, AsgiFunctionApp, WsgiFunctionApp, DFApp, Blueprint, DFBlueprint
+    path: str
+    range: Range  # the assignment
+    call_range: Range
+    top_level: bool = True
+    auth_level: Value | None = None  # http_auth_level
+    function_name: Value | None = None  # Asgi/Wsgi synthetic function name
+
+    @property
+    def is_blueprint(self) -> bool:
+        return self.kind in ("Blueprint", "DFBlueprint")
+
+    @property
+    def is_durable(self) -> bool:
+        return self.kind in ("DFApp", "DFBlueprint")
+
+
+@dataclass(slots=True)
+class Registration:
+    """``app.register_functions(bp)`` / ``register_blueprint`` in a module."""
+
+    app_var: str
+    path: str
+    range: Range
+    arg_text: str
+    blueprint_path: str | None  # the module the blueprint comes from, if resolved
+    blueprint_var: str | None
+
+
+@dataclass(slots=True)
+class Requirement:
+    name: str  # normalised (lower case, '-' for '_')
+    text: str  # the line as written
+    range: Range
+
+
+@dataclass(slots=True)
+class App:
+    root: str
+    model: ModelKind = "none"
+    functions: list[Function] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    host_json_path: str | None = None
+    host_json: JsonDocument | None = None
+    local_settings_path: str | None = None
+    local_settings: JsonDocument | None = None
+    settings: dict[str, Value] = field(default_factory=dict)  # local.settings.json Values
+    connection_strings: dict[str, Value] = field(default_factory=dict)
+    requirements_path: str | None = None
+    requirements: list[Requirement] = field(default_factory=list)
+    funcignore_path: str | None = None
+    funcignore: list[str] = field(default_factory=list)
+    script_path: str | None = None  # v2: function_app.py or PYTHON_SCRIPT_FILE_NAME
+    app_objects: list[AppObject] = field(default_factory=list)
+    registrations: list[Registration] = field(default_factory=list)
+    unregistered: list[Function] = field(
+        default_factory=list
+    )  # blueprint functions never registered
+    misplaced: list[Function] = field(default_factory=list)  # decorated methods / nested defs
+    v1_folders: list[str] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)  # every file that fed this index
+
+    @property
+    def route_prefix(self) -> str:
+        """host.json extensions.http.routePrefix (default ``api``; may be empty)."""
+        doc = self.host_json.to_python() if self.host_json else None
+        if isinstance(doc, dict):
+            ext = doc.get("extensions")
+            if isinstance(ext, dict):
+                http = ext.get("http")
+                if isinstance(http, dict) and isinstance(http.get("routePrefix"), str):
+                    return str(http["routePrefix"]).strip("/")
+        return "api"
+
+    def function(self, name: str) -> Function | None:
+        low = name.lower()
+        for f in self.functions:
+            if f.name.lower() == low:
+                return f
+        return None
+
+    def setting(self, name: str) -> Value | None:
+        """A local.settings.json ``Values`` entry (names compare ignoring case, as on Azure)."""
+        v = self.settings.get(name)
+        if v is not None:
+            return v
+        low = name.lower()
+        for k, val in self.settings.items():
+            if k.lower() == low:
+                return val
+        return None
+
+    @property
+    def blueprints(self) -> list[AppObject]:
+        return [o for o in self.app_objects if o.is_blueprint]
+
+    @property
+    def function_apps(self) -> list[AppObject]:
+        return [o for o in self.app_objects if not o.is_blueprint]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "model": self.model,
+            "functions": [f.to_json() for f in self.functions],
+        }

@@ -1,0 +1,191 @@
+"""Builds the ``App`` model of one app root from its files."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from funcls.model.appmodel import App, Problem, Requirement, Value
+from funcls.model.jsondoc import JsonDocument
+from funcls.model.locations import Range
+from funcls.model.source import SKIP_DIRS, Source
+from funcls.model.v1 import index_v1_function, json_problems, not_an_object
+from funcls.model.v2 import index_v2_app
+
+HOST_JSON = "host.json"
+LOCAL_SETTINGS = "local.settings.json"
+DEFAULT_SCRIPT = "function_app.py"
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _read_json(app: App, path: str, source: Source) -> JsonDocument | None:
+    doc = source.json(path)
+    err = source.errors.get(os.path.normpath(path))
+    if doc is None and err is not None and source.is_file(path):
+        app.problems.append(Problem("file-unreadable", err.message, path, Range.point(0, 0)))
+        return None
+    if doc is None:
+        return None
+    app.files.add(path)
+    app.problems.extend(json_problems(doc, path))
+    bad = not_an_object(doc, path)
+    if bad is not None:
+        app.problems.append(bad)
+    return doc
+
+
+def _load_settings(app: App, source: Source) -> None:
+    path = os.path.join(app.root, LOCAL_SETTINGS)
+    app.local_settings_path = path if source.is_file(path) else None
+    if app.local_settings_path is None:
+        return
+    doc = _read_json(app, path, source)
+    app.local_settings = doc
+    if doc is None or doc.root is None or doc.root.kind != "object":
+        return
+    for section, target in (
+        ("Values", app.settings),
+        ("ConnectionStrings", app.connection_strings),
+    ):
+        node = doc.root.get(section)
+        if node is None or node.kind != "object":
+            continue
+        for m in node.members:
+            if m.value is None:
+                continue
+            target[m.key] = Value(m.value.to_python(), m.value.range, m.key_range)
+
+
+def _load_requirements(app: App, source: Source) -> None:
+    path = os.path.join(app.root, "requirements.txt")
+    if not source.is_file(path):
+        return
+    app.requirements_path = path
+    app.files.add(path)
+    text = source.text(path) or ""
+    for i, line in enumerate(text.split("\n")):
+        stripped = line.split("#", 1)[0].strip()
+        if not stripped or stripped.startswith("-"):
+            continue
+        m = _REQ_NAME.match(stripped)
+        if m is None:
+            continue
+        name = re.sub(r"[-_.]+", "-", m.group(1)).lower()
+        start = line.find(m.group(1))
+        app.requirements.append(
+            Requirement(name, line.rstrip(), Range.of(i, start, i, start + len(m.group(1))))
+        )
+
+
+def _load_funcignore(app: App, source: Source) -> None:
+    path = os.path.join(app.root, ".funcignore")
+    if not source.is_file(path):
+        return
+    app.funcignore_path = path
+    app.files.add(path)
+    text = source.text(path) or ""
+    app.funcignore = [
+        ln.strip() for ln in text.split("\n") if ln.strip() and not ln.startswith("#")
+    ]
+
+
+def script_name(app: App) -> str:
+    v = app.setting("PYTHON_SCRIPT_FILE_NAME")
+    if v is not None and isinstance(v.value, str) and v.value.strip():
+        return v.value.strip()
+    return DEFAULT_SCRIPT
+
+
+def v1_folders(root: str, source: Source) -> list[str]:
+    out: list[str] = []
+    for name in source.listdir(root):
+        if name in SKIP_DIRS or name.startswith("."):
+            continue
+        folder = os.path.join(root, name)
+        if source.is_file(os.path.join(folder, "function.json")):
+            out.append(os.path.normpath(folder))
+    return out
+
+
+def load_app(root: str, source: Source) -> App:
+    """Index the app at ``root``. Never raises on bad input: problems are collected."""
+    root = os.path.normpath(os.path.abspath(root))
+    app = App(root=root)
+    host = os.path.join(root, HOST_JSON)
+    if source.is_file(host):
+        app.host_json_path = host
+        app.host_json = _read_json(app, host, source)
+    else:
+        app.problems.append(
+            Problem(
+                "host-json-missing",
+                "the app has no host.json; the Functions host needs one at the app root",
+                root,
+                Range.point(0, 0),
+            )
+        )
+    _load_settings(app, source)
+    _load_requirements(app, source)
+    _load_funcignore(app, source)
+
+    folders = v1_folders(root, source)
+    app.v1_folders = folders
+    for folder in folders:
+        fn = index_v1_function(folder, source)
+        config = fn.config_path or ""
+        app.files.add(config)
+        doc = source.json(config)
+        if doc is not None:
+            app.problems.extend(json_problems(doc, config))
+            bad = not_an_object(doc, config)
+            if bad is not None:
+                app.problems.append(bad)
+        else:
+            err = source.errors.get(os.path.normpath(config))
+            if err is not None:
+                app.problems.append(
+                    Problem("file-unreadable", err.message, config, Range.point(0, 0))
+                )
+        if fn.script_path and fn.script_exists:
+            app.files.add(fn.script_path)
+            module = source.module(fn.script_path)
+            if module is not None:
+                for p in module.problems:
+                    if p not in app.problems:
+                        app.problems.append(p)
+            else:
+                err = source.errors.get(os.path.normpath(fn.script_path))
+                if err is not None:
+                    app.problems.append(
+                        Problem("file-unreadable", err.message, fn.script_path, Range.point(0, 0))
+                    )
+        app.functions.append(fn)
+
+    script = os.path.normpath(os.path.join(root, script_name(app)))
+    has_script = source.is_file(script)
+    if has_script:
+        app.script_path = script
+        result = index_v2_app(root, script, source)
+        app.functions.extend(result.functions)
+        app.unregistered = result.unregistered
+        app.misplaced = result.misplaced
+        app.app_objects = result.app_objects
+        app.registrations = result.registrations
+        for p in result.problems:
+            if p not in app.problems:
+                app.problems.append(p)
+        app.files |= result.files
+        if source.module(script) is None:
+            err = source.errors.get(script)
+            if err is not None:
+                app.problems.append(
+                    Problem("file-unreadable", err.message, script, Range.point(0, 0))
+                )
+
+    if folders and has_script:
+        app.model = "mixed"
+    elif folders:
+        app.model = "v1"
+    elif has_script:
+        app.model = "v2"
+    return app

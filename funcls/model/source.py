@@ -1,0 +1,182 @@
+"""Where the indexers read files from: the disk, overlaid with the editor's open documents.
+
+Parsed files are cached by a stamp (size and mtime on disk, a version for open documents),
+so re-indexing after one change re-reads one file.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+
+from funcls.model.jsondoc import JsonDocument, parse_json
+from funcls.model.pysource import ModuleInfo, analyse_module
+
+MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are reported, not parsed
+
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".env",
+        "env",
+        "node_modules",
+        ".python_packages",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".tox",
+        ".nox",
+        ".funcls",
+        ".vscode",
+        ".idea",
+        "site-packages",
+        "dist",
+        "build",
+    }
+)
+
+
+@dataclass(slots=True)
+class ReadError:
+    path: str
+    message: str
+
+
+@dataclass(slots=True)
+class _Entry:
+    stamp: object
+    value: object
+
+
+@dataclass
+class Source:
+    """Reads and caches files. Thread-safe; share one per workspace."""
+
+    overlays: dict[str, tuple[int, str]] = field(default_factory=dict)
+    _json: dict[str, _Entry] = field(default_factory=dict)
+    _modules: dict[str, _Entry] = field(default_factory=dict)
+    _texts: dict[str, _Entry] = field(default_factory=dict)
+    errors: dict[str, ReadError] = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    # -- overlays (open documents) -----------------------------------------------------------
+    def open(self, path: str, version: int, text: str) -> None:
+        with self._lock:
+            self.overlays[os.path.normpath(path)] = (version, text)
+
+    def close(self, path: str) -> None:
+        with self._lock:
+            self.overlays.pop(os.path.normpath(path), None)
+
+    def forget(self, path: str) -> None:
+        """Drop cached parses of ``path`` (after a change on disk)."""
+        p = os.path.normpath(path)
+        with self._lock:
+            self._json.pop(p, None)
+            self._modules.pop(p, None)
+            self._texts.pop(p, None)
+
+    # -- reading -----------------------------------------------------------------------------
+    def stamp(self, path: str) -> object:
+        ov = self.overlays.get(path)
+        if ov is not None:
+            return ("overlay", ov[0], len(ov[1]))
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def is_file(self, path: str) -> bool:
+        p = os.path.normpath(path)
+        return p in self.overlays or os.path.isfile(p)
+
+    def text(self, path: str) -> str | None:
+        """The text of ``path`` or None when it is missing or unreadable (see ``errors``)."""
+        p = os.path.normpath(path)
+        with self._lock:
+            ov = self.overlays.get(p)
+            if ov is not None:
+                return ov[1]
+            st = self.stamp(p)
+            if st is None:
+                return None
+            cached = self._texts.get(p)
+            if cached is not None and cached.stamp == st:
+                return cached.value if isinstance(cached.value, str) else None
+            value = self._read_disk(p)
+            self._texts[p] = _Entry(st, value)
+            return value
+
+    def _read_disk(self, p: str) -> str | None:
+        try:
+            size = os.path.getsize(p)
+            if size > MAX_FILE_BYTES:
+                self.errors[p] = ReadError(
+                    p,
+                    f"file is {size // 1024} KiB; funcls reads files up to {MAX_FILE_BYTES // 1024 // 1024} MiB",
+                )
+                return None
+            with open(p, "rb") as f:
+                raw = f.read()
+        except OSError as e:
+            self.errors[p] = ReadError(p, f"cannot read the file: {e.strerror or e}")
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            self.errors[p] = ReadError(
+                p, f"the file is not UTF-8 text (bad byte at offset {e.start}); save it as UTF-8"
+            )
+            return None
+        self.errors.pop(p, None)
+        return text.replace("\r\n", "\n")
+
+    def json(self, path: str) -> JsonDocument | None:
+        p = os.path.normpath(path)
+        with self._lock:
+            st = self.stamp(p)
+            if st is None:
+                return None
+            cached = self._json.get(p)
+            if cached is not None and cached.stamp == st:
+                return cached.value if isinstance(cached.value, JsonDocument) else None
+            text = self.text(p)
+            doc = parse_json(text) if text is not None else None
+            self._json[p] = _Entry(st, doc)
+            return doc
+
+    def module(self, path: str) -> ModuleInfo | None:
+        p = os.path.normpath(path)
+        with self._lock:
+            st = self.stamp(p)
+            if st is None:
+                return None
+            cached = self._modules.get(p)
+            if cached is not None and cached.stamp == st:
+                return cached.value if isinstance(cached.value, ModuleInfo) else None
+            text = self.text(p)
+            info = analyse_module(p, text) if text is not None else None
+            self._modules[p] = _Entry(st, info)
+            return info
+
+    def listdir(self, path: str) -> list[str]:
+        try:
+            names = os.listdir(path)
+        except OSError:
+            names = []
+        extra = {
+            os.path.basename(p)
+            for p in self.overlays
+            if os.path.dirname(p) == os.path.normpath(path)
+        }
+        return sorted(set(names) | extra)
+
+    def is_dir(self, path: str) -> bool:
+        return os.path.isdir(path)

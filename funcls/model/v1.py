@@ -1,0 +1,120 @@
+"""The v1 programming model: one folder per function with function.json and a script."""
+
+from __future__ import annotations
+
+import os
+
+from funcls.model.appmodel import Binding, Function, Problem, Value
+from funcls.model.jsondoc import JsonDocument, JsonNode
+from funcls.model.locations import Range
+from funcls.model.pysource import ModuleInfo
+from funcls.model.source import Source
+
+DEFAULT_SCRIPT = "__init__.py"
+DEFAULT_ENTRY = "main"
+_CORE_KEYS = {"type", "direction", "name"}
+
+
+def read_bindings(doc: JsonDocument, config_path: str) -> list[Binding]:
+    """The complete binding objects of a function.json document."""
+    root = doc.root
+    if root is None or root.kind != "object":
+        return []
+    arr = root.get("bindings")
+    if arr is None or arr.kind != "array":
+        return []
+    out: list[Binding] = []
+    for item in arr.items:
+        if item.kind != "object" or not item.complete:
+            continue
+        out.append(binding_from_json(item, config_path))
+    return out
+
+
+def binding_from_json(node: JsonNode, config_path: str) -> Binding:
+    b = Binding(type="", direction="", name="", path=config_path, range=node.range)
+    for m in node.members:
+        if m.value is None:
+            continue
+        v = m.value
+        key = m.key
+        low = key.lower()
+        if low in _CORE_KEYS and v.kind == "string":
+            if low == "type":
+                b.type, b.type_range = str(v.value), v.range
+            elif low == "direction":
+                b.direction, b.direction_range = str(v.value), v.range
+            else:
+                b.name, b.name_range = str(v.value), v.range
+            continue
+        b.properties[key] = Value(v.to_python(), v.range, m.key_range)
+    return b
+
+
+def _string_member(node: JsonNode, key: str) -> Value | None:
+    m = node.get_ci(key)
+    if m is None or m.value is None:
+        return None
+    return Value(m.value.to_python(), m.value.range, m.key_range)
+
+
+def index_v1_function(folder: str, source: Source) -> Function:
+    """Index the function in ``folder`` (which holds function.json)."""
+    config_path = os.path.join(folder, "function.json")
+    fn = Function(name=os.path.basename(folder), model="v1", config_path=config_path, folder=folder)
+    doc = source.json(config_path)
+    if doc is None:
+        fn.script_path = None
+        return fn
+    root = doc.root
+    if root is not None and root.kind == "object":
+        fn.script_file = _string_member(root, "scriptFile")
+        fn.entry_point_value = _string_member(root, "entryPoint")
+        fn.disabled = _string_member(root, "disabled")
+    fn.bindings = read_bindings(doc, config_path)
+
+    script_name = DEFAULT_SCRIPT
+    if fn.script_file is not None and isinstance(fn.script_file.value, str):
+        script_name = fn.script_file.value
+    entry = DEFAULT_ENTRY
+    if fn.entry_point_value is not None and isinstance(fn.entry_point_value.value, str):
+        entry = fn.entry_point_value.value
+    fn.entry_point = entry
+    script_path = os.path.normpath(os.path.join(folder, script_name))
+    fn.script_path = script_path
+    fn.script_exists = source.is_file(script_path)
+    if fn.script_exists and script_path.endswith(".py"):
+        module = source.module(script_path)
+        if module is not None:
+            _attach_entry(fn, module)
+    return fn
+
+
+def _attach_entry(fn: Function, module: ModuleInfo) -> None:
+    pyf = module.function(fn.entry_point)
+    if pyf is None:
+        return
+    fn.entry_found = True
+    fn.def_range = pyf.def_range
+    fn.def_name_range = pyf.name_range
+    fn.is_async = pyf.is_async
+    fn.parameters = list(pyf.params)
+    fn.return_annotation = pyf.returns
+
+
+def json_problems(doc: JsonDocument, path: str) -> list[Problem]:
+    return [Problem("json-syntax", e.message, path, e.range) for e in doc.errors]
+
+
+def not_an_object(doc: JsonDocument, path: str) -> Problem | None:
+    if doc.root is not None and doc.root.kind != "object":
+        return Problem(
+            "json-not-object",
+            f"the file must hold a JSON object, not a {doc.root.kind}",
+            path,
+            doc.root.range,
+        )
+    return None
+
+
+ZERO = Range.point(0, 0)

@@ -1,0 +1,128 @@
+"""All the apps under a set of folders, kept current one changed file at a time."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from funcls.model.appmodel import App
+from funcls.model.loader import DEFAULT_SCRIPT, HOST_JSON, load_app
+from funcls.model.source import SKIP_DIRS, Source
+
+# Files whose creation or deletion can add or remove an app root.
+ROOT_MARKERS = (HOST_JSON, DEFAULT_SCRIPT)
+
+
+def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
+    """Every app root under ``folder``: folders with host.json, or with function_app.py and
+    no host.json above them. The search does not descend into an app once found."""
+    folder = os.path.normpath(os.path.abspath(folder))
+    roots: list[str] = []
+    stack = [folder]
+    is_file = source.is_file if source is not None else os.path.isfile
+    while stack:
+        d = stack.pop()
+        if is_file(os.path.join(d, HOST_JSON)) or is_file(os.path.join(d, DEFAULT_SCRIPT)):
+            roots.append(d)
+            continue
+        try:
+            entries = list(os.scandir(d))
+        except OSError:
+            continue
+        for e in entries:
+            if e.name in SKIP_DIRS or e.name.startswith("."):
+                continue
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(e.path)
+            except OSError:
+                continue
+    return sorted(roots)
+
+
+class Workspace:
+    """The index of every app under the workspace folders, plus explicit extra app roots."""
+
+    def __init__(
+        self,
+        folders: list[str],
+        source: Source | None = None,
+        extra_roots: list[str] | None = None,
+    ) -> None:
+        self.folders = [os.path.normpath(os.path.abspath(f)) for f in folders]
+        self.extra_roots = [os.path.normpath(os.path.abspath(r)) for r in (extra_roots or [])]
+        self.source = source or Source()
+        self.apps: dict[str, App] = {}
+        self._lock = threading.RLock()
+
+    # -- whole index -------------------------------------------------------------------------
+    def roots(self) -> list[str]:
+        found: set[str] = set(self.extra_roots)
+        for f in self.folders:
+            found.update(find_app_roots(f, self.source))
+        return sorted(found)
+
+    def index_all(self) -> dict[str, App]:
+        with self._lock:
+            self.apps = {r: load_app(r, self.source) for r in self.roots()}
+            return self.apps
+
+    # -- lookups -----------------------------------------------------------------------------
+    def app_for_path(self, path: str) -> App | None:
+        p = os.path.normpath(os.path.abspath(path))
+        best: App | None = None
+        for root, app in self.apps.items():
+            if (p == root or p.startswith(root + os.sep)) and (
+                best is None or len(root) > len(best.root)
+            ):
+                best = app
+        return best
+
+    def root_for_new_file(self, path: str) -> str | None:
+        """The app root a newly created file belongs to, if any."""
+        p = os.path.normpath(os.path.abspath(path))
+        d = os.path.dirname(p)
+        while True:
+            if self.source.is_file(os.path.join(d, HOST_JSON)):
+                return d
+            parent = os.path.dirname(d)
+            if parent == d or not any(d.startswith(f) for f in self.folders):
+                return None
+            d = parent
+
+    # -- changes -----------------------------------------------------------------------------
+    def changed(self, path: str) -> list[str]:
+        """A file changed (edited, created or deleted): re-index the app(s) it belongs to.
+
+        Only ``path`` is re-read; every other file comes from the parse cache.
+        Returns the roots that were re-indexed.
+        """
+        p = os.path.normpath(os.path.abspath(path))
+        self.source.forget(p)
+        with self._lock:
+            if os.path.basename(p) in ROOT_MARKERS:
+                before = set(self.apps)
+                after = set(self.roots())
+                for gone in before - after:
+                    self.apps.pop(gone, None)
+                touched = sorted(after - before)
+                for r in touched:
+                    self.apps[r] = load_app(r, self.source)
+                app = self.app_for_path(p)
+                if app is not None and app.root not in touched:
+                    self.apps[app.root] = load_app(app.root, self.source)
+                    touched.append(app.root)
+                return touched
+            app = self.app_for_path(p)
+            if app is None:
+                return []
+            self.apps[app.root] = load_app(app.root, self.source)
+            return [app.root]
+
+    def open_document(self, path: str, version: int, text: str) -> list[str]:
+        self.source.open(path, version, text)
+        return self.changed(path)
+
+    def close_document(self, path: str) -> list[str]:
+        self.source.close(path)
+        return self.changed(path)
