@@ -118,10 +118,9 @@ class Source:
         try:
             size = os.path.getsize(p)
             if size > MAX_FILE_BYTES:
-                self.errors[p] = ReadError(
-                    p,
-                    f"file is {size // 1024} KiB; funcls reads files up to {MAX_FILE_BYTES // 1024 // 1024} MiB",
-                )
+                limit = MAX_FILE_BYTES // 1024 // 1024
+                message = f"file is {size // 1024} KiB; funcls reads files up to {limit} MiB"
+                self.errors[p] = ReadError(p, message)
                 return None
             with open(p, "rb") as f:
                 raw = f.read()
