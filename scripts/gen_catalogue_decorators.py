@@ -48,6 +48,7 @@ SPECIAL = {
     "durable_openai_agent_orchestrator": "durable_openai_agent_orchestrator",
 }
 TRIGGERS: set[str] = set()
+CONSTANTS: dict[str, dict[str, Any]] = {}
 NAME_PARAMS = {"arg_name", "context_name", "input_name", "client_name"}
 
 
@@ -220,6 +221,7 @@ def observe_one(
         return [b for b in fjs[0]["bindings"] if b.get("type") != "probeTrigger"]
 
     base = build({})
+    CONSTANTS[dname] = dict(base[0]) if base else {}
     targets: dict[str, str | None] = {}
     parse: dict[str, str] = {}
     for p in params:
@@ -239,6 +241,9 @@ def observe_one(
             targets[p.name] = hit[0] if hit else None
         else:
             v = sample_for(k, p.name, e)
+            if e is not None and v == p.default:
+                others = [m for m in e if m != p.default]
+                v = others[0] if others else v
             if v is None:
                 targets[p.name] = None
                 continue
@@ -359,6 +364,15 @@ def main() -> None:
                 lines.append(f"        special={special!r},")
             if owner_name != "app":
                 lines.append(f"        source={owner_name!r},")
+            fixed = {
+                k: v
+                for k, v in CONSTANTS.get(dname, {}).items()
+                if k not in ("type", "direction", "name")
+                and k not in set(targets.values())
+                and not any(p.name == k for p in params)
+            }
+            if fixed:
+                lines.append(f"        constant_properties={tuple(sorted(fixed.items()))!r},")
             lines.append(f"        kwargs={kwargs!r},")
             lines.append("        params=(")
             for p in params:

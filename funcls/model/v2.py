@@ -318,6 +318,8 @@ class _FunctionBuilder:
             param = spec.param(name)
             use.keywords[name] = self.conv.value(pv, param, spec.name)
             use.keywords[name].key_range = name_range
+        if spec.source == "durable" and not self.owner.is_durable:
+            self.durable_restart(use)
         special = spec.special
         if special == "function_name":
             v = use.keywords.get("name")
@@ -359,6 +361,8 @@ class _FunctionBuilder:
             decorator=spec.name,
             decorator_index=idx,
         )
+        for key, constant in spec.constant_properties:
+            b.properties[key] = Value(constant, use.range, origin="default")
         for param in spec.params:
             target = param.target
             if target is None or target == "type":
@@ -389,6 +393,33 @@ class _FunctionBuilder:
         if spec.kwargs:
             self.extra_keywords(b, spec, d)
         self.add(b)
+
+    def durable_restart(self, use: DecoratorUse) -> None:
+        """Through ``func.FunctionApp`` a durable decorator rebuilds the function from the bare
+        ``def``: whatever the decorators below it added is dropped (azure-functions
+        ``DecoratorApi._invoke_df_decorator``)."""
+        dropped = [b for b in self.fn.bindings]
+        lost_name = self.fn.function_name is not None
+        if dropped or lost_name:
+            what = ", ".join(sorted({b.decorator or b.type for b in dropped}))
+            if lost_name:
+                what = ", ".join(x for x in (what, "function_name") if x)
+            self.problems.append(
+                Problem(
+                    "durable-drops-decorators",
+                    f"@{use.target}.{use.method} rebuilds the function and drops what the "
+                    f"decorators below it added ({what}); put the durable decorator directly "
+                    "above the def, or create the app with df.DFApp()",
+                    use.path,
+                    use.name_range,
+                    {"dropped": [b.name for b in dropped]},
+                )
+            )
+        self.fn.bindings = []
+        self.fn.function_name = None
+        self.fn.name = self.pyf.name
+        self.fn.http_type = "function"
+        self.fn.retry = None
 
     def extra_keywords(self, b: Binding, spec: DecoratorSpec, d: RawDecorator) -> None:
         for k in d.keywords:

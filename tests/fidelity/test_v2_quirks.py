@@ -1,0 +1,158 @@
+"""Library behaviours the v2 indexer must reproduce, each checked against the real library."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from tests.support.fidelity import differences, funcls_index, library_index
+
+
+def _app(tmp_path: Path, source: str, files: dict[str, str] | None = None) -> Path:
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(textwrap.dedent(source))
+    for name, text in (files or {}).items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def _agree(root: Path) -> None:
+    diff = differences(funcls_index(str(root)), library_index(str(root)))
+    assert not diff, "\n".join(diff)
+
+
+def test_durable_decorator_through_function_app_drops_bindings_below_it(tmp_path: Path) -> None:
+    root = _app(
+        tmp_path,
+        """
+        import azure.functions as func
+        app = func.FunctionApp()
+
+        @app.durable_client_input(client_name="client")
+        @app.queue_output(arg_name="out", queue_name="q", connection="S")
+        @app.route(route="start")
+        def start(req, client, out):
+            pass
+        """,
+    )
+    app = funcls_index(str(root))
+    fn = app.function("start")
+    assert fn is not None
+    assert [b.type for b in fn.bindings] == ["durableClient"]
+    assert fn.trigger is None
+    assert [p.kind for p in app.problems] == ["durable-drops-decorators"]
+
+
+def test_durable_decorator_on_dfapp_keeps_bindings(tmp_path: Path) -> None:
+    root = _app(
+        tmp_path,
+        """
+        import azure.functions as func
+        import azure.durable_functions as df
+        app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+        @app.durable_client_input(client_name="client")
+        @app.route(route="orchestrators/{name}")
+        async def start(req, client):
+            pass
+
+        @app.orchestration_trigger(context_name="context")
+        def hello_orchestrator(context):
+            return []
+
+        @app.activity_trigger(input_name="city")
+        def say_hello(city: str) -> str:
+            return city
+
+        @app.entity_trigger(context_name="context", entity_name="Counter")
+        def counter(context):
+            pass
+        """,
+    )
+    _agree(root)
+
+
+def test_blueprints_constants_and_registration_order(tmp_path: Path) -> None:
+    root = _app(
+        tmp_path,
+        """
+        import azure.functions as func
+        from settings import QUEUE
+        from blueprints.orders import bp as orders
+        from blueprints import reports
+
+        app = func.FunctionApp(http_auth_level="ANONYMOUS")
+
+        @app.route(route="first")
+        def first(req):
+            pass
+
+        app.register_functions(orders)
+
+        @app.queue_trigger(arg_name="msg", queue_name=QUEUE, connection="Storage")
+        def middle(msg):
+            pass
+
+        app.register_blueprint(reports.bp)
+        """,
+        {
+            "settings.py": "QUEUE = 'incoming-' + 'orders'\n",
+            "blueprints/__init__.py": "",
+            "blueprints/orders.py": """
+        import azure.functions as func
+        bp = func.Blueprint()
+
+        @bp.function_name("CreateOrder")
+        @bp.route(route="orders/{id:int?}", methods=[func.HttpMethod.POST, "put"])
+        def create(req):
+            pass
+        """,
+            "blueprints/reports.py": """
+        from azure import functions as azf
+        bp = azf.Blueprint()
+
+        @bp.timer_trigger(schedule="0 0 6 * * 1-5", arg_name="timer", run_on_startup=False)
+        def daily(timer):
+            pass
+        """,
+        },
+    )
+    _agree(root)
+    names = [f.name for f in funcls_index(str(root)).functions]
+    assert names == ["first", "CreateOrder", "middle", "daily"]
+
+
+def test_asgi_app_synthesises_the_catch_all_function(tmp_path: Path) -> None:
+    root = _app(
+        tmp_path,
+        """
+        import azure.functions as func
+
+        class Dummy:
+            async def __call__(self, scope, receive, send):
+                pass
+
+        app = func.AsgiFunctionApp(app=Dummy(), http_auth_level=func.AuthLevel.ANONYMOUS)
+        """,
+    )
+    _agree(root)
+    fn = funcls_index(str(root)).function("http_app_func")
+    assert fn is not None and fn.synthetic and fn.http_type == "asgi"
+
+
+def test_app_auth_level_string_must_be_a_member_name(tmp_path: Path) -> None:
+    root = _app(
+        tmp_path,
+        """
+        import azure.functions as func
+        app = func.FunctionApp(http_auth_level="anonymous")
+
+        @app.route()
+        def hello(req):
+            pass
+        """,
+    )
+    app = funcls_index(str(root))
+    assert [p.kind for p in app.problems] == ["app-auth-level"]
