@@ -1,0 +1,1 @@
+"""One module per ``funcls`` subcommand; each exposes ``register(subparsers)``."""

@@ -1,0 +1,34 @@
+"""Helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from funcls.model.appmodel import App
+from funcls.model.workspace import Workspace, find_app_roots
+
+
+class UsageError(Exception):
+    """A mistake in how funcls was called: printed as one line, exit code 2."""
+
+
+def app_roots(paths: Sequence[str]) -> list[str]:
+    roots: list[str] = []
+    for p in paths:
+        if not os.path.exists(p):
+            raise UsageError(f"path '{p}' does not exist")
+        if not os.path.isdir(p):
+            raise UsageError(f"'{p}' is not a folder; give the folder of an app (or one above it)")
+        found = find_app_roots(p)
+        if not found:
+            raise UsageError(
+                f"no Azure Functions app under '{p}' (looked for host.json or function_app.py)"
+            )
+        roots.extend(found)
+    return sorted(set(roots))
+
+
+def load_apps(paths: Sequence[str]) -> list[App]:
+    ws = Workspace([], extra_roots=app_roots(paths))
+    return list(ws.index_all().values())
