@@ -6,11 +6,14 @@ Lines and columns are zero-based, as in LSP. Columns count Unicode code points o
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Position:
+class Position(NamedTuple):
+    """Named tuples: cheap to build (the indexers make hundreds of thousands) and ordered."""
+
     line: int
     column: int
 
@@ -18,8 +21,7 @@ class Position:
         return f"{self.line + 1}:{self.column + 1}"
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(NamedTuple):
     start: Position
     end: Position
 
@@ -75,14 +77,8 @@ class LineIndex:
 
     def position(self, offset: int) -> Position:
         starts = self._starts
-        lo, hi = 0, len(starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return Position(lo, offset - starts[lo])
+        line = bisect_right(starts, offset) - 1
+        return Position(line, offset - starts[line])
 
     def offset(self, pos: Position) -> int:
         if pos.line >= len(self._starts):
