@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_workspace import generate  # noqa: E402
+from gen_workspace import generate
 
 CHILD = r"""
 import json, resource, sys, time
