@@ -4,13 +4,33 @@ read-then-update such as receiving a message can never interleave with another w
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. The switch needs a moment of exclusive access and, unlike ordinary
+    statements, reports "database is locked" at once instead of waiting on busy_timeout when
+    several processes open a new store together, so it is retried here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() == "wal":
+                return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("could not switch the storage database to WAL mode")
+        time.sleep(0.005 + random.random() * 0.02)
 
 
 class Database:
@@ -23,7 +43,7 @@ class Database:
         )
         conn = self._conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(conn)
         # NORMAL in WAL mode: a crashed process loses nothing it committed; a power cut may
         # drop the last commits but never corrupts the database.
         conn.execute("PRAGMA synchronous = NORMAL")

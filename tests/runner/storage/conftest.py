@@ -44,3 +44,13 @@ def embedded_store(tmp_path: Path) -> Iterator[Store]:
         yield result
     finally:
         result.close_all()
+
+
+@pytest.fixture
+def azurite_store(azurite: Azurite, tmp_path: Path) -> Iterator[Store]:
+    result = Store("azurite", tmp_path / "app", azurite.connection_string)
+    result.app_dir.mkdir()
+    try:
+        yield result
+    finally:
+        result.close_all()
