@@ -338,7 +338,7 @@ class _Parser:
         self.i += 1
         obj = self.node("object", start, start + 1)
         self.depth += 1
-        if self.depth > 512:
+        if self.depth > 200:
             self.error("nesting is too deep", start)
             raise _Abort
         expect_member = True
@@ -435,7 +435,7 @@ class _Parser:
         self.i += 1
         arr = self.node("array", start, start + 1)
         self.depth += 1
-        if self.depth > 512:
+        if self.depth > 200:
             self.error("nesting is too deep", start)
             raise _Abort
         expect_item = True

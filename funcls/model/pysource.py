@@ -221,6 +221,8 @@ def _split_chunks(text: str) -> list[tuple[int, str]]:
     continued = False
     for i, line in enumerate(lines):
         stripped = line.lstrip()
+        if in_triple is None and line.startswith(("@", "def ", "async def ", "class ")):
+            depth, continued = 0, False  # an unclosed bracket above does not swallow a new def
         opens_here = in_triple is None and depth == 0 and not continued
         if (
             opens_here

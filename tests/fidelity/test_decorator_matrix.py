@@ -7,6 +7,7 @@ through the sync test, to the catalogue) is covered here without writing a new c
 
 from __future__ import annotations
 
+import importlib.metadata
 import keyword
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from funcls.model.catalogue import CATALOGUE, DecoratorParam, DecoratorSpec
 from tests.support.fidelity import differences, funcls_index, library_index
 
+LIBRARY = importlib.metadata.version("azure-functions")
 # Not exercisable here: needs the `openai-agents` package at decoration time.
 UNEXERCISED = {"durable_openai_agent_orchestrator"}
 # Decorators that only make sense together with others; covered by hand-written cases.
@@ -61,6 +63,8 @@ def _sample(param: DecoratorParam, variant: int) -> str | None:
 def _call(spec: DecoratorSpec, arg_name: str, full: bool, variant: int = 0) -> str | None:
     args: list[str] = []
     for p in spec.params:
+        if not p.available_in(LIBRARY):
+            continue  # the table also describes newer azure-functions versions
         if p.target == "name":
             args.append(f"{p.name}={arg_name!r}")
             continue

@@ -1,0 +1,92 @@
+"""The tolerant JSON reader: values, positions, and recovery from half-typed input."""
+
+from __future__ import annotations
+
+import pytest
+
+from funcls.model.jsondoc import parse_json
+from funcls.model.locations import Position, Range
+
+
+def errors(text: str) -> list[tuple[str, str]]:
+    return [(e.message, str(e.range)) for e in parse_json(text).errors]
+
+
+def test_values_and_positions() -> None:
+    doc = parse_json('{\n  "a": 1,\n  "b": [true, null, "x\\u0041"]\n}')
+    assert doc.ok
+    assert doc.to_python() == {"a": 1, "b": [True, None, "xA"]}
+    root = doc.root
+    assert root is not None
+    member = root.member("b")
+    assert member is not None
+    assert member.key_range == Range.of(2, 2, 2, 5)
+    assert member.value is not None and member.value.range == Range.of(2, 7, 2, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1 "c": 3}', [("expected ',' or '}' here, found '\"'", "1:8-1:9")]),
+        ('{"a": 1, "b": , "c": 3}', [("expected a value, found ','", "1:15-1:16")]),
+        (
+            '{"a": tru}',
+            [("'tru' is not a JSON value; put text in double quotes: \"…\"", "1:7-1:10")],
+        ),
+        ('{"a": True}', [("'True' is not a JSON value; write it in lower case: true", "1:7-1:11")]),
+        ("{'a': 1}", [("property names need double quotes", "1:2-1:3")]),
+        ('{"a": [1, 2}', [("expected ']' to close the array, found '}'", "1:12-1:13")]),
+        ('{"a": 1} x', [("unexpected 'x' after the end of the JSON value", "1:10-1:11")]),
+        ("", [("the file is empty; it must hold a JSON object", "1:1-1:1")]),
+        (
+            '{"a": "x\\q"}',
+            [("'\\q' is not a JSON escape; write '\\\\' for a backslash", "1:9-1:11")],
+        ),
+    ],
+)
+def test_errors_name_the_place(text: str, expected: list[tuple[str, str]]) -> None:
+    assert errors(text) == expected
+
+
+def test_comments_and_trailing_commas_are_accepted_like_json_net() -> None:
+    doc = parse_json('// host settings\n{\n  "version": "2.0", /* inline */\n  "x": [1,],\n}')
+    assert doc.ok
+    assert doc.to_python() == {"version": "2.0", "x": [1]}
+
+
+def test_half_typed_function_json_keeps_complete_bindings() -> None:
+    text = (
+        '{\n "bindings": [\n  {"type": "httpTrigger", "name": "req", "direction": "in"},\n'
+        '  {"type": "http", "dir'
+    )
+    doc = parse_json(text)
+    assert not doc.ok
+    root = doc.root
+    assert root is not None
+    bindings = root.get("bindings")
+    assert bindings is not None
+    complete = [b.to_python() for b in bindings.items if b.complete]
+    assert complete == [{"type": "httpTrigger", "name": "req", "direction": "in"}]
+    assert doc.errors[0].range.start == Position(3, 19)
+
+
+def test_resumes_after_a_bad_item_in_an_array() -> None:
+    doc = parse_json(
+        '{"bindings": [{"type": "queue", "name": "x",}, {"type": "blob" "name": "y"}]}'
+    )
+    assert doc.to_python() == {
+        "bindings": [{"type": "queue", "name": "x"}, {"type": "blob", "name": "y"}]
+    }
+    assert len(doc.errors) == 1
+
+
+def test_path_at_finds_the_enclosing_member() -> None:
+    doc = parse_json('{"bindings": [{"type": "queue", "name": "x"}]}')
+    chain = doc.path_at(Position(0, 25))
+    keys = [getattr(n, "key", None) for n in chain]
+    assert keys == [None, "bindings", None, None, "type", None]
+
+
+def test_deep_nesting_is_reported_not_crashing() -> None:
+    doc = parse_json("[" * 2000 + "]" * 2000)
+    assert any("nesting is too deep" in e.message for e in doc.errors)

@@ -1,0 +1,106 @@
+"""Workspace discovery and incremental re-indexing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from funcls.model.source import Source
+from funcls.model.workspace import Workspace, find_app_roots
+
+V2 = """import azure.functions as func
+app = func.FunctionApp()
+
+@app.route(route="a")
+def a(req):
+    pass
+"""
+
+
+def make(root: Path) -> None:
+    (root / "apps" / "one").mkdir(parents=True)
+    (root / "apps" / "one" / "host.json").write_text('{"version": "2.0"}')
+    (root / "apps" / "one" / "function_app.py").write_text(V2)
+    (root / "apps" / "two" / "F").mkdir(parents=True)
+    (root / "apps" / "two" / "host.json").write_text('{"version": "2.0"}')
+    (root / "apps" / "two" / "F" / "function.json").write_text(
+        json.dumps(
+            {
+                "bindings": [
+                    {"type": "queueTrigger", "direction": "in", "name": "m", "queueName": "q"}
+                ]
+            }
+        )
+    )
+    (root / "apps" / "two" / "F" / "__init__.py").write_text("def main(m):\n    pass\n")
+    (root / ".venv" / "lib").mkdir(parents=True)
+    (root / ".venv" / "lib" / "host.json").write_text("{}")
+    (root / "node_modules" / "x").mkdir(parents=True)
+    (root / "node_modules" / "x" / "function_app.py").write_text("")
+
+
+def test_find_app_roots_skips_environments(tmp_path: Path) -> None:
+    make(tmp_path)
+    assert find_app_roots(str(tmp_path)) == [
+        str(tmp_path / "apps" / "one"),
+        str(tmp_path / "apps" / "two"),
+    ]
+
+
+class CountingSource(Source):
+    """A real Source that counts how many files it parses."""
+
+    parsed: list[str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parsed = []
+
+    def _read_disk(self, p: str) -> str | None:
+        self.parsed.append(p)
+        return super()._read_disk(p)
+
+
+def test_a_change_rereads_only_that_file(tmp_path: Path) -> None:
+    make(tmp_path)
+    src = CountingSource()
+    ws = Workspace([str(tmp_path)], src)
+    ws.index_all()
+    assert len(ws.apps) == 2
+    src.parsed.clear()
+    script = tmp_path / "apps" / "one" / "function_app.py"
+    touched = ws.open_document(str(script), 1, V2.replace('route="a"', 'route="b"'))
+    assert touched == [str(tmp_path / "apps" / "one")]
+    app = ws.apps[str(tmp_path / "apps" / "one")]
+    assert app.functions[0].trigger is not None
+    assert app.functions[0].trigger.get("route") == "b"
+    assert src.parsed == []  # the overlay came from the editor; nothing re-read from disk
+    src.parsed.clear()
+    fjson = tmp_path / "apps" / "two" / "F" / "function.json"
+    fjson.write_text(fjson.read_text().replace('"q"', '"q2"'))
+    assert ws.changed(str(fjson)) == [str(tmp_path / "apps" / "two")]
+    assert src.parsed == [str(fjson)]
+    assert ws.apps[str(tmp_path / "apps" / "two")].functions[0].bindings[0].get("queueName") == "q2"
+
+
+def test_new_and_deleted_apps(tmp_path: Path) -> None:
+    make(tmp_path)
+    ws = Workspace([str(tmp_path)])
+    ws.index_all()
+    new = tmp_path / "apps" / "three"
+    new.mkdir()
+    (new / "host.json").write_text('{"version": "2.0"}')
+    assert str(new) in ws.changed(str(new / "host.json"))
+    assert str(new) in ws.apps
+    (new / "host.json").unlink()
+    ws.changed(str(new / "host.json"))
+    assert str(new) not in ws.apps
+
+
+def test_app_for_path(tmp_path: Path) -> None:
+    make(tmp_path)
+    ws = Workspace([str(tmp_path)])
+    ws.index_all()
+    app = ws.app_for_path(str(tmp_path / "apps" / "two" / "F" / "__init__.py"))
+    assert app is not None and app.root == str(tmp_path / "apps" / "two")
+    assert ws.app_for_path(str(tmp_path / "elsewhere.py")) is None
