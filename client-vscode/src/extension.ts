@@ -1,0 +1,122 @@
+// The VS Code side of funcls: starts the language server and restarts it when needed.
+// Features (diagnostics, completion, hover, code lenses, the Run command) come from the server.
+
+import * as vscode from "vscode";
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+
+import { resolveServerCommand, startFailure, type ServerCommand } from "./python";
+import { readSettings, serverOptions, type FunclsSettings } from "./settings";
+
+const SECTION = "funcls";
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+
+interface PythonEnvironmentApi {
+  environments?: {
+    getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined;
+    onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
+  };
+}
+
+async function pythonExtensionApi(): Promise<PythonEnvironmentApi | undefined> {
+  const ext = vscode.extensions.getExtension<PythonEnvironmentApi>("ms-python.python");
+  if (ext === undefined) {
+    return undefined;
+  }
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+function currentSettings(): FunclsSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const { settings, problems } = readSettings((key) => config.get(key));
+  for (const p of problems) {
+    void vscode.window.showWarningMessage(p.message);
+  }
+  return settings;
+}
+
+async function serverCommand(settings: FunclsSettings): Promise<ServerCommand> {
+  return resolveServerCommand({
+    serverCommand: settings.serverCommand,
+    interpreter: settings.interpreter,
+    pythonExtension: async () => {
+      const api = await pythonExtensionApi();
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      return api?.environments?.getActiveEnvironmentPath(folder)?.path;
+    },
+    defaultPython: process.platform === "win32" ? "python" : "python3",
+  });
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const settings = currentSettings();
+  const cmd = await serverCommand(settings);
+  output?.appendLine(`starting: ${[cmd.command, ...cmd.args].join(" ")} (${cmd.source})`);
+  const server: ServerOptions = {
+    command: cmd.command,
+    args: cmd.args,
+    transport: TransportKind.stdio,
+    options: { env: { ...process.env, PYTHONUNBUFFERED: "1" } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: "file", language: "python" },
+      { scheme: "file", pattern: "**/function.json" },
+      { scheme: "file", pattern: "**/host.json" },
+      { scheme: "file", pattern: "**/local.settings.json" },
+      { scheme: "file", pattern: "**/requirements.txt" },
+    ],
+    initializationOptions: serverOptions(settings),
+    synchronize: { configurationSection: SECTION },
+    ...(output !== undefined ? { outputChannel: output } : {}),
+  };
+  client = new LanguageClient(SECTION, "funcls", server, clientOptions);
+  try {
+    await client.start();
+  } catch (err) {
+    const message = startFailure(cmd, err instanceof Error ? err.message : String(err));
+    output?.appendLine(message);
+    void vscode.window.showErrorMessage(message);
+    client = undefined;
+    return;
+  }
+  context.subscriptions.push({ dispose: () => void client?.stop() });
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  const old = client;
+  client = undefined;
+  if (old !== undefined) {
+    await old.stop().catch(() => undefined);
+  }
+  await start(context);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("funcls");
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand("funcls.restartServer", () => restart(context)),
+    vscode.commands.registerCommand("funcls.showLogs", () => output?.show(true)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration("funcls.interpreter") || e.affectsConfiguration("funcls.serverCommand")) {
+        void restart(context);
+      }
+    }),
+  );
+  const api = await pythonExtensionApi().catch(() => undefined);
+  const changed = api?.environments?.onDidChangeActiveEnvironmentPath;
+  if (changed !== undefined) {
+    context.subscriptions.push(changed(() => void restart(context)));
+  }
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

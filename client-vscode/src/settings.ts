@@ -1,0 +1,98 @@
+// Reading and validating the extension's settings. No `vscode` import: unit-tested in Node.
+
+export type Severity = "error" | "warning" | "info" | "hint";
+
+export interface FunclsSettings {
+  interpreter: string[];
+  serverCommand: string[];
+  select: string[];
+  ignore: string[];
+  severity: Record<string, Severity>;
+  extraAppRoots: string[];
+}
+
+export interface SettingsProblem {
+  key: string;
+  message: string;
+}
+
+export const DEFAULTS: FunclsSettings = {
+  interpreter: [],
+  serverCommand: [],
+  select: [],
+  ignore: [],
+  severity: {},
+  extraAppRoots: [],
+};
+
+const SEVERITIES: readonly Severity[] = ["error", "warning", "info", "hint"];
+
+function stringList(key: string, value: unknown, problems: SettingsProblem[]): string[] {
+  if (value === undefined || value === null) {
+    return [];
+  }
+  if (typeof value === "string") {
+    return value.trim() === "" ? [] : [value];
+  }
+  if (Array.isArray(value) && value.every((v): v is string => typeof v === "string")) {
+    return value.filter((v) => v.trim() !== "");
+  }
+  problems.push({ key, message: `funcls.${key} must be a list of strings; using the default` });
+  return [];
+}
+
+function severityMap(
+  value: unknown,
+  problems: SettingsProblem[],
+): Record<string, Severity> {
+  if (value === undefined || value === null) {
+    return {};
+  }
+  if (typeof value !== "object" || Array.isArray(value)) {
+    problems.push({
+      key: "severity",
+      message: "funcls.severity must map rule codes to error, warning, info or hint; ignoring it",
+    });
+    return {};
+  }
+  const out: Record<string, Severity> = {};
+  for (const [code, raw] of Object.entries(value as Record<string, unknown>)) {
+    const level = typeof raw === "string" ? raw.toLowerCase() : "";
+    if ((SEVERITIES as readonly string[]).includes(level)) {
+      out[code] = level as Severity;
+    } else {
+      problems.push({
+        key: "severity",
+        message: `funcls.severity.${code} is ${JSON.stringify(raw)}; use error, warning, info or hint`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Read every setting through `get` (e.g. a WorkspaceConfiguration's get). */
+export function readSettings(get: (key: string) => unknown): {
+  settings: FunclsSettings;
+  problems: SettingsProblem[];
+} {
+  const problems: SettingsProblem[] = [];
+  const settings: FunclsSettings = {
+    interpreter: stringList("interpreter", get("interpreter"), problems),
+    serverCommand: stringList("serverCommand", get("serverCommand"), problems),
+    select: stringList("select", get("select"), problems),
+    ignore: stringList("ignore", get("ignore"), problems),
+    severity: severityMap(get("severity"), problems),
+    extraAppRoots: stringList("extraAppRoots", get("extraAppRoots"), problems),
+  };
+  return { settings, problems };
+}
+
+/** What the server receives as initializationOptions (and on workspace/configuration). */
+export function serverOptions(s: FunclsSettings): Record<string, unknown> {
+  return {
+    select: s.select,
+    ignore: s.ignore,
+    severity: s.severity,
+    extraAppRoots: s.extraAppRoots,
+  };
+}

@@ -1,0 +1,42 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+
+import { readSettings, serverOptions } from "../src/settings";
+
+function reader(values: Record<string, unknown>): (key: string) => unknown {
+  return (key) => values[key];
+}
+
+test("defaults when nothing is set", () => {
+  const { settings, problems } = readSettings(reader({}));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(settings.select, []);
+  assert.deepEqual(settings.severity, {});
+});
+
+test("valid values pass through to the server", () => {
+  const { settings, problems } = readSettings(
+    reader({ select: ["AZF2"], ignore: ["AZF201"], severity: { AZF300: "Warning" }, extraAppRoots: ["apps/x"] }),
+  );
+  assert.deepEqual(problems, []);
+  assert.deepEqual(serverOptions(settings), {
+    select: ["AZF2"],
+    ignore: ["AZF201"],
+    severity: { AZF300: "warning" },
+    extraAppRoots: ["apps/x"],
+  });
+});
+
+test("invalid values are reported and replaced by defaults", () => {
+  const { settings, problems } = readSettings(
+    reader({ select: [1, 2], severity: { AZF100: "fatal", AZF200: "hint" }, interpreter: "python3.12" }),
+  );
+  assert.deepEqual(settings.select, []);
+  assert.deepEqual(settings.severity, { AZF200: "hint" });
+  assert.deepEqual(settings.interpreter, ["python3.12"]);
+  assert.deepEqual(
+    problems.map((p) => p.key),
+    ["select", "severity"],
+  );
+  assert.match(problems[1]?.message ?? "", /AZF100 is "fatal"/);
+});
