@@ -7,11 +7,14 @@ lookups. The indexers fill this model without importing or running user code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from funcls.model.catalogue import CATALOGUE, BindingSpec, DecoratorSpec
 from funcls.model.jsondoc import JsonDocument
 from funcls.model.locations import Location, Range
+
+if TYPE_CHECKING:
+    from funcls.model.source import Source
 
 ModelKind = Literal["v1", "v2", "mixed", "none"]
 Origin = Literal["explicit", "default"]
@@ -296,6 +299,9 @@ class App:
     misplaced: list[Function] = field(default_factory=list)  # decorated methods / nested defs
     v1_folders: list[str] = field(default_factory=list)
     files: set[str] = field(default_factory=set)  # every file that fed this index
+    # Where the files were read from (open editor buffers included), so that rules and quick
+    # fixes can look at the exact text the index was built from.
+    source: Source | None = field(default=None, repr=False, compare=False)
 
     @property
     def route_prefix(self) -> str:

@@ -110,7 +110,7 @@ def v1_folders(root: str, source: Source) -> list[str]:
 def load_app(root: str, source: Source) -> App:
     """Index the app at ``root``. Never raises on bad input: problems are collected."""
     root = os.path.normpath(os.path.abspath(root))
-    app = App(root=root)
+    app = App(root=root, source=source)
     host = os.path.join(root, HOST_JSON)
     if source.is_file(host):
         app.host_json_path = host
