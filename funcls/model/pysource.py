@@ -15,7 +15,10 @@ from typing import Any, Literal
 from funcls.model.appmodel import Annotation, Parameter, Problem
 from funcls.model.locations import LineIndex, Range
 
-ValueKind = Literal["const", "list", "dict", "enum", "call", "ref", "unknown"]
+ValueKind = Literal["const", "list", "dict", "enum", "call", "ref", "concat", "unknown"]
+# A "concat" value joins its items once they resolve to constants (names imported from other
+# modules are resolved by the v2 indexer): ``const`` is "add" for ``a + b`` (every part must be
+# a string) and "format" for an f-string (parts are formatted with str()).
 
 # Classes whose instances hold functions, by the last part of their qualified name.
 APP_CLASSES = {
@@ -338,18 +341,27 @@ class _Analyser:
                 entries[k.value] = self.value(v, line_limit)
             return PyValue("dict", r, text, entries=entries)
         if isinstance(node, ast.JoinedStr):
-            pieces: list[str] = []
+            parts: list[PyValue] = []
             for part in node.values:
                 if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                    pieces.append(part.value)
-                elif isinstance(part, ast.FormattedValue) and part.format_spec is None:
+                    parts.append(PyValue("const", r, text, const=part.value))
+                elif (
+                    isinstance(part, ast.FormattedValue)
+                    and part.format_spec is None
+                    and part.conversion in (-1, ord("s"))
+                ):
                     fv = self.value(part.value, line_limit)
-                    if fv.kind != "const" or part.conversion not in (-1, ord("s")):
+                    if fv.kind == "const":
+                        parts.append(PyValue("const", fv.range, fv.text, const=str(fv.const)))
+                    elif fv.kind in ("ref", "concat"):
+                        parts.append(fv)
+                    else:
                         return PyValue("unknown", r, text)
-                    pieces.append(str(fv.const))
                 else:
                     return PyValue("unknown", r, text)
-            return PyValue("const", r, text, const="".join(pieces))
+            if all(p.kind == "const" for p in parts):
+                return PyValue("const", r, text, const="".join(p.const for p in parts))
+            return PyValue("concat", r, text, const="format", items=parts)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left = self.value(node.left, line_limit)
             right = self.value(node.right, line_limit)
@@ -360,6 +372,11 @@ class _Analyser:
                 and isinstance(right.const, str)
             ):
                 return PyValue("const", r, text, const=left.const + right.const)
+            if all(
+                v.kind in ("ref", "concat") or (v.kind == "const" and isinstance(v.const, str))
+                for v in (left, right)
+            ):
+                return PyValue("concat", r, text, const="add", items=[left, right])
             return PyValue("unknown", r, text)
         if isinstance(node, ast.Name):
             const = self.info.constants.get(node.id)

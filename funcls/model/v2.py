@@ -84,8 +84,12 @@ class _Resolver:
         return path, attr
 
     def resolve_ref(self, pv: PyValue, from_path: str, depth: int = 0) -> PyValue:
-        """Follow an imported constant to its literal value (one module deep, no code run)."""
-        if pv.kind != "ref" or pv.qualname is None or depth > 3:
+        """Follow an imported constant to its literal value (a few modules deep, no code run)."""
+        if depth > 6:
+            return pv
+        if pv.kind == "concat":
+            return self.join(pv, from_path, depth)
+        if pv.kind != "ref" or pv.qualname is None:
             return pv
         hit = self.imported_object(pv.qualname, from_path)
         if hit is None:
@@ -108,6 +112,34 @@ class _Resolver:
             kwargs=const.kwargs,
         )
         return self.resolve_ref(resolved, path, depth + 1)
+
+    def join(self, pv: PyValue, from_path: str, depth: int) -> PyValue:
+        """``CONTAINER + "/{name}"`` or ``f"{CONTAINER}/{{name}}"`` once every part is known;
+        names are looked up in ``from_path``, the module that wrote the expression."""
+        pieces: list[str] = []
+        for item in pv.items:
+            r = self.resolve_ref(item, from_path, depth + 1)
+            if r.kind != "const":
+                return pv
+            if pv.const == "add" and not isinstance(r.const, str):
+                return pv  # str + int raises TypeError at import: no value to give
+            pieces.append(r.const if isinstance(r.const, str) else str(r.const))
+        return PyValue("const", pv.range, pv.text, const="".join(pieces))
+
+    def defining_module(self, path: str, var: str) -> tuple[str, str]:
+        """Where ``var`` of module ``path`` is created, following re-exports such as
+        ``from .orders import bp as orders_bp`` in a package's ``__init__.py``."""
+        for _ in range(4):
+            module = self.source.module(path)
+            if module is None or var not in module.imports:
+                break
+            if any(c.var == var for c in module.app_creations):
+                break
+            hit = self.imported_object(module.imports[var], path)
+            if hit is None:
+                break
+            path, var = hit
+        return path, var
 
 
 class _Converter:
@@ -813,6 +845,8 @@ class V2Indexer:
             )
             return
         path, var = target
+        if path != main.path:
+            path, var = self.resolver.defining_module(path, var)
         registration.blueprint_path, registration.blueprint_var = path, var
         module = main if path == main.path else self.source.module(path)
         if module is None:

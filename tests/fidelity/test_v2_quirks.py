@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tests.support.fidelity import differences, funcls_index, library_index
 
 
@@ -156,3 +158,94 @@ def test_app_auth_level_string_must_be_a_member_name(tmp_path: Path) -> None:
     )
     app = funcls_index(str(root))
     assert [p.kind for p in app.problems] == ["app-auth-level"]
+
+
+_ORDERS_BLUEPRINT = """
+    import azure.functions as func
+    bp = func.Blueprint()
+
+    @bp.queue_trigger(arg_name="msg", queue_name="orders", connection="Storage")
+    def on_order(msg):
+        pass
+    """
+
+
+@pytest.mark.parametrize(
+    ("imports", "registered", "package_init"),
+    [
+        ("from blueprints import orders_bp", "orders_bp", "from .orders import bp as orders_bp"),
+        ("import blueprints", "blueprints.orders_bp", "from .orders import bp as orders_bp"),
+        ("from blueprints import bp", "bp", "from blueprints.orders import bp"),
+    ],
+)
+def test_blueprint_re_exported_by_a_package_init(
+    tmp_path: Path, imports: str, registered: str, package_init: str
+) -> None:
+    root = _app(
+        tmp_path,
+        f"""
+        import azure.functions as func
+        {imports}
+        app = func.FunctionApp()
+        app.register_functions({registered})
+        """,
+        {"blueprints/__init__.py": package_init + "\n", "blueprints/orders.py": _ORDERS_BLUEPRINT},
+    )
+    _agree(root)
+    app = funcls_index(str(root))
+    assert [f.name for f in app.functions] == ["on_order"]
+    assert app.unregistered == []
+    assert [r.blueprint_path for r in app.registrations] == [str(root / "blueprints/orders.py")]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'CONTAINER + "/{name}"',
+        'f"{CONTAINER}/{{name}}{SUFFIX}"',
+        'settings.CONTAINER + "/x/{name}"',
+        "LOCAL_PATH",
+        "FULL",
+        'f"{CONTAINER}-{SIZE}/{{name}}"',
+    ],
+)
+def test_imported_constants_joined_with_literals(tmp_path: Path, expression: str) -> None:
+    root = _app(
+        tmp_path,
+        f"""
+        import azure.functions as func
+        import settings
+        from settings import CONTAINER, FULL, SIZE, SUFFIX
+        LOCAL_PATH = CONTAINER + "/local/{{name}}" + SUFFIX
+        app = func.FunctionApp()
+
+        @app.blob_trigger(arg_name="b", path={expression}, connection="S")
+        def f(b):
+            pass
+        """,
+        {
+            "settings.py": "CONTAINER = 'images'\nSUFFIX = '.jpg'\nSIZE = 128\nFULL = CONTAINER + '/{n}'\n"
+        },
+    )
+    _agree(root)
+    v = funcls_index(str(root)).functions[0].bindings[0].value("path")
+    assert v is not None and v.known
+
+
+def test_adding_a_non_string_constant_stays_unknown(tmp_path: Path) -> None:
+    """``"q-" + SIZE`` raises TypeError at import; funcls must not invent a value for it."""
+    root = _app(
+        tmp_path,
+        """
+        import azure.functions as func
+        from settings import SIZE
+        app = func.FunctionApp()
+
+        @app.queue_trigger(arg_name="m", queue_name="q-" + SIZE, connection="S")
+        def f(m):
+            pass
+        """,
+        {"settings.py": "SIZE = 128\n"},
+    )
+    v = funcls_index(str(root)).functions[0].bindings[0].value("queueName")
+    assert v is not None and not v.known and v.text == '"q-" + SIZE'
