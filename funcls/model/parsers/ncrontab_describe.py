@@ -117,10 +117,17 @@ def _periodic(second: CronField, minute: CronField, hour: CronField) -> str:
 def _every(step: tuple[int, int] | None, unit: str, field: CronField) -> str:
     assert step is not None
     size, start = step
+    spec = field.spec
+    if (spec.high - spec.low + 1) % size:  # the count restarts before a full step: */7
+        parent = _PARENT_UNIT[unit]
+        return f"every {size} {unit}s from {unit} {start} to {field.values[-1]} of each {parent}"
     text = f"every {size} {unit}s"
-    if start != field.spec.low:
+    if start != spec.low:
         text += f" starting at {unit} {start}"
     return text
+
+
+_PARENT_UNIT = {"second": "minute", "minute": "hour", "hour": "day"}
 
 
 def _during_minutes(minute: CronField) -> str:

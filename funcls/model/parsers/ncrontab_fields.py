@@ -89,7 +89,12 @@ class ScheduleErrorKind(str, Enum):
 
 
 class ScheduleError(ParseError):
-    """A schedule the host rejects. ``field_index`` is 0-based in the text (None = whole)."""
+    """A schedule the host rejects.
+
+    ``start``/``end`` cover the offending part (a value, a step, a character); for errors in
+    one field, ``field_index`` is its 0-based position in the text and ``field_span`` its
+    whole extent.
+    """
 
     def __init__(
         self,
@@ -99,11 +104,13 @@ class ScheduleError(ParseError):
         end: int,
         *,
         field_index: int | None = None,
+        field_span: tuple[int, int] | None = None,
         fix: str | None = None,
     ) -> None:
         super().__init__(message, start, end)
         self.kind = kind
         self.field_index = field_index
+        self.field_span = field_span
         self.fix = fix  # a replacement for the whole schedule text, when one is certain
 
 
@@ -146,16 +153,19 @@ _QUARTZ = (
 
 
 class _FieldReader:
-    def __init__(self, spec: FieldSpec, position: int) -> None:
+    def __init__(self, spec: FieldSpec, position: int, span: tuple[int, int]) -> None:
         self.spec = spec
         self.index = position
+        self.span = span
         self.warnings: list[ParseWarning] = []
 
     def label(self) -> str:
         return f"field {self.index + 1} ({self.spec.name})"
 
     def fail(self, kind: ScheduleErrorKind, message: str, start: int, end: int) -> ScheduleError:
-        return ScheduleError(kind, message, start, end, field_index=self.index)
+        return ScheduleError(
+            kind, message, start, end, field_index=self.index, field_span=self.span
+        )
 
     def warn(self, message: str, start: int, end: int, kind: str) -> None:
         self.warnings.append(ParseWarning(f"{self.label()}: {message}", start, end, kind))
@@ -210,7 +220,7 @@ class _FieldReader:
             base, step = item[:slash], self.step(item[slash + 1 :], offset + slash + 1)
         if base == "*":
             low, high = self.spec.low, self.spec.high
-        elif item.find("-", 1) > 0 and base.find("-", 1) > 0:
+        elif base.find("-", 1) > 0:
             dash = base.find("-", 1)
             low = self.value(base[:dash], offset, "range")
             high = self.value(base[dash + 1 :], offset + dash + 1, "range")
@@ -230,12 +240,13 @@ class _FieldReader:
     def step(self, text: str, offset: int) -> int:
         if not re.fullmatch(r"[+-]?\d+", text):
             what = "nothing" if not text else f"'{text}'"
+            start = offset if text else offset - 1  # point at the '/' when nothing follows
             raise self.fail(
                 ScheduleErrorKind.SYNTAX,
                 f"{self.label()}: the step after '/' is {what}; it must be a whole number, "
                 "as in */5",
-                offset,
-                offset + max(len(text), 1),
+                start,
+                offset + len(text) if text else offset,
             )
         step = int(text)
         if step < 1:
@@ -250,13 +261,13 @@ class _FieldReader:
 
     def value(self, text: str, offset: int, context: str) -> int:
         spec = self.spec
-        end = offset + max(len(text), 1)
-        if not text:
+        end = offset + len(text)
+        if not text:  # only the end of a range can be empty: point at its '-'
             raise self.fail(
                 ScheduleErrorKind.SYNTAX,
                 f"{self.label()}: the {context} is missing a number",
+                offset - 1,
                 offset,
-                end,
             )
         if text[0].isascii() and text[0].isdigit():
             if not (text.isascii() and text.isdigit()):
@@ -306,7 +317,7 @@ def parse_field(
     role: FieldRole, token: str, offset: int, position: int
 ) -> tuple[CronField, list[ParseWarning]]:
     """Read ``token`` (at ``offset`` in the schedule, field ``position`` 0-based) as ``role``."""
-    reader = _FieldReader(FIELD_SPECS[role], position)
+    reader = _FieldReader(FIELD_SPECS[role], position, (offset, offset + len(token)))
     values = reader.read(token, offset)
     field = CronField(role, token, offset, offset + len(token), tuple(sorted(values)))
     return field, reader.warnings

@@ -190,14 +190,14 @@ BAD_SCHEDULES = [
         "0 */ * * * *",
         ScheduleErrorKind.SYNTAX,
         "field 2 (minute): the step after '/' is nothing; it must be a whole number, as in */5",
-        (4, 5),
+        (3, 4),
         1,
     ),
     (
         "0 1- * * * *",
         ScheduleErrorKind.SYNTAX,
         "field 2 (minute): the range is missing a number",
-        (4, 5),
+        (3, 4),
         1,
     ),
     (
@@ -307,6 +307,11 @@ def test_schedule_errors(
     assert (error.kind, (error.start, error.end), error.field_index) == (kind, span, field_index)
     if message is not None:
         assert error.message == message
+    if field_index is not None:
+        assert error.field_span is not None
+        start, end = error.field_span
+        assert text.split()[field_index] == text[start:end]
+        assert start <= error.start and error.end <= end
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,11 @@ from funcls.model.parsers.ncrontab_fields import ScheduleError
         # Minutes and hours.
         ("0 * * * * *", "every minute, at second 0"),
         ("0 5/15 * * * *", "every 15 minutes starting at minute 5, at second 0"),
+        ("0 */7 * * * *", "every 7 minutes from minute 0 to 56 of each hour, at second 0"),
+        (
+            "0 0,20 */5 * * *",
+            "every 5 hours from hour 0 to 20 of each day, at minutes 0 and 20",
+        ),
         ("0 0,30 9-17 * * *", "every 30 minutes, at second 0, between 09:00 and 17:59"),
         (
             "0 */15 9-17 * * 1-5",
