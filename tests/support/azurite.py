@@ -116,6 +116,8 @@ def start_azurite(
     and queue ports accept connections. Retries on new ports if the chosen ones were taken
     between choosing and binding."""
     exe = binary or find_azurite()
+    if exe is not None and not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
+        exe = shutil.which(exe)
     if exe is None:
         raise AzuriteNotFound(
             "azurite not found in node_modules/.bin or on PATH; run `npm install` at the "

@@ -41,16 +41,20 @@ _KNOWN_KEYS = {
         "DevelopmentStorageProxyUri",
     )
 }
-_SECRET = re.compile(
-    r"(?i)\b(AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey|sig)=([^;&\s\"']*)"
+# A whole connection-string value (up to ';'), or a SAS signature inside a URL (up to '&').
+_SECRET_VALUE = re.compile(
+    r"(?i)\b(AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey)=([^;\s\"']*)"
 )
+_SIGNATURE = re.compile(r"(?i)([?&;]sig)=([^&;\s\"']*)")
+_PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,39}$")
 _LOOPBACK_HOSTS = {"localhost", "::1", "[::1]"}
 
 
 def mask_secrets(text: str) -> str:
     """text with the values of AccountKey, SharedAccessSignature, SharedAccessKey and SAS
     `sig=` parameters replaced by `***`; safe to print or log."""
-    return _SECRET.sub(lambda match: f"{match.group(1)}=***", text)
+    masked = _SECRET_VALUE.sub(lambda match: f"{match.group(1)}=***", text)
+    return _SIGNATURE.sub(lambda match: f"{match.group(1)}=***", masked)
 
 
 def is_loopback(url: str) -> bool:
@@ -109,15 +113,17 @@ def _pairs(value: str) -> dict[str, str]:
             continue
         key, sep, item = segment.partition("=")
         key = key.strip()
-        canonical = _KNOWN_KEYS.get(key.lower())
         if not sep or not key:
             raise ConnectionStringError(
-                f"storage connection string has a segment without 'Key=value' "
-                f"({mask_secrets(segment.strip())[:40]!r}); segments are separated by ';'"
+                "storage connection string has a segment that is not 'Key=value'; "
+                "segments are separated by ';'"
             )
+        canonical = _KNOWN_KEYS.get(key.lower())
         if canonical is None:
+            # Quote the key only when it looks like one: a pasted secret must not be echoed.
+            named = f" '{key}'" if _PLAIN_KEY.match(key) else ""
             raise ConnectionStringError(
-                f"storage connection string has an unknown key '{key}'; expected AccountName, "
+                f"storage connection string has an unknown key{named}; expected AccountName, "
                 "AccountKey, BlobEndpoint, QueueEndpoint, SharedAccessSignature, ... "
                 "or UseDevelopmentStorage=true"
             )
@@ -127,17 +133,19 @@ def _pairs(value: str) -> dict[str, str]:
     return pairs
 
 
-def _endpoint(pairs: dict[str, str], key: str) -> str | None:
+def _endpoint(pairs: dict[str, str], key: str) -> tuple[str | None, str | None]:
+    """The endpoint without its query, and the query (a SAS token) if it had one."""
     value = pairs.get(key)
     if not value:
-        return None
+        return None, None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConnectionStringError(
             f"{key} in the storage connection string must be an http(s) URL, "
             f"got {mask_secrets(value)!r}"
         )
-    return value.rstrip("/")
+    base = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+    return base, parts.query or None
 
 
 def _development(pairs: dict[str, str]) -> StorageConnection:
@@ -191,10 +199,6 @@ def parse_connection_string(value: str) -> StorageConnection:
                 f"AccountKey of storage account '{account}' is not valid base64; copy it again "
                 "from the portal (Access keys)"
             ) from None
-    elif sas is None:
-        raise ConnectionStringError(
-            "storage connection string has neither AccountKey nor SharedAccessSignature"
-        )
     protocol = (pairs.get("DefaultEndpointsProtocol") or "https").lower()
     if protocol not in ("http", "https"):
         raise ConnectionStringError(
@@ -202,13 +206,23 @@ def parse_connection_string(value: str) -> StorageConnection:
         )
     suffix = pairs.get("EndpointSuffix") or "core.windows.net"
 
+    endpoint_sas: list[str] = []
+
     def derived(service: str) -> str | None:
-        explicit = _endpoint(pairs, f"{service.capitalize()}Endpoint")
+        explicit, query = _endpoint(pairs, f"{service.capitalize()}Endpoint")
+        if query:
+            endpoint_sas.append(query)
         if explicit is not None:
             return explicit
         return f"{protocol}://{account}.{service}.{suffix}" if account else None
 
     blob, queue = derived("blob"), derived("queue")
+    if sas is None and endpoint_sas:
+        sas = endpoint_sas[0]  # a SAS URL given as the endpoint
+    if key is None and sas is None:
+        raise ConnectionStringError(
+            "storage connection string has neither AccountKey nor SharedAccessSignature"
+        )
     if blob is None and queue is None:
         raise ConnectionStringError(
             "storage connection string with a SharedAccessSignature needs AccountName or "

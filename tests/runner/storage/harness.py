@@ -30,6 +30,11 @@ class Store:
         self.opened.append(backend)
         return backend
 
+    def open_embedded(self) -> EmbeddedBackend:
+        backend = self.open()
+        assert isinstance(backend, EmbeddedBackend)
+        return backend
+
     def name(self, prefix: str = "t") -> str:
         return f"{prefix}-{uuid.uuid4().hex[:12]}"
 

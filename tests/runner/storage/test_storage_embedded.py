@@ -18,7 +18,7 @@ from tests.support.azurite import REPO_ROOT
 
 
 def test_store_lives_in_the_app_folder_and_is_git_ignored(embedded_store: Store) -> None:
-    backend = embedded_store.open()
+    backend = embedded_store.open_embedded()
     state = embedded_store.app_dir / ".funcls"
     assert backend.root == state / "storage"
     assert (state / ".gitignore").read_text().splitlines()[-1] == "*"
@@ -61,7 +61,7 @@ def test_overwrites_and_deletes_leave_no_files_behind(embedded_store: Store) -> 
 def test_crashed_writer_leaves_nothing_visible(embedded_store: Store) -> None:
     """A writer killed mid-write leaves a temp file or an uncommitted version file; neither is
     ever read, and both are swept once old enough."""
-    blobs = embedded_store.open().blobs
+    blobs = embedded_store.open_embedded().blobs
     blobs.create_container("files")
     blobs.put("files", "doc", b"committed")
     directory = embedded_store.app_dir / ".funcls" / "storage" / "blobs" / "files"

@@ -5,6 +5,7 @@ deployed apps do)."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 from azure.storage.queue import (
@@ -97,7 +98,7 @@ def test_binary_and_text_round_trip_on_each_backend(store: Store, encoding: str)
 # -- interoperability with the raw SDK (Azurite only: the SDK is the Azure client) ----------
 
 
-def _raw_queue(azurite: Azurite, queue: str, **policies: object) -> QueueClient:
+def _raw_queue(azurite: Azurite, queue: str, **policies: Any) -> QueueClient:
     return QueueClient.from_connection_string(azurite.connection_string, queue, **policies)
 
 
