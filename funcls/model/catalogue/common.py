@@ -1,4 +1,53 @@
-"""Properties and type names that many bindings share."""
+"""Properties and type names that many bindings share.
+
+How the Python worker checks parameter annotations — the facts ``input_types``,
+``output_types`` and ``return_types`` of every ``BindingSpec`` rest on, and the rules the checks
+must follow to avoid false alarms. Sources: azure-functions-python-worker
+``azure_functions_worker/functions.py`` (``Registry.validate_function_params`` and
+``get_function_return_type``; the same code in older ``Registry.add_function``),
+``bindings/meta.py`` (``get_binding``, ``check_input_type_annotation``,
+``check_output_type_annotation``, ``has_implicit_output``) and ``bindings/generic.py``
+(``GenericBinding``); the converters are those azure-functions registers in
+``azure.functions.meta._ConverterMeta._bindings``.
+
+1. A parameter annotated exactly ``str`` or ``bytes`` — and the ``T`` of ``func.Out[str]`` /
+   ``func.Out[bytes]`` — is checked against the worker's *generic* binding instead of the
+   binding type's converter (``param_py_type in (str, bytes) and not has_implicit_output(type)``).
+   The generic binding accepts ``str`` / ``bytes`` for inputs and ``str`` / ``bytes`` /
+   ``bytearray`` for outputs, so these annotations load for every binding type, with or without
+   ``dataType``, triggers included (``msg: str`` on a queueTrigger loads). ``dataType`` takes no
+   part in the check: it only changes the wording of the load error and what the host sends.
+   ``REROUTED_TYPES`` below.
+2. The exception: converters with implicit output (``IMPLICIT_OUTPUT_TYPES``: the durable
+   orchestration / entity / activity triggers, the MCP triggers, connectorTrigger) are asked
+   directly, so ``context: str`` on an orchestrationTrigger fails to load.
+3. Rerouting only decides whether the function loads. The generic binding hands over what the
+   host sent unchanged: ``string``, ``bytes`` and ``json`` data pass through (a ``str``
+   annotation does not decode bytes — set ``dataType: string`` for text), anything else raises
+   at invocation: ``str`` on an httpTrigger (``http`` data) and on batches from
+   ``cardinality: many`` (collection data) loads but fails when called. The catalogue lists
+   ``str`` / ``bytes`` only where they also work.
+4. Return annotations are never rerouted (the worker compares ``return_pytype is (str, bytes)``,
+   which is never true), so ``-> str`` on a ``$return`` binding must satisfy the converter
+   itself. ``BindingSpec.return_types`` records the difference (cosmosDB, sql, mysql).
+5. Types without a converter use the generic binding throughout: ``GENERIC_INPUT_TYPES`` in,
+   ``GENERIC_OUTPUT_TYPES`` out (``dict`` and other JSON types are refused at load).
+6. SDK types (``azurefunctions-extensions-bindings-*``, v2 model only) are accepted through the
+   worker's deferred-binding registry when the extension package is installed; they are listed
+   for blob (trigger, input), cosmosDB (input), eventHubTrigger and serviceBusTrigger, as the
+   2025 Python developer reference documents.
+7. The durable library wraps user functions, so the worker never sees the annotations users
+   write for orchestrators, entities and clients: ``WRAPPED_TYPES`` lists those extra names.
+8. Batches and lists: the converters' iterable check (``meta.is_iterable_type_annotation``,
+   built on the library's vendored ``typing_inspect``) recognises ``typing.List[T]`` (and other
+   ``typing`` generics of an iterable) but not the builtin ``list[T]`` of PEP 585, so
+   ``list[func.EventHubEvent]`` fails to load where ``typing.List[func.EventHubEvent]`` works
+   (azure-functions 1.26 and 2.3 alike). The catalogue spells them ``typing.List[...]``
+   (``typing_list``); indexers should normalise ``List[T]`` / ``typing.List[T]`` to that and
+   ``list[T]`` to ``list[T]`` (``listof``). A return annotation must be a class (the worker
+   refuses ``-> typing.List[str]`` as a non-type annotation), so list types appear in
+   ``output_types`` (``func.Out[...]``) but never in ``return_types``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +58,7 @@ AF = "azure.functions"
 # Annotation names, as the indexers normalise them.
 STR = "str"
 BYTES = "bytes"
+BYTEARRAY = "bytearray"
 DICT = "dict"
 HTTP_REQUEST = f"{AF}.HttpRequest"
 HTTP_RESPONSE = f"{AF}.HttpResponse"
@@ -28,6 +78,10 @@ SQL_ROW_LIST = f"{AF}.SqlRowList"
 MYSQL_ROW = f"{AF}.MySqlRow"
 MYSQL_ROW_LIST = f"{AF}.MySqlRowList"
 ORCHESTRATION_CONTEXT = f"{AF}.OrchestrationContext"
+ENTITY_CONTEXT = f"{AF}.EntityContext"
+WARMUP_CONTEXT = f"{AF}.warmup.WarmUpContext"  # not exported by azure.functions
+MCP_TOOL_CONTEXT = f"{AF}.MCPToolContext"
+PROMPT_INVOCATION_CONTEXT = f"{AF}.PromptInvocationContext"
 DF_ORCHESTRATION_CONTEXT = "azure.durable_functions.DurableOrchestrationContext"
 DF_ENTITY_CONTEXT = "azure.durable_functions.DurableEntityContext"
 DF_CLIENT = "azure.durable_functions.DurableOrchestrationClient"
@@ -49,9 +103,42 @@ COSMOS_SDK_TYPES = (
 EVENTHUB_SDK_TYPES = ("azurefunctions.extensions.bindings.eventhub.EventData",)
 SERVICEBUS_SDK_TYPES = ("azurefunctions.extensions.bindings.servicebus.ServiceBusReceivedMessage",)
 
+# Rule 1 / 3 / 5 of the module docstring.
+REROUTED_TYPES = (STR, BYTES)
+GENERIC_INPUT_TYPES = (STR, BYTES)
+GENERIC_OUTPUT_TYPES = (STR, BYTES, BYTEARRAY)
+
+# Rule 2: binding types whose converter has implicit output; str / bytes are not rerouted.
+IMPLICIT_OUTPUT_TYPES = frozenset(
+    {
+        "orchestrationTrigger",
+        "entityTrigger",
+        "activityTrigger",
+        "mcpToolTrigger",
+        "mcpResourceTrigger",
+        "mcpPromptTrigger",
+        "connectorTrigger",
+    }
+)
+
+# Rule 7: annotations the worker never checks because the durable library wraps the function
+# (df.Orchestrator.create / df.Entity.create in v1, DFApp in v2; DFApp.durable_client_input
+# rewrites the client parameter's annotation to str).
+WRAPPED_TYPES: dict[str, tuple[str, ...]] = {
+    "orchestrationTrigger": (DF_ORCHESTRATION_CONTEXT,),
+    "entityTrigger": (DF_ENTITY_CONTEXT,),
+    "durableClient": (DF_CLIENT,),
+}
+
 
 def listof(t: str) -> str:
+    """The PEP 585 spelling ``list[T]``; the worker refuses it (rule 8), see ``typing_list``."""
     return f"list[{t}]"
+
+
+def typing_list(t: str) -> str:
+    """``typing.List[T]``: how a batch or list must be annotated for the worker (rule 8)."""
+    return f"typing.List[{t}]"
 
 
 def prop(

@@ -46,9 +46,12 @@ ENUMS: tuple[EnumSpec, ...] = (
     EnumSpec(
         "HttpMethod",
         f"{_AF}.HttpMethod",
-        tuple(
-            M(m.upper(), m, f"Answer HTTP {m.upper()} requests.")
-            for m in ("get", "post", "delete", "head", "patch", "put", "options")
+        (
+            *(
+                M(m.upper(), m, f"Answer HTTP {m.upper()} requests.")
+                for m in ("get", "post", "delete", "head", "patch", "put", "options")
+            ),
+            M("QUERY", "query", "Answer HTTP QUERY requests.", since="2.3.0"),
         ),
         "The HTTP methods a Python HTTP function can answer.",
     ),
@@ -82,6 +85,19 @@ ENUMS: tuple[EnumSpec, ...] = (
             ),
         ),
         "How a blob trigger learns that a blob was added or changed.",
+    ),
+    EnumSpec(
+        "CosmosDBChangeFeedMode",
+        f"{_AF}.CosmosDBChangeFeedMode",
+        (
+            M("LATEST_VERSION", "LatestVersion", "Only the latest version of changed items."),
+            M(
+                "ALL_VERSIONS_AND_DELETES",
+                "AllVersionsAndDeletes",
+                "Every change, intermediate versions and deletes included.",
+            ),
+        ),
+        "What a Cosmos DB trigger reports from the change feed (azure-functions 2.x).",
     ),
     EnumSpec(
         "KafkaMessageKeyType",

@@ -60,6 +60,11 @@ def snake_case(camel: str) -> str:
     return _CAMEL_RE.sub("_", camel).lower()
 
 
+def version_key(version: str) -> tuple[int, ...]:
+    """``"2.0.1"`` -> ``(2, 0, 1)``, for comparing library versions."""
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
 def camel_case(snake: str) -> str:
     """``queue_name`` -> ``queueName``, as azure-functions turns keywords into keys."""
     words = snake.split("_")
@@ -71,6 +76,11 @@ class EnumMember:
     name: str  # the Python member name, e.g. ANONYMOUS
     json: str  # the canonical function.json spelling, e.g. anonymous
     summary: str = ""
+    since: str | None = None  # as DecoratorParam.since: oldest library version that has it
+
+    def available_in(self, library_version: str) -> bool:
+        """Whether azure-functions `library_version` has this member."""
+        return self.since is None or version_key(library_version) >= version_key(self.since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +151,10 @@ class BindingSpec:
     input_types: tuple[str, ...] = ()
     # ... and for the T of func.Out[T] or the return annotation (output).
     output_types: tuple[str, ...] = ()
-    # Annotations accepted in addition when dataType is set (str / bytes).
+    # Return annotations the worker accepts when this binding is `$return`, where they differ
+    # from output_types: the worker reroutes `str` / `bytes` for parameters but never for return
+    # annotations (see common.py). None: the same as output_types.
+    return_types: tuple[str, ...] | None = None
     runner: RunnerSupport = "invoke"
     needs_bundle: bool = True  # needs extensionBundle in host.json (http/timer do not)
     docs: str = ""
@@ -160,6 +173,10 @@ class BindingSpec:
     def properties_for(self, direction: str) -> tuple[PropertySpec, ...]:
         return tuple(p for p in self.properties if not p.directions or direction in p.directions)
 
+    def accepted_return_types(self) -> tuple[str, ...]:
+        """Return annotations the worker accepts when this binding is `$return`."""
+        return self.output_types if self.return_types is None else self.return_types
+
 
 @dataclass(frozen=True, slots=True)
 class DecoratorParam:
@@ -170,6 +187,13 @@ class DecoratorParam:
     target: str | None = None  # the function.json key it sets ("name" for arg_name)
     enum: str | None = None
     parse: EnumParse = "member-name"  # how a string given for an enum parameter is read
+    # The oldest azure-functions version, among those the table was generated from, that has
+    # this parameter; None when every one of them has it.
+    since: str | None = None
+
+    def available_in(self, library_version: str) -> bool:
+        """Whether azure-functions `library_version` has this parameter."""
+        return self.since is None or version_key(library_version) >= version_key(self.since)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +206,13 @@ class DecoratorSpec:
     alias_of: str | None = None
     special: str | None = None  # emission the v2 indexer handles by name
     source: Literal["app", "durable"] = "app"
+    # Keys the binding class always writes, whatever the decorator is given (key, value).
+    constant_properties: tuple[tuple[str, object], ...] = ()
+    since: str | None = None  # as DecoratorParam.since, for the whole decorator
+
+    def available_in(self, library_version: str) -> bool:
+        """Whether azure-functions `library_version` has this decorator."""
+        return self.since is None or version_key(library_version) >= version_key(self.since)
 
     def param(self, name: str) -> DecoratorParam | None:
         for p in self.params:
