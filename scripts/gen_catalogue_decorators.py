@@ -1,25 +1,46 @@
 """Write funcls/model/catalogue/decorators_data.py from the installed azure-functions library.
 
-Run: python scripts/gen_catalogue_decorators.py
+Run: python scripts/gen_catalogue_decorators.py [--merge]
 Every fact in the output is observed by calling the real decorators on throw-away apps:
 parameter names, defaults, the binding type each decorator adds, the function.json key each
 parameter becomes, and whether a string given for an enum parameter is parsed by member name.
 The descriptions shown to users live in the hand-written binding modules, not here.
+
+The table describes every library version funcls supports: azure-functions 1.x (Python up to
+3.12) and 2.x (Python 3.13+), which adds decorator parameters and enum members. Build it in two
+steps, oldest library first:
+
+    .venv/bin/python scripts/gen_catalogue_decorators.py                 # azure-functions 1.x
+    /path/to/py313-venv/bin/python scripts/gen_catalogue_decorators.py --merge   # 2.x
+
+`--merge` reads the existing table, observes the installed library, and writes the union:
+decorators and parameters only some versions have get `since=<oldest version that has them>`
+(None: all of them), `LIBRARY_VERSIONS` lists every version merged in, and anything else that
+differs between versions (a default, a target) is reported on stderr and taken from the newer
+version. The sync tests (tests/fidelity/test_catalogue_sync.py) accept a parameter the
+installed library lacks only when its `since` is newer than the installed version.
 """
 
 from __future__ import annotations
 
+import argparse
 import enum
 import inspect
 import json
 import logging
+import re
+import shutil
+import subprocess
 import sys
 import typing
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
+
+from funcls.model.catalogue.types import DecoratorParam, DecoratorSpec, EnumRef
 
 logging.disable(logging.WARNING)
 
@@ -103,14 +124,6 @@ def kind_of(a: Any) -> str:
     if p is type or origin is type:
         return "type"
     return "any"
-
-
-def py_default(v: Any) -> str:
-    if not isinstance(v, (str, int, float, bool, enum.Enum)):
-        return "None"
-    if isinstance(v, enum.Enum):
-        return f"EnumRef({type(v).__name__!r}, {v.name!r})"
-    return repr(v)
 
 
 # Names the library defines as aliases of another decorator (`schedule = timer_trigger`).
@@ -265,22 +278,18 @@ def observe_one(
     return base, targets, parse
 
 
-def main() -> None:
-    lines: list[str] = [
-        "# ruff: noqa: E501",
-        '"""Decorator facts observed from azure-functions (generated; do not edit by hand).',
-        "",
-        "Regenerate with `python scripts/gen_catalogue_decorators.py`. The catalogue sync tests",
-        "fail when the installed library has a decorator or parameter this table lacks.",
-        '"""',
-        "",
-        "from funcls.model.catalogue.types import DecoratorParam as P",
-        "from funcls.model.catalogue.types import DecoratorSpec, EnumRef",
-        "",
-        f"LIBRARY_VERSION = {getattr(func, '__version__', '?')!r}",
-        "",
-        "DECORATORS: tuple[DecoratorSpec, ...] = (",
-    ]
+def default_of(v: Any) -> object:
+    """The library default as the table stores it (None for defaults that are not literals)."""
+    if isinstance(v, enum.Enum):
+        return EnumRef(type(v).__name__, v.name)
+    if isinstance(v, (str, int, float, bool)):
+        return v
+    return None
+
+
+def observe_library() -> list[DecoratorSpec]:
+    """Every decorator of DFApp and FunctionApp, as the installed library builds it."""
+    specs: list[DecoratorSpec] = []
     sources = [("durable", df.DFApp), ("app", func.FunctionApp)]
     done: set[str] = set()
     for owner, cls in sources:
@@ -354,16 +363,6 @@ def main() -> None:
                 special = "generic"
             if dname == "mcp_tool":
                 types = ("mcpToolTrigger",)
-            lines.append("    DecoratorSpec(")
-            lines.append(f"        name={dname!r},")
-            lines.append(f"        role={role!r},")
-            lines.append(f"        bindings={types!r},")
-            if alias:
-                lines.append(f"        alias_of={alias!r},")
-            if special:
-                lines.append(f"        special={special!r},")
-            if owner_name != "app":
-                lines.append(f"        source={owner_name!r},")
             fixed = {
                 k: v
                 for k, v in CONSTANTS.get(dname, {}).items()
@@ -371,33 +370,248 @@ def main() -> None:
                 and k not in set(targets.values())
                 and not any(p.name == k for p in params)
             }
-            if fixed:
-                lines.append(f"        constant_properties={tuple(sorted(fixed.items()))!r},")
-            lines.append(f"        kwargs={kwargs!r},")
-            lines.append("        params=(")
+            out_params: list[DecoratorParam] = []
             for p in params:
                 ann = hints.get(p.name, p.annotation)
-                k = kind_of(ann)
                 e = enum_of(ann)
-                args = [repr(p.name), repr(k)]
-                if p.default is inspect.Parameter.empty:
-                    args.append("required=True")
-                elif p.default is not None and py_default(p.default) != "None":
-                    args.append(f"default={py_default(p.default)}")
-                t = targets.get(p.name)
-                if t is not None:
-                    args.append(f"target={t!r}")
-                if e is not None:
-                    args.append(f"enum={e.__name__!r}")
-                    pm = parse.get(p.name)
-                    if pm and pm != "member-name":
-                        args.append(f"parse={pm!r}")
-                lines.append(f"            P({', '.join(args)}),")
-            lines.append("        ),")
-            lines.append("    ),")
+                pm = parse.get(p.name) if e is not None else None
+                out_params.append(
+                    DecoratorParam(
+                        name=p.name,
+                        kind=kind_of(ann),  # type: ignore[arg-type]
+                        required=p.default is inspect.Parameter.empty,
+                        default=(
+                            None if p.default is inspect.Parameter.empty else default_of(p.default)
+                        ),
+                        target=targets.get(p.name),
+                        enum=e.__name__ if e is not None else None,
+                        parse="as-is" if pm == "as-is" else "member-name",
+                    )
+                )
+            specs.append(
+                DecoratorSpec(
+                    name=dname,
+                    role=role,  # type: ignore[arg-type]
+                    bindings=types,
+                    params=tuple(out_params),
+                    kwargs=kwargs,
+                    alias_of=alias,
+                    special=special,
+                    source=owner_name,  # type: ignore[arg-type]
+                    constant_properties=tuple(sorted(fixed.items())),
+                )
+            )
+    return specs
+
+
+# --- merging tables of several library versions -------------------------------------------
+
+
+def version_key(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", v))
+
+
+def _presence(since: str | None, versions: list[str]) -> set[str]:
+    """The versions of `versions` an item with this `since` exists in."""
+    if since is None:
+        return set(versions)
+    return {v for v in versions if version_key(v) >= version_key(since)}
+
+
+def _since(present: set[str], versions: list[str]) -> str | None:
+    if present >= set(versions):
+        return None
+    return min(present, key=version_key)
+
+
+def _expected(since: str | None, version: str) -> bool:
+    """Whether an item with this `since` should exist in `version`."""
+    return since is None or version_key(version) >= version_key(since)
+
+
+def _pick(old: Any, new: Any, newer: bool, what: str) -> Any:
+    if old != new:
+        print(f"warning: {what} differs between versions: {old!r} / {new!r}", file=sys.stderr)
+    return new if newer else old
+
+
+def merge(
+    old_specs: tuple[DecoratorSpec, ...],
+    old_versions: list[str],
+    new_specs: list[DecoratorSpec],
+    new_version: str,
+) -> tuple[list[DecoratorSpec], list[str]]:
+    """The union of an existing table and a fresh observation, with `since` filled in."""
+    versions = sorted({*old_versions, new_version}, key=version_key)
+    newer = version_key(new_version) >= max(version_key(v) for v in old_versions)
+    old_by_name = {d.name: d for d in old_specs}
+    new_by_name = {d.name: d for d in new_specs}
+    first, second = (new_specs, old_specs) if newer else (list(old_specs), new_specs)
+    names = [d.name for d in first]
+    names += [d.name for d in second if d.name not in names]
+    merged: list[DecoratorSpec] = []
+    for name in names:
+        old, new = old_by_name.get(name), new_by_name.get(name)
+        old_present = _presence(old.since, old_versions) if old else set()
+        present = old_present | ({new_version} if new else set())
+        if old and not new and _expected(old.since, new_version):
+            print(f"warning: {name} is missing from azure-functions {new_version}", file=sys.stderr)
+        if old is None or new is None:
+            base = old or new
+            assert base is not None
+            merged.append(replace(base, since=_since(present, versions)))
+            continue
+        old_params = {p.name: p for p in old.params}
+        new_params = {p.name: p for p in new.params}
+        pfirst, psecond = (new.params, old.params) if newer else (old.params, new.params)
+        order = [p.name for p in pfirst]
+        order += [p.name for p in psecond if p.name not in order]
+        params: list[DecoratorParam] = []
+        for pname in order:
+            op, np_ = old_params.get(pname), new_params.get(pname)
+            p_present = (_presence(op.since, old_versions) & old_present if op else set()) | (
+                {new_version} if np_ else set()
+            )
+            if op and not np_ and _expected(op.since, new_version):
+                print(
+                    f"warning: {name}({pname}) is missing from azure-functions {new_version}",
+                    file=sys.stderr,
+                )
+            if op is None or np_ is None:
+                chosen = op or np_
+            else:
+                chosen = _pick(replace(op, since=None), np_, newer, f"{name}({pname})")
+            assert chosen is not None
+            params.append(replace(chosen, since=_since(p_present, versions)))
+        base = _pick(
+            replace(old, params=(), since=None, constant_properties=()),
+            replace(new, params=(), constant_properties=()),
+            newer,
+            name,
+        )
+        constants = dict(old.constant_properties)
+        constants.update(new.constant_properties)
+        merged.append(
+            replace(
+                base,
+                params=tuple(params),
+                constant_properties=tuple(sorted(constants.items())),
+                since=_since(present, versions),
+            )
+        )
+    return merged, versions
+
+
+# --- writing the table ---------------------------------------------------------------------
+
+
+def _value(v: object) -> str:
+    if isinstance(v, EnumRef):
+        return f"EnumRef({v.enum!r}, {v.member!r})"
+    return repr(v)
+
+
+def render(specs: list[DecoratorSpec], versions: list[str]) -> str:
+    merge_note = (
+        [
+            "Merged from several library versions with `--merge`: `since` marks what the older",
+            "ones lack.",
+        ]
+        if len(versions) > 1
+        else []
+    )
+    lines: list[str] = [
+        "# ruff: noqa: E501",
+        '"""Decorator facts observed from azure-functions (generated; do not edit by hand).',
+        "",
+        "Regenerate with `python scripts/gen_catalogue_decorators.py` (see its docstring). The",
+        "catalogue sync tests fail when the installed library has a decorator or parameter this",
+        "table lacks.",
+        *merge_note,
+        '"""',
+        "",
+        "from funcls.model.catalogue.types import DecoratorParam as P",
+        "from funcls.model.catalogue.types import DecoratorSpec, EnumRef",
+        "",
+        "# The azure-functions versions the table was generated from, oldest first.",
+        f"LIBRARY_VERSIONS: tuple[str, ...] = {tuple(versions)!r}",
+        "LIBRARY_VERSION = LIBRARY_VERSIONS[-1]",
+        "",
+        "DECORATORS: tuple[DecoratorSpec, ...] = (",
+    ]
+    for d in specs:
+        lines.append("    DecoratorSpec(")
+        lines.append(f"        name={d.name!r},")
+        lines.append(f"        role={d.role!r},")
+        lines.append(f"        bindings={d.bindings!r},")
+        if d.alias_of:
+            lines.append(f"        alias_of={d.alias_of!r},")
+        if d.special:
+            lines.append(f"        special={d.special!r},")
+        if d.source != "app":
+            lines.append(f"        source={d.source!r},")
+        if d.constant_properties:
+            lines.append(f"        constant_properties={d.constant_properties!r},")
+        if d.since:
+            lines.append(f"        since={d.since!r},")
+        lines.append(f"        kwargs={d.kwargs!r},")
+        lines.append("        params=(")
+        for p in d.params:
+            args = [repr(p.name), repr(p.kind)]
+            if p.required:
+                args.append("required=True")
+            elif p.default is not None:
+                args.append(f"default={_value(p.default)}")
+            if p.target is not None:
+                args.append(f"target={p.target!r}")
+            if p.enum is not None:
+                args.append(f"enum={p.enum!r}")
+                if p.parse != "member-name":
+                    args.append(f"parse={p.parse!r}")
+            if p.since:
+                args.append(f"since={p.since!r}")
+            lines.append(f"            P({', '.join(args)}),")
+        lines.append("        ),")
+        lines.append("    ),")
     lines.append(")")
-    OUT.write_text("\n".join(lines) + "\n")
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(done)} decorators)", file=sys.stderr)
+    return "\n".join(lines) + "\n"
+
+
+def format_output() -> None:
+    """Format the table the way the repository's ruff config does, when ruff is at hand."""
+    local = ROOT / ".venv" / "bin" / "ruff"
+    ruff = shutil.which("ruff") or (str(local) if local.exists() else None)
+    if ruff is None:
+        print(f"note: ruff not found; run `ruff format {OUT}`", file=sys.stderr)
+        return
+    subprocess.run([ruff, "format", "--quiet", str(OUT)], cwd=ROOT, check=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep what the existing table has and add this library version's observations",
+    )
+    args = ap.parse_args()
+    version = getattr(func, "__version__", "?")
+    specs = observe_library()
+    versions = [version]
+    if args.merge:
+        from funcls.model.catalogue import decorators_data as existing
+
+        old_versions = list(
+            getattr(existing, "LIBRARY_VERSIONS", None) or (existing.LIBRARY_VERSION,)
+        )
+        specs, versions = merge(existing.DECORATORS, old_versions, specs, version)
+    OUT.write_text(render(specs, versions))
+    format_output()
+    print(
+        f"wrote {OUT.relative_to(ROOT)} ({len(specs)} decorators; azure-functions "
+        f"{', '.join(versions)})",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

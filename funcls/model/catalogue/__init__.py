@@ -17,7 +17,7 @@ from funcls.model.catalogue import (
     bindings_messaging,
     bindings_other,
 )
-from funcls.model.catalogue.decorators_data import DECORATORS, LIBRARY_VERSION
+from funcls.model.catalogue.decorators_data import DECORATORS, LIBRARY_VERSION, LIBRARY_VERSIONS
 from funcls.model.catalogue.docs import DECORATOR_DOCS
 from funcls.model.catalogue.enums import ENUMS, ENUMS_BY_NAME, ENUMS_BY_QUALNAME
 from funcls.model.catalogue.types import (
@@ -36,6 +36,7 @@ from funcls.model.catalogue.types import (
 __all__ = [
     "CATALOGUE",
     "LIBRARY_VERSION",
+    "LIBRARY_VERSIONS",
     "BindingSpec",
     "Catalogue",
     "DecoratorDoc",

@@ -1,14 +1,19 @@
 # ruff: noqa: E501
 """Decorator facts observed from azure-functions (generated; do not edit by hand).
 
-Regenerate with `python scripts/gen_catalogue_decorators.py`. The catalogue sync tests
-fail when the installed library has a decorator or parameter this table lacks.
+Regenerate with `python scripts/gen_catalogue_decorators.py` (see its docstring). The
+catalogue sync tests fail when the installed library has a decorator or parameter this
+table lacks.
+Merged from several library versions with `--merge`: `since` marks what the older
+ones lack.
 """
 
 from funcls.model.catalogue.types import DecoratorParam as P
 from funcls.model.catalogue.types import DecoratorSpec, EnumRef
 
-LIBRARY_VERSION = "1.26.0"
+# The azure-functions versions the table was generated from, oldest first.
+LIBRARY_VERSIONS: tuple[str, ...] = ("1.26.0", "2.3.0")
+LIBRARY_VERSION = LIBRARY_VERSIONS[-1]
 
 DECORATORS: tuple[DecoratorSpec, ...] = (
     DecoratorSpec(
@@ -297,6 +302,14 @@ DECORATORS: tuple[DecoratorSpec, ...] = (
             P("start_from_beginning", "time", target="startFromBeginning"),
             P("start_from_time", "time", target="startFromTime"),
             P("preferred_locations", "string", target="preferredLocations"),
+            P(
+                "change_feed_mode",
+                "enum",
+                target="changeFeedMode",
+                enum="CosmosDBChangeFeedMode",
+                parse="as-is",
+                since="2.3.0",
+            ),
             P("data_type", "enum", target="dataType", enum="DataType"),
         ),
     ),
