@@ -12,10 +12,15 @@ from functools import cached_property
 from funcls.model.catalogue import (
     bindings_ai,
     bindings_core,
+    bindings_cosmos,
+    bindings_dapr,
     bindings_data,
     bindings_durable,
+    bindings_kafka,
+    bindings_mcp,
     bindings_messaging,
     bindings_other,
+    bindings_realtime,
 )
 from funcls.model.catalogue.decorators_data import DECORATORS, LIBRARY_VERSION, LIBRARY_VERSIONS
 from funcls.model.catalogue.docs import DECORATOR_DOCS
@@ -53,9 +58,14 @@ __all__ = [
 _MODULES = (
     bindings_core,
     bindings_messaging,
+    bindings_kafka,
+    bindings_cosmos,
     bindings_data,
     bindings_ai,
+    bindings_mcp,
     bindings_durable,
+    bindings_dapr,
+    bindings_realtime,
     bindings_other,
 )
 
