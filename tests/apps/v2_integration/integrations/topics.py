@@ -1,0 +1,3 @@
+PUBSUB = "pubsub"
+ORDERS_TOPIC = "orders"
+STATE_STORE = "statestore"
