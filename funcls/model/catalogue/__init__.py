@@ -21,6 +21,7 @@ from funcls.model.catalogue import (
     bindings_messaging,
     bindings_other,
     bindings_realtime,
+    bindings_redis,
 )
 from funcls.model.catalogue.decorators_data import DECORATORS, LIBRARY_VERSION, LIBRARY_VERSIONS
 from funcls.model.catalogue.docs import DECORATOR_DOCS
@@ -61,6 +62,7 @@ _MODULES = (
     bindings_kafka,
     bindings_cosmos,
     bindings_data,
+    bindings_redis,
     bindings_ai,
     bindings_mcp,
     bindings_durable,
