@@ -160,7 +160,7 @@ class BindingSpec:
     docs: str = ""
     extension_package: str | None = None  # pip package the binding needs beyond azure-functions
 
-    def property(self, name: str) -> PropertySpec | None:
+    def find_property(self, name: str) -> PropertySpec | None:
         for p in self.properties:
             if p.name == name:
                 return p
