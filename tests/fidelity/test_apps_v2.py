@@ -21,7 +21,8 @@ from funcls.model.appmodel import App
 from funcls.model.catalogue import CATALOGUE
 from tests.support.fidelity import differences, funcls_index, library_index
 
-APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
+REPO = Path(__file__).resolve().parent.parent.parent
+APPS_DIR = REPO / "tests" / "apps"
 
 # Needs the `openai-agents` package at decoration time (see test_decorator_matrix.py).
 NOT_IN_APPS = {"durable_openai_agent_orchestrator"}
@@ -32,10 +33,11 @@ class V2App:
     name: str
     functions: int  # how many functions the app defines
     script: str = "function_app.py"
+    folder: Path = APPS_DIR
 
     @property
     def root(self) -> Path:
-        return APPS_DIR / self.name
+        return self.folder / self.name
 
 
 V2_APPS = (
@@ -45,6 +47,8 @@ V2_APPS = (
     V2App("v2_asgi", 3),
     V2App("v2_wsgi", 2),
 )
+SAMPLE = V2App("v2-app", 7, folder=REPO / "samples")  # the README's sample: same standard
+CASES = (*V2_APPS, SAMPLE)
 
 
 @cache
@@ -57,7 +61,7 @@ def _funcls(case: V2App) -> App:
     return funcls_index(str(case.root))
 
 
-@pytest.mark.parametrize("case", V2_APPS, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_app_matches_the_library(case: V2App) -> None:
     library = _library(case)
     app = _funcls(case)
@@ -68,7 +72,7 @@ def test_app_matches_the_library(case: V2App) -> None:
     assert [f.name for f in app.functions] == list(library)
 
 
-@pytest.mark.parametrize("case", V2_APPS, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_app_indexes_cleanly(case: V2App) -> None:
     app = _funcls(case)
     assert app.model == "v2"
@@ -87,7 +91,7 @@ def test_app_indexes_cleanly(case: V2App) -> None:
     assert unknown == []
 
 
-@pytest.mark.parametrize("case", V2_APPS, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_every_binding_has_its_parameter(case: V2App) -> None:
     """The apps are realistic: the worker would load them (binding names are parameters)."""
     for fn in _funcls(case).functions:

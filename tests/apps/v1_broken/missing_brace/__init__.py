@@ -1,0 +1,5 @@
+import azure.functions as func
+
+
+def main(msg: func.QueueMessage, original: bytes) -> None:
+    pass

@@ -1,0 +1,5 @@
+import azure.functions as func
+
+
+def process(msg: func.QueueMessage, original: bytes) -> None:
+    pass

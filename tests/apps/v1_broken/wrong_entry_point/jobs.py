@@ -1,0 +1,2 @@
+def run(msg, original):
+    pass
