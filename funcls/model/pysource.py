@@ -44,7 +44,8 @@ _BUILTINS = {
     "None",
     "type",
 }
-_TYPING_LIST = {"typing.List", "list", "typing.Sequence", "collections.abc.Sequence"}
+# `typing.List[X]` and `list[X]` stay apart: the worker accepts the first and refuses the second.
+_TYPING_LIST = {"typing.List"}
 _PUBLIC_AF = {
     "Context",
     "HttpRequest",
@@ -458,7 +459,7 @@ class _Analyser:
                 return None
             clean = [a for a in args if a is not None]
             if base in _TYPING_LIST:
-                return f"list[{clean[0]}]"
+                return f"typing.List[{clean[0]}]"
             if base == "typing.Optional":
                 return _union([clean[0], "None"])
             if base == "typing.Union":
@@ -782,8 +783,10 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
         col = min(col, len(line_text))
         end_line = max((getattr(e, "end_lineno", None) or (line + 1)) - 1, line)
         end_col = getattr(e, "end_offset", None)
-        if end_line == line and (end_col is None or end_col - 1 <= col):
-            end_col_i = min(col + 1, max(len(line_text), col))
+        if end_line == line:
+            # Python versions disagree on end offsets past the end of the line: clamp to it.
+            end_col_i = max((end_col or 0) - 1, col + 1)
+            end_col_i = max(min(end_col_i, len(line_text)), col)
         else:
             end_col_i = max((end_col or 1) - 1, 0)
         problems.append(

@@ -23,13 +23,26 @@ from funcls.model.appmodel import (
     Registration,
     Value,
 )
-from funcls.model.catalogue import CATALOGUE, DecoratorParam, DecoratorSpec, EnumRef, camel_case
+from funcls.model.catalogue import (
+    CATALOGUE,
+    DecoratorParam,
+    DecoratorSpec,
+    EnumRef,
+    camel_case,
+    target_library_version,
+)
 from funcls.model.locations import Range
 from funcls.model.pysource import AppCreation, ModuleInfo, PyFunction, PyValue, RawDecorator
 from funcls.model.source import Source
 from funcls.model.v2_mcp import mcp_tool_binding
 
-ALL_METHODS = ("get", "post", "delete", "head", "patch", "put", "options")
+
+def all_http_methods() -> list[str]:
+    """Every HttpMethod member of the targeted library, in declaration order (the ASGI/WSGI
+    catch-all function answers them all; azure-functions 2.3 added QUERY)."""
+    spec = CATALOGUE.enum("HttpMethod")
+    version = target_library_version()
+    return [m.json for m in spec.members if m.available_in(version)] if spec else []
 
 
 @dataclass
@@ -670,7 +683,7 @@ def _asgi_function(obj: AppObject) -> Function:
         synthetic=True,
     )
     trig = Binding("httpTrigger", "in", "req", obj.path, obj.call_range)
-    trig.properties["methods"] = Value(list(ALL_METHODS), obj.call_range, origin="default")
+    trig.properties["methods"] = Value(all_http_methods(), obj.call_range, origin="default")
     if obj.auth_level is not None:
         trig.properties["authLevel"] = obj.auth_level
     trig.properties["route"] = Value("/{*route}", obj.call_range, origin="default")

@@ -50,9 +50,10 @@ def _property(
             "isRequired": not has_default,
         }
     base, optional = _unwrap_optional(qualname)
-    as_array = base.startswith("list[")
-    if as_array:
-        inner, _ = _unwrap_optional(base[len("list[") : -1])
+    prefix = next((p for p in ("list[", "typing.List[") if base.startswith(p)), None)
+    as_array = prefix is not None
+    if prefix is not None:
+        inner, _ = _unwrap_optional(base[len(prefix) : -1])
         ptype = _TYPES.get(inner, "string")
     else:
         ptype = _TYPES.get(base, "string")

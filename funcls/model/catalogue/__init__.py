@@ -7,6 +7,8 @@ schemas and the runner — asks ``CATALOGUE``.
 from __future__ import annotations
 
 import difflib
+import functools
+import importlib.metadata
 from functools import cached_property
 
 from funcls.model.catalogue import (
@@ -54,6 +56,7 @@ __all__ = [
     "PropertySpec",
     "camel_case",
     "snake_case",
+    "target_library_version",
 ]
 
 _MODULES = (
@@ -142,6 +145,19 @@ class Catalogue:
         if spec and spec.alias_of:
             decorator = spec.alias_of
         return self.docs.get(decorator)
+
+
+@functools.lru_cache(maxsize=1)
+def target_library_version() -> str:
+    """The azure-functions version whose behaviour the indexers reproduce.
+
+    The version installed next to funcls when there is one (that is also what ``funcls run``
+    hands user code), else the newest version the catalogue was generated from.
+    """
+    try:
+        return importlib.metadata.version("azure-functions")
+    except importlib.metadata.PackageNotFoundError:
+        return LIBRARY_VERSION
 
 
 def _load() -> Catalogue:

@@ -41,8 +41,8 @@ def test_imports_and_aliases_resolve_to_qualified_names() -> None:
     [
         ("func.HttpRequest", "azure.functions.HttpRequest"),
         ("func.Out[func.HttpResponse]", "azure.functions.Out[azure.functions.HttpResponse]"),
-        ("typing.List[func.EventHubEvent]", "list[azure.functions.EventHubEvent]"),
-        ("List[str]", "list[str]"),
+        ("typing.List[func.EventHubEvent]", "typing.List[azure.functions.EventHubEvent]"),
+        ("List[str]", "typing.List[str]"),
         ("list[bytes]", "list[bytes]"),
         ("typing.Optional[str]", "typing.Optional[str]"),
         ("str | None", "typing.Optional[str]"),
