@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from azure.core.credentials import AzureNamedKeyCredential, AzureSasCredential
-from azure.storage.blob import BlobServiceClient
-from azure.storage.queue import QueueServiceClient
+from azure.storage import blob as blob_sdk
+from azure.storage import queue as queue_sdk
 
 from .azure_blobs import AzureBlobs
 from .azure_queues import AzureQueues
@@ -28,6 +28,22 @@ def _credential(connection: StorageConnection) -> Any:
     return None
 
 
+def _client_options(connection: StorageConnection, sdk: Any) -> dict[str, Any]:
+    """Retries: the SDK's default (15 s backoff, up to a minute and more per call) would freeze
+    the runner. A local emulator either answers or is down, so it gets one immediate retry;
+    a storage account gets three quick exponential ones for throttling and blips."""
+    if connection.emulator:
+        return {
+            "retry_policy": sdk.LinearRetry(backoff=0, retry_total=1, random_jitter_range=0),
+            "connection_timeout": 2,
+        }
+    return {
+        "retry_policy": sdk.ExponentialRetry(
+            initial_backoff=1, increment_base=2, retry_total=3, random_jitter_range=1
+        )
+    }
+
+
 class AzureBackend:
     """StorageBackend for a storage account or Azurite. Blob receipts are kept locally in
     `<storage_dir>/blob-receipts.sqlite` (see receipts.py for why)."""
@@ -42,12 +58,20 @@ class AzureBackend:
         self.connection = connection
         credential = _credential(connection)
         queue_service = (
-            QueueServiceClient(connection.queue_endpoint, credential=credential)
+            queue_sdk.QueueServiceClient(
+                connection.queue_endpoint,
+                credential=credential,
+                **_client_options(connection, queue_sdk),
+            )
             if connection.queue_endpoint
             else None
         )
         blob_service = (
-            BlobServiceClient(connection.blob_endpoint, credential=credential)
+            blob_sdk.BlobServiceClient(
+                connection.blob_endpoint,
+                credential=credential,
+                **_client_options(connection, blob_sdk),
+            )
             if connection.blob_endpoint
             else None
         )

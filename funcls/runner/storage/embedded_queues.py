@@ -18,7 +18,6 @@ from ._names import check_queue_name
 from ._sqlite import Database
 from .encoding import as_bytes, check_encoding, encode_message
 from .errors import (
-    InvalidArgumentError,
     MessageNotFoundError,
     PopReceiptMismatchError,
     QueueNotFoundError,
@@ -202,20 +201,17 @@ class EmbeddedQueues:
 
     def _held_message(
         self, db: sqlite3.Connection, queue: str, message_id: str, pop_receipt: str, now: float
-    ) -> float | None:
-        """Check the receipt of an unexpired message; returns its expiry timestamp."""
+    ) -> None:
+        """Check that an unexpired message exists and that pop_receipt is its current one."""
         self._require_queue(db, queue)
         row = db.execute(
-            "SELECT pop_receipt, expires FROM messages"
-            f" WHERE queue = ? AND id = ? AND {_UNEXPIRED}",
+            f"SELECT pop_receipt FROM messages WHERE queue = ? AND id = ? AND {_UNEXPIRED}",
             (queue, message_id, now),
         ).fetchone()
         if row is None:
             raise MessageNotFoundError(queue, message_id)
         if row[0] != pop_receipt:
             raise PopReceiptMismatchError(queue, message_id)
-        expires: float | None = row[1]
-        return expires
 
     def delete(self, queue: str, message_id: str, pop_receipt: str) -> None:
         with self._db.write() as db:
@@ -238,13 +234,10 @@ class EmbeddedQueues:
         receipt = _new_pop_receipt()
         with self._db.write() as db:
             now = time.time()
-            expires = self._held_message(db, queue, message_id, pop_receipt, now)
+            # Azure documents that a message cannot be hidden past its expiry, but Azurite
+            # accepts it; like Azurite, this store lets the message expire while hidden.
+            self._held_message(db, queue, message_id, pop_receipt, now)
             visible = now + visibility_timeout
-            if expires is not None and visible > expires:
-                raise InvalidArgumentError(
-                    f"visibility timeout {visibility_timeout}s would hide message "
-                    f"'{message_id}' past its expiry"
-                )
             if raw is None:
                 db.execute(
                     "UPDATE messages SET pop_receipt = ?, visible = ? WHERE id = ?",

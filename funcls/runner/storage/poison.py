@@ -35,7 +35,9 @@ def is_poison(message: QueueMessage, max_dequeue_count: int = DEFAULT_MAX_DEQUEU
 def move_to_poison(queues: QueueService, queue: str, message: QueueMessage) -> QueueMessage:
     """Copy a received message to `<queue>-poison`, then delete it from queue with its pop
     receipt. The copy comes first: a crash in between leaves a duplicate, never a loss.
-    Returns the message as put in the poison queue."""
+    Returns the message as put in the poison queue. The copy is written with the backend's
+    messageEncoding; a message whose stored text was not valid base64 (`encoding_error`) is
+    therefore copied as the base64 of that text."""
     if message.pop_receipt is None:
         raise InvalidArgumentError(
             f"message '{message.id}' was peeked, not received; receive it to move it to poison"

@@ -239,3 +239,25 @@ def test_poison_queue_name_limits() -> None:
     assert poison_queue_name("a" * 56) == "a" * 56 + "-poison"
     with pytest.raises(InvalidNameError, match="56 characters"):
         poison_queue_name("a" * 57)
+
+
+def test_visibility_may_be_extended_past_expiry(store: Store) -> None:
+    """Azurite accepts this (the Azure docs forbid it); both backends agree with Azurite."""
+    queues = store.open().queues
+    queue = store.name("q")
+    queues.create_queue(queue)
+    queues.put(queue, b"x", time_to_live=5)
+    [got] = queues.receive(queue, visibility_timeout=1)
+    assert got.pop_receipt
+    queues.update_visibility(queue, got.id, got.pop_receipt, 60)
+
+
+def test_peeked_message_cannot_be_moved_to_poison(store: Store) -> None:
+    queues = store.open().queues
+    queue = store.name("q")
+    queues.create_queue(queue)
+    queues.put(queue, b"x")
+    [peeked] = queues.peek(queue)
+    with pytest.raises(InvalidArgumentError, match="receive it"):
+        move_to_poison(queues, queue, peeked)
+    assert queues.approximate_count(queue) == 1

@@ -17,7 +17,7 @@ from funcls.runner.storage import (
     StorageUnavailableError,
     open_backend,
 )
-from tests.support.azurite import Azurite, free_port
+from tests.support.azurite import Azurite, free_port, require_azurite
 
 KEY = "c2VjcmV0LWtleS1ub2JvZHktc2hvdWxkLXNlZQ=="
 EMBEDDED = f"embedded store at .{os.sep}app{os.sep}.funcls{os.sep}storage"
@@ -125,3 +125,20 @@ def test_message_encoding_option_reaches_the_backend(app: Path) -> None:
         assert backend.queues.message_encoding == "none"
     finally:
         backend.close()
+
+
+@pytest.mark.azurite
+def test_azurite_going_away_fails_fast_and_clearly(app: Path) -> None:
+    private = require_azurite()  # this test stops its own Azurite
+    try:
+        backend, _ = open_backend(private.connection_string, app, force="azure")
+        backend.queues.create_queue("work")
+        private.stop()
+        started = time.monotonic()
+        with pytest.raises(StorageUnavailableError, match="unreachable") as caught:
+            backend.queues.put("work", b"x")
+        assert time.monotonic() - started < 3.0
+        assert KEY not in str(caught.value)
+        backend.close()
+    finally:
+        private.stop()
