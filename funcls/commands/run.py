@@ -1,0 +1,99 @@
+"""``funcls run [APP_DIR]``: run the app locally (HTTP, timers, queues, blobs, admin API)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from funcls.commands.common import UsageError
+from funcls.model.workspace import find_app_roots
+
+
+def app_root(path: str) -> str:
+    """The one app at or under path; a usage error when there is none or several."""
+    if not os.path.isdir(path):
+        raise UsageError(f"'{path}' is not a folder; give the folder of a Functions app")
+    roots = find_app_roots(path)
+    if not roots:
+        raise UsageError(
+            f"no Azure Functions app under '{path}' (looked for host.json or function_app.py)"
+        )
+    if len(roots) > 1:
+        listed = ", ".join(os.path.relpath(r) for r in roots)
+        raise UsageError(f"'{path}' holds {len(roots)} apps ({listed}); name one of them")
+    return roots[0]
+
+
+def run(args: argparse.Namespace) -> int:
+    from funcls.runner.config import RunOptions
+    from funcls.runner.runner import run as run_app
+
+    options = RunOptions(
+        app_dir=app_root(args.app_dir),
+        host=args.bind_host,
+        port=args.port,
+        functions=[n for item in args.functions or [] for n in item.split(",") if n],
+        reload=not args.no_reload,
+        storage=args.storage,
+        enforce_auth=args.enforce_auth,
+        max_body=args.max_request_body,
+        python=args.python,
+    )
+    try:
+        return run_app(options)
+    except OSError as error:
+        if error.errno == 98:
+            raise UsageError(
+                f"port {options.port} is in use; stop what uses it or pass --port"
+            ) from None
+        raise
+
+
+def register(sub: Any) -> None:
+    from funcls.runner.config import DEFAULT_MAX_BODY
+
+    p = sub.add_parser(
+        "run",
+        help="run the app locally: HTTP, timer, queue and blob triggers, admin API",
+        description="Run an Azure Functions Python app locally: a fast, minimal `func start`.",
+    )
+    p.add_argument("app_dir", nargs="?", default=".", metavar="APP_DIR")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="HTTP port (default: Host.LocalHttpPort of local.settings.json, or 7071)",
+    )
+    p.add_argument(
+        "--host",
+        dest="bind_host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; anything else prints a warning)",
+    )
+    p.add_argument("--functions", nargs="+", metavar="NAME", help="run only these functions")
+    p.add_argument("--no-reload", action="store_true", help="do not reload when a file changes")
+    p.add_argument(
+        "--storage",
+        choices=("embedded", "azure"),
+        default=None,
+        help="force the embedded store, or Azure Storage/Azurite (default: by connection)",
+    )
+    p.add_argument(
+        "--enforce-auth",
+        action="store_true",
+        help="require function keys (from .funcls/keys.json) for non-anonymous functions",
+    )
+    p.add_argument(
+        "--max-request-body",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        metavar="BYTES",
+        help="larger request bodies get 413 (default 100 MB, as the host)",
+    )
+    p.add_argument(
+        "--python",
+        default=None,
+        help="interpreter for the app processes (needs azure-functions installed)",
+    )
+    p.set_defaults(handler=run)

@@ -1,0 +1,120 @@
+"""Invoking one function: through a running `funcls run` of the app, or by starting the app.
+
+`funcls invoke` and the editor's Run lens use this. A running `funcls run` is found through
+`<app>/.funcls/run.json` (its pid must be alive and its admin API must answer for the same
+app); otherwise the app is loaded in fresh app processes, without the HTTP server and without
+triggers, the function runs once and everything stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import urllib.error
+import urllib.request
+from typing import Any
+
+from funcls.runner.config import RunOptions
+from funcls.runner.statefile import pid_alive, read_state
+
+
+class InvokeError(Exception):
+    pass
+
+
+def running_url(app_dir: str) -> str | None:
+    state = read_state(app_dir)
+    if not state or not isinstance(state.get("pid"), int) or not pid_alive(state["pid"]):
+        return None
+    url = str(state.get("url") or "").replace("//localhost:", "//127.0.0.1:")
+    try:
+        with urllib.request.urlopen(url + "/admin/host/status", timeout=2) as response:
+            status = json.loads(response.read())
+    except (OSError, ValueError):
+        return None
+    same = os.path.realpath(str(status.get("app", ""))) == os.path.realpath(app_dir)
+    return url if same else None
+
+
+def invoke_running(url: str, name: str, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+    data = json.dumps(request).encode("utf-8")
+    http_request = urllib.request.Request(
+        f"{url}/admin/funcls/invoke/{name}",
+        data=data,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(http_request, timeout=timeout) as response:
+            result: dict[str, Any] = json.loads(response.read())
+            return result
+    except urllib.error.HTTPError as error:
+        try:
+            detail = json.loads(error.read()).get("error")
+        except (ValueError, AttributeError):
+            detail = None
+        raise InvokeError(detail or f"the runner answered {error.code}") from None
+    except OSError as error:
+        raise InvokeError(f"could not reach the runner at {url}: {error}") from None
+
+
+async def _invoke_fresh(app_dir: str, name: str, request: dict[str, Any]) -> dict[str, Any]:
+    from funcls.runner.host.admin import outcome_json
+    from funcls.runner.logs import Console
+    from funcls.runner.runner import Run
+    from funcls.runner.state import HttpCall, ManualInvokeError
+
+    options = RunOptions(
+        app_dir=app_dir,
+        reload=False,
+        write_state=False,
+        triggers=False,
+        app_output_to_stderr=True,
+        port=0,
+    )
+    runner = Run(options, Console(quiet=True))
+    runner.pool.listeners.append(runner.on_index)
+    try:
+        index = await runner.pool.start_generation()
+        fn = runner.state.function(name)
+        if fn is None:
+            known = ", ".join(sorted(f["name"] for f in index.functions)) or "none"
+            errors = "; ".join(f"{e.get('function')}: {e.get('message')}" for e in index.errors)
+            raise InvokeError(
+                f"no function '{name}' in {app_dir} (functions: {known})"
+                + (f"; load errors: {errors}" if errors else "")
+            )
+        http = None
+        if fn.is_http:
+            http = HttpCall(
+                method=str(request.get("method") or "GET"),
+                path=request.get("path"),
+                query=dict(request.get("query") or {}),
+                headers={k.lower(): v for k, v in (request.get("headers") or {}).items()},
+                body=str(
+                    request.get("body")
+                    if request.get("body") is not None
+                    else request.get("input") or ""
+                ).encode("utf-8"),
+            )
+        try:
+            outcome = await runner.state.invoke_manually(
+                fn, str(request.get("input") or ""), http, collect_logs=True
+            )
+        except ManualInvokeError as error:
+            raise InvokeError(str(error)) from None
+        return outcome_json(outcome)
+    finally:
+        await runner.pool.close()
+        runner.connections.close()
+
+
+def invoke(
+    app_dir: str, name: str, request: dict[str, Any], timeout: float = 600
+) -> tuple[dict[str, Any], str]:
+    """The result and where it ran ("running" at a URL, or "fresh")."""
+    url = running_url(app_dir)
+    if url is not None:
+        return invoke_running(url, name, request, timeout), f"the running funcls run at {url}"
+    return asyncio.run(_invoke_fresh(app_dir, name, request)), "a fresh app process"

@@ -1,0 +1,166 @@
+"""What a run is configured by: the command line, host.json and local.settings.json."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from funcls.model.appmodel import App
+from funcls.model.loader import script_name
+from funcls.model.parsers.timespan import parse_function_timeout
+from funcls.runner.storage import BackendKind, MessageEncoding, check_encoding
+
+DEFAULT_PORT = 7071
+DEFAULT_MAX_BODY = 100 * 1024 * 1024  # the host's default maxRequestBodySize
+# The host's default on Premium and Dedicated plans; Core Tools uses it locally as well.
+DEFAULT_FUNCTION_TIMEOUT = timedelta(minutes=30)
+
+
+@dataclass
+class RunOptions:
+    app_dir: str
+    host: str = "127.0.0.1"
+    port: int | None = None
+    functions: list[str] = field(default_factory=list)
+    reload: bool = True
+    storage: BackendKind | None = None
+    enforce_auth: bool = False
+    max_body: int = DEFAULT_MAX_BODY
+    python: str | None = None
+    write_state: bool = True
+    triggers: bool = True  # start timer/queue/blob listeners (not for a one-off invoke)
+    app_output_to_stderr: bool = False  # the app processes' stdout goes to our stderr
+
+
+@dataclass
+class QueueOptions:
+    """host.json extensions.queues, with the host's defaults."""
+
+    batch_size: int = 16
+    new_batch_threshold: int | None = None
+    max_dequeue_count: int = 5
+    visibility_timeout: int = 0
+    max_polling_interval: float = 2.0  # the host's default is 1 minute; a dev loop wants 2 s
+    message_encoding: MessageEncoding = "base64"
+
+
+@dataclass
+class HostSettings:
+    root: str
+    route_prefix: str = "api"
+    function_timeout: float | None = DEFAULT_FUNCTION_TIMEOUT.total_seconds()
+    queues: QueueOptions = field(default_factory=QueueOptions)
+    local_http_port: int | None = None
+    cors_origins: list[str] = field(default_factory=list)
+    cors_credentials: bool = False
+    worker_count: int = 1
+    script_name: str = "function_app.py"
+    environment: dict[str, str] = field(default_factory=dict)  # what the app process gets
+    problems: list[str] = field(default_factory=list)
+
+
+def _timespan_seconds(value: Any) -> float | None:
+    """host.json TimeSpan values ("00:00:30") or plain numbers of seconds."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        parsed = parse_function_timeout(value)
+        return None if parsed is None else parsed.total_seconds()
+    return None
+
+
+def _get(mapping: Any, *keys: str) -> Any:
+    """Nested lookup ignoring case, as the host reads its configuration."""
+    current = mapping
+    for key in keys:
+        if not isinstance(current, dict):
+            return None
+        found = None
+        for k, v in current.items():
+            if k.lower() == key.lower():
+                found = v
+                break
+        current = found
+    return current
+
+
+def read_host_settings(app: App, base_env: dict[str, str] | None = None) -> HostSettings:
+    env = dict(os.environ if base_env is None else base_env)
+    settings = HostSettings(root=app.root, route_prefix=app.route_prefix)
+    host = app.host_json.to_python() if app.host_json else None
+    local = app.local_settings.to_python() if app.local_settings else None
+    timeout = _get(host, "functionTimeout")
+    if timeout is not None:
+        try:
+            settings.function_timeout = _timespan_seconds(timeout)
+        except ValueError as error:
+            settings.problems.append(f"host.json functionTimeout: {error}; using 30 minutes")
+    _read_queues(_get(host, "extensions", "queues"), settings)
+    values = _get(local, "Values")
+    if isinstance(values, dict):
+        for key, value in values.items():
+            if key not in env and value is not None:
+                env[key] = value if isinstance(value, str) else str(value)
+    strings = _get(local, "ConnectionStrings")
+    if isinstance(strings, dict):
+        for key, value in strings.items():
+            if isinstance(value, str):
+                env.setdefault(f"CUSTOMCONNSTR_{key}", value)
+    section = _get(local, "Host")
+    port = _get(section, "LocalHttpPort")
+    if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
+        settings.local_http_port = int(port)
+    cors = _get(section, "CORS")
+    if isinstance(cors, str) and cors.strip():
+        settings.cors_origins = [o.strip().rstrip("/") for o in cors.split(",") if o.strip()]
+    settings.cors_credentials = str(_get(section, "CORSCredentials")).lower() == "true"
+    count = env.get("FUNCTIONS_WORKER_PROCESS_COUNT", "").strip()
+    if count:
+        if count.isdigit() and 1 <= int(count) <= 10:
+            settings.worker_count = int(count)
+        else:
+            settings.problems.append(
+                f"FUNCTIONS_WORKER_PROCESS_COUNT '{count}' must be a whole number from 1 to "
+                "10; using 1"
+            )
+    settings.script_name = script_name(app)
+    settings.environment = env
+    return settings
+
+
+def _read_queues(section: Any, settings: HostSettings) -> None:
+    if not isinstance(section, dict):
+        return
+    options = settings.queues
+    for key, attr in (
+        ("batchSize", "batch_size"),
+        ("newBatchThreshold", "new_batch_threshold"),
+        ("maxDequeueCount", "max_dequeue_count"),
+    ):
+        value = _get(section, key)
+        if isinstance(value, int) and value >= 0:
+            setattr(options, attr, value)
+    options.batch_size = max(1, min(options.batch_size, 32))
+    options.max_dequeue_count = max(1, options.max_dequeue_count)
+    for key, attr in (("visibilityTimeout", "visibility_timeout"),):
+        try:
+            seconds = _timespan_seconds(_get(section, key))
+        except ValueError as error:
+            settings.problems.append(f"host.json extensions.queues.{key}: {error}")
+            continue
+        if seconds is not None:
+            setattr(options, attr, int(seconds))
+    try:
+        polling = _timespan_seconds(_get(section, "maxPollingInterval"))
+    except ValueError:
+        polling = None
+    if polling is not None:
+        options.max_polling_interval = max(0.1, polling / 1000 if polling > 1000 else polling)
+    encoding = _get(section, "messageEncoding")
+    if isinstance(encoding, str):
+        try:
+            options.message_encoding = check_encoding(encoding)
+        except ValueError as error:
+            settings.problems.append(f"host.json extensions.queues.messageEncoding: {error}")

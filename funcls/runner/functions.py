@@ -1,0 +1,128 @@
+"""The runner's view of each loaded function: trigger, route, what it can and cannot do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from funcls.model.catalogue import CATALOGUE
+from funcls.model.parsers.expressions import lookup_setting
+from funcls.model.parsers.routes import RouteTemplate, parse_route
+
+NATIVE_TRIGGERS = {"httptrigger", "timertrigger", "queuetrigger", "blobtrigger"}
+NATIVE_BINDINGS = {"http", "queue", "blob"}
+NOT_RUNNABLE = {
+    "orchestrationtrigger": "Durable Functions orchestrations need the Durable Task framework "
+    "of the Functions host, which funcls does not run; use `func start` for them",
+    "entitytrigger": "Durable entities need the Durable Task framework of the Functions host, "
+    "which funcls does not run; use `func start` for them",
+}
+NOT_RUNNABLE_INPUTS = {
+    "durableclient": "its durableClient input needs the Durable Functions extension of the host",
+    "orchestrationclient": "its orchestrationClient input needs the Durable Functions extension",
+}
+
+
+@dataclass
+class RunFunction:
+    name: str
+    bindings: list[dict[str, Any]]
+    directory: str = ""
+    script: str = ""
+    line: int | None = None
+    is_async: bool = False
+    trigger: dict[str, Any] = field(default_factory=dict)
+    # "native": its trigger runs here; "invoke": by hand (admin API, funcls invoke) only;
+    # "none": cannot run (reason says why).
+    support: str = "invoke"
+    reason: str | None = None
+    disabled: bool = False
+    route: RouteTemplate | None = None
+    route_text: str = ""
+    methods: set[str] | None = None
+    auth_level: str = "function"
+
+    @property
+    def trigger_type(self) -> str:
+        return str(self.trigger.get("type", ""))
+
+    @property
+    def is_http(self) -> bool:
+        return self.trigger_type.lower() == "httptrigger"
+
+    def outputs(self) -> list[dict[str, Any]]:
+        return [b for b in self.bindings if str(b.get("direction", "")).lower() == "out"]
+
+    def inputs(self) -> list[dict[str, Any]]:
+        return [
+            b
+            for b in self.bindings
+            if str(b.get("direction", "in")).lower() == "in" and b is not self.trigger
+        ]
+
+    def title(self) -> str:
+        spec = CATALOGUE.binding(self.trigger_type)
+        return spec.title if spec else self.trigger_type or "no trigger"
+
+
+def build_function(
+    description: dict[str, Any], route_prefix: str, settings: dict[str, str]
+) -> RunFunction:
+    bindings = list(description.get("bindings") or [])
+    function = RunFunction(
+        name=description["name"],
+        bindings=bindings,
+        directory=description.get("directory", ""),
+        script=description.get("script", ""),
+        line=description.get("line"),
+        is_async=bool(description.get("is_async")),
+    )
+    triggers = [b for b in bindings if str(b.get("type", "")).lower().endswith("trigger")]
+    if not triggers:
+        function.support = "none"
+        function.reason = "it has no trigger binding"
+        return function
+    function.trigger = triggers[0]
+    kind = function.trigger_type.lower()
+    disabled = lookup_setting(f"AzureWebJobs.{function.name}.Disabled", settings)
+    function.disabled = str(disabled).strip().lower() in ("true", "1")
+    if kind in NOT_RUNNABLE:
+        function.support = "none"
+        function.reason = NOT_RUNNABLE[kind]
+        return function
+    for binding in function.inputs():
+        why = NOT_RUNNABLE_INPUTS.get(str(binding.get("type", "")).lower())
+        if why:
+            function.support = "none"
+            function.reason = why
+            return function
+    function.support = "native" if kind in NATIVE_TRIGGERS else "invoke"
+    if kind == "httptrigger":
+        _http(function, route_prefix)
+    return function
+
+
+def _http(function: RunFunction, route_prefix: str) -> None:
+    trigger = function.trigger
+    route = trigger.get("route")
+    function.route_text = route if isinstance(route, str) and route else function.name
+    methods = trigger.get("methods")
+    if isinstance(methods, list) and methods:
+        function.methods = {str(m).upper() for m in methods}
+    function.auth_level = str(trigger.get("authLevel") or "function").lower()
+    try:
+        function.route = parse_route(function.route_text, route_prefix=route_prefix)
+    except ValueError as error:
+        function.support = "none"
+        function.reason = f"its route '{function.route_text}' is invalid: {error}"
+
+
+def http_routes(functions: list[RunFunction]) -> list[RunFunction]:
+    """HTTP functions in the order to try them: most specific template first."""
+    routed = [f for f in functions if f.is_http and f.route is not None and f.support != "none"]
+    return sorted(routed, key=lambda f: f.route.precedence() if f.route else ((), 0, ""))
+
+
+def url_path(function: RunFunction, route_prefix: str) -> str:
+    parts = [p for p in (route_prefix.strip("/"), function.route_text.strip("/")) if p]
+    return "/" + "/".join(parts)

@@ -1,0 +1,182 @@
+"""The admin API, as the Functions host has it, plus funcls' synchronous invoke endpoint.
+
+- `GET /admin/host/status`: state, version, uptime, load errors.
+- `GET /admin/functions`, `GET /admin/functions/{name}`: the functions and their bindings.
+- `POST /admin/functions/{name}` with `{"input": "…"}`: start the function with that input
+  and answer 202 at once (400 without a JSON body, 404 for an unknown function).
+- `POST /admin/funcls/invoke/{name}` with `{"input", "method", "path", "query", "headers",
+  "body"}`: run it and answer with the result (`funcls invoke` and the editor's Run lens).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import time
+from typing import Any
+
+from funcls import __version__
+from funcls.runner.functions import RunFunction, url_path
+from funcls.runner.host.http_trigger import Response, json_response, text_response
+from funcls.runner.invocation import Outcome, preview
+from funcls.runner.state import HttpCall, ManualInvokeError, RunState
+
+_background: set[asyncio.Task[Any]] = set()
+
+
+def function_json(state: RunState, fn: RunFunction) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": fn.name,
+        "language": "python",
+        "isDisabled": fn.disabled,
+        "isDirect": False,
+        "trigger": fn.trigger_type,
+        "runnable": fn.support,
+        "reason": fn.reason,
+        "script": fn.script,
+        "line": fn.line,
+        "config": {"bindings": fn.bindings},
+        "href": f"{state.base_url}/admin/functions/{fn.name}",
+    }
+    if fn.is_http:
+        data["invoke_url_template"] = state.base_url + url_path(fn, state.settings.route_prefix)
+        data["methods"] = sorted(fn.methods) if fn.methods else None
+    return data
+
+
+async def handle_admin(
+    state: RunState,
+    method: str,
+    path: str,
+    query: dict[str, str],
+    headers: dict[str, str],
+    body: bytes,
+) -> Response:
+    parts = [p for p in path.split("/") if p][1:]
+    if parts == ["host", "status"] and method == "GET":
+        return json_response(200, host_status(state))
+    if parts == ["functions"] and method == "GET":
+        return json_response(200, [function_json(state, f) for f in state.functions.values()])
+    if len(parts) == 2 and parts[0] == "functions":
+        fn = state.function(parts[1])
+        if fn is None:
+            return text_response(404, f"404 Not Found: no function '{parts[1]}'\n")
+        if method == "GET":
+            return json_response(200, function_json(state, fn))
+        if method == "POST":
+            return await _start(state, fn, body)
+    if len(parts) == 3 and parts[:2] == ["funcls", "invoke"] and method == "POST":
+        fn = state.function(parts[2])
+        if fn is None:
+            return json_response(404, {"error": f"no function '{parts[2]}' in this app"})
+        return await _invoke(state, fn, body)
+    return text_response(404, f"404 Not Found: no admin endpoint {method} {path}\n")
+
+
+def host_status(state: RunState) -> dict[str, Any]:
+    errors = state.index.errors
+    return {
+        "id": f"funcls-{os.getpid()}",
+        "state": "Error" if errors and not state.functions else "Running",
+        "version": f"funcls {__version__}",
+        "versionDetails": f"python {state.index.python}, azure-functions {state.index.library}",
+        "processUptime": int((time.monotonic() - state.started) * 1000),
+        "pid": os.getpid(),
+        "app": state.settings.root,
+        "functions": sorted(f.name for f in state.functions.values()),
+        "errors": [f"{e.get('function')}: {e.get('message')}" for e in errors],
+    }
+
+
+def _parse(body: bytes) -> dict[str, Any] | None:
+    if not body.strip():
+        return None
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _input_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+async def _start(state: RunState, fn: RunFunction, body: bytes) -> Response:
+    request = _parse(body)
+    if request is None:
+        return text_response(
+            400, '400 Bad Request: send a JSON body such as {"input": "…"} to start a function\n'
+        )
+    if fn.support == "none":
+        return text_response(409, f"409 Conflict: '{fn.name}' cannot run here: {fn.reason}\n")
+    text = _input_text(request.get("input"))
+
+    async def run() -> None:
+        try:
+            await state.invoke_manually(fn, text)
+        except ManualInvokeError as error:
+            state.invoker.console.say(f"cannot start '{fn.name}': {error}")
+
+    task = asyncio.get_running_loop().create_task(run())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return 202, [], b""
+
+
+async def _invoke(state: RunState, fn: RunFunction, body: bytes) -> Response:
+    request = _parse(body) if body.strip() else {}
+    if request is None:
+        return json_response(400, {"error": 'send a JSON object: {"input": …}'})
+    http = None
+    if fn.is_http:
+        raw_body = request.get("body")
+        if request.get("body_base64"):
+            payload = base64.b64decode(str(request["body_base64"]))
+        elif raw_body is not None:
+            payload = _input_text(raw_body).encode("utf-8")
+        else:
+            payload = _input_text(request.get("input")).encode("utf-8")
+        http = HttpCall(
+            method=str(request.get("method") or "GET"),
+            path=request.get("path"),
+            query={str(k): str(v) for k, v in (request.get("query") or {}).items()},
+            headers={str(k).lower(): str(v) for k, v in (request.get("headers") or {}).items()},
+            body=payload,
+        )
+    try:
+        outcome = await state.invoke_manually(
+            fn, _input_text(request.get("input")), http, collect_logs=True
+        )
+    except ManualInvokeError as error:
+        return json_response(error.status, {"error": str(error)})
+    return json_response(200, outcome_json(outcome))
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "function": outcome.function,
+        "invocation_id": outcome.invocation_id,
+        "status": "succeeded" if outcome.ok else "failed",
+        "duration_ms": round(outcome.duration * 1000, 2),
+        "error": outcome.error,
+        "return_value": preview(outcome.returned[1]) if outcome.returned else None,
+        "outputs": [o.to_json() for o in outcome.outputs],
+        "logs": outcome.logs,
+    }
+    if outcome.http is not None:
+        body = outcome.http.get("body") or b""
+        entry: dict[str, Any] = {
+            "status": outcome.http.get("status", 200),
+            "headers": [list(h) for h in outcome.http.get("headers") or []],
+        }
+        try:
+            entry["body"] = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+        except UnicodeDecodeError:
+            entry["body_base64"] = base64.b64encode(body).decode("ascii")
+        data["http"] = entry
+    return data

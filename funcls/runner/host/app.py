@@ -1,0 +1,191 @@
+"""The ASGI app of `funcls run`: HTTP functions under the route prefix, and the admin API.
+
+A plain ASGI callable (no framework) keeps the path from socket to app process short.
+Requests are matched against the HTTP functions' route templates, most specific first
+(`funcls.model.parsers.routes`), then their methods; CORS and function keys are applied as
+the host applies them; bodies over the limit get 413 before the function runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from funcls.runner.host.admin import handle_admin
+from funcls.runner.host.http_trigger import Response, http_payload, outcome_response, text_response
+from funcls.runner.host.policy import authorized, cors_headers, presented_key
+from funcls.runner.state import RunState
+
+Scope = dict[str, Any]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(receive: Any, limit: int, declared: int | None) -> bytes:
+    if declared is not None and declared > limit:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1")
+        value = raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def _query(scope: Scope) -> dict[str, str]:
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), True):
+        query[key] = f"{query[key]},{value}" if key in query else value
+    return query
+
+
+class RunnerApp:
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        headers = _headers(scope)
+        query = _query(scope)
+        extra = cors_headers(
+            headers.get("origin"),
+            self.state.settings.cors_origins,
+            self.state.settings.cors_credentials,
+        )
+        method = scope["method"].upper()
+        if method == "OPTIONS" and "access-control-request-method" in headers and extra:
+            extra += [
+                (b"access-control-allow-methods", b"GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"),
+                (b"access-control-max-age", b"86400"),
+            ]
+            wanted = headers.get("access-control-request-headers")
+            if wanted:
+                extra.append((b"access-control-allow-headers", wanted.encode("latin-1")))
+            await _send(send, (204, [], b""), extra)
+            return
+        length = headers.get("content-length")
+        try:
+            body = await read_body(
+                receive,
+                self.state.options.max_body,
+                int(length) if length and length.isdigit() else None,
+            )
+        except BodyTooLarge:
+            limit = self.state.options.max_body
+            response = text_response(413, f"413 Payload Too Large: the limit is {limit} bytes\n")
+            await _send(send, response, extra)
+            return
+        path: str = scope["path"]
+        if path.startswith("/admin/") or path == "/admin":
+            if self.state.keys and not authorized(
+                "admin", presented_key(query, headers), self.state.keys
+            ):
+                await _send(
+                    send,
+                    text_response(401, "401 Unauthorized: the admin API needs the master key\n"),
+                    extra,
+                )
+                return
+            response = await handle_admin(self.state, method, path, query, headers, body)
+        else:
+            response = await self._function(scope, method, path, query, headers, body)
+        await _send(send, response, extra)
+
+    async def _function(
+        self,
+        scope: Scope,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        body: bytes,
+    ) -> Response:
+        state = self.state
+        prefix = state.settings.route_prefix
+        raw_path = scope.get("raw_path") or path.encode()
+        raw = raw_path.decode("latin-1").split("?", 1)[0]
+        if prefix:
+            lead = "/" + prefix
+            if not (raw.lower() == lead.lower() or raw.lower().startswith(lead.lower() + "/")):
+                return self._not_found(method, path)
+            raw = raw[len(lead) :]
+        wrong_method = False
+        for fn in state.routes:
+            assert fn.route is not None
+            params = fn.route.match(raw)
+            if params is None:
+                continue
+            if fn.methods is not None and method not in fn.methods:
+                wrong_method = True
+                continue
+            if fn.disabled:
+                return text_response(404, f"function '{fn.name}' is disabled\n")
+            if state.keys and not authorized(
+                fn.auth_level, presented_key(query, headers), state.keys
+            ):
+                return text_response(401, f"401 Unauthorized: '{fn.name}' needs a function key\n")
+            host = headers.get("host", f"{state.options.host}:{state.options.port}")
+            scheme = scope.get("scheme", "http")
+            qs = scope.get("query_string", b"").decode("latin-1")
+            url = f"{scheme}://{host}{path}" + (f"?{qs}" if qs else "")
+            payload = http_payload(method, url, headers, query, params, body)
+            outcome = await state.invoker.invoke(
+                fn,
+                payload.data,
+                payload.metadata,
+                payload.binding_data,
+                "This function was programmatically called via the host APIs.",
+            )
+            return outcome_response(outcome)
+        if wrong_method:
+            return text_response(404, f"404 Not Found: no function answers {method} {path}\n")
+        return self._not_found(method, path)
+
+    def _not_found(self, method: str, path: str) -> Response:
+        errors = self.state.index.errors
+        if errors:
+            text = "\n\n".join(
+                f"{e.get('function')}: {e.get('message')}\n{e.get('traceback', '')}".rstrip()
+                for e in errors
+            )
+            return text_response(
+                500,
+                "500 The app failed to load; funcls serves it again as soon as a saved file "
+                f"fixes this:\n\n{text}\n",
+            )
+        return text_response(404, f"404 Not Found: no function answers {method} {path}\n")
+
+
+async def _send(send: Any, response: Response, extra: list[tuple[bytes, bytes]]) -> None:
+    status, headers, body = response
+    all_headers = [*headers, *extra, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": all_headers})
+    await send({"type": "http.response.body", "body": body})

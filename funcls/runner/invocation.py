@@ -1,0 +1,319 @@
+"""One invocation from start to end: input bindings, the app process, output bindings.
+
+The runner, not the app process, talks to storage: it reads blob inputs and writes queue and
+blob outputs, with binding expressions resolved from the trigger's binding data before the
+function runs (a missing value fails the invocation, as on the host). Outputs of bindings
+funcls cannot reach (Service Bus, Cosmos DB, …) are captured and reported as not sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from funcls.runner.binding_data import BindingExpressionError, resolve
+from funcls.runner.config import HostSettings
+from funcls.runner.connections import Connections
+from funcls.runner.functions import RunFunction
+from funcls.runner.logs import Console
+from funcls.runner.pool import AppNotLoaded, FunctionTimeout, WorkerCrashed, WorkerPool
+from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError, StorageError
+
+Wire = tuple[str | None, Any]
+
+
+@dataclass
+class OutputReport:
+    name: str
+    type: str
+    sent: bool
+    target: str
+    value: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "sent": self.sent,
+            "target": self.target,
+            "value": preview(self.value),
+        }
+
+
+@dataclass
+class Outcome:
+    invocation_id: str
+    function: str
+    ok: bool
+    duration: float
+    error: dict[str, str] | None = None
+    returned: Wire | None = None  # $return of a non-http binding, or of no binding
+    http: dict[str, Any] | None = None  # status, headers, cookies, body
+    outputs: list[OutputReport] = field(default_factory=list)
+    logs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def preview(value: Any) -> Any:
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"<{len(value)} bytes>"
+    return value
+
+
+def wire_bytes(wire: Wire) -> bytes:
+    kind, value = wire
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if kind in ("int", "double"):
+        return str(value).encode("utf-8")
+    return json.dumps(value).encode("utf-8")
+
+
+def queue_messages(wire: Wire) -> list[bytes]:
+    """A queue output: one message, or one per item of a JSON array (func.Out[list[str]])."""
+    kind, value = wire
+    if kind == "json":
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            return [
+                item.encode("utf-8") if isinstance(item, str) else json.dumps(item).encode()
+                for item in parsed
+            ]
+    return [wire_bytes(wire)]
+
+
+def split_blob_path(path: str) -> tuple[str, str]:
+    container, _, name = path.partition("/")
+    return container, name
+
+
+class Invoker:
+    def __init__(
+        self,
+        pool: WorkerPool,
+        console: Console,
+        connections: Connections,
+        settings: HostSettings,
+        on_put: Callable[[str, str | None, str], None] | None = None,
+    ) -> None:
+        self.pool = pool
+        self.console = console
+        self.connections = connections
+        self.settings = settings
+        self.on_put = on_put
+
+    def _resolve(self, fn: RunFunction, text: str, data: dict[str, Any]) -> str:
+        return resolve(text, data, self.settings.environment, function_name=fn.name)
+
+    async def _inputs(self, fn: RunFunction, data: dict[str, Any]) -> dict[str, Wire]:
+        args: dict[str, Wire] = {}
+        for binding in fn.inputs():
+            name = str(binding.get("name"))
+            if str(binding.get("type", "")).lower() != "blob":
+                args[name] = (None, None)
+                continue
+            path = self._resolve(fn, str(binding.get("path", "")), data)
+            backend = self.connections.backend(binding.get("connection"))
+            container, blob = split_blob_path(path)
+            try:
+                blob_data = await asyncio.to_thread(backend.blobs.get, container, blob)
+            except (BlobNotFoundError, ContainerNotFoundError):
+                args[name] = (None, None)
+                continue
+            if str(binding.get("dataType", "")).lower() == "string":
+                args[name] = ("string", blob_data.content.decode("utf-8", "replace"))
+            else:
+                args[name] = ("bytes", blob_data.content)
+        return args
+
+    def _targets(self, fn: RunFunction, data: dict[str, Any]) -> dict[str, str]:
+        targets: dict[str, str] = {}
+        for binding in fn.outputs():
+            kind = str(binding.get("type", "")).lower()
+            if kind == "queue":
+                text = binding.get("queueName") or binding.get("queue_name") or ""
+                targets[str(binding["name"])] = self._resolve(fn, str(text), data).lower()
+            elif kind == "blob":
+                targets[str(binding["name"])] = self._resolve(fn, str(binding.get("path")), data)
+        return targets
+
+    async def invoke(
+        self,
+        fn: RunFunction,
+        trigger: Wire,
+        metadata: dict[str, Wire],
+        data: dict[str, Any],
+        reason: str,
+        *,
+        collect_logs: bool = False,
+    ) -> Outcome:
+        invocation_id = str(uuid.uuid4())
+        start = time.perf_counter()
+        self.console.started(fn.name, invocation_id, reason)
+        logs: list[dict[str, Any]] = []
+        if collect_logs:
+            self.console.collectors[invocation_id] = logs
+        outcome = Outcome(invocation_id, fn.name, False, 0.0, logs=logs)
+        try:
+            await self._run(fn, trigger, metadata, data, outcome)
+        except (BindingExpressionError, StorageError) as error:
+            outcome.error = {"type": type(error).__name__, "message": str(error), "traceback": ""}
+        except (WorkerCrashed, FunctionTimeout, AppNotLoaded) as error:
+            outcome.error = {"type": type(error).__name__, "message": str(error), "traceback": ""}
+        finally:
+            outcome.duration = time.perf_counter() - start
+            self.console.collectors.pop(invocation_id, None)
+        self.console.finished(
+            fn.name, invocation_id, outcome.ok, outcome.duration, _detail(outcome)
+        )
+        return outcome
+
+    async def _run(
+        self,
+        fn: RunFunction,
+        trigger: Wire,
+        metadata: dict[str, Wire],
+        data: dict[str, Any],
+        outcome: Outcome,
+    ) -> None:
+        args = await self._inputs(fn, data) if fn.inputs() else {}
+        args[str(fn.trigger.get("name"))] = trigger
+        targets = self._targets(fn, data)
+        message = {
+            "op": "invoke",
+            "id": outcome.invocation_id,
+            "function": fn.name,
+            "args": args,
+            "metadata": metadata,
+            "trace": {"traceparent": f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01"},
+        }
+        result = await self.pool.invoke(message, self.settings.function_timeout)
+        if not result.get("ok"):
+            outcome.error = result.get("error")
+            return
+        outputs: dict[str, Wire] = dict(result.get("outputs") or {})
+        returned = result.get("returned")
+        by_name = {str(b.get("name")): b for b in fn.bindings}
+        if returned is not None and returned[0] is not None:
+            if "$return" in by_name:
+                outputs["$return"] = returned
+            else:
+                outcome.returned = returned
+        for name, value in outputs.items():
+            binding = by_name.get(name, {})
+            await self._output(name, binding, value, targets.get(name), outcome)
+        outcome.ok = True
+
+    async def _output(
+        self, name: str, binding: dict[str, Any], value: Wire, target: str | None, outcome: Outcome
+    ) -> None:
+        kind = str(binding.get("type", "")).lower()
+        if kind == "http":
+            if value[0] == "http":
+                outcome.http = dict(value[1])
+            else:
+                outcome.http = _plain_http(value)
+            return
+        if kind == "queue" and target is not None:
+            backend = self.connections.backend(binding.get("connection"))
+            messages = queue_messages(value)
+
+            def put() -> None:
+                backend.queues.create_queue(target)
+                for body in messages:
+                    backend.queues.put(target, body)
+
+            await asyncio.to_thread(put)
+            if self.on_put is not None:
+                self.on_put("queue", binding.get("connection"), target)
+            for body in messages:
+                outcome.outputs.append(OutputReport(name, "queue", True, target, body))
+            return
+        if kind == "blob" and target is not None:
+            backend = self.connections.backend(binding.get("connection"))
+            container, blob = split_blob_path(target)
+            content = wire_bytes(value)
+
+            def write() -> None:
+                backend.blobs.create_container(container)
+                backend.blobs.put(container, blob, content)
+
+            await asyncio.to_thread(write)
+            if self.on_put is not None:
+                self.on_put("blob", binding.get("connection"), target)
+            outcome.outputs.append(OutputReport(name, "blob", True, target, content))
+            return
+        if name == "$return" and not binding:
+            outcome.returned = value
+            return
+        outcome.outputs.append(
+            OutputReport(
+                name, str(binding.get("type", "")), False, _describe_target(binding), value[1]
+            )
+        )
+
+
+def _plain_http(value: Wire) -> dict[str, Any]:
+    kind, body = value
+    if kind == "bytes":
+        content_type = "application/octet-stream"
+    elif kind == "json":
+        content_type = "application/json"
+    else:
+        content_type = "text/plain; charset=utf-8"
+    payload = body if isinstance(body, bytes) else str(body if body is not None else "").encode()
+    return {
+        "status": 200,
+        "headers": [("Content-Type", content_type)],
+        "cookies": [],
+        "body": payload,
+    }
+
+
+def _describe_target(binding: dict[str, Any]) -> str:
+    for key in (
+        "queueName",
+        "topicName",
+        "eventHubName",
+        "containerName",
+        "collectionName",
+        "tableName",
+        "commandText",
+        "topic",
+        "path",
+        "hubName",
+    ):
+        for k, v in binding.items():
+            if k.lower() == key.lower() and v:
+                return f"{key}={v}"
+    return ""
+
+
+def _detail(outcome: Outcome) -> str:
+    lines: list[str] = []
+    if outcome.error:
+        error = outcome.error
+        lines.append(error.get("traceback") or f"{error.get('type')}: {error.get('message')}")
+        if error.get("traceback"):
+            pass
+        elif not lines[-1]:
+            lines.pop()
+    for report in outcome.outputs:
+        if not report.sent:
+            lines.append(
+                f"output '{report.name}' ({report.type} {report.target}) NOT SENT — funcls does "
+                f"not connect to {report.type}; the function produced: {preview(report.value)!r}"
+            )
+    return "\n".join(lines)

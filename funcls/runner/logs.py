@@ -1,0 +1,92 @@
+"""The run's console: host-style invocation lines and the app's logs, tagged.
+
+Every invocation prints `Executing 'Functions.<name>' (Reason=…, Id=…)` and
+`Executed 'Functions.<name>' (Succeeded|Failed, Id=…, Duration=…ms)`, as the host does; the
+app's `logging` records print as `[<function> <id8>] LEVEL message`, the invocation found from
+the id the app process attached (threads included when they set
+`context.thread_local_storage.invocation_id`). Callers that want the logs of one invocation
+(the synchronous invoke endpoint) register a collector for its id.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime, timezone
+from typing import Any, TextIO
+
+LOG_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
+
+
+def timestamp(moment: float | None = None) -> str:
+    when = datetime.fromtimestamp(moment if moment is not None else time.time(), timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+class Console:
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stdout
+        self.quiet = quiet
+        self.names: dict[str, str] = {}  # invocation id -> function name, while running
+        self.collectors: dict[str, list[dict[str, Any]]] = {}
+
+    def line(self, text: str, moment: float | None = None) -> None:
+        if self.quiet:
+            return
+        try:
+            self.stream.write(f"[{timestamp(moment)}] {text}\n")
+            self.stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    def say(self, text: str) -> None:
+        """A message from the runner itself."""
+        self.line(f"funcls: {text}")
+
+    def block(self, text: str) -> None:
+        if self.quiet:
+            return
+        try:
+            self.stream.write(text if text.endswith("\n") else text + "\n")
+            self.stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    def started(self, function: str, invocation_id: str, reason: str) -> None:
+        self.names[invocation_id] = function
+        self.line(f"Executing 'Functions.{function}' (Reason='{reason}', Id={invocation_id})")
+
+    def finished(
+        self, function: str, invocation_id: str, ok: bool, duration: float, detail: str = ""
+    ) -> None:
+        outcome = "Succeeded" if ok else "Failed"
+        self.line(
+            f"Executed 'Functions.{function}' ({outcome}, Id={invocation_id}, "
+            f"Duration={duration * 1000:.0f}ms)"
+        )
+        if detail:
+            self.block(_indent(detail))
+
+    def forget(self, invocation_id: str) -> None:
+        """Logs may still come from threads after the end; keep the name a little longer."""
+        if len(self.names) > 10000:
+            for key in list(self.names)[:5000]:
+                self.names.pop(key, None)
+
+    def app_log(self, message: dict[str, Any]) -> None:
+        invocation_id = message.get("id")
+        level = str(message.get("level", "INFO"))
+        text = str(message.get("message", ""))
+        if invocation_id:
+            collector = self.collectors.get(invocation_id)
+            if collector is not None:
+                collector.append({"level": level, "logger": message.get("logger"), "message": text})
+            name = self.names.get(invocation_id, "?")
+            tag = f"[{name} {invocation_id[:8]}]"
+        else:
+            tag = "[app]"
+        self.line(f"{tag} {level} {text}", message.get("time"))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.rstrip("\n").split("\n"))

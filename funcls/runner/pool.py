@@ -1,0 +1,329 @@
+"""The app processes of a run: start, dispatch, restart, reload.
+
+Each app process is `python -m funcls.runner.worker` connected to the runner by a socket pair;
+user code only ever runs there. The pool keeps FUNCTIONS_WORKER_PROCESS_COUNT of them, sends
+each invocation to the one with the fewest in flight, restarts one that dies (exception,
+sys.exit, os._exit, a signal, or killed after functionTimeout) at once, and on reload starts
+a new set, switches to it when it is ready and lets the old set finish what it has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from funcls.runner import wire
+from funcls.runner.config import HostSettings, RunOptions
+
+READY_TIMEOUT = 120.0
+
+
+class WorkerCrashed(Exception):
+    """The app process ended while an invocation was in flight."""
+
+
+class FunctionTimeout(Exception):
+    pass
+
+
+class AppNotLoaded(Exception):
+    """No app process can take invocations (the app failed to load, or is restarting)."""
+
+
+@dataclass
+class AppIndex:
+    """What the app processes loaded: function descriptions and load errors."""
+
+    functions: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    python: str = ""
+    library: str = ""
+
+    def function(self, name: str) -> dict[str, Any] | None:
+        for f in self.functions:
+            if f["name"].lower() == name.lower():
+                return f
+        return None
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "stopped"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        extra = " (a segmentation fault)" if -code == signal.SIGSEGV else ""
+        return f"was killed by {name}{extra}"
+    return f"exited with code {code}"
+
+
+class WorkerProcess:
+    def __init__(
+        self,
+        number: int,
+        command: list[str],
+        env: dict[str, str],
+        cwd: str,
+        on_log: Callable[[dict[str, Any]], None],
+        stdout: int | None = None,
+    ) -> None:
+        self.stdout = stdout
+        self.number = number
+        self.command = command
+        self.env = env
+        self.cwd = cwd
+        self.on_log = on_log
+        self.process: asyncio.subprocess.Process | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.ready: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.exited: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self.started = time.monotonic()
+        self.stopping = False
+        self.kill_reason: str | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    @property
+    def alive(self) -> bool:
+        return not self.exited.done()
+
+    async def start(self) -> None:
+        parent, child = socket.socketpair()
+        command = [*self.command, "--fd", str(child.fileno())]
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                *command,
+                pass_fds=(child.fileno(),),
+                env=self.env,
+                cwd=self.cwd,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=self.stdout,
+            )
+        finally:
+            child.close()
+        reader, self.writer = await asyncio.open_unix_connection(sock=parent)
+        asyncio.get_running_loop().create_task(self._read(reader))
+
+    async def _read(self, reader: asyncio.StreamReader) -> None:
+        while True:
+            message = await wire.read_message(reader)
+            if message is None:
+                break
+            op = message.get("op")
+            if op == "result":
+                future = self.pending.pop(message["id"], None)
+                if future is not None and not future.done():
+                    future.set_result(message)
+            elif op == "log":
+                self.on_log(message)
+            elif op == "ready" and not self.ready.done():
+                self.ready.set_result(message)
+        code = await self.process.wait() if self.process else None
+        reason = self.kill_reason or f"the app process (pid {self.pid}) {describe_exit(code)}"
+        for future in self.pending.values():
+            if not future.done():
+                future.set_exception(WorkerCrashed(reason))
+        self.pending.clear()
+        if not self.ready.done():
+            self.ready.set_exception(WorkerCrashed(reason))
+        if self.writer is not None:
+            self.writer.close()
+        self.exited.set_result(code)
+
+    def submit(self, message: dict[str, Any]) -> asyncio.Future[dict[str, Any]]:
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        if not self.alive or self.writer is None:
+            future.set_exception(WorkerCrashed("the app process is not running"))
+            return future
+        self.pending[message["id"]] = future
+        self.writer.write(wire.encode(message))
+        return future
+
+    def kill(self, reason: str) -> None:
+        if self.kill_reason is None:
+            self.kill_reason = reason
+        if self.process is not None and self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+
+    async def stop(self, drain: float = 5.0) -> None:
+        """Let invocations in flight finish (up to drain seconds), then end the process."""
+        self.stopping = True
+        deadline = time.monotonic() + drain
+        while self.pending and time.monotonic() < deadline and self.alive:
+            await asyncio.sleep(0.02)
+        if self.alive and self.writer is not None:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                self.writer.write(wire.encode({"op": "shutdown"}))
+            try:
+                await asyncio.wait_for(asyncio.shield(self.exited), 1.0)
+            except asyncio.TimeoutError:
+                self.kill("stopped by the runner")
+        if self.alive:
+            self.kill("stopped by the runner")
+            await self.exited
+
+
+Listener = Callable[[AppIndex], Awaitable[None]]
+
+
+class WorkerPool:
+    def __init__(
+        self,
+        options: RunOptions,
+        settings: HostSettings,
+        on_log: Callable[[dict[str, Any]], None],
+        say: Callable[[str], None],
+    ) -> None:
+        self.options = options
+        self.settings = settings
+        self.on_log = on_log
+        self.say = say
+        self.workers: list[WorkerProcess] = []
+        self.index = AppIndex()
+        self.loaded = asyncio.Event()
+        self.listeners: list[Listener] = []
+        self.closing = False
+        self._generation = 0
+        self._reload_lock = asyncio.Lock()
+        self._crash_times: list[float] = []
+
+    # -- starting ---------------------------------------------------------------------------
+
+    def command(self) -> list[str]:
+        python = self.options.python or sys.executable
+        command = [python, "-m", "funcls.runner.worker", "--root", self.settings.root]
+        command += ["--script", self.settings.script_name]
+        if self.options.functions:
+            command += ["--functions", ",".join(self.options.functions)]
+        return command
+
+    def environment(self) -> dict[str, str]:
+        env = dict(self.settings.environment)
+        env.setdefault("FUNCTIONS_WORKER_RUNTIME", "python")
+        env["AzureWebJobsScriptRoot"] = self.settings.root
+        env["PYTHONUNBUFFERED"] = "1"
+        if self.options.python:
+            here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+        return env
+
+    async def _spawn(self, number: int) -> WorkerProcess:
+        stdout = sys.stderr.fileno() if self.options.app_output_to_stderr else None
+        worker = WorkerProcess(
+            number, self.command(), self.environment(), self.settings.root, self.on_log, stdout
+        )
+        await worker.start()
+        return worker
+
+    async def _await_ready(self, worker: WorkerProcess) -> AppIndex:
+        try:
+            ready = await asyncio.wait_for(asyncio.shield(worker.ready), READY_TIMEOUT)
+        except asyncio.TimeoutError:
+            worker.kill("the app took too long to load")
+            return AppIndex(errors=[_app_error(f"loading the app took over {READY_TIMEOUT}s")])
+        except WorkerCrashed as crash:
+            return AppIndex(errors=[_app_error(f"{crash} while loading the app")])
+        return AppIndex(
+            functions=list(ready["functions"]),
+            errors=list(ready["errors"]),
+            python=str(ready.get("python", "")),
+            library=str(ready.get("library", "")),
+        )
+
+    async def start_generation(self) -> AppIndex:
+        """Start a full set of app processes, switch to them, retire the previous set."""
+        async with self._reload_lock:
+            self._generation += 1
+            generation = self._generation
+            count = self.settings.worker_count
+            fresh = list(await asyncio.gather(*(self._spawn(n) for n in range(count))))
+            indexes = await asyncio.gather(*(self._await_ready(w) for w in fresh))
+            old = self.workers
+            self.workers = fresh
+            self.index = indexes[0]
+            for worker in fresh:
+                asyncio.get_running_loop().create_task(self._watch(worker, generation))
+            self.loaded.set()
+        for worker in old:
+            asyncio.get_running_loop().create_task(worker.stop())
+        for listener in self.listeners:
+            await listener(self.index)
+        return self.index
+
+    async def _watch(self, worker: WorkerProcess, generation: int) -> None:
+        await asyncio.shield(worker.exited)
+        if self.closing or worker.stopping or generation != self._generation:
+            return
+        reason = worker.kill_reason or f"the app process (pid {worker.pid}) " + describe_exit(
+            worker.exited.result()
+        )
+        now = time.monotonic()
+        self._crash_times = [t for t in self._crash_times if now - t < 10] + [now]
+        delay = 0.0 if len(self._crash_times) < 3 else min(5.0, 0.25 * len(self._crash_times))
+        self.say(f"{reason}; starting a new one" + (f" in {delay:.1f}s" if delay else ""))
+        if delay:
+            await asyncio.sleep(delay)
+        if self.closing or generation != self._generation:
+            return
+        replacement = await self._spawn(worker.number)
+        if worker in self.workers:
+            self.workers[self.workers.index(worker)] = replacement
+        index = await self._await_ready(replacement)
+        if replacement.alive:
+            asyncio.get_running_loop().create_task(self._watch(replacement, generation))
+            self.say(f"app process {replacement.pid} is ready")
+        if index.errors != self.index.errors or index.functions != self.index.functions:
+            self.index = index
+            for listener in self.listeners:
+                await listener(self.index)
+
+    # -- invoking ---------------------------------------------------------------------------
+
+    def pick(self) -> WorkerProcess:
+        live = [w for w in self.workers if w.alive and w.ready.done() and not w.stopping]
+        live = [w for w in live if not w.ready.exception()]
+        if not live:
+            raise AppNotLoaded("the app is restarting; try again in a moment")
+        return min(live, key=lambda w: len(w.pending))
+
+    async def invoke(self, message: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+        if not self.loaded.is_set():
+            await self.loaded.wait()
+        try:
+            worker = self.pick()
+        except AppNotLoaded:
+            await asyncio.sleep(0.5)  # a restart takes a few hundred milliseconds
+            worker = self.pick()
+        future = worker.submit(message)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except asyncio.TimeoutError:
+            worker.kill(
+                f"function '{message['function']}' ran past functionTimeout ({timeout:g}s); "
+                f"the app process (pid {worker.pid}) was stopped"
+            )
+            raise FunctionTimeout(
+                f"the function ran past functionTimeout ({timeout:g}s) and was stopped"
+            ) from None
+
+    async def close(self) -> None:
+        self.closing = True
+        await asyncio.gather(*(w.stop(drain=2.0) for w in self.workers))
+
+
+def _app_error(message: str) -> dict[str, str]:
+    return {"function": "(app)", "message": message, "traceback": ""}

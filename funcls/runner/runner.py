@@ -1,0 +1,227 @@
+"""`funcls run`: the supervisor that serves HTTP and runs the app in child processes.
+
+Order of start-up: read the app statically (model + rules, errors printed but not fatal),
+bind the port, start the app processes and the HTTP server together, print the banner when
+the app has loaded, start the native triggers, then watch the folder for saves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+import warnings
+from typing import Any
+
+import uvicorn
+
+from funcls.model.appmodel import App
+from funcls.model.loader import load_app
+from funcls.model.source import Source
+from funcls.runner.banner import render_banner
+from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
+from funcls.runner.connections import DEFAULT_CONNECTION, Connections
+from funcls.runner.host.app import RunnerApp
+from funcls.runner.host.policy import load_keys
+from funcls.runner.invocation import Invoker
+from funcls.runner.logs import Console
+from funcls.runner.pool import AppIndex, WorkerPool
+from funcls.runner.reload import watch
+from funcls.runner.state import RunState
+from funcls.runner.statefile import remove_state, write_state
+from funcls.runner.triggers.manager import Triggers
+
+
+def static_check(app: App, console: Console) -> None:
+    """Errors of `funcls check` (the rule engine when it is there), printed, never fatal."""
+    try:
+        from funcls.checks import check_app  # type: ignore[attr-defined]
+    except ImportError:
+        check_app = None
+    lines: list[str] = []
+    if check_app is not None:
+        try:
+            for finding in check_app(app):
+                severity = str(getattr(finding, "severity", "error")).lower()
+                if "error" not in severity:
+                    continue
+                where = getattr(finding, "location", None)
+                path = os.path.relpath(getattr(where, "path", app.root) or app.root, app.root)
+                line = getattr(getattr(getattr(where, "range", None), "start", None), "line", 0)
+                code = getattr(finding, "code", "")
+                lines.append(
+                    f"  {path}:{(line or 0) + 1}: {code} {getattr(finding, 'message', finding)}"
+                )
+        except Exception as error:  # a rule bug must not stop the run
+            lines.append(f"  (the static check failed: {type(error).__name__}: {error})")
+    else:
+        for problem in app.problems:
+            path = os.path.relpath(problem.path, app.root) if problem.path else "."
+            lines.append(f"  {path}:{problem.range.start.line + 1}: {problem.message}")
+    if lines:
+        console.block("Static check found problems (the app still starts):\n" + "\n".join(lines))
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(False)
+    return sock
+
+
+def storage_connections(functions: list[Any]) -> list[str]:
+    names: dict[str, str] = {}
+    for fn in functions:
+        for binding in fn.bindings:
+            if str(binding.get("type", "")).lower() in (
+                "queue",
+                "queuetrigger",
+                "blob",
+                "blobtrigger",
+            ):
+                name = str(binding.get("connection") or DEFAULT_CONNECTION)
+                names.setdefault(name.lower(), name)
+    return list(names.values())
+
+
+class Run:
+    def __init__(self, options: RunOptions, console: Console | None = None) -> None:
+        self.options = options
+        self.console = console or Console()
+        self.app = load_app(options.app_dir, Source())
+        self.settings: HostSettings = read_host_settings(self.app)
+        self.options.port = options.port or self.settings.local_http_port or DEFAULT_PORT
+        self.connections = Connections(
+            self.settings.root,
+            self.settings.environment,
+            force=options.storage,
+            message_encoding=self.settings.queues.message_encoding,
+        )
+        self.pool = WorkerPool(options, self.settings, self.console.app_log, self.console.say)
+        self.triggers: Triggers | None = None
+        self.invoker = Invoker(self.pool, self.console, self.connections, self.settings)
+        self.state = RunState(options, self.settings, self.invoker)
+        self.triggers = Triggers(self.state)
+        self.invoker.on_put = self.triggers.notify_put
+        self.server: uvicorn.Server | None = None
+        self.loads = 0
+        self.ready = asyncio.Event()
+
+    async def on_index(self, index: AppIndex) -> None:
+        self.state.update(index)
+        functions = list(self.state.functions.values())
+        assert self.triggers is not None
+        if self.options.triggers:
+            await self.triggers.apply(functions)
+        self.loads += 1
+        if self.loads == 1:
+            storage = {}
+            for name in storage_connections(functions):
+                try:
+                    self.connections.backend(name)
+                    storage[name] = self.connections.descriptions.get(name, "")
+                except Exception as error:
+                    storage[name] = f"unavailable: {error}"
+            self.console.block(
+                render_banner(
+                    index, functions, self.settings, self.state.base_url, storage, self.state.keys
+                )
+            )
+        else:
+            self.console.say(
+                f"reloaded: {len(functions)} function(s)"
+                + (f", {len(index.errors)} failed to load" if index.errors else "")
+            )
+            for failure in index.errors:
+                self.console.block(
+                    f"  {failure.get('function')}: {failure.get('message')}\n"
+                    + failure.get("traceback", "")
+                )
+        self.ready.set()
+
+    async def on_change(self, paths: list[str]) -> None:
+        shown = ", ".join(paths[:3]) + (" …" if len(paths) > 3 else "")
+        self.console.say(f"change in {shown}; reloading")
+        if any(os.path.basename(p) in ("host.json", "local.settings.json") for p in paths):
+            self.app = load_app(self.options.app_dir, Source())
+            fresh = read_host_settings(self.app)
+            fresh.worker_count = fresh.worker_count or 1
+            self.settings.__dict__.update(fresh.__dict__)
+        await self.pool.start_generation()
+
+    async def serve(self) -> int:
+        static_check(self.app, self.console)
+        for problem in self.settings.problems:
+            self.console.say(problem)
+        host = self.options.host
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            self.console.say(
+                f"warning: listening on {host}, not only on this machine: anyone who can reach "
+                "it can call your functions"
+                + ("" if self.options.enforce_auth else " (add --enforce-auth to require keys)")
+            )
+        assert self.options.port is not None
+        sock = bind(host, self.options.port)
+        port = sock.getsockname()[1]
+        self.options.port = port
+        shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+        self.state.base_url = f"http://{shown_host}:{port}"
+        if self.options.enforce_auth:
+            self.state.keys = load_keys(self.settings.root)
+        self.pool.listeners.append(self.on_index)
+        config = uvicorn.Config(
+            RunnerApp(self.state),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=30,
+            server_header=False,
+        )
+        self.server = uvicorn.Server(config)
+        loop = asyncio.get_running_loop()
+        server_task = loop.create_task(self.server.serve(sockets=[sock]))
+        started = time.monotonic()
+        await self.pool.start_generation()
+        if self.options.write_state:
+            write_state(
+                self.settings.root,
+                {
+                    "pid": os.getpid(),
+                    "port": port,
+                    "host": host,
+                    "url": self.state.base_url,
+                    "started": time.time(),
+                    "enforce_auth": self.options.enforce_auth,
+                },
+            )
+        self.console.say(f"ready in {time.monotonic() - started:.2f}s")
+        watcher = (
+            loop.create_task(watch(self.settings.root, self.on_change))
+            if self.options.reload
+            else None
+        )
+        try:
+            await server_task
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+            if self.triggers is not None:
+                await self.triggers.stop()
+            await self.pool.close()
+            self.connections.close()
+            if self.options.write_state:
+                remove_state(self.settings.root, os.getpid())
+        return 0
+
+
+def run(options: RunOptions) -> int:
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="websockets.*")
+    runner = Run(options)
+    try:
+        return asyncio.run(runner.serve())
+    except KeyboardInterrupt:
+        return 0

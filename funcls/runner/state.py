@@ -1,0 +1,144 @@
+"""The live state of a run that the HTTP host, the admin API and the triggers share."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from funcls.model.parsers.blob_paths import parse_blob_path
+from funcls.runner.binding_data import resolve
+from funcls.runner.config import HostSettings, RunOptions
+from funcls.runner.functions import RunFunction, build_function, http_routes, url_path
+from funcls.runner.invocation import Invoker, Outcome, split_blob_path
+from funcls.runner.pool import AppIndex
+from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError
+from funcls.runner.trigger_data import blob_payload, manual_payload
+
+
+class ManualInvokeError(Exception):
+    """A by-hand invocation that cannot start (bad input); status is the HTTP status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class HttpCall:
+    """An HTTP request for an HTTP-triggered function, by hand or from the HTTP host."""
+
+    method: str = "GET"
+    path: str | None = None  # below the host, e.g. /api/products/2
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass
+class RunState:
+    options: RunOptions
+    settings: HostSettings
+    invoker: Invoker
+    base_url: str = ""
+    functions: dict[str, RunFunction] = field(default_factory=dict)
+    routes: list[RunFunction] = field(default_factory=list)
+    index: AppIndex = field(default_factory=AppIndex)
+    keys: dict[str, str] = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
+
+    def update(self, index: AppIndex) -> None:
+        self.index = index
+        functions = [
+            build_function(d, self.settings.route_prefix, self.settings.environment)
+            for d in index.functions
+        ]
+        self.functions = {f.name.lower(): f for f in functions}
+        self.routes = http_routes(functions)
+
+    def function(self, name: str) -> RunFunction | None:
+        return self.functions.get(name.lower())
+
+    async def invoke_manually(
+        self,
+        fn: RunFunction,
+        text: str,
+        http: HttpCall | None = None,
+        *,
+        collect_logs: bool = False,
+    ) -> Outcome:
+        from funcls.runner.host.http_trigger import http_payload  # the host imports state
+
+        if fn.support == "none":
+            raise ManualInvokeError(f"function '{fn.name}' cannot run here: {fn.reason}", 409)
+        reason = "This function was programmatically called via the host APIs."
+        if fn.is_http:
+            call = http or HttpCall(body=text.encode("utf-8"))
+            path = call.path or url_path(fn, self.settings.route_prefix)
+            prefix = "/" + self.settings.route_prefix if self.settings.route_prefix else ""
+            below = path[len(prefix) :] if prefix and path.startswith(prefix) else path
+            params = fn.route.match(below) if fn.route else {}
+            if params is None:
+                raise ManualInvokeError(
+                    f"path '{path}' does not match the route of '{fn.name}' "
+                    f"({url_path(fn, self.settings.route_prefix)}); give a concrete path"
+                )
+            url = self.base_url + path + ("?" + urlencode(call.query) if call.query else "")
+            payload = http_payload(
+                call.method.upper(), url, call.headers, call.query, params, call.body
+            )
+            return await self.invoker.invoke(
+                fn,
+                payload.data,
+                payload.metadata,
+                payload.binding_data,
+                reason,
+                collect_logs=collect_logs,
+            )
+        if fn.trigger_type.lower() == "blobtrigger":
+            payload = await self._blob_payload(fn, text.strip())
+        else:
+            payload = manual_payload(fn.trigger_type, text)
+        return await self.invoker.invoke(
+            fn,
+            payload.data,
+            payload.metadata,
+            payload.binding_data,
+            reason,
+            collect_logs=collect_logs,
+        )
+
+    async def _blob_payload(self, fn: RunFunction, path: str) -> Any:
+        pattern_text = (
+            resolve(
+                str(fn.trigger.get("path", "")),
+                {},
+                self.settings.environment,
+                function_name=fn.name,
+            )
+            if "%" in str(fn.trigger.get("path", ""))
+            else str(fn.trigger.get("path", ""))
+        )
+        pattern = parse_blob_path(pattern_text)
+        captures = pattern.match(path)
+        if captures is None:
+            raise ManualInvokeError(
+                f"the input of a blob-triggered function is a blob path that matches "
+                f"'{pattern_text}', e.g. {pattern_text.replace('{', '').replace('}', '')}; "
+                f"got '{path}'"
+            )
+        backend = self.invoker.connections.backend(fn.trigger.get("connection"))
+        container, name = split_blob_path(path)
+        try:
+            blob = await asyncio.to_thread(backend.blobs.get, container, name)
+        except (BlobNotFoundError, ContainerNotFoundError):
+            raise ManualInvokeError(f"blob '{path}' does not exist", 404) from None
+        properties = {
+            "ContentLength": blob.properties.content_length,
+            "ContentType": blob.properties.content_type,
+            "ETag": blob.properties.etag,
+            "LastModified": blob.properties.last_modified.isoformat(),
+        }
+        return blob_payload(path, blob.content, captures, f"local://{path}", properties)

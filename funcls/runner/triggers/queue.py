@@ -1,0 +1,84 @@
+"""Queue triggers with the host's semantics.
+
+Messages are received in batches of `batchSize` (16), hidden for the duration of the
+invocation, deleted after success; after a failure they become visible again after
+`visibilityTimeout` (0), and once a failed message has been dequeued `maxDequeueCount` times
+(5) it moves to `<queue>-poison`. Polling backs off exponentially up to
+`maxPollingInterval`, and a message put by a function of this run wakes the listener at once
+(the host's shared queue watcher does the same).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from funcls.runner.binding_data import resolve
+from funcls.runner.functions import RunFunction
+from funcls.runner.state import RunState
+from funcls.runner.storage import QueueMessage, is_poison, move_to_poison, poison_queue_name
+from funcls.runner.trigger_data import queue_payload
+
+PROCESSING_VISIBILITY = 600  # seconds a received message stays hidden while it runs
+MIN_POLL = 0.05
+
+
+def queue_name(state: RunState, fn: RunFunction) -> str:
+    text = str(fn.trigger.get("queueName") or "")
+    return resolve(text, {}, state.settings.environment, function_name=fn.name).lower()
+
+
+async def run_queue(state: RunState, fn: RunFunction, wake: asyncio.Event) -> None:
+    queue = queue_name(state, fn)
+    options = state.settings.queues
+    backend = state.invoker.connections.backend(fn.trigger.get("connection"))
+    queues = backend.queues
+    console = state.invoker.console
+    await asyncio.to_thread(queues.create_queue, queue)
+
+    async def process(message: QueueMessage) -> None:
+        if message.encoding_error:
+            console.say(f"queue '{queue}': message {message.id}: {message.encoding_error}")
+        payload = queue_payload(message, queue)
+        outcome = await state.invoker.invoke(
+            fn,
+            payload.data,
+            payload.metadata,
+            payload.binding_data,
+            f"New queue message detected on '{queue}'.",
+        )
+        assert message.pop_receipt is not None
+        if outcome.ok:
+            await asyncio.to_thread(queues.delete, queue, message.id, message.pop_receipt)
+        elif is_poison(message, options.max_dequeue_count):
+            console.say(
+                f"message {message.id} has reached MaxDequeueCount of "
+                f"{options.max_dequeue_count}; moving it to queue '{poison_queue_name(queue)}'"
+            )
+            await asyncio.to_thread(move_to_poison, queues, queue, message)
+        else:
+            await asyncio.to_thread(
+                queues.update_visibility,
+                queue,
+                message.id,
+                message.pop_receipt,
+                options.visibility_timeout,
+            )
+
+    delay = MIN_POLL
+    while True:
+        messages = await asyncio.to_thread(
+            queues.receive, queue, options.batch_size, PROCESSING_VISIBILITY
+        )
+        if not messages:
+            wake.clear()
+            try:
+                await asyncio.wait_for(wake.wait(), delay)
+                delay = MIN_POLL
+            except asyncio.TimeoutError:
+                delay = min(delay * 2, options.max_polling_interval)
+            continue
+        delay = MIN_POLL
+        results = await asyncio.gather(*(process(m) for m in messages), return_exceptions=True)
+        for result in results:
+            if isinstance(result, Exception):
+                console.say(f"queue '{queue}': {type(result).__name__}: {result}")

@@ -1,0 +1,166 @@
+"""Calling one function with real library objects and collecting what it produced."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+import traceback
+from typing import Any
+
+import azure.functions as func
+
+from . import context as ctx
+from .convert import decode_input, encode_output
+from .loader import FunctionInfo
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Out(func.Out):  # type: ignore[type-arg]
+    def __init__(self) -> None:
+        self._value: Any = None
+
+    def set(self, val: Any) -> None:
+        self._value = val
+
+    def get(self) -> Any:
+        return self._value
+
+
+class ProcessExit(Exception):
+    """User code asked the process to stop (sys.exit): report, then exit like the worker."""
+
+    def __init__(self, code: int, result: dict[str, Any]) -> None:
+        super().__init__(code)
+        self.code = code
+        self.result = result
+
+
+def user_traceback(exc: BaseException) -> str:
+    """The traceback without the runner's own frames."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not os.path.abspath(frame.filename).startswith(_HERE + os.sep)
+    ]
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
+    lines.extend(traceback.format_exception_only(type(exc), exc))
+    return "".join(lines)
+
+
+def _prepare(info: FunctionInfo, message: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Out]]:
+    metadata = message.get("metadata") or {}
+    wire_args = message.get("args") or {}
+    args: dict[str, Any] = {}
+    for name, param in info.inputs.items():
+        args[name] = decode_input(param, wire_args.get(name), metadata)
+    outs = {name: Out() for name in info.outputs}
+    args.update(outs)
+    if info.requires_context:
+        trace = message.get("trace") or {}
+        args["context"] = ctx.Context(
+            message["id"],
+            info.name,
+            info.directory,
+            ctx.TraceContext(
+                trace.get("traceparent", ""),
+                trace.get("tracestate", ""),
+                trace.get("attributes", {}),
+            ),
+            ctx.RetryContext(),
+        )
+    return args, outs
+
+
+def _finish(
+    info: FunctionInfo, message: dict[str, Any], outs: dict[str, Out], returned: Any, start: float
+) -> dict[str, Any]:
+    outputs: dict[str, Any] = {}
+    for name, out in outs.items():
+        value = out.get()
+        if value is not None:
+            outputs[name] = encode_output(info.outputs[name], value)
+    wire_return = None
+    if info.return_info is not None and returned is not None:
+        wire_return = encode_output(info.return_info, returned)
+    return {
+        "op": "result",
+        "id": message["id"],
+        "ok": True,
+        "returned": wire_return,
+        "ignored_return": returned is not None and info.return_info is None,
+        "outputs": outputs,
+        "duration": time.perf_counter() - start,
+    }
+
+
+def _failure(message: dict[str, Any], exc: BaseException, start: float) -> dict[str, Any]:
+    return {
+        "op": "result",
+        "id": message["id"],
+        "ok": False,
+        "error": {
+            "type": type(exc).__name__,
+            "message": str(exc),
+            "traceback": user_traceback(exc),
+        },
+        "duration": time.perf_counter() - start,
+    }
+
+
+def _exit_code(exc: SystemExit) -> int:
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    print(exc.code, file=sys.stderr)
+    return 1
+
+
+def run_sync(info: FunctionInfo, message: dict[str, Any]) -> dict[str, Any]:
+    start = time.perf_counter()
+    ctx.invocation_local.invocation_id = message["id"]
+    try:
+        args, outs = _prepare(info, message)
+        returned = info.func(**args)
+        return _finish(info, message, outs, returned, start)
+    except SystemExit as exc:
+        code = _exit_code(exc)
+        raise ProcessExit(code, _exit_failure(message, code, start)) from None
+    except Exception as exc:
+        return _failure(message, exc, start)
+    finally:
+        ctx.invocation_local.invocation_id = None
+
+
+async def run_async(info: FunctionInfo, message: dict[str, Any]) -> dict[str, Any]:
+    start = time.perf_counter()
+    ctx.current_invocation.set(message["id"])
+    try:
+        args, outs = _prepare(info, message)
+        returned = await info.func(**args)
+        return _finish(info, message, outs, returned, start)
+    except SystemExit as exc:
+        code = _exit_code(exc)
+        raise ProcessExit(code, _exit_failure(message, code, start)) from None
+    except asyncio.CancelledError as exc:
+        return _failure(message, exc, start)
+    except Exception as exc:
+        return _failure(message, exc, start)
+
+
+def _exit_failure(message: dict[str, Any], code: int, start: float) -> dict[str, Any]:
+    return {
+        "op": "result",
+        "id": message["id"],
+        "ok": False,
+        "error": {
+            "type": "SystemExit",
+            "message": f"the function called sys.exit({code}); the app process stops, and "
+            "the runner starts a new one",
+            "traceback": "",
+        },
+        "duration": time.perf_counter() - start,
+    }

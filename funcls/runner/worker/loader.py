@@ -1,0 +1,276 @@
+"""Loading an app's functions the way the Python worker does.
+
+v2: import the script (function_app.py or PYTHON_SCRIPT_FILE_NAME) as a top-level module with
+the app root first on sys.path, find the one FunctionApp-like object in it and take
+`app.get_functions()`. v1: register the `__app__` namespace package over the app root and
+import each function's script as `__app__.<folder>[.<module>]`, so explicit relative imports
+(`from . import x`, `from ..shared import y`) and absolute ones (`from shared import y`,
+`from __app__.shared import y`) all work.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import importlib.util
+import inspect
+import json
+import os
+import sys
+import traceback
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+APP_NAMESPACE = "__app__"
+DEFAULT_SCRIPT = "function_app.py"
+
+
+@dataclass
+class ParamInfo:
+    name: str
+    binding_type: str  # the function.json type, e.g. queueTrigger
+    converter_name: str  # what the converter registry is asked for ("generic" for str/bytes)
+    pytype: Any  # the annotation (inner type of Out[T]); None when unannotated
+    is_out: bool = False
+
+
+@dataclass
+class FunctionInfo:
+    name: str
+    func: Any
+    directory: str
+    script: str
+    bindings: list[dict[str, Any]]
+    is_async: bool = False
+    requires_context: bool = False
+    inputs: dict[str, ParamInfo] = field(default_factory=dict)
+    outputs: dict[str, ParamInfo] = field(default_factory=dict)
+    return_info: ParamInfo | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """What the runner needs to know: plain data only."""
+        return {
+            "name": self.name,
+            "directory": self.directory,
+            "script": self.script,
+            "bindings": self.bindings,
+            "is_async": self.is_async,
+            "line": _first_line(self.func),
+        }
+
+
+@dataclass
+class LoadResult:
+    functions: dict[str, FunctionInfo] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)  # {function, message, traceback}
+
+
+class FunctionLoadError(Exception):
+    pass
+
+
+def _first_line(func: Any) -> int | None:
+    try:
+        return int(inspect.getsourcelines(func)[1])
+    except (OSError, TypeError):
+        return None
+
+
+def _error(function: str, exc: BaseException) -> dict[str, str]:
+    return {
+        "function": function,
+        "message": f"{type(exc).__name__}: {exc}",
+        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    }
+
+
+def load_app(root: str, script_name: str | None = None) -> LoadResult:
+    root = os.path.abspath(root)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    result = LoadResult()
+    _load_v1(root, result)
+    script = os.path.join(root, script_name or DEFAULT_SCRIPT)
+    if os.path.isfile(script):
+        _load_v2(root, script, result)
+    return result
+
+
+# -- v2 -----------------------------------------------------------------------------------
+
+
+def _load_v2(root: str, script: str, result: LoadResult) -> None:
+    import azure.functions as func
+
+    module_name = os.path.splitext(os.path.relpath(script, root))[0].replace(os.sep, ".")
+    try:
+        module = importlib.import_module(module_name)
+    except BaseException as exc:  # a SystemExit at import is a load error too
+        result.errors.append(_error(os.path.basename(script), exc))
+        return
+    register_type = getattr(func, "FunctionRegister", None)
+    if register_type is None:  # pragma: no cover - every supported version has it
+        from azure.functions.decorators.function_app import FunctionRegister as register_type
+    apps = [v for v in vars(module).values() if isinstance(v, register_type)]  # type: ignore[arg-type]
+    if not apps:
+        result.errors.append(
+            {
+                "function": os.path.basename(script),
+                "message": f"{os.path.basename(script)} creates no func.FunctionApp() at module "
+                "level; create one (app = func.FunctionApp()) and decorate functions on it",
+                "traceback": "",
+            }
+        )
+        return
+    if len(apps) > 1:
+        result.errors.append(
+            {
+                "function": os.path.basename(script),
+                "message": f"{os.path.basename(script)} has {len(apps)} FunctionApp objects; "
+                "the worker accepts exactly one (register the others as blueprints)",
+                "traceback": "",
+            }
+        )
+        return
+    try:
+        functions = apps[0].get_functions()
+    except Exception as exc:
+        result.errors.append(_error(os.path.basename(script), exc))
+        return
+    for function in functions:
+        name = function.get_function_name() or function.get_user_function().__name__
+        try:
+            bindings = json.loads(function.get_function_json())["bindings"]
+            info = describe_function(name, function.get_user_function(), root, script, bindings)
+        except Exception as exc:
+            result.errors.append(_error(name, exc))
+            continue
+        result.functions[name] = info
+
+
+# -- v1 -----------------------------------------------------------------------------------
+
+
+def _install_namespace(root: str) -> None:
+    existing = sys.modules.get(APP_NAMESPACE)
+    if existing is not None and root in list(getattr(existing, "__path__", [])):
+        return
+    spec = importlib.machinery.ModuleSpec(APP_NAMESPACE, None, is_package=True)
+    spec.submodule_search_locations = [root]
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[APP_NAMESPACE] = module
+
+
+def _load_v1(root: str, result: LoadResult) -> None:
+    folders = sorted(
+        name
+        for name in os.listdir(root)
+        if not name.startswith(".") and os.path.isfile(os.path.join(root, name, "function.json"))
+    )
+    if folders:
+        _install_namespace(root)
+    for folder in folders:
+        directory = os.path.join(root, folder)
+        try:
+            with open(os.path.join(directory, "function.json"), encoding="utf-8-sig") as f:
+                config = json.load(f)
+            script_file = config.get("scriptFile") or "__init__.py"
+            entry_point = config.get("entryPoint") or "main"
+            script = os.path.normpath(os.path.join(directory, script_file))
+            if not os.path.isfile(script):
+                raise FunctionLoadError(
+                    f"script file '{script_file}' of function.json does not exist in {folder}/"
+                )
+            module = importlib.import_module(_module_name(root, script))
+            user_function = getattr(module, entry_point, None)
+            if user_function is None:
+                raise FunctionLoadError(
+                    f"'{os.path.relpath(script, root)}' has no function '{entry_point}' "
+                    "(the entryPoint of function.json, 'main' by default)"
+                )
+            info = describe_function(
+                folder, user_function, directory, script, list(config.get("bindings") or [])
+            )
+        except BaseException as exc:
+            result.errors.append(_error(folder, exc))
+            continue
+        result.functions[folder] = info
+
+
+def _module_name(root: str, script: str) -> str:
+    relative = os.path.splitext(os.path.relpath(script, root))[0]
+    parts = relative.split(os.sep)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join([APP_NAMESPACE, *parts])
+
+
+# -- signatures ---------------------------------------------------------------------------
+
+
+def _out_inner(annotation: Any) -> tuple[bool, Any]:
+    origin = typing.get_origin(annotation)
+    if origin is not None and getattr(origin, "__name__", "") == "Out":
+        args = typing.get_args(annotation)
+        if len(args) != 1:
+            raise FunctionLoadError(f"invalid Out annotation {annotation!r}")
+        return True, args[0]
+    if isinstance(annotation, type) and annotation.__name__ == "Out":
+        return True, None
+    return False, annotation
+
+
+def describe_function(
+    name: str, user_function: Any, directory: str, script: str, bindings: list[dict[str, Any]]
+) -> FunctionInfo:
+    """Check the signature against the bindings as the worker does and record the types."""
+    signature = inspect.signature(user_function)
+    try:
+        hints = typing.get_type_hints(user_function)
+    except Exception:
+        hints = {}
+    params = dict(signature.parameters)
+    by_name = {str(b.get("name")): b for b in bindings}
+    info = FunctionInfo(
+        name=name,
+        func=user_function,
+        directory=directory,
+        script=script,
+        bindings=bindings,
+        is_async=inspect.iscoroutinefunction(user_function),
+    )
+    if "context" in params and "context" not in by_name:
+        info.requires_context = True
+        params.pop("context")
+    bound = {n for n in by_name if n != "$return"}
+    missing = set(params) - bound
+    if missing:
+        raise FunctionLoadError(
+            f"the following parameters are declared in Python but not as bindings: "
+            f"{', '.join(sorted(missing))}"
+        )
+    extra = bound - set(params)
+    if extra:
+        raise FunctionLoadError(
+            f"the following bindings have no parameter in Python: {', '.join(sorted(extra))}"
+        )
+    for param in params.values():
+        binding = by_name[param.name]
+        annotation = hints.get(param.name)
+        is_out, pytype = _out_inner(annotation)
+        binding_out = str(binding.get("direction", "in")).lower() == "out"
+        if binding_out != is_out and annotation is not None:
+            raise FunctionLoadError(
+                f"binding '{param.name}' has direction '{binding.get('direction')}' but its "
+                f"annotation is {annotation!r}; outputs are annotated func.Out[T]"
+            )
+        converter = "generic" if pytype in (str, bytes) else str(binding.get("type"))
+        entry = ParamInfo(param.name, str(binding.get("type")), converter, pytype, binding_out)
+        (info.outputs if binding_out else info.inputs)[param.name] = entry
+    returned = by_name.get("$return")
+    if returned is not None:
+        annotation = hints.get("return")
+        converter = "generic" if annotation in (str, bytes) else str(returned.get("type"))
+        info.return_info = ParamInfo("$return", str(returned.get("type")), converter, annotation)
+    return info

@@ -1,0 +1,171 @@
+"""The app process's loop: load the app, report its functions, run invocations.
+
+A reader thread takes frames from the runner's socket and hands them to the asyncio loop of
+the main thread: `async def` functions run on that loop, plain functions in a thread pool of
+PYTHON_THREADPOOL_THREAD_COUNT threads (the executor's default size when unset), as in the
+Python worker. Results and logs go back over the same socket, written under a lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import logging
+import os
+import socket
+import sys
+import threading
+from typing import Any
+
+from funcls.runner import wire
+
+from .context import InvocationLogHandler
+from .invoke import ProcessExit, run_async, run_sync
+from .loader import FunctionInfo, load_app
+
+
+class Channel:
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.lock = threading.Lock()
+
+    def send(self, message: dict[str, Any]) -> None:
+        data = wire.encode(message)
+        with self.lock:
+            try:
+                self.sock.sendall(data)
+            except OSError:
+                os._exit(0)  # the runner is gone: nothing left to do
+
+
+def _thread_count() -> int | None:
+    raw = os.environ.get("PYTHON_THREADPOOL_THREAD_COUNT", "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return None
+
+
+class Worker:
+    def __init__(self, channel: Channel, functions: dict[str, FunctionInfo]) -> None:
+        self.channel = channel
+        self.functions = functions
+        self.loop = asyncio.new_event_loop()
+        self.pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=_thread_count(), thread_name_prefix="funcls-invoke"
+        )
+
+    def dispatch(self, message: dict[str, Any]) -> None:
+        op = message.get("op")
+        if op == "shutdown":
+            self.stop(0)
+        if op != "invoke":
+            return
+        info = self.functions.get(message["function"])
+        if info is None:
+            self.channel.send(
+                {
+                    "op": "result",
+                    "id": message["id"],
+                    "ok": False,
+                    "error": {
+                        "type": "FunctionNotFound",
+                        "message": f"no function '{message['function']}' in this app process",
+                        "traceback": "",
+                    },
+                    "duration": 0.0,
+                }
+            )
+            return
+        if info.is_async:
+            self.loop.create_task(self._async(info, message))
+        else:
+            self.pool.submit(self._sync, info, message)
+
+    async def _async(self, info: FunctionInfo, message: dict[str, Any]) -> None:
+        try:
+            result = await run_async(info, message)
+        except ProcessExit as exit_:
+            self.channel.send(exit_.result)
+            self.stop(exit_.code)
+        self.channel.send(result)
+
+    def _sync(self, info: FunctionInfo, message: dict[str, Any]) -> None:
+        try:
+            result = run_sync(info, message)
+        except ProcessExit as exit_:
+            self.channel.send(exit_.result)
+            self.stop(exit_.code)
+        self.channel.send(result)
+
+    def stop(self, code: int) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+    def read_forever(self) -> None:
+        while True:
+            try:
+                message = wire.recv_blocking(self.channel.sock)
+            except OSError:
+                message = None
+            if message is None:
+                self.stop(0)
+                return
+            self.loop.call_soon_threadsafe(self.dispatch, message)
+
+    def run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        threading.Thread(target=self.read_forever, name="funcls-reader", daemon=True).start()
+        self.loop.run_forever()
+
+
+def _configure_logging(channel: Channel) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(InvocationLogHandler(channel.send))
+    root.setLevel(logging.INFO)
+    # The storage SDKs log every HTTP request at INFO; the host does not show those either.
+    logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="funcls-worker")
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--script", default=None)
+    parser.add_argument("--functions", default="")
+    args = parser.parse_args(argv)
+    sock = socket.socket(fileno=args.fd)
+    sock.setblocking(True)
+    channel = Channel(sock)
+    _configure_logging(channel)
+    os.chdir(args.root)
+    result = load_app(args.root, args.script)
+    wanted = {n.lower() for n in args.functions.split(",") if n}
+    functions = {
+        name: info
+        for name, info in result.functions.items()
+        if not wanted or name.lower() in wanted
+    }
+    channel.send(
+        {
+            "op": "ready",
+            "pid": os.getpid(),
+            "python": sys.version.split()[0],
+            "library": _library_version(),
+            "functions": [info.describe() for info in functions.values()],
+            "errors": result.errors,
+        }
+    )
+    Worker(channel, functions).run()
+
+
+def _library_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("azure-functions")
+    except Exception:
+        return "unknown"
