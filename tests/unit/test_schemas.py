@@ -11,12 +11,15 @@ import inspect
 import json
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_lsp
 from jsonschema import Draft7Validator
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from funcls.model.catalogue import (
     CATALOGUE,
@@ -828,3 +831,144 @@ def test_schemas_do_not_mutate_between_builds() -> None:
     pristine = copy.deepcopy(first)
     first["definitions"]["binding"]["allOf"].clear()
     assert function_json_schema() == pristine
+
+
+# --- through a real client: vscode-json-language-server with the committed files -------------
+# End to end (marked slow): the language server VS Code and most editors use for JSON, given
+# the committed schema files exactly as the VS Code extension's jsonValidation hands them over.
+
+JSON_SERVER = REPO / "node_modules" / ".bin" / "vscode-json-language-server"
+needs_json_server = pytest.mark.skipif(
+    not JSON_SERVER.exists() or shutil.which("node") is None,
+    reason="vscode-json-language-server is not installed (npm install at the repo root)",
+)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[str(JSON_SERVER), "--stdio"]))
+async def json_client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
+    capabilities = types.ClientCapabilities(
+        text_document=types.TextDocumentClientCapabilities(
+            completion=types.CompletionClientCapabilities(
+                completion_item=types.ClientCompletionItemOptions(
+                    snippet_support=True,
+                    documentation_format=[types.MarkupKind.Markdown, types.MarkupKind.PlainText],
+                )
+            ),
+            hover=types.HoverClientCapabilities(
+                content_format=[types.MarkupKind.Markdown, types.MarkupKind.PlainText]
+            ),
+            publish_diagnostics=types.PublishDiagnosticsClientCapabilities(),
+        )
+    )
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            initialization_options={"handledSchemaProtocols": ["file"]},
+        )
+    )
+    schemas = [
+        {"fileMatch": [app_file], "url": (SCHEMA_DIR / schema_file).as_uri()}
+        for app_file, (schema_file, _) in SCHEMA_FILES.items()
+    ]
+    settings = {"json": {"schemas": schemas, "validate": {"enable": True}}}
+    lsp_client.set_configuration(settings["json"], section="json")
+    lsp_client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=settings)
+    )
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+async def _open(client: LanguageClient, path: str, text: str) -> list[types.Diagnostic]:
+    uri = f"file:///app/{path}"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="json", version=1, text=text)
+        )
+    )
+    while True:  # diagnostics of other documents may be re-published meanwhile
+        params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        if params.uri == uri:
+            return list(params.diagnostics)
+
+
+def _at(text: str, needle: str) -> types.Position:
+    offset = text.index(needle)
+    return types.Position(line=0, character=offset)
+
+
+@needs_json_server
+@pytest.mark.slow
+async def test_json_language_server_reports_the_one_real_problem(
+    json_client: LanguageClient,
+) -> None:
+    """Library-style spellings (``IN``, ``ANONYMOUS``) pass; a wrong direction gets one warning."""
+    text = json.dumps(
+        {
+            "bindings": [
+                {"direction": "IN", "type": "httpTrigger", "name": "req", "authLevel": "ANONYMOUS"},
+                {"direction": "OUT", "type": "http", "name": "$return"},
+                {"type": "queueTrigger", "direction": "out", "name": "msg", "queueName": "q"},
+                {"type": "myExtensionTrigger", "direction": "in", "name": "x", "anything": 1},
+            ]
+        }
+    )
+    diagnostics = await _open(json_client, "HttpExample/function.json", text)
+    start = text.index('"out"')
+    assert diagnostics == [
+        types.Diagnostic(
+            range=types.Range(
+                start=types.Position(line=0, character=start),
+                end=types.Position(line=0, character=start + len('"out"')),
+            ),
+            message='Value is not accepted. Valid values: "in".',
+            severity=types.DiagnosticSeverity.Warning,
+            code=1,
+        )
+    ]
+
+
+@needs_json_server
+@pytest.mark.slow
+async def test_json_language_server_completes_types_and_per_type_properties(
+    json_client: LanguageClient,
+) -> None:
+    text = '{"bindings": [{"type": "", "name": "msg"}, {"type": "queueTrigger", }]}'
+    await _open(json_client, "QueueExample/function.json", text)
+    uri = "file:///app/QueueExample/function.json"
+
+    types_at = _at(text, '""')
+    types_at.character += 1
+    result = await json_client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types_at
+        )
+    )
+    assert result is not None
+    items = result.items if isinstance(result, types.CompletionList) else result
+    assert {i.label.strip('"') for i in items} == set(CATALOGUE.bindings)
+
+    props_at = _at(text, "}]}")
+    result = await json_client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=props_at
+        )
+    )
+    assert result is not None
+    items = result.items if isinstance(result, types.CompletionList) else result
+    expected = {"name", "direction"} | {
+        p.name for p in CATALOGUE.bindings["queueTrigger"].properties
+    }
+    assert {i.label for i in items} == expected
+
+
+@needs_json_server
+@pytest.mark.slow
+async def test_json_language_server_checks_host_and_local_settings(
+    json_client: LanguageClient,
+) -> None:
+    host = json.dumps({"version": "2.0", "extensions": {"queues": {"messageEncoding": "None"}}})
+    assert await _open(json_client, "host.json", host) == []
+    local = json.dumps({"Values": {"FUNCTIONS_WORKER_RUNTIME": "node"}})
+    diagnostics = await _open(json_client, "local.settings.json", local)
+    assert [d.message for d in diagnostics] == ['Value is not accepted. Valid values: "python".']
