@@ -201,7 +201,7 @@ def connection(
     return prop(
         name,
         "string",
-        f"App setting that holds the {service} connection.",
+        f"App setting that holds the connection to {service}.",
         text,
         required=required,
         default=default,
