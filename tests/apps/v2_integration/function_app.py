@@ -3,6 +3,7 @@ extension), SignalR through the generic bindings, and a Logic Apps connector."""
 
 import json
 import logging
+import typing
 
 import azure.functions as azf
 from azure.functions import AuthLevel, FunctionApp
@@ -27,7 +28,7 @@ app = FunctionApp(http_auth_level=AuthLevel.ADMIN)
     data_type="string",
 )
 @app.event_hub_output(arg_name="alerts", connection="EventHubConnection", event_hub_name="alerts")
-def telemetry_ingest(events: list[azf.EventHubEvent], alerts: azf.Out[str]) -> None:
+def telemetry_ingest(events: typing.List[azf.EventHubEvent], alerts: azf.Out[str]) -> None:
     hot = [e.get_body().decode() for e in events if b"overheat" in e.get_body()]
     if hot:
         alerts.set(json.dumps(hot))

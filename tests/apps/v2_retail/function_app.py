@@ -2,6 +2,7 @@
 
 import json
 import logging
+from typing import List
 
 import azure.functions as func
 
@@ -91,7 +92,7 @@ def fulfil_order(msg: func.QueueMessage, invoice: func.Out[str]) -> None:
 
 @app.timer_trigger(schedule=REORDER_SCHEDULE, arg_name="timer", run_on_startup=False, use_monitor=True)
 @app.queue_output(arg_name="reorders", queue_name="reorders", connection=STORAGE)
-def nightly_reorder(timer: func.TimerRequest, reorders: func.Out[list[str]]) -> None:
+def nightly_reorder(timer: func.TimerRequest, reorders: func.Out[List[str]]) -> None:
     reorders.set(["sku-1", "sku-2"])
 
 

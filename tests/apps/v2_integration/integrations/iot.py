@@ -1,6 +1,7 @@
 """Device messages: imported as ``import integrations.iot as iot`` and registered as iot.bp."""
 
 import logging
+from typing import List
 
 import azure.functions as func
 
@@ -28,6 +29,6 @@ def device_reading(reading: func.EventHubEvent, maintenance: func.Out[str]) -> N
     cardinality=func.Cardinality.MANY,
     data_type="string",
 )
-def device_commands(command: list[func.ServiceBusMessage]) -> None:
+def device_commands(command: List[func.ServiceBusMessage]) -> None:
     for c in command:
         logging.info("command %s", c.message_id)
