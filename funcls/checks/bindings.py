@@ -1,0 +1,482 @@
+"""AZF100–AZF111: JSON syntax, binding types, properties, values, directions and names,
+v1 script files and entry points."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import re
+from typing import Any
+
+from funcls.checks.bindings_rules import RULES
+from funcls.checks.context import Context, string_literal_inner
+from funcls.checks.edits import fix, fixes, json_add_member, replace
+from funcls.checks.findings import Related
+from funcls.checks.registry import REGISTRY, checker
+from funcls.model.appmodel import Binding, Function, Value
+from funcls.model.catalogue import CATALOGUE, BindingSpec, PropertySpec
+from funcls.model.locations import Location, Range
+
+REGISTRY.add_rules(RULES)
+
+# Utility.BindingNameValidationRegex of azure-functions-host (4.1038 and later).
+BINDING_NAME = re.compile(r"^(?!.*__)([A-Za-z_][A-Za-z0-9_]{0,127}|\$return)$")
+DIRECTIONS = ("in", "out", "inout")
+# function.json may use every AuthorizationLevel of the host, not only the library's three.
+HOST_AUTH_LEVELS = ("anonymous", "user", "function", "system", "admin")
+_JSON_PROBLEMS = ("json-syntax", "json-not-object")
+
+
+@checker("AZF100")
+def json_syntax(ctx: Context) -> None:
+    for p in ctx.app.problems:
+        unreadable = p.kind == "file-unreadable" and p.path.endswith(".json")
+        if p.kind not in _JSON_PROBLEMS and not unreadable:
+            continue
+        name = os.path.basename(p.path)
+        what = "cannot be read" if unreadable else "is not valid JSON"
+        ctx.emit(
+            "AZF100",
+            f"{name} {what}: {p.message}; the host cannot load it until this is fixed",
+            p.path,
+            p.range,
+        )
+
+
+def _v1_functions(ctx: Context) -> list[Function]:
+    return [f for f in ctx.app.functions if f.model == "v1" and f.config_path]
+
+
+@checker("AZF101", "AZF102", "AZF103", "AZF104", "AZF105", "AZF106", "AZF107")
+def binding_definitions(ctx: Context) -> None:
+    for fn in ctx.app.functions:
+        if fn.synthetic:
+            continue
+        for b in fn.bindings:
+            if fn.model == "v1":
+                _v1_binding(ctx, fn, b)
+            else:
+                _v2_binding(ctx, fn, b)
+            _binding_name(ctx, fn, b)
+        _duplicates(ctx, fn)
+
+
+def _v1_binding(ctx: Context, fn: Function, b: Binding) -> None:
+    where = f"binding '{b.name}' of function '{fn.name}'" if b.name else f"a binding of '{fn.name}'"
+    if not b.type:
+        ctx.emit(
+            "AZF103",
+            f'{where} has no "type"; add one, e.g. "type": "queueTrigger"',
+            b.path,
+            b.name_range or b.range,
+            function=fn,
+        )
+        return
+    if not b.name:
+        ctx.emit(
+            "AZF103",
+            f"the {b.type} binding of function '{fn.name}' has no \"name\"; add the name of "
+            'its Python parameter (or "$return" for an output)',
+            b.path,
+            b.type_range or b.range,
+            function=fn,
+        )
+    spec = b.spec
+    if spec is None:
+        _unknown_type(ctx, fn, b)
+        return
+    _unknown_properties_v1(ctx, fn, b, spec)
+    _required_properties(ctx, fn, b, spec, where)
+    _direction(ctx, fn, b, spec)
+    for key, value in b.properties.items():
+        prop = spec.find_property(key)
+        if prop is not None:
+            _value(ctx, fn, b, prop, value, json=True)
+
+
+def _v2_binding(ctx: Context, fn: Function, b: Binding) -> None:
+    spec = b.spec
+    if spec is None or b.decorator_index is None:
+        return
+    use = fn.decorators[b.decorator_index]
+    dspec = use.spec
+    if dspec is None:
+        return
+    if dspec.kwargs:
+        for name, value in use.keywords.items():
+            if dspec.param(name) is not None or value.key_range is None:
+                continue
+            if spec.find_property(_camel(name)) is not None or name == "type":
+                continue
+            close = CATALOGUE.closest_property(spec, _camel(name))
+            suggestion = close and _snake(close)
+            hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+            ctx.emit(
+                "AZF102",
+                f"@{use.target}.{use.method} passes '{name}' on as the function.json property "
+                f"'{_camel(name)}', which a {spec.type} binding does not have, so the host "
+                f"ignores it{hint}",
+                use.path,
+                value.key_range,
+                fixes=fixes(
+                    fix(
+                        f"Rename to '{suggestion}'",
+                        replace(use.path, value.key_range, suggestion) if suggestion else None,
+                        preferred=True,
+                    )
+                ),
+                function=fn,
+            )
+    if dspec.special == "generic":
+        _required_properties(ctx, fn, b, spec, f"binding '{b.name}' of '{fn.name}'")
+    for key, value in b.properties.items():
+        prop = spec.find_property(key)
+        if prop is not None and value.origin == "explicit" and prop.kind not in ("enum",):
+            if prop.kind == "enum-list":
+                continue  # the library converts these itself (see AZF104 from the indexer)
+            _value(ctx, fn, b, prop, value, json=False)
+
+
+def _camel(snake: str) -> str:
+    words = snake.split("_")
+    return words[0] + "".join(w.title() for w in words[1:])
+
+
+def _snake(camel: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
+
+
+def _unknown_type(ctx: Context, fn: Function, b: Binding) -> None:
+    close = CATALOGUE.closest_binding_type(b.type)
+    hint = f"; did you mean '{close}'?" if close else "; check the spelling and the extension"
+    rng = b.type_range or b.range
+    inner = string_literal_inner(ctx, b.path, rng, b.type) if close else None
+    ctx.emit(
+        "AZF101",
+        f"binding type '{b.type}' of function '{fn.name}' is not provided by any extension "
+        f"the host knows{hint}",
+        b.path,
+        rng,
+        fixes=fixes(
+            fix(
+                f"Change the type to '{close}'",
+                replace(b.path, inner, close) if inner and close else None,
+                preferred=True,
+            )
+        ),
+        function=fn,
+    )
+
+
+def _unknown_properties_v1(ctx: Context, fn: Function, b: Binding, spec: BindingSpec) -> None:
+    for key, value in b.properties.items():
+        if spec.find_property(key) is not None or key in ("scriptFile", "entryPoint"):
+            continue
+        close = CATALOGUE.closest_property(spec, key)
+        hint = f"; did you mean '{close}'?" if close else ""
+        krange = value.key_range or value.range or b.range
+        inner = string_literal_inner(ctx, b.path, krange, key) if close else None
+        ctx.emit(
+            "AZF102",
+            f"a {spec.type} binding has no property '{key}', so the host ignores it{hint}",
+            b.path,
+            krange,
+            fixes=fixes(
+                fix(
+                    f"Rename to '{close}'",
+                    replace(b.path, inner, close) if inner and close else None,
+                    preferred=True,
+                )
+            ),
+            function=fn,
+        )
+
+
+def _required_properties(
+    ctx: Context, fn: Function, b: Binding, spec: BindingSpec, where: str
+) -> None:
+    def present(name: str) -> bool:
+        v = b.value(name)
+        return v is not None and not (v.known and v.value in (None, ""))
+
+    for prop in spec.properties_for(b.direction or "in"):
+        if prop.required and not present(prop.name):
+            ctx.emit(
+                "AZF103",
+                f'{where} needs "{prop.name}" ({_first_sentence(prop.summary)}); add it',
+                b.path,
+                b.type_range or b.name_range or b.range,
+                function=fn,
+                data={"property": prop.name},
+            )
+    for group in spec.one_of:
+        if not any(present(n) for n in group):
+            names = " or ".join(f'"{n}"' for n in group)
+            ctx.emit(
+                "AZF103",
+                f"{where} needs {names}; add one of them",
+                b.path,
+                b.type_range or b.name_range or b.range,
+                function=fn,
+            )
+
+
+def _first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".").lower() if text else "required"
+
+
+def _direction(ctx: Context, fn: Function, b: Binding, spec: BindingSpec) -> None:
+    if not b.direction:
+        return
+    rng = b.direction_range or b.range
+    low = b.direction.lower()
+    if low not in DIRECTIONS:
+        ctx.emit(
+            "AZF104",
+            f"direction '{b.direction}' of binding '{b.name}' is not 'in', 'out' or 'inout'",
+            b.path,
+            rng,
+            function=fn,
+        )
+        return
+    if low in spec.directions:
+        return
+    allowed = " or ".join(f"'{d}'" for d in spec.directions)
+    kind = "trigger" if spec.trigger else "binding"
+    inner = string_literal_inner(ctx, b.path, rng, b.direction)
+    target = spec.directions[0] if len(spec.directions) == 1 else None
+    ctx.emit(
+        "AZF105",
+        f"a {spec.type} {kind} cannot have direction '{b.direction}'; "
+        f"binding '{b.name}' must be {allowed}",
+        b.path,
+        rng,
+        fixes=fixes(
+            fix(
+                f"Set the direction to '{target}'",
+                replace(b.path, inner, target) if inner and target else None,
+                preferred=True,
+            )
+        ),
+        function=fn,
+    )
+
+
+def _allowed_values(b: Binding, prop: PropertySpec) -> tuple[str, ...] | None:
+    if prop.enum:
+        spec = CATALOGUE.enum(prop.enum)
+        if spec is None:
+            return None
+        allowed = tuple(m.json for m in spec.members)
+        if prop.role == "auth-level":
+            allowed = HOST_AUTH_LEVELS
+        return allowed
+    return prop.values or None
+
+
+def _value(
+    ctx: Context, fn: Function, b: Binding, prop: PropertySpec, value: Value, *, json: bool
+) -> None:
+    if not value.known or value.value is None or value.range is None:
+        return
+    v: Any = value.value
+    if isinstance(v, str) and "%" in v:
+        return  # resolved from an app setting at start-up
+    problem: str | None = None
+    suggestion: str | None = None
+    if prop.kind == "boolean":
+        if not isinstance(v, bool) and not (isinstance(v, str) and v.lower() in ("true", "false")):
+            problem = f"must be true or false, not {_show(v)}"
+    elif prop.kind == "integer":
+        ok = (isinstance(v, int) and not isinstance(v, bool)) or (
+            isinstance(v, str) and v.strip().lstrip("-").isdigit()
+        )
+        if not ok:
+            problem = f"must be a whole number, not {_show(v)}"
+    elif prop.kind == "string" and isinstance(v, (dict, list)):
+        problem = f"must be a string, not {_show(v)}"
+    elif prop.kind == "enum" and prop.role not in ("methods",):
+        allowed = _allowed_values(b, prop)
+        if allowed is not None:
+            if not isinstance(v, str):
+                problem = f"must be one of {', '.join(allowed)}, not {_show(v)}"
+            elif v.lower() not in (a.lower() for a in allowed):
+                close = difflib.get_close_matches(v.lower(), list(allowed), n=1, cutoff=0.5)
+                suggestion = close[0] if close else None
+                problem = f"must be one of {', '.join(allowed)}, not '{v}'"
+    elif prop.values and isinstance(v, str) and v.lower() not in (x.lower() for x in prop.values):
+        problem = f"must be one of {', '.join(prop.values)}, not '{v}'"
+    if problem is None:
+        return
+    inner = string_literal_inner(ctx, b.path, value.range, v) if isinstance(v, str) else None
+    ctx.emit(
+        "AZF104",
+        f"\"{prop.name}\" of binding '{b.name}' {problem}",
+        b.path,
+        value.range,
+        fixes=fixes(
+            fix(
+                f"Change to '{suggestion}'",
+                replace(b.path, inner, suggestion) if inner and suggestion else None,
+                preferred=True,
+            )
+        ),
+        function=fn,
+    )
+
+
+def _show(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return f"'{v}'"
+    if isinstance(v, dict):
+        return "an object"
+    if isinstance(v, list):
+        return "a list"
+    return str(v)
+
+
+def _binding_name(ctx: Context, fn: Function, b: Binding) -> None:
+    if not b.name or (fn.model == "v2" and b.name_range is None and b.name == "req"):
+        return
+    rng = b.name_range or b.range
+    if fn.model == "v2" and b.name_range is not None:
+        given = ctx.slice(b.path, rng)
+        if given is None or given[:1] not in "\"'":
+            return  # not a plain literal: the indexer cannot be sure of the value
+    if not BINDING_NAME.match(b.name):
+        ctx.emit(
+            "AZF106",
+            f"binding name '{b.name}' of function '{fn.name}' is not valid: use letters, "
+            "digits and '_' (no '__'), starting with a letter or '_', and name the Python "
+            "parameter the same",
+            b.path,
+            rng,
+            function=fn,
+        )
+    elif b.name == "$return" and b.direction.lower() != "out":
+        ctx.emit(
+            "AZF106",
+            f"'$return' names the return value, so only an output binding can use it; the "
+            f"{b.type} binding of '{fn.name}' is '{b.direction}': give it a parameter name",
+            b.path,
+            rng,
+            function=fn,
+        )
+
+
+def _duplicates(ctx: Context, fn: Function) -> None:
+    seen: dict[str, Binding] = {}
+    for b in fn.bindings:
+        if not b.name:
+            continue
+        first = seen.get(b.name)
+        if first is None:
+            seen[b.name] = b
+            continue
+        ctx.emit(
+            "AZF107",
+            f"function '{fn.name}' has two bindings named '{b.name}' ({first.type} and "
+            f"{b.type}); give each its own name",
+            b.path,
+            b.name_range or b.range,
+            related=[Related(Location(first.path, first.name_range or first.range), "first one")],
+            function=fn,
+        )
+
+
+@checker("AZF110", "AZF111")
+def v1_scripts(ctx: Context) -> None:
+    for fn in _v1_functions(ctx):
+        assert fn.config_path is not None
+        doc = ctx.app.source.json(fn.config_path) if ctx.app.source else None
+        if doc is None or doc.root is None or doc.root.kind != "object":
+            continue
+        root_range = Range(doc.root.range.start, doc.root.range.start)
+        if not fn.script_exists:
+            sf = fn.script_file
+            shown = ctx.rel(fn.script_path or "")
+            if sf is not None and sf.range is not None:
+                ctx.emit(
+                    "AZF110",
+                    f"scriptFile '{sf.value}' of function '{fn.name}' does not exist "
+                    f"({shown}); fix the path, relative to the function's folder",
+                    fn.config_path,
+                    sf.range,
+                    function=fn,
+                )
+            else:
+                ctx.emit(
+                    "AZF110",
+                    f"function '{fn.name}' has no __init__.py; add it, or point "
+                    '"scriptFile" at the Python file that holds the function',
+                    fn.config_path,
+                    root_range,
+                    function=fn,
+                )
+            continue
+        if fn.entry_found or not (fn.script_path or "").endswith(".py"):
+            continue
+        _entry_point(ctx, fn, root_range)
+
+
+def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
+    assert fn.script_path is not None and fn.config_path is not None
+    module = ctx.module(fn.script_path)
+    if module is None or module.partial:
+        return
+    names = _top_level_names(ctx.text(fn.script_path) or "")
+    if names is None or fn.entry_point in names:
+        return  # defined by an assignment or an import (df.Orchestrator.create, …)
+    defs = [f.name for f in module.functions if f.scope == "module"]
+    close = difflib.get_close_matches(fn.entry_point, defs, n=1, cutoff=0.6)
+    target = close[0] if close else (defs[0] if len(defs) == 1 else None)
+    script = ctx.rel(fn.script_path)
+    ev = fn.entry_point_value
+    hint = f" (did you mean '{target}'?)" if target else ""
+    message = (
+        f"{script} has no function '{fn.entry_point}', the entry point of '{fn.name}'{hint}; "
+        'define it, or set "entryPoint" in function.json to the function\'s name'
+    )
+    edit = None
+    if target and ev is not None and ev.range is not None and isinstance(ev.value, str):
+        inner = string_literal_inner(ctx, fn.config_path, ev.range, ev.value)
+        edit = replace(fn.config_path, inner, target) if inner else None
+    elif target and ctx.app.source is not None:
+        doc = ctx.app.source.json(fn.config_path)
+        if doc is not None and doc.root is not None:
+            edit = json_add_member(ctx, fn.config_path, doc.root, "entryPoint", target)
+    rng = ev.range if ev is not None and ev.range is not None else root_range
+    ctx.emit(
+        "AZF111",
+        message,
+        fn.config_path,
+        rng,
+        related=[Related(Location(fn.script_path, Range.point(0, 0)), "the script")],
+        fixes=fixes(fix(f"Set \"entryPoint\" to '{target}'", edit, preferred=True)),
+        function=fn,
+    )
+
+
+def _top_level_names(text: str) -> set[str] | None:
+    """Every name bound at the top level of a module; None when that cannot be known."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.Global):
+            names.update(node.names)
+    return names

@@ -1,0 +1,162 @@
+"""Which rules run and how loud they are: ``--select`` / ``--ignore``, ``[tool.funcls]``.
+
+Codes are matched as prefixes: ``AZF2`` means every signature rule, ``AZF20`` AZF200–AZF209.
+When a code matches both a select and an ignore entry, the longer (more specific) entry
+wins, and ignore wins a tie — so ``select = ["AZF2"], ignore = ["AZF201"]`` runs every
+signature rule but AZF201, and ``ignore = ["AZF2"], select = ["AZF201"]`` runs only AZF201
+of that family.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from funcls.checks.findings import Severity
+from funcls.model.parsers.timespan import HostingPlan
+
+_CODE = re.compile(r"^AZF\d{0,3}$")
+PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(ValueError):
+    """A mistake in funcls' configuration; the message names the place and the fix."""
+
+
+def normalise_code(text: str, where: str = "") -> str:
+    code = text.strip().upper()
+    if code in ("ALL", "AZF"):
+        return "AZF"
+    if not _CODE.match(code):
+        place = f" in {where}" if where else ""
+        raise ConfigError(
+            f"'{text}'{place} is not a rule code or prefix; write e.g. AZF201 or AZF2 "
+            "(funcls check --list-rules shows every code)"
+        )
+    return code
+
+
+def _longest(code: str, prefixes: Iterable[str]) -> int:
+    return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    select: tuple[str, ...] = ()  # empty: every rule
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # by code or prefix
+    source: str | None = None  # the pyproject.toml it came from, if any
+    # The hosting plan, when the project names it: functionTimeout limits depend on it.
+    plan: str | None = None
+
+    def is_enabled(self, code: str) -> bool:
+        selected = _longest(code, self.select) if self.select else 0
+        ignored = _longest(code, self.ignore)
+        if selected < 0:
+            return False
+        return ignored < 0 or selected > ignored
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        best, found = -1, default
+        for prefix, sev in self.severity.items():
+            if code.startswith(prefix) and len(prefix) > best:
+                best, found = len(prefix), sev
+        return found
+
+    def merged(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> CheckConfig:
+        """This config with command-line choices on top: ``select`` replaces the configured
+        selection, ``ignore`` adds to it."""
+        sel = tuple(normalise_code(c, "--select") for c in select)
+        ign = tuple(normalise_code(c, "--ignore") for c in ignore)
+        return replace(self, select=sel or self.select, ignore=self.ignore + ign)
+
+    # -- pyproject.toml ----------------------------------------------------------------------
+    @staticmethod
+    def from_mapping(data: Mapping[str, Any], where: str = "[tool.funcls]") -> CheckConfig:
+        known = {"select", "ignore", "severity", "plan"}
+        for key in data:
+            if key not in known:
+                allowed = ", ".join(sorted(known))
+                raise ConfigError(f"unknown key '{key}' in {where}; funcls reads {allowed}")
+        select = _code_list(data.get("select", []), f"{where} select")
+        ignore = _code_list(data.get("ignore", []), f"{where} ignore")
+        sev_table = data.get("severity", {})
+        if not isinstance(sev_table, Mapping):
+            raise ConfigError(
+                f'{where} severity must be a table, e.g. severity = {{ AZF201 = "warning" }}'
+            )
+        severity: dict[str, Severity] = {}
+        for key, value in sev_table.items():
+            code = normalise_code(str(key), f"{where} severity")
+            if not isinstance(value, str):
+                raise ConfigError(f"{where} severity.{key} must be a string such as 'warning'")
+            try:
+                severity[code] = Severity.parse(value)
+            except ValueError as e:
+                raise ConfigError(f"{where} severity.{key}: {e}") from None
+        plan = data.get("plan")
+        plans = [p.value for p in HostingPlan]
+        if plan is not None and plan not in plans:
+            raise ConfigError(f"{where} plan must be one of {', '.join(plans)}, not {plan!r}")
+        return CheckConfig(select=select, ignore=ignore, severity=severity, plan=plan)
+
+    @staticmethod
+    def from_pyproject(path: str) -> CheckConfig:
+        """Read ``[tool.funcls]`` from ``path`` (a pyproject.toml, or a folder: the nearest
+        pyproject.toml in it or above it). No file or no table: the default config."""
+        found = path if os.path.isfile(path) else find_pyproject(path)
+        if found is None:
+            return CheckConfig()
+        data = _read_toml(found)
+        tool = data.get("tool", {})
+        table = tool.get("funcls") if isinstance(tool, Mapping) else None
+        if table is None:
+            return CheckConfig(source=None)
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"[tool.funcls] in {found} must be a table")
+        return replace(CheckConfig.from_mapping(table, f"[tool.funcls] of {found}"), source=found)
+
+
+def _code_list(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f'{where} must be a list of codes, e.g. ["AZF201", "AZF5"]')
+    return tuple(normalise_code(v, where) for v in value)
+
+
+def find_pyproject(folder: str) -> str | None:
+    """The nearest pyproject.toml in ``folder`` or above it."""
+    d = os.path.abspath(folder)
+    while True:
+        candidate = os.path.join(d, PYPROJECT)
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        try:
+            import tomli as tomllib
+        except ImportError as e:
+            raise ConfigError(
+                f"reading {path} needs the 'tomli' package on Python 3.10; pip install tomli"
+            ) from e
+    try:
+        with open(path, "rb") as f:
+            data: dict[str, Any] = tomllib.load(f)
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror or e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path} is not valid TOML: {e}") from None
+    return data

@@ -1,0 +1,222 @@
+"""AZF108–AZF115 and the decorator value problems the v2 indexer records (AZF104, AZF505)."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+
+from funcls.checks.context import Context, string_literal_inner
+from funcls.checks.decorators_rules import RULES
+from funcls.checks.edits import fix, fixes, replace
+from funcls.model.appmodel import DecoratorUse, Function
+from funcls.model.catalogue import CATALOGUE, LIBRARY_VERSION
+from funcls.model.locations import Position, Range
+
+from funcls.checks.registry import REGISTRY, checker  # isort: skip
+
+REGISTRY.add_rules(RULES)
+
+_STAR_ARG = re.compile(r"[(,]\s*\*")
+
+
+def v2_functions(ctx: Context) -> list[Function]:
+    """Every decorated v2 function the indexer saw, registered or not."""
+    app = ctx.app
+    return [f for f in app.functions if f.model == "v2" and not f.synthetic] + [
+        *app.unregistered,
+        *app.misplaced,
+    ]
+
+
+def broken_decorators(fn: Function) -> bool:
+    """True when a decorator of ``fn`` fails or is unknown: its bindings are then not what
+    the author meant, and the signature and trigger rules stay quiet about it."""
+    return any(u.spec is None or not u.called for u in fn.decorators)
+
+
+def _owner_kind(ctx: Context, use: DecoratorUse) -> str:
+    for o in ctx.app.app_objects:
+        if o.var == use.target and o.path == use.path:
+            return o.kind
+    return "FunctionApp"
+
+
+@checker("AZF108", "AZF109", "AZF112", "AZF113", "AZF114")
+def decorator_calls(ctx: Context) -> None:
+    for fn in v2_functions(ctx):
+        for use in fn.decorators:
+            spec = use.spec
+            if spec is None:
+                _unknown(ctx, fn, use)
+                continue
+            if not use.called:
+                if any(p.name == "_func" for p in spec.params):
+                    continue  # written to work with or without parentheses
+                edit = None
+                if not spec.required_params:
+                    end = use.range.end
+                    edit = replace(use.path, Range(end, end), "()")
+                ctx.emit(
+                    "AZF109",
+                    f"@{use.target}.{use.method} needs parentheses: without them the library "
+                    f"calls it with the function itself and '{fn.name}' is never registered; "
+                    f"write @{use.target}.{use.method}(...)",
+                    use.path,
+                    use.name_range,
+                    fixes=fixes(fix("Add the parentheses", edit, preferred=True)),
+                    function=fn,
+                )
+                continue
+            text = ctx.slice(use.path, use.range) or ""
+            starred = bool(_STAR_ARG.search(text))
+            if not starred:
+                missing = [p.name for p in spec.required_params if p.name not in use.keywords]
+                if missing:
+                    names = ", ".join(missing)
+                    ctx.emit(
+                        "AZF112",
+                        f"@{use.target}.{use.method} is missing {names}; the import fails "
+                        f"with TypeError: pass {names}=...",
+                        use.path,
+                        use.name_range,
+                        function=fn,
+                        data={"missing": missing},
+                    )
+            _unknown_keywords(ctx, fn, use)
+            if use.method == "route":
+                _data_type_extra(ctx, fn, use)
+
+
+def _unknown(ctx: Context, fn: Function, use: DecoratorUse) -> None:
+    close = CATALOGUE.closest_decorator(use.method)
+    kind = _owner_kind(ctx, use)
+    hint = f"; did you mean '{close}'?" if close else ""
+    ctx.emit(
+        "AZF108",
+        f"{kind} '{use.target}' has no decorator '{use.method}' (azure-functions "
+        f"{LIBRARY_VERSION}), so importing the script fails with AttributeError{hint}",
+        use.path,
+        use.name_range,
+        fixes=fixes(
+            fix(
+                f"Change to '{close}'",
+                replace(use.path, use.name_range, close) if close else None,
+                preferred=True,
+            )
+        ),
+        function=fn,
+    )
+
+
+def _unknown_keywords(ctx: Context, fn: Function, use: DecoratorUse) -> None:
+    spec = use.spec
+    assert spec is not None
+    names = [p.name for p in spec.params]
+    for name, rng in use.unknown_keywords:
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        ctx.emit(
+            "AZF113",
+            f"@{use.target}.{use.method} has no parameter '{name}', so the import fails with "
+            f"TypeError{hint}",
+            use.path,
+            rng,
+            fixes=fixes(
+                fix(
+                    f"Rename to '{close[0]}'" if close else "",
+                    replace(use.path, rng, close[0]) if close else None,
+                    preferred=True,
+                )
+            ),
+            function=fn,
+        )
+    for rng in use.extra_positional:
+        ctx.emit(
+            "AZF113",
+            f"@{use.target}.{use.method} takes at most {len(spec.params)} positional "
+            "arguments; pass this one by keyword",
+            use.path,
+            rng,
+            function=fn,
+        )
+
+
+def _data_type_extra(ctx: Context, fn: Function, use: DecoratorUse) -> None:
+    for key in ("trigger_extra_fields", "binding_extra_fields"):
+        value = use.keywords.get(key)
+        if value is None or value.range is None:
+            continue
+        text = ctx.slice(use.path, value.range)
+        if text is None:
+            continue
+        try:
+            node = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            continue
+        if not isinstance(node, ast.Dict):
+            continue
+        for k, v in zip(node.keys, node.values, strict=True):
+            if not (isinstance(k, ast.Constant) and k.value == "data_type"):
+                continue
+            if not (isinstance(v, ast.Constant) and isinstance(v.value, str)):
+                continue
+            rng = _sub_range(value.range, text, v)
+            member = CATALOGUE.enum("DataType")
+            m = member.by_name(v.value) if member else None
+            alias = ctx.alias(use.path)
+            new = f"{alias}.DataType.{m.name}" if m and alias else None
+            ctx.emit(
+                "AZF114",
+                f'"data_type" in {key} of @{use.target}.route must be a func.DataType member, '
+                f"not the string {v.value!r}: the library raises AttributeError at import",
+                use.path,
+                rng,
+                fixes=fixes(
+                    fix(f"Use {new}", replace(use.path, rng, new) if new else None, preferred=True)
+                ),
+                function=fn,
+            )
+
+
+def _sub_range(outer: Range, text: str, node: ast.expr) -> Range:
+    """The file range of ``node``, parsed from ``text`` which starts at ``outer.start``."""
+    lines = text.split("\n")
+
+    def pos(lineno: int, byte_col: int) -> Position:
+        line = lines[lineno - 1]
+        col = len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+        if lineno == 1:
+            return Position(outer.start.line, outer.start.column + col)
+        return Position(outer.start.line + lineno - 1, col)
+
+    end_line = node.end_lineno or node.lineno
+    end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+    return Range(pos(node.lineno, node.col_offset), pos(end_line, end_col))
+
+
+@checker("AZF104", "AZF505", "AZF115")
+def decorator_values(ctx: Context) -> None:
+    for p in ctx.app.problems:
+        if p.kind == "decorator-enum-value":
+            code = "AZF505" if p.data.get("param") == "methods" else "AZF104"
+            ctx.emit(code, f"{p.message}; the import fails with KeyError", p.path, p.range)
+        elif p.kind == "app-auth-level":
+            value = str(p.data.get("value", ""))
+            inner = string_literal_inner(ctx, p.path, p.range, value)
+            upper = value.upper()
+            ok = CATALOGUE.enum("AuthLevel")
+            good = ok is not None and any(m.name == upper for m in ok.members)
+            ctx.emit(
+                "AZF115",
+                p.message,
+                p.path,
+                p.range,
+                fixes=fixes(
+                    fix(
+                        f"Write '{upper}'",
+                        replace(p.path, inner, upper) if inner and good else None,
+                        preferred=True,
+                    )
+                ),
+            )

@@ -1,0 +1,185 @@
+"""AZF600–AZF603: module names, requirements.txt, what gets published, Python syntax."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+
+from funcls.checks import gitfacts
+from funcls.checks.context import Context
+from funcls.checks.edits import append_line, delete_line, fix, fixes
+from funcls.checks.packaging_rules import RULES
+from funcls.checks.registry import REGISTRY, checker
+from funcls.model.locations import Range
+from funcls.model.source import SKIP_DIRS
+
+REGISTRY.add_rules(RULES)
+
+# Standard-library names that nothing imports in practice; shadowing them is harmless.
+_HARMLESS = frozenset({"test", "this", "antigravity", "idlelib", "turtledemo", "__main__"})
+STDLIB = frozenset(
+    n for n in sys.stdlib_module_names if not n.startswith("_") and n not in _HARMLESS
+)
+_STDLIB_DISTS = {n.replace("_", "-").lower(): n for n in STDLIB}
+
+
+@checker("AZF600")
+def shadowing(ctx: Context) -> None:
+    app = ctx.app
+    listdir = app.source.listdir if app.source else os.listdir
+    for name in listdir(app.root):
+        if name.startswith(".") or name in SKIP_DIRS:
+            continue
+        path = os.path.join(app.root, name)
+        if name.endswith(".py") and name[:-3] in STDLIB and os.path.isfile(path):
+            module, where, what = name[:-3], path, f"{name} at the app root"
+        elif name in STDLIB and os.path.isfile(os.path.join(path, "__init__.py")):
+            module, where, what = name, os.path.join(path, "__init__.py"), f"the package {name}/"
+        else:
+            continue
+        ctx.emit(
+            "AZF600",
+            f"{what} shadows the standard-library module '{module}': the worker puts the app "
+            f"folder first on sys.path, so every 'import {module}' (yours and your libraries') "
+            "gets this instead; rename it",
+            where,
+            Range.point(0, 0),
+        )
+
+
+@checker("AZF601")
+def requirements(ctx: Context) -> None:
+    app = ctx.app
+    path = app.requirements_path
+    if path is None:
+        if app.functions:
+            where, rng = ctx.script_location()
+            ctx.emit(
+                "AZF601",
+                "the app has no requirements.txt; add one that lists azure-functions (and every "
+                "package your code imports): deployment installs only what it lists",
+                where,
+                rng,
+            )
+        return
+    text = ctx.text(path) or ""
+    includes = any(
+        line.strip().startswith(("-r", "--requirement", "-c", "--constraint", "-e", "git+"))
+        for line in text.split("\n")
+    )
+    names = {r.name for r in app.requirements}
+    if "azure-functions" not in names and not includes:
+        ctx.emit(
+            "AZF601",
+            "requirements.txt does not list azure-functions; add it (from Python 3.13 the "
+            "app's packages are isolated from the worker's, and the import fails without it)",
+            path,
+            Range.point(0, 0),
+            fixes=fixes(
+                fix(
+                    "Add azure-functions", append_line(ctx, path, "azure-functions"), preferred=True
+                )
+            ),
+        )
+    for r in app.requirements:
+        if ";" in r.text:
+            continue  # an environment marker: a backport for old Pythons, on purpose
+        line = r.range.start.line
+        if r.name == "azure-functions-worker":
+            message = (
+                "requirements.txt lists azure-functions-worker; the platform provides the "
+                "worker, and installing another copy breaks it: remove the line"
+            )
+        elif r.name in _STDLIB_DISTS:
+            module = _STDLIB_DISTS[r.name]
+            message = (
+                f"'{module}' is part of the Python standard library; remove it from "
+                "requirements.txt (pip either fails or installs an old package that shadows "
+                "the real module)"
+            )
+        else:
+            continue
+        ctx.emit(
+            "AZF601",
+            message,
+            path,
+            r.range,
+            fixes=fixes(fix("Remove the line", delete_line(ctx, path, line), preferred=True)),
+        )
+
+
+def _excluded(patterns: list[str], name: str) -> bool:
+    excluded = False
+    for raw in patterns:
+        negate = raw.startswith("!")
+        pattern = raw[1:] if negate else raw
+        pattern = pattern.strip().lstrip("/").rstrip("/")
+        if pattern.startswith("**/"):
+            pattern = pattern[3:]
+        if fnmatch.fnmatchcase(name, pattern):
+            excluded = not negate
+    return excluded
+
+
+@checker("AZF602")
+def published_settings(ctx: Context) -> None:
+    app = ctx.app
+    settings = app.local_settings_path
+    if settings is None:
+        return
+    name = os.path.basename(settings)
+    if app.funcignore_path is None:
+        ctx.emit(
+            "AZF602",
+            "the app has no .funcignore, so publishing uploads local.settings.json and its "
+            "secrets; add a .funcignore that lists local.settings.json (and .venv, tests…)",
+            settings,
+            Range.point(0, 0),
+        )
+    elif not _excluded(app.funcignore, name):
+        ctx.emit(
+            "AZF602",
+            ".funcignore does not exclude local.settings.json, so publishing uploads it and "
+            "its secrets; add a line 'local.settings.json'",
+            app.funcignore_path,
+            Range.point(0, 0),
+            fixes=fixes(
+                fix(
+                    "Add local.settings.json to .funcignore",
+                    append_line(ctx, app.funcignore_path, "local.settings.json"),
+                    preferred=True,
+                )
+            ),
+        )
+    if gitfacts.is_tracked(settings):
+        ctx.emit(
+            "AZF602",
+            "local.settings.json is tracked by git, so its connection strings and keys are "
+            "shared with everyone who can read the repository; run 'git rm --cached "
+            "local.settings.json' and add it to .gitignore",
+            settings,
+            Range.point(0, 0),
+        )
+
+
+@checker("AZF603")
+def python_syntax(ctx: Context) -> None:
+    for p in ctx.app.problems:
+        if p.kind == "python-syntax":
+            line = p.data.get("line_text")
+            shown = f": {line.strip()}" if isinstance(line, str) and line.strip() else ""
+            ctx.emit(
+                "AZF603",
+                f"{ctx.rel(p.path)} has a syntax error ({p.message}){shown}; the worker cannot "
+                "import it, so its functions do not load",
+                p.path,
+                p.range,
+            )
+        elif p.kind == "file-unreadable" and p.path.endswith(".py"):
+            ctx.emit(
+                "AZF603",
+                f"{ctx.rel(p.path)} cannot be read: {p.message}",
+                p.path,
+                p.range,
+            )

@@ -1,0 +1,73 @@
+"""AZF600–AZF603: what gets deployed and imported."""
+
+from __future__ import annotations
+
+from funcls.checks.findings import Severity
+from funcls.checks.registry import Example, Rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_APP = (
+    "import azure.functions as func\n\nimport helpers\n\napp = func.FunctionApp()\n\n\n"
+    '@app.route(route="ping")\n'
+    "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+    "    return func.HttpResponse(helpers.pong())\n"
+)
+_HELPERS = 'def pong() -> str:\n    return "pong"\n'
+_PING = (
+    "import azure.functions as func\n\napp = func.FunctionApp()\n\n\n"
+    '@app.route(route="ping")\n'
+    "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("pong")\n'
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "AZF600",
+        "shadows-standard-library",
+        W,
+        "A module or package at the app root named like a standard-library module "
+        "(`email/`, `json.py`, `secrets.py`).",
+        "The worker puts the app folder first on `sys.path`, so every `import json` — in "
+        "your code and in the libraries you use — gets your file instead, with confusing "
+        "errors far from the cause.",
+        Example({"function_app.py": _APP.replace("helpers", "secrets"), "secrets.py": _HELPERS}),
+        Example({"function_app.py": _APP, "helpers.py": _HELPERS}),
+    ),
+    Rule(
+        "AZF601",
+        "requirements",
+        E,
+        "requirements.txt missing or without `azure-functions`, or listing "
+        "`azure-functions-worker` or a standard-library module.",
+        "From Python 3.13 the app's dependencies are isolated from the worker's, so "
+        "`azure-functions` must be listed; the worker is provided by the platform and must "
+        "not be installed; standard-library names (`logging`, `json`) either fail to install "
+        "or install an ancient package that shadows the real module.",
+        Example({"function_app.py": _PING, "requirements.txt": "requests\nlogging\n"}),
+        Example({"function_app.py": _PING, "requirements.txt": "azure-functions\nrequests\n"}),
+        "Add `azure-functions`; remove the line.",
+    ),
+    Rule(
+        "AZF602",
+        "local-settings-published",
+        W,
+        "local.settings.json not excluded by .funcignore, or tracked by git.",
+        "local.settings.json holds connection strings and keys for local runs. Core Tools "
+        "publishes every file .funcignore does not exclude, and a file in git is shared with "
+        "everyone who can read the repository.",
+        Example({"function_app.py": _PING, ".funcignore": ".venv\n"}),
+        Example({"function_app.py": _PING}),
+        "Add local.settings.json to .funcignore.",
+    ),
+    Rule(
+        "AZF603",
+        "python-syntax-error",
+        E,
+        "A syntax error in a Python file of the app.",
+        "The worker cannot import the script, so none of its functions load (in the v2 "
+        "model: none of the app's functions).",
+        Example({"function_app.py": _PING.replace("def ping(req", "def ping(req,")}),
+        Example({"function_app.py": _PING}),
+    ),
+)

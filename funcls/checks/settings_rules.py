@@ -1,0 +1,201 @@
+"""AZF400–AZF408: app settings (local.settings.json) and host.json."""
+
+from __future__ import annotations
+
+from funcls.checks.findings import Severity
+from funcls.checks.registry import Example, Rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_HEAD = "import azure.functions as func\n\napp = func.FunctionApp()\n\n\n"
+_SB = (
+    '@app.service_bus_queue_trigger(arg_name="msg", queue_name="orders", '
+    'connection="ServiceBus")\n'
+    "def orders(msg: func.ServiceBusMessage) -> None:\n"
+    "    print(msg.get_body())\n"
+)
+_TIMER = (
+    '@app.schedule(arg_name="timer", schedule="%CLEANUP_SCHEDULE%")\n'
+    "def cleanup(timer: func.TimerRequest) -> None:\n"
+    '    print("cleaning up")\n'
+)
+_QUEUE = (
+    '@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage")\n'
+    "def work(msg: func.QueueMessage) -> None:\n"
+    "    print(msg.get_body())\n"
+)
+
+
+def _settings(**values: str) -> str:
+    body = ",\n".join(f'    "{k}": "{v}"' for k, v in values.items())
+    return '{\n  "IsEncrypted": false,\n  "Values": {\n' + body + "\n  }\n}\n"
+
+
+_BASE = {"FUNCTIONS_WORKER_RUNTIME": "python", "AzureWebJobsStorage": "UseDevelopmentStorage=true"}
+_BUNDLE = (
+    '  "extensionBundle": {\n'
+    '    "id": "Microsoft.Azure.Functions.ExtensionBundle",\n'
+    '    "version": "[4.*, 5.0.0)"\n  }'
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "AZF400",
+        "connection-setting-missing",
+        W,
+        "A binding's connection names a setting local.settings.json `Values` does not "
+        "define (an omitted storage connection means `AzureWebJobsStorage`).",
+        "A connection is the name of an app setting, not the connection string itself. "
+        "Without the setting the function fails when the host starts locally; in Azure the "
+        "app settings must define it too. Identity-based connections (`Name__serviceUri`, "
+        "`Name__fullyQualifiedNamespace`, …) and `ConnectionStrings` count as defined.",
+        Example({"function_app.py": _HEAD + _SB}),
+        Example(
+            {
+                "function_app.py": _HEAD + _SB,
+                "local.settings.json": _settings(
+                    **_BASE, ServiceBus__fullyQualifiedNamespace="example.servicebus.windows.net"
+                ),
+            }
+        ),
+        "Add the setting to local.settings.json `Values`.",
+    ),
+    Rule(
+        "AZF401",
+        "setting-expression-undefined",
+        W,
+        "A `%Name%` expression in a binding property that local.settings.json does not define.",
+        "The host replaces `%Name%` with the app setting's value when it loads the function "
+        "and fails when there is none.",
+        Example({"function_app.py": _HEAD + _TIMER}),
+        Example(
+            {
+                "function_app.py": _HEAD + _TIMER,
+                "local.settings.json": _settings(**_BASE, CLEANUP_SCHEDULE="0 0 3 * * *"),
+            }
+        ),
+        "Add the setting to local.settings.json `Values`.",
+    ),
+    Rule(
+        "AZF402",
+        "worker-runtime",
+        E,
+        "`FUNCTIONS_WORKER_RUNTIME` missing from local.settings.json, or not `python`.",
+        "Core Tools and the host pick the language worker from this setting; without "
+        "`python` they do not start the Python worker and find no functions.",
+        Example(
+            {
+                "local.settings.json": _settings(
+                    FUNCTIONS_WORKER_RUNTIME="node",
+                    AzureWebJobsStorage="UseDevelopmentStorage=true",
+                ),
+                "function_app.py": _HEAD + _QUEUE,
+            }
+        ),
+        Example({"function_app.py": _HEAD + _QUEUE}),
+        "Set it to `python`.",
+    ),
+    Rule(
+        "AZF403",
+        "storage-setting-missing",
+        E,
+        "`AzureWebJobsStorage` missing (or empty) while triggers that need storage are used.",
+        "Every trigger but HTTP, Kafka, RabbitMQ and the Durable ones needs the storage "
+        "account (leases, timers, queues); Core Tools refuses to start without it. "
+        "`UseDevelopmentStorage=true` points it at Azurite locally.",
+        Example(
+            {
+                "function_app.py": _HEAD + _QUEUE,
+                "local.settings.json": _settings(FUNCTIONS_WORKER_RUNTIME="python"),
+            }
+        ),
+        Example({"function_app.py": _HEAD + _QUEUE}),
+        "Add `AzureWebJobsStorage` with `UseDevelopmentStorage=true`.",
+    ),
+    Rule(
+        "AZF404",
+        "host-json-version",
+        E,
+        'host.json without `"version": "2.0"`.',
+        "Functions 2.x and later read only host.json files that declare version 2.0; the "
+        "host refuses to start otherwise.",
+        Example({"host.json": "{\n" + _BUNDLE + "\n}\n", "function_app.py": _HEAD + _QUEUE}),
+        Example({"function_app.py": _HEAD + _QUEUE}),
+        'Add or correct `"version": "2.0"`.',
+    ),
+    Rule(
+        "AZF405",
+        "extension-bundle-missing",
+        E,
+        "No `extensionBundle` in host.json while bindings that come from extensions are "
+        "used (everything but HTTP and timer).",
+        "Python apps get the binding extensions from the extension bundle; without it the "
+        "host does not know queue, blob, Service Bus… bindings and those functions fail.",
+        Example({"host.json": '{\n  "version": "2.0"\n}\n', "function_app.py": _HEAD + _QUEUE}),
+        Example({"function_app.py": _HEAD + _QUEUE}),
+        "Add the extension bundle to host.json.",
+    ),
+    Rule(
+        "AZF406",
+        "function-timeout",
+        E,
+        "host.json `functionTimeout` that is not a valid time span, or longer than the "
+        'hosting plan allows (name the plan with `plan = "consumption"` in `[tool.funcls]`).',
+        "The host refuses to start with a timeout it cannot read or that exceeds the plan's "
+        "limit (10 minutes on the Consumption plan).",
+        Example(
+            {
+                "host.json": '{\n  "version": "2.0",\n  "functionTimeout": "10 minutes",\n'
+                + _BUNDLE
+                + "\n}\n",
+                "function_app.py": _HEAD + _QUEUE,
+            }
+        ),
+        Example(
+            {
+                "host.json": '{\n  "version": "2.0",\n  "functionTimeout": "00:10:00",\n'
+                + _BUNDLE
+                + "\n}\n",
+                "function_app.py": _HEAD + _QUEUE,
+            }
+        ),
+    ),
+    Rule(
+        "AZF407",
+        "local-settings-values",
+        W,
+        "local.settings.json `Values` that are not strings, or `IsEncrypted: true`.",
+        "Core Tools reads every value as text (an object or a list stops it; `true` becomes "
+        "the text `True`), and with `IsEncrypted: true` it decrypts each value with this "
+        "machine's key, which fails for plain text or a file from another machine.",
+        Example(
+            {
+                "local.settings.json": '{\n  "IsEncrypted": false,\n  "Values": {\n'
+                '    "FUNCTIONS_WORKER_RUNTIME": "python",\n'
+                '    "AzureWebJobsStorage": "UseDevelopmentStorage=true",\n'
+                '    "FEATURE_ENABLED": true\n  }\n}\n',
+                "function_app.py": _HEAD + _QUEUE,
+            }
+        ),
+        Example(
+            {
+                "local.settings.json": '{\n  "IsEncrypted": false,\n  "Values": {\n'
+                '    "FUNCTIONS_WORKER_RUNTIME": "python",\n'
+                '    "AzureWebJobsStorage": "UseDevelopmentStorage=true",\n'
+                '    "FEATURE_ENABLED": "true"\n  }\n}\n',
+                "function_app.py": _HEAD + _QUEUE,
+            }
+        ),
+        "Quote the value.",
+    ),
+    Rule(
+        "AZF408",
+        "host-json-missing",
+        E,
+        "An app without host.json.",
+        "host.json marks the root of a function app; Core Tools and the host refuse to "
+        "start without it.",
+        Example({"host.json": None, "function_app.py": _HEAD + _QUEUE}),
+        Example({"function_app.py": _HEAD + _QUEUE}),
+    ),
+)

@@ -1,0 +1,322 @@
+"""AZF200–AZF205: parameters and annotations against bindings, as the Python worker checks
+them when it loads a function (see funcls/model/catalogue/common.py for the worker's rules)."""
+
+from __future__ import annotations
+
+from funcls.checks.context import Context, string_literal_inner
+from funcls.checks.decorators import broken_decorators
+from funcls.checks.edits import add_parameter, fix, fixes, replace
+from funcls.checks.findings import Fix, Related
+from funcls.checks.registry import REGISTRY, checker
+from funcls.checks.signatures_rules import RULES
+from funcls.model.appmodel import Annotation, Binding, Function, Parameter
+from funcls.model.catalogue import BindingSpec
+from funcls.model.catalogue.common import (
+    ANY,
+    CONTEXT,
+    IMPLICIT_OUTPUT_TYPES,
+    REROUTED_TYPES,
+    WRAPPED_TYPES,
+)
+from funcls.model.locations import Location, Range
+
+REGISTRY.add_rules(RULES)
+
+AF = "azure.functions."
+# Plain types whose fit the worker decides with certainty; anything else (SDK types, user
+# classes, typing constructs) is left alone.
+_BUILTINS = frozenset({"str", "bytes", "bytearray", "int", "float", "bool", "dict", "list"})
+
+
+def _checkable(q: str | None) -> bool:
+    if q is None:
+        return False
+    if q.startswith("list[") and q.endswith("]"):
+        return _checkable(q[5:-1])
+    return q in _BUILTINS or (q.startswith(AF) and "[" not in q)
+
+
+def _signature(fn: Function) -> str:
+    names = ", ".join(p.name for p in fn.parameters)
+    return f"{fn.entry_point if fn.model == 'v1' else fn.name}({names})"
+
+
+def _skip(fn: Function) -> bool:
+    return fn.synthetic or not fn.entry_found or broken_decorators(fn)
+
+
+def _binding_range(fn: Function, b: Binding) -> Range:
+    if b.name_range is not None:
+        return b.name_range
+    if b.decorator_index is not None and b.decorator_index < len(fn.decorators):
+        return fn.decorators[b.decorator_index].name_range
+    return b.range
+
+
+def _free_parameters(fn: Function) -> list[Parameter]:
+    names = {b.name for b in fn.bindings}
+    return [
+        p
+        for p in fn.parameters
+        if p.name not in names and not (p.name == "context" and "context" not in names)
+    ]
+
+
+def _rename_binding(ctx: Context, fn: Function, b: Binding, new: str) -> Fix | None:
+    if b.name_range is None:
+        return None
+    inner = string_literal_inner(ctx, b.path, b.name_range, b.name)
+    return fix(
+        f"Rename binding '{b.name}' to '{new}'",
+        replace(b.path, inner, new) if inner else None,
+        preferred=True,
+    )
+
+
+def _spelled(ctx: Context, fn: Function, types: tuple[str, ...]) -> str | None:
+    for t in types:
+        if fn.script_path is None:
+            return None
+        spelled = ctx.spell_type(fn.script_path, t)
+        if spelled is not None:
+            return spelled
+    return None
+
+
+def _annotation_for(ctx: Context, fn: Function, b: Binding) -> str | None:
+    spec = b.spec
+    if spec is None or fn.script_path is None:
+        return None
+    if not any(p.annotation is not None for p in fn.parameters):
+        return None  # an unannotated function: add a plain name
+    if b.direction.lower() == "out":
+        inner = _spelled(ctx, fn, spec.output_types)
+        out = ctx.spell_type(fn.script_path, AF + "Out")
+        return f"{out}[{inner}]" if inner and out else None
+    return _spelled(ctx, fn, spec.input_types)
+
+
+@checker("AZF200", "AZF201")
+def parameters(ctx: Context) -> None:
+    for fn in ctx.app.functions:
+        if _skip(fn) or fn.signature_rewritten or fn.def_name_range is None:
+            continue
+        params = {p.name for p in fn.parameters}
+        free = _free_parameters(fn)
+        unmatched = [b for b in fn.bindings if b.name and b.name != "$return"]
+        unmatched = [b for b in unmatched if b.name not in params]
+        script = fn.script_path or ""
+        def_loc = Location(script, fn.def_name_range)
+        for b in unmatched:
+            candidates: list[Fix | None] = []
+            if len(free) == 1:
+                candidates.append(_rename_binding(ctx, fn, b, free[0].name))
+            candidates.append(
+                fix(
+                    f"Add parameter '{b.name}'",
+                    add_parameter(ctx, fn, b.name, _annotation_for(ctx, fn, b)),
+                )
+            )
+            ctx.emit(
+                "AZF200",
+                f"binding '{b.name}' has no parameter in {_signature(fn)}; rename the binding "
+                f"or add a parameter '{b.name}'",
+                b.path,
+                _binding_range(fn, b),
+                related=[Related(def_loc, f"the function '{fn.name}'")]
+                + [Related(Location(script, p.range), f"parameter '{p.name}'") for p in free],
+                fixes=fixes(*candidates),
+                function=fn,
+            )
+        for p in free:
+            what = {"var-positional": "*", "var-keyword": "**"}.get(p.kind, "")
+            candidates = []
+            if len(unmatched) == 1:
+                candidates.append(_rename_binding(ctx, fn, unmatched[0], p.name))
+            ctx.emit(
+                "AZF201",
+                f"parameter '{what}{p.name}' of {_signature(fn)} has no binding, so the worker "
+                f"has no value for it; add a binding named '{p.name}' or remove the parameter "
+                "(only 'context' may go without one)",
+                script,
+                p.range,
+                related=[
+                    Related(Location(b.path, _binding_range(fn, b)), f"binding '{b.name}'")
+                    for b in unmatched
+                ],
+                fixes=fixes(*candidates),
+                function=fn,
+            )
+
+
+def _accepted_inputs(spec: BindingSpec) -> tuple[str, ...]:
+    return spec.input_types + WRAPPED_TYPES.get(spec.type, ())
+
+
+def _fits_output(spec: BindingSpec, inner: str) -> bool:
+    if inner in REROUTED_TYPES and spec.type not in IMPLICIT_OUTPUT_TYPES:
+        return True
+    return inner in spec.output_types
+
+
+def _show(q: str) -> str:
+    return q.replace(AF, "func.")
+
+
+def _ann_fix(
+    ctx: Context, fn: Function, ann: Annotation, title: str, text: str | None
+) -> Fix | None:
+    if text is None or fn.script_path is None:
+        return None
+    return fix(title.format(text), replace(fn.script_path, ann.range, text), preferred=True)
+
+
+@checker("AZF202", "AZF203", "AZF205")
+def parameter_annotations(ctx: Context) -> None:
+    for fn in ctx.app.functions:
+        if _skip(fn) or fn.script_path is None:
+            continue
+        by_name = {b.name: b for b in fn.bindings}
+        for p in fn.parameters:
+            ann = p.annotation
+            if ann is None:
+                continue
+            b = by_name.get(p.name)
+            if b is None:
+                if p.name == "context":
+                    _context(ctx, fn, p, ann)
+                continue
+            spec = b.spec
+            if spec is None:
+                continue
+            if b.direction.lower() == "out":
+                _output(ctx, fn, b, spec, p, ann)
+            elif b.direction.lower() == "in":
+                _input(ctx, fn, b, spec, p, ann)
+
+
+def _context(ctx: Context, fn: Function, p: Parameter, ann: Annotation) -> None:
+    if ann.qualname is None or ann.qualname == CONTEXT:
+        return
+    new = ctx.spell_type(fn.script_path or "", CONTEXT)
+    ctx.emit(
+        "AZF205",
+        f"parameter 'context' of {_signature(fn)} is annotated {ann.text}, but the worker "
+        "passes the invocation context there; annotate it func.Context (or bind something "
+        "named 'context')",
+        fn.script_path or "",
+        ann.range,
+        fixes=fixes(_ann_fix(ctx, fn, ann, "Annotate it {}", new)),
+        function=fn,
+    )
+
+
+def _input(
+    ctx: Context, fn: Function, b: Binding, spec: BindingSpec, p: Parameter, ann: Annotation
+) -> None:
+    if ann.is_out:
+        inner_text = ann.text[ann.text.find("[") + 1 : ann.text.rfind("]")].strip()
+        ctx.emit(
+            "AZF203",
+            f"parameter '{p.name}' is annotated {ann.text}, but binding '{b.name}' is an "
+            f"input ({spec.type}); func.Out is only for output bindings: annotate it "
+            f"{inner_text or 'without Out'}",
+            fn.script_path or "",
+            ann.range,
+            fixes=fixes(_ann_fix(ctx, fn, ann, "Unwrap to {}", inner_text or None)),
+            function=fn,
+        )
+        return
+    accepted = _accepted_inputs(spec)
+    if not accepted or ANY in accepted or not _checkable(ann.qualname):
+        return
+    if ann.qualname in accepted:
+        return
+    new = _spelled(ctx, fn, accepted)
+    shown = ", ".join(_show(t) for t in accepted[:4])
+    ctx.emit(
+        "AZF202",
+        f"parameter '{p.name}' is annotated {ann.text}, which a {spec.type} binding cannot "
+        f"provide; annotate it {shown if len(accepted) == 1 else 'one of ' + shown}",
+        fn.script_path or "",
+        ann.range,
+        related=[Related(Location(b.path, _binding_range(fn, b)), f"binding '{b.name}'")],
+        fixes=fixes(_ann_fix(ctx, fn, ann, "Annotate it {}", new)),
+        function=fn,
+    )
+
+
+def _output(
+    ctx: Context, fn: Function, b: Binding, spec: BindingSpec, p: Parameter, ann: Annotation
+) -> None:
+    related = [Related(Location(b.path, _binding_range(fn, b)), f"binding '{b.name}'")]
+    if not ann.is_out:
+        out = ctx.spell_type(fn.script_path or "", AF + "Out")
+        ctx.emit(
+            "AZF203",
+            f"parameter '{p.name}' feeds the output binding '{b.name}' ({spec.type}), so the "
+            f"worker passes a func.Out; annotate it {out or 'func.Out'}[{ann.text}] and call "
+            f"{p.name}.set(...)",
+            fn.script_path or "",
+            ann.range,
+            related=related,
+            fixes=fixes(
+                _ann_fix(ctx, fn, ann, "Wrap in {}", f"{out}[{ann.text}]" if out else None)
+            ),
+            function=fn,
+        )
+        return
+    inner = ann.out_inner
+    if not spec.output_types or ANY in spec.output_types or not _checkable(inner) or inner is None:
+        return
+    if _fits_output(spec, inner):
+        return
+    shown = ", ".join(_show(t) for t in spec.output_types[:5])
+    ctx.emit(
+        "AZF202",
+        f"a {spec.type} output cannot take {_show(inner)}: parameter '{p.name}' is annotated "
+        f"{ann.text}; use func.Out[T] with T one of {shown}",
+        fn.script_path or "",
+        ann.range,
+        related=related,
+        function=fn,
+    )
+
+
+@checker("AZF204")
+def return_annotation(ctx: Context) -> None:
+    for fn in ctx.app.functions:
+        ann = fn.return_annotation
+        if _skip(fn) or ann is None or fn.script_path is None:
+            continue
+        ret = next((b for b in fn.bindings if b.name == "$return"), None)
+        spec = ret.spec if ret is not None else None
+        if ret is None or spec is None or ret.direction.lower() != "out":
+            continue
+        accepted = spec.accepted_return_types()
+        related = [Related(Location(ret.path, _binding_range(fn, ret)), "the $return binding")]
+        new = _spelled(ctx, fn, accepted)
+        if ann.qualname == "None":
+            problem = "-> None, but its return value feeds"
+        elif ann.is_out:
+            problem = f"-> {ann.text}; func.Out is for parameters, and the return value feeds"
+        elif (
+            _checkable(ann.qualname)
+            and accepted
+            and ANY not in accepted
+            and ann.qualname not in accepted
+        ):
+            problem = f"-> {ann.text}, which cannot feed"
+        else:
+            continue
+        shown = ", ".join(_show(t) for t in accepted[:4]) or "another type"
+        ctx.emit(
+            "AZF204",
+            f"{fn.name}() is annotated {problem} the {spec.type} binding '$return'; annotate "
+            f"the return type {shown}",
+            fn.script_path,
+            ann.range,
+            related=related,
+            fixes=fixes(_ann_fix(ctx, fn, ann, "Annotate -> {}", new)),
+            function=fn,
+        )

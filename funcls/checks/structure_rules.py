@@ -1,0 +1,315 @@
+"""AZF300–AZF313: the functions of an app and how the app is put together."""
+
+from __future__ import annotations
+
+from funcls.checks.findings import Severity
+from funcls.checks.registry import Example, Rule
+
+E, INFO = Severity.ERROR, Severity.INFO
+
+_HEAD = "import azure.functions as func\n\napp = func.FunctionApp()\n\n\n"
+_PING = (
+    '@app.route(route="ping")\n'
+    "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("pong")\n'
+)
+
+
+def _app(code: str, head: str = _HEAD, **extra: str) -> Example:
+    return Example({"function_app.py": head + code, **extra})
+
+
+_BP = (
+    "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
+    '@bp.route(route="items")\n'
+    "def items(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("[]")\n'
+)
+_DF_HEAD = "import azure.durable_functions as df\nimport azure.functions as func\n\n"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "AZF300",
+        "no-trigger",
+        E,
+        "A function without a trigger.",
+        "Every function needs exactly one trigger; the library refuses to build a v2 "
+        "function without one, and the host never runs a v1 function without one.",
+        _app(
+            '@app.queue_output(arg_name="msg", queue_name="outbox", '
+            'connection="AzureWebJobsStorage")\n'
+            "def send(msg: func.Out[str]) -> None:\n"
+            '    msg.set("hi")\n'
+        ),
+        _app(
+            '@app.schedule(arg_name="timer", schedule="0 0 * * * *")\n'
+            '@app.queue_output(arg_name="msg", queue_name="outbox", '
+            'connection="AzureWebJobsStorage")\n'
+            "def send(timer: func.TimerRequest, msg: func.Out[str]) -> None:\n"
+            '    msg.set("hi")\n'
+        ),
+    ),
+    Rule(
+        "AZF301",
+        "several-triggers",
+        E,
+        "A function with more than one trigger.",
+        "A function has exactly one trigger; use one function per trigger and share the "
+        "code between them.",
+        _app(
+            '@app.route(route="work")\n'
+            '@app.queue_trigger(arg_name="msg", queue_name="jobs", '
+            'connection="AzureWebJobsStorage")\n'
+            "def work(req: func.HttpRequest, msg: func.QueueMessage) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("ok")\n'
+        ),
+        _app(
+            '@app.queue_trigger(arg_name="msg", queue_name="jobs", '
+            'connection="AzureWebJobsStorage")\n'
+            "def work(msg: func.QueueMessage) -> None:\n"
+            "    print(msg.get_body())\n"
+        ),
+    ),
+    Rule(
+        "AZF302",
+        "duplicate-function-name",
+        E,
+        "Two functions of one app with the same name (ignoring case).",
+        "Function names identify functions to the host (routes, keys, logs, the admin API); "
+        "the library refuses duplicates at import and the host refuses them at start-up. "
+        "In the v2 model the name is the def's name unless `@app.function_name` sets it.",
+        _app(
+            '@app.function_name(name="ping")\n@app.route(route="ping")\n'
+            "def ping_v1(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("pong")\n\n\n'
+            '@app.function_name(name="ping")\n@app.route(route="ping2")\n'
+            "def ping_v2(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("pong")\n'
+        ),
+        _app(
+            '@app.function_name(name="ping")\n@app.route(route="ping")\n'
+            "def ping_v1(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("pong")\n\n\n'
+            '@app.function_name(name="ping2")\n@app.route(route="ping2")\n'
+            "def ping_v2(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("pong")\n'
+        ),
+    ),
+    Rule(
+        "AZF303",
+        "duplicate-route",
+        E,
+        "Two HTTP functions answer the same method on the same route.",
+        "Routes are compared as the host matches them: after the route prefix, ignoring "
+        "case and parameter names (`items/{id}` and `items/{name}` are one route). The host "
+        "puts the second function in error, or sends every request to the first.",
+        _app(
+            '@app.route(route="items/{id}", methods=["GET"])\n'
+            "def get_item(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("item")\n\n\n'
+            '@app.route(route="items/{name}", methods=["GET"])\n'
+            "def find_item(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("found")\n'
+        ),
+        _app(
+            '@app.route(route="items/{id:int}", methods=["GET"])\n'
+            "def get_item(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("item")\n\n\n'
+            '@app.route(route="items/{name}", methods=["POST"])\n'
+            "def find_item(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("found")\n'
+        ),
+    ),
+    Rule(
+        "AZF304",
+        "mixed-models",
+        E,
+        "An app with both v1 function.json folders and a v2 function_app.py.",
+        "The worker indexes an app one way or the other: with a function_app.py it ignores "
+        "the function.json folders, so half of the app silently disappears.",
+        _app(
+            _PING,
+            **{
+                "old/function.json": (
+                    '{\n  "bindings": [\n    {"name": "req", "type": "httpTrigger", '
+                    '"direction": "in", "authLevel": "anonymous"},\n'
+                    '    {"name": "$return", "type": "http", "direction": "out"}\n  ]\n}\n'
+                ),
+                "old/__init__.py": (
+                    "import azure.functions as func\n\n\n"
+                    "def main(req: func.HttpRequest) -> func.HttpResponse:\n"
+                    '    return func.HttpResponse("old")\n'
+                ),
+            },
+        ),
+        _app(_PING),
+    ),
+    Rule(
+        "AZF305",
+        "several-function-apps",
+        E,
+        "More than one FunctionApp at the top level of the script.",
+        "The worker expects one app object in function_app.py; with several it refuses to "
+        "index the script. Put other functions on Blueprints and register them.",
+        _app(_PING + "\n\nother = func.FunctionApp()\n"),
+        _app(_PING),
+    ),
+    Rule(
+        "AZF306",
+        "no-function-app",
+        E,
+        "function_app.py creates no FunctionApp at its top level.",
+        "The worker finds functions through the FunctionApp object at the top level of the "
+        "script; without it the host reports no functions at all.",
+        Example({"function_app.py": _BP}),
+        Example(
+            {
+                "function_app.py": _BP
+                + "\n\napp = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)\n"
+                "app.register_functions(bp)\n"
+            }
+        ),
+    ),
+    Rule(
+        "AZF307",
+        "unregistered-blueprint",
+        E,
+        "A Blueprint whose functions are never registered on the app.",
+        "Functions on a Blueprint only reach the host through `app.register_functions(bp)`; "
+        "without it they are silently missing.",
+        _app(_PING, **{"items_bp.py": _BP}),
+        _app(
+            _PING,
+            head=_HEAD.replace("app = func", "from items_bp import bp\n\napp = func")
+            + "app.register_functions(bp)\n\n\n",
+            **{"items_bp.py": _BP},
+        ),
+    ),
+    Rule(
+        "AZF308",
+        "misplaced-decorator",
+        E,
+        "An app decorator on a method or a nested function.",
+        "The library registers the function when the decorator runs, but the worker calls "
+        "functions by their module-level name; a method or a nested def is never found "
+        "(or never registered, if the enclosing code does not run at import).",
+        _app(
+            "class Handlers:\n"
+            '    @app.route(route="ping")\n'
+            "    def ping(self, req: func.HttpRequest) -> func.HttpResponse:\n"
+            '        return func.HttpResponse("pong")\n'
+        ),
+        _app(_PING),
+    ),
+    Rule(
+        "AZF309",
+        "durable-package-missing",
+        E,
+        "Durable Functions used without `azure-functions-durable` in requirements.txt.",
+        "The durable decorators and bindings import the `azure-functions-durable` package "
+        "at run time; without it the import fails once deployed.",
+        Example(
+            {
+                "function_app.py": _DF_HEAD + "app = df.DFApp()\n\n\n"
+                '@app.activity_trigger(input_name="city")\n'
+                "def hello(city: str) -> str:\n"
+                '    return f"Hello {city}"\n'
+            }
+        ),
+        Example(
+            {
+                "function_app.py": _DF_HEAD + "app = df.DFApp()\n\n\n"
+                '@app.activity_trigger(input_name="city")\n'
+                "def hello(city: str) -> str:\n"
+                '    return f"Hello {city}"\n',
+                "requirements.txt": "azure-functions\nazure-functions-durable\n",
+            }
+        ),
+        "Add `azure-functions-durable` to requirements.txt.",
+    ),
+    Rule(
+        "AZF310",
+        "durable-drops-decorators",
+        E,
+        "A durable decorator above other decorators on a `func.FunctionApp`.",
+        "Through `func.FunctionApp` a durable decorator rebuilds the function from the bare "
+        "def, dropping what the decorators below it added (bindings, `function_name`). Put "
+        "it directly above the def, or use `df.DFApp()`.",
+        Example(
+            {
+                "function_app.py": _DF_HEAD + "app = func.FunctionApp()\n\n\n"
+                '@app.orchestration_trigger(context_name="context")\n'
+                '@app.function_name(name="Orchestrate")\n'
+                "def orchestrate(context: df.DurableOrchestrationContext):\n"
+                '    result = yield context.call_activity("hello", "Tokyo")\n'
+                "    return result\n",
+                "requirements.txt": "azure-functions\nazure-functions-durable\n",
+            }
+        ),
+        Example(
+            {
+                "function_app.py": _DF_HEAD + "app = func.FunctionApp()\n\n\n"
+                '@app.function_name(name="Orchestrate")\n'
+                '@app.orchestration_trigger(context_name="context")\n'
+                "def orchestrate(context: df.DurableOrchestrationContext):\n"
+                '    result = yield context.call_activity("hello", "Tokyo")\n'
+                "    return result\n",
+                "requirements.txt": "azure-functions\nazure-functions-durable\n",
+            }
+        ),
+    ),
+    Rule(
+        "AZF311",
+        "blueprint-registered-twice",
+        E,
+        "The same Blueprint registered more than once.",
+        "Each registration adds every function of the blueprint again, so the app has "
+        "duplicate function names and the library refuses to index it.",
+        _app(
+            _PING,
+            head=_HEAD.replace("app = func", "from items_bp import bp\n\napp = func")
+            + "app.register_functions(bp)\napp.register_functions(bp)\n\n\n",
+            **{"items_bp.py": _BP},
+        ),
+        _app(
+            _PING,
+            head=_HEAD.replace("app = func", "from items_bp import bp\n\napp = func")
+            + "app.register_functions(bp)\n\n\n",
+            **{"items_bp.py": _BP},
+        ),
+    ),
+    Rule(
+        "AZF312",
+        "blueprint-not-followed",
+        INFO,
+        "A registered blueprint whose definition funcls cannot find in the app folder.",
+        "funcls only follows imports of modules inside the app, so the functions of that "
+        "blueprint are not checked. A blueprint from outside the app folder must also be "
+        "deployed with the app (an installed package listed in requirements.txt).",
+        _app(
+            _PING,
+            head=_HEAD.replace("app = func", "from shared_lib import bp\n\napp = func")
+            + "app.register_functions(bp)\n\n\n",
+        ),
+        _app(_PING),
+    ),
+    Rule(
+        "AZF313",
+        "invalid-function-name",
+        E,
+        "A function name the host rejects.",
+        "Function names start with a letter and hold letters, digits, `_` and `-`, at most "
+        "128 characters, and may not be `host`. In the v1 model the name is the folder's "
+        "name; in v2 it is the def's name or `@app.function_name`.",
+        _app(
+            '@app.function_name(name="get item")\n@app.route(route="item")\n'
+            "def get_item(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("item")\n'
+        ),
+        _app(
+            '@app.function_name(name="get-item")\n@app.route(route="item")\n'
+            "def get_item(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("item")\n'
+        ),
+    ),
+)

@@ -1,0 +1,223 @@
+"""AZF304–AZF312: app objects, blueprints and durable functions in the v2 model."""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+
+from funcls.checks.context import Context
+from funcls.checks.edits import append_line, fix, fixes
+from funcls.checks.findings import Related
+from funcls.checks.registry import checker
+from funcls.model.appmodel import Function
+from funcls.model.locations import Location, Range
+
+DURABLE = "azure-functions-durable"
+
+
+@checker("AZF304")
+def mixed_models(ctx: Context) -> None:
+    app = ctx.app
+    if app.model != "mixed" or app.script_path is None:
+        return
+    folders = [f for f in app.functions if f.model == "v1"]
+    names = ", ".join(f.name for f in folders[:5]) + (", …" if len(folders) > 5 else "")
+    script = os.path.basename(app.script_path)
+    ctx.emit(
+        "AZF304",
+        f"this app has both {script} and function.json folders ({names}); with {script} the "
+        "worker indexes only the decorators and those folders are ignored: move their "
+        f"functions into {script} (or a blueprint) and delete the folders",
+        app.script_path,
+        Range.point(0, 0),
+        related=[
+            Related(Location(f.config_path, Range.point(0, 0)), f"v1 function '{f.name}'")
+            for f in folders
+            if f.config_path
+        ],
+    )
+
+
+@checker("AZF305", "AZF306")
+def app_objects(ctx: Context) -> None:
+    app = ctx.app
+    script = app.script_path
+    if script is None:
+        return
+    apps = [o for o in app.function_apps if o.top_level and o.path == script]
+    for extra in apps[1:]:
+        ctx.emit(
+            "AZF305",
+            f"{os.path.basename(script)} creates a second function app '{extra.var}' "
+            f"besides '{apps[0].var}'; the worker accepts only one: put the other functions "
+            "on a func.Blueprint() and register it with register_functions",
+            script,
+            extra.range,
+            related=[Related(Location(script, apps[0].range), f"'{apps[0].var}'")],
+        )
+    if apps or any(o.path == script and not o.is_blueprint for o in app.app_objects):
+        return
+    module = ctx.module(script)
+    if module is None or module.partial:
+        return
+    if _may_hold_app(ctx.text(script) or ""):
+        return
+    name = os.path.basename(script)
+    ctx.emit(
+        "AZF306",
+        f"{name} creates no FunctionApp at its top level, so the host finds no functions; add "
+        "app = func.FunctionApp() (and register your blueprints on it)",
+        script,
+        Range.point(0, 0),
+    )
+
+
+def _harmless_module(name: str) -> bool:
+    root = name.split(".")[0]
+    return root in sys.stdlib_module_names or name.startswith("azure.functions") or root == "typing"
+
+
+def _may_hold_app(text: str) -> bool:
+    """True when the module binds a top-level name funcls cannot see through: an import
+    from another module or the result of a call to something that is not the standard
+    library — either could be a function app made elsewhere."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return True
+    modules: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                modules[a.asname or a.name.split(".")[0]] = a.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level or not _harmless_module(node.module or ""):
+                return True
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            f = node.value.func
+            while isinstance(f, ast.Attribute):
+                f = f.value
+            if not isinstance(f, ast.Name):
+                return True
+            origin = modules.get(f.id) or ""
+            if not _harmless_module(origin) and not origin.startswith("azure.durable_functions"):
+                return True
+    return False
+
+
+@checker("AZF307")
+def unregistered(ctx: Context) -> None:
+    app = ctx.app
+    if any(p.kind == "blueprint-unresolved" for p in app.problems):
+        return  # a registration funcls cannot follow may be the one that adds them
+    groups: dict[tuple[str, str], list[Function]] = {}
+    for fn in app.unregistered:
+        groups.setdefault((fn.script_path or "", fn.registered_on or ""), []).append(fn)
+    for (path, var), fns in groups.items():
+        obj = next((o for o in app.blueprints if o.path == path and o.var == var), None)
+        rng = obj.range if obj is not None else (fns[0].def_name_range or Range.point(0, 0))
+        names = ", ".join(f"'{f.name}'" for f in fns)
+        target = next((o.var for o in app.function_apps if o.path == app.script_path), "app")
+        ctx.emit(
+            "AZF307",
+            f"blueprint '{var}' in {ctx.rel(path)} is never registered, so its functions "
+            f"({names}) never reach the host; import it in the app's script and call "
+            f"{target}.register_functions({var})",
+            path,
+            rng,
+            related=[
+                Related(Location(path, f.def_name_range or rng), f"function '{f.name}'")
+                for f in fns
+            ],
+        )
+
+
+@checker("AZF308")
+def misplaced(ctx: Context) -> None:
+    for fn in ctx.app.misplaced:
+        where = "a method of a class" if fn.scope == "class" else "a function nested in another"
+        use = fn.decorators[0] if fn.decorators else None
+        rng = use.name_range if use is not None else (fn.def_name_range or Range.point(0, 0))
+        shown = f"@{use.target}.{use.method}" if use is not None else "the app's decorator"
+        ctx.emit(
+            "AZF308",
+            f"{shown} is on '{fn.name}', {where}; the worker only finds functions defined at "
+            "the top level of a module, so it never runs: move the def to the top level",
+            fn.script_path or "",
+            rng,
+            function=fn,
+        )
+
+
+def _durable_use(ctx: Context) -> tuple[str, Range] | None:
+    app = ctx.app
+    for o in app.app_objects:
+        if o.is_durable:
+            return o.path, o.call_range
+    for fn in app.functions:
+        for b in fn.bindings:
+            spec = b.spec
+            if spec is not None and spec.extension_package == DURABLE:
+                if b.decorator_index is not None and b.decorator_index < len(fn.decorators):
+                    return b.path, fn.decorators[b.decorator_index].name_range
+                return b.path, b.type_range or b.range
+    return None
+
+
+@checker("AZF309")
+def durable_package(ctx: Context) -> None:
+    app = ctx.app
+    if app.requirements_path is None:
+        return  # AZF601 reports the missing requirements.txt
+    if any(r.name == DURABLE for r in app.requirements):
+        return
+    use = _durable_use(ctx)
+    if use is None:
+        return
+    path, rng = use
+    ctx.emit(
+        "AZF309",
+        f"Durable Functions are used here but requirements.txt does not list {DURABLE}; "
+        "add it, or the app fails to import once deployed",
+        path,
+        rng,
+        related=[Related(Location(app.requirements_path, Range.point(0, 0)), "requirements.txt")],
+        fixes=fixes(
+            fix(
+                f"Add {DURABLE} to requirements.txt",
+                append_line(ctx, app.requirements_path, DURABLE),
+                preferred=True,
+            )
+        ),
+    )
+
+
+@checker("AZF310", "AZF312")
+def indexer_problems(ctx: Context) -> None:
+    for p in ctx.app.problems:
+        if p.kind == "durable-drops-decorators":
+            ctx.emit("AZF310", p.message, p.path, p.range)
+        elif p.kind == "blueprint-unresolved":
+            ctx.emit("AZF312", p.message, p.path, p.range)
+
+
+@checker("AZF311")
+def registered_twice(ctx: Context) -> None:
+    seen: dict[tuple[str, str, str], Range] = {}
+    for reg in ctx.app.registrations:
+        if reg.blueprint_path is None or reg.blueprint_var is None:
+            continue
+        key = (reg.app_var, reg.blueprint_path, reg.blueprint_var)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = reg.range
+            continue
+        ctx.emit(
+            "AZF311",
+            f"blueprint '{reg.arg_text}' is registered on '{reg.app_var}' again, which adds "
+            "each of its functions a second time (duplicate function names): remove this call",
+            reg.path,
+            reg.range,
+            related=[Related(Location(reg.path, first), "first registration")],
+        )

@@ -1,0 +1,379 @@
+"""AZF500–AZF508: schedules, routes, binding expressions, storage names and HTTP methods."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from funcls.checks.context import Context, string_literal_inner
+from funcls.checks.decorators import broken_decorators
+from funcls.checks.edits import fix, fixes, replace
+from funcls.checks.findings import Fix, Related
+from funcls.checks.registry import REGISTRY, checker
+from funcls.checks.values_rules import RULES
+from funcls.model.appmodel import Binding, Function, Value
+from funcls.model.catalogue import CATALOGUE
+from funcls.model.jsondoc import JsonNode
+from funcls.model.locations import Location, Range
+from funcls.model.parsers.blob_paths import BlobPathError, parse_blob_path
+from funcls.model.parsers.expressions import (
+    ExpressionError,
+    ParameterKind,
+    parse_binding_template,
+)
+from funcls.model.parsers.ncrontab import AppSettingSchedule, parse_schedule
+from funcls.model.parsers.ncrontab_describe import describe
+from funcls.model.parsers.ncrontab_fields import ScheduleError, ScheduleErrorKind
+from funcls.model.parsers.route_constraints import RouteError
+from funcls.model.parsers.routes import parse_route
+from funcls.model.parsers.storage_names import (
+    check_container_name,
+    check_queue_name,
+    check_table_name,
+)
+from funcls.model.parsers.trigger_metadata import trigger_supplied_names
+
+REGISTRY.add_rules(RULES)
+
+# Properties whose strings the host resolves as binding expressions ({name}, %Setting%).
+EXPRESSION_ROLES = frozenset(
+    {
+        "queue-name",
+        "blob-path",
+        "table-name",
+        "cosmos-database",
+        "cosmos-container",
+        "event-hub-name",
+        "service-bus-queue",
+        "service-bus-topic",
+        "service-bus-subscription",
+        "kafka-topic",
+    }
+)
+EXPRESSION_KEYS = frozenset({"partitionkey", "rowkey", "filter", "id", "sqlquery"})
+HTTP_METHODS = ("get", "post", "put", "delete", "head", "patch", "options", "trace", "query")
+
+
+class Spot:
+    """A string value in a file and how to address characters inside it."""
+
+    def __init__(self, ctx: Context, path: str, value: Value) -> None:
+        self.path = path
+        self.value = value
+        text = value.value if isinstance(value.value, str) else ""
+        self.inner = (
+            string_literal_inner(ctx, path, value.range, text) if value.range is not None else None
+        )
+
+    @property
+    def range(self) -> Range:
+        return self.value.range or Range.point(0, 0)
+
+    def sub(self, start: int, end: int) -> Range:
+        """The range of characters ``start:end`` of the value (the whole value if unsure)."""
+        if self.inner is None:
+            return self.range
+        line, col = self.inner.start
+        return Range.of(line, col + start, line, col + max(end, start))
+
+    def replace_all(self, title: str, new: str) -> Fix | None:
+        return fix(
+            title, replace(self.path, self.inner, new) if self.inner else None, preferred=True
+        )
+
+
+def _live_functions(ctx: Context) -> Iterator[Function]:
+    for fn in ctx.app.functions:
+        if not fn.synthetic and not broken_decorators(fn):
+            yield fn
+
+
+def _string(b: Binding, key: str) -> Value | None:
+    v = b.value(key)
+    if v is None or not v.known or not isinstance(v.value, str) or v.range is None:
+        return None
+    return v
+
+
+@checker("AZF500", "AZF501", "AZF507")
+def schedules(ctx: Context) -> None:
+    for fn in _live_functions(ctx):
+        for b in fn.bindings:
+            if b.type.lower() != "timertrigger":
+                continue
+            v = _string(b, "schedule")
+            if v is None:
+                continue
+            _schedule(ctx, fn, Spot(ctx, b.path, v), str(v.value), via=None)
+
+
+def _schedule(ctx: Context, fn: Function, spot: Spot, text: str, via: str | None) -> None:
+    where = f"the schedule of '{fn.name}'" + (f" (from setting '{via}')" if via else "")
+    try:
+        schedule = parse_schedule(text)
+    except ScheduleError as e:
+        if e.kind == ScheduleErrorKind.FIVE_FIELDS:
+            meaning = describe(parse_schedule(text, allow_five_fields=True))
+            six = e.fix or "0 " + text.strip()
+            ctx.emit(
+                "AZF501",
+                f"{where} '{text.strip()}' has 5 fields; Azure Functions schedules have 6, "
+                f"seconds first. The timer extension reads it as classic cron ({meaning}), "
+                "but the Consumption plan's scale controller only understands 6 fields, so "
+                f"the timer can stop firing: write '{six}'",
+                spot.path,
+                spot.sub(e.start, e.end),
+                fixes=fixes(spot.replace_all("Add the seconds field", six)),
+                function=fn,
+            )
+        else:
+            ctx.emit(
+                "AZF500", f"{where}: {e.message}", spot.path, spot.sub(e.start, e.end), function=fn
+            )
+        return
+    if isinstance(schedule, AppSettingSchedule):
+        name = schedule.setting
+        if name is None or via is not None:
+            return
+        setting = ctx.app.setting(name)
+        if setting is None or not isinstance(setting.value, str) or setting.range is None:
+            return  # AZF401 reports a missing setting
+        path = ctx.app.local_settings_path or spot.path
+        _schedule(ctx, fn, Spot(ctx, path, setting), setting.value, via=name)
+        return
+    for w in schedule.warnings:
+        ctx.emit(
+            "AZF507", f"{where}: {w.message}", spot.path, spot.sub(w.start, w.end), function=fn
+        )
+
+
+@checker("AZF502", "AZF508")
+def routes(ctx: Context) -> None:
+    prefix = ctx.app.route_prefix
+    for fn in _live_functions(ctx):
+        t = fn.trigger
+        if t is None or t.type.lower() != "httptrigger":
+            continue
+        v = _string(t, "route")
+        if v is None or v.origin != "explicit" or "%" in str(v.value):
+            continue
+        spot = Spot(ctx, t.path, v)
+        try:
+            template = parse_route(str(v.value), route_prefix=prefix)
+        except RouteError as e:
+            ctx.emit(
+                "AZF502",
+                f"route '{v.value}' of '{fn.name}': {e.message}",
+                spot.path,
+                spot.sub(e.start, e.end),
+                function=fn,
+            )
+            continue
+        for w in template.warnings:
+            ctx.emit(
+                "AZF508",
+                f"route '{v.value}' of '{fn.name}': {w.message}",
+                spot.path,
+                spot.sub(w.start, w.end),
+                function=fn,
+            )
+
+
+def _expression_values(b: Binding) -> Iterator[tuple[str, Value, str | None]]:
+    """(key, value, role) of the properties the host reads as binding expressions."""
+    spec = b.spec
+    if spec is None:
+        return
+    for key, v in b.properties.items():
+        if not v.known or not isinstance(v.value, str) or v.range is None:
+            continue
+        prop = spec.find_property(key)
+        role = prop.role if prop is not None else None
+        if role in EXPRESSION_ROLES or key.lower() in EXPRESSION_KEYS:
+            yield key, v, role
+
+
+@checker("AZF503", "AZF506")
+def expressions(ctx: Context) -> None:
+    for fn in _live_functions(ctx):
+        trigger = fn.trigger
+        supplied: set[str] | None = None
+        if trigger is not None:
+            props = {k: v.value for k, v in trigger.properties.items() if v.known}
+            supplied = trigger_supplied_names(trigger.type, props)
+        for b in fn.bindings:
+            for key, v, role in _expression_values(b):
+                text = str(v.value)
+                spot = Spot(ctx, b.path, v)
+                try:
+                    if role == "blob-path":
+                        template = parse_blob_path(text, for_trigger=b is trigger).template
+                    else:
+                        template = parse_binding_template(text)
+                except (ExpressionError, BlobPathError) as e:
+                    ctx.emit(
+                        "AZF506",
+                        f"\"{key}\" of binding '{b.name}' in '{fn.name}': {e.message}",
+                        spot.path,
+                        spot.sub(e.start, e.end),
+                        function=fn,
+                    )
+                    continue
+                if b is trigger or supplied is None or trigger is None:
+                    continue
+                known = {n.casefold() for n in supplied}
+                for p in template.parameters:
+                    if p.kind is not ParameterKind.USER or p.root.casefold() in known:
+                        continue
+                    _unsupplied(ctx, fn, trigger, b, key, spot, p.root, p.start, p.end, supplied)
+
+
+def _unsupplied(
+    ctx: Context,
+    fn: Function,
+    trigger: Binding,
+    b: Binding,
+    key: str,
+    spot: Spot,
+    name: str,
+    start: int,
+    end: int,
+    supplied: set[str],
+) -> None:
+    offer = sorted(supplied, key=str.casefold)
+    shown = ", ".join("{" + n + "}" for n in offer) if offer else "no names"
+    close = difflib.get_close_matches(name, offer, n=1, cutoff=0.6)
+    hint = f"; did you mean {{{close[0]}}}?" if close else ""
+    edit = (
+        replace(spot.path, spot.sub(start + 1, end - 1), close[0]) if close and spot.inner else None
+    )
+    trig_rng = trigger.type_range or trigger.name_range or trigger.range
+    ctx.emit(
+        "AZF503",
+        f"{{{name}}} in \"{key}\" of binding '{b.name}' is not supplied by the {trigger.type} "
+        f"of '{fn.name}', which offers {shown} (and {{rand-guid}}, {{DateTime}}, {{sys.…}})"
+        f"{hint}",
+        spot.path,
+        spot.sub(start, end),
+        related=[Related(Location(trigger.path, trig_rng), f"the {trigger.type}")],
+        fixes=fixes(fix(f"Use {{{close[0]}}}" if close else "", edit, preferred=True)),
+        function=fn,
+    )
+
+
+_NAME_CHECKS = {"queue-name": check_queue_name, "table-name": check_table_name}
+
+
+@checker("AZF504")
+def storage_names(ctx: Context) -> None:
+    for fn in _live_functions(ctx):
+        for b in fn.bindings:
+            spec = b.spec
+            if spec is None or spec.family not in ("queue", "blob", "table"):
+                continue
+            for key, v, role in _expression_values(b):
+                text = str(v.value)
+                if role == "blob-path":
+                    container = text.split("/", 1)[0]
+                    problems = check_container_name(container)
+                    check = check_container_name
+                    whole = container
+                elif role in _NAME_CHECKS:
+                    check = _NAME_CHECKS[role]
+                    problems = check(text)
+                    whole = text
+                else:
+                    continue
+                spot = Spot(ctx, b.path, v)
+                for p in problems:
+                    if p.warning:
+                        continue
+                    lowered = whole.lower()
+                    edit: Fix | None = None
+                    if p.kind == "uppercase" and not check(lowered) and spot.inner:
+                        line, col = spot.inner.start
+                        edit = fix(
+                            f"Use '{lowered}'",
+                            replace(
+                                spot.path, Range.of(line, col, line, col + len(whole)), lowered
+                            ),
+                            preferred=True,
+                        )
+                    ctx.emit(
+                        "AZF504",
+                        f"\"{key}\" of binding '{b.name}': {p.message}",
+                        spot.path,
+                        spot.sub(p.start, p.end),
+                        fixes=fixes(edit),
+                        function=fn,
+                    )
+                    break
+
+
+@checker("AZF505")
+def http_methods(ctx: Context) -> None:
+    for fn in _live_functions(ctx):
+        if fn.model != "v1":
+            continue  # the v2 library checks methods itself (see decorators.py)
+        t = fn.trigger
+        if t is None or t.type.lower() != "httptrigger":
+            continue
+        v = t.value("methods")
+        if v is None or not v.known or v.value is None or v.range is None:
+            continue
+        if not isinstance(v.value, list):
+            ctx.emit(
+                "AZF505",
+                f'"methods" of \'{fn.name}\' must be a list such as ["get", "post"]',
+                t.path,
+                v.range,
+                function=fn,
+            )
+            continue
+        _method_items(ctx, fn, t, v)
+
+
+def _node_at(node: JsonNode | None, rng: Range) -> JsonNode | None:
+    """The JSON node whose range is exactly ``rng``."""
+    while node is not None:
+        if node.range == rng:
+            return node
+        children = [m.value for m in node.members if m.value is not None] + node.items
+        node = next((c for c in children if c.range.start <= rng.start <= c.range.end), None)
+    return None
+
+
+def _method_items(ctx: Context, fn: Function, t: Binding, v: Value) -> None:
+    doc = ctx.app.source.json(t.path) if ctx.app.source else None
+    array = _node_at(doc.root if doc is not None else None, v.range or t.range)
+    if array is not None and array.kind == "array":
+        items: list[tuple[object, Range]] = [(i.value, i.range) for i in array.items]
+    else:
+        items = [(m, v.range or t.range) for m in (v.value if isinstance(v.value, list) else [])]
+    enum = CATALOGUE.enum("HttpMethod")
+    known = tuple(m.json for m in enum.members) if enum else HTTP_METHODS
+    allowed = tuple(dict.fromkeys((*known, *HTTP_METHODS)))
+    for value, rng in items:
+        if isinstance(value, str) and value.lower() in allowed:
+            continue
+        close = (
+            difflib.get_close_matches(value.lower(), list(allowed), n=1, cutoff=0.5)
+            if isinstance(value, str)
+            else []
+        )
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        inner = string_literal_inner(ctx, t.path, rng, value) if isinstance(value, str) else None
+        ctx.emit(
+            "AZF505",
+            f"'{value}' in \"methods\" of '{fn.name}' is not an HTTP method the host answers{hint}",
+            t.path,
+            rng,
+            fixes=fixes(
+                fix(
+                    f"Change to '{close[0]}'" if close else "",
+                    replace(t.path, inner, close[0]) if inner and close else None,
+                    preferred=True,
+                )
+            ),
+            function=fn,
+        )
