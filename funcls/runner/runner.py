@@ -94,7 +94,8 @@ class Run:
         self.console = console or Console()
         self.app = load_app(options.app_dir, Source())
         self.settings: HostSettings = read_host_settings(self.app)
-        self.options.port = options.port or self.settings.local_http_port or DEFAULT_PORT
+        if options.port is None:
+            self.options.port = self.settings.local_http_port or DEFAULT_PORT
         self.connections = Connections(
             self.settings.root,
             self.settings.environment,

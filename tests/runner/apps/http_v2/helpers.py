@@ -1,0 +1,2 @@
+def shout(name: str) -> str:
+    return f"HELLO {name.upper()}"

@@ -1,0 +1,21 @@
+import json
+
+import azure.functions as func
+
+from . import local_helper
+from ..shared import words as relative_words
+from __app__.shared.words import tag
+from shared import words as absolute_words
+
+
+def main(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
+    who = req.route_params.get("who", "world")
+    return func.HttpResponse(json.dumps({
+        "greeting": local_helper.greet(who),
+        "relative": relative_words.tag(who),
+        "namespaced": tag(who),
+        "absolute": absolute_words.tag(who),
+        "module": __name__,
+        "directory": context.function_directory,
+        "function": context.function_name,
+    }), mimetype="application/json")

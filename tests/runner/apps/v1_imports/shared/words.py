@@ -1,0 +1,5 @@
+PREFIX = "shared"
+
+
+def tag(text: str) -> str:
+    return f"{PREFIX}:{text}"
