@@ -10,7 +10,6 @@ import threading
 import time
 
 import azure.functions as func
-
 from helpers import shout
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
@@ -18,14 +17,16 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 @app.route(route="items/{id:int}", methods=["GET"])
 def item_by_id(req: func.HttpRequest) -> func.HttpResponse:
-    return func.HttpResponse(json.dumps({"id": int(req.route_params["id"]), "kind": "int"}),
-                             mimetype="application/json")
+    return func.HttpResponse(
+        json.dumps({"id": int(req.route_params["id"]), "kind": "int"}), mimetype="application/json"
+    )
 
 
 @app.route(route="items/{name:alpha}", methods=["GET"])
 def item_by_name(req: func.HttpRequest) -> func.HttpResponse:
-    return func.HttpResponse(json.dumps({"name": req.route_params["name"], "kind": "alpha"}),
-                             mimetype="application/json")
+    return func.HttpResponse(
+        json.dumps({"name": req.route_params["name"], "kind": "alpha"}), mimetype="application/json"
+    )
 
 
 @app.route(route="pages/{page?}", methods=["GET"])
@@ -52,8 +53,9 @@ def echo(req: func.HttpRequest) -> func.HttpResponse:
         "json": payload,
         "text": req.get_body().decode("utf-8"),
     }
-    return func.HttpResponse(json.dumps(body), status_code=201, mimetype="application/json",
-                             headers={"X-Echo": "yes"})
+    return func.HttpResponse(
+        json.dumps(body), status_code=201, mimetype="application/json", headers={"X-Echo": "yes"}
+    )
 
 
 @app.route(route="plain")
@@ -82,13 +84,18 @@ def greet(req: func.HttpRequest, out: func.Out[str]) -> func.HttpResponse:
 
 @app.route(route="context")
 def context_info(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
-    return func.HttpResponse(json.dumps({
-        "invocation_id": context.invocation_id,
-        "function_name": context.function_name,
-        "function_directory": context.function_directory,
-        "traceparent": context.trace_context.trace_parent,
-        "thread_local": getattr(context.thread_local_storage, "invocation_id", None),
-    }), mimetype="application/json")
+    return func.HttpResponse(
+        json.dumps(
+            {
+                "invocation_id": context.invocation_id,
+                "function_name": context.function_name,
+                "function_directory": context.function_directory,
+                "traceparent": context.trace_context.trace_parent,
+                "thread_local": getattr(context.thread_local_storage, "invocation_id", None),
+            }
+        ),
+        mimetype="application/json",
+    )
 
 
 @app.route(route="slow_async")

@@ -21,8 +21,13 @@ async def asgi(scope, receive, send):
         body += message.get("body", b"")
         more = message.get("more_body", False)
     payload = {"path": scope["path"], "method": scope["method"], "body": body.decode()}
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"x-asgi", b"1")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json"), (b"x-asgi", b"1")],
+        }
+    )
     await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
 
 
