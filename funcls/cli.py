@@ -11,7 +11,12 @@ from funcls import __version__
 from funcls.commands.common import UsageError
 
 # Subcommand modules, each with register(subparsers); add yours here.
-COMMANDS = ("funcls.commands.index", "funcls.commands.run", "funcls.commands.invoke")
+COMMANDS = (
+    "funcls.commands.index",
+    "funcls.commands.run",
+    "funcls.commands.invoke",
+    "funcls.commands.check",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

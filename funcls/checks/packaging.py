@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 
 from funcls.checks import gitfacts
@@ -122,6 +123,48 @@ def _excluded(patterns: list[str], name: str) -> bool:
     return excluded
 
 
+# Parts of connection strings that hold secrets, and setting names that usually do.
+_SECRET_PARTS = ("accountkey", "sharedaccesskey", "accesskey", "password", "pwd", "sig")
+_SECRET_NAMES = ("key", "secret", "password", "token")
+_PLACEHOLDERS = ("placeholder", "example", "changeme", "your", "<", "xxx", "***", "dummy", "fake")
+# The storage emulator's published account key is no secret.
+_EMULATOR_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+_KEY_MATERIAL = re.compile(r"^[A-Za-z0-9+/_\-]{20,}={0,2}$")
+
+
+def _looks_secret(text: str, password: bool) -> bool:
+    t = text.strip()
+    if not t or t == _EMULATOR_KEY or any(p in t.lower() for p in _PLACEHOLDERS):
+        return False
+    if password:
+        return True
+    has_digit = any(c.isdigit() for c in t)
+    mixed = any(c.islower() for c in t) and any(c.isupper() for c in t)
+    return bool(_KEY_MATERIAL.match(t)) and has_digit and mixed and "-" not in t.strip("-")
+
+
+def secret_settings(values: dict[str, object]) -> list[str]:
+    """Names of the local settings whose values look like real keys or passwords."""
+    found: list[str] = []
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        parts = [p.split("=", 1) for p in value.split(";") if "=" in p]
+        hit = any(
+            k.strip().lower() in _SECRET_PARTS
+            and _looks_secret(v, k.strip().lower() in ("password", "pwd"))
+            for k, v in parts
+        )
+        if not hit and not parts:
+            low = name.lower()
+            hit = any(w in low for w in _SECRET_NAMES) and _looks_secret(value, False)
+        if hit:
+            found.append(name)
+    return found
+
+
 @checker("AZF602")
 def published_settings(ctx: Context) -> None:
     app = ctx.app
@@ -129,19 +172,13 @@ def published_settings(ctx: Context) -> None:
     if settings is None:
         return
     name = os.path.basename(settings)
-    if app.funcignore_path is None:
+    # Without a .funcignore Core Tools still leaves local.settings.json out of the package.
+    if app.funcignore_path is not None and not _excluded(app.funcignore, name):
         ctx.emit(
             "AZF602",
-            "the app has no .funcignore, so publishing uploads local.settings.json and its "
-            "secrets; add a .funcignore that lists local.settings.json (and .venv, tests…)",
-            settings,
-            Range.point(0, 0),
-        )
-    elif not _excluded(app.funcignore, name):
-        ctx.emit(
-            "AZF602",
-            ".funcignore does not exclude local.settings.json, so publishing uploads it and "
-            "its secrets; add a line 'local.settings.json'",
+            ".funcignore does not exclude local.settings.json, so deployments that follow "
+            ".funcignore (VS Code, GitHub Actions) upload it with its secrets; add a line "
+            "'local.settings.json'",
             app.funcignore_path,
             Range.point(0, 0),
             fixes=fixes(
@@ -152,14 +189,17 @@ def published_settings(ctx: Context) -> None:
                 )
             ),
         )
-    if gitfacts.is_tracked(settings):
+    secrets = secret_settings({k: v.value for k, v in app.settings.items()})
+    if secrets and gitfacts.is_tracked(settings):
+        first = app.settings[secrets[0]]
+        shown = ", ".join(f"'{s}'" for s in secrets[:3])
         ctx.emit(
             "AZF602",
-            "local.settings.json is tracked by git, so its connection strings and keys are "
-            "shared with everyone who can read the repository; run 'git rm --cached "
-            "local.settings.json' and add it to .gitignore",
+            f"local.settings.json is tracked by git and {shown} look like real keys or "
+            "passwords, shared with everyone who can read the repository; rotate them, run "
+            "'git rm --cached local.settings.json' and add it to .gitignore",
             settings,
-            Range.point(0, 0),
+            first.range or Range.point(0, 0),
         )
 
 

@@ -52,10 +52,12 @@ RULES: tuple[Rule, ...] = (
         "AZF602",
         "local-settings-published",
         W,
-        "local.settings.json not excluded by .funcignore, or tracked by git.",
-        "local.settings.json holds connection strings and keys for local runs. Core Tools "
-        "publishes every file .funcignore does not exclude, and a file in git is shared with "
-        "everyone who can read the repository.",
+        "local.settings.json not excluded by the app's .funcignore, or tracked by git while "
+        "it holds what look like real keys or passwords.",
+        "local.settings.json holds connection strings and keys for local runs. Deployments "
+        "that follow .funcignore (VS Code, GitHub Actions) upload every file it does not "
+        "exclude, and a file in git is shared with everyone who can read the repository. "
+        "Placeholders and the storage emulator's well-known key are not secrets.",
         Example({"function_app.py": _PING, ".funcignore": ".venv\n"}),
         Example({"function_app.py": _PING}),
         "Add local.settings.json to .funcignore.",

@@ -36,6 +36,9 @@ TRIGGERS_WITHOUT_STORAGE = frozenset(
         "entityTrigger",
     )
 )
+# Connections that fall back to fixed environment variables when the named section is absent
+# (the OpenAI extension reads AZURE_OPENAI_ENDPOINT / AZURE_OPENAI_KEY).
+_FALLBACK_CONNECTIONS = frozenset({"aiconnectionname"})
 BUNDLE = {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.*, 5.0.0)"}
 
 
@@ -92,6 +95,8 @@ def _connections(ctx: Context) -> Iterator[tuple[Function, Binding, str, Range, 
                 continue
             for prop in spec.properties_for(b.direction or "in"):
                 if prop.role not in ("connection", "setting-name"):
+                    continue
+                if prop.name.lower() in _FALLBACK_CONNECTIONS:
                     continue
                 v = b.value(prop.name)
                 if v is None or (v.known and v.value is None):

@@ -41,8 +41,15 @@ def _signature(fn: Function) -> str:
     return f"{fn.entry_point if fn.model == 'v1' else fn.name}({names})"
 
 
-def _skip(fn: Function) -> bool:
-    return fn.synthetic or not fn.entry_found or broken_decorators(fn)
+def _skip(ctx: Context, fn: Function) -> bool:
+    """Functions whose bindings are not what the author meant (broken decorators, a
+    function.json with syntax errors) or whose signature funcls cannot see."""
+    if fn.synthetic or not fn.entry_found or broken_decorators(fn):
+        return True
+    return fn.model == "v1" and any(
+        p.path == fn.config_path and p.kind in ("json-syntax", "json-not-object")
+        for p in ctx.app.problems
+    )
 
 
 def _binding_range(fn: Function, b: Binding) -> Range:
@@ -99,7 +106,7 @@ def _annotation_for(ctx: Context, fn: Function, b: Binding) -> str | None:
 @checker("AZF200", "AZF201")
 def parameters(ctx: Context) -> None:
     for fn in ctx.app.functions:
-        if _skip(fn) or fn.signature_rewritten or fn.def_name_range is None:
+        if _skip(ctx, fn) or fn.signature_rewritten or fn.def_name_range is None:
             continue
         params = {p.name for p in fn.parameters}
         free = _free_parameters(fn)
@@ -174,7 +181,7 @@ def _ann_fix(
 @checker("AZF202", "AZF203", "AZF205")
 def parameter_annotations(ctx: Context) -> None:
     for fn in ctx.app.functions:
-        if _skip(fn) or fn.script_path is None:
+        if _skip(ctx, fn) or fn.script_path is None:
             continue
         by_name = {b.name: b for b in fn.bindings}
         for p in fn.parameters:
@@ -287,7 +294,7 @@ def _output(
 def return_annotation(ctx: Context) -> None:
     for fn in ctx.app.functions:
         ann = fn.return_annotation
-        if _skip(fn) or ann is None or fn.script_path is None:
+        if _skip(ctx, fn) or ann is None or fn.script_path is None:
             continue
         ret = next((b for b in fn.bindings if b.name == "$return"), None)
         spec = ret.spec if ret is not None else None
