@@ -240,7 +240,6 @@ def render_github(findings: Sequence[Finding], cwd: str) -> str:
             f"endColumn={r.end.column + 1}",
             f"title={_escape_property('funcls ' + f.code)}",
         ]
-        lines.append(
-            f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{_escape_data(f.code + ' ' + f.message)}"
-        )
+        text = _escape_data(f"{f.code} {f.message}")
+        lines.append(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{text}")
     return "".join(line + "\n" for line in lines)
