@@ -186,6 +186,12 @@ class Run:
         loop = asyncio.get_running_loop()
         server_task = loop.create_task(self.server.serve(sockets=[sock]))
         started = time.monotonic()
+        # Watch from the start: a save while the app loads must not be missed.
+        watcher = (
+            loop.create_task(watch(self.settings.root, self.on_change))
+            if self.options.reload
+            else None
+        )
         await self.pool.start_generation()
         if self.options.write_state:
             write_state(
@@ -200,11 +206,6 @@ class Run:
                 },
             )
         self.console.say(f"ready in {time.monotonic() - started:.2f}s")
-        watcher = (
-            loop.create_task(watch(self.settings.root, self.on_change))
-            if self.options.reload
-            else None
-        )
         try:
             await server_task
         finally:

@@ -1,0 +1,143 @@
+"""A crash of user code never ends `funcls run`: the app process restarts, the port stays.
+Saving a file reloads the app; a save that breaks the import answers with the error."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.runner.runner_process import RunningApp
+
+pytestmark = pytest.mark.slow
+
+
+def app_pid(running: RunningApp) -> int:
+    return int(running.get("/api/crash/none").text.split("=")[1])
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [
+        ("exit", "exited with code 3"),
+        ("osexit", "exited with code 7"),
+        ("segfault", "killed by SIGSEGV (a segmentation fault)"),
+        ("hang", "ran past functionTimeout (3s)"),
+    ],
+)
+def test_crash_restarts_the_app_process_and_keeps_the_port(
+    how: str,
+    expected: str,
+    app_copy: Callable[[str], Path],
+    run_app: Callable[..., RunningApp],
+) -> None:
+    running = run_app(app_copy("http_v2"), "--no-reload")
+    before = app_pid(running)
+    response = running.get(f"/api/crash/{how}")
+    assert response.status_code == 500
+    log = running.wait_for_log("starting a new one")
+    assert expected in log
+    after = running.wait_for("/api/crash/none")
+    assert int(after.text.split("=")[1]) != before
+    assert running.process.poll() is None
+    assert running.get("/api/plain").text == "just a string"
+
+
+def test_app_process_killed_from_outside_is_replaced(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    running = run_app(app_copy("http_v2"), "--no-reload")
+    before = app_pid(running)
+    os.kill(before, signal.SIGKILL)
+    running.wait_for_log("killed by SIGKILL")
+    assert int(running.wait_for("/api/crash/none").text.split("=")[1]) != before
+
+
+def test_several_app_processes(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    running = run_app(
+        app_copy("http_v2"), "--no-reload", env={"FUNCTIONS_WORKER_PROCESS_COUNT": "3"}
+    )
+    assert "3 app processes" in running.log()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(12) as pool:
+        pids = set(pool.map(lambda _: app_pid(running), range(60)))
+    assert len(pids) == 3
+
+
+def test_save_reloads_the_new_code(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app_dir = app_copy("http_v2")
+    running = run_app(app_dir)
+    assert running.get("/api/plain").text == "just a string"
+    script = app_dir / "function_app.py"
+    script.write_text(script.read_text().replace('"just a string"', '"a new string"'))
+    deadline = time.monotonic() + 15
+    while running.get("/api/plain").text != "a new string":
+        assert time.monotonic() < deadline, running.log()
+        time.sleep(0.05)
+    assert "reloading" in running.log()
+    helpers = app_dir / "helpers.py"
+    helpers.write_text(helpers.read_text().replace("HELLO", "HI"))
+    deadline = time.monotonic() + 15
+    while running.post("/api/greet?name=x").status_code != 200 or not re.search(
+        r"reloaded", running.log()
+    ):
+        assert time.monotonic() < deadline, running.log()
+        time.sleep(0.05)
+
+
+def test_broken_import_answers_with_the_error_until_fixed(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app_dir = app_copy("http_v2")
+    running = run_app(app_dir)
+    script = app_dir / "function_app.py"
+    good = script.read_text()
+    script.write_text(good.replace("from helpers import shout", "from helpers import nothing"))
+    broken = running.wait_for("/api/plain", status=500, timeout=15)
+    assert "ImportError" in broken.text
+    assert "nothing" in broken.text
+    status = running.get("/admin/host/status").json()
+    assert status["errors"] and "ImportError" in status["errors"][0]
+    script.write_text(good)
+    assert running.wait_for("/api/plain", timeout=15).text == "just a string"
+
+
+def test_exception_at_import_on_start_keeps_serving_the_error(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app_dir = app_copy("http_v2")
+    script = app_dir / "function_app.py"
+    good = script.read_text()
+    script.write_text("raise RuntimeError('broken at import')\n" + good)
+    running = run_app(app_dir)
+    response = running.get("/api/plain")
+    assert response.status_code == 500
+    assert "RuntimeError: broken at import" in response.text
+    assert "Failed to load" in running.log()
+    script.write_text(good)
+    assert running.wait_for("/api/plain", timeout=15).text == "just a string"
+
+
+def test_os_exit_at_import_is_retried_and_reported(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app_dir = app_copy("http_v2")
+    script = app_dir / "function_app.py"
+    good = script.read_text()
+    script.write_text("import os\nos._exit(9)\n" + good)
+    running = run_app(app_dir)
+    response = running.get("/api/plain")
+    assert response.status_code == 500
+    assert "exited with code 9 while loading the app" in response.text
+    script.write_text(good)
+    assert running.wait_for("/api/plain", timeout=20).text == "just a string"
