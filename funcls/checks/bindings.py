@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from funcls.checks.bindings_rules import RULES
-from funcls.checks.context import Context, string_literal_inner
+from funcls.checks.context import Context, binding_range, string_literal_inner
 from funcls.checks.edits import fix, fixes, json_add_member, replace
 from funcls.checks.findings import Related
 from funcls.checks.registry import REGISTRY, checker
@@ -381,8 +381,8 @@ def _duplicates(ctx: Context, fn: Function) -> None:
             f"function '{fn.name}' has two bindings named '{b.name}' ({first.type} and "
             f"{b.type}); give each its own name",
             b.path,
-            b.name_range or b.range,
-            related=[Related(Location(first.path, first.name_range or first.range), "first one")],
+            binding_range(fn, b),
+            related=[Related(Location(first.path, binding_range(fn, first)), "first one")],
             function=fn,
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from funcls.checks.findings import Finding, Fix, Related
 from funcls.checks.registry import REGISTRY
-from funcls.model.appmodel import App, Function
+from funcls.model.appmodel import App, Binding, Function
 from funcls.model.locations import LineIndex, Location, Range
 from funcls.model.pysource import ModuleInfo
 
@@ -143,6 +143,15 @@ class Context:
             if p:
                 return p, Range.point(0, 0)
         return app.root, Range.point(0, 0)
+
+
+def binding_range(fn: Function, b: Binding) -> Range:
+    """Where findings about binding ``b`` go: its name, else the decorator that made it."""
+    if b.name_range is not None:
+        return b.name_range
+    if b.decorator_index is not None and b.decorator_index < len(fn.decorators):
+        return fn.decorators[b.decorator_index].name_range
+    return b.type_range or b.range
 
 
 def quote_inner(range_: Range) -> Range:

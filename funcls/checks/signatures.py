@@ -3,7 +3,7 @@ them when it loads a function (see funcls/model/catalogue/common.py for the work
 
 from __future__ import annotations
 
-from funcls.checks.context import Context, string_literal_inner
+from funcls.checks.context import Context, binding_range, string_literal_inner
 from funcls.checks.decorators import broken_decorators
 from funcls.checks.edits import add_parameter, fix, fixes, replace
 from funcls.checks.findings import Fix, Related
@@ -18,7 +18,7 @@ from funcls.model.catalogue.common import (
     REROUTED_TYPES,
     WRAPPED_TYPES,
 )
-from funcls.model.locations import Location, Range
+from funcls.model.locations import Location
 
 REGISTRY.add_rules(RULES)
 
@@ -50,14 +50,6 @@ def _skip(ctx: Context, fn: Function) -> bool:
         p.path == fn.config_path and p.kind in ("json-syntax", "json-not-object")
         for p in ctx.app.problems
     )
-
-
-def _binding_range(fn: Function, b: Binding) -> Range:
-    if b.name_range is not None:
-        return b.name_range
-    if b.decorator_index is not None and b.decorator_index < len(fn.decorators):
-        return fn.decorators[b.decorator_index].name_range
-    return b.range
 
 
 def _free_parameters(fn: Function) -> list[Parameter]:
@@ -129,7 +121,7 @@ def parameters(ctx: Context) -> None:
                 f"binding '{b.name}' has no parameter in {_signature(fn)}; rename the binding "
                 f"or add a parameter '{b.name}'",
                 b.path,
-                _binding_range(fn, b),
+                binding_range(fn, b),
                 related=[Related(def_loc, f"the function '{fn.name}'")]
                 + [Related(Location(script, p.range), f"parameter '{p.name}'") for p in free],
                 fixes=fixes(*candidates),
@@ -148,7 +140,7 @@ def parameters(ctx: Context) -> None:
                 script,
                 p.range,
                 related=[
-                    Related(Location(b.path, _binding_range(fn, b)), f"binding '{b.name}'")
+                    Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")
                     for b in unmatched
                 ],
                 fixes=fixes(*candidates),
@@ -247,7 +239,7 @@ def _input(
         f"provide; annotate it {shown if len(accepted) == 1 else 'one of ' + shown}",
         fn.script_path or "",
         ann.range,
-        related=[Related(Location(b.path, _binding_range(fn, b)), f"binding '{b.name}'")],
+        related=[Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")],
         fixes=fixes(_ann_fix(ctx, fn, ann, "Annotate it {}", new)),
         function=fn,
     )
@@ -256,7 +248,7 @@ def _input(
 def _output(
     ctx: Context, fn: Function, b: Binding, spec: BindingSpec, p: Parameter, ann: Annotation
 ) -> None:
-    related = [Related(Location(b.path, _binding_range(fn, b)), f"binding '{b.name}'")]
+    related = [Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")]
     if not ann.is_out:
         out = ctx.spell_type(fn.script_path or "", AF + "Out")
         ctx.emit(
@@ -301,7 +293,7 @@ def return_annotation(ctx: Context) -> None:
         if ret is None or spec is None or ret.direction.lower() != "out":
             continue
         accepted = spec.accepted_return_types()
-        related = [Related(Location(ret.path, _binding_range(fn, ret)), "the $return binding")]
+        related = [Related(Location(ret.path, binding_range(fn, ret)), "the $return binding")]
         new = _spelled(ctx, fn, accepted)
         if ann.qualname == "None":
             problem = "-> None, but its return value feeds"

@@ -182,7 +182,7 @@ def duplicate_routes(ctx: Context) -> None:
     for fn, b, shape, methods in _routes(ctx):
         for ofn, ob, oshape, omethods in seen:
             common = methods & omethods
-            if shape != oshape or not common:
+            if shape != oshape or not common or _same_def(fn, ofn):
                 continue
             route = b.get("route") or fn.name
             shown = ", ".join(sorted(m.upper() for m in common))

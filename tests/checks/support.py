@@ -73,3 +73,29 @@ def apply_fix(fix: Fix) -> None:
             text = text[:a] + e.new_text + text[b:]
             lines = LineIndex(text)
         Path(path).write_text(text, encoding="utf-8")
+
+
+def fixed_clean(root: Path, finding: Finding, index: int = 0) -> list[Finding]:
+    """Apply ``finding``'s fix number ``index`` and check again: the finding must be gone.
+    Returns the findings after the fix."""
+    assert finding.fixes, f"{finding.code} has no fix: {finding.message}"
+    apply_fix(finding.fixes[index])
+    after = check(root)
+    assert not [f for f in after if f.code == finding.code and f.message == finding.message], (
+        f"the fix did not remove {finding.code}: {[(f.code, f.message) for f in after]}"
+    )
+    return after
+
+
+V2_HEAD = "import azure.functions as func\n\napp = func.FunctionApp()\n\n\n"
+
+
+def v2(root: Path, code: str, **files: str | None) -> Path:
+    """An app whose function_app.py is V2_HEAD + ``code``."""
+    return write_app(root, {"function_app.py": V2_HEAD + code, **files})
+
+
+def v1(root: Path, name: str, function_json: str, script: str, **files: str | None) -> Path:
+    return write_app(
+        root, {f"{name}/function.json": function_json, f"{name}/__init__.py": script, **files}
+    )

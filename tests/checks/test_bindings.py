@@ -1,0 +1,267 @@
+"""AZF100–AZF111: JSON syntax, binding types, properties, values, directions, names, v1 scripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.checks.support import (
+    check,
+    codes,
+    fixed_clean,
+    one,
+    only,
+    text_at,
+    v1,
+    v2,
+    write_app,
+)
+
+QUEUE_PY = (
+    "import azure.functions as func\n\n\n"
+    "def main(msg: func.QueueMessage) -> None:\n"
+    "    print(msg.get_body())\n"
+)
+
+
+def fjson(*bindings: dict[str, object], **top: object) -> str:
+    return json.dumps({**top, "bindings": list(bindings)}, indent=2) + "\n"
+
+
+def queue_trigger(**extra: object) -> dict[str, object]:
+    return {
+        "name": "msg",
+        "type": "queueTrigger",
+        "direction": "in",
+        "queueName": "orders",
+        **extra,
+    }
+
+
+def test_azf100_points_at_the_syntax_error(tmp_path: Path) -> None:
+    write_app(tmp_path, {"host.json": '{\n  "version": "2.0"\n  "logging": {}\n}\n'})
+    f = one(check(tmp_path), "AZF100")
+    assert f.path == str(tmp_path / "host.json")
+    assert f.message.startswith("host.json is not valid JSON: ")
+    assert f.message.endswith("; the host cannot load it until this is fixed")
+    assert f.range.start.line in (1, 2)  # after "2.0" or at the next key
+
+
+def test_azf100_near_miss_comments_and_trailing_commas(tmp_path: Path) -> None:
+    write_app(tmp_path, {"host.json": '{\n  // comment\n  "version": "2.0",\n}\n'})
+    assert "AZF100" not in codes(check(tmp_path))
+
+
+def test_azf101_unknown_type_suggests_and_fixes(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(type="queueTriger")), QUEUE_PY)
+    f = one(check(tmp_path), "AZF101")
+    assert "'queueTriger'" in f.message and "did you mean 'queueTrigger'?" in f.message
+    assert text_at(f) == '"queueTriger"'
+    assert f.function == "orders"
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf101_near_miss_type_in_other_case(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(type="QueueTrigger")), QUEUE_PY)
+    assert check(tmp_path) == []
+
+
+def test_azf102_unknown_property_fix_renames_key(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(conection="AzureWebJobsStorage")), QUEUE_PY)
+    f = one(check(tmp_path), "AZF102")
+    assert f.message == (
+        "a queueTrigger binding has no property 'conection', so the host ignores it; "
+        "did you mean 'connection'?"
+    )
+    assert text_at(f) == '"conection"'
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf102_property_names_ignore_case(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(CONNECTION="AzureWebJobsStorage")), QUEUE_PY)
+    assert "AZF102" not in codes(check(tmp_path))
+
+
+def test_azf102_v2_extra_keyword(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage",'
+        ' data_typ="string")\n'
+        "def work(msg: func.QueueMessage) -> None:\n    pass\n",
+    )
+    f = one(check(tmp_path), "AZF102")
+    assert "'data_typ'" in f.message and "did you mean 'data_type'?" in f.message
+    assert text_at(f) == "data_typ"
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf103_missing_required_property(tmp_path: Path) -> None:
+    b = queue_trigger()
+    del b["queueName"]
+    v1(tmp_path, "orders", fjson(b), QUEUE_PY)
+    f = one(check(tmp_path), "AZF103")
+    assert f.message.startswith("binding 'msg' of function 'orders' needs \"queueName\"")
+    assert text_at(f) == '"queueTrigger"'
+
+
+def test_azf103_one_of_group(tmp_path: Path) -> None:
+    sb = {"name": "msg", "type": "serviceBusTrigger", "direction": "in", "connection": "SB"}
+    v1(
+        tmp_path,
+        "orders",
+        fjson(sb),
+        QUEUE_PY.replace("func.QueueMessage", "func.ServiceBusMessage"),
+        **{"local.settings.json": None},
+    )
+    f = one(check(tmp_path), "AZF103")
+    assert 'needs "queueName" or "topicName"' in f.message
+
+
+def test_azf103_near_miss_setting_expression_counts(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(queueName="%QUEUE%")), QUEUE_PY)
+    assert "AZF103" not in codes(check(tmp_path))
+
+
+def test_azf104_enum_value_fix(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(dataType="strng")), QUEUE_PY)
+    f = one(check(tmp_path), "AZF104")
+    assert f.message == (
+        "\"dataType\" of binding 'msg' must be one of undefined, string, binary, stream, "
+        "not 'strng'"
+    )
+    assert text_at(f) == '"strng"'
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf104_boolean_and_integer(tmp_path: Path) -> None:
+    timer = {
+        "name": "timer",
+        "type": "timerTrigger",
+        "direction": "in",
+        "schedule": "0 0 * * * *",
+        "runOnStartup": "yes",
+    }
+    v1(tmp_path, "tick", fjson(timer), "def main(timer) -> None:\n    pass\n")
+    f = one(check(tmp_path), "AZF104")
+    assert "must be true or false, not 'yes'" in f.message
+
+
+def test_azf104_near_miss_host_auth_levels_and_string_booleans(tmp_path: Path) -> None:
+    http = {"name": "req", "type": "httpTrigger", "direction": "in", "authLevel": "System"}
+    out = {"name": "$return", "type": "http", "direction": "out"}
+    timer = {
+        "name": "timer",
+        "type": "timerTrigger",
+        "direction": "in",
+        "schedule": "0 0 * * * *",
+        "runOnStartup": "true",
+    }
+    v1(tmp_path, "hook", fjson(http, out), "def main(req):\n    return 'ok'\n")
+    v1(tmp_path, "tick", fjson(timer), "def main(timer) -> None:\n    pass\n")
+    assert check(tmp_path) == []
+
+
+def test_azf104_v2_enum_string_the_library_rejects(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="x", auth_level="anon")\n'
+        "def x(req: func.HttpRequest) -> func.HttpResponse:\n    return func.HttpResponse()\n",
+    )
+    f = one(check(tmp_path), "AZF104")
+    assert "'anon' is not a AuthLevel member" in f.message and "KeyError" in f.message
+    assert text_at(f) == '"anon"'
+
+
+def test_azf105_trigger_with_out_fix(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(direction="out")), QUEUE_PY)
+    f = one(check(tmp_path), "AZF105")
+    assert f.message == (
+        "a queueTrigger trigger cannot have direction 'out'; binding 'msg' must be 'in'"
+    )
+    assert text_at(f) == '"out"'
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf105_near_miss_blob_in_and_out(tmp_path: Path) -> None:
+    blob_in = {"name": "src", "type": "blob", "direction": "in", "path": "inbox/b.txt"}
+    blob_out = {"name": "dst", "type": "blob", "direction": "out", "path": "outbox/d.txt"}
+    script = (
+        "import azure.functions as func\n\n\n"
+        "def main(msg: func.QueueMessage, src: func.InputStream, dst: func.Out[bytes]) -> None:\n"
+        "    dst.set(src.read())\n"
+    )
+    v1(tmp_path, "copier", fjson(queue_trigger(), blob_in, blob_out), script)
+    assert check(tmp_path) == []
+
+
+def test_azf106_invalid_name_and_return_on_input(tmp_path: Path) -> None:
+    blob_in = {"name": "$return", "type": "blob", "direction": "in", "path": "inbox/b.txt"}
+    v1(tmp_path, "orders", fjson(queue_trigger(name="msg__x"), blob_in), QUEUE_PY)
+    found = only(check(tmp_path), "AZF106")
+    assert [text_at(f) for f in found] == ['"msg__x"', '"$return"']
+    assert "no '__'" in found[0].message
+    assert "only an output binding can use it" in found[1].message
+
+
+def test_azf106_near_miss_snake_case(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(name="my_msg")), QUEUE_PY.replace("msg", "my_msg"))
+    assert check(tmp_path) == []
+
+
+def test_azf107_duplicate_names_related(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\n'
+        '@app.queue_output(arg_name="$return", queue_name="out", connection="AzureWebJobsStorage")\n'
+        "def hello(req: func.HttpRequest) -> str:\n    return 'hi'\n",
+    )
+    f = one(check(tmp_path), "AZF107")
+    assert "two bindings named '$return' (queue and http)" in f.message
+    assert text_at(f) == "route"  # the decorator that added the second '$return'
+    assert len(f.related) == 1 and f.related[0].message == "first one"
+
+
+def test_azf110_missing_script_file(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(), scriptFile="handler.py"), QUEUE_PY)
+    f = one(check(tmp_path), "AZF110")
+    assert f.message.startswith("scriptFile 'handler.py' of function 'orders' does not exist")
+    assert text_at(f) == '"handler.py"'
+
+
+def test_azf110_missing_init(tmp_path: Path) -> None:
+    write_app(tmp_path, {"orders/function.json": fjson(queue_trigger())})
+    f = one(check(tmp_path), "AZF110")
+    assert "function 'orders' has no __init__.py" in f.message
+
+
+def test_azf111_entry_point_fix_sets_entry_point(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger()), QUEUE_PY.replace("def main", "def handle"))
+    f = one(check(tmp_path), "AZF111")
+    assert "has no function 'main'" in f.message and "(did you mean 'handle'?)" in f.message
+    assert fixed_clean(tmp_path, f) == []
+    assert json.loads((tmp_path / "orders/function.json").read_text())["entryPoint"] == "handle"
+
+
+def test_azf111_explicit_entry_point_fix(tmp_path: Path) -> None:
+    v1(
+        tmp_path,
+        "orders",
+        fjson(queue_trigger(), entryPoint="hadnle"),
+        QUEUE_PY.replace("main", "handle"),
+    )
+    f = one(check(tmp_path), "AZF111")
+    assert text_at(f) == '"hadnle"'
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf111_near_miss_entry_point_assigned_or_imported(tmp_path: Path) -> None:
+    v1(
+        tmp_path,
+        "orch",
+        fjson(queue_trigger()),
+        "import azure.durable_functions as df\n\n\ndef orchestrator(context):\n    return 1\n\n\n"
+        "main = df.Orchestrator.create(orchestrator)\n",
+        **{"requirements.txt": "azure-functions\nazure-functions-durable\n"},
+    )
+    v1(tmp_path, "other", fjson(queue_trigger()), "from shared.impl import main  # noqa\n")
+    assert "AZF111" not in codes(check(tmp_path))

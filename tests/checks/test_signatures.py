@@ -1,0 +1,255 @@
+"""AZF200–AZF205: parameters and annotations against bindings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v1, v2
+
+HTTP = [
+    {"name": "req", "type": "httpTrigger", "direction": "in", "authLevel": "anonymous"},
+    {"name": "$return", "type": "http", "direction": "out"},
+]
+QUEUE_OUT = {"name": "msg", "type": "queue", "direction": "out", "queueName": "outbox"}
+
+
+def fjson(*extra: dict[str, object]) -> str:
+    return json.dumps({"bindings": [*HTTP, *extra]}, indent=2) + "\n"
+
+
+SCRIPT = (
+    "import azure.functions as func\n\n\n"
+    "def main(req: func.HttpRequest, outmsg: func.Out[str]) -> func.HttpResponse:\n"
+    '    outmsg.set("hi")\n    return func.HttpResponse("ok")\n'
+)
+
+
+def test_azf200_and_azf201_mismatch_message_related_and_rename_fix(tmp_path: Path) -> None:
+    v1(tmp_path, "hello", fjson(QUEUE_OUT), SCRIPT)
+    found = check(tmp_path)
+    assert sorted(codes(found)) == ["AZF200", "AZF201"]
+    b, p = one(found, "AZF200"), one(found, "AZF201")
+    assert b.message == (
+        "binding 'msg' has no parameter in main(req, outmsg); rename the binding or add a "
+        "parameter 'msg'"
+    )
+    assert text_at(b) == '"msg"'
+    assert [r.message for r in b.related] == ["the function 'hello'", "parameter 'outmsg'"]
+    assert p.message.startswith("parameter 'outmsg' of main(req, outmsg) has no binding")
+    assert text_at(p) == "outmsg"
+    assert [r.message for r in p.related] == ["binding 'msg'"]
+    assert [x.title for x in b.fixes] == [
+        "Rename binding 'msg' to 'outmsg'",
+        "Add parameter 'msg'",
+    ]
+    assert fixed_clean(tmp_path, b) == []
+
+
+def test_azf200_add_parameter_fix_with_annotation(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\n'
+        '@app.queue_output(arg_name="msg", queue_name="out", connection="AzureWebJobsStorage")\n'
+        "def hello(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("hi")\n',
+    )
+    f = one(check(tmp_path), "AZF200")
+    assert text_at(f) == '"msg"'
+    assert [x.title for x in f.fixes] == ["Add parameter 'msg'"]
+    assert fixed_clean(tmp_path, f) == []
+    assert (
+        "def hello(req: func.HttpRequest, msg: func.Out[str])"
+        in (tmp_path / "function_app.py").read_text()
+    )
+
+
+def test_azf200_add_parameter_multiline_signature(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\n'
+        '@app.queue_output(arg_name="msg", queue_name="out", connection="AzureWebJobsStorage")\n'
+        "def hello(\n    req: func.HttpRequest,\n) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("hi")\n',
+    )
+    f = one(check(tmp_path), "AZF200")
+    assert fixed_clean(tmp_path, f) == []
+    assert (
+        "    req: func.HttpRequest,\n    msg: func.Out[str],\n)"
+        in (tmp_path / "function_app.py").read_text()
+    )
+
+
+def test_azf200_near_miss_return_and_mcp(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\n'
+        "def hello(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("hi")\n',
+    )
+    assert check(tmp_path) == []
+
+
+def test_azf201_context_is_allowed_and_star_args_are_not(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="a")\n'
+        "def a(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("a")\n\n\n'
+        '@app.route(route="b")\n'
+        "def b(req: func.HttpRequest, **kwargs) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("b")\n',
+    )
+    f = one(check(tmp_path), "AZF201")
+    assert f.message.startswith("parameter '**kwargs' of b(req, kwargs) has no binding")
+    assert f.fixes == []
+
+
+def test_azf201_inline_suppression(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="b")\n'
+        "def b(req: func.HttpRequest, extra=None) -> func.HttpResponse:  # funcls: ignore[AZF201]\n"
+        '    return func.HttpResponse("b")\n',
+    )
+    assert check(tmp_path) == []
+
+
+def test_azf202_wrong_input_annotation_fix(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\n'
+        "def hello(req: func.QueueMessage) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("hi")\n',
+    )
+    f = one(check(tmp_path), "AZF202")
+    assert f.message == (
+        "parameter 'req' is annotated func.QueueMessage, which a httpTrigger binding cannot "
+        "provide; annotate it func.HttpRequest"
+    )
+    assert text_at(f) == "func.QueueMessage"
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf202_out_type_the_binding_cannot_take(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\n'
+        '@app.queue_output(arg_name="msg", queue_name="out", connection="AzureWebJobsStorage")\n'
+        "def hello(req: func.HttpRequest, msg: func.Out[dict]) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("hi")\n',
+    )
+    f = one(check(tmp_path), "AZF202")
+    assert f.message.startswith("a queue output cannot take dict")
+
+
+def test_azf202_near_miss_str_bytes_sdk_and_own_types(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "from azurefunctions.extensions.http.fastapi import Request\n\n\n"
+        '@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage")\n'
+        "def work(msg: str) -> None:\n    pass\n\n\n"
+        '@app.route(route="stream")\n'
+        "async def stream(req: Request) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("x")\n',
+    )
+    assert check(tmp_path) == []
+
+
+def test_azf203_wrap_in_out_fix_uses_module_alias(tmp_path: Path) -> None:
+    (tmp_path / "function_app.py").parent.mkdir(parents=True, exist_ok=True)
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\n'
+        '@app.queue_output(arg_name="msg", queue_name="out", connection="AzureWebJobsStorage")\n'
+        "def hello(req: func.HttpRequest, msg: str) -> func.HttpResponse:\n"
+        '    msg.set("x")\n    return func.HttpResponse("hi")\n',
+    )
+    src = tmp_path / "function_app.py"
+    src.write_text(
+        src.read_text()
+        .replace("import azure.functions as func", "import azure.functions as af")
+        .replace("func.", "af.")
+    )
+    f = one(check(tmp_path), "AZF203")
+    assert "annotate it af.Out[str]" in f.message
+    assert text_at(f) == "str"
+    assert fixed_clean(tmp_path, f) == []
+    assert "msg: af.Out[str]" in src.read_text()
+
+
+def test_azf203_out_on_input_unwrap(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage")\n'
+        "def work(msg: func.Out[str]) -> None:\n    pass\n",
+    )
+    f = one(check(tmp_path), "AZF203")
+    assert "func.Out is only for output bindings: annotate it str" in f.message
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf203_near_miss_unannotated_output(tmp_path: Path) -> None:
+    v1(
+        tmp_path,
+        "hello",
+        fjson(QUEUE_OUT),
+        "def main(req, msg):\n    msg.set('x')\n    return 'ok'\n",
+    )
+    assert check(tmp_path) == []
+
+
+def test_azf204_none_with_return_binding_fix(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "@app.route(route=\"hello\")\ndef hello(req: func.HttpRequest) -> None:\n    print('x')\n",
+    )
+    f = one(check(tmp_path), "AZF204")
+    assert f.message.startswith("hello() is annotated -> None, but its return value feeds")
+    assert text_at(f) == "None"
+    assert [r.message for r in f.related] == ["the $return binding"]
+    assert fixed_clean(tmp_path, f) == []
+    assert "-> func.HttpResponse:" in (tmp_path / "function_app.py").read_text()
+
+
+def test_azf204_out_as_return(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\ndef hello(req: func.HttpRequest) -> func.Out[str]:\n    pass\n',
+    )
+    assert "func.Out is for parameters" in one(check(tmp_path), "AZF204").message
+
+
+def test_azf204_near_miss_none_without_return_binding(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage")\n'
+        "def work(msg: func.QueueMessage) -> None:\n    pass\n\n\n"
+        '@app.route(route="s")\n'
+        "def s(req: func.HttpRequest) -> str:\n    return 'x'\n",
+    )
+    assert check(tmp_path) == []
+
+
+def test_azf205_context_annotation_fix(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\n'
+        "def hello(req: func.HttpRequest, context: dict) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("hi")\n',
+    )
+    f = one(check(tmp_path), "AZF205")
+    assert text_at(f) == "dict"
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf205_near_miss_binding_named_context(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "import azure.durable_functions as df\n\n\n"
+        '@app.orchestration_trigger(context_name="context")\n'
+        "def orchestrate(context: df.DurableOrchestrationContext):\n"
+        "    return 1\n",
+        **{"requirements.txt": "azure-functions\nazure-functions-durable\n"},
+    )
+    assert only(check(tmp_path), "AZF205") == []

@@ -1,0 +1,257 @@
+"""AZF300–AZF313: triggers, names, routes, app objects, blueprints, durable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.checks.support import (
+    V2_HEAD,
+    check,
+    codes,
+    fixed_clean,
+    one,
+    only,
+    text_at,
+    v1,
+    v2,
+    write_app,
+)
+
+PING = (
+    '@app.route(route="ping")\n'
+    "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("pong")\n'
+)
+BP = (
+    "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
+    '@bp.route(route="items")\n'
+    "def items(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("[]")\n'
+)
+
+
+def test_azf300_no_trigger_v2(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.queue_output(arg_name="msg", queue_name="out", connection="AzureWebJobsStorage")\n'
+        "def send(msg: func.Out[str]) -> None:\n    pass\n",
+    )
+    f = one(check(tmp_path), "AZF300")
+    assert f.message.startswith("function 'send' has no trigger, so it can never run")
+    assert text_at(f) == "send"
+
+
+def test_azf300_v1_points_at_bindings_and_skips_broken_json(tmp_path: Path) -> None:
+    out = {"name": "msg", "type": "queue", "direction": "out", "queueName": "outbox"}
+    v1(tmp_path, "send", json.dumps({"bindings": [out]}), "def main(msg):\n    pass\n")
+    v1(tmp_path, "broken", '{"bindings": [', "def main(msg):\n    pass\n")
+    found = check(tmp_path)
+    f = one(found, "AZF300")
+    assert f.function == "send" and text_at(f) == '"bindings"'
+    assert "AZF100" in codes(found)
+
+
+def test_azf301_second_trigger_related(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="work")\n'
+        '@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage")\n'
+        "def work(req: func.HttpRequest, msg: func.QueueMessage) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("ok")\n',
+    )
+    f = one(check(tmp_path), "AZF301")
+    assert "second trigger (httpTrigger) besides queueTrigger" in f.message
+    assert text_at(f) == "route"
+    assert f.related[0].message == "first trigger"
+
+
+def test_azf302_duplicate_names_ignoring_case(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.function_name(name="Ping")\n' + PING + "\n\n" + PING.replace("ping", "ping2"),
+    )
+    src = tmp_path / "function_app.py"
+    src.write_text(src.read_text().replace("def ping2(", "def ping_two(").replace('"ping2"', '"x"'))
+    src.write_text(src.read_text().replace("def ping_two(", "def ping("))
+    f = one(check(tmp_path), "AZF302")
+    assert "('Ping' and 'ping' differ only in case)" in f.message
+    assert f.related[0].message == "the other 'Ping'"
+
+
+def test_azf302_near_miss_distinct_names(tmp_path: Path) -> None:
+    v2(tmp_path, PING + "\n\n" + PING.replace("ping", "pong"))
+    assert check(tmp_path) == []
+
+
+def test_azf303_same_route_shape_and_method(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="items/{id}", methods=["GET", "POST"])\n'
+        "def a(req: func.HttpRequest) -> func.HttpResponse:\n    return func.HttpResponse()\n\n\n"
+        '@app.route(route="Items/{name}", methods=["get"])\n'
+        "def b(req: func.HttpRequest) -> func.HttpResponse:\n    return func.HttpResponse()\n",
+    )
+    f = one(check(tmp_path), "AZF303")
+    assert f.message.startswith("'b' and 'a' both answer GET on the route 'Items/{name}'")
+    assert text_at(f) == '"Items/{name}"'
+    assert f.related[0].message == "'a'"
+
+
+def test_azf303_default_route_is_the_function_name(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "@app.route()\ndef ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+        "    return func.HttpResponse()\n\n\n"
+        '@app.route(route="ping")\ndef other(req: func.HttpRequest) -> func.HttpResponse:\n'
+        "    return func.HttpResponse()\n",
+    )
+    assert len(only(check(tmp_path), "AZF303")) == 1
+
+
+def test_azf303_near_miss_constraint_or_method_differs(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="items/{id:int}", methods=["GET"])\n'
+        "def a(req: func.HttpRequest) -> func.HttpResponse:\n    return func.HttpResponse()\n\n\n"
+        '@app.route(route="items/{name}", methods=["GET"])\n'
+        "def b(req: func.HttpRequest) -> func.HttpResponse:\n    return func.HttpResponse()\n\n\n"
+        '@app.route(route="items/{n}", methods=["DELETE"])\n'
+        "def c(req: func.HttpRequest) -> func.HttpResponse:\n    return func.HttpResponse()\n",
+    )
+    assert check(tmp_path) == []
+
+
+def test_azf304_mixed(tmp_path: Path) -> None:
+    http = [
+        {"name": "req", "type": "httpTrigger", "direction": "in"},
+        {"name": "$return", "type": "http", "direction": "out"},
+    ]
+    v1(tmp_path, "old", json.dumps({"bindings": http}), "def main(req):\n    return 'x'\n")
+    v2(tmp_path, PING)
+    f = one(check(tmp_path), "AZF304")
+    assert "function.json folders (old)" in f.message
+    assert f.related[0].message == "v1 function 'old'"
+
+
+def test_azf305_second_app(tmp_path: Path) -> None:
+    v2(tmp_path, PING + "\n\nother = func.FunctionApp()\n")
+    f = one(check(tmp_path), "AZF305")
+    assert "second function app 'other' besides 'app'" in f.message
+    assert text_at(f) == "other = func.FunctionApp()"
+
+
+def test_azf306_no_app_and_near_miss_app_imported(tmp_path: Path) -> None:
+    write_app(tmp_path / "a", {"function_app.py": BP})
+    assert "AZF306" in codes(check(tmp_path / "a"))
+    write_app(tmp_path / "b", {"function_app.py": "from core import app  # noqa: F401\n"})
+    assert "AZF306" not in codes(check(tmp_path / "b"))
+
+
+def test_azf307_unregistered_blueprint(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"items_bp.py": BP})
+    f = one(check(tmp_path), "AZF307")
+    assert f.message.startswith("blueprint 'bp' in items_bp.py is never registered")
+    assert "app.register_functions(bp)" in f.message
+    assert text_at(f) == "bp = func.Blueprint()"
+    assert f.related[0].message == "function 'items'"
+
+
+def test_azf308_method_and_nested(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "class H:\n"
+        '    @app.route(route="m")\n'
+        "    def m(self, req: func.HttpRequest) -> func.HttpResponse:\n"
+        "        return func.HttpResponse()\n\n\n"
+        "def outer() -> None:\n"
+        '    @app.route(route="n")\n'
+        "    def n(req: func.HttpRequest) -> func.HttpResponse:\n"
+        "        return func.HttpResponse()\n",
+    )
+    found = only(check(tmp_path), "AZF308")
+    assert [text_at(f) for f in found] == ["route", "route"]
+    assert "a method of a class" in found[0].message
+    assert "a function nested in another" in found[1].message
+
+
+def test_azf309_durable_requirement_fix(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import azure.durable_functions as df\n\napp = df.DFApp()\n\n\n"
+            '@app.activity_trigger(input_name="city")\ndef hello(city: str) -> str:\n'
+            "    return city\n"
+        },
+    )
+    f = one(check(tmp_path), "AZF309")
+    assert text_at(f) == "df.DFApp()"
+    assert fixed_clean(tmp_path, f) == []
+    assert (
+        tmp_path / "requirements.txt"
+    ).read_text() == "azure-functions\nazure-functions-durable\n"
+
+
+def test_azf310_durable_drops_decorators(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.orchestration_trigger(context_name="context")\n'
+        '@app.function_name(name="Orchestrate")\n'
+        "def orchestrate(context):\n    return 1\n",
+        **{"requirements.txt": "azure-functions\nazure-functions-durable\n"},
+    )
+    f = one(check(tmp_path), "AZF310")
+    assert "drops what the decorators below it added (function_name)" in f.message
+    assert text_at(f) == "orchestration_trigger"
+
+
+def test_azf311_registered_twice_without_azf302_noise(tmp_path: Path) -> None:
+    head = V2_HEAD.replace("app = func", "from items_bp import bp\n\napp = func")
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": head + "app.register_functions(bp)\napp.register_functions(bp)\n",
+            "items_bp.py": BP,
+        },
+    )
+    found = check(tmp_path)
+    assert codes(found) == ["AZF311"]
+    assert text_at(found[0]) == "app.register_functions(bp)"
+    assert found[0].range.start.line == 8  # the second call
+
+
+def test_azf312_unresolved_blueprint_is_info_and_silences_azf307(tmp_path: Path) -> None:
+    head = V2_HEAD.replace("app = func", "from shared_lib import bp\n\napp = func")
+    write_app(
+        tmp_path,
+        {"function_app.py": head + "app.register_functions(bp)\n", "items_bp.py": BP},
+    )
+    found = check(tmp_path)
+    assert codes(found) == ["AZF312"]
+    assert found[0].severity.label == "info"
+
+
+def test_azf313_invalid_names(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.function_name(name="get item")\n'
+        + PING.replace("ping", "a")
+        + "\n\n"
+        + PING.replace("ping", "_private"),
+    )
+    found = only(check(tmp_path), "AZF313")
+    assert [text_at(f) for f in found] == ['"get item"', "_private"]
+    assert "rename the def or @app.function_name" in found[0].message
+
+
+def test_azf313_near_miss_dashes_and_underscores(tmp_path: Path) -> None:
+    v2(tmp_path, '@app.function_name(name="get-item_2")\n' + PING)
+    assert check(tmp_path) == []
+
+
+def test_fix_free_config_keeps_findings_of_other_apps_apart(tmp_path: Path) -> None:
+    v2(tmp_path / "one", PING)
+    v2(tmp_path / "two", "@app.route\n" + PING.split("\n", 1)[1])
+    assert check(tmp_path / "one") == []
+    assert codes(check(tmp_path / "two")) == ["AZF109"]
+    assert fixed_clean(tmp_path / "two", check(tmp_path / "two")[0]) == []
