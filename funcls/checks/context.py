@@ -26,6 +26,7 @@ class Context:
         self.enabled_codes = enabled
         self.findings: list[Finding] = []
         self._lines: dict[str, LineIndex | None] = {}
+        self._texts: dict[str, str | None] = {}
 
     # -- reporting ---------------------------------------------------------------------------
     def enabled(self, code: str) -> bool:
@@ -63,14 +64,21 @@ class Context:
 
     # -- text --------------------------------------------------------------------------------
     def text(self, path: str) -> str | None:
+        """The text the app was indexed from (read once per run)."""
+        if path in self._texts:
+            return self._texts[path]
         source = self.app.source
+        text: str | None
         if source is not None:
-            return source.text(path)
-        try:
-            with open(path, encoding="utf-8-sig") as f:
-                return f.read().replace("\r\n", "\n")
-        except (OSError, UnicodeDecodeError):
-            return None
+            text = source.text(path)
+        else:
+            try:
+                with open(path, encoding="utf-8-sig") as f:
+                    text = f.read().replace("\r\n", "\n")
+            except (OSError, UnicodeDecodeError):
+                text = None
+        self._texts[path] = text
+        return text
 
     def lines(self, path: str) -> LineIndex | None:
         if path not in self._lines:

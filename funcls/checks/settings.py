@@ -60,12 +60,11 @@ def _filled(v: Value) -> bool:
 
 def connection_defined(keys: dict[str, Value], name: str) -> bool:
     """How the host resolves a connection name: the setting itself, ``AzureWebJobs<name>``,
-    a ``ConnectionStrings`` entry, or ``<name>__…`` settings of an identity-based connection."""
+    a ``ConnectionStrings`` entry, or ``<name>__…`` settings of an identity-based connection.
+    A key that is present counts, even empty, as for Core Tools' own check."""
     want = setting_key(name)
-    for candidate in (want, setting_key("AzureWebJobs" + name)):
-        v = keys.get(candidate)
-        if v is not None and _filled(v):
-            return True
+    if want in keys or setting_key("AzureWebJobs" + name) in keys:
+        return True
     prefix = want + ":"
     return any(k.startswith(prefix) for k in keys)
 
@@ -115,7 +114,8 @@ def connection_settings(ctx: Context) -> None:
     if not _has_settings(ctx):
         return  # not committed (it holds secrets): nothing to compare with
     keys = _keys(ctx)
-    storage_reported = _needs_storage(ctx) and not connection_defined(keys, STORAGE)
+    storage = ctx.app.setting(STORAGE)
+    storage_reported = _needs_storage(ctx) and (storage is None or not _filled(storage))
     for fn, b, name, rng, explicit in _connections(ctx):
         if connection_defined(keys, name):
             continue

@@ -58,12 +58,21 @@ class Spot:
     """A string value in a file and how to address characters inside it."""
 
     def __init__(self, ctx: Context, path: str, value: Value) -> None:
+        self.ctx = ctx
         self.path = path
         self.value = value
-        text = value.value if isinstance(value.value, str) else ""
-        self.inner = (
-            string_literal_inner(ctx, path, value.range, text) if value.range is not None else None
-        )
+        self._inner: Range | None | bool = False  # False: not looked up yet
+
+    @property
+    def inner(self) -> Range | None:
+        """The range inside the quotes, when the value is a plain one-line literal."""
+        if self._inner is False:
+            v = self.value
+            text = v.value if isinstance(v.value, str) else ""
+            self._inner = (
+                string_literal_inner(self.ctx, self.path, v.range, text) if v.range else None
+            )
+        return self._inner if isinstance(self._inner, Range) else None
 
     @property
     def range(self) -> Range:

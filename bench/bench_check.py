@@ -1,0 +1,95 @@
+"""Time of `funcls check` over the generated 1,000-function workspace (half v1, half v2).
+
+    python bench/bench_check.py [--functions 1000] [--apps 20] [--runs 7]
+
+Each run is a fresh `python -m funcls check WORKSPACE` process, so the time includes the
+interpreter start, imports, indexing and every rule (cold: nothing cached). A second child
+splits one run into its phases (imports, indexing, rules) from inside the process. The
+workspace is generated correct, so the command must find nothing and exit 0; the benchmark
+fails otherwise. Target (issue 3): < 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_workspace import generate
+
+PHASES = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import funcls.cli
+funcls.cli.build_parser()
+t1 = time.perf_counter()
+from funcls.checks import CheckConfig, check_app
+from funcls.commands.common import load_apps
+apps = load_apps([sys.argv[1]])
+t2 = time.perf_counter()
+found = [f for a in apps for f in check_app(a, CheckConfig(), raise_errors=True)]
+t3 = time.perf_counter()
+print(json.dumps({"imports_s": t1 - t0, "index_s": t2 - t1, "rules_s": t3 - t2,
+                  "apps": len(apps), "functions": sum(len(a.functions) for a in apps),
+                  "findings": len(found)}))
+"""
+
+
+def run_check(ws: Path) -> float:
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "funcls", "check", "--quiet", str(ws)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    elapsed = time.perf_counter() - t
+    if proc.returncode != 0 or proc.stdout.strip():
+        raise SystemExit(
+            f"funcls check found problems in the generated workspace (exit {proc.returncode}):\n"
+            f"{proc.stdout}{proc.stderr}"
+        )
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--functions", type=int, default=1000)
+    parser.add_argument("--apps", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = generate(Path(tmp) / "ws", args.functions, args.apps)
+        run_check(ws)  # warm the OS file cache and compiled bytecode, not funcls
+        wall = [run_check(ws) for _ in range(args.runs)]
+        out = subprocess.run(
+            [sys.executable, "-c", PHASES, str(ws)], capture_output=True, text=True, check=True
+        )
+        phases = json.loads(out.stdout)
+    print(
+        f"workspace: {phases['functions']} functions in {phases['apps']} apps; "
+        f"findings: {phases['findings']} (exit code 0)"
+    )
+    print(f"{'metric':<44} {'median':>9} {'min':>9} {'max':>9}")
+    print(
+        f"{'`python -m funcls check WS`, wall (cold)':<44} {statistics.median(wall):>8.3f}s "
+        f"{min(wall):>8.3f}s {max(wall):>8.3f}s"
+    )
+    print(f"one run split in phases, inside the process ({args.runs} runs above):")
+    for key, label in (
+        ("imports_s", "imports and CLI set-up"),
+        ("index_s", "indexing every app"),
+        ("rules_s", "every rule over every app"),
+    ):
+        print(f"  {label:<42} {phases[key]:>8.3f}s")
+
+
+if __name__ == "__main__":
+    main()

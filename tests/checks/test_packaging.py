@@ -1,0 +1,138 @@
+"""AZF600–AZF603: module names, requirements.txt, what gets published, syntax errors."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from funcls.checks.packaging import secret_settings
+from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v2, write_app
+
+PING = (
+    '@app.route(route="ping")\n'
+    "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("pong")\n'
+)
+
+
+def test_azf600_module_and_package(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"json.py": "X = 1\n", "email/__init__.py": "", "tests/x.py": ""})
+    found = only(check(tmp_path), "AZF600")
+    assert [Path(f.path).relative_to(tmp_path).as_posix() for f in found] == [
+        "email/__init__.py",
+        "json.py",
+    ]
+    assert "shadows the standard-library module 'json'" in found[1].message
+
+
+def test_azf600_near_miss_namespace_folder_and_harmless_names(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"email/readme.txt": "x", "test/__init__.py": "", "helpers.py": ""})
+    assert check(tmp_path) == []
+
+
+def test_azf601_missing_azure_functions_fix(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"requirements.txt": "requests"})
+    f = one(check(tmp_path), "AZF601")
+    assert f.message.startswith("requirements.txt does not list azure-functions")
+    assert fixed_clean(tmp_path, f) == []
+    assert (tmp_path / "requirements.txt").read_text() == "requests\nazure-functions\n"
+
+
+def test_azf601_worker_and_stdlib_lines_fix_removes_line(tmp_path: Path) -> None:
+    reqs = "azure-functions\nazure-functions-worker\nlogging==0.4\n"
+    v2(tmp_path, PING, **{"requirements.txt": reqs})
+    found = only(check(tmp_path), "AZF601")
+    assert [text_at(f) for f in found] == ["azure-functions-worker", "logging"]
+    assert "the platform provides the worker" in found[0].message
+    assert "'logging' is part of the Python standard library" in found[1].message
+    fixed_clean(tmp_path, found[1])
+    assert (
+        tmp_path / "requirements.txt"
+    ).read_text() == "azure-functions\nazure-functions-worker\n"
+
+
+def test_azf601_near_miss_markers_and_includes(tmp_path: Path) -> None:
+    v2(
+        tmp_path / "a",
+        PING,
+        **{"requirements.txt": 'dataclasses; python_version < "3.7"\nazure-functions\n'},
+    )
+    assert check(tmp_path / "a") == []
+    v2(tmp_path / "b", PING, **{"requirements.txt": "-r base.txt\n"})
+    assert check(tmp_path / "b") == []
+
+
+def test_azf601_no_requirements_file(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"requirements.txt": None})
+    assert "the app has no requirements.txt" in one(check(tmp_path), "AZF601").message
+
+
+def test_azf602_funcignore_fix(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{".funcignore": ".venv"})
+    f = one(check(tmp_path), "AZF602")
+    assert f.path == str(tmp_path / ".funcignore")
+    assert fixed_clean(tmp_path, f) == []
+    assert (tmp_path / ".funcignore").read_text() == ".venv\nlocal.settings.json\n"
+
+
+@pytest.mark.parametrize(
+    "line", ["local.settings.json", "/local.settings.json", "*.json", "local.*"]
+)
+def test_azf602_near_miss_patterns(tmp_path: Path, line: str) -> None:
+    v2(tmp_path, PING, **{".funcignore": f".venv\n{line}\n"})
+    assert check(tmp_path) == []
+
+
+def test_azf602_negation_re_includes(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{".funcignore": "*.json\n!local.settings.json\n"})
+    assert "AZF602" in codes(check(tmp_path))
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def test_azf602_tracked_with_a_real_looking_key(tmp_path: Path) -> None:
+    key = "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9f="
+    settings = (
+        '{"Values": {"FUNCTIONS_WORKER_RUNTIME": "python", "AzureWebJobsStorage": '
+        f'"DefaultEndpointsProtocol=https;AccountName=shop;AccountKey={key}"}}}}\n'
+    )
+    v2(tmp_path, PING, **{"local.settings.json": settings})
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "local.settings.json")
+    f = one(check(tmp_path), "AZF602")
+    assert f.message.startswith(
+        "local.settings.json is tracked by git and 'AzureWebJobsStorage' look like real keys"
+    )
+    assert text_at(f).startswith('"DefaultEndpointsProtocol')
+
+
+def test_azf602_tracked_placeholders_are_fine(tmp_path: Path) -> None:
+    v2(tmp_path, PING)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "local.settings.json")
+    assert check(tmp_path) == []
+
+
+def test_secret_detection() -> None:
+    assert secret_settings(
+        {
+            "A": "Endpoint=sb://x/;SharedAccessKeyName=k;SharedAccessKey=PLACEHOLDER-NOT-A-REAL-KEY",
+            "B": "AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+            "C": "UseDevelopmentStorage=true",
+            "API_KEY": "sk9fJd8sK2mN4pQ6rT8vX0zB2dF4hJ6k",
+            "SQL": "Server=x;Password=hunter2;",
+            "FEATURE": "on",
+        }
+    ) == ["API_KEY", "SQL"]
+
+
+def test_azf603_syntax_error_position(tmp_path: Path) -> None:
+    v2(tmp_path, PING.replace("def ping(req", "def ping(req,"))
+    f = one(check(tmp_path), "AZF603")
+    assert f.message.startswith("function_app.py has a syntax error (")
+    assert (f.range.start.line, f.range.start.column) == (6, 13)  # the ':' after 'req,'
+    assert text_at(f) == ":"

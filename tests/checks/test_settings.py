@@ -1,0 +1,208 @@
+"""AZF400–AZF408: settings the bindings name, local.settings.json and host.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from funcls.checks import CheckConfig
+from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v2, write_app
+
+SB = (
+    '@app.service_bus_queue_trigger(arg_name="msg", queue_name="orders", connection="SB")\n'
+    "def orders(msg: func.ServiceBusMessage) -> None:\n    pass\n"
+)
+QUEUE = (
+    '@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage")\n'
+    "def work(msg: func.QueueMessage) -> None:\n    pass\n"
+)
+PING = (
+    '@app.route(route="ping")\n'
+    "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("pong")\n'
+)
+
+
+def settings(values: dict[str, object], **top: object) -> str:
+    return json.dumps({"IsEncrypted": False, **top, "Values": values}, indent=2) + "\n"
+
+
+BASE = {"FUNCTIONS_WORKER_RUNTIME": "python", "AzureWebJobsStorage": "UseDevelopmentStorage=true"}
+
+
+def test_azf400_missing_connection_fix_adds_setting(tmp_path: Path) -> None:
+    v2(tmp_path, SB)
+    f = one(check(tmp_path), "AZF400")
+    assert f.message == (
+        "connection setting 'SB' of binding 'msg' is not defined in local.settings.json "
+        "Values; add it there (and to the app settings in Azure)"
+    )
+    assert text_at(f) == '"SB"'
+    assert fixed_clean(tmp_path, f) == []
+    data = json.loads((tmp_path / "local.settings.json").read_text())
+    assert data["Values"]["SB"] == ""
+
+
+def test_azf400_default_storage_connection(tmp_path: Path) -> None:
+    http = {"name": "req", "type": "httpTrigger", "direction": "in", "authLevel": "anonymous"}
+    ret = {"name": "$return", "type": "http", "direction": "out"}
+    out = {"name": "msg", "type": "queue", "direction": "out", "queueName": "outbox"}
+    write_app(
+        tmp_path,
+        {
+            "send/function.json": json.dumps({"bindings": [http, ret, out]}),
+            "send/__init__.py": "def main(req, msg):\n    return 'ok'\n",
+            "local.settings.json": settings({"FUNCTIONS_WORKER_RUNTIME": "python"}),
+        },
+    )
+    f = one(check(tmp_path), "AZF400")
+    assert f.message.startswith(
+        "connection setting 'AzureWebJobsStorage' of binding 'msg' is not defined in "
+        "local.settings.json Values (a queue binding without a connection uses it)"
+    )
+    assert text_at(f) == '"queue"'
+    assert fixed_clean(tmp_path, f) == []
+    data = json.loads((tmp_path / "local.settings.json").read_text())
+    assert data["Values"]["AzureWebJobsStorage"] == "UseDevelopmentStorage=true"
+
+
+def test_azf400_near_miss_identity_prefix_connection_strings_and_no_file(tmp_path: Path) -> None:
+    v2(
+        tmp_path / "a",
+        SB,
+        **{
+            "local.settings.json": settings(
+                {**BASE, "SB__fullyQualifiedNamespace": "x.servicebus.windows.net"}
+            )
+        },
+    )
+    assert check(tmp_path / "a") == []
+    v2(tmp_path / "b", SB, **{"local.settings.json": settings(BASE, ConnectionStrings={"SB": "x"})})
+    assert check(tmp_path / "b") == []
+    v2(tmp_path / "c", SB, **{"local.settings.json": None})
+    assert check(tmp_path / "c") == []  # not committed: nothing to compare with
+
+
+def test_azf401_undefined_setting_expression_range_and_fix(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queue_name="jobs-%ENV%", connection='
+        '"AzureWebJobsStorage")\n'
+        "def work(msg: func.QueueMessage) -> None:\n    pass\n",
+    )
+    f = one(check(tmp_path), "AZF401")
+    assert text_at(f) == "%ENV%"
+    assert f.message.startswith("'%ENV%' in \"queueName\" of binding 'msg' names a setting")
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf401_near_miss_setting_names_ignore_case_and_colon(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queue_name="%jobs:queue%", connection='
+        '"AzureWebJobsStorage")\n'
+        "def work(msg: func.QueueMessage) -> None:\n    pass\n",
+        **{"local.settings.json": settings({**BASE, "Jobs__Queue": "jobs"})},
+    )
+    assert check(tmp_path) == []
+
+
+def test_azf402_wrong_runtime_fix(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"local.settings.json": settings({"FUNCTIONS_WORKER_RUNTIME": "node"})})
+    f = one(check(tmp_path), "AZF402")
+    assert f.message.startswith("FUNCTIONS_WORKER_RUNTIME is 'node'")
+    assert text_at(f) == '"node"'
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf402_missing_runtime_fix_into_empty_values(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"local.settings.json": settings({})})
+    f = one(check(tmp_path), "AZF402")
+    assert fixed_clean(tmp_path, f) == []
+    data = json.loads((tmp_path / "local.settings.json").read_text())
+    assert data["Values"] == {"FUNCTIONS_WORKER_RUNTIME": "python"}
+
+
+def test_azf403_storage_missing_for_queue_trigger_only(tmp_path: Path) -> None:
+    runtime_only = settings({"FUNCTIONS_WORKER_RUNTIME": "python"})
+    v2(tmp_path / "q", QUEUE, **{"local.settings.json": runtime_only})
+    found = check(tmp_path / "q")
+    assert codes(found) == ["AZF403"]  # not also AZF400 for the same setting
+    assert "but queueTrigger needs a storage account" in found[0].message
+    assert fixed_clean(tmp_path / "q", found[0]) == []
+    v2(tmp_path / "h", PING, **{"local.settings.json": runtime_only})
+    assert check(tmp_path / "h") == []
+
+
+def test_azf404_version(tmp_path: Path) -> None:
+    host = '{\n  "version": "3.0",\n  "extensionBundle": {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.*, 5.0.0)"}\n}\n'
+    v2(tmp_path, QUEUE, **{"host.json": host})
+    f = one(check(tmp_path), "AZF404")
+    assert f.message == 'host.json "version" is "3.0"; the host only reads "2.0"'
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf404_missing_version_fix(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"host.json": "{\n}\n"})
+    f = one(check(tmp_path), "AZF404")
+    assert fixed_clean(tmp_path, f) == []
+    assert json.loads((tmp_path / "host.json").read_text()) == {"version": "2.0"}
+
+
+def test_azf405_bundle_fix_and_near_miss_http_only(tmp_path: Path) -> None:
+    v2(tmp_path / "q", QUEUE, **{"host.json": '{\n  "version": "2.0"\n}\n'})
+    f = one(check(tmp_path / "q"), "AZF405")
+    assert "queueTrigger binding of 'work' comes from an extension" in f.message
+    assert fixed_clean(tmp_path / "q", f) == []
+    v2(tmp_path / "h", PING, **{"host.json": '{"version": "2.0"}'})
+    assert check(tmp_path / "h") == []
+
+
+def test_azf406_invalid_and_plan_limit(tmp_path: Path) -> None:
+    host = json.loads(
+        '{"version": "2.0", "extensionBundle": {"id": "Microsoft.Azure.Functions.ExtensionBundle",'
+        ' "version": "[4.*, 5.0.0)"}}'
+    )
+    v2(tmp_path / "bad", QUEUE, **{"host.json": json.dumps({**host, "functionTimeout": "5 min"})})
+    f = one(check(tmp_path / "bad"), "AZF406")
+    assert f.message.startswith("functionTimeout '5 min':")
+    v2(
+        tmp_path / "long",
+        QUEUE,
+        **{"host.json": json.dumps({**host, "functionTimeout": "00:20:00"})},
+    )
+    assert check(tmp_path / "long") == []  # no plan named: 20 minutes is fine on Premium
+    consumption = check(tmp_path / "long", CheckConfig(plan="consumption"))
+    assert "longer than the Consumption plan allows" in one(consumption, "AZF406").message
+
+
+def test_azf407_non_string_value_fix_and_is_encrypted(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"local.settings.json": settings({**BASE, "RETRIES": 3})})
+    f = one(check(tmp_path), "AZF407")
+    assert f.message == (
+        "setting 'RETRIES' is the number 3, which reaches your code as the text '3'; write it "
+        "as a JSON string"
+    )
+    assert fixed_clean(tmp_path, f) == []
+    enc = settings(BASE).replace('"IsEncrypted": false', '"IsEncrypted": true')
+    v2(tmp_path / "e", PING, **{"local.settings.json": enc})
+    assert "IsEncrypted: true" in one(check(tmp_path / "e"), "AZF407").message
+
+
+def test_azf408_host_json_missing(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"host.json": None})
+    f = one(check(tmp_path), "AZF408")
+    assert f.path == str(tmp_path / "function_app.py")
+    assert only(check(tmp_path), "AZF404") == []
+
+
+def test_settings_rules_quiet_without_local_settings(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import azure.functions as func\n\napp = func.FunctionApp()\n\n\n"
+            + QUEUE,
+            "local.settings.json": None,
+        },
+    )
+    assert check(tmp_path) == []
