@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from funcls.checks.packaging import secret_settings
-from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v2, write_app
+from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v2
 
 PING = (
     '@app.route(route="ping")\n'
