@@ -129,6 +129,19 @@ def _parameter(
     return _as_text(value)
 
 
+def merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """base updated with extra, keys compared ignoring case (binding data is looked up that
+    way); on a conflict extra wins, as the payload's members win over built-in metadata."""
+    folded = {key.casefold(): key for key in base}
+    for key, value in extra.items():
+        old = folded.get(key.casefold())
+        if old is not None:
+            del base[old]
+        base[key] = value
+        folded[key.casefold()] = key
+    return base
+
+
 def json_members(body: bytes | str | None) -> dict[str, Any]:
     """Top-level members of a JSON object payload (the host's "JSON payload" binding data)."""
     if not body:

@@ -9,7 +9,7 @@ from typing import Any
 
 from funcls.model.appmodel import App
 from funcls.model.loader import script_name
-from funcls.model.parsers.timespan import parse_function_timeout
+from funcls.model.parsers.timespan import parse_function_timeout, parse_timespan
 from funcls.runner.storage import BackendKind, MessageEncoding, check_encoding
 
 DEFAULT_PORT = 7071
@@ -66,9 +66,16 @@ def _timespan_seconds(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
+        return parse_timespan(value).value.total_seconds()
+    return None
+
+
+def _function_timeout(value: Any) -> float | None:
+    """functionTimeout: a TimeSpan, or -1 for no limit."""
+    if isinstance(value, str):
         parsed = parse_function_timeout(value)
         return None if parsed is None else parsed.total_seconds()
-    return None
+    return _timespan_seconds(value)
 
 
 def _get(mapping: Any, *keys: str) -> Any:
@@ -94,7 +101,7 @@ def read_host_settings(app: App, base_env: dict[str, str] | None = None) -> Host
     timeout = _get(host, "functionTimeout")
     if timeout is not None:
         try:
-            settings.function_timeout = _timespan_seconds(timeout)
+            settings.function_timeout = _function_timeout(timeout)
         except ValueError as error:
             settings.problems.append(f"host.json functionTimeout: {error}; using 30 minutes")
     _read_queues(_get(host, "extensions", "queues"), settings)

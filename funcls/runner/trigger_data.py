@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from funcls.runner.binding_data import json_members
+from funcls.runner.binding_data import json_members, merge
 from funcls.runner.storage import QueueMessage
 
 Wire = tuple[str | None, Any]
@@ -63,9 +63,8 @@ def queue_payload(message: QueueMessage, queue: str) -> TriggerPayload:
         "InsertionTime": _iso(message.insertion_time),
         "NextVisibleTime": _iso(next_visible),
         "PopReceipt": message.pop_receipt or "",
-        **json_members(message.body),
     }
-    return TriggerPayload(data, metadata, binding)
+    return TriggerPayload(data, metadata, merge(binding, json_members(message.body)))
 
 
 def manual_queue_message(text: str) -> QueueMessage:
@@ -141,7 +140,7 @@ def manual_payload(trigger_type: str, text: str) -> TriggerPayload:
             "UserProperties": ("json", "{}"),
             "ApplicationProperties": ("json", "{}"),
         }
-        binding = {"MessageId": message_id, "DeliveryCount": 1, **json_members(text)}
+        binding = merge({"MessageId": message_id, "DeliveryCount": 1}, json_members(text))
         return TriggerPayload(("string", text), metadata, binding)
     if kind == "eventhubtrigger":
         metadata = {

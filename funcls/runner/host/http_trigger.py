@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from funcls.runner.binding_data import json_members
+from funcls.runner.binding_data import json_members, merge
 from funcls.runner.invocation import Outcome
 from funcls.runner.trigger_data import TriggerPayload
 
@@ -30,10 +30,9 @@ def http_payload(
         },
     )
     binding: dict[str, Any] = {k: v for k, v in query.items() if k.lower() != "code"}
-    binding.update(json_members(body) if _looks_json(headers, body) else {})
-    binding.update(params)
-    binding["Query"] = dict(query)
-    binding["Headers"] = dict(headers)
+    merge(binding, json_members(body) if _looks_json(headers, body) else {})
+    merge(binding, params)
+    merge(binding, {"Query": dict(query), "Headers": dict(headers)})
     return TriggerPayload(data, {}, binding)
 
 
