@@ -27,6 +27,7 @@ def _load_rule_modules() -> None:
     from funcls.checks import (  # noqa: F401
         bindings,
         decorators,
+        durable,
         packaging,
         settings,
         signatures,

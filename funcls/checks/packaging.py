@@ -203,6 +203,51 @@ def published_settings(ctx: Context) -> None:
         )
 
 
+_TEMPLATE_SUFFIXES = (".bicep", ".bicepparam", ".json")
+_NOT_TEMPLATES = frozenset({"local.settings.json", "host.json", "function.json", "package.json"})
+EMULATOR = "UseDevelopmentStorage=true"
+
+
+def _templates(root: str, depth: int = 3) -> list[str]:
+    out: list[str] = []
+    stack = [(root, 0)]
+    while stack:
+        d, level = stack.pop()
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.startswith(".") or e.name in SKIP_DIRS:
+                continue
+            if e.is_dir(follow_symlinks=False):
+                if level < depth and e.name not in ("tests", "test"):
+                    stack.append((e.path, level + 1))
+            elif e.name.endswith(_TEMPLATE_SUFFIXES) and e.name not in _NOT_TEMPLATES:
+                out.append(e.path)
+    return sorted(out)
+
+
+@checker("AZF604")
+def emulator_in_templates(ctx: Context) -> None:
+    for path in _templates(ctx.app.root):
+        text = ctx.text(path)
+        if not text or EMULATOR not in text or "AzureWebJobsStorage" not in text:
+            continue
+        lines = ctx.lines(path)
+        assert lines is not None
+        at = text.index(EMULATOR)
+        ctx.emit(
+            "AZF604",
+            f"{ctx.rel(path)} deploys AzureWebJobsStorage={EMULATOR}, the local storage "
+            "emulator, which does not exist in Azure; give the app a real storage account "
+            "(or an identity-based AzureWebJobsStorage__accountName) there, and keep the "
+            "emulator in local.settings.json",
+            path,
+            lines.range(at, at + len(EMULATOR)),
+        )
+
+
 @checker("AZF603")
 def python_syntax(ctx: Context) -> None:
     for p in ctx.app.problems:

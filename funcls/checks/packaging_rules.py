@@ -72,4 +72,31 @@ RULES: tuple[Rule, ...] = (
         Example({"function_app.py": _PING.replace("def ping(req", "def ping(req,")}),
         Example({"function_app.py": _PING}),
     ),
+    Rule(
+        "AZF604",
+        "emulator-storage-deployed",
+        E,
+        "A deployment template in the app folder (Bicep, ARM JSON) sets `AzureWebJobsStorage` "
+        "to `UseDevelopmentStorage=true`.",
+        "That value points at the local storage emulator, which does not exist in Azure: a "
+        "deployed app with it cannot start. It belongs only in local.settings.json.",
+        Example(
+            {
+                "function_app.py": _PING,
+                "infra/app.bicep": "resource site 'Microsoft.Web/sites@2022-09-01' = {\n"
+                "  properties: { siteConfig: { appSettings: [\n"
+                "    { name: 'AzureWebJobsStorage', value: 'UseDevelopmentStorage=true' }\n"
+                "  ] } }\n}\n",
+            }
+        ),
+        Example(
+            {
+                "function_app.py": _PING,
+                "infra/app.bicep": "resource site 'Microsoft.Web/sites@2022-09-01' = {\n"
+                "  properties: { siteConfig: { appSettings: [\n"
+                "    { name: 'AzureWebJobsStorage__accountName', value: storage.name }\n"
+                "  ] } }\n}\n",
+            }
+        ),
+    ),
 )

@@ -61,7 +61,7 @@ class Spot:
         self.ctx = ctx
         self.path = path
         self.value = value
-        self._inner: Range | None | bool = False  # False: not looked up yet
+        self._inner: Range | bool | None = False  # False: not looked up yet
 
     @property
     def inner(self) -> Range | None:
