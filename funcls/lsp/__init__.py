@@ -1,0 +1,1 @@
+"""The language server: ``funcls --stdio``. ``server`` wires one module per feature."""

@@ -1,0 +1,486 @@
+"""Completion in function.json: properties for the binding's type (required first, with
+snippets), values (binding types with their required properties, directions, enums),
+connection names from local.settings.json, ``$return``, scriptFile paths and entryPoint names.
+host.json and local.settings.json complete from their JSON Schemas (``completion_schema``)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from lsprotocol import types
+
+from funcls.lsp import usage
+from funcls.lsp.context import Context
+from funcls.lsp.describe import binding_spec_markdown, property_markdown
+from funcls.lsp.items import escape_choice, escape_snippet, item
+from funcls.lsp.jsonctx import JsonContext
+from funcls.lsp.secrets import mask_value
+from funcls.model.appmodel import App, Function
+from funcls.model.catalogue import CATALOGUE, BindingSpec, PropertySpec
+from funcls.model.jsondoc import JsonNode
+from funcls.model.locations import LineIndex, Range
+
+K = types.CompletionItemKind
+CORE_KEYS = {
+    "type": "The binding type, e.g. `queueTrigger`; exactly one trigger per function.",
+    "direction": "`in` for triggers and input bindings, `out` for outputs.",
+    "name": "The parameter of the Python function that receives or sets the value, or "
+    "`$return` for the return value.",
+}
+ROOT_KEYS: dict[str, tuple[str, str]] = {
+    "bindings": ("list", "The function's trigger and its input and output bindings."),
+    "scriptFile": (
+        "string",
+        "The Python file with the function, relative to this folder (`__init__.py` by default).",
+    ),
+    "entryPoint": ("string", "The function to call in `scriptFile` (`main` by default)."),
+    "disabled": ("boolean", "`true` stops the function from being triggered."),
+    "retry": ("object", "A retry policy: `strategy`, `maxRetryCount`, `delayInterval`…"),
+}
+NOT_CONNECTIONS = {
+    "functions_worker_runtime",
+    "azurewebjobsfeatureflags",
+    "python_isolate_worker_dependencies",
+}
+
+
+def value_text(kind: str, choices: list[str]) -> tuple[str, str]:
+    """(plain text, snippet) for a value of ``kind``."""
+    if len(choices) == 1 and kind in ("enum", "string"):
+        return f'"{choices[0]}"', f'"${{1:{escape_snippet(choices[0])}}}"'
+    if choices and kind in ("enum", "string"):
+        opts = ",".join(escape_choice(c) for c in choices)
+        return f'"{choices[0]}"', f'"${{1|{opts}|}}"'
+    return {
+        "boolean": ("false", "${1|false,true|}"),
+        "integer": ("0", "${1:0}"),
+        "number": ("0", "${1:0}"),
+        "enum-list": ("[]", '["$1"]'),
+        "string-list": ("[]", '["$1"]'),
+        "list": ("[]", "[$1]"),
+        "object": ("{}", "{$1}"),
+        "time": ('"00:05:00"', '"${1:00:05:00}"'),
+    }.get(kind, ('""', '"$1"'))
+
+
+def _choices(prop: PropertySpec) -> list[str]:
+    if prop.enum:
+        e = CATALOGUE.enum(prop.enum)
+        if e is not None:
+            return [m.json for m in e.members]
+    return list(prop.values)
+
+
+def looks_like_connection(name: str, value: object) -> bool:
+    """A setting that can name a connection: a connection string, a URL, an identity-based
+    group (``Name__serviceUri``) or the storage setting."""
+    if name.lower() in NOT_CONNECTIONS:
+        return False
+    if "__" in name or name.lower() == "azurewebjobsstorage":
+        return True
+    text = str(value)
+    return "=" in text or "://" in text or "connection" in name.lower()
+
+
+def connection_names(app: App | None) -> list[str]:
+    if app is None:
+        return []
+    names: list[str] = []
+    for key, v in app.settings.items():
+        if not looks_like_connection(key, v.value):
+            continue
+        base = key.split("__", 1)[0]
+        if base not in names:
+            names.append(base)
+    return sorted(names, key=str.lower)
+
+
+def node_at(root: JsonNode | None, path: tuple[str | int, ...], offset: int) -> JsonNode | None:
+    """The node of the tolerant parse at ``path``; array steps take the item at ``offset``."""
+    node = root
+    for step in path:
+        if node is None:
+            return None
+        if isinstance(step, int):
+            if node.kind != "array":
+                return None
+            hit = next((i for i in node.items if i.start <= offset <= i.end), None)
+            node = hit or (node.items[step] if step < len(node.items) else None)
+        else:
+            if node.kind != "object":
+                return None
+            node = node.get(step)
+    return node
+
+
+def _string_member(node: JsonNode | None, key: str) -> str | None:
+    if node is None or node.kind != "object":
+        return None
+    m = node.get_ci(key)
+    if m is None or m.value is None or m.value.kind != "string":
+        return None
+    return str(m.value.value)
+
+
+class JsonCompleter:
+    """One completion request in one JSON document."""
+
+    def __init__(self, ctx: Context, path: str, text: str, jc: JsonContext, lines: LineIndex):
+        self.ctx = ctx
+        self.path = path
+        self.text = text
+        self.jc = jc
+        self.lines = lines
+        self.replace = lines.range(jc.start, jc.end)
+        self.items: list[types.CompletionItem] = []
+
+    # -- helpers -----------------------------------------------------------------------------
+    def followed_by_colon(self) -> bool:
+        rest = self.text[self.jc.end : self.jc.end + 40].lstrip(" \t")
+        return rest.startswith(":")
+
+    def comma_edit(self) -> list[types.TextEdit] | None:
+        if self.jc.needs_comma_at < 0:
+            return None
+        at = self.lines.position(self.jc.needs_comma_at)
+        rng = self.ctx.positions.range(self.path, Range(at, at))
+        return [types.TextEdit(range=rng, new_text=",")]
+
+    def add_key(
+        self,
+        key: str,
+        kind: str,
+        choices: list[str],
+        *,
+        doc: str | None,
+        detail: str,
+        sort: str,
+        item_kind: types.CompletionItemKind = K.Property,
+    ) -> None:
+        if self.followed_by_colon():
+            plain = snippet = f'"{key}"'
+        else:
+            value, value_snippet = value_text(kind, choices)
+            plain = f'"{key}": {value}'
+            snippet = f'"{escape_snippet(key)}": {value_snippet}'
+        self.items.append(
+            item(
+                self.ctx,
+                self.path,
+                self.replace,
+                key,
+                plain,
+                kind=item_kind,
+                snippet=snippet,
+                detail=detail,
+                doc=doc,
+                sort=sort,
+                filter_text=f'"{key}"' if self.jc.quoted else key,
+                extra_edits=self.comma_edit(),
+            )
+        )
+
+    def add_value(
+        self,
+        value: Any,
+        *,
+        kind: types.CompletionItemKind = K.Value,
+        detail: str | None = None,
+        doc: str | None = None,
+        sort: str | None = None,
+        snippet: str | None = None,
+        label: str | None = None,
+    ) -> None:
+        if isinstance(value, str):
+            text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif value is None:
+            text = "null"
+        else:
+            text = str(value)
+        shown = label or (value if isinstance(value, str) else text)
+        self.items.append(
+            item(
+                self.ctx,
+                self.path,
+                self.replace,
+                shown,
+                text,
+                kind=kind,
+                snippet=snippet,
+                detail=detail,
+                doc=doc,
+                sort=sort,
+                filter_text=text if self.jc.quoted else shown,
+            )
+        )
+
+    def result(self) -> types.CompletionList:
+        return types.CompletionList(is_incomplete=False, items=self.items)
+
+
+class FunctionJsonCompleter(JsonCompleter):
+    def __init__(self, ctx: Context, path: str, text: str, jc: JsonContext, lines: LineIndex):
+        super().__init__(ctx, path, text, jc, lines)
+        self.app: App | None = ctx.app(path)
+        self.fn: Function | None = None
+        if self.app is not None:
+            self.fn = next((f for f in self.app.functions if f.config_path == path), None)
+        doc = ctx.source.json(path)
+        self.root = doc.root if doc is not None else None
+
+    def run(self) -> types.CompletionList:
+        jc = self.jc
+        p = jc.path
+        if jc.container == "object" and p == ():
+            if jc.position == "key":
+                self.root_keys()
+            else:
+                self.root_value(jc.key or "")
+        elif len(p) == 1 and p[0] == "bindings" and jc.container == "array" and not jc.quoted:
+            self.binding_objects()
+        elif len(p) == 2 and p[0] == "bindings" and jc.container == "object":
+            node = node_at(self.root, p, jc.start)
+            if jc.position == "key":
+                self.binding_keys(node)
+            else:
+                self.binding_value(node, jc.key or "")
+        elif len(p) == 3 and p[0] == "bindings" and jc.container == "array":
+            node = node_at(self.root, p[:2], jc.start)
+            self.binding_value(node, str(p[2]), in_list=True)
+        return self.result()
+
+    # -- root --------------------------------------------------------------------------------
+    def present(self, node: JsonNode | None) -> set[str]:
+        if node is None or node.kind != "object":
+            return set(self.jc.keys_before)
+        current = self.jc.prefix if self.jc.quoted else None
+        return {m.key.lower() for m in node.members if m.key != current} | {
+            k.lower() for k in self.jc.keys_before
+        }
+
+    def root_keys(self) -> None:
+        present = self.present(self.root)
+        for i, (key, (kind, doc)) in enumerate(ROOT_KEYS.items()):
+            if key.lower() not in present:
+                self.add_key(key, kind, [], doc=doc, detail="function.json", sort=f"{i:02d}")
+
+    def root_value(self, key: str) -> None:
+        folder = os.path.dirname(self.path)
+        if key == "scriptFile":
+            for rel in self.python_files(folder):
+                self.add_value(rel, kind=K.File, detail="Python file")
+        elif key == "entryPoint":
+            script = _string_member(self.root, "scriptFile") or "__init__.py"
+            module = self.ctx.source.module(os.path.normpath(os.path.join(folder, script)))
+            if module is not None:
+                for f in module.functions:
+                    if f.scope == "module":
+                        params = ", ".join(p.name for p in f.params)
+                        self.add_value(f.name, kind=K.Function, detail=f"def {f.name}({params})")
+        elif key == "disabled":
+            self.add_value(True)
+            self.add_value(False)
+
+    def python_files(self, folder: str) -> list[str]:
+        out = []
+        for name in self.ctx.source.listdir(folder):
+            full = os.path.join(folder, name)
+            if name.endswith(".py") and self.ctx.source.is_file(full):
+                out.append(name)
+            elif not name.startswith((".", "_")) and self.ctx.source.is_dir(full):
+                out.extend(
+                    f"{name}/{n}" for n in self.ctx.source.listdir(full) if n.endswith(".py")
+                )
+        return sorted(out, key=lambda n: (n != "__init__.py", n))
+
+    # -- bindings ----------------------------------------------------------------------------
+    def binding_objects(self) -> None:
+        has_trigger = self.fn is not None and self.fn.trigger is not None
+        for spec in CATALOGUE.bindings.values():
+            members = self.required_members(
+                spec, set(), spec.directions[0] if spec.directions else "in"
+            )
+            plain = "{" + ", ".join(m[0] for m in members) + "}"
+            snippet = "{" + ", ".join(m[1] for m in members) + "}"
+            sort = ("1" if spec.trigger == has_trigger else "0") + spec.type.lower()
+            self.items.append(
+                item(
+                    self.ctx,
+                    self.path,
+                    self.replace,
+                    f"{spec.type} binding",
+                    plain,
+                    kind=K.Snippet,
+                    snippet=snippet,
+                    detail=spec.title,
+                    doc=binding_spec_markdown(spec),
+                    sort=sort,
+                    filter_text=spec.type,
+                )
+            )
+
+    def required_members(
+        self, spec: BindingSpec, present: set[str], direction: str, first_tab: int = 1
+    ) -> list[tuple[str, str]]:
+        """(plain, snippet) member texts for what a new binding of ``spec`` needs."""
+        out: list[tuple[str, str]] = []
+        tab = first_tab
+        if "type" not in present:
+            out.append((f'"type": "{spec.type}"', f'"type": "{spec.type}"'))
+        if "direction" not in present:
+            out.append((f'"direction": "{direction}"', f'"direction": "{direction}"'))
+        if "name" not in present:
+            guess = "$return" if spec.type == "http" else self.free_parameter(direction)
+            snip = f"${{{tab}:{escape_snippet(guess)}}}" if guess else f"${tab}"
+            out.append((f'"name": "{guess}"', f'"name": "{snip}"'))
+            tab += 1
+        for prop in spec.properties_for(direction):
+            if not prop.required or prop.name.lower() in present:
+                continue
+            choices = self.value_choices(spec, prop)
+            plain, snip = value_text(prop.kind, choices)
+            snip = snip.replace("$1", f"${tab}").replace("${1", f"${{{tab}")
+            out.append((f'"{prop.name}": {plain}', f'"{prop.name}": {snip}'))
+            tab += 1
+        return out
+
+    def free_parameter(self, direction: str) -> str:
+        names = self.unbound_parameters()
+        return names[0] if names else ("$return" if direction == "out" else "")
+
+    def unbound_parameters(self) -> list[str]:
+        if self.fn is None:
+            return []
+        bound = {b.name for b in self.fn.bindings}
+        return [p.name for p in self.fn.parameters if p.name not in bound and p.name != "context"]
+
+    def value_choices(self, spec: BindingSpec, prop: PropertySpec) -> list[str]:
+        if prop.role == "connection":
+            return self.connection_names()
+        return _choices(prop)
+
+    def connection_names(self) -> list[str]:
+        return connection_names(self.app)
+
+    def binding_keys(self, node: JsonNode | None) -> None:
+        present = self.present(node)
+        btype = _string_member(node, "type")
+        direction = _string_member(node, "direction") or ""
+        spec = CATALOGUE.binding(btype) if btype else None
+        for i, (key, doc) in enumerate(CORE_KEYS.items()):
+            if key not in present:
+                choices = [spec.type] if key == "type" and spec else []
+                if key == "direction" and spec:
+                    choices = list(spec.directions)
+                self.add_key(key, "string", choices, doc=doc, detail="binding", sort=f"0{i}")
+        if spec is None:
+            return
+        for prop in spec.properties_for(
+            direction or (spec.directions[0] if spec.directions else "in")
+        ):
+            if prop.name.lower() in present:
+                continue
+            rank = "1" if prop.required else "2"
+            self.add_key(
+                prop.name,
+                prop.kind,
+                self.value_choices(spec, prop),
+                doc=property_markdown(prop, spec),
+                detail=f"{spec.type}{' · required' if prop.required else ''}",
+                sort=rank + prop.name.lower(),
+            )
+
+    def binding_value(self, node: JsonNode | None, key: str, in_list: bool = False) -> None:
+        btype = _string_member(node, "type")
+        direction = _string_member(node, "direction") or ""
+        spec = CATALOGUE.binding(btype) if btype else None
+        low = key.lower()
+        if low == "type" and not in_list:
+            self.type_values(node, direction)
+        elif low == "direction":
+            for d in spec.directions if spec else ("in", "out"):
+                self.add_value(d, kind=K.EnumMember)
+        elif low == "name":
+            self.name_values(direction, spec)
+        elif spec is not None:
+            prop = spec.find_property(key)
+            if prop is not None:
+                self.property_values(spec, prop, in_list)
+
+    def type_values(self, node: JsonNode | None, direction: str) -> None:
+        present = self.present(node) - {"type"}
+        has_trigger = self.fn is not None and any(
+            b.is_trigger and not b.range.contains(self.lines.position(self.jc.start))
+            for b in self.fn.bindings
+        )
+        indent = self.indent()
+        following = node is not None and any(
+            m.range.start > self.lines.position(self.jc.end) for m in node.members
+        )
+        for spec in CATALOGUE.bindings.values():
+            if direction and direction not in spec.directions:
+                continue
+            d = direction or (spec.directions[0] if spec.directions else "in")
+            members = self.required_members(spec, present | {"type"}, d)
+            snippet = None
+            if members and self.ctx.client.snippets:
+                sep = ",\n" + indent
+                snippet = f'"{spec.type}"' + sep + sep.join(m[1] for m in members)
+                if following:
+                    snippet += ","
+            sort = ("0" if spec.trigger != has_trigger else "1") + spec.type.lower()
+            self.add_value(
+                spec.type,
+                kind=K.Class,
+                detail=spec.title,
+                doc=binding_spec_markdown(spec),
+                sort=sort,
+                snippet=snippet,
+            )
+
+    def indent(self) -> str:
+        line = self.lines.line_text(self.lines.position(self.jc.start).line)
+        return line[: len(line) - len(line.lstrip())]
+
+    def name_values(self, direction: str, spec: BindingSpec | None) -> None:
+        if direction == "out" or (spec is not None and spec.type == "http"):
+            self.add_value(
+                "$return", kind=K.Keyword, detail="the function's return value", sort="0"
+            )
+        for name in self.unbound_parameters():
+            p = self.fn.parameter(name) if self.fn else None
+            detail = (
+                f"parameter {p.name}: {p.annotation.text}" if p and p.annotation else "parameter"
+            )
+            self.add_value(name, kind=K.Variable, detail=detail, sort="1" + name)
+
+    def property_values(self, spec: BindingSpec, prop: PropertySpec, in_list: bool) -> None:
+        if prop.kind == "enum-list" and not in_list:
+            return
+        if prop.role == "connection" and self.app is not None:
+            for name in self.connection_names():
+                value = self.app.setting(name)
+                detail = mask_value(name, value.value) if value is not None else "setting group"
+                self.add_value(name, kind=K.Constant, detail=detail)
+            return
+        if prop.kind == "boolean":
+            self.add_value(True)
+            self.add_value(False)
+            return
+        enum = CATALOGUE.enum(prop.enum) if prop.enum else None
+        if enum is not None:
+            for m in enum.members:
+                self.add_value(m.json, kind=K.EnumMember, detail=m.summary or None)
+            return
+        for v in prop.values:
+            self.add_value(v, kind=K.EnumMember)
+        if prop.role in usage.CHANNEL_ROLES and self.app is not None:
+            skip = (self.path, self.lines.position(self.jc.start))
+            for name, fns in sorted(usage.channel_names(self.app, prop.role, skip).items()):
+                users = ", ".join(sorted({f.name for f in fns})[:3])
+                label = f"{name}/" if prop.role == "blob-path" else name
+                snippet = f'"{escape_snippet(name)}/$1"' if prop.role == "blob-path" else None
+                self.add_value(label, kind=K.Reference, detail=f"used by {users}", snippet=snippet)

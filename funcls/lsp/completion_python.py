@@ -1,0 +1,442 @@
+"""Completion in Python files.
+
+v2: after ``@app.`` (or a blueprint variable) the decorators with a snippet of their required
+arguments; keyword arguments inside a decorator call; ``arg_name`` values from the decorated
+function's parameters; enum members (``func.AuthLevel.``); connection names; queue and
+container names already used in the app. v1: the entry function's parameters named after the
+bindings of function.json, with their annotations.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from funcls.lsp import usage
+from funcls.lsp.completion_json import connection_names
+from funcls.lsp.context import Context
+from funcls.lsp.describe import decorator_markdown, decorator_signature, keyword_markdown
+from funcls.lsp.items import escape_choice, escape_snippet, item
+from funcls.lsp.pyctx import Attribute, DecoratorCall, DecoratorName, DefParameters, python_context
+from funcls.lsp.secrets import mask_value
+from funcls.model.appmodel import App, Binding
+from funcls.model.catalogue import CATALOGUE, DecoratorParam, DecoratorSpec
+from funcls.model.locations import LineIndex, Position, Range
+from funcls.model.pysource import ModuleInfo
+
+K = types.CompletionItemKind
+AF = "azure.functions"
+_NAME_TARGETS = ("name",)
+_ARG_NAMES = re.compile(
+    r"\b(?:arg_name|trigger_arg_name|binding_arg_name|input_name|context_name|client_name)"
+    r"\s*=\s*[\"']([^\"']*)[\"']"
+)
+_DEF = re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(([^)]*)\)", re.M)
+COMMON_SCHEDULES = (
+    ("0 */5 * * * *", "every 5 minutes"),
+    ("0 0 * * * *", "every hour, on the hour"),
+    ("0 0 0 * * *", "every day at midnight (UTC)"),
+    ("0 30 9 * * 1-5", "at 09:30 on weekdays"),
+    ("*/30 * * * * *", "every 30 seconds"),
+)
+
+
+def func_alias(module: ModuleInfo | None) -> str:
+    """How the module refers to azure.functions (``func`` unless it says otherwise)."""
+    if module is not None:
+        for local, qual in module.imports.items():
+            if qual == AF:
+                return local
+    return "func"
+
+
+def annotation_for(b: Binding, alias: str) -> str | None:
+    """The annotation the worker expects for a parameter fed by ``b``."""
+    spec = b.spec
+    if spec is None:
+        return None
+
+    def short(q: str) -> str:
+        return alias + q[len(AF) :] if q.startswith(AF + ".") else q.rsplit(".", 1)[-1]
+
+    if b.direction == "out":
+        inner = spec.output_types[0] if spec.output_types else "str"
+        return f"{alias}.Out[{short(inner)}]"
+    if spec.input_types:
+        return short(spec.input_types[0])
+    return None
+
+
+class PythonCompleter:
+    def __init__(self, ctx: Context, path: str, text: str, lines: LineIndex) -> None:
+        self.ctx = ctx
+        self.path = path
+        self.text = text
+        self.lines = lines
+        self.app: App | None = ctx.app(path)
+        self.module = ctx.source.module(path)
+        self.alias = func_alias(self.module)
+        self.items: list[types.CompletionItem] = []
+
+    def rng(self, start: int, end: int) -> Range:
+        return self.lines.range(start, end)
+
+    def run(self, offset: int) -> types.CompletionList | None:
+        pc = python_context(self.text, offset)
+        if isinstance(pc, DecoratorName):
+            self.decorators(pc)
+        elif isinstance(pc, DecoratorCall):
+            self.call(pc)
+        elif isinstance(pc, Attribute):
+            self.enum_members(pc.chain, pc.prefix, pc.start, pc.end)
+        elif isinstance(pc, DefParameters):
+            self.v1_parameters(pc)
+        if not self.items:
+            return None
+        return types.CompletionList(is_incomplete=False, items=self.items)
+
+    # -- @app. -------------------------------------------------------------------------------
+    def app_object_kind(self, var: str) -> str | None:
+        if self.module is not None:
+            for c in self.module.app_creations:
+                if c.var == var:
+                    return c.kind
+        if self.app is not None:
+            for obj in self.app.app_objects:
+                if obj.var == var and obj.path == self.path:
+                    return obj.kind
+        return None
+
+    def decorators(self, pc: DecoratorName) -> None:
+        kind = self.app_object_kind(pc.target)
+        if kind is None:
+            return
+        durable = kind in ("DFApp", "DFBlueprint")
+        def_params = self.next_def_parameters(self.lines.position(pc.start).line)
+        bound = self.bound_names(pc.start)
+        free = [p for p in def_params if p not in bound]
+        for spec in CATALOGUE.decorators.values():
+            if spec.alias_of:
+                continue
+            label = spec.name
+            plain = label
+            snippet = None if pc.has_call else self.call_snippet(spec, free)
+            sort = (
+                ("1" if spec.source == "durable" and not durable else "0")
+                + {"trigger": "0", "input": "1", "output": "2"}.get(spec.role, "3")
+                + label
+            )
+            detail = decorator_signature(spec, pc.target)
+            self.items.append(
+                item(
+                    self.ctx,
+                    self.path,
+                    self.rng(pc.start, pc.end),
+                    label,
+                    plain,
+                    kind=K.Method,
+                    snippet=snippet,
+                    detail=detail,
+                    doc=decorator_markdown(spec, pc.target),
+                    sort=sort,
+                )
+            )
+
+    def call_snippet(self, spec: DecoratorSpec, free: list[str]) -> str:
+        parts = []
+        tab = 1
+        for p in spec.params:
+            if not p.required:
+                continue
+            parts.append(f"{p.name}={self.value_snippet(spec, p, tab, free)}")
+            tab += 1
+        if spec.name == "route":
+            parts.append(f'route="${tab}"')
+            tab += 1
+        return f"{spec.name}({', '.join(parts)})$0"
+
+    def value_snippet(
+        self, spec: DecoratorSpec, p: DecoratorParam, tab: int, free: list[str]
+    ) -> str:
+        if p.target in _NAME_TARGETS:
+            guess = free[0] if free else ""
+            return f'"${{{tab}:{escape_snippet(guess)}}}"' if guess else f'"${tab}"'
+        if self.is_connection(spec, p):
+            names = self.connection_names()
+            if names:
+                return f'"${{{tab}|{",".join(escape_choice(n) for n in names)}|}}"'
+        if p.kind == "enum" and p.enum:
+            e = CATALOGUE.enum(p.enum)
+            if e is not None:
+                opts = ",".join(f"{self.alias}.{p.enum}.{m.name}" for m in e.members)
+                return f"${{{tab}|{opts}|}}"
+        if p.kind == "boolean":
+            return f"${{{tab}|False,True|}}"
+        if p.kind in ("integer", "number"):
+            return f"${{{tab}:0}}"
+        return f'"${tab}"'
+
+    def next_def_parameters(self, line: int) -> list[str]:
+        m = _DEF.search(self.text, self.lines.offset(Position(line, 0)))
+        if m is None:
+            return []
+        names = []
+        for part in m.group(2).split(","):
+            name = part.split(":")[0].split("=")[0].strip(" *\n\t")
+            if name and name not in ("self", "cls"):
+                names.append(name)
+        return names
+
+    def bound_names(self, offset: int) -> set[str]:
+        """Names other decorators of the same def already bind."""
+        first = self.lines.position(offset).line
+        while first > 0:
+            prev = self.lines.line_text(first - 1)
+            if not prev.strip() or not (prev.startswith(("@", " ", "\t", ")"))):
+                break
+            first -= 1
+        m = _DEF.search(self.text, offset)
+        block = self.text[
+            self.lines.offset(Position(first, 0)) : m.start() if m else len(self.text)
+        ]
+        names = set(_ARG_NAMES.findall(block))
+        if re.search(r"\.route\s*\(", block) and "trigger_arg_name" not in block:
+            names.add("req")
+        return names
+
+    def is_connection(self, spec: DecoratorSpec, p: DecoratorParam) -> bool:
+        if p.target is None:
+            return False
+        for t in spec.bindings:
+            bspec = CATALOGUE.binding(t)
+            prop = bspec.find_property(p.target) if bspec else None
+            if prop is not None:
+                return prop.role == "connection"
+        return p.target == "connection"
+
+    def role_of(self, spec: DecoratorSpec, p: DecoratorParam) -> str | None:
+        for t in spec.bindings:
+            bspec = CATALOGUE.binding(t)
+            prop = bspec.find_property(p.target) if bspec and p.target else None
+            if prop is not None:
+                return prop.role
+        return None
+
+    def connection_names(self) -> list[str]:
+        return connection_names(self.app)
+
+    # -- inside @app.method( … ) -------------------------------------------------------------
+    def call(self, pc: DecoratorCall) -> None:
+        spec = CATALOGUE.decorator(pc.method)
+        if spec is None or self.app_object_kind(pc.target) is None:
+            return
+        if pc.keyword is None:
+            self.keywords(spec, pc)
+            return
+        if pc.keyword == "" or "." in pc.prefix:
+            chain, _, last = pc.prefix.rpartition(".")
+            self.enum_members(chain, last, pc.end - len(pc.prefix) + len(chain) + 1, pc.end)
+            return
+        param = spec.param(pc.keyword)
+        if param is None:
+            return
+        self.keyword_values(spec, param, pc)
+
+    def keywords(self, spec: DecoratorSpec, pc: DecoratorCall) -> None:
+        for i, p in enumerate(spec.params):
+            if p.name in pc.present or p.name.startswith("_"):
+                continue
+            plain = f"{p.name}="
+            snippet = f"{p.name}={self.value_snippet(spec, p, 1, self.free_for(pc))}"
+            self.items.append(
+                item(
+                    self.ctx,
+                    self.path,
+                    self.rng(pc.start, pc.end),
+                    plain,
+                    plain,
+                    kind=K.Field,
+                    snippet=snippet,
+                    detail=("required · " if p.required else "") + p.kind,
+                    doc=keyword_markdown(spec, p.name),
+                    sort=("0" if p.required else "1") + f"{i:02d}",
+                )
+            )
+
+    def free_for(self, pc: DecoratorCall) -> list[str]:
+        params = self.next_def_parameters(self.lines.position(pc.start).line)
+        bound = self.bound_names(pc.decorator_start)
+        return [p for p in params if p not in bound]
+
+    def keyword_values(self, spec: DecoratorSpec, p: DecoratorParam, pc: DecoratorCall) -> None:
+        quote = pc.quote
+        rng = self.rng(pc.start, pc.end)
+
+        def add(
+            value: str,
+            kind: types.CompletionItemKind,
+            detail: str | None = None,
+            doc: str | None = None,
+            sort: str | None = None,
+        ) -> None:
+            q = quote or '"'
+            text = f"{q}{value}{q}"
+            self.items.append(
+                item(
+                    self.ctx,
+                    self.path,
+                    rng,
+                    value,
+                    text,
+                    kind=kind,
+                    detail=detail,
+                    doc=doc,
+                    sort=sort,
+                    filter_text=text if quote else value,
+                )
+            )
+
+        if p.target in _NAME_TARGETS:
+            bound = self.bound_names(pc.decorator_start)
+            if spec.role == "output":
+                add("$return", K.Keyword, "the function's return value", sort="0")
+            for name in self.next_def_parameters(self.lines.position(pc.start).line):
+                if name not in bound or (quote is not None and name == pc.prefix):
+                    add(name, K.Variable, "parameter", sort="1" + name)
+            return
+        if p.kind in ("enum", "enum-list") and p.enum:
+            e = CATALOGUE.enum(p.enum)
+            if e is None:
+                return
+            for m in e.members:
+                if quote is not None:
+                    add(m.name, K.EnumMember, m.summary or None)
+                else:
+                    expr = f"{self.alias}.{p.enum}.{m.name}"
+                    self.items.append(
+                        item(
+                            self.ctx,
+                            self.path,
+                            rng,
+                            expr,
+                            expr,
+                            kind=K.EnumMember,
+                            detail=m.summary or None,
+                        )
+                    )
+            return
+        if p.kind == "boolean" and quote is None:
+            for word in ("True", "False"):
+                self.items.append(item(self.ctx, self.path, rng, word, word, kind=K.Keyword))
+            return
+        if self.is_connection(spec, p) and self.app is not None:
+            for name in self.connection_names():
+                v = self.app.setting(name)
+                add(
+                    name,
+                    K.Constant,
+                    mask_value(name, v.value) if v is not None else "setting group",
+                )
+            return
+        role = self.role_of(spec, p)
+        if role == "schedule":
+            for sched, words in COMMON_SCHEDULES:
+                add(sched, K.Value, words)
+            return
+        if role in usage.CHANNEL_ROLES and self.app is not None and role is not None:
+            skip = (self.path, self.lines.position(pc.start))
+            for name, fns in sorted(usage.channel_names(self.app, role, skip).items()):
+                users = ", ".join(sorted({f.name for f in fns})[:3])
+                add(f"{name}/" if role == "blob-path" else name, K.Reference, f"used by {users}")
+
+    # -- func.AuthLevel. ---------------------------------------------------------------------
+    def enum_members(self, chain: str, prefix: str, start: int, end: int) -> None:
+        head, _, enum_name = chain.rpartition(".")
+        qual = self.module.imports.get(head) if self.module is not None and head else None
+        if qual is None and head == "func":
+            qual = AF
+        if qual not in (AF, "azure.durable_functions"):
+            return
+        e = CATALOGUE.enum(enum_name)
+        if e is None:
+            return
+        for m in e.members:
+            self.items.append(
+                item(
+                    self.ctx,
+                    self.path,
+                    self.rng(start, end),
+                    m.name,
+                    m.name,
+                    kind=K.EnumMember,
+                    detail=f'{enum_name}.{m.name} → "{m.json}"',
+                    doc=m.summary or None,
+                )
+            )
+
+    # -- v1: def main( … ) -------------------------------------------------------------------
+    def v1_parameters(self, pc: DefParameters) -> None:
+        if self.app is None:
+            return
+        fns = [
+            f
+            for f in self.app.functions
+            if f.model == "v1" and f.script_path == self.path and f.entry_point == pc.name
+        ]
+        if not fns:
+            return
+        fn = fns[0]
+        rng = self.rng(pc.start, pc.end)
+        extra = self.import_edit()
+        wanted: list[str] = []
+        for i, b in enumerate(fn.bindings):
+            if b.name == "$return" or not b.name.isidentifier():
+                continue
+            ann = annotation_for(b, self.alias)
+            text = f"{b.name}: {ann}" if ann else b.name
+            wanted.append(text)
+            if b.name in pc.present:
+                continue
+            self.items.append(
+                item(
+                    self.ctx,
+                    self.path,
+                    rng,
+                    text,
+                    text,
+                    kind=K.Variable,
+                    detail=f"{b.type} ({b.direction})",
+                    sort=f"1{i:02d}",
+                    filter_text=b.name,
+                    extra_edits=extra,
+                )
+            )
+        if len(wanted) > 1 and not pc.present:
+            joined = ", ".join(wanted)
+            self.items.append(
+                item(
+                    self.ctx,
+                    self.path,
+                    rng,
+                    joined,
+                    joined,
+                    kind=K.Snippet,
+                    detail="every binding of function.json",
+                    sort="0",
+                    filter_text=wanted[0].split(":")[0],
+                    extra_edits=extra,
+                )
+            )
+
+    def import_edit(self) -> list[types.TextEdit] | None:
+        if self.module is None or AF in self.module.imports.values():
+            return None
+        line = max((r.range.end.line + 1 for r in self.module.import_records), default=0)
+        at = Range.point(line, 0)
+        return [
+            types.TextEdit(
+                range=self.ctx.positions.range(self.path, at),
+                new_text="import azure.functions as func\n",
+            )
+        ]

@@ -1,0 +1,81 @@
+"""``textDocument/definition`` in both directions: a parameter and its binding (function.json
+entry or decorator argument), ``scriptFile`` → file, ``entryPoint`` → def, a connection or
+``%Setting%`` → its key in local.settings.json, a blueprint variable → where it is created."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from funcls.lsp.context import Context
+from funcls.lsp.lookup import Spot, spot_at
+from funcls.model.appmodel import App, Binding
+from funcls.model.locations import Location, Range
+
+ZERO = Range.point(0, 0)
+
+
+def definition(ctx: Context, path: str, pos: object) -> list[types.Location] | None:
+    app = ctx.app(path)
+    if app is None:
+        return None
+    spot = spot_at(app, path, pos, ctx.source)  # type: ignore[arg-type]
+    if spot is None:
+        return None
+    targets = targets_of(app, spot)
+    if not targets:
+        return None
+    return [ctx.positions.location(t.path, t.range) for t in targets]
+
+
+def binding_location(b: Binding) -> Location:
+    return Location(b.path, b.name_range or b.range)
+
+
+def setting_location(app: App, name: str) -> Location | None:
+    if app.local_settings_path is None:
+        return None
+    v = app.setting(name)
+    if v is None:
+        low = name.lower() + "__"
+        v = next((val for k, val in app.settings.items() if k.lower().startswith(low)), None)
+    if v is None or v.key_range is None:
+        return None
+    return Location(app.local_settings_path, v.key_range)
+
+
+def targets_of(app: App, spot: Spot) -> list[Location]:
+    fn = spot.fn
+    if spot.setting is not None and spot.kind in ("property-value", "keyword-value"):
+        loc = setting_location(app, spot.setting)
+        return [loc] if loc else []
+    if spot.kind in ("parameter", "parameter-use") and fn is not None and spot.param is not None:
+        b = fn.binding(spot.param.name)
+        if b is not None:
+            return [binding_location(b)]
+        if spot.kind == "parameter-use":
+            return [Location(fn.script_path or spot.path, spot.param.range)]
+        return []
+    if spot.kind == "binding-name" and fn is not None and spot.binding is not None:
+        p = fn.parameter(spot.binding.name)
+        if p is not None and fn.script_path:
+            return [Location(fn.script_path, p.range)]
+        if spot.binding.name == "$return" and fn.script_path and fn.def_name_range:
+            return [Location(fn.script_path, fn.def_name_range)]
+        return []
+    if spot.kind == "script-file" and fn is not None and fn.script_path and fn.script_exists:
+        return [Location(fn.script_path, ZERO)]
+    if spot.kind == "entry-point" and fn is not None and fn.entry_found and fn.def_name_range:
+        return [Location(fn.script_path or "", fn.def_name_range)]
+    if spot.kind == "function" and fn is not None and fn.model == "v1" and fn.config_path:
+        trig = fn.trigger
+        return [Location(fn.config_path, trig.range if trig else ZERO)]
+    if spot.kind == "decorator" and fn is not None and spot.use is not None:
+        idx = next((i for i, u in enumerate(fn.decorators) if u is spot.use), -1)
+        for b in fn.bindings:
+            if b.decorator_index == idx and (p := fn.parameter(b.name)) is not None:
+                return [Location(fn.script_path or spot.path, p.range)]
+        return []
+    if spot.kind == "app-object" and spot.app_object is not None:
+        obj = spot.app_object
+        return [Location(obj.path, obj.range)]
+    return []

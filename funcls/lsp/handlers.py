@@ -1,0 +1,311 @@
+"""Registers one thin handler per LSP method: convert the request to model terms, call the
+feature function, and catch and log anything it raises so the server keeps serving."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from lsprotocol import types
+
+from funcls.lsp import (
+    code_actions,
+    code_lens,
+    completion,
+    definition,
+    hover,
+    references,
+    rename,
+    symbols,
+)
+from funcls.lsp.edits import RequestFailed
+from funcls.lsp.positions import uri_to_path
+from funcls.lsp.run_function import run_function
+from funcls.lsp.server import WATCHED_GLOBS, FunclsServer
+from funcls.lsp.settings import SECTION, parse_settings
+from funcls.model.locations import Range
+
+F = TypeVar("F", bound=Callable[..., Any])
+TRIGGER_CHARACTERS = ['"', ".", "(", ",", "=", " ", ":", "[", "'", "/"]
+
+
+def guarded(server: FunclsServer, what: str, default: Any = None) -> Callable[[F], F]:
+    """Run the handler; on an exception log it (window/logMessage) and answer ``default``."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except RequestFailed:
+                raise
+            except Exception as e:
+                server.failed(what, e)
+                return default
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def register(server: FunclsServer) -> None:
+    register_lifecycle(server)
+    register_documents(server)
+    register_language(server)
+    register_navigation(server)
+    register_actions(server)
+
+
+def register_lifecycle(server: FunclsServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(params: types.InitializeParams) -> None:
+        server.setup(params)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(params: types.InitializedParams) -> None:
+        try:
+            for message in server.pending_messages:
+                server.tell(message)
+            server.pending_messages.clear()
+            if server.ctx.client.configuration:
+                await pull_configuration(server)
+            if server.ctx.client.watched_files_dynamic:
+                await register_watchers(server)
+        except Exception as e:
+            server.failed("start-up", e)
+        try:
+            await server.index_workspace()
+        except Exception as e:
+            server.failed("indexing", e)
+            server.ready.set()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
+        try:
+            if server.ctx.client.configuration:
+                await pull_configuration(server)
+            elif params.settings is not None:
+                apply_raw_settings(server, params.settings)
+            server.publish_roots(list(server.state.index.apps))
+        except Exception as e:
+            server.failed("settings", e)
+
+
+def apply_raw_settings(server: FunclsServer, raw: Any) -> None:
+    settings, _ = parse_settings(server.init_options)
+    settings, more = parse_settings(raw, settings)
+    for message in more:
+        server.tell(message)
+    server.apply_settings(settings)
+
+
+async def pull_configuration(server: FunclsServer) -> None:
+    result = await server.workspace_configuration_async(
+        types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+    )
+    raw = result[0] if result else None
+    if raw is not None:
+        apply_raw_settings(server, raw)
+
+
+async def register_watchers(server: FunclsServer) -> None:
+    watchers = [types.FileSystemWatcher(glob_pattern=g) for g in WATCHED_GLOBS]
+    await server.client_register_capability_async(
+        types.RegistrationParams(
+            registrations=[
+                types.Registration(
+                    id="funcls-watched-files",
+                    method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                        watchers=watchers
+                    ),
+                )
+            ]
+        )
+    )
+
+
+def register_documents(server: FunclsServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @guarded(server, "didOpen")
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        path = server.document_changed(params.text_document.uri)
+        if path is not None:
+            if path in server.published and server.pull_mode:
+                server.published.pop(path, None)
+            server.schedule(path, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @guarded(server, "didChange")
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        path = server.document_changed(params.text_document.uri)
+        if path is not None:
+            server.schedule(path)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @guarded(server, "didClose")
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        path = server.document_changed(params.text_document.uri, closed=True)
+        if path is not None:
+            server.schedule(path, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        return None
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded(server, "watched files")
+    def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
+        for change in params.changes:
+            path = uri_to_path(change.uri)
+            if path is not None:
+                server.file_changed_on_disk(path)
+                server.schedule(path)
+
+
+def register_language(server: FunclsServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False),
+    )
+    @guarded(server, "completion")
+    def on_completion(params: types.CompletionParams) -> types.CompletionList | None:
+        path = uri_to_path(params.text_document.uri)
+        if path is None:
+            return None
+        return completion.complete(server.ctx, path, server.position(path, params.position))
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @guarded(server, "hover")
+    def on_hover(params: types.HoverParams) -> types.Hover | None:
+        path = uri_to_path(params.text_document.uri)
+        if path is None or server.state.app_fresh(path) is None:
+            return None
+        return hover.hover(server.ctx, path, server.position(path, params.position))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier="funcls", inter_file_dependencies=True, workspace_diagnostics=True
+        ),
+    )
+    @guarded(server, "diagnostics")
+    def on_document_diagnostic(params: types.DocumentDiagnosticParams) -> Any:
+        from funcls.lsp import diagnostics
+
+        path = uri_to_path(params.text_document.uri)
+        diags = server.document_diagnostics(path) if path else []
+        return diagnostics.document_report(diags, params.previous_result_id)
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    @guarded(server, "workspace diagnostics")
+    def on_workspace_diagnostic(params: types.WorkspaceDiagnosticParams) -> Any:
+        from funcls.lsp import diagnostics
+
+        server.workspace_pull = True
+        server.state.flush()
+        reports: dict[str, list[types.Diagnostic]] = {}
+        for root in server.state.index.apps:
+            reports.update(server.grouped(root))
+        for path in [*server.published, *server.ctx.versions]:
+            reports.setdefault(path, [])
+        previous = {p.uri: p.value for p in params.previous_result_ids}
+        return diagnostics.workspace_report(reports, server.ctx.versions, previous)
+
+
+def register_navigation(server: FunclsServer) -> None:
+    def fresh(uri: str) -> str | None:
+        path = uri_to_path(uri)
+        if path is None or server.state.app_fresh(path) is None:
+            return None
+        return path
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @guarded(server, "definition")
+    def on_definition(params: types.DefinitionParams) -> list[types.Location] | None:
+        path = fresh(params.text_document.uri)
+        if path is None:
+            return None
+        return definition.definition(server.ctx, path, server.position(path, params.position))
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    @guarded(server, "references")
+    def on_references(params: types.ReferenceParams) -> list[types.Location] | None:
+        path = fresh(params.text_document.uri)
+        if path is None:
+            return None
+        pos = server.position(path, params.position)
+        return references.references(server.ctx, path, pos, params.context.include_declaration)
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    @guarded(server, "rename")
+    def on_prepare_rename(params: types.PrepareRenameParams) -> Any:
+        path = fresh(params.text_document.uri)
+        if path is None:
+            return None
+        return rename.prepare_rename(server.ctx, path, server.position(path, params.position))
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+    @guarded(server, "rename")
+    def on_rename(params: types.RenameParams) -> types.WorkspaceEdit | None:
+        path = fresh(params.text_document.uri)
+        if path is None:
+            return None
+        pos = server.position(path, params.position)
+        return rename.rename(server.ctx, path, pos, params.new_name)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @guarded(server, "document symbols")
+    def on_document_symbol(params: types.DocumentSymbolParams) -> Any:
+        path = fresh(params.text_document.uri)
+        return symbols.document_symbols(server.ctx, path) if path else None
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    @guarded(server, "workspace symbols")
+    def on_workspace_symbol(params: types.WorkspaceSymbolParams) -> Any:
+        server.state.flush()
+        return symbols.workspace_symbols(server.ctx, params.query)
+
+
+def register_actions(server: FunclsServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite]
+        ),
+    )
+    @guarded(server, "code actions")
+    def on_code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        path = uri_to_path(params.text_document.uri)
+        app = server.state.app_fresh(path) if path else None
+        if path is None or app is None:
+            return None
+        rng = params.range
+        model_range = Range(server.position(path, rng.start), server.position(path, rng.end))
+        found = server.state.findings(app.root)
+        only = [str(k) for k in params.context.only] if params.context.only else None
+        return code_actions.code_actions(server.ctx, path, model_range, found, only) or None
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    @guarded(server, "code lens")
+    def on_code_lens(params: types.CodeLensParams) -> list[types.CodeLens] | None:
+        path = uri_to_path(params.text_document.uri)
+        if path is None or server.state.app_fresh(path) is None:
+            return None
+        return code_lens.code_lenses(server.ctx, path)
+
+    @server.command(code_lens.RUN_COMMAND)
+    async def on_run_function(*args: Any) -> dict[str, object]:
+        root, name = [*list(args), None, None][:2]
+        server.log(f"funcls: running {name} in {root}")
+        try:
+            result = await run_function(root, name, server.settings.invoke_timeout_seconds)
+        except Exception as e:
+            server.failed("run function", e)
+            return {"ok": False, "message": str(e)}
+        if result.output:
+            server.log(result.output)
+        kind = types.MessageType.Info if result.ok else types.MessageType.Error
+        server.window_show_message(types.ShowMessageParams(type=kind, message=result.message))
+        return result.to_json()

@@ -1,0 +1,194 @@
+"""``textDocument/hover``: catalogue texts for binding types, properties and decorators; timer
+schedules in words with their next runs; HTTP routes as local URLs; settings with their
+(masked) values; a parameter with the binding that feeds it."""
+
+from __future__ import annotations
+
+import os
+
+from lsprotocol import types
+
+from funcls.lsp import describe, schema_nav, usage
+from funcls.lsp.completion_schema import load_schema
+from funcls.lsp.context import Context
+from funcls.lsp.describe import code
+from funcls.lsp.items import markdown
+from funcls.lsp.lookup import Spot, spot_at
+from funcls.model.appmodel import App, Binding, Function
+from funcls.model.catalogue import CATALOGUE
+from funcls.model.locations import Position
+
+
+def hover(ctx: Context, path: str, pos: Position) -> types.Hover | None:
+    app = ctx.app(path)
+    if app is None:
+        return None
+    spot = spot_at(app, path, pos, ctx.source)
+    if spot is None:
+        return None
+    text = hover_text(ctx, spot)
+    if not text:
+        return None
+    return types.Hover(contents=markdown(ctx, text), range=ctx.positions.range(path, spot.range))
+
+
+def hover_text(ctx: Context, spot: Spot) -> str | None:
+    app, fn, b = spot.app, spot.fn, spot.binding
+    kind = spot.kind
+    if spot.setting is not None and kind in ("property-value", "keyword-value"):
+        return _with_uses(ctx, app, describe.setting_markdown(app, spot.setting), spot.setting)
+    if kind in ("setting-key", "setting-value") and spot.setting is not None:
+        return _with_uses(ctx, app, describe.setting_markdown(app, spot.setting), spot.setting)
+    if kind == "binding-type" and b is not None:
+        return describe.binding_markdown(b)
+    if kind == "binding-direction" and b is not None:
+        e = CATALOGUE.enum("BindingDirection")
+        m = e.by_json(b.direction) if e else None
+        return f"{code('direction')}: {code(b.direction)}" + (f" — {m.summary}" if m else "")
+    if kind == "binding-name" and b is not None and fn is not None:
+        return _binding_name(fn, b)
+    if kind in ("parameter", "parameter-use") and fn is not None and spot.param is not None:
+        return describe.parameter_markdown(fn, spot.param, fn.binding(spot.param.name))
+    if kind == "decorator" and spot.use is not None and spot.use.spec is not None:
+        text = describe.decorator_markdown(spot.use.spec, spot.use.target)
+        trig = _decorator_trigger(fn, spot)
+        extra = _trigger_extra(ctx, app, fn, trig) if trig is not None else None
+        return text + (f"\n\n---\n\n{extra}" if extra else "")
+    if kind in ("property-key", "keyword", "json-key") and spot.key and b is not None:
+        prop = spot.property_spec
+        if prop is not None and kind != "keyword":
+            return describe.property_markdown(prop, b.spec)
+    if kind == "keyword" and spot.use is not None and spot.use.spec is not None and spot.keyword:
+        return describe.keyword_markdown(spot.use.spec, spot.keyword)
+    if kind in ("property-value", "keyword-value") and b is not None and fn is not None:
+        return _value(ctx, app, fn, b, spot)
+    if kind == "keyword-value" and spot.use is not None and spot.keyword and spot.use.spec:
+        return describe.keyword_markdown(spot.use.spec, spot.keyword)
+    if kind == "function" and fn is not None:
+        return _function(ctx, app, fn)
+    if kind == "script-file" and fn is not None and fn.script_path:
+        state = "" if fn.script_exists else " — the file does not exist"
+        return (
+            f"Script of {code(fn.name)}: {code(os.path.relpath(fn.script_path, app.root))}{state}"
+        )
+    if kind == "entry-point" and fn is not None:
+        if not fn.entry_found:
+            return f"{code(fn.entry_point)} is not defined in {code(fn.script_file_name)}"
+        params = ", ".join(describe.annotation_text(p) for p in fn.parameters)
+        return f"```python\ndef {fn.entry_point}({params})\n```\n\nEntry point of {code(fn.name)}"
+    if kind == "app-object" and spot.app_object is not None:
+        obj = spot.app_object
+        fns = [
+            f.name
+            for f in app.functions
+            if f.registered_on == obj.var and (f.blueprint_path or f.script_path) == obj.path
+        ]
+        where = os.path.relpath(obj.path, app.root)
+        head = f"**{obj.kind}** {code(obj.var)} ({where}:{obj.range.start.line + 1})"
+        return head + ("\n\nFunctions: " + ", ".join(code(n) for n in fns) if fns else "")
+    if kind == "json-key" and spot.json_path:
+        return _schema_text(os.path.basename(spot.path), spot.json_path)
+    return None
+
+
+def _decorator_trigger(fn: Function | None, spot: Spot) -> Binding | None:
+    if fn is None or spot.use is None:
+        return None
+    idx = next((i for i, u in enumerate(fn.decorators) if u is spot.use), -1)
+    return next((b for b in fn.bindings if b.decorator_index == idx and b.is_trigger), None)
+
+
+def _binding_name(fn: Function, b: Binding) -> str:
+    head = f"Binding {code(b.name)} · {describe.binding_title(b)} · {b.direction}"
+    if b.name == "$return":
+        ret = fn.return_annotation.text if fn.return_annotation else "not annotated"
+        return f"{head}\n\nThe return value of {code(fn.entry_point)} ({ret})."
+    p = fn.parameter(b.name)
+    if p is None:
+        return f"{head}\n\nNo parameter {code(b.name)} in {code(fn.entry_point)}."
+    return f"{head}\n\nFeeds ```{describe.annotation_text(p)}``` of {code(fn.entry_point)}."
+
+
+def _value(ctx: Context, app: App, fn: Function, b: Binding, spot: Spot) -> str | None:
+    key = (spot.key or "").lower()
+    value = spot.value
+    prop = spot.property_spec
+    role = prop.role if prop else None
+    if value is not None and value.known and isinstance(value.value, str):
+        if role == "schedule" or key == "schedule":
+            return describe.schedule_markdown(value.value, app, ctx.now())
+        if role == "route" and b.type.lower() == "httptrigger":
+            return describe.route_markdown(app, fn, b)
+        ch = usage.channel(app, b, spot.key or "", value)
+        if ch is not None:
+            return _channel(app, ch)
+        if prop is not None and prop.enum:
+            e = CATALOGUE.enum(prop.enum)
+            m = e.by_json(value.value) or e.by_name(value.value) if e else None
+            if m is not None:
+                return f"{code(prop.name)}: {code(m.json)} — {m.summary}"
+    if role == "methods" and b.type.lower() == "httptrigger":
+        return describe.route_markdown(app, fn, b)
+    if prop is not None:
+        return describe.property_markdown(prop, b.spec)
+    if spot.use is not None and spot.use.spec is not None and spot.keyword:
+        return describe.keyword_markdown(spot.use.spec, spot.keyword)
+    return None
+
+
+def _channel(app: App, ch: tuple[str, str]) -> str:
+    kind, name = ch
+    writers: list[str] = []
+    readers: list[str] = []
+    for use in usage.channel_uses(app, kind, name):
+        label = f"{code(use.fn.name)} ({use.binding.type})"
+        (writers if use.binding.direction == "out" else readers).append(label)
+    lines = [f"**{kind}** {code(name)}"]
+    lines.append("Written by: " + (", ".join(dict.fromkeys(writers)) or "no function of this app"))
+    lines.append("Read by: " + (", ".join(dict.fromkeys(readers)) or "no function of this app"))
+    return "\n\n".join(lines)
+
+
+def _function(ctx: Context, app: App, fn: Function) -> str:
+    lines = [f"**Function** {code(fn.name)} ({fn.model})"]
+    for b in fn.bindings:
+        lines.append(f"- {b.direction} {code(b.name)}: {describe.binding_title(b)}")
+    trig = fn.trigger
+    extra = _trigger_extra(ctx, app, fn, trig)
+    if extra:
+        lines.append("")
+        lines.append(extra)
+    return "\n".join(lines)
+
+
+def _trigger_extra(ctx: Context, app: App, fn: Function | None, trig: Binding | None) -> str | None:
+    if fn is None:
+        return None
+    trig = trig or fn.trigger
+    if trig is None:
+        return None
+    if trig.type.lower() == "httptrigger":
+        return describe.route_markdown(app, fn, trig)
+    schedule = trig.get("schedule")
+    if trig.type.lower() == "timertrigger" and isinstance(schedule, str):
+        return describe.schedule_markdown(schedule, app, ctx.now())
+    return None
+
+
+def _with_uses(ctx: Context, app: App, text: str, name: str) -> str:
+    uses = usage.setting_uses(app, name, ctx.source)
+    if not uses:
+        return text
+    names = ", ".join(dict.fromkeys(f"{code(u.fn.name)} ({u.key})" for u in uses))
+    return f"{text}\n\nUsed by: {names}"
+
+
+def _schema_text(file_name: str, path: tuple[str | int, ...]) -> str | None:
+    schema = load_schema(file_name)
+    if schema is None:
+        return None
+    subs = schema_nav.schemas_at(schema, path)
+    text = schema_nav.description(subs)
+    if text is None:
+        return None
+    return f"{code(path[-1])}\n\n{text}"

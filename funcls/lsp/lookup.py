@@ -1,0 +1,306 @@
+"""What is at a position: a lookup in the model (every element knows its range), plus the
+JSON structure for keys the model does not keep. Hover, definition, references and rename all
+start here."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from funcls.model.appmodel import App, AppObject, Binding, DecoratorUse, Function, Parameter, Value
+from funcls.model.catalogue import CATALOGUE, PropertySpec
+from funcls.model.jsondoc import JsonMember, JsonNode
+from funcls.model.locations import Position, Range
+from funcls.model.source import Source
+
+SpotKind = Literal[
+    "binding-type",
+    "binding-name",
+    "binding-direction",
+    "property-key",
+    "property-value",
+    "decorator",
+    "keyword",
+    "keyword-value",
+    "parameter",
+    "parameter-use",
+    "function",
+    "script-file",
+    "entry-point",
+    "setting-key",
+    "setting-value",
+    "app-object",
+    "json-key",
+]
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PERCENT = re.compile(r"%([^%\s\"']+)%")
+
+
+@dataclass
+class Spot:
+    kind: SpotKind
+    app: App
+    path: str
+    range: Range
+    fn: Function | None = None
+    binding: Binding | None = None
+    key: str | None = None  # function.json property key (v2: the key the keyword sets)
+    value: Value | None = None
+    use: DecoratorUse | None = None
+    keyword: str | None = None  # decorator keyword (v2)
+    param: Parameter | None = None
+    setting: str | None = None  # a %Setting% inside the value, or a local.settings.json key
+    setting_range: Range | None = None
+    app_object: AppObject | None = None
+    json_path: tuple[str | int, ...] = ()
+
+    @property
+    def property_spec(self) -> PropertySpec | None:
+        if self.binding is None or self.key is None:
+            return None
+        spec = self.binding.spec
+        return spec.find_property(self.key) if spec else None
+
+    @property
+    def is_connection(self) -> bool:
+        prop = self.property_spec
+        if prop is not None:
+            return prop.role == "connection"
+        return (self.key or "").lower() == "connection"
+
+
+def functions_in(app: App, path: str) -> list[Function]:
+    """Every function defined in or configured by ``path``."""
+    out = []
+    for fn in (*app.functions, *app.unregistered, *app.misplaced):
+        if fn.config_path == path or (fn.script_path == path and not fn.synthetic):
+            out.append(fn)
+    return out
+
+
+def word_at(line: str, column: int) -> tuple[str, int, int] | None:
+    """The identifier at ``column`` of ``line`` (touching it from either side)."""
+    for m in _IDENT.finditer(line):
+        if m.start() <= column <= m.end():
+            return m.group(), m.start(), m.end()
+    return None
+
+
+def _setting_in(source: Source, path: str, rng: Range, pos: Position) -> tuple[str, Range] | None:
+    """The ``%Name%`` around ``pos`` inside the one-line value at ``rng``."""
+    if rng.start.line != rng.end.line or rng.start.line != pos.line:
+        return None
+    doc_text = source.text(path)
+    if doc_text is None:
+        return None
+    line = doc_text.split("\n", pos.line + 1)[pos.line] if pos.line >= 0 else ""
+    segment = line[rng.start.column : rng.end.column]
+    for m in _PERCENT.finditer(segment):
+        start = rng.start.column + m.start()
+        end = rng.start.column + m.end()
+        if start <= pos.column <= end:
+            return m.group(1), Range.of(pos.line, start, pos.line, end)
+    return None
+
+
+def _value_spot(
+    app: App, path: str, pos: Position, source: Source, spot: Spot, value: Value
+) -> Spot:
+    hit = _setting_in(source, path, value.range, pos) if value.range else None
+    if hit is not None:
+        spot.setting, spot.setting_range = hit
+    elif spot.is_connection and value.known and isinstance(value.value, str):
+        spot.setting = value.value
+    return spot
+
+
+def _binding_spot(
+    app: App, fn: Function, b: Binding, path: str, pos: Position, source: Source
+) -> Spot | None:
+    for kind, rng in (
+        ("binding-name", b.name_range),
+        ("binding-type", b.type_range),
+        ("binding-direction", b.direction_range),
+    ):
+        if rng is not None and rng.contains(pos):
+            return Spot(kind, app, path, rng, fn, b)  # type: ignore[arg-type]
+    for key, v in b.properties.items():
+        if v.origin == "default":
+            continue
+        if v.key_range is not None and v.key_range.contains(pos):
+            kind = "keyword" if fn.model == "v2" else "property-key"
+            return Spot(kind, app, path, v.key_range, fn, b, key, v)  # type: ignore[arg-type]
+        if v.range is not None and v.range.contains(pos):
+            kind = "keyword-value" if fn.model == "v2" else "property-value"
+            spot = Spot(kind, app, path, v.range, fn, b, key, v)  # type: ignore[arg-type]
+            return _value_spot(app, path, pos, source, spot, v)
+    return None
+
+
+def _keyword_name(use: DecoratorUse, value: Value) -> str | None:
+    for name, v in use.keywords.items():
+        if v is value:
+            return name
+    return None
+
+
+def _python_spot(app: App, fn: Function, path: str, pos: Position, source: Source) -> Spot | None:
+    if fn.def_name_range is not None and fn.def_name_range.contains(pos):
+        return Spot("function", app, path, fn.def_name_range, fn)
+    for p in fn.parameters:
+        if p.range.contains(pos):
+            return Spot("parameter", app, path, p.range, fn, fn.binding(p.name), param=p)
+    for idx, use in enumerate(fn.decorators):
+        if not use.range.contains(pos):
+            continue
+        if use.name_range.contains(pos):
+            return Spot("decorator", app, path, use.name_range, fn, use=use)
+        target_end = use.name_range.start
+        if use.range.start.line == target_end.line and use.range.start <= pos < target_end:
+            obj = _object(app, use.target, path)
+            if obj is not None:
+                return Spot("app-object", app, path, use.range, fn, use=use, app_object=obj)
+        for b in fn.bindings:
+            if b.decorator_index == idx:
+                spot = _binding_spot(app, fn, b, path, pos, source)
+                if spot is not None:
+                    spot.use = use
+                    if spot.value is not None:
+                        spot.keyword = _keyword_name(use, spot.value)
+                    elif spot.kind == "binding-name" and b.name_range is not None:
+                        spot.kind = "binding-name"
+                    return spot
+        for name, v in use.keywords.items():
+            if v.key_range is not None and v.key_range.contains(pos):
+                return Spot("keyword", app, path, v.key_range, fn, use=use, keyword=name, value=v)
+            if v.range is not None and v.range.contains(pos):
+                spot = Spot("keyword-value", app, path, v.range, fn, use=use, keyword=name, value=v)
+                return _value_spot(app, path, pos, source, spot, v)
+        return None
+    if fn.def_range is not None and fn.def_range.contains(pos):
+        text = source.text(path)
+        if text is not None:
+            lines = text.split("\n")
+            if pos.line < len(lines):
+                hit = word_at(lines[pos.line], pos.column)
+                if hit is not None:
+                    used = fn.parameter(hit[0])
+                    if used is not None:
+                        rng = Range.of(pos.line, hit[1], pos.line, hit[2])
+                        fed = fn.binding(used.name)
+                        return Spot("parameter-use", app, path, rng, fn, fed, param=used)
+    return None
+
+
+def _object(app: App, var: str, path: str) -> AppObject | None:
+    for obj in app.app_objects:
+        if obj.var == var and obj.path == path:
+            return obj
+    return None
+
+
+def _json_member(
+    source: Source, path: str, pos: Position
+) -> tuple[list[JsonNode | JsonMember], JsonMember | None]:
+    doc = source.json(path)
+    if doc is None:
+        return [], None
+    chain = doc.path_at(pos)
+    members = [c for c in chain if isinstance(c, JsonMember)]
+    return chain, members[-1] if members else None
+
+
+def _json_path(chain: list[JsonNode | JsonMember]) -> tuple[str | int, ...]:
+    out: list[str | int] = []
+    for i, c in enumerate(chain):
+        if isinstance(c, JsonMember):
+            out.append(c.key)
+        elif i > 0 and isinstance(chain[i - 1], JsonNode) and chain[i - 1].kind == "array":  # type: ignore[union-attr]
+            parent = chain[i - 1]
+            assert isinstance(parent, JsonNode)
+            out.append(parent.items.index(c))
+    return tuple(out)
+
+
+def _function_json_spot(app: App, fn: Function, path: str, pos: Position, source: Source) -> Spot:
+    for b in fn.bindings:
+        if b.range.contains(pos):
+            spot = _binding_spot(app, fn, b, path, pos, source)
+            if spot is not None:
+                return spot
+    chain, member = _json_member(source, path, pos)
+    jpath = _json_path(chain)
+    if member is not None:
+        if member.key_range.contains(pos):
+            spot = Spot("json-key", app, path, member.key_range, fn, json_path=jpath)
+            for b in fn.bindings:
+                if b.range.contains(pos):
+                    spot.binding, spot.key = b, member.key
+            return spot
+        if member.value is not None and member.value.range.contains(pos):
+            if len(jpath) == 1 and member.key == "scriptFile" and fn.script_file is not None:
+                return Spot("script-file", app, path, member.value.range, fn, value=fn.script_file)
+            if len(jpath) == 1 and member.key == "entryPoint" and fn.entry_point_value:
+                v = fn.entry_point_value
+                return Spot("entry-point", app, path, member.value.range, fn, value=v)
+    return Spot("json-key", app, path, Range(pos, pos), fn, json_path=jpath)
+
+
+def _settings_spot(app: App, path: str, pos: Position, source: Source) -> Spot | None:
+    chain, member = _json_member(source, path, pos)
+    jpath = _json_path(chain)
+    if member is None:
+        return None
+    if len(jpath) == 2 and jpath[0] in ("Values", "ConnectionStrings"):
+        if member.key_range.contains(pos):
+            return Spot(
+                "setting-key", app, path, member.key_range, setting=member.key, json_path=jpath
+            )
+        if member.value is not None and member.value.range.contains(pos):
+            return Spot(
+                "setting-value", app, path, member.value.range, setting=member.key, json_path=jpath
+            )
+    if member.key_range.contains(pos):
+        return Spot("json-key", app, path, member.key_range, json_path=jpath)
+    return Spot("json-key", app, path, Range(pos, pos), json_path=jpath)
+
+
+def spot_at(app: App, path: str, pos: Position, source: Source) -> Spot | None:
+    """The model element at ``pos`` of ``path``, or None."""
+    name = os.path.basename(path)
+    if name == "local.settings.json" and path == app.local_settings_path:
+        return _settings_spot(app, path, pos, source)
+    if name == "host.json":
+        chain, member = _json_member(source, path, pos)
+        jpath = _json_path(chain)
+        rng = member.key_range if member is not None and member.key_range.contains(pos) else None
+        return Spot("json-key", app, path, rng or Range(pos, pos), json_path=jpath)
+    fns = functions_in(app, path)
+    if name == "function.json":
+        for fn in fns:
+            if fn.config_path == path:
+                return _function_json_spot(app, fn, path, pos, source)
+        return None
+    for fn in fns:
+        if fn.script_path != path:
+            continue
+        spot = _python_spot(app, fn, path, pos, source)
+        if spot is not None:
+            return spot
+    for obj in app.app_objects:
+        if obj.path == path and obj.range.contains(pos):
+            return Spot("app-object", app, path, obj.range, app_object=obj)
+    for reg in app.registrations:
+        if reg.path == path and reg.range.contains(pos) and reg.blueprint_var is not None:
+            for obj in app.app_objects:
+                if obj.var == reg.blueprint_var and obj.path == reg.blueprint_path:
+                    return Spot("app-object", app, path, reg.range, app_object=obj)
+    return None
+
+
+def catalogue_property(b: Binding, key: str) -> PropertySpec | None:
+    spec = CATALOGUE.binding(b.type)
+    return spec.find_property(key) if spec else None

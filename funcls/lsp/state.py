@@ -1,0 +1,131 @@
+"""The index the server keeps current: which files changed since the last re-index, and the
+rule results of each app (cached until that app is re-indexed)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import replace
+
+from funcls.checks.findings import Finding, Severity
+from funcls.lsp.settings import Settings
+from funcls.model.appmodel import App
+from funcls.model.loader import load_app
+from funcls.model.workspace import ROOT_MARKERS, Workspace
+
+log = logging.getLogger(__name__)
+Checker = Callable[[App, Settings], list[Finding]]
+
+
+def problem_findings(app: App) -> list[Finding]:
+    """The indexer's problems as findings: what is published if the rule engine fails."""
+    from funcls.model.locations import Location
+
+    return [
+        Finding("AZF000", p.message, Severity.ERROR, Location(p.path, p.range), app_root=app.root)
+        for p in app.problems
+    ]
+
+
+def _matches(code: str, patterns: tuple[str, ...]) -> bool:
+    return any(code.startswith(p) for p in patterns)
+
+
+def filter_findings(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """select / ignore / severity from the settings, for checkers that do not apply them."""
+    out = []
+    for f in findings:
+        if settings.select and not _matches(f.code, settings.select):
+            continue
+        if _matches(f.code, settings.ignore):
+            continue
+        sev = settings.severity.get(f.code)
+        if sev is not None:
+            f.severity = Severity.parse(sev)
+        out.append(f)
+    return out
+
+
+def default_checker(app: App, settings: Settings) -> list[Finding]:
+    """The rule engine's findings for ``app``: the app's ``[tool.funcls]`` configuration with
+    the editor's settings on top."""
+    try:
+        from funcls.checks.config import CheckConfig, ConfigError
+        from funcls.checks.engine import check_app
+    except ImportError:  # the rule engine is not installed: the indexer's problems
+        return filter_findings(problem_findings(app), settings)
+    try:
+        base = CheckConfig.from_pyproject(app.root)
+    except ConfigError:
+        log.exception("ignoring the funcls configuration of %s", app.root)
+        base = CheckConfig()
+    config = base.merged(settings.select, settings.ignore)
+    if settings.severity:
+        severity = dict(config.severity)
+        severity.update({c.upper(): Severity.parse(s) for c, s in settings.severity.items()})
+        config = replace(config, severity=severity)
+    return list(check_app(app, config))
+
+
+class IndexState:
+    def __init__(self, index: Workspace, checker: Checker = default_checker) -> None:
+        self.index = index
+        self.checker = checker
+        self.settings = Settings()
+        self.dirty: dict[str, None] = {}
+        self._findings: dict[str, tuple[App, list[Finding]]] = {}
+
+    def mark_dirty(self, path: str) -> None:
+        self.dirty[os.path.normpath(path)] = None
+
+    def flush(self) -> set[str]:
+        """Re-index the apps of every changed file (each app once). Returns their roots."""
+        if not self.dirty:
+            return set()
+        paths = list(self.dirty)
+        self.dirty.clear()
+        roots: set[str] = set()
+        plain: list[str] = []
+        for p in paths:
+            if os.path.basename(p) in ROOT_MARKERS:
+                roots.update(self.index.changed(p))
+            else:
+                self.index.source.forget(p)
+                plain.append(p)
+        for p in plain:
+            app = self.index.app_for_path(p)
+            if app is not None and app.root not in roots:
+                self.index.apps[app.root] = load_app(app.root, self.index.source)
+                roots.add(app.root)
+        for gone in set(self._findings) - set(self.index.apps):
+            self._findings.pop(gone, None)
+            roots.add(gone)
+        return roots
+
+    def app_fresh(self, path: str) -> App | None:
+        """The app of ``path``, re-indexed first if one of its files changed."""
+        if self.dirty:
+            self.flush()
+        return self.index.app_for_path(path)
+
+    def findings(self, root: str) -> list[Finding]:
+        app = self.index.apps.get(root)
+        if app is None:
+            return []
+        cached = self._findings.get(root)
+        if cached is not None and cached[0] is app:
+            return cached[1]
+        try:
+            found = self.checker(app, self.settings)
+        except Exception:
+            log.exception("the rule engine failed on %s; showing the indexer's problems", root)
+            found = filter_findings(problem_findings(app), self.settings)
+        self._findings[root] = (app, found)
+        return found
+
+    def invalidate_findings(self) -> None:
+        self._findings.clear()
+
+    def cached_roots(self) -> list[str]:
+        return list(self._findings)

@@ -1,0 +1,182 @@
+"""Helpers for the end-to-end tests: copies of the sample apps, positions found by text,
+documents opened through the client, workspace edits applied to disk."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.protocol import default_converter
+from pygls.uris import from_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "samples"
+SERVER = [sys.executable, "-m", "funcls", "--stdio"]
+# Recorded capabilities of real clients (pytest-lsp): VS Code, Neovim 0.7 (as on our CI
+# machines), Neovim 0.11 (pull diagnostics, snippets) and Emacs (eglot).
+CLIENTS = ["visual-studio-code", "neovim@v0.7.0", "neovim@v0.11.0", "emacs"]
+
+
+class RecordingClient(LanguageClient):
+    """pytest-lsp's client, also keeping every publishDiagnostics and registration."""
+
+    published: list[types.PublishDiagnosticsParams]
+    registrations: list[types.Registration]
+
+
+def _publish(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
+    client.published.append(params)
+    client.diagnostics[params.uri] = params.diagnostics
+
+
+def _register(client: RecordingClient, params: types.RegistrationParams) -> None:
+    client.registrations.extend(params.registrations)
+
+
+def _apply_edit(
+    client: RecordingClient, params: types.ApplyWorkspaceEditParams
+) -> types.ApplyWorkspaceEditResult:
+    apply_workspace_edit(params.edit)
+    return types.ApplyWorkspaceEditResult(applied=True)
+
+
+def make_client() -> RecordingClient:
+    client = RecordingClient(converter_factory=default_converter)
+    client.published = []
+    client.registrations = []
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
+    features[types.CLIENT_REGISTER_CAPABILITY] = _register
+    features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
+    register_lsp_features(client, features)
+    return client
+
+
+CONFIG = ClientServerConfig(server_command=SERVER, client_factory=make_client)
+
+
+def uri(path: Path | str) -> str:
+    return from_fs_path(str(path)) or ""
+
+
+def make_workspace(root: Path) -> Path:
+    """A workspace folder with copies of both sample apps."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("v1-app", "v2-app"):
+        shutil.copytree(SAMPLES / name, root / name)
+    return root
+
+
+def position(path: Path, needle: str, offset: int = 0, nth: int = 0) -> types.Position:
+    """The position of ``offset`` characters into the ``nth`` occurrence of ``needle``."""
+    text = path.read_text()
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(needle, at + 1)
+    at += offset
+    line = text.count("\n", 0, at)
+    column = at - (text.rfind("\n", 0, at) + 1)
+    return types.Position(line, column)
+
+
+def span(path: Path, needle: str, nth: int = 0) -> types.Range:
+    start = position(path, needle, 0, nth)
+    end = position(path, needle, len(needle), nth)
+    return types.Range(start, end)
+
+
+async def start(client: LanguageClient, caps: str, folder: Path, options: Any = None) -> None:
+    """Initialize like the recorded client, and wait until the workspace is indexed."""
+    capabilities = client_capabilities(caps)
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=uri(folder),
+            workspace_folders=[types.WorkspaceFolder(uri=uri(folder), name=folder.name)],
+            initialization_options=options,
+        )
+    )
+    await wait_for(lambda: any("indexed" in m.message for m in client.log_messages))
+
+
+async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while loop.time() < end:
+        value = predicate()
+        if value:
+            return value
+        await asyncio.sleep(0.02)
+    raise AssertionError("timed out waiting for the server")
+
+
+def open_doc(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> None:
+    language = "python" if path.suffix == ".py" else "json"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(
+                uri(path), language, version, text if text is not None else path.read_text()
+            )
+        )
+    )
+
+
+def change_doc(client: LanguageClient, path: Path, text: str, version: int) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=version, uri=uri(path)),
+            [types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def offset_of(text: str, pos: types.Position) -> int:
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[: pos.line]) + pos.character
+
+
+def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
+    for e in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
+        start, end = offset_of(text, e.range.start), offset_of(text, e.range.end)
+        text = text[:start] + e.new_text + text[end:]
+    return text
+
+
+def apply_workspace_edit(edit: types.WorkspaceEdit) -> list[Path]:
+    """Write ``edit`` to disk as a client would; returns the files it touched."""
+    from pygls.uris import to_fs_path
+
+    touched: list[Path] = []
+    if edit.changes:
+        for u, edits in edit.changes.items():
+            p = Path(to_fs_path(u) or "")
+            p.write_text(apply_text_edits(p.read_text(), list(edits)))
+            touched.append(p)
+    for change in edit.document_changes or []:
+        if isinstance(change, types.CreateFile):
+            p = Path(to_fs_path(change.uri) or "")
+            if not p.exists():
+                p.write_text("")
+            touched.append(p)
+        elif isinstance(change, types.DeleteFile):
+            p = Path(to_fs_path(change.uri) or "")
+            if p.is_dir():
+                shutil.rmtree(p)
+            elif p.exists():
+                p.unlink()
+            touched.append(p)
+        elif isinstance(change, types.TextDocumentEdit):
+            p = Path(to_fs_path(change.text_document.uri) or "")
+            edits = [types.TextEdit(range=e.range, new_text=e.new_text) for e in change.edits]
+            p.write_text(apply_text_edits(p.read_text(), edits))
+            touched.append(p)
+    return touched

@@ -1,0 +1,269 @@
+"""Completion end to end, for every recorded client (snippets only where the client takes
+them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.lsp.support import offset_of, uri
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+K = types.CompletionItemKind
+CURSOR = "‸"
+
+
+def takes_snippets(client: LanguageClient) -> bool:
+    caps = client.capabilities
+    item = caps.text_document.completion.completion_item if caps and caps.text_document else None  # type: ignore[union-attr]
+    return bool(item and item.snippet_support)
+
+
+async def complete(client: LanguageClient, path: Path, text: str) -> list[types.CompletionItem]:
+    """Open ``path`` with ``text`` (the cursor marked ‸), complete there, close it again."""
+    at = text.index(CURSOR)
+    text = text.replace(CURSOR, "", 1)
+    line = text.count("\n", 0, at)
+    pos = types.Position(line, at - (text.rfind("\n", 0, at) + 1))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri(path), "json", 1, text))
+    )
+    try:
+        result = await client.text_document_completion_async(
+            types.CompletionParams(types.TextDocumentIdentifier(uri(path)), pos)
+        )
+    finally:
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri(path)))
+        )
+    assert offset_of(text, pos) == at
+    items = result.items if isinstance(result, types.CompletionList) else list(result or [])
+    return sorted(items, key=lambda i: (i.sort_text or "", i.label))
+
+
+def by_label(items: list[types.CompletionItem], label: str) -> types.CompletionItem:
+    return next(i for i in items if i.label == label)
+
+
+def rng(line: int, start: int, end: int) -> types.Range:
+    return types.Range(types.Position(line, start), types.Position(line, end))
+
+
+async def test_function_json_properties_of_the_type_required_first(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v1-app" / "process_order" / "function.json"
+    text = '{"bindings": [{"type": "queueTrigger", "‸"}]}'
+    items = await complete(client, path, text)
+    assert [i.label for i in items] == ["direction", "name", "queueName", "connection", "dataType"]
+    item = by_label(items, "queueName")
+    snippet = takes_snippets(client)
+    assert item == types.CompletionItem(
+        label="queueName",
+        kind=K.Property,
+        detail="queueTrigger · required",
+        documentation=item.documentation,
+        sort_text="1queuename",
+        filter_text='"queueName"',
+        insert_text_format=types.InsertTextFormat.Snippet
+        if snippet
+        else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(
+            range=rng(0, 39, 41), new_text='"queueName": "$1"' if snippet else '"queueName": ""'
+        ),
+    )
+    doc = item.documentation
+    assert doc is not None and "queue" in (doc if isinstance(doc, str) else doc.value)
+    connection = by_label(items, "connection")
+    expected = '"connection": "${1|AzureWebJobsStorage,ServiceBusConnection|}"'
+    assert connection.text_edit.new_text == (
+        expected if snippet else '"connection": "AzureWebJobsStorage"'
+    )  # type: ignore[union-attr]
+
+
+async def test_function_json_type_value_brings_its_required_properties(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v1-app" / "process_order" / "function.json"
+    text = '{\n  "bindings": [\n    {\n      "type": "‸"\n    }\n  ]\n}'
+    items = await complete(client, path, text)
+    item = by_label(items, "queueTrigger")
+    if takes_snippets(client):
+        assert item.text_edit == types.TextEdit(
+            range=rng(3, 14, 16),
+            # "msg" is the entry function's parameter that no binding of the opened text names.
+            new_text='"queueTrigger",\n      "direction": "in",\n      "name": "${1:msg}",\n'
+            '      "queueName": "$2"',
+        )
+    else:
+        assert item.text_edit == types.TextEdit(range=rng(3, 14, 16), new_text='"queueTrigger"')
+    assert item.kind == K.Class and item.detail == "Queue storage trigger"
+    assert {"httpTrigger", "blob", "serviceBusTrigger", "cosmosDBTrigger"} <= {
+        i.label for i in items
+    }
+
+
+async def test_function_json_connection_names_from_local_settings(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v1-app" / "process_order" / "function.json"
+    text = '{"bindings": [{"type": "queueTrigger", "connection": "Az‸"}]}'
+    items = await complete(client, path, text)
+    assert [(i.label, i.text_edit.new_text, i.filter_text) for i in items] == [  # type: ignore[union-attr]
+        ("AzureWebJobsStorage", '"AzureWebJobsStorage"', '"AzureWebJobsStorage"'),
+        ("ServiceBusConnection", '"ServiceBusConnection"', '"ServiceBusConnection"'),
+    ]
+    assert items[0].text_edit.range == rng(0, 53, 57)  # "Az" and its quotes  # type: ignore[union-attr]
+    assert items[0].detail == "UseDevelopmentStorage=true"
+
+
+async def test_function_json_return_and_enum_values(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v1-app" / "get_product" / "function.json"
+    out = await complete(
+        client, path, '{"bindings": [{"type": "http", "direction": "out", "name": "‸"}]}'
+    )
+    # main(req) has no binding in the opened text: req is offered after $return.
+    assert [(i.label, i.detail) for i in out] == [
+        ("$return", "the function's return value"),
+        ("req", "parameter req: func.HttpRequest"),
+    ]
+    methods = await complete(
+        client, path, '{"bindings": [{"type": "httpTrigger", "methods": ["g‸"]}]}'
+    )
+    assert "get" in [i.label for i in methods] and "post" in [i.label for i in methods]
+    level = await complete(client, path, '{"bindings": [{"type": "httpTrigger", "authLevel": ‸}]}')
+    assert [i.label for i in level] == ["admin", "anonymous", "function"] or sorted(
+        i.label for i in level
+    ) == ["admin", "anonymous", "function"]
+
+
+async def test_function_json_script_file_and_entry_point(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v1-app" / "create_order" / "function.json"
+    scripts = await complete(client, path, '{"scriptFile": "‸", "bindings": []}')
+    assert [i.label for i in scripts] == ["handlers.py"]
+    entries = await complete(
+        client, path, '{"scriptFile": "handlers.py", "entryPoint": "‸", "bindings": []}'
+    )
+    assert [(i.label, i.detail) for i in entries] == [("handle", "def handle(req, order_queue)")]
+
+
+async def test_host_json_from_the_schema(client: LanguageClient, workspace: Path) -> None:
+    path = workspace / "v1-app" / "host.json"
+    items = await complete(client, path, '{"version": "2.0", "‸"}')
+    labels = {i.label for i in items}
+    assert {"extensionBundle", "logging", "functionTimeout", "extensions"} <= labels
+    assert "version" not in labels
+    version = await complete(client, path, '{"version": "‸"}')
+    assert [i.label for i in version] == ["2.0"]
+
+
+async def test_local_settings_offers_settings_the_bindings_read(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v2-app" / "local.settings.json"
+    items = await complete(client, path, '{"Values": {"FUNCTIONS_WORKER_RUNTIME": "python", "‸"}}')
+    first = items[:3]
+    assert [(i.label, i.detail) for i in first] == [
+        ("AzureWebJobsStorage", "used by create_order, get_receipt, heartbeat"),
+        ("PAYMENTS_QUEUE", "used by payment_received"),
+        ("ServiceBusConnection", "used by payment_received"),
+    ]
+    assert "FUNCTIONS_WORKER_RUNTIME" not in {i.label for i in items}
+
+
+async def test_python_decorators_after_the_blueprint_variable(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v2-app" / "orders_bp.py"
+    text = path.read_text().replace("def payment_received(", "@bp.‸\ndef payment_received(", 1)
+    items = await complete(client, path, text)
+    item = by_label(items, "queue_trigger")
+    line = text[: text.index("‸")].count("\n")
+    snippet = takes_snippets(client)
+    assert item == types.CompletionItem(
+        label="queue_trigger",
+        kind=K.Method,
+        detail="@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)",
+        documentation=item.documentation,
+        sort_text="00queue_trigger",
+        insert_text_format=types.InsertTextFormat.Snippet
+        if snippet
+        else types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(
+            range=rng(line, 4, 4),
+            new_text='queue_trigger(arg_name="$1", queue_name="$2", '
+            'connection="${3|AzureWebJobsStorage,ServiceBusConnection|}")$0'
+            if snippet
+            else "queue_trigger",
+        ),
+    )
+    assert {"route", "blob_output", "timer_trigger", "service_bus_queue_output"} <= {
+        i.label for i in items
+    }
+
+
+async def test_python_keywords_values_and_enums_in_a_decorator_call(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v2-app" / "orders_bp.py"
+    source = path.read_text()
+    keywords = await complete(
+        client, path, source.replace('@bp.queue_trigger(arg_name="msg", ', "@bp.queue_trigger(‸", 1)
+    )
+    assert [i.label for i in keywords] == ["arg_name=", "data_type="]
+    names = await complete(client, path, source.replace('arg_name="msg"', 'arg_name="‸"', 1))
+    assert [i.label for i in names] == ["msg"]
+    queues = await complete(
+        client,
+        path,
+        source.replace(
+            'queue_name="orders", connection="AzureWebJobsStorage")\n@bp.blob',
+            'queue_name="o‸", connection="AzureWebJobsStorage")\n@bp.blob',
+            1,
+        ),
+    )
+    assert [(i.label, i.detail) for i in queues] == [("orders", "used by create_order")]
+    levels = await complete(
+        client,
+        path,
+        source.replace(
+            '@bp.route(route="orders", methods=["POST"])',
+            '@bp.route(route="orders", auth_level=‸)',
+            1,
+        ),
+    )
+    assert [i.label for i in levels] == [
+        "func.AuthLevel.ADMIN",
+        "func.AuthLevel.ANONYMOUS",
+        "func.AuthLevel.FUNCTION",
+    ]
+    members = await complete(client, path, source + "\nlevel = func.AuthLevel.‸\n")
+    assert [(i.label, i.detail) for i in members] == [
+        ("ADMIN", 'AuthLevel.ADMIN → "admin"'),
+        ("ANONYMOUS", 'AuthLevel.ANONYMOUS → "anonymous"'),
+        ("FUNCTION", 'AuthLevel.FUNCTION → "function"'),
+    ]
+    connections = await complete(
+        client, path, source.replace('connection="ServiceBusConnection"', 'connection="‸"', 1)
+    )
+    assert [i.label for i in connections] == ["AzureWebJobsStorage", "ServiceBusConnection"]
+
+
+async def test_v1_parameters_named_after_the_bindings(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v1-app" / "get_receipt" / "__init__.py"
+    text = path.read_text().replace("def main(req: func.HttpRequest, receipt: str)", "def main(‸)")
+    items = await complete(client, path, text)
+    assert [(i.label, i.detail) for i in items] == [
+        ("req: func.HttpRequest, receipt: func.InputStream", "every binding of function.json"),
+        ("req: func.HttpRequest", "httpTrigger (in)"),
+        ("receipt: func.InputStream", "blob (in)"),
+    ]
