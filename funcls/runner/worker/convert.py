@@ -29,6 +29,10 @@ class GenericBinding:
         return issubclass(pytype, (str, bytes))
 
     @classmethod
+    def check_output_type_annotation(cls, pytype: type) -> bool:
+        return issubclass(pytype, (str, bytes, bytearray))
+
+    @classmethod
     def encode(cls, obj: Any, *, expected_type: Any) -> meta.Datum:
         if isinstance(obj, str):
             return meta.Datum(type="string", value=obj)

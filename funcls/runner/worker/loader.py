@@ -266,11 +266,44 @@ def describe_function(
                 f"annotation is {annotation!r}; outputs are annotated func.Out[T]"
             )
         converter = "generic" if pytype in (str, bytes) else str(binding.get("type"))
+        if annotation is not None:
+            _check_annotation(param.name, binding, converter, pytype, binding_out)
         entry = ParamInfo(param.name, str(binding.get("type")), converter, pytype, binding_out)
         (info.outputs if binding_out else info.inputs)[param.name] = entry
     returned = by_name.get("$return")
     if returned is not None:
-        annotation = hints.get("return")
+        annotation = hints.get("return") if "return" in hints else None
         converter = "generic" if annotation in (str, bytes) else str(returned.get("type"))
+        if "return" in hints:
+            _check_annotation("$return", returned, converter, hints["return"], True)
         info.return_info = ParamInfo("$return", str(returned.get("type")), converter, annotation)
     return info
+
+
+def _check_annotation(
+    name: str, binding: dict[str, Any], converter_name: str, pytype: Any, output: bool
+) -> None:
+    """Refuse what the worker refuses at load time: an annotation the binding's converter
+    does not take (`-> None` on a `$return` binding, `func.QueueMessage` on a blob, …)."""
+    from .convert import converter_for
+
+    converter = converter_for(converter_name)
+    check = getattr(
+        converter, "check_output_type_annotation" if output else "check_input_type_annotation", None
+    )
+    if check is None or not isinstance(pytype, type):
+        return  # generic aliases (list[str], typing.List[str]) are the converters' business
+    try:
+        accepted = bool(check(pytype))
+    except TypeError:
+        return
+    if not accepted:
+        shown = getattr(pytype, "__qualname__", repr(pytype))
+        kind = binding.get("type")
+        if name == "$return":
+            raise FunctionLoadError(
+                f'Python return annotation "{shown}" does not match binding type "{kind}"'
+            )
+        raise FunctionLoadError(
+            f'type of {name} binding "{kind}" does not match its Python annotation "{shown}"'
+        )

@@ -68,9 +68,7 @@ def raw(req: func.HttpRequest) -> bytes:
     return b"\x00\x01raw"
 
 
-@app.function_name("named_output")
-@app.route(route="named")
-@app.generic_output_binding(arg_name="res", type="http")
+@app.route(route="named", binding_arg_name="res")
 def named_output(req: func.HttpRequest, res: func.Out[func.HttpResponse]) -> None:
     res.set(func.HttpResponse("from a named output", status_code=202))
 

@@ -1,0 +1,175 @@
+"""The admin API, the synchronous invoke endpoint, `funcls invoke`, and triggers that are
+only run by hand (their input converted to the library's type, outputs not sent)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.runner.runner_process import REPO, RunningApp
+
+pytestmark = pytest.mark.slow
+
+
+def funcls_invoke(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "funcls", "invoke", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(REPO),
+    )
+
+
+def test_admin_api_like_the_host(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    running = run_app(app_copy("v2-app"), "--no-reload")
+    status = running.get("/admin/host/status").json()
+    assert status["state"] == "Running"
+    assert "get_product" in status["functions"]
+    functions = {f["name"]: f for f in running.get("/admin/functions").json()}
+    assert functions["get_product"]["invoke_url_template"] == (
+        running.url.replace("127.0.0.1", "localhost") + "/api/products/{id:int}"
+    )
+    assert functions["payment_received"]["runnable"] == "invoke"
+    assert running.get("/admin/functions/get_product").json()["name"] == "get_product"
+    assert running.get("/admin/functions/nope").status_code == 404
+    started = running.post("/admin/functions/payment_received", json={"input": '{"order": "abc"}'})
+    assert started.status_code == 202
+    log = running.wait_for_log('{"order": "abc"}')
+    assert "Executed 'Functions.payment_received' (Succeeded" in running.wait_for_log(
+        "Executed 'Functions.payment_received'"
+    )
+    assert "Payment message" in log
+    assert running.post("/admin/functions/payment_received").status_code == 400
+    assert running.post("/admin/functions/payment_received", content=b"not json").status_code == 400
+    assert running.post("/admin/functions/nope", json={"input": ""}).status_code == 404
+
+
+def test_admin_starts_a_queue_function_with_its_message(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    running = run_app(app_copy("v2-app"), "--no-reload")
+    order = json.dumps({"id": "byhand", "items": [{"product": 2}], "customer": "me"})
+    assert running.post("/admin/functions/process_order", json={"input": order}).status_code == 202
+    receipt = running.wait_for("/api/orders/byhand/receipt").json()
+    assert receipt == {"order": "byhand", "customer": "me", "lines": [{"product": 2, "qty": 1}]}
+
+
+def test_synchronous_invoke_endpoint(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    running = run_app(app_copy("v2-app"), "--no-reload")
+    result = running.post(
+        "/admin/funcls/invoke/create_order",
+        json={"method": "POST", "body": {"items": [{"product": 1}]}},
+    ).json()
+    assert result["status"] == "succeeded"
+    assert result["http"]["status"] == 202
+    order_id = json.loads(result["http"]["body"])["id"]
+    [output] = result["outputs"]
+    assert (output["name"], output["type"], output["sent"], output["target"]) == (
+        "order_queue",
+        "queue",
+        True,
+        "orders",
+    )
+    assert json.loads(output["value"])["id"] == order_id
+    assert [log["message"] for log in result["logs"]] == [f"Order {order_id} queued with 1 item(s)"]
+    by_path = running.post(
+        "/admin/funcls/invoke/get_product", json={"path": "/api/products/3"}
+    ).json()
+    assert json.loads(by_path["http"]["body"])["id"] == 3
+    bad_path = running.post("/admin/funcls/invoke/get_product", json={"path": "/api/x"})
+    assert bad_path.status_code == 400
+    assert running.post("/admin/funcls/invoke/nope", json={}).status_code == 404
+
+
+def test_triggers_run_by_hand_get_library_types(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    running = run_app(app_copy("others_v1"), "--no-reload")
+    log = running.log()
+    assert "orchestrator: Durable Functions orchestrations need the Durable Task" in log
+    assert "broken: ... " not in log
+    assert 'Python return annotation "NoneType" does not match binding type "http"' in log
+    event = {"subject": "orders/1", "eventType": "created", "data": {"n": 1}}
+    grid = running.post("/admin/funcls/invoke/grid", json={"input": event}).json()
+    assert grid["status"] == "succeeded"
+    [forward] = grid["outputs"]
+    assert (forward["type"], forward["sent"]) == ("serviceBus", False)
+    assert json.loads(forward["value"]) == {"subject": "orders/1", "data": {"n": 1}}
+    assert grid["logs"][0]["message"] == "event orders/1 of type created"
+    assert "NOT SENT" in running.wait_for_log("NOT SENT")
+    docs = running.post(
+        "/admin/funcls/invoke/docs", json={"input": [{"id": "a"}, {"id": "b"}]}
+    ).json()
+    assert docs["status"] == "succeeded"
+    assert docs["outputs"][0]["value"] == "a,b"
+    assert docs["outputs"][0]["sent"] is True
+    bus = running.post("/admin/funcls/invoke/bus", json={"input": "pay 5"}).json()
+    assert bus["logs"][0]["message"].endswith(": pay 5")
+    hub = running.post("/admin/funcls/invoke/hub", json={"input": "boom"}).json()
+    assert hub["status"] == "failed"
+    assert "RuntimeError: telemetry said boom" in hub["error"]["traceback"]
+    blocked = running.post("/admin/funcls/invoke/orchestrator", json={"input": ""})
+    assert blocked.status_code == 409
+
+
+def test_funcls_invoke_without_a_running_app(app_copy: Callable[[str], Path]) -> None:
+    app_dir = app_copy("v2-app")
+    done = funcls_invoke("get_product", str(app_dir), "--path", "/api/products/1")
+    assert done.returncode == 0, done.stderr
+    assert "get_product: succeeded" in done.stdout
+    assert "on a fresh app process" in done.stdout
+    assert "HTTP 200" in done.stdout
+    assert '"name": "Espresso beans, 1 kg"' in done.stdout
+    as_json = funcls_invoke(
+        "process_order",
+        str(app_dir),
+        "--input",
+        '{"id": "x1", "items": [{"product": 1}], "customer": "c"}',
+        "--format",
+        "json",
+    )
+    result = json.loads(as_json.stdout)
+    assert result["status"] == "succeeded"
+    assert result["outputs"][0]["target"] == "receipts/x1.json"
+    failed = funcls_invoke("process_order", str(app_dir), "--input", "not json")
+    assert failed.returncode == 1
+    assert "error:" in failed.stdout and "JSONDecodeError" in failed.stdout
+    unknown = funcls_invoke("nope", str(app_dir))
+    assert unknown.returncode == 2
+    assert "no function 'nope'" in unknown.stderr
+
+
+def test_funcls_invoke_uses_the_running_app(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp], tmp_path: Path
+) -> None:
+    running = run_app(app_copy("v1-app"), "--no-reload")
+    body = tmp_path / "order.json"
+    body.write_text(json.dumps({"items": [{"product": 2, "qty": 3}]}))
+    done = funcls_invoke(
+        "create_order",
+        str(running.app_dir),
+        "--method",
+        "POST",
+        "--body",
+        f"@{body}",
+        "--header",
+        "Content-Type: application/json",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"on the running funcls run at {running.url}" in done.stdout
+    assert "HTTP 202" in done.stdout
+    order_id = json.loads(done.stdout.split("\n\n", 1)[1].split("\n", 1)[0])["id"]
+    assert running.wait_for(f"/api/orders/{order_id}/receipt").json()["lines"] == [
+        {"product": 2, "qty": 3}
+    ]
+    assert "Executed 'Functions.create_order' (Succeeded" in running.log()
