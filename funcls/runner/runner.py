@@ -34,33 +34,24 @@ from funcls.runner.triggers.manager import Triggers
 
 
 def static_check(app: App, console: Console) -> None:
-    """Errors of `funcls check` (the rule engine when it is there), printed, never fatal."""
-    try:
-        from funcls.checks import check_app  # type: ignore[attr-defined]
-    except ImportError:
-        check_app = None
+    """Errors of `funcls check`, printed before the app starts; never fatal."""
+    from funcls.checks import check_app
+    from funcls.checks.findings import Severity
+
     lines: list[str] = []
-    if check_app is not None:
-        try:
-            for finding in check_app(app):
-                severity = str(getattr(finding, "severity", "error")).lower()
-                if "error" not in severity:
-                    continue
-                where = getattr(finding, "location", None)
-                path = os.path.relpath(getattr(where, "path", app.root) or app.root, app.root)
-                line = getattr(getattr(getattr(where, "range", None), "start", None), "line", 0)
-                code = getattr(finding, "code", "")
-                lines.append(
-                    f"  {path}:{(line or 0) + 1}: {code} {getattr(finding, 'message', finding)}"
-                )
-        except Exception as error:  # a rule bug must not stop the run
-            lines.append(f"  (the static check failed: {type(error).__name__}: {error})")
-    else:
-        for problem in app.problems:
-            path = os.path.relpath(problem.path, app.root) if problem.path else "."
-            lines.append(f"  {path}:{problem.range.start.line + 1}: {problem.message}")
+    try:
+        findings = check_app(app)
+    except Exception as error:  # a rule bug must not stop the run
+        findings = []
+        lines.append(f"  (the static check failed: {type(error).__name__}: {error})")
+    for finding in findings:
+        if finding.severity < Severity.ERROR:
+            continue
+        path = os.path.relpath(finding.path, app.root) if finding.path else "."
+        line = finding.range.start.line + 1
+        lines.append(f"  {path}:{line}: {finding.code} {finding.message}")
     if lines:
-        console.block("Static check found problems (the app still starts):\n" + "\n".join(lines))
+        console.block("funcls check found errors (the app starts anyway):\n" + "\n".join(lines))
 
 
 def bind(host: str, port: int) -> socket.socket:
