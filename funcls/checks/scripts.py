@@ -1,0 +1,112 @@
+"""AZF110–AZF111: the script file and entry point of v1 functions."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+
+from funcls.checks.context import Context, string_literal_inner
+from funcls.checks.edits import fix, fixes, json_add_member, replace
+from funcls.checks.findings import Related
+from funcls.checks.registry import checker
+from funcls.model.appmodel import Function
+from funcls.model.locations import Location, Range
+
+
+def _v1_functions(ctx: Context) -> list[Function]:
+    return [f for f in ctx.app.functions if f.model == "v1" and f.config_path]
+
+
+@checker("AZF110", "AZF111")
+def v1_scripts(ctx: Context) -> None:
+    for fn in _v1_functions(ctx):
+        assert fn.config_path is not None
+        doc = ctx.app.source.json(fn.config_path) if ctx.app.source else None
+        if doc is None or doc.root is None or doc.root.kind != "object":
+            continue
+        root_range = Range(doc.root.range.start, doc.root.range.start)
+        if not fn.script_exists:
+            sf = fn.script_file
+            shown = ctx.rel(fn.script_path or "")
+            if sf is not None and sf.range is not None:
+                ctx.emit(
+                    "AZF110",
+                    f"scriptFile '{sf.value}' of function '{fn.name}' does not exist "
+                    f"({shown}); fix the path, relative to the function's folder",
+                    fn.config_path,
+                    sf.range,
+                    function=fn,
+                )
+            else:
+                ctx.emit(
+                    "AZF110",
+                    f"function '{fn.name}' has no __init__.py; add it, or point "
+                    '"scriptFile" at the Python file that holds the function',
+                    fn.config_path,
+                    root_range,
+                    function=fn,
+                )
+            continue
+        if fn.entry_found or not (fn.script_path or "").endswith(".py"):
+            continue
+        _entry_point(ctx, fn, root_range)
+
+
+def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
+    assert fn.script_path is not None and fn.config_path is not None
+    module = ctx.module(fn.script_path)
+    if module is None or module.partial:
+        return
+    names = _top_level_names(ctx.text(fn.script_path) or "")
+    if names is None or fn.entry_point in names:
+        return  # defined by an assignment or an import (df.Orchestrator.create, …)
+    defs = [f.name for f in module.functions if f.scope == "module"]
+    close = difflib.get_close_matches(fn.entry_point, defs, n=1, cutoff=0.6)
+    target = close[0] if close else (defs[0] if len(defs) == 1 else None)
+    script = ctx.rel(fn.script_path)
+    ev = fn.entry_point_value
+    hint = f" (did you mean '{target}'?)" if target else ""
+    message = (
+        f"{script} has no function '{fn.entry_point}', the entry point of '{fn.name}'{hint}; "
+        'define it, or set "entryPoint" in function.json to the function\'s name'
+    )
+    edit = None
+    if target and ev is not None and ev.range is not None and isinstance(ev.value, str):
+        inner = string_literal_inner(ctx, fn.config_path, ev.range, ev.value)
+        edit = replace(fn.config_path, inner, target) if inner else None
+    elif target and ctx.app.source is not None:
+        doc = ctx.app.source.json(fn.config_path)
+        if doc is not None and doc.root is not None:
+            edit = json_add_member(ctx, fn.config_path, doc.root, "entryPoint", target)
+    rng = ev.range if ev is not None and ev.range is not None else root_range
+    ctx.emit(
+        "AZF111",
+        message,
+        fn.config_path,
+        rng,
+        related=[Related(Location(fn.script_path, Range.point(0, 0)), "the script")],
+        fixes=fixes(fix(f"Set \"entryPoint\" to '{target}'", edit, preferred=True)),
+        function=fn,
+    )
+
+
+def _top_level_names(text: str) -> set[str] | None:
+    """Every name bound at the top level of a module; None when that cannot be known."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.Global):
+            names.update(node.names)
+    return names
