@@ -191,13 +191,14 @@ class Invoker:
         args = await self._inputs(fn, data) if fn.inputs() else {}
         args[str(fn.trigger.get("name"))] = trigger
         targets = self._targets(fn, data)
+        trace_id = outcome.invocation_id.replace("-", "")
         message = {
             "op": "invoke",
             "id": outcome.invocation_id,
             "function": fn.name,
             "args": args,
             "metadata": metadata,
-            "trace": {"traceparent": f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01"},
+            "trace": {"traceparent": f"00-{trace_id}-{trace_id[:16]}-01"},
         }
         result = await self.pool.invoke(message, self.settings.function_timeout)
         if not result.get("ok"):

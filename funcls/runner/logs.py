@@ -18,9 +18,18 @@ from typing import Any, TextIO
 LOG_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
+_second_cache: tuple[int, str] = (-1, "")
+
+
 def timestamp(moment: float | None = None) -> str:
-    when = datetime.fromtimestamp(moment if moment is not None else time.time(), timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    """ISO 8601 UTC with milliseconds; the formatted second is cached (called per line)."""
+    global _second_cache
+    now = moment if moment is not None else time.time()
+    second = int(now)
+    if _second_cache[0] != second:
+        when = datetime.fromtimestamp(second, timezone.utc)
+        _second_cache = (second, when.strftime("%Y-%m-%dT%H:%M:%S."))
+    return f"{_second_cache[1]}{int((now - second) * 1000):03d}Z"
 
 
 class Console:

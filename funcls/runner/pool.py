@@ -294,11 +294,17 @@ class WorkerPool:
     # -- invoking ---------------------------------------------------------------------------
 
     def pick(self) -> WorkerProcess:
-        live = [w for w in self.workers if w.alive and w.ready.done() and not w.stopping]
-        live = [w for w in live if not w.ready.exception()]
-        if not live:
+        best: WorkerProcess | None = None
+        for worker in self.workers:
+            if worker.exited.done() or worker.stopping or not worker.ready.done():
+                continue
+            if worker.ready.exception() is not None:
+                continue
+            if best is None or len(worker.pending) < len(best.pending):
+                best = worker
+        if best is None:
             raise AppNotLoaded("the app is restarting; try again in a moment")
-        return min(live, key=lambda w: len(w.pending))
+        return best
 
     async def invoke(self, message: dict[str, Any], timeout: float | None) -> dict[str, Any]:
         if not self.loaded.is_set():

@@ -61,6 +61,19 @@ def recv_blocking(sock: socket.socket) -> Message | None:
     return message
 
 
+def read_blocking(stream: Any) -> Message | None:
+    """The next message from a buffered binary stream (socket.makefile("rb")), or None."""
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(header)
+    body = stream.read(size)
+    if len(body) < size:
+        return None
+    message: Message = pickle.loads(body)
+    return message
+
+
 def _recv_exactly(sock: socket.socket, size: int) -> bytes | None:
     chunks: list[bytes] = []
     remaining = size

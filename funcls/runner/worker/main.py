@@ -104,15 +104,26 @@ class Worker:
         os._exit(code)
 
     def read_forever(self) -> None:
+        """Plain functions go from here straight to the thread pool; only coroutines (and
+        control messages) take the hop to the event loop."""
+        stream = self.channel.sock.makefile("rb", buffering=1 << 16)
         while True:
             try:
-                message = wire.recv_blocking(self.channel.sock)
+                message = wire.read_blocking(stream)
             except OSError:
                 message = None
             if message is None:
                 self.stop(0)
                 return
-            self.loop.call_soon_threadsafe(self.dispatch, message)
+            info = (
+                self.functions.get(message.get("function", ""))
+                if message.get("op") == "invoke"
+                else None
+            )
+            if info is not None and not info.is_async:
+                self.pool.submit(self._sync, info, message)
+            else:
+                self.loop.call_soon_threadsafe(self.dispatch, message)
 
     def run(self) -> None:
         asyncio.set_event_loop(self.loop)
