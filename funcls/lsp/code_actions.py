@@ -67,7 +67,12 @@ def _v1_function(ctx: Context, path: str, pos_range: Range) -> Function | None:
     return None
 
 
-def _plan_action(ctx: Context, plan: Plan, kind: str) -> types.CodeAction | None:
+REMOVE_COMMAND = "funcls.removeV1Function"
+
+
+def _plan_action(
+    ctx: Context, plan: Plan, kind: str, command_args: list[str] | None = None
+) -> types.CodeAction | None:
     if plan.problem is not None:
         if not ctx.client.disabled_code_actions:
             return None
@@ -75,7 +80,11 @@ def _plan_action(ctx: Context, plan: Plan, kind: str) -> types.CodeAction | None
             title=plan.title, kind=kind, disabled=types.CodeActionDisabled(reason=plan.problem)
         )
     if not can_apply(ctx, plan.ops):
-        return None
+        if command_args is None:
+            return None
+        # The client cannot delete files: the server does it, after asking the user.
+        command = types.Command(title=plan.title, command=REMOVE_COMMAND, arguments=command_args)
+        return types.CodeAction(title=plan.title, kind=kind, command=command)
     annotation = types.ChangeAnnotation(
         label=plan.title,
         needs_confirmation=kind == CAK.RefactorRewrite + ".removeV1",
@@ -94,7 +103,8 @@ def refactorings(ctx: Context, path: str, rng: Range) -> list[types.CodeAction]:
     out: list[types.CodeAction] = []
     removal = plan_removal(app, fn, ctx.source)
     if removal is not None:
-        action = _plan_action(ctx, removal, CAK.RefactorRewrite + ".removeV1")
+        args = [app.root, fn.name]
+        action = _plan_action(ctx, removal, CAK.RefactorRewrite + ".removeV1", args)
         if action is not None:
             out.append(action)
         return out

@@ -221,6 +221,24 @@ def _plan(app: App, fn: Function, source: Source, plan: Plan) -> None:
     plan.edits.append(Edit(target, Range(end, end), lead + body))
 
 
+def remove_files(plan: Plan) -> list[str]:
+    """Carry out a removal plan on disk (for clients that cannot delete files)."""
+    import shutil
+
+    removed = []
+    for op in plan.ops:
+        if op.kind != "delete":
+            continue
+        if os.path.isdir(op.path):
+            shutil.rmtree(op.path)
+        elif os.path.exists(op.path):
+            os.remove(op.path)
+        else:
+            continue
+        removed.append(op.path)
+    return removed
+
+
 def plan_removal(app: App, fn: Function, source: Source) -> Plan | None:
     """Delete the v1 folder of a function that now also exists in the v2 model."""
     if fn.model != "v1" or not fn.folder or not fn.config_path:

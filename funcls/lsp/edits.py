@@ -36,12 +36,12 @@ class FileOp:
 
 
 def can_apply(ctx: Context, ops: Iterable[FileOp]) -> bool:
-    ops = list(ops)
-    if not ops:
+    """Whether the client can apply these file operations. Creating a file always works: a
+    client without file operations gets an edit of the new (empty) document instead."""
+    deletes = [op for op in ops if op.kind == "delete"]
+    if not deletes:
         return True
-    return ctx.client.document_changes and all(
-        op.kind in ctx.client.resource_operations for op in ops
-    )
+    return ctx.client.document_changes and "delete" in ctx.client.resource_operations
 
 
 def workspace_edit(
@@ -70,7 +70,9 @@ def workspace_edit(
             else types.TextEdit(range=rng, new_text=e.new_text)
         )
         by_path.setdefault(e.path, []).append(te)
-    if not ctx.client.document_changes:
+    if not ctx.client.document_changes or (
+        created and "create" not in ctx.client.resource_operations
+    ):
         plain = {
             path_to_uri(p): [types.TextEdit(range=t.range, new_text=t.new_text) for t in tes]
             for p, tes in by_path.items()

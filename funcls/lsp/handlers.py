@@ -295,6 +295,14 @@ def register_actions(server: FunclsServer) -> None:
             return None
         return code_lens.code_lenses(server.ctx, path)
 
+    @server.command(code_actions.REMOVE_COMMAND)
+    async def on_remove_v1(*args: Any) -> bool:
+        try:
+            return await remove_v1_function(server, *[str(a) for a in args[:2]])
+        except Exception as e:
+            server.failed("remove v1 function", e)
+            return False
+
     @server.command(code_lens.RUN_COMMAND)
     async def on_run_function(*args: Any) -> dict[str, object]:
         root, name = [*list(args), None, None][:2]
@@ -309,3 +317,31 @@ def register_actions(server: FunclsServer) -> None:
         kind = types.MessageType.Info if result.ok else types.MessageType.Error
         server.window_show_message(types.ShowMessageParams(type=kind, message=result.message))
         return result.to_json()
+
+
+async def remove_v1_function(server: FunclsServer, root: str = "", name: str = "") -> bool:
+    """Delete the v1 files of a converted function, once the user confirms."""
+    from funcls.lsp.convert_v1 import plan_removal, remove_files
+
+    server.state.flush()
+    app = server.state.index.apps.get(root)
+    fn = app.function(name) if app is not None else None
+    v1 = next((f for f in app.functions if f.model == "v1" and f is fn), None) if app else None
+    plan = plan_removal(app, v1, server.state.index.source) if app and v1 else None
+    if plan is None:
+        server.tell(f"'{name}' has no v1 folder left to remove, or its v2 version is missing")
+        return False
+    delete = "Delete"
+    answer = await server.window_show_message_request_async(
+        types.ShowMessageRequestParams(
+            type=types.MessageType.Warning,
+            message=f"{plan.title}: delete {plan.ops[0].path}?",
+            actions=[types.MessageActionItem(title=delete), types.MessageActionItem(title="Keep")],
+        )
+    )
+    if answer is None or answer.title != delete:
+        return False
+    for path in remove_files(plan):
+        server.file_changed_on_disk(path)
+    server.refresh()
+    return True

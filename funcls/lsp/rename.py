@@ -83,7 +83,7 @@ def binding_targets(ctx: Context, fn: Function, name: str) -> list[tuple[str, Ra
     out: list[tuple[str, Range]] = []
     b = fn.binding(name)
     if b is not None and b.name_range is not None:
-        out.append((b.path, b.name_range))
+        out.append((b.path, string_inner(ctx, b.path, b.name_range) or b.name_range))
     p = fn.parameter(name)
     if p is not None and fn.script_path:
         out.append((fn.script_path, p.range))

@@ -41,9 +41,9 @@ def invoke_command(root: str, name: str) -> list[str]:
     return [sys.executable, "-m", "funcls", "invoke", name, root]
 
 
-def _summary(text: str) -> str:
-    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-    shown = " ".join(lines[-3:]) if lines else ""
+def _summary(text: str, first: bool = False) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    shown = (lines[0] if first else " ".join(lines[-3:])) if lines else ""
     return shown if len(shown) <= MAX_SHOWN else shown[: MAX_SHOWN - 1] + "…"
 
 
@@ -87,8 +87,8 @@ async def run_function(root: str, name: str, timeout: float) -> RunResult:
     stderr = err.decode("utf-8", "replace")
     output = f"$ {' '.join(cmd)}\n{stdout}{stderr}".rstrip()
     if proc.returncode == 0:
-        detail = _summary(stdout)
-        return RunResult(True, f"Ran '{name}'" + (f": {detail}" if detail else ""), output, 0)
+        detail = _summary(stdout, first=True)
+        return RunResult(True, detail or f"Ran '{name}'", output, 0)
     detail = _summary(stderr or stdout)
     return RunResult(
         False,

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 
+from funcls.checks import CheckConfig, ConfigError, check_app
 from funcls.checks.findings import Finding, Severity
 from funcls.lsp.settings import Settings
 from funcls.model.appmodel import App
@@ -50,11 +51,6 @@ def filter_findings(findings: list[Finding], settings: Settings) -> list[Finding
 def default_checker(app: App, settings: Settings) -> list[Finding]:
     """The rule engine's findings for ``app``: the app's ``[tool.funcls]`` configuration with
     the editor's settings on top."""
-    try:
-        from funcls.checks.config import CheckConfig, ConfigError
-        from funcls.checks.engine import check_app
-    except ImportError:  # the rule engine is not installed: the indexer's problems
-        return filter_findings(problem_findings(app), settings)
     try:
         base = CheckConfig.from_pyproject(app.root)
     except ConfigError:

@@ -8,7 +8,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -29,6 +29,7 @@ class RecordingClient(LanguageClient):
 
     published: list[types.PublishDiagnosticsParams]
     registrations: list[types.Registration]
+    requests: list[types.ShowMessageRequestParams]
 
 
 def _publish(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
@@ -47,14 +48,41 @@ def _apply_edit(
     return types.ApplyWorkspaceEditResult(applied=True)
 
 
+def _message_request(
+    client: RecordingClient, params: types.ShowMessageRequestParams
+) -> types.MessageActionItem | None:
+    """The user picks the first action offered."""
+    client.requests.append(params)
+    return params.actions[0] if params.actions else None
+
+
+def _converter() -> Any:
+    """pygls' converter, with lsprotocol's ``Command | CodeAction`` hook fixed: it takes any
+    object with a ``command`` key for a Command, but a CodeAction may carry a command too."""
+    converter = default_converter()
+
+    def command_or_action(obj: Any, _: type) -> types.Command | types.CodeAction:
+        if isinstance(obj.get("command"), str):
+            return converter.structure(obj, types.Command)
+        return converter.structure(obj, types.CodeAction)
+
+    converter.register_structure_hook(
+        Union[types.Command, types.CodeAction],  # noqa: UP007 - the hook is keyed on this form
+        command_or_action,
+    )
+    return converter
+
+
 def make_client() -> RecordingClient:
-    client = RecordingClient(converter_factory=default_converter)
+    client = RecordingClient(converter_factory=_converter)
     client.published = []
     client.registrations = []
+    client.requests = []
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
     features[types.CLIENT_REGISTER_CAPABILITY] = _register
     features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
+    features[types.WINDOW_SHOW_MESSAGE_REQUEST] = _message_request
     register_lsp_features(client, features)
     return client
 
@@ -92,10 +120,12 @@ def span(path: Path, needle: str, nth: int = 0) -> types.Range:
     return types.Range(start, end)
 
 
-async def start(client: LanguageClient, caps: str, folder: Path, options: Any = None) -> None:
+async def start(
+    client: LanguageClient, caps: str, folder: Path, options: Any = None
+) -> types.InitializeResult:
     """Initialize like the recorded client, and wait until the workspace is indexed."""
     capabilities = client_capabilities(caps)
-    await client.initialize_session(
+    result = await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities,
             root_uri=uri(folder),
@@ -104,6 +134,7 @@ async def start(client: LanguageClient, caps: str, folder: Path, options: Any = 
         )
     )
     await wait_for(lambda: any("indexed" in m.message for m in client.log_messages))
+    return result
 
 
 async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
@@ -159,7 +190,8 @@ def apply_workspace_edit(edit: types.WorkspaceEdit) -> list[Path]:
     if edit.changes:
         for u, edits in edit.changes.items():
             p = Path(to_fs_path(u) or "")
-            p.write_text(apply_text_edits(p.read_text(), list(edits)))
+            old = p.read_text() if p.exists() else ""  # an edit may create the file
+            p.write_text(apply_text_edits(old, list(edits)))
             touched.append(p)
     for change in edit.document_changes or []:
         if isinstance(change, types.CreateFile):

@@ -1,0 +1,139 @@
+"""Definition (both directions) and references end to end, for every recorded client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.lsp.support import position, span, uri
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+def loc(path: Path, rng: types.Range) -> types.Location:
+    return types.Location(uri(path), rng)
+
+
+def at(path: Path, needle: str, length: int | None = None, offset: int = 0) -> types.Range:
+    start = position(path, needle, offset)
+    return types.Range(
+        start, position(path, needle, offset + (length if length is not None else len(needle)))
+    )
+
+
+async def definition(client: LanguageClient, path: Path, needle: str, offset: int = 1) -> object:
+    return await client.text_document_definition_async(
+        types.DefinitionParams(
+            types.TextDocumentIdentifier(uri(path)), position(path, needle, offset)
+        )
+    )
+
+
+async def refs(
+    client: LanguageClient, path: Path, needle: str, offset: int = 1, decl: bool = True
+) -> list[types.Location]:
+    result = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri(path)),
+            position=position(path, needle, offset),
+            context=types.ReferenceContext(include_declaration=decl),
+        )
+    )
+    return sorted(result or [], key=lambda r: (r.uri, r.range.start.line, r.range.start.character))
+
+
+async def test_parameter_to_decorator_argument_and_back(
+    client: LanguageClient, workspace: Path
+) -> None:
+    bp = workspace / "v2-app" / "orders_bp.py"
+    assert await definition(client, bp, "msg: func.QueueMessage") == [loc(bp, at(bp, '"msg"'))]
+    assert await definition(client, bp, 'arg_name="msg"', 11) == [loc(bp, at(bp, "msg: func", 3))]
+
+
+async def test_v1_parameter_to_function_json_and_back(
+    client: LanguageClient, workspace: Path
+) -> None:
+    script = workspace / "v1-app" / "process_order" / "__init__.py"
+    config = workspace / "v1-app" / "process_order" / "function.json"
+    assert await definition(client, script, "receipt: func.Out") == [
+        loc(config, at(config, '"receipt"'))
+    ]
+    assert await definition(client, config, '"receipt"', 2) == [
+        loc(script, at(script, "receipt: func.Out", 7))
+    ]
+
+
+async def test_script_file_and_entry_point(client: LanguageClient, workspace: Path) -> None:
+    config = workspace / "v1-app" / "create_order" / "function.json"
+    script = workspace / "v1-app" / "create_order" / "handlers.py"
+    zero = types.Range(types.Position(0, 0), types.Position(0, 0))
+    assert await definition(client, config, '"handlers.py"', 3) == [loc(script, zero)]
+    assert await definition(client, config, '"handle"', 3) == [
+        loc(script, at(script, "def handle", 6, 4))
+    ]
+
+
+async def test_connection_and_percent_setting_to_local_settings(
+    client: LanguageClient, workspace: Path
+) -> None:
+    bp = workspace / "v2-app" / "orders_bp.py"
+    settings = workspace / "v2-app" / "local.settings.json"
+    assert await definition(client, bp, '"ServiceBusConnection"', 5) == [
+        loc(settings, span(settings, '"ServiceBusConnection"'))
+    ]
+    assert await definition(client, bp, "%PAYMENTS_QUEUE%", 4) == [
+        loc(settings, span(settings, '"PAYMENTS_QUEUE"'))
+    ]
+
+
+async def test_blueprint_variable_to_its_definition(
+    client: LanguageClient, workspace: Path
+) -> None:
+    main = workspace / "v2-app" / "function_app.py"
+    bp = workspace / "v2-app" / "orders_bp.py"
+    created = at(bp, "bp = func.Blueprint()")
+    assert await definition(client, main, "register_functions(orders)", 20) == [loc(bp, created)]
+    assert await definition(client, bp, "bp.queue_trigger", 0) == [loc(bp, created)]
+
+
+async def test_references_of_a_setting(client: LanguageClient, workspace: Path) -> None:
+    settings = workspace / "v2-app" / "local.settings.json"
+    bp = workspace / "v2-app" / "orders_bp.py"
+    found = await refs(client, settings, '"ServiceBusConnection"', 3)
+    assert found == [
+        loc(settings, span(settings, '"ServiceBusConnection"')),
+        loc(bp, span(bp, '"ServiceBusConnection"')),
+    ]
+    without = await refs(client, settings, '"ServiceBusConnection"', 3, decl=False)
+    assert without == [loc(bp, span(bp, '"ServiceBusConnection"'))]
+    storage = await refs(client, bp, 'connection="AzureWebJobsStorage"', 15, decl=False)
+    assert len(storage) == 7  # every storage binding of the v2 app, in both modules
+
+
+async def test_references_of_a_queue_name_reach_producers_and_consumers(
+    client: LanguageClient, workspace: Path
+) -> None:
+    bp = workspace / "v2-app" / "orders_bp.py"
+    v1_out = workspace / "v1-app" / "create_order" / "function.json"
+    v1_in = workspace / "v1-app" / "process_order" / "function.json"
+    found = await refs(client, bp, 'queue_name="orders"', 13)
+    assert found == [
+        loc(v1_out, span(v1_out, '"orders"', nth=1)),
+        loc(v1_in, span(v1_in, '"orders"')),
+        loc(bp, span(bp, '"orders"', nth=3)),
+        loc(bp, span(bp, '"orders"', nth=4)),
+    ]
+
+
+async def test_references_of_a_parameter(client: LanguageClient, workspace: Path) -> None:
+    bp = workspace / "v2-app" / "orders_bp.py"
+    found = await refs(client, bp, "msg: func.QueueMessage")
+    assert found == [
+        loc(bp, at(bp, '"msg"', 3, 1)),
+        loc(bp, at(bp, "msg: func", 3)),
+        loc(bp, at(bp, "msg.get_json", 3)),
+        loc(bp, at(bp, "msg.dequeue_count", 3)),
+    ]
