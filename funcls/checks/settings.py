@@ -96,7 +96,10 @@ def _connections(ctx: Context) -> Iterator[tuple[Function, Binding, str, Range, 
                     continue
                 if not v.known or not isinstance(v.value, str) or not v.value.strip():
                     continue
-                if "%" in v.value or v.origin == "default":
+                if "%" in v.value:
+                    continue
+                if v.origin == "default":  # filled in by the library: point at the decorator
+                    yield fn, b, v.value, _binding_anchor(fn, b), False
                     continue
                 yield fn, b, v.value, v.range or _binding_anchor(fn, b), True
 
