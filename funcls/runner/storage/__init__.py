@@ -1,10 +1,13 @@
 """Storage for the local runner: Azure Queue and Blob Storage semantics behind one interface,
 on an embedded store (SQLite + files under `.funcls/storage/`) or on Azure Storage / Azurite.
 
-Start with `open_backend`; see interface.py for the operations.
+Start with `open_backend`; see interface.py for the operations. `AzureBackend` is imported on
+first use: the Azure SDKs take most of a second to import, and `funcls run` on the embedded
+store should not pay for them (nor need them installed).
 """
 
-from .azure_backend import AzureBackend
+from typing import TYPE_CHECKING, Any
+
 from .connection import StorageConnection, mask_secrets, parse_connection_string
 from .embedded import EmbeddedBackend
 from .encoding import check_encoding, decode_message, encode_message
@@ -44,6 +47,18 @@ from .poison import (
 )
 from .receipts import find_unprocessed_blobs
 from .selection import BackendKind, endpoint_reachable, open_backend
+
+if TYPE_CHECKING:
+    from .azure_backend import AzureBackend
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AzureBackend":
+        from .azure_backend import AzureBackend
+
+        return AzureBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MAX_DEQUEUE_COUNT",

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from .azure_backend import AzureBackend
 from .connection import origin, parse_connection_string
 from .embedded import EmbeddedBackend, storage_dir
 from .encoding import check_encoding
@@ -79,5 +78,7 @@ def open_backend(
                     "request for Azure Storage to use the embedded store"
                 )
             return embedded(f" (Azurite not reachable at {where})")
+    from .azure_backend import AzureBackend  # imported on first use: the SDKs are slow to load
+
     backend = AzureBackend(connection, store, message_encoding=encoding)
     return backend, backend.description
