@@ -105,6 +105,7 @@ class Run:
         self.invoker.on_put = self.triggers.notify_put
         self.server: uvicorn.Server | None = None
         self.loads = 0
+        self.checked: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
 
     async def on_index(self, index: AppIndex) -> None:
@@ -115,6 +116,8 @@ class Run:
             await self.triggers.apply(functions)
         self.loads += 1
         if self.loads == 1:
+            if self.checked is not None:
+                await self.checked
             storage = {}
             for name in storage_connections(functions):
                 try:
@@ -150,7 +153,10 @@ class Run:
         await self.pool.start_generation()
 
     async def serve(self) -> int:
-        static_check(self.app, self.console)
+        # The rules run in a thread while the app processes start; the banner waits for them.
+        self.checked = asyncio.get_running_loop().create_task(
+            asyncio.to_thread(static_check, self.app, self.console)
+        )
         for problem in self.settings.problems:
             self.console.say(problem)
         host = self.options.host
