@@ -10,6 +10,7 @@ import textwrap
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -70,10 +71,12 @@ _CONSUMER = textwrap.dedent(
     import json, sys, time
     from pathlib import Path
     from funcls.runner.storage import open_backend
-    app, connection, queue, start_at = sys.argv[1:5]
+    app, connection, queue, ready, go = sys.argv[1:6]
     backend, _ = open_backend(connection or None, Path(app),
                               force="azure" if connection else "embedded")
-    time.sleep(max(0.0, float(start_at) - time.time()))
+    Path(ready).touch()
+    while not Path(go).exists():  # start together, whatever the import times were
+        time.sleep(0.002)
     ids = []
     while True:
         got = backend.queues.receive(queue, max_messages=2, visibility_timeout=60)
@@ -87,10 +90,10 @@ _CONSUMER = textwrap.dedent(
 )
 
 
-def test_processes_never_share_a_message(store: Store) -> None:
+def test_processes_never_share_a_message(store: Store, tmp_path: Path) -> None:
     queue = store.name("q")
     expected = _fill(store.open().queues, queue)
-    start_at = time.time() + 1.0  # both start receiving together, after their imports
+    go = tmp_path / "go"
     workers = [
         subprocess.Popen(
             [
@@ -100,14 +103,21 @@ def test_processes_never_share_a_message(store: Store) -> None:
                 str(store.app_dir),
                 store.connection or "",
                 queue,
-                str(start_at),
+                str(tmp_path / f"ready-{n}"),
+                str(go),
             ],
             cwd=REPO_ROOT,
             stdout=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for n in range(2)
     ]
+    deadline = time.monotonic() + 60
+    while not all((tmp_path / f"ready-{n}").exists() for n in range(2)):
+        assert time.monotonic() < deadline, "consumers did not start"
+        assert all(worker.poll() is None for worker in workers), "a consumer died"
+        time.sleep(0.01)
+    go.touch()
     outputs = [worker.communicate(timeout=120)[0] for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0]
     _assert_each_received_once(expected, [json.loads(out) for out in outputs])
