@@ -315,16 +315,30 @@ class WorkerPool:
             await asyncio.sleep(0.5)  # a restart takes a few hundred milliseconds
             worker = self.pick()
         future = worker.submit(message)
+        if timeout is None:
+            return await future
+        # A timer per invocation rather than wait_for(): no extra task on the hot path.
+        timer = asyncio.get_running_loop().call_later(
+            timeout, self._timed_out, worker, future, message["function"], timeout
+        )
         try:
-            return await asyncio.wait_for(asyncio.shield(future), timeout)
-        except asyncio.TimeoutError:
-            worker.kill(
-                f"function '{message['function']}' ran past functionTimeout ({timeout:g}s); "
-                f"the app process (pid {worker.pid}) was stopped"
-            )
-            raise FunctionTimeout(
-                f"the function ran past functionTimeout ({timeout:g}s) and was stopped"
-            ) from None
+            return await future
+        finally:
+            timer.cancel()
+
+    @staticmethod
+    def _timed_out(
+        worker: WorkerProcess, future: asyncio.Future[dict[str, Any]], name: str, timeout: float
+    ) -> None:
+        if future.done():
+            return
+        future.set_exception(
+            FunctionTimeout(f"the function ran past functionTimeout ({timeout:g}s) and was stopped")
+        )
+        worker.kill(
+            f"function '{name}' ran past functionTimeout ({timeout:g}s); "
+            f"the app process (pid {worker.pid}) was stopped"
+        )
 
     async def close(self) -> None:
         self.closing = True

@@ -221,10 +221,19 @@ class Run:
         return 0
 
 
+def event_loop_runner() -> Any:
+    """uvloop when it is installed (uvicorn[standard] brings it), as uvicorn itself picks."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run
+    return uvloop.run
+
+
 def run(options: RunOptions) -> int:
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="websockets.*")
     runner = Run(options)
     try:
-        return asyncio.run(runner.serve())
+        return int(event_loop_runner()(runner.serve()))
     except KeyboardInterrupt:
         return 0

@@ -48,6 +48,7 @@ class RunState:
     index: AppIndex = field(default_factory=AppIndex)
     keys: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
+    version: int = 0  # bumped whenever the functions change (keys the route cache)
 
     def update(self, index: AppIndex) -> None:
         self.index = index
@@ -57,6 +58,7 @@ class RunState:
         ]
         self.functions = {f.name.lower(): f for f in functions}
         self.routes = http_routes(functions)
+        self.version += 1
 
     def function(self, name: str) -> RunFunction | None:
         return self.functions.get(name.lower())

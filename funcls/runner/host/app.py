@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+from funcls.runner.functions import RunFunction
 from funcls.runner.host.admin import handle_admin
 from funcls.runner.host.http_trigger import Response, http_payload, outcome_response, text_response
 from funcls.runner.host.policy import authorized, cors_headers, presented_key
@@ -61,6 +62,9 @@ def _query(scope: Scope) -> dict[str, str]:
 class RunnerApp:
     def __init__(self, state: RunState) -> None:
         self.state = state
+        self._routes_cache: dict[
+            tuple[int, str, str], tuple[RunFunction, dict[str, str]] | None
+        ] = {}
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -137,37 +141,46 @@ class RunnerApp:
             if not (raw.lower() == lead.lower() or raw.lower().startswith(lead.lower() + "/")):
                 return self._not_found(method, path)
             raw = raw[len(lead) :]
-        wrong_method = False
-        for fn in state.routes:
+        found = self._match(method, raw)
+        if found is None:
+            return self._not_found(method, path)
+        fn, params = found
+        if fn.disabled:
+            return text_response(404, f"function '{fn.name}' is disabled\n")
+        if state.keys and not authorized(fn.auth_level, presented_key(query, headers), state.keys):
+            return text_response(401, f"401 Unauthorized: '{fn.name}' needs a function key\n")
+        host = headers.get("host", f"{state.options.host}:{state.options.port}")
+        scheme = scope.get("scheme", "http")
+        qs = scope.get("query_string", b"").decode("latin-1")
+        url = f"{scheme}://{host}{path}" + (f"?{qs}" if qs else "")
+        payload = http_payload(method, url, headers, query, params, body)
+        outcome = await state.invoker.invoke(
+            fn,
+            payload.data,
+            payload.metadata,
+            payload.binding_data,
+            "This function was programmatically called via the host APIs.",
+        )
+        return outcome_response(outcome)
+
+    def _match(self, method: str, raw: str) -> tuple[RunFunction, dict[str, str]] | None:
+        """The function for a request path below the prefix, most specific route first.
+        Answers are cached per (routes, method, path): route matching is pure."""
+        key = (self.state.version, method, raw)
+        cached = self._routes_cache.get(key)
+        if cached is not None or key in self._routes_cache:
+            return cached
+        found = None
+        for fn in self.state.routes:
             assert fn.route is not None
             params = fn.route.match(raw)
-            if params is None:
-                continue
-            if fn.methods is not None and method not in fn.methods:
-                wrong_method = True
-                continue
-            if fn.disabled:
-                return text_response(404, f"function '{fn.name}' is disabled\n")
-            if state.keys and not authorized(
-                fn.auth_level, presented_key(query, headers), state.keys
-            ):
-                return text_response(401, f"401 Unauthorized: '{fn.name}' needs a function key\n")
-            host = headers.get("host", f"{state.options.host}:{state.options.port}")
-            scheme = scope.get("scheme", "http")
-            qs = scope.get("query_string", b"").decode("latin-1")
-            url = f"{scheme}://{host}{path}" + (f"?{qs}" if qs else "")
-            payload = http_payload(method, url, headers, query, params, body)
-            outcome = await state.invoker.invoke(
-                fn,
-                payload.data,
-                payload.metadata,
-                payload.binding_data,
-                "This function was programmatically called via the host APIs.",
-            )
-            return outcome_response(outcome)
-        if wrong_method:
-            return text_response(404, f"404 Not Found: no function answers {method} {path}\n")
-        return self._not_found(method, path)
+            if params is not None and (fn.methods is None or method in fn.methods):
+                found = (fn, params)
+                break
+        if len(self._routes_cache) > 4096:
+            self._routes_cache.clear()
+        self._routes_cache[key] = found
+        return found
 
     def _not_found(self, method: str, path: str) -> Response:
         errors = self.state.index.errors

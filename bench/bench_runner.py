@@ -1,0 +1,314 @@
+"""The local runner, measured side by side in one run on this machine.
+
+    .venv/bin/python bench/bench_runner.py [--duration 10] [--messages 2000] [--no-azurite]
+
+1. command to first HTTP 200: `funcls run samples/v2-app` (a fresh copy, embedded storage)
+   until GET /api/products/2 answers 200; median of 5 starts (target < 1 s);
+2. requests/s and p99 latency of a hello-world HTTP function under 50 concurrent connections
+   (wrk -t2 -c50), against a bare uvicorn + Starlette hello world on the same machine
+   (target: at least 50 % of bare);
+3. file save to the new code answering: rewrite the function's return value and poll until
+   the answer changes; median of 5 saves (target < 1 s);
+4. queue messages processed per second by a queue-triggered function that does nothing, on
+   the embedded store and on Azurite (started on free ports, stopped by PID).
+
+Needs `wrk` (Debian package) on PATH and Azurite in node_modules (`npm ci`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from funcls.runner.storage import open_backend  # noqa: E402
+from tests.support.azurite import free_port, start_azurite  # noqa: E402
+
+PYTHON = sys.executable
+HELLO_APP = """import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="hello", methods=["GET"])
+def hello(req: func.HttpRequest) -> str:
+    return "Hello, world"
+"""
+QUEUE_APP = """import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.queue_trigger(arg_name="msg", queue_name="bench", connection="AzureWebJobsStorage")
+def drain(msg: func.QueueMessage) -> None:
+    pass
+"""
+BARE_APP = """from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+
+async def hello(request):
+    return PlainTextResponse("Hello, world")
+
+
+app = Starlette(routes=[Route("/api/hello", hello)])
+"""
+
+
+def get(url: str, timeout: float = 2.0) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return 0, ""
+
+
+def start(
+    command: list[str], log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def wait_for(url: str, timeout: float = 30.0, text: str | None = None) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        status, body = get(url, 1.0)
+        if status == 200 and (text is None or body == text):
+            return time.perf_counter() - started
+        time.sleep(0.002)
+    raise RuntimeError(f"{url} did not answer 200 within {timeout}s")
+
+
+def make_app(root: Path, name: str, script: str, host: dict[str, object] | None = None) -> Path:
+    app = root / name
+    app.mkdir()
+    (app / "function_app.py").write_text(script)
+    (app / "host.json").write_text(json.dumps(host or {"version": "2.0"}))
+    return app
+
+
+def funcls_run(app: Path, port: int, *extra: str) -> list[str]:
+    return [PYTHON, "-m", "funcls", "run", str(app), "--port", str(port), *extra]
+
+
+def bench_startup(work: Path, runs: int = 5) -> list[float]:
+    times = []
+    for i in range(runs):
+        app = work / f"v2-app-{i}"
+        shutil.copytree(REPO / "samples" / "v2-app", app)
+        port = free_port()
+        started = time.perf_counter()
+        process = start(funcls_run(app, port, "--no-reload"), work / "startup.log")
+        try:
+            url = f"http://127.0.0.1:{port}/api/products/2"
+            while time.perf_counter() - started < 30:
+                if get(url, 1.0)[0] == 200:
+                    break
+                time.sleep(0.002)
+            times.append(time.perf_counter() - started)
+        finally:
+            stop(process)
+    return times
+
+
+def wrk(url: str, duration: int) -> tuple[float, float]:
+    out = subprocess.run(
+        ["wrk", "-t2", "-c50", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    assert p99 is not None, out
+    value = float(p99.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    return rate, value
+
+
+def bench_http(work: Path, duration: int) -> dict[str, tuple[float, float]]:
+    results = {}
+    app = make_app(work, "hello", HELLO_APP)
+    port = free_port()
+    process = start(funcls_run(app, port, "--no-reload"), Path(os.devnull))
+    try:
+        url = f"http://127.0.0.1:{port}/api/hello"
+        wait_for(url)
+        wrk(url, 2)  # warm up
+        results["funcls run"] = wrk(url, duration)
+    finally:
+        stop(process)
+    (work / "bare_app.py").write_text(BARE_APP)
+    port = free_port()
+    command = [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(work),
+        "bare_app:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    process = start(command, work / "bare.log")
+    try:
+        url = f"http://127.0.0.1:{port}/api/hello"
+        wait_for(url)
+        wrk(url, 2)
+        results["bare uvicorn+starlette"] = wrk(url, duration)
+    finally:
+        stop(process)
+    return results
+
+
+def bench_reload(work: Path, runs: int = 5) -> list[float]:
+    app = make_app(work, "reload", HELLO_APP)
+    port = free_port()
+    process = start(funcls_run(app, port), work / "reload.log")
+    times = []
+    try:
+        url = f"http://127.0.0.1:{port}/api/hello"
+        wait_for(url)
+        time.sleep(0.5)
+        script = app / "function_app.py"
+        for i in range(runs):
+            text = f"version {i}"
+            script.write_text(HELLO_APP.replace("Hello, world", text))
+            times.append(wait_for(url, 10, text))
+            time.sleep(0.3)
+    finally:
+        stop(process)
+    return times
+
+
+def bench_queue(work: Path, name: str, connection: str | None, messages: int) -> float:
+    host = {"version": "2.0", "extensions": {"queues": {"batchSize": 32}}}
+    app = make_app(work, f"queue-{name}", QUEUE_APP, host)
+    backend, _ = open_backend(connection, app, force="embedded" if connection is None else "azure")
+    try:
+        backend.queues.create_queue("bench")
+        backend.queues.clear("bench")
+        for i in range(messages):
+            backend.queues.put("bench", json.dumps({"n": i}))
+        env = {"AzureWebJobsStorage": connection or ""}
+        port = free_port()
+        process = start(funcls_run(app, port, "--no-reload"), Path(os.devnull), env)
+        try:
+            state = app / ".funcls" / "run.json"
+            while not state.exists():
+                time.sleep(0.01)
+            started = time.perf_counter()
+            while backend.queues.approximate_count("bench") > 0:
+                if time.perf_counter() - started > 300:
+                    raise RuntimeError("queue did not drain in 300 s")
+                time.sleep(0.02)
+            return messages / (time.perf_counter() - started)
+        finally:
+            stop(process)
+    finally:
+        backend.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per server")
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--no-azurite", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="funcls-bench-") as tmp:
+        work = Path(tmp)
+        startup = bench_startup(work)
+        rows.append(
+            (
+                "command to first HTTP 200 (v2 sample, median of 5)",
+                f"{statistics.median(startup) * 1000:.0f} ms",
+                "< 1000 ms",
+            )
+        )
+        http = bench_http(work, args.duration)
+        ours, bare = http["funcls run"], http["bare uvicorn+starlette"]
+        rows.append(
+            (
+                "hello world, wrk -t2 -c50: requests/s",
+                f"{ours[0]:,.0f} ({ours[0] / bare[0]:.0%} of bare)",
+                f"bare uvicorn+starlette {bare[0]:,.0f}; target >= 50%",
+            )
+        )
+        rows.append(
+            (
+                "hello world, wrk -t2 -c50: p99 latency",
+                f"{ours[1]:.1f} ms",
+                f"bare {bare[1]:.1f} ms",
+            )
+        )
+        reload = bench_reload(work)
+        rows.append(
+            (
+                "file save to new code answering (median of 5)",
+                f"{statistics.median(reload) * 1000:.0f} ms (max {max(reload) * 1000:.0f})",
+                "< 1000 ms",
+            )
+        )
+        embedded = bench_queue(work, "embedded", None, args.messages)
+        rows.append(
+            (
+                f"queue messages/s, embedded store ({args.messages} messages)",
+                f"{embedded:,.0f}",
+                "",
+            )
+        )
+        if not args.no_azurite:
+            azurite = start_azurite()
+            try:
+                rate = bench_queue(work, "azurite", azurite.connection_string, args.messages)
+            finally:
+                azurite.stop()
+            rows.append(
+                (f"queue messages/s, Azurite ({args.messages} messages)", f"{rate:,.0f}", "")
+            )
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    print(f"{'measure':<{width}}  {'funcls run':<{value_width}}  reference")
+    print(f"{'-' * width}  {'-' * value_width}  ---------")
+    for name, value, reference in rows:
+        print(f"{name:<{width}}  {value:<{value_width}}  {reference}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
