@@ -1,0 +1,180 @@
+"""Neovim 0.7 drives ``funcls --stdio`` with its built-in LSP client (headless, a Lua script):
+diagnostics, completion, hover, definition and code lenses, as Neovim itself receives them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.clients.editors import PYTHON, isolated_env, line_of, require, sample_app
+
+pytestmark = [pytest.mark.editor, pytest.mark.slow]
+
+LUA = r"""
+local root = vim.fn.fnamemodify(ROOT, ":p"):gsub("/$", "")
+local out = {diagnostics = {}, log = {}}
+
+local function fail(message)
+  vim.fn.writefile({vim.fn.json_encode({error = message, log = out.log})}, OUT)
+  vim.cmd("cq!")
+end
+
+local function request(buf, method, params)
+  local responses, err = vim.lsp.buf_request_sync(buf, method, params, 10000)
+  if not responses then fail(method .. " timed out: " .. tostring(err)) end
+  for _, response in pairs(responses) do
+    if response.error then fail(method .. ": " .. vim.inspect(response.error)) end
+    return response.result
+  end
+end
+
+local ok, problem = pcall(function()
+  local handlers = {
+    ["textDocument/publishDiagnostics"] = function(err, result, ctx, config)
+      out.diagnostics[result.uri] = result.diagnostics
+      return vim.lsp.handlers["textDocument/publishDiagnostics"](err, result, ctx, config)
+    end,
+    ["window/logMessage"] = function(_, result)
+      table.insert(out.log, result.message)
+    end,
+  }
+  local id = vim.lsp.start_client({
+    name = "funcls",
+    cmd = {PYTHON, "-m", "funcls", "--stdio"},
+    root_dir = root,
+    handlers = handlers,
+  })
+  vim.cmd("edit " .. root .. "/orders_bp.py")
+  local buf = vim.api.nvim_get_current_buf()
+  vim.lsp.buf_attach_client(buf, id)
+  local client = vim.lsp.get_client_by_id(id)
+  if not vim.wait(20000, function() return client.initialized end, 50) then fail("no initialize") end
+  out.server = client.server_capabilities and client.server_capabilities.codeLensProvider ~= nil
+    or (client.resolved_capabilities and client.resolved_capabilities.code_lens)
+  local uri = vim.uri_from_bufnr(buf)
+
+  -- Diagnostics for the opened file, as Neovim stores them.
+  if not vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end, 50) then
+    fail("no diagnostics")
+  end
+  out.shown = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(out.shown, {lnum = d.lnum, col = d.col, message = d.message, code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)})
+  end
+
+  -- Completion after "@bp." on a new line above payment_received's decorator.
+  local line = COMPLETE_LINE
+  vim.api.nvim_buf_set_lines(buf, line, line, false, {"@bp."})
+  local completion = request(buf, "textDocument/completion",
+    {textDocument = {uri = uri}, position = {line = line, character = 4}})
+  local items = completion.items or completion
+  out.completion = {}
+  for _, item in ipairs(items) do
+    table.insert(out.completion, {label = item.label, new_text = item.textEdit and item.textEdit.newText, format = item.insertTextFormat})
+  end
+  vim.api.nvim_buf_set_lines(buf, line, line + 1, false, {})
+
+  -- Hover on the parameter msg and on the schedule-free queue name.
+  local hover = request(buf, "textDocument/hover",
+    {textDocument = {uri = uri}, position = {line = HOVER_LINE, character = HOVER_COL}})
+  out.hover = hover and hover.contents and (hover.contents.value or hover.contents) or vim.NIL
+
+  -- Definition of the parameter receipt: its blob_output decorator argument.
+  local definition = request(buf, "textDocument/definition",
+    {textDocument = {uri = uri}, position = {line = DEF_LINE, character = DEF_COL}})
+  out.definition = definition
+
+  -- Code lenses: one Run function lens per function.
+  local lenses = request(buf, "textDocument/codeLens", {textDocument = {uri = uri}})
+  out.lenses = {}
+  for _, lens in ipairs(lenses or {}) do
+    table.insert(out.lenses, {line = lens.range.start.line, title = lens.command.title, command = lens.command.command, arguments = lens.command.arguments})
+  end
+
+  -- Fix the problem by editing the buffer: the diagnostics go away.
+  local fixed = vim.api.nvim_buf_get_lines(buf, FIX_LINE, FIX_LINE + 1, false)[1]:gsub('arg_name="msgs"', 'arg_name="msg"')
+  vim.api.nvim_buf_set_lines(buf, FIX_LINE, FIX_LINE + 1, false, {fixed})
+  out.cleared = vim.wait(20000, function() return #vim.diagnostic.get(buf) == 0 end, 50)
+
+  vim.lsp.stop_client(id)
+  vim.wait(5000, function() return vim.lsp.get_client_by_id(id) == nil end, 50)
+end)
+if not ok then fail(tostring(problem)) end
+vim.fn.writefile({vim.fn.json_encode(out)}, OUT)
+vim.cmd("qa!")
+"""
+
+
+def lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a valid Lua string literal here (no \u escapes)
+
+
+def test_neovim_builtin_client(tmp_path: Path) -> None:
+    nvim = require("nvim", "neovim")
+    app = sample_app(tmp_path)
+    bp = app / "orders_bp.py"
+    out = tmp_path / "result.json"
+    hover_line, hover_col = line_of(bp, "msg: func.QueueMessage")
+    def_line, def_col = line_of(bp, "receipt: func.Out[str]")
+    fix_line, _ = line_of(bp, 'arg_name="msgs"')
+    complete_line, _ = line_of(bp, "@bp.service_bus_queue_trigger(")
+    script = LUA
+    for name, value in {
+        "ROOT": lua_string(str(app)),
+        "OUT": lua_string(str(out)),
+        "PYTHON": lua_string(PYTHON),
+        "COMPLETE_LINE": str(complete_line),
+        "HOVER_LINE": str(hover_line),
+        "HOVER_COL": str(hover_col + 1),
+        "DEF_LINE": str(def_line),
+        "DEF_COL": str(def_col + 2),
+        "FIX_LINE": str(fix_line),
+    }.items():
+        script = script.replace(name, value)
+    lua = tmp_path / "test.lua"
+    lua.write_text(script)
+    run = subprocess.run(
+        [nvim, "--headless", "--clean", "-c", f"luafile {lua}"],
+        env=isolated_env(tmp_path),
+        cwd=app,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(out.read_text()) if out.exists() else {}
+    assert run.returncode == 0, (run.stdout, run.stderr, result)
+    assert "error" not in result, result
+
+    # Diagnostics: the binding without a parameter and the parameter without a binding.
+    shown = sorted((d["lnum"], d["code"], d["message"].split(";")[0]) for d in result["shown"])
+    assert shown == [
+        (fix_line, "AZF200", "binding 'msgs' has no parameter in process_order(msg, receipt)"),
+        (
+            hover_line,
+            "AZF201",
+            "parameter 'msg' of process_order(msg, receipt) has no binding, so the worker has no value for it",
+        ),
+    ]
+    # Completion: decorators, as plain text (Neovim 0.7 takes no snippets).
+    labels = {i["label"]: i for i in result["completion"]}
+    assert {"queue_trigger", "route", "blob_output", "timer_trigger"} <= set(labels)
+    assert labels["queue_trigger"]["new_text"] == "queue_trigger"
+    assert labels["queue_trigger"]["format"] == 1
+    # Hover: the parameter and what feeds it (nothing, while the binding is misnamed).
+    assert result["hover"].startswith("```python\nmsg: func.QueueMessage\n```")
+    # Definition: from the parameter to the decorator argument that names it.
+    (target,) = result["definition"]
+    assert target["uri"] == bp.as_uri()
+    receipt_line, receipt_col = line_of(bp, 'arg_name="receipt"')  # process_order's blob_output
+    assert target["range"]["start"] == {"line": receipt_line, "character": receipt_col + 9}
+    # Code lenses.
+    assert [
+        (lens["title"], lens["command"], lens["arguments"][1]) for lens in result["lenses"]
+    ] == [
+        ("▶ Run function", "funcls.runFunction", name)
+        for name in ("create_order", "process_order", "get_receipt", "payment_received")
+    ]
+    assert result["cleared"] is True
