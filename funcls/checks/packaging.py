@@ -208,20 +208,25 @@ _NOT_TEMPLATES = frozenset({"local.settings.json", "host.json", "function.json",
 EMULATOR = "UseDevelopmentStorage=true"
 
 
-def _templates(root: str, depth: int = 3) -> list[str]:
+def _templates(root: str, skip: set[str], depth: int = 2) -> list[str]:
+    """Deployment templates in the app folder: its own files and those of folders that are
+    neither function folders nor Python packages (``infra/``, ``deploy/``…), a few levels
+    down."""
     out: list[str] = []
     stack = [(root, 0)]
     while stack:
         d, level = stack.pop()
         try:
-            entries = sorted(os.scandir(d), key=lambda e: e.name)
+            entries = list(os.scandir(d))
         except OSError:
             continue
         for e in entries:
             if e.name.startswith(".") or e.name in SKIP_DIRS:
                 continue
             if e.is_dir(follow_symlinks=False):
-                if level < depth and e.name not in ("tests", "test"):
+                if level >= depth or e.name in ("tests", "test") or e.path in skip:
+                    continue
+                if not os.path.exists(os.path.join(e.path, "__init__.py")):
                     stack.append((e.path, level + 1))
             elif e.name.endswith(_TEMPLATE_SUFFIXES) and e.name not in _NOT_TEMPLATES:
                 out.append(e.path)
@@ -230,7 +235,7 @@ def _templates(root: str, depth: int = 3) -> list[str]:
 
 @checker("AZF604")
 def emulator_in_templates(ctx: Context) -> None:
-    for path in _templates(ctx.app.root):
+    for path in _templates(ctx.app.root, set(ctx.app.v1_folders)):
         text = ctx.text(path)
         if not text or EMULATOR not in text or "AzureWebJobsStorage" not in text:
             continue
