@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from funcls.checks.bindings_rules import RULES
-from funcls.checks.context import Context, binding_range, string_literal_inner
+from funcls.checks.context import Context, a, binding_range, string_literal_inner
 from funcls.checks.edits import fix, fixes, replace
 from funcls.checks.findings import Related
 from funcls.checks.registry import REGISTRY, checker
@@ -114,7 +114,7 @@ def _v2_binding(ctx: Context, fn: Function, b: Binding) -> None:
             ctx.emit(
                 "AZF102",
                 f"@{use.target}.{use.method} passes '{name}' on as the function.json property "
-                f"'{_camel(name)}', which a {spec.type} binding does not have, so the host "
+                f"'{_camel(name)}', which {a(spec.type)} binding does not have, so the host "
                 f"ignores it{hint}",
                 use.path,
                 value.key_range,
@@ -178,7 +178,7 @@ def _unknown_properties_v1(ctx: Context, fn: Function, b: Binding, spec: Binding
         inner = string_literal_inner(ctx, b.path, krange, key) if close else None
         ctx.emit(
             "AZF102",
-            f"a {spec.type} binding has no property '{key}', so the host ignores it{hint}",
+            f"{a(spec.type)} binding has no property '{key}', so the host ignores it{hint}",
             b.path,
             krange,
             fixes=fixes(
@@ -247,7 +247,7 @@ def _direction(ctx: Context, fn: Function, b: Binding, spec: BindingSpec) -> Non
     target = spec.directions[0] if len(spec.directions) == 1 else None
     ctx.emit(
         "AZF105",
-        f"a {spec.type} {kind} cannot have direction '{b.direction}'; "
+        f"{a(spec.type)} {kind} cannot have direction '{b.direction}'; "
         f"binding '{b.name}' must be {allowed}",
         b.path,
         rng,

@@ -185,6 +185,11 @@ def string_literal_inner(ctx: Context, path: str, range_: Range, value: str) -> 
     return quote_inner(range_)
 
 
+def a(word: str) -> str:
+    """``word`` with its indefinite article: 'a queueTrigger', 'an httpTrigger'."""
+    return f"{'an' if word[:1].lower() in 'aeiouh' and not word.startswith('us') else 'a'} {word}"
+
+
 def join_names(names: Sequence[str], limit: int = 6) -> str:
     shown = [f"'{n}'" for n in names[:limit]]
     if len(names) > limit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from funcls.checks.context import Context, string_literal_inner
+from funcls.checks.context import Context, a, string_literal_inner
 from funcls.checks.edits import add_setting, fix, fixes, replace
 from funcls.checks.registry import REGISTRY, checker
 from funcls.checks.settings_rules import RULES
@@ -116,7 +116,7 @@ def connection_settings(ctx: Context) -> None:
             continue
         if name.lower() == STORAGE.lower() and storage_reported:
             continue  # AZF403 says it once for the app
-        implied = "" if explicit else f" (a {b.type} binding without a connection uses it)"
+        implied = "" if explicit else f" ({a(b.type)} binding without a connection uses it)"
         value = DEV_STORAGE if name.lower() == STORAGE.lower() else ""
         ctx.emit(
             "AZF400",

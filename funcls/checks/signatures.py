@@ -3,7 +3,7 @@ them when it loads a function (see funcls/model/catalogue/common.py for the work
 
 from __future__ import annotations
 
-from funcls.checks.context import Context, binding_range, string_literal_inner
+from funcls.checks.context import Context, a, binding_range, string_literal_inner
 from funcls.checks.decorators import broken_decorators
 from funcls.checks.edits import add_parameter, fix, fixes, replace
 from funcls.checks.findings import Fix, Related
@@ -235,7 +235,7 @@ def _input(
     shown = ", ".join(_show(t) for t in accepted[:4])
     ctx.emit(
         "AZF202",
-        f"parameter '{p.name}' is annotated {ann.text}, which a {spec.type} binding cannot "
+        f"parameter '{p.name}' is annotated {ann.text}, which {a(spec.type)} binding cannot "
         f"provide; annotate it {shown if len(accepted) == 1 else 'one of ' + shown}",
         fn.script_path or "",
         ann.range,
@@ -273,7 +273,7 @@ def _output(
     shown = ", ".join(_show(t) for t in spec.output_types[:5])
     ctx.emit(
         "AZF202",
-        f"a {spec.type} output cannot take {_show(inner)}: parameter '{p.name}' is annotated "
+        f"{a(spec.type)} output cannot take {_show(inner)}: parameter '{p.name}' is annotated "
         f"{ann.text}; use func.Out[T] with T one of {shown}",
         fn.script_path or "",
         ann.range,

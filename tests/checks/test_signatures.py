@@ -124,7 +124,7 @@ def test_azf202_wrong_input_annotation_fix(tmp_path: Path) -> None:
     )
     f = one(check(tmp_path), "AZF202")
     assert f.message == (
-        "parameter 'req' is annotated func.QueueMessage, which a httpTrigger binding cannot "
+        "parameter 'req' is annotated func.QueueMessage, which an httpTrigger binding cannot "
         "provide; annotate it func.HttpRequest"
     )
     assert text_at(f) == "func.QueueMessage"
