@@ -11,11 +11,11 @@ from typing import Any
 from funcls.checks.bindings_rules import RULES
 from funcls.checks.context import Context, a, binding_range, string_literal_inner
 from funcls.checks.edits import fix, fixes, replace
-from funcls.checks.findings import Related
+from funcls.checks.findings import Related, Severity
 from funcls.checks.registry import REGISTRY, checker
 from funcls.model.appmodel import Binding, Function, Value
 from funcls.model.catalogue import CATALOGUE, BindingSpec, PropertySpec
-from funcls.model.locations import Location
+from funcls.model.locations import Location, Range
 
 REGISTRY.add_rules(RULES)
 
@@ -170,7 +170,13 @@ def _unknown_type(ctx: Context, fn: Function, b: Binding) -> None:
 
 def _unknown_properties_v1(ctx: Context, fn: Function, b: Binding, spec: BindingSpec) -> None:
     for key, value in b.properties.items():
-        if spec.find_property(key) is not None or key in ("scriptFile", "entryPoint"):
+        if key in ("scriptFile", "entryPoint"):
+            continue
+        known = spec.find_property(key)
+        if known is not None and known.name != key:
+            _case_only(ctx, fn, b, key, known.name, value.key_range or value.range or b.range)
+            continue
+        if known is not None:
             continue
         close = CATALOGUE.closest_property(spec, key)
         hint = f"; did you mean '{close}'?" if close else ""
@@ -190,6 +196,21 @@ def _unknown_properties_v1(ctx: Context, fn: Function, b: Binding, spec: Binding
             ),
             function=fn,
         )
+
+
+def _case_only(ctx: Context, fn: Function, b: Binding, key: str, name: str, krange: Range) -> None:
+    """The host matches property names ignoring case, so this works; say so, gently."""
+    inner = string_literal_inner(ctx, b.path, krange, key)
+    ctx.emit(
+        "AZF102",
+        f"'{key}' works because the host ignores the case of property names, but the "
+        f"documented spelling is '{name}'",
+        b.path,
+        krange,
+        fixes=fixes(fix(f"Rename to '{name}'", replace(b.path, inner, name) if inner else None)),
+        function=fn,
+        severity=Severity.INFO,
+    )
 
 
 def _required_properties(

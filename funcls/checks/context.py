@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from funcls.checks.findings import Finding, Fix, Related
+from funcls.checks.findings import Finding, Fix, Related, Severity
 from funcls.checks.registry import REGISTRY
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.locations import LineIndex, Location, Range
@@ -43,7 +43,10 @@ class Context:
         fixes: Iterable[Fix] = (),
         function: Function | str | None = None,
         data: dict[str, Any] | None = None,
+        severity: Severity | None = None,
     ) -> None:
+        """Report a finding; ``severity`` lowers or raises one finding below its rule's default
+        (configured overrides still apply on top)."""
         if not self.enabled(code):
             return
         rule = REGISTRY.rules[code]
@@ -52,7 +55,7 @@ class Context:
             Finding(
                 code=code,
                 message=message,
-                severity=rule.severity,
+                severity=severity if severity is not None else rule.severity,
                 location=Location(path, range_),
                 related=list(related),
                 fixes=[f for f in fixes if f.edits],

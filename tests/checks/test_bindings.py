@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from funcls.checks.findings import Severity
 from tests.checks.support import (
     check,
     codes,
@@ -77,9 +78,19 @@ def test_azf102_unknown_property_fix_renames_key(tmp_path: Path) -> None:
     assert fixed_clean(tmp_path, f) == []
 
 
-def test_azf102_property_names_ignore_case(tmp_path: Path) -> None:
-    v1(tmp_path, "orders", fjson(queue_trigger(CONNECTION="AzureWebJobsStorage")), QUEUE_PY)
-    assert "AZF102" not in codes(check(tmp_path))
+def test_azf102_case_only_difference_is_information_not_an_error(tmp_path: Path) -> None:
+    # The host matches property names ignoring case, so this loads: only a gentle note.
+    b = queue_trigger()
+    b["queuename"] = b.pop("queueName")
+    v1(tmp_path, "orders", fjson(b), QUEUE_PY)
+    f = one(check(tmp_path), "AZF102")
+    assert f.severity == Severity.INFO
+    assert f.message == (
+        "'queuename' works because the host ignores the case of property names, but the "
+        "documented spelling is 'queueName'"
+    )
+    assert text_at(f) == '"queuename"'
+    assert fixed_clean(tmp_path, f) == []
 
 
 def test_azf102_v2_extra_keyword(tmp_path: Path) -> None:
