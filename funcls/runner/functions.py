@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from funcls.model.catalogue import CATALOGUE
@@ -41,6 +42,18 @@ class RunFunction:
     route_text: str = ""
     methods: set[str] | None = None
     auth_level: str = "function"
+
+    @cached_property
+    def uses_binding_data(self) -> bool:
+        """Whether any other binding has a `{name}` expression (then the trigger's binding
+        data must be built; a plain HTTP function skips that work)."""
+        for binding in self.bindings:
+            if binding is self.trigger:
+                continue
+            for value in binding.values():
+                if isinstance(value, str) and "{" in value:
+                    return True
+        return False
 
     @property
     def trigger_type(self) -> str:

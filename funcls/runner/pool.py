@@ -91,6 +91,7 @@ class WorkerProcess:
         self.started = time.monotonic()
         self.stopping = False
         self.kill_reason: str | None = None
+        self._outbox: list[bytes] = []
 
     @property
     def pid(self) -> int | None:
@@ -149,8 +150,16 @@ class WorkerProcess:
             future.set_exception(WorkerCrashed("the app process is not running"))
             return future
         self.pending[message["id"]] = future
-        self.writer.write(wire.encode(message))
+        # Frames queued in one turn of the event loop leave in one write (one syscall).
+        self._outbox.append(wire.encode(message))
+        if len(self._outbox) == 1:
+            asyncio.get_running_loop().call_soon(self._flush)
         return future
+
+    def _flush(self) -> None:
+        frames, self._outbox = self._outbox, []
+        if frames and self.writer is not None and not self.writer.is_closing():
+            self.writer.write(b"".join(frames))
 
     def kill(self, reason: str) -> None:
         if self.kill_reason is None:

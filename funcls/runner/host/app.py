@@ -153,7 +153,9 @@ class RunnerApp:
         scheme = scope.get("scheme", "http")
         qs = scope.get("query_string", b"").decode("latin-1")
         url = f"{scheme}://{host}{path}" + (f"?{qs}" if qs else "")
-        payload = http_payload(method, url, headers, query, params, body)
+        payload = http_payload(
+            method, url, headers, query, params, body, binding_data=fn.uses_binding_data
+        )
         outcome = await state.invoker.invoke(
             fn,
             payload.data,

@@ -17,6 +17,8 @@ def http_payload(
     query: dict[str, str],
     params: dict[str, str],
     body: bytes,
+    *,
+    binding_data: bool = True,
 ) -> TriggerPayload:
     data = (
         "http",
@@ -29,6 +31,8 @@ def http_payload(
             "body": ("bytes", body),
         },
     )
+    if not binding_data:
+        return TriggerPayload(data, {}, {})
     binding: dict[str, Any] = {k: v for k, v in query.items() if k.lower() != "code"}
     merge(binding, json_members(body) if _looks_json(headers, body) else {})
     merge(binding, params)

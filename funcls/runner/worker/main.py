@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import concurrent.futures
 import logging
 import os
+import queue
 import socket
 import sys
 import threading
@@ -26,17 +26,45 @@ from .loader import FunctionInfo, load_app
 
 
 class Channel:
+    """Frames to the runner. Threads that finish together share one write: the first one
+    in becomes the flusher and sends everything queued until the queue is empty."""
+
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.lock = threading.Lock()
+        self.send_lock = threading.Lock()  # held while bytes go out: frames never interleave
+        self.queued: list[bytes] = []
+        self.flushing = False
 
     def send(self, message: dict[str, Any]) -> None:
         data = wire.encode(message)
         with self.lock:
-            try:
-                self.sock.sendall(data)
-            except OSError:
-                os._exit(0)  # the runner is gone: nothing left to do
+            self.queued.append(data)
+            if self.flushing:
+                return
+            self.flushing = True
+        while True:
+            with self.lock:
+                batch, self.queued = self.queued, []
+                if not batch:
+                    self.flushing = False
+                    return
+            with self.send_lock:
+                self._write(batch)
+
+    def drain(self) -> None:
+        """Send whatever is queued now (before the process exits)."""
+        with self.send_lock:
+            with self.lock:
+                batch, self.queued = self.queued, []
+            if batch:
+                self._write(batch)
+
+    def _write(self, batch: list[bytes]) -> None:
+        try:
+            self.sock.sendall(batch[0] if len(batch) == 1 else b"".join(batch))
+        except OSError:
+            os._exit(0)  # the runner is gone: nothing left to do
 
 
 def _thread_count() -> int | None:
@@ -46,14 +74,48 @@ def _thread_count() -> int | None:
     return None
 
 
+class InvocationPool:
+    """The thread pool for plain functions: a fixed number of threads taking calls from one
+    queue (ThreadPoolExecutor's size rule, without a Future per call)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.calls: queue.SimpleQueue[tuple[Any, tuple[Any, ...]]] = queue.SimpleQueue()
+        self.threads: list[threading.Thread] = []
+
+    def submit(self, fn: Any, *args: Any) -> None:
+        if len(self.threads) < self.size and self.calls.qsize() >= self._idle():
+            thread = threading.Thread(
+                target=self._run, name=f"funcls-invoke_{len(self.threads)}", daemon=True
+            )
+            self.threads.append(thread)
+            thread.start()
+        self.calls.put((fn, args))
+
+    _busy = 0
+    _count_lock = threading.Lock()
+
+    def _idle(self) -> int:
+        return len(self.threads) - self._busy
+
+    def _run(self) -> None:
+        while True:
+            fn, args = self.calls.get()
+            with self._count_lock:
+                self._busy += 1
+            try:
+                fn(*args)
+            finally:
+                with self._count_lock:
+                    self._busy -= 1
+
+
 class Worker:
     def __init__(self, channel: Channel, functions: dict[str, FunctionInfo]) -> None:
         self.channel = channel
         self.functions = functions
         self.loop = asyncio.new_event_loop()
-        self.pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=_thread_count(), thread_name_prefix="funcls-invoke"
-        )
+        self.pool = InvocationPool(_thread_count() or min(32, (os.cpu_count() or 1) + 4))
 
     def dispatch(self, message: dict[str, Any]) -> None:
         op = message.get("op")
@@ -99,6 +161,7 @@ class Worker:
         self.channel.send(result)
 
     def stop(self, code: int) -> None:
+        self.channel.drain()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
