@@ -2,15 +2,10 @@
 // Features (diagnostics, completion, hover, code lenses, the Run command) come from the server.
 
 import * as vscode from "vscode";
-import {
-  LanguageClient,
-  type LanguageClientOptions,
-  type ServerOptions,
-  TransportKind,
-} from "vscode-languageclient/node";
+import { LanguageClient, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 
 import { resolveServerCommand, startFailure, type ServerCommand } from "./python";
-import { readSettings, serverOptions, type FunclsSettings } from "./settings";
+import { configurationAnswers, readSettings, serverOptions, type FunclsSettings } from "./settings";
 
 const SECTION = "funcls";
 let client: LanguageClient | undefined;
@@ -31,10 +26,10 @@ async function pythonExtensionApi(): Promise<PythonEnvironmentApi | undefined> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
-function currentSettings(): FunclsSettings {
+function currentSettings(warn = true): FunclsSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const { settings, problems } = readSettings((key) => config.get(key));
-  for (const p of problems) {
+  for (const p of warn ? problems : []) {
     void vscode.window.showWarningMessage(p.message);
   }
   return settings;
@@ -57,10 +52,10 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   const settings = currentSettings();
   const cmd = await serverCommand(settings);
   output?.appendLine(`starting: ${[cmd.command, ...cmd.args].join(" ")} (${cmd.source})`);
+  // No `transport`: with TransportKind.stdio the client appends another `--stdio` to args.
   const server: ServerOptions = {
     command: cmd.command,
     args: cmd.args,
-    transport: TransportKind.stdio,
     options: { env: { ...process.env, PYTHONUNBUFFERED: "1" } },
   };
   const clientOptions: LanguageClientOptions = {
@@ -73,6 +68,18 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     ],
     initializationOptions: serverOptions(settings),
     synchronize: { configurationSection: SECTION },
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) {
+            return answers;
+          }
+          const sections = params.items.map((item) => item.section);
+          return configurationAnswers(sections, answers, () => serverOptions(currentSettings(false)));
+        },
+      },
+    },
     ...(output !== undefined ? { outputChannel: output } : {}),
   };
   client = new LanguageClient(SECTION, "funcls", server, clientOptions);

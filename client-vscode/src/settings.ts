@@ -96,3 +96,16 @@ export function serverOptions(s: FunclsSettings): Record<string, unknown> {
     extraAppRoots: s.extraAppRoots,
   };
 }
+
+/**
+ * The answer to the server's workspace/configuration request. VS Code returns the whole
+ * `funcls` section, client-only settings (interpreter, serverCommand, trace) included, which the
+ * server would report as unknown; for that section the server gets exactly `serverOptions`.
+ */
+export function configurationAnswers(
+  sections: readonly (string | undefined)[],
+  answers: readonly unknown[],
+  server: () => Record<string, unknown>,
+): unknown[] {
+  return sections.map((section, i) => (section === "funcls" ? server() : answers[i]));
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { readSettings, serverOptions } from "../src/settings";
+import { configurationAnswers, readSettings, serverOptions } from "../src/settings";
 
 function reader(values: Record<string, unknown>): (key: string) => unknown {
   return (key) => values[key];
@@ -39,4 +39,14 @@ test("invalid values are reported and replaced by defaults", () => {
     ["select", "severity"],
   );
   assert.match(problems[1]?.message ?? "", /AZF100 is "fatal"/);
+});
+
+test("the server's configuration request gets only the settings the server reads", () => {
+  const vscodeAnswers = [
+    { interpreter: [], serverCommand: ["python3", "-m", "funcls", "--stdio"], trace: { server: "off" }, select: [] },
+    { tabSize: 4 },
+  ];
+  const answers = configurationAnswers(["funcls", "editor"], vscodeAnswers, () => ({ select: ["AZF2"] }));
+  assert.deepEqual(answers, [{ select: ["AZF2"] }, { tabSize: 4 }]);
+  assert.deepEqual(configurationAnswers([undefined], [null], () => ({})), [null]);
 });
