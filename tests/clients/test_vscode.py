@@ -1,0 +1,383 @@
+"""VS Code itself drives funcls: the packaged extension in code-server, in headless Chromium.
+
+One code-server session per module, on a copy of both sample apps plus a v1 function whose
+binding ``outmsg`` has no parameter. The extension is installed from the .vsix that
+``npm --workspace client-vscode run package`` builds and starts ``funcls --stdio`` through the
+``funcls.serverCommand`` user setting. Two observers look at the same session:
+
+* ``vscode/driver.js`` uses the page as a user does (Quick Open, Go to Line, Ctrl+K Ctrl+I,
+  typing, the Problems view, clicking a code lens) and records what is on screen;
+* ``vscode/probe-extension`` (installed only here) asks VS Code's own provider commands
+  (``vscode.executeHoverProvider`` and friends) for what the editor would show.
+
+The tools come from ``tests/clients/vscode/setup.sh``. Outside CI a missing tool skips these
+tests; with ``CI=true`` they fail.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.clients.vscode.session import REPO, Session, find_tools, vscode_session
+
+pytestmark = [pytest.mark.editor, pytest.mark.slow]
+
+RUN = "▶ Run function"
+RAN = "heartbeat: succeeded in "  # the first line `funcls invoke` prints
+AZF200 = (
+    "binding 'outmsg' has no parameter in main(msg); rename the binding or add a parameter 'outmsg'"
+)
+BROKEN_FUNCTION_JSON = """\
+{
+  "bindings": [
+    {
+      "type": "queueTrigger",
+      "direction": "in",
+      "name": "msg",
+      "queueName": "receipts",
+      "connection": "AzureWebJobsStorage"
+    },
+    {
+      "type": "queue",
+      "direction": "out",
+      "name": "outmsg",
+      "queueName": "sent",
+      "connection": "AzureWebJobsStorage"
+    }
+  ]
+}
+"""
+BROKEN_MAIN = "import azure.functions as func\n\n\ndef main(msg: func.QueueMessage) -> None:\n    print(msg.get_body())\n"
+
+
+def make_workspace(root: Path) -> Path:
+    for app in ("v1-app", "v2-app"):
+        shutil.copytree(
+            REPO / "samples" / app,
+            root / app,
+            ignore=shutil.ignore_patterns("__pycache__", ".funcls"),
+        )
+    broken = root / "v1-app" / "send_receipt"
+    broken.mkdir()
+    (broken / "function.json").write_text(BROKEN_FUNCTION_JSON)
+    (broken / "__init__.py").write_text(BROKEN_MAIN)
+    return root
+
+
+def locate(path: Path, needle: str, offset: int = 0) -> tuple[int, int]:
+    """1-based line and column of ``offset`` characters into the first ``needle``."""
+    text = path.read_text()
+    at = text.index(needle) + offset
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def position(path: Path, needle: str, offset: int = 0) -> list[int]:
+    """The same, 0-based, as VS Code's API reports it."""
+    line, col = locate(path, needle, offset)
+    return [line - 1, col - 1]
+
+
+def span(path: Path, needle: str) -> list[int]:
+    return position(path, needle) + position(path, needle, len(needle))
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_workspace(tmp_path_factory.mktemp("vscode-ws"))
+
+
+@pytest.fixture(scope="module")
+def session(ws: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    tools = find_tools()
+    with vscode_session(
+        tools, tmp_path_factory.mktemp("vscode"), ws, driver_steps(ws), probe_queries(ws)
+    ) as s:
+        yield s
+
+
+def driver_steps(ws: Path) -> list[dict[str, Any]]:
+    broken = ws / "v1-app" / "send_receipt" / "function.json"
+    app = ws / "v2-app" / "function_app.py"
+    problem_line, problem_col = locate(broken, '"outmsg"', 2)
+    hover_line, hover_col = locate(app, '"products/{id:int}"', 3)
+    get_product, _ = locate(app, "def get_product")
+    heartbeat, _ = locate(app, "def heartbeat")
+    before_timer, _ = locate(app, "@app.timer_trigger")
+
+    def rel(path: Path) -> str:  # Quick Open takes the path within the folder
+        return path.relative_to(ws).as_posix()
+
+    return [
+        {
+            "id": "problems",
+            "kind": "problems",
+            "file": rel(broken),
+            "line": problem_line,
+            "column": problem_col,
+            "expect": "binding 'outmsg' has no parameter",
+        },
+        {
+            "id": "hover",
+            "kind": "hover",
+            "file": rel(app),
+            "line": hover_line,
+            "column": hover_col,
+            "expect": "HTTP route",
+        },
+        {
+            "id": "lens",
+            "kind": "codeLens",
+            "file": rel(app),
+            "lines": [get_product, heartbeat],
+            "expect": RUN,
+        },
+        {
+            "id": "run",
+            "kind": "runLens",
+            "file": rel(app),
+            "line": heartbeat,
+            "title": RUN,
+            "expect": RAN,
+        },
+        # Last: it leaves "@app.timer_t" typed (unsaved) on the blank line above the timer.
+        {
+            "id": "completion",
+            "kind": "completion",
+            "file": rel(app),
+            "line": before_timer - 1,
+            "column": 1,
+            "type": "@app.",
+            "filter": "timer_t",
+            "expect": "timer_trigger",
+        },
+    ]
+
+
+def probe_queries(ws: Path) -> list[dict[str, Any]]:
+    v1, v2 = ws / "v1-app", ws / "v2-app"
+    return [
+        {
+            "id": "commands",
+            "kind": "commands",
+            "prefix": "funcls.",
+            "includes": ["funcls.runFunction"],
+        },
+        {
+            "id": "problem",
+            "kind": "diagnostics",
+            "file": str(v1 / "send_receipt" / "function.json"),
+            "codes": ["AZF200"],
+        },
+        {
+            "id": "hover-decorator",
+            "kind": "hover",
+            "file": str(v2 / "orders_bp.py"),
+            "needle": "queue_trigger",
+            "offset": 3,
+        },
+        {
+            "id": "hover-binding",
+            "kind": "hover",
+            "file": str(v1 / "heartbeat" / "function.json"),
+            "needle": '"timerTrigger"',
+            "offset": 3,
+        },
+        {"id": "lens-v2", "kind": "codeLens", "file": str(v2 / "orders_bp.py")},
+        {"id": "lens-v1", "kind": "codeLens", "file": str(v1 / "heartbeat" / "function.json")},
+        {
+            "id": "completion",
+            "kind": "completion",
+            "file": str(v2 / "orders_bp.py"),
+            "needle": "def payment_received(",
+            "insert": "@bp.\n",
+            "cursor": 4,
+            "trigger": ".",
+        },
+        {
+            "id": "run",
+            "kind": "execute",
+            "command": "funcls.runFunction",
+            "arguments": [str(v1), "heartbeat"],
+        },
+    ]
+
+
+# -- the extension and its server ---------------------------------------------------------------
+
+
+def test_extension_starts_the_configured_server(session: Session, ws: Path) -> None:
+    assert session.probe.get("extension") == {"installed": True, "active": True}, session.explain(
+        "extension", session.probe
+    )
+    # funcls.runFunction is registered by the language client from the server's
+    # executeCommandProvider: the server started and answered initialize.
+    commands = session.probed("commands")
+    wanted = {"funcls.restartServer", "funcls.showLogs", "funcls.runFunction"}
+    assert wanted <= set(commands), session.explain("commands", commands)
+    logs = [p.read_text() for p in session.funcls_logs()]
+    started = f"starting: {sys.executable} -m funcls --stdio (setting funcls.serverCommand)"
+    assert any(log.startswith(started) for log in logs), session.explain("the output channel", logs)
+    # Exactly the configured command: nothing appended (a client transport adds `--stdio`).
+    stdio = [argv for argv in session.servers if "--stdio" in argv]
+    assert stdio == [[sys.executable, "-m", "funcls", "--stdio"]], session.explain(
+        "servers", session.servers
+    )
+
+
+def test_the_session_logs_no_warnings_or_errors(session: Session) -> None:
+    """A normal session on the samples: the server neither warns (e.g. about the client's own
+    settings) nor reports a failed feature; window/logMessage lands in the output channel."""
+    logs = [p.read_text() for p in session.funcls_logs()]
+    bad = [
+        line for log in logs for line in log.splitlines() if line.startswith(("[Warn", "[Error"))
+    ]
+    assert bad == [], session.explain("warnings and errors in the output channel", bad)
+
+
+# -- diagnostics -------------------------------------------------------------------------------
+
+
+def test_problems_view_squiggle_and_hover_show_the_diagnostic(session: Session, ws: Path) -> None:
+    seen = session.step("problems")
+    assert seen["squiggles"] >= 1, session.explain("no squiggle", seen)
+    related = "__init__.py(4, 5): the function 'send_receipt'"
+    assert seen["hover"][0].startswith(f"{AZF200}funcls(AZF200)\n{related}\n"), session.explain(
+        "hover", seen
+    )
+    line, col = locate(ws / "v1-app" / "send_receipt" / "function.json", '"outmsg"')
+    # VS Code's own words for a row (its aria-label); the reference is the def in __init__.py.
+    row = f"Error: {AZF200} at line {line} and character {col}. This problem has references to 1 locations. generated by funcls"
+    assert row in seen["rows"], session.explain("the Problems view", seen)
+
+
+def test_diagnostics_through_the_extension_api(session: Session, ws: Path) -> None:
+    broken = ws / "v1-app" / "send_receipt" / "function.json"
+    assert session.probed("problem") == [
+        {
+            "message": AZF200,
+            "code": "AZF200",
+            "source": "funcls",
+            "severity": "Error",
+            "range": span(broken, '"outmsg"'),
+        }
+    ]
+
+
+# -- hover -------------------------------------------------------------------------------------
+
+
+def test_hover_in_the_editor(session: Session, ws: Path) -> None:
+    seen = session.step("hover")
+    assert seen["hover"] == [
+        "HTTP route of get_product\n\nGET http://localhost:7071/api/products/{id:int}\n\nAnyone may call it (authLevel anonymous)."
+    ], session.explain("hover", seen)
+
+
+def test_hover_through_the_extension_api(session: Session, ws: Path) -> None:
+    bp = ws / "v2-app" / "orders_bp.py"
+    [decorator] = session.probed("hover-decorator")
+    assert decorator["range"] == span(bp, "queue_trigger")
+    [text] = decorator["contents"]
+    assert text.startswith(
+        "```python\n@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)\n```\n\n"
+    ), text
+    timer = ws / "v1-app" / "heartbeat" / "function.json"
+    [binding] = session.probed("hover-binding")
+    assert binding["range"] == span(timer, '"timerTrigger"')
+    [text] = binding["contents"]
+    assert text.startswith(
+        "**Timer trigger** `timerTrigger` · in\n\nRuns the function on a schedule."
+    ), text
+
+
+# -- completion --------------------------------------------------------------------------------
+
+
+def test_completion_in_the_suggest_widget(session: Session, ws: Path) -> None:
+    seen = session.step("completion")
+    names = {item["label"] for item in session.probed("completion")["items"]}
+    shown = [label.removesuffix(", Method") for label in seen["labels"]]
+    assert len(shown) >= 5 and set(shown) <= names, session.explain(
+        "suggestions after '@app.'", seen
+    )
+    assert [row.splitlines()[0] for row in seen["filtered"]] == ["timer_trigger"], session.explain(
+        "filtered", seen
+    )
+    assert "@app.timer_trigger(arg_name, schedule, run_on_startup=…" in seen["filtered"][0]
+
+
+def test_completion_through_the_extension_api(session: Session, ws: Path) -> None:
+    answer = session.probed("completion")
+    items = {item["label"]: item for item in answer["items"]}
+    assert {
+        "route",
+        "queue_trigger",
+        "timer_trigger",
+        "blob_output",
+        "service_bus_queue_output",
+    } <= set(items)
+    assert all(i["kind"] == "Method" and i["detail"].startswith("@bp.") for i in items.values()), (
+        answer
+    )
+    queue = dict(items["queue_trigger"], documentation=None)
+    assert queue == {
+        "label": "queue_trigger",
+        "detail": "@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)",
+        "kind": "Method",
+        "insertText": 'queue_trigger(arg_name="$1", queue_name="$2", connection="${3|AzureWebJobsStorage,ServiceBusConnection|}")$0',
+        "sortText": "00queue_trigger",
+        "documentation": None,
+    }
+
+
+# -- code lenses and Run function --------------------------------------------------------------
+
+
+def test_run_code_lens_above_each_function(session: Session, ws: Path) -> None:
+    seen = session.step("lens")
+    app = ws / "v2-app" / "function_app.py"
+    for name in ("get_product", "heartbeat"):
+        line, _ = locate(app, f"def {name}")
+        assert any(lens["text"] == RUN and lens["lineBelow"] == line for lens in seen["lenses"]), (
+            session.explain(f"no lens above def {name}", seen)
+        )
+
+
+def test_code_lenses_through_the_extension_api(session: Session, ws: Path) -> None:
+    v1, v2 = ws / "v1-app", ws / "v2-app"
+    bp = v2 / "orders_bp.py"
+    names = ("create_order", "process_order", "get_receipt", "payment_received")
+    assert session.probed("lens-v2") == [
+        {
+            "range": position(bp, f"def {n}(", 4) + position(bp, f"def {n}(", 4 + len(n)),
+            "title": RUN,
+            "command": "funcls.runFunction",
+            "arguments": [str(v2), n],
+        }
+        for n in names
+    ]
+    timer = v1 / "heartbeat" / "function.json"
+    trigger = position(timer, '{\n      "type": "timerTrigger"')
+    assert session.probed("lens-v1") == [
+        {
+            "range": trigger + trigger,
+            "title": RUN,
+            "command": "funcls.runFunction",
+            "arguments": [str(v1), "heartbeat"],
+        }
+    ]
+
+
+def test_run_function_lens_runs_the_function(session: Session, ws: Path) -> None:
+    seen = session.step("run")
+    assert seen["notification"].startswith(RAN), session.explain("notification", seen)
+    result = session.probed("run")
+    assert result["ok"] is True and result["exitCode"] == 0, session.explain("runFunction", result)
+    assert result["message"].startswith(RAN), session.explain("funcls.runFunction", result)
+    assert f"funcls invoke heartbeat {ws / 'v1-app'}\n" in result["output"], result

@@ -1,0 +1,275 @@
+// Drives VS Code (code-server in headless Chromium, through playwright-core) the way a user
+// would: opens files with Quick Open, moves with Go to Line, asks for hovers and suggestions
+// with the keyboard, reads the Problems view and code lenses, clicks a lens. It records what
+// the page shows; tests/clients/test_vscode.py decides whether that is right.
+//
+//   node driver.js CONFIG.json
+//
+// CONFIG: { url, playwrightCore, chromium, shots, result, timeoutMs, steps: [{id, kind, ...}] }.
+// The result file is rewritten after every step: { done, steps: { id: { ok, seen, error,
+// screenshot, ms } } }. A failing step gets a screenshot and does not stop the others.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+
+const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const { chromium } = require(config.playwrightCore);
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const WAIT = config.timeoutMs;
+const SHORT = Math.min(10000, WAIT);
+
+const output = { done: false, steps: {} };
+function save() {
+  const tmp = `${config.result}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(output, null, 2));
+  fs.renameSync(tmp, config.result);
+}
+
+/** Fails with `what` (and the last error) when `fn` does not succeed within `ms`. */
+async function within(what, ms, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    const detail = String((e && e.message) || e).split("\n")[0];
+    throw new Error(`timed out after ${ms} ms waiting for ${what} (${detail})`);
+  }
+}
+
+const activeEditor = ".editor-group-container.active .editor-instance .monaco-editor";
+
+async function quickInput(page, key) {
+  // The first key press can land before the workbench takes keyboard focus: press again.
+  const widget = page.locator(".quick-input-widget");
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press(key);
+    try {
+      await widget.waitFor({ state: "visible", timeout: 3000 });
+      return widget;
+    } catch (e) {
+      if (attempt >= 5) throw new Error(`${key} opened no quick input`);
+    }
+  }
+}
+
+async function openFile(page, rel) {
+  const base = path.basename(rel);
+  const widget = await quickInput(page, "Control+P");
+  await page.keyboard.type(rel);
+  const row = widget.locator(".monaco-list-row", { hasText: base }).first();
+  await within(`Quick Open to list ${rel}`, WAIT, () => row.waitFor({ timeout: WAIT }));
+  await page.keyboard.press("Enter");
+  const tab = page.locator(".editor-group-container.active .tab.active", { hasText: base });
+  await within(`an editor tab for ${rel}`, WAIT, () => tab.waitFor({ timeout: WAIT }));
+  await within(`the text of ${rel}`, WAIT, () =>
+    page.locator(`${activeEditor} .view-lines .view-line`).first().waitFor({ timeout: WAIT }),
+  );
+}
+
+async function goTo(page, line, column) {
+  await quickInput(page, "Control+G");
+  await page.keyboard.type(`:${line}:${column}`);
+  await page.keyboard.press("Enter");
+  const status = page.locator(".statusbar-item", { hasText: `Ln ${line}, Col ${column}` });
+  await within(`the cursor at Ln ${line}, Col ${column}`, SHORT, () =>
+    status.first().waitFor({ timeout: SHORT }),
+  );
+}
+
+async function showHover(page, expect) {
+  await page.keyboard.press("Control+K");
+  await page.keyboard.press("Control+I");
+  const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content", { hasText: expect });
+  await within(`a hover showing '${expect}'`, WAIT, () => hover.first().waitFor({ timeout: WAIT }));
+  const text = await page.locator(".monaco-hover:not(.hidden) .monaco-hover-content").allInnerTexts();
+  await page.keyboard.press("Escape");
+  return text;
+}
+
+/** Every code lens in the active editor with the line number of the line right below it. */
+async function lensesWithLines(page) {
+  return page.evaluate((editorSel) => {
+    const editor = document.querySelector(editorSel);
+    if (!editor) return [];
+    const numbers = [...editor.querySelectorAll(".margin-view-overlays .line-numbers")].map((el) => ({
+      line: Number(el.textContent.trim()),
+      top: el.getBoundingClientRect().top,
+    }));
+    return [...editor.querySelectorAll(".codelens-decoration")].map((el) => {
+      const bottom = el.getBoundingClientRect().bottom;
+      const below = numbers
+        .filter((n) => n.top >= bottom - 3)
+        .sort((a, b) => a.top - b.top)[0];
+      return { text: el.innerText.trim(), lineBelow: below ? below.line : null };
+    });
+  }, activeEditor);
+}
+
+async function waitForLens(page, title, line) {
+  const deadline = Date.now() + WAIT;
+  let seen = [];
+  while (Date.now() < deadline) {
+    seen = await lensesWithLines(page);
+    if (seen.some((l) => l.text.includes(title) && l.lineBelow === line)) return seen;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(
+    `timed out after ${WAIT} ms waiting for a '${title}' code lens above line ${line}; saw ${JSON.stringify(seen)}`,
+  );
+}
+
+const STEPS = {
+  /** Problems view rows, the squiggle and the editor hover at the problem. */
+  async problems(page, step) {
+    await openFile(page, step.file);
+    const squiggle = page.locator(`${activeEditor} .squiggly-error`);
+    await within("an error squiggle in the editor", WAIT, () => squiggle.first().waitFor({ timeout: WAIT }));
+    const squiggles = await squiggle.count();
+    await goTo(page, step.line, step.column);
+    const hover = await showHover(page, step.expect);
+    await page.keyboard.press("Control+Shift+M");
+    const panel = page.locator(".markers-panel");
+    const row = panel.locator(".monaco-list-row", { hasText: step.expect });
+    await within(`a Problems row with '${step.expect}'`, WAIT, () => row.first().waitFor({ timeout: WAIT }));
+    const rows = await panel.locator(".monaco-list-row").evaluateAll((els) =>
+      els.map((e) => e.getAttribute("aria-label") || e.innerText),
+    );
+    return { squiggles, hover, rows };
+  },
+
+  async hover(page, step) {
+    await openFile(page, step.file);
+    await goTo(page, step.line, step.column);
+    return { hover: await showHover(page, step.expect) };
+  },
+
+  async codeLens(page, step) {
+    await openFile(page, step.file);
+    let seen = [];
+    for (const line of step.lines) {
+      await goTo(page, line, 1);
+      seen = await waitForLens(page, step.expect, line);
+    }
+    return { lenses: seen };
+  },
+
+  /** Click the lens above `line` and read the notification it brings. */
+  async runLens(page, step) {
+    await openFile(page, step.file);
+    await goTo(page, step.line, 1);
+    await waitForLens(page, step.title, step.line);
+    const index = (await lensesWithLines(page)).findIndex(
+      (l) => l.text.includes(step.title) && l.lineBelow === step.line,
+    );
+    await page.locator(`${activeEditor} .codelens-decoration`).nth(index).locator("a").first().click();
+    // Read the Notifications center, not the toasts: VS Code shows at most three toasts and
+    // hides them after a while, the center lists every notification.
+    await page.locator('[id="status.notifications"]').click();
+    const center = page.locator(".notifications-center");
+    await within("the Notifications center", SHORT, () => center.waitFor({ state: "visible", timeout: SHORT }));
+    const item = center.locator(".notification-list-item", { hasText: step.expect });
+    await within(`a notification with '${step.expect}'`, WAIT, () => item.first().waitFor({ timeout: WAIT }));
+    const seen = { notification: await item.first().innerText() };
+    seen.notifications = await center.locator(".notification-list-item").allInnerTexts();
+    await page.keyboard.press("Escape");
+    return seen;
+  },
+
+  /** Type `type` at line:column, read the suggestions, then narrow them with `filter`. */
+  async completion(page, step) {
+    await openFile(page, step.file);
+    await goTo(page, step.line, step.column);
+    await page.keyboard.type(step.type);
+    const rows = page.locator(".suggest-widget.visible .monaco-list-row");
+    try {
+      await rows.first().waitFor({ timeout: SHORT });
+    } catch {
+      await page.keyboard.press("Control+Space"); // in case the trigger character was missed
+      await within("the suggest widget", WAIT, () => rows.first().waitFor({ timeout: WAIT }));
+    }
+    const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
+    await page.keyboard.type(step.filter);
+    const wanted = page.locator(".suggest-widget.visible .monaco-list-row", { hasText: step.expect });
+    await within(`a suggestion '${step.expect}'`, WAIT, () => wanted.first().waitFor({ timeout: WAIT }));
+    const filtered = await rows.allInnerTexts();
+    await page.keyboard.press("Escape");
+    return { labels, filtered };
+  },
+};
+
+async function shot(page, name) {
+  const file = path.join(config.shots, `${name}.png`);
+  try {
+    await page.screenshot({ path: file, timeout: SHORT });
+    return file;
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  fs.mkdirSync(config.shots, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: config.chromium,
+    args: CHROMIUM_ARGS,
+    timeout: WAIT,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const console_ = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") console_.push(m.text().slice(0, 300));
+    });
+    const started = Date.now();
+    try {
+      await page.goto(config.url, { timeout: WAIT });
+      await within("the VS Code workbench (.monaco-workbench)", WAIT, () =>
+        page.locator(".monaco-workbench").waitFor({ timeout: WAIT }),
+      );
+      output.steps.open = { ok: true, ms: Date.now() - started };
+    } catch (e) {
+      output.steps.open = { ok: false, error: String(e.message || e), screenshot: await shot(page, "open") };
+      return;
+    } finally {
+      save();
+    }
+    for (const step of config.steps) {
+      const t0 = Date.now();
+      try {
+        const seen = await STEPS[step.kind](page, step);
+        output.steps[step.id] = { ok: true, seen, ms: Date.now() - t0 };
+      } catch (e) {
+        output.steps[step.id] = {
+          ok: false,
+          error: String((e && e.message) || e),
+          screenshot: await shot(page, step.id),
+          ms: Date.now() - t0,
+        };
+        await page.keyboard.press("Escape").catch(() => undefined);
+      }
+      save();
+    }
+    output.final = await shot(page, "final");
+    output.consoleErrors = console_;
+  } finally {
+    output.done = true;
+    save();
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  output.done = true;
+  output.fatal = String((e && e.stack) || e);
+  save();
+  process.exitCode = 1;
+});
