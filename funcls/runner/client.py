@@ -13,6 +13,7 @@ import json
 import os
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from funcls.runner.config import RunOptions
@@ -28,8 +29,12 @@ def running_url(app_dir: str) -> str | None:
     if not state or not isinstance(state.get("pid"), int) or not pid_alive(state["pid"]):
         return None
     url = str(state.get("url") or "").replace("//localhost:", "//127.0.0.1:")
+    key = _master_key(app_dir)
+    probe = urllib.request.Request(
+        url + "/admin/host/status", headers={"x-functions-key": key} if key else {}
+    )
     try:
-        with urllib.request.urlopen(url + "/admin/host/status", timeout=2) as response:
+        with urllib.request.urlopen(probe, timeout=2) as response:
             status = json.loads(response.read())
     except (OSError, ValueError):
         return None
@@ -37,13 +42,25 @@ def running_url(app_dir: str) -> str | None:
     return url if same else None
 
 
-def invoke_running(url: str, name: str, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+def _master_key(app_dir: str) -> str | None:
+    """The master key of a run with --enforce-auth (its admin API needs it)."""
+    try:
+        keys = json.loads((Path(app_dir) / ".funcls" / "keys.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return str(keys.get("master")) if isinstance(keys, dict) and keys.get("master") else None
+
+
+def invoke_running(
+    url: str, name: str, request: dict[str, Any], timeout: float, app_dir: str = ""
+) -> dict[str, Any]:
     data = json.dumps(request).encode("utf-8")
+    headers = {"Content-Type": "application/json"}
+    key = _master_key(app_dir) if app_dir else None
+    if key:
+        headers["x-functions-key"] = key
     http_request = urllib.request.Request(
-        f"{url}/admin/funcls/invoke/{name}",
-        data=data,
-        method="POST",
-        headers={"Content-Type": "application/json"},
+        f"{url}/admin/funcls/invoke/{name}", data=data, method="POST", headers=headers
     )
     try:
         with urllib.request.urlopen(http_request, timeout=timeout) as response:
@@ -116,5 +133,6 @@ def invoke(
     """The result and where it ran ("running" at a URL, or "fresh")."""
     url = running_url(app_dir)
     if url is not None:
-        return invoke_running(url, name, request, timeout), f"the running funcls run at {url}"
+        result = invoke_running(url, name, request, timeout, app_dir)
+        return result, f"the running funcls run at {url}"
     return asyncio.run(_invoke_fresh(app_dir, name, request)), "a fresh app process"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -201,6 +203,15 @@ def test_enforce_auth_cors_and_local_http_port(
     assert preflight.status_code == 204
     assert "POST" in preflight.headers["access-control-allow-methods"]
     assert preflight.headers["access-control-allow-headers"] == "x-test"
+    invoked = subprocess.run(
+        [sys.executable, "-m", "funcls", "invoke", "locked", str(app_dir), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    result = json.loads(invoked.stdout)
+    assert result["http"]["body"] == "secret"
+    assert result["ran_on"].startswith("the running funcls run")
 
 
 def test_local_http_port_and_host_warning(app_copy: Callable[[str], Path], tmp_path: Path) -> None:
@@ -212,9 +223,6 @@ def test_local_http_port_and_host_warning(app_copy: Callable[[str], Path], tmp_p
     settings = json.loads((app_dir / "local.settings.json").read_text())
     settings["Host"] = {"LocalHttpPort": port}
     (app_dir / "local.settings.json").write_text(json.dumps(settings))
-    import subprocess
-    import sys
-
     log_path = tmp_path / "port.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
