@@ -6,7 +6,13 @@ import threading
 from pathlib import Path
 
 from funcls.model.parsers.expressions import lookup_setting
-from funcls.runner.storage import BackendKind, MessageEncoding, StorageBackend, open_backend
+from funcls.runner.storage import (
+    BackendKind,
+    MessageEncoding,
+    StorageBackend,
+    StorageUnavailableError,
+    open_backend,
+)
 
 DEFAULT_CONNECTION = "AzureWebJobsStorage"
 
@@ -46,12 +52,22 @@ class Connections:
                 note = ""
                 if value is None and lookup_setting(f"{key}__serviceUri", self.settings):
                     note = " (identity-based connections are not supported locally)"
-                backend, description = open_backend(
-                    value,
-                    self.root,
-                    force=self.force,
-                    message_encoding=self.message_encoding,
-                )
+                try:
+                    backend, description = open_backend(
+                        value,
+                        self.root,
+                        force=self.force,
+                        message_encoding=self.message_encoding,
+                    )
+                except ImportError:
+                    if self.force == "azure":
+                        raise StorageUnavailableError(
+                            "Azure Storage needs the Azure SDKs: pip install 'funcls[azure]'"
+                        ) from None
+                    backend, description = open_backend(
+                        None, self.root, force="embedded", message_encoding=self.message_encoding
+                    )
+                    note = " (the Azure SDKs are not installed: pip install 'funcls[azure]')"
                 self.backends[key.lower()] = backend
                 self.descriptions[key] = description + note
             return backend
