@@ -287,6 +287,23 @@ def default_of(v: Any) -> object:
     return None
 
 
+# The classes a decorator can be called on, by the names the indexer uses (AppObject.kind).
+APP_CLASSES: dict[str, type] = {
+    "FunctionApp": func.FunctionApp,
+    "Blueprint": func.Blueprint,
+    "AsgiFunctionApp": func.AsgiFunctionApp,
+    "WsgiFunctionApp": func.WsgiFunctionApp,
+    "DFApp": df.DFApp,
+    "DFBlueprint": df.Blueprint,
+}
+
+
+def classes_of(name: str) -> tuple[str, ...]:
+    """The classes that have decorator ``name``; () when every one of them does."""
+    have = tuple(k for k, cls in APP_CLASSES.items() if callable(getattr(cls, name, None)))
+    return () if len(have) == len(APP_CLASSES) else have
+
+
 def observe_library() -> list[DecoratorSpec]:
     """Every decorator of DFApp and FunctionApp, as the installed library builds it."""
     specs: list[DecoratorSpec] = []
@@ -399,6 +416,7 @@ def observe_library() -> list[DecoratorSpec]:
                     special=special,
                     source=owner_name,  # type: ignore[arg-type]
                     constant_properties=tuple(sorted(fixed.items())),
+                    classes=classes_of(dname),
                 )
             )
     return specs
@@ -484,10 +502,15 @@ def merge(
             assert chosen is not None
             params.append(replace(chosen, since=_since(p_present, versions)))
         base = _pick(
-            replace(old, params=(), since=None, constant_properties=()),
-            replace(new, params=(), constant_properties=()),
+            replace(old, params=(), since=None, constant_properties=(), classes=()),
+            replace(new, params=(), constant_properties=(), classes=()),
             newer,
             name,
+        )
+        owners = (
+            ()
+            if not old.classes or not new.classes
+            else tuple(sorted(set(old.classes) | set(new.classes)))
         )
         constants = dict(old.constant_properties)
         constants.update(new.constant_properties)
@@ -497,6 +520,7 @@ def merge(
                 params=tuple(params),
                 constant_properties=tuple(sorted(constants.items())),
                 since=_since(present, versions),
+                classes=owners,
             )
         )
     return merged, versions
@@ -554,6 +578,8 @@ def render(specs: list[DecoratorSpec], versions: list[str]) -> str:
             lines.append(f"        constant_properties={d.constant_properties!r},")
         if d.since:
             lines.append(f"        since={d.since!r},")
+        if d.classes:
+            lines.append(f"        classes={d.classes!r},")
         lines.append(f"        kwargs={d.kwargs!r},")
         lines.append("        params=(")
         for p in d.params:

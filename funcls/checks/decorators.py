@@ -88,9 +88,31 @@ def decorator_calls(ctx: Context) -> None:
                 _data_type_extra(ctx, fn, use)
 
 
+_CLASS_NAMES = {
+    "FunctionApp": "func.FunctionApp",
+    "Blueprint": "func.Blueprint",
+    "AsgiFunctionApp": "func.AsgiFunctionApp",
+    "WsgiFunctionApp": "func.WsgiFunctionApp",
+    "DFApp": "df.DFApp",
+    "DFBlueprint": "df.Blueprint",
+}
+
+
 def _unknown(ctx: Context, fn: Function, use: DecoratorUse) -> None:
-    close = CATALOGUE.closest_decorator(use.method)
     kind = _owner_kind(ctx, use)
+    elsewhere = CATALOGUE.decorator(use.method)
+    if elsewhere is not None and elsewhere.classes:
+        owners = " and ".join(_CLASS_NAMES.get(c, c) for c in elsewhere.classes)
+        ctx.emit(
+            "AZF108",
+            f"{kind} '{use.target}' has no decorator '{use.method}', so importing the script "
+            f"fails with AttributeError; it exists on {owners}",
+            use.path,
+            use.name_range,
+            function=fn,
+        )
+        return
+    close = CATALOGUE.closest_decorator(use.method)
     hint = f"; did you mean '{close}'?" if close else ""
     ctx.emit(
         "AZF108",

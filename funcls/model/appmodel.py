@@ -153,10 +153,15 @@ class DecoratorUse:
     unknown_keywords: list[tuple[str, Range]] = field(default_factory=list)
     extra_positional: list[Range] = field(default_factory=list)
     called: bool = True
+    owner_kind: str = ""  # the kind of object it is called on (FunctionApp, Blueprint, DFApp…)
 
     @property
     def spec(self) -> DecoratorSpec | None:
-        return CATALOGUE.decorator(self.method)
+        """The decorator, if the object it is called on has it (else importing fails)."""
+        spec = CATALOGUE.decorator(self.method)
+        if spec is not None and self.owner_kind and not spec.available_on(self.owner_kind):
+            return None
+        return spec
 
 
 @dataclass(slots=True)

@@ -323,8 +323,9 @@ class _FunctionBuilder:
             range=d.range,
             name_range=d.method_range,
             called=d.called,
+            owner_kind=self.owner.kind,
         )
-        spec = CATALOGUE.decorator(method)
+        spec = use.spec
         params = list(spec.params) if spec else []
         for i, pv in enumerate(d.args):
             if i < len(params):

@@ -26,6 +26,22 @@ def test_azf108_typo_suggests_and_fixes(tmp_path: Path) -> None:
     assert fixed_clean(tmp_path, f) == []
 
 
+def test_azf108_decorator_of_another_class(tmp_path: Path) -> None:
+    # durable_openai_agent_orchestrator exists only on df.DFApp / df.Blueprint.
+    v2(
+        tmp_path,
+        "@app.durable_openai_agent_orchestrator\n"
+        '@app.orchestration_trigger(context_name="context")\n'
+        "def agent(context):\n    return None\n",
+    )
+    f = one(check(tmp_path), "AZF108")
+    assert f.message == (
+        "FunctionApp 'app' has no decorator 'durable_openai_agent_orchestrator', so importing "
+        "the script fails with AttributeError; it exists on df.DFApp and df.Blueprint"
+    )
+    assert text_at(f) == "durable_openai_agent_orchestrator"
+
+
 def test_azf108_near_miss_other_objects_decorators(tmp_path: Path) -> None:
     v2(
         tmp_path,

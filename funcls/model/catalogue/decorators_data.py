@@ -45,6 +45,7 @@ DECORATORS: tuple[DecoratorSpec, ...] = (
         bindings=(),
         special="durable_openai_agent_orchestrator",
         source="durable",
+        classes=("DFApp", "DFBlueprint"),
         kwargs=False,
         params=(
             P("_func", "any"),

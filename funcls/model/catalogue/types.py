@@ -208,11 +208,17 @@ class DecoratorSpec:
     source: Literal["app", "durable"] = "app"
     # Keys the binding class always writes, whatever the decorator is given (key, value).
     constant_properties: tuple[tuple[str, object], ...] = ()
+    # The classes that have this decorator (AppObject.kind names); empty: all of them.
+    classes: tuple[str, ...] = ()
     since: str | None = None  # as DecoratorParam.since, for the whole decorator
 
     def available_in(self, library_version: str) -> bool:
         """Whether azure-functions `library_version` has this decorator."""
         return self.since is None or version_key(library_version) >= version_key(self.since)
+
+    def available_on(self, kind: str) -> bool:
+        """Whether an object of ``kind`` (FunctionApp, Blueprint, DFApp, …) has it."""
+        return not self.classes or kind in self.classes
 
     def param(self, name: str) -> DecoratorParam | None:
         for p in self.params:
