@@ -254,3 +254,13 @@ def test_local_http_port_and_host_warning(app_copy: Callable[[str], Path], tmp_p
         process.terminate()
         process.wait(10)
     del start_run
+
+
+def test_functions_option_runs_only_those(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    running = run_app(app_copy("http_v2"), "--no-reload", "--functions", "plain", "echo")
+    assert running.get("/api/plain").text == "just a string"
+    assert running.get("/api/items/1").status_code == 404
+    names = {f["name"] for f in running.get("/admin/functions").json()}
+    assert names == {"plain", "echo"}
