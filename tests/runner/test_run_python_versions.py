@@ -54,7 +54,7 @@ def venv_python(version: str) -> str:
         venv.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=300)
         subprocess.run(
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-e", f"{REPO}[azure]"],
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-e", str(REPO)],
             check=True,
             timeout=900,
         )
