@@ -12,7 +12,7 @@ from lsprotocol import types
 
 from funcls.lsp import usage
 from funcls.lsp.context import Context
-from funcls.lsp.describe import binding_spec_markdown, property_markdown
+from funcls.lsp.describe import DocKey
 from funcls.lsp.items import escape_choice, escape_snippet, item
 from funcls.lsp.jsonctx import JsonContext
 from funcls.lsp.secrets import mask_value
@@ -153,7 +153,7 @@ class JsonCompleter:
         kind: str,
         choices: list[str],
         *,
-        doc: str | None,
+        doc: str | DocKey | None,
         detail: str,
         sort: str,
         item_kind: types.CompletionItemKind = K.Property,
@@ -187,7 +187,7 @@ class JsonCompleter:
         *,
         kind: types.CompletionItemKind = K.Value,
         detail: str | None = None,
-        doc: str | None = None,
+        doc: str | DocKey | None = None,
         sort: str | None = None,
         snippet: str | None = None,
         label: str | None = None,
@@ -316,7 +316,7 @@ class FunctionJsonCompleter(JsonCompleter):
                     kind=K.Snippet,
                     snippet=snippet,
                     detail=spec.title,
-                    doc=binding_spec_markdown(spec),
+                    doc=("binding", spec.type),
                     sort=sort,
                     filter_text=spec.type,
                 )
@@ -388,7 +388,7 @@ class FunctionJsonCompleter(JsonCompleter):
                 prop.name,
                 prop.kind,
                 self.value_choices(spec, prop),
-                doc=property_markdown(prop, spec),
+                doc=("property", spec.type, prop.name),
                 detail=f"{spec.type}{' · required' if prop.required else ''}",
                 sort=rank + prop.name.lower(),
             )
@@ -436,7 +436,7 @@ class FunctionJsonCompleter(JsonCompleter):
                 spec.type,
                 kind=K.Class,
                 detail=spec.title,
-                doc=binding_spec_markdown(spec),
+                doc=("binding", spec.type),
                 sort=sort,
                 snippet=snippet,
             )

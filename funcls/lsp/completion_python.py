@@ -16,7 +16,7 @@ from lsprotocol import types
 from funcls.lsp import usage
 from funcls.lsp.completion_json import connection_names
 from funcls.lsp.context import Context
-from funcls.lsp.describe import decorator_markdown, decorator_signature, keyword_markdown
+from funcls.lsp.describe import decorator_signature, keyword_markdown
 from funcls.lsp.items import escape_choice, escape_snippet, item
 from funcls.lsp.pyctx import Attribute, DecoratorCall, DecoratorName, DefParameters, python_context
 from funcls.lsp.secrets import mask_value
@@ -138,7 +138,7 @@ class PythonCompleter:
                     kind=K.Method,
                     snippet=snippet,
                     detail=detail,
-                    doc=decorator_markdown(spec, pc.target),
+                    doc=("decorator", spec.name, pc.target),
                     sort=sort,
                 )
             )
@@ -175,6 +175,12 @@ class PythonCompleter:
             return f"${{{tab}|False,True|}}"
         if p.kind in ("integer", "number"):
             return f"${{{tab}:0}}"
+        if p.kind == "object":
+            return f"{{${tab}}}"
+        if p.kind in ("list", "string-list", "enum-list"):
+            return f"[${tab}]"
+        if p.kind in ("type", "any"):
+            return f"${tab}"
         return f'"${tab}"'
 
     def next_def_parameters(self, line: int) -> list[str]:

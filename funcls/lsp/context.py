@@ -24,6 +24,7 @@ class ClientFeatures:
     snippets: bool = True
     markdown: bool = True
     completion_markdown: bool = True
+    resolve_documentation: bool = False  # completionItem/resolve may fill documentation
     hierarchical_symbols: bool = True
     related_information: bool = True
     document_changes: bool = True
@@ -60,6 +61,11 @@ class ClientFeatures:
                 item
                 and item.documentation_format
                 and types.MarkupKind.Markdown in item.documentation_format
+            ),
+            resolve_documentation=bool(
+                item
+                and item.resolve_support
+                and "documentation" in (item.resolve_support.properties or [])
             ),
             hierarchical_symbols=bool(sym and sym.hierarchical_document_symbol_support),
             related_information=bool(pub and pub.related_information),

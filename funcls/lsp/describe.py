@@ -251,3 +251,22 @@ def parameter_markdown(fn: Function, p: Parameter, b: Binding | None) -> str:
 def binding_title(b: Binding) -> str:
     spec = b.spec
     return f"{spec.title} ({code(b.type)})" if spec else code(b.type)
+
+
+DocKey = tuple[str, ...]
+
+
+def render_doc(key: DocKey) -> str | None:
+    """The documentation a completion item names by ``key``, rendered when it is shown:
+    ``("decorator", name, target)``, ``("binding", type)``, ``("property", type, name)``."""
+    if key[0] == "decorator" and len(key) == 3:
+        spec = CATALOGUE.decorator(key[1])
+        return decorator_markdown(spec, key[2]) if spec else None
+    if key[0] == "binding" and len(key) == 2:
+        bspec = CATALOGUE.binding(key[1])
+        return binding_spec_markdown(bspec) if bspec else None
+    if key[0] == "property" and len(key) == 3:
+        bspec = CATALOGUE.binding(key[1])
+        prop = bspec.find_property(key[2]) if bspec else None
+        return property_markdown(prop, bspec) if prop and bspec else None
+    return None

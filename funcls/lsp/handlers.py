@@ -15,6 +15,7 @@ from funcls.lsp import (
     completion,
     definition,
     hover,
+    items,
     references,
     rename,
     symbols,
@@ -167,7 +168,7 @@ def register_documents(server: FunclsServer) -> None:
 def register_language(server: FunclsServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False),
+        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True),
     )
     @guarded(server, "completion")
     def on_completion(params: types.CompletionParams) -> types.CompletionList | None:
@@ -175,6 +176,14 @@ def register_language(server: FunclsServer) -> None:
         if path is None:
             return None
         return completion.complete(server.ctx, path, server.position(path, params.position))
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    def on_completion_resolve(params: types.CompletionItem) -> types.CompletionItem:
+        try:
+            return items.resolve(server.ctx, params)
+        except Exception as e:
+            server.failed("completion resolve", e)
+            return params
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded(server, "hover")

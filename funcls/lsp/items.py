@@ -7,6 +7,7 @@ import re
 from lsprotocol import types
 
 from funcls.lsp.context import Context
+from funcls.lsp.describe import DocKey, render_doc
 from funcls.model.locations import Range
 
 _SNIPPET_SPECIAL = re.compile(r"([$}\\])")
@@ -36,7 +37,7 @@ def item(
     kind: types.CompletionItemKind,
     snippet: str | None = None,
     detail: str | None = None,
-    doc: str | None = None,
+    doc: str | DocKey | None = None,
     sort: str | None = None,
     filter_text: str | None = None,
     preselect: bool | None = None,
@@ -45,6 +46,12 @@ def item(
     """An item that replaces ``replace`` (model range) with ``new_text``, or with ``snippet``
     when the client takes snippets."""
     use_snippet = snippet is not None and ctx.client.snippets
+    data = None
+    if isinstance(doc, tuple):
+        if ctx.client.resolve_documentation:
+            data, doc = {"doc": list(doc)}, None  # sent by completionItem/resolve
+        else:
+            doc = render_doc(doc)
     return types.CompletionItem(
         label=label,
         kind=kind,
@@ -65,4 +72,16 @@ def item(
             new_text=snippet if use_snippet and snippet is not None else new_text,
         ),
         additional_text_edits=extra_edits,
+        data=data,
     )
+
+
+def resolve(ctx: Context, completion: types.CompletionItem) -> types.CompletionItem:
+    """``completionItem/resolve``: the documentation left out of the list."""
+    data = completion.data
+    if isinstance(data, dict) and isinstance(data.get("doc"), list):
+        text = render_doc(tuple(str(x) for x in data["doc"]))
+        if text:
+            kind = types.MarkupKind.Markdown if ctx.client.completion_markdown else None
+            completion.documentation = types.MarkupContent(kind=kind, value=text) if kind else text
+    return completion

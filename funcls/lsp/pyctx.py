@@ -142,7 +142,7 @@ def _scan_call(
                     break
                 j += 1
             closed = j < n and text.startswith(quote, j)
-            if snapshot is None and i < offset <= j and (offset < j or not closed):
+            if snapshot is None and i < offset <= j:
                 snapshot = _snapshot(text, offset, target, method, keyword, stack, (i, quote), at)
             i = j + (len(quote) if closed else 0)
             continue

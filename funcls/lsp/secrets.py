@@ -23,7 +23,7 @@ SECRET_PARTS = frozenset(
     }
 )
 _SECRET_NAME = re.compile(r"(key|secret|password|passwd|pwd|token|sas|signature)", re.I)
-_NOT_SECRET_NAME = re.compile(r"(keyname|keyvault|keyid)$", re.I)
+_NOT_SECRET_NAME = re.compile(r"keyname|keyvault|keyid", re.I)
 _QUERY_SECRET = re.compile(r"([?&](?:sig|code|key|token)=)[^&;\s]*", re.I)
 
 

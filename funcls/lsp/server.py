@@ -143,6 +143,10 @@ class FunclsServer(LanguageServer):
         except Exception as e:
             self.failed("diagnostics", e)
 
+    def open_under(self, root: str) -> set[str]:
+        """The open documents of the app at ``root``."""
+        return {p for p in self.ctx.versions if p == root or p.startswith(root + os.sep)}
+
     @property
     def pull_mode(self) -> bool:
         return self.ctx.client.pull_diagnostics
@@ -156,7 +160,7 @@ class FunclsServer(LanguageServer):
         for root in sorted(roots):
             grouped = self.grouped(root) if root in self.state.index.apps else {}
             before = self.published_by_root.get(root, set())
-            open_here = {p for p in self.ctx.versions if p == root or p.startswith(root + os.sep)}
+            open_here = self.open_under(root)
             for path in sorted(set(grouped) | before | (open_here & force)):
                 diags = grouped.get(path, [])
                 if self.published.get(path) != diags:
@@ -210,16 +214,26 @@ class FunclsServer(LanguageServer):
             )
         from funcls.model.loader import load_app
 
-        for i, root in enumerate(roots):
+        pending = list(roots)
+        early: set[str] = set()
+        while pending:
+            # An app with an open document first: its diagnostics go out before the rest.
+            root = next((r for r in pending if self.open_under(r)), pending[0])
+            pending.remove(root)
             index.apps[root] = load_app(root, index.source)
             if progress:
+                done = len(roots) - len(pending)
                 self.work_done_progress.report(
                     token,
                     types.WorkDoneProgressReport(
                         message=os.path.basename(root),
-                        percentage=int(100 * (i + 1) / max(len(roots), 1)),
+                        percentage=int(100 * done / max(len(roots), 1)),
                     ),
                 )
+            opened = self.open_under(root)
+            if opened:
+                self.publish_roots([root], force=opened)
+                early.add(root)
             await asyncio.sleep(0)
         functions = sum(len(a.functions) for a in index.apps.values())
         if progress:
@@ -230,12 +244,10 @@ class FunclsServer(LanguageServer):
                 ),
             )
         self.log(f"funcls: indexed {functions} function(s) in {len(index.apps)} app(s)")
-        self.state.flush()
+        touched = self.state.flush()
         self.ready.set()
-        # Open documents first, then the rest of the workspace, yielding between apps.
-        opened = {a.root for p in self.ctx.versions if (a := index.app_for_path(p)) is not None}
-        self.publish_roots(opened, force=set(self.ctx.versions))
-        for root in list(index.apps):
-            if root not in opened:
-                self.publish_roots([root])
+        # Documents opened meanwhile, then the rest of the workspace, yielding between apps.
+        for root in sorted(index.apps, key=lambda r: not self.open_under(r)):
+            if root not in early or root in touched:
+                self.publish_roots([root], force=self.open_under(root))
                 await asyncio.sleep(0)

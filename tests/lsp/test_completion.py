@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.support import offset_of, uri
+from tests.lsp.support import offset_of, position, uri
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 K = types.CompletionItemKind
@@ -44,6 +44,22 @@ async def complete(client: LanguageClient, path: Path, text: str) -> list[types.
     return sorted(items, key=lambda i: (i.sort_text or "", i.label))
 
 
+def resolves(client: LanguageClient) -> bool:
+    caps = client.capabilities
+    item = caps.text_document.completion.completion_item if caps and caps.text_document else None  # type: ignore[union-attr]
+    support = item.resolve_support if item else None
+    return bool(support and "documentation" in (support.properties or []))
+
+
+async def documentation(client: LanguageClient, item: types.CompletionItem) -> str:
+    """The item's documentation, asking completionItem/resolve when the list left it out."""
+    if item.documentation is None and item.data is not None:
+        item = await client.completion_item_resolve_async(item)
+    doc = item.documentation
+    assert doc is not None
+    return doc if isinstance(doc, str) else doc.value
+
+
 def by_label(items: list[types.CompletionItem], label: str) -> types.CompletionItem:
     return next(i for i in items if i.label == label)
 
@@ -61,11 +77,13 @@ async def test_function_json_properties_of_the_type_required_first(
     assert [i.label for i in items] == ["direction", "name", "queueName", "connection", "dataType"]
     item = by_label(items, "queueName")
     snippet = takes_snippets(client)
+    lazy = resolves(client)
     assert item == types.CompletionItem(
         label="queueName",
         kind=K.Property,
         detail="queueTrigger · required",
-        documentation=item.documentation,
+        documentation=None if lazy else item.documentation,
+        data={"doc": ["property", "queueTrigger", "queueName"]} if lazy else None,
         sort_text="1queuename",
         filter_text='"queueName"',
         insert_text_format=types.InsertTextFormat.Snippet
@@ -75,8 +93,9 @@ async def test_function_json_properties_of_the_type_required_first(
             range=rng(0, 39, 41), new_text='"queueName": "$1"' if snippet else '"queueName": ""'
         ),
     )
-    doc = item.documentation
-    assert doc is not None and "queue" in (doc if isinstance(doc, str) else doc.value)
+    assert (await documentation(client, item)).startswith(
+        "`queueName` · Queue storage trigger · required\n\n"
+    )
     connection = by_label(items, "connection")
     expected = '"connection": "${1|AzureWebJobsStorage,ServiceBusConnection|}"'
     assert connection.text_edit.new_text == (
@@ -187,11 +206,13 @@ async def test_python_decorators_after_the_blueprint_variable(
     item = by_label(items, "queue_trigger")
     line = text[: text.index("‸")].count("\n")
     snippet = takes_snippets(client)
+    lazy = resolves(client)
     assert item == types.CompletionItem(
         label="queue_trigger",
         kind=K.Method,
         detail="@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)",
-        documentation=item.documentation,
+        documentation=None if lazy else item.documentation,
+        data={"doc": ["decorator", "queue_trigger", "bp"]} if lazy else None,
         sort_text="00queue_trigger",
         insert_text_format=types.InsertTextFormat.Snippet
         if snippet
@@ -203,6 +224,9 @@ async def test_python_decorators_after_the_blueprint_variable(
             if snippet
             else "queue_trigger",
         ),
+    )
+    assert (await documentation(client, item)).startswith(
+        "```python\n@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)\n```"
     )
     assert {"route", "blob_output", "timer_trigger", "service_bus_queue_output"} <= {
         i.label for i in items
@@ -220,6 +244,10 @@ async def test_python_keywords_values_and_enums_in_a_decorator_call(
     assert [i.label for i in keywords] == ["arg_name=", "data_type="]
     names = await complete(client, path, source.replace('arg_name="msg"', 'arg_name="‸"', 1))
     assert [i.label for i in names] == ["msg"]
+    at = position(path, 'arg_name="msg"', 9)
+    assert names[0].text_edit == types.TextEdit(  # the empty string, quotes included
+        range=types.Range(at, types.Position(at.line, at.character + 2)), new_text='"msg"'
+    )
     queues = await complete(
         client,
         path,

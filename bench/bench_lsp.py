@@ -1,0 +1,407 @@
+"""Language-server latency on the 1,000-function workspace: funcls against its peers.
+
+    python bench/bench_lsp.py [--functions 1000] [--apps 20] [--requests 300] [--edits 40]
+
+Generates the workspace (bench/gen_workspace.py: half v1, half v2) and drives each server over
+stdio with pygls' LanguageClient, initialised with VS Code's recorded capabilities (pytest-lsp):
+
+* funcls (`python -m funcls --stdio`): spawn → first diagnostics of an opened function_app.py;
+  completion and hover p50/p99 in function.json and after `@app.` in function_app.py;
+  edit → published diagnostics (p50/p99, the version the edit made), in both kinds of file;
+  peak RSS (VmHWM of the server process).
+* jedi-language-server: the same spawn → first diagnostics and completion after `@app.`.
+* vscode-json-language-server (node_modules/.bin): our function.json schema associated with
+  `json/schemaAssociations`, `json.validate.enable` sent with didChangeConfiguration; spawn →
+  first diagnostics, completion and hover in the same function.json, edit → diagnostics (it
+  debounces validation by about 500 ms).
+
+Every latency is a request's round trip measured in this process, after five warm-up
+requests. The servers run one after the other, never at the same time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+from pygls.uris import from_fs_path
+from pytest_lsp import client_capabilities
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_workspace import generate
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "funcls" / "schemas" / "function.schema.json"
+WARM_UP = 5
+
+
+def uri(path: Path) -> str:
+    return from_fs_path(str(path)) or ""
+
+
+def percentile(values: list[float], p: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def peak_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def position_of(text: str, needle: str, offset: int = 0) -> types.Position:
+    at = text.index(needle) + offset
+    return types.Position(text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1))
+
+
+@dataclass
+class Server:
+    """One server under test, driven by pygls' client."""
+
+    name: str
+    command: list[str]
+    client: LanguageClient = field(init=False)
+    published: dict[str, list[tuple[float, int | None, int]]] = field(default_factory=dict)
+    spawned_at: float = 0.0
+
+    async def start(self, folder: Path, options: Any = None) -> None:
+        self.client = LanguageClient("bench", "1")
+        self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)(
+            lambda params: self._on_publish(params)
+        )
+        self.client.feature(types.WORKSPACE_CONFIGURATION)(
+            lambda params: [None for _ in params.items]
+        )
+        self.client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
+        self.client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)(lambda params: None)
+        self.client.feature(types.PROGRESS)(lambda params: None)
+        self.client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: None)
+        self.client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: None)
+        self.spawned_at = time.perf_counter()
+        await self.client.start_io(*self.command)
+        await self.client.initialize_async(
+            types.InitializeParams(
+                capabilities=client_capabilities("visual-studio-code"),
+                process_id=os.getpid(),
+                root_uri=uri(folder),
+                workspace_folders=[types.WorkspaceFolder(uri(folder), folder.name)],
+                initialization_options=options,
+            )
+        )
+        self.client.initialized(types.InitializedParams())
+
+    def _on_publish(self, params: types.PublishDiagnosticsParams) -> None:
+        self.published.setdefault(params.uri, []).append(
+            (time.perf_counter(), params.version, len(params.diagnostics))
+        )
+
+    @property
+    def pid(self) -> int:
+        server = self.client._server  # the child process pygls started
+        assert server is not None
+        return int(server.pid)
+
+    def open(self, path: Path, text: str, language: str) -> None:
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri(path), language, 1, text))
+        )
+
+    async def wait_published(
+        self, path: Path, since: float, version: int | None = None, timeout: float = 30.0
+    ) -> float:
+        """The time of the first publish for ``path`` after ``since`` (with ``version``)."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            for at, v, _ in self.published.get(uri(path), []):
+                if at >= since and (version is None or v == version):
+                    return at
+            await asyncio.sleep(0.001)
+        raise TimeoutError(f"{self.name}: no diagnostics for {path.name}")
+
+    async def latencies(self, method: str, params: Any, count: int) -> tuple[list[float], Any]:
+        send = {
+            "completion": self.client.text_document_completion_async,
+            "hover": self.client.text_document_hover_async,
+        }[method]
+        result = None
+        times = []
+        for i in range(count + WARM_UP):
+            t = time.perf_counter()
+            result = await send(params)
+            if i >= WARM_UP:
+                times.append((time.perf_counter() - t) * 1000)
+        return times, result
+
+    async def edits(
+        self, path: Path, text: str, old: str, new: str, count: int, versions: bool
+    ) -> list[float]:
+        """Alternately replace ``old`` with ``new`` and back; ms until diagnostics follow."""
+        start = position_of(text, old)
+        out = []
+        current = old
+        for i in range(count):
+            version = i + 2
+            replacement = new if current == old else old
+            end = types.Position(start.line, start.character + len(current))
+            since = time.perf_counter()
+            self.client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    types.VersionedTextDocumentIdentifier(version=version, uri=uri(path)),
+                    [
+                        types.TextDocumentContentChangePartial(
+                            range=types.Range(start, end), text=replacement
+                        )
+                    ],
+                )
+            )
+            at = await self.wait_published(path, since, version if versions else None)
+            out.append((at - since) * 1000)
+            current = replacement
+            await asyncio.sleep(0.05)
+        return out
+
+    async def stop(self) -> float:
+        rss = peak_rss_mb(self.pid)
+        try:
+            await asyncio.wait_for(self.client.shutdown_async(None), 10)
+            self.client.exit(None)
+            await asyncio.wait_for(self.client.stop(), 10)
+        except (TimeoutError, asyncio.TimeoutError):
+            self.client._server.kill()  # type: ignore[union-attr]
+        return rss
+
+
+def items_of(result: Any) -> list[types.CompletionItem]:
+    if isinstance(result, types.CompletionList):
+        return list(result.items)
+    return list(result or [])
+
+
+@dataclass
+class Files:
+    function_json: Path
+    function_json_text: str
+    key: types.Position  # inside a property key being typed in a binding
+    hover_key: types.Position  # on the key "queueName"
+    script: Path
+    script_text: str  # with an "@app." line
+    after_app: types.Position
+    decorator: types.Position  # on a decorator method name
+
+
+def pick_files(ws: Path) -> Files:
+    config = ws / "app00_v1" / "queue_1" / "function.json"
+    # A binding being typed (an input blob, a property started): both JSON servers list keys.
+    ctext = config.read_text().replace(
+        "    }\n  ]",
+        '    },\n    {\n      "type": "blob",\n      "direction": "in",\n      ""\n    }\n  ]',
+        1,
+    )
+    script = ws / "app01_v2" / "function_app.py"
+    stext = script.read_text()
+    first = stext.index("\n@app.")
+    stext = stext[: first + 1] + "@app.\n" + stext[first + 1 :]
+    return Files(
+        function_json=config,
+        function_json_text=ctext,
+        key=position_of(ctext, '""\n', 1),
+        hover_key=position_of(ctext, '"queueName"', 3),
+        script=script,
+        script_text=stext,
+        after_app=position_of(stext, "@app.\n", 5),
+        decorator=position_of(stext, "@app.timer_trigger", 6),
+    )
+
+
+Row = tuple[str, str, str, str]
+
+
+def ms(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} / {percentile(values, 99):.1f}"
+
+
+async def bench_funcls(ws: Path, f: Files, n: int, edits: int) -> list[Row]:
+    s = Server("funcls", [sys.executable, "-m", "funcls", "--stdio"])
+    await s.start(ws)
+    s.open(f.script, f.script_text, "python")
+    first = await s.wait_published(f.script, 0.0, None, timeout=120)
+    rows: list[Row] = [
+        (
+            "funcls",
+            "spawn → first diagnostics",
+            f"{(first - s.spawned_at) * 1000:.0f} ms",
+            "< 1500 ms",
+        )
+    ]
+    s.open(f.function_json, f.function_json_text, "json")
+    await s.wait_published(f.function_json, 0.0)
+    doc = types.TextDocumentIdentifier(uri(f.function_json))
+    times, result = await s.latencies("completion", types.CompletionParams(doc, f.key), n)
+    rows.append(
+        (
+            "funcls",
+            f"completion in function.json ({len(items_of(result))} items), p50 / p99",
+            ms(times) + " ms",
+            "< 5 / < 25 ms",
+        )
+    )
+    times, result = await s.latencies("hover", types.HoverParams(doc, f.hover_key), n)
+    assert result is not None
+    rows.append(("funcls", "hover in function.json, p50 / p99", ms(times) + " ms", "< 5 / < 25 ms"))
+    pdoc = types.TextDocumentIdentifier(uri(f.script))
+    times, result = await s.latencies("completion", types.CompletionParams(pdoc, f.after_app), n)
+    rows.append(
+        (
+            "funcls",
+            f"completion after `@app.` ({len(items_of(result))} items), p50 / p99",
+            ms(times) + " ms",
+            "< 5 / < 25 ms",
+        )
+    )
+    times, result = await s.latencies("hover", types.HoverParams(pdoc, f.decorator), n)
+    assert result is not None
+    rows.append(("funcls", "hover on a decorator, p50 / p99", ms(times) + " ms", "< 5 / < 25 ms"))
+    py = await s.edits(f.script, f.script_text, "arg_name='msg'", "arg_name='msgs'", edits, True)
+    rows.append(
+        ("funcls", "edit function_app.py → diagnostics, p50 / p99", ms(py) + " ms", "p50 < 100 ms")
+    )
+    js = await s.edits(
+        f.function_json, f.function_json_text, '"name": "msg"', '"name": "msgs"', edits, True
+    )
+    rows.append(
+        ("funcls", "edit function.json → diagnostics, p50 / p99", ms(js) + " ms", "p50 < 100 ms")
+    )
+    rss = await s.stop()
+    rows.append(("funcls", "peak RSS", f"{rss:.0f} MB", "< 150 MB"))
+    return rows
+
+
+async def bench_jedi(ws: Path, f: Files, n: int) -> list[Row]:
+    exe = shutil.which("jedi-language-server", path=os.path.dirname(sys.executable))
+    if exe is None:
+        return [
+            ("jedi-language-server", "not installed (pip install jedi-language-server)", "—", "")
+        ]
+    s = Server("jedi-language-server", [exe])
+    await s.start(ws)
+    s.open(f.script, f.script_text, "python")
+    first = await s.wait_published(f.script, 0.0, None, timeout=120)
+    rows: list[Row] = [
+        (
+            "jedi-language-server",
+            "spawn → first diagnostics",
+            f"{(first - s.spawned_at) * 1000:.0f} ms",
+            "",
+        )
+    ]
+    pdoc = types.TextDocumentIdentifier(uri(f.script))
+    times, result = await s.latencies("completion", types.CompletionParams(pdoc, f.after_app), n)
+    rows.append(
+        (
+            "jedi-language-server",
+            f"completion after `@app.` ({len(items_of(result))} items), p50 / p99",
+            ms(times) + " ms",
+            "",
+        )
+    )
+    rss = await s.stop()
+    rows.append(("jedi-language-server", "peak RSS", f"{rss:.0f} MB", ""))
+    return rows
+
+
+async def bench_json(ws: Path, f: Files, n: int, edits: int) -> list[Row]:
+    exe = REPO / "node_modules" / ".bin" / "vscode-json-language-server"
+    if not exe.exists():
+        return [("vscode-json-language-server", "not installed (npm ci)", "—", "")]
+    s = Server("vscode-json-language-server", [str(exe), "--stdio"])
+    await s.start(ws, {"provideFormatter": False})
+    s.client.protocol.notify(
+        "json/schemaAssociations", [[{"fileMatch": ["function.json"], "uri": uri(SCHEMA)}]]
+    )
+    s.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"json": {"validate": {"enable": True}}})
+    )
+    s.open(f.function_json, f.function_json_text, "json")
+    first = await s.wait_published(f.function_json, 0.0, None, timeout=60)
+    name = "vscode-json-language-server"
+    rows: list[Row] = [
+        (name, "spawn → first diagnostics", f"{(first - s.spawned_at) * 1000:.0f} ms", "")
+    ]
+    doc = types.TextDocumentIdentifier(uri(f.function_json))
+    times, result = await s.latencies("completion", types.CompletionParams(doc, f.key), n)
+    rows.append(
+        (
+            name,
+            f"completion in function.json ({len(items_of(result))} items), p50 / p99",
+            ms(times) + " ms",
+            "",
+        )
+    )
+    times, result = await s.latencies("hover", types.HoverParams(doc, f.hover_key), n)
+    rows.append((name, "hover in function.json, p50 / p99", ms(times) + " ms", ""))
+    js = await s.edits(
+        f.function_json,
+        f.function_json_text,
+        '"name": "msg"',
+        '"name": "msgs"',
+        max(4, edits // 4),
+        False,
+    )
+    rows.append((name, "edit function.json → diagnostics, p50 / p99", ms(js) + " ms", ""))
+    rss = await s.stop()
+    rows.append((name, "peak RSS", f"{rss:.0f} MB", ""))
+    return rows
+
+
+async def main_async(args: argparse.Namespace) -> list[Row]:
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = generate(Path(tmp) / "ws", args.functions, args.apps)
+        files = pick_files(ws)
+        rows = await bench_funcls(ws, files, args.requests, args.edits)
+        rows += await bench_jedi(ws, files, args.requests)
+        rows += await bench_json(ws, files, args.requests, args.edits)
+        return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--functions", type=int, default=1000)
+    parser.add_argument("--apps", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=300, help="requests per latency row")
+    parser.add_argument("--edits", type=int, default=40, help="edits per edit row (funcls)")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    args = parser.parse_args()
+    rows = asyncio.run(main_async(args))
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    print(
+        f"workspace: {args.functions} functions in {args.apps} apps (half v1, half v2); "
+        f"{args.requests} requests per latency row; python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs"
+    )
+    print()
+    print("| server | measurement | result | target |")
+    print("|---|---|---|---|")
+    for server, what, value, target in rows:
+        print(f"| {server} | {what} | {value} | {target} |")
+
+
+if __name__ == "__main__":
+    main()

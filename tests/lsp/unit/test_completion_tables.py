@@ -1,0 +1,142 @@
+"""Completion from the pure function, one row per situation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from funcls.lsp import completion
+from funcls.lsp.context import ClientFeatures, Context, make_context
+from funcls.model.locations import LineIndex
+from funcls.model.workspace import Workspace
+
+CURSOR = "‸"
+
+
+def complete(ctx: Context, path: Path, marked: str) -> list[tuple[str, str]]:
+    at = marked.index(CURSOR)
+    text = marked.replace(CURSOR, "")
+    ctx.source.open(str(path), 99, text)
+    try:
+        result = completion.complete(ctx, str(path), LineIndex(text).position(at))
+    finally:
+        ctx.source.close(str(path))
+    items = sorted(result.items if result else [], key=lambda i: (i.sort_text or "", i.label))
+    return [(i.label, i.text_edit.new_text) for i in items]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("file", "marked", "expected"),
+    [
+        (
+            "v1-app/heartbeat/function.json",
+            '{"bindings": [{"type": "timerTrigger", "direction": "in", "name": "timer", "‸"}]}',
+            [
+                ("schedule", '"schedule": "$1"'),
+                ("dataType", '"dataType": "${1|undefined,string,binary,stream|}"'),
+                ("runOnStartup", '"runOnStartup": ${1|false,true|}'),
+                ("useMonitor", '"useMonitor": ${1|false,true|}'),
+            ],
+        ),
+        (
+            "v1-app/heartbeat/function.json",
+            '{"bindings": [{"type": "timerTrigger", "direction": ‸}]}',
+            [("in", '"in"')],
+        ),
+        (
+            "v1-app/heartbeat/function.json",
+            '{"bindings": [{"type": "httpTrigger", "authLevel": "a‸"}]}',
+            [("admin", '"admin"'), ("anonymous", '"anonymous"'), ("function", '"function"')],
+        ),
+        (
+            "v1-app/heartbeat/function.json",
+            '{"bindings": [{"type": "blob", "direction": "out", "path": "‸"}]}',
+            [
+                ("processed/", '"processed/$1"'),
+                ("receipts/", '"receipts/$1"'),
+                ("status/", '"status/$1"'),
+                ("uploads/", '"uploads/$1"'),
+            ],
+        ),
+        (
+            "v1-app/heartbeat/function.json",
+            '{"bindings": [{"type": "timerTrigger", "runOnStartup": ‸}]}',
+            [("false", "false"), ("true", "true")],
+        ),
+        (
+            "v1-app/heartbeat/function.json",
+            '{"bindings": [{"type": "blob", "direction": "out", "name": "x"} "‸"]}',
+            [],
+        ),
+        (
+            "v2-app/local.settings.json",
+            '{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "‸"}}',
+            [("python", '"python"')],
+        ),
+    ],
+)
+def test_json(
+    ctx: Context, samples: Path, file: str, marked: str, expected: list[tuple[str, str]]
+) -> None:
+    assert complete(ctx, samples / file, marked)[: len(expected) or None] == expected
+
+
+def test_a_new_key_after_a_value_brings_its_comma(ctx: Context, samples: Path) -> None:
+    path = samples / "v1-app" / "heartbeat" / "function.json"
+    text = '{"bindings": [{"type": "timerTrigger" "‸"}]}'
+    ctx.source.open(str(path), 99, text.replace(CURSOR, ""))
+    try:
+        result = completion.complete(ctx, str(path), LineIndex(text).position(text.index(CURSOR)))
+    finally:
+        ctx.source.close(str(path))
+    assert result is not None
+    item = next(i for i in result.items if i.label == "schedule")
+    (comma,) = item.additional_text_edits or []
+    assert comma.new_text == "," and comma.range.start.character == len(
+        '{"bindings": [{"type": "timerTrigger"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        (
+            '@app.route(route="x", ‸)\ndef f(req): pass',
+            [  # req is the route's default trigger name: no parameter is left to suggest
+                ("trigger_arg_name=", 'trigger_arg_name="$1"'),
+                ("trigger_extra_fields=", "trigger_extra_fields={$1}"),
+                ("methods=", "methods=[$1]"),
+            ],
+        ),
+        (
+            '@app.timer_trigger(arg_name="t", schedule="‸")\ndef f(t): pass',
+            [("0 */5 * * * *", '"0 */5 * * * *"')],
+        ),
+        (
+            '@app.blob_output(arg_name="o", path="r‸")\ndef f(o): pass',
+            [("processed/", '"processed/"')],
+        ),
+        (
+            '@app.timer_trigger(arg_name="t", schedule="x", run_on_startup=‸)',
+            [("True", "True"), ("False", "False")],
+        ),
+        ('@app.route(methods=["‸"])', [("GET", '"GET"'), ("POST", '"POST"')]),
+        ("@nope.route(‸)", []),
+    ],
+)
+def test_python(ctx: Context, samples: Path, marked: str, expected: list[tuple[str, str]]) -> None:
+    path = samples / "v2-app" / "function_app.py"
+    head = "import azure.functions as func\n\napp = func.FunctionApp()\n\n"
+    got = complete(ctx, path, head + marked)
+    for row in expected:
+        assert row in got
+    if not expected:
+        assert got == []
+
+
+def test_plain_text_clients_get_no_snippets(index: Workspace, samples: Path) -> None:
+    plain = make_context(index, "utf-16", ClientFeatures(snippets=False))
+    path = samples / "v2-app" / "orders_bp.py"
+    text = path.read_text().replace("def payment_received(", "@bp.‸\ndef payment_received(", 1)
+    assert ("queue_trigger", "queue_trigger") in complete(plain, path, text)
