@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from funcls.model.parsers.blob_paths import parse_blob_path
+from funcls.model.parsers.route_samples import sample_path
 from funcls.runner.binding_data import resolve
 from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.functions import RunFunction, build_function, http_routes, url_path
@@ -78,8 +79,8 @@ class RunState:
         reason = "This function was programmatically called via the host APIs."
         if fn.is_http:
             call = http or HttpCall(body=text.encode("utf-8"))
-            path = call.path or url_path(fn, self.settings.route_prefix)
             prefix = "/" + self.settings.route_prefix if self.settings.route_prefix else ""
+            path = call.path or self._sample_url(fn, prefix)
             below = path[len(prefix) :] if prefix and path.startswith(prefix) else path
             params = fn.route.match(below) if fn.route else {}
             if params is None:
@@ -111,6 +112,16 @@ class RunState:
             reason,
             collect_logs=collect_logs,
         )
+
+    def _sample_url(self, fn: RunFunction, prefix: str) -> str:
+        """A concrete path for a route with parameters (``products/{id:int}`` -> ``products/1``),
+        so a function can be run by hand without spelling one out."""
+        if fn.route is None or not fn.route.parameters:
+            return url_path(fn, self.settings.route_prefix)
+        sample = sample_path(fn.route)
+        if sample is None:
+            return url_path(fn, self.settings.route_prefix)
+        return f"{prefix}/{sample}" if sample else prefix or "/"
 
     async def _blob_payload(self, fn: RunFunction, path: str) -> Any:
         pattern_text = (

@@ -149,6 +149,18 @@ def test_funcls_invoke_without_a_running_app(app_copy: Callable[[str], Path]) ->
     assert "no function 'nope'" in unknown.stderr
 
 
+def test_funcls_invoke_fills_route_parameters_when_no_path_is_given(
+    app_copy: Callable[[str], Path],
+) -> None:
+    # What the editor's Run lens does: just the name. products/{id:int} becomes products/1.
+    done = funcls_invoke("get_product", str(app_copy("v2-app")), "--format", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["status"] == "succeeded"
+    assert result["http"]["status"] == 200
+    assert json.loads(result["http"]["body"])["id"] == 1
+
+
 def test_funcls_invoke_uses_the_running_app(
     app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp], tmp_path: Path
 ) -> None:
