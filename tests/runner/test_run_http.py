@@ -67,6 +67,13 @@ def test_str_bytes_and_named_outputs(http_app: RunningApp) -> None:
     assert (named.status_code, named.text) == (202, "from a named output")
 
 
+def test_bytes_returned_from_an_http_function_fail_as_on_azure(http_app: RunningApp) -> None:
+    # azure-functions' HttpResponseConverter.encode takes str or HttpResponse only.
+    failed = http_app.get("/api/bare-bytes")
+    assert failed.status_code == 500
+    assert "Executed 'Functions.bare_bytes' (Failed" in http_app.log()
+
+
 def test_queue_output_with_setting_in_queue_name(http_app: RunningApp) -> None:
     response = http_app.post("/api/greet?name=ada")
     assert response.text == "hello from local.settings.json"

@@ -97,13 +97,17 @@ def encode_output(param: ParamInfo, obj: Any) -> Wire:
     try:
         datum = converter.encode(obj, expected_type=param.pytype)
     except NotImplementedError:
-        if isinstance(obj, (str, bytes, bytearray)):
-            datum = GenericBinding.encode(obj, expected_type=param.pytype)
-        else:
-            raise TypeError(
-                f"unable to encode outgoing data: the '{param.binding_type}' binding of "
-                f"'{param.name}' does not take a {type(obj).__name__}"
-            ) from None
+        # As the worker: no fallback to the generic binding (bytes returned from an HTTP
+        # function fail on Azure too; wrap them in func.HttpResponse).
+        hint = (
+            "; return func.HttpResponse(body=...) instead"
+            if param.binding_type == "http" and isinstance(obj, (bytes, bytearray))
+            else ""
+        )
+        raise TypeError(
+            f"unable to encode outgoing data: the '{param.binding_type}' binding of "
+            f"'{param.name}' does not take a {type(obj).__name__}{hint}"
+        ) from None
     return from_datum(datum)
 
 

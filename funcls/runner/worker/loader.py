@@ -273,7 +273,10 @@ def describe_function(
     returned = by_name.get("$return")
     if returned is not None:
         annotation = hints.get("return") if "return" in hints else None
-        converter = "generic" if annotation in (str, bytes) else str(returned.get("type"))
+        # Unlike parameters, return annotations are never sent to the generic binding: the
+        # worker's test for that (`return_pytype is (str, bytes)`) is never true, so `-> bytes`
+        # on an http `$return` fails to load there, and must here too.
+        converter = str(returned.get("type"))
         if "return" in hints:
             _check_annotation("$return", returned, converter, hints["return"], True)
         info.return_info = ParamInfo("$return", str(returned.get("type")), converter, annotation)

@@ -64,7 +64,13 @@ def plain(req: func.HttpRequest) -> str:
 
 
 @app.route(route="raw")
-def raw(req: func.HttpRequest) -> bytes:
+def raw(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(b"\x00\x01raw", mimetype="application/octet-stream")
+
+
+@app.route(route="bare-bytes")
+def bare_bytes(req: func.HttpRequest):
+    # The HTTP output converts str and func.HttpResponse only: on Azure this invocation fails.
     return b"\x00\x01raw"
 
 
