@@ -68,6 +68,10 @@ def annotation_for(b: Binding, alias: str) -> str | None:
     return None
 
 
+# The decorator rows depend only on this key, not on the cursor: built once, reused.
+_DECORATOR_ROWS: dict[tuple[object, ...], list[tuple[str, str | None, str, str]]] = {}
+
+
 class PythonCompleter:
     def __init__(self, ctx: Context, path: str, text: str, lines: LineIndex) -> None:
         self.ctx = ctx
@@ -115,30 +119,39 @@ class PythonCompleter:
         durable = kind in ("DFApp", "DFBlueprint")
         def_params = self.next_def_parameters(self.lines.position(pc.start).line)
         bound = self.bound_names(pc.start)
-        free = [p for p in def_params if p not in bound]
-        for spec in CATALOGUE.decorators.values():
-            if spec.alias_of:
-                continue
-            label = spec.name
-            plain = label
-            snippet = None if pc.has_call else self.call_snippet(spec, free)
-            sort = (
-                ("1" if spec.source == "durable" and not durable else "0")
-                + {"trigger": "0", "input": "1", "output": "2"}.get(spec.role, "3")
-                + label
-            )
-            detail = decorator_signature(spec, pc.target)
+        free = tuple(p for p in def_params if p not in bound)
+        snippets = not pc.has_call and self.ctx.client.snippets
+        key = (pc.target, durable, free, tuple(self.connection_names()), snippets, self.alias)
+        rows = _DECORATOR_ROWS.get(key)
+        if rows is None:
+            rows = [
+                (
+                    spec.name,
+                    self.call_snippet(spec, list(free)) if snippets else None,
+                    ("1" if spec.source == "durable" and not durable else "0")
+                    + {"trigger": "0", "input": "1", "output": "2"}.get(spec.role, "3")
+                    + spec.name,
+                    decorator_signature(spec, pc.target),
+                )
+                for spec in CATALOGUE.decorators.values()
+                if not spec.alias_of
+            ]
+            if len(_DECORATOR_ROWS) > 64:
+                _DECORATOR_ROWS.clear()
+            _DECORATOR_ROWS[key] = rows
+        replace = self.ctx.positions.range(self.path, self.rng(pc.start, pc.end))
+        for label, snippet, sort, detail in rows:
             self.items.append(
                 item(
                     self.ctx,
                     self.path,
-                    self.rng(pc.start, pc.end),
+                    replace,
                     label,
-                    plain,
+                    label,
                     kind=K.Method,
                     snippet=snippet,
                     detail=detail,
-                    doc=("decorator", spec.name, pc.target),
+                    doc=("decorator", label, pc.target),
                     sort=sort,
                 )
             )

@@ -151,10 +151,6 @@ def register_documents(server: FunclsServer) -> None:
         if path is not None:
             server.schedule(path, 0)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        return None
-
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @guarded(server, "watched files")
     def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:

@@ -30,7 +30,7 @@ def markdown(ctx: Context, text: str) -> types.MarkupContent:
 def item(
     ctx: Context,
     path: str,
-    replace: Range,
+    replace: Range | types.Range,
     label: str,
     new_text: str,
     *,
@@ -43,8 +43,8 @@ def item(
     preselect: bool | None = None,
     extra_edits: list[types.TextEdit] | None = None,
 ) -> types.CompletionItem:
-    """An item that replaces ``replace`` (model range) with ``new_text``, or with ``snippet``
-    when the client takes snippets."""
+    """An item that replaces ``replace`` (a model range, or one already in the client's
+    units) with ``new_text``, or with ``snippet`` when the client takes snippets."""
     use_snippet = snippet is not None and ctx.client.snippets
     data = None
     if isinstance(doc, tuple):
@@ -68,7 +68,9 @@ def item(
         if use_snippet
         else types.InsertTextFormat.PlainText,
         text_edit=types.TextEdit(
-            range=ctx.positions.range(path, replace),
+            range=replace
+            if isinstance(replace, types.Range)
+            else ctx.positions.range(path, replace),
             new_text=snippet if use_snippet and snippet is not None else new_text,
         ),
         additional_text_edits=extra_edits,

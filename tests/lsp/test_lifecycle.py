@@ -235,3 +235,53 @@ async def test_a_failing_request_is_answered_and_the_server_keeps_serving(
         assert works is not None
     finally:
         await close(s)
+
+
+async def test_tcp_transport(tmp_path: Path) -> None:
+    """``funcls --tcp --host H --port N`` serves one client over a socket."""
+    import socket
+    import subprocess
+    import sys
+
+    from pygls.lsp.client import LanguageClient
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = make_workspace(tmp_path / "ws")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "funcls", "--tcp", "--host", "127.0.0.1", "--port", str(port)]
+    )
+    client = LanguageClient("tcp-test", "1")
+    try:
+        for _ in range(200):
+            try:
+                await client.start_tcp("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        result = await client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                workspace_folders=[types.WorkspaceFolder(uri(folder), "ws")],
+            )
+        )
+        assert result.server_info == types.ServerInfo(name="funcls", version="0.1.0")
+        client.initialized(types.InitializedParams())
+        bp = folder / "v2-app" / "orders_bp.py"
+        hover = None
+        for _ in range(100):  # indexing runs after `initialized`
+            hover = await client.text_document_hover_async(
+                types.HoverParams(types.TextDocumentIdentifier(uri(bp)), types.Position(44, 6))
+            )
+            if hover is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert hover is not None
+        await client.shutdown_async(None)
+        client.exit(None)
+        assert server.wait(timeout=10) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+        await client.stop()

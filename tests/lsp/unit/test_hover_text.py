@@ -75,6 +75,14 @@ def at(path: Path, needle: str, offset: int = 1) -> Position:
             "**App setting** `PAYMENTS_QUEUE`\n\n`payments`\n\nfrom local.settings.json `Values`"
             "\n\nUsed by: `payment_received` (queueName)",
         ),
+        (  # host.json keys: the schema's descriptions
+            "v2-app/host.json",
+            '"extensionBundle"',
+            3,
+            "`extensionBundle`\n\nThe set of binding extensions the host loads for this app.\n\n"
+            "Needed by every binding except HTTP and timer. Python apps use a bundle instead of "
+            "installing extensions one by one.",
+        ),
         (
             "v2-app/function_app.py",
             "def summarise_price_list",
