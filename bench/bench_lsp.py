@@ -1,6 +1,7 @@
 """Language-server latency on the 1,000-function workspace: funcls against its peers.
 
-    python bench/bench_lsp.py [--functions 1000] [--apps 20] [--requests 300] [--edits 40]
+    python bench/bench_lsp.py [--functions 1000] [--apps 20] [--requests 300]
+                              [--peer-requests 100] [--edits 40]
 
 Generates the workspace (bench/gen_workspace.py: half v1, half v2) and drives each server over
 stdio with pygls' LanguageClient, initialised with VS Code's recorded capabilities (pytest-lsp):
@@ -374,8 +375,8 @@ async def main_async(args: argparse.Namespace) -> list[Row]:
         ws = generate(Path(tmp) / "ws", args.functions, args.apps)
         files = pick_files(ws)
         rows = await bench_funcls(ws, files, args.requests, args.edits)
-        rows += await bench_jedi(ws, files, args.requests)
-        rows += await bench_json(ws, files, args.requests, args.edits)
+        rows += await bench_jedi(ws, files, args.peer_requests)
+        rows += await bench_json(ws, files, args.peer_requests, args.edits)
         return rows
 
 
@@ -384,6 +385,12 @@ def main() -> None:
     parser.add_argument("--functions", type=int, default=1000)
     parser.add_argument("--apps", type=int, default=20)
     parser.add_argument("--requests", type=int, default=300, help="requests per latency row")
+    parser.add_argument(
+        "--peer-requests",
+        type=int,
+        default=100,
+        help="requests per latency row of the peers (jedi-language-server takes ~1.5 s each)",
+    )
     parser.add_argument("--edits", type=int, default=40, help="edits per edit row (funcls)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args()
@@ -393,7 +400,8 @@ def main() -> None:
         return
     print(
         f"workspace: {args.functions} functions in {args.apps} apps (half v1, half v2); "
-        f"{args.requests} requests per latency row; python {sys.version.split()[0]}, "
+        f"{args.requests} requests per funcls latency row, {args.peer_requests} per peer row; "
+        f"python {sys.version.split()[0]}, "
         f"{os.cpu_count()} CPUs"
     )
     print()
