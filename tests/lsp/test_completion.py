@@ -44,11 +44,12 @@ async def complete(client: LanguageClient, path: Path, text: str) -> list[types.
     return sorted(items, key=lambda i: (i.sort_text or "", i.label))
 
 
-def resolves(client: LanguageClient) -> bool:
+def resolves(client: LanguageClient, what: str = "documentation") -> bool:
+    """Whether the client's completionItem/resolve fills ``what`` in."""
     caps = client.capabilities
     item = caps.text_document.completion.completion_item if caps and caps.text_document else None  # type: ignore[union-attr]
     support = item.resolve_support if item else None
-    return bool(support and "documentation" in (support.properties or []))
+    return bool(support and what in (support.properties or []))
 
 
 async def documentation(client: LanguageClient, item: types.CompletionItem) -> str:
@@ -86,9 +87,7 @@ async def test_function_json_properties_of_the_type_required_first(
         data={"doc": ["property", "queueTrigger", "queueName"]} if lazy else None,
         sort_text="1queuename",
         filter_text='"queueName"',
-        insert_text_format=types.InsertTextFormat.Snippet
-        if snippet
-        else types.InsertTextFormat.PlainText,
+        insert_text_format=types.InsertTextFormat.Snippet if snippet else None,
         text_edit=types.TextEdit(
             range=rng(0, 39, 41), new_text='"queueName": "$1"' if snippet else '"queueName": ""'
         ),
@@ -207,16 +206,16 @@ async def test_python_decorators_after_the_blueprint_variable(
     line = text[: text.index("‸")].count("\n")
     snippet = takes_snippets(client)
     lazy = resolves(client)
+    signature = "@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)"
+    detail_later = lazy and resolves(client, "detail")
     assert item == types.CompletionItem(
         label="queue_trigger",
         kind=K.Method,
-        detail="@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)",
+        detail=None if detail_later else signature,
         documentation=None if lazy else item.documentation,
         data={"doc": ["decorator", "queue_trigger", "bp"]} if lazy else None,
         sort_text="00queue_trigger",
-        insert_text_format=types.InsertTextFormat.Snippet
-        if snippet
-        else types.InsertTextFormat.PlainText,
+        insert_text_format=types.InsertTextFormat.Snippet if snippet else None,
         text_edit=types.TextEdit(
             range=rng(line, 4, 4),
             new_text='queue_trigger(arg_name="$1", queue_name="$2", '
@@ -225,9 +224,10 @@ async def test_python_decorators_after_the_blueprint_variable(
             else "queue_trigger",
         ),
     )
-    assert (await documentation(client, item)).startswith(
-        "```python\n@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)\n```"
-    )
+    assert (await documentation(client, item)).startswith(f"```python\n{signature}\n```")
+    if detail_later:
+        resolved = await client.completion_item_resolve_async(item)
+        assert resolved.detail == signature
     assert {"route", "blob_output", "timer_trigger", "service_bus_queue_output"} <= {
         i.label for i in items
     }
