@@ -124,6 +124,21 @@ def boolean(summary: str, description: str = "", *, default: bool | None = None)
     return describe(schema, summary, description)
 
 
+def _numeric(
+    type_name: str,
+    summary: str,
+    description: str,
+    default: float | None,
+    minimum: float | None,
+    maximum: float | None,
+) -> Schema:
+    schema: Schema = {"type": type_name}
+    for key, value in (("minimum", minimum), ("maximum", maximum), ("default", default)):
+        if value is not None:
+            schema[key] = value
+    return describe(schema, summary, description)
+
+
 def integer(
     summary: str,
     description: str = "",
@@ -132,14 +147,7 @@ def integer(
     minimum: int | None = None,
     maximum: int | None = None,
 ) -> Schema:
-    schema: Schema = {"type": "integer"}
-    if minimum is not None:
-        schema["minimum"] = minimum
-    if maximum is not None:
-        schema["maximum"] = maximum
-    if default is not None:
-        schema["default"] = default
-    return describe(schema, summary, description)
+    return _numeric("integer", summary, description, default, minimum, maximum)
 
 
 def number(
@@ -150,14 +158,7 @@ def number(
     minimum: float | None = None,
     maximum: float | None = None,
 ) -> Schema:
-    schema: Schema = {"type": "number"}
-    if minimum is not None:
-        schema["minimum"] = minimum
-    if maximum is not None:
-        schema["maximum"] = maximum
-    if default is not None:
-        schema["default"] = default
-    return describe(schema, summary, description)
+    return _numeric("number", summary, description, default, minimum, maximum)
 
 
 def enum(
