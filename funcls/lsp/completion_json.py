@@ -6,20 +6,26 @@ host.json and local.settings.json complete from their JSON Schemas (``completion
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from lsprotocol import types
 
 from funcls.lsp import usage
 from funcls.lsp.context import Context
-from funcls.lsp.describe import DocKey
-from funcls.lsp.items import escape_choice, escape_snippet, item
+from funcls.lsp.items import escape_snippet, item
+from funcls.lsp.json_completer import (
+    JsonCompleter,
+    choices_of,
+    connection_names,
+    node_at,
+    string_member,
+    value_text,
+)
 from funcls.lsp.jsonctx import JsonContext
 from funcls.lsp.secrets import mask_value
 from funcls.model.appmodel import App, Function
 from funcls.model.catalogue import CATALOGUE, BindingSpec, PropertySpec
 from funcls.model.jsondoc import JsonNode
-from funcls.model.locations import LineIndex, Range
+from funcls.model.locations import LineIndex
 
 K = types.CompletionItemKind
 CORE_KEYS = {
@@ -38,187 +44,6 @@ ROOT_KEYS: dict[str, tuple[str, str]] = {
     "disabled": ("boolean", "`true` stops the function from being triggered."),
     "retry": ("object", "A retry policy: `strategy`, `maxRetryCount`, `delayInterval`…"),
 }
-NOT_CONNECTIONS = {
-    "functions_worker_runtime",
-    "azurewebjobsfeatureflags",
-    "python_isolate_worker_dependencies",
-}
-
-
-def value_text(kind: str, choices: list[str]) -> tuple[str, str]:
-    """(plain text, snippet) for a value of ``kind``."""
-    if len(choices) == 1 and kind in ("enum", "string"):
-        return f'"{choices[0]}"', f'"${{1:{escape_snippet(choices[0])}}}"'
-    if choices and kind in ("enum", "string"):
-        opts = ",".join(escape_choice(c) for c in choices)
-        return f'"{choices[0]}"', f'"${{1|{opts}|}}"'
-    return {
-        "boolean": ("false", "${1|false,true|}"),
-        "integer": ("0", "${1:0}"),
-        "number": ("0", "${1:0}"),
-        "enum-list": ("[]", '["$1"]'),
-        "string-list": ("[]", '["$1"]'),
-        "list": ("[]", "[$1]"),
-        "object": ("{}", "{$1}"),
-        "time": ('"00:05:00"', '"${1:00:05:00}"'),
-    }.get(kind, ('""', '"$1"'))
-
-
-def _choices(prop: PropertySpec) -> list[str]:
-    if prop.enum:
-        e = CATALOGUE.enum(prop.enum)
-        if e is not None:
-            return [m.json for m in e.members]
-    return list(prop.values)
-
-
-def looks_like_connection(name: str, value: object) -> bool:
-    """A setting that can name a connection: a connection string, a URL, an identity-based
-    group (``Name__serviceUri``) or the storage setting."""
-    if name.lower() in NOT_CONNECTIONS:
-        return False
-    if "__" in name or name.lower() == "azurewebjobsstorage":
-        return True
-    text = str(value)
-    return "=" in text or "://" in text or "connection" in name.lower()
-
-
-def connection_names(app: App | None) -> list[str]:
-    if app is None:
-        return []
-    names: list[str] = []
-    for key, v in app.settings.items():
-        if not looks_like_connection(key, v.value):
-            continue
-        base = key.split("__", 1)[0]
-        if base not in names:
-            names.append(base)
-    return sorted(names, key=str.lower)
-
-
-def node_at(root: JsonNode | None, path: tuple[str | int, ...], offset: int) -> JsonNode | None:
-    """The node of the tolerant parse at ``path``; array steps take the item at ``offset``."""
-    node = root
-    for step in path:
-        if node is None:
-            return None
-        if isinstance(step, int):
-            if node.kind != "array":
-                return None
-            hit = next((i for i in node.items if i.start <= offset <= i.end), None)
-            node = hit or (node.items[step] if step < len(node.items) else None)
-        else:
-            if node.kind != "object":
-                return None
-            node = node.get(step)
-    return node
-
-
-def _string_member(node: JsonNode | None, key: str) -> str | None:
-    if node is None or node.kind != "object":
-        return None
-    m = node.get_ci(key)
-    if m is None or m.value is None or m.value.kind != "string":
-        return None
-    return str(m.value.value)
-
-
-class JsonCompleter:
-    """One completion request in one JSON document."""
-
-    def __init__(self, ctx: Context, path: str, text: str, jc: JsonContext, lines: LineIndex):
-        self.ctx = ctx
-        self.path = path
-        self.text = text
-        self.jc = jc
-        self.lines = lines
-        self.replace = lines.range(jc.start, jc.end)
-        self.items: list[types.CompletionItem] = []
-
-    # -- helpers -----------------------------------------------------------------------------
-    def followed_by_colon(self) -> bool:
-        rest = self.text[self.jc.end : self.jc.end + 40].lstrip(" \t")
-        return rest.startswith(":")
-
-    def comma_edit(self) -> list[types.TextEdit] | None:
-        if self.jc.needs_comma_at < 0:
-            return None
-        at = self.lines.position(self.jc.needs_comma_at)
-        rng = self.ctx.positions.range(self.path, Range(at, at))
-        return [types.TextEdit(range=rng, new_text=",")]
-
-    def add_key(
-        self,
-        key: str,
-        kind: str,
-        choices: list[str],
-        *,
-        doc: str | DocKey | None,
-        detail: str,
-        sort: str,
-        item_kind: types.CompletionItemKind = K.Property,
-    ) -> None:
-        if self.followed_by_colon():
-            plain = snippet = f'"{key}"'
-        else:
-            value, value_snippet = value_text(kind, choices)
-            plain = f'"{key}": {value}'
-            snippet = f'"{escape_snippet(key)}": {value_snippet}'
-        self.items.append(
-            item(
-                self.ctx,
-                self.path,
-                self.replace,
-                key,
-                plain,
-                kind=item_kind,
-                snippet=snippet,
-                detail=detail,
-                doc=doc,
-                sort=sort,
-                filter_text=f'"{key}"' if self.jc.quoted else key,
-                extra_edits=self.comma_edit(),
-            )
-        )
-
-    def add_value(
-        self,
-        value: Any,
-        *,
-        kind: types.CompletionItemKind = K.Value,
-        detail: str | None = None,
-        doc: str | DocKey | None = None,
-        sort: str | None = None,
-        snippet: str | None = None,
-        label: str | None = None,
-    ) -> None:
-        if isinstance(value, str):
-            text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        elif isinstance(value, bool):
-            text = "true" if value else "false"
-        elif value is None:
-            text = "null"
-        else:
-            text = str(value)
-        shown = label or (value if isinstance(value, str) else text)
-        self.items.append(
-            item(
-                self.ctx,
-                self.path,
-                self.replace,
-                shown,
-                text,
-                kind=kind,
-                snippet=snippet,
-                detail=detail,
-                doc=doc,
-                sort=sort,
-                filter_text=text if self.jc.quoted else shown,
-            )
-        )
-
-    def result(self) -> types.CompletionList:
-        return types.CompletionList(is_incomplete=False, items=self.items)
 
 
 class FunctionJsonCompleter(JsonCompleter):
@@ -273,7 +98,7 @@ class FunctionJsonCompleter(JsonCompleter):
             for rel in self.python_files(folder):
                 self.add_value(rel, kind=K.File, detail="Python file")
         elif key == "entryPoint":
-            script = _string_member(self.root, "scriptFile") or "__init__.py"
+            script = string_member(self.root, "scriptFile") or "__init__.py"
             module = self.ctx.source.module(os.path.normpath(os.path.join(folder, script)))
             if module is not None:
                 for f in module.functions:
@@ -340,7 +165,7 @@ class FunctionJsonCompleter(JsonCompleter):
         for prop in spec.properties_for(direction):
             if not prop.required or prop.name.lower() in present:
                 continue
-            choices = self.value_choices(spec, prop)
+            choices = self.valuechoices_of(spec, prop)
             plain, snip = value_text(prop.kind, choices)
             snip = snip.replace("$1", f"${tab}").replace("${1", f"${{{tab}")
             out.append((f'"{prop.name}": {plain}', f'"{prop.name}": {snip}'))
@@ -357,18 +182,18 @@ class FunctionJsonCompleter(JsonCompleter):
         bound = {b.name for b in self.fn.bindings}
         return [p.name for p in self.fn.parameters if p.name not in bound and p.name != "context"]
 
-    def value_choices(self, spec: BindingSpec, prop: PropertySpec) -> list[str]:
+    def valuechoices_of(self, spec: BindingSpec, prop: PropertySpec) -> list[str]:
         if prop.role == "connection":
             return self.connection_names()
-        return _choices(prop)
+        return choices_of(prop)
 
     def connection_names(self) -> list[str]:
         return connection_names(self.app)
 
     def binding_keys(self, node: JsonNode | None) -> None:
         present = self.present(node)
-        btype = _string_member(node, "type")
-        direction = _string_member(node, "direction") or ""
+        btype = string_member(node, "type")
+        direction = string_member(node, "direction") or ""
         spec = CATALOGUE.binding(btype) if btype else None
         for i, (key, doc) in enumerate(CORE_KEYS.items()):
             if key not in present:
@@ -387,15 +212,15 @@ class FunctionJsonCompleter(JsonCompleter):
             self.add_key(
                 prop.name,
                 prop.kind,
-                self.value_choices(spec, prop),
+                self.valuechoices_of(spec, prop),
                 doc=("property", spec.type, prop.name),
                 detail=f"{spec.type}{' · required' if prop.required else ''}",
                 sort=rank + prop.name.lower(),
             )
 
     def binding_value(self, node: JsonNode | None, key: str, in_list: bool = False) -> None:
-        btype = _string_member(node, "type")
-        direction = _string_member(node, "direction") or ""
+        btype = string_member(node, "type")
+        direction = string_member(node, "direction") or ""
         spec = CATALOGUE.binding(btype) if btype else None
         low = key.lower()
         if low == "type" and not in_list:

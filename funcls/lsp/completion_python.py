@@ -14,19 +14,18 @@ import re
 from lsprotocol import types
 
 from funcls.lsp import usage
-from funcls.lsp.completion_json import connection_names
+from funcls.lsp.completion_v1 import AF, func_alias, v1_parameter_items
 from funcls.lsp.context import Context
 from funcls.lsp.describe import decorator_signature, keyword_markdown
 from funcls.lsp.items import escape_choice, escape_snippet, item
+from funcls.lsp.json_completer import connection_names
 from funcls.lsp.pyctx import Attribute, DecoratorCall, DecoratorName, DefParameters, python_context
 from funcls.lsp.secrets import mask_value
-from funcls.model.appmodel import App, Binding
+from funcls.model.appmodel import App
 from funcls.model.catalogue import CATALOGUE, DecoratorParam, DecoratorSpec
 from funcls.model.locations import LineIndex, Position, Range
-from funcls.model.pysource import ModuleInfo
 
 K = types.CompletionItemKind
-AF = "azure.functions"
 _NAME_TARGETS = ("name",)
 _ARG_NAMES = re.compile(
     r"\b(?:arg_name|trigger_arg_name|binding_arg_name|input_name|context_name|client_name)"
@@ -40,32 +39,6 @@ COMMON_SCHEDULES = (
     ("0 30 9 * * 1-5", "at 09:30 on weekdays"),
     ("*/30 * * * * *", "every 30 seconds"),
 )
-
-
-def func_alias(module: ModuleInfo | None) -> str:
-    """How the module refers to azure.functions (``func`` unless it says otherwise)."""
-    if module is not None:
-        for local, qual in module.imports.items():
-            if qual == AF:
-                return local
-    return "func"
-
-
-def annotation_for(b: Binding, alias: str) -> str | None:
-    """The annotation the worker expects for a parameter fed by ``b``."""
-    spec = b.spec
-    if spec is None:
-        return None
-
-    def short(q: str) -> str:
-        return alias + q[len(AF) :] if q.startswith(AF + ".") else q.rsplit(".", 1)[-1]
-
-    if b.direction == "out":
-        inner = spec.output_types[0] if spec.output_types else "str"
-        return f"{alias}.Out[{short(inner)}]"
-    if spec.input_types:
-        return short(spec.input_types[0])
-    return None
 
 
 # The decorator rows depend only on this key, not on the cursor: built once, reused.
@@ -394,68 +367,6 @@ class PythonCompleter:
                 )
             )
 
-    # -- v1: def main( … ) -------------------------------------------------------------------
+    # -- v1: def main( … ) -------------------------------------------------------------
     def v1_parameters(self, pc: DefParameters) -> None:
-        if self.app is None:
-            return
-        fns = [
-            f
-            for f in self.app.functions
-            if f.model == "v1" and f.script_path == self.path and f.entry_point == pc.name
-        ]
-        if not fns:
-            return
-        fn = fns[0]
-        rng = self.rng(pc.start, pc.end)
-        extra = self.import_edit()
-        wanted: list[str] = []
-        for i, b in enumerate(fn.bindings):
-            if b.name == "$return" or not b.name.isidentifier():
-                continue
-            ann = annotation_for(b, self.alias)
-            text = f"{b.name}: {ann}" if ann else b.name
-            wanted.append(text)
-            if b.name in pc.present:
-                continue
-            self.items.append(
-                item(
-                    self.ctx,
-                    self.path,
-                    rng,
-                    text,
-                    text,
-                    kind=K.Variable,
-                    detail=f"{b.type} ({b.direction})",
-                    sort=f"1{i:02d}",
-                    filter_text=b.name,
-                    extra_edits=extra,
-                )
-            )
-        if len(wanted) > 1 and not pc.present:
-            joined = ", ".join(wanted)
-            self.items.append(
-                item(
-                    self.ctx,
-                    self.path,
-                    rng,
-                    joined,
-                    joined,
-                    kind=K.Snippet,
-                    detail="every binding of function.json",
-                    sort="0",
-                    filter_text=wanted[0].split(":")[0],
-                    extra_edits=extra,
-                )
-            )
-
-    def import_edit(self) -> list[types.TextEdit] | None:
-        if self.module is None or AF in self.module.imports.values():
-            return None
-        line = max((r.range.end.line + 1 for r in self.module.import_records), default=0)
-        at = Range.point(line, 0)
-        return [
-            types.TextEdit(
-                range=self.ctx.positions.range(self.path, at),
-                new_text="import azure.functions as func\n",
-            )
-        ]
+        v1_parameter_items(self, pc)

@@ -9,8 +9,8 @@ from typing import Any
 from lsprotocol import types
 
 from funcls.lsp import schema_nav, usage
-from funcls.lsp.completion_json import JsonCompleter, node_at
 from funcls.lsp.context import Context
+from funcls.lsp.json_completer import JsonCompleter, node_at
 from funcls.lsp.jsonctx import JsonContext
 from funcls.model.locations import LineIndex
 

@@ -8,7 +8,7 @@ import ast
 import os
 from dataclasses import dataclass, field
 
-from funcls.lsp.completion_python import func_alias
+from funcls.lsp.completion_v1 import func_alias
 from funcls.lsp.convert_render import ConversionError, decorators_for
 from funcls.lsp.edits import Edit, FileOp
 from funcls.model.appmodel import App, Function
