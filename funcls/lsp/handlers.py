@@ -81,6 +81,11 @@ def register_lifecycle(server: FunclsServer) -> None:
             server.failed("indexing", e)
             server.ready.set()
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    @guarded(server, "workspace folders")
+    def did_change_workspace_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        change_folders(server, params)
+
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
         try:
@@ -91,6 +96,18 @@ def register_lifecycle(server: FunclsServer) -> None:
             server.publish_roots(list(server.state.index.apps))
         except Exception as e:
             server.failed("settings", e)
+
+
+def change_folders(server: FunclsServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    index = server.state.index
+    removed = {uri_to_path(f.uri) for f in params.event.removed}
+    folders = [f for f in index.folders if f not in removed]
+    folders += [p for f in params.event.added if (p := uri_to_path(f.uri)) and p not in folders]
+    index.folders = folders
+    before = set(index.apps)
+    index.index_all()
+    server.state.invalidate_findings()
+    server.publish_roots(before | set(index.apps))
 
 
 def apply_raw_settings(server: FunclsServer, raw: Any) -> None:

@@ -285,3 +285,35 @@ async def test_tcp_transport(tmp_path: Path) -> None:
         if server.poll() is None:
             server.kill()
         await client.stop()
+
+
+async def test_extra_app_roots_and_workspace_folders(tmp_path: Path) -> None:
+    """An app outside the workspace folders through ``extraAppRoots``; folders added later."""
+    outside = make_workspace(tmp_path / "elsewhere")
+    client = await CONFIG.start()
+    assert isinstance(client, RecordingClient)
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    options = {"funcls": {"extraAppRoots": [str(outside / "v1-app")]}}
+    await start(client, "visual-studio-code", folder, options)
+    try:
+        assert client.log_messages[-1].message == "funcls: indexed 7 function(s) in 1 app(s)"
+        config = outside / "v1-app" / "heartbeat" / "function.json"
+        hover = await client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri(config)), types.Position(4, 16))
+        )
+        assert hover is not None
+        v2 = outside / "v2-app" / "function_app.py"
+        params = types.HoverParams(types.TextDocumentIdentifier(uri(v2)), types.Position(45, 6))
+        assert await client.text_document_hover_async(params) is None
+        client.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(
+                types.WorkspaceFoldersChangeEvent(
+                    added=[types.WorkspaceFolder(uri(outside / "v2-app"), "v2-app")], removed=[]
+                )
+            )
+        )
+        assert await client.text_document_hover_async(params) is not None
+    finally:
+        await client.shutdown_session()
+        await client.stop()
