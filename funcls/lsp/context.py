@@ -25,7 +25,6 @@ class ClientFeatures:
     markdown: bool = True
     completion_markdown: bool = True
     resolve_documentation: bool = False  # completionItem/resolve may fill documentation
-    resolve_detail: bool = False  # ... and detail
     hierarchical_symbols: bool = True
     related_information: bool = True
     document_changes: bool = True
@@ -67,11 +66,6 @@ class ClientFeatures:
                 item
                 and item.resolve_support
                 and "documentation" in (item.resolve_support.properties or [])
-            ),
-            resolve_detail=bool(
-                item
-                and item.resolve_support
-                and "detail" in (item.resolve_support.properties or [])
             ),
             hierarchical_symbols=bool(sym and sym.hierarchical_document_symbol_support),
             related_information=bool(pub and pub.related_information),

@@ -270,11 +270,3 @@ def render_doc(key: DocKey) -> str | None:
         prop = bspec.find_property(key[2]) if bspec else None
         return property_markdown(prop, bspec) if prop and bspec else None
     return None
-
-
-def render_detail(key: DocKey | list[str]) -> str | None:
-    """The detail line of a decorator item, which resolve can send instead of the list."""
-    if len(key) == 3 and key[0] == "decorator":
-        spec = CATALOGUE.decorator(key[1])
-        return decorator_signature(spec, key[2]) if spec else None
-    return None

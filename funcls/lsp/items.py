@@ -7,7 +7,7 @@ import re
 from lsprotocol import types
 
 from funcls.lsp.context import Context
-from funcls.lsp.describe import DocKey, render_detail, render_doc
+from funcls.lsp.describe import DocKey, render_doc
 from funcls.model.locations import Range
 
 _SNIPPET_SPECIAL = re.compile(r"([$}\\])")
@@ -50,8 +50,6 @@ def item(
     if isinstance(doc, tuple):
         if ctx.client.resolve_documentation:
             data, doc = {"doc": list(doc)}, None  # sent by completionItem/resolve
-            if ctx.client.resolve_detail and render_detail(data["doc"]) == detail:
-                detail = None  # resolve sends it too
         else:
             doc = render_doc(doc)
     return types.CompletionItem(
@@ -82,10 +80,7 @@ def resolve(ctx: Context, completion: types.CompletionItem) -> types.CompletionI
     """``completionItem/resolve``: the documentation left out of the list."""
     data = completion.data
     if isinstance(data, dict) and isinstance(data.get("doc"), list):
-        key = tuple(str(x) for x in data["doc"])
-        if completion.detail is None:
-            completion.detail = render_detail(key)
-        text = render_doc(key)
+        text = render_doc(tuple(str(x) for x in data["doc"]))
         if text:
             kind = types.MarkupKind.Markdown if ctx.client.completion_markdown else None
             completion.documentation = types.MarkupContent(kind=kind, value=text) if kind else text

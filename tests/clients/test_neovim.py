@@ -162,7 +162,7 @@ def test_neovim_builtin_client(tmp_path: Path) -> None:
     labels = {i["label"]: i for i in result["completion"]}
     assert {"queue_trigger", "route", "blob_output", "timer_trigger"} <= set(labels)
     assert labels["queue_trigger"]["new_text"] == "queue_trigger"
-    assert labels["queue_trigger"]["format"] == 1
+    assert labels["queue_trigger"].get("format", 1) == 1  # absent: plain text
     # Hover: the parameter and what feeds it (nothing, while the binding is misnamed).
     assert result["hover"].startswith("```python\nmsg: func.QueueMessage\n```")
     # Definition: from the parameter to the decorator argument that names it.
