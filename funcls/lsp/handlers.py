@@ -79,6 +79,7 @@ def register_lifecycle(server: FunclsServer) -> None:
             await server.index_workspace()
         except Exception as e:
             server.failed("indexing", e)
+            server.state.indexing = False
             server.ready.set()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)

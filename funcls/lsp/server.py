@@ -60,6 +60,7 @@ class FunclsServer(LanguageServer):
         self.pending_messages.extend(errors)
         index = Workspace([f for f in folders if f], extra_roots=list(settings.extra_app_roots))
         self.state = IndexState(index, self.checker)
+        self.state.indexing = True  # until index_workspace has loaded every app
         self.state.settings = settings
         self.settings = settings
         encoding = str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
@@ -136,7 +137,6 @@ class FunclsServer(LanguageServer):
     def refresh(self, path: str | None = None) -> None:
         if path is not None:
             self.timers.pop(path, None)
-        # Apps not indexed yet are loaded, with the open documents' text, by index_workspace.
         try:
             roots = self.state.flush()
             self.publish_roots(roots, force={path} if path else set())
@@ -244,6 +244,7 @@ class FunclsServer(LanguageServer):
                 ),
             )
         self.log(f"funcls: indexed {functions} function(s) in {len(index.apps)} app(s)")
+        self.state.indexing = False
         touched = self.state.flush()
         # The index is long-lived: keep the collector from walking it on every full collection
         # (a full pass over a 1,000-function index takes ~100 ms and shows up as edit latency).

@@ -70,21 +70,30 @@ class IndexState:
         self.checker = checker
         self.settings = Settings()
         self.dirty: dict[str, None] = {}
+        self.indexing = False  # the first indexing of the workspace is under way
         self._findings: dict[str, tuple[App, list[Finding]]] = {}
 
     def mark_dirty(self, path: str) -> None:
         self.dirty[os.path.normpath(path)] = None
 
     def flush(self) -> set[str]:
-        """Re-index the apps of every changed file (each app once). Returns their roots."""
+        """Re-index the apps of every changed file (each app once). Returns their roots.
+
+        While the workspace is still being indexed (``indexing``), only the apps already in
+        the index are touched; the other changes wait (the indexer reads them anyway)."""
         if not self.dirty:
             return set()
-        paths = list(self.dirty)
-        self.dirty.clear()
+        indexed_only = self.indexing
+        if indexed_only:
+            paths = [p for p in self.dirty if self.index.app_for_path(p) is not None]
+        else:
+            paths = list(self.dirty)
+        for p in paths:
+            self.dirty.pop(p, None)
         roots: set[str] = set()
         plain: list[str] = []
         for p in paths:
-            if os.path.basename(p) in ROOT_MARKERS:
+            if os.path.basename(p) in ROOT_MARKERS and not indexed_only:
                 roots.update(self.index.changed(p))
             else:
                 self.index.source.forget(p)
