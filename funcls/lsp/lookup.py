@@ -218,10 +218,10 @@ def _json_path(chain: list[JsonNode | JsonMember]) -> tuple[str | int, ...]:
     for i, c in enumerate(chain):
         if isinstance(c, JsonMember):
             out.append(c.key)
-        elif i > 0 and isinstance(chain[i - 1], JsonNode) and chain[i - 1].kind == "array":  # type: ignore[union-attr]
+        elif i > 0:
             parent = chain[i - 1]
-            assert isinstance(parent, JsonNode)
-            out.append(parent.items.index(c))
+            if isinstance(parent, JsonNode) and parent.kind == "array":
+                out.append(next(n for n, item in enumerate(parent.items) if item is c))
     return tuple(out)
 
 
