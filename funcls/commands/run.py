@@ -8,6 +8,7 @@ from typing import Any
 
 from funcls.commands.common import UsageError
 from funcls.model.workspace import find_app_roots
+from funcls.runner.defaults import DEFAULT_MAX_BODY
 
 
 def app_root(path: str) -> str:
@@ -51,8 +52,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    from funcls.runner.config import DEFAULT_MAX_BODY
-
     p = sub.add_parser(
         "run",
         help="run the app locally: HTTP, timer, queue and blob triggers, admin API",

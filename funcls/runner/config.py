@@ -10,10 +10,10 @@ from typing import Any
 from funcls.model.appmodel import App
 from funcls.model.loader import script_name
 from funcls.model.parsers.timespan import parse_function_timeout, parse_timespan
+from funcls.runner.defaults import DEFAULT_MAX_BODY
 from funcls.runner.storage import BackendKind, MessageEncoding, check_encoding
 
 DEFAULT_PORT = 7071
-DEFAULT_MAX_BODY = 100 * 1024 * 1024  # the host's default maxRequestBodySize
 # The host's default on Premium and Dedicated plans; Core Tools uses it locally as well.
 DEFAULT_FUNCTION_TIMEOUT = timedelta(minutes=30)
 
