@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib.metadata
 from functools import cached_property
 
 from funcls.model.catalogue import (
@@ -154,6 +153,8 @@ def target_library_version() -> str:
     The version installed next to funcls when there is one (that is also what ``funcls run``
     hands user code), else the newest version the catalogue was generated from.
     """
+    import importlib.metadata  # only when a v2 app needs it (~30 ms to import)
+
     try:
         return importlib.metadata.version("azure-functions")
     except importlib.metadata.PackageNotFoundError:
