@@ -94,7 +94,7 @@ class PythonCompleter:
         bound = self.bound_names(pc.start)
         free = tuple(p for p in def_params if p not in bound)
         snippets = not pc.has_call and self.ctx.client.snippets
-        key = (pc.target, durable, free, tuple(self.connection_names()), snippets, self.alias)
+        key = (pc.target, kind, free, tuple(self.connection_names()), snippets, self.alias)
         rows = _DECORATOR_ROWS.get(key)
         if rows is None:
             rows = [
@@ -107,7 +107,7 @@ class PythonCompleter:
                     decorator_signature(spec, pc.target),
                 )
                 for spec in CATALOGUE.decorators.values()
-                if not spec.alias_of
+                if not spec.alias_of and spec.available_on(kind)
             ]
             if len(_DECORATOR_ROWS) > 64:
                 _DECORATOR_ROWS.clear()

@@ -140,3 +140,20 @@ def test_plain_text_clients_get_no_snippets(index: Workspace, samples: Path) -> 
     path = samples / "v2-app" / "orders_bp.py"
     text = path.read_text().replace("def payment_received(", "@bp.‸\ndef payment_received(", 1)
     assert ("queue_trigger", "queue_trigger") in complete(plain, path, text)
+
+
+@pytest.mark.parametrize(
+    ("head", "offered"),
+    [
+        ("import azure.functions as func\n\napp = func.FunctionApp()\n\n", False),
+        ("import azure.durable_functions as df\n\napp = df.DFApp()\n\n", True),
+    ],
+)
+def test_decorators_are_those_of_the_objects_class(
+    ctx: Context, samples: Path, head: str, offered: bool
+) -> None:
+    # durable_openai_agent_orchestrator exists only on df.DFApp / df.Blueprint.
+    path = samples / "v2-app" / "function_app.py"
+    labels = [label for label, _ in complete(ctx, path, head + "@app.‸\ndef f(req): pass")]
+    assert "route" in labels and "orchestration_trigger" in labels
+    assert ("durable_openai_agent_orchestrator" in labels) is offered
