@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.decorators import broken_decorators
 from funcls.checks.edits import fix, fixes, replace
-from funcls.checks.findings import Fix, Related
+from funcls.checks.findings import Fix, Related, Severity
 from funcls.checks.registry import REGISTRY, checker
 from funcls.checks.values_rules import RULES
 from funcls.model.appmodel import Binding, Function, Value
@@ -17,6 +17,7 @@ from funcls.model.jsondoc import JsonNode
 from funcls.model.locations import Location, Range
 from funcls.model.parsers.blob_paths import BlobPathError, parse_blob_path
 from funcls.model.parsers.expressions import (
+    BindingParameter,
     ExpressionError,
     ParameterKind,
     parse_binding_template,
@@ -228,13 +229,66 @@ def expressions(ctx: Context) -> None:
                         function=fn,
                     )
                     continue
-                if b is trigger or supplied is None or trigger is None:
+                if b is trigger or trigger is None:
+                    continue
+                if supplied is None and trigger.type.lower() == "httptrigger":
+                    _http_names(ctx, fn, trigger, b, key, spot, template.parameters)
+                    continue
+                if supplied is None:
                     continue
                 known = {n.casefold() for n in supplied}
                 for p in template.parameters:
                     if p.kind is not ParameterKind.USER or p.root.casefold() in known:
                         continue
                     _unsupplied(ctx, fn, trigger, b, key, spot, p.root, p.start, p.end, supplied)
+
+
+# Names an HTTP trigger always supplies besides its route parameters.
+_HTTP_NAMES = {"query", "headers", "body"}
+
+
+def _http_names(
+    ctx: Context,
+    fn: Function,
+    trigger: Binding,
+    b: Binding,
+    key: str,
+    spot: Spot,
+    parameters: Iterable[BindingParameter],
+) -> None:
+    """A name that is not a route parameter may still come from the query string or a JSON
+    body member, so this is information, not an error: the invocation fails when neither
+    has it."""
+    route = trigger.get("route")
+    try:
+        template = parse_route(str(route) if isinstance(route, str) else fn.name)
+    except RouteError:
+        return
+    params = list(template.parameter_names)
+    known = {n.casefold() for n in params} | _HTTP_NAMES
+    for p in parameters:
+        if p.kind is not ParameterKind.USER or p.root.casefold() in known:
+            continue
+        close = difflib.get_close_matches(p.root, params, n=1, cutoff=0.6)
+        hint = f"; did you mean the route parameter {{{close[0]}}}?" if close else ""
+        edit = (
+            replace(spot.path, spot.sub(p.start + 1, p.end - 1), close[0])
+            if close and spot.inner
+            else None
+        )
+        trig_rng = trigger.type_range or trigger.name_range or trigger.range
+        ctx.emit(
+            "AZF503",
+            f"{{{p.root}}} in \"{key}\" of binding '{b.name}' is not a route parameter of "
+            f"'{fn.name}' (route '{template.text}'); the host then looks for it in the query "
+            f"string and the JSON body, and the invocation fails when neither has it{hint}",
+            spot.path,
+            spot.sub(p.start, p.end),
+            related=[Related(Location(trigger.path, trig_rng), "the HTTP trigger and its route")],
+            fixes=fixes(fix(f"Use {{{close[0]}}}" if close else "", edit, preferred=True)),
+            function=fn,
+            severity=Severity.INFO,
+        )
 
 
 def _unsupplied(

@@ -91,8 +91,10 @@ RULES: tuple[Rule, ...] = (
         "A `{name}` in a binding expression that the trigger does not supply.",
         "Other bindings can use the trigger's data, such as the names a blob trigger path "
         "captures; a name the trigger never supplies fails when the host indexes the "
-        "function. Triggers whose payload may be JSON (queues, HTTP bodies, …) supply open "
-        "sets of names and are not checked.",
+        "function. Triggers whose payload may be JSON (queues, Service Bus, …) supply open "
+        "sets of names and are not checked. For an HTTP trigger a name that is not a route "
+        "parameter is reported as information: the host then looks in the query string and "
+        "the JSON body, and the invocation fails when neither has it.",
         _blob("uploads/{name}", "archive/{filename}"),
         _blob("uploads/{name}", "archive/{name}"),
     ),

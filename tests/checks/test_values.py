@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from funcls.checks.findings import Severity
 from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v1, v2
 
 
@@ -119,6 +120,37 @@ def test_azf503_near_miss_open_triggers_and_builtins(tmp_path: Path) -> None:
         "def b(t: func.TimerRequest, out: func.Out[str]) -> None:\n    pass\n",
     )
     assert check(tmp_path) == []
+
+
+def test_azf503_http_name_that_is_not_a_route_parameter_is_information(tmp_path: Path) -> None:
+    # Not an error: the host also looks in the query string and the JSON body.
+    v2(
+        tmp_path,
+        '@app.route(route="docs/{name}", methods=["GET"])\n'
+        '@app.blob_input(arg_name="doc", path="docs/{nme}.md", connection="AzureWebJobsStorage")\n'
+        "def read(req: func.HttpRequest, doc: str) -> func.HttpResponse:\n"
+        "    return func.HttpResponse(doc)\n",
+    )
+    f = one(check(tmp_path), "AZF503")
+    assert f.severity == Severity.INFO
+    assert f.message == (
+        "{nme} in \"path\" of binding 'doc' is not a route parameter of 'read' (route "
+        "'docs/{name}'); the host then looks for it in the query string and the JSON body, "
+        "and the invocation fails when neither has it; did you mean the route parameter {name}?"
+    )
+    assert text_at(f) == "{nme}"
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf503_near_miss_http_route_parameters_and_query(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="docs/{name}", methods=["GET"])\n'
+        '@app.blob_input(arg_name="doc", path="docs/{NAME}/{Query.lang}.md", connection="AzureWebJobsStorage")\n'
+        "def read(req: func.HttpRequest, doc: str) -> func.HttpResponse:\n"
+        "    return func.HttpResponse(doc)\n",
+    )
+    assert "AZF503" not in codes(check(tmp_path))
 
 
 def test_azf504_queue_name_lowercase_fix(tmp_path: Path) -> None:
