@@ -45,8 +45,7 @@ def test_app_checks_clean(root: str) -> None:
 
 def test_broken_fidelity_app_reports_its_mistakes() -> None:
     root = REPO / "tests/apps/v1_broken"
-    if not root.is_dir():
-        pytest.skip("tests/apps/v1_broken is not there")
+    assert root.is_dir(), "tests/apps/v1_broken is part of the repository"
     found = {(code, path.split(os.sep)[0]) for code, path, _line, _m in _check(str(root))}
     assert found == {
         ("AZF100", "half_typed"),
