@@ -9,17 +9,38 @@ from __future__ import annotations
 import ast
 import sys
 import textwrap
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-from funcls.model.appmodel import Annotation, Parameter, Problem
+from funcls.model.appmodel import Parameter, Problem
 from funcls.model.locations import LineIndex, Range
+from funcls.model.pysource_exprs import ExpressionReader, public_name
+from funcls.model.pysource_recover import recover_statements
+from funcls.model.pysource_types import (
+    AppCreation,
+    ImportRecord,
+    Keyword,
+    ModuleInfo,
+    PyFunction,
+    PyValue,
+    RawDecorator,
+    RegisterCall,
+    ValueKind,
+)
 
-ValueKind = Literal["const", "list", "dict", "enum", "call", "ref", "concat", "unknown"]
-# A "concat" value joins its items once they resolve to constants (names imported from other
-# modules are resolved by the v2 indexer): ``const`` is "add" for ``a + b`` (every part must be
-# a string) and "format" for an f-string (parts are formatted with str()).
-
+__all__ = [
+    "APP_CLASSES",
+    "AppCreation",
+    "ImportRecord",
+    "Keyword",
+    "ModuleInfo",
+    "PyFunction",
+    "PyValue",
+    "RawDecorator",
+    "RegisterCall",
+    "ValueKind",
+    "analyse_module",
+    "mcp_description",
+]
 # Classes whose instances hold functions, by the last part of their qualified name.
 APP_CLASSES = {
     "azure.functions.FunctionApp": "FunctionApp",
@@ -29,445 +50,11 @@ APP_CLASSES = {
     "azure.durable_functions.DFApp": "DFApp",
     "azure.durable_functions.Blueprint": "DFBlueprint",
 }
-_BUILTINS = {
-    "str",
-    "bytes",
-    "bytearray",
-    "int",
-    "float",
-    "bool",
-    "dict",
-    "list",
-    "tuple",
-    "set",
-    "object",
-    "None",
-    "type",
-}
-# `typing.List[X]` and `list[X]` stay apart: the worker accepts the first and refuses the second.
-_TYPING_LIST = {"typing.List"}
-_PUBLIC_AF = {
-    "Context",
-    "HttpRequest",
-    "HttpResponse",
-    "Out",
-    "TimerRequest",
-    "QueueMessage",
-    "InputStream",
-    "Document",
-    "DocumentList",
-    "EventHubEvent",
-    "EventGridEvent",
-    "EventGridOutputEvent",
-    "ServiceBusMessage",
-    "KafkaEvent",
-    "SqlRow",
-    "SqlRowList",
-    "MySqlRow",
-    "MySqlRowList",
-    "OrchestrationContext",
-    "EntityContext",
-    "CloudEvent",
-    "MCPToolContext",
-    "FunctionApp",
-    "AsgiFunctionApp",
-    "WsgiFunctionApp",
-    "Blueprint",
-    "AuthLevel",
-    "DataType",
-    "Cardinality",
-    "AccessRights",
-    "HttpMethod",
-    "BlobSource",
-    "McpPropertyType",
-    "PromptArgument",
-    "WarmUpContext",
-}
-_PUBLIC_DF = {
-    "DFApp",
-    "Blueprint",
-    "DurableOrchestrationContext",
-    "DurableOrchestrationClient",
-    "DurableEntityContext",
-}
 
 
-@dataclass(slots=True)
-class PyValue:
-    """A Python expression, resolved as far as static analysis safely allows."""
+class _Analyser(ExpressionReader):
+    """Walks a module's statements and records what the indexers need."""
 
-    kind: ValueKind
-    range: Range
-    text: str
-    const: Any = None
-    items: list[PyValue] = field(default_factory=list)
-    entries: dict[str, PyValue] = field(default_factory=dict)
-    qualname: str | None = None  # enum member, callee, or imported name
-    kwargs: dict[str, PyValue] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class Keyword:
-    name: str | None  # None for **mapping
-    value: PyValue
-    name_range: Range
-
-
-@dataclass(slots=True)
-class RawDecorator:
-    chain: list[str]  # ["app", "route"] for @app.route(...)
-    range: Range
-    method_range: Range
-    called: bool
-    args: list[PyValue] = field(default_factory=list)
-    keywords: list[Keyword] = field(default_factory=list)
-    has_star_args: bool = False
-
-
-@dataclass(slots=True)
-class PyFunction:
-    name: str
-    name_range: Range
-    def_range: Range  # from the first decorator to the end of the body
-    is_async: bool
-    params: list[Parameter]
-    returns: Annotation | None
-    decorators: list[RawDecorator]
-    scope: Literal["module", "class", "function"]
-    docstring: str | None = None
-    body_line: int = 0
-
-
-@dataclass(slots=True)
-class ImportRecord:
-    local: str
-    module: str  # dotted module as written (without leading dots)
-    name: str | None  # imported attribute, None for `import x`
-    level: int  # leading dots
-    range: Range
-
-
-@dataclass(slots=True)
-class AppCreation:
-    var: str
-    kind: str
-    range: Range
-    call_range: Range
-    top_level: bool
-    args: list[PyValue]
-    kwargs: dict[str, PyValue]
-
-
-@dataclass(slots=True)
-class RegisterCall:
-    app_var: str
-    method: str
-    range: Range
-    arg: PyValue | None
-    arg_chain: list[str]
-
-
-@dataclass(slots=True)
-class ModuleInfo:
-    path: str
-    problems: list[Problem] = field(default_factory=list)
-    imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
-    import_records: list[ImportRecord] = field(default_factory=list)
-    constants: dict[str, PyValue] = field(default_factory=dict)
-    constant_lines: dict[str, int] = field(default_factory=dict)
-    app_creations: list[AppCreation] = field(default_factory=list)
-    functions: list[PyFunction] = field(default_factory=list)
-    registrations: list[RegisterCall] = field(default_factory=list)
-    classes: dict[str, list[str]] = field(default_factory=dict)  # class -> decorator qualnames
-    partial: bool = False  # True when a syntax error hid part of the file
-
-    def function(self, name: str) -> PyFunction | None:
-        found = None
-        for f in self.functions:
-            if f.name == name and f.scope == "module":
-                found = f  # the last definition wins, as at run time
-        return found
-
-
-def _ascii_columns(lines: list[str]) -> list[bool]:
-    return [line.isascii() for line in lines]
-
-
-class _Columns:
-    """Converts the UTF-8 byte columns of the ast module into code-point columns."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
-        self.ascii = _ascii_columns(self.lines)
-
-    def col(self, line: int, byte_col: int) -> int:
-        idx = line - 1
-        if idx < 0 or idx >= len(self.lines) or self.ascii[idx]:
-            return byte_col
-        return len(self.lines[idx].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
-
-    def range(self, node: ast.AST) -> Range:
-        ln = getattr(node, "lineno", 1)
-        end_ln = getattr(node, "end_lineno", None) or ln
-        c = getattr(node, "col_offset", 0)
-        ec = getattr(node, "end_col_offset", None)
-        ec = c if ec is None else ec
-        return Range.of(ln - 1, self.col(ln, c), end_ln - 1, self.col(end_ln, ec))
-
-
-def _split_chunks(text: str) -> list[tuple[int, str]]:
-    """Top-level statements as (first line index, text); used to recover from syntax errors."""
-    lines = text.split("\n")
-    starts: list[int] = []
-    in_triple: str | None = None
-    prev_decorator = False
-    depth = 0
-    continued = False
-    for i, line in enumerate(lines):
-        stripped = line.lstrip()
-        if in_triple is None and line.startswith(("@", "def ", "async def ", "class ")):
-            depth, continued = 0, False  # an unclosed bracket above does not swallow a new def
-        opens_here = in_triple is None and depth == 0 and not continued
-        if (
-            opens_here
-            and line
-            and not line[0].isspace()
-            and not stripped.startswith("#")
-            and line[0] not in ")]}"
-        ):
-            if not prev_decorator:
-                starts.append(i)
-            prev_decorator = stripped.startswith("@")
-        for quote in ('"""', "'''"):
-            count = line.count(quote)
-            if count % 2 == 1:
-                in_triple = None if in_triple == quote else (in_triple or quote)
-        if in_triple is None:
-            code = line.split("#", 1)[0]
-            depth += code.count("(") + code.count("[") + code.count("{")
-            depth -= code.count(")") + code.count("]") + code.count("}")
-            depth = max(depth, 0)
-        continued = line.rstrip().endswith("\\")
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    chunks: list[tuple[int, str]] = []
-    for k, s in enumerate(starts):
-        e = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        chunks.append((s, "\n".join(lines[s:e])))
-    return chunks
-
-
-def _parse_chunk(start: int, chunk: str) -> list[ast.stmt]:
-    try:
-        return ast.parse("\n" * start + chunk).body
-    except (SyntaxError, ValueError):
-        pass
-    # A half-typed body: keep the decorators and signature by cutting the body short.
-    lines = chunk.split("\n")
-    head = lines[0].lstrip()
-    if not (head.startswith(("@", "def ", "async def ", "class "))):
-        return []
-    for k in range(len(lines) - 1, 0, -1):
-        candidate = "\n".join(lines[:k])
-        if not candidate.rstrip().endswith(":"):
-            continue
-        try:
-            return ast.parse("\n" * start + candidate + "\n    pass\n").body
-        except (SyntaxError, ValueError):
-            continue
-    return []
-
-
-def _recover(text: str) -> list[ast.stmt]:
-    body: list[ast.stmt] = []
-    for start, chunk in _split_chunks(text):
-        body.extend(_parse_chunk(start, chunk))
-    return body
-
-
-class _Analyser:
-    def __init__(self, path: str, text: str) -> None:
-        self.path = path
-        self.text = text
-        self.cols = _Columns(text)
-        self.info = ModuleInfo(path)
-        self._segments = text.split("\n")
-
-    # -- text helpers ------------------------------------------------------------------------
-    def segment(self, node: ast.AST) -> str:
-        r = self.cols.range(node)
-        if r.start.line == r.end.line:
-            return self._segments[r.start.line][r.start.column : r.end.column]
-        parts = [self._segments[r.start.line][r.start.column :]]
-        parts.extend(self._segments[r.start.line + 1 : r.end.line])
-        parts.append(self._segments[r.end.line][: r.end.column])
-        return "\n".join(parts)
-
-    def qualify(self, node: ast.expr) -> str | None:
-        """Dotted qualified name of a Name/Attribute chain through the import table."""
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
-            return None
-        root = node.id
-        parts.reverse()
-        base = self.info.imports.get(root)
-        if base is None:
-            if root in _BUILTINS and not parts:
-                return root
-            return None
-        return ".".join([base, *parts]) if parts else base
-
-    # -- values ------------------------------------------------------------------------------
-    def value(self, node: ast.expr, line_limit: int | None = None) -> PyValue:
-        r = self.cols.range(node)
-        text = self.segment(node)
-        if isinstance(node, ast.Constant):
-            return PyValue("const", r, text, const=node.value)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            inner = self.value(node.operand, line_limit)
-            if inner.kind == "const" and isinstance(inner.const, (int, float)):
-                return PyValue("const", r, text, const=-inner.const)
-            return PyValue("unknown", r, text)
-        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            items = [self.value(e, line_limit) for e in node.elts]
-            return PyValue("list", r, text, items=items)
-        if isinstance(node, ast.Dict):
-            entries: dict[str, PyValue] = {}
-            for k, v in zip(node.keys, node.values, strict=True):
-                if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
-                    return PyValue("unknown", r, text)
-                entries[k.value] = self.value(v, line_limit)
-            return PyValue("dict", r, text, entries=entries)
-        if isinstance(node, ast.JoinedStr):
-            parts: list[PyValue] = []
-            for part in node.values:
-                if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                    parts.append(PyValue("const", r, text, const=part.value))
-                elif (
-                    isinstance(part, ast.FormattedValue)
-                    and part.format_spec is None
-                    and part.conversion in (-1, ord("s"))
-                ):
-                    fv = self.value(part.value, line_limit)
-                    if fv.kind == "const":
-                        parts.append(PyValue("const", fv.range, fv.text, const=str(fv.const)))
-                    elif fv.kind in ("ref", "concat"):
-                        parts.append(fv)
-                    else:
-                        return PyValue("unknown", r, text)
-                else:
-                    return PyValue("unknown", r, text)
-            if all(p.kind == "const" for p in parts):
-                return PyValue("const", r, text, const="".join(p.const for p in parts))
-            return PyValue("concat", r, text, const="format", items=parts)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left = self.value(node.left, line_limit)
-            right = self.value(node.right, line_limit)
-            if (
-                left.kind == "const"
-                and right.kind == "const"
-                and isinstance(left.const, str)
-                and isinstance(right.const, str)
-            ):
-                return PyValue("const", r, text, const=left.const + right.const)
-            if all(
-                v.kind in ("ref", "concat") or (v.kind == "const" and isinstance(v.const, str))
-                for v in (left, right)
-            ):
-                return PyValue("concat", r, text, const="add", items=[left, right])
-            return PyValue("unknown", r, text)
-        if isinstance(node, ast.Name):
-            const = self.info.constants.get(node.id)
-            line = self.info.constant_lines.get(node.id, 1 << 30)
-            if const is not None and (line_limit is None or line < line_limit):
-                return PyValue(
-                    const.kind,
-                    r,
-                    text,
-                    const=const.const,
-                    items=const.items,
-                    entries=const.entries,
-                    qualname=const.qualname,
-                    kwargs=const.kwargs,
-                )
-            q = self.info.imports.get(node.id)
-            if q is not None:
-                return PyValue("ref", r, text, qualname=q)
-            if node.id in ("True", "False", "None"):
-                return PyValue("const", r, text, const={"True": True, "False": False}.get(node.id))
-            return PyValue("unknown", r, text)
-        if isinstance(node, ast.Attribute):
-            q = self.qualify(node)
-            if q is not None:
-                return PyValue("enum" if _looks_like_member(q) else "ref", r, text, qualname=q)
-            return PyValue("unknown", r, text)
-        if isinstance(node, ast.Call):
-            q = self.qualify(node.func)
-            if q is None:
-                return PyValue("unknown", r, text)
-            args = [self.value(a, line_limit) for a in node.args]
-            kwargs = {
-                k.arg: self.value(k.value, line_limit) for k in node.keywords if k.arg is not None
-            }
-            return PyValue("call", r, text, qualname=q, items=args, kwargs=kwargs)
-        return PyValue("unknown", r, text)
-
-    # -- annotations -------------------------------------------------------------------------
-    def annotation(self, node: ast.expr | None) -> Annotation | None:
-        if node is None:
-            return None
-        return Annotation(self.segment(node), self.normalise_type(node), self.cols.range(node))
-
-    def normalise_type(self, node: ast.expr) -> str | None:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            try:
-                inner = ast.parse(node.value, mode="eval").body
-            except SyntaxError:
-                return None
-            return self._normalise_parsed(inner)
-        if isinstance(node, ast.Constant) and node.value is None:
-            return "None"
-        return self._normalise_parsed(node)
-
-    def _normalise_parsed(self, node: ast.expr) -> str | None:
-        if isinstance(node, ast.Constant) and node.value is None:
-            return "None"
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            left = self._normalise_parsed(node.left)
-            right = self._normalise_parsed(node.right)
-            if left is None or right is None:
-                return None
-            return _union([left, right])
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            q = self.qualify(node)
-            if q is None:
-                if isinstance(node, ast.Name) and node.id in _BUILTINS:
-                    return node.id
-                return None
-            return _public_name(q)
-        if isinstance(node, ast.Subscript):
-            base = self._normalise_parsed(node.value)
-            if base is None:
-                return None
-            sl = node.slice
-            elts = sl.elts if isinstance(sl, ast.Tuple) else [sl]
-            args = [self._normalise_parsed(e) for e in elts]
-            if any(a is None for a in args):
-                return None
-            clean = [a for a in args if a is not None]
-            if base in _TYPING_LIST:
-                return f"typing.List[{clean[0]}]"
-            if base == "typing.Optional":
-                return _union([clean[0], "None"])
-            if base == "typing.Union":
-                return _union(clean)
-            return f"{base}[{', '.join(clean)}]"
-        return None
-
-    # -- statements --------------------------------------------------------------------------
     def run(self, body: list[ast.stmt]) -> ModuleInfo:
         self.module_body(body)
         return self.info
@@ -548,7 +135,7 @@ class _Analyser:
     def assignment(self, name: str, stmt: ast.stmt, value: ast.expr, top_level: bool) -> None:
         if isinstance(value, ast.Call):
             q = self.qualify(value.func)
-            kind = APP_CLASSES.get(_public_name(q) or "") if q else None
+            kind = APP_CLASSES.get(public_name(q) or "") if q else None
             if kind is not None:
                 self.info.app_creations.append(
                     AppCreation(
@@ -729,45 +316,6 @@ def mcp_description(doc: str | None) -> str:
     return textwrap.dedent(doc or "").strip()
 
 
-def _looks_like_member(qualname: str) -> bool:
-    parts = qualname.split(".")
-    return len(parts) >= 2 and parts[-2][:1].isupper()
-
-
-def _public_name(q: str | None) -> str | None:
-    """``azure.functions._http.HttpRequest`` -> ``azure.functions.HttpRequest``."""
-    if q is None:
-        return None
-    parts = q.split(".")
-    last = parts[-1]
-    if q.startswith("azure.functions.") and last in _PUBLIC_AF:
-        return f"azure.functions.{last}"
-    if q.startswith("azure.durable_functions.") and last in _PUBLIC_DF:
-        return f"azure.durable_functions.{last}"
-    if q in ("typing.List", "typing.Optional", "typing.Union", "typing.Any"):
-        return q
-    return q
-
-
-def _union(parts: list[str]) -> str:
-    flat: list[str] = []
-    for p in parts:
-        if p.startswith("typing.Optional[") and p.endswith("]"):
-            flat.extend([p[len("typing.Optional[") : -1], "None"])
-        elif p.startswith("typing.Union[") and p.endswith("]"):
-            flat.extend(s.strip() for s in p[len("typing.Union[") : -1].split(","))
-        else:
-            flat.append(p)
-    seen: list[str] = []
-    for p in flat:
-        if p not in seen:
-            seen.append(p)
-    non_none = [p for p in seen if p != "None"]
-    if "None" in seen and len(non_none) == 1:
-        return f"typing.Optional[{non_none[0]}]"
-    return f"typing.Union[{', '.join(seen)}]"
-
-
 def analyse_module(path: str, text: str) -> ModuleInfo:
     """Analyse one module's source; never raises on bad input."""
     body: list[ast.stmt]
@@ -798,7 +346,7 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
                 {"line_text": line_text},
             )
         )
-        body = _recover(text)
+        body = recover_statements(text)
         partial = True
     except ValueError as e:  # e.g. null bytes
         problems.append(Problem("python-syntax", str(e), path, Range.point(0, 0)))

@@ -1,0 +1,326 @@
+"""Reading Python expressions statically: qualified names, literal values, annotations.
+
+Columns from the ast module are UTF-8 byte offsets; ``Columns`` turns them into code points.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from funcls.model.appmodel import Annotation
+from funcls.model.locations import Range
+from funcls.model.pysource_types import ModuleInfo, PyValue
+
+_BUILTINS = {
+    "str",
+    "bytes",
+    "bytearray",
+    "int",
+    "float",
+    "bool",
+    "dict",
+    "list",
+    "tuple",
+    "set",
+    "object",
+    "None",
+    "type",
+}
+# `typing.List[X]` and `list[X]` stay apart: the worker accepts the first and refuses the second.
+_TYPING_LIST = {"typing.List"}
+_PUBLIC_AF = {
+    "Context",
+    "HttpRequest",
+    "HttpResponse",
+    "Out",
+    "TimerRequest",
+    "QueueMessage",
+    "InputStream",
+    "Document",
+    "DocumentList",
+    "EventHubEvent",
+    "EventGridEvent",
+    "EventGridOutputEvent",
+    "ServiceBusMessage",
+    "KafkaEvent",
+    "SqlRow",
+    "SqlRowList",
+    "MySqlRow",
+    "MySqlRowList",
+    "OrchestrationContext",
+    "EntityContext",
+    "CloudEvent",
+    "MCPToolContext",
+    "FunctionApp",
+    "AsgiFunctionApp",
+    "WsgiFunctionApp",
+    "Blueprint",
+    "AuthLevel",
+    "DataType",
+    "Cardinality",
+    "AccessRights",
+    "HttpMethod",
+    "BlobSource",
+    "McpPropertyType",
+    "PromptArgument",
+    "WarmUpContext",
+}
+_PUBLIC_DF = {
+    "DFApp",
+    "Blueprint",
+    "DurableOrchestrationContext",
+    "DurableOrchestrationClient",
+    "DurableEntityContext",
+}
+
+
+def _ascii_columns(lines: list[str]) -> list[bool]:
+    return [line.isascii() for line in lines]
+
+
+class Columns:
+    """Converts the UTF-8 byte columns of the ast module into code-point columns."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.ascii = _ascii_columns(self.lines)
+
+    def col(self, line: int, byte_col: int) -> int:
+        idx = line - 1
+        if idx < 0 or idx >= len(self.lines) or self.ascii[idx]:
+            return byte_col
+        return len(self.lines[idx].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    def range(self, node: ast.AST) -> Range:
+        ln = getattr(node, "lineno", 1)
+        end_ln = getattr(node, "end_lineno", None) or ln
+        c = getattr(node, "col_offset", 0)
+        ec = getattr(node, "end_col_offset", None)
+        ec = c if ec is None else ec
+        return Range.of(ln - 1, self.col(ln, c), end_ln - 1, self.col(end_ln, ec))
+
+
+class ExpressionReader:
+    """The expression half of the module analyser: knows the module's imports and constants."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.cols = Columns(text)
+        self.info = ModuleInfo(path)
+        self._segments = text.split("\n")
+
+    # -- text helpers ------------------------------------------------------------------------
+    def segment(self, node: ast.AST) -> str:
+        r = self.cols.range(node)
+        if r.start.line == r.end.line:
+            return self._segments[r.start.line][r.start.column : r.end.column]
+        parts = [self._segments[r.start.line][r.start.column :]]
+        parts.extend(self._segments[r.start.line + 1 : r.end.line])
+        parts.append(self._segments[r.end.line][: r.end.column])
+        return "\n".join(parts)
+
+    def qualify(self, node: ast.expr) -> str | None:
+        """Dotted qualified name of a Name/Attribute chain through the import table."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        root = node.id
+        parts.reverse()
+        base = self.info.imports.get(root)
+        if base is None:
+            if root in _BUILTINS and not parts:
+                return root
+            return None
+        return ".".join([base, *parts]) if parts else base
+
+    # -- values ------------------------------------------------------------------------------
+    def value(self, node: ast.expr, line_limit: int | None = None) -> PyValue:
+        r = self.cols.range(node)
+        text = self.segment(node)
+        if isinstance(node, ast.Constant):
+            return PyValue("const", r, text, const=node.value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = self.value(node.operand, line_limit)
+            if inner.kind == "const" and isinstance(inner.const, (int, float)):
+                return PyValue("const", r, text, const=-inner.const)
+            return PyValue("unknown", r, text)
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            items = [self.value(e, line_limit) for e in node.elts]
+            return PyValue("list", r, text, items=items)
+        if isinstance(node, ast.Dict):
+            entries: dict[str, PyValue] = {}
+            for k, v in zip(node.keys, node.values, strict=True):
+                if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+                    return PyValue("unknown", r, text)
+                entries[k.value] = self.value(v, line_limit)
+            return PyValue("dict", r, text, entries=entries)
+        if isinstance(node, ast.JoinedStr):
+            parts: list[PyValue] = []
+            for part in node.values:
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    parts.append(PyValue("const", r, text, const=part.value))
+                elif (
+                    isinstance(part, ast.FormattedValue)
+                    and part.format_spec is None
+                    and part.conversion in (-1, ord("s"))
+                ):
+                    fv = self.value(part.value, line_limit)
+                    if fv.kind == "const":
+                        parts.append(PyValue("const", fv.range, fv.text, const=str(fv.const)))
+                    elif fv.kind in ("ref", "concat"):
+                        parts.append(fv)
+                    else:
+                        return PyValue("unknown", r, text)
+                else:
+                    return PyValue("unknown", r, text)
+            if all(p.kind == "const" for p in parts):
+                return PyValue("const", r, text, const="".join(p.const for p in parts))
+            return PyValue("concat", r, text, const="format", items=parts)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left = self.value(node.left, line_limit)
+            right = self.value(node.right, line_limit)
+            if (
+                left.kind == "const"
+                and right.kind == "const"
+                and isinstance(left.const, str)
+                and isinstance(right.const, str)
+            ):
+                return PyValue("const", r, text, const=left.const + right.const)
+            if all(
+                v.kind in ("ref", "concat") or (v.kind == "const" and isinstance(v.const, str))
+                for v in (left, right)
+            ):
+                return PyValue("concat", r, text, const="add", items=[left, right])
+            return PyValue("unknown", r, text)
+        if isinstance(node, ast.Name):
+            const = self.info.constants.get(node.id)
+            line = self.info.constant_lines.get(node.id, 1 << 30)
+            if const is not None and (line_limit is None or line < line_limit):
+                return PyValue(
+                    const.kind,
+                    r,
+                    text,
+                    const=const.const,
+                    items=const.items,
+                    entries=const.entries,
+                    qualname=const.qualname,
+                    kwargs=const.kwargs,
+                )
+            q = self.info.imports.get(node.id)
+            if q is not None:
+                return PyValue("ref", r, text, qualname=q)
+            if node.id in ("True", "False", "None"):
+                return PyValue("const", r, text, const={"True": True, "False": False}.get(node.id))
+            return PyValue("unknown", r, text)
+        if isinstance(node, ast.Attribute):
+            q = self.qualify(node)
+            if q is not None:
+                return PyValue("enum" if _looks_like_member(q) else "ref", r, text, qualname=q)
+            return PyValue("unknown", r, text)
+        if isinstance(node, ast.Call):
+            q = self.qualify(node.func)
+            if q is None:
+                return PyValue("unknown", r, text)
+            args = [self.value(a, line_limit) for a in node.args]
+            kwargs = {
+                k.arg: self.value(k.value, line_limit) for k in node.keywords if k.arg is not None
+            }
+            return PyValue("call", r, text, qualname=q, items=args, kwargs=kwargs)
+        return PyValue("unknown", r, text)
+
+    # -- annotations -------------------------------------------------------------------------
+    def annotation(self, node: ast.expr | None) -> Annotation | None:
+        if node is None:
+            return None
+        return Annotation(self.segment(node), self.normalise_type(node), self.cols.range(node))
+
+    def normalise_type(self, node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                inner = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return None
+            return self._normalise_parsed(inner)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return "None"
+        return self._normalise_parsed(node)
+
+    def _normalise_parsed(self, node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and node.value is None:
+            return "None"
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            left = self._normalise_parsed(node.left)
+            right = self._normalise_parsed(node.right)
+            if left is None or right is None:
+                return None
+            return _union([left, right])
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            q = self.qualify(node)
+            if q is None:
+                if isinstance(node, ast.Name) and node.id in _BUILTINS:
+                    return node.id
+                return None
+            return public_name(q)
+        if isinstance(node, ast.Subscript):
+            base = self._normalise_parsed(node.value)
+            if base is None:
+                return None
+            sl = node.slice
+            elts = sl.elts if isinstance(sl, ast.Tuple) else [sl]
+            args = [self._normalise_parsed(e) for e in elts]
+            if any(a is None for a in args):
+                return None
+            clean = [a for a in args if a is not None]
+            if base in _TYPING_LIST:
+                return f"typing.List[{clean[0]}]"
+            if base == "typing.Optional":
+                return _union([clean[0], "None"])
+            if base == "typing.Union":
+                return _union(clean)
+            return f"{base}[{', '.join(clean)}]"
+        return None
+
+    # -- statements --------------------------------------------------------------------------
+
+
+def _looks_like_member(qualname: str) -> bool:
+    parts = qualname.split(".")
+    return len(parts) >= 2 and parts[-2][:1].isupper()
+
+
+def public_name(q: str | None) -> str | None:
+    """``azure.functions._http.HttpRequest`` -> ``azure.functions.HttpRequest``."""
+    if q is None:
+        return None
+    parts = q.split(".")
+    last = parts[-1]
+    if q.startswith("azure.functions.") and last in _PUBLIC_AF:
+        return f"azure.functions.{last}"
+    if q.startswith("azure.durable_functions.") and last in _PUBLIC_DF:
+        return f"azure.durable_functions.{last}"
+    if q in ("typing.List", "typing.Optional", "typing.Union", "typing.Any"):
+        return q
+    return q
+
+
+def _union(parts: list[str]) -> str:
+    flat: list[str] = []
+    for p in parts:
+        if p.startswith("typing.Optional[") and p.endswith("]"):
+            flat.extend([p[len("typing.Optional[") : -1], "None"])
+        elif p.startswith("typing.Union[") and p.endswith("]"):
+            flat.extend(s.strip() for s in p[len("typing.Union[") : -1].split(","))
+        else:
+            flat.append(p)
+    seen: list[str] = []
+    for p in flat:
+        if p not in seen:
+            seen.append(p)
+    non_none = [p for p in seen if p != "None"]
+    if "None" in seen and len(non_none) == 1:
+        return f"typing.Optional[{non_none[0]}]"
+    return f"typing.Union[{', '.join(seen)}]"

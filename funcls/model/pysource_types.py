@@ -1,0 +1,111 @@
+"""What the analysis of one module yields: values, decorators, functions, app objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from funcls.model.appmodel import Annotation, Parameter, Problem
+from funcls.model.locations import Range
+
+ValueKind = Literal["const", "list", "dict", "enum", "call", "ref", "concat", "unknown"]
+# A "concat" value joins its items once they resolve to constants (names imported from other
+# modules are resolved by the v2 indexer): ``const`` is "add" for ``a + b`` (every part must be
+# a string) and "format" for an f-string (parts are formatted with str()).
+
+
+@dataclass(slots=True)
+class PyValue:
+    """A Python expression, resolved as far as static analysis safely allows."""
+
+    kind: ValueKind
+    range: Range
+    text: str
+    const: Any = None
+    items: list[PyValue] = field(default_factory=list)
+    entries: dict[str, PyValue] = field(default_factory=dict)
+    qualname: str | None = None  # enum member, callee, or imported name
+    kwargs: dict[str, PyValue] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Keyword:
+    name: str | None  # None for **mapping
+    value: PyValue
+    name_range: Range
+
+
+@dataclass(slots=True)
+class RawDecorator:
+    chain: list[str]  # ["app", "route"] for @app.route(...)
+    range: Range
+    method_range: Range
+    called: bool
+    args: list[PyValue] = field(default_factory=list)
+    keywords: list[Keyword] = field(default_factory=list)
+    has_star_args: bool = False
+
+
+@dataclass(slots=True)
+class PyFunction:
+    name: str
+    name_range: Range
+    def_range: Range  # from the first decorator to the end of the body
+    is_async: bool
+    params: list[Parameter]
+    returns: Annotation | None
+    decorators: list[RawDecorator]
+    scope: Literal["module", "class", "function"]
+    docstring: str | None = None
+    body_line: int = 0
+
+
+@dataclass(slots=True)
+class ImportRecord:
+    local: str
+    module: str  # dotted module as written (without leading dots)
+    name: str | None  # imported attribute, None for `import x`
+    level: int  # leading dots
+    range: Range
+
+
+@dataclass(slots=True)
+class AppCreation:
+    var: str
+    kind: str
+    range: Range
+    call_range: Range
+    top_level: bool
+    args: list[PyValue]
+    kwargs: dict[str, PyValue]
+
+
+@dataclass(slots=True)
+class RegisterCall:
+    app_var: str
+    method: str
+    range: Range
+    arg: PyValue | None
+    arg_chain: list[str]
+
+
+@dataclass(slots=True)
+class ModuleInfo:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
+    import_records: list[ImportRecord] = field(default_factory=list)
+    constants: dict[str, PyValue] = field(default_factory=dict)
+    constant_lines: dict[str, int] = field(default_factory=dict)
+    app_creations: list[AppCreation] = field(default_factory=list)
+    functions: list[PyFunction] = field(default_factory=list)
+    registrations: list[RegisterCall] = field(default_factory=list)
+    classes: dict[str, list[str]] = field(default_factory=dict)  # class -> decorator qualnames
+    partial: bool = False  # True when a syntax error hid part of the file
+
+    def function(self, name: str) -> PyFunction | None:
+        found = None
+        for f in self.functions:
+            if f.name == name and f.scope == "module":
+                found = f  # the last definition wins, as at run time
+        return found
