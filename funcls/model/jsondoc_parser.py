@@ -1,0 +1,395 @@
+"""The recursive-descent reader behind ``parse_json``: positions, errors, resynchronisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from funcls.model.jsondoc_nodes import JsonError, JsonMember, JsonNode, NodeKind
+from funcls.model.locations import LineIndex
+
+
+class _Abort(Exception):
+    """Raised inside a value to unwind to the nearest container that can resume."""
+
+
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_WS = " \t\r\n\ufeff"
+
+
+class JsonParser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.n = len(text)
+        self.i = 0
+        self.lines = LineIndex(text)
+        self.errors: list[JsonError] = []
+        self.depth = 0
+
+    # -- helpers -----------------------------------------------------------------------------
+    def error(self, message: str, start: int, end: int | None = None) -> None:
+        end = start + 1 if end is None else end
+        end = min(max(end, start), self.n)
+        self.errors.append(JsonError(message, self.lines.range(min(start, self.n), end)))
+
+    def skip_ws(self) -> None:
+        text, n = self.text, self.n
+        i = self.i
+        while i < n:
+            c = text[i]
+            if c in _WS:
+                i += 1
+            elif c == "/" and i + 1 < n and text[i + 1] == "/":
+                j = text.find("\n", i)
+                i = n if j == -1 else j + 1
+            elif c == "/" and i + 1 < n and text[i + 1] == "*":
+                j = text.find("*/", i + 2)
+                if j == -1:
+                    self.i = i
+                    self.error("comment is not closed: add '*/'", i, n)
+                    i = n
+                else:
+                    i = j + 2
+            else:
+                break
+        self.i = i
+
+    def describe(self, i: int) -> str:
+        if i >= self.n:
+            return "the end of the file"
+        c = self.text[i]
+        if c == "\n":
+            return "a line break"
+        return f"'{c}'"
+
+    def node(self, kind: NodeKind, start: int, end: int, value: Any = None) -> JsonNode:
+        return JsonNode(kind, self.lines.range(start, end), start, end, value)
+
+    # -- values ------------------------------------------------------------------------------
+    def parse_value(self) -> JsonNode:
+        self.skip_ws()
+        if self.i >= self.n:
+            self.error("expected a value but the file ends here", self.n, self.n)
+            raise _Abort
+        c = self.text[self.i]
+        if c == "{":
+            return self.parse_object()
+        if c == "[":
+            return self.parse_array()
+        if c == '"':
+            return self.parse_string()
+        if c == "-" or c.isdigit():
+            return self.parse_number()
+        for word, kind, value in (
+            ("true", "boolean", True),
+            ("false", "boolean", False),
+            ("null", "null", None),
+        ):
+            if self.text.startswith(word, self.i):
+                start = self.i
+                self.i += len(word)
+                return self.node(kind, start, self.i, value)  # type: ignore[arg-type]
+        start = self.i
+        end = start
+        while end < self.n and (self.text[end].isalnum() or self.text[end] in "_.'"):
+            end += 1
+        if end > start:
+            word = self.text[start:end]
+            hint = ""
+            if word.startswith("'"):
+                hint = "; JSON strings use double quotes"
+            elif word.lower() in ("true", "false", "null"):
+                hint = f"; write it in lower case: {word.lower()}"
+            else:
+                hint = '; put text in double quotes: "…"'
+            self.error(f"'{word}' is not a JSON value{hint}", start, end)
+        else:
+            self.error(f"expected a value, found {self.describe(start)}", start)
+        raise _Abort
+
+    def parse_string(self) -> JsonNode:
+        text, n = self.text, self.n
+        start = self.i
+        i = start + 1
+        chunks: list[str] = []
+        run = i
+        while True:
+            if i >= n:
+                self.error("string is not closed: add '\"'", start, n)
+                self.i = n
+                raise _Abort
+            c = text[i]
+            if c == '"':
+                chunks.append(text[run:i])
+                i += 1
+                break
+            if c == "\n":
+                self.error("string is not closed before the end of the line: add '\"'", start, i)
+                self.i = i
+                raise _Abort
+            if c == "\\":
+                chunks.append(text[run:i])
+                if i + 1 >= n:
+                    i += 1
+                    run = i
+                    continue
+                e = text[i + 1]
+                if e in _ESCAPES:
+                    chunks.append(_ESCAPES[e])
+                    i += 2
+                elif e == "u":
+                    digits = text[i + 2 : i + 6]
+                    if len(digits) == 4 and all(d in "0123456789abcdefABCDEF" for d in digits):
+                        chunks.append(chr(int(digits, 16)))
+                        i += 6
+                    else:
+                        self.error("'\\u' must be followed by four hex digits", i, i + 2)
+                        i += 2
+                else:
+                    self.error(
+                        f"'\\{e}' is not a JSON escape; write '\\\\' for a backslash", i, i + 2
+                    )
+                    chunks.append(e)
+                    i += 2
+                run = i
+                continue
+            i += 1
+        self.i = i
+        return self.node("string", start, i, "".join(chunks))
+
+    def parse_number(self) -> JsonNode:
+        text, n = self.text, self.n
+        start = i = self.i
+        if text[i] == "-":
+            i += 1
+        digits_start = i
+        while i < n and text[i].isdigit():
+            i += 1
+        if i == digits_start:
+            self.error("'-' must be followed by digits", start, i + 1)
+            self.i = i
+            raise _Abort
+        is_float = False
+        if i < n and text[i] == ".":
+            is_float = True
+            i += 1
+            frac = i
+            while i < n and text[i].isdigit():
+                i += 1
+            if i == frac:
+                self.error("a decimal point must be followed by digits", start, i)
+        if i < n and text[i] in "eE":
+            is_float = True
+            i += 1
+            if i < n and text[i] in "+-":
+                i += 1
+            exp = i
+            while i < n and text[i].isdigit():
+                i += 1
+            if i == exp:
+                self.error("an exponent must have digits", start, i)
+        raw = text[start:i]
+        self.i = i
+        try:
+            value: Any = float(raw) if is_float else int(raw)
+        except ValueError:
+            value = None
+        return self.node("number", start, i, value)
+
+    def resync(self, closer: str) -> bool:
+        """Skip to the next ',' (True) or to ``closer`` / end of input (False) at this depth."""
+        text, n = self.text, self.n
+        depth = 0
+        i = self.i
+        while i < n:
+            c = text[i]
+            if c == '"':
+                j = i + 1
+                while j < n and text[j] not in '"\n':
+                    j += 2 if text[j] == "\\" else 1
+                i = j + 1
+                continue
+            if c in "{[":
+                depth += 1
+            elif c in "}]":
+                if depth == 0:
+                    self.i = i
+                    return False
+                depth -= 1
+            elif c == "," and depth == 0:
+                self.i = i + 1
+                return True
+            i += 1
+        self.i = n
+        return False
+
+    def parse_object(self) -> JsonNode:
+        start = self.i
+        self.i += 1
+        obj = self.node("object", start, start + 1)
+        self.depth += 1
+        if self.depth > 200:
+            self.error("nesting is too deep", start)
+            raise _Abort
+        expect_member = True
+        while True:
+            self.skip_ws()
+            if self.i >= self.n:
+                self.error("object is not closed: add '}'", start, start + 1)
+                obj.complete = False
+                break
+            c = self.text[self.i]
+            if c == "}":
+                self.i += 1
+                break
+            if c == "]":
+                self.error("expected '}' to close the object, found ']'", self.i)
+                obj.complete = False
+                break
+            if c == "," and not expect_member:
+                self.i += 1
+                expect_member = True
+                continue
+            if not expect_member:
+                prev = obj.members[-1].range.end if obj.members else None
+                at = self.lines.offset(prev) if prev else self.i
+                self.error(f"expected ',' or '}}' here, found {self.describe(self.i)}", at)
+                obj.complete = False
+            member_start = self.i
+            try:
+                if c != '"':
+                    if c == "'":
+                        self.error("property names need double quotes", self.i)
+                    elif c == ",":
+                        self.error("there is no property before this ','", self.i)
+                    else:
+                        found = self.describe(self.i)
+                        self.error(
+                            f"expected a property name in double quotes, found {found}", self.i
+                        )
+                    raise _Abort
+                key_node = self.parse_string()
+                self.skip_ws()
+                if self.i >= self.n or self.text[self.i] != ":":
+                    self.error(
+                        f"expected ':' after property name \"{key_node.value}\"", key_node.end
+                    )
+                    obj.members.append(
+                        JsonMember(key_node.value, key_node.range, None, key_node.range)
+                    )
+                    raise _Abort
+                self.i += 1
+                try:
+                    value = self.parse_value()
+                except _Abort:
+                    obj.members.append(
+                        JsonMember(
+                            key_node.value,
+                            key_node.range,
+                            None,
+                            self.lines.range(member_start, max(self.i, key_node.end)),
+                        )
+                    )
+                    raise
+                obj.members.append(
+                    JsonMember(
+                        key_node.value,
+                        key_node.range,
+                        value,
+                        self.lines.range(member_start, value.end),
+                    )
+                )
+                if not value.complete:
+                    obj.complete = False
+                expect_member = False
+            except _Abort:
+                obj.complete = False
+                if self.resync("}"):
+                    expect_member = True
+                    continue
+                if self.i < self.n and self.text[self.i] == "}":
+                    self.i += 1
+                    break
+                if self.i < self.n and self.text[self.i] == "]":
+                    # A ']' where '}' belongs: report it once and close this object here.
+                    self.error("expected '}' to close the object, found ']'", self.i)
+                    break
+                break
+        self.depth -= 1
+        obj.end = self.i
+        obj.range = self.lines.range(start, self.i)
+        return obj
+
+    def parse_array(self) -> JsonNode:
+        start = self.i
+        self.i += 1
+        arr = self.node("array", start, start + 1)
+        self.depth += 1
+        if self.depth > 200:
+            self.error("nesting is too deep", start)
+            raise _Abort
+        expect_item = True
+        while True:
+            self.skip_ws()
+            if self.i >= self.n:
+                self.error("array is not closed: add ']'", start, start + 1)
+                arr.complete = False
+                break
+            c = self.text[self.i]
+            if c == "]":
+                self.i += 1
+                break
+            if c == "}":
+                self.error("expected ']' to close the array, found '}'", self.i)
+                arr.complete = False
+                break
+            if c == "," and not expect_item:
+                self.i += 1
+                expect_item = True
+                continue
+            if not expect_item:
+                at = arr.items[-1].end if arr.items else self.i
+                self.error(f"expected ',' or ']' here, found {self.describe(self.i)}", at)
+                arr.complete = False
+            try:
+                if c == ",":
+                    self.error("there is no item before this ','", self.i)
+                    raise _Abort
+                item = self.parse_value()
+                arr.items.append(item)
+                if not item.complete:
+                    arr.complete = False
+                expect_item = False
+            except _Abort:
+                arr.complete = False
+                if self.resync("]"):
+                    expect_item = True
+                    continue
+                if self.i < self.n and self.text[self.i] == "]":
+                    self.i += 1
+                    break
+                if self.i < self.n and self.text[self.i] == "}":
+                    self.error("expected ']' to close the array, found '}'", self.i)
+                    break
+                break
+        self.depth -= 1
+        arr.end = self.i
+        arr.range = self.lines.range(start, self.i)
+        return arr
+
+    def parse_document(self) -> JsonNode | None:
+        self.skip_ws()
+        if self.i >= self.n:
+            self.error("the file is empty; it must hold a JSON object", 0, 0)
+            return None
+        try:
+            root = self.parse_value()
+        except _Abort:
+            return None
+        self.skip_ws()
+        if self.i < self.n:
+            self.error(
+                f"unexpected {self.describe(self.i)} after the end of the JSON value",
+                self.i,
+                self.n,
+            )
+        return root
