@@ -231,6 +231,22 @@ def _input(
         return
     if ann.qualname in accepted:
         return
+    typing_list = _typing_list_twin(ann.qualname)
+    if typing_list is not None and typing_list in accepted:
+        # The worker's list check knows typing.List[X] but not the built-in list[X] (PEP 585).
+        twin = _spelled(ctx, fn, (typing_list,))
+        ctx.emit(
+            "AZF202",
+            f"parameter '{p.name}' is annotated {ann.text}, which the worker refuses at load "
+            f"time: it accepts typing.List[...] but not the built-in list[...]; annotate it "
+            f"{_show(typing_list)}",
+            fn.script_path or "",
+            ann.range,
+            related=[Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")],
+            fixes=fixes(_ann_fix(ctx, fn, ann, "Annotate it {}", twin)),
+            function=fn,
+        )
+        return
     new = _spelled(ctx, fn, accepted)
     shown = ", ".join(_show(t) for t in accepted[:4])
     ctx.emit(
@@ -243,6 +259,13 @@ def _input(
         fixes=fixes(_ann_fix(ctx, fn, ann, "Annotate it {}", new)),
         function=fn,
     )
+
+
+def _typing_list_twin(qualname: str | None) -> str | None:
+    """``list[X]`` -> ``typing.List[X]``; None for anything else."""
+    if qualname and qualname.startswith("list[") and qualname.endswith("]"):
+        return "typing.List[" + qualname[len("list[") :]
+    return None
 
 
 def _output(

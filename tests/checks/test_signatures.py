@@ -131,6 +131,28 @@ def test_azf202_wrong_input_annotation_fix(tmp_path: Path) -> None:
     assert fixed_clean(tmp_path, f) == []
 
 
+def test_azf202_builtin_list_is_refused_typing_list_is_not(tmp_path: Path) -> None:
+    trigger = (
+        '@app.event_hub_message_trigger(arg_name="events", event_hub_name="hub", '
+        'connection="AzureWebJobsStorage", cardinality="many")\n'
+    )
+    v2(tmp_path, trigger + "def batch(events: list[func.EventHubEvent]) -> None:\n    pass\n")
+    f = one(check(tmp_path), "AZF202")
+    assert f.message == (
+        "parameter 'events' is annotated list[func.EventHubEvent], which the worker refuses at "
+        "load time: it accepts typing.List[...] but not the built-in list[...]; annotate it "
+        "typing.List[func.EventHubEvent]"
+    )
+    near = tmp_path / "near"
+    v2(
+        near,
+        "import typing\n\n"
+        + trigger
+        + "def batch(events: typing.List[func.EventHubEvent]) -> None:\n    pass\n",
+    )
+    assert "AZF202" not in codes(check(near))
+
+
 def test_azf202_out_type_the_binding_cannot_take(tmp_path: Path) -> None:
     v2(
         tmp_path,
