@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from funcls.runner.storage import StorageBackend, open_backend
+from funcls.runner.storage import QueueNotFoundError, StorageBackend, open_backend
 from tests.runner.runner_process import RunningApp
 
 pytestmark = pytest.mark.slow
@@ -150,7 +151,14 @@ def test_timer_missed_while_stopped_runs_past_due(
     running.wait_for_log("missed its run")
     backend, _ = open_backend(None, app_dir, force="embedded")
     try:
-        first = wait_until(lambda: backend.queues.peek("ticks"), what="the past-due run")
+
+        def peek_ticks() -> list[Any] | None:
+            try:
+                return backend.queues.peek("ticks")
+            except QueueNotFoundError:
+                return None  # the function has not written its first message yet
+
+        first = wait_until(peek_ticks, what="the past-due run")
         assert json.loads(first[0].text) == {"past_due": True}  # type: ignore[index]
     finally:
         backend.close()
