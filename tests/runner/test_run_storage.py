@@ -8,11 +8,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from funcls.runner.storage import QueueNotFoundError, StorageBackend, open_backend
+from funcls.runner.storage import (
+    ContainerNotFoundError,
+    QueueNotFoundError,
+    StorageBackend,
+    open_backend,
+)
 from tests.runner.runner_process import RunningApp
 
 pytestmark = pytest.mark.slow
@@ -55,9 +59,14 @@ def storage_app(
 
 
 def wait_until(check: Callable[[], object], timeout: float = 20.0, what: str = "") -> object:
+    """Poll ``check`` until it is truthy; a queue or container that does not exist yet (the
+    function has not written to it) counts as "not yet"."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = check()
+        try:
+            value = check()
+        except (QueueNotFoundError, ContainerNotFoundError):
+            value = None
         if value:
             return value
         time.sleep(0.05)
@@ -151,14 +160,7 @@ def test_timer_missed_while_stopped_runs_past_due(
     running.wait_for_log("missed its run")
     backend, _ = open_backend(None, app_dir, force="embedded")
     try:
-
-        def peek_ticks() -> list[Any] | None:
-            try:
-                return backend.queues.peek("ticks")
-            except QueueNotFoundError:
-                return None  # the function has not written its first message yet
-
-        first = wait_until(peek_ticks, what="the past-due run")
+        first = wait_until(lambda: backend.queues.peek("ticks"), what="the past-due run")
         assert json.loads(first[0].text) == {"past_due": True}  # type: ignore[index]
     finally:
         backend.close()
