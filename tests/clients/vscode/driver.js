@@ -61,18 +61,44 @@ async function quickInput(page, key) {
   }
 }
 
-async function openFile(page, rel) {
+async function openFileOnce(page, rel, ms) {
   const base = path.basename(rel);
   const widget = await quickInput(page, "Control+P");
-  await page.keyboard.type(rel);
-  const row = widget.locator(".monaco-list-row", { hasText: base }).first();
-  await within(`Quick Open to list ${rel}`, WAIT, () => row.waitFor({ timeout: WAIT }));
+  const box = widget.locator("input").first();
+  // Keys typed while the widget is still taking focus can be lost: set the text and check it.
+  await box.fill(rel);
+  await within(`Quick Open to hold '${rel}'`, SHORT, async () => {
+    const deadline = Date.now() + SHORT;
+    while ((await box.inputValue()) !== rel) {
+      if (Date.now() > deadline) throw new Error(`it holds '${await box.inputValue()}'`);
+      await box.fill(rel);
+      await page.waitForTimeout(100);
+    }
+  });
+  // Enter opens the focused row, which must be the file asked for, not a recent one.
+  const row = widget.locator(".monaco-list-row.focused", { hasText: base }).first();
+  await within(`Quick Open to focus ${rel}`, ms, () => row.waitFor({ timeout: ms }));
   await page.keyboard.press("Enter");
   const tab = page.locator(".editor-group-container.active .tab.active", { hasText: base });
-  await within(`an editor tab for ${rel}`, WAIT, () => tab.waitFor({ timeout: WAIT }));
-  await within(`the text of ${rel}`, WAIT, () =>
-    page.locator(`${activeEditor} .view-lines .view-line`).first().waitFor({ timeout: WAIT }),
+  await within(`an editor tab for ${rel}`, ms, () => tab.waitFor({ timeout: ms }));
+  await within(`the text of ${rel}`, ms, () =>
+    page.locator(`${activeEditor} .view-lines .view-line`).first().waitFor({ timeout: ms }),
   );
+}
+
+async function openFile(page, rel) {
+  // A busy workbench (extension host starting, indexing) sometimes drops the first try.
+  const tries = 3;
+  const ms = Math.max(SHORT, Math.floor(WAIT / tries));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openFileOnce(page, rel, ms);
+    } catch (e) {
+      if (attempt >= tries) throw e;
+      await page.keyboard.press("Escape");
+      await page.waitForTimeout(500);
+    }
+  }
 }
 
 async function goTo(page, line, column) {
