@@ -78,6 +78,22 @@ class RunFunction:
         return spec.title if spec else self.trigger_type or "no trigger"
 
 
+def _truthy(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("true", "1")
+
+
+def is_disabled(name: str, declared: Any, settings: dict[str, str]) -> bool:
+    """As the host decides: the `AzureWebJobs.<name>.Disabled` setting, or a v1 function.json
+    "disabled" that is a boolean or names a setting holding one."""
+    if _truthy(lookup_setting(f"AzureWebJobs.{name}.Disabled", settings)):
+        return True
+    if isinstance(declared, str) and declared.strip().lower() not in ("true", "false", "1", "0"):
+        return _truthy(lookup_setting(declared.strip(), settings))
+    return declared is not None and _truthy(declared)
+
+
 def build_function(
     description: dict[str, Any], route_prefix: str, settings: dict[str, str]
 ) -> RunFunction:
@@ -97,8 +113,7 @@ def build_function(
         return function
     function.trigger = triggers[0]
     kind = function.trigger_type.lower()
-    disabled = lookup_setting(f"AzureWebJobs.{function.name}.Disabled", settings)
-    function.disabled = str(disabled).strip().lower() in ("true", "1")
+    function.disabled = is_disabled(function.name, description.get("disabled"), settings)
     if kind in NOT_RUNNABLE:
         function.support = "none"
         function.reason = NOT_RUNNABLE[kind]

@@ -271,3 +271,19 @@ def test_functions_option_runs_only_those(
     assert running.get("/api/items/1").status_code == 404
     names = {f["name"] for f in running.get("/admin/functions").json()}
     assert names == {"plain", "echo"}
+
+
+def test_v1_disabled_in_function_json_or_by_setting(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app = app_copy("v1_imports")
+    config_path = app / "with_entry" / "function.json"
+    config = json.loads(config_path.read_text())
+    config["disabled"] = True
+    config_path.write_text(json.dumps(config))
+    running = run_app(app, "--no-reload")
+    assert running.post("/api/with_entry").status_code == 404
+    assert running.get("/api/hello/ada").status_code == 200
+    listed = {f["name"]: f["isDisabled"] for f in running.get("/admin/functions").json()}
+    assert listed == {"hello": False, "with_entry": True}
+    assert "(disabled)" in running.log()

@@ -14,7 +14,7 @@ from funcls.model.loader import load_app
 from funcls.model.source import Source
 from funcls.runner.binding_data import BindingExpressionError, merge, resolve
 from funcls.runner.config import read_host_settings
-from funcls.runner.functions import build_function, http_routes, url_path
+from funcls.runner.functions import build_function, http_routes, is_disabled, url_path
 from funcls.runner.trigger_data import (
     manual_payload,
     manual_queue_message,
@@ -155,6 +155,17 @@ def test_unrunnable_functions_say_why() -> None:
         {"AzureWebJobs.t.Disabled": "true"},
     )
     assert disabled.disabled and disabled.support == "native"
+
+
+def test_disabled_as_the_host_reads_it() -> None:
+    assert is_disabled("f", True, {}) and is_disabled("f", "true", {})
+    assert not is_disabled("f", False, {}) and not is_disabled("f", None, {})
+    # A string that is not a boolean names a setting that holds one.
+    assert is_disabled("f", "PAUSE_F", {"PAUSE_F": "1"})
+    assert not is_disabled("f", "PAUSE_F", {"PAUSE_F": "false"})
+    assert not is_disabled("f", "PAUSE_F", {})
+    # The setting wins over a function.json that says false.
+    assert is_disabled("f", False, {"AzureWebJobs.f.Disabled": "True"})
 
 
 def param(binding_type: str, pytype: Any, name: str = "x") -> ParamInfo:

@@ -47,6 +47,8 @@ class FunctionInfo:
     inputs: dict[str, ParamInfo] = field(default_factory=dict)
     outputs: dict[str, ParamInfo] = field(default_factory=dict)
     return_info: ParamInfo | None = None
+    # function.json "disabled" of a v1 function, as written: a boolean, or a setting's name.
+    disabled: Any = None
 
     def describe(self) -> dict[str, Any]:
         """What the runner needs to know: plain data only."""
@@ -57,6 +59,7 @@ class FunctionInfo:
             "bindings": self.bindings,
             "is_async": self.is_async,
             "line": _first_line(self.func),
+            "disabled": self.disabled,
         }
 
 
@@ -192,6 +195,7 @@ def _load_v1(root: str, result: LoadResult) -> None:
             info = describe_function(
                 folder, user_function, directory, script, list(config.get("bindings") or [])
             )
+            info.disabled = config.get("disabled")
         except BaseException as exc:
             result.errors.append(_error(folder, exc))
             continue
