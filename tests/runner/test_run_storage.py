@@ -198,3 +198,69 @@ def test_v1_sample_order_flow(
     receipt = running.wait_for(f"/api/orders/{order['id']}/receipt").json()
     assert receipt["lines"] == [{"product": 3, "qty": 1}]
     assert "payment_received: Service Bus trigger" in running.log()
+
+
+BATCH_APP = """
+import asyncio
+import logging
+
+import azure.functions as func
+
+app = func.FunctionApp()
+running = 0
+
+
+@app.queue_trigger(arg_name="msg", queue_name="work", connection="AzureWebJobsStorage")
+async def slow(msg: func.QueueMessage) -> None:
+    global running
+    running += 1
+    logging.info("started %s with %d running", msg.get_body().decode(), running)
+    try:
+        await asyncio.sleep(float(msg.get_body().decode()))
+    finally:
+        running -= 1
+"""
+
+
+def test_new_batch_threshold_fetches_before_the_batch_ends(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    # batchSize 2, newBatchThreshold 1: once one of the first two messages is done, the next
+    # batch starts beside the one still running, so three run at once and never more.
+    app_dir = tmp_path / "batches"
+    app_dir.mkdir()
+    (app_dir / "function_app.py").write_text(BATCH_APP)
+    (app_dir / "host.json").write_text(
+        json.dumps(
+            {
+                "version": "2.0",
+                "extensions": {"queues": {"batchSize": 2, "newBatchThreshold": 1}},
+            }
+        )
+    )
+    (app_dir / "local.settings.json").write_text(
+        json.dumps(
+            {
+                "IsEncrypted": False,
+                "Values": {
+                    "FUNCTIONS_WORKER_RUNTIME": "python",
+                    "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+                },
+            }
+        )
+    )
+    backend, _ = open_backend(None, app_dir, force="embedded")
+    try:
+        backend.queues.create_queue("work")
+        for seconds in ("1.5", "0.1", "1.5", "0.1"):
+            backend.queues.put("work", seconds.encode())
+        running = run_app(app_dir, "--no-reload", "--storage", "embedded")
+        log = running.wait_for_log("started", count=4, timeout=30)
+        counts = [
+            int(line.rsplit("with ", 1)[1].split()[0])
+            for line in log.splitlines()
+            if "started " in line and " running" in line
+        ]
+        assert max(counts) == 3, log
+    finally:
+        backend.close()

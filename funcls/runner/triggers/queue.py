@@ -1,6 +1,8 @@
 """Queue triggers with the host's semantics.
 
-Messages are received in batches of `batchSize` (16), hidden for the duration of the
+Messages are received in batches of `batchSize` (16); a new batch is fetched once the
+messages still running drop to `newBatchThreshold` (batchSize/2 unless set), so at most
+batchSize + newBatchThreshold run at once, as in the host. Each is hidden for the duration of the
 invocation, deleted after success; after a failure they become visible again after
 `visibilityTimeout` (0), and once a failed message has been dequeued `maxDequeueCount` times
 (5) it moves to `<queue>-poison`. Polling backs off exponentially up to
@@ -64,21 +66,47 @@ async def run_queue(state: RunState, fn: RunFunction, wake: asyncio.Event) -> No
                 options.visibility_timeout,
             )
 
+    threshold = batch_threshold(options.batch_size, options.new_batch_threshold)
+    running: set[asyncio.Task[None]] = set()
+    some_finished = asyncio.Event()
+
+    def finished(task: asyncio.Task[None]) -> None:
+        running.discard(task)
+        some_finished.set()
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            console.say(f"queue '{queue}': {type(error).__name__}: {error}")
+
     delay = MIN_POLL
-    while True:
-        messages = await asyncio.to_thread(
-            queues.receive, queue, options.batch_size, PROCESSING_VISIBILITY
-        )
-        if not messages:
-            wake.clear()
-            try:
-                await asyncio.wait_for(wake.wait(), delay)
-                delay = MIN_POLL
-            except asyncio.TimeoutError:
-                delay = min(delay * 2, options.max_polling_interval)
-            continue
-        delay = MIN_POLL
-        results = await asyncio.gather(*(process(m) for m in messages), return_exceptions=True)
-        for result in results:
-            if isinstance(result, Exception):
-                console.say(f"queue '{queue}': {type(result).__name__}: {result}")
+    try:
+        while True:
+            if len(running) > threshold:
+                some_finished.clear()
+                await some_finished.wait()
+                continue
+            messages = await asyncio.to_thread(
+                queues.receive, queue, options.batch_size, PROCESSING_VISIBILITY
+            )
+            if not messages:
+                wake.clear()
+                try:
+                    await asyncio.wait_for(wake.wait(), delay)
+                    delay = MIN_POLL
+                except asyncio.TimeoutError:
+                    delay = min(delay * 2, options.max_polling_interval)
+                continue
+            delay = MIN_POLL
+            for message in messages:
+                task = asyncio.create_task(process(message))
+                running.add(task)
+                task.add_done_callback(finished)
+    finally:
+        for task in list(running):
+            task.cancel()
+
+
+def batch_threshold(batch_size: int, configured: int | None) -> int:
+    """How few running messages let the listener fetch the next batch."""
+    if configured is None or configured < 0:
+        return batch_size // 2
+    return configured
