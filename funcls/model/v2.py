@@ -147,11 +147,11 @@ def _asgi_function(obj: AppObject) -> Function:
 
 def _openai_activity(obj: AppObject, use_range: Range) -> Function:
     fn = Function(
-        name="run_model",
+        name="run_model_activity",
         model="v2",
         script_path=obj.path,
         script_exists=True,
-        entry_point="run_model",
+        entry_point="run_model_activity",
         entry_found=True,
         def_range=use_range,
         def_name_range=use_range,

@@ -449,7 +449,8 @@ DECORATOR_DOCS: dict[str, DecoratorDoc] = {
     "durable_openai_agent_orchestrator": DecoratorDoc(
         "Runs an OpenAI Agents SDK agent inside a durable orchestration.",
         "Put it under `orchestration_trigger`: the agent's model calls become a durable "
-        "activity (`run_model`, registered once per app), so a long agent run survives "
+        "activity (function `run_model_activity`, activity name `run_model`, added once per "
+        "app), so a long agent run survives "
         "restarts. Needs the `openai-agents` package.",
         {
             "_func": "The decorated function, when the decorator is used without parentheses.",

@@ -40,6 +40,16 @@ def hello_orchestrator(context: df.DurableOrchestrationContext):
     return results
 
 
+@app.orchestration_trigger(context_name="context")
+@app.durable_openai_agent_orchestrator
+def travel_agent(context):
+    # The library adds one `run_model_activity` function for the agent's model calls.
+    from agents import Agent, Runner
+
+    agent = Agent(name="Planner", instructions="Plan a short trip.")
+    return Runner.run_sync(agent, context.get_input()).final_output
+
+
 @app.activity_trigger(input_name="city")
 def say_hello(city: str) -> str:
     return f"Hello {city}"
