@@ -26,6 +26,7 @@ def _load_rule_modules() -> None:
     # Importing the family modules registers their rules and checkers.
     from funcls.checks import (  # noqa: F401
         bindings,
+        bundle,
         decorators,
         durable,
         hostjson,

@@ -1,4 +1,4 @@
-"""AZF400–AZF408: app settings (local.settings.json) and host.json."""
+"""AZF400–AZF409: app settings (local.settings.json) and host.json."""
 
 from __future__ import annotations
 
@@ -197,5 +197,31 @@ RULES: tuple[Rule, ...] = (
         "start without it.",
         Example({"host.json": None, "function_app.py": _HEAD + _QUEUE}),
         Example({"function_app.py": _HEAD + _QUEUE}),
+    ),
+    Rule(
+        "AZF409",
+        "extension-bundle-version",
+        E,
+        "host.json `extensionBundle` with an id Azure does not publish or a version range the "
+        "host cannot read (errors), or a range that only admits bundles out of support "
+        "(1.x–3.x, a warning).",
+        "The host downloads the bundle named by `id` in the newest version the range admits; "
+        "a wrong id or an unreadable range stops every binding extension from loading, and "
+        "bundles before 4.x stopped receiving fixes on 30 May 2026.",
+        Example(
+            {
+                "host.json": '{\n  "version": "2.0",\n  "extensionBundle": {\n'
+                '    "id": "Microsoft.Azure.Functions.ExtensionBundle",\n'
+                '    "version": "[3.3.0, 4.0.0)"\n  }\n}\n',
+                "function_app.py": _HEAD + _QUEUE,
+            }
+        ),
+        Example(
+            {
+                "host.json": '{\n  "version": "2.0",\n' + _BUNDLE + "\n}\n",
+                "function_app.py": _HEAD + _QUEUE,
+            }
+        ),
+        "Set the version range to `[4.*, 5.0.0)`, or the id to the closest known one.",
     ),
 )

@@ -1,4 +1,4 @@
-"""AZF400–AZF408: settings the bindings name, local.settings.json and host.json."""
+"""AZF400–AZF409: settings the bindings name, local.settings.json and host.json."""
 
 from __future__ import annotations
 
@@ -194,6 +194,60 @@ def test_azf408_host_json_missing(tmp_path: Path) -> None:
     f = one(check(tmp_path), "AZF408")
     assert f.path == str(tmp_path / "function_app.py")
     assert only(check(tmp_path), "AZF404") == []
+
+
+def bundle_host(bundle: object) -> str:
+    return json.dumps({"version": "2.0", "extensionBundle": bundle}, indent=2) + "\n"
+
+
+def test_azf409_retired_bundle_warns_and_the_fix_moves_to_4x(tmp_path: Path) -> None:
+    old = {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[3.3.0, 4.0.0)"}
+    v2(tmp_path, QUEUE, **{"host.json": bundle_host(old)})
+    f = one(check(tmp_path), "AZF409")
+    assert f.severity.name == "WARNING"
+    assert "only admits bundle 3.x or older" in f.message
+    assert text_at(f) == '"[3.3.0, 4.0.0)"'
+    assert fixed_clean(tmp_path, f) == []
+    # An open upper end, or one that reaches 4.x, is fine.
+    for fine in ("[3.*, 5.0.0)", "[4.0.0, )", "4.0.0", "[4.*, 5.0.0)"):
+        v2(tmp_path / "ok", QUEUE, **{"host.json": bundle_host({**old, "version": fine})})
+        assert only(check(tmp_path / "ok"), "AZF409") == [], fine
+
+
+def test_azf409_unreadable_range_and_unknown_id_are_errors(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        QUEUE,
+        **{
+            "host.json": bundle_host(
+                {"id": "Microsoft.Azure.Functions.ExtensionBundel", "version": "[4.*, 5.*)"}
+            )
+        },
+    )
+    found = sorted(only(check(tmp_path), "AZF409"), key=lambda f: f.message)
+    assert [f.severity.name for f in found] == ["ERROR", "ERROR"]
+    assert "did you mean 'Microsoft.Azure.Functions.ExtensionBundle'?" in found[0].message
+    assert "'5.*' is not a version" in found[1].message
+    assert fixed_clean(tmp_path, found[0]) != []  # the version is still wrong
+    v2(
+        tmp_path / "m",
+        QUEUE,
+        **{"host.json": bundle_host({"id": "Microsoft.Azure.Functions.ExtensionBundle"})},
+    )
+    assert 'has no "version"' in one(check(tmp_path / "m"), "AZF409").message
+    v2(
+        tmp_path / "p",
+        QUEUE,
+        **{
+            "host.json": bundle_host(
+                {
+                    "id": "Microsoft.Azure.Functions.ExtensionBundle.Preview",
+                    "version": "[4.*, 5.0.0)",
+                }
+            )
+        },
+    )
+    assert only(check(tmp_path / "p"), "AZF409") == []
 
 
 def test_settings_rules_quiet_without_local_settings(tmp_path: Path) -> None:
