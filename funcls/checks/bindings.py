@@ -8,6 +8,7 @@ import os
 import re
 from typing import Any
 
+from funcls.checks.binding_types import type_spelling, unknown_type
 from funcls.checks.bindings_rules import RULES
 from funcls.checks.context import Context, a, binding_range, string_literal_inner
 from funcls.checks.edits import fix, fixes, replace
@@ -83,8 +84,9 @@ def _v1_binding(ctx: Context, fn: Function, b: Binding) -> None:
         )
     spec = b.spec
     if spec is None:
-        _unknown_type(ctx, fn, b)
+        unknown_type(ctx, fn, b)
         return
+    type_spelling(ctx, fn, b, spec)
     _unknown_properties_v1(ctx, fn, b, spec)
     _required_properties(ctx, fn, b, spec, where)
     _direction(ctx, fn, b, spec)
@@ -96,6 +98,11 @@ def _v1_binding(ctx: Context, fn: Function, b: Binding) -> None:
 
 def _v2_binding(ctx: Context, fn: Function, b: Binding) -> None:
     spec = b.spec
+    if b.type and b.type_range is not None:  # a generic decorator's type=...
+        if spec is None:
+            unknown_type(ctx, fn, b)
+            return
+        type_spelling(ctx, fn, b, spec)
     if spec is None or b.decorator_index is None:
         return
     use = fn.decorators[b.decorator_index]
@@ -144,28 +151,6 @@ def _camel(snake: str) -> str:
 
 def _snake(camel: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
-
-
-def _unknown_type(ctx: Context, fn: Function, b: Binding) -> None:
-    close = CATALOGUE.closest_binding_type(b.type)
-    hint = f"; did you mean '{close}'?" if close else "; check the spelling and the extension"
-    rng = b.type_range or b.range
-    inner = string_literal_inner(ctx, b.path, rng, b.type) if close else None
-    ctx.emit(
-        "AZF101",
-        f"binding type '{b.type}' of function '{fn.name}' is not provided by any extension "
-        f"the host knows{hint}",
-        b.path,
-        rng,
-        fixes=fixes(
-            fix(
-                f"Change the type to '{close}'",
-                replace(b.path, inner, close) if inner and close else None,
-                preferred=True,
-            )
-        ),
-        function=fn,
-    )
 
 
 def _unknown_properties_v1(ctx: Context, fn: Function, b: Binding, spec: BindingSpec) -> None:

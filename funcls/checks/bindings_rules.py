@@ -43,9 +43,14 @@ RULES: tuple[Rule, ...] = (
         "AZF101",
         "unknown-binding-type",
         E,
-        "A binding `type` that no installed extension provides.",
+        "A binding `type` that no installed extension provides, or a known type spelt in "
+        "another case (`QueueTrigger`).",
         "The host refuses to load a function whose binding type it does not know (often a "
-        "typo or wrong casing of a known type). The message suggests the closest known type.",
+        "typo of a known type); the message suggests the closest known type. The host matches "
+        "types ignoring case, but the Python worker picks its converter by the exact spelling: "
+        "`QueueTrigger` reaches the function as plain str/bytes, so a `func.QueueMessage` "
+        "parameter fails to load. For types the worker has no converter for, another case is "
+        "only noted (information).",
         Example(
             {
                 "orders/function.json": _queue_json(

@@ -56,7 +56,8 @@ def triggers(ctx: Context) -> None:
         if fn.synthetic or broken_decorators(fn) or _json_broken(ctx, fn):
             continue
         found = fn.triggers
-        if not found:
+        # A binding of an unknown type is reported by AZF101, which names the likely trigger.
+        if not found and not any(b.type and b.spec is None for b in fn.bindings):
             path, rng = function_location(ctx, fn)
             how = (
                 'add a binding with a "…Trigger" type to function.json'

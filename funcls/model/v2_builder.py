@@ -151,15 +151,18 @@ class FunctionBuilder:
             self.route(use, idx, args)
             return
         btype = spec.bindings[0] if spec.bindings else ""
+        type_range = None
         if special == "generic":
             tv = use.keywords.get("type")
             btype = tv.value if tv is not None and tv.known and isinstance(tv.value, str) else ""
+            type_range = tv.range if btype and tv is not None else None
         b = Binding(
             type=btype,
             direction=binding_direction(spec),
             name="",
             path=self.module.path,
             range=use.range,
+            type_range=type_range,
             decorator=spec.name,
             decorator_index=idx,
         )

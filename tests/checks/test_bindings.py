@@ -62,9 +62,71 @@ def test_azf101_unknown_type_suggests_and_fixes(tmp_path: Path) -> None:
     assert fixed_clean(tmp_path, f) == []
 
 
-def test_azf101_near_miss_type_in_other_case(tmp_path: Path) -> None:
+def test_azf101_type_in_other_case_is_generic_to_the_worker(tmp_path: Path) -> None:
+    # The host reads "QueueTrigger" as a queue trigger, but the Python worker looks its
+    # converters up by exact spelling (bindings/meta.py get_binding) and falls back to the
+    # generic binding: func.QueueMessage no longer fits and the function fails to load.
     v1(tmp_path, "orders", fjson(queue_trigger(type="QueueTrigger")), QUEUE_PY)
-    assert check(tmp_path) == []
+    found = check(tmp_path)
+    assert codes(found) == ["AZF101"]
+    f = found[0]
+    assert f.severity == Severity.ERROR
+    assert f.message == (
+        "binding type 'QueueTrigger' of function 'orders' is spelt 'queueTrigger': the host "
+        "ignores the case, but the Python worker does not, so it hands this binding over as "
+        "plain str/bytes instead of through its queueTrigger converter (a func.QueueMessage "
+        "parameter fails to load); write 'queueTrigger'"
+    )
+    assert text_at(f) == '"QueueTrigger"'
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf101_type_in_other_case_without_a_converter_is_information(tmp_path: Path) -> None:
+    table = {"name": "row", "type": "Table", "direction": "in", "tableName": "items"}
+    v1(
+        tmp_path,
+        "orders",
+        fjson(queue_trigger(), table),
+        "def main(msg, row: str) -> None:\n    print(row)\n",
+    )
+    f = one(check(tmp_path), "AZF101")
+    assert f.severity == Severity.INFO
+    assert "works because the host ignores the case" in f.message
+    assert text_at(f) == '"Table"'
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf101_unknown_type_is_not_also_a_missing_trigger(tmp_path: Path) -> None:
+    v1(tmp_path, "orders", fjson(queue_trigger(type="queueTriger")), QUEUE_PY)
+    assert codes(check(tmp_path)) == ["AZF101"]
+
+
+def test_azf101_generic_decorator_with_unknown_type(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.generic_trigger(arg_name="msg", type="queueTriger", queueName="orders")\n'
+        "def on_order(msg: func.QueueMessage) -> None:\n"
+        "    print(msg.get_body())\n",
+    )
+    found = check(tmp_path)
+    assert codes(found) == ["AZF101"]
+    f = found[0]
+    assert "did you mean 'queueTrigger'?" in f.message
+    assert text_at(f) == '"queueTriger"'
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf101_generic_decorator_with_type_in_other_case(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.generic_trigger(arg_name="msg", type="QueueTrigger", queueName="orders")\n'
+        "def on_order(msg: func.QueueMessage) -> None:\n"
+        "    print(msg.get_body())\n",
+    )
+    f = one(check(tmp_path), "AZF101")
+    assert f.severity == Severity.ERROR
+    assert text_at(f) == '"QueueTrigger"'
+    assert fixed_clean(tmp_path, f) == []
 
 
 def test_azf102_unknown_property_fix_renames_key(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from funcls.model.catalogue.common import (
     ANY,
     IMPLICIT_OUTPUT_TYPES,
     REROUTED_TYPES,
+    WORKER_CONVERTER_TYPES,
     WRAPPED_TYPES,
 )
 from funcls.model.catalogue.types import BindingSpec
@@ -330,6 +331,21 @@ def test_annotation_types_agree_with_the_converters() -> None:
                 spec, "return", spec.accepted_return_types(), check, set(), classes_only=True
             )
     _report(problems, "annotation types that disagree with the worker's converters")
+
+
+def test_worker_converter_types_are_the_library_registry() -> None:
+    # AZF101 tells a harmless case difference from one that loses the converter by this set.
+    problems = [
+        f"{t}: has a converter; add it to WORKER_CONVERTER_TYPES in common.py"
+        for t in converters()
+        if t not in WORKER_CONVERTER_TYPES
+    ]
+    problems += [
+        f"{t}: in WORKER_CONVERTER_TYPES but not a catalogued binding type"
+        for t in WORKER_CONVERTER_TYPES
+        if t not in CATALOGUE.bindings
+    ]
+    _report(problems, "binding types with a worker converter")
 
 
 def test_types_without_a_converter_list_the_generic_types() -> None:

@@ -108,6 +108,43 @@ REROUTED_TYPES = (STR, BYTES)
 GENERIC_INPUT_TYPES = (STR, BYTES)
 GENERIC_OUTPUT_TYPES = (STR, BYTES, BYTEARRAY)
 
+# Binding types azure-functions registers a converter for (``meta._ConverterMeta._bindings``).
+# The worker looks them up by exact spelling: a type the host accepts in another case
+# ("QueueTrigger") gets the generic binding instead (rule 5).
+WORKER_CONVERTER_TYPES = frozenset(
+    {
+        "activityTrigger",
+        "blob",
+        "blobTrigger",
+        "connectorTrigger",
+        "cosmosDB",
+        "cosmosDBTrigger",
+        "durableClient",
+        "entityTrigger",
+        "eventGrid",
+        "eventGridTrigger",
+        "eventHub",
+        "eventHubTrigger",
+        "http",
+        "httpTrigger",
+        "kafka",
+        "kafkaTrigger",
+        "mcpPromptTrigger",
+        "mcpResourceTrigger",
+        "mcpToolTrigger",
+        "mysql",
+        "mysqlTrigger",
+        "orchestrationTrigger",
+        "queue",
+        "queueTrigger",
+        "serviceBus",
+        "serviceBusTrigger",
+        "sql",
+        "timerTrigger",
+        "warmupTrigger",
+    }
+)
+
 # Rule 2: binding types whose converter has implicit output; str / bytes are not rerouted.
 IMPLICIT_OUTPUT_TYPES = frozenset(
     {
