@@ -1,10 +1,14 @@
 // The VS Code side of funcls: starts the language server and restarts it when needed.
-// Features (diagnostics, completion, hover, code lenses, the Run command) come from the server.
+// Features (diagnostics, completion, hover, code lenses, the Run command) come from the server;
+// the extension adds one command of its own, Start the app, which runs `funcls run` in a terminal.
+
+import * as path from "path";
 
 import * as vscode from "vscode";
 import { LanguageClient, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 
 import { resolveServerCommand, startFailure, type ServerCommand } from "./python";
+import { chooseApp, runCommand } from "./run";
 import { configurationAnswers, readSettings, serverOptions, type FunclsSettings } from "./settings";
 
 const SECTION = "funcls";
@@ -95,6 +99,50 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   context.subscriptions.push({ dispose: () => void client?.stop() });
 }
 
+const runTerminals = new Map<string, vscode.Terminal>();
+
+/** Folders of the workspace with a host.json (what the Functions host treats as an app). */
+async function appRoots(): Promise<string[]> {
+  const found = await vscode.workspace.findFiles("**/host.json", "**/{node_modules,.venv,.funcls,.git}/**");
+  const roots = new Set(found.map((uri) => path.dirname(uri.fsPath)));
+  return [...roots].sort();
+}
+
+/** funcls: Start the app — `funcls run` for the current app in a terminal of its own. */
+async function startApp(): Promise<void> {
+  const roots = await appRoots();
+  if (roots.length === 0) {
+    void vscode.window.showWarningMessage(
+      "funcls found no Azure Functions app here: no folder of the workspace has a host.json.",
+    );
+    return;
+  }
+  let root = chooseApp(roots, vscode.window.activeTextEditor?.document.uri.fsPath);
+  if (root === undefined) {
+    root = await vscode.window.showQuickPick(roots, { placeHolder: "Which app should funcls run?" });
+    if (root === undefined) {
+      return;
+    }
+  }
+  const running = runTerminals.get(root);
+  if (running !== undefined && running.exitStatus === undefined) {
+    running.show();
+    return;
+  }
+  const settings = currentSettings();
+  const cmd = runCommand(await serverCommand(settings), root, settings.runArgs);
+  output?.appendLine(`starting the app: ${[cmd.command, ...cmd.args].join(" ")}`);
+  const terminal = vscode.window.createTerminal({
+    name: `funcls run: ${path.basename(root)}`,
+    shellPath: cmd.command,
+    shellArgs: cmd.args,
+    cwd: root,
+    env: { PYTHONUNBUFFERED: "1" },
+  });
+  runTerminals.set(root, terminal);
+  terminal.show();
+}
+
 async function restart(context: vscode.ExtensionContext): Promise<void> {
   const old = client;
   client = undefined;
@@ -110,6 +158,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     vscode.commands.registerCommand("funcls.restartServer", () => restart(context)),
     vscode.commands.registerCommand("funcls.showLogs", () => output?.show(true)),
+    vscode.commands.registerCommand("funcls.startApp", () => startApp()),
+    vscode.window.onDidCloseTerminal((closed) => {
+      for (const [root, terminal] of runTerminals) {
+        if (terminal === closed) {
+          runTerminals.delete(root);
+        }
+      }
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("funcls.interpreter") || e.affectsConfiguration("funcls.serverCommand")) {
         void restart(context);

@@ -9,6 +9,8 @@ export interface FunclsSettings {
   ignore: string[];
   severity: Record<string, Severity>;
   extraAppRoots: string[];
+  /** Extra arguments for `funcls run` when the Start the app command runs it. */
+  runArgs: string[];
 }
 
 export interface SettingsProblem {
@@ -23,6 +25,7 @@ export const DEFAULTS: FunclsSettings = {
   ignore: [],
   severity: {},
   extraAppRoots: [],
+  runArgs: [],
 };
 
 const SEVERITIES: readonly Severity[] = ["error", "warning", "info", "hint"];
@@ -83,6 +86,7 @@ export function readSettings(get: (key: string) => unknown): {
     ignore: stringList("ignore", get("ignore"), problems),
     severity: severityMap(get("severity"), problems),
     extraAppRoots: stringList("extraAppRoots", get("extraAppRoots"), problems),
+    runArgs: stringList("runArgs", get("runArgs"), problems),
   };
   return { settings, problems };
 }

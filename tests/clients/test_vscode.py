@@ -16,15 +16,21 @@ tests; with ``CI=true`` they fail.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import shutil
+import signal
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.clients.vscode.session import REPO, Session, find_tools, vscode_session
+from funcls.runner.statefile import read_state
+from tests.clients.vscode.session import REPO, Session, find_tools, free_port, vscode_session
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
@@ -93,15 +99,38 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def session(ws: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+def run_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def session(ws: Path, run_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     tools = find_tools()
-    with vscode_session(
-        tools, tmp_path_factory.mktemp("vscode"), ws, driver_steps(ws), probe_queries(ws)
-    ) as s:
-        yield s
+    settings = {"funcls.runArgs": ["--port", str(run_port), "--no-reload"]}
+    try:
+        with vscode_session(
+            tools,
+            tmp_path_factory.mktemp("vscode"),
+            ws,
+            driver_steps(ws, run_port),
+            probe_queries(ws),
+            settings,
+        ) as s:
+            yield s
+    finally:
+        stop_leftover_runner(ws / "v2-app")
 
 
-def driver_steps(ws: Path) -> list[dict[str, Any]]:
+def stop_leftover_runner(app: Path) -> None:
+    """The Start the app step closes its terminal, which ends `funcls run`; should a failure
+    leave it running, stop it here so it holds no port after the tests."""
+    state = read_state(str(app))
+    if state and isinstance(state.get("pid"), int):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(state["pid"], signal.SIGTERM)
+
+
+def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
     broken = ws / "v1-app" / "send_receipt" / "function.json"
     app = ws / "v2-app" / "function_app.py"
     problem_line, problem_col = locate(broken, '"outmsg"', 2)
@@ -145,7 +174,16 @@ def driver_steps(ws: Path) -> list[dict[str, Any]]:
             "title": RUN,
             "expect": RAN,
         },
-        # Last: it leaves "@app.timer_t" typed (unsaved) on the blank line above the timer.
+        # After the Run lens (whose `funcls invoke` would use a running app) and before the
+        # completion step, which types into function_app.py (code-server saves after a delay).
+        {
+            "id": "startApp",
+            "kind": "startApp",
+            "file": rel(app),
+            "command": "funcls: Start the app (funcls run)",
+            "url": f"http://127.0.0.1:{run_port}/api/products/2",
+        },
+        # Last: it leaves "@app.timer_t" typed on the blank line above the timer.
         {
             "id": "completion",
             "kind": "completion",
@@ -381,3 +419,34 @@ def test_run_function_lens_runs_the_function(session: Session, ws: Path) -> None
     assert result["ok"] is True and result["exitCode"] == 0, session.explain("runFunction", result)
     assert result["message"].startswith(RAN), session.explain("funcls.runFunction", result)
     assert f"funcls invoke heartbeat {ws / 'v1-app'}\n" in result["output"], result
+
+
+# -- the extension's own command -------------------------------------------------------------
+
+
+def test_start_the_app_runs_it_in_a_terminal(session: Session, ws: Path) -> None:
+    seen = session.step("startApp")
+    answer = seen["answer"]
+    assert answer["status"] == 200, session.explain("the app started from the palette", seen)
+    assert json.loads(answer["body"])["id"] == 2, session.explain("the product", seen)
+    logs = [p.read_text() for p in session.funcls_logs()]
+    started = f"starting the app: {sys.executable} -m funcls run {ws / 'v2-app'} --port"
+    assert any(started in log for log in logs), session.explain("the output channel", logs)
+    assert "funcls run: v2-app" in " ".join(seen["terminals"]), session.explain("terminals", seen)
+    # Closing the terminal ended the runner.
+    state = read_state(str(ws / "v2-app"))
+    pid = state.get("pid") if state else None
+    deadline = time.monotonic() + 10
+    while isinstance(pid, int) and alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not (isinstance(pid, int) and alive(pid)), (
+        f"funcls run (pid {pid}) outlived its terminal"
+    )
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

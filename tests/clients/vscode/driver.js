@@ -153,6 +153,33 @@ async function waitForLens(page, title, line) {
   );
 }
 
+/** Run a command by its title from the Command Palette. */
+async function runFromPalette(page, title) {
+  const widget = await quickInput(page, "F1");
+  const box = widget.locator("input").first();
+  await box.fill(`>${title}`);
+  const row = widget.locator(".monaco-list-row.focused", { hasText: title }).first();
+  await within(`the command '${title}' in the palette`, WAIT, () => row.waitFor({ timeout: WAIT }));
+  await page.keyboard.press("Enter");
+}
+
+/** GET `url` until it answers 200; returns the last status and body. */
+async function poll(url, ms) {
+  const deadline = Date.now() + ms;
+  let last = { status: null, body: "", error: "" };
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      last = { status: res.status, body: await res.text(), error: "" };
+      if (res.status === 200) return last;
+    } catch (e) {
+      last = { status: null, body: "", error: String((e && e.cause && e.cause.code) || e) };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return last;
+}
+
 const STEPS = {
   /** Problems view rows, the squiggle and the editor hover at the problem. */
   async problems(page, step) {
@@ -208,6 +235,17 @@ const STEPS = {
     seen.notifications = await center.locator(".notification-list-item").allInnerTexts();
     await page.keyboard.press("Escape");
     return seen;
+  },
+
+  /** A command of the palette that starts the app: wait for `url` to answer, read the
+   * terminal's name, then close the terminal. */
+  async startApp(page, step) {
+    await openFile(page, step.file);
+    await runFromPalette(page, step.command);
+    const answer = await poll(step.url, WAIT);
+    const tabs = await page.locator(".terminal-tabs-entry, .single-terminal-tab").allInnerTexts();
+    await runFromPalette(page, "Terminal: Kill the Active Terminal Instance");
+    return { answer, terminals: tabs };
   },
 
   /** Type `type` at line:column, read the suggestions, then narrow them with `filter`. */

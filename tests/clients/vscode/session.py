@@ -238,6 +238,7 @@ def vscode_session(
     folder: Path,
     steps: list[dict[str, Any]],
     queries: list[dict[str, Any]],
+    settings: dict[str, object] | None = None,
 ) -> Iterator[Session]:
     """Open ``folder`` in code-server, let the driver take ``steps`` in the page while the probe
     answers ``queries`` in the extension host; yield what both saw, then stop everything."""
@@ -265,8 +266,12 @@ def vscode_session(
         json.dumps({"result": str(probe_result), "timeoutMs": 2 * WAIT_MS, "queries": queries})
     )
     (user_data / "User").mkdir(parents=True, exist_ok=True)
-    settings = {**USER_SETTINGS, "funclsProbe.request": str(probe_request)}
-    (user_data / "User" / "settings.json").write_text(json.dumps(settings, indent=2))
+    user_settings = {
+        **USER_SETTINGS,
+        **(settings or {}),
+        "funclsProbe.request": str(probe_request),
+    }
+    (user_data / "User" / "settings.json").write_text(json.dumps(user_settings, indent=2))
 
     port = free_port()
     log = tmp / "code-server.log"

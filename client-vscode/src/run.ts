@@ -1,0 +1,57 @@
+// The "Start the app" command's pure parts: which app, and the command line that runs it.
+// No `vscode` import: unit-tested in Node.
+
+import * as path from "path";
+
+import type { ServerCommand } from "./python";
+
+export interface RunCommand {
+  command: string;
+  args: string[];
+}
+
+/** Options that only make sense for the language server; dropped when running the app. */
+const SERVER_ONLY = new Set(["--stdio", "--tcp"]);
+const SERVER_ONLY_WITH_VALUE = new Set(["--host", "--port", "--log-file"]);
+
+/**
+ * `funcls run APP` with the same program the language server starts from: the server's command
+ * minus its transport options, so a configured interpreter or virtual environment runs the app.
+ */
+export function runCommand(server: ServerCommand, appRoot: string, extra: readonly string[]): RunCommand {
+  const args: string[] = [];
+  for (let i = 0; i < server.args.length; i++) {
+    const arg = server.args[i] as string;
+    if (SERVER_ONLY.has(arg)) {
+      continue;
+    }
+    if (SERVER_ONLY_WITH_VALUE.has(arg)) {
+      i++;
+      continue;
+    }
+    if ([...SERVER_ONLY_WITH_VALUE].some((o) => arg.startsWith(`${o}=`))) {
+      continue;
+    }
+    args.push(arg);
+  }
+  return { command: server.command, args: [...args, "run", appRoot, ...extra] };
+}
+
+function contains(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/**
+ * The app to start: the innermost app folder holding the active file, else the only app, else
+ * undefined (the caller asks the user). `roots` are folders with a host.json.
+ */
+export function chooseApp(roots: readonly string[], activeFile: string | undefined): string | undefined {
+  if (activeFile !== undefined) {
+    const holding = roots.filter((r) => contains(r, activeFile)).sort((a, b) => b.length - a.length);
+    if (holding[0] !== undefined) {
+      return holding[0];
+    }
+  }
+  return roots.length === 1 ? roots[0] : undefined;
+}

@@ -1,0 +1,32 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+
+import { chooseApp, runCommand } from "../src/run";
+
+test("the app runs with the server's program, without its transport options", () => {
+  const fromPython = runCommand(
+    { command: "/venv/bin/python", args: ["-X", "utf8", "-m", "funcls", "--stdio"], source: "x" },
+    "/ws/app",
+    ["--port", "7072"],
+  );
+  assert.deepEqual(fromPython, {
+    command: "/venv/bin/python",
+    args: ["-X", "utf8", "-m", "funcls", "run", "/ws/app", "--port", "7072"],
+  });
+  const overTcp = runCommand(
+    { command: "/opt/funcls", args: ["--tcp", "--host", "127.0.0.1", "--port=2087"], source: "x" },
+    "/ws/app",
+    [],
+  );
+  assert.deepEqual(overTcp, { command: "/opt/funcls", args: ["run", "/ws/app"] });
+});
+
+test("the innermost app holding the active file is chosen, else the only one", () => {
+  const roots = ["/ws/shop", "/ws/shop/admin", "/ws/other"];
+  assert.equal(chooseApp(roots, "/ws/shop/admin/function_app.py"), "/ws/shop/admin");
+  assert.equal(chooseApp(roots, "/ws/shop/orders/__init__.py"), "/ws/shop");
+  assert.equal(chooseApp(roots, "/ws/shopping/x.py"), undefined);
+  assert.equal(chooseApp(roots, undefined), undefined);
+  assert.equal(chooseApp(["/ws/only"], "/elsewhere/readme.md"), "/ws/only");
+  assert.equal(chooseApp([], "/ws/x.py"), undefined);
+});
