@@ -136,14 +136,24 @@ def unregistered(ctx: Context) -> None:
 @checker("AZF308")
 def misplaced(ctx: Context) -> None:
     for fn in ctx.app.misplaced:
-        where = "a method of a class" if fn.scope == "class" else "a function nested in another"
         use = fn.decorators[0] if fn.decorators else None
         rng = use.name_range if use is not None else (fn.def_name_range or Range.point(0, 0))
         shown = f"@{use.target}.{use.method}" if use is not None else "the app's decorator"
+        if fn.scope == "main":
+            why = (
+                'defined under `if __name__ == "__main__":`; that block does not run when the '
+                "worker imports the script, so the function is never registered: move the def "
+                "out of the block"
+            )
+        else:
+            where = "a method of a class" if fn.scope == "class" else "a function nested in another"
+            why = (
+                f"{where}; the worker only finds functions defined at the top level of a "
+                "module, so it never runs: move the def to the top level"
+            )
         ctx.emit(
             "AZF308",
-            f"{shown} is on '{fn.name}', {where}; the worker only finds functions defined at "
-            "the top level of a module, so it never runs: move the def to the top level",
+            f"{shown} is on '{fn.name}', {why}",
             fn.script_path or "",
             rng,
             function=fn,

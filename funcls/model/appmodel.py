@@ -13,6 +13,10 @@ from funcls.model.catalogue import CATALOGUE, BindingSpec, DecoratorSpec
 from funcls.model.jsondoc import JsonDocument
 from funcls.model.locations import Location, Range
 
+# Where a def stands: at the top level, in a class, in a function, or under
+# `if __name__ == "__main__":` (top level, but never run when the worker imports the module).
+Scope = Literal["module", "class", "function", "main"]
+
 if TYPE_CHECKING:
     from funcls.model.source import Source
 
@@ -179,7 +183,7 @@ class Function:
     is_async: bool = False
     parameters: list[Parameter] = field(default_factory=list)
     return_annotation: Annotation | None = None
-    scope: Literal["module", "class", "function"] = "module"
+    scope: Scope = "module"
     # v1: function.json
     config_path: str | None = None
     folder: str | None = None

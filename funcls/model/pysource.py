@@ -11,7 +11,7 @@ import sys
 import textwrap
 from typing import Literal
 
-from funcls.model.appmodel import Parameter, Problem
+from funcls.model.appmodel import Parameter, Problem, Scope
 from funcls.model.locations import LineIndex, Range
 from funcls.model.pysource_exprs import ExpressionReader, public_name
 from funcls.model.pysource_recover import recover_statements
@@ -55,6 +55,8 @@ APP_CLASSES = {
 class _Analyser(ExpressionReader):
     """Walks a module's statements and records what the indexers need."""
 
+    _top: Scope = "module"  # "main" inside `if __name__ == "__main__":`
+
     def run(self, body: list[ast.stmt]) -> ModuleInfo:
         self.module_body(body)
         return self.info
@@ -97,7 +99,7 @@ class _Analyser(ExpressionReader):
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.maybe_register(stmt.value, stmt)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.function(stmt, "module")
+            self.function(stmt, self._top)
             self.nested(stmt.body)
         elif isinstance(stmt, ast.ClassDef):
             self.info.classes[stmt.name] = [
@@ -110,8 +112,9 @@ class _Analyser(ExpressionReader):
                 ):
                     self.function(item, "class")
         elif isinstance(stmt, ast.If):
-            self.module_body(stmt.body)
-            self.module_body(stmt.orelse)
+            guard = _main_guard(stmt.test)
+            self.guarded(stmt.body, guard is True)
+            self.guarded(stmt.orelse, guard is False)
         elif isinstance(stmt, ast.Try):
             self.module_body(stmt.body)
             for h in stmt.handlers:
@@ -120,6 +123,15 @@ class _Analyser(ExpressionReader):
             self.module_body(stmt.finalbody)
         elif isinstance(stmt, ast.With):
             self.module_body(stmt.body)
+
+    def guarded(self, body: list[ast.stmt], main_only: bool) -> None:
+        outer = self._top
+        if main_only:
+            self._top = "main"
+        try:
+            self.module_body(body)
+        finally:
+            self._top = outer
 
     def nested(self, body: list[ast.stmt]) -> None:
         """Decorated defs and app objects inside a function body (the host never sees them)."""
@@ -193,7 +205,7 @@ class _Analyser(ExpressionReader):
     def function(
         self,
         node: ast.FunctionDef | ast.AsyncFunctionDef,
-        scope: Literal["module", "class", "function"],
+        scope: Scope,
     ) -> None:
         cols = self.cols
         decorators = [self.decorator(d) for d in node.decorator_list]
@@ -357,3 +369,26 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
     info.problems.extend(problems)
     info.partial = partial
     return info
+
+
+def _main_guard(test: ast.expr) -> bool | None:
+    """True for ``__name__ == "__main__"`` (its body runs only as a script), False for
+    ``!=`` (its else branch does), None for any other condition."""
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Eq, ast.NotEq))
+    ):
+        return None
+    sides = {_guard_side(test.left), _guard_side(test.comparators[0])}
+    if sides != {"name", "main"}:
+        return None
+    return isinstance(test.ops[0], ast.Eq)
+
+
+def _guard_side(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name) and node.id == "__name__":
+        return "name"
+    if isinstance(node, ast.Constant) and node.value == "__main__":
+        return "main"
+    return None

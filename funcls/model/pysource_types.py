@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from funcls.model.appmodel import Annotation, Parameter, Problem
+from funcls.model.appmodel import Annotation, Parameter, Problem, Scope
 from funcls.model.locations import Range
 
 ValueKind = Literal["const", "list", "dict", "enum", "call", "ref", "concat", "unknown"]
@@ -55,7 +55,7 @@ class PyFunction:
     params: list[Parameter]
     returns: Annotation | None
     decorators: list[RawDecorator]
-    scope: Literal["module", "class", "function"]
+    scope: Scope
     docstring: str | None = None
     body_line: int = 0
 

@@ -10,6 +10,7 @@ from tests.checks.support import (
     check,
     codes,
     fixed_clean,
+    load,
     one,
     only,
     text_at,
@@ -173,6 +174,44 @@ def test_azf308_method_and_nested(tmp_path: Path) -> None:
     assert [text_at(f) for f in found] == ["route", "route"]
     assert "a method of a class" in found[0].message
     assert "a function nested in another" in found[1].message
+
+
+def test_azf308_decorated_def_under_main_guard(tmp_path: Path) -> None:
+    # The worker imports function_app as a module: an `if __name__ == "__main__":` block does
+    # not run, so the library never registers the function (app.get_functions() misses it).
+    v2(
+        tmp_path,
+        'if __name__ == "__main__":\n'
+        '    @app.route(route="debug")\n'
+        "    def debug(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("ok")\n'
+        "else:\n"
+        '    @app.route(route="live")\n'
+        "    def live(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("ok")\n',
+    )
+    found = check(tmp_path)
+    assert codes(found) == ["AZF308"]
+    f = found[0]
+    assert text_at(f) == "route"
+    assert f.range.start.line == 6
+    assert f.message == (
+        "@app.route is on 'debug', defined under `if __name__ == \"__main__\":`; that block "
+        "does not run when the worker imports the script, so the function is never "
+        "registered: move the def out of the block"
+    )
+    assert [fn.name for fn in load(tmp_path).functions] == ["live"]
+
+
+def test_azf308_main_guard_written_the_other_way_round(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "if '__main__' != __name__:\n"
+        '    @app.route(route="live")\n'
+        "    def live(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("ok")\n',
+    )
+    assert check(tmp_path) == []
 
 
 def test_azf309_durable_requirement_fix(tmp_path: Path) -> None:
