@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
-import traceback
 from typing import Any
 
 import azure.functions as func
@@ -14,8 +12,7 @@ import azure.functions as func
 from . import context as ctx
 from .convert import decode_input, encode_output
 from .loader import FunctionInfo
-
-_HERE = os.path.dirname(os.path.abspath(__file__))
+from .tracebacks import user_traceback
 
 
 class Out(func.Out):  # type: ignore[type-arg]
@@ -36,18 +33,6 @@ class ProcessExit(Exception):
         super().__init__(code)
         self.code = code
         self.result = result
-
-
-def user_traceback(exc: BaseException) -> str:
-    """The traceback without the runner's own frames."""
-    frames = [
-        frame
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if not os.path.abspath(frame.filename).startswith(_HERE + os.sep)
-    ]
-    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
-    lines.extend(traceback.format_exception_only(type(exc), exc))
-    return "".join(lines)
 
 
 def _prepare(info: FunctionInfo, message: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Out]]:

@@ -17,10 +17,11 @@ import inspect
 import json
 import os
 import sys
-import traceback
 import typing
 from dataclasses import dataclass, field
 from typing import Any
+
+from .tracebacks import user_traceback
 
 APP_NAMESPACE = "__app__"
 DEFAULT_SCRIPT = "function_app.py"
@@ -80,12 +81,35 @@ def _first_line(func: Any) -> int | None:
         return None
 
 
-def _error(function: str, exc: BaseException) -> dict[str, str]:
+def _error(function: str, exc: BaseException, where: str = "") -> dict[str, str]:
+    """A load error that says where in the user's files the problem is: our own refusals
+    (FunctionLoadError) and unreadable function.json files by location, other exceptions by
+    the traceback of the user's frames (or the location, when no user frame is left)."""
+    if isinstance(exc, FunctionLoadError):
+        return {"function": function, "message": f"{where}{exc}", "traceback": ""}
+    if isinstance(exc, json.JSONDecodeError):
+        return {
+            "function": function,
+            "message": f"{where.rstrip(': ')}:{exc.lineno}:{exc.colno}: function.json is not "
+            f"valid JSON ({exc.msg}); fix it and save",
+            "traceback": "",
+        }
+    trace = user_traceback(exc)
     return {
         "function": function,
-        "message": f"{type(exc).__name__}: {exc}",
-        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        "message": f"{'' if trace else where}{type(exc).__name__}: {exc}",
+        "traceback": trace,
     }
+
+
+def _location(root: str, func: Any, script: str) -> str:
+    """`path/to/script.py:LINE: ` of a user function, relative to the app root."""
+    line = _first_line(func)
+    return (
+        f"{os.path.relpath(script, root)}:{line}: "
+        if line
+        else f"{os.path.relpath(script, root)}: "
+    )
 
 
 def load_app(root: str, script_name: str | None = None) -> LoadResult:
@@ -142,12 +166,14 @@ def _load_v2(root: str, script: str, result: LoadResult) -> None:
         result.errors.append(_error(os.path.basename(script), exc))
         return
     for function in functions:
-        name = function.get_function_name() or function.get_user_function().__name__
+        user_function = function.get_user_function()
+        name = function.get_function_name() or user_function.__name__
         try:
             bindings = json.loads(function.get_function_json())["bindings"]
-            info = describe_function(name, function.get_user_function(), root, script, bindings)
+            info = describe_function(name, user_function, root, script, bindings)
         except Exception as exc:
-            result.errors.append(_error(name, exc))
+            where = _location(root, user_function, inspect.getsourcefile(user_function) or script)
+            result.errors.append(_error(name, exc, where))
             continue
         result.functions[name] = info
 
@@ -175,6 +201,7 @@ def _load_v1(root: str, result: LoadResult) -> None:
         _install_namespace(root)
     for folder in folders:
         directory = os.path.join(root, folder)
+        where = f"{folder}/function.json: "
         try:
             with open(os.path.join(directory, "function.json"), encoding="utf-8-sig") as f:
                 config = json.load(f)
@@ -185,6 +212,7 @@ def _load_v1(root: str, result: LoadResult) -> None:
                 raise FunctionLoadError(
                     f"script file '{script_file}' of function.json does not exist in {folder}/"
                 )
+            where = f"{os.path.relpath(script, root)}: "
             module = importlib.import_module(_module_name(root, script))
             user_function = getattr(module, entry_point, None)
             if user_function is None:
@@ -192,12 +220,13 @@ def _load_v1(root: str, result: LoadResult) -> None:
                     f"'{os.path.relpath(script, root)}' has no function '{entry_point}' "
                     "(the entryPoint of function.json, 'main' by default)"
                 )
+            where = _location(root, user_function, script)
             info = describe_function(
                 folder, user_function, directory, script, list(config.get("bindings") or [])
             )
             info.disabled = config.get("disabled")
         except BaseException as exc:
-            result.errors.append(_error(folder, exc))
+            result.errors.append(_error(folder, exc, where))
             continue
         result.functions[folder] = info
 
