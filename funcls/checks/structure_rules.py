@@ -174,9 +174,12 @@ RULES: tuple[Rule, ...] = (
         "AZF307",
         "unregistered-blueprint",
         E,
-        "A Blueprint whose functions are never registered on the app.",
+        "A Blueprint whose functions are never registered on the app, or a function added to "
+        "a blueprint below the line that registers it.",
         "Functions on a Blueprint only reach the host through `app.register_functions(bp)`; "
-        "without it they are silently missing.",
+        "without it they are silently missing. The call copies the functions the blueprint "
+        "holds when it runs, so a blueprint function defined further down the same script is "
+        "missing too.",
         _app(_PING, **{"items_bp.py": _BP}),
         _app(
             _PING,

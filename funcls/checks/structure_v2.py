@@ -10,7 +10,7 @@ from funcls.checks.context import Context
 from funcls.checks.edits import append_line, fix, fixes
 from funcls.checks.findings import Related
 from funcls.checks.registry import checker
-from funcls.model.appmodel import Function
+from funcls.model.appmodel import Function, Registration
 from funcls.model.locations import Location, Range
 
 DURABLE = "azure-functions-durable"
@@ -115,6 +115,13 @@ def unregistered(ctx: Context) -> None:
     for fn in app.unregistered:
         groups.setdefault((fn.script_path or "", fn.registered_on or ""), []).append(fn)
     for (path, var), fns in groups.items():
+        reg = next(
+            (r for r in app.registrations if (r.blueprint_path, r.blueprint_var) == (path, var)),
+            None,
+        )
+        if reg is not None:
+            _registered_too_early(ctx, reg, fns)
+            continue
         obj = next((o for o in app.blueprints if o.path == path and o.var == var), None)
         rng = obj.range if obj is not None else (fns[0].def_name_range or Range.point(0, 0))
         names = ", ".join(f"'{f.name}'" for f in fns)
@@ -130,6 +137,22 @@ def unregistered(ctx: Context) -> None:
                 Related(Location(path, f.def_name_range or rng), f"function '{f.name}'")
                 for f in fns
             ],
+        )
+
+
+def _registered_too_early(ctx: Context, reg: Registration, fns: list[Function]) -> None:
+    for fn in fns:
+        bp = fn.registered_on
+        ctx.emit(
+            "AZF307",
+            f"function '{fn.name}' is added to blueprint '{bp}' after '{reg.app_var}' registers "
+            f"it on line {reg.range.start.line + 1}; registering copies the functions the "
+            f"blueprint holds at that moment, so '{fn.name}' never reaches the host: move the "
+            f"registration below the last function of '{bp}'",
+            fn.script_path or reg.path,
+            fn.def_name_range or reg.range,
+            related=[Related(Location(reg.path, reg.range), "the registration")],
+            function=fn,
         )
 
 

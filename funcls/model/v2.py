@@ -25,7 +25,7 @@ from funcls.model.catalogue import (
     CATALOGUE,
     target_library_version,
 )
-from funcls.model.locations import Range
+from funcls.model.locations import Position, Range
 from funcls.model.pysource import AppCreation, ModuleInfo, PyFunction, PyValue
 from funcls.model.source import Source
 from funcls.model.v2_builder import FunctionBuilder
@@ -188,6 +188,8 @@ class V2Indexer:
         self.resolver = ModuleResolver(root, source)
         self.result = V2Result()
         self._openai_done = False
+        self._added: set[tuple[str, Position]] = set()  # blueprint defs registered so far
+        self._late: dict[tuple[str, Position], Function] = {}  # defined after registration
 
     def functions_of(
         self, module: ModuleInfo, owner: AppObject
@@ -254,6 +256,9 @@ class V2Indexer:
             elif kind == "reg":
                 self.register(payload, main, local_bps, app_level, registered_bp_keys)
 
+        for fn in self._late.values():
+            _apply_http_defaults(fn, app_level)
+            self.result.unregistered.append(fn)
         self.scan_unregistered(main, registered_bp_keys, app_level)
         return self.result
 
@@ -261,15 +266,12 @@ class V2Indexer:
         uses_agent = any(u.method == "durable_openai_agent_orchestrator" for u in fn.decorators)
         if uses_agent and not self._openai_done:
             self._openai_done = True
-            if True:
-                owner = next(
-                    (o for o in self.result.app_objects if o.var == fn.registered_on), None
+            owner = next((o for o in self.result.app_objects if o.var == fn.registered_on), None)
+            if owner is not None:
+                use = next(
+                    u for u in fn.decorators if u.method == "durable_openai_agent_orchestrator"
                 )
-                if owner is not None:
-                    use = next(
-                        u for u in fn.decorators if u.method == "durable_openai_agent_orchestrator"
-                    )
-                    self.result.functions.append(_openai_activity(owner, use.range))
+                self.result.functions.append(_openai_activity(owner, use.range))
         _apply_http_defaults(fn, app_level)
         self.result.functions.append(fn)
 
@@ -334,8 +336,17 @@ class V2Indexer:
         if bp_obj is None:
             return
         registered.add((path, var))
-        for _, fn in self.functions_of(module, bp_obj):
+        for pyf, fn in self.functions_of(module, bp_obj):
             fn.blueprint_path = path
+            # register_functions copies what the blueprint holds when the call runs.
+            late = path == main.path and pyf.def_range.start > reg.range.start
+            if (path, pyf.def_range.start) in self._added:
+                continue
+            if late:
+                self._late[(path, pyf.def_range.start)] = fn
+                continue
+            self._added.add((path, pyf.def_range.start))
+            self._late.pop((path, pyf.def_range.start), None)
             self.add_function(fn, app_level)
 
     def scan_unregistered(

@@ -158,6 +158,33 @@ def test_azf307_unregistered_blueprint(tmp_path: Path) -> None:
     assert f.related[0].message == "function 'items'"
 
 
+def test_azf307_blueprint_functions_defined_after_registration(tmp_path: Path) -> None:
+    # register_functions copies the blueprint's functions when it runs (the library extends
+    # the app's list): a def below the call is never registered.
+    v2(
+        tmp_path,
+        "bp = func.Blueprint()\n\n\n"
+        '@bp.route(route="early")\n'
+        "def early(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("ok")\n\n\n'
+        "app.register_functions(bp)\n\n\n"
+        '@bp.route(route="late")\n'
+        "def late(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("ok")\n',
+    )
+    found = check(tmp_path)
+    assert codes(found) == ["AZF307"]
+    f = found[0]
+    assert text_at(f) == "late"
+    assert f.message == (
+        "function 'late' is added to blueprint 'bp' after 'app' registers it on line 14; "
+        "registering copies the functions the blueprint holds at that moment, so 'late' never "
+        "reaches the host: move the registration below the last function of 'bp'"
+    )
+    assert f.related[0].message == "the registration"
+    assert [fn.name for fn in load(tmp_path).functions] == ["early"]
+
+
 def test_azf308_method_and_nested(tmp_path: Path) -> None:
     v2(
         tmp_path,
