@@ -211,8 +211,10 @@ RULES: tuple[Rule, ...] = (
         "AZF110",
         "script-file-not-found",
         E,
-        "The `scriptFile` of a v1 function (default `__init__.py`) does not exist.",
-        "The worker has nothing to load and the function fails at start-up.",
+        "The `scriptFile` of a v1 function (default `__init__.py`) does not exist, or is not "
+        "a `.py` file.",
+        "The worker has nothing to load and the function fails at start-up; it imports the "
+        "script as a Python module, so it refuses any file not named `.py`.",
         Example(
             {
                 "orders/function.json": (

@@ -47,9 +47,27 @@ def v1_scripts(ctx: Context) -> None:
                     function=fn,
                 )
             continue
-        if fn.entry_found or not (fn.script_path or "").endswith(".py"):
+        if not (fn.script_path or "").endswith(".py"):
+            _not_python(ctx, fn, root_range)
+            continue
+        if fn.entry_found:
             continue
         _entry_point(ctx, fn, root_range)
+
+
+def _not_python(ctx: Context, fn: Function, root_range: Range) -> None:
+    assert fn.config_path is not None
+    sf = fn.script_file
+    shown = sf.value if sf is not None else ctx.rel(fn.script_path or "")
+    ctx.emit(
+        "AZF110",
+        f"scriptFile '{shown}' of function '{fn.name}' is not a .py file; the Python worker "
+        "imports the script as a module and refuses any other file: rename it to a .py file "
+        "and point scriptFile at it",
+        fn.config_path,
+        sf.range if sf is not None and sf.range is not None else root_range,
+        function=fn,
+    )
 
 
 def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
@@ -60,11 +78,26 @@ def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
     names = _top_level_names(ctx.text(fn.script_path) or "")
     if names is None or fn.entry_point in names:
         return  # defined by an assignment or an import (df.Orchestrator.create, …)
+    ev = fn.entry_point_value
+    rng = ev.range if ev is not None and ev.range is not None else root_range
+    owner, dot, member = fn.entry_point.partition(".")
+    if dot and owner in names:
+        ctx.emit(
+            "AZF111",
+            f"entryPoint '{fn.entry_point}' of '{fn.name}' names something inside '{owner}', "
+            "but the worker looks the entry point up as one top-level name of "
+            f"{ctx.rel(fn.script_path)}: define a module-level function (for example "
+            f"{member.rpartition('.')[2]} = {fn.entry_point}) and set entryPoint to its name",
+            fn.config_path,
+            rng,
+            related=[Related(Location(fn.script_path, Range.point(0, 0)), "the script")],
+            function=fn,
+        )
+        return
     defs = [f.name for f in module.functions if f.scope == "module"]
     close = difflib.get_close_matches(fn.entry_point, defs, n=1, cutoff=0.6)
     target = close[0] if close else (defs[0] if len(defs) == 1 else None)
     script = ctx.rel(fn.script_path)
-    ev = fn.entry_point_value
     hint = f" (did you mean '{target}'?)" if target else ""
     message = (
         f"{script} has no function '{fn.entry_point}', the entry point of '{fn.name}'{hint}; "
@@ -78,7 +111,6 @@ def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
         doc = ctx.app.source.json(fn.config_path)
         if doc is not None and doc.root is not None:
             edit = json_add_member(ctx, fn.config_path, doc.root, "entryPoint", target)
-    rng = ev.range if ev is not None and ev.range is not None else root_range
     ctx.emit(
         "AZF111",
         message,

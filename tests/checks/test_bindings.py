@@ -301,6 +301,41 @@ def test_azf110_missing_script_file(tmp_path: Path) -> None:
     assert text_at(f) == '"handler.py"'
 
 
+def test_azf110_script_file_that_is_not_python(tmp_path: Path) -> None:
+    # The worker imports the script as a module and refuses any other extension.
+    write_app(
+        tmp_path,
+        {
+            "orders/function.json": fjson(queue_trigger(), scriptFile="handler.txt"),
+            "orders/handler.txt": QUEUE_PY,
+        },
+    )
+    f = one(check(tmp_path), "AZF110")
+    assert f.message == (
+        "scriptFile 'handler.txt' of function 'orders' is not a .py file; the Python worker "
+        "imports the script as a module and refuses any other file: rename it to a .py file "
+        "and point scriptFile at it"
+    )
+    assert text_at(f) == '"handler.txt"'
+
+
+def test_azf111_entry_point_naming_a_method(tmp_path: Path) -> None:
+    v1(
+        tmp_path,
+        "orders",
+        fjson(queue_trigger(), entryPoint="Handler.run"),
+        "import azure.functions as func\n\n\nclass Handler:\n    @staticmethod\n"
+        "    def run(msg: func.QueueMessage) -> None:\n        print(msg.get_body())\n",
+    )
+    f = one(check(tmp_path), "AZF111")
+    assert f.message == (
+        "entryPoint 'Handler.run' of 'orders' names something inside 'Handler', but the worker "
+        "looks the entry point up as one top-level name of orders/__init__.py: define a "
+        "module-level function (for example run = Handler.run) and set entryPoint to its name"
+    )
+    assert text_at(f) == '"Handler.run"'
+
+
 def test_azf110_missing_init(tmp_path: Path) -> None:
     write_app(tmp_path, {"orders/function.json": fjson(queue_trigger())})
     f = one(check(tmp_path), "AZF110")
