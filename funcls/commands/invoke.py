@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import sys
 from typing import Any
@@ -10,23 +11,52 @@ from typing import Any
 from funcls.commands.common import UsageError
 
 
-def _text(value: str | None) -> str | None:
-    if value is None or not value.startswith("@"):
-        return value
+def _file(value: str) -> bytes:
     try:
-        with open(value[1:], encoding="utf-8") as f:
+        with open(value, "rb") as f:
             return f.read()
     except OSError as error:
-        raise UsageError(f"cannot read {value[1:]}: {error.strerror}") from None
+        raise UsageError(f"cannot read {value}: {error.strerror}") from None
+
+
+def _text(value: str | None, option: str) -> str | None:
+    """The option's text, or the UTF-8 text of the file after @."""
+    if value is None or not value.startswith("@"):
+        return value
+    data = _file(value[1:])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{option} {value}: the file is not UTF-8 text; "
+            "send a binary HTTP body with --body @FILE"
+        ) from None
+
+
+def _body(value: str) -> dict[str, str]:
+    """--body as the request wants it: text, or base64 for a file that is not UTF-8."""
+    if not value.startswith("@"):
+        return {"body": value}
+    data = _file(value[1:])
+    try:
+        return {"body": data.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"body_base64": base64.b64encode(data).decode("ascii")}
 
 
 def _pairs(items: list[str] | None, sep: str, what: str) -> dict[str, str]:
+    """NAME<sep>VALUE options; a repeated name gets its values joined as the host joins a
+    repeated query parameter (`a=1&a=2` -> "1,2") or header ("1, 2")."""
     out: dict[str, str] = {}
     for item in items or []:
         key, found, value = item.partition(sep)
         if not found or not key.strip():
             raise UsageError(f"{what} '{item}' must look like NAME{sep}VALUE")
-        out[key.strip()] = value.strip() if sep == ":" else value
+        if sep == ":":
+            key, value, joiner = key.strip().lower(), value.strip(), ", "
+        else:
+            joiner = ","
+        out[key] = f"{out[key]}{joiner}{value}" if key in out else value
     return out
 
 
@@ -73,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     from funcls.runner.client import InvokeError, invoke
 
     root = app_root(args.app_dir)
-    request: dict[str, Any] = {"input": _text(args.input)}
+    request: dict[str, Any] = {"input": _text(args.input, "--input")}
     if args.method:
         request["method"] = args.method
     if args.path:
@@ -83,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     if args.query:
         request["query"] = _pairs(args.query, "=", "query parameter")
     if args.body is not None:
-        request["body"] = _text(args.body)
+        request.update(_body(args.body))
     try:
         result, where = invoke(root, args.name, request)
     except InvokeError as error:

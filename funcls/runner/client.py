@@ -77,10 +77,10 @@ def invoke_running(
 
 
 async def _invoke_fresh(app_dir: str, name: str, request: dict[str, Any]) -> dict[str, Any]:
-    from funcls.runner.host.admin import outcome_json
+    from funcls.runner.host.admin import http_call, no_function, outcome_json
     from funcls.runner.logs import Console
     from funcls.runner.runner import Run
-    from funcls.runner.state import HttpCall, ManualInvokeError
+    from funcls.runner.state import ManualInvokeError
 
     options = RunOptions(
         app_dir=app_dir,
@@ -93,28 +93,11 @@ async def _invoke_fresh(app_dir: str, name: str, request: dict[str, Any]) -> dic
     runner = Run(options, Console(quiet=True))
     runner.pool.listeners.append(runner.on_index)
     try:
-        index = await runner.pool.start_generation()
+        await runner.pool.start_generation()
         fn = runner.state.function(name)
         if fn is None:
-            known = ", ".join(sorted(f["name"] for f in index.functions)) or "none"
-            errors = "; ".join(f"{e.get('function')}: {e.get('message')}" for e in index.errors)
-            raise InvokeError(
-                f"no function '{name}' in {app_dir} (functions: {known})"
-                + (f"; load errors: {errors}" if errors else "")
-            )
-        http = None
-        if fn.is_http:
-            http = HttpCall(
-                method=str(request.get("method") or "GET"),
-                path=request.get("path"),
-                query=dict(request.get("query") or {}),
-                headers={k.lower(): v for k, v in (request.get("headers") or {}).items()},
-                body=str(
-                    request.get("body")
-                    if request.get("body") is not None
-                    else request.get("input") or ""
-                ).encode("utf-8"),
-            )
+            raise InvokeError(no_function(runner.state, name))
+        http = http_call(request) if fn.is_http else None
         try:
             outcome = await runner.state.invoke_manually(
                 fn, str(request.get("input") or ""), http, collect_logs=True

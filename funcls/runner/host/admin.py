@@ -70,9 +70,18 @@ async def handle_admin(
     if len(parts) == 3 and parts[:2] == ["funcls", "invoke"] and method == "POST":
         fn = state.function(parts[2])
         if fn is None:
-            return json_response(404, {"error": f"no function '{parts[2]}' in this app"})
+            return json_response(404, {"error": no_function(state, parts[2])})
         return await _invoke(state, fn, body)
     return text_response(404, f"404 Not Found: no admin endpoint {method} {path}\n")
+
+
+def no_function(state: RunState, name: str) -> str:
+    """Why `funcls invoke NAME` found nothing: the functions there are, and the load errors."""
+    known = ", ".join(sorted(f.name for f in state.functions.values())) or "none"
+    errors = "; ".join(f"{e.get('function')}: {e.get('message')}" for e in state.index.errors)
+    return f"no function '{name}' in {state.settings.root} (functions: {known})" + (
+        f"; load errors: {errors}" if errors else ""
+    )
 
 
 def host_status(state: RunState) -> dict[str, Any]:
@@ -128,26 +137,30 @@ async def _start(state: RunState, fn: RunFunction, body: bytes) -> Response:
     return 202, [], b""
 
 
+def http_call(request: dict[str, Any]) -> HttpCall:
+    """The HTTP request of a by-hand invocation: `{"method", "path", "query", "headers",
+    "body" | "body_base64" | "input"}` (the body is the input when none is given)."""
+    raw_body = request.get("body")
+    if request.get("body_base64"):
+        payload = base64.b64decode(str(request["body_base64"]))
+    elif raw_body is not None:
+        payload = _input_text(raw_body).encode("utf-8")
+    else:
+        payload = _input_text(request.get("input")).encode("utf-8")
+    return HttpCall(
+        method=str(request.get("method") or "GET").upper(),
+        path=request.get("path"),
+        query={str(k): str(v) for k, v in (request.get("query") or {}).items()},
+        headers={str(k).lower(): str(v) for k, v in (request.get("headers") or {}).items()},
+        body=payload,
+    )
+
+
 async def _invoke(state: RunState, fn: RunFunction, body: bytes) -> Response:
     request = _parse(body) if body.strip() else {}
     if request is None:
         return json_response(400, {"error": 'send a JSON object: {"input": …}'})
-    http = None
-    if fn.is_http:
-        raw_body = request.get("body")
-        if request.get("body_base64"):
-            payload = base64.b64decode(str(request["body_base64"]))
-        elif raw_body is not None:
-            payload = _input_text(raw_body).encode("utf-8")
-        else:
-            payload = _input_text(request.get("input")).encode("utf-8")
-        http = HttpCall(
-            method=str(request.get("method") or "GET"),
-            path=request.get("path"),
-            query={str(k): str(v) for k, v in (request.get("query") or {}).items()},
-            headers={str(k).lower(): str(v) for k, v in (request.get("headers") or {}).items()},
-            body=payload,
-        )
+    http = http_call(request) if fn.is_http else None
     try:
         outcome = await state.invoke_manually(
             fn, _input_text(request.get("input")), http, collect_logs=True

@@ -1,0 +1,112 @@
+"""`funcls invoke` edge cases, the same through a running `funcls run` and a fresh app process:
+binary bodies from a file, repeated --query and --header, unknown names, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.runner.runner_process import REPO, RunningApp
+
+pytestmark = pytest.mark.slow
+
+ECHO_APP = """
+import json
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="echo", methods=["POST"])
+def echo(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(json.dumps({
+        "method": req.method,
+        "params": dict(req.params),
+        "x_a": req.headers.get("x-a"),
+        "body_hex": req.get_body().hex(),
+    }), mimetype="application/json")
+
+
+@app.queue_trigger(arg_name="msg", queue_name="work", connection="AzureWebJobsStorage")
+def work(msg: func.QueueMessage) -> None:
+    pass
+"""
+
+
+def funcls_invoke(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "funcls", "invoke", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(REPO),
+    )
+
+
+@pytest.fixture
+def echo_app(tmp_path: Path) -> Path:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(ECHO_APP)
+    return app
+
+
+@pytest.mark.parametrize("where", ["fresh", "running"])
+def test_invoke_sends_a_binary_body_and_repeated_options(
+    where: str, echo_app: Path, tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    if where == "running":
+        run_app(echo_app, "--no-reload")
+    body = tmp_path / "body.bin"
+    body.write_bytes(b"\x00\x01\xff\xfe binary")
+    done = funcls_invoke(
+        "echo",
+        str(echo_app),
+        "--method",
+        "post",
+        "--body",
+        f"@{body}",
+        "--query",
+        "tag=a",
+        "--query",
+        "tag=b",
+        "--header",
+        "X-A: 1",
+        "--header",
+        "x-a: 2",
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout)
+    assert result["ran_on"].startswith("the running" if where == "running" else "a fresh")
+    assert json.loads(result["http"]["body"]) == {
+        "method": "POST",
+        "params": {"tag": "a,b"},  # as the host joins ?tag=a&tag=b
+        "x_a": "1, 2",
+        "body_hex": b"\x00\x01\xff\xfe binary".hex(),
+    }
+
+
+@pytest.mark.parametrize("where", ["fresh", "running"])
+def test_invoke_refuses_a_binary_input_file_and_names_the_functions(
+    where: str, echo_app: Path, tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    if where == "running":
+        run_app(echo_app, "--no-reload")
+    data = tmp_path / "message.bin"
+    data.write_bytes(b"\xff\xfe")
+    refused = funcls_invoke("work", str(echo_app), "--input", f"@{data}")
+    assert refused.returncode == 2
+    assert "Traceback" not in refused.stderr
+    assert f"--input @{data}: the file is not UTF-8 text" in refused.stderr
+    unknown = funcls_invoke("nope", str(echo_app))
+    assert unknown.returncode == 2
+    assert "no function 'nope'" in unknown.stderr
+    assert "(functions: echo, work)" in unknown.stderr
