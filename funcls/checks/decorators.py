@@ -9,6 +9,7 @@ import re
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.decorators_rules import RULES
 from funcls.checks.edits import fix, fixes, replace
+from funcls.checks.findings import TextEdit
 from funcls.model.appmodel import DecoratorUse, Function
 from funcls.model.catalogue import CATALOGUE, LIBRARY_VERSION
 from funcls.model.locations import Position, Range
@@ -74,18 +75,43 @@ def decorator_calls(ctx: Context) -> None:
                 missing = [p.name for p in spec.required_params if p.name not in use.keywords]
                 if missing:
                     names = ", ".join(missing)
+                    hint, edits = _misspelt(use, missing)
                     ctx.emit(
                         "AZF112",
                         f"@{use.target}.{use.method} is missing {names}; the import fails "
-                        f"with TypeError: pass {names}=...",
+                        f"with TypeError: pass {names}=...{hint}",
                         use.path,
                         use.name_range,
+                        fixes=fixes(fix("Correct the keyword", *edits, preferred=True)),
                         function=fn,
                         data={"missing": missing},
                     )
             _unknown_keywords(ctx, fn, use)
             if use.method == "route":
                 _data_type_extra(ctx, fn, use)
+
+
+def _misspelt(use: DecoratorUse, missing: list[str]) -> tuple[str, list[TextEdit]]:
+    """Keywords the decorator does not take that look like a missing parameter
+    (``queuename`` for ``queue_name``): a hint for the message and the renaming edits."""
+    spec = use.spec
+    hints: list[str] = []
+    edits: list[TextEdit] = []
+    for name, value in use.keywords.items():
+        if spec is None or spec.param(name) is not None or value.key_range is None:
+            continue
+        squashed = {m.replace("_", "").lower(): m for m in missing}
+        close = squashed.get(name.replace("_", "").lower()) or next(
+            iter(difflib.get_close_matches(name, missing, n=1, cutoff=0.8)), None
+        )
+        if close is None:
+            continue
+        hints.append(f"'{name}' looks like a misspelling of {close}")
+        edits.append(replace(use.path, value.key_range, close))
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    if len(missing) == 1 and len(hints) == 1:
+        hint = hint.replace(f"of {missing[0]})", "of it)")
+    return hint, edits
 
 
 _CLASS_NAMES = {

@@ -78,6 +78,22 @@ def test_azf112_missing_arguments(tmp_path: Path) -> None:
     assert f.data == {"missing": ["queue_name", "connection"]}
 
 
+def test_azf112_misspelt_keyword_is_named_and_fixed(tmp_path: Path) -> None:
+    # queue_trigger takes **kwargs, so `queuename=` is accepted and queue_name is missing.
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queuename="orders", connection="AzureWebJobsStorage")\n'
+        "def on_order(msg: func.QueueMessage) -> None:\n"
+        "    print(msg.get_body())\n",
+    )
+    f = one(check(tmp_path), "AZF112")
+    assert f.message == (
+        "@app.queue_trigger is missing queue_name; the import fails with TypeError: pass "
+        "queue_name=... ('queuename' looks like a misspelling of it)"
+    )
+    assert fixed_clean(tmp_path, f) == []
+
+
 def test_azf112_near_miss_positional_and_star_kwargs(tmp_path: Path) -> None:
     v2(
         tmp_path,
