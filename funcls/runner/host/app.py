@@ -13,7 +13,13 @@ from urllib.parse import parse_qsl
 
 from funcls.runner.functions import RunFunction
 from funcls.runner.host.admin import handle_admin
-from funcls.runner.host.http_trigger import Response, http_payload, outcome_response, text_response
+from funcls.runner.host.http_trigger import (
+    NO_BODY_STATUS,
+    Response,
+    http_payload,
+    outcome_response,
+    text_response,
+)
 from funcls.runner.host.policy import authorized, cors_headers, presented_key
 from funcls.runner.state import RunState
 
@@ -163,7 +169,7 @@ class RunnerApp:
             payload.binding_data,
             "This function was programmatically called via the host APIs.",
         )
-        return outcome_response(outcome)
+        return outcome_response(outcome, state.invoker.console.say)
 
     def _match(self, method: str, raw: str) -> tuple[RunFunction, dict[str, str]] | None:
         """The function for a request path below the prefix, most specific route first.
@@ -201,6 +207,8 @@ class RunnerApp:
 
 async def _send(send: Any, response: Response, extra: list[tuple[bytes, bytes]]) -> None:
     status, headers, body = response
-    all_headers = [*headers, *extra, (b"content-length", str(len(body)).encode())]
+    all_headers = [*headers, *extra]
+    if status not in NO_BODY_STATUS:
+        all_headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": all_headers})
     await send({"type": "http.response.body", "body": body})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 from funcls.runner.binding_data import json_members, merge
@@ -61,7 +63,38 @@ def json_response(status: int, value: Any) -> Response:
     return text_response(status, json.dumps(value, indent=2), "application/json; charset=utf-8")
 
 
-def outcome_response(outcome: Outcome) -> Response:
+# What an HTTP/1.1 response may carry: a token as a header name, no control characters
+# (CR, LF, NUL, …) in a value, latin-1 text only.
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# No body (and so no Content-Length) on these, whatever the function returned.
+NO_BODY_STATUS = (204, 304)
+
+
+def _response_problem(http: dict[str, Any]) -> str | None:
+    """Why the function's HTTP response cannot be sent as it is, or None."""
+    status = http.get("status")
+    if not isinstance(status, int) or not 200 <= status <= 599:
+        return f"status code {status!r} is not a final HTTP status; use 200-599"
+    for name, value in http.get("headers") or []:
+        if not _TOKEN.match(str(name)):
+            return f"header name {str(name)!r} is not a valid HTTP header name"
+        text = str(value)
+        if _BAD_VALUE.search(text):
+            return f"header {name} has a control character (CR, LF, …) in its value {text!r}"
+        try:
+            text.encode("latin-1")
+        except UnicodeEncodeError:
+            return (
+                f"header {name} has characters HTTP headers cannot carry in its value "
+                f"{text!r}; percent-encode it (urllib.parse.quote) or put it in the body"
+            )
+    return None
+
+
+def outcome_response(outcome: Outcome, report: Callable[[str], None] | None = None) -> Response:
+    """The HTTP response of an invocation; report(text) hears of a response that cannot be
+    sent (the function succeeded, so the console has no error for it yet)."""
     if not outcome.ok:
         error = outcome.error or {}
         return text_response(
@@ -73,6 +106,12 @@ def outcome_response(outcome: Outcome) -> Response:
     http = outcome.http
     if http is None:
         return 204, [], b""
+    problem = _response_problem(http)
+    if problem is not None:
+        text = bad_response_text(outcome, problem)
+        if report is not None:
+            report(text.removeprefix("500 Internal Server Error: ").rstrip())
+        return text_response(500, text)
     headers: list[tuple[bytes, bytes]] = []
     for name, value in http.get("headers") or []:
         if str(name).lower() in ("content-length", "transfer-encoding"):
@@ -80,7 +119,15 @@ def outcome_response(outcome: Outcome) -> Response:
         headers.append((str(name).lower().encode("latin-1"), str(value).encode("latin-1")))
     for cookie in http.get("cookies") or []:
         headers.append((b"set-cookie", str(cookie).encode("latin-1")))
+    status = int(http["status"])
     body = http.get("body") or b""
     if isinstance(body, str):
         body = body.encode("utf-8")
-    return int(http.get("status") or 200), headers, body
+    return status, headers, b"" if status in NO_BODY_STATUS else body
+
+
+def bad_response_text(outcome: Outcome, problem: str) -> str:
+    return (
+        f"500 Internal Server Error: function '{outcome.function}' returned a response funcls "
+        f"cannot send (invocation {outcome.invocation_id}): {problem}\n"
+    )
