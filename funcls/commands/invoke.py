@@ -142,10 +142,16 @@ def register(sub: Any) -> None:
         metavar="TEXT|@FILE",
         help="the trigger's input: queue message, blob path, event JSON, request body…",
     )
-    p.add_argument("--method", default=None, help="HTTP method (HTTP functions; default GET)")
-    p.add_argument("--path", default=None, help="request path, e.g. /api/products/2")
-    p.add_argument("--header", action="append", metavar="NAME:VALUE")
-    p.add_argument("--query", action="append", metavar="NAME=VALUE")
+    p.add_argument(
+        "--method",
+        default=None,
+        help="HTTP method (HTTP functions; default GET, or the function's method if not GET)",
+    )
+    p.add_argument(
+        "--path", default=None, help="request path, e.g. /api/products/2 or /api/search?q=tea"
+    )
+    p.add_argument("--header", action="append", metavar="NAME:VALUE", help="repeatable")
+    p.add_argument("--query", action="append", metavar="NAME=VALUE", help="repeatable")
     p.add_argument("--body", default=None, metavar="TEXT|@FILE", help="HTTP request body")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=run)

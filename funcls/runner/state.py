@@ -6,7 +6,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from funcls.model.parsers.blob_paths import parse_blob_path
 from funcls.model.parsers.route_samples import sample_path
@@ -31,8 +31,8 @@ class ManualInvokeError(Exception):
 class HttpCall:
     """An HTTP request for an HTTP-triggered function, by hand or from the HTTP host."""
 
-    method: str = "GET"
-    path: str | None = None  # below the host, e.g. /api/products/2
+    method: str | None = None  # None: GET, or the first method the function answers
+    path: str | None = None  # below the host, e.g. /api/products/2?tag=a (a query is merged)
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
@@ -79,8 +79,10 @@ class RunState:
         reason = "This function was programmatically called via the host APIs."
         if fn.is_http:
             call = http or HttpCall(body=text.encode("utf-8"))
+            method = _method(fn, call.method)
             prefix = "/" + self.settings.route_prefix if self.settings.route_prefix else ""
-            path = call.path or self._sample_url(fn, prefix)
+            path, _, query_text = (call.path or self._sample_url(fn, prefix)).partition("?")
+            query = merged_query(query_text, call.query)
             below = path[len(prefix) :] if prefix and path.startswith(prefix) else path
             params = fn.route.match(below) if fn.route else {}
             if params is None:
@@ -88,10 +90,9 @@ class RunState:
                     f"path '{path}' does not match the route of '{fn.name}' "
                     f"({url_path(fn, self.settings.route_prefix)}); give a concrete path"
                 )
-            url = self.base_url + path + ("?" + urlencode(call.query) if call.query else "")
-            payload = http_payload(
-                call.method.upper(), url, call.headers, call.query, params, call.body
-            )
+            query_text = "&".join(q for q in (query_text, urlencode(call.query)) if q)
+            url = self.base_url + path + ("?" + query_text if query_text else "")
+            payload = http_payload(method, url, call.headers, query, params, call.body)
             return await self.invoker.invoke(
                 fn,
                 payload.data,
@@ -155,3 +156,30 @@ class RunState:
             "LastModified": blob.properties.last_modified.isoformat(),
         }
         return blob_payload(path, blob.content, captures, f"local://{path}", properties)
+
+
+def _method(fn: RunFunction, asked: str | None) -> str:
+    """The method of a by-hand call: the one asked for, if the function answers it (a request
+    with another method never reaches it through the host); else GET, or its first method."""
+    if asked is None:
+        if fn.methods is None or "GET" in fn.methods:
+            return "GET"
+        preferred = ("POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+        return next((m for m in preferred if m in fn.methods), sorted(fn.methods)[0])
+    method = asked.upper()
+    if fn.methods is not None and method not in fn.methods:
+        raise ManualInvokeError(
+            f"'{fn.name}' answers {', '.join(sorted(fn.methods))} only, not {method}; "
+            f"pass one of those as the method (or none)"
+        )
+    return method
+
+
+def merged_query(text: str, query: dict[str, str]) -> dict[str, str]:
+    """The query of a path (`?a=1&a=2`) with the given parameters added; a repeated key gets
+    its values joined with "," as the host joins them."""
+    merged: dict[str, str] = {}
+    pairs = [*parse_qsl(text, keep_blank_values=True), *query.items()]
+    for key, value in pairs:
+        merged[key] = f"{merged[key]},{value}" if key in merged else value
+    return merged

@@ -110,3 +110,22 @@ def test_invoke_refuses_a_binary_input_file_and_names_the_functions(
     assert unknown.returncode == 2
     assert "no function 'nope'" in unknown.stderr
     assert "(functions: echo, work)" in unknown.stderr
+
+
+@pytest.mark.parametrize("where", ["fresh", "running"])
+def test_invoke_takes_a_query_in_the_path_and_the_function_s_method(
+    where: str, echo_app: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    if where == "running":
+        run_app(echo_app, "--no-reload")
+    # echo answers POST only: with no --method, invoke sends POST, as a real client must.
+    done = funcls_invoke(
+        "echo", str(echo_app), "--path", "/api/echo?tag=a&tag=b", "--query", "tag=c"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    body = json.loads(done.stdout.split("\n\n", 1)[1].split("\n", 1)[0])
+    assert body["method"] == "POST"
+    assert body["params"] == {"tag": "a,b,c"}
+    refused = funcls_invoke("echo", str(echo_app), "--method", "GET")
+    assert refused.returncode == 2
+    assert "'echo' answers POST only, not GET" in refused.stderr

@@ -148,7 +148,7 @@ def http_call(request: dict[str, Any]) -> HttpCall:
     else:
         payload = _input_text(request.get("input")).encode("utf-8")
     return HttpCall(
-        method=str(request.get("method") or "GET").upper(),
+        method=str(request["method"]).upper() if request.get("method") else None,
         path=request.get("path"),
         query={str(k): str(v) for k, v in (request.get("query") or {}).items()},
         headers={str(k).lower(): str(v) for k, v in (request.get("headers") or {}).items()},
