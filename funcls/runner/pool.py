@@ -112,6 +112,10 @@ class WorkerProcess:
                 cwd=self.cwd,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=self.stdout,
+                # Out of the terminal's process group: Ctrl+C (SIGINT to the whole group) is
+                # for the runner, which stops its app processes itself; they also exit when
+                # the runner is gone (the channel closes).
+                start_new_session=True,
             )
         finally:
             child.close()

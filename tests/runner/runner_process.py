@@ -90,13 +90,21 @@ def start_run(
     env: dict[str, str] | None = None,
     python: str | None = None,
     log_path: Path | None = None,
+    new_session: bool = False,
 ) -> RunningApp:
+    """new_session: run it as a terminal runs a command, leader of its own process group
+    (a terminal's Ctrl+C signals the whole group)."""
     command = [python or sys.executable, "-m", "funcls", "run", str(app_dir), "--port", "0", *args]
     log_path = log_path or app_dir.parent / f"{app_dir.name}-run.log"
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=full_env, cwd=str(REPO)
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=full_env,
+            cwd=str(REPO),
+            start_new_session=new_session,
         )
     running = RunningApp(app_dir, process, log_path)
     state_file = app_dir / ".funcls" / "run.json"

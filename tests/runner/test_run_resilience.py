@@ -141,3 +141,24 @@ def test_os_exit_at_import_is_retried_and_reported(
     assert "exited with code 9 while loading the app" in response.text
     script.write_text(good)
     assert running.wait_for("/api/plain", timeout=20).text == "just a string"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_to_the_terminal_s_process_group_stops_cleanly(
+    sig: signal.Signals, app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    # Ctrl+C in a terminal sends SIGINT to every process of the foreground group; `timeout`
+    # and many supervisors send SIGTERM to the group. The runner stops; its app processes
+    # must not die first with a traceback and be "restarted" on the way out.
+    running = run_app(app_copy("http_v2"), "--no-reload", new_session=True)
+    worker = app_pid(running)
+    os.killpg(running.process.pid, sig)
+    running.process.wait(15)
+    log = running.log()
+    assert "KeyboardInterrupt" not in log
+    assert "starting a new one" not in log
+    assert "Traceback" not in log
+    deadline = time.monotonic() + 5
+    while os.path.exists(f"/proc/{worker}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{worker}")
