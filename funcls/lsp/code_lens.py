@@ -22,8 +22,9 @@ def code_lenses(ctx: Context, path: str) -> list[types.CodeLens] | None:
     if app is None:
         return None
     out: list[types.CodeLens] = []
+    registered = {id(f) for f in app.functions}  # identity: comparing functions is deep
     for fn in functions_in(app, path):
-        if fn not in app.functions or fn.synthetic:
+        if id(fn) not in registered or fn.synthetic:
             continue  # unregistered or misplaced functions never run
         if fn.config_path == path:
             trig = fn.trigger

@@ -12,6 +12,16 @@ _AT_METHOD = re.compile(r"^\s*@\s*([A-Za-z_]\w*)\s*\.\s*([A-Za-z_]\w*)?$")
 _ATTRIBUTE = re.compile(r"([A-Za-z_][\w.]*)\.([A-Za-z_]\w*)?$")
 _DEF_HEAD = re.compile(r"[ \t]*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(")
 _IDENT_CHARS = re.compile(r"[A-Za-z0-9_]")
+# Comments and string literals as Python's tokenizer reads them; an unclosed triple-quoted
+# string runs to the end of the text, an unclosed one-line string to the end of its line.
+_NOT_CODE = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:\\.|[^\\])*?(?:"""|\Z)'
+    r"|'''(?:\\.|[^\\])*?(?:'''|\Z)"
+    r'|"(?:\\.|[^"\\\n])*(?:"|(?=\n)|\Z)'
+    r"|'(?:\\.|[^'\\\n])*(?:'|(?=\n)|\Z)",
+    re.S,
+)
 
 
 @dataclass
@@ -76,8 +86,35 @@ def _line_start(text: str, offset: int) -> int:
     return text.rfind("\n", 0, offset) + 1
 
 
+def in_string_or_comment(text: str, offset: int) -> bool:
+    """True when ``offset`` lies inside a comment or a string literal (its quotes excluded)."""
+    for m in _NOT_CODE.finditer(text):
+        if m.start() >= offset:
+            return False
+        if offset < m.end():
+            return True
+        if offset == m.end():
+            token = m.group()
+            if token.startswith("#"):
+                return True
+            quote = token[:3] if token[:3] in ('"""', "'''") else token[0]
+            closed = len(token) >= 2 * len(quote) and token.endswith(quote)
+            return not closed
+    return False
+
+
 def python_context(text: str, offset: int) -> PyContext | None:
+    """The completion context at ``offset``; None inside comments and strings, except for
+    the string arguments of a decorator call."""
     offset = max(0, min(offset, len(text)))
+    found = _python_context(text, offset)
+    if found is None:
+        return None
+    at = found.decorator_start if isinstance(found, DecoratorCall) else offset
+    return None if in_string_or_comment(text, at) else found
+
+
+def _python_context(text: str, offset: int) -> PyContext | None:
     ls = _line_start(text, offset)
     before = text[ls:offset]
     m = _AT_METHOD.match(before)

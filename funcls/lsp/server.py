@@ -45,6 +45,7 @@ class FunclsServer(LanguageServer):
         self.ready = asyncio.Event()
         self.timers: dict[str, asyncio.TimerHandle] = {}
         self.published: dict[str, list[types.Diagnostic]] = {}
+        self.published_versions: dict[str, int | None] = {}
         self.published_by_root: dict[str, set[str]] = {}
         self.workspace_pull = False  # the client pulls workspace diagnostics itself
 
@@ -138,10 +139,20 @@ class FunclsServer(LanguageServer):
         if path is not None:
             self.timers.pop(path, None)
         try:
-            roots = self.state.flush()
+            roots = self.state.take_unpublished()
+            app = self.state.index.app_for_path(path) if path is not None else None
+            if app is not None and path in self.unpublished_versions():
+                roots.add(app.root)  # another refresh took the re-indexed root
             self.publish_roots(roots, force={path} if path else set())
         except Exception as e:
             self.failed("diagnostics", e)
+
+    def unpublished_versions(self) -> set[str]:
+        """Open documents whose current version has not been published yet (push mode)."""
+        if self.pull_mode:
+            return set()
+        sent = self.published_versions
+        return {p for p, v in self.ctx.versions.items() if p not in sent or sent[p] != v}
 
     def open_under(self, root: str) -> set[str]:
         """The open documents of the app at ``root``."""
@@ -161,11 +172,14 @@ class FunclsServer(LanguageServer):
             grouped = self.grouped(root) if root in self.state.index.apps else {}
             before = self.published_by_root.get(root, set())
             open_here = self.open_under(root)
-            for path in sorted(set(grouped) | before | (open_here & force)):
+            # Every open document of the app whose new version the client has not seen gets
+            # its diagnostics again, with that version, even when they are the same.
+            due = (open_here & force) | (open_here & self.unpublished_versions())
+            for path in sorted(set(grouped) | before | due):
                 diags = grouped.get(path, [])
                 if self.published.get(path) != diags:
                     changed = True
-                self.publish(path, diags, force=path in force)
+                self.publish(path, diags, force=path in due)
             self.published_by_root[root] = set(grouped)
         if changed and self.pull_mode and self.ctx.client.diagnostic_refresh:
             self.workspace_diagnostic_refresh(None)
@@ -177,6 +191,7 @@ class FunclsServer(LanguageServer):
         if not force and self.published.get(path) == diags:
             return
         self.published[path] = diags
+        self.published_versions[path] = self.ctx.versions.get(path)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=path_to_uri(path),
@@ -245,7 +260,7 @@ class FunclsServer(LanguageServer):
             )
         self.log(f"funcls: indexed {functions} function(s) in {len(index.apps)} app(s)")
         self.state.indexing = False
-        touched = self.state.flush()
+        touched = self.state.take_unpublished()
         # The index is long-lived: keep the collector from walking it on every full collection
         # (a full pass over a 1,000-function index takes ~100 ms and shows up as edit latency).
         gc.collect()

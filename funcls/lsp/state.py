@@ -12,7 +12,8 @@ from funcls.checks import CheckConfig, ConfigError, check_app
 from funcls.checks.findings import Finding, Severity
 from funcls.lsp.settings import Settings
 from funcls.model.appmodel import App
-from funcls.model.loader import load_app
+from funcls.model.loader import HOST_JSON, load_app
+from funcls.model.source import SKIP_DIRS
 from funcls.model.workspace import ROOT_MARKERS, Workspace
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ class IndexState:
         self.dirty: dict[str, None] = {}
         self.indexing = False  # the first indexing of the workspace is under way
         self._findings: dict[str, tuple[App, list[Finding]]] = {}
+        # Roots re-indexed since diagnostics were last published: a request that re-indexes
+        # first (hover, code lens, …) must not keep the pending publication from happening.
+        self.unpublished: set[str] = set()
 
     def mark_dirty(self, path: str) -> None:
         self.dirty[os.path.normpath(path)] = None
@@ -95,6 +99,10 @@ class IndexState:
         for p in paths:
             if os.path.basename(p) in ROOT_MARKERS and not indexed_only:
                 roots.update(self.index.changed(p))
+            elif self.moves_roots(p) and not indexed_only:
+                # A folder created, moved in or deleted: look for app roots again, as a
+                # host.json changed inside it would (clients report only the folder).
+                roots.update(self.index.changed(os.path.join(p, HOST_JSON)))
             else:
                 self.index.source.forget(p)
                 plain.append(p)
@@ -106,6 +114,24 @@ class IndexState:
         for gone in set(self._findings) - set(self.index.apps):
             self._findings.pop(gone, None)
             roots.add(gone)
+        self.unpublished |= roots
+        return roots
+
+    def moves_roots(self, path: str) -> bool:
+        """True when ``path`` is a folder now, or was an app root or a folder holding one."""
+        parts = path.split(os.sep)
+        if any(part in SKIP_DIRS for part in parts) or os.path.basename(path).startswith("."):
+            return False
+        if os.path.isdir(path):
+            return True
+        if os.path.exists(path):
+            return False
+        return any(r == path or r.startswith(path + os.sep) for r in self.index.apps)
+
+    def take_unpublished(self) -> set[str]:
+        """Re-index what changed; the roots re-indexed since the last call."""
+        self.flush()
+        roots, self.unpublished = self.unpublished, set()
         return roots
 
     def app_fresh(self, path: str) -> App | None:
