@@ -130,6 +130,12 @@ class Run:
                     index, functions, self.settings, self.state.base_url, storage, self.state.keys
                 )
             )
+            unknown = self.unknown_selected(index)
+            if unknown:
+                self.console.say(
+                    f"--functions names {', '.join(repr(n) for n in unknown)}, which this app "
+                    "does not define; check the spelling (names ignore case)"
+                )
         else:
             self.console.say(
                 f"reloaded: {len(functions)} function(s)"
@@ -141,6 +147,12 @@ class Run:
                     + failure.get("traceback", "")
                 )
         self.ready.set()
+
+    def unknown_selected(self, index: AppIndex) -> list[str]:
+        """Names given to --functions that match no function, loaded or failed."""
+        known = {str(d.get("name", "")).lower() for d in index.functions}
+        known |= {str(e.get("function", "")).lower() for e in index.errors}
+        return [n for n in self.options.functions if n.lower() not in known]
 
     async def on_change(self, paths: list[str]) -> None:
         shown = ", ".join(paths[:3]) + (" …" if len(paths) > 3 else "")

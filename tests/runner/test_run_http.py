@@ -266,11 +266,12 @@ def test_local_http_port_and_host_warning(app_copy: Callable[[str], Path], tmp_p
 def test_functions_option_runs_only_those(
     app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
 ) -> None:
-    running = run_app(app_copy("http_v2"), "--no-reload", "--functions", "plain", "echo")
+    running = run_app(app_copy("http_v2"), "--no-reload", "--functions", "plain", "echo", "Nosuch")
     assert running.get("/api/plain").text == "just a string"
     assert running.get("/api/items/1").status_code == 404
     names = {f["name"] for f in running.get("/admin/functions").json()}
     assert names == {"plain", "echo"}
+    running.wait_for_log("--functions names 'Nosuch', which this app does not define")
 
 
 def test_v1_disabled_in_function_json_or_by_setting(
@@ -287,3 +288,18 @@ def test_v1_disabled_in_function_json_or_by_setting(
     listed = {f["name"]: f["isDisabled"] for f in running.get("/admin/functions").json()}
     assert listed == {"hello": False, "with_entry": True}
     assert "(disabled)" in running.log()
+
+
+def test_root_page_lists_the_functions_unless_disabled(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app = app_copy("v1_imports")
+    running = run_app(app, "--no-reload")
+    page = running.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<a href="/api/hello/{who?}">' in page.text and "<b>with_entry</b>" in page.text
+    assert running.get("/nothing-here").status_code == 404
+    running.stop()
+    settings = {"IsEncrypted": False, "Values": {"AzureWebJobsDisableHomepage": "true"}}
+    (app / "local.settings.json").write_text(json.dumps(settings))
+    assert run_app(app, "--no-reload").get("/").status_code == 404

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from funcls.runner.functions import RunFunction
 from funcls.runner.host.admin import handle_admin
+from funcls.runner.host.homepage import homepage, homepage_disabled
 from funcls.runner.host.http_trigger import (
     NO_BODY_STATUS,
     Response,
@@ -202,6 +203,8 @@ class RunnerApp:
                 "500 The app failed to load; funcls serves it again as soon as a saved file "
                 f"fixes this:\n\n{text}\n",
             )
+        if path == "/" and method in ("GET", "HEAD") and not homepage_disabled(self.state):
+            return homepage(self.state)
         return text_response(404, f"404 Not Found: no function answers {method} {path}\n")
 
 
