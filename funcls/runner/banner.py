@@ -6,6 +6,9 @@ from funcls.runner.config import HostSettings
 from funcls.runner.functions import RunFunction, url_path
 from funcls.runner.pool import AppIndex
 
+# Input bindings the runner fetches; the others reach the function as None.
+READ_INPUTS = frozenset({"blob"})
+
 
 def _trigger_detail(fn: RunFunction) -> str:
     trigger = fn.trigger
@@ -76,6 +79,18 @@ def render_banner(
             trace = (error.get("traceback") or "").rstrip()
             if trace:
                 lines.extend("      " + t for t in trace.split("\n"))
+        lines.append("")
+    unread = [
+        (fn, b)
+        for fn in functions
+        if fn.support != "none"
+        for b in fn.inputs()
+        if str(b.get("type", "")).lower() not in READ_INPUTS
+    ]
+    if unread:
+        lines.append("Inputs funcls does not read (the parameter gets None):")
+        for fn, b in unread:
+            lines.append(f"  {fn.name}: {b.get('type')} input '{b.get('name')}'")
         lines.append("")
     if storage:
         lines.append("Storage:")

@@ -12,9 +12,11 @@ import pytest
 
 from funcls.model.loader import load_app
 from funcls.model.source import Source
+from funcls.runner.banner import render_banner
 from funcls.runner.binding_data import BindingExpressionError, merge, resolve
-from funcls.runner.config import read_host_settings
+from funcls.runner.config import HostSettings, read_host_settings
 from funcls.runner.functions import build_function, http_routes, is_disabled, url_path
+from funcls.runner.pool import AppIndex
 from funcls.runner.trigger_data import (
     manual_payload,
     manual_queue_message,
@@ -236,3 +238,19 @@ def test_signature_checks_match_the_worker() -> None:
         describe_function("missing", missing, "/d", "/d/f.py", bindings)
     with pytest.raises(FunctionLoadError, match='return annotation "NoneType"'):
         describe_function("none_return", none_return, "/d", "/d/f.py", bindings)
+
+
+def test_banner_names_the_inputs_funcls_does_not_read(tmp_path: Path) -> None:
+    bindings = [
+        {"type": "httpTrigger", "direction": "in", "name": "req", "route": "docs/{id}"},
+        {"type": "cosmosDB", "direction": "in", "name": "doc", "databaseName": "d"},
+        {"type": "blob", "direction": "in", "name": "raw", "path": "c/{id}"},
+        {"type": "http", "direction": "out", "name": "$return"},
+    ]
+    fn = build_function({"name": "get_doc", "bindings": bindings}, "api", {})
+    text = render_banner(
+        AppIndex(), [fn], HostSettings(str(tmp_path)), "http://127.0.0.1:7071", {}, {}
+    )
+    assert "Inputs funcls does not read (the parameter gets None):" in text
+    assert "  get_doc: cosmosDB input 'doc'" in text
+    assert "'raw'" not in text
