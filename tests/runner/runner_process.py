@@ -122,3 +122,14 @@ def start_run(
         time.sleep(0.02)
     running.stop()
     raise AssertionError(f"funcls run did not start within {START_TIMEOUT}s:\n{running.log()}")
+
+
+def funcls_invoke(*args: str) -> subprocess.CompletedProcess[str]:
+    """`funcls invoke ARGS` in a fresh process, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "funcls", "invoke", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(REPO),
+    )

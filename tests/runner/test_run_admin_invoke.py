@@ -4,26 +4,14 @@ only run by hand (their input converted to the library's type, outputs not sent)
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.runner.runner_process import REPO, RunningApp
+from tests.runner.runner_process import RunningApp, funcls_invoke
 
 pytestmark = pytest.mark.slow
-
-
-def funcls_invoke(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "funcls", "invoke", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=str(REPO),
-    )
 
 
 def test_admin_api_like_the_host(

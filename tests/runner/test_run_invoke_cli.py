@@ -4,14 +4,12 @@ binary bodies from a file, repeated --query and --header, unknown names, exit co
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.runner.runner_process import REPO, RunningApp
+from tests.runner.runner_process import RunningApp, funcls_invoke
 
 pytestmark = pytest.mark.slow
 
@@ -36,16 +34,6 @@ def echo(req: func.HttpRequest) -> func.HttpResponse:
 def work(msg: func.QueueMessage) -> None:
     pass
 """
-
-
-def funcls_invoke(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "funcls", "invoke", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=str(REPO),
-    )
 
 
 @pytest.fixture
