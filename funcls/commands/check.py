@@ -13,6 +13,7 @@ from typing import Any
 
 from funcls.checks import CheckConfig, CheckerCrash, ConfigError, Severity, check_app, rules
 from funcls.checks.config import find_pyproject
+from funcls.commands.check_fix import fix_apps, render_diff, write_changes
 from funcls.commands.check_formats import (
     FORMATS,
     render_github,
@@ -21,7 +22,7 @@ from funcls.commands.check_formats import (
     render_text,
     summary,
 )
-from funcls.commands.common import UsageError, load_apps
+from funcls.commands.common import UsageError, app_roots, load_apps
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -48,10 +49,22 @@ def run(args: argparse.Namespace) -> int:
     if args.list_rules:
         sys.stdout.write(list_rules())
         return 0
+    cache: dict[str, CheckConfig] = {}
+    cwd = os.getcwd()
     try:
         CheckConfig().merged(_codes(args.select), _codes(args.ignore))  # validate early
+        if args.fix or args.diff:
+            fixed = fix_apps(app_roots(args.paths), lambda root: _config(root, args, cache))
+            if args.diff:
+                sys.stdout.write(render_diff(fixed, cwd))
+                return 1 if fixed.changes else 0
+            write_changes(fixed)
+            for done in fixed.applied:
+                print(
+                    f"fixed {os.path.relpath(done.path, cwd)}: {done.code} {done.title}",
+                    file=sys.stderr,
+                )
         apps = load_apps(args.paths)
-        cache: dict[str, CheckConfig] = {}
         findings = []
         for app in apps:
             findings.extend(check_app(app, _config(app.root, args, cache), raise_errors=True))
@@ -61,7 +74,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"funcls: internal error: {e}; please report it", file=sys.stderr)
         return 2
     findings.sort(key=lambda f: f.sort_key())
-    cwd = os.getcwd()
     if args.format == "json":
         sys.stdout.write(render_json(findings, cwd))
     elif args.format == "sarif":
@@ -92,6 +104,17 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--ignore", action="append", metavar="CODES", help="skip these rules (codes or prefixes)"
+    )
+    fixing = p.add_mutually_exclusive_group()
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply each finding's preferred quick fix to the files, then report what is left",
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the preferred fixes as a unified diff, change nothing (exit 1 if any)",
     )
     p.add_argument("--list-rules", action="store_true", help="print every rule and exit")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
