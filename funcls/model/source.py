@@ -103,6 +103,14 @@ class Source:
         with self._lock:
             ov = self.overlays.get(p)
             if ov is not None:
+                if len(ov[1]) > MAX_FILE_BYTES:  # as for a file on disk: reported, not parsed
+                    limit = MAX_FILE_BYTES // 1024 // 1024
+                    message = (
+                        f"the editor's text is over {limit} MiB; funcls reads up to {limit} MiB"
+                    )
+                    self.errors[p] = ReadError(p, message)
+                    return None
+                self.errors.pop(p, None)
                 return ov[1]
             st = self.stamp(p)
             if st is None:

@@ -180,3 +180,33 @@ async def test_code_lenses_of_a_file_with_3000_functions(tmp_path: Path) -> None
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_an_open_document_over_the_size_limit_is_reported_not_parsed(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    """As on disk: a 5 MB function.json in the editor gets one diagnostic, and every edit of
+    it is answered at once instead of re-parsing megabytes per keystroke."""
+    config = fresh_workspace / "v1-app" / "heartbeat" / "function.json"
+    small = config.read_text()
+    binding = '{"type": "blob", "direction": "in", "name": "b", "path": "c/b"},\n'
+    huge = small.replace('"bindings": [', '"bindings": [\n' + binding * 80_000)
+    assert len(huge) > 5_000_000
+    open_doc(editing_client, config, huge, 1)
+    began = time.monotonic()
+    for version in (2, 3):
+        change_doc(editing_client, config, huge + " " * version, version)
+        await editing_client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri(config)), types.Position(3, 5))
+        )
+    took = time.monotonic() - began
+    assert await shown(editing_client, config, 3) == ["AZF100"]
+    if not pulls(editing_client):
+        (diag,) = [p for p in editing_client.published if p.version == 3][-1].diagnostics
+        assert diag.message.startswith(
+            "function.json cannot be read: the editor's text is over 4 MiB; funcls reads "
+            "up to 4 MiB"
+        )
+    assert took < 2.0, f"two edits took {took:.1f} s"
+    change_doc(editing_client, config, small, 4)
+    assert await shown(editing_client, config, 4) == []
