@@ -8,7 +8,7 @@ from typing import Any
 
 from funcls.commands.common import UsageError
 from funcls.model.workspace import find_app_roots
-from funcls.runner.defaults import DEFAULT_MAX_BODY
+from funcls.runner.defaults import DEFAULT_DEBUG_PORT, DEFAULT_MAX_BODY
 
 
 def app_root(path: str) -> str:
@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
         enforce_auth=args.enforce_auth,
         max_body=args.max_request_body,
         python=args.python,
+        debug_port=args.debug,
     )
     try:
         return run_app(options)
@@ -89,6 +90,16 @@ def register(sub: Any) -> None:
         default=DEFAULT_MAX_BODY,
         metavar="BYTES",
         help="larger request bodies get 413 (default 100 MB, as the host)",
+    )
+    p.add_argument(
+        "--debug",
+        type=int,
+        nargs="?",
+        const=DEFAULT_DEBUG_PORT,
+        default=None,
+        metavar="PORT",
+        help=f"let a debugger attach to the app process with debugpy on 127.0.0.1:PORT "
+        f"(default {DEFAULT_DEBUG_PORT}); runs one app process",
     )
     p.add_argument(
         "--python",

@@ -92,6 +92,9 @@ def render_banner(
         for fn, b in unread:
             lines.append(f"  {fn.name}: {b.get('type')} input '{b.get('name')}'")
         lines.append("")
+    if index.debugger:
+        lines.append(f"Debugger: {index.debugger}")
+        lines.append("")
     if storage:
         lines.append("Storage:")
         for name, description in storage.items():

@@ -32,6 +32,7 @@ class RunOptions:
     write_state: bool = True
     triggers: bool = True  # start timer/queue/blob listeners (not for a one-off invoke)
     app_output_to_stderr: bool = False  # the app processes' stdout goes to our stderr
+    debug_port: int | None = None  # debugpy listens here in the (single) app process
 
 
 @dataclass

@@ -22,6 +22,7 @@ from typing import Any
 
 from funcls.runner import wire
 from funcls.runner.config import HostSettings, RunOptions
+from funcls.runner.defaults import DEBUG_ENV
 
 READY_TIMEOUT = 120.0
 
@@ -46,6 +47,7 @@ class AppIndex:
     errors: list[dict[str, str]] = field(default_factory=list)
     python: str = ""
     library: str = ""
+    debugger: str = ""  # what the app process said of `--debug`, for the banner
 
     def function(self, name: str) -> dict[str, Any] | None:
         for f in self.functions:
@@ -218,7 +220,9 @@ class WorkerPool:
 
     def command(self) -> list[str]:
         python = self.options.python or sys.executable
-        command = [python, "-m", "funcls.runner.worker", "--root", self.settings.root]
+        # Under a debugger, frozen standard-library modules would hide their breakpoints.
+        debug = ["-Xfrozen_modules=off"] if self.options.debug_port is not None else []
+        command = [python, *debug, "-m", "funcls.runner.worker", "--root", self.settings.root]
         command += ["--script", self.settings.script_name]
         if self.options.functions:
             command += ["--functions", ",".join(self.options.functions)]
@@ -236,9 +240,10 @@ class WorkerPool:
 
     async def _spawn(self, number: int) -> WorkerProcess:
         stdout = sys.stderr.fileno() if self.options.app_output_to_stderr else None
-        worker = WorkerProcess(
-            number, self.command(), self.environment(), self.settings.root, self.on_log, stdout
-        )
+        env = self.environment()
+        if self.options.debug_port is not None and number == 0:
+            env[DEBUG_ENV] = f"127.0.0.1:{self.options.debug_port}"
+        worker = WorkerProcess(number, self.command(), env, self.settings.root, self.on_log, stdout)
         await worker.start()
         return worker
 
@@ -255,6 +260,7 @@ class WorkerPool:
             errors=list(ready["errors"]),
             python=str(ready.get("python", "")),
             library=str(ready.get("library", "")),
+            debugger=str(ready.get("debugger", "")),
         )
 
     async def start_generation(self) -> AppIndex:
@@ -263,6 +269,11 @@ class WorkerPool:
             self._generation += 1
             generation = self._generation
             count = self.settings.worker_count
+            if self.options.debug_port is not None:
+                # The debugger's port belongs to one process: retire the old one first.
+                count = 1
+                for worker in self.workers:
+                    await worker.stop()
             fresh = list(await asyncio.gather(*(self._spawn(n) for n in range(count))))
             indexes = await asyncio.gather(*(self._await_ready(w) for w in fresh))
             old = self.workers

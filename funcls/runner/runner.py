@@ -141,6 +141,8 @@ class Run:
                 f"reloaded: {len(functions)} function(s)"
                 + (f", {len(index.errors)} failed to load" if index.errors else "")
             )
+            if index.debugger:
+                self.console.say(f"debugger: {index.debugger}")
             for failure in index.errors:
                 self.console.block(
                     f"  {failure.get('function')}: {failure.get('message')}\n"

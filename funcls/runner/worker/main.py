@@ -16,9 +16,11 @@ import queue
 import socket
 import sys
 import threading
+import time
 from typing import Any
 
 from funcls.runner import wire
+from funcls.runner.defaults import DEBUG_ENV
 
 from .context import InvocationLogHandler
 from .invoke import ProcessExit, run_async, run_sync
@@ -204,6 +206,31 @@ def _configure_logging(channel: Channel) -> None:
     logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
 
 
+def _listen_for_debugger() -> str:
+    """With `funcls run --debug`, let a debugger attach (debugpy) before the app is imported,
+    so breakpoints at import time work too. Returns a line for the banner."""
+    where = os.environ.pop(DEBUG_ENV, "")
+    if not where:
+        return ""
+    host, _, port = where.rpartition(":")
+    try:
+        import debugpy
+    except ImportError:
+        return (
+            f"cannot listen on {where}: debugpy is not installed for {sys.executable}; "
+            "pip install debugpy"
+        )
+    for attempt in range(50):  # a crashed predecessor's port can take a moment to free
+        try:
+            debugpy.listen((host, int(port)))
+            return f"debugpy listens on {where}; attach your editor's Python debugger there"
+        except RuntimeError as error:
+            if attempt == 49:
+                return f"cannot listen on {where}: {error}"
+            time.sleep(0.1)
+    return ""
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="funcls-worker")
     parser.add_argument("--fd", type=int, required=True)
@@ -216,6 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     channel = Channel(sock)
     _configure_logging(channel)
     os.chdir(args.root)
+    debugger = _listen_for_debugger()
     result = load_app(args.root, args.script)
     wanted = {n.lower() for n in args.functions.split(",") if n}
     functions = {
@@ -231,6 +259,7 @@ def main(argv: list[str] | None = None) -> None:
             "library": _library_version(),
             "functions": [info.describe() for info in functions.values()],
             "errors": result.errors,
+            "debugger": debugger,
         }
     )
     Worker(channel, functions).run()
