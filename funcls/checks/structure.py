@@ -179,11 +179,13 @@ def _routes(ctx: Context) -> Iterator[tuple[Function, Binding, tuple[object, ...
 
 @checker("AZF303")
 def duplicate_routes(ctx: Context) -> None:
-    seen: list[tuple[Function, Binding, tuple[object, ...], frozenset[str]]] = []
+    # Only routes of one shape can clash: compare within each shape, not every pair.
+    seen: dict[tuple[object, ...], list[tuple[Function, Binding, frozenset[str]]]] = {}
     for fn, b, shape, methods in _routes(ctx):
-        for ofn, ob, oshape, omethods in seen:
+        same_shape = seen.setdefault(shape, [])
+        for ofn, ob, omethods in same_shape:
             common = methods & omethods
-            if shape != oshape or not common or _same_def(fn, ofn):
+            if not common or _same_def(fn, ofn):
                 continue
             route = b.get("route") or fn.name
             shown = ", ".join(sorted(m.upper() for m in common))
@@ -205,4 +207,4 @@ def duplicate_routes(ctx: Context) -> None:
                 function=fn,
             )
             break
-        seen.append((fn, b, shape, methods))
+        same_shape.append((fn, b, methods))

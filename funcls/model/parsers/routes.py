@@ -25,6 +25,7 @@ instead, for a dispatcher (and a diagnostic) that wants the most specific templa
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from funcls.model.parsers.errors import ParseWarning
@@ -58,8 +59,20 @@ __all__ = [
 
 
 def parse_route(text: str, *, route_prefix: str = "api") -> RouteTemplate:
-    """Parse a function's ``route``; raise :class:`RouteError` for what the host rejects."""
-    return _RouteParser(text, route_prefix).parse()
+    """Parse a function's ``route``; raise :class:`RouteError` for what the host rejects.
+    Results are cached: several rules and features parse the same routes on every check."""
+    parsed = _parse_cached(text, route_prefix)
+    if isinstance(parsed, RouteError):
+        raise RouteError(parsed.kind, parsed.message, parsed.start, parsed.end)
+    return parsed
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str, route_prefix: str) -> RouteTemplate | RouteError:
+    try:
+        return _RouteParser(text, route_prefix).parse()
+    except RouteError as error:
+        return error
 
 
 class _RouteParser:
