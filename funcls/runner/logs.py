@@ -11,8 +11,11 @@ the id the app process attached (threads included when they set
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
+import os
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from typing import Any, TextIO
@@ -40,23 +43,26 @@ class Console:
         self.stream = stream or sys.stdout
         self.quiet = quiet
         self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.immediate = self.interactive or bool(os.environ.get("PYTHONUNBUFFERED"))
         self._flush_pending = False
+        self._pending: list[str] = []  # lines not yet written (see _flush_soon)
+        self._lock = threading.Lock()  # the static check reports from a thread
+        atexit.register(self._flush)
         self.names: dict[str, str] = {}  # invocation id -> function name, while running
         self.collectors: dict[str, list[dict[str, Any]]] = {}
 
     def line(self, text: str, moment: float | None = None) -> None:
         if self.quiet:
             return
-        try:
-            self.stream.write(f"[{timestamp(moment)}] {text}\n")
-        except (BrokenPipeError, ValueError):
-            return
+        with self._lock:
+            self._pending.append(f"[{timestamp(moment)}] {text}\n")
         self._flush_soon()
 
     def _flush_soon(self) -> None:
-        """A terminal sees every line at once; a pipe or file gets them within 50 ms, one
-        write for many lines (under load that is one syscall instead of thousands)."""
-        if self.interactive:
+        """A terminal (or PYTHONUNBUFFERED) sees every line at once; a pipe or file gets them
+        within 50 ms, one write for many lines (under load, one write and one syscall instead
+        of thousands)."""
+        if self.immediate:
             self._flush()
             return
         if self._flush_pending:
@@ -71,7 +77,11 @@ class Console:
 
     def _flush(self) -> None:
         self._flush_pending = False
+        with self._lock:
+            text, self._pending = "".join(self._pending), []
         with contextlib.suppress(BrokenPipeError, ValueError):
+            if text:
+                self.stream.write(text)
             self.stream.flush()
 
     def say(self, text: str) -> None:
@@ -81,10 +91,8 @@ class Console:
     def block(self, text: str) -> None:
         if self.quiet:
             return
-        try:
-            self.stream.write(text if text.endswith("\n") else text + "\n")
-        except (BrokenPipeError, ValueError):
-            return
+        with self._lock:
+            self._pending.append(text if text.endswith("\n") else text + "\n")
         self._flush_soon()
 
     def started(self, function: str, invocation_id: str, reason: str) -> None:
