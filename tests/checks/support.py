@@ -6,8 +6,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
+
 from funcls.checks import CheckConfig, Finding, Fix, check_app
 from funcls.checks.registry import DEFAULT_APP, Example
+from funcls.cli import main
 from funcls.model.appmodel import App
 from funcls.model.loader import load_app
 from funcls.model.locations import LineIndex
@@ -99,3 +102,10 @@ def v1(root: Path, name: str, function_json: str, script: str, **files: str | No
     return write_app(
         root, {f"{name}/function.json": function_json, f"{name}/__init__.py": script, **files}
     )
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`funcls check ARGV` in this process: exit code, stdout, stderr."""
+    code = main(["check", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err

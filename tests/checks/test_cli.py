@@ -12,8 +12,7 @@ import pytest
 
 from funcls.checks import rules
 from funcls.checks.docs import render
-from funcls.cli import main
-from tests.checks.support import v2
+from tests.checks.support import run_cli, v2
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0-rtm.5.json"
@@ -38,10 +37,7 @@ def apps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(["check", *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_text_is_sorted_relative_and_exit_1(apps: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from funcls.cli import main
-from tests.checks.support import v2
+from tests.checks.support import run_cli, v2
 
 # AZF501 (five fields; fix: add the seconds) and AZF409 (a retired bundle; fix: [4.*, 5.0.0)).
 FIVE_FIELDS = (
@@ -40,10 +40,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(["check", *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_diff_shows_every_preferred_fix_and_changes_nothing(

@@ -5,7 +5,6 @@ variable, continues, and the request gets its answer."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from tests.runner.dap import DapClient
 from tests.runner.runner_process import RunningApp
+from tests.support.azurite import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -30,13 +30,6 @@ def add(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(str(total))
 """
 BREAK_LINE = APP.splitlines().index("    total = a + 1") + 1
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def test_a_debugger_stops_in_a_function_and_the_request_completes(
