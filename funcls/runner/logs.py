@@ -59,12 +59,9 @@ class Console:
         self._flush_soon()
 
     def _flush_soon(self) -> None:
-        """A terminal (or PYTHONUNBUFFERED) sees every line at once; a pipe or file gets them
-        within 50 ms, one write for many lines (under load, one write and one syscall instead
-        of thousands)."""
-        if self.immediate:
-            self._flush()
-            return
+        """Lines are written in one go per turn of the event loop for a terminal (or with
+        PYTHONUNBUFFERED), so they show at once; a pipe or file gets them within 50 ms. Under
+        load that is one write and one syscall for many lines instead of one per line."""
         if self._flush_pending:
             return
         try:
@@ -73,7 +70,10 @@ class Console:
             self._flush()
             return
         self._flush_pending = True
-        loop.call_later(FLUSH_DELAY, self._flush)
+        if self.immediate:
+            loop.call_soon(self._flush)
+        else:
+            loop.call_later(FLUSH_DELAY, self._flush)
 
     def _flush(self) -> None:
         self._flush_pending = False
