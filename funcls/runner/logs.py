@@ -85,15 +85,18 @@ class Console:
             self.stream.flush()
 
     def say(self, text: str) -> None:
-        """A message from the runner itself."""
+        """A message from the runner itself: written at once, with any lines before it (only
+        the lines of each invocation, many per second under load, wait for the batch)."""
         self.line(f"funcls: {text}")
+        self._flush()
 
     def block(self, text: str) -> None:
+        """Several lines at once (the banner, a traceback): written at once."""
         if self.quiet:
             return
         with self._lock:
             self._pending.append(text if text.endswith("\n") else text + "\n")
-        self._flush_soon()
+        self._flush()
 
     def started(self, function: str, invocation_id: str, reason: str) -> None:
         self.names[invocation_id] = function

@@ -3,6 +3,8 @@ through the real library's converters, and the worker's signature checks."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from funcls.runner.banner import render_banner
 from funcls.runner.binding_data import BindingExpressionError, merge, resolve
 from funcls.runner.config import HostSettings, read_host_settings
 from funcls.runner.functions import build_function, http_routes, is_disabled, url_path
+from funcls.runner.logs import FLUSH_DELAY, Console
 from funcls.runner.pool import AppIndex
 from funcls.runner.trigger_data import (
     manual_payload,
@@ -254,3 +257,28 @@ def test_banner_names_the_inputs_funcls_does_not_read(tmp_path: Path) -> None:
     assert "Inputs funcls does not read (the parameter gets None):" in text
     assert "  get_doc: cosmosDB input 'doc'" in text
     assert "'raw'" not in text
+
+
+def test_console_batches_invocation_lines_but_not_its_own_messages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)
+    stream = io.StringIO()
+    console = Console(stream)
+
+    async def scenario() -> tuple[str, str, str]:
+        console.started("f", "id-1", "test")
+        before = stream.getvalue()  # batched: nothing written yet
+        console.say("reloading")  # written at once, after the line before it
+        said = stream.getvalue()
+        console.finished("f", "id-1", True, 0.001)
+        await asyncio.sleep(FLUSH_DELAY * 3)
+        return before, said, stream.getvalue()
+
+    before, said, after = asyncio.run(scenario())
+    assert before == ""
+    assert said.splitlines()[0].endswith("Executing 'Functions.f' (Reason='test', Id=id-1)")
+    assert said.splitlines()[1].endswith("funcls: reloading")
+    assert after.splitlines()[2].endswith(
+        "Executed 'Functions.f' (Succeeded, Id=id-1, Duration=1ms)"
+    )
