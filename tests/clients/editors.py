@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-import pytest
+from tests.support.ci import tool_missing
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -20,10 +20,7 @@ def require(tool: str, package: str) -> str:
     found = shutil.which(tool)
     if found:
         return found
-    message = f"{tool} is not installed (apt-get install -y {package})"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message)
-    pytest.skip(message)
+    tool_missing(f"{tool} is not installed (apt-get install -y {package})")
 
 
 def isolated_env(tmp: Path) -> dict[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.runner.runner_process import REPO, RunningApp
-from tests.support.azurite import in_ci
+from tests.support.ci import tool_missing
 
 pytestmark = pytest.mark.slow
 
@@ -40,10 +40,10 @@ def venv_python(version: str) -> str:
     """A venv for this version with this checkout of funcls installed; built once, reused."""
     python = find_python(version)
     if python is None:
-        message = f"no Python {version} on this machine (looked on PATH and in ~/.pyenv)"
-        if in_ci():
-            pytest.fail(message + "; CI must run every supported version")
-        pytest.skip(message)
+        tool_missing(
+            f"no Python {version} on this machine (looked on PATH and in ~/.pyenv); "
+            "every supported version must run"
+        )
     if python == sys.executable:
         return python
     key = hashlib.sha256((str(REPO) + (REPO / "pyproject.toml").read_text()).encode()).hexdigest()

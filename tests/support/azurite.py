@@ -175,17 +175,11 @@ def start_azurite(
     raise AzuriteStartError(f"{last_error} (command: {exe})")
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 def require_azurite(**kwargs: object) -> Azurite:
     """Start Azurite for a test. A missing binary fails the test in CI and skips it elsewhere."""
-    import pytest
+    from tests.support.ci import tool_missing
 
     try:
         return start_azurite(**kwargs)  # type: ignore[arg-type]
     except AzuriteNotFound as error:
-        if in_ci():
-            pytest.fail(f"CI=true and Azurite is required: {error}", pytrace=False)
-        pytest.skip(str(error))
+        tool_missing(f"Azurite is required: {error}")

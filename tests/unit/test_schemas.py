@@ -9,7 +9,6 @@ import copy
 import importlib
 import inspect
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -39,6 +38,7 @@ from funcls.model.schemas import (
     schema_for_file,
     stale_schema_files,
 )
+from tests.support.ci import in_ci, tool_missing
 
 REPO = Path(__file__).resolve().parents[2]
 FUNCTION = function_json_schema()
@@ -109,10 +109,7 @@ def test_every_pattern_is_a_unicode_ecmascript_regex() -> None:
     """vscode-json-languageservice compiles patterns with ``new RegExp(p, "u")``."""
     node = shutil.which("node")
     if node is None:
-        message = "node is not installed; the ECMAScript dialect cannot be checked"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
+        tool_missing("node is not installed; the ECMAScript dialect cannot be checked")
     patterns = sorted({p for s in (FUNCTION, HOST, LOCAL) for p in _patterns(s)})
     script = (
         "const ps = JSON.parse(require('fs').readFileSync(0, 'utf8')); const bad = [];"
@@ -844,8 +841,7 @@ def test_schemas_do_not_mutate_between_builds() -> None:
 JSON_SERVER = REPO / "node_modules" / ".bin" / "vscode-json-language-server"
 # Outside CI a missing server skips these tests; in CI (CI=true) they run and fail loudly.
 needs_json_server = pytest.mark.skipif(
-    (not JSON_SERVER.exists() or shutil.which("node") is None)
-    and os.environ.get("CI", "").lower() not in ("1", "true", "yes"),
+    (not JSON_SERVER.exists() or shutil.which("node") is None) and not in_ci(),
     reason="vscode-json-language-server is not installed (npm install at the repo root)",
 )
 

@@ -27,6 +27,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.ci import tool_missing
+
 REPO = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
 TOOLS = Path(os.environ.get("FUNCLS_TOOLS") or Path.home() / ".cache" / "funcls-tools")
@@ -52,16 +54,9 @@ USER_SETTINGS: dict[str, object] = {
 }
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
 def missing(what: str) -> None:
     """Outside CI: skip, saying what is missing. In CI: fail — the test must run there."""
-    message = f"{what}; install it with tests/clients/vscode/setup.sh"
-    if in_ci():
-        pytest.fail(f"CI needs the VS Code test: {message}", pytrace=False)
-    pytest.skip(message)
+    tool_missing(f"{what}; install it with tests/clients/vscode/setup.sh")
 
 
 @dataclass
