@@ -11,14 +11,8 @@ from funcls.checks.findings import Severity
 from funcls.checks.registry import checker
 from funcls.model.jsondoc import JsonNode
 from funcls.model.parsers.version_range import VersionRangeError, parse_version_range
+from funcls.model.schemas_host import BUNDLE_IDS, CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
-DEFAULT_ID = "Microsoft.Azure.Functions.ExtensionBundle"
-KNOWN_IDS = (
-    DEFAULT_ID,
-    f"{DEFAULT_ID}.Preview",
-    f"{DEFAULT_ID}.Experimental",
-)
-CURRENT_RANGE = "[4.*, 5.0.0)"
 # Bundles 1.x, 2.x and 3.x reached the end of their support on this day (Microsoft's
 # extension-bundles page); only 4.x is supported.
 FIRST_SUPPORTED_MAJOR = 4
@@ -62,11 +56,11 @@ def _id(ctx: Context, path: str, bundle: JsonNode) -> str | None:
     if node is None:
         return None
     value = str(node.value)
-    if value in KNOWN_IDS:
+    if value in BUNDLE_IDS:
         return value
-    close = difflib.get_close_matches(value, KNOWN_IDS, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value, BUNDLE_IDS, n=1, cutoff=0.6)
     inner = string_literal_inner(ctx, path, node.range, value)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; the usual one is '{DEFAULT_ID}'"
+    hint = f"; did you mean '{close[0]}'?" if close else f"; the usual one is '{DEFAULT_BUNDLE_ID}'"
     ctx.emit(
         "AZF409",
         f"extension bundle id '{value}' is not one Azure publishes, so the host cannot "
@@ -89,7 +83,11 @@ def _version(ctx: Context, path: str, bundle: JsonNode, bundle_id: str | None) -
     text = str(node.value)
     inner = string_literal_inner(ctx, path, node.range, text)
     use_current = fixes(
-        fix(f"Use {CURRENT_RANGE}", replace(path, inner, CURRENT_RANGE), preferred=True)
+        fix(
+            f"Use {CURRENT_BUNDLE_RANGE}",
+            replace(path, inner, CURRENT_BUNDLE_RANGE),
+            preferred=True,
+        )
         if inner
         else None
     )
@@ -99,13 +97,13 @@ def _version(ctx: Context, path: str, bundle: JsonNode, bundle_id: str | None) -
         ctx.emit(
             "AZF409",
             f"extensionBundle version '{text}' is not a version range the host can read: "
-            f"{e}; for example {CURRENT_RANGE}",
+            f"{e}; for example {CURRENT_BUNDLE_RANGE}",
             path,
             node.range,
             fixes=use_current,
         )
         return
-    if bundle_id != DEFAULT_ID:
+    if bundle_id != DEFAULT_BUNDLE_ID:
         return  # preview and other bundles have their own version lines
     highest = span.highest_major()
     if highest is not None and highest < FIRST_SUPPORTED_MAJOR:
@@ -113,7 +111,7 @@ def _version(ctx: Context, path: str, bundle: JsonNode, bundle_id: str | None) -
             "AZF409",
             f"extensionBundle version '{text}' only admits bundle {highest}.x or older, out of "
             f"support since {RETIRED_ON}: their extensions get no fixes and newer bindings are "
-            f"missing; use {CURRENT_RANGE}",
+            f"missing; use {CURRENT_BUNDLE_RANGE}",
             path,
             node.range,
             fixes=use_current,

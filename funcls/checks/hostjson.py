@@ -15,8 +15,9 @@ from funcls.model.parsers.timespan import (
     check_function_timeout,
     parse_function_timeout,
 )
+from funcls.model.schemas_host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
-BUNDLE = {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.*, 5.0.0)"}
+BUNDLE = {"id": DEFAULT_BUNDLE_ID, "version": CURRENT_BUNDLE_RANGE}
 
 
 @checker("AZF404", "AZF405", "AZF406", "AZF408")

@@ -25,6 +25,16 @@ from funcls.model.schemas_common import (
 )
 from funcls.model.schemas_host_extensions import extensions_schema
 
+# The extension bundles Azure publishes for non-.NET apps, the stable one first, and the
+# range of its supported major version (host.json's schema, AZF405 and AZF409 use them).
+BUNDLE_IDS = (
+    "Microsoft.Azure.Functions.ExtensionBundle",
+    "Microsoft.Azure.Functions.ExtensionBundle.Preview",
+    "Microsoft.Azure.Functions.ExtensionBundle.Experimental",
+)
+DEFAULT_BUNDLE_ID = BUNDLE_IDS[0]
+CURRENT_BUNDLE_RANGE = "[4.*, 5.0.0)"
+
 LOG_LEVELS = ("Trace", "Debug", "Information", "Warning", "Error", "Critical", "None")
 _LOG_LEVEL_TEXT = (
     "Everything, including the most detailed diagnostics.",
@@ -174,27 +184,25 @@ def _extension_bundle() -> Schema:
         {
             "id": enum(
                 "Which bundle: the stable one unless you need preview bindings.",
-                (
-                    "Microsoft.Azure.Functions.ExtensionBundle",
-                    "Microsoft.Azure.Functions.ExtensionBundle.Preview",
-                    "Microsoft.Azure.Functions.ExtensionBundle.Experimental",
-                ),
+                BUNDLE_IDS,
                 (
                     "The supported bundle.",
                     "Bindings in preview (OpenAI, MCP before GA…).",
                     "Experimental bindings.",
                 ),
-                default="Microsoft.Azure.Functions.ExtensionBundle",
+                default=DEFAULT_BUNDLE_ID,
             ),
             "version": describe(
                 {
                     "type": "string",
                     "pattern": r"^\s*(?:[\[(][^\[\]()]*[\])]|\d[\w.*-]*)\s*$",
-                    "patternErrorMessage": "Expected a version range such as [4.*, 5.0.0).",
-                    "default": "[4.*, 5.0.0)",
-                    "examples": ["[4.*, 5.0.0)"],
+                    "patternErrorMessage": (
+                        f"Expected a version range such as {CURRENT_BUNDLE_RANGE}."
+                    ),
+                    "default": CURRENT_BUNDLE_RANGE,
+                    "examples": [CURRENT_BUNDLE_RANGE],
                 },
-                "Range of bundle versions, e.g. `[4.*, 5.0.0)`.",
+                f"Range of bundle versions, e.g. `{CURRENT_BUNDLE_RANGE}`.",
                 "NuGet range notation: `[` and `]` include the bound, `(` and `)` exclude it. "
                 "Version 4 is the current major version.",
             ),

@@ -252,10 +252,7 @@ class FunctionBuilder:
             decorator="route",
             decorator_index=idx,
         )
-        name_v = kw.get("trigger_arg_name")
-        if name_v is not None:
-            trig.name = str(name_v.value) if name_v.known else (name_v.text or "")
-            trig.name_range = name_v.range
+        _rename(trig, kw.get("trigger_arg_name"))
         for pname, key in (("methods", "methods"), ("auth_level", "authLevel"), ("route", "route")):
             v = kw.get(pname)
             if v is not None and not (v.known and v.value is None):
@@ -272,10 +269,7 @@ class FunctionBuilder:
             decorator="route",
             decorator_index=idx,
         )
-        bname = kw.get("binding_arg_name")
-        if bname is not None:
-            out.name = str(bname.value) if bname.known else (bname.text or "")
-            out.name_range = bname.range
+        _rename(out, kw.get("binding_arg_name"))
         extra = args.get("binding_extra_fields")
         if extra is not None:
             self.extra_fields(out, extra[0])
@@ -355,3 +349,10 @@ class FunctionBuilder:
         if items:
             text = json.dumps(items, separators=(",", ":"))
             b.properties["promptArguments"] = Value(text, pv.range)
+
+
+def _rename(b: Binding, value: Value | None) -> None:
+    """A decorator argument that names the binding (route's trigger_arg_name, …)."""
+    if value is not None:
+        b.name = str(value.value) if value.known else (value.text or "")
+        b.name_range = value.range

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from funcls.runner.config import HostSettings
-from funcls.runner.functions import RunFunction, url_path
+from funcls.runner.functions import READ_INPUTS, RunFunction, url_path
 from funcls.runner.pool import AppIndex
-
-# Input bindings the runner fetches; the others reach the function as None.
-READ_INPUTS = frozenset({"blob"})
 
 
 def _trigger_detail(fn: RunFunction) -> str:

@@ -18,6 +18,8 @@ NOT_RUNNABLE = {
     "entitytrigger": "Durable entities need the Durable Task framework of the Functions host, "
     "which funcls does not run; use `func start` for them",
 }
+# Input bindings the runner fetches; the others reach the function as None.
+READ_INPUTS = frozenset({"blob"})
 NOT_RUNNABLE_INPUTS = {
     "durableclient": "its durableClient input needs the Durable Functions extension of the host",
     "orchestrationclient": "its orchestrationClient input needs the Durable Functions extension",

@@ -20,7 +20,7 @@ from typing import Any
 from funcls.runner.binding_data import BindingExpressionError, resolve
 from funcls.runner.config import HostSettings
 from funcls.runner.connections import Connections
-from funcls.runner.functions import RunFunction
+from funcls.runner.functions import READ_INPUTS, RunFunction
 from funcls.runner.logs import Console
 from funcls.runner.pool import AppNotLoaded, FunctionTimeout, WorkerCrashed, WorkerPool
 from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError, StorageError
@@ -128,7 +128,7 @@ class Invoker:
         args: dict[str, Wire] = {}
         for binding in fn.inputs():
             name = str(binding.get("name"))
-            if str(binding.get("type", "")).lower() != "blob":
+            if str(binding.get("type", "")).lower() not in READ_INPUTS:
                 args[name] = (None, None)
                 continue
             path = self._resolve(fn, str(binding.get("path", "")), data)
