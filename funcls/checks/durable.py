@@ -17,6 +17,7 @@ from funcls.checks.findings import Severity
 from funcls.checks.registry import REGISTRY, Example, Rule, checker
 from funcls.model.appmodel import Function
 from funcls.model.locations import Range
+from funcls.model.pysource_exprs import attribute_chain
 
 _DF = (
     "import azure.durable_functions as df\nfrom datetime import datetime\n\napp = df.DFApp()\n\n\n"
@@ -87,16 +88,13 @@ _MODULE_PREFIXES = {
 
 
 def _dotted(node: ast.expr, imports: dict[str, str]) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
+    chain = attribute_chain(node)
+    if chain is None:
         return None
-    parts.reverse()
-    base = imports.get(node.id)
+    root, parts = chain
+    base = imports.get(root)
     if base is None:
-        return node.id if not parts and node.id == "open" else None
+        return root if not parts and root == "open" else None
     return ".".join([base, *parts])
 
 

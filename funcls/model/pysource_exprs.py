@@ -78,6 +78,18 @@ def _ascii_columns(lines: list[str]) -> list[bool]:
     return [line.isascii() for line in lines]
 
 
+def attribute_chain(node: ast.expr) -> tuple[str, list[str]] | None:
+    """`a.b.c` as ("a", ["b", "c"]); None when the chain does not start at a plain name."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.reverse()
+    return node.id, parts
+
+
 class Columns:
     """Converts the UTF-8 byte columns of the ast module into code-point columns."""
 
@@ -122,14 +134,10 @@ class ExpressionReader:
 
     def qualify(self, node: ast.expr) -> str | None:
         """Dotted qualified name of a Name/Attribute chain through the import table."""
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
+        chain = attribute_chain(node)
+        if chain is None:
             return None
-        root = node.id
-        parts.reverse()
+        root, parts = chain
         base = self.info.imports.get(root)
         if base is None:
             if root in _BUILTINS and not parts:
