@@ -43,8 +43,9 @@ def _signature(fn: Function) -> str:
 
 def _skip(ctx: Context, fn: Function) -> bool:
     """Functions whose bindings are not what the author meant (broken decorators, a
-    function.json with syntax errors) or whose signature funcls cannot see."""
-    if fn.synthetic or not fn.entry_found or broken_decorators(fn):
+    function.json with syntax errors) or whose signature funcls cannot see (a decorator it
+    does not know sits between the binding decorators and the def)."""
+    if fn.synthetic or not fn.entry_found or broken_decorators(fn) or fn.foreign_decorator:
         return True
     return fn.model == "v1" and any(
         p.path == fn.config_path and p.kind in ("json-syntax", "json-not-object")

@@ -199,6 +199,10 @@ class Function:
     retry: dict[str, Value] | None = None
     synthetic: bool = False  # ASGI/WSGI catch-all and other functions the library adds
     signature_rewritten: bool = False  # mcp_tool replaces the signature the worker sees
+    # A decorator funcls does not know between the binding decorators and the def (request
+    # validation, dependency injection…): the worker sees the signature it publishes, which
+    # funcls cannot see, so parameter <-> binding rules stay silent. Its text, as written.
+    foreign_decorator: str | None = None
 
     @property
     def triggers(self) -> list[Binding]:

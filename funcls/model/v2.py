@@ -26,7 +26,7 @@ from funcls.model.catalogue import (
     target_library_version,
 )
 from funcls.model.locations import Position, Range
-from funcls.model.pysource import AppCreation, ModuleInfo, PyFunction, PyValue
+from funcls.model.pysource import AppCreation, ModuleInfo, PyFunction, PyValue, RawDecorator
 from funcls.model.source import Source
 from funcls.model.v2_builder import FunctionBuilder
 from funcls.model.v2_values import ModuleResolver, ValueConverter, enum_member_json
@@ -180,6 +180,22 @@ def _apply_http_defaults(fn: Function, app_level: Value | None) -> None:
         )
 
 
+def _foreign_below(pyf: PyFunction, mine: list[RawDecorator]) -> str | None:
+    """The first decorator closer to the def than the app's own decorators, if any.
+
+    The library records whatever callable the decorator below it returns, and the worker reads
+    that callable's signature (``inspect.signature`` follows ``__wrapped__`` and honours
+    ``__signature__``), so a decorator funcls does not know may change what the worker sees.
+    """
+    if not mine:
+        return None
+    lowest = max(pyf.decorators.index(d) for d in mine)
+    for d in pyf.decorators[lowest + 1 :]:
+        if d not in mine:
+            return ".".join(d.chain)
+    return None
+
+
 class V2Indexer:
     def __init__(self, root: str, script_path: str, source: Source) -> None:
         self.root = root
@@ -199,6 +215,7 @@ class V2Indexer:
             mine = [d for d in pyf.decorators if len(d.chain) == 2 and d.chain[0] == owner.var]
             if not mine:
                 continue
+            fn_foreign = _foreign_below(pyf, mine)
             if pyf.scope != "module":
                 fn = FunctionBuilder(pyf, module, owner, self.resolver, self.result.problems).build(
                     mine
@@ -208,6 +225,7 @@ class V2Indexer:
             fn = FunctionBuilder(pyf, module, owner, self.resolver, self.result.problems).build(
                 mine
             )
+            fn.foreign_decorator = fn_foreign
             out.append((pyf, fn))
         return out
 
