@@ -58,6 +58,8 @@ class _Analyser(ExpressionReader):
     _top: Scope = "module"  # "main" inside `if __name__ == "__main__":`
 
     def run(self, body: list[ast.stmt]) -> ModuleInfo:
+        # Module-level names bound to a literal tuple or list (blueprints to register in a loop).
+        self._sequences: dict[str, list[ast.expr]] = {}
         self.module_body(body)
         return self.info
 
@@ -96,6 +98,10 @@ class _Analyser(ExpressionReader):
             for t in targets:
                 if isinstance(t, ast.Name):
                     self.assignment(t.id, stmt, value, top_level=True)
+                    if isinstance(value, (ast.Tuple, ast.List)):
+                        self._sequences[t.id] = list(value.elts)
+                    else:
+                        self._sequences.pop(t.id, None)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.maybe_register(stmt.value, stmt)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -123,6 +129,32 @@ class _Analyser(ExpressionReader):
             self.module_body(stmt.finalbody)
         elif isinstance(stmt, ast.With):
             self.module_body(stmt.body)
+        elif isinstance(stmt, ast.For):
+            self.loop(stmt)
+
+    def loop(self, stmt: ast.For) -> None:
+        """``for bp in (a, b): app.register_functions(bp)``: one registration per element of
+        a literal tuple or list, or of a module-level name bound to one."""
+        if not isinstance(stmt.target, ast.Name):
+            return
+        elements: list[ast.expr] | None = None
+        if isinstance(stmt.iter, (ast.Tuple, ast.List)):
+            elements = list(stmt.iter.elts)
+        elif isinstance(stmt.iter, ast.Name):
+            elements = self._sequences.get(stmt.iter.id)
+        if elements is None:
+            return
+        for inner in stmt.body:
+            if not (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call)):
+                continue
+            call, var = inner.value, stmt.target.id
+            uses_var = any(
+                isinstance(n, ast.Name) and n.id == var
+                for a in [*call.args, *(k.value for k in call.keywords)]
+                for n in ast.walk(a)
+            )
+            for element in elements if uses_var else elements[:1]:
+                self.maybe_register(call, inner, {var: element})
 
     def guarded(self, body: list[ast.stmt], main_only: bool) -> None:
         outer = self._top
@@ -171,7 +203,10 @@ class _Analyser(ExpressionReader):
             else:
                 self.info.constants.pop(name, None)
 
-    def maybe_register(self, call: ast.Call, stmt: ast.stmt) -> None:
+    def maybe_register(
+        self, call: ast.Call, stmt: ast.stmt, loop: dict[str, ast.expr] | None = None
+    ) -> None:
+        """A registration call; ``loop`` maps a loop variable to the element it stands for."""
         f = call.func
         if not (
             isinstance(f, ast.Attribute)
@@ -189,6 +224,13 @@ class _Analyser(ExpressionReader):
         while isinstance(node, ast.Attribute):
             chain.append(node.attr)
             node = node.value
+        if loop and isinstance(node, ast.Name) and node.id in loop:
+            if arg_node is node:
+                arg_node = loop[node.id]
+            node = loop[node.id]
+            while isinstance(node, ast.Attribute):
+                chain.append(node.attr)
+                node = node.value
         if isinstance(node, ast.Name):
             chain.append(node.id)
         chain.reverse()

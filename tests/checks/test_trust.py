@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.checks.support import check, codes, v2
+from tests.checks.support import check, codes, load, v2, write_app
 
 
 def test_unknown_decorator_under_the_bindings_hides_the_signature(tmp_path: Path) -> None:
@@ -34,3 +34,51 @@ def test_decorator_above_the_bindings_leaves_the_signature_checked(tmp_path: Pat
         **{"validation.py": "def traced(f):\n    return f\n"},
     )
     assert codes(check(tmp_path)) == ["AZF201"]
+
+
+BP = (
+    "import azure.functions as func\n\n"
+    "bp = func.Blueprint()\n\n\n"
+    '@bp.route(route="{name}", auth_level=func.AuthLevel.ANONYMOUS)\n'
+    "def {name}(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("{name}")\n'
+)
+
+
+def _loop_app(root: Path, main: str) -> Path:
+    return write_app(
+        root,
+        {
+            "function_app.py": "import azure.functions as func\n"
+            "from orders import bp as orders_bp\n"
+            "import stock\n\n"
+            "app = func.FunctionApp()\n" + main,
+            "orders.py": BP.format(name="orders"),
+            "stock.py": BP.format(name="stock"),
+        },
+    )
+
+
+def test_blueprints_registered_in_a_loop_over_a_tuple(tmp_path: Path) -> None:
+    _loop_app(tmp_path, "for bp in (orders_bp, stock.bp):\n    app.register_blueprint(bp)\n")
+    assert sorted(f.name for f in load(tmp_path).functions) == ["orders", "stock"]
+    assert codes(check(tmp_path)) == []
+
+
+def test_blueprints_registered_in_a_loop_over_a_module_list(tmp_path: Path) -> None:
+    _loop_app(
+        tmp_path,
+        "BLUEPRINTS = [orders_bp, stock.bp]\n"
+        "for item in BLUEPRINTS:\n    app.register_functions(item)\n",
+    )
+    assert sorted(f.name for f in load(tmp_path).functions) == ["orders", "stock"]
+    assert codes(check(tmp_path)) == []
+
+
+def test_blueprints_registered_through_a_call_funcls_cannot_follow(tmp_path: Path) -> None:
+    _loop_app(
+        tmp_path,
+        "for item in (orders_bp, stock):\n    app.register_functions(getattr(item, 'bp', item))\n",
+    )
+    # Information that funcls cannot follow the call, not a false AZF307 (unregistered).
+    assert codes(check(tmp_path)) == ["AZF312"]
