@@ -121,6 +121,8 @@ def function_names(ctx: Context) -> None:
             continue
         if _same_def(first, fn):
             continue  # one blueprint registered twice: AZF311
+        if fn.exclusive_with(first):
+            continue  # if/else or try/except ImportError: only one of them is defined
         path, rng = _name_location(ctx, fn)
         fpath, frng = _name_location(ctx, first)
         case = (
@@ -185,7 +187,7 @@ def duplicate_routes(ctx: Context) -> None:
         same_shape = seen.setdefault(shape, [])
         for ofn, ob, omethods in same_shape:
             common = methods & omethods
-            if not common or _same_def(fn, ofn):
+            if not common or _same_def(fn, ofn) or fn.exclusive_with(ofn):
                 continue
             route = b.get("route") or fn.name
             shown = ", ".join(sorted(m.upper() for m in common))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from funcls.model.catalogue import CATALOGUE, BindingSpec, DecoratorSpec
+from funcls.model.gitindex import GitTracking
 from funcls.model.jsondoc import JsonDocument
 from funcls.model.locations import Location, Range
 
@@ -203,6 +204,16 @@ class Function:
     # validation, dependency injection…): the worker sees the signature it publishes, which
     # funcls cannot see, so parameter <-> binding rules stay silent. Its text, as written.
     foreign_decorator: str | None = None
+    # v2: the if/else or try/except ImportError arms the def stands in (see PyFunction.branch).
+    branch: tuple[tuple[int, int], ...] = ()
+
+    def exclusive_with(self, other: Function) -> bool:
+        """True when the two defs sit in different arms of one if/else or try/except ImportError
+        of the same file, so at most one of them exists when the worker imports it."""
+        if self.script_path != other.script_path or not self.branch or not other.branch:
+            return False
+        mine = dict(self.branch)
+        return any(line in mine and mine[line] != arm for line, arm in other.branch)
 
     @property
     def triggers(self) -> list[Binding]:
@@ -297,6 +308,8 @@ class App:
     host_json: JsonDocument | None = None
     local_settings_path: str | None = None
     local_settings: JsonDocument | None = None
+    # Whether git's index lists local.settings.json, read from the index file (no program run).
+    local_settings_git: GitTracking | None = None
     settings: dict[str, Value] = field(default_factory=dict)  # local.settings.json Values
     connection_strings: dict[str, Value] = field(default_factory=dict)
     requirements_path: str | None = None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal
 
 from funcls.model.appmodel import Parameter, Problem, Scope
@@ -60,6 +62,7 @@ class _Analyser(ExpressionReader):
     def run(self, body: list[ast.stmt]) -> ModuleInfo:
         # Module-level names bound to a literal tuple or list (blueprints to register in a loop).
         self._sequences: dict[str, list[ast.expr]] = {}
+        self._branch: tuple[tuple[int, int], ...] = ()
         self.module_body(body)
         return self.info
 
@@ -119,13 +122,20 @@ class _Analyser(ExpressionReader):
                     self.function(item, "class")
         elif isinstance(stmt, ast.If):
             guard = _main_guard(stmt.test)
-            self.guarded(stmt.body, guard is True)
-            self.guarded(stmt.orelse, guard is False)
+            with self.arm(stmt, 0):
+                self.guarded(stmt.body, guard is True)
+            with self.arm(stmt, 1):
+                self.guarded(stmt.orelse, guard is False)
         elif isinstance(stmt, ast.Try):
-            self.module_body(stmt.body)
-            for h in stmt.handlers:
-                self.module_body(h.body)
-            self.module_body(stmt.orelse)
+            # try/except ImportError: the handler runs instead of the body (the import that
+            # fails comes first); any other handler may run after part of the body did.
+            exclusive = any(_catches_import_error(h) for h in stmt.handlers)
+            with self.arm(stmt, 0, exclusive):
+                self.module_body(stmt.body)
+                self.module_body(stmt.orelse)
+            for i, h in enumerate(stmt.handlers, start=1):
+                with self.arm(stmt, i, _catches_import_error(h)):
+                    self.module_body(h.body)
             self.module_body(stmt.finalbody)
         elif isinstance(stmt, ast.With):
             self.module_body(stmt.body)
@@ -155,6 +165,17 @@ class _Analyser(ExpressionReader):
             )
             for element in elements if uses_var else elements[:1]:
                 self.maybe_register(call, inner, {var: element})
+
+    @contextmanager
+    def arm(self, stmt: ast.stmt, arm: int, exclusive: bool = True) -> Iterator[None]:
+        """Statements of one arm of a branch (see PyFunction.branch)."""
+        outer = self._branch
+        if exclusive:
+            self._branch = (*outer, (stmt.lineno, arm))
+        try:
+            yield
+        finally:
+            self._branch = outer
 
     def guarded(self, body: list[ast.stmt], main_only: bool) -> None:
         outer = self._top
@@ -276,6 +297,7 @@ class _Analyser(ExpressionReader):
                 scope=scope,
                 docstring=_runtime_doc(raw_doc),
                 body_line=node.body[0].lineno - 1 if node.body else name_line - 1,
+                branch=self._branch,
             )
         )
 
@@ -411,6 +433,13 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
     info.problems.extend(problems)
     info.partial = partial
     return info
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(
+        isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError") for n in names
+    )
 
 
 def _main_guard(test: ast.expr) -> bool | None:

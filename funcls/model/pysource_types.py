@@ -58,6 +58,9 @@ class PyFunction:
     scope: Scope
     docstring: str | None = None
     body_line: int = 0
+    # The arms of if/else and try/except ImportError it stands in: (line of the statement,
+    # arm), outermost first. Two defs in different arms of one statement never both run.
+    branch: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(slots=True)

@@ -59,6 +59,7 @@ class FunctionBuilder:
             return_annotation=pyf.returns,
             scope=pyf.scope,
             registered_on=owner.var,
+            branch=pyf.branch,
         )
         self.conv = ValueConverter(resolver, module.path, problems)
         self.mcp_properties: dict[str, dict[str, Any]] = {}

@@ -82,3 +82,52 @@ def test_blueprints_registered_through_a_call_funcls_cannot_follow(tmp_path: Pat
     )
     # Information that funcls cannot follow the call, not a false AZF307 (unregistered).
     assert codes(check(tmp_path)) == ["AZF312"]
+
+
+def test_same_function_in_if_and_else_is_not_a_duplicate(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "import os\n\nFAST = os.environ.get('FAST') == '1'\n\n"
+        "if FAST:\n\n"
+        '    @app.route(route="items", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        "    def items(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("fast")\n\n'
+        "else:\n\n"
+        '    @app.route(route="items", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        "    def items(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("slow")\n',
+    )
+    assert codes(check(tmp_path)) == []
+
+
+def test_same_function_in_try_and_except_import_error_is_not_a_duplicate(
+    tmp_path: Path,
+) -> None:
+    v2(
+        tmp_path,
+        "try:\n    import orjson\n\n"
+        '    @app.route(route="items", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        "    def items(req: func.HttpRequest) -> func.HttpResponse:\n"
+        "        return func.HttpResponse(orjson.dumps([]))\n\n"
+        "except ImportError:\n\n"
+        '    @app.route(route="items", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        "    def items(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("[]")\n',
+    )
+    assert codes(check(tmp_path)) == []
+
+
+def test_same_function_twice_in_one_arm_is_still_a_duplicate(tmp_path: Path) -> None:
+    # Other handlers may run after part of the try body did: both defs can exist.
+    v2(
+        tmp_path,
+        "try:\n\n"
+        '    @app.route(route="items", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        "    def items(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("a")\n\n'
+        "except ValueError:\n\n"
+        '    @app.route(route="items", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        "    def items(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("b")\n',
+    )
+    assert sorted(codes(check(tmp_path))) == ["AZF302", "AZF303"]
