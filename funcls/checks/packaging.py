@@ -7,7 +7,6 @@ import os
 import re
 import sys
 
-from funcls.checks import gitfacts
 from funcls.checks.context import Context
 from funcls.checks.edits import append_line, delete_line, fix, fixes
 from funcls.checks.packaging_rules import RULES
@@ -190,14 +189,28 @@ def published_settings(ctx: Context) -> None:
             ),
         )
     secrets = secret_settings({k: v.value for k, v in app.settings.items()})
-    if secrets and gitfacts.is_tracked(settings):
-        first = app.settings[secrets[0]]
-        shown = ", ".join(f"'{s}'" for s in secrets[:3])
+    git = app.local_settings_git
+    if not secrets or git is None:
+        return
+    first = app.settings[secrets[0]]
+    shown = ", ".join(f"'{s}'" for s in secrets[:3])
+    if git.state == "tracked":
         ctx.emit(
             "AZF602",
             f"local.settings.json is tracked by git and {shown} look like real keys or "
             "passwords, shared with everyone who can read the repository; rotate them, run "
             "'git rm --cached local.settings.json' and add it to .gitignore",
+            settings,
+            first.range or Range.point(0, 0),
+        )
+    elif git.state == "unknown":
+        # The model read the index file and could not trust it: say so rather than guess.
+        ctx.emit(
+            "AZF602",
+            f"{shown} in local.settings.json look like real keys or passwords, and whether "
+            f"git tracks the file is unknown: {git.reason}; run 'git ls-files "
+            "local.settings.json' and, if it is listed, rotate them, run 'git rm --cached "
+            "local.settings.json' and add it to .gitignore",
             settings,
             first.range or Range.point(0, 0),
         )

@@ -6,6 +6,7 @@ import os
 import re
 
 from funcls.model.appmodel import App, Problem, Requirement, Value
+from funcls.model.gitindex import tracking
 from funcls.model.jsondoc import JsonDocument
 from funcls.model.locations import Range
 from funcls.model.source import SKIP_DIRS, Source
@@ -39,6 +40,7 @@ def _load_settings(app: App, source: Source) -> None:
     app.local_settings_path = path if source.is_file(path) else None
     if app.local_settings_path is None:
         return
+    app.local_settings_git = tracking(path)
     doc = _read_json(app, path, source)
     app.local_settings = doc
     if doc is None or doc.root is None or doc.root.kind != "object":

@@ -110,6 +110,46 @@ def test_azf602_tracked_with_a_real_looking_key(tmp_path: Path) -> None:
     assert text_at(f).startswith('"DefaultEndpointsProtocol')
 
 
+def test_azf602_tracked_in_a_version_4_index_of_a_linked_worktree(tmp_path: Path) -> None:
+    key = "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9f="
+    settings = (
+        '{"Values": {"FUNCTIONS_WORKER_RUNTIME": "python", '
+        f'"AzureWebJobsStorage": "AccountName=shop;AccountKey={key}"}}}}'
+    )
+    main = v2(tmp_path / "main", PING, **{"local.settings.json": settings})
+    _git(main, "init", "-q")
+    _git(main, "add", ".")
+    _git(main, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "-m", "app")
+    wt = tmp_path / "wt"
+    _git(main, "worktree", "add", "-q", str(wt))
+    _git(wt, "update-index", "--index-version", "4")
+    assert (wt / ".git").is_file()
+    f = one(check(wt), "AZF602")
+    assert f.path == str(wt / "local.settings.json")
+    assert f.message.startswith("local.settings.json is tracked by git and 'AzureWebJobsStorage'")
+    _git(wt, "rm", "-q", "--cached", "local.settings.json")
+    assert check(wt) == []
+
+
+def test_azf602_unreadable_index_is_said_not_guessed(tmp_path: Path) -> None:
+    key = "sk9fJd8sK2mN4pQ6rT8vX0zB2dF4hJ6k"
+    settings = f'{{"Values": {{"FUNCTIONS_WORKER_RUNTIME": "python", "API_KEY": "{key}"}}}}'
+    v2(tmp_path, PING, **{"local.settings.json": settings})
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "host.json")
+    index = tmp_path / ".git" / "index"
+    index.write_bytes(index.read_bytes()[:-3])  # truncated: the checksum no longer matches
+    f = one(check(tmp_path), "AZF602")
+    assert f.message == (
+        "'API_KEY' in local.settings.json look like real keys or passwords, and whether git "
+        f"tracks the file is unknown: its index file {index} cannot be read: its checksum "
+        "does not match its content (a corrupt file); run 'git ls-files local.settings.json' "
+        "and, if it is listed, rotate them, run 'git rm --cached local.settings.json' and add "
+        "it to .gitignore"
+    )
+    assert text_at(f) == f'"{key}"'
+
+
 def test_azf602_tracked_placeholders_are_fine(tmp_path: Path) -> None:
     v2(tmp_path, PING)
     _git(tmp_path, "init", "-q")
