@@ -9,6 +9,7 @@ import sys
 
 from funcls.checks.context import Context
 from funcls.checks.edits import append_line, delete_line, fix, fixes
+from funcls.checks.findings import Severity
 from funcls.checks.packaging_rules import RULES
 from funcls.checks.registry import REGISTRY, checker
 from funcls.model.locations import Range
@@ -53,7 +54,30 @@ def requirements(ctx: Context) -> None:
     app = ctx.app
     path = app.requirements_path
     if path is None:
-        if app.functions:
+        project = app.pyproject
+        if app.functions and project is not None and project.error is None:
+            # uv / Poetry projects export requirements.txt when they publish; what matters is
+            # that the deployment gets one (remote build installs requirements.txt only).
+            where, rng = ctx.script_location()
+            export = {
+                "poetry": "poetry export -f requirements.txt -o requirements.txt",
+                "uv": "uv export --no-hashes --no-dev -o requirements.txt",
+            }.get(project.manager or "", "pip-compile pyproject.toml -o requirements.txt")
+            missing = (
+                ""
+                if "azure-functions" in project.dependencies
+                else "; it must list azure-functions"
+            )
+            ctx.emit(
+                "AZF601",
+                "the app's dependencies are in pyproject.toml and it has no requirements.txt: "
+                "the deployment installs only requirements.txt, so generate it before "
+                f"publishing (e.g. '{export}'){missing}",
+                where,
+                rng,
+                severity=Severity.INFO,
+            )
+        elif app.functions:
             where, rng = ctx.script_location()
             ctx.emit(
                 "AZF601",
@@ -219,6 +243,8 @@ def published_settings(ctx: Context) -> None:
 _TEMPLATE_SUFFIXES = (".bicep", ".bicepparam", ".json")
 _NOT_TEMPLATES = frozenset({"local.settings.json", "host.json", "function.json", "package.json"})
 EMULATOR = "UseDevelopmentStorage=true"
+# An ARM template or parameter file names its schema; any other JSON is not deployed.
+_ARM_SCHEMA = re.compile(r"deployment(Template|Parameters)\.json|\"resources\"\s*:\s*[\[{]")
 
 
 def _templates(root: str, skip: set[str], depth: int = 2) -> list[str]:
@@ -252,6 +278,8 @@ def emulator_in_templates(ctx: Context) -> None:
         text = ctx.text(path)
         if not text or EMULATOR not in text or "AzureWebJobsStorage" not in text:
             continue
+        if path.endswith(".json") and not _ARM_SCHEMA.search(text):
+            continue  # local.settings.sample.json and other examples are not templates
         lines = ctx.lines(path)
         assert lines is not None
         at = text.index(EMULATOR)

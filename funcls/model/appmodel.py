@@ -13,6 +13,7 @@ from funcls.model.catalogue import CATALOGUE, BindingSpec, DecoratorSpec
 from funcls.model.gitindex import GitTracking
 from funcls.model.jsondoc import JsonDocument
 from funcls.model.locations import Location, Range
+from funcls.model.pyproject import PyProject
 
 # Where a def stands: at the top level, in a class, in a function, or under
 # `if __name__ == "__main__":` (top level, but never run when the worker imports the module).
@@ -314,6 +315,7 @@ class App:
     connection_strings: dict[str, Value] = field(default_factory=dict)
     requirements_path: str | None = None
     requirements: list[Requirement] = field(default_factory=list)
+    pyproject: PyProject | None = None  # pyproject.toml at the app root, if any
     funcignore_path: str | None = None
     funcignore: list[str] = field(default_factory=list)
     script_path: str | None = None  # v2: function_app.py or PYTHON_SCRIPT_FILE_NAME

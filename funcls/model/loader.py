@@ -9,6 +9,7 @@ from funcls.model.appmodel import App, Problem, Requirement, Value
 from funcls.model.gitindex import tracking
 from funcls.model.jsondoc import JsonDocument
 from funcls.model.locations import Range
+from funcls.model.pyproject import read_pyproject
 from funcls.model.source import SKIP_DIRS, Source
 from funcls.model.v1 import index_v1_function, json_problems, not_an_object
 from funcls.model.v2 import index_v2_app
@@ -79,6 +80,15 @@ def _load_requirements(app: App, source: Source) -> None:
         )
 
 
+def _load_pyproject(app: App, source: Source) -> None:
+    path = os.path.join(app.root, "pyproject.toml")
+    text = source.text(path) if source.is_file(path) else None
+    if text is None:
+        return
+    app.files.add(path)
+    app.pyproject = read_pyproject(path, text)
+
+
 def _load_funcignore(app: App, source: Source) -> None:
     path = os.path.join(app.root, ".funcignore")
     if not source.is_file(path):
@@ -128,6 +138,7 @@ def load_app(root: str, source: Source) -> App:
         )
     _load_settings(app, source)
     _load_requirements(app, source)
+    _load_pyproject(app, source)
     _load_funcignore(app, source)
 
     folders = v1_folders(root, source)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.checks.support import check, codes, load, v2, write_app
+from funcls.checks.findings import Severity
+from tests.checks.support import check, codes, load, one, v2, write_app
 
 
 def test_unknown_decorator_under_the_bindings_hides_the_signature(tmp_path: Path) -> None:
@@ -131,3 +132,48 @@ def test_same_function_twice_in_one_arm_is_still_a_duplicate(tmp_path: Path) -> 
         '        return func.HttpResponse("b")\n',
     )
     assert sorted(codes(check(tmp_path))) == ["AZF302", "AZF303"]
+
+
+SAMPLE_SETTINGS = (
+    '{\n  "IsEncrypted": false,\n  "Values": {\n'
+    '    "AzureWebJobsStorage": "UseDevelopmentStorage=true",\n'
+    '    "FUNCTIONS_WORKER_RUNTIME": "python"\n  }\n}\n'
+)
+ARM = (
+    '{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
+    'deploymentTemplate.json#",\n  "resources": [{"type": "Microsoft.Web/sites", '
+    '"properties": {"siteConfig": {"appSettings": [\n'
+    '    {"name": "AzureWebJobsStorage", "value": "UseDevelopmentStorage=true"}]}}}]\n}\n'
+)
+PING = (
+    '@app.route(route="ping", auth_level=func.AuthLevel.ANONYMOUS)\n'
+    "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("pong")\n'
+)
+
+
+def test_azf604_ignores_an_example_settings_file_and_keeps_arm_templates(
+    tmp_path: Path,
+) -> None:
+    v2(tmp_path, PING, **{"local.settings.sample.json": SAMPLE_SETTINGS})
+    assert codes(check(tmp_path)) == []
+    write_app(tmp_path, {"infra/azuredeploy.json": ARM}, base=False)
+    assert codes(check(tmp_path)) == ["AZF604"]
+
+
+PYPROJECT_UV = (
+    '[project]\nname = "orders"\nversion = "1.0"\n'
+    'dependencies = ["azure-functions>=1.20", "requests"]\n\n[tool.uv]\ndev-dependencies = []\n'
+)
+
+
+def test_azf601_pyproject_project_without_requirements_is_information(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"requirements.txt": None, "pyproject.toml": PYPROJECT_UV})
+    (tmp_path / "requirements.txt").unlink(missing_ok=True)
+    f = one(check(tmp_path), "AZF601")
+    assert f.severity == Severity.INFO
+    assert f.message == (
+        "the app's dependencies are in pyproject.toml and it has no requirements.txt: the "
+        "deployment installs only requirements.txt, so generate it before publishing (e.g. "
+        "'uv export --no-hashes --no-dev -o requirements.txt')"
+    )
