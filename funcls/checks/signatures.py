@@ -273,6 +273,22 @@ def _output(
     ctx: Context, fn: Function, b: Binding, spec: BindingSpec, p: Parameter, ann: Annotation
 ) -> None:
     related = [Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")]
+    if ann.qualname == AF + "Out":
+        # A bare func.Out: the worker takes it for an output but refuses it at load time
+        # ("binding ... has invalid Out annotation"), as it carries no type.
+        inner = _spelled(ctx, fn, spec.output_types)
+        wrapped = f"{ann.text}[{inner}]" if inner else None
+        ctx.emit(
+            "AZF203",
+            f"parameter '{p.name}' is annotated {ann.text} without the type it carries, which "
+            f"the worker refuses at load time; annotate it {wrapped or ann.text + '[T]'}",
+            fn.script_path or "",
+            ann.range,
+            related=related,
+            fixes=fixes(_ann_fix(ctx, fn, ann, "Annotate it {}", wrapped)),
+            function=fn,
+        )
+        return
     if not ann.is_out:
         out = ctx.spell_type(fn.script_path or "", AF + "Out")
         ctx.emit(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from funcls.checks.findings import Severity
-from tests.checks.support import check, codes, load, one, v2, write_app
+from tests.checks.support import check, codes, fixed_clean, load, one, v2, write_app
 
 
 def test_unknown_decorator_under_the_bindings_hides_the_signature(tmp_path: Path) -> None:
@@ -177,3 +177,35 @@ def test_azf601_pyproject_project_without_requirements_is_information(tmp_path: 
         "deployment installs only requirements.txt, so generate it before publishing (e.g. "
         "'uv export --no-hashes --no-dev -o requirements.txt')"
     )
+
+
+def test_azf203_bare_out_gets_a_typed_out_not_out_of_out(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.route(route="send", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        '@app.queue_output(arg_name="msg", queue_name="outbox", connection="AzureWebJobsStorage")\n'
+        "def send(req: func.HttpRequest, msg: func.Out) -> func.HttpResponse:\n"
+        '    msg.set("hi")\n    return func.HttpResponse("ok")\n',
+    )
+    f = one(check(tmp_path), "AZF203")
+    assert f.message == (
+        "parameter 'msg' is annotated func.Out without the type it carries, which the worker "
+        "refuses at load time; annotate it func.Out[str]"
+    )
+    assert [x.title for x in f.fixes] == ["Annotate it func.Out[str]"]
+    assert fixed_clean(tmp_path, f) == []
+
+
+def test_azf504_suggests_no_name_that_is_itself_refused(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queue_name="Orders_Q", '
+        'connection="AzureWebJobsStorage")\n'
+        "def drain(msg: func.QueueMessage) -> None:\n    pass\n",
+    )
+    f = one(check(tmp_path), "AZF504")
+    assert f.message == (
+        "\"queueName\" of binding 'msg': queue name 'Orders_Q' has an uppercase 'O'; use only "
+        "lowercase letters, digits and '-'"
+    )
+    assert f.fixes == []

@@ -122,7 +122,11 @@ def _check_dns_like(name: str, rules: _Rules) -> list[NameProblem]:
         ch = literal.text[bad]
         if rules.lowercase and ch.isascii() and ch.isupper():
             fixed = _lowercase_literals(name, literals)
-            message = f"{label} has an uppercase '{ch}'; {rules.what}s are lowercase: '{fixed}'"
+            if _check_dns_like(fixed, rules):
+                # Lowercase alone does not make it valid: suggest no name that is refused too.
+                message = f"{label} has an uppercase '{ch}'; use only {rules.allowed_text}"
+            else:
+                message = f"{label} has an uppercase '{ch}'; {rules.what}s are lowercase: '{fixed}'"
             kind = "uppercase"
         else:
             shown = "a space" if ch == " " else f"'{ch}'"
