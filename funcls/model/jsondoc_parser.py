@@ -14,6 +14,15 @@ class _Abort(Exception):
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _WS = " \t\r\n\ufeff"
+# The host reads these files with Newtonsoft.Json, whose JsonTextReader skips any character
+# .NET's char.IsWhiteSpace accepts between tokens (JamesNK/Newtonsoft.Json,
+# Src/Newtonsoft.Json/JsonTextReader.cs): no-break spaces, U+2000-U+200A, U+2028/9, U+3000…
+# That is Python's str.isspace() without the separators U+001C-U+001F.
+_NOT_DOTNET_WS = "\x1c\x1d\x1e\x1f"
+
+
+def _is_ws(c: str) -> bool:
+    return c in _WS or (c.isspace() and c not in _NOT_DOTNET_WS)
 
 
 class JsonParser:
@@ -36,7 +45,7 @@ class JsonParser:
         i = self.i
         while i < n:
             c = text[i]
-            if c in _WS:
+            if _is_ws(c):
                 i += 1
             elif c == "/" and i + 1 < n and text[i + 1] == "/":
                 j = text.find("\n", i)

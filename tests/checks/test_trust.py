@@ -209,3 +209,29 @@ def test_azf504_suggests_no_name_that_is_itself_refused(tmp_path: Path) -> None:
         "lowercase letters, digits and '-'"
     )
     assert f.fixes == []
+
+
+def test_unicode_whitespace_in_function_json_is_whitespace(tmp_path: Path) -> None:
+    # Copied from a web page: no-break spaces for indentation, an ideographic space too.
+    text = (
+        '{\n\u00a0\u00a0"bindings": [\n'
+        '\u00a0\u00a0\u00a0\u00a0{"name": "req", "type": "httpTrigger", "direction": "in",'
+        '\u3000"authLevel": "anonymous"},\n'
+        '\u00a0\u00a0\u00a0\u00a0{"name": "$return", "type": "http", "direction": "out"}\n'
+        "\u00a0\u00a0]\n}\n"
+    )
+    write_app(
+        tmp_path,
+        {
+            "hello/function.json": text,
+            "hello/__init__.py": "import azure.functions as func\n\n\n"
+            "def main(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("hi")\n',
+        },
+    )
+    app = load(tmp_path)
+    assert [(b.name, b.type) for b in app.functions[0].bindings] == [
+        ("req", "httpTrigger"),
+        ("$return", "http"),
+    ]
+    assert codes(check(tmp_path)) == []
