@@ -16,6 +16,7 @@ COMMANDS = (
     "funcls.commands.run",
     "funcls.commands.invoke",
     "funcls.commands.check",
+    "funcls.commands.new",
 )
 
 

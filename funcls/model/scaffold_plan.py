@@ -1,0 +1,178 @@
+"""What ``funcls new`` changes on disk, planned against the app as it is (open editor buffers
+included): new files with their text, and inserts into existing files. ``funcls new`` writes
+them; the language server sends them to the editor as one workspace edit."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from funcls.model.loader import load_app
+from funcls.model.scaffold import (
+    Insert,
+    Plan,
+    ScaffoldError,
+    new_module_text,
+    plan_function,
+    plan_module_insert,
+    v1_files,
+)
+from funcls.model.scaffold_app import app_files, settings_inserts
+from funcls.model.source import Source
+
+SCRIPT = "function_app.py"
+LOCAL_SETTINGS = "local.settings.json"
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    path: str  # absolute
+    text: str | None = None  # a new file's text
+    inserts: tuple[Insert, ...] = ()  # for an existing file, at positions of Source's text
+
+    @property
+    def creates(self) -> bool:
+        return self.text is not None
+
+
+@dataclass(slots=True)
+class Changes:
+    files: list[FileChange] = field(default_factory=list)
+    # Where to show the result: the new function's def (or the app's function_app.py).
+    show_path: str | None = None
+    show_line: int = 0
+    notes: list[str] = field(default_factory=list)  # things the user still has to do
+
+
+def plan_new_app(folder: str, source: Source, v1: bool = False) -> Changes:
+    """The files of a new app in ``folder``; refuses when any of them exists."""
+    folder = os.path.abspath(folder)
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise ScaffoldError(f"'{folder}' is a file; give a folder for the new app")
+    files = app_files(v1=v1)
+    existing = [n for n in files if source.is_file(os.path.join(folder, n))]
+    if existing:
+        raise ScaffoldError(
+            f"{folder} already has {', '.join(existing)}; funcls new app does not overwrite "
+            "files: choose an empty folder, or add functions with 'funcls new function'"
+        )
+    changes = Changes(files=[FileChange(os.path.join(folder, n), t) for n, t in files.items()])
+    changes.show_path = os.path.join(folder, SCRIPT if not v1 else "host.json")
+    return changes
+
+
+def plan_new_function(
+    root: str,
+    source: Source,
+    trigger: str,
+    name: str,
+    settings: Mapping[str, str] | None = None,
+    file: str | None = None,
+    v1: bool = False,
+) -> Changes:
+    """A new function in the app at ``root``: v2 in function_app.py (created when missing) or
+    the module ``file``; v1 as a folder."""
+    root = os.path.abspath(root)
+    if not os.path.isdir(root):
+        raise ScaffoldError(f"'{root}' is not a folder; give the app's folder")
+    if not (
+        source.is_file(os.path.join(root, "host.json"))
+        or source.is_file(os.path.join(root, SCRIPT))
+    ):
+        raise ScaffoldError(
+            f"no Azure Functions app in {root} (no host.json or {SCRIPT}); create one with "
+            f"'funcls new app {root}' first"
+        )
+    plan = plan_function(trigger, name, settings)
+    app = load_app(root, source)
+    same = app.function(name)
+    if same is not None:
+        raise ScaffoldError(
+            f"the app already has a function '{name}' ({same.location}); choose another name"
+        )
+    models = {fn.model for fn in app.functions}
+    if v1 and "v2" in models:
+        raise ScaffoldError(
+            f"the app defines its functions in Python (v2 model); once {SCRIPT} has functions "
+            "the worker ignores function.json folders, so add a v2 function (leave out --v1)"
+        )
+    if not v1 and "v1" in models:
+        raise ScaffoldError(
+            "the app's functions are function.json folders (v1 model); a function_app.py "
+            "would make the worker ignore them: add a v1 function (--v1), or convert the app"
+        )
+    changes = Changes()
+    if v1:
+        if file is not None:
+            raise ScaffoldError(
+                "--file names a Python module of the v2 model; leave it out with --v1"
+            )
+        folder = os.path.join(root, name)
+        if os.path.exists(folder):
+            raise ScaffoldError(f"{folder} already exists; choose another name")
+        for rel, text in v1_files(plan).items():
+            changes.files.append(FileChange(os.path.join(root, rel), text))
+        changes.show_path = os.path.join(root, name, "__init__.py")
+        changes.show_line = text_line_of_def(v1_files(plan)[f"{name}/__init__.py"])
+    else:
+        _plan_v2(root, source, plan, file, changes)
+    _plan_settings(root, source, plan, changes)
+    return changes
+
+
+def text_line_of_def(text: str) -> int:
+    return next(i for i, line in enumerate(text.split("\n")) if line.startswith("def "))
+
+
+def _plan_v2(root: str, source: Source, plan: Plan, file: str | None, changes: Changes) -> None:
+    path = os.path.normpath(os.path.join(root, file or SCRIPT))
+    rel = os.path.relpath(path, root)
+    if rel.startswith(".."):
+        raise ScaffoldError(f"{file} is outside the app at {root}; name a module inside it")
+    if not path.endswith(".py"):
+        raise ScaffoldError(f"{file} is not a Python module (.py)")
+    text = source.text(path)
+    if text is None:
+        if file is not None and rel != SCRIPT:
+            raise ScaffoldError(
+                f"{rel} does not exist; create the blueprint module first (with "
+                "'bp = func.Blueprint()', registered in function_app.py by "
+                "'app.register_functions(bp)'), or leave out --file"
+            )
+        text, line = new_module_text(plan)
+        changes.files.append(FileChange(path, text))
+        changes.show_path, changes.show_line = path, line
+        return
+    edit = plan_module_insert(text, rel, plan)
+    changes.files.append(FileChange(path, inserts=edit.inserts))
+    changes.show_path, changes.show_line = path, edit.def_line
+
+
+def _plan_settings(root: str, source: Source, plan: Plan, changes: Changes) -> None:
+    wanted = plan.connection_defaults()
+    if not wanted:
+        return
+    path = os.path.join(root, LOCAL_SETTINGS)
+    text = source.text(path)
+    if text is None:
+        names = ", ".join(wanted)
+        changes.notes.append(
+            f"there is no {LOCAL_SETTINGS}: define {names} there (or as environment variables) "
+            "to run the function locally"
+        )
+        return
+    inserts = settings_inserts(text, wanted)
+    if inserts is None:
+        changes.notes.append(
+            f"{LOCAL_SETTINGS} could not be read as a JSON object; add "
+            f"{', '.join(wanted)} to its Values by hand"
+        )
+        return
+    if inserts:
+        changes.files.append(FileChange(path, inserts=inserts))
+        names = ", ".join(n for n in wanted if f'"{n.lower()}"' not in text.lower())
+        changes.notes.append(
+            f"{LOCAL_SETTINGS} Values: {names} set for the local emulator; point it at your "
+            "service (and add it to the app settings in Azure)"
+        )
