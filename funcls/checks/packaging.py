@@ -243,8 +243,12 @@ def published_settings(ctx: Context) -> None:
 _TEMPLATE_SUFFIXES = (".bicep", ".bicepparam", ".json")
 _NOT_TEMPLATES = frozenset({"local.settings.json", "host.json", "function.json", "package.json"})
 EMULATOR = "UseDevelopmentStorage=true"
-# An ARM template or parameter file names its schema; any other JSON is not deployed.
-_ARM_SCHEMA = re.compile(r"deployment(Template|Parameters)\.json|\"resources\"\s*:\s*[\[{]")
+# JSON that deploys settings: an ARM template or parameter file (its schema, "resources"),
+# an appSettings list, the portal's / az CLI's settings file ({"name", "value",
+# "slotSetting"}). Other JSON (local.settings.sample.json, test fixtures) is not deployed.
+_ARM_SCHEMA = re.compile(
+    r"deployment(Template|Parameters)\.json|\"(resources|appSettings|slotSetting)\"\s*:"
+)
 
 
 def _templates(root: str, skip: set[str], depth: int = 2) -> list[str]:

@@ -40,8 +40,10 @@ def v1_scripts(ctx: Context) -> None:
             else:
                 ctx.emit(
                     "AZF110",
-                    f"function '{fn.name}' has no __init__.py; add it, or point "
-                    '"scriptFile" at the Python file that holds the function',
+                    f"function '{fn.name}' has no script the host can pick: without "
+                    '"scriptFile" it takes the only file of the folder besides function.json, '
+                    'else __init__.py (or run.py); add __init__.py, or point "scriptFile" at '
+                    "the Python file that holds the function",
                     fn.config_path,
                     root_range,
                     function=fn,

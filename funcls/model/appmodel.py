@@ -190,6 +190,7 @@ class Function:
     config_path: str | None = None
     folder: str | None = None
     script_file: Value | None = None  # scriptFile as written
+    default_script: str | None = None  # v1 without scriptFile: the file the host takes
     entry_point_value: Value | None = None  # entryPoint as written
     disabled: Value | None = None
     # v2
@@ -247,6 +248,8 @@ class Function:
     def script_file_name(self) -> str:
         if self.script_file is not None and isinstance(self.script_file.value, str):
             return self.script_file.value
+        if self.default_script is not None:
+            return self.default_script
         return "__init__.py" if self.model == "v1" else "function_app.py"
 
     def to_json(self) -> dict[str, Any]:

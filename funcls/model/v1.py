@@ -74,8 +74,15 @@ def index_v1_function(folder: str, source: Source) -> Function:
     fn.bindings = read_bindings(doc, config_path)
 
     script_name = DEFAULT_SCRIPT
-    if fn.script_file is not None and isinstance(fn.script_file.value, str):
+    if (
+        fn.script_file is not None
+        and isinstance(fn.script_file.value, str)
+        and fn.script_file.value
+    ):
         script_name = fn.script_file.value
+    else:
+        script_name = primary_script(folder, source) or DEFAULT_SCRIPT
+        fn.default_script = script_name
     entry = DEFAULT_ENTRY
     if fn.entry_point_value is not None and isinstance(fn.entry_point_value.value, str):
         entry = fn.entry_point_value.value
@@ -88,6 +95,26 @@ def index_v1_function(folder: str, source: Source) -> Function:
         if module is not None:
             _attach_entry(fn, module)
     return fn
+
+
+def primary_script(folder: str, source: Source) -> str | None:
+    """The file the host takes when function.json names no scriptFile.
+
+    The host's rule (HostFunctionMetadataProvider.DeterminePrimaryScriptFile in
+    Azure/azure-functions-host): the files of the folder other than function.json; the only
+    one if there is one, else the first named run.* or __init__.py; else none.
+    """
+    files = sorted(
+        name
+        for name in source.listdir(folder)
+        if name.lower() != "function.json" and source.is_file(os.path.join(folder, name))
+    )
+    if len(files) == 1:
+        return files[0]
+    for name in files:
+        if os.path.splitext(name)[0].lower() == "run" or name.lower() == "__init__.py":
+            return name
+    return None
 
 
 def _attach_entry(fn: Function, module: ModuleInfo) -> None:

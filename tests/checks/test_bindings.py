@@ -339,7 +339,7 @@ def test_azf111_entry_point_naming_a_method(tmp_path: Path) -> None:
 def test_azf110_missing_init(tmp_path: Path) -> None:
     write_app(tmp_path, {"orders/function.json": fjson(queue_trigger())})
     f = one(check(tmp_path), "AZF110")
-    assert "function 'orders' has no __init__.py" in f.message
+    assert "function 'orders' has no script the host can pick" in f.message
 
 
 def test_azf111_entry_point_fix_sets_entry_point(tmp_path: Path) -> None:

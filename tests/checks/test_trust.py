@@ -235,3 +235,36 @@ def test_unicode_whitespace_in_function_json_is_whitespace(tmp_path: Path) -> No
         ("$return", "http"),
     ]
     assert codes(check(tmp_path)) == []
+
+
+HTTP_JSON = (
+    '{"bindings": [{"name": "req", "type": "httpTrigger", "direction": "in", '
+    '"authLevel": "anonymous"}, {"name": "$return", "type": "http", "direction": "out"}]}\n'
+)
+HTTP_MAIN = (
+    "import azure.functions as func\n\n\n"
+    "def main(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("hi")\n'
+)
+
+
+def test_v1_folder_whose_only_file_is_main_py_loads_it(tmp_path: Path) -> None:
+    # The host takes the only file besides function.json when scriptFile is not set.
+    write_app(tmp_path, {"hello/function.json": HTTP_JSON, "hello/main.py": HTTP_MAIN})
+    fn = load(tmp_path).functions[0]
+    assert (fn.script_file_name, fn.entry_found) == ("main.py", True)
+    assert codes(check(tmp_path)) == []
+
+
+def test_v1_folder_with_two_files_and_no_init_has_no_script(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "hello/function.json": HTTP_JSON,
+            "hello/main.py": HTTP_MAIN,
+            "hello/helpers.py": "X = 1\n",
+        },
+    )
+    assert codes(check(tmp_path)) == ["AZF110"]
+    write_app(tmp_path, {"hello/__init__.py": HTTP_MAIN}, base=False)
+    assert codes(check(tmp_path)) == []
