@@ -217,7 +217,9 @@ def expressions(ctx: Context) -> None:
                 spot = Spot(ctx, b.path, v)
                 try:
                     if role == "blob-path":
-                        template = parse_blob_path(text, for_trigger=b is trigger).template
+                        template = parse_blob_path(
+                            text, for_trigger=b is trigger, container=_container_client(fn, b)
+                        ).template
                     else:
                         template = parse_binding_template(text)
                 except (ExpressionError, BlobPathError) as e:
@@ -241,6 +243,14 @@ def expressions(ctx: Context) -> None:
                     if p.kind is not ParameterKind.USER or p.root.casefold() in known:
                         continue
                     _unsupplied(ctx, fn, trigger, b, key, spot, p.root, p.start, p.end, supplied)
+
+
+def _container_client(fn: Function, b: Binding) -> bool:
+    """The parameter takes a ContainerClient (azure.storage.blob, its aio twin or the SDK-type
+    extension), which the blob extension builds from a path naming only a container."""
+    p = fn.parameter(b.name)
+    q = p.annotation.qualname if p is not None and p.annotation is not None else None
+    return bool(q and q.rsplit(".", 1)[-1] == "ContainerClient")
 
 
 # Names an HTTP trigger always supplies besides its route parameters.

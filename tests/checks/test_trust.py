@@ -268,3 +268,20 @@ def test_v1_folder_with_two_files_and_no_init_has_no_script(tmp_path: Path) -> N
     assert codes(check(tmp_path)) == ["AZF110"]
     write_app(tmp_path, {"hello/__init__.py": HTTP_MAIN}, base=False)
     assert codes(check(tmp_path)) == []
+
+
+def test_container_client_takes_a_container_path(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "import azurefunctions.extensions.bindings.blob as blob\n\n\n"
+        '@app.route(route="list", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        '@app.blob_input(arg_name="client", path="reports", connection="AzureWebJobsStorage")\n'
+        "def listing(req: func.HttpRequest, client: blob.ContainerClient) -> func.HttpResponse:\n"
+        '    return func.HttpResponse(",".join(b.name for b in client.list_blobs()))\n',
+        **{"requirements.txt": "azure-functions\nazurefunctions-extensions-bindings-blob\n"},
+    )
+    assert codes(check(tmp_path)) == []
+    # A BlobClient needs a blob: the same path is still refused there.
+    text = (tmp_path / "function_app.py").read_text().replace("ContainerClient", "BlobClient")
+    (tmp_path / "function_app.py").write_text(text)
+    assert codes(check(tmp_path)) == ["AZF506"]

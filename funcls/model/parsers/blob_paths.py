@@ -90,8 +90,12 @@ class BlobPathPattern:
         return values
 
 
-def parse_blob_path(text: str, *, for_trigger: bool = True) -> BlobPathPattern:
-    """Parse a blob binding ``path``; raise :class:`BlobPathError` when the host would."""
+def parse_blob_path(
+    text: str, *, for_trigger: bool = True, container: bool = False
+) -> BlobPathPattern:
+    """Parse a blob binding ``path``; raise :class:`BlobPathError` when the host would.
+    ``container``: the binding gives a container client, which a bare container name feeds."""
+    container_ok = container
     slash = text.find("/")
     container = text if slash < 0 else text[:slash]
     blob = "" if slash < 0 else text[slash + 1 :]
@@ -104,7 +108,7 @@ def parse_blob_path(text: str, *, for_trigger: bool = True) -> BlobPathPattern:
             start,
             end,
         )
-    if not for_trigger and slash < 0:
+    if not for_trigger and slash < 0 and not container_ok:
         raise BlobPathError(
             BlobPathErrorKind.FORMAT,
             f"blob path '{text}' names no blob; write 'container/blob-name'",
