@@ -218,7 +218,9 @@ def expressions(ctx: Context) -> None:
                 try:
                     if role == "blob-path":
                         template = parse_blob_path(
-                            text, for_trigger=b is trigger, container=_container_client(fn, b)
+                            text,
+                            for_trigger=b is trigger,
+                            container_client=_container_client(fn, b),
                         ).template
                     else:
                         template = parse_binding_template(text)

@@ -91,11 +91,11 @@ class BlobPathPattern:
 
 
 def parse_blob_path(
-    text: str, *, for_trigger: bool = True, container: bool = False
+    text: str, *, for_trigger: bool = True, container_client: bool = False
 ) -> BlobPathPattern:
     """Parse a blob binding ``path``; raise :class:`BlobPathError` when the host would.
-    ``container``: the binding gives a container client, which a bare container name feeds."""
-    container_ok = container
+    ``container_client``: the binding gives a container client, which a bare container name
+    feeds."""
     slash = text.find("/")
     container = text if slash < 0 else text[:slash]
     blob = "" if slash < 0 else text[slash + 1 :]
@@ -108,7 +108,7 @@ def parse_blob_path(
             start,
             end,
         )
-    if not for_trigger and slash < 0 and not container_ok:
+    if not for_trigger and slash < 0 and not container_client:
         raise BlobPathError(
             BlobPathErrorKind.FORMAT,
             f"blob path '{text}' names no blob; write 'container/blob-name'",
