@@ -53,6 +53,36 @@ def _skip(ctx: Context, fn: Function) -> bool:
     )
 
 
+_FALSE_LIKE = ("0", "false", "no", "off", "disable", "disabled")
+
+
+def http_streaming(ctx: Context) -> bool:
+    """The app uses the HTTP streaming extension (azurefunctions-extensions-http-*).
+
+    Importing it registers its Request and response types with azurefunctions-extensions-base;
+    the worker then checks the HTTP trigger's annotation against that Request and the HTTP
+    output against those responses (and int, str, dict, pydantic models…) instead of
+    func.HttpRequest / func.HttpResponse, unless PYTHON_ENABLE_INIT_INDEXING is set false
+    (azure_functions_worker/http_v2.py and bindings/meta.py, Azure/azure-functions-python-worker).
+    """
+    setting = ctx.app.setting("PYTHON_ENABLE_INIT_INDEXING")
+    if setting is not None and str(setting.value).strip().lower() in _FALSE_LIKE:
+        return False
+    for path in ctx.app.files:
+        module = ctx.module(path) if path.endswith(".py") else None
+        if module is not None and any(
+            (r.module + "." + (r.name or "")).startswith("azurefunctions.extensions.http.")
+            for r in module.import_records
+        ):
+            return True
+    return False
+
+
+def _streamed(streaming: bool, b: Binding) -> bool:
+    """An HTTP trigger or HTTP output whose types the streaming extension decides."""
+    return streaming and b.type.lower() in ("httptrigger", "http")
+
+
 def _free_parameters(fn: Function) -> list[Parameter]:
     names = {b.name for b in fn.bindings}
     return [
@@ -173,6 +203,7 @@ def _ann_fix(
 
 @checker("AZF202", "AZF203", "AZF205")
 def parameter_annotations(ctx: Context) -> None:
+    streaming = http_streaming(ctx)
     for fn in ctx.app.functions:
         if _skip(ctx, fn) or fn.script_path is None:
             continue
@@ -187,7 +218,7 @@ def parameter_annotations(ctx: Context) -> None:
                     _context(ctx, fn, p, ann)
                 continue
             spec = b.spec
-            if spec is None:
+            if spec is None or _streamed(streaming, b):
                 continue
             if b.direction.lower() == "out":
                 _output(ctx, fn, b, spec, p, ann)
@@ -324,13 +355,19 @@ def _output(
 
 @checker("AZF204")
 def return_annotation(ctx: Context) -> None:
+    streaming = http_streaming(ctx)
     for fn in ctx.app.functions:
         ann = fn.return_annotation
         if _skip(ctx, fn) or ann is None or fn.script_path is None:
             continue
         ret = next((b for b in fn.bindings if b.name == "$return"), None)
         spec = ret.spec if ret is not None else None
-        if ret is None or spec is None or ret.direction.lower() != "out":
+        if (
+            ret is None
+            or spec is None
+            or ret.direction.lower() != "out"
+            or _streamed(streaming, ret)
+        ):
             continue
         accepted = spec.accepted_return_types()
         related = [Related(Location(ret.path, binding_range(fn, ret)), "the $return binding")]

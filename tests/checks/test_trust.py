@@ -285,3 +285,38 @@ def test_container_client_takes_a_container_path(tmp_path: Path) -> None:
     text = (tmp_path / "function_app.py").read_text().replace("ContainerClient", "BlobClient")
     (tmp_path / "function_app.py").write_text(text)
     assert codes(check(tmp_path)) == ["AZF506"]
+
+
+STREAMING = (
+    "from azurefunctions.extensions.http.fastapi import JSONResponse, Request, "
+    "StreamingResponse\n\n\n"
+    '@app.route(route="stream", auth_level=func.AuthLevel.ANONYMOUS)\n'
+    "async def stream(req: Request) -> StreamingResponse:\n"
+    '    return StreamingResponse(iter([b"a"]))\n\n\n'
+    '@app.route(route="count", auth_level=func.AuthLevel.ANONYMOUS)\n'
+    "async def count(req: Request) -> int:\n    return 3\n\n\n"
+    '@app.route(route="doc", auth_level=func.AuthLevel.ANONYMOUS)\n'
+    "async def doc(req: Request) -> JSONResponse:\n"
+    '    return JSONResponse({"a": 1})\n'
+)
+
+
+def test_http_streaming_extension_types_are_accepted(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        STREAMING,
+        **{"requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n"},
+    )
+    assert codes(check(tmp_path)) == []
+
+
+def test_http_streaming_switched_off_by_the_setting_checks_the_plain_types(
+    tmp_path: Path,
+) -> None:
+    settings = (
+        '{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "python", '
+        '"AzureWebJobsStorage": "UseDevelopmentStorage=true", '
+        '"PYTHON_ENABLE_INIT_INDEXING": "false"}}\n'
+    )
+    v2(tmp_path, STREAMING, **{"local.settings.json": settings})
+    assert codes(check(tmp_path)) == ["AZF204"]
