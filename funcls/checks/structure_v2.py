@@ -8,7 +8,7 @@ import sys
 
 from funcls.checks.context import Context
 from funcls.checks.edits import append_line, fix, fixes
-from funcls.checks.findings import Related
+from funcls.checks.findings import Related, Severity
 from funcls.checks.registry import checker
 from funcls.model.appmodel import Function, Registration
 from funcls.model.locations import Location, Range
@@ -61,9 +61,20 @@ def app_objects(ctx: Context) -> None:
     module = ctx.module(script)
     if module is None or module.partial:
         return
-    if _may_hold_app(ctx.text(script) or ""):
-        return
     name = os.path.basename(script)
+    if _may_hold_app(ctx.text(script) or ""):
+        if not app.functions:
+            # Say so instead of a silent "0 functions, no problem".
+            ctx.emit(
+                "AZF306",
+                f"{name} gets its function app from somewhere funcls cannot follow (another "
+                "module, a factory, importlib): its functions are registered dynamically and "
+                "funcls cannot list or check them",
+                script,
+                Range.point(0, 0),
+                severity=Severity.INFO,
+            )
+        return
     ctx.emit(
         "AZF306",
         f"{name} creates no FunctionApp at its top level, so the host finds no functions; add "
@@ -94,12 +105,17 @@ def _may_hold_app(text: str) -> bool:
         elif isinstance(node, ast.ImportFrom):
             if node.level or not _harmless_module(node.module or ""):
                 return True
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
-            f = node.value.func
-            while isinstance(f, ast.Attribute):
-                f = f.value
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
+            node.value, (ast.Call, ast.Attribute, ast.Subscript, ast.Name)
+        ):
+            # app = make_app(), app = host.function_app, app = registry["app"], app = other
+            f = node.value.func if isinstance(node.value, ast.Call) else node.value
+            while isinstance(f, (ast.Attribute, ast.Subscript, ast.Call)):
+                f = f.func if isinstance(f, ast.Call) else f.value
             if not isinstance(f, ast.Name):
                 return True
+            if not isinstance(node.value, ast.Call) and f.id not in modules:
+                continue  # a local name: whatever made it was a call, judged where it was
             origin = modules.get(f.id) or ""
             if not _harmless_module(origin) and not origin.startswith("azure.durable_functions"):
                 return True

@@ -320,3 +320,38 @@ def test_http_streaming_switched_off_by_the_setting_checks_the_plain_types(
     )
     v2(tmp_path, STREAMING, **{"local.settings.json": settings})
     assert codes(check(tmp_path)) == ["AZF204"]
+
+
+def test_app_from_importlib_is_information_not_silence(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import importlib\n\n"
+            'func = importlib.import_module("azure.functions")\n'
+            "app = func.FunctionApp()\n\n\n"
+            '@app.route(route="ping")\n'
+            "def ping(req):\n"
+            '    return func.HttpResponse("pong")\n'
+        },
+    )
+    f = one(check(tmp_path), "AZF306")
+    assert f.severity == Severity.INFO
+    assert f.message == (
+        "function_app.py gets its function app from somewhere funcls cannot follow (another "
+        "module, a factory, importlib): its functions are registered dynamically and funcls "
+        "cannot list or check them"
+    )
+
+
+def test_app_attribute_of_an_imported_object_is_not_a_missing_app(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import hosting\n\napp = hosting.host.function_app\n",
+            "hosting.py": "import azure.functions as func\n\n\nclass Host:\n"
+            "    def __init__(self):\n        self.function_app = func.FunctionApp()\n\n\n"
+            "host = Host()\n",
+        },
+    )
+    found = check(tmp_path)
+    assert [(f.code, f.severity) for f in found] == [("AZF306", Severity.INFO)]
