@@ -40,6 +40,8 @@ class Value:
     known: bool = True
     text: str | None = None
     origin: Origin = "explicit"
+    # os.getenv("NAME", default): the setting that replaces ``value`` (the default) at run time
+    env: str | None = None
 
     def to_json(self) -> Any:
         if not self.known:

@@ -7,6 +7,7 @@ strings looked up by member name, lists, dicts, defaults.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -136,6 +137,18 @@ class ValueConverter:
         pv = self.resolver.resolve_ref(pv, self.path)
         if pv.kind == "const":
             return True, pv.const
+        if pv.kind == "call":
+            env = env_default(pv)
+            if env is not None:
+                return self.plain(env[1])
+            if pv.qualname == "json.dumps" and len(pv.items) == 1 and not pv.kwargs:
+                ok, inner = self.plain(pv.items[0])
+                if ok:
+                    try:
+                        return True, json.dumps(inner)
+                    except (TypeError, ValueError):
+                        return False, None
+            return False, None
         if pv.kind == "list":
             out = []
             for item in pv.items:
@@ -209,7 +222,24 @@ class ValueConverter:
             ok, v = self.plain(pv)
         if not ok:
             return Value(None, pv.range, None, known=False, text=pv.text)
-        return Value(v, pv.range)
+        env = env_default(self.resolver.resolve_ref(pv, self.path))
+        return Value(v, pv.range, env=env[0] if env is not None else None)
+
+
+_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get"})
+
+
+def env_default(pv: PyValue) -> tuple[str, PyValue] | None:
+    """``os.getenv("NAME", default)`` / ``os.environ.get(...)`` with a literal name: the
+    setting's name and the default the library sees when the setting is absent."""
+    if pv.kind != "call" or pv.qualname not in _ENV_GETTERS:
+        return None
+    args = list(pv.items)
+    if "default" in pv.kwargs and len(args) == 1:
+        args.append(pv.kwargs["default"])
+    if len(args) != 2 or args[0].kind != "const" or not isinstance(args[0].const, str):
+        return None
+    return args[0].const, args[1]
 
 
 def enum_member_json(qualname: str) -> str | None:

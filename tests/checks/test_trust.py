@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from funcls.checks.findings import Severity
 from tests.checks.support import check, codes, fixed_clean, load, one, v2, write_app
+from tests.support.fidelity import differences, library_index
 
 
 def test_unknown_decorator_under_the_bindings_hides_the_signature(tmp_path: Path) -> None:
@@ -355,3 +357,31 @@ def test_app_attribute_of_an_imported_object_is_not_a_missing_app(tmp_path: Path
     )
     found = check(tmp_path)
     assert [(f.code, f.severity) for f in found] == [("AZF306", Severity.INFO)]
+
+
+ENV_APP = (
+    "import json\nimport os\n\n"
+    'QUEUE = os.getenv("ORDERS_QUEUE", "orders")\n\n\n'
+    '@app.queue_trigger(arg_name="msg", queue_name=QUEUE, connection="AzureWebJobsStorage")\n'
+    '@app.generic_output_binding(arg_name="out", type="custom", '
+    'data=json.dumps({"a": [1, 2]}), path=os.environ.get("OUT_PATH", default="x/{id}"))\n'
+    "def drain(msg: func.QueueMessage, out: func.Out[str]) -> None:\n"
+    "    out.set(msg.get_body().decode())\n"
+)
+
+
+def test_getenv_defaults_and_json_dumps_are_the_values_the_library_sees(
+    tmp_path: Path,
+) -> None:
+    v2(tmp_path, ENV_APP)
+    fn = load(tmp_path).functions[0]
+    trig, out = fn.binding("msg"), fn.binding("out")
+    assert trig is not None and out is not None
+    q = trig.value("queueName")
+    assert q is not None and (q.value, q.known, q.env) == ("orders", True, "ORDERS_QUEUE")
+    assert out.get("data") == '{"a": [1, 2]}'
+    path = out.value("path")
+    assert path is not None and (path.value, path.env) == ("x/{id}", "OUT_PATH")
+    # The library, imported without those settings, indexes exactly the same.
+    assert "ORDERS_QUEUE" not in os.environ and "OUT_PATH" not in os.environ
+    assert differences(load(tmp_path), library_index(str(tmp_path))) == []
