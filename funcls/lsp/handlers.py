@@ -18,6 +18,7 @@ from funcls.lsp import (
     items,
     references,
     rename,
+    scaffold_commands,
     symbols,
 )
 from funcls.lsp.edits import RequestFailed
@@ -56,6 +57,7 @@ def register(server: FunclsServer) -> None:
     register_language(server)
     register_navigation(server)
     register_actions(server)
+    scaffold_commands.register(server)
 
 
 def register_lifecycle(server: FunclsServer) -> None:

@@ -1,0 +1,177 @@
+"""The server's commands that create apps and functions (the work is in
+``funcls.model.scaffold_plan``; this module turns it into editor edits):
+
+- ``funcls.new.templates [name?]`` → ``[{trigger, title, settings: [{name, description,
+  default, required}]}]``, the catalogue's templates (defaults for a function ``name``; without
+  one, ``<name>`` stands for it);
+- ``funcls.new.function [appRoot, {trigger, name, settings?, file?, v1?}]`` → ``{ok, file, line,
+  error?}``: the function is added with ``workspace/applyEdit`` (so the editor's undo works)
+  and shown with ``window/showDocument``;
+- ``funcls.new.app [folder, {v1?}]`` → ``{ok, file, line, error?}``: a new app's files.
+
+New files are created by the edit (``CreateFile``) where the client supports it; otherwise the
+server writes them and the edit carries only the changes to existing files.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from funcls.lsp.edits import Edit, FileOp, workspace_edit
+from funcls.lsp.positions import path_to_uri
+from funcls.model.locations import Range
+from funcls.model.scaffold import ScaffoldError, template_list
+from funcls.model.scaffold_plan import Changes, plan_new_app, plan_new_function
+
+if TYPE_CHECKING:
+    from funcls.lsp.server import FunclsServer
+
+TEMPLATES_COMMAND = "funcls.new.templates"
+NEW_FUNCTION_COMMAND = "funcls.new.function"
+NEW_APP_COMMAND = "funcls.new.app"
+
+
+def _arguments(args: tuple[Any, ...]) -> list[Any]:
+    """Clients send the arguments as they are, or (some) wrapped in one list."""
+    return list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args)
+
+
+def _client_creates_files(server: FunclsServer) -> bool:
+    client = server.ctx.client
+    return client.document_changes and "create" in client.resource_operations
+
+
+async def apply_changes(server: FunclsServer, changes: Changes, label: str) -> str | None:
+    """Apply ``changes`` in the editor; None when done, else why not."""
+    creates = _client_creates_files(server)
+    edits: list[Edit] = []
+    ops: list[FileOp] = []
+    written: list[str] = []
+    for change in changes.files:
+        if change.text is not None:
+            # The folder first: not every client creates the parents of a new file.
+            os.makedirs(os.path.dirname(change.path), exist_ok=True)
+            if creates:
+                ops.append(FileOp("create", change.path))
+                edits.append(Edit(change.path, Range.point(0, 0), change.text))
+            else:
+                with open(change.path, "x", encoding="utf-8", newline="\n") as f:
+                    f.write(change.text)
+                written.append(change.path)
+        else:
+            edits.extend(Edit(change.path, Range(i.at, i.at), i.text) for i in change.inserts)
+    for path in written:
+        server.file_changed_on_disk(path)
+    if not edits:
+        return None
+    answer = await server.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(
+            edit=workspace_edit(server.ctx, edits, ops), label=f"funcls: {label}"
+        )
+    )
+    if answer is None or not answer.applied:
+        reason = answer.failure_reason if answer is not None else None
+        return f"the editor did not apply the edit{': ' + reason if reason else ''}"
+    for change in changes.files:
+        server.file_changed_on_disk(change.path)
+    return None
+
+
+async def _show(server: FunclsServer, path: str, line: int) -> None:
+    window = server.client_capabilities.window
+    if not (window and window.show_document and window.show_document.support):
+        return
+    at = types.Range(types.Position(line, 0), types.Position(line, 0))
+    try:
+        await server.window_show_document_async(
+            types.ShowDocumentParams(uri=path_to_uri(path), take_focus=True, selection=at)
+        )
+    except Exception as error:  # showing is a courtesy: the function is there either way
+        server.log(f"funcls: the client could not show {path}: {error}")
+
+
+async def _finish(server: FunclsServer, changes: Changes, label: str) -> dict[str, Any]:
+    problem = await apply_changes(server, changes, label)
+    if problem is not None:
+        server.tell(f"funcls: {label}: {problem}", types.MessageType.Error)
+        return {"ok": False, "error": problem}
+    for note in changes.notes:
+        server.tell(f"funcls: {note}", types.MessageType.Info)
+    path = changes.show_path or ""
+    if path:
+        await _show(server, path, changes.show_line)
+    return {"ok": True, "file": path, "line": changes.show_line}
+
+
+def _refuse(server: FunclsServer, error: str) -> dict[str, Any]:
+    server.tell(f"funcls: {error}", types.MessageType.Error)
+    return {"ok": False, "error": error}
+
+
+async def new_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
+    root, request = [*args, None, None][:2]
+    if not isinstance(root, str) or not root or not isinstance(request, dict):
+        return _refuse(
+            server,
+            f"{NEW_FUNCTION_COMMAND} takes [appRoot, {{trigger, name, settings?, file?, v1?}}]",
+        )
+    settings = request.get("settings") or {}
+    if not isinstance(settings, dict):
+        return _refuse(server, "settings must be an object of setting names and values")
+    server.state.flush()
+    try:
+        changes = plan_new_function(
+            root,
+            server.state.index.source,
+            str(request.get("trigger") or ""),
+            str(request.get("name") or ""),
+            {str(k): str(v) for k, v in settings.items()},
+            file=str(request["file"]) if request.get("file") else None,
+            v1=bool(request.get("v1")),
+        )
+    except ScaffoldError as e:
+        return _refuse(server, str(e))
+    return await _finish(server, changes, f"new function {request.get('name')}")
+
+
+async def new_app(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
+    folder, options = [*args, None, None][:2]
+    if not isinstance(folder, str) or not folder:
+        return _refuse(server, f"{NEW_APP_COMMAND} takes [folder, {{v1?}}]")
+    v1 = bool(options.get("v1")) if isinstance(options, dict) else False
+    try:
+        changes = plan_new_app(folder, server.state.index.source, v1=v1)
+    except ScaffoldError as e:
+        return _refuse(server, str(e))
+    return await _finish(server, changes, f"new app in {os.path.basename(folder) or folder}")
+
+
+def register(server: FunclsServer) -> None:
+    @server.command(TEMPLATES_COMMAND)
+    def on_templates(*args: Any) -> list[dict[str, Any]]:
+        items = _arguments(args)
+        name = items[0] if items and isinstance(items[0], str) and items[0] else None
+        try:
+            return template_list(name)
+        except Exception as e:
+            server.failed("list templates", e)
+            return []
+
+    @server.command(NEW_FUNCTION_COMMAND)
+    async def on_new_function(*args: Any) -> dict[str, Any]:
+        try:
+            return await new_function(server, _arguments(args))
+        except Exception as e:
+            server.failed("new function", e)
+            return {"ok": False, "error": f"{type(e).__name__}: {e}"}
+
+    @server.command(NEW_APP_COMMAND)
+    async def on_new_app(*args: Any) -> dict[str, Any]:
+        try:
+            return await new_app(server, _arguments(args))
+        except Exception as e:
+            server.failed("new app", e)
+            return {"ok": False, "error": f"{type(e).__name__}: {e}"}
