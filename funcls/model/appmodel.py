@@ -143,6 +143,8 @@ class Binding:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "direction": self.direction, "name": self.name}
+        if not self.direction:
+            del out["direction"]  # not written in function.json: not invented either
         for k, v in self.properties.items():
             out[k] = v.to_json()
         return out

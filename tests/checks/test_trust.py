@@ -385,3 +385,16 @@ def test_getenv_defaults_and_json_dumps_are_the_values_the_library_sees(
     # The library, imported without those settings, indexes exactly the same.
     assert "ORDERS_QUEUE" not in os.environ and "OUT_PATH" not in os.environ
     assert differences(load(tmp_path), library_index(str(tmp_path))) == []
+
+
+def test_index_leaves_out_a_direction_that_was_not_written(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "hello/function.json": '{"bindings": [{"name": "req", "type": "httpTrigger"}]}\n',
+            "hello/__init__.py": HTTP_MAIN,
+        },
+    )
+    assert load(tmp_path).functions[0].to_json()["bindings"] == [
+        {"type": "httpTrigger", "name": "req"}
+    ]
