@@ -15,6 +15,7 @@ from funcls.model.parsers.timespan import (
     check_function_timeout,
     parse_function_timeout,
 )
+from funcls.model.scaffold_app import host_json_text
 from funcls.model.schemas_host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
 BUNDLE = {"id": DEFAULT_BUNDLE_ID, "version": CURRENT_BUNDLE_RANGE}
@@ -31,6 +32,15 @@ def host_json(ctx: Context) -> None:
             'with {"version": "2.0"} and an extensionBundle next to your function code',
             where,
             rng,
+            fixes=fixes(
+                fix(
+                    "Create host.json",
+                    replace(
+                        os.path.join(app.root, "host.json"), Range.point(0, 0), host_json_text()
+                    ),
+                    preferred=True,
+                )
+            ),
         )
         return
     doc = app.host_json

@@ -8,11 +8,13 @@ import re
 import sys
 
 from funcls.checks.context import Context
-from funcls.checks.edits import append_line, delete_line, fix, fixes
-from funcls.checks.findings import Severity
+from funcls.checks.edits import append_line, delete_line, fix, fixes, replace
+from funcls.checks.findings import Fix, Severity
 from funcls.checks.packaging_rules import RULES
 from funcls.checks.registry import REGISTRY, checker
+from funcls.model.distributions import distributions, third_party_imports
 from funcls.model.locations import Range
+from funcls.model.scaffold_app import requirements_text
 from funcls.model.source import SKIP_DIRS
 
 REGISTRY.add_rules(RULES)
@@ -85,6 +87,7 @@ def requirements(ctx: Context) -> None:
                 "package your code imports): deployment installs only what it lists",
                 where,
                 rng,
+                fixes=fixes(_create_requirements(ctx)),
             )
         return
     text = ctx.text(path) or ""
@@ -131,6 +134,26 @@ def requirements(ctx: Context) -> None:
             r.range,
             fixes=fixes(fix("Remove the line", delete_line(ctx, path, line), preferred=True)),
         )
+
+
+def _create_requirements(ctx: Context) -> Fix | None:
+    """Create requirements.txt with azure-functions and the distributions of the app's
+    third-party imports."""
+    app = ctx.app
+    listdir = app.source.listdir if app.source else os.listdir
+    read = app.source.text if app.source else _read
+    modules = third_party_imports(app.root, read, listdir, SKIP_DIRS)
+    path = os.path.join(app.root, "requirements.txt")
+    text = requirements_text(tuple(distributions(modules)))
+    return fix("Create requirements.txt", replace(path, Range.point(0, 0), text), preferred=True)
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _excluded(patterns: list[str], name: str) -> bool:

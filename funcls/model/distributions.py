@@ -1,0 +1,175 @@
+"""Which PyPI distribution provides an imported module: ``yaml`` -> ``PyYAML``,
+``azure.storage.blob`` -> ``azure-storage-blob``. One map for every rule and fix that goes from
+an app's imports to requirements.txt (or back).
+
+Most distributions install a module of their own name (``requests``, ``numpy``); the map lists
+the ones that do not, and the namespace packages whose distribution is named after the dotted
+path (``azure.*``, ``azurefunctions.*``, ``google.cloud.*``). A name not covered is taken to be
+its own distribution.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from collections.abc import Callable, Iterable
+
+# Import name (dotted prefix) -> distribution, where they differ.
+KNOWN: dict[str, str] = {
+    # Azure, where the dotted-path rule below does not give the name.
+    "azure.functions": "azure-functions",
+    "azure.durable_functions": "azure-functions-durable",
+    "azure.storage.fileshare": "azure-storage-file-share",
+    "azure.storage.filedatalake": "azure-storage-file-datalake",
+    "azure.ai.inference": "azure-ai-inference",
+    "azure.cognitiveservices.speech": "azure-cognitiveservices-speech",
+    "azure.kusto.data": "azure-kusto-data",
+    "azure.kusto.ingest": "azure-kusto-ingest",
+    "azure.eventhub.extensions.checkpointstoreblob": "azure-eventhub-checkpointstoreblob",
+    "azure.eventhub.extensions.checkpointstoreblobaio": "azure-eventhub-checkpointstoreblob-aio",
+    # Common packages whose module is named differently.
+    "yaml": "PyYAML",
+    "PIL": "Pillow",
+    "cv2": "opencv-python",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil",
+    "dotenv": "python-dotenv",
+    "jwt": "PyJWT",
+    "jose": "python-jose",
+    "multipart": "python-multipart",
+    "docx": "python-docx",
+    "pptx": "python-pptx",
+    "magic": "python-magic",
+    "fitz": "PyMuPDF",
+    "Crypto": "pycryptodome",
+    "OpenSSL": "pyOpenSSL",
+    "MySQLdb": "mysqlclient",
+    "psycopg2": "psycopg2-binary",
+    "pymssql": "pymssql",
+    "serial": "pyserial",
+    "git": "GitPython",
+    "dns": "dnspython",
+    "zmq": "pyzmq",
+    "attr": "attrs",
+    "google.protobuf": "protobuf",
+    "grpc": "grpcio",
+    "pkg_resources": "setuptools",
+    "win32api": "pywin32",
+    "Levenshtein": "python-Levenshtein",
+    "slugify": "python-slugify",
+    "telegram": "python-telegram-bot",
+    "socketio": "python-socketio",
+    "engineio": "python-engineio",
+    "jinja2": "Jinja2",
+    "markdown": "Markdown",
+    "odbc": "pyodbc",
+    "openpyxl": "openpyxl",
+    "opentelemetry": "opentelemetry-api",
+    "opentelemetry.sdk": "opentelemetry-sdk",
+    "langchain_openai": "langchain-openai",
+    "langchain_community": "langchain-community",
+    "langchain_core": "langchain-core",
+    "typing_extensions": "typing-extensions",
+}
+
+# Second-level names under azure.* that group packages: azure.storage.blob is
+# azure-storage-blob, where azure.servicebus.aio is azure-servicebus.
+_AZURE_GROUPS = frozenset(
+    {
+        "storage",
+        "mgmt",
+        "keyvault",
+        "data",
+        "ai",
+        "monitor",
+        "search",
+        "communication",
+        "messaging",
+        "mixedreality",
+        "digitaltwins",
+        "iot",
+        "media",
+        "security",
+        "synapse",
+    }
+)
+
+
+def distribution_for(module: str) -> str:
+    """The distribution that installs ``module`` (a dotted import name)."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        hit = KNOWN.get(".".join(parts[:n]))
+        if hit is not None:
+            return hit
+    # Namespace packages: the distribution is named after the dotted path.
+    if parts[0] == "azure" and len(parts) > 1:
+        size = 3 if parts[1] in _AZURE_GROUPS and len(parts) > 2 else 2
+        return "-".join(parts[:size]).replace("_", "-")
+    if parts[0] == "azurefunctions" and len(parts) > 1:
+        # azurefunctions.extensions.bindings.blob, azurefunctions.extensions.http.fastapi
+        return "-".join(parts[:4]).replace("_", "-")
+    if parts[:2] == ["google", "cloud"] and len(parts) > 2:
+        return "-".join(parts[:3]).replace("_", "-")
+    return parts[0].replace("_", "-")
+
+
+STDLIB = frozenset(sys.stdlib_module_names)
+
+
+def third_party_imports(
+    root: str,
+    read: Callable[[str], str | None],
+    listdir: Callable[[str], list[str]],
+    skip: Iterable[str],
+    limit: int = 2000,
+) -> list[str]:
+    """The dotted names the app's Python files import from outside the standard library and
+    the app itself (relative imports and modules or packages at the app root), sorted."""
+    skip = frozenset(skip)
+    own = {
+        n[:-3] if n.endswith(".py") else n
+        for n in listdir(root)
+        if n.endswith(".py") or os.path.isdir(os.path.join(root, n))
+    }
+    found: set[str] = set()
+    stack, seen = [root], 0
+    while stack and seen < limit:
+        folder = stack.pop()
+        for name in listdir(folder):
+            path = os.path.join(folder, name)
+            if name.startswith(".") or name in skip:
+                continue
+            if os.path.isdir(path):
+                stack.append(path)
+            elif name.endswith(".py"):
+                seen += 1
+                found |= _imports(read(path))
+    return sorted(m for m in found if m.split(".")[0] not in STDLIB and m.split(".")[0] not in own)
+
+
+def _imports(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return set()
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.add(node.module)
+    return out
+
+
+def distributions(modules: Iterable[str]) -> list[str]:
+    """The distributions for ``modules``, each once, in first-seen order."""
+    out: dict[str, None] = {}
+    for m in modules:
+        out.setdefault(distribution_for(m), None)
+    return list(out)
