@@ -132,7 +132,11 @@ def register(sub: Any) -> None:
         metavar="KEY=VALUE",
         help="a setting of the trigger, e.g. route=orders or schedule='0 0 * * * *'",
     )
-    f.add_argument("--file", help="the v2 module to add it to (default function_app.py)")
+    f.add_argument(
+        "--file",
+        help="the v2 module to add it to (default function_app.py); a missing one is created "
+        "as a blueprint and registered in function_app.py",
+    )
     f.add_argument("--v1", action="store_true", help="a function.json folder (v1 model)")
     f.add_argument("--list", action="store_true", help="print the templates and their settings")
     f.add_argument("--format", choices=("text", "json"), default="text", help="for --list")

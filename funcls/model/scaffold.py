@@ -367,13 +367,36 @@ def plan_module_insert(text: str, file_name: str, plan: Plan) -> ModuleEdit:
     return ModuleEdit(tuple(inserts), def_line)
 
 
-def new_module_text(plan: Plan) -> tuple[str, int]:
-    """A new function_app.py holding only ``plan``'s function; (text, line of the def)."""
-    head = ["import logging", "", "import azure.functions as func", "", "app = func.FunctionApp()"]
-    body = v2_function_lines(plan, "app", "func")
+def new_module_text(plan: Plan, var: str = "app", cls: str = "FunctionApp") -> tuple[str, int]:
+    """A new module holding only ``plan``'s function on a new ``var = func.<cls>()`` (the
+    app, or a blueprint); (text, line of the def)."""
+    head = ["import logging", "", "import azure.functions as func", "", f"{var} = func.{cls}()"]
+    body = v2_function_lines(plan, var, "func")
     lines = [*head, "", "", *body]
     def_line = len(head) + 2 + next(i for i, ln in enumerate(body) if ln.startswith("def "))
     return "\n".join(lines) + "\n", def_line
+
+
+def plan_registration(text: str, file_name: str, module: str, alias: str) -> tuple[Insert, ...]:
+    """Inserts that import the blueprint ``bp`` of ``module`` as ``alias`` into the app module
+    ``text`` and register it, after everything else (the app object exists by then)."""
+    app_var = app_object(text, file_name)
+    tree = ast.parse(text)
+    info = analyse_module(file_name, text)
+    if alias in info.imports or alias in info.constants:
+        raise ScaffoldError(
+            f"{file_name} already uses the name '{alias}'; register the blueprint by hand"
+        )
+    last = max(
+        (n.end_lineno or n.lineno for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)),
+        default=0,
+    )
+    end = LineIndex(text).position(len(text))
+    lead = "" if not text or text.endswith("\n") else "\n"
+    return (
+        Insert(Position(last, 0), f"from {module} import bp as {alias}\n"),
+        Insert(end, f"{lead}{app_var}.register_functions({alias})\n"),
+    )
 
 
 def apply_inserts(text: str, inserts: tuple[Insert, ...], newline: str = "\n") -> str:

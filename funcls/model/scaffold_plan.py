@@ -16,6 +16,7 @@ from funcls.model.scaffold import (
     new_module_text,
     plan_function,
     plan_module_insert,
+    plan_registration,
     v1_files,
 )
 from funcls.model.scaffold_app import app_files, settings_inserts
@@ -72,7 +73,8 @@ def plan_new_function(
     v1: bool = False,
 ) -> Changes:
     """A new function in the app at ``root``: v2 in function_app.py (created when missing) or
-    the module ``file``; v1 as a folder."""
+    the module ``file`` (when missing: a new blueprint, registered in function_app.py); v1 as
+    a folder."""
     root = os.path.abspath(root)
     if not os.path.isdir(root):
         raise ScaffoldError(f"'{root}' is not a folder; give the app's folder")
@@ -133,13 +135,10 @@ def _plan_v2(root: str, source: Source, plan: Plan, file: str | None, changes: C
     if not path.endswith(".py"):
         raise ScaffoldError(f"{file} is not a Python module (.py)")
     text = source.text(path)
+    if text is None and file is not None and rel != SCRIPT:
+        _plan_new_blueprint(root, source, plan, rel, changes)
+        return
     if text is None:
-        if file is not None and rel != SCRIPT:
-            raise ScaffoldError(
-                f"{rel} does not exist; create the blueprint module first (with "
-                "'bp = func.Blueprint()', registered in function_app.py by "
-                "'app.register_functions(bp)'), or leave out --file"
-            )
         text, line = new_module_text(plan)
         changes.files.append(FileChange(path, text))
         changes.show_path, changes.show_line = path, line
@@ -176,3 +175,29 @@ def _plan_settings(root: str, source: Source, plan: Plan, changes: Changes) -> N
             f"{LOCAL_SETTINGS} Values: {names} set for the local emulator; point it at your "
             "service (and add it to the app settings in Azure)"
         )
+
+
+def _plan_new_blueprint(root: str, source: Source, plan: Plan, rel: str, changes: Changes) -> None:
+    """A new blueprint module ``rel`` with the function, registered in function_app.py."""
+    parts = rel[:-3].split(os.sep)
+    if not all(p.isidentifier() for p in parts):
+        raise ScaffoldError(
+            f"{rel} cannot be imported as a Python module (each part of the path must be a "
+            "Python name); choose another file name"
+        )
+    module, alias = ".".join(parts), f"{parts[-1]}_bp"
+    path = os.path.join(root, rel)
+    text, line = new_module_text(plan, "bp", "Blueprint")
+    changes.files.append(FileChange(path, text))
+    changes.show_path, changes.show_line = path, line
+    script = os.path.join(root, SCRIPT)
+    app_text = source.text(script)
+    if app_text is None:
+        app_text = (
+            f"import azure.functions as func\nfrom {module} import bp as {alias}\n\n"
+            f"app = func.FunctionApp()\napp.register_functions({alias})\n"
+        )
+        changes.files.append(FileChange(script, app_text))
+        return
+    inserts = plan_registration(app_text, SCRIPT, module, alias)
+    changes.files.append(FileChange(script, inserts=inserts))

@@ -94,8 +94,8 @@ def test_mistakes_get_one_line_with_the_fix(tmp_path: Path) -> None:
         (("-t", "http", "-n", "a", "-s", "route"), "--setting 'route' is not KEY=VALUE"),
         (("-t", "ftp", "-n", "a"), "no template for trigger 'ftp'; use one of http, timer"),
         (
-            ("-t", "timer", "-n", "a", "--file", "jobs.py"),
-            "jobs.py does not exist; create the blueprint module first",
+            ("-t", "timer", "-n", "a", "--file", "my-jobs.py"),
+            "my-jobs.py cannot be imported as a Python module",
         ),
     ]
     for args, message in cases:

@@ -42,3 +42,11 @@ def test_templates_in_a_blueprint_index_as_the_library_does(tmp_path: Path) -> N
     library = library_index(str(tmp_path))
     assert len(library) == len(TEMPLATES)
     assert differences(funcls_index(str(tmp_path)), library) == []
+
+
+def test_a_new_blueprint_package_module_indexes_as_the_library_does(tmp_path: Path) -> None:
+    """funcls new creates blueprints/jobs.py and registers it in function_app.py."""
+    names = _app_with_every_template(tmp_path, file="blueprints/jobs.py")
+    library = library_index(str(tmp_path))
+    assert sorted(library) == sorted(names)
+    assert differences(funcls_index(str(tmp_path)), library) == []

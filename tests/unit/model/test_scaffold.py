@@ -282,8 +282,33 @@ def test_blueprint_module_gets_the_function(tmp_path: Path) -> None:
     fn = load_app(str(root), Source()).function("nightly")
     assert fn is not None and fn.script_path == str(root / "jobs.py")
     assert _findings(root) == []
-    with pytest.raises(ScaffoldError, match=r"missing\.py does not exist; create the blueprint"):
-        plan_new_function(str(root), Source(), "timer", "other", file="missing.py")
+
+
+@pytest.mark.parametrize("module", ["jobs.py", "blueprints/jobs.py"])
+def test_a_new_blueprint_module_is_created_and_registered(tmp_path: Path, module: str) -> None:
+    root = _new_app(tmp_path / "app")
+    write_changes(plan_new_function(str(root), Source(), "http", "hello"))
+    before = (root / "function_app.py").read_text()
+    changes = plan_new_function(str(root), Source(), "timer", "nightly", file=module)
+    write_changes(changes)
+    assert changes.show_path == str(root / module)
+    dotted = module[:-3].replace("/", ".")
+    after = (root / "function_app.py").read_text()
+    assert (
+        after
+        == before.replace(
+            "import azure.functions as func\n",
+            f"import azure.functions as func\nfrom {dotted} import bp as jobs_bp\n",
+        )
+        + "app.register_functions(jobs_bp)\n"
+    )
+    assert (root / module).read_text().split("\n")[4] == "bp = func.Blueprint()"
+    app = load_app(str(root), Source())
+    fn = app.function("nightly")
+    assert fn is not None and fn.script_path == str(root / module)
+    assert _findings(root) == []
+    with pytest.raises(ScaffoldError, match="cannot be imported as a Python module"):
+        plan_new_function(str(root), Source(), "timer", "other", file="my-jobs.py")
 
 
 def test_new_app_refuses_to_overwrite(tmp_path: Path) -> None:
