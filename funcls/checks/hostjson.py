@@ -15,7 +15,7 @@ from funcls.model.parsers.timespan import (
     check_function_timeout,
     parse_function_timeout,
 )
-from funcls.model.scaffold_app import host_json_text
+from funcls.model.scaffold.app import host_json_text
 from funcls.model.schemas_host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
 BUNDLE = {"id": DEFAULT_BUNDLE_ID, "version": CURRENT_BUNDLE_RANGE}

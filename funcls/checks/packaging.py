@@ -14,7 +14,7 @@ from funcls.checks.packaging_rules import RULES
 from funcls.checks.registry import REGISTRY, checker
 from funcls.model.distributions import distributions, third_party_imports
 from funcls.model.locations import Range
-from funcls.model.scaffold_app import requirements_text
+from funcls.model.scaffold.app import requirements_text
 from funcls.model.source import SKIP_DIRS
 
 REGISTRY.add_rules(RULES)

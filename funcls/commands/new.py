@@ -11,8 +11,9 @@ import sys
 from typing import Any
 
 from funcls.commands.common import UsageError
-from funcls.model.scaffold import ScaffoldError, apply_inserts, template_list
-from funcls.model.scaffold_plan import Changes, FileChange, plan_new_app, plan_new_function
+from funcls.model.scaffold.functions import ScaffoldError, template_list
+from funcls.model.scaffold.module import apply_inserts
+from funcls.model.scaffold.plan import Changes, FileChange, plan_new_app, plan_new_function
 from funcls.model.source import Source
 
 

@@ -1,5 +1,5 @@
 """The server's commands that create apps and functions (the work is in
-``funcls.model.scaffold_plan``; this module turns it into editor edits):
+``funcls.model.scaffold.plan``; this module turns it into editor edits):
 
 - ``funcls.new.templates [name?]`` → ``[{trigger, title, settings: [{name, description,
   default, required}]}]``, the catalogue's templates (defaults for a function ``name``; without
@@ -23,8 +23,8 @@ from lsprotocol import types
 from funcls.lsp.edits import Edit, FileOp, workspace_edit
 from funcls.lsp.positions import path_to_uri
 from funcls.model.locations import Range
-from funcls.model.scaffold import ScaffoldError, template_list
-from funcls.model.scaffold_plan import Changes, plan_new_app, plan_new_function
+from funcls.model.scaffold.functions import ScaffoldError, template_list
+from funcls.model.scaffold.plan import Changes, plan_new_app, plan_new_function
 
 if TYPE_CHECKING:
     from funcls.lsp.server import FunclsServer

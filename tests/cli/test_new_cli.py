@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from funcls.model.scaffold import template_list
-from funcls.model.scaffold_app import APP_FILES
+from funcls.model.scaffold.app import APP_FILES
+from funcls.model.scaffold.functions import template_list
 
 
 def funcls(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from funcls.commands.new import write_changes
 from funcls.model.catalogue.templates import TEMPLATES
-from funcls.model.scaffold_plan import plan_new_app, plan_new_function
+from funcls.model.scaffold.plan import plan_new_app, plan_new_function
 from funcls.model.source import Source
 from tests.support.fidelity import differences, funcls_index, library_index
 

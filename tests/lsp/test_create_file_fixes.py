@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from funcls.model.scaffold_app import host_json_text
+from funcls.model.scaffold.app import host_json_text
 from tests.lsp.support import RecordingClient, apply_workspace_edit, uri, wait_for
 
 CAK = types.CodeActionKind

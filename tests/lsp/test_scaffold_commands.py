@@ -15,8 +15,8 @@ from lsprotocol import types
 from funcls.checks import CheckConfig, check_app
 from funcls.lsp.scaffold_commands import NEW_APP_COMMAND, NEW_FUNCTION_COMMAND, TEMPLATES_COMMAND
 from funcls.model.loader import load_app
-from funcls.model.scaffold import template_list
-from funcls.model.scaffold_app import APP_FILES
+from funcls.model.scaffold.app import APP_FILES
+from funcls.model.scaffold.functions import template_list
 from funcls.model.source import Source
 from tests.lsp.support import CLIENTS, CONFIG, RecordingClient, start, uri, wait_for
 

@@ -14,15 +14,10 @@ from funcls.commands.new import write_changes
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.catalogue.templates import TEMPLATES, find_template, resolve
 from funcls.model.loader import load_app
-from funcls.model.scaffold import (
-    ScaffoldError,
-    apply_inserts,
-    plan_function,
-    plan_module_insert,
-    template_list,
-)
-from funcls.model.scaffold_app import settings_inserts
-from funcls.model.scaffold_plan import plan_new_app, plan_new_function
+from funcls.model.scaffold.app import settings_inserts
+from funcls.model.scaffold.functions import ScaffoldError, plan_function, template_list
+from funcls.model.scaffold.module import apply_inserts, plan_module_insert
+from funcls.model.scaffold.plan import plan_new_app, plan_new_function
 from funcls.model.source import Source
 
 IDS = [t.id for t in TEMPLATES]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from funcls.model.catalogue.templates import STORAGE_EMULATOR
 from funcls.model.jsondoc import parse_json
 from funcls.model.locations import Position
-from funcls.model.scaffold import Insert
+from funcls.model.scaffold.functions import Insert
 from funcls.model.schemas_host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
 # Files the new app gets, in the order they are written.

@@ -9,17 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from funcls.model.loader import load_app
-from funcls.model.scaffold import (
-    Insert,
-    Plan,
-    ScaffoldError,
-    new_module_text,
-    plan_function,
-    plan_module_insert,
-    plan_registration,
-    v1_files,
-)
-from funcls.model.scaffold_app import app_files, settings_inserts
+from funcls.model.scaffold.app import app_files, settings_inserts
+from funcls.model.scaffold.functions import Insert, Plan, ScaffoldError, plan_function, v1_files
+from funcls.model.scaffold.module import new_module_text, plan_module_insert, plan_registration
 from funcls.model.source import Source
 
 SCRIPT = "function_app.py"
