@@ -15,7 +15,7 @@ from funcls.checks.registry import REGISTRY, checker
 from funcls.model.distributions import distributions, third_party_imports
 from funcls.model.locations import Range
 from funcls.model.scaffold.app import requirements_text
-from funcls.model.source import SKIP_DIRS
+from funcls.model.source import SKIP_DIRS, Source
 
 REGISTRY.add_rules(RULES)
 
@@ -138,22 +138,21 @@ def requirements(ctx: Context) -> None:
 
 def _create_requirements(ctx: Context) -> Fix | None:
     """Create requirements.txt with azure-functions and the distributions of the app's
-    third-party imports."""
+    third-party imports: module-level ones, as the indexer reads them (cached per file), so a
+    re-check does not parse the app again."""
     app = ctx.app
-    listdir = app.source.listdir if app.source else os.listdir
-    read = app.source.text if app.source else _read
-    modules = third_party_imports(app.root, read, listdir, SKIP_DIRS)
+    source = app.source or Source()
+
+    def imports_of(path: str) -> list[str]:
+        info = source.module(path)
+        if info is None:
+            return []
+        return [r.module for r in info.import_records if r.level == 0 and r.module]
+
+    modules = third_party_imports(app.root, imports_of, source.listdir, SKIP_DIRS)
     path = os.path.join(app.root, "requirements.txt")
     text = requirements_text(tuple(distributions(modules)))
     return fix("Create requirements.txt", replace(path, Range.point(0, 0), text), preferred=True)
-
-
-def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            return f.read()
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _excluded(patterns: list[str], name: str) -> bool:

@@ -122,13 +122,14 @@ STDLIB = frozenset(sys.stdlib_module_names)
 
 def third_party_imports(
     root: str,
-    read: Callable[[str], str | None],
+    imports_of: Callable[[str], Iterable[str]],
     listdir: Callable[[str], list[str]],
     skip: Iterable[str],
     limit: int = 2000,
 ) -> list[str]:
-    """The dotted names the app's Python files import from outside the standard library and
-    the app itself (relative imports and modules or packages at the app root), sorted."""
+    """The dotted names the app's Python files import (``imports_of(path)``: absolute imports
+    only) from outside the standard library and the app itself (modules and packages at the
+    app root), sorted. At most ``limit`` files are read."""
     skip = frozenset(skip)
     own = {
         n[:-3] if n.endswith(".py") else n
@@ -147,11 +148,13 @@ def third_party_imports(
                 stack.append(path)
             elif name.endswith(".py"):
                 seen += 1
-                found |= _imports(read(path))
+                found.update(imports_of(path))
     return sorted(m for m in found if m.split(".")[0] not in STDLIB and m.split(".")[0] not in own)
 
 
-def _imports(text: str | None) -> set[str]:
+def imports_in_text(text: str | None) -> set[str]:
+    """Every absolute import of a module's text (nested ones too); none when it does not
+    parse."""
     if not text:
         return set()
     try:
