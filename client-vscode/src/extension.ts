@@ -1,103 +1,19 @@
-// The VS Code side of funcls: starts the language server and restarts it when needed.
-// Features (diagnostics, completion, hover, code lenses, the Run command) come from the server;
-// the extension adds one command of its own, Start the app, which runs `funcls run` in a terminal.
+// The VS Code side of funcls: starts the language server (server.ts) and restarts it when
+// needed. Diagnostics, completion, hover, code lenses and the run commands come from the server;
+// the extension adds the Functions view (functionsView.ts), run result panels (results.ts) and
+// Start the app, which runs `funcls run` in a terminal.
 
 import * as path from "path";
 
 import * as vscode from "vscode";
-import { LanguageClient, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 
-import { resolveServerCommand, startFailure, type ServerCommand } from "./python";
+import { FunctionsTree, goToCode, type Node } from "./functionsView";
+import { isRunResult, ResultPanels } from "./results";
 import { chooseApp, runCommand } from "./run";
-import { configurationAnswers, readSettings, serverOptions, type FunclsSettings } from "./settings";
+import { currentSettings, pythonExtensionApi, ServerManager } from "./server";
 
-const SECTION = "funcls";
-let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
-
-interface PythonEnvironmentApi {
-  environments?: {
-    getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined;
-    onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
-  };
-}
-
-async function pythonExtensionApi(): Promise<PythonEnvironmentApi | undefined> {
-  const ext = vscode.extensions.getExtension<PythonEnvironmentApi>("ms-python.python");
-  if (ext === undefined) {
-    return undefined;
-  }
-  return ext.isActive ? ext.exports : await ext.activate();
-}
-
-function currentSettings(warn = true): FunclsSettings {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  const { settings, problems } = readSettings((key) => config.get(key));
-  for (const p of warn ? problems : []) {
-    void vscode.window.showWarningMessage(p.message);
-  }
-  return settings;
-}
-
-async function serverCommand(settings: FunclsSettings): Promise<ServerCommand> {
-  return resolveServerCommand({
-    serverCommand: settings.serverCommand,
-    interpreter: settings.interpreter,
-    pythonExtension: async () => {
-      const api = await pythonExtensionApi();
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      return api?.environments?.getActiveEnvironmentPath(folder)?.path;
-    },
-    defaultPython: process.platform === "win32" ? "python" : "python3",
-  });
-}
-
-async function start(context: vscode.ExtensionContext): Promise<void> {
-  const settings = currentSettings();
-  const cmd = await serverCommand(settings);
-  output?.appendLine(`starting: ${[cmd.command, ...cmd.args].join(" ")} (${cmd.source})`);
-  // No `transport`: with TransportKind.stdio the client appends another `--stdio` to args.
-  const server: ServerOptions = {
-    command: cmd.command,
-    args: cmd.args,
-    options: { env: { ...process.env, PYTHONUNBUFFERED: "1" } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: "file", language: "python" },
-      { scheme: "file", pattern: "**/function.json" },
-      { scheme: "file", pattern: "**/host.json" },
-      { scheme: "file", pattern: "**/local.settings.json" },
-      { scheme: "file", pattern: "**/requirements.txt" },
-    ],
-    initializationOptions: serverOptions(settings),
-    synchronize: { configurationSection: SECTION },
-    middleware: {
-      workspace: {
-        configuration: async (params, token, next) => {
-          const answers = await next(params, token);
-          if (!Array.isArray(answers)) {
-            return answers;
-          }
-          const sections = params.items.map((item) => item.section);
-          return configurationAnswers(sections, answers, () => serverOptions(currentSettings(false)));
-        },
-      },
-    },
-    ...(output !== undefined ? { outputChannel: output } : {}),
-  };
-  client = new LanguageClient(SECTION, "funcls", server, clientOptions);
-  try {
-    await client.start();
-  } catch (err) {
-    const message = startFailure(cmd, err instanceof Error ? err.message : String(err));
-    output?.appendLine(message);
-    void vscode.window.showErrorMessage(message);
-    client = undefined;
-    return;
-  }
-  context.subscriptions.push({ dispose: () => void client?.stop() });
-}
+let servers: ServerManager | undefined;
 
 const runTerminals = new Map<string, vscode.Terminal>();
 
@@ -130,33 +46,42 @@ async function startApp(): Promise<void> {
     return;
   }
   const settings = currentSettings();
-  const cmd = runCommand(await serverCommand(settings), root, settings.runArgs);
+  const cmd = runCommand(await (servers as ServerManager).serverCommand(settings), root, settings.runArgs);
   output?.appendLine(`starting the app: ${[cmd.command, ...cmd.args].join(" ")}`);
   const terminal = vscode.window.createTerminal({
     name: `funcls run: ${path.basename(root)}`,
     shellPath: cmd.command,
     shellArgs: cmd.args,
     cwd: root,
-    env: { PYTHONUNBUFFERED: "1" },
+    env: { ...cmd.env, PYTHONUNBUFFERED: "1" },
   });
   runTerminals.set(root, terminal);
   terminal.show();
 }
 
-async function restart(context: vscode.ExtensionContext): Promise<void> {
-  const old = client;
-  client = undefined;
-  if (old !== undefined) {
-    await old.stop().catch(() => undefined);
-  }
-  await start(context);
-}
-
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("funcls");
+  const manager = new ServerManager(context, output);
+  servers = manager;
+  const restart = debounce(() => void manager.restart(), 300);
+  const tree = new FunctionsTree();
+  const results = new ResultPanels();
+  manager.onStarted((client) => tree.attach(client));
+  tree.onDidChangeAppState((state) => results.appState(state));
+  manager.afterCommand = (command, args, result) => {
+    const [root, name] = args;
+    if (command === "funcls.runFunction" && typeof root === "string" && typeof name === "string" && isRunResult(result)) {
+      results.showRun(root, name, result);
+    }
+  };
   context.subscriptions.push(
     output,
-    vscode.commands.registerCommand("funcls.restartServer", () => restart(context)),
+    manager,
+    tree,
+    results,
+    vscode.window.createTreeView("funcls.functions", { treeDataProvider: tree, showCollapseAll: true }),
+    ...viewCommands(tree),
+    vscode.commands.registerCommand("funcls.restartServer", () => manager.restart()),
     vscode.commands.registerCommand("funcls.showLogs", () => output?.show(true)),
     vscode.commands.registerCommand("funcls.startApp", () => startApp()),
     vscode.window.onDidCloseTerminal((closed) => {
@@ -167,19 +92,71 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration("funcls.interpreter") || e.affectsConfiguration("funcls.serverCommand")) {
-        void restart(context);
+      const launch = ["funcls.interpreter", "funcls.serverCommand", "funcls.importStrategy"];
+      if (launch.some((key) => e.affectsConfiguration(key))) {
+        restart();
       }
     }),
   );
   const api = await pythonExtensionApi().catch(() => undefined);
   const changed = api?.environments?.onDidChangeActiveEnvironmentPath;
   if (changed !== undefined) {
-    context.subscriptions.push(changed(() => void restart(context)));
+    context.subscriptions.push(changed(() => restart()));
   }
-  await start(context);
+  await manager.start();
+}
+
+/** The Functions view's commands: each calls the server's command for the node. */
+function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
+  const fn = (id: string, server: string) =>
+    vscode.commands.registerCommand(id, async (node?: Node) => {
+      if (node?.kind === "function") {
+        await vscode.commands.executeCommand(server, node.app.root, node.fn.name);
+      }
+    });
+  const app = (id: string, server: string) =>
+    vscode.commands.registerCommand(id, async (node?: Node) => {
+      const root = node?.app.root ?? (await pickApp(tree));
+      if (root !== undefined) {
+        await vscode.commands.executeCommand(server, root);
+      }
+    });
+  return [
+    vscode.commands.registerCommand("funcls.view.refresh", () => tree.refresh()),
+    fn("funcls.view.run", "funcls.runFunction"),
+    fn("funcls.view.runWithInput", "funcls.runWithInput"),
+    fn("funcls.view.openInBrowser", "funcls.openInBrowser"),
+    vscode.commands.registerCommand("funcls.view.goToCode", (node?: Node) => (node ? goToCode(node) : undefined)),
+    vscode.commands.registerCommand("funcls.view.copyUrl", async (node?: Node) => {
+      const url = node ? tree.urlOf(node) : undefined;
+      if (url !== undefined) {
+        await vscode.env.clipboard.writeText(url);
+        void vscode.window.setStatusBarMessage(`Copied ${url}`, 3000);
+      }
+    }),
+    app("funcls.view.startApp", "funcls.app.start"),
+    app("funcls.view.stopApp", "funcls.app.stop"),
+    app("funcls.view.restartApp", "funcls.app.restart"),
+  ];
+}
+
+async function pickApp(tree: FunctionsTree): Promise<string | undefined> {
+  const roots = tree.allApps().map((a) => a.root);
+  const chosen = chooseApp(roots, vscode.window.activeTextEditor?.document.uri.fsPath);
+  return chosen ?? (await vscode.window.showQuickPick(roots, { placeHolder: "Which app?" }));
+}
+
+/** Calls `fn` once, `ms` after the last of a burst of calls (settings edits come in bursts). */
+function debounce(fn: () => void, ms: number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+    }
+    timer = setTimeout(fn, ms);
+  };
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  await servers?.stop();
 }

@@ -1,11 +1,24 @@
-// Which command starts the language server. No `vscode` import: unit-tested in Node.
+// Which command starts the language server, and what to tell the user when it cannot start.
+// No `vscode` import: unit-tested in Node.
+//
+// The server ships inside the extension (bundled/libs, pure-Python wheels plus funcls itself,
+// the layout of microsoft/vscode-python-tools-extension-template): any Python >= 3.10 runs it
+// with PYTHONPATH pointing there. The interpreter is the `funcls.interpreter` setting, else the
+// one the Python extension selected, else `python3` on PATH. `funcls.serverCommand` replaces all
+// of this with a command of the user's own.
 
 export interface ServerCommand {
   command: string;
   args: string[];
-  /** Where the choice came from, for the log. */
+  /** Where the choice came from, for the log and the messages. */
   source: string;
+  /** Variables to add to the environment (PYTHONPATH for the bundled libraries). */
+  env: Record<string, string>;
+  /** The Python to check before starting; undefined for a user's serverCommand. */
+  python?: string[];
 }
+
+export type ImportStrategy = "useBundled" | "fromEnvironment";
 
 export interface CommandInputs {
   serverCommand: string[];
@@ -14,22 +27,23 @@ export interface CommandInputs {
   pythonExtension: () => Promise<string | undefined>;
   /** Fallback when nothing else is configured. */
   defaultPython: string;
+  /** Folder holding the bundled libraries (funcls and its dependencies). */
+  bundledLibs: string;
+  importStrategy: ImportStrategy;
+  /** PYTHONPATH of the extension host, kept after the bundled libraries. */
+  inheritedPythonPath?: string | undefined;
+  pathSeparator?: string;
 }
 
+export const MIN_PYTHON: readonly [number, number] = [3, 10];
 const SERVER_ARGS = ["-m", "funcls", "--stdio"];
 
-export async function resolveServerCommand(inputs: CommandInputs): Promise<ServerCommand> {
-  const [first, ...rest] = inputs.serverCommand;
-  if (first !== undefined) {
-    return { command: first, args: rest, source: "setting funcls.serverCommand" };
-  }
-  const [python, ...pythonArgs] = inputs.interpreter;
-  if (python !== undefined) {
-    return {
-      command: python,
-      args: [...pythonArgs, ...SERVER_ARGS],
-      source: "setting funcls.interpreter",
-    };
+/** The interpreter (with its arguments) and where it came from. */
+export async function resolveInterpreter(
+  inputs: Pick<CommandInputs, "interpreter" | "pythonExtension" | "defaultPython">,
+): Promise<{ python: string[]; source: string }> {
+  if (inputs.interpreter.length > 0) {
+    return { python: [...inputs.interpreter], source: "setting funcls.interpreter" };
   }
   let selected: string | undefined;
   try {
@@ -38,17 +52,112 @@ export async function resolveServerCommand(inputs: CommandInputs): Promise<Serve
     selected = undefined;
   }
   if (selected !== undefined && selected.trim() !== "") {
-    return { command: selected, args: [...SERVER_ARGS], source: "the Python extension's interpreter" };
+    return { python: [selected], source: "the Python extension's interpreter" };
   }
-  return { command: inputs.defaultPython, args: [...SERVER_ARGS], source: "default" };
+  return { python: [inputs.defaultPython], source: "python on PATH" };
 }
 
-/** The message shown when the server cannot start: says what was tried and how to fix it. */
+/** PYTHONPATH with the bundled libraries first. */
+export function bundledPythonPath(libs: string, inherited: string | undefined, sep = ":"): string {
+  return inherited !== undefined && inherited !== "" ? `${libs}${sep}${inherited}` : libs;
+}
+
+export async function resolveServerCommand(inputs: CommandInputs): Promise<ServerCommand> {
+  const [first, ...rest] = inputs.serverCommand;
+  if (first !== undefined) {
+    return { command: first, args: rest, source: "setting funcls.serverCommand", env: {} };
+  }
+  const { python, source } = await resolveInterpreter(inputs);
+  const [command, ...pythonArgs] = python as [string, ...string[]];
+  const bundled = inputs.importStrategy === "useBundled";
+  const env = bundled
+    ? { PYTHONPATH: bundledPythonPath(inputs.bundledLibs, inputs.inheritedPythonPath, inputs.pathSeparator) }
+    : {};
+  return {
+    command,
+    args: [...pythonArgs, ...SERVER_ARGS],
+    source: bundled ? `${source}, bundled funcls` : source,
+    env,
+    python,
+  };
+}
+
+/**
+ * A Python program that says whether this interpreter can run the server: one line
+ * `funcls-probe MAJOR MINOR`, then `ok` or `missing <error>`. It imports the server's module
+ * (with the PYTHONPATH the server gets) and nothing from the workspace.
+ */
+export const PROBE = [
+  "import sys",
+  "print('funcls-probe', sys.version_info[0], sys.version_info[1])",
+  `if sys.version_info < (${MIN_PYTHON[0]}, ${MIN_PYTHON[1]}): raise SystemExit(0)`,
+  "try:",
+  "    import funcls.lsp.server",
+  "except Exception as e:",
+  "    print('missing', type(e).__name__ + ':', e)",
+  "else:",
+  "    print('ok')",
+].join("\n");
+
+export type ProbeVerdict =
+  | { ok: true; version: string }
+  | { ok: false; reason: "no-python" | "too-old" | "no-funcls" | "broken"; detail: string };
+
+/** Reads the probe's output (or the error spawning it) into a verdict. */
+export function readProbe(stdout: string, spawnError?: string): ProbeVerdict {
+  if (spawnError !== undefined) {
+    return { ok: false, reason: "no-python", detail: spawnError };
+  }
+  const lines = stdout.split(/\r?\n/).map((l) => l.trim());
+  const head = lines.find((l) => l.startsWith("funcls-probe "));
+  if (head === undefined) {
+    return { ok: false, reason: "broken", detail: stdout.trim().slice(0, 300) || "no output" };
+  }
+  const [, major, minor] = head.split(" ");
+  const version = `${major}.${minor}`;
+  if (Number(major) * 100 + Number(minor) < MIN_PYTHON[0] * 100 + MIN_PYTHON[1]) {
+    return { ok: false, reason: "too-old", detail: version };
+  }
+  if (lines.includes("ok")) {
+    return { ok: true, version };
+  }
+  const missing = lines.find((l) => l.startsWith("missing "));
+  return { ok: false, reason: "no-funcls", detail: missing?.slice("missing ".length) ?? "no answer" };
+}
+
+/** The one message shown when the probe says the server cannot start: what, where, the fix. */
+export function probeFailure(cmd: ServerCommand, verdict: Exclude<ProbeVerdict, { ok: true }>): string {
+  const python = (cmd.python ?? [cmd.command]).join(" ");
+  const where = `${python} (${cmd.source})`;
+  switch (verdict.reason) {
+    case "no-python":
+      return (
+        `funcls needs Python ${MIN_PYTHON.join(".")} or newer and could not run ${where}: ${verdict.detail}. ` +
+        "Select an interpreter (Python extension) or set funcls.interpreter."
+      );
+    case "too-old":
+      return (
+        `funcls needs Python ${MIN_PYTHON.join(".")} or newer; ${where} is Python ${verdict.detail}. ` +
+        "Select a newer interpreter or set funcls.interpreter."
+      );
+    case "no-funcls":
+      return (
+        `funcls could not load its language server in ${where}: ${verdict.detail}. ` +
+        (cmd.source.includes("bundled")
+          ? "The extension's bundled libraries are damaged: reinstall the extension."
+          : "Install funcls into that interpreter (pip install funcls) or set funcls.importStrategy to useBundled.")
+      );
+    case "broken":
+      return `funcls could not check ${where}: it printed ${JSON.stringify(verdict.detail)}. Set funcls.interpreter to a working Python.`;
+  }
+}
+
+/** The message shown when the server could not start or stopped: what was tried and the fix. */
 export function startFailure(cmd: ServerCommand, error: string): string {
   const shown = [cmd.command, ...cmd.args].join(" ");
   return (
     `funcls could not start its language server with \`${shown}\` (${cmd.source}): ${error}. ` +
-    "Install funcls into that interpreter (pip install funcls) or set funcls.interpreter / " +
-    "funcls.serverCommand."
+    "See the log (funcls: Show the language server's log); set funcls.interpreter or " +
+    "funcls.serverCommand, then run funcls: Restart the language server."
   );
 }

@@ -8,6 +8,8 @@ import type { ServerCommand } from "./python";
 export interface RunCommand {
   command: string;
   args: string[];
+  /** The server's extra environment (PYTHONPATH of the bundled funcls), so `-m funcls` works. */
+  env: Record<string, string>;
 }
 
 /** Options that only make sense for the language server; dropped when running the app. */
@@ -34,7 +36,7 @@ export function runCommand(server: ServerCommand, appRoot: string, extra: readon
     }
     args.push(arg);
   }
-  return { command: server.command, args: [...args, "run", appRoot, ...extra] };
+  return { command: server.command, args: [...args, "run", appRoot, ...extra], env: { ...server.env } };
 }
 
 function contains(root: string, file: string): boolean {

@@ -11,6 +11,8 @@ export interface FunclsSettings {
   extraAppRoots: string[];
   /** Extra arguments for `funcls run` when the Start the app command runs it. */
   runArgs: string[];
+  /** Run the server from the libraries bundled in the extension, or from the interpreter's own. */
+  importStrategy: "useBundled" | "fromEnvironment";
 }
 
 export interface SettingsProblem {
@@ -26,6 +28,7 @@ export const DEFAULTS: FunclsSettings = {
   severity: {},
   extraAppRoots: [],
   runArgs: [],
+  importStrategy: "useBundled",
 };
 
 const SEVERITIES: readonly Severity[] = ["error", "warning", "info", "hint"];
@@ -73,6 +76,20 @@ function severityMap(
   return out;
 }
 
+function importStrategy(value: unknown, problems: SettingsProblem[]): FunclsSettings["importStrategy"] {
+  if (value === undefined || value === null || value === "useBundled") {
+    return "useBundled";
+  }
+  if (value === "fromEnvironment") {
+    return value;
+  }
+  problems.push({
+    key: "importStrategy",
+    message: `funcls.importStrategy is ${JSON.stringify(value)}; use useBundled or fromEnvironment (using useBundled)`,
+  });
+  return "useBundled";
+}
+
 /** Read every setting through `get` (e.g. a WorkspaceConfiguration's get). */
 export function readSettings(get: (key: string) => unknown): {
   settings: FunclsSettings;
@@ -87,6 +104,7 @@ export function readSettings(get: (key: string) => unknown): {
     severity: severityMap(get("severity"), problems),
     extraAppRoots: stringList("extraAppRoots", get("extraAppRoots"), problems),
     runArgs: stringList("runArgs", get("runArgs"), problems),
+    importStrategy: importStrategy(get("importStrategy"), problems),
   };
   return { settings, problems };
 }

@@ -1,54 +1,91 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { resolveServerCommand, startFailure } from "../src/python";
+import { PROBE, probeFailure, readProbe, resolveServerCommand, startFailure, type CommandInputs } from "../src/python";
 
 const none = async (): Promise<string | undefined> => undefined;
 
-test("serverCommand wins over everything", async () => {
-  const cmd = await resolveServerCommand({
-    serverCommand: ["/opt/funcls", "--stdio"],
-    interpreter: ["/usr/bin/python3"],
-    pythonExtension: async () => "/venv/bin/python",
-    defaultPython: "python3",
-  });
-  assert.deepEqual(cmd, { command: "/opt/funcls", args: ["--stdio"], source: "setting funcls.serverCommand" });
-});
-
-test("then the interpreter setting, keeping its arguments", async () => {
-  const cmd = await resolveServerCommand({
-    serverCommand: [],
-    interpreter: ["/usr/bin/python3", "-X", "utf8"],
-    pythonExtension: async () => "/venv/bin/python",
-    defaultPython: "python3",
-  });
-  assert.deepEqual(cmd.args, ["-X", "utf8", "-m", "funcls", "--stdio"]);
-  assert.equal(cmd.command, "/usr/bin/python3");
-});
-
-test("then the Python extension's interpreter, then the default", async () => {
-  const fromExt = await resolveServerCommand({
+function inputs(over: Partial<CommandInputs>): CommandInputs {
+  return {
     serverCommand: [],
     interpreter: [],
-    pythonExtension: async () => "/venv/bin/python",
+    pythonExtension: none,
     defaultPython: "python3",
+    bundledLibs: "/ext/bundled/libs",
+    importStrategy: "useBundled",
+    ...over,
+  };
+}
+
+test("serverCommand wins over everything and gets no bundled libraries", async () => {
+  const cmd = await resolveServerCommand(
+    inputs({ serverCommand: ["/opt/funcls", "--stdio"], interpreter: ["/usr/bin/python3"], pythonExtension: async () => "/venv/bin/python" }),
+  );
+  assert.deepEqual(cmd, { command: "/opt/funcls", args: ["--stdio"], source: "setting funcls.serverCommand", env: {} });
+});
+
+test("then the interpreter setting, keeping its arguments, with the bundled libraries first", async () => {
+  const cmd = await resolveServerCommand(
+    inputs({ interpreter: ["/usr/bin/python3", "-X", "utf8"], pythonExtension: async () => "/venv/bin/python", inheritedPythonPath: "/mine" }),
+  );
+  assert.deepEqual(cmd, {
+    command: "/usr/bin/python3",
+    args: ["-X", "utf8", "-m", "funcls", "--stdio"],
+    source: "setting funcls.interpreter, bundled funcls",
+    env: { PYTHONPATH: "/ext/bundled/libs:/mine" },
+    python: ["/usr/bin/python3", "-X", "utf8"],
   });
+});
+
+test("then the Python extension's interpreter, then python on PATH", async () => {
+  const fromExt = await resolveServerCommand(inputs({ pythonExtension: async () => "/venv/bin/python" }));
   assert.equal(fromExt.command, "/venv/bin/python");
-  const fallback = await resolveServerCommand({
-    serverCommand: [],
-    interpreter: [],
-    pythonExtension: async () => {
-      throw new Error("extension failed");
-    },
-    defaultPython: "python3",
-  });
-  assert.deepEqual(fallback, { command: "python3", args: ["-m", "funcls", "--stdio"], source: "default" });
-  const blank = await resolveServerCommand({ serverCommand: [], interpreter: [], pythonExtension: none, defaultPython: "py" });
+  assert.equal(fromExt.source, "the Python extension's interpreter, bundled funcls");
+  const failing = await resolveServerCommand(
+    inputs({
+      pythonExtension: async () => {
+        throw new Error("extension failed");
+      },
+    }),
+  );
+  assert.deepEqual(failing.python, ["python3"]);
+  assert.deepEqual(failing.env, { PYTHONPATH: "/ext/bundled/libs" });
+  const blank = await resolveServerCommand(inputs({ pythonExtension: async () => "  ", defaultPython: "py" }));
   assert.equal(blank.command, "py");
 });
 
-test("the failure message says what was tried and how to fix it", () => {
-  const msg = startFailure({ command: "python3", args: ["-m", "funcls", "--stdio"], source: "default" }, "spawn ENOENT");
-  assert.match(msg, /`python3 -m funcls --stdio` \(default\): spawn ENOENT/);
-  assert.match(msg, /pip install funcls/);
+test("fromEnvironment runs the interpreter's own funcls", async () => {
+  const cmd = await resolveServerCommand(inputs({ importStrategy: "fromEnvironment", interpreter: ["/venv/bin/python"] }));
+  assert.deepEqual(cmd.env, {});
+  assert.equal(cmd.source, "setting funcls.interpreter");
+});
+
+test("the probe's answers", () => {
+  assert.deepEqual(readProbe("funcls-probe 3 11\nok\n"), { ok: true, version: "3.11" });
+  assert.deepEqual(readProbe("funcls-probe 3 8\n"), { ok: false, reason: "too-old", detail: "3.8" });
+  assert.deepEqual(readProbe("funcls-probe 3 12\nmissing ModuleNotFoundError: No module named 'funcls'\n"), {
+    ok: false,
+    reason: "no-funcls",
+    detail: "ModuleNotFoundError: No module named 'funcls'",
+  });
+  assert.deepEqual(readProbe("", "spawn python3 ENOENT"), { ok: false, reason: "no-python", detail: "spawn python3 ENOENT" });
+  assert.equal(readProbe("Python was not found; run without arguments to install").ok, false);
+  // Python 2 cannot even parse the probe's version comparison the same way; 2.7 is too old.
+  assert.deepEqual(readProbe("funcls-probe 2 7\n"), { ok: false, reason: "too-old", detail: "2.7" });
+  assert.match(PROBE, /import funcls\.lsp\.server/);
+});
+
+test("failure messages name the interpreter, where it came from and the fix", async () => {
+  const cmd = await resolveServerCommand(inputs({}));
+  const old = probeFailure(cmd, { ok: false, reason: "too-old", detail: "3.8" });
+  assert.equal(
+    old,
+    "funcls needs Python 3.10 or newer; python3 (python on PATH, bundled funcls) is Python 3.8. Select a newer interpreter or set funcls.interpreter.",
+  );
+  const gone = probeFailure(cmd, { ok: false, reason: "no-python", detail: "spawn python3 ENOENT" });
+  assert.match(gone, /could not run python3 \(python on PATH, bundled funcls\): spawn python3 ENOENT\. Select an interpreter/);
+  const env = await resolveServerCommand(inputs({ importStrategy: "fromEnvironment" }));
+  assert.match(probeFailure(env, { ok: false, reason: "no-funcls", detail: "x" }), /pip install funcls/);
+  const msg = startFailure(cmd, "the server stopped");
+  assert.match(msg, /`python3 -m funcls --stdio` \(python on PATH, bundled funcls\): the server stopped/);
 });

@@ -5,20 +5,26 @@ import { chooseApp, runCommand } from "../src/run";
 
 test("the app runs with the server's program, without its transport options", () => {
   const fromPython = runCommand(
-    { command: "/venv/bin/python", args: ["-X", "utf8", "-m", "funcls", "--stdio"], source: "x" },
+    {
+      command: "/venv/bin/python",
+      args: ["-X", "utf8", "-m", "funcls", "--stdio"],
+      source: "x",
+      env: { PYTHONPATH: "/ext/bundled/libs" },
+    },
     "/ws/app",
     ["--port", "7072"],
   );
   assert.deepEqual(fromPython, {
     command: "/venv/bin/python",
     args: ["-X", "utf8", "-m", "funcls", "run", "/ws/app", "--port", "7072"],
+    env: { PYTHONPATH: "/ext/bundled/libs" },
   });
   const overTcp = runCommand(
-    { command: "/opt/funcls", args: ["--tcp", "--host", "127.0.0.1", "--port=2087"], source: "x" },
+    { command: "/opt/funcls", args: ["--tcp", "--host", "127.0.0.1", "--port=2087"], source: "x", env: {} },
     "/ws/app",
     [],
   );
-  assert.deepEqual(overTcp, { command: "/opt/funcls", args: ["run", "/ws/app"] });
+  assert.deepEqual(overTcp, { command: "/opt/funcls", args: ["run", "/ws/app"], env: {} });
 });
 
 test("the innermost app holding the active file is chosen, else the only one", () => {

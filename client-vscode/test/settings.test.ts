@@ -12,6 +12,14 @@ test("defaults when nothing is set", () => {
   assert.deepEqual(problems, []);
   assert.deepEqual(settings.select, []);
   assert.deepEqual(settings.severity, {});
+  assert.equal(settings.importStrategy, "useBundled");
+});
+
+test("importStrategy: the two values, anything else reported", () => {
+  assert.equal(readSettings(reader({ importStrategy: "fromEnvironment" })).settings.importStrategy, "fromEnvironment");
+  const { settings, problems } = readSettings(reader({ importStrategy: "bundled" }));
+  assert.equal(settings.importStrategy, "useBundled");
+  assert.match(problems[0]?.message ?? "", /funcls.importStrategy is "bundled"; use useBundled or fromEnvironment/);
 });
 
 test("valid values pass through to the server", () => {

@@ -2,8 +2,10 @@
 
 One code-server session per module, on a copy of both sample apps plus a v1 function whose
 binding ``outmsg`` has no parameter. The extension is installed from the .vsix that
-``npm --workspace client-vscode run package`` builds and starts ``funcls --stdio`` through the
-``funcls.serverCommand`` user setting. Two observers look at the same session:
+``npm --workspace client-vscode run package`` builds; the ``funcls.interpreter`` user setting
+selects a fresh virtual environment holding what the apps need at run time (azure-functions,
+uvicorn, watchfiles, debugpy) but **no funcls**: the server comes from the libraries bundled in
+the .vsix ("install and go"). Two observers look at the same session:
 
 * ``vscode/driver.js`` uses the page as a user does (Quick Open, Go to Line, Ctrl+K Ctrl+I,
   typing, the Problems view, clicking a code lens) and records what is on screen;
@@ -21,6 +23,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -30,7 +33,7 @@ from typing import Any
 import pytest
 
 from funcls.runner.statefile import read_state
-from tests.clients.vscode.session import REPO, Session, find_tools, free_port, vscode_session
+from tests.clients.vscode.session import REPO, Session, find_tools, free_port, run, vscode_session
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
@@ -99,14 +102,34 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new venv with the apps' run-time libraries and no funcls (pip, from its cache/index)."""
+    venv = tmp_path_factory.mktemp("bare-venv")
+    run([sys.executable, "-m", "venv", str(venv)], venv)
+    python = venv / "bin" / "python"
+    libs = ["azure-functions", "uvicorn", "watchfiles", "debugpy"]
+    run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *libs], venv)
+    lacks = subprocess.run(
+        [str(python), "-c", "import funcls"], cwd=venv, capture_output=True, check=False
+    )
+    assert lacks.returncode != 0, f"{python} should not have funcls installed"
+    return python
+
+
+@pytest.fixture(scope="module")
 def run_port() -> int:
     return free_port()
 
 
 @pytest.fixture(scope="module")
-def session(ws: Path, run_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+def session(
+    ws: Path, run_port: int, bare_python: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Session]:
     tools = find_tools()
-    settings = {"funcls.runArgs": ["--port", str(run_port), "--no-reload"]}
+    settings = {
+        "funcls.interpreter": [str(bare_python)],
+        "funcls.runArgs": ["--port", str(run_port), "--no-reload"],
+    }
     try:
         with vscode_session(
             tools,
@@ -249,7 +272,9 @@ def probe_queries(ws: Path) -> list[dict[str, Any]]:
 # -- the extension and its server ---------------------------------------------------------------
 
 
-def test_extension_starts_the_configured_server(session: Session, ws: Path) -> None:
+def test_extension_starts_the_bundled_server_with_the_selected_python(
+    session: Session, ws: Path, bare_python: Path
+) -> None:
     assert session.probe.get("extension") == {"installed": True, "active": True}, session.explain(
         "extension", session.probe
     )
@@ -259,11 +284,15 @@ def test_extension_starts_the_configured_server(session: Session, ws: Path) -> N
     wanted = {"funcls.restartServer", "funcls.showLogs", "funcls.runFunction"}
     assert wanted <= set(commands), session.explain("commands", commands)
     logs = [p.read_text() for p in session.funcls_logs()]
-    started = f"starting: {sys.executable} -m funcls --stdio (setting funcls.serverCommand)"
+    libs = session.extension_dir("funcls") / "bundled" / "libs"
+    started = (
+        f"starting: PYTHONPATH={libs} {bare_python} -m funcls --stdio"
+        " (setting funcls.interpreter, bundled funcls)\nPython 3."
+    )
     assert any(log.startswith(started) for log in logs), session.explain("the output channel", logs)
-    # Exactly the configured command: nothing appended (a client transport adds `--stdio`).
+    # Exactly this command: nothing appended (a client transport adds `--stdio`).
     stdio = [argv for argv in session.servers if "--stdio" in argv]
-    assert stdio == [[sys.executable, "-m", "funcls", "--stdio"]], session.explain(
+    assert stdio == [[str(bare_python), "-m", "funcls", "--stdio"]], session.explain(
         "servers", session.servers
     )
 
@@ -424,13 +453,13 @@ def test_run_function_lens_runs_the_function(session: Session, ws: Path) -> None
 # -- the extension's own command -------------------------------------------------------------
 
 
-def test_start_the_app_runs_it_in_a_terminal(session: Session, ws: Path) -> None:
+def test_start_the_app_runs_it_in_a_terminal(session: Session, ws: Path, bare_python: Path) -> None:
     seen = session.step("startApp")
     answer = seen["answer"]
     assert answer["status"] == 200, session.explain("the app started from the palette", seen)
     assert json.loads(answer["body"])["id"] == 2, session.explain("the product", seen)
     logs = [p.read_text() for p in session.funcls_logs()]
-    started = f"starting the app: {sys.executable} -m funcls run {ws / 'v2-app'} --port"
+    started = f"starting the app: {bare_python} -m funcls run {ws / 'v2-app'} --port"
     assert any(started in log for log in logs), session.explain("the output channel", logs)
     assert "funcls run: v2-app" in " ".join(seen["terminals"]), session.explain("terminals", seen)
     # Closing the terminal ended the runner.

@@ -16,7 +16,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -39,7 +38,6 @@ WAIT_MS = 60_000  # for any one thing to appear in the page or the extension hos
 DRIVER_TIMEOUT_S = 600
 
 USER_SETTINGS: dict[str, object] = {
-    "funcls.serverCommand": [sys.executable, "-m", "funcls", "--stdio"],
     "funcls.trace.server": "messages",
     "workbench.startupEditor": "none",
     "security.workspace.trust.enabled": False,
@@ -105,6 +103,11 @@ class Session:
             f"probe query '{name}' failed", answer
         )
         return answer["result"]
+
+    def extension_dir(self, name: str) -> Path:
+        """Where code-server installed the extension ``publisher.name`` (``funcls``: funcls.funcls-*)."""
+        [found] = (self.tmp / "extensions").glob(f"{name}.{name}-*")
+        return found
 
     def funcls_logs(self) -> list[Path]:
         """The extension's output channel ("funcls"), one file per extension host."""

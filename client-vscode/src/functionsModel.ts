@@ -1,0 +1,193 @@
+// What the Functions view shows, from the server's `funcls/functions` answer and the warm
+// app's `funcls/appState`. No `vscode` import: unit-tested in Node.
+
+/** One function as funcls/functions describes it (funcls/lsp/functions_view.py). */
+export interface FunctionView {
+  name: string;
+  model: "v1" | "v2";
+  trigger: string | null;
+  kind: string;
+  detail: string;
+  methods: string[] | null;
+  route: string | null;
+  urlPath: string | null;
+  url: string | null;
+  answersGet: boolean;
+  location: { uri: string; path: string; line: number; character: number } | null;
+  config: string | null;
+  runnable: boolean;
+  whyNotRunnable: string | null;
+  errors: number;
+  warnings: number;
+}
+
+export interface AppView {
+  root: string;
+  name: string;
+  model: string;
+  hostJson: string | null;
+  script: string | null;
+  errors: number;
+  warnings: number;
+  functions: FunctionView[];
+}
+
+export interface FunctionsAnswer {
+  apps: AppView[];
+}
+
+/** The warm app's state (`funcls.app.status`, `funcls/appState`). */
+export interface AppState {
+  root: string;
+  state: "stopped" | "starting" | "running" | "failed";
+  url: string | null;
+  pid: number | null;
+  external: boolean;
+  error: string | null;
+}
+
+/** Reads an untrusted answer into the view's types; anything malformed is dropped, not thrown. */
+export function readAnswer(raw: unknown): FunctionsAnswer {
+  const apps = (raw as { apps?: unknown } | null | undefined)?.apps;
+  if (!Array.isArray(apps)) {
+    return { apps: [] };
+  }
+  return {
+    apps: apps.filter(
+      (a): a is AppView =>
+        typeof a === "object" && a !== null && typeof a.root === "string" && Array.isArray(a.functions),
+    ),
+  };
+}
+
+export function readAppState(raw: unknown): AppState | undefined {
+  const s = raw as Partial<AppState> | null | undefined;
+  if (s === null || s === undefined || typeof s.root !== "string" || typeof s.state !== "string") {
+    return undefined;
+  }
+  return {
+    root: s.root,
+    state: s.state,
+    url: typeof s.url === "string" ? s.url : null,
+    pid: typeof s.pid === "number" ? s.pid : null,
+    external: s.external === true,
+    error: typeof s.error === "string" ? s.error : null,
+  };
+}
+
+/** Codicon ids by trigger kind. */
+const ICONS: Record<string, string> = {
+  http: "globe",
+  timer: "watch",
+  queue: "inbox",
+  blob: "file-binary",
+  serviceBus: "mail",
+  eventHub: "pulse",
+  cosmosDB: "database",
+  eventGrid: "zap",
+  durable: "git-merge",
+};
+
+export function iconFor(fn: FunctionView): string {
+  if (!fn.runnable && fn.errors === 0) {
+    return "circle-slash";
+  }
+  return ICONS[fn.kind] ?? "symbol-event";
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+export function problemsText(errors: number, warnings: number): string {
+  const parts = [];
+  if (errors > 0) {
+    parts.push(plural(errors, "error"));
+  }
+  if (warnings > 0) {
+    parts.push(plural(warnings, "warning"));
+  }
+  return parts.join(", ");
+}
+
+/** The grey text after a function's name: its trigger detail, then its problems. */
+export function functionDescription(fn: FunctionView): string {
+  const problems = problemsText(fn.errors, fn.warnings);
+  return problems === "" ? fn.detail : `${fn.detail} · ${problems}`;
+}
+
+export function functionTooltip(fn: FunctionView): string {
+  const lines = [`${fn.name} (${fn.trigger ?? "no trigger"}, ${fn.model})`, fn.detail];
+  const problems = problemsText(fn.errors, fn.warnings);
+  if (problems !== "") {
+    lines.push(problems);
+  }
+  if (!fn.runnable && fn.whyNotRunnable !== null) {
+    lines.push(`Cannot run locally: ${fn.whyNotRunnable}`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * The context value that menus match on: `funclsFunction` plus `-runnable` and `-get` (an HTTP
+ * function answering GET: Open in browser) and `-http` (Copy URL).
+ */
+export function functionContext(fn: FunctionView): string {
+  let value = "funclsFunction";
+  if (fn.runnable) {
+    value += "-runnable";
+  }
+  if (fn.kind === "http") {
+    value += "-http";
+    if (fn.answersGet) {
+      value += "-get";
+    }
+  }
+  return value;
+}
+
+export function appContext(state: AppState | undefined): string {
+  const running = state !== undefined && (state.state === "running" || state.state === "starting");
+  return running ? "funclsApp-running" : "funclsApp-stopped";
+}
+
+export function appDescription(app: AppView, state: AppState | undefined): string {
+  const parts: string[] = [];
+  switch (state?.state) {
+    case "running":
+      parts.push(state.url !== null ? `running on ${state.url}` : "running");
+      break;
+    case "starting":
+      parts.push("starting…");
+      break;
+    case "failed":
+      parts.push("failed to start");
+      break;
+    default:
+      parts.push("stopped");
+  }
+  const problems = problemsText(app.errors, app.warnings);
+  if (problems !== "") {
+    parts.push(problems);
+  }
+  return parts.join(" · ");
+}
+
+export function appTooltip(app: AppView, state: AppState | undefined): string {
+  const lines = [app.root, `${app.model} app, ${plural(app.functions.length, "function")}`];
+  if (state?.state === "failed" && state.error !== null) {
+    lines.push(`The local runner failed: ${state.error}`);
+  }
+  return lines.join("\n");
+}
+
+/** The function's URL on the running app, else on the default local host. */
+export function functionUrl(fn: FunctionView, state: AppState | undefined): string | undefined {
+  if (fn.urlPath === null) {
+    return undefined;
+  }
+  if (state?.state === "running" && state.url !== null) {
+    return state.url.replace(/\/+$/, "") + fn.urlPath;
+  }
+  return fn.url ?? undefined;
+}

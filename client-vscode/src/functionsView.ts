@@ -1,0 +1,162 @@
+// The Functions view: every app of the workspace with its functions, from the server's
+// `funcls/functions` request, refreshed on `funcls/functionsChanged` and `funcls/appState`.
+// Actions go to the server's commands (funcls.runFunction, funcls.app.start, ...), which the
+// language client registered as VS Code commands; the view's own command ids are funcls.view.*.
+
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+
+import {
+  appContext,
+  appDescription,
+  appTooltip,
+  functionContext,
+  functionDescription,
+  functionTooltip,
+  functionUrl,
+  iconFor,
+  readAnswer,
+  readAppState,
+  type AppState,
+  type AppView,
+  type FunctionView,
+} from "./functionsModel";
+
+export type Node = { kind: "app"; app: AppView } | { kind: "function"; app: AppView; fn: FunctionView };
+
+export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private apps: AppView[] = [];
+  readonly states = new Map<string, AppState>();
+  private client: LanguageClient | undefined;
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly stateChanged = new vscode.EventEmitter<AppState>();
+  readonly onDidChangeAppState = this.stateChanged.event;
+  private subscriptions: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Follow a (re)started language client. */
+  attach(client: LanguageClient): void {
+    for (const s of this.subscriptions) {
+      s.dispose();
+    }
+    this.client = client;
+    this.subscriptions = [
+      client.onNotification("funcls/functionsChanged", () => this.refreshSoon()),
+      client.onNotification("funcls/appState", (raw: unknown) => this.setState(raw)),
+    ];
+    void this.refresh();
+    void this.loadStates();
+  }
+
+  private setState(raw: unknown): void {
+    const state = readAppState(raw);
+    if (state === undefined) {
+      return;
+    }
+    this.states.set(state.root, state);
+    this.stateChanged.fire(state);
+    this.changed.fire(undefined);
+  }
+
+  private async loadStates(): Promise<void> {
+    await this.refreshing;
+    for (const app of this.apps) {
+      try {
+        this.setState(await vscode.commands.executeCommand("funcls.app.status", app.root));
+      } catch {
+        // A server without the warm app: the node says "stopped".
+      }
+    }
+  }
+
+  private refreshing: Promise<void> = Promise.resolve();
+
+  refreshSoon(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => void this.refresh(), 200);
+  }
+
+  refresh(): Promise<void> {
+    this.refreshing = (async () => {
+      const client = this.client;
+      if (client === undefined || !client.isRunning()) {
+        return;
+      }
+      try {
+        this.apps = readAnswer(await client.sendRequest("funcls/functions", null)).apps;
+      } catch {
+        return; // the server stopped meanwhile; its restart refreshes again
+      }
+      this.changed.fire(undefined);
+    })();
+    return this.refreshing;
+  }
+
+  allApps(): readonly AppView[] {
+    return this.apps;
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node === undefined) {
+      return this.apps.map((app) => ({ kind: "app", app }));
+    }
+    if (node.kind === "app") {
+      return node.app.functions.map((fn) => ({ kind: "function", app: node.app, fn }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === "app") {
+      const state = this.states.get(node.app.root);
+      const item = new vscode.TreeItem(node.app.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `app:${node.app.root}`;
+      item.description = appDescription(node.app, state);
+      item.tooltip = appTooltip(node.app, state);
+      item.contextValue = appContext(state);
+      const running = state?.state === "running";
+      item.iconPath = new vscode.ThemeIcon(
+        state?.state === "failed" ? "error" : running ? "vm-running" : "folder-library",
+        running ? new vscode.ThemeColor("testing.iconPassed") : undefined,
+      );
+      return item;
+    }
+    const { fn } = node;
+    const item = new vscode.TreeItem(fn.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `fn:${node.app.root}:${fn.name}`;
+    item.description = functionDescription(fn);
+    item.tooltip = functionTooltip(fn);
+    item.contextValue = functionContext(fn);
+    item.iconPath = new vscode.ThemeIcon(
+      iconFor(fn),
+      fn.errors > 0 ? new vscode.ThemeColor("list.errorForeground") : undefined,
+    );
+    item.command = { command: "funcls.view.goToCode", title: "Go to code", arguments: [node] };
+    return item;
+  }
+
+  urlOf(node: Node): string | undefined {
+    return node.kind === "function" ? functionUrl(node.fn, this.states.get(node.app.root)) : undefined;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) {
+      s.dispose();
+    }
+    this.changed.dispose();
+    this.stateChanged.dispose();
+  }
+}
+
+/** Opens the function's def (or its function.json). */
+export async function goToCode(node: Node): Promise<void> {
+  if (node.kind !== "function" || node.fn.location === null) {
+    return;
+  }
+  const { uri, line, character } = node.fn.location;
+  const position = new vscode.Position(line, character);
+  await vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(position, position) });
+}

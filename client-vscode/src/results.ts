@@ -1,0 +1,127 @@
+// Run results: one webview panel per function with the last result (status, headers, body,
+// outputs, logs, the error with a link to the user's line), Run again and Edit input, and the
+// session's earlier runs; a status bar item shows the last run and the warm app's state.
+//
+// Every funcls.runFunction goes through `showRun`: the language client's executeCommand
+// middleware hands over the results of runs started from a code lens, the Functions view runs
+// through the same command. The server is told (initializationOptions.runResults = "client")
+// that it need not show results itself.
+
+import { randomBytes } from "crypto";
+import * as path from "path";
+
+import * as vscode from "vscode";
+
+import type { AppState } from "./functionsModel";
+import { renderResult, statusLine, type Ran, type RunResult } from "./resultsRender";
+
+const HISTORY = 50;
+
+export function isRunResult(value: unknown): value is RunResult {
+  return typeof value === "object" && value !== null && typeof (value as RunResult).ok === "boolean";
+}
+
+export class ResultPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, vscode.WebviewPanel>();
+  readonly history: Ran[] = [];
+  readonly status: vscode.StatusBarItem;
+  private readonly states = new Map<string, AppState>();
+
+  constructor() {
+    this.status = vscode.window.createStatusBarItem("funcls.runner", vscode.StatusBarAlignment.Left, 50);
+    this.status.name = "funcls runner";
+    this.status.command = "workbench.view.extension.funcls";
+    this.updateStatus();
+  }
+
+  appState(state: AppState): void {
+    this.states.set(state.root, state);
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    const running = [...this.states.values()].filter((s) => s.state === "running");
+    const starting = [...this.states.values()].some((s) => s.state === "starting");
+    const failed = [...this.states.values()].filter((s) => s.state === "failed");
+    const last = this.history[0];
+    let text = "$(zap) funcls";
+    if (starting) {
+      text = "$(loading~spin) funcls: starting";
+    } else if (running.length === 1 && running[0]?.url) {
+      text = `$(vm-running) funcls: ${running[0].url}`;
+    } else if (running.length > 1) {
+      text = `$(vm-running) funcls: ${running.length} apps running`;
+    } else if (failed.length > 0) {
+      text = "$(error) funcls: app failed";
+    }
+    const tips = [...this.states.values()].map(
+      (s) => `${path.basename(s.root)}: ${s.state}${s.url ? ` on ${s.url}` : ""}${s.error ? ` (${s.error})` : ""}`,
+    );
+    if (last !== undefined) {
+      tips.push(`last run: ${last.name} ${statusLine(last.result)}`);
+    }
+    this.status.text = text;
+    this.status.tooltip = tips.length > 0 ? tips.join("\n") : "funcls: no app running";
+    this.status.show();
+  }
+
+  /** Show a result in its function's panel (created or revealed). */
+  showRun(root: string, name: string, result: RunResult): void {
+    const ran: Ran = { root, name, at: new Date(), result };
+    this.history.unshift(ran);
+    this.history.splice(HISTORY);
+    const key = `${root}\0${name}`;
+    let panel = this.panels.get(key);
+    if (panel === undefined) {
+      panel = vscode.window.createWebviewPanel(
+        "funcls.result",
+        `Run: ${name}`,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { enableScripts: true, enableFindWidget: true, retainContextWhenHidden: false },
+      );
+      const created = panel;
+      this.panels.set(key, created);
+      created.onDidDispose(() => this.panels.delete(key));
+      created.webview.onDidReceiveMessage((msg: { action?: string; file?: string; line?: number }) =>
+        this.onMessage(root, name, msg),
+      );
+    } else {
+      panel.reveal(undefined, true);
+    }
+    panel.title = `${result.ok ? "✓" : "✗"} ${name}`;
+    panel.webview.html = renderResult(
+      ran,
+      this.history,
+      randomBytes(16).toString("base64"),
+      panel.webview.cspSource,
+    );
+    this.updateStatus();
+  }
+
+  private async onMessage(root: string, name: string, msg: { action?: string; file?: string; line?: number }): Promise<void> {
+    if (msg.action === "runAgain") {
+      await vscode.commands.executeCommand("funcls.runFunction", root, name);
+    } else if (msg.action === "editInput") {
+      await vscode.commands.executeCommand("funcls.runWithInput", root, name);
+    } else if (msg.action === "open" && typeof msg.file === "string") {
+      const line = Math.max(0, (msg.line ?? 1) - 1); // tracebacks count lines from 1
+      const at = new vscode.Position(line, 0);
+      await vscode.window.showTextDocument(vscode.Uri.file(msg.file), {
+        selection: new vscode.Range(at, at),
+        viewColumn: vscode.ViewColumn.One,
+      });
+    }
+  }
+
+  /** The last result shown for a function (tests and the view read it). */
+  last(root: string, name: string): RunResult | undefined {
+    return this.history.find((r) => r.root === root && r.name === name)?.result;
+  }
+
+  dispose(): void {
+    for (const panel of this.panels.values()) {
+      panel.dispose();
+    }
+    this.status.dispose();
+  }
+}

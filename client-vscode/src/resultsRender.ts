@@ -1,0 +1,172 @@
+// The run result panel's HTML, from the server's funcls.runFunction result. No `vscode`
+// import: unit-tested in Node. Everything from the result is escaped; the page runs one script
+// (with a nonce) that only posts the buttons' messages back to the extension.
+
+export interface RunResult {
+  ok: boolean;
+  function: string;
+  trigger?: string;
+  summary?: string;
+  message?: string;
+  request?: unknown;
+  status?: number | null;
+  statusText?: string | null;
+  headers?: [string, string][] | null;
+  body?: unknown;
+  bodyBase64?: string | null;
+  returnValue?: unknown;
+  outputs?: { name: string; type: string; target?: string | null; sent?: boolean; value?: unknown }[] | null;
+  logs?: { level: string; message: string }[] | null;
+  error?: { type?: string; message: string; file?: string | null; line?: number | null; traceback?: string | null } | null;
+  durationMs?: number | null;
+  invocationId?: string | null;
+  ranOn?: string | null;
+}
+
+export interface Ran {
+  root: string;
+  name: string;
+  at: Date;
+  result: RunResult;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A body as people read it: JSON pretty-printed (also JSON inside a string), else as is. */
+export function prettyBody(body: unknown): string {
+  if (body === undefined || body === null) {
+    return "";
+  }
+  if (typeof body === "string") {
+    const trimmed = body.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      try {
+        return JSON.stringify(JSON.parse(trimmed), null, 2);
+      } catch {
+        return body;
+      }
+    }
+    return body;
+  }
+  return JSON.stringify(body, null, 2);
+}
+
+/** `200 OK`, or the summary for other triggers, or the failure. */
+export function statusLine(result: RunResult): string {
+  if (typeof result.status === "number") {
+    return `${result.status}${result.statusText ? ` ${result.statusText}` : ""}`;
+  }
+  if (result.summary) {
+    return result.summary;
+  }
+  if (result.error) {
+    return `failed: ${result.error.type ?? "error"}`;
+  }
+  return result.ok ? "succeeded" : (result.message ?? "failed");
+}
+
+function section(title: string, inner: string): string {
+  return inner === "" ? "" : `<section><h2>${escapeHtml(title)}</h2>${inner}</section>`;
+}
+
+function pre(text: string, cls = ""): string {
+  return text === "" ? "" : `<pre class="${cls}">${escapeHtml(text)}</pre>`;
+}
+
+function headersTable(headers: [string, string][] | null | undefined): string {
+  if (!headers || headers.length === 0) {
+    return "";
+  }
+  const rows = headers.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
+  return `<table>${rows.join("")}</table>`;
+}
+
+function outputsList(result: RunResult): string {
+  const outputs = result.outputs ?? [];
+  const items = outputs.map((o) => {
+    const where = o.target ? ` → ${escapeHtml(o.target)}` : "";
+    const sent = o.sent === false ? " (not sent)" : "";
+    return `<li><b>${escapeHtml(o.name)}</b> <i>${escapeHtml(o.type)}</i>${where}${sent}${pre(prettyBody(o.value))}</li>`;
+  });
+  if (result.returnValue !== undefined && result.returnValue !== null && typeof result.status !== "number") {
+    items.unshift(`<li><b>return value</b>${pre(prettyBody(result.returnValue))}</li>`);
+  }
+  return items.length === 0 ? "" : `<ul>${items.join("")}</ul>`;
+}
+
+function logsBlock(result: RunResult): string {
+  const logs = result.logs ?? [];
+  return pre(logs.map((l) => `${l.level.toUpperCase().padEnd(7)} ${l.message}`).join("\n"), "logs");
+}
+
+function errorBlock(result: RunResult): string {
+  const e = result.error;
+  if (!e) {
+    return "";
+  }
+  const link =
+    e.file && typeof e.line === "number"
+      ? `<p><a href="#" data-open="${escapeHtml(e.file)}" data-line="${e.line}">${escapeHtml(e.file)}:${e.line}</a></p>`
+      : "";
+  return `<p class="error">${escapeHtml(`${e.type ? `${e.type}: ` : ""}${e.message}`)}</p>${link}${pre(e.traceback ?? "")}`;
+}
+
+function historyList(history: readonly Ran[], current: Ran): string {
+  const rows = history
+    .filter((r) => r !== current)
+    .slice(0, 10)
+    .map(
+      (r) =>
+        `<li>${escapeHtml(r.at.toLocaleTimeString())} <b>${escapeHtml(r.name)}</b> ${escapeHtml(statusLine(r.result))}</li>`,
+    );
+  return rows.length === 0 ? "" : `<ul class="history">${rows.join("")}</ul>`;
+}
+
+export function renderResult(ran: Ran, history: readonly Ran[], nonce: string, cspSource: string): string {
+  const r = ran.result;
+  const body = r.bodyBase64 ? `(binary body, ${Math.floor((r.bodyBase64.length * 3) / 4)} bytes)` : prettyBody(r.body);
+  const meta = [
+    r.trigger ? escapeHtml(r.trigger) : "",
+    typeof r.durationMs === "number" ? `${Math.round(r.durationMs)} ms` : "",
+    r.ranOn ? `on ${escapeHtml(r.ranOn)}` : "",
+    r.invocationId ? `invocation ${escapeHtml(r.invocationId)}` : "",
+  ].filter((s) => s !== "");
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
+<title>${escapeHtml(ran.name)}</title>
+<style>
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em; }
+.status { font-size: 1.3em; font-weight: bold; }
+.status.ok { color: var(--vscode-testing-iconPassed); } .status.bad { color: var(--vscode-testing-iconFailed); }
+pre { background: var(--vscode-textCodeBlock-background); padding: .5em; overflow: auto; }
+th { text-align: left; padding-right: 1em; font-weight: normal; opacity: .8; }
+.error { color: var(--vscode-errorForeground); }
+button { margin-right: .5em; }
+</style></head>
+<body>
+<h1>${escapeHtml(ran.name)}</h1>
+<p class="status ${r.ok ? "ok" : "bad"}" id="status">${escapeHtml(statusLine(r))}</p>
+<p class="meta">${meta.join(" · ")}</p>
+<p><button data-action="runAgain">Run again</button><button data-action="editInput">Edit input</button></p>
+${section("Error", errorBlock(r))}
+${section("Headers", headersTable(r.headers))}
+${section("Body", pre(body, "body"))}
+${section("Outputs", outputsList(r))}
+${section("Logs", logsBlock(r))}
+${section("Request", pre(r.request === undefined || r.request === null ? "" : prettyBody(r.request)))}
+${section("Earlier runs", historyList(history, ran))}
+<script nonce="${nonce}">
+const vscode = acquireVsCodeApi();
+document.addEventListener("click", (e) => {
+  const t = e.target.closest("[data-action],[data-open]");
+  if (!t) return;
+  e.preventDefault();
+  if (t.dataset.open) vscode.postMessage({ action: "open", file: t.dataset.open, line: Number(t.dataset.line) });
+  else vscode.postMessage({ action: t.dataset.action });
+});
+</script>
+</body></html>`;
+}

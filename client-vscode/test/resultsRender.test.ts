@@ -1,0 +1,60 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+
+import { escapeHtml, prettyBody, renderResult, statusLine, type Ran } from "../src/resultsRender";
+
+const http: Ran = {
+  root: "/ws/shop",
+  name: "get_product",
+  at: new Date(0),
+  result: {
+    ok: true,
+    function: "get_product",
+    trigger: "httpTrigger",
+    status: 200,
+    statusText: "OK",
+    headers: [["Content-Type", "application/json"]],
+    body: '{"id":2,"name":"<b>Tea</b>"}',
+    logs: [{ level: "info", message: "looking up 2" }],
+    outputs: [],
+    error: null,
+    durationMs: 12.4,
+  },
+};
+
+test("status lines: HTTP status, the summary of other triggers, a failure", () => {
+  assert.equal(statusLine(http.result), "200 OK");
+  assert.equal(statusLine({ ok: true, function: "t", summary: "heartbeat: succeeded in 3 ms" }), "heartbeat: succeeded in 3 ms");
+  assert.equal(statusLine({ ok: false, function: "t", error: { type: "ValueError", message: "bad" } }), "failed: ValueError");
+});
+
+test("bodies are pretty-printed JSON when they are JSON", () => {
+  assert.equal(prettyBody('{"a":1}'), '{\n  "a": 1\n}');
+  assert.equal(prettyBody("{not json"), "{not json");
+  assert.equal(prettyBody({ a: [1] }), '{\n  "a": [\n    1\n  ]\n}');
+  assert.equal(prettyBody(null), "");
+});
+
+test("the page escapes everything from the result and links the error to its line", () => {
+  const page = renderResult(http, [http], "NONCE", "vscode-resource:");
+  assert.match(page, /<p class="status ok" id="status">200 OK<\/p>/);
+  assert.match(page, /&#34;name&#34;: &#34;&#60;b&#62;Tea&#60;\/b&#62;&#34;/);
+  assert.doesNotMatch(page, /<b>Tea<\/b>/);
+  assert.match(page, /<th>Content-Type<\/th><td>application\/json<\/td>/);
+  assert.match(page, /INFO    looking up 2/);
+  assert.match(page, /script-src 'nonce-NONCE'/);
+  const failed: Ran = {
+    ...http,
+    result: {
+      ok: false,
+      function: "get_product",
+      status: 500,
+      error: { type: "KeyError", message: "'id'", file: "/ws/shop/function_app.py", line: 37, traceback: "Traceback…" },
+    },
+  };
+  const errorPage = renderResult(failed, [failed, http], "N", "x");
+  assert.match(errorPage, /<p class="error">KeyError: &#39;id&#39;<\/p>/);
+  assert.match(errorPage, /data-open="\/ws\/shop\/function_app.py" data-line="37">\/ws\/shop\/function_app.py:37<\/a>/);
+  assert.match(errorPage, /Earlier runs.*get_product<\/b> 200 OK/s);
+  assert.equal(escapeHtml(`<a href="x">'&`), "&#60;a href=&#34;x&#34;&#62;&#39;&#38;");
+});
