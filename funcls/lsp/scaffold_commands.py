@@ -9,6 +9,8 @@
   and shown with ``window/showDocument``;
 - ``funcls.new.app [folder, {v1?}]`` → ``{ok, file, line, error?}``: a new app's files.
 
+Folders are paths or file: URIs.
+
 New files are created by the edit (``CreateFile``) where the client supports it; otherwise the
 server writes them and the edit carries only the changes to existing files.
 """
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from funcls.lsp.edits import Edit, FileOp, workspace_edit
-from funcls.lsp.positions import path_to_uri
+from funcls.lsp.positions import path_to_uri, uri_to_path
 from funcls.model.locations import Range
 from funcls.model.scaffold.functions import ScaffoldError, template_list
 from funcls.model.scaffold.plan import Changes, plan_new_app, plan_new_function
@@ -37,6 +39,13 @@ NEW_APP_COMMAND = "funcls.new.app"
 def _arguments(args: tuple[Any, ...]) -> list[Any]:
     """Clients send the arguments as they are, or (some) wrapped in one list."""
     return list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args)
+
+
+def _path(value: Any) -> str | None:
+    """A folder given as a path or as a file: URI."""
+    if not isinstance(value, str) or not value:
+        return None
+    return uri_to_path(value) if value.startswith("file:") else value
 
 
 def _client_creates_files(server: FunclsServer) -> bool:
@@ -112,8 +121,9 @@ def _refuse(server: FunclsServer, error: str) -> dict[str, Any]:
 
 
 async def new_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
-    root, request = [*args, None, None][:2]
-    if not isinstance(root, str) or not root or not isinstance(request, dict):
+    given, request = [*args, None, None][:2]
+    root = _path(given)
+    if root is None or not isinstance(request, dict):
         return _refuse(
             server,
             f"{NEW_FUNCTION_COMMAND} takes [appRoot, {{trigger, name, settings?, file?, v1?}}]",
@@ -138,8 +148,9 @@ async def new_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
 
 
 async def new_app(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
-    folder, options = [*args, None, None][:2]
-    if not isinstance(folder, str) or not folder:
+    given, options = [*args, None, None][:2]
+    folder = _path(given)
+    if folder is None:
         return _refuse(server, f"{NEW_APP_COMMAND} takes [folder, {{v1?}}]")
     v1 = bool(options.get("v1")) if isinstance(options, dict) else False
     try:

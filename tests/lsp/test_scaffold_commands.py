@@ -107,7 +107,7 @@ async def test_new_app_creates_the_files(
     editing_client: RecordingClient, fresh_workspace: Path
 ) -> None:
     folder = fresh_workspace / "shop"
-    result = await command(editing_client, NEW_APP_COMMAND, str(folder))
+    result = await command(editing_client, NEW_APP_COMMAND, uri(folder))  # a URI works too
     assert result == {"ok": True, "file": str(folder / "function_app.py"), "line": 0}
     assert sorted(p.name for p in folder.iterdir()) == sorted(APP_FILES)
     host = json.loads((folder / "host.json").read_text())
