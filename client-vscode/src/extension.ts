@@ -7,8 +7,10 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
+import { registerDebugging } from "./debug";
 import { FunctionsTree, goToCode, type Node } from "./functionsView";
 import { isRunResult, ResultPanels } from "./results";
+import { newApp, newFunction } from "./scaffold";
 import { chooseApp, runCommand } from "./run";
 import { currentSettings, pythonExtensionApi, ServerManager } from "./server";
 
@@ -81,6 +83,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     results,
     vscode.window.createTreeView("funcls.functions", { treeDataProvider: tree, showCollapseAll: true }),
     ...viewCommands(tree),
+    ...registerDebugging({
+      serverCommand: () => manager.serverCommand(currentSettings(false)),
+      runArgs: () => currentSettings(false).runArgs,
+      pickApp: async () => pickApp(tree, await appRoots()),
+      output,
+    }),
     vscode.commands.registerCommand("funcls.restartServer", () => manager.restart()),
     vscode.commands.registerCommand("funcls.showLogs", () => output?.show(true)),
     vscode.commands.registerCommand("funcls.startApp", () => startApp()),
@@ -123,6 +131,19 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
     });
   return [
     vscode.commands.registerCommand("funcls.view.refresh", () => tree.refresh()),
+    vscode.commands.registerCommand("funcls.view.newFunction", (node?: Node) =>
+      newFunction(
+        {
+          pickApp: async () => {
+            const root = await pickApp(tree);
+            const app = tree.allApps().find((a) => a.root === root);
+            return root === undefined ? undefined : { root, model: app?.model ?? "v2" };
+          },
+        },
+        node ? { root: node.app.root, model: node.app.model } : undefined,
+      ),
+    ),
+    vscode.commands.registerCommand("funcls.view.newApp", () => newApp()),
     fn("funcls.view.run", "funcls.runFunction"),
     fn("funcls.view.runWithInput", "funcls.runWithInput"),
     fn("funcls.view.openInBrowser", "funcls.openInBrowser"),
@@ -140,8 +161,8 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
   ];
 }
 
-async function pickApp(tree: FunctionsTree): Promise<string | undefined> {
-  const roots = tree.allApps().map((a) => a.root);
+async function pickApp(tree: FunctionsTree, extra: readonly string[] = []): Promise<string | undefined> {
+  const roots = [...new Set([...tree.allApps().map((a) => a.root), ...extra])].sort();
   const chosen = chooseApp(roots, vscode.window.activeTextEditor?.document.uri.fsPath);
   return chosen ?? (await vscode.window.showQuickPick(roots, { placeHolder: "Which app?" }));
 }

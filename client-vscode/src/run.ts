@@ -57,3 +57,18 @@ export function chooseApp(roots: readonly string[], activeFile: string | undefin
   }
   return roots.length === 1 ? roots[0] : undefined;
 }
+
+/** Does `args` already choose the HTTP port (`--port N`, `--port=N`)? */
+export function hasPortArg(args: readonly string[]): boolean {
+  return args.some((a) => a === "--port" || a.startsWith("--port="));
+}
+
+/** `funcls run APP --debug PORT …` (debugpy listens in the single app process, no reload). */
+export function debugRunCommand(
+  server: ServerCommand,
+  appRoot: string,
+  debugPort: number,
+  extra: readonly string[],
+): RunCommand {
+  return runCommand(server, appRoot, ["--debug", String(debugPort), ...extra]);
+}

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { chooseApp, runCommand } from "../src/run";
+import { chooseApp, debugRunCommand, hasPortArg, runCommand } from "../src/run";
 
 test("the app runs with the server's program, without its transport options", () => {
   const fromPython = runCommand(
@@ -35,4 +35,17 @@ test("the innermost app holding the active file is chosen, else the only one", (
   assert.equal(chooseApp(roots, undefined), undefined);
   assert.equal(chooseApp(["/ws/only"], "/elsewhere/readme.md"), "/ws/only");
   assert.equal(chooseApp([], "/ws/x.py"), undefined);
+});
+
+test("debugging runs the app with --debug PORT and finds a chosen HTTP port", () => {
+  const server = { command: "/venv/bin/python", args: ["-m", "funcls", "--stdio"], source: "x", env: { PYTHONPATH: "/b" } };
+  assert.deepEqual(debugRunCommand(server, "/ws/app", 5679, ["--port", "7345"]), {
+    command: "/venv/bin/python",
+    args: ["-m", "funcls", "run", "/ws/app", "--debug", "5679", "--port", "7345"],
+    env: { PYTHONPATH: "/b" },
+  });
+  assert.equal(hasPortArg(["--port", "1"]), true);
+  assert.equal(hasPortArg(["--port=1"]), true);
+  assert.equal(hasPortArg(["--portable"]), false);
+  assert.equal(hasPortArg(["--storage", "embedded"]), false);
 });

@@ -1,0 +1,100 @@
+// New function / New app: quick picks and input boxes over the server's funcls.new.templates,
+// funcls.new.function and funcls.new.app (the generation is the server's, shared with other
+// editors and `funcls new`). The server applies the edit, opens the result and reports any
+// refusal itself; this module only asks.
+
+import * as vscode from "vscode";
+
+import { readTemplates, settingPrompt, validateFunctionName, type Template } from "./scaffoldModel";
+
+export interface ScaffoldDeps {
+  pickApp(): Promise<{ root: string; model: string } | undefined>;
+}
+
+async function templates(name?: string): Promise<Template[]> {
+  return readTemplates(await vscode.commands.executeCommand("funcls.new.templates", ...(name ? [name] : [])));
+}
+
+export async function newFunction(deps: ScaffoldDeps, given?: { root: string; model: string }): Promise<unknown> {
+  const app = given ?? (await deps.pickApp());
+  if (app === undefined) {
+    void vscode.window.showWarningMessage(
+      "funcls found no Azure Functions app to add a function to; create one with funcls: New app…",
+    );
+    return undefined;
+  }
+  const all = await templates();
+  if (all.length === 0) {
+    void vscode.window.showErrorMessage("funcls: the language server offered no function templates; is it running?");
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    all.map((t) => ({ label: t.title, description: t.trigger, template: t })),
+    { title: "New function: trigger", placeHolder: "What starts the function?" },
+  );
+  if (picked === undefined) {
+    return undefined;
+  }
+  const name = await vscode.window.showInputBox({
+    title: `New function: ${picked.label}`,
+    prompt: "The function's name (a Python identifier)",
+    validateInput: validateFunctionName,
+  });
+  if (name === undefined) {
+    return undefined;
+  }
+  const template = (await templates(name)).find((t) => t.trigger === picked.template.trigger) ?? picked.template;
+  const settings: Record<string, string> = {};
+  for (const setting of template.settings) {
+    const prompt = settingPrompt(setting);
+    const value = await vscode.window.showInputBox({
+      title: `New function ${name}: ${setting.name}`,
+      prompt: prompt.prompt,
+      value: prompt.value,
+      validateInput: prompt.validate,
+    });
+    if (value === undefined) {
+      return undefined;
+    }
+    if (value !== "") {
+      settings[setting.name] = value;
+    }
+  }
+  return vscode.commands.executeCommand("funcls.new.function", app.root, {
+    trigger: template.trigger,
+    name,
+    settings,
+    v1: app.model === "v1",
+  });
+}
+
+export async function newApp(): Promise<unknown> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const choices = [
+    ...folders.map((f) => ({ label: f.name, description: f.uri.fsPath, uri: f.uri as vscode.Uri | undefined })),
+    { label: "Another folder…", description: "", uri: undefined as vscode.Uri | undefined },
+  ];
+  const where = await vscode.window.showQuickPick(choices, { title: "New app: folder" });
+  if (where === undefined) {
+    return undefined;
+  }
+  let folder = where.uri;
+  if (folder === undefined) {
+    const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: "Create the app here" });
+    folder = chosen?.[0];
+  }
+  if (folder === undefined) {
+    return undefined;
+  }
+  const model = await vscode.window.showQuickPick(
+    [
+      { label: "v2", description: "decorators in function_app.py (recommended)", v1: false },
+      { label: "v1", description: "a folder with function.json per function", v1: true },
+    ],
+    { title: "New app: programming model" },
+  );
+  if (model === undefined) {
+    return undefined;
+  }
+  return vscode.commands.executeCommand("funcls.new.app", folder.fsPath, { v1: model.v1 });
+}
