@@ -30,6 +30,7 @@ def _load_rule_modules() -> None:
         decorators,
         durable,
         hostjson,
+        imports,
         packaging,
         scripts,
         settings,

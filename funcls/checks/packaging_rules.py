@@ -1,4 +1,4 @@
-"""AZF600–AZF603: what gets deployed and imported."""
+"""AZF600–AZF605: what gets deployed and imported."""
 
 from __future__ import annotations
 
@@ -98,5 +98,32 @@ RULES: tuple[Rule, ...] = (
                 "  ] } }\n}\n",
             }
         ),
+    ),
+    Rule(
+        "AZF605",
+        "import-not-deployed",
+        E,
+        "A module the app imports at load time that is neither in the standard library, nor "
+        "in the app, nor provided by requirements.txt (or pyproject.toml dependencies).",
+        "The deployment installs only what requirements.txt lists (and what those packages "
+        "require). The worker imports function_app.py, its blueprints and v1 scripts when the "
+        "app starts; one missing module fails the import with ModuleNotFoundError and the app "
+        "shows no functions — the most common reason a deployed Python app lists none. "
+        "Imports under `try/except ImportError` are left alone. With the app's environment "
+        "(.venv, venv, .python_packages) funcls reads what each listed package requires; "
+        "without it the finding is a warning.",
+        Example(
+            {
+                "function_app.py": "import yaml\n\n" + _PING,
+                "requirements.txt": "azure-functions\n",
+            }
+        ),
+        Example(
+            {
+                "function_app.py": "import yaml\n\n" + _PING,
+                "requirements.txt": "azure-functions\nPyYAML\n",
+            }
+        ),
+        "Add the distribution to requirements.txt.",
     ),
 )

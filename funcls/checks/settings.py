@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from funcls.checks.context import Context, a, string_literal_inner
 from funcls.checks.edits import add_setting, fix, fixes, replace
+from funcls.checks.findings import Severity
 from funcls.checks.registry import REGISTRY, checker
 from funcls.checks.settings_rules import RULES
 from funcls.model.appmodel import Binding, Function, Value
@@ -268,6 +270,7 @@ def _local_values(ctx: Context, path: str) -> None:
             path,
             enc.value.range,
         )
+    _script_file_name(ctx, path)
     values = root.get("Values")
     if values is None or values.kind != "object":
         return
@@ -291,3 +294,24 @@ def _local_values(ctx: Context, path: str) -> None:
             v.range,
             fixes=fixes(fix("Quote the value", edit, preferred=True)),
         )
+
+
+# The worker's validate_script_file_name (azure_functions_worker/utils/common.py): a letter,
+# digit or '_', then letters, digits, '_' or '-', ending in .py; anything else stops indexing.
+_SCRIPT_FILE_NAME = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_\-]*\.py$")
+
+
+def _script_file_name(ctx: Context, path: str) -> None:
+    v = ctx.app.setting("PYTHON_SCRIPT_FILE_NAME")
+    if v is None or not isinstance(v.value, str) or _SCRIPT_FILE_NAME.match(v.value):
+        return
+    hint = f"; write '{v.value}.py'" if _SCRIPT_FILE_NAME.match(v.value + ".py") else ""
+    ctx.emit(
+        "AZF407",
+        f"PYTHON_SCRIPT_FILE_NAME is '{v.value}', which the worker refuses (it wants a file "
+        "name in the app folder: letters, digits, '_' or '-', ending in .py), so no function "
+        f"is indexed{hint}",
+        path,
+        v.range or Range.point(0, 0),
+        severity=Severity.ERROR,
+    )

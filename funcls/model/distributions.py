@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 # Import name (dotted prefix) -> distribution, where they differ.
 KNOWN: dict[str, str] = {
@@ -176,3 +178,112 @@ def distributions(modules: Iterable[str]) -> list[str]:
     for m in modules:
         out.setdefault(distribution_for(m), None)
     return list(out)
+
+
+def normalise(name: str) -> str:
+    """A distribution name as PEP 503 compares it (``PyYAML`` -> ``pyyaml``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(slots=True)
+class Installed:
+    """What an environment's ``*.dist-info`` folders say (read as files, nothing imported):
+    which distribution installs each top-level module, and what each one requires."""
+
+    site_packages: str
+    modules: dict[str, set[str]] = field(default_factory=dict)  # top-level -> normalised dists
+    requires: dict[str, set[str]] = field(default_factory=dict)  # normalised dist -> deps
+
+    def closure(self, names: Iterable[str]) -> set[str]:
+        """``names`` and everything they require, transitively (extras left out)."""
+        out: set[str] = set()
+        stack = [normalise(n) for n in names]
+        while stack:
+            n = stack.pop()
+            if n in out:
+                continue
+            out.add(n)
+            stack.extend(self.requires.get(n, ()))
+        return out
+
+
+_REQ = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def read_installed(site_packages: str) -> Installed:
+    out = Installed(site_packages)
+    try:
+        names = os.listdir(site_packages)
+    except OSError:
+        return out
+    for entry in names:
+        if not entry.endswith(".dist-info"):
+            continue
+        info = os.path.join(site_packages, entry)
+        meta = _read(os.path.join(info, "METADATA")) or ""
+        dist = ""
+        deps: set[str] = set()
+        for line in meta.split("\n"):
+            if not line.strip():
+                break  # the headers end at the first blank line
+            key, _, value = line.partition(":")
+            if key == "Name":
+                dist = normalise(value.strip())
+            elif key == "Requires-Dist" and "extra ==" not in value:
+                m = _REQ.match(value)
+                if m:
+                    deps.add(normalise(m.group(1)))
+        if not dist:
+            continue
+        out.requires[dist] = deps
+        for top in _top_levels(info):
+            out.modules.setdefault(top, set()).add(dist)
+    return out
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _top_levels(info: str) -> set[str]:
+    top = _read(os.path.join(info, "top_level.txt"))
+    if top is not None:
+        return {line.strip().replace("/", ".") for line in top.split("\n") if line.strip()}
+    out: set[str] = set()
+    for line in (_read(os.path.join(info, "RECORD")) or "").split("\n"):
+        path = line.split(",", 1)[0]
+        first = path.split("/", 1)[0]
+        if not first or first.endswith((".dist-info", ".data")) or first == "..":
+            continue
+        out.add(first[:-3] if first.endswith(".py") else first)
+    return out
+
+
+_VENV_DIRS = (".venv", "venv", "env", ".python_packages")
+
+
+def find_site_packages(root: str) -> str | None:
+    """The site-packages of the app's own environment, if it has one in its folder: a
+    virtual environment (.venv, venv, env) or .python_packages (what Core Tools deploys)."""
+    for name in _VENV_DIRS:
+        base = os.path.join(root, name)
+        if not os.path.isdir(base):
+            continue
+        for lib in ("lib", "Lib"):
+            libdir = os.path.join(base, lib)
+            direct = os.path.join(libdir, "site-packages")
+            if os.path.isdir(direct):
+                return direct
+            try:
+                pythons = sorted(os.listdir(libdir), reverse=True)
+            except OSError:
+                continue
+            for py in pythons:
+                sp = os.path.join(libdir, py, "site-packages")
+                if py.startswith("python") and os.path.isdir(sp):
+                    return sp
+    return None

@@ -8,12 +8,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from funcls.model.distributions import normalise
+
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def normalise(name: str) -> str:
-    """A distribution name as PEP 503 compares it (``Foo_Bar`` -> ``foo-bar``)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass(slots=True)

@@ -63,6 +63,7 @@ class _Analyser(ExpressionReader):
         # Module-level names bound to a literal tuple or list (blueprints to register in a loop).
         self._sequences: dict[str, list[ast.expr]] = {}
         self._branch: tuple[tuple[int, int], ...] = ()
+        self._import_guard = 0  # > 0 inside try/except ImportError or `if TYPE_CHECKING:`
         self.module_body(body)
         return self.info
 
@@ -80,7 +81,9 @@ class _Analyser(ExpressionReader):
                     local = alias.name.split(".")[0]
                     self.info.imports[local] = local
                 self.info.import_records.append(
-                    ImportRecord(local, alias.name, None, 0, self.cols.range(stmt))
+                    ImportRecord(
+                        local, alias.name, None, 0, self.cols.range(stmt), self._import_guard > 0
+                    )
                 )
         elif isinstance(stmt, ast.ImportFrom):
             module = stmt.module or ""
@@ -91,7 +94,14 @@ class _Analyser(ExpressionReader):
                 prefix = "." * stmt.level + (f"{module}." if module else "")
                 self.info.imports[local] = prefix + alias.name
                 self.info.import_records.append(
-                    ImportRecord(local, module, alias.name, stmt.level, self.cols.range(stmt))
+                    ImportRecord(
+                        local,
+                        module,
+                        alias.name,
+                        stmt.level,
+                        self.cols.range(stmt),
+                        self._import_guard > 0,
+                    )
                 )
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -122,16 +132,23 @@ class _Analyser(ExpressionReader):
                     self.function(item, "class")
         elif isinstance(stmt, ast.If):
             guard = _main_guard(stmt.test)
+            type_checking = _is_type_checking(stmt.test)
+            self._import_guard += type_checking
             with self.arm(stmt, 0):
                 self.guarded(stmt.body, guard is True)
+            self._import_guard -= type_checking
             with self.arm(stmt, 1):
                 self.guarded(stmt.orelse, guard is False)
         elif isinstance(stmt, ast.Try):
             # try/except ImportError: the handler runs instead of the body (the import that
             # fails comes first); any other handler may run after part of the body did.
             exclusive = any(_catches_import_error(h) for h in stmt.handlers)
+            shields = any(_catches_import_error(h, broadly=True) for h in stmt.handlers)
+            self._import_guard += shields
             with self.arm(stmt, 0, exclusive):
                 self.module_body(stmt.body)
+            self._import_guard -= shields
+            with self.arm(stmt, 0, exclusive):
                 self.module_body(stmt.orelse)
             for i, h in enumerate(stmt.handlers, start=1):
                 with self.arm(stmt, i, _catches_import_error(h)):
@@ -435,11 +452,23 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
     return info
 
 
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+def _catches_import_error(handler: ast.ExceptHandler, broadly: bool = False) -> bool:
+    """The handler catches ImportError; ``broadly``: also as ``except:``, ``Exception`` or
+    ``BaseException`` do."""
+    if handler.type is None:
+        return broadly
     names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(
-        isinstance(n, ast.Name) and n.id in ("ImportError", "ModuleNotFoundError") for n in names
-    )
+    wanted: tuple[str, ...] = ("ImportError", "ModuleNotFoundError")
+    if broadly:
+        wanted += ("Exception", "BaseException")
+    return any(isinstance(n, ast.Name) and n.id in wanted for n in names)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``if TYPE_CHECKING:`` / ``if typing.TYPE_CHECKING:`` (never true at run time)."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
 
 
 def _main_guard(test: ast.expr) -> bool | None:

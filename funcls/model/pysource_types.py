@@ -70,6 +70,9 @@ class ImportRecord:
     name: str | None  # imported attribute, None for `import x`
     level: int  # leading dots
     range: Range
+    # Under try/except ImportError (or a broader except) or `if TYPE_CHECKING:`: a missing
+    # module does not stop the import of the file.
+    guarded: bool = False
 
 
 @dataclass(slots=True)

@@ -14,29 +14,41 @@ ROOT_MARKERS = (HOST_JSON, DEFAULT_SCRIPT)
 
 
 def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
-    """Every app root under ``folder``: folders with host.json, or with function_app.py and
-    no host.json above them. The search does not descend into an app once found."""
+    """Every app root under ``folder``: folders with host.json; outside an app, folders with
+    function_app.py or with v1 function folders (function.json one level down) and no
+    host.json (the app then gets AZF408, rather than not being found). Inside an app, only
+    nested folders with their own host.json are further apps."""
     folder = os.path.normpath(os.path.abspath(folder))
     roots: list[str] = []
-    stack = [folder]
+    stack: list[tuple[str, bool]] = [(folder, False)]
     is_file = source.is_file if source is not None else os.path.isfile
     while stack:
-        d = stack.pop()
-        if is_file(os.path.join(d, HOST_JSON)) or is_file(os.path.join(d, DEFAULT_SCRIPT)):
-            roots.append(d)
-            continue
+        d, inside = stack.pop()
+        has_host = is_file(os.path.join(d, HOST_JSON))
         try:
             entries = list(os.scandir(d))
         except OSError:
-            continue
+            entries = []
+        subdirs: list[str] = []
         for e in entries:
             if e.name in SKIP_DIRS or e.name.startswith("."):
                 continue
             try:
                 if e.is_dir(follow_symlinks=False):
-                    stack.append(e.path)
+                    subdirs.append(e.path)
             except OSError:
                 continue
+        is_root = has_host or (
+            not inside
+            and (
+                is_file(os.path.join(d, DEFAULT_SCRIPT))
+                or any(is_file(os.path.join(s, "function.json")) for s in subdirs)
+            )
+        )
+        if is_root:
+            roots.append(d)
+        for sub in subdirs:
+            stack.append((sub, inside or is_root))
     return sorted(roots)
 
 

@@ -174,6 +174,7 @@ def test_azf202_near_miss_str_bytes_sdk_and_own_types(tmp_path: Path) -> None:
         '@app.route(route="stream")\n'
         "async def stream(req: Request) -> func.HttpResponse:\n"
         '    return func.HttpResponse("x")\n',
+        **{"requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n"},
     )
     assert check(tmp_path) == []
 

@@ -145,7 +145,13 @@ def test_azf305_second_app(tmp_path: Path) -> None:
 def test_azf306_no_app_and_near_miss_app_imported(tmp_path: Path) -> None:
     write_app(tmp_path / "a", {"function_app.py": BP})
     assert "AZF306" in codes(check(tmp_path / "a"))
-    write_app(tmp_path / "b", {"function_app.py": "from core import app  # noqa: F401\n"})
+    write_app(
+        tmp_path / "b",
+        {
+            "function_app.py": "from core import app  # noqa: F401\n",
+            "requirements.txt": "azure-functions\ncore\n",
+        },
+    )
     # An app funcls cannot follow: information that it cannot list the functions, no error.
     assert [(f.code, f.severity.name) for f in check(tmp_path / "b")] == [("AZF306", "INFO")]
 
@@ -291,7 +297,11 @@ def test_azf312_unresolved_blueprint_is_info_and_silences_azf307(tmp_path: Path)
     head = V2_HEAD.replace("app = func", "from shared_lib import bp\n\napp = func")
     write_app(
         tmp_path,
-        {"function_app.py": head + "app.register_functions(bp)\n", "items_bp.py": BP},
+        {
+            "function_app.py": head + "app.register_functions(bp)\n",
+            "items_bp.py": BP,
+            "requirements.txt": "azure-functions\nshared-lib\n",
+        },
     )
     found = check(tmp_path)
     assert codes(found) == ["AZF312"]

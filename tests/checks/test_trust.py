@@ -7,7 +7,18 @@ import os
 from pathlib import Path
 
 from funcls.checks.findings import Severity
-from tests.checks.support import check, codes, fixed_clean, load, one, v2, write_app
+from funcls.model.workspace import find_app_roots
+from tests.checks.support import (
+    V2_HEAD,
+    check,
+    codes,
+    fixed_clean,
+    load,
+    one,
+    text_at,
+    v2,
+    write_app,
+)
 from tests.support.fidelity import differences, library_index
 
 
@@ -320,7 +331,14 @@ def test_http_streaming_switched_off_by_the_setting_checks_the_plain_types(
         '"AzureWebJobsStorage": "UseDevelopmentStorage=true", '
         '"PYTHON_ENABLE_INIT_INDEXING": "false"}}\n'
     )
-    v2(tmp_path, STREAMING, **{"local.settings.json": settings})
+    v2(
+        tmp_path,
+        STREAMING,
+        **{
+            "local.settings.json": settings,
+            "requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n",
+        },
+    )
     assert codes(check(tmp_path)) == ["AZF204"]
 
 
@@ -398,3 +416,125 @@ def test_index_leaves_out_a_direction_that_was_not_written(tmp_path: Path) -> No
     assert load(tmp_path).functions[0].to_json()["bindings"] == [
         {"type": "httpTrigger", "name": "req"}
     ]
+
+
+def test_discovery_v1_without_host_json_and_nested_apps(tmp_path: Path) -> None:
+    write_app(
+        tmp_path / "legacy",
+        {
+            "hello/function.json": HTTP_JSON,
+            "hello/__init__.py": HTTP_MAIN,
+            "requirements.txt": "azure-functions\n",
+        },
+        base=False,
+    )
+    write_app(tmp_path / "outer", {"function_app.py": V2_HEAD + PING})
+    write_app(tmp_path / "outer" / "samples" / "inner", {"function_app.py": V2_HEAD + PING})
+    write_app(tmp_path / "docs", {"notes/readme.md": "not an app\n"}, base=False)
+    roots = find_app_roots(str(tmp_path))
+    assert [os.path.relpath(r, tmp_path) for r in roots] == [
+        "legacy",
+        "outer",
+        os.path.join("outer", "samples", "inner"),
+    ]
+    assert codes(check(tmp_path / "legacy")) == ["AZF408"]
+    # The nested app's functions are its own: no duplicate, nothing unregistered.
+    assert [f.name for f in load(tmp_path / "outer").functions] == ["ping"]
+    assert codes(check(tmp_path / "outer")) == []
+
+
+def test_python_script_file_name_without_py_is_refused(tmp_path: Path) -> None:
+    settings = (
+        '{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "python", '
+        '"AzureWebJobsStorage": "UseDevelopmentStorage=true", '
+        '"PYTHON_SCRIPT_FILE_NAME": "main"}}\n'
+    )
+    write_app(tmp_path, {"main.py": V2_HEAD + PING, "local.settings.json": settings})
+    f = one(check(tmp_path), "AZF407")
+    assert f.severity == Severity.ERROR
+    assert f.message == (
+        "PYTHON_SCRIPT_FILE_NAME is 'main', which the worker refuses (it wants a file name in "
+        "the app folder: letters, digits, '_' or '-', ending in .py), so no function is "
+        "indexed; write 'main.py'"
+    )
+    # Named properly, the script other than function_app.py is the app's.
+    write_app(
+        tmp_path, {"local.settings.json": settings.replace('"main"', '"main.py"')}, base=False
+    )
+    assert [f.name for f in load(tmp_path).functions] == ["ping"]
+    assert codes(check(tmp_path)) == []
+
+
+IMPORTS_APP = (
+    "import yaml\n"
+    "from PIL import Image\n"
+    "from azure.storage.blob import BlobServiceClient\n"
+    "import helpers\n"
+    "try:\n    import orjson\nexcept ImportError:\n    orjson = None\n\n"
+    "import azure.functions as func\n\napp = func.FunctionApp()\n\n\n" + PING
+)
+
+
+def _dist(site: Path, name: str, top: str, *requires: str) -> None:
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n"
+    meta += "".join(f"Requires-Dist: {r}\n" for r in requires) + "\nlong description\n"
+    (info / "METADATA").write_text(meta)
+    (info / "top_level.txt").write_text(top + "\n")
+
+
+def test_azf605_imports_nothing_provides_after_deployment(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": IMPORTS_APP,
+            "helpers.py": "import requests\n",
+            "requirements.txt": "azure-functions\nPillow\n",
+        },
+    )
+    found = check(tmp_path)
+    # No environment to read: what the listed packages pull in is unknown, so warnings.
+    assert [(f.code, f.severity, text_at(f)) for f in found] == [
+        ("AZF605", Severity.WARNING, "import yaml"),
+        ("AZF605", Severity.WARNING, "from azure.storage.blob import BlobServiceClient"),
+        ("AZF605", Severity.WARNING, "import requests"),
+    ]
+    assert found[0].message == (
+        "'yaml' is imported by function_app.py but nothing in requirements.txt provides it "
+        "(unless a package it lists depends on it); the deployment installs only what "
+        "requirements.txt lists, so the worker fails with ModuleNotFoundError and the app shows "
+        "no functions: add 'PyYAML' to requirements.txt"
+    )
+    assert [x.title for x in found[1].fixes] == ["Add azure-storage-blob to requirements.txt"]
+    after = fixed_clean(tmp_path, found[0])
+    assert [text_at(f) for f in after] == [
+        "from azure.storage.blob import BlobServiceClient",
+        "import requests",
+    ]
+
+
+def test_azf605_reads_the_app_environment_for_what_packages_require(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": IMPORTS_APP,
+            "helpers.py": "import requests\n",
+            "requirements.txt": "azure-functions\nPillow\nPyYAML\nazure-storage-blob\n",
+        },
+    )
+    site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages"
+    _dist(site, "azure_functions", "azure")
+    _dist(site, "pillow", "PIL")
+    _dist(site, "PyYAML", "yaml")
+    _dist(site, "azure_storage_blob", "azure", "azure-core", "typing-extensions")
+    _dist(site, "azure_core", "azure", "requests", "six; extra == 'aio'")
+    _dist(site, "requests", "requests", "urllib3")
+    _dist(site, "urllib3", "urllib3")
+    _dist(site, "msal", "msal")
+    assert codes(check(tmp_path)) == []  # requests comes with azure-core
+    (tmp_path / "helpers.py").write_text("import requests\nimport msal\n")
+    f = one(check(tmp_path), "AZF605")
+    # Installed locally, but nothing listed requires it: an error.
+    assert (f.severity, text_at(f)) == (Severity.ERROR, "import msal")
+    assert f.message.startswith("'msal' is imported by helpers.py but nothing in requirements")

@@ -1,0 +1,199 @@
+"""AZF605: imports that will not resolve after deployment.
+
+The deployment installs what requirements.txt lists (and what those packages require) into
+the app; the worker imports function_app.py, its blueprints and v1 scripts, and every module
+they import must then be in the standard library, in the app folder, or installed. A module
+that is none of those stops the import: the worker reports a ModuleNotFoundError and the app
+shows no functions. Nothing is imported or run here: the app's environment, when it has one
+(.venv, venv, .python_packages), is read from its ``*.dist-info`` files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass
+
+from funcls.checks.context import Context
+from funcls.checks.edits import append_line, fix, fixes
+from funcls.checks.findings import Severity
+from funcls.checks.registry import checker
+from funcls.model.distributions import (
+    Installed,
+    distribution_for,
+    find_site_packages,
+    normalise,
+    read_installed,
+)
+from funcls.model.locations import Range
+from funcls.model.pysource import ImportRecord, ModuleInfo
+
+STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
+# Left to their own rules (AZF601: azure-functions, AZF309: the durable package) or always
+# there (the worker itself, the app's own v1 namespace).
+_ELSEWHERE = ("azure.functions", "azure.durable_functions", "azure_functions_worker", "__app__")
+# requirements.txt lines whose distribution funcls cannot name.
+_OPAQUE = re.compile(r"^\s*(-r|--requirement|-c|--constraint|-e|--editable|\S+://|git\+|\.|/)")
+
+
+@dataclass(slots=True)
+class _Declared:
+    names: set[str]  # normalised distributions requirements.txt / pyproject.toml declare
+    where: str  # the file to add to
+    complete: bool  # every line named its distribution
+
+
+def _declared(ctx: Context) -> _Declared | None:
+    app = ctx.app
+    if app.requirements_path is not None:
+        text = ctx.text(app.requirements_path) or ""
+        complete = not any(_OPAQUE.match(line) for line in text.split("\n"))
+        names = {normalise(r.name) for r in app.requirements}
+        return _Declared(names, app.requirements_path, complete)
+    if app.pyproject is not None and app.pyproject.error is None:
+        return _Declared(set(app.pyproject.dependencies), app.pyproject.path, True)
+    return None  # AZF601 already says there is nothing to install from
+
+
+def _own_names(ctx: Context, modules: list[ModuleInfo]) -> set[str]:
+    """Top-level names the app itself provides: modules and packages at its root, and, when a
+    file edits sys.path (src/ layouts), those one folder further down as well."""
+    source = ctx.app.source
+    listdir = source.listdir if source is not None else os.listdir
+    root = ctx.app.root
+    out: set[str] = set()
+    folders = [root]
+    if any("sys.path" in (ctx.text(m.path) or "") for m in modules):
+        folders += [
+            os.path.join(root, n)
+            for n in listdir(root)
+            if not n.startswith(".") and os.path.isdir(os.path.join(root, n))
+        ]
+    for folder in folders:
+        for name in listdir(folder):
+            if name.endswith(".py"):
+                out.add(name[:-3])
+            elif os.path.isdir(os.path.join(folder, name)) and not name.startswith("."):
+                out.add(name)
+    return out
+
+
+def _local_module(ctx: Context, rec: ImportRecord, from_path: str) -> str | None:
+    """The app file an import names (absolute from the app root, or relative), if any."""
+    if rec.level:
+        base = os.path.dirname(from_path)
+        for _ in range(rec.level - 1):
+            base = os.path.dirname(base)
+    else:
+        base = ctx.app.root
+    parts = [p for p in rec.module.split(".") if p]
+    candidates = []
+    if rec.name is not None:
+        candidates.append(os.path.join(base, *parts, rec.name))
+    candidates.append(os.path.join(base, *parts))
+    source = ctx.app.source
+    is_file = source.is_file if source is not None else os.path.isfile
+    for target in candidates:
+        for path in (target + ".py", os.path.join(target, "__init__.py")):
+            if is_file(path):
+                return os.path.normpath(path)
+    return None
+
+
+def _app_modules(ctx: Context) -> list[ModuleInfo]:
+    """The modules the worker imports: the v2 script and its blueprints, v1 scripts, and the
+    app files those import at their top level, transitively."""
+    app = ctx.app
+    start = [p for p in sorted(app.files) if p.endswith(".py")]
+    start += [f.script_path for f in app.functions if f.script_path and f.script_exists]
+    seen: set[str] = set()
+    out: list[ModuleInfo] = []
+    stack = list(dict.fromkeys(start))
+    while stack and len(seen) < 2000:
+        path = stack.pop()
+        if path in seen or not path.endswith(".py"):
+            continue
+        seen.add(path)
+        module = ctx.module(path)
+        if module is None:
+            continue
+        out.append(module)
+        for rec in module.import_records:
+            local = _local_module(ctx, rec, path)
+            if local is not None and local not in seen:
+                stack.append(local)
+    return out
+
+
+def _providers(installed: Installed, module: str) -> set[str]:
+    parts = module.split(".")
+    found = installed.modules.get(parts[0], set())
+    if len(found) > 1:
+        # A namespace package (azure.*): the distribution named after the dotted path.
+        named = normalise(distribution_for(module))
+        if named in found:
+            return {named}
+    return found
+
+
+@checker("AZF605")
+def deployed_imports(ctx: Context) -> None:
+    declared = _declared(ctx)
+    if declared is None or not declared.complete:
+        return
+    modules = _app_modules(ctx)
+    own = _own_names(ctx, modules)
+    site = find_site_packages(ctx.app.root)
+    installed = read_installed(site) if site is not None else None
+    closure = installed.closure(declared.names) if installed is not None else set()
+    # Without the environment (or with declared packages missing from it) funcls cannot know
+    # what the listed packages pull in: a warning, not an error.
+    certain = installed is not None and all(n in installed.requires for n in declared.names)
+    reported: set[tuple[str, str]] = set()
+    for module in modules:
+        for rec in module.import_records:
+            if rec.level or rec.guarded or not (rec.module or rec.name):
+                continue
+            # `from azure import functions`, `from yaml import safe_load`: the attribute may be
+            # a submodule, which names the distribution of a namespace package.
+            name = ".".join(p for p in (rec.module, rec.name) if p) if rec.name else rec.module
+            top = name.split(".")[0]
+            if top in STDLIB or top in own or name.startswith(_ELSEWHERE):
+                continue
+            dist = distribution_for(name)
+            if normalise(dist) in declared.names:
+                continue
+            if installed is not None:
+                providers = _providers(installed, name)
+                if providers & closure:
+                    continue
+            key = (module.path, normalise(dist))
+            if key in reported:
+                continue
+            reported.add(key)
+            _emit(ctx, module.path, rec, rec.module or name, dist, declared, certain)
+
+
+def _emit(
+    ctx: Context,
+    path: str,
+    rec: ImportRecord,
+    name: str,
+    dist: str,
+    declared: _Declared,
+    certain: bool,
+) -> None:
+    where = ctx.rel(declared.where)
+    unless = "" if certain else " (unless a package it lists depends on it)"
+    edit = append_line(ctx, declared.where, dist) if where == "requirements.txt" else None
+    ctx.emit(
+        "AZF605",
+        f"'{name}' is imported by {ctx.rel(path)} but nothing in {where} provides it"
+        f"{unless}; the deployment installs only what {where} lists, so the worker fails "
+        f"with ModuleNotFoundError and the app shows no functions: add '{dist}' to {where}",
+        path,
+        Range(rec.range.start, rec.range.end),
+        fixes=fixes(fix(f"Add {dist} to {where}", edit, preferred=True)),
+        severity=None if certain else Severity.WARNING,
+    )
