@@ -1,18 +1,18 @@
 // F5: the `funcls` debug type. Resolving a configuration starts `funcls run APP --debug PORT`
 // in the app's interpreter (a child process of the extension whose output goes to a terminal)
-// and waits for debugpy to listen; the session then attaches through debugpy's own adapter
-// (`python -m debugpy.adapter`, a DebugAdapterExecutable), so breakpoints in functions work
-// without Microsoft's Python extension. Ending the session stops the app.
-//
-// debugpy's adapter takes an "attach" request with `connect: {host, port}` (its documented
-// remote-attach form); the configuration handed to VS Code is rewritten to that.
+// and waits for the banner's "debugpy listens on HOST:PORT". `debugpy.listen()` in the app
+// process has started debugpy's own adapter (debugpy/adapter, in the app's environment) on that
+// port, so VS Code speaks DAP to it directly (a DebugAdapterServer) with an "attach" request —
+// breakpoints in functions work without Microsoft's Python extension. (A second
+// `python -m debugpy.adapter` in front of it only waits for a debuggee to connect back: tried,
+// it never answers the attach.) Ending the session stops the app.
 
-import { spawn, type ChildProcess } from "child_process";
-import * as net from "net";
+import type { ChildProcess } from "child_process";
 import * as path from "path";
 
 import * as vscode from "vscode";
 
+import { freePort, startAppProcess } from "./appProcess";
 import { debugRunCommand, hasPortArg } from "./run";
 import type { ServerCommand } from "./python";
 
@@ -28,66 +28,8 @@ export interface DebugDeps {
   output: vscode.OutputChannel;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** The running app of each debug session, stopped when the session ends. */
 const apps = new Map<string, ChildProcess>();
-
-function startApp(
-  cmd: { command: string; args: string[]; env: Record<string, string> },
-  root: string,
-  output: vscode.OutputChannel,
-): { child: ChildProcess; listening: Promise<{ host: string; port: number }> } {
-  const write = new vscode.EventEmitter<string>();
-  const close = new vscode.EventEmitter<void>();
-  output.appendLine(`debugging the app: ${[cmd.command, ...cmd.args].join(" ")}`);
-  const child = spawn(cmd.command, cmd.args, {
-    cwd: root,
-    env: { ...process.env, ...cmd.env, PYTHONUNBUFFERED: "1" },
-  });
-  const terminal = vscode.window.createTerminal({
-    name: `funcls debug: ${path.basename(root)}`,
-    pty: {
-      onDidWrite: write.event,
-      onDidClose: close.event,
-      open: () => undefined,
-      close: () => void child.kill("SIGTERM"),
-    },
-  });
-  terminal.show(true);
-  let seen = "";
-  const listening = new Promise<{ host: string; port: number }>((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      const text = data.toString();
-      write.fire(text.replace(/\r?\n/g, "\r\n"));
-      seen = (seen + text).slice(-4000);
-      const m = LISTENING.exec(seen);
-      if (m) {
-        resolve({ host: m[1] as string, port: Number(m[2]) });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.on("error", (err) => reject(new Error(`could not start ${cmd.command}: ${err.message}`)));
-    child.on("exit", (code) => {
-      write.fire(`\r\n[funcls run exited with ${code}]\r\n`);
-      close.fire();
-      const last = seen.trim().split(/\r?\n/).slice(-3).join(" / ");
-      reject(new Error(`funcls run exited with ${code} before debugpy listened: ${last}`));
-    });
-  });
-  return { child, listening };
-}
 
 class Provider implements vscode.DebugConfigurationProvider {
   constructor(private readonly deps: DebugDeps) {}
@@ -119,10 +61,15 @@ class Provider implements vscode.DebugConfigurationProvider {
       extra.push("--port", String(await freePort()));
     }
     const cmd = debugRunCommand(server, app, debugPort, extra);
-    const { child, listening } = startApp(cmd, app, this.deps.output);
+    this.deps.output.appendLine(`debugging the app: ${[cmd.command, ...cmd.args].join(" ")}`);
+    const { child, terminal, ready } = startAppProcess(cmd, app, `funcls debug: ${path.basename(app)}`, {
+      waitFor: LISTENING,
+    });
+    terminal.show(true);
     let where: { host: string; port: number };
     try {
-      where = await listening;
+      const m = await ready;
+      where = { host: m?.[1] ?? "127.0.0.1", port: Number(m?.[2] ?? debugPort) };
     } catch (err) {
       child.kill("SIGTERM");
       const message = err instanceof Error ? err.message : String(err);
@@ -131,6 +78,7 @@ class Provider implements vscode.DebugConfigurationProvider {
     }
     const id = `${app}#${debugPort}`;
     apps.set(id, child);
+    this.deps.output.appendLine(`attaching to debugpy on ${where.host}:${where.port}`);
     return {
       type: DEBUG_TYPE,
       request: "attach",
@@ -138,18 +86,17 @@ class Provider implements vscode.DebugConfigurationProvider {
       connect: where,
       justMyCode: config.justMyCode ?? true,
       funclsApp: id,
-      python: server.python ?? [server.command],
-      env: server.env,
     };
   }
 }
 
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
-    const python = (session.configuration.python as string[] | undefined) ?? ["python3"];
-    const [command, ...args] = python as [string, ...string[]];
-    const env = (session.configuration.env as Record<string, string> | undefined) ?? {};
-    return new vscode.DebugAdapterExecutable(command, [...args, "-m", "debugpy.adapter"], { env });
+    const connect = session.configuration.connect as { host: string; port: number } | undefined;
+    if (connect === undefined) {
+      throw new Error("funcls: this debug session has no debugpy address; start it with F5 or funcls: Debug the app");
+    }
+    return new vscode.DebugAdapterServer(connect.port, connect.host);
   }
 }
 
@@ -162,6 +109,20 @@ export function registerDebugging(deps: DebugDeps): vscode.Disposable[] {
       vscode.DebugConfigurationProviderTriggerKind.Dynamic,
     ),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory()),
+    // The adapter's failures and exit go to the output channel (VS Code shows little of them).
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
+      createDebugAdapterTracker: (session) => ({
+        onError: (error) => deps.output.appendLine(`debug adapter error: ${error.message}`),
+        onExit: (code, signal) => deps.output.appendLine(`debug adapter exited: ${code ?? signal}`),
+        onDidSendMessage: (message: { type?: string; command?: string; event?: string; success?: boolean; message?: string }) => {
+          if (message.type === "response" && message.success === false) {
+            deps.output.appendLine(`debug adapter: ${message.command} failed: ${message.message ?? ""}`);
+          } else if (message.type === "event" && (message.event === "stopped" || message.event === "terminated")) {
+            deps.output.appendLine(`debug session ${session.name}: ${message.event}`);
+          }
+        },
+      }),
+    }),
     vscode.debug.onDidTerminateDebugSession((session) => {
       const id = session.configuration.funclsApp as string | undefined;
       const child = id !== undefined ? apps.get(id) : undefined;

@@ -11,13 +11,14 @@ import { registerDebugging } from "./debug";
 import { FunctionsTree, goToCode, type Node } from "./functionsView";
 import { isRunResult, ResultPanels } from "./results";
 import { newApp, newFunction } from "./scaffold";
-import { chooseApp, runCommand } from "./run";
+import { configuredPort, freePort, portIsFree, startAppProcess, type AppProcess } from "./appProcess";
+import { chooseApp, hasPortArg, runCommand } from "./run";
 import { currentSettings, pythonExtensionApi, ServerManager } from "./server";
 
 let output: vscode.OutputChannel | undefined;
 let servers: ServerManager | undefined;
 
-const runTerminals = new Map<string, vscode.Terminal>();
+const runTerminals = new Map<string, AppProcess>();
 
 /** Folders of the workspace with a host.json (what the Functions host treats as an app). */
 async function appRoots(): Promise<string[]> {
@@ -43,22 +44,29 @@ async function startApp(): Promise<void> {
     }
   }
   const running = runTerminals.get(root);
-  if (running !== undefined && running.exitStatus === undefined) {
-    running.show();
+  if (running !== undefined && running.child.exitCode === null && running.child.signalCode === null) {
+    running.terminal.show();
     return;
   }
+  running?.terminal.dispose();
   const settings = currentSettings();
-  const cmd = runCommand(await (servers as ServerManager).serverCommand(settings), root, settings.runArgs);
+  const extra = [...settings.runArgs];
+  const preface: string[] = [];
+  if (!hasPortArg(extra)) {
+    // The host's port is taken (another app, another runner): say so and use a free one.
+    const wanted = configuredPort(root);
+    if (!(await portIsFree(wanted))) {
+      const port = await freePort();
+      extra.push("--port", String(port));
+      preface.push(`funcls: port ${wanted} is in use on 127.0.0.1; starting the app on ${port} instead.`);
+      void vscode.window.setStatusBarMessage(`funcls: port ${wanted} is busy; the app runs on ${port}`, 10000);
+    }
+  }
+  const cmd = runCommand(await (servers as ServerManager).serverCommand(settings), root, extra);
   output?.appendLine(`starting the app: ${[cmd.command, ...cmd.args].join(" ")}`);
-  const terminal = vscode.window.createTerminal({
-    name: `funcls run: ${path.basename(root)}`,
-    shellPath: cmd.command,
-    shellArgs: cmd.args,
-    cwd: root,
-    env: { ...cmd.env, PYTHONUNBUFFERED: "1" },
-  });
-  runTerminals.set(root, terminal);
-  terminal.show();
+  const started = startAppProcess(cmd, root, `funcls run: ${path.basename(root)}`, { preface });
+  runTerminals.set(root, started);
+  started.terminal.show();
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -93,8 +101,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("funcls.showLogs", () => output?.show(true)),
     vscode.commands.registerCommand("funcls.startApp", () => startApp()),
     vscode.window.onDidCloseTerminal((closed) => {
-      for (const [root, terminal] of runTerminals) {
-        if (terminal === closed) {
+      for (const [root, running] of runTerminals) {
+        if (running.terminal === closed) {
           runTerminals.delete(root);
         }
       }

@@ -72,3 +72,12 @@ export function debugRunCommand(
 ): RunCommand {
   return runCommand(server, appRoot, ["--debug", String(debugPort), ...extra]);
 }
+
+/** The last `n` non-empty lines of `output`, joined with " / " (for a one-line message). */
+export function lastLines(output: string, n: number): string {
+  const lines = output
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+  return lines.slice(-n).join(" / ") || "no output";
+}

@@ -20,6 +20,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 
+import { isFunctionsJson, withoutJsonSyntaxErrors, withoutOfferedItems } from "./jsonDuplicates";
 import { PROBE, probeFailure, readProbe, resolveServerCommand, startFailure, type ServerCommand } from "./python";
 import { configurationAnswers, readSettings, serverOptions, type FunclsSettings } from "./settings";
 
@@ -78,6 +79,52 @@ function probe(cmd: ServerCommand): Promise<ReturnType<typeof readProbe>> {
     );
   });
 }
+
+let askingOthers = false; // our completion provider is silent while we ask the others
+
+function isOpen(uri: vscode.Uri): boolean {
+  return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+}
+
+/** Each JSON syntax error and completion item once (see jsonDuplicates.ts). */
+const jsonMiddleware: LanguageClientOptions["middleware"] = {
+  handleDiagnostics: (uri, diagnostics, next) =>
+    next(uri, isOpen(uri) ? withoutJsonSyntaxErrors(uri.fsPath, diagnostics) : diagnostics),
+  provideDiagnostics: async (document, previousResultId, token, next) => {
+    const report = await next(document, previousResultId, token);
+    const uri = document instanceof vscode.Uri ? document : document.uri;
+    if (report && report.kind === "full" && isOpen(uri)) {
+      return { ...report, items: withoutJsonSyntaxErrors(uri.fsPath, report.items) };
+    }
+    return report;
+  },
+  provideCompletionItem: async (document, position, context, token, next) => {
+    if (askingOthers && isFunctionsJson(document.uri.fsPath)) {
+      return undefined;
+    }
+    const ours = await next(document, position, context, token);
+    if (ours === null || ours === undefined || !isFunctionsJson(document.uri.fsPath)) {
+      return ours;
+    }
+    askingOthers = true;
+    let theirs: vscode.CompletionList | undefined;
+    try {
+      theirs = await vscode.commands.executeCommand<vscode.CompletionList>(
+        "vscode.executeCompletionItemProvider",
+        document.uri,
+        position,
+        context.triggerCharacter,
+      );
+    } finally {
+      askingOthers = false;
+    }
+    const others = theirs?.items ?? [];
+    if (Array.isArray(ours)) {
+      return withoutOfferedItems(ours, others);
+    }
+    return new vscode.CompletionList(withoutOfferedItems(ours.items, others), ours.isIncomplete);
+  },
+};
 
 export class ServerManager implements vscode.Disposable {
   client: LanguageClient | undefined;
@@ -178,6 +225,7 @@ export class ServerManager implements vscode.Disposable {
         },
       },
       middleware: {
+        ...jsonMiddleware,
         executeCommand: async (command, args, next) => {
           const result: unknown = await next(command, args);
           this.afterCommand?.(command, args, result);

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { chooseApp, debugRunCommand, hasPortArg, runCommand } from "../src/run";
+import { chooseApp, debugRunCommand, hasPortArg, lastLines, runCommand } from "../src/run";
 
 test("the app runs with the server's program, without its transport options", () => {
   const fromPython = runCommand(
@@ -48,4 +48,9 @@ test("debugging runs the app with --debug PORT and finds a chosen HTTP port", ()
   assert.equal(hasPortArg(["--port=1"]), true);
   assert.equal(hasPortArg(["--portable"]), false);
   assert.equal(hasPortArg(["--storage", "embedded"]), false);
+});
+
+test("a failure's last lines, on one line", () => {
+  assert.equal(lastLines("banner\n\nerror: port 7071 is in use\n  hint: --port\n", 2), "error: port 7071 is in use / hint: --port");
+  assert.equal(lastLines("\n \n", 3), "no output");
 });
