@@ -37,14 +37,20 @@ _ELSEWHERE = ("azure.functions", "azure.durable_functions", "azure_functions_wor
 _OPAQUE = re.compile(r"^\s*(-r|--requirement|-c|--constraint|-e|--editable|\S+://|git\+|\.|/)")
 
 
+# Distributions known to require nothing, so that what they pull in is known without the
+# app's environment (azure-functions has no dependencies).
+_NO_DEPENDENCIES = frozenset({"azure-functions"})
+
+
 @dataclass(slots=True)
 class _Declared:
     names: set[str]  # normalised distributions requirements.txt / pyproject.toml declare
     where: str  # the file to add to
     complete: bool  # every line named its distribution
+    exists: bool = True  # False: no requirements.txt at all (AZF601 offers to create it)
 
 
-def _declared(ctx: Context) -> _Declared | None:
+def _declared(ctx: Context) -> _Declared:
     app = ctx.app
     if app.requirements_path is not None:
         text = ctx.text(app.requirements_path) or ""
@@ -53,7 +59,8 @@ def _declared(ctx: Context) -> _Declared | None:
         return _Declared(names, app.requirements_path, complete)
     if app.pyproject is not None and app.pyproject.error is None:
         return _Declared(set(app.pyproject.dependencies), app.pyproject.path, True)
-    return None  # AZF601 already says there is nothing to install from
+    # Nothing lists any package: nothing is installed, whatever the code imports.
+    return _Declared(set(), os.path.join(app.root, "requirements.txt"), True, exists=False)
 
 
 def _own_names(ctx: Context, modules: list[ModuleInfo]) -> set[str]:
@@ -140,7 +147,7 @@ def _providers(installed: Installed, module: str) -> set[str]:
 @checker("AZF605")
 def deployed_imports(ctx: Context) -> None:
     declared = _declared(ctx)
-    if declared is None or not declared.complete:
+    if not declared.complete:
         return
     modules = _app_modules(ctx)
     own = _own_names(ctx, modules)
@@ -149,7 +156,9 @@ def deployed_imports(ctx: Context) -> None:
     closure = installed.closure(declared.names) if installed is not None else set()
     # Without the environment (or with declared packages missing from it) funcls cannot know
     # what the listed packages pull in: a warning, not an error.
-    certain = installed is not None and all(n in installed.requires for n in declared.names)
+    certain = declared.names <= _NO_DEPENDENCIES or (
+        installed is not None and all(n in installed.requires for n in declared.names)
+    )
     reported: set[tuple[str, str]] = set()
     for module in modules:
         for rec in module.import_records:
@@ -186,7 +195,13 @@ def _emit(
 ) -> None:
     where = ctx.rel(declared.where)
     unless = "" if certain else " (unless a package it lists depends on it)"
-    edit = append_line(ctx, declared.where, dist) if where == "requirements.txt" else None
+    if not declared.exists:
+        unless = " (the app has none)"
+    edit = (
+        append_line(ctx, declared.where, dist)
+        if where == "requirements.txt" and declared.exists
+        else None
+    )
     ctx.emit(
         "AZF605",
         f"'{name}' is imported by {ctx.rel(path)} but nothing in {where} provides it"

@@ -3,6 +3,8 @@ them when it loads a function (see funcls/model/catalogue/common.py for the work
 
 from __future__ import annotations
 
+import ast
+
 from funcls.checks.context import Context, a, binding_range, string_literal_inner
 from funcls.checks.decorators import broken_decorators
 from funcls.checks.edits import add_parameter, fix, fixes, replace
@@ -217,6 +219,9 @@ def parameter_annotations(ctx: Context) -> None:
                 if p.name == "context":
                     _context(ctx, fn, p, ann)
                 continue
+            if _non_type(ann):
+                _non_type_annotation(ctx, fn, p.name, ann)
+                continue
             spec = b.spec
             if spec is None or _streamed(streaming, b):
                 continue
@@ -224,6 +229,34 @@ def parameter_annotations(ctx: Context) -> None:
                 _output(ctx, fn, b, spec, p, ann)
             elif b.direction.lower() == "in":
                 _input(ctx, fn, b, spec, p, ann)
+
+
+def _non_type(ann: Annotation) -> bool:
+    """A literal where a type belongs (``req: 123``, ``-> "ok"`` is a string: left alone,
+    it may be a forward reference). The worker refuses such annotations at load time
+    ("invalid non-type annotation", azure_functions_worker/functions.py)."""
+    try:
+        node = ast.parse(ann.text.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        node = node.operand
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float, complex, bytes)) or node.value is Ellipsis
+    return isinstance(node, (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.ListComp))
+
+
+def _non_type_annotation(ctx: Context, fn: Function, name: str, ann: Annotation) -> None:
+    what = f"parameter '{name}'" if name != "return" else "the return value"
+    ctx.emit(
+        "AZF202" if name != "return" else "AZF204",
+        f"{what} of {_signature(fn)} is annotated {ann.text}, which is not a type; the worker "
+        "refuses it at load time (invalid non-type annotation): annotate it with a type or "
+        "remove the annotation",
+        fn.script_path or "",
+        ann.range,
+        function=fn,
+    )
 
 
 def _context(ctx: Context, fn: Function, p: Parameter, ann: Annotation) -> None:
@@ -361,6 +394,9 @@ def return_annotation(ctx: Context) -> None:
         if _skip(ctx, fn) or ann is None or fn.script_path is None:
             continue
         ret = next((b for b in fn.bindings if b.name == "$return"), None)
+        if ret is not None and _non_type(ann):
+            _non_type_annotation(ctx, fn, "return", ann)
+            continue
         spec = ret.spec if ret is not None else None
         if (
             ret is None

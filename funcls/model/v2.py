@@ -411,7 +411,9 @@ class V2Indexer:
                 elif name not in SKIP_DIRS and not name.startswith(".") and self.source.is_dir(p):
                     if name in ("tests", "test") and d == self.root:
                         continue
-                    if self.source.is_file(os.path.join(p, "host.json")):
+                    if self.source.is_file(os.path.join(p, "host.json")) or self.source.is_file(
+                        os.path.join(p, "function_app.py")
+                    ):
                         continue  # a nested app of its own
                     stack.append(p)
         return sorted(out)

@@ -16,8 +16,8 @@ ROOT_MARKERS = (HOST_JSON, DEFAULT_SCRIPT)
 def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
     """Every app root under ``folder``: folders with host.json; outside an app, folders with
     function_app.py or with v1 function folders (function.json one level down) and no
-    host.json (the app then gets AZF408, rather than not being found). Inside an app, only
-    nested folders with their own host.json are further apps."""
+    host.json (the app then gets AZF408, rather than not being found). The same holds inside
+    an app, except in its v1 function folders."""
     folder = os.path.normpath(os.path.abspath(folder))
     roots: list[str] = []
     stack: list[tuple[str, bool]] = [(folder, False)]
@@ -38,8 +38,10 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
                     subdirs.append(e.path)
             except OSError:
                 continue
+        # Inside an app, a folder that is not one of its v1 functions and has a script or
+        # function folders of its own is another app (the worker's test apps nest like that).
         is_root = has_host or (
-            not inside
+            not (inside and is_file(os.path.join(d, "function.json")))
             and (
                 is_file(os.path.join(d, DEFAULT_SCRIPT))
                 or any(is_file(os.path.join(s, "function.json")) for s in subdirs)

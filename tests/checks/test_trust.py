@@ -15,7 +15,9 @@ from tests.checks.support import (
     fixed_clean,
     load,
     one,
+    only,
     text_at,
+    v1,
     v2,
     write_app,
 )
@@ -538,3 +540,33 @@ def test_azf605_reads_the_app_environment_for_what_packages_require(tmp_path: Pa
     # Installed locally, but nothing listed requires it: an error.
     assert (f.severity, text_at(f)) == (Severity.ERROR, "import msal")
     assert f.message.startswith("'msal' is imported by helpers.py but nothing in requirements")
+
+
+def test_non_type_annotations_are_refused_like_the_worker_does(tmp_path: Path) -> None:
+    v1(
+        tmp_path,
+        "hello",
+        HTTP_JSON,
+        "def main(req: 123) -> 123:\n    return 'trust me'\n",
+    )
+    found = check(tmp_path)
+    assert [(f.code, text_at(f)) for f in found] == [("AZF202", "123"), ("AZF204", "123")]
+    assert found[0].message == (
+        "parameter 'req' of main(req) is annotated 123, which is not a type; the worker "
+        "refuses it at load time (invalid non-type annotation): annotate it with a type or "
+        "remove the annotation"
+    )
+
+
+def test_azf605_app_without_requirements_imports_a_missing_module(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "hello/function.json": HTTP_JSON,
+            "hello/__init__.py": "import does_not_exist\n\n" + HTTP_MAIN,
+            "requirements.txt": None,
+        },
+    )
+    found = only(check(tmp_path), "AZF605")
+    assert [(f.severity, text_at(f)) for f in found] == [(Severity.ERROR, "import does_not_exist")]
+    assert "nothing in requirements.txt provides it (the app has none)" in found[0].message

@@ -1,0 +1,132 @@
+"""funcls on the real-world corpus: fidelity, apps found, error-level findings, broken fixtures.
+
+    .venv/bin/python scripts/build_corpus.py          # once: rebuild /tmp/funcls-corpus
+    .venv/bin/python bench/corpus_report.py [--corpus /tmp/funcls-corpus] [--details]
+
+Prints, for the corpus built by scripts/build_corpus.py:
+- functions identical to the library's own index / functions the library indexes (roots with
+  an oracle; bindings compared as tests/support/fidelity.py does);
+- app roots of the corpus funcls does not find (funcls' own discovery over each repository);
+- findings at error level by rule, each with the verdict recorded in bench/corpus_verdicts.json
+  (true: the worker or host really fails; false: a false alarm to fix; '?': not triaged);
+- the Python worker's deliberately broken fixtures (tests/unittests/broken_functions) for
+  which funcls reports at least one error / all of them.
+--details lists every difference, missed root, error finding and missed fixture.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from funcls.checks import CheckConfig, Finding, Severity, check_app  # noqa: E402
+from funcls.model.loader import load_app  # noqa: E402
+from funcls.model.source import Source  # noqa: E402
+from funcls.model.workspace import find_app_roots  # noqa: E402
+from tests.support.fidelity import differences  # noqa: E402
+
+VERDICTS = Path(__file__).resolve().parent / "corpus_verdicts.json"
+
+
+def finding_key(corpus: Path, f: Finding) -> str:
+    """A stable key for a verdict: file relative to the corpus, rule, message start."""
+    rel = os.path.relpath(f.path, corpus)
+    return f"{rel}|{f.code}|{f.message[:60]}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", default="/tmp/funcls-corpus")
+    ap.add_argument("--details", action="store_true")
+    args = ap.parse_args(argv)
+    corpus = Path(args.corpus).resolve()
+    manifest: dict[str, Any] = json.loads((corpus / "manifest.json").read_text())
+    verdicts: dict[str, dict[str, str]] = (
+        json.loads(VERDICTS.read_text()) if VERDICTS.is_file() else {}
+    )
+
+    found: set[str] = set()
+    for repo in manifest["repositories"]:
+        for r in find_app_roots(str(corpus / repo["name"].replace("/", "+"))):
+            found.add(os.path.relpath(r, corpus))
+    missed_roots = [r["path"] for r in manifest["roots"] if r["path"] not in found]
+
+    identical = total = 0
+    diffs: list[str] = []
+    errors: list[tuple[str, Finding]] = []
+    by_root: dict[str, list[Finding]] = {}
+    for record in manifest["roots"]:
+        root = corpus / record["path"]
+        app = load_app(str(root), Source())
+        findings = check_app(app, CheckConfig())
+        by_root[record["path"]] = findings
+        errors += [(record["path"], f) for f in findings if f.severity == Severity.ERROR]
+        oracle = record.get("functions")
+        if oracle is None:
+            continue
+        total += len(oracle)
+        bad = differences(app, oracle)
+        wrong = {line.split("'")[1] for line in bad if line.startswith("function '")}
+        identical += sum(1 for name in oracle if name not in wrong)
+        diffs += [f"{record['path']}: {line}" for line in bad]
+
+    fixtures = manifest.get("broken_fixtures", [])
+    caught = []
+    for fixture in fixtures:
+        folder = str(corpus / fixture)
+        hit = any(
+            f.severity == Severity.ERROR and (f.path + os.sep).startswith(folder + os.sep)
+            for findings in by_root.values()
+            for f in findings
+        )
+        caught.append((fixture, hit))
+
+    rows: dict[str, Counter[str]] = defaultdict(Counter)
+    untriaged: list[str] = []
+    for _path, f in errors:
+        key = finding_key(corpus, f)
+        verdict = verdicts.get(key, {}).get("verdict", "?")
+        rows[f.code][verdict] += 1
+        if verdict == "?":
+            untriaged.append(f"{key}\n    {f.message}")
+
+    print(
+        f"corpus: {len(manifest['repositories'])} repositories, {len(manifest['roots'])} app roots"
+    )
+    print(f"functions identical to the library: {identical} / {total}")
+    print(f"apps not found: {len(missed_roots)} / {len(manifest['roots'])}")
+    print(f"worker's broken fixtures found: {sum(h for _, h in caught)} / {len(caught)}")
+    print()
+    print("| rule | error findings | true | false | not triaged |")
+    print("|---|---|---|---|---|")
+    for code in sorted(rows):
+        c = rows[code]
+        print(f"| {code} | {sum(c.values())} | {c['true']} | {c['false']} | {c['?']} |")
+    c_all: Counter[str] = sum(rows.values(), Counter())
+    print(f"| all | {sum(c_all.values())} | {c_all['true']} | {c_all['false']} | {c_all['?']} |")
+    if args.details:
+        print("\n# differences from the library")
+        print("\n".join(diffs) or "none")
+        print("\n# app roots not found")
+        print("\n".join(missed_roots) or "none")
+        print("\n# broken fixtures without an error")
+        print("\n".join(f for f, h in caught if not h) or "none")
+        print("\n# error findings without a verdict")
+        print("\n".join(untriaged) or "none")
+        false = [k for k, v in verdicts.items() if v.get("verdict") == "false"]
+        print("\n# verdict false (still reported)")
+        present = {finding_key(corpus, f) for _, f in errors}
+        print("\n".join(k for k in false if k in present) or "none")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,216 @@
+"""Rebuild the real-world corpus of Python Functions apps and its oracle.
+
+    .venv/bin/python scripts/build_corpus.py [--mirrors /work/.mirror] [--out /tmp/funcls-corpus]
+
+Every bare repository under --mirrors (``owner+name/repo``, as the library's fetch tool leaves
+them) is exported at its HEAD with ``git archive`` (no checkout, no hooks, no filters the
+repository could configure) into ``OUT/owner+name``. App roots are found independently of
+funcls: a folder with host.json or function_app.py, or whose sub-folders hold function.json.
+
+The oracle is the library's own indexing: for every root with a v2 script, a child process
+imports the script as the worker does (root on sys.path) and prints what ``get_functions()`` /
+``get_function_json()`` give, as tests/support/fidelity.py does. Third-party modules the
+script imports that are not installed here are replaced by inert stand-ins, so that apps
+whose dependencies are missing still index; a script that still fails is recorded with its
+error (no oracle). This runs the corpus' code, in a child process with a time limit: it is
+what the library does, and why the corpus lives outside the repository.
+
+Writes ``OUT/manifest.json``: repositories (commit), roots (path, model, oracle or error) and
+the worker's deliberately broken fixtures (tests/unittests/broken_functions/*).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+SKIP = {"node_modules", "__pycache__", ".venv", "venv", ".git", ".python_packages"}
+
+# The child: stand-ins for modules that are not installed, then the worker's way of importing.
+_ORACLE = r"""
+import importlib, importlib.abc, importlib.machinery, importlib.util, json, logging, os, sys
+import types
+logging.disable(logging.CRITICAL)
+root = os.getcwd()
+sys.path.insert(0, root)
+
+
+class _Inert:
+    def __init__(self, *a, **k): pass
+    def __call__(self, *a, **k):
+        if len(a) == 1 and callable(a[0]) and not k:
+            return a[0]  # used as a decorator: leave the function as it is
+        return _Inert()
+    def __getattr__(self, name): return _Inert()
+    def __iter__(self): return iter(())
+    def __getitem__(self, key): return _Inert()
+    def __mro_entries__(self, bases): return (object,)
+
+
+class _Module(types.ModuleType):
+    __path__ = []
+    __all__ = []
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Inert()
+
+
+class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path, target=None):
+        top = name.split(".")[0]
+        if top in sys.stdlib_module_names or name == "azure":
+            return None
+        if name.startswith(("azure.functions", "azure.durable_functions")):
+            return None
+        for finder in sys.meta_path:
+            if finder is self:
+                continue
+            try:
+                spec = finder.find_spec(name, path, target)
+            except Exception:
+                spec = None
+            if spec is not None:
+                return None
+        return importlib.machinery.ModuleSpec(name, self, is_package=True)
+    def create_module(self, spec):
+        return _Module(spec.name)
+    def exec_module(self, module):
+        pass
+
+
+sys.meta_path.append(_Finder())
+script = sys.argv[1]
+mod = importlib.import_module(script[:-3].replace(os.sep, "."))
+from azure.functions import FunctionRegister
+out = {}
+for value in list(vars(mod).values()):
+    if isinstance(value, FunctionRegister):
+        for f in value.get_functions():
+            out[f.get_function_name()] = json.loads(f.get_function_json())["bindings"]
+print(json.dumps(out))
+"""
+
+
+def export(repo_git: Path, dest: Path) -> str:
+    """``git archive HEAD`` of a bare repository into ``dest``; returns the commit."""
+    commit = subprocess.run(
+        ["git", "--git-dir", str(repo_git), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    base = ["git", "--git-dir", str(repo_git), "archive", "--format=tar", "HEAD"]
+    archive = subprocess.run(base, capture_output=True)
+    if archive.returncode != 0:
+        # Large binaries (models, images) may be absent from the mirror: take the text files.
+        specs = [f":(glob)**/{p}" for p in ("*.py", "*.json", "*.txt", "*.toml", ".funcignore")]
+        archive = subprocess.run([*base, "--", *specs], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return commit
+
+
+def app_roots(top: Path) -> list[Path]:
+    """Folders with host.json or function_app.py, or whose sub-folders hold function.json."""
+    roots: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP and not d.startswith("."))
+        here = Path(dirpath)
+        v1 = any((here / d / "function.json").is_file() for d in dirnames)
+        if "host.json" in filenames or "function_app.py" in filenames or v1:
+            roots.append(here)
+    return roots
+
+
+def v2_script(root: Path) -> str | None:
+    name = "function_app.py"
+    settings = root / "local.settings.json"
+    try:
+        values = json.loads(settings.read_text(encoding="utf-8-sig")).get("Values", {})
+        name = values.get("PYTHON_SCRIPT_FILE_NAME") or name
+    except (OSError, ValueError, AttributeError):
+        pass
+    return name if (root / name).is_file() else None
+
+
+def oracle(root: Path, script: str, python: str) -> dict[str, Any]:
+    try:
+        proc = subprocess.run(
+            [python, "-c", _ORACLE, script],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out"}
+    if proc.returncode != 0 or not proc.stdout.strip():
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": last[:300]}
+    try:
+        return {"functions": json.loads(proc.stdout.strip().splitlines()[-1])}
+    except ValueError:
+        return {"error": "unreadable output"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mirrors", default="/work/.mirror")
+    ap.add_argument("--out", default="/tmp/funcls-corpus")
+    ap.add_argument("--python", default=sys.executable, help="interpreter with azure-functions")
+    args = ap.parse_args(argv)
+    mirrors, out = Path(args.mirrors), Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest: dict[str, Any] = {"repositories": [], "roots": [], "broken_fixtures": []}
+    for entry in sorted(mirrors.iterdir()):
+        git = entry / "repo"
+        if (git / ".git").is_dir():
+            git = git / ".git"
+        if not (git / "HEAD").is_file():
+            continue
+        try:
+            commit = export(git, out / entry.name)
+        except subprocess.CalledProcessError as e:
+            print(f"skipped {entry.name}: {e}", file=sys.stderr)
+            continue
+        found = app_roots(out / entry.name)
+        manifest["repositories"].append(
+            {"name": entry.name.replace("+", "/"), "commit": commit, "roots": len(found)}
+        )
+        for root in found:
+            rel = str(root.relative_to(out))
+            script = v2_script(root)
+            record: dict[str, Any] = {"path": rel, "script": script}
+            if script is not None:
+                record.update(oracle(root, script, args.python))
+            manifest["roots"].append(record)
+            kind = (
+                "v1" if script is None else "v2 " + ("ok" if "functions" in record else "no oracle")
+            )
+            print(f"{rel}: {kind}")
+        broken = out / entry.name / "tests" / "unittests" / "broken_functions"
+        if broken.is_dir():
+            for fixture in sorted(p for p in broken.iterdir() if p.is_dir()):
+                manifest["broken_fixtures"].append(str(fixture.relative_to(out)))
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    with_oracle = sum(1 for r in manifest["roots"] if "functions" in r)
+    print(
+        f"{len(manifest['repositories'])} repositories, {len(manifest['roots'])} app roots, "
+        f"{with_oracle} with an oracle, {len(manifest['broken_fixtures'])} broken fixtures "
+        f"-> {out / 'manifest.json'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
