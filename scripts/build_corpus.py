@@ -5,7 +5,8 @@
 Every bare repository under --mirrors (``owner+name/repo``, as the library's fetch tool leaves
 them) is exported at its HEAD with ``git archive`` (no checkout, no hooks, no filters the
 repository could configure) into ``OUT/owner+name``. App roots are found independently of
-funcls: a folder with host.json or function_app.py, or whose sub-folders hold function.json.
+funcls: a folder with host.json, or function_app.py (outside a Python package), or whose
+sub-folders hold function.json.
 
 The oracle is the library's own indexing: for every root with a v2 script, a child process
 imports the script as the worker does (root on sys.path) and prints what ``get_functions()`` /
@@ -126,7 +127,9 @@ def app_roots(top: Path) -> list[Path]:
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP and not d.startswith("."))
         here = Path(dirpath)
         v1 = any((here / d / "function.json").is_file() for d in dirnames)
-        if "host.json" in filenames or "function_app.py" in filenames or v1:
+        # function_app.py of a Python package (the library's own decorators/) is no app.
+        script = "function_app.py" in filenames and "__init__.py" not in filenames
+        if "host.json" in filenames or script or v1:
             roots.append(here)
     return roots
 

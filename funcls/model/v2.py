@@ -181,16 +181,17 @@ def _apply_http_defaults(fn: Function, app_level: Value | None) -> None:
 
 
 def _foreign_below(pyf: PyFunction, mine: list[RawDecorator]) -> str | None:
-    """The first decorator closer to the def than the app's own decorators, if any.
+    """The first decorator funcls does not know below the topmost of the app's own, if any.
 
-    The library records whatever callable the decorator below it returns, and the worker reads
+    The library records whatever callable the decorators below it return, and the worker reads
     that callable's signature (``inspect.signature`` follows ``__wrapped__`` and honours
-    ``__signature__``), so a decorator funcls does not know may change what the worker sees.
+    ``__signature__``), so a decorator funcls does not know, anywhere under a binding
+    decorator, may change what the worker sees.
     """
     if not mine:
         return None
-    lowest = max(pyf.decorators.index(d) for d in mine)
-    for d in pyf.decorators[lowest + 1 :]:
+    top = min(pyf.decorators.index(d) for d in mine)
+    for d in pyf.decorators[top + 1 :]:
         if d not in mine:
             return ".".join(d.chain)
     return None

@@ -40,12 +40,14 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
                 continue
         # Inside an app, a folder that is not one of its v1 functions and has a script or
         # function folders of its own is another app (the worker's test apps nest like that).
+        # A function_app.py inside a Python package (azure/functions/decorators/ in the
+        # library itself) is a module of that package, not an app's script.
+        script = is_file(os.path.join(d, DEFAULT_SCRIPT)) and not is_file(
+            os.path.join(d, "__init__.py")
+        )
         is_root = has_host or (
             not (inside and is_file(os.path.join(d, "function.json")))
-            and (
-                is_file(os.path.join(d, DEFAULT_SCRIPT))
-                or any(is_file(os.path.join(s, "function.json")) for s in subdirs)
-            )
+            and (script or any(is_file(os.path.join(s, "function.json")) for s in subdirs))
         )
         if is_root:
             roots.append(d)

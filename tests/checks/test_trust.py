@@ -570,3 +570,28 @@ def test_azf605_app_without_requirements_imports_a_missing_module(tmp_path: Path
     found = only(check(tmp_path), "AZF605")
     assert [(f.severity, text_at(f)) for f in found] == [(Severity.ERROR, "import does_not_exist")]
     assert "nothing in requirements.txt provides it (the app has none)" in found[0].message
+
+
+def test_unknown_decorator_between_two_binding_decorators_hides_the_signature(
+    tmp_path: Path,
+) -> None:
+    v2(
+        tmp_path,
+        "from validation import validate_http\n\n\n"
+        '@app.route(route="items", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)\n'
+        "@validate_http(body=dict)\n"
+        '@app.queue_output(arg_name="msg", queue_name="out", connection="AzureWebJobsStorage")\n'
+        "def create(req: func.HttpRequest, body: dict, msg: func.Out[str]) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("ok")\n',
+        **{"validation.py": "def validate_http(**kw):\n    return lambda f: f\n"},
+    )
+    assert codes(check(tmp_path)) == []
+
+
+def test_function_app_module_of_a_package_is_not_an_app(tmp_path: Path) -> None:
+    write_app(
+        tmp_path / "lib" / "decorators",
+        {"__init__.py": "", "function_app.py": "class FunctionApp:\n    pass\n"},
+        base=False,
+    )
+    assert find_app_roots(str(tmp_path)) == []
