@@ -37,6 +37,19 @@ _ELSEWHERE = ("azure.functions", "azure.durable_functions", "azure_functions_wor
 _OPAQUE = re.compile(r"^\s*(-r|--requirement|-c|--constraint|-e|--editable|\S+://|git\+|\.|/)")
 
 
+# What the Python worker itself installs (its pyproject.toml dependencies): up to Python 3.12
+# the worker's packages follow the app's on sys.path, so these import even when the app does
+# not list them; from 3.13 the app is isolated from them. A warning, not an error.
+_WORKER_PROVIDED = frozenset(
+    {
+        "python-dateutil",
+        "six",
+        "protobuf",
+        "grpcio",
+        "grpcio-tools",
+        "azurefunctions-extensions-base",
+    }
+)
 # Distributions known to require nothing, so that what they pull in is known without the
 # app's environment (azure-functions has no dependencies).
 _NO_DEPENDENCIES = frozenset({"azure-functions"})
@@ -181,7 +194,8 @@ def deployed_imports(ctx: Context) -> None:
             if key in reported:
                 continue
             reported.add(key)
-            _emit(ctx, module.path, rec, rec.module or name, dist, declared, certain)
+            worker = normalise(dist) in _WORKER_PROVIDED
+            _emit(ctx, module.path, rec, rec.module or name, dist, declared, certain, worker)
 
 
 def _emit(
@@ -192,11 +206,15 @@ def _emit(
     dist: str,
     declared: _Declared,
     certain: bool,
+    worker: bool,
 ) -> None:
     where = ctx.rel(declared.where)
     unless = "" if certain else " (unless a package it lists depends on it)"
     if not declared.exists:
         unless = " (the app has none)"
+    if worker:
+        unless += "; the worker's own copy serves it up to Python 3.12, not from 3.13"
+        certain = False
     edit = (
         append_line(ctx, declared.where, dist)
         if where == "requirements.txt" and declared.exists

@@ -222,6 +222,9 @@ def parameter_annotations(ctx: Context) -> None:
             if _non_type(ann):
                 _non_type_annotation(ctx, fn, p.name, ann)
                 continue
+            if _union(ann):
+                _union_annotation(ctx, fn, p.name, ann)
+                continue
             spec = b.spec
             if spec is None or _streamed(streaming, b):
                 continue
@@ -244,6 +247,27 @@ def _non_type(ann: Annotation) -> bool:
     if isinstance(node, ast.Constant):
         return isinstance(node.value, (int, float, complex, bytes)) or node.value is Ellipsis
     return isinstance(node, (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.ListComp))
+
+
+def _union(ann: Annotation) -> bool:
+    """``Optional[X]``, ``Union[X, Y]``, ``X | None``: neither a class nor a generic type for
+    the worker (its vendored typing_inspect.is_generic_type excludes Union), so it refuses the
+    annotation at load time as "invalid non-type annotation"."""
+    q = ann.qualname or ""
+    return q.startswith(("typing.Optional[", "typing.Union["))
+
+
+def _union_annotation(ctx: Context, fn: Function, name: str, ann: Annotation) -> None:
+    what = f"parameter '{name}'" if name != "return" else "the return value"
+    ctx.emit(
+        "AZF202" if name != "return" else "AZF204",
+        f"{what} of {_signature(fn)} is annotated {ann.text}, a union, which the worker refuses "
+        "at load time (invalid non-type annotation: it takes a class or a generic such as "
+        "typing.List[...]); annotate it with one type",
+        fn.script_path or "",
+        ann.range,
+        function=fn,
+    )
 
 
 def _non_type_annotation(ctx: Context, fn: Function, name: str, ann: Annotation) -> None:
@@ -396,6 +420,9 @@ def return_annotation(ctx: Context) -> None:
         ret = next((b for b in fn.bindings if b.name == "$return"), None)
         if ret is not None and _non_type(ann):
             _non_type_annotation(ctx, fn, "return", ann)
+            continue
+        if ret is not None and ret.direction.lower() == "out" and _union(ann):
+            _union_annotation(ctx, fn, "return", ann)
             continue
         spec = ret.spec if ret is not None else None
         if (

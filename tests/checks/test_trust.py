@@ -595,3 +595,31 @@ def test_function_app_module_of_a_package_is_not_an_app(tmp_path: Path) -> None:
         base=False,
     )
     assert find_app_roots(str(tmp_path)) == []
+
+
+def test_azf605_worker_provided_packages_are_a_warning(tmp_path: Path) -> None:
+    # The worker's dependency-isolation test app imports grpc and protobuf from the worker.
+    write_app(tmp_path, {"function_app.py": "import grpc\n\n" + V2_HEAD + PING})
+    f = one(check(tmp_path), "AZF605")
+    assert f.severity == Severity.WARNING
+    assert "the worker's own copy serves it up to Python 3.12, not from 3.13" in f.message
+
+
+def test_union_annotations_are_refused_like_the_worker_does(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "from typing import Optional\n\n\n"
+        '@app.route(route="a", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        "def a(req: Optional[func.HttpRequest]) -> func.HttpResponse | None:\n"
+        '    return func.HttpResponse("a")\n',
+    )
+    found = check(tmp_path)
+    assert [(f.code, text_at(f)) for f in found] == [
+        ("AZF202", "Optional[func.HttpRequest]"),
+        ("AZF204", "func.HttpResponse | None"),
+    ]
+    assert found[0].message == (
+        "parameter 'req' of a(req) is annotated Optional[func.HttpRequest], a union, which the "
+        "worker refuses at load time (invalid non-type annotation: it takes a class or a "
+        "generic such as typing.List[...]); annotate it with one type"
+    )
