@@ -10,24 +10,43 @@ from funcls.lsp.completion_json import FunctionJsonCompleter
 from funcls.lsp.completion_python import PythonCompleter
 from funcls.lsp.completion_schema import complete_schema_json
 from funcls.lsp.context import Context
-from funcls.lsp.jsonctx import json_context
+from funcls.lsp.jsonctx import JsonContext, json_context
 from funcls.model.locations import Position
 
 SCHEMA_FILES = ("host.json", "local.settings.json")
+# Characters after which the client asks for completion by itself. Not ',', ' ' or ':': a
+# popup there is accepted by the Enter that ends the line (VS Code inserted a whole
+# `"dataType": …` member after `,` + Enter). Each is answered only where it starts something to
+# complete (``typed_opens``).
+TRIGGER_CHARACTERS = ['"', "'", ".", "(", "=", "[", "/"]
 
 
-def complete(ctx: Context, path: str, pos: Position) -> types.CompletionList | None:
+def typed_opens(jc: JsonContext, offset: int, trigger: str) -> bool:
+    """In JSON, whether the trigger character just typed opens a string to complete (a quote
+    that closes one, or a '[' that opens a list, asks for nothing)."""
+    if trigger == '"':
+        return jc.quoted and offset == jc.start + 1
+    return trigger == "/" and jc.quoted
+
+
+def complete(
+    ctx: Context, path: str, pos: Position, trigger: str | None = None
+) -> types.CompletionList | None:
+    """Completion at ``pos``; ``trigger`` is the character that made the client ask, when it
+    asked by itself."""
     text = ctx.text(path)
     lines = ctx.positions.lines(path)
     if text is None or lines is None:
         return None
     offset = lines.offset(pos)
     name = os.path.basename(path)
-    if name == "function.json":
+    if name == "function.json" or name in SCHEMA_FILES:
         jc = json_context(text, offset)
-        return FunctionJsonCompleter(ctx, path, text, jc, lines).run()
-    if name in SCHEMA_FILES:
-        return complete_schema_json(ctx, path, text, json_context(text, offset), lines)
+        if trigger is not None and not typed_opens(jc, offset, trigger):
+            return None
+        if name == "function.json":
+            return FunctionJsonCompleter(ctx, path, text, jc, lines).run()
+        return complete_schema_json(ctx, path, text, jc, lines)
     if name.endswith(".py"):
         return PythonCompleter(ctx, path, text, lines).run(offset)
     return None

@@ -13,6 +13,7 @@ from funcls.lsp import usage
 from funcls.lsp.context import Context
 from funcls.lsp.items import escape_snippet, item
 from funcls.lsp.json_completer import (
+    UNWRITTEN_VALUES,
     JsonCompleter,
     choices_of,
     connection_names,
@@ -79,12 +80,7 @@ class FunctionJsonCompleter(JsonCompleter):
 
     # -- root --------------------------------------------------------------------------------
     def present(self, node: JsonNode | None) -> set[str]:
-        if node is None or node.kind != "object":
-            return set(self.jc.keys_before)
-        current = self.jc.prefix if self.jc.quoted else None
-        return {m.key.lower() for m in node.members if m.key != current} | {
-            k.lower() for k in self.jc.keys_before
-        }
+        return self.existing_keys(node)
 
     def root_keys(self) -> None:
         present = self.present(self.root)
@@ -298,10 +294,12 @@ class FunctionJsonCompleter(JsonCompleter):
         enum = CATALOGUE.enum(prop.enum) if prop.enum else None
         if enum is not None:
             for m in enum.members:
-                self.add_value(m.json, kind=K.EnumMember, detail=m.summary or None)
+                if m.json not in UNWRITTEN_VALUES:
+                    self.add_value(m.json, kind=K.EnumMember, detail=m.summary or None)
             return
         for v in prop.values:
-            self.add_value(v, kind=K.EnumMember)
+            if v not in UNWRITTEN_VALUES:
+                self.add_value(v, kind=K.EnumMember)
         if prop.role in usage.CHANNEL_ROLES and self.app is not None:
             skip = (self.path, self.lines.position(self.jc.start))
             for name, fns in sorted(usage.channel_names(self.app, prop.role, skip).items()):

@@ -45,6 +45,46 @@ COMMON_SCHEDULES = (
 _DECORATOR_ROWS: dict[tuple[object, ...], list[tuple[str, str | None, str, str]]] = {}
 
 
+# The decorators people write most, first and in this order (the quickstart templates of
+# `func new` and the samples of the Python developer guide lead with these); every other
+# decorator follows, triggers before inputs before outputs, then alphabetically.
+COMMON_DECORATORS = (
+    "route",
+    "timer_trigger",
+    "queue_trigger",
+    "blob_trigger",
+    "service_bus_queue_trigger",
+    "service_bus_topic_trigger",
+    "event_hub_message_trigger",
+    "event_grid_trigger",
+    "cosmos_db_trigger",
+    "function_name",
+    "queue_output",
+    "blob_input",
+    "blob_output",
+    "table_input",
+    "table_output",
+    "service_bus_queue_output",
+    "service_bus_topic_output",
+    "event_hub_output",
+    "event_grid_output",
+    "cosmos_db_input",
+    "cosmos_db_output",
+)
+_COMMON_RANK = {name: i for i, name in enumerate(COMMON_DECORATORS)}
+
+
+def decorator_rank(name: str, role: str, foreign: bool) -> str:
+    """sortText of a decorator: the common ones first, then by role and name; durable
+    decorators on a plain app last (``foreign``)."""
+    if foreign:
+        return "2" + name
+    rank = _COMMON_RANK.get(name)
+    if rank is not None:
+        return f"0{rank:02d}{name}"
+    return "1" + {"trigger": "0", "input": "1", "output": "2"}.get(role, "3") + name
+
+
 class PythonCompleter:
     def __init__(self, ctx: Context, path: str, text: str, lines: LineIndex) -> None:
         self.ctx = ctx
@@ -101,9 +141,7 @@ class PythonCompleter:
                 (
                     spec.name,
                     self.call_snippet(spec, list(free)) if snippets else None,
-                    ("1" if spec.source == "durable" and not durable else "0")
-                    + {"trigger": "0", "input": "1", "output": "2"}.get(spec.role, "3")
-                    + spec.name,
+                    decorator_rank(spec.name, spec.role, spec.source == "durable" and not durable),
                     decorator_signature(spec, pc.target),
                 )
                 for spec in CATALOGUE.decorators.values()

@@ -68,21 +68,16 @@ class SchemaCompleter(JsonCompleter):
         return self.result()
 
     def keys(self) -> None:
-        node = node_at(self.root, self.jc.path, self.jc.start)
-        present = (
-            {m.key for m in node.members} if node is not None and node.kind == "object" else set()
-        )
-        if self.jc.quoted:
-            present.discard(self.jc.prefix)
-        present |= set(self.jc.keys_before)
+        # Keys already written are left out, except the one being edited at the cursor.
+        present = self.existing_keys(node_at(self.root, self.jc.path, self.jc.start))
         if self.is_settings_values():
             self.missing_settings(present)
-            present |= {i.label for i in self.items}
+            present |= {i.label.lower() for i in self.items}
         if self.schema is None:
             return
         schemas = schema_nav.schemas_at(self.schema, self.jc.path)
         for name, subs, required in schema_nav.properties(self.schema, schemas):
-            if name in present:
+            if name.lower() in present:
                 continue
             kind = _kind(subs)
             choices = [str(v) for v, _ in schema_nav.values(subs) if isinstance(v, str)]
@@ -102,9 +97,8 @@ class SchemaCompleter(JsonCompleter):
         app = self.ctx.app(self.path)
         if app is None:
             return
-        lowered = {p.lower() for p in present}
         for name, fns in sorted(usage.settings_in_use(app).items()):
-            if name.lower() in lowered:
+            if name.lower() in present:
                 continue
             users = ", ".join(sorted({f.name for f in fns})[:3])
             self.add_key(

@@ -22,6 +22,7 @@ class ClientFeatures:
     """The parts of the client's capabilities that change what features return."""
 
     snippets: bool = True
+    edit_ranges: bool = True  # completion: the client replaces an item's textEdit range
     markdown: bool = True
     completion_markdown: bool = True
     resolve_documentation: bool = False  # completionItem/resolve may fill documentation
@@ -54,6 +55,7 @@ class ClientFeatures:
         watched = ws.did_change_watched_files if ws else None
         return ClientFeatures(
             snippets=bool(item and item.snippet_support),
+            edit_ranges=not ignores_edit_ranges(item),
             markdown=hover is None
             or not hover.content_format
             or types.MarkupKind.Markdown in hover.content_format,
@@ -86,6 +88,20 @@ class ClientFeatures:
             work_done_progress=bool(win and win.work_done_progress),
             code_lens_refresh=bool(ws and ws.code_lens and ws.code_lens.refresh_support),
         )
+
+
+def ignores_edit_ranges(item: types.ClientCompletionItemOptions | None) -> bool:
+    """Whether completion is Neovim's built-in omnifunc, which inserts an item's text at the
+    keyword before the cursor whatever its textEdit range says. Neovim 0.6-0.11 declare
+    ``preselectSupport`` and ``commitCharactersSupport`` false and no ``insertReplaceSupport``
+    (pytest-lsp's recorded capabilities); nvim-cmp, which honours ranges, declares all three
+    true, VS Code too, and eglot leaves them out."""
+    return bool(
+        item is not None
+        and item.preselect_support is False
+        and item.commit_characters_support is False
+        and not item.insert_replace_support
+    )
 
 
 def _utc_now() -> datetime:

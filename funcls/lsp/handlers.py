@@ -29,7 +29,6 @@ from funcls.lsp.settings import SECTION, parse_settings
 from funcls.model.locations import Range
 
 F = TypeVar("F", bound=Callable[..., Any])
-TRIGGER_CHARACTERS = ['"', ".", "(", ",", "=", " ", ":", "[", "'", "/"]
 
 
 def guarded(server: FunclsServer, what: str, default: Any = None) -> Callable[[F], F]:
@@ -184,14 +183,23 @@ def register_documents(server: FunclsServer) -> None:
 def register_language(server: FunclsServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True),
+        types.CompletionOptions(
+            trigger_characters=completion.TRIGGER_CHARACTERS, resolve_provider=True
+        ),
     )
     @guarded(server, "completion")
     def on_completion(params: types.CompletionParams) -> types.CompletionList | None:
         path = uri_to_path(params.text_document.uri)
         if path is None:
             return None
-        return completion.complete(server.ctx, path, server.position(path, params.position))
+        context = params.context
+        trigger = (
+            context.trigger_character
+            if context and context.trigger_kind == types.CompletionTriggerKind.TriggerCharacter
+            else None
+        )
+        pos = server.position(path, params.position)
+        return completion.complete(server.ctx, path, pos, trigger)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def on_completion_resolve(params: types.CompletionItem) -> types.CompletionItem:

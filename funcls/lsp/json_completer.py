@@ -43,12 +43,17 @@ def value_text(kind: str, choices: list[str]) -> tuple[str, str]:
     }.get(kind, ('""', '"$1"'))
 
 
+# The library's DataType.UNDEFINED (``"undefined"``) means "leave dataType out": it is never a
+# value to write, nor the default a completion fills in.
+UNWRITTEN_VALUES = frozenset({"undefined"})
+
+
 def choices_of(prop: PropertySpec) -> list[str]:
     if prop.enum:
         e = CATALOGUE.enum(prop.enum)
         if e is not None:
-            return [m.json for m in e.members]
-    return list(prop.values)
+            return [m.json for m in e.members if m.json not in UNWRITTEN_VALUES]
+    return [v for v in prop.values if v not in UNWRITTEN_VALUES]
 
 
 def looks_like_connection(name: str, value: object) -> bool:
@@ -103,7 +108,17 @@ def string_member(node: JsonNode | None, key: str) -> str | None:
 
 
 class JsonCompleter:
-    """One completion request in one JSON document."""
+    """One completion request in one JSON document.
+
+    Items are built to be right whether or not the client honours their ``textEdit`` range.
+    Neovim's built-in omnifunc (0.6-0.11) ignores the range: it inserts the item's text at the
+    start of the keyword before the cursor (after a typed ``"``), keeps what follows the cursor,
+    and drops items whose text does not start with what was typed (runtime/lua/vim/lsp.lua,
+    ``omnifunc`` and ``adjust_start_col``; the latter only reads ranges of items without a
+    ``filterText``). So in a string the edit starts after the opening quote and the text starts
+    there too (``queueName": ""``), no item carries a ``filterText`` the typed word cannot
+    start, and for a client that ignores ranges nothing after the cursor is counted on being
+    replaced (a closing quote already there is kept and the item inserts the bare word)."""
 
     def __init__(self, ctx: Context, path: str, text: str, jc: JsonContext, lines: LineIndex):
         self.ctx = ctx
@@ -111,7 +126,13 @@ class JsonCompleter:
         self.text = text
         self.jc = jc
         self.lines = lines
-        self.replace = lines.range(jc.start, jc.end)
+        self.cursor = jc.start + (1 if jc.quoted else 0) + len(jc.prefix)
+        start = jc.start + 1 if jc.quoted else jc.start
+        end = jc.end if ctx.client.edit_ranges else self.cursor
+        self.replace = lines.range(start, max(start, end))
+        self.whole_token = lines.range(jc.start, jc.end)  # the opening quote included
+        # Text of the token after the cursor that a range-ignoring client will keep.
+        self.kept_tail = not ctx.client.edit_ranges and jc.end > self.cursor
         self.items: list[types.CompletionItem] = []
 
     # -- helpers -----------------------------------------------------------------------------
@@ -125,6 +146,33 @@ class JsonCompleter:
         at = self.lines.position(self.jc.needs_comma_at)
         rng = self.ctx.positions.range(self.path, Range(at, at))
         return [types.TextEdit(range=rng, new_text=",")]
+
+    def fit(
+        self, plain: str, snippet: str | None, word: str | None
+    ) -> tuple[Range, str, str | None] | None:
+        """(range, plain, snippet) for an item whose full text (``plain``/``snippet``) starts
+        at the token; ``word`` is the string's content when the item is a string, or None.
+        None: the item cannot be inserted right in this client (it would have to replace the
+        typed quote, and the client ignores ranges)."""
+        if not self.jc.quoted:
+            return self.replace, plain, snippet
+        if word is None or not plain.startswith('"'):
+            # Not a string (true, 0, {}…) typed after a quote: the quote must go.
+            if not self.ctx.client.edit_ranges:
+                return None
+            return self.whole_token, plain, snippet
+        if self.kept_tail:
+            return self.replace, word, None  # the closing quote is already there
+        rest = snippet[1:] if snippet is not None and snippet.startswith('"') else None
+        return self.replace, plain[1:], rest
+
+    def existing_keys(self, node: JsonNode | None) -> set[str]:
+        """Keys written in ``node`` (lower case), except the one being edited at the cursor."""
+        keys = {k.lower() for k in self.jc.keys_before}
+        if node is None or node.kind != "object":
+            return keys
+        at = self.lines.position(self.jc.start)
+        return keys | {m.key.lower() for m in node.members if m.key_range.start != at}
 
     def add_key(
         self,
@@ -143,19 +191,23 @@ class JsonCompleter:
             value, value_snippet = value_text(kind, choices)
             plain = f'"{key}": {value}'
             snippet = f'"{escape_snippet(key)}": {value_snippet}'
+        fitted = self.fit(plain, snippet, key)
+        if fitted is None:
+            return
+        rng, plain, snippet_text = fitted
         self.items.append(
             item(
                 self.ctx,
                 self.path,
-                self.replace,
+                rng,
                 key,
                 plain,
                 kind=item_kind,
-                snippet=snippet,
+                snippet=snippet_text,
                 detail=detail,
                 doc=doc,
                 sort=sort,
-                filter_text=f'"{key}"' if self.jc.quoted else key,
+                filter_text=None if self.jc.quoted else key,
                 extra_edits=self.comma_edit(),
             )
         )
@@ -172,27 +224,32 @@ class JsonCompleter:
         label: str | None = None,
     ) -> None:
         if isinstance(value, str):
-            text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            word: str | None = value.replace("\\", "\\\\").replace('"', '\\"')
+            text = f'"{word}"'
         elif isinstance(value, bool):
-            text = "true" if value else "false"
+            word, text = None, "true" if value else "false"
         elif value is None:
-            text = "null"
+            word, text = None, "null"
         else:
-            text = str(value)
+            word, text = None, str(value)
         shown = label or (value if isinstance(value, str) else text)
+        fitted = self.fit(text, snippet, word)
+        if fitted is None:
+            return
+        rng, text, snippet_text = fitted
         self.items.append(
             item(
                 self.ctx,
                 self.path,
-                self.replace,
+                rng,
                 shown,
                 text,
                 kind=kind,
-                snippet=snippet,
+                snippet=snippet_text,
                 detail=detail,
                 doc=doc,
                 sort=sort,
-                filter_text=text if self.jc.quoted else shown,
+                filter_text=None if self.jc.quoted else shown,
             )
         )
 

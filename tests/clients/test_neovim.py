@@ -4,12 +4,13 @@ diagnostics, completion, hover, definition and code lenses, as Neovim itself rec
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import PYTHON, isolated_env, line_of, require, sample_app
+from tests.clients.editors import PYTHON, REPO, isolated_env, line_of, require, sample_app
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
@@ -178,3 +179,123 @@ def test_neovim_builtin_client(tmp_path: Path) -> None:
         for name in ("create_order", "process_order", "get_receipt", "payment_received")
     ]
     assert result["cleared"] is True
+
+
+OMNIFUNC_LUA = r"""
+-- JSON completion through Neovim's own omnifunc (i_CTRL-X_CTRL-O), as a user types: the keys
+-- go through the input queue, the popup is read with complete_info() and an item is picked
+-- with nvim_select_popupmenu_item(), like <C-n>… then <C-y>.
+local out = {results = {}}
+local function finish(problem)
+  out.error = problem
+  vim.fn.writefile({vim.fn.json_encode(out)}, OUT)
+  vim.cmd(problem and "cq!" or "qa!")
+end
+local cases = CASES
+vim.o.completeopt = "menuone,noinsert"  -- a popup even for one match; pick inserts
+local id = vim.lsp.start_client({
+  name = "funcls", cmd = {PYTHON, "-m", "funcls", "--stdio"}, root_dir = ROOT,
+})
+local client = vim.lsp.get_client_by_id(id)
+
+local function run(n)
+  local case = cases[n]
+  if case == nil then return finish(nil) end
+  vim.cmd("edit! " .. case.file)
+  local buf = vim.api.nvim_get_current_buf()
+  vim.lsp.buf_attach_client(buf, id)
+  if not vim.wait(20000, function() return client.initialized end, 50) then
+    return finish("no initialize")
+  end
+  vim.bo.omnifunc = "v:lua.vim.lsp.omnifunc"
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, case.lines)
+  vim.api.nvim_win_set_cursor(0, {case.row, 0})
+  vim.api.nvim_feedkeys(
+    vim.api.nvim_replace_termcodes("A" .. case.typed .. "<C-x><C-o>", true, false, true), "n", false)
+  local tries = 0
+  local function poll()
+    tries = tries + 1
+    if vim.fn.pumvisible() == 1 then
+      local result = {labels = {}}
+      local pick = -1
+      for i, it in ipairs(vim.fn.complete_info({"items"}).items) do
+        table.insert(result.labels, it.abbr)
+        if it.abbr == case.label then pick = i - 1 end
+      end
+      vim.api.nvim_select_popupmenu_item(pick, true, true, {})
+      vim.defer_fn(function()
+        vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("<Esc>", true, false, true), "n", false)
+        vim.defer_fn(function()
+          result.lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+          table.insert(out.results, result)
+          run(n + 1)
+        end, 50)
+      end, 50)
+    elseif tries > 400 then
+      table.insert(out.results, {labels = {}, lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)})
+      vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("<Esc>", true, false, true), "n", false)
+      vim.defer_fn(function() run(n + 1) end, 50)
+    else
+      vim.defer_fn(poll, 25)
+    end
+  end
+  vim.defer_fn(poll, 25)
+end
+run(1)
+"""
+
+
+def test_neovim_omnifunc_json_completion(tmp_path: Path) -> None:
+    """Neovim 0.7's omnifunc ignores textEdit ranges: after a typed quote it used to give
+    ``""version": "2.0"``, and a typed prefix (``"queu``) filtered every item out."""
+    nvim = require("nvim", "neovim")
+    app = tmp_path / "v1-app"
+    shutil.copytree(REPO / "samples" / "v1-app", app)
+    function_json = str(app / "process_order" / "function.json")
+    head = '{"bindings": [{"type": "queueTrigger", "direction": "in", "name": "msg",'
+    cases = [
+        # (file, lines, row typed at the end of, typed, label picked, line expected)
+        (str(app / "host.json"), ["{", "  ", "}"], 2, '"', "version", '  "version": "2.0"'),
+        (function_json, [head, "  ", "}]}"], 2, '"queu', "queueName", '  "queueName": ""'),
+        (
+            function_json,
+            [head, '  "connection": ', "}]}"],
+            2,
+            '"Az',
+            "AzureWebJobsStorage",
+            '  "connection": "AzureWebJobsStorage"',
+        ),
+    ]
+    rows = []
+    for file, lines, row, typed, label, _ in cases:
+        text = ", ".join(lua_string(x) for x in lines)
+        rows.append(
+            f"{{file = {lua_string(file)}, lines = {{{text}}}, row = {row}, "
+            f"typed = {lua_string(typed)}, label = {lua_string(label)}}}"
+        )
+    lua_cases = "{" + ", ".join(rows) + "}"
+    out = tmp_path / "result.json"
+    script = OMNIFUNC_LUA
+    for name, value in {
+        "CASES": lua_cases,
+        "ROOT": lua_string(str(app)),
+        "OUT": lua_string(str(out)),
+        "PYTHON": lua_string(PYTHON),
+    }.items():
+        script = script.replace(name, value)
+    lua = tmp_path / "omnifunc.lua"
+    lua.write_text(script)
+    run = subprocess.run(
+        [nvim, "--headless", "--clean", "-c", f"luafile {lua}"],
+        env=isolated_env(tmp_path),
+        cwd=app,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(out.read_text()) if out.exists() else {}
+    assert run.returncode == 0, (run.stdout, run.stderr, result)
+    for (_, lines, row, _, label, expected), got in zip(cases, result["results"], strict=True):
+        assert label in got["labels"], got
+        assert got["lines"][row - 1] == expected, got
+        assert got["lines"][: row - 1] == lines[: row - 1] and got["lines"][row:] == lines[row:]

@@ -30,6 +30,7 @@ class RecordingClient(LanguageClient):
     published: list[types.PublishDiagnosticsParams]
     registrations: list[types.Registration]
     requests: list[types.ShowMessageRequestParams]
+    recorded: str  # the recorded client it plays ("neovim@v0.7.0", …)
 
 
 def _publish(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
@@ -78,6 +79,7 @@ def make_client() -> RecordingClient:
     client.published = []
     client.registrations = []
     client.requests = []
+    client.recorded = ""
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
     features[types.CLIENT_REGISTER_CAPABILITY] = _register
@@ -125,6 +127,8 @@ async def start(
 ) -> types.InitializeResult:
     """Initialize like the recorded client, and wait until the workspace is indexed."""
     capabilities = client_capabilities(caps)
+    if isinstance(client, RecordingClient):
+        client.recorded = caps
     result = await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities,

@@ -9,7 +9,8 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.support import offset_of, position, uri
+from tests.lsp.accept import accept, honours_ranges, shown
+from tests.lsp.support import RecordingClient, offset_of, position, uri
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 K = types.CompletionItemKind
@@ -22,8 +23,18 @@ def takes_snippets(client: LanguageClient) -> bool:
     return bool(item and item.snippet_support)
 
 
-async def complete(client: LanguageClient, path: Path, text: str) -> list[types.CompletionItem]:
-    """Open ``path`` with ``text`` (the cursor marked ‸), complete there, close it again."""
+def honours(client: LanguageClient) -> bool:
+    """Whether the recorded client replaces an item's textEdit range (Neovim's omnifunc does
+    not)."""
+    assert isinstance(client, RecordingClient)
+    return honours_ranges(client.recorded)
+
+
+async def complete(
+    client: LanguageClient, path: Path, text: str, trigger: str | None = None
+) -> list[types.CompletionItem]:
+    """Open ``path`` with ``text`` (the cursor marked ‸), complete there, close it again;
+    ``trigger``: the client asks by itself after typing that character."""
     at = text.index(CURSOR)
     text = text.replace(CURSOR, "", 1)
     line = text.count("\n", 0, at)
@@ -31,9 +42,14 @@ async def complete(client: LanguageClient, path: Path, text: str) -> list[types.
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(types.TextDocumentItem(uri(path), "json", 1, text))
     )
+    context = (
+        types.CompletionContext(types.CompletionTriggerKind.TriggerCharacter, trigger)
+        if trigger
+        else types.CompletionContext(types.CompletionTriggerKind.Invoked)
+    )
     try:
         result = await client.text_document_completion_async(
-            types.CompletionParams(types.TextDocumentIdentifier(uri(path)), pos)
+            types.CompletionParams(types.TextDocumentIdentifier(uri(path)), pos, context=context)
         )
     finally:
         client.text_document_did_close(
@@ -86,20 +102,25 @@ async def test_function_json_properties_of_the_type_required_first(
         documentation=None if lazy else item.documentation,
         data={"doc": ["property", "queueTrigger", "queueName"]} if lazy else None,
         sort_text="1queuename",
-        filter_text='"queueName"',
-        insert_text_format=types.InsertTextFormat.Snippet if snippet else None,
+        insert_text_format=types.InsertTextFormat.Snippet if snippet and honours(client) else None,
+        # After the typed quote; the closing quote the editor added is replaced by a client
+        # that honours the range, and kept by Neovim's omnifunc (so it gets the bare key).
         text_edit=types.TextEdit(
-            range=rng(0, 39, 41), new_text='"queueName": "$1"' if snippet else '"queueName": ""'
-        ),
+            range=rng(0, 40, 41), new_text='queueName": "$1"' if snippet else 'queueName": ""'
+        )
+        if honours(client)
+        else types.TextEdit(range=rng(0, 40, 40), new_text="queueName"),
     )
     assert (await documentation(client, item)).startswith(
         "`queueName` · Queue storage trigger · required\n\n"
     )
     connection = by_label(items, "connection")
-    expected = '"connection": "${1|AzureWebJobsStorage,ServiceBusConnection|}"'
-    assert connection.text_edit.new_text == (
-        expected if snippet else '"connection": "AzureWebJobsStorage"'
-    )  # type: ignore[union-attr]
+    expected = 'connection": "${1|AzureWebJobsStorage,ServiceBusConnection|}"'
+    if not honours(client):
+        expected = "connection"
+    elif not snippet:
+        expected = 'connection": "AzureWebJobsStorage"'
+    assert connection.text_edit.new_text == expected  # type: ignore[union-attr]
 
 
 async def test_function_json_type_value_brings_its_required_properties(
@@ -109,15 +130,17 @@ async def test_function_json_type_value_brings_its_required_properties(
     text = '{\n  "bindings": [\n    {\n      "type": "‸"\n    }\n  ]\n}'
     items = await complete(client, path, text)
     item = by_label(items, "queueTrigger")
-    if takes_snippets(client):
+    if not honours(client):
+        assert item.text_edit == types.TextEdit(range=rng(3, 15, 15), new_text="queueTrigger")
+    elif takes_snippets(client):
         assert item.text_edit == types.TextEdit(
-            range=rng(3, 14, 16),
+            range=rng(3, 15, 16),
             # "msg" is the entry function's parameter that no binding of the opened text names.
-            new_text='"queueTrigger",\n      "direction": "in",\n      "name": "${1:msg}",\n'
+            new_text='queueTrigger",\n      "direction": "in",\n      "name": "${1:msg}",\n'
             '      "queueName": "$2"',
         )
     else:
-        assert item.text_edit == types.TextEdit(range=rng(3, 14, 16), new_text='"queueTrigger"')
+        assert item.text_edit == types.TextEdit(range=rng(3, 15, 16), new_text='queueTrigger"')
     assert item.kind == K.Class and item.detail == "Queue storage trigger"
     assert {"httpTrigger", "blob", "serviceBusTrigger", "cosmosDBTrigger"} <= {
         i.label for i in items
@@ -130,11 +153,13 @@ async def test_function_json_connection_names_from_local_settings(
     path = workspace / "v1-app" / "process_order" / "function.json"
     text = '{"bindings": [{"type": "queueTrigger", "connection": "Az‸"}]}'
     items = await complete(client, path, text)
+    close = '"' if honours(client) else ""  # the closing quote is replaced, or kept
     assert [(i.label, i.text_edit.new_text, i.filter_text) for i in items] == [  # type: ignore[union-attr]
-        ("AzureWebJobsStorage", '"AzureWebJobsStorage"', '"AzureWebJobsStorage"'),
-        ("ServiceBusConnection", '"ServiceBusConnection"', '"ServiceBusConnection"'),
+        ("AzureWebJobsStorage", f"AzureWebJobsStorage{close}", None),
+        ("ServiceBusConnection", f"ServiceBusConnection{close}", None),
     ]
-    assert items[0].text_edit.range == rng(0, 53, 57)  # "Az" and its quotes  # type: ignore[union-attr]
+    # From after the opening quote to the closing quote (or to the cursor).
+    assert items[0].text_edit.range == rng(0, 54, 57 if close else 56)  # type: ignore[union-attr]
     assert items[0].detail == "UseDevelopmentStorage=true"
 
 
@@ -213,7 +238,7 @@ async def test_python_decorators_after_the_blueprint_variable(
         detail=signature,
         documentation=None if lazy else item.documentation,
         data={"doc": ["decorator", "queue_trigger", "bp"]} if lazy else None,
-        sort_text="00queue_trigger",
+        sort_text="002queue_trigger",  # after route and timer_trigger
         insert_text_format=types.InsertTextFormat.Snippet if snippet else None,
         text_edit=types.TextEdit(
             range=rng(line, 4, 4),
@@ -291,3 +316,114 @@ async def test_v1_parameters_named_after_the_bindings(
         ("req: func.HttpRequest", "httpTrigger (in)"),
         ("receipt: func.InputStream", "blob (in)"),
     ]
+
+
+async def complete_text(
+    client: LanguageClient, path: Path, text: str, trigger: str | None = None
+) -> tuple[str, int, list[types.CompletionItem]]:
+    """The text without the cursor mark, the cursor's offset and the items there."""
+    return text.replace(CURSOR, "", 1), text.index(CURSOR), await complete(client, path, text)
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "label", "honoured", "omnifunc"),
+    [
+        # A quote typed: the key with its value; an editor-added closing quote is kept by
+        # Neovim's omnifunc, which then inserts the bare key.
+        ("v1-app/host.json", '{"‸', "version", '{"version": "2.0"', '{"version": "2.0"'),
+        ("v1-app/host.json", '{"‸"}', "version", '{"version": "2.0"}', '{"version"}'),
+        (
+            "v1-app/process_order/function.json",
+            '{"bindings": [{"type": "queueTrigger", "queu‸',
+            "queueName",
+            '{"bindings": [{"type": "queueTrigger", "queueName": ""',
+            '{"bindings": [{"type": "queueTrigger", "queueName": ""',
+        ),
+        (
+            "v1-app/process_order/function.json",
+            '{"bindings": [{"type": "queueTrigger", "queu‸"}]}',
+            "queueName",
+            '{"bindings": [{"type": "queueTrigger", "queueName": ""}]}',
+            '{"bindings": [{"type": "queueTrigger", "queueName"}]}',
+        ),
+        (
+            "v1-app/process_order/function.json",
+            '{"bindings": [{"type": "queueTrigger", "connection": "Az‸',
+            "AzureWebJobsStorage",
+            '{"bindings": [{"type": "queueTrigger", "connection": "AzureWebJobsStorage"',
+            '{"bindings": [{"type": "queueTrigger", "connection": "AzureWebJobsStorage"',
+        ),
+        (
+            "v1-app/process_order/function.json",
+            '{"bindings": [{"type": "queueTrigger", "direction": "‸"}]}',
+            "in",
+            '{"bindings": [{"type": "queueTrigger", "direction": "in"}]}',
+            '{"bindings": [{"type": "queueTrigger", "direction": "in"}]}',
+        ),
+    ],
+)
+async def test_json_completion_inserts_right_whether_the_range_is_honoured_or_not(
+    client: LanguageClient,
+    workspace: Path,
+    file: str,
+    text: str,
+    label: str,
+    honoured: str,
+    omnifunc: str,
+) -> None:
+    plain, cursor, items = await complete_text(client, workspace / file, text)
+    assert label in shown(plain, cursor, items, honours(client))
+    assert accept(plain, cursor, items, label, honours(client)) == (
+        honoured if honours(client) else omnifunc
+    )
+    # Without a closing quote after the cursor, the same items are right either way.
+    if plain[cursor : cursor + 1] != '"':
+        assert accept(plain, cursor, items, label, not honours(client)) == honoured
+
+
+async def test_the_key_being_edited_is_offered_too(client: LanguageClient, workspace: Path) -> None:
+    path = workspace / "v1-app" / "process_order" / "function.json"
+    text = '{"bindings": [{"type": "queueTrigger", "‸queueName": "orders", "connection": ""}]}'
+    plain, cursor, items = await complete_text(client, path, text)
+    labels = [i.label for i in items]
+    assert "queueName" in labels and "connection" not in labels and "type" not in labels
+    if honours(client):  # the key is replaced by itself
+        assert accept(plain, cursor, items, "queueName", True) == plain
+    host = workspace / "v1-app" / "host.json"
+    items = await complete(client, host, '{"‸version": "2.0", "logging": {}}')
+    assert "version" in [i.label for i in items] and "logging" not in [i.label for i in items]
+
+
+async def test_no_popup_when_a_typed_quote_closes_a_string(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v1-app" / "process_order" / "function.json"
+    closing = '{"bindings": [{"type": "queueTrigger"‸\n}]}'
+    # Enter right after the closing quote would have accepted a new key and a comma.
+    assert await complete(client, path, closing, trigger='"') == []
+    assert [i.label for i in await complete(client, path, closing)][:1] == ["direction"]
+    opening = '{"bindings": [{"type": "queueTrigger", "‸'
+    assert "direction" in [i.label for i in await complete(client, path, opening, trigger='"')]
+    assert await complete(client, path, '{"bindings": [‸', trigger="[") == []
+
+
+async def test_data_type_is_never_completed_as_undefined(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = workspace / "v1-app" / "process_order" / "function.json"
+    keys = await complete(client, path, '{"bindings": [{"type": "queueTrigger", "dataT‸')
+    edit = by_label(keys, "dataType").text_edit
+    assert edit is not None and "undefined" not in edit.new_text
+    values = await complete(client, path, '{"bindings": [{"type": "queueTrigger", "dataType": "‸')
+    assert sorted(i.label for i in values) == ["binary", "stream", "string"]
+
+
+async def test_decorators_ranked_by_use(client: LanguageClient, workspace: Path) -> None:
+    path = workspace / "v2-app" / "function_app.py"
+    source = path.read_text()
+    at = source.index("@app.")
+    items = await complete(client, path, source[:at] + "@app.‸\n" + source[at:])
+    labels = [i.label for i in items]
+    assert labels[:4] == ["route", "timer_trigger", "queue_trigger", "blob_trigger"]
+    assert labels.index("assistant_skill_trigger") > labels.index("cosmos_db_output")
+    assert len(labels) == len(set(labels)) > 50  # every decorator is still offered

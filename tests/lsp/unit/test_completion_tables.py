@@ -33,10 +33,11 @@ def complete(ctx: Context, path: Path, marked: str) -> list[tuple[str, str]]:
             "v1-app/heartbeat/function.json",
             '{"bindings": [{"type": "timerTrigger", "direction": "in", "name": "timer", "‸"}]}',
             [
-                ("schedule", '"schedule": "$1"'),
-                ("dataType", '"dataType": "${1|undefined,string,binary,stream|}"'),
-                ("runOnStartup", '"runOnStartup": ${1|false,true|}'),
-                ("useMonitor", '"useMonitor": ${1|false,true|}'),
+                # After the typed quote (the edit starts there); dataType's "undefined" is no value.
+                ("schedule", 'schedule": "$1"'),
+                ("dataType", 'dataType": "${1|string,binary,stream|}"'),
+                ("runOnStartup", 'runOnStartup": ${1|false,true|}'),
+                ("useMonitor", 'useMonitor": ${1|false,true|}'),
             ],
         ),
         (
@@ -47,16 +48,16 @@ def complete(ctx: Context, path: Path, marked: str) -> list[tuple[str, str]]:
         (
             "v1-app/heartbeat/function.json",
             '{"bindings": [{"type": "httpTrigger", "authLevel": "a‸"}]}',
-            [("admin", '"admin"'), ("anonymous", '"anonymous"'), ("function", '"function"')],
+            [("admin", 'admin"'), ("anonymous", 'anonymous"'), ("function", 'function"')],
         ),
         (
             "v1-app/heartbeat/function.json",
             '{"bindings": [{"type": "blob", "direction": "out", "path": "‸"}]}',
             [
-                ("processed/", '"processed/$1"'),
-                ("receipts/", '"receipts/$1"'),
-                ("status/", '"status/$1"'),
-                ("uploads/", '"uploads/$1"'),
+                ("processed/", 'processed/$1"'),
+                ("receipts/", 'receipts/$1"'),
+                ("status/", 'status/$1"'),
+                ("uploads/", 'uploads/$1"'),
             ],
         ),
         (
@@ -72,7 +73,7 @@ def complete(ctx: Context, path: Path, marked: str) -> list[tuple[str, str]]:
         (
             "v2-app/local.settings.json",
             '{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "‸"}}',
-            [("python", '"python"')],
+            [("python", 'python"')],
         ),
     ],
 )
