@@ -228,6 +228,9 @@ def parameter_annotations(ctx: Context) -> None:
             spec = b.spec
             if spec is None or _streamed(streaming, b):
                 continue
+            if _protocol(ctx, fn, ann) and ANY not in _accepted_inputs(spec):
+                _protocol_annotation(ctx, fn, b, p.name, ann)
+                continue
             if b.direction.lower() == "out":
                 _output(ctx, fn, b, spec, p, ann)
             elif b.direction.lower() == "in":
@@ -264,6 +267,32 @@ def _union_annotation(ctx: Context, fn: Function, name: str, ann: Annotation) ->
         f"{what} of {_signature(fn)} is annotated {ann.text}, a union, which the worker refuses "
         "at load time (invalid non-type annotation: it takes a class or a generic such as "
         "typing.List[...]); annotate it with one type",
+        fn.script_path or "",
+        ann.range,
+        function=fn,
+    )
+
+
+def _protocol(ctx: Context, fn: Function, ann: Annotation) -> bool:
+    """A typing.Protocol class of the function's own module: a class, but no subclass of what
+    any binding converter takes, which the worker checks with issubclass (a protocol's
+    structural match does not count there)."""
+    module = ctx.module(fn.script_path) if fn.script_path else None
+    return module is not None and ann.text.strip().strip("'\"") in module.protocols
+
+
+def _protocol_annotation(
+    ctx: Context, fn: Function, b: Binding, name: str, ann: Annotation
+) -> None:
+    spec = b.spec
+    accepted = _accepted_inputs(spec) if spec is not None else ()
+    shown = ", ".join(_show(t) for t in accepted[:4])
+    ctx.emit(
+        "AZF202",
+        f"parameter '{name}' of {_signature(fn)} is annotated {ann.text}, a typing.Protocol; "
+        f"the worker checks the annotation with issubclass against what {a(b.type)} binding "
+        f"provides, which a protocol is not, and refuses to load the function: annotate it "
+        f"{shown or 'with the binding type'}",
         fn.script_path or "",
         ann.range,
         function=fn,

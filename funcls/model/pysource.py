@@ -124,6 +124,11 @@ class _Analyser(ExpressionReader):
             self.info.classes[stmt.name] = [
                 q for q in (self.qualify(_callee(d)) for d in stmt.decorator_list) if q
             ]
+            bases = {self.qualify(_callee(b)) for b in stmt.bases}
+            if bases & {"typing.Protocol", "typing_extensions.Protocol"}:
+                self.info.protocols.add(stmt.name)
+            else:
+                self.info.protocols.discard(stmt.name)
             for item in stmt.body:
                 if (
                     isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -409,6 +414,21 @@ def mcp_description(doc: str | None) -> str:
     return textwrap.dedent(doc or "").strip()
 
 
+def _too_deep(path: str, text: str, error: BaseException) -> Problem:
+    """A problem for a module nested too deeply to parse, at its longest line (Python does not
+    say where; a long chain of operators is the usual cause)."""
+    lines = text.split("\n")
+    line = max(range(len(lines)), key=lambda i: len(lines[i]))
+    what = str(error) or type(error).__name__
+    return Problem(
+        "python-syntax",
+        f"an expression nests too deeply for Python's parser ({what}), most likely on line "
+        f"{line + 1}, the longest; split it into smaller expressions",
+        path,
+        Range.of(line, 0, line, len(lines[line])),
+    )
+
+
 def analyse_module(path: str, text: str) -> ModuleInfo:
     """Analyse one module's source; never raises on bad input."""
     body: list[ast.stmt]
@@ -445,8 +465,17 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
         problems.append(Problem("python-syntax", str(e), path, Range.point(0, 0)))
         body = []
         partial = True
-    analyser = _Analyser(path, text)
-    info = analyser.run(body)
+    except (RecursionError, MemoryError) as e:
+        # Python's own compiler fails the same way, so the worker cannot import the module.
+        problems.append(_too_deep(path, text, e))
+        body = []
+        partial = True
+    try:
+        info = _Analyser(path, text).run(body)
+    except RecursionError as e:  # parsed, but nested deeper than the analysis follows
+        problems.append(_too_deep(path, text, e))
+        info = _Analyser(path, text).run([])
+        partial = True
     info.problems.extend(problems)
     info.partial = partial
     return info

@@ -107,6 +107,7 @@ class ModuleInfo:
     functions: list[PyFunction] = field(default_factory=list)
     registrations: list[RegisterCall] = field(default_factory=list)
     classes: dict[str, list[str]] = field(default_factory=dict)  # class -> decorator qualnames
+    protocols: set[str] = field(default_factory=set)  # classes deriving from typing.Protocol
     partial: bool = False  # True when a syntax error hid part of the file
 
     def function(self, name: str) -> PyFunction | None:

@@ -623,3 +623,22 @@ def test_union_annotations_are_refused_like_the_worker_does(tmp_path: Path) -> N
         "worker refuses at load time (invalid non-type annotation: it takes a class or a "
         "generic such as typing.List[...]); annotate it with one type"
     )
+
+
+def test_protocol_typed_parameter_is_refused_like_the_worker_does(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        "from typing import Protocol\n\n\n"
+        "class HttpRequestLike(Protocol):\n    def get_json(self) -> object: ...\n\n\n"
+        '@app.route(route="a", auth_level=func.AuthLevel.ANONYMOUS)\n'
+        "def a(req: HttpRequestLike) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("a")\n',
+    )
+    f = one(check(tmp_path), "AZF202")
+    assert text_at(f) == "HttpRequestLike"
+    assert f.message == (
+        "parameter 'req' of a(req) is annotated HttpRequestLike, a typing.Protocol; the worker "
+        "checks the annotation with issubclass against what an httpTrigger binding provides, "
+        "which a protocol is not, and refuses to load the function: annotate it "
+        "func.HttpRequest"
+    )
