@@ -7,9 +7,10 @@ top-level statement that parses on its own, plus the error and its exact positio
 from __future__ import annotations
 
 import ast
+import os
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Literal
 
@@ -246,10 +247,27 @@ class _Analyser(ExpressionReader):
             else:
                 self.info.constants.pop(name, None)
 
+    def maybe_sys_path(self, call: ast.Call) -> None:
+        """``sys.path.insert(0, <dir>)`` / ``sys.path.append(<dir>)`` with a folder funcls can
+        work out: a literal (relative to the app folder, the worker's working directory) or
+        built from ``__file__`` (``os.path.join(os.path.dirname(__file__), "src")``,
+        ``Path(__file__).parent / "src"``)."""
+        f = call.func
+        if not (isinstance(f, ast.Attribute) and f.attr in ("insert", "append")):
+            return
+        if self.qualify(f.value) != "sys.path":
+            return
+        arg = call.args[-1] if call.args else None
+        here = os.path.dirname(os.path.abspath(self.path))
+        folder = _folder_of(arg, here, self.qualify) if arg is not None else None
+        if folder is not None:
+            self.info.sys_paths.append(os.path.normpath(folder))
+
     def maybe_register(
         self, call: ast.Call, stmt: ast.stmt, loop: dict[str, ast.expr] | None = None
     ) -> None:
         """A registration call; ``loop`` maps a loop variable to the element it stands for."""
+        self.maybe_sys_path(call)
         f = call.func
         if not (
             isinstance(f, ast.Attribute)
@@ -479,6 +497,41 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
     info.problems.extend(problems)
     info.partial = partial
     return info
+
+
+def _folder_of(node: ast.expr, here: str, qualify: Callable[[ast.expr], str | None]) -> str | None:
+    """The folder an expression names, for the few spellings of "next to this file"."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return os.path.join(here, node.value)
+    if isinstance(node, ast.Name) and node.id == "__file__":
+        return os.path.join(here, "__file__")
+    if isinstance(node, ast.Call):
+        q = qualify(node.func)
+        args = node.args
+        if q in ("str", "os.path.abspath", "os.path.realpath", "pathlib.Path") and len(args) == 1:
+            return _folder_of(args[0], here, qualify)
+        if q == "os.path.dirname" and len(args) == 1:
+            inner = _folder_of(args[0], here, qualify)
+            return os.path.dirname(inner) if inner is not None else None
+        if q == "os.path.join" and args:
+            first = _folder_of(args[0], here, qualify)
+            rest: list[str] = []
+            for a in args[1:]:
+                if not (isinstance(a, ast.Constant) and isinstance(a.value, str)):
+                    return None
+                rest.append(a.value)
+            return os.path.join(first, *rest) if first is not None else None
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "resolve" and not args:
+            return _folder_of(node.func.value, here, qualify)
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        inner = _folder_of(node.value, here, qualify)
+        return os.path.dirname(inner) if inner is not None else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left = _folder_of(node.left, here, qualify)
+        right = node.right
+        if left is not None and isinstance(right, ast.Constant) and isinstance(right.value, str):
+            return os.path.join(left, right.value)
+    return None
 
 
 def _catches_import_error(handler: ast.ExceptHandler, broadly: bool = False) -> bool:

@@ -108,6 +108,8 @@ class ModuleInfo:
     registrations: list[RegisterCall] = field(default_factory=list)
     classes: dict[str, list[str]] = field(default_factory=dict)  # class -> decorator qualnames
     protocols: set[str] = field(default_factory=set)  # classes deriving from typing.Protocol
+    # Folders the module adds to sys.path at its top level (src/ layouts), as absolute paths.
+    sys_paths: list[str] = field(default_factory=list)
     partial: bool = False  # True when a syntax error hid part of the file
 
     def function(self, name: str) -> PyFunction | None:

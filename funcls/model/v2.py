@@ -245,6 +245,10 @@ class V2Indexer:
             return self.result
         self.result.files.add(self.script_path)
         self.result.problems.extend(main.problems)
+        inside = self.root + os.sep
+        self.resolver.extra_roots = [
+            p for p in main.sys_paths if p != self.root and (p + os.sep).startswith(inside)
+        ]
         creations = self.objects_of(main)
         for _, obj in creations:
             self.result.app_objects.append(obj)

@@ -32,6 +32,7 @@ class ModuleResolver:
     def __init__(self, root: str, source: Source) -> None:
         self.root = root
         self.source = source
+        self.extra_roots: list[str] = []  # sys.path additions of the script, inside the app
 
     def module_path(self, dotted: str, from_path: str | None) -> str | None:
         """The file of module ``dotted`` (leading dots: relative to ``from_path``'s package)."""
@@ -43,13 +44,16 @@ class ModuleResolver:
             base = os.path.dirname(from_path)
             for _ in range(level - 1):
                 base = os.path.dirname(base)
+            bases = [base]
         else:
-            base = self.root
+            # The app folder, then folders the script puts on sys.path (src/ layouts).
+            bases = [self.root, *self.extra_roots]
         parts = [p for p in name.split(".") if p]
-        target = os.path.join(base, *parts)
-        for candidate in (target + ".py", os.path.join(target, "__init__.py")):
-            if self.source.is_file(candidate):
-                return os.path.normpath(candidate)
+        for base in bases:
+            target = os.path.join(base, *parts)
+            for candidate in (target + ".py", os.path.join(target, "__init__.py")):
+                if self.source.is_file(candidate):
+                    return os.path.normpath(candidate)
         return None
 
     def imported_object(self, qualname: str, from_path: str) -> tuple[str, str] | None:

@@ -642,3 +642,23 @@ def test_protocol_typed_parameter_is_refused_like_the_worker_does(tmp_path: Path
         "which a protocol is not, and refuses to load the function: annotate it "
         "func.HttpRequest"
     )
+
+
+SRC_BP = BP.format(name="orders")
+
+
+def test_src_layout_reached_through_sys_path(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import os\nimport sys\n\n"
+            'sys.path.insert(0, os.path.join(os.path.dirname(__file__), "src"))\n\n'
+            "import azure.functions as func  # noqa: E402\n"
+            "from orders_bp import bp  # noqa: E402\n\n"
+            "app = func.FunctionApp()\napp.register_functions(bp)\n",
+            "src/orders_bp.py": SRC_BP,
+        },
+    )
+    assert [f.name for f in load(tmp_path).functions] == ["orders"]
+    assert codes(check(tmp_path)) == []
+    assert differences(load(tmp_path), library_index(str(tmp_path))) == []
