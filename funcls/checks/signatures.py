@@ -226,7 +226,10 @@ def parameter_annotations(ctx: Context) -> None:
                 _union_annotation(ctx, fn, p.name, ann)
                 continue
             spec = b.spec
-            if spec is None or _streamed(streaming, b):
+            if spec is None:
+                _direction_only(ctx, fn, b, p, ann)
+                continue
+            if _streamed(streaming, b):
                 continue
             if _protocol(ctx, fn, ann) and ANY not in _accepted_inputs(spec):
                 _protocol_annotation(ctx, fn, b, p.name, ann)
@@ -250,6 +253,34 @@ def _non_type(ann: Annotation) -> bool:
     if isinstance(node, ast.Constant):
         return isinstance(node.value, (int, float, complex, bytes)) or node.value is Ellipsis
     return isinstance(node, (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.ListComp))
+
+
+def _direction_only(ctx: Context, fn: Function, b: Binding, p: Parameter, ann: Annotation) -> None:
+    """A binding type funcls does not know (AZF101 says so): the worker still checks the
+    direction against func.Out before it looks at the type (validate_function_params in
+    azure_functions_worker/functions.py)."""
+    direction = b.direction.lower()
+    bare = ann.qualname == AF + "Out"
+    related = [Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")]
+    if direction == "out" and bare:
+        problem = f"{ann.text} without the type it carries, which the worker refuses"
+        fix_text = f"annotate it {ann.text}[T]"
+    elif direction == "out" and not ann.is_out:
+        problem = f"{ann.text}, but binding '{b.name}' is an output, so the worker wants func.Out"
+        fix_text = f"annotate it func.Out[{ann.text}]"
+    elif direction == "in" and (ann.is_out or bare):
+        problem = f"{ann.text}, but binding '{b.name}' is an input; func.Out is for outputs"
+        fix_text = "remove Out from the annotation"
+    else:
+        return
+    ctx.emit(
+        "AZF203",
+        f"parameter '{p.name}' of {_signature(fn)} is annotated {problem} at load time; {fix_text}",
+        fn.script_path or "",
+        ann.range,
+        related=related,
+        function=fn,
+    )
 
 
 def _union(ann: Annotation) -> bool:

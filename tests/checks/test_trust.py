@@ -662,3 +662,18 @@ def test_src_layout_reached_through_sys_path(tmp_path: Path) -> None:
     assert [f.name for f in load(tmp_path).functions] == ["orders"]
     assert codes(check(tmp_path)) == []
     assert differences(load(tmp_path), library_index(str(tmp_path))) == []
+
+
+def test_out_rules_apply_when_the_binding_type_is_unknown(tmp_path: Path) -> None:
+    fj = (
+        '{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req"}, '
+        '{"direction": "out", "name": "foo", "type": "int"}, '
+        '{"type": "http", "direction": "out", "name": "$return"}]}\n'
+    )
+    v1(tmp_path, "hello", fj, "def main(req, foo: int):\n    return 'x'\n")
+    found = check(tmp_path)
+    assert sorted(codes(found)) == ["AZF101", "AZF203"]
+    assert one(found, "AZF203").message == (
+        "parameter 'foo' of main(req, foo) is annotated int, but binding 'foo' is an output, "
+        "so the worker wants func.Out at load time; annotate it func.Out[int]"
+    )
