@@ -263,10 +263,10 @@ def _direction_only(ctx: Context, fn: Function, b: Binding, p: Parameter, ann: A
     bare = ann.qualname == AF + "Out"
     related = [Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")]
     if direction == "out" and bare:
-        problem = f"{ann.text} without the type it carries, which the worker refuses"
+        problem = f"{ann.text} without the type it carries"
         fix_text = f"annotate it {ann.text}[T]"
     elif direction == "out" and not ann.is_out:
-        problem = f"{ann.text}, but binding '{b.name}' is an output, so the worker wants func.Out"
+        problem = f"{ann.text}, but binding '{b.name}' is an output, which takes a func.Out"
         fix_text = f"annotate it func.Out[{ann.text}]"
     elif direction == "in" and (ann.is_out or bare):
         problem = f"{ann.text}, but binding '{b.name}' is an input; func.Out is for outputs"
@@ -275,7 +275,8 @@ def _direction_only(ctx: Context, fn: Function, b: Binding, p: Parameter, ann: A
         return
     ctx.emit(
         "AZF203",
-        f"parameter '{p.name}' of {_signature(fn)} is annotated {problem} at load time; {fix_text}",
+        f"parameter '{p.name}' of {_signature(fn)} is annotated {problem}; the worker refuses "
+        f"it at load time: {fix_text}",
         fn.script_path or "",
         ann.range,
         related=related,

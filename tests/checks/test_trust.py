@@ -675,5 +675,5 @@ def test_out_rules_apply_when_the_binding_type_is_unknown(tmp_path: Path) -> Non
     assert sorted(codes(found)) == ["AZF101", "AZF203"]
     assert one(found, "AZF203").message == (
         "parameter 'foo' of main(req, foo) is annotated int, but binding 'foo' is an output, "
-        "so the worker wants func.Out at load time; annotate it func.Out[int]"
+        "which takes a func.Out; the worker refuses it at load time: annotate it func.Out[int]"
     )
