@@ -9,7 +9,7 @@ import re
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.decorators_rules import RULES
 from funcls.checks.edits import fix, fixes, replace
-from funcls.checks.findings import TextEdit
+from funcls.checks.findings import Fix, TextEdit
 from funcls.model.appmodel import DecoratorUse, Function
 from funcls.model.catalogue import CATALOGUE, LIBRARY_VERSION
 from funcls.model.locations import Position, Range
@@ -243,12 +243,33 @@ def _sub_range(outer: Range, text: str, node: ast.expr) -> Range:
     return Range(pos(node.lineno, node.col_offset), pos(end_line, end_col))
 
 
+def _nearest_member_fix(ctx: Context, path: str, rng: Range, enum_name: str) -> list[Fix]:
+    """A misspelt enum member in a string ('GETS', 'Anonymus'): write the nearest member."""
+    literal = ctx.slice(path, rng)
+    spec = CATALOGUE.enum(enum_name)
+    if spec is None or literal is None or len(literal) < 2:
+        return []
+    value = literal[1:-1]
+    inner = string_literal_inner(ctx, path, rng, value)
+    names = [m.name for m in spec.members]
+    near = difflib.get_close_matches(value.upper(), names, n=1, cutoff=0.6)
+    if inner is None or not near:
+        return []
+    return fixes(fix(f"Write '{near[0]}'", replace(path, inner, near[0]), preferred=True))
+
+
 @checker("AZF104", "AZF505", "AZF115")
 def decorator_values(ctx: Context) -> None:
     for p in ctx.app.problems:
         if p.kind == "decorator-enum-value":
             code = "AZF505" if p.data.get("param") == "methods" else "AZF104"
-            ctx.emit(code, f"{p.message}; the import fails with KeyError", p.path, p.range)
+            ctx.emit(
+                code,
+                f"{p.message}; the import fails with KeyError",
+                p.path,
+                p.range,
+                fixes=_nearest_member_fix(ctx, p.path, p.range, str(p.data.get("enum", ""))),
+            )
         elif p.kind == "app-auth-level":
             value = str(p.data.get("value", ""))
             inner = string_literal_inner(ctx, p.path, p.range, value)

@@ -25,7 +25,7 @@ from funcls.model.parsers.expressions import (
 from funcls.model.parsers.ncrontab import AppSettingSchedule, parse_schedule
 from funcls.model.parsers.ncrontab_describe import describe
 from funcls.model.parsers.ncrontab_fields import ScheduleError, ScheduleErrorKind
-from funcls.model.parsers.route_constraints import RouteError
+from funcls.model.parsers.route_constraints import RouteError, RouteErrorKind, suggest_constraint
 from funcls.model.parsers.routes import parse_route
 from funcls.model.parsers.storage_names import (
     check_container_name,
@@ -177,6 +177,7 @@ def routes(ctx: Context) -> None:
                 spot.path,
                 spot.sub(e.start, e.end),
                 function=fn,
+                fixes=_constraint_fix(spot, str(v.value), e),
             )
             continue
         for w in template.warnings:
@@ -187,6 +188,18 @@ def routes(ctx: Context) -> None:
                 spot.sub(w.start, w.end),
                 function=fn,
             )
+
+
+def _constraint_fix(spot: Spot, route: str, e: RouteError) -> list[Fix]:
+    """An unknown constraint with a near known one ("did you mean 'int'?"): write that one."""
+    if e.kind != RouteErrorKind.UNKNOWN_CONSTRAINT:
+        return []
+    name = route[e.start : e.end].split("(", 1)[0]
+    hint = suggest_constraint(name)
+    if not name or hint is None:
+        return []
+    edit = replace(spot.path, spot.sub(e.start, e.start + len(name)), hint)
+    return fixes(fix(f"Write '{hint}'", edit, preferred=True))
 
 
 def _expression_values(b: Binding) -> Iterator[tuple[str, Value, str | None]]:

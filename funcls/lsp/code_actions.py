@@ -4,16 +4,18 @@ refactorings that convert a v1 function to the v2 model and then remove its fold
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from lsprotocol import types
 
 from funcls.checks.findings import Finding
 from funcls.lsp import diagnostics
 from funcls.lsp.context import Context
-from funcls.lsp.convert_v1 import Plan, plan_conversion, plan_removal
+from funcls.lsp.convert_app import KEEP, REMOVE, check_conversion, plan_app_conversion, v1_functions
+from funcls.lsp.convert_v1 import Plan, plan_removal
 from funcls.lsp.edits import Edit, FileOp, can_apply, workspace_edit
 from funcls.lsp.lookup import functions_in
-from funcls.model.appmodel import Function
+from funcls.model.appmodel import App, Function
 from funcls.model.locations import Range
 
 CAK = types.CodeActionKind
@@ -27,14 +29,27 @@ def _wanted(kind: str, only: list[str] | None) -> bool:
     return not only or any(kind == o or kind.startswith(o + ".") for o in only)
 
 
+def _same(a: types.Diagnostic, b: types.Diagnostic) -> bool:
+    """The client's copy of a diagnostic we published (clients may drop or add fields)."""
+    return a.range == b.range and str(a.code) == str(b.code) and a.message == b.message
+
+
 def quick_fixes(
-    ctx: Context, path: str, rng: Range, findings: list[Finding]
+    ctx: Context,
+    path: str,
+    rng: Range,
+    findings: list[Finding],
+    sent: Sequence[types.Diagnostic] | None = None,
 ) -> list[types.CodeAction]:
+    """The fixes of every finding that touches ``rng``, and of every diagnostic the client
+    sent with the request (Neovim sends the whole line's, wherever the cursor is on it)."""
     out: list[types.CodeAction] = []
     for f in findings:
-        if f.path != path or not f.fixes or not _overlaps(f.range, rng):
+        if f.path != path or not f.fixes:
             continue
         diag = diagnostics.to_diagnostic(ctx, f)
+        if not _overlaps(f.range, rng) and not any(_same(diag, d) for d in sent or ()):
+            continue
         for fix in f.fixes:
             ops = [FileOp("create", e.path) for e in fix.edits if not ctx.source.is_file(e.path)]
             ops = list({op.path: op for op in ops}.values())
@@ -68,6 +83,7 @@ def _v1_function(ctx: Context, path: str, pos_range: Range) -> Function | None:
 
 
 REMOVE_COMMAND = "funcls.removeV1Function"
+CONVERT_COMMAND = "funcls.convertAppToV2"
 
 
 def _plan_action(
@@ -95,31 +111,61 @@ def _plan_action(
     )
 
 
-def refactorings(ctx: Context, path: str, rng: Range) -> list[types.CodeAction]:
-    fn = _v1_function(ctx, path, rng)
-    app = ctx.app(path)
-    if fn is None or app is None:
-        return []
+def app_conversions(ctx: Context, app: App) -> list[types.CodeAction]:
+    """Convert the whole app to the v2 model, removing or keeping the v1 folders: offered only
+    when the converted app checks without new errors (checked once per version of the app)."""
+    cached = ctx.memo.get("convert:" + app.root)
+    if cached is not None and cached[0] is app:
+        return [a for a in cached[1] if isinstance(a, types.CodeAction)]  # type: ignore[attr-defined]
     out: list[types.CodeAction] = []
-    removal = plan_removal(app, fn, ctx.source)
-    if removal is not None:
-        args = [app.root, fn.name]
-        action = _plan_action(ctx, removal, CAK.RefactorRewrite + ".removeV1", args)
+    for folders in (REMOVE, KEEP):
+        plan = plan_app_conversion(app, ctx.source, folders)
+        if plan is None:
+            break
+        if plan.problem is None:
+            plan.problem = check_conversion(app, ctx.source, plan)
+        kind = CAK.RefactorRewrite + ".convertApp"
+        if plan.problem is None and not can_apply(ctx, plan.ops):
+            # The client cannot delete files: the server does it, after asking the user.
+            command = types.Command(
+                title=plan.title, command=CONVERT_COMMAND, arguments=[app.root, folders]
+            )
+            out.append(types.CodeAction(title=plan.title, kind=kind, command=command))
+            continue
+        action = _plan_action(ctx, plan, kind)
         if action is not None:
             out.append(action)
-        return out
-    action = _plan_action(ctx, plan_conversion(app, fn, ctx.source), CAK.RefactorRewrite)
-    if action is not None:
-        out.append(action)
+    ctx.memo["convert:" + app.root] = (app, tuple(out))
     return out
 
 
+def refactorings(ctx: Context, path: str, rng: Range) -> list[types.CodeAction]:
+    app = ctx.app(path)
+    if app is None:
+        return []
+    fn = _v1_function(ctx, path, rng)
+    if fn is not None:
+        removal = plan_removal(app, fn, ctx.source)
+        if removal is not None:  # converted before, one function at a time
+            args = [app.root, fn.name]
+            action = _plan_action(ctx, removal, CAK.RefactorRewrite + ".removeV1", args)
+            return [action] if action is not None else []
+    if not v1_functions(app) or not (fn is not None or path == app.host_json_path):
+        return []
+    return app_conversions(ctx, app)
+
+
 def code_actions(
-    ctx: Context, path: str, rng: Range, findings: list[Finding], only: list[str] | None = None
+    ctx: Context,
+    path: str,
+    rng: Range,
+    findings: list[Finding],
+    only: list[str] | None = None,
+    sent: Sequence[types.Diagnostic] | None = None,
 ) -> list[types.CodeAction]:
     out: list[types.CodeAction] = []
     if _wanted(CAK.QuickFix, only):
-        out.extend(quick_fixes(ctx, path, rng, findings))
+        out.extend(quick_fixes(ctx, path, rng, findings, sent))
     if _wanted(CAK.RefactorRewrite, only) and os.path.basename(path) != "local.settings.json":
         out.extend(refactorings(ctx, path, rng))
     return out

@@ -116,6 +116,9 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     now: Callable[[], datetime] = _utc_now
     versions: dict[str, int] = field(default_factory=dict)  # open documents: path -> version
+    # Results worth keeping while an app is unchanged (keyed by app root; each entry holds the
+    # App object it was computed for, so a re-indexed app misses).
+    memo: dict[str, tuple[object, object]] = field(default_factory=dict)
 
     @property
     def source(self) -> Source:

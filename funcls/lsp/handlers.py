@@ -318,7 +318,8 @@ def register_actions(server: FunclsServer) -> None:
         model_range = Range(server.position(path, rng.start), server.position(path, rng.end))
         found = server.state.findings(app.root)
         only = [str(k) for k in params.context.only] if params.context.only else None
-        return code_actions.code_actions(server.ctx, path, model_range, found, only) or None
+        sent = params.context.diagnostics
+        return code_actions.code_actions(server.ctx, path, model_range, found, only, sent) or None
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     @guarded(server, "code lens")
@@ -327,6 +328,16 @@ def register_actions(server: FunclsServer) -> None:
         if path is None or server.state.app_fresh(path) is None:
             return None
         return code_lens.code_lenses(server.ctx, path)
+
+    @server.command(code_actions.CONVERT_COMMAND)
+    async def on_convert_app(*args: Any) -> bool:
+        from funcls.lsp.convert_command import convert_app_command
+
+        try:
+            return await convert_app_command(server, *[str(a) for a in args[:2]])
+        except Exception as e:
+            server.failed("convert the app to v2", e)
+            return False
 
     @server.command(code_actions.REMOVE_COMMAND)
     async def on_remove_v1(*args: Any) -> bool:

@@ -4,11 +4,15 @@ bindings."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
 
+from funcls.checks import CheckConfig, check_app
+from funcls.checks.findings import Severity
 from funcls.model.workspace import Workspace
 from tests.lsp.support import (
     RecordingClient,
@@ -36,6 +40,18 @@ async def actions_at(
         )
     )
     return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
+async def wait_for_diagnostics(client: RecordingClient, path: Path) -> list[types.Diagnostic]:
+    """The diagnostics of an open document, pushed or (Neovim 0.11) pulled."""
+    caps = client.capabilities.text_document
+    if caps is not None and caps.diagnostic is not None:
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri(path)))
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        return list(report.items)
+    return await wait_for(lambda: client.diagnostics.get(uri(path)))  # type: ignore[no-any-return]
 
 
 def point(pos: types.Position) -> types.Range:
@@ -97,47 +113,151 @@ def bindings_of(root: Path) -> dict[str, list[tuple[str, str, str, dict[str, obj
     return out
 
 
-async def test_convert_every_v1_function_then_remove_the_folders(
-    editing_client: RecordingClient, fresh_workspace: Path
+def error_findings(root: Path) -> list[str]:
+    index = Workspace([], extra_roots=[str(root)])
+    (app,) = index.index_all().values()
+    return sorted(
+        f"{f.code} {f.message}"
+        for f in check_app(app, CheckConfig())
+        if f.severity == Severity.ERROR
+    )
+
+
+async def convert(client: RecordingClient, action: types.CodeAction) -> None:
+    """Apply the conversion as the client would: its edit, or the server's command."""
+    if action.edit is not None:
+        apply_workspace_edit(action.edit)
+        return
+    assert action.command is not None  # the client cannot delete files: the server does it
+    done = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(action.command.command, action.command.arguments)
+    )
+    assert done is True
+    assert "deletes 7 v1 path(s)" in client.requests[-1].message
+
+
+@pytest.mark.parametrize("folders", ["removed", "kept"])
+async def test_convert_the_whole_app_in_one_action(
+    editing_client: RecordingClient, fresh_workspace: Path, folders: str
 ) -> None:
     root = fresh_workspace / "v1-app"
     before = bindings_of(root)
+    errors_before = error_findings(root)
     assert len(before) == 7
-    for name in sorted(before):
-        config = root / name / "function.json"
-        actions = await actions_at(editing_client, config, point(types.Position(0, 0)))
-        (convert,) = [a for a in actions if a.kind == CAK.RefactorRewrite]
-        assert convert.title == f"Convert '{name}' to the v2 model (adds it to function_app.py)"
-        assert convert.edit is not None
-        touched = apply_workspace_edit(convert.edit)
-        assert root / "function_app.py" in touched
-        assert (root / name / "function.json").exists()  # nothing is removed yet
-        editing_client.workspace_did_change_watched_files(
-            types.DidChangeWatchedFilesParams(
-                [types.FileEvent(uri(root / "function_app.py"), types.FileChangeType.Changed)]
-            )
-        )
-        actions = await actions_at(editing_client, config, point(types.Position(0, 0)))
-        (remove,) = [a for a in actions if a.kind == CAK.RefactorRewrite + ".removeV1"]
-        assert remove.title == f"Remove the v1 folder '{name}' (converted to v2)"
-        if remove.edit is not None:
-            apply_workspace_edit(remove.edit)
-            editing_client.workspace_did_change_watched_files(
-                types.DidChangeWatchedFilesParams(
-                    [types.FileEvent(uri(root / name), types.FileChangeType.Deleted)]
-                )
-            )
-        else:  # the client cannot delete files: the server asks, then deletes
-            assert remove.command is not None
-            done = await editing_client.workspace_execute_command_async(
-                types.ExecuteCommandParams(remove.command.command, remove.command.arguments)
-            )
-            assert done is True
-            assert "delete" in editing_client.requests[-1].message
-        assert not (root / name).exists()
-    after = bindings_of(root)
-    assert after == before
+    config = root / "process_order" / "function.json"
+    actions = await actions_at(editing_client, config, point(types.Position(0, 0)))
+    converts = [a for a in actions if a.kind == CAK.RefactorRewrite + ".convertApp"]
+    assert [a.title for a in converts] == [
+        f"Convert the app to the v2 model: 7 function(s) into function_app.py, their folders {w}"
+        for w in ("removed", "kept")
+    ]
+    assert all(a.diagnostics is None for a in converts)  # a refactoring, not a fix
+    await convert(editing_client, converts[0 if folders == "removed" else 1])
+    assert not list(root.rglob("function.json"))
+    assert [(root / name).exists() for name in sorted(before)] == [folders == "kept"] * 7
+    assert bindings_of(root) == before
+    assert error_findings(root) == errors_before  # checks clean: no new error
     source = (root / "function_app.py").read_text()
     assert "from shared import catalog" in source  # `from ..shared import catalog` made absolute
     assert "def create_order(req: func.HttpRequest, order_queue: func.Out[str])" in source
     compile(source, "function_app.py", "exec")
+
+
+async def test_conversion_is_never_a_quick_fix(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    root = fresh_workspace / "v1-app"
+    config = root / "process_order" / "function.json"
+    broken = config.read_text().replace('"name": "msg"', '"name": "msgs"')
+    config.write_text(broken)
+    open_doc(editing_client, config, broken)
+    diags = await wait_for_diagnostics(editing_client, config)
+    only = await editing_client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri(config)),
+            range=diags[0].range,
+            context=types.CodeActionContext(diagnostics=diags, only=[CAK.QuickFix]),
+        )
+    )
+    kinds = {a.kind for a in only or [] if isinstance(a, types.CodeAction)}
+    assert kinds <= {CAK.QuickFix}
+
+
+async def test_no_conversion_when_the_result_would_not_check_clean(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    root = fresh_workspace / "v1-app"
+    # A helper of the same name in two functions: the converted module would define it twice.
+    for name in ("process_order", "get_product"):
+        script = root / name / "__init__.py"
+        script.write_text(
+            script.read_text() + "\n\ndef shared_helper():\n    return '" + name + "'\n"
+        )
+    editing_client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [
+                types.FileEvent(uri(root / n / "__init__.py"), types.FileChangeType.Changed)
+                for n in ("process_order", "get_product")
+            ]
+        )
+    )
+    await asyncio.sleep(0.5)
+    config = root / "process_order" / "function.json"
+    actions = await actions_at(editing_client, config, point(types.Position(0, 0)))
+    converts = [a for a in actions if a.kind == CAK.RefactorRewrite + ".convertApp"]
+    # Shown disabled with the reason where the client can (VS Code), else left out.
+    assert len(converts) == (2 if editing_client.recorded == "visual-studio-code" else 0)
+    for a in converts:
+        assert (
+            a.disabled is not None and "'shared_helper' would be defined twice" in a.disabled.reason
+        )
+
+
+async def test_fixes_of_the_diagnostics_the_client_sends(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    """Neovim asks with the cursor anywhere on the line and sends the line's diagnostics."""
+    bp = fresh_workspace / "v2-app" / "orders_bp.py"
+    broken = bp.read_text().replace('arg_name="msg"', 'arg_name="msgs"')
+    bp.write_text(broken)
+    open_doc(editing_client, bp, broken)
+    diags = await wait_for_diagnostics(editing_client, bp)
+    line = position(bp, 'arg_name="msgs"').line
+    on_line = [d for d in diags if d.range.start.line == line]
+    assert on_line
+    start = point(types.Position(line, 0))  # the decorator's '@', outside the finding
+    assert [a for a in await actions_at(editing_client, bp, start) if a.kind == CAK.QuickFix] == []
+    titles = [
+        a.title
+        for a in await actions_at(editing_client, bp, start, on_line)
+        if a.kind == CAK.QuickFix
+    ]
+    assert "Rename binding 'msgs' to 'msg'" in titles
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "title"),
+    [
+        ('route="products/{id:int}"', 'route="products/{id:integer}"', "AZF502", "Write 'int'"),
+        ('methods=["GET"]', 'methods=["GETS"]', "AZF505", "Write 'GET'"),
+    ],
+)
+async def test_fix_applies_the_suggestion(
+    editing_client: RecordingClient,
+    fresh_workspace: Path,
+    old: str,
+    new: str,
+    code: str,
+    title: str,
+) -> None:
+    path = fresh_workspace / "v2-app" / "function_app.py"
+    original = path.read_text()
+    broken = original.replace(old, new, 1)
+    path.write_text(broken)
+    open_doc(editing_client, path, broken)
+    diags = [d for d in await wait_for_diagnostics(editing_client, path) if d.code == code]
+    actions = await actions_at(editing_client, path, diags[0].range, diags)
+    (fix,) = [a for a in actions if a.title == title]
+    assert fix.kind == CAK.QuickFix and fix.is_preferred and fix.edit is not None
+    apply_workspace_edit(fix.edit)
+    assert path.read_text() == original
