@@ -112,12 +112,33 @@ def export(repo_git: Path, dest: Path) -> str:
     dest.mkdir(parents=True)
     base = ["git", "--git-dir", str(repo_git), "archive", "--format=tar", "HEAD"]
     archive = subprocess.run(base, capture_output=True)
-    if archive.returncode != 0:
-        # Large binaries (models, images) may be absent from the mirror: take the text files.
-        specs = [f":(glob)**/{p}" for p in ("*.py", "*.json", "*.txt", "*.toml", ".funcignore")]
-        archive = subprocess.run([*base, "--", *specs], capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    if archive.returncode == 0:
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+        return commit
+    # Large binaries (models, images) may be absent from the mirror: copy the text files that
+    # are there, one blob at a time.
+    listing = subprocess.run(
+        ["git", "--git-dir", str(repo_git), "ls-tree", "-r", "-z", "HEAD"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8", "replace")
+    for entry in listing.split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) != 3 or parts[1] != "blob" or not path.endswith(_TEXT):
+            continue
+        blob = subprocess.run(
+            ["git", "--git-dir", str(repo_git), "cat-file", "blob", parts[2]], capture_output=True
+        )
+        target = dest / path
+        if blob.returncode != 0 or ".." in Path(path).parts:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blob.stdout)
     return commit
+
+
+_TEXT = (".py", ".json", ".txt", ".toml", ".funcignore", ".cfg", ".md")
 
 
 def app_roots(top: Path) -> list[Path]:

@@ -55,6 +55,26 @@ _WORKER_PROVIDED = frozenset(
 _NO_DEPENDENCIES = frozenset({"azure-functions"})
 
 
+# Python 2 standard-library modules, renamed in Python 3: no package provides them.
+_PYTHON2 = {
+    "httplib": "http.client",
+    "urllib2": "urllib.request",
+    "urlparse": "urllib.parse",
+    "ConfigParser": "configparser",
+    "Queue": "queue",
+    "StringIO": "io",
+    "cStringIO": "io",
+    "cPickle": "pickle",
+    "HTMLParser": "html.parser",
+    "cookielib": "http.cookiejar",
+    "Cookie": "http.cookies",
+    "SocketServer": "socketserver",
+    "xmlrpclib": "xmlrpc.client",
+    "__builtin__": "builtins",
+    "commands": "subprocess",
+}
+
+
 @dataclass(slots=True)
 class _Declared:
     names: set[str]  # normalised distributions requirements.txt / pyproject.toml declare
@@ -182,6 +202,16 @@ def deployed_imports(ctx: Context) -> None:
             name = ".".join(p for p in (rec.module, rec.name) if p) if rec.name else rec.module
             top = name.split(".")[0]
             if top in STDLIB or top in own or name.startswith(_ELSEWHERE):
+                continue
+            if top in _PYTHON2:
+                ctx.emit(
+                    "AZF605",
+                    f"'{top}' is imported by {ctx.rel(module.path)}, but it is a Python 2 "
+                    "module that Python 3 does not have, so the worker fails with "
+                    f"ModuleNotFoundError and the app shows no functions: use '{_PYTHON2[top]}'",
+                    module.path,
+                    Range(rec.range.start, rec.range.end),
+                )
                 continue
             dist = distribution_for(name)
             if normalise(dist) in declared.names:

@@ -677,3 +677,15 @@ def test_out_rules_apply_when_the_binding_type_is_unknown(tmp_path: Path) -> Non
         "parameter 'foo' of main(req, foo) is annotated int, but binding 'foo' is an output, "
         "which takes a func.Out; the worker refuses it at load time: annotate it func.Out[int]"
     )
+
+
+def test_azf605_python2_module_names_the_python3_one(tmp_path: Path) -> None:
+    write_app(tmp_path, {"function_app.py": "import httplib\n\n" + V2_HEAD + PING})
+    f = one(check(tmp_path), "AZF605")
+    assert f.severity == Severity.ERROR
+    assert f.message == (
+        "'httplib' is imported by function_app.py, but it is a Python 2 module that Python 3 "
+        "does not have, so the worker fails with ModuleNotFoundError and the app shows no "
+        "functions: use 'http.client'"
+    )
+    assert f.fixes == []
