@@ -61,7 +61,11 @@ class FunclsClient extends LanguageClient {
 
   override error(message: string, data?: unknown, _showNotification?: boolean | "force"): void {
     super.error(message, data, false);
-    this.onFailure(message);
+    // While the server runs, errors are about one request (logged, the feature says nothing);
+    // before it runs or after it stopped, they are why there is no server: tell the user once.
+    if (!this.isRunning()) {
+      this.onFailure(message);
+    }
   }
 }
 

@@ -180,7 +180,198 @@ async function poll(url, ms) {
   return last;
 }
 
+/** The Functions view (the funcls activity bar entry), opened. */
+async function functionsView(page) {
+  const view = page.locator('.pane:has(.pane-header[aria-label*="Functions"])').first();
+  if (!(await view.isVisible().catch(() => false))) {
+    await page.locator('.activitybar [aria-label*="Azure Functions (funcls)"]').first().click();
+  }
+  await within("the Functions view", WAIT, () => view.waitFor({ timeout: WAIT }));
+  return view;
+}
+
+/** The view's row for `name` of the app `app` (rows follow their app's row). */
+async function functionRow(page, app, name) {
+  const view = await functionsView(page);
+  const rows = view.locator(".monaco-list-row");
+  const deadline = Date.now() + WAIT;
+  while (Date.now() < deadline) {
+    const labels = await rows.evaluateAll((els) =>
+      els.map((e) => (e.querySelector(".label-name") || e).innerText.split("\n")[0].trim()),
+    );
+    const appAt = labels.indexOf(app);
+    const at = appAt < 0 ? -1 : labels.indexOf(name, appAt + 1);
+    if (at >= 0) return rows.nth(at);
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no row '${name}' under '${app}' in the Functions view`);
+}
+
+/** The text of the run result panel's page (a webview: an iframe in an iframe). */
+async function resultPanel(page, name, ms) {
+  const tab = page.locator(".tab", { hasText: name }).filter({ hasText: /[✓✗]/ });
+  await within(`a result panel for ${name}`, ms, () => tab.first().waitFor({ timeout: ms }));
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        const h1 = await frame.locator("h1").first().innerText({ timeout: 200 });
+        if (h1.trim() !== name) continue;
+        const status = await frame.locator("#status").innerText({ timeout: 200 });
+        const body = await frame.locator("pre.body").allInnerTexts();
+        const text = await frame.locator("body").innerText({ timeout: 200 });
+        return { tab: await tab.first().innerText(), status, body: body.join(""), text };
+      } catch {
+        // not this frame, or not loaded yet
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`the result panel of ${name} showed no page`);
+}
+
+/** Answer the quick input that is open: `text` typed (or left as offered), then Enter. */
+async function answerQuickInput(page, text, expectTitle) {
+  const widget = page.locator(".quick-input-widget");
+  await within(`the quick input '${expectTitle}'`, WAIT, () =>
+    widget.locator(".quick-input-title, .quick-input-message", { hasText: expectTitle }).first().waitFor({ timeout: WAIT }),
+  );
+  const box = widget.locator("input").first();
+  if (text !== null) {
+    await box.fill(text);
+  }
+  await page.waitForTimeout(300);
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+}
+
 const STEPS = {
+  /** Keep the page open for `waitMs` (the workbench, not the extension host, applies settings
+   * changes: the probe's work that needs them must happen while a window is open). */
+  async pause(page, step) {
+    await page.waitForTimeout(step.waitMs);
+    return {};
+  },
+
+  /** After `waitMs`, every notification in the Notifications center. */
+  async notifications(page, step) {
+    await page.waitForTimeout(step.waitMs);
+    await page.locator('[id="status.notifications"]').click();
+    const center = page.locator(".notifications-center");
+    await within("the Notifications center", SHORT, () => center.waitFor({ state: "visible", timeout: SHORT }));
+    const items = await center.locator(".notification-list-item").allInnerTexts();
+    await page.keyboard.press("Escape");
+    return { items };
+  },
+
+
+  /** New function from the palette: answers each question, then saves the edited file. */
+  async newFunction(page, step) {
+    await openFile(page, step.file);
+    await runFromPalette(page, step.command);
+    for (const [title, text] of step.answers) {
+      await answerQuickInput(page, text, title);
+    }
+    const tab = page.locator(".editor-group-container.active .tab.active", { hasText: step.shows });
+    await within(`the new function's file ${step.shows}`, WAIT, () => tab.first().waitFor({ timeout: WAIT }));
+    await page.keyboard.press("Control+S");
+    await page.waitForTimeout(1000);
+    return { tab: await tab.first().innerText() };
+  },
+
+  /** Type `type` at the end of `line`, press Enter, wait, save: what the file holds is read by the test. */
+  async typeAtEnd(page, step) {
+    await openFile(page, step.file);
+    await goTo(page, step.line, 1);
+    await page.keyboard.press("End");
+    await page.keyboard.type(step.type, { delay: 80 });
+    await page.waitForTimeout(800); // time for a suggest widget to appear, if any would
+    const suggest = await page.locator(".suggest-widget.visible .monaco-list-row").allInnerTexts();
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(800);
+    await page.keyboard.press("Control+S");
+    await page.waitForTimeout(800);
+    return { suggestBeforeEnter: suggest };
+  },
+
+
+  /** F9 at `line`, start debugging from the palette, GET `url`: the request waits at the
+   * breakpoint (the editor marks the paused line) until F5 continues it. */
+  async debug(page, step) {
+    await openFile(page, step.file);
+    await goTo(page, step.line, 1);
+    await page.keyboard.press("F9");
+    await within("a breakpoint in the gutter", SHORT, () =>
+      page.locator(`${activeEditor} .codicon-debug-breakpoint`).first().waitFor({ timeout: SHORT }),
+    );
+    await runFromPalette(page, step.command);
+    const toolbar = page.locator(".debug-toolbar");
+    await within("the debug toolbar", WAIT, () => toolbar.waitFor({ state: "visible", timeout: WAIT }));
+    // Attached: the app answers; then ask for the function with the breakpoint.
+    let answered = null;
+    const request = (async () => {
+      const deadline = Date.now() + WAIT;
+      while (Date.now() < deadline) {
+        try {
+          const res = await fetch(step.url);
+          answered = { status: res.status, body: await res.text(), at: Date.now() };
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    })();
+    const paused = page.locator(`${activeEditor} .debug-top-stack-frame-line, ${activeEditor} .codicon-debug-stackframe`);
+    await within("the editor to stop at the breakpoint", WAIT, () => paused.first().waitFor({ timeout: WAIT }));
+    const pausedAt = await page.locator(".statusbar-item", { hasText: /Ln \d+/ }).first().innerText();
+    await page.waitForTimeout(1000);
+    const waitingWhilePaused = answered === null;
+    const shotPaused = await shot(page, `${step.id}-paused`);
+    await page.keyboard.press("F5");
+    await request;
+    await page.keyboard.press("Shift+F5");
+    return { waitingWhilePaused, pausedAt, answered, shotPaused };
+  },
+
+
+  /** The Functions view's rows (app rows with their state, function rows with their detail). */
+  async view(page, step) {
+    const view = await functionsView(page);
+    await functionRow(page, step.app, step.expect);
+    const rows = await view.locator(".monaco-list-row").evaluateAll((els) =>
+      els.map((e) => {
+        const part = (sel) => ((e.querySelector(sel) || {}).innerText || "").trim();
+        return { name: part(".label-name"), description: part(".label-description"), tooltip: e.getAttribute("aria-label") };
+      }),
+    );
+    return { rows };
+  },
+
+  /** Hover a function's row, click its inline action `action`, read the result panel. */
+  async viewAction(page, step) {
+    const row = await functionRow(page, step.app, step.function);
+    await page.mouse.move(700, 450); // away from the activity bar's tooltip, which covers rows
+    await page.waitForTimeout(500);
+    await row.hover({ force: true });
+    const action = row.locator(`.action-label[aria-label="${step.action}"]`).first();
+    await within(`the inline action '${step.action}'`, SHORT, () => action.waitFor({ timeout: SHORT }));
+    const actions = await row.locator(".action-label").evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
+    await action.click({ force: true });
+    return { actions, panel: await resultPanel(page, step.function, WAIT) };
+  },
+
+  /** Click the lens above `line`; the result shows in the function's panel. */
+  async lensPanel(page, step) {
+    await openFile(page, step.file);
+    await goTo(page, step.line, 1);
+    await waitForLens(page, step.title, step.line);
+    const index = (await lensesWithLines(page)).findIndex(
+      (l) => l.text.includes(step.title) && l.lineBelow === step.line,
+    );
+    await page.locator(`${activeEditor} .codelens-decoration`).nth(index).locator("a").first().click();
+    return { panel: await resultPanel(page, step.function, WAIT) };
+  },
+
   /** Problems view rows, the squiggle and the editor hover at the problem. */
   async problems(page, step) {
     await openFile(page, step.file);
@@ -243,9 +434,15 @@ const STEPS = {
     await openFile(page, step.file);
     await runFromPalette(page, step.command);
     const answer = await poll(step.url, WAIT);
+    let state = null; // which process answered (its run.json), before the terminal closes
+    try {
+      state = JSON.parse(fs.readFileSync(step.stateFile, "utf8"));
+    } catch {
+      state = null;
+    }
     const tabs = await page.locator(".terminal-tabs-entry, .single-terminal-tab").allInnerTexts();
     await runFromPalette(page, "Terminal: Kill the Active Terminal Instance");
-    return { answer, terminals: tabs };
+    return { answer, terminals: tabs, state };
   },
 
   /** Type `type` at line:column, read the suggestions, then narrow them with `filter`. */
@@ -310,7 +507,8 @@ async function main() {
       const t0 = Date.now();
       try {
         const seen = await STEPS[step.kind](page, step);
-        output.steps[step.id] = { ok: true, seen, ms: Date.now() - t0 };
+        // Every step leaves a screenshot: the session's record of what a user saw.
+        output.steps[step.id] = { ok: true, seen, ms: Date.now() - t0, screenshot: await shot(page, step.id) };
       } catch (e) {
         output.steps[step.id] = {
           ok: false,

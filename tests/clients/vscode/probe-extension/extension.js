@@ -143,6 +143,26 @@ const QUERIES = {
     };
   },
 
+  /** After `waitMs`, set a user setting (`section.key`) through VS Code's API, as the
+   * Settings editor does. The workbench applies it: a window must be open meanwhile. */
+  async configure(q) {
+    let done = false;
+    return {
+      accept: () => true,
+      ask: async () => {
+        if (!done) {
+          await sleep(q.waitMs || 0);
+          const dot = q.setting.indexOf(".");
+          await vscode.workspace
+            .getConfiguration(q.setting.slice(0, dot))
+            .update(q.setting.slice(dot + 1), q.value, vscode.ConfigurationTarget.Global);
+          done = true;
+        }
+        return true;
+      },
+    };
+  },
+
   async commands(q) {
     return {
       accept: (r) => (q.includes || []).every((c) => r.includes(c)),
