@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Iterator
 
@@ -106,15 +108,65 @@ def _connections(ctx: Context) -> Iterator[tuple[Function, Binding, str, Range, 
                 yield fn, b, v.value, v.range or _binding_anchor(fn, b), True
 
 
+def _no_settings_file(ctx: Context) -> None:
+    """No local.settings.json at all (it is not committed: it holds secrets): each connection
+    the bindings name is reported once, with a fix that creates the file holding it."""
+    path = os.path.join(ctx.app.root, "local.settings.json")
+    source = ctx.app.source
+    if ctx.app.local_settings is not None or (source is not None and source.is_file(path)):
+        return  # the file is there but unreadable: its parse error is reported
+    seen: set[str] = set()
+    for fn, b, name, rng, _ in _connections(ctx):
+        if setting_key(name) in seen:
+            continue
+        seen.add(setting_key(name))
+        values = {"FUNCTIONS_WORKER_RUNTIME": "python"}
+        if _needs_storage(ctx) or name.lower() == STORAGE.lower():
+            values[STORAGE] = DEV_STORAGE
+        values.setdefault(name, "")
+        content = json.dumps({"IsEncrypted": False, "Values": values}, indent=2) + "\n"
+        ctx.emit(
+            "AZF400",
+            f"connection setting '{name}' of binding '{b.name}' is not defined: the app has no "
+            "local.settings.json; create it with the setting (and add it to the app settings "
+            "in Azure)",
+            b.path,
+            rng,
+            fixes=fixes(
+                fix(
+                    f"Create local.settings.json with '{name}'",
+                    replace(path, Range.point(0, 0), content),
+                )
+            ),
+            function=fn,
+            data={"setting": name},
+        )
+
+
 @checker("AZF400")
 def connection_settings(ctx: Context) -> None:
     if not _has_settings(ctx):
-        return  # not committed (it holds secrets): nothing to compare with
+        _no_settings_file(ctx)
+        return
     keys = _keys(ctx)
     storage = ctx.app.setting(STORAGE)
     storage_reported = _needs_storage(ctx) and (storage is None or not _filled(storage))
     for fn, b, name, rng, explicit in _connections(ctx):
         if connection_defined(keys, name):
+            own = keys.get(setting_key(name))
+            if own is not None and not _filled(own) and name.lower() != STORAGE.lower():
+                identity = any(k.startswith(setting_key(name) + ":") for k in keys)
+                if not identity:  # e.g. written empty by the fix below, not filled in yet
+                    ctx.emit(
+                        "AZF400",
+                        f"connection setting '{name}' of binding '{b.name}' is empty in "
+                        "local.settings.json Values; write its connection string there (or "
+                        f"'{name}__…' settings for an identity-based connection)",
+                        b.path,
+                        rng,
+                        function=fn,
+                        data={"setting": name},
+                    )
             continue
         if name.lower() == STORAGE.lower() and storage_reported:
             continue  # AZF403 says it once for the app

@@ -38,9 +38,40 @@ def test_azf400_missing_connection_fix_adds_setting(tmp_path: Path) -> None:
         "Values; add it there (and to the app settings in Azure)"
     )
     assert text_at(f) == '"SB"'
-    assert fixed_clean(tmp_path, f) == []
+    # The fix writes the key with an empty value: flagged until the connection is filled in.
+    (left,) = fixed_clean(tmp_path, f)
+    assert (left.code, left.message) == (
+        "AZF400",
+        "connection setting 'SB' of binding 'msg' is empty in local.settings.json Values; write "
+        "its connection string there (or 'SB__…' settings for an identity-based connection)",
+    )
     data = json.loads((tmp_path / "local.settings.json").read_text())
     assert data["Values"]["SB"] == ""
+    data["Values"]["SB"] = "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=x"
+    (tmp_path / "local.settings.json").write_text(json.dumps(data))
+    assert "AZF400" not in codes(check(tmp_path))
+
+
+def test_azf400_without_local_settings_offers_to_create_it(tmp_path: Path) -> None:
+    v2(tmp_path, SB)
+    (tmp_path / "local.settings.json").unlink()
+    f = one(check(tmp_path), "AZF400")
+    assert f.message == (
+        "connection setting 'SB' of binding 'msg' is not defined: the app has no "
+        "local.settings.json; create it with the setting (and add it to the app settings in "
+        "Azure)"
+    )
+    assert [x.title for x in f.fixes] == ["Create local.settings.json with 'SB'"]
+    fixed_clean(tmp_path, f)
+    data = json.loads((tmp_path / "local.settings.json").read_text())
+    assert data == {
+        "IsEncrypted": False,
+        "Values": {
+            "FUNCTIONS_WORKER_RUNTIME": "python",
+            "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+            "SB": "",
+        },
+    }
 
 
 def test_azf400_default_storage_connection(tmp_path: Path) -> None:
@@ -80,7 +111,10 @@ def test_azf400_near_miss_identity_prefix_connection_strings_and_no_file(tmp_pat
     v2(tmp_path / "b", SB, **{"local.settings.json": settings(BASE, ConnectionStrings={"SB": "x"})})
     assert check(tmp_path / "b") == []
     v2(tmp_path / "c", SB, **{"local.settings.json": None})
-    assert check(tmp_path / "c") == []  # not committed: nothing to compare with
+    # No local.settings.json (it is not committed): said once, with a fix that creates it.
+    assert [f.message.split(":")[0] for f in check(tmp_path / "c")] == [
+        "connection setting 'SB' of binding 'msg' is not defined"
+    ]
 
 
 def test_azf401_undefined_setting_expression_range_and_fix(tmp_path: Path) -> None:
@@ -259,4 +293,6 @@ def test_settings_rules_quiet_without_local_settings(tmp_path: Path) -> None:
             "local.settings.json": None,
         },
     )
-    assert check(tmp_path) == []
+    # Only AZF400 speaks (the file is missing; it offers to create it); the rules that compare
+    # values with the file say nothing.
+    assert codes(check(tmp_path)) == ["AZF400"]

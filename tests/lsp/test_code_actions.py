@@ -261,3 +261,26 @@ async def test_fix_applies_the_suggestion(
     assert fix.kind == CAK.QuickFix and fix.is_preferred and fix.edit is not None
     apply_workspace_edit(fix.edit)
     assert path.read_text() == original
+
+
+async def test_missing_local_settings_is_reported_and_created(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    app = fresh_workspace / "v2-app"
+    settings, bp = app / "local.settings.json", app / "orders_bp.py"
+    settings.unlink()
+    editing_client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri(settings), types.FileChangeType.Deleted)]
+        )
+    )
+    open_doc(editing_client, bp)
+    diags = await wait_for_diagnostics(editing_client, bp)
+    missing = [d for d in diags if d.code == "AZF400" and "no local.settings.json" in d.message]
+    assert missing, diags
+    actions = await actions_at(editing_client, bp, missing[0].range, missing[:1])
+    (create,) = [a for a in actions if a.title.startswith("Create local.settings.json")]
+    assert create.edit is not None
+    apply_workspace_edit(create.edit)
+    values = json.loads(settings.read_text())["Values"]
+    assert values["FUNCTIONS_WORKER_RUNTIME"] == "python" and len(values) >= 2
