@@ -10,6 +10,7 @@ shows no functions. Nothing is imported or run here: the app's environment, when
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -166,6 +167,21 @@ def _app_modules(ctx: Context) -> list[ModuleInfo]:
     return out
 
 
+def _installed(site: str) -> Installed:
+    """The environment's metadata, read again only when site-packages changes (a package
+    installed or removed changes the folder's modification time)."""
+    try:
+        stamp = os.stat(site).st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _read_installed_cached(site, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_installed_cached(site: str, stamp: int) -> Installed:
+    return read_installed(site)
+
+
 def _providers(installed: Installed, module: str) -> set[str]:
     parts = module.split(".")
     found = installed.modules.get(parts[0], set())
@@ -185,7 +201,7 @@ def deployed_imports(ctx: Context) -> None:
     modules = _app_modules(ctx)
     own = _own_names(ctx, modules)
     site = find_site_packages(ctx.app.root)
-    installed = read_installed(site) if site is not None else None
+    installed = _installed(site) if site is not None else None
     closure = installed.closure(declared.names) if installed is not None else set()
     # Without the environment (or with declared packages missing from it) funcls cannot know
     # what the listed packages pull in: a warning, not an error.
