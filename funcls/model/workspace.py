@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
+from collections.abc import Callable
 
 from funcls.model.appmodel import App
-from funcls.model.loader import DEFAULT_SCRIPT, HOST_JSON, load_app
+from funcls.model.loader import DEFAULT_SCRIPT, HOST_JSON, LOCAL_SETTINGS, load_app
 from funcls.model.source import SKIP_DIRS, Source
 
 # Files whose creation or deletion can add or remove an app root.
@@ -22,6 +24,7 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
     roots: list[str] = []
     stack: list[tuple[str, bool]] = [(folder, False)]
     is_file = source.is_file if source is not None else os.path.isfile
+    read = source.text if source is not None else _read_text
     while stack:
         d, inside = stack.pop()
         has_host = is_file(os.path.join(d, HOST_JSON))
@@ -42,9 +45,9 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         # function folders of its own is another app (the worker's test apps nest like that).
         # A function_app.py inside a Python package (azure/functions/decorators/ in the
         # library itself) is a module of that package, not an app's script.
-        script = is_file(os.path.join(d, DEFAULT_SCRIPT)) and not is_file(
-            os.path.join(d, "__init__.py")
-        )
+        script = (
+            is_file(os.path.join(d, DEFAULT_SCRIPT)) or _named_script(d, is_file, read)
+        ) and not is_file(os.path.join(d, "__init__.py"))
         is_root = has_host or (
             not (inside and is_file(os.path.join(d, "function.json")))
             and (script or any(is_file(os.path.join(s, "function.json")) for s in subdirs))
@@ -54,6 +57,30 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         for sub in subdirs:
             stack.append((sub, inside or is_root))
     return sorted(roots)
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            return f.read()
+    except (OSError, ValueError):
+        return None
+
+
+def _named_script(
+    folder: str, is_file: Callable[[str], bool], read: Callable[[str], str | None]
+) -> bool:
+    """local.settings.json names a v2 script other than function_app.py
+    (PYTHON_SCRIPT_FILE_NAME) and that file is there."""
+    path = os.path.join(folder, LOCAL_SETTINGS)
+    if not is_file(path):
+        return False
+    try:
+        values = json.loads((read(path) or "").lstrip("\ufeff")).get("Values")
+    except (ValueError, AttributeError):
+        return False
+    name = values.get("PYTHON_SCRIPT_FILE_NAME") if isinstance(values, dict) else None
+    return isinstance(name, str) and bool(name.strip()) and is_file(os.path.join(folder, name))
 
 
 class Workspace:

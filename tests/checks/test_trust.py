@@ -689,3 +689,17 @@ def test_azf605_python2_module_names_the_python3_one(tmp_path: Path) -> None:
         "functions: use 'http.client'"
     )
     assert f.fixes == []
+
+
+def test_discovery_of_an_app_whose_script_is_named_by_the_setting(tmp_path: Path) -> None:
+    settings = (
+        '{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "python", '
+        '"PYTHON_SCRIPT_FILE_NAME": "main.py"}}\n'
+    )
+    write_app(
+        tmp_path / "app",
+        {"main.py": V2_HEAD + PING, "local.settings.json": settings},
+        base=False,
+    )
+    assert find_app_roots(str(tmp_path)) == [str(tmp_path / "app")]
+    assert [f.name for f in load(tmp_path / "app").functions] == ["ping"]
