@@ -7,7 +7,8 @@ from __future__ import annotations
 from lsprotocol import types
 
 from funcls.lsp.context import Context
-from funcls.lsp.lookup import Spot, spot_at
+from funcls.lsp.lookup import Spot, route_param_location, spot_at
+from funcls.lsp.rename import string_inner
 from funcls.model.appmodel import App, Binding
 from funcls.model.locations import Location, Range
 
@@ -24,7 +25,18 @@ def definition(ctx: Context, path: str, pos: object) -> list[types.Location] | N
     targets = targets_of(app, spot)
     if not targets:
         return None
-    return [ctx.positions.location(t.path, t.range) for t in targets]
+    # One column convention with references and rename: a binding's name is the text inside
+    # its quotes, not the opening quote.
+    names = {(b.path, b.name_range) for f in app.functions for b in f.bindings if b.name_range}
+    return [
+        ctx.positions.location(
+            t.path,
+            (string_inner(ctx, t.path, t.range) or t.range)
+            if (t.path, t.range) in names
+            else t.range,
+        )
+        for t in targets
+    ]
 
 
 def binding_location(b: Binding) -> Location:
@@ -62,6 +74,11 @@ def targets_of(app: App, spot: Spot) -> list[Location]:
         if spot.binding.name == "$return" and fn.script_path and fn.def_name_range:
             return [Location(fn.script_path, fn.def_name_range)]
         return []
+    if spot.kind == "route-param" and fn is not None and spot.key is not None:
+        declared = route_param_location(fn, spot.key)
+        return [Location(declared[0], declared[1])] if declared else []
+    if spot.kind in ("query-param", "body") and spot.binding is not None:
+        return [binding_location(spot.binding)]
     if spot.kind == "script-file" and fn is not None and fn.script_path and fn.script_exists:
         return [Location(fn.script_path, ZERO)]
     if spot.kind == "entry-point" and fn is not None and fn.entry_found and fn.def_name_range:

@@ -5,6 +5,7 @@ schedules in words with their next runs; HTTP routes as local URLs; settings wit
 from __future__ import annotations
 
 import os
+import re
 
 from lsprotocol import types
 
@@ -13,7 +14,7 @@ from funcls.lsp.completion_schema import load_schema
 from funcls.lsp.context import Context
 from funcls.lsp.describe import code
 from funcls.lsp.items import markdown
-from funcls.lsp.lookup import Spot, spot_at
+from funcls.lsp.lookup import Spot, route_param_location, spot_at
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.locations import Position
@@ -47,6 +48,8 @@ def hover_text(ctx: Context, spot: Spot) -> str | None:
         return f"{code('direction')}: {code(b.direction)}" + (f" — {m.summary}" if m else "")
     if kind == "binding-name" and b is not None and fn is not None:
         return _binding_name(fn, b)
+    if kind in ("route-param", "query-param", "body") and fn is not None:
+        return _read_text(fn, spot)
     if kind in ("parameter", "parameter-use") and fn is not None and spot.param is not None:
         return describe.parameter_markdown(fn, spot.param, fn.binding(spot.param.name))
     if kind == "decorator" and spot.use is not None and spot.use.spec is not None:
@@ -89,6 +92,37 @@ def hover_text(ctx: Context, spot: Spot) -> str | None:
     if kind == "json-key" and spot.json_path:
         return _schema_text(os.path.basename(spot.path), spot.json_path)
     return None
+
+
+def _read_text(fn: Function, spot: Spot) -> str | None:
+    """What ``req.route_params["id"]``, ``req.params["x"]`` or ``msg.get_body()`` reads."""
+    p = spot.param
+    if p is None:
+        return None
+    name = spot.key or ""
+    if spot.kind == "route-param":
+        declared = route_param_location(fn, name)
+        if declared is None:
+            return (
+                f"{code(name)} is not a parameter of the route of {code(fn.name)}: "
+                f"{code(p.name + '.route_params[' + repr(name) + ']')} raises KeyError; "
+                "declare it in the route template as " + code("{" + name + "}")
+            )
+        template = declared[2]
+        m = re.search(r"\{\*{0,2}" + re.escape(name) + r"(:[^?=}]+)?", template)
+        constraint = m.group(1)[1:] if m and m.group(1) else None
+        checked = f", constrained to {code(constraint)}" if constraint else ""
+        return (
+            f"Route parameter {code(name)} of {code(template)}{checked}: the matching segment "
+            "of the URL, as a `str`."
+        )
+    if spot.kind == "query-param":
+        return (
+            f"Query parameter {code(name)} of the request to {code(fn.name)} "
+            f"(`?{name}=…`), as a `str`; `[...]` raises KeyError when it is absent, "
+            "`.get()` gives None."
+        )
+    return describe.parameter_markdown(fn, p, spot.binding)
 
 
 def _decorator_trigger(fn: Function | None, spot: Spot) -> Binding | None:

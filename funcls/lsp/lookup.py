@@ -33,9 +33,18 @@ SpotKind = Literal[
     "setting-value",
     "app-object",
     "json-key",
+    "route-param",  # req.route_params["id"] (key: "id")
+    "query-param",  # req.params["x"]
+    "body",  # msg.get_body(), req.get_json()
 ]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What a function reads from its trigger: a route or query parameter by name, the body.
+_REQUEST_READS = re.compile(
+    r"\b(?P<var>[A-Za-z_]\w*)\.(?P<attr>route_params|params)"
+    r"(?:\[\s*(?P<q1>['\"])(?P<k1>[^'\"]*)(?P=q1)\s*\]|\.get\(\s*(?P<q2>['\"])(?P<k2>[^'\"]*)(?P=q2))"
+    r"|\b(?P<bvar>[A-Za-z_]\w*)\.get_(?:body|json)\(\)"
+)
 _PERCENT = re.compile(r"%([^%\s\"']+)%")
 
 
@@ -184,6 +193,9 @@ def _python_spot(app: App, fn: Function, path: str, pos: Position, source: Sourc
         text = source.text(path)
         if text is not None:
             lines = text.split("\n")
+            read = _read_at(app, fn, path, lines[pos.line] if pos.line < len(lines) else "", pos)
+            if read is not None:
+                return read
             if pos.line < len(lines):
                 hit = word_at(lines[pos.line], pos.column)
                 if hit is not None:
@@ -193,6 +205,43 @@ def _python_spot(app: App, fn: Function, path: str, pos: Position, source: Sourc
                         fed = fn.binding(used.name)
                         return Spot("parameter-use", app, path, rng, fn, fed, param=used)
     return None
+
+
+def _read_at(app: App, fn: Function, path: str, line: str, pos: Position) -> Spot | None:
+    """``req.route_params["id"]``, ``req.params["x"]``, ``msg.get_body()`` at ``pos``, where
+    the variable is a parameter of ``fn``."""
+    for m in _REQUEST_READS.finditer(line):
+        if not m.start() <= pos.column <= m.end():
+            continue
+        var = m.group("var") or m.group("bvar")
+        p = fn.parameter(var)
+        if p is None:
+            return None
+        rng = Range.of(pos.line, m.start(), pos.line, m.end())
+        b = fn.binding(var)
+        if m.group("bvar"):
+            return Spot("body", app, path, rng, fn, b, param=p)
+        kind: SpotKind = "route-param" if m.group("attr") == "route_params" else "query-param"
+        key = m.group("k1") if m.group("k1") is not None else m.group("k2")
+        return Spot(kind, app, path, rng, fn, b, key=key, param=p)
+    return None
+
+
+def route_param_location(fn: Function, name: str) -> tuple[str, Range, str] | None:
+    """Where route parameter ``name`` is declared in the route template of ``fn``'s HTTP
+    trigger: (path, range of the name, the template); None without such a parameter."""
+    t = fn.trigger
+    v = t.properties.get("route") if t is not None else None
+    if t is None or v is None or not v.known or v.range is None or not isinstance(v.value, str):
+        return None
+    if v.range.start.line != v.range.end.line:
+        return None
+    m = re.search(r"\{\*{0,2}(" + re.escape(name) + r")(?=[:?=}])", v.value)
+    if m is None:
+        return None
+    column = v.range.start.column + 1 + m.start(1)  # after the opening quote
+    line = v.range.start.line
+    return t.path, Range.of(line, column, line, column + len(name)), v.value
 
 
 def _object(app: App, var: str, path: str) -> AppObject | None:

@@ -49,7 +49,10 @@ async def test_parameter_to_decorator_argument_and_back(
     client: LanguageClient, workspace: Path
 ) -> None:
     bp = workspace / "v2-app" / "orders_bp.py"
-    assert await definition(client, bp, "msg: func.QueueMessage") == [loc(bp, at(bp, '"msg"'))]
+    # The name inside the quotes, as references and rename report it.
+    assert await definition(client, bp, "msg: func.QueueMessage") == [
+        loc(bp, at(bp, '"msg"', 3, 1))
+    ]
     assert await definition(client, bp, 'arg_name="msg"', 11) == [loc(bp, at(bp, "msg: func", 3))]
 
 
@@ -59,7 +62,7 @@ async def test_v1_parameter_to_function_json_and_back(
     script = workspace / "v1-app" / "process_order" / "__init__.py"
     config = workspace / "v1-app" / "process_order" / "function.json"
     assert await definition(client, script, "receipt: func.Out") == [
-        loc(config, at(config, '"receipt"'))
+        loc(config, at(config, '"receipt"', 7, 1))
     ]
     assert await definition(client, config, '"receipt"', 2) == [
         loc(script, at(script, "receipt: func.Out", 7))
@@ -137,3 +140,41 @@ async def test_references_of_a_parameter(client: LanguageClient, workspace: Path
         loc(bp, at(bp, "msg.get_json", 3)),
         loc(bp, at(bp, "msg.dequeue_count", 3)),
     ]
+
+
+async def test_definition_and_references_agree_on_the_column(
+    client: LanguageClient, workspace: Path
+) -> None:
+    bp = workspace / "v2-app" / "orders_bp.py"
+    (target,) = await definition(client, bp, "msg: func.QueueMessage")  # type: ignore[misc]
+    assert target in await refs(client, bp, "msg: func.QueueMessage")
+
+
+@pytest.mark.parametrize("app", ["v2-app", "v1-app"])
+async def test_what_a_function_reads_from_its_trigger(
+    client: LanguageClient, workspace: Path, app: str
+) -> None:
+    script = workspace / app / ("function_app.py" if app == "v2-app" else "get_product/__init__.py")
+    route = script if app == "v2-app" else workspace / app / "get_product" / "function.json"
+    # req.route_params["id"] -> the parameter in the route template.
+    assert await definition(client, script, 'req.route_params["id"]', 6) == [
+        loc(route, at(route, "{id:int}", 2, 1))
+    ]
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri(script)), position(script, '"id"]', 1))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value.startswith(
+        "Route parameter `id` of `products/{id:int}`, constrained to `int`"
+    )
+    assert hover.range == at(script, 'req.route_params["id"]')
+    # payment.get_body() -> the binding of payment.
+    reader = (
+        workspace / app / ("orders_bp.py" if app == "v2-app" else "payment_received/__init__.py")
+    )
+    feeds = (
+        workspace / app / ("orders_bp.py" if app == "v2-app" else "payment_received/function.json")
+    )
+    quoted = 'arg_name="payment"' if app == "v2-app" else '"payment"'
+    (target,) = await definition(client, reader, "payment.get_body()", 9)  # type: ignore[misc]
+    assert target == loc(feeds, at(feeds, quoted, 7, len(quoted) - 8))
