@@ -216,7 +216,7 @@ def read_installed(site_packages: str) -> Installed:
         names = os.listdir(site_packages)
     except OSError:
         return out
-    for entry in names:
+    for entry in sorted(names)[:5000]:
         if not entry.endswith(".dist-info"):
             continue
         info = os.path.join(site_packages, entry)
@@ -241,10 +241,11 @@ def read_installed(site_packages: str) -> Installed:
     return out
 
 
-def _read(path: str) -> str | None:
+def _read(path: str, limit: int = 1 << 20) -> str | None:
+    """At most ``limit`` characters of a metadata file (an opened folder is untrusted)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
+            return f.read(limit)
     except OSError:
         return None
 
