@@ -29,6 +29,7 @@ def _load_rule_modules() -> None:
         bundle,
         decorators,
         durable,
+        env_values,
         hostjson,
         imports,
         packaging,

@@ -66,7 +66,9 @@ RULES: tuple[Rule, ...] = (
         W,
         "A `%Name%` expression in a binding property that local.settings.json does not define.",
         "The host replaces `%Name%` with the app setting's value when it loads the function "
-        "and fails when there is none.",
+        "and fails when there is none. A v2 value read with `os.getenv(\"NAME\", default)` "
+        "gets information (or a hint) saying which value binds: the setting's where it is "
+        "set, the default funcls shows where it is not.",
         Example({"function_app.py": _HEAD + _TIMER}),
         Example(
             {

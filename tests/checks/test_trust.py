@@ -703,3 +703,29 @@ def test_discovery_of_an_app_whose_script_is_named_by_the_setting(tmp_path: Path
     )
     assert find_app_roots(str(tmp_path)) == [str(tmp_path / "app")]
     assert [f.name for f in load(tmp_path / "app").functions] == ["ping"]
+
+
+def test_getenv_default_says_which_value_binds(tmp_path: Path) -> None:
+    settings = (
+        '{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "python", '
+        '"AzureWebJobsStorage": "UseDevelopmentStorage=true", "ORDERS_QUEUE": "jobs"}}\n'
+    )
+    v2(
+        tmp_path,
+        "import os\n\n\n"
+        '@app.queue_trigger(arg_name="msg", queue_name=os.getenv("ORDERS_QUEUE", "orders"), '
+        'connection="AzureWebJobsStorage")\n'
+        "def drain(msg: func.QueueMessage) -> None:\n    pass\n",
+        **{"local.settings.json": settings},
+    )
+    f = one(check(tmp_path), "AZF401")
+    assert (f.severity, text_at(f)) == (Severity.INFO, 'os.getenv("ORDERS_QUEUE", "orders")')
+    assert f.message == (
+        "\"queueName\" of binding 'msg' comes from the setting ORDERS_QUEUE: local.settings.json "
+        "sets it, so a local run binds 'jobs', not the default 'orders' funcls shows; in Azure "
+        "the app setting ORDERS_QUEUE decides (the default only when it is absent)"
+    )
+    # Not set locally: a hint that the default is what binds unless the environment sets it.
+    (tmp_path / "local.settings.json").write_text(settings.replace(', "ORDERS_QUEUE": "jobs"', ""))
+    f = one(check(tmp_path), "AZF401")
+    assert f.severity == Severity.HINT
