@@ -163,6 +163,17 @@ def register_documents(server: FunclsServer) -> None:
         if path is not None:
             server.schedule(path)
 
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    @guarded(server, "didSave")
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        # A client without watched-file registration (Neovim 0.7) says nothing of a file
+        # created beside the document (requirements.txt, host.json): a save re-reads the
+        # document's app from disk, as opening one of its files does.
+        path = uri_to_path(params.text_document.uri)
+        if path is not None:
+            server.state.mark_dirty(path)
+            server.schedule(path, 0)
+
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded(server, "didClose")
     def did_close(params: types.DidCloseTextDocumentParams) -> None:

@@ -3,7 +3,9 @@ edit affects; pushed, or pulled by clients that pull."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,41 @@ async def test_pull_reports_are_unchanged_until_the_document_changes(
         types.WorkspaceDiagnosticParams(previous_result_ids=[])
     )
     assert uri(bp) in {item.uri for item in everything.items}
+
+
+async def eventually_codes(
+    client: RecordingClient, path: Path, predicate: Callable[[set[str]], bool]
+) -> set[str]:
+    """The codes of ``path``'s diagnostics once ``predicate`` holds (pushed or pulled)."""
+    for _ in range(100):
+        if pulls(client):
+            report = await client.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri(path)))
+            )
+            assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+            diags = list(report.items)
+        else:
+            diags = list(client.diagnostics.get(uri(path), []))
+        codes = {str(d.code) for d in diags}
+        if predicate(codes):
+            return codes
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"diagnostics of {path.name} never matched: {codes}")
+
+
+async def test_a_save_rechecks_the_app_from_disk(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    """Neovim 0.7 registers no file watchers: a requirements.txt created beside the open
+    documents is noticed when one of them is saved."""
+    app = fresh_workspace / "v2-app"
+    requirements, script = app / "requirements.txt", app / "function_app.py"
+    saved = requirements.read_text()
+    requirements.unlink()
+    open_doc(editing_client, script)  # opening re-reads the app: the file is missing
+    await eventually_codes(editing_client, script, lambda codes: "AZF601" in codes)
+    requirements.write_text(saved)  # no didChangeWatchedFiles: the client has no watcher
+    editing_client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri(script)))
+    )
+    await eventually_codes(editing_client, script, lambda codes: "AZF601" not in codes)
