@@ -12,6 +12,7 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
+import { ensureAppEnvironment } from "./appEnv";
 import { freePort, startAppProcess } from "./appProcess";
 import { debugRunCommand, hasPortArg } from "./run";
 import type { ServerCommand } from "./python";
@@ -55,6 +56,9 @@ class Provider implements vscode.DebugConfigurationProvider {
       return undefined;
     }
     const server = await this.deps.serverCommand();
+    if (!(await ensureAppEnvironment(server, app, true))) {
+      return undefined;
+    }
     const debugPort = typeof config.debugPort === "number" ? config.debugPort : await freePort();
     const extra = [...this.deps.runArgs(), ...(Array.isArray(config.args) ? (config.args as string[]) : [])];
     if (!hasPortArg(extra)) {

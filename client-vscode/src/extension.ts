@@ -7,6 +7,7 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
+import { ensureAppEnvironment } from "./appEnv";
 import { registerDebugging } from "./debug";
 import { FunctionsTree, goToCode, type Node } from "./functionsView";
 import { isRunResult, ResultPanels } from "./results";
@@ -62,7 +63,11 @@ async function startApp(): Promise<void> {
       void vscode.window.setStatusBarMessage(`funcls: port ${wanted} is busy; the app runs on ${port}`, 10000);
     }
   }
-  const cmd = runCommand(await (servers as ServerManager).serverCommand(settings), root, extra);
+  const server = await (servers as ServerManager).serverCommand(settings);
+  if (!(await ensureAppEnvironment(server, root))) {
+    return;
+  }
+  const cmd = runCommand(server, root, extra);
   output?.appendLine(`starting the app: ${[cmd.command, ...cmd.args].join(" ")}`);
   const started = startAppProcess(cmd, root, `funcls run: ${path.basename(root)}`, { preface });
   runTerminals.set(root, started);
@@ -78,6 +83,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const results = new ResultPanels();
   manager.onStarted((client) => tree.attach(client));
   tree.onDidChangeAppState((state) => results.appState(state));
+  const runs = new Set(["funcls.runFunction", "funcls.app.start", "funcls.app.restart", "funcls.openInBrowser"]);
+  manager.beforeCommand = async (command, args) => {
+    const [root] = args;
+    if (!runs.has(command) || typeof root !== "string" || manager.command === undefined) {
+      return true;
+    }
+    return ensureAppEnvironment(manager.command, root);
+  };
   manager.afterCommand = (command, args, result) => {
     const [root, name] = args;
     if (command === "funcls.runFunction" && typeof root === "string" && typeof name === "string" && isRunResult(result)) {

@@ -137,6 +137,8 @@ export class ServerManager implements vscode.Disposable {
   private shown = false; // one failure notification per start
   private readonly started = new vscode.EventEmitter<LanguageClient>();
   readonly onStarted = this.started.event;
+  /** Asked before every server command; false: do not send it (the answer is `refused`). */
+  beforeCommand: ((command: string, args: unknown[]) => Promise<boolean>) | undefined;
   /** Called with every server command's answer (run results go to their panel). */
   afterCommand: ((command: string, args: unknown[], result: unknown) => void) | undefined;
 
@@ -212,6 +214,8 @@ export class ServerManager implements vscode.Disposable {
         { scheme: "file", pattern: "**/host.json" },
         { scheme: "file", pattern: "**/local.settings.json" },
         { scheme: "file", pattern: "**/requirements.txt" },
+        // Saved inputs (Run with input…): the server puts a ▶ Run lens above each entry.
+        { scheme: "file", pattern: "**/funcls.inputs.json" },
       ],
       initializationOptions: { ...serverOptions(settings), runResults: "client" },
       synchronize: { configurationSection: SECTION },
@@ -231,6 +235,9 @@ export class ServerManager implements vscode.Disposable {
       middleware: {
         ...jsonMiddleware,
         executeCommand: async (command, args, next) => {
+          if (this.beforeCommand !== undefined && !(await this.beforeCommand(command, args))) {
+            return { ok: false, error: "the app's interpreter cannot run it; see the notification" };
+          }
           const result: unknown = await next(command, args);
           this.afterCommand?.(command, args, result);
           return result;

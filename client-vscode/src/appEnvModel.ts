@@ -1,0 +1,76 @@
+// Can the interpreter run the app? The pure parts: the check program, reading its answer, the
+// message and the commands of the fixes. No `vscode` import: unit-tested in Node.
+//
+// The language server needs nothing from the interpreter (it is bundled); running the app does:
+// the app's own requirements (azure-functions first) and the runner's HTTP server and file
+// watcher (uvicorn, watchfiles; debugpy for F5). find_spec only looks modules up, it imports
+// nothing.
+
+export const RUNTIME_MODULES: readonly [string, string][] = [
+  ["azure.functions", "azure-functions"],
+  ["uvicorn", "uvicorn"],
+  ["watchfiles", "watchfiles"],
+];
+export const DEBUG_MODULES: readonly [string, string][] = [["debugpy", "debugpy"]];
+
+export function checkProgram(modules: readonly [string, string][]): string {
+  const names = JSON.stringify(modules.map(([m]) => m));
+  return [
+    "import importlib.util, json",
+    "def found(m):",
+    "    try:",
+    "        return importlib.util.find_spec(m) is not None",
+    "    except (ImportError, ValueError):",
+    "        return False",
+    `print(json.dumps([m for m in ${names} if not found(m)]))`,
+  ].join("\n");
+}
+
+/** The distributions (pip names) missing, from the check program's output. */
+export function readMissing(stdout: string, modules: readonly [string, string][]): string[] | undefined {
+  const line = stdout.trim().split(/\r?\n/).pop() ?? "";
+  try {
+    const missing = JSON.parse(line) as unknown;
+    if (!Array.isArray(missing)) {
+      return undefined;
+    }
+    return modules.filter(([m]) => missing.includes(m)).map(([, dist]) => dist);
+  } catch {
+    return undefined;
+  }
+}
+
+export function missingMessage(python: string, missing: readonly string[], hasRequirements: boolean): string {
+  const list = missing.join(", ");
+  const fix = hasRequirements
+    ? "install the app's requirements.txt and them into it, create a .venv from requirements.txt, or select another interpreter"
+    : "install them into it or select another interpreter";
+  return `funcls cannot run the app with ${python}: it lacks ${list}. To run it, ${fix}.`;
+}
+
+/** `python -m pip install [-r requirements.txt] DIST…` */
+export function installCommand(python: string, missing: readonly string[], requirements: string | undefined): string[] {
+  return [python, "-m", "pip", "install", ...(requirements !== undefined ? ["-r", requirements] : []), ...missing];
+}
+
+/** A .venv in the app folder, with the requirements and what the runner needs. */
+export function createVenvCommands(
+  basePython: string,
+  appRoot: string,
+  requirements: string | undefined,
+  extra: readonly string[],
+  sep = "/",
+  windows = false,
+): { venvPython: string; commands: string[][] } {
+  const venv = `${appRoot}${sep}.venv`;
+  const venvPython = windows ? `${venv}${sep}Scripts${sep}python.exe` : `${venv}${sep}bin${sep}python`;
+  return {
+    venvPython,
+    commands: [[basePython, "-m", "venv", venv], installCommand(venvPython, extra, requirements)],
+  };
+}
+
+/** A command line for a terminal (POSIX shell quoting). */
+export function shellLine(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
+}
