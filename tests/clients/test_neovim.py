@@ -95,6 +95,17 @@ local ok, problem = pcall(function()
     table.insert(out.lenses, {line = lens.range.start.line, title = lens.command.title, command = lens.command.command, arguments = lens.command.arguments})
   end
 
+  -- Code actions with the cursor at the start of the problem's line, as vim.lsp.buf.code_action()
+  -- asks: the range is the cursor, the context the line's diagnostics.
+  vim.api.nvim_win_set_cursor(0, {FIX_LINE + 1, 0})
+  local params = vim.lsp.util.make_range_params()
+  params.context = {diagnostics = vim.lsp.diagnostic.get_line_diagnostics(buf)}
+  local actions = request(buf, "textDocument/codeAction", params)
+  out.actions = {}
+  for _, action in ipairs(actions or {}) do
+    table.insert(out.actions, {title = action.title, kind = action.kind})
+  end
+
   -- Fix the problem by editing the buffer: the diagnostics go away.
   local fixed = vim.api.nvim_buf_get_lines(buf, FIX_LINE, FIX_LINE + 1, false)[1]:gsub('arg_name="msgs"', 'arg_name="msg"')
   vim.api.nvim_buf_set_lines(buf, FIX_LINE, FIX_LINE + 1, false, {fixed})
@@ -179,6 +190,8 @@ def test_neovim_builtin_client(tmp_path: Path) -> None:
         ("▶ Run function", "funcls.runFunction", name)
         for name in ("create_order", "process_order", "get_receipt", "payment_received")
     ]
+    # Code actions from the start of the line: the fixes of the line's diagnostic.
+    assert {"title": "Rename binding 'msgs' to 'msg'", "kind": "quickfix"} in result["actions"]
     assert result["cleared"] is True
 
 
