@@ -139,7 +139,7 @@ def app_conversions(ctx: Context, app: App) -> list[types.CodeAction]:
     return out
 
 
-def refactorings(ctx: Context, path: str, rng: Range) -> list[types.CodeAction]:
+def refactorings(ctx: Context, path: str, rng: Range, asked: bool = True) -> list[types.CodeAction]:
     app = ctx.app(path)
     if app is None:
         return []
@@ -150,7 +150,7 @@ def refactorings(ctx: Context, path: str, rng: Range) -> list[types.CodeAction]:
             args = [app.root, fn.name]
             action = _plan_action(ctx, removal, CAK.RefactorRewrite + ".removeV1", args)
             return [action] if action is not None else []
-    if not v1_functions(app) or not (fn is not None or path == app.host_json_path):
+    if not asked or not v1_functions(app) or not (fn is not None or path == app.host_json_path):
         return []
     return app_conversions(ctx, app)
 
@@ -162,10 +162,13 @@ def code_actions(
     findings: list[Finding],
     only: list[str] | None = None,
     sent: Sequence[types.Diagnostic] | None = None,
+    asked: bool = True,
 ) -> list[types.CodeAction]:
+    """``asked``: the user asked (a menu, a key); False for requests the client makes by itself
+    (VS Code's light bulb), which get no refactoring that needs the app checked first."""
     out: list[types.CodeAction] = []
     if _wanted(CAK.QuickFix, only):
         out.extend(quick_fixes(ctx, path, rng, findings, sent))
     if _wanted(CAK.RefactorRewrite, only) and os.path.basename(path) != "local.settings.json":
-        out.extend(refactorings(ctx, path, rng))
+        out.extend(refactorings(ctx, path, rng, asked))
     return out

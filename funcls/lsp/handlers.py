@@ -330,7 +330,11 @@ def register_actions(server: FunclsServer) -> None:
         found = server.state.findings(app.root)
         only = [str(k) for k in params.context.only] if params.context.only else None
         sent = params.context.diagnostics
-        return code_actions.code_actions(server.ctx, path, model_range, found, only, sent) or None
+        # VS Code asks by itself on every cursor move (the light bulb): no whole-app conversion
+        # check then, only when the user opens the menu.
+        asked = params.context.trigger_kind != types.CodeActionTriggerKind.Automatic
+        actions = code_actions.code_actions(server.ctx, path, model_range, found, only, sent, asked)
+        return actions or None
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     @guarded(server, "code lens")

@@ -284,3 +284,25 @@ async def test_missing_local_settings_is_reported_and_created(
     apply_workspace_edit(create.edit)
     values = json.loads(settings.read_text())["Values"]
     assert values["FUNCTIONS_WORKER_RUNTIME"] == "python" and len(values) >= 2
+
+
+async def test_no_conversion_for_the_light_bulb(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    """VS Code asks for code actions by itself on every cursor move: the conversion (which
+    checks the converted app first) waits until the user opens the menu."""
+    config = fresh_workspace / "v1-app" / "process_order" / "function.json"
+
+    async def kinds(trigger: types.CodeActionTriggerKind) -> set[str | None]:
+        result = await editing_client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri(config)),
+                range=point(types.Position(0, 0)),
+                context=types.CodeActionContext(diagnostics=[], trigger_kind=trigger),
+            )
+        )
+        return {a.kind for a in result or [] if isinstance(a, types.CodeAction)}
+
+    convert = CAK.RefactorRewrite + ".convertApp"
+    assert convert not in await kinds(types.CodeActionTriggerKind.Automatic)
+    assert convert in await kinds(types.CodeActionTriggerKind.Invoked)
