@@ -111,6 +111,7 @@ class _Analyser(ExpressionReader):
                 return
             for t in targets:
                 if isinstance(t, ast.Name):
+                    self.alias(t.id, value)
                     self.assignment(t.id, stmt, value, top_level=True)
                     if isinstance(value, (ast.Tuple, ast.List)):
                         self._sequences[t.id] = list(value.elts)
@@ -219,6 +220,19 @@ class _Analyser(ExpressionReader):
                     for t in sub.targets:
                         if isinstance(t, ast.Name):
                             self.assignment(t.id, sub, sub.value, top_level=False)
+
+    def alias(self, name: str, value: ast.expr) -> None:
+        """``func = importlib.import_module("azure.functions")`` and ``make = func.FunctionApp``
+        (possibly through cast/getattr) name what an import would: record them so."""
+        module = self.imported_module(value)
+        if module is not None:
+            self.info.imports[name] = module
+            return
+        inner = self.unwrap(value)
+        if isinstance(inner, (ast.Name, ast.Attribute)):
+            q = self.qualify(inner)
+            if q is not None and "." in q:
+                self.info.imports[name] = q
 
     def assignment(self, name: str, stmt: ast.stmt, value: ast.expr, top_level: bool) -> None:
         if isinstance(value, ast.Call):

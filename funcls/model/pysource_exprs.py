@@ -132,8 +132,61 @@ class ExpressionReader:
         parts.append(self._segments[r.end.line][: r.end.column])
         return "\n".join(parts)
 
+    def unwrap(self, node: ast.expr) -> ast.expr:
+        """See through spellings that change nothing at run time: ``typing.cast(T, x)`` is
+        ``x`` and ``getattr(x, "name"[, default])`` is ``x.name`` (when ``x`` has it, as an
+        imported module or class does)."""
+        for _ in range(8):
+            if not isinstance(node, ast.Call) or node.keywords:
+                return node
+            args = node.args
+            if (
+                isinstance(node.func, ast.Name)
+                and node.func.id == "getattr"
+                and len(args) in (2, 3)
+                and isinstance(args[1], ast.Constant)
+                and isinstance(args[1].value, str)
+                and args[1].value.isidentifier()
+            ):
+                attr = ast.Attribute(value=args[0], attr=args[1].value, ctx=ast.Load())
+                node = ast.copy_location(attr, node)
+                ast.fix_missing_locations(node)
+            elif len(args) == 2 and self._qualify_plain(node.func) == "typing.cast":
+                node = args[1]
+            else:
+                return node
+        return node
+
+    def imported_module(self, node: ast.expr) -> str | None:
+        """``importlib.import_module("azure.functions")`` (possibly cast): the module name."""
+        node = self.unwrap(node)
+        if (
+            isinstance(node, ast.Call)
+            and not node.keywords
+            and len(node.args) == 1
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and self._qualify_plain(node.func) == "importlib.import_module"
+        ):
+            return node.args[0].value
+        return None
+
     def qualify(self, node: ast.expr) -> str | None:
         """Dotted qualified name of a Name/Attribute chain through the import table."""
+        return self._qualify_plain(self._unwrap_chain(node))
+
+    def _unwrap_chain(self, node: ast.expr) -> ast.expr:
+        """``unwrap`` at every link of an attribute chain: getattr(getattr(m, "A"), "B")."""
+        node = self.unwrap(node)
+        if isinstance(node, ast.Attribute):
+            base = self._unwrap_chain(node.value)
+            if base is not node.value:
+                node = ast.copy_location(
+                    ast.Attribute(value=base, attr=node.attr, ctx=ast.Load()), node
+                )
+        return node
+
+    def _qualify_plain(self, node: ast.expr) -> str | None:
         chain = attribute_chain(node)
         if chain is None:
             return None
@@ -149,6 +202,17 @@ class ExpressionReader:
     def value(self, node: ast.expr, line_limit: int | None = None) -> PyValue:
         r = self.cols.range(node)
         text = self.segment(node)
+        plain = self.unwrap(node)
+        if plain is not node and isinstance(plain, ast.Attribute):
+            # getattr(func.AuthLevel, "ANONYMOUS"): read as the attribute, shown as written.
+            q = self.qualify(plain)
+            if q is not None:
+                return PyValue("enum" if _looks_like_member(q) else "ref", r, text, qualname=q)
+            return PyValue("unknown", r, text)
+        if plain is not node:
+            through = self.value(plain, line_limit)
+            through.range, through.text = r, text
+            return through
         if isinstance(node, ast.Constant):
             return PyValue("const", r, text, const=node.value)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -179,8 +243,8 @@ class ExpressionReader:
                     fv = self.value(part.value, line_limit)
                     if fv.kind == "const":
                         parts.append(PyValue("const", fv.range, fv.text, const=str(fv.const)))
-                    elif fv.kind in ("ref", "concat"):
-                        parts.append(fv)
+                    elif fv.kind in ("ref", "concat", "call"):
+                        parts.append(fv)  # a call: os.getenv("NAME", "default"), resolved later
                     else:
                         return PyValue("unknown", r, text)
                 else:
@@ -199,7 +263,8 @@ class ExpressionReader:
             ):
                 return PyValue("const", r, text, const=left.const + right.const)
             if all(
-                v.kind in ("ref", "concat") or (v.kind == "const" and isinstance(v.const, str))
+                v.kind in ("ref", "concat", "call")
+                or (v.kind == "const" and isinstance(v.const, str))
                 for v in (left, right)
             ):
                 return PyValue("concat", r, text, const="add", items=[left, right])

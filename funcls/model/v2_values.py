@@ -106,6 +106,9 @@ class ModuleResolver:
         pieces: list[str] = []
         for item in pv.items:
             r = self.resolve_ref(item, from_path, depth + 1)
+            env = env_default(r)
+            if env is not None:  # os.getenv("NAME", "default") inside an f-string or a +
+                r = self.resolve_ref(env[1], from_path, depth + 1)
             if r.kind != "const":
                 return pv
             if pv.const == "add" and not isinstance(r.const, str):

@@ -344,13 +344,34 @@ def test_http_streaming_switched_off_by_the_setting_checks_the_plain_types(
     assert codes(check(tmp_path)) == ["AZF204"]
 
 
-def test_app_from_importlib_is_information_not_silence(tmp_path: Path) -> None:
+def test_app_from_importlib_is_indexed_like_an_import(tmp_path: Path) -> None:
+    # importlib.import_module with a literal name, cast() and getattr() with a literal
+    # attribute change nothing at run time: funcls reads them as the import they are.
     write_app(
         tmp_path,
         {
-            "function_app.py": "import importlib\n\n"
-            'func = importlib.import_module("azure.functions")\n'
-            "app = func.FunctionApp()\n\n\n"
+            "function_app.py": "import importlib\nfrom typing import Any, cast\n\n"
+            'func = cast(Any, importlib.import_module("azure.functions"))\n'
+            'make_app = getattr(func, "FunctionApp")\n'
+            'ANON = getattr(func.AuthLevel, "ANONYMOUS", "anonymous")\n'
+            "app = make_app(http_auth_level=ANON)\n\n\n"
+            '@app.route(route="ping")\n'
+            "def ping(req):\n"
+            '    return func.HttpResponse("pong")\n'
+        },
+    )
+    assert [f.name for f in load(tmp_path).functions] == ["ping"]
+    assert codes(check(tmp_path)) == []
+    assert differences(load(tmp_path), library_index(str(tmp_path))) == []
+
+
+def test_app_from_a_factory_is_information_not_silence(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import azure.functions as func\n\n\n"
+            "def build():\n    return func.FunctionApp()\n\n\n"
+            "app = build()\n\n\n"
             '@app.route(route="ping")\n'
             "def ping(req):\n"
             '    return func.HttpResponse("pong")\n'
@@ -729,3 +750,31 @@ def test_getenv_default_says_which_value_binds(tmp_path: Path) -> None:
     (tmp_path / "local.settings.json").write_text(settings.replace(', "ORDERS_QUEUE": "jobs"', ""))
     f = one(check(tmp_path), "AZF401")
     assert f.severity == Severity.HINT
+
+
+def test_nested_getattr_and_getenv_inside_an_f_string(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import os\n\nimport azure.functions as func\n\n"
+            'ANON = getattr(getattr(func, "AuthLevel", None), "ANONYMOUS", "anonymous")\n'
+            'QUEUE = os.getenv("QUEUE_NAME", "orders")\n\n'
+            "app = func.FunctionApp(http_auth_level=ANON)\n\n\n"
+            '@app.service_bus_queue_trigger(arg_name="msg", '
+            'queue_name=f"{QUEUE}/$DeadLetterQueue", connection="SB")\n'
+            "def dead(msg: func.ServiceBusMessage) -> None:\n    pass\n\n\n"
+            '@app.route(route="ping")\n'
+            "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+            '    return func.HttpResponse("pong")\n'
+        },
+    )
+    app = load(tmp_path)
+    assert {
+        f.name: f.trigger.get("queueName") or f.trigger.get("authLevel")
+        for f in app.functions
+        if f.trigger
+    } == {
+        "dead": "orders/$DeadLetterQueue",
+        "ping": "anonymous",
+    }
+    assert differences(app, library_index(str(tmp_path))) == []
