@@ -88,7 +88,8 @@ export class ResultPanels implements vscode.Disposable {
     } else {
       panel.reveal(undefined, true);
     }
-    panel.title = `${result.ok ? "✓" : "✗"} ${name}`;
+    // Two apps may have functions of the same name: the tab says which app.
+    panel.title = `${result.ok ? "✓" : "✗"} ${name} · ${path.basename(root)}`;
     panel.webview.html = renderResult(
       ran,
       this.history,
