@@ -103,10 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"corpus: {len(manifest['repositories'])} repositories, {len(manifest['roots'])} app roots"
     )
-    print(
-        f"functions identical to the library: {identical} / {total} "
-        f"({dynamic} of the others in apps funcls reports as registered dynamically, AZF306 info)"
+    note = (
+        f" ({dynamic} of the others in apps funcls reports as registered dynamically, AZF306 info)"
+        if identical != total
+        else ""
     )
+    print(f"functions identical to the library: {identical} / {total}{note}")
     print(f"apps not found: {len(missed_roots)} / {len(manifest['roots'])}")
     print(f"worker's broken fixtures found: {sum(h for _, h in caught)} / {len(caught)}")
     print()
