@@ -5,12 +5,13 @@ through xref — what an Emacs user sees."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import PYTHON, isolated_env, line_of, require, sample_app
+from tests.clients.editors import PYTHON, REPO, isolated_env, line_of, require, sample_app
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
@@ -150,3 +151,93 @@ def test_emacs_eglot(tmp_path: Path) -> None:
     # The name inside the quotes (the column references report too).
     assert result["definition"] == [[str(bp), receipt_line + 1, receipt_col + 10]]
     assert result["cleared"] is True
+
+
+JSON_ELISP = r"""
+(require 'eglot)
+(setq eglot-sync-connect t)
+(defvar funcls-out nil)
+(defun funcls-complete (file text label)
+  "Complete at the end of TEXT in FILE and pick LABEL, as completion-at-point does: the
+candidate replaces the typed word, then eglot's exit function applies the item's edit."
+  (find-file file)
+  (erase-buffer)
+  (insert text)
+  (unless (eglot-managed-p)
+    (eglot '(js-mode) (cons 'transient ROOT) 'eglot-lsp-server
+           (list PYTHON "-m" "funcls" "--stdio") "json"))
+  (eglot--signal-textDocument/didChange)
+  ;; The first request may come before the server has indexed the folder: wait for that.
+  (let ((deadline (+ (float-time) 20)))
+    (while (and (< (float-time) deadline)
+                (not (seq-find (lambda (c) (string= (substring-no-properties c) label))
+                               (let ((capf (eglot-completion-at-point)))
+                                 (all-completions (buffer-substring-no-properties
+                                                   (nth 0 capf) (nth 1 capf))
+                                                  (nth 2 capf))))))
+      (accept-process-output nil 0.2)))
+  (let* ((capf (eglot-completion-at-point))
+         (beg (nth 0 capf)) (end (nth 1 capf)) (table (nth 2 capf))
+         (exit (plist-get (nthcdr 3 capf) :exit-function))
+         (pick (seq-find (lambda (c) (string= (substring-no-properties c) label))
+                         (all-completions (buffer-substring-no-properties beg end) table))))
+    (when pick
+      (delete-region beg end) (goto-char beg) (insert pick)
+      (funcall exit pick 'finished))
+    (push (vector label (and pick t) (buffer-substring-no-properties (point-min) (point-max)))
+          funcls-out)))
+(condition-case err
+    (progn CASES)
+  (error (push (format "%S" err) funcls-out)))
+(with-temp-file OUT (insert (json-encode (vconcat (reverse funcls-out)))))
+(kill-emacs 0)
+"""
+
+
+def test_emacs_json_completion(tmp_path: Path) -> None:
+    """JSON completion in eglot after a typed quote and after a typed prefix."""
+    emacs = require("emacs", "emacs-nox elpa-eglot")
+    app = tmp_path / "v1-app"
+    shutil.copytree(REPO / "samples" / "v1-app", app)
+    head = '{"bindings": [{"type": "queueTrigger", '
+    cases = [
+        (app / "host.json", '{\n  "', "version", '{\n  "version": "2.0"'),
+        (
+            app / "process_order" / "function.json",
+            head + '"queu',
+            "queueName",
+            head + '"queueName": ""',
+        ),
+        (
+            app / "process_order" / "function.json",
+            head + '"connection": "Az',
+            "AzureWebJobsStorage",
+            head + '"connection": "AzureWebJobsStorage"',
+        ),
+    ]
+    calls = " ".join(
+        f"(funcls-complete {json.dumps(str(f))} {json.dumps(text)} {json.dumps(label)})"
+        for f, text, label, _ in cases
+    )
+    out = tmp_path / "json-result.json"
+    script = JSON_ELISP
+    for name, value in {
+        "CASES": calls,
+        "ROOT": json.dumps(str(app) + "/"),
+        "PYTHON": json.dumps(PYTHON),
+        "OUT": json.dumps(str(out)),
+    }.items():
+        script = script.replace(name, value)
+    el = tmp_path / "json.el"
+    el.write_text(script)
+    run = subprocess.run(
+        [emacs, "--batch", "-l", str(el)],
+        env=isolated_env(tmp_path),
+        cwd=app,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(out.read_text()) if out.exists() else None
+    assert run.returncode == 0 and isinstance(result, list), (run.stdout, run.stderr, result)
+    assert result == [[label, True, expected] for _, _, label, expected in cases]
