@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lsprotocol import types
+from pytest_lsp import client_capabilities
 
 from funcls.lsp import completion
-from funcls.lsp.context import ClientFeatures, Context, make_context
+from funcls.lsp.context import ClientFeatures, Context, ignores_edit_ranges, make_context
+from funcls.lsp.jsonctx import json_context
 from funcls.model.locations import LineIndex
 from funcls.model.workspace import Workspace
 
@@ -158,3 +161,52 @@ def test_decorators_are_those_of_the_objects_class(
     labels = [label for label, _ in complete(ctx, path, head + "@app.‸\ndef f(req): pass")]
     assert "route" in labels and "orchestration_trigger" in labels
     assert ("durable_openai_agent_orchestrator" in labels) is offered
+
+
+@pytest.mark.parametrize(
+    ("recorded", "ignores"),
+    [
+        ("visual-studio-code", False),
+        ("emacs", False),
+        ("neovim@v0.6.1", True),
+        ("neovim@v0.7.0", True),
+        ("neovim@v0.9.1", True),
+        ("neovim@v0.11.0", True),
+    ],
+)
+def test_clients_whose_completion_ignores_edit_ranges(recorded: str, ignores: bool) -> None:
+    caps = client_capabilities(recorded)
+    completion_caps = caps.text_document.completion if caps.text_document else None
+    item = completion_caps.completion_item if completion_caps else None
+    assert ignores_edit_ranges(item) is ignores
+
+
+def test_nvim_cmp_honours_edit_ranges() -> None:
+    # What cmp-nvim-lsp's default_capabilities() declares for completion items.
+    item = types.ClientCompletionItemOptions(
+        snippet_support=True,
+        commit_characters_support=True,
+        preselect_support=True,
+        insert_replace_support=True,
+        deprecated_support=True,
+    )
+    assert ignores_edit_ranges(item) is False
+
+
+@pytest.mark.parametrize(
+    ("marked", "trigger", "answers"),
+    [
+        ('{"‸', '"', True),  # a quote that opens a key
+        ('{"type": "‸', '"', True),  # …or a value
+        ('{"type": "http"‸', '"', False),  # a quote that closes a string
+        ('{"bindings": [‸', "[", False),
+        ('{"path": "out/‸', "/", True),
+        ("{‸", ",", False),
+    ],
+)
+def test_trigger_characters_answered_only_where_they_open_something(
+    marked: str, trigger: str, answers: bool
+) -> None:
+    offset = marked.index(CURSOR)
+    text = marked.replace(CURSOR, "")
+    assert completion.typed_opens(json_context(text, offset), offset, trigger) is answers

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from funcls.lsp.convert_app import KEEP, REMOVE, check_conversion, plan_app_conversion
 from funcls.lsp.convert_render import ConversionError, decorator_call, decorators_for, py_literal
 from funcls.lsp.convert_v1 import plan_conversion, plan_removal
 from funcls.model.appmodel import Binding, Value
@@ -110,4 +111,49 @@ def test_plans_on_the_v1_sample(tmp_path: Path) -> None:
     assert (
         '@app.route(auth_level=func.AuthLevel.ANONYMOUS, methods=["GET"], route="products/{id:int}")\ndef get_product(req: func.HttpRequest)'
         in edit.new_text
+    )
+
+
+def _v1_app(tmp_path: Path) -> tuple[Workspace, Path]:
+    from tests.lsp.support import make_workspace
+
+    ws = make_workspace(tmp_path)
+    index = Workspace([str(ws)])
+    index.index_all()
+    return index, ws / "v1-app"
+
+
+@pytest.mark.parametrize(("folders", "removed"), [(REMOVE, "folder"), (KEEP, "function.json")])
+def test_app_plan_converts_every_function_in_one_edit(
+    tmp_path: Path, folders: str, removed: str
+) -> None:
+    index, root = _v1_app(tmp_path)
+    app = index.app_for_path(str(root))
+    assert app is not None
+    plan = plan_app_conversion(app, index.source, folders)
+    assert plan is not None and plan.problem is None
+    (edit,) = plan.edits  # one edit: the whole new function_app.py
+    assert edit.new_text == plan.content
+    names = sorted(f.name for f in app.functions)
+    assert [plan.content.count(f"def {n}(") for n in names] == [1] * len(names)
+    deletes = sorted(op.path for op in plan.ops if op.kind == "delete")
+    if removed == "folder":
+        assert deletes == sorted(str(root / n) for n in names)
+    else:
+        assert deletes == sorted(str(root / n / "function.json") for n in names)
+    assert check_conversion(app, index.source, plan) is None
+
+
+def test_app_plan_refuses_a_name_defined_twice(tmp_path: Path) -> None:
+    index, root = _v1_app(tmp_path)
+    for name in ("get_product", "heartbeat"):
+        script = root / name / "__init__.py"
+        script.write_text(script.read_text() + f"\n\nLIMIT = '{name}'\n")
+    index.index_all()
+    app = index.app_for_path(str(root))
+    assert app is not None
+    plan = plan_app_conversion(app, index.source)
+    assert plan is not None and plan.edits == [] and plan.ops == []
+    assert plan.problem is not None and plan.problem.startswith(
+        "'LIMIT' would be defined twice in function_app.py"
     )
