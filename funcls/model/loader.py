@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 
@@ -65,7 +66,9 @@ def _load_requirements(app: App, source: Source) -> None:
         return
     app.requirements_path = path
     app.files.add(path)
-    text = source.text(path) or ""
+    text = source.text(path)
+    if text is None:
+        text = _text_with_bom(path) or ""
     for i, line in enumerate(text.split("\n")):
         stripped = line.split("#", 1)[0].strip()
         if not stripped or stripped.startswith("-"):
@@ -78,6 +81,31 @@ def _load_requirements(app: App, source: Source) -> None:
         app.requirements.append(
             Requirement(name, line.rstrip(), Range.of(i, start, i, start + len(m.group(1))))
         )
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _text_with_bom(path: str) -> str | None:
+    """A requirements file saved as UTF-16 or UTF-32 (PowerShell's `>` does that): pip reads
+    it by its byte-order mark (pip/_internal/utils/encoding.py auto_decode), so funcls does."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(1 << 20)
+    except OSError:
+        return None
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding).replace("\r\n", "\n")
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _load_pyproject(app: App, source: Source) -> None:

@@ -778,3 +778,12 @@ def test_nested_getattr_and_getenv_inside_an_f_string(tmp_path: Path) -> None:
         "ping": "anonymous",
     }
     assert differences(app, library_index(str(tmp_path))) == []
+
+
+def test_requirements_saved_as_utf16_are_read_as_pip_reads_them(tmp_path: Path) -> None:
+    v2(tmp_path, PING, **{"requirements.txt": None})
+    text = "azure-functions==1.21.3\r\nrequests\r\n"
+    (tmp_path / "requirements.txt").write_bytes(text.encode("utf-16"))  # BOM + UTF-16 LE
+    app = load(tmp_path)
+    assert [r.name for r in app.requirements] == ["azure-functions", "requests"]
+    assert codes(check(tmp_path)) == []
