@@ -302,6 +302,17 @@ class PythonCompleter:
     def keyword_values(self, spec: DecoratorSpec, p: DecoratorParam, pc: DecoratorCall) -> None:
         quote = pc.quote
         rng = self.rng(pc.start, pc.end)
+        in_string = rng
+        kept_tail = False
+        if quote is not None:
+            # As in JSON (json_completer.JsonCompleter): inside a string the edit starts after
+            # the opening quote, so a client that ignores edit ranges (Neovim's omnifunc)
+            # inserts the same text; it keeps a closing quote after the cursor, so for it the
+            # item is the bare word.
+            cursor = pc.start + 1 + len(pc.prefix)
+            end = pc.end if self.ctx.client.edit_ranges else cursor
+            in_string = self.rng(pc.start + 1, max(pc.start + 1, end))
+            kept_tail = not self.ctx.client.edit_ranges and pc.end > cursor
 
         def add(
             value: str,
@@ -311,19 +322,20 @@ class PythonCompleter:
             sort: str | None = None,
         ) -> None:
             q = quote or '"'
-            text = f"{q}{value}{q}"
+            closing = "" if kept_tail else q
+            text = f"{q}{value}{q}" if quote is None else value + closing
             self.items.append(
                 item(
                     self.ctx,
                     self.path,
-                    rng,
+                    in_string,
                     value,
                     text,
                     kind=kind,
                     detail=detail,
                     doc=doc,
                     sort=sort,
-                    filter_text=text if quote else value,
+                    filter_text=None if quote else value,
                 )
             )
 

@@ -115,17 +115,17 @@ def test_a_new_key_after_a_value_brings_its_comma(ctx: Context, samples: Path) -
         ),
         (
             '@app.timer_trigger(arg_name="t", schedule="‸")\ndef f(t): pass',
-            [("0 */5 * * * *", '"0 */5 * * * *"')],
+            [("0 */5 * * * *", '0 */5 * * * *"')],  # after the opening quote
         ),
         (
             '@app.blob_output(arg_name="o", path="r‸")\ndef f(o): pass',
-            [("processed/", '"processed/"')],
+            [("processed/", 'processed/"')],
         ),
         (
             '@app.timer_trigger(arg_name="t", schedule="x", run_on_startup=‸)',
             [("True", "True"), ("False", "False")],
         ),
-        ('@app.route(methods=["‸"])', [("GET", '"GET"'), ("POST", '"POST"')]),
+        ('@app.route(methods=["‸"])', [("GET", 'GET"'), ("POST", 'POST"')]),
         ("@nope.route(‸)", []),
     ],
 )
