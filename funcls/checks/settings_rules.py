@@ -48,7 +48,10 @@ RULES: tuple[Rule, ...] = (
         "A connection is the name of an app setting, not the connection string itself. "
         "Without the setting the function fails when the host starts locally; in Azure the "
         "app settings must define it too. Identity-based connections (`Name__serviceUri`, "
-        "`Name__fullyQualifiedNamespace`, …) and `ConnectionStrings` count as defined.",
+        "`Name__fullyQualifiedNamespace`, …) and `ConnectionStrings` count as defined. "
+        "Without local.settings.json (it is not committed) each connection is reported once "
+        "and the quick fix creates the file; a setting that is present but empty (as the "
+        "quick fix writes it) is reported until its connection string is filled in.",
         Example({"function_app.py": _HEAD + _SB}),
         Example(
             {
@@ -66,7 +69,7 @@ RULES: tuple[Rule, ...] = (
         W,
         "A `%Name%` expression in a binding property that local.settings.json does not define.",
         "The host replaces `%Name%` with the app setting's value when it loads the function "
-        "and fails when there is none. A v2 value read with `os.getenv(\"NAME\", default)` "
+        'and fails when there is none. A v2 value read with `os.getenv("NAME", default)` '
         "gets information (or a hint) saying which value binds: the setting's where it is "
         "set, the default funcls shows where it is not.",
         Example({"function_app.py": _HEAD + _TIMER}),
