@@ -60,71 +60,76 @@ def _pairs(items: list[str] | None, sep: str, what: str) -> dict[str, str]:
     return out
 
 
-def render_text(result: dict[str, Any], where: str) -> str:
-    lines: list[str] = []
-    status = result["status"]
-    lines.append(
-        f"{result['function']}: {status} in {result['duration_ms']:.1f} ms "
-        f"(invocation {result['invocation_id']}, on {where})"
-    )
-    http = result.get("http")
-    if http is not None:
-        lines.append(f"HTTP {http['status']}")
-        for name, value in http.get("headers") or []:
-            lines.append(f"{name}: {value}")
-        lines.append("")
-        lines.append(
-            http.get("body")
-            if "body" in http
-            else f"<binary body, base64: {http.get('body_base64')}>"
-        )
-    if result.get("return_value") is not None:
-        lines.append(f"return value: {json.dumps(result['return_value'])}")
-    for output in result.get("outputs") or []:
-        note = "sent" if output["sent"] else "NOT SENT (funcls does not connect to this service)"
-        lines.append(
-            f"output {output['name']} → {output['type']} {output['target']} [{note}]: "
-            + json.dumps(output["value"])
-        )
-    if result.get("logs"):
-        lines.append("logs:")
-        for log in result["logs"]:
-            lines.append(f"  {log['level']} {log['message']}")
-    error = result.get("error")
-    if error:
-        lines.append("error:")
-        text = error.get("traceback") or f"{error.get('type')}: {error.get('message')}"
-        lines.extend("  " + line for line in text.rstrip().split("\n"))
-    return "\n".join(lines) + "\n"
+def given_input(args: argparse.Namespace) -> dict[str, Any]:
+    """The parts of the request the options spell out (the rest comes from the saved input,
+    else a sample: `funcls.model.run_inputs`)."""
+    given: dict[str, Any] = {}
+    if args.method:
+        given["method"] = args.method
+    if args.path:
+        given["path"] = args.path
+    if args.header:
+        given["headers"] = _pairs(args.header, ":", "header")
+    if args.query:
+        given["query"] = _pairs(args.query, "=", "query parameter")
+    if args.blob_name is not None:
+        given["name"] = args.blob_name
+    if args.input is not None:
+        given["input"] = _text(args.input, "--input")
+    if args.body is not None:
+        given.update(_body(args.body))
+    return given
+
+
+def build_request(root: str, name: str, given: dict[str, Any], saved: bool) -> dict[str, Any]:
+    """The request to send: what was given, completed from the saved input and the sample
+    (when the static index knows the function), in the admin API's form."""
+    from funcls.model.loader import load_app
+    from funcls.model.run_inputs import InputError, body_text, is_blob, read_saved, resolve_input
+    from funcls.model.source import Source
+
+    binary = given.pop("body_base64", None)
+    legacy = given.pop("input", None)
+    app = load_app(root, Source())
+    fn = app.function(name)
+    if fn is None:
+        request = dict(given)  # the runner says what it knows of the name
+        if legacy is not None:
+            request["input"] = legacy
+    else:
+        if legacy is not None:
+            given.setdefault("name" if is_blob(fn) else "body", legacy)
+        if binary is not None:
+            given.setdefault("body", "")
+        try:
+            request, _ = resolve_input(app, fn, given, read_saved(root) if saved else None)
+        except InputError as error:
+            raise UsageError(str(error)) from None
+        request["body"] = body_text(request.get("body"))
+    if binary is not None:
+        request.pop("body", None)
+        request["body_base64"] = binary
+    return request
 
 
 def run(args: argparse.Namespace) -> int:
     from funcls.commands.run import app_root
     from funcls.runner.client import InvokeError, invoke
+    from funcls.runner.run_result import render_result
 
     root = app_root(args.app_dir)
-    request: dict[str, Any] = {"input": _text(args.input, "--input")}
-    if args.method:
-        request["method"] = args.method
-    if args.path:
-        request["path"] = args.path
-    if args.header:
-        request["headers"] = _pairs(args.header, ":", "header")
-    if args.query:
-        request["query"] = _pairs(args.query, "=", "query parameter")
-    if args.body is not None:
-        request.update(_body(args.body))
+    request = build_request(root, args.name, given_input(args), not args.no_saved)
     try:
-        result, where = invoke(root, args.name, request)
+        result, _ = invoke(root, args.name, request)
     except InvokeError as error:
         print(f"funcls invoke: {error}", file=sys.stderr)
         return 2
     if args.format == "json":
-        json.dump({**result, "ran_on": where}, sys.stdout, indent=2)
+        json.dump(result, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(result, where))
-    return 0 if result["status"] == "succeeded" else 1
+        sys.stdout.write(render_result(result))
+    return 0 if result["ok"] else 1
 
 
 def register(sub: Any) -> None:
@@ -132,7 +137,10 @@ def register(sub: Any) -> None:
         "invoke",
         help="run one function once and print its result",
         description="Run one function once: through a running `funcls run` of the app if "
-        "there is one, else in a fresh app process. Exit code 1 when the function failed.",
+        "there is one, else in a fresh app process. What the options leave out comes from the "
+        "app's funcls.inputs.json (the inputs the editor's Run lens saves), else from a sample "
+        "built from the function's bindings. Exit code 1 when the function failed or an HTTP "
+        "function answered with a status of 400 or more.",
     )
     p.add_argument("name", metavar="NAME")
     p.add_argument("app_dir", nargs="?", default=".", metavar="APP_DIR")
@@ -140,7 +148,16 @@ def register(sub: Any) -> None:
         "--input",
         default=None,
         metavar="TEXT|@FILE",
-        help="the trigger's input: queue message, blob path, event JSON, request body…",
+        help="the trigger's input: queue message, event JSON, request body… (for a blob "
+        "trigger, the blob's path)",
+    )
+    p.add_argument(
+        "--name",
+        dest="blob_name",
+        default=None,
+        metavar="BLOB_PATH",
+        help="blob triggers: the blob's path, e.g. uploads/a.csv; with --body, that blob is "
+        "written with the body first",
     )
     p.add_argument(
         "--method",
@@ -152,6 +169,16 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--header", action="append", metavar="NAME:VALUE", help="repeatable")
     p.add_argument("--query", action="append", metavar="NAME=VALUE", help="repeatable")
-    p.add_argument("--body", default=None, metavar="TEXT|@FILE", help="HTTP request body")
+    p.add_argument(
+        "--body",
+        default=None,
+        metavar="TEXT|@FILE",
+        help="the HTTP request body, the message or event, or the content of the blob",
+    )
+    p.add_argument(
+        "--no-saved",
+        action="store_true",
+        help="ignore funcls.inputs.json: send only the options and the sample",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=run)

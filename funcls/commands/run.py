@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         max_body=args.max_request_body,
         python=args.python,
         debug_port=args.debug,
+        parent_pid=args.parent_pid,
     )
     try:
         return run_app(options)
@@ -106,4 +107,6 @@ def register(sub: Any) -> None:
         default=None,
         help="interpreter for the app processes (needs azure-functions installed)",
     )
+    # Used by the language server for its warm app: stop when the server is gone.
+    p.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(handler=run)

@@ -18,12 +18,12 @@ from funcls.lsp import (
     items,
     references,
     rename,
+    run_commands,
     scaffold_commands,
     symbols,
 )
 from funcls.lsp.edits import RequestFailed
 from funcls.lsp.positions import uri_to_path
-from funcls.lsp.run_function import run_function
 from funcls.lsp.server import WATCHED_GLOBS, FunclsServer
 from funcls.lsp.settings import SECTION, parse_settings
 from funcls.model.locations import Range
@@ -362,20 +362,7 @@ def register_actions(server: FunclsServer) -> None:
             server.failed("remove v1 function", e)
             return False
 
-    @server.command(code_lens.RUN_COMMAND)
-    async def on_run_function(*args: Any) -> dict[str, object]:
-        root, name = [*list(args), None, None][:2]
-        server.log(f"funcls: running {name} in {root}")
-        try:
-            result = await run_function(root, name, server.settings.invoke_timeout_seconds)
-        except Exception as e:
-            server.failed("run function", e)
-            return {"ok": False, "message": str(e)}
-        if result.output:
-            server.log(result.output)
-        kind = types.MessageType.Info if result.ok else types.MessageType.Error
-        server.window_show_message(types.ShowMessageParams(type=kind, message=result.message))
-        return result.to_json()
+    run_commands.register(server)
 
 
 async def remove_v1_function(server: FunclsServer, root: str = "", name: str = "") -> bool:

@@ -1,98 +1,121 @@
-"""``funcls.runFunction``: run one function through the local runner (``funcls invoke NAME
-APP_DIR`` in a child process; the server itself never runs user code) and report the result."""
+"""``funcls.runFunction`` and its companions: run one function through the app's warm runner
+(`funcls.lsp.warm_app`; the server itself never runs user code) and give the whole result.
+
+The command takes ``[appRoot, functionName]`` or ``[appRoot, functionName, input]``; the
+input's missing parts come from the app's saved inputs, else from a sample
+(`funcls.model.run_inputs`). The result is the runner's structured result
+(`funcls.runner.run_result`), also shown to people: a one-line summary (window/showMessage)
+and, where the client can open documents, the whole result as a document.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import importlib.util
 import os
-import sys
-from dataclasses import dataclass
+from typing import Any
 
-INVOKE_MODULE = "funcls.commands.invoke"
-MAX_SHOWN = 400
+from funcls.model.appmodel import App, Function
+from funcls.model.run_inputs import (
+    SavedInputs,
+    body_text,
+    read_saved,
+    resolve_input,
+    sample_input,
+    with_entry,
+)
+from funcls.model.runnable import not_runnable_reason
+from funcls.model.source import Source
+from funcls.runner.run_result import render_result, summary
+from funcls.runner.statefile import state_path
 
-
-@dataclass
-class RunResult:
-    ok: bool
-    message: str  # one or two lines for window/showMessage
-    output: str  # everything, for window/logMessage
-    exit_code: int | None
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "ok": self.ok,
-            "message": self.message,
-            "output": self.output,
-            "exitCode": self.exit_code,
-        }
+RESULTS_DIR = "results"
 
 
-def invoke_available() -> bool:
-    """True when this installation has the local runner's ``funcls invoke``."""
-    try:
-        return importlib.util.find_spec(INVOKE_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
+def failure(name: str, message: str, kind: str = "RunRefused") -> dict[str, Any]:
+    """A result for a run that did not happen (bad arguments, not runnable, no runner)."""
+    result: dict[str, Any] = {
+        "ok": False,
+        "function": name,
+        "trigger": None,
+        "summary": "",
+        "request": None,
+        "status": None,
+        "statusText": None,
+        "headers": None,
+        "body": None,
+        "returnValue": None,
+        "outputs": [],
+        "logs": [],
+        "error": {"type": kind, "message": message, "file": None, "line": None, "traceback": ""},
+        "durationMs": 0,
+        "invocationId": None,
+        "ranOn": None,
+    }
+    result["summary"] = f"cannot run '{name}': {message}" if name else message
+    return result
 
 
-def invoke_command(root: str, name: str) -> list[str]:
-    return [sys.executable, "-m", "funcls", "invoke", name, root]
+def why_not_runnable(fn: Function) -> str | None:
+    trigger = fn.trigger
+    inputs = (b.type for b in fn.bindings if b.direction.lower() == "in" and not b.is_trigger)
+    return not_runnable_reason(trigger.type if trigger is not None else None, inputs)
 
 
-def _summary(text: str, first: bool = False) -> str:
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    shown = (lines[0] if first else " ".join(lines[-3:])) if lines else ""
-    return shown if len(shown) <= MAX_SHOWN else shown[: MAX_SHOWN - 1] + "…"
+def find_function(apps: dict[str, App], root: str, name: str) -> tuple[App, Function] | str:
+    """The app and function to run, or why there is none."""
+    app = apps.get(os.path.normpath(os.path.abspath(root))) if root else None
+    if app is None:
+        known = ", ".join(sorted(apps)) or "none"
+        return f"'{root}' is not the folder of an app funcls knows (apps: {known})"
+    fn = app.function(name)
+    if fn is None:
+        known = ", ".join(sorted(f.name for f in app.functions)) or "none"
+        return f"no function '{name}' in {root} (functions: {known})"
+    return app, fn
 
 
-async def run_function(root: str, name: str, timeout: float) -> RunResult:
-    if not isinstance(root, str) or not isinstance(name, str) or not root or not name:
-        return RunResult(
-            False,
-            "funcls.runFunction needs two arguments: the app folder and the function name",
-            "",
-            None,
+def prepare_request(
+    app: App, fn: Function, given: Any, source: Source
+) -> tuple[dict[str, Any], list[str], SavedInputs]:
+    """The admin API request for this run: the input given, completed from the saved input and
+    the sample. Raises InputError for an input of the wrong shape."""
+    saved = read_saved(app.root, source)
+    request, origins = resolve_input(app, fn, given, saved)
+    request["body"] = body_text(request.get("body"))
+    return request, origins, saved
+
+
+def result_path(root: str, name: str) -> str:
+    folder = os.path.join(os.path.dirname(state_path(root)), RESULTS_DIR)
+    return os.path.join(folder, f"{name}.txt")
+
+
+def write_result_document(root: str, result: dict[str, Any], origins: list[str]) -> str:
+    """The whole result as a readable file under ``<app>/.funcls/results/``."""
+    path = result_path(root, str(result["function"]))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    text = render_result(result)
+    if origins and "sample" in origins:
+        text += (
+            "\nParts of this input are a sample built from the function's bindings; "
+            "'Run with input…' saves it in funcls.inputs.json for you to edit.\n"
         )
-    if not os.path.isdir(root):
-        return RunResult(
-            False, f"cannot run '{name}': the app folder {root} does not exist", "", None
-        )
-    if not invoke_available():
-        return RunResult(
-            False,
-            f"cannot run '{name}': this funcls has no local runner yet ('funcls invoke' is not "
-            "installed); update funcls, or start the app with Azure Functions Core Tools",
-            "",
-            None,
-        )
-    cmd = invoke_command(root, name)
-    proc = await asyncio.create_subprocess_exec(
-        *cmd,
-        cwd=root,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        stdin=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), timeout)
-    except asyncio.TimeoutError:
-        proc.kill()
-        await proc.wait()
-        return RunResult(
-            False, f"'{name}' did not finish within {timeout:.0f} s and was stopped", "", None
-        )
-    stdout = out.decode("utf-8", "replace")
-    stderr = err.decode("utf-8", "replace")
-    output = f"$ {' '.join(cmd)}\n{stdout}{stderr}".rstrip()
-    if proc.returncode == 0:
-        detail = _summary(stdout, first=True)
-        return RunResult(True, detail or f"Ran '{name}'", output, 0)
-    detail = _summary(stderr or stdout)
-    return RunResult(
-        False,
-        f"'{name}' failed (exit code {proc.returncode})" + (f": {detail}" if detail else ""),
-        output,
-        proc.returncode,
-    )
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def refused(name: str, answer: dict[str, Any]) -> dict[str, Any]:
+    return failure(name, str(answer.get("refused")))
+
+
+def finish(result: dict[str, Any]) -> dict[str, Any]:
+    result["summary"] = result.get("summary") or summary(result)
+    return result
+
+
+def add_saved_entry(app: App, fn: Function, saved: SavedInputs) -> tuple[str, bool]:
+    """The saved-inputs file's text with an entry for ``fn`` (a sample) when it has none.
+    Returns the new text and whether it changed. Raises InputError for a broken file."""
+    if saved.entry(fn.name) is not None:
+        return saved.text or "", False
+    return with_entry(saved.text, fn.name, sample_input(app, fn)), True

@@ -48,6 +48,7 @@ class FunclsServer(LanguageServer):
         self.published_versions: dict[str, int | None] = {}
         self.published_by_root: dict[str, set[str]] = {}
         self.workspace_pull = False  # the client pulls workspace diagnostics itself
+        self.warm: object = None  # the apps run for the Run lens (funcls.lsp.run_commands)
 
     # -- set-up ------------------------------------------------------------------------------
     def setup(self, params: types.InitializeParams) -> None:

@@ -4,7 +4,7 @@ Names are camelCase, as editors write them::
 
     {"funcls": {"select": ["AZF1"], "ignore": ["AZF205"], "severity": {"AZF300": "warning"},
                 "extraAppRoots": ["../shared-app"], "diagnosticsDelayMs": 50,
-                "invokeTimeoutSeconds": 120}}
+                "invokeTimeoutSeconds": 120, "runResults": "document"}}
 
 A value that is wrong is reported (one message per problem) and its default is used; the other
 settings still apply.
@@ -28,6 +28,10 @@ class Settings:
     extra_app_roots: tuple[str, ...] = ()
     diagnostics_delay_ms: int = 50
     invoke_timeout_seconds: int = 120
+    # How run results reach people: "document" (a summary message and, where the client can
+    # open documents, the whole result), "message" (the summary only), "client" (nothing:
+    # the client shows the result the command returns).
+    run_results: str = "document"
 
 
 _NAMES = {
@@ -37,7 +41,9 @@ _NAMES = {
     "extraAppRoots": "extra_app_roots",
     "diagnosticsDelayMs": "diagnostics_delay_ms",
     "invokeTimeoutSeconds": "invoke_timeout_seconds",
+    "runResults": "run_results",
 }
+RUN_RESULTS = ("document", "message", "client")
 
 
 _CODE = re.compile(r"^AZF\d{0,3}$", re.I)
@@ -130,6 +136,12 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
             parsed = _strings(key, value, errors)
         elif attr == "severity":
             parsed = _severity(value, errors)
+        elif attr == "run_results":
+            parsed = value if value in RUN_RESULTS else None
+            if parsed is None:
+                errors.append(
+                    f"funcls.runResults must be one of {', '.join(RUN_RESULTS)}, not {_show(value)}"
+                )
         elif attr == "diagnostics_delay_ms":
             parsed = _int(key, value, 0, 10_000, errors)
         else:

@@ -19,6 +19,8 @@ from typing import Any
 from funcls.runner.config import RunOptions
 from funcls.runner.statefile import pid_alive, read_state
 
+FRESH = "a fresh app process"
+
 
 class InvokeError(Exception):
     pass
@@ -77,7 +79,7 @@ def invoke_running(
 
 
 async def _invoke_fresh(app_dir: str, name: str, request: dict[str, Any]) -> dict[str, Any]:
-    from funcls.runner.host.admin import http_call, no_function, outcome_json
+    from funcls.runner.host.admin import invoke_request, no_function
     from funcls.runner.logs import Console
     from funcls.runner.runner import Run
     from funcls.runner.state import ManualInvokeError
@@ -97,14 +99,10 @@ async def _invoke_fresh(app_dir: str, name: str, request: dict[str, Any]) -> dic
         fn = runner.state.function(name)
         if fn is None:
             raise InvokeError(no_function(runner.state, name))
-        http = http_call(request) if fn.is_http else None
         try:
-            outcome = await runner.state.invoke_manually(
-                fn, str(request.get("input") or ""), http, collect_logs=True
-            )
+            return await invoke_request(runner.state, fn, request, FRESH)
         except ManualInvokeError as error:
             raise InvokeError(str(error)) from None
-        return outcome_json(outcome)
     finally:
         await runner.pool.close()
         runner.connections.close()
@@ -113,9 +111,9 @@ async def _invoke_fresh(app_dir: str, name: str, request: dict[str, Any]) -> dic
 def invoke(
     app_dir: str, name: str, request: dict[str, Any], timeout: float = 600
 ) -> tuple[dict[str, Any], str]:
-    """The result and where it ran ("running" at a URL, or "fresh")."""
+    """The result (`funcls.runner.run_result`) and where it ran: the URL of the running
+    `funcls run` it went through, or "a fresh app process"."""
     url = running_url(app_dir)
     if url is not None:
-        result = invoke_running(url, name, request, timeout, app_dir)
-        return result, f"the running funcls run at {url}"
-    return asyncio.run(_invoke_fresh(app_dir, name, request)), "a fresh app process"
+        return invoke_running(url, name, request, timeout, app_dir), url
+    return asyncio.run(_invoke_fresh(app_dir, name, request)), FRESH

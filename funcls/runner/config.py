@@ -33,6 +33,7 @@ class RunOptions:
     triggers: bool = True  # start timer/queue/blob listeners (not for a one-off invoke)
     app_output_to_stderr: bool = False  # the app processes' stdout goes to our stderr
     debug_port: int | None = None  # debugpy listens here in the (single) app process
+    parent_pid: int | None = None  # stop when this process is gone (an editor's warm app)
 
 
 @dataclass

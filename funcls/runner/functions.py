@@ -9,21 +9,11 @@ from typing import Any
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.parsers.expressions import lookup_setting
 from funcls.model.parsers.routes import RouteTemplate, parse_route
+from funcls.model.runnable import NATIVE_TRIGGERS, not_runnable_reason
 
-NATIVE_TRIGGERS = {"httptrigger", "timertrigger", "queuetrigger", "blobtrigger"}
 NATIVE_BINDINGS = {"http", "queue", "blob"}
-NOT_RUNNABLE = {
-    "orchestrationtrigger": "Durable Functions orchestrations need the Durable Task framework "
-    "of the Functions host, which funcls does not run; use `func start` for them",
-    "entitytrigger": "Durable entities need the Durable Task framework of the Functions host, "
-    "which funcls does not run; use `func start` for them",
-}
 # Input bindings the runner fetches; the others reach the function as None.
 READ_INPUTS = frozenset({"blob"})
-NOT_RUNNABLE_INPUTS = {
-    "durableclient": "its durableClient input needs the Durable Functions extension of the host",
-    "orchestrationclient": "its orchestrationClient input needs the Durable Functions extension",
-}
 
 
 @dataclass
@@ -109,23 +99,17 @@ def build_function(
         is_async=bool(description.get("is_async")),
     )
     triggers = [b for b in bindings if str(b.get("type", "")).lower().endswith("trigger")]
-    if not triggers:
-        function.support = "none"
-        function.reason = "it has no trigger binding"
-        return function
-    function.trigger = triggers[0]
+    if triggers:
+        function.trigger = triggers[0]
+        function.disabled = is_disabled(function.name, description.get("disabled"), settings)
     kind = function.trigger_type.lower()
-    function.disabled = is_disabled(function.name, description.get("disabled"), settings)
-    if kind in NOT_RUNNABLE:
+    why = not_runnable_reason(
+        kind if triggers else None, (str(b.get("type", "")) for b in function.inputs())
+    )
+    if why is not None:
         function.support = "none"
-        function.reason = NOT_RUNNABLE[kind]
+        function.reason = why
         return function
-    for binding in function.inputs():
-        why = NOT_RUNNABLE_INPUTS.get(str(binding.get("type", "")).lower())
-        if why:
-            function.support = "none"
-            function.reason = why
-            return function
     function.support = "native" if kind in NATIVE_TRIGGERS else "invoke"
     if kind == "httptrigger":
         _http(function, route_prefix)

@@ -63,6 +63,7 @@ class Outcome:
     http: dict[str, Any] | None = None  # status, headers, cookies, body
     outputs: list[OutputReport] = field(default_factory=list)
     logs: list[dict[str, Any]] = field(default_factory=list)
+    request: dict[str, Any] = field(default_factory=dict)  # what a by-hand run sent
 
 
 def preview(value: Any) -> Any:

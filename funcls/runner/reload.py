@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 
 import watchfiles
 
+from funcls.model.run_inputs import INPUTS_FILE
+
 IGNORED_DIRS = {
     ".funcls",
     "__pycache__",
@@ -22,6 +24,8 @@ IGNORED_DIRS = {
     "__queuestorage__",
     "__azurite_db_blob__",
 }
+# Files the app never reads: the inputs the editor's Run lens saves.
+IGNORED_FILES = {INPUTS_FILE}
 WATCHED_SUFFIXES = (".py", ".json", ".txt", ".cfg", ".ini", ".toml", ".yaml", ".yml", ".env")
 
 
@@ -30,7 +34,7 @@ def interesting(change: watchfiles.Change, path: str) -> bool:
     if parts & IGNORED_DIRS:
         return False
     name = os.path.basename(path)
-    if name.startswith(".#") or name.endswith(("~", ".swp", ".tmp")):
+    if name in IGNORED_FILES or name.startswith(".#") or name.endswith(("~", ".swp", ".tmp")):
         return False
     return name.endswith(WATCHED_SUFFIXES)
 

@@ -166,6 +166,15 @@ class Run:
             self.settings.__dict__.update(fresh.__dict__)
         await self.pool.start_generation()
 
+    async def watch_parent(self, pid: int) -> None:
+        """Stop when the process that started this run is gone (an editor that was killed
+        must not leave its warm app behind)."""
+        while os.getppid() == pid:
+            await asyncio.sleep(1.0)
+        self.console.say(f"the process that started this run ({pid}) is gone; stopping")
+        if self.server is not None:
+            self.server.should_exit = True
+
     async def serve(self) -> int:
         # The rules run in a thread while the app processes start; the banner waits for them.
         self.checked = asyncio.get_running_loop().create_task(
@@ -207,6 +216,11 @@ class Run:
             if self.options.reload
             else None
         )
+        orphan = (
+            loop.create_task(self.watch_parent(self.options.parent_pid))
+            if self.options.parent_pid
+            else None
+        )
         await self.pool.start_generation()
         if self.options.write_state:
             write_state(
@@ -224,8 +238,9 @@ class Run:
         try:
             await server_task
         finally:
-            if watcher is not None:
-                watcher.cancel()
+            for task in (watcher, orphan):
+                if task is not None:
+                    task.cancel()
             if self.triggers is not None:
                 await self.triggers.stop()
             await self.pool.close()

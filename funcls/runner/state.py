@@ -71,7 +71,11 @@ class RunState:
         http: HttpCall | None = None,
         *,
         collect_logs: bool = False,
+        blob_content: bytes | None = None,
     ) -> Outcome:
+        """Run ``fn`` once by hand. ``text`` is the trigger's input (for a blob trigger, the
+        blob's path; with ``blob_content`` that blob is written first). The outcome's
+        ``request`` says what was sent."""
         from funcls.runner.host.http_trigger import http_payload  # the host imports state
 
         if fn.support == "none":
@@ -93,7 +97,7 @@ class RunState:
             query_text = "&".join(q for q in (query_text, urlencode(call.query)) if q)
             url = self.base_url + path + ("?" + query_text if query_text else "")
             payload = http_payload(method, url, call.headers, query, params, call.body)
-            return await self.invoker.invoke(
+            outcome = await self.invoker.invoke(
                 fn,
                 payload.data,
                 payload.metadata,
@@ -101,11 +105,25 @@ class RunState:
                 reason,
                 collect_logs=collect_logs,
             )
+            outcome.request = {
+                "method": method,
+                "path": path + ("?" + query_text if query_text else ""),
+                "url": url,
+                "headers": dict(call.headers),
+                "body": call.body.decode("utf-8", "replace"),
+            }
+            return outcome
         if fn.trigger_type.lower() == "blobtrigger":
+            if blob_content is not None:
+                await self._write_blob(fn, text.strip(), blob_content)
             payload = await self._blob_payload(fn, text.strip())
+            sent: dict[str, Any] = {"name": text.strip()}
+            if blob_content is not None:
+                sent["body"] = blob_content.decode("utf-8", "replace")
         else:
             payload = manual_payload(fn.trigger_type, text)
-        return await self.invoker.invoke(
+            sent = {"body": text}
+        outcome = await self.invoker.invoke(
             fn,
             payload.data,
             payload.metadata,
@@ -113,6 +131,27 @@ class RunState:
             reason,
             collect_logs=collect_logs,
         )
+        outcome.request = sent
+        return outcome
+
+    async def _write_blob(self, fn: RunFunction, path: str, content: bytes) -> None:
+        """Store the blob a by-hand run of a blob trigger names, with the content given."""
+        container, name = split_blob_path(path)
+        if not container or not name:
+            raise ManualInvokeError(
+                f"the name of a blob is container/path, e.g. samples/sample.txt; got '{path}'"
+            )
+        backend = self.invoker.connections.backend(fn.trigger.get("connection"))
+
+        def write() -> None:
+            backend.blobs.create_container(container)
+            backend.blobs.put(container, name, content)
+            # This run is the blob's invocation: the blob trigger of a running app must not
+            # run the function a second time for it.
+            stored = backend.blobs.get(container, name)
+            backend.receipts.mark_processed(f"Functions.{fn.name}", stored.properties)
+
+        await asyncio.to_thread(write)
 
     def _sample_url(self, fn: RunFunction, prefix: str) -> str:
         """A concrete path for a route with parameters (``products/{id:int}`` -> ``products/1``),

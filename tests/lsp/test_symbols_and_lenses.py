@@ -8,7 +8,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.support import position, span, uri, wait_for
+from tests.lsp.support import position, span, uri
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 SK = types.SymbolKind
@@ -102,56 +102,44 @@ async def test_workspace_symbols_find_functions_routes_and_queues(
     ]
 
 
-async def test_run_function_lens_on_every_function(client: LanguageClient, workspace: Path) -> None:
+async def test_run_lenses_on_every_function(client: LanguageClient, workspace: Path) -> None:
     bp = workspace / "v2-app" / "orders_bp.py"
     lenses = await client.text_document_code_lens_async(
         types.CodeLensParams(types.TextDocumentIdentifier(uri(bp)))
     )
     root = str(workspace / "v2-app")
-    assert list(lenses or []) == [
+    runs = [lens for lens in lenses or [] if lens.command and lens.command.title.startswith("▶")]
+    assert runs == [
         types.CodeLens(
             range=types.Range(
                 position(bp, f"def {name}", 4), position(bp, f"def {name}", 4 + len(name))
             ),
             command=types.Command(
-                title="▶ Run function", command="funcls.runFunction", arguments=(root, name)
+                title=title, command="funcls.runFunction", arguments=(root, name)
             ),
         )
-        for name in ("create_order", "process_order", "get_receipt", "payment_received")
+        for name, title in (
+            ("create_order", "▶ Run POST /api/orders"),
+            ("process_order", "▶ Run"),
+            ("get_receipt", "▶ Run GET /api/orders/{id}/receipt"),
+            ("payment_received", "▶ Run"),
+        )
     ]
     config = workspace / "v1-app" / "heartbeat" / "function.json"
-    (lens,) = (
-        await client.text_document_code_lens_async(
-            types.CodeLensParams(types.TextDocumentIdentifier(uri(config)))
-        )
-        or []
+    found = await client.text_document_code_lens_async(
+        types.CodeLensParams(types.TextDocumentIdentifier(uri(config)))
     )
-    assert lens.range.start == position(config, "{", 0, nth=1)
-    assert lens.command == types.Command(
-        title="▶ Run function",
-        command="funcls.runFunction",
-        arguments=(str(workspace / "v1-app"), "heartbeat"),
-    )
-
-
-async def test_run_function_command_invokes_the_local_runner(
-    client: LanguageClient, workspace: Path
-) -> None:
-    root = str(workspace / "v2-app")
-    result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="funcls.runFunction", arguments=[root, "heartbeat"])
-    )
-    assert result["ok"] is True and result["exitCode"] == 0
-    assert result["message"].startswith("heartbeat: succeeded in ")
-    shown = await wait_for(lambda: [m for m in client.messages if "heartbeat" in m.message])
-    assert shown[-1].type == types.MessageType.Info
-    assert any(
-        "output status → blob status/heartbeat.json" in m.message for m in client.log_messages
-    )
-    failed = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(
-            command="funcls.runFunction", arguments=[root, "no_such_function"]
-        )
-    )
-    assert failed["ok"] is False and failed["exitCode"] == 2
-    assert "no_such_function" in failed["message"]
+    args = (str(workspace / "v1-app"), "heartbeat")
+    start = position(config, "{", 0, nth=1)
+    assert list(found or []) == [
+        types.CodeLens(
+            range=types.Range(start, start),
+            command=types.Command(title="▶ Run", command="funcls.runFunction", arguments=args),
+        ),
+        types.CodeLens(
+            range=types.Range(start, start),
+            command=types.Command(
+                title="Run with input…", command="funcls.runWithInput", arguments=args
+            ),
+        ),
+    ]

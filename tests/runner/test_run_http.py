@@ -217,8 +217,8 @@ def test_enforce_auth_cors_and_local_http_port(
         timeout=60,
     )
     result = json.loads(invoked.stdout)
-    assert result["http"]["body"] == "secret"
-    assert result["ran_on"].startswith("the running funcls run")
+    assert result["body"] == "secret"
+    assert result["ranOn"].startswith("http://")  # through the running app, with its key
 
 
 def test_local_http_port_and_host_warning(app_copy: Callable[[str], Path], tmp_path: Path) -> None:

@@ -73,8 +73,8 @@ def test_invoke_sends_a_binary_body_and_repeated_options(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(done.stdout)
-    assert result["ran_on"].startswith("the running" if where == "running" else "a fresh")
-    assert json.loads(result["http"]["body"]) == {
+    assert result["ranOn"].startswith("http://" if where == "running" else "a fresh")
+    assert json.loads(result["body"]) == {
         "method": "POST",
         "params": {"tag": "a,b"},  # as the host joins ?tag=a&tag=b
         "x_a": "1, 2",
@@ -108,10 +108,17 @@ def test_invoke_takes_a_query_in_the_path_and_the_function_s_method(
         run_app(echo_app, "--no-reload")
     # echo answers POST only: with no --method, invoke sends POST, as a real client must.
     done = funcls_invoke(
-        "echo", str(echo_app), "--path", "/api/echo?tag=a&tag=b", "--query", "tag=c"
+        "echo",
+        str(echo_app),
+        "--path",
+        "/api/echo?tag=a&tag=b",
+        "--query",
+        "tag=c",
+        "--format",
+        "json",
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    body = json.loads(done.stdout.split("\n\n", 1)[1].split("\n", 1)[0])
+    body = json.loads(json.loads(done.stdout)["body"])
     assert body["method"] == "POST"
     assert body["params"] == {"tag": "a,b,c"}
     refused = funcls_invoke("echo", str(echo_app), "--method", "GET")

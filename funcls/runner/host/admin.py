@@ -4,8 +4,9 @@
 - `GET /admin/functions`, `GET /admin/functions/{name}`: the functions and their bindings.
 - `POST /admin/functions/{name}` with `{"input": "…"}`: start the function with that input
   and answer 202 at once (400 without a JSON body, 404 for an unknown function).
-- `POST /admin/funcls/invoke/{name}` with `{"input", "method", "path", "query", "headers",
-  "body"}`: run it and answer with the result (`funcls invoke` and the editor's Run lens).
+- `POST /admin/funcls/invoke/{name}` with `{"method", "path", "query", "headers", "body",
+  "name"}`: run it and answer with its result (`funcls.runner.run_result`): `funcls invoke`
+  and the editor's Run lens.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from funcls import __version__
 from funcls.runner.functions import RunFunction, url_path
 from funcls.runner.host.http_trigger import Response, json_response, text_response
-from funcls.runner.invocation import Outcome, preview
+from funcls.runner.run_result import run_result
 from funcls.runner.state import HttpCall, ManualInvokeError, RunState
 
 _background: set[asyncio.Task[Any]] = set()
@@ -159,37 +160,36 @@ def http_call(request: dict[str, Any]) -> HttpCall:
 async def _invoke(state: RunState, fn: RunFunction, body: bytes) -> Response:
     request = _parse(body) if body.strip() else {}
     if request is None:
-        return json_response(400, {"error": 'send a JSON object: {"input": …}'})
-    http = http_call(request) if fn.is_http else None
+        return json_response(400, {"error": 'send a JSON object: {"body": …}'})
     try:
-        outcome = await state.invoke_manually(
-            fn, _input_text(request.get("input")), http, collect_logs=True
-        )
+        result = await invoke_request(state, fn, request, state.base_url)
     except ManualInvokeError as error:
         return json_response(error.status, {"error": str(error)})
-    return json_response(200, outcome_json(outcome))
+    return json_response(200, result)
 
 
-def outcome_json(outcome: Outcome) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "function": outcome.function,
-        "invocation_id": outcome.invocation_id,
-        "status": "succeeded" if outcome.ok else "failed",
-        "duration_ms": round(outcome.duration * 1000, 2),
-        "error": outcome.error,
-        "return_value": preview(outcome.returned[1]) if outcome.returned else None,
-        "outputs": [o.to_json() for o in outcome.outputs],
-        "logs": outcome.logs,
-    }
-    if outcome.http is not None:
-        body = outcome.http.get("body") or b""
-        entry: dict[str, Any] = {
-            "status": outcome.http.get("status", 200),
-            "headers": [list(h) for h in outcome.http.get("headers") or []],
-        }
-        try:
-            entry["body"] = body.decode("utf-8") if isinstance(body, bytes) else str(body)
-        except UnicodeDecodeError:
-            entry["body_base64"] = base64.b64encode(body).decode("ascii")
-        data["http"] = entry
-    return data
+async def invoke_request(
+    state: RunState, fn: RunFunction, request: dict[str, Any], ran_on: str
+) -> dict[str, Any]:
+    """Run ``fn`` once with a by-hand request and give its result (`run_result`).
+
+    The request: ``{"method", "path", "query", "headers", "body" | "body_base64"}`` for an
+    HTTP function; ``{"body"}`` for the others, plus ``"name"`` (the blob's path) for a blob
+    trigger, whose body, when given, is written to that blob first. ``"input"`` is the
+    admin API's older name for the body (for a blob trigger: its path)."""
+    if fn.is_http:
+        outcome = await state.invoke_manually(fn, "", http_call(request), collect_logs=True)
+    elif fn.trigger_type.lower() == "blobtrigger":
+        name = request.get("name") if request.get("name") is not None else request.get("input")
+        content: bytes | None = None
+        if request.get("body_base64"):
+            content = base64.b64decode(str(request["body_base64"]))
+        elif "name" in request and request.get("body") is not None:
+            content = _input_text(request["body"]).encode("utf-8")
+        outcome = await state.invoke_manually(
+            fn, _input_text(name), collect_logs=True, blob_content=content
+        )
+    else:
+        text = request["body"] if request.get("body") is not None else request.get("input")
+        outcome = await state.invoke_manually(fn, _input_text(text), collect_logs=True)
+    return run_result(outcome, fn.trigger_type, outcome.request, ran_on, state.settings.root)

@@ -1,0 +1,316 @@
+"""The server's commands for running functions and their apps (wiring only; the work is in
+`run_function`, `warm_app` and `funcls.model.run_inputs`):
+
+- ``funcls.runFunction [appRoot, name, input?]`` → the structured run result;
+- ``funcls.runWithInput [appRoot, name]`` → opens the function's saved input (created with a
+  sample when there is none);
+- ``funcls.openInBrowser [appRoot, name]`` → the function's URL on the warm app, opened in the
+  browser where the client can;
+- ``funcls.app.start|stop|restart|status [appRoot]`` → the warm app's status
+  ``{root, state, url, pid, external, error}``, also sent as the ``funcls/appState``
+  notification whenever it changes;
+- ``funcls.showReason [text]`` → shows why a function cannot run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import os
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from funcls.lsp import code_lens
+from funcls.lsp.positions import path_to_uri
+from funcls.lsp.run_function import (
+    add_saved_entry,
+    failure,
+    find_function,
+    finish,
+    prepare_request,
+    refused,
+    why_not_runnable,
+    write_result_document,
+)
+from funcls.lsp.warm_app import RunnerUnavailable, WarmApps
+from funcls.model.run_inputs import InputError, inputs_path, read_saved, sample_url_path
+
+if TYPE_CHECKING:
+    from funcls.lsp.server import FunclsServer
+
+APP_STATE = "funcls/appState"
+APP_COMMANDS = ("funcls.app.start", "funcls.app.stop", "funcls.app.restart", "funcls.app.status")
+
+
+def warm_apps(server: FunclsServer) -> WarmApps:
+    """The server's warm apps, made on first use."""
+    warm = server.warm if isinstance(server.warm, WarmApps) else None
+    if warm is None:
+
+        def changed(status: dict[str, Any]) -> None:
+            with contextlib.suppress(Exception):
+                server.protocol.notify(APP_STATE, status)
+
+        def output(root: str, line: str) -> None:
+            server.log(f"[{os.path.basename(root)}] {line}")
+
+        warm = WarmApps(changed, output)
+        server.warm = warm
+        atexit.register(warm.kill_all)
+    return warm
+
+
+def can_show_documents(server: FunclsServer) -> bool:
+    window = server.client_capabilities.window
+    return bool(window and window.show_document and window.show_document.support)
+
+
+async def show_document(
+    server: FunclsServer,
+    target: str,
+    *,
+    external: bool = False,
+    focus: bool = True,
+    selection: types.Range | None = None,
+) -> bool:
+    try:
+        answer = await server.window_show_document_async(
+            types.ShowDocumentParams(
+                uri=target, external=external or None, take_focus=focus, selection=selection
+            )
+        )
+    except Exception as error:
+        server.log(f"funcls: the client could not show {target}: {error}")
+        return False
+    return bool(answer and answer.success)
+
+
+async def with_progress(server: FunclsServer, title: str, work: Any) -> Any:
+    """Await ``work`` with a work-done progress shown, where the client supports it."""
+    if not server.ctx.client.work_done_progress:
+        return await work
+    token = f"funcls-run-{uuid.uuid4().hex[:8]}"
+    try:
+        await server.work_done_progress.create_async(token)
+    except Exception:
+        return await work
+    server.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title))
+    try:
+        return await work
+    finally:
+        server.work_done_progress.end(token, types.WorkDoneProgressEnd())
+
+
+async def ensure_runner(server: FunclsServer, root: str) -> str:
+    warm = warm_apps(server)
+    state = warm.app(root)
+    if state.state == "running" and state.url:
+        return await warm.ensure(root)
+    name = os.path.basename(root)
+    return str(
+        await with_progress(server, f"funcls: starting {name} (funcls run)", warm.ensure(root))
+    )
+
+
+async def run_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
+    root, name, given = [*args, None, None, None][:3]
+    if not isinstance(root, str) or not isinstance(name, str) or not root or not name:
+        return failure(
+            str(name or ""),
+            "funcls.runFunction takes [appRoot, functionName] or [appRoot, functionName, input]",
+        )
+    server.state.flush()
+    found = find_function(server.state.index.apps, root, name)
+    if isinstance(found, str):
+        return failure(name, found)
+    app, fn = found
+    why = why_not_runnable(fn)
+    if why is not None:
+        return failure(fn.name, why)
+    try:
+        request, origins, _ = prepare_request(app, fn, given, server.state.index.source)
+    except InputError as error:
+        return failure(fn.name, str(error), "InputError")
+    timeout = float(server.settings.invoke_timeout_seconds)
+    try:
+        await ensure_runner(server, app.root)
+        answer = await warm_apps(server).invoke(app.root, fn.name, request, timeout)
+    except RunnerUnavailable as error:
+        return failure(fn.name, str(error), "RunnerUnavailable")
+    if not isinstance(answer, dict):
+        return failure(fn.name, f"the runner answered {answer!r}", "RunnerUnavailable")
+    if "refused" in answer:
+        return refused(fn.name, answer)
+    result = finish(answer)
+    result["inputFrom"] = origins
+    return result
+
+
+async def show_result(server: FunclsServer, root: str, result: dict[str, Any]) -> None:
+    """Tell people: a summary message and, where possible, the whole result as a document."""
+    mode = server.settings.run_results
+    if mode == "client":
+        return
+    kind = types.MessageType.Info if result.get("ok") else types.MessageType.Error
+    server.window_show_message(types.ShowMessageParams(type=kind, message=result["summary"]))
+    if result.get("invocationId") is None or not os.path.isdir(root):
+        server.log(result["summary"], kind)
+        return
+    path = write_result_document(root, result, list(result.get("inputFrom") or []))
+    result["resultUri"] = path_to_uri(path)
+    with open(path, encoding="utf-8") as f:
+        server.log(f.read().rstrip(), kind)
+    if mode == "document" and can_show_documents(server):
+        await show_document(server, result["resultUri"], focus=False)
+
+
+async def run_with_input(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
+    root, name = [*args, None, None][:2]
+    server.state.flush()
+    found = find_function(server.state.index.apps, str(root or ""), str(name or ""))
+    if isinstance(found, str):
+        server.tell(found)
+        return {"ok": False, "error": found}
+    app, fn = found
+    saved = read_saved(app.root, server.state.index.source)
+    try:
+        text, changed = add_saved_entry(app, fn, saved)
+    except InputError as error:
+        message = f"{saved.error or error}; fix {saved.path} to save inputs there"
+        server.tell(message)
+        return {"ok": False, "error": message}
+    path = inputs_path(app.root)
+    if changed and not await write_inputs(server, path, saved.text, text):
+        message = f"could not write {path}"
+        return {"ok": False, "error": message}
+    server.state.flush()
+    entry = read_saved(app.root, server.state.index.source).range_of(fn.name)
+    selection = server.ctx.positions.range(path, entry) if entry is not None else None
+    uri = path_to_uri(path)
+    shown = can_show_documents(server) and await show_document(server, uri, selection=selection)
+    if not shown:
+        line = (entry.start.line + 1) if entry is not None else 1
+        server.tell(
+            f"Edit the input of '{fn.name}' in {path}:{line}, then run it "
+            "(its ▶ Run lens, or ▶ Run above the entry)",
+            types.MessageType.Info,
+        )
+    return {"ok": True, "uri": uri, "line": selection.start.line if selection else 0}
+
+
+async def write_inputs(server: FunclsServer, path: str, old: str | None, new: str) -> bool:
+    """Write the saved inputs: through the editor when the file is open there (its undo
+    works, unsaved edits are kept), else on disk."""
+    if path in server.state.index.source.overlays and old is not None:
+        lines = old.split("\n")
+        end = types.Position(len(lines) - 1, len(lines[-1]))
+        edit = types.WorkspaceEdit(
+            changes={
+                path_to_uri(path): [types.TextEdit(types.Range(types.Position(0, 0), end), new)]
+            }
+        )
+        answer = await server.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label="funcls: save a run input")
+        )
+        return bool(answer and answer.applied)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(new)
+    server.file_changed_on_disk(path)
+    return True
+
+
+async def open_in_browser(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
+    root, name = [*args, None, None][:2]
+    server.state.flush()
+    found = find_function(server.state.index.apps, str(root or ""), str(name or ""))
+    if isinstance(found, str):
+        server.tell(found)
+        return {"ok": False, "error": found}
+    app, fn = found
+    saved = read_saved(app.root, server.state.index.source).entry(fn.name) or {}
+    path = saved.get("path") if isinstance(saved.get("path"), str) else None
+    try:
+        base = await ensure_runner(server, app.root)
+    except RunnerUnavailable as error:
+        server.tell(str(error), types.MessageType.Error)
+        return {"ok": False, "error": str(error)}
+    url = base + (path or sample_url_path(app, fn))
+    opened = await show_document(server, url, external=True)
+    if not opened:
+        server.tell(f"{fn.name} answers at {url}", types.MessageType.Info)
+    return {"ok": True, "url": url, "opened": opened}
+
+
+def app_root_arg(server: FunclsServer, args: list[Any]) -> str | None:
+    root = args[0] if args else None
+    if not isinstance(root, str) or not root:
+        apps = sorted(server.state.index.apps)
+        return apps[0] if len(apps) == 1 else None
+    return os.path.normpath(os.path.abspath(root))
+
+
+def register(server: FunclsServer) -> None:
+    @server.command(code_lens.RUN_COMMAND)
+    async def on_run_function(*args: Any) -> dict[str, Any]:
+        items = list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args)
+        name = items[1] if len(items) > 1 else None
+        server.log(f"funcls: running {name} in {items[0] if items else None}")
+        try:
+            result = await run_function(server, items)
+        except Exception as e:
+            server.failed("run function", e)
+            result = failure(str(name or ""), f"{type(e).__name__}: {e}", "InternalError")
+        try:
+            await show_result(server, str(items[0]) if items else "", result)
+        except Exception as e:
+            server.failed("show run result", e)
+        return result
+
+    @server.command(code_lens.RUN_WITH_INPUT_COMMAND)
+    async def on_run_with_input(*args: Any) -> dict[str, Any]:
+        try:
+            return await run_with_input(server, list(args))
+        except Exception as e:
+            server.failed("run with input", e)
+            return {"ok": False, "error": str(e)}
+
+    @server.command(code_lens.OPEN_IN_BROWSER_COMMAND)
+    async def on_open_in_browser(*args: Any) -> dict[str, Any]:
+        try:
+            return await open_in_browser(server, list(args))
+        except Exception as e:
+            server.failed("open in browser", e)
+            return {"ok": False, "error": str(e)}
+
+    @server.command(code_lens.SHOW_REASON_COMMAND)
+    def on_show_reason(*args: Any) -> None:
+        text = str(args[0]) if args else "this function cannot run locally"
+        server.window_show_message(types.ShowMessageParams(types.MessageType.Info, text))
+
+    def app_command(action: str) -> None:
+        @server.command(f"funcls.app.{action}")
+        async def on_app(*args: Any) -> dict[str, Any]:
+            root = app_root_arg(server, list(args))
+            if root is None:
+                return {"state": "stopped", "error": "name the app folder: [appRoot]"}
+            warm = warm_apps(server)
+            try:
+                if action == "status":
+                    return await asyncio.to_thread(warm.status, root)
+                if action == "start":
+                    await with_progress(
+                        server, f"funcls: starting {os.path.basename(root)}", warm.start(root)
+                    )
+                    return warm.app(root).status()
+                if action == "stop":
+                    return await warm.stop(root)
+                return await warm.restart(root)
+            except Exception as e:
+                server.failed(f"app {action}", e)
+                return {**warm.app(root).status(), "error": str(e)}
+
+    for action in ("start", "stop", "restart", "status"):
+        app_command(action)

@@ -1,0 +1,412 @@
+"""What a by-hand run of one function sends: the input the user gave, else the one saved in the
+app's ``funcls.inputs.json``, else a sample built from the binding model.
+
+One module for every face that runs a function by hand (the editor's Run lens, ``funcls
+invoke``), so that the same function gets the same request everywhere. The saved-inputs file is
+a JSON object keyed by function name, meant to be committed and edited::
+
+    {
+      "get_product": {"method": "GET", "path": "/api/products/1"},
+      "create_order": {"method": "POST", "path": "/api/orders",
+                       "headers": {"content-type": "application/json"},
+                       "body": {"items": [{"product": 1, "qty": 2}]}},
+      "process_order": {"body": {"id": "a1", "items": []}},
+      "summarise_price_list": {"name": "uploads/spring.csv", "body": "name,price\\ntea,3"}
+    }
+
+HTTP functions take ``method``, ``path`` (a query allowed), ``query``, ``headers`` and
+``body``; every other trigger takes ``body`` (the queue message, the event, …) and blob
+triggers also ``name`` (the blob's path). A body that is not a string is sent as JSON.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from funcls.model.appmodel import App, Function
+from funcls.model.jsondoc import parse_json
+from funcls.model.locations import Range
+from funcls.model.parsers.blob_paths import parse_blob_path
+from funcls.model.parsers.route_samples import sample_path
+from funcls.model.parsers.routes import parse_route
+from funcls.model.source import Source
+
+INPUTS_FILE = "funcls.inputs.json"
+SAMPLE_VALUE = "sample"  # each JSON key the function reads, in a sample body
+HTTP_KEYS = ("method", "path", "query", "headers", "body")
+OTHER_KEYS = ("body", "name")
+_BODY_METHODS = ("POST", "PUT", "PATCH")
+_PREFERRED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+class InputError(ValueError):
+    """An input that cannot be sent (wrong shape); the message says what to write."""
+
+
+def inputs_path(root: str) -> str:
+    return os.path.join(root, INPUTS_FILE)
+
+
+@dataclass
+class SavedInputs:
+    """The saved-inputs file of one app, as read (open editor buffers win over the disk)."""
+
+    path: str
+    text: str | None  # None: no such file
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ranges: dict[str, Range] = field(default_factory=dict)  # each entry's key
+    error: str | None = None  # why the file could not be read, with line and column
+
+    def entry(self, name: str) -> dict[str, Any] | None:
+        low = name.lower()
+        return next((v for k, v in self.entries.items() if k.lower() == low), None)
+
+    def range_of(self, name: str) -> Range | None:
+        low = name.lower()
+        return next((r for k, r in self.ranges.items() if k.lower() == low), None)
+
+
+def read_saved(root: str, source: Source | None = None) -> SavedInputs:
+    path = inputs_path(root)
+    if source is not None:
+        text = source.text(path) if source.is_file(path) or path in source.overlays else None
+    else:
+        try:
+            with open(path, encoding="utf-8-sig") as f:
+                text = f.read()
+        except FileNotFoundError:
+            text = None
+        except (OSError, UnicodeDecodeError) as error:
+            return SavedInputs(path, None, error=f"{path}: cannot be read: {error}")
+    saved = SavedInputs(path, text)
+    if text is None or not text.strip():
+        return saved
+    doc = parse_json(text)
+    if doc.errors:
+        first = doc.errors[0]
+        start = first.range.start
+        saved.error = f"{path}:{start.line + 1}:{start.column + 1}: {first.message}"
+    root_node = doc.root
+    if root_node is None or root_node.kind != "object":
+        saved.error = saved.error or f"{path}: must hold a JSON object keyed by function name"
+        return saved
+    for member in root_node.members:
+        if member.value is None or not member.complete:
+            continue
+        value = member.value.to_python()
+        if isinstance(value, dict):
+            saved.entries[member.key] = value
+            saved.ranges[member.key] = member.key_range
+        elif saved.error is None:
+            start = member.key_range.start
+            saved.error = (
+                f"{path}:{start.line + 1}:{start.column + 1}: the input of '{member.key}' "
+                'must be an object such as {"body": …}'
+            )
+    return saved
+
+
+def with_entry(text: str | None, name: str, entry: dict[str, Any]) -> str:
+    """The file's text with an entry for ``name`` added at the end (the file is created when
+    ``text`` is None). Existing entries keep their text; a broken file is not rewritten."""
+    rendered = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    member = f"  {json.dumps(name)}: {rendered}"
+    if text is None or not text.strip():
+        return "{\n" + member + "\n}\n"
+    doc = parse_json(text)
+    if doc.errors or doc.root is None or doc.root.kind != "object":
+        raise InputError(f"{INPUTS_FILE} is not a valid JSON object; fix it first")
+    close = doc.root.end - 1  # the closing brace
+    head = text[:close].rstrip()
+    separator = "," if doc.root.members else ""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    member = member.replace("\n", newline)
+    return f"{head}{separator}{newline}{member}{newline}}}" + text[close + 1 :]
+
+
+# -- the request of one run ----------------------------------------------------------------
+
+
+def is_http(fn: Function) -> bool:
+    trigger = fn.trigger
+    return trigger is not None and trigger.type.lower() == "httptrigger"
+
+
+def is_blob(fn: Function) -> bool:
+    trigger = fn.trigger
+    return trigger is not None and trigger.type.lower() == "blobtrigger"
+
+
+def methods_of(fn: Function) -> list[str] | None:
+    """The HTTP methods the function answers (upper case), None for every method."""
+    trigger = fn.trigger
+    methods = trigger.get("methods") if trigger is not None else None
+    if isinstance(methods, list) and methods:
+        return [str(m).upper() for m in methods]
+    return None
+
+
+def default_method(fn: Function) -> str:
+    methods = methods_of(fn)
+    if methods is None:
+        return "GET"
+    return next((m for m in _PREFERRED_METHODS if m in methods), methods[0])
+
+
+def route_text(app: App, fn: Function) -> str:
+    """The URL path template below the host, e.g. ``/api/products/{id:int}``."""
+    trigger = fn.trigger
+    route = trigger.get("route") if trigger is not None else None
+    if not isinstance(route, str) or not route.strip("/"):
+        route = fn.name
+    parts = [p for p in (app.route_prefix, route.strip("/")) if p]
+    return "/" + "/".join(parts)
+
+
+def sample_url_path(app: App, fn: Function) -> str:
+    """A concrete path for the function's route: parameters filled per their constraints."""
+    trigger = fn.trigger
+    route = trigger.get("route") if trigger is not None else None
+    if not isinstance(route, str) or not route.strip("/"):
+        return route_text(app, fn)
+    try:
+        template = parse_route(route)
+    except ValueError:
+        return route_text(app, fn)
+    sample = sample_path(template)
+    prefix = "/" + app.route_prefix if app.route_prefix else ""
+    if sample is None:
+        return route_text(app, fn)
+    return f"{prefix}/{sample}" if sample else prefix or "/"
+
+
+def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[str, Any]:
+    """A request that shows the shape the function expects, for the user to edit."""
+    trigger = fn.trigger
+    kind = trigger.type.lower() if trigger is not None else ""
+    keys = json_keys(fn, source or app.source)
+    if kind == "httptrigger":
+        method = default_method(fn)
+        sample: dict[str, Any] = {"method": method, "path": sample_url_path(app, fn)}
+        if method in _BODY_METHODS or keys is not None:
+            if keys is not None:
+                sample["headers"] = {"content-type": "application/json"}
+                sample["body"] = sample_object(keys)
+            else:
+                sample["body"] = ""
+        return sample
+    if kind == "blobtrigger":
+        return {"name": sample_blob_name(trigger.get("path") if trigger else None), "body": ""}
+    if kind == "timertrigger":
+        return {"body": {"isPastDue": False}}
+    if kind == "eventgridtrigger":
+        return {"body": _event_grid_sample(keys)}
+    if kind in ("cosmosdbtrigger", "cosmosdbmongotrigger"):
+        return {"body": [{"id": "1", **sample_object(keys)}]}
+    if keys is not None:
+        return {"body": sample_object(keys)}
+    return {"body": ""}
+
+
+def sample_object(keys: list[str] | None) -> dict[str, Any]:
+    """A JSON object with the keys a function reads: a list for those it iterates over."""
+    return {k.removesuffix("[]"): ([] if k.endswith("[]") else SAMPLE_VALUE) for k in keys or []}
+
+
+def _event_grid_sample(keys: list[str] | None) -> dict[str, Any]:
+    return {
+        "id": "00000000-0000-0000-0000-000000000001",
+        "topic": "/subscriptions/local/resourceGroups/local/providers/Local/topics/sample",
+        "subject": "sample",
+        "eventType": "Sample.Event",
+        "eventTime": "2026-01-01T00:00:00Z",
+        "dataVersion": "1.0",
+        "data": sample_object(keys),
+    }
+
+
+def sample_blob_name(pattern: object) -> str:
+    """A blob path the trigger's path pattern matches: ``uploads/{name}`` -> uploads/sample.txt."""
+    text = str(pattern or "samples/{name}")
+    try:
+        parsed = parse_blob_path(text)
+    except ValueError:
+        return "samples/sample.txt"
+    if "%" in text:
+        return "samples/sample.txt"
+    name = _fill_braces(text)
+    return name if parsed.match(name) is not None else "samples/sample.txt"
+
+
+def _fill_braces(text: str) -> str:
+    """Each {param} as "sample"; one that ends the path as "sample.txt" (a file name)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "{":
+            end = text.find("}", i)
+            if end == -1:
+                break
+            out.append("sample.txt" if end == len(text) - 1 else "sample")
+            i = end + 1
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def resolve_input(
+    app: App,
+    fn: Function,
+    given: dict[str, Any] | None,
+    saved: SavedInputs | None,
+) -> tuple[dict[str, Any], list[str]]:
+    """The request to send: each part from ``given``, else the saved input, else the sample.
+    Returns it and where its parts came from ("given", "saved", "sample")."""
+    if given is not None and not isinstance(given, dict):
+        raise InputError('the input must be an object such as {"body": …}')
+    allowed = HTTP_KEYS if is_http(fn) else OTHER_KEYS
+    given = dict(given or {})
+    if "input" in given and "body" not in given:
+        given["body"] = given.pop("input")  # the admin API's name for it
+    unknown = sorted(k for k in given if k not in allowed)
+    if unknown:
+        raise InputError(
+            f"'{fn.name}' takes {', '.join(allowed)} as input, not {', '.join(unknown)}"
+        )
+    stored = (saved.entry(fn.name) if saved is not None else None) or {}
+    sample = sample_input(app, fn)
+    request: dict[str, Any] = {}
+    origins: list[str] = []
+    for key in allowed:
+        for origin, layer in (("given", given), ("saved", stored), ("sample", sample)):
+            if key in layer and layer[key] is not None:
+                request[key] = layer[key]
+                if origin not in origins:
+                    origins.append(origin)
+                break
+    _check_shape(fn, request)
+    return request, origins
+
+
+def _check_shape(fn: Function, request: dict[str, Any]) -> None:
+    for key in ("query", "headers"):
+        value = request.get(key)
+        if value is not None and not (
+            isinstance(value, dict)
+            and all(isinstance(v, str | int | float) for v in value.values())
+        ):
+            raise InputError(f"{key} of '{fn.name}' must be an object of names to text values")
+    for key in ("method", "path", "name"):
+        value = request.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{key} of '{fn.name}' must be text")
+
+
+def body_text(body: Any) -> str:
+    """The body as sent: text as it is, anything else as JSON."""
+    if body is None:
+        return ""
+    return body if isinstance(body, str) else json.dumps(body)
+
+
+# -- JSON keys the function reads ------------------------------------------------------------
+
+
+def json_keys(fn: Function, source: Source | None) -> list[str] | None:
+    """The keys the function reads from its trigger's JSON (``req.get_json()["x"]``,
+    ``body.get("x")``, ``json.loads(msg.get_body())["x"]``): a list, possibly empty, when it
+    reads JSON from its trigger at all; None when it does not. A key the function iterates
+    over (``for item in body["items"]``) ends with ``[]``. Read from the source text (never
+    run)."""
+    node = _def_node(fn, source)
+    trigger = fn.trigger
+    if node is None or trigger is None:
+        return None
+    param = trigger.name
+    holders: set[str] = set()
+    reads_json = False
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Assign | ast.AnnAssign) and sub.value is not None:
+            if _reads_json(sub.value, param):
+                reads_json = True
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                holders.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(sub, ast.Call | ast.Subscript) and _reads_json(sub, param):
+            reads_json = True
+    if not reads_json:
+        return None
+    keys: list[str] = []
+    for sub in ast.walk(node):
+        key = _key_read(sub, holders, param)
+        if key is not None and key not in keys:
+            keys.append(key)
+    iterated = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.For | ast.comprehension):
+            key = _key_read(sub.iter, holders, param)
+            if key is not None:
+                iterated.add(key)
+    return [f"{k}[]" if k in iterated else k for k in keys]
+
+
+def _reads_json(expr: ast.AST, param: str) -> bool:
+    """``param.get_json()`` or ``json.loads(param.get_body()…)`` (possibly subscripted)."""
+    while isinstance(expr, ast.Subscript):
+        expr = expr.value
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    if isinstance(func, ast.Attribute) and func.attr == "get_json":
+        return isinstance(func.value, ast.Name) and func.value.id == param
+    if isinstance(func, ast.Attribute) and func.attr == "loads" and expr.args:
+        return any(isinstance(n, ast.Name) and n.id == param for n in ast.walk(expr.args[0]))
+    return False
+
+
+def _key_read(node: ast.AST, holders: set[str], param: str) -> str | None:
+    def is_holder(expr: ast.AST) -> bool:
+        return (isinstance(expr, ast.Name) and expr.id in holders) or _reads_json(expr, param)
+
+    if isinstance(node, ast.Subscript) and is_holder(node.value):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and is_holder(node.func.value)
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        return node.args[0].value
+    return None
+
+
+def _def_node(fn: Function, source: Source | None) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    if fn.script_path is None or fn.def_name_range is None:
+        return None
+    text = source.text(fn.script_path) if source is not None else None
+    if text is None:
+        try:
+            with open(fn.script_path, encoding="utf-8-sig") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+    if len(text) > 2_000_000:
+        return None  # a huge file: no sample keys rather than a slow parse
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    line = fn.def_name_range.start.line + 1
+    for sub in ast.walk(tree):
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef) and sub.lineno == line:
+            return sub
+    return None

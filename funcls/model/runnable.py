@@ -1,0 +1,33 @@
+"""Which functions the local runner can run, and why not when it cannot: one answer for the
+runner (`funcls run`, `funcls invoke`) and the editor's Run lens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+NATIVE_TRIGGERS = frozenset({"httptrigger", "timertrigger", "queuetrigger", "blobtrigger"})
+NOT_RUNNABLE = {
+    "orchestrationtrigger": "Durable Functions orchestrations need the Durable Task framework "
+    "of the Functions host, which funcls does not run; use `func start` for them",
+    "entitytrigger": "Durable entities need the Durable Task framework of the Functions host, "
+    "which funcls does not run; use `func start` for them",
+}
+NOT_RUNNABLE_INPUTS = {
+    "durableclient": "its durableClient input needs the Durable Functions extension of the host",
+    "orchestrationclient": "its orchestrationClient input needs the Durable Functions extension",
+}
+
+
+def not_runnable_reason(trigger_type: str | None, input_types: Iterable[str]) -> str | None:
+    """Why the runner cannot run a function with this trigger and these input bindings, or
+    None when it can (natively, or by hand)."""
+    if not trigger_type:
+        return "it has no trigger binding"
+    why = NOT_RUNNABLE.get(trigger_type.lower())
+    if why:
+        return why
+    for kind in input_types:
+        why = NOT_RUNNABLE_INPUTS.get(kind.lower())
+        if why:
+            return why
+    return None

@@ -1,0 +1,188 @@
+"""Inputs of a by-hand run: samples from the binding model, saved inputs, resolution order,
+and the summary line and user frame of the structured result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from funcls.model.loader import load_app
+from funcls.model.run_inputs import (
+    InputError,
+    read_saved,
+    resolve_input,
+    sample_blob_name,
+    sample_input,
+    with_entry,
+)
+from funcls.model.source import Source
+from funcls.runner.run_result import summary, user_frame
+
+APP = """import json
+import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.route(route="items/{id:int}/{slug?}", methods=["GET", "POST"])
+def item(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse("x")
+
+
+@app.route(route="orders", methods=["post"])
+def order(req: func.HttpRequest) -> func.HttpResponse:
+    body = req.get_json()
+    for line in body["lines"]:
+        pass
+    return func.HttpResponse(body.get("customer"))
+
+
+@app.queue_trigger(arg_name="msg", queue_name="q", connection="AzureWebJobsStorage")
+def work(msg: func.QueueMessage) -> None:
+    data = json.loads(msg.get_body().decode())
+    print(data["id"], msg.get_json().get("kind"))
+
+
+@app.queue_trigger(arg_name="msg", queue_name="t", connection="AzureWebJobsStorage")
+def text(msg: func.QueueMessage) -> None:
+    print(msg.get_body())
+
+
+@app.blob_trigger(arg_name="b", path="in/{name}.csv", connection="AzureWebJobsStorage")
+def blob(b: func.InputStream) -> None:
+    pass
+
+
+@app.timer_trigger(arg_name="t", schedule="0 * * * * *")
+def tick(t: func.TimerRequest) -> None:
+    pass
+"""
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Any:
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(APP)
+    return load_app(str(tmp_path), Source())
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("item", {"method": "GET", "path": "/api/items/1"}),
+        (
+            "order",
+            {
+                "method": "POST",
+                "path": "/api/orders",
+                "headers": {"content-type": "application/json"},
+                "body": {"lines": [], "customer": "sample"},
+            },
+        ),
+        ("work", {"body": {"id": "sample", "kind": "sample"}}),
+        ("text", {"body": ""}),
+        ("blob", {"name": "in/sample.csv", "body": ""}),
+        ("tick", {"body": {"isPastDue": False}}),
+    ],
+)
+def test_samples_follow_the_bindings_and_the_json_the_code_reads(
+    app: Any, name: str, expected: dict[str, Any]
+) -> None:
+    assert sample_input(app, app.function(name)) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "name"),
+    [
+        ("uploads/{name}", "uploads/sample.txt"),
+        ("in/{name}.csv", "in/sample.csv"),
+        ("in/{a}/{b}.json", "in/sample/sample.json"),
+        ("%CONTAINER%/{name}", "samples/sample.txt"),
+    ],
+)
+def test_sample_blob_names_match_the_trigger_path(pattern: str, name: str) -> None:
+    assert sample_blob_name(pattern) == name
+
+
+def test_given_parts_win_then_saved_then_sample(app: Any, tmp_path: Path) -> None:
+    (tmp_path / "funcls.inputs.json").write_text(
+        '{"ITEM": {"path": "/api/items/7", "headers": {"x-a": "1"}}, "tick": {"body": "late"}}'
+    )
+    saved = read_saved(str(tmp_path))
+    assert saved.error is None
+    request, origins = resolve_input(app, app.function("item"), {"method": "POST"}, saved)
+    assert request == {"method": "POST", "path": "/api/items/7", "headers": {"x-a": "1"}}
+    assert origins == ["given", "saved"]
+    with pytest.raises(InputError, match="takes body, name as input, not method"):
+        resolve_input(app, app.function("blob"), {"method": "GET"}, saved)
+    with pytest.raises(InputError, match="headers of 'item' must be an object"):
+        resolve_input(app, app.function("item"), {"headers": ["x"]}, saved)
+
+
+def test_a_broken_saved_file_is_reported_with_its_place(tmp_path: Path) -> None:
+    (tmp_path / "funcls.inputs.json").write_text('{\n  "a": {"body": 1},\n  "b": [1]\n}')
+    saved = read_saved(str(tmp_path))
+    assert saved.entries == {"a": {"body": 1}}
+    assert saved.error is not None and saved.error.endswith(
+        "funcls.inputs.json:3:3: the input of 'b' must be an object such as {\"body\": …}"
+    )
+    with pytest.raises(InputError, match="not a valid JSON object"):
+        with_entry('{"a": ', "b", {})
+
+
+def test_entries_are_added_keeping_the_file(tmp_path: Path) -> None:
+    text = '{\r\n  "a": {"body": "kept as written"}\r\n}\r\n'
+    added = with_entry(text, "b", {"body": ""})
+    assert (
+        added
+        == '{\r\n  "a": {"body": "kept as written"},\r\n  "b": {\r\n    "body": ""\r\n  }\r\n}\r\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("result", "line"),
+    [
+        (
+            {"function": "f", "durationMs": 3.14, "status": 200, "statusText": "OK", "body": "hi"},
+            "f → 200 OK in 3.1 ms: hi",
+        ),
+        (
+            {"function": "f", "durationMs": 12.4, "status": 404, "statusText": "Not Found"},
+            "f → 404 Not Found in 12 ms",
+        ),
+        (
+            {
+                "function": "f",
+                "durationMs": 2,
+                "error": {"type": "KeyError", "message": "'id'", "file": "/a/x.py", "line": 9},
+            },
+            "f failed in 2.0 ms at x.py:9: KeyError: 'id'",
+        ),
+        (
+            {
+                "function": "f",
+                "durationMs": 15000,
+                "outputs": [{"name": "o", "sent": False, "target": "topic=t", "type": "x"}],
+            },
+            "f succeeded in 15.0 s: o → (not sent) topic=t",
+        ),
+    ],
+)
+def test_summary_names_the_outcome(result: dict[str, Any], line: str) -> None:
+    assert summary(result) == line
+
+
+def test_the_user_frame_is_the_innermost_one_inside_the_app(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    trace = (
+        "Traceback (most recent call last):\n"
+        f'  File "{app}/function_app.py", line 12, in main\n'
+        f'  File "{app}/helpers.py", line 3, in parse\n'
+        f'  File "{app}/.venv/lib/python3.11/site-packages/lib.py", line 40, in go\n'
+        '  File "/usr/lib/python3.11/json/__init__.py", line 346, in loads\n'
+        "ValueError: bad\n"
+    )
+    assert user_frame(trace, str(app)) == (f"{app}/helpers.py", 3)
+    assert user_frame("no frames", str(app)) is None
