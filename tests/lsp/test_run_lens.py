@@ -361,3 +361,19 @@ def _alive(pid: int) -> bool:
         return False
     with open(f"/proc/{pid}/stat") as f:
         return f.read().split()[2] != "Z"
+
+
+async def test_open_in_browser_shows_the_url_of_the_warm_app(
+    client: LanguageClient, ws: Path
+) -> None:
+    root = str(ws / "v2-app")
+    answer = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="funcls.openInBrowser", arguments=[root, "get_product"])
+    )
+    assert answer["ok"] is True
+    status = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="funcls.app.status", arguments=[root])
+    )
+    assert answer["url"] == status["url"] + "/api/products/1"
+    shown = await wait_for(lambda: [d for d in client.shown_documents if d.external])
+    assert shown[-1].uri == answer["url"]
