@@ -25,6 +25,9 @@ STDLIB = frozenset(
     n for n in sys.stdlib_module_names if not n.startswith("_") and n not in _HARMLESS
 )
 _STDLIB_DISTS = {n.replace("_", "-").lower(): n for n in STDLIB}
+# Standard-library names whose PyPI project is an unrelated package under another module name:
+# installing it is useless but shadows nothing (pip normalises 'datetime' to Zope's DateTime).
+_UNRELATED_DISTS = {"datetime": "Zope's DateTime package (module DateTime)"}
 
 
 @checker("AZF600")
@@ -113,10 +116,18 @@ def requirements(ctx: Context) -> None:
         if ";" in r.text:
             continue  # an environment marker: a backport for old Pythons, on purpose
         line = r.range.start.line
+        severity: Severity | None = None
         if r.name == "azure-functions-worker":
             message = (
                 "requirements.txt lists azure-functions-worker; the platform provides the "
                 "worker, and installing another copy breaks it: remove the line"
+            )
+        elif r.name in _UNRELATED_DISTS:
+            severity = Severity.WARNING
+            message = (
+                f"'{r.name}' is part of the Python standard library; on PyPI the name installs "
+                f"{_UNRELATED_DISTS[r.name]}, which does not replace the module but is not what "
+                "the code imports: remove the line"
             )
         elif r.name in _STDLIB_DISTS:
             module = _STDLIB_DISTS[r.name]
@@ -133,6 +144,7 @@ def requirements(ctx: Context) -> None:
             path,
             r.range,
             fixes=fixes(fix("Remove the line", delete_line(ctx, path, line), preferred=True)),
+            severity=severity,
         )
 
 

@@ -787,3 +787,19 @@ def test_requirements_saved_as_utf16_are_read_as_pip_reads_them(tmp_path: Path) 
     app = load(tmp_path)
     assert [r.name for r in app.requirements] == ["azure-functions", "requests"]
     assert codes(check(tmp_path)) == []
+
+
+def test_azf601_datetime_on_pypi_is_an_unrelated_package_not_a_broken_build(
+    tmp_path: Path,
+) -> None:
+    v2(tmp_path, PING, **{"requirements.txt": "azure-functions\ndatetime\nlogging\n"})
+    found = only(check(tmp_path), "AZF601")
+    assert [(f.severity, text_at(f)) for f in found] == [
+        (Severity.WARNING, "datetime"),
+        (Severity.ERROR, "logging"),
+    ]
+    assert found[0].message == (
+        "'datetime' is part of the Python standard library; on PyPI the name installs Zope's "
+        "DateTime package (module DateTime), which does not replace the module but is not what "
+        "the code imports: remove the line"
+    )
