@@ -50,6 +50,7 @@ class RunState:
     keys: dict[str, str] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     version: int = 0  # bumped whenever the functions change (keys the route cache)
+    warmed_up: bool = False  # /admin/warmup ran the warmup functions
 
     def update(self, index: AppIndex) -> None:
         self.index = index

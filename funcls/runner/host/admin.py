@@ -1,5 +1,7 @@
 """The admin API, as the Functions host has it, plus funcls' synchronous invoke endpoint.
 
+- `GET|POST /admin/host/ping`: 200, for health probes.
+- `GET|POST /admin/warmup`: runs the warmup-triggered functions (once), then 200.
 - `GET /admin/host/status`: state, version, uptime, load errors.
 - `GET /admin/functions`, `GET /admin/functions/{name}`: the functions and their bindings.
 - `POST /admin/functions/{name}` with `{"input": "…"}`: start the function with that input
@@ -56,6 +58,12 @@ async def handle_admin(
     body: bytes,
 ) -> Response:
     parts = [p for p in path.split("/") if p][1:]
+    if parts == ["host", "ping"] and method in ("GET", "POST"):
+        # HostController.Ping (azure-functions-host): GET or POST, answers an empty 200
+        # whatever the query (checkHealth included).
+        return 200, [], b""
+    if parts == ["warmup"] and method in ("GET", "POST"):
+        return await _warmup(state)
     if parts == ["host", "status"] and method == "GET":
         return json_response(200, host_status(state))
     if parts == ["functions"] and method == "GET":
@@ -74,6 +82,18 @@ async def handle_admin(
             return json_response(404, {"error": no_function(state, parts[2])})
         return await _invoke(state, fn, body)
     return text_response(404, f"404 Not Found: no admin endpoint {method} {path}\n")
+
+
+async def _warmup(state: RunState) -> Response:
+    """HostController.Warmup: GET or POST runs the app's warmup-triggered functions once
+    per host (later calls answer 200 at once), then answers 200. The host serves it on
+    Premium and Linux App Service plans only; locally it always answers."""
+    if not state.warmed_up:
+        state.warmed_up = True
+        for fn in state.functions.values():
+            if fn.trigger_type.lower() == "warmuptrigger" and not fn.disabled:
+                await state.invoke_manually(fn, "")
+    return 200, [], b""
 
 
 def no_function(state: RunState, name: str) -> str:

@@ -105,7 +105,9 @@ def outcome_response(outcome: Outcome, report: Callable[[str], None] | None = No
         )
     http = outcome.http
     if http is None:
-        return 204, [], b""
+        # No HTTP output was produced (the function has none: its $return is a queue or a
+        # blob): the host's FunctionInvocationMiddleware answers an empty 200 OK then.
+        return 200, [], b""
     problem = _response_problem(http)
     if problem is not None:
         text = bad_response_text(outcome, problem)

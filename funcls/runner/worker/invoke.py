@@ -67,18 +67,42 @@ def _finish(
         value = out.get()
         if value is not None:
             outputs[name] = encode_output(info.outputs[name], value)
+    # As the worker's _handle__invocation_request (azure_functions_worker/dispatcher.py): a
+    # value returned without a $return binding fails the invocation, and with one the
+    # result is always encoded, so None returned for an HTTP $return fails too (the
+    # library's HttpResponseConverter.encode refuses None): the host answers 500.
+    if returned is not None and info.return_info is None:
+        raise RuntimeError(
+            f"function {info.name!r} without a $return binding returned a non-None value; "
+            "return None, or declare a $return output binding"
+        )
     wire_return = None
-    if info.return_info is not None and returned is not None:
+    if info.return_info is not None:
         wire_return = encode_output(info.return_info, returned)
     return {
         "op": "result",
         "id": message["id"],
         "ok": True,
         "returned": wire_return,
-        "ignored_return": returned is not None and info.return_info is None,
         "outputs": outputs,
         "duration": time.perf_counter() - start,
     }
+
+
+def _exception_text(exc: BaseException) -> str:
+    """str(exc), or a fallback when the exception's own __str__ raises (as the worker's
+    Dispatcher._serialize_exception does): the failure must still be reported."""
+    try:
+        return str(exc)
+    except Exception:
+        return "Unhandled exception in function. Could not serialize original exception message."
+
+
+def _exception_traceback(exc: BaseException) -> str:
+    try:
+        return user_traceback(exc)
+    except Exception:
+        return ""
 
 
 def _failure(message: dict[str, Any], exc: BaseException, start: float) -> dict[str, Any]:
@@ -88,8 +112,8 @@ def _failure(message: dict[str, Any], exc: BaseException, start: float) -> dict[
         "ok": False,
         "error": {
             "type": type(exc).__name__,
-            "message": str(exc),
-            "traceback": user_traceback(exc),
+            "message": _exception_text(exc),
+            "traceback": _exception_traceback(exc),
         },
         "duration": time.perf_counter() - start,
     }

@@ -1,0 +1,136 @@
+"""Answers that must be the host's: the admin health and warmup endpoints, what an HTTP
+function's result becomes (no HTTP output, None, a value without $return), an exception
+that cannot be turned into text. Each against a real `funcls run` on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.runner.runner_process import RunningApp
+
+pytestmark = pytest.mark.slow
+
+APP = """
+import logging
+
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.function_name("returns_none")
+@app.route(route="none")
+def returns_none(req: func.HttpRequest) -> func.HttpResponse:
+    return None
+
+
+class Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("no text for you")
+
+
+@app.route(route="unprintable")
+def unprintable(req: func.HttpRequest) -> func.HttpResponse:
+    raise Unprintable()
+
+
+@app.route(route="ok")
+def ok(req: func.HttpRequest) -> str:
+    return "ok"
+
+
+@app.warm_up_trigger("warmup")
+def warm(warmup) -> None:
+    logging.info("warming up the app")
+"""
+
+V1_RETURN_QUEUE = {
+    "scriptFile": "__init__.py",
+    "bindings": [
+        {"type": "httpTrigger", "direction": "in", "name": "req", "authLevel": "anonymous"},
+        {"type": "queue", "direction": "out", "name": "$return", "queueName": "sent"},
+    ],
+}
+
+V1_NO_RETURN = {
+    "scriptFile": "__init__.py",
+    "bindings": [
+        {"type": "httpTrigger", "direction": "in", "name": "req", "authLevel": "anonymous"},
+        {"type": "http", "direction": "out", "name": "res"},
+    ],
+}
+
+
+@pytest.fixture
+def running(tmp_path: Path, run_app: Callable[..., RunningApp]) -> RunningApp:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(APP)
+    return run_app(app, "--no-reload", "--storage", "embedded")
+
+
+@pytest.fixture
+def running_v1(tmp_path: Path, run_app: Callable[..., RunningApp]) -> RunningApp:
+    import json
+
+    app = tmp_path / "appv1"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "local.settings.json").write_text(
+        json.dumps({"Values": {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}})
+    )
+    for name, config, source in (
+        ("return_queue", V1_RETURN_QUEUE, "def main(req):\n    return 'queued'\n"),
+        ("no_return", V1_NO_RETURN, "def main(req, res):\n    return 'lost'\n"),
+    ):
+        folder = app / name
+        folder.mkdir()
+        (folder / "function.json").write_text(json.dumps(config))
+        (folder / "__init__.py").write_text(source)
+    return run_app(app, "--no-reload", "--storage", "embedded")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("query", ["", "?checkHealth=1"])
+def test_host_ping_answers_200(running: RunningApp, method: str, query: str) -> None:
+    response = running.request(method, "/admin/host/ping" + query)
+    assert (response.status_code, response.content) == (200, b"")
+
+
+def test_warmup_runs_the_warmup_function_once(running: RunningApp) -> None:
+    assert running.get("/admin/warmup").status_code == 200
+    running.wait_for_log("warming up the app")
+    assert running.post("/admin/warmup").status_code == 200
+    assert running.get("/api/ok").text == "ok"
+    assert running.log().count("warming up the app") == 1
+
+
+def test_none_from_an_http_function_is_500(running: RunningApp) -> None:
+    response = running.get("/api/none")
+    assert response.status_code == 500
+    assert "returns_none" in response.text
+    assert "NoneType" in response.text
+
+
+def test_exception_whose_str_raises_is_answered(running: RunningApp) -> None:
+    response = running.get("/api/unprintable", timeout=15)
+    assert response.status_code == 500
+    assert "Unprintable" in response.text
+    assert "Could not serialize original exception message" in response.text
+    # the app process still answers the next request
+    assert running.get("/api/ok", timeout=15).text == "ok"
+
+
+def test_http_function_whose_return_is_a_queue_answers_200(running_v1: RunningApp) -> None:
+    response = running_v1.get("/api/return_queue")
+    assert (response.status_code, response.content) == (200, b"")
+
+
+def test_value_returned_without_return_binding_is_500(running_v1: RunningApp) -> None:
+    response = running_v1.get("/api/no_return")
+    assert response.status_code == 500
+    assert "without a $return binding returned a non-None value" in response.text
