@@ -104,6 +104,18 @@ async def with_progress(server: FunclsServer, title: str, work: Any) -> Any:
         server.work_done_progress.end(token, types.WorkDoneProgressEnd())
 
 
+INDEX_WAIT_S = 30.0
+
+
+async def indexed(server: FunclsServer) -> None:
+    """Wait until the first indexing of the workspace is over (``server.ready``): a command
+    sent right after ``initialized`` (a script, eglot's ``eglot-execute-command`` as soon as
+    it connects) otherwise finds no app yet while the server awaits the client's settings. A
+    client that never sends ``initialized`` is not waited for longer than INDEX_WAIT_S."""
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(server.ready.wait(), INDEX_WAIT_S)
+
+
 async def ensure_runner(server: FunclsServer, root: str) -> str:
     warm = warm_apps(server)
     state = warm.app(root)
@@ -122,6 +134,7 @@ async def run_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
             str(name or ""),
             "funcls.runFunction takes [appRoot, functionName] or [appRoot, functionName, input]",
         )
+    await indexed(server)
     server.state.flush()
     found = find_function(server.state.index.apps, root, name)
     if isinstance(found, str):
@@ -169,6 +182,7 @@ async def show_result(server: FunclsServer, root: str, result: dict[str, Any]) -
 
 async def run_with_input(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
     root, name = [*args, None, None][:2]
+    await indexed(server)
     server.state.flush()
     found = find_function(server.state.index.apps, str(root or ""), str(name or ""))
     if isinstance(found, str):
@@ -224,6 +238,7 @@ async def write_inputs(server: FunclsServer, path: str, old: str | None, new: st
 
 async def open_in_browser(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
     root, name = [*args, None, None][:2]
+    await indexed(server)
     server.state.flush()
     found = find_function(server.state.index.apps, str(root or ""), str(name or ""))
     if isinstance(found, str):
