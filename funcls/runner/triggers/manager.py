@@ -10,7 +10,7 @@ from funcls.runner.functions import RunFunction
 from funcls.runner.state import RunState
 from funcls.runner.triggers.blob import blob_pattern_text, run_blob
 from funcls.runner.triggers.queue import queue_name, run_queue
-from funcls.runner.triggers.timer import TimerStatusStore, run_timer
+from funcls.runner.triggers.timer import TimerStatusStore, run_timer, schedule_of
 
 RETRY_DELAY = 2.0
 
@@ -49,6 +49,7 @@ class Triggers:
             conn = str(fn.trigger.get("connection") or "AzureWebJobsStorage").lower()
             try:
                 if kind == "timertrigger":
+                    schedule_of(self.state, fn)  # a bad schedule is said once, not retried
                     self._start(fn, lambda fn=fn: run_timer(self.state, fn, self.timers))
                 elif kind == "queuetrigger":
                     event = asyncio.Event()

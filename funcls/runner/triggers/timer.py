@@ -1,4 +1,5 @@
-"""Timer triggers: NCRONTAB (six fields, seconds first) and TimeSpan schedules.
+"""Timer triggers: NCRONTAB (six fields, seconds first; five fields as classic cron, as the
+host reads them) and TimeSpan schedules.
 
 The schedule status (last and next occurrence) is kept in `.funcls/timers.json`, like the
 host's timer monitor, so a run that starts after a missed occurrence invokes the function at
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,9 @@ PAST_DUE_GRACE = timedelta(seconds=1)
 class TimerStatusStore:
     def __init__(self, app_dir: str) -> None:
         self.path = Path(app_dir) / ".funcls" / "timers.json"
+        # Timers firing in the same second update the file from several threads: one at a
+        # time, or they lose each other's entries and race on the temporary file.
+        self._lock = threading.Lock()
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -41,13 +46,17 @@ class TimerStatusStore:
         return _parse(entry.get("last")), _parse(entry.get("next"))
 
     def set(self, name: str, last: datetime | None, next_run: datetime | None) -> None:
+        with self._lock:
+            self._set(name, last, next_run)
+
+    def _set(self, name: str, last: datetime | None, next_run: datetime | None) -> None:
         data = self._read()
         data[name] = {
             "last": last.isoformat() if last else None,
             "next": next_run.isoformat() if next_run else None,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"timers.{os.getpid()}.tmp")
+        tmp = self.path.with_name(f"timers.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
         tmp.replace(self.path)
 
@@ -65,7 +74,11 @@ def schedule_of(state: RunState, fn: RunFunction) -> CronSchedule | TimeSpanSche
     text = str(fn.trigger.get("schedule", ""))
     if "%" in text:
         text = resolve(text, {}, state.settings.environment, function_name=fn.name)
-    schedule = parse_schedule(text)
+    # Five fields are classic cron (no seconds) for the host: the timer extension's
+    # CronSchedule.TryCreate parses with IncludingSeconds only when the expression does not
+    # have exactly five fields (azure-webjobs-sdk-extensions, PR #310). AZF501 still warns
+    # that the Windows Consumption plan refuses them.
+    schedule = parse_schedule(text, allow_five_fields=True)
     if not isinstance(schedule, (CronSchedule, TimeSpanSchedule)):
         raise ValueError(f"schedule '{text}' does not resolve to a schedule")
     return schedule
