@@ -14,6 +14,7 @@ from funcls.lsp import (
     code_lens,
     completion,
     definition,
+    functions_view,
     hover,
     items,
     references,
@@ -56,6 +57,8 @@ def register(server: FunclsServer) -> None:
     register_language(server)
     register_navigation(server)
     register_actions(server)
+    # The Functions view of the VS Code extension: funcls/functions, funcls/functionsChanged.
+    functions_view.register(server)
     scaffold_commands.register(server)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -32,13 +33,12 @@ from typing import Any
 
 import pytest
 
-from funcls.runner.statefile import read_state
+from funcls.runner.statefile import read_state, state_path
 from tests.clients.vscode.session import REPO, Session, find_tools, free_port, run, vscode_session
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
-RUN = "▶ Run function"
-RAN = "heartbeat: succeeded in "  # the first line `funcls invoke` prints
+RUN = "▶ Run"
 AZF200 = (
     "binding 'outmsg' has no parameter in main(msg); rename the binding or add a parameter 'outmsg'"
 )
@@ -123,17 +123,26 @@ def run_port() -> int:
 
 @pytest.fixture(scope="module")
 def session(
-    ws: Path, run_port: int, bare_python: Path, tmp_path_factory: pytest.TempPathFactory
+    ws: Path,
+    run_port: int,
+    bare_python: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Session]:
     tools = find_tools()
-    settings = {
+    tmp = tmp_path_factory.mktemp("vscode")
+    # Every step leaves a screenshot there: the artifacts of this session.
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"VS Code session screenshots: {tmp / 'shots'}")
+    settings: dict[str, object] = {
         "funcls.interpreter": [str(bare_python)],
         "funcls.runArgs": ["--port", str(run_port), "--no-reload"],
     }
     try:
         with vscode_session(
             tools,
-            tmp_path_factory.mktemp("vscode"),
+            tmp,
             ws,
             driver_steps(ws, run_port),
             probe_queries(ws),
@@ -189,13 +198,30 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "lines": [get_product, heartbeat],
             "expect": RUN,
         },
+        {"id": "view", "kind": "view", "app": "v2-app", "expect": "get_product"},
+        {
+            "id": "viewRun",
+            "kind": "viewAction",
+            "app": "v2-app",
+            "function": "get_product",
+            "action": "Run",
+        },
+        {
+            "id": "runWithInput",
+            "kind": "runWithInput",
+            "app": "v2-app",
+            "function": "create_order",
+            "find": '"customer": "sample"',
+            "replace": '"customer": "Ada"',
+            "lens": "▶ Run create_order",
+        },
         {
             "id": "run",
-            "kind": "runLens",
+            "kind": "lensPanel",
             "file": rel(app),
             "line": heartbeat,
             "title": RUN,
-            "expect": RAN,
+            "function": "heartbeat",
         },
         # After the Run lens (whose `funcls invoke` would use a running app) and before the
         # completion step, which types into function_app.py (code-server saves after a delay).
@@ -205,8 +231,38 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "file": rel(app),
             "command": "funcls: Start the app (funcls run)",
             "url": f"http://127.0.0.1:{run_port}/api/products/2",
+            "stateFile": str(state_path(str(ws / "v2-app"))),
         },
-        # Last: it leaves "@app.timer_t" typed on the blank line above the timer.
+        {
+            "id": "debug",
+            "kind": "debug",
+            "file": rel(app),
+            "line": locate(app, "product_id = int(")[0],
+            "command": "funcls: Debug the app (F5)",
+            "url": f"http://127.0.0.1:{run_port}/api/products/2",
+        },
+        {
+            "id": "newFunction",
+            "kind": "newFunction",
+            "file": rel(app),
+            "command": "funcls: New function…",
+            "answers": [
+                ["New function: trigger", "HTTP trigger"],
+                ["New function: HTTP trigger", "ping"],
+                ["New function ping: route", None],
+                ["New function ping: methods", "GET"],
+                ["New function ping: auth_level", "anonymous"],
+            ],
+            "shows": "function_app.py",
+        },
+        {
+            "id": "newFunctionRun",
+            "kind": "viewAction",
+            "app": "v2-app",
+            "function": "ping",
+            "action": "Run",
+        },
+        # It leaves "@app.timer_t" typed on the blank line above the timer.
         {
             "id": "completion",
             "kind": "completion",
@@ -216,6 +272,16 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "type": "@app.",
             "filter": "timer_t",
             "expect": "timer_trigger",
+        },
+        # Last: it leaves a trailing comma in v1-app/heartbeat/function.json.
+        {
+            "id": "typeComma",
+            "kind": "typeAtEnd",
+            "file": rel(ws / "v1-app" / "heartbeat" / "function.json"),
+            "line": locate(ws / "v1-app" / "heartbeat" / "function.json", '"runOnStartup": false')[
+                0
+            ],
+            "type": ",",
         },
     ]
 
@@ -259,6 +325,16 @@ def probe_queries(ws: Path) -> list[dict[str, Any]]:
             "insert": "@bp.\n",
             "cursor": 4,
             "trigger": ".",
+        },
+        # A property name in function.json: VS Code's JSON service works on the file too.
+        {
+            "id": "completion-json",
+            "kind": "completion",
+            "file": str(v1 / "get_product" / "function.json"),
+            "needle": '"name": "req"',
+            "insert": '"",\n      ',
+            "cursor": 1,
+            "trigger": '"',
         },
         {
             "id": "run",
@@ -392,15 +468,22 @@ def test_completion_through_the_extension_api(session: Session, ws: Path) -> Non
     assert all(i["kind"] == "Method" and i["detail"].startswith("@bp.") for i in items.values()), (
         answer
     )
-    queue = dict(items["queue_trigger"], documentation=None)
+    # sortText is the server's ordering, not what this test is about.
+    queue = dict(items["queue_trigger"], documentation=None, sortText=None)
     assert queue == {
         "label": "queue_trigger",
         "detail": "@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)",
         "kind": "Method",
         "insertText": 'queue_trigger(arg_name="$1", queue_name="$2", connection="${3|AzureWebJobsStorage,ServiceBusConnection|}")$0',
-        "sortText": "00queue_trigger",
+        "sortText": None,
         "documentation": None,
     }
+
+
+def test_each_suggestion_once_in_function_json(session: Session) -> None:
+    labels = [item["label"] for item in session.probed("completion-json")["items"]]
+    assert labels, session.explain("no suggestions for a property of the HTTP trigger", labels)
+    assert len(labels) == len(set(labels)), session.explain("suggestions offered twice", labels)
 
 
 # -- code lenses and Run function --------------------------------------------------------------
@@ -411,19 +494,20 @@ def test_run_code_lens_above_each_function(session: Session, ws: Path) -> None:
     app = ws / "v2-app" / "function_app.py"
     for name in ("get_product", "heartbeat"):
         line, _ = locate(app, f"def {name}")
-        assert any(lens["text"] == RUN and lens["lineBelow"] == line for lens in seen["lenses"]), (
-            session.explain(f"no lens above def {name}", seen)
-        )
+        assert any(
+            lens["text"].startswith(RUN) and lens["lineBelow"] == line for lens in seen["lenses"]
+        ), session.explain(f"no lens above def {name}", seen)
 
 
 def test_code_lenses_through_the_extension_api(session: Session, ws: Path) -> None:
     v1, v2 = ws / "v1-app", ws / "v2-app"
     bp = v2 / "orders_bp.py"
     names = ("create_order", "process_order", "get_receipt", "payment_received")
-    assert session.probed("lens-v2") == [
+    runs = [lens for lens in session.probed("lens-v2") if lens["command"] == "funcls.runFunction"]
+    assert [{**lens, "title": lens["title"].startswith(RUN)} for lens in runs] == [
         {
             "range": position(bp, f"def {n}(", 4) + position(bp, f"def {n}(", 4 + len(n)),
-            "title": RUN,
+            "title": True,
             "command": "funcls.runFunction",
             "arguments": [str(v2), n],
         }
@@ -431,7 +515,8 @@ def test_code_lenses_through_the_extension_api(session: Session, ws: Path) -> No
     ]
     timer = v1 / "heartbeat" / "function.json"
     trigger = position(timer, '{\n      "type": "timerTrigger"')
-    assert session.probed("lens-v1") == [
+    runs = [lens for lens in session.probed("lens-v1") if lens["command"] == "funcls.runFunction"]
+    assert runs == [
         {
             "range": trigger + trigger,
             "title": RUN,
@@ -441,13 +526,42 @@ def test_code_lenses_through_the_extension_api(session: Session, ws: Path) -> No
     ]
 
 
-def test_run_function_lens_runs_the_function(session: Session, ws: Path) -> None:
+def test_run_function_lens_shows_the_result_panel(session: Session, ws: Path) -> None:
     seen = session.step("run")
-    assert seen["notification"].startswith(RAN), session.explain("notification", seen)
+    panel = seen["panel"]
+    assert panel["tab"].startswith("✓ heartbeat"), session.explain("the result panel's tab", seen)
+    assert "timerTrigger" in panel["text"], session.explain("the result panel", seen)
     result = session.probed("run")
-    assert result["ok"] is True and result["exitCode"] == 0, session.explain("runFunction", result)
-    assert result["message"].startswith(RAN), session.explain("funcls.runFunction", result)
-    assert f"funcls invoke heartbeat {ws / 'v1-app'}\n" in result["output"], result
+    assert result["ok"] is True, session.explain("funcls.runFunction", result)
+
+
+# -- the Functions view ------------------------------------------------------------------------
+
+
+def test_functions_view_lists_the_apps_and_their_functions(session: Session, ws: Path) -> None:
+    rows = [f"{row['name']} {row['description']}" for row in session.step("view")["rows"]]
+    for text in (
+        "get_product GET /api/products/{id:int}",
+        "heartbeat 0 */5 * * * *",
+        "process_order orders",
+        "summarise_price_list uploads/{name}",
+    ):
+        assert any(row.startswith(text) for row in rows), session.explain(f"no row '{text}'", rows)
+    state = re.compile(r"^v2-app (stopped|starting…|running on http://\S+)$")
+    assert any(state.match(row) for row in rows), session.explain("the app row", rows)
+    assert any(row.startswith("v1-app") and "1 error" in row for row in rows), session.explain(
+        "the broken v1 app's error count", rows
+    )
+
+
+def test_run_from_the_view_shows_status_and_body(session: Session, ws: Path) -> None:
+    seen = session.step("viewRun")
+    assert {"Run", "Run with input…", "Open in browser", "Go to code", "Copy URL"} <= set(
+        seen["actions"]
+    ), session.explain("inline actions", seen)
+    panel = seen["panel"]
+    assert panel["status"] == "200 OK", session.explain("the result panel", seen)
+    assert json.loads(panel["body"])["id"] == 1, session.explain("the body", seen)
 
 
 # -- the extension's own command -------------------------------------------------------------
@@ -462,8 +576,8 @@ def test_start_the_app_runs_it_in_a_terminal(session: Session, ws: Path, bare_py
     started = f"starting the app: {bare_python} -m funcls run {ws / 'v2-app'} --port"
     assert any(started in log for log in logs), session.explain("the output channel", logs)
     assert "funcls run: v2-app" in " ".join(seen["terminals"]), session.explain("terminals", seen)
-    # Closing the terminal ended the runner.
-    state = read_state(str(ws / "v2-app"))
+    # Closing the terminal ended the runner (the one that answered, not a later warm app).
+    state = seen["state"]
     pid = state.get("pid") if state else None
     deadline = time.monotonic() + 10
     while isinstance(pid, int) and alive(pid) and time.monotonic() < deadline:
@@ -471,6 +585,55 @@ def test_start_the_app_runs_it_in_a_terminal(session: Session, ws: Path, bare_py
     assert not (isinstance(pid, int) and alive(pid)), (
         f"funcls run (pid {pid}) outlived its terminal"
     )
+
+
+def test_run_with_input_sends_the_edited_body(session: Session, ws: Path) -> None:
+    panel = session.step("runWithInput")["panel"]
+    assert panel["status"].startswith("202"), session.explain("the result panel", panel)
+    # The order the function queued carries the customer typed into the saved input.
+    assert '"customer": "Ada"' in panel["text"], session.explain("the queued order", panel)
+    saved = json.loads((ws / "v2-app" / "funcls.inputs.json").read_text())
+    assert saved["create_order"]["body"]["customer"] == "Ada"
+
+
+# -- New function, and typing in function.json -------------------------------------------------
+
+
+def test_new_function_adds_a_function_the_runner_serves(session: Session, ws: Path) -> None:
+    session.step("newFunction")
+    text = (ws / "v2-app" / "function_app.py").read_text()
+    assert "def ping(" in text and 'route="ping"' in text, session.explain("function_app.py", text)
+    panel = session.step("newFunctionRun")["panel"]
+    assert panel["status"] == "200 OK", session.explain("running the new function", panel)
+    assert panel["body"].startswith("Hello"), session.explain("its body", panel)
+
+
+def test_comma_and_enter_in_function_json_leave_the_file_as_typed(
+    session: Session, ws: Path
+) -> None:
+    seen = session.step("typeComma")
+    original = (REPO / "samples" / "v1-app" / "heartbeat" / "function.json").read_text()
+    typed = (ws / "v1-app" / "heartbeat" / "function.json").read_text()
+    expected = original.replace('"runOnStartup": false\n', '"runOnStartup": false,\n')
+    # Enter leaves an indented empty line (VS Code's auto-indent), nothing else.
+    assert re.sub(r",\n[ \t]*\n", ",\n", typed) == expected, session.explain(
+        "function.json after typing ',' + Enter", {"typed": typed, "seen": seen}
+    )
+
+
+# -- F5 ------------------------------------------------------------------------------------------
+
+
+def test_debugging_stops_at_a_breakpoint_while_the_request_waits(
+    session: Session, ws: Path
+) -> None:
+    seen = session.step("debug")
+    line, _ = locate(ws / "v2-app" / "function_app.py", "product_id = int(")
+    assert seen["pausedAt"].startswith(f"Ln {line},"), session.explain("paused where?", seen)
+    assert seen["waitingWhilePaused"] is True, session.explain("the request did not wait", seen)
+    answered = seen["answered"]
+    assert answered is not None and answered["status"] == 200, session.explain("continue", seen)
+    assert json.loads(answered["body"])["id"] == 2
 
 
 def alive(pid: int) -> bool:

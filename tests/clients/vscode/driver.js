@@ -246,6 +246,35 @@ async function answerQuickInput(page, text, expectTitle) {
 }
 
 const STEPS = {
+  /** Run with input… from the view: the saved input opens; replace `find` by `replace` in it
+   * (the editor's Replace), save, click the entry's `lens`, read the result panel. */
+  async runWithInput(page, step) {
+    const row = await functionRow(page, step.app, step.function);
+    await page.mouse.move(700, 450);
+    await page.waitForTimeout(500);
+    await row.hover({ force: true });
+    const action = row.locator('.action-label[aria-label="Run with input…"]').first();
+    await within("the inline action 'Run with input…'", SHORT, () => action.waitFor({ timeout: SHORT }));
+    await action.click({ force: true });
+    const tab = page.locator(".editor-group-container.active .tab.active", { hasText: "funcls.inputs.json" });
+    await within("the saved inputs in an editor", WAIT, () => tab.first().waitFor({ timeout: WAIT }));
+    await page.locator(`${activeEditor} .view-lines`).first().click();
+    await page.keyboard.press("Control+H");
+    const widget = page.locator(".editor-group-container.active .find-widget.visible");
+    await within("the Replace widget", SHORT, () => widget.waitFor({ timeout: SHORT }));
+    await widget.locator(".find-part textarea, .find-part input").first().fill(step.find);
+    await widget.locator(".replace-part textarea, .replace-part input").first().fill(step.replace);
+    await page.waitForTimeout(300);
+    await page.keyboard.press("Control+Alt+Enter");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+S");
+    await page.waitForTimeout(1000);
+    const lens = page.locator(`${activeEditor} .codelens-decoration a`, { hasText: step.lens });
+    await within(`the lens '${step.lens}'`, WAIT, () => lens.first().waitFor({ timeout: WAIT }));
+    await lens.first().click();
+    return { panel: await resultPanel(page, step.function, WAIT) };
+  },
+
   /** Keep the page open for `waitMs` (the workbench, not the extension host, applies settings
    * changes: the probe's work that needs them must happen while a window is open). */
   async pause(page, step) {

@@ -1,0 +1,197 @@
+"""The ``funcls/functions`` request: every app of the workspace and its functions, for a
+client's tree of functions (the VS Code extension's Functions view).
+
+A pure function of the index and the checker's findings to JSON. Each function carries its
+trigger (type, a short kind for the icon, and the detail a developer recognises it by: the
+HTTP methods and route, the schedule, the queue, the blob path), where its code is, how many
+errors and warnings the checks report for it, and whether the local runner can run it (the
+same reason the Run lens shows). Clients refresh on the ``funcls/functionsChanged``
+notification, which the server sends after it re-indexed and published an app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from funcls.checks.findings import Finding, Severity
+from funcls.lsp.context import Context
+from funcls.lsp.positions import path_to_uri
+from funcls.lsp.run_function import why_not_runnable
+from funcls.model.appmodel import App, Binding, Function
+from funcls.model.run_inputs import methods_of, route_text, sample_url_path
+
+if TYPE_CHECKING:
+    from funcls.lsp.server import FunclsServer
+
+REQUEST = "funcls/functions"
+CHANGED = "funcls/functionsChanged"
+LOCAL_HOST = "http://localhost:7071"
+
+# trigger type (lower case) -> (kind for the client's icon, the properties that say which one)
+_TRIGGERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "httptrigger": ("http", ()),
+    "timertrigger": ("timer", ("schedule",)),
+    "queuetrigger": ("queue", ("queueName",)),
+    "servicebustrigger": ("serviceBus", ("queueName", "topicName", "subscriptionName")),
+    "eventhubtrigger": ("eventHub", ("eventHubName",)),
+    "blobtrigger": ("blob", ("path",)),
+    "cosmosdbtrigger": ("cosmosDB", ("containerName", "collectionName")),
+    "eventgridtrigger": ("eventGrid", ()),
+    "orchestrationtrigger": ("durable", ("orchestration",)),
+    "activitytrigger": ("durable", ("activity",)),
+    "entitytrigger": ("durable", ("entityName",)),
+}
+
+
+def functions_view(ctx: Context, findings: Callable[[str], list[Finding]]) -> dict[str, Any]:
+    """``{"apps": [...]}``: apps by root, their functions by name."""
+    apps = [_app(ctx, app, findings(root)) for root, app in sorted(ctx.index.apps.items())]
+    return {"apps": apps}
+
+
+def _app(ctx: Context, app: App, found: list[Finding]) -> dict[str, Any]:
+    by_function: dict[str | None, list[Finding]] = {}
+    for f in found:
+        by_function.setdefault(f.function, []).append(f)
+    return {
+        "root": app.root,
+        "name": os.path.basename(app.root.rstrip(os.sep)) or app.root,
+        "model": app.model,
+        "hostJson": app.host_json_path,
+        "script": app.script_path,
+        **_counts(found),
+        "functions": [
+            _function(ctx, app, fn, by_function.get(fn.name, []))
+            for fn in sorted(app.functions, key=lambda f: f.name)
+            if not fn.synthetic
+        ],
+    }
+
+
+def _counts(found: list[Finding]) -> dict[str, int]:
+    return {
+        "errors": sum(1 for f in found if f.severity >= Severity.ERROR),
+        "warnings": sum(1 for f in found if f.severity == Severity.WARNING),
+    }
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    return None
+
+
+def trigger_detail(app: App, fn: Function, trigger: Binding | None) -> tuple[str, str]:
+    """(kind, detail): ``("http", "GET, POST /api/orders/{id}")``, ``("timer", "0 0 * * * *")``"""
+    if trigger is None:
+        return "none", "no trigger"
+    kind, keys = _TRIGGERS.get(trigger.type.lower(), ("other", ()))
+    if kind == "http":
+        methods = methods_of(fn)
+        return kind, f"{', '.join(methods) if methods else 'ANY'} {route_text(app, fn)}"
+    parts = [t for t in (_text(trigger.get(k)) for k in keys) if t is not None]
+    return kind, " / ".join(parts) if parts else trigger.type
+
+
+def _where(ctx: Context, fn: Function) -> dict[str, Any] | None:
+    """The def (or, when it cannot be found, function.json / the trigger) as an LSP location."""
+    trigger = fn.trigger
+    if fn.script_path and fn.def_name_range is not None:
+        path, start = fn.script_path, fn.def_name_range.start
+    elif fn.config_path and trigger is not None and trigger.path == fn.config_path:
+        path, start = fn.config_path, trigger.range.start
+    elif fn.config_path:
+        return {
+            "uri": path_to_uri(fn.config_path),
+            "path": fn.config_path,
+            "line": 0,
+            "character": 0,
+        }
+    else:
+        return None
+    pos = ctx.positions.position(path, start)
+    return {"uri": path_to_uri(path), "path": path, "line": pos.line, "character": pos.character}
+
+
+def _function(ctx: Context, app: App, fn: Function, found: list[Finding]) -> dict[str, Any]:
+    trigger = fn.trigger
+    kind, detail = trigger_detail(app, fn, trigger)
+    http = kind == "http"
+    methods = methods_of(fn) if http else None
+    why = why_not_runnable(fn)
+    url_path = sample_url_path(app, fn) if http else None
+    return {
+        "name": fn.name,
+        "model": fn.model,
+        "trigger": trigger.type if trigger is not None else None,
+        "kind": kind,
+        "detail": detail,
+        "methods": methods,
+        "route": route_text(app, fn) if http else None,
+        "urlPath": url_path,
+        "url": f"{LOCAL_HOST}{url_path}" if url_path is not None else None,
+        "answersGet": http and (methods is None or "GET" in methods),
+        "location": _where(ctx, fn),
+        "config": fn.config_path,
+        "runnable": why is None,
+        "whyNotRunnable": why,
+        **_counts(found),
+    }
+
+
+# -- wiring ---------------------------------------------------------------------------------
+
+
+def view_signature(view: dict[str, Any]) -> str:
+    """What a client's tree shows of one app; a notification goes out only when it changes."""
+    return json.dumps(view, sort_keys=True)
+
+
+def register(server: FunclsServer) -> None:
+    """``funcls/functions`` answers the view; after the server publishes the diagnostics of
+    re-indexed apps (``publish_roots``, the one place that follows every change), the apps whose
+    view changed are announced with ``funcls/functionsChanged {"roots": [...]}``."""
+    shown: dict[str, str] = {}
+
+    def findings(root: str) -> list[Finding]:
+        return server.state.findings(root)
+
+    @server.feature(REQUEST)
+    def on_functions(_params: Any = None) -> dict[str, Any]:
+        server.state.flush()
+        try:
+            view = functions_view(server.ctx, findings)
+        except Exception as e:
+            server.failed("the functions view", e)
+            return {"apps": []}
+        shown.clear()
+        shown.update({app["root"]: view_signature(app) for app in view["apps"]})
+        return view
+
+    publish = server.publish_roots
+
+    def publish_and_announce(roots: Iterable[str], force: set[str] | None = None) -> None:
+        roots = list(roots)
+        publish(roots, force)
+        try:
+            changed = []
+            for root in roots:
+                app = server.state.index.apps.get(root)
+                now = view_signature(_app(server.ctx, app, findings(root))) if app else None
+                if shown.get(root) != now:
+                    changed.append(root)
+                    if now is None:
+                        shown.pop(root, None)
+                    else:
+                        shown[root] = now
+            if changed:
+                server.protocol.notify(CHANGED, {"roots": sorted(changed)})
+        except Exception as e:
+            server.failed("the functions view notification", e)
+
+    server.publish_roots = publish_and_announce  # type: ignore[method-assign]

@@ -1,0 +1,96 @@
+"""funcls/functions and funcls/functionsChanged through a real server (the VS Code client's
+recorded capabilities): the view of the samples, and a notification when an edit adds a
+function, after which the request shows it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest_lsp
+from pytest_lsp import LanguageClient
+
+from tests.lsp.support import CONFIG, change_doc, make_workspace, open_doc, start, wait_for
+
+NEW_FUNCTION = """
+
+@app.route(route="ping", methods=["GET"])
+def ping(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse("pong")
+"""
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def client(lsp_client: LanguageClient, tmp_path: Path):
+    await start(lsp_client, "visual-studio-code", make_workspace(tmp_path / "ws"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def as_dict(value: Any) -> Any:
+    """pygls hands custom results over as namespaces; compare them as plain JSON."""
+    if hasattr(value, "_asdict"):
+        return {k: as_dict(v) for k, v in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [as_dict(v) for v in value]
+    if hasattr(value, "__dict__"):
+        return {k: as_dict(v) for k, v in vars(value).items()}
+    return value
+
+
+async def functions(client: LanguageClient) -> dict[str, Any]:
+    answer = await client.protocol.send_request_async("funcls/functions", None)
+    return as_dict(answer)  # type: ignore[no-any-return]
+
+
+async def test_the_view_lists_both_samples(client: LanguageClient, tmp_path: Path) -> None:
+    view = await functions(client)
+    names = {a["name"]: sorted(f["name"] for f in a["functions"]) for a in view["apps"]}
+    expected = sorted(
+        [
+            "create_order",
+            "get_product",
+            "get_receipt",
+            "heartbeat",
+            "payment_received",
+            "process_order",
+            "summarise_price_list",
+        ]
+    )
+    assert names == {"v1-app": expected, "v2-app": expected}
+    v2 = next(a for a in view["apps"] if a["name"] == "v2-app")
+    product = next(f for f in v2["functions"] if f["name"] == "get_product")
+    assert (product["kind"], product["detail"], product["answersGet"]) == (
+        "http",
+        "GET /api/products/{id:int}",
+        True,
+    )
+
+
+async def test_an_edit_that_adds_a_function_is_announced(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    changes: list[list[str]] = []
+    client.feature("funcls/functionsChanged")(lambda params: changes.append(list(params.roots)))
+    await functions(client)  # what the client shows now
+    app = tmp_path / "ws" / "v2-app"
+    script = app / "function_app.py"
+    text = script.read_text()
+    open_doc(client, script, text)
+    change_doc(client, script, text + NEW_FUNCTION, 2)
+    await wait_for(lambda: [str(app)] in changes)
+    view = await functions(client)
+    v2 = next(a for a in view["apps"] if a["root"] == str(app))
+    ping = next(f for f in v2["functions"] if f["name"] == "ping")
+    assert (ping["detail"], ping["location"]["line"]) == (
+        "GET /api/ping",
+        (text + NEW_FUNCTION)
+        .splitlines()
+        .index("def ping(req: func.HttpRequest) -> func.HttpResponse:"),
+    )
+    # Nothing the tree shows changed: no further announcement.
+    changes.clear()
+    change_doc(client, script, text + NEW_FUNCTION + "\n# a comment\n", 3)
+    await asyncio.sleep(1.0)  # longer than the server's debounce
+    assert changes == []
