@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients.editors import PYTHON, REPO, isolated_env, require
+from tests.clients.test_run_lens_neovim import assert_app_stopped
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
@@ -105,3 +106,5 @@ def test_emacs_eglot_runs_a_function(tmp_path: Path) -> None:
     assert len(shown) == 1, result["missing"]["messages"]
     assert shown[0].startswith("[eglot] Server reports (type=1): get_product → 404 Not Found")
     assert "no product with id 99" in shown[0]
+    # The warm app that answered both runs stopped with eglot's server.
+    assert_app_stopped(app)

@@ -16,8 +16,10 @@ the pytest-lsp tests with recorded Neovim 0.11 capabilities (``tests/lsp/test_ru
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -128,6 +130,31 @@ finish(not ok and tostring(problem) or nil)
 """
 
 
+def processes_under(folder: Path) -> list[str]:
+    """Command lines of the running processes that name ``folder`` (the warm app's
+    ``funcls run FOLDER``, its worker)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            raw = Path("/proc", pid, "cmdline").read_bytes()
+        except OSError:
+            continue
+        line = raw.replace(b"\0", b" ").decode(errors="replace")
+        if str(folder) in line:
+            found.append(line)
+    return found
+
+
+def assert_app_stopped(folder: Path, seconds: float = 10.0) -> None:
+    """The warm app the editor's server started stops with the editor."""
+    deadline = time.monotonic() + seconds
+    while processes_under(folder):
+        assert time.monotonic() < deadline, processes_under(folder)
+        time.sleep(0.1)
+
+
 def lua_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a Lua string literal here
 
@@ -188,3 +215,5 @@ def test_neovim_runs_the_lens_and_shows_status_and_body(tmp_path: Path) -> None:
     assert errors[0]["level"] == 4  # vim.log.levels.ERROR
     assert "400 Bad Request" in errors[0]["message"], errors
     assert "send the order as JSON" in errors[0]["message"], errors
+    # The warm app that answered both runs stopped when Neovim quit.
+    assert_app_stopped(app)
