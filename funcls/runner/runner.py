@@ -205,6 +205,10 @@ class Run:
             lifespan="off",
             timeout_keep_alive=30,
             server_header=False,
+            # On SIGTERM or SIGINT, requests still running get this long, then are cancelled
+            # and the app processes stopped: a stuck invocation must not keep the run alive
+            # (the host's web host shuts down within a timeout too, whatever still runs).
+            timeout_graceful_shutdown=SHUTDOWN_GRACE,
         )
         self.server = uvicorn.Server(config)
         loop = asyncio.get_running_loop()
@@ -248,6 +252,9 @@ class Run:
             if self.options.write_state:
                 remove_state(self.settings.root, os.getpid())
         return 0
+
+
+SHUTDOWN_GRACE = 5  # seconds
 
 
 def event_loop_runner() -> Any:

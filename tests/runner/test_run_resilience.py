@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.runner.runner_process import RunningApp
@@ -158,6 +159,63 @@ def test_signal_to_the_terminal_s_process_group_stops_cleanly(
     assert "KeyboardInterrupt" not in log
     assert "starting a new one" not in log
     assert "Traceback" not in log
+    deadline = time.monotonic() + 5
+    while os.path.exists(f"/proc/{worker}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{worker}")
+
+
+STUCK_APP = """
+import os
+import time
+
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="stuck")
+def stuck(req: func.HttpRequest) -> str:
+    time.sleep(600)
+    return "never"
+
+
+@app.route(route="pid")
+def pid(req: func.HttpRequest) -> str:
+    return str(os.getpid())
+"""
+
+
+def test_sigterm_stops_the_run_while_an_invocation_is_stuck(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    # SIGTERM to the runner alone (a supervisor, `kill`): the app process does not get it, so
+    # the stuck invocation never ends by itself; the runner stops after its grace period.
+    import threading
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0", "functionTimeout": "-1"}')
+    (app / "function_app.py").write_text(STUCK_APP)
+    running = run_app(app, "--no-reload")
+    worker = int(running.get("/api/pid").text)
+    answers: list[object] = []
+
+    def call() -> None:
+        try:
+            answers.append(httpx.get(running.url + "/api/stuck", timeout=60).status_code)
+        except httpx.HTTPError as error:
+            answers.append(error)
+
+    caller = threading.Thread(target=call, daemon=True)
+    caller.start()
+    running.wait_for_log("Executing 'Functions.stuck'")
+    started = time.monotonic()
+    running.process.send_signal(signal.SIGTERM)
+    running.process.wait(20)
+    assert time.monotonic() - started < 15
+    caller.join(10)
+    assert answers, "the stuck request was left hanging"
     deadline = time.monotonic() + 5
     while os.path.exists(f"/proc/{worker}") and time.monotonic() < deadline:
         time.sleep(0.05)
