@@ -88,7 +88,7 @@ local ok, problem = pcall(function()
     {textDocument = {uri = uri}, position = {line = DEF_LINE, character = DEF_COL}})
   out.definition = definition
 
-  -- Code lenses: one Run function lens per function.
+  -- Code lenses: Run (and Run with input…, Open in browser) above each function.
   local lenses = request(buf, "textDocument/codeLens", {textDocument = {uri = uri}})
   out.lenses = {}
   for _, lens in ipairs(lenses or {}) do
@@ -187,8 +187,15 @@ def test_neovim_builtin_client(tmp_path: Path) -> None:
     assert [
         (lens["title"], lens["command"], lens["arguments"][1]) for lens in result["lenses"]
     ] == [
-        ("▶ Run function", "funcls.runFunction", name)
-        for name in ("create_order", "process_order", "get_receipt", "payment_received")
+        ("▶ Run POST /api/orders", "funcls.runFunction", "create_order"),
+        ("Run with input…", "funcls.runWithInput", "create_order"),
+        ("▶ Run", "funcls.runFunction", "process_order"),
+        ("Run with input…", "funcls.runWithInput", "process_order"),
+        ("▶ Run GET /api/orders/{id}/receipt", "funcls.runFunction", "get_receipt"),
+        ("Run with input…", "funcls.runWithInput", "get_receipt"),
+        ("Open in browser", "funcls.openInBrowser", "get_receipt"),
+        ("▶ Run", "funcls.runFunction", "payment_received"),
+        ("Run with input…", "funcls.runWithInput", "payment_received"),
     ]
     # Code actions from the start of the line: the fixes of the line's diagnostic.
     assert {"title": "Rename binding 'msgs' to 'msg'", "kind": "quickfix"} in result["actions"]
