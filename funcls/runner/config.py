@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from funcls.model.appmodel import App
-from funcls.model.loader import script_name
+from funcls.model.loader import DEFAULT_SCRIPT, script_name
 from funcls.model.parsers.timespan import parse_function_timeout, parse_timespan
 from funcls.runner.defaults import DEFAULT_MAX_BODY
 from funcls.runner.storage import BackendKind, MessageEncoding, check_encoding
@@ -97,6 +97,7 @@ def _get(mapping: Any, *keys: str) -> Any:
 
 def read_host_settings(app: App, base_env: dict[str, str] | None = None) -> HostSettings:
     env = dict(os.environ if base_env is None else base_env)
+    from_env = env.get("PYTHON_SCRIPT_FILE_NAME", "")  # before Values are merged in
     settings = HostSettings(root=app.root, route_prefix=app.route_prefix)
     host = app.host_json.to_python() if app.host_json else None
     local = app.local_settings.to_python() if app.local_settings else None
@@ -134,7 +135,19 @@ def read_host_settings(app: App, base_env: dict[str, str] | None = None) -> Host
                 f"FUNCTIONS_WORKER_PROCESS_COUNT '{count}' must be a whole number from 1 to "
                 "10; using 1"
             )
-    settings.script_name = script_name(app)
+    # The worker reads PYTHON_SCRIPT_FILE_NAME as an app setting, that is from its
+    # environment (get_app_setting in azure_functions_worker/dispatcher.py), where App
+    # Settings and local.settings.json Values land; a variable already set wins, as it does
+    # over Values.
+    settings.script_name = from_env.strip() or script_name(app)
+    if settings.script_name != DEFAULT_SCRIPT and not os.path.isfile(
+        os.path.join(app.root, settings.script_name)
+    ):
+        settings.problems.append(
+            f"PYTHON_SCRIPT_FILE_NAME is '{settings.script_name}', which is not a file in "
+            f"{app.root}; no decorated functions are loaded: name the file that holds your "
+            "FunctionApp, or remove the setting to use function_app.py"
+        )
     settings.environment = env
     return settings
 

@@ -134,3 +134,25 @@ def test_value_returned_without_return_binding_is_500(running_v1: RunningApp) ->
     response = running_v1.get("/api/no_return")
     assert response.status_code == 500
     assert "without a $return binding returned a non-None value" in response.text
+
+
+def test_python_script_file_name_from_the_environment(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "main_app.py").write_text(APP)
+    running = run_app(app, "--no-reload", env={"PYTHON_SCRIPT_FILE_NAME": "main_app.py"})
+    assert running.wait_for("/api/ok").text == "ok"
+
+
+def test_python_script_file_name_naming_no_file_is_reported(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(APP)
+    running = run_app(app, "--no-reload", env={"PYTHON_SCRIPT_FILE_NAME": "missing.py"})
+    running.wait_for_log("PYTHON_SCRIPT_FILE_NAME is 'missing.py', which is not a file")
