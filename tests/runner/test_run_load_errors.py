@@ -61,7 +61,7 @@ def test_v2_import_error_shows_only_user_frames(
     )
     running = run_app(app, "--no-reload")
     text = running.get("/api/x").text
-    assert running.get("/api/x").status_code == 500
+    assert running.get("/api/x").status_code == 404
     assert f'File "{app / "function_app.py"}", line 2, in <module>' in text
     assert f'File "{app / "helpers.py"}", line 1' in text
     assert "SyntaxError: expected ':'" in text

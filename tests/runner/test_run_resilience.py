@@ -104,7 +104,7 @@ def test_broken_import_answers_with_the_error_until_fixed(
     script = app_dir / "function_app.py"
     good = script.read_text()
     script.write_text(good.replace("from helpers import shout", "from helpers import nothing"))
-    broken = running.wait_for("/api/plain", status=500, timeout=15)
+    broken = running.wait_for("/api/plain", status=404, timeout=15)
     assert "ImportError" in broken.text
     assert "nothing" in broken.text
     status = running.get("/admin/host/status").json()
@@ -122,7 +122,8 @@ def test_exception_at_import_on_start_keeps_serving_the_error(
     script.write_text("raise RuntimeError('broken at import')\n" + good)
     running = run_app(app_dir)
     response = running.get("/api/plain")
-    assert response.status_code == 500
+    # as the host: a function that failed to index is not found; the body says why
+    assert response.status_code == 404
     assert "RuntimeError: broken at import" in response.text
     assert "Failed to load" in running.log()
     script.write_text(good)
@@ -138,7 +139,7 @@ def test_os_exit_at_import_is_retried_and_reported(
     script.write_text("import os\nos._exit(9)\n" + good)
     running = run_app(app_dir)
     response = running.get("/api/plain")
-    assert response.status_code == 500
+    assert response.status_code == 404
     assert "exited with code 9 while loading the app" in response.text
     script.write_text(good)
     assert running.wait_for("/api/plain", timeout=20).text == "just a string"

@@ -198,10 +198,13 @@ class RunnerApp:
                 f"{e.get('function')}: {e.get('message')}\n{e.get('traceback', '')}".rstrip()
                 for e in errors
             )
+            # The host indexes what it can and answers 404 for the URL of a function that
+            # failed to index (its log has the error); the body says why here too.
             return text_response(
-                500,
-                "500 The app failed to load; funcls serves it again as soon as a saved file "
-                f"fixes this:\n\n{text}\n",
+                404,
+                f"404 Not Found: no function answers {method} {path}, because the app failed "
+                "to load; funcls serves it again as soon as a saved file fixes this:"
+                f"\n\n{text}\n",
             )
         if path == "/" and method in ("GET", "HEAD") and not homepage_disabled(self.state):
             return homepage(self.state)
