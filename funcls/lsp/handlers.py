@@ -3,6 +3,8 @@ feature function, and catch and log anything it raises so the server keeps servi
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -194,6 +196,9 @@ def register_documents(server: FunclsServer) -> None:
                 server.schedule(path)
 
 
+COMPLETION_WAITS_FOR_INDEX_S = 3.0
+
+
 def register_language(server: FunclsServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
@@ -201,8 +206,16 @@ def register_language(server: FunclsServer) -> None:
             trigger_characters=completion.TRIGGER_CHARACTERS, resolve_provider=True
         ),
     )
+    async def on_completion(params: types.CompletionParams) -> types.CompletionList | None:
+        if not server.ready.is_set():
+            # A request right after start-up (an editor opening a file and completing): an
+            # app not indexed yet would complete without its settings, functions and bindings.
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(server.ready.wait(), COMPLETION_WAITS_FOR_INDEX_S)
+        return complete_now(params)
+
     @guarded(server, "completion")
-    def on_completion(params: types.CompletionParams) -> types.CompletionList | None:
+    def complete_now(params: types.CompletionParams) -> types.CompletionList | None:
         path = uri_to_path(params.text_document.uri)
         if path is None:
             return None
