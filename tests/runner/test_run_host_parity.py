@@ -156,3 +156,57 @@ def test_python_script_file_name_naming_no_file_is_reported(
     (app / "function_app.py").write_text(APP)
     running = run_app(app, "--no-reload", env={"PYTHON_SCRIPT_FILE_NAME": "missing.py"})
     running.wait_for_log("PYTHON_SCRIPT_FILE_NAME is 'missing.py', which is not a file")
+
+
+COOKIES_APP = """
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="cookie")
+def cookie(req: func.HttpRequest) -> func.HttpResponse:
+    resp = func.HttpResponse("with cookies")
+    for value in req.params["set"].split("|"):
+        resp.headers.add("Set-Cookie", value)
+    return resp
+"""
+
+
+@pytest.fixture
+def cookies(tmp_path: Path, run_app: Callable[..., RunningApp]) -> RunningApp:
+    app = tmp_path / "cookies"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(COOKIES_APP)
+    return run_app(app, "--no-reload")
+
+
+@pytest.mark.parametrize(
+    ("sent", "written"),
+    [
+        ("foo=bar", ["foo=bar; domain=; path="]),
+        (
+            "foo3=42; Domain=example.com; Expires=Thu, 12-Jan-2018 13:55:08 GMT; Path=/; "
+            "Max-Age=10000000; Secure; HttpOnly|foo4=1; SameSite=Strict",
+            [
+                "foo3=42; expires=Fri, 12 Jan 2018 13:55:08 GMT; max-age=10000000; "
+                "domain=example.com; path=/; secure; httponly",
+                "foo4=1; domain=; path=; samesite=strict",
+            ],
+        ),
+        ("", []),
+    ],
+)
+def test_set_cookie_is_written_as_the_host_writes_it(
+    cookies: RunningApp, sent: str, written: list[str]
+) -> None:
+    response = cookies.get("/api/cookie", params={"set": sent})
+    assert response.status_code == 200
+    assert response.headers.get_list("set-cookie") == written
+
+
+def test_a_cookie_whose_expires_does_not_parse_is_500(cookies: RunningApp) -> None:
+    response = cookies.get("/api/cookie", params={"set": "foo=bar; Domain=123; Expires=Dummy"})
+    assert response.status_code == 500
+    assert "Can not parse value Dummy of expires in the cookie" in response.text

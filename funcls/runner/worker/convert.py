@@ -11,7 +11,9 @@ Outputs go the other way through the converters' `encode`.
 from __future__ import annotations
 
 import json
-from http.cookies import SimpleCookie
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from http.cookies import Morsel, SimpleCookie
 from typing import Any
 
 from azure.functions import meta
@@ -123,7 +125,7 @@ def from_datum(datum: Any) -> Wire:
         cookies: list[str] = []
         for cookie in value.get("cookies") or []:
             if isinstance(cookie, SimpleCookie):
-                cookies.extend(m.OutputString() for m in cookie.values())
+                cookies.extend(set_cookie(name, m) for name, m in cookie.items())
         body = value.get("body")
         body_value = body.value if body is not None else b""
         if isinstance(body_value, str):
@@ -143,3 +145,51 @@ def from_datum(datum: Any) -> Wire:
     if kind is not None and kind.startswith("collection_"):
         return ("json", json.dumps(list(getattr(value, kind.split("_", 1)[1], value))))
     return (kind, value)
+
+
+def _cookie_expires(text: str) -> datetime:
+    """An Expires attribute as a date: RFC 1123 with or without the dashes of RFC 850
+    (`Thu, 12-Jan-2017 13:55:08 GMT`) or ISO 8601; the worker parses it with dateutil."""
+    try:
+        moment = parsedate_to_datetime(text.replace("-", " "))
+    except (TypeError, ValueError, IndexError):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"Can not parse value {text} of expires in the cookie due to invalid format."
+            ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def set_cookie(name: str, morsel: Morsel[str]) -> str:
+    """A Set-Cookie value as the host writes it. The worker sends each cookie of the
+    response's Set-Cookie headers as an RpcHttpCookie (parse_to_rpc_http_cookie_list in
+    azure_functions_worker/bindings/datumdef.py): domain and path always (empty when not
+    given), expires as a date and max-age as a number (a value that does not parse fails
+    the invocation: 500), secure, httponly and samesite as flags. The host writes it back
+    with lower-case attribute names in ASP.NET Core's order (SetCookieHeaderValue)."""
+    parts = [f"{name}={morsel.value}"]
+    if morsel["expires"]:
+        moment = _cookie_expires(str(morsel["expires"]))
+        parts.append(f"expires={format_datetime(moment.astimezone(timezone.utc), usegmt=True)}")
+    if morsel["max-age"] != "":
+        try:
+            seconds = float(morsel["max-age"])
+        except ValueError:
+            raise TypeError(
+                f"Cannot parse value {morsel['max-age']} of 'cookie.maxAge' to float."
+            ) from None
+        parts.append(
+            f"max-age={seconds:g}" if seconds != int(seconds) else f"max-age={int(seconds)}"
+        )
+    parts.append(f"domain={morsel['domain']}")
+    parts.append(f"path={morsel['path']}")
+    if morsel["secure"]:
+        parts.append("secure")
+    same_site = str(morsel["samesite"]).lower()
+    if same_site in ("lax", "strict", "none"):
+        parts.append(f"samesite={same_site}")
+    if morsel["httponly"]:
+        parts.append("httponly")
+    return "; ".join(parts)
