@@ -118,6 +118,7 @@ class _Analyser(ExpressionReader):
                     else:
                         self._sequences.pop(t.id, None)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            self.maybe_apply(stmt.value)
             self.maybe_register(stmt.value, stmt)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.function(stmt, self._top)
@@ -260,6 +261,26 @@ class _Analyser(ExpressionReader):
                 self.info.constant_lines[name] = getattr(stmt, "lineno", 1) - 1
             else:
                 self.info.constants.pop(name, None)
+
+    def maybe_apply(self, call: ast.Call) -> str | None:
+        """``app.route("users")(create_user)``: a decorator applied by hand to a def of this
+        module, as the outermost one (``app.route(...)(app.queue_output(...)(f))`` nests).
+        Returns the def's name."""
+        if not (isinstance(call.func, ast.Call) and len(call.args) == 1 and not call.keywords):
+            return None
+        arg = call.args[0]
+        if isinstance(arg, ast.Name):
+            name: str | None = arg.id
+        elif isinstance(arg, ast.Call):
+            name = self.maybe_apply(arg)
+        else:
+            return None
+        pyf = self.info.function(name) if name else None
+        dec = self.decorator(call.func) if pyf is not None else None
+        if pyf is None or dec is None or len(dec.chain) != 2:
+            return None
+        pyf.decorators.insert(0, dec)
+        return name
 
     def maybe_sys_path(self, call: ast.Call) -> None:
         """``sys.path.insert(0, <dir>)`` / ``sys.path.append(<dir>)`` with a folder funcls can

@@ -803,3 +803,25 @@ def test_azf601_datetime_on_pypi_is_an_unrelated_package_not_a_broken_build(
         "DateTime package (module DateTime), which does not replace the module but is not what "
         "the code imports: remove the line"
     )
+
+
+def test_decorators_applied_by_hand_after_the_def(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import azure.functions as func\n\n\n"
+            "def create(req: func.HttpRequest, msg: func.Out[str]) -> func.HttpResponse:\n"
+            '    msg.set("x")\n    return func.HttpResponse("ok")\n\n\n'
+            "app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)\n"
+            'app.route("items", methods=["POST"])(\n'
+            '    app.queue_output(arg_name="msg", queue_name="out", '
+            'connection="AzureWebJobsStorage")(create)\n'
+            ")\n"
+        },
+    )
+    app = load(tmp_path)
+    assert [(f.name, sorted(b.name for b in f.bindings)) for f in app.functions] == [
+        ("create", ["$return", "msg", "req"])
+    ]
+    assert codes(check(tmp_path)) == []
+    assert differences(app, library_index(str(tmp_path))) == []
