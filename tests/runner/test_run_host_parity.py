@@ -4,6 +4,7 @@ that cannot be turned into text. Each against a real `funcls run` on loopback.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tests.runner.runner_process import RunningApp
 pytestmark = pytest.mark.slow
 
 APP = """
+import json
 import logging
 
 import azure.functions as func
@@ -40,6 +42,20 @@ def unprintable(req: func.HttpRequest) -> func.HttpResponse:
 @app.route(route="ok")
 def ok(req: func.HttpRequest) -> str:
     return "ok"
+
+
+@app.route(route="trace")
+def trace(req: func.HttpRequest, context: func.Context) -> str:
+    t = context.trace_context
+    return json.dumps(
+        {
+            "Traceparent": t.Traceparent,
+            "Tracestate": t.Tracestate,
+            "Attributes": t.Attributes,
+            "same": [t.Traceparent, t.Tracestate, t.Attributes]
+            == [t.trace_parent, t.trace_state, t.attributes],
+        }
+    )
 
 
 @app.warm_up_trigger("warmup")
@@ -210,3 +226,11 @@ def test_a_cookie_whose_expires_does_not_parse_is_500(cookies: RunningApp) -> No
     response = cookies.get("/api/cookie", params={"set": "foo=bar; Domain=123; Expires=Dummy"})
     assert response.status_code == 500
     assert "Can not parse value Dummy of expires in the cookie" in response.text
+
+
+def test_trace_context_has_the_worker_s_capitalised_names(running: RunningApp) -> None:
+    answer = running.get("/api/trace").json()
+    assert re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", answer["Traceparent"])
+    assert answer["Tracestate"] == ""
+    assert answer["Attributes"] == {}
+    assert answer["same"] is True

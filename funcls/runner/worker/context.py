@@ -46,11 +46,28 @@ class TraceContext(_abc.TraceContext):
     def attributes(self) -> dict[str, str]:
         return self._attributes
 
+    # The worker's TraceContext (azure_functions_worker/bindings/tracecontext.py) keeps the
+    # older capitalised names too, deprecated but still read by apps.
+    @property
+    def Traceparent(self) -> str:
+        return self._trace_parent
+
+    @property
+    def Tracestate(self) -> str:
+        return self._trace_state
+
+    @property
+    def Attributes(self) -> dict[str, str]:
+        return self._attributes
+
 
 class RetryContext(_abc.RetryContext):
-    def __init__(self, retry_count: int = 0, max_retry_count: int = 0) -> None:
+    def __init__(
+        self, retry_count: int = 0, max_retry_count: int = 0, exception: Any = None
+    ) -> None:
         self._retry_count = retry_count
         self._max_retry_count = max_retry_count
+        self._exception = exception
 
     @property
     def retry_count(self) -> int:
@@ -62,7 +79,7 @@ class RetryContext(_abc.RetryContext):
 
     @property
     def exception(self) -> Any:
-        return None
+        return self._exception
 
 
 class Context(func.Context):
