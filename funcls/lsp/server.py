@@ -267,6 +267,9 @@ class FunclsServer(LanguageServer):
         gc.collect()
         gc.freeze()
         self.ready.set()
+        if self.ctx.client.code_lens_refresh:
+            # Lenses asked for while indexing were empty: the client asks again now.
+            self.workspace_code_lens_refresh(None)
         # Documents opened meanwhile, then the rest of the workspace, yielding between apps.
         for root in sorted(index.apps, key=lambda r: not self.open_under(r)):
             if root not in early or root in touched:

@@ -39,13 +39,19 @@ from funcls.lsp.settings import Settings, parse_settings
             ],
         ),
         ({"ignore": [1]}, Settings(), ["funcls.ignore must be a list of strings, not [1]"]),
+        ({"runResults": "client"}, Settings(run_results="client"), []),
+        (
+            {"runResults": "popup"},
+            Settings(),
+            ["funcls.runResults must be one of document, message, client, not 'popup'"],
+        ),
         ("yes", Settings(), ["funcls settings must be an object, not 'yes'; using the defaults"]),
         (
             {"Select": []},
             Settings(),
             [
                 "funcls.Select is not a setting (known: select, ignore, severity, extraAppRoots, "
-                "diagnosticsDelayMs, invokeTimeoutSeconds); it is ignored"
+                "diagnosticsDelayMs, invokeTimeoutSeconds, runResults); it is ignored"
             ],
         ),
     ],
