@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         python=args.python,
         debug_port=args.debug,
         parent_pid=args.parent_pid,
+        tag_logs=args.log_tags,
     )
     try:
         return run_app(options)
@@ -106,6 +107,12 @@ def register(sub: Any) -> None:
         "--python",
         default=None,
         help="interpreter for the app processes (needs azure-functions installed)",
+    )
+    p.add_argument(
+        "--log-tags",
+        action="store_true",
+        help="tag each app log line with its function, invocation and level "
+        "([name id] LEVEL message) instead of the host's [timestamp] message",
     )
     # Used by the language server for its warm app: stop when the server is gone.
     p.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)

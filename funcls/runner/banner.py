@@ -7,6 +7,13 @@ from funcls.runner.functions import READ_INPUTS, RunFunction, url_path
 from funcls.runner.pool import AppIndex
 
 
+def exception_line(error: dict[str, str]) -> str:
+    """A load error's message; an exception from the user's code (it has a traceback) is
+    written as the host logs it, `Exception: <Type>: <message>`."""
+    message = str(error.get("message", ""))
+    return f"Exception: {message}" if error.get("traceback") else message
+
+
 def _trigger_detail(fn: RunFunction) -> str:
     trigger = fn.trigger
     kind = fn.trigger_type.lower()
@@ -72,7 +79,7 @@ def render_banner(
     if index.errors:
         lines.append("Failed to load:")
         for error in index.errors:
-            lines.append(f"  {error.get('function')}: {error.get('message')}")
+            lines.append(f"  {error.get('function')}: {exception_line(error)}")
             trace = (error.get("traceback") or "").rstrip()
             if trace:
                 lines.extend("      " + t for t in trace.split("\n"))

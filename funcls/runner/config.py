@@ -34,6 +34,7 @@ class RunOptions:
     app_output_to_stderr: bool = False  # the app processes' stdout goes to our stderr
     debug_port: int | None = None  # debugpy listens here in the (single) app process
     parent_pid: int | None = None  # stop when this process is gone (an editor's warm app)
+    tag_logs: bool = False  # [function id] LEVEL before each app log line (--log-tags)
 
 
 @dataclass

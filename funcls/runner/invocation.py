@@ -313,12 +313,14 @@ def _describe_target(binding: dict[str, Any]) -> str:
 def _detail(outcome: Outcome) -> str:
     lines: list[str] = []
     if outcome.error:
+        # As the host logs a failed invocation: the result, the exception's type and message
+        # (the worker's RpcException message), then the stack.
         error = outcome.error
-        lines.append(error.get("traceback") or f"{error.get('type')}: {error.get('message')}")
-        if error.get("traceback"):
-            pass
-        elif not lines[-1]:
-            lines.pop()
+        lines.append("Result: Failure")
+        lines.append(f"Exception: {error.get('type')}: {error.get('message')}")
+        trace = str(error.get("traceback") or "").rstrip("\n")
+        if trace:
+            lines.append(f"Stack: {trace}")
     for report in outcome.outputs:
         if not report.sent:
             lines.append(

@@ -1,9 +1,13 @@
-"""The run's console: host-style invocation lines and the app's logs, tagged.
+"""The run's console: the host's invocation lines and the app's logs.
 
 Every invocation prints `Executing 'Functions.<name>' (Reason=…, Id=…)` and
-`Executed 'Functions.<name>' (Succeeded|Failed, Id=…, Duration=…ms)`, as the host does; the
-app's `logging` records print as `[<function> <id8>] LEVEL message`, the invocation found from
-the id the app process attached (threads included when they set
+`Executed 'Functions.<name>' (Succeeded|Failed, Id=…, Duration=…ms)`, as the host does; a
+failure adds the host's `Result: Failure` / `Exception: <Type>: <message>` / `Stack:` lines.
+The app's `logging` records print as the host prints them, `[timestamp] message`, and records
+of the worker's and library's own loggers (`azure_functions_worker`, `azure.functions`) are
+system logs the host keeps off the console. With `tag_logs` (`funcls run --log-tags`) each
+record is tagged `[<function> <id8>] LEVEL message` instead, the invocation found from the id
+the app process attached (threads included when they set
 `context.thread_local_storage.invocation_id`). Callers that want the logs of one invocation
 (the synchronous invoke endpoint) register a collector for its id.
 """
@@ -21,6 +25,7 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 FLUSH_DELAY = 0.05
+SYSTEM_LOGGERS = ("azure_functions_worker", "azure.functions")
 LOG_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
@@ -39,9 +44,12 @@ def timestamp(moment: float | None = None) -> str:
 
 
 class Console:
-    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, quiet: bool = False, tag_logs: bool = False
+    ) -> None:
         self.stream = stream or sys.stdout
         self.quiet = quiet
+        self.tag_logs = tag_logs
         self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
         self.immediate = self.interactive or bool(os.environ.get("PYTHONUNBUFFERED"))
         self._flush_pending = False
@@ -111,7 +119,7 @@ class Console:
             f"Duration={duration * 1000:.0f}ms)"
         )
         if detail:
-            self.block(_indent(detail))
+            self.block(_indent(detail) if self.tag_logs else detail)
 
     def forget(self, invocation_id: str) -> None:
         """Logs may still come from threads after the end; keep the name a little longer."""
@@ -127,11 +135,20 @@ class Console:
             collector = self.collectors.get(invocation_id)
             if collector is not None:
                 collector.append({"level": level, "logger": message.get("logger"), "message": text})
+        if not self.tag_logs:
+            if not is_system_logger(str(message.get("logger") or "")):
+                self.line(text, message.get("time"))
+            return
+        if invocation_id:
             name = self.names.get(invocation_id, "?")
             tag = f"[{name} {invocation_id[:8]}]"
         else:
             tag = "[app]"
         self.line(f"{tag} {level} {text}", message.get("time"))
+
+
+def is_system_logger(name: str) -> bool:
+    return any(name == n or name.startswith(n + ".") for n in SYSTEM_LOGGERS)
 
 
 def _indent(text: str) -> str:

@@ -19,7 +19,7 @@ import uvicorn
 from funcls.model.appmodel import App
 from funcls.model.loader import load_app
 from funcls.model.source import Source
-from funcls.runner.banner import render_banner
+from funcls.runner.banner import exception_line, render_banner
 from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
 from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.host.app import RunnerApp
@@ -86,7 +86,7 @@ def storage_connections(functions: list[Any]) -> list[str]:
 class Run:
     def __init__(self, options: RunOptions, console: Console | None = None) -> None:
         self.options = options
-        self.console = console or Console()
+        self.console = console or Console(tag_logs=options.tag_logs)
         self.app = load_app(options.app_dir, Source())
         self.settings: HostSettings = read_host_settings(self.app)
         if options.port is None:
@@ -145,7 +145,7 @@ class Run:
                 self.console.say(f"debugger: {index.debugger}")
             for failure in index.errors:
                 self.console.block(
-                    f"  {failure.get('function')}: {failure.get('message')}\n"
+                    f"  {failure.get('function')}: {exception_line(failure)}\n"
                     + failure.get("traceback", "")
                 )
         self.ready.set()

@@ -234,3 +234,65 @@ def test_trace_context_has_the_worker_s_capitalised_names(running: RunningApp) -
     assert answer["Tracestate"] == ""
     assert answer["Attributes"] == {}
     assert answer["same"] is True
+
+
+CONSOLE_APP = """
+import logging
+
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="divide")
+def divide(req: func.HttpRequest) -> str:
+    logging.info("user record before dividing")
+    logging.getLogger("azure.functions.sdk").info("system record from the library")
+    logging.getLogger("azure_functions_worker").info("system record from the worker")
+    return str(1 / 0)
+"""
+
+
+def test_console_matches_the_host_s(tmp_path: Path, run_app: Callable[..., RunningApp]) -> None:
+    app = tmp_path / "console"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(CONSOLE_APP)
+    running = run_app(app, "--no-reload")
+    assert running.get("/api/divide").status_code == 500
+    log = running.wait_for_log("Exception: ZeroDivisionError: division by zero")
+    assert re.search(
+        r"^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] user record before dividing$", log, re.M
+    ), log
+    assert "system record" not in log
+    assert "Result: Failure" in log
+    assert re.search(r"^Stack: Traceback \(most recent call last\):$", log, re.M), log
+
+
+def test_log_tags_on_request(tmp_path: Path, run_app: Callable[..., RunningApp]) -> None:
+    app = tmp_path / "console"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(CONSOLE_APP)
+    running = run_app(app, "--no-reload", "--log-tags")
+    running.get("/api/divide")
+    log = running.wait_for_log("system record from the worker")
+    assert re.search(r"\[divide [0-9a-f]{8}\] INFO user record before dividing", log), log
+
+
+def test_missing_module_is_reported_in_the_worker_s_words(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    app = tmp_path / "missing"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text("import does_not_exist\n" + CONSOLE_APP)
+    running = run_app(app, "--no-reload")
+    log = running.wait_for_log("Failed to load")
+    assert (
+        "Exception: ModuleNotFoundError: No module named 'does_not_exist'. Cannot find module. "
+        "Please check the requirements.txt file for the missing module. For more info, please "
+        "refer the troubleshooting guide: https://aka.ms/functions-modulenotfound. "
+        "Current sys.path: "
+    ) in log
+    assert running.get("/api/divide").status_code == 404

@@ -116,7 +116,10 @@ def test_exception_gives_500_and_the_traceback_in_the_log(http_app: RunningApp) 
     assert http_app.get("/api/plain").status_code == 200
 
 
-def test_logs_from_threads_carry_the_invocation_id(http_app: RunningApp) -> None:
+def test_logs_from_threads_carry_the_invocation_id(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    http_app = run_app(app_copy("http_v2"), "--no-reload", "--log-tags")
     invocation_id = http_app.get("/api/threadlog").text
     log = http_app.wait_for_log("logged from a thread")
     tag = f"[threadlog {invocation_id[:8]}] INFO"

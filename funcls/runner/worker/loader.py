@@ -25,6 +25,11 @@ from .tracebacks import user_traceback
 
 APP_NAMESPACE = "__app__"
 DEFAULT_SCRIPT = "function_app.py"
+MODULE_NOT_FOUND_HINT = (
+    "Cannot find module. Please check the requirements.txt file for the missing module. "
+    "For more info, please refer the troubleshooting guide: "
+    "https://aka.ms/functions-modulenotfound"
+)
 
 
 @dataclass
@@ -95,9 +100,15 @@ def _error(function: str, exc: BaseException, where: str = "") -> dict[str, str]
             "traceback": "",
         }
     trace = user_traceback(exc)
+    text = str(exc)
+    if isinstance(exc, ImportError):
+        # The worker's wording for an import that fails while the app loads
+        # (attach_message_to_exception on load_function and index_function_app in
+        # azure_functions_worker/loader.py).
+        text = f"{text}. {MODULE_NOT_FOUND_HINT}. Current sys.path: {sys.path}"
     return {
         "function": function,
-        "message": f"{'' if trace else where}{type(exc).__name__}: {exc}",
+        "message": f"{'' if trace else where}{type(exc).__name__}: {text}",
         "traceback": trace,
     }
 
