@@ -12,8 +12,9 @@ from funcls.lsp.completion_schema import complete_schema_json
 from funcls.lsp.context import Context
 from funcls.lsp.jsonctx import JsonContext, json_context
 from funcls.model.locations import Position
+from funcls.model.run_inputs import INPUTS_FILE
 
-SCHEMA_FILES = ("host.json", "local.settings.json")
+SCHEMA_FILES = ("host.json", "local.settings.json", INPUTS_FILE)
 # Characters after which the client asks for completion by itself. Not ',', ' ' or ':': a
 # popup there is accepted by the Enter that ends the line (VS Code inserted a whole
 # `"dataType": …` member after `,` + Enter). Each is answered only where it starts something to

@@ -13,6 +13,7 @@ from funcls.lsp.context import Context
 from funcls.lsp.json_completer import JsonCompleter, node_at
 from funcls.lsp.jsonctx import JsonContext
 from funcls.model.locations import LineIndex
+from funcls.model.run_inputs import INPUTS_FILE, inputs_schema, is_http
 
 K = types.CompletionItemKind
 
@@ -123,5 +124,11 @@ class SchemaCompleter(JsonCompleter):
 def complete_schema_json(
     ctx: Context, path: str, text: str, jc: JsonContext, lines: LineIndex
 ) -> types.CompletionList:
-    schema = load_schema(os.path.basename(path))
+    name = os.path.basename(path)
+    if name == INPUTS_FILE:
+        # Saved run inputs: the app's function names as keys, each with the entry's schema.
+        app = ctx.app(path)
+        functions = {f.name: is_http(f) for f in app.functions} if app is not None else {}
+        return SchemaCompleter(ctx, path, text, jc, lines, inputs_schema(functions)).run()
+    schema = load_schema(name)
     return SchemaCompleter(ctx, path, text, jc, lines, schema).run()

@@ -410,3 +410,89 @@ def _def_node(fn: Function, source: Source | None) -> ast.FunctionDef | ast.Asyn
         if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef) and sub.lineno == line:
             return sub
     return None
+
+
+# -- the file's JSON Schema ------------------------------------------------------------------
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def _text_map(what: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": what,
+        "markdownDescription": what,
+        "additionalProperties": {"type": ["string", "number", "boolean"]},
+    }
+
+
+def input_entry_schema(http: bool | None = None) -> dict[str, Any]:
+    """One function's saved input: an HTTP function's (``http``), another's, or either."""
+
+    def described(schema: dict[str, Any], text: str) -> dict[str, Any]:
+        return {**schema, "description": text, "markdownDescription": text}
+
+    return described(
+        {
+            "type": "object",
+            "properties": {
+                "method": described(
+                    {"type": "string", "enum": list(_METHODS)},
+                    "HTTP functions: the request's method (default: GET, or the first the "
+                    "function answers).",
+                ),
+                "path": described(
+                    {"type": "string", "pattern": "^/"},
+                    "HTTP functions: the request's path below the host, with the route prefix "
+                    "and concrete route parameters, e.g. `/api/items/42?tag=a`.",
+                ),
+                "query": _text_map("HTTP functions: query parameters, added to the path's."),
+                "headers": _text_map("HTTP functions: request headers."),
+                "body": described(
+                    {},
+                    "The request body (HTTP), the message or event (queues, Service Bus, Event "
+                    "Hubs, Event Grid…) or the blob's content (blob triggers). A value that is "
+                    "not a string is sent as JSON.",
+                ),
+                "name": described(
+                    {"type": "string", "pattern": "^[^/]+/.+"},
+                    "Blob triggers: the blob's path, `container/name`, matching the trigger's "
+                    "path; with a `body`, that blob is written first.",
+                ),
+            },
+            "additionalProperties": False,
+        }
+        if http is None
+        else {
+            "type": "object",
+            "properties": {
+                k: v
+                for k, v in input_entry_schema()["properties"].items()
+                if k in (HTTP_KEYS if http else OTHER_KEYS)
+            },
+            "additionalProperties": False,
+        },
+        "What the Run lens and `funcls invoke` send to this function; missing parts come "
+        "from a sample built from its bindings.",
+    )
+
+
+def inputs_schema(functions: dict[str, bool] | None = None) -> dict[str, Any]:
+    """The schema of funcls.inputs.json; with the app's functions (name -> is it HTTP), each
+    is a property with the keys it takes (for completion), and other keys still validate as
+    entries."""
+    entry = input_entry_schema()
+    text = "Saved inputs for running this app's functions by hand, keyed by function name."
+    schema: dict[str, Any] = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": INPUTS_FILE,
+        "description": text,
+        "markdownDescription": text,
+        "type": "object",
+        "additionalProperties": entry,
+    }
+    if functions:
+        schema["properties"] = {
+            name: input_entry_schema(http) for name, http in sorted(functions.items())
+        }
+    return schema

@@ -30,6 +30,7 @@ class RecordingClient(LanguageClient):
     published: list[types.PublishDiagnosticsParams]
     registrations: list[types.Registration]
     requests: list[types.ShowMessageRequestParams]
+    lens_refreshes: int
     recorded: str  # the recorded client it plays ("neovim@v0.7.0", …)
 
 
@@ -57,6 +58,11 @@ def _message_request(
     return params.actions[0] if params.actions else None
 
 
+def _code_lens_refresh(client: RecordingClient, params: None) -> None:
+    """The recorded clients that support it ask for code lenses again; this one counts."""
+    client.lens_refreshes += 1
+
+
 def _converter() -> Any:
     """pygls' converter, with lsprotocol's ``Command | CodeAction`` hook fixed: it takes any
     object with a ``command`` key for a Command, but a CodeAction may carry a command too."""
@@ -79,12 +85,14 @@ def make_client() -> RecordingClient:
     client.published = []
     client.registrations = []
     client.requests = []
+    client.lens_refreshes = 0
     client.recorded = ""
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
     features[types.CLIENT_REGISTER_CAPABILITY] = _register
     features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
     features[types.WINDOW_SHOW_MESSAGE_REQUEST] = _message_request
+    features[types.WORKSPACE_CODE_LENS_REFRESH] = _code_lens_refresh
     register_lsp_features(client, features)
     return client
 

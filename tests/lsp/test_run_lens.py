@@ -377,3 +377,24 @@ async def test_open_in_browser_shows_the_url_of_the_warm_app(
     assert answer["url"] == status["url"] + "/api/products/1"
     shown = await wait_for(lambda: [d for d in client.shown_documents if d.external])
     assert shown[-1].uri == answer["url"]
+
+
+async def test_saved_inputs_complete_function_names_and_entry_keys(
+    client: LanguageClient, ws: Path
+) -> None:
+    saved = ws / "extra-app" / "funcls.inputs.json"
+    text = '{\n  "ratio": {\n    ""\n  },\n  ""\n}\n'
+    saved.write_text(text)
+    open_doc(client, saved, text)
+
+    async def labels(line: int, character: int) -> list[str]:
+        found = await client.text_document_completion_async(
+            types.CompletionParams(
+                types.TextDocumentIdentifier(uri(saved)), types.Position(line, character)
+            )
+        )
+        items = found.items if isinstance(found, types.CompletionList) else found or []
+        return sorted(item.label.strip('"') for item in items)
+
+    assert await labels(4, 3) == ["on_event", "workflow"]  # "ratio" is written already
+    assert await labels(2, 5) == ["body", "headers", "method", "path", "query"]

@@ -186,3 +186,18 @@ def test_the_user_frame_is_the_innermost_one_inside_the_app(tmp_path: Path) -> N
     )
     assert user_frame(trace, str(app)) == (f"{app}/helpers.py", 3)
     assert user_frame("no frames", str(app)) is None
+
+
+def test_every_sample_is_valid_against_the_inputs_schema(app: Any) -> None:
+    import jsonschema
+
+    from funcls.model.run_inputs import inputs_schema, is_http
+
+    schema = inputs_schema({f.name: is_http(f) for f in app.functions})
+    jsonschema.Draft7Validator.check_schema(schema)
+    samples = {f.name: sample_input(app, f) for f in app.functions}
+    jsonschema.validate(samples, schema)
+    with pytest.raises(jsonschema.ValidationError, match="'name' was unexpected"):
+        jsonschema.validate({"item": {"name": "a/b"}}, schema)
+    with pytest.raises(jsonschema.ValidationError, match="'TRACE' is not one of"):
+        jsonschema.validate({"other": {"method": "TRACE"}}, schema)
