@@ -125,11 +125,27 @@ def apply_raw_settings(server: FunclsServer, raw: Any) -> None:
     server.apply_settings(settings)
 
 
+CONFIGURATION_TIMEOUT_S = 5.0
+
+
 async def pull_configuration(server: FunclsServer) -> None:
-    result = await server.workspace_configuration_async(
-        types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
-    )
-    raw = result[0] if result else None
+    """Ask the client for the settings; an answer that is an error, unreadable (``null``) or
+    late leaves the settings as they are (the defaults at start-up), and says so in the log."""
+    try:
+        result = await asyncio.wait_for(
+            server.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+            ),
+            CONFIGURATION_TIMEOUT_S,
+        )
+    except Exception as e:
+        why = "no answer in time" if isinstance(e, asyncio.TimeoutError) else str(e) or repr(e)
+        server.log(
+            f"funcls: workspace/configuration failed ({why}); keeping the current settings",
+            types.MessageType.Warning,
+        )
+        return
+    raw = result[0] if isinstance(result, (list, tuple)) and result else None
     if raw is not None:
         apply_raw_settings(server, raw)
 

@@ -17,6 +17,7 @@ from funcls import __version__
 from funcls.lsp import diagnostics
 from funcls.lsp.context import ClientFeatures, Context
 from funcls.lsp.positions import PositionMapper, path_to_uri, uri_to_path
+from funcls.lsp.protocol import FunclsProtocol
 from funcls.lsp.settings import Settings, parse_settings
 from funcls.lsp.state import Checker, IndexState, default_checker
 from funcls.model.locations import Position
@@ -35,7 +36,7 @@ WATCHED_GLOBS = (
 
 class FunclsServer(LanguageServer):
     def __init__(self, checker: Checker = default_checker) -> None:
-        super().__init__("funcls", __version__)
+        super().__init__("funcls", __version__, protocol_cls=FunclsProtocol)
         self.checker = checker
         self.state = IndexState(Workspace([]), checker)
         self.ctx = Context(self.state.index, PositionMapper("utf-16", self.state.index.source.text))

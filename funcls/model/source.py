@@ -7,6 +7,7 @@ so re-indexing after one change re-reads one file.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -42,6 +43,16 @@ SKIP_DIRS = frozenset(
 )
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def lone_cr_as_lf(text: str) -> str:
+    """A lone ``\r`` is a line break for Python and for LSP positions, but the model counts
+    lines at ``\n``: turn each into ``\n`` (same length, so every offset and every LSP
+    position stays valid for the editor's text). Old Mac files, and text pasted from them."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
 @dataclass(slots=True)
 class ReadError:
     path: str
@@ -68,7 +79,7 @@ class Source:
     # -- overlays (open documents) -----------------------------------------------------------
     def open(self, path: str, version: int, text: str) -> None:
         with self._lock:
-            self.overlays[os.path.normpath(path)] = (version, text)
+            self.overlays[os.path.normpath(path)] = (version, lone_cr_as_lf(text))
 
     def close(self, path: str) -> None:
         with self._lock:
@@ -143,7 +154,7 @@ class Source:
             )
             return None
         self.errors.pop(p, None)
-        return text.replace("\r\n", "\n")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
 
     def json(self, path: str) -> JsonDocument | None:
         p = os.path.normpath(path)

@@ -1,0 +1,144 @@
+"""The JSON-RPC rules pygls leaves to the server, kept as the LSP specification states them.
+
+* A request before ``initialize`` gets error -32002 (ServerNotInitialized); pygls answered it.
+  Document notifications that arrive that early (``didOpen``/``didChange``/``didClose``) are
+  kept and replayed once ``initialize`` is handled, so such a document still gets diagnostics
+  (the specification lets a server drop them; a client that sends them early means them).
+* A request after ``shutdown`` gets InvalidRequest (-32600); pygls dropped it unanswered.
+* A request whose parameters do not deserialise (a negative or ≥ 2³¹ position) gets
+  InvalidParams (-32602); pygls raised inside its reader and never answered.
+* A response of the client that does not deserialise (``workspace/configuration`` answered
+  with ``null``) fails the request it answers, instead of leaving it waiting for ever.
+* ``didChange``/``didClose`` for a document that was never opened is logged and ignored
+  instead of raising ``KeyError`` inside pygls.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError
+from pygls.protocol import LanguageServerProtocol
+
+log = logging.getLogger(__name__)
+
+_EARLY = frozenset(
+    {
+        types.TEXT_DOCUMENT_DID_OPEN,
+        types.TEXT_DOCUMENT_DID_CHANGE,
+        types.TEXT_DOCUMENT_DID_CLOSE,
+    }
+)
+_NEEDS_OPEN = frozenset({types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_CLOSE})
+_MAX_EARLY = 1000  # notifications kept before initialize; more are dropped
+
+
+class Undecodable:
+    """A request or response whose content pygls could not deserialise."""
+
+    def __init__(self, data: dict[str, Any], error: JsonRpcException) -> None:
+        self.data = data
+        self.error = error
+        cause = error.__cause__
+        self.detail = str(cause).splitlines()[0] if cause is not None else error.message
+
+
+class FunclsProtocol(LanguageServerProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initialize_seen = False
+        self.early: list[Any] = []
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "jsonrpc" in data and "id" in data:
+                return Undecodable(data, error)
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, Undecodable):
+            self._undecodable(message)
+            return
+        method = getattr(message, "method", None)
+        msg_id: str | int = getattr(message, "id", None) or 0
+        is_request = method is not None and getattr(message, "id", None) is not None
+        if self._shutdown and is_request and method != types.EXIT:
+            self._send_response(
+                msg_id,
+                None,
+                types.ResponseError(
+                    code=types.ErrorCodes.InvalidRequest,
+                    message=f"the server is shut down; {method} is not answered after shutdown",
+                ),
+            )
+            return
+        if not self.initialize_seen and method not in (types.INITIALIZE, types.EXIT, None):
+            if is_request:
+                self._send_response(
+                    msg_id,
+                    None,
+                    types.ResponseError(
+                        code=types.ErrorCodes.ServerNotInitialized,
+                        message=f"{method} before initialize; send initialize first",
+                    ),
+                )
+            elif method in _EARLY and len(self.early) < _MAX_EARLY:
+                self.early.append(message)
+            else:
+                log.info("dropped %s received before initialize", method)
+            return
+        if method in _NEEDS_OPEN and not self._is_open(message):
+            uri = message.params.text_document.uri
+            self._server_log(
+                f"funcls: {method} for {uri}, which was never opened; ignored (a client "
+                "sends textDocument/didOpen first)"
+            )
+            return
+        super().handle_message(message)
+        if method == types.INITIALIZE and is_request:
+            self.initialize_seen = True
+            early, self.early = self.early, []
+            for m in early:
+                self.handle_message(m)
+
+    def _is_open(self, message: Any) -> bool:
+        try:
+            return message.params.text_document.uri in self.workspace.text_documents
+        except Exception:
+            return True  # let pygls decide (and report) anything unexpected
+
+    def _undecodable(self, message: Undecodable) -> None:
+        data = message.data
+        if "method" in data:
+            self._send_response(
+                data["id"],
+                None,
+                types.ResponseError(
+                    code=types.ErrorCodes.InvalidParams,
+                    message=f"the parameters of {data['method']} are invalid: {message.detail}",
+                ),
+            )
+            return
+        future = self._request_futures.pop(data["id"], None)
+        self._server_log(
+            f"funcls: the client's answer to request {data['id']!r} could not be read "
+            f"({message.detail}); going on without it"
+        )
+        if future is not None and not future.done():
+            future.set_exception(
+                JsonRpcInternalError(f"the client's answer could not be read: {message.detail}")
+            )
+
+    def _server_log(self, text: str) -> None:
+        log.warning("%s", text)
+        try:
+            self.notify(
+                types.WINDOW_LOG_MESSAGE,
+                types.LogMessageParams(type=types.MessageType.Warning, message=text),
+            )
+        except Exception:
+            log.exception("could not send a log message")
