@@ -129,6 +129,17 @@ def _load_funcignore(app: App, source: Source) -> None:
     ]
 
 
+def inside(root: str, path: str) -> bool:
+    """``path`` lies in the folder ``root`` once links are followed. A setting may name any
+    path (``/etc/passwd``, ``../../.git-credentials``); analysis reads and quotes only files of
+    the app, or a pull request could make CI print the runner's secrets."""
+    try:
+        real_root = os.path.realpath(root)
+        return os.path.commonpath([real_root, os.path.realpath(path)]) == real_root
+    except (OSError, ValueError):
+        return False
+
+
 def script_name(app: App) -> str:
     v = app.setting("PYTHON_SCRIPT_FILE_NAME")
     if v is not None and isinstance(v.value, str) and v.value.strip():
@@ -203,7 +214,8 @@ def load_app(root: str, source: Source) -> App:
         app.functions.append(fn)
 
     script = os.path.normpath(os.path.join(root, script_name(app)))
-    has_script = source.is_file(script)
+    # Outside the app the worker refuses the name too (AZF407 says so): never read it.
+    has_script = inside(root, script) and source.is_file(script)
     if has_script:
         app.script_path = script
         result = index_v2_app(root, script, source)

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 from funcls.model.appmodel import App
-from funcls.model.loader import DEFAULT_SCRIPT, HOST_JSON, LOCAL_SETTINGS, load_app
+from funcls.model.loader import DEFAULT_SCRIPT, HOST_JSON, LOCAL_SETTINGS, inside, load_app
 from funcls.model.source import SKIP_DIRS, Source
 
 # Files whose creation or deletion can add or remove an app root.
@@ -80,7 +80,10 @@ def _named_script(
     except (ValueError, AttributeError):
         return False
     name = values.get("PYTHON_SCRIPT_FILE_NAME") if isinstance(values, dict) else None
-    return isinstance(name, str) and bool(name.strip()) and is_file(os.path.join(folder, name))
+    if not isinstance(name, str) or not name.strip():
+        return False
+    script = os.path.join(folder, name.strip())
+    return inside(folder, script) and is_file(script)
 
 
 class Workspace:

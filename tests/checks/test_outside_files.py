@@ -1,0 +1,50 @@
+"""Files outside the app are never read nor quoted (issue 17): PYTHON_SCRIPT_FILE_NAME may
+name any path, and a finding that quotes a line of it would print, in a CI annotation, a
+secret of the machine running the check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.checks.support import check, load, run_cli, v2
+
+SECRET = "github_pat_SECRET123 = (  # a line that is not Python, so AZF603 would quote it\n"
+
+
+def settings(name: str) -> str:
+    return json.dumps(
+        {"Values": {"FUNCTIONS_WORKER_RUNTIME": "python", "PYTHON_SCRIPT_FILE_NAME": name}}
+    )
+
+
+@pytest.mark.parametrize("how", ["absolute", "relative", "symlink"])
+def test_a_script_named_outside_the_app_is_not_read(
+    tmp_path: Path, how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "credentials.py"
+    outside.write_text(SECRET)
+    app = tmp_path / "app"
+    name = {"absolute": str(outside), "relative": "../credentials.py", "symlink": "linked.py"}[how]
+    v2(app, "", **{"local.settings.json": settings(name)})
+    if how == "symlink":
+        (app / "linked.py").symlink_to(outside)
+    model = load(app)
+    assert model.script_path is None
+    assert str(outside) not in model.files
+    findings = check(app)
+    assert not [f for f in findings if "SECRET123" in f.message]
+    assert not [f for f in findings if f.path == str(outside)]
+    _code, out, err = run_cli(capsys, "--format", "github", str(app))
+    assert "SECRET123" not in out + err
+    if how != "symlink":  # the worker refuses a name that is not a plain file name
+        assert "PYTHON_SCRIPT_FILE_NAME is" in out
+
+
+def test_a_script_named_inside_the_app_is_still_read(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    v2(app, "", **{"local.settings.json": settings("main_app.py")})
+    (app / "main_app.py").write_text((app / "function_app.py").read_text())
+    assert load(app).script_path == str(app / "main_app.py")
