@@ -5,8 +5,8 @@
 Every bare repository under --mirrors (``owner+name/repo``, as the library's fetch tool leaves
 them) is exported at its HEAD with ``git archive`` (no checkout, no hooks, no filters the
 repository could configure) into ``OUT/owner+name``. App roots are found independently of
-funcls: a folder with host.json, or function_app.py (outside a Python package), or whose
-sub-folders hold function.json.
+funcls: a folder with function_app.py (outside a Python package), or with host.json or
+function.json sub-folders and Python code (C#, JavaScript and Java apps are left out).
 
 The oracle is the library's own indexing: for every root with a v2 script, a child process
 imports the script as the worker does (root on sys.path) and prints what ``get_functions()`` /
@@ -32,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 SKIP = {"node_modules", "__pycache__", ".venv", "venv", ".git", ".python_packages"}
+# Mirrors that hold no apps: Azure/azure-functions-templates holds the templates Core Tools
+# fills in ($(FUNCTION_NAME_INPUT) placeholders), not apps anyone runs.
+SKIP_REPOSITORIES = {"Azure+azure-functions-templates"}
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
 _ORACLE = r"""
@@ -150,9 +153,21 @@ def app_roots(top: Path) -> list[Path]:
         v1 = any((here / d / "function.json").is_file() for d in dirnames)
         # function_app.py of a Python package (the library's own decorators/) is no app.
         script = "function_app.py" in filenames and "__init__.py" not in filenames
-        if "host.json" in filenames or script or v1:
+        if script or ((v1 or "host.json" in filenames) and _python(here)):
             roots.append(here)
     return roots
+
+
+def _python(folder: Path) -> bool:
+    """A Python app, not a C#/JavaScript/Java one: Python files at its root or in its function
+    folders, or FUNCTIONS_WORKER_RUNTIME python in local.settings.json."""
+    if any(folder.glob("*.py")) or any(folder.glob("*/*.py")):
+        return True
+    try:
+        text = (folder / "local.settings.json").read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return '"python"' in text.replace(" ", "").lower()
 
 
 def v2_script(root: Path) -> str | None:
@@ -200,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         git = entry / "repo"
         if (git / ".git").is_dir():
             git = git / ".git"
-        if not (git / "HEAD").is_file():
+        if not (git / "HEAD").is_file() or entry.name in SKIP_REPOSITORIES:
             continue
         try:
             commit = export(git, out / entry.name)
