@@ -10,6 +10,7 @@ from funcls.model.catalogue import CATALOGUE
 from funcls.model.parsers.expressions import lookup_setting
 from funcls.model.parsers.routes import RouteTemplate, parse_route
 from funcls.model.runnable import NATIVE_TRIGGERS, not_runnable_reason
+from funcls.runner.retry import RETRY_TRIGGERS, RetryPolicy, RetryPolicyError, parse_retry
 
 NATIVE_BINDINGS = {"http", "queue", "blob"}
 # Input bindings the runner fetches; the others reach the function as None.
@@ -34,6 +35,7 @@ class RunFunction:
     route_text: str = ""
     methods: set[str] | None = None
     auth_level: str = "function"
+    retry: RetryPolicy | None = None  # for the triggers the host retries (RETRY_TRIGGERS)
 
     @cached_property
     def uses_binding_data(self) -> bool:
@@ -111,6 +113,13 @@ def build_function(
         function.reason = why
         return function
     function.support = "native" if kind in NATIVE_TRIGGERS else "invoke"
+    if kind in RETRY_TRIGGERS:
+        try:
+            function.retry = parse_retry(description.get("retry"))
+        except RetryPolicyError as error:
+            function.support = "none"
+            function.reason = f"its retry policy cannot be read: {error}"
+            return function
     if kind == "httptrigger":
         _http(function, route_prefix)
     return function

@@ -167,6 +167,34 @@ class Invoker:
         *,
         collect_logs: bool = False,
     ) -> Outcome:
+        """Run ``fn`` once, and again by its retry policy while it fails (funcls.runner.retry);
+        the outcome is the last attempt's."""
+        policy = fn.retry
+        retry: dict[str, Any] = {"count": 0, "max": policy.max_retry_count if policy else 0}
+        while True:
+            outcome = await self._attempt(fn, trigger, metadata, data, reason, collect_logs, retry)
+            count = retry["count"] + 1
+            if outcome.ok or policy is None or not policy.allows(count):
+                return outcome
+            delay = policy.delay_before(count)
+            self.console.say(
+                f"'{fn.name}' failed; retry {count}"
+                + (f" of {policy.max_retry_count}" if policy.max_retry_count >= 0 else "")
+                + f" in {delay:g}s (its retry policy)"
+            )
+            await asyncio.sleep(delay)
+            retry = {**retry, "count": count}
+
+    async def _attempt(
+        self,
+        fn: RunFunction,
+        trigger: Wire,
+        metadata: dict[str, Wire],
+        data: dict[str, Any],
+        reason: str,
+        collect_logs: bool,
+        retry: dict[str, Any],
+    ) -> Outcome:
         invocation_id = new_invocation_id()
         start = time.perf_counter()
         self.console.started(fn.name, invocation_id, reason)
@@ -175,7 +203,7 @@ class Invoker:
             self.console.collectors[invocation_id] = logs
         outcome = Outcome(invocation_id, fn.name, False, 0.0, logs=logs)
         try:
-            await self._run(fn, trigger, metadata, data, outcome)
+            await self._run(fn, trigger, metadata, data, outcome, retry)
         except (BindingExpressionError, StorageError) as error:
             outcome.error = {"type": type(error).__name__, "message": str(error), "traceback": ""}
         except (WorkerCrashed, FunctionTimeout, AppNotLoaded) as error:
@@ -195,6 +223,7 @@ class Invoker:
         metadata: dict[str, Wire],
         data: dict[str, Any],
         outcome: Outcome,
+        retry: dict[str, Any],
     ) -> None:
         args = await self._inputs(fn, data) if fn.inputs() else {}
         args[str(fn.trigger.get("name"))] = trigger
@@ -207,6 +236,7 @@ class Invoker:
             "args": args,
             "metadata": metadata,
             "trace": {"traceparent": f"00-{trace_id}-{trace_id[:16]}-01"},
+            "retry": retry,
         }
         result = await self.pool.invoke(message, self.settings.function_timeout)
         if not result.get("ok"):

@@ -45,6 +45,7 @@ def _prepare(info: FunctionInfo, message: dict[str, Any]) -> tuple[dict[str, Any
     args.update(outs)
     if info.requires_context:
         trace = message.get("trace") or {}
+        retry = message.get("retry") or {}
         args["context"] = ctx.Context(
             message["id"],
             info.name,
@@ -54,7 +55,9 @@ def _prepare(info: FunctionInfo, message: dict[str, Any]) -> tuple[dict[str, Any
                 trace.get("tracestate", ""),
                 trace.get("attributes", {}),
             ),
-            ctx.RetryContext(),
+            ctx.RetryContext(
+                int(retry.get("count", 0)), int(retry.get("max", 0)), retry.get("exception")
+            ),
         )
     return args, outs
 

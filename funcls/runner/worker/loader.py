@@ -55,6 +55,7 @@ class FunctionInfo:
     return_info: ParamInfo | None = None
     # function.json "disabled" of a v1 function, as written: a boolean, or a setting's name.
     disabled: Any = None
+    retry: dict[str, Any] | None = None  # the retry policy, in function.json's terms
 
     def describe(self) -> dict[str, Any]:
         """What the runner needs to know: plain data only."""
@@ -66,6 +67,7 @@ class FunctionInfo:
             "is_async": self.is_async,
             "line": _first_line(self.func),
             "disabled": self.disabled,
+            "retry": self.retry,
         }
 
 
@@ -182,11 +184,31 @@ def _load_v2(root: str, script: str, result: LoadResult) -> None:
         try:
             bindings = json.loads(function.get_function_json())["bindings"]
             info = describe_function(name, user_function, root, script, bindings)
+            info.retry = _v2_retry(function)
         except Exception as exc:
             where = _location(root, user_function, inspect.getsourcefile(user_function) or script)
             result.errors.append(_error(name, exc, where))
             continue
         result.functions[name] = info
+
+
+def _v2_retry(function: Any) -> dict[str, Any] | None:
+    """`@app.retry(...)` in function.json's terms. The worker reads the library's
+    `retry_policy` setting (build_retry_protos in azure_functions_worker/loader.py)."""
+    try:
+        setting = function.get_settings_dict("retry_policy")
+    except AttributeError:
+        return None
+    if not setting:
+        return None
+    strategy = str(setting.get("strategy", ""))
+    return {
+        "strategy": "fixedDelay" if strategy == "fixed_delay" else "exponentialBackoff",
+        "maxRetryCount": setting.get("max_retry_count"),
+        "delayInterval": setting.get("delay_interval"),
+        "minimumInterval": setting.get("minimum_interval"),
+        "maximumInterval": setting.get("maximum_interval"),
+    }
 
 
 # -- v1 -----------------------------------------------------------------------------------
@@ -236,6 +258,8 @@ def _load_v1(root: str, result: LoadResult) -> None:
                 folder, user_function, directory, script, list(config.get("bindings") or [])
             )
             info.disabled = config.get("disabled")
+            retry = config.get("retry")
+            info.retry = retry if isinstance(retry, dict) else None
         except BaseException as exc:
             result.errors.append(_error(folder, exc, where))
             continue
