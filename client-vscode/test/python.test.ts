@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 
 import { PROBE, probeFailure, readProbe, resolveServerCommand, startFailure, type CommandInputs } from "../src/python";
@@ -63,16 +64,20 @@ test("fromEnvironment runs the interpreter's own funcls", async () => {
 test("the probe's answers", () => {
   assert.deepEqual(readProbe("funcls-probe 3 11\nok\n"), { ok: true, version: "3.11" });
   assert.deepEqual(readProbe("funcls-probe 3 8\n"), { ok: false, reason: "too-old", detail: "3.8" });
-  assert.deepEqual(readProbe("funcls-probe 3 12\nmissing ModuleNotFoundError: No module named 'funcls'\n"), {
+  assert.deepEqual(readProbe("funcls-probe 3 12\nmissing funcls, pygls\n"), {
     ok: false,
     reason: "no-funcls",
-    detail: "ModuleNotFoundError: No module named 'funcls'",
+    detail: "no module funcls, pygls",
   });
   assert.deepEqual(readProbe("", "spawn python3 ENOENT"), { ok: false, reason: "no-python", detail: "spawn python3 ENOENT" });
   assert.equal(readProbe("Python was not found; run without arguments to install").ok, false);
   // Python 2 cannot even parse the probe's version comparison the same way; 2.7 is too old.
   assert.deepEqual(readProbe("funcls-probe 2 7\n"), { ok: false, reason: "too-old", detail: "2.7" });
-  assert.match(PROBE, /import funcls\.lsp\.server/);
+  // The probe itself, in a real python3: with nothing on its path it names what is missing.
+  const out = execFileSync("python3", ["-c", PROBE], { encoding: "utf8", env: { ...process.env, PYTHONPATH: "" }, cwd: "/" });
+  const verdict = readProbe(out);
+  assert.equal(verdict.ok, false);
+  assert.match(verdict.ok ? "" : verdict.detail, /^no module funcls, pygls/);
 });
 
 test("failure messages name the interpreter, where it came from and the fix", async () => {
