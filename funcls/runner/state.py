@@ -86,14 +86,20 @@ class RunState:
             call = http or HttpCall(body=text.encode("utf-8"))
             method = _method(fn, call.method)
             prefix = "/" + self.settings.route_prefix if self.settings.route_prefix else ""
-            path, _, query_text = (call.path or self._sample_url(fn, prefix)).partition("?")
+            path, _, query_text = (call.path or self.sample_url(fn)).partition("?")
             query = merged_query(query_text, call.query)
             below = path[len(prefix) :] if prefix and path.startswith(prefix) else path
             params = fn.route.match(below) if fn.route else {}
             if params is None:
+                route = url_path(fn, self.settings.route_prefix)
+                why = (
+                    "give a concrete path"
+                    if "{" in path
+                    else "a value fails its parameter's constraint, or a segment differs"
+                )
                 raise ManualInvokeError(
-                    f"path '{path}' does not match the route of '{fn.name}' "
-                    f"({url_path(fn, self.settings.route_prefix)}); give a concrete path"
+                    f"path '{path}' does not match the route of '{fn.name}' ({route}): "
+                    f"{why}; for example: {self.sample_url(fn)}"
                 )
             query_text = "&".join(q for q in (query_text, urlencode(call.query)) if q)
             url = self.base_url + path + ("?" + query_text if query_text else "")
@@ -154,11 +160,12 @@ class RunState:
 
         await asyncio.to_thread(write)
 
-    def _sample_url(self, fn: RunFunction, prefix: str) -> str:
+    def sample_url(self, fn: RunFunction) -> str:
         """A concrete path for a route with parameters (``products/{id:int}`` -> ``products/1``),
         so a function can be run by hand without spelling one out."""
         if fn.route is None or not fn.route.parameters:
             return url_path(fn, self.settings.route_prefix)
+        prefix = "/" + self.settings.route_prefix if self.settings.route_prefix else ""
         sample = sample_path(fn.route)
         if sample is None:
             return url_path(fn, self.settings.route_prefix)

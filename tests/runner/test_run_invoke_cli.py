@@ -124,3 +124,18 @@ def test_invoke_takes_a_query_in_the_path_and_the_function_s_method(
     refused = funcls_invoke("echo", str(echo_app), "--method", "GET")
     assert refused.returncode == 2
     assert "'echo' answers POST only, not GET" in refused.stderr
+
+
+def test_invoke_path_failing_a_constraint_says_so(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app = app_copy("http_v2")
+    run_app(app, "--no-reload")
+    refused = funcls_invoke("item_by_id", str(app), "--path", "/api/items/abc")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "give a concrete path" not in refused.stderr
+    assert (
+        "path '/api/items/abc' does not match the route of 'item_by_id' (/api/items/{id:int}): "
+        "a value fails its parameter's constraint, or a segment differs; for example: "
+        "/api/items/1"
+    ) in refused.stderr

@@ -28,8 +28,11 @@ def homepage(state: RunState) -> Response:
         elif fn.is_http:
             path = url_path(fn, state.settings.route_prefix)
             methods = ", ".join(sorted(fn.methods)) if fn.methods else "any method"
-            link = html.escape(path)
-            what = f'{html.escape(methods)} <a href="{link}">{link}</a>'
+            # A route with parameters links an example URL (items/{id:int} -> items/1),
+            # never the template itself.
+            link = html.escape(state.sample_url(fn))
+            shown = html.escape(path)
+            what = f'{html.escape(methods)} <a href="{link}">{shown}</a>'
         else:
             what = html.escape(fn.title())
         rows.append(f"<li><b>{name}</b>: {what}</li>")

@@ -97,11 +97,14 @@ def outcome_response(outcome: Outcome, report: Callable[[str], None] | None = No
     sent (the function succeeded, so the console has no error for it yet)."""
     if not outcome.ok:
         error = outcome.error or {}
+        where = (
+            "The traceback is in the output of `funcls run`.\n" if error.get("traceback") else ""
+        )
         return text_response(
             500,
             f"500 Internal Server Error: function '{outcome.function}' failed "
             f"(invocation {outcome.invocation_id}).\n{error.get('type')}: "
-            f"{error.get('message')}\nThe traceback is in the output of `funcls run`.\n",
+            f"{error.get('message')}\n{where}",
         )
     http = outcome.http
     if http is None:
