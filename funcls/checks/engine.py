@@ -36,6 +36,7 @@ def _load_rule_modules() -> None:
         scripts,
         settings,
         signatures,
+        streaming,
         structure,
         structure_v2,
         values,

@@ -1,4 +1,4 @@
-"""AZF400–AZF409: app settings (local.settings.json) and host.json."""
+"""AZF400–AZF410: app settings (local.settings.json) and host.json."""
 
 from __future__ import annotations
 
@@ -32,6 +32,14 @@ def _settings(**values: str) -> str:
 
 
 _BASE = {"FUNCTIONS_WORKER_RUNTIME": "python", "AzureWebJobsStorage": "UseDevelopmentStorage=true"}
+_STREAM = (
+    "import azure.functions as func\n"
+    "from azurefunctions.extensions.http.fastapi import Request, StreamingResponse\n\n"
+    "app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)\n\n\n"
+    '@app.route(route="stream")\n'
+    "async def stream(req: Request) -> StreamingResponse:\n"
+    '    return StreamingResponse(iter([b"hello"]))\n'
+)
 _BUNDLE = (
     '  "extensionBundle": {\n'
     '    "id": "Microsoft.Azure.Functions.ExtensionBundle",\n'
@@ -228,5 +236,30 @@ RULES: tuple[Rule, ...] = (
             }
         ),
         "Set the version range to `[4.*, 5.0.0)`, or the id to the closest known one.",
+    ),
+    Rule(
+        "AZF410",
+        "http-streaming-setting",
+        W,
+        "The app imports the HTTP streaming extension (`azurefunctions.extensions.http.*`) "
+        "without `PYTHON_ENABLE_INIT_INDEXING=1`.",
+        "Up to Python 3.12 the worker starts the extension's HTTP server only while it indexes "
+        "the app at init, which this setting turns on; without it the functions load but "
+        "streaming requests are not served. From Python 3.13 the setting is not needed (funcls "
+        "stays quiet when the app's own environment is 3.13 or newer).",
+        Example(
+            {
+                "function_app.py": _STREAM,
+                "requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n",
+            }
+        ),
+        Example(
+            {
+                "function_app.py": _STREAM,
+                "requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n",
+                "local.settings.json": _settings(**_BASE, PYTHON_ENABLE_INIT_INDEXING="1"),
+            }
+        ),
+        "Set `PYTHON_ENABLE_INIT_INDEXING` to `1` in local.settings.json.",
     ),
 )

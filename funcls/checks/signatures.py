@@ -11,6 +11,7 @@ from funcls.checks.edits import add_parameter, fix, fixes, replace
 from funcls.checks.findings import Fix, Related
 from funcls.checks.registry import REGISTRY, checker
 from funcls.checks.signatures_rules import RULES
+from funcls.checks.streaming import http_streaming
 from funcls.model.appmodel import Annotation, Binding, Function, Parameter
 from funcls.model.catalogue import BindingSpec
 from funcls.model.catalogue.common import (
@@ -53,31 +54,6 @@ def _skip(ctx: Context, fn: Function) -> bool:
         p.path == fn.config_path and p.kind in ("json-syntax", "json-not-object")
         for p in ctx.app.problems
     )
-
-
-_FALSE_LIKE = ("0", "false", "no", "off", "disable", "disabled")
-
-
-def http_streaming(ctx: Context) -> bool:
-    """The app uses the HTTP streaming extension (azurefunctions-extensions-http-*).
-
-    Importing it registers its Request and response types with azurefunctions-extensions-base;
-    the worker then checks the HTTP trigger's annotation against that Request and the HTTP
-    output against those responses (and int, str, dict, pydantic models…) instead of
-    func.HttpRequest / func.HttpResponse, unless PYTHON_ENABLE_INIT_INDEXING is set false
-    (azure_functions_worker/http_v2.py and bindings/meta.py, Azure/azure-functions-python-worker).
-    """
-    setting = ctx.app.setting("PYTHON_ENABLE_INIT_INDEXING")
-    if setting is not None and str(setting.value).strip().lower() in _FALSE_LIKE:
-        return False
-    for path in ctx.app.files:
-        module = ctx.module(path) if path.endswith(".py") else None
-        if module is not None and any(
-            (r.module + "." + (r.name or "")).startswith("azurefunctions.extensions.http.")
-            for r in module.import_records
-        ):
-            return True
-    return False
 
 
 def _streamed(streaming: bool, b: Binding) -> bool:

@@ -317,11 +317,32 @@ STREAMING = (
 
 
 def test_http_streaming_extension_types_are_accepted(tmp_path: Path) -> None:
+    settings = (
+        '{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "python", '
+        '"AzureWebJobsStorage": "UseDevelopmentStorage=true", '
+        '"PYTHON_ENABLE_INIT_INDEXING": "1"}}\n'
+    )
     v2(
         tmp_path,
         STREAMING,
-        **{"requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n"},
+        **{
+            "requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n",
+            "local.settings.json": settings,
+        },
     )
+    assert codes(check(tmp_path)) == []
+    # Without the setting (Python 3.8-3.12 needs it): a warning with the fix.
+    (tmp_path / "local.settings.json").write_text(
+        settings.replace(', "PYTHON_ENABLE_INIT_INDEXING": "1"', "")
+    )
+    f = one(check(tmp_path), "AZF410")
+    assert f.severity == Severity.WARNING
+    assert fixed_clean(tmp_path, f) == []
+    # An app environment on Python 3.13+ needs no setting.
+    (tmp_path / "local.settings.json").write_text(
+        settings.replace(', "PYTHON_ENABLE_INIT_INDEXING": "1"', "")
+    )
+    (tmp_path / ".venv" / "lib" / "python3.13" / "site-packages").mkdir(parents=True)
     assert codes(check(tmp_path)) == []
 
 
@@ -341,7 +362,7 @@ def test_http_streaming_switched_off_by_the_setting_checks_the_plain_types(
             "requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n",
         },
     )
-    assert codes(check(tmp_path)) == ["AZF204"]
+    assert sorted(codes(check(tmp_path))) == ["AZF204", "AZF410"]
 
 
 def test_app_from_importlib_is_indexed_like_an_import(tmp_path: Path) -> None:
