@@ -50,10 +50,18 @@ _PLAIN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,39}$")
 _LOOPBACK_HOSTS = {"localhost", "::1", "[::1]"}
 
 
+# A password in a URL's user information (http://user:password@host), and password-like
+# pairs in other connection formats (Redis 'password=x,', libpq 'password=x ').
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)([^@/\s]+)(@)", re.I)
+_PASSWORD_PAIR = re.compile(r"(?i)(^|[,;&?\s])(password|pwd|passwd)\s*=\s*([^,;&\s\"']+)")
+
+
 def mask_secrets(text: str) -> str:
-    """text with the values of AccountKey, SharedAccessSignature, SharedAccessKey and SAS
-    `sig=` parameters replaced by `***`; safe to print or log."""
+    """text with the values of AccountKey, SharedAccessSignature, SharedAccessKey, SAS `sig=`
+    parameters, URL passwords and `password=` pairs replaced by `***`; safe to print or log."""
     masked = _SECRET_VALUE.sub(lambda match: f"{match.group(1)}=***", text)
+    masked = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}***{m.group(3)}", masked)
+    masked = _PASSWORD_PAIR.sub(lambda m: f"{m.group(1)}{m.group(2)}=***", masked)
     return _SIGNATURE.sub(lambda match: f"{match.group(1)}=***", masked)
 
 
@@ -65,7 +73,8 @@ def is_loopback(url: str) -> bool:
 def origin(url: str) -> str:
     """scheme://host:port of an endpoint: no account path, no SAS query."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    netloc = parts.netloc.rpartition("@")[2]  # never the user information (a password)
+    return f"{parts.scheme}://{netloc}"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,38 @@ from funcls.lsp.secrets import MASK, mask_value
         ),
         ("KeyVaultName", "my-vault", "my-vault"),
         ("Count", 3, "3"),
+        # Issue 17: credentials that were shown in hover.
+        (
+            "AzureWebJobsStorage",
+            "DefaultEndpointsProtocol=http;AccountName=a;BlobEndpoint=http://user:hunter2@127.0.0.1:10000/a",
+            f"DefaultEndpointsProtocol=http;AccountName=a;BlobEndpoint=http://user:{MASK}@127.0.0.1:10000/a",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql://app:S3cr3t-pw@db.example.com:5432/shop",
+            f"postgresql://app:{MASK}@db.example.com:5432/shop",
+        ),
+        ("REDIS", "redis://:pw123@cache:6379/0", f"redis://:{MASK}@cache:6379/0"),
+        (
+            "RedisConnection",
+            "shop.redis.cache.windows.net:6380,password=Abc123xyz=,ssl=True,abortConnect=False",
+            f"shop.redis.cache.windows.net:6380,password={MASK},ssl=True,abortConnect=False",
+        ),
+        (
+            "PG",
+            "host=db user=app password=hunter2 dbname=x",
+            f"host=db user=app password={MASK} dbname=x",
+        ),
+        ("GITHUB_AUTH", "anything", MASK),
+        ("UPSTREAM", "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", MASK),
+        ("UPSTREAM", "Q2hlY2tvdXQgdGhpcyBrZXk6IDEyMzQ1Njc4OTA", MASK),
+        ("SITE", "https://example.com/path", "https://example.com/path"),
+        (
+            "CLIENT_ID",
+            "6f1b2c3d-0000-4a5b-9c8d-112233445566",
+            "6f1b2c3d-0000-4a5b-9c8d-112233445566",
+        ),
+        ("AuthLevel", "function", "function"),
     ],
 )
 def test_mask(name: str, value: object, shown: str) -> None:

@@ -177,7 +177,26 @@ def test_malformed_strings_are_explained_without_secrets(value: str, message: st
         ),
         ("error while using accountkey=abc==", "error while using accountkey=***"),
         ("UseDevelopmentStorage=true", "UseDevelopmentStorage=true"),
+        # Issue 17: a password in an endpoint URL, Redis and libpq pairs.
+        (
+            "BlobEndpoint=http://user:hunter2@127.0.0.1:10000/devstoreaccount1",
+            "BlobEndpoint=http://user:***@127.0.0.1:10000/devstoreaccount1",
+        ),
+        ("postgres://app:S3cret@db:5432/x", "postgres://app:***@db:5432/x"),
+        ("cache:6380,password=Abc123=,ssl=True", "cache:6380,password=***,ssl=True"),
+        ("host=db password=hunter2 dbname=x", "host=db password=*** dbname=x"),
     ],
 )
 def test_mask_secrets(text: str, masked: str) -> None:
     assert mask_secrets(text) == masked
+
+
+def test_a_password_in_an_endpoint_url_is_never_described() -> None:
+    from funcls.runner.storage.connection import origin
+
+    connection = parse_connection_string(
+        f"AccountName=devstoreaccount1;AccountKey={KEY};"
+        "BlobEndpoint=http://user:hunter2@127.0.0.1:10000/devstoreaccount1"
+    )
+    assert "hunter2" not in connection.describe()
+    assert origin(connection.blob_endpoint or "") == "http://127.0.0.1:10000"
