@@ -39,6 +39,13 @@ def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return python
 
 
+def heartbeat_line(script: Path) -> int:
+    lines = script.read_text().splitlines()
+    return (
+        lines.index("def heartbeat(timer: func.TimerRequest, status: func.Out[str]) -> None:") + 1
+    )
+
+
 @pytest.fixture(scope="module")
 def session(bare_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     tools = find_tools()
@@ -48,7 +55,16 @@ def session(bare_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     steps = [
         {"id": "notifications", "kind": "notifications", "waitMs": 15_000},
         # The window stays open while the probe changes the setting and the server starts.
-        {"id": "pause", "kind": "pause", "waitMs": 60_000},
+        {"id": "pause", "kind": "pause", "waitMs": 45_000},
+        # The bundled server runs, but this venv cannot run the app: Run says what it lacks.
+        {
+            "id": "run",
+            "kind": "runLens",
+            "file": "v2-app/function_app.py",
+            "line": heartbeat_line(ws / "v2-app" / "function_app.py"),
+            "title": "▶ Run",
+            "expect": "funcls cannot run the app",
+        },
     ]
     queries: list[dict[str, Any]] = [
         # After the driver has read the notifications: a working interpreter, no reload.
@@ -98,3 +114,23 @@ def test_setting_a_working_interpreter_starts_the_bundled_server(
     logs = "\n".join(p.read_text() for p in session.funcls_logs())
     assert f"{bare_python} -m funcls --stdio (setting funcls.interpreter, bundled funcls)" in logs
     assert "can run the server" in logs, session.explain("the output channel", logs)
+
+
+def test_running_the_app_says_what_the_interpreter_lacks_and_offers_the_fixes(
+    session: Session, bare_python: Path
+) -> None:
+    seen = session.step("run")
+    ours = [n for n in seen["notifications"] if "cannot run the app" in n]
+    assert len(ours) == 1, session.explain("notifications about running the app", seen)
+    *head, message = ours[0].splitlines()
+    assert head == [
+        "Source: funcls — Azure Functions for Python",
+        "Install into This Interpreter",
+        "Create .venv from requirements.txt",
+        "Select Interpreter",
+    ], session.explain("the notification's actions", ours)
+    assert message == (
+        f"funcls cannot run the app with {bare_python}: it lacks azure-functions, uvicorn,"
+        " watchfiles. To run it, install the app's requirements.txt and them into it, create a"
+        " .venv from requirements.txt, or select another interpreter."
+    ), session.explain("the notification", ours)
