@@ -67,3 +67,50 @@ def test_v2_import_error_shows_only_user_frames(
     assert "SyntaxError: expected ':'" in text
     assert "funcls/runner/worker" not in text
     assert "<frozen importlib" not in text
+
+
+def test_function_json_as_the_host_reads_it(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    # Json.NET accepts comments and trailing commas; a folder without scriptFile runs its
+    # only script (main.py here), as the host picks it; an installed package wins over an
+    # app folder of the same name, as with the worker's sys.path.
+    app = tmp_path / "app"
+    (app / "lenient").mkdir(parents=True)
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "lenient" / "function.json").write_text(
+        "{\n"
+        "  // an HTTP function\n"
+        '  "bindings": [\n'
+        '    {"type": "httpTrigger", "direction": "in", "name": "req", "authLevel": "anonymous",},\n'
+        '    {"type": "http", "direction": "out", "name": "$return"}, /* the answer */\n'
+        "  ],\n"
+        "}\n"
+    )
+    (app / "lenient" / "main.py").write_text(
+        "import certifi\n\n\ndef main(req):\n    return certifi.__file__\n"
+    )
+    (app / "certifi").mkdir()
+    (app / "certifi" / "__init__.py").write_text("")
+    running = run_app(app, "--no-reload")
+    answer = running.get("/api/lenient")
+    assert answer.status_code == 200, answer.text
+    assert not answer.text.startswith(str(app)), answer.text
+    assert answer.text.endswith("__init__.py")
+
+
+def test_v1_folder_with_no_clear_script_says_what_to_do(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    app = tmp_path / "app"
+    (app / "two").mkdir(parents=True)
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "two" / "function.json").write_text(
+        '{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req"}]}'
+    )
+    (app / "two" / "a.py").write_text("def main(req):\n    return 'a'\n")
+    (app / "two" / "b.py").write_text("def main(req):\n    return 'b'\n")
+    running = run_app(app, "--no-reload")
+    running.wait_for_log(
+        'cannot tell which file of two/ is the function\'s script: add "scriptFile"'
+    )

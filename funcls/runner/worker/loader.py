@@ -127,8 +127,11 @@ def _location(root: str, func: Any, script: str) -> str:
 
 def load_app(root: str, script_name: str | None = None) -> LoadResult:
     root = os.path.abspath(root)
-    if root not in sys.path:
-        sys.path.insert(0, root)
+    # The app root goes last on sys.path, as the worker appends it (python/prodV4/worker.py
+    # in azure-functions-python-worker): an installed package wins over an app folder of
+    # the same name. `python -m` put the working directory (the root) first; take it out.
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != root]
+    sys.path.append(root)
     result = LoadResult()
     _load_v1(root, result)
     script = os.path.join(root, script_name or DEFAULT_SCRIPT)
@@ -192,6 +195,69 @@ def _load_v2(root: str, script: str, result: LoadResult) -> None:
         result.functions[name] = info
 
 
+def read_function_json(text: str) -> dict[str, Any]:
+    """function.json as the host reads it: Json.NET accepts // and /* */ comments and
+    trailing commas, so the runner does too (JSONDecodeError for anything else)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        lenient = _without_comments_and_trailing_commas(text)
+        try:
+            value = json.loads(lenient)
+        except json.JSONDecodeError:
+            raise error from None
+    if not isinstance(value, dict):
+        raise FunctionLoadError("function.json must hold a JSON object ({...})")
+    return value
+
+
+def _without_comments_and_trailing_commas(text: str) -> str:
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            while i < n and text[i] != "\n":
+                i += 1
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif c in "]}":
+            kept = "".join(out).rstrip()
+            out = [kept[:-1] if kept.endswith(",") else kept, c]  # a trailing comma: dropped
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def primary_script(directory: str, folder: str) -> str:
+    """The script of a v1 function without scriptFile, by the host's rule
+    (DeterminePrimaryScriptFile in azure-functions-host's HostFunctionMetadataProvider): the
+    only file of the folder besides function.json, else a file named run.* or __init__.py."""
+    files = sorted(
+        name
+        for name in os.listdir(directory)
+        if name.lower() != "function.json" and os.path.isfile(os.path.join(directory, name))
+    )
+    if len(files) == 1:
+        return files[0]
+    for name in files:
+        if os.path.splitext(name)[0].lower() == "run" or name.lower() == "__init__.py":
+            return name
+    raise FunctionLoadError(
+        f'cannot tell which file of {folder}/ is the function\'s script: add "scriptFile" '
+        "to function.json, or name the script __init__.py or run.py"
+    )
+
+
 def _v2_retry(function: Any) -> dict[str, Any] | None:
     """`@app.retry(...)` in function.json's terms. The worker reads the library's
     `retry_policy` setting (build_retry_protos in azure_functions_worker/loader.py)."""
@@ -237,8 +303,8 @@ def _load_v1(root: str, result: LoadResult) -> None:
         where = f"{folder}/function.json: "
         try:
             with open(os.path.join(directory, "function.json"), encoding="utf-8-sig") as f:
-                config = json.load(f)
-            script_file = config.get("scriptFile") or "__init__.py"
+                config = read_function_json(f.read())
+            script_file = config.get("scriptFile") or primary_script(directory, folder)
             entry_point = config.get("entryPoint") or "main"
             script = os.path.normpath(os.path.join(directory, script_file))
             if not os.path.isfile(script):
