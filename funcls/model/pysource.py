@@ -10,12 +10,18 @@ import ast
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
 
 from funcls.model.appmodel import Parameter, Problem, Scope
 from funcls.model.locations import LineIndex, Range
+from funcls.model.pysource_conditions import (
+    catches_import_error,
+    folder_of,
+    is_type_checking,
+    main_guard,
+)
 from funcls.model.pysource_exprs import ExpressionReader, public_name
 from funcls.model.pysource_recover import recover_statements
 from funcls.model.pysource_types import (
@@ -139,8 +145,8 @@ class _Analyser(ExpressionReader):
                 ):
                     self.function(item, "class")
         elif isinstance(stmt, ast.If):
-            guard = _main_guard(stmt.test)
-            type_checking = _is_type_checking(stmt.test)
+            guard = main_guard(stmt.test)
+            type_checking = is_type_checking(stmt.test)
             self._import_guard += type_checking
             with self.arm(stmt, 0):
                 self.guarded(stmt.body, guard is True)
@@ -150,8 +156,8 @@ class _Analyser(ExpressionReader):
         elif isinstance(stmt, ast.Try):
             # try/except ImportError: the handler runs instead of the body (the import that
             # fails comes first); any other handler may run after part of the body did.
-            exclusive = any(_catches_import_error(h) for h in stmt.handlers)
-            shields = any(_catches_import_error(h, broadly=True) for h in stmt.handlers)
+            exclusive = any(catches_import_error(h) for h in stmt.handlers)
+            shields = any(catches_import_error(h, broadly=True) for h in stmt.handlers)
             self._import_guard += shields
             with self.arm(stmt, 0, exclusive):
                 self.module_body(stmt.body)
@@ -159,7 +165,7 @@ class _Analyser(ExpressionReader):
             with self.arm(stmt, 0, exclusive):
                 self.module_body(stmt.orelse)
             for i, h in enumerate(stmt.handlers, start=1):
-                with self.arm(stmt, i, _catches_import_error(h)):
+                with self.arm(stmt, i, catches_import_error(h)):
                     self.module_body(h.body)
             self.module_body(stmt.finalbody)
         elif isinstance(stmt, ast.With):
@@ -294,7 +300,7 @@ class _Analyser(ExpressionReader):
             return
         arg = call.args[-1] if call.args else None
         here = os.path.dirname(os.path.abspath(self.path))
-        folder = _folder_of(arg, here, self.qualify) if arg is not None else None
+        folder = folder_of(arg, here, self.qualify) if arg is not None else None
         if folder is not None:
             self.info.sys_paths.append(os.path.normpath(folder))
 
@@ -532,80 +538,3 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
     info.problems.extend(problems)
     info.partial = partial
     return info
-
-
-def _folder_of(node: ast.expr, here: str, qualify: Callable[[ast.expr], str | None]) -> str | None:
-    """The folder an expression names, for the few spellings of "next to this file"."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return os.path.join(here, node.value)
-    if isinstance(node, ast.Name) and node.id == "__file__":
-        return os.path.join(here, "__file__")
-    if isinstance(node, ast.Call):
-        q = qualify(node.func)
-        args = node.args
-        if q in ("str", "os.path.abspath", "os.path.realpath", "pathlib.Path") and len(args) == 1:
-            return _folder_of(args[0], here, qualify)
-        if q == "os.path.dirname" and len(args) == 1:
-            inner = _folder_of(args[0], here, qualify)
-            return os.path.dirname(inner) if inner is not None else None
-        if q == "os.path.join" and args:
-            first = _folder_of(args[0], here, qualify)
-            rest: list[str] = []
-            for a in args[1:]:
-                if not (isinstance(a, ast.Constant) and isinstance(a.value, str)):
-                    return None
-                rest.append(a.value)
-            return os.path.join(first, *rest) if first is not None else None
-        if isinstance(node.func, ast.Attribute) and node.func.attr == "resolve" and not args:
-            return _folder_of(node.func.value, here, qualify)
-    if isinstance(node, ast.Attribute) and node.attr == "parent":
-        inner = _folder_of(node.value, here, qualify)
-        return os.path.dirname(inner) if inner is not None else None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        left = _folder_of(node.left, here, qualify)
-        right = node.right
-        if left is not None and isinstance(right, ast.Constant) and isinstance(right.value, str):
-            return os.path.join(left, right.value)
-    return None
-
-
-def _catches_import_error(handler: ast.ExceptHandler, broadly: bool = False) -> bool:
-    """The handler catches ImportError; ``broadly``: also as ``except:``, ``Exception`` or
-    ``BaseException`` do."""
-    if handler.type is None:
-        return broadly
-    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    wanted: tuple[str, ...] = ("ImportError", "ModuleNotFoundError")
-    if broadly:
-        wanted += ("Exception", "BaseException")
-    return any(isinstance(n, ast.Name) and n.id in wanted for n in names)
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    """``if TYPE_CHECKING:`` / ``if typing.TYPE_CHECKING:`` (never true at run time)."""
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-
-
-def _main_guard(test: ast.expr) -> bool | None:
-    """True for ``__name__ == "__main__"`` (its body runs only as a script), False for
-    ``!=`` (its else branch does), None for any other condition."""
-    if not (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], (ast.Eq, ast.NotEq))
-    ):
-        return None
-    sides = {_guard_side(test.left), _guard_side(test.comparators[0])}
-    if sides != {"name", "main"}:
-        return None
-    return isinstance(test.ops[0], ast.Eq)
-
-
-def _guard_side(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name) and node.id == "__name__":
-        return "name"
-    if isinstance(node, ast.Constant) and node.value == "__main__":
-        return "main"
-    return None
