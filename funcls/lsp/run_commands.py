@@ -36,6 +36,7 @@ from funcls.lsp.run_function import (
     write_result_document,
 )
 from funcls.lsp.warm_app import RunnerUnavailable, WarmApps
+from funcls.model.appmodel import App, Function
 from funcls.model.run_inputs import InputError, inputs_path, read_saved, sample_url_path
 
 if TYPE_CHECKING:
@@ -180,13 +181,21 @@ async def show_result(server: FunclsServer, root: str, result: dict[str, Any]) -
         await show_document(server, result["resultUri"], focus=False)
 
 
-async def run_with_input(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
+async def target(server: FunclsServer, args: list[Any]) -> tuple[App, Function] | str:
+    """The app and function that ``[appRoot, name]`` name, once the workspace is indexed, or
+    why there is none (also told to the user)."""
     root, name = [*args, None, None][:2]
     await indexed(server)
     server.state.flush()
     found = find_function(server.state.index.apps, str(root or ""), str(name or ""))
     if isinstance(found, str):
         server.tell(found)
+    return found
+
+
+async def run_with_input(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
+    found = await target(server, args)
+    if isinstance(found, str):
         return {"ok": False, "error": found}
     app, fn = found
     saved = read_saved(app.root, server.state.index.source)
@@ -237,12 +246,8 @@ async def write_inputs(server: FunclsServer, path: str, old: str | None, new: st
 
 
 async def open_in_browser(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
-    root, name = [*args, None, None][:2]
-    await indexed(server)
-    server.state.flush()
-    found = find_function(server.state.index.apps, str(root or ""), str(name or ""))
+    found = await target(server, args)
     if isinstance(found, str):
-        server.tell(found)
         return {"ok": False, "error": found}
     app, fn = found
     saved = read_saved(app.root, server.state.index.source).entry(fn.name) or {}
