@@ -15,6 +15,10 @@ def app_root(path: str) -> str:
     """The one app at or under path; a usage error when there is none or several."""
     if not os.path.isdir(path):
         raise UsageError(f"'{path}' is not a folder; give the folder of a Functions app")
+    if os.path.isfile(os.path.join(path, "host.json")):
+        # A folder with its own host.json is the app, as for the host (its script root),
+        # whatever other apps lie in its subfolders.
+        return os.path.abspath(path)
     roots = find_app_roots(path)
     if not roots:
         raise UsageError(

@@ -296,3 +296,16 @@ def test_missing_module_is_reported_in_the_worker_s_words(
         "Current sys.path: "
     ) in log
     assert running.get("/api/divide").status_code == 404
+
+
+def test_a_folder_with_host_json_is_the_app_whatever_lies_below(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    app = tmp_path / "outer"
+    (app / "inner").mkdir(parents=True)
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(APP)
+    (app / "inner" / "host.json").write_text('{"version": "2.0"}')
+    (app / "inner" / "function_app.py").write_text(APP)
+    running = run_app(app, "--no-reload")
+    assert running.get("/api/ok").text == "ok"
