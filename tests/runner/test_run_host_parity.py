@@ -71,6 +71,13 @@ V1_RETURN_QUEUE = {
     ],
 }
 
+V1_NO_OUTPUT = {
+    "scriptFile": "__init__.py",
+    "bindings": [
+        {"type": "httpTrigger", "direction": "in", "name": "req", "authLevel": "anonymous"}
+    ],
+}
+
 V1_NO_RETURN = {
     "scriptFile": "__init__.py",
     "bindings": [
@@ -101,6 +108,7 @@ def running_v1(tmp_path: Path, run_app: Callable[..., RunningApp]) -> RunningApp
     )
     for name, config, source in (
         ("return_queue", V1_RETURN_QUEUE, "def main(req):\n    return 'queued'\n"),
+        ("no_output", V1_NO_OUTPUT, "def main(req):\n    return None\n"),
         ("no_return", V1_NO_RETURN, "def main(req, res):\n    return 'lost'\n"),
     ):
         folder = app / name
@@ -144,6 +152,13 @@ def test_exception_whose_str_raises_is_answered(running: RunningApp) -> None:
 def test_http_function_whose_return_is_a_queue_answers_200(running_v1: RunningApp) -> None:
     response = running_v1.get("/api/return_queue")
     assert (response.status_code, response.content) == (200, b"")
+
+
+def test_http_function_with_no_output_returning_nothing_answers_204(
+    running_v1: RunningApp,
+) -> None:
+    response = running_v1.get("/api/no_output")
+    assert (response.status_code, response.content) == (204, b"")
 
 
 def test_value_returned_without_return_binding_is_500(running_v1: RunningApp) -> None:
@@ -226,6 +241,8 @@ def test_a_cookie_whose_expires_does_not_parse_is_500(cookies: RunningApp) -> No
     response = cookies.get("/api/cookie", params={"set": "foo=bar; Domain=123; Expires=Dummy"})
     assert response.status_code == 500
     assert "Can not parse value Dummy of expires in the cookie" in response.text
+    log = cookies.wait_for_log("] Can not parse value Dummy of expires in the cookie")
+    assert "Exception: ValueError: Can not parse value Dummy" in log
 
 
 def test_trace_context_has_the_worker_s_capitalised_names(running: RunningApp) -> None:

@@ -108,9 +108,12 @@ def outcome_response(outcome: Outcome, report: Callable[[str], None] | None = No
         )
     http = outcome.http
     if http is None:
-        # No HTTP output was produced (the function has none: its $return is a queue or a
-        # blob): the host's FunctionInvocationMiddleware answers an empty 200 OK then.
-        return 200, [], b""
+        # No HTTP output was produced: the host answers an empty 200 when the function
+        # returned a value to another binding (its $return is a queue or a blob), and 204 No
+        # Content when it returned nothing (the worker's own suites check both:
+        # test_queue_return and test_no_return).
+        returned = outcome.returned is not None or any(r.name == "$return" for r in outcome.outputs)
+        return (200 if returned else 204), [], b""
     problem = _response_problem(http)
     if problem is not None:
         text = bad_response_text(outcome, problem)

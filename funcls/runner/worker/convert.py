@@ -11,6 +11,7 @@ Outputs go the other way through the converters' `encode`.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.cookies import Morsel, SimpleCookie
@@ -156,9 +157,9 @@ def _cookie_expires(text: str) -> datetime:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(
-                f"Can not parse value {text} of expires in the cookie due to invalid format."
-            ) from None
+            problem = f"Can not parse value {text} of expires in the cookie due to invalid format."
+            logging.error(problem)  # the worker logs it too, then fails the invocation
+            raise ValueError(problem) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
