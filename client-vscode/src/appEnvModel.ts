@@ -43,7 +43,7 @@ export function readMissing(stdout: string, modules: readonly [string, string][]
 export function missingMessage(python: string, missing: readonly string[], hasRequirements: boolean): string {
   const list = missing.join(", ");
   const fix = hasRequirements
-    ? "install the app's requirements.txt and them into it, create a .venv from requirements.txt, or select another interpreter"
+    ? "install the app's requirements.txt and those packages into it, create a .venv from requirements.txt, or select another interpreter"
     : "install them into it or select another interpreter";
   return `funcls cannot run the app with ${python}: it lacks ${list}. To run it, ${fix}.`;
 }

@@ -156,7 +156,7 @@ export function probeFailure(cmd: ServerCommand, verdict: Exclude<ProbeVerdict, 
 export function startFailure(cmd: ServerCommand, error: string): string {
   const shown = [cmd.command, ...cmd.args].join(" ");
   return (
-    `funcls could not start its language server with \`${shown}\` (${cmd.source}): ${error}. ` +
+    `funcls could not start its language server with \`${shown}\` (${cmd.source}): ${error.replace(/\.+$/, "")}. ` +
     "See the log (funcls: Show the language server's log); set funcls.interpreter or " +
     "funcls.serverCommand, then run funcls: Restart the language server."
   );

@@ -59,11 +59,20 @@ class FunclsClient extends LanguageClient {
     super(SECTION, "funcls", options.server, options.client);
   }
 
+  private stopping = false;
+
+  override stop(timeout?: number): Promise<void> {
+    // A stop we asked for (restart after a settings change, shutdown) is no failure: the old
+    // process's "exited with code 0" must not reach the user.
+    this.stopping = true;
+    return super.stop(timeout);
+  }
+
   override error(message: string, data?: unknown, _showNotification?: boolean | "force"): void {
     super.error(message, data, false);
     // While the server runs, errors are about one request (logged, the feature says nothing);
     // before it runs or after it stopped, they are why there is no server: tell the user once.
-    if (!this.isRunning()) {
+    if (!this.isRunning() && !this.stopping) {
       this.onFailure(message);
     }
   }

@@ -22,7 +22,7 @@ test("unreadable answers say nothing", () => {
 test("the message names the interpreter, what it lacks and the fixes", () => {
   assert.equal(
     missingMessage("/ws/.venv/bin/python", ["azure-functions", "uvicorn"], true),
-    "funcls cannot run the app with /ws/.venv/bin/python: it lacks azure-functions, uvicorn. To run it, install the app's requirements.txt and them into it, create a .venv from requirements.txt, or select another interpreter.",
+    "funcls cannot run the app with /ws/.venv/bin/python: it lacks azure-functions, uvicorn. To run it, install the app's requirements.txt and those packages into it, create a .venv from requirements.txt, or select another interpreter.",
   );
   assert.match(missingMessage("python3", ["uvicorn"], false), /install them into it or select another interpreter\.$/);
 });

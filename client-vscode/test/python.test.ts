@@ -93,4 +93,6 @@ test("failure messages name the interpreter, where it came from and the fix", as
   assert.match(probeFailure(env, { ok: false, reason: "no-funcls", detail: "x" }), /pip install funcls/);
   const msg = startFailure(cmd, "the server stopped");
   assert.match(msg, /`python3 -m funcls --stdio` \(python on PATH, bundled funcls\): the server stopped/);
+  // vscode-languageclient's own messages end with a period: the sentence gets one, not two.
+  assert.match(startFailure(cmd, "Server process exited with code 1."), /exited with code 1\. See the log/);
 });
