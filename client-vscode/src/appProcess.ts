@@ -76,7 +76,8 @@ export function startAppProcess(
       const how = code !== null ? `exited with ${code}` : `was stopped (${signal})`;
       write.fire(`\r\n[funcls run ${how}]\r\n`);
       const why = lastLines(seen, 3);
-      if (!stopping && code !== 0) {
+      // child.killed: the extension stopped it (the debug session ended, the extension quit).
+      if (!stopping && !child.killed && code !== 0) {
         void vscode.window
           .showErrorMessage(`funcls run for ${path.basename(root)} ${how}: ${why}`, "Show Output")
           .then((choice) => (choice ? terminal.show() : undefined));
