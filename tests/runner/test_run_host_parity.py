@@ -326,3 +326,48 @@ def test_a_folder_with_host_json_is_the_app_whatever_lies_below(
     (app / "inner" / "function_app.py").write_text(APP)
     running = run_app(app, "--no-reload")
     assert running.get("/api/ok").text == "ok"
+
+
+GENERIC_APP = """
+import logging
+
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.schedule(schedule="0 0 0 1 1 *", arg_name="timer", run_on_startup=False)
+@app.generic_input_binding(
+    arg_name="entity", type="table", connection="AzureWebJobsStorage", table_name="T"
+)
+def returns_dict(timer: func.TimerRequest, entity) -> None:
+    return {"dropped": True}
+
+
+@app.route(route="enqueue")
+@app.queue_output(arg_name="msg", queue_name="objects", connection="AzureWebJobsStorage")
+def enqueue(req: func.HttpRequest, msg: func.Out[func.QueueMessage]) -> str:
+    msg.set(func.QueueMessage(body="the body"))
+    return "queued"
+
+
+@app.queue_trigger(arg_name="item", queue_name="objects", connection="AzureWebJobsStorage")
+def dequeue(item: func.QueueMessage) -> None:
+    logging.info("dequeued %s", item.get_body().decode())
+"""
+
+
+def test_value_returned_beside_a_binding_without_converter_is_dropped(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    app = tmp_path / "generic"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(GENERIC_APP)
+    running = run_app(app, "--no-reload", "--storage", "embedded")
+    assert running.post("/admin/functions/returns_dict", json={"input": ""}).status_code == 202
+    log = running.wait_for_log("Executed 'Functions.returns_dict'")
+    assert "Executed 'Functions.returns_dict' (Succeeded" in log, log
+    # a func.QueueMessage set on a queue output is enqueued as its body
+    assert running.get("/api/enqueue").text == "queued"
+    running.wait_for_log("] dequeued the body")

@@ -52,6 +52,16 @@ class GenericBinding:
         raise ValueError(f"unexpected type of data received for the generic binding: {data.type}")
 
 
+def check_generic_encodable(obj: Any) -> None:
+    """What the worker's GenericBinding.encode takes (str, bytes, None, dict, list, int,
+    float, bool); anything else fails the invocation, as there."""
+    if not isinstance(obj, (str, bytes, bytearray, dict, list, int, float, bool)):
+        raise TypeError(
+            f'unable to encode outgoing TypedData: unsupported type "generic" for Python '
+            f'type "{type(obj).__name__}"'
+        )
+
+
 def converter_for(name: str) -> Any:
     if name == "generic":
         return GenericBinding

@@ -10,7 +10,7 @@ from typing import Any
 import azure.functions as func
 
 from . import context as ctx
-from .convert import decode_input, encode_output
+from .convert import check_generic_encodable, decode_input, encode_output
 from .loader import FunctionInfo
 from .tracebacks import user_traceback
 
@@ -74,6 +74,9 @@ def _finish(
     # value returned without a $return binding fails the invocation, and with one the
     # result is always encoded, so None returned for an HTTP $return fails too (the
     # library's HttpResponseConverter.encode refuses None): the host answers 500.
+    if returned is not None and info.implicit_return:
+        check_generic_encodable(returned)
+        returned = None
     if returned is not None and info.return_info is None:
         raise RuntimeError(
             f"function {info.name!r} without a $return binding returned a non-None value; "

@@ -56,6 +56,7 @@ class FunctionInfo:
     # function.json "disabled" of a v1 function, as written: a boolean, or a setting's name.
     disabled: Any = None
     retry: dict[str, Any] | None = None  # the retry policy, in function.json's terms
+    implicit_return: bool = False  # a returned value without $return is dropped, not an error
 
     def describe(self) -> dict[str, Any]:
         """What the runner needs to know: plain data only."""
@@ -414,7 +415,21 @@ def describe_function(
         if "return" in hints:
             _check_annotation("$return", returned, converter, hints["return"], True)
         info.return_info = ParamInfo("$return", str(returned.get("type")), converter, annotation)
+    else:
+        info.implicit_return = any(_implicit_output(str(b.get("type", ""))) for b in bindings)
     return info
+
+
+def _implicit_output(binding_type: str) -> bool:
+    """The worker's has_implicit_output (azure_functions_worker/bindings/meta.py): a binding
+    type without a converter in the library (table, sql, …; not durableClient) lets the
+    function return a value without $return: it is encoded and the host drops it."""
+    from azure.functions import meta
+
+    registered = meta.get_binding_registry().get(binding_type)  # type: ignore[no-untyped-call]
+    if registered is None:
+        return binding_type != "durableClient"
+    return bool(getattr(registered, "has_implicit_output", lambda: False)())
 
 
 def _check_annotation(
