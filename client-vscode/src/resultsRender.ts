@@ -59,7 +59,9 @@ export function statusLine(result: RunResult): string {
     return `${result.status}${result.statusText ? ` ${result.statusText}` : ""}`;
   }
   if (result.summary) {
-    return result.summary;
+    // Every place that shows this line shows the function's name beside it: not twice.
+    const named = `${result.function} `;
+    return result.function && result.summary.startsWith(named) ? result.summary.slice(named.length) : result.summary;
   }
   if (result.error) {
     return `failed: ${result.error.type ?? "error"}`;

@@ -25,6 +25,10 @@ const http: Ran = {
 test("status lines: HTTP status, the summary of other triggers, a failure", () => {
   assert.equal(statusLine(http.result), "200 OK");
   assert.equal(statusLine({ ok: true, function: "t", summary: "heartbeat: succeeded in 3 ms" }), "heartbeat: succeeded in 3 ms");
+  assert.equal(
+    statusLine({ ok: true, function: "process_order", summary: "process_order succeeded in 7 ms: receipt → receipts/a.json" }),
+    "succeeded in 7 ms: receipt → receipts/a.json",
+  );
   assert.equal(statusLine({ ok: false, function: "t", error: { type: "ValueError", message: "bad" } }), "failed: ValueError");
 });
 
