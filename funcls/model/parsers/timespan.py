@@ -27,7 +27,9 @@ from enum import Enum
 from funcls.model.parsers.errors import ParseError, ParseWarning
 
 MAX_DAYS = 10_675_199  # TimeSpan.MaxValue.Days
-_TOKEN = re.compile(r"\d+|\D+")
+# ASCII digits only, as .NET's TimeSpan parser reads them: "00:0²:00" is a format error, not
+# int("²") raising ValueError (issue 17, found by tests/fuzz).
+_TOKEN = re.compile(r"[0-9]+|[^0-9]+")
 
 
 class TimeSpanErrorKind(str, Enum):
@@ -94,7 +96,7 @@ def parse_timespan(text: str) -> ParsedTimeSpan:
     negative = False
     for match in _TOKEN.finditer(stripped):
         token, start = match.group(), base + match.start()
-        if token[0].isdigit():
+        if "0" <= token[0] <= "9":
             numbers.append(_Number(token, start, start + len(token)))
         elif not numbers and token == "-":
             negative = True
