@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import traceback
 from collections.abc import Sequence
 
 from funcls import __version__
@@ -58,3 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception:
+        # A bug in funcls, not the user's mistake: exit 2, never 1 ("errors found"), so CI
+        # does not read a crash as findings (issue 17).
+        traceback.print_exc()
+        print("funcls: internal error (the traceback above); please report it", file=sys.stderr)
+        return 2

@@ -75,16 +75,22 @@ def run(args: argparse.Namespace) -> int:
         return 2
     findings.sort(key=lambda f: f.sort_key())
     if args.format == "json":
-        sys.stdout.write(render_json(findings, cwd))
+        _write(render_json(findings, cwd))
     elif args.format == "sarif":
-        sys.stdout.write(render_sarif(findings, rules(), cwd))
+        _write(render_sarif(findings, rules(), cwd))
     elif args.format == "github":
-        sys.stdout.write(render_github(findings, cwd))
+        _write(render_github(findings, cwd))
     else:
-        sys.stdout.write(render_text(findings, cwd))
+        _write(render_text(findings, cwd))
         if not args.quiet:
             print(summary(findings, len(apps)), file=sys.stderr)
     return 1 if any(f.severity >= Severity.ERROR for f in findings) else 0
+
+
+def _write(text: str) -> None:
+    """Write a report; a lone surrogate quoted from a file ("\\ud800" in a route) is written
+    as its escape instead of failing the whole report with UnicodeEncodeError (issue 17)."""
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def register(sub: Any) -> None:

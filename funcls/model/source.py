@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import threading
 from dataclasses import dataclass, field
 
@@ -135,14 +136,20 @@ class Source:
 
     def _read_disk(self, p: str) -> str | None:
         try:
-            size = os.path.getsize(p)
+            st = os.stat(p)
+            if not stat.S_ISREG(st.st_mode):
+                # A FIFO named *.json blocked open() for ever, a link to /dev/zero read until
+                # memory ran out (issue 17): only regular files are read.
+                self.errors[p] = ReadError(p, "not a regular file (a pipe, device or socket)")
+                return None
+            size = st.st_size
             if size > MAX_FILE_BYTES:
                 limit = MAX_FILE_BYTES // 1024 // 1024
                 message = f"file is {size // 1024} KiB; funcls reads files up to {limit} MiB"
                 self.errors[p] = ReadError(p, message)
                 return None
             with open(p, "rb") as f:
-                raw = f.read()
+                raw = f.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
         except OSError as e:
             self.errors[p] = ReadError(p, f"cannot read the file: {e.strerror or e}")
             return None

@@ -407,6 +407,10 @@ class V2Indexer:
 
         out: list[str] = []
         stack = [self.root]
+        # Each real folder once, and only folders inside the app: two links to '.' made the
+        # walk branch without end, one to '/' walked the whole disk (issue 17).
+        real_root = os.path.realpath(self.root)
+        seen = {real_root}
         while stack:
             d = stack.pop()
             for name in self.source.listdir(d):
@@ -416,6 +420,10 @@ class V2Indexer:
                 elif name not in SKIP_DIRS and not name.startswith(".") and self.source.is_dir(p):
                     if name in ("tests", "test") and d == self.root:
                         continue
+                    real = os.path.realpath(p)
+                    if real in seen or os.path.commonpath([real_root, real]) != real_root:
+                        continue
+                    seen.add(real)
                     if self.source.is_file(os.path.join(p, "host.json")) or self.source.is_file(
                         os.path.join(p, "function_app.py")
                     ):
