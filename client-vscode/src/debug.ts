@@ -64,6 +64,14 @@ class Provider implements vscode.DebugConfigurationProvider {
     if (!hasPortArg(extra)) {
       extra.push("--port", String(await freePort()));
     }
+    // The Run lens and the view run functions through the server's warm app of this folder;
+    // stopped, the server finds the debugged `funcls run` (its .funcls/run.json) and runs
+    // them there, so a ▶ Run stops at the breakpoints.
+    try {
+      await vscode.commands.executeCommand("funcls.app.stop", app);
+    } catch {
+      // no language server (yet): nothing to stop
+    }
     const cmd = debugRunCommand(server, app, debugPort, extra);
     this.deps.output.appendLine(`debugging the app: ${[cmd.command, ...cmd.args].join(" ")}`);
     const { child, terminal, ready } = startAppProcess(cmd, app, `funcls debug: ${path.basename(app)}`, {
@@ -80,6 +88,8 @@ class Provider implements vscode.DebugConfigurationProvider {
       void vscode.window.showErrorMessage(`funcls could not debug ${path.basename(app)}: ${message}`);
       return undefined;
     }
+    // Let the server pick up the debugged run now, so the view shows its URL.
+    void Promise.resolve(vscode.commands.executeCommand("funcls.app.status", app)).catch(() => undefined);
     const id = `${app}#${debugPort}`;
     apps.set(id, child);
     this.deps.output.appendLine(`attaching to debugpy on ${where.host}:${where.port}`);

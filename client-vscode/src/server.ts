@@ -8,6 +8,7 @@
 // ours with the fix replaces them.
 
 import { execFile } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 
 import * as vscode from "vscode";
@@ -21,7 +22,15 @@ import {
 } from "vscode-languageclient/node";
 
 import { isFunctionsJson, withoutJsonSyntaxErrors, withoutOfferedItems } from "./jsonDuplicates";
-import { PROBE, probeFailure, readProbe, resolveServerCommand, startFailure, type ServerCommand } from "./python";
+import {
+  PROBE,
+  findWorkspaceVenv,
+  probeFailure,
+  readProbe,
+  resolveServerCommand,
+  startFailure,
+  type ServerCommand,
+} from "./python";
 import { configurationAnswers, readSettings, serverOptions, type FunclsSettings } from "./settings";
 
 export const SECTION = "funcls";
@@ -165,6 +174,18 @@ export class ServerManager implements vscode.Disposable {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         return api?.environments?.getActiveEnvironmentPath(folder)?.path;
       },
+      workspaceVenv: () =>
+        findWorkspaceVenv(
+          (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+          (file) => fs.existsSync(file),
+          (folder) => {
+            try {
+              return fs.readdirSync(folder);
+            } catch {
+              return [];
+            }
+          },
+        ),
       defaultPython: process.platform === "win32" ? "python" : "python3",
       bundledLibs: this.context.asAbsolutePath(path.join("bundled", "libs")),
       importStrategy: settings.importStrategy,

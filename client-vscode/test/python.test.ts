@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 
-import { PROBE, probeFailure, readProbe, resolveServerCommand, startFailure, type CommandInputs } from "../src/python";
+import { PROBE, findWorkspaceVenv, probeFailure, readProbe, resolveServerCommand, startFailure, type CommandInputs } from "../src/python";
 
 const none = async (): Promise<string | undefined> => undefined;
 
@@ -95,4 +95,22 @@ test("failure messages name the interpreter, where it came from and the fix", as
   assert.match(msg, /`python3 -m funcls --stdio` \(python on PATH, bundled funcls\): the server stopped/);
   // vscode-languageclient's own messages end with a period: the sentence gets one, not two.
   assert.match(startFailure(cmd, "Server process exited with code 1."), /exited with code 1\. See the log/);
+});
+
+test("without the Python extension, the workspace's own virtual environment comes before python3", async () => {
+  const files = new Set(["/ws/app/host.json", "/ws/app/.venv/bin/python", "/other/venv/bin/python"]);
+  const exists = (f: string): boolean => files.has(f);
+  const list = (folder: string): string[] => (folder === "/ws" ? ["app", "docs"] : []);
+  assert.equal(findWorkspaceVenv(["/ws"], exists, list, "linux"), "/ws/app/.venv/bin/python");
+  assert.equal(findWorkspaceVenv(["/ws", "/other"], exists, list, "linux"), "/other/venv/bin/python");
+  assert.equal(findWorkspaceVenv(["/nothing"], exists, list, "linux"), undefined);
+  const win = new Set(["C:\\ws\\.venv\\Scripts\\python.exe"]);
+  assert.equal(findWorkspaceVenv(["C:\\ws"], (f) => win.has(f), () => [], "win32"), "C:\\ws\\.venv\\Scripts\\python.exe");
+  const cmd = await resolveServerCommand(inputs({ workspaceVenv: () => "/ws/app/.venv/bin/python" }));
+  assert.equal(cmd.command, "/ws/app/.venv/bin/python");
+  assert.equal(cmd.source, "the workspace's virtual environment, bundled funcls");
+  const selected = await resolveServerCommand(
+    inputs({ workspaceVenv: () => "/ws/app/.venv/bin/python", pythonExtension: async () => "/sel/bin/python" }),
+  );
+  assert.equal(selected.command, "/sel/bin/python");
 });

@@ -35,7 +35,7 @@ from funcls.lsp.run_function import (
     why_not_runnable,
     write_result_document,
 )
-from funcls.lsp.warm_app import RunnerUnavailable, WarmApps
+from funcls.lsp.warm_app import BackgroundFailures, RunnerUnavailable, WarmApps
 from funcls.model.appmodel import App, Function
 from funcls.model.run_inputs import InputError, inputs_path, read_saved, sample_url_path
 
@@ -55,8 +55,13 @@ def warm_apps(server: FunclsServer) -> WarmApps:
             with contextlib.suppress(Exception):
                 server.protocol.notify(APP_STATE, status)
 
+        failures = BackgroundFailures()
+
         def output(root: str, line: str) -> None:
             server.log(f"[{os.path.basename(root)}] {line}")
+            told = failures.feed(line)
+            if told is not None:
+                server.window_show_message(types.ShowMessageParams(types.MessageType.Warning, told))
 
         warm = WarmApps(changed, output)
         server.warm = warm
@@ -319,7 +324,7 @@ def register(server: FunclsServer) -> None:
             warm = warm_apps(server)
             try:
                 if action == "status":
-                    return await asyncio.to_thread(warm.status, root)
+                    return await warm.status(root)
                 if action == "start":
                     await with_progress(
                         server, f"funcls: starting {os.path.basename(root)}", warm.start(root)

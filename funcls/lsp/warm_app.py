@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -140,10 +141,10 @@ class WarmApps:
             self.apps[root] = WarmApp(root)
         return self.apps[root]
 
-    def status(self, root: str) -> dict[str, Any]:
+    async def status(self, root: str) -> dict[str, Any]:
         warm = self.app(root)
         if warm.state == "stopped" or (warm.external and not pid_alive(warm.pid or -1)):
-            self._adopt(warm)
+            await self._adopt(warm)
         return warm.status()
 
     def _set(self, warm: WarmApp, state: str, **changes: Any) -> None:
@@ -152,9 +153,10 @@ class WarmApps:
         warm.state = state
         self.on_change(warm.status())
 
-    def _adopt(self, warm: WarmApp) -> bool:
-        """Use a `funcls run` of this app that is already running, if there is one."""
-        found = running_elsewhere(warm.root)
+    async def _adopt(self, warm: WarmApp) -> bool:
+        """Use a `funcls run` of this app that is already running, if there is one. (The
+        probe runs in a thread; the state changes, and their notifications, on the loop.)"""
+        found = await asyncio.to_thread(running_elsewhere, warm.root)
         if found is None:
             if warm.external:
                 self._set(warm, "stopped", url=None, pid=None, external=False)
@@ -182,7 +184,7 @@ class WarmApps:
             elif warm.process is None or warm.process.returncode is None:
                 return warm.url
         if warm.starting is None or warm.starting.done():
-            if await asyncio.to_thread(self._adopt, warm):
+            if await self._adopt(warm):
                 assert warm.url is not None
                 return warm.url
             warm.starting = asyncio.get_running_loop().create_task(self._start(warm))
@@ -315,3 +317,45 @@ class WarmApps:
             url = await self.ensure(root)
             target = f"{loopback(url)}/admin/funcls/invoke/{name}"
             return await asyncio.to_thread(post_json, target, request, timeout, warm.master_key)
+
+
+_EXECUTING = re.compile(
+    r"Executing 'Functions\.(?P<name>[^']+)' \(Reason='(?P<reason>.*)', Id=(?P<id>[\w-]+)\)"
+)
+_FAILED = re.compile(r"Executed 'Functions\.(?P<name>[^']+)' \(Failed, Id=(?P<id>[\w-]+)")
+BY_HAND = "programmatically called via the host APIs"
+QUIET_S = 30.0  # one message per function in this time
+
+
+class BackgroundFailures:
+    """Failures of a warm app's own runs (queue messages, blobs, timers) — which nobody
+    clicked, so no result shows them — from its console lines, as one message per function
+    per ``QUIET_S``: a by-hand run that queued a bad message must not fail silently."""
+
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self.reasons: dict[str, str] = {}
+        self.told: dict[str, float] = {}
+        self.now = now
+
+    def feed(self, line: str) -> str | None:
+        """The message to show for this console line, if any."""
+        started = _EXECUTING.search(line)
+        if started is not None:
+            self.reasons[started.group("id")] = started.group("reason")
+            del_old = len(self.reasons) - 1000
+            for key in list(self.reasons)[: max(del_old, 0)]:
+                del self.reasons[key]
+            return None
+        failed = _FAILED.search(line)
+        if failed is None:
+            return None
+        reason = self.reasons.pop(failed.group("id"), "")
+        if not reason or BY_HAND in reason:
+            return None
+        name = failed.group("name")
+        at = self.now()
+        if at - self.told.get(name, -QUIET_S) < QUIET_S:
+            return None
+        self.told[name] = at
+        why = reason.rstrip(".")
+        return f"{name} failed in the running app ({why}); its traceback is in the log"

@@ -345,13 +345,45 @@ def json_keys(fn: Function, source: Source | None) -> list[str] | None:
         key = _key_read(sub, holders, param)
         if key is not None and key not in keys:
             keys.append(key)
-    iterated = set()
+    return [f"{k}[]" if k in _list_keys(node, holders, param) else k for k in keys]
+
+
+def _list_keys(node: ast.AST, holders: set[str], param: str) -> set[str]:
+    """Keys whose value the function treats as a list: iterated over or measured with len(),
+    directly (``for x in body["items"]``) or through a name (``items = body.get("items")``
+    … ``len(items)``)."""
+    named: dict[str, str] = {}  # variable -> the key it was read from
     for sub in ast.walk(node):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
+            target = sub.targets[0]
+            value = sub.value
+            if isinstance(value, ast.IfExp):  # items = body.get("items") if … else None
+                value = value.body
+            key = _key_read(value, holders, param)
+            if isinstance(target, ast.Name) and key is not None:
+                named[target.id] = key
+
+    def key_of(expr: ast.AST) -> str | None:
+        if isinstance(expr, ast.Name) and expr.id in named:
+            return named[expr.id]
+        return _key_read(expr, holders, param)
+
+    found: set[str] = set()
+    for sub in ast.walk(node):
+        used: ast.AST | None = None
         if isinstance(sub, ast.For | ast.comprehension):
-            key = _key_read(sub.iter, holders, param)
-            if key is not None:
-                iterated.add(key)
-    return [f"{k}[]" if k in iterated else k for k in keys]
+            used = sub.iter
+        elif (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Name)
+            and sub.func.id == "len"
+            and len(sub.args) == 1
+        ):
+            used = sub.args[0]
+        key = key_of(used) if used is not None else None
+        if key is not None:
+            found.add(key)
+    return found
 
 
 def _reads_json(expr: ast.AST, param: str) -> bool:

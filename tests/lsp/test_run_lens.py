@@ -289,7 +289,7 @@ async def test_saved_inputs_are_created_edited_and_used(client: LanguageClient, 
             "method": "POST",
             "path": "/api/orders",
             "headers": {"content-type": "application/json"},
-            "body": {"items": "sample", "customer": "sample"},
+            "body": {"items": [], "customer": "sample"},
         }
     }
     shown = await wait_for(
@@ -398,3 +398,21 @@ async def test_saved_inputs_complete_function_names_and_entry_keys(
 
     assert await labels(4, 3) == ["on_event", "workflow"]  # "ratio" is written already
     assert await labels(2, 5) == ["body", "headers", "method", "path", "query"]
+
+
+async def test_a_background_failure_caused_by_a_run_is_told(
+    client: LanguageClient, ws: Path
+) -> None:
+    # create_order accepts "items": "abc" and queues it; process_order, run by the warm app's
+    # queue trigger (nobody clicked it), fails on it: the user hears of it.
+    root = str(ws / "v2-app")
+    queued = await run(client, root, "create_order", {"body": {"items": "abc"}})
+    assert queued["ok"] is True and queued["status"] == 202
+    told = await wait_for(
+        lambda: [m for m in client.messages if m.message.startswith("process_order failed")], 30
+    )
+    assert told[0].type == types.MessageType.Warning
+    assert told[0].message == (
+        "process_order failed in the running app (New queue message detected on 'orders'); "
+        "its traceback is in the log"
+    )

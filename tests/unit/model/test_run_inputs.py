@@ -36,7 +36,8 @@ def order(req: func.HttpRequest) -> func.HttpResponse:
     body = req.get_json()
     for line in body["lines"]:
         pass
-    return func.HttpResponse(body.get("customer"))
+    tags = body.get("tags")
+    return func.HttpResponse(f"{body.get('customer')} {len(tags)}")
 
 
 @app.queue_trigger(arg_name="msg", queue_name="q", connection="AzureWebJobsStorage")
@@ -78,7 +79,7 @@ def app(tmp_path: Path) -> Any:
                 "method": "POST",
                 "path": "/api/orders",
                 "headers": {"content-type": "application/json"},
-                "body": {"lines": [], "customer": "sample"},
+                "body": {"lines": [], "tags": [], "customer": "sample"},
             },
         ),
         ("work", {"body": {"id": "sample", "kind": "sample"}}),
