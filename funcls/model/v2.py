@@ -342,6 +342,15 @@ class V2Indexer:
         registration.blueprint_path, registration.blueprint_var = path, var
         module = main if path == main.path else self.source.module(path)
         if module is None:
+            # A blueprint module that cannot be read (not UTF-8, too large) fails the
+            # worker's import of the script: say so (AZF603) instead of losing its functions
+            # without a word (issue 17, found by tests/fuzz).
+            err = self.source.errors.get(os.path.normpath(path))
+            problem = (
+                Problem("file-unreadable", err.message, path, Range.point(0, 0)) if err else None
+            )
+            if problem is not None and problem not in self.result.problems:
+                self.result.problems.append(problem)
             return
         self.result.files.add(path)
         if path != main.path:

@@ -50,6 +50,7 @@ TARGETS = [
     ("v1-app", "host.json"),
     ("v1-app", "local.settings.json"),
     ("v2-app", "function_app.py"),
+    ("v2-app", "orders_bp.py"),  # a blueprint the script registers
     ("v2-app", "host.json"),
     ("v2-app", "local.settings.json"),
 ]
@@ -104,6 +105,11 @@ def check_bytes(root: Path, app: str, rel: str, data: bytes) -> None:
             assert start.column >= 0 and end.column >= 0, f
             if f.path == str(path):
                 assert end.line <= lines + 1, (f, lines)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            # Nothing is lost without a word: a file that cannot be read is a finding on it.
+            assert any(f.path == str(path) for f in findings), [f.message for f in findings]
     finally:
         path.write_bytes(original)
 
@@ -333,6 +339,13 @@ FOUND = [
     (lambda t: parse_schedule(t), "²"),
     (lambda t: parse_schedule(t), "0²"),
 ]
+
+
+def test_an_unreadable_blueprint_is_a_finding(apps: Path) -> None:
+    # Found by the property above: orders_bp.py with a byte that is not UTF-8 lost its
+    # functions without a finding (the worker fails to import the script).
+    data = (SAMPLES / "v2-app" / "orders_bp.py").read_bytes()
+    check_bytes(apps, "v2-app", "orders_bp.py", data[:40] + b"\xff" + data[40:])
 
 
 @pytest.mark.parametrize("parse,text", FOUND)
