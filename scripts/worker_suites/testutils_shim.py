@@ -192,6 +192,6 @@ class WebHostTestCase(unittest.TestCase, metaclass=WebHostTestCaseMeta):
         try:
             return test(self, *args, **kwargs)
         finally:
-            time.sleep(0.2)  # the runner writes its console lines within 50 ms
+            time.sleep(0.06)  # the runner writes its console lines within 50 ms
             self.host_stdout.seek(start)
             self.host_out = self.host_stdout.read()
