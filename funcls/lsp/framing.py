@@ -232,6 +232,20 @@ def dispatch(protocol: Any, body: bytes) -> None:
             msg_id,
         )
         return
+    version = getattr(message, "jsonrpc", None)
+    if version is not None and version != "2.0":  # (an Undecodable has none: handled below)
+        # pygls dropped such a message with a log line; a request then waited for ever.
+        msg_id = getattr(message, "id", None)
+        if getattr(message, "method", None) is not None and msg_id is not None:
+            answer_error(
+                protocol,
+                -32600,
+                f'Invalid Request: "jsonrpc" must be "2.0", not {version!r}',
+                msg_id,
+            )
+        else:
+            log.warning("dropped a message with jsonrpc %r", version)
+        return
     protocol.handle_message(message)
 
 

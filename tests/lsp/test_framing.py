@@ -251,6 +251,11 @@ def test_malformed_json_and_unknown_methods_get_spec_errors(client: RawClient, a
     assert [e["error"]["code"] for e in errors] == [-32700] * 3 + [-32600] * 2
     assert client.answer(3)["error"]["code"] == -32600  # its id is known: answered with it
 
+    params = {"textDocument": {"uri": doc}}
+    old = {"jsonrpc": "1.0", "id": 9, "method": "textDocument/documentSymbol", "params": params}
+    client.send(old)
+    assert client.answer(9)["error"]["code"] == -32600
+
     answer = client.request("funcls/noSuchMethod", {"x": 1})
     assert answer["error"]["code"] == -32601  # MethodNotFound
     client.notify("funcls/noSuchNotification", {"x": 1})
