@@ -9,7 +9,6 @@ import logging
 import os
 import traceback
 from collections.abc import Iterable
-from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -17,7 +16,6 @@ from pygls.lsp.server import LanguageServer
 from funcls import __version__
 from funcls.lsp import diagnostics
 from funcls.lsp.context import ClientFeatures, Context
-from funcls.lsp.framing import serve_stdio
 from funcls.lsp.positions import PositionMapper, path_to_uri, uri_to_path
 from funcls.lsp.protocol import FunclsProtocol
 from funcls.lsp.settings import Settings, parse_settings
@@ -52,11 +50,6 @@ class FunclsServer(LanguageServer):
         self.published_by_root: dict[str, set[str]] = {}
         self.workspace_pull = False  # the client pulls workspace diagnostics itself
         self.warm: object = None  # the apps run for the Run lens (funcls.lsp.run_commands)
-
-    def _start_io_async(self, stdin: Any = None, stdout: Any = None) -> None:
-        # Our reader instead of pygls': it recovers from wrong Content-Length headers and
-        # answers malformed JSON (funcls/lsp/framing.py, issue 17).
-        serve_stdio(self, stdin, stdout)
 
     # -- set-up ------------------------------------------------------------------------------
     def setup(self, params: types.InitializeParams) -> None:
