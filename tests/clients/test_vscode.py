@@ -211,8 +211,10 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "kind": "runWithInput",
             "app": "v2-app",
             "function": "create_order",
-            "find": '"customer": "sample"',
-            "replace": '"customer": "Ada"',
+            # The sample body has "items": [] (the function measures it with len()); the
+            # function answers 400 to an empty order, so the edit is what makes it succeed.
+            "find": '"items": []',
+            "replace": '"items": [{"product": 3, "qty": 2}]',
             "lens": "▶ Run create_order",
         },
         {
@@ -590,10 +592,10 @@ def test_start_the_app_runs_it_in_a_terminal(session: Session, ws: Path, bare_py
 def test_run_with_input_sends_the_edited_body(session: Session, ws: Path) -> None:
     panel = session.step("runWithInput")["panel"]
     assert panel["status"].startswith("202"), session.explain("the result panel", panel)
-    # The order the function queued carries the customer typed into the saved input.
-    assert '"customer": "Ada"' in panel["text"], session.explain("the queued order", panel)
+    # The order the function queued carries the items typed into the saved input.
+    assert '"product": 3' in panel["text"], session.explain("the queued order", panel)
     saved = json.loads((ws / "v2-app" / "funcls.inputs.json").read_text())
-    assert saved["create_order"]["body"]["customer"] == "Ada"
+    assert saved["create_order"]["body"]["items"] == [{"product": 3, "qty": 2}]
 
 
 # -- New function, and typing in function.json -------------------------------------------------
