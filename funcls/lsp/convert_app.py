@@ -10,7 +10,6 @@ temporary folder and checked there first; nothing of the workspace runs)."""
 
 from __future__ import annotations
 
-import ast
 import os
 import shutil
 import tempfile
@@ -19,9 +18,8 @@ from dataclasses import dataclass
 
 from funcls.checks import CheckConfig, check_app
 from funcls.checks.findings import Severity
-from funcls.lsp.completion_v1 import func_alias
 from funcls.lsp.convert_render import ConversionError, decorators_for
-from funcls.lsp.convert_v1 import HEADER, Plan, _read_v1, _rename_def, _top_level_names
+from funcls.lsp.convert_v1 import HEADER, Plan, _read_v1, _rename_def, read_target
 from funcls.lsp.edits import Edit, FileOp
 from funcls.model.appmodel import App, Function
 from funcls.model.loader import load_app, script_name
@@ -67,24 +65,9 @@ def _compose(
     app: App, source: Source, functions: list[Function], plan: AppPlan, folders: str
 ) -> None:
     target = plan.target
-    existing_text = source.text(target) if source.is_file(target) else None
-    module = source.module(target) if existing_text is not None else None
-    existing: set[str] = set()
-    if existing_text is not None:
-        try:
-            existing = _top_level_names(ast.parse(existing_text))
-        except SyntaxError as e:
-            raise ConversionError(
-                f"{os.path.basename(target)} has a syntax error (line {e.lineno}); fix it first"
-            ) from e
-    apps = [o for o in app.app_objects if o.path == target and not o.is_blueprint and o.top_level]
-    app_var = apps[0].var if apps else "app"
-    alias = func_alias(module) if module is not None else "func"
-    level = (
-        apps[0].auth_level.value
-        if apps and apps[0].auth_level and apps[0].auth_level.known
-        else None
-    )
+    into = read_target(app, source, target)
+    existing_text, module, existing = into.text, into.module, into.existing
+    app_var, alias, level = into.app_var, into.alias, into.auth_level
     imports: list[str] = []
     have = set(module.imports) if module is not None else set()
     helpers: dict[str, str] = {}  # helper source -> the function it came from
@@ -144,7 +127,7 @@ def _compose(
         insert = list(imports)
         if alias not in have and not any("azure.functions" in s for s in insert):
             insert.insert(0, f"import azure.functions as {alias}")
-        if not apps:
+        if not into.has_app:
             insert.append(f"\n{app_var} = {alias}.FunctionApp()\n")
         new_lines = lines[:after] + (insert if insert else []) + lines[after:]
         text = "\n".join(new_lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from funcls.lsp.completion_v1 import func_alias
 from funcls.lsp.convert_render import ConversionError, decorators_for
@@ -14,6 +15,7 @@ from funcls.lsp.edits import Edit, FileOp
 from funcls.model.appmodel import App, Function
 from funcls.model.loader import script_name
 from funcls.model.locations import LineIndex, Position, Range
+from funcls.model.pysource_types import ModuleInfo
 from funcls.model.source import Source
 
 HEADER = "import azure.functions as func\n"
@@ -119,6 +121,49 @@ def _rename_def(function: str, old: str, new: str) -> str:
     return f"{head}def {new}({rest}" if sep else function
 
 
+@dataclass
+class Target:
+    """The v2 script a conversion writes into, as it is now."""
+
+    text: str | None  # None: it does not exist yet
+    module: ModuleInfo | None
+    existing: set[str]  # its top-level names
+    app_var: str  # the FunctionApp variable the new decorators use
+    alias: str  # how it imports azure.functions
+    auth_level: Any  # the app's http_auth_level, when known
+    has_app: bool  # it defines the FunctionApp (else the conversion adds one)
+
+
+def read_target(app: App, source: Source, target: str, require_module: bool = False) -> Target:
+    text = source.text(target) if source.is_file(target) else None
+    module = source.module(target) if text is not None else None
+    if require_module and text is not None and module is None:
+        raise ConversionError(f"cannot read {os.path.basename(target)}")
+    existing: set[str] = set()
+    if text is not None:
+        try:
+            existing = _top_level_names(ast.parse(text))
+        except SyntaxError as e:
+            raise ConversionError(
+                f"{os.path.basename(target)} has a syntax error (line {e.lineno}); fix it first"
+            ) from e
+    apps = [o for o in app.app_objects if o.path == target and not o.is_blueprint and o.top_level]
+    level = (
+        apps[0].auth_level.value
+        if apps and apps[0].auth_level and apps[0].auth_level.known
+        else None
+    )
+    return Target(
+        text,
+        module,
+        existing,
+        apps[0].var if apps else "app",
+        func_alias(module) if module is not None else "func",
+        level,
+        bool(apps),
+    )
+
+
 def plan_conversion(app: App, fn: Function, source: Source) -> Plan:
     target = os.path.normpath(os.path.join(app.root, script_name(app)))
     plan = Plan(
@@ -146,26 +191,9 @@ def _plan(app: App, fn: Function, source: Source, plan: Plan) -> None:
         raise ConversionError(f"cannot read {fn.script_path}")
     v1 = _read_v1(fn, text, app.root)
     target = plan.target
-    target_text = source.text(target) if source.is_file(target) else None
-    module = source.module(target) if target_text is not None else None
-    if target_text is not None and module is None:
-        raise ConversionError(f"cannot read {os.path.basename(target)}")
-    existing: set[str] = set()
-    if target_text is not None:
-        try:
-            existing = _top_level_names(ast.parse(target_text))
-        except SyntaxError as e:
-            raise ConversionError(
-                f"{os.path.basename(target)} has a syntax error (line {e.lineno}); fix it first"
-            ) from e
-    apps = [o for o in app.app_objects if o.path == target and not o.is_blueprint and o.top_level]
-    app_var = apps[0].var if apps else "app"
-    alias = func_alias(module) if module is not None else "func"
-    level = (
-        apps[0].auth_level.value
-        if apps and apps[0].auth_level and apps[0].auth_level.known
-        else None
-    )
+    into = read_target(app, source, target, require_module=True)
+    target_text, module, existing = into.text, into.module, into.existing
+    app_var, alias, level = into.app_var, into.alias, into.auth_level
     name = fn.name if fn.name.isidentifier() else fn.entry_point
     if name in existing or name in v1.helper_names - {fn.entry_point}:
         raise ConversionError(f"{os.path.basename(target)} already defines '{name}'")
@@ -211,7 +239,7 @@ def _plan(app: App, fn: Function, source: Source, plan: Plan) -> None:
     insert = list(imports_needed)
     if alias not in have and "azure.functions" not in " ".join(insert):
         insert.insert(0, f"import azure.functions as {alias}")
-    if not apps:
+    if not into.has_app:
         insert.append(f"\n{app_var} = {alias}.FunctionApp()\n")
     if insert:
         plan.edits.append(Edit(target, Range.point(after_imports, 0), "\n".join(insert) + "\n"))
