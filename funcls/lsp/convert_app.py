@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from funcls.checks import CheckConfig, check_app
 from funcls.checks.findings import Severity
 from funcls.lsp.convert_render import ConversionError, decorators_for
-from funcls.lsp.convert_v1 import HEADER, Plan, _read_v1, _rename_def, read_target
+from funcls.lsp.convert_v1 import HEADER, Plan, _read_v1, _rename_def, read_target, remove_files
 from funcls.lsp.edits import Edit, FileOp
 from funcls.model.appmodel import App, Function
 from funcls.model.loader import load_app, script_name
@@ -197,17 +197,6 @@ def check_conversion(app: App, source: Source, plan: AppPlan) -> str | None:
 def apply_on_disk(plan: AppPlan) -> list[str]:
     """Carry out the conversion on disk (for clients that cannot delete files): the files
     written and removed."""
-    touched = [plan.target]
     with open(plan.target, "w", encoding="utf-8") as f:
         f.write(plan.content)
-    for op in plan.ops:
-        if op.kind != "delete":
-            continue
-        if os.path.isdir(op.path):
-            shutil.rmtree(op.path)
-        elif os.path.exists(op.path):
-            os.remove(op.path)
-        else:
-            continue
-        touched.append(op.path)
-    return touched
+    return [plan.target, *remove_files(plan)]
