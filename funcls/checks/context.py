@@ -10,7 +10,7 @@ from funcls.checks.findings import Finding, Fix, Related, Severity
 from funcls.checks.registry import REGISTRY
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.locations import LineIndex, Location, Range
-from funcls.model.pysource import ModuleInfo
+from funcls.model.python.module import ModuleInfo
 
 AF = "azure.functions"
 

@@ -17,7 +17,7 @@ from funcls.checks.findings import Severity
 from funcls.checks.registry import REGISTRY, Example, Rule, checker
 from funcls.model.appmodel import Function
 from funcls.model.locations import Range
-from funcls.model.pysource_exprs import attribute_chain
+from funcls.model.python.exprs import attribute_chain
 
 _DF = (
     "import azure.durable_functions as df\nfrom datetime import datetime\n\napp = df.DFApp()\n\n\n"

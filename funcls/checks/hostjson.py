@@ -16,7 +16,7 @@ from funcls.model.parsers.timespan import (
     parse_function_timeout,
 )
 from funcls.model.scaffold.app import host_json_text
-from funcls.model.schemas_host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
+from funcls.model.schemas.host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
 BUNDLE = {"id": DEFAULT_BUNDLE_ID, "version": CURRENT_BUNDLE_RANGE}
 

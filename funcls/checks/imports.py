@@ -28,7 +28,7 @@ from funcls.model.distributions import (
     read_installed,
 )
 from funcls.model.locations import Range
-from funcls.model.pysource import ImportRecord, ModuleInfo
+from funcls.model.python.module import ImportRecord, ModuleInfo
 
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 # Left to their own rules (AZF601: azure-functions, AZF309: the durable package) or always

@@ -11,8 +11,8 @@ from lsprotocol import types
 from funcls.checks.findings import Finding
 from funcls.lsp import diagnostics
 from funcls.lsp.context import Context
-from funcls.lsp.convert_app import KEEP, REMOVE, check_conversion, plan_app_conversion, v1_functions
-from funcls.lsp.convert_v1 import Plan, plan_removal
+from funcls.lsp.convert.app import KEEP, REMOVE, check_conversion, plan_app_conversion, v1_functions
+from funcls.lsp.convert.v1 import Plan, plan_removal
 from funcls.lsp.edits import Edit, FileOp, can_apply, workspace_edit
 from funcls.lsp.lookup import functions_in
 from funcls.model.appmodel import App, Function

@@ -378,7 +378,7 @@ def register_actions(server: FunclsServer) -> None:
 
     @server.command(code_actions.CONVERT_COMMAND)
     async def on_convert_app(*args: Any) -> bool:
-        from funcls.lsp.convert_command import convert_app_command
+        from funcls.lsp.convert.command import convert_app_command
 
         try:
             return await convert_app_command(server, *[str(a) for a in args[:2]])
@@ -399,7 +399,7 @@ def register_actions(server: FunclsServer) -> None:
 
 async def remove_v1_function(server: FunclsServer, root: str = "", name: str = "") -> bool:
     """Delete the v1 files of a converted function, once the user confirms."""
-    from funcls.lsp.convert_v1 import plan_removal, remove_files
+    from funcls.lsp.convert.v1 import plan_removal, remove_files
 
     server.state.flush()
     app = server.state.index.apps.get(root)

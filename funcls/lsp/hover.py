@@ -10,7 +10,7 @@ import re
 from lsprotocol import types
 
 from funcls.lsp import describe, schema_nav, usage
-from funcls.lsp.completion_schema import load_schema
+from funcls.lsp.completion.schema_json import load_schema
 from funcls.lsp.context import Context
 from funcls.lsp.describe import code
 from funcls.lsp.items import markdown

@@ -13,7 +13,7 @@ from funcls.model.locations import Range
 from funcls.model.pyproject import read_pyproject
 from funcls.model.source import SKIP_DIRS, Source
 from funcls.model.v1 import index_v1_function, json_problems, not_an_object
-from funcls.model.v2 import index_v2_app
+from funcls.model.v2.indexer import index_v2_app
 
 HOST_JSON = "host.json"
 LOCAL_SETTINGS = "local.settings.json"

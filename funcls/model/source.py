@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from funcls.model.jsondoc import JsonDocument, parse_json
-from funcls.model.pysource import ModuleInfo, analyse_module
+from funcls.model.python.module import ModuleInfo, analyse_module
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are reported, not parsed
 

@@ -7,7 +7,7 @@ import os
 from funcls.model.appmodel import Binding, Function, Problem, Value
 from funcls.model.jsondoc import JsonDocument, JsonNode
 from funcls.model.locations import Range
-from funcls.model.pysource import ModuleInfo
+from funcls.model.python.module import ModuleInfo
 from funcls.model.source import Source
 
 DEFAULT_SCRIPT = "__init__.py"

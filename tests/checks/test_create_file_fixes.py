@@ -14,7 +14,7 @@ from funcls.model.distributions import (
     imports_in_text,
     third_party_imports,
 )
-from funcls.model.schemas_host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
+from funcls.model.schemas.host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 from funcls.model.source import SKIP_DIRS, Source
 from tests.checks.support import check, fixed_clean, one, run_cli, v2
 

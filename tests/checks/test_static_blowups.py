@@ -17,7 +17,7 @@ import pytest
 
 from funcls.cli import main
 from funcls.model.jsondoc import parse_json
-from funcls.model.jsondoc_parser import MAX_ERRORS
+from funcls.model.jsondoc.parser import MAX_ERRORS
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 LIMIT_S = 60  # each case finished in under 1 s; before the fixes they hung or ate memory

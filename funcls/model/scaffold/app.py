@@ -1,6 +1,6 @@
 """The files of a new app, as ``func init --worker-runtime python`` writes them (Core Tools'
 Python templates), with the extension bundle the checker expects (one source:
-``schemas_host``)."""
+``schemas.host``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from funcls.model.catalogue.templates import STORAGE_EMULATOR
 from funcls.model.jsondoc import parse_json
 from funcls.model.locations import Position
 from funcls.model.scaffold.functions import Insert
-from funcls.model.schemas_host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
+from funcls.model.schemas.host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
 # Files the new app gets, in the order they are written.
 APP_FILES = (

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from funcls.model.locations import LineIndex, Position
-from funcls.model.pysource import analyse_module
+from funcls.model.python.module import analyse_module
 from funcls.model.scaffold.functions import AF, Insert, Plan, ScaffoldError, v2_function_lines
 
 

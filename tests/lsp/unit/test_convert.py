@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from funcls.lsp.convert_app import KEEP, REMOVE, check_conversion, plan_app_conversion
-from funcls.lsp.convert_render import ConversionError, decorator_call, decorators_for, py_literal
-from funcls.lsp.convert_v1 import plan_conversion, plan_removal
+from funcls.lsp.convert.app import KEEP, REMOVE, check_conversion, plan_app_conversion
+from funcls.lsp.convert.render import ConversionError, decorator_call, decorators_for, py_literal
+from funcls.lsp.convert.v1 import plan_conversion, plan_removal
 from funcls.model.appmodel import Binding, Value
 from funcls.model.locations import Range
 from funcls.model.workspace import Workspace

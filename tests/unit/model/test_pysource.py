@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from funcls.model.locations import Range
-from funcls.model.pysource import analyse_module
+from funcls.model.python.module import analyse_module
 
 
 def analyse(src: str):  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """The function.json schema, generated from the binding catalogue.
 
-How a binding is described, and why (see also the conventions in ``schemas_common``):
+How a binding is described, and why (see also the conventions in ``schemas.common``):
 
 * **One ``if``/``then`` per known type**, all under ``allOf``, rather than a ``oneOf`` of
   ``const``-discriminated alternatives. With ``oneOf`` the language service picks a "best
@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from funcls.model.catalogue import CATALOGUE, BindingSpec, Catalogue, PropertySpec
-from funcls.model.schemas_common import (
+from funcls.model.schemas.common import (
     DRAFT_07,
     Schema,
     ci_enum,

@@ -1,7 +1,7 @@
 """Completion in function.json: properties for the binding's type (required first, with
 snippets), values (binding types with their required properties, directions, enums),
 connection names from local.settings.json, ``$return``, scriptFile paths and entryPoint names.
-host.json and local.settings.json complete from their JSON Schemas (``completion_schema``)."""
+host.json and local.settings.json complete from their JSON Schemas (``completion.schema_json``)."""
 
 from __future__ import annotations
 

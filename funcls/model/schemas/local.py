@@ -6,7 +6,7 @@ Every value of ``Values`` is a string, as app settings are in Azure.
 
 from __future__ import annotations
 
-from funcls.model.schemas_common import DRAFT_07, Schema, boolean, ci_enum, describe, integer
+from funcls.model.schemas.common import DRAFT_07, Schema, boolean, ci_enum, describe, integer
 
 
 def _setting(summary: str, description: str = "", **extra: object) -> Schema:

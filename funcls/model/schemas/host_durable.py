@@ -7,7 +7,7 @@ Described for Durable Functions extension 2.x/3.x (extension bundle 4.x); the st
 
 from __future__ import annotations
 
-from funcls.model.schemas_common import (
+from funcls.model.schemas.common import (
     Schema,
     boolean,
     describe,

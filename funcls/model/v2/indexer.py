@@ -26,10 +26,10 @@ from funcls.model.catalogue import (
     target_library_version,
 )
 from funcls.model.locations import Position, Range
-from funcls.model.pysource import AppCreation, ModuleInfo, PyFunction, PyValue, RawDecorator
+from funcls.model.python.module import AppCreation, ModuleInfo, PyFunction, PyValue, RawDecorator
 from funcls.model.source import Source
-from funcls.model.v2_builder import FunctionBuilder
-from funcls.model.v2_values import ModuleResolver, ValueConverter, enum_member_json
+from funcls.model.v2.builder import FunctionBuilder
+from funcls.model.v2.values import ModuleResolver, ValueConverter, enum_member_json
 
 
 def all_http_methods() -> list[str]:

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from funcls.model.appmodel import Binding, DecoratorUse, Function, Value
-from funcls.model.pysource import ModuleInfo, mcp_description
+from funcls.model.python.module import ModuleInfo, mcp_description
 
 # How azure-functions maps a Python annotation to an MCP property type.
 _TYPES = {

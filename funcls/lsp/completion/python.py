@@ -14,7 +14,7 @@ import re
 from lsprotocol import types
 
 from funcls.lsp import usage
-from funcls.lsp.completion_v1 import AF, func_alias, v1_parameter_items
+from funcls.lsp.completion.v1 import AF, func_alias, v1_parameter_items
 from funcls.lsp.context import Context
 from funcls.lsp.describe import decorator_signature, keyword_markdown
 from funcls.lsp.items import escape_choice, escape_snippet, item

@@ -1,13 +1,13 @@
 """JSON schemas of the app's JSON files, for editors and for the checker.
 
-* ``function.json`` — generated from the binding catalogue (``schemas_function``), so every
+* ``function.json`` — generated from the binding catalogue (``schemas.function``), so every
   binding type funcls knows is described exactly, and nothing is described twice;
-* ``host.json`` (version 2.0) and ``local.settings.json`` — hand-written (``schemas_host``,
-  ``schemas_host_extensions``, ``schemas_local``).
+* ``host.json`` (version 2.0) and ``local.settings.json`` — hand-written (``schemas.host``,
+  ``schemas.host_extensions``, ``schemas.local``).
 
 The design choices common to all three (draft-07, enums compared ignoring case, additional
-properties allowed, descriptions everywhere) are explained in ``schemas_common``; those of the
-function.json schema (``if``/``then`` per binding type) in ``schemas_function``.
+properties allowed, descriptions everywhere) are explained in ``schemas.common``; those of the
+function.json schema (``if``/``then`` per binding type) in ``schemas.function``.
 
 The three are also committed as files under ``funcls/schemas/`` for clients that take a schema
 file (the VS Code extension's ``jsonValidation``, any editor running vscode-json-language-server).
@@ -27,10 +27,10 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-from funcls.model.schemas_common import Schema
-from funcls.model.schemas_function import function_json_schema
-from funcls.model.schemas_host import host_json_schema
-from funcls.model.schemas_local import local_settings_schema
+from funcls.model.schemas.common import Schema
+from funcls.model.schemas.function import function_json_schema
+from funcls.model.schemas.host import host_json_schema
+from funcls.model.schemas.local import local_settings_schema
 
 __all__ = [
     "SCHEMA_DIR",
@@ -44,7 +44,7 @@ __all__ = [
     "write_schema_files",
 ]
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 # App file name -> (committed schema file name, builder).
 SCHEMA_FILES: dict[str, tuple[str, Callable[[], Schema]]] = {
@@ -125,6 +125,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     return 1 if stale else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,7 +7,7 @@ case and extensions add settings over time, so additional keys stay allowed thro
 
 from __future__ import annotations
 
-from funcls.model.schemas_common import (
+from funcls.model.schemas.common import (
     Schema,
     boolean,
     describe,
@@ -18,7 +18,7 @@ from funcls.model.schemas_common import (
     strings,
     timespan,
 )
-from funcls.model.schemas_host_durable import durable_task_schema
+from funcls.model.schemas.host_durable import durable_task_schema
 
 _PER_CORE = "The default grows with the number of cores of the instance."
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from funcls.checks import CheckConfig, check_app
 from funcls.checks.findings import Severity
-from funcls.lsp.convert_render import ConversionError, decorators_for
-from funcls.lsp.convert_v1 import HEADER, Plan, _read_v1, _rename_def, read_target, remove_files
+from funcls.lsp.convert.render import ConversionError, decorators_for
+from funcls.lsp.convert.v1 import HEADER, Plan, _read_v1, _rename_def, read_target, remove_files
 from funcls.lsp.edits import Edit, FileOp
 from funcls.model.appmodel import App, Function
 from funcls.model.loader import load_app, script_name

@@ -8,8 +8,8 @@ still yields every binding that is complete.
 
 from __future__ import annotations
 
-from funcls.model.jsondoc_nodes import JsonDocument, JsonError, JsonMember, JsonNode, NodeKind
-from funcls.model.jsondoc_parser import JsonParser
+from funcls.model.jsondoc.nodes import JsonDocument, JsonError, JsonMember, JsonNode, NodeKind
+from funcls.model.jsondoc.parser import JsonParser
 
 __all__ = ["JsonDocument", "JsonError", "JsonMember", "JsonNode", "NodeKind", "parse_json"]
 

@@ -9,13 +9,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from funcls.lsp.completion_v1 import func_alias
-from funcls.lsp.convert_render import ConversionError, decorators_for
+from funcls.lsp.completion.v1 import func_alias
+from funcls.lsp.convert.render import ConversionError, decorators_for
 from funcls.lsp.edits import Edit, FileOp
 from funcls.model.appmodel import App, Function
 from funcls.model.loader import script_name
 from funcls.model.locations import LineIndex, Position, Range
-from funcls.model.pysource_types import ModuleInfo
+from funcls.model.python.facts import ModuleInfo
 from funcls.model.source import Source
 
 HEADER = "import azure.functions as func\n"

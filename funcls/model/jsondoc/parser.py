@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from funcls.model.jsondoc_nodes import JsonError, JsonMember, JsonNode, NodeKind
+from funcls.model.jsondoc.nodes import JsonError, JsonMember, JsonNode, NodeKind
 from funcls.model.locations import LineIndex
 
 

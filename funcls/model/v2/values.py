@@ -22,7 +22,7 @@ from funcls.model.catalogue import (
     EnumRef,
 )
 from funcls.model.locations import Range
-from funcls.model.pysource import PyValue
+from funcls.model.python.module import PyValue
 from funcls.model.source import Source
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from funcls.lsp.convert_app import REMOVE, apply_on_disk, check_conversion, plan_app_conversion
+from funcls.lsp.convert.app import REMOVE, apply_on_disk, check_conversion, plan_app_conversion
 from funcls.lsp.server import FunclsServer
 
 

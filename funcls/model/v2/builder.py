@@ -19,9 +19,9 @@ from funcls.model.catalogue import (
     camel_case,
 )
 from funcls.model.locations import Range
-from funcls.model.pysource import ModuleInfo, PyFunction, PyValue, RawDecorator
-from funcls.model.v2_mcp import mcp_tool_binding
-from funcls.model.v2_values import (
+from funcls.model.python.module import ModuleInfo, PyFunction, PyValue, RawDecorator
+from funcls.model.v2.mcp import mcp_tool_binding
+from funcls.model.v2.values import (
     ModuleResolver,
     ValueConverter,
     binding_direction,

@@ -16,15 +16,14 @@ from typing import Literal
 
 from funcls.model.appmodel import Parameter, Problem, Scope
 from funcls.model.locations import LineIndex, Range
-from funcls.model.pysource_conditions import (
+from funcls.model.python.conditions import (
     catches_import_error,
     folder_of,
     is_type_checking,
     main_guard,
 )
-from funcls.model.pysource_exprs import ExpressionReader, public_name
-from funcls.model.pysource_recover import recover_statements
-from funcls.model.pysource_types import (
+from funcls.model.python.exprs import ExpressionReader, public_name
+from funcls.model.python.facts import (
     AppCreation,
     ImportRecord,
     Keyword,
@@ -35,6 +34,7 @@ from funcls.model.pysource_types import (
     RegisterCall,
     ValueKind,
 )
+from funcls.model.python.recover import recover_statements
 
 __all__ = [
     "APP_CLASSES",

@@ -6,9 +6,9 @@ import os
 
 from lsprotocol import types
 
-from funcls.lsp.completion_json import FunctionJsonCompleter
-from funcls.lsp.completion_python import PythonCompleter
-from funcls.lsp.completion_schema import complete_schema_json
+from funcls.lsp.completion.function_json import FunctionJsonCompleter
+from funcls.lsp.completion.python import PythonCompleter
+from funcls.lsp.completion.schema_json import complete_schema_json
 from funcls.lsp.context import Context
 from funcls.lsp.jsonctx import JsonContext, json_context
 from funcls.model.locations import Position

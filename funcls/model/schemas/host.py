@@ -1,14 +1,14 @@
 """The host.json schema (version 2.0, Functions runtime 4.x), written by hand in our words.
 
-The binding extensions' sections (``extensions.*``) live in ``schemas_host_extensions``. Facts
+The binding extensions' sections (``extensions.*``) live in ``schemas.host_extensions``. Facts
 come from the public host.json reference and the extensions' documentation. The host reads
 host.json through .NET configuration, so keys match ignoring case and unknown keys are ignored:
-no object here forbids additional properties (see ``schemas_common``).
+no object here forbids additional properties (see ``schemas.common``).
 """
 
 from __future__ import annotations
 
-from funcls.model.schemas_common import (
+from funcls.model.schemas.common import (
     DRAFT_07,
     TIMESPAN_PATTERN,
     Schema,
@@ -23,7 +23,7 @@ from funcls.model.schemas_common import (
     strings,
     timespan,
 )
-from funcls.model.schemas_host_extensions import extensions_schema
+from funcls.model.schemas.host_extensions import extensions_schema
 
 # The extension bundles Azure publishes for non-.NET apps, the stable one first, and the
 # range of its supported major version (host.json's schema, AZF405 and AZF409 use them).

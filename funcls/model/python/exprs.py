@@ -9,7 +9,7 @@ import ast
 
 from funcls.model.appmodel import Annotation
 from funcls.model.locations import Range
-from funcls.model.pysource_types import ModuleInfo, PyValue
+from funcls.model.python.facts import ModuleInfo, PyValue
 
 _BUILTINS = {
     "str",

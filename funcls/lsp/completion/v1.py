@@ -12,10 +12,10 @@ from funcls.lsp.items import item
 from funcls.lsp.pyctx import DefParameters
 from funcls.model.appmodel import Binding
 from funcls.model.locations import Range
-from funcls.model.pysource import ModuleInfo
+from funcls.model.python.module import ModuleInfo
 
 if TYPE_CHECKING:
-    from funcls.lsp.completion_python import PythonCompleter
+    from funcls.lsp.completion.python import PythonCompleter
 
 K = types.CompletionItemKind
 AF = "azure.functions"

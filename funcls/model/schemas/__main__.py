@@ -1,0 +1,7 @@
+"""``python -m funcls.model.schemas --write|--check``."""
+
+import sys
+
+from funcls.model.schemas import main
+
+sys.exit(main())
