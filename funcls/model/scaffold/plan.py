@@ -8,6 +8,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from funcls.model.appmodel import App
+from funcls.model.catalogue.templates import find_template
 from funcls.model.loader import load_app
 from funcls.model.scaffold.app import app_files, settings_inserts
 from funcls.model.scaffold.functions import Insert, Plan, ScaffoldError, plan_function, v1_files
@@ -78,8 +80,10 @@ def plan_new_function(
             f"no Azure Functions app in {root} (no host.json or {SCRIPT}); create one with "
             f"'funcls new app {root}' first"
         )
-    plan = plan_function(trigger, name, settings)
     app = load_app(root, source)
+    if not v1:
+        settings = _inherit_auth_level(app, trigger, settings)
+    plan = plan_function(trigger, name, settings)
     same = app.function(name)
     if same is not None:
         raise ScaffoldError(
@@ -113,6 +117,31 @@ def plan_new_function(
         _plan_v2(root, source, plan, file, changes)
     _plan_settings(root, source, plan, changes)
     return changes
+
+
+def _inherit_auth_level(
+    app: App, trigger: str, settings: Mapping[str, str] | None
+) -> Mapping[str, str] | None:
+    """An HTTP function added without an ``auth_level`` gets the one the app's FunctionApp
+    sets with ``http_auth_level`` (the level its other functions have by default), rather than
+    the template's ``function``: a new route in an anonymous app would otherwise need a key."""
+    if settings is not None and "auth_level" in settings:
+        return settings
+    template = find_template(trigger)
+    if template is None or not any(s.param == "auth_level" for s in template.settings):
+        return settings
+    levels = {
+        str(obj.auth_level.value)
+        for obj in app.app_objects
+        if not obj.is_blueprint
+        and obj.auth_level is not None
+        and obj.auth_level.known
+        and obj.auth_level.origin == "explicit"
+        and isinstance(obj.auth_level.value, str)
+    }
+    if len(levels) != 1:
+        return settings
+    return {**(settings or {}), "auth_level": levels.pop()}
 
 
 def text_line_of_def(text: str) -> int:

@@ -338,3 +338,32 @@ def test_settings_inserts(text: str, expected: str) -> None:
 
 def test_settings_inserts_leave_broken_json_alone() -> None:
     assert settings_inserts('{"Values": {"A": 1,', {"Conn": "x"}) is None
+
+
+@pytest.mark.parametrize(
+    ("app_level", "given", "expected"),
+    [
+        ("ANONYMOUS", None, "anonymous"),  # the app's level, not the template's "function"
+        ("ADMIN", None, "admin"),
+        ("ANONYMOUS", "function", "function"),  # what the user asked for wins
+        (None, None, "function"),  # no level on the app: the template's default
+    ],
+)
+def test_http_function_takes_the_apps_auth_level(
+    tmp_path: Path, app_level: str | None, given: str | None, expected: str
+) -> None:
+    root = _new_app(tmp_path / "app")
+    script = root / "function_app.py"
+    if app_level is not None:
+        script.write_text(
+            script.read_text().replace(
+                "func.FunctionApp()",
+                f"func.FunctionApp(http_auth_level=func.AuthLevel.{app_level})",
+            )
+        )
+        assert f"AuthLevel.{app_level}" in script.read_text()
+    settings = {"auth_level": given} if given else None
+    write_changes(plan_new_function(str(root), Source(), "http", "greet", settings))
+    fn = load_app(str(root), Source()).function("greet")
+    assert fn is not None and fn.trigger is not None
+    assert fn.trigger.properties["authLevel"].value == expected
