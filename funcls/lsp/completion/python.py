@@ -419,4 +419,5 @@ class PythonCompleter:
 
     # -- v1: def main( … ) -------------------------------------------------------------
     def v1_parameters(self, pc: DefParameters) -> None:
-        v1_parameter_items(self, pc)
+        rng = self.rng(pc.start, pc.end)
+        self.items += v1_parameter_items(self.ctx, self.app, self.module, self.path, pc, rng)

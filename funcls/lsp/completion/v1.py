@@ -4,18 +4,14 @@ azure.functions."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lsprotocol import types
 
+from funcls.lsp.context import Context
 from funcls.lsp.items import item
 from funcls.lsp.pyctx import DefParameters
-from funcls.model.appmodel import Binding
+from funcls.model.appmodel import App, Binding
 from funcls.model.locations import Range
 from funcls.model.python.module import ModuleInfo
-
-if TYPE_CHECKING:
-    from funcls.lsp.completion.python import PythonCompleter
 
 K = types.CompletionItemKind
 AF = "azure.functions"
@@ -47,32 +43,42 @@ def annotation_for(b: Binding, alias: str) -> str | None:
     return None
 
 
-def v1_parameter_items(c: PythonCompleter, pc: DefParameters) -> None:
-    if c.app is None:
-        return
+def v1_parameter_items(
+    ctx: Context,
+    app: App | None,
+    module: ModuleInfo | None,
+    path: str,
+    pc: DefParameters,
+    rng: Range,
+) -> list[types.CompletionItem]:
+    """Parameters for the entry function ``pc`` of a v1 function whose script is ``path``
+    (one item per binding, and one with them all); ``rng`` is the text they replace."""
+    out: list[types.CompletionItem] = []
+    if app is None:
+        return out
     fns = [
         f
-        for f in c.app.functions
-        if f.model == "v1" and f.script_path == c.path and f.entry_point == pc.name
+        for f in app.functions
+        if f.model == "v1" and f.script_path == path and f.entry_point == pc.name
     ]
     if not fns:
-        return
+        return out
     fn = fns[0]
-    rng = c.rng(pc.start, pc.end)
-    extra = import_edit(c)
+    alias = func_alias(module)
+    extra = import_edit(ctx, module, path)
     wanted: list[str] = []
     for i, b in enumerate(fn.bindings):
         if b.name == "$return" or not b.name.isidentifier():
             continue
-        ann = annotation_for(b, c.alias)
+        ann = annotation_for(b, alias)
         text = f"{b.name}: {ann}" if ann else b.name
         wanted.append(text)
         if b.name in pc.present:
             continue
-        c.items.append(
+        out.append(
             item(
-                c.ctx,
-                c.path,
+                ctx,
+                path,
                 rng,
                 text,
                 text,
@@ -85,10 +91,10 @@ def v1_parameter_items(c: PythonCompleter, pc: DefParameters) -> None:
         )
     if len(wanted) > 1 and not pc.present:
         joined = ", ".join(wanted)
-        c.items.append(
+        out.append(
             item(
-                c.ctx,
-                c.path,
+                ctx,
+                path,
                 rng,
                 joined,
                 joined,
@@ -99,16 +105,19 @@ def v1_parameter_items(c: PythonCompleter, pc: DefParameters) -> None:
                 extra_edits=extra,
             )
         )
+    return out
 
 
-def import_edit(c: PythonCompleter) -> list[types.TextEdit] | None:
-    if c.module is None or AF in c.module.imports.values():
+def import_edit(ctx: Context, module: ModuleInfo | None, path: str) -> list[types.TextEdit] | None:
+    """The ``import azure.functions as func`` line a module without it needs, after its
+    imports."""
+    if module is None or AF in module.imports.values():
         return None
-    line = max((r.range.end.line + 1 for r in c.module.import_records), default=0)
+    line = max((r.range.end.line + 1 for r in module.import_records), default=0)
     at = Range.point(line, 0)
     return [
         types.TextEdit(
-            range=c.ctx.positions.range(c.path, at),
+            range=ctx.positions.range(path, at),
             new_text="import azure.functions as func\n",
         )
     ]
