@@ -177,7 +177,21 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
       }
     }),
     app("funcls.view.startApp", "funcls.app.start"),
-    app("funcls.view.stopApp", "funcls.app.stop"),
+    vscode.commands.registerCommand("funcls.view.stopApp", async (node?: Node) => {
+      const root = node?.app.root ?? (await pickApp(tree));
+      if (root === undefined) {
+        return;
+      }
+      // An app started in a terminal from this window is ours to stop: the language server
+      // only adopts it (and refuses to stop a run it did not start).
+      const running = runTerminals.get(root);
+      if (running !== undefined && running.child.exitCode === null && running.child.signalCode === null) {
+        running.terminal.dispose();
+        runTerminals.delete(root);
+        return;
+      }
+      await vscode.commands.executeCommand("funcls.app.stop", root);
+    }),
     app("funcls.view.restartApp", "funcls.app.restart"),
   ];
 }

@@ -231,7 +231,7 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "id": "startApp",
             "kind": "startApp",
             "file": rel(app),
-            "command": "funcls: Start the app (funcls run)",
+            "command": "funcls: Start the app in a terminal (funcls run)",
             "url": f"http://127.0.0.1:{run_port}/api/products/2",
             "stateFile": str(state_path(str(ws / "v2-app"))),
         },
