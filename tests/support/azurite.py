@@ -81,12 +81,17 @@ class Azurite:
         return f"http://{self.host}:{self.queue_port}/{DEV_ACCOUNT_NAME}"
 
     @property
+    def table_endpoint(self) -> str:
+        return f"http://{self.host}:{self.table_port}/{DEV_ACCOUNT_NAME}"
+
+    @property
     def connection_string(self) -> str:
         """The explicit development-account connection string for these ports."""
         return (
             "DefaultEndpointsProtocol=http;"
             f"AccountName={DEV_ACCOUNT_NAME};AccountKey={DEV_ACCOUNT_KEY};"
             f"BlobEndpoint={self.blob_endpoint};QueueEndpoint={self.queue_endpoint};"
+            f"TableEndpoint={self.table_endpoint};"
         )
 
     def alive(self) -> bool:

@@ -16,6 +16,7 @@ from .errors import (
     BlobNotFoundError,
     ConnectionStringError,
     ContainerNotFoundError,
+    EntityAlreadyExistsError,
     InvalidArgumentError,
     InvalidNameError,
     MessageEncodingError,
@@ -26,6 +27,7 @@ from .errors import (
     QueueNotFoundError,
     StorageError,
     StorageUnavailableError,
+    TableNotFoundError,
 )
 from .interface import (
     NEVER_EXPIRES,
@@ -47,6 +49,7 @@ from .poison import (
 )
 from .receipts import find_unprocessed_blobs
 from .selection import BackendKind, endpoint_reachable, open_backend
+from .tables import Entity, TableService, WriteMode, partition_groups, quote_filter_string
 
 if TYPE_CHECKING:
     from .azure_backend import AzureBackend
@@ -74,6 +77,8 @@ __all__ = [
     "ContainerNotFoundError",
     "DownloadedBlob",
     "EmbeddedBackend",
+    "Entity",
+    "EntityAlreadyExistsError",
     "InvalidArgumentError",
     "InvalidNameError",
     "MessageEncoding",
@@ -90,6 +95,9 @@ __all__ = [
     "StorageConnection",
     "StorageError",
     "StorageUnavailableError",
+    "TableNotFoundError",
+    "TableService",
+    "WriteMode",
     "check_encoding",
     "decode_message",
     "encode_message",
@@ -100,5 +108,7 @@ __all__ = [
     "move_to_poison",
     "open_backend",
     "parse_connection_string",
+    "partition_groups",
     "poison_queue_name",
+    "quote_filter_string",
 ]

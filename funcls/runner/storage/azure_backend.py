@@ -6,8 +6,9 @@ local SQLite (receipts.py says why).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from azure.core.credentials import AzureNamedKeyCredential, AzureSasCredential
 from azure.storage import blob as blob_sdk
@@ -18,6 +19,9 @@ from .azure_queues import AzureQueues
 from .connection import StorageConnection
 from .interface import MessageEncoding
 from .receipts import RECEIPTS_FILE, SqliteBlobReceipts
+
+if TYPE_CHECKING:
+    from .azure_tables import AzureTables
 
 
 def _credential(connection: StorageConnection) -> Any:
@@ -76,6 +80,8 @@ class AzureBackend:
             else None
         )
         self._closables: list[Any] = [s for s in (queue_service, blob_service) if s is not None]
+        self._tables: AzureTables | None = None
+        self._tables_lock = threading.Lock()
         self._queues = AzureQueues(queue_service, message_encoding)
         self._blobs = AzureBlobs(blob_service)
         self._receipts = SqliteBlobReceipts(storage_dir / RECEIPTS_FILE, connection.scope)
@@ -88,6 +94,34 @@ class AzureBackend:
     @property
     def blobs(self) -> AzureBlobs:
         return self._blobs
+
+    @property
+    def tables(self) -> AzureTables:
+        """The table service, opened on first use: azure-data-tables is imported only by
+        apps with table bindings."""
+        with self._tables_lock:
+            if self._tables is None:
+                from azure.data import tables as table_sdk
+
+                from .azure_tables import AzureTables
+
+                connection = self.connection
+                service = (
+                    table_sdk.TableServiceClient(
+                        connection.table_endpoint,
+                        credential=_credential(connection),
+                        # the same bounded retries as queues and blobs (azure-core options)
+                        retry_total=1 if connection.emulator else 3,
+                        retry_backoff_factor=0 if connection.emulator else 1,
+                        connection_timeout=2 if connection.emulator else 20,
+                    )
+                    if connection.table_endpoint
+                    else None
+                )
+                if service is not None:
+                    self._closables.append(service)
+                self._tables = AzureTables(service)
+            return self._tables
 
     @property
     def receipts(self) -> SqliteBlobReceipts:

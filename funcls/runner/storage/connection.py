@@ -24,6 +24,7 @@ DEV_ACCOUNT_KEY = (
 )
 DEV_BLOB_PORT = 10000
 DEV_QUEUE_PORT = 10001
+DEV_TABLE_PORT = 10002
 
 _KNOWN_KEYS = {
     key.lower(): key
@@ -86,6 +87,7 @@ class StorageConnection:
     blob_endpoint: str | None
     queue_endpoint: str | None
     development: bool = False
+    table_endpoint: str | None = None
     account_key: str | None = field(default=None, repr=False)
     sas_token: str | None = field(default=None, repr=False)
 
@@ -180,6 +182,7 @@ def _development(pairs: dict[str, str]) -> StorageConnection:
         account_name=DEV_ACCOUNT_NAME,
         blob_endpoint=f"{base}:{DEV_BLOB_PORT}/{DEV_ACCOUNT_NAME}",
         queue_endpoint=f"{base}:{DEV_QUEUE_PORT}/{DEV_ACCOUNT_NAME}",
+        table_endpoint=f"{base}:{DEV_TABLE_PORT}/{DEV_ACCOUNT_NAME}",
         development=True,
         account_key=DEV_ACCOUNT_KEY,
     )
@@ -225,22 +228,27 @@ def parse_connection_string(value: str) -> StorageConnection:
             return explicit
         return f"{protocol}://{account}.{service}.{suffix}" if account else None
 
-    blob, queue = derived("blob"), derived("queue")
+    blob, queue, table = derived("blob"), derived("queue"), derived("table")
+    if not pairs.get("TableEndpoint") and any(
+        pairs.get(k) and is_loopback(pairs[k]) for k in ("BlobEndpoint", "QueueEndpoint")
+    ):
+        table = None  # an Azurite string without TableEndpoint: no made-up cloud endpoint
     if sas is None and endpoint_sas:
         sas = endpoint_sas[0]  # a SAS URL given as the endpoint
     if key is None and sas is None:
         raise ConnectionStringError(
             "storage connection string has neither AccountKey nor SharedAccessSignature"
         )
-    if blob is None and queue is None:
+    if blob is None and queue is None and table is None:
         raise ConnectionStringError(
             "storage connection string with a SharedAccessSignature needs AccountName or "
-            "BlobEndpoint/QueueEndpoint"
+            "BlobEndpoint/QueueEndpoint/TableEndpoint"
         )
     return StorageConnection(
         account_name=account,
         blob_endpoint=blob,
         queue_endpoint=queue,
+        table_endpoint=table,
         account_key=key,
         sas_token=sas,
     )

@@ -1,6 +1,6 @@
 """The embedded store: queues and blobs of one app kept under `<app>/.funcls/storage/`.
 
-    .funcls/storage/storage.sqlite        queues, messages, containers, blob properties
+    .funcls/storage/storage.sqlite        queues, messages, containers, blob properties, tables
     .funcls/storage/blobs/<container>/    one file per blob version
     .funcls/storage/blob-receipts.sqlite  blob trigger receipts (see receipts.py)
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from ._sqlite import Database
 from .embedded_blobs import BLOB_SCHEMA, EmbeddedBlobs
 from .embedded_queues import QUEUE_SCHEMA, EmbeddedQueues
+from .embedded_tables import TABLE_SCHEMA, EmbeddedTables
 from .interface import MessageEncoding
 from .receipts import RECEIPTS_FILE, SqliteBlobReceipts
 
@@ -48,9 +49,12 @@ class EmbeddedBackend:
     def __init__(self, root: Path, *, message_encoding: MessageEncoding = "base64") -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
-        self._db = Database(root / "storage.sqlite", QUEUE_SCHEMA + ";" + BLOB_SCHEMA)
+        self._db = Database(
+            root / "storage.sqlite", QUEUE_SCHEMA + ";" + BLOB_SCHEMA + ";" + TABLE_SCHEMA
+        )
         self._queues = EmbeddedQueues(self._db, message_encoding)
         self._blobs = EmbeddedBlobs(self._db, root / "blobs")
+        self._tables = EmbeddedTables(self._db)
         self._receipts = SqliteBlobReceipts(root / RECEIPTS_FILE, EMBEDDED_SCOPE)
         self._blobs.sweep_orphans()
         self._description = f"embedded store at {display_path(root)}"
@@ -68,6 +72,10 @@ class EmbeddedBackend:
     @property
     def blobs(self) -> EmbeddedBlobs:
         return self._blobs
+
+    @property
+    def tables(self) -> EmbeddedTables:
+        return self._tables
 
     @property
     def receipts(self) -> SqliteBlobReceipts:

@@ -84,3 +84,22 @@ class StorageUnavailableError(StorageError):
 
 class ConnectionStringError(StorageError, ValueError):
     """A storage connection setting that cannot be parsed (its secrets are never quoted)."""
+
+
+class TableNotFoundError(NotFoundError):
+    def __init__(self, table: str) -> None:
+        super().__init__(f"table '{table}' does not exist; create it first")
+        self.table = table
+
+
+class EntityAlreadyExistsError(StorageError):
+    """An insert of an entity whose PartitionKey and RowKey are already in the table."""
+
+    def __init__(self, table: str, partition_key: str, row_key: str) -> None:
+        super().__init__(
+            f"table '{table}' already has an entity with PartitionKey {partition_key!r} and "
+            f"RowKey {row_key!r}; an output binding only inserts: use a new RowKey"
+        )
+        self.table = table
+        self.partition_key = partition_key
+        self.row_key = row_key

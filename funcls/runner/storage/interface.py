@@ -1,7 +1,8 @@
 """The one storage interface of the local runner and its value types.
 
 A backend offers `queues` (Azure Queue Storage semantics), `blobs` (Azure Blob Storage
-semantics) and `receipts` (the blob trigger's record of processed blobs). All methods are
+semantics), `tables` (Azure Table Storage semantics, tables.py) and `receipts` (the blob
+trigger's record of processed blobs). All methods are
 synchronous; the runner calls them from worker threads or through `asyncio.to_thread`, and
 every backend is safe to share between threads.
 
@@ -17,6 +18,7 @@ from datetime import datetime, timezone
 from typing import Literal, Protocol
 
 from .errors import InvalidArgumentError
+from .tables import TableService
 
 MessageEncoding = Literal["base64", "none"]
 """host.json `extensions.queues.messageEncoding`: how message bodies are stored in the queue."""
@@ -222,10 +224,14 @@ class BlobReceiptStore(Protocol):
 
 
 class StorageBackend(Protocol):
-    """What the runner talks to: queues, blobs and blob receipts of one storage account."""
+    """What the runner talks to: queues, blobs, tables and blob receipts of one storage
+    account."""
 
     @property
     def queues(self) -> QueueService: ...
+
+    @property
+    def tables(self) -> TableService: ...
 
     @property
     def blobs(self) -> BlobService: ...
