@@ -36,6 +36,7 @@ class RunFunction:
     methods: set[str] | None = None
     auth_level: str = "function"
     retry: RetryPolicy | None = None  # for the triggers the host retries (RETRY_TRIGGERS)
+    http_stream: bool = False  # served through the web extension (funcls/runner/streams.py)
 
     @cached_property
     def uses_binding_data(self) -> bool:
@@ -99,6 +100,7 @@ def build_function(
         script=description.get("script", ""),
         line=description.get("line"),
         is_async=bool(description.get("is_async")),
+        http_stream=bool(description.get("http_stream")),
     )
     triggers = [b for b in bindings if str(b.get("type", "")).lower().endswith("trigger")]
     if triggers:

@@ -24,6 +24,7 @@ from funcls.runner.functions import READ_INPUTS, RunFunction
 from funcls.runner.logs import Console
 from funcls.runner.pool import AppNotLoaded, FunctionTimeout, WorkerCrashed, WorkerPool
 from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError, StorageError
+from funcls.runner.streams import HttpExchange
 
 Wire = tuple[str | None, Any]
 
@@ -171,13 +172,17 @@ class Invoker:
         reason: str,
         *,
         collect_logs: bool = False,
+        exchange: HttpExchange | None = None,
     ) -> Outcome:
         """Run ``fn`` once, and again by its retry policy while it fails (funcls.runner.retry);
-        the outcome is the last attempt's."""
+        the outcome is the last attempt's. With ``exchange`` the HTTP response streams
+        through it (funcls/runner/host/streaming.py) instead of being in the outcome."""
         policy = fn.retry
         retry: dict[str, Any] = {"count": 0, "max": policy.max_retry_count if policy else 0}
         while True:
-            outcome = await self._attempt(fn, trigger, metadata, data, reason, collect_logs, retry)
+            outcome = await self._attempt(
+                fn, trigger, metadata, data, reason, collect_logs, retry, exchange
+            )
             count = retry["count"] + 1
             if outcome.ok or policy is None or not policy.allows(count):
                 return outcome
@@ -199,6 +204,7 @@ class Invoker:
         reason: str,
         collect_logs: bool,
         retry: dict[str, Any],
+        exchange: HttpExchange | None = None,
     ) -> Outcome:
         invocation_id = new_invocation_id()
         start = time.perf_counter()
@@ -208,7 +214,7 @@ class Invoker:
             self.console.collectors[invocation_id] = logs
         outcome = Outcome(invocation_id, fn.name, False, 0.0, logs=logs)
         try:
-            await self._run(fn, trigger, metadata, data, outcome, retry)
+            await self._run(fn, trigger, metadata, data, outcome, retry, exchange)
         except (BindingExpressionError, StorageError) as error:
             outcome.error = {"type": type(error).__name__, "message": str(error), "traceback": ""}
         except (WorkerCrashed, FunctionTimeout, AppNotLoaded) as error:
@@ -229,12 +235,13 @@ class Invoker:
         data: dict[str, Any],
         outcome: Outcome,
         retry: dict[str, Any],
+        exchange: HttpExchange | None = None,
     ) -> None:
         args = await self._inputs(fn, data) if fn.inputs() else {}
         args[str(fn.trigger.get("name"))] = trigger
         targets = self._targets(fn, data)
         trace_id = outcome.invocation_id.replace("-", "")
-        message = {
+        message: dict[str, Any] = {
             "op": "invoke",
             "id": outcome.invocation_id,
             "function": fn.name,
@@ -243,7 +250,9 @@ class Invoker:
             "trace": {"traceparent": f"00-{trace_id}-{trace_id[:16]}-01"},
             "retry": retry,
         }
-        result = await self.pool.invoke(message, self.settings.function_timeout)
+        if exchange is not None:
+            message["stream"] = True
+        result = await self.pool.invoke(message, self.settings.function_timeout, exchange)
         if not result.get("ok"):
             outcome.error = result.get("error")
             return

@@ -23,6 +23,7 @@ from typing import Any
 from funcls.runner import wire
 from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.defaults import DEBUG_ENV
+from funcls.runner.streams import HttpExchange
 
 READY_TIMEOUT = 120.0
 
@@ -88,6 +89,7 @@ class WorkerProcess:
         self.process: asyncio.subprocess.Process | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.streams: dict[str, HttpExchange] = {}  # streamed HTTP responses in flight
         self.ready: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.exited: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self.started = time.monotonic()
@@ -134,6 +136,12 @@ class WorkerProcess:
                 future = self.pending.pop(message["id"], None)
                 if future is not None and not future.done():
                     future.set_result(message)
+            elif op in ("http_start", "http_body", "http_end"):
+                exchange = self.streams.get(message["id"])
+                if exchange is not None:
+                    exchange.feed(message)
+                    if exchange.ended:
+                        del self.streams[message["id"]]
             elif op == "log":
                 self.on_log(message)
             elif op == "ready" and not self.ready.done():
@@ -144,6 +152,9 @@ class WorkerProcess:
             if not future.done():
                 future.set_exception(WorkerCrashed(reason))
         self.pending.clear()
+        for exchange in self.streams.values():
+            exchange.fail(reason)
+        self.streams.clear()
         if not self.ready.done():
             self.ready.set_exception(WorkerCrashed(reason))
         if self.writer is not None:
@@ -161,6 +172,14 @@ class WorkerProcess:
         if len(self._outbox) == 1:
             asyncio.get_running_loop().call_soon(self._flush)
         return future
+
+    def post(self, message: dict[str, Any]) -> None:
+        """A frame without an answer (a streamed request's body)."""
+        if not self.alive or self.writer is None:
+            return
+        self._outbox.append(wire.encode(message))
+        if len(self._outbox) == 1:
+            asyncio.get_running_loop().call_soon(self._flush)
 
     def _flush(self) -> None:
         frames, self._outbox = self._outbox, []
@@ -330,7 +349,14 @@ class WorkerPool:
             raise AppNotLoaded("the app is restarting; try again in a moment")
         return best
 
-    async def invoke(self, message: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+    async def invoke(
+        self,
+        message: dict[str, Any],
+        timeout: float | None,
+        exchange: HttpExchange | None = None,
+    ) -> dict[str, Any]:
+        """Run one invocation in an app process. With ``exchange`` (a streamed HTTP
+        response) functionTimeout covers the response until its last chunk too."""
         if not self.loaded.is_set():
             await self.loaded.wait()
         try:
@@ -339,30 +365,49 @@ class WorkerPool:
             await asyncio.sleep(0.5)  # a restart takes a few hundred milliseconds
             worker = self.pick()
         future = worker.submit(message)
+        if exchange is not None and not future.done():
+            worker.streams[message["id"]] = exchange
+            exchange.attach(message["id"], worker.post)
         if timeout is None:
             return await future
         # A timer per invocation rather than wait_for(): no extra task on the hot path.
         timer = asyncio.get_running_loop().call_later(
-            timeout, self._timed_out, worker, future, message["function"], timeout
+            timeout, self._timed_out, worker, future, message["function"], timeout, exchange
         )
         try:
             return await future
         finally:
-            timer.cancel()
+            if exchange is None:
+                timer.cancel()
+            else:
+                exchange.on_end(timer.cancel)
 
     @staticmethod
     def _timed_out(
-        worker: WorkerProcess, future: asyncio.Future[dict[str, Any]], name: str, timeout: float
+        worker: WorkerProcess,
+        future: asyncio.Future[dict[str, Any]],
+        name: str,
+        timeout: float,
+        exchange: HttpExchange | None = None,
     ) -> None:
-        if future.done():
+        if future.done() and (exchange is None or exchange.ended):
             return
-        future.set_exception(
-            FunctionTimeout(f"the function ran past functionTimeout ({timeout:g}s) and was stopped")
-        )
-        worker.kill(
-            f"function '{name}' ran past functionTimeout ({timeout:g}s); "
+        if not future.done():
+            future.set_exception(
+                FunctionTimeout(
+                    f"the function ran past functionTimeout ({timeout:g}s) and was stopped"
+                )
+            )
+            what = f"function '{name}' ran"
+        else:
+            what = f"the streamed response of function '{name}' was still being sent"
+        reason = (
+            f"{what} past functionTimeout ({timeout:g}s); "
             f"the app process (pid {worker.pid}) was stopped"
         )
+        if exchange is not None:
+            exchange.fail(reason)
+        worker.kill(reason)
 
     async def close(self) -> None:
         self.closing = True

@@ -8,6 +8,7 @@ the host applies them; bodies over the limit get 413 before the function runs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -22,6 +23,7 @@ from funcls.runner.host.http_trigger import (
     text_response,
 )
 from funcls.runner.host.policy import authorized, cors_headers, presented_key
+from funcls.runner.host.streaming import serve_streamed
 from funcls.runner.state import RunState
 
 Scope = dict[str, Any]
@@ -29,6 +31,15 @@ Scope = dict[str, Any]
 
 class BodyTooLarge(Exception):
     pass
+
+
+@dataclass
+class Routed:
+    """The function a request goes to, with its route parameters and full URL."""
+
+    fn: RunFunction
+    params: dict[str, str]
+    url: str
 
 
 async def read_body(receive: Any, limit: int, declared: int | None) -> bytes:
@@ -72,6 +83,7 @@ class RunnerApp:
         self._routes_cache: dict[
             tuple[int, str, str], tuple[RunFunction, dict[str, str]] | None
         ] = {}
+        self._streaming = (-1, False)  # (routes version, whether any HTTP function streams)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -102,6 +114,25 @@ class RunnerApp:
                 extra.append((b"access-control-allow-headers", wanted.encode("latin-1")))
             await _send(send, (204, [], b""), extra)
             return
+        if self._streaming[0] != self.state.version:
+            self._streaming = (self.state.version, any(f.http_stream for f in self.state.routes))
+        if self._streaming[1] and not scope["path"].startswith("/admin"):
+            # HTTP streaming: the body is not read here but sent on as it arrives.
+            routed = self._route(scope, method, scope["path"], query, headers)
+            if isinstance(routed, Routed) and routed.fn.http_stream:
+                await serve_streamed(
+                    self.state,
+                    routed.fn,
+                    routed.params,
+                    scope,
+                    receive,
+                    send,
+                    extra,
+                    headers,
+                    query,
+                    routed.url,
+                )
+                return
         length = headers.get("content-length")
         try:
             body = await read_body(
@@ -139,6 +170,33 @@ class RunnerApp:
         headers: dict[str, str],
         body: bytes,
     ) -> Response:
+        routed = self._route(scope, method, path, query, headers)
+        if not isinstance(routed, Routed):
+            return routed
+        fn, params, url = routed.fn, routed.params, routed.url
+        state = self.state
+        payload = http_payload(
+            method, url, headers, query, params, body, binding_data=fn.uses_binding_data
+        )
+        outcome = await state.invoker.invoke(
+            fn,
+            payload.data,
+            payload.metadata,
+            payload.binding_data,
+            "This function was programmatically called via the host APIs.",
+        )
+        return outcome_response(outcome, state.invoker.console.say)
+
+    def _route(
+        self,
+        scope: Scope,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+    ) -> Response | Routed:
+        """The function a request goes to, its route parameters and URL; or the answer
+        when none may take it (404, 401)."""
         state = self.state
         prefix = state.settings.route_prefix
         raw_path = scope.get("raw_path") or path.encode()
@@ -160,17 +218,7 @@ class RunnerApp:
         scheme = scope.get("scheme", "http")
         qs = scope.get("query_string", b"").decode("latin-1")
         url = f"{scheme}://{host}{path}" + (f"?{qs}" if qs else "")
-        payload = http_payload(
-            method, url, headers, query, params, body, binding_data=fn.uses_binding_data
-        )
-        outcome = await state.invoker.invoke(
-            fn,
-            payload.data,
-            payload.metadata,
-            payload.binding_data,
-            "This function was programmatically called via the host APIs.",
-        )
-        return outcome_response(outcome, state.invoker.console.say)
+        return Routed(fn, params, url)
 
     def _match(self, method: str, raw: str) -> tuple[RunFunction, dict[str, str]] | None:
         """The function for a request path below the prefix, most specific route first.

@@ -35,12 +35,17 @@ class ProcessExit(Exception):
         self.result = result
 
 
-def _prepare(info: FunctionInfo, message: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Out]]:
+def prepare(
+    info: FunctionInfo, message: dict[str, Any], given: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Out]]:
+    """The function's arguments; ``given`` holds parameters already made (the HTTP
+    streaming request), which are not decoded from the wire."""
     metadata = message.get("metadata") or {}
     wire_args = message.get("args") or {}
-    args: dict[str, Any] = {}
+    args: dict[str, Any] = dict(given or {})
     for name, param in info.inputs.items():
-        args[name] = decode_input(param, wire_args.get(name), metadata)
+        if name not in args:
+            args[name] = decode_input(param, wire_args.get(name), metadata)
     outs = {name: Out() for name in info.outputs}
     args.update(outs)
     if info.requires_context:
@@ -62,8 +67,14 @@ def _prepare(info: FunctionInfo, message: dict[str, Any]) -> tuple[dict[str, Any
     return args, outs
 
 
-def _finish(
-    info: FunctionInfo, message: dict[str, Any], outs: dict[str, Out], returned: Any, start: float
+def finish(
+    info: FunctionInfo,
+    message: dict[str, Any],
+    outs: dict[str, Out],
+    returned: Any,
+    start: float,
+    *,
+    encode_return: bool = True,
 ) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     for name, out in outs.items():
@@ -83,7 +94,9 @@ def _finish(
             "return None, or declare a $return output binding"
         )
     wire_return = None
-    if info.return_info is not None:
+    # With HTTP streaming the worker leaves the returned value to the web extension's app
+    # (`fi.return_type is not None and not http_v2_enabled` in the dispatcher).
+    if info.return_info is not None and encode_return:
         wire_return = encode_output(info.return_info, returned)
     return {
         "op": "result",
@@ -111,7 +124,7 @@ def _exception_traceback(exc: BaseException) -> str:
         return ""
 
 
-def _failure(message: dict[str, Any], exc: BaseException, start: float) -> dict[str, Any]:
+def failure(message: dict[str, Any], exc: BaseException, start: float) -> dict[str, Any]:
     return {
         "op": "result",
         "id": message["id"],
@@ -125,7 +138,7 @@ def _failure(message: dict[str, Any], exc: BaseException, start: float) -> dict[
     }
 
 
-def _exit_code(exc: SystemExit) -> int:
+def exit_code(exc: SystemExit) -> int:
     if exc.code is None:
         return 0
     if isinstance(exc.code, int):
@@ -138,14 +151,14 @@ def run_sync(info: FunctionInfo, message: dict[str, Any]) -> dict[str, Any]:
     start = time.perf_counter()
     ctx.invocation_local.invocation_id = message["id"]
     try:
-        args, outs = _prepare(info, message)
+        args, outs = prepare(info, message)
         returned = info.func(**args)
-        return _finish(info, message, outs, returned, start)
+        return finish(info, message, outs, returned, start)
     except SystemExit as exc:
-        code = _exit_code(exc)
-        raise ProcessExit(code, _exit_failure(message, code, start)) from None
+        code = exit_code(exc)
+        raise ProcessExit(code, exit_failure(message, code, start)) from None
     except Exception as exc:
-        return _failure(message, exc, start)
+        return failure(message, exc, start)
     finally:
         ctx.invocation_local.invocation_id = None
 
@@ -154,19 +167,19 @@ async def run_async(info: FunctionInfo, message: dict[str, Any]) -> dict[str, An
     start = time.perf_counter()
     ctx.current_invocation.set(message["id"])
     try:
-        args, outs = _prepare(info, message)
+        args, outs = prepare(info, message)
         returned = await info.func(**args)
-        return _finish(info, message, outs, returned, start)
+        return finish(info, message, outs, returned, start)
     except SystemExit as exc:
-        code = _exit_code(exc)
-        raise ProcessExit(code, _exit_failure(message, code, start)) from None
+        code = exit_code(exc)
+        raise ProcessExit(code, exit_failure(message, code, start)) from None
     except asyncio.CancelledError as exc:
-        return _failure(message, exc, start)
+        return failure(message, exc, start)
     except Exception as exc:
-        return _failure(message, exc, start)
+        return failure(message, exc, start)
 
 
-def _exit_failure(message: dict[str, Any], code: int, start: float) -> dict[str, Any]:
+def exit_failure(message: dict[str, Any], code: int, start: float) -> dict[str, Any]:
     return {
         "op": "result",
         "id": message["id"],

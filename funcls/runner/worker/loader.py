@@ -21,6 +21,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from .extensions import http_v2_base
 from .tracebacks import user_traceback
 
 APP_NAMESPACE = "__app__"
@@ -57,6 +58,9 @@ class FunctionInfo:
     disabled: Any = None
     retry: dict[str, Any] | None = None  # the retry policy, in function.json's terms
     implicit_return: bool = False  # a returned value without $return is dropped, not an error
+    http_trigger: str | None = None  # the httpTrigger parameter's name
+    # Served through the web extension's app (HTTP streaming): see worker/http_stream.py.
+    http_stream: bool = False
 
     def describe(self) -> dict[str, Any]:
         """What the runner needs to know: plain data only."""
@@ -69,6 +73,7 @@ class FunctionInfo:
             "line": _first_line(self.func),
             "disabled": self.disabled,
             "retry": self.retry,
+            "http_stream": self.http_stream,
         }
 
 
@@ -138,6 +143,11 @@ def load_app(root: str, script_name: str | None = None) -> LoadResult:
     script = os.path.join(root, script_name or DEFAULT_SCRIPT)
     if os.path.isfile(script):
         _load_v2(root, script, result)
+    if http_v2_base() is not None:
+        # The worker serves every HTTP function through the web extension once one is
+        # imported (`is_http_func and HttpV2Registry.http_v2_enabled()`).
+        for info in result.functions.values():
+            info.http_stream = info.http_trigger is not None
     return result
 
 
@@ -392,6 +402,8 @@ def describe_function(
         )
     for param in params.values():
         binding = by_name[param.name]
+        if str(binding.get("type", "")).lower() == "httptrigger":
+            info.http_trigger = param.name
         annotation = hints.get(param.name)
         is_out, pytype = _out_inner(annotation)
         binding_out = str(binding.get("direction", "in")).lower() == "out"
@@ -439,6 +451,16 @@ def _check_annotation(
     does not take (`-> None` on a `$return` binding, `func.QueueMessage` on a blob, …)."""
     from .convert import converter_for
 
+    kind = str(binding.get("type", "")).lower()
+    base = http_v2_base() if kind in ("httptrigger", "http") else None
+    if base is not None and isinstance(pytype, type):
+        # With a web extension imported, the worker checks HTTP annotations against the
+        # extension's types only (INPUT/OUTPUT_TYPE_CHECK_OVERRIDE_MAP in
+        # azure_functions_worker/bindings/meta.py): func.HttpRequest no longer fits.
+        tracker = base.ResponseTrackerMeta if output else base.RequestTrackerMeta
+        if not tracker.check_type(pytype):
+            _refuse(name, binding, pytype)
+        return
     converter = converter_for(converter_name)
     check = getattr(
         converter, "check_output_type_annotation" if output else "check_input_type_annotation", None
@@ -450,12 +472,16 @@ def _check_annotation(
     except TypeError:
         return
     if not accepted:
-        shown = getattr(pytype, "__qualname__", repr(pytype))
-        kind = binding.get("type")
-        if name == "$return":
-            raise FunctionLoadError(
-                f'Python return annotation "{shown}" does not match binding type "{kind}"'
-            )
+        _refuse(name, binding, pytype)
+
+
+def _refuse(name: str, binding: dict[str, Any], pytype: Any) -> None:
+    shown = getattr(pytype, "__qualname__", repr(pytype))
+    kind = binding.get("type")
+    if name == "$return":
         raise FunctionLoadError(
-            f'type of {name} binding "{kind}" does not match its Python annotation "{shown}"'
+            f'Python return annotation "{shown}" does not match binding type "{kind}"'
         )
+    raise FunctionLoadError(
+        f'type of {name} binding "{kind}" does not match its Python annotation "{shown}"'
+    )

@@ -23,6 +23,8 @@ from funcls.runner import wire
 from funcls.runner.defaults import DEBUG_ENV
 
 from .context import InvocationLogHandler
+from .extensions import http_v2_base
+from .http_stream import Exchange, StreamServer, run_streamed
 from .invoke import ProcessExit, run_async, run_sync
 from .loader import FunctionInfo, load_app
 
@@ -113,16 +115,26 @@ class InvocationPool:
 
 
 class Worker:
-    def __init__(self, channel: Channel, functions: dict[str, FunctionInfo]) -> None:
+    def __init__(
+        self,
+        channel: Channel,
+        functions: dict[str, FunctionInfo],
+        streams: StreamServer | None = None,
+    ) -> None:
         self.channel = channel
         self.functions = functions
         self.loop = asyncio.new_event_loop()
         self.pool = InvocationPool(_thread_count() or min(32, (os.cpu_count() or 1) + 4))
+        self.streams = streams  # the web extension's app, when the app streams HTTP
 
     def dispatch(self, message: dict[str, Any]) -> None:
         op = message.get("op")
         if op == "shutdown":
             self.stop(0)
+        if op in ("http_request", "http_disconnect"):
+            if self.streams is not None:
+                self.streams.feed(message)
+            return
         if op != "invoke":
             return
         info = self.functions.get(message["function"])
@@ -141,10 +153,51 @@ class Worker:
                 }
             )
             return
-        if info.is_async:
+        if info.http_stream and self.streams is not None:
+            # The exchange exists before the body frames that follow this message are fed.
+            exchange = self.streams.open(message, info.http_trigger or "")
+            self.loop.create_task(self._streamed(info, message, self.streams, exchange))
+        elif info.is_async:
             self.loop.create_task(self._async(info, message))
         else:
             self.pool.submit(self._sync, info, message)
+
+    async def _streamed(
+        self,
+        info: FunctionInfo,
+        message: dict[str, Any],
+        streams: StreamServer,
+        exchange: Exchange,
+    ) -> None:
+        try:
+            result = await run_streamed(streams, exchange, info, message, self._in_pool)
+        except ProcessExit as exit_:
+            self.channel.send(exit_.result)
+            self.stop(exit_.code)
+        self.channel.send(result)
+
+    def _in_pool(self, fn: Any, *args: Any) -> asyncio.Future[Any]:
+        """Run fn(*args) on the invocation pool; the future resolves on the loop."""
+        future: asyncio.Future[Any] = self.loop.create_future()
+
+        def settle(value: Any, error: BaseException | None) -> None:
+            if future.done():
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(value)
+
+        def call() -> None:
+            try:
+                value = fn(*args)
+            except BaseException as error:  # SystemExit too: the coroutine reports it
+                self.loop.call_soon_threadsafe(settle, None, error)
+            else:
+                self.loop.call_soon_threadsafe(settle, value, None)
+
+        self.pool.submit(call)
+        return future
 
     async def _async(self, info: FunctionInfo, message: dict[str, Any]) -> None:
         try:
@@ -185,7 +238,7 @@ class Worker:
                 if message.get("op") == "invoke"
                 else None
             )
-            if info is not None and not info.is_async:
+            if info is not None and not info.is_async and not info.http_stream:
                 self.pool.submit(self._sync, info, message)
             else:
                 self.loop.call_soon_threadsafe(self.dispatch, message)
@@ -251,6 +304,22 @@ def main(argv: list[str] | None = None) -> None:
         for name, info in result.functions.items()
         if not wanted or name.lower() in wanted
     }
+    streams = None
+    base = http_v2_base()
+    if base is not None and any(info.http_stream for info in functions.values()):
+        try:
+            streams = StreamServer(base, channel.send)
+        except Exception as exc:  # the worker fails its init too (HttpServerInitError)
+            result.errors.append(
+                {
+                    "function": "(app)",
+                    "message": "HTTP streaming: the web extension's app cannot be built: "
+                    f"{type(exc).__name__}: {exc}; reinstall the extension package "
+                    "(azurefunctions-extensions-http-fastapi) and its dependencies",
+                    "traceback": "",
+                }
+            )
+            functions = {k: v for k, v in functions.items() if not v.http_stream}
     channel.send(
         {
             "op": "ready",
@@ -262,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
             "debugger": debugger,
         }
     )
-    Worker(channel, functions).run()
+    Worker(channel, functions, streams).run()
 
 
 def _library_version() -> str:

@@ -1,0 +1,189 @@
+"""HTTP functions of an app that streams (a web extension such as
+`azurefunctions-extensions-http-fastapi` is imported): the request body goes to the app
+process frame by frame as the client sends it, and the response comes back to the client
+chunk by chunk as the function's app produces it (funcls/runner/worker/http_stream.py).
+
+The host does this by proxying the request to the worker's own web server; here the frames
+travel on the app process's channel. A failed invocation is answered as any other (500 with
+the error), the app process crashing or running past functionTimeout mid-response cuts the
+connection (the status line is already gone), and a body past the size limit gets 413.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from funcls.runner.functions import RunFunction
+from funcls.runner.host.http_trigger import NO_BODY_STATUS, Response, http_payload, outcome_response
+from funcls.runner.invocation import Outcome
+from funcls.runner.state import RunState
+from funcls.runner.streams import HttpExchange
+
+Headers = list[tuple[bytes, bytes]]
+# Hop-by-hop headers the app's framing decides; uvicorn writes its own.
+_HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
+
+
+class ResponseCut(Exception):
+    """The response started and could not be finished: raised to uvicorn, which closes the
+    connection (the client sees a short response). The console already says why."""
+
+
+def _not_a_cut(record: logging.LogRecord) -> bool:
+    """uvicorn logs an exception out of the app with its traceback; a cut is not a bug."""
+    return not (record.exc_info and isinstance(record.exc_info[1], ResponseCut))
+
+
+logging.getLogger("uvicorn.error").addFilter(_not_a_cut)
+
+
+async def serve_streamed(
+    state: RunState,
+    fn: RunFunction,
+    params: dict[str, str],
+    scope: dict[str, Any],
+    receive: Any,
+    send: Any,
+    extra: Headers,
+    headers: dict[str, str],
+    query: dict[str, str],
+    url: str,
+) -> None:
+    limit = state.options.max_body
+    length = headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit:
+        await _whole(send, _too_large(limit), extra)
+        return
+    method = str(scope["method"]).upper()
+    payload = http_payload(
+        method, url, headers, query, params, b"", binding_data=fn.uses_binding_data
+    )
+    exchange = HttpExchange()
+    invocation = asyncio.ensure_future(
+        state.invoker.invoke(
+            fn,
+            payload.data,
+            payload.metadata,
+            payload.binding_data,
+            "This function was programmatically called via the host APIs.",
+            exchange=exchange,
+        )
+    )
+    pump = asyncio.ensure_future(_pump(exchange, receive, limit))
+    try:
+        await _relay(state, fn.name, exchange, invocation, send, extra, limit)
+    finally:
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await pump
+
+
+async def _pump(exchange: HttpExchange, receive: Any, limit: int) -> None:
+    """The client's body, then its disconnect, to the app process as they come."""
+    attached = asyncio.ensure_future(exchange.attached.wait())
+    try:
+        await attached
+    finally:
+        attached.cancel()
+    size = 0
+    while not exchange.ended:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            exchange.client_gone = True
+            exchange.post({"op": "http_disconnect"})
+            return
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            exchange.too_large = True
+            exchange.post({"op": "http_disconnect"})
+            return
+        more = bool(message.get("more_body", False))
+        exchange.post({"op": "http_request", "body": chunk, "more": more})
+
+
+async def _next(exchange: HttpExchange, invocation: asyncio.Future[Outcome]) -> dict[str, Any]:
+    """The next response frame; {"op": "outcome"} when the invocation ended first."""
+    if not exchange.frames.empty():
+        return exchange.frames.get_nowait()
+    if invocation.done():
+        return await exchange.frames.get()
+    getter = asyncio.ensure_future(exchange.frames.get())
+    await asyncio.wait((getter, invocation), return_when=asyncio.FIRST_COMPLETED)
+    if getter.done():
+        return getter.result()
+    getter.cancel()
+    return {"op": "outcome"}
+
+
+async def _relay(
+    state: RunState,
+    name: str,
+    exchange: HttpExchange,
+    invocation: asyncio.Future[Outcome],
+    send: Any,
+    extra: Headers,
+    limit: int,
+) -> None:
+    started = False
+    frame: dict[str, Any] = {}
+    # Until the response starts: a failed invocation is answered here, as any other.
+    while not started:
+        frame = await _next(exchange, invocation)
+        op = frame.get("op")
+        if op == "http_start" and not exchange.too_large:
+            started = True
+            break
+        if op == "outcome" and not exchange.too_large and invocation.result().ok:
+            continue  # the function returned; its response follows
+        if op in ("outcome", "http_end") or exchange.too_large:
+            outcome = await invocation
+            if exchange.too_large:
+                await _whole(send, _too_large(limit), extra)
+                return
+            if not outcome.ok or op == "http_end":
+                # http_end before any response: the function failed (its 500 is ours) or
+                # the app process went away.
+                await _whole(send, outcome_response(outcome, state.invoker.console.say), extra)
+                return
+    status = int(frame.get("status", 200))
+    headers = [(k, v) for k, v in frame.get("headers") or [] if k.lower() not in _HOP]
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, *extra]})
+    finished = False
+    while True:
+        frame = await exchange.frames.get()
+        op = frame.get("op")
+        if op == "http_body" and not finished:
+            more = bool(frame.get("more"))
+            await send({"type": "http.response.body", "body": frame["body"], "more_body": more})
+            finished = not more
+        elif op == "http_end":
+            if not finished:
+                # The app process crashed, or the response ran past functionTimeout: the
+                # status line is gone, so the connection is cut (the client sees a short
+                # response), as a proxy does.
+                if exchange.client_gone and not frame.get("error"):
+                    return  # the client went away; the app stopped its response
+                error = frame.get("error") or "the app ended its response early"
+                state.invoker.console.say(f"the streamed response of '{name}' was cut: {error}")
+                raise ResponseCut(error)
+            break
+    with contextlib.suppress(Exception):
+        await invocation
+
+
+def _too_large(limit: int) -> Response:
+    body = f"413 Payload Too Large: the limit is {limit} bytes\n".encode()
+    return 413, [(b"content-type", b"text/plain; charset=utf-8")], body
+
+
+async def _whole(send: Any, response: Response, extra: Headers) -> None:
+    status, headers, body = response
+    all_headers = [*headers, *extra]
+    if status not in NO_BODY_STATUS:
+        all_headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": all_headers})
+    await send({"type": "http.response.body", "body": body})
