@@ -6,16 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 NATIVE_TRIGGERS = frozenset({"httptrigger", "timertrigger", "queuetrigger", "blobtrigger"})
+# Run by the runner's embedded durable engine (funcls/runner/durable/); durable client inputs
+# (durableClient, orchestrationClient) are given the engine's client binding.
+DURABLE_TRIGGERS = frozenset({"orchestrationtrigger", "activitytrigger"})
 NOT_RUNNABLE = {
-    "orchestrationtrigger": "Durable Functions orchestrations need the Durable Task framework "
-    "of the Functions host, which funcls does not run; use `func start` for them",
-    "entitytrigger": "Durable entities need the Durable Task framework of the Functions host, "
-    "which funcls does not run; use `func start` for them",
+    "entitytrigger": "Durable entities are not run by funcls run's embedded durable engine yet; "
+    "use `func start` for them",
 }
-NOT_RUNNABLE_INPUTS = {
-    "durableclient": "its durableClient input needs the Durable Functions extension of the host",
-    "orchestrationclient": "its orchestrationClient input needs the Durable Functions extension",
-}
+NOT_RUNNABLE_INPUTS: dict[str, str] = {}
 
 
 def not_runnable_reason(trigger_type: str | None, input_types: Iterable[str]) -> str | None:

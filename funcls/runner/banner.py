@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from funcls.runner.config import HostSettings
-from funcls.runner.functions import READ_INPUTS, RunFunction, url_path
+from funcls.runner.functions import DURABLE_CLIENT_INPUTS, READ_INPUTS, RunFunction, url_path
 from funcls.runner.pool import AppIndex
 
 
@@ -30,6 +30,21 @@ def _trigger_detail(fn: RunFunction) -> str:
     return fn.title()
 
 
+def durable_section(functions: list[RunFunction], base_url: str) -> str:
+    """Orchestrations and activities, run by the embedded durable engine."""
+    lines = ["Durable Functions (embedded engine, state in .funcls/durable/):"]
+    for title, kind in (
+        ("orchestrations", "orchestrationtrigger"),
+        ("activities", "activitytrigger"),
+    ):
+        names = [f.name for f in functions if f.trigger_type.lower() == kind]
+        if names:
+            lines.append(f"  {title}: {', '.join(names)}")
+    lines.append(f"  management API: {base_url}/runtime/webhooks/durabletask/instances/<id>")
+    lines.append("")
+    return "\n".join(lines)
+
+
 def render_banner(
     index: AppIndex,
     functions: list[RunFunction],
@@ -46,7 +61,8 @@ def render_banner(
     )
     lines.append("")
     http = [f for f in functions if f.is_http and f.support != "none"]
-    others = [f for f in functions if not f.is_http and f.support == "native"]
+    others = [f for f in functions if not f.is_http and f.support == "native" and not f.is_durable]
+    durable = [f for f in functions if f.is_durable and f.support != "none"]
     manual = [f for f in functions if f.support == "invoke"]
     blocked = [f for f in functions if f.support == "none"]
     if http:
@@ -66,6 +82,8 @@ def render_banner(
             off = "  (disabled)" if fn.disabled else ""
             lines.append(f"  {fn.name}: {_trigger_detail(fn)}{off}")
         lines.append("")
+    if durable:
+        lines.append(durable_section(durable, base_url))
     if manual:
         lines.append("Run by hand only (POST /admin/functions/<name> or `funcls invoke <name>`):")
         for fn in manual:
@@ -89,7 +107,7 @@ def render_banner(
         for fn in functions
         if fn.support != "none"
         for b in fn.inputs()
-        if str(b.get("type", "")).lower() not in READ_INPUTS
+        if str(b.get("type", "")).lower() not in READ_INPUTS | DURABLE_CLIENT_INPUTS
     ]
     if unread:
         lines.append("Inputs funcls does not read (the parameter gets None):")

@@ -9,12 +9,14 @@ from typing import Any
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.parsers.expressions import lookup_setting
 from funcls.model.parsers.routes import RouteTemplate, parse_route
-from funcls.model.runnable import NATIVE_TRIGGERS, not_runnable_reason
+from funcls.model.runnable import DURABLE_TRIGGERS, NATIVE_TRIGGERS, not_runnable_reason
 from funcls.runner.retry import RETRY_TRIGGERS, RetryPolicy, RetryPolicyError, parse_retry
 
 NATIVE_BINDINGS = {"http", "queue", "blob"}
 # Input bindings the runner fetches; the others reach the function as None.
 READ_INPUTS = frozenset({"blob"})
+# Inputs the durable engine gives (its client binding's JSON).
+DURABLE_CLIENT_INPUTS = frozenset({"durableclient", "orchestrationclient"})
 
 
 @dataclass
@@ -26,8 +28,8 @@ class RunFunction:
     line: int | None = None
     is_async: bool = False
     trigger: dict[str, Any] = field(default_factory=dict)
-    # "native": its trigger runs here; "invoke": by hand (admin API, funcls invoke) only;
-    # "none": cannot run (reason says why).
+    # "native": its trigger runs here (durable ones in the durable engine); "invoke": by hand
+    # (admin API, funcls invoke) only; "none": cannot run (reason says why).
     support: str = "invoke"
     reason: str | None = None
     disabled: bool = False
@@ -53,6 +55,11 @@ class RunFunction:
     @property
     def trigger_type(self) -> str:
         return str(self.trigger.get("type", ""))
+
+    @property
+    def is_durable(self) -> bool:
+        """An orchestrator or an activity: run by the durable engine."""
+        return self.trigger_type.lower() in DURABLE_TRIGGERS
 
     @property
     def is_http(self) -> bool:
@@ -114,7 +121,7 @@ def build_function(
         function.support = "none"
         function.reason = why
         return function
-    function.support = "native" if kind in NATIVE_TRIGGERS else "invoke"
+    function.support = "native" if kind in NATIVE_TRIGGERS | DURABLE_TRIGGERS else "invoke"
     if kind in RETRY_TRIGGERS:
         try:
             function.retry = parse_retry(description.get("retry"))

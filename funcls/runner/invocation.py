@@ -20,7 +20,7 @@ from typing import Any
 from funcls.runner.binding_data import BindingExpressionError, resolve
 from funcls.runner.config import HostSettings
 from funcls.runner.connections import Connections
-from funcls.runner.functions import READ_INPUTS, RunFunction
+from funcls.runner.functions import DURABLE_CLIENT_INPUTS, READ_INPUTS, RunFunction
 from funcls.runner.logs import Console
 from funcls.runner.pool import AppNotLoaded, FunctionTimeout, WorkerCrashed, WorkerPool
 from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError, StorageError
@@ -127,6 +127,8 @@ class Invoker:
         self.connections = connections
         self.settings = settings
         self.on_put = on_put
+        # The durable engine's client binding JSON for a durableClient input (runner.py).
+        self.durable_client: Callable[[dict[str, Any]], str] | None = None
 
     def _resolve(self, fn: RunFunction, text: str, data: dict[str, Any]) -> str:
         return resolve(text, data, self.settings.environment, function_name=fn.name)
@@ -135,7 +137,11 @@ class Invoker:
         args: dict[str, Wire] = {}
         for binding in fn.inputs():
             name = str(binding.get("name"))
-            if str(binding.get("type", "")).lower() not in READ_INPUTS:
+            kind = str(binding.get("type", "")).lower()
+            if kind in DURABLE_CLIENT_INPUTS and self.durable_client is not None:
+                args[name] = ("string", self.durable_client(binding))
+                continue
+            if kind not in READ_INPUTS:
                 args[name] = (None, None)
                 continue
             path = self._resolve(fn, str(binding.get("path", "")), data)

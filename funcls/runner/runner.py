@@ -22,6 +22,7 @@ from funcls.model.source import Source
 from funcls.runner.banner import exception_line, render_banner
 from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
 from funcls.runner.connections import DEFAULT_CONNECTION, Connections
+from funcls.runner.durable.runtime import DurableRuntime
 from funcls.runner.host.app import RunnerApp
 from funcls.runner.host.policy import load_keys
 from funcls.runner.invocation import Invoker
@@ -102,6 +103,11 @@ class Run:
         self.invoker = Invoker(self.pool, self.console, self.connections, self.settings)
         self.state = RunState(options, self.settings, self.invoker)
         self.triggers = Triggers(self.state)
+        self.durable = DurableRuntime(
+            self.settings.root, self.invoker, self.state.function, self.console.say
+        )
+        self.state.durable = self.durable
+        self.invoker.durable_client = self.durable.client_binding
         self.invoker.on_put = self.triggers.notify_put
         self.server: uvicorn.Server | None = None
         self.loads = 0
@@ -130,6 +136,7 @@ class Run:
                     index, functions, self.settings, self.state.base_url, storage, self.state.keys
                 )
             )
+            self.durable.start(any(f.is_durable for f in functions))
             unknown = self.unknown_selected(index)
             if unknown:
                 self.console.say(
@@ -197,6 +204,12 @@ class Run:
         self.state.base_url = f"http://{shown_host}:{port}"
         if self.options.enforce_auth:
             self.state.keys = load_keys(self.settings.root)
+        self.durable.configure(
+            self.state.base_url,
+            port,
+            host,
+            self.state.keys.get("master") if self.state.keys else None,
+        )
         self.pool.listeners.append(self.on_index)
         config = uvicorn.Config(
             RunnerApp(self.state),
@@ -247,6 +260,7 @@ class Run:
                     task.cancel()
             if self.triggers is not None:
                 await self.triggers.stop()
+            await self.durable.close()
             await self.pool.close()
             self.connections.close()
             if self.options.write_state:

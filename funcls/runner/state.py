@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 from funcls.model.parsers.blob_paths import parse_blob_path
@@ -17,6 +17,9 @@ from funcls.runner.invocation import Invoker, Outcome, split_blob_path
 from funcls.runner.pool import AppIndex
 from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError
 from funcls.runner.trigger_data import blob_payload, manual_payload
+
+if TYPE_CHECKING:
+    from funcls.runner.durable.runtime import DurableRuntime
 
 
 class ManualInvokeError(Exception):
@@ -51,6 +54,7 @@ class RunState:
     started: float = field(default_factory=time.monotonic)
     version: int = 0  # bumped whenever the functions change (keys the route cache)
     warmed_up: bool = False  # /admin/warmup ran the warmup functions
+    durable: DurableRuntime | None = None  # the embedded durable engine (runner/durable/)
 
     def update(self, index: AppIndex) -> None:
         self.index = index
@@ -81,6 +85,9 @@ class RunState:
 
         if fn.support == "none":
             raise ManualInvokeError(f"function '{fn.name}' cannot run here: {fn.reason}", 409)
+        if fn.trigger_type.lower() == "orchestrationtrigger" and self.durable is not None:
+            # Started as an instance of the durable engine; the result is its output.
+            return await self.durable.run_by_hand(fn, text, self.settings.function_timeout)
         reason = "This function was programmatically called via the host APIs."
         if fn.is_http:
             call = http or HttpCall(body=text.encode("utf-8"))

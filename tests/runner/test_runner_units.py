@@ -145,10 +145,10 @@ def test_routes_are_tried_most_specific_first() -> None:
 
 
 def test_unrunnable_functions_say_why() -> None:
-    orchestrator = build_function(
-        {"name": "o", "bindings": [{"type": "orchestrationTrigger", "name": "c"}]}, "api", {}
+    entity = build_function(
+        {"name": "o", "bindings": [{"type": "entityTrigger", "name": "c"}]}, "api", {}
     )
-    assert orchestrator.support == "none" and "Durable" in str(orchestrator.reason)
+    assert entity.support == "none" and "Durable entities" in str(entity.reason)
     bad_route = http_function("bad", "items/{id")
     assert bad_route.support == "none" and "route" in str(bad_route.reason)
     disabled = build_function(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from funcls.runner.durable.runtime import PATHS as DURABLE_PATHS
 from funcls.runner.functions import RunFunction
 from funcls.runner.host.admin import handle_admin
 from funcls.runner.host.homepage import homepage, homepage_disabled
@@ -146,7 +147,18 @@ class RunnerApp:
             await _send(send, response, extra)
             return
         path: str = scope["path"]
-        if path.startswith("/admin/") or path == "/admin":
+        if path.startswith(DURABLE_PATHS) and self.state.durable is not None:
+            keys = self.state.keys
+            host = headers.get("host", f"{self.state.options.host}:{self.state.options.port}")
+            response = await self.state.durable.handle(
+                method,
+                path,
+                query,
+                body,
+                f"{scope.get('scheme', 'http')}://{host}",
+                lambda: not keys or authorized("admin", presented_key(query, headers), keys),
+            )
+        elif path.startswith("/admin/") or path == "/admin":
             if self.state.keys and not authorized(
                 "admin", presented_key(query, headers), self.state.keys
             ):

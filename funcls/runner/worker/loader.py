@@ -412,7 +412,12 @@ def describe_function(
                 f"binding '{param.name}' has direction '{binding.get('direction')}' but its "
                 f"annotation is {annotation!r}; outputs are annotated func.Out[T]"
             )
-        converter = "generic" if pytype in (str, bytes) else str(binding.get("type"))
+        # As the worker (functions.py): str and bytes go to the generic binding unless the
+        # binding type has an implicit output (an activity's str input is decoded by its
+        # converter, which reads the JSON the engine sends).
+        kind = str(binding.get("type"))
+        generic = pytype in (str, bytes) and not _implicit_output(kind)
+        converter = "generic" if generic else kind
         if annotation is not None:
             _check_annotation(param.name, binding, converter, pytype, binding_out)
         entry = ParamInfo(param.name, str(binding.get("type")), converter, pytype, binding_out)
@@ -428,8 +433,20 @@ def describe_function(
             _check_annotation("$return", returned, converter, hints["return"], True)
         info.return_info = ParamInfo("$return", str(returned.get("type")), converter, annotation)
     else:
-        info.implicit_return = any(_implicit_output(str(b.get("type", ""))) for b in bindings)
+        durable = next((b for b in bindings if str(b.get("type")) in DURABLE_RETURNS), None)
+        if durable is not None:
+            # The worker sends what a durable function returns as the invocation's return
+            # value, encoded by its trigger's converter (get_return_binding in
+            # azure_functions_worker/functions.py picks the implicit-output binding's type):
+            # the orchestrator's state, the activity's result.
+            kind = str(durable.get("type"))
+            info.return_info = ParamInfo("$return", kind, kind, None, True)
+        else:
+            info.implicit_return = any(_implicit_output(str(b.get("type", ""))) for b in bindings)
     return info
+
+
+DURABLE_RETURNS = frozenset({"orchestrationTrigger", "activityTrigger", "entityTrigger"})
 
 
 def _implicit_output(binding_type: str) -> bool:

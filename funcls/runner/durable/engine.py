@@ -1,0 +1,472 @@
+"""The scheduler of the embedded durable engine: episodes, activities, timers, restarts.
+
+An instance's pending messages (its start, activity results, fired timers, raised events, a
+child's completion, a termination) wait in the store's inbox. Dispatching an instance runs one
+episode at a time for it: the orchestrator function is invoked in an app process with the
+history plus the new events (`OrchestratorStarted` first, as the extension sends them), its
+answer is matched against the history (`replay.plan_episode`), the episode is saved in one
+transaction, and then the new work starts: activities as activity-trigger invocations (all of
+a fan-out at once; the app process's thread pool bounds them), timers on the event loop,
+sub-orchestrations as new instances.
+
+After a restart every active instance is dispatched again; activities scheduled without a
+result in the history are run again and timers re-armed (an activity may run twice, as with
+the extension: it delivers at least once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from funcls.runner.durable.history import (
+    Event,
+    EventType,
+    completion_key,
+    event,
+    parse_timestamp,
+    timestamp,
+    utc_now,
+)
+from funcls.runner.durable.replay import (
+    HTTP_ACTIVITY,
+    NonDeterminismError,
+    Plan,
+    Work,
+    plan_episode,
+)
+from funcls.runner.durable.store import Child, DurableStore, Episode, Instance, InstanceExists
+from funcls.runner.functions import RunFunction
+from funcls.runner.invocation import Invoker, Outcome
+
+OUT_OF_PROC_DATA = "\n\n$OutOfProcData$:"  # TaskOrchestrationExecutor.get_orchestrator_state_str
+ORCHESTRATION = "orchestrationtrigger"
+ACTIVITY = "activitytrigger"
+
+__all__ = ["DurableEngine", "InstanceExists"]
+
+
+def short(instance_id: str) -> str:
+    return instance_id
+
+
+class DurableEngine:
+    def __init__(
+        self,
+        root: str,
+        invoker: Invoker,
+        lookup: Callable[[str], RunFunction | None],
+        say: Callable[[str], None],
+    ) -> None:
+        self.store = DurableStore(self.database_path(root))
+        self.invoker = invoker
+        self.lookup = lookup
+        self.say = say
+        self.locks: dict[str, asyncio.Lock] = {}
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.timers: dict[tuple[str, int], asyncio.TimerHandle] = {}
+        self.running: set[tuple[str, int]] = set()  # activities in flight
+        self.started_at: dict[str, float] = {}
+        self.waiters: dict[str, list[asyncio.Future[None]]] = {}
+        self.closed = False
+
+    @staticmethod
+    def database_path(root: str) -> Path:
+        return Path(root) / ".funcls" / "durable" / "durable.db"
+
+    # -- the outside world ------------------------------------------------------------------
+
+    def start_new(self, name: str, instance_id: str, input_text: str | None) -> Instance:
+        created = self.store.create(instance_id, name, input_text)
+        self.started_at[instance_id] = time.perf_counter()
+        self.say(f"durable: orchestration '{name}' instance {instance_id} scheduled")
+        self.kick(instance_id)
+        return created
+
+    def raise_event(self, instance_id: str, name: str, input_text: str | None) -> None:
+        self.store.post(
+            instance_id, {"event": event(EventType.EVENT_RAISED, Name=name, Input=input_text)}
+        )
+        self.kick(instance_id)
+
+    def terminate(self, instance_id: str, reason: str) -> None:
+        self.store.post(instance_id, {"terminate": reason})
+        self.kick(instance_id)
+
+    async def wait(self, instance_id: str, timeout: float) -> None:
+        """Until the instance is no longer active, or the timeout."""
+        instance = self.store.get(instance_id)
+        if instance is None or not instance.active:
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiters.setdefault(instance_id, []).append(future)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(future), timeout)
+
+    def resume(self) -> None:
+        """After a start: dispatch what waits, re-run lost activities, re-arm timers."""
+        for instance_id in self.store.pending_instances():
+            self.kick(instance_id)
+        for instance in self.store.instances(active_only=True):
+            history = self.store.history(instance.id)
+            delivered = {completion_key(m["event"]) for _, m in self.store.inbox(instance.id)}
+            done = {completion_key(e) for e in history} | delivered
+            for item in history:
+                kind = EventType(item["EventType"])
+                task_id = int(item["EventId"])
+                if task_id in done:
+                    continue
+                if kind == EventType.TASK_SCHEDULED:
+                    work = Work("activity", task_id, name=str(item.get("Name")))
+                    work.input = item.get("Input")
+                    self._start_activity(instance, work)
+                elif kind == EventType.TIMER_CREATED:
+                    self._arm(instance.id, task_id, parse_timestamp(str(item["FireAt"])))
+
+    async def close(self) -> None:
+        self.closed = True
+        for handle in self.timers.values():
+            handle.cancel()
+        for task in list(self.tasks):
+            task.cancel()
+        if self.tasks:
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.store.close()
+
+    # -- dispatching ------------------------------------------------------------------------
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def kick(self, instance_id: str) -> None:
+        if self.closed:
+            return
+        lock = self.locks.setdefault(instance_id, asyncio.Lock())
+        if lock.locked():
+            return  # the running dispatch reads the inbox again before it stops
+        self._spawn(self._dispatch(instance_id))
+
+    async def _dispatch(self, instance_id: str) -> None:
+        lock = self.locks.setdefault(instance_id, asyncio.Lock())
+        if lock.locked():
+            return
+        async with lock:
+            while await self._episode(instance_id):
+                pass
+
+    async def _episode(self, instance_id: str) -> bool:
+        messages = self.store.inbox(instance_id)
+        if not messages:
+            return False
+        instance = self.store.get(instance_id)
+        ids = [i for i, _ in messages]
+        if instance is None or not instance.active:
+            self.store.drop(ids)  # messages for a finished or purged instance are discarded
+            return True
+        terminate = next((m["terminate"] for _, m in messages if "terminate" in m), None)
+        if terminate is not None:
+            self._finish_terminated(instance, ids, str(terminate))
+            return True
+        fn = self.lookup(instance.name)
+        if fn is None or fn.trigger_type.lower() != ORCHESTRATION:
+            self._fail(instance, ids, [], missing_function(instance.name, "orchestrator"))
+            return True
+        history = self.store.history(instance_id)
+        now = utc_now()
+        new = [event(EventType.ORCHESTRATOR_STARTED, moment=now)]
+        new += [m["event"] for _, m in messages if "event" in m]
+        full = history + new
+        context = {
+            "history": [{**e, "IsPlayed": n < len(history)} for n, e in enumerate(full)],
+            "instanceId": instance_id,
+            "isReplaying": bool(history),
+            "parentInstanceId": instance.parent_id,
+            "input": instance.input,
+            "upperSchemaVersion": 0,
+        }
+        if instance.status == "Pending":
+            self.say(f"durable: orchestration '{instance.name}' instance {instance_id} started")
+        outcome = await self.invoker.invoke(
+            fn,
+            ("string", json.dumps(context)),
+            {},
+            {},
+            f"OrchestrationTrigger (instance {instance_id})",
+        )
+        state, error = orchestrator_state(outcome)
+        if state is None:
+            self._fail(
+                instance, ids, new, f"Orchestrator function '{instance.name}' failed: {error}"
+            )
+            return True
+        try:
+            plan = plan_episode(full, state, instance_id, now)
+        except NonDeterminismError as problem:
+            self._fail(instance, ids, new, str(problem))
+            return True
+        self._commit(instance, ids, new, plan)
+        return True
+
+    def _commit(self, instance: Instance, ids: list[int], new: list[Event], plan: Plan) -> None:
+        custom = json.dumps(plan.custom_status) if plan.custom_status is not None else None
+        events = [*new, *plan.events]
+        children = [
+            Child(w.instance_id, w.name, w.input, w.task_id)
+            for w in plan.work
+            if w.kind == "orchestration"
+        ]
+        if plan.error is not None:
+            message = f"Orchestrator function '{instance.name}' failed: {plan.error}"
+            self._fail(instance, ids, events, message, custom, children)
+            return
+        status = "Running"
+        output = None
+        parent_message = None
+        if plan.done:
+            status = "Completed"
+            output = json.dumps(plan.output)
+            events.append(
+                event(EventType.EXECUTION_COMPLETED, OrchestrationStatus="Completed", Result=output)
+            )
+            if instance.parent_id is not None:
+                parent_message = (
+                    instance.parent_id,
+                    event(
+                        EventType.SUB_ORCHESTRATION_INSTANCE_COMPLETED,
+                        TaskScheduledId=instance.parent_task,
+                        Result=output,
+                    ),
+                )
+        events.append(event(EventType.ORCHESTRATOR_COMPLETED))
+        self.store.commit(
+            Episode(
+                instance.id,
+                events,
+                ids,
+                status,
+                output,
+                custom,
+                children,
+                parent_message,
+                plan.continue_as_new,
+            )
+        )
+        if plan.continue_as_new is not None:
+            self.say(
+                f"durable: orchestration '{instance.name}' instance {instance.id} continued as new"
+            )
+            return  # the new execution's start is in the inbox: the dispatch loop runs it
+        for work in plan.work:
+            if work.kind == "activity":
+                self._start_activity(instance, work)
+            elif work.kind == "timer":
+                assert work.fire_at is not None
+                self._arm(instance.id, work.task_id, work.fire_at)
+            elif work.kind == "orchestration":
+                self.say(
+                    f"durable: sub-orchestration '{work.name}' instance {work.instance_id} "
+                    f"scheduled by {instance.id}"
+                )
+                self.kick(work.instance_id)
+        if plan.done:
+            self._finished(instance, "completed")
+        if parent_message is not None:
+            self.kick(parent_message[0])
+
+    def _fail(
+        self,
+        instance: Instance,
+        ids: list[int],
+        events: list[Event],
+        message: str,
+        custom: str | None = None,
+        children: list[Child] | None = None,
+    ) -> None:
+        output = json.dumps(message)
+        events = [
+            *events,
+            event(EventType.EXECUTION_COMPLETED, OrchestrationStatus="Failed", Result=output),
+            event(EventType.ORCHESTRATOR_COMPLETED),
+        ]
+        parent_message = None
+        if instance.parent_id is not None:
+            parent_message = (
+                instance.parent_id,
+                event(
+                    EventType.SUB_ORCHESTRATION_INSTANCE_FAILED,
+                    TaskScheduledId=instance.parent_task,
+                    Reason=f"Sub-orchestration '{instance.name}' failed: {message}",
+                    Details=None,
+                ),
+            )
+        self.store.commit(
+            Episode(
+                instance.id,
+                events,
+                ids,
+                "Failed",
+                output,
+                custom if custom is not None else instance.custom_status,
+                children,
+                parent_message,
+            )
+        )
+        self._finished(instance, f"failed: {message}")
+        if parent_message is not None:
+            self.kick(parent_message[0])
+
+    def _finish_terminated(self, instance: Instance, ids: list[int], reason: str) -> None:
+        output = json.dumps(reason)
+        parent_message = None
+        if instance.parent_id is not None:
+            parent_message = (
+                instance.parent_id,
+                event(
+                    EventType.SUB_ORCHESTRATION_INSTANCE_FAILED,
+                    TaskScheduledId=instance.parent_task,
+                    Reason=f"Sub-orchestration '{instance.name}' was terminated: {reason}",
+                    Details=None,
+                ),
+            )
+        self.store.commit(
+            Episode(
+                instance.id,
+                [event(EventType.EXECUTION_TERMINATED, Input=output)],
+                ids,
+                "Terminated",
+                output,
+                instance.custom_status,
+                None,
+                parent_message,
+            )
+        )
+        self._finished(instance, f"terminated: {reason}")
+        if parent_message is not None:
+            self.kick(parent_message[0])
+
+    def _finished(self, instance: Instance, how: str) -> None:
+        started = self.started_at.pop(instance.id, None)
+        took = f" in {time.perf_counter() - started:.3f}s" if started is not None else ""
+        self.say(f"durable: orchestration '{instance.name}' instance {instance.id} {how}{took}")
+        for future in self.waiters.pop(instance.id, []):
+            if not future.done():
+                future.set_result(None)
+
+    # -- activities and timers --------------------------------------------------------------
+
+    def _start_activity(self, instance: Instance, work: Work) -> None:
+        key = (instance.id, work.task_id)
+        if key in self.running:
+            return
+        self.running.add(key)
+        self._spawn(self._activity(instance, work))
+
+    async def _activity(self, instance: Instance, work: Work) -> None:
+        key = (instance.id, work.task_id)
+        try:
+            result = await self._run_activity(instance, work)
+            self.store.post(instance.id, {"event": result})
+        finally:
+            self.running.discard(key)
+        self.kick(instance.id)
+
+    async def _run_activity(self, instance: Instance, work: Work) -> Event:
+        if work.name == HTTP_ACTIVITY:
+            from funcls.runner.durable.http_activity import call_http
+
+            return await call_http(work)
+        fn = self.lookup(work.name)
+        if fn is None or fn.trigger_type.lower() != ACTIVITY:
+            return failed(work.task_id, missing_function(work.name, "activity"), None)
+        outcome = await self.invoker.invoke(
+            fn,
+            ("string", work.input if work.input is not None else "null"),
+            {},
+            {},
+            f"ActivityTrigger (orchestration '{instance.name}' instance {instance.id}, "
+            f"task {work.task_id})",
+        )
+        if outcome.ok:
+            returned = outcome.returned
+            result = returned[1] if returned is not None else None
+            if isinstance(result, bytes):
+                result = result.decode("utf-8", "replace")
+            return event(
+                EventType.TASK_COMPLETED,
+                TaskScheduledId=work.task_id,
+                Result=result if result is not None else "null",
+            )
+        error = outcome.error or {}
+        return failed(
+            work.task_id,
+            f"Activity function '{work.name}' failed: {error.get('type')}: {error.get('message')}",
+            str(error.get("traceback") or "") or None,
+        )
+
+    def _arm(self, instance_id: str, task_id: int, fire_at: datetime) -> None:
+        key = (instance_id, task_id)
+        if key in self.timers or self.closed:
+            return
+        delay = max(0.0, (fire_at - utc_now()).total_seconds())
+        loop = asyncio.get_running_loop()
+        self.timers[key] = loop.call_later(delay, self._fire, instance_id, task_id, fire_at)
+
+    def _fire(self, instance_id: str, task_id: int, fire_at: datetime) -> None:
+        self.timers.pop((instance_id, task_id), None)
+        self.store.post(
+            instance_id,
+            {"event": event(EventType.TIMER_FIRED, TimerId=task_id, FireAt=timestamp(fire_at))},
+        )
+        self.kick(instance_id)
+
+
+def failed(task_id: int, reason: str, details: str | None) -> Event:
+    return event(EventType.TASK_FAILED, TaskScheduledId=task_id, Reason=reason, Details=details)
+
+
+def missing_function(name: str, kind: str) -> str:
+    """The extension's wording for a function that is not there (FunctionFailedException)."""
+    return (
+        f"The function '{name}' doesn't exist, is disabled, or is not an {kind} function. "
+        f"Additional info: check the name given to the durable API and that the app loaded it"
+    )
+
+
+def orchestrator_state(outcome: Outcome) -> tuple[dict[str, Any] | None, str]:
+    """The SDK's OrchestratorState of an episode, also when the orchestrator raised: then the
+    error message carries it after `$OutOfProcData$:`, which the extension reads."""
+    if outcome.ok:
+        returned = outcome.returned
+        text = returned[1] if returned is not None else None
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        try:
+            state = json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            state = None
+        if isinstance(state, dict):
+            return state, ""
+        return None, (
+            f"it returned {text!r}, not the orchestration state of the durable SDK; wrap the "
+            "generator function with df.Orchestrator.create (v1: "
+            "main = df.Orchestrator.create(orchestrator_function)) or use df.DFApp"
+        )
+    error = outcome.error or {}
+    message = str(error.get("message") or "")
+    if OUT_OF_PROC_DATA in message:
+        _, _, data = message.partition(OUT_OF_PROC_DATA)
+        try:
+            state = json.loads(data)
+        except ValueError:
+            state = None
+        if isinstance(state, dict):
+            return state, ""
+    return None, f"{error.get('type')}: {message}"

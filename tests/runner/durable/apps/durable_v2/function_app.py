@@ -1,0 +1,145 @@
+"""A Durable Functions app (v2 programming model) for funcls run's durable engine tests."""
+
+import logging
+from datetime import timedelta
+
+import azure.durable_functions as df
+import azure.functions as func
+
+app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="orchestrators/{functionName}", methods=["POST"])
+@app.durable_client_input(client_name="client")
+async def http_start(req: func.HttpRequest, client: df.DurableOrchestrationClient):
+    body = req.get_body()
+    instance_id = await client.start_new(
+        req.route_params["functionName"], None, req.get_json() if body else None
+    )
+    logging.info("started orchestration %s", instance_id)
+    return client.create_check_status_response(req, instance_id)
+
+
+@app.route(route="status/{instanceId}", methods=["GET"])
+@app.durable_client_input(client_name="client")
+async def get_status(req: func.HttpRequest, client: df.DurableOrchestrationClient):
+    status = await client.get_status(req.route_params["instanceId"])
+    return func.HttpResponse(
+        f'{{"status": "{status.runtime_status.value}"}}', mimetype="application/json"
+    )
+
+
+@app.orchestration_trigger(context_name="context")
+def hello_chain(context: df.DurableOrchestrationContext):
+    first = yield context.call_activity("say_hello", "Tokyo")
+    second = yield context.call_activity("say_hello", "Seattle")
+    third = yield context.call_activity("say_hello", "London")
+    return [first, second, third]
+
+
+@app.orchestration_trigger(context_name="context")
+def fan_out(context: df.DurableOrchestrationContext):
+    count = context.get_input()["count"]
+    tasks = [context.call_activity("square", n) for n in range(count)]
+    results = yield context.task_all(tasks)
+    return sum(results)
+
+
+@app.orchestration_trigger(context_name="context")
+def failing_activity(context: df.DurableOrchestrationContext):
+    yield context.call_activity("explode", "kaboom")
+    return "never"
+
+
+@app.orchestration_trigger(context_name="context")
+def failing_orchestrator(context: df.DurableOrchestrationContext):
+    value = yield context.call_activity("say_hello", "Oslo")
+    raise ValueError(f"bad value after {value}")
+
+
+@app.orchestration_trigger(context_name="context")
+def caught_failure(context: df.DurableOrchestrationContext):
+    try:
+        yield context.call_activity("explode", "caught")
+    except Exception as error:  # an activity's failure reaches the orchestrator as an exception
+        return f"recovered: {error}"
+    return "no failure"
+
+
+@app.orchestration_trigger(context_name="context")
+def approval(context: df.DurableOrchestrationContext):
+    context.set_custom_status("waiting for approval")
+    deadline = context.current_utc_datetime + timedelta(seconds=context.get_input()["timeout"])
+    timer = context.create_timer(deadline)
+    decision = context.wait_for_external_event("Approval")
+    winner = yield context.task_any([decision, timer])
+    if winner == decision:
+        timer.cancel()
+        context.set_custom_status("decided")
+        return f"approved: {decision.result}"
+    context.set_custom_status("timed out")
+    return "timed out"
+
+
+@app.orchestration_trigger(context_name="context")
+def wait_forever(context: df.DurableOrchestrationContext):
+    yield context.wait_for_external_event("Never")
+    return "woken"
+
+
+@app.orchestration_trigger(context_name="context")
+def parent(context: df.DurableOrchestrationContext):
+    first = yield context.call_sub_orchestrator("hello_chain")
+    squares = yield context.call_sub_orchestrator("fan_out", {"count": 4})
+    return {"chain": first, "squares": squares}
+
+
+@app.orchestration_trigger(context_name="context")
+def counter_loop(context: df.DurableOrchestrationContext):
+    value = context.get_input() or 0
+    if value >= 3:
+        return value
+    yield context.create_timer(context.current_utc_datetime + timedelta(milliseconds=50))
+    context.continue_as_new(value + 1)
+    return None
+
+
+@app.orchestration_trigger(context_name="context")
+def with_retry(context: df.DurableOrchestrationContext):
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=100, max_number_of_attempts=3)
+    result = yield context.call_activity_with_retry("flaky", options, context.instance_id)
+    return result
+
+
+@app.orchestration_trigger(context_name="context")
+def retry_exhausted(context: df.DurableOrchestrationContext):
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=50, max_number_of_attempts=2)
+    yield context.call_activity_with_retry("explode", options, "always")
+    return "never"
+
+
+@app.activity_trigger(input_name="city")
+def say_hello(city: str) -> str:
+    logging.info("saying hello to %s", city)
+    return f"Hello {city}!"
+
+
+@app.activity_trigger(input_name="n")
+def square(n: int) -> int:
+    return n * n
+
+
+@app.activity_trigger(input_name="what")
+def explode(what: str) -> str:
+    raise RuntimeError(f"activity exploded: {what}")
+
+
+ATTEMPTS: dict[str, int] = {}
+
+
+@app.activity_trigger(input_name="key")
+def flaky(key: str) -> str:
+    ATTEMPTS[key] = ATTEMPTS.get(key, 0) + 1
+    if ATTEMPTS[key] < 3:
+        raise RuntimeError(f"attempt {ATTEMPTS[key]} failed")
+    return f"succeeded on attempt {ATTEMPTS[key]}"
