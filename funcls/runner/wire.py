@@ -6,9 +6,13 @@ fastest codec the standard library has for the small dicts we send. Values that 
 wire are plain data: str, bytes, int, float, bool, None, lists, tuples and dicts.
 
 Messages are dicts with an "op":
-- runner -> worker: `invoke` (id, function, args, metadata, trace), `shutdown`;
+- runner -> worker: `invoke` (id, function, args, metadata, trace, stream), `shutdown`;
+  for a streamed HTTP invocation (funcls/runner/streams.py) `http_request` (id, body, more)
+  and `http_disconnect` (id);
 - worker -> runner: `ready` (functions, errors), `log` (id, level, logger, message),
-  `result` (id, ok, error, returned, outputs, duration), `fatal` (message).
+  `result` (id, ok, error, returned, outputs, duration), `fatal` (message); for a streamed
+  HTTP invocation `http_start` (id, status, headers), `http_body` (id, body, more) and
+  `http_end` (id, error).
 """
 
 from __future__ import annotations
