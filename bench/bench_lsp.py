@@ -2,6 +2,7 @@
 
     python bench/bench_lsp.py [--functions 1000] [--apps 20] [--requests 300]
                               [--peer-requests 100] [--edits 40]
+    python bench/bench_lsp.py --big 1000 5000 [--modules 10] [--edits 40]
 
 Generates the workspace (bench/gen_workspace.py: half v1, half v2) and drives each server over
 stdio with pygls' LanguageClient, initialised with VS Code's recorded capabilities (pytest-lsp):
@@ -15,6 +16,10 @@ stdio with pygls' LanguageClient, initialised with VS Code's recorded capabiliti
   `json/schemaAssociations`, `json.validate.enable` sent with didChangeConfiguration; spawn →
   first diagnostics, completion and hover in the same function.json, edit → diagnostics (it
   debounces validation by about 500 ms).
+
+With ``--big``: one app of 1,000 (and 5,000) functions in 10 blueprint modules, funcls only:
+spawn → initialize result and → first diagnostics, edit of one module → its diagnostics, and
+completion / hover sent right after an edit (issue 16).
 
 Every latency is a request's round trip measured in this process, after five warm-up
 requests. The servers run one after the other, never at the same time.
@@ -41,7 +46,7 @@ from pygls.uris import from_fs_path
 from pytest_lsp import client_capabilities
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_workspace import generate
+from gen_workspace import generate, write_big_app
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "funcls" / "schemas" / "function.schema.json"
@@ -80,6 +85,7 @@ class Server:
     client: LanguageClient = field(init=False)
     published: dict[str, list[tuple[float, int | None, int]]] = field(default_factory=dict)
     spawned_at: float = 0.0
+    initialized_at: float = 0.0
 
     async def start(self, folder: Path, options: Any = None) -> None:
         self.client = LanguageClient("bench", "1")
@@ -105,6 +111,7 @@ class Server:
                 initialization_options=options,
             )
         )
+        self.initialized_at = time.perf_counter()
         self.client.initialized(types.InitializedParams())
 
     def _on_publish(self, params: types.PublishDiagnosticsParams) -> None:
@@ -370,7 +377,133 @@ async def bench_json(ws: Path, f: Files, n: int, edits: int) -> list[Row]:
     return rows
 
 
+def toggle(text: str, old: str, new: str, i: int) -> tuple[types.Range, str]:
+    """The i-th edit of ``edits``: the range that holds ``old`` (even i) or ``new``, and the
+    replacement."""
+    start = position_of(text, old)
+    current, replacement = (old, new) if i % 2 == 0 else (new, old)
+    end = types.Position(start.line, start.character + len(current))
+    return types.Range(start, end), replacement
+
+
+async def bench_big_app(functions: int, modules: int, n: int, edits: int) -> list[Row]:
+    """One app of ``functions`` functions in ``modules`` blueprint modules: spawn → initialize
+    result and → first diagnostics of an opened module; edit of one module → its diagnostics;
+    completion and hover sent right after an edit (before the debounce ran)."""
+    label = f"funcls, one app of {functions:,}"
+    with tempfile.TemporaryDirectory() as tmp:
+        app = write_big_app(Path(tmp) / "ws" / "app", functions, modules)
+        module = app / "blueprints" / "bp03.py"
+        text = module.read_text()
+        # Completion just after `@bp.` of an existing decorator (the text stays valid Python),
+        # hover on the decorator's name.
+        after_bp = position_of(text, "@bp.timer_trigger", 4)
+        decorator = position_of(text, "@bp.timer_trigger", 6)
+        s = Server("funcls", [sys.executable, "-m", "funcls", "--stdio"])
+        await s.start(app.parent)
+        s.open(module, text, "python")
+        published = await s.wait_published(module, 0.0, None, timeout=120)
+        rows: list[Row] = [
+            (
+                label,
+                "spawn → initialize result",
+                f"{(s.initialized_at - s.spawned_at) * 1000:.0f} ms",
+                "< 300 ms",
+            ),
+            (
+                label,
+                "spawn → first diagnostics",
+                f"{(published - s.spawned_at) * 1000:.0f} ms",
+                "< 600 ms",
+            ),
+        ]
+        doc = types.TextDocumentIdentifier(uri(module))
+        edit_ms: list[float] = []
+        completion_ms: list[float] = []
+        hover_ms: list[float] = []
+        items = 0
+        for i in range(edits + WARM_UP):
+            version = i + 2
+            rng, replacement = toggle(text, "arg_name='msg'", "arg_name='msgs'", i)
+            since = time.perf_counter()
+            s.client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    types.VersionedTextDocumentIdentifier(version=version, uri=uri(module)),
+                    [types.TextDocumentContentChangePartial(range=rng, text=replacement)],
+                )
+            )
+            # Right after the edit, before the debounce: the request finds the app stale.
+            t = time.perf_counter()
+            if i % 2 == 0:
+                result = await s.client.text_document_completion_async(
+                    types.CompletionParams(doc, after_bp)
+                )
+                items = len(items_of(result))
+                asked = completion_ms
+            else:
+                result = await s.client.text_document_hover_async(types.HoverParams(doc, decorator))
+                assert result is not None
+                asked = hover_ms
+            took = (time.perf_counter() - t) * 1000
+            at = await s.wait_published(module, since, version)
+            if i >= WARM_UP:
+                asked.append(took)
+                edit_ms.append((at - since) * 1000)
+            await asyncio.sleep(0.05)
+        # Edits alone (no request in between): what a typist sees.
+        alone: list[float] = []
+        for i in range(edits):
+            version = edits + WARM_UP + 2 + i
+            rng, replacement = toggle(
+                text, "arg_name='msg'", "arg_name='msgs'", i + edits + WARM_UP
+            )
+            since = time.perf_counter()
+            s.client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    types.VersionedTextDocumentIdentifier(version=version, uri=uri(module)),
+                    [types.TextDocumentContentChangePartial(range=rng, text=replacement)],
+                )
+            )
+            at = await s.wait_published(module, since, version)
+            alone.append((at - since) * 1000)
+            await asyncio.sleep(0.05)
+        rss = await s.stop()
+    rows += [
+        (
+            label,
+            "edit a blueprint module → diagnostics, p50 / p99",
+            ms(alone) + " ms",
+            "< 50 / < 100 ms" if functions <= 1000 else "p50 < 100 ms",
+        ),
+        (
+            label,
+            "the same with a request right after each edit, p50 / p99",
+            ms(edit_ms) + " ms",
+            "",
+        ),
+        (
+            label,
+            f"completion after `@bp.` right after an edit ({items} items), p50 / p99",
+            ms(completion_ms) + " ms",
+            "p99 < 25 ms",
+        ),
+        (
+            label,
+            "hover on a decorator right after an edit, p50 / p99",
+            ms(hover_ms) + " ms",
+            "p99 < 25 ms",
+        ),
+        (label, "peak RSS", f"{rss:.0f} MB", ""),
+    ]
+    return rows
+
+
 async def main_async(args: argparse.Namespace) -> list[Row]:
+    if args.big:
+        rows: list[Row] = []
+        for count in args.big:
+            rows += await bench_big_app(count, args.modules, args.requests, args.edits)
+        return rows
     with tempfile.TemporaryDirectory() as tmp:
         ws = generate(Path(tmp) / "ws", args.functions, args.apps)
         files = pick_files(ws)
@@ -392,18 +525,32 @@ def main() -> None:
         help="requests per latency row of the peers (jedi-language-server takes ~1.5 s each)",
     )
     parser.add_argument("--edits", type=int, default=40, help="edits per edit row (funcls)")
+    parser.add_argument(
+        "--big",
+        type=int,
+        nargs="*",
+        help="instead: one app of this many functions in --modules blueprint modules "
+        "(e.g. --big 1000 5000), funcls only",
+    )
+    parser.add_argument("--modules", type=int, default=10, help="blueprint modules (--big)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args()
     rows = asyncio.run(main_async(args))
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    print(
-        f"workspace: {args.functions} functions in {args.apps} apps (half v1, half v2); "
-        f"{args.requests} requests per funcls latency row, {args.peer_requests} per peer row; "
-        f"python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} CPUs"
-    )
+    if args.big:
+        print(
+            f"one app of {', '.join(str(b) for b in args.big)} functions in {args.modules} "
+            f"blueprint modules; {args.edits} edits; python {sys.version.split()[0]}, "
+            f"{os.cpu_count()} CPUs"
+        )
+    else:
+        print(
+            f"workspace: {args.functions} functions in {args.apps} apps (half v1, half v2); "
+            f"{args.requests} requests per funcls latency row, {args.peer_requests} per peer "
+            f"row; python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+        )
     print()
     print("| server | measurement | result | target |")
     print("|---|---|---|---|")

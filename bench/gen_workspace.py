@@ -277,6 +277,32 @@ def generate(out: Path, functions: int = 1000, apps: int = 20) -> Path:
     return out
 
 
+def write_big_app(app: Path, functions: int = 1000, modules: int = 10) -> Path:
+    """One v2 app: ``functions`` functions in ``modules`` blueprint modules of equal size,
+    registered by function_app.py (the shape of a monorepo's app)."""
+    if app.exists():
+        shutil.rmtree(app)
+    write_common(app)
+    (app / "blueprints").mkdir()
+    (app / "blueprints" / "__init__.py").write_text("")
+    per_module = functions // modules
+    parts = ["import logging\n\nimport azure.functions as func\n"]
+    for m in range(modules):
+        parts.append(f"from blueprints.bp{m:02d} import bp as bp{m:02d}\n")
+    parts.append("\napp = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)\n\n")
+    for m in range(modules):
+        parts.append(f"app.register_functions(bp{m:02d})\n")
+    (app / "function_app.py").write_text("".join(parts))
+    i = 0
+    for m in range(modules):
+        src = ["import logging\n\nimport azure.functions as func\n\nbp = func.Blueprint()\n"]
+        for _ in range(per_module):
+            src.append("\n\n" + v2_function(KINDS[i % len(KINDS)], i, "bp"))
+            i += 1
+        (app / "blueprints" / f"bp{m:02d}.py").write_text("".join(src))
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
