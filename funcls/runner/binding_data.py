@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -83,8 +83,10 @@ def resolve(
     settings: Mapping[str, str],
     *,
     function_name: str = "",
+    escape: Callable[[str, str], str] | None = None,
 ) -> str:
-    """The value of a binding property for one invocation."""
+    """The value of a binding property for one invocation. ``escape(name, value)``, when
+    given, rewrites each `{name}` value before it is inserted (a table filter's quoting)."""
     try:
         template = parse_binding_template(text)
     except ValueError as error:
@@ -103,7 +105,8 @@ def resolve(
                 )
             out.append(value)
         elif isinstance(part, BindingParameter):
-            out.append(_parameter(part, data, now, function_name))
+            value = _parameter(part, data, now, function_name)
+            out.append(escape(part.expression, value) if escape is not None else value)
     return "".join(out)
 
 

@@ -14,7 +14,7 @@ from funcls.runner.retry import RETRY_TRIGGERS, RetryPolicy, RetryPolicyError, p
 
 NATIVE_BINDINGS = {"http", "queue", "blob"}
 # Input bindings the runner fetches; the others reach the function as None.
-READ_INPUTS = frozenset({"blob"})
+READ_INPUTS = frozenset({"blob", "table"})
 # Inputs the durable engine gives (its client binding's JSON).
 DURABLE_CLIENT_INPUTS = frozenset({"durableclient", "orchestrationclient"})
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from funcls.runner import table_binding
 from funcls.runner.binding_data import BindingExpressionError, resolve
 from funcls.runner.config import HostSettings
 from funcls.runner.connections import Connections
@@ -133,6 +134,12 @@ class Invoker:
     def _resolve(self, fn: RunFunction, text: str, data: dict[str, Any]) -> str:
         return resolve(text, data, self.settings.environment, function_name=fn.name)
 
+    def _resolver(self, fn: RunFunction, data: dict[str, Any]) -> Callable[..., str]:
+        def resolver(text: str, **options: Any) -> str:
+            return resolve(text, data, self.settings.environment, function_name=fn.name, **options)
+
+        return resolver
+
     async def _inputs(self, fn: RunFunction, data: dict[str, Any]) -> dict[str, Wire]:
         args: dict[str, Wire] = {}
         for binding in fn.inputs():
@@ -143,6 +150,11 @@ class Invoker:
                 continue
             if kind not in READ_INPUTS:
                 args[name] = (None, None)
+                continue
+            if str(binding.get("type", "")).lower() == "table":
+                query = table_binding.input_query(binding, self._resolver(fn, data))
+                backend = self.connections.backend(binding.get("connection"))
+                args[name] = await asyncio.to_thread(table_binding.read_input, backend, query)
                 continue
             path = self._resolve(fn, str(binding.get("path", "")), data)
             backend = self.connections.backend(binding.get("connection"))
@@ -158,8 +170,8 @@ class Invoker:
                 args[name] = ("bytes", blob_data.content)
         return args
 
-    def _targets(self, fn: RunFunction, data: dict[str, Any]) -> dict[str, str]:
-        targets: dict[str, str] = {}
+    def _targets(self, fn: RunFunction, data: dict[str, Any]) -> dict[str, Any]:
+        targets: dict[str, Any] = {}
         for binding in fn.outputs():
             kind = str(binding.get("type", "")).lower()
             if kind == "queue":
@@ -167,6 +179,9 @@ class Invoker:
                 targets[str(binding["name"])] = self._resolve(fn, str(text), data).lower()
             elif kind == "blob":
                 targets[str(binding["name"])] = self._resolve(fn, str(binding.get("path")), data)
+            elif kind == "table":
+                resolver = self._resolver(fn, data)
+                targets[str(binding["name"])] = table_binding.output_target(binding, resolver)
         return targets
 
     async def invoke(
@@ -276,7 +291,7 @@ class Invoker:
         outcome.ok = True
 
     async def _output(
-        self, name: str, binding: dict[str, Any], value: Wire, target: str | None, outcome: Outcome
+        self, name: str, binding: dict[str, Any], value: Wire, target: Any, outcome: Outcome
     ) -> None:
         kind = str(binding.get("type", "")).lower()
         if kind == "http":
@@ -313,6 +328,15 @@ class Invoker:
             if self.on_put is not None:
                 self.on_put("blob", binding.get("connection"), target)
             outcome.outputs.append(OutputReport(name, "blob", True, target, content))
+            return
+        if kind == "table" and isinstance(target, table_binding.TableTarget):
+            entities = table_binding.output_entities(value, target)
+            backend = self.connections.backend(binding.get("connection"))
+            await asyncio.to_thread(table_binding.write_output, backend, target, entities)
+            for entity in entities:
+                outcome.outputs.append(
+                    OutputReport(name, "table", True, target.table, table_binding.as_json(entity))
+                )
             return
         if name == "$return" and not binding:
             outcome.returned = value
