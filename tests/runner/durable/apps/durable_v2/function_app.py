@@ -1,6 +1,7 @@
 """A Durable Functions app (v2 programming model) for funcls run's durable engine tests."""
 
 import logging
+import time
 from datetime import timedelta
 
 import azure.durable_functions as df
@@ -118,6 +119,22 @@ def retry_exhausted(context: df.DurableOrchestrationContext):
     return "never"
 
 
+@app.orchestration_trigger(context_name="context")
+def slow_fan_out(context: df.DurableOrchestrationContext):
+    count = context.get_input()["count"]
+    results = yield context.task_all(
+        [context.call_activity("slow_square", n) for n in range(count)]
+    )
+    return sum(results)
+
+
+@app.orchestration_trigger(context_name="context")
+def changing(context: df.DurableOrchestrationContext):
+    first = yield context.call_activity("say_hello", "before the change")
+    yield context.wait_for_external_event("go")
+    return first
+
+
 @app.activity_trigger(input_name="city")
 def say_hello(city: str) -> str:
     logging.info("saying hello to %s", city)
@@ -126,6 +143,12 @@ def say_hello(city: str) -> str:
 
 @app.activity_trigger(input_name="n")
 def square(n: int) -> int:
+    return n * n
+
+
+@app.activity_trigger(input_name="n")
+def slow_square(n: int) -> int:
+    time.sleep(0.2)
     return n * n
 
 

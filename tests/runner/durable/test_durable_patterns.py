@@ -1,0 +1,132 @@
+"""Durable timers, external events (human interaction with a timeout race), terminate,
+purge, custom status, sub-orchestrations, continue_as_new and retries, end to end through
+the management URLs of `create_check_status_response` and a plain HTTP client."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from tests.runner.durable.conftest import Durable
+
+
+def _event_url(urls: dict[str, str], name: str) -> str:
+    return urls["sendEventPostUri"].replace("{eventName}", name)
+
+
+def _wait_for_status(durable: Durable, urls: dict[str, str], status: str) -> dict[str, object]:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        body: dict[str, object] = durable.status(urls).json()
+        if body["runtimeStatus"] == status:
+            return body
+        time.sleep(0.02)
+    raise AssertionError(f"{urls['id']} never became {status}")
+
+
+def test_an_external_event_wins_the_race_against_a_timer(durable_run: Durable) -> None:
+    urls = durable_run.start("approval", {"timeout": 30})
+    waiting = _wait_for_status(durable_run, urls, "Running")
+    deadline = time.monotonic() + 20
+    while waiting["customStatus"] != "waiting for approval" and time.monotonic() < deadline:
+        waiting = durable_run.status(urls).json()
+    assert waiting["customStatus"] == "waiting for approval"
+    raised = httpx.post(_event_url(urls, "Approval"), json="yes")
+    assert raised.status_code == 202
+    done = durable_run.wait(urls, showHistory="true", showHistoryOutput="true")
+    assert (done["runtimeStatus"], done["output"]) == ("Completed", "approved: yes")
+    assert done["customStatus"] == "decided"
+    raised = [e for e in done["historyEvents"] if e["EventType"] == "EventRaised"]
+    assert raised[0]["FunctionName"] == "Approval" and raised[0]["Input"] == "yes"
+    assert any(e["EventType"] == "TimerCreated" for e in done["historyEvents"])
+    # The instance is done: an event for it is gone (410), as the extension answers.
+    assert httpx.post(_event_url(urls, "Approval"), json="again").status_code == 410
+
+
+def test_the_timer_wins_when_no_event_comes(durable_run: Durable) -> None:
+    started = time.monotonic()
+    urls = durable_run.start("approval", {"timeout": 0.5})
+    done = durable_run.wait(urls, showHistory="true")
+    assert time.monotonic() - started >= 0.5
+    assert (done["runtimeStatus"], done["output"]) == ("Completed", "timed out")
+    assert done["customStatus"] == "timed out"
+    assert [e["EventType"] for e in done["historyEvents"]].count("TimerFired") == 1
+
+
+def test_terminate_then_purge(durable_run: Durable) -> None:
+    urls = durable_run.start("wait_forever")
+    _wait_for_status(durable_run, urls, "Running")
+    terminate = urls["terminatePostUri"].replace("{text}", "no%20longer%20needed")
+    assert httpx.post(terminate).status_code == 202
+    done = durable_run.wait(urls)
+    assert (done["runtimeStatus"], done["output"]) == ("Terminated", "no longer needed")
+    assert httpx.post(terminate).status_code == 410
+    purged = httpx.delete(urls["purgeHistoryDeleteUri"])
+    assert (purged.status_code, purged.json()) == (200, {"instancesDeleted": 1})
+    assert durable_run.status(urls).status_code == 404
+    assert httpx.delete(urls["purgeHistoryDeleteUri"]).status_code == 404
+    log = durable_run.running.log()
+    assert f"instance {urls['id']} terminated: no longer needed" in log
+
+
+def test_a_running_instance_is_not_purged(durable_run: Durable) -> None:
+    urls = durable_run.start("wait_forever")
+    _wait_for_status(durable_run, urls, "Running")
+    refused = httpx.delete(urls["purgeHistoryDeleteUri"])
+    assert refused.status_code == 409
+    assert "terminate it before purging" in refused.json()["Message"]
+    httpx.post(urls["terminatePostUri"].replace("{text}", "done"))
+    durable_run.wait(urls)
+
+
+def test_sub_orchestrations(durable_run: Durable) -> None:
+    urls = durable_run.start("parent")
+    done = durable_run.wait(urls, showHistory="true")
+    assert done["runtimeStatus"] == "Completed"
+    assert done["output"] == {
+        "chain": ["Hello Tokyo!", "Hello Seattle!", "Hello London!"],
+        "squares": 0 + 1 + 4 + 9,
+    }
+    kinds = [e["EventType"] for e in done["historyEvents"]]
+    assert kinds.count("SubOrchestrationInstanceCompleted") == 2
+    children = httpx.get(
+        durable_run.running.url + "/runtime/webhooks/durabletask/instances",
+        params={"instanceIdPrefix": urls["id"] + ":"},
+    ).json()
+    assert sorted(c["name"] for c in children) == ["fan_out", "hello_chain"]
+    assert {c["runtimeStatus"] for c in children} == {"Completed"}
+
+
+def test_continue_as_new_restarts_with_the_new_input(durable_run: Durable) -> None:
+    urls = durable_run.start("counter_loop", 0)
+    done = durable_run.wait(urls, showHistory="true")
+    assert (done["runtimeStatus"], done["output"], done["input"]) == ("Completed", 3, 3)
+    # The history is the last execution's only.
+    started = [e for e in done["historyEvents"] if e["EventType"] == "ExecutionStarted"]
+    assert [e["Input"] for e in started] == [3]
+    log = durable_run.running.log()
+    assert log.count(f"instance {urls['id']} continued as new") == 3
+
+
+def test_retries_until_an_attempt_succeeds(durable_run: Durable) -> None:
+    urls = durable_run.start("with_retry")
+    done = durable_run.wait(urls, showHistory="true")
+    assert (done["runtimeStatus"], done["output"]) == ("Completed", "succeeded on attempt 3")
+    kinds = [e["EventType"] for e in done["historyEvents"]]
+    assert kinds.count("TaskFailed") == 2 and kinds.count("TimerFired") == 2
+    assert kinds.count("TaskCompleted") == 1
+
+
+def test_retries_give_up_after_max_attempts(durable_run: Durable) -> None:
+    urls = durable_run.start("retry_exhausted")
+    done = durable_run.wait(urls, showHistory="true")
+    assert done["runtimeStatus"] == "Failed"
+    assert (
+        "Activity function 'explode' failed: RuntimeError: activity exploded: always"
+        in (done["output"])
+    )
+    kinds = [e["EventType"] for e in done["historyEvents"]]
+    # Two attempts, each followed by a retry timer (DurableTask.Core waits one more timer
+    # after the last attempt before it gives up).
+    assert kinds.count("TaskFailed") == 2 and kinds.count("TimerFired") == 2

@@ -1,0 +1,74 @@
+"""The engine across a crash of the runner, and an orchestrator changed while an instance runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from tests.runner.durable.conftest import Durable
+from tests.runner.runner_process import RunningApp, start_run
+
+
+def test_sigkill_during_a_fan_out_then_restart_completes_it(
+    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app = durable_app("durable_v2")
+    first = run_app(app, "--no-reload")
+    first.wait_for_log("ready in")
+    urls = Durable(first).start("slow_fan_out", {"count": 30})
+    first.wait_for_log("Executed 'Functions.slow_square' (Succeeded", count=6)
+    os.kill(first.process.pid, signal.SIGKILL)
+    first.process.wait(10)
+    # The app processes see their runner gone and stop; a new run resumes the instance.
+    second = start_run(app, "--no-reload", log_path=app.parent / "second-run.log")
+    try:
+        status_url = f"{second.url}/runtime/webhooks/durabletask/instances/{urls['id']}"
+        deadline = time.monotonic() + 60
+        body: dict[str, object] = {}
+        while time.monotonic() < deadline:
+            answer = httpx.get(status_url)
+            body = answer.json()
+            if answer.status_code == 200:
+                break
+            time.sleep(0.05)
+        assert body.get("runtimeStatus") == "Completed", second.log()
+        assert body["output"] == sum(n * n for n in range(30))
+        # Only what had not finished ran again.
+        again = second.log().count("Executed 'Functions.slow_square' (Succeeded")
+        assert 0 < again < 30, second.log()
+    finally:
+        second.stop()
+
+
+def test_an_orchestrator_changed_under_a_running_instance_fails_it(
+    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app = durable_app("durable_v2")
+    running = run_app(app)
+    running.wait_for_log("ready in")
+    durable = Durable(running)
+    urls = durable.start("changing")
+    deadline = time.monotonic() + 20
+    while "TaskCompleted" not in str(durable.status(urls, showHistory="true").json()):
+        assert time.monotonic() < deadline, running.log()
+        time.sleep(0.05)
+    script = app / "function_app.py"
+    text = script.read_text()
+    script.write_text(text.replace('("say_hello", "before the change")', '("square", 2)'))
+    running.wait_for_log("reloaded:")
+    assert httpx.post(urls["sendEventPostUri"].replace("{eventName}", "go")).status_code == 202
+    done = durable.wait(urls)
+    assert done["runtimeStatus"] == "Failed"
+    assert done["output"] == (
+        "Non-Deterministic workflow detected: A previous execution of this orchestration "
+        "scheduled an activity task with sequence number 0 named 'say_hello', but the current "
+        "orchestration replay instead scheduled an activity task named 'square' with this "
+        "sequence number.  Was a change made to the orchestrator code after this instance had "
+        "already started running?"
+    )
+    durable.close()
