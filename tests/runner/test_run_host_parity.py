@@ -338,7 +338,7 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 @app.schedule(schedule="0 0 0 1 1 *", arg_name="timer", run_on_startup=False)
 @app.generic_input_binding(
-    arg_name="entity", type="table", connection="AzureWebJobsStorage", table_name="T"
+    arg_name="entity", type="table", connection="AzureWebJobsStorage", table_name="Things"
 )
 def returns_dict(timer: func.TimerRequest, entity) -> None:
     return {"dropped": True}
