@@ -24,8 +24,10 @@ from funcls.runner.connections import Connections
 from funcls.runner.functions import DURABLE_CLIENT_INPUTS, READ_INPUTS, RunFunction
 from funcls.runner.logs import Console
 from funcls.runner.pool import AppNotLoaded, FunctionTimeout, WorkerCrashed, WorkerPool
+from funcls.runner.retry import retry_exception
 from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError, StorageError
 from funcls.runner.streams import HttpExchange
+from funcls.runner.trace_context import invocation_trace
 
 Wire = tuple[str | None, Any]
 
@@ -200,21 +202,25 @@ class Invoker:
         through it (funcls/runner/host/streaming.py) instead of being in the outcome."""
         policy = fn.retry
         retry: dict[str, Any] = {"count": 0, "max": policy.max_retry_count if policy else 0}
+        schedule = policy.schedule() if policy else None
         while True:
             outcome = await self._attempt(
                 fn, trigger, metadata, data, reason, collect_logs, retry, exchange
             )
             count = retry["count"] + 1
-            if outcome.ok or policy is None or not policy.allows(count):
+            if outcome.ok or policy is None or schedule is None or not policy.allows(count):
+                if not outcome.ok and policy is not None:
+                    # the WebJobs SDK's LogFunctionRetriesFailed
+                    self.console.say(f"Function execution failed after '{count - 1}' retries.")
                 return outcome
-            delay = policy.delay_before(count)
+            delay = schedule.next_delay()
             self.console.say(
                 f"'{fn.name}' failed; retry {count}"
                 + (f" of {policy.max_retry_count}" if policy.max_retry_count >= 0 else "")
-                + f" in {delay:g}s (its retry policy)"
+                + f" in {delay:.3g}s (its retry policy)"
             )
             await asyncio.sleep(delay)
-            retry = {**retry, "count": count}
+            retry = {**retry, "count": count, "exception": retry_exception(fn.name, outcome.error)}
 
     async def _attempt(
         self,
@@ -261,14 +267,17 @@ class Invoker:
         args = await self._inputs(fn, data) if fn.inputs() else {}
         args[str(fn.trigger.get("name"))] = trigger
         targets = self._targets(fn, data)
-        trace_id = outcome.invocation_id.replace("-", "")
         message: dict[str, Any] = {
             "op": "invoke",
             "id": outcome.invocation_id,
             "function": fn.name,
             "args": args,
             "metadata": metadata,
-            "trace": {"traceparent": f"00-{trace_id}-{trace_id[:16]}-01"},
+            "trace": invocation_trace(
+                fn.name,
+                self.settings.environment,
+                trigger[1].get("headers") if trigger[0] == "http" else None,
+            ),
             "retry": retry,
         }
         if exchange is not None:

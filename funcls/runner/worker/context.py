@@ -61,6 +61,31 @@ class TraceContext(_abc.TraceContext):
         return self._attributes
 
 
+class RpcException:
+    """`context.retry_context.exception`: the worker hands over the host's RpcException
+    message (protos.RpcException: source, stack_trace, message); before any failure, and for
+    functions without a retry policy, it is an empty one, as an unset protobuf field reads."""
+
+    __slots__ = ("is_user_exception", "message", "source", "stack_trace", "type")
+
+    def __init__(
+        self,
+        message: str = "",
+        source: str = "",
+        stack_trace: str = "",
+        is_user_exception: bool = False,
+        type: str = "",
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.stack_trace = stack_trace
+        self.is_user_exception = is_user_exception
+        self.type = type
+
+    def __repr__(self) -> str:
+        return f"RpcException(message={self.message!r}, source={self.source!r})"
+
+
 class RetryContext(_abc.RetryContext):
     def __init__(
         self, retry_count: int = 0, max_retry_count: int = 0, exception: Any = None

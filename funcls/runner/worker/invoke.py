@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from typing import Any
@@ -51,6 +52,10 @@ def prepare(
     if info.requires_context:
         trace = message.get("trace") or {}
         retry = message.get("retry") or {}
+        attributes = dict(trace.get("attributes") or {})
+        if "ProcessId" in attributes:  # the host's worker process id (trace_context.py)
+            attributes["ProcessId"] = str(os.getpid())
+        failure = retry.get("exception") or {}
         args["context"] = ctx.Context(
             message["id"],
             info.name,
@@ -58,10 +63,16 @@ def prepare(
             ctx.TraceContext(
                 trace.get("traceparent", ""),
                 trace.get("tracestate", ""),
-                trace.get("attributes", {}),
+                attributes,
             ),
             ctx.RetryContext(
-                int(retry.get("count", 0)), int(retry.get("max", 0)), retry.get("exception")
+                int(retry.get("count", 0)),
+                int(retry.get("max", 0)),
+                ctx.RpcException(
+                    str(failure.get("message", "")),
+                    str(failure.get("source", "")),
+                    str(failure.get("stack_trace", "")),
+                ),
             ),
         )
     return args, outs
