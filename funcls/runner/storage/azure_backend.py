@@ -17,6 +17,7 @@ from azure.storage import queue as queue_sdk
 from .azure_blobs import AzureBlobs
 from .azure_queues import AzureQueues
 from .connection import StorageConnection
+from .errors import StorageError
 from .interface import MessageEncoding
 from .receipts import RECEIPTS_FILE, SqliteBlobReceipts
 
@@ -101,9 +102,15 @@ class AzureBackend:
         apps with table bindings."""
         with self._tables_lock:
             if self._tables is None:
-                from azure.data import tables as table_sdk
+                try:
+                    from azure.data import tables as table_sdk
 
-                from .azure_tables import AzureTables
+                    from .azure_tables import AzureTables
+                except ImportError as error:
+                    raise StorageError(
+                        "table bindings on Azure Storage need the azure-data-tables package: "
+                        "pip install azure-data-tables (or 'funcls[azure]')"
+                    ) from error
 
                 connection = self.connection
                 service = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import sys
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,11 +12,14 @@ from pathlib import Path
 import pytest
 
 from funcls.runner.storage import (
+    AzureBackend,
     EmbeddedBackend,
     EntityAlreadyExistsError,
     InvalidArgumentError,
     InvalidNameError,
+    StorageError,
     TableNotFoundError,
+    parse_connection_string,
     partition_groups,
 )
 from funcls.runner.storage.odata_filter import compile_filter
@@ -214,3 +218,16 @@ def test_partition_groups_split_by_partition_duplicate_row_and_batch_size() -> N
     groups = partition_groups(entities)
     assert [len(g) for g in groups] == [100, 50, 1, 1]
     assert [g[0]["PartitionKey"] for g in groups] == ["a", "a", "b", "b"]
+
+
+def test_azure_tables_without_the_sdk_say_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "azure.data.tables", None)  # as if not installed
+    monkeypatch.delitem(sys.modules, "funcls.runner.storage.azure_tables", raising=False)
+    backend = AzureBackend(parse_connection_string("UseDevelopmentStorage=true"), tmp_path)
+    try:
+        with pytest.raises(StorageError, match="pip install azure-data-tables"):
+            backend.tables.query("Items")
+    finally:
+        backend.close()
