@@ -39,6 +39,9 @@ class RunFunction:
     auth_level: str = "function"
     retry: RetryPolicy | None = None  # for the triggers the host retries (RETRY_TRIGGERS)
     http_stream: bool = False  # served through the web extension (funcls/runner/streams.py)
+    # Parameters of blob SDK types (BlobClient, …) by name: their type's name
+    # (funcls/runner/sdk_bindings.py).
+    sdk_params: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def uses_binding_data(self) -> bool:
@@ -108,6 +111,7 @@ def build_function(
         line=description.get("line"),
         is_async=bool(description.get("is_async")),
         http_stream=bool(description.get("http_stream")),
+        sdk_params=dict(description.get("sdk_params") or {}),
     )
     triggers = [b for b in bindings if str(b.get("type", "")).lower().endswith("trigger")]
     if triggers:

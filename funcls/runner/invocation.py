@@ -25,6 +25,7 @@ from funcls.runner.functions import DURABLE_CLIENT_INPUTS, READ_INPUTS, RunFunct
 from funcls.runner.logs import Console
 from funcls.runner.pool import AppNotLoaded, FunctionTimeout, WorkerCrashed, WorkerPool
 from funcls.runner.retry import retry_exception
+from funcls.runner.sdk_bindings import model_binding_data
 from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError, StorageError
 from funcls.runner.streams import HttpExchange
 from funcls.runner.trace_context import invocation_trace
@@ -159,6 +160,9 @@ class Invoker:
                 args[name] = await asyncio.to_thread(table_binding.read_input, backend, query)
                 continue
             path = self._resolve(fn, str(binding.get("path", "")), data)
+            if name in fn.sdk_params:
+                args[name] = model_binding_data(binding, path, fn.name)
+                continue
             backend = self.connections.backend(binding.get("connection"))
             container, blob = split_blob_path(path)
             try:
@@ -265,7 +269,11 @@ class Invoker:
         exchange: HttpExchange | None = None,
     ) -> None:
         args = await self._inputs(fn, data) if fn.inputs() else {}
-        args[str(fn.trigger.get("name"))] = trigger
+        trigger_name = str(fn.trigger.get("name"))
+        args[trigger_name] = trigger
+        if trigger_name in fn.sdk_params:
+            path = str(data.get("BlobTrigger", ""))
+            args[trigger_name] = model_binding_data(fn.trigger, path, fn.name)
         targets = self._targets(fn, data)
         message: dict[str, Any] = {
             "op": "invoke",

@@ -23,12 +23,14 @@ from funcls.runner.banner import exception_line, render_banner
 from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
 from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.durable.runtime import DurableRuntime
+from funcls.runner.functions import http_routes
 from funcls.runner.host.app import RunnerApp
 from funcls.runner.host.policy import load_keys
 from funcls.runner.invocation import Invoker
 from funcls.runner.logs import Console
 from funcls.runner.pool import AppIndex, WorkerPool
 from funcls.runner.reload import watch
+from funcls.runner.sdk_bindings import refuse_unreachable
 from funcls.runner.state import RunState
 from funcls.runner.statefile import remove_state, write_state
 from funcls.runner.triggers.manager import Triggers
@@ -117,6 +119,8 @@ class Run:
     async def on_index(self, index: AppIndex) -> None:
         self.state.update(index)
         functions = list(self.state.functions.values())
+        if refuse_unreachable(functions, self.connections):  # blob SDK types, embedded store
+            self.state.routes = http_routes(functions)
         assert self.triggers is not None
         if self.options.triggers:
             await self.triggers.apply(functions)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -205,3 +205,30 @@ def test_by_hand_run_of_a_streaming_function(stream_app: RunningApp) -> None:
     assert answer["status"] == 201
     assert answer["ranOn"] != "a fresh app process"  # through the running funcls run
     assert json.loads(answer["body"])["params"] == {"category": "pens", "id": "7"}
+
+
+def test_http_annotations_are_checked_against_the_extension_types(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    """Once the extension is imported the worker checks HTTP annotations against its types:
+    func.HttpRequest no longer loads (the host shows the function's load error)."""
+    app_dir = tmp_path / "mixed"
+    app_dir.mkdir()
+    (app_dir / "host.json").write_text('{"version": "2.0"}')
+    (app_dir / "function_app.py").write_text(
+        "import azure.functions as func\n"
+        "from azurefunctions.extensions.http.fastapi import PlainTextResponse, Request\n\n"
+        "app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)\n\n\n"
+        '@app.route(route="old")\n'
+        "def old(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("old")\n\n\n'
+        '@app.route(route="new")\n'
+        "def new(req: Request) -> PlainTextResponse:\n"
+        '    return PlainTextResponse("new")\n'
+    )
+    running = run_app(app_dir, "--no-reload")
+    log = running.wait_for_log("does not match its Python annotation")
+    assert 'type of req binding "httpTrigger" does not match its Python annotation' in log
+    assert "function_app.py:7: " in log
+    assert running.get("/api/new").text == "new"
+    assert running.get("/api/old").status_code == 404

@@ -20,6 +20,7 @@ from typing import Any
 from azure.functions import meta
 
 from .loader import ParamInfo
+from .sdk_types import decode_sdk_type
 
 Wire = tuple[str | None, Any]
 
@@ -89,6 +90,8 @@ def decode_input(param: ParamInfo, wire: Wire | None, metadata: dict[str, Wire])
     if wire is None or wire[0] is None:
         return None
     kind, value = wire
+    if param.sdk:
+        return decode_sdk_type(param, wire, {k: to_datum(v) for k, v in metadata.items()})
     if param.pytype is str and isinstance(value, bytes):
         wire = ("string", value.decode("utf-8"))
     elif param.pytype is bytes and isinstance(value, str):

@@ -23,3 +23,30 @@ def http_v2_base() -> Any | None:
         return base if checker is not None and checker.http_v2_enabled() else None
     except Exception:
         return None
+
+
+def sdk_registry() -> Any | None:
+    """The base extension's converter registry (the worker's DEFERRED_BINDING_REGISTRY,
+    `azurefunctions.extensions.base.get_binding_registry()`), when the app imported an SDK
+    type extension such as azurefunctions-extensions-bindings-blob."""
+    base = sys.modules.get("azurefunctions.extensions.base")
+    getter = getattr(base, "get_binding_registry", None)
+    return getter() if getter is not None else None
+
+
+def is_sdk_type(pytype: Any) -> bool:
+    """Whether a parameter's annotation is an SDK type (BlobClient, ContainerClient,
+    StorageStreamDownloader, …): the worker's check_deferred_bindings_enabled."""
+    registry = sdk_registry()
+    if registry is None or pytype is None:
+        return False
+    try:
+        return bool(registry.check_supported_type(pytype))
+    except Exception:
+        return False
+
+
+def sdk_converter(binding_type: str) -> Any | None:
+    """The extension's converter for a binding type (`blob`, `blobTrigger`), or None."""
+    registry = sdk_registry()
+    return registry.get(binding_type) if registry is not None else None

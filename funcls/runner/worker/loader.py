@@ -21,7 +21,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from .extensions import http_v2_base
+from .extensions import http_v2_base, is_sdk_type
 from .tracebacks import user_traceback
 
 APP_NAMESPACE = "__app__"
@@ -40,6 +40,9 @@ class ParamInfo:
     converter_name: str  # what the converter registry is asked for ("generic" for str/bytes)
     pytype: Any  # the annotation (inner type of Out[T]); None when unannotated
     is_out: bool = False
+    # An SDK type (BlobClient, …): decoded by the extension's converter from the
+    # model_binding_data the runner sends (worker/sdk_types.py).
+    sdk: bool = False
 
 
 @dataclass
@@ -74,6 +77,11 @@ class FunctionInfo:
             "disabled": self.disabled,
             "retry": self.retry,
             "http_stream": self.http_stream,
+            "sdk_params": {
+                name: getattr(param.pytype, "__name__", str(param.pytype))
+                for name, param in self.inputs.items()
+                if param.sdk
+            },
         }
 
 
@@ -418,9 +426,13 @@ def describe_function(
         kind = str(binding.get("type"))
         generic = pytype in (str, bytes) and not _implicit_output(kind)
         converter = "generic" if generic else kind
+        sdk = not binding_out and is_sdk_type(pytype)
         if annotation is not None:
-            _check_annotation(param.name, binding, converter, pytype, binding_out)
-        entry = ParamInfo(param.name, str(binding.get("type")), converter, pytype, binding_out)
+            if sdk:
+                _check_sdk_annotation(param.name, binding, pytype)
+            else:
+                _check_annotation(param.name, binding, converter, pytype, binding_out)
+        entry = ParamInfo(param.name, str(binding.get("type")), converter, pytype, binding_out, sdk)
         (info.outputs if binding_out else info.inputs)[param.name] = entry
     returned = by_name.get("$return")
     if returned is not None:
@@ -488,6 +500,22 @@ def _check_annotation(
         accepted = bool(check(pytype))
     except TypeError:
         return
+    if not accepted:
+        _refuse(name, binding, pytype)
+
+
+def _check_sdk_annotation(name: str, binding: dict[str, Any], pytype: Any) -> None:
+    """An SDK type is checked by the extension's converter for the binding type, or the
+    generic binding when the extension has none (a BlobClient on a queue trigger): as the
+    worker's check_input_type_annotation with is_deferred_binding."""
+    from .convert import GenericBinding
+    from .extensions import sdk_converter
+
+    converter = sdk_converter(str(binding.get("type", ""))) or GenericBinding
+    try:
+        accepted = bool(converter.check_input_type_annotation(pytype))
+    except TypeError:
+        accepted = False
     if not accepted:
         _refuse(name, binding, pytype)
 
