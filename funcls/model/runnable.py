@@ -8,11 +8,8 @@ from collections.abc import Iterable
 NATIVE_TRIGGERS = frozenset({"httptrigger", "timertrigger", "queuetrigger", "blobtrigger"})
 # Run by the runner's embedded durable engine (funcls/runner/durable/); durable client inputs
 # (durableClient, orchestrationClient) are given the engine's client binding.
-DURABLE_TRIGGERS = frozenset({"orchestrationtrigger", "activitytrigger"})
-NOT_RUNNABLE = {
-    "entitytrigger": "Durable entities are not run by funcls run's embedded durable engine yet; "
-    "use `func start` for them",
-}
+DURABLE_TRIGGERS = frozenset({"orchestrationtrigger", "activitytrigger", "entitytrigger"})
+NOT_RUNNABLE: dict[str, str] = {}
 NOT_RUNNABLE_INPUTS: dict[str, str] = {}
 
 

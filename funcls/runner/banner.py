@@ -31,11 +31,12 @@ def _trigger_detail(fn: RunFunction) -> str:
 
 
 def durable_section(functions: list[RunFunction], base_url: str) -> str:
-    """Orchestrations and activities, run by the embedded durable engine."""
+    """Orchestrations, activities and entities, run by the embedded durable engine."""
     lines = ["Durable Functions (embedded engine, state in .funcls/durable/):"]
     for title, kind in (
         ("orchestrations", "orchestrationtrigger"),
         ("activities", "activitytrigger"),
+        ("entities", "entitytrigger"),
     ):
         names = [f.name for f in functions if f.trigger_type.lower() == kind]
         if names:

@@ -61,7 +61,7 @@ class RunFunction:
 
     @property
     def is_durable(self) -> bool:
-        """An orchestrator or an activity: run by the durable engine."""
+        """An orchestrator, an activity or an entity: run by the durable engine."""
         return self.trigger_type.lower() in DURABLE_TRIGGERS
 
     @property

@@ -85,6 +85,13 @@ class RunState:
 
         if fn.support == "none":
             raise ManualInvokeError(f"function '{fn.name}' cannot run here: {fn.reason}", 409)
+        if fn.trigger_type.lower() == "entitytrigger":
+            raise ManualInvokeError(
+                f"entity '{fn.name}' runs when an orchestration or a client signals or calls "
+                "it (signal_entity, call_entity); run an orchestration or HTTP starter that "
+                "does, or POST /runtime/webhooks/durabletask/entities/<name>/<key>?op=<operation>",
+                409,
+            )
         if fn.trigger_type.lower() == "orchestrationtrigger" and self.durable is not None:
             # Started as an instance of the durable engine; the result is its output.
             return await self.durable.run_by_hand(fn, text, self.settings.function_timeout)

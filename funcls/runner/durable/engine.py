@@ -41,13 +41,23 @@ from funcls.runner.durable.replay import (
     Work,
     plan_episode,
 )
-from funcls.runner.durable.store import Child, DurableStore, Episode, Instance, InstanceExists
+from funcls.runner.durable.store import (
+    Child,
+    DurableStore,
+    EntityRecord,
+    Episode,
+    Instance,
+    InstanceExists,
+    entity_id,
+    split_entity_id,
+)
 from funcls.runner.functions import RunFunction
 from funcls.runner.invocation import Invoker, Outcome
 
 OUT_OF_PROC_DATA = "\n\n$OutOfProcData$:"  # TaskOrchestrationExecutor.get_orchestrator_state_str
 ORCHESTRATION = "orchestrationtrigger"
 ACTIVITY = "activitytrigger"
+ENTITY = "entitytrigger"
 
 __all__ = ["DurableEngine", "InstanceExists"]
 
@@ -94,6 +104,14 @@ class DurableEngine:
             instance_id, {"event": event(EventType.EVENT_RAISED, Name=name, Input=input_text)}
         )
         self.kick(instance_id)
+
+    def signal_entity(self, name: str, key: str, operation: str, input_text: str | None) -> str:
+        """A one-way operation for an entity (the client's signal_entity)."""
+        target = entity_id(name, key)
+        request = {"op": operation, "signal": True, "input": input_text, "id": None}
+        self.store.post(target, {"operation": request})
+        self.kick(target)
+        return target
 
     def terminate(self, instance_id: str, reason: str) -> None:
         self.store.post(instance_id, {"terminate": reason})
@@ -163,6 +181,8 @@ class DurableEngine:
                 pass
 
     async def _episode(self, instance_id: str) -> bool:
+        if instance_id.startswith("@"):
+            return await self._entity_batch(instance_id)
         messages = self.store.inbox(instance_id)
         if not messages:
             return False
@@ -230,6 +250,11 @@ class DurableEngine:
         status = "Running"
         output = None
         parent_message = None
+        operations = [
+            (w.instance_id, {"operation": {**w.extra, "parent": instance.id}})
+            for w in plan.work
+            if w.kind == "entity"
+        ]
         if plan.done:
             status = "Completed"
             output = json.dumps(plan.output)
@@ -257,6 +282,7 @@ class DurableEngine:
                 children,
                 parent_message,
                 plan.continue_as_new,
+                operations,
             )
         )
         if plan.continue_as_new is not None:
@@ -276,6 +302,8 @@ class DurableEngine:
                     f"scheduled by {instance.id}"
                 )
                 self.kick(work.instance_id)
+        for target, _ in operations:
+            self.kick(target)
         if plan.done:
             self._finished(instance, "completed")
         if parent_message is not None:
@@ -360,6 +388,73 @@ class DurableEngine:
             if not future.done():
                 future.set_result(None)
 
+    # -- entities ---------------------------------------------------------------------------
+
+    async def _entity_batch(self, scheduler_id: str) -> bool:
+        """Run the pending operations of one entity as one batch (the SDK's Entity.handle
+        runs them in order and answers each), then save its state and answer the callers."""
+        messages = self.store.inbox(scheduler_id)
+        if not messages:
+            return False
+        ids = [i for i, _ in messages]
+        requests = [m["operation"] for _, m in messages if "operation" in m]
+        name, key = split_entity_id(scheduler_id)
+        record = self.store.entity(scheduler_id) or EntityRecord(
+            scheduler_id, name, key, False, None
+        )
+        fn = self.lookup(name)
+        results: list[tuple[bool, str]] = []
+        if fn is None or fn.trigger_type.lower() != ENTITY:
+            problem = missing_function(name, "entity")
+            results = [(True, json.dumps(problem)) for _ in requests]
+        else:
+            context = {
+                "self": {"name": name, "key": key},
+                "exists": record.exists,
+                "state": record.state,
+                # The SDK reads an operation's input as a JSON string holding the JSON text
+                # (DurableEntityContext.get_input: json.loads, then df_loads).
+                "batch": [{"name": r["op"], "input": json.dumps(r.get("input"))} for r in requests],
+            }
+            outcome = await self.invoker.invoke(
+                fn,
+                ("string", json.dumps(context)),
+                {},
+                {},
+                f"EntityTrigger (entity {scheduler_id}, {len(requests)} operation(s))",
+            )
+            answer = _entity_answer(outcome)
+            if isinstance(answer, str):
+                results = [(True, json.dumps(answer)) for _ in requests]
+            else:
+                record.exists = bool(answer.get("entityExists"))
+                record.state = answer.get("entityState") if record.exists else None
+                for item in answer.get("results") or []:
+                    results.append((bool(item.get("isError")), str(item.get("result"))))
+        responses: list[tuple[str, dict[str, Any]]] = []
+        for request, (is_error, result) in zip(requests, results, strict=False):
+            if request.get("signal") or not request.get("parent"):
+                continue
+            payload: dict[str, Any] = {"result": result}
+            if is_error:
+                payload["exceptionType"] = "System.Exception"
+            responses.append(
+                (
+                    str(request["parent"]),
+                    {
+                        "event": event(
+                            EventType.EVENT_RAISED,
+                            Name=request["id"],
+                            Input=json.dumps(payload),
+                        )
+                    },
+                )
+            )
+        self.store.commit_entity(record, ids, responses)
+        for parent, _ in responses:
+            self.kick(parent)
+        return True
+
     # -- activities and timers --------------------------------------------------------------
 
     def _start_activity(self, instance: Instance, work: Work) -> None:
@@ -426,6 +521,27 @@ class DurableEngine:
             {"event": event(EventType.TIMER_FIRED, TimerId=task_id, FireAt=timestamp(fire_at))},
         )
         self.kick(instance_id)
+
+
+def _entity_answer(outcome: Outcome) -> dict[str, Any] | str:
+    """The SDK's EntityState of a batch, or why there is none."""
+    if not outcome.ok:
+        error = outcome.error or {}
+        return f"{error.get('type')}: {error.get('message')}"
+    returned = outcome.returned
+    text = returned[1] if returned is not None else None
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    try:
+        answer = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        return (
+            f"the entity function returned {text!r}, not an entity state; wrap it with "
+            "df.Entity.create (v1: main = df.Entity.create(entity_function)) or use df.DFApp"
+        )
+    return answer
 
 
 def failed(task_id: int, reason: str, details: str | None) -> Event:

@@ -7,6 +7,7 @@ when it is done, 404 when there is none), `GET instances` (filters `runtimeStatu
 `createdTimeFrom`, `createdTimeTo`, `instanceIdPrefix`, `top`), `DELETE instances/{id}` (purge),
 `POST instances/{id}/raiseEvent/{event}`, `POST instances/{id}/terminate?reason=`. The SDK's
 client calls the same paths below its `rpcBaseUrl` (`binding.RPC_PREFIX` + this run's secret).
+`POST entities/{name}/{key}?op=` signals an entity, `GET entities/{name}/{key}` reads its state.
 Suspend, resume, rewind and restart answer 501 and say so.
 """
 
@@ -20,7 +21,7 @@ from urllib.parse import unquote
 
 from funcls.runner.durable.binding import management_urls, query_tail
 from funcls.runner.durable.history import Event, EventType, parse_timestamp, type_name
-from funcls.runner.durable.store import ACTIVE, Instance, InstanceExists
+from funcls.runner.durable.store import ACTIVE, Instance, InstanceExists, entity_id
 
 if TYPE_CHECKING:
     from funcls.runner.durable.engine import DurableEngine
@@ -187,8 +188,11 @@ class DurableApi:
                     f"'{parts[2]}' is not supported by funcls run's embedded durable engine; "
                     "terminate the instance and start a new one",
                 )
-        if parts[:1] == ["entities"]:
-            return _error(501, "durable entities are not supported by funcls run yet")
+        if parts[:1] == ["entities"] and len(parts) == 3:
+            if method == "POST":
+                return self.signal_entity(parts[1], parts[2], query.get("op", ""), body)
+            if method == "GET":
+                return self.read_entity(parts[1], parts[2])
         return _error(404, f"no durable API answers {method} /{rest}")
 
     def start(
@@ -284,6 +288,24 @@ class DurableApi:
             return _json(410, {"Message": f"Instance '{instance_id}' is {instance.status}."})
         self.engine.raise_event(instance_id, name, read_input(body))
         return 202, [], b""
+
+    def signal_entity(self, name: str, key: str, operation: str, body: bytes) -> Response:
+        fn = self.lookup(name)
+        if fn is None or fn.trigger_type.lower() != "entitytrigger":
+            return _error(
+                400,
+                f"The function '{name}' doesn't exist, is disabled, or is not an entity "
+                "function. Additional info: check the entity name of the EntityId",
+            )
+        self.engine.signal_entity(name, key, operation, read_input(body))
+        return 202, [], b""
+
+    def read_entity(self, name: str, key: str) -> Response:
+        """The entity's state as JSON (200), or 404 when it does not exist."""
+        record = self.engine.store.entity(entity_id(name, key))
+        if record is None or not record.exists:
+            return _json(404, {"Message": f"No entity @{name}@{key} found."})
+        return 200, JSON, (record.state or "null").encode("utf-8")
 
     def terminate(self, instance_id: str, reason: str) -> Response:
         instance = self.engine.store.get(instance_id)

@@ -291,17 +291,23 @@ def plan_episode(
             request = action.get("httpRequest") or {}
             matcher.activity(HTTP_ACTIVITY, json.dumps(request))
         elif kind in (ActionType.CALL_ENTITY, ActionType.SIGNAL_ENTITY):
+            # An operation message to the entity (`@name@key`). The SDK keys a call's task
+            # by the request id in the EventSent's Input; the entity's response comes back
+            # as an EventRaised named with that id (TaskOrchestrationExecutor.process_event).
             task_id = matcher.next_id()
-            entity_work = Work("entity", task_id, name=str(action.get("operation") or ""))
-            entity_work.extra = {
-                "entity": action.get("instanceId"),
+            target = str(action.get("instanceId"))
+            request = {
+                "id": f"{instance_id}#{task_id}",
+                "op": str(action.get("operation") or ""),
                 "signal": kind == ActionType.SIGNAL_ENTITY,
                 "input": action.get("input"),
             }
+            entity_work = Work("entity", task_id, name=request["op"], instance_id=target)
+            entity_work.extra = request
             matcher.task(
                 EventType.EVENT_SENT,
                 "op",
-                {"Name": "op", "InstanceId": action.get("instanceId")},
+                {"Name": "op", "InstanceId": target, "Input": json.dumps(request)},
                 entity_work,
             )
         elif kind == ActionType.CONTINUE_AS_NEW:

@@ -41,7 +41,15 @@ CREATE TABLE IF NOT EXISTS inbox (
     instance_id TEXT NOT NULL,
     message TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS inbox_instance ON inbox (instance_id, id)
+CREATE INDEX IF NOT EXISTS inbox_instance ON inbox (instance_id, id);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    exists_ INTEGER NOT NULL,
+    state TEXT,
+    updated TEXT NOT NULL
+)
 """
 
 ACTIVE = ("Pending", "Running", "Suspended")
@@ -91,6 +99,26 @@ class Episode:
     children: list[Child] | None = None
     parent_message: tuple[str, Event] | None = None  # (parent instance, its new event)
     next_execution: str | None = None  # continue_as_new: the new input; history starts over
+    messages: list[tuple[str, dict[str, Any]]] | None = None  # to other inboxes (entities)
+
+
+@dataclass
+class EntityRecord:
+    id: str  # the scheduler id, `@name@key`
+    name: str
+    key: str
+    exists: bool
+    state: str | None  # JSON text
+
+
+def entity_id(name: str, key: str) -> str:
+    """The extension's scheduler id of an entity (EntityId.get_scheduler_id in the SDK)."""
+    return f"@{name.lower()}@{key}"
+
+
+def split_entity_id(scheduler_id: str) -> tuple[str, str]:
+    name, _, key = scheduler_id[1:].partition("@")
+    return name, key
 
 
 def _instance(row: Iterable[Any]) -> Instance:
@@ -241,6 +269,43 @@ class DurableStore:
             if episode.parent_message is not None:
                 parent_id, parent_event = episode.parent_message
                 self._post(conn, parent_id, {"event": parent_event})
+            for target, message in episode.messages or []:
+                self._post(conn, target, message)
+
+    def entity(self, scheduler_id: str) -> EntityRecord | None:
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT id, name, key, exists_, state FROM entities WHERE id = ?", (scheduler_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        return EntityRecord(str(row[0]), str(row[1]), str(row[2]), bool(row[3]), row[4])
+
+    def entities(self) -> list[EntityRecord]:
+        with self.db.read() as conn:
+            rows = conn.execute("SELECT id, name, key, exists_, state FROM entities").fetchall()
+        return [EntityRecord(str(r[0]), str(r[1]), str(r[2]), bool(r[3]), r[4]) for r in rows]
+
+    def commit_entity(
+        self,
+        record: EntityRecord,
+        consumed: list[int],
+        messages: list[tuple[str, dict[str, Any]]],
+    ) -> None:
+        """An entity's batch: its new state, the operations it consumed and the responses to
+        the orchestrations that called it, in one transaction."""
+        with self.db.write() as conn:
+            conn.executemany("DELETE FROM inbox WHERE id = ?", [(i,) for i in consumed])
+            if record.exists:
+                conn.execute(
+                    "INSERT OR REPLACE INTO entities (id, name, key, exists_, state, updated) "
+                    "VALUES (?, ?, ?, 1, ?, ?)",
+                    (record.id, record.name, record.key, record.state, timestamp()),
+                )
+            else:
+                conn.execute("DELETE FROM entities WHERE id = ?", (record.id,))
+            for target, message in messages:
+                self._post(conn, target, message)
 
     def purge(self, instance_id: str) -> int:
         with self.db.write() as conn:

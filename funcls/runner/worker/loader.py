@@ -108,7 +108,7 @@ def _error(function: str, exc: BaseException, where: str = "") -> dict[str, str]
     the traceback of the user's frames (or the location, when no user frame is left)."""
     if isinstance(exc, FunctionLoadError):
         return {"function": function, "message": f"{where}{exc}", "traceback": ""}
-    if isinstance(exc, json.JSONDecodeError):
+    if isinstance(exc, json.JSONDecodeError) and where.rstrip(": ").endswith("function.json"):
         return {
             "function": function,
             "message": f"{where.rstrip(': ')}:{exc.lineno}:{exc.colno}: function.json is not "

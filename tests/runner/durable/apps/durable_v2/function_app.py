@@ -1,5 +1,6 @@
 """A Durable Functions app (v2 programming model) for funcls run's durable engine tests."""
 
+import json
 import logging
 import time
 from datetime import timedelta
@@ -133,6 +134,45 @@ def changing(context: df.DurableOrchestrationContext):
     first = yield context.call_activity("say_hello", "before the change")
     yield context.wait_for_external_event("go")
     return first
+
+
+@app.orchestration_trigger(context_name="context")
+def counter_orchestration(context: df.DurableOrchestrationContext):
+    entity = df.EntityId("counter", context.get_input()["key"])
+    context.signal_entity(entity, "add", 5)
+    value = yield context.call_entity(entity, "add", 1)
+    try:
+        yield context.call_entity(entity, "fail")
+        failure = None
+    except Exception as error:  # an operation that raised reaches the caller as an exception
+        failure = str(error)
+    return {"value": value, "failure": failure}
+
+
+@app.entity_trigger(context_name="context")
+def counter(context: df.DurableEntityContext):
+    value = context.get_state(lambda: 0)
+    operation = context.operation_name
+    if operation == "add":
+        value += context.get_input()
+    elif operation == "reset":
+        value = 0
+    elif operation == "fail":
+        raise ValueError("the counter refuses to fail")
+    context.set_state(value)
+    context.set_result(value)
+
+
+@app.route(route="counter/{key}", methods=["POST", "GET"])
+@app.durable_client_input(client_name="client")
+async def counter_http(req: func.HttpRequest, client: df.DurableOrchestrationClient):
+    entity = df.EntityId("counter", req.route_params["key"])
+    if req.method == "POST":
+        await client.signal_entity(entity, "add", int(req.get_body() or b"1"))
+        return func.HttpResponse(status_code=202)
+    state = await client.read_entity_state(entity)
+    body = {"exists": state.entity_exists, "state": state.entity_state}
+    return func.HttpResponse(json.dumps(body), mimetype="application/json")
 
 
 @app.activity_trigger(input_name="city")
