@@ -1,43 +1,77 @@
-"""Protocol abuse through a raw client process (issue 17): ``funcls --stdio`` in a subprocess
-and bytes written by hand: versions going backwards, edits outside the document, a 10 MB
-document, 5,000 rapid changes and a file deleted while open. After each abuse a normal
-request must still be answered, and the diagnostics end equal to what ``funcls check``
-reports for the same text. (Wrong ``Content-Length`` headers are not survived yet: a reader
-of funcls' own made message handling racy under load and was withdrawn.)"""
+"""Protocol abuse through a raw client process (issue 17): ``funcls --stdio`` (and ``funcls
+--tcp``) in a subprocess and bytes written by hand. Wrong ``Content-Length`` headers,
+malformed JSON, messages that are no JSON-RPC, unknown methods, versions going backwards,
+edits outside the document, a 10 MB document, 5,000 rapid changes and a file deleted while
+open. After each abuse a normal request must still be answered, and the diagnostics end equal
+to what ``funcls check`` reports for the same text. Messages written in one burst are handled
+in order, each after what the previous one scheduled (``funcls/lsp/framing.py``)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
+import re
+import shutil
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
 from funcls.checks import CheckConfig, check_app
+from funcls.lsp.framing import MAX_BODY, Framer
 from funcls.model.loader import load_app
 from funcls.model.source import Source
 from tests.lsp.support import SAMPLES, uri
 
 ANSWER_S = 30.0  # generous: the machine is shared
+LISTENING = re.compile(r"listening on (\S+):(\d+)")
+
+
+def start_tcp_server(*extra: str) -> tuple[subprocess.Popen[bytes], str, int]:
+    """``funcls --tcp --port 0`` (a free port), and the address it says it listens on."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "funcls", "--tcp", "--port", "0", *extra],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stderr is not None
+    line = proc.stderr.readline().decode()
+    found = LISTENING.search(line)
+    if found is None:
+        proc.kill()
+        raise AssertionError(f"funcls --tcp did not say where it listens: {line!r}")
+    return proc, found.group(1), int(found.group(2))
 
 
 class RawClient:
-    """A client that writes raw bytes and reads the server's messages on a thread."""
+    """A client that writes raw bytes and reads the server's messages on a thread, over the
+    server's stdin/stdout (``stdio``) or a socket (``tcp``)."""
 
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "funcls", "--stdio"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+    def __init__(self, transport: str = "stdio") -> None:
+        self.sock: socket.socket | None = None
+        if transport == "tcp":
+            self.proc, host, port = start_tcp_server()
+            self.sock = socket.create_connection((host, port), timeout=ANSWER_S)
+            self.sock.settimeout(None)
+            self.out: IO[bytes] = self.sock.makefile("rb")
+        else:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "funcls", "--stdio"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            assert self.proc.stdout is not None
+            self.out = self.proc.stdout
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         self.answers: dict[Any, dict[str, Any]] = {}
         self.null_id_errors: list[dict[str, Any]] = []
@@ -48,6 +82,9 @@ class RawClient:
 
     # -- wire --------------------------------------------------------------------------------
     def write(self, data: bytes) -> None:
+        if self.sock is not None:
+            self.sock.sendall(data)
+            return
         assert self.proc.stdin is not None
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
@@ -61,8 +98,7 @@ class RawClient:
         self.write(self.frame(message))
 
     def _read(self) -> None:
-        out = self.proc.stdout
-        assert out is not None
+        out = self.out
         while True:
             length = None
             while True:
@@ -149,26 +185,45 @@ class RawClient:
             if self.proc.poll() is None:
                 self.proc.kill()
                 self.proc.wait()
+            if self.sock is not None:
+                self.sock.close()
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Path:
-    import shutil
-
     root = tmp_path / "v2-app"
     shutil.copytree(SAMPLES / "v2-app", root)
     return root
 
 
-@pytest.fixture
-def client(app: Path) -> Iterator[RawClient]:
-    c = RawClient()
+def started(app: Path, transport: str = "stdio", capabilities: Any = None) -> RawClient:
+    c = RawClient(transport)
     try:
         c.request(
             "initialize",
-            {"processId": os.getpid(), "rootUri": uri(app), "capabilities": {}},
+            {"processId": os.getpid(), "rootUri": uri(app), "capabilities": capabilities or {}},
         )
         c.notify("initialized", {})
+    except BaseException:
+        c.close()
+        raise
+    return c
+
+
+@pytest.fixture
+def client(app: Path) -> Iterator[RawClient]:
+    c = started(app)
+    try:
+        yield c
+    finally:
+        c.close()
+
+
+@pytest.fixture(params=["stdio", "tcp"])
+def any_client(app: Path, request: pytest.FixtureRequest) -> Iterator[RawClient]:
+    """The same abuse over both transports."""
+    c = started(app, request.param)
+    try:
         yield c
     finally:
         c.close()
@@ -193,6 +248,166 @@ BAD_ROUTE = (
     "def doubled(req: func.HttpRequest) -> func.HttpResponse:\n"
     '    return func.HttpResponse("x")\n'
 )
+
+
+def test_wrong_content_lengths_are_survived_and_answered(any_client: RawClient, app: Path) -> None:
+    client = any_client
+    script = app / "function_app.py"
+    doc = open_script(client, script, script.read_text())
+    client.alive(doc)
+    symbols = {"textDocument": {"uri": doc}}
+
+    # Far larger than the body, then the client waits: answered after a pause.
+    msg_id, message = client.request_bytes("textDocument/documentSymbol", symbols)
+    client.write(client.frame(message, extra=1_000_000))
+    assert "result" in client.answer(msg_id)
+    client.alive(doc)
+
+    # 99,999,999,999: not believed (pygls' reader asked for 93 GiB and died).
+    msg_id, message = client.request_bytes("textDocument/documentSymbol", symbols)
+    client.write(b"Content-Length: 99999999999\r\n\r\n" + json.dumps(message).encode())
+    assert "result" in client.answer(msg_id)
+    client.alive(doc)
+
+    # 40 bytes too long, the next message right behind it in the same write: both answered.
+    first_id, first = client.request_bytes("textDocument/documentSymbol", symbols)
+    second_id, second = client.request_bytes("textDocument/documentSymbol", symbols)
+    client.write(client.frame(first, extra=40) + client.frame(second))
+    assert "result" in client.answer(first_id)
+    assert "result" in client.answer(second_id)
+
+    # 10 bytes too short: that body is no JSON (-32700), the stream recovers at the next header.
+    cut_id, cut = client.request_bytes("textDocument/documentSymbol", symbols)
+    client.write(client.frame(cut, extra=-10))
+    client.alive(doc)
+    errors = client.null_errors(1)
+    assert errors[0]["error"]["code"] == -32700
+    assert cut_id not in client.answers
+
+    # A header without Content-Length and bytes that are no header at all.
+    client.write(b"Content-Type: application/json\r\n\r\n")
+    client.write(b"garbage that is no header\r\n\r\n")
+    client.alive(doc)
+    assert client.proc.poll() is None
+
+
+def test_malformed_json_and_unknown_methods_get_spec_errors(
+    any_client: RawClient, app: Path
+) -> None:
+    client = any_client
+    script = app / "function_app.py"
+    doc = open_script(client, script, script.read_text())
+    client.alive(doc)
+
+    for body in (b'{"jsonrpc": "2.0", "id": 7, "method": ', b"\xff\xfe{}", b"{'single': 1}"):
+        client.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    for value in ([1, 2], 42, {"id": 3}):
+        client.send(value)  # type: ignore[arg-type]
+    client.alive(doc)
+    errors = client.null_errors(5)
+    assert [e["error"]["code"] for e in errors] == [-32700] * 3 + [-32600] * 2
+    assert all(e["id"] is None and e["error"]["message"] for e in errors)
+    assert client.answer(3)["error"]["code"] == -32600  # its id is known: answered with it
+
+    params = {"textDocument": {"uri": doc}}
+    old = {"jsonrpc": "1.0", "id": 9, "method": "textDocument/documentSymbol", "params": params}
+    client.send(old)
+    assert client.answer(9)["error"]["code"] == -32600
+
+    answer = client.request("funcls/noSuchMethod", {"x": 1})
+    assert answer["error"]["code"] == -32601  # MethodNotFound
+    client.notify("funcls/noSuchNotification", {"x": 1})
+    client.notify("$/noSuchNotification", {})
+    client.alive(doc)
+
+
+SNIPPETS = {"textDocument": {"completion": {"completionItem": {"snippetSupport": True}}}}
+
+
+@pytest.mark.parametrize("transport", ["stdio", "tcp"])
+def test_a_burst_is_handled_in_order(tmp_path: Path, transport: str) -> None:
+    """didOpen and completion in one write: the completion sees the opened text. The first
+    reader of funcls' own handled a whole read in one loop turn, so the completion ran
+    before the re-indexing that didOpen schedules and answered from the file on disk."""
+    root = tmp_path / "v1-app"
+    shutil.copytree(SAMPLES / "v1-app", root)
+    path = root / "process_order" / "function.json"
+    doc = uri(path)
+    # The file on disk binds the entry's parameter "msg"; the opened text binds nothing, so
+    # the queueTrigger snippet proposes "msg" as its name only when it sees the opened text.
+    text = '{\n  "bindings": [\n    {\n      "type": ""\n    }\n  ]\n}'
+    client = started(root, transport, SNIPPETS)
+    try:
+        client.alive(uri(root / "host.json"))  # indexed: completion does not wait for it
+        for round_ in range(5):
+            item = {"uri": doc, "languageId": "json", "version": round_ + 1, "text": text}
+            msg_id, completion = client.request_bytes(
+                "textDocument/completion",
+                {"textDocument": {"uri": doc}, "position": {"line": 3, "character": 15}},
+            )
+            burst = [
+                {
+                    "jsonrpc": "2.0",
+                    "method": "textDocument/didOpen",
+                    "params": {"textDocument": item},
+                },
+                completion,
+                {
+                    "jsonrpc": "2.0",
+                    "method": "textDocument/didClose",
+                    "params": {"textDocument": {"uri": doc}},
+                },
+            ]
+            client.write(b"".join(client.frame(m) for m in burst))
+            result = client.answer(msg_id)["result"]
+            items = result["items"] if isinstance(result, dict) else result
+            queue_trigger = next(i for i in items if i["label"] == "queueTrigger")
+            edit = queue_trigger.get("textEdit", {}).get("newText") or queue_trigger["insertText"]
+            assert '"name": "${1:msg}"' in edit, (round_, edit)
+    finally:
+        client.close()
+
+
+def test_tcp_listens_on_loopback_only_by_default() -> None:
+    """``funcls --tcp`` without ``--host`` binds 127.0.0.1: another address of this machine
+    is refused."""
+    proc, host, port = start_tcp_server()
+    try:
+        assert host == "127.0.0.1"
+        with socket.create_connection((host, port), timeout=10):
+            pass  # loopback: accepted
+        others = [a for a in machine_addresses() if not a.startswith("127.")]
+        if not others:
+            pytest.skip("this machine has no address besides loopback")
+        for address in others:
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection((address, port), timeout=10).close()
+    finally:
+        proc.kill()
+        proc.wait()
+    # The check can fail: asked to listen on every address, the other address connects.
+    proc, host, port = start_tcp_server("--host", "0.0.0.0")
+    try:
+        with socket.create_connection((others[0], port), timeout=10):
+            pass
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def machine_addresses() -> list[str]:
+    """This machine's IPv4 addresses (from the interfaces the kernel routes to)."""
+    found: set[str] = set()
+    for name in (socket.gethostname(), "localhost"):
+        with contextlib.suppress(OSError):
+            found.update(info[4][0] for info in socket.getaddrinfo(name, None, socket.AF_INET))
+    try:  # the address used to reach outside (no packet is sent for UDP connect)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("198.51.100.1", 9))
+            found.add(probe.getsockname()[0])
+    except OSError:
+        pass
+    return sorted(str(a) for a in found)
 
 
 def test_versions_backwards_and_edits_outside_converge_to_check(
@@ -295,3 +510,29 @@ def test_a_file_deleted_while_open(client: RawClient, app: Path) -> None:
 # -- the framer alone ----------------------------------------------------------------------
 def frame(body: bytes, length: int | None = None) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % (len(body) if length is None else length) + body
+
+
+def bodies(framer: Framer, paused: bool = False) -> list[bytes]:
+    out = []
+    while (b := framer.next_body(paused)) is not None:
+        out.append(b)
+    return out
+
+
+def test_framer_splits_a_stream_fed_byte_by_byte() -> None:
+    a, b = b'{"a": 1}', b'{"b": "Content-Length: 5"}'
+    stream = frame(a) + frame(b, len(b) + 40) + frame(a) + frame(b, len(b) - 3) + frame(a)
+    framer = Framer()
+    got: list[bytes] = []
+    for i in range(len(stream)):
+        framer.feed(stream[i : i + 1])
+        got += bodies(framer)
+    assert got == [a, b, a, b[:-3], a]
+
+
+def test_framer_does_not_believe_a_length_over_the_limit() -> None:
+    framer = Framer()
+    framer.feed(b"Content-Length: %d\r\n\r\n" % (MAX_BODY + 1) + b'{"x": [1, 2]}')
+    assert bodies(framer) == []  # the value may go on: wait
+    assert bodies(framer, paused=True) == [b'{"x": [1, 2]}']
+    assert any("over" in n for n in framer.notes)
