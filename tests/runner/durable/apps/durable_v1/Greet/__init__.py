@@ -1,0 +1,2 @@
+def main(name: str) -> str:
+    return f"Good morning, {name}"
