@@ -30,9 +30,19 @@ def _trigger_detail(fn: RunFunction) -> str:
     return fn.title()
 
 
-def durable_section(functions: list[RunFunction], base_url: str) -> str:
+def durable_section(
+    functions: list[RunFunction], base_url: str, environment: dict[str, str] | None = None
+) -> str:
     """Orchestrations, activities and entities, run by the embedded durable engine."""
     lines = ["Durable Functions (embedded engine, state in .funcls/durable/):"]
+    storage = (environment or {}).get("AzureWebJobsStorage", "").strip()
+    if storage:
+        # The engine does not write the Durable Task Framework's Azure Storage layout
+        # (history tables, control queues): instances live in the embedded store.
+        lines.append(
+            "  AzureWebJobsStorage is set, but orchestration state stays in the embedded "
+            "engine: funcls does not use the Durable Task storage format (docs/runner.md)"
+        )
     for title, kind in (
         ("orchestrations", "orchestrationtrigger"),
         ("activities", "activitytrigger"),
@@ -84,7 +94,7 @@ def render_banner(
             lines.append(f"  {fn.name}: {_trigger_detail(fn)}{off}")
         lines.append("")
     if durable:
-        lines.append(durable_section(durable, base_url))
+        lines.append(durable_section(durable, base_url, settings.environment))
     if manual:
         lines.append("Run by hand only (POST /admin/functions/<name> or `funcls invoke <name>`):")
         for fn in manual:
