@@ -14,10 +14,11 @@ function receives the array as JSON text (a str), as the worker hands it over.
 Output (`@app.table_output`, v1 `"direction": "out"`): the value is JSON text of one object or
 an array of objects (the host's FunctionBinding.ReadAsEnumerable); each object's
 PartitionKey and RowKey (any case) win over the binding's partitionKey / rowKey; other members
-become properties (TablesExtensionConfigProvider.CreateTableEntityFromJObject). Json.NET
-reads an ISO 8601 date string as a DateTime, so such strings are stored as Edm.DateTime, and a
-whole number as Edm.Int64. Entities are inserted, one transaction per partition of up to 100
-(TableEntityWriter); an existing key fails the invocation, and a missing table is created.
+become properties (TablesExtensionConfigProvider.CreateTableEntityFromJObject). The host
+parses text with Json.NET's JToken.Parse, which reads an ISO 8601 date string as a
+DateTime, so such strings are stored as Edm.DateTime, and a whole number as Edm.Int64.
+Entities are inserted, one transaction per partition of up to 100 (TableEntityWriter); an
+existing key fails the invocation, and a missing table is created.
 `{name}` expressions in `filter` are escaped as TableFilterFormatter does: inside quotes a
 value's `'` is doubled; outside quotes only a boolean or a number is accepted.
 """
@@ -182,7 +183,7 @@ def output_target(binding: dict[str, Any], resolve: Resolve) -> TableTarget:
     return TableTarget(table, resolve(str(pk)) if pk else None, resolve(str(rk)) if rk else None)
 
 
-def _property(name: str, value: Any) -> Any:
+def _property(name: str, value: Any, read_dates: bool) -> Any:
     if isinstance(value, (dict, list)):
         kind = "object" if isinstance(value, dict) else "array"
         raise TableBindingError(
@@ -190,7 +191,7 @@ def _property(name: str, value: Any) -> Any:
             "a table property holds a string, number or boolean (store nested data as a "
             "JSON string)"
         )
-    if isinstance(value, str) and _ISO_DATE.match(value):
+    if read_dates and isinstance(value, str) and _ISO_DATE.match(value):
         text = value.replace("Z", "+00:00")
         if "." in text:  # Python reads at most 6 fraction digits
             head, _, tail = text.partition(".")
@@ -214,6 +215,10 @@ def output_entities(wire: Wire, target: TableTarget) -> list[Entity]:
             parsed = None
     elif kind in ("int", "double"):
         parsed = value
+    # Text (a str the function set) reaches the Tables binding as a string that the host
+    # parses with JToken.Parse, which reads ISO dates as DateTime; JSON typed data is
+    # deserialized with DateParseHandling.None (GrpcMessageConversionExtensions.ToObject).
+    read_dates = kind != "json"
     items = parsed if isinstance(parsed, list) else [parsed]
     entities: list[Entity] = []
     for index, item in enumerate(items):
@@ -231,7 +236,7 @@ def output_entities(wire: Wire, target: TableTarget) -> list[Entity]:
             elif name.lower() == "rowkey":
                 entity["RowKey"] = member
             elif member is not None:
-                entity[name] = _property(name, member)
+                entity[name] = _property(name, member, read_dates)
         entities.append(entity)
     return entities
 
