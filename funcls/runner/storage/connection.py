@@ -110,6 +110,8 @@ class StorageConnection:
                 parts.append(f"{origin(self.queue_endpoint)} (queues)")
             if self.blob_endpoint:
                 parts.append(f"{origin(self.blob_endpoint)} (blobs)")
+            if self.table_endpoint:
+                parts.append(f"{origin(self.table_endpoint)} (tables)")
             return "Azurite at " + ", ".join(parts)
         if self.account_name:
             return f"Azure Storage account '{self.account_name}'"

@@ -94,7 +94,8 @@ def test_parse(value: str, expected: StorageConnection) -> None:
         (f"AccountName=foo;AccountKey={KEY}", "Azure Storage account 'foo'", False),
         (
             "UseDevelopmentStorage=true",
-            "Azurite at http://127.0.0.1:10001 (queues), http://127.0.0.1:10000 (blobs)",
+            "Azurite at http://127.0.0.1:10001 (queues), http://127.0.0.1:10000 (blobs), "
+            "http://127.0.0.1:10002 (tables)",
             True,
         ),
         (

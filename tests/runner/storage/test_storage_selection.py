@@ -110,7 +110,8 @@ def test_running_azurite_is_used(azurite: Azurite, app: Path) -> None:
         assert isinstance(backend, AzureBackend)
         assert description == (
             f"Azurite at http://127.0.0.1:{azurite.queue_port} (queues), "
-            f"http://127.0.0.1:{azurite.blob_port} (blobs)"
+            f"http://127.0.0.1:{azurite.blob_port} (blobs), "
+            f"http://127.0.0.1:{azurite.table_port} (tables)"
         )
         backend.queues.create_queue("selected")
         backend.queues.put("selected", b"hi")
