@@ -91,6 +91,13 @@ def test_insert_of_an_existing_key_fails_and_writes_nothing_of_its_batch(store: 
     assert [r["RowKey"] for r in backend.tables.query(table)] == ["1"]
     backend.tables.write(table, [{"PartitionKey": "p", "RowKey": "1", "V": "new"}], "upsert")
     assert backend.tables.get(table, "p", "1") == {"PartitionKey": "p", "RowKey": "1", "V": "new"}
+    backend.tables.write(
+        table,
+        [{"PartitionKey": "p", "RowKey": "1", "W": 2}, {"PartitionKey": "p", "RowKey": "3"}],
+        "upsert",
+    )
+    assert backend.tables.get(table, "p", "1") == {"PartitionKey": "p", "RowKey": "1", "W": 2}
+    assert [r["RowKey"] for r in backend.tables.query(table)] == ["1", "3"]
 
 
 def test_missing_table_and_bad_names_and_keys(store: Store) -> None:
