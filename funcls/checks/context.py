@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from funcls.checks.findings import Finding, Fix, Related, Severity
@@ -191,10 +191,3 @@ def string_literal_inner(ctx: Context, path: str, range_: Range, value: str) -> 
 def a(word: str) -> str:
     """``word`` with its indefinite article: 'a queueTrigger', 'an httpTrigger'."""
     return f"{'an' if word[:1].lower() in 'aeiouh' and not word.startswith('us') else 'a'} {word}"
-
-
-def join_names(names: Sequence[str], limit: int = 6) -> str:
-    shown = [f"'{n}'" for n in names[:limit]]
-    if len(names) > limit:
-        shown.append("…")
-    return ", ".join(shown)

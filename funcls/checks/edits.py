@@ -76,12 +76,6 @@ def add_setting(ctx: Context, name: str, value: str) -> TextEdit | None:
     return json_add_member(ctx, path, doc.root, "Values", {name: value})
 
 
-def json_string_inner(ctx: Context, path: str, node_range: Range, value: str) -> Range | None:
-    from funcls.checks.context import string_literal_inner
-
-    return string_literal_inner(ctx, path, node_range, value)
-
-
 # -- plain text files ------------------------------------------------------------------------
 
 

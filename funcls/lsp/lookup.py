@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from funcls.model.appmodel import App, AppObject, Binding, DecoratorUse, Function, Parameter, Value
-from funcls.model.catalogue import CATALOGUE, PropertySpec
+from funcls.model.catalogue import PropertySpec
 from funcls.model.jsondoc import JsonMember, JsonNode
 from funcls.model.locations import Position, Range
 from funcls.model.source import Source
@@ -348,8 +348,3 @@ def spot_at(app: App, path: str, pos: Position, source: Source) -> Spot | None:
                 if obj.var == reg.blueprint_var and obj.path == reg.blueprint_path:
                     return Spot("app-object", app, path, reg.range, app_object=obj)
     return None
-
-
-def catalogue_property(b: Binding, key: str) -> PropertySpec | None:
-    spec = CATALOGUE.binding(b.type)
-    return spec.find_property(key) if spec else None

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from funcls.lsp.server import FunclsServer
 
 APP_STATE = "funcls/appState"
-APP_COMMANDS = ("funcls.app.start", "funcls.app.stop", "funcls.app.restart", "funcls.app.status")
 
 
 def warm_apps(server: FunclsServer) -> WarmApps:

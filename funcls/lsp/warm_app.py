@@ -290,11 +290,6 @@ class WarmApps:
         await self.stop(root)
         return await self.start(root)
 
-    async def stop_all(self) -> None:
-        await asyncio.gather(
-            *(self.stop(root) for root, warm in self.apps.items() if warm.process is not None)
-        )
-
     def kill_all(self) -> None:
         """At exit, when there is no loop left to wait on: end every warm app at once."""
         for warm in self.apps.values():

@@ -42,9 +42,6 @@ class Range(NamedTuple):
         return f"{self.start}-{self.end}"
 
 
-ZERO_RANGE = Range.point(0, 0)
-
-
 @dataclass(frozen=True, slots=True)
 class Location:
     """A range in one file. ``path`` is absolute and normalised."""

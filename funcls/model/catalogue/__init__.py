@@ -26,7 +26,7 @@ from funcls.model.catalogue import (
 )
 from funcls.model.catalogue.decorators_data import DECORATORS, LIBRARY_VERSION, LIBRARY_VERSIONS
 from funcls.model.catalogue.docs import DECORATOR_DOCS
-from funcls.model.catalogue.enums import ENUMS, ENUMS_BY_NAME, ENUMS_BY_QUALNAME
+from funcls.model.catalogue.enums import ENUMS, ENUMS_BY_NAME
 from funcls.model.catalogue.types import (
     BindingSpec,
     DecoratorDoc,
@@ -101,9 +101,6 @@ class Catalogue:
 
     def enum(self, name: str) -> EnumSpec | None:
         return self.enums.get(name)
-
-    def enum_by_qualname(self, qualname: str) -> EnumSpec | None:
-        return ENUMS_BY_QUALNAME.get(qualname)
 
     @cached_property
     def decorators_by_binding(self) -> dict[str, tuple[DecoratorSpec, ...]]:

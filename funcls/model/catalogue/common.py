@@ -168,11 +168,6 @@ WRAPPED_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def listof(t: str) -> str:
-    """The PEP 585 spelling ``list[T]``; the worker refuses it (rule 8), see ``typing_list``."""
-    return f"list[{t}]"
-
-
 def typing_list(t: str) -> str:
     """``typing.List[T]``: how a batch or list must be annotated for the worker (rule 8)."""
     return f"typing.List[{t}]"

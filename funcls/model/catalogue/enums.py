@@ -178,4 +178,3 @@ ENUMS: tuple[EnumSpec, ...] = (
 )
 
 ENUMS_BY_NAME: dict[str, EnumSpec] = {e.name: e for e in ENUMS}
-ENUMS_BY_QUALNAME: dict[str, EnumSpec] = {e.qualname: e for e in ENUMS}

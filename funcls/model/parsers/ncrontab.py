@@ -50,11 +50,6 @@ FIVE_FIELD_LAYOUT = "{minute} {hour} {day} {month} {day-of-week}"
 # Timer extension + host (PR #11601, TimerTriggerPlatformOptionsSetup): a TimeSpan schedule is
 # an error on the Windows Consumption plan and a warning on Linux Consumption, because the
 # scale controller only understands cron; the docs say TimeSpan needs an App Service plan.
-TIMESPAN_SCHEDULE_NOTE = (
-    "a TimeSpan schedule runs the function at a fixed interval after the previous run; the "
-    "Consumption plans do not support it (the scale controller only understands NCRONTAB), "
-    "so use it only on a Dedicated (App Service) or Premium plan"
-)
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February may have 29
 
 
