@@ -8,7 +8,9 @@ binding's connection setting, the container and the blob, with source `AzureStor
 The extension builds the SDK client from that setting in the app process's environment, so
 the client talks to Azure Storage or Azurite itself. funcls's embedded store has no service
 such a client could reach: a function with an SDK type on a connection that uses it cannot
-run, and says so when the app loads, naming the parameter and the fix.
+run, and says so when the app loads, naming the parameter and the fix. (A connection setting
+that does not exist at all fails each invocation instead, with the extension's message that
+names the setting, as on the host.)
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ def unreachable_reason(fn: RunFunction, connections: Connections) -> str | None:
         if type_name is None:
             continue
         connection = connection_name(binding)
+        if connection not in connections.settings:
+            # No such setting: the extension fails each invocation, naming the setting
+            # ("Storage account connection name … does not exist"), as on the host.
+            continue
         try:
             backend = connections.backend(binding.get("connection"))
         except Exception:

@@ -131,6 +131,11 @@ def test_embedded_store_refuses_sdk_types_at_load_naming_the_parameter(
         assert "--storage azure" in reasons[function]
         assert "UseDevelopmentStorage=true" in reasons[function]
     assert running.get("/api/client/x.txt").status_code == 404
+    # A connection setting that does not exist: each invocation fails with the extension's
+    # message naming it, as on the host (the function is not refused at load).
+    missing = running.get("/api/missing")
+    assert missing.status_code == 500
+    assert "Storage account connection name NoSuchSetting does not exist" in missing.text
     # The function without an SDK type still runs on the embedded store.
     backend, _ = open_backend(None, app_dir, force="embedded")
     try:

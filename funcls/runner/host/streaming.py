@@ -157,9 +157,11 @@ async def _relay(
         frame = await exchange.frames.get()
         op = frame.get("op")
         if op == "http_body" and not finished:
-            more = bool(frame.get("more"))
-            await send({"type": "http.response.body", "body": frame["body"], "more_body": more})
+            body, more, frame = _coalesce(exchange, frame)
+            await send({"type": "http.response.body", "body": body, "more_body": more})
             finished = not more
+            if frame.get("op") == "http_end":
+                exchange.frames.put_nowait(frame)  # seen by the next turn of the loop
         elif op == "http_end":
             if not finished:
                 # The app process crashed, or the response ran past functionTimeout: the
@@ -173,6 +175,25 @@ async def _relay(
             break
     with contextlib.suppress(Exception):
         await invocation
+
+
+def _coalesce(exchange: HttpExchange, frame: dict[str, Any]) -> tuple[bytes, bool, dict[str, Any]]:
+    """The body of ``frame`` and of the body frames already waiting behind it, as one write:
+    chunks produced together leave together (as the host's proxy writes them), and no chunk
+    waits for one not produced yet. Returns the body, whether more follows, and the frame
+    that ended the run (the last body frame, or an http_end taken from the queue)."""
+    parts = [frame["body"]]
+    more = bool(frame.get("more"))
+    last = frame
+    while more and not exchange.frames.empty():
+        following = exchange.frames.get_nowait()
+        if following.get("op") != "http_body":
+            last = following
+            break
+        parts.append(following["body"])
+        more = bool(following.get("more"))
+        last = following
+    return b"".join(parts), more, last
 
 
 def _too_large(limit: int) -> Response:

@@ -43,3 +43,9 @@ def download(req: func.HttpRequest, stream: blob.StorageStreamDownloader) -> str
 @app.blob_input(arg_name="data", path="sdk-in/{name}", connection="AzureWebJobsStorage")
 def plain(req: func.HttpRequest, data: str) -> str:
     return f"plain: {data}"
+
+
+@app.route(route="missing", methods=["GET"])
+@app.blob_input(arg_name="client", path="sdk-in/x.txt", connection="NoSuchSetting")
+def missing_setting(req: func.HttpRequest, client: blob.BlobClient) -> str:
+    return "unreachable"
