@@ -8,7 +8,10 @@ constants from it) are copied to a scratch folder, its `tests/utils/testutils.py
 `testutils_shim.py` (same names; the host start is `funcls run APP --port PORT`), and each
 module runs under pytest. The result is one line per test class: passed / failed / skipped,
 or "not applicable" with the reason for the classes that need a service funcls does not
-connect to (docs/runner.md lists these). Needs `requests` and `python-dateutil`.
+connect to (docs/runner.md lists these). Needs `requests` and `python-dateutil`; the HTTP
+streaming suite's app imports `orjson` and `ujson` (its get_libraries_to_install, which the
+shim does not install), the ASGI/WSGI suites `fastapi` and `flask` (in the test extra); the
+blob SDK type suite runs against an Azurite this script starts (tests/support/azurite.py).
 """
 
 from __future__ import annotations
