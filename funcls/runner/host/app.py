@@ -23,7 +23,7 @@ from funcls.runner.host.http_trigger import (
     outcome_response,
     text_response,
 )
-from funcls.runner.host.policy import authorized, cors_headers, presented_key
+from funcls.runner.host.policy import authorized, cors_headers, presented_key, remote_caller
 from funcls.runner.host.streaming import serve_streamed
 from funcls.runner.state import RunState
 
@@ -159,6 +159,19 @@ class RunnerApp:
                 lambda: not keys or authorized("admin", presented_key(query, headers), keys),
             )
         elif path.startswith("/admin/") or path == "/admin":
+            caller = None if self.state.keys else remote_caller(scope.get("client"), headers)
+            if caller is not None:
+                await _send(
+                    send,
+                    text_response(
+                        403,
+                        f"403 Forbidden: the admin API answers only this machine without keys "
+                        f"(this call came from {caller}); start 'funcls run --enforce-auth' "
+                        "and pass the master key (.funcls/keys.json) to call it from elsewhere\n",
+                    ),
+                    extra,
+                )
+                return
             if self.state.keys and not authorized(
                 "admin", presented_key(query, headers), self.state.keys
             ):
