@@ -106,7 +106,11 @@ class Run:
         self.state = RunState(options, self.settings, self.invoker)
         self.triggers = Triggers(self.state)
         self.durable = DurableRuntime(
-            self.settings.root, self.invoker, self.state.function, self.console.say
+            self.settings.root,
+            self.invoker,
+            self.state.function,
+            self.console.say,
+            lambda: bool(self.state.index.errors),
         )
         self.state.durable = self.durable
         self.invoker.durable_client = self.durable.client_binding
@@ -148,6 +152,8 @@ class Run:
                     "does not define; check the spelling (names ignore case)"
                 )
         else:
+            # Durable work that waited for the app to load again goes on.
+            self.durable.start(any(f.is_durable for f in functions))
             self.console.say(
                 f"reloaded: {len(functions)} function(s)"
                 + (f", {len(index.errors)} failed to load" if index.errors else "")

@@ -11,7 +11,8 @@ sub-orchestrations as new instances.
 
 After a restart every active instance is dispatched again; activities scheduled without a
 result in the history are run again and timers re-armed (an activity may run twice, as with
-the extension: it delivers at least once).
+the extension: it delivers at least once). While the app fails to load (a save broke it), an
+episode or activity waits instead of failing, and runs after the next successful load.
 """
 
 from __future__ import annotations
@@ -73,8 +74,10 @@ class DurableEngine:
         invoker: Invoker,
         lookup: Callable[[str], RunFunction | None],
         say: Callable[[str], None],
+        load_failed: Callable[[], bool] = lambda: False,
     ) -> None:
         self.store = DurableStore(self.database_path(root))
+        self.load_failed = load_failed  # some of the app failed to load (a save broke it)
         self.invoker = invoker
         self.lookup = lookup
         self.say = say
@@ -196,6 +199,12 @@ class DurableEngine:
             self._finish_terminated(instance, ids, str(terminate))
             return True
         fn = self.lookup(instance.name)
+        if fn is None and self.load_failed():
+            self.say(
+                f"durable: instance {instance_id} of '{instance.name}' waits for the app to "
+                "load again"
+            )
+            return False
         if fn is None or fn.trigger_type.lower() != ORCHESTRATION:
             self._fail(instance, ids, [], missing_function(instance.name, "orchestrator"))
             return True
@@ -221,6 +230,13 @@ class DurableEngine:
             {},
             f"OrchestrationTrigger (instance {instance_id})",
         )
+        if app_not_loaded(outcome):
+            # The messages stay: the episode runs when a save fixes the app (resume()).
+            self.say(
+                f"durable: instance {instance_id} of '{instance.name}' waits for the app to "
+                "load again"
+            )
+            return False
         state, error = orchestrator_state(outcome)
         if state is None:
             self._fail(
@@ -468,17 +484,21 @@ class DurableEngine:
         key = (instance.id, work.task_id)
         try:
             result = await self._run_activity(instance, work)
+            if result is None:
+                return  # the app did not load: run again by resume() after the next load
             self.store.post(instance.id, {"event": result})
         finally:
             self.running.discard(key)
         self.kick(instance.id)
 
-    async def _run_activity(self, instance: Instance, work: Work) -> Event:
+    async def _run_activity(self, instance: Instance, work: Work) -> Event | None:
         if work.name == HTTP_ACTIVITY:
             from funcls.runner.durable.http_activity import call_http
 
             return await call_http(work)
         fn = self.lookup(work.name)
+        if fn is None and self.load_failed():
+            return None
         if fn is None or fn.trigger_type.lower() != ACTIVITY:
             return failed(work.task_id, missing_function(work.name, "activity"), None)
         outcome = await self.invoker.invoke(
@@ -489,6 +509,8 @@ class DurableEngine:
             f"ActivityTrigger (orchestration '{instance.name}' instance {instance.id}, "
             f"task {work.task_id})",
         )
+        if app_not_loaded(outcome):
+            return None
         if outcome.ok:
             returned = outcome.returned
             result = returned[1] if returned is not None else None
@@ -542,6 +564,11 @@ def _entity_answer(outcome: Outcome) -> dict[str, Any] | str:
             "df.Entity.create (v1: main = df.Entity.create(entity_function)) or use df.DFApp"
         )
     return answer
+
+
+def app_not_loaded(outcome: Outcome) -> bool:
+    """The invocation did not run because the app failed to load (a save broke it)."""
+    return not outcome.ok and (outcome.error or {}).get("type") == "AppNotLoaded"
 
 
 def failed(task_id: int, reason: str, details: str | None) -> Event:

@@ -44,8 +44,10 @@ class DurableRuntime:
         invoker: Invoker,
         lookup: Callable[[str], RunFunction | None],
         say: Callable[[str], None],
+        load_failed: Callable[[], bool] = lambda: False,
     ) -> None:
         self.root = root
+        self.load_failed = load_failed
         self.invoker = invoker
         self.lookup = lookup
         self.say = say
@@ -61,7 +63,9 @@ class DurableRuntime:
     def engine(self) -> DurableEngine:
         """Created on first use: an app without durable functions gets no database."""
         if self._engine is None:
-            self._engine = DurableEngine(self.root, self.invoker, self.lookup, self.say)
+            self._engine = DurableEngine(
+                self.root, self.invoker, self.lookup, self.say, self.load_failed
+            )
         return self._engine
 
     @property

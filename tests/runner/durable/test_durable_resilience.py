@@ -72,3 +72,28 @@ def test_an_orchestrator_changed_under_a_running_instance_fails_it(
         "already started running?"
     )
     durable.close()
+
+
+def test_an_instance_waits_while_a_save_breaks_the_app(
+    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app = durable_app("durable_v2")
+    running = run_app(app)
+    running.wait_for_log("ready in")
+    durable = Durable(running)
+    urls = durable.start("changing")
+    deadline = time.monotonic() + 20
+    while "TaskCompleted" not in str(durable.status(urls, showHistory="true").json()):
+        assert time.monotonic() < deadline, running.log()
+        time.sleep(0.05)
+    script = app / "function_app.py"
+    text = script.read_text()
+    script.write_text(text + "\ndef broken(:\n")
+    running.wait_for_log("failed to load")
+    assert httpx.post(urls["sendEventPostUri"].replace("{eventName}", "go")).status_code == 202
+    running.wait_for_log(f"durable: instance {urls['id']} of 'changing' waits for the app")
+    assert durable.status(urls).json()["runtimeStatus"] == "Running"
+    script.write_text(text)
+    done = durable.wait(urls)
+    assert (done["runtimeStatus"], done["output"]) == ("Completed", "Hello before the change!")
+    durable.close()
