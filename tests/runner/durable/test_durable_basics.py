@@ -15,7 +15,7 @@ def test_the_banner_lists_orchestrations_and_activities(durable_run: Durable) ->
     log = durable_run.running.log()
     assert "Durable Functions (embedded engine, state in .funcls/durable/):" in log
     assert "  orchestrations: hello_chain, fan_out, failing_activity," in log
-    assert "  activities: say_hello, square, slow_square, explode, flaky" in log
+    assert "  activities: job_done, say_hello, square, slow_square, explode, flaky" in log
     assert "Not runnable here" not in log
 
 

@@ -130,3 +130,22 @@ def test_retries_give_up_after_max_attempts(durable_run: Durable) -> None:
     # Two attempts, each followed by a retry timer (DurableTask.Core waits one more timer
     # after the last attempt before it gives up).
     assert kinds.count("TaskFailed") == 2 and kinds.count("TimerFired") == 2
+
+
+def test_the_monitor_pattern(durable_run: Durable) -> None:
+    done = durable_run.wait(durable_run.start("monitor"), showHistory="true")
+    assert (done["runtimeStatus"], done["output"]) == ("Completed", {"checks": 3})
+    assert done["customStatus"] == {"checks": 3}
+    kinds = [e["EventType"] for e in done["historyEvents"]]
+    assert kinds.count("TimerFired") == 2 and kinds.count("TaskCompleted") == 3
+
+
+def test_call_http_makes_a_real_request(durable_run: Durable) -> None:
+    url = durable_run.running.url + "/api/ping?n=7"
+    done = durable_run.wait(durable_run.start("http_caller", {"url": url}))
+    assert done["runtimeStatus"] == "Completed", done["output"]
+    assert done["output"] == {"status": 200, "content": "pong 7"}
+    # A URL nobody answers fails the task, and the orchestration with it.
+    failed = durable_run.wait(durable_run.start("http_caller", {"url": "http://127.0.0.1:9/x"}))
+    assert failed["runtimeStatus"] == "Failed"
+    assert "call_http failed" in failed["output"]

@@ -175,6 +175,37 @@ async def counter_http(req: func.HttpRequest, client: df.DurableOrchestrationCli
     return func.HttpResponse(json.dumps(body), mimetype="application/json")
 
 
+@app.route(route="ping", methods=["GET"])
+def ping(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(f"pong {req.params.get('n', '')}", headers={"X-Pong": "yes"})
+
+
+@app.orchestration_trigger(context_name="context")
+def http_caller(context: df.DurableOrchestrationContext):
+    response = yield context.call_http("GET", context.get_input()["url"])
+    return {"status": response["statusCode"], "content": response["content"]}
+
+
+@app.orchestration_trigger(context_name="context")
+def monitor(context: df.DurableOrchestrationContext):
+    """The monitor pattern: check, sleep on a durable timer, check again, until done."""
+    checks = 0
+    expiry = context.current_utc_datetime + timedelta(seconds=20)
+    while context.current_utc_datetime < expiry:
+        checks += 1
+        context.set_custom_status({"checks": checks})
+        done = yield context.call_activity("job_done", {"check": checks})
+        if done:
+            return {"checks": checks}
+        yield context.create_timer(context.current_utc_datetime + timedelta(milliseconds=100))
+    return "expired"
+
+
+@app.activity_trigger(input_name="probe")
+def job_done(probe: dict) -> bool:
+    return probe["check"] >= 3
+
+
 @app.activity_trigger(input_name="city")
 def say_hello(city: str) -> str:
     logging.info("saying hello to %s", city)
