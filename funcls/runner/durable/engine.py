@@ -198,6 +198,12 @@ class DurableEngine:
         if terminate is not None:
             self._finish_terminated(instance, ids, str(terminate))
             return True
+        if self._suspension(instance, messages):
+            return True
+        if instance.status == "Suspended":
+            return False  # its messages wait for a resume
+        messages = [(i, m) for i, m in messages if "event" in m]
+        ids = [i for i, _ in messages]
         fn = self.lookup(instance.name)
         if fn is None and self.load_failed():
             self.say(
@@ -250,6 +256,42 @@ class DurableEngine:
             return True
         self._commit(instance, ids, new, plan)
         return True
+
+    def _suspension(self, instance: Instance, messages: list[tuple[int, dict[str, Any]]]) -> bool:
+        """The first suspend or resume message, in the order they came: an
+        ExecutionSuspended/Resumed event and the new status, or nothing when the instance is
+        already so. True when there was one."""
+        found = next(((i, m) for i, m in messages if "suspend" in m or "resume" in m), None)
+        if found is None:
+            return False
+        message_id, message = found
+        wanted = "resume" if "resume" in message else "suspend"
+        if (wanted == "resume") != (instance.status == "Suspended"):
+            self.store.drop([message_id])  # already running, or already suspended
+            return True
+        reason = str(message[wanted] or "")
+        kind = EventType.EXECUTION_RESUMED if wanted == "resume" else EventType.EXECUTION_SUSPENDED
+        status = "Running" if wanted == "resume" else "Suspended"
+        self.store.commit(
+            Episode(
+                instance.id,
+                [event(kind, Reason=reason)],
+                [message_id],
+                status,
+                instance.output,
+                instance.custom_status,
+            )
+        )
+        self.say(
+            f"durable: orchestration '{instance.name}' instance {instance.id} "
+            f"{'resumed' if wanted == 'resume' else 'suspended'}"
+            + (f": {reason}" if reason else "")
+        )
+        return True
+
+    def suspend(self, instance_id: str, reason: str, resume: bool) -> None:
+        self.store.post(instance_id, {"resume" if resume else "suspend": reason})
+        self.kick(instance_id)
 
     def _commit(self, instance: Instance, ids: list[int], new: list[Event], plan: Plan) -> None:
         custom = json.dumps(plan.custom_status) if plan.custom_status is not None else None

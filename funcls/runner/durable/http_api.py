@@ -8,7 +8,8 @@ when it is done, 404 when there is none), `GET instances` (filters `runtimeStatu
 `POST instances/{id}/raiseEvent/{event}`, `POST instances/{id}/terminate?reason=`. The SDK's
 client calls the same paths below its `rpcBaseUrl` (`binding.RPC_PREFIX` + this run's secret).
 `POST entities/{name}/{key}?op=` signals an entity, `GET entities/{name}/{key}` reads its state.
-Suspend, resume, rewind and restart answer 501 and say so.
+`POST instances/{id}/suspend|resume?reason=` suspend and resume an instance (its messages wait
+meanwhile). Rewind and restart answer 501 and say so.
 """
 
 from __future__ import annotations
@@ -182,7 +183,9 @@ class DurableApi:
                 return self.raise_event(parts[1], parts[3], body)
             elif len(parts) == 3 and parts[2] == "terminate" and method == "POST":
                 return self.terminate(parts[1], query.get("reason", ""))
-            elif len(parts) == 3 and parts[2] in ("suspend", "resume", "rewind", "restart"):
+            elif len(parts) == 3 and parts[2] in ("suspend", "resume") and method == "POST":
+                return self.suspend(parts[1], query.get("reason", ""), parts[2] == "resume")
+            elif len(parts) == 3 and parts[2] in ("rewind", "restart"):
                 return _error(
                     501,
                     f"'{parts[2]}' is not supported by funcls run's embedded durable engine; "
@@ -306,6 +309,15 @@ class DurableApi:
         if record is None or not record.exists:
             return _json(404, {"Message": f"No entity @{name}@{key} found."})
         return 200, JSON, (record.state or "null").encode("utf-8")
+
+    def suspend(self, instance_id: str, reason: str, resume: bool) -> Response:
+        instance = self.engine.store.get(instance_id)
+        if instance is None:
+            return _json(404, {"Message": f"No instance with ID '{instance_id}' found."})
+        if not instance.active:
+            return _json(410, {"Message": f"Instance '{instance_id}' is {instance.status}."})
+        self.engine.suspend(instance_id, reason, resume)
+        return 202, [], b""
 
     def terminate(self, instance_id: str, reason: str) -> Response:
         instance = self.engine.store.get(instance_id)

@@ -149,3 +149,24 @@ def test_call_http_makes_a_real_request(durable_run: Durable) -> None:
     failed = durable_run.wait(durable_run.start("http_caller", {"url": "http://127.0.0.1:9/x"}))
     assert failed["runtimeStatus"] == "Failed"
     assert "call_http failed" in failed["output"]
+
+
+def test_suspend_holds_events_until_resume(durable_run: Durable) -> None:
+    urls = durable_run.start("approval", {"timeout": 60})
+    _wait_for_status(durable_run, urls, "Running")
+    suspend = urls["suspendPostUri"].replace("{text}", "lunch")
+    assert httpx.post(suspend).status_code == 202
+    _wait_for_status(durable_run, urls, "Suspended")
+    assert httpx.post(_event_url(urls, "Approval"), json="later").status_code == 202
+    time.sleep(0.3)
+    held = durable_run.status(urls)
+    assert held.status_code == 202 and held.json()["runtimeStatus"] == "Suspended"
+    assert httpx.post(urls["resumePostUri"].replace("{text}", "back")).status_code == 202
+    done = durable_run.wait(urls, showHistory="true")
+    assert (done["runtimeStatus"], done["output"]) == ("Completed", "approved: later")
+    kinds = [e["EventType"] for e in done["historyEvents"]]
+    assert kinds.index("ExecutionSuspended") < kinds.index("ExecutionResumed")
+    log = durable_run.running.log()
+    assert f"instance {urls['id']} suspended: lunch" in log
+    assert f"instance {urls['id']} resumed: back" in log
+    assert httpx.post(suspend).status_code == 410
