@@ -1,13 +1,16 @@
 // Reading and validating the extension's settings. No `vscode` import: unit-tested in Node.
 
-export type Severity = "error" | "warning" | "info" | "hint";
-
 export interface FunclsSettings {
   interpreter: string[];
   serverCommand: string[];
-  select: string[];
-  ignore: string[];
-  severity: Record<string, Severity>;
+  /**
+   * Rule selection, as written: the server reads and validates it (and reports a bad value
+   * once), with the same resolution as `funcls check` (funcls/checks/config.py). The extension
+   * never interprets it, so the two cannot disagree.
+   */
+  select: unknown;
+  ignore: unknown;
+  severity: unknown;
   extraAppRoots: string[];
   /** Extra arguments for `funcls run` when the Start the app command runs it. */
   runArgs: string[];
@@ -23,15 +26,13 @@ export interface SettingsProblem {
 export const DEFAULTS: FunclsSettings = {
   interpreter: [],
   serverCommand: [],
-  select: [],
-  ignore: [],
-  severity: {},
+  select: undefined,
+  ignore: undefined,
+  severity: undefined,
   extraAppRoots: [],
   runArgs: [],
   importStrategy: "useBundled",
 };
-
-const SEVERITIES: readonly Severity[] = ["error", "warning", "info", "hint"];
 
 function stringList(key: string, value: unknown, problems: SettingsProblem[]): string[] {
   if (value === undefined || value === null) {
@@ -45,35 +46,6 @@ function stringList(key: string, value: unknown, problems: SettingsProblem[]): s
   }
   problems.push({ key, message: `funcls.${key} must be a list of strings; using the default` });
   return [];
-}
-
-function severityMap(
-  value: unknown,
-  problems: SettingsProblem[],
-): Record<string, Severity> {
-  if (value === undefined || value === null) {
-    return {};
-  }
-  if (typeof value !== "object" || Array.isArray(value)) {
-    problems.push({
-      key: "severity",
-      message: "funcls.severity must map rule codes to error, warning, info or hint; ignoring it",
-    });
-    return {};
-  }
-  const out: Record<string, Severity> = {};
-  for (const [code, raw] of Object.entries(value as Record<string, unknown>)) {
-    const level = typeof raw === "string" ? raw.toLowerCase() : "";
-    if ((SEVERITIES as readonly string[]).includes(level)) {
-      out[code] = level as Severity;
-    } else {
-      problems.push({
-        key: "severity",
-        message: `funcls.severity.${code} is ${JSON.stringify(raw)}; use error, warning, info or hint`,
-      });
-    }
-  }
-  return out;
 }
 
 function importStrategy(value: unknown, problems: SettingsProblem[]): FunclsSettings["importStrategy"] {
@@ -99,9 +71,9 @@ export function readSettings(get: (key: string) => unknown): {
   const settings: FunclsSettings = {
     interpreter: stringList("interpreter", get("interpreter"), problems),
     serverCommand: stringList("serverCommand", get("serverCommand"), problems),
-    select: stringList("select", get("select"), problems),
-    ignore: stringList("ignore", get("ignore"), problems),
-    severity: severityMap(get("severity"), problems),
+    select: get("select") ?? undefined,
+    ignore: get("ignore") ?? undefined,
+    severity: get("severity") ?? undefined,
     extraAppRoots: stringList("extraAppRoots", get("extraAppRoots"), problems),
     runArgs: stringList("runArgs", get("runArgs"), problems),
     importStrategy: importStrategy(get("importStrategy"), problems),
@@ -111,12 +83,14 @@ export function readSettings(get: (key: string) => unknown): {
 
 /** What the server receives as initializationOptions (and on workspace/configuration). */
 export function serverOptions(s: FunclsSettings): Record<string, unknown> {
-  return {
-    select: s.select,
-    ignore: s.ignore,
-    severity: s.severity,
-    extraAppRoots: s.extraAppRoots,
-  };
+  const options: Record<string, unknown> = {};
+  for (const key of ["select", "ignore", "severity"] as const) {
+    if (s[key] !== undefined) {
+      options[key] = s[key];
+    }
+  }
+  options.extraAppRoots = s.extraAppRoots;
+  return options;
 }
 
 /**

@@ -1,5 +1,11 @@
 """Which rules run and how loud they are: ``--select`` / ``--ignore``, ``[tool.funcls]``.
 
+This module is the one place that decides it, for every face: ``funcls check`` (its options on
+top of the nearest pyproject.toml's ``[tool.funcls]``), the language server (the editor's
+``funcls.select`` / ``ignore`` / ``severity`` settings on top of the same table, through
+:func:`resolve_config`) and the server's fallback when the rule engine fails
+(:meth:`CheckConfig.apply`). The VS Code extension passes its settings through unread.
+
 Codes are matched as prefixes: ``AZF2`` means every signature rule, ``AZF20`` AZF200–AZF209.
 When a code matches both a select and an ignore entry, the longer (more specific) entry
 wins, and ignore wins a tie — so ``select = ["AZF2"], ignore = ["AZF201"]`` runs every
@@ -16,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from funcls.checks.findings import Severity
+from funcls.checks.findings import Finding, Severity
 from funcls.model.parsers.timespan import HostingPlan
 
 _CODE = re.compile(r"^AZF\d{0,3}$")
@@ -74,6 +80,30 @@ class CheckConfig:
         ign = tuple(normalise_code(c, "--ignore") for c in ignore)
         return replace(self, select=sel or self.select, ignore=self.ignore + ign)
 
+    def with_severity(self, severity: Mapping[str, str]) -> CheckConfig:
+        """This config with severities chosen on top (an editor's ``funcls.severity``): codes
+        or prefixes, upper or lower case; for one key, the choice on top wins."""
+        if not severity:
+            return self
+        merged = dict(self.severity)
+        for key, value in severity.items():
+            code = normalise_code(str(key), "severity")
+            try:
+                merged[code] = Severity.parse(value)
+            except ValueError as e:
+                raise ConfigError(f"severity.{key}: {e}") from None
+        return replace(self, severity=merged)
+
+    def apply(self, findings: Iterable[Finding]) -> list[Finding]:
+        """The findings of enabled rules, each with its configured severity: what
+        :func:`funcls.checks.engine.check_app` does, for findings made outside it."""
+        out = []
+        for f in findings:
+            if self.is_enabled(f.code):
+                f.severity = self.severity_of(f.code, f.severity)
+                out.append(f)
+        return out
+
     # -- pyproject.toml ----------------------------------------------------------------------
     @staticmethod
     def from_mapping(data: Mapping[str, Any], where: str = "[tool.funcls]") -> CheckConfig:
@@ -119,6 +149,21 @@ class CheckConfig:
         if not isinstance(table, Mapping):
             raise ConfigError(f"[tool.funcls] in {found} must be a table")
         return replace(CheckConfig.from_mapping(table, f"[tool.funcls] of {found}"), source=found)
+
+
+def resolve_config(
+    root: str,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    severity: Mapping[str, str] | None = None,
+) -> CheckConfig:
+    """Which rules run for the app at ``root`` and how loud: the nearest pyproject.toml's
+    ``[tool.funcls]``, then ``select`` (replaces its selection), ``ignore`` (adds to it) and
+    ``severity`` (overrides by code or prefix) — the command line's or the editor's choices.
+    Raises ConfigError with the place and the fix."""
+    found = find_pyproject(root)
+    base = CheckConfig.from_pyproject(found) if found else CheckConfig()
+    return base.merged(select, ignore).with_severity(severity or {})
 
 
 def _code_list(value: object, where: str) -> tuple[str, ...]:

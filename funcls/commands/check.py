@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from funcls.checks import CheckConfig, CheckerCrash, ConfigError, Severity, check_app, rules
-from funcls.checks.config import find_pyproject
+from funcls.checks.config import find_pyproject, resolve_config
 from funcls.commands.check_fix import fix_apps, render_diff, write_changes
 from funcls.commands.check_formats import (
     FORMATS,
@@ -35,8 +35,8 @@ def _codes(values: list[str] | None) -> list[str]:
 def _config(root: str, args: argparse.Namespace, cache: dict[str, CheckConfig]) -> CheckConfig:
     pyproject = find_pyproject(root) or ""
     if pyproject not in cache:
-        base = CheckConfig.from_pyproject(pyproject) if pyproject else CheckConfig()
-        cache[pyproject] = base.merged(_codes(args.select), _codes(args.ignore))
+        # The one resolution every face uses (the language server too).
+        cache[pyproject] = resolve_config(root, _codes(args.select), _codes(args.ignore))
     return cache[pyproject]
 
 

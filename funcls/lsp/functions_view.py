@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from funcls.checks.findings import Finding, Severity
@@ -153,9 +153,9 @@ def view_signature(view: dict[str, Any]) -> str:
 
 
 def register(server: FunclsServer) -> None:
-    """``funcls/functions`` answers the view; after the server publishes the diagnostics of
-    re-indexed apps (``publish_roots``, the one place that follows every change), the apps whose
-    view changed are announced with ``funcls/functionsChanged {"roots": [...]}``."""
+    """``funcls/functions`` answers the view; after the publisher sends the diagnostics of
+    re-indexed apps (``Publisher.publish_roots``, the one place that follows every change), the
+    apps whose view changed are announced with ``funcls/functionsChanged {"roots": [...]}``."""
     shown: dict[str, str] = {}
 
     def findings(root: str) -> list[Finding]:
@@ -173,11 +173,7 @@ def register(server: FunclsServer) -> None:
         shown.update({app["root"]: view_signature(app) for app in view["apps"]})
         return view
 
-    publish = server.publish_roots
-
-    def publish_and_announce(roots: Iterable[str], force: set[str] | None = None) -> None:
-        roots = list(roots)
-        publish(roots, force)
+    def announce(roots: list[str]) -> None:
         try:
             changed = []
             for root in roots:
@@ -194,4 +190,4 @@ def register(server: FunclsServer) -> None:
         except Exception as e:
             server.failed("the functions view notification", e)
 
-    server.publish_roots = publish_and_announce  # type: ignore[method-assign]
+    server.publisher.listeners.append(announce)

@@ -1,5 +1,6 @@
-"""The funcls language server: one object holds the state (index, settings, diagnostics,
-debouncers); ``handlers`` registers one thin handler per LSP method on it."""
+"""The funcls language server: one object holds the state (index, settings) and the
+diagnostics publisher (``publisher``); ``handlers`` registers one thin handler per LSP method
+on it."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from funcls import __version__
-from funcls.lsp import diagnostics
 from funcls.lsp.context import ClientFeatures, Context
-from funcls.lsp.positions import PositionMapper, path_to_uri, uri_to_path
+from funcls.lsp.positions import PositionMapper, uri_to_path
 from funcls.lsp.protocol import FunclsProtocol
+from funcls.lsp.publisher import Publisher
 from funcls.lsp.settings import Settings, parse_settings
-from funcls.lsp.state import Checker, IndexState, default_checker
+from funcls.lsp.state import Checker, EngineChecker, IndexState
 from funcls.model.locations import Position
 from funcls.model.workspace import Workspace
 
@@ -35,20 +36,17 @@ WATCHED_GLOBS = (
 
 
 class FunclsServer(LanguageServer):
-    def __init__(self, checker: Checker = default_checker) -> None:
+    def __init__(self, checker: Checker | None = None) -> None:
         super().__init__("funcls", __version__, protocol_cls=FunclsProtocol)
-        self.checker = checker
-        self.state = IndexState(Workspace([]), checker)
+        # The rule engine, incremental unless a test gives its own.
+        self.checker: Checker = checker if checker is not None else EngineChecker()
+        self.state = IndexState(Workspace([]), self.checker)
         self.ctx = Context(self.state.index, PositionMapper("utf-16", self.state.index.source.text))
         self.settings = Settings()
         self.init_options: object = None
         self.pending_messages: list[str] = []
         self.ready = asyncio.Event()
-        self.timers: dict[str, asyncio.TimerHandle] = {}
-        self.published: dict[str, list[types.Diagnostic]] = {}
-        self.published_versions: dict[str, int | None] = {}
-        self.published_by_root: dict[str, set[str]] = {}
-        self.workspace_pull = False  # the client pulls workspace diagnostics itself
+        self.publisher = Publisher(self)
         self.warm: object = None  # the apps run for the Run lens (funcls.lsp.run_commands)
 
     # -- set-up ------------------------------------------------------------------------------
@@ -127,86 +125,40 @@ class FunclsServer(LanguageServer):
         self.ctx.positions.forget(path)
         self.state.mark_dirty(path)
 
-    # -- diagnostics -------------------------------------------------------------------------
+    # -- diagnostics: the publisher owns them; these names stay for the handlers ---------------
     def schedule(self, path: str, delay_ms: int | None = None) -> None:
-        """Re-index and re-check after ``delay_ms`` without further changes to ``path``."""
-        delay = self.settings.diagnostics_delay_ms if delay_ms is None else delay_ms
-        old = self.timers.pop(path, None)
-        if old is not None:
-            old.cancel()
-        loop = asyncio.get_event_loop()
-        self.timers[path] = loop.call_later(delay / 1000, self.refresh, path)
+        self.publisher.schedule(path, delay_ms)
 
     def refresh(self, path: str | None = None) -> None:
-        if path is not None:
-            self.timers.pop(path, None)
-        try:
-            roots = self.state.take_unpublished()
-            app = self.state.index.app_for_path(path) if path is not None else None
-            if app is not None and path in self.unpublished_versions():
-                roots.add(app.root)  # another refresh took the re-indexed root
-            self.publish_roots(roots, force={path} if path else set())
-        except Exception as e:
-            self.failed("diagnostics", e)
-
-    def unpublished_versions(self) -> set[str]:
-        """Open documents whose current version has not been published yet (push mode)."""
-        if self.pull_mode:
-            return set()
-        sent = self.published_versions
-        return {p for p, v in self.ctx.versions.items() if p not in sent or sent[p] != v}
+        self.publisher.refresh(path)
 
     def open_under(self, root: str) -> set[str]:
-        """The open documents of the app at ``root``."""
-        return {p for p in self.ctx.versions if p == root or p.startswith(root + os.sep)}
+        return self.publisher.open_under(root)
 
     @property
     def pull_mode(self) -> bool:
-        return self.ctx.client.pull_diagnostics
+        return self.publisher.pull_mode
+
+    @property
+    def published(self) -> dict[str, list[types.Diagnostic]]:
+        return self.publisher.published
+
+    @property
+    def workspace_pull(self) -> bool:
+        return self.publisher.workspace_pull
+
+    @workspace_pull.setter
+    def workspace_pull(self, value: bool) -> None:
+        self.publisher.workspace_pull = value
 
     def grouped(self, root: str) -> dict[str, list[types.Diagnostic]]:
-        return diagnostics.by_path(self.ctx, self.state.findings(root))
+        return self.publisher.grouped(root)
 
     def publish_roots(self, roots: Iterable[str], force: set[str] | None = None) -> None:
-        force = force or set()
-        changed = False
-        for root in sorted(roots):
-            grouped = self.grouped(root) if root in self.state.index.apps else {}
-            before = self.published_by_root.get(root, set())
-            open_here = self.open_under(root)
-            # Every open document of the app whose new version the client has not seen gets
-            # its diagnostics again, with that version, even when they are the same.
-            due = (open_here & force) | (open_here & self.unpublished_versions())
-            for path in sorted(set(grouped) | before | due):
-                diags = grouped.get(path, [])
-                if self.published.get(path) != diags:
-                    changed = True
-                self.publish(path, diags, force=path in due)
-            self.published_by_root[root] = set(grouped)
-        if changed and self.pull_mode and self.ctx.client.diagnostic_refresh:
-            self.workspace_diagnostic_refresh(None)
-
-    def publish(self, path: str, diags: list[types.Diagnostic], force: bool = False) -> None:
-        is_open = path in self.ctx.versions
-        if self.pull_mode and (is_open or self.workspace_pull):
-            return  # the client pulls these
-        if not force and self.published.get(path) == diags:
-            return
-        self.published[path] = diags
-        self.published_versions[path] = self.ctx.versions.get(path)
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=path_to_uri(path),
-                diagnostics=diags,
-                version=self.ctx.versions.get(path),
-            )
-        )
+        self.publisher.publish_roots(roots, force)
 
     def document_diagnostics(self, path: str) -> list[types.Diagnostic]:
-        app = self.state.app_fresh(path)
-        if app is None:
-            return []
-        return self.grouped(app.root).get(path, [])
+        return self.publisher.document_diagnostics(path)
 
     # -- indexing ----------------------------------------------------------------------------
     async def index_workspace(self) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import replace
 
 from funcls.checks import CheckConfig, ConfigError, check_app
+from funcls.checks.config import find_pyproject, resolve_config
+from funcls.checks.engine import IncrementalCheck
 from funcls.checks.findings import Finding, Severity
 from funcls.lsp.settings import Settings
 from funcls.model.appmodel import App
@@ -30,39 +31,52 @@ def problem_findings(app: App) -> list[Finding]:
     ]
 
 
-def _matches(code: str, patterns: tuple[str, ...]) -> bool:
-    return any(code.startswith(p) for p in patterns)
+def resolved_config(root: str, settings: Settings) -> CheckConfig:
+    """Which rules run for the app at ``root`` and how loud, resolved as ``funcls check``
+    resolves them (``checks.config.resolve_config``): its ``[tool.funcls]`` with the editor's
+    select / ignore / severity on top. A configuration that cannot be read is logged and the
+    defaults apply, with the editor's choices."""
+    try:
+        return resolve_config(root, settings.select, settings.ignore, settings.severity)
+    except ConfigError:
+        log.exception("ignoring the funcls configuration of %s", root)
+        return (
+            CheckConfig().merged(settings.select, settings.ignore).with_severity(settings.severity)
+        )
 
 
-def filter_findings(findings: list[Finding], settings: Settings) -> list[Finding]:
-    """select / ignore / severity from the settings, for checkers that do not apply them."""
-    out = []
-    for f in findings:
-        if settings.select and not _matches(f.code, settings.select):
-            continue
-        if _matches(f.code, settings.ignore):
-            continue
-        sev = settings.severity.get(f.code)
-        if sev is not None:
-            f.severity = Severity.parse(sev)
-        out.append(f)
-    return out
+class EngineChecker:
+    """The rule engine for the server: one ``IncrementalCheck`` per app root, so that a
+    keystroke re-checks only the functions of the file it changed; the configuration is
+    resolved again only when its pyproject.toml or the settings change."""
+
+    def __init__(self) -> None:
+        self.apps: dict[str, IncrementalCheck] = {}
+        self._configs: dict[str, tuple[object, Settings, CheckConfig]] = {}
+
+    def config(self, root: str, settings: Settings) -> CheckConfig:
+        found = find_pyproject(root)
+        try:
+            stamp: object = (found, os.stat(found).st_mtime_ns) if found else None
+        except OSError:
+            stamp = (found, None)
+        cached = self._configs.get(root)
+        if cached is not None and cached[0] == stamp and cached[1] == settings:
+            return cached[2]
+        config = resolved_config(root, settings)
+        self._configs[root] = (stamp, settings, config)
+        return config
+
+    def __call__(self, app: App, settings: Settings) -> list[Finding]:
+        engine = self.apps.get(app.root)
+        if engine is None:
+            engine = self.apps[app.root] = IncrementalCheck()
+        return engine.run(app, self.config(app.root, settings))
 
 
 def default_checker(app: App, settings: Settings) -> list[Finding]:
-    """The rule engine's findings for ``app``: the app's ``[tool.funcls]`` configuration with
-    the editor's settings on top."""
-    try:
-        base = CheckConfig.from_pyproject(app.root)
-    except ConfigError:
-        log.exception("ignoring the funcls configuration of %s", app.root)
-        base = CheckConfig()
-    config = base.merged(settings.select, settings.ignore)
-    if settings.severity:
-        severity = dict(config.severity)
-        severity.update({c.upper(): Severity.parse(s) for c, s in settings.severity.items()})
-        config = replace(config, severity=severity)
-    return list(check_app(app, config))
+    """The rule engine's findings for ``app``, all at once (``funcls check``'s way)."""
+    return list(check_app(app, resolved_config(app.root, settings)))
 
 
 class IndexState:
@@ -151,7 +165,7 @@ class IndexState:
             found = self.checker(app, self.settings)
         except Exception:
             log.exception("the rule engine failed on %s; showing the indexer's problems", root)
-            found = filter_findings(problem_findings(app), self.settings)
+            found = resolved_config(root, self.settings).apply(problem_findings(app))
         self._findings[root] = (app, found)
         return found
 

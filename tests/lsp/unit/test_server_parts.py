@@ -12,7 +12,7 @@ from funcls.checks.findings import Finding, Fix, Related, Severity, TextEdit
 from funcls.lsp import diagnostics, schema_nav
 from funcls.lsp.context import ClientFeatures, make_context
 from funcls.lsp.settings import Settings
-from funcls.lsp.state import IndexState, filter_findings
+from funcls.lsp.state import IndexState, resolved_config
 from funcls.model.locations import Location, Range
 from funcls.model.workspace import Workspace
 from tests.lsp.support import make_workspace
@@ -71,10 +71,18 @@ def test_pull_reports() -> None:
     assert diagnostics.result_id([]) != full.result_id
 
 
-def test_filter_by_settings() -> None:
+def test_filter_by_settings(tmp_path: Path) -> None:
     settings = Settings(select=("AZF2",), ignore=("AZF201",), severity={"AZF200": "hint"})
-    kept = filter_findings([finding("AZF200"), finding("AZF201"), finding("AZF400")], settings)
+    config = resolved_config(str(tmp_path), settings)
+    kept = config.apply([finding("AZF200"), finding("AZF201"), finding("AZF400")])
     assert [(f.code, f.severity) for f in kept] == [("AZF200", Severity.HINT)]
+    # As funcls check resolves them: the more specific entry wins (the server's own filter
+    # let any ignore win and read severities by exact code only), prefixes and lower case
+    # name severities too.
+    settings = Settings(select=("AZF201",), ignore=("AZF2",), severity={"azf2": "info"})
+    config = resolved_config(str(tmp_path), settings)
+    kept = config.apply([finding("AZF200"), finding("AZF201")])
+    assert [(f.code, f.severity) for f in kept] == [("AZF201", Severity.INFO)]
 
 
 def test_state_reindexes_each_changed_app_once_and_caches_findings(tmp_path: Path) -> None:
@@ -112,6 +120,26 @@ def test_a_failing_checker_falls_back_to_the_indexer_problems(tmp_path: Path) ->
     found = state.findings(str(ws / "v2-app"))
     assert [f.code for f in found] == ["AZF000"]
     assert found[0].path.endswith("orders_bp.py")
+
+
+def test_the_fallback_resolves_rules_as_the_checker_does(tmp_path: Path) -> None:
+    """When the rule engine fails, the indexer's problems are shown through the same
+    resolution (it used to ignore [tool.funcls] and let any ignore beat a longer select)."""
+    ws = make_workspace(tmp_path)
+    (ws / "v2-app" / "orders_bp.py").write_text("def broken(:\n")
+
+    def checker(app, settings):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    state = IndexState(Workspace([str(ws)]), checker)
+    state.index.index_all()
+    root = str(ws / "v2-app")
+    state.settings = Settings(select=("AZF000",), ignore=("AZF",))
+    assert [f.code for f in state.findings(root)] == ["AZF000"]
+    (ws / "pyproject.toml").write_text('[tool.funcls]\nignore = ["AZF0"]\n')
+    state.invalidate_findings()
+    state.settings = Settings()
+    assert state.findings(root) == []
 
 
 def test_guard_logs_and_answers_the_default() -> None:

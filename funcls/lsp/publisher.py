@@ -1,0 +1,140 @@
+"""Publishing diagnostics: the one owner of what each document was last sent.
+
+It debounces changes per path, re-indexes and re-checks through ``IndexState``, turns the
+findings of each re-checked app into diagnostics (``diagnostics.by_path``) and sends each
+document its list with the document's version — or leaves them to a client that pulls
+diagnostics. Whoever needs to follow every publication (the Functions view) subscribes with
+``listeners`` instead of wrapping a method.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from lsprotocol import types
+
+from funcls.lsp import diagnostics
+from funcls.lsp.context import Context
+from funcls.lsp.positions import path_to_uri
+from funcls.lsp.settings import Settings
+from funcls.lsp.state import IndexState
+
+Listener = Callable[[list[str]], None]
+
+
+class Host(Protocol):
+    """What the publisher needs of the server (``FunclsServer``)."""
+
+    state: IndexState
+    ctx: Context
+    settings: Settings
+
+    def failed(self, what: str, error: BaseException) -> None: ...
+
+    def text_document_publish_diagnostics(self, params: types.PublishDiagnosticsParams) -> None: ...
+
+    def workspace_diagnostic_refresh(self, params: None) -> Any: ...
+
+
+class Publisher:
+    def __init__(self, server: Host) -> None:
+        self.server = server
+        self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.published: dict[str, list[types.Diagnostic]] = {}
+        self.published_versions: dict[str, int | None] = {}
+        self.published_by_root: dict[str, set[str]] = {}
+        self.workspace_pull = False  # the client pulls workspace diagnostics itself
+        # Called with the roots after each publication (the Functions view's announcements).
+        self.listeners: list[Listener] = []
+
+    # -- when --------------------------------------------------------------------------------
+    def schedule(self, path: str, delay_ms: int | None = None) -> None:
+        """Re-index and re-check after ``delay_ms`` without further changes to ``path``."""
+        delay = self.server.settings.diagnostics_delay_ms if delay_ms is None else delay_ms
+        old = self.timers.pop(path, None)
+        if old is not None:
+            old.cancel()
+        loop = asyncio.get_event_loop()
+        self.timers[path] = loop.call_later(delay / 1000, self.refresh, path)
+
+    def refresh(self, path: str | None = None) -> None:
+        state = self.server.state
+        if path is not None:
+            self.timers.pop(path, None)
+        try:
+            roots = state.take_unpublished()
+            app = state.index.app_for_path(path) if path is not None else None
+            if app is not None and path in self.unpublished_versions():
+                roots.add(app.root)  # another refresh took the re-indexed root
+            self.publish_roots(roots, force={path} if path else set())
+        except Exception as e:
+            self.server.failed("diagnostics", e)
+
+    # -- who ---------------------------------------------------------------------------------
+    @property
+    def pull_mode(self) -> bool:
+        return self.server.ctx.client.pull_diagnostics
+
+    def unpublished_versions(self) -> set[str]:
+        """Open documents whose current version has not been published yet (push mode)."""
+        if self.pull_mode:
+            return set()
+        sent = self.published_versions
+        versions = self.server.ctx.versions
+        return {p for p, v in versions.items() if p not in sent or sent[p] != v}
+
+    def open_under(self, root: str) -> set[str]:
+        """The open documents of the app at ``root``."""
+        return {p for p in self.server.ctx.versions if p == root or p.startswith(root + os.sep)}
+
+    # -- what --------------------------------------------------------------------------------
+    def grouped(self, root: str) -> dict[str, list[types.Diagnostic]]:
+        return diagnostics.by_path(self.server.ctx, self.server.state.findings(root))
+
+    def document_diagnostics(self, path: str) -> list[types.Diagnostic]:
+        app = self.server.state.app_fresh(path)
+        if app is None:
+            return []
+        return self.grouped(app.root).get(path, [])
+
+    def publish_roots(self, roots: Iterable[str], force: set[str] | None = None) -> None:
+        roots = list(roots)
+        force = force or set()
+        changed = False
+        apps = self.server.state.index.apps
+        for root in sorted(roots):
+            grouped = self.grouped(root) if root in apps else {}
+            before = self.published_by_root.get(root, set())
+            open_here = self.open_under(root)
+            # Every open document of the app whose new version the client has not seen gets
+            # its diagnostics again, with that version, even when they are the same.
+            due = (open_here & force) | (open_here & self.unpublished_versions())
+            for path in sorted(set(grouped) | before | due):
+                diags = grouped.get(path, [])
+                if self.published.get(path) != diags:
+                    changed = True
+                self.publish(path, diags, force=path in due)
+            self.published_by_root[root] = set(grouped)
+        server = self.server
+        if changed and self.pull_mode and server.ctx.client.diagnostic_refresh:
+            server.workspace_diagnostic_refresh(None)
+        for listener in self.listeners:
+            listener(roots)
+
+    def publish(self, path: str, diags: list[types.Diagnostic], force: bool = False) -> None:
+        versions = self.server.ctx.versions
+        is_open = path in versions
+        if self.pull_mode and (is_open or self.workspace_pull):
+            return  # the client pulls these
+        if not force and self.published.get(path) == diags:
+            return
+        self.published[path] = diags
+        self.published_versions[path] = versions.get(path)
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=path_to_uri(path), diagnostics=diags, version=versions.get(path)
+            )
+        )
