@@ -6,7 +6,7 @@ import codecs
 import os
 import re
 
-from funcls.model.appmodel import App, Problem, Requirement, Value
+from funcls.model.appmodel import App, Function, Problem, Requirement, Value
 from funcls.model.gitindex import tracking
 from funcls.model.jsondoc import JsonDocument
 from funcls.model.locations import Range
@@ -158,6 +158,38 @@ def v1_folders(root: str, source: Source) -> list[str]:
     return out
 
 
+def _v1_inputs(folder: str, fn: Function | None, source: Source) -> tuple[object, ...]:
+    """What ``index_v1_function`` read: function.json's parse, the folder's names and the
+    script's parse (the same objects while the files are unchanged)."""
+    config = os.path.join(folder, "function.json")
+    script = fn.script_path if fn is not None else None
+    return (
+        source.json(config),
+        tuple(source.listdir(folder)),
+        script,
+        source.is_file(script) if script else None,
+        source.module(script) if script and script.endswith(".py") else None,
+    )
+
+
+def _v1_function(folder: str, source: Source) -> Function:
+    """``index_v1_function``, or the Function it gave last time when its inputs are the same
+    objects (so checks of it can be kept: incremental indexing)."""
+    memo = source.memo.get("v1-functions")
+    if not isinstance(memo, dict):
+        memo = source.memo["v1-functions"] = {}
+    kept = memo.get(folder)
+    if kept is not None:
+        inputs, fn = kept
+        now = _v1_inputs(folder, fn, source)
+        # The parses by identity (re-parsed means changed), the rest by value.
+        if now[0] is inputs[0] and now[4] is inputs[4] and now[1:4] == inputs[1:4]:
+            return fn  # type: ignore[no-any-return]
+    fn = index_v1_function(folder, source)
+    memo[folder] = (_v1_inputs(folder, fn, source), fn)
+    return fn
+
+
 def load_app(root: str, source: Source) -> App:
     """Index the app at ``root``. Never raises on bad input: problems are collected."""
     root = os.path.normpath(os.path.abspath(root))
@@ -183,7 +215,7 @@ def load_app(root: str, source: Source) -> App:
     folders = v1_folders(root, source)
     app.v1_folders = folders
     for folder in folders:
-        fn = index_v1_function(folder, source)
+        fn = _v1_function(folder, source)
         config = fn.config_path or ""
         app.files.add(config)
         doc = source.json(config)

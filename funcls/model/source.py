@@ -75,6 +75,8 @@ class Source:
     _modules: dict[str, _Entry] = field(default_factory=dict)
     _texts: dict[str, _Entry] = field(default_factory=dict)
     errors: dict[str, ReadError] = field(default_factory=dict)
+    # What indexers keep between runs, by their own keys (model.v2.indexer's built functions).
+    memo: dict[str, object] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     # -- overlays (open documents) -----------------------------------------------------------

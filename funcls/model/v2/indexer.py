@@ -197,6 +197,54 @@ def _foreign_below(pyf: PyFunction, mine: list[RawDecorator]) -> str | None:
     return None
 
 
+class _Recorder:
+    """The resolver's view of the files while one module's functions are built: every answer
+    it gave is noted, so that the built functions can be re-used while the answers hold."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.answers: list[tuple[str, str, object]] = []
+
+    def is_file(self, path: str) -> bool:
+        found = self.source.is_file(path)
+        self.answers.append(("is_file", path, found))
+        return found
+
+    def module(self, path: str) -> ModuleInfo | None:
+        found = self.source.module(path)
+        self.answers.append(("module", path, found))
+        return found
+
+    def still(self, source: Source) -> bool:
+        for kind, path, answer in self.answers:
+            if kind == "is_file":
+                if source.is_file(path) != answer:
+                    return False
+            elif source.module(path) is not answer:
+                return False
+        return True
+
+
+@dataclass
+class _Built:
+    """The functions built from one module for one owner, and what they were built from."""
+
+    module: ModuleInfo
+    answers: _Recorder
+    functions: list[tuple[PyFunction, Function]]
+    misplaced: list[Function]
+    problems: list[Problem]
+
+
+def _memo(source: Source) -> dict[tuple[object, ...], _Built]:
+    """Built functions kept with the source between indexing runs (incremental indexing: a
+    keystroke in one module builds that module's functions again, not the whole app's)."""
+    memo = source.memo.get("v2-functions")
+    if memo is None:
+        memo = source.memo["v2-functions"] = {}
+    return memo  # type: ignore[return-value]
+
+
 class V2Indexer:
     def __init__(self, root: str, script_path: str, source: Source) -> None:
         self.root = root
@@ -207,8 +255,48 @@ class V2Indexer:
         self._openai_done = False
         self._added: set[tuple[str, Position]] = set()  # blueprint defs registered so far
         self._late: dict[tuple[str, Position], Function] = {}  # defined after registration
+        self._app_level: tuple[object, ...] = ()  # what _apply_http_defaults fills in
 
     def functions_of(
+        self, module: ModuleInfo, owner: AppObject
+    ) -> list[tuple[PyFunction, Function]]:
+        """The functions ``owner``'s decorators make in ``module``. Unchanged since the last
+        indexing run (same parsed module, same answers about the other files, same app
+        defaults): the same Function objects, so checks of them can be kept too."""
+        key = (
+            module.path,
+            owner.var,
+            owner.kind,
+            owner.path,
+            self.root,
+            tuple(self.resolver.extra_roots),
+            self._app_level,
+        )
+        memo = _memo(self.source)
+        built = memo.get(key)
+        if built is not None and built.module is module and built.answers.still(self.source):
+            self.result.misplaced.extend(built.misplaced)
+            self.result.problems.extend(built.problems)
+            return list(built.functions)
+        recorder = _Recorder(self.source)
+        resolver_source = self.resolver.source
+        self.resolver.source = recorder  # type: ignore[assignment]
+        misplaced_before = len(self.result.misplaced)
+        problems_before = len(self.result.problems)
+        try:
+            out = self._build_functions(module, owner)
+        finally:
+            self.resolver.source = resolver_source
+        memo[key] = _Built(
+            module,
+            recorder,
+            list(out),
+            self.result.misplaced[misplaced_before:],
+            self.result.problems[problems_before:],
+        )
+        return out
+
+    def _build_functions(
         self, module: ModuleInfo, owner: AppObject
     ) -> list[tuple[PyFunction, Function]]:
         out: list[tuple[PyFunction, Function]] = []
@@ -254,6 +342,8 @@ class V2Indexer:
             self.result.app_objects.append(obj)
         apps = [o for _, o in creations if not o.is_blueprint and o.top_level]
         app_level = apps[0].auth_level if apps else None
+        if app_level is not None:
+            self._app_level = (app_level.value, app_level.known, app_level.text)
         local_bps = {o.var: o for _, o in creations if o.is_blueprint}
         registered_bp_keys: set[tuple[str, str]] = set()
 

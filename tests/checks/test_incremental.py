@@ -1,0 +1,337 @@
+"""Incremental checking (issue 16): after every edit of a random sequence, the findings the
+language server's path gives (the index re-built one file at a time, ``IncrementalCheck``
+re-running the per-function checkers of the changed files only) equal a full check of the
+same texts (a fresh index, ``check_app``: what ``funcls check`` does)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from funcls.checks.config import resolve_config
+from funcls.checks.engine import IncrementalCheck, check_app
+from funcls.checks.findings import Finding
+from funcls.lsp.settings import Settings
+from funcls.lsp.state import EngineChecker, IndexState
+from funcls.model.loader import load_app
+from funcls.model.source import Source
+from funcls.model.workspace import Workspace
+
+KINDS = ("queue", "timer", "http", "blob")
+
+
+def function(kind: str, i: int, target: str) -> str:
+    if kind == "queue":
+        return (
+            f"@{target}.queue_trigger(arg_name='msg', queue_name=QUEUE, "
+            "connection='AzureWebJobsStorage')\n"
+            f"def queue_{i}(msg: func.QueueMessage) -> None:\n    logging.info(msg)\n"
+        )
+    if kind == "timer":
+        return (
+            f"@{target}.timer_trigger(schedule='0 */5 * * * *', arg_name='timer')\n"
+            f"def timer_{i}(timer: func.TimerRequest) -> None:\n    logging.info(timer)\n"
+        )
+    if kind == "http":
+        return (
+            f"@{target}.route(route='things{i}/{{id:int}}', methods=['GET'])\n"
+            f"def http_{i}(req: func.HttpRequest) -> func.HttpResponse:\n"
+            "    return func.HttpResponse('ok')\n"
+        )
+    return (
+        f"@{target}.blob_trigger(arg_name='blob', path='uploads/{{name}}', "
+        "connection='AzureWebJobsStorage')\n"
+        f"def blob_{i}(blob: func.InputStream) -> None:\n    logging.info(blob.name)\n"
+    )
+
+
+def write_app(root: Path) -> None:
+    (root / "blueprints").mkdir(parents=True)
+    (root / "host.json").write_text(json.dumps({"version": "2.0"}, indent=2) + "\n")
+    settings = {
+        "IsEncrypted": False,
+        "Values": {
+            "FUNCTIONS_WORKER_RUNTIME": "python",
+            "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+        },
+    }
+    (root / "local.settings.json").write_text(json.dumps(settings, indent=2) + "\n")
+    (root / "requirements.txt").write_text("azure-functions\n")
+    (root / "blueprints" / "__init__.py").write_text("")
+    (root / "blueprints" / "names.py").write_text('QUEUE = "orders"\n')
+    main = [
+        "import logging\n\nimport azure.functions as func\n\n",
+        "from blueprints.names import QUEUE\n",
+    ]
+    main += [f"from blueprints.bp{m} import bp as bp{m}\n" for m in range(3)]
+    main.append("\napp = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)\n\n")
+    main.append(function("timer", 900, "app") + "\n\n")
+    main += [f"app.register_functions(bp{m})\n" for m in range(3)]
+    (root / "function_app.py").write_text("".join(main))
+    i = 0
+    for m in range(3):
+        src = [
+            "import logging\n\nimport azure.functions as func\n\n",
+            "from blueprints.names import QUEUE\n\nbp = func.Blueprint()\n",
+        ]
+        for _ in range(4):
+            src.append("\n\n" + function(KINDS[i % len(KINDS)], i, "bp"))
+            i += 1
+        (root / "blueprints" / f"bp{m}.py").write_text("".join(src))
+    v1 = root / "legacy"
+    v1.mkdir()
+    (v1 / "function.json").write_text(
+        json.dumps(
+            {
+                "scriptFile": "__init__.py",
+                "bindings": [
+                    {
+                        "type": "queueTrigger",
+                        "direction": "in",
+                        "name": "msg",
+                        "queueName": "legacy",
+                        "connection": "AzureWebJobsStorage",
+                    }
+                ],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    (v1 / "__init__.py").write_text(
+        "import azure.functions as func\n\n\ndef main(msg: func.QueueMessage) -> None:\n    pass\n"
+    )
+
+
+Edit = Callable[[random.Random, dict[str, str]], tuple[str, str] | None]
+
+
+def _sub(rng: random.Random, text: str, pattern: str, new: str) -> str | None:
+    hits = list(re.finditer(pattern, text))
+    if not hits:
+        return None
+    m = rng.choice(hits)
+    return text[: m.start()] + m.expand(new) + text[m.end() :]
+
+
+def _module(rng: random.Random, texts: dict[str, str]) -> str:
+    return rng.choice(sorted(p for p in texts if re.search(r"bp\d\.py$", p)))
+
+
+def rename_binding(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = _module(rng, texts)
+    new = _sub(
+        rng, texts[path], r"arg_name='(\w+)'", rng.choice(["arg_name='\\1x'", "arg_name='msg'"])
+    )
+    return (path, new) if new else None
+
+
+def duplicate_name(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = _module(rng, texts)
+    new = _sub(rng, texts[path], r"def (\w+)_(\d+)\(", rng.choice(["def \\1_1(", "def timer_900("]))
+    return (path, new) if new else None
+
+
+def duplicate_route(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = _module(rng, texts)
+    new = _sub(rng, texts[path], r"route='things\d+/", "route='things2/")
+    return (path, new) if new else None
+
+
+def bad_value(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = _module(rng, texts)
+    choices = [
+        (r"schedule='[^']*'", "schedule='0 */5 * *'"),
+        (r"path='uploads/\{name\}'", "path='Uploads_/{name}'"),
+        (r"connection='AzureWebJobsStorage'", "connection='MissingConnection'"),
+        (r"methods=\['GET'\]", "methods=['FETCH']"),
+        (r"queue_name=QUEUE", "queue_name='Bad_Queue'"),
+        (r"\(req: func.HttpRequest\)", "(req: str)"),
+    ]
+    pattern, new = rng.choice(choices)
+    text = _sub(rng, texts[path], pattern, new)
+    return (path, text) if text else None
+
+
+def break_syntax(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = _module(rng, texts)
+    text = texts[path]
+    if "def broken(:" in text:
+        return path, text.replace("def broken(:\n    pass\n", "")
+    return path, text + "\ndef broken(:\n    pass\n"
+
+
+def suppress(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = _module(rng, texts)
+    new = _sub(rng, texts[path], r"(arg_name='\w+'\))\n", "\\1  # funcls: ignore\n")
+    return (path, new) if new else None
+
+
+def move_function(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """Lines move: every function below the edit changes position."""
+    path = _module(rng, texts)
+    text = texts[path]
+    return path, text.replace("bp = func.Blueprint()\n", "bp = func.Blueprint()\n\n# moved\n", 1)
+
+
+def settings_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = next(p for p in texts if p.endswith("local.settings.json"))
+    data = json.loads(texts[path])
+    values = data["Values"]
+    if rng.random() < 0.5 and "MissingConnection" not in values:
+        values["MissingConnection"] = "UseDevelopmentStorage=true"
+    elif "AzureWebJobsStorage" in values and rng.random() < 0.5:
+        del values["AzureWebJobsStorage"]
+    else:
+        values["AzureWebJobsStorage"] = "UseDevelopmentStorage=true"
+        values.pop("MissingConnection", None)
+    return path, json.dumps(data, indent=2) + "\n"
+
+
+def host_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = next(p for p in texts if p.endswith("host.json"))
+    prefix = rng.choice(["", "api", "v1", None])
+    data: dict[str, object] = {"version": "2.0"}
+    if prefix is not None:
+        data["extensions"] = {"http": {"routePrefix": prefix}}
+    return path, json.dumps(data, indent=2) + "\n"
+
+
+def constant_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """A module the decorators read a constant from: their functions must be built again."""
+    path = next(p for p in texts if p.endswith("names.py"))
+    return path, f'QUEUE = "{rng.choice(["orders", "Bad_Queue", "x"])}"\n'
+
+
+def main_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = next(p for p in texts if p.endswith("function_app.py"))
+    text = texts[path]
+    choices = [
+        ("AuthLevel.FUNCTION", "AuthLevel.ANONYMOUS"),
+        ("AuthLevel.ANONYMOUS", "AuthLevel.FUNCTION"),
+        ("app.register_functions(bp1)\n", ""),
+        (
+            "app.register_functions(bp0)\n",
+            "app.register_functions(bp0)\napp.register_functions(bp1)\n",
+        ),
+    ]
+    old, new = rng.choice(choices)
+    if old not in text:
+        return None
+    return path, text.replace(old, new, 1)
+
+
+def v1_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    path = next(p for p in texts if p.endswith("function.json"))
+    text = texts[path]
+    if '"name": "msg"' in text:
+        return path, text.replace('"name": "msg"', '"name": "message"')
+    return path, text.replace('"name": "message"', '"name": "msg"')
+
+
+EDITS: list[Edit] = [
+    rename_binding,
+    duplicate_name,
+    duplicate_route,
+    bad_value,
+    break_syntax,
+    suppress,
+    move_function,
+    settings_edit,
+    host_edit,
+    constant_edit,
+    main_edit,
+    v1_edit,
+]
+
+
+def key(root: str, f: Finding) -> tuple[object, ...]:
+    r = f.range
+    return (
+        f.code,
+        os.path.relpath(f.path, root),
+        (r.start.line, r.start.column, r.end.line, r.end.column),
+        f.message,
+        f.severity,
+        len(f.related),
+        tuple(x.title for x in f.fixes),
+    )
+
+
+def full_check(root: str, texts: dict[str, str], settings: Settings) -> list[tuple[object, ...]]:
+    source = Source()
+    for version, (path, text) in enumerate(sorted(texts.items())):
+        source.open(path, version, text)
+    app = load_app(root, source)
+    config = resolve_config(root, settings.select, settings.ignore, settings.severity)
+    return sorted(key(root, f) for f in check_app(app, config))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_edits_find_what_a_full_check_finds(tmp_path: Path, seed: int) -> None:
+    root = tmp_path / "app"
+    write_app(root)
+    rng = random.Random(seed)
+    settings = Settings(severity={"AZF2": "warning"}) if seed % 2 else Settings()
+    texts = {
+        str(p): p.read_text()
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".py", ".json", ".txt")
+    }
+    checker = EngineChecker()
+    state = IndexState(Workspace([str(tmp_path)]), checker)
+    state.settings = settings
+    state.index.index_all()
+    for path, text in texts.items():
+        state.index.source.open(path, 0, text)
+    version = 1
+    rechecked_some_only = False
+    for step in range(30):
+        edit = rng.choice(EDITS)
+        change = edit(rng, texts)
+        if change is None:
+            continue
+        path, text = change
+        texts[path] = text
+        version += 1
+        state.index.source.open(path, version, text)
+        state.mark_dirty(path)
+        state.flush()
+        incremental = sorted(key(str(root), f) for f in state.findings(str(root)))
+        full = full_check(str(root), texts, settings)
+        assert incremental == full, f"seed {seed}, step {step}: {edit.__name__} of {path}"
+        engine = checker.apps[str(root)]
+        if engine.rechecked and len(engine.rechecked) < len(engine.groups):
+            rechecked_some_only = True
+    # The incremental path did skip work: some edit re-checked fewer files than the app has.
+    assert rechecked_some_only
+
+
+def test_an_edit_of_one_module_rechecks_that_module_only(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    write_app(root)
+    source = Source()
+    engine = IncrementalCheck()
+    config = resolve_config(str(root))
+    base = {f.code for f in engine.run(load_app(str(root), source), config)}
+    assert len(engine.rechecked) == len(engine.groups) == 5  # main, 3 blueprints, legacy
+    bp1 = str(root / "blueprints" / "bp1.py")
+    text = (root / "blueprints" / "bp1.py").read_text()
+    source.open(bp1, 1, text.replace("arg_name='msg'", "arg_name='msgs'"))
+    found = engine.run(load_app(str(root), source), config)
+    assert engine.rechecked == [bp1]
+    assert {f.code for f in found} - base == {"AZF200", "AZF201"}
+    # The module the decorators read QUEUE from: only the modules that read it are rebuilt.
+    names = str(root / "blueprints" / "names.py")
+    source.open(names, 1, 'QUEUE = "Bad_Queue"\n')
+    found = engine.run(load_app(str(root), source), config)
+    assert sorted(engine.rechecked) == sorted(
+        str(root / "blueprints" / f"bp{m}.py") for m in range(3)
+    )
+    assert "AZF504" in {f.code for f in found} - base
