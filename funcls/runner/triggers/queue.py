@@ -8,11 +8,17 @@ invocation, deleted after success; after a failure they become visible again aft
 (5) it moves to `<queue>-poison`. Polling backs off exponentially up to
 `maxPollingInterval`, and a message put by a function of this run wakes the listener at once
 (the host's shared queue watcher does the same).
+
+A received message is hidden for 10 minutes while it runs (:data:`PROCESSING_VISIBILITY`),
+so the messages a run was holding when it was killed come back 10 minutes later;
+``FUNCLS_QUEUE_LEASE_SECONDS`` shortens that (the fault tests of issue 17 use a few seconds).
+An invocation longer than the lease may then be delivered a second time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 
 from funcls.runner.binding_data import resolve
 from funcls.runner.functions import RunFunction
@@ -20,7 +26,16 @@ from funcls.runner.state import RunState
 from funcls.runner.storage import QueueMessage, is_poison, move_to_poison, poison_queue_name
 from funcls.runner.trigger_data import queue_payload
 
-PROCESSING_VISIBILITY = 600  # seconds a received message stays hidden while it runs
+LEASE_ENV = "FUNCLS_QUEUE_LEASE_SECONDS"
+
+
+def processing_visibility(environ: dict[str, str] | None = None) -> int:
+    """Seconds a received message stays hidden while it runs: 600, or LEASE_ENV's value."""
+    value = (os.environ if environ is None else environ).get(LEASE_ENV, "").strip()
+    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else 600
+
+
+PROCESSING_VISIBILITY = processing_visibility()
 MIN_POLL = 0.05
 
 
