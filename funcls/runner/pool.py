@@ -194,10 +194,11 @@ class WorkerProcess:
                 self.process.kill()
 
     async def stop(self, drain: float = 5.0) -> None:
-        """Let invocations in flight finish (up to drain seconds), then end the process."""
+        """Let invocations in flight and streamed responses finish (up to drain seconds),
+        then end the process."""
         self.stopping = True
         deadline = time.monotonic() + drain
-        while self.pending and time.monotonic() < deadline and self.alive:
+        while (self.pending or self.streams) and time.monotonic() < deadline and self.alive:
             await asyncio.sleep(0.02)
         if self.alive and self.writer is not None:
             with contextlib.suppress(ConnectionError, RuntimeError):

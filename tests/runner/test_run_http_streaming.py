@@ -232,3 +232,21 @@ def test_http_annotations_are_checked_against_the_extension_types(
     assert "function_app.py:7: " in log
     assert running.get("/api/new").text == "new"
     assert running.get("/api/old").status_code == 404
+
+
+def test_a_reload_lets_a_streamed_response_finish(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    """The function returned long ago; its response is still streaming when a saved file
+    starts new app processes: the old one keeps it going (the drain covers streams)."""
+    app_dir = copy_app(APPS / "http_stream", tmp_path / "reloading")
+    running = run_app(app_dir)
+    gate = tmp_path / "gate"
+    with running.client.stream("GET", f"{running.url}/api/stream_async?gate={gate}") as response:
+        lines = _lines(response)
+        assert next(lines) == "first"
+        script = app_dir / "function_app.py"
+        script.write_text(script.read_text() + "\n# saved again\n")
+        running.wait_for_log("reloaded")
+        gate.write_text("open")
+        assert list(lines) == ["second"]
