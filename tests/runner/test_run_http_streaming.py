@@ -163,6 +163,15 @@ def test_a_crash_mid_stream_cuts_the_response_and_the_app_comes_back(
     assert "Exception in ASGI application" not in stream_app.log()
 
 
+def test_an_app_process_ending_before_the_response_starts_answers_500(
+    stream_app: RunningApp,
+) -> None:
+    response = stream_app.get("/api/exit_before_start")
+    assert response.status_code == 500
+    assert "exited with code 4" in response.text
+    assert stream_app.wait_for("/api/html").text == "<h1>hello</h1>"
+
+
 def test_a_response_streaming_past_function_timeout_is_stopped(
     stream_app: RunningApp,
 ) -> None:

@@ -17,7 +17,13 @@ import logging
 from typing import Any
 
 from funcls.runner.functions import RunFunction
-from funcls.runner.host.http_trigger import NO_BODY_STATUS, Response, http_payload, outcome_response
+from funcls.runner.host.http_trigger import (
+    NO_BODY_STATUS,
+    Response,
+    http_payload,
+    outcome_response,
+    text_response,
+)
 from funcls.runner.invocation import Outcome
 from funcls.runner.state import RunState
 from funcls.runner.streams import HttpExchange
@@ -72,6 +78,8 @@ async def serve_streamed(
             exchange=exchange,
         )
     )
+    # The invocation's end is a frame too: the relay waits on one queue.
+    invocation.add_done_callback(lambda _: exchange.frames.put_nowait({"op": "outcome"}))
     pump = asyncio.ensure_future(_pump(exchange, receive, limit))
     try:
         await _relay(state, fn.name, exchange, invocation, send, extra, limit)
@@ -83,11 +91,7 @@ async def serve_streamed(
 
 async def _pump(exchange: HttpExchange, receive: Any, limit: int) -> None:
     """The client's body, then its disconnect, to the app process as they come."""
-    attached = asyncio.ensure_future(exchange.attached.wait())
-    try:
-        await attached
-    finally:
-        attached.cancel()
+    await exchange.attached.wait()
     size = 0
     while not exchange.ended:
         message = await receive()
@@ -105,20 +109,6 @@ async def _pump(exchange: HttpExchange, receive: Any, limit: int) -> None:
         exchange.post({"op": "http_request", "body": chunk, "more": more})
 
 
-async def _next(exchange: HttpExchange, invocation: asyncio.Future[Outcome]) -> dict[str, Any]:
-    """The next response frame; {"op": "outcome"} when the invocation ended first."""
-    if not exchange.frames.empty():
-        return exchange.frames.get_nowait()
-    if invocation.done():
-        return await exchange.frames.get()
-    getter = asyncio.ensure_future(exchange.frames.get())
-    await asyncio.wait((getter, invocation), return_when=asyncio.FIRST_COMPLETED)
-    if getter.done():
-        return getter.result()
-    getter.cancel()
-    return {"op": "outcome"}
-
-
 async def _relay(
     state: RunState,
     name: str,
@@ -132,23 +122,31 @@ async def _relay(
     frame: dict[str, Any] = {}
     # Until the response starts: a failed invocation is answered here, as any other.
     while not started:
-        frame = await _next(exchange, invocation)
+        frame = await exchange.frames.get()
         op = frame.get("op")
         if op == "http_start" and not exchange.too_large:
             started = True
             break
-        if op == "outcome" and not exchange.too_large and invocation.result().ok:
+        if op == "outcome" and not exchange.too_large and _succeeded(invocation):
             continue  # the function returned; its response follows
         if op in ("outcome", "http_end") or exchange.too_large:
             outcome = await invocation
             if exchange.too_large:
                 await _whole(send, _too_large(limit), extra)
                 return
-            if not outcome.ok or op == "http_end":
-                # http_end before any response: the function failed (its 500 is ours) or
-                # the app process went away.
+            if not outcome.ok:  # the function failed: its 500 is the runner's, as any other
                 await _whole(send, outcome_response(outcome, state.invoker.console.say), extra)
                 return
+            # The function returned, but its response ended before it started (the app
+            # process went away, or the extension's app sent nothing).
+            error = frame.get("error") or "the app sent no response"
+            state.invoker.console.say(f"the response of '{name}' ended before it started: {error}")
+            text = (
+                f"500 Internal Server Error: function '{name}' returned, but its response "
+                f"ended before it started (invocation {outcome.invocation_id}): {error}\n"
+            )
+            await _whole(send, text_response(500, text), extra)
+            return
     status = int(frame.get("status", 200))
     headers = [(k, v) for k, v in frame.get("headers") or [] if k.lower() not in _HOP]
     await send({"type": "http.response.start", "status": status, "headers": [*headers, *extra]})
@@ -175,6 +173,10 @@ async def _relay(
             break
     with contextlib.suppress(Exception):
         await invocation
+
+
+def _succeeded(invocation: asyncio.Future[Outcome]) -> bool:
+    return invocation.exception() is None and invocation.result().ok
 
 
 def _coalesce(exchange: HttpExchange, frame: dict[str, Any]) -> tuple[bytes, bool, dict[str, Any]]:

@@ -10,6 +10,7 @@ from azurefunctions.extensions.http.fastapi import (
     JSONResponse,
     PlainTextResponse,
     Request,
+    Response,
     StreamingResponse,
 )
 
@@ -78,6 +79,19 @@ async def stream_crash(req: Request) -> StreamingResponse:
         os._exit(3)
 
     return StreamingResponse(chunks(), media_type="text/plain")
+
+
+class ExitingResponse(Response):
+    """Ends the app process when FastAPI sends it: after the function returned, before
+    any byte of the response."""
+
+    async def __call__(self, scope, receive, send):
+        os._exit(4)
+
+
+@app.route(route="exit_before_start", methods=["GET"])
+async def exit_before_start(req: Request) -> Response:
+    return ExitingResponse("never sent")
 
 
 @app.route(route="upload", methods=["POST"])
