@@ -75,6 +75,26 @@ def test_request_body_reaches_the_function_as_a_stream(stream_app: RunningApp) -
     }
 
 
+def test_the_function_reads_the_body_while_the_client_still_sends_it(
+    stream_app: RunningApp, tmp_path: Path
+) -> None:
+    """The client sends its second chunk only once the function has seen the first (the
+    function writes a marker file): a runner that read the whole body first would never
+    let the marker appear."""
+    marker = tmp_path / "marker"
+
+    def body() -> Iterator[bytes]:
+        yield b"one,"
+        deadline = time.monotonic() + 10
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        yield b"two" if marker.exists() else b"marker never appeared"
+
+    response = stream_app.post(f"/api/upload_marked?marker={marker}", content=body())
+    assert response.status_code == 200
+    assert "".join(response.json()["chunks"]) == "one,two"
+
+
 def test_a_body_over_the_limit_gets_413(stream_app: RunningApp) -> None:
     declared = stream_app.post("/api/upload", content=b"x" * 5000)
     assert declared.status_code == 413

@@ -103,6 +103,19 @@ async def upload(req: Request) -> JSONResponse:
     )
 
 
+@app.route(route="upload_marked", methods=["POST"])
+async def upload_marked(req: Request) -> JSONResponse:
+    """Writes the file named by ?marker= as soon as the first chunk of the body arrives."""
+    chunks = []
+    async for chunk in req.stream():
+        if chunk and not chunks:
+            with open(req.query_params["marker"], "w") as f:
+                f.write("first chunk seen")
+        if chunk:
+            chunks.append(chunk.decode())
+    return JSONResponse({"chunks": chunks})
+
+
 @app.route(route="items/{category}/{id}", methods=["GET"])
 async def item(req: Request) -> JSONResponse:
     return JSONResponse(
