@@ -70,7 +70,8 @@ async def slow(req: Request) -> StreamingResponse:
 
 def start_run(app: Path, source: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    env = {**BASE_ENV, "PYTHONPATH": str(source)}
+    # HTTP streaming before Python 3.13 needs the setting, as with the worker.
+    env = {**BASE_ENV, "PYTHONPATH": str(source), "PYTHON_ENABLE_INIT_INDEXING": "1"}
     process = subprocess.Popen(
         funcls_run(app, port, "--no-reload"),
         stdout=subprocess.DEVNULL,

@@ -118,6 +118,10 @@ def build_function(
         function.trigger = triggers[0]
         function.disabled = is_disabled(function.name, description.get("disabled"), settings)
     kind = function.trigger_type.lower()
+    if description.get("refused"):  # the app process says the worker would not serve it
+        function.support = "none"
+        function.reason = str(description["refused"])
+        return function
     why = not_runnable_reason(
         kind if triggers else None, (str(b.get("type", "")) for b in function.inputs())
     )

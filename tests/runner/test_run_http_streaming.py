@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -244,6 +245,9 @@ def test_http_annotations_are_checked_against_the_extension_types(
     app_dir = tmp_path / "mixed"
     app_dir.mkdir()
     (app_dir / "host.json").write_text('{"version": "2.0"}')
+    (app_dir / "local.settings.json").write_text(
+        '{"Values": {"FUNCTIONS_WORKER_RUNTIME": "python", "PYTHON_ENABLE_INIT_INDEXING": "1"}}'
+    )
     (app_dir / "function_app.py").write_text(
         "import azure.functions as func\n"
         "from azurefunctions.extensions.http.fastapi import PlainTextResponse, Request\n\n"
@@ -279,3 +283,20 @@ def test_a_reload_lets_a_streamed_response_finish(
         running.wait_for_log("reloaded")
         gate.write_text("open")
         assert list(lines) == ["second"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 13), reason="Python 3.13+ needs no setting")
+def test_without_init_indexing_streaming_functions_are_not_runnable(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    """Before Python 3.13 the worker starts the extension's web server only with
+    PYTHON_ENABLE_INIT_INDEXING=1; without it no HTTP function of the app is answered.
+    funcls says so at load instead of letting requests wait."""
+    app_dir = copy_app(APPS / "http_stream", tmp_path / "no_setting")
+    (app_dir / "local.settings.json").write_text('{"Values": {}}')
+    running = run_app(app_dir, "--no-reload")
+    log = running.wait_for_log("Not runnable here:")
+    line = next(x for x in log.splitlines() if x.strip().startswith("stream_async:"))
+    assert "PYTHON_ENABLE_INIT_INDEXING=1" in line
+    assert '"PYTHON_ENABLE_INIT_INDEXING": "1"' in line
+    assert running.get("/api/html").status_code == 404

@@ -64,6 +64,7 @@ class FunctionInfo:
     http_trigger: str | None = None  # the httpTrigger parameter's name
     # Served through the web extension's app (HTTP streaming): see worker/http_stream.py.
     http_stream: bool = False
+    refused: str | None = None  # why the worker would never answer it (not runnable here)
 
     def describe(self) -> dict[str, Any]:
         """What the runner needs to know: plain data only."""
@@ -77,6 +78,7 @@ class FunctionInfo:
             "disabled": self.disabled,
             "retry": self.retry,
             "http_stream": self.http_stream,
+            "refused": self.refused,
             "sdk_params": {
                 name: getattr(param.pytype, "__name__", str(param.pytype))
                 for name, param in self.inputs.items()
@@ -154,9 +156,34 @@ def load_app(root: str, script_name: str | None = None) -> LoadResult:
     if http_v2_base() is not None:
         # The worker serves every HTTP function through the web extension once one is
         # imported (`is_http_func and HttpV2Registry.http_v2_enabled()`).
+        refusal = streaming_refusal()
         for info in result.functions.values():
             info.http_stream = info.http_trigger is not None
+            if info.http_stream:
+                info.refused = refusal
     return result
+
+
+def streaming_refusal() -> str | None:
+    """Why HTTP streaming would not be served, as the worker decides: before Python 3.13
+    it starts the extension's web server only during init indexing, with
+    PYTHON_ENABLE_INIT_INDEXING true (`_handle__worker_init_request` in
+    azure_functions_worker/dispatcher.py); without it every HTTP function of the app waits
+    for a request that never comes. From 3.13 the runtime needs no setting."""
+    if sys.version_info >= (3, 13):
+        return None
+    value = os.environ.get("PYTHON_ENABLE_INIT_INDEXING", "").strip().lower()
+    if value in ("1", "true", "t", "yes", "y"):  # the worker's is_true_like
+        return None
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return (
+        "the app imports an HTTP streaming extension, which the Python worker serves on "
+        f"Python {version} only with the app setting PYTHON_ENABLE_INIT_INDEXING=1 (it starts "
+        "the extension's web server while it indexes the app; without it every HTTP request "
+        'waits until it times out); add "PYTHON_ENABLE_INIT_INDEXING": "1" to the Values of '
+        "local.settings.json and to the app settings in Azure (Python 3.13 and later need "
+        "no setting)"
+    )
 
 
 # -- v2 -----------------------------------------------------------------------------------
