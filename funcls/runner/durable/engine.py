@@ -31,6 +31,7 @@ from funcls.runner.durable.history import (
     EventType,
     completion_key,
     event,
+    execution_of,
     parse_timestamp,
     timestamp,
     utc_now,
@@ -136,7 +137,10 @@ class DurableEngine:
             self.kick(instance_id)
         for instance in self.store.instances(active_only=True):
             history = self.store.history(instance.id)
-            delivered = {completion_key(m["event"]) for _, m in self.store.inbox(instance.id)}
+            execution = execution_of(history)
+            delivered = {
+                completion_key(m["event"]) for _, m in self.store.inbox(instance.id) if "event" in m
+            }
             done = {completion_key(e) for e in history} | delivered
             for item in history:
                 kind = EventType(item["EventType"])
@@ -146,9 +150,10 @@ class DurableEngine:
                 if kind == EventType.TASK_SCHEDULED:
                     work = Work("activity", task_id, name=str(item.get("Name")))
                     work.input = item.get("Input")
-                    self._start_activity(instance, work)
+                    self._start_activity(instance, work, execution)
                 elif kind == EventType.TIMER_CREATED:
-                    self._arm(instance.id, task_id, parse_timestamp(str(item["FireAt"])))
+                    fire_at = parse_timestamp(str(item["FireAt"]))
+                    self._arm(instance.id, task_id, fire_at, execution)
 
     async def close(self) -> None:
         self.closed = True
@@ -216,8 +221,10 @@ class DurableEngine:
             return True
         history = self.store.history(instance_id)
         now = utc_now()
+        # Results for an earlier execution (before a continue_as_new) are dropped.
+        current = execution_of(history) or execution_of([m["event"] for _, m in messages])
         new = [event(EventType.ORCHESTRATOR_STARTED, moment=now)]
-        new += [m["event"] for _, m in messages if "event" in m]
+        new += [m["event"] for _, m in messages if m.get("execution") in (None, current)]
         full = history + new
         context = {
             "history": [{**e, "IsPlayed": n < len(history)} for n, e in enumerate(full)],
@@ -254,7 +261,7 @@ class DurableEngine:
         except NonDeterminismError as problem:
             self._fail(instance, ids, new, str(problem))
             return True
-        self._commit(instance, ids, new, plan)
+        self._commit(instance, ids, new, plan, current)
         return True
 
     def _suspension(self, instance: Instance, messages: list[tuple[int, dict[str, Any]]]) -> bool:
@@ -293,11 +300,13 @@ class DurableEngine:
         self.store.post(instance_id, {"resume" if resume else "suspend": reason})
         self.kick(instance_id)
 
-    def _commit(self, instance: Instance, ids: list[int], new: list[Event], plan: Plan) -> None:
+    def _commit(
+        self, instance: Instance, ids: list[int], new: list[Event], plan: Plan, execution: str
+    ) -> None:
         custom = json.dumps(plan.custom_status) if plan.custom_status is not None else None
         events = [*new, *plan.events]
         children = [
-            Child(w.instance_id, w.name, w.input, w.task_id)
+            Child(w.instance_id, w.name, w.input, w.task_id, execution)
             for w in plan.work
             if w.kind == "orchestration"
         ]
@@ -322,7 +331,8 @@ class DurableEngine:
             if instance.parent_id is not None:
                 parent_message = (
                     instance.parent_id,
-                    event(
+                    self._to_parent(
+                        instance.parent_execution,
                         EventType.SUB_ORCHESTRATION_INSTANCE_COMPLETED,
                         TaskScheduledId=instance.parent_task,
                         Result=output,
@@ -350,10 +360,10 @@ class DurableEngine:
             return  # the new execution's start is in the inbox: the dispatch loop runs it
         for work in plan.work:
             if work.kind == "activity":
-                self._start_activity(instance, work)
+                self._start_activity(instance, work, execution)
             elif work.kind == "timer":
                 assert work.fire_at is not None
-                self._arm(instance.id, work.task_id, work.fire_at)
+                self._arm(instance.id, work.task_id, work.fire_at, execution)
             elif work.kind == "orchestration":
                 self.say(
                     f"durable: sub-orchestration '{work.name}' instance {work.instance_id} "
@@ -386,7 +396,8 @@ class DurableEngine:
         if instance.parent_id is not None:
             parent_message = (
                 instance.parent_id,
-                event(
+                self._to_parent(
+                    instance.parent_execution,
                     EventType.SUB_ORCHESTRATION_INSTANCE_FAILED,
                     TaskScheduledId=instance.parent_task,
                     Reason=f"Sub-orchestration '{instance.name}' failed: {message}",
@@ -415,7 +426,8 @@ class DurableEngine:
         if instance.parent_id is not None:
             parent_message = (
                 instance.parent_id,
-                event(
+                self._to_parent(
+                    instance.parent_execution,
                     EventType.SUB_ORCHESTRATION_INSTANCE_FAILED,
                     TaskScheduledId=instance.parent_task,
                     Reason=f"Sub-orchestration '{instance.name}' was terminated: {reason}",
@@ -437,6 +449,14 @@ class DurableEngine:
         self._finished(instance, f"terminated: {reason}")
         if parent_message is not None:
             self.kick(parent_message[0])
+
+    @staticmethod
+    def _to_parent(execution: str | None, kind: EventType, **fields: Any) -> dict[str, Any]:
+        """A message to the parent instance, for the execution that started this child."""
+        message: dict[str, Any] = {"event": event(kind, **fields)}
+        if execution:
+            message["execution"] = execution
+        return message
 
     def _finished(self, instance: Instance, how: str) -> None:
         started = self.started_at.pop(instance.id, None)
@@ -515,20 +535,20 @@ class DurableEngine:
 
     # -- activities and timers --------------------------------------------------------------
 
-    def _start_activity(self, instance: Instance, work: Work) -> None:
+    def _start_activity(self, instance: Instance, work: Work, execution: str) -> None:
         key = (instance.id, work.task_id)
         if key in self.running:
             return
         self.running.add(key)
-        self._spawn(self._activity(instance, work))
+        self._spawn(self._activity(instance, work, execution))
 
-    async def _activity(self, instance: Instance, work: Work) -> None:
+    async def _activity(self, instance: Instance, work: Work, execution: str) -> None:
         key = (instance.id, work.task_id)
         try:
             result = await self._run_activity(instance, work)
             if result is None:
                 return  # the app did not load: run again by resume() after the next load
-            self.store.post(instance.id, {"event": result})
+            self.store.post(instance.id, {"event": result, "execution": execution})
         finally:
             self.running.discard(key)
         self.kick(instance.id)
@@ -570,20 +590,20 @@ class DurableEngine:
             str(error.get("traceback") or "") or None,
         )
 
-    def _arm(self, instance_id: str, task_id: int, fire_at: datetime) -> None:
+    def _arm(self, instance_id: str, task_id: int, fire_at: datetime, execution: str) -> None:
         key = (instance_id, task_id)
         if key in self.timers or self.closed:
             return
         delay = max(0.0, (fire_at - utc_now()).total_seconds())
         loop = asyncio.get_running_loop()
-        self.timers[key] = loop.call_later(delay, self._fire, instance_id, task_id, fire_at)
-
-    def _fire(self, instance_id: str, task_id: int, fire_at: datetime) -> None:
-        self.timers.pop((instance_id, task_id), None)
-        self.store.post(
-            instance_id,
-            {"event": event(EventType.TIMER_FIRED, TimerId=task_id, FireAt=timestamp(fire_at))},
+        self.timers[key] = loop.call_later(
+            delay, self._fire, instance_id, task_id, fire_at, execution
         )
+
+    def _fire(self, instance_id: str, task_id: int, fire_at: datetime, execution: str) -> None:
+        self.timers.pop((instance_id, task_id), None)
+        fired = event(EventType.TIMER_FIRED, TimerId=task_id, FireAt=timestamp(fire_at))
+        self.store.post(instance_id, {"event": fired, "execution": execution})
         self.kick(instance_id)
 
 

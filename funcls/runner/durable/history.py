@@ -94,6 +94,16 @@ def completion_key(item: Event) -> int | None:
     return int(value) if isinstance(value, int) else None
 
 
+def execution_of(events: list[Event]) -> str:
+    """The execution id of the ExecutionStarted among these events ("" when none). Messages
+    for an earlier execution (before a continue_as_new) carry its id and are dropped."""
+    for item in events:
+        if item.get("EventType") == EventType.EXECUTION_STARTED:
+            instance = item.get("OrchestrationInstance") or {}
+            return str(instance.get("ExecutionId") or "")
+    return ""
+
+
 def type_name(item: Event) -> str:
     """`TaskScheduled`, `TimerFired`, … as the extension's status API names event types."""
     words = EventType(item["EventType"]).name.split("_")

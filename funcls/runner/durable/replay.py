@@ -32,6 +32,7 @@ from funcls.runner.durable.history import (
     EventType,
     completion_key,
     event,
+    execution_of,
     timestamp,
 )
 
@@ -266,6 +267,7 @@ def plan_episode(
     """Match the SDK's orchestrator state with the history. Raises NonDeterminismError."""
     matcher = _Matcher(history, instance_id, now)
     plan = matcher.plan
+    execution = execution_of(history)
     plan.custom_status = state.get("customStatus")
     for action in flatten(state.get("actions") or []):
         kind = action.get("actionType")
@@ -297,7 +299,7 @@ def plan_episode(
             task_id = matcher.next_id()
             target = str(action.get("instanceId"))
             request = {
-                "id": f"{instance_id}#{task_id}",
+                "id": f"{instance_id}#{execution}#{task_id}",
                 "op": str(action.get("operation") or ""),
                 "signal": kind == ActionType.SIGNAL_ENTITY,
                 "input": action.get("input"),

@@ -9,6 +9,7 @@ before the episode (its messages still pending, so the episode runs again) or af
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,8 @@ CREATE TABLE IF NOT EXISTS instances (
     created TEXT NOT NULL,
     updated TEXT NOT NULL,
     parent_id TEXT,
-    parent_task INTEGER
+    parent_task INTEGER,
+    parent_execution TEXT
 );
 CREATE TABLE IF NOT EXISTS history (
     instance_id TEXT NOT NULL,
@@ -68,6 +70,7 @@ class Instance:
     updated: str
     parent_id: str | None = None
     parent_task: int | None = None
+    parent_execution: str | None = None
 
     @property
     def active(self) -> bool:
@@ -84,6 +87,7 @@ class Child:
     name: str
     input: str | None
     parent_task: int
+    parent_execution: str
 
 
 @dataclass
@@ -97,7 +101,7 @@ class Episode:
     output: str | None = None
     custom_status: str | None = None
     children: list[Child] | None = None
-    parent_message: tuple[str, Event] | None = None  # (parent instance, its new event)
+    parent_message: tuple[str, dict[str, Any]] | None = None  # (parent instance, message)
     next_execution: str | None = None  # continue_as_new: the new input; history starts over
     messages: list[tuple[str, dict[str, Any]]] | None = None  # to other inboxes (entities)
 
@@ -125,12 +129,20 @@ def _instance(row: Iterable[Any]) -> Instance:
     return Instance(*row)
 
 
-COLUMNS = "id, name, status, input, output, custom_status, created, updated, parent_id, parent_task"
+COLUMNS = (
+    "id, name, status, input, output, custom_status, created, updated, parent_id, parent_task, "
+    "parent_execution"
+)
+Parent = tuple[str, int, str]  # the parent instance, its task id, its execution id
 
 
 class DurableStore:
     def __init__(self, path: Path) -> None:
         self.db = Database(path, SCHEMA)
+        with self.db.write() as conn:  # a database from before parent_execution
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(instances)")}
+            if "parent_execution" not in columns:
+                conn.execute("ALTER TABLE instances ADD COLUMN parent_execution TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -175,7 +187,7 @@ class DurableStore:
         name: str,
         input_text: str | None,
         *,
-        parent: tuple[str, int] | None = None,
+        parent: Parent | None = None,
     ) -> Instance:
         """A new instance, Pending, with its ExecutionStarted message. An instance of the same
         id that is still active is not replaced (InstanceExists); a finished one is."""
@@ -191,7 +203,7 @@ class DurableStore:
         instance_id: str,
         name: str,
         input_text: str | None,
-        parent: tuple[str, int] | None,
+        parent: Parent | None,
     ) -> None:
         row = conn.execute("SELECT status FROM instances WHERE id = ?", (instance_id,)).fetchone()
         if row is not None and row[0] in ACTIVE:
@@ -200,7 +212,8 @@ class DurableStore:
         for table, column in (("history", "instance_id"), ("inbox", "instance_id")):
             conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (instance_id,))
         conn.execute(
-            f"INSERT OR REPLACE INTO instances ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO instances ({COLUMNS}) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 instance_id,
                 name,
@@ -212,6 +225,7 @@ class DurableStore:
                 now,
                 parent[0] if parent else None,
                 parent[1] if parent else None,
+                parent[2] if parent else None,
             ),
         )
         self._post(conn, instance_id, {"event": _started(instance_id, name, input_text, parent)})
@@ -263,12 +277,11 @@ class DurableStore:
                 started = _started(iid, str(row[0]), episode.next_execution, None)
                 self._post(conn, iid, {"event": started})
             for child in episode.children or []:
-                self._create(
-                    conn, child.instance_id, child.name, child.input, (iid, child.parent_task)
-                )
+                parent = (iid, child.parent_task, child.parent_execution)
+                self._create(conn, child.instance_id, child.name, child.input, parent)
             if episode.parent_message is not None:
-                parent_id, parent_event = episode.parent_message
-                self._post(conn, parent_id, {"event": parent_event})
+                parent_id, parent_message = episode.parent_message
+                self._post(conn, parent_id, parent_message)
             for target, message in episode.messages or []:
                 self._post(conn, target, message)
 
@@ -315,11 +328,12 @@ class DurableStore:
         return int(deleted)
 
 
-def _started(
-    instance_id: str, name: str, input_text: str | None, parent: tuple[str, int] | None
-) -> Event:
+def _started(instance_id: str, name: str, input_text: str | None, parent: Parent | None) -> Event:
     fields: dict[str, Any] = {"Name": name, "Version": "", "Input": input_text}
-    fields["OrchestrationInstance"] = {"InstanceId": instance_id}
+    fields["OrchestrationInstance"] = {"InstanceId": instance_id, "ExecutionId": uuid.uuid4().hex}
     if parent is not None:
-        fields["ParentInstance"] = {"OrchestrationInstance": {"InstanceId": parent[0]}}
+        fields["ParentInstance"] = {
+            "OrchestrationInstance": {"InstanceId": parent[0], "ExecutionId": parent[2]},
+            "TaskScheduleId": parent[1],
+        }
     return event(EventType.EXECUTION_STARTED, **fields)

@@ -170,3 +170,16 @@ def test_suspend_holds_events_until_resume(durable_run: Durable) -> None:
     assert f"instance {urls['id']} suspended: lunch" in log
     assert f"instance {urls['id']} resumed: back" in log
     assert httpx.post(suspend).status_code == 410
+
+
+def test_a_timer_of_an_earlier_execution_does_not_reach_the_next(durable_run: Durable) -> None:
+    started = time.monotonic()
+    urls = durable_run.start("restart_race")
+    _wait_for_status(durable_run, urls, "Running")
+    assert httpx.post(_event_url(urls, "poke"), json=0).status_code == 202
+    durable_run.running.wait_for_log(f"instance {urls['id']} continued as new")
+    time.sleep(max(0.0, 2.0 - (time.monotonic() - started)))  # round 0's timer has fired
+    assert durable_run.status(urls).json()["runtimeStatus"] == "Running"
+    assert httpx.post(_event_url(urls, "poke"), json=1).status_code == 202
+    done = durable_run.wait(urls)
+    assert done["output"] == {"round": 1, "winner": "poke"}

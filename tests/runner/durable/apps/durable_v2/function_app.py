@@ -107,6 +107,21 @@ def counter_loop(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def restart_race(context: df.DurableOrchestrationContext):
+    """Round 0 races a short timer against a poke and continues as new when poked; round 1
+    races a long timer: the round-0 timer firing later must not decide it."""
+    round_ = context.get_input() or 0
+    wait = timedelta(seconds=1.5 if round_ == 0 else 60)
+    timer = context.create_timer(context.current_utc_datetime + wait)
+    poke = context.wait_for_external_event("poke")
+    winner = yield context.task_any([timer, poke])
+    if winner == poke and round_ == 0:
+        context.continue_as_new(1)
+        return None
+    return {"round": round_, "winner": "poke" if winner == poke else "timer"}
+
+
+@app.orchestration_trigger(context_name="context")
 def with_retry(context: df.DurableOrchestrationContext):
     options = df.RetryOptions(first_retry_interval_in_milliseconds=100, max_number_of_attempts=3)
     result = yield context.call_activity_with_retry("flaky", options, context.instance_id)
