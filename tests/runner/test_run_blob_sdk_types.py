@@ -166,3 +166,24 @@ def test_an_sdk_type_on_a_binding_without_its_converter_fails_to_load(
     log = running.wait_for_log("does not match its Python annotation")
     assert 'type of msg binding "queueTrigger" does not match its Python annotation' in log
     assert '"BlobClient"' in log
+
+
+@pytest.mark.azurite
+def test_by_hand_run_of_a_blob_trigger_with_a_blob_client(
+    azurite_app: tuple[RunningApp, StorageBackend],
+) -> None:
+    """funcls invoke --name --body writes the blob, then runs the trigger with it."""
+    running, backend = azurite_app
+    result = funcls_invoke(
+        "on_upload",
+        str(running.app_dir),
+        "--name",
+        "sdk-in/hand.txt",
+        "--body",
+        "by hand",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = json.loads(backend.blobs.get("sdk-out", "hand.txt").content)
+    assert written == {"name": "hand.txt", "size": 7, "content": "by hand"}
