@@ -24,7 +24,7 @@ _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 def _read_json(app: App, path: str, source: Source) -> JsonDocument | None:
     doc = source.json(path)
     err = source.errors.get(os.path.normpath(path))
-    if doc is None and err is not None and source.is_file(path):
+    if doc is None and err is not None and (source.is_file(path) or source.special(path)):
         app.problems.append(Problem("file-unreadable", err.message, path, Range.point(0, 0)))
         return None
     if doc is None:
@@ -39,7 +39,9 @@ def _read_json(app: App, path: str, source: Source) -> JsonDocument | None:
 
 def _load_settings(app: App, source: Source) -> None:
     path = os.path.join(app.root, LOCAL_SETTINGS)
-    app.local_settings_path = path if source.is_file(path) else None
+    # A FIFO or device named so is reported (AZF100), not taken for a missing file.
+    present = source.is_file(path) or source.special(path) is not None
+    app.local_settings_path = path if present else None
     if app.local_settings_path is None:
         return
     app.local_settings_git = tracking(path)
@@ -153,7 +155,8 @@ def v1_folders(root: str, source: Source) -> list[str]:
         if name in SKIP_DIRS or name.startswith("."):
             continue
         folder = os.path.join(root, name)
-        if source.is_file(os.path.join(folder, "function.json")):
+        config = os.path.join(folder, "function.json")
+        if source.is_file(config) or source.special(config):  # a FIFO: AZF100 says so
             out.append(os.path.normpath(folder))
     return out
 
@@ -195,7 +198,7 @@ def load_app(root: str, source: Source) -> App:
     root = os.path.normpath(os.path.abspath(root))
     app = App(root=root, source=source)
     host = os.path.join(root, HOST_JSON)
-    if source.is_file(host):
+    if source.is_file(host) or source.special(host):
         app.host_json_path = host
         app.host_json = _read_json(app, host, source)
     else:
@@ -247,7 +250,7 @@ def load_app(root: str, source: Source) -> App:
 
     script = os.path.normpath(os.path.join(root, script_name(app)))
     # Outside the app the worker refuses the name too (AZF407 says so): never read it.
-    has_script = inside(root, script) and source.is_file(script)
+    has_script = inside(root, script) and (source.is_file(script) or bool(source.special(script)))
     if has_script:
         app.script_path = script
         result = index_v2_app(root, script, source)

@@ -60,6 +60,18 @@ class ReadError:
     message: str
 
 
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 @dataclass(slots=True)
 class _Entry:
     stamp: object
@@ -111,6 +123,21 @@ class Source:
         p = os.path.normpath(path)
         return p in self.overlays or os.path.isfile(p)
 
+    def special(self, path: str) -> str | None:
+        """What ``path`` is when it exists but is neither a regular file nor a folder ("a
+        named pipe (FIFO)", "a character device", …), else None. ``os.stat`` never opens the
+        file, so asking does not block on a FIFO (opening one does, until a writer comes)."""
+        p = os.path.normpath(path)
+        if p in self.overlays:
+            return None
+        try:
+            mode = os.stat(p).st_mode
+        except (OSError, ValueError):
+            return None
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            return None
+        return _special_kind(mode)
+
     def text(self, path: str) -> str | None:
         """The text of ``path`` or None when it is missing or unreadable (see ``errors``)."""
         p = os.path.normpath(path)
@@ -142,7 +169,11 @@ class Source:
             if not stat.S_ISREG(st.st_mode):
                 # A FIFO named *.json blocked open() for ever, a link to /dev/zero read until
                 # memory ran out (issue 17): only regular files are read.
-                self.errors[p] = ReadError(p, "not a regular file (a pipe, device or socket)")
+                self.errors[p] = ReadError(
+                    p,
+                    f"it is {_special_kind(st.st_mode)}, not a regular file (funcls does not "
+                    "open it: that can block for ever); replace it with a regular file",
+                )
                 return None
             size = st.st_size
             if size > MAX_FILE_BYTES:

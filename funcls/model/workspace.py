@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 from collections.abc import Callable
 
@@ -25,9 +26,15 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
     stack: list[tuple[str, bool]] = [(folder, False)]
     is_file = source.is_file if source is not None else os.path.isfile
     read = source.text if source is not None else _read_text
+
+    def present(path: str) -> bool:
+        # A FIFO or device named host.json or function.json still marks an app (the loader
+        # reports it, AZF100) instead of the app vanishing without a word.
+        return is_file(path) or _special(path)
+
     while stack:
         d, inside = stack.pop()
-        has_host = is_file(os.path.join(d, HOST_JSON))
+        has_host = present(os.path.join(d, HOST_JSON))
         try:
             entries = list(os.scandir(d))
         except OSError:
@@ -46,11 +53,11 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         # A function_app.py inside a Python package (azure/functions/decorators/ in the
         # library itself) is a module of that package, not an app's script.
         script = (
-            is_file(os.path.join(d, DEFAULT_SCRIPT)) or _named_script(d, is_file, read)
+            present(os.path.join(d, DEFAULT_SCRIPT)) or _named_script(d, is_file, read)
         ) and not is_file(os.path.join(d, "__init__.py"))
         is_root = has_host or (
             not (inside and is_file(os.path.join(d, "function.json")))
-            and (script or any(is_file(os.path.join(s, "function.json")) for s in subdirs))
+            and (script or any(present(os.path.join(s, "function.json")) for s in subdirs))
         )
         if is_root:
             roots.append(d)
@@ -59,7 +66,18 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
     return sorted(roots)
 
 
+def _special(path: str) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a folder (never opened)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _read_text(path: str) -> str | None:
+    if not os.path.isfile(path):  # a FIFO would block open() until a writer came
+        return None
     try:
         with open(path, encoding="utf-8-sig") as f:
             return f.read()
