@@ -183,3 +183,30 @@ def test_a_timer_of_an_earlier_execution_does_not_reach_the_next(durable_run: Du
     assert httpx.post(_event_url(urls, "poke"), json=1).status_code == 202
     done = durable_run.wait(urls)
     assert done["output"] == {"round": 1, "winner": "poke"}
+
+
+def test_the_sdk_client_manages_instances_through_the_runner(durable_run: Durable) -> None:
+    run = durable_run.running
+    approval = durable_run.start("approval", {"timeout": 60})
+    _wait_for_status(durable_run, approval, "Running")
+    raised = run.post(
+        "/api/manage/raise", params={"id": approval["id"], "event": "Approval"}, json="by client"
+    )
+    assert raised.status_code == 202, raised.text
+    waited = run.post("/api/manage/wait", params={"id": approval["id"]})
+    # The SDK writes a string output as the body as it is (not as JSON).
+    assert (waited.status_code, waited.text) == (200, "approved: by client")
+    forever = durable_run.start("wait_forever")
+    _wait_for_status(durable_run, forever, "Running")
+    assert run.post("/api/manage/suspend", params={"id": forever["id"]}).status_code == 202
+    _wait_for_status(durable_run, forever, "Suspended")
+    assert run.post("/api/manage/resume", params={"id": forever["id"]}).status_code == 202
+    _wait_for_status(durable_run, forever, "Running")
+    assert run.post("/api/manage/terminate", params={"id": forever["id"]}).status_code == 202
+    done = durable_run.wait(forever)
+    assert (done["runtimeStatus"], done["output"]) == ("Terminated", "terminate by the client")
+    listed = run.post("/api/manage/list").json()
+    assert listed[forever["id"]] == "Terminated" and listed[approval["id"]] == "Completed"
+    purged = run.post("/api/manage/purge", params={"id": forever["id"]})
+    assert purged.json() == {"deleted": 1}
+    assert forever["id"] not in run.post("/api/manage/list").json()

@@ -31,6 +31,30 @@ async def get_status(req: func.HttpRequest, client: df.DurableOrchestrationClien
     )
 
 
+@app.route(route="manage/{action}", methods=["POST"])
+@app.durable_client_input(client_name="client")
+async def manage(req: func.HttpRequest, client: df.DurableOrchestrationClient):
+    """The SDK client's management calls, each through the runner."""
+    action = req.route_params["action"]
+    instance_id = req.params.get("id", "")
+    if action == "raise":
+        await client.raise_event(instance_id, req.params["event"], req.get_json())
+    elif action == "wait":
+        return await client.wait_for_completion_or_create_check_status_response(
+            req, instance_id, timeout_in_milliseconds=15000, retry_interval_in_milliseconds=50
+        )
+    elif action in ("suspend", "resume", "terminate"):
+        await getattr(client, action)(instance_id, f"{action} by the client")
+    elif action == "purge":
+        result = await client.purge_instance_history(instance_id)
+        return func.HttpResponse(json.dumps({"deleted": result.instances_deleted}))
+    elif action == "list":
+        statuses = await client.get_status_all()
+        listed = {s.instance_id: s.runtime_status.value for s in statuses}
+        return func.HttpResponse(json.dumps(listed), mimetype="application/json")
+    return func.HttpResponse(status_code=202)
+
+
 @app.orchestration_trigger(context_name="context")
 def hello_chain(context: df.DurableOrchestrationContext):
     first = yield context.call_activity("say_hello", "Tokyo")
