@@ -33,7 +33,8 @@ class Durable:
         return urls
 
     def status(self, urls: dict[str, str], **params: str) -> httpx.Response:
-        return self.client.get(urls["statusQueryGetUri"], params=params)
+        url = httpx.URL(urls["statusQueryGetUri"])  # keeps its own query (taskHub, code)
+        return self.client.get(url.copy_merge_params(params))
 
     def wait(self, urls: dict[str, str], timeout: float = 30.0, **params: str) -> dict[str, Any]:
         """Poll like a caller of the check-status response: 202 while it runs, then 200."""

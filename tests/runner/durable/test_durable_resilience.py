@@ -97,3 +97,19 @@ def test_an_instance_waits_while_a_save_breaks_the_app(
     done = durable.wait(urls)
     assert (done["runtimeStatus"], done["output"]) == ("Completed", "Hello before the change!")
     durable.close()
+
+
+def test_with_enforce_auth_the_management_api_needs_the_master_key(
+    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    running = run_app(durable_app("durable_v2"), "--no-reload", "--enforce-auth")
+    running.wait_for_log("ready in")
+    durable = Durable(running)
+    urls = durable.start("hello_chain")  # the starter's client calls back without a key
+    assert "code=" in urls["statusQueryGetUri"]
+    done = durable.wait(urls)
+    assert done["output"] == ["Hello Tokyo!", "Hello Seattle!", "Hello London!"]
+    bare = urls["statusQueryGetUri"].split("?")[0]
+    refused = httpx.get(bare)
+    assert refused.status_code == 401 and "master key" in refused.text
+    durable.close()
