@@ -18,6 +18,7 @@ from funcls.checks.registry import REGISTRY, Example, Rule, checker
 from funcls.model.appmodel import Function
 from funcls.model.locations import Range
 from funcls.model.python.exprs import attribute_chain
+from funcls.model.python.limits import parse as parse_python
 
 _DF = (
     "import azure.durable_functions as df\nfrom datetime import datetime\n\napp = df.DFApp()\n\n\n"
@@ -144,7 +145,7 @@ def orchestrator_calls(ctx: Context) -> None:
             continue
         if path not in trees:
             try:
-                trees[path] = ast.parse(ctx.text(path) or "")
+                trees[path] = parse_python(ctx.text(path) or "")
             except (SyntaxError, ValueError):
                 trees[path] = None
         tree = trees[path]

@@ -11,6 +11,7 @@ from funcls.checks.findings import Related
 from funcls.checks.registry import checker
 from funcls.model.appmodel import Function
 from funcls.model.locations import Location, Range
+from funcls.model.python.limits import parse as parse_python
 
 
 def _v1_functions(ctx: Context) -> list[Function]:
@@ -127,7 +128,7 @@ def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
 def _top_level_names(text: str) -> set[str] | None:
     """Every name bound at the top level of a module; None when that cannot be known."""
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         return None
     names: set[str] = set()

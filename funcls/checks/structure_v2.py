@@ -12,6 +12,7 @@ from funcls.checks.findings import Related, Severity
 from funcls.checks.registry import checker
 from funcls.model.appmodel import Function, Registration
 from funcls.model.locations import Location, Range
+from funcls.model.python.limits import parse as parse_python
 
 DURABLE = "azure-functions-durable"
 
@@ -94,7 +95,7 @@ def _may_hold_app(text: str) -> bool:
     from another module or the result of a call to something that is not the standard
     library — either could be a function app made elsewhere."""
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         return True
     modules: dict[str, str] = {}

@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from funcls.model.python.limits import parse as parse_python
+
 # Import name (dotted prefix) -> distribution, where they differ.
 KNOWN: dict[str, str] = {
     # Azure, where the dotted-path rule below does not give the name.
@@ -160,7 +162,7 @@ def imports_in_text(text: str | None) -> set[str]:
     if not text:
         return set()
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError):
         return set()
     out: set[str] = set()

@@ -33,6 +33,7 @@ from funcls.model.locations import Range
 from funcls.model.parsers.blob_paths import parse_blob_path
 from funcls.model.parsers.route_samples import sample_path
 from funcls.model.parsers.routes import parse_route
+from funcls.model.python.limits import parse as parse_python
 from funcls.model.source import Source
 
 INPUTS_FILE = "funcls.inputs.json"
@@ -434,7 +435,7 @@ def _def_node(fn: Function, source: Source | None) -> ast.FunctionDef | ast.Asyn
     if len(text) > 2_000_000:
         return None  # a huge file: no sample keys rather than a slow parse
     try:
-        tree = ast.parse(text)
+        tree = parse_python(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     line = fn.def_name_range.start.line + 1

@@ -34,6 +34,7 @@ from funcls.model.python.facts import (
     RegisterCall,
     ValueKind,
 )
+from funcls.model.python.limits import TooCostly, check_parse_cost
 from funcls.model.python.recover import recover_statements
 
 __all__ = [
@@ -494,7 +495,15 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
     problems: list[Problem] = []
     partial = False
     try:
+        check_parse_cost(text)  # minutes in Python's parser: refused
         body = ast.parse(text, filename=path).body
+    except TooCostly as e:
+        width = len(LineIndex(text).line_text(e.line))
+        problems.append(
+            Problem("python-syntax", str(e), path, Range.of(e.line, e.column, e.line, width))
+        )
+        body = []
+        partial = True
     except SyntaxError as e:
         line = max((e.lineno or 1) - 1, 0)
         lines = LineIndex(text)
