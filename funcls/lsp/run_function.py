@@ -22,7 +22,7 @@ from funcls.model.run_inputs import (
     sample_input,
     with_entry,
 )
-from funcls.model.runnable import not_runnable_reason
+from funcls.model.runnable import not_runnable_by_hand_reason, not_runnable_reason
 from funcls.model.source import Source
 from funcls.runner.run_result import render_result, summary
 from funcls.runner.statefile import state_path
@@ -57,7 +57,8 @@ def failure(name: str, message: str, kind: str = "RunRefused") -> dict[str, Any]
 def why_not_runnable(fn: Function) -> str | None:
     trigger = fn.trigger
     inputs = (b.type for b in fn.bindings if b.direction.lower() == "in" and not b.is_trigger)
-    return not_runnable_reason(trigger.type if trigger is not None else None, inputs)
+    kind = trigger.type if trigger is not None else None
+    return not_runnable_reason(kind, inputs) or not_runnable_by_hand_reason(kind)
 
 
 def find_function(apps: dict[str, App], root: str, name: str) -> tuple[App, Function] | str:

@@ -11,6 +11,11 @@ NATIVE_TRIGGERS = frozenset({"httptrigger", "timertrigger", "queuetrigger", "blo
 DURABLE_TRIGGERS = frozenset({"orchestrationtrigger", "activitytrigger", "entitytrigger"})
 NOT_RUNNABLE: dict[str, str] = {}
 NOT_RUNNABLE_INPUTS: dict[str, str] = {}
+# Run by the runner, but never by hand (the Run lens explains instead of offering ▶ Run).
+NOT_BY_HAND = {
+    "entitytrigger": "a durable entity runs when an orchestration or a client calls or signals "
+    "it (call_entity, signal_entity); run an orchestration or an HTTP starter that does",
+}
 
 
 def not_runnable_reason(trigger_type: str | None, input_types: Iterable[str]) -> str | None:
@@ -26,3 +31,8 @@ def not_runnable_reason(trigger_type: str | None, input_types: Iterable[str]) ->
         if why:
             return why
     return None
+
+
+def not_runnable_by_hand_reason(trigger_type: str | None) -> str | None:
+    """Why a function the runner runs cannot be run by hand (Run lens, `funcls invoke`)."""
+    return NOT_BY_HAND.get((trigger_type or "").lower())

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from funcls.model.parsers.blob_paths import parse_blob_path
 from funcls.model.parsers.route_samples import sample_path
+from funcls.model.runnable import not_runnable_by_hand_reason
 from funcls.runner.binding_data import resolve
 from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.functions import RunFunction, build_function, http_routes, url_path
@@ -85,13 +86,9 @@ class RunState:
 
         if fn.support == "none":
             raise ManualInvokeError(f"function '{fn.name}' cannot run here: {fn.reason}", 409)
-        if fn.trigger_type.lower() == "entitytrigger":
-            raise ManualInvokeError(
-                f"entity '{fn.name}' runs when an orchestration or a client signals or calls "
-                "it (signal_entity, call_entity); run an orchestration or HTTP starter that "
-                "does, or POST /runtime/webhooks/durabletask/entities/<name>/<key>?op=<operation>",
-                409,
-            )
+        by_hand = not_runnable_by_hand_reason(fn.trigger_type)
+        if by_hand is not None:
+            raise ManualInvokeError(f"'{fn.name}' cannot be run by hand: {by_hand}", 409)
         if fn.trigger_type.lower() == "orchestrationtrigger" and self.durable is not None:
             # Started as an instance of the durable engine; the result is its output.
             return await self.durable.run_by_hand(fn, text, self.settings.function_timeout)
