@@ -210,3 +210,25 @@ def test_the_sdk_client_manages_instances_through_the_runner(durable_run: Durabl
     purged = run.post("/api/manage/purge", params={"id": forever["id"]})
     assert purged.json() == {"deleted": 1}
     assert forever["id"] not in run.post("/api/manage/list").json()
+
+
+def test_a_sub_orchestration_with_retry(durable_run: Durable) -> None:
+    urls = durable_run.start("parent_with_retry")
+    done = durable_run.wait(urls, showHistory="true")
+    assert (done["runtimeStatus"], done["output"]) == ("Completed", "succeeded on attempt 3")
+    kinds = [e["EventType"] for e in done["historyEvents"]]
+    assert kinds.count("SubOrchestrationInstanceFailed") == 2
+    assert kinds.count("SubOrchestrationInstanceCompleted") == 1
+    children = httpx.get(
+        durable_run.running.url + "/runtime/webhooks/durabletask/instances",
+        params={"instanceIdPrefix": urls["id"] + ":"},
+    ).json()
+    assert sorted(c["runtimeStatus"] for c in children) == ["Completed", "Failed", "Failed"]
+
+
+def test_a_fan_out_runs_its_activities_in_parallel(durable_run: Durable) -> None:
+    started = time.monotonic()
+    done = durable_run.wait(durable_run.start("slow_fan_out", {"count": 12}))
+    assert done["output"] == sum(n * n for n in range(12))
+    # 12 activities of 0.2 s each: one after the other would take 2.4 s
+    assert time.monotonic() - started < 2.0

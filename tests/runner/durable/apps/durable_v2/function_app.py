@@ -153,6 +153,21 @@ def with_retry(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def child_calls_flaky(context: df.DurableOrchestrationContext):
+    result = yield context.call_activity("flaky", context.get_input())
+    return result
+
+
+@app.orchestration_trigger(context_name="context")
+def parent_with_retry(context: df.DurableOrchestrationContext):
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=50, max_number_of_attempts=3)
+    result = yield context.call_sub_orchestrator_with_retry(
+        "child_calls_flaky", options, f"child-{context.instance_id}"
+    )
+    return result
+
+
+@app.orchestration_trigger(context_name="context")
 def retry_exhausted(context: df.DurableOrchestrationContext):
     options = df.RetryOptions(first_retry_interval_in_milliseconds=50, max_number_of_attempts=2)
     yield context.call_activity_with_retry("explode", options, "always")
