@@ -10,6 +10,7 @@ serves the extension's HTTP API under `/runtime/webhooks/durabletask/`.
 - `history`: history events in the SDK's JSON shape;
 - `replay`: what one orchestrator episode asks for, matched against its history (pure);
 - `store`: instances, histories and pending messages in SQLite;
-- `engine`: the scheduler (episodes, activities, timers, restarts);
+- `engine`: the scheduler (episodes, activities, timers, restarts); `entities`: entity
+  batches; `outcomes`: what the app process answered, read as the extension reads it;
 - `http_api`: the HTTP endpoints; `binding`: the client binding's JSON.
 """

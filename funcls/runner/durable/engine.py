@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from funcls.runner.durable.entities import run_entity_batch
 from funcls.runner.durable.history import (
     Event,
     EventType,
@@ -35,6 +36,12 @@ from funcls.runner.durable.history import (
     parse_timestamp,
     timestamp,
     utc_now,
+)
+from funcls.runner.durable.outcomes import (
+    app_not_loaded,
+    failed,
+    missing_function,
+    orchestrator_state,
 )
 from funcls.runner.durable.replay import (
     HTTP_ACTIVITY,
@@ -46,26 +53,18 @@ from funcls.runner.durable.replay import (
 from funcls.runner.durable.store import (
     Child,
     DurableStore,
-    EntityRecord,
     Episode,
     Instance,
     InstanceExists,
     entity_id,
-    split_entity_id,
 )
 from funcls.runner.functions import RunFunction
-from funcls.runner.invocation import Invoker, Outcome
+from funcls.runner.invocation import Invoker
 
-OUT_OF_PROC_DATA = "\n\n$OutOfProcData$:"  # TaskOrchestrationExecutor.get_orchestrator_state_str
 ORCHESTRATION = "orchestrationtrigger"
 ACTIVITY = "activitytrigger"
-ENTITY = "entitytrigger"
 
 __all__ = ["DurableEngine", "InstanceExists"]
-
-
-def short(instance_id: str) -> str:
-    return instance_id
 
 
 class DurableEngine:
@@ -466,72 +465,8 @@ class DurableEngine:
             if not future.done():
                 future.set_result(None)
 
-    # -- entities ---------------------------------------------------------------------------
-
     async def _entity_batch(self, scheduler_id: str) -> bool:
-        """Run the pending operations of one entity as one batch (the SDK's Entity.handle
-        runs them in order and answers each), then save its state and answer the callers."""
-        messages = self.store.inbox(scheduler_id)
-        if not messages:
-            return False
-        ids = [i for i, _ in messages]
-        requests = [m["operation"] for _, m in messages if "operation" in m]
-        name, key = split_entity_id(scheduler_id)
-        record = self.store.entity(scheduler_id) or EntityRecord(
-            scheduler_id, name, key, False, None
-        )
-        fn = self.lookup(name)
-        results: list[tuple[bool, str]] = []
-        if fn is None or fn.trigger_type.lower() != ENTITY:
-            problem = missing_function(name, "entity")
-            results = [(True, json.dumps(problem)) for _ in requests]
-        else:
-            context = {
-                "self": {"name": name, "key": key},
-                "exists": record.exists,
-                "state": record.state,
-                # The SDK reads an operation's input as a JSON string holding the JSON text
-                # (DurableEntityContext.get_input: json.loads, then df_loads).
-                "batch": [{"name": r["op"], "input": json.dumps(r.get("input"))} for r in requests],
-            }
-            outcome = await self.invoker.invoke(
-                fn,
-                ("string", json.dumps(context)),
-                {},
-                {},
-                f"EntityTrigger (entity {scheduler_id}, {len(requests)} operation(s))",
-            )
-            answer = _entity_answer(outcome)
-            if isinstance(answer, str):
-                results = [(True, json.dumps(answer)) for _ in requests]
-            else:
-                record.exists = bool(answer.get("entityExists"))
-                record.state = answer.get("entityState") if record.exists else None
-                for item in answer.get("results") or []:
-                    results.append((bool(item.get("isError")), str(item.get("result"))))
-        responses: list[tuple[str, dict[str, Any]]] = []
-        for request, (is_error, result) in zip(requests, results, strict=False):
-            if request.get("signal") or not request.get("parent"):
-                continue
-            payload: dict[str, Any] = {"result": result}
-            if is_error:
-                payload["exceptionType"] = "System.Exception"
-            responses.append(
-                (
-                    str(request["parent"]),
-                    {
-                        "event": event(
-                            EventType.EVENT_RAISED,
-                            Name=request["id"],
-                            Input=json.dumps(payload),
-                        )
-                    },
-                )
-            )
-        self.store.commit_entity(record, ids, responses)
-        for parent, _ in responses:
-            self.kick(parent)
-        return True
+        return await run_entity_batch(self, scheduler_id)
 
     # -- activities and timers --------------------------------------------------------------
 
@@ -605,73 +540,3 @@ class DurableEngine:
         fired = event(EventType.TIMER_FIRED, TimerId=task_id, FireAt=timestamp(fire_at))
         self.store.post(instance_id, {"event": fired, "execution": execution})
         self.kick(instance_id)
-
-
-def _entity_answer(outcome: Outcome) -> dict[str, Any] | str:
-    """The SDK's EntityState of a batch, or why there is none."""
-    if not outcome.ok:
-        error = outcome.error or {}
-        return f"{error.get('type')}: {error.get('message')}"
-    returned = outcome.returned
-    text = returned[1] if returned is not None else None
-    if isinstance(text, bytes):
-        text = text.decode("utf-8")
-    try:
-        answer = json.loads(text) if isinstance(text, str) else None
-    except ValueError:
-        answer = None
-    if not isinstance(answer, dict):
-        return (
-            f"the entity function returned {text!r}, not an entity state; wrap it with "
-            "df.Entity.create (v1: main = df.Entity.create(entity_function)) or use df.DFApp"
-        )
-    return answer
-
-
-def app_not_loaded(outcome: Outcome) -> bool:
-    """The invocation did not run because the app failed to load (a save broke it)."""
-    return not outcome.ok and (outcome.error or {}).get("type") == "AppNotLoaded"
-
-
-def failed(task_id: int, reason: str, details: str | None) -> Event:
-    return event(EventType.TASK_FAILED, TaskScheduledId=task_id, Reason=reason, Details=details)
-
-
-def missing_function(name: str, kind: str) -> str:
-    """The extension's wording for a function that is not there (FunctionFailedException)."""
-    return (
-        f"The function '{name}' doesn't exist, is disabled, or is not an {kind} function. "
-        f"Additional info: check the name given to the durable API and that the app loaded it"
-    )
-
-
-def orchestrator_state(outcome: Outcome) -> tuple[dict[str, Any] | None, str]:
-    """The SDK's OrchestratorState of an episode, also when the orchestrator raised: then the
-    error message carries it after `$OutOfProcData$:`, which the extension reads."""
-    if outcome.ok:
-        returned = outcome.returned
-        text = returned[1] if returned is not None else None
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        try:
-            state = json.loads(text) if isinstance(text, str) else None
-        except ValueError:
-            state = None
-        if isinstance(state, dict):
-            return state, ""
-        return None, (
-            f"it returned {text!r}, not the orchestration state of the durable SDK; wrap the "
-            "generator function with df.Orchestrator.create (v1: "
-            "main = df.Orchestrator.create(orchestrator_function)) or use df.DFApp"
-        )
-    error = outcome.error or {}
-    message = str(error.get("message") or "")
-    if OUT_OF_PROC_DATA in message:
-        _, _, data = message.partition(OUT_OF_PROC_DATA)
-        try:
-            state = json.loads(data)
-        except ValueError:
-            state = None
-        if isinstance(state, dict):
-            return state, ""
-    return None, f"{error.get('type')}: {message}"
