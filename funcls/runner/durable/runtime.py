@@ -58,6 +58,7 @@ class DurableRuntime:
         self.base_url = ""
         self.rpc_base_url = ""
         self.code: str | None = None  # the master key, with --enforce-auth
+        self.has_durable = False  # the app has durable functions (set when it loads)
 
     @property
     def engine(self) -> DurableEngine:
@@ -102,6 +103,12 @@ class DurableRuntime:
         if not authorized():
             message = "401 Unauthorized: the durable HTTP API needs the master key (code=)\n"
             return 401, [(b"content-type", b"text/plain; charset=utf-8")], message.encode()
+        if not (self.has_durable or self._engine is not None):
+            message = (
+                "404 Not Found: this app has no Durable Functions (orchestration, activity "
+                "or entity triggers), so funcls run's durable engine is off\n"
+            )
+            return 404, [(b"content-type", b"text/plain; charset=utf-8")], message.encode()
         rest = path[len(PUBLIC_PREFIX) :]
         return await self.api.handle(method, rest, query, body, request_base, self.code)
 
@@ -146,6 +153,7 @@ class DurableRuntime:
 
     def start(self, has_durable_functions: bool) -> None:
         """Resume the instances a previous run left active."""
+        self.has_durable = has_durable_functions
         if has_durable_functions or os.path.exists(DurableEngine.database_path(self.root)):
             self.engine.resume()
 

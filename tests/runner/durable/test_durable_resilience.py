@@ -113,3 +113,16 @@ def test_with_enforce_auth_the_management_api_needs_the_master_key(
     refused = httpx.get(bare)
     assert refused.status_code == 401 and "master key" in refused.text
     durable.close()
+
+
+def test_an_app_without_durable_functions_has_no_durable_api(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    app = app_copy("http_v2")
+    running = run_app(app, "--no-reload")
+    running.wait_for_log("ready in")
+    answer = running.get("/runtime/webhooks/durabletask/instances/some-id")
+    assert answer.status_code == 404
+    assert "this app has no Durable Functions" in answer.text
+    assert not (app / ".funcls" / "durable").exists()
+    assert "Durable Functions" not in running.log()
