@@ -16,7 +16,7 @@ def exception_line(error: dict[str, str]) -> str:
 
 def _trigger_detail(fn: RunFunction) -> str:
     trigger = fn.trigger
-    kind = fn.trigger_type.lower()
+    kind = fn.trigger_kind
     if kind == "timertrigger":
         extra = ", runOnStartup" if str(trigger.get("runOnStartup")).lower() == "true" else ""
         return f"timer '{trigger.get('schedule')}'{extra}"
@@ -48,7 +48,7 @@ def durable_section(
         ("activities", "activitytrigger"),
         ("entities", "entitytrigger"),
     ):
-        names = [f.name for f in functions if f.trigger_type.lower() == kind]
+        names = [f.name for f in functions if f.trigger_kind == kind]
         if names:
             lines.append(f"  {title}: {', '.join(names)}")
     lines.append(f"  management API: {base_url}/runtime/webhooks/durabletask/instances/<id>")
@@ -118,12 +118,12 @@ def render_banner(
         for fn in functions
         if fn.support != "none"
         for b in fn.inputs()
-        if str(b.get("type", "")).lower() not in READ_INPUTS | DURABLE_CLIENT_INPUTS
+        if b.kind not in READ_INPUTS | DURABLE_CLIENT_INPUTS
     ]
     if unread:
         lines.append("Inputs funcls does not read (the parameter gets None):")
         for fn, b in unread:
-            lines.append(f"  {fn.name}: {b.get('type')} input '{b.get('name')}'")
+            lines.append(f"  {fn.name}: {b.type} input '{b.name}'")
         lines.append("")
     if index.debugger:
         lines.append(f"Debugger: {index.debugger}")

@@ -6,28 +6,35 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from funcls.model.catalogue import CATALOGUE
+from funcls.model.bindingview import BindingView, FunctionBindings
 from funcls.model.parsers.expressions import lookup_setting
 from funcls.model.parsers.routes import RouteTemplate, parse_route
-from funcls.model.runnable import DURABLE_TRIGGERS, NATIVE_TRIGGERS, not_runnable_reason
+from funcls.model.runnable import (
+    DURABLE_CLIENT_INPUTS,
+    DURABLE_TRIGGERS,
+    READ_INPUTS,
+    not_runnable_reason,
+    runner_support,
+)
 from funcls.runner.retry import RETRY_TRIGGERS, RetryPolicy, RetryPolicyError, parse_retry
 
-NATIVE_BINDINGS = {"http", "queue", "blob"}
-# Input bindings the runner fetches; the others reach the function as None.
-READ_INPUTS = frozenset({"blob", "table"})
-# Inputs the durable engine gives (its client binding's JSON).
-DURABLE_CLIENT_INPUTS = frozenset({"durableclient", "orchestrationclient"})
+__all__ = ["DURABLE_CLIENT_INPUTS", "READ_INPUTS", "RunFunction", "build_function"]
+
+NO_TRIGGER = BindingView.of({})
 
 
 @dataclass
 class RunFunction:
     name: str
+    # The binding objects as the app process sent them (JSON, as written: the admin API
+    # shows them) and the typed view of the same objects, which the runner reads.
     bindings: list[dict[str, Any]]
     directory: str = ""
     script: str = ""
     line: int | None = None
     is_async: bool = False
-    trigger: dict[str, Any] = field(default_factory=dict)
+    view: FunctionBindings = field(default_factory=FunctionBindings)
+    trigger: BindingView = field(default_factory=lambda: NO_TRIGGER)
     # "native": its trigger runs here (durable ones in the durable engine); "invoke": by hand
     # (admin API, funcls invoke) only; "none": cannot run (reason says why).
     support: str = "invoke"
@@ -47,7 +54,7 @@ class RunFunction:
     def uses_binding_data(self) -> bool:
         """Whether any other binding has a `{name}` expression (then the trigger's binding
         data must be built; a plain HTTP function skips that work)."""
-        for binding in self.bindings:
+        for binding in self.view:
             if binding is self.trigger:
                 continue
             for value in binding.values():
@@ -57,29 +64,31 @@ class RunFunction:
 
     @property
     def trigger_type(self) -> str:
-        return str(self.trigger.get("type", ""))
+        """The trigger's type as written (for messages); compare `trigger_kind`."""
+        return self.trigger.type
+
+    @property
+    def trigger_kind(self) -> str:
+        """The trigger's type in lower case, as the host compares it."""
+        return self.trigger.kind
 
     @property
     def is_durable(self) -> bool:
         """An orchestrator, an activity or an entity: run by the durable engine."""
-        return self.trigger_type.lower() in DURABLE_TRIGGERS
+        return self.trigger_kind in DURABLE_TRIGGERS
 
     @property
     def is_http(self) -> bool:
-        return self.trigger_type.lower() == "httptrigger"
+        return self.trigger_kind == "httptrigger"
 
-    def outputs(self) -> list[dict[str, Any]]:
-        return [b for b in self.bindings if str(b.get("direction", "")).lower() == "out"]
+    def outputs(self) -> list[BindingView]:
+        return self.view.outputs()
 
-    def inputs(self) -> list[dict[str, Any]]:
-        return [
-            b
-            for b in self.bindings
-            if str(b.get("direction", "in")).lower() == "in" and b is not self.trigger
-        ]
+    def inputs(self) -> list[BindingView]:
+        return self.view.inputs()
 
     def title(self) -> str:
-        spec = CATALOGUE.binding(self.trigger_type)
+        spec = self.trigger.spec
         return spec.title if spec else self.trigger_type or "no trigger"
 
 
@@ -103,6 +112,7 @@ def build_function(
     description: dict[str, Any], route_prefix: str, settings: dict[str, str]
 ) -> RunFunction:
     bindings = list(description.get("bindings") or [])
+    view = FunctionBindings.of(bindings)
     function = RunFunction(
         name=description["name"],
         bindings=bindings,
@@ -110,26 +120,26 @@ def build_function(
         script=description.get("script", ""),
         line=description.get("line"),
         is_async=bool(description.get("is_async")),
+        view=view,
         http_stream=bool(description.get("http_stream")),
         sdk_params=dict(description.get("sdk_params") or {}),
     )
-    triggers = [b for b in bindings if str(b.get("type", "")).lower().endswith("trigger")]
-    if triggers:
-        function.trigger = triggers[0]
+    if view.trigger is not None:
+        function.trigger = view.trigger
         function.disabled = is_disabled(function.name, description.get("disabled"), settings)
-    kind = function.trigger_type.lower()
+    kind = function.trigger_kind
     if description.get("refused"):  # the app process says the worker would not serve it
         function.support = "none"
         function.reason = str(description["refused"])
         return function
     why = not_runnable_reason(
-        kind if triggers else None, (str(b.get("type", "")) for b in function.inputs())
+        kind if view.trigger is not None else None, (b.type for b in function.inputs())
     )
     if why is not None:
         function.support = "none"
         function.reason = why
         return function
-    function.support = "native" if kind in NATIVE_TRIGGERS | DURABLE_TRIGGERS else "invoke"
+    function.support = runner_support(kind)
     if kind in RETRY_TRIGGERS:
         try:
             function.retry = parse_retry(description.get("retry"))

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from funcls.model.bindingview import BindingView
 from funcls.runner import table_binding
 from funcls.runner.binding_data import BindingExpressionError, resolve
 from funcls.runner.config import HostSettings
@@ -29,6 +30,8 @@ from funcls.runner.sdk_bindings import model_binding_data
 from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError, StorageError
 from funcls.runner.streams import HttpExchange
 from funcls.runner.trace_context import invocation_trace
+
+NO_BINDING = BindingView.of({})  # an output the function returned under an unknown name
 
 Wire = tuple[str | None, Any]
 
@@ -146,15 +149,15 @@ class Invoker:
     async def _inputs(self, fn: RunFunction, data: dict[str, Any]) -> dict[str, Wire]:
         args: dict[str, Wire] = {}
         for binding in fn.inputs():
-            name = str(binding.get("name"))
-            kind = str(binding.get("type", "")).lower()
+            name = binding.name
+            kind = binding.kind
             if kind in DURABLE_CLIENT_INPUTS and self.durable_client is not None:
-                args[name] = ("string", self.durable_client(binding))
+                args[name] = ("string", self.durable_client(binding.to_json()))
                 continue
             if kind not in READ_INPUTS:
                 args[name] = (None, None)
                 continue
-            if str(binding.get("type", "")).lower() == "table":
+            if kind == "table":
                 query = table_binding.input_query(binding, self._resolver(fn, data))
                 backend = self.connections.backend(binding.get("connection"))
                 args[name] = await asyncio.to_thread(table_binding.read_input, backend, query)
@@ -179,15 +182,15 @@ class Invoker:
     def _targets(self, fn: RunFunction, data: dict[str, Any]) -> dict[str, Any]:
         targets: dict[str, Any] = {}
         for binding in fn.outputs():
-            kind = str(binding.get("type", "")).lower()
+            kind = binding.kind
             if kind == "queue":
                 text = binding.get("queueName") or binding.get("queue_name") or ""
-                targets[str(binding["name"])] = self._resolve(fn, str(text), data).lower()
+                targets[binding.name] = self._resolve(fn, str(text), data).lower()
             elif kind == "blob":
-                targets[str(binding["name"])] = self._resolve(fn, str(binding.get("path")), data)
+                targets[binding.name] = self._resolve(fn, str(binding.get("path")), data)
             elif kind == "table":
                 resolver = self._resolver(fn, data)
-                targets[str(binding["name"])] = table_binding.output_target(binding, resolver)
+                targets[binding.name] = table_binding.output_target(binding, resolver)
         return targets
 
     async def invoke(
@@ -269,7 +272,7 @@ class Invoker:
         exchange: HttpExchange | None = None,
     ) -> None:
         args = await self._inputs(fn, data) if fn.inputs() else {}
-        trigger_name = str(fn.trigger.get("name"))
+        trigger_name = fn.trigger.name
         args[trigger_name] = trigger
         if trigger_name in fn.sdk_params:
             path = str(data.get("BlobTrigger", ""))
@@ -296,21 +299,25 @@ class Invoker:
             return
         outputs: dict[str, Wire] = dict(result.get("outputs") or {})
         returned = result.get("returned")
-        by_name = {str(b.get("name")): b for b in fn.bindings}
+        by_name = fn.view.by_name()
         if returned is not None and returned[0] is not None:
             if "$return" in by_name:
                 outputs["$return"] = returned
             else:
                 outcome.returned = returned
         for name, value in outputs.items():
-            binding = by_name.get(name, {})
-            await self._output(name, binding, value, targets.get(name), outcome)
+            await self._output(name, by_name.get(name), value, targets.get(name), outcome)
         outcome.ok = True
 
     async def _output(
-        self, name: str, binding: dict[str, Any], value: Wire, target: Any, outcome: Outcome
+        self, name: str, binding: BindingView | None, value: Wire, target: Any, outcome: Outcome
     ) -> None:
-        kind = str(binding.get("type", "")).lower()
+        if binding is None:
+            if name == "$return":
+                outcome.returned = value
+                return
+            binding = NO_BINDING
+        kind = binding.kind
         if kind == "http":
             if value[0] == "http":
                 outcome.http = dict(value[1])
@@ -355,13 +362,8 @@ class Invoker:
                     OutputReport(name, "table", True, target.table, table_binding.as_json(entity))
                 )
             return
-        if name == "$return" and not binding:
-            outcome.returned = value
-            return
         outcome.outputs.append(
-            OutputReport(
-                name, str(binding.get("type", "")), False, _describe_target(binding), value[1]
-            )
+            OutputReport(name, binding.type, False, _describe_target(binding), value[1])
         )
 
 
@@ -382,7 +384,7 @@ def _plain_http(value: Wire) -> dict[str, Any]:
     }
 
 
-def _describe_target(binding: dict[str, Any]) -> str:
+def _describe_target(binding: BindingView) -> str:
     for key in (
         "queueName",
         "topicName",

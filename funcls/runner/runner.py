@@ -23,7 +23,7 @@ from funcls.runner.banner import exception_line, render_banner
 from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
 from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.durable.runtime import DurableRuntime
-from funcls.runner.functions import http_routes
+from funcls.runner.functions import RunFunction, http_routes
 from funcls.runner.host.app import RunnerApp
 from funcls.runner.host.policy import load_keys
 from funcls.runner.invocation import Invoker
@@ -71,18 +71,12 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def storage_connections(functions: list[Any]) -> list[str]:
+def storage_connections(functions: list[RunFunction]) -> list[str]:
     names: dict[str, str] = {}
     for fn in functions:
-        for binding in fn.bindings:
-            if str(binding.get("type", "")).lower() in (
-                "queue",
-                "queuetrigger",
-                "blob",
-                "blobtrigger",
-            ):
-                name = str(binding.get("connection") or DEFAULT_CONNECTION)
-                names.setdefault(name.lower(), name)
+        for binding in fn.view.of_kind("queue", "queueTrigger", "blob", "blobTrigger"):
+            name = str(binding.get("connection") or DEFAULT_CONNECTION)
+            names.setdefault(name.lower(), name)
     return list(names.values())
 
 

@@ -16,9 +16,10 @@ names the setting, as on the host.)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from funcls.model.bindingview import lookup
 from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.functions import RunFunction
 from funcls.runner.storage.embedded import EmbeddedBackend
@@ -27,11 +28,11 @@ SOURCE = "AzureStorageBlobs"
 Wire = tuple[str | None, Any]
 
 
-def connection_name(binding: dict[str, Any]) -> str:
-    return str(binding.get("connection") or "").strip() or DEFAULT_CONNECTION
+def connection_name(binding: Mapping[str, Any]) -> str:
+    return str(lookup(binding, "connection") or "").strip() or DEFAULT_CONNECTION
 
 
-def model_binding_data(binding: dict[str, Any], path: str, function: str) -> Wire:
+def model_binding_data(binding: Mapping[str, Any], path: str, function: str) -> Wire:
     container, _, blob = path.partition("/")
     content = {
         "Connection": connection_name(binding),
@@ -52,8 +53,8 @@ def model_binding_data(binding: dict[str, Any], path: str, function: str) -> Wir
 
 def unreachable_reason(fn: RunFunction, connections: Connections) -> str | None:
     """Why ``fn`` cannot run here (an SDK-type parameter on the embedded store), or None."""
-    for binding in fn.bindings:
-        name = str(binding.get("name"))
+    for binding in fn.view:
+        name = binding.name
         type_name = fn.sdk_params.get(name)
         if type_name is None:
             continue

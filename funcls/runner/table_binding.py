@@ -29,11 +29,12 @@ import base64
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from funcls.model.bindingview import lookup
 from funcls.runner.binding_data import BindingExpressionError
 from funcls.runner.storage import (
     Entity,
@@ -54,13 +55,6 @@ _PARAMETER = re.compile(r"\{([^{}]+)\}")
 
 class TableBindingError(BindingExpressionError):
     """A table binding value the host would refuse; the invocation fails with it."""
-
-
-def _get(binding: dict[str, Any], key: str) -> Any:
-    for name, value in binding.items():
-        if name.lower() == key.lower():
-            return value
-    return None
 
 
 def _number_or_bool(text: str) -> bool:
@@ -101,20 +95,20 @@ class TableQuery:
     take: int | None
 
 
-def input_query(binding: dict[str, Any], resolve: Resolve) -> TableQuery:
-    table = resolve(str(_get(binding, "tableName") or ""))
+def input_query(binding: Mapping[str, Any], resolve: Resolve) -> TableQuery:
+    table = resolve(str(lookup(binding, "tableName") or ""))
     if not table:
         raise BindingExpressionError(
             f"table input '{binding.get('name')}' has no tableName; set table_name= "
             "(tableName in function.json)"
         )
-    partition = _get(binding, "partitionKey")
-    raw_filter = _get(binding, "filter")
+    partition = lookup(binding, "partitionKey")
+    raw_filter = lookup(binding, "filter")
     query = resolve_filter(str(raw_filter), resolve) if raw_filter else ""
     if partition:
         predicate = f"PartitionKey eq {quote_filter_string(resolve(str(partition)))}"
         query = f"{predicate} and {query}" if query else predicate
-    take_raw = _get(binding, "take")
+    take_raw = lookup(binding, "take")
     try:
         take = int(take_raw) if take_raw not in (None, "") else 0
     except (TypeError, ValueError):
@@ -172,14 +166,14 @@ class TableTarget:
         return self.table
 
 
-def output_target(binding: dict[str, Any], resolve: Resolve) -> TableTarget:
-    table = resolve(str(_get(binding, "tableName") or ""))
+def output_target(binding: Mapping[str, Any], resolve: Resolve) -> TableTarget:
+    table = resolve(str(lookup(binding, "tableName") or ""))
     if not table:
         raise BindingExpressionError(
             f"table output '{binding.get('name')}' has no tableName; set table_name= "
             "(tableName in function.json)"
         )
-    pk, rk = _get(binding, "partitionKey"), _get(binding, "rowKey")
+    pk, rk = lookup(binding, "partitionKey"), lookup(binding, "rowKey")
     return TableTarget(table, resolve(str(pk)) if pk else None, resolve(str(rk)) if rk else None)
 
 

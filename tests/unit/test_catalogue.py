@@ -32,7 +32,7 @@ KINDS = set(get_args(ValueKind))
 ROLES = set(get_args(Role))
 DIRECTIONS = set(get_args(Direction))
 RUNNERS = set(get_args(RunnerSupport))
-NATIVE_FAMILIES = {"http", "timer", "queue", "blob"}
+NATIVE_FAMILIES = {"http", "timer", "queue", "blob", "table", "durable"}
 BUILT_IN = {"httpTrigger", "http", "timerTrigger", "warmupTrigger"}
 ANNOTATION = re.compile(r"^(typing\.List\[|list\[)?[A-Za-z_][\w.]*\]?$")
 

@@ -348,7 +348,7 @@ BINDINGS: tuple[BindingSpec, ...] = (
         ),
         input_types=GENERIC_INPUT_TYPES,
         output_types=GENERIC_OUTPUT_TYPES,
-        runner="invoke",
+        runner="native",  # read and written by funcls/runner/table_binding.py
         docs=_DOCS + "functions-bindings-storage-table",
     ),
 )

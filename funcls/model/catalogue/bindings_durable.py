@@ -70,7 +70,7 @@ BINDINGS: tuple[BindingSpec, ...] = (
         ),
         input_types=(ORCHESTRATION_CONTEXT, DF_ORCHESTRATION_CONTEXT),
         output_types=(ANY,),
-        runner="none",
+        runner="native",  # the embedded durable engine (funcls/runner/durable/)
         docs=_DOCS + "#orchestration-trigger",
         extension_package=_PACKAGE,
     ),
@@ -97,6 +97,7 @@ BINDINGS: tuple[BindingSpec, ...] = (
         ),
         input_types=(ANY,),
         output_types=(ANY,),
+        runner="native",
         docs=_DOCS + "#activity-trigger",
         extension_package=_PACKAGE,
     ),
@@ -123,7 +124,9 @@ BINDINGS: tuple[BindingSpec, ...] = (
         ),
         input_types=(ENTITY_CONTEXT, DF_ENTITY_CONTEXT),
         output_types=(ANY,),
-        runner="none",
+        runner="native",
+        not_by_hand="a durable entity runs when an orchestration or a client calls or signals "
+        "it (call_entity, signal_entity); run an orchestration or an HTTP starter that does",
         docs=_DOCS + "#entity-trigger",
         extension_package=_PACKAGE,
     ),
@@ -144,6 +147,7 @@ BINDINGS: tuple[BindingSpec, ...] = (
         ),
         properties=_CLIENT_PROPS,
         input_types=(STR, BYTES, DF_CLIENT),
+        runner="native",  # the embedded engine's client binding
         docs=_DOCS + "#orchestration-client",
         extension_package=_PACKAGE,
     ),
@@ -161,6 +165,7 @@ BINDINGS: tuple[BindingSpec, ...] = (
         ),
         properties=_CLIENT_PROPS,
         input_types=GENERIC_INPUT_TYPES,
+        runner="native",  # the embedded engine's client binding
         docs=_DOCS + "#orchestration-client",
         extension_package=_PACKAGE,
     ),

@@ -155,7 +155,15 @@ class BindingSpec:
     # from output_types: the worker reroutes `str` / `bytes` for parameters but never for return
     # annotations (see common.py). None: the same as output_types.
     return_types: tuple[str, ...] | None = None
+    # What `funcls run` does with it (funcls/model/runnable.py derives the runner's sets from
+    # this): a trigger the runner fires itself ("native": HTTP, timer, queue, blob, and the
+    # durable triggers in the embedded engine), runs only by hand ("invoke") or not at all
+    # ("none"); an input the runner fetches or an output it writes ("native"), or one it
+    # leaves alone ("invoke": the parameter gets None, the value is reported, not sent).
     runner: RunnerSupport = "invoke"
+    # Why a function with this trigger is never run by hand (the Run lens, `funcls invoke`),
+    # though the runner runs it; empty when it can be.
+    not_by_hand: str = ""
     needs_bundle: bool = True  # needs extensionBundle in host.json (http/timer do not)
     docs: str = ""
     extension_package: str | None = None  # pip package the binding needs beyond azure-functions
