@@ -218,7 +218,6 @@ KNOWN_CYCLES = [
         "funcls.model.python.module",
         "funcls.model.source",
     ],
-    ["funcls.runner.worker.convert", "funcls.runner.worker.loader"],
 ]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from azure.functions import meta
 
-from .loader import ParamInfo
+from .params import ParamInfo
 from .sdk_types import decode_sdk_type
 
 Wire = tuple[str | None, Any]

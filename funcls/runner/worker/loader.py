@@ -21,8 +21,13 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from funcls.model.bindingview import BindingView, FunctionBindings
+
 from .extensions import http_v2_base, is_sdk_type
+from .params import ParamInfo
 from .tracebacks import user_traceback
+
+__all__ = ["FunctionInfo", "FunctionLoadError", "LoadResult", "ParamInfo", "load_app"]
 
 APP_NAMESPACE = "__app__"
 DEFAULT_SCRIPT = "function_app.py"
@@ -34,23 +39,13 @@ MODULE_NOT_FOUND_HINT = (
 
 
 @dataclass
-class ParamInfo:
-    name: str
-    binding_type: str  # the function.json type, e.g. queueTrigger
-    converter_name: str  # what the converter registry is asked for ("generic" for str/bytes)
-    pytype: Any  # the annotation (inner type of Out[T]); None when unannotated
-    is_out: bool = False
-    # An SDK type (BlobClient, …): decoded by the extension's converter from the
-    # model_binding_data the runner sends (worker/sdk_types.py).
-    sdk: bool = False
-
-
-@dataclass
 class FunctionInfo:
     name: str
     func: Any
     directory: str
     script: str
+    # The binding objects as the app declared them (function.json, or the library's
+    # get_function_json()): sent to the runner as they are, JSON (describe()).
     bindings: list[dict[str, Any]]
     is_async: bool = False
     requires_context: bool = False
@@ -411,7 +406,12 @@ def describe_function(
     except Exception:
         hints = {}
     params = dict(signature.parameters)
-    by_name = {str(b.get("name")): b for b in bindings}
+    # Converters are looked up by the type as written, as the worker does (the host sends
+    # function.json's type unchanged: GrpcMessageConversionExtensions in
+    # Azure/azure-functions-host; azure_functions_worker/bindings/meta.py::get_binding):
+    # `view.type` for those, `view.kind` where this code compared ignoring case already.
+    view = FunctionBindings.of(bindings)
+    by_name = view.by_name()
     info = FunctionInfo(
         name=name,
         func=user_function,
@@ -437,11 +437,11 @@ def describe_function(
         )
     for param in params.values():
         binding = by_name[param.name]
-        if str(binding.get("type", "")).lower() == "httptrigger":
+        if binding.kind == "httptrigger":
             info.http_trigger = param.name
         annotation = hints.get(param.name)
         is_out, pytype = _out_inner(annotation)
-        binding_out = str(binding.get("direction", "in")).lower() == "out"
+        binding_out = binding.is_output
         if binding_out != is_out and annotation is not None:
             raise FunctionLoadError(
                 f"binding '{param.name}' has direction '{binding.get('direction')}' but its "
@@ -450,7 +450,7 @@ def describe_function(
         # As the worker (functions.py): str and bytes go to the generic binding unless the
         # binding type has an implicit output (an activity's str input is decoded by its
         # converter, which reads the JSON the engine sends).
-        kind = str(binding.get("type"))
+        kind = binding.type
         generic = pytype in (str, bytes) and not _implicit_output(kind)
         converter = "generic" if generic else kind
         sdk = not binding_out and is_sdk_type(pytype)
@@ -459,7 +459,7 @@ def describe_function(
                 _check_sdk_annotation(param.name, binding, pytype)
             else:
                 _check_annotation(param.name, binding, converter, pytype, binding_out)
-        entry = ParamInfo(param.name, str(binding.get("type")), converter, pytype, binding_out, sdk)
+        entry = ParamInfo(param.name, binding.type, converter, pytype, binding_out, sdk)
         (info.outputs if binding_out else info.inputs)[param.name] = entry
     returned = by_name.get("$return")
     if returned is not None:
@@ -467,21 +467,21 @@ def describe_function(
         # Unlike parameters, return annotations are never sent to the generic binding: the
         # worker's test for that (`return_pytype is (str, bytes)`) is never true, so `-> bytes`
         # on an http `$return` fails to load there, and must here too.
-        converter = str(returned.get("type"))
+        converter = returned.type
         if "return" in hints:
             _check_annotation("$return", returned, converter, hints["return"], True)
-        info.return_info = ParamInfo("$return", str(returned.get("type")), converter, annotation)
+        info.return_info = ParamInfo("$return", returned.type, converter, annotation)
     else:
-        durable = next((b for b in bindings if str(b.get("type")) in DURABLE_RETURNS), None)
+        durable = next((b for b in view if b.type in DURABLE_RETURNS), None)
         if durable is not None:
             # The worker sends what a durable function returns as the invocation's return
             # value, encoded by its trigger's converter (get_return_binding in
             # azure_functions_worker/functions.py picks the implicit-output binding's type):
             # the orchestrator's state, the activity's result.
-            kind = str(durable.get("type"))
+            kind = durable.type
             info.return_info = ParamInfo("$return", kind, kind, None, True)
         else:
-            info.implicit_return = any(_implicit_output(str(b.get("type", ""))) for b in bindings)
+            info.implicit_return = any(_implicit_output(b.type) for b in view)
     return info
 
 
@@ -501,14 +501,13 @@ def _implicit_output(binding_type: str) -> bool:
 
 
 def _check_annotation(
-    name: str, binding: dict[str, Any], converter_name: str, pytype: Any, output: bool
+    name: str, binding: BindingView, converter_name: str, pytype: Any, output: bool
 ) -> None:
     """Refuse what the worker refuses at load time: an annotation the binding's converter
     does not take (`-> None` on a `$return` binding, `func.QueueMessage` on a blob, …)."""
     from .convert import converter_for
 
-    kind = str(binding.get("type", "")).lower()
-    base = http_v2_base() if kind in ("httptrigger", "http") else None
+    base = http_v2_base() if binding.kind in ("httptrigger", "http") else None
     if base is not None and isinstance(pytype, type):
         # With a web extension imported, the worker checks HTTP annotations against the
         # extension's types only (INPUT/OUTPUT_TYPE_CHECK_OVERRIDE_MAP in
@@ -531,14 +530,14 @@ def _check_annotation(
         _refuse(name, binding, pytype)
 
 
-def _check_sdk_annotation(name: str, binding: dict[str, Any], pytype: Any) -> None:
+def _check_sdk_annotation(name: str, binding: BindingView, pytype: Any) -> None:
     """An SDK type is checked by the extension's converter for the binding type, or the
     generic binding when the extension has none (a BlobClient on a queue trigger): as the
     worker's check_input_type_annotation with is_deferred_binding."""
     from .convert import GenericBinding
     from .extensions import sdk_converter
 
-    converter = sdk_converter(str(binding.get("type", ""))) or GenericBinding
+    converter = sdk_converter(binding.type) or GenericBinding
     try:
         accepted = bool(converter.check_input_type_annotation(pytype))
     except TypeError:
@@ -547,9 +546,9 @@ def _check_sdk_annotation(name: str, binding: dict[str, Any], pytype: Any) -> No
         _refuse(name, binding, pytype)
 
 
-def _refuse(name: str, binding: dict[str, Any], pytype: Any) -> None:
+def _refuse(name: str, binding: BindingView, pytype: Any) -> None:
     shown = getattr(pytype, "__qualname__", repr(pytype))
-    kind = binding.get("type")
+    kind = binding.type
     if name == "$return":
         raise FunctionLoadError(
             f'Python return annotation "{shown}" does not match binding type "{kind}"'
