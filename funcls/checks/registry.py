@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
 from funcls.checks.findings import Severity
 
-if TYPE_CHECKING:
-    from funcls.checks.context import Context
-
-CheckerFn = Callable[["Context"], None]
+# A checker: a function of one run's `funcls.checks.context.Context` that reports through it.
+# The registry holds rules as data and does not name the Context (which reads the rules'
+# severities from here): the decorator keeps each checker's own, precise signature.
+CheckerFn = Callable[[Any], None]
+F = TypeVar("F", bound=CheckerFn)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +72,10 @@ class Registry:
                 raise ValueError(f"rule {r.code} is registered twice")
             self.rules[r.code] = r
 
-    def checker(self, *codes: str) -> Callable[[CheckerFn], CheckerFn]:
+    def checker(self, *codes: str) -> Callable[[F], F]:
         """Register ``fn`` as the checker that reports ``codes``."""
 
-        def register(fn: CheckerFn) -> CheckerFn:
+        def register(fn: F) -> F:
             self.checkers.append(Checker(frozenset(codes), fn, fn.__name__))
             return fn
 
