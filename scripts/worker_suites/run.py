@@ -12,6 +12,9 @@ connect to (docs/runner.md lists these). Needs `requests` and `python-dateutil`;
 streaming suite's app imports `orjson` and `ujson` (its get_libraries_to_install, which the
 shim does not install), the ASGI/WSGI suites `fastapi` and `flask` (in the test extra); the
 blob SDK type suite runs against an Azurite this script starts (tests/support/azurite.py).
+The common-libs classes of tests/endtoend/test_http_functions.py want numpy, pandas,
+opencv-python-headless, plotly, scikit-learn and python-dotenv where funcls runs (run this
+script with a venv that has them); their test_requests fetches https://github.com.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ MODULES = [
     "tests/endtoend/test_threadpool_thread_count_functions.py",
     "tests/endtoend/test_worker_process_count_functions.py",
     "tests/endtoend/test_table_functions.py",
+    "tests/endtoend/test_durable_functions.py",
     "tests/extension_tests/http_v2_tests/test_http_v2.py",
     "tests/unittests/test_http_functions_v2.py",
     "tests/extension_tests/deferred_bindings_tests/test_deferred_bindings_blob_functions.py",
@@ -67,7 +71,6 @@ NOT_APPLICABLE = {
     "tests/endtoend/test_servicebus_functions.py": "Service Bus: not connected",
     "tests/endtoend/test_sql_functions.py": "Azure SQL: not connected",
     "tests/endtoend/test_eventgrid_functions.py": "Event Grid output: not connected",
-    "tests/endtoend/test_durable_functions.py": "Durable Functions: not runnable here",
     "tests/endtoend/test_dependency_isolation_functions.py": "the worker's own package isolation",
     "tests/unittests/test_loader.py": "the worker's loader, with its gRPC mock host",
 }
