@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import ast
 
-from funcls.model.appmodel import Annotation
 from funcls.model.locations import Range
 from funcls.model.python.facts import ModuleInfo, PyValue
+from funcls.model.signature import Annotation
 
 _BUILTINS = {
     "str",

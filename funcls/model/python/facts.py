@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from funcls.model.appmodel import Annotation, Parameter, Problem, Scope
 from funcls.model.locations import Range
+from funcls.model.signature import Annotation, Parameter, Problem, Scope
 
 ValueKind = Literal["const", "list", "dict", "enum", "call", "ref", "concat", "unknown"]
 # A "concat" value joins its items once they resolve to constants (names imported from other

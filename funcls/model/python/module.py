@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
 
-from funcls.model.appmodel import Parameter, Problem, Scope
 from funcls.model.locations import LineIndex, Range
 from funcls.model.python.conditions import (
     catches_import_error,
@@ -36,6 +35,7 @@ from funcls.model.python.facts import (
 )
 from funcls.model.python.limits import TooCostly, check_parse_cost
 from funcls.model.python.recover import recover_statements
+from funcls.model.signature import Parameter, Problem, Scope
 
 __all__ = [
     "APP_CLASSES",
