@@ -70,8 +70,10 @@ async def test_server_and_check_select_the_same_findings(
             for d in diags
         }
     out = subprocess.run(
-        [sys.executable, "-m", "funcls", "check", str(configured), "--format", "json"]
-        + ["--select", "AZF201", "--select", "azf5"],
+        [
+            *(sys.executable, "-m", "funcls", "check", str(configured), "--format", "json"),
+            *("--select", "AZF201", "--select", "azf5"),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
