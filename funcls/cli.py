@@ -9,7 +9,6 @@ import traceback
 from collections.abc import Sequence
 
 from funcls import __version__
-from funcls.commands.common import UsageError
 
 # Subcommand modules, each with register(subparsers); add yours here.
 COMMANDS = (
@@ -21,7 +20,32 @@ COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _wanted(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The subcommand modules ``argv`` needs: only the named command's, none for the language
+    server, all of them for help and mistakes. Each module imports what its command uses
+    (the model, the rules, the runner), so building the parser for every command cost
+    `funcls --stdio` and `funcls index` the imports of the others (issue 16)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    names = {name.rsplit(".", 1)[1]: name for name in COMMANDS}
+    first = None
+    skip = False
+    for a in args:
+        if skip:
+            skip = False
+        elif a in ("--host", "--port", "--log-file"):
+            skip = True  # the option's value follows
+        elif not a.startswith("-"):
+            first = a
+            break
+    if first in names:
+        return (names[first],)
+    server = any(a in ("--stdio", "--tcp") for a in args)
+    if first is None and server and not any(a in ("-h", "--help") for a in args):
+        return ()
+    return COMMANDS
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="funcls",
         description="Language server, checker and local runner for Azure Functions Python apps.",
@@ -35,13 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, default=2087, help="port for --tcp")
     server.add_argument("--log-file", default=None, help="write the server's log here")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in _wanted(argv) if argv is not None else COMMANDS:
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         if args.stdio or args.tcp:
@@ -52,14 +76,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return 2
         return int(handler(args))
-    except UsageError as e:
-        print(f"funcls: error: {e}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception:
+    except Exception as e:
+        # UsageError lives with the commands (which import the model): whoever raised one
+        # imported it, and the language server never needs it.
+        common = sys.modules.get("funcls.commands.common")
+        if common is not None and isinstance(e, common.UsageError):
+            print(f"funcls: error: {e}", file=sys.stderr)
+            return 2
         # A bug in funcls, not the user's mistake: exit 2, never 1 ("errors found"), so CI
         # does not read a crash as findings (issue 17).
         traceback.print_exc()

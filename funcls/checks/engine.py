@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -154,30 +153,52 @@ PER_FUNCTION = frozenset(
 )
 
 
+def _per_function_here(ctx: Context) -> frozenset[str]:
+    """Checkers that are per function in this app only. ``connection_settings`` (AZF400) is
+    when local.settings.json is there and holds a filled AzureWebJobsStorage: otherwise it
+    reports each missing setting once for the whole app, or leaves the storage setting to
+    AZF403 when any trigger needs it — facts about all the functions."""
+    from funcls.checks.settings import STORAGE, _filled, _has_settings
+
+    storage = ctx.app.setting(STORAGE)
+    if _has_settings(ctx) and storage is not None and _filled(storage):
+        return frozenset({"connection_settings"})
+    return frozenset()
+
+
 def _group_of(fn: Function) -> str:
     """The file a function's findings are kept by: its function.json (v1) or its module."""
     return fn.config_path or fn.folder or fn.script_path or ""
 
 
-# The files of an app that per-function checkers may read besides the functions' own.
-_APP_FILES = ("host.json", "local.settings.json", "requirements.txt", "pyproject.toml")
+_LISTS = ("functions", "unregistered", "misplaced")
 
 
 @dataclass
 class _Group:
+    """Functions checked together, from one file, and what the per-function checkers found."""
+
     functions: list[Function]
     unregistered: list[Function]
     misplaced: list[Function]
-    env: object
     found: dict[str, list[Finding]]  # by checker name
 
-    def same(self, other: _Group) -> bool:
-        return (
-            self.env == other.env
-            and _ids(self.functions) == _ids(other.functions)
-            and _ids(self.unregistered) == _ids(other.unregistered)
-            and _ids(self.misplaced) == _ids(other.misplaced)
-        )
+    def members(self) -> list[Function]:
+        return [*self.functions, *self.unregistered, *self.misplaced]
+
+
+@dataclass
+class _File:
+    """One file's functions: one group for all (first check), or one group per function
+    once a check found some of them changed (``split``), so that the next keystroke
+    re-checks only the function it changed."""
+
+    env: object
+    whole: _Group | None
+    split: list[_Group]
+
+    def groups(self) -> list[_Group]:
+        return [self.whole] if self.whole is not None else self.split
 
 
 def _ids(fns: list[Function]) -> list[int]:
@@ -187,64 +208,103 @@ def _ids(fns: list[Function]) -> list[int]:
 class IncrementalCheck:
     """The findings of one app, kept between runs; see the module's docstring.
 
-    ``run`` returns what ``check_app`` returns for the same app and config. A group (one
-    file's functions) is re-checked when one of its Function objects is not the one checked
-    last time, or when an app file (``_APP_FILES``, the v2 script) or the config changed.
+    ``run`` returns what ``check_app`` returns for the same app and config. Functions are
+    checked again when their Function object is not the one checked last time (the indexer
+    keeps the objects of defs and function.json files that did not change), and all of them
+    when what the app holds of its other files (``_app_facts``) or the config changed.
     """
 
     def __init__(self) -> None:
-        self.groups: dict[str, _Group] = {}
-        self.rechecked: list[str] = []  # the groups the last run checked again
+        self.files: dict[str, _File] = {}
+        self.rechecked: list[Function] = []  # the functions the last run checked again
 
     def run(self, app: App, config: CheckConfig) -> list[Finding]:
         all_rules = rules()
         enabled = frozenset(r.code for r in all_rules if config.is_enabled(r.code))
-        env = (enabled, config, self._stamps(app), app.model, app.script_path)
-        per_function = [
-            c for c in REGISTRY.checkers if c.name in PER_FUNCTION and c.codes & enabled
-        ]
-        groups: dict[str, _Group] = {}
-        for attr in ("functions", "unregistered", "misplaced"):
+        whole = Context(app, enabled, config.plan)
+        names = PER_FUNCTION | _per_function_here(whole)
+        env = (enabled, config, self._app_facts(app), names)
+        per_function = [c for c in REGISTRY.checkers if c.name in names and c.codes & enabled]
+        by_file: dict[str, _Group] = {}
+        for attr in _LISTS:
             for fn in getattr(app, attr):
                 key = _group_of(fn)
-                if key not in groups:
-                    groups[key] = _Group([], [], [], env, {})
-                getattr(groups[key], attr).append(fn)
+                if key not in by_file:
+                    by_file[key] = _Group([], [], [], {})
+                getattr(by_file[key], attr).append(fn)
+        sub = copy.copy(app)
+        ctx = Context(sub, enabled, config.plan)
         self.rechecked = []
-        for key, group in groups.items():
-            old = self.groups.get(key)
-            if old is not None and old.same(group):
-                group.found = old.found
-                continue
-            self.rechecked.append(key)
-            sub = copy.copy(app)
-            sub.functions = group.functions
-            sub.unregistered = group.unregistered
-            sub.misplaced = group.misplaced
-            ctx = Context(sub, enabled, config.plan)
+
+        def check(group: _Group) -> _Group:
+            sub.functions, sub.unregistered, sub.misplaced = (
+                group.functions,
+                group.unregistered,
+                group.misplaced,
+            )
             group.found = {c.name: _run(c, ctx) for c in per_function}
-        self.groups = groups
-        whole = Context(app, enabled, config.plan)
+            self.rechecked.extend(group.members())
+            return group
+
+        files: dict[str, _File] = {}
+        for key, now in by_file.items():
+            old = self.files.get(key)
+            if old is None or old.env != env:
+                files[key] = _File(env, check(now), [])
+                continue
+            if old.whole is not None and all(
+                _ids(getattr(old.whole, a)) == _ids(getattr(now, a)) for a in _LISTS
+            ):
+                files[key] = old
+                continue
+            kept = {id(f): g for g in old.groups() if len(g.members()) == 1 for f in g.members()}
+            split: list[_Group] = []
+            for attr in _LISTS:
+                for fn in getattr(now, attr):
+                    one = _Group([], [], [], {})
+                    getattr(one, attr).append(fn)
+                    same = kept.get(id(fn))
+                    if (
+                        same is not None
+                        and same.members()[0] is fn
+                        and _ids(getattr(same, attr)) == [id(fn)]
+                    ):
+                        split.append(same)
+                    else:
+                        split.append(check(one))
+            files[key] = _File(env, None, split)
+        self.files = files
         found: list[Finding] = []
         for checker in REGISTRY.checkers:
             if not (checker.codes & enabled):
                 continue
-            if checker.name in PER_FUNCTION:
-                for group in groups.values():
-                    found.extend(group.found.get(checker.name, ()))
+            if checker.name in names:
+                for file in files.values():
+                    for group in file.groups():
+                        found.extend(group.found.get(checker.name, ()))
             else:
                 found.extend(_run(checker, whole))
         return _finish(whole, found, config)
 
     @staticmethod
-    def _stamps(app: App) -> tuple[object, ...]:
-        source = app.source
-        paths = [os.path.join(app.root, name) for name in _APP_FILES]
-        if app.script_path:
-            paths.append(app.script_path)
-        if source is None:
-            return (object(),)  # nothing to compare with: always re-check
-        return tuple(source.stamp(os.path.normpath(p)) for p in paths)
+    def _app_facts(app: App) -> tuple[object, ...]:
+        """What per-function checkers may read of the app besides its functions, as the app
+        holds it (compared by value): never the files on disk, which may have changed since
+        the app was indexed."""
+        return (
+            app.root,
+            app.model,
+            app.script_path,
+            app.host_json,
+            app.local_settings_path,
+            app.local_settings,
+            tuple(app.requirements),
+            app.requirements_path,
+            app.pyproject,
+            tuple(app.funcignore),
+            # decorator_calls reads which kind of object a decorator is called on
+            tuple((o.var, o.path, o.kind) for o in app.app_objects),
+        )
 
 
 def check_apps(

@@ -3,7 +3,7 @@
 Names are camelCase, as editors write them::
 
     {"funcls": {"select": ["AZF1"], "ignore": ["AZF205"], "severity": {"AZF300": "warning"},
-                "extraAppRoots": ["../shared-app"], "diagnosticsDelayMs": 50,
+                "extraAppRoots": ["../shared-app"], "diagnosticsDelayMs": 10,
                 "invokeTimeoutSeconds": 120, "runResults": "document"}}
 
 A value that is wrong is reported (one message per problem) and its default is used; the other
@@ -26,7 +26,10 @@ class Settings:
     ignore: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
     extra_app_roots: tuple[str, ...] = ()
-    diagnostics_delay_ms: int = 50
+    # Quiet time after a change before re-checking: it only gathers changes that arrive
+    # together (a paste, a multi-cursor edit). A re-check costs one file's worth of work since
+    # analysis is incremental (issue 16), so it no longer needs to wait out typing (was 50).
+    diagnostics_delay_ms: int = 10
     invoke_timeout_seconds: int = 120
     # How run results reach people: "document" (a summary message and, where the client can
     # open documents, the whole result), "message" (the summary only), "client" (nothing:

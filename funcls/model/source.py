@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from funcls.model.jsondoc import JsonDocument, parse_json
-from funcls.model.python.module import ModuleInfo, analyse_module
+from funcls.model.python.module import ModuleInfo, analyse_module, keep_tree
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are reported, not parsed
 
@@ -220,7 +220,10 @@ class Source:
             if cached is not None and cached.stamp == st:
                 return cached.value if isinstance(cached.value, ModuleInfo) else None
             text = self.text(p)
-            info = analyse_module(p, text) if text is not None else None
+            memo = self.memo.setdefault("defs:" + p, {})
+            if p in self.overlays:
+                keep_tree(memo)  # type: ignore[arg-type]
+            info = analyse_module(p, text, memo) if text is not None else None  # type: ignore[arg-type]
             self._modules[p] = _Entry(st, info)
             return info
 

@@ -24,6 +24,8 @@ from funcls.model.source import Source
 from funcls.model.workspace import Workspace
 
 KINDS = ("queue", "timer", "http", "blob")
+# The functions write_app puts in blueprints/bp0.py and bp2.py.
+KINDS_OF_BP0_BP2 = [(KINDS[i % 4], i) for i in (0, 1, 2, 3, 8, 9, 10, 11)]
 
 
 def function(kind: str, i: int, target: str) -> str:
@@ -307,31 +309,147 @@ def test_random_edits_find_what_a_full_check_finds(tmp_path: Path, seed: int) ->
         full = full_check(str(root), texts, settings)
         assert incremental == full, f"seed {seed}, step {step}: {edit.__name__} of {path}"
         engine = checker.apps[str(root)]
-        if engine.rechecked and len(engine.rechecked) < len(engine.groups):
+        app = state.index.apps[str(root)]
+        total = len(app.functions) + len(app.unregistered) + len(app.misplaced)
+        if engine.rechecked and len(engine.rechecked) < total:
             rechecked_some_only = True
     # The incremental path did skip work: some edit re-checked fewer files than the app has.
     assert rechecked_some_only
 
 
-def test_an_edit_of_one_module_rechecks_that_module_only(tmp_path: Path) -> None:
+def test_an_edit_rechecks_the_functions_it_changed(tmp_path: Path) -> None:
     root = tmp_path / "app"
     write_app(root)
     source = Source()
     engine = IncrementalCheck()
     config = resolve_config(str(root))
-    base = {f.code for f in engine.run(load_app(str(root), source), config)}
-    assert len(engine.rechecked) == len(engine.groups) == 5  # main, 3 blueprints, legacy
-    bp1 = str(root / "blueprints" / "bp1.py")
-    text = (root / "blueprints" / "bp1.py").read_text()
-    source.open(bp1, 1, text.replace("arg_name='msg'", "arg_name='msgs'"))
+    app = load_app(str(root), source)
+    base = {f.code for f in engine.run(app, config)}
+    assert len(engine.rechecked) == len(app.functions) == 14  # 12 in blueprints, 1, 1 v1
+    bp1 = root / "blueprints" / "bp1.py"
+    source.open(str(bp1), 1, bp1.read_text().replace("arg_name='msg'", "arg_name='msgs'"))
     found = engine.run(load_app(str(root), source), config)
-    assert engine.rechecked == [bp1]
+    # The first change in a file checks its functions again one by one, the next ones only
+    # the function they change.
+    assert [f.name for f in engine.rechecked] == ["queue_4", "timer_5", "http_6", "blob_7"]
     assert {f.code for f in found} - base == {"AZF200", "AZF201"}
-    # The module the decorators read QUEUE from: only the modules that read it are rebuilt.
+    text = source.text(str(bp1)) or ""
+    source.open(str(bp1), 3, text.replace("schedule='0 */5 * * * *'", "schedule='0 */5 *'"))
+    found = engine.run(load_app(str(root), source), config)
+    assert [f.name for f in engine.rechecked] == ["timer_5"]
+    assert {f.code for f in found} - base == {"AZF200", "AZF201", "AZF500"}
+    # A line added above: every def below it moves, so each is checked again.
+    source.open(str(bp1), 4, "# a comment\n" + (source.text(str(bp1)) or ""))
+    engine.run(load_app(str(root), source), config)
+    assert sorted(f.name for f in engine.rechecked) == ["blob_7", "http_6", "queue_4", "timer_5"]
+    # The module the decorators read QUEUE from: the functions that read it are built again.
     names = str(root / "blueprints" / "names.py")
     source.open(names, 1, 'QUEUE = "Bad_Queue"\n')
     found = engine.run(load_app(str(root), source), config)
-    assert sorted(engine.rechecked) == sorted(
-        str(root / "blueprints" / f"bp{m}.py") for m in range(3)
-    )
+    # (bp1's queue_4 alone; bp0 and bp2 change for the first time: all of their functions)
+    rechecked = sorted(f.name for f in engine.rechecked)
+    assert rechecked == sorted(["queue_4", *(f"{k}_{i}" for k, i in KINDS_OF_BP0_BP2)])
     assert "AZF504" in {f.code for f in found} - base
+
+
+MODULE = '''import logging
+import azure.functions as func
+from blueprints.names import QUEUE
+
+bp = func.Blueprint()
+LIMIT = 5
+TEXT = """
+@bp.route(route="not/a/def")
+def not_a_function(req): ...
+"""
+
+
+@bp.queue_trigger(arg_name="msg", queue_name=QUEUE, connection="AzureWebJobsStorage")
+def first(msg: func.QueueMessage) -> None:
+    logging.info(msg)
+
+
+@bp.route(route="items/{id}", methods=["GET"])
+def second(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(str(LIMIT))
+
+
+class Helper:
+    @bp.timer_trigger(schedule="0 */5 * * * *", arg_name="timer")
+    def method(self, timer):
+        pass
+
+
+def plain(x):
+    return x
+
+
+bp.route(route="by-hand")(plain)
+
+if True:
+    @bp.route(route="guarded")
+    def third(req):
+        return None
+'''
+
+LINE_EDITS = [
+    ('arg_name="msg"', 'arg_name="msgs"'),
+    ('route="items/{id}"', 'route="items/{id:int}"'),
+    ("LIMIT = 5", "LIMIT = 6"),
+    ("from blueprints.names import QUEUE", "from blueprints.other import QUEUE"),
+    ("def second(req", "def second(request"),
+    ('methods=["GET"])', 'methods=["GET"]'),  # a syntax error, then back
+    ("    return x", '    return """x'),
+    ("-> None:", "-> int:"),
+    ('route="by-hand"', 'route="by-foot"'),
+    ('route="guarded"', 'route="kept"'),
+    ("def not_a_function", "def still_not"),
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_analysis_kept_between_edits_equals_a_fresh_one(seed: int) -> None:
+    """analyse_module with the memo of the previous analysis (the defs it keeps, the tree it
+    splices one statement into) gives exactly what a fresh analysis of the same text gives."""
+    from funcls.model.python.module import analyse_module, keep_tree
+
+    rng = random.Random(seed)
+    memo: dict[tuple[object, ...], object] = {}
+    keep_tree(memo)  # type: ignore[arg-type]
+    text = MODULE
+    analyse_module("/app/bp.py", text, memo)  # type: ignore[arg-type]
+    for _ in range(40):
+        old, new = rng.choice(LINE_EDITS)
+        if rng.random() < 0.5:
+            old, new = new, old
+        if old not in text:
+            continue
+        text = text.replace(old, new, 1)
+        kept = analyse_module("/app/bp.py", text, memo)  # type: ignore[arg-type]
+        assert kept == analyse_module("/app/bp.py", text), (old, new)
+
+
+def test_a_file_changed_on_disk_before_the_app_is_indexed_again(tmp_path: Path) -> None:
+    """The server may check an app after a file changed on disk but before the change is
+    indexed (the watcher's notification comes later): what is kept must follow the app's
+    contents, not the disk's, or the re-indexed app would get the stale findings."""
+    root = tmp_path / "app"
+    write_app(root)
+    checker = EngineChecker()
+    state = IndexState(Workspace([str(tmp_path)]), checker)
+    state.index.index_all()
+    before = {f.code for f in state.findings(str(root))}
+    settings = root / "local.settings.json"
+    data = json.loads(settings.read_text())
+    del data["Values"]["AzureWebJobsStorage"]
+    settings.write_text(json.dumps(data, indent=2) + "\n")
+    state.invalidate_findings()
+    assert {f.code for f in state.findings(str(root))} == before  # not indexed yet
+    state.mark_dirty(str(settings))
+    state.flush()
+    assert "AZF403" in {f.code for f in state.findings(str(root))} - before
+    assert sorted(key(str(root), f) for f in state.findings(str(root))) == full_check(
+        str(root),
+        {str(p): p.read_text() for p in root.rglob("*") if p.suffix in (".py", ".json", ".txt")},
+        Settings(),
+    )

@@ -12,7 +12,8 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Literal
+from dataclasses import replace
+from typing import Any, Literal
 
 from funcls.model.locations import LineIndex, Range
 from funcls.model.python.conditions import (
@@ -66,6 +67,10 @@ class _Analyser(ExpressionReader):
     """Walks a module's statements and records what the indexers need."""
 
     _top: Scope = "module"  # "main" inside `if __name__ == "__main__":`
+    # The defs of the previous analysis of this file, and those of this one (function_statement)
+    memo_in: dict[tuple[object, ...], Any] | None = None
+    memo_out: dict[tuple[object, ...], Any] | None = None
+    _state: tuple[object, ...] | None = None
 
     def run(self, body: list[ast.stmt]) -> ModuleInfo:
         # Module-level names bound to a literal tuple or list (blueprints to register in a loop).
@@ -80,6 +85,55 @@ class _Analyser(ExpressionReader):
             self.statement(stmt)
 
     def statement(self, stmt: ast.stmt) -> None:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._state = None  # imports or constants may change below
+        self._statement(stmt)
+
+    def function_statement(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """A def: its function (and what is nested in it), or the same as last time when
+        its lines, its place and what it reads of the module (imports, constants) are the
+        same (incremental indexing: a keystroke analyses the def it changed, not every def of
+        the module; the memo belongs to the caller, see ``analyse_module``)."""
+        key = self._memo_key(stmt)
+        if key is not None and self.memo_in is not None and self.memo_out is not None:
+            kept = self.memo_in.get(key)
+            state = self._state_now()
+            if kept is not None and kept[0] == state:
+                # The same objects: the indexer keeps what it built from them (maybe_apply
+                # copies a def before it changes one).
+                self.info.functions.extend(kept[1])
+                self.info.app_creations.extend(kept[2])
+                self.memo_out[key] = kept
+                return
+            n_functions, n_apps = len(self.info.functions), len(self.info.app_creations)
+            self.function(stmt, self._top)
+            self.nested(stmt.body)
+            made = list(self.info.functions[n_functions:])
+            self.memo_out[key] = (state, made, list(self.info.app_creations[n_apps:]))
+            return
+        self.function(stmt, self._top)
+        self.nested(stmt.body)
+
+    def _memo_key(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[object, ...] | None:
+        if self.memo_in is None or self._branch or self._import_guard:
+            return None
+        first = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
+        last = stmt.end_lineno or stmt.lineno
+        return ("\n".join(self._segments[first - 1 : last]), first, self._top)
+
+    def _state_now(self) -> tuple[object, ...]:
+        if self._state is None:
+            info = self.info
+            self._state = (
+                tuple(info.imports.items()),
+                tuple(
+                    (name, info.constant_lines.get(name), value)
+                    for name, value in info.constants.items()
+                ),
+            )
+        return self._state
+
+    def _statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 if alias.asname:
@@ -128,8 +182,7 @@ class _Analyser(ExpressionReader):
             self.maybe_apply(stmt.value)
             self.maybe_register(stmt.value, stmt)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.function(stmt, self._top)
-            self.nested(stmt.body)
+            self.function_statement(stmt)
         elif isinstance(stmt, ast.ClassDef):
             self.info.classes[stmt.name] = [
                 q for q in (self.qualify(_callee(d)) for d in stmt.decorator_list) if q
@@ -286,7 +339,11 @@ class _Analyser(ExpressionReader):
         dec = self.decorator(call.func) if pyf is not None else None
         if pyf is None or dec is None or len(dec.chain) != 2:
             return None
-        pyf.decorators.insert(0, dec)
+        # A copy: the def's object may be shared with the memo of earlier analyses.
+        copy = _fresh(pyf)
+        at = next(i for i, f in enumerate(self.info.functions) if f is pyf)
+        self.info.functions[at] = copy
+        copy.decorators.insert(0, dec)
         return name
 
     def maybe_sys_path(self, call: ast.Call) -> None:
@@ -452,6 +509,11 @@ class _Analyser(ExpressionReader):
         return dec
 
 
+def _fresh(f: PyFunction) -> PyFunction:
+    """A copy whose decorator list may change (``maybe_apply`` inserts into it)."""
+    return replace(f, decorators=list(f.decorators))
+
+
 def _callee(node: ast.expr) -> ast.expr:
     return node.func if isinstance(node, ast.Call) else node
 
@@ -489,14 +551,73 @@ def _too_deep(path: str, text: str, error: BaseException) -> Problem:
     )
 
 
-def analyse_module(path: str, text: str) -> ModuleInfo:
-    """Analyse one module's source; never raises on bad input."""
+# Memo keys of analyse_module besides the defs: keep the syntax tree of the last analysis
+# (set by the caller for the files being edited), and that tree with the lines it came from.
+_KEEP_TREE = ("keep-tree",)
+_TREE = ("tree",)
+
+
+def keep_tree(memo: dict[tuple[object, ...], Any]) -> None:
+    """Ask ``analyse_module`` to keep this file's syntax tree between analyses, so that an
+    edit inside one top-level statement parses that statement only (for open documents)."""
+    memo[_KEEP_TREE] = True
+
+
+def _splice(tree: tuple[list[str], list[ast.stmt]], text: str) -> list[ast.stmt] | None:
+    """The module's statements when ``text`` differs from the tree's lines only inside one
+    top-level statement, with as many lines as before: the old statements with that one
+    parsed again on its own. None when the change is anything else (a full parse then).
+
+    A statement of whole lines that parses on its own into one statement ending on its last
+    line is what the whole file's parse gives there too: the statement before it ended on an
+    earlier line and the one after starts at column 0 of a later line."""
+    old, body = tree
+    new = text.split("\n")
+    if len(new) != len(old) or not body:
+        return None
+    first = next((i for i in range(len(new)) if new[i] != old[i]), None)
+    if first is None:
+        return list(body)
+    last = next(i for i in range(len(new) - 1, -1, -1) if new[i] != old[i])
+    spans = [
+        (min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", []))]), s.end_lineno)
+        for s in body
+    ]
+    k = next((i for i, (a, b) in enumerate(spans) if a - 1 <= first and last <= (b or a) - 1), None)
+    if k is None:
+        return None
+    stmt = body[k]
+    start, end = spans[k][0], spans[k][1] or spans[k][0]
+    if k + 1 < len(body) and body[k + 1].lineno <= end:
+        return None  # another statement on the same line (`a = 1; b = 2`)
+    try:
+        parsed = ast.parse("\n".join(new[start - 1 : end])).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if len(parsed) != 1 or type(parsed[0]) is not type(stmt):
+        return None
+    ast.increment_lineno(parsed[0], start - 1)
+    if (parsed[0].end_lineno or 0) != end:
+        return None
+    return [*body[:k], parsed[0], *body[k + 1 :]]
+
+
+def analyse_module(
+    path: str, text: str, memo: dict[tuple[object, ...], Any] | None = None
+) -> ModuleInfo:
+    """Analyse one module's source; never raises on bad input.
+
+    ``memo``: a dict the caller keeps for this file between analyses (``Source`` does): the
+    defs whose lines and context did not change since the last analysis are taken from it,
+    and it is left holding this analysis' defs."""
     body: list[ast.stmt]
     problems: list[Problem] = []
     partial = False
+    tree = memo.get(_TREE) if memo is not None else None
     try:
         check_parse_cost(text)  # minutes in Python's parser: refused
-        body = ast.parse(text, filename=path).body
+        spliced = _splice(tree, text) if tree is not None else None
+        body = spliced if spliced is not None else ast.parse(text, filename=path).body
     except TooCostly as e:
         width = len(LineIndex(text).line_text(e.line))
         problems.append(
@@ -538,12 +659,23 @@ def analyse_module(path: str, text: str) -> ModuleInfo:
         problems.append(_too_deep(path, text, e))
         body = []
         partial = True
+    analyser = _Analyser(path, text)
+    if memo is not None:
+        analyser.memo_in, analyser.memo_out = dict(memo), {}
     try:
-        info = _Analyser(path, text).run(body)
+        info = analyser.run(body)
     except RecursionError as e:  # parsed, but nested deeper than the analysis follows
         problems.append(_too_deep(path, text, e))
         info = _Analyser(path, text).run([])
         partial = True
+    if memo is not None and analyser.memo_out is not None:
+        keep_tree = memo.get(_KEEP_TREE)
+        memo.clear()
+        memo.update(analyser.memo_out)
+        if keep_tree:
+            memo[_KEEP_TREE] = True
+            if not partial:
+                memo[_TREE] = (text.split("\n"), body)
     info.problems.extend(problems)
     info.partial = partial
     return info

@@ -227,22 +227,31 @@ class _Recorder:
 
 @dataclass
 class _Built:
-    """The functions built from one module for one owner, and what they were built from."""
+    """The Function built from one def for one owner, and what it was built from."""
 
-    module: ModuleInfo
+    pyf: PyFunction
     answers: _Recorder
-    functions: list[tuple[PyFunction, Function]]
-    misplaced: list[Function]
+    fn: Function
+    misplaced: bool  # not at module level: the app never gets it (V2Result.misplaced)
     problems: list[Problem]
 
 
-def _memo(source: Source) -> dict[tuple[object, ...], _Built]:
+def _memo_of(source: Source, name: str) -> dict[int, Function]:
+    memo = source.memo.get(name)
+    if not isinstance(memo, dict):
+        memo = source.memo[name] = {}
+    return memo
+
+
+def _memo(source: Source, key: tuple[object, ...]) -> dict[int, _Built]:
     """Built functions kept with the source between indexing runs (incremental indexing: a
-    keystroke in one module builds that module's functions again, not the whole app's)."""
+    keystroke builds the defs it changed again, not the whole app's), by ``id`` of the def
+    (the analysis of a module gives the same PyFunction object for a def that did not
+    change, see ``model.python.module``)."""
     memo = source.memo.get("v2-functions")
-    if memo is None:
+    if not isinstance(memo, dict):
         memo = source.memo["v2-functions"] = {}
-    return memo  # type: ignore[return-value]
+    return memo.setdefault(key, {})  # type: ignore[no-any-return]
 
 
 class V2Indexer:
@@ -256,13 +265,16 @@ class V2Indexer:
         self._added: set[tuple[str, Position]] = set()  # blueprint defs registered so far
         self._late: dict[tuple[str, Position], Function] = {}  # defined after registration
         self._app_level: tuple[object, ...] = ()  # what _apply_http_defaults fills in
+        # Functions whose defaults are filled in already: kept ones (functions_of) were filled
+        # in by an earlier run with the same app defaults (part of their memo key).
+        self._defaulted: dict[int, Function] = {}
 
     def functions_of(
         self, module: ModuleInfo, owner: AppObject
     ) -> list[tuple[PyFunction, Function]]:
-        """The functions ``owner``'s decorators make in ``module``. Unchanged since the last
-        indexing run (same parsed module, same answers about the other files, same app
-        defaults): the same Function objects, so checks of them can be kept too."""
+        """The functions ``owner``'s decorators make in ``module``. A def unchanged since the
+        last indexing run (same PyFunction object, same answers about the other files, same
+        app defaults) gives the same Function object, so checks of it can be kept too."""
         key = (
             module.path,
             owner.var,
@@ -272,51 +284,44 @@ class V2Indexer:
             tuple(self.resolver.extra_roots),
             self._app_level,
         )
-        memo = _memo(self.source)
-        built = memo.get(key)
-        if built is not None and built.module is module and built.answers.still(self.source):
-            self.result.misplaced.extend(built.misplaced)
-            self.result.problems.extend(built.problems)
-            return list(built.functions)
-        recorder = _Recorder(self.source)
-        resolver_source = self.resolver.source
-        self.resolver.source = recorder  # type: ignore[assignment]
-        misplaced_before = len(self.result.misplaced)
-        problems_before = len(self.result.problems)
-        try:
-            out = self._build_functions(module, owner)
-        finally:
-            self.resolver.source = resolver_source
-        memo[key] = _Built(
-            module,
-            recorder,
-            list(out),
-            self.result.misplaced[misplaced_before:],
-            self.result.problems[problems_before:],
-        )
-        return out
-
-    def _build_functions(
-        self, module: ModuleInfo, owner: AppObject
-    ) -> list[tuple[PyFunction, Function]]:
+        memo = _memo(self.source, key)
+        kept: dict[int, _Built] = {}
         out: list[tuple[PyFunction, Function]] = []
         for pyf in module.functions:
             mine = [d for d in pyf.decorators if len(d.chain) == 2 and d.chain[0] == owner.var]
             if not mine:
                 continue
-            fn_foreign = _foreign_below(pyf, mine)
-            if pyf.scope != "module":
-                fn = FunctionBuilder(pyf, module, owner, self.resolver, self.result.problems).build(
-                    mine
-                )
-                self.result.misplaced.append(fn)
-                continue
-            fn = FunctionBuilder(pyf, module, owner, self.resolver, self.result.problems).build(
-                mine
-            )
-            fn.foreign_decorator = fn_foreign
-            out.append((pyf, fn))
+            built = memo.get(id(pyf))
+            if built is None or built.pyf is not pyf or not built.answers.still(self.source):
+                built = self._build(pyf, mine, module, owner)
+            kept[id(pyf)] = built
+            self.result.problems.extend(built.problems)
+            if built.misplaced:
+                self.result.misplaced.append(built.fn)
+            else:
+                out.append((pyf, built.fn))
+        memo.clear()
+        memo.update(kept)
         return out
+
+    def _build(
+        self, pyf: PyFunction, mine: list[RawDecorator], module: ModuleInfo, owner: AppObject
+    ) -> _Built:
+        recorder = _Recorder(self.source)
+        if any("mcp" in d.chain[-1] for d in pyf.decorators):
+            # mcp_tool reads other parts of the module (classes, the def by name): never kept.
+            recorder.answers.append(("module", module.path, object()))
+        resolver_source = self.resolver.source
+        self.resolver.source = recorder  # type: ignore[assignment]
+        problems: list[Problem] = []
+        try:
+            fn = FunctionBuilder(pyf, module, owner, self.resolver, problems).build(mine)
+        finally:
+            self.resolver.source = resolver_source
+        misplaced = pyf.scope != "module"
+        if not misplaced:
+            fn.foreign_decorator = _foreign_below(pyf, mine)
+        return _Built(pyf, recorder, fn, misplaced, problems)
 
     def objects_of(self, module: ModuleInfo) -> list[tuple[AppCreation, AppObject]]:
         conv = ValueConverter(self.resolver, module.path, self.result.problems)
@@ -370,10 +375,21 @@ class V2Indexer:
                 self.register(payload, main, local_bps, app_level, registered_bp_keys)
 
         for fn in self._late.values():
-            _apply_http_defaults(fn, app_level)
+            self.defaults(fn, app_level)
             self.result.unregistered.append(fn)
         self.scan_unregistered(main, registered_bp_keys, app_level)
+        done = _memo_of(self.source, "v2-defaulted")
+        done.clear()
+        done.update(self._defaulted)
         return self.result
+
+    def defaults(self, fn: Function, app_level: Value | None) -> None:
+        done = _memo_of(self.source, "v2-defaulted")
+        if done.get(id(fn)) is fn:
+            self._defaulted[id(fn)] = fn
+            return
+        _apply_http_defaults(fn, app_level)
+        self._defaulted[id(fn)] = fn
 
     def add_function(self, fn: Function, app_level: Value | None) -> None:
         uses_agent = any(u.method == "durable_openai_agent_orchestrator" for u in fn.decorators)
@@ -385,7 +401,7 @@ class V2Indexer:
                     u for u in fn.decorators if u.method == "durable_openai_agent_orchestrator"
                 )
                 self.result.functions.append(_openai_activity(owner, use.range))
-        _apply_http_defaults(fn, app_level)
+        self.defaults(fn, app_level)
         self.result.functions.append(fn)
 
     def register(
@@ -497,7 +513,7 @@ class V2Indexer:
                     continue
                 for _, fn in self.functions_of(module, obj):
                     fn.blueprint_path = path
-                    _apply_http_defaults(fn, app_level)
+                    self.defaults(fn, app_level)
                     self.result.unregistered.append(fn)
                 self.result.files.add(path)
 
