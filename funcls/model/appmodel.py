@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from funcls.model.bindingview import binding_kind, is_trigger_kind
 from funcls.model.catalogue import CATALOGUE, BindingSpec, DecoratorSpec
 from funcls.model.gitindex import GitTracking
 from funcls.model.jsondoc import JsonDocument
@@ -67,11 +68,15 @@ class Binding:
         return CATALOGUE.binding(self.type)
 
     @property
+    def kind(self) -> str:
+        """The type as the host compares it (the runner's binding view says the same)."""
+        return binding_kind(self.type)
+
+    @property
     def is_trigger(self) -> bool:
-        spec = self.spec
-        if spec is not None:
-            return spec.trigger
-        return self.type.lower().endswith("trigger")
+        # One answer with the runner's view (funcls/model/bindingview.py), which the catalogue
+        # agrees with for every type it knows (tests/unit/test_binding_view.py).
+        return is_trigger_kind(self.type)
 
     def get(self, key: str) -> Any:
         v = self.properties.get(key)

@@ -89,7 +89,7 @@ class RunState:
         by_hand = not_runnable_by_hand_reason(fn.trigger_type)
         if by_hand is not None:
             raise ManualInvokeError(f"'{fn.name}' cannot be run by hand: {by_hand}", 409)
-        if fn.trigger_type.lower() == "orchestrationtrigger" and self.durable is not None:
+        if fn.trigger_kind == "orchestrationtrigger" and self.durable is not None:
             # Started as an instance of the durable engine; the result is its output.
             return await self.durable.run_by_hand(fn, text, self.settings.function_timeout)
         reason = "This function was programmatically called via the host APIs."
@@ -131,7 +131,7 @@ class RunState:
                 "body": call.body.decode("utf-8", "replace"),
             }
             return outcome
-        if fn.trigger_type.lower() == "blobtrigger":
+        if fn.trigger_kind == "blobtrigger":
             if blob_content is not None:
                 await self._write_blob(fn, text.strip(), blob_content)
             payload = await self._blob_payload(fn, text.strip())

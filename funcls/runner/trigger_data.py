@@ -5,6 +5,10 @@ expressions in other bindings see).
 Used by the native triggers (queue, blob, timer) and for invoking any function by hand, where
 the input text becomes that trigger's payload: a queue message, a blob path, an Event Grid
 event, a Service Bus message body, a Cosmos DB document list, …
+
+The names a trigger supplies are those of `funcls/model/parsers/trigger_metadata.py` (which
+the checker and the hovers read): each payload is built through its `supplied`, which refuses
+a name that list does not have.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from funcls.model.bindingview import binding_kind
+from funcls.model.parsers.trigger_metadata import supplied
 from funcls.runner.binding_data import json_members, merge
 from funcls.runner.storage import QueueMessage
 
@@ -47,7 +53,7 @@ def queue_payload(message: QueueMessage, queue: str) -> TriggerPayload:
         text = None
     data: Wire = ("string", text) if text is not None else ("bytes", message.body)
     next_visible = message.next_visible_time or datetime.now(timezone.utc)
-    metadata: dict[str, Wire] = {
+    metadata = {
         "Id": ("string", message.id),
         "DequeueCount": ("int", message.dequeue_count),
         "ExpirationTime": ("string", _iso(message.expiration_time)),
@@ -55,7 +61,7 @@ def queue_payload(message: QueueMessage, queue: str) -> TriggerPayload:
         "NextVisibleTime": ("string", _iso(next_visible)),
         "PopReceipt": ("string", message.pop_receipt or ""),
     }
-    binding = {
+    binding: dict[str, Any] = {
         "QueueTrigger": text if text is not None else message.body,
         "Id": message.id,
         "DequeueCount": message.dequeue_count,
@@ -64,7 +70,11 @@ def queue_payload(message: QueueMessage, queue: str) -> TriggerPayload:
         "NextVisibleTime": _iso(next_visible),
         "PopReceipt": message.pop_receipt or "",
     }
-    return TriggerPayload(data, metadata, merge(binding, json_members(message.body)))
+    return TriggerPayload(
+        data,
+        supplied("queueTrigger", metadata),
+        merge(supplied("queueTrigger", binding), json_members(message.body)),
+    )
 
 
 def manual_queue_message(text: str) -> QueueMessage:
@@ -83,20 +93,25 @@ def manual_queue_message(text: str) -> QueueMessage:
 def blob_payload(
     path: str, content: bytes, captures: dict[str, str], uri: str, properties: dict[str, Any]
 ) -> TriggerPayload:
-    metadata: dict[str, Wire] = {
+    metadata = {
         "BlobTrigger": ("string", path),
         "Uri": ("string", uri),
         "Properties": ("json", json.dumps(properties)),
         "Metadata": ("json", "{}"),
     }
-    binding = {
-        **captures,
+    binding: dict[str, Any] = {
         "BlobTrigger": path,
         "Uri": uri,
         "Properties": properties,
         "Metadata": {},
     }
-    return TriggerPayload(("bytes", content), metadata, binding)
+    # The path pattern's {names} are the blob trigger's too (trigger_metadata adds them from
+    # the trigger's path).
+    return TriggerPayload(
+        ("bytes", content),
+        supplied("blobTrigger", metadata),
+        {**captures, **supplied("blobTrigger", binding)},
+    )
 
 
 def timer_payload(
@@ -119,7 +134,7 @@ def timer_payload(
 
 def manual_payload(trigger_type: str, text: str) -> TriggerPayload:
     """The payload for invoking a non-HTTP, non-blob function by hand with `text`."""
-    kind = trigger_type.lower()
+    kind = binding_kind(trigger_type)
     now = datetime.now(timezone.utc)
     if kind == "queuetrigger":
         return queue_payload(manual_queue_message(text), "")
@@ -140,8 +155,12 @@ def manual_payload(trigger_type: str, text: str) -> TriggerPayload:
             "UserProperties": ("json", "{}"),
             "ApplicationProperties": ("json", "{}"),
         }
-        binding = merge({"MessageId": message_id, "DeliveryCount": 1}, json_members(text))
-        return TriggerPayload(("string", text), metadata, binding)
+        binding = {"MessageId": message_id, "DeliveryCount": 1}
+        return TriggerPayload(
+            ("string", text),
+            supplied("serviceBusTrigger", metadata),
+            merge(supplied("serviceBusTrigger", binding), json_members(text)),
+        )
     if kind == "eventhubtrigger":
         metadata = {
             "SystemProperties": ("json", "{}"),
@@ -150,7 +169,9 @@ def manual_payload(trigger_type: str, text: str) -> TriggerPayload:
             "Offset": ("string", "0"),
             "PartitionKey": ("string", ""),
         }
-        return TriggerPayload(("string", text), metadata, json_members(text))
+        return TriggerPayload(
+            ("string", text), supplied("eventHubTrigger", metadata), json_members(text)
+        )
     if kind in ("cosmosdbtrigger", "cosmosdbmongotrigger"):
         try:
             parsed = json.loads(text)

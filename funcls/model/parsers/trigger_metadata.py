@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from funcls.model.parsers.blob_paths import BlobPathError, parse_blob_path
 from funcls.model.parsers.route_constraints import RouteError
@@ -172,6 +173,27 @@ def trigger_metadata(
             for name in template.parameter_names:
                 names.setdefault(name, f"the route parameter {{{name}}}")
     return TriggerMetadata(trigger_type, names, open_ended)
+
+
+_NAMES: dict[str, frozenset[str]] = {kind: frozenset(entry[0]) for kind, entry in _TABLE.items()}
+
+
+V = TypeVar("V")
+
+
+def supplied(trigger_type: str, values: Mapping[str, V]) -> dict[str, V]:
+    """``values`` as the binding data (or trigger metadata) a trigger supplies, each key one of
+    the names this module lists for ``trigger_type``: the runner builds its payloads through
+    this, so the names its triggers supply and the names the checker and the hovers know are
+    one list. A name not listed here is a mistake in the caller (ValueError)."""
+    names = _NAMES.get(trigger_type.casefold(), frozenset())
+    unknown = [name for name in values if name not in names]
+    if unknown:
+        raise ValueError(
+            f"{trigger_type} does not supply {', '.join(sorted(unknown))}: add the name to "
+            "funcls/model/parsers/trigger_metadata.py first"
+        )
+    return dict(values)
 
 
 def trigger_supplied_names(

@@ -45,7 +45,7 @@ class Triggers:
         for fn in functions:
             if fn.support != "native" or fn.is_http or fn.disabled:
                 continue
-            kind = fn.trigger_type.lower()
+            kind = fn.trigger_kind
             conn = str(fn.trigger.get("connection") or "AzureWebJobsStorage").lower()
             try:
                 if kind == "timertrigger":
