@@ -130,3 +130,28 @@ def test_remote_caller_policy() -> None:
     assert remote_caller(local, {"x-forwarded-for": "unknown"}) == "unknown"
     assert remote_caller(local, {"forwarded": "for=_hidden"}) == "_hidden"
     assert remote_caller(local, {"forwarded": 'for="[::1]:80", for=192.0.2.60'}) == "192.0.2.60"
+
+
+def test_without_keys_the_durable_api_refuses_other_hosts(
+    run_app: Callable[..., RunningApp], tmp_path: Path
+) -> None:
+    from tests.runner.durable.conftest import DURABLE_APPS, Durable
+    from tests.runner.runner_process import copy_app
+
+    address = need_other_address()
+    app = copy_app(DURABLE_APPS / "durable_v2", tmp_path / "durable")
+    running = run_app(app, "--no-reload", "--host", "0.0.0.0")
+    base = "/runtime/webhooks/durabletask"
+    with httpx.Client(timeout=30) as other:
+        outside = f"http://{address}:{port_of(running)}{base}"
+        answer = other.post(f"{outside}/orchestrators/hello_chain", json={})
+        assert answer.status_code == 403, answer.text
+        assert "the durable HTTP API answers only this machine" in answer.text
+        assert other.get(f"{outside}/instances/whatever").status_code == 403
+    # The app's own durable client and this machine are served: an orchestration runs.
+    durable = Durable(running)
+    try:
+        assert durable.wait(durable.start("hello_chain"))["runtimeStatus"] == "Completed"
+    finally:
+        durable.close()
+    assert running.get(f"{base}/instances/no-such-instance").status_code == 404

@@ -148,6 +148,11 @@ class RunnerApp:
             return
         path: str = scope["path"]
         if path.startswith(DURABLE_PATHS) and self.state.durable is not None:
+            # It starts, signals and ends orchestrations: the host wants its system key.
+            refused = self._refused_remote(scope, headers, "the durable HTTP API")
+            if refused is not None:
+                await _send(send, refused, extra)
+                return
             keys = self.state.keys
             host = headers.get("host", f"{self.state.options.host}:{self.state.options.port}")
             response = await self.state.durable.handle(
@@ -159,18 +164,9 @@ class RunnerApp:
                 lambda: not keys or authorized("admin", presented_key(query, headers), keys),
             )
         elif path.startswith("/admin/") or path == "/admin":
-            caller = None if self.state.keys else remote_caller(scope.get("client"), headers)
-            if caller is not None:
-                await _send(
-                    send,
-                    text_response(
-                        403,
-                        f"403 Forbidden: the admin API answers only this machine without keys "
-                        f"(this call came from {caller}); start 'funcls run --enforce-auth' "
-                        "and pass the master key (.funcls/keys.json) to call it from elsewhere\n",
-                    ),
-                    extra,
-                )
+            refused = self._refused_remote(scope, headers, "the admin API")
+            if refused is not None:
+                await _send(send, refused, extra)
                 return
             if self.state.keys and not authorized(
                 "admin", presented_key(query, headers), self.state.keys
@@ -185,6 +181,18 @@ class RunnerApp:
         else:
             response = await self._function(scope, method, path, query, headers, body)
         await _send(send, response, extra)
+
+    def _refused_remote(self, scope: Scope, headers: dict[str, str], what: str) -> Response | None:
+        """403 for a call from another host (or relayed for one) when the run has no keys."""
+        caller = None if self.state.keys else remote_caller(scope.get("client"), headers)
+        if caller is None:
+            return None
+        return text_response(
+            403,
+            f"403 Forbidden: {what} answers only this machine without keys (this call came "
+            f"from {caller}); start 'funcls run --enforce-auth' and pass the master key "
+            "(.funcls/keys.json) to call it from elsewhere\n",
+        )
 
     async def _function(
         self,
