@@ -2,12 +2,14 @@
 the runner (from the function metadata its app processes send), the app process itself, and
 the checker and the server through ``appmodel.Binding`` (which asks the same functions).
 
-The host reads a binding's ``type``, ``direction`` and ``name`` ignoring case, and so its
-other properties (``BindingMetadata.Create`` in Azure/azure-functions-host reads them with
-``StringComparison.OrdinalIgnoreCase``; extension attributes are bound from the JSON object by
-Newtonsoft.Json, which matches member names ignoring case too). The view normalises the type
-once (``kind``) and looks properties up the same way, so ``"type": "QueueTrigger"`` and
-``"queuetrigger"`` reach the same code.
+The host reads binding objects ignoring case (Azure/azure-functions-host,
+``BindingMetadata.cs``): ``Create`` binds ``type``, ``direction`` and ``name`` with
+Newtonsoft.Json's ``ToObject``, which matches member names ignoring case; ``Properties`` is an
+``OrdinalIgnoreCase`` dictionary; ``IsTrigger`` is ``Type.EndsWith("trigger",
+OrdinalIgnoreCase)``. The view normalises the type once (``kind``) and looks properties up the
+same way, so ``"type": "QueueTrigger"`` and ``"queuetrigger"`` reach the same runner code. The
+host sends the type to the worker as written (``GrpcMessageConversionExtensions``), and the
+Python worker looks its converter up by that exact string: the app process uses ``type`` there.
 
 Only the standard library is imported at module level: the app process (``runner/worker``)
 may run in another interpreter that has azure-functions but not funcls' dependencies. The
@@ -30,9 +32,9 @@ def binding_kind(type_name: object) -> str:
 
 
 def is_trigger_kind(type_name: object) -> bool:
-    """Whether a binding type is a trigger: the name ends in "trigger", which holds for every
-    trigger of the catalogue and for none of its other types (tests/unit/test_binding_view.py
-    checks that), and lets the app process answer without loading the catalogue."""
+    """Whether a binding type is a trigger, as the host decides (``BindingMetadata.IsTrigger``:
+    the type ends in "trigger", ignoring case); the catalogue agrees for every type it knows
+    (tests/unit/test_binding_view.py)."""
     return binding_kind(type_name).endswith("trigger")
 
 
