@@ -52,23 +52,56 @@ def functions_view(ctx: Context, findings: Callable[[str], list[Finding]]) -> di
     return {"apps": apps}
 
 
+class ViewCache:
+    """Each function's entry of the view and its JSON, kept while its Function object (the
+    indexer keeps the objects of unchanged defs), its findings' counts and the app's route
+    prefix are the same: after a keystroke in an app of 5,000 functions, the view and its
+    signature are rebuilt from 4,999 kept entries (issue 16; the whole view took 0.1-0.2 s)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, tuple[Function, object, dict[str, Any], str]] = {}
+
+    def app(self, ctx: Context, app: App, found: list[Finding]) -> tuple[dict[str, Any], str]:
+        """The app's entry and a signature that changes when the entry does."""
+        by_function: dict[str | None, list[Finding]] = {}
+        for f in found:
+            by_function.setdefault(f.function, []).append(f)
+        kept: dict[int, tuple[Function, object, dict[str, Any], str]] = {}
+        entries: list[dict[str, Any]] = []
+        texts: list[str] = []
+        prefix = app.route_prefix
+        for fn in sorted(app.functions, key=lambda f: f.name):
+            if fn.synthetic:
+                continue
+            mine = by_function.get(fn.name, [])
+            counts = _counts(mine)
+            key = (app.root, prefix, counts["errors"], counts["warnings"])
+            old = self.kept.get(id(fn))
+            if old is not None and old[0] is fn and old[1] == key:
+                entry, text = old[2], old[3]
+            else:
+                entry = _function(ctx, app, fn, mine)
+                text = json.dumps(entry, sort_keys=True)
+            kept[id(fn)] = (fn, key, entry, text)
+            entries.append(entry)
+            texts.append(text)
+        self.kept.update(kept)
+        if len(self.kept) > 2 * len(kept) + 1000:
+            self.kept = kept  # forget functions that are gone
+        head = {
+            "root": app.root,
+            "name": os.path.basename(app.root.rstrip(os.sep)) or app.root,
+            "model": app.model,
+            "hostJson": app.host_json_path,
+            "script": app.script_path,
+            **_counts(found),
+        }
+        signature = json.dumps(head, sort_keys=True) + "[" + ",".join(texts) + "]"
+        return {**head, "functions": entries}, signature
+
+
 def _app(ctx: Context, app: App, found: list[Finding]) -> dict[str, Any]:
-    by_function: dict[str | None, list[Finding]] = {}
-    for f in found:
-        by_function.setdefault(f.function, []).append(f)
-    return {
-        "root": app.root,
-        "name": os.path.basename(app.root.rstrip(os.sep)) or app.root,
-        "model": app.model,
-        "hostJson": app.host_json_path,
-        "script": app.script_path,
-        **_counts(found),
-        "functions": [
-            _function(ctx, app, fn, by_function.get(fn.name, []))
-            for fn in sorted(app.functions, key=lambda f: f.name)
-            if not fn.synthetic
-        ],
-    }
+    return ViewCache().app(ctx, app, found)[0]
 
 
 def _counts(found: list[Finding]) -> dict[str, int]:
@@ -157,6 +190,7 @@ def register(server: FunclsServer) -> None:
     re-indexed apps (``Publisher.publish_roots``, the one place that follows every change), the
     apps whose view changed are announced with ``funcls/functionsChanged {"roots": [...]}``."""
     shown: dict[str, str] = {}
+    cache = ViewCache()
 
     def findings(root: str) -> list[Finding]:
         return server.state.findings(root)
@@ -165,20 +199,23 @@ def register(server: FunclsServer) -> None:
     def on_functions(_params: Any = None) -> dict[str, Any]:
         server.state.flush()
         try:
-            view = functions_view(server.ctx, findings)
+            apps = []
+            shown.clear()
+            for root, app in sorted(server.ctx.index.apps.items()):
+                entry, signature = cache.app(server.ctx, app, findings(root))
+                apps.append(entry)
+                shown[root] = signature
         except Exception as e:
             server.failed("the functions view", e)
             return {"apps": []}
-        shown.clear()
-        shown.update({app["root"]: view_signature(app) for app in view["apps"]})
-        return view
+        return {"apps": apps}
 
     def announce(roots: list[str]) -> None:
         try:
             changed = []
             for root in roots:
                 app = server.state.index.apps.get(root)
-                now = view_signature(_app(server.ctx, app, findings(root))) if app else None
+                now = cache.app(server.ctx, app, findings(root))[1] if app else None
                 if shown.get(root) != now:
                     changed.append(root)
                     if now is None:
