@@ -124,4 +124,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{path} is out of date; run: python -m funcls.model.schemas --write", file=sys.stderr
         )
     return 1 if stale else 0
-
