@@ -5,6 +5,11 @@
 Each run is a fresh process (cold: no parse cache). Prints the indexing time measured inside
 the process, the whole `funcls index` command time (interpreter start included), and the
 child's peak RSS. Targets (issue 2): < 1 s and < 100 MB.
+
+The floor (issue 16): a process that only reads and parses every file of the workspace with
+the standard library (``json.loads`` for the JSON files, ``ast.parse`` for the Python ones),
+interpreter start included, timed the same way. `funcls index` and `funcls check` are printed
+as a multiple of it; the target is at most 3x.
 """
 
 from __future__ import annotations
@@ -36,6 +41,27 @@ print(json.dumps({"import_s": t1 - t0, "index_s": t2 - t1, "functions": n, "apps
 """
 
 
+FLOOR = r"""
+import ast, json, os, sys
+for d, dirs, files in os.walk(sys.argv[1]):
+    dirs[:] = [x for x in dirs if not x.startswith(".") and x != "__pycache__"]
+    for name in files:
+        path = os.path.join(d, name)
+        if name.endswith(".json"):
+            with open(path, encoding="utf-8") as f:
+                json.loads(f.read())
+        elif name.endswith(".py"):
+            with open(path, encoding="utf-8") as f:
+                ast.parse(f.read(), path)
+"""
+
+
+def wall(command: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=True)
+    return time.perf_counter() - t
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--functions", type=int, default=1000)
@@ -45,19 +71,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ws = generate(Path(tmp) / "ws", args.functions, args.apps)
         results = []
-        wall = []
+        index_wall: list[float] = []
+        check_wall: list[float] = []
+        floor: list[float] = []
         for _ in range(args.runs):
             out = subprocess.run(
                 [sys.executable, "-c", CHILD, str(ws)], capture_output=True, text=True, check=True
             )
             results.append(json.loads(out.stdout))
-            t = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "funcls", "index", str(ws), "--format", "json"],
-                capture_output=True,
-                check=True,
+            floor.append(wall([sys.executable, "-c", FLOOR, str(ws)]))
+            index_wall.append(
+                wall([sys.executable, "-m", "funcls", "index", str(ws), "--format", "json"])
             )
-            wall.append(time.perf_counter() - t)
+            check_wall.append(wall([sys.executable, "-m", "funcls", "check", str(ws)]))
     r0 = results[0]
     print(
         f"workspace: {r0['functions']} functions in {r0['apps']} apps "
@@ -71,13 +97,18 @@ def main() -> None:
     for name, vals, unit in (
         ("index time, in process (cold)", idx, "s"),
         ("import funcls.model", imp, "s"),
-        ("`funcls index --format json`, wall", wall, "s"),
+        ("`funcls index --format json`, wall", index_wall, "s"),
+        ("`funcls check`, wall", check_wall, "s"),
+        ("floor: read + parse with stdlib, wall", floor, "s"),
         ("peak RSS of the indexing process", rss, "MB"),
     ):
         print(
             f"{name:<40} {statistics.median(vals):>9.3f}{unit} {min(vals):>9.3f}{unit} "
             f"{max(vals):>9.3f}{unit}"
         )
+    base = statistics.median(floor)
+    for name, vals in (("funcls index", index_wall), ("funcls check", check_wall)):
+        print(f"{name} / floor (medians): {statistics.median(vals) / base:.1f}x (target <= 3x)")
 
 
 if __name__ == "__main__":
