@@ -24,6 +24,7 @@ from funcls.runner.config import HostSettings
 from funcls.runner.connections import Connections
 from funcls.runner.functions import DURABLE_CLIENT_INPUTS, READ_INPUTS, RunFunction
 from funcls.runner.logs import Console
+from funcls.runner.messages import ErrorInfo, HttpResponseData, Invoke, Wire
 from funcls.runner.pool import AppNotLoaded, FunctionTimeout, WorkerCrashed, WorkerPool
 from funcls.runner.retry import retry_exception
 from funcls.runner.sdk_bindings import model_binding_data
@@ -32,8 +33,6 @@ from funcls.runner.streams import HttpExchange
 from funcls.runner.trace_context import invocation_trace
 
 NO_BINDING = BindingView.of({})  # an output the function returned under an unknown name
-
-Wire = tuple[str | None, Any]
 
 
 def new_invocation_id() -> str:
@@ -66,9 +65,9 @@ class Outcome:
     function: str
     ok: bool
     duration: float
-    error: dict[str, str] | None = None
+    error: ErrorInfo | None = None
     returned: Wire | None = None  # $return of a non-http binding, or of no binding
-    http: dict[str, Any] | None = None  # status, headers, cookies, body
+    http: HttpResponseData | None = None
     outputs: list[OutputReport] = field(default_factory=list)
     logs: list[dict[str, Any]] = field(default_factory=list)
     request: dict[str, Any] = field(default_factory=dict)  # what a by-hand run sent
@@ -278,27 +277,25 @@ class Invoker:
             path = str(data.get("BlobTrigger", ""))
             args[trigger_name] = model_binding_data(fn.trigger, path, fn.name)
         targets = self._targets(fn, data)
-        message: dict[str, Any] = {
-            "op": "invoke",
-            "id": outcome.invocation_id,
-            "function": fn.name,
-            "args": args,
-            "metadata": metadata,
-            "trace": invocation_trace(
+        message = Invoke(
+            outcome.invocation_id,
+            fn.name,
+            args,
+            metadata,
+            invocation_trace(
                 fn.name,
                 self.settings.environment,
                 trigger[1].get("headers") if trigger[0] == "http" else None,
             ),
-            "retry": retry,
-        }
-        if exchange is not None:
-            message["stream"] = True
+            retry,
+            stream=exchange is not None,
+        )
         result = await self.pool.invoke(message, self.settings.function_timeout, exchange)
-        if not result.get("ok"):
-            outcome.error = result.get("error")
+        if not result.ok:
+            outcome.error = result.error
             return
-        outputs: dict[str, Wire] = dict(result.get("outputs") or {})
-        returned = result.get("returned")
+        outputs = result.outputs
+        returned = result.returned
         by_name = fn.view.by_name()
         if returned is not None and returned[0] is not None:
             if "$return" in by_name:
@@ -320,7 +317,7 @@ class Invoker:
         kind = binding.kind
         if kind == "http":
             if value[0] == "http":
-                outcome.http = dict(value[1])
+                outcome.http = value[1]
             else:
                 outcome.http = _plain_http(value)
             return
@@ -367,7 +364,7 @@ class Invoker:
         )
 
 
-def _plain_http(value: Wire) -> dict[str, Any]:
+def _plain_http(value: Wire) -> HttpResponseData:
     kind, body = value
     if kind == "bytes":
         content_type = "application/octet-stream"

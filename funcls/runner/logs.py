@@ -24,6 +24,8 @@ import time
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
+from funcls.runner.messages import Log
+
 FLUSH_DELAY = 0.05
 SYSTEM_LOGGERS = ("azure_functions_worker", "azure.functions")
 LOG_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
@@ -127,24 +129,24 @@ class Console:
             for key in list(self.names)[:5000]:
                 self.names.pop(key, None)
 
-    def app_log(self, message: dict[str, Any]) -> None:
-        invocation_id = message.get("id")
-        level = str(message.get("level", "INFO"))
-        text = str(message.get("message", ""))
+    def app_log(self, message: Log) -> None:
+        invocation_id = message.id
+        level = message.level
+        text = message.message
         if invocation_id:
             collector = self.collectors.get(invocation_id)
             if collector is not None:
-                collector.append({"level": level, "logger": message.get("logger"), "message": text})
+                collector.append({"level": level, "logger": message.logger, "message": text})
         if not self.tag_logs:
-            if not is_system_logger(str(message.get("logger") or "")):
-                self.line(text, message.get("time"))
+            if not is_system_logger(message.logger):
+                self.line(text, message.time)
             return
         if invocation_id:
             name = self.names.get(invocation_id, "?")
             tag = f"[{name} {invocation_id[:8]}]"
         else:
             tag = "[app]"
-        self.line(f"{tag} {level} {text}", message.get("time"))
+        self.line(f"{tag} {level} {text}", message.time)
 
 
 def is_system_logger(name: str) -> bool:

@@ -23,6 +23,18 @@ from typing import Any
 from funcls.runner import wire
 from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.defaults import DEBUG_ENV
+from funcls.runner.messages import (
+    ErrorInfo,
+    HttpBody,
+    HttpEnd,
+    HttpStart,
+    Invoke,
+    Log,
+    Message,
+    Ready,
+    Result,
+    Shutdown,
+)
 from funcls.runner.streams import HttpExchange
 
 READY_TIMEOUT = 120.0
@@ -45,7 +57,7 @@ class AppIndex:
     """What the app processes loaded: function descriptions and load errors."""
 
     functions: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[ErrorInfo] = field(default_factory=list)
     python: str = ""
     library: str = ""
     debugger: str = ""  # what the app process said of `--debug`, for the banner
@@ -77,7 +89,7 @@ class WorkerProcess:
         command: list[str],
         env: dict[str, str],
         cwd: str,
-        on_log: Callable[[dict[str, Any]], None],
+        on_log: Callable[[Log], None],
         stdout: int | None = None,
     ) -> None:
         self.stdout = stdout
@@ -88,9 +100,9 @@ class WorkerProcess:
         self.on_log = on_log
         self.process: asyncio.subprocess.Process | None = None
         self.writer: asyncio.StreamWriter | None = None
-        self.pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.pending: dict[str, asyncio.Future[Result]] = {}
         self.streams: dict[str, HttpExchange] = {}  # streamed HTTP responses in flight
-        self.ready: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.ready: asyncio.Future[Ready] = asyncio.get_running_loop().create_future()
         self.exited: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self.started = time.monotonic()
         self.stopping = False
@@ -131,20 +143,19 @@ class WorkerProcess:
             message = await wire.read_message(reader)
             if message is None:
                 break
-            op = message.get("op")
-            if op == "result":
-                future = self.pending.pop(message["id"], None)
+            if isinstance(message, Result):
+                future = self.pending.pop(message.id, None)
                 if future is not None and not future.done():
                     future.set_result(message)
-            elif op in ("http_start", "http_body", "http_end"):
-                exchange = self.streams.get(message["id"])
+            elif isinstance(message, (HttpStart, HttpBody, HttpEnd)):
+                exchange = self.streams.get(message.id)
                 if exchange is not None:
                     exchange.feed(message)
                     if exchange.ended:
-                        del self.streams[message["id"]]
-            elif op == "log":
+                        del self.streams[message.id]
+            elif isinstance(message, Log):
                 self.on_log(message)
-            elif op == "ready" and not self.ready.done():
+            elif isinstance(message, Ready) and not self.ready.done():
                 self.ready.set_result(message)
         code = await self.process.wait() if self.process else None
         reason = self.kill_reason or f"the app process (pid {self.pid}) {describe_exit(code)}"
@@ -161,19 +172,19 @@ class WorkerProcess:
             self.writer.close()
         self.exited.set_result(code)
 
-    def submit(self, message: dict[str, Any]) -> asyncio.Future[dict[str, Any]]:
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+    def submit(self, message: Invoke) -> asyncio.Future[Result]:
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         if not self.alive or self.writer is None:
             future.set_exception(WorkerCrashed("the app process is not running"))
             return future
-        self.pending[message["id"]] = future
+        self.pending[message.id] = future
         # Frames queued in one turn of the event loop leave in one write (one syscall).
         self._outbox.append(wire.encode(message))
         if len(self._outbox) == 1:
             asyncio.get_running_loop().call_soon(self._flush)
         return future
 
-    def post(self, message: dict[str, Any]) -> None:
+    def post(self, message: Message) -> None:
         """A frame without an answer (a streamed request's body)."""
         if not self.alive or self.writer is None:
             return
@@ -202,7 +213,7 @@ class WorkerProcess:
             await asyncio.sleep(0.02)
         if self.alive and self.writer is not None:
             with contextlib.suppress(ConnectionError, RuntimeError):
-                self.writer.write(wire.encode({"op": "shutdown"}))
+                self.writer.write(wire.encode(Shutdown()))
             try:
                 await asyncio.wait_for(asyncio.shield(self.exited), 1.0)
             except asyncio.TimeoutError:
@@ -220,7 +231,7 @@ class WorkerPool:
         self,
         options: RunOptions,
         settings: HostSettings,
-        on_log: Callable[[dict[str, Any]], None],
+        on_log: Callable[[Log], None],
         say: Callable[[str], None],
     ) -> None:
         self.options = options
@@ -276,11 +287,11 @@ class WorkerPool:
         except WorkerCrashed as crash:
             return AppIndex(errors=[_app_error(f"{crash} while loading the app")])
         return AppIndex(
-            functions=list(ready["functions"]),
-            errors=list(ready["errors"]),
-            python=str(ready.get("python", "")),
-            library=str(ready.get("library", "")),
-            debugger=str(ready.get("debugger", "")),
+            functions=list(ready.functions),
+            errors=list(ready.errors),
+            python=ready.python,
+            library=ready.library,
+            debugger=ready.debugger,
         )
 
     async def start_generation(self) -> AppIndex:
@@ -352,10 +363,10 @@ class WorkerPool:
 
     async def invoke(
         self,
-        message: dict[str, Any],
+        message: Invoke,
         timeout: float | None,
         exchange: HttpExchange | None = None,
-    ) -> dict[str, Any]:
+    ) -> Result:
         """Run one invocation in an app process. With ``exchange`` (a streamed HTTP
         response) functionTimeout covers the response until its last chunk too."""
         if not self.loaded.is_set():
@@ -367,13 +378,13 @@ class WorkerPool:
             worker = self.pick()
         future = worker.submit(message)
         if exchange is not None and not future.done():
-            worker.streams[message["id"]] = exchange
-            exchange.attach(message["id"], worker.post)
+            worker.streams[message.id] = exchange
+            exchange.attach(message.id, worker.post)
         if timeout is None:
             return await future
         # A timer per invocation rather than wait_for(): no extra task on the hot path.
         timer = asyncio.get_running_loop().call_later(
-            timeout, self._timed_out, worker, future, message["function"], timeout, exchange
+            timeout, self._timed_out, worker, future, message.function, timeout, exchange
         )
         try:
             return await future
@@ -386,7 +397,7 @@ class WorkerPool:
     @staticmethod
     def _timed_out(
         worker: WorkerProcess,
-        future: asyncio.Future[dict[str, Any]],
+        future: asyncio.Future[Result],
         name: str,
         timeout: float,
         exchange: HttpExchange | None = None,
@@ -415,5 +426,5 @@ class WorkerPool:
         await asyncio.gather(*(w.stop(drain=2.0) for w in self.workers))
 
 
-def _app_error(message: str) -> dict[str, str]:
+def _app_error(message: str) -> ErrorInfo:
     return {"function": "(app)", "message": message, "traceback": ""}

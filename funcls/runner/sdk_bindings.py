@@ -22,10 +22,10 @@ from typing import Any
 from funcls.model.bindingview import lookup
 from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.functions import RunFunction
+from funcls.runner.messages import Wire
 from funcls.runner.storage.embedded import EmbeddedBackend
 
 SOURCE = "AzureStorageBlobs"
-Wire = tuple[str | None, Any]
 
 
 def connection_name(binding: Mapping[str, Any]) -> str:

@@ -36,6 +36,7 @@ from typing import Any
 
 from funcls.model.bindingview import lookup
 from funcls.runner.binding_data import BindingExpressionError
+from funcls.runner.messages import Wire
 from funcls.runner.storage import (
     Entity,
     StorageBackend,
@@ -45,7 +46,6 @@ from funcls.runner.storage import (
 )
 
 Resolve = Callable[..., str]
-Wire = tuple[str | None, Any]
 
 # Json.NET's ISO 8601 date recognition (DateTimeUtils.TryParseDateTimeIso): a date, `T`, a
 # time with optional fraction, and an optional `Z` or offset.

@@ -22,9 +22,8 @@ from typing import Any
 from funcls.model.bindingview import binding_kind
 from funcls.model.parsers.trigger_metadata import supplied
 from funcls.runner.binding_data import json_members, merge
+from funcls.runner.messages import Wire
 from funcls.runner.storage import QueueMessage
-
-Wire = tuple[str | None, Any]
 
 
 @dataclass

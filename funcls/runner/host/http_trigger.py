@@ -9,6 +9,7 @@ from typing import Any
 
 from funcls.runner.binding_data import json_members, merge
 from funcls.runner.invocation import Outcome
+from funcls.runner.messages import HttpResponseData
 from funcls.runner.trigger_data import TriggerPayload
 
 
@@ -71,12 +72,12 @@ _BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 NO_BODY_STATUS = (204, 304)
 
 
-def _response_problem(http: dict[str, Any]) -> str | None:
+def _response_problem(http: HttpResponseData) -> str | None:
     """Why the function's HTTP response cannot be sent as it is, or None."""
     status = http.get("status")
     if not isinstance(status, int) or not 200 <= status <= 599:
         return f"status code {status!r} is not a final HTTP status; use 200-599"
-    for name, value in http.get("headers") or []:
+    for name, value in http["headers"]:
         if not _TOKEN.match(str(name)):
             return f"header name {str(name)!r} is not a valid HTTP header name"
         text = str(value)
@@ -121,17 +122,15 @@ def outcome_response(outcome: Outcome, report: Callable[[str], None] | None = No
             report(text.removeprefix("500 Internal Server Error: ").rstrip())
         return text_response(500, text)
     headers: list[tuple[bytes, bytes]] = []
-    for name, value in http.get("headers") or []:
-        if str(name).lower() in ("content-length", "transfer-encoding"):
+    for name, value in http["headers"]:
+        if name.lower() in ("content-length", "transfer-encoding"):
             continue
-        headers.append((str(name).lower().encode("latin-1"), str(value).encode("latin-1")))
-    for cookie in http.get("cookies") or []:
-        headers.append((b"set-cookie", str(cookie).encode("latin-1")))
-    status = int(http["status"])
-    body = http.get("body") or b""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    return status, headers, b"" if status in NO_BODY_STATUS else body
+        headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
+    for cookie in http["cookies"]:
+        headers.append((b"set-cookie", cookie.encode("latin-1")))
+    status = http["status"]
+    # The body is bytes from the app process (messages.HttpResponseData): sent as it is.
+    return status, headers, b"" if status in NO_BODY_STATUS else http["body"]
 
 
 def bad_response_text(outcome: Outcome, problem: str) -> str:

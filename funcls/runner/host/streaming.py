@@ -25,8 +25,9 @@ from funcls.runner.host.http_trigger import (
     text_response,
 )
 from funcls.runner.invocation import Outcome
+from funcls.runner.messages import HttpBody, HttpEnd, HttpStart
 from funcls.runner.state import RunState
-from funcls.runner.streams import HttpExchange
+from funcls.runner.streams import Frame, HttpExchange, InvocationEnded
 
 Headers = list[tuple[bytes, bytes]]
 # Hop-by-hop headers the app's framing decides; uvicorn writes its own.
@@ -79,7 +80,7 @@ async def serve_streamed(
         )
     )
     # The invocation's end is a frame too: the relay waits on one queue.
-    invocation.add_done_callback(lambda _: exchange.frames.put_nowait({"op": "outcome"}))
+    invocation.add_done_callback(lambda _: exchange.frames.put_nowait(InvocationEnded()))
     pump = asyncio.ensure_future(_pump(exchange, receive, limit))
     try:
         await _relay(state, fn.name, exchange, invocation, send, extra, limit)
@@ -97,16 +98,15 @@ async def _pump(exchange: HttpExchange, receive: Any, limit: int) -> None:
         message = await receive()
         if message["type"] == "http.disconnect":
             exchange.client_gone = True
-            exchange.post({"op": "http_disconnect"})
+            exchange.disconnect()
             return
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             exchange.too_large = True
-            exchange.post({"op": "http_disconnect"})
+            exchange.disconnect()
             return
-        more = bool(message.get("more_body", False))
-        exchange.post({"op": "http_request", "body": chunk, "more": more})
+        exchange.send_body(chunk, bool(message.get("more_body", False)))
 
 
 async def _relay(
@@ -118,18 +118,17 @@ async def _relay(
     extra: Headers,
     limit: int,
 ) -> None:
-    started = False
-    frame: dict[str, Any] = {}
+    frame: Frame
+    start: HttpStart
     # Until the response starts: a failed invocation is answered here, as any other.
-    while not started:
+    while True:
         frame = await exchange.frames.get()
-        op = frame.get("op")
-        if op == "http_start" and not exchange.too_large:
-            started = True
+        if isinstance(frame, HttpStart) and not exchange.too_large:
+            start = frame
             break
-        if op == "outcome" and not exchange.too_large and _succeeded(invocation):
+        if isinstance(frame, InvocationEnded) and not exchange.too_large and _succeeded(invocation):
             continue  # the function returned; its response follows
-        if op in ("outcome", "http_end") or exchange.too_large:
+        if isinstance(frame, (InvocationEnded, HttpEnd)) or exchange.too_large:
             outcome = await invocation
             if exchange.too_large:
                 await _whole(send, _too_large(limit), extra)
@@ -139,7 +138,9 @@ async def _relay(
                 return
             # The function returned, but its response ended before it started (the app
             # process went away, or the extension's app sent nothing).
-            error = frame.get("error") or "the app sent no response"
+            error = (
+                frame.error if isinstance(frame, HttpEnd) else ""
+            ) or "the app sent no response"
             state.invoker.console.say(f"the response of '{name}' ended before it started: {error}")
             text = (
                 f"500 Internal Server Error: function '{name}' returned, but its response "
@@ -147,27 +148,27 @@ async def _relay(
             )
             await _whole(send, text_response(500, text), extra)
             return
-    status = int(frame.get("status", 200))
-    headers = [(k, v) for k, v in frame.get("headers") or [] if k.lower() not in _HOP]
-    await send({"type": "http.response.start", "status": status, "headers": [*headers, *extra]})
+    headers = [(k, v) for k, v in start.headers if k.lower() not in _HOP]
+    await send(
+        {"type": "http.response.start", "status": start.status, "headers": [*headers, *extra]}
+    )
     finished = False
     while True:
         frame = await exchange.frames.get()
-        op = frame.get("op")
-        if op == "http_body" and not finished:
+        if isinstance(frame, HttpBody) and not finished:
             body, more, frame = _coalesce(exchange, frame)
             await send({"type": "http.response.body", "body": body, "more_body": more})
             finished = not more
-            if frame.get("op") == "http_end":
+            if isinstance(frame, HttpEnd):
                 exchange.frames.put_nowait(frame)  # seen by the next turn of the loop
-        elif op == "http_end":
+        elif isinstance(frame, HttpEnd):
             if not finished:
                 # The app process crashed, or the response ran past functionTimeout: the
                 # status line is gone, so the connection is cut (the client sees a short
                 # response), as a proxy does.
-                if exchange.client_gone and not frame.get("error"):
+                if exchange.client_gone and not frame.error:
                     return  # the client went away; the app stopped its response
-                error = frame.get("error") or "the app ended its response early"
+                error = frame.error or "the app ended its response early"
                 state.invoker.console.say(f"the streamed response of '{name}' was cut: {error}")
                 raise ResponseCut(error)
             break
@@ -179,22 +180,21 @@ def _succeeded(invocation: asyncio.Future[Outcome]) -> bool:
     return invocation.exception() is None and invocation.result().ok
 
 
-def _coalesce(exchange: HttpExchange, frame: dict[str, Any]) -> tuple[bytes, bool, dict[str, Any]]:
+def _coalesce(exchange: HttpExchange, frame: HttpBody) -> tuple[bytes, bool, Frame]:
     """The body of ``frame`` and of the body frames already waiting behind it, as one write:
     chunks produced together leave together (as the host's proxy writes them), and no chunk
     waits for one not produced yet. Returns the body, whether more follows, and the frame
     that ended the run (the last body frame, or an http_end taken from the queue)."""
-    parts = [frame["body"]]
-    more = bool(frame.get("more"))
-    last = frame
+    parts = [frame.body]
+    more = frame.more
+    last: Frame = frame
     while more and not exchange.frames.empty():
         following = exchange.frames.get_nowait()
-        if following.get("op") != "http_body":
-            last = following
-            break
-        parts.append(following["body"])
-        more = bool(following.get("more"))
         last = following
+        if not isinstance(following, HttpBody):
+            break
+        parts.append(following.body)
+        more = following.more
     return b"".join(parts), more, last
 
 

@@ -18,6 +18,8 @@ from typing import Any
 import azure.functions as func
 from azure.functions import _abc
 
+from funcls.runner.messages import Log
+
 invocation_local = threading.local()
 current_invocation: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "funcls_invocation_id", default=None
@@ -151,7 +153,7 @@ class Context(func.Context):
 class InvocationLogHandler(logging.Handler):
     """Sends every log record of the app process to the runner, tagged with its invocation."""
 
-    def __init__(self, send: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(self, send: Callable[[Log], None]) -> None:
         super().__init__(logging.DEBUG)
         self._send = send
 
@@ -161,14 +163,13 @@ class InvocationLogHandler(logging.Handler):
             if record.exc_info:
                 message += "\n" + logging.Formatter().formatException(record.exc_info)
             self._send(
-                {
-                    "op": "log",
-                    "id": current_invocation_id(),
-                    "level": record.levelname,
-                    "logger": record.name,
-                    "message": message,
-                    "time": record.created or time.time(),
-                }
+                Log(
+                    current_invocation_id(),
+                    record.levelname,
+                    record.name,
+                    message,
+                    record.created or time.time(),
+                )
             )
         except Exception:  # a log call must never break the function
             self.handleError(record)

@@ -19,10 +19,10 @@ from typing import Any
 
 from azure.functions import meta
 
+from funcls.runner.messages import Wire
+
 from .params import ParamInfo
 from .sdk_types import decode_sdk_type
-
-Wire = tuple[str | None, Any]
 
 
 class GenericBinding:

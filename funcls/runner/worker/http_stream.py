@@ -13,9 +13,10 @@ it in place of `func.HttpRequest`, and hands the returned value (or the exceptio
 the route, which returns it to FastAPI.
 
 Here the same `WebApp` and catch-all route are called as an ASGI app once per invocation,
-without a socket: the request body arrives in frames from the runner (`http_request`,
-`http_disconnect`) and the response leaves as the app sends it (`http_start`, `http_body`,
-then `http_end`), so each chunk of a streamed response reaches the client as it is produced.
+without a socket: the request body arrives in frames from the runner (`HttpRequest`,
+`HttpDisconnect` of funcls/runner/messages.py) and the response leaves as the app sends it
+(`HttpStart`, `HttpBody`, then `HttpEnd`), so each chunk of a streamed response reaches the
+client as it is produced.
 An invocation without a stream (a by-hand run) gets its whole body at once, and its
 response is collected and returned as an ordinary HTTP result.
 """
@@ -30,13 +31,25 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from funcls.runner.messages import (
+    HttpBody,
+    HttpDisconnect,
+    HttpEnd,
+    HttpRequest,
+    HttpResponseData,
+    HttpStart,
+    Invoke,
+    Message,
+    Result,
+)
+
 from . import context as ctx
 from .invoke import ProcessExit, exit_code, exit_failure, failure, finish, prepare
 from .loader import FunctionInfo
 
 INVOCATION_HEADER = b"x-ms-invocation-id"  # the worker's X_MS_INVOCATION_ID
 
-Send = Callable[[dict[str, Any]], None]
+Send = Callable[[Message], None]
 RunInPool = Callable[..., Awaitable[Any]]
 
 
@@ -65,7 +78,7 @@ class Exchange:
         if not self.response.done():
             self.response.set_result(value)
 
-    def collected(self) -> dict[str, Any]:
+    def collected(self) -> HttpResponseData:
         return {
             "status": self.status,
             "headers": self.headers,
@@ -105,34 +118,29 @@ class StreamServer:
         web_app.route(catch_all)
         self.asgi = web_app.get_app()
 
-    def open(self, message: dict[str, Any], trigger: str) -> Exchange:
+    def open(self, message: Invoke, trigger: str) -> Exchange:
         """Start the ASGI call of an invocation (before its first body frame is fed)."""
-        kind, http = (message.get("args") or {}).get(trigger) or (None, None)
-        http = http if kind == "http" and isinstance(http, dict) else {}
-        streamed = bool(message.get("stream"))
+        http = _http(message, trigger)
+        streamed = message.stream
         body_wire = http.get("body") or (None, b"")
         body = body_wire[1] if isinstance(body_wire[1], bytes) else str(body_wire[1]).encode()
-        exchange = Exchange(message["id"], streamed, b"" if streamed else body)
+        exchange = Exchange(message.id, streamed, b"" if streamed else body)
         self.exchanges[exchange.id] = exchange
-        scope = _scope(http, message["id"])
-        ctx.current_invocation.set(message["id"])
+        scope = _scope(http, message.id)
+        ctx.current_invocation.set(message.id)
         exchange.task = asyncio.get_running_loop().create_task(self._call(exchange, scope))
         return exchange
 
-    def feed(self, message: dict[str, Any]) -> None:
+    def feed(self, message: HttpRequest | HttpDisconnect) -> None:
         """A frame of a request body from the runner (or the client's disconnect)."""
-        exchange = self.exchanges.get(str(message.get("id")))
+        exchange = self.exchanges.get(message.id)
         if exchange is None:
             return
-        if message.get("op") == "http_disconnect":
+        if isinstance(message, HttpDisconnect):
             exchange.incoming.put_nowait({"type": "http.disconnect"})
         else:
             exchange.incoming.put_nowait(
-                {
-                    "type": "http.request",
-                    "body": message.get("body", b""),
-                    "more_body": bool(message.get("more")),
-                }
+                {"type": "http.request", "body": message.body, "more_body": message.more}
             )
 
     async def _call(self, exchange: Exchange, scope: dict[str, Any]) -> None:
@@ -158,7 +166,7 @@ class StreamServer:
         finally:
             self.exchanges.pop(exchange.id, None)
             if exchange.streamed:
-                self.send({"op": "http_end", "id": exchange.id, "error": error})
+                self.send(HttpEnd(exchange.id, error))
             if not exchange.request.done():
                 exchange.request.set_exception(
                     RuntimeError(f"the request did not reach the function ({error or 'no route'})")
@@ -172,9 +180,7 @@ class StreamServer:
             status = int(event.get("status", 200))
             headers = [(bytes(k), bytes(v)) for k, v in event.get("headers") or []]
             if exchange.streamed:
-                self.send(
-                    {"op": "http_start", "id": exchange.id, "status": status, "headers": headers}
-                )
+                self.send(HttpStart(exchange.id, status, headers))
             else:
                 exchange.status = status
                 exchange.headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]
@@ -183,7 +189,7 @@ class StreamServer:
             more = bool(event.get("more_body", False))
             if exchange.streamed:
                 if body or not more:
-                    self.send({"op": "http_body", "id": exchange.id, "body": body, "more": more})
+                    self.send(HttpBody(exchange.id, body, more))
             else:
                 exchange.body.append(body)
 
@@ -227,14 +233,14 @@ async def run_streamed(
     server: StreamServer,
     exchange: Exchange,
     info: FunctionInfo,
-    message: dict[str, Any],
+    message: Invoke,
     run_in_pool: RunInPool,
-) -> dict[str, Any]:
+) -> Result:
     """One invocation of an HTTP function of a streaming app, as the worker runs it;
     ``exchange`` is its request, opened (server.open) when the invocation arrived."""
     start = time.perf_counter()
     trigger = info.http_trigger or ""
-    ctx.current_invocation.set(message["id"])
+    ctx.current_invocation.set(message.id)
     try:
         request = await exchange.request
         params = {k: str(v) for k, v in (_http(message, trigger).get("params") or {}).items()}
@@ -243,7 +249,7 @@ async def run_streamed(
         if info.is_async:
             returned = await info.func(**args)
         else:
-            returned = await run_in_pool(_call_sync, info, message["id"], args)
+            returned = await run_in_pool(_call_sync, info, message.id, args)
         result = finish(info, message, outs, returned, start, encode_return=False)
         exchange.respond(returned)
     except SystemExit as exc:
@@ -255,10 +261,10 @@ async def run_streamed(
         return failure(message, exc, start)
     if not exchange.streamed and exchange.task is not None:
         await exchange.task
-        result["returned"] = ("http", exchange.collected())
+        result.returned = ("http", exchange.collected())
     return result
 
 
-def _http(message: dict[str, Any], trigger: str) -> dict[str, Any]:
-    kind, value = (message.get("args") or {}).get(trigger) or (None, None)
+def _http(message: Invoke, trigger: str) -> dict[str, Any]:
+    kind, value = message.args.get(trigger) or (None, None)
     return value if kind == "http" and isinstance(value, dict) else {}

@@ -10,6 +10,8 @@ from typing import Any
 
 import azure.functions as func
 
+from funcls.runner.messages import Invoke, Result
+
 from . import context as ctx
 from .convert import check_generic_encodable, decode_input, encode_output
 from .loader import FunctionInfo
@@ -30,19 +32,19 @@ class Out(func.Out):  # type: ignore[type-arg]
 class ProcessExit(Exception):
     """User code asked the process to stop (sys.exit): report, then exit like the worker."""
 
-    def __init__(self, code: int, result: dict[str, Any]) -> None:
+    def __init__(self, code: int, result: Result) -> None:
         super().__init__(code)
         self.code = code
         self.result = result
 
 
 def prepare(
-    info: FunctionInfo, message: dict[str, Any], given: dict[str, Any] | None = None
+    info: FunctionInfo, message: Invoke, given: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any], dict[str, Out]]:
     """The function's arguments; ``given`` holds parameters already made (the HTTP
     streaming request), which are not decoded from the wire."""
-    metadata = message.get("metadata") or {}
-    wire_args = message.get("args") or {}
+    metadata = message.metadata
+    wire_args = message.args
     args: dict[str, Any] = dict(given or {})
     for name, param in info.inputs.items():
         if name not in args:
@@ -50,14 +52,14 @@ def prepare(
     outs = {name: Out() for name in info.outputs}
     args.update(outs)
     if info.requires_context:
-        trace = message.get("trace") or {}
-        retry = message.get("retry") or {}
+        trace = message.trace
+        retry = message.retry
         attributes = dict(trace.get("attributes") or {})
         if "ProcessId" in attributes:  # the host's worker process id (trace_context.py)
             attributes["ProcessId"] = str(os.getpid())
         failure = retry.get("exception") or {}
         args["context"] = ctx.Context(
-            message["id"],
+            message.id,
             info.name,
             info.directory,
             ctx.TraceContext(
@@ -80,13 +82,13 @@ def prepare(
 
 def finish(
     info: FunctionInfo,
-    message: dict[str, Any],
+    message: Invoke,
     outs: dict[str, Out],
     returned: Any,
     start: float,
     *,
     encode_return: bool = True,
-) -> dict[str, Any]:
+) -> Result:
     outputs: dict[str, Any] = {}
     for name, out in outs.items():
         value = out.get()
@@ -109,14 +111,7 @@ def finish(
     # (`fi.return_type is not None and not http_v2_enabled` in the dispatcher).
     if info.return_info is not None and encode_return:
         wire_return = encode_output(info.return_info, returned)
-    return {
-        "op": "result",
-        "id": message["id"],
-        "ok": True,
-        "returned": wire_return,
-        "outputs": outputs,
-        "duration": time.perf_counter() - start,
-    }
+    return Result(message.id, True, time.perf_counter() - start, wire_return, outputs)
 
 
 def _exception_text(exc: BaseException) -> str:
@@ -135,18 +130,13 @@ def _exception_traceback(exc: BaseException) -> str:
         return ""
 
 
-def failure(message: dict[str, Any], exc: BaseException, start: float) -> dict[str, Any]:
-    return {
-        "op": "result",
-        "id": message["id"],
-        "ok": False,
-        "error": {
-            "type": type(exc).__name__,
-            "message": _exception_text(exc),
-            "traceback": _exception_traceback(exc),
-        },
-        "duration": time.perf_counter() - start,
+def failure(message: Invoke, exc: BaseException, start: float) -> Result:
+    error = {
+        "type": type(exc).__name__,
+        "message": _exception_text(exc),
+        "traceback": _exception_traceback(exc),
     }
+    return Result(message.id, False, time.perf_counter() - start, error=error)
 
 
 def exit_code(exc: SystemExit) -> int:
@@ -158,9 +148,9 @@ def exit_code(exc: SystemExit) -> int:
     return 1
 
 
-def run_sync(info: FunctionInfo, message: dict[str, Any]) -> dict[str, Any]:
+def run_sync(info: FunctionInfo, message: Invoke) -> Result:
     start = time.perf_counter()
-    ctx.invocation_local.invocation_id = message["id"]
+    ctx.invocation_local.invocation_id = message.id
     try:
         args, outs = prepare(info, message)
         returned = info.func(**args)
@@ -174,9 +164,9 @@ def run_sync(info: FunctionInfo, message: dict[str, Any]) -> dict[str, Any]:
         ctx.invocation_local.invocation_id = None
 
 
-async def run_async(info: FunctionInfo, message: dict[str, Any]) -> dict[str, Any]:
+async def run_async(info: FunctionInfo, message: Invoke) -> Result:
     start = time.perf_counter()
-    ctx.current_invocation.set(message["id"])
+    ctx.current_invocation.set(message.id)
     try:
         args, outs = prepare(info, message)
         returned = await info.func(**args)
@@ -190,16 +180,11 @@ async def run_async(info: FunctionInfo, message: dict[str, Any]) -> dict[str, An
         return failure(message, exc, start)
 
 
-def exit_failure(message: dict[str, Any], code: int, start: float) -> dict[str, Any]:
-    return {
-        "op": "result",
-        "id": message["id"],
-        "ok": False,
-        "error": {
-            "type": "SystemExit",
-            "message": f"the function called sys.exit({code}); the app process stops, and "
-            "the runner starts a new one",
-            "traceback": "",
-        },
-        "duration": time.perf_counter() - start,
+def exit_failure(message: Invoke, code: int, start: float) -> Result:
+    error = {
+        "type": "SystemExit",
+        "message": f"the function called sys.exit({code}); the app process stops, and "
+        "the runner starts a new one",
+        "traceback": "",
     }
+    return Result(message.id, False, time.perf_counter() - start, error=error)

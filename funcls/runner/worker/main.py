@@ -21,6 +21,15 @@ from typing import Any
 
 from funcls.runner import wire
 from funcls.runner.defaults import DEBUG_ENV
+from funcls.runner.messages import (
+    HttpDisconnect,
+    HttpRequest,
+    Invoke,
+    Message,
+    Ready,
+    Result,
+    Shutdown,
+)
 
 from .context import InvocationLogHandler
 from .extensions import http_v2_base
@@ -40,7 +49,7 @@ class Channel:
         self.queued: list[bytes] = []
         self.flushing = False
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, message: Message) -> None:
         data = wire.encode(message)
         with self.lock:
             self.queued.append(data)
@@ -127,31 +136,23 @@ class Worker:
         self.pool = InvocationPool(_thread_count() or min(32, (os.cpu_count() or 1) + 4))
         self.streams = streams  # the web extension's app, when the app streams HTTP
 
-    def dispatch(self, message: dict[str, Any]) -> None:
-        op = message.get("op")
-        if op == "shutdown":
+    def dispatch(self, message: Message) -> None:
+        if isinstance(message, Shutdown):
             self.stop(0)
-        if op in ("http_request", "http_disconnect"):
+        if isinstance(message, (HttpRequest, HttpDisconnect)):
             if self.streams is not None:
                 self.streams.feed(message)
             return
-        if op != "invoke":
+        if not isinstance(message, Invoke):
             return
-        info = self.functions.get(message["function"])
+        info = self.functions.get(message.function)
         if info is None:
-            self.channel.send(
-                {
-                    "op": "result",
-                    "id": message["id"],
-                    "ok": False,
-                    "error": {
-                        "type": "FunctionNotFound",
-                        "message": f"no function '{message['function']}' in this app process",
-                        "traceback": "",
-                    },
-                    "duration": 0.0,
-                }
-            )
+            error = {
+                "type": "FunctionNotFound",
+                "message": f"no function '{message.function}' in this app process",
+                "traceback": "",
+            }
+            self.channel.send(Result(message.id, False, 0.0, error=error))
             return
         if info.http_stream and self.streams is not None:
             # The exchange exists before the body frames that follow this message are fed.
@@ -165,7 +166,7 @@ class Worker:
     async def _streamed(
         self,
         info: FunctionInfo,
-        message: dict[str, Any],
+        message: Invoke,
         streams: StreamServer,
         exchange: Exchange,
     ) -> None:
@@ -199,7 +200,7 @@ class Worker:
         self.pool.submit(call)
         return future
 
-    async def _async(self, info: FunctionInfo, message: dict[str, Any]) -> None:
+    async def _async(self, info: FunctionInfo, message: Invoke) -> None:
         try:
             result = await run_async(info, message)
         except ProcessExit as exit_:
@@ -207,7 +208,7 @@ class Worker:
             self.stop(exit_.code)
         self.channel.send(result)
 
-    def _sync(self, info: FunctionInfo, message: dict[str, Any]) -> None:
+    def _sync(self, info: FunctionInfo, message: Invoke) -> None:
         try:
             result = run_sync(info, message)
         except ProcessExit as exit_:
@@ -233,11 +234,7 @@ class Worker:
             if message is None:
                 self.stop(0)
                 return
-            info = (
-                self.functions.get(message.get("function", ""))
-                if message.get("op") == "invoke"
-                else None
-            )
+            info = self.functions.get(message.function) if isinstance(message, Invoke) else None
             if info is not None and not info.is_async and not info.http_stream:
                 self.pool.submit(self._sync, info, message)
             else:
@@ -321,15 +318,14 @@ def main(argv: list[str] | None = None) -> None:
             )
             functions = {k: v for k, v in functions.items() if not v.http_stream}
     channel.send(
-        {
-            "op": "ready",
-            "pid": os.getpid(),
-            "python": sys.version.split()[0],
-            "library": _library_version(),
-            "functions": [info.describe() for info in functions.values()],
-            "errors": result.errors,
-            "debugger": debugger,
-        }
+        Ready(
+            os.getpid(),
+            sys.version.split()[0],
+            _library_version(),
+            [info.describe() for info in functions.values()],
+            result.errors,
+            debugger,
+        )
     )
     Worker(channel, functions, streams).run()
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .extensions import sdk_converter
+from funcls.runner.messages import Wire
 
-Wire = tuple[str | None, Any]
+from .extensions import sdk_converter
 
 
 @dataclass(frozen=True)

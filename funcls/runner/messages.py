@@ -1,0 +1,173 @@
+"""Every message between the runner and its app processes, typed.
+
+The runner (`pool.py`, `invocation.py`, `host/streaming.py`) and the app process
+(`worker/main.py`, `worker/invoke.py`, `worker/http_stream.py`, `worker/context.py`) send and
+receive only these classes; `wire.py` frames them. Each class has one encoding: a tuple of
+its tag and its fields in order, which `decode` turns back into the class. Fields hold plain
+data only (str, bytes, int, float, bool, None, lists, tuples, dicts), so the app process
+imports nothing of the runner but this module and `wire.py` (standard library only).
+
+runner -> app process:
+- `Invoke`: run one function; `stream` when the HTTP response streams (`streams.py`);
+- `HttpRequest`, `HttpDisconnect`: a streamed invocation's request body, or the client's
+  disconnect;
+- `Shutdown`: finish and exit.
+
+app process -> runner:
+- `Ready`: the app is loaded: its functions and load errors;
+- `Log`: one log record, tagged with its invocation (or None outside one);
+- `Result`: an invocation's end: outputs and the returned value, or the error;
+- `HttpStart`, `HttpBody`, `HttpEnd`: a streamed HTTP response as the app produces it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypedDict
+
+# A value as it crosses the process boundary: (kind, value). Kinds: "string", "bytes",
+# "json", "int", "double", "http" (a request or response dict, below), "model_binding_data",
+# collections as "json"; (None, None) for no value.
+Wire = tuple[str | None, Any]
+
+# An error as the runner reports it: "type", "message", "traceback".
+ErrorInfo = dict[str, str]
+
+
+class HttpResponseData(TypedDict):
+    """The value of an ("http", …) Wire a function returned: its HTTP response as the worker's
+    converter produced it (worker/convert.py::from_datum). The body is bytes, encoded once in
+    the app process; `cookies` are Set-Cookie header values, written as the host writes them."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    cookies: list[str]
+    body: bytes
+
+
+# -- runner -> app process -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Invoke:
+    TAG: ClassVar[int] = 1
+    id: str
+    function: str
+    args: dict[str, Wire]
+    metadata: dict[str, Wire]
+    trace: dict[str, Any]  # traceparent, tracestate, attributes (trace_context.py)
+    retry: dict[str, Any]  # count, max, exception (retry.py)
+    stream: bool = False
+
+
+@dataclass(slots=True)
+class HttpRequest:
+    TAG: ClassVar[int] = 2
+    id: str
+    body: bytes
+    more: bool
+
+
+@dataclass(slots=True)
+class HttpDisconnect:
+    TAG: ClassVar[int] = 3
+    id: str
+
+
+@dataclass(slots=True)
+class Shutdown:
+    TAG: ClassVar[int] = 4
+
+
+# -- app process -> runner -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Ready:
+    TAG: ClassVar[int] = 10
+    pid: int
+    python: str
+    library: str
+    functions: list[dict[str, Any]]  # FunctionInfo.describe() of each
+    errors: list[ErrorInfo]  # function, message, traceback
+    debugger: str = ""
+
+
+@dataclass(slots=True)
+class Log:
+    TAG: ClassVar[int] = 11
+    id: str | None
+    level: str
+    logger: str
+    message: str
+    time: float
+
+
+@dataclass(slots=True)
+class Result:
+    TAG: ClassVar[int] = 12
+    id: str
+    ok: bool
+    duration: float
+    returned: Wire | None = None
+    outputs: dict[str, Wire] = field(default_factory=dict)
+    error: ErrorInfo | None = None
+
+
+@dataclass(slots=True)
+class HttpStart:
+    TAG: ClassVar[int] = 13
+    id: str
+    status: int
+    headers: list[tuple[bytes, bytes]]
+
+
+@dataclass(slots=True)
+class HttpBody:
+    TAG: ClassVar[int] = 14
+    id: str
+    body: bytes
+    more: bool
+
+
+@dataclass(slots=True)
+class HttpEnd:
+    TAG: ClassVar[int] = 15
+    id: str
+    error: str = ""
+
+
+Message = (
+    Invoke | HttpRequest | HttpDisconnect | Shutdown | Ready | Log | Result | HttpStart | HttpBody
+) | HttpEnd
+
+_CLASSES: dict[int, type[Any]] = {
+    cls.TAG: cls
+    for cls in (
+        Invoke,
+        HttpRequest,
+        HttpDisconnect,
+        Shutdown,
+        Ready,
+        Log,
+        Result,
+        HttpStart,
+        HttpBody,
+        HttpEnd,
+    )
+}
+
+
+def to_tuple(message: Message) -> tuple[Any, ...]:
+    """The message as plain data: its tag, then its fields in declaration order."""
+    return (message.TAG, *[getattr(message, name) for name in message.__slots__])
+
+
+def from_tuple(data: tuple[Any, ...]) -> Message:
+    """The message `to_tuple` made; ValueError for a tag or shape no class has."""
+    try:
+        cls = _CLASSES[data[0]]
+        message: Message = cls(*data[1:])
+    except (KeyError, IndexError, TypeError) as error:
+        raise ValueError(f"not a runner message: {data[:1]!r} ({error})") from None
+    return message
