@@ -221,8 +221,8 @@ class Source:
                 return cached.value if isinstance(cached.value, ModuleInfo) else None
             text = self.text(p)
             memo = self.memo.setdefault("defs:" + p, {})
-            if p in self.overlays:
-                keep_tree(memo)  # type: ignore[arg-type]
+            # Only open documents keep their syntax tree (it is their next edit that splices).
+            keep_tree(memo, p in self.overlays)  # type: ignore[arg-type]
             info = analyse_module(p, text, memo) if text is not None else None  # type: ignore[arg-type]
             self._modules[p] = _Entry(st, info)
             return info

@@ -453,3 +453,19 @@ def test_a_file_changed_on_disk_before_the_app_is_indexed_again(tmp_path: Path) 
         {str(p): p.read_text() for p in root.rglob("*") if p.suffix in (".py", ".json", ".txt")},
         Settings(),
     )
+
+
+def test_only_open_documents_keep_their_syntax_tree(tmp_path: Path) -> None:
+    from funcls.model.python.module import _TREE
+
+    path = tmp_path / "bp.py"
+    path.write_text(MODULE)
+    source = Source()
+    source.module(str(path))
+    assert _TREE not in source.memo["defs:" + str(path)]  # type: ignore[operator]
+    source.open(str(path), 1, MODULE.replace("LIMIT = 5", "LIMIT = 7"))
+    source.module(str(path))
+    assert _TREE in source.memo["defs:" + str(path)]  # type: ignore[operator]
+    source.close(str(path))
+    source.module(str(path))
+    assert _TREE not in source.memo["defs:" + str(path)]  # type: ignore[operator]

@@ -557,10 +557,15 @@ _KEEP_TREE = ("keep-tree",)
 _TREE = ("tree",)
 
 
-def keep_tree(memo: dict[tuple[object, ...], Any]) -> None:
+def keep_tree(memo: dict[tuple[object, ...], Any], keep: bool = True) -> None:
     """Ask ``analyse_module`` to keep this file's syntax tree between analyses, so that an
-    edit inside one top-level statement parses that statement only (for open documents)."""
-    memo[_KEEP_TREE] = True
+    edit inside one top-level statement parses that statement only (for open documents), or
+    (``keep=False``) to drop it."""
+    if keep:
+        memo[_KEEP_TREE] = True
+    else:
+        memo.pop(_KEEP_TREE, None)
+        memo.pop(_TREE, None)
 
 
 def _splice(tree: tuple[list[str], list[ast.stmt]], text: str) -> list[ast.stmt] | None:
