@@ -26,6 +26,9 @@ def v1_scripts(ctx: Context) -> None:
         if doc is None or doc.root is None or doc.root.kind != "object":
             continue
         root_range = Range(doc.root.range.start, doc.root.range.start)
+        if fn.script_outside:
+            _outside(ctx, fn, root_range)
+            continue
         if not fn.script_exists:
             sf = fn.script_file
             shown = ctx.rel(fn.script_path or "")
@@ -56,6 +59,23 @@ def v1_scripts(ctx: Context) -> None:
         if fn.entry_found:
             continue
         _entry_point(ctx, fn, root_range)
+
+
+def _outside(ctx: Context, fn: Function, root_range: Range) -> None:
+    """The script leads outside the app: the model did not read it, and neither does this."""
+    assert fn.config_path is not None
+    sf = fn.script_file
+    shown = sf.value if sf is not None else ctx.rel(fn.script_path or "")
+    ctx.emit(
+        "AZF110",
+        f"scriptFile '{shown}' of function '{fn.name}' leads outside the app: the host would "
+        "load a file that is not deployed with the app, and funcls does not read it (so its "
+        "entry point is not checked); move the script into the app folder and point "
+        "scriptFile at it, relative to the function's folder",
+        fn.config_path,
+        sf.range if sf is not None and sf.range is not None else root_range,
+        function=fn,
+    )
 
 
 def _not_python(ctx: Context, fn: Function, root_range: Range) -> None:

@@ -355,7 +355,21 @@ _SCRIPT_FILE_NAME = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_\-]*\.py$")
 
 def _script_file_name(ctx: Context, path: str) -> None:
     v = ctx.app.setting("PYTHON_SCRIPT_FILE_NAME")
-    if v is None or not isinstance(v.value, str) or _SCRIPT_FILE_NAME.match(v.value):
+    if v is None or not isinstance(v.value, str):
+        return
+    if _SCRIPT_FILE_NAME.match(v.value):
+        # A plain name in the app folder that still leads out: a link (the loader's fact).
+        if ctx.app.script_outside:
+            ctx.emit(
+                "AZF407",
+                f"PYTHON_SCRIPT_FILE_NAME is '{v.value}', a link that leads outside the app: "
+                "the worker would import a file that is not deployed with the app, and funcls "
+                "does not read it, so no function of it is checked; put the script itself in "
+                "the app folder",
+                path,
+                v.range or Range.point(0, 0),
+                severity=Severity.ERROR,
+            )
         return
     hint = f"; write '{v.value}.py'" if _SCRIPT_FILE_NAME.match(v.value + ".py") else ""
     ctx.emit(

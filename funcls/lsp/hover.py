@@ -71,6 +71,8 @@ def hover_text(ctx: Context, spot: Spot) -> str | None:
         return _function(ctx, app, fn)
     if kind == "script-file" and fn is not None and fn.script_path:
         state = "" if fn.script_exists else " — the file does not exist"
+        if fn.script_outside:
+            state = " — outside the app: the host would load it, funcls does not read it"
         return (
             f"Script of {code(fn.name)}: {code(os.path.relpath(fn.script_path, app.root))}{state}"
         )

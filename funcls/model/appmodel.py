@@ -142,6 +142,7 @@ class Function:
     # The Python side
     script_path: str | None = None  # absolute path of the file that holds the def
     script_exists: bool = False
+    script_outside: bool = False  # v1: scriptFile leads outside the app, so it is not read
     entry_point: str = "main"
     entry_found: bool = False
     def_range: Range | None = None  # the def statement (v2: decorators included)
@@ -286,6 +287,7 @@ class App:
     funcignore_path: str | None = None
     funcignore: list[str] = field(default_factory=list)
     script_path: str | None = None  # v2: function_app.py or PYTHON_SCRIPT_FILE_NAME
+    script_outside: bool = False  # the v2 script named leads outside the app: not read
     app_objects: list[AppObject] = field(default_factory=list)
     registrations: list[Registration] = field(default_factory=list)
     unregistered: list[Function] = field(

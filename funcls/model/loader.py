@@ -11,7 +11,7 @@ from funcls.model.gitindex import tracking
 from funcls.model.jsondoc import JsonDocument
 from funcls.model.locations import Range
 from funcls.model.pyproject import read_pyproject
-from funcls.model.source import SKIP_DIRS, Source
+from funcls.model.source import SKIP_DIRS, Source, inside
 from funcls.model.v1 import index_v1_function, json_problems, not_an_object
 from funcls.model.v2.indexer import index_v2_app
 
@@ -131,17 +131,6 @@ def _load_funcignore(app: App, source: Source) -> None:
     ]
 
 
-def inside(root: str, path: str) -> bool:
-    """``path`` lies in the folder ``root`` once links are followed. A setting may name any
-    path (``/etc/passwd``, ``../../.git-credentials``); analysis reads and quotes only files of
-    the app, or a pull request could make CI print the runner's secrets."""
-    try:
-        real_root = os.path.realpath(root)
-        return os.path.commonpath([real_root, os.path.realpath(path)]) == real_root
-    except (OSError, ValueError):
-        return False
-
-
 def script_name(app: App) -> str:
     v = app.setting("PYTHON_SCRIPT_FILE_NAME")
     if v is not None and isinstance(v.value, str) and v.value.strip():
@@ -161,21 +150,24 @@ def v1_folders(root: str, source: Source) -> list[str]:
     return out
 
 
-def _v1_inputs(folder: str, fn: Function | None, source: Source) -> tuple[object, ...]:
+def _v1_inputs(folder: str, fn: Function | None, source: Source, root: str) -> tuple[object, ...]:
     """What ``index_v1_function`` read: function.json's parse, the folder's names and the
-    script's parse (the same objects while the files are unchanged)."""
+    script's parse (the same objects while the files are unchanged). A script outside the app
+    is never read, here either; whether it is outside is an input (a link may be re-pointed)."""
     config = os.path.join(folder, "function.json")
     script = fn.script_path if fn is not None else None
+    readable = bool(script) and inside(root, script or "")
     return (
         source.json(config),
         tuple(source.listdir(folder)),
         script,
-        source.is_file(script) if script else None,
-        source.module(script) if script and script.endswith(".py") else None,
+        readable,
+        source.is_file(script) if script and readable else None,
+        source.module(script) if script and readable and script.endswith(".py") else None,
     )
 
 
-def _v1_function(folder: str, source: Source) -> Function:
+def _v1_function(folder: str, source: Source, root: str) -> Function:
     """``index_v1_function``, or the Function it gave last time when its inputs are the same
     objects (so checks of it can be kept: incremental indexing)."""
     memo = source.memo.get("v1-functions")
@@ -184,12 +176,12 @@ def _v1_function(folder: str, source: Source) -> Function:
     kept = memo.get(folder)
     if kept is not None:
         inputs, fn = kept
-        now = _v1_inputs(folder, fn, source)
+        now = _v1_inputs(folder, fn, source, root)
         # The parses by identity (re-parsed means changed), the rest by value.
-        if now[0] is inputs[0] and now[4] is inputs[4] and now[1:4] == inputs[1:4]:
+        if now[0] is inputs[0] and now[5] is inputs[5] and now[1:5] == inputs[1:5]:
             return fn  # type: ignore[no-any-return]
-    fn = index_v1_function(folder, source)
-    memo[folder] = (_v1_inputs(folder, fn, source), fn)
+    fn = index_v1_function(folder, source, root)
+    memo[folder] = (_v1_inputs(folder, fn, source, root), fn)
     return fn
 
 
@@ -218,7 +210,7 @@ def load_app(root: str, source: Source) -> App:
     folders = v1_folders(root, source)
     app.v1_folders = folders
     for folder in folders:
-        fn = _v1_function(folder, source)
+        fn = _v1_function(folder, source, root)
         config = fn.config_path or ""
         app.files.add(config)
         doc = source.json(config)
@@ -250,7 +242,8 @@ def load_app(root: str, source: Source) -> App:
 
     script = os.path.normpath(os.path.join(root, script_name(app)))
     # Outside the app the worker refuses the name too (AZF407 says so): never read it.
-    has_script = inside(root, script) and (source.is_file(script) or bool(source.special(script)))
+    app.script_outside = not inside(root, script)
+    has_script = not app.script_outside and (source.is_file(script) or bool(source.special(script)))
     if has_script:
         app.script_path = script
         result = index_v2_app(root, script, source)

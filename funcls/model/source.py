@@ -47,6 +47,17 @@ SKIP_DIRS = frozenset(
 _LONE_CR = re.compile(r"\r(?!\n)")
 
 
+def inside(root: str, path: str) -> bool:
+    """``path`` lies in the folder ``root`` once links are followed. A setting may name any
+    path (``/etc/passwd``, ``../../.git-credentials``); analysis reads and quotes only files of
+    the app, or a pull request could make CI print the runner's secrets."""
+    try:
+        real_root = os.path.realpath(root)
+        return os.path.commonpath([real_root, os.path.realpath(path)]) == real_root
+    except (OSError, ValueError):
+        return False
+
+
 def lone_cr_as_lf(text: str) -> str:
     """A lone ``\r`` is a line break for Python and for LSP positions, but the model counts
     lines at ``\n``: turn each into ``\n`` (same length, so every offset and every LSP

@@ -8,7 +8,7 @@ from funcls.model.appmodel import Binding, Function, Problem, Value
 from funcls.model.jsondoc import JsonDocument, JsonNode
 from funcls.model.locations import Range
 from funcls.model.python.module import ModuleInfo
-from funcls.model.source import Source
+from funcls.model.source import Source, inside
 
 DEFAULT_SCRIPT = "__init__.py"
 DEFAULT_ENTRY = "main"
@@ -58,8 +58,9 @@ def _string_member(node: JsonNode, key: str) -> Value | None:
     return Value(m.value.to_python(), m.value.range, m.key_range)
 
 
-def index_v1_function(folder: str, source: Source) -> Function:
-    """Index the function in ``folder`` (which holds function.json)."""
+def index_v1_function(folder: str, source: Source, app_root: str | None = None) -> Function:
+    """Index the function in ``folder`` (which holds function.json) of the app at ``app_root``
+    (the folder's parent when not given)."""
     config_path = os.path.join(folder, "function.json")
     fn = Function(name=os.path.basename(folder), model="v1", config_path=config_path, folder=folder)
     doc = source.json(config_path)
@@ -89,6 +90,13 @@ def index_v1_function(folder: str, source: Source) -> Function:
     fn.entry_point = entry
     script_path = os.path.normpath(os.path.join(folder, script_name))
     fn.script_path = script_path
+    # The host resolves scriptFile against the function's folder and loads whatever it names,
+    # but analysis reads and quotes only files of the app (issue 17): a function.json in a
+    # pull request could otherwise make CI print a line of /etc/passwd or a credentials file.
+    if not inside(app_root or os.path.dirname(os.path.normpath(folder)), script_path):
+        fn.script_outside = True
+        fn.script_exists = False
+        return fn
     fn.script_exists = source.is_file(script_path)
     if fn.script_exists and script_path.endswith(".py"):
         module = source.module(script_path)

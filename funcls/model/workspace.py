@@ -9,8 +9,8 @@ import threading
 from collections.abc import Callable
 
 from funcls.model.appmodel import App
-from funcls.model.loader import DEFAULT_SCRIPT, HOST_JSON, LOCAL_SETTINGS, inside, load_app
-from funcls.model.source import SKIP_DIRS, Source
+from funcls.model.loader import DEFAULT_SCRIPT, HOST_JSON, LOCAL_SETTINGS, load_app
+from funcls.model.source import SKIP_DIRS, Source, inside
 
 # Files whose creation or deletion can add or remove an app root.
 ROOT_MARKERS = (HOST_JSON, DEFAULT_SCRIPT)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.checks.support import check, load, run_cli, v2
+from tests.checks.support import check, load, run_cli, text_at, v2
 
 SECRET = "github_pat_SECRET123 = (  # a line that is not Python, so AZF603 would quote it\n"
 
@@ -48,3 +48,58 @@ def test_a_script_named_inside_the_app_is_still_read(tmp_path: Path) -> None:
     v2(app, "", **{"local.settings.json": settings("main_app.py")})
     (app / "main_app.py").write_text((app / "function_app.py").read_text())
     assert load(app).script_path == str(app / "main_app.py")
+
+
+V1_JSON = (
+    '{{\n  "scriptFile": {script},\n  "bindings": [\n'
+    '    {{"name": "req", "type": "httpTrigger", "direction": "in"}},\n'
+    '    {{"name": "$return", "type": "http", "direction": "out"}}\n  ]\n}}\n'
+)
+
+
+@pytest.mark.parametrize("how", ["absolute", "relative", "symlink"])
+def test_a_v1_script_file_outside_the_app_is_not_read(
+    tmp_path: Path, how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "credentials.py"
+    outside.write_text(SECRET)
+    app = tmp_path / "app"
+    name = {
+        "absolute": str(outside),
+        "relative": "../../credentials.py",
+        "symlink": "linked.py",
+    }[how]
+    v2(app, "", **{"hello/function.json": V1_JSON.format(script=json.dumps(name))})
+    if how == "symlink":
+        (app / "hello" / "linked.py").symlink_to(outside)
+    model = load(app)
+    fn = next(f for f in model.functions if f.name == "hello")
+    assert fn.script_outside and not fn.script_exists
+    assert str(outside) not in model.files
+    findings = check(app)
+    assert not [f for f in findings if "SECRET123" in f.message]
+    assert not [f for f in findings if f.path == str(outside)]
+    found = [f for f in findings if f.code == "AZF110"]
+    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    assert "outside the app" in found[0].message and "not read" in found[0].message
+    assert text_at(found[0]) == json.dumps(name)
+    _code, out, err = run_cli(capsys, "--format", "github", str(app))
+    assert "SECRET123" not in out + err
+    assert "outside the app" in out
+
+
+def test_a_script_link_named_by_the_setting_that_leads_out_gets_a_finding(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "credentials.py"
+    outside.write_text(SECRET)
+    app = tmp_path / "app"
+    v2(app, "", **{"local.settings.json": settings("linked.py")})
+    (app / "linked.py").symlink_to(outside)
+    findings = check(app)
+    found = [f for f in findings if "PYTHON_SCRIPT_FILE_NAME" in f.message]
+    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    assert found[0].code == "AZF407"
+    assert "link" in found[0].message and "outside the app" in found[0].message
+    assert text_at(found[0]) == '"linked.py"'
+    assert "SECRET123" not in found[0].message
