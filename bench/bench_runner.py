@@ -9,7 +9,8 @@
    (wrk -t2 -c50), against a bare uvicorn + Starlette hello world on the same machine, in
    alternating rounds (funcls, bare, funcls, bare, …: the machine is shared, so its load moves
    between rounds); medians of the rounds and of each round's share (target: at least 80 %
-   of bare, p99 within 2x of bare);
+   of bare, p99 within 2x of bare), and the CPU time each server (with its app processes)
+   spent per request, from /proc;
 3. file save to the new code answering: rewrite the function's return value and poll until
    the answer changes; median of 5 saves (target < 250 ms);
 4. queue messages processed per second by a queue-triggered function that does nothing, on
@@ -179,26 +180,48 @@ def wrk(url: str, duration: int) -> tuple[float, float]:
     return rate, value
 
 
-def _measure(command: list[str], log: Path, duration: int) -> tuple[float, float]:
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a process and its children, from /proc (Linux)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == root or int(fields[1]) == root:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _measure(command: list[str], log: Path, duration: int) -> tuple[float, float, float]:
+    """requests/s, p99 (ms) and the server's CPU per request (µs; its app processes too)."""
     port = free_port()
     process = start([*command, "--port", str(port)], log)
     try:
         url = f"http://127.0.0.1:{port}/api/hello"
         wait_for(url)
         wrk(url, 2)  # warm up
-        return wrk(url, duration)
+        before = cpu_seconds(process.pid)
+        rate, p99 = wrk(url, duration)
+        used = cpu_seconds(process.pid) - before
+        return rate, p99, used / (rate * duration) * 1e6
     finally:
         stop(process)
 
 
-def bench_http(work: Path, duration: int, rounds: int) -> dict[str, list[tuple[float, float]]]:
+def bench_http(
+    work: Path, duration: int, rounds: int
+) -> dict[str, list[tuple[float, float, float]]]:
     """Alternating rounds of funcls and bare: each a fresh server, 2 s of warm-up, then wrk."""
     app = make_app(work, "hello", HELLO_APP)
     (work / "bare_app.py").write_text(BARE_APP)
     ours = [PYTHON, "-m", "funcls", "run", str(app), "--no-reload"]
     bare = [PYTHON, "-m", "uvicorn", "--app-dir", str(work), "bare_app:app"]
     bare += ["--log-level", "warning", "--no-access-log"]
-    results: dict[str, list[tuple[float, float]]] = {"funcls run": [], "bare": []}
+    results: dict[str, list[tuple[float, float, float]]] = {"funcls run": [], "bare": []}
     for _ in range(rounds):
         results["funcls run"].append(_measure(ours, Path(os.devnull), duration))
         results["bare"].append(_measure(bare, work / "bare.log", duration))
@@ -307,6 +330,15 @@ def main() -> int:
                 "hello world, wrk -t2 -c50: p99 latency (median)",
                 f"{p99:.1f} ms ({p99 / bare_p99:.1f}x bare)",
                 f"bare {bare_p99:.1f} ms; target <= 2x",
+            )
+        )
+        cpu = statistics.median(o[2] for o in ours)
+        bare_cpu = statistics.median(b[2] for b in bare)
+        rows.append(
+            (
+                "server CPU per request (median; funcls: runner + app process)",
+                f"{cpu:.0f} µs ({cpu / bare_cpu:.1f}x bare)",
+                f"bare {bare_cpu:.0f} µs",
             )
         )
         reload = bench_reload(work)

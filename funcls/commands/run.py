@@ -32,7 +32,6 @@ def app_root(path: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from funcls.runner.config import RunOptions
-    from funcls.runner.runner import run as run_app
 
     options = RunOptions(
         app_dir=app_root(args.app_dir),
@@ -48,8 +47,14 @@ def run(args: argparse.Namespace) -> int:
         parent_pid=args.parent_pid,
         tag_logs=args.log_tags,
     )
+    # The app processes start first and load the app while the runner imports the rest.
+    from funcls.runner.prestart import prestart
+
+    early = prestart(options)
+    from funcls.runner.runner import run as run_app
+
     try:
-        return run_app(options)
+        return run_app(options, early)
     except OSError as error:
         if error.errno == 98:
             raise UsageError(

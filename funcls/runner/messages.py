@@ -11,7 +11,9 @@ runner -> app process:
 - `Invoke`: run one function; `stream` when the HTTP response streams (`streams.py`);
 - `HttpRequest`, `HttpDisconnect`: a streamed invocation's request body, or the client's
   disconnect;
-- `Shutdown`: finish and exit.
+- `Shutdown`: finish and exit;
+- `Load`: a standby app process (started ahead for the next reload or restart, with the
+  interpreter and azure-functions already imported) loads the app now.
 
 app process -> runner:
 - `Ready`: the app is loaded: its functions and load errors;
@@ -22,7 +24,9 @@ app process -> runner:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, ClassVar, TypedDict
 
 # A value as it crosses the process boundary: (kind, value). Kinds: "string", "bytes",
@@ -77,6 +81,11 @@ class HttpDisconnect:
 @dataclass(slots=True)
 class Shutdown:
     TAG: ClassVar[int] = 4
+
+
+@dataclass(slots=True)
+class Load:
+    TAG: ClassVar[int] = 5
 
 
 # -- app process -> runner -------------------------------------------------------------------
@@ -138,8 +147,18 @@ class HttpEnd:
 
 
 Message = (
-    Invoke | HttpRequest | HttpDisconnect | Shutdown | Ready | Log | Result | HttpStart | HttpBody
-) | HttpEnd
+    Invoke
+    | HttpRequest
+    | HttpDisconnect
+    | Shutdown
+    | Load
+    | Ready
+    | Log
+    | Result
+    | HttpStart
+    | HttpBody
+    | HttpEnd
+)
 
 _CLASSES: dict[int, type[Any]] = {
     cls.TAG: cls
@@ -148,6 +167,7 @@ _CLASSES: dict[int, type[Any]] = {
         HttpRequest,
         HttpDisconnect,
         Shutdown,
+        Load,
         Ready,
         Log,
         Result,
@@ -158,9 +178,23 @@ _CLASSES: dict[int, type[Any]] = {
 }
 
 
+def _fields_of(cls: type[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """The fields of a message as a tuple, read in C (one per request: it counts)."""
+    names: tuple[str, ...] = cls.__slots__
+    if len(names) >= 2:
+        return attrgetter(*names)
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        return lambda message: (one(message),)
+    return lambda message: ()
+
+
+_FIELDS = {cls: _fields_of(cls) for cls in _CLASSES.values()}
+
+
 def to_tuple(message: Message) -> tuple[Any, ...]:
     """The message as plain data: its tag, then its fields in declaration order."""
-    return (message.TAG, *[getattr(message, name) for name in message.__slots__])
+    return (message.TAG, *_FIELDS[type(message)](message))
 
 
 def from_tuple(data: tuple[Any, ...]) -> Message:

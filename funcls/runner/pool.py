@@ -14,7 +14,9 @@ import contextlib
 import os
 import signal
 import socket
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from funcls.runner.messages import (
     HttpEnd,
     HttpStart,
     Invoke,
+    Load,
     Log,
     Message,
     Ready,
@@ -38,6 +41,7 @@ from funcls.runner.messages import (
 from funcls.runner.streams import HttpExchange
 
 READY_TIMEOUT = 120.0
+STANDBY_DELAY = 0.2  # seconds after a generation is ready before its standby processes start
 
 
 class WorkerCrashed(Exception):
@@ -98,8 +102,8 @@ class WorkerProcess:
         self.env = env
         self.cwd = cwd
         self.on_log = on_log
-        self.process: asyncio.subprocess.Process | None = None
-        self.writer: asyncio.StreamWriter | None = None
+        self.process: asyncio.subprocess.Process | _Adopted | None = None
+        self.writer: asyncio.WriteTransport | None = None
         self.pending: dict[str, asyncio.Future[Result]] = {}
         self.streams: dict[str, HttpExchange] = {}  # streamed HTTP responses in flight
         self.ready: asyncio.Future[Ready] = asyncio.get_running_loop().create_future()
@@ -117,9 +121,18 @@ class WorkerProcess:
     def alive(self) -> bool:
         return not self.exited.done()
 
-    async def start(self) -> None:
+    async def adopt(self, early: EarlyProcess) -> None:
+        """Take over an app process started before the event loop (funcls/runner/prestart.py):
+        its channel, and its exit, watched from a thread (asyncio waits only for children it
+        started itself)."""
+        self.process = _Adopted(early.process, asyncio.get_running_loop())
+        self.started = early.started
+        await self._connect(early.channel)
+
+    async def start(self, standby: bool = False) -> None:
+        """Start the process; with ``standby`` it imports the app only on `load()`."""
         parent, child = socket.socketpair()
-        command = [*self.command, "--fd", str(child.fileno())]
+        command = [*self.command, "--fd", str(child.fileno())] + (["--standby"] if standby else [])
         try:
             self.process = await asyncio.create_subprocess_exec(
                 *command,
@@ -135,28 +148,32 @@ class WorkerProcess:
             )
         finally:
             child.close()
-        reader, self.writer = await asyncio.open_unix_connection(sock=parent)
-        asyncio.get_running_loop().create_task(self._read(reader))
+        await self._connect(parent)
 
-    async def _read(self, reader: asyncio.StreamReader) -> None:
-        while True:
-            message = await wire.read_message(reader)
-            if message is None:
-                break
-            if isinstance(message, Result):
-                future = self.pending.pop(message.id, None)
-                if future is not None and not future.done():
-                    future.set_result(message)
-            elif isinstance(message, (HttpStart, HttpBody, HttpEnd)):
-                exchange = self.streams.get(message.id)
-                if exchange is not None:
-                    exchange.feed(message)
-                    if exchange.ended:
-                        del self.streams[message.id]
-            elif isinstance(message, Log):
-                self.on_log(message)
-            elif isinstance(message, Ready) and not self.ready.done():
-                self.ready.set_result(message)
+    async def _connect(self, channel: socket.socket) -> None:
+        """Read the app process's frames as they arrive (a protocol: no coroutine per frame)."""
+        loop = asyncio.get_running_loop()
+        transport, _ = await loop.create_unix_connection(lambda: _Frames(self), sock=channel)
+        self.writer = transport
+
+    def _dispatch(self, message: Message) -> None:
+        if isinstance(message, Result):
+            future = self.pending.pop(message.id, None)
+            if future is not None and not future.done():
+                future.set_result(message)
+        elif isinstance(message, (HttpStart, HttpBody, HttpEnd)):
+            exchange = self.streams.get(message.id)
+            if exchange is not None:
+                exchange.feed(message)
+                if exchange.ended:
+                    del self.streams[message.id]
+        elif isinstance(message, Log):
+            self.on_log(message)
+        elif isinstance(message, Ready) and not self.ready.done():
+            self.ready.set_result(message)
+
+    async def _closed(self) -> None:
+        """The channel closed: the process is ending; fail what waited for it."""
         code = await self.process.wait() if self.process else None
         reason = self.kill_reason or f"the app process (pid {self.pid}) {describe_exit(code)}"
         for future in self.pending.values():
@@ -197,6 +214,21 @@ class WorkerProcess:
         if frames and self.writer is not None and not self.writer.is_closing():
             self.writer.write(b"".join(frames))
 
+    def load(self) -> None:
+        """A standby process: import the app now (it answers Ready when it has)."""
+        self.started = time.monotonic()
+        self.post(Load())
+
+    def matches(
+        self, command: list[str], env: dict[str, str], cwd: str, stdout: int | None
+    ) -> bool:
+        return self.alive and (self.command, self.env, self.cwd, self.stdout) == (
+            command,
+            env,
+            cwd,
+            stdout,
+        )
+
     def kill(self, reason: str) -> None:
         if self.kill_reason is None:
             self.kill_reason = reason
@@ -223,6 +255,40 @@ class WorkerProcess:
             await self.exited
 
 
+class _Frames(asyncio.Protocol):
+    """Frames from an app process (wire.py), handed to its WorkerProcess as they complete."""
+
+    def __init__(self, worker: WorkerProcess) -> None:
+        self.worker = worker
+        self.buffer = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer
+        buffer += data
+        header = wire.HEADER.size
+        start = 0
+        end = len(buffer)
+        try:
+            while end - start >= header:
+                (size,) = wire.HEADER.unpack_from(buffer, start)
+                if size > wire.MAX_FRAME:
+                    raise ValueError(f"a frame of {size} bytes, over {wire.MAX_FRAME}")
+                if end - start - header < size:
+                    break
+                body = bytes(buffer[start + header : start + header + size])
+                start += header + size
+                self.worker._dispatch(wire.decode(body))
+        except ValueError as error:  # not funcls at the other end: nothing more can be read
+            buffer.clear()
+            self.worker.kill(f"the app process sent what is no message ({error}); stopped")
+            return
+        if start:
+            del buffer[:start]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        asyncio.get_running_loop().create_task(self.worker._closed())
+
+
 Listener = Callable[[AppIndex], Awaitable[None]]
 
 
@@ -246,36 +312,39 @@ class WorkerPool:
         self._generation = 0
         self._reload_lock = asyncio.Lock()
         self._crash_times: list[float] = []
+        # App processes started before the event loop (prestart.py), by number.
+        self.early: dict[int, EarlyProcess] = {}
+        # Standby app processes for the next reload or restart, by number (_standby).
+        self.standby: dict[int, WorkerProcess] = {}
 
     # -- starting ---------------------------------------------------------------------------
 
     def command(self) -> list[str]:
-        python = self.options.python or sys.executable
-        # Under a debugger, frozen standard-library modules would hide their breakpoints.
-        debug = ["-Xfrozen_modules=off"] if self.options.debug_port is not None else []
-        command = [python, *debug, "-m", "funcls.runner.worker", "--root", self.settings.root]
-        command += ["--script", self.settings.script_name]
-        if self.options.functions:
-            command += ["--functions", ",".join(self.options.functions)]
-        return command
+        return worker_command(self.options, self.settings)
 
     def environment(self) -> dict[str, str]:
-        env = dict(self.settings.environment)
-        env.setdefault("FUNCTIONS_WORKER_RUNTIME", "python")
-        env["AzureWebJobsScriptRoot"] = self.settings.root
-        env["PYTHONUNBUFFERED"] = "1"
-        if self.options.python:
-            here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
-        return env
+        return worker_environment(self.options, self.settings)
 
     async def _spawn(self, number: int) -> WorkerProcess:
         stdout = sys.stderr.fileno() if self.options.app_output_to_stderr else None
         env = self.environment()
         if self.options.debug_port is not None and number == 0:
             env[DEBUG_ENV] = f"127.0.0.1:{self.options.debug_port}"
-        worker = WorkerProcess(number, self.command(), env, self.settings.root, self.on_log, stdout)
-        await worker.start()
+        command = self.command()
+        spare = self.standby.pop(number, None)
+        if spare is not None:
+            if spare.matches(command, env, self.settings.root, stdout):
+                spare.load()
+                return spare
+            spare.kill("the settings changed")
+        worker = WorkerProcess(number, command, env, self.settings.root, self.on_log, stdout)
+        early = self.early.pop(number, None)
+        if early is not None and early.same(command, env, self.settings.root, stdout):
+            await worker.adopt(early)
+        else:
+            if early is not None:
+                early.discard()
+            await worker.start()
         return worker
 
     async def _await_ready(self, worker: WorkerProcess) -> AppIndex:
@@ -317,7 +386,40 @@ class WorkerPool:
             asyncio.get_running_loop().create_task(worker.stop())
         for listener in self.listeners:
             await listener(self.index)
+        self._standby_soon(range(count))
         return self.index
+
+    def _standby_soon(self, numbers: range | list[int]) -> None:
+        """With reload on, start standby processes for the next generation or restart a
+        moment after this one is ready (not while it loads): a save then costs the app's
+        import, not an interpreter start and azure-functions' import too."""
+        if not self.options.reload or self.options.debug_port is not None or self.closing:
+            return
+        loop = asyncio.get_running_loop()
+        for number in numbers:
+            loop.call_later(STANDBY_DELAY, self._start_standby, number)
+
+    def _start_standby(self, number: int) -> None:
+        asyncio.get_running_loop().create_task(self._standby(number))
+
+    async def _standby(self, number: int) -> None:
+        if self.closing or number in self.standby:
+            return
+        stdout = sys.stderr.fileno() if self.options.app_output_to_stderr else None
+        worker = WorkerProcess(
+            number, self.command(), self.environment(), self.settings.root, self.on_log, stdout
+        )
+        self.standby[number] = worker
+        # A standby that ends unused (stopped with the run, or killed) has no one to read
+        # why: mark the answer read.
+        worker.ready.add_done_callback(_retrieve)
+        try:
+            await worker.start(standby=True)
+        except OSError:
+            self.standby.pop(number, None)
+            return
+        if self.closing:
+            worker.kill("the run is stopping")
 
     async def _watch(self, worker: WorkerProcess, generation: int) -> None:
         await asyncio.shield(worker.exited)
@@ -341,6 +443,7 @@ class WorkerPool:
         if replacement.alive:
             asyncio.get_running_loop().create_task(self._watch(replacement, generation))
             self.say(f"app process {replacement.pid} is ready")
+            self._standby_soon([worker.number])
         if index.errors != self.index.errors or index.functions != self.index.functions:
             self.index = index
             for listener in self.listeners:
@@ -423,8 +526,118 @@ class WorkerPool:
 
     async def close(self) -> None:
         self.closing = True
+        for early in self.early.values():
+            early.discard()
+        spares = list(self.standby.values())
+        self.standby.clear()
+        for spare in spares:
+            spare.kill("the run is stopping")
         await asyncio.gather(*(w.stop(drain=2.0) for w in self.workers))
+        await asyncio.gather(*(s.exited for s in spares if s.process is not None))
 
 
 def _app_error(message: str) -> ErrorInfo:
     return {"function": "(app)", "message": message, "traceback": ""}
+
+
+def worker_command(options: RunOptions, settings: HostSettings) -> list[str]:
+    """The command of an app process (the runner passes `--fd N` on top)."""
+    python = options.python or sys.executable
+    # Under a debugger, frozen standard-library modules would hide their breakpoints.
+    debug = ["-Xfrozen_modules=off"] if options.debug_port is not None else []
+    command = [python, *debug, "-m", "funcls.runner.worker", "--root", settings.root]
+    command += ["--script", settings.script_name]
+    if options.functions:
+        command += ["--functions", ",".join(options.functions)]
+    return command
+
+
+def worker_environment(options: RunOptions, settings: HostSettings) -> dict[str, str]:
+    env = dict(settings.environment)
+    env.setdefault("FUNCTIONS_WORKER_RUNTIME", "python")
+    env["AzureWebJobsScriptRoot"] = settings.root
+    env["PYTHONUNBUFFERED"] = "1"
+    if options.python:
+        here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+    return env
+
+
+@dataclass
+class EarlyProcess:
+    """An app process started before the runner's event loop and heavy imports, so that its
+    interpreter start and the app's import overlap the runner's own start-up."""
+
+    command: list[str]
+    env: dict[str, str]
+    cwd: str
+    stdout: int | None
+    process: subprocess.Popen[bytes]
+    channel: socket.socket  # the runner's end of the socket pair
+    started: float
+
+    @classmethod
+    def spawn(
+        cls, command: list[str], env: dict[str, str], cwd: str, stdout: int | None
+    ) -> EarlyProcess:
+        started = time.monotonic()
+        parent, child = socket.socketpair()
+        try:
+            process = subprocess.Popen(
+                [*command, "--fd", str(child.fileno())],
+                pass_fds=(child.fileno(),),
+                env=env,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                start_new_session=True,  # as WorkerProcess.start
+            )
+        finally:
+            child.close()
+        return cls(command, env, cwd, stdout, process, parent, started)
+
+    def same(self, command: list[str], env: dict[str, str], cwd: str, stdout: int | None) -> bool:
+        """Whether it is the process the pool would start now (else it is discarded)."""
+        return (self.command, self.env, self.cwd, self.stdout) == (command, env, cwd, stdout)
+
+    def discard(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+        self.process.wait()
+        self.channel.close()
+
+
+class _Adopted:
+    """An EarlyProcess's Popen with the interface WorkerProcess uses of an asyncio process."""
+
+    def __init__(self, process: subprocess.Popen[bytes], loop: asyncio.AbstractEventLoop) -> None:
+        self._process = process
+        self.pid = process.pid
+        self._exited: asyncio.Future[int] = loop.create_future()
+
+        def wait() -> None:
+            code = process.wait()
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(_settle, self._exited, code)
+
+        threading.Thread(target=wait, name=f"funcls-wait-{process.pid}", daemon=True).start()
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
+    async def wait(self) -> int:
+        return await asyncio.shield(self._exited)
+
+    def kill(self) -> None:
+        self._process.kill()
+
+
+def _retrieve(future: asyncio.Future[Ready]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+def _settle(future: asyncio.Future[int], code: int) -> None:
+    if not future.done():
+        future.set_result(code)

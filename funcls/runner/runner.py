@@ -29,6 +29,7 @@ from funcls.runner.host.policy import load_keys
 from funcls.runner.invocation import Invoker
 from funcls.runner.logs import Console
 from funcls.runner.pool import AppIndex, WorkerPool
+from funcls.runner.prestart import EarlyStart
 from funcls.runner.reload import watch
 from funcls.runner.sdk_bindings import refuse_unreachable
 from funcls.runner.state import RunState
@@ -81,11 +82,13 @@ def storage_connections(functions: list[RunFunction]) -> list[str]:
 
 
 class Run:
-    def __init__(self, options: RunOptions, console: Console | None = None) -> None:
+    def __init__(
+        self, options: RunOptions, console: Console | None = None, early: EarlyStart | None = None
+    ) -> None:
         self.options = options
         self.console = console or Console(tag_logs=options.tag_logs)
-        self.app = load_app(options.app_dir, Source())
-        self.settings: HostSettings = read_host_settings(self.app)
+        self.app = early.app if early else load_app(options.app_dir, Source())
+        self.settings: HostSettings = early.settings if early else read_host_settings(self.app)
         if options.port is None:
             self.options.port = self.settings.local_http_port or DEFAULT_PORT
         self.connections = Connections(
@@ -95,6 +98,8 @@ class Run:
             message_encoding=self.settings.queues.message_encoding,
         )
         self.pool = WorkerPool(options, self.settings, self.console.app_log, self.console.say)
+        if early is not None:
+            self.pool.early = early.processes
         self.triggers: Triggers | None = None
         self.invoker = Invoker(self.pool, self.console, self.connections, self.settings)
         self.state = RunState(options, self.settings, self.invoker)
@@ -284,9 +289,11 @@ def event_loop_runner() -> Any:
     return uvloop.run
 
 
-def run(options: RunOptions) -> int:
+def run(options: RunOptions, early: EarlyStart | None = None) -> int:
+    """Serve until stopped; ``early`` holds the app's settings and the app processes
+    `prestart` started before this module was imported."""
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="websockets.*")
-    runner = Run(options)
+    runner = Run(options, early=early)
     try:
         return int(event_loop_runner()(runner.serve()))
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+import socket
 import struct
 from typing import Any
 
@@ -52,3 +53,26 @@ def read_blocking(stream: Any) -> Message | None:
     if len(body) < size:
         return None
     return decode(body)
+
+
+def recv_blocking(sock: socket.socket) -> Message | None:
+    """The next message read straight from a socket, nothing past it (no read-ahead buffer);
+    None when the other end closed the connection."""
+    header = _recv_exactly(sock, HEADER.size)
+    if header is None:
+        return None
+    (size,) = HEADER.unpack(header)
+    body = _recv_exactly(sock, size)
+    return None if body is None else decode(body)
+
+
+def _recv_exactly(sock: socket.socket, size: int) -> bytes | None:
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining:
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

@@ -26,6 +26,7 @@ SAMPLES: list[messages.Message] = [
     messages.HttpRequest("id-1", b"chunk", True),
     messages.HttpDisconnect("id-1"),
     messages.Shutdown(),
+    messages.Load(),
     messages.Ready(42, "3.11.7", "1.26.0", [{"name": "hello"}], [], debugger=""),
     messages.Log(None, "INFO", "root", "outside an invocation", 1.5),
     messages.Result(
@@ -83,9 +84,19 @@ def test_the_asyncio_reader_reads_the_same_frames() -> None:
 
 def test_frames_carry_plain_tuples_not_classes() -> None:
     """The app process may run another Python: nothing but data is pickled."""
-    body = wire.encode(SAMPLES[6])[wire.HEADER.size :]
+    result = next(m for m in SAMPLES if isinstance(m, messages.Result))
+    body = wire.encode(result)[wire.HEADER.size :]
     assert b"funcls" not in body
     assert pickle.loads(body)[0] == messages.Result.TAG
+
+
+def test_recv_blocking_reads_nothing_past_its_frame() -> None:
+    """A standby app process reads its Load frame so; later frames stay in the socket."""
+    left, right = socket.socketpair()
+    with left, right:
+        left.sendall(wire.encode(messages.Load()) + wire.encode(messages.Shutdown()))
+        assert wire.recv_blocking(right) == messages.Load()
+        assert wire.read_blocking(right.makefile("rb")) == messages.Shutdown()
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from funcls.runner.messages import (
     HttpDisconnect,
     HttpRequest,
     Invoke,
+    Load,
     Message,
     Ready,
     Result,
@@ -287,12 +288,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", required=True)
     parser.add_argument("--script", default=None)
     parser.add_argument("--functions", default="")
+    parser.add_argument("--standby", action="store_true")
     args = parser.parse_args(argv)
     sock = socket.socket(fileno=args.fd)
     sock.setblocking(True)
     channel = Channel(sock)
     _configure_logging(channel)
     os.chdir(args.root)
+    if args.standby:
+        # Started ahead of a reload or restart, with the interpreter and azure-functions
+        # already imported: the app is imported when the runner says so (messages.Load).
+        message = wire.recv_blocking(sock)
+        if not isinstance(message, Load):
+            os._exit(0)
     debugger = _listen_for_debugger()
     result = load_app(args.root, args.script)
     wanted = {n.lower() for n in args.functions.split(",") if n}
