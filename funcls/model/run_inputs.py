@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from funcls.model.appmodel import App, Function
+from funcls.model.bindingview import binding_kind
 from funcls.model.jsondoc import parse_json
 from funcls.model.locations import Range
 from funcls.model.parsers.blob_paths import parse_blob_path
 from funcls.model.parsers.route_samples import sample_path
 from funcls.model.parsers.routes import parse_route
 from funcls.model.python.limits import parse as parse_python
+from funcls.model.runnable import DURABLE_CLIENT_INPUTS
 from funcls.model.source import Source
 
 INPUTS_FILE = "funcls.inputs.json"
@@ -178,11 +180,32 @@ def sample_url_path(app: App, fn: Function) -> str:
         template = parse_route(route)
     except ValueError:
         return route_text(app, fn)
-    sample = sample_path(template)
+    sample = sample_path(template, _durable_starter_values(app, fn))
     prefix = "/" + app.route_prefix if app.route_prefix else ""
     if sample is None:
         return route_text(app, fn)
     return f"{prefix}/{sample}" if sample else prefix or "/"
+
+
+# The route parameter a durable HTTP starter reads the orchestrator's name from: Microsoft's
+# DurableFunctionsHttpStart template (Azure/azure-functions-templates,
+# Functions.Templates/Templates/DurableFunctionsHttpStart-Python-2.x/function.json) routes
+# "orchestrators/{functionName}" and passes that value to client.start_new.
+_STARTER_PARAMETER = "functionName"
+ORCHESTRATION_TRIGGER = binding_kind("orchestrationTrigger")
+
+
+def _durable_starter_values(app: App, fn: Function) -> dict[str, str]:
+    """For an HTTP function with a durable client binding, ``{functionName}`` names the app's
+    first orchestrator, so a by-hand run starts one instead of asking for an orchestrator
+    called '1'."""
+    if not any(b.kind in DURABLE_CLIENT_INPUTS for b in fn.bindings):
+        return {}
+    for other in app.functions:
+        trigger = other.trigger
+        if trigger is not None and trigger.kind == ORCHESTRATION_TRIGGER:
+            return {_STARTER_PARAMETER: other.name}
+    return {}
 
 
 def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[str, Any]:

@@ -3,9 +3,13 @@
 ``items/{id:int}/{slug?}`` becomes ``items/1``: each parameter gets the first of a few
 ordinary values that satisfies all its constraints (its default when it has one), omittable
 parameters at the end are left out, and the result is checked with the template's own matcher.
+A caller that knows what a parameter names (a durable starter's ``{functionName}``) passes it in
+``preferred``, tried before the ordinary values.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from funcls.model.parsers.route_template import RouteParameter, RouteTemplate
 
@@ -21,10 +25,12 @@ _CANDIDATES = (
 )
 
 
-def _value(param: RouteParameter) -> str | None:
+def _value(param: RouteParameter, preferred: Mapping[str, str]) -> str | None:
     if param.default is not None:
         return param.default
     candidates: list[str] = []
+    # Route parameter names are case-insensitive, as the host's route matching.
+    candidates += [v for k, v in preferred.items() if k.lower() == param.name.lower()]
     for c in param.constraints:
         # Values the numeric arguments suggest first: min(5) -> "5", length(3) -> "aaa" …
         for n in c.arguments:
@@ -36,7 +42,7 @@ def _value(param: RouteParameter) -> str | None:
     return None
 
 
-def sample_path(template: RouteTemplate) -> str | None:
+def sample_path(template: RouteTemplate, preferred: Mapping[str, str] | None = None) -> str | None:
     """A path below the route prefix that ``template`` matches, or None if none is found."""
     segments: list[str] = []
     trailing = True
@@ -50,7 +56,7 @@ def sample_path(template: RouteTemplate) -> str | None:
         text = ""
         for part in seg.parts:
             if isinstance(part, RouteParameter):
-                v = _value(part)
+                v = _value(part, preferred or {})
                 if v is None:
                     return None
                 text += v

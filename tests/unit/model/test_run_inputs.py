@@ -202,3 +202,43 @@ def test_every_sample_is_valid_against_the_inputs_schema(app: Any) -> None:
         jsonschema.validate({"item": {"name": "a/b"}}, schema)
     with pytest.raises(jsonschema.ValidationError, match="'TRACE' is not one of"):
         jsonschema.validate({"other": {"method": "TRACE"}}, schema)
+
+
+DURABLE_APP = """import azure.durable_functions as df
+import azure.functions as func
+
+app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="orchestrators/{functionName}")
+@app.durable_client_input(client_name="client")
+async def http_start(req: func.HttpRequest, client):
+    instance_id = await client.start_new(req.route_params["functionName"])
+    return client.create_check_status_response(req, instance_id)
+
+
+@app.route(route="plain/{functionName}")
+def plain(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse("x")
+
+
+@app.activity_trigger(input_name="city")
+def hello(city: str) -> str:
+    return city
+
+
+@app.orchestration_trigger(context_name="context")
+def chain(context: df.DurableOrchestrationContext):
+    return (yield context.call_activity("hello", "Tokyo"))
+"""
+
+
+def test_a_durable_starter_sample_names_an_orchestrator_of_the_app(tmp_path: Path) -> None:
+    # The Run lens and funcls invoke on the template's starter used to ask for an orchestrator
+    # called '1' ("The function '1' doesn't exist ... is not an orchestrator function").
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(DURABLE_APP)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("http_start"))["path"] == "/api/orchestrators/chain"
+    # Without a durable client the parameter is an ordinary one.
+    assert sample_input(app, app.function("plain"))["path"] == "/api/plain/1"

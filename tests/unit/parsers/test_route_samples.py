@@ -32,3 +32,9 @@ def test_sample_paths_match_their_routes(route: str, expected: str) -> None:
 
 def test_unsatisfiable_constraint_gives_none() -> None:
     assert sample_path(parse_route("x/{id:regex(^zz[0-9]{{4}}$)}")) is None
+
+
+def test_a_preferred_value_is_tried_first_ignoring_the_name_case() -> None:
+    assert sample_path(parse_route("run/{FunctionName}"), {"functionName": "chain"}) == "run/chain"
+    # A preferred value the constraints refuse gives way to the ordinary ones.
+    assert sample_path(parse_route("run/{functionName:int}"), {"functionName": "chain"}) == "run/1"
