@@ -84,13 +84,15 @@ def given_input(args: argparse.Namespace) -> dict[str, Any]:
 def build_request(root: str, name: str, given: dict[str, Any], saved: bool) -> dict[str, Any]:
     """The request to send: what was given, completed from the saved input and the sample
     (when the static index knows the function), in the admin API's form."""
-    from funcls.model.loader import load_app
+    from funcls.model.loader import load_app_or_settings
     from funcls.model.run_inputs import InputError, body_text, is_blob, read_saved, resolve_input
     from funcls.model.source import Source
 
     binary = given.pop("body_base64", None)
     legacy = given.pop("input", None)
-    app = load_app(root, Source())
+    app, failure = load_app_or_settings(root, Source())
+    if failure:  # sent as given; the running app knows its functions (issue 17)
+        print(f"funcls: {failure}", file=sys.stderr)
     fn = app.function(name)
     if fn is None:
         request = dict(given)  # the runner says what it knows of the name

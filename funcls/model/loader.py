@@ -270,3 +270,45 @@ def load_app(root: str, source: Source) -> App:
     elif has_script:
         app.model = "v2"
     return app
+
+
+def load_app_or_settings(root: str, source: Source) -> tuple[App, str | None]:
+    """``load_app`` for ``funcls run``, which must start an app Python imports fine even when
+    funcls' own reading of it fails (issue 17). ``load_app`` never raises on bad input, so an
+    exception here is a bug in funcls: then the App holds only host.json and
+    local.settings.json (what the runner's settings need), and the second item says what
+    failed, in which app, and where in funcls."""
+    try:
+        return load_app(root, source), None
+    except Exception as error:
+        where = _funcls_frame(error)
+        failure = (
+            f"could not read the app at {os.path.abspath(root)} "
+            f"({type(error).__name__}: {error}, in funcls at {where}); this is a bug in funcls, "
+            "please report it. The static check is skipped and only host.json and "
+            "local.settings.json are read; the app starts as Python imports it"
+        )
+    app = App(root=os.path.normpath(os.path.abspath(root)), source=source)
+    try:
+        host = os.path.join(app.root, HOST_JSON)
+        if source.is_file(host):
+            app.host_json_path = host
+            app.host_json = _read_json(app, host, source)
+        _load_settings(app, source)
+    except Exception as error:
+        failure += f" (reading them failed too: {type(error).__name__}: {error})"
+    return app, failure
+
+
+def _funcls_frame(error: BaseException) -> str:
+    """``path:line`` of the innermost frame of the traceback that is funcls' own code."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../funcls
+    base = os.path.dirname(package)
+    where = "?"
+    tb = error.__traceback__
+    while tb is not None:
+        path = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        if path.startswith(package + os.sep):
+            where = f"{os.path.relpath(path, base)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where

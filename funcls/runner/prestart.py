@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 
 from funcls.model.appmodel import App
-from funcls.model.loader import load_app
+from funcls.model.loader import load_app_or_settings
 from funcls.model.source import Source
 from funcls.runner.config import HostSettings, RunOptions, read_host_settings
 from funcls.runner.pool import EarlyProcess, worker_command, worker_environment
@@ -23,12 +23,13 @@ class EarlyStart:
     app: App
     settings: HostSettings
     processes: dict[int, EarlyProcess] = field(default_factory=dict)
+    failure: str | None = None  # the model's loader crashed: what and where (issue 17)
 
 
 def prestart(options: RunOptions) -> EarlyStart:
-    app = load_app(options.app_dir, Source())
+    app, failure = load_app_or_settings(options.app_dir, Source())
     settings = read_host_settings(app)
-    early = EarlyStart(app, settings)
+    early = EarlyStart(app, settings, failure=failure)
     if options.debug_port is not None:
         return early  # the debugger's port is set per process at spawn; start as usual
     command = worker_command(options, settings)

@@ -17,7 +17,7 @@ from typing import Any
 import uvicorn
 
 from funcls.model.appmodel import App
-from funcls.model.loader import load_app
+from funcls.model.loader import load_app_or_settings
 from funcls.model.source import Source
 from funcls.runner.banner import exception_line, render_banner
 from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
@@ -87,7 +87,10 @@ class Run:
     ) -> None:
         self.options = options
         self.console = console or Console(tag_logs=options.tag_logs)
-        self.app = early.app if early else load_app(options.app_dir, Source())
+        if early is not None:
+            self.app, self.model_failure = early.app, early.failure
+        else:
+            self.app, self.model_failure = load_app_or_settings(options.app_dir, Source())
         self.settings: HostSettings = early.settings if early else read_host_settings(self.app)
         if options.port is None:
             self.options.port = self.settings.local_http_port or DEFAULT_PORT
@@ -176,7 +179,9 @@ class Run:
         shown = ", ".join(paths[:3]) + (" …" if len(paths) > 3 else "")
         self.console.say(f"change in {shown}; reloading")
         if any(os.path.basename(p) in ("host.json", "local.settings.json") for p in paths):
-            self.app = load_app(self.options.app_dir, Source())
+            self.app, self.model_failure = load_app_or_settings(self.options.app_dir, Source())
+            if self.model_failure:
+                self.console.say(self.model_failure)
             fresh = read_host_settings(self.app)
             fresh.worker_count = fresh.worker_count or 1
             self.settings.__dict__.update(fresh.__dict__)
@@ -193,9 +198,12 @@ class Run:
 
     async def serve(self) -> int:
         # The rules run in a thread while the app processes start; the banner waits for them.
-        self.checked = asyncio.get_running_loop().create_task(
-            asyncio.to_thread(static_check, self.app, self.console)
-        )
+        if self.model_failure:  # no model to check; say why instead (issue 17)
+            self.console.say(self.model_failure)
+        else:
+            self.checked = asyncio.get_running_loop().create_task(
+                asyncio.to_thread(static_check, self.app, self.console)
+            )
         for problem in self.settings.problems:
             self.console.say(problem)
         host = self.options.host
