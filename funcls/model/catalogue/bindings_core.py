@@ -330,7 +330,18 @@ BINDINGS: tuple[BindingSpec, ...] = (
                 role="table-name",
             ),
             prop("partitionKey", "string", "Partition key of the entity (or entities)."),
-            prop("rowKey", "string", "Row key of the entity to read or write."),
+            prop(
+                "rowKey",
+                "string",
+                "Row key of the entity to write; an input does not filter by it.",
+                # The host binds a non-.NET table input to a JSON array queried by partitionKey
+                # and filter only (Azure/azure-functions-python-worker#1725, open;
+                # funcls/runner/table_binding.py does the same).
+                "On an input the host leaves it out of the query: a Python function gets all "
+                "the entities of the partition as a JSON array, also when the row key is set "
+                "(Azure/azure-functions-python-worker#1725). Pick the row in the code, or use "
+                "`filter`, e.g. `RowKey eq '{id}'`.",
+            ),
             prop(
                 "take",
                 "integer",

@@ -125,3 +125,36 @@ def test_setting_missing_from_local_settings(ctx: Context, samples: Path, index)
 def test_nothing_to_say_about_plain_code(ctx: Context, samples: Path) -> None:
     path = samples / "v2-app" / "function_app.py"
     assert hover.hover(ctx, str(path), at(path, "import csv", 2)) is None
+
+
+TABLE_APP = """import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.route(route="items/{id}")
+@app.table_input(arg_name="entity", table_name="items", partition_key="p", row_key="{id}",
+                 connection="AzureWebJobsStorage")
+def get_item(req: func.HttpRequest, entity: str) -> func.HttpResponse:
+    return func.HttpResponse(entity)
+"""
+
+
+def test_row_key_of_a_table_input_says_the_partition_comes_as_an_array(tmp_path: Path) -> None:
+    # From the QA pass: the hover promised "the entity to read", while the host (and funcls
+    # run) gives a Python function the whole partition as a JSON array.
+    from funcls.lsp.context import ClientFeatures, make_context
+    from funcls.model.workspace import Workspace
+
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    path = tmp_path / "function_app.py"
+    path.write_text(TABLE_APP)
+    ws = Workspace([str(tmp_path)])
+    ws.index_all()
+    ctx = make_context(ws, "utf-16", ClientFeatures())
+    result = hover.hover(ctx, str(path), at(path, "row_key=", 2))
+    assert result is not None
+    text = result.contents.value  # type: ignore[union-attr]
+    assert text.startswith("`row_key` of `@table_input` → `rowKey`\n\n"), text
+    assert "an input does not filter by it" in text
+    assert "all the entities of the partition as a JSON array" in text
