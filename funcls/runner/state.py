@@ -16,7 +16,12 @@ from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.functions import RunFunction, build_function, http_routes, url_path
 from funcls.runner.invocation import Invoker, Outcome, split_blob_path
 from funcls.runner.pool import AppIndex
-from funcls.runner.storage import BlobNotFoundError, ContainerNotFoundError
+from funcls.runner.storage import (
+    BlobNotFoundError,
+    ContainerNotFoundError,
+    StorageError,
+    mask_secrets,
+)
 from funcls.runner.trigger_data import blob_payload, manual_payload
 
 if TYPE_CHECKING:
@@ -159,7 +164,10 @@ class RunState:
             raise ManualInvokeError(
                 f"the name of a blob is container/path, e.g. samples/sample.txt; got '{path}'"
             )
-        backend = self.invoker.connections.backend(fn.trigger.get("connection"))
+        try:
+            backend = self.invoker.connections.backend(fn.trigger.get("connection"))
+        except StorageError as error:
+            raise self._unwritable(fn, path, error) from None
 
         def write() -> None:
             backend.blobs.create_container(container)
@@ -169,7 +177,20 @@ class RunState:
             stored = backend.blobs.get(container, name)
             backend.receipts.mark_processed(f"Functions.{fn.name}", stored.properties)
 
-        await asyncio.to_thread(write)
+        try:
+            await asyncio.to_thread(write)
+        except StorageError as error:
+            raise self._unwritable(fn, path, error) from None
+
+    @staticmethod
+    def _unwritable(fn: RunFunction, path: str, error: StorageError) -> ManualInvokeError:
+        """Storage down or refusing: an answer (503), not an exception inside the server (a
+        500 and a traceback in the log, as before; issue 17)."""
+        return ManualInvokeError(
+            f"could not write the blob '{path}' for '{fn.name}' before running it: "
+            f"{mask_secrets(str(error))}",
+            status=503,
+        )
 
     def sample_url(self, fn: RunFunction) -> str:
         """A concrete path for a route with parameters (``products/{id:int}`` -> ``products/1``),
