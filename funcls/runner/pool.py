@@ -41,7 +41,7 @@ from funcls.runner.messages import (
 from funcls.runner.streams import HttpExchange
 
 READY_TIMEOUT = 120.0
-STANDBY_DELAY = 0.2  # seconds after a generation is ready before its standby processes start
+STANDBY_DELAY = 0.05  # seconds after a generation is ready before its standby processes start
 
 
 class WorkerCrashed(Exception):
@@ -409,17 +409,18 @@ class WorkerPool:
         worker = WorkerProcess(
             number, self.command(), self.environment(), self.settings.root, self.on_log, stdout
         )
-        self.standby[number] = worker
         # A standby that ends unused (stopped with the run, or killed) has no one to read
         # why: mark the answer read.
         worker.ready.add_done_callback(_retrieve)
         try:
             await worker.start(standby=True)
         except OSError:
-            self.standby.pop(number, None)
             return
-        if self.closing:
-            worker.kill("the run is stopping")
+        # Offered only once started: its channel must be open to take the Load message.
+        if self.closing or number in self.standby:
+            worker.kill("not needed")
+            return
+        self.standby[number] = worker
 
     async def _watch(self, worker: WorkerProcess, generation: int) -> None:
         await asyncio.shield(worker.exited)
