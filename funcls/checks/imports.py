@@ -88,7 +88,10 @@ def _declared(ctx: Context) -> _Declared:
     app = ctx.app
     if app.requirements_path is not None:
         text = ctx.text(app.requirements_path) or ""
-        complete = not any(_OPAQUE.match(line) for line in text.split("\n"))
+        # Unread (a FIFO…: AZF601 says so): what it lists is unknown, so nothing is "missing".
+        complete = app.requirements_unreadable is None and not any(
+            _OPAQUE.match(line) for line in text.split("\n")
+        )
         names = {normalise(r.name) for r in app.requirements}
         return _Declared(names, app.requirements_path, complete)
     if app.pyproject is not None and app.pyproject.error is None:

@@ -93,6 +93,16 @@ def requirements(ctx: Context) -> None:
                 fixes=fixes(_create_requirements(ctx)),
             )
         return
+    if app.requirements_unreadable is not None:
+        ctx.emit(
+            "AZF601",
+            f"requirements.txt is {app.requirements_unreadable}, not a file: funcls does not "
+            "read it, and a deployment cannot install from it; replace it with a regular file "
+            "that lists azure-functions and every package your code imports",
+            path,
+            Range.point(0, 0),
+        )
+        return
     text = ctx.text(path) or ""
     includes = any(
         line.strip().startswith(("-r", "--requirement", "-c", "--constraint", "-e", "git+"))
@@ -312,7 +322,20 @@ def _templates(root: str, skip: set[str], depth: int = 2) -> list[str]:
 
 @checker("AZF604")
 def emulator_in_templates(ctx: Context) -> None:
+    source = ctx.app.source
     for path in _templates(ctx.app.root, set(ctx.app.v1_folders)):
+        kind = source.special(path) if source is not None else None
+        if kind is not None:  # asked with os.stat: opening a FIFO would block (issue 17)
+            ctx.emit(
+                "AZF604",
+                f"{ctx.rel(path)} is named like a deployment template but is {kind}: funcls "
+                "does not read it, so what it deploys as AzureWebJobsStorage is not checked; "
+                "replace it with a regular file, or rename it if it is no template",
+                path,
+                Range.point(0, 0),
+                severity=Severity.WARNING,
+            )
+            continue
         text = ctx.text(path)
         if not text or EMULATOR not in text or "AzureWebJobsStorage" not in text:
             continue

@@ -218,8 +218,8 @@ def _durable_use(ctx: Context) -> tuple[str, Range] | None:
 @checker("AZF309")
 def durable_package(ctx: Context) -> None:
     app = ctx.app
-    if app.requirements_path is None:
-        return  # AZF601 reports the missing requirements.txt
+    if app.requirements_path is None or app.requirements_unreadable is not None:
+        return  # AZF601 reports the missing or unreadable requirements.txt
     if any(r.name == DURABLE for r in app.requirements):
         return
     use = _durable_use(ctx)

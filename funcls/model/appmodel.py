@@ -282,6 +282,7 @@ class App:
     settings: dict[str, Value] = field(default_factory=dict)  # local.settings.json Values
     connection_strings: dict[str, Value] = field(default_factory=dict)
     requirements_path: str | None = None
+    requirements_unreadable: str | None = None  # why requirements.txt was not read (a FIFO…)
     requirements: list[Requirement] = field(default_factory=list)
     pyproject: PyProject | None = None  # pyproject.toml at the app root, if any
     funcignore_path: str | None = None

@@ -65,6 +65,10 @@ def _load_settings(app: App, source: Source) -> None:
 def _load_requirements(app: App, source: Source) -> None:
     path = os.path.join(app.root, "requirements.txt")
     if not source.is_file(path):
+        kind = source.special(path)  # os.stat only: a FIFO is never opened (issue 17)
+        if kind is not None:
+            app.requirements_path = path
+            app.requirements_unreadable = kind
         return
     app.requirements_path = path
     app.files.add(path)
