@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_runner.py [--duration 10] [--rounds 3] [--messages 2000]
         [--no-azurite] [--no-queues] [--commit COMMIT]
+    .venv/bin/python bench/bench_runner.py --compare-start COMMIT [--rounds 7]
 
 1. command to first HTTP 200: `funcls run samples/v2-app` (a fresh copy, embedded storage)
    until GET /api/products/2 answers 200; median of 5 starts (target < 0.5 s, issue 16);
@@ -276,6 +277,32 @@ def bench_queue(work: Path, name: str, connection: str | None, messages: int) ->
         backend.close()
 
 
+def compare_start_and_reload(work: Path, commit: str, rounds: int) -> int:
+    """Command to first HTTP 200 and save to new code answering, alternating a commit's funcls
+    and this tree's (one start and five saves each per round): the fair comparison on a
+    machine whose load moves."""
+    source = export(commit, work / "source")
+    results: dict[str, tuple[list[float], list[float]]] = {commit: ([], []), "this tree": ([], [])}
+    for number in range(rounds):
+        for label in (commit, "this tree"):
+            SOURCE.clear()
+            if label == commit:
+                SOURCE["PYTHONPATH"] = os.pathsep.join(
+                    p for p in (str(source), os.environ.get("PYTHONPATH")) if p
+                )
+            place = work / f"{number}-{'base' if label == commit else 'tree'}"
+            place.mkdir()
+            results[label][0].extend(bench_startup(place, runs=1))
+            results[label][1].extend(bench_reload(place))
+    for label, (starts, saves) in results.items():
+        print(
+            f"{label}: command to first HTTP 200 median {statistics.median(starts) * 1000:.0f} ms "
+            f"({len(starts)} starts); save to new code answering median "
+            f"{statistics.median(saves) * 1000:.0f} ms ({len(saves)} saves)"
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per server")
@@ -284,6 +311,12 @@ def main() -> int:
     parser.add_argument("--no-azurite", action="store_true")
     parser.add_argument("--no-queues", action="store_true")
     parser.add_argument("--commit", default=None, help="measure this commit's funcls instead")
+    parser.add_argument(
+        "--compare-start",
+        metavar="COMMIT",
+        default=None,
+        help="only start-up and reload, alternating COMMIT and this tree (--rounds rounds)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
@@ -291,6 +324,8 @@ def main() -> int:
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="funcls-bench-") as tmp:
         work = Path(tmp)
+        if args.compare_start:
+            return compare_start_and_reload(work, args.compare_start, args.rounds)
         if args.commit:
             source = export(args.commit, work / "source")
             SOURCE["PYTHONPATH"] = os.pathsep.join(
