@@ -391,18 +391,7 @@ class DurableEngine:
             event(EventType.EXECUTION_COMPLETED, OrchestrationStatus="Failed", Result=output),
             event(EventType.ORCHESTRATOR_COMPLETED),
         ]
-        parent_message = None
-        if instance.parent_id is not None:
-            parent_message = (
-                instance.parent_id,
-                self._to_parent(
-                    instance.parent_execution,
-                    EventType.SUB_ORCHESTRATION_INSTANCE_FAILED,
-                    TaskScheduledId=instance.parent_task,
-                    Reason=f"Sub-orchestration '{instance.name}' failed: {message}",
-                    Details=None,
-                ),
-            )
+        parent_message = self._child_failed(instance, f"failed: {message}")
         self.store.commit(
             Episode(
                 instance.id,
@@ -421,18 +410,7 @@ class DurableEngine:
 
     def _finish_terminated(self, instance: Instance, ids: list[int], reason: str) -> None:
         output = json.dumps(reason)
-        parent_message = None
-        if instance.parent_id is not None:
-            parent_message = (
-                instance.parent_id,
-                self._to_parent(
-                    instance.parent_execution,
-                    EventType.SUB_ORCHESTRATION_INSTANCE_FAILED,
-                    TaskScheduledId=instance.parent_task,
-                    Reason=f"Sub-orchestration '{instance.name}' was terminated: {reason}",
-                    Details=None,
-                ),
-            )
+        parent_message = self._child_failed(instance, f"was terminated: {reason}")
         self.store.commit(
             Episode(
                 instance.id,
@@ -448,6 +426,22 @@ class DurableEngine:
         self._finished(instance, f"terminated: {reason}")
         if parent_message is not None:
             self.kick(parent_message[0])
+
+    def _child_failed(self, instance: Instance, how: str) -> tuple[str, dict[str, Any]] | None:
+        """For a sub-orchestration that failed or was terminated: the message to its parent
+        (SubOrchestrationInstanceFailed for the task that started it), with the parent's id."""
+        if instance.parent_id is None:
+            return None
+        return (
+            instance.parent_id,
+            self._to_parent(
+                instance.parent_execution,
+                EventType.SUB_ORCHESTRATION_INSTANCE_FAILED,
+                TaskScheduledId=instance.parent_task,
+                Reason=f"Sub-orchestration '{instance.name}' {how}",
+                Details=None,
+            ),
+        )
 
     @staticmethod
     def _to_parent(execution: str | None, kind: EventType, **fields: Any) -> dict[str, Any]:
