@@ -218,6 +218,14 @@ def test_a_sub_orchestration_with_retry(durable_run: Durable) -> None:
     assert (done["runtimeStatus"], done["output"]) == ("Completed", "succeeded on attempt 3")
     kinds = [e["EventType"] for e in done["historyEvents"]]
     assert kinds.count("SubOrchestrationInstanceFailed") == 2
+    reasons = [
+        e.get("Reason")
+        for e in done["historyEvents"]
+        if e["EventType"] == "SubOrchestrationInstanceFailed"
+    ]
+    assert all(
+        str(r).startswith("Sub-orchestration 'child_calls_flaky' failed: ") for r in reasons
+    ), reasons
     assert kinds.count("SubOrchestrationInstanceCompleted") == 1
     children = httpx.get(
         durable_run.running.url + "/runtime/webhooks/durabletask/instances",
