@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -64,9 +65,18 @@ class HostSettings:
     problems: list[str] = field(default_factory=list)
 
 
+# .NET's TimeSpan.MaxValue, in seconds: no host.json TimeSpan can be longer.
+_TIMESPAN_MAX_SECONDS = 10_675_199 * 86_400
+
+
 def _timespan_seconds(value: Any) -> float | None:
-    """host.json TimeSpan values ("00:00:30") or plain numbers of seconds."""
+    """host.json TimeSpan values ("00:00:30") or plain numbers of seconds. A number that no
+    TimeSpan holds (``1e999``, NaN, past TimeSpan.MaxValue) raises ValueError."""
+    if isinstance(value, bool):
+        return None
     if isinstance(value, (int, float)):
+        if not math.isfinite(value) or abs(value) > _TIMESPAN_MAX_SECONDS:
+            raise ValueError(f'{value!r} is not a TimeSpan (write one such as "00:00:30")')
         return float(value)
     if isinstance(value, str):
         return parse_timespan(value).value.total_seconds()
@@ -74,11 +84,17 @@ def _timespan_seconds(value: Any) -> float | None:
 
 
 def _function_timeout(value: Any) -> float | None:
-    """functionTimeout: a TimeSpan, or -1 for no limit."""
+    """functionTimeout: a TimeSpan, or -1 (the string or the number) for no limit. Zero or
+    another negative value would end every invocation at once: refused (ValueError)."""
     if isinstance(value, str):
         parsed = parse_function_timeout(value)
         return None if parsed is None else parsed.total_seconds()
-    return _timespan_seconds(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == -1:
+        return None
+    seconds = _timespan_seconds(value)
+    if seconds is not None and seconds <= 0:
+        raise ValueError(f"{value!r} is not a duration (-1 means no limit)")
+    return seconds
 
 
 def _get(mapping: Any, *keys: str) -> Any:

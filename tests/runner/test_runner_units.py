@@ -118,6 +118,33 @@ def test_bad_worker_count_is_reported_and_ignored(tmp_path: Path) -> None:
     assert "from 1 to 10" in settings.problems[0]
 
 
+@pytest.mark.parametrize(
+    ("host_text", "timeout", "visibility", "problem"),
+    [
+        # 1e999 is infinity to a JSON reader: it used to crash funcls run at start
+        # (OverflowError) and, saved while running, end reloading for the session.
+        ('"extensions": {"queues": {"visibilityTimeout": 1e999}}', 1800.0, 0, "visibilityTimeout"),
+        ('"functionTimeout": 1e999', 1800.0, 0, "functionTimeout"),
+        ('"functionTimeout": -1', None, 0, None),  # no limit, as the string "-1"
+        ('"functionTimeout": 0', 1800.0, 0, "functionTimeout"),  # would end every invocation
+        ('"functionTimeout": -5', 1800.0, 0, "functionTimeout"),
+        ('"functionTimeout": 45', 45.0, 0, None),
+    ],
+)
+def test_host_json_numbers_that_no_timespan_holds(
+    tmp_path: Path, host_text: str, timeout: float | None, visibility: int, problem: str | None
+) -> None:
+    root = write_app(tmp_path / "app", {"version": "2.0"}, {"Values": {}})
+    (root / "host.json").write_text('{"version": "2.0", ' + host_text + "}")
+    settings = read_host_settings(load_app(str(root), Source()), {})
+    assert settings.function_timeout == timeout
+    assert settings.queues.visibility_timeout == visibility
+    if problem is None:
+        assert settings.problems == []
+    else:
+        assert len(settings.problems) == 1 and problem in settings.problems[0]
+
+
 def http_function(name: str, route: str | None, methods: list[str] | None = None) -> Any:
     trigger: dict[str, Any] = {"type": "httpTrigger", "direction": "in", "name": "req"}
     if route is not None:
