@@ -311,6 +311,8 @@ class WorkerPool:
         self.closing = False
         self._generation = 0
         self._reload_lock = asyncio.Lock()
+        self._requests = 0  # start_generation calls so far (the newest one wins)
+        self._loading: list[WorkerProcess] = []  # the generation being loaded, if any
         self._crash_times: list[float] = []
         # App processes started before the event loop (prestart.py), by number.
         self.early: dict[int, EarlyProcess] = {}
@@ -365,7 +367,15 @@ class WorkerPool:
 
     async def start_generation(self) -> AppIndex:
         """Start a full set of app processes, switch to them, retire the previous set."""
+        self._requests += 1
+        request = self._requests
+        # A save while the previous generation still loads (an import that hangs, then the
+        # fix) must not wait for that load's READY_TIMEOUT behind the lock: end it.
+        for worker in self._loading:
+            worker.kill("a newer save replaced this load")
         async with self._reload_lock:
+            if request != self._requests:
+                return self.index  # a newer save waits for the lock; it loads the app
             self._generation += 1
             generation = self._generation
             count = self.settings.worker_count
@@ -375,7 +385,15 @@ class WorkerPool:
                 for worker in self.workers:
                     await worker.stop()
             fresh = list(await asyncio.gather(*(self._spawn(n) for n in range(count))))
-            indexes = await asyncio.gather(*(self._await_ready(w) for w in fresh))
+            self._loading = fresh
+            try:
+                indexes = await asyncio.gather(*(self._await_ready(w) for w in fresh))
+            finally:
+                self._loading = []
+            if request != self._requests:
+                for worker in fresh:
+                    worker.kill("a newer save replaced this load")
+                return self.index
             old = self.workers
             self.workers = fresh
             self.index = indexes[0]

@@ -87,6 +87,7 @@ class Run:
     ) -> None:
         self.options = options
         self.console = console or Console(tag_logs=options.tag_logs)
+        self.reloads: set[asyncio.Task[Any]] = set()  # reloads started by saves, running
         if early is not None:
             self.app, self.model_failure = early.app, early.failure
         else:
@@ -185,7 +186,16 @@ class Run:
             fresh = read_host_settings(self.app)
             fresh.worker_count = fresh.worker_count or 1
             self.settings.__dict__.update(fresh.__dict__)
-        await self.pool.start_generation()
+        # Not awaited: the watcher must go on reading saves while this load runs, so that a
+        # fix saved while an import hangs replaces that load (start_generation ends it).
+        reload = asyncio.get_running_loop().create_task(self.pool.start_generation())
+        self.reloads.add(reload)
+        reload.add_done_callback(self._reload_done)
+
+    def _reload_done(self, task: asyncio.Task[Any]) -> None:
+        self.reloads.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self.console.say(f"reloading failed: {task.exception()!r}; save again to retry")
 
     async def watch_parent(self, pid: int) -> None:
         """Stop when the process that started this run is gone (an editor that was killed

@@ -115,6 +115,28 @@ def test_broken_import_answers_with_the_error_until_fixed(
     assert running.wait_for("/api/plain", timeout=15).text == "just a string"
 
 
+def test_a_fix_saved_while_an_import_hangs_is_served_at_once(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    # Issue 17: the reload of the fix waited behind the hanging load until its 120 s
+    # READY_TIMEOUT; a newer save now ends the load it replaces.
+    app_dir = app_copy("http_v2")
+    running = run_app(app_dir)
+    script = app_dir / "function_app.py"
+    good = script.read_text()
+    script.write_text("import time\ntime.sleep(600)\n" + good.replace("just a string", "x"))
+    deadline = time.monotonic() + 15
+    while running.log().count("reloading") < 1:
+        assert time.monotonic() < deadline, running.log()
+        time.sleep(0.05)
+    time.sleep(1.0)  # the new app process is now stuck in its import
+    script.write_text(good.replace('"just a string"', '"fixed"'))
+    deadline = time.monotonic() + 15  # the hanging load's timeout is 120 s
+    while running.get("/api/plain").text != "fixed":
+        assert time.monotonic() < deadline, running.log()
+        time.sleep(0.05)
+
+
 def test_exception_at_import_on_start_keeps_serving_the_error(
     app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
 ) -> None:
