@@ -113,7 +113,7 @@ class Run:
             self.invoker,
             self.state.function,
             self.console.say,
-            lambda: bool(self.state.index.errors),
+            self.load_failed_for,
         )
         self.state.durable = self.durable
         self.invoker.durable_client = self.durable.client_binding
@@ -169,6 +169,17 @@ class Run:
                     + failure.get("traceback", "")
                 )
         self.ready.set()
+
+    def load_failed_for(self, name: str) -> bool:
+        """Whether durable work for the function ``name``, which is not loaded, should wait for
+        the next load rather than fail: the app's script (or the app) failed to load, or that
+        function did. Another function's failure says nothing about a name that does not
+        exist (an orchestration calling a misspelt activity must fail, not wait)."""
+        for error in self.state.index.errors:
+            failed = str(error.get("function", ""))
+            if failed == "(app)" or failed.endswith(".py") or failed.lower() == name.lower():
+                return True
+        return False
 
     def unknown_selected(self, index: AppIndex) -> list[str]:
         """Names given to --functions that match no function, loaded or failed."""

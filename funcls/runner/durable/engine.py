@@ -74,10 +74,11 @@ class DurableEngine:
         invoker: Invoker,
         lookup: Callable[[str], RunFunction | None],
         say: Callable[[str], None],
-        load_failed: Callable[[], bool] = lambda: False,
+        load_failed: Callable[[str], bool] = lambda name: False,
     ) -> None:
         self.store = DurableStore(self.database_path(root))
-        self.load_failed = load_failed  # some of the app failed to load (a save broke it)
+        # Whether the app, or the function named, failed to load (a save broke it).
+        self.load_failed = load_failed
         self.invoker = invoker
         self.lookup = lookup
         self.say = say
@@ -209,7 +210,7 @@ class DurableEngine:
         messages = [(i, m) for i, m in messages if "event" in m]
         ids = [i for i, _ in messages]
         fn = self.lookup(instance.name)
-        if fn is None and self.load_failed():
+        if fn is None and self.load_failed(instance.name):
             self.say(
                 f"durable: instance {instance_id} of '{instance.name}' waits for the app to "
                 "load again"
@@ -488,7 +489,7 @@ class DurableEngine:
 
             return await call_http(work)
         fn = self.lookup(work.name)
-        if fn is None and self.load_failed():
+        if fn is None and self.load_failed(work.name):
             return None
         if fn is None or fn.trigger_type.lower() != ACTIVITY:
             return failed(work.task_id, missing_function(work.name, "activity"), None)

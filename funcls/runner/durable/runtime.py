@@ -44,7 +44,7 @@ class DurableRuntime:
         invoker: Invoker,
         lookup: Callable[[str], RunFunction | None],
         say: Callable[[str], None],
-        load_failed: Callable[[], bool] = lambda: False,
+        load_failed: Callable[[str], bool] = lambda name: False,
     ) -> None:
         self.root = root
         self.load_failed = load_failed

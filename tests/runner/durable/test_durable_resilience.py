@@ -126,3 +126,30 @@ def test_an_app_without_durable_functions_has_no_durable_api(
     assert "this app has no Durable Functions" in answer.text
     assert not (app / ".funcls" / "durable").exists()
     assert "Durable Functions" not in running.log()
+
+
+def test_a_misspelt_activity_fails_even_when_another_function_failed_to_load(
+    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    # From the QA pass: any function failing to load made every missing activity wait for
+    # the next load, so this orchestration stayed Running for good.
+    app = durable_app("durable_v2")
+    script = app / "function_app.py"
+    script.write_text(
+        script.read_text()
+        + "\n\n@app.orchestration_trigger(context_name='ctx')\n"
+        + "def cannot_load(context: df.DurableOrchestrationContext):\n"
+        + "    return None\n"
+        + "\n\n@app.orchestration_trigger(context_name='context')\n"
+        + "def calls_a_misspelt_activity(context: df.DurableOrchestrationContext):\n"
+        + "    result = yield context.call_activity('helo', 'x')\n"
+        + "    return result\n"
+    )
+    running = run_app(app, "--no-reload")
+    running.wait_for_log("ready in")
+    assert "cannot_load" in running.log()  # it failed to load, as on the worker
+    durable = Durable(running)
+    done = durable.wait(durable.start("calls_a_misspelt_activity"), timeout=15)
+    assert done["runtimeStatus"] == "Failed", done
+    assert "helo" in str(done["output"])
+    durable.close()
