@@ -107,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...registerDebugging({
       serverCommand: () => manager.serverCommand(currentSettings(false)),
       runArgs: () => currentSettings(false).runArgs,
-      pickApp: async () => pickApp(tree, await appRoots()),
+      pickApp: async () => pickApp(tree),
       output,
     }),
     vscode.commands.registerCommand("funcls.restartServer", () => manager.restart()),
@@ -196,8 +196,17 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
   ];
 }
 
-async function pickApp(tree: FunctionsTree, extra: readonly string[] = []): Promise<string | undefined> {
-  const roots = [...new Set([...tree.allApps().map((a) => a.root), ...extra])].sort();
+/** The app of the active file, else the only one, else the one the user picks. The apps are
+ * those of the Functions view and every folder with a host.json (the view may be empty:
+ * not opened yet, or the server still starting). */
+async function pickApp(tree: FunctionsTree): Promise<string | undefined> {
+  const roots = [...new Set([...tree.allApps().map((a) => a.root), ...(await appRoots())])].sort();
+  if (roots.length === 0) {
+    void vscode.window.showWarningMessage(
+      "funcls found no Azure Functions app here: no folder of the workspace has a host.json.",
+    );
+    return undefined;
+  }
   const chosen = chooseApp(roots, vscode.window.activeTextEditor?.document.uri.fsPath);
   return chosen ?? (await vscode.window.showQuickPick(roots, { placeHolder: "Which app?" }));
 }
