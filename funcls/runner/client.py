@@ -78,6 +78,11 @@ def invoke_running(
         raise InvokeError(f"could not reach the runner at {url}: {error}") from None
 
 
+# The bindings of Durable Functions' client (v2 durable_client_input; v1 durableClient and the
+# older orchestrationClient), as function.json types in lower case.
+DURABLE_CLIENTS = ("durableclient", "orchestrationclient")
+
+
 async def _invoke_fresh(app_dir: str, name: str, request: dict[str, Any]) -> dict[str, Any]:
     from funcls.runner.host.admin import invoke_request, no_function
     from funcls.runner.logs import Console
@@ -99,6 +104,14 @@ async def _invoke_fresh(app_dir: str, name: str, request: dict[str, Any]) -> dic
         fn = runner.state.function(name)
         if fn is None:
             raise InvokeError(no_function(runner.state, name))
+        if any(b.kind in DURABLE_CLIENTS for b in fn.view.inputs()):
+            # The SDK's client calls the runner's HTTP API back; a fresh app process has none.
+            raise InvokeError(
+                f"'{fn.name}' takes a durable client, which calls funcls run's HTTP API: "
+                f"start the app with `funcls run {app_dir}`, then run this again (funcls "
+                "invoke goes through it); or run the orchestrator itself with "
+                "`funcls invoke ORCHESTRATOR --input JSON`"
+            )
         try:
             return await invoke_request(runner.state, fn, request, FRESH)
         except ManualInvokeError as error:

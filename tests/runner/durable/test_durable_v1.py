@@ -64,3 +64,21 @@ def test_funcls_invoke_runs_an_orchestration_to_its_output(
     result = json.loads(done.stdout)
     assert result["ok"] is True
     assert json.loads(result["returnValue"]) == {"greetings": ["Good morning, Lin"], "total": 1}
+
+
+def test_funcls_invoke_of_a_starter_without_a_run_says_to_start_one(
+    durable_app: Callable[[str], Path],
+) -> None:
+    # From the QA pass: a fresh app process has no HTTP API for the SDK's client to call
+    # back, and the starter failed with "InvalidUrlClientError: orchestrators/…".
+    app = durable_app("durable_v2")
+    done = subprocess.run(
+        [sys.executable, "-m", "funcls", "invoke", "http_start", str(app)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(REPO),
+    )
+    assert done.returncode != 0, done.stdout + done.stderr
+    assert "takes a durable client" in done.stderr, done.stdout + done.stderr
+    assert f"funcls run {app}" in done.stderr
