@@ -19,6 +19,7 @@ from funcls.checks.config import CheckConfig, ConfigError
 from funcls.checks.context import Context
 from funcls.checks.findings import Finding
 from funcls.checks.registry import REGISTRY, Checker, Rule
+from funcls.checks.streaming import streaming_import_in
 from funcls.model.appmodel import App, Function
 
 log = logging.getLogger("funcls.checks")
@@ -304,6 +305,9 @@ class IncrementalCheck:
             tuple(app.funcignore),
             # decorator_calls reads which kind of object a decorator is called on
             tuple((o.var, o.path, o.kind) for o in app.app_objects),
+            # parameter_annotations: any module importing the HTTP streaming extension
+            # changes the types every HTTP function may take
+            streaming_import_in(app) is not None,
         )
 
 

@@ -4,6 +4,7 @@ them when it loads a function (see funcls/model/catalogue/common.py for the work
 from __future__ import annotations
 
 import ast
+import os
 
 from funcls.checks.context import Context, a, binding_range, string_literal_inner
 from funcls.checks.decorators import broken_decorators
@@ -11,7 +12,7 @@ from funcls.checks.edits import add_parameter, fix, fixes, replace
 from funcls.checks.findings import Fix, Related
 from funcls.checks.registry import REGISTRY, checker
 from funcls.checks.signatures_rules import RULES
-from funcls.checks.streaming import http_streaming
+from funcls.checks.streaming import http_streaming, streaming_import
 from funcls.model.appmodel import Annotation, Binding, Function, Parameter
 from funcls.model.catalogue import BindingSpec
 from funcls.model.catalogue.common import (
@@ -206,6 +207,8 @@ def parameter_annotations(ctx: Context) -> None:
                 _direction_only(ctx, fn, b, p, ann)
                 continue
             if _streamed(streaming, b):
+                if b.direction.lower() == "in" and ann.qualname == AF + "HttpRequest":
+                    _plain_request_when_streaming(ctx, fn, b, p, ann)
                 continue
             if _protocol(ctx, fn, ann) and ANY not in _accepted_inputs(spec):
                 _protocol_annotation(ctx, fn, b, p.name, ann)
@@ -214,6 +217,33 @@ def parameter_annotations(ctx: Context) -> None:
                 _output(ctx, fn, b, spec, p, ann)
             elif b.direction.lower() == "in":
                 _input(ctx, fn, b, spec, p, ann)
+
+
+def _plain_request_when_streaming(
+    ctx: Context, fn: Function, b: Binding, p: Parameter, ann: Annotation
+) -> None:
+    """Once the app imports the HTTP streaming extension, the worker checks every HTTP
+    trigger against the extension's Request and refuses func.HttpRequest at load time ("type
+    of req binding ... does not match its Python annotation": bindings/meta.py,
+    Azure/azure-functions-python-worker)."""
+    found = streaming_import(ctx)
+    related = [Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")]
+    where = ""
+    if found is not None:
+        path, rng = found
+        related.append(Related(Location(path, rng), "the streaming extension's import"))
+        where = f" ({os.path.relpath(path, ctx.app.root)})"
+    ctx.emit(
+        "AZF202",
+        f"parameter '{p.name}' is annotated {ann.text}, but the app imports the HTTP streaming "
+        f"extension{where}: the worker then refuses func.HttpRequest on every HTTP trigger at "
+        "load time; annotate it with the extension's Request (from "
+        "azurefunctions.extensions.http.fastapi import Request)",
+        fn.script_path or "",
+        ann.range,
+        related=related,
+        function=fn,
+    )
 
 
 def _non_type(ann: Annotation) -> bool:

@@ -9,6 +9,7 @@ import re
 from funcls.checks.context import Context
 from funcls.checks.edits import add_setting, fix, fixes
 from funcls.checks.registry import checker
+from funcls.model.appmodel import App
 from funcls.model.distributions import find_site_packages
 from funcls.model.locations import Range
 
@@ -24,8 +25,16 @@ def _setting(ctx: Context) -> str | None:
 
 def streaming_import(ctx: Context) -> tuple[str, Range] | None:
     """The first import of azurefunctions.extensions.http.* in the app's files, if any."""
-    for path in sorted(ctx.app.files):
-        module = ctx.module(path) if path.endswith(".py") else None
+    return streaming_import_in(ctx.app)
+
+
+def streaming_import_in(app: App) -> tuple[str, Range] | None:
+    """``streaming_import`` for an app, read from the texts its index was built from."""
+    source = app.source
+    if source is None:
+        return None
+    for path in sorted(app.files):
+        module = source.module(path) if path.endswith(".py") else None
         if module is None:
             continue
         for r in module.import_records:

@@ -113,6 +113,18 @@ def write_app(root: Path) -> None:
 
 Edit = Callable[[random.Random, dict[str, str]], tuple[str, str] | None]
 
+STREAMING = "from azurefunctions.extensions.http.fastapi import Request  # noqa: F401\n"
+
+
+def streaming_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """The HTTP streaming extension imported, or no longer, in one blueprint module: every
+    HTTP function of the app, in any file, is then checked against the extension's types."""
+    path = next(p for p in texts if p.endswith("bp2.py"))
+    text = texts[path]
+    if STREAMING in text:
+        return path, text.replace(STREAMING, "", 1)
+    return path, STREAMING + text
+
 
 def _sub(rng: random.Random, text: str, pattern: str, new: str) -> str | None:
     hits = list(re.finditer(pattern, text))
@@ -250,6 +262,7 @@ EDITS: list[Edit] = [
     constant_edit,
     main_edit,
     v1_edit,
+    streaming_edit,
 ]
 
 

@@ -179,6 +179,27 @@ def test_azf202_near_miss_str_bytes_sdk_and_own_types(tmp_path: Path) -> None:
     assert codes(check(tmp_path)) == ["AZF410"]  # the streaming setting, not the annotations
 
 
+def test_azf202_func_httprequest_in_an_app_that_streams(tmp_path: Path) -> None:
+    # Found by the QA pass: the worker refuses it at load time once the extension is imported.
+    v2(
+        tmp_path,
+        "from azurefunctions.extensions.http.fastapi import Request\n\n\n"
+        '@app.route(route="plain")\n'
+        "def plain(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("x")\n\n\n'
+        '@app.route(route="stream")\n'
+        "async def stream(req: Request) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("x")\n',
+        **{"requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n"},
+    )
+    findings = check(tmp_path)
+    assert sorted(codes(findings)) == ["AZF202", "AZF410"]
+    f = one(findings, "AZF202")
+    assert text_at(f) == "func.HttpRequest"
+    assert "imports the HTTP streaming extension (function_app.py)" in f.message
+    assert [r.message for r in f.related] == ["binding 'req'", "the streaming extension's import"]
+
+
 def test_azf203_wrap_in_out_fix_uses_module_alias(tmp_path: Path) -> None:
     (tmp_path / "function_app.py").parent.mkdir(parents=True, exist_ok=True)
     v2(
