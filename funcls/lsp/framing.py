@@ -41,7 +41,7 @@ import logging
 import re
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, BinaryIO
 
 log = logging.getLogger(__name__)
@@ -386,18 +386,7 @@ def serve_stdio(server: Any, stdin: BinaryIO | None = None, stdout: BinaryIO | N
             server._stop_event, chunks.read, server.protocol, server.report_server_error
         )
 
-    code = 0
-    try:
-        asyncio.run(main())
-    except BrokenPipeError:
-        log.error("Connection to the client is lost! Shutting down the server.")
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 0
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-    return code
+    return _run(main, server)
 
 
 def serve_tcp(
@@ -439,6 +428,12 @@ def serve_tcp(
         async with tcp:
             await finished.wait()
 
+    return _run(main, server, listener=True)
+
+
+def _run(main: Callable[[], Coroutine[Any, Any, None]], server: Any, listener: bool = False) -> int:
+    """Run the server's loop until it ends; the exit code (``exit`` after ``shutdown``: 0;
+    without: 1; the client gone: 0). ``listener``: the TCP listener is closed with the loop."""
     code = 0
     try:
         asyncio.run(main())
@@ -449,7 +444,8 @@ def serve_tcp(
     except KeyboardInterrupt:
         pass
     finally:
-        server._server = None  # closed by asyncio.run already
+        if listener:
+            server._server = None  # closed by asyncio.run already
         server.shutdown()
     return code
 
