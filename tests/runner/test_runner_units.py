@@ -309,3 +309,23 @@ def test_console_batches_invocation_lines_but_not_its_own_messages(
     assert after.splitlines()[2].endswith(
         "Executed 'Functions.f' (Succeeded, Id=id-1, Duration=1ms)"
     )
+
+
+def test_a_request_while_the_app_restarts_gets_503_with_retry_after() -> None:
+    # Issue 17: it got 500, as if the function had failed, though it never ran.
+    from funcls.runner.host.http_trigger import outcome_response
+    from funcls.runner.invocation import Outcome
+
+    restarting = Outcome(
+        "id-1",
+        "hello",
+        False,
+        0.5,
+        error={"type": "AppNotLoaded", "message": "the app is restarting; try again in a moment"},
+    )
+    status, headers, body = outcome_response(restarting)
+    assert status == 503
+    assert (b"retry-after", b"1") in headers
+    assert b"the app is restarting" in body
+    failed = Outcome("id-2", "hello", False, 0.1, error={"type": "ZeroDivisionError"})
+    assert outcome_response(failed)[0] == 500  # a function that failed is still a 500

@@ -98,6 +98,11 @@ def outcome_response(outcome: Outcome, report: Callable[[str], None] | None = No
     sent (the function succeeded, so the console has no error for it yet)."""
     if not outcome.ok:
         error = outcome.error or {}
+        if error.get("type") == "AppNotLoaded":
+            # No app process to take it (a restart after a crash is under way): the request
+            # never reached the function, so say when to try again rather than 500.
+            busy = text_response(503, f"503 Service Unavailable: {error.get('message')}\n")
+            return busy[0], [*busy[1], (b"retry-after", b"1")], busy[2]
         where = (
             "The traceback is in the output of `funcls run`.\n" if error.get("traceback") else ""
         )
