@@ -195,16 +195,28 @@ async function functionRow(page, app, name) {
   const view = await functionsView(page);
   const rows = view.locator(".monaco-list-row");
   const deadline = Date.now() + WAIT;
+  let previous = "";
   while (Date.now() < deadline) {
     const labels = await rows.evaluateAll((els) =>
       els.map((e) => (e.querySelector(".label-name") || e).innerText.split("\n")[0].trim()),
     );
     const appAt = labels.indexOf(app);
     const at = appAt < 0 ? -1 : labels.indexOf(name, appAt + 1);
-    if (at >= 0) return rows.nth(at);
-    await page.waitForTimeout(200);
+    // The row is found by its position: only once the view has stopped changing (a save
+    // re-indexes the app and the view may be redrawn while we look), else the position
+    // may be another function's by the time it is clicked.
+    const now = labels.join("\n");
+    if (at >= 0 && now === previous) return rows.nth(at);
+    previous = now;
+    await page.waitForTimeout(300);
   }
   throw new Error(`no row '${name}' under '${app}' in the Functions view`);
+}
+
+/** The row's own label, to check that a positional row is still the function wanted. */
+async function rowLabel(row) {
+  const text = await (await row.locator(".label-name").first()).innerText();
+  return text.split("\n")[0].trim();
 }
 
 /** The text of the run result panel's page (a webview: an iframe in an iframe). */
@@ -378,9 +390,12 @@ const STEPS = {
 
   /** Hover a function's row, click its inline action `action`, read the result panel. */
   async viewAction(page, step) {
-    const row = await functionRow(page, step.app, step.function);
+    let row = await functionRow(page, step.app, step.function);
     await page.mouse.move(700, 450); // away from the activity bar's tooltip, which covers rows
     await page.waitForTimeout(500);
+    for (let attempt = 0; attempt < 5 && (await rowLabel(row)) !== step.function; attempt++) {
+      row = await functionRow(page, step.app, step.function); // the view was redrawn
+    }
     await row.hover({ force: true });
     const action = row.locator(`.action-label[aria-label="${step.action}"]`).first();
     await within(`the inline action '${step.action}'`, SHORT, () => action.waitFor({ timeout: SHORT }));
