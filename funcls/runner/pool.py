@@ -312,6 +312,7 @@ class WorkerPool:
         self._generation = 0
         self._reload_lock = asyncio.Lock()
         self._requests = 0  # start_generation calls so far (the newest one wins)
+        self._turn = 0  # which app process pick() looks at first
         self._loading: list[WorkerProcess] = []  # the generation being loaded, if any
         self._crash_times: list[float] = []
         # App processes started before the event loop (prestart.py), by number.
@@ -471,8 +472,15 @@ class WorkerPool:
     # -- invoking ---------------------------------------------------------------------------
 
     def pick(self) -> WorkerProcess:
+        """The app process with the fewest invocations in flight; among equals, the next in
+        turn, as the host hands invocations to its worker channels in rotation (so that every
+        process of FUNCTIONS_WORKER_PROCESS_COUNT gets work even when requests are quick)."""
         best: WorkerProcess | None = None
-        for worker in self.workers:
+        count = len(self.workers)
+        start = self._turn % count if count else 0
+        self._turn += 1
+        for i in range(count):
+            worker = self.workers[(start + i) % count]
             if worker.exited.done() or worker.stopping or not worker.ready.done():
                 continue
             if worker.ready.exception() is not None:
