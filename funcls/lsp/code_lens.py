@@ -48,7 +48,7 @@ def answers_get(fn: Function) -> bool:
 
 
 def function_commands(app: App, fn: Function) -> list[types.Command]:
-    why = why_not_runnable(fn)
+    why = why_not_runnable(fn, app)
     if why is not None:
         short = why if len(why) <= MAX_REASON else why[: MAX_REASON - 1] + "…"
         return [
@@ -102,7 +102,7 @@ def input_lenses(ctx: Context, path: str) -> list[types.CodeLens] | None:
     out: list[types.CodeLens] = []
     for name, at in saved.ranges.items():
         fn = app.function(name)
-        if fn is None or why_not_runnable(fn) is not None:
+        if fn is None or why_not_runnable(fn, app) is not None:
             continue
         out.append(
             types.CodeLens(

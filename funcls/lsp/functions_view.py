@@ -156,7 +156,7 @@ def _function(ctx: Context, app: App, fn: Function, found: list[Finding]) -> dic
     kind, detail = trigger_detail(app, fn, trigger)
     http = kind == "http"
     methods = methods_of(fn) if http else None
-    why = why_not_runnable(fn)
+    why = why_not_runnable(fn, app)
     url_path = sample_url_path(app, fn) if http else None
     return {
         "name": fn.name,

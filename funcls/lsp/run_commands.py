@@ -145,7 +145,7 @@ async def run_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
     if isinstance(found, str):
         return failure(name, found)
     app, fn = found
-    why = why_not_runnable(fn)
+    why = why_not_runnable(fn, app)
     if why is not None:
         return failure(fn.name, why)
     try:

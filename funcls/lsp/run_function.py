@@ -11,12 +11,16 @@ and, where the client can open documents, the whole result as a document.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
+from funcls.checks.streaming import SETTING as INIT_INDEXING
+from funcls.checks.streaming import streaming_import_in
 from funcls.model.appmodel import App, Function
 from funcls.model.run_inputs import (
     SavedInputs,
     body_text,
+    is_http,
     read_saved,
     resolve_input,
     sample_input,
@@ -54,11 +58,48 @@ def failure(name: str, message: str, kind: str = "RunRefused") -> dict[str, Any]
     return result
 
 
-def why_not_runnable(fn: Function) -> str | None:
+# The Python worker's is_true_like, and what turns the streaming extension off: the runner
+# decides with these (funcls/runner/worker/loader.py `streaming_refusal`,
+# funcls/runner/worker/extensions.py), as azure_functions_worker/utils/common.py does.
+_WORKER_TRUE = ("1", "true", "t", "yes", "y")
+_STREAMING_OFF = ("false", "0")
+
+
+def why_not_runnable(fn: Function, app: App | None = None) -> str | None:
+    """Why the runner would refuse ``fn`` (of ``app``, when given: some reasons are the
+    app's), or None when a Run can go ahead."""
     trigger = fn.trigger
     inputs = (b.type for b in fn.bindings if b.direction.lower() == "in" and not b.is_trigger)
     kind = trigger.type if trigger is not None else None
-    return not_runnable_reason(kind, inputs) or not_runnable_by_hand_reason(kind)
+    why = not_runnable_reason(kind, inputs) or not_runnable_by_hand_reason(kind)
+    if why is None and app is not None and is_http(fn):
+        why = streaming_refusal(app)
+    return why
+
+
+def streaming_refusal(app: App, version: tuple[int, int] | None = None) -> str | None:
+    """Why the runner refuses the HTTP functions of ``app`` (the same rule as AZF410 and the
+    runner's own check): the app imports an HTTP streaming extension and, on Python before
+    3.13, lacks PYTHON_ENABLE_INIT_INDEXING=1 — the worker starts the extension's web server
+    only during init indexing (`_handle__worker_init_request` in
+    azure_functions_worker/dispatcher.py, Azure/azure-functions-python-worker). ``version`` is
+    the Python that runs the app: a warm app runs in the server's own interpreter."""
+    major, minor = version or sys.version_info[:2]
+    if (major, minor) >= (3, 13):
+        return None
+    found = streaming_import_in(app)
+    if found is None:
+        return None
+    value = app.setting(INIT_INDEXING)
+    text = str(value.value).strip().lower() if value is not None and value.value is not None else ""
+    if text in _WORKER_TRUE or text in _STREAMING_OFF:
+        return None  # served, or served without streaming
+    where = os.path.relpath(found[0], app.root)
+    return (
+        f"{where} imports the HTTP streaming extension, which the Python worker serves on "
+        f"Python {major}.{minor} only with {INIT_INDEXING}=1; add "
+        f'"{INIT_INDEXING}": "1" to the Values of local.settings.json (AZF410 offers the fix)'
+    )
 
 
 def find_function(apps: dict[str, App], root: str, name: str) -> tuple[App, Function] | str:
