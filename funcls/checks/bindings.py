@@ -31,6 +31,9 @@ _JSON_PROBLEMS = ("json-syntax", "json-not-object")
 @checker("AZF100")
 def json_syntax(ctx: Context) -> None:
     for p in ctx.app.problems:
+        if p.kind == "file-outside-app":  # a v1 folder linked outside: not read at all
+            ctx.emit("AZF100", p.message, p.path, p.range)
+            continue
         unreadable = p.kind == "file-unreadable" and p.path.endswith(".json")
         if p.kind not in _JSON_PROBLEMS and not unreadable:
             continue

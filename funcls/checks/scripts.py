@@ -15,7 +15,10 @@ from funcls.model.python.limits import parse as parse_python
 
 
 def _v1_functions(ctx: Context) -> list[Function]:
-    return [f for f in ctx.app.functions if f.model == "v1" and f.config_path]
+    # A folder linked outside the app is not read (AZF100 says so), here either.
+    return [
+        f for f in ctx.app.functions if f.model == "v1" and f.config_path and not f.folder_outside
+    ]
 
 
 @checker("AZF110", "AZF111")

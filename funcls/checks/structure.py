@@ -25,6 +25,8 @@ ALL_METHODS = frozenset({"get", "post", "put", "delete", "head", "patch", "optio
 def function_location(ctx: Context, fn: Function) -> tuple[str, Range]:
     """Where findings about a whole function go: the def's name, or function.json."""
     if fn.model == "v1" and fn.config_path:
+        if fn.folder_outside:  # linked outside the app: never read
+            return fn.config_path, Range.point(0, 0)
         doc = ctx.app.source.json(fn.config_path) if ctx.app.source else None
         if doc is not None and doc.root is not None:
             bindings = doc.root.member("bindings")
@@ -37,7 +39,8 @@ def function_location(ctx: Context, fn: Function) -> tuple[str, Range]:
 
 def _json_broken(ctx: Context, fn: Function) -> bool:
     return fn.model == "v1" and any(
-        p.path == fn.config_path and p.kind in ("json-syntax", "json-not-object", "file-unreadable")
+        p.path == fn.config_path
+        and p.kind in ("json-syntax", "json-not-object", "file-unreadable", "file-outside-app")
         for p in ctx.app.problems
     )
 

@@ -143,6 +143,7 @@ class Function:
     script_path: str | None = None  # absolute path of the file that holds the def
     script_exists: bool = False
     script_outside: bool = False  # v1: scriptFile leads outside the app, so it is not read
+    folder_outside: bool = False  # v1: the folder is a link leading out: function.json not read
     entry_point: str = "main"
     entry_found: bool = False
     def_range: Range | None = None  # the def statement (v2: decorators included)

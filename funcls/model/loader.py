@@ -159,6 +159,8 @@ def _v1_inputs(folder: str, fn: Function | None, source: Source, root: str) -> t
     script's parse (the same objects while the files are unchanged). A script outside the app
     is never read, here either; whether it is outside is an input (a link may be re-pointed)."""
     config = os.path.join(folder, "function.json")
+    if not inside(root, folder):  # a folder linked outside: nothing of it is read
+        return (None, (), None, False, None, None)
     script = fn.script_path if fn is not None else None
     readable = bool(script) and inside(root, script or "")
     return (
@@ -189,6 +191,18 @@ def _v1_function(folder: str, source: Source, root: str) -> Function:
     return fn
 
 
+def _folder_outside(fn: Function, config: str) -> Problem:
+    return Problem(
+        "file-outside-app",
+        f"the folder of function '{fn.name}' is a link that leads outside the app, so funcls "
+        "does not read its function.json or script (only the app's own files are read and "
+        "quoted) and the function is not checked; move the function's folder into the app "
+        "instead of linking it",
+        config,
+        Range.point(0, 0),
+    )
+
+
 def load_app(root: str, source: Source) -> App:
     """Index the app at ``root``. Never raises on bad input: problems are collected."""
     root = os.path.normpath(os.path.abspath(root))
@@ -216,6 +230,10 @@ def load_app(root: str, source: Source) -> App:
     for folder in folders:
         fn = _v1_function(folder, source, root)
         config = fn.config_path or ""
+        if fn.folder_outside:
+            app.problems.append(_folder_outside(fn, config))
+            app.functions.append(fn)
+            continue
         app.files.add(config)
         doc = source.json(config)
         if doc is not None:

@@ -63,6 +63,11 @@ def index_v1_function(folder: str, source: Source, app_root: str | None = None) 
     (the folder's parent when not given)."""
     config_path = os.path.join(folder, "function.json")
     fn = Function(name=os.path.basename(folder), model="v1", config_path=config_path, folder=folder)
+    if not inside(app_root or os.path.dirname(os.path.normpath(folder)), folder):
+        # The folder is a link leading out of the app: nothing in it is the app's (issue 17).
+        fn.folder_outside = fn.script_outside = True
+        fn.script_path = None
+        return fn
     doc = source.json(config_path)
     if doc is None:
         fn.script_path = None

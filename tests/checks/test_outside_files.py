@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from funcls.cli import main
 from tests.checks.support import check, load, run_cli, text_at, v2
 
 SECRET = "github_pat_SECRET123 = (  # a line that is not Python, so AZF603 would quote it\n"
@@ -103,3 +104,42 @@ def test_a_script_link_named_by_the_setting_that_leads_out_gets_a_finding(
     assert "link" in found[0].message and "outside the app" in found[0].message
     assert text_at(found[0]) == '"linked.py"'
     assert "SECRET123" not in found[0].message
+
+
+OUTSIDE_V1_JSON = (
+    '{\n  "bindings": [\n'
+    '    {"name": "req", "type": "httpTrigger", "direction": "in", '
+    '"route": "github_pat_SECRET123"},\n'
+    '    {"name": "$return", "type": "http", "direction": "out"}\n  ]\n}\n'
+)
+
+
+def test_a_v1_function_folder_linked_outside_the_app_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The folder itself is the link: its function.json (and script) are outside the app."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "function.json").write_text(OUTSIDE_V1_JSON)
+    (outside / "__init__.py").write_text(SECRET)
+    app = tmp_path / "app"
+    v2(app, "")
+    (app / "linked").symlink_to(outside, target_is_directory=True)
+    model = load(app)
+    fn = next(f for f in model.functions if f.name == "linked")
+    assert fn.folder_outside and fn.script_outside and not fn.bindings
+    assert not {str(outside / "function.json"), str(app / "linked" / "function.json")} & model.files
+    assert not [p for p in model.files if "linked" in p]
+    findings = check(app)
+    assert not [f for f in findings if "SECRET123" in f.message]
+    found = [f for f in findings if f.path == str(app / "linked" / "function.json")]
+    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    assert found[0].code == "AZF100"
+    assert "link" in found[0].message and "outside the app" in found[0].message
+    _code, out, err = run_cli(capsys, "--format", "github", str(app))
+    assert "SECRET123" not in out + err
+    assert "outside the app" in out
+    assert main(["index", "--format", "json", str(app)]) == 0
+    out, err = capsys.readouterr()
+    assert "SECRET123" not in out + err
+    assert "linked" in out  # still listed, with nothing read from it

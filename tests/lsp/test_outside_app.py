@@ -48,3 +48,47 @@ async def test_a_script_file_outside_the_app_is_not_read_by_the_server(tmp_path:
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+OUTSIDE_V1_JSON = (
+    '{\n  "bindings": [\n'
+    '    {"name": "req", "type": "httpTrigger", "direction": "in", '
+    '"route": "github_pat_SECRET123"},\n'
+    '    {"name": "$return", "type": "http", "direction": "out"}\n  ]\n}\n'
+)
+
+
+async def test_a_v1_function_folder_linked_outside_is_not_read_by_the_server(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "function.json").write_text(OUTSIDE_V1_JSON)
+    (outside / "__init__.py").write_text(SECRET)
+    folder = make_workspace(tmp_path / "ws")
+    (folder / "v1-app" / "linked").symlink_to(outside, target_is_directory=True)
+    config = folder / "v1-app" / "linked" / "function.json"
+    client = await CONFIG.start()
+    assert isinstance(client, RecordingClient)
+    await start(client, "visual-studio-code", folder)
+    try:
+        ident = types.TextDocumentIdentifier(uri(config))
+        at = position(config, "github_pat", 2)
+        answers: list[object] = [
+            await client.text_document_hover_async(types.HoverParams(ident, at)),
+            await client.text_document_definition_async(types.DefinitionParams(ident, at)),
+            await client.text_document_document_symbol_async(types.DocumentSymbolParams(ident)),
+            await client.text_document_code_lens_async(types.CodeLensParams(ident)),
+            await client.workspace_symbol_async(types.WorkspaceSymbolParams("linked")),
+        ]
+        report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(ident))
+        items = report.items  # type: ignore[union-attr]
+        assert [d.code for d in items] == ["AZF100"], [d.message for d in items]
+        assert "outside the app" in items[0].message
+        assert items[0].range == types.Range(types.Position(0, 0), types.Position(0, 0))
+        everything = repr(client.published) + repr(items) + repr(answers)
+        assert "SECRET123" not in everything
+        assert all(not p.uri.startswith(uri(outside)) for p in client.published)
+    finally:
+        await client.shutdown_session()
+        await client.stop()
