@@ -9,10 +9,11 @@ invocation, deleted after success; after a failure they become visible again aft
 `maxPollingInterval`, and a message put by a function of this run wakes the listener at once
 (the host's shared queue watcher does the same).
 
-A received message is hidden for 10 minutes while it runs (:data:`PROCESSING_VISIBILITY`),
-so the messages a run was holding when it was killed come back 10 minutes later;
-``FUNCLS_QUEUE_LEASE_SECONDS`` shortens that (the fault tests of issue 17 use a few seconds).
-An invocation longer than the lease may then be delivered a second time.
+A received message is hidden for 10 minutes (:data:`PROCESSING_VISIBILITY`), and while its
+function runs that lease is renewed each time half of it has passed (:mod:`.lease`, as the
+host does), so a long invocation is not delivered a second time; the messages a run was
+holding when it was killed come back when their lease ends. ``FUNCLS_QUEUE_LEASE_SECONDS``
+shortens the lease (the fault tests of issue 17 use a few seconds).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from funcls.runner.functions import RunFunction
 from funcls.runner.state import RunState
 from funcls.runner.storage import QueueMessage, is_poison, move_to_poison, poison_queue_name
 from funcls.runner.trigger_data import queue_payload
+from funcls.runner.triggers.lease import MessageLease
 
 LEASE_ENV = "FUNCLS_QUEUE_LEASE_SECONDS"
 
@@ -56,13 +58,26 @@ async def run_queue(state: RunState, fn: RunFunction, wake: asyncio.Event) -> No
         if message.encoding_error:
             console.say(f"queue '{queue}': message {message.id}: {message.encoding_error}")
         payload = queue_payload(message, queue)
-        outcome = await state.invoker.invoke(
-            fn,
-            payload.data,
-            payload.metadata,
-            payload.binding_data,
-            f"New queue message detected on '{queue}'.",
-        )
+        lease = MessageLease(queues, queue, message, PROCESSING_VISIBILITY, console.say)
+        lease.start()
+        try:
+            outcome = await state.invoker.invoke(
+                fn,
+                payload.data,
+                payload.metadata,
+                payload.binding_data,
+                f"New queue message detected on '{queue}'.",
+            )
+        except BaseException:
+            lease.abandon()
+            raise
+        message = await lease.stop()
+        if lease.lost is not None:
+            console.say(
+                f"queue '{queue}': message {message.id} is no longer held by this run, so it is "
+                "neither deleted nor retried here; it stays in the queue"
+            )
+            return
         assert message.pop_receipt is not None
         if outcome.ok:
             await asyncio.to_thread(queues.delete, queue, message.id, message.pop_receipt)

@@ -1,0 +1,144 @@
+"""A queue message whose function runs longer than the lease it was received with is not
+delivered a second time: `funcls run` renews the lease while the function runs, as the host
+does (funcls/runner/triggers/lease.py). On the embedded store and on a real Azurite, with a
+2 s lease (FUNCLS_QUEUE_LEASE_SECONDS) instead of the host's 10 minutes so the test stays
+short."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from funcls.runner.storage import StorageBackend, open_backend
+from funcls.runner.triggers.lease import MessageLease
+from tests.runner.runner_process import RunningApp
+
+LEASE_S = 2
+
+
+@pytest.fixture(params=["embedded", pytest.param("azurite", marks=pytest.mark.azurite)])
+def connection(request: pytest.FixtureRequest) -> str | None:
+    if request.param == "embedded":
+        return None
+    return str(request.getfixturevalue("runner_azurite").connection_string)
+
+
+@pytest.fixture
+def backend(connection: str | None, tmp_path: Path) -> Iterator[StorageBackend]:
+    opened, _ = open_backend(
+        connection, tmp_path / "store", force="azure" if connection else "embedded"
+    )
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def test_a_lease_keeps_the_message_hidden_until_stopped(backend: StorageBackend) -> None:
+    queues = backend.queues
+    queue = f"lease-{time.time_ns() % 10**9}"
+    queues.create_queue(queue)
+    queues.put(queue, "payload")
+    [message] = queues.receive(queue, 1, LEASE_S)
+    said: list[str] = []
+
+    async def hold() -> tuple[MessageLease, list[int]]:
+        lease = MessageLease(queues, queue, message, LEASE_S, said.append)
+        lease.start()
+        seen = []
+        # Three leases long: without renewals the message is visible again after 2 s.
+        deadline = time.monotonic() + 3 * LEASE_S
+        while time.monotonic() < deadline:
+            seen.append(len(await asyncio.to_thread(queues.peek, queue, 1)))
+            await asyncio.sleep(0.2)
+        await lease.stop()
+        return lease, seen
+
+    lease, seen = asyncio.run(hold())
+    assert said == []
+    assert sum(seen) == 0, seen
+    assert lease.renewals >= 4
+    assert lease.lost is None
+    assert lease.message.pop_receipt != message.pop_receipt
+    # Only the newest receipt is good: the one received first is stale now.
+    queues.delete(queue, message.id, lease.message.pop_receipt or "")
+    assert queues.approximate_count(queue) == 0
+
+
+def test_a_lease_on_a_message_deleted_meanwhile_is_lost_and_says_so(
+    backend: StorageBackend,
+) -> None:
+    queues = backend.queues
+    queue = f"lost-{time.time_ns() % 10**9}"
+    queues.create_queue(queue)
+    queues.put(queue, "payload")
+    [message] = queues.receive(queue, 1, LEASE_S)
+    said: list[str] = []
+
+    async def hold() -> MessageLease:
+        lease = MessageLease(queues, queue, message, LEASE_S, said.append)
+        lease.start()
+        await asyncio.to_thread(queues.delete, queue, message.id, message.pop_receipt or "")
+        await asyncio.sleep(LEASE_S)
+        await lease.stop()
+        return lease
+
+    lease = asyncio.run(hold())
+    assert lease.lost is not None and lease.renewals == 0
+    assert len(said) == 1
+    assert f"queue '{queue}': message {message.id} could not be kept hidden" in said[0]
+    assert "may be delivered again" in said[0]
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def test_an_invocation_longer_than_the_lease_is_delivered_once(
+    connection: str | None,
+    app_copy: Callable[[str], Path],
+    run_app: Callable[..., RunningApp],
+    tmp_path: Path,
+) -> None:
+    app = app_copy("queue_lease")
+    log = tmp_path / "deliveries.log"
+    env = {"LEASE_LOG": str(log), "FUNCLS_QUEUE_LEASE_SECONDS": str(LEASE_S)}
+    if connection is not None:
+        env["AzureWebJobsStorage"] = connection
+    store, _ = open_backend(connection, app, force="azure" if connection else "embedded")
+    try:
+        store.queues.delete_queue("slow")  # nothing left from an earlier test
+        store.queues.create_queue("slow")
+        # 6 s, three leases long; and 5 s failing once, then 5 s again.
+        store.queues.put("slow", json.dumps({"n": 0, "seconds": 3 * LEASE_S}))
+        store.queues.put("slow", json.dumps({"n": 1, "seconds": 2.5 * LEASE_S, "fail_first": 1}))
+        running = run_app(app, "--no-reload", env=env)
+
+        def noted() -> list[str]:
+            return log.read_text().splitlines() if log.exists() else []
+
+        assert wait_for(lambda: {"done 0 1", "done 1 2"} <= set(noted()), 60), running.log()
+        assert wait_for(lambda: store.queues.approximate_count("slow") == 0, 10), running.log()
+        time.sleep(LEASE_S + 1)  # a delivery the lease failed to prevent would show by now
+        assert sorted(noted()) == [
+            "done 0 1",
+            "done 1 2",
+            "failed 1 1",
+            "start 0 1",
+            "start 1 1",
+            "start 1 2",
+        ], running.log()
+        assert "could not be kept hidden" not in running.log()
+        assert "renewing the lease" not in running.log()
+    finally:
+        store.close()
