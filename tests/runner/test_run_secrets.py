@@ -13,9 +13,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.runner.runner_process import RunningApp, funcls_invoke
+from tests.runner.durable.conftest import DURABLE_APPS, Durable
+from tests.runner.runner_process import RunningApp, copy_app, funcls_invoke
 
 pytestmark = pytest.mark.slow
 
@@ -153,3 +155,98 @@ def ask(running: RunningApp, app: Path, seen: list[str]) -> None:
         done = funcls_invoke(args[0], str(app), *args[1:])
         seen.append(f"invoke {args}: {done.returncode}\n{done.stdout}\n{done.stderr}")
         assert "usage:" not in done.stderr, done.stderr
+
+
+def durable_app(root: Path) -> Path:
+    """apps/durable_v2 with the secrets configured as storage and durable connections."""
+    app = copy_app(DURABLE_APPS / "durable_v2", root)
+    (app / "host.json").write_text(
+        json.dumps(
+            {
+                "version": "2.0",
+                "extensions": {
+                    "durableTask": {
+                        "hubName": "SecretsHub",
+                        "storageProvider": {"connectionStringName": "DurableConn"},
+                    }
+                },
+            }
+        )
+    )
+    values = {
+        "FUNCTIONS_WORKER_RUNTIME": "python",
+        "AzureWebJobsStorage": (
+            "DefaultEndpointsProtocol=https;AccountName=acct;"
+            f"AccountKey={ACCOUNT_KEY};EndpointSuffix=core.invalid"
+        ),
+        "DurableConn": (
+            f"QueueEndpoint=https://alice:{URL_PASSWORD}@acct.queue.core.invalid/;"
+            f"SharedAccessSignature=sv=2022-11-02&ss=qt&srt=co&sp=rwdlacup&sig={SAS_SIG}"
+        ),
+        "ServiceBus": (
+            "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=Root;"
+            f"SharedAccessKey={SB_KEY}"
+        ),
+        "REDIS": f"cache.redis.cache.windows.net:6380,password={REDIS_PASSWORD},ssl=True",
+        "DATABASE_URL": f"postgresql://app:{PG_PASSWORD}@db.example.com:5432/app",
+        "GITHUB_AUTH": GITHUB_AUTH,
+    }
+    (app / "local.settings.json").write_text(json.dumps({"IsEncrypted": False, "Values": values}))
+    return app
+
+
+def test_no_secret_in_what_the_durable_engine_prints_or_answers(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    """The durable engine's banner, log lines, management API answers and `funcls invoke`
+    runs, with storage and durable connections holding secrets and keys enforced. What an
+    anonymous caller of the starter receives holds no key that opens the admin API: the
+    status URLs carry the durable extension's own key, as the host's do."""
+    app = durable_app(tmp_path / "app")
+    running = run_app(app, "--no-reload", "--enforce-auth")
+    running.wait_for_log("ready in")
+    keys = json.loads((app / ".funcls" / "keys.json").read_text())
+    answers: list[str] = []
+    durable = Durable(running)
+    try:
+        for name, payload in [
+            ("hello_chain", None),
+            ("failing_activity", None),
+            ("failing_orchestrator", None),
+            ("parent", None),
+        ]:
+            started = running.post(f"/api/orchestrators/{name}", json=payload)
+            answers.append(f"{started.status_code} {started.headers} {started.text}")
+            urls = started.json()
+            done = durable.wait(urls)
+            answers.append(json.dumps(done))
+            answers.append(durable.status(urls, showHistory="true").text)
+        base = f"{running.url}/runtime/webhooks/durabletask"
+        code = {"code": keys["master"]}
+        for path in ["/instances", "/instances?showInput=true", "/entities/counter/a"]:
+            answer = durable.client.get(f"{base}{path}", params=code)
+            answers.append(f"GET {path} {answer.status_code} {answer.text}")
+            assert answer.status_code in (200, 404), answer.text  # the master key opens it too
+        refused = durable.client.get(f"{base}/instances/x", params={"code": "wrong"})
+        answers.append(f"{refused.status_code} {refused.text}")
+        assert refused.status_code == 401
+        # The key the status URLs carry opens the durable API only, not the admin API.
+        extension = httpx.URL(urls["statusQueryGetUri"]).params["code"]
+        assert running.get("/admin/host/status", params={"code": extension}).status_code == 401
+        for method, path in [("GET", "/admin/functions"), ("GET", "/admin/host/status")]:
+            answer = running.request(method, path, headers={"x-functions-key": keys["master"]})
+            answers.append(f"{method} {path} {answer.status_code} {answer.text}")
+    finally:
+        durable.close()
+    invoked = funcls_invoke("hello_chain", str(app), "--input", '"x"')
+    answers.append(f"{invoked.returncode}\n{invoked.stdout}\n{invoked.stderr}")
+    running.stop()
+    printed = running.log()
+    assert "AzureWebJobsStorage is set, but orchestration state stays" in printed
+    assert "durable: orchestration 'failing_activity' instance" in printed
+    everything = printed + "\n".join(answers)
+    assert not leaks(everything), (leaks(everything), everything[-4000:])
+    # The banner shows the keys (--enforce-auth); nothing an app's caller receives does.
+    given = "\n".join(answers[:12])
+    assert keys["master"] not in given and keys["function"] not in given
+    assert "code=" in given

@@ -4,6 +4,9 @@ RPC under a per-run secret path) and the durable client binding's JSON."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -37,6 +40,21 @@ def task_hub_name(root: str) -> str:
         return DEFAULT_TASK_HUB
 
 
+EXTENSION_KEY_NAME = "durabletask_extension"
+
+
+def extension_key(master_key: str) -> str:
+    """The key the durable management URLs carry with --enforce-auth. The host puts its
+    `durabletask_extension` system key there, which opens the Durable Task extension's HTTP
+    API and nothing else (MicrosoftDocs azure-docs, durable-functions-http-api.md: the
+    `systemKey` parameter). funcls derives it from the master key with HMAC-SHA256, so it
+    stays the same across runs while .funcls/keys.json does, and knowing it tells nothing
+    about the master key: a caller of an anonymous starter that returns
+    `create_check_status_response` gets this key, not the one that opens the admin API."""
+    digest = hmac.new(master_key.encode(), EXTENSION_KEY_NAME.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
 class DurableRuntime:
     def __init__(
         self,
@@ -57,7 +75,7 @@ class DurableRuntime:
         self.secret = secrets.token_urlsafe(16)
         self.base_url = ""
         self.rpc_base_url = ""
-        self.code: str | None = None  # the master key, with --enforce-auth
+        self.code: str | None = None  # the extension's key, with --enforce-auth
         self.has_durable = False  # the app has durable functions (set when it loads)
 
     @property
@@ -75,11 +93,14 @@ class DurableRuntime:
             self._api = DurableApi(self.engine, self.task_hub, self.lookup)
         return self._api
 
-    def configure(self, base_url: str, port: int, host: str, code: str | None) -> None:
+    def configure(self, base_url: str, port: int, host: str, master_key: str | None) -> None:
+        """`master_key`: set with --enforce-auth. The URLs handed to the app and its callers
+        carry the extension's own key derived from it (:func:`extension_key`), never the
+        master key itself."""
         self.base_url = base_url
         loopback = "[::1]" if ":" in host else "127.0.0.1"
         self.rpc_base_url = f"http://{loopback}:{port}{RPC_PREFIX}{self.secret}/"
-        self.code = code
+        self.code = extension_key(master_key) if master_key else None
 
     def client_binding(self, binding: dict[str, Any]) -> str:
         hub = str(binding.get("taskHub") or self.task_hub)
@@ -100,8 +121,11 @@ class DurableRuntime:
             if not secrets.compare_digest(secret, self.secret):
                 return 404, [], b""
             return await self.api.handle(method, rest, query, body, self.base_url, self.code)
-        if not authorized():
-            message = "401 Unauthorized: the durable HTTP API needs the master key (code=)\n"
+        if not (authorized() or self._extension_key_given(query)):
+            message = (
+                "401 Unauthorized: the durable HTTP API needs the master key, or the "
+                f"{EXTENSION_KEY_NAME} key its status URLs carry (code=)\n"
+            )
             return 401, [(b"content-type", b"text/plain; charset=utf-8")], message.encode()
         if not (self.has_durable or self._engine is not None):
             message = (
@@ -111,6 +135,10 @@ class DurableRuntime:
             return 404, [(b"content-type", b"text/plain; charset=utf-8")], message.encode()
         rest = path[len(PUBLIC_PREFIX) :]
         return await self.api.handle(method, rest, query, body, request_base, self.code)
+
+    def _extension_key_given(self, query: dict[str, str]) -> bool:
+        given = query.get("code")
+        return bool(self.code and given) and hmac.compare_digest(str(given), str(self.code))
 
     async def run_by_hand(self, fn: RunFunction, text: str, timeout: float | None) -> Outcome:
         """Start an orchestration with `text` (JSON) as its input and wait for it to finish
