@@ -36,6 +36,9 @@ DURABLE_CLIENT_INPUTS = frozenset(
     for s in _SPECS
     if not s.trigger and "in" in s.directions and s.runner == "native" and s.family == "durable"
 )
+# Triggers whose failed invocations the host runs again under the function's retry policy
+# (funcls/runner/retry.py); the others ignore the policy.
+RETRY_TRIGGERS = frozenset(binding_kind(s.type) for s in _SPECS if s.trigger and s.host_retries)
 NOT_RUNNABLE: dict[str, str] = {
     binding_kind(s.type): f"funcls cannot run a function with a {s.title.lower()} ('{s.type}')"
     for s in _SPECS

@@ -13,10 +13,11 @@ from funcls.model.runnable import (
     DURABLE_CLIENT_INPUTS,
     DURABLE_TRIGGERS,
     READ_INPUTS,
+    RETRY_TRIGGERS,
     not_runnable_reason,
     runner_support,
 )
-from funcls.runner.retry import RETRY_TRIGGERS, RetryPolicy, RetryPolicyError, parse_retry
+from funcls.runner.retry import RetryPolicy, RetryPolicyError, parse_retry
 
 __all__ = ["DURABLE_CLIENT_INPUTS", "READ_INPUTS", "RunFunction", "build_function"]
 

@@ -4,8 +4,9 @@ On a failed invocation the host runs the function again, up to `maxRetryCount` t
 without end), waiting `delayInterval` (fixedDelay) or a randomized exponential delay
 (exponentialBackoff, below); the function sees the attempt in `context.retry_context`
 (retry_count from 0, max_retry_count, and the previous attempt's failure as `exception`).
-The host applies retry policies to Timer, Event Hubs, Cosmos DB and Kafka triggers; others
-keep their own redelivery (queue and blob poison handling), and HTTP is never retried.
+The host applies retry policies to Timer, Event Hubs, Cosmos DB and Kafka triggers (the
+catalogue's `BindingSpec.host_retries`, gathered in `funcls.model.runnable.RETRY_TRIGGERS`);
+others keep their own redelivery (queue and blob poison handling), and HTTP is never retried.
 
 The loop is azure-webjobs-sdk's FunctionExecutorExtensions.TryExecuteAsync: after a failure
 RetryContext.RetryCount is incremented, RetryContext.Exception becomes that failure, and the
@@ -26,8 +27,6 @@ from funcls.model.parsers.timespan import TimeSpanError, parse_timespan
 
 RANDOMIZATION_FACTOR = 0.2
 """RandomizedExponentialBackoffStrategy.RandomizationFactor of the WebJobs SDK."""
-
-RETRY_TRIGGERS = frozenset({"timertrigger", "eventhubtrigger", "cosmosdbtrigger", "kafkatrigger"})
 
 
 class RetryPolicyError(ValueError):

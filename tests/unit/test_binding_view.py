@@ -17,6 +17,7 @@ from funcls.model.runnable import (
     NATIVE_TRIGGERS,
     NOT_BY_HAND,
     READ_INPUTS,
+    RETRY_TRIGGERS,
     not_runnable_by_hand_reason,
 )
 from funcls.runner.functions import build_function
@@ -105,6 +106,29 @@ def test_the_runner_s_sets_are_the_catalogue_s() -> None:
     }
 
 
+@pytest.mark.parametrize("spec", TRIGGERS, ids=lambda s: s.type)
+def test_the_runner_retries_the_triggers_the_catalogue_says(spec: BindingSpec) -> None:
+    # The host applies a retry policy to Timer, Event Hubs, Cosmos DB and Kafka triggers only
+    # (BindingSpec.host_retries); the runner reads the policy of those and ignores the others'.
+    assert {"timertrigger", "eventhubtrigger", "cosmosdbtrigger", "kafkatrigger"} == (
+        RETRY_TRIGGERS
+    )
+    policy = {"strategy": "fixedDelay", "maxRetryCount": 2, "delayInterval": "00:00:01"}
+    fn = build_function(
+        {
+            "name": "f",
+            "bindings": [{"type": spec.type.upper(), "direction": "in", "name": "t"}],
+            "retry": policy,
+        },
+        "api",
+        {},
+    )
+    retried = fn.support != "none" and spec.host_retries
+    assert (fn.retry is not None) == retried, (spec.type, fn.reason)
+    if retried:
+        assert fn.retry.max_retry_count == 2 and fn.retry.delay == 1.0
+
+
 @pytest.mark.parametrize("spec", INPUTS, ids=lambda s: s.type)
 def test_inputs_the_runner_does_not_read_are_the_catalogue_s(spec: BindingSpec) -> None:
     fn = run_function(
@@ -135,3 +159,26 @@ def test_mixed_case_types_reach_the_same_runner_behaviour() -> None:
         assert [(v.kind, v.name) for v in fn.outputs()] == [("queue", "msg")]
         assert fn.uses_binding_data
     assert storage_connections([a]) == storage_connections([b]) == ["B", "Q"]
+
+
+def test_no_runner_code_normalises_a_trigger_type_itself() -> None:
+    # Binding types are compared as the host does in one place: BindingView.kind (read as
+    # RunFunction.trigger_kind). A `.trigger_type.lower()` or `.type.lower()` elsewhere is a
+    # second copy of that rule.
+    import ast
+    from pathlib import Path
+
+    import funcls
+
+    found = []
+    for path in sorted((Path(funcls.__file__).parent / "runner").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("lower", "casefold")
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == "trigger_type"
+            ):
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []

@@ -111,6 +111,7 @@ BINDINGS: tuple[BindingSpec, ...] = (
     ),
     BindingSpec(
         type="timerTrigger",
+        host_retries=True,
         family="timer",
         title="Timer trigger",
         trigger=True,

@@ -114,6 +114,7 @@ _FEED_TIMING: tuple[PropertySpec, ...] = (
 
 TRIGGER = BindingSpec(
     type="cosmosDBTrigger",
+    host_retries=True,
     family="cosmosdb",
     title="Azure Cosmos DB trigger",
     trigger=True,

@@ -194,6 +194,7 @@ _OUTPUT_ONLY: tuple[PropertySpec, ...] = (
 BINDINGS: tuple[BindingSpec, ...] = (
     BindingSpec(
         type="kafkaTrigger",
+        host_retries=True,
         family="kafka",
         title="Kafka trigger",
         trigger=True,

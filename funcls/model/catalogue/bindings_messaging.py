@@ -53,6 +53,7 @@ _EVENT_HUB_CONNECTION = connection(
 EVENT_HUBS: tuple[BindingSpec, ...] = (
     BindingSpec(
         type="eventHubTrigger",
+        host_retries=True,
         family="eventhub",
         title="Event Hubs trigger",
         trigger=True,

@@ -165,6 +165,11 @@ class BindingSpec:
     # though the runner runs it; empty when it can be.
     not_by_hand: str = ""
     needs_bundle: bool = True  # needs extensionBundle in host.json (http/timer do not)
+    # The host runs the function's retry policy (`@app.retry`, function.json / host.json
+    # `retry`) for this trigger: Timer, Event Hubs, Cosmos DB and Kafka; other triggers keep
+    # their own redelivery and ignore it (learn.microsoft.com, functions-bindings-error-pages
+    # "Retry policies"; funcls/runner/retry.py runs it).
+    host_retries: bool = False
     docs: str = ""
     extension_package: str | None = None  # pip package the binding needs beyond azure-functions
 

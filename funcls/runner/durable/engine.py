@@ -216,7 +216,7 @@ class DurableEngine:
                 "load again"
             )
             return False
-        if fn is None or fn.trigger_type.lower() != ORCHESTRATION:
+        if fn is None or fn.trigger_kind != ORCHESTRATION:
             self._fail(instance, ids, [], missing_function(instance.name, "orchestrator"))
             return True
         history = self.store.history(instance_id)
@@ -491,7 +491,7 @@ class DurableEngine:
         fn = self.lookup(work.name)
         if fn is None and self.load_failed(work.name):
             return None
-        if fn is None or fn.trigger_type.lower() != ACTIVITY:
+        if fn is None or fn.trigger_kind != ACTIVITY:
             return failed(work.task_id, missing_function(work.name, "activity"), None)
         outcome = await self.invoker.invoke(
             fn,

@@ -41,7 +41,7 @@ async def run_entity_batch(engine: EntityHost, scheduler_id: str) -> bool:
     record = engine.store.entity(scheduler_id) or EntityRecord(scheduler_id, name, key, False, None)
     fn = engine.lookup(name)
     results: list[tuple[bool, str]] = []
-    if fn is None or fn.trigger_type.lower() != ENTITY:
+    if fn is None or fn.trigger_kind != ENTITY:
         problem = missing_function(name, "entity")
         results = [(True, json.dumps(problem)) for _ in requests]
     else:

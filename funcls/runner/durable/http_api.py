@@ -202,7 +202,7 @@ class DurableApi:
         self, name: str, instance_id: str | None, body: bytes, base_url: str, tail: str
     ) -> Response:
         fn = self.lookup(name)
-        if fn is None or fn.trigger_type.lower() != "orchestrationtrigger":
+        if fn is None or fn.trigger_kind != "orchestrationtrigger":
             return _error(
                 400,
                 f"The function '{name}' doesn't exist, is disabled, or is not an orchestrator "
@@ -294,7 +294,7 @@ class DurableApi:
 
     def signal_entity(self, name: str, key: str, operation: str, body: bytes) -> Response:
         fn = self.lookup(name)
-        if fn is None or fn.trigger_type.lower() != "entitytrigger":
+        if fn is None or fn.trigger_kind != "entitytrigger":
             return _error(
                 400,
                 f"The function '{name}' doesn't exist, is disabled, or is not an entity "

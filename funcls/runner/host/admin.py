@@ -91,7 +91,7 @@ async def _warmup(state: RunState) -> Response:
     if not state.warmed_up:
         state.warmed_up = True
         for fn in state.functions.values():
-            if fn.trigger_type.lower() == "warmuptrigger" and not fn.disabled:
+            if fn.trigger_kind == "warmuptrigger" and not fn.disabled:
                 await state.invoke_manually(fn, "")
     return 200, [], b""
 
@@ -199,7 +199,7 @@ async def invoke_request(
     admin API's older name for the body (for a blob trigger: its path)."""
     if fn.is_http:
         outcome = await state.invoke_manually(fn, "", http_call(request), collect_logs=True)
-    elif fn.trigger_type.lower() == "blobtrigger":
+    elif fn.trigger_kind == "blobtrigger":
         name = request.get("name") if request.get("name") is not None else request.get("input")
         content: bytes | None = None
         if request.get("body_base64"):
