@@ -261,8 +261,36 @@ class DurableEngine:
         except NonDeterminismError as problem:
             self._fail(instance, ids, new, str(problem))
             return True
+        missing = self._missing_target(plan)
+        if missing is not None:
+            self._fail(
+                instance, ids, new, f"Orchestrator function '{instance.name}' failed: {missing}"
+            )
+            return True
         self._commit(instance, ids, new, plan, current)
         return True
+
+    def _missing_target(self, plan: Plan) -> str | None:
+        """Why the episode's new work names no function of the app: the extension checks each
+        activity and sub-orchestration an out-of-proc orchestrator schedules as it replays its
+        actions (`ThrowIfFunctionDoesNotExist` from `InvokeAPIFromAction` in
+        OutOfProcOrchestrationShim.cs, Azure/azure-functions-durable-extension) and fails the
+        orchestration itself, which the orchestrator cannot catch. A function of an app that
+        failed to load is not missing: its work waits for the next load."""
+        for work in plan.work:
+            kinds = {
+                "activity": (ACTIVITY, "activity"),
+                "orchestration": (ORCHESTRATION, "orchestrator"),
+            }
+            if work.kind not in kinds or work.name == HTTP_ACTIVITY:
+                continue
+            trigger, kind = kinds[work.kind]
+            fn = self.lookup(work.name)
+            if fn is None and self.load_failed(work.name):
+                continue
+            if fn is None or fn.trigger_kind != trigger:
+                return missing_function(work.name, kind)
+        return None
 
     def _suspension(self, instance: Instance, messages: list[tuple[int, dict[str, Any]]]) -> bool:
         """The first suspend or resume message, in the order they came: an
@@ -440,7 +468,7 @@ class DurableEngine:
                 EventType.SUB_ORCHESTRATION_INSTANCE_FAILED,
                 TaskScheduledId=instance.parent_task,
                 Reason=f"Sub-orchestration '{instance.name}' {how}",
-                Details=None,
+                Details="",
             ),
         )
 
@@ -492,7 +520,9 @@ class DurableEngine:
         if fn is None and self.load_failed(work.name):
             return None
         if fn is None or fn.trigger_kind != ACTIVITY:
-            return failed(work.task_id, missing_function(work.name, "activity"), None)
+            # Gone since the episode scheduled it (a reload): the task fails. The SDK writes
+            # "<Reason> \n <Details>" into the orchestrator's exception; Details is a text.
+            return failed(work.task_id, missing_function(work.name, "activity"), "")
         outcome = await self.invoker.invoke(
             fn,
             ("string", work.input if work.input is not None else "null"),
@@ -517,7 +547,7 @@ class DurableEngine:
         return failed(
             work.task_id,
             f"Activity function '{work.name}' failed: {error.get('type')}: {error.get('message')}",
-            str(error.get("traceback") or "") or None,
+            str(error.get("traceback") or ""),
         )
 
     def _arm(self, instance_id: str, task_id: int, fire_at: datetime, execution: str) -> None:

@@ -57,7 +57,7 @@ async def call_http(work: Work) -> Event:
             EventType.TASK_FAILED,
             TaskScheduledId=work.task_id,
             Reason=f"call_http failed: {error}",
-            Details=None,
+            Details="",
         )
     return event(
         EventType.TASK_COMPLETED, TaskScheduledId=work.task_id, Result=json.dumps(response)

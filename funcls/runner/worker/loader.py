@@ -99,6 +99,21 @@ def _first_line(func: Any) -> int | None:
         return None
 
 
+def _written_function(func: Any) -> Any:
+    """The function the user wrote behind the one registered: the durable SDK registers a
+    `handle` of its own for an orchestrator or entity and keeps the user's function on it
+    (`orchestrator_function`, `entity_function`: Orchestrator.create and Entity.create in
+    Azure/azure-functions-durable-python); other decorators leave `__wrapped__`."""
+    for attribute in ("orchestrator_function", "entity_function"):
+        inner = getattr(func, attribute, None)
+        if callable(inner):
+            return inner
+    try:
+        return inspect.unwrap(func)
+    except ValueError:  # a cycle of __wrapped__
+        return func
+
+
 def _error(function: str, exc: BaseException, where: str = "") -> dict[str, str]:
     """A load error that says where in the user's files the problem is: our own refusals
     (FunctionLoadError) and unreadable function.json files by location, other exceptions by
@@ -230,7 +245,8 @@ def _load_v2(root: str, script: str, result: LoadResult) -> None:
             info = describe_function(name, user_function, root, script, bindings)
             info.retry = _v2_retry(function)
         except Exception as exc:
-            where = _location(root, user_function, inspect.getsourcefile(user_function) or script)
+            written = _written_function(user_function)
+            where = _location(root, written, inspect.getsourcefile(written) or script)
             result.errors.append(_error(name, exc, where))
             continue
         result.functions[name] = info
