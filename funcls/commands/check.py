@@ -81,9 +81,13 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "github":
         _write(render_github(findings, cwd))
     else:
-        _write(render_text(findings, cwd))
+        # The summary follows the findings on stdout, as ruff, mypy and eslint print theirs:
+        # `funcls check > report.txt` keeps the whole report; -q leaves it out. The machine
+        # formats above write nothing but their document to stdout.
+        text = render_text(findings, cwd)
         if not args.quiet:
-            print(summary(findings, len(apps)), file=sys.stderr)
+            text += summary(findings, len(apps)) + "\n"
+        _write(text)
     return 1 if any(f.severity >= Severity.ERROR for f in findings) else 0
 
 

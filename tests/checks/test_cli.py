@@ -53,14 +53,37 @@ def test_text_is_sorted_relative_and_exit_1(apps: Path, capsys: pytest.CaptureFi
         "b_app/function_app.py:7:34: AZF201 parameter 'user' of hello(req, user) has no "
         "binding, so the worker has no value for it; add a binding named 'user' or remove the "
         "parameter (only 'context' may go without one)",
+        # The summary follows the findings on stdout, as ruff, mypy and eslint print theirs.
+        "Found 3 problems (2 errors, 1 warning).",
     ]
-    assert err == "Found 3 problems (2 errors, 1 warning).\n"
+    assert err == ""
+
+
+def test_quiet_leaves_out_the_summary(apps: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "-q", ".")
+    assert code == 1 and err == ""
+    assert len(out.splitlines()) == 3 and "Found" not in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github"])
+def test_machine_formats_write_only_their_document(
+    apps: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    code, out, err = run(capsys, "--format", fmt, ".")
+    assert code == 1 and err == ""
+    assert "Found 3 problems" not in out
+    if fmt == "github":
+        assert all(line.startswith("::") for line in out.splitlines()), out
+    else:
+        json.loads(out)
 
 
 def test_warnings_alone_exit_0(apps: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "a_app", "--ignore", "AZF201")
     assert code == 0
-    assert [line.split(": ")[1].split()[0] for line in out.splitlines()] == ["AZF508"]
+    *found, last = out.splitlines()
+    assert [line.split(": ")[1].split()[0] for line in found] == ["AZF508"]
+    assert last == "Found 1 problem (1 warning)."
 
 
 def test_select_prefixes_and_comma_lists(apps: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,8 +116,8 @@ def test_usage_errors_exit_2_with_one_line(
 
 def test_pyproject_config_applies(apps: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (apps / "pyproject.toml").write_text('[tool.funcls]\nseverity = { AZF201 = "warning" }\n')
-    code, _, err = run(capsys, ".")
-    assert code == 0 and err == "Found 3 problems (3 warnings).\n"
+    code, out, _ = run(capsys, ".")
+    assert code == 0 and out.endswith("\nFound 3 problems (3 warnings).\n")
     (apps / "pyproject.toml").write_text("[tool.funcls]\nselect = 3\n")
     code, _, err = run(capsys, ".")
     assert code == 2 and "select must be a list of codes" in err

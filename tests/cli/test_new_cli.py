@@ -60,8 +60,11 @@ def test_new_app_then_functions_check_clean(tmp_path: Path) -> None:
     text = (app / "function_app.py").read_text()
     assert 'topic_name="orders",' in text and 'subscription_name="orders-subscription",' in text
     checked = funcls("check", str(app))
-    assert (checked.returncode, checked.stdout) == (0, "")
-    assert checked.stderr.strip() == "No problems found in 1 app."
+    assert (checked.returncode, checked.stdout, checked.stderr) == (
+        0,
+        "No problems found in 1 app.\n",
+        "",
+    )
 
 
 def test_new_app_refuses_to_overwrite(tmp_path: Path) -> None:
