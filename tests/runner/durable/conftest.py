@@ -49,6 +49,18 @@ class Durable:
             time.sleep(0.02)
         raise AssertionError(f"{urls['id']} did not finish:\n{self.running.log()}")
 
+    def raise_event(self, urls: dict[str, str], name: str) -> None:
+        """POST the instance's sendEventPostUri for this event (no data); 202 expected."""
+        answer = self.client.post(urls["sendEventPostUri"].replace("{eventName}", name))
+        assert answer.status_code == 202, answer.text
+
+    def wait_for_history(self, urls: dict[str, str], event: str, timeout: float = 20.0) -> None:
+        """Until the instance's history holds an event of this type (e.g. TaskCompleted)."""
+        deadline = time.monotonic() + timeout
+        while event not in str(self.status(urls, showHistory="true").json()):
+            assert time.monotonic() < deadline, self.running.log()
+            time.sleep(0.05)
+
     def close(self) -> None:
         self.client.close()
 
@@ -74,3 +86,24 @@ def durable_app(tmp_path: Path) -> Callable[[str], Path]:
         return copy_app(DURABLE_APPS / name, tmp_path / name)
 
     return make
+
+
+@pytest.fixture
+def durable_started(
+    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> Iterator[Callable[..., Durable]]:
+    """Start `funcls run` on a copy of a durable app (or on a folder already made with
+    `durable_app`), wait until it is ready and give its Durable client; each run is stopped
+    and each client closed at the end of the test."""
+    made: list[Durable] = []
+
+    def start(app: str | Path = "durable_v2", *args: str) -> Durable:
+        running = run_app(durable_app(app) if isinstance(app, str) else app, *args)
+        running.wait_for_log("ready in")
+        durable = Durable(running)
+        made.append(durable)
+        return durable
+
+    yield start
+    for durable in made:
+        durable.close()

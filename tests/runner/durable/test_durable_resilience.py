@@ -15,12 +15,11 @@ from tests.runner.runner_process import RunningApp, start_run
 
 
 def test_sigkill_during_a_fan_out_then_restart_completes_it(
-    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+    durable_started: Callable[..., Durable],
 ) -> None:
-    app = durable_app("durable_v2")
-    first = run_app(app, "--no-reload")
-    first.wait_for_log("ready in")
-    urls = Durable(first).start("slow_fan_out", {"count": 30})
+    durable = durable_started("durable_v2", "--no-reload")
+    first, app = durable.running, durable.running.app_dir
+    urls = durable.start("slow_fan_out", {"count": 30})
     first.wait_for_log("Executed 'Functions.slow_square' (Succeeded", count=6)
     os.kill(first.process.pid, signal.SIGKILL)
     first.process.wait(10)
@@ -45,23 +44,26 @@ def test_sigkill_during_a_fan_out_then_restart_completes_it(
         second.stop()
 
 
-def test_an_orchestrator_changed_under_a_running_instance_fails_it(
-    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
-) -> None:
-    app = durable_app("durable_v2")
-    running = run_app(app)
-    running.wait_for_log("ready in")
-    durable = Durable(running)
+def changing_midway(
+    durable_started: Callable[..., Durable],
+) -> tuple[Durable, dict[str, str], Path, str]:
+    """A run of durable_v2, an instance of 'changing' past its first activity (waiting for
+    its 'go' event), the app's script and its text."""
+    durable = durable_started()
     urls = durable.start("changing")
-    deadline = time.monotonic() + 20
-    while "TaskCompleted" not in str(durable.status(urls, showHistory="true").json()):
-        assert time.monotonic() < deadline, running.log()
-        time.sleep(0.05)
-    script = app / "function_app.py"
-    text = script.read_text()
+    durable.wait_for_history(urls, "TaskCompleted")
+    script = durable.running.app_dir / "function_app.py"
+    return durable, urls, script, script.read_text()
+
+
+def test_an_orchestrator_changed_under_a_running_instance_fails_it(
+    durable_started: Callable[..., Durable],
+) -> None:
+    durable, urls, script, text = changing_midway(durable_started)
+    running = durable.running
     script.write_text(text.replace('("say_hello", "before the change")', '("square", 2)'))
     running.wait_for_log("reloaded:")
-    assert httpx.post(urls["sendEventPostUri"].replace("{eventName}", "go")).status_code == 202
+    durable.raise_event(urls, "go")
     done = durable.wait(urls)
     assert done["runtimeStatus"] == "Failed"
     assert done["output"] == (
@@ -71,40 +73,27 @@ def test_an_orchestrator_changed_under_a_running_instance_fails_it(
         "sequence number.  Was a change made to the orchestrator code after this instance had "
         "already started running?"
     )
-    durable.close()
 
 
 def test_an_instance_waits_while_a_save_breaks_the_app(
-    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+    durable_started: Callable[..., Durable],
 ) -> None:
-    app = durable_app("durable_v2")
-    running = run_app(app)
-    running.wait_for_log("ready in")
-    durable = Durable(running)
-    urls = durable.start("changing")
-    deadline = time.monotonic() + 20
-    while "TaskCompleted" not in str(durable.status(urls, showHistory="true").json()):
-        assert time.monotonic() < deadline, running.log()
-        time.sleep(0.05)
-    script = app / "function_app.py"
-    text = script.read_text()
+    durable, urls, script, text = changing_midway(durable_started)
+    running = durable.running
     script.write_text(text + "\ndef broken(:\n")
     running.wait_for_log("failed to load")
-    assert httpx.post(urls["sendEventPostUri"].replace("{eventName}", "go")).status_code == 202
+    durable.raise_event(urls, "go")
     running.wait_for_log(f"durable: instance {urls['id']} of 'changing' waits for the app")
     assert durable.status(urls).json()["runtimeStatus"] == "Running"
     script.write_text(text)
     done = durable.wait(urls)
     assert (done["runtimeStatus"], done["output"]) == ("Completed", "Hello before the change!")
-    durable.close()
 
 
 def test_with_enforce_auth_the_management_api_needs_the_master_key(
-    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+    durable_started: Callable[..., Durable],
 ) -> None:
-    running = run_app(durable_app("durable_v2"), "--no-reload", "--enforce-auth")
-    running.wait_for_log("ready in")
-    durable = Durable(running)
+    durable = durable_started("durable_v2", "--no-reload", "--enforce-auth")
     urls = durable.start("hello_chain")  # the starter's client calls back without a key
     assert "code=" in urls["statusQueryGetUri"]
     done = durable.wait(urls)
@@ -112,7 +101,6 @@ def test_with_enforce_auth_the_management_api_needs_the_master_key(
     bare = urls["statusQueryGetUri"].split("?")[0]
     refused = httpx.get(bare)
     assert refused.status_code == 401 and "master key" in refused.text
-    durable.close()
 
 
 def test_an_app_without_durable_functions_has_no_durable_api(
@@ -129,7 +117,7 @@ def test_an_app_without_durable_functions_has_no_durable_api(
 
 
 def test_a_misspelt_activity_fails_even_when_another_function_failed_to_load(
-    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+    durable_app: Callable[[str], Path], durable_started: Callable[..., Durable]
 ) -> None:
     # From the QA pass: any function failing to load made every missing activity wait for
     # the next load, so this orchestration stayed Running for good.
@@ -145,11 +133,8 @@ def test_a_misspelt_activity_fails_even_when_another_function_failed_to_load(
         + "    result = yield context.call_activity('helo', 'x')\n"
         + "    return result\n"
     )
-    running = run_app(app, "--no-reload")
-    running.wait_for_log("ready in")
-    assert "cannot_load" in running.log()  # it failed to load, as on the worker
-    durable = Durable(running)
+    durable = durable_started(app, "--no-reload")
+    assert "cannot_load" in durable.running.log()  # it failed to load, as on the worker
     done = durable.wait(durable.start("calls_a_misspelt_activity"), timeout=15)
     assert done["runtimeStatus"] == "Failed", done
     assert "helo" in str(done["output"])
-    durable.close()

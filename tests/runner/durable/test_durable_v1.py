@@ -13,16 +13,16 @@ from pathlib import Path
 import httpx
 
 from tests.runner.durable.conftest import Durable
-from tests.runner.runner_process import REPO, RunningApp
+from tests.runner.runner_process import REPO
 
 
 def test_a_v1_app_runs_orchestrations_activities_and_entities(
-    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+    durable_started: Callable[..., Durable],
 ) -> None:
-    running = run_app(durable_app("durable_v1"), "--no-reload")
-    log = running.wait_for_log("ready in")
+    durable = durable_started("durable_v1", "--no-reload")
+    running = durable.running
+    log = running.log()
     assert "  orchestrations: Greetings\n" in log and "  entities: Tally\n" in log
-    durable = Durable(running)
     started = running.post("/api/start/Greetings", json=["Alan", "Barbara", "Edsger"])
     assert started.status_code == 202, started.text
     done = durable.wait(started.json())
@@ -35,7 +35,6 @@ def test_a_v1_app_runs_orchestrations_activities_and_entities(
     assert again["output"]["total"] == 5  # the entity kept its state
     entity = httpx.get(f"{running.url}/runtime/webhooks/durabletask/entities/Tally/greetings")
     assert entity.json() == 5
-    durable.close()
 
 
 def test_funcls_invoke_runs_an_orchestration_to_its_output(
