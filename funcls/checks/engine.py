@@ -10,10 +10,10 @@ did not change, see ``model.v2.indexer``); the app-wide checkers run on the whol
 from __future__ import annotations
 
 import copy
-import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from funcls.checks.config import CheckConfig, ConfigError
 from funcls.checks.context import Context
@@ -22,7 +22,17 @@ from funcls.checks.registry import REGISTRY, Checker, Rule
 from funcls.checks.streaming import streaming_import_in
 from funcls.model.appmodel import App, Function
 
-log = logging.getLogger("funcls.checks")
+if TYPE_CHECKING:
+    import logging
+
+
+def _log() -> logging.Logger:
+    """The rules' logger, imported when a checker fails (issue 16: ``logging`` is a tenth of
+    the command's imports and is needed only then)."""
+    import logging
+
+    return logging.getLogger("funcls.checks")
+
 
 # `# funcls: ignore` or `# funcls: ignore[AZF201, AZF3]` on the line of a finding.
 _SUPPRESS = re.compile(r"#\s*funcls:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)
@@ -89,7 +99,7 @@ def check_app(
         try:
             config = CheckConfig.from_pyproject(app.root)
         except ConfigError:
-            log.exception("ignoring the funcls configuration for %s", app.root)
+            _log().exception("ignoring the funcls configuration for %s", app.root)
             config = CheckConfig()
     enabled = frozenset(r.code for r in all_rules if config.is_enabled(r.code))
     ctx = Context(app, enabled, config.plan)
@@ -109,7 +119,7 @@ def _run(checker: Checker, ctx: Context, raise_errors: bool = False) -> list[Fin
             raise CheckerCrash(
                 f"checker {checker.name} failed on the app at {ctx.app.root}: {e!r}"
             ) from e
-        log.exception("checker %s failed on the app at %s", checker.name, ctx.app.root)
+        _log().exception("checker %s failed on the app at %s", checker.name, ctx.app.root)
     return ctx.findings[before:]
 
 

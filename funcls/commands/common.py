@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 
 from funcls.model.appmodel import App
+from funcls.model.source import Source
 from funcls.model.workspace import Workspace, find_app_roots
 
 
@@ -30,5 +31,6 @@ def app_roots(paths: Sequence[str]) -> list[str]:
 
 
 def load_apps(paths: Sequence[str]) -> list[App]:
-    ws = Workspace([], extra_roots=app_roots(paths))
+    # Read once: nothing edits the files while a command reads them (Source.snapshot).
+    ws = Workspace([], extra_roots=app_roots(paths), source=Source(snapshot=True))
     return list(ws.index_all().values())

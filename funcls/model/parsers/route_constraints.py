@@ -20,9 +20,7 @@ is not checked and a pattern Python cannot compile matches everything.
 
 from __future__ import annotations
 
-import difflib
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,6 +95,8 @@ def _guid(text: str) -> bool:
             return False
     elif len(candidate) not in (32, 36):
         return False
+    import uuid  # on first use: it imports platform (issue 16: no work at import time)
+
     try:
         uuid.UUID(candidate)
     except ValueError:
@@ -298,6 +298,8 @@ def suggest_constraint(name: str) -> str | None:
     key = name.casefold()
     if key in _ALIASES:
         return _ALIASES[key]
+    import difflib  # on first use, as uuid above
+
     close = difflib.get_close_matches(key, list(CONSTRAINTS), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -1,0 +1,173 @@
+"""The fast path of ``parse_json``: strict JSON read with regular expressions.
+
+Nearly every function.json, host.json and local.settings.json is plain JSON. For those this
+reader builds the very nodes the tolerant reader (``parser.py``) builds — same kinds, values,
+offsets and ranges — at a third of its cost (issue 16: the tolerant reader, one character at a
+time in Python, was a quarter of `funcls index`). It accepts only a subset of what the
+tolerant reader reads without error: RFC 8259 JSON with ASCII whitespace, at most 200 levels
+deep. On anything else (a comment, a trailing comma, a single quote, a leading zero, a raw tab
+in a string, any mistake) it gives up and the tolerant reader reads the text, with its errors.
+
+Values are made as the tolerant reader makes them (not as ``json.loads`` would): ``\\uXXXX``
+escapes one character each (a surrogate pair stays two), numbers with ``.`` or an exponent are
+``float``, other numbers ``int`` (None when Python refuses the digits).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import Any, cast
+
+from funcls.model.jsondoc.nodes import JsonMember, JsonNode
+from funcls.model.locations import LineIndex, Position, Range
+
+MAX_DEPTH = 200  # as the tolerant reader: deeper nesting is an error, reported there
+
+_WS = re.compile(r"[ \t\n\r]*")
+# A string: any character but '"', '\' and controls, or one of JSON's escapes.
+_STRING = re.compile(r'"((?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"')
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))")
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+class _NotPlain(Exception):
+    """The text is not plain JSON: the tolerant reader takes it."""
+
+
+def _unescape(m: re.Match[str]) -> str:
+    code = m.group(1)
+    return chr(int(code, 16)) if code is not None else _ESCAPES[m.group(2)]
+
+
+def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
+    """The root node and line index of ``text`` when it is plain JSON, else None."""
+    lines = LineIndex(text)
+    starts = lines._starts
+    n = len(text)
+    # It matches at any offset (possibly nothing), so never gives None.
+    ws = cast("Callable[..., re.Match[str]]", _WS.match)
+    string = _STRING.match
+    number = _NUMBER.match
+    unescape = _ESCAPE.sub
+
+    new = tuple.__new__  # what Position(...) and Range(...) call, without their frames
+
+    def pos(offset: int) -> Position:
+        line = bisect_right(starts, offset) - 1
+        return new(Position, (line, offset - starts[line]))
+
+    def span(start: int, end: int) -> Range:
+        line = bisect_right(starts, start) - 1
+        a = new(Position, (line, start - starts[line]))
+        line = bisect_right(starts, end, line) - 1
+        return new(Range, (a, new(Position, (line, end - starts[line]))))
+
+    def read_string(i: int) -> tuple[str, int]:
+        m = string(text, i)
+        if m is None:
+            raise _NotPlain
+        body = m.group(1)
+        if "\\" in body:
+            body = unescape(_unescape, body)
+        return body, m.end()
+
+    def value(i: int, depth: int) -> JsonNode:
+        """The value starting at ``i`` (no whitespace before it)."""
+        if i >= n:
+            raise _NotPlain
+        c = text[i]
+        if c == "{":
+            return obj(i, depth + 1)
+        if c == "[":
+            return arr(i, depth + 1)
+        if c == '"':
+            s, end = read_string(i)
+            return JsonNode("string", span(i, end), i, end, s)
+        if c == "t" and text.startswith("true", i):
+            return JsonNode("boolean", span(i, i + 4), i, i + 4, True)
+        if c == "f" and text.startswith("false", i):
+            return JsonNode("boolean", span(i, i + 5), i, i + 5, False)
+        if c == "n" and text.startswith("null", i):
+            return JsonNode("null", span(i, i + 4), i, i + 4, None)
+        m = number(text, i)
+        if m is None:
+            raise _NotPlain
+        end = m.end()
+        raw = text[i:end]
+        v: Any
+        try:
+            v = float(raw) if m.group(1) is not None or m.group(2) is not None else int(raw)
+        except ValueError:  # more digits than int() takes
+            v = None
+        return JsonNode("number", span(i, end), i, end, v)
+
+    def obj(start: int, depth: int) -> JsonNode:
+        if depth > MAX_DEPTH:
+            raise _NotPlain
+        node = JsonNode("object", Range(pos(start), pos(start)), start, start)
+        members = node.members
+        i = ws(text, start + 1).end()
+        if i < n and text[i] == "}":
+            i += 1
+        else:
+            while True:
+                if i >= n or text[i] != '"':
+                    raise _NotPlain
+                key, key_end = read_string(i)
+                key_range = span(i, key_end)
+                j = ws(text, key_end).end()
+                if j >= n or text[j] != ":":
+                    raise _NotPlain
+                v = value(ws(text, j + 1).end(), depth)
+                members.append(
+                    JsonMember(key, key_range, v, new(Range, (key_range[0], v.range[1])))
+                )
+                i = ws(text, v.end).end()
+                if i < n and text[i] == ",":
+                    i = ws(text, i + 1).end()
+                    continue
+                if i < n and text[i] == "}":
+                    i += 1
+                    break
+                raise _NotPlain
+        node.end = i
+        node.range = new(Range, (node.range[0], pos(i)))
+        return node
+
+    def arr(start: int, depth: int) -> JsonNode:
+        if depth > MAX_DEPTH:
+            raise _NotPlain
+        node = JsonNode("array", Range(pos(start), pos(start)), start, start)
+        items = node.items
+        i = ws(text, start + 1).end()
+        if i < n and text[i] == "]":
+            i += 1
+        else:
+            while True:
+                v = value(i, depth)
+                items.append(v)
+                i = ws(text, v.end).end()
+                if i < n and text[i] == ",":
+                    i = ws(text, i + 1).end()
+                    continue
+                if i < n and text[i] == "]":
+                    i += 1
+                    break
+                raise _NotPlain
+        node.end = i
+        node.range = new(Range, (node.range[0], pos(i)))
+        return node
+
+    try:
+        i = ws(text).end()
+        if i >= n:
+            return None
+        root = value(i, 0)
+        if ws(text, root.end).end() != n:
+            return None
+    except (_NotPlain, RecursionError):
+        return None
+    return root, lines
