@@ -190,9 +190,15 @@ def _foreign_below(pyf: PyFunction, mine: list[RawDecorator]) -> str | None:
     """
     if not mine:
         return None
-    top = min(pyf.decorators.index(d) for d in mine)
-    for d in pyf.decorators[top + 1 :]:
-        if d not in mine:
+    # By identity (``mine`` is a sublist of ``pyf.decorators``): ``index`` and ``in`` compare
+    # the dataclasses field by field, which made a def with N stacked decorators cost N²
+    # comparisons (20,000 took minutes; found by scripts/hunt_loader.py).
+    own = {id(d) for d in mine}
+    below = False
+    for d in pyf.decorators:
+        if id(d) in own:
+            below = True
+        elif below:
             return ".".join(d.chain)
     return None
 
