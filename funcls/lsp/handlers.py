@@ -241,6 +241,9 @@ def register_language(server: FunclsServer) -> None:
             if context and context.trigger_kind == types.CompletionTriggerKind.TriggerCharacter
             else None
         )
+        # A change not indexed yet (the debounce has not run) is indexed first, as for hover:
+        # completion right after a didChange must see it (issue 17).
+        server.state.app_fresh(path)
         pos = server.position(path, params.position)
         return completion.complete(server.ctx, path, pos, trigger)
 
