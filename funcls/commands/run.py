@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         debug_port=args.debug,
         parent_pid=args.parent_pid,
         tag_logs=args.log_tags,
+        http_front=not args.no_http_front,
     )
     # The app processes start first and load the app while the runner imports the rest.
     from funcls.runner.prestart import prestart
@@ -125,4 +126,6 @@ def register(sub: Any) -> None:
     )
     # Used by the language server for its warm app: stop when the server is gone.
     p.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
+    # Every request through the ASGI app, none through the lean front (tests compare them).
+    p.add_argument("--no-http-front", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(handler=run)

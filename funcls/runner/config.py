@@ -36,6 +36,9 @@ class RunOptions:
     debug_port: int | None = None  # debugpy listens here in the (single) app process
     parent_pid: int | None = None  # stop when this process is gone (an editor's warm app)
     tag_logs: bool = False  # [function id] LEVEL before each app log line (--log-tags)
+    # Plain HTTP functions served by the lean front (host/front.py); off: every request goes
+    # through the ASGI app (--no-http-front, for comparing the two and for bisecting).
+    http_front: bool = True
 
 
 @dataclass

@@ -24,7 +24,7 @@ from funcls.runner.config import HostSettings
 from funcls.runner.connections import Connections
 from funcls.runner.functions import DURABLE_CLIENT_INPUTS, READ_INPUTS, RunFunction
 from funcls.runner.logs import Console
-from funcls.runner.messages import ErrorInfo, HttpResponseData, Invoke, Wire
+from funcls.runner.messages import ErrorInfo, HttpResponseData, Invoke, Result, Wire
 from funcls.runner.pool import AppNotLoaded, FunctionTimeout, WorkerCrashed, WorkerPool
 from funcls.runner.retry import retry_exception
 from funcls.runner.sdk_bindings import model_binding_data
@@ -117,6 +117,21 @@ def queue_messages(wire: Wire) -> list[bytes]:
 def split_blob_path(path: str) -> tuple[str, str]:
     container, _, name = path.partition("/")
     return container, name
+
+
+def is_plain_http(fn: RunFunction) -> bool:
+    """An HTTP function whose invocation needs no storage and no coroutine: no input
+    bindings, only HTTP outputs, no retry policy, no SDK-typed trigger, not streamed. The
+    HTTP front serves these without ASGI (`host/front.py`, `Invoker.start_plain`)."""
+    return (
+        fn.is_http
+        and not fn.http_stream
+        and fn.retry is None
+        and fn.support != "none"
+        and not fn.inputs()
+        and fn.trigger.name not in fn.sdk_params
+        and all(binding.kind == "http" for binding in fn.outputs())
+    )
 
 
 class Invoker:
@@ -228,6 +243,88 @@ class Invoker:
             await asyncio.sleep(delay)
             retry = {**retry, "count": count, "exception": retry_exception(fn.name, outcome.error)}
 
+    def start_plain(
+        self,
+        fn: RunFunction,
+        trigger: Wire,
+        reason: str,
+        done: Callable[[Outcome], None],
+    ) -> bool:
+        """Start one invocation of a plain HTTP function (`is_plain_http`) with callbacks
+        instead of coroutines: the same console lines, message, timeout and outcome as
+        `invoke`, which ``done`` receives. False, having done nothing, when no app process can
+        take it now (the caller then awaits `invoke`, which waits for one)."""
+        pool = self.pool
+        if not pool.loaded.is_set():
+            return False
+        try:
+            worker = pool.pick()
+        except AppNotLoaded:
+            return False
+        invocation_id = new_invocation_id()
+        start = time.perf_counter()
+        name = fn.name
+        self.console.started(name, invocation_id, reason)
+        outcome = Outcome(invocation_id, name, False, 0.0)
+        headers = trigger[1].get("headers")
+        message = Invoke(
+            invocation_id,
+            name,
+            {fn.trigger.name: trigger},
+            {},
+            invocation_trace(name, self.settings.environment, headers),
+            {"count": 0, "max": 0},
+        )
+        future = worker.submit(message)
+        timeout = self.settings.function_timeout
+        timer = (
+            asyncio.get_running_loop().call_later(
+                timeout, pool._timed_out, worker, future, name, timeout
+            )
+            if timeout is not None
+            else None
+        )
+
+        def settle(future: asyncio.Future[Result]) -> None:
+            if timer is not None:
+                timer.cancel()
+            error = future.exception() if not future.cancelled() else WorkerCrashed("cancelled")
+            if error is not None:
+                outcome.error = {
+                    "type": type(error).__name__,
+                    "message": str(error),
+                    "traceback": "",
+                }
+            else:
+                result = future.result()
+                if result.ok:
+                    self._apply(fn, result, outcome)
+                    outcome.ok = True
+                else:
+                    outcome.error = result.error
+            outcome.duration = time.perf_counter() - start
+            self.console.finished(
+                name, invocation_id, outcome.ok, outcome.duration, _detail(outcome)
+            )
+            done(outcome)
+
+        future.add_done_callback(settle)
+        return True
+
+    def _apply(self, fn: RunFunction, result: Result, outcome: Outcome) -> None:
+        """A plain function's result into its outcome (every output is local: HTTP, or
+        reported as not sent)."""
+        outputs = result.outputs
+        returned = result.returned
+        by_name = fn.view.by_name()
+        if returned is not None and returned[0] is not None:
+            if "$return" in by_name:
+                outputs["$return"] = returned
+            else:
+                outcome.returned = returned
+        for name, value in outputs.items():
+            self._output_here(name, by_name.get(name), value, outcome)
+
     async def _attempt(
         self,
         fn: RunFunction,
@@ -306,20 +403,29 @@ class Invoker:
             await self._output(name, by_name.get(name), value, targets.get(name), outcome)
         outcome.ok = True
 
-    async def _output(
-        self, name: str, binding: BindingView | None, value: Wire, target: Any, outcome: Outcome
+    def _output_here(
+        self, name: str, binding: BindingView | None, value: Wire, outcome: Outcome
     ) -> None:
+        """An output that needs no storage: the HTTP response, $return without a binding,
+        or one funcls cannot send (reported)."""
         if binding is None:
             if name == "$return":
                 outcome.returned = value
                 return
             binding = NO_BINDING
-        kind = binding.kind
-        if kind == "http":
-            if value[0] == "http":
-                outcome.http = value[1]
-            else:
-                outcome.http = _plain_http(value)
+        if binding.kind == "http":
+            outcome.http = value[1] if value[0] == "http" else _plain_http(value)
+            return
+        outcome.outputs.append(
+            OutputReport(name, binding.type, False, _describe_target(binding), value[1])
+        )
+
+    async def _output(
+        self, name: str, binding: BindingView | None, value: Wire, target: Any, outcome: Outcome
+    ) -> None:
+        kind = binding.kind if binding is not None else ""
+        if binding is None or kind == "http":
+            self._output_here(name, binding, value, outcome)
             return
         if kind == "queue" and target is not None:
             backend = self.connections.backend(binding.get("connection"))
@@ -359,9 +465,7 @@ class Invoker:
                     OutputReport(name, "table", True, target.table, table_binding.as_json(entity))
                 )
             return
-        outcome.outputs.append(
-            OutputReport(name, binding.type, False, _describe_target(binding), value[1])
-        )
+        self._output_here(name, binding, value, outcome)
 
 
 def _plain_http(value: Wire) -> HttpResponseData:

@@ -25,6 +25,7 @@ from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.durable.runtime import DurableRuntime
 from funcls.runner.functions import RunFunction, http_routes
 from funcls.runner.host.app import RunnerApp
+from funcls.runner.host.front import Front, front_protocol
 from funcls.runner.host.policy import load_keys
 from funcls.runner.invocation import Invoker
 from funcls.runner.logs import Console
@@ -249,8 +250,12 @@ class Run:
             self.state.keys.get("master") if self.state.keys else None,
         )
         self.pool.listeners.append(self.on_index)
+        app = RunnerApp(self.state)
         config = uvicorn.Config(
-            RunnerApp(self.state),
+            app,
+            # Plain HTTP functions are served by the front without ASGI; the rest goes to
+            # the RunnerApp through uvicorn (host/front.py).
+            http=front_protocol(Front(app) if self.options.http_front else None),
             log_level="warning",
             access_log=False,
             lifespan="off",

@@ -72,8 +72,13 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 
 def _query(scope: Scope) -> dict[str, str]:
+    return parse_query(scope.get("query_string", b""))
+
+
+def parse_query(query_string: bytes) -> dict[str, str]:
+    """The query as the host gives it to a function: a repeated key's values joined by ","."""
     query: dict[str, str] = {}
-    for key, value in parse_qsl(scope.get("query_string", b"").decode("latin-1"), True):
+    for key, value in parse_qsl(query_string.decode("latin-1"), True):
         query[key] = f"{query[key]},{value}" if key in query else value
     return query
 

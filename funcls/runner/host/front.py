@@ -1,0 +1,436 @@
+"""The HTTP front of `funcls run`: the hot path without ASGI, and connection timeouts.
+
+uvicorn's httptools protocol, with two changes (issue 16, issue 17):
+
+- A request for a plain HTTP function (no input or non-HTTP output bindings, no streaming,
+  not under /admin or the durable API, no CORS preflight, keys passing) is served straight
+  from the parser's callbacks: routed through a cache keyed by (method, path), its invoke
+  frame built from the parsed bytes, the app process's result turned into the response bytes
+  and written, with no ASGI scope, receive/send coroutines or task. Everything else — and
+  everything the hot path cannot answer itself (404, 401, 413 by Content-Length, a restart
+  under way) — goes to `RunnerApp` through uvicorn unchanged, so both paths answer the same
+  bytes (`tests/runner/test_run_front.py` compares them).
+- Timeouts uvicorn lacks: a connection that sends nothing is closed after the keep-alive
+  timeout (uvicorn arms it only after a response), and one whose request headers do not
+  complete within HEADER_TIMEOUT gets 408 and is closed, as Kestrel's
+  `KestrelServerLimits.RequestHeadersTimeout` (30 s) does in front of the Functions host;
+  before, a client that never finished its headers held its connection for good.
+
+Pipelining, keep-alive, `Expect: 100-continue`, HEAD, `Connection: close` and graceful
+shutdown go through uvicorn's own bookkeeping: a hot request takes uvicorn's place as the
+protocol's `cycle` (the attributes uvicorn reads of a cycle, nothing more).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from funcls.runner.durable.runtime import PATHS as DURABLE_PATHS
+from funcls.runner.host.app import RunnerApp, parse_query
+from funcls.runner.host.http_trigger import (
+    NO_BODY_STATUS,
+    Response,
+    http_payload,
+    outcome_response,
+    text_response,
+)
+from funcls.runner.host.policy import authorized, cors_headers
+from funcls.runner.invocation import Outcome, is_plain_http
+
+if TYPE_CHECKING:
+    from funcls.runner.functions import RunFunction
+
+HEADER_TIMEOUT = 30.0  # seconds: Kestrel's RequestHeadersTimeout default
+REASON = "This function was programmatically called via the host APIs."
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+TIMEOUT_408 = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"connection: close\r\ncontent-length: %d\r\n\r\n%s"
+)
+
+# (function, route parameters) for a path below the prefix, or None when the hot path does
+# not take it (the RunnerApp answers).
+Route = tuple["RunFunction", dict[str, str]] | None
+
+
+class Front:
+    """What the hot path knows of the run: the ASGI app (its route matching and state) and
+    the route cache for the current set of functions."""
+
+    def __init__(self, app: RunnerApp) -> None:
+        self.app = app
+        self.state = app.state
+        self._version = -1
+        self._routes: dict[tuple[bytes, bytes], Route] = {}
+
+    def route(self, method: bytes, raw_path: bytes) -> Route:
+        """The plain HTTP function for a method and raw path (no query), if the hot path
+        may serve it; answers are cached per set of functions."""
+        state = self.state
+        if state.version != self._version:
+            self._routes.clear()
+            self._version = state.version
+        key = (method, raw_path)
+        try:
+            return self._routes[key]
+        except KeyError:
+            pass
+        found = self._find(method.decode("latin-1"), raw_path.decode("latin-1"))
+        if len(self._routes) > 4096:
+            self._routes.clear()
+        self._routes[key] = found
+        return found
+
+    def _find(self, method: str, raw: str) -> Route:
+        if method == "OPTIONS" or raw == "/admin" or raw.startswith(("/admin/", *DURABLE_PATHS)):
+            return None
+        prefix = self.state.settings.route_prefix
+        if prefix:
+            lead = "/" + prefix.lower()
+            lowered = raw.lower()
+            if not (lowered == lead or lowered.startswith(lead + "/")):
+                return None
+            raw = raw[len(lead) :]
+        found = self.app._match(method, raw)
+        if found is None:
+            return None
+        fn, params = found
+        if fn.disabled or not is_plain_http(fn):
+            return None
+        return fn, params
+
+
+def front_protocol(
+    front: Front | None, header_timeout: float = HEADER_TIMEOUT
+) -> type[FrontProtocol]:
+    """The protocol class for uvicorn's Config(http=…), bound to a run's front (None: no
+    hot path, only the timeouts)."""
+    return type(
+        "BoundFrontProtocol",
+        (FrontProtocol,),
+        {"front": front, "header_timeout": header_timeout},
+    )
+
+
+class FrontProtocol(HttpToolsProtocol):
+    front: Front | None = None
+    header_timeout: float = HEADER_TIMEOUT
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timer: asyncio.TimerHandle | None = None
+        self.in_headers = False  # a request has begun and its headers are not complete
+
+    # -- timeouts -----------------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        # uvicorn arms its keep-alive timeout only after a response: a connection that never
+        # sends a byte would stay open for good.
+        self.timeout_keep_alive_task = self.loop.call_later(
+            self.timeout_keep_alive, self.timeout_keep_alive_handler
+        )
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.in_headers and self.header_timer is None:
+            self.header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
+
+    def _cancel_header_timer(self) -> None:
+        if self.header_timer is not None:
+            self.header_timer.cancel()
+            self.header_timer = None
+
+    def _headers_late(self) -> None:
+        self.header_timer = None
+        if self.transport.is_closing() or not self.in_headers:
+            return
+        body = (
+            f"408 Request Timeout: the request headers did not arrive within "
+            f"{self.header_timeout:g}s\n"
+        ).encode()
+        self.transport.write(TIMEOUT_408 % (len(body), body))
+        self.transport.close()
+
+    # -- parser callbacks ---------------------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        self.in_headers = True
+        super().on_message_begin()
+
+    def on_headers_complete(self) -> None:
+        self.in_headers = False
+        self._cancel_header_timer()
+        front = self.front
+        if front is not None:
+            cycle = self._hot_cycle(front)
+            if cycle is not None:
+                existing = self.cycle
+                self.cycle = cycle  # type: ignore[assignment]
+                if existing is None or existing.response_complete:
+                    cycle.begin()
+                else:  # pipelined: uvicorn starts it when the previous response is done
+                    self.flow.pause_reading()
+                    self.pipeline.appendleft((cycle, self.app))  # type: ignore[arg-type]
+                return
+        super().on_headers_complete()
+
+    def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        if isinstance(cycle, HotCycle):
+            cycle.begin()
+        else:
+            super()._start_asgi_task(cycle, app)
+
+    def on_body(self, body: bytes) -> None:
+        cycle = self.cycle
+        if isinstance(cycle, HotCycle):
+            cycle.feed(body)
+        else:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        cycle = self.cycle
+        if isinstance(cycle, HotCycle):
+            cycle.complete()
+        else:
+            super().on_message_complete()
+
+    def _hot_cycle(self, front: Front) -> HotCycle | None:
+        """A HotCycle for this request, or None when the RunnerApp is to answer it."""
+        parser = self.parser
+        if parser.should_upgrade():
+            return None
+        method = parser.get_method()
+        url = httptools.parse_url(self.url)
+        raw_path: bytes = url.path
+        routed = front.route(method, raw_path)
+        if routed is None:
+            return None
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in self.headers:
+            name = raw_name.decode("latin-1")
+            value = raw_value.decode("latin-1")
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        if "x-forwarded-proto" in headers:
+            return None  # uvicorn's proxy headers middleware may change the scheme: the app
+        state = front.state
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > state.options.max_body:
+            return None  # 413 before the body, from the RunnerApp
+        fn, params = routed
+        query_bytes: bytes = url.query or b""
+        query = parse_query(query_bytes) if query_bytes else {}
+        if state.keys and not authorized(fn.auth_level, _presented(query, headers), state.keys):
+            return None  # 401 from the RunnerApp
+        path = raw_path.decode("ascii")
+        if "%" in path:
+            path = unquote(path)
+        host = headers.get("host", f"{state.options.host}:{state.options.port}")
+        qs = query_bytes.decode("latin-1")
+        full_url = f"{self.scheme}://{host}{path}" + (f"?{qs}" if qs else "")
+        http_version = parser.get_http_version()
+        keep_alive = http_version != "1.0" and parser.should_keep_alive()
+        return HotCycle(
+            self,
+            front,
+            fn,
+            method.decode("ascii"),
+            full_url,
+            headers,
+            query,
+            params,
+            keep_alive,
+        )
+
+
+def _presented(query: dict[str, str], headers: dict[str, str]) -> str | None:
+    return headers.get("x-functions-key") or query.get("code")
+
+
+class HotCycle:
+    """One request to a plain HTTP function, from its headers to its response bytes.
+
+    It stands in for uvicorn's RequestResponseCycle on the protocol: uvicorn reads
+    `response_complete`, `keep_alive`, `disconnected` and `message_event.set()` of it."""
+
+    __slots__ = (
+        "chunks",
+        "complete_body",
+        "disconnected",
+        "fn",
+        "front",
+        "headers",
+        "keep_alive",
+        "message_event",
+        "method",
+        "params",
+        "protocol",
+        "query",
+        "response_complete",
+        "size",
+        "started",
+        "too_large",
+        "url",
+        "waiting_for_100_continue",
+    )
+
+    def __init__(
+        self,
+        protocol: FrontProtocol,
+        front: Front,
+        fn: RunFunction,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        query: dict[str, str],
+        params: dict[str, str],
+        keep_alive: bool,
+    ) -> None:
+        self.protocol = protocol
+        self.front = front
+        self.fn = fn
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.query = query
+        self.params = params
+        self.keep_alive = keep_alive
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.complete_body = False
+        self.started = False
+        self.too_large = False
+        self.disconnected = False
+        self.response_complete = False
+        self.message_event = _NoEvent
+        self.waiting_for_100_continue = protocol.expect_100_continue
+
+    # -- request ------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Its turn on the connection has come (at once, or after a pipelined one)."""
+        self.started = True
+        if self.too_large:
+            self._too_large()
+            return
+        if self.waiting_for_100_continue:
+            # As uvicorn when the app first reads the body (the RunnerApp reads it at once).
+            self.waiting_for_100_continue = False
+            if not self.protocol.transport.is_closing():
+                self.protocol.transport.write(CONTINUE)
+        if self.complete_body:
+            self._invoke()
+
+    def feed(self, chunk: bytes) -> None:
+        if self.response_complete or self.too_large:
+            return
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+        if self.size > self.front.state.options.max_body:
+            # As RunnerApp.read_body: 413 as soon as the body passes the limit; the rest of
+            # it is read and dropped.
+            self.too_large = True
+            self.chunks = []
+            if self.started:
+                self._too_large()
+
+    def complete(self) -> None:
+        self.complete_body = True
+        if self.started and not self.too_large and not self.response_complete:
+            self._invoke()
+
+    def _too_large(self) -> None:
+        limit = self.front.state.options.max_body
+        self._respond(text_response(413, f"413 Payload Too Large: the limit is {limit} bytes\n"))
+
+    def _invoke(self) -> None:
+        fn = self.fn
+        state = self.front.state
+        payload = http_payload(
+            self.method,
+            self.url,
+            self.headers,
+            self.query,
+            self.params,
+            self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks),
+            binding_data=fn.uses_binding_data,
+        )
+        if not state.invoker.start_plain(fn, payload.data, REASON, self._finished):
+            # No app process can take it now (loading, restarting): the coroutine path
+            # waits for one as the RunnerApp's requests do.
+            task = asyncio.get_running_loop().create_task(self._invoke_waiting(payload))
+            tasks = self.protocol.tasks
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+
+    async def _invoke_waiting(self, payload: Any) -> None:
+        outcome = await self.front.state.invoker.invoke(
+            self.fn, payload.data, payload.metadata, payload.binding_data, REASON
+        )
+        self._finished(outcome)
+
+    # -- response -----------------------------------------------------------------------------
+
+    def _finished(self, outcome: Outcome) -> None:
+        self._respond(outcome_response(outcome, self.front.state.invoker.console.say))
+
+    def _respond(self, response: Response) -> None:
+        if self.response_complete:
+            return
+        self.response_complete = True
+        protocol = self.protocol
+        transport = protocol.transport
+        if not self.disconnected and not transport.is_closing():
+            transport.write(self._encode(response))
+            if not self.keep_alive:
+                transport.close()
+        protocol.on_response_complete()
+
+    def _encode(self, response: Response) -> bytes:
+        """The bytes uvicorn writes for the RunnerApp's `_send` of the same response: its
+        default headers (date), the response's, CORS, then content-length."""
+        status, headers, body = response
+        extra = cors_headers(
+            self.headers.get("origin"),
+            self.front.state.settings.cors_origins,
+            self.front.state.settings.cors_credentials,
+        )
+        parts = [STATUS_LINE[status]]
+        close = False
+        for name, value in (*self.protocol.server_state.default_headers, *headers, *extra):
+            if name == b"connection" and b"close" in [
+                token.lower().strip() for token in value.split(b",")
+            ]:
+                self.keep_alive = False
+                close = True
+            parts += (name, b": ", value, b"\r\n")
+        if status not in NO_BODY_STATUS:
+            parts += (b"content-length: ", str(len(body)).encode(), b"\r\n")
+        if not self.keep_alive and not close:
+            parts.append(b"connection: close\r\n")
+        parts.append(b"\r\n")
+        if self.method != "HEAD" and status not in NO_BODY_STATUS:
+            parts.append(body)
+        return b"".join(parts)
+
+
+class _NoEventType:
+    """uvicorn sets its cycle's message event when the connection is lost; a hot cycle waits
+    for no event."""
+
+    __slots__ = ()
+
+    def set(self) -> None:
+        pass
+
+
+_NoEvent = _NoEventType()

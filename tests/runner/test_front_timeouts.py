@@ -1,0 +1,125 @@
+"""Connection timeouts of the HTTP front (issue 17: a client that never finished its headers
+held its connection for good; one that connected and sent nothing too).
+
+The front's protocol class serves a small ASGI app through a real uvicorn server on a
+loopback socket, with short timeouts; raw sockets play the slow clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import uvicorn
+
+from funcls.runner.host.front import front_protocol
+
+HEADER_TIMEOUT = 0.6
+KEEP_ALIVE = 1
+
+
+async def hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    assert scope["type"] == "http"
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]}
+    )
+    await send({"type": "http.response.body", "body": b"hi"})
+
+
+@pytest.fixture
+def port() -> Iterator[int]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    config = uvicorn.Config(
+        hello,
+        http=front_protocol(None, header_timeout=HEADER_TIMEOUT),
+        lifespan="off",
+        log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started
+    yield sock.getsockname()[1]
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+def read_until_closed(sock: socket.socket, limit: float) -> tuple[bytes, float]:
+    """Everything the server sends until it closes the connection, and when it did."""
+    started = time.monotonic()
+    sock.settimeout(limit)
+    received = b""
+    while True:
+        chunk = sock.recv(4096)
+        if not chunk:
+            return received, time.monotonic() - started
+        received += chunk
+
+
+def test_headers_that_never_end_get_408_and_the_connection_closed(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # no blank line: the headers go on
+        received, after = read_until_closed(sock, 5)
+    assert received.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert b"connection: close\r\n" in received
+    assert received.endswith(b"the request headers did not arrive within 0.6s\n")
+    assert HEADER_TIMEOUT * 0.8 < after < HEADER_TIMEOUT + 2
+
+
+def test_trickled_headers_do_not_reset_the_header_timeout(port: int) -> None:
+    """One byte every 0.1 s keeps a connection busy but never completes the request."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        started = time.monotonic()
+        sock.sendall(b"GET / HTTP/1.1\r\n")
+        closed = False
+        for byte in b"X-Slow: " + b"a" * 60:
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.1)
+            if time.monotonic() - started > HEADER_TIMEOUT + 1.5:
+                break
+        if not closed:
+            received, _ = read_until_closed(sock, 5)
+            assert received.startswith(b"HTTP/1.1 408 ")
+        assert time.monotonic() - started < HEADER_TIMEOUT + 2
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_keep_alive_timeout(
+    port: int,
+) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        received, after = read_until_closed(sock, 5)
+    assert received == b""  # closed without an answer: there was no request
+    assert KEEP_ALIVE * 0.8 < after < KEEP_ALIVE + 2
+
+
+def test_complete_requests_are_served_and_idle_keep_alive_closes(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        for _ in range(3):
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.settimeout(5)
+            answer = b""
+            while not answer.endswith(b"hi"):
+                chunk = sock.recv(4096)
+                assert chunk, answer
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and answer.endswith(b"hi")
+            time.sleep(HEADER_TIMEOUT + 0.2)  # idle between requests is not a header timeout
+        received, after = read_until_closed(sock, 5)
+    assert received == b""
+    assert after < KEEP_ALIVE + 2
