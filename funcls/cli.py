@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -67,6 +69,34 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    one_shot = argv is None and getattr(args, "exit_at_once", False)
+    if one_shot:
+        # A one-shot command builds one model and drops it at exit: the cyclic collector's
+        # passes over that growing heap were a quarter of indexing 1,000 functions, and the
+        # cycles it would free are a few thousand objects (issue 16: 39 MB peak with it off,
+        # 38 MB with it on).
+        gc.disable()
+    code = _dispatch(parser, args)
+    if one_shot:
+        _exit_at_once(code)
+    return code
+
+
+def _exit_at_once(code: int) -> None:
+    """End a one-shot command's process without freeing its objects one by one: after
+    `funcls check` or `funcls index` over 1,000 functions, the interpreter's teardown took
+    0.1-0.2 s, a third of the run (issue 16). mypy ends the same way, for the same reason
+    (``hard_exit`` in mypy/util.py). Only for a real command line (``argv`` None): callers of
+    ``main([...])`` in a process of their own get their return value."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # a closed or broken stream: the usual exit reports it as before
+    os._exit(code)
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.stdio or args.tcp:
             serve = importlib.import_module("funcls.lsp.cli").serve

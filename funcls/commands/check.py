@@ -128,4 +128,4 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--list-rules", action="store_true", help="print every rule and exit")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, exit_at_once=True)  # cli._exit_at_once

@@ -41,4 +41,4 @@ def register(sub: Any) -> None:
     p = sub.add_parser("index", help="print the functions and bindings funcls finds")
     p.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, exit_at_once=True)  # cli._exit_at_once

@@ -21,18 +21,26 @@ class Position(NamedTuple):
         return f"{self.line + 1}:{self.column + 1}"
 
 
+_new = tuple.__new__
+
+
 class Range(NamedTuple):
     start: Position
     end: Position
 
     @staticmethod
     def of(start_line: int, start_column: int, end_line: int, end_column: int) -> Range:
-        return Range(Position(start_line, start_column), Position(end_line, end_column))
+        # tuple.__new__ is what the named tuples' own __new__ calls, less a Python frame each:
+        # the indexers make a hundred thousand of these (issue 16).
+        return _new(
+            Range,
+            (_new(Position, (start_line, start_column)), _new(Position, (end_line, end_column))),
+        )
 
     @staticmethod
     def point(line: int, column: int) -> Range:
-        p = Position(line, column)
-        return Range(p, p)
+        p = _new(Position, (line, column))
+        return _new(Range, (p, p))
 
     def contains(self, pos: Position) -> bool:
         """True when ``pos`` lies within the range, both ends included."""
@@ -75,7 +83,7 @@ class LineIndex:
     def position(self, offset: int) -> Position:
         starts = self._starts
         line = bisect_right(starts, offset) - 1
-        return Position(line, offset - starts[line])
+        return _new(Position, (line, offset - starts[line]))
 
     def offset(self, pos: Position) -> int:
         if pos.line >= len(self._starts):
@@ -83,7 +91,11 @@ class LineIndex:
         return min(self._starts[pos.line] + pos.column, len(self._text))
 
     def range(self, start: int, end: int) -> Range:
-        return Range(self.position(start), self.position(end))
+        starts = self._starts
+        line = bisect_right(starts, start) - 1
+        a = _new(Position, (line, start - starts[line]))
+        line = bisect_right(starts, end) - 1
+        return _new(Range, (a, _new(Position, (line, end - starts[line]))))
 
     def line_text(self, line: int) -> str:
         if line >= len(self._starts):

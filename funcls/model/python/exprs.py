@@ -104,12 +104,25 @@ class Columns:
         return len(self.lines[idx].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
 
     def range(self, node: ast.AST) -> Range:
-        ln = getattr(node, "lineno", 1)
-        end_ln = getattr(node, "end_lineno", None) or ln
-        c = getattr(node, "col_offset", 0)
-        ec = getattr(node, "end_col_offset", None)
+        try:  # every expression and statement has all four (issue 16: one lookup each)
+            ln: int = node.lineno  # type: ignore[attr-defined]
+            c: int = node.col_offset  # type: ignore[attr-defined]
+            end_ln: int | None = node.end_lineno  # type: ignore[attr-defined]
+            ec: int | None = node.end_col_offset  # type: ignore[attr-defined]
+        except AttributeError:
+            ln = getattr(node, "lineno", 1)
+            c = getattr(node, "col_offset", 0)
+            end_ln = getattr(node, "end_lineno", None)
+            ec = getattr(node, "end_col_offset", None)
+        end_ln = end_ln or ln
         ec = c if ec is None else ec
-        return Range.of(ln - 1, self.col(ln, c), end_ln - 1, self.col(end_ln, ec))
+        ascii = self.ascii
+        n = len(ascii)
+        if 0 < ln <= n and not ascii[ln - 1]:
+            c = self.col(ln, c)
+        if 0 < end_ln <= n and not ascii[end_ln - 1]:
+            ec = self.col(end_ln, ec)
+        return Range.of(ln - 1, c, end_ln - 1, ec)
 
 
 class ExpressionReader:
