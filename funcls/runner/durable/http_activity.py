@@ -2,7 +2,10 @@
 HTTP activity makes it. The result is the extension's DurableHttpResponse JSON
 (`statusCode`, `headers`, `content`). Managed-identity tokens (`token_source`) are not
 fetched: such a call fails and says so. The 202-polling of long-running endpoints is not done:
-the first answer is the result."""
+the first answer is the result. The user information of a URL (`https://user:password@host/`)
+is not sent, as .NET's HttpClient does not send it: pass an Authorization header. A request
+that fails in any way fails the task with a message whose URL passwords and SAS signatures are
+masked (they would reach the instance's output, the log and the management API)."""
 
 from __future__ import annotations
 
@@ -11,9 +14,11 @@ import json
 import urllib.error
 import urllib.request
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from funcls.runner.durable.history import Event, EventType, event
 from funcls.runner.durable.replay import Work
+from funcls.runner.storage import mask_secrets
 
 TIMEOUT = 100.0  # seconds, as HttpClient's default
 
@@ -26,7 +31,7 @@ def _send(request: dict[str, Any]) -> dict[str, Any]:
         for k, v in headers.items()
     }
     call = urllib.request.Request(
-        str(request.get("uri")),
+        without_user(str(request.get("uri"))),
         data=content.encode("utf-8") if isinstance(content, str) else None,
         headers=flat,
         method=str(request.get("method") or "GET").upper(),
@@ -43,6 +48,14 @@ def _send(request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def without_user(url: str) -> str:
+    """The URL without its user information (`user:password@`)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 async def call_http(work: Work) -> Event:
     try:
         request = json.loads(work.input or "{}")
@@ -52,11 +65,11 @@ async def call_http(work: Work) -> Event:
                 "not have; pass an Authorization header instead"
             )
         response = await asyncio.to_thread(_send, request)
-    except (OSError, ValueError) as error:
+    except Exception as error:  # any failure of the request fails the task, never the engine
         return event(
             EventType.TASK_FAILED,
             TaskScheduledId=work.task_id,
-            Reason=f"call_http failed: {error}",
+            Reason=f"call_http failed: {mask_secrets(str(error))}",
             Details="",
         )
     return event(
