@@ -3,12 +3,15 @@
 //
 // The language server needs nothing from the interpreter (it is bundled); running the app does:
 // the app's own requirements (azure-functions first) and the runner's HTTP server and file
-// watcher (uvicorn, watchfiles; debugpy for F5). find_spec only looks modules up, it imports
-// nothing.
+// watcher (uvicorn with httptools, watchfiles; debugpy for F5). find_spec only looks modules
+// up, it imports nothing.
 
 export const RUNTIME_MODULES: readonly [string, string][] = [
   ["azure.functions", "azure-functions"],
   ["uvicorn", "uvicorn"],
+  // funcls run's HTTP front is uvicorn's httptools protocol (funcls/runner/host/front.py);
+  // without it `funcls run` stops at start with an ImportError.
+  ["httptools", "httptools"],
   ["watchfiles", "watchfiles"],
 ];
 export const DEBUG_MODULES: readonly [string, string][] = [["debugpy", "debugpy"]];

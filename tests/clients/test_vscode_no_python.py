@@ -131,7 +131,7 @@ def test_running_the_app_says_what_the_interpreter_lacks_and_offers_the_fixes(
     ], session.explain("the notification's actions", ours)
     assert message == (
         f"funcls cannot run the app with {bare_python}: it lacks azure-functions, uvicorn,"
-        " watchfiles. To run it, install the app's requirements.txt and those packages into it,"
+        " httptools, watchfiles. To run it, install the app's requirements.txt and those packages into it,"
         " create a"
         " .venv from requirements.txt, or select another interpreter."
     ), session.explain("the notification", ours)
