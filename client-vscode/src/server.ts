@@ -21,6 +21,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 
+import { atMappedOrigin, originOf } from "./externalUrl";
 import { isFunctionsJson, withoutJsonSyntaxErrors, withoutOfferedItems } from "./jsonDuplicates";
 import {
   PROBE,
@@ -106,6 +107,20 @@ let askingOthers = false; // our completion provider is silent while we ask the 
 
 function isOpen(uri: vscode.Uri): boolean {
   return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+}
+
+/** Open an http(s) URL in the user's browser with its path: VS Code maps only the origin
+ * (code-server's mapping loses the path; see externalUrl.ts), the path is put back here. */
+export async function openInBrowser(url: string): Promise<boolean> {
+  const origin = originOf(url) as string;
+  let target = url;
+  try {
+    const mapped = await vscode.env.asExternalUri(vscode.Uri.parse(origin));
+    target = atMappedOrigin(url, mapped.toString(true));
+  } catch {
+    target = url; // no mapping: VS Code opens the URL as it is
+  }
+  return vscode.env.openExternal(vscode.Uri.parse(target, true));
 }
 
 /** Each JSON syntax error and completion item once (see jsonDuplicates.ts). */
@@ -271,6 +286,16 @@ export class ServerManager implements vscode.Disposable {
           const result: unknown = await next(command, args);
           this.afterCommand?.(command, args, result);
           return result;
+        },
+        window: {
+          // "Open in browser": the server asks to show the function's URL externally.
+          showDocument: async (params, next) => {
+            if (params.external === true && originOf(params.uri) !== undefined) {
+              return { success: await openInBrowser(params.uri) };
+            }
+            const answer = await next(params, new vscode.CancellationTokenSource().token);
+            return "success" in answer ? answer : { success: false };
+          },
         },
         workspace: {
           configuration: async (params, token, next) => {

@@ -107,7 +107,7 @@ def bare_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("bare-venv")
     run([sys.executable, "-m", "venv", str(venv)], venv)
     python = venv / "bin" / "python"
-    libs = ["azure-functions", "uvicorn", "watchfiles", "debugpy"]
+    libs = ["azure-functions", "uvicorn", "httptools", "watchfiles", "debugpy"]
     run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *libs], venv)
     lacks = subprocess.run(
         [str(python), "-c", "import funcls"], cwd=venv, capture_output=True, check=False
@@ -207,6 +207,23 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "action": "Run",
         },
         {
+            "id": "openInBrowser",
+            "kind": "viewOpenInBrowser",
+            "app": "v2-app",
+            "function": "get_product",
+        },
+        # The warm app runs (Run from the view started it): stop it, then start it again
+        # from the palette; the view follows both.
+        {
+            "id": "backgroundStart",
+            "kind": "backgroundStart",
+            "app": "v2-app",
+            "file": rel(app),
+            "stop": "funcls: Stop the app",
+            "command": "funcls: Start the app in the background",
+            "path": "/api/products/2",
+        },
+        {
             "id": "runWithInput",
             "kind": "runWithInput",
             "app": "v2-app",
@@ -234,6 +251,14 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "command": "funcls: Start the app in a terminal (funcls run)",
             "url": f"http://127.0.0.1:{run_port}/api/products/2",
             "stateFile": str(state_path(str(ws / "v2-app"))),
+        },
+        {
+            "id": "stopTerminalApp",
+            "kind": "stopTerminalApp",
+            "app": "v2-app",
+            "file": rel(app),
+            "command": "funcls: Start the app in a terminal (funcls run)",
+            "url": f"http://127.0.0.1:{run_port}/api/products/2",
         },
         {
             "id": "debug",
@@ -586,6 +611,42 @@ def test_start_the_app_runs_it_in_a_terminal(session: Session, ws: Path, bare_py
         time.sleep(0.1)
     assert not (isinstance(pid, int) and alive(pid)), (
         f"funcls run (pid {pid}) outlived its terminal"
+    )
+
+
+def test_stop_in_the_view_ends_an_app_started_in_a_terminal(session: Session) -> None:
+    seen = session.step("stopTerminalApp")
+    assert seen["answer"]["status"] == 200, session.explain("the app in the terminal", seen)
+    assert any("funcls run: v2-app" in t for t in seen["terminalsBefore"]), session.explain(
+        "terminals", seen
+    )
+    assert seen["gone"] is True, session.explain("the app still answers after Stop", seen)
+    assert not any("funcls run: v2-app" in t for t in seen["terminalsAfter"]), session.explain(
+        "the terminal stayed open", seen
+    )
+
+
+def test_palette_start_in_the_background_shows_the_app_running_in_the_view(
+    session: Session,
+) -> None:
+    seen = session.step("backgroundStart")
+    assert seen["stopped"] == "stopped", session.explain("the app row after Stop", seen)
+    assert re.fullmatch(r"running on http://(127\.0\.0\.1|localhost):\d+/?", seen["running"]), (
+        session.explain("the app row after Start in the background", seen)
+    )
+    answer = seen["answer"]
+    assert answer["status"] == 200, session.explain("the app at the URL the view shows", seen)
+    assert json.loads(answer["body"])["id"] == 2
+
+
+def test_open_in_browser_opens_the_function_s_url_with_its_path(session: Session) -> None:
+    """code-server maps a localhost URL to its /proxy/<port>/ and drops the path; the
+    extension maps the origin and keeps the function's path."""
+    seen = session.step("openInBrowser")
+    found = re.fullmatch(r"http://127\.0\.0\.1:\d+/proxy/\d+/api/products/(\d+)", seen["url"])
+    assert found is not None, session.explain("the page opened", seen)
+    assert json.loads(seen["text"])["id"] == int(found.group(1)), session.explain(
+        "the product the page shows", seen
     )
 
 

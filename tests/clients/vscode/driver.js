@@ -213,6 +213,52 @@ async function functionRow(page, app, name) {
   throw new Error(`no row '${name}' under '${app}' in the Functions view`);
 }
 
+/** The Functions view's row of the app `app` once its description (the runner's state:
+ * "stopped", "running on http://…") matches `pattern`; returns the row and the description. */
+async function appRowWhen(page, app, pattern, ms) {
+  const view = await functionsView(page);
+  const rows = view.locator(".monaco-list-row");
+  const deadline = Date.now() + ms;
+  let seen = [];
+  while (Date.now() < deadline) {
+    seen = await rows.evaluateAll((els) =>
+      els.map((e) => {
+        const part = (sel) => ((e.querySelector(sel) || {}).innerText || "").trim();
+        return { name: part(".label-name"), description: part(".label-description") };
+      }),
+    );
+    const at = seen.findIndex((r) => r.name === app && pattern.test(r.description));
+    if (at >= 0) return { row: rows.nth(at), description: seen[at].description };
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`the app row '${app}' never matched ${pattern}; rows: ${JSON.stringify(seen)}`);
+}
+
+/** Hover `row` and click its inline action `label`. */
+async function clickInline(page, row, label) {
+  await page.mouse.move(700, 450); // away from the activity bar's tooltip, which covers rows
+  await page.waitForTimeout(300);
+  await row.hover({ force: true });
+  const action = row.locator(`.action-label[aria-label="${label}"]`).first();
+  await within(`the inline action '${label}'`, SHORT, () => action.waitFor({ timeout: SHORT }));
+  await action.click({ force: true });
+}
+
+/** GET `url` until nothing answers (the process is gone); true when it went away in time. */
+async function pollGone(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2000) });
+    } catch (e) {
+      const code = String((e && e.cause && e.cause.code) || "");
+      if (code === "ECONNREFUSED" || code === "ECONNRESET") return true;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
 /** The row's own label, to check that a positional row is still the function wanted. */
 async function rowLabel(row) {
   const text = await (await row.locator(".label-name").first()).innerText();
@@ -402,6 +448,67 @@ const STEPS = {
     const actions = await row.locator(".action-label").evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
     await action.click({ force: true });
     return { actions, panel: await resultPanel(page, step.function, WAIT) };
+  },
+
+  /** The view's inline "Open in browser" on a function: the page VS Code opens (a new
+   * browser tab), with its URL and text. A confirmation VS Code asks first is answered Open. */
+  async viewOpenInBrowser(page, step) {
+    const row = await functionRow(page, step.app, step.function);
+    const popup = page.context().waitForEvent("page", { timeout: WAIT });
+    await clickInline(page, row, "Open in browser");
+    const dialog = page.locator(".monaco-dialog-box");
+    let asked = null;
+    const opened = await Promise.race([
+      popup,
+      dialog.waitFor({ state: "visible", timeout: WAIT }).then(() => null),
+    ]);
+    let tab = opened;
+    if (tab === null) {
+      asked = await dialog.innerText();
+      await dialog.locator(".monaco-button", { hasText: /^Open$/ }).first().click();
+      tab = await popup;
+    }
+    await tab.waitForLoadState("load", { timeout: WAIT }).catch(() => undefined);
+    const deadline = Date.now() + WAIT;
+    let text = "";
+    while (Date.now() < deadline) {
+      text = await tab.locator("body").innerText({ timeout: SHORT }).catch(() => "");
+      if (text.trim() !== "") break;
+      await page.waitForTimeout(200);
+    }
+    const seen = { url: tab.url(), text, asked };
+    await tab.close();
+    return seen;
+  },
+
+  /** "Stop the app" then "Start the app in the background" from the palette: the view's app
+   * row goes from stopped to running on its URL, where the app answers `path`. */
+  async backgroundStart(page, step) {
+    await openFile(page, step.file); // the palette's commands act on the active file's app
+    await functionsView(page);
+    await runFromPalette(page, step.stop);
+    const stopped = (await appRowWhen(page, step.app, /^stopped$/, WAIT)).description;
+    await runFromPalette(page, step.command);
+    const running = (await appRowWhen(page, step.app, /^running on http:\/\/\S+$/, WAIT)).description;
+    const base = running.replace(/^running on /, "").replace(/\/$/, "");
+    const answer = await poll(base + step.path, WAIT);
+    return { stopped, running, answer };
+  },
+
+  /** Start the app in a terminal from the palette, wait for `url`, then the view's Stop on
+   * the app's row: the terminal's `funcls run` ends (its URL stops answering) and the
+   * terminal closes. */
+  async stopTerminalApp(page, step) {
+    await openFile(page, step.file);
+    await runFromPalette(page, step.command);
+    const answer = await poll(step.url, WAIT);
+    const terminalsBefore = await page.locator(".terminal-tabs-entry, .single-terminal-tab").allInnerTexts();
+    const { row, description } = await appRowWhen(page, step.app, /^running on /, WAIT);
+    await clickInline(page, row, "Stop the app");
+    const gone = await pollGone(step.url, WAIT);
+    await page.waitForTimeout(500);
+    const terminalsAfter = await page.locator(".terminal-tabs-entry, .single-terminal-tab").allInnerTexts();
+    return { answer, description, gone, terminalsBefore, terminalsAfter };
   },
 
   /** Click the lens above `line`; the result shows in the function's panel. */
