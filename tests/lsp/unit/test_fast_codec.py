@@ -13,8 +13,10 @@ from funcls.lsp.protocol import AsciiFastCodec
 LINES = st.lists(
     st.one_of(
         st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
-        st.text(max_size=6),  # non-ASCII lines take pygls' own path
-        st.sampled_from(["", "\r\n", "ab\r\n", "😋x\n"]),
+        st.text(max_size=6),
+        # non-ASCII within the Basic Multilingual Plane: arithmetic in UTF-16 and UTF-32 too
+        st.text(alphabet=st.characters(min_codepoint=128, max_codepoint=0xFFFF), max_size=12),
+        st.sampled_from(["", "\r\n", "ab\r\n", "😋x\n", "é\r\n", "\ud800x", "x\udc00😋"]),
     ),
     max_size=5,
 )
@@ -38,3 +40,38 @@ def test_same_answers_as_pygls(lines: list[str], line: int, character: int, enc:
     except Exception as error:
         got_out = type(error)  # type: ignore[assignment]
     assert got_out == want_out
+
+
+class CountingImpl:
+    """Wraps a codec's per-character unit count, counting the calls (pygls' walk)."""
+
+    def __init__(self, impl: object) -> None:
+        self.impl = impl
+        self.calls = 0
+
+    def code_units_for_char(self, char: str) -> int:
+        self.calls += 1
+        return self.impl.code_units_for_char(char)  # type: ignore[attr-defined,no-any-return]
+
+    def num_units(self, text: str) -> int:
+        return self.impl.num_units(text)  # type: ignore[attr-defined,no-any-return]
+
+
+def test_a_long_non_ascii_line_is_not_walked_character_by_character() -> None:
+    """A 20,000-character line of accented text (a translated message, a minified JSON file
+    in French) in UTF-16 and UTF-32: converted by arithmetic, no character visited; pygls'
+    walk visits each one up to the position, on every incremental change."""
+    line = "é" * 20_000
+    for enc in (types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf32):
+        fast = AsciiFastCodec(enc)
+        counting = CountingImpl(fast.impl)
+        fast.impl = counting  # type: ignore[assignment]
+        got = fast.position_from_client_units([line], types.Position(0, 19_999))
+        assert (got.line, got.character) == (0, 19_999)
+        assert counting.calls == 0
+    # An emoji in UTF-16 still takes pygls' walk (two units for one character).
+    fast = AsciiFastCodec(types.PositionEncodingKind.Utf16)
+    counting = CountingImpl(fast.impl)
+    fast.impl = counting  # type: ignore[assignment]
+    got = fast.position_from_client_units(["😋" + line], types.Position(0, 10))
+    assert got.character == 9 and counting.calls > 0
