@@ -274,6 +274,21 @@ class V2Indexer:
         # Functions whose defaults are filled in already: kept ones (functions_of) were filled
         # in by an earlier run with the same app defaults (part of their memo key).
         self._defaulted: dict[int, Function] = {}
+        # A module's defs by the names their decorators start with (`bp` of `@bp.route`),
+        # made once per module: looking through every def for each registered blueprint made
+        # N blueprints of one function each cost N² (found by scripts/hunt_loader.py).
+        self._by_owner: dict[int, tuple[ModuleInfo, dict[str, list[PyFunction]]]] = {}
+
+    def _decorated_by(self, module: ModuleInfo, var: str) -> list[PyFunction]:
+        entry = self._by_owner.get(id(module))
+        if entry is None or entry[0] is not module:
+            groups: dict[str, list[PyFunction]] = {}
+            for pyf in module.functions:
+                for name in dict.fromkeys(d.chain[0] for d in pyf.decorators if len(d.chain) == 2):
+                    groups.setdefault(name, []).append(pyf)
+            entry = (module, groups)
+            self._by_owner[id(module)] = entry
+        return entry[1].get(var, [])
 
     def functions_of(
         self, module: ModuleInfo, owner: AppObject
@@ -293,7 +308,7 @@ class V2Indexer:
         memo = _memo(self.source, key)
         kept: dict[int, _Built] = {}
         out: list[tuple[PyFunction, Function]] = []
-        for pyf in module.functions:
+        for pyf in self._decorated_by(module, owner.var):
             mine = [d for d in pyf.decorators if len(d.chain) == 2 and d.chain[0] == owner.var]
             if not mine:
                 continue

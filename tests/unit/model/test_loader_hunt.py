@@ -47,3 +47,39 @@ def test_stacked_decorators_cost_comparisons_linear_in_their_number(
     assert fn.name == "f"
     assert fn.foreign_decorator == ("wraps_it" if foreign else None)
     assert compared <= 10 * n, compared
+
+
+class _CountingList(list):  # type: ignore[type-arg]
+    visits = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for item in super().__iter__():
+            _CountingList.visits += 1
+            yield item
+
+
+def test_many_blueprints_cost_visits_linear_in_their_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 3,000 blueprints of one function each, each registered, did not load in 10 s: every
+    # registration looked through every def of the module for the blueprint's decorators.
+    # Counted, not timed: how often the loader walks the module's defs.
+    n = 1500
+    script = HEAD + "".join(
+        f"bp{i} = func.Blueprint()\n\n\n@bp{i}.route(route='r{i}')\ndef f{i}(req):\n"
+        f"    return 1\n\n\napp.register_functions(bp{i})\n"
+        for i in range(n)
+    )
+    module = Source.module
+
+    def counted(self: Source, path: str) -> object:
+        info = module(self, path)
+        if info is not None and not isinstance(info.functions, _CountingList):
+            info.functions = _CountingList(info.functions)
+        return info
+
+    monkeypatch.setattr(Source, "module", counted)
+    _CountingList.visits = 0
+    app = load_app(str(write_app(tmp_path / "app", script)), Source())
+    assert sorted(f.name for f in app.functions) == sorted(f"f{i}" for i in range(n))
+    assert _CountingList.visits <= 20 * n, _CountingList.visits
