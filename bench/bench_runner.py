@@ -1,7 +1,7 @@
 """The local runner, measured side by side in one run on this machine.
 
     .venv/bin/python bench/bench_runner.py [--duration 10] [--rounds 3] [--messages 2000]
-        [--no-azurite] [--no-queues] [--commit COMMIT]
+        [--no-azurite] [--no-queues] [--no-startup] [--commit COMMIT] [--against COMMIT]
     .venv/bin/python bench/bench_runner.py --compare-start COMMIT [--rounds 7]
 
 1. command to first HTTP 200: `funcls run samples/v2-app` (a fresh copy, embedded storage)
@@ -11,7 +11,8 @@
    alternating rounds (funcls, bare, funcls, bare, …: the machine is shared, so its load moves
    between rounds); medians of the rounds and of each round's share (target: at least 80 %
    of bare, p99 within 2x of bare), and the CPU time each server (with its app processes)
-   spent per request, from /proc;
+   spent per request, from /proc, with the runner's own part; `--against COMMIT` gives that
+   commit's funcls a turn in every round too (before and after in the same conditions);
 3. file save to the new code answering: rewrite the function's return value and poll until
    the answer changes; median of 5 saves (target < 250 ms);
 4. queue messages processed per second by a queue-triggered function that does nothing, on
@@ -181,9 +182,9 @@ def wrk(url: str, duration: int) -> tuple[float, float]:
     return rate, value
 
 
-def cpu_seconds(root: int) -> float:
-    """CPU time (user + system) of a process and its children, from /proc (Linux)."""
-    total = 0.0
+def cpu_seconds(root: int) -> tuple[float, float]:
+    """CPU time (user + system) of a process and of its children, from /proc (Linux)."""
+    own = children = 0.0
     tick = os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -192,40 +193,63 @@ def cpu_seconds(root: int) -> float:
             fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(entry) == root or int(fields[1]) == root:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if int(entry) == root:
+            own += used
+        elif int(fields[1]) == root:
+            children += used
+    return own, children
 
 
-def _measure(command: list[str], log: Path, duration: int) -> tuple[float, float, float]:
-    """requests/s, p99 (ms) and the server's CPU per request (µs; its app processes too)."""
+Measure = tuple[float, float, float, float]
+
+
+def _measure(command: list[str], log: Path, duration: int) -> Measure:
+    """requests/s, p99 (ms), the server's CPU per request (µs; its app processes too) and
+    the part of it spent in the server's own process (the runner, for funcls)."""
     port = free_port()
     process = start([*command, "--port", str(port)], log)
     try:
         url = f"http://127.0.0.1:{port}/api/hello"
         wait_for(url)
         wrk(url, 2)  # warm up
-        before = cpu_seconds(process.pid)
+        own, children = cpu_seconds(process.pid)
         rate, p99 = wrk(url, duration)
-        used = cpu_seconds(process.pid) - before
-        return rate, p99, used / (rate * duration) * 1e6
+        own_after, children_after = cpu_seconds(process.pid)
+        requests = rate * duration
+        total = own_after + children_after - own - children
+        return rate, p99, total / requests * 1e6, (own_after - own) / requests * 1e6
     finally:
         stop(process)
 
 
 def bench_http(
-    work: Path, duration: int, rounds: int
-) -> dict[str, list[tuple[float, float, float]]]:
-    """Alternating rounds of funcls and bare: each a fresh server, 2 s of warm-up, then wrk."""
+    work: Path, duration: int, rounds: int, against: str | None = None
+) -> dict[str, list[Measure]]:
+    """Alternating rounds of funcls and bare: each a fresh server, 2 s of warm-up, then wrk.
+    With ``against`` (a commit), that commit's funcls takes a turn in each round too."""
     app = make_app(work, "hello", HELLO_APP)
     (work / "bare_app.py").write_text(BARE_APP)
     ours = [PYTHON, "-m", "funcls", "run", str(app), "--no-reload"]
     bare = [PYTHON, "-m", "uvicorn", "--app-dir", str(work), "bare_app:app"]
     bare += ["--log-level", "warning", "--no-access-log"]
-    results: dict[str, list[tuple[float, float, float]]] = {"funcls run": [], "bare": []}
+    results: dict[str, list[Measure]] = {"funcls run": [], "bare": []}
+    theirs = export(against, work / "against") if against else None
+    if against:
+        results[against] = []
     for _ in range(rounds):
         results["funcls run"].append(_measure(ours, Path(os.devnull), duration))
         results["bare"].append(_measure(bare, work / "bare.log", duration))
+        if against and theirs is not None:
+            kept = dict(SOURCE)
+            SOURCE["PYTHONPATH"] = os.pathsep.join(
+                p for p in (str(theirs), os.environ.get("PYTHONPATH")) if p
+            )
+            try:
+                results[against].append(_measure(ours, Path(os.devnull), duration))
+            finally:
+                SOURCE.clear()
+                SOURCE.update(kept)
     return results
 
 
@@ -312,6 +336,13 @@ def main() -> int:
     parser.add_argument("--no-queues", action="store_true")
     parser.add_argument("--commit", default=None, help="measure this commit's funcls instead")
     parser.add_argument(
+        "--against",
+        metavar="COMMIT",
+        default=None,
+        help="also run COMMIT's funcls in each HTTP round (before/after in the same conditions)",
+    )
+    parser.add_argument("--no-startup", action="store_true", help="skip start-up and reload")
+    parser.add_argument(
         "--compare-start",
         metavar="COMMIT",
         default=None,
@@ -331,15 +362,16 @@ def main() -> int:
             SOURCE["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(source), os.environ.get("PYTHONPATH")) if p
             )
-        startup = bench_startup(work)
-        rows.append(
-            (
-                "command to first HTTP 200 (v2 sample, median of 5)",
-                f"{statistics.median(startup) * 1000:.0f} ms",
-                "< 500 ms",
+        if not args.no_startup:
+            startup = bench_startup(work)
+            rows.append(
+                (
+                    "command to first HTTP 200 (v2 sample, median of 5)",
+                    f"{statistics.median(startup) * 1000:.0f} ms",
+                    "< 500 ms",
+                )
             )
-        )
-        http = bench_http(work, args.duration, args.rounds)
+        http = bench_http(work, args.duration, args.rounds, args.against)
         ours, bare = http["funcls run"], http["bare"]
         shares = [o[0] / b[0] for o, b in zip(ours, bare, strict=True)]
         rate = statistics.median(o[0] for o in ours)
@@ -367,23 +399,38 @@ def main() -> int:
                 f"bare {bare_p99:.1f} ms; target <= 2x",
             )
         )
+        if args.against:
+            theirs = http[args.against]
+            their_shares = [t[0] / b[0] for t, b in zip(theirs, bare, strict=True)]
+            rows.append(
+                (
+                    f"  {args.against} in the same rounds: requests/s, CPU per request",
+                    f"{statistics.median(t[0] for t in theirs):,.0f} "
+                    f"({statistics.median(their_shares):.0%} of bare), "
+                    f"{statistics.median(t[2] for t in theirs):.0f} µs "
+                    f"(runner {statistics.median(t[3] for t in theirs):.0f} µs)",
+                    "p99 " + ", ".join(f"{t[1]:.1f}" for t in theirs) + " ms",
+                )
+            )
         cpu = statistics.median(o[2] for o in ours)
+        runner_cpu = statistics.median(o[3] for o in ours)
         bare_cpu = statistics.median(b[2] for b in bare)
         rows.append(
             (
                 "server CPU per request (median; funcls: runner + app process)",
-                f"{cpu:.0f} µs ({cpu / bare_cpu:.1f}x bare)",
+                f"{cpu:.0f} µs ({cpu / bare_cpu:.1f}x bare; runner {runner_cpu:.0f} µs)",
                 f"bare {bare_cpu:.0f} µs",
             )
         )
-        reload = bench_reload(work)
-        rows.append(
-            (
-                "file save to new code answering (median of 5)",
-                f"{statistics.median(reload) * 1000:.0f} ms (max {max(reload) * 1000:.0f})",
-                "< 250 ms",
+        if not args.no_startup:
+            reload = bench_reload(work)
+            rows.append(
+                (
+                    "file save to new code answering (median of 5)",
+                    f"{statistics.median(reload) * 1000:.0f} ms (max {max(reload) * 1000:.0f})",
+                    "< 250 ms",
+                )
             )
-        )
         if args.no_queues:
             return _print(rows)
         embedded = bench_queue(work, "embedded", None, args.messages)

@@ -12,7 +12,6 @@ import asyncio
 import json
 import random
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,10 +34,18 @@ from funcls.runner.trace_context import invocation_trace
 NO_BINDING = BindingView.of({})  # an output the function returned under an unknown name
 
 
+# The version (4) and variant (RFC 4122) bits of a UUID, as uuid.UUID(int=…, version=4) sets
+# them: cleared, then set.
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
 def new_invocation_id() -> str:
     """A random (version 4) UUID. Invocation ids need to be unique, not secret: taking the
-    bits from `random` saves the system call of uuid4() on every request."""
-    return str(uuid.UUID(int=random.getrandbits(128), version=4))
+    bits from `random` saves the system call of uuid4() on every request, and formatting
+    them here the 3 µs uuid.UUID's checks take."""
+    text = f"{random.getrandbits(128) & _UUID_CLEAR | _UUID_SET:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 @dataclass
@@ -278,9 +285,7 @@ class Invoker:
         future = worker.submit(message)
         timeout = self.settings.function_timeout
         timer = (
-            asyncio.get_running_loop().call_later(
-                timeout, pool._timed_out, worker, future, name, timeout
-            )
+            worker.loop.call_later(timeout, pool._timed_out, worker, future, name, timeout)
             if timeout is not None
             else None
         )

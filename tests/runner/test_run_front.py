@@ -14,6 +14,7 @@ import json
 import re
 import socket
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.functions import build_function
 from funcls.runner.host.app import RunnerApp
 from funcls.runner.host.front import Front
-from funcls.runner.invocation import is_plain_http
+from funcls.runner.invocation import is_plain_http, new_invocation_id
 from funcls.runner.state import RunState
 from tests.runner.runner_process import RunningApp, start_run
 
@@ -315,3 +316,12 @@ def test_front_routes() -> None:
     assert front.route(b"GET", b"/admin/functions/items") is None
     no_prefix = front_of(describe("root", "admin/thing"), prefix="")
     assert no_prefix.route(b"GET", b"/admin/thing") is None  # the admin API comes first
+
+
+def test_invocation_ids_are_version_4_uuids() -> None:
+    ids = {new_invocation_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122

@@ -164,8 +164,20 @@ class FrontProtocol(HttpToolsProtocol):
     # -- parser callbacks ---------------------------------------------------------------------
 
     def on_message_begin(self) -> None:
+        # What uvicorn's on_message_begin resets, without its ASGI scope: that is built only
+        # for a request the RunnerApp answers (_asgi_scope).
         self.in_headers = True
+        self.url = b""
+        self.expect_100_continue = False
+        self.headers = []
+
+    def _asgi_scope(self) -> None:
+        """uvicorn's scope for this request, from its own on_message_begin, keeping what the
+        parser has read so far (the scope's header list is self.headers)."""
+        url, headers, expect = self.url, self.headers, self.expect_100_continue
         super().on_message_begin()
+        self.url, self.expect_100_continue = url, expect
+        self.headers.extend(headers)
 
     def on_headers_complete(self) -> None:
         self.in_headers = False
@@ -182,6 +194,7 @@ class FrontProtocol(HttpToolsProtocol):
                     self.flow.pause_reading()
                     self.pipeline.appendleft((cycle, self.app))  # type: ignore[arg-type]
                 return
+        self._asgi_scope()
         super().on_headers_complete()
 
     def _start_asgi_task(self, cycle: Any, app: Any) -> None:
