@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from funcls.runner.storage import StorageBackend, open_backend
+from funcls.runner.storage import (
+    QueueService,
+    StorageBackend,
+    StorageUnavailableError,
+    open_backend,
+)
 from funcls.runner.triggers.lease import MessageLease
 from tests.runner.runner_process import RunningApp
 
@@ -140,5 +147,54 @@ def test_an_invocation_longer_than_the_lease_is_delivered_once(
         ], running.log()
         assert "could not be kept hidden" not in running.log()
         assert "renewing the lease" not in running.log()
+    finally:
+        store.close()
+
+
+class _FlakyQueues:
+    """A queue service whose first visibility update fails as an unreachable service does."""
+
+    def __init__(self, inner: QueueService) -> None:
+        self.inner = inner
+        self.failed = 0
+
+    def update_visibility(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.failed:
+            self.failed += 1
+            raise StorageUnavailableError(
+                "queue service unreachable at https://alice:***@acct.queue.core.invalid"
+            )
+        return self.inner.update_visibility(*args, **kwargs)
+
+
+def test_a_failed_renewal_is_tried_again_sooner(tmp_path: Path) -> None:
+    store, _ = open_backend(None, tmp_path / "store", force="embedded")
+    try:
+        queues = store.queues
+        queues.create_queue("flaky")
+        queues.put("flaky", "payload")
+        [message] = queues.receive("flaky", 1, LEASE_S)
+        flaky = _FlakyQueues(queues)
+        said: list[str] = []
+
+        async def hold() -> tuple[MessageLease, list[int]]:
+            lease = MessageLease(flaky, "flaky", message, LEASE_S, said.append)  # type: ignore[arg-type]
+            lease.start()
+            seen = []
+            deadline = time.monotonic() + 2 * LEASE_S
+            while time.monotonic() < deadline:
+                seen.append(len(await asyncio.to_thread(queues.peek, "flaky", 1)))
+                await asyncio.sleep(0.1)
+            await lease.stop()
+            return lease, seen
+
+        lease, seen = asyncio.run(hold())
+        # The first renewal (at 1 s) failed; the retry came before the 2 s lease ran out.
+        assert sum(seen) == 0, seen
+        assert flaky.failed == 1 and lease.renewals >= 1 and lease.lost is None
+        assert len(said) == 1 and "renewing the lease of message" in said[0]
+        # Half of what was left of the lease: about 0.5 s, not the 1 s of a normal renewal.
+        assert re.search(r"trying again in 0\.[1-5] s$", said[0]), said[0]
+        queues.delete("flaky", message.id, lease.message.pop_receipt or "")
     finally:
         store.close()
