@@ -69,20 +69,36 @@ def rules() -> list[Rule]:
     return [REGISTRY.rules[c] for c in sorted(REGISTRY.rules)]
 
 
-def _suppressed(ctx: Context, finding: Finding) -> bool:
+def _suppressed(
+    ctx: Context, finding: Finding, cache: dict[tuple[str, int], tuple[str, ...] | None]
+) -> bool:
+    """Whether a ``# funcls: ignore[...]`` comment on the finding's line suppresses it. Each
+    line is read once per check (``cache``): thousands of findings on one long line (a
+    decorator with 16,000 keywords) made this quadratic, over 60 s (issue 17)."""
     path = finding.path
     if not path.endswith(".py"):
         return False
-    line = ctx.line_text(path, finding.range.start.line)
-    if "funcls" not in line:
+    where = (path, finding.range.start.line)
+    if where in cache:
+        codes = cache[where]
+    else:
+        codes = cache[where] = _suppression(ctx.line_text(path, finding.range.start.line))
+    if codes is None:
         return False
+    return not codes or any(finding.code.startswith(c) for c in codes)
+
+
+def _suppression(line: str) -> tuple[str, ...] | None:
+    """The codes a line's ignore comment names: None without one, () for all."""
+    if "funcls" not in line:
+        return None
     m = _SUPPRESS.search(line)
     if m is None:
-        return False
+        return None
     if m.group(1) is None:
-        return True
-    codes = [c.strip().upper() for c in m.group(1).split(",") if c.strip()]
-    return any(finding.code.startswith(c) for c in codes)
+        return ()
+    codes = tuple(c.strip().upper() for c in m.group(1).split(",") if c.strip())
+    return codes or None
 
 
 def check_app(
@@ -127,9 +143,10 @@ def _finish(ctx: Context, findings: Iterable[Finding], config: CheckConfig) -> l
     """Duplicates and suppressed findings out, configured severities in, sorted."""
     out: list[Finding] = []
     seen: set[tuple[str, str, int, int, str]] = set()
+    lines: dict[tuple[str, int], tuple[str, ...] | None] = {}
     for f in findings:
         key = (f.code, f.path, f.range.start.line, f.range.start.column, f.message)
-        if key in seen or _suppressed(ctx, f):
+        if key in seen or _suppressed(ctx, f, lines):
             continue
         seen.add(key)
         f.severity = config.severity_of(f.code, f.severity)
