@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 
 from funcls.checks.context import Context, a, binding_range, string_literal_inner
 from funcls.checks.decorators import broken_decorators
@@ -40,9 +41,20 @@ def _checkable(q: str | None) -> bool:
     return q in _BUILTINS or (q.startswith(AF) and "[" not in q)
 
 
+SHOWN_PARAMETERS = 8  # a signature in a message names at most this many parameters
+
+
 def _signature(fn: Function) -> str:
-    names = ", ".join(p.name for p in fn.parameters)
-    return f"{fn.entry_point if fn.model == 'v1' else fn.name}({names})"
+    """``main(req, msg)`` for messages; a long parameter list is cut short, or each of its
+    thousands of findings would spell all of them (quadratic: 4,000 parameters took 12 s,
+    issue 17)."""
+    params = fn.parameters
+    names = [p.name for p in params[: SHOWN_PARAMETERS - 1]]
+    if len(params) > SHOWN_PARAMETERS:
+        names.append(f"… {len(params) - len(names):,} more")
+    else:
+        names += [p.name for p in params[SHOWN_PARAMETERS - 1 :]]
+    return f"{fn.entry_point if fn.model == 'v1' else fn.name}({', '.join(names)})"
 
 
 def _skip(ctx: Context, fn: Function) -> bool:
@@ -133,7 +145,10 @@ def parameters(ctx: Context) -> None:
                 b.path,
                 binding_range(fn, b),
                 related=[Related(def_loc, f"the function '{fn.name}'")]
-                + [Related(Location(script, p.range), f"parameter '{p.name}'") for p in free],
+                + [
+                    Related(Location(script, p.range), f"parameter '{p.name}'")
+                    for p in free[:SHOWN_PARAMETERS]
+                ],
                 fixes=fixes(*candidates),
                 function=fn,
             )
@@ -246,12 +261,18 @@ def _plain_request_when_streaming(
     )
 
 
+_DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
+
+
 def _non_type(ann: Annotation) -> bool:
     """A literal where a type belongs (``req: 123``, ``-> "ok"`` is a string: left alone,
     it may be a forward reference). The worker refuses such annotations at load time
     ("invalid non-type annotation", azure_functions_worker/functions.py)."""
+    text = ann.text.strip()
+    if _DOTTED.fullmatch(text) and text not in ("True", "False", "None"):
+        return False  # a name or a dotted name: no literal (issue 16: one parse less each)
     try:
-        node = ast.parse(ann.text.strip(), mode="eval").body
+        node = ast.parse(text, mode="eval").body
     except SyntaxError:
         return False
     if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):

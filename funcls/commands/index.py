@@ -30,8 +30,8 @@ def app_json(app: App) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     apps = load_apps(args.paths)
     if args.format == "json":
-        json.dump({"apps": [app_json(a) for a in apps]}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        # One write of the whole text (json.dump wrote its 60,000 pieces one by one).
+        sys.stdout.write(json.dumps({"apps": [app_json(a) for a in apps]}, indent=2) + "\n")
     else:
         sys.stdout.write(render_index_text(apps))
     return 0
