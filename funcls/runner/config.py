@@ -6,13 +6,15 @@ import math
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from funcls.model.appmodel import App
 from funcls.model.loader import DEFAULT_SCRIPT, script_name
 from funcls.model.parsers.timespan import parse_function_timeout, parse_timespan
 from funcls.runner.defaults import DEFAULT_MAX_BODY
-from funcls.runner.storage import BackendKind, MessageEncoding, check_encoding
+
+if TYPE_CHECKING:  # the storage package is a heavy import `funcls run` makes after prestart
+    from funcls.runner.storage import BackendKind, MessageEncoding
 
 DEFAULT_PORT = 7071
 # The host's default on Premium and Dedicated plans; Core Tools uses it locally as well.
@@ -202,6 +204,8 @@ def _read_queues(section: Any, settings: HostSettings) -> None:
         options.max_polling_interval = max(0.1, polling / 1000 if polling > 1000 else polling)
     encoding = _get(section, "messageEncoding")
     if isinstance(encoding, str):
+        from funcls.runner.storage import check_encoding
+
         try:
             options.message_encoding = check_encoding(encoding)
         except ValueError as error:

@@ -8,14 +8,89 @@ HTTP 200). The pool adopts them when it would have started the same processes
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 
 from funcls.model.appmodel import App
 from funcls.model.loader import load_app_or_settings
 from funcls.model.source import Source
 from funcls.runner.config import HostSettings, RunOptions, read_host_settings
-from funcls.runner.pool import EarlyProcess, worker_command, worker_environment
+
+# The app process's command and environment, and the early process itself, live here rather
+# than in pool.py (which imports them from here): importing the pool means importing asyncio,
+# and whatever prestart imports delays the app process's start.
+
+
+def worker_command(options: RunOptions, settings: HostSettings) -> list[str]:
+    """The command of an app process (the runner passes `--fd N` on top)."""
+    python = options.python or sys.executable
+    # Under a debugger, frozen standard-library modules would hide their breakpoints.
+    debug = ["-Xfrozen_modules=off"] if options.debug_port is not None else []
+    command = [python, *debug, "-m", "funcls.runner.worker", "--root", settings.root]
+    command += ["--script", settings.script_name]
+    if options.functions:
+        command += ["--functions", ",".join(options.functions)]
+    return command
+
+
+def worker_environment(options: RunOptions, settings: HostSettings) -> dict[str, str]:
+    env = dict(settings.environment)
+    env.setdefault("FUNCTIONS_WORKER_RUNTIME", "python")
+    env["AzureWebJobsScriptRoot"] = settings.root
+    env["PYTHONUNBUFFERED"] = "1"
+    if options.python:
+        here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+    return env
+
+
+@dataclass
+class EarlyProcess:
+    """An app process started before the runner's event loop and heavy imports, so that its
+    interpreter start and the app's import overlap the runner's own start-up."""
+
+    command: list[str]
+    env: dict[str, str]
+    cwd: str
+    stdout: int | None
+    process: subprocess.Popen[bytes]
+    channel: socket.socket  # the runner's end of the socket pair
+    started: float
+
+    @classmethod
+    def spawn(
+        cls, command: list[str], env: dict[str, str], cwd: str, stdout: int | None
+    ) -> EarlyProcess:
+        started = time.monotonic()
+        parent, child = socket.socketpair()
+        try:
+            process = subprocess.Popen(
+                [*command, "--fd", str(child.fileno())],
+                pass_fds=(child.fileno(),),
+                env=env,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                start_new_session=True,  # as WorkerProcess.start
+            )
+        finally:
+            child.close()
+        return cls(command, env, cwd, stdout, process, parent, started)
+
+    def same(self, command: list[str], env: dict[str, str], cwd: str, stdout: int | None) -> bool:
+        """Whether it is the process the pool would start now (else it is discarded)."""
+        return (self.command, self.env, self.cwd, self.stdout) == (command, env, cwd, stdout)
+
+    def discard(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+        self.process.wait()
+        self.channel.close()
 
 
 @dataclass
