@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from funcls.checks import engine
+from funcls.model.python.limits import FOLDED_CHARS_LIMIT
+from funcls.model.python.module import analyse_module
 from tests.checks.support import check, v2
 
 
@@ -54,3 +56,17 @@ def test_thousands_of_parameters_give_findings_of_bounded_size(tmp_path: Path) -
     assert "f(req, p0, p1, p2, p3, p4, p5, … 1,994 more)" in first.message, first.message
     assert max(len(f.message) for f in found) < 400
     assert max(len(f.related) for f in found) <= 8
+
+
+def test_constants_built_from_constants_are_bounded() -> None:
+    """5,000 lines of ``R1 = R0 + "b"``: each constant one character longer than the last,
+    12.5 million characters kept in all (50,000 lines: 1.25 billion). The analysis builds at
+    most FOLDED_CHARS_LIMIT characters; the constants past it are unknown, the first ones
+    are still read."""
+    lines = ["R0 = 'a'"] + [f"R{i} = R{i - 1} + 'b'" for i in range(1, 5000)]
+    lines += [f"X{i} = f'{{R{i}}}!'" for i in range(0, 5000, 50)]  # f-strings join too
+    info = analyse_module("function_app.py", "\n".join(lines) + "\n")
+    kept = sum(len(v.const) for v in info.constants.values() if isinstance(v.const, str))
+    assert kept <= FOLDED_CHARS_LIMIT + 5000
+    assert info.constants["R10"].const == "a" + "b" * 10
+    assert "R4999" not in info.constants or info.constants["R4999"].kind != "const"

@@ -9,6 +9,7 @@ import ast
 
 from funcls.model.locations import Range
 from funcls.model.python.facts import ModuleInfo, PyValue
+from funcls.model.python.limits import FOLDED_CHARS_LIMIT
 from funcls.model.signature import Annotation
 
 _BUILTINS = {
@@ -134,6 +135,14 @@ class ExpressionReader:
         self.cols = Columns(text)
         self.info = ModuleInfo(path)
         self._segments = text.split("\n")
+        self._folded = 0  # characters of constants built by joining strings (limits.py)
+
+    def _fold(self, size: int) -> bool:
+        """Whether a string of ``size`` characters may still be built by joining constants:
+        each ``R2 = R1 + "b"`` keeps a longer copy, so 50,000 such lines would hold over a
+        billion characters; past :data:`FOLDED_CHARS_LIMIT` a joined value is unknown."""
+        self._folded += size
+        return self._folded <= FOLDED_CHARS_LIMIT
 
     # -- text helpers ------------------------------------------------------------------------
     def segment(self, node: ast.AST) -> str:
@@ -263,6 +272,8 @@ class ExpressionReader:
                 else:
                     return PyValue("unknown", r, text)
             if all(p.kind == "const" for p in parts):
+                if not self._fold(sum(len(p.const) for p in parts)):
+                    return PyValue("unknown", r, text)
                 return PyValue("const", r, text, const="".join(p.const for p in parts))
             return PyValue("concat", r, text, const="format", items=parts)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -274,6 +285,8 @@ class ExpressionReader:
                 and isinstance(left.const, str)
                 and isinstance(right.const, str)
             ):
+                if not self._fold(len(left.const) + len(right.const)):
+                    return PyValue("unknown", r, text)
                 return PyValue("const", r, text, const=left.const + right.const)
             if all(
                 v.kind in ("ref", "concat", "call")

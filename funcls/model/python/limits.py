@@ -9,6 +9,11 @@ input bounded here is an f-string literal with more than :data:`FSTRING_FIELD_LI
 found by a linear scan that never builds a tree; such a text is refused with
 :class:`TooCostly`, a ``ValueError``, so every caller that treats a ``ValueError`` of
 ``ast.parse`` as "does not parse" treats it the same way.
+
+The analysis' own work is bounded here too: :data:`FOLDED_CHARS_LIMIT` caps the characters of
+string constants it builds by joining others (``exprs.ExpressionReader._fold``); found by
+``bench/bench_parse_shapes.py`` ("route of concatenated constants": 8,000 lines of
+``R1 = R0 + "b"`` held 114 MB).
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ import re
 from typing import Any
 
 FSTRING_FIELD_LIMIT = 20_000  # fields in one f-string: ast.parse took 0.33 s here
+# Characters of string constants one module's analysis may build by joining others ("a" + b,
+# f"{a}{b}"): a chain of N assignments each adding to the last keeps N²/2 characters.
+FOLDED_CHARS_LIMIT = 4 * 1024 * 1024
 
 # An f-string's prefix and opening quote (f, rf, fr in any case), not preceded by a name
 # character: the "f" ending `if"…"` or `elif"…"` starts no f-string.
