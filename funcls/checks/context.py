@@ -27,6 +27,9 @@ class Context:
         self.findings: list[Finding] = []
         self._lines: dict[str, LineIndex | None] = {}
         self._texts: dict[str, str | None] = {}
+        # Answers about the whole app that several checkers ask for, computed once per check
+        # by whoever asks first (the app does not change during one check).
+        self.memo: dict[str, Any] = {}
 
     # -- reporting ---------------------------------------------------------------------------
     def enabled(self, code: str) -> bool:

@@ -25,7 +25,10 @@ def _setting(ctx: Context) -> str | None:
 
 def streaming_import(ctx: Context) -> tuple[str, Range] | None:
     """The first import of azurefunctions.extensions.http.* in the app's files, if any."""
-    return streaming_import_in(ctx.app)
+    if "streaming_import" not in ctx.memo:  # three checkers ask, over every import (issue 16)
+        ctx.memo["streaming_import"] = streaming_import_in(ctx.app)
+    found: tuple[str, Range] | None = ctx.memo["streaming_import"]
+    return found
 
 
 def streaming_import_in(app: App) -> tuple[str, Range] | None:

@@ -13,7 +13,6 @@ from typing import Any
 
 from funcls.checks import CheckConfig, CheckerCrash, ConfigError, Severity, check_app, rules
 from funcls.checks.config import find_pyproject, resolve_config
-from funcls.commands.check_fix import fix_apps, render_diff, write_changes
 from funcls.commands.check_formats import (
     FORMATS,
     render_github,
@@ -54,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         CheckConfig().merged(_codes(args.select), _codes(args.ignore))  # validate early
         if args.fix or args.diff:
+            # Imported only for --fix / --diff (issue 16: no work at import time).
+            from funcls.commands.check_fix import fix_apps, render_diff, write_changes
+
             fixed = fix_apps(app_roots(args.paths), lambda root: _config(root, args, cache))
             if args.diff:
                 sys.stdout.write(render_diff(fixed, cwd))

@@ -135,6 +135,15 @@ class PropertySpec:
         return snake_case(self.name)
 
 
+# BindingSpec answers asked once per binding property by the rules (issue 16), kept by the
+# spec's id (hashing a spec would hash all its fields). Each entry holds its spec, so an id
+# is not reused while its entry lives, and is checked with ``is``. Bounded, as property names
+# come from the user's files.
+_MEMO_SIZE = 50_000
+_FOUND: dict[tuple[int, str], tuple[BindingSpec, PropertySpec | None]] = {}
+_FOR_DIRECTION: dict[tuple[int, str], tuple[BindingSpec, tuple[PropertySpec, ...]]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class BindingSpec:
     type: str  # function.json "type"
@@ -174,17 +183,34 @@ class BindingSpec:
     extension_package: str | None = None  # pip package the binding needs beyond azure-functions
 
     def find_property(self, name: str) -> PropertySpec | None:
+        key = (id(self), name)
+        kept = _FOUND.get(key)
+        if kept is not None and kept[0] is self:
+            return kept[1]
+        found: PropertySpec | None = None
         for p in self.properties:
             if p.name == name:
-                return p
-        low = name.lower()
-        for p in self.properties:
-            if p.name.lower() == low:
-                return p
-        return None
+                found = p
+                break
+        else:
+            low = name.lower()
+            for p in self.properties:
+                if p.name.lower() == low:
+                    found = p
+                    break
+        if len(_FOUND) < _MEMO_SIZE:
+            _FOUND[key] = (self, found)
+        return found
 
     def properties_for(self, direction: str) -> tuple[PropertySpec, ...]:
-        return tuple(p for p in self.properties if not p.directions or direction in p.directions)
+        key = (id(self), direction)
+        kept = _FOR_DIRECTION.get(key)
+        if kept is not None and kept[0] is self:
+            return kept[1]
+        found = tuple(p for p in self.properties if not p.directions or direction in p.directions)
+        if len(_FOR_DIRECTION) < _MEMO_SIZE:
+            _FOR_DIRECTION[key] = (self, found)
+        return found
 
     def accepted_return_types(self) -> tuple[str, ...]:
         """Return annotations the worker accepts when this binding is `$return`."""
