@@ -41,7 +41,7 @@ def _wanted(argv: Sequence[str] | None) -> tuple[str, ...]:
             break
     if first in names:
         return (names[first],)
-    server = any(a in ("--stdio", "--tcp") for a in args)
+    server = any(a in ("--stdio", "--tcp", "--ws") for a in args)
     if first is None and server and not any(a in ("-h", "--help") for a in args):
         return ()
     return COMMANDS
@@ -57,8 +57,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     mode = server.add_mutually_exclusive_group()
     mode.add_argument("--stdio", action="store_true", help="serve LSP on stdin/stdout")
     mode.add_argument("--tcp", action="store_true", help="serve LSP on a TCP port")
-    server.add_argument("--host", default="127.0.0.1", help="address for --tcp")
-    server.add_argument("--port", type=int, default=2087, help="port for --tcp")
+    mode.add_argument("--ws", action="store_true", help="serve LSP on a WebSocket port")
+    server.add_argument("--host", default="127.0.0.1", help="address for --tcp / --ws")
+    server.add_argument("--port", type=int, default=2087, help="port for --tcp / --ws")
     server.add_argument("--log-file", default=None, help="write the server's log here")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _wanted(argv) if argv is not None else COMMANDS:
@@ -98,6 +99,8 @@ def _exit_at_once(code: int) -> None:
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
+        if args.ws:  # funcls/lsp/websocket.py: answers bad frames as stdio and TCP do
+            return int(importlib.import_module("funcls.lsp.websocket").serve_args(args))
         if args.stdio or args.tcp:
             serve = importlib.import_module("funcls.lsp.cli").serve
             return int(serve(args))

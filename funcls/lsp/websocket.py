@@ -1,5 +1,6 @@
 """The language server over a WebSocket, answering bad messages as stdio and TCP do (issue 17).
 
+    funcls --ws [--host 127.0.0.1] [--port 2087] [--log-file FILE]
     python -m funcls.lsp.websocket [--host 127.0.0.1] [--port 2088] [--log-file FILE]
 
 pygls' own WebSocket loop (``LanguageServer.start_ws`` → ``pygls.io_.run_websocket``) hands
@@ -122,12 +123,8 @@ def _address(sockname: Any) -> str:
     return f"ws://[{host}]:{port}" if ":" in host else f"ws://{host}:{port}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m funcls.lsp.websocket")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--log-file")
-    args = parser.parse_args(argv)
+def serve_args(args: argparse.Namespace) -> int:
+    """``funcls --ws [--host H] [--port N] [--log-file F]``."""
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.INFO)
         logging.getLogger("pygls").setLevel(logging.WARNING)
@@ -140,6 +137,14 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.flush()
 
     return serve_ws(build_server(), args.host, args.port, announce)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m funcls.lsp.websocket")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--log-file")
+    return serve_args(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

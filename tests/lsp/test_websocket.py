@@ -1,4 +1,4 @@
-"""The language server over a WebSocket (``python -m funcls.lsp.websocket``), abused by a raw
+"""The language server over a WebSocket (``funcls --ws``), abused by a raw
 client (issue 17): a frame that is not JSON gets "Parse error" (-32700) and one that is JSON
 but no message "Invalid Request" (-32600), both with ``id: null``, and the server goes on
 answering; pygls' own loop only logged them, so the client waited for ever. One client at a
@@ -26,7 +26,7 @@ LISTENING = re.compile(r"listening on (ws://\S+)")
 
 def start_ws_server() -> tuple[subprocess.Popen[bytes], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "funcls.lsp.websocket", "--port", "0"],
+        [sys.executable, "-m", "funcls", "--ws", "--port", "0"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
