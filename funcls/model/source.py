@@ -135,15 +135,20 @@ class Source:
     # on the 1,000-function benchmark were a tenth of its time: issue 16). ``forget`` drops it.
     snapshot: bool = False
     _stats: dict[str, os.stat_result | None] = field(default_factory=dict)
+    # In a snapshot, json() and module() answers by the path as the caller wrote it (the
+    # rules ask for the same modules thousands of times).
+    _seen: dict[tuple[str, str], object] = field(default_factory=dict)
 
     # -- overlays (open documents) -----------------------------------------------------------
     def open(self, path: str, version: int, text: str) -> None:
         with self._lock:
             self.overlays[os.path.normpath(path)] = (version, lone_cr_as_lf(text))
+            self._seen.clear()
 
     def close(self, path: str) -> None:
         with self._lock:
             self.overlays.pop(os.path.normpath(path), None)
+            self._seen.clear()
 
     def forget(self, path: str) -> None:
         """Drop cached parses of ``path`` (after a change on disk)."""
@@ -153,6 +158,7 @@ class Source:
             self._modules.pop(p, None)
             self._texts.pop(p, None)
             self._stats.pop(p, None)
+            self._seen.clear()
 
     def _stat(self, p: str) -> os.stat_result | None:
         """``os.stat(p)`` (None when it fails), asked once per path in a snapshot."""
@@ -262,6 +268,16 @@ class Source:
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
     def json(self, path: str) -> JsonDocument | None:
+        if self.snapshot:
+            seen = self._seen.get(("json", path), self)
+            if seen is not self:
+                return seen  # type: ignore[return-value]
+            doc = self._json_now(path)
+            self._seen[("json", path)] = doc
+            return doc
+        return self._json_now(path)
+
+    def _json_now(self, path: str) -> JsonDocument | None:
         p = os.path.normpath(path)
         with self._lock:
             st = self.stamp(p)
@@ -276,6 +292,16 @@ class Source:
             return doc
 
     def module(self, path: str) -> ModuleInfo | None:
+        if self.snapshot:
+            seen = self._seen.get(("module", path), self)
+            if seen is not self:
+                return seen  # type: ignore[return-value]
+            info = self._module_now(path)
+            self._seen[("module", path)] = info
+            return info
+        return self._module_now(path)
+
+    def _module_now(self, path: str) -> ModuleInfo | None:
         p = os.path.normpath(path)
         with self._lock:
             st = self.stamp(p)

@@ -104,3 +104,18 @@ def test_snapshot_answers_as_the_disk_until_forgotten(tmp_path: Path) -> None:
     assert live.json(str(f)) is not None and live.json(str(f)).to_python()["more"] is True  # type: ignore[union-attr]
     snap.forget(str(f))
     assert snap.json(str(f)).to_python()["more"] is True  # type: ignore[union-attr]
+
+
+def test_snapshot_answers_follow_overlays(tmp_path: Path) -> None:
+    f = tmp_path / "function_app.py"
+    f.write_text("x = 1\n")
+    snap = Source(snapshot=True)
+    first = snap.module(str(f))
+    assert first is not None and snap.module(str(f)) is first
+    assert snap.module(str(tmp_path / "." / "function_app.py")) is first  # by its normal path
+    snap.open(str(f), 1, "def main(req):\n    pass\n")
+    opened = snap.module(str(f))
+    assert opened is not first and opened is not None and opened.function("main") is not None
+    snap.close(str(f))
+    closed = snap.module(str(f))
+    assert closed is not None and closed.function("main") is None
