@@ -3,15 +3,18 @@
     python bench/bench_lsp.py [--functions 1000] [--apps 20] [--requests 300]
                               [--peer-requests 100] [--edits 40]
     python bench/bench_lsp.py --big 1000 5000 [--modules 10] [--edits 40]
+    python bench/bench_lsp.py --compare-start COMMIT [--rounds 7]
 
 Generates the workspace (bench/gen_workspace.py: half v1, half v2) and drives each server over
 stdio with pygls' LanguageClient, initialised with VS Code's recorded capabilities (pytest-lsp):
 
-* funcls (`python -m funcls --stdio`): spawn → first diagnostics of an opened function_app.py;
+* funcls (`python -m funcls --stdio`): spawn → initialize result and → first diagnostics of an
+  opened function_app.py;
   completion and hover p50/p99 in function.json and after `@app.` in function_app.py;
   edit → published diagnostics (p50/p99, the version the edit made), in both kinds of file;
   peak RSS (VmHWM of the server process).
-* jedi-language-server: the same spawn → first diagnostics and completion after `@app.`.
+* jedi-language-server: the same spawn → initialize result and → first diagnostics, and
+  completion after `@app.`.
 * vscode-json-language-server (node_modules/.bin): our function.json schema associated with
   `json/schemaAssociations`, `json.validate.enable` sent with didChangeConfiguration; spawn →
   first diagnostics, completion and hover in the same function.json, edit → diagnostics (it
@@ -20,6 +23,10 @@ stdio with pygls' LanguageClient, initialised with VS Code's recorded capabiliti
 With ``--big``: one app of 1,000 (and 5,000) functions in 10 blueprint modules, funcls only:
 spawn → initialize result and → first diagnostics, edit of one module → its diagnostics, and
 completion / hover sent right after an edit (issue 16).
+
+With ``--compare-start COMMIT``: start-up only (spawn → initialize result, → first diagnostics)
+of COMMIT's funcls (``git archive``, run with PYTHONPATH) and this tree's, alternately, on the
+one-app and the 20-app workspaces: medians, so that a before/after holds on a shared machine.
 
 Every latency is a request's round trip measured in this process, after five warm-up
 requests. The servers run one after the other, never at the same time.
@@ -33,6 +40,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -82,6 +90,8 @@ class Server:
 
     name: str
     command: list[str]
+    env: dict[str, str] | None = None  # the server's environment (default: this one's)
+    cwd: str | None = None
     client: LanguageClient = field(init=False)
     published: dict[str, list[tuple[float, int | None, int]]] = field(default_factory=dict)
     spawned_at: float = 0.0
@@ -101,7 +111,7 @@ class Server:
         self.client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: None)
         self.client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: None)
         self.spawned_at = time.perf_counter()
-        await self.client.start_io(*self.command)
+        await self.client.start_io(*self.command, env=self.env, cwd=self.cwd)
         await self.client.initialize_async(
             types.InitializeParams(
                 capabilities=client_capabilities("visual-studio-code"),
@@ -252,10 +262,16 @@ async def bench_funcls(ws: Path, f: Files, n: int, edits: int) -> list[Row]:
     rows: list[Row] = [
         (
             "funcls",
+            "spawn → initialize result",
+            f"{(s.initialized_at - s.spawned_at) * 1000:.0f} ms",
+            "< 300 ms",
+        ),
+        (
+            "funcls",
             "spawn → first diagnostics",
             f"{(first - s.spawned_at) * 1000:.0f} ms",
-            "< 1500 ms",
-        )
+            "< 600 ms",
+        ),
     ]
     s.open(f.function_json, f.function_json_text, "json")
     await s.wait_published(f.function_json, 0.0)
@@ -313,10 +329,16 @@ async def bench_jedi(ws: Path, f: Files, n: int) -> list[Row]:
     rows: list[Row] = [
         (
             "jedi-language-server",
+            "spawn → initialize result",
+            f"{(s.initialized_at - s.spawned_at) * 1000:.0f} ms",
+            "",
+        ),
+        (
+            "jedi-language-server",
             "spawn → first diagnostics",
             f"{(first - s.spawned_at) * 1000:.0f} ms",
             "",
-        )
+        ),
     ]
     pdoc = types.TextDocumentIdentifier(uri(f.script))
     times, result = await s.latencies("completion", types.CompletionParams(pdoc, f.after_app), n)
@@ -349,7 +371,13 @@ async def bench_json(ws: Path, f: Files, n: int, edits: int) -> list[Row]:
     first = await s.wait_published(f.function_json, 0.0, None, timeout=60)
     name = "vscode-json-language-server"
     rows: list[Row] = [
-        (name, "spawn → first diagnostics", f"{(first - s.spawned_at) * 1000:.0f} ms", "")
+        (
+            name,
+            "spawn → initialize result",
+            f"{(s.initialized_at - s.spawned_at) * 1000:.0f} ms",
+            "",
+        ),
+        (name, "spawn → first diagnostics", f"{(first - s.spawned_at) * 1000:.0f} ms", ""),
     ]
     doc = types.TextDocumentIdentifier(uri(f.function_json))
     times, result = await s.latencies("completion", types.CompletionParams(doc, f.key), n)
@@ -498,7 +526,77 @@ async def bench_big_app(functions: int, modules: int, n: int, edits: int) -> lis
     return rows
 
 
+def export(commit: str, target: Path) -> Path:
+    """The funcls package of a commit, extracted to target (run with PYTHONPATH=target)."""
+    target.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", commit, "funcls"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+async def start_once(server: Server, folder: Path, opened: Path) -> tuple[float, float]:
+    """(spawn → initialize result, spawn → first diagnostics of ``opened``), in ms."""
+    await server.start(folder)
+    server.open(opened, opened.read_text(), "python")
+    published = await server.wait_published(opened, 0.0, None, timeout=120)
+    await server.stop()
+    return (
+        (server.initialized_at - server.spawned_at) * 1000,
+        (published - server.spawned_at) * 1000,
+    )
+
+
+async def compare_start(commit: str, rounds: int, functions: int, apps: int) -> list[Row]:
+    """Start-up only: a commit's funcls and this tree's, alternately (the one that goes first
+    changes every round), on the one-app workspace and on the 20-app one; medians."""
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        old = export(commit, base / "old")
+        big = write_big_app(base / "big" / "app", functions, 10)
+        many = generate(base / "many", functions, apps)
+        cases = [
+            (f"one app of {functions:,}", big.parent, big / "blueprints" / "bp03.py"),
+            (f"{apps} apps", many, many / "app01_v2" / "function_app.py"),
+        ]
+        variants = {
+            commit: {**os.environ, "PYTHONPATH": str(old)},
+            "this tree": {**os.environ, "PYTHONPATH": str(REPO)},
+        }
+        for case, folder, opened in cases:
+            times: dict[str, list[tuple[float, float]]] = {v: [] for v in variants}
+            for r in range(rounds):
+                order = list(variants) if r % 2 == 0 else list(reversed(variants))
+                for name in order:
+                    # cwd outside the repository: `python -m` puts the cwd first on sys.path.
+                    server = Server(
+                        "funcls",
+                        [sys.executable, "-m", "funcls", "--stdio"],
+                        env=variants[name],
+                        cwd=tmp,
+                    )
+                    times[name].append(await start_once(server, folder, opened))
+            for name, got in times.items():
+                init = [t[0] for t in got]
+                first = [t[1] for t in got]
+                rows.append(
+                    (
+                        f"funcls {name}, {case}",
+                        f"spawn → initialize result / → first diagnostics, median of {rounds} "
+                        f"(min–max)",
+                        f"{statistics.median(init):.0f} ({min(init):.0f}–{max(init):.0f}) / "
+                        f"{statistics.median(first):.0f} ({min(first):.0f}–{max(first):.0f}) ms",
+                        "< 300 / < 600 ms",
+                    )
+                )
+    return rows
+
+
 async def main_async(args: argparse.Namespace) -> list[Row]:
+    if args.compare_start:
+        return await compare_start(args.compare_start, args.rounds, args.functions, args.apps)
     if args.big:
         rows: list[Row] = []
         for count in args.big:
@@ -533,13 +631,25 @@ def main() -> None:
         "(e.g. --big 1000 5000), funcls only",
     )
     parser.add_argument("--modules", type=int, default=10, help="blueprint modules (--big)")
+    parser.add_argument(
+        "--compare-start",
+        metavar="COMMIT",
+        help="instead: start-up only, this tree's funcls against COMMIT's, alternately",
+    )
+    parser.add_argument("--rounds", type=int, default=7, help="starts of each (--compare-start)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args()
     rows = asyncio.run(main_async(args))
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    if args.big:
+    if args.compare_start:
+        print(
+            f"start-up of funcls: this tree against {args.compare_start}, {args.rounds} rounds; "
+            f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+            f"{os.getloadavg()[0]:.1f} at the end"
+        )
+    elif args.big:
         print(
             f"one app of {', '.join(str(b) for b in args.big)} functions in {args.modules} "
             f"blueprint modules; {args.edits} edits; python {sys.version.split()[0]}, "

@@ -38,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -287,11 +288,12 @@ async def run_framed(
     read: Callable[[], Awaitable[bytes]],
     protocol: Any,
     error_handler: ErrorHandler | None = None,
+    deliver: Callable[[bytes], Awaitable[None]] | None = None,
 ) -> None:
     """The read loop: chunks from ``read()`` (``b""`` at the end) through a :class:`Framer`
-    to ``protocol``, one message per loop turn."""
-    from pygls.exceptions import JsonRpcException
-
+    to ``protocol``, one message per loop turn. With ``deliver`` every body goes to it instead
+    (``startup.EarlyStart``: the server is still being imported); it handles its own errors,
+    and what it raises ends the loop."""
     framer = Framer()
     pending: asyncio.Future[bytes] | None = None
     pause_checked = False
@@ -302,12 +304,17 @@ async def run_framed(
         framer.notes.clear()
 
     async def handle(body: bytes) -> None:
-        try:
-            dispatch(protocol, body)
-        except Exception as exc:
-            log.exception("Unable to handle message")
-            if error_handler:
-                error_handler(exc, JsonRpcException)
+        if deliver is not None:
+            await deliver(body)
+        else:
+            try:
+                dispatch(protocol, body)
+            except Exception as exc:
+                log.exception("Unable to handle message")
+                if error_handler:
+                    from pygls.exceptions import JsonRpcException
+
+                    error_handler(exc, JsonRpcException)
         await next_turn()
 
     while not stop_event.is_set():
@@ -352,7 +359,7 @@ class StdinChunks:
         threading.Thread(target=self._pump, name="funcls-stdin", daemon=True).start()
 
     def _pump(self) -> None:
-        read: Callable[[int], bytes] = getattr(self.stdin, "read1", None) or self.stdin.read
+        read = self._reader()
         while True:
             self.slots.acquire()
             try:
@@ -366,40 +373,74 @@ class StdinChunks:
             if not data:
                 return
 
+    def _reader(self) -> Callable[[int], bytes]:
+        """``os.read`` on the descriptor when there is one: a thread blocked in the buffered
+        reader holds its lock, and the interpreter aborts at exit when it cannot take it
+        ("could not acquire lock for <_io.BufferedReader name='<stdin>'>", exit status -6
+        after ``exit`` while the client kept stdin open)."""
+        try:
+            fd = self.stdin.fileno()
+        except (AttributeError, OSError, ValueError):
+            return getattr(self.stdin, "read1", None) or self.stdin.read
+        # Nothing reads the server's stdin before this thread, so its buffer is empty.
+        return lambda size: os.read(fd, size)
+
     async def read(self) -> bytes:
         data = await self.queue.get()
         self.slots.release()
         return data
 
 
-def serve_stdio(server: Any, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
-    """What pygls' ``_start_io_async`` does, with :func:`run_framed` as the reader. Returns
-    the exit code (``exit`` after ``shutdown``: 0; without: 1; end of input: 0)."""
-    from pygls.io_ import StdoutWriter
+Deliver = Callable[[bytes], Awaitable[None]]
+# A transport's session: given how to write raw bytes and how to attach the server once it is
+# built (its writer and stop event), what receives each message body (startup.EarlyStart).
+Session = Callable[[Callable[[bytes], None], Callable[[Any], None]], Deliver]
 
-    server._stop_event = threading.Event()
-    server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+def serve_stdio(
+    session: Session, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None
+) -> int:
+    """What pygls' ``_start_io_async`` does, with :func:`run_framed` as the reader and
+    ``session`` receiving the messages (it builds the server when it is imported). Returns
+    the exit code (``exit`` after ``shutdown``: 0; without: 1; end of input: 0)."""
+    stop_event = threading.Event()
+    out = stdout or sys.stdout.buffer
+    built: list[Any] = []
+
+    def write(data: bytes) -> None:
+        out.write(data)
+        out.flush()
+
+    def attach(server: Any) -> None:
+        from pygls.io_ import StdoutWriter
+
+        server._stop_event = stop_event
+        server.protocol.set_writer(StdoutWriter(out))
+        built.append(server)
 
     async def main() -> None:
         chunks = StdinChunks(stdin or sys.stdin.buffer, asyncio.get_running_loop())
-        await run_framed(
-            server._stop_event, chunks.read, server.protocol, server.report_server_error
-        )
+        await run_framed(stop_event, chunks.read, None, deliver=session(write, attach))
 
-    return _run(main, server)
+    return _run(main, built)
 
 
 def serve_tcp(
-    server: Any, host: str, port: int, listening: Callable[[list[str]], None] | None = None
+    session: Session,
+    host: str,
+    port: int,
+    listening: Callable[[list[str]], None] | None = None,
 ) -> int:
     """Serve one client on ``host:port`` with :func:`run_framed`; ``listening`` is told the
     bound addresses (``--port 0`` picks a free port). A second client while the first is
     connected is closed at once: the server holds one session's documents."""
-    server._stop_event = stop_event = threading.Event()
+    stop_event = threading.Event()
+    built: list[Any] = []
 
     async def main() -> None:
         finished = asyncio.Event()
         busy = False
+        tcp: asyncio.Server | None = None
 
         async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             nonlocal busy
@@ -415,25 +456,33 @@ def serve_tcp(
                 except OSError:  # reset by the client
                     return b""
 
-            server.protocol.set_writer(writer)
+            def attach(server: Any) -> None:
+                server._stop_event = stop_event
+                server._server = tcp
+                server.protocol.set_writer(writer)
+                built.append(server)
+
+            deliver = session(writer.write, attach)
             try:
-                await run_framed(stop_event, read, server.protocol, server.report_server_error)
+                await run_framed(stop_event, read, None, deliver=deliver)
             finally:
                 finished.set()
 
         tcp = await asyncio.start_server(connection, host, port)
-        server._server = tcp
         if listening is not None:
             listening([_address(s.getsockname()) for s in tcp.sockets])
         async with tcp:
             await finished.wait()
 
-    return _run(main, server, listener=True)
+    return _run(main, built, listener=True)
 
 
-def _run(main: Callable[[], Coroutine[Any, Any, None]], server: Any, listener: bool = False) -> int:
+def _run(
+    main: Callable[[], Coroutine[Any, Any, None]], built: list[Any], listener: bool = False
+) -> int:
     """Run the server's loop until it ends; the exit code (``exit`` after ``shutdown``: 0;
-    without: 1; the client gone: 0). ``listener``: the TCP listener is closed with the loop."""
+    without: 1; the client gone: 0). ``built``: the server, once there is one. ``listener``:
+    the TCP listener is closed with the loop."""
     code = 0
     try:
         asyncio.run(main())
@@ -444,9 +493,10 @@ def _run(main: Callable[[], Coroutine[Any, Any, None]], server: Any, listener: b
     except KeyboardInterrupt:
         pass
     finally:
-        if listener:
-            server._server = None  # closed by asyncio.run already
-        server.shutdown()
+        for server in built:
+            if listener:
+                server._server = None  # closed by asyncio.run already
+            server.shutdown()
     return code
 
 

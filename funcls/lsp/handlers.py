@@ -86,7 +86,7 @@ def register_lifecycle(server: FunclsServer) -> None:
         except Exception as e:
             server.failed("indexing", e)
             server.state.indexing = False
-            server.ready.set()
+            server.started()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     @guarded(server, "workspace folders")

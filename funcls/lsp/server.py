@@ -161,6 +161,16 @@ class FunclsServer(LanguageServer):
         return self.publisher.document_diagnostics(path)
 
     # -- indexing ----------------------------------------------------------------------------
+    def started(self) -> None:
+        """The first indexing is over (or failed): requests waiting for it go on."""
+        # The index is long-lived: keep the collector from walking it on every full collection
+        # (a full pass over a 1,000-function index takes ~100 ms and shows up as edit latency).
+        # `funcls --stdio` starts with the collector off (lsp/cli.py): on from here.
+        gc.collect()
+        gc.freeze()
+        gc.enable()
+        self.ready.set()
+
     async def index_workspace(self) -> None:
         token = "funcls-index"
         progress = self.ctx.client.work_done_progress
@@ -215,11 +225,7 @@ class FunclsServer(LanguageServer):
         self.log(f"funcls: indexed {functions} function(s) in {len(index.apps)} app(s)")
         self.state.indexing = False
         touched = self.state.take_unpublished()
-        # The index is long-lived: keep the collector from walking it on every full collection
-        # (a full pass over a 1,000-function index takes ~100 ms and shows up as edit latency).
-        gc.collect()
-        gc.freeze()
-        self.ready.set()
+        self.started()
         if self.ctx.client.code_lens_refresh:
             # Lenses asked for while indexing were empty: the client asks again now.
             self.workspace_code_lens_refresh(None)

@@ -1,0 +1,137 @@
+"""Start-up (funcls/lsp/startup.py, issue 16): ``initialize`` is answered while the server is
+still being imported, pygls is then given the same ``initialize`` (its state is what it would
+have been) and its own answer is kept from the client, and every message that came meanwhile
+is handled afterwards, in order. The real server and pygls; only the moment the import ends
+is held back by the test."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from typing import Any
+
+from funcls.lsp.capabilities import initialize_result
+from funcls.lsp.cli import build_server
+from funcls.lsp.framing import run_framed
+from funcls.lsp.server import FunclsServer
+from funcls.lsp.startup import EarlyStart, Loader
+
+
+class HeldLoader(Loader):
+    """A loader whose import is already done (by this test process) but that reports it only
+    when the test releases it."""
+
+    def __init__(self) -> None:
+        super().__init__(modules=())
+        self.release = asyncio.Event()
+
+    async def wait(self) -> None:
+        await self.release.wait()
+        await super().wait()
+
+
+def frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def messages(data: bytes) -> list[dict[str, Any]]:
+    out = []
+    while data:
+        header, _, rest = data.partition(b"\r\n\r\n")
+        length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+        out.append(json.loads(rest[:length]))
+        data = rest[length:]
+    return out
+
+
+def test_initialize_is_answered_before_the_server_is_loaded_and_the_rest_follows_in_order(
+    tmp_path: Any,
+) -> None:
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    caps = {"general": {"positionEncodings": ["utf-8", "utf-16"]}}
+    init_params = {
+        "processId": None,
+        "rootUri": folder.as_uri(),
+        "workspaceFolders": [{"uri": folder.as_uri(), "name": "ws"}],
+        "capabilities": caps,
+        "initializationOptions": {"diagnosticsDelayMs": 5},
+    }
+    burst = b"".join(
+        [
+            frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init_params}),
+            frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+            frame(
+                {"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": ""}}
+            ),
+            frame({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+            frame(
+                {"jsonrpc": "2.0", "id": 4, "method": "workspace/symbol", "params": {"query": ""}}
+            ),
+        ]
+    )
+    written = bytearray()
+    built: list[FunclsServer] = []
+
+    class Out:
+        def write(self, data: bytes) -> None:
+            written.extend(data)
+
+        def close(self) -> None:
+            pass
+
+    def attach(server: Any) -> None:
+        server._stop_event = threading.Event()
+        server.protocol.set_writer(Out())
+        built.append(server)
+
+    async def main() -> list[dict[str, Any]]:
+        loader = HeldLoader()
+        start = EarlyStart(loader, build_server, written.extend, attach)
+        chunks = [burst]
+
+        async def read() -> bytes:
+            if chunks:
+                return chunks.pop(0)
+            await asyncio.sleep(3600)
+            return b""
+
+        reading = asyncio.ensure_future(
+            run_framed(threading.Event(), read, None, deliver=start.deliver)
+        )
+        for _ in range(50):
+            await asyncio.sleep(0.01)
+            if written:
+                break
+        before = messages(bytes(written))
+        # Nothing but the initialize answer while the server is not loaded.
+        assert before == [{"id": 1, "jsonrpc": "2.0", "result": initialize_result(init_params)}]
+        assert built == []
+        loader.release.set()
+        for _ in range(500):
+            await asyncio.sleep(0.01)
+            answered = {m.get("id") for m in messages(bytes(written))}
+            if {2, 3, 4} <= answered:
+                break
+        reading.cancel()
+        return messages(bytes(written))
+
+    sent = asyncio.run(main())
+    answers = [m for m in sent if "id" in m and "method" not in m]
+    # One answer per request (pygls' own answer to initialize was kept back), in order.
+    assert [a["id"] for a in answers] == [1, 2, 3, 4]
+    assert answers[1]["result"] == []
+    assert answers[2]["result"] is None
+    assert answers[3]["error"]["code"] == -32600  # after shutdown
+    errors = [
+        m for m in sent if m.get("method") == "window/logMessage" and m["params"]["type"] == 1
+    ]
+    assert errors == []  # the early answer equals pygls'
+    server = built[0]
+    # pygls saw initialize: the folders, the options and the negotiated encoding are set.
+    assert server.state.index.folders == [str(folder)]
+    assert server.init_options == {"diagnosticsDelayMs": 5}
+    assert server.settings.diagnostics_delay_ms == 5
+    assert server.workspace.position_encoding == "utf-8"
