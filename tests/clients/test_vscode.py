@@ -242,6 +242,13 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "title": RUN,
             "function": "heartbeat",
         },
+        {
+            "id": "runAgain",
+            "kind": "panelClick",
+            "function": "heartbeat",
+            "click": "Run again",
+            "then": "rerun",
+        },
         # After the Run lens (whose `funcls invoke` would use a running app) and before the
         # completion step, which types into function_app.py (code-server saves after a delay).
         {
@@ -560,6 +567,19 @@ def test_run_function_lens_shows_the_result_panel(session: Session, ws: Path) ->
     assert "timerTrigger" in panel["text"], session.explain("the result panel", seen)
     result = session.probed("run")
     assert result["ok"] is True, session.explain("funcls.runFunction", result)
+
+
+def test_run_again_in_the_result_panel_runs_the_function_again(session: Session) -> None:
+    seen = session.step("runAgain")
+    invocation = re.compile(r"invocation (\S+)")
+    before = invocation.search(seen["before"]["text"])
+    after = invocation.search(seen["after"]["text"])
+    assert before and after and before.group(1) != after.group(1), session.explain(
+        "the panel after Run again", seen
+    )
+    assert seen["after"]["tab"].startswith("✓ heartbeat"), session.explain("its tab", seen)
+    # The earlier run is listed under the new one.
+    assert "Earlier runs" in seen["after"]["text"], session.explain("earlier runs", seen)
 
 
 # -- the Functions view ------------------------------------------------------------------------
