@@ -376,7 +376,7 @@ def _load_v1(root: str, result: LoadResult) -> None:
                     f"'{os.path.relpath(script, root)}' has no function '{entry_point}' "
                     "(the entryPoint of function.json, 'main' by default)"
                 )
-            where = _location(root, user_function, script)
+            where = _location(root, _written_function(user_function), script)
             info = describe_function(
                 folder, user_function, directory, script, list(config.get("bindings") or [])
             )

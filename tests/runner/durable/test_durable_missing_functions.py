@@ -89,3 +89,20 @@ def test_an_orchestrator_with_a_wrong_context_name_fails_to_load_at_the_user_s_l
         "parameter in Python: ctx\n"
     ) in log, log
     assert "durable_functions" not in log.split("Failed to load:", 1)[1].split("\n\n", 1)[0]
+
+
+def test_a_v1_orchestrator_with_a_wrong_binding_name_fails_to_load_at_the_user_s_line(
+    durable_app: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    # v1: main = df.Orchestrator.create(orchestrator_function); the line is the user's
+    # function's, not that of the SDK's handle (orchestrator.py) in the user's file name.
+    app = durable_app("durable_v1")
+    config = app / "Greetings" / "function.json"
+    config.write_text(config.read_text().replace('"name": "context"', '"name": "ctx"'))
+    line = line_of(app / "Greetings" / "__init__.py", "def orchestrator_function")
+    running = run_app(app, "--no-reload")
+    log = running.wait_for_log("ready in")
+    assert (
+        f"  Greetings: Greetings/__init__.py:{line}: the following bindings have no parameter "
+        "in Python: ctx\n"
+    ) in log, log
