@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_workspace import generate
 
 PHASES = r"""
-import json, sys, time
+import gc, json, sys, time
+gc.disable()  # as `funcls check` does (funcls/cli.py, one-shot commands)
 t0 = time.perf_counter()
 import funcls.cli
 funcls.cli.build_parser()

@@ -21,6 +21,7 @@ How the host reads them (Azure/azure-webjobs-sdk):
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -180,8 +181,12 @@ def resolve_app_settings(text: str, settings: Mapping[str, str]) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_binding_template(text: str) -> BindingTemplate:
-    """Split ``text`` into literal text, ``%setting%`` references and ``{parameters}``."""
+    """Split ``text`` into literal text, ``%setting%`` references and ``{parameters}``.
+
+    Kept by text (the template is immutable; an ExpressionError is raised again each time):
+    the rules parse the same queue names and paths over and over (issue 16)."""
     parts: list[TemplatePart] = []
     position = 0
     for ref in find_app_settings(text):
