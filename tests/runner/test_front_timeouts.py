@@ -1,5 +1,6 @@
 """Connection timeouts of the HTTP front (issue 17: a client that never finished its headers
-held its connection for good; one that connected and sent nothing too).
+held its connection for good; one that connected and sent nothing too), and its answer to a
+bug of its own.
 
 The front's protocol class serves a small ASGI app through a real uvicorn server on a
 loopback socket, with short timeouts; raw sockets play the slow clients.
@@ -17,7 +18,11 @@ from typing import Any
 import pytest
 import uvicorn
 
-from funcls.runner.host.front import front_protocol
+from funcls.runner.config import HostSettings, RunOptions
+from funcls.runner.functions import build_function
+from funcls.runner.host.app import RunnerApp
+from funcls.runner.host.front import Front, front_protocol
+from funcls.runner.state import RunState
 
 HEADER_TIMEOUT = 0.6
 KEEP_ALIVE = 1
@@ -123,3 +128,47 @@ def test_complete_requests_are_served_and_idle_keep_alive_closes(port: int) -> N
         received, after = read_until_closed(sock, 5)
     assert received == b""
     assert after < KEEP_ALIVE + 2
+
+
+class BrokenInvoker:
+    """Fault injection: the hot path's call into the invoker raises (a bug)."""
+
+    def start_plain(self, *args: Any) -> bool:
+        raise RuntimeError("injected")
+
+
+def test_a_bug_in_the_hot_path_answers_500_and_closes() -> None:
+    settings = HostSettings(root="/nowhere")
+    state = RunState(RunOptions(app_dir="/nowhere"), settings, BrokenInvoker())  # type: ignore[arg-type]
+    description = {
+        "name": "hello",
+        "bindings": [
+            {"type": "httpTrigger", "direction": "in", "name": "req", "route": "hello"},
+            {"type": "http", "direction": "out", "name": "$return"},
+        ],
+    }
+    state.routes = [build_function(description, "api", {})]
+    state.version = 1
+    app = RunnerApp(state)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    config = uvicorn.Config(
+        app, http=front_protocol(Front(app)), lifespan="off", log_level="critical"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with socket.create_connection(sock.getsockname()) as client:
+            client.sendall(b"GET /api/hello HTTP/1.1\r\nHost: x\r\n\r\n")
+            received, _ = read_until_closed(client, 5)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+    assert received.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+    assert received.endswith(b"connection: close\r\n\r\nInternal Server Error")

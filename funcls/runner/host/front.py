@@ -24,6 +24,7 @@ protocol's `cycle` (the attributes uvicorn reads of a cycle, nothing more).
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -45,6 +46,7 @@ from funcls.runner.invocation import Outcome, is_plain_http
 if TYPE_CHECKING:
     from funcls.runner.functions import RunFunction
 
+_LOG = logging.getLogger("uvicorn.error")
 HEADER_TIMEOUT = 30.0  # seconds: Kestrel's RequestHeadersTimeout default
 REASON = "This function was programmatically called via the host APIs."
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
@@ -366,6 +368,12 @@ class HotCycle:
         self._respond(text_response(413, f"413 Payload Too Large: the limit is {limit} bytes\n"))
 
     def _invoke(self) -> None:
+        try:
+            self._start()
+        except Exception as error:  # a bug here must answer, as uvicorn does for the app
+            self._failed(error)
+
+    def _start(self) -> None:
         fn = self.fn
         state = self.front.state
         payload = http_payload(
@@ -386,24 +394,57 @@ class HotCycle:
             task.add_done_callback(tasks.discard)
 
     async def _invoke_waiting(self, payload: Any) -> None:
-        outcome = await self.front.state.invoker.invoke(
-            self.fn, payload.data, payload.metadata, payload.binding_data, REASON
-        )
+        try:
+            outcome = await self.front.state.invoker.invoke(
+                self.fn, payload.data, payload.metadata, payload.binding_data, REASON
+            )
+        except Exception as error:
+            self._failed(error)
+            return
         self._finished(outcome)
 
     # -- response -----------------------------------------------------------------------------
 
     def _finished(self, outcome: Outcome) -> None:
-        self._respond(outcome_response(outcome, self.front.state.invoker.console.say))
+        try:
+            response = outcome_response(outcome, self.front.state.invoker.console.say)
+            data = self._encode(response)
+        except Exception as error:
+            self._failed(error)
+            return
+        self._write(data)
+
+    def _failed(self, error: Exception) -> None:
+        """What uvicorn answers when the ASGI app raises before its response: the traceback
+        in its error log, 500 and the connection closed."""
+        _LOG.error("Exception in the HTTP front", exc_info=error)
+        self.keep_alive = False
+        self._write(
+            b"".join(
+                (
+                    STATUS_LINE[500],
+                    *(name + b": " + value + b"\r\n" for name, value in self._defaults()),
+                    b"content-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\n"
+                    b"connection: close\r\n\r\nInternal Server Error",
+                )
+            )
+        )
+
+    def _defaults(self) -> list[tuple[bytes, bytes]]:
+        defaults: list[tuple[bytes, bytes]] = self.protocol.server_state.default_headers
+        return defaults
 
     def _respond(self, response: Response) -> None:
+        self._write(self._encode(response))
+
+    def _write(self, data: bytes) -> None:
         if self.response_complete:
             return
         self.response_complete = True
         protocol = self.protocol
         transport = protocol.transport
         if not self.disconnected and not transport.is_closing():
-            transport.write(self._encode(response))
+            transport.write(data)
             if not self.keep_alive:
                 transport.close()
         protocol.on_response_complete()
@@ -419,7 +460,7 @@ class HotCycle:
         )
         parts = [STATUS_LINE[status]]
         close = False
-        for name, value in (*self.protocol.server_state.default_headers, *headers, *extra):
+        for name, value in (*self._defaults(), *headers, *extra):
             if name == b"connection" and b"close" in [
                 token.lower().strip() for token in value.split(b",")
             ]:
