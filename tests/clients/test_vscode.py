@@ -72,6 +72,13 @@ def make_workspace(root: Path) -> Path:
             root / app,
             ignore=shutil.ignore_patterns("__pycache__", ".funcls"),
         )
+    # An HTTP streaming app without PYTHON_ENABLE_INIT_INDEXING: its HTTP functions cannot run
+    # here (Python < 3.13), and the Run lens says so instead of offering ▶ Run.
+    stream = root / "stream-app"
+    shutil.copytree(REPO / "tests" / "runner" / "apps" / "http_stream", stream)
+    (stream / "local.settings.json").write_text(
+        '{"Values": {"FUNCTIONS_WORKER_RUNTIME": "python"}}'
+    )
     broken = root / "v1-app" / "send_receipt"
     broken.mkdir()
     (broken / "function.json").write_text(BROKEN_FUNCTION_JSON)
@@ -352,6 +359,11 @@ def probe_queries(ws: Path) -> list[dict[str, Any]]:
         {"id": "lens-v2", "kind": "codeLens", "file": str(v2 / "orders_bp.py")},
         {"id": "lens-v1", "kind": "codeLens", "file": str(v1 / "heartbeat" / "function.json")},
         {
+            "id": "lens-stream",
+            "kind": "codeLens",
+            "file": str(ws / "stream-app" / "function_app.py"),
+        },
+        {
             "id": "completion",
             "kind": "completion",
             "file": str(v2 / "orders_bp.py"),
@@ -558,6 +570,20 @@ def test_code_lenses_through_the_extension_api(session: Session, ws: Path) -> No
             "arguments": [str(v1), "heartbeat"],
         }
     ]
+
+
+def test_streaming_http_functions_without_the_setting_say_why_they_cannot_run(
+    session: Session, ws: Path
+) -> None:
+    lenses = session.probed("lens-stream")
+    assert lenses, session.explain("no lenses in the streaming app", lenses)
+    assert all(
+        lens["command"] == "funcls.showReason"
+        and lens["title"].startswith(
+            "⊘ Not runnable here: function_app.py imports the HTTP streaming extension"
+        )
+        for lens in lenses
+    ), session.explain("the streaming app's lenses", lenses)
 
 
 def test_run_function_lens_shows_the_result_panel(session: Session, ws: Path) -> None:
