@@ -95,10 +95,11 @@ def streaming_refusal(app: App, version: tuple[int, int] | None = None) -> str |
     if text in _WORKER_TRUE or text in _STREAMING_OFF:
         return None  # served, or served without streaming
     where = os.path.relpath(found[0], app.root)
+    # The lens shows the first words: the setting comes first.
     return (
-        f"{where} imports the HTTP streaming extension, which the Python worker serves on "
-        f"Python {major}.{minor} only with {INIT_INDEXING}=1; add "
-        f'"{INIT_INDEXING}": "1" to the Values of local.settings.json (AZF410 offers the fix)'
+        f"HTTP streaming needs {INIT_INDEXING}=1; {where} imports the streaming extension, "
+        f"which the Python worker serves on Python {major}.{minor} only with that app setting; "
+        f'add "{INIT_INDEXING}": "1" to the Values of local.settings.json (AZF410 offers the fix)'
     )
 
 

@@ -580,7 +580,7 @@ def test_streaming_http_functions_without_the_setting_say_why_they_cannot_run(
     assert all(
         lens["command"] == "funcls.showReason"
         and lens["title"].startswith(
-            "⊘ Not runnable here: function_app.py imports the HTTP streaming extension"
+            "⊘ Not runnable here: HTTP streaming needs PYTHON_ENABLE_INIT_INDEXING=1; "
         )
         for lens in lenses
     ), session.explain("the streaming app's lenses", lenses)

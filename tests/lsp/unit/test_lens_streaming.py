@@ -59,10 +59,10 @@ def test_without_the_setting_the_http_lens_says_why_it_cannot_run(tmp_path: Path
     assert fn is not None
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
     why = (
-        "function_app.py imports the HTTP streaming extension, which the Python worker serves "
-        f"on Python {version} only with PYTHON_ENABLE_INIT_INDEXING=1; add "
-        '"PYTHON_ENABLE_INIT_INDEXING": "1" to the Values of local.settings.json (AZF410 '
-        "offers the fix)"
+        "HTTP streaming needs PYTHON_ENABLE_INIT_INDEXING=1; function_app.py imports the "
+        f"streaming extension, which the Python worker serves on Python {version} only with "
+        'that app setting; add "PYTHON_ENABLE_INIT_INDEXING": "1" to the Values of '
+        "local.settings.json (AZF410 offers the fix)"
     )
     assert function_commands(app, fn) == [
         types.Command(
