@@ -30,6 +30,8 @@ KEEP_ALIVE = 1
 
 async def hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
     assert scope["type"] == "http"
+    if scope["path"] == "/slow":
+        await asyncio.sleep(HEADER_TIMEOUT * 2.5)
     await send(
         {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]}
     )
@@ -172,3 +174,14 @@ def test_a_bug_in_the_hot_path_answers_500_and_closes() -> None:
         sock.close()
     assert received.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
     assert received.endswith(b"connection: close\r\n\r\nInternal Server Error")
+
+
+def test_the_408_waits_for_a_response_still_being_made(port: int) -> None:
+    """A slow request, then the start of a pipelined one that never ends: the slow one's
+    answer comes whole, then the 408."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n")
+        received, _ = read_until_closed(sock, 10)
+    first, _, rest = received.partition(b"\r\n\r\nhi")
+    assert first.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert rest.startswith(b"HTTP/1.1 408 Request Timeout\r\n")

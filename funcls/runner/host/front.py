@@ -156,6 +156,12 @@ class FrontProtocol(HttpToolsProtocol):
         self.header_timer = None
         if self.transport.is_closing() or not self.in_headers:
             return
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # A pipelined request's headers wait behind a response still being made: the
+            # 408 must not cut into it. Look again later.
+            self.header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
+            return
         body = (
             f"408 Request Timeout: the request headers did not arrive within "
             f"{self.header_timeout:g}s\n"
