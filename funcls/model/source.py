@@ -319,6 +319,10 @@ class Source:
             return info
 
     def listdir(self, path: str) -> list[str]:
+        if self.snapshot:  # a v1 folder is listed two or three times per indexing
+            seen = self._seen.get(("listdir", path))
+            if isinstance(seen, list):
+                return list(seen)
         try:
             names = os.listdir(path)
         except OSError:
@@ -328,7 +332,11 @@ class Source:
             for p in self.overlays
             if os.path.dirname(p) == os.path.normpath(path)
         }
-        return sorted(set(names) | extra)
+        listed = sorted(set(names) | extra)
+        if self.snapshot:
+            self._seen[("listdir", path)] = listed
+            return list(listed)
+        return listed
 
     def is_dir(self, path: str) -> bool:
         return os.path.isdir(path)

@@ -119,3 +119,19 @@ def test_snapshot_answers_follow_overlays(tmp_path: Path) -> None:
     snap.close(str(f))
     closed = snap.module(str(f))
     assert closed is not None and closed.function("main") is None
+
+
+def test_snapshot_listing_follows_overlays_and_forget(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("")
+    snap = Source(snapshot=True)
+    listed = snap.listdir(str(tmp_path))
+    assert listed == ["a.py"]
+    listed.append("mutated by a caller")
+    (tmp_path / "b.py").write_text("")
+    assert snap.listdir(str(tmp_path)) == ["a.py"]  # a snapshot: listed once
+    snap.open(str(tmp_path / "c.py"), 1, "")
+    assert snap.listdir(str(tmp_path)) == ["a.py", "b.py", "c.py"]
+    (tmp_path / "d.py").write_text("")
+    snap.forget(str(tmp_path / "d.py"))
+    assert snap.listdir(str(tmp_path)) == ["a.py", "b.py", "c.py", "d.py"]
+    assert Source().listdir(str(tmp_path)) == ["a.py", "b.py", "d.py"]
