@@ -132,3 +132,73 @@ async def test_bad_frames_are_answered_and_the_server_goes_on(tmp_path: Path) ->
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+async def test_frames_sent_together_are_handled_in_order(tmp_path: Path) -> None:
+    """didOpen, completion and didClose sent back to back: the completion sees the opened
+    text (each frame is handled in its own loop turn, after what the one before scheduled,
+    as on stdio and TCP; tests/lsp/test_framing.py::test_a_burst_is_handled_in_order)."""
+    try:
+        from websockets.asyncio.client import connect
+    except ImportError:
+        tool_missing("the websockets package is not installed (pip install websockets)")
+    root = tmp_path / "v1-app"
+    shutil.copytree(SAMPLES / "v1-app", root)
+    path = root / "process_order" / "function.json"
+    doc = uri(path)
+    # On disk the binding is named "msg" already; the opened text names none, so the
+    # queueTrigger snippet proposes "msg" only when the completion sees the opened text.
+    text = '{\n  "bindings": [\n    {\n      "type": ""\n    }\n  ]\n}'
+    snippets = {"textDocument": {"completion": {"completionItem": {"snippetSupport": True}}}}
+    proc, address = start_ws_server()
+    try:
+        async with connect(address, max_size=None) as ws:
+            await ws.send(
+                request(
+                    1,
+                    "initialize",
+                    {"processId": None, "rootUri": uri(root), "capabilities": snippets},
+                )
+            )
+            await answer(ws, 1)
+            await ws.send(json.dumps({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+            symbols = {"textDocument": {"uri": uri(root / "host.json")}}
+            await ws.send(request(2, "textDocument/documentSymbol", symbols))
+            await answer(ws, 2)  # indexed: completion does not wait for it
+            for round_ in range(3):
+                item = {"uri": doc, "languageId": "json", "version": round_ + 1, "text": text}
+                where = {"textDocument": {"uri": doc}, "position": {"line": 3, "character": 15}}
+                for message in (
+                    {
+                        "jsonrpc": "2.0",
+                        "method": "textDocument/didOpen",
+                        "params": {"textDocument": item},
+                    },
+                    {
+                        "jsonrpc": "2.0",
+                        "id": 10 + round_,
+                        "method": "textDocument/completion",
+                        "params": where,
+                    },
+                    {
+                        "jsonrpc": "2.0",
+                        "method": "textDocument/didClose",
+                        "params": {"textDocument": {"uri": doc}},
+                    },
+                ):
+                    await ws.send(json.dumps(message))
+                result = (await answer(ws, 10 + round_))["result"]
+                items = result["items"] if isinstance(result, dict) else result
+                queue_trigger = next(i for i in items if i["label"] == "queueTrigger")
+                edit = (
+                    queue_trigger.get("textEdit", {}).get("newText") or queue_trigger["insertText"]
+                )
+                assert '"name": "${1:msg}"' in edit, (round_, edit)
+            await ws.send(request(99, "shutdown", None))
+            await answer(ws, 99)
+            await ws.send(json.dumps({"jsonrpc": "2.0", "method": "exit"}))
+        assert await asyncio.to_thread(proc.wait, ANSWER_S) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
