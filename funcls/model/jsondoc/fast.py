@@ -28,6 +28,7 @@ MAX_DEPTH = 200  # as the tolerant reader: deeper nesting is an error, reported 
 _WS = re.compile(r"[ \t\n\r]*")
 # A string: any character but '"', '\' and controls, or one of JSON's escapes.
 _STRING = re.compile(r'"((?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"')
+_KEY_COLON = re.compile(_STRING.pattern + r"[ \t\n\r]*:[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
@@ -51,6 +52,7 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
     ws = cast("Callable[..., re.Match[str]]", _WS.match)
     string = _STRING.match
     number = _NUMBER.match
+    key_colon = _KEY_COLON.match
     unescape = _ESCAPE.sub
 
     new = tuple.__new__  # what Position(...) and Range(...) call, without their frames
@@ -114,14 +116,14 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
             i += 1
         else:
             while True:
-                if i >= n or text[i] != '"':
+                m = key_colon(text, i)  # "key" : (and the spaces after), in one match
+                if m is None:
                     raise _NotPlain
-                key, key_end = read_string(i)
-                key_range = span(i, key_end)
-                j = ws(text, key_end).end()
-                if j >= n or text[j] != ":":
-                    raise _NotPlain
-                v = value(ws(text, j + 1).end(), depth)
+                key = m.group(1)
+                if "\\" in key:
+                    key = unescape(_unescape, key)
+                key_range = span(i, m.end(1) + 1)
+                v = value(m.end(), depth)
                 members.append(
                     JsonMember(key, key_range, v, new(Range, (key_range[0], v.range[1])))
                 )
