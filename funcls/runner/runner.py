@@ -26,7 +26,6 @@ from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.durable.runtime import DurableRuntime
 from funcls.runner.functions import RunFunction, http_routes
 from funcls.runner.host.app import RunnerApp
-from funcls.runner.host.front import Front, front_protocol
 from funcls.runner.host.policy import load_keys
 from funcls.runner.invocation import Invoker
 from funcls.runner.logs import Console
@@ -223,6 +222,21 @@ class Run:
         if self.server is not None:
             self.server.should_exit = True
 
+    def http_protocol(self, app: RunnerApp) -> Any:
+        """uvicorn's HTTP protocol: the front (host/front.py) on httptools, or uvicorn's own
+        h11 protocol when httptools is missing from the environment (an app's own venv with
+        plain `uvicorn`): slower and without the header timeout, but the app still runs."""
+        try:
+            from funcls.runner.host.front import Front, front_protocol
+        except ImportError as error:
+            self.console.say(
+                f"warning: {error.name or 'httptools'} is not installed in this environment; "
+                "serving HTTP through uvicorn's h11 protocol (slower, no header timeout). "
+                "Install it with: python -m pip install httptools"
+            )
+            return "h11"
+        return front_protocol(Front(app) if self.options.http_front else None)
+
     async def serve(self) -> int:
         # The rules run in a thread while the app processes start; the banner waits for them.
         if self.model_failure:  # no model to check; say why instead (issue 17)
@@ -260,7 +274,7 @@ class Run:
             app,
             # Plain HTTP functions are served by the front without ASGI; the rest goes to
             # the RunnerApp through uvicorn (host/front.py).
-            http=front_protocol(Front(app) if self.options.http_front else None),
+            http=self.http_protocol(app),
             log_level="warning",
             access_log=False,
             lifespan="off",
