@@ -229,6 +229,11 @@ def scripts(work: Path) -> list[Path]:
     return sorted(p for p in files_of(work) if p.suffix == ".py")
 
 
+def pick_script(work: Path, rng: random.Random) -> Path | None:
+    files = scripts(work)
+    return rng.choice(files) if files else None
+
+
 def jsons(work: Path) -> list[Path]:
     return sorted(p for p in files_of(work) if p.suffix == ".json")
 
@@ -240,11 +245,21 @@ def _parse(path: Path) -> ast.Module | None:
         return None
 
 
+def write_tree(path: Path, tree: ast.Module) -> bool:
+    """Write the mutated tree back as source; False (the file unchanged) when Python cannot
+    write it (a node in a place it does not fit)."""
+    try:
+        text = ast.unparse(tree)
+    except (ValueError, RecursionError, AttributeError, TypeError):
+        return False
+    path.write_text(text)
+    return True
+
+
 def python_splice(work: Path, rng: random.Random, pool: list[str]) -> str:
-    files = scripts(work)
-    if not files or not pool:
+    path = pick_script(work, rng)
+    if path is None or not pool:
         return "no python"
-    path = rng.choice(files)
     tree = _parse(path)
     if tree is None:
         return "unparsable"
@@ -264,19 +279,13 @@ def python_splice(work: Path, rng: random.Random, pool: list[str]) -> str:
                 for i, item in enumerate(value):
                     if item is target:
                         value[i] = replacement
-    try:
-        path.write_text(ast.unparse(tree))
-    except (ValueError, RecursionError, AttributeError, TypeError):
-        return "unparse failed"
-    return f"{path.name}"
+    return f"{path.name}" if write_tree(path, tree) else "unparse failed"
 
 
 def python_args(work: Path, rng: random.Random, pool: list[str]) -> str:
-    files = scripts(work)
-    if not files:
+    path = pick_script(work, rng)
+    if path is None:
         return "no python"
-    path = rng.choice(files)
-    text = path.read_text("utf-8", "replace")
     tree = _parse(path)
     if tree is None:
         return "unparsable"
@@ -301,19 +310,13 @@ def python_args(work: Path, rng: random.Random, pool: list[str]) -> str:
         call.args[rng.randrange(len(call.args))] = new
     else:
         call.keywords.append(ast.keyword(arg=rng.choice(["route", "name", "x"]), value=new))
-    try:
-        path.write_text(ast.unparse(tree))
-    except (ValueError, RecursionError, AttributeError, TypeError):
-        path.write_text(text)
-        return "unparse failed"
-    return f"{path.name}: {value[:30]}"
+    return f"{path.name}: {value[:30]}" if write_tree(path, tree) else "unparse failed"
 
 
 def python_rebind(work: Path, rng: random.Random, pool: list[str]) -> str:
-    files = scripts(work)
-    if not files:
+    path = pick_script(work, rng)
+    if path is None:
         return "no python"
-    path = rng.choice(files)
     lines = path.read_text("utf-8", "replace").split("\n")
     tops = [i for i, line in enumerate(lines) if line and not line[0].isspace()] or [0]
     at = rng.choice([*tops, len(lines)])
@@ -324,10 +327,9 @@ def python_rebind(work: Path, rng: random.Random, pool: list[str]) -> str:
 
 
 def python_lines(work: Path, rng: random.Random, pool: list[str]) -> str:
-    files = scripts(work)
-    if not files:
+    path = pick_script(work, rng)
+    if path is None:
         return "no python"
-    path = rng.choice(files)
     lines = path.read_text("utf-8", "replace").split("\n")
     if len(lines) < 2:
         return "short"

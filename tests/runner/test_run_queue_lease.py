@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from funcls.runner.storage import (
+    QueueMessage,
     QueueService,
     StorageBackend,
     StorageUnavailableError,
@@ -46,27 +47,37 @@ def backend(connection: str | None, tmp_path: Path) -> Iterator[StorageBackend]:
         opened.close()
 
 
-def test_a_lease_keeps_the_message_hidden_until_stopped(backend: StorageBackend) -> None:
-    queues = backend.queues
-    queue = f"lease-{time.time_ns() % 10**9}"
+def received(queues: QueueService, prefix: str) -> tuple[str, QueueMessage]:
+    """A new queue holding one message, and that message received with a LEASE_S lease."""
+    queue = f"{prefix}-{time.time_ns() % 10**9}"
     queues.create_queue(queue)
     queues.put(queue, "payload")
     [message] = queues.receive(queue, 1, LEASE_S)
+    return queue, message
+
+
+async def visible_while_held(
+    queues: QueueService, queue: str, lease: MessageLease, seconds: float
+) -> list[int]:
+    """Start the lease, peek at the queue every 0.1 s for `seconds`, stop the lease; how many
+    messages each peek saw."""
+    lease.start()
+    seen = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        seen.append(len(await asyncio.to_thread(queues.peek, queue, 1)))
+        await asyncio.sleep(0.1)
+    await lease.stop()
+    return seen
+
+
+def test_a_lease_keeps_the_message_hidden_until_stopped(backend: StorageBackend) -> None:
+    queues = backend.queues
+    queue, message = received(queues, "lease")
     said: list[str] = []
-
-    async def hold() -> tuple[MessageLease, list[int]]:
-        lease = MessageLease(queues, queue, message, LEASE_S, said.append)
-        lease.start()
-        seen = []
-        # Three leases long: without renewals the message is visible again after 2 s.
-        deadline = time.monotonic() + 3 * LEASE_S
-        while time.monotonic() < deadline:
-            seen.append(len(await asyncio.to_thread(queues.peek, queue, 1)))
-            await asyncio.sleep(0.2)
-        await lease.stop()
-        return lease, seen
-
-    lease, seen = asyncio.run(hold())
+    lease = MessageLease(queues, queue, message, LEASE_S, said.append)
+    # Three leases long: without renewals the message is visible again after 2 s.
+    seen = asyncio.run(visible_while_held(queues, queue, lease, 3 * LEASE_S))
     assert said == []
     assert sum(seen) == 0, seen
     assert lease.renewals >= 4
@@ -81,10 +92,7 @@ def test_a_lease_on_a_message_deleted_meanwhile_is_lost_and_says_so(
     backend: StorageBackend,
 ) -> None:
     queues = backend.queues
-    queue = f"lost-{time.time_ns() % 10**9}"
-    queues.create_queue(queue)
-    queues.put(queue, "payload")
-    [message] = queues.receive(queue, 1, LEASE_S)
+    queue, message = received(queues, "lost")
     said: list[str] = []
 
     async def hold() -> MessageLease:
@@ -117,29 +125,29 @@ def test_an_invocation_longer_than_the_lease_is_delivered_once(
     run_app: Callable[..., RunningApp],
     tmp_path: Path,
 ) -> None:
-    app = app_copy("queue_lease")
+    app = app_copy("queue_kills")  # notes each delivery; a message says how long it runs
     log = tmp_path / "deliveries.log"
-    env = {"LEASE_LOG": str(log), "FUNCLS_QUEUE_LEASE_SECONDS": str(LEASE_S)}
+    env = {"KILL_LOG": str(log), "FUNCLS_QUEUE_LEASE_SECONDS": str(LEASE_S)}
     if connection is not None:
         env["AzureWebJobsStorage"] = connection
     store, _ = open_backend(connection, app, force="azure" if connection else "embedded")
     try:
-        store.queues.delete_queue("slow")  # nothing left from an earlier test
-        store.queues.create_queue("slow")
+        store.queues.delete_queue("work")  # nothing left from an earlier test
+        store.queues.create_queue("work")
         # 6 s, three leases long; and 5 s failing once, then 5 s again.
-        store.queues.put("slow", json.dumps({"n": 0, "seconds": 3 * LEASE_S}))
-        store.queues.put("slow", json.dumps({"n": 1, "seconds": 2.5 * LEASE_S, "fail_first": 1}))
+        store.queues.put("work", json.dumps({"n": 0, "seconds": 3 * LEASE_S}))
+        store.queues.put("work", json.dumps({"n": 1, "seconds": 2.5 * LEASE_S, "fail_first": 1}))
         running = run_app(app, "--no-reload", env=env)
 
         def noted() -> list[str]:
             return log.read_text().splitlines() if log.exists() else []
 
-        assert wait_for(lambda: {"done 0 1", "done 1 2"} <= set(noted()), 60), running.log()
-        assert wait_for(lambda: store.queues.approximate_count("slow") == 0, 10), running.log()
+        assert wait_for(lambda: {"done 0", "done 1"} <= set(noted()), 60), running.log()
+        assert wait_for(lambda: store.queues.approximate_count("work") == 0, 10), running.log()
         time.sleep(LEASE_S + 1)  # a delivery the lease failed to prevent would show by now
         assert sorted(noted()) == [
-            "done 0 1",
-            "done 1 2",
+            "done 0",
+            "done 1",
             "failed 1 1",
             "start 0 1",
             "start 1 1",
@@ -171,30 +179,17 @@ def test_a_failed_renewal_is_tried_again_sooner(tmp_path: Path) -> None:
     store, _ = open_backend(None, tmp_path / "store", force="embedded")
     try:
         queues = store.queues
-        queues.create_queue("flaky")
-        queues.put("flaky", "payload")
-        [message] = queues.receive("flaky", 1, LEASE_S)
+        queue, message = received(queues, "flaky")
         flaky = _FlakyQueues(queues)
         said: list[str] = []
-
-        async def hold() -> tuple[MessageLease, list[int]]:
-            lease = MessageLease(flaky, "flaky", message, LEASE_S, said.append)  # type: ignore[arg-type]
-            lease.start()
-            seen = []
-            deadline = time.monotonic() + 2 * LEASE_S
-            while time.monotonic() < deadline:
-                seen.append(len(await asyncio.to_thread(queues.peek, "flaky", 1)))
-                await asyncio.sleep(0.1)
-            await lease.stop()
-            return lease, seen
-
-        lease, seen = asyncio.run(hold())
+        lease = MessageLease(flaky, queue, message, LEASE_S, said.append)  # type: ignore[arg-type]
+        seen = asyncio.run(visible_while_held(queues, queue, lease, 2 * LEASE_S))
         # The first renewal (at 1 s) failed; the retry came before the 2 s lease ran out.
         assert sum(seen) == 0, seen
         assert flaky.failed == 1 and lease.renewals >= 1 and lease.lost is None
         assert len(said) == 1 and "renewing the lease of message" in said[0]
         # Half of what was left of the lease: about 0.5 s, not the 1 s of a normal renewal.
         assert re.search(r"trying again in 0\.[1-5] s$", said[0]), said[0]
-        queues.delete("flaky", message.id, lease.message.pop_receipt or "")
+        queues.delete(queue, message.id, lease.message.pop_receipt or "")
     finally:
         store.close()

@@ -63,6 +63,28 @@ def on_order(m: func.ServiceBusMessage) -> None:
 """
 
 
+# A queue endpoint whose URL holds a password, with a SAS token.
+QUEUE_WITH_PASSWORD = (
+    f"QueueEndpoint=https://alice:{URL_PASSWORD}@acct.queue.core.invalid/;"
+    f"SharedAccessSignature=sv=2022-11-02&ss=q&srt=co&sp=rwdlacup&sig={SAS_SIG}"
+)
+# Settings holding secrets that no storage binding reads: shown only if something prints them.
+OTHER_SECRETS = {
+    "ServiceBus": (
+        "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=Root;"
+        f"SharedAccessKey={SB_KEY}"
+    ),
+    "REDIS": f"cache.redis.cache.windows.net:6380,password={REDIS_PASSWORD},ssl=True",
+    "DATABASE_URL": f"postgresql://app:{PG_PASSWORD}@db.example.com:5432/app",
+    "GITHUB_AUTH": GITHUB_AUTH,
+}
+
+
+def write_settings(root: Path, values: dict[str, str]) -> Path:
+    (root / "local.settings.json").write_text(json.dumps({"IsEncrypted": False, "Values": values}))
+    return root
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -84,24 +106,14 @@ def write_app(root: Path) -> Path:
             f"QueueEndpoint=https://{host.format('queue')}/;"
             f"TableEndpoint=https://{host.format('table')}/"
         ),
-        "QueueConn": (
-            f"QueueEndpoint=https://alice:{URL_PASSWORD}@{host.format('queue')}/;"
-            f"SharedAccessSignature=sv=2022-11-02&ss=q&srt=co&sp=rwdlacup&sig={SAS_SIG}"
-        ),
+        "QueueConn": QUEUE_WITH_PASSWORD,
         "BlobConn": (
             f"BlobEndpoint=http://alice:{URL_PASSWORD}@127.0.0.1:{port}/acct?sv=1&sig={SAS_SIG};"
             f"QueueEndpoint=http://127.0.0.1:{port}/acct?sv=2022-11-02&sig={SAS_SIG}"
         ),
-        "ServiceBus": (
-            "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=Root;"
-            f"SharedAccessKey={SB_KEY}"
-        ),
-        "REDIS": f"cache.redis.cache.windows.net:6380,password={REDIS_PASSWORD},ssl=True",
-        "DATABASE_URL": f"postgresql://app:{PG_PASSWORD}@db.example.com:5432/app",
-        "GITHUB_AUTH": GITHUB_AUTH,
+        **OTHER_SECRETS,
     }
-    (root / "local.settings.json").write_text(json.dumps({"IsEncrypted": False, "Values": values}))
-    return root
+    return write_settings(root, values)
 
 
 def leaks(text: str) -> list[str]:
@@ -179,20 +191,10 @@ def durable_app(root: Path) -> Path:
             "DefaultEndpointsProtocol=https;AccountName=acct;"
             f"AccountKey={ACCOUNT_KEY};EndpointSuffix=core.invalid"
         ),
-        "DurableConn": (
-            f"QueueEndpoint=https://alice:{URL_PASSWORD}@acct.queue.core.invalid/;"
-            f"SharedAccessSignature=sv=2022-11-02&ss=qt&srt=co&sp=rwdlacup&sig={SAS_SIG}"
-        ),
-        "ServiceBus": (
-            "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=Root;"
-            f"SharedAccessKey={SB_KEY}"
-        ),
-        "REDIS": f"cache.redis.cache.windows.net:6380,password={REDIS_PASSWORD},ssl=True",
-        "DATABASE_URL": f"postgresql://app:{PG_PASSWORD}@db.example.com:5432/app",
-        "GITHUB_AUTH": GITHUB_AUTH,
+        "DurableConn": QUEUE_WITH_PASSWORD,
+        **OTHER_SECRETS,
     }
-    (app / "local.settings.json").write_text(json.dumps({"IsEncrypted": False, "Values": values}))
-    return app
+    return write_settings(app, values)
 
 
 def test_no_secret_in_what_the_durable_engine_prints_or_answers(
