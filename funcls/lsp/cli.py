@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from funcls.lsp.framing import Deliver
 
 GC_OFF_AT_MOST_S = 60.0
+IMPORT_DELAY_S = 0.05
 
 
 def build_server() -> object:
@@ -43,9 +44,9 @@ def serve(args: argparse.Namespace) -> int:
     from funcls.lsp.framing import serve_stdio, serve_tcp
     from funcls.lsp.startup import EarlyStart, Loader
 
-    # The server's modules are imported on a thread from here on, while the reader answers
-    # initialize (funcls/lsp/startup.py, issue 16).
-    loader = Loader()
+    # The server's modules are imported on a thread once the reader has answered the first
+    # message, or after IMPORT_DELAY_S without one (funcls/lsp/startup.py, issue 16).
+    loader = Loader(delay=IMPORT_DELAY_S)
 
     def build() -> object:
         server = build_server()

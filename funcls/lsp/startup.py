@@ -4,8 +4,9 @@ A client spawns the server and sends ``initialize`` at once; nothing else happen
 answer comes. Importing the server — lsprotocol (0.3 s), pygls, the model, the rules and the
 feature modules — took 0.75 s before pygls could even read that request. Now:
 
-1. :class:`Loader` imports the server on a thread from the first moment;
-2. meanwhile funcls' reader (``framing.run_framed``) takes the first message; if it is an
+1. :class:`Loader` imports the server on a thread, from the moment the first message is
+   answered (or a short while after start when none comes);
+2. funcls' reader (``framing.run_framed``) takes the first message; if it is an
    ``initialize`` request, :class:`EarlyStart` answers it at once from the stored capabilities
    (``lsp/capabilities.py``, tested equal to pygls' answer);
 3. once the import is done the server is built and pygls is given ``initialize`` as if it were
@@ -49,13 +50,31 @@ def frame(message: dict[str, Any]) -> bytes:
 
 class Loader:
     """Imports the server's modules on a daemon thread (a client that goes away during the
-    import must not keep the process alive)."""
+    import must not keep the process alive).
 
-    def __init__(self, modules: tuple[str, ...] = SERVER_MODULES) -> None:
+    The import starts when the first message has been answered (:meth:`start`, called by
+    :class:`EarlyStart`) or after ``delay`` seconds, whichever comes first. A stdio client
+    writes ``initialize`` as it spawns the server, so it is there at once; an import already
+    running would hold the interpreter lock while the reader answers it, and on a loaded
+    machine a thread holding the lock may wait for a CPU: the answer took 0.5–0.8 s at load
+    average 6 that way (0.2–0.3 s with the import started after it)."""
+
+    def __init__(self, modules: tuple[str, ...] = SERVER_MODULES, delay: float = 0.0) -> None:
         self.modules = modules
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="funcls-import", daemon=True)
-        self.thread.start()
+        self._lock = threading.Lock()
+        if delay > 0:
+            timer = threading.Timer(delay, self.start)
+            timer.daemon = True
+            timer.start()
+        else:
+            self.start()
+
+    def start(self) -> None:
+        with self._lock:
+            if self.thread.ident is None:
+                self.thread.start()
 
     def _run(self) -> None:
         try:
@@ -65,6 +84,7 @@ class Loader:
             self.error = error
 
     async def wait(self) -> None:
+        self.start()
         if self.thread.is_alive():
             await asyncio.get_running_loop().run_in_executor(None, self.thread.join)
         if self.error is not None:
@@ -115,6 +135,7 @@ class EarlyStart:
             if answered is not None:
                 msg_id, result = answered
                 self.write(frame({"id": msg_id, "jsonrpc": "2.0", "result": result}))
+            self.loader.start()
             await self.loader.wait()  # an import error ends the server (funcls.cli reports it)
             server = self.build()
             self.attach(server)
