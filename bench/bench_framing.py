@@ -6,7 +6,8 @@ on a copy of samples/v2-app and times,
 as medians: a request sent with a Content-Length 1,000,000 bytes too long and with
 99,999,999,999 (the answer waits for the reader's pause), a request behind a length 40 bytes
 too long, the first diagnostics of a 10 MB document, and the diagnostics after 5,000 one-
-character changes written in one burst (``--non-ascii``: to a line holding an accent).
+character changes written in one burst (``--non-ascii``: to a line holding an accent,
+``--emoji``: an accent and an emoji).
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ from tests.lsp.test_framing import BAD_ROUTE, RawClient, open_script  # noqa: E4
 
 
 def one_run(
-    tmp: Path, transport: str, burst_only: bool = False, non_ascii: bool = False
+    tmp: Path,
+    transport: str,
+    burst_only: bool = False,
+    non_ascii: bool = False,
+    emoji: bool = False,
 ) -> dict[str, float]:
     app = tmp / "v2-app"
     shutil.copytree(REPO / "samples" / "v2-app", app)
@@ -44,6 +49,8 @@ def one_run(
         base = script.read_text()
         if non_ascii:  # the burst's line holds an accent: no ASCII fast path
             base = "# café\n" + base
+        if emoji:  # and an emoji: two UTF-16 units for one character
+            base = "# café 😋\n" + base
         doc = open_script(client, script, base)
         client.alive(doc)
         symbols = {"textDocument": {"uri": doc}}
@@ -122,11 +129,16 @@ def main() -> None:
         action="store_true",
         help="the 5,000 changes go to a line holding an 'é' (UTF-16 clients)",
     )
+    parser.add_argument(
+        "--emoji", action="store_true", help="… to a line holding an 'é' and an emoji"
+    )
     args = parser.parse_args()
     runs = []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
-            runs.append(one_run(Path(tmp), args.transport, args.burst_only, args.non_ascii))
+            runs.append(
+                one_run(Path(tmp), args.transport, args.burst_only, args.non_ascii, args.emoji)
+            )
     for name in runs[0]:
         values = [r[name] for r in runs]
         print(

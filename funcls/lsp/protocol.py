@@ -16,13 +16,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError
 from pygls.protocol import LanguageServerProtocol
-from pygls.workspace.position_codec import PositionCodec, ServerTextPosition, Utf16, Utf32
+from pygls.workspace.position_codec import PositionCodec, ServerTextPosition, Utf8, Utf16, Utf32
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,7 @@ class FunclsProtocol(LanguageServerProtocol):
 
 
 UTF16_KIND = types.PositionEncodingKind.Utf16
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class AsciiFastCodec(PositionCodec):
@@ -169,6 +171,7 @@ class AsciiFastCodec(PositionCodec):
         # Decided once: pygls takes UTF-16 for an encoding it does not know.
         self.utf32 = isinstance(self.impl, Utf32)
         self.utf16 = isinstance(self.impl, Utf16)
+        self.utf8 = isinstance(self.impl, Utf8)
 
     def one_unit_per_character(self, line: str) -> bool:
         if line.isascii() or self.utf32:
@@ -186,7 +189,38 @@ class AsciiFastCodec(PositionCodec):
             if character > len(line):
                 character = len(line) - 1
             return ServerTextPosition(position.line, max(character, 0))
+        if 0 <= position.line < len(lines):
+            found = self.by_encoding(lines[position.line], position.character)
+            if found is not None:
+                return ServerTextPosition(position.line, found)
         return super().position_from_client_units(lines, position)
+
+    def by_encoding(self, line: str, character: int) -> int | None:
+        """pygls' answer for a UTF-8 or UTF-16 line whose characters take several units
+        (an emoji in UTF-16, any non-ASCII in UTF-8), computed by the codecs in C instead of
+        a walk in Python: the characters that begin before ``character``, after the same
+        clamp. None for a line holding a lone surrogate (pygls counts it as one unit, the
+        codecs refuse it or pair it)."""
+        if _SURROGATE.search(line):
+            return None
+        if self.utf16:
+            codec, width = "utf-16-le", 2
+        elif self.utf8:
+            codec, width = "utf-8", 1
+        else:
+            return None
+        line = line.replace("\r\n", "\n")
+        data = line.encode(codec)
+        units = len(data) // width
+        if units == 0:
+            return 0
+        if character > units:
+            character = units - 1
+        if character <= 0:
+            return 0
+        cut = data[: character * width]
+        whole = cut.decode(codec, "ignore")  # a character cut in two is left out
+        return len(whole) + (len(whole.encode(codec)) < len(cut))
 
     def position_to_client_units(
         self, lines: Sequence[str], position: ServerTextPosition | types.Position

@@ -17,6 +17,8 @@ LINES = st.lists(
         # non-ASCII within the Basic Multilingual Plane: arithmetic in UTF-16 and UTF-32 too
         st.text(alphabet=st.characters(min_codepoint=128, max_codepoint=0xFFFF), max_size=12),
         st.sampled_from(["", "\r\n", "ab\r\n", "😋x\n", "é\r\n", "\ud800x", "x\udc00😋"]),
+        # several units per character in UTF-8 and UTF-16, CRLF at the end
+        st.text(alphabet=st.sampled_from("aé€😋𝄞\r\n"), max_size=16),
     ),
     max_size=5,
 )
@@ -69,9 +71,24 @@ def test_a_long_non_ascii_line_is_not_walked_character_by_character() -> None:
         got = fast.position_from_client_units([line], types.Position(0, 19_999))
         assert (got.line, got.character) == (0, 19_999)
         assert counting.calls == 0
-    # An emoji in UTF-16 still takes pygls' walk (two units for one character).
+    # Characters of several units (an emoji in UTF-16, any non-ASCII in UTF-8): the codecs
+    # count them, still no walk; a lone surrogate is left to pygls' walk.
+    for enc, at, want in (
+        (types.PositionEncodingKind.Utf16, 10, 9),  # 😋 is 2 units, each é 1
+        (types.PositionEncodingKind.Utf8, 10, 4),  # 😋 is 4 bytes, each é 2: 4 + 3 * 2
+        (types.PositionEncodingKind.Utf8, 11, 5),  # inside an é: it counts, as in the walk
+    ):
+        fast = AsciiFastCodec(enc)
+        counting = CountingImpl(fast.impl)
+        fast.impl = counting  # type: ignore[assignment]
+        got = fast.position_from_client_units(["😋" + line], types.Position(0, at))
+        slow = PositionCodec(enc).position_from_client_units(["😋" + line], types.Position(0, at))
+        assert got.character == slow.character == want and counting.calls == 0, enc
     fast = AsciiFastCodec(types.PositionEncodingKind.Utf16)
     counting = CountingImpl(fast.impl)
     fast.impl = counting  # type: ignore[assignment]
-    got = fast.position_from_client_units(["😋" + line], types.Position(0, 10))
-    assert got.character == 9 and counting.calls > 0
+    lone = ["\ud800😋" + line]  # a lone surrogate beside an emoji: pygls' own walk
+    got = fast.position_from_client_units(lone, types.Position(0, 10))
+    slow = PositionCodec(types.PositionEncodingKind.Utf16)
+    assert got == slow.position_from_client_units(lone, types.Position(0, 10))
+    assert counting.calls > 0
