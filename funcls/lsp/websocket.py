@@ -79,7 +79,11 @@ def serve_ws(
     try:
         from websockets.asyncio.server import serve
     except ImportError:
-        print("funcls: the WebSocket transport needs 'websockets' (pip install websockets)")
+        print(
+            "funcls: the WebSocket transport needs the 'websockets' package; install it with "
+            "'pip install websockets' or serve with --stdio or --tcp",
+            file=sys.stderr,
+        )
         return 2
     server._stop_event = stop_event = threading.Event()
     code = 0
