@@ -34,6 +34,10 @@ STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 # Left to their own rules (AZF601: azure-functions, AZF309: the durable package) or always
 # there (the worker itself, the app's own v1 namespace).
 _ELSEWHERE = ("azure.functions", "azure.durable_functions", "azure_functions_worker", "__app__")
+# A bare `import azure` is the namespace package: azure-functions itself ships azure/__init__.py
+# (a pkgutil namespace; Azure/azure-functions-python-library, azure/__init__.py), so it is there
+# whenever azure.functions is, and AZF601 asks for that. PyPI's 'azure' is the retired
+# meta-package, whose install fails: never the fix.
 # requirements.txt lines whose distribution funcls cannot name.
 _OPAQUE = re.compile(r"^\s*(-r|--requirement|-c|--constraint|-e|--editable|\S+://|git\+|\.|/)")
 
@@ -220,7 +224,7 @@ def deployed_imports(ctx: Context) -> None:
             # a submodule, which names the distribution of a namespace package.
             name = ".".join(p for p in (rec.module, rec.name) if p) if rec.name else rec.module
             top = name.split(".")[0]
-            if top in STDLIB or top in own or name.startswith(_ELSEWHERE):
+            if top in STDLIB or top in own or name.startswith(_ELSEWHERE) or name == "azure":
                 continue
             if top in _PYTHON2:
                 ctx.emit(

@@ -846,3 +846,23 @@ def test_decorators_applied_by_hand_after_the_def(tmp_path: Path) -> None:
     ]
     assert codes(check(tmp_path)) == []
     assert differences(app, library_index(str(tmp_path))) == []
+
+
+def test_bare_import_azure_is_the_namespace_azure_functions_ships(tmp_path: Path) -> None:
+    # kloudkrafts01/kspyder: `import azure` then `import azure.durable_functions as df`. The
+    # namespace comes with azure-functions; PyPI's 'azure' is the retired meta-package.
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import azure\nimport azure.storage.blob\n" + V2_HEAD + PING,
+            "requirements.txt": "azure-functions\n",
+        },
+    )
+    found = only(check(tmp_path), "AZF605")
+    assert [(text_at(f), f.message.split(": add ")[-1]) for f in found] == [
+        ("import azure.storage.blob", "'azure-storage-blob' to requirements.txt")
+    ]
+    (tmp_path / "requirements.txt").unlink()
+    assert [f.message.split(" is imported")[0] for f in only(check(tmp_path), "AZF605")] == [
+        "'azure.storage.blob'"
+    ]
