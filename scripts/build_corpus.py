@@ -32,13 +32,110 @@ from pathlib import Path
 from typing import Any
 
 SKIP = {"node_modules", "__pycache__", ".venv", "venv", ".git", ".python_packages"}
-# Mirrors that hold no apps: Azure/azure-functions-templates holds the templates Core Tools
-# fills in ($(FUNCTION_NAME_INPUT) placeholders), not apps anyone runs.
-SKIP_REPOSITORIES = {"Azure+azure-functions-templates"}
+
+# The corpus, by name: each is fetched with the library's fetch tool (github:owner/name) and read
+# from its mirror. A mirror not listed here is not part of the corpus (others fetch repositories
+# for other reasons), and a listed one that is missing is reported so that it can be fetched.
+# Azure/azure-functions-templates is left out on purpose: it holds the templates Core Tools fills
+# in ($(FUNCTION_NAME_INPUT) placeholders), not apps anyone runs.
+REPOSITORIES = (
+    # Azure: the worker (its tests/endtoend and tests/unittests apps, the deliberately broken
+    # fixtures), the library, durable, the extensions, the host's samples
+    "Azure/azure-functions-dapr-extension",
+    "Azure/azure-functions-durable-extension",
+    "Azure/azure-functions-durable-python",
+    "Azure/azure-functions-host",
+    "Azure/azure-functions-kafka-extension",
+    "Azure/azure-functions-openai-extension",
+    "Azure/azure-functions-python-extensions",
+    "Azure/azure-functions-python-library",
+    "Azure/azure-functions-python-worker",
+    "Azure/azure-functions-redis-extension",
+    "Azure/azure-functions-sql-extension",
+    "Azure/azure-webjobs-sdk",
+    "Azure/azure-webjobs-sdk-extensions",
+    "Azure-Samples/azure-functions-python-v2",
+    "Azure-Samples/functions-python-data-cleaning-pipeline",
+    "Azure-Samples/functions-python-ldamodeling",
+    "Azure-Samples/remote-mcp-functions-python",
+    "Azure-Samples/simple-agent-functions-python",
+    # yeongseon: a cookbook of 100+ v2 apps, a guide, the example apps of helper libraries
+    "yeongseon/azure-functions-db-python",
+    "yeongseon/azure-functions-langgraph-python",
+    "yeongseon/azure-functions-openapi-python",
+    "yeongseon/azure-functions-practical-guide",
+    "yeongseon/azure-functions-python-cookbook",
+    "yeongseon/azure-functions-python-v2-samples",
+    "yeongseon/azure-functions-validation-python",
+    # user projects and sample collections (4 December 2026)
+    "1084-Ventures/autogensocial-agent",
+    "13w13/kobo-pdf-generator",
+    "1mbili/python-weather-app",
+    "2023-comp0016-avanade-team4/diagnoseai-monorepo",
+    "2XD/confluence-to-md",
+    "365-Insights/CallReport-AI",
+    "39Natsu/ServerlessGamesAPI",
+    "3ch0p01nt/azure-functions-hello-world",
+    "44digits/xyztiles-azure",
+    "4pawan/charting-alert",
+    "A-Larsen/azure-resume-backend",
+    "ACHPER-Victoria/iMIS-Automation",
+    "ACHPER-Victoria/iMISMembConfCheck",
+    "AGVANKU/dba5115-agent-template",
+    "AI-EMB-Accelerator/ballot-proofer-functions",
+    "AI-READI/fairhub-pipeline",
+    "AI-READI/pipeline",
+    "AIAficionado/Function-SSE-Proxy",
+    "AKS2010/fastapi-fapp",
+    "AMWealth/pre-orders-form",
+    "AMX07/entraid-task-agent",
+    "ANY-Twitter/Backend",
+    "ASISaga/linkedin-mcp-server",
+    "Abaco-Technol/abaco-loans-analytics",
+    "AbakusNantis/freelance-bot",
+    "AbbasNassereddine/Recipiq",
+    "AbdelwadoudMakh55/Book2ball",
+    "Abdo-Mos/studentAPI",
+    "DSpirit/azure-functions-python-ms-graph",
+    "JarroVGIT/azure-functions-python-v2-load-issue",
+    "LeonardHd/azure-durable-functions-python-testing-samples",
+    "Russ-Holloway/functions-python-web-crawler",
+    "anthonychu/functions-python-durable-image-classifier",
+    "csiebler/azure-functions-python-examples",
+    "kemurayama/azure-functions-python-samples",
+    "kloopdogg/AzureFunctions-Python",
+    "ks6088ts-labs/azure-functions-python",
+    "marcduiker/azure-functions-university",
+    "netbirdio/azure-functions-python-db-access",
+    "niswitze/Azure-Functions-Python-Labs-Demos",
+    "yokawasa/azure-functions-python-samples",
+    # added 5 December 2026
+    "1084-Ventures/StarLifeApp-UserService",
+    "AGVANKU/agent.agcloud.it",
+    "AMWealth/amw-bo-agents-settlement",
+    "Azure/azure-functions-core-tools",
+    "Ebla-Computer-Consultancy/ai-projects",
+    "EthanTravers/API-Hub",
+    "NAry-Byun/CWB_Hackathon-2025",
+    "amuhak/PHIL-4176",
+    "aprv-tradelyncs/test-pipeline",
+    "azure-way/azure-function-container-apps",
+    "du2333/Github-Actions-test",
+    "gavin-aguiar/python-functions-new-prg-model",
+    "ggpwnkthx/azfunc-pyapi-abstract",
+    "iaas-splab/function-orchestration-modeling",
+    "infamous55/az-functions-example",
+    "kloudkrafts01/kspyder",
+    "ngacho/ingredient-backend",
+    "pamelafox/staticmaps-function",
+    "szymonos/python-functions",
+    "tonttu-ai/email-copilot-prototype",
+)
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
 _ORACLE = r"""
-import importlib, importlib.abc, importlib.machinery, importlib.util, json, logging, os, sys
+import importlib, importlib.abc, importlib.machinery, importlib.metadata, importlib.util, json
+import logging, os, sys
 import types
 logging.disable(logging.CRITICAL)
 root = os.getcwd()
@@ -66,6 +163,21 @@ class _Module(types.ModuleType):
         return _Inert()
 
 
+ALL = os.environ.get("FUNCLS_CORPUS_STAND_IN") == "all"
+
+
+def _inside(origin):
+    return bool(origin) and os.path.abspath(origin).startswith(root + os.sep)
+
+
+def _from_app():
+    # whether the module being imported is imported by the app's own code
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(("<frozen", "<")):
+        frame = frame.f_back
+    return frame is not None and _inside(frame.f_code.co_filename)
+
+
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, name, path, target=None):
         top = name.split(".")[0]
@@ -81,15 +193,37 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             except Exception:
                 spec = None
             if spec is not None:
+                if ALL and _from_app() and not _inside(spec.origin):
+                    break  # second try: the app's own third-party imports are inert too
                 return None
         return importlib.machinery.ModuleSpec(name, self, is_package=True)
     def create_module(self, spec):
+        _STOOD_IN.add(spec.name.split(".")[0])
         return _Module(spec.name)
     def exec_module(self, module):
         pass
 
 
-sys.meta_path.append(_Finder())
+_STOOD_IN = set()
+_installed_version = importlib.metadata.version
+
+
+def _version(name):
+    # A stood-in module has no distribution, and libraries ask for one: pydantic wants
+    # email-validator 2.x before it builds a model with an EmailStr field.
+    try:
+        return _installed_version(name)
+    except importlib.metadata.PackageNotFoundError:
+        if name.lower().replace("-", "_") in _STOOD_IN:
+            return "2.0.0"
+        raise
+
+
+importlib.metadata.version = _version
+if ALL:
+    sys.meta_path.insert(0, _Finder())
+else:
+    sys.meta_path.append(_Finder())
 script = sys.argv[1]
 mod = importlib.import_module(script[:-3].replace(os.sep, "."))
 from azure.functions import FunctionRegister
@@ -182,6 +316,21 @@ def v2_script(root: Path) -> str | None:
 
 
 def oracle(root: Path, script: str, python: str) -> dict[str, Any]:
+    """The library's index of the app: first with the installed packages and stand-ins for the
+    missing ones; if the import fails, once more with every third-party module the app's own
+    code imports replaced by a stand-in (an installed FastAPI, pydantic settings or database
+    driver fails on configuration this machine does not have; the library does not need it to
+    list the functions). The record says which try gave the answer."""
+    first = _oracle_once(root, script, python, {})
+    if "functions" in first:
+        return first
+    second = _oracle_once(root, script, python, {"FUNCLS_CORPUS_STAND_IN": "all"})
+    if second.get("functions"):  # none at all: the app's functions came from a stand-in
+        return {**second, "stand_ins": "all third-party imports of the app"}
+    return first
+
+
+def _oracle_once(root: Path, script: str, python: str, env: dict[str, str]) -> dict[str, Any]:
     try:
         proc = subprocess.run(
             [python, "-c", _ORACLE, script],
@@ -189,7 +338,7 @@ def oracle(root: Path, script: str, python: str) -> dict[str, Any]:
             capture_output=True,
             text=True,
             timeout=60,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env},
         )
     except subprocess.TimeoutExpired:
         return {"error": "timed out"}
@@ -211,11 +360,14 @@ def main(argv: list[str] | None = None) -> int:
     mirrors, out = Path(args.mirrors), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {"repositories": [], "roots": [], "broken_fixtures": []}
-    for entry in sorted(mirrors.iterdir()):
+    missing: list[str] = []
+    for name in sorted(REPOSITORIES):
+        entry = mirrors / name.replace("/", "+")
         git = entry / "repo"
         if (git / ".git").is_dir():
             git = git / ".git"
-        if not (git / "HEAD").is_file() or entry.name in SKIP_REPOSITORIES:
+        if not (git / "HEAD").is_file():
+            missing.append(name)
             continue
         try:
             commit = export(git, out / entry.name)
@@ -241,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
         if broken.is_dir():
             for fixture in sorted(p for p in broken.iterdir() if p.is_dir()):
                 manifest["broken_fixtures"].append(str(fixture.relative_to(out)))
+    for name in missing:
+        print(f"not in {mirrors}: {name} (fetch github:{name}, then run this again)")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     with_oracle = sum(1 for r in manifest["roots"] if "functions" in r)
     print(
