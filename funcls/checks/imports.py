@@ -127,7 +127,7 @@ def _own_names(ctx: Context, modules: list[ModuleInfo]) -> set[str]:
     return out
 
 
-def _local_module(ctx: Context, rec: ImportRecord, from_path: str) -> str | None:
+def local_module(ctx: Context, rec: ImportRecord, from_path: str) -> str | None:
     """The app file an import names (absolute from the app root, or relative), if any."""
     if rec.level:
         base = os.path.dirname(from_path)
@@ -149,7 +149,7 @@ def _local_module(ctx: Context, rec: ImportRecord, from_path: str) -> str | None
     return None
 
 
-def _app_modules(ctx: Context) -> list[ModuleInfo]:
+def app_modules(ctx: Context) -> list[ModuleInfo]:
     """The modules the worker imports: the v2 script and its blueprints, v1 scripts, and the
     app files those import at their top level, transitively."""
     app = ctx.app
@@ -168,7 +168,7 @@ def _app_modules(ctx: Context) -> list[ModuleInfo]:
             continue
         out.append(module)
         for rec in module.import_records:
-            local = _local_module(ctx, rec, path)
+            local = local_module(ctx, rec, path)
             if local is not None and local not in seen:
                 stack.append(local)
     return out
@@ -205,7 +205,7 @@ def deployed_imports(ctx: Context) -> None:
     declared = _declared(ctx)
     if not declared.complete:
         return
-    modules = _app_modules(ctx)
+    modules = app_modules(ctx)
     own = _own_names(ctx, modules)
     site = find_site_packages(ctx.app.root)
     installed = _installed(site) if site is not None else None

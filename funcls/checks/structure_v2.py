@@ -9,6 +9,7 @@ import sys
 from funcls.checks.context import Context
 from funcls.checks.edits import append_line, fix, fixes
 from funcls.checks.findings import Related, Severity
+from funcls.checks.imports import app_modules, local_module
 from funcls.checks.registry import checker
 from funcls.model.appmodel import Function, Registration
 from funcls.model.locations import Location, Range
@@ -46,6 +47,7 @@ def app_objects(ctx: Context) -> None:
     script = app.script_path
     if script is None:
         return
+    _decorated_elsewhere(ctx)
     apps = [o for o in app.function_apps if o.top_level and o.path == script]
     for extra in apps[1:]:
         ctx.emit(
@@ -83,6 +85,50 @@ def app_objects(ctx: Context) -> None:
         script,
         Range.point(0, 0),
     )
+
+
+def _decorated_elsewhere(ctx: Context) -> None:
+    """Functions decorated on an app object or blueprint that another module of the app creates
+    (`from agents.agents import bp` then `@bp.orchestration_trigger(...)`, the blueprint's module
+    importing this one at its end): the library registers them when the module is imported, but
+    funcls lists only the functions of the module that creates the object. Say so, rather than
+    leave them silently out (information, as for an app funcls cannot follow)."""
+    app = ctx.app
+    known = {
+        (f.script_path, f.def_name_range.start)
+        for f in [*app.functions, *app.unregistered]
+        if f.def_name_range is not None
+    }
+    for module in app_modules(ctx):
+        imported: dict[str, tuple[str, str]] = {}
+        for rec in module.import_records:
+            if rec.name is None or rec.level:
+                continue
+            target = local_module(ctx, rec, module.path)
+            if target is None or target == module.path:
+                continue
+            made = ctx.module(target)
+            if made is not None and any(c.var == rec.name for c in made.app_creations):
+                imported[rec.local] = (target, rec.name)
+        for fn in module.functions:
+            if fn.scope != "module" or (module.path, fn.name_range.start) in known:
+                continue
+            deco = next(
+                (d for d in fn.decorators if len(d.chain) == 2 and d.chain[0] in imported), None
+            )
+            if deco is None:
+                continue
+            target, var = imported[deco.chain[0]]
+            ctx.emit(
+                "AZF306",
+                f"'{fn.name}' is added to '{var}' of {ctx.rel(target)} from this module: the "
+                "worker registers it when this module is imported, but funcls reads only the "
+                f"functions of the module that creates '{var}', so it does not list or check "
+                f"this one; define it in {ctx.rel(target)} to have it checked",
+                module.path,
+                deco.range,
+                severity=Severity.INFO,
+            )
 
 
 def _harmless_module(name: str) -> bool:
