@@ -27,11 +27,6 @@ def build_server() -> object:
 
 
 def serve(args: argparse.Namespace) -> int:
-    # No cyclic garbage collection until the workspace is indexed (FunclsServer.
-    # index_workspace collects once and freezes what is left): the imports and the first
-    # index only add long-lived objects, and the collector's passes over that growing heap
-    # were a quarter of indexing 1,000 functions in `funcls index` (issue 16).
-    gc.disable()
     if args.log_file:
         logging.basicConfig(
             filename=args.log_file,
@@ -49,11 +44,18 @@ def serve(args: argparse.Namespace) -> int:
     loader = Loader(delay=IMPORT_DELAY_S)
 
     def build() -> object:
-        server = build_server()
+        # No cyclic garbage collection from here until the workspace is indexed (FunclsServer.
+        # started collects once and freezes what is left): the first index only adds
+        # long-lived objects, and the collector's passes over that growing heap took 0.2 s of
+        # the first diagnostics of one app of 1,000 functions (issue 16). What the imports
+        # made is frozen now; the collector stays on during the imports, which leave garbage
+        # (off from the start: 10 MB more peak RSS for 35 ms less CPU).
+        gc.freeze()
+        gc.disable()
         # The collector comes back after the first indexing; this is for a client that never
         # sends `initialized`.
         asyncio.get_running_loop().call_later(GC_OFF_AT_MOST_S, gc.enable)
-        return server
+        return build_server()
 
     def session(write: Callable[[bytes], None], attach: Callable[[Any], None]) -> Deliver:
         return EarlyStart(loader, build, write, attach).deliver
