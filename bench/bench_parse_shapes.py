@@ -1,6 +1,7 @@
 """Which Python inputs make parsing or funcls' analysis grow faster than their size (issue 17).
 
-    python bench/bench_parse_shapes.py [--shapes NAME …] [--repeat 3] [--timeout 60] [--json]
+    python bench/bench_parse_shapes.py [--shapes NAME …] [--repeat 3] [--timeout 60] [--gc-off]
+                                       [--json]
 
 Each shape is a generator of function_app.py text with a size parameter ``n`` (operands of a
 chain, decorators on one def, entries of a dict, lines of an elif chain, …). For sizes
@@ -202,6 +203,9 @@ from funcls.checks import CheckConfig, check_app
 sys.setrecursionlimit(sys.getrecursionlimit())
 text = sys.stdin.read()
 repeat = int(sys.argv[1])
+if sys.argv[2] == "gc-off":
+    import gc
+    gc.disable()
 out = {}
 def best(fn):
     times, result = [], None
@@ -229,10 +233,10 @@ print(json.dumps(out))
 """
 
 
-def measure(text: str, repeat: int, timeout: float) -> dict[str, object]:
+def measure(text: str, repeat: int, timeout: float, gc_off: bool = False) -> dict[str, object]:
     try:
         done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(repeat)],
+            [sys.executable, "-c", CHILD, str(repeat), "gc-off" if gc_off else "gc-on"],
             input=text,
             capture_output=True,
             text=True,
@@ -262,10 +266,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--gc-off",
+        action="store_true",
+        help="time with the cyclic collector off (as funcls check runs): growth that is the "
+        "collector's passes over a larger heap disappears",
+    )
     args = parser.parse_args()
     rows = []
     flagged = 0
-    empty = measure(HEAD + _http(), args.repeat, args.timeout)
+    empty = measure(HEAD + _http(), args.repeat, args.timeout, args.gc_off)
     base = {step: float(empty[step]) for step in ("parse", "analyse", "check")}  # type: ignore[arg-type]
     if not args.json:
         print(
@@ -277,7 +287,9 @@ def main() -> None:
     for name, (n, gen) in SHAPES.items():
         if args.shapes and not any(s in name for s in args.shapes):
             continue
-        results = [measure(HEAD + gen(n * k), args.repeat, args.timeout) for k in (1, 2, 4, 8)]
+        results = [
+            measure(HEAD + gen(n * k), args.repeat, args.timeout, args.gc_off) for k in (1, 2, 4, 8)
+        ]
         for step in ("parse", "analyse", "check"):
             times = [_less(r.get(step), base[step]) for r in results]
             exp = exponent(times[0], times[3])
