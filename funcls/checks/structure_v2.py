@@ -78,12 +78,15 @@ def app_objects(ctx: Context) -> None:
                 severity=Severity.INFO,
             )
         return
+    # A script that creates only a blueprint (a blueprint module saved as the app's script) is
+    # pointed at that blueprint's line; otherwise at the top of the file.
+    blueprint = next((o for o in app.app_objects if o.path == script and o.top_level), None)
     ctx.emit(
         "AZF306",
         f"{name} creates no FunctionApp at its top level, so the host finds no functions; add "
         "app = func.FunctionApp() (and register your blueprints on it)",
         script,
-        Range.point(0, 0),
+        blueprint.range if blueprint is not None else Range.point(0, 0),
     )
 
 

@@ -144,7 +144,10 @@ def test_azf305_second_app(tmp_path: Path) -> None:
 
 def test_azf306_no_app_and_near_miss_app_imported(tmp_path: Path) -> None:
     write_app(tmp_path / "a", {"function_app.py": BP})
-    assert "AZF306" in codes(check(tmp_path / "a"))
+    # At the blueprint the script creates instead of the app (was: line 1, column 1).
+    assert text_at(one(check(tmp_path / "a"), "AZF306")) == "bp = func.Blueprint()"
+    write_app(tmp_path / "c", {"function_app.py": "import azure.functions as func\n"})
+    assert one(check(tmp_path / "c"), "AZF306").range.start.line == 0
     write_app(
         tmp_path / "b",
         {
