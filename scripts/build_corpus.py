@@ -111,6 +111,10 @@ REPOSITORIES = (
     "yokawasa/azure-functions-python-samples",
     # added 5 December 2026
     "1084-Ventures/StarLifeApp-UserService",
+    "1084-Ventures/autogensocial_content-generator",
+    "3dt-3rd-project-org/metadatafunction",
+    "AI-is-very-helpful/ai-agent",
+    "AIorBust/PerformanceIQ",
     "AGVANKU/agent.agcloud.it",
     "AMWealth/amw-bo-agents-settlement",
     "Azure/azure-functions-core-tools",
@@ -193,7 +197,8 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             except Exception:
                 spec = None
             if spec is not None:
-                if ALL and _from_app() and not _inside(spec.origin):
+                locations = list(spec.submodule_search_locations or ()) + [spec.origin]
+                if ALL and _from_app() and not any(_inside(p) for p in locations):
                     break  # second try: the app's own third-party imports are inert too
                 return None
         return importlib.machinery.ModuleSpec(name, self, is_package=True)
