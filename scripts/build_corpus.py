@@ -2,11 +2,12 @@
 
     .venv/bin/python scripts/build_corpus.py [--mirrors /work/.mirror] [--out /tmp/funcls-corpus]
 
-Every bare repository under --mirrors (``owner+name/repo``, as the library's fetch tool leaves
-them) is exported at its HEAD with ``git archive`` (no checkout, no hooks, no filters the
-repository could configure) into ``OUT/owner+name``. App roots are found independently of
-funcls: a folder with function_app.py (outside a Python package), or with host.json or
-function.json sub-folders and Python code (C#, JavaScript and Java apps are left out).
+Every repository of REPOSITORIES whose mirror is under --mirrors (``owner+name/repo``, as the
+library's fetch tool leaves them; the missing ones are named at the end) is exported at its HEAD
+with ``git archive`` (no checkout, no hooks, no filters the repository could configure) into
+``OUT/owner+name``. App roots are found independently of funcls: a folder with function_app.py
+(outside a Python package), or with host.json or function.json sub-folders and Python code (C#,
+JavaScript and Java apps are left out).
 
 The oracle is the library's own indexing: for every root with a v2 script, a child process
 imports the script as the worker does (root on sys.path) and prints what ``get_functions()`` /
