@@ -48,6 +48,12 @@ if TYPE_CHECKING:
 
 _LOG = logging.getLogger("uvicorn.error")
 HEADER_TIMEOUT = 30.0  # seconds: Kestrel's RequestHeadersTimeout default
+# Kestrel's MinRequestBodyDataRate default (KestrelServerLimits in dotnet/aspnetcore): a
+# request body must arrive at 240 bytes/s on average once a 5 s grace period has passed, else
+# the request ends with 408 (RequestRejectionReason.RequestBodyTimeout). Like Kestrel, time
+# during which the app is not reading (flow control, a 100-continue not yet sent) is not counted.
+MIN_BODY_RATE = 240.0  # bytes per second
+BODY_GRACE = 5.0  # seconds
 REASON = "This function was programmatically called via the host APIs."
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 TIMEOUT_408 = (
@@ -108,25 +114,39 @@ class Front:
 
 
 def front_protocol(
-    front: Front | None, header_timeout: float = HEADER_TIMEOUT
+    front: Front | None,
+    header_timeout: float = HEADER_TIMEOUT,
+    body_grace: float = BODY_GRACE,
+    min_body_rate: float = MIN_BODY_RATE,
 ) -> type[FrontProtocol]:
     """The protocol class for uvicorn's Config(http=…), bound to a run's front (None: no
     hot path, only the timeouts)."""
     return type(
         "BoundFrontProtocol",
         (FrontProtocol,),
-        {"front": front, "header_timeout": header_timeout},
+        {
+            "front": front,
+            "header_timeout": header_timeout,
+            "body_grace": body_grace,
+            "min_body_rate": min_body_rate,
+        },
     )
 
 
 class FrontProtocol(HttpToolsProtocol):
     front: Front | None = None
     header_timeout: float = HEADER_TIMEOUT
+    body_grace: float = BODY_GRACE
+    min_body_rate: float = MIN_BODY_RATE
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.header_timer: asyncio.TimerHandle | None = None
         self.in_headers = False  # a request has begun and its headers are not complete
+        self.body_timer: asyncio.TimerHandle | None = None
+        self.in_body = False  # headers complete, the body's end not yet read
+        self.body_since = 0.0  # when the body rate's clock last (re)started
+        self.body_bytes = 0  # body bytes read since then
 
     # -- timeouts -----------------------------------------------------------------------------
 
@@ -140,12 +160,50 @@ class FrontProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
+        self._cancel_body_timer()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
         if self.in_headers and self.header_timer is None:
             self.header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
+        # Only a body that spans reads gets a clock: a request read whole in one costs nothing.
+        if self.in_body and self.body_timer is None and not self.transport.is_closing():
+            self._restart_body_clock()
+
+    def _restart_body_clock(self) -> None:
+        self.body_since = self.loop.time()
+        self.body_bytes = 0
+        self.body_timer = self.loop.call_later(self.body_grace, self._body_check)
+
+    def _cancel_body_timer(self) -> None:
+        if self.body_timer is not None:
+            self.body_timer.cancel()
+            self.body_timer = None
+
+    def _body_check(self) -> None:
+        self.body_timer = None
+        if not self.in_body or self.transport.is_closing():
+            return
+        cycle = self.cycle
+        if self.flow.read_paused or getattr(cycle, "waiting_for_100_continue", False):
+            self._restart_body_clock()  # the app is not reading: not the client's delay
+            return
+        elapsed = self.loop.time() - self.body_since
+        if self.body_bytes >= self.min_body_rate * elapsed:
+            self.body_timer = self.loop.call_later(1.0, self._body_check)
+            return
+        self.in_body = False
+        if cycle is not None and not getattr(cycle, "response_started", False):
+            body = (
+                f"408 Request Timeout: the request body arrived slower than "
+                f"{self.min_body_rate:g} bytes/s\n"
+            ).encode()
+            self.transport.write(TIMEOUT_408 % (len(body), body))
+        if cycle is not None:
+            cycle.disconnected = True
+            cycle.message_event.set()  # a function waiting for the body sees the disconnect
+        self.transport.close()
 
     def _cancel_header_timer(self) -> None:
         if self.header_timer is not None:
@@ -190,6 +248,7 @@ class FrontProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self.in_headers = False
         self._cancel_header_timer()
+        self.in_body = True
         front = self.front
         if front is not None:
             cycle = self._hot_cycle(front)
@@ -212,6 +271,7 @@ class FrontProtocol(HttpToolsProtocol):
             super()._start_asgi_task(cycle, app)
 
     def on_body(self, body: bytes) -> None:
+        self.body_bytes += len(body)
         cycle = self.cycle
         if isinstance(cycle, HotCycle):
             cycle.feed(body)
@@ -219,6 +279,8 @@ class FrontProtocol(HttpToolsProtocol):
             super().on_body(body)
 
     def on_message_complete(self) -> None:
+        self.in_body = False
+        self._cancel_body_timer()
         cycle = self.cycle
         if isinstance(cycle, HotCycle):
             cycle.complete()
