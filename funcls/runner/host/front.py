@@ -14,7 +14,9 @@ uvicorn's httptools protocol, with two changes (issue 16, issue 17):
   timeout (uvicorn arms it only after a response), and one whose request headers do not
   complete within HEADER_TIMEOUT gets 408 and is closed, as Kestrel's
   `KestrelServerLimits.RequestHeadersTimeout` (30 s) does in front of the Functions host;
-  before, a client that never finished its headers held its connection for good.
+  before, a client that never finished its headers held its connection for good. A request
+  body must arrive at MIN_BODY_RATE on average after BODY_GRACE (Kestrel's
+  `MinRequestBodyDataRate`), else 408 too.
 
 Pipelining, keep-alive, `Expect: 100-continue`, HEAD, `Connection: close` and graceful
 shutdown go through uvicorn's own bookkeeping: a hot request takes uvicorn's place as the
