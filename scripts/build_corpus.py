@@ -293,6 +293,14 @@ def app_roots(top: Path) -> list[Path]:
         v1 = any((here / d / "function.json").is_file() for d in dirnames)
         # function_app.py of a Python package (the library's own decorators/) is no app.
         script = "function_app.py" in filenames and "__init__.py" not in filenames
+        # A package inside an app without host.json of its own is a part of that app (the host
+        # reads function.json one level below the script root only).
+        if (
+            "__init__.py" in filenames
+            and "host.json" not in filenames
+            and any(root in here.parents for root in roots)
+        ):
+            continue
         if script or ((v1 or "host.json" in filenames) and _python(here)):
             roots.append(here)
     return roots

@@ -55,8 +55,12 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         script = (
             present(os.path.join(d, DEFAULT_SCRIPT)) or _named_script(d, is_file, read)
         ) and not is_file(os.path.join(d, "__init__.py"))
+        # Inside an app, a Python package without host.json (blueprints/scheduling/ with an
+        # __init__.py) is a part of that app: the host reads function.json one level below the
+        # script root only, and the worker imports the package as the app's module.
         is_root = has_host or (
             not (inside and is_file(os.path.join(d, "function.json")))
+            and not (inside and is_file(os.path.join(d, "__init__.py")))
             and (script or any(present(os.path.join(s, "function.json")) for s in subdirs))
         )
         if is_root:

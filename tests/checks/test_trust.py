@@ -902,3 +902,33 @@ def test_functions_decorated_on_a_blueprint_imported_back_are_said_to_be_unliste
     assert found.message.startswith(
         f"'nightly' is added to 'bp' of {os.path.join('jobs', 'board.py')} from this module"
     )
+
+
+def test_a_package_inside_an_app_with_function_folders_is_part_of_the_app(tmp_path: Path) -> None:
+    # 1084-Ventures/autogensocial_content-generator: blueprints/scheduling/ is a package of the
+    # v2 app (it has __init__.py) that also holds two function.json folders. The host reads
+    # function.json one level below the script root only, so they are not functions of any
+    # app; funcls took the package for a second app without host.json (AZF408, AZF601, AZF605
+    # errors for 7 false alarms).
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": V2_HEAD + PING,
+            "blueprints/__init__.py": "",
+            "blueprints/scheduling/__init__.py": "",
+            "blueprints/scheduling/daily/__init__.py": "import requests\n",
+            "blueprints/scheduling/daily/function.json": (
+                '{"scriptFile": "__init__.py", "bindings": [{"type": "timerTrigger", '
+                '"direction": "in", "name": "t", "schedule": "0 0 * * * *"}]}'
+            ),
+        },
+    )
+    assert find_app_roots(str(tmp_path)) == [str(tmp_path)]
+    assert [f.code for f in check(tmp_path) if f.severity == Severity.ERROR] == []
+    # A folder inside the app that is not a package is still an app of its own (the worker's
+    # test apps nest like that), and one with host.json always is.
+    os.remove(tmp_path / "blueprints/scheduling/__init__.py")
+    assert find_app_roots(str(tmp_path)) == [
+        str(tmp_path),
+        str(tmp_path / "blueprints/scheduling"),
+    ]
