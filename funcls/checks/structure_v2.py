@@ -92,18 +92,21 @@ def app_objects(ctx: Context) -> None:
 
 def _decorated_elsewhere(ctx: Context) -> None:
     """Functions decorated on an app object or blueprint that another module of the app creates
-    (`from agents.agents import bp` then `@bp.orchestration_trigger(...)`, the blueprint's module
-    importing this one at its end): the library registers them when the module is imported, but
-    funcls lists only the functions of the module that creates the object. Say so, rather than
-    leave them silently out (information, as for an app funcls cannot follow)."""
+    (`from agents.agents import bp` then `@bp.orchestration_trigger(...)`). The indexer lists
+    those the library registers: it follows the script's imports in the order Python runs them
+    (model.v2.trace). What it does not list runs when funcls cannot tell the object reaches the
+    host with it: the module is imported only after the blueprint is registered, through a path
+    funcls does not follow, or before the object exists (a circular import Python cannot
+    finish). Say so, rather than leave them silently out (information, as for an app funcls
+    cannot follow)."""
     app = ctx.app
     known = {
         (f.script_path, f.def_name_range.start)
-        for f in [*app.functions, *app.unregistered]
+        for f in [*app.functions, *app.unregistered, *app.misplaced]
         if f.def_name_range is not None
     }
     for module in app_modules(ctx):
-        imported: dict[str, tuple[str, str]] = {}
+        imported: dict[str, tuple[str, str, bool]] = {}
         for rec in module.import_records:
             if rec.name is None or rec.level:
                 continue
@@ -111,8 +114,9 @@ def _decorated_elsewhere(ctx: Context) -> None:
             if target is None or target == module.path:
                 continue
             made = ctx.module(target)
-            if made is not None and any(c.var == rec.name for c in made.app_creations):
-                imported[rec.local] = (target, rec.name)
+            kinds = [c.kind for c in made.app_creations if c.var == rec.name] if made else []
+            if kinds:
+                imported[rec.local] = (target, rec.name, "Blueprint" in kinds[0])
         for fn in module.functions:
             if fn.scope != "module" or (module.path, fn.name_range.start) in known:
                 continue
@@ -121,13 +125,18 @@ def _decorated_elsewhere(ctx: Context) -> None:
             )
             if deco is None:
                 continue
-            target, var = imported[deco.chain[0]]
+            target, var, blueprint = imported[deco.chain[0]]
+            when = f"after '{var}' is registered, " if blueprint else ""
             ctx.emit(
                 "AZF306",
-                f"'{fn.name}' is added to '{var}' of {ctx.rel(target)} from this module: the "
-                "worker registers it when this module is imported, but funcls reads only the "
-                f"functions of the module that creates '{var}', so it does not list or check "
-                f"this one; define it in {ctx.rel(target)} to have it checked",
+                f"'{fn.name}' is added to '{var}' of {ctx.rel(target)} from this module, but "
+                f"funcls cannot tell that '{var}' holds it when the host reads the app (this "
+                f"module runs {when}before '{var}' exists in a circular import, or through an "
+                "import funcls does not follow), so it does not list or check this one; import "
+                "this module from the app's script"
+                + (f" above the registration of '{var}'" if blueprint else "")
+                + f", below the line that creates '{var}', or define the function in "
+                f"{ctx.rel(target)}",
                 module.path,
                 deco.range,
                 severity=Severity.INFO,

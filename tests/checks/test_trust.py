@@ -868,42 +868,6 @@ def test_bare_import_azure_is_the_namespace_azure_functions_ships(tmp_path: Path
     ]
 
 
-def test_functions_decorated_on_a_blueprint_imported_back_are_said_to_be_unlisted(
-    tmp_path: Path,
-) -> None:
-    # AGVANKU/agent.agcloud.it: the blueprint's module ends by importing modules that take the
-    # blueprint back and decorate functions on it. The library registers them; funcls does not
-    # follow them, and says so instead of leaving them silently out.
-    write_app(
-        tmp_path,
-        {
-            "function_app.py": V2_HEAD
-            + "from jobs.board import bp\n\napp.register_functions(bp)\n",
-            "jobs/__init__.py": "",
-            "jobs/board.py": "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
-            + PING.replace("@app.", "@bp.")
-            + "\n\nfrom jobs import nightly  # noqa: E402,F401\n",
-            "jobs/nightly.py": "import azure.functions as func\n\nfrom jobs.board import bp\n\n\n"
-            '@bp.timer_trigger(schedule="0 0 1 * * *", arg_name="timer")\n'
-            "def nightly(timer: func.TimerRequest) -> None:\n    pass\n",
-        },
-    )
-    app = load(tmp_path)
-    assert [f.name for f in app.functions] == ["ping"]
-    assert differences(app, library_index(str(tmp_path))) == [
-        "function 'nightly': the library has it, funcls does not"
-    ]
-    found = one(check(tmp_path), "AZF306")
-    assert (found.severity, text_at(found), os.path.relpath(found.path, tmp_path)) == (
-        Severity.INFO,
-        'bp.timer_trigger(schedule="0 0 1 * * *", arg_name="timer")',
-        os.path.join("jobs", "nightly.py"),
-    )
-    assert found.message.startswith(
-        f"'nightly' is added to 'bp' of {os.path.join('jobs', 'board.py')} from this module"
-    )
-
-
 def test_a_package_inside_an_app_with_function_folders_is_part_of_the_app(tmp_path: Path) -> None:
     # 1084-Ventures/autogensocial_content-generator: blueprints/scheduling/ is a package of the
     # v2 app (it has __init__.py) that also holds two function.json folders. The host reads

@@ -10,7 +10,7 @@ called. Values it cannot resolve statically are marked unknown, never guessed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from funcls.model.appmodel import (
@@ -29,6 +29,7 @@ from funcls.model.locations import Position, Range
 from funcls.model.python.module import AppCreation, ModuleInfo, PyFunction, PyValue, RawDecorator
 from funcls.model.source import Source
 from funcls.model.v2.builder import FunctionBuilder
+from funcls.model.v2.trace import ImportTrace, trace_imports
 from funcls.model.v2.values import ModuleResolver, ValueConverter, enum_member_json
 
 
@@ -278,6 +279,10 @@ class V2Indexer:
         # made once per module: looking through every def for each registered blueprint made
         # N blueprints of one function each cost N² (found by scripts/hunt_loader.py).
         self._by_owner: dict[int, tuple[ModuleInfo, dict[str, list[PyFunction]]]] = {}
+        self._trace = ImportTrace()
+        # Functions other modules decorate on an object (path, var) they import back, with the
+        # tick at which their def runs (see model.v2.trace).
+        self._foreign: dict[tuple[str, str], list[tuple[int, PyFunction, Function]]] = {}
 
     def _decorated_by(self, module: ModuleInfo, var: str) -> list[PyFunction]:
         entry = self._by_owner.get(id(module))
@@ -372,20 +377,27 @@ class V2Indexer:
             self._app_level = (app_level.value, app_level.known, app_level.text)
         local_bps = {o.var: o for _, o in creations if o.is_blueprint}
         registered_bp_keys: set[tuple[str, str]] = set()
+        self._trace = trace_imports(main, self.resolver, self.source)
+        self.follow_imported_back(main, [o for _, o in creations if o.top_level])
 
-        # Events of the main module in source order: app creations, decorated defs, registrations.
-        events: list[tuple[int, int, Any]] = []
+        # Events of the main module in source order: app creations, decorated defs, registrations;
+        # a function another module decorates on the app sits at the script's line that was
+        # running when that module ran (an import), in the order the modules ran.
+        events: list[tuple[int, int, int, Any]] = []
         for c, obj in creations:
             if not obj.is_blueprint and obj.top_level:
-                events.append((c.range.start.line, 0, ("create", obj)))
+                events.append((c.range.start.line, 0, 0, ("create", obj)))
         for app_obj in apps:
             for pyf, fn in self.functions_of(main, app_obj):
-                events.append((pyf.def_range.start.line, 1, ("fn", fn)))
+                events.append((pyf.def_range.start.line, 1, 0, ("fn", fn)))
+            for tick, _pyf, fn in self._foreign.get((main.path, app_obj.var), []):
+                line = self._trace.script_line.get(fn.script_path or "", -1)
+                events.append((line, 1, tick, ("fn", fn)))
         for reg in main.registrations:
-            events.append((reg.range.start.line, 2, ("reg", reg)))
-        events.sort(key=lambda e: (e[0], e[1]))
+            events.append((reg.range.start.line, 2, 0, ("reg", reg)))
+        events.sort(key=lambda e: (e[0], e[1], e[2]))
 
-        for _, _, (kind, payload) in events:
+        for _, _, _, (kind, payload) in events:
             if kind == "create":
                 obj = payload
                 if obj.kind in ("AsgiFunctionApp", "WsgiFunctionApp"):
@@ -495,18 +507,92 @@ class V2Indexer:
         if bp_obj is None:
             return
         registered.add((path, var))
-        for pyf, fn in self.functions_of(module, bp_obj):
+        for pyf, fn in self.with_imported_back(self.functions_of(module, bp_obj), path, var, reg):
             fn.blueprint_path = path
             # register_functions copies what the blueprint holds when the call runs.
-            late = path == main.path and pyf.def_range.start > reg.range.start
-            if (path, pyf.def_range.start) in self._added:
+            # A function another module adds (imported back) is in the file it is written in.
+            home = fn.script_path or path
+            late = home == main.path == path and pyf.def_range.start > reg.range.start
+            if (home, pyf.def_range.start) in self._added:
                 continue
             if late:
                 self._late[(path, pyf.def_range.start)] = fn
                 continue
-            self._added.add((path, pyf.def_range.start))
+            self._added.add((home, pyf.def_range.start))
             self._late.pop((path, pyf.def_range.start), None)
             self.add_function(fn, app_level)
+
+    def follow_imported_back(self, main: ModuleInfo, script_objects: list[AppObject]) -> None:
+        """The functions modules of the app decorate on an app object or blueprint they import
+        from the module that creates it (``from function_app import app``, ``from
+        agents.agents import bp``), for every module the script's imports run. A module whose
+        import of the object fails (a circular import that reaches the creator before the
+        object is bound) adds nothing: the worker stops there."""
+        trace = self._trace
+        known: dict[tuple[str, str], AppObject] = {(o.path, o.var): o for o in script_objects}
+        for path in trace.order[1:]:
+            module = self.source.module(path)
+            if module is None:
+                continue
+            for rec in module.import_records:
+                if rec.name is None or (path, rec.local) in trace.unbound:
+                    continue
+                qualname = module.imports.get(rec.local)
+                hit = self.resolver.imported_object(qualname, path) if qualname else None
+                if hit is None:
+                    continue
+                owner_path, var = self.resolver.defining_module(*hit)
+                if owner_path == path:
+                    continue
+                owner = known.get((owner_path, var)) or self._object_in(owner_path, var, known)
+                if owner is None or not self._decorated_by(module, rec.local):
+                    continue
+                local = owner if rec.local == var else replace(owner, var=rec.local)
+                for pyf, fn in self.functions_of(module, local):
+                    fn.registered_on = var
+                    if owner_path == main.path and not owner.is_blueprint:
+                        fn.blueprint_path = owner_path
+                    tick = trace.ticks.get((path, pyf.def_range.start.line))
+                    if tick is not None:
+                        self._foreign.setdefault((owner_path, var), []).append((tick, pyf, fn))
+                self.result.files.add(path)
+        for found in self._foreign.values():
+            found.sort(key=lambda f: f[0])
+
+    def _object_in(
+        self, path: str, var: str, known: dict[tuple[str, str], AppObject]
+    ) -> AppObject | None:
+        """The top-level blueprint ``var`` that module ``path`` creates, if it does."""
+        module = self.source.module(path)
+        if module is None or not any(
+            c.var == var and c.top_level and c.kind in ("Blueprint", "DFBlueprint")
+            for c in module.app_creations
+        ):
+            return None
+        for _c, obj in self.objects_of(module):
+            if obj.var == var and obj.top_level:
+                known[(path, var)] = obj
+                return obj
+        return None
+
+    def with_imported_back(
+        self, own: list[tuple[PyFunction, Function]], path: str, var: str, reg: Any
+    ) -> list[tuple[PyFunction, Function]]:
+        """The blueprint's own functions and those other modules add to it before ``reg``
+        copies them, in the order their defs run. Without the ticks of them all (a module the
+        trace did not reach), only its own functions, as before."""
+        foreign = self._foreign.get((path, var))
+        if not foreign:
+            return own
+        ticks = self._trace.ticks
+        at = ticks.get((self.script_path, reg.range.start.line))
+        own_ticks = [ticks.get((path, pyf.def_range.start.line)) for pyf, _ in own]
+        if at is None or any(t is None for t in own_ticks):
+            return own
+        merged = [(t or 0, pyf, fn) for t, (pyf, fn) in zip(own_ticks, own, strict=True)]
+        merged += [f for f in foreign if f[0] < at]
+        merged.sort(key=lambda f: f[0])
+        return [(pyf, fn) for _, pyf, fn in merged]
 
     def scan_unregistered(
         self, main: ModuleInfo, registered: set[tuple[str, str]], app_level: Value | None
