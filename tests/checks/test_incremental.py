@@ -53,7 +53,14 @@ def function(kind: str, i: int, target: str) -> str:
     )
 
 
-def write_app(root: Path) -> None:
+LATE_IMPORT = "\n\nfrom blueprints import late  # noqa: E402,F401\n"
+BP_LINE = "bp = func.Blueprint()\n"
+
+
+def write_app(root: Path, imported_back: bool = False) -> None:
+    """The app of the random edits; ``imported_back``: blueprints/bp2.py ends by importing
+    blueprints/late.py, which decorates on bp2's blueprint and on the script's app (the shape
+    of AGVANKU/agent.agcloud.it)."""
     (root / "blueprints").mkdir(parents=True)
     (root / "host.json").write_text(json.dumps({"version": "2.0"}, indent=2) + "\n")
     settings = {
@@ -85,7 +92,24 @@ def write_app(root: Path) -> None:
         for _ in range(4):
             src.append("\n\n" + function(KINDS[i % len(KINDS)], i, "bp"))
             i += 1
+        if imported_back and m == 2:
+            src.append(LATE_IMPORT)
         (root / "blueprints" / f"bp{m}.py").write_text("".join(src))
+    if imported_back:
+        (root / "blueprints" / "late.py").write_text(
+            "import logging\n\nimport azure.functions as func\n\n"
+            "from blueprints.bp2 import bp\n"
+            "from blueprints.names import QUEUE\n\n\n"
+            + function("timer", 700, "bp")
+            + "\n\n"
+            + function("queue", 701, "bp")
+        )
+        with open(root / "function_app.py", "a") as f:
+            f.write("\nimport routes  # noqa: E402,F401\n")
+        (root / "routes.py").write_text(
+            "import logging\n\nimport azure.functions as func\n\n"
+            "from function_app import app\n\n\n" + function("http", 702, "app")
+        )
     v1 = root / "legacy"
     v1.mkdir()
     (v1 / "function.json").write_text(
@@ -241,6 +265,40 @@ def main_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | No
     return path, text.replace(old, new, 1)
 
 
+def imported_back_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """The module that decorates on an imported-back blueprint and app, or the import that
+    runs it: its functions change, clash with the blueprint's own, or leave the index."""
+    late = next((p for p in texts if p.endswith("late.py")), None)
+    if late is None:
+        return None
+    bp2 = next(p for p in texts if p.endswith("bp2.py"))
+    choice = rng.randrange(5)
+    if choice == 0:  # a value in the imported-back function
+        old, new = rng.choice([("*/5 * * * *", "*/5 * *"), ("*/5 * *'", "*/5 * * * *'")])
+        return late, texts[late].replace(old, new, 1)
+    if choice == 1:  # its name clashes with one of bp2's, or no longer
+        old, new = rng.choice(
+            [("def timer_700(", "def queue_8("), ("def queue_8(", "def timer_700(")]
+        )
+        return late, texts[late].replace(old, new, 1)
+    if choice == 2:  # the import that runs it, removed or put back
+        text = texts[bp2]
+        return bp2, text.replace(LATE_IMPORT, "") if LATE_IMPORT in text else text + LATE_IMPORT
+    if choice == 3:  # the import above the blueprint: a circular import that fails
+        text = texts[bp2]
+        if LATE_IMPORT not in text:
+            return None
+        if text.index(LATE_IMPORT) > text.index(BP_LINE):
+            text = text.replace(LATE_IMPORT, "").replace(BP_LINE, LATE_IMPORT + BP_LINE)
+        else:
+            text = text.replace(LATE_IMPORT, "") + LATE_IMPORT
+        return bp2, text
+    # A line added at the top of either module: every def in it moves.
+    path = rng.choice([late, next(p for p in texts if p.endswith("routes.py"))])
+    text = texts[path]
+    return path, text[1:] if text.startswith("\n") else "\n" + text
+
+
 def v1_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
     path = next(p for p in texts if p.endswith("function.json"))
     text = texts[path]
@@ -263,6 +321,7 @@ EDITS: list[Edit] = [
     main_edit,
     v1_edit,
     streaming_edit,
+    imported_back_edit,
 ]
 
 
@@ -291,7 +350,7 @@ def full_check(root: str, texts: dict[str, str], settings: Settings) -> list[tup
 @pytest.mark.parametrize("seed", range(6))
 def test_random_edits_find_what_a_full_check_finds(tmp_path: Path, seed: int) -> None:
     root = tmp_path / "app"
-    write_app(root)
+    write_app(root, imported_back=seed >= 3)
     rng = random.Random(seed)
     settings = Settings(severity={"AZF2": "warning"}) if seed % 2 else Settings()
     texts = {
@@ -307,8 +366,14 @@ def test_random_edits_find_what_a_full_check_finds(tmp_path: Path, seed: int) ->
         state.index.source.open(path, 0, text)
     version = 1
     rechecked_some_only = False
+    edits = EDITS
+    if seed >= 3:
+        # The imported-back functions are in the index from the start, and edited often.
+        names = {f.name for f in state.index.apps[str(root)].functions}
+        assert {"timer_700", "queue_701", "http_702"} <= names
+        edits = [*EDITS, *[imported_back_edit] * 6]
     for step in range(30):
-        edit = rng.choice(EDITS)
+        edit = rng.choice(edits)
         change = edit(rng, texts)
         if change is None:
             continue

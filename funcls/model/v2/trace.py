@@ -116,6 +116,10 @@ class _Tracer:
                     named = self.resolver.module_path(lead + rec.module, frame.module.path)
                     if path == named and not _bound_above(half.module, rec.name, half.line):
                         trace.unbound.add((frame.module.path, rec.local))
+                        if not rec.guarded:
+                            # ImportError: the module stops here, its defs below never run.
+                            frame.index = len(frame.items)
+                            return False
                 continue
             if len(self.started) >= _MAX_MODULES:
                 return False
