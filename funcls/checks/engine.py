@@ -51,6 +51,7 @@ def _load_rule_modules() -> None:
         durable,
         env_values,
         hostjson,
+        imported_names,
         imports,
         packaging,
         scripts,

@@ -1,0 +1,284 @@
+"""AZF606: a name imported from one of the app's own modules that the module does not define.
+
+``from models import Greeting`` runs ``models`` and then takes its attribute ``Greeting``, or
+else imports the submodule ``models.Greeting``; when neither exists Python raises ImportError
+("cannot import name 'Greeting' from 'models'"). When that import runs while the worker loads
+function_app.py (or a v1 script), the load fails and the functions are not listed. The app's
+own modules are read here, never run (funcls/model/python/bound_names.py says what a module
+binds); a module whose names cannot be known for certain gives no finding.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+
+from funcls.checks.context import Context
+from funcls.checks.edits import fix, fixes, replace
+from funcls.checks.findings import Severity
+from funcls.checks.imports import STDLIB, _installed
+from funcls.checks.registry import REGISTRY, Example, Rule, checker
+from funcls.model.distributions import find_site_packages
+from funcls.model.python.bound_names import FromImport, ModuleNames, module_names
+
+# Modules the worker has imported before it imports the app (sys.modules holds them, so an
+# app folder of that name is never read), and the v1 namespace of the app itself.
+_WORKER_LOADED = frozenset(
+    {"azure", "azure_functions_worker", "google", "grpc", "six", "dateutil", "__app__"}
+)
+
+_APP = (
+    "import azure.functions as func\n\nfrom models import {name}\n\napp = func.FunctionApp()\n\n\n"
+    '@app.route(route="hello")\n'
+    "def hello(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse({name}(who="world").text())\n'
+)
+_MODELS = (
+    "from dataclasses import dataclass\n\n\n@dataclass\nclass Greeting:\n    who: str\n\n"
+    '    def text(self) -> str:\n        return f"Hello, {self.who}"\n'
+)
+
+REGISTRY.add_rules(
+    (
+        Rule(
+            "AZF606",
+            "imported-name-missing",
+            Severity.ERROR,
+            "A name imported from one of the app's own modules (`from models import Greeting`) "
+            "that the module does not define and that is not a submodule of it.",
+            "Python runs the module and then looks the name up in it (or imports a submodule "
+            'of that name); when neither exists the import raises ImportError ("cannot import '
+            'name"). When the import runs as the worker loads function_app.py, its blueprints '
+            "or a v1 script, the load fails and the app shows no functions. Every way a module "
+            "binds a name counts (def, class, assignment, import, loops, `with`, `except … as`, "
+            "match patterns, `global`, conditional definitions); imports under `if`, under "
+            "`try` with a handler that can catch ImportError, and modules whose names cannot "
+            "be known (a module-level `__getattr__`, `globals()`, `exec`, `sys.modules`, a "
+            "star import of a module funcls cannot read) are left alone.",
+            Example({"function_app.py": _APP.format(name="Greting"), "models.py": _MODELS}),
+            Example({"function_app.py": _APP.format(name="Greeting"), "models.py": _MODELS}),
+            "Import the module's name that is spelled closest, keeping the local name.",
+        ),
+    )
+)
+
+
+class _Resolver:
+    """Finds the app's own modules the way the worker's imports do (the app root first on
+    sys.path), and reads what they bind, once per check."""
+
+    def __init__(self, ctx: Context, absolute: bool) -> None:
+        self.ctx = ctx
+        self.root = os.path.normpath(ctx.app.root)
+        self.absolute = absolute  # False: sys.path edits make absolute imports uncertain
+        source = ctx.app.source
+        self.is_file = source.is_file if source is not None else os.path.isfile
+        self.listdir = source.listdir if source is not None else _listdir
+        self._names: dict[str, ModuleNames | None] = {}
+        site = find_site_packages(ctx.app.root)
+        self.installed = set(_installed(site).modules) if site is not None else set()
+
+    def names(self, path: str) -> ModuleNames | None:
+        if path not in self._names:
+            text = self.ctx.text(path)
+            self._names[path] = module_names(text) if text is not None else None
+        return self._names[path]
+
+    def folder(self, module: str, level: int, from_path: str) -> str | None:
+        """The folder the module's dotted path starts from, or None when not certain."""
+        if level:
+            base = os.path.dirname(from_path)
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            inside = base == self.root or base.startswith(self.root + os.sep)
+            # A relative import in a top-level file has no package: another error.
+            return base if inside and os.path.dirname(from_path) != self.root else None
+        top = module.split(".")[0]
+        if not self.absolute or top in STDLIB or top in _WORKER_LOADED or top in self.installed:
+            return None
+        return self.root
+
+    def module(self, module: str, level: int, from_path: str) -> str | None:
+        """The app file of ``module`` (a .py file or a package's __init__.py); None when it is
+        not certainly that file (a namespace package, an extension module next to it)."""
+        base = self.folder(module, level, from_path)
+        if base is None:
+            return None
+        parts = [p for p in module.split(".") if p]
+        *packages, last = parts or [""]
+        folder = os.path.join(base, *packages)
+        if not last:  # `from . import x`: the package itself
+            init = os.path.join(folder, "__init__.py")
+            return init if self.is_file(init) else None
+        init = os.path.join(folder, last, "__init__.py")
+        if self.is_file(init):
+            return os.path.normpath(init)
+        plain = os.path.join(folder, last + ".py")
+        others = [n for n in self.listdir(folder) if n.startswith(last + ".") and n != last + ".py"]
+        if self.is_file(plain) and not others:
+            return os.path.normpath(plain)
+        return None
+
+    def packages(self, module_path: str) -> list[str]:
+        """The __init__.py files of the packages above ``module_path`` inside the app (their
+        code runs first)."""
+        out = []
+        folder = os.path.dirname(module_path)
+        if module_path.endswith("__init__.py"):
+            folder = os.path.dirname(folder)
+        while folder != self.root and folder.startswith(self.root + os.sep):
+            init = os.path.join(folder, "__init__.py")
+            if self.is_file(init):
+                out.append(init)
+            folder = os.path.dirname(folder)
+        return out
+
+    def submodule(self, package_init: str, name: str) -> bool:
+        """``name`` may be imported as a submodule of the package (any file or folder)."""
+        if not package_init.endswith("__init__.py"):
+            return False
+        folder = os.path.dirname(package_init)
+        return any(n == name or n.startswith(name + ".") for n in self.listdir(folder))
+
+    def known(self, path: str, seen: frozenset[str] = frozenset()) -> set[str] | None:
+        """Every name ``path`` may bind, or None when they cannot be known."""
+        info = self.names(path)
+        if info is None or info.dynamic is not None or len(seen) > 20:
+            return None
+        out = set(info.names)
+        for module, level in info.star_imports:
+            target = self.module(module, level, path)
+            if target is None or target in seen or target == path:
+                return None
+            inner = self.known(target, seen | {path})
+            if inner is None:
+                return None
+            out |= inner
+            if target.endswith("__init__.py"):
+                out |= {n.split(".")[0] for n in self.listdir(os.path.dirname(target))}
+        return out
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+def _starts(ctx: Context) -> list[str]:
+    """The files the worker imports: the v2 script and the v1 functions' scripts."""
+    app = ctx.app
+    out = []
+    if app.script_path and not app.script_outside and ctx.text(app.script_path) is not None:
+        out.append(os.path.normpath(app.script_path))
+    for f in app.functions:
+        if f.model == "v1" and f.script_path and f.script_exists and not f.script_outside:
+            out.append(os.path.normpath(f.script_path))
+    return list(dict.fromkeys(out))
+
+
+@checker("AZF606")
+def imported_names(ctx: Context) -> None:
+    starts = _starts(ctx)
+    if not starts:
+        return
+    # Absolute imports resolve against the app root only while nothing edits sys.path.
+    edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
+    resolver = _Resolver(ctx, absolute=not edits_path)
+    # Which module each reached module was first reached from (the file the worker imports):
+    # the v2 script first, then the v1 scripts it does not import itself.
+    reached: dict[str, str] = {starts[0]: starts[0]}
+    order = [starts[0]]
+    later = starts[1:]
+    i = 0
+    while len(order) < 2000:
+        if i == len(order):
+            while later and later[0] in reached:
+                later.pop(0)
+            if not later:
+                break
+            reached[later[0]] = later[0]
+            order.append(later.pop(0))
+        path = order[i]
+        i += 1
+        info = resolver.names(path)
+        if info is None:
+            continue
+        if "sys.path" in (ctx.text(path) or ""):
+            resolver.absolute = False
+        targets: list[str] = []
+        for plain in info.plain_imports:
+            t = resolver.module(plain.module, 0, path)
+            if t is not None:
+                targets += [*resolver.packages(t), t]
+        for imp in info.from_imports:
+            t = resolver.module(imp.module, imp.level, path)
+            if t is None:
+                continue
+            targets += [*resolver.packages(t), t]
+            sub = resolver.module(f"{imp.module}.{imp.name}".lstrip("."), imp.level, path)
+            if sub is not None:
+                targets.append(sub)
+        for t in targets:
+            if t not in reached:
+                reached[t] = reached[path]
+                order.append(t)
+    infos = [resolver.names(p) for p in order]
+    if not resolver.absolute or any(x is not None and x.opaque_setattr for x in infos):
+        # A sys.path edit somewhere, or a setattr of unknown names on an imported module.
+        absolute_ok = False
+    else:
+        absolute_ok = True
+    stored: set[str] = set()
+    for x in infos:
+        if x is not None:
+            stored |= x.stored_attributes
+    for path, info in zip(order, infos, strict=True):
+        if info is None:
+            continue
+        for imp in info.from_imports:
+            if (imp.level == 0 and not absolute_ok) or imp.name.startswith("__"):
+                continue
+            target = resolver.module(imp.module, imp.level, path)
+            if target is None or imp.name in stored or resolver.submodule(target, imp.name):
+                continue
+            names = resolver.known(target)
+            if names is None or imp.name in names:
+                continue
+            _emit(ctx, path, imp, target, names, reached[path])
+
+
+def _emit(
+    ctx: Context, path: str, imp: FromImport, target: str, names: set[str], start: str
+) -> None:
+    # Python names the module by its full dotted name (relative imports resolved).
+    dotted = os.path.splitext(ctx.rel(target))[0].replace(os.sep, ".")
+    module = dotted.removesuffix(".__init__")
+    public = sorted(n for n in names if not n.startswith("_"))
+    close = difflib.get_close_matches(imp.name, public, n=1, cutoff=0.75)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    line = imp.name_range.start.line + 1
+    effect = (
+        "the app shows no functions"
+        if start == os.path.normpath(ctx.app.script_path or "")
+        else "the functions it holds do not load"
+    )
+    message = (
+        f"'{imp.name}' is imported from {ctx.rel(target)} by {ctx.rel(path)} line {line}, but "
+        f"that module does not define it (nor is it a submodule), so the worker's import of "
+        f"{ctx.rel(start)} fails with ImportError (cannot import name '{imp.name}' from "
+        f"'{module}') and {effect}: define '{imp.name}' in {ctx.rel(target)} or import a name "
+        f"it defines{hint}"
+    )
+    edit = None
+    if close:
+        new = close[0] if imp.asname else f"{close[0]} as {imp.name}"
+        edit = replace(path, imp.name_range, new)
+    ctx.emit(
+        "AZF606",
+        message,
+        path,
+        imp.name_range,
+        fixes=fixes(fix(f"Import '{close[0]}' instead" if close else "", edit, preferred=True)),
+    )
