@@ -11,6 +11,7 @@ binds); a module whose names cannot be known for certain gives no finding.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 
 from funcls.checks.context import Context
@@ -51,8 +52,9 @@ REGISTRY.add_rules(
             'name"). When the import runs as the worker loads function_app.py, its blueprints '
             "or a v1 script, the load fails and the app shows no functions. Every way a module "
             "binds a name counts (def, class, assignment, import, loops, `with`, `except … as`, "
-            "match patterns, `global`, conditional definitions); imports under `if`, under "
-            "`try` with a handler that can catch ImportError, and modules whose names cannot "
+            "match patterns, `global`, conditional definitions); imports under `if` or "
+            "`with`, under `try` with a handler that can catch ImportError, and modules whose "
+            "names cannot "
             "be known (a module-level `__getattr__`, `globals()`, `exec`, `sys.modules`, a "
             "star import of a module funcls cannot read) are left alone.",
             Example({"function_app.py": _APP.format(name="Greting"), "models.py": _MODELS}),
@@ -81,7 +83,7 @@ class _Resolver:
     def names(self, path: str) -> ModuleNames | None:
         if path not in self._names:
             text = self.ctx.text(path)
-            self._names[path] = module_names(text) if text is not None else None
+            self._names[path] = _module_names(text) if text is not None else None
         return self._names[path]
 
     def folder(self, module: str, level: int, from_path: str) -> str | None:
@@ -110,12 +112,15 @@ class _Resolver:
         if not last:  # `from . import x`: the package itself
             init = os.path.join(folder, "__init__.py")
             return init if self.is_file(init) else None
+        # Python compares names exactly, also on file systems that ignore case: the listing
+        # must hold the very name.
+        listing = self.listdir(folder)
         init = os.path.join(folder, last, "__init__.py")
-        if self.is_file(init):
+        if last in listing and self.is_file(init):
             return os.path.normpath(init)
         plain = os.path.join(folder, last + ".py")
-        others = [n for n in self.listdir(folder) if n.startswith(last + ".") and n != last + ".py"]
-        if self.is_file(plain) and not others:
+        others = [n for n in listing if n.startswith(last + ".") and n != last + ".py"]
+        if last + ".py" in listing and self.is_file(plain) and not others:
             return os.path.normpath(plain)
         return None
 
@@ -157,6 +162,11 @@ class _Resolver:
             if target.endswith("__init__.py"):
                 out |= {n.split(".")[0] for n in self.listdir(os.path.dirname(target))}
         return out
+
+
+# A keystroke checks the app again: the modules it did not change are not parsed again (the
+# result is only read, never changed).
+_module_names = functools.lru_cache(maxsize=512)(module_names)
 
 
 def _listdir(path: str) -> list[str]:

@@ -155,7 +155,29 @@ NOT_REPORTED: list[tuple[str, dict[str, str], bool]] = [
         {"function_app.py": "def f():\n    from helpers import X\n", "helpers.py": ""},
         True,
     ),
+    (
+        "importer-with-suppress",
+        {
+            "function_app.py": (
+                "import contextlib\nwith contextlib.suppress(ImportError):\n"
+                "    from helpers import X\n"
+            ),
+            "helpers.py": "",
+        },
+        True,
+    ),
     # Not certain for funcls, so not reported, though Python does fail: left alone on purpose.
+    (
+        "importer-in-with",
+        {
+            "function_app.py": (
+                "import contextlib\nwith contextlib.nullcontext():\n    from helpers import X\n"
+            ),
+            "helpers.py": "",
+        },
+        False,
+    ),
+    ("module-name-case", {"function_app.py": "from Helpers import X\n", "helpers.py": ""}, False),
     ("star-unreadable", {"helpers.py": "from json import *\n"}, False),
     (
         "except-as",
@@ -230,14 +252,6 @@ REPORTED: list[tuple[str, dict[str, str], str]] = [
             "helpers.py": "",
         },
         "bp.py",
-    ),
-    (
-        "in-with",
-        {
-            "function_app.py": "import contextlib\nwith contextlib.nullcontext():\n    from helpers import X\n",
-            "helpers.py": "",
-        },
-        "function_app.py",
     ),
     (
         "in-class-body",

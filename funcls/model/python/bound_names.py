@@ -12,9 +12,10 @@ raises ImportError ("cannot import name"). This module reads, without running an
   ``__path__``;
 - its ``from x import *`` (resolved by the caller: a module it cannot read makes every name
   possible);
-- the imports it runs for certain when imported: at the top level, in ``with`` and class
-  bodies and in ``try`` bodies no handler of which can catch ImportError; never under ``if``,
-  loops, handlers, ``if TYPE_CHECKING:`` or ``if __name__ == "__main__":``;
+- the imports it runs for certain when imported, their failure uncaught: at the top level, in
+  class bodies and in ``try`` bodies no handler of which can catch ImportError; never under
+  ``if``, loops, handlers, ``with`` (``contextlib.suppress(ImportError)`` swallows it),
+  ``if TYPE_CHECKING:`` or ``if __name__ == "__main__":``;
 - the attributes it sets on other objects (``config.X = 1``, ``setattr(mod, "X", 1)``): another
   module may add the name before the import runs.
 """
@@ -221,7 +222,7 @@ class _Reader:
                             stmt.module or "", stmt.level, a.name, a.asname, name_range, whole
                         )
                     )
-            elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.ClassDef)):
+            elif isinstance(stmt, ast.ClassDef):
                 self.certain_imports(stmt.body)
             elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
                 handlers: list[ast.ExceptHandler] = getattr(stmt, "handlers", [])
