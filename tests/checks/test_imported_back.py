@@ -159,3 +159,26 @@ def test_a_module_that_runs_after_the_registration_adds_nothing_the_host_sees(
     found = one(check(tmp_path), "AZF306")
     assert os.path.basename(found.path) == "nightly.py"
     assert found.severity == Severity.INFO
+
+
+def test_a_chain_of_modules_each_running_the_next_between_two_functions(tmp_path: Path) -> None:
+    # Each module takes the blueprint back, decorates one function, imports the next module
+    # (which runs to its end there) and decorates another: the library's order nests.
+    depth = 60
+    files = {
+        "function_app.py": V2_HEAD + "from chain.board import bp\n\napp.register_functions(bp)\n",
+        "chain/__init__.py": "",
+        "chain/board.py": "import azure.functions as func\n\nbp = func.Blueprint()\n\n"
+        "from chain import m0  # noqa: E402,F401\n",
+    }
+    for k in range(depth):
+        files[f"chain/m{k}.py"] = (
+            "import azure.functions as func\n\nfrom chain.board import bp\n\n\n"
+            + timer("bp", f"down_{k}")
+            + (f"from chain import m{k + 1}  # noqa: E402,F401\n\n\n" if k + 1 < depth else "")
+            + timer("bp", f"up_{k}")
+        )
+    write_app(tmp_path, files)
+    down = [f"down_{k}" for k in range(depth)]
+    up = [f"up_{k}" for k in reversed(range(depth))]
+    assert same_as_library(tmp_path) == down + up

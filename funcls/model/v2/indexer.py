@@ -537,6 +537,8 @@ class V2Indexer:
             for rec in module.import_records:
                 if rec.name is None or (path, rec.local) in trace.unbound:
                     continue
+                if not self._decorated_by(module, rec.local):
+                    continue  # nothing here is decorated on that name: no need to resolve it
                 qualname = module.imports.get(rec.local)
                 hit = self.resolver.imported_object(qualname, path) if qualname else None
                 if hit is None:
@@ -545,7 +547,7 @@ class V2Indexer:
                 if owner_path == path:
                     continue
                 owner = known.get((owner_path, var)) or self._object_in(owner_path, var, known)
-                if owner is None or not self._decorated_by(module, rec.local):
+                if owner is None:
                     continue
                 local = owner if rec.local == var else replace(owner, var=rec.local)
                 for pyf, fn in self.functions_of(module, local):

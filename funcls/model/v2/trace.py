@@ -81,6 +81,7 @@ class _Tracer:
         self.source = source
         self.trace = ImportTrace()
         self.started: set[str] = set()
+        self.running: dict[str, _Frame] = {}  # the modules half run now, by path
         self.tick = 0
 
     def _targets(self, rec: ImportRecord, from_path: str) -> list[str]:
@@ -110,7 +111,7 @@ class _Tracer:
         trace = self.trace
         for path in self._targets(rec, frame.module.path):
             if path in self.started:
-                half = next((f for f in stack if f.module.path == path), None)
+                half = self.running.get(path)
                 if half is not None and rec.name is not None and path != frame.module.path:
                     lead = "." * rec.level
                     named = self.resolver.module_path(lead + rec.module, frame.module.path)
@@ -130,6 +131,7 @@ class _Tracer:
             trace.order.append(path)
             trace.script_line[path] = stack[0].line
             stack.append(_Frame(module, _items(module, False)))
+            self.running[path] = stack[-1]
             return True
         return False
 
@@ -138,10 +140,11 @@ class _Tracer:
         self.started.add(self.script.path)
         trace.order.append(self.script.path)
         stack = [_Frame(self.script, _items(self.script, True))]
+        self.running[self.script.path] = stack[0]
         while stack:
             frame = stack[-1]
             if frame.index >= len(frame.items):
-                stack.pop()
+                del self.running[stack.pop().module.path]
                 continue
             line, _kind, item = frame.items[frame.index]
             frame.index += 1
