@@ -182,3 +182,25 @@ def test_a_chain_of_modules_each_running_the_next_between_two_functions(tmp_path
     down = [f"down_{k}" for k in range(depth)]
     up = [f"up_{k}" for k in reversed(range(depth))]
     assert same_as_library(tmp_path) == down + up
+
+
+def test_relative_imports_and_an_alias_of_the_blueprint(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": V2_HEAD
+            + "from jobs.board import bp\n\napp.register_functions(bp)\n",
+            "jobs/__init__.py": "",
+            "jobs/board.py": "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
+            + http("bp", "first")
+            + "from . import nightly  # noqa: E402,F401\n",
+            "jobs/nightly.py": "import azure.functions as func\n\nfrom .board import bp as board\n\n\n"
+            + timer("board", "nightly"),
+        },
+    )
+    assert same_as_library(tmp_path) == ["first", "nightly"]
+    nightly = load(tmp_path).functions[1]
+    assert (nightly.registered_on, nightly.script_path) == (
+        "bp",
+        str(tmp_path / "jobs" / "nightly.py"),
+    )
