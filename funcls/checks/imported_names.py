@@ -177,14 +177,17 @@ def _listdir(path: str) -> list[str]:
 
 
 def _starts(ctx: Context) -> list[str]:
-    """The files the worker imports: the v2 script and the v1 functions' scripts."""
+    """The files the worker imports: the v2 script when the app has one (the host then reads
+    no function.json folder), else the v1 functions' scripts."""
     app = ctx.app
-    out = []
-    if app.script_path and not app.script_outside and ctx.text(app.script_path) is not None:
-        out.append(os.path.normpath(app.script_path))
-    for f in app.functions:
-        if f.model == "v1" and f.script_path and f.script_exists and not f.script_outside:
-            out.append(os.path.normpath(f.script_path))
+    if app.script_path is not None:
+        unread = app.script_outside or ctx.text(app.script_path) is None
+        return [] if unread else [os.path.normpath(app.script_path)]
+    out = [
+        os.path.normpath(f.script_path)
+        for f in app.functions
+        if f.model == "v1" and f.script_path and f.script_exists and not f.script_outside
+    ]
     return list(dict.fromkeys(out))
 
 

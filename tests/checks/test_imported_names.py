@@ -166,6 +166,18 @@ NOT_REPORTED: list[tuple[str, dict[str, str], bool]] = [
         },
         True,
     ),
+    (
+        # With function_app.py the host reads no function.json folder: hello/ is never loaded.
+        "v1-folder-beside-function-app",
+        {
+            "function_app.py": "Y = 1\n",
+            "hello/function.json": '{"bindings": [{"type": "httpTrigger", "direction": "in", '
+            '"name": "req"}]}',
+            "hello/__init__.py": "from helpers import X\n\n\ndef main(req):\n    pass\n",
+            "helpers.py": "",
+        },
+        True,
+    ),
     # Not certain for funcls, so not reported, though Python does fail: left alone on purpose.
     (
         "importer-in-with",
