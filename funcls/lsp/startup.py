@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from funcls.lsp.capabilities import initialize_result
-from funcls.lsp.framing import dispatch
+from funcls.lsp.framing import dispatch, next_turn
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 # pygls, lsprotocol, the model and the rules).
 SERVER_MODULES = ("funcls.lsp.handlers",)
 CONTENT_TYPE = "application/vscode-jsonrpc; charset=utf-8"  # pygls' header
+# How long the early path waits after its initialize answer for `initialized`, the first
+# didOpen and the configuration answer (clients send them at once) before loading the server.
+EARLY_WAIT_S = 0.5
 
 
 def frame(message: dict[str, Any]) -> bytes:
@@ -64,8 +67,9 @@ class Loader:
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="funcls-import", daemon=True)
         self._lock = threading.Lock()
+        self._held = False
         if delay > 0:
-            timer = threading.Timer(delay, self.start)
+            timer = threading.Timer(delay, self._start_unless_held)
             timer.daemon = True
             timer.start()
         else:
@@ -73,8 +77,21 @@ class Loader:
 
     def start(self) -> None:
         with self._lock:
+            self._held = False
             if self.thread.ident is None:
                 self.thread.start()
+
+    def hold(self) -> None:
+        """A first message came: the import waits for :meth:`start` (the delay's timer does
+        not start it any more, so that it does not compete with the early path)."""
+        with self._lock:
+            self._held = True
+
+    def _start_unless_held(self) -> None:
+        with self._lock:
+            held = self._held
+        if not held:
+            self.start()
 
     def _run(self) -> None:
         try:
@@ -128,22 +145,119 @@ class EarlyStart:
         self.write = write
         self.attach = attach
         self.server: Any = None
+        self.early: _Early | None = None  # initialize was answered here
+        self.loading: asyncio.Future[None] | None = None
 
     async def deliver(self, body: bytes) -> None:
-        if self.server is None:
-            answered = early_answer(body)
-            if answered is not None:
-                msg_id, result = answered
-                self.write(frame({"id": msg_id, "jsonrpc": "2.0", "result": result}))
-            self.loader.start()
-            await self.loader.wait()  # an import error ends the server (funcls.cli reports it)
-            server = self.build()
-            self.attach(server)
-            self.server = server
-            if answered is not None:
-                self._replay_initialize(body, *answered)
+        if self.server is not None:
+            if not _is_early_answer(body):
+                self._dispatch(body)
+            return
+        if self.early is not None:
+            await self._early_message(body)
+            return
+        self.loader.hold()
+        answered = early_answer(body)
+        if answered is not None:
+            msg_id, result = answered
+            self.write(frame({"id": msg_id, "jsonrpc": "2.0", "result": result}))
+            self.early = _Early(body, answered, _params(body))
+            if self.early.client is not None:
+                # Wait (bounded) for `initialized` and the first didOpen: the first
+                # diagnostics are written before the server is imported.
+                loop = asyncio.get_running_loop()
+                self.early.timer = loop.call_later(EARLY_WAIT_S, self._give_up)
                 return
-        self._dispatch(body)
+        await self._load(body)
+
+    async def _early_message(self, body: bytes) -> None:
+        early = self.early
+        assert early is not None
+        if self.loading is not None:
+            await self.loading
+            await self.deliver(body)
+            return
+        if _is_early_answer(body):
+            early.take_configuration(body)
+        else:
+            early.queued.append(body)
+            method = _method(body)
+            if method == "initialized" and not early.initialized and early.client is not None:
+                early.initialized = True
+                if early.client.configuration:
+                    self.write(frame(early_configuration_request()))
+                else:
+                    early.configured = True
+            elif method == "textDocument/didOpen" and early.document is None:
+                early.document = _document(body)
+            elif method == "workspace/didChangeConfiguration" and early.initialized:
+                # eglot sends it right after `initialized`. The server pulls the settings again
+                # (the same answer) or, when the client cannot be asked, applies these on top
+                # of initializationOptions (handlers.did_change_configuration).
+                pushed = _params(body)
+                if isinstance(pushed, dict) and pushed.get("settings") is not None:
+                    early.pushed = pushed["settings"]
+            else:
+                early.client = None  # anything else: the server answers it at once
+        if early.client is None or early.ready():
+            await self._start_loading()
+
+    def _give_up(self) -> None:
+        if self.early is not None and self.loading is None:
+            self.early.client = None
+            self.loading = asyncio.ensure_future(self._load_after_early())
+
+    async def _start_loading(self) -> None:
+        if self.loading is None:
+            self.loading = asyncio.ensure_future(self._load_after_early())
+        await self.loading
+
+    async def _load_after_early(self) -> None:
+        early = self.early
+        assert early is not None
+        if early.timer is not None:
+            early.timer.cancel()
+        if early.client is not None and early.ready():
+            self._publish_first(early)
+        queued, early.queued = early.queued, []
+        await self._load(early.body, queued)
+
+    def _publish_first(self, early: _Early) -> None:
+        from funcls.lsp import early_diagnostics
+
+        assert early.client is not None
+        try:
+            client = early.client
+            if client.configuration:
+                settings = early_diagnostics.settings_of(
+                    client.init_options, early.answered_ok, early.configuration
+                )
+            else:
+                settings = early_diagnostics.settings_of(client.init_options, True, [early.pushed])
+            encoding = early.answered[1].get("capabilities", {}).get("positionEncoding")
+            message = early_diagnostics.first_publication(
+                early.client, settings, early.document, encoding
+            )
+        except Exception:
+            log.exception("early diagnostics failed; the server publishes them")
+            return
+        if message is not None:
+            self.write(frame(message))
+
+    async def _load(self, body: bytes, queued: list[bytes] | None = None) -> None:
+        self.loader.start()
+        await self.loader.wait()  # an import error ends the server (funcls.cli reports it)
+        server = self.build()
+        self.attach(server)
+        self.server = server
+        answered = early_answer(body) if self.early is None else self.early.answered
+        if answered is not None:
+            self._replay_initialize(body, *answered)
+        else:
+            self._dispatch(body)
+        for item in queued or []:
+            await next_turn()  # one message per loop turn, as the reader does
+            self._dispatch(item)
 
     def _dispatch(self, body: bytes) -> None:
         try:
@@ -187,6 +301,90 @@ class EarlyStart:
                     f"{json.dumps(message.get('result'))}",
                     _error_type(),
                 )
+
+
+class _Early:
+    """The early path between its ``initialize`` answer and the server's start."""
+
+    def __init__(self, body: bytes, answered: tuple[Any, dict[str, Any]], params: Any) -> None:
+        from funcls.lsp.early_diagnostics import Client
+
+        self.body = body
+        self.answered = answered
+        client: Client | None = Client.from_initialize(params)
+        if client is not None and client.pull_diagnostics:
+            client = None  # the client pulls; nothing to publish early
+        self.client = client
+        self.queued: list[bytes] = []
+        self.initialized = False
+        self.configured = False
+        self.answered_ok = False
+        self.configuration: Any = None
+        self.document: Any = None
+        self.pushed: Any = None  # the settings of the last didChangeConfiguration
+        self.timer: asyncio.TimerHandle | None = None
+
+    def take_configuration(self, body: bytes) -> None:
+        try:
+            message = json.loads(body)
+        except (ValueError, RecursionError):
+            return
+        self.configured = True
+        self.answered_ok = "result" in message and "error" not in message
+        self.configuration = message.get("result")
+
+    def ready(self) -> bool:
+        return self.initialized and self.configured and self.document is not None
+
+
+def early_configuration_request() -> dict[str, Any]:
+    """``workspace/configuration`` as ``handlers.pull_configuration`` asks it."""
+    from funcls.lsp.early_diagnostics import CONFIGURATION_ID
+    from funcls.lsp.settings import SECTION
+
+    params = {"items": [{"section": SECTION}]}
+    return {
+        "jsonrpc": "2.0",
+        "id": CONFIGURATION_ID,
+        "method": "workspace/configuration",
+        "params": params,
+    }
+
+
+def _message(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _method(body: bytes) -> Any:
+    message = _message(body)
+    return message.get("method") if isinstance(message, dict) else None
+
+
+def _params(body: bytes) -> Any:
+    message = _message(body)
+    return message.get("params") if isinstance(message, dict) else None
+
+
+def _document(body: bytes) -> Any:
+    params = _params(body)
+    return params.get("textDocument") if isinstance(params, dict) else None
+
+
+def _is_early_answer(body: bytes) -> bool:
+    """The client's answer to our own ``workspace/configuration`` (never pygls')."""
+    from funcls.lsp.early_diagnostics import CONFIGURATION_ID
+
+    if CONFIGURATION_ID.encode() not in body:
+        return False
+    message = _message(body)
+    return (
+        isinstance(message, dict)
+        and message.get("id") == CONFIGURATION_ID
+        and "method" not in message
+    )
 
 
 class _Capture:
