@@ -149,7 +149,9 @@ class EarlyStart:
         self.loading: asyncio.Future[None] | None = None
 
     async def deliver(self, body: bytes) -> None:
-        if self.server is not None:
+        # While the queued messages are handed to pygls (after the early path gave up on its
+        # timer), a new one waits for them: `_early_message` awaits the loading.
+        if self.server is not None and (self.loading is None or self.loading.done()):
             if not _is_early_answer(body):
                 self._dispatch(body)
             return
@@ -190,13 +192,17 @@ class EarlyStart:
                     early.configured = True
             elif method == "textDocument/didOpen" and early.document is None:
                 early.document = _document(body)
-            elif method == "workspace/didChangeConfiguration" and early.initialized:
-                # eglot sends it right after `initialized`. The server pulls the settings again
-                # (the same answer) or, when the client cannot be asked, applies these on top
-                # of initializationOptions (handlers.did_change_configuration).
-                pushed = _params(body)
-                if isinstance(pushed, dict) and pushed.get("settings") is not None:
-                    early.pushed = pushed["settings"]
+            elif (
+                method == "workspace/didChangeConfiguration"
+                and early.initialized
+                and early.client is not None
+                and early.client.configuration
+            ):
+                # eglot sends it right after `initialized`; the server then asks for the
+                # settings again and gets the same answer as the early request. A client that
+                # cannot be asked pushes them instead, and the server publishes with
+                # initializationOptions' settings first: that is left to the server.
+                pass
             else:
                 early.client = None  # anything else: the server answers it at once
         if early.client is None or early.ready():
@@ -228,12 +234,11 @@ class EarlyStart:
         assert early.client is not None
         try:
             client = early.client
-            if client.configuration:
-                settings = early_diagnostics.settings_of(
-                    client.init_options, early.answered_ok, early.configuration
-                )
-            else:
-                settings = early_diagnostics.settings_of(client.init_options, True, [early.pushed])
+            settings = early_diagnostics.settings_of(
+                client.init_options,
+                early.answered_ok or not client.configuration,
+                early.configuration,
+            )
             encoding = early.answered[1].get("capabilities", {}).get("positionEncoding")
             message = early_diagnostics.first_publication(
                 early.client, settings, early.document, encoding
@@ -321,7 +326,6 @@ class _Early:
         self.answered_ok = False
         self.configuration: Any = None
         self.document: Any = None
-        self.pushed: Any = None  # the settings of the last didChangeConfiguration
         self.timer: asyncio.TimerHandle | None = None
 
     def take_configuration(self, body: bytes) -> None:

@@ -90,3 +90,51 @@ def test_first_diagnostics_come_before_the_server_and_equal_its_own(tmp_path: Pa
         assert not client.null_id_errors
     finally:
         client.close()
+
+
+def test_a_configuration_change_right_after_initialized_keeps_the_early_path(
+    tmp_path: Path,
+) -> None:
+    """eglot sends ``workspace/didChangeConfiguration`` right after ``initialized``: the
+    server asks for the settings again and gets the same answer, so the early publication
+    still equals every publication of the server."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    script = app / "function_app.py"
+    script.write_text(TEXT, encoding="utf-8")
+    doc = uri(script)
+    caps = {"workspace": {"configuration": True}}
+    params = {"processId": os.getpid(), "rootUri": uri(tmp_path), "capabilities": caps}
+    item = {"uri": doc, "languageId": "python", "version": 2, "text": TEXT}
+    client = TracingClient()
+    try:
+        client.send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
+        client.answer(1)
+        client.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        changed = {"settings": None}
+        client.send(
+            {"jsonrpc": "2.0", "method": "workspace/didChangeConfiguration", "params": changed}
+        )
+        client.send(
+            {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": item}}
+        )
+        with client.lock:
+            assert client.lock.wait_for(
+                lambda: sum(p["uri"] == doc for p in client.published) >= 2, ANSWER_S
+            ), client.trace
+        mine = [p for p in client.published if p["uri"] == doc]
+        assert all(p == mine[0] for p in mine), mine
+        diags = mine[0]["diagnostics"]
+        assert diags and all(d["severity"] == 4 for d in diags)
+        assert all("relatedInformation" not in d for d in diags)  # folded into the message
+        asked = [i for m, i in client.trace if m == "workspace/configuration"]
+        assert asked[0] == CONFIGURATION_ID and len(asked) >= 2
+        methods = [m for m, _ in client.trace]
+        early_ask = methods.index("workspace/configuration")
+        assert early_ask < methods.index("textDocument/publishDiagnostics")
+        assert methods.index("textDocument/publishDiagnostics") < methods.index(
+            "workspace/configuration", early_ask + 1
+        )
+    finally:
+        client.close()

@@ -135,3 +135,101 @@ def test_initialize_is_answered_before_the_server_is_loaded_and_the_rest_follows
     assert server.init_options == {"diagnosticsDelayMs": 5}
     assert server.settings.diagnostics_delay_ms == 5
     assert server.workspace.position_encoding == "utf-8"
+
+
+def test_without_the_configuration_answer_the_early_path_gives_up_and_publishes_nothing(
+    tmp_path: Any,
+) -> None:
+    """The client never answers the early ``workspace/configuration``: after EARLY_WAIT_S the
+    server is loaded and handles the queued ``initialized`` and ``didOpen`` itself (nothing is
+    published with settings that were not read); a request that comes meanwhile waits for
+    them, and its answer comes after; the late answer to the early request reaches no one."""
+    from funcls.lsp.early_diagnostics import CONFIGURATION_ID
+    from funcls.lsp.startup import EARLY_WAIT_S
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    script = app / "function_app.py"
+    script.write_text("import azure.functions as func\napp = func.FunctionApp()\n")
+    init_params = {
+        "processId": None,
+        "rootUri": tmp_path.as_uri(),
+        "capabilities": {"workspace": {"configuration": True}},
+    }
+    item = {"uri": script.as_uri(), "languageId": "python", "version": 1, "text": "x = 1\n"}
+    first = b"".join(
+        [
+            frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init_params}),
+            frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+            frame(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "textDocument/didOpen",
+                    "params": {"textDocument": item},
+                }
+            ),
+        ]
+    )
+    later = b"".join(
+        [
+            frame({"jsonrpc": "2.0", "id": CONFIGURATION_ID, "result": [None]}),
+            frame(
+                {"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": ""}}
+            ),
+        ]
+    )
+    written = bytearray()
+
+    class Out:
+        def write(self, data: bytes) -> None:
+            written.extend(data)
+
+        def close(self) -> None:
+            pass
+
+    def attach(server: Any) -> None:
+        server._stop_event = threading.Event()
+        server.protocol.set_writer(Out())
+
+    async def main() -> list[dict[str, Any]]:
+        loader = HeldLoader()
+        loader.release.set()
+        start = EarlyStart(loader, build_server, written.extend, attach)
+        chunks: asyncio.Queue[bytes] = asyncio.Queue()
+        chunks.put_nowait(first)
+
+        reading = asyncio.ensure_future(
+            run_framed(threading.Event(), chunks.get, None, deliver=start.deliver)
+        )
+        await asyncio.sleep(EARLY_WAIT_S / 2)
+        assert start.server is None  # still waiting for the configuration answer
+        for _ in range(500):
+            await asyncio.sleep(0.01)
+            asks = [
+                m for m in messages(bytes(written)) if m.get("method") == "workspace/configuration"
+            ]
+            if len(asks) == 2:
+                break
+        pygls_ask = frame({"jsonrpc": "2.0", "id": asks[1]["id"], "result": [None]})
+        chunks.put_nowait(later + pygls_ask)
+        for _ in range(500):
+            await asyncio.sleep(0.01)
+            if 2 in {m.get("id") for m in messages(bytes(written))}:
+                break
+        reading.cancel()
+        return messages(bytes(written))
+
+    sent = asyncio.run(main())
+    methods = [m.get("method") for m in sent]
+    asks = [m["id"] for m in sent if m.get("method") == "workspace/configuration"]
+    assert asks[0] == CONFIGURATION_ID and len(asks) == 2  # then pygls' own
+    pygls_asked = methods.index(
+        "workspace/configuration", methods.index("workspace/configuration") + 1
+    )
+    assert "textDocument/publishDiagnostics" not in methods[:pygls_asked]
+    answers = [m["id"] for m in sent if "id" in m and "method" not in m]
+    assert answers == [1, 2]
+    assert not [
+        m for m in sent if m.get("method") == "window/logMessage" and m["params"]["type"] == 1
+    ]
