@@ -64,7 +64,9 @@ class FunclsServer(LanguageServer):
         self.state.indexing = True  # until index_workspace has loaded every app
         self.state.settings = settings
         self.settings = settings
-        encoding = str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+        chosen = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        # The enum's value ("utf-8"), never str() of a member ("PositionEncodingKind.Utf8").
+        encoding = chosen.value if isinstance(chosen, types.PositionEncodingKind) else chosen
         self.ctx = Context(
             index,
             PositionMapper(encoding, index.source.text),
