@@ -11,6 +11,7 @@ from lsprotocol import types
 
 from funcls.checks.findings import Finding, Severity
 from funcls.lsp.context import Context
+from funcls.lsp.early_diagnostics import fold_related
 from funcls.lsp.positions import path_to_uri
 
 SOURCE = "funcls"
@@ -35,11 +36,7 @@ def to_diagnostic(ctx: Context, f: Finding) -> types.Diagnostic:
                 for r in f.related
             ]
         else:
-            notes = []
-            for r in f.related:
-                where = os.path.basename(r.location.path)
-                notes.append(f"{r.message} ({where}:{r.location.range.start.line + 1})")
-            message = message + "\n" + "\n".join(notes)
+            message = fold_related(message, f.related)
     return types.Diagnostic(
         range=ctx.positions.range(f.path, f.range),
         message=message,

@@ -136,6 +136,17 @@ class _Columns:
         return _units(line[: pos.column])
 
 
+def fold_related(message: str, related: Any) -> str:
+    """For a client without relatedInformation: each related place as a line of the message,
+    '<its message> (<file>:<line>)'. The server's converter (`diagnostics.to_diagnostic`) uses
+    it too."""
+    notes = [
+        f"{r.message} ({os.path.basename(r.location.path)}:{r.location.range.start.line + 1})"
+        for r in related
+    ]
+    return message + "\n" + "\n".join(notes)
+
+
 def diagnostic(columns: _Columns, related_information: bool, f: Any) -> dict[str, Any]:
     """A finding as the JSON pygls writes for ``diagnostics.to_diagnostic`` (None fields left
     out, as lsprotocol's converter does)."""
@@ -155,11 +166,7 @@ def diagnostic(columns: _Columns, related_information: bool, f: Any) -> dict[str
                 for r in f.related
             ]
         else:
-            notes = []
-            for r in f.related:
-                where = os.path.basename(r.location.path)
-                notes.append(f"{r.message} ({where}:{r.location.range.start.line + 1})")
-            message = message + "\n" + "\n".join(notes)
+            message = fold_related(message, f.related)
     out["severity"] = _SEVERITY.get(int(f.severity), _WARNING)
     out["code"] = f.code
     out["source"] = SOURCE
