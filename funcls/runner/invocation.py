@@ -319,15 +319,8 @@ class Invoker:
     def _apply(self, fn: RunFunction, result: Result, outcome: Outcome) -> None:
         """A plain function's result into its outcome (every output is local: HTTP, or
         reported as not sent)."""
-        outputs = result.outputs
-        returned = result.returned
         by_name = fn.view.by_name()
-        if returned is not None and returned[0] is not None:
-            if "$return" in by_name:
-                outputs["$return"] = returned
-            else:
-                outcome.returned = returned
-        for name, value in outputs.items():
+        for name, value in _outputs(result, by_name, outcome).items():
             self._output_here(name, by_name.get(name), value, outcome)
 
     async def _attempt(
@@ -396,15 +389,8 @@ class Invoker:
         if not result.ok:
             outcome.error = result.error
             return
-        outputs = result.outputs
-        returned = result.returned
         by_name = fn.view.by_name()
-        if returned is not None and returned[0] is not None:
-            if "$return" in by_name:
-                outputs["$return"] = returned
-            else:
-                outcome.returned = returned
-        for name, value in outputs.items():
+        for name, value in _outputs(result, by_name, outcome).items():
             await self._output(name, by_name.get(name), value, targets.get(name), outcome)
         outcome.ok = True
 
@@ -527,3 +513,16 @@ def _detail(outcome: Outcome) -> str:
                 f"not connect to {report.type}; the function produced: {preview(report.value)!r}"
             )
     return "\n".join(lines)
+
+
+def _outputs(result: Result, by_name: dict[str, BindingView], outcome: Outcome) -> dict[str, Any]:
+    """The result's output values by binding name: a returned value goes to the `$return`
+    binding when there is one, else it is the outcome's returned value."""
+    outputs = result.outputs
+    returned = result.returned
+    if returned is not None and returned[0] is not None:
+        if "$return" in by_name:
+            outputs["$return"] = returned
+        else:
+            outcome.returned = returned
+    return outputs
