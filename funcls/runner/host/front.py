@@ -196,16 +196,13 @@ class FrontProtocol(HttpToolsProtocol):
             self.body_timer = self.loop.call_later(1.0, self._body_check)
             return
         self.in_body = False
-        if cycle is not None and not getattr(cycle, "response_started", False):
-            body = (
-                f"408 Request Timeout: the request body arrived slower than "
-                f"{self.min_body_rate:g} bytes/s\n"
-            ).encode()
-            self.transport.write(TIMEOUT_408 % (len(body), body))
         if cycle is not None:
             cycle.disconnected = True
             cycle.message_event.set()  # a function waiting for the body sees the disconnect
-        self.transport.close()
+        self._timed_out(
+            f"the request body arrived slower than {self.min_body_rate:g} bytes/s",
+            answer=cycle is None or not getattr(cycle, "response_started", False),
+        )
 
     def _cancel_header_timer(self) -> None:
         if self.header_timer is not None:
@@ -222,11 +219,14 @@ class FrontProtocol(HttpToolsProtocol):
             # 408 must not cut into it. Look again later.
             self.header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
             return
-        body = (
-            f"408 Request Timeout: the request headers did not arrive within "
-            f"{self.header_timeout:g}s\n"
-        ).encode()
-        self.transport.write(TIMEOUT_408 % (len(body), body))
+        self._timed_out(f"the request headers did not arrive within {self.header_timeout:g}s")
+
+    def _timed_out(self, reason: str, answer: bool = True) -> None:
+        """Close the connection, first answering 408 with the reason unless a response to the
+        request has already begun."""
+        if answer:
+            body = f"408 Request Timeout: {reason}\n".encode()
+            self.transport.write(TIMEOUT_408 % (len(body), body))
         self.transport.close()
 
     # -- parser callbacks ---------------------------------------------------------------------
