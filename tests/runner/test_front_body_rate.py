@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
 from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.functions import build_function
 from funcls.runner.host.app import RunnerApp
 from funcls.runner.host.front import Front, front_protocol
 from funcls.runner.state import RunState
+from tests.runner.front_server import serving
 
 GRACE = 0.5
 RATE = 240.0
@@ -53,33 +52,10 @@ async def echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def serve(app: Any, front: Front | None) -> tuple[uvicorn.Server, threading.Thread, socket.socket]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    config = uvicorn.Config(
-        app,
-        http=front_protocol(front, body_grace=GRACE, min_body_rate=RATE),
-        lifespan="off",
-        log_level="critical",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.started
-    return server, thread, sock
-
-
 @pytest.fixture
 def port() -> Iterator[int]:
-    server, thread, sock = serve(echo, None)
-    yield sock.getsockname()[1]
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with serving(echo, front_protocol(None, body_grace=GRACE, min_body_rate=RATE)) as address:
+        yield address[1]
 
 
 def trickle(sock: socket.socket, head: bytes, total: int, step: int, pause: float) -> bytes:
@@ -188,13 +164,8 @@ def test_the_hot_path_gives_the_same_408() -> None:
     app = RunnerApp(state)
     front = Front(app)
     assert front.route(b"POST", b"/api/hello") is not None  # the hot path takes it
-    server, thread, sock = serve(app, front)
-    try:
-        with socket.create_connection(sock.getsockname()) as client:
-            received = trickle(client, post("/api/hello", 2000), 2000, 5, 0.1)
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    protocol = front_protocol(front, body_grace=GRACE, min_body_rate=RATE)
+    with serving(app, protocol) as address, socket.create_connection(address) as client:
+        received = trickle(client, post("/api/hello", 2000), 2000, 5, 0.1)
     assert received.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), received
     assert invoker.calls == 0

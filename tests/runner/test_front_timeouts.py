@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
 from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.functions import build_function
 from funcls.runner.host.app import RunnerApp
 from funcls.runner.host.front import Front, front_protocol
 from funcls.runner.state import RunState
+from tests.runner.front_server import serving
 
 HEADER_TIMEOUT = 0.6
 KEEP_ALIVE = 1
@@ -40,27 +39,9 @@ async def hello(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 @pytest.fixture
 def port() -> Iterator[int]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    config = uvicorn.Config(
-        hello,
-        http=front_protocol(None, header_timeout=HEADER_TIMEOUT),
-        lifespan="off",
-        log_level="warning",
-        timeout_keep_alive=KEEP_ALIVE,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.started
-    yield sock.getsockname()[1]
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    protocol = front_protocol(None, header_timeout=HEADER_TIMEOUT)
+    with serving(hello, protocol, log_level="warning", timeout_keep_alive=KEEP_ALIVE) as address:
+        yield address[1]
 
 
 def read_until_closed(sock: socket.socket, limit: float) -> tuple[bytes, float]:
@@ -152,26 +133,12 @@ def test_a_bug_in_the_hot_path_answers_500_and_closes() -> None:
     state.routes = [build_function(description, "api", {})]
     state.version = 1
     app = RunnerApp(state)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    config = uvicorn.Config(
-        app, http=front_protocol(Front(app)), lifespan="off", log_level="critical"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
-        with socket.create_connection(sock.getsockname()) as client:
-            client.sendall(b"GET /api/hello HTTP/1.1\r\nHost: x\r\n\r\n")
-            received, _ = read_until_closed(client, 5)
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with (
+        serving(app, front_protocol(Front(app))) as address,
+        socket.create_connection(address) as client,
+    ):
+        client.sendall(b"GET /api/hello HTTP/1.1\r\nHost: x\r\n\r\n")
+        received, _ = read_until_closed(client, 5)
     assert received.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
     assert received.endswith(b"connection: close\r\n\r\nInternal Server Error")
 
