@@ -14,7 +14,7 @@ import { isRunResult, ResultPanels } from "./results";
 import { newApp, newFunction } from "./scaffold";
 import { configuredPort, freePort, portIsFree, startAppProcess, type AppProcess } from "./appProcess";
 import { chooseApp, hasPortArg, runCommand } from "./run";
-import { currentSettings, pythonExtensionApi, ServerManager } from "./server";
+import { currentSettings, externalUrl, pythonExtensionApi, ServerManager } from "./server";
 
 let output: vscode.OutputChannel | undefined;
 let servers: ServerManager | undefined;
@@ -172,8 +172,13 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
     vscode.commands.registerCommand("funcls.view.copyUrl", async (node?: Node) => {
       const url = node ? tree.urlOf(node) : undefined;
       if (url !== undefined) {
-        await vscode.env.clipboard.writeText(url);
-        void vscode.window.setStatusBarMessage(`Copied ${url}`, 3000);
+        // The address the user's browser reaches: over Remote or in code-server the runner's
+        // localhost is the remote machine's (vscode.env.asExternalUri is meant for URLs handed
+        // to the clipboard as well as to a browser).
+        const copied = await externalUrl(url);
+        await vscode.env.clipboard.writeText(copied);
+        const where = copied === url ? "" : ` (the runner listens on ${url})`;
+        void vscode.window.setStatusBarMessage(`Copied ${copied}${where}`, 5000);
       }
     }),
     app("funcls.view.startApp", "funcls.app.start"),

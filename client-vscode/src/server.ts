@@ -109,18 +109,25 @@ function isOpen(uri: vscode.Uri): boolean {
   return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
 }
 
-/** Open an http(s) URL in the user's browser with its path: VS Code maps only the origin
- * (code-server's mapping loses the path; see externalUrl.ts), the path is put back here. */
-export async function openInBrowser(url: string): Promise<boolean> {
-  const origin = originOf(url) as string;
-  let target = url;
+/** An http(s) URL of the runner as the user's browser reaches it, with its path: VS Code
+ * maps only the origin (code-server's mapping loses the path; see externalUrl.ts), the path
+ * is put back here. The URL itself where there is nothing to map (the desktop). */
+export async function externalUrl(url: string): Promise<string> {
+  const origin = originOf(url);
+  if (origin === undefined) {
+    return url;
+  }
   try {
     const mapped = await vscode.env.asExternalUri(vscode.Uri.parse(origin));
-    target = atMappedOrigin(url, mapped.toString(true));
+    return atMappedOrigin(url, mapped.toString(true));
   } catch {
-    target = url; // no mapping: VS Code opens the URL as it is
+    return url; // no mapping: the URL as it is
   }
-  return vscode.env.openExternal(vscode.Uri.parse(target, true));
+}
+
+/** Open an http(s) URL of the runner in the user's browser (see externalUrl). */
+export async function openInBrowser(url: string): Promise<boolean> {
+  return vscode.env.openExternal(vscode.Uri.parse(await externalUrl(url), true));
 }
 
 /** Each JSON syntax error and completion item once (see jsonDuplicates.ts). */

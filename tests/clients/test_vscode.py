@@ -219,6 +219,7 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "app": "v2-app",
             "function": "get_product",
         },
+        {"id": "copyUrl", "kind": "viewCopyUrl", "app": "v2-app", "function": "get_product"},
         # The warm app runs (Run from the view started it): stop it, then start it again
         # from the palette; the view follows both.
         {
@@ -693,6 +694,19 @@ def test_open_in_browser_opens_the_function_s_url_with_its_path(session: Session
     assert found is not None, session.explain("the page opened", seen)
     assert json.loads(seen["text"])["id"] == int(found.group(1)), session.explain(
         "the product the page shows", seen
+    )
+
+
+def test_copy_url_copies_the_address_the_browser_reaches(session: Session) -> None:
+    """In code-server the runner's localhost is the server's: the copied URL is the one the
+    user's browser reaches (code-server's /proxy/<port>/), with the function's path, and the
+    status bar names the address the runner listens on too."""
+    seen = session.step("copyUrl")
+    found = re.fullmatch(r"http://127\.0\.0\.1:\d+/proxy/\d+/api/products/(\d+)", seen["url"])
+    assert found is not None, session.explain("the copied URL", seen)
+    assert "(the runner listens on http://" in seen["message"], session.explain("the message", seen)
+    assert json.loads(seen["text"])["id"] == int(found.group(1)), session.explain(
+        "the product at the copied URL", seen
     )
 
 

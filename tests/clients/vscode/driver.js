@@ -468,6 +468,20 @@ const STEPS = {
     return { actions, panel: await resultPanel(page, step.function, WAIT) };
   },
 
+  /** The view's inline "Copy URL" on a function: the status bar's "Copied …" message, and
+   * the text the browser gets at the copied address, as a user pasting it would. */
+  async viewCopyUrl(page, step) {
+    const row = await functionRow(page, step.app, step.function);
+    await clickInline(page, row, "Copy URL");
+    const status = page.locator(".statusbar-item", { hasText: /^Copied / }).first();
+    await within("the status bar's 'Copied' message", SHORT, () => status.waitFor({ timeout: SHORT }));
+    const message = (await status.innerText()).trim();
+    const url = message.replace(/^Copied /, "").split(" ")[0];
+    // The browser fetches the copied address (code-server's own origin serves /proxy/).
+    const text = await page.evaluate(async (u) => (await fetch(u)).text(), url);
+    return { message, url, text };
+  },
+
   /** The view's inline "Open in browser" on a function: the page VS Code opens (a new
    * browser tab), with its URL and text. A confirmation VS Code asks first is answered Open. */
   async viewOpenInBrowser(page, step) {
