@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,8 +21,11 @@ from funcls.runner.binding_data import BindingExpressionError, resolve
 from funcls.runner.config import HostSettings
 from funcls.runner.connections import Connections
 from funcls.runner.functions import DURABLE_CLIENT_INPUTS, READ_INPUTS, RunFunction
+from funcls.runner.http_bytes import failure_lines, new_invocation_id, plain_http
 from funcls.runner.logs import Console
 from funcls.runner.messages import ErrorInfo, HttpResponseData, Invoke, Result, Wire
+
+__all__ = ["Invoker", "Outcome", "OutputReport", "is_plain_http", "new_invocation_id"]
 from funcls.runner.pool import AppNotLoaded, FunctionTimeout, WorkerCrashed, WorkerPool
 from funcls.runner.retry import retry_exception
 from funcls.runner.sdk_bindings import model_binding_data
@@ -32,20 +34,6 @@ from funcls.runner.streams import HttpExchange
 from funcls.runner.trace_context import invocation_trace
 
 NO_BINDING = BindingView.of({})  # an output the function returned under an unknown name
-
-
-# The version (4) and variant (RFC 4122) bits of a UUID, as uuid.UUID(int=…, version=4) sets
-# them: cleared, then set.
-_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
-
-
-def new_invocation_id() -> str:
-    """A random (version 4) UUID. Invocation ids need to be unique, not secret: taking the
-    bits from `random` saves the system call of uuid4() on every request, and formatting
-    them here the 3 µs uuid.UUID's checks take."""
-    text = f"{random.getrandbits(128) & _UUID_CLEAR | _UUID_SET:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 @dataclass
@@ -405,7 +393,7 @@ class Invoker:
                 return
             binding = NO_BINDING
         if binding.kind == "http":
-            outcome.http = value[1] if value[0] == "http" else _plain_http(value)
+            outcome.http = value[1] if value[0] == "http" else plain_http(value)  # type: ignore[assignment]
             return
         outcome.outputs.append(
             OutputReport(name, binding.type, False, _describe_target(binding), value[1])
@@ -459,23 +447,6 @@ class Invoker:
         self._output_here(name, binding, value, outcome)
 
 
-def _plain_http(value: Wire) -> HttpResponseData:
-    kind, body = value
-    if kind == "bytes":
-        content_type = "application/octet-stream"
-    elif kind == "json":
-        content_type = "application/json"
-    else:
-        content_type = "text/plain; charset=utf-8"
-    payload = body if isinstance(body, bytes) else str(body if body is not None else "").encode()
-    return {
-        "status": 200,
-        "headers": [("Content-Type", content_type)],
-        "cookies": [],
-        "body": payload,
-    }
-
-
 def _describe_target(binding: BindingView) -> str:
     for key in (
         "queueName",
@@ -498,14 +469,7 @@ def _describe_target(binding: BindingView) -> str:
 def _detail(outcome: Outcome) -> str:
     lines: list[str] = []
     if outcome.error:
-        # As the host logs a failed invocation: the result, the exception's type and message
-        # (the worker's RpcException message), then the stack.
-        error = outcome.error
-        lines.append("Result: Failure")
-        lines.append(f"Exception: {error.get('type')}: {error.get('message')}")
-        trace = str(error.get("traceback") or "").rstrip("\n")
-        if trace:
-            lines.append(f"Stack: {trace}")
+        lines += failure_lines(outcome.error)
     for report in outcome.outputs:
         if not report.sent:
             lines.append(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 from funcls.runner.durable.runtime import PATHS as DURABLE_PATHS
 from funcls.runner.functions import RunFunction
@@ -25,6 +24,7 @@ from funcls.runner.host.http_trigger import (
 )
 from funcls.runner.host.policy import authorized, cors_headers, presented_key, remote_caller
 from funcls.runner.host.streaming import serve_streamed
+from funcls.runner.http_bytes import parse_query
 from funcls.runner.state import RunState
 
 Scope = dict[str, Any]
@@ -73,14 +73,6 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 def _query(scope: Scope) -> dict[str, str]:
     return parse_query(scope.get("query_string", b""))
-
-
-def parse_query(query_string: bytes) -> dict[str, str]:
-    """The query as the host gives it to a function: a repeated key's values joined by ","."""
-    query: dict[str, str] = {}
-    for key, value in parse_qsl(query_string.decode("latin-1"), True):
-        query[key] = f"{query[key]},{value}" if key in query else value
-    return query
 
 
 class RunnerApp:

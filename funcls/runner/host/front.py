@@ -34,15 +34,20 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from funcls.runner.durable.runtime import PATHS as DURABLE_PATHS
-from funcls.runner.host.app import RunnerApp, parse_query
+from funcls.runner.host.app import RunnerApp
 from funcls.runner.host.http_trigger import (
-    NO_BODY_STATUS,
     Response,
     http_payload,
     outcome_response,
     text_response,
 )
-from funcls.runner.host.policy import authorized, cors_headers
+from funcls.runner.http_bytes import (
+    authorized,
+    cors_headers,
+    encode_response,
+    parse_query,
+    presented_key,
+)
 from funcls.runner.invocation import Outcome, is_plain_http
 
 if TYPE_CHECKING:
@@ -314,7 +319,7 @@ class FrontProtocol(HttpToolsProtocol):
         fn, params = routed
         query_bytes: bytes = url.query or b""
         query = parse_query(query_bytes) if query_bytes else {}
-        if state.keys and not authorized(fn.auth_level, _presented(query, headers), state.keys):
+        if state.keys and not authorized(fn.auth_level, presented_key(query, headers), state.keys):
             return None  # 401 from the RunnerApp
         path = raw_path.decode("ascii")
         if "%" in path:
@@ -335,10 +340,6 @@ class FrontProtocol(HttpToolsProtocol):
             params,
             keep_alive,
         )
-
-
-def _presented(query: dict[str, str], headers: dict[str, str]) -> str | None:
-    return headers.get("x-functions-key") or query.get("code")
 
 
 class HotCycle:
@@ -522,29 +523,14 @@ class HotCycle:
     def _encode(self, response: Response) -> bytes:
         """The bytes uvicorn writes for the RunnerApp's `_send` of the same response: its
         default headers (date), the response's, CORS, then content-length."""
-        status, headers, body = response
-        extra = cors_headers(
-            self.headers.get("origin"),
-            self.front.state.settings.cors_origins,
-            self.front.state.settings.cors_credentials,
+        state = self.front.state
+        cors = cors_headers(
+            self.headers.get("origin"), state.settings.cors_origins, state.settings.cors_credentials
         )
-        parts = [STATUS_LINE[status]]
-        close = False
-        for name, value in (*self._defaults(), *headers, *extra):
-            if name == b"connection" and b"close" in [
-                token.lower().strip() for token in value.split(b",")
-            ]:
-                self.keep_alive = False
-                close = True
-            parts += (name, b": ", value, b"\r\n")
-        if status not in NO_BODY_STATUS:
-            parts += (b"content-length: ", str(len(body)).encode(), b"\r\n")
-        if not self.keep_alive and not close:
-            parts.append(b"connection: close\r\n")
-        parts.append(b"\r\n")
-        if self.method != "HEAD" and status not in NO_BODY_STATUS:
-            parts.append(body)
-        return b"".join(parts)
+        data, self.keep_alive = encode_response(
+            response, self._defaults(), cors, self.keep_alive, self.method == "HEAD"
+        )
+        return data
 
 
 class _NoEventType:

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from funcls.runner.binding_data import json_members, merge
+from funcls.runner.http_bytes import (
+    NO_BODY_STATUS,
+    Response,
+    bad_response_text,
+    failed_text,
+    http_response,
+    response_problem,
+    text_response,
+)
 from funcls.runner.invocation import Outcome
-from funcls.runner.messages import HttpResponseData
 from funcls.runner.trigger_data import TriggerPayload
+
+__all__ = [
+    "NO_BODY_STATUS",
+    "Response",
+    "http_payload",
+    "json_response",
+    "outcome_response",
+    "text_response",
+]
 
 
 def http_payload(
@@ -50,47 +66,8 @@ def _looks_json(headers: dict[str, str], body: bytes) -> bool:
     return "json" in content_type.lower() or body.lstrip()[:1] in (b"{", b"[")
 
 
-Response = tuple[int, list[tuple[bytes, bytes]], bytes]
-
-
-def text_response(
-    status: int, text: str, content_type: str = "text/plain; charset=utf-8"
-) -> Response:
-    body = text.encode("utf-8")
-    return status, [(b"content-type", content_type.encode())], body
-
-
 def json_response(status: int, value: Any) -> Response:
     return text_response(status, json.dumps(value, indent=2), "application/json; charset=utf-8")
-
-
-# What an HTTP/1.1 response may carry: a token as a header name, no control characters
-# (CR, LF, NUL, …) in a value, latin-1 text only.
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-# No body (and so no Content-Length) on these, whatever the function returned.
-NO_BODY_STATUS = (204, 304)
-
-
-def _response_problem(http: HttpResponseData) -> str | None:
-    """Why the function's HTTP response cannot be sent as it is, or None."""
-    status = http.get("status")
-    if not isinstance(status, int) or not 200 <= status <= 599:
-        return f"status code {status!r} is not a final HTTP status; use 200-599"
-    for name, value in http["headers"]:
-        if not _TOKEN.match(str(name)):
-            return f"header name {str(name)!r} is not a valid HTTP header name"
-        text = str(value)
-        if _BAD_VALUE.search(text):
-            return f"header {name} has a control character (CR, LF, …) in its value {text!r}"
-        try:
-            text.encode("latin-1")
-        except UnicodeEncodeError:
-            return (
-                f"header {name} has characters HTTP headers cannot carry in its value "
-                f"{text!r}; percent-encode it (urllib.parse.quote) or put it in the body"
-            )
-    return None
 
 
 def outcome_response(outcome: Outcome, report: Callable[[str], None] | None = None) -> Response:
@@ -103,15 +80,7 @@ def outcome_response(outcome: Outcome, report: Callable[[str], None] | None = No
             # never reached the function, so say when to try again rather than 500.
             busy = text_response(503, f"503 Service Unavailable: {error.get('message')}\n")
             return busy[0], [*busy[1], (b"retry-after", b"1")], busy[2]
-        where = (
-            "The traceback is in the output of `funcls run`.\n" if error.get("traceback") else ""
-        )
-        return text_response(
-            500,
-            f"500 Internal Server Error: function '{outcome.function}' failed "
-            f"(invocation {outcome.invocation_id}).\n{error.get('type')}: "
-            f"{error.get('message')}\n{where}",
-        )
+        return text_response(500, failed_text(outcome.function, outcome.invocation_id, error))
     http = outcome.http
     if http is None:
         # No HTTP output was produced: the host answers an empty 200 when the function
@@ -120,26 +89,10 @@ def outcome_response(outcome: Outcome, report: Callable[[str], None] | None = No
         # test_queue_return and test_no_return).
         returned = outcome.returned is not None or any(r.name == "$return" for r in outcome.outputs)
         return (200 if returned else 204), [], b""
-    problem = _response_problem(http)
+    problem = response_problem(http)
     if problem is not None:
-        text = bad_response_text(outcome, problem)
+        text = bad_response_text(outcome.function, outcome.invocation_id, problem)
         if report is not None:
             report(text.removeprefix("500 Internal Server Error: ").rstrip())
         return text_response(500, text)
-    headers: list[tuple[bytes, bytes]] = []
-    for name, value in http["headers"]:
-        if name.lower() in ("content-length", "transfer-encoding"):
-            continue
-        headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
-    for cookie in http["cookies"]:
-        headers.append((b"set-cookie", cookie.encode("latin-1")))
-    status = http["status"]
-    # The body is bytes from the app process (messages.HttpResponseData): sent as it is.
-    return status, headers, b"" if status in NO_BODY_STATUS else http["body"]
-
-
-def bad_response_text(outcome: Outcome, problem: str) -> str:
-    return (
-        f"500 Internal Server Error: function '{outcome.function}' returned a response funcls "
-        f"cannot send (invocation {outcome.invocation_id}): {problem}\n"
-    )
+    return http_response(http)

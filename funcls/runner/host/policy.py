@@ -15,13 +15,16 @@ the developer on this machine only (issue 17).
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 import json
 import os
 import re
 import secrets
 from pathlib import Path
+
+from funcls.runner.http_bytes import authorized, cors_headers, presented_key
+
+__all__ = ["authorized", "cors_headers", "load_keys", "presented_key", "remote_caller"]
 
 KEYS_FILE = "keys.json"
 
@@ -41,39 +44,6 @@ def load_keys(app_dir: str) -> dict[str, str]:
     os.chmod(tmp, 0o600)
     tmp.replace(path)
     return keys
-
-
-def presented_key(query: dict[str, str], headers: dict[str, str]) -> str | None:
-    return headers.get("x-functions-key") or query.get("code")
-
-
-def authorized(level: str, key: str | None, keys: dict[str, str]) -> bool:
-    level = level.lower()
-    if level == "anonymous" or not keys:
-        return True
-    if not key:
-        return False
-    allowed = (
-        [keys["master"]] if level in ("admin", "system") else [keys["master"], keys["function"]]
-    )
-    return any(hmac.compare_digest(key, k) for k in allowed)
-
-
-def cors_headers(
-    origin: str | None, origins: list[str], credentials: bool
-) -> list[tuple[bytes, bytes]]:
-    if not origin or not origins:
-        return []
-    if "*" in origins:
-        allow = origin if credentials else "*"
-    elif origin.rstrip("/") in origins:
-        allow = origin
-    else:
-        return []
-    headers = [(b"access-control-allow-origin", allow.encode("latin-1")), (b"vary", b"Origin")]
-    if credentials:
-        headers.append((b"access-control-allow-credentials", b"true"))
-    return headers
 
 
 _FORWARDED_FOR = re.compile(r'for=\s*"?\[?([^\]";,]+)', re.IGNORECASE)
