@@ -40,6 +40,11 @@ from funcls.model.source import Source
 
 INPUTS_FILE = "funcls.inputs.json"
 SAMPLE_VALUE = "sample"  # each JSON key the function reads, in a sample body
+SAMPLE_MESSAGE = "sample message"  # a message trigger's body when its code reads no JSON keys
+SAMPLE_BLOB = "sample content"  # a blob trigger's content
+_MESSAGE_TRIGGERS = frozenset(
+    {"queuetrigger", "servicebustrigger", "eventhubtrigger", "kafkatrigger", "rabbitmqtrigger"}
+)
 HTTP_KEYS = ("method", "path", "query", "headers", "body")
 OTHER_KEYS = ("body", "name")
 _BODY_METHODS = ("POST", "PUT", "PATCH")
@@ -224,7 +229,8 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
                 sample["body"] = ""
         return sample
     if kind == "blobtrigger":
-        return {"name": sample_blob_name(trigger.get("path") if trigger else None), "body": ""}
+        name = sample_blob_name(trigger.get("path") if trigger else None)
+        return {"name": name, "body": SAMPLE_BLOB}
     if kind == "timertrigger":
         return {"body": {"isPastDue": False}}
     if kind == "eventgridtrigger":
@@ -233,6 +239,8 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
         return {"body": [{"id": "1", **sample_object(keys)}]}
     if keys is not None:
         return {"body": sample_object(keys)}
+    if kind in _MESSAGE_TRIGGERS:
+        return {"body": SAMPLE_MESSAGE}  # an empty message shows nothing of what arrives
     return {"body": ""}
 
 

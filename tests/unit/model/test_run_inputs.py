@@ -83,8 +83,8 @@ def app(tmp_path: Path) -> Any:
             },
         ),
         ("work", {"body": {"id": "sample", "kind": "sample"}}),
-        ("text", {"body": ""}),
-        ("blob", {"name": "in/sample.csv", "body": ""}),
+        ("text", {"body": "sample message"}),
+        ("blob", {"name": "in/sample.csv", "body": "sample content"}),
         ("tick", {"body": {"isPastDue": False}}),
     ],
 )
