@@ -13,14 +13,16 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import sys
 
 from funcls.checks.context import Context
 from funcls.checks.edits import fix, fixes, replace
-from funcls.checks.findings import Severity
+from funcls.checks.findings import Severity, TextEdit
 from funcls.checks.imports import STDLIB, _installed
 from funcls.checks.registry import REGISTRY, Example, Rule, checker
-from funcls.model.distributions import find_site_packages
+from funcls.model.distributions import find_site_packages, normalise
 from funcls.model.python.bound_names import FromImport, ModuleNames, module_names
+from funcls.model.python.stdlib_names import stdlib_lacks, stdlib_public_names
 
 # Modules the worker has imported before it imports the app (sys.modules holds them, so an
 # app folder of that name is never read), and the v1 namespace of the app itself.
@@ -37,6 +39,13 @@ _APP = (
 _MODELS = (
     "from dataclasses import dataclass\n\n\n@dataclass\nclass Greeting:\n    who: str\n\n"
     '    def text(self) -> str:\n        return f"Hello, {self.who}"\n'
+)
+
+_STDLIB_APP = (
+    "import azure.functions as func\n\nfrom json import {name}\n\napp = func.FunctionApp()\n\n\n"
+    '@app.route(route="hello")\n'
+    "def hello(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse({name}(req.get_body())["who"])\n'
 )
 
 REGISTRY.add_rules(
@@ -61,8 +70,32 @@ REGISTRY.add_rules(
             Example({"function_app.py": _APP.format(name="Greeting"), "models.py": _MODELS}),
             "Import the module's name that is spelled closest, keeping the local name.",
         ),
+        Rule(
+            "AZF607",
+            "stdlib-name-missing",
+            Severity.ERROR,
+            "A name imported from a standard-library module (`from json import lodas`) that "
+            "no Python version of the standard library defines.",
+            'The worker\'s import of the module fails with ImportError ("cannot import name") '
+            "and the app shows no functions. funcls reports it only when it is certain: the "
+            "module is found in the standard library of funcls's own interpreter (which "
+            "imports that standard-library module, never anything of the workspace) and "
+            "lacks the name, no submodule has it, the module has no module-level "
+            "`__getattr__`, and typeshed's stub of the module (shipped with jedi, covering "
+            "every Python version typeshed supports, 3.9 and later) binds it in no branch, "
+            "`sys.version_info` and `sys.platform` branches included. A file or package of "
+            "the app named like the module, a package of that name in the app's environment "
+            "or requirements.txt (a backport), and `sys.path` edits make funcls stay silent.",
+            Example({"function_app.py": _STDLIB_APP.format(name="lodas")}),
+            Example({"function_app.py": _STDLIB_APP.format(name="loads")}),
+            "Import the module's name that is spelled closest, keeping the local name.",
+        ),
     )
 )
+
+# Distributions that install a module named like a standard-library one (backports): with
+# one of them in the app, the name may come from it.
+_BACKPORTS = {"enum34": "enum", "futures": "concurrent"}
 
 
 class _Resolver:
@@ -191,7 +224,7 @@ def _starts(ctx: Context) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-@checker("AZF606")
+@checker("AZF606", "AZF607")
 def imported_names(ctx: Context) -> None:
     starts = _starts(ctx)
     if not starts:
@@ -251,6 +284,12 @@ def imported_names(ctx: Context) -> None:
         if info is None:
             continue
         for imp in info.from_imports:
+            top = imp.module.split(".")[0]
+            if imp.level == 0 and top in STDLIB:
+                certain = absolute_ok and not _stdlib_shadowed(ctx, resolver, top)
+                if certain and stdlib_lacks(imp.module, imp.name):
+                    _emit_stdlib(ctx, path, imp, reached[path])
+                continue
             if (imp.level == 0 and not absolute_ok) or imp.name.startswith("__"):
                 continue
             target = resolver.module(imp.module, imp.level, path)
@@ -262,6 +301,58 @@ def imported_names(ctx: Context) -> None:
             _emit(ctx, path, imp, target, names, reached[path])
 
 
+def _stdlib_shadowed(ctx: Context, resolver: _Resolver, top: str) -> bool:
+    """A module named ``top`` other than the standard library's may be the one imported: a
+    file or package at the app root (first on sys.path), one in the app's environment, or a
+    backport requirements.txt lists (the deployed packages come before the standard library
+    on the worker's sys.path). ``__future__`` names are the compiler's (a SyntaxError)."""
+    if top == "__future__":
+        return True
+    if any(n == top or n.startswith(top + ".") for n in resolver.listdir(resolver.root)):
+        return True
+    if top in resolver.installed:
+        return True
+    listed = {r.name for r in ctx.app.requirements}
+    return normalise(top) in listed or any(_BACKPORTS.get(r) == top for r in listed)
+
+
+def _effect(ctx: Context, start: str) -> str:
+    return (
+        "the app shows no functions"
+        if start == os.path.normpath(ctx.app.script_path or "")
+        else "the functions it holds do not load"
+    )
+
+
+def _closest_fix(path: str, imp: FromImport, public: list[str]) -> tuple[str, TextEdit | None]:
+    close = difflib.get_close_matches(imp.name, public, n=1, cutoff=0.75)
+    if not close:
+        return "", None
+    new = close[0] if imp.asname else f"{close[0]} as {imp.name}"
+    return close[0], replace(path, imp.name_range, new)
+
+
+def _emit_stdlib(ctx: Context, path: str, imp: FromImport, start: str) -> None:
+    close, edit = _closest_fix(path, imp, stdlib_public_names(imp.module))
+    hint = f"; did you mean '{close}'?" if close else ""
+    line = imp.name_range.start.line + 1
+    message = (
+        f"'{imp.name}' is imported from the standard-library module '{imp.module}' by "
+        f"{ctx.rel(path)} line {line}, but no Python version from 3.9 defines it there (neither "
+        f"Python {sys.version_info.major}.{sys.version_info.minor}'s '{imp.module}' nor "
+        f"typeshed's stub of it), so the worker's import of {ctx.rel(start)} fails with "
+        f"ImportError (cannot import name '{imp.name}' from '{imp.module}') and "
+        f"{_effect(ctx, start)}: import a name '{imp.module}' defines{hint}"
+    )
+    ctx.emit(
+        "AZF607",
+        message,
+        path,
+        imp.name_range,
+        fixes=fixes(fix(f"Import '{close}' instead" if close else "", edit, preferred=True)),
+    )
+
+
 def _emit(
     ctx: Context, path: str, imp: FromImport, target: str, names: set[str], start: str
 ) -> None:
@@ -269,14 +360,10 @@ def _emit(
     dotted = os.path.splitext(ctx.rel(target))[0].replace(os.sep, ".")
     module = dotted.removesuffix(".__init__")
     public = sorted(n for n in names if not n.startswith("_"))
-    close = difflib.get_close_matches(imp.name, public, n=1, cutoff=0.75)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    close, edit = _closest_fix(path, imp, public)
+    hint = f"; did you mean '{close}'?" if close else ""
     line = imp.name_range.start.line + 1
-    effect = (
-        "the app shows no functions"
-        if start == os.path.normpath(ctx.app.script_path or "")
-        else "the functions it holds do not load"
-    )
+    effect = _effect(ctx, start)
     message = (
         f"'{imp.name}' is imported from {ctx.rel(target)} by {ctx.rel(path)} line {line}, but "
         f"that module does not define it (nor is it a submodule), so the worker's import of "
@@ -284,14 +371,10 @@ def _emit(
         f"'{module}') and {effect}: define '{imp.name}' in {ctx.rel(target)} or import a name "
         f"it defines{hint}"
     )
-    edit = None
-    if close:
-        new = close[0] if imp.asname else f"{close[0]} as {imp.name}"
-        edit = replace(path, imp.name_range, new)
     ctx.emit(
         "AZF606",
         message,
         path,
         imp.name_range,
-        fixes=fixes(fix(f"Import '{close[0]}' instead" if close else "", edit, preferred=True)),
+        fixes=fixes(fix(f"Import '{close}' instead" if close else "", edit, preferred=True)),
     )
