@@ -14,7 +14,9 @@ from funcls.checks.findings import Finding, Severity
 from funcls.lsp.settings import Settings
 from funcls.model.appmodel import App
 from funcls.model.loader import HOST_JSON, load_app
+from funcls.model.python.facts import ModuleInfo
 from funcls.model.source import SKIP_DIRS
+from funcls.model.v2.reindex import patch_module
 from funcls.model.workspace import ROOT_MARKERS, Workspace
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,10 @@ class IndexState:
         # Roots re-indexed since diagnostics were last published: a request that re-indexes
         # first (hover, code lens, …) must not keep the pending publication from happening.
         self.unpublished: set[str] = set()
+        # Per root: the App this state last indexed and the analysis of each open Python
+        # document it was built from (what ``patch_module`` compares an edit against).
+        self._basis: dict[str, tuple[App, dict[str, ModuleInfo]]] = {}
+        self.patched = 0  # re-indexings done by patching one module (tests, benchmarks)
 
     def mark_dirty(self, path: str) -> None:
         self.dirty[os.path.normpath(path)] = None
@@ -120,16 +126,49 @@ class IndexState:
             else:
                 self.index.source.forget(p)
                 plain.append(p)
+        by_root: dict[str, list[str]] = {}
         for p in plain:
             app = self.index.app_for_path(p)
             if app is not None and app.root not in roots:
-                self.index.apps[app.root] = load_app(app.root, self.index.source)
-                roots.add(app.root)
+                by_root.setdefault(app.root, []).append(p)
+        for root, changed in by_root.items():
+            app = self.reindex(self.index.apps[root], changed)
+            self.index.apps[root] = app
+            roots.add(root)
+        for root in roots:
+            if root in self.index.apps:
+                self._remember(self.index.apps[root])
+        for gone in set(self._basis) - set(self.index.apps):
+            self._basis.pop(gone, None)
         for gone in set(self._findings) - set(self.index.apps):
             self._findings.pop(gone, None)
             roots.add(gone)
         self.unpublished |= roots
         return roots
+
+    def reindex(self, app: App, changed: list[str]) -> App:
+        """``app`` indexed again after its files ``changed`` changed: one open blueprint
+        module edited in place is patched in (``model.v2.reindex``), anything else indexes
+        the whole app."""
+        basis = self._basis.get(app.root)
+        if len(changed) == 1 and basis is not None and basis[0] is app:
+            before = basis[1].get(changed[0])
+            if before is not None:
+                patched = patch_module(app, changed[0], before, self.index.source)
+                if patched is not None:
+                    self.patched += 1
+                    return patched
+        return load_app(app.root, self.index.source)
+
+    def _remember(self, app: App) -> None:
+        source = self.index.source
+        modules: dict[str, ModuleInfo] = {}
+        for path in source.overlays:
+            if path.endswith(".py") and path in app.files:
+                module = source.module(path)
+                if module is not None:
+                    modules[path] = module
+        self._basis[app.root] = (app, modules)
 
     def moves_roots(self, path: str) -> bool:
         """True when ``path`` is a folder now, or was an app root or a folder holding one."""

@@ -1,0 +1,232 @@
+"""Re-indexing one edited blueprint module in place (issue 16: ``model.v2.reindex``, used by the
+server's ``IndexState``): after every edit of seeded random sequences the app the server holds
+equals, field by field, a fresh ``load_app`` of the same texts, and its findings a full check;
+the patch is taken for edits inside defs and refused for the rest."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+
+import pytest
+
+from funcls.lsp.settings import Settings
+from funcls.lsp.state import EngineChecker, IndexState
+from funcls.model.appmodel import App
+from funcls.model.loader import load_app
+from funcls.model.source import Source
+from funcls.model.workspace import Workspace
+from tests.checks.test_incremental import (
+    EDITS,
+    full_check,
+    imported_back_edit,
+    key,
+    rename_binding,
+    write_app,
+)
+
+# Fields compared by value (host.json and local.settings.json are parsed documents, compared
+# by identity; ``source`` is not part of the model).
+SKIP = {"host_json", "local_settings", "source"}
+
+
+def fresh(root: str, texts: dict[str, str]) -> App:
+    source = Source()
+    for version, (path, text) in enumerate(sorted(texts.items())):
+        source.open(path, version, text)
+    return load_app(root, source)
+
+
+def assert_same_app(held: App, full: App, where: str) -> None:
+    for f in dataclasses.fields(App):
+        if f.name in SKIP:
+            continue
+        assert getattr(held, f.name) == getattr(full, f.name), f"{where}: App.{f.name} differs"
+    doc = held.host_json.to_python() if held.host_json else None
+    assert doc == (full.host_json.to_python() if full.host_json else None), where
+
+
+def start(tmp_path: Path, imported_back: bool) -> tuple[str, dict[str, str], IndexState]:
+    root = tmp_path / "app"
+    write_app(root, imported_back=imported_back)
+    texts = {
+        str(p): p.read_text()
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".py", ".json", ".txt")
+    }
+    state = IndexState(Workspace([str(tmp_path)]), EngineChecker())
+    state.index.index_all()
+    for path, text in texts.items():  # every file open in the editor
+        state.index.source.open(path, 0, text)
+        state.mark_dirty(path)
+    state.flush()
+    return str(root), texts, state
+
+
+def auth_level_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """An HTTP function's auth level becomes a value the library refuses (an indexer problem
+    of that def), or a valid one again."""
+    path = rng.choice(sorted(p for p in texts if Path(p).name in ("bp0.py", "bp1.py")))
+    text = texts[path]
+    for old, new in (
+        ("methods=['GET'])", "methods=['GET'], auth_level='nope')"),
+        ("auth_level='nope')", "auth_level='ANONYMOUS')"),
+        ("auth_level='ANONYMOUS')", "auth_level='nope')"),
+    ):
+        if old in text and (old != "methods=['GET'])" or "auth_level" not in text):
+            return path, text.replace(old, new, 1)
+    return None
+
+
+def test_random_edits_give_the_app_a_full_indexing_gives(tmp_path: Path) -> None:
+    patched = []
+    for seed in range(6):
+        root, texts, state = start(tmp_path / str(seed), imported_back=seed >= 3)
+        rng = random.Random(100 + seed)
+        settings = Settings(severity={"AZF2": "warning"}) if seed % 2 else Settings()
+        state.settings = settings
+        # Edits inside defs (the patch's case) half the time, any other edit the other half
+        # (some, such as a second registration of a blueprint, rule the patch out for good).
+        edits = [*EDITS, *[rename_binding, auth_level_edit] * (len(EDITS) // 2)]
+        if seed >= 3:
+            edits += [imported_back_edit] * 4
+        version = 1
+        for step in range(40):
+            edit = rng.choice(edits)
+            change = edit(rng, texts)
+            if change is None:
+                continue
+            path, text = change
+            texts[path] = text
+            version += 1
+            state.index.source.open(path, version, text)
+            state.mark_dirty(path)
+            state.flush()
+            where = f"seed {seed}, step {step}: {edit.__name__} of {Path(path).name}"
+            assert_same_app(state.index.apps[root], fresh(root, texts), where)
+            incremental = sorted(key(root, f) for f in state.findings(root))
+            assert incremental == full_check(root, texts, settings), where
+        patched.append(state.patched)
+    # The fast path did run (and was compared each time) in most sequences.
+    assert sum(patched) >= 20 and sum(1 for n in patched if n) >= 4, patched
+
+
+def test_an_edit_inside_a_def_is_patched_and_keeps_the_other_functions(tmp_path: Path) -> None:
+    root, texts, state = start(tmp_path, imported_back=False)
+    before = state.index.apps[root]
+    bp1 = str(Path(root) / "blueprints" / "bp1.py")
+    text = texts[bp1].replace("schedule='0 */5 * * * *'", "schedule='0 */5 *'", 1)
+    state.index.source.open(bp1, 1, text)
+    state.mark_dirty(bp1)
+    state.flush()
+    after = state.index.apps[root]
+    assert state.patched == 1 and after is not before
+    changed = [a.name for a, b in zip(after.functions, before.functions, strict=True) if a is not b]
+    # queue_4 reads QUEUE through its module's import (an answer about bp1.py itself), so it
+    # is built again, as a full indexing builds it; the others keep their Function objects
+    # (the checks kept for them stay) and the other modules' functions all do.
+    assert changed == ["queue_4", "timer_5"]
+    texts[bp1] = text
+    assert_same_app(after, fresh(root, texts), "schedule edited")
+    assert "AZF500" in {f.code for f in state.findings(root)}
+
+
+@pytest.mark.parametrize(
+    ("what", "old", "new"),
+    [
+        ("a line added", "bp = func.Blueprint()\n", "bp = func.Blueprint()\n\n"),
+        ("a def renamed", "def timer_5(", "def timer_55("),
+        ("a syntax error", "def timer_5(", "def timer_5(:"),
+        ("an import added", "import logging\n", "import logging\nimport os\n"),
+        ("the blueprint renamed", "bp = func.Blueprint()", "bq = func.Blueprint()"),
+    ],
+)
+def test_an_edit_of_the_module_s_shape_indexes_the_whole_app(
+    tmp_path: Path, what: str, old: str, new: str
+) -> None:
+    root, texts, state = start(tmp_path, imported_back=False)
+    bp1 = str(Path(root) / "blueprints" / "bp1.py")
+    assert old in texts[bp1]
+    texts[bp1] = texts[bp1].replace(old, new, 1)
+    state.index.source.open(bp1, 1, texts[bp1])
+    state.mark_dirty(bp1)
+    state.flush()
+    assert state.patched == 0, what
+    assert_same_app(state.index.apps[root], fresh(root, texts), what)
+
+
+def test_the_script_and_a_module_read_by_others_are_never_patched(tmp_path: Path) -> None:
+    root, texts, state = start(tmp_path, imported_back=True)
+    # bp2.py's blueprint gets functions from late.py (imported back): not patched.
+    bp2 = str(Path(root) / "blueprints" / "bp2.py")
+    main = str(Path(root) / "function_app.py")
+    for path, old, new in (
+        (bp2, "arg_name='msg'", "arg_name='msgs'"),
+        (main, "schedule='0 */5 * * * *'", "schedule='0 */5 *'"),
+    ):
+        texts[path] = texts[path].replace(old, new, 1)
+        state.index.source.open(path, 1, texts[path])
+        state.mark_dirty(path)
+        state.flush()
+        assert state.patched == 0, path
+        assert_same_app(state.index.apps[root], fresh(root, texts), path)
+
+
+def test_an_indexer_problem_of_a_def_comes_and_goes_with_a_full_indexing(tmp_path: Path) -> None:
+    root, texts, state = start(tmp_path, imported_back=False)
+    bp1 = str(Path(root) / "blueprints" / "bp1.py")
+    for version, (old, new) in enumerate(
+        [
+            ("methods=['GET'])", "methods=['GET'], auth_level='nope')"),
+            ("auth_level='nope')", "auth_level='ANONYMOUS')"),
+        ],
+        start=1,
+    ):
+        texts[bp1] = texts[bp1].replace(old, new, 1)
+        state.index.source.open(bp1, version, texts[bp1])
+        state.mark_dirty(bp1)
+        state.flush()
+        held = state.index.apps[root]
+        assert_same_app(held, fresh(root, texts), new)
+        assert ("nope" in new) == any(p.path == bp1 for p in held.problems)
+    assert state.patched == 0
+    # With the problem gone, the next edit inside a def is patched again.
+    texts[bp1] = texts[bp1].replace("arg_name='msg'", "arg_name='msgs'", 1)
+    state.index.source.open(bp1, 9, texts[bp1])
+    state.mark_dirty(bp1)
+    state.flush()
+    assert state.patched == 1
+    assert_same_app(state.index.apps[root], fresh(root, texts), "after")
+
+
+def test_a_module_another_module_reads_a_constant_from_is_not_patched(tmp_path: Path) -> None:
+    root, texts, state = start(tmp_path, imported_back=False)
+    bp0 = str(Path(root) / "blueprints" / "bp0.py")
+    bp1 = str(Path(root) / "blueprints" / "bp1.py")
+    texts[bp1] = texts[bp1].replace(
+        "bp = func.Blueprint()\n", "bp = func.Blueprint()\nLOG = 'log'\n"
+    )
+    texts[bp0] = (
+        texts[bp0]
+        .replace(
+            "from blueprints.names import QUEUE\n",
+            "from blueprints.names import QUEUE\nfrom blueprints.bp1 import LOG\n",
+        )
+        .replace("queue_name=QUEUE", "queue_name=LOG", 1)
+    )
+    for version, path in enumerate((bp1, bp0), start=1):
+        state.index.source.open(path, version, texts[path])
+        state.mark_dirty(path)
+        state.flush()
+    assert any(
+        b.properties.get("queueName") is not None and b.properties["queueName"].value == "log"
+        for f in state.index.apps[root].functions
+        for b in f.bindings
+    )
+    texts[bp1] = texts[bp1].replace("schedule='0 */5 * * * *'", "schedule='0 */5 *'", 1)
+    state.index.source.open(bp1, 5, texts[bp1])
+    state.mark_dirty(bp1)
+    state.flush()
+    assert state.patched == 0  # bp0's queue function read bp1.py: a full indexing builds it
+    assert_same_app(state.index.apps[root], fresh(root, texts), "bp1 edited")
