@@ -1,6 +1,6 @@
 """Check that `funcls index` and `funcls check` say the same as another commit's funcls.
 
-    python bench/compare_outputs.py COMMIT [--keep DIR]
+    python bench/compare_outputs.py COMMIT [--keep DIR] [--tree DIR]
 
 Speed work (issue 16) must not change a result. This script extracts COMMIT's `funcls/` with
 `git archive` into a temporary folder, then runs `python -m funcls index --format json` and
@@ -16,6 +16,10 @@ Speed work (issue 16) must not change a result. This script extracts COMMIT's `f
 Paths in the outputs are made relative to the workspace, which differs between the two runs
 only by its temporary folder. Exit code 0 when every output is identical, 1 otherwise (the
 first differing lines are printed).
+
+``--tree DIR`` compares the funcls of DIR (a folder holding ``funcls/``) instead of this
+repository's: a copy of a commit with only one's own changes on it, when others' unfinished
+changes share the working tree.
 """
 
 from __future__ import annotations
@@ -115,6 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("commit")
     parser.add_argument("--keep", help="keep the workspaces in this folder")
+    parser.add_argument("--tree", type=Path, default=REPO, help="the funcls tree to compare")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(args.keep) if args.keep else Path(tmp_name)
@@ -129,7 +134,7 @@ def main() -> None:
         for name, ws in workspaces.items():
             for command in (["index", "--format", "json"], ["check", "--format", "json"]):
                 before = run(old, command, ws)
-                after = run(REPO, command, ws)
+                after = run(args.tree, command, ws)
                 label = f"{name}: funcls {' '.join(command)}"
                 if before == after:
                     print(f"same   {label} ({len(after.splitlines())} lines)")

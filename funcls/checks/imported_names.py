@@ -11,7 +11,6 @@ binds); a module whose names cannot be known for certain gives no finding.
 from __future__ import annotations
 
 import difflib
-import functools
 import os
 import sys
 
@@ -21,7 +20,7 @@ from funcls.checks.findings import Severity, TextEdit
 from funcls.checks.imports import STDLIB, _installed
 from funcls.checks.registry import REGISTRY, Example, Rule, checker
 from funcls.model.distributions import find_site_packages, normalise
-from funcls.model.python.bound_names import FromImport, ModuleNames, module_names
+from funcls.model.python.bound_names import FromImport, ModuleNames, names_of
 from funcls.model.python.stdlib_names import stdlib_lacks, stdlib_public_names
 
 # Modules the worker has imported before it imports the app (sys.modules holds them, so an
@@ -116,7 +115,13 @@ class _Resolver:
     def names(self, path: str) -> ModuleNames | None:
         if path not in self._names:
             text = self.ctx.text(path)
-            self._names[path] = _module_names(text) if text is not None else None
+            source = self.ctx.app.source
+            if text is None:
+                self._names[path] = None
+            else:
+                # The statements the model parsed, when `funcls check` kept them (issue 16).
+                body = source.module_body(path, text) if source is not None else None
+                self._names[path] = names_of(text, body)
         return self._names[path]
 
     def folder(self, module: str, level: int, from_path: str) -> str | None:
@@ -195,11 +200,6 @@ class _Resolver:
             if target.endswith("__init__.py"):
                 out |= {n.split(".")[0] for n in self.listdir(os.path.dirname(target))}
         return out
-
-
-# A keystroke checks the app again: the modules it did not change are not parsed again (the
-# result is only read, never changed).
-_module_names = functools.lru_cache(maxsize=512)(module_names)
 
 
 def _listdir(path: str) -> list[str]:

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                     f"fixed {os.path.relpath(done.path, cwd)}: {done.code} {done.title}",
                     file=sys.stderr,
                 )
-        apps = load_apps(args.paths)
+        apps = load_apps(args.paths, keep_trees=True)
         findings = []
         for app in apps:
             findings.extend(check_app(app, _config(app.root, args, cache), raise_errors=True))

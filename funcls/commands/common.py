@@ -30,7 +30,9 @@ def app_roots(paths: Sequence[str]) -> list[str]:
     return sorted(set(roots))
 
 
-def load_apps(paths: Sequence[str]) -> list[App]:
+def load_apps(paths: Sequence[str], keep_trees: bool = False) -> list[App]:
     # Read once: nothing edits the files while a command reads them (Source.snapshot).
-    ws = Workspace([], extra_roots=app_roots(paths), source=Source(snapshot=True))
+    # keep_trees: the modules' statements stay for the rules (Source.module_body).
+    source = Source(snapshot=True, keep_trees=keep_trees)
+    ws = Workspace([], extra_roots=app_roots(paths), source=source)
     return list(ws.index_all().values())

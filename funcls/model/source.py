@@ -6,6 +6,7 @@ so re-indexing after one change re-reads one file.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import stat
@@ -13,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 
 from funcls.model.jsondoc import JsonDocument, parse_json
-from funcls.model.python.module import ModuleInfo, analyse_module, keep_tree
+from funcls.model.python.module import ModuleInfo, analyse_module, keep_body, keep_tree, kept_body
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are reported, not parsed
 
@@ -138,6 +139,9 @@ class Source:
     # In a snapshot, json() and module() answers by the path as the caller wrote it (the
     # rules ask for the same modules thousands of times).
     _seen: dict[tuple[str, str], object] = field(default_factory=dict)
+    # Keep each module's statements after its analysis (``module_body``): `funcls check`'s
+    # rules then read them instead of parsing the modules again (issue 16).
+    keep_trees: bool = False
 
     # -- overlays (open documents) -----------------------------------------------------------
     def open(self, path: str, version: int, text: str) -> None:
@@ -314,9 +318,19 @@ class Source:
             memo = self.memo.setdefault("defs:" + p, {})
             # Only open documents keep their syntax tree (it is their next edit that splices).
             keep_tree(memo, p in self.overlays)  # type: ignore[arg-type]
+            if self.keep_trees:
+                keep_body(memo)  # type: ignore[arg-type]
             info = analyse_module(p, text, memo) if text is not None else None  # type: ignore[arg-type]
             self._modules[p] = _Entry(st, info)
             return info
+
+    def module_body(self, path: str, text: str) -> list[ast.stmt] | None:
+        """The statements ``ast.parse(text)`` gives for ``path``, when ``keep_trees`` kept
+        them from the analysis of that very text (parsed whole, no syntax error); else None.
+        Read-only: the model's analysis shares them."""
+        with self._lock:
+            memo = self.memo.get("defs:" + os.path.normpath(path))
+            return kept_body(memo, text) if isinstance(memo, dict) else None
 
     def listdir(self, path: str) -> list[str]:
         if self.snapshot:  # a v1 folder is listed two or three times per indexing

@@ -152,7 +152,7 @@ def test_an_internal_crash_exits_2_with_a_message(
 ) -> None:
     import funcls.commands.check as check_command
 
-    def crash(paths: object) -> object:
+    def crash(paths: object, **options: object) -> object:
         raise RuntimeError("a bug in model loading")
 
     monkeypatch.setattr(check_command, "load_apps", crash)

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import threading
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 from funcls.model.locations import Range
@@ -81,23 +83,47 @@ class ModuleNames:
     opaque_setattr: bool = False
 
 
-def module_names(text: str) -> ModuleNames | None:
+def module_names(text: str, body: list[ast.stmt] | None = None) -> ModuleNames | None:
     """What importing ``text`` binds and imports; None when it cannot be read (a syntax error,
     too large or too costly to parse: Python then fails with its own error, reported by other
-    rules)."""
+    rules). ``body``: the statements ``ast.parse(text)`` gives, when the caller has them (the
+    model's analysis keeps them for `funcls check`: issue 16), so as not to parse again."""
     if len(text) > MAX_CHARS:
         return None
-    try:
-        check_parse_cost(text)
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, TooCostly, RecursionError, MemoryError):
-        return None
+    if body is None:
+        try:
+            check_parse_cost(text)
+            body = ast.parse(text).body
+        except (SyntaxError, ValueError, TooCostly, RecursionError, MemoryError):
+            return None
     out = ModuleNames()
     try:
-        _Reader(out, Columns(text)).module(tree)
+        _Reader(out, Columns(text)).module(body)
     except RecursionError:
         return None
     return out
+
+
+# The texts read last and what they bind (``names_of``): a keystroke checks the app again, and
+# files with the same text (v1 scripts made from one template) are read once.
+_RECENT: OrderedDict[str, ModuleNames | None] = OrderedDict()
+_RECENT_MAX = 512
+_RECENT_LOCK = threading.Lock()
+
+
+def names_of(text: str, body: list[ast.stmt] | None = None) -> ModuleNames | None:
+    """``module_names(text, body)``, remembered by text for the texts read last. The answer is
+    shared: read it, never change it."""
+    with _RECENT_LOCK:
+        if text in _RECENT:
+            _RECENT.move_to_end(text)
+            return _RECENT[text]
+    info = module_names(text, body)
+    with _RECENT_LOCK:
+        _RECENT[text] = info
+        if len(_RECENT) > _RECENT_MAX:
+            _RECENT.popitem(last=False)
+    return info
 
 
 class _Reader:
@@ -106,10 +132,10 @@ class _Reader:
         self.cols = cols
         self.import_aliases: set[str] = set()
 
-    def module(self, tree: ast.Module) -> None:
-        self.bindings(tree.body)
-        self.certain_imports(tree.body)
-        self.whole_tree(tree)
+    def module(self, body: list[ast.stmt]) -> None:
+        self.bindings(body)
+        self.certain_imports(body)
+        self.whole_tree(body)
         for name in _DYNAMIC_BOUND & self.out.names:
             self.out.dynamic = self.out.dynamic or f"it binds {name}"
 
@@ -180,14 +206,27 @@ class _Reader:
             self.target(node.value)
 
     # -- everything else, anywhere in the module ---------------------------------------------
-    def whole_tree(self, tree: ast.Module) -> None:
+    def whole_tree(self, body: list[ast.stmt]) -> None:
+        """Every node, in ``ast.walk``'s order (breadth first, children in field order),
+        without its generators per node: the walk was half of this rule's time (issue 16).
+        Nodes without fields (``Load``, operators) are not visited: nothing here looks at
+        them."""
         out = self.out
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Global):
-                out.names.update(node.names)
-            elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-                out.names.add(node.target.id)  # walrus: in a function it is local, counted anyway
-            elif isinstance(node, ast.Name):
+        todo: deque[ast.AST] = deque(body)
+        pop = todo.popleft
+        push = todo.append
+        node_type = ast.AST
+        while todo:
+            node = pop()
+            for name in node._fields:
+                child = getattr(node, name, None)
+                if type(child) is list:
+                    for item in child:
+                        if isinstance(item, node_type) and item._fields:
+                            push(item)
+                elif isinstance(child, node_type) and child._fields:
+                    push(child)
+            if isinstance(node, ast.Name):
                 if node.id in _DYNAMIC_NAMES and out.dynamic is None:
                     out.dynamic = f"it calls {node.id}()"
             elif isinstance(node, ast.Attribute):
@@ -196,6 +235,11 @@ class _Reader:
                     out.dynamic = f"it uses {_spell(node)}"
                 if isinstance(node.ctx, ast.Store) and not _is_self(node.value):
                     out.stored_attributes.add(node.attr)
+            elif isinstance(node, ast.Global):
+                out.names.update(node.names)
+            elif isinstance(node, ast.NamedExpr):
+                if isinstance(node.target, ast.Name):
+                    out.names.add(node.target.id)  # walrus: local in a function, counted anyway
             elif isinstance(node, ast.Call) and _called(node, "setattr") and node.args:
                 key = node.args[1] if len(node.args) > 1 else None
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
