@@ -175,11 +175,16 @@ RULES: tuple[Rule, ...] = (
         "unregistered-blueprint",
         E,
         "A Blueprint whose functions are never registered on the app, or a function added to "
-        "a blueprint below the line that registers it.",
-        "Functions on a Blueprint only reach the host through `app.register_functions(bp)`; "
-        "without it they are silently missing. The call copies the functions the blueprint "
-        "holds when it runs, so a blueprint function defined further down the same script is "
-        "missing too.",
+        "a blueprint after the registration runs.",
+        "Functions on a Blueprint only reach the host through `app.register_functions(bp)` "
+        "(or `register_blueprint`); without it they are silently missing. The call copies the "
+        "functions the blueprint holds when it runs, so a blueprint function defined after it "
+        "is missing too: further down the same module, in a module the script imports after "
+        "the registration (`from shop import bp` then `@bp.route`), or in the blueprint's own "
+        "module when the module that registers it is imported before the blueprint module "
+        "finishes (a circular import). funcls follows the app's own modules in the order "
+        "Python runs them, including registrations made by a module other than the script on "
+        "the app it imports back; the finding names the registration's place.",
         _app(_PING, **{"items_bp.py": _BP}),
         _app(
             _PING,

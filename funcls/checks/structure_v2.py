@@ -188,7 +188,9 @@ def unregistered(ctx: Context) -> None:
         return  # a registration funcls cannot follow may be the one that adds them
     groups: dict[tuple[str, str], list[Function]] = {}
     for fn in app.unregistered:
-        groups.setdefault((fn.script_path or "", fn.registered_on or ""), []).append(fn)
+        # By the blueprint's module: another module may add a function to it (imported back).
+        key = (fn.blueprint_path or fn.script_path or "", fn.registered_on or "")
+        groups.setdefault(key, []).append(fn)
     for (path, var), fns in groups.items():
         reg = next(
             (r for r in app.registrations if (r.blueprint_path, r.blueprint_var) == (path, var)),
@@ -218,12 +220,21 @@ def unregistered(ctx: Context) -> None:
 def _registered_too_early(ctx: Context, reg: Registration, fns: list[Function]) -> None:
     for fn in fns:
         bp = fn.registered_on
+        line = reg.range.start.line + 1
+        if os.path.normpath(fn.script_path or reg.path) == os.path.normpath(reg.path):
+            where, fix_it = f"on line {line}", f"below the last function of '{bp}'"
+        else:
+            # Another module adds it, and runs after the registration (see model.v2.trace).
+            where = f"in {ctx.rel(reg.path)} line {line}, which runs before this def does"
+            fix_it = (
+                f"so that it runs after every function of '{bp}' is defined (after this module "
+                "has run)"
+            )
         ctx.emit(
             "AZF307",
             f"function '{fn.name}' is added to blueprint '{bp}' after '{reg.app_var}' registers "
-            f"it on line {reg.range.start.line + 1}; registering copies the functions the "
-            f"blueprint holds at that moment, so '{fn.name}' never reaches the host: move the "
-            f"registration below the last function of '{bp}'",
+            f"it {where}; registering copies the functions the blueprint holds at that moment, "
+            f"so '{fn.name}' never reaches the host: move the registration {fix_it}",
             fn.script_path or reg.path,
             fn.def_name_range or reg.range,
             related=[Related(Location(reg.path, reg.range), "the registration")],

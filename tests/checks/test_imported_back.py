@@ -156,9 +156,20 @@ def test_a_module_that_runs_after_the_registration_adds_nothing_the_host_sees(
         },
     )
     assert same_as_library(tmp_path) == ["first"]
-    found = one(check(tmp_path), "AZF306")
-    assert os.path.basename(found.path) == "nightly.py"
-    assert found.severity == Severity.INFO
+    findings = check(tmp_path)
+    assert only(findings, "AZF306") == []
+    found = one(findings, "AZF307")
+    assert (os.path.basename(found.path), text_at(found), found.severity) == (
+        "nightly.py",
+        "nightly",
+        Severity.ERROR,
+    )
+    assert "registers it in function_app.py line 8, which runs before this def does" in (
+        found.message
+    )
+    assert [(os.path.basename(r.location.path), r.message) for r in found.related] == [
+        ("function_app.py", "the registration")
+    ]
 
 
 def test_a_chain_of_modules_each_running_the_next_between_two_functions(tmp_path: Path) -> None:

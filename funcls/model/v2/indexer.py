@@ -280,6 +280,7 @@ class V2Indexer:
         # N blueprints of one function each cost N² (found by scripts/hunt_loader.py).
         self._by_owner: dict[int, tuple[ModuleInfo, dict[str, list[PyFunction]]]] = {}
         self._trace = ImportTrace()
+        self._script_bps: dict[str, AppObject] = {}
         # Functions other modules decorate on an object (path, var) they import back, with the
         # tick at which their def runs (see model.v2.trace).
         self._foreign: dict[tuple[str, str], list[tuple[int, PyFunction, Function]]] = {}
@@ -376,6 +377,7 @@ class V2Indexer:
         if app_level is not None:
             self._app_level = (app_level.value, app_level.known, app_level.text)
         local_bps = {o.var: o for _, o in creations if o.is_blueprint}
+        self._script_bps = local_bps
         registered_bp_keys: set[tuple[str, str]] = set()
         self._trace = trace_imports(main, self.resolver, self.source)
         self.follow_imported_back(main, [o for _, o in creations if o.top_level])
@@ -394,7 +396,12 @@ class V2Indexer:
                 line = self._trace.script_line.get(fn.script_path or "", -1)
                 events.append((line, 1, tick, ("fn", fn)))
         for reg in main.registrations:
-            events.append((reg.range.start.line, 2, 0, ("reg", reg)))
+            events.append((reg.range.start.line, 2, 0, ("reg", (reg, main))))
+        # A module the script's imports run may register a blueprint on the app it imports
+        # back (`from function_app import app`, then `app.register_functions(bp)`): that
+        # happens at the script line that ran the module, in the order of the ticks.
+        for line, tick, reg, module in self.foreign_registrations(main, apps):
+            events.append((line, 1, tick, ("reg", (reg, module))))
         events.sort(key=lambda e: (e[0], e[1], e[2]))
 
         for _, _, _, (kind, payload) in events:
@@ -405,7 +412,13 @@ class V2Indexer:
             elif kind == "fn":
                 self.add_function(payload, app_level)
             elif kind == "reg":
-                self.register(payload, main, local_bps, app_level, registered_bp_keys)
+                reg, home = payload
+                bps = local_bps
+                if home is not main:
+                    bps = {
+                        o.var: o for _, o in self.objects_of(home) if o.is_blueprint and o.top_level
+                    }
+                self.register(reg, home, main, bps, app_level, registered_bp_keys)
 
         for fn in self._late.values():
             self.defaults(fn, app_level)
@@ -440,15 +453,17 @@ class V2Indexer:
     def register(
         self,
         reg: Any,
+        home_module: ModuleInfo,
         main: ModuleInfo,
         local_bps: dict[str, AppObject],
         app_level: Value | None,
         registered: set[tuple[str, str]],
     ) -> None:
         chain: list[str] = reg.arg_chain
+        here = home_module
         registration = Registration(
             app_var=reg.app_var,
-            path=main.path,
+            path=here.path,
             range=reg.range,
             arg_text=reg.arg.text if reg.arg is not None else "",
             blueprint_path=None,
@@ -457,11 +472,11 @@ class V2Indexer:
         self.result.registrations.append(registration)
         target: tuple[str, str] | None = None
         if len(chain) == 1 and chain[0] in local_bps:
-            target = (main.path, chain[0])
-        elif len(chain) == 1 and chain[0] in main.imports:
-            target = self.resolver.imported_object(main.imports[chain[0]], main.path)
-        elif len(chain) == 2 and chain[0] in main.imports:
-            mod_path = self.resolver.module_path(main.imports[chain[0]], main.path)
+            target = (here.path, chain[0])
+        elif len(chain) == 1 and chain[0] in here.imports:
+            target = self.resolver.imported_object(here.imports[chain[0]], here.path)
+        elif len(chain) == 2 and chain[0] in here.imports:
+            mod_path = self.resolver.module_path(here.imports[chain[0]], here.path)
             if mod_path is not None:
                 target = (mod_path, chain[1])
         if target is None:
@@ -470,7 +485,7 @@ class V2Indexer:
                     "blueprint-unresolved",
                     f"cannot find where '{registration.arg_text}' is defined in the app; funcls "
                     "only follows imports of modules inside the app folder",
-                    main.path,
+                    here.path,
                     reg.range,
                 )
             )
@@ -503,24 +518,62 @@ class V2Indexer:
                 ):
                     self.result.app_objects.append(obj)
         if path == main.path:
-            bp_obj = local_bps.get(var)
+            bp_obj = self._script_bps.get(var)
         if bp_obj is None:
             return
         registered.add((path, var))
-        for pyf, fn in self.with_imported_back(self.functions_of(module, bp_obj), path, var, reg):
+        ticks = self._trace.ticks
+        at = ticks.get((here.path, reg.range.start.line))
+        own = self.functions_of(module, bp_obj)
+        for pyf, fn in self.with_imported_back(own, path, var, at):
             fn.blueprint_path = path
-            # register_functions copies what the blueprint holds when the call runs.
-            # A function another module adds (imported back) is in the file it is written in.
+            # register_functions copies what the blueprint holds when the call runs
+            # (azure/functions/decorators/function_app.py, FunctionRegister.register_functions:
+            # `self._function_builders.extend(function_container._function_builders)`); a def
+            # that runs later adds to the blueprint only. A function another module adds
+            # (imported back) is in the file it is written in.
             home = fn.script_path or path
-            late = home == main.path == path and pyf.def_range.start > reg.range.start
-            if (home, pyf.def_range.start) in self._added:
+            key = (home, pyf.def_range.start)
+            tick = ticks.get((home, pyf.def_range.start.line))
+            if at is not None and tick is not None:
+                late = tick > at
+            else:
+                late = home == here.path == path and pyf.def_range.start > reg.range.start
+            if key in self._added:
                 continue
             if late:
-                self._late[(path, pyf.def_range.start)] = fn
+                self._late[key] = fn
                 continue
-            self._added.add((home, pyf.def_range.start))
-            self._late.pop((path, pyf.def_range.start), None)
+            self._added.add(key)
+            self._late.pop(key, None)
             self.add_function(fn, app_level)
+
+    def foreign_registrations(
+        self, main: ModuleInfo, apps: list[AppObject]
+    ) -> list[tuple[int, int, Any, ModuleInfo]]:
+        """(script line, tick, registration, module) of each registration another module of
+        the app runs on the script's app, which it imports back (``from function_app import
+        app``); one whose import of the app fails (a circular import) or that the module never
+        reaches runs not."""
+        trace = self._trace
+        names = {a.var for a in apps}
+        out: list[tuple[int, int, Any, ModuleInfo]] = []
+        for path in trace.order[1:]:
+            module = self.source.module(path)
+            if module is None or not module.registrations:
+                continue
+            for reg in module.registrations:
+                tick = trace.ticks.get((path, reg.range.start.line))
+                qualname = module.imports.get(reg.app_var)
+                if tick is None or qualname is None or (path, reg.app_var) in trace.unbound:
+                    continue
+                hit = self.resolver.imported_object(qualname, path)
+                if hit is None:
+                    continue
+                owner_path, var = self.resolver.defining_module(*hit)
+                if owner_path == main.path and var in names:
+                    out.append((trace.script_line.get(path, -1), tick, reg, module))
+        return out
 
     def follow_imported_back(self, main: ModuleInfo, script_objects: list[AppObject]) -> None:
         """The functions modules of the app decorate on an app object or blueprint they import
@@ -530,8 +583,9 @@ class V2Indexer:
         object is bound) adds nothing: the worker stops there."""
         trace = self._trace
         known: dict[tuple[str, str], AppObject] = {(o.path, o.var): o for o in script_objects}
-        for path in trace.order[1:]:
-            module = self.source.module(path)
+        for path in trace.order:
+            # The script too: it may decorate on a blueprint it imports (after registering it).
+            module = main if path == main.path else self.source.module(path)
             if module is None:
                 continue
             for rec in module.import_records:
@@ -578,21 +632,21 @@ class V2Indexer:
         return None
 
     def with_imported_back(
-        self, own: list[tuple[PyFunction, Function]], path: str, var: str, reg: Any
+        self, own: list[tuple[PyFunction, Function]], path: str, var: str, at: int | None
     ) -> list[tuple[PyFunction, Function]]:
-        """The blueprint's own functions and those other modules add to it before ``reg``
-        copies them, in the order their defs run. Without the ticks of them all (a module the
-        trace did not reach), only its own functions, as before."""
+        """The blueprint's own functions and those other modules add to it, in the order their
+        defs run (the caller keeps those that run before the registration at tick ``at``).
+        Without the ticks of them all (a module the trace did not reach), only its own
+        functions, as before."""
         foreign = self._foreign.get((path, var))
         if not foreign:
             return own
         ticks = self._trace.ticks
-        at = ticks.get((self.script_path, reg.range.start.line))
         own_ticks = [ticks.get((path, pyf.def_range.start.line)) for pyf, _ in own]
         if at is None or any(t is None for t in own_ticks):
             return own
         merged = [(t or 0, pyf, fn) for t, (pyf, fn) in zip(own_ticks, own, strict=True)]
-        merged += [f for f in foreign if f[0] < at]
+        merged += foreign
         merged.sort(key=lambda f: f[0])
         return [(pyf, fn) for _, pyf, fn in merged]
 

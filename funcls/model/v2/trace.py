@@ -59,17 +59,17 @@ class _Frame:
         self.line = -1  # the line of the statement running now
 
 
-def _items(module: ModuleInfo, script: bool) -> list[tuple[int, int, object]]:
-    """The module's imports, top-level defs and (in the script) registrations by line."""
+def _items(module: ModuleInfo) -> list[tuple[int, int, object]]:
+    """The module's imports, top-level defs and registrations by line (a module other than the
+    script may register a blueprint on the app it imports back)."""
     items: list[tuple[int, int, object]] = []
     for rec in module.import_records:
         items.append((rec.range.start.line, 0, rec))
     for pyf in module.functions:
         if pyf.scope == "module" and pyf.decorators:
             items.append((pyf.def_range.start.line, 1, ("def", pyf.def_range.start.line)))
-    if script:
-        for reg in module.registrations:
-            items.append((reg.range.start.line, 2, ("reg", reg.range.start.line)))
+    for reg in module.registrations:
+        items.append((reg.range.start.line, 2, ("reg", reg.range.start.line)))
     items.sort(key=lambda item: (item[0], item[1]))
     return items
 
@@ -130,7 +130,7 @@ class _Tracer:
                 continue
             trace.order.append(path)
             trace.script_line[path] = stack[0].line
-            stack.append(_Frame(module, _items(module, False)))
+            stack.append(_Frame(module, _items(module)))
             self.running[path] = stack[-1]
             return True
         return False
@@ -139,7 +139,7 @@ class _Tracer:
         trace = self.trace
         self.started.add(self.script.path)
         trace.order.append(self.script.path)
-        stack = [_Frame(self.script, _items(self.script, True))]
+        stack = [_Frame(self.script, _items(self.script))]
         self.running[self.script.path] = stack[0]
         while stack:
             frame = stack[-1]
