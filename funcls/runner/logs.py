@@ -108,17 +108,30 @@ class Console:
             self._pending.append(text if text.endswith("\n") else text + "\n")
         self._flush()
 
-    def started(self, function: str, invocation_id: str, reason: str) -> None:
+    def started(
+        self, function: str, invocation_id: str, reason: str, moment: float | None = None
+    ) -> None:
+        """``moment``: when it started, for an invocation an app process reports afterwards
+        (a connection handed to it, handoff.py)."""
         self.names[invocation_id] = function
-        self.line(f"Executing 'Functions.{function}' (Reason='{reason}', Id={invocation_id})")
+        self.line(
+            f"Executing 'Functions.{function}' (Reason='{reason}', Id={invocation_id})", moment
+        )
 
     def finished(
-        self, function: str, invocation_id: str, ok: bool, duration: float, detail: str = ""
+        self,
+        function: str,
+        invocation_id: str,
+        ok: bool,
+        duration: float,
+        detail: str = "",
+        moment: float | None = None,
     ) -> None:
         outcome = "Succeeded" if ok else "Failed"
         self.line(
             f"Executed 'Functions.{function}' ({outcome}, Id={invocation_id}, "
-            f"Duration={duration * 1000:.0f}ms)"
+            f"Duration={duration * 1000:.0f}ms)",
+            moment,
         )
         if detail:
             self.block(_indent(detail) if self.tag_logs else detail)

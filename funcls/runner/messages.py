@@ -13,13 +13,17 @@ runner -> app process:
   disconnect;
 - `Shutdown`: finish and exit;
 - `Load`: a standby app process (started ahead for the next reload or restart, with the
-  interpreter and azure-functions already imported) loads the app now.
+  interpreter and azure-functions already imported) loads the app now;
+- `Handoff`: connect to the runner's hand-off socket, over which `Setup` and `Conn` (an HTTP
+  connection's descriptor) come (`handoff.py`, `worker/handed.py`).
 
 app process -> runner:
 - `Ready`: the app is loaded: its functions and load errors;
 - `Log`: one log record, tagged with its invocation (or None outside one);
 - `Result`: an invocation's end: outputs and the returned value, or the error;
-- `HttpStart`, `HttpBody`, `HttpEnd`: a streamed HTTP response as the app produces it.
+- `HttpStart`, `HttpBody`, `HttpEnd`: a streamed HTTP response as the app produces it;
+- `Back`, `Closed`, `Served`: a handed connection returned or closed, and the invocations
+  served on handed connections (for the console).
 """
 
 from __future__ import annotations
@@ -88,6 +92,50 @@ class Load:
     TAG: ClassVar[int] = 5
 
 
+@dataclass(slots=True)
+class Handoff:
+    """Connect to the runner's hand-off socket (an abstract Unix seqpacket address) and
+    present the token: HTTP connections will be handed over there (`handoff.py`)."""
+
+    TAG: ClassVar[int] = 6
+    address: str
+    token: bytes
+
+
+# Over the hand-off socket (one packet each, with file descriptors beside it):
+
+
+@dataclass(slots=True)
+class Setup:
+    """The first packet, with the connection table's file descriptor (`handoff_table.py`).
+    What the app process needs to answer HTTP as the runner's front does."""
+
+    TAG: ClassVar[int] = 7
+    slots: int
+    keys: dict[str, str]
+    cors_origins: list[str]
+    cors_credentials: bool
+    keep_alive: float  # seconds an idle keep-alive connection stays open
+    max_body: int
+    scheme: str
+    default_host: str
+    host_instance: str  # trace_context.HOST_INSTANCE_ID of the runner
+
+
+@dataclass(slots=True)
+class Conn:
+    """A connection handed over (its descriptor beside the packet), in table slot ``slot``.
+    ``routes`` are hot routes the app process did not have: (method, raw path, function,
+    function number, trigger parameter, route parameters, auth level, HTTP output names,
+    whether a $return binding exists); ``reset`` drops the ones it had first."""
+
+    TAG: ClassVar[int] = 8
+    conn: int
+    slot: int
+    reset: bool
+    routes: list[tuple[Any, ...]]
+
+
 # -- app process -> runner -------------------------------------------------------------------
 
 
@@ -146,6 +194,35 @@ class HttpEnd:
     error: str = ""
 
 
+@dataclass(slots=True)
+class Back:
+    """A handed connection comes back to the runner with the bytes read of it and not
+    answered (a request the app process does not serve itself)."""
+
+    TAG: ClassVar[int] = 16
+    conn: int
+    data: bytes
+
+
+@dataclass(slots=True)
+class Closed:
+    """A handed connection was closed by the app process (the client left, keep-alive
+    timeout, `Connection: close`): the runner closes its copy."""
+
+    TAG: ClassVar[int] = 17
+    conn: int
+
+
+@dataclass(slots=True)
+class Served:
+    """Invocations the app process ran for handed connections, for the console:
+    ("s", id, function, wall time) when one started, ("f", id, function, ok, duration,
+    detail, wall time, note) when it ended (note: a line for `Console.say`, or "")."""
+
+    TAG: ClassVar[int] = 18
+    events: list[tuple[Any, ...]]
+
+
 Message = (
     Invoke
     | HttpRequest
@@ -158,6 +235,12 @@ Message = (
     | HttpStart
     | HttpBody
     | HttpEnd
+    | Handoff
+    | Setup
+    | Conn
+    | Back
+    | Closed
+    | Served
 )
 
 _CLASSES: dict[int, type[Any]] = {
@@ -174,6 +257,12 @@ _CLASSES: dict[int, type[Any]] = {
         HttpStart,
         HttpBody,
         HttpEnd,
+        Handoff,
+        Setup,
+        Conn,
+        Back,
+        Closed,
+        Served,
     )
 }
 

@@ -25,6 +25,8 @@ from funcls.runner import wire
 from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.defaults import DEBUG_ENV
 from funcls.runner.messages import (
+    Back,
+    Closed,
     ErrorInfo,
     HttpBody,
     HttpEnd,
@@ -35,6 +37,7 @@ from funcls.runner.messages import (
     Message,
     Ready,
     Result,
+    Served,
     Shutdown,
 )
 from funcls.runner.prestart import EarlyProcess, worker_command, worker_environment
@@ -115,6 +118,10 @@ class WorkerProcess:
         self.stopping = False
         self.kill_reason: str | None = None
         self._outbox: list[bytes] = []
+        # Set when HTTP connections are handed to this process (handoff.py): where its
+        # messages about them go, and whether a request runs on one of them now.
+        self.on_handed: Callable[[Message], None] | None = None
+        self.busy_elsewhere: Callable[[], bool] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -172,6 +179,9 @@ class WorkerProcess:
                     del self.streams[message.id]
         elif isinstance(message, Log):
             self.on_log(message)
+        elif isinstance(message, (Served, Back, Closed)):
+            if self.on_handed is not None:
+                self.on_handed(message)
         elif isinstance(message, Ready) and not self.ready.done():
             self.ready.set_result(message)
 
@@ -244,7 +254,11 @@ class WorkerProcess:
         then end the process."""
         self.stopping = True
         deadline = time.monotonic() + drain
-        while (self.pending or self.streams) and time.monotonic() < deadline and self.alive:
+        while (
+            (self.pending or self.streams or (self.busy_elsewhere and self.busy_elsewhere()))
+            and time.monotonic() < deadline
+            and self.alive
+        ):
             await asyncio.sleep(0.02)
         if self.alive and self.writer is not None:
             with contextlib.suppress(ConnectionError, RuntimeError):

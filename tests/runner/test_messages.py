@@ -40,6 +40,16 @@ SAMPLES: list[messages.Message] = [
     messages.HttpStart("id-1", 200, [(b"content-type", b"text/plain")]),
     messages.HttpBody("id-1", b"first", True),
     messages.HttpEnd("id-1", "the app process exited"),
+    messages.Handoff("\0funcls-handoff-1-ab", b"token"),
+    messages.Setup(16, {}, ["http://x"], False, 30.0, 1000, "http", "127.0.0.1:7071", "abc"),
+    messages.Conn(
+        1, 0, True, [(b"GET", b"/api/hello", "hello", 0, "req", {}, "anonymous", ["$return"], True)]
+    ),
+    messages.Back(1, b"GET /api/nope HTTP/1.1\r\n\r\n"),
+    messages.Closed(1),
+    messages.Served(
+        [("s", "id-1", "hello", 1.5), ("f", "id-1", "hello", True, 0.001, "", 1.6, "")]
+    ),
 ]
 
 

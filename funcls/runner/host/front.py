@@ -34,6 +34,8 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from funcls.runner.durable.runtime import PATHS as DURABLE_PATHS
+from funcls.runner.handoff import Handoffs
+from funcls.runner.handoff import enabled as handoff_enabled
 from funcls.runner.host.app import RunnerApp
 from funcls.runner.host.http_trigger import (
     Response,
@@ -82,6 +84,16 @@ class Front:
         self.state = app.state
         self._version = -1
         self._routes: dict[tuple[bytes, bytes], Route] = {}
+        # Idle keep-alive connections handed to app processes (handoff.py), when on.
+        self.handoffs: Handoffs | None = Handoffs(self, REASON) if handoff_enabled() else None
+
+    @property
+    def cache_version(self) -> int:
+        return self._version
+
+    def cached_routes(self) -> list[tuple[tuple[bytes, bytes], Route]]:
+        """The routes looked up since the functions last changed (None: not hot)."""
+        return list(self._routes.items())
 
     def route(self, method: bytes, raw_path: bytes) -> Route:
         """The plain HTTP function for a method and raw path (no query), if the hot path
@@ -148,6 +160,8 @@ class FrontProtocol(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # (Handoffs, its link, connection number) while an app process holds the connection
+        self.handed: tuple[Handoffs, Any, int] | None = None
         self.header_timer: asyncio.TimerHandle | None = None
         self.in_headers = False  # a request has begun and its headers are not complete
         self.body_timer: asyncio.TimerHandle | None = None
@@ -164,6 +178,36 @@ class FrontProtocol(HttpToolsProtocol):
         self.timeout_keep_alive_task = self.loop.call_later(
             self.timeout_keep_alive, self.timeout_keep_alive_handler
         )
+
+    def shutdown(self) -> None:
+        if self.handed is not None:
+            self.handed[0].release(self)
+        else:
+            super().shutdown()
+
+    def offer_soon(self) -> None:
+        """After a hot response: hand the connection to an app process if it is idle then
+        (checked once the parser's callbacks for what was read have all run)."""
+        if self.front is not None and self.front.handoffs is not None and self.handed is None:
+            self.loop.call_soon(self._offer)
+
+    def _offer(self) -> None:
+        front = self.front
+        cycle = self.cycle
+        if (
+            front is None
+            or front.handoffs is None
+            or self.handed is not None
+            or self.in_headers
+            or self.in_body
+            or self.pipeline
+            or self.flow.read_paused
+            or self.transport.is_closing()
+            or (cycle is not None and not cycle.response_complete)
+            or (cycle is not None and not cycle.keep_alive)
+        ):
+            return
+        front.handoffs.offer(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
@@ -519,6 +563,7 @@ class HotCycle:
             if not self.keep_alive:
                 transport.close()
         protocol.on_response_complete()
+        protocol.offer_soon()
 
     def _encode(self, response: Response) -> bytes:
         """The bytes uvicorn writes for the RunnerApp's `_send` of the same response: its

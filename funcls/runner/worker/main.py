@@ -17,11 +17,12 @@ import socket
 import sys
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from funcls.runner import wire
 from funcls.runner.defaults import DEBUG_ENV
 from funcls.runner.messages import (
+    Handoff,
     HttpDisconnect,
     HttpRequest,
     Invoke,
@@ -29,6 +30,7 @@ from funcls.runner.messages import (
     Message,
     Ready,
     Result,
+    Served,
     Shutdown,
 )
 
@@ -38,10 +40,20 @@ from .http_stream import Exchange, StreamServer, run_streamed
 from .invoke import ProcessExit, run_async, run_sync
 from .loader import FunctionInfo, load_app
 
+if TYPE_CHECKING:
+    from .handed import Served as HandedConnections
+
+HANDED_DRAIN = 5.0  # seconds a stop waits for requests under way on handed connections
+EVENTS_DELAY = 0.05  # seconds between batches of console events (Channel.events)
+
 
 class Channel:
     """Frames to the runner. Threads that finish together share one write: the first one
-    in becomes the flusher and sends everything queued until the queue is empty."""
+    in becomes the flusher and sends everything queued until the queue is empty.
+
+    `events` are the console events of invocations served on handed connections
+    (messages.Served): they leave every EVENTS_DELAY seconds, and before any other frame
+    (a log line of the app comes after its invocation's Executing line, as in the runner)."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
@@ -49,11 +61,35 @@ class Channel:
         self.send_lock = threading.Lock()  # held while bytes go out: frames never interleave
         self.queued: list[bytes] = []
         self.flushing = False
+        self.events: list[tuple[Any, ...]] = []  # appended to by connection threads
+        self._ticking = False
 
-    def send(self, message: Message) -> None:
-        data = wire.encode(message)
+    def tick(self) -> None:
+        """Send the events every EVENTS_DELAY seconds from now on (a thread)."""
+        if self._ticking:
+            return
+        self._ticking = True
+
+        def run() -> None:
+            while True:
+                time.sleep(EVENTS_DELAY)
+                if self.events:
+                    self.send(None)
+
+        threading.Thread(target=run, name="funcls-events", daemon=True).start()
+
+    def _take_events(self) -> None:
+        """Queue the events as one frame (self.lock held)."""
+        if self.events:
+            events, self.events = self.events, []
+            self.queued.append(wire.encode(Served(events)))
+
+    def send(self, message: Message | None) -> None:
+        data = wire.encode(message) if message is not None else b""
         with self.lock:
-            self.queued.append(data)
+            self._take_events()
+            if data:
+                self.queued.append(data)
             if self.flushing:
                 return
             self.flushing = True
@@ -70,6 +106,7 @@ class Channel:
         """Send whatever is queued now (before the process exits)."""
         with self.send_lock:
             with self.lock:
+                self._take_events()
                 batch, self.queued = self.queued, []
             if batch:
                 self._write(batch)
@@ -136,10 +173,25 @@ class Worker:
         self.loop = asyncio.new_event_loop()
         self.pool = InvocationPool(_thread_count() or min(32, (os.cpu_count() or 1) + 4))
         self.streams = streams  # the web extension's app, when the app streams HTTP
+        self.handed: HandedConnections | None = None  # connections the runner handed over
 
     def dispatch(self, message: Message) -> None:
         if isinstance(message, Shutdown):
+            if self.handed is not None:
+                self.handed.stop(HANDED_DRAIN)
             self.stop(0)
+        if isinstance(message, Handoff):
+            if self.handed is None:
+                # Imported only now: an app process the runner hands nothing to starts
+                # without it.
+                from .handed import Served as HandedConnections
+
+                try:
+                    self.handed = HandedConnections(self, message.address, message.token)
+                except OSError:
+                    return  # the runner keeps serving every connection itself
+                self.channel.tick()
+            return
         if isinstance(message, (HttpRequest, HttpDisconnect)):
             if self.streams is not None:
                 self.streams.feed(message)

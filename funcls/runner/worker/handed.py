@@ -1,0 +1,499 @@
+"""HTTP connections the runner handed to this app process (`funcls/runner/handoff.py`).
+
+The runner keeps accepting; after it has answered a request for a plain HTTP function on a
+keep-alive connection with nothing more to read, it passes the connection's descriptor here
+(SCM_RIGHTS over a Unix seqpacket socket) and keeps its own copy. A thread per connection
+then reads requests, calls the function in this process and writes the response itself: no
+frame to the runner and back per request. What it writes is what the runner's front writes
+(`funcls/runner/http_bytes.py`, shared).
+
+Crash isolation: each request is marked in the connection table (`handoff_table.py`) with
+plain stores; when this process dies the runner answers a request that has no response yet
+with the host's 500 on its copy of the connection. The console lines of the invocations
+(Executing/Executed) go to the runner batched, every 50 ms or before any other frame, so
+that the app's own log lines keep their order after them.
+
+Anything this process does not serve itself — a route it was not given, keys that do not
+pass, chunked or partial bodies, `Expect`, `Upgrade`, HTTP/1.0, `Connection` other than
+keep-alive, `X-Forwarded-Proto`, a body over the limit, anything the strict parser here does
+not accept — goes back to the runner with the bytes read and not answered (messages.Back);
+the runner's front answers it (and may hand the connection over again later).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import mmap
+import os
+import re
+import select
+import socket
+import threading
+import time
+from email.utils import formatdate
+from typing import Any
+
+from funcls.runner import handoff_table as table
+from funcls.runner import trace_context, wire
+from funcls.runner.http_bytes import (
+    authorized,
+    bad_response_text,
+    cors_headers,
+    encode_response,
+    failed_text,
+    failure_lines,
+    http_response,
+    new_invocation_id,
+    parse_query,
+    plain_http,
+    presented_key,
+    response_problem,
+    text_response,
+)
+from funcls.runner.messages import Back, Closed, Conn, Invoke, Result, Setup
+
+from .invoke import ProcessExit, run_async, run_sync
+
+READ_SIZE = 1 << 16
+METHODS = frozenset((b"GET", b"POST", b"PUT", b"DELETE", b"PATCH", b"HEAD"))
+_TARGET = re.compile(rb"/[!-~]*")  # origin-form, visible ASCII only
+_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_BAD_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+# Requests with these headers go back to the runner (its parser and uvicorn's bookkeeping
+# handle them): bodies in chunks, 100-continue, protocol switches, the proxy middleware.
+_NOT_HERE = frozenset(("transfer-encoding", "expect", "upgrade", "x-forwarded-proto"))
+NO_RETRY = {"count": 0, "max": 0}
+ARM = select.EPOLLIN | select.EPOLLONESHOT
+TEND_EVERY = 0.01  # seconds
+BLOCKED_AFTER = 0.005  # seconds inside a request before another thread may start
+
+
+class Route:
+    __slots__ = (
+        "auth",
+        "function",
+        "http_outputs",
+        "number",
+        "params",
+        "return_binding",
+        "trigger",
+    )
+
+    def __init__(self, raw: tuple[Any, ...]) -> None:
+        (
+            _method,
+            _path,
+            self.function,
+            self.number,
+            self.trigger,
+            self.params,
+            self.auth,
+            outputs,
+            self.return_binding,
+        ) = raw
+        self.http_outputs = frozenset(outputs)
+
+
+class Served:
+    """The hand-off socket, the table, the routes the runner gave, and every connection.
+
+    Connections wait in one epoll set, each registered one-shot: a thread that takes a
+    ready connection owns it until it re-arms it, reads its requests and runs the function
+    itself (no hand-off between threads). One thread serves while requests are quick; when
+    every thread has been inside a request for a while (a function that blocks), another
+    one starts, up to the invocation pool's size (PYTHON_THREADPOOL_THREAD_COUNT), so that as
+    many plain functions run at once as the thread pool allows."""
+
+    def __init__(self, worker: Any, address: str, token: bytes) -> None:
+        """``worker``: the process's main.Worker (its channel, functions, loop, pool)."""
+        self.worker = worker
+        self.channel = worker.channel
+        self.routes: dict[tuple[bytes, bytes], Route] = {}
+        self.setup: Setup | None = None
+        self.table: mmap.mmap | None = None
+        self.gate = threading.Lock()  # guards the counts and each connection's flags
+        self.stopping = False
+        self.busy = 0  # connections reading or answering a request now
+        self.idle = 0  # threads waiting for a ready connection
+        self.threads = 0
+        self.size = worker.pool.size
+        self.connections: dict[int, Connection] = {}  # by descriptor
+        self.epoll = select.epoll()
+        self._date = (0, b"")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.connect(address)
+        self.sock.sendall(token)
+        threading.Thread(target=self._receive, name="funcls-handoff", daemon=True).start()
+        threading.Thread(target=self._tend, name="funcls-handoff-tend", daemon=True).start()
+
+    # -- from the runner ----------------------------------------------------------------------
+
+    def _receive(self) -> None:
+        while True:
+            try:
+                data, fds, _flags, _address = socket.recv_fds(self.sock, 1 << 22, 4)
+            except OSError:
+                return
+            if not data:
+                for fd in fds:
+                    os.close(fd)
+                return
+            message = wire.decode(data[wire.HEADER.size :])
+            if isinstance(message, Setup) and fds:
+                self.setup = message
+                trace_context.HOST_INSTANCE_ID = message.host_instance
+                self.table = mmap.mmap(fds[0], message.slots * table.SIZE)
+                os.close(fds[0])
+            elif isinstance(message, Conn) and fds and self.setup is not None:
+                if message.reset:
+                    self.routes = {}
+                routes = dict(self.routes)
+                for raw in message.routes:
+                    routes[(raw[0], raw[1])] = Route(raw)
+                self.routes = routes  # replaced whole: serving threads read it unlocked
+                self._add(Connection(self, message.conn, message.slot, fds[0]))
+            else:
+                for fd in fds:
+                    os.close(fd)
+
+    def _add(self, connection: Connection) -> None:
+        with self.gate:
+            self.connections[connection.fd] = connection
+            start = self.threads == 0
+            if start:
+                self.threads += 1
+        self.epoll.register(connection.fd, ARM)
+        if start:
+            self._start_thread()
+
+    def _start_thread(self) -> None:
+        threading.Thread(target=self._serve_forever, name="funcls-handed", daemon=True).start()
+
+    # -- serving ------------------------------------------------------------------------------
+
+    def _serve_forever(self) -> None:
+        gate = self.gate
+        epoll = self.epoll
+        while True:
+            with gate:
+                self.idle += 1
+            try:
+                events = epoll.poll(-1, 1)
+            except OSError:
+                events = []
+            with gate:
+                self.idle -= 1
+                if self.stopping:
+                    return
+                connection = self.connections.get(events[0][0]) if events else None
+                if connection is None or connection.closed:
+                    continue
+                connection.since = time.monotonic()
+                connection.busy = True
+                self.busy += 1
+            keep = False
+            try:
+                keep = connection.step()
+            except Exception as error:  # a bug here: give the connection back, not hang
+                connection.give_back(b"", error)
+            finally:
+                with gate:
+                    connection.busy = False
+                    connection.since = time.monotonic()
+                    self.busy -= 1
+            if keep:
+                try:
+                    epoll.modify(connection.fd, ARM)
+                except OSError:
+                    connection.close()
+
+    def _tend(self) -> None:
+        """Start another serving thread when every one has been inside a request for a
+        while; close connections idle past the keep-alive timeout (as uvicorn does)."""
+        sweep = 0.0
+        while True:
+            time.sleep(TEND_EVERY)
+            setup = self.setup
+            if setup is None:
+                continue
+            now = time.monotonic()
+            start = False
+            idle: list[Connection] = []
+            with self.gate:
+                if self.stopping:
+                    return
+                if self.busy and not self.idle and self.threads < self.size:
+                    start = any(
+                        c.busy and now - c.since > BLOCKED_AFTER for c in self.connections.values()
+                    )
+                    if start:
+                        self.threads += 1
+                if now - sweep > 1.0:
+                    sweep = now
+                    for connection in self.connections.values():
+                        if not connection.busy and now - connection.since > setup.keep_alive:
+                            connection.closed = True
+                            idle.append(connection)
+            if start:
+                self._start_thread()
+            for connection in idle:
+                connection.close()
+
+    def stop(self, drain: float) -> None:
+        """Start no more requests; wait (up to ``drain`` seconds) for those under way. The
+        runner then takes the idle connections back (nothing of them was read)."""
+        with self.gate:
+            self.stopping = True
+        deadline = time.monotonic() + drain
+        while self.busy and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def date(self) -> list[tuple[bytes, bytes]]:
+        """uvicorn's default headers as the runner sets them (the date, once a second)."""
+        now = int(time.time())
+        if self._date[0] != now:
+            self._date = (now, formatdate(now, usegmt=True).encode())
+        return [(b"date", self._date[1])]
+
+
+class Connection:
+    def __init__(self, served: Served, conn: int, slot: int, fd: int) -> None:
+        self.served = served
+        self.conn = conn
+        self.slot = slot
+        self.offset = table.offset(slot)
+        self.sock = socket.socket(fileno=fd)
+        self.sock.setblocking(True)
+        self.fd = fd
+        self.busy = False
+        self.closed = False
+        self.since = time.monotonic()  # when it last started or ended a request
+
+    def step(self) -> bool:
+        """Read and answer what arrived; False when the connection left this process."""
+        try:
+            data = self.sock.recv(READ_SIZE)
+        except OSError:
+            data = b""
+        if not data:
+            self.close()
+            return False
+        return self._serve(data)
+
+    def _forget(self) -> None:
+        served = self.served
+        with served.gate:
+            self.closed = True
+            served.connections.pop(self.fd, None)
+        with contextlib.suppress(OSError, ValueError):
+            served.epoll.unregister(self.fd)
+
+    def close(self) -> None:
+        self._forget()
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+        self.served.channel.send(Closed(self.conn))
+
+    def give_back(self, data: bytes, error: Exception | None = None) -> None:
+        self._forget()
+        self.sock.close()
+        self.served.channel.send(Back(self.conn, data))
+
+    def _serve(self, data: bytes) -> bool:
+        """Answer every complete request in ``data``; False when the connection has left
+        this process (given back or closed)."""
+        while data:
+            request = self._parse(data)
+            if request is None:
+                self.give_back(data)
+                return False
+            used, keep_alive = self._answer(*request)
+            data = data[used:]
+            if not keep_alive:
+                self.close()
+                return False
+        return True
+
+    def _parse(self, data: bytes) -> tuple[Any, ...] | None:
+        """The parts of the first request in ``data`` when this process serves it, else
+        None (the runner will)."""
+        end = data.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        lines = data[:end].split(b"\r\n")
+        parts = lines[0].split(b" ")
+        if len(parts) != 3 or parts[2] != b"HTTP/1.1" or parts[0] not in METHODS:
+            return None
+        method, target = parts[0], parts[1]
+        if not _TARGET.fullmatch(target) or b"#" in target:
+            return None
+        raw_path, _, query_bytes = target.partition(b"?")
+        served = self.served
+        route = served.routes.get((method, raw_path))
+        if route is None:
+            return None
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            raw_name, colon, raw_value = line.partition(b":")
+            if not colon or not _NAME.fullmatch(raw_name):
+                return None
+            raw_value = raw_value.strip(b" \t")
+            if _BAD_VALUE.search(raw_value):
+                return None
+            name = raw_name.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        if "connection" in headers and headers["connection"].lower() != "keep-alive":
+            return None
+        if not _NOT_HERE.isdisjoint(headers):
+            return None
+        setup = served.setup
+        assert setup is not None
+        length_text = headers.get("content-length", "0")
+        if not length_text.isdigit() or "," in length_text:
+            return None
+        length = int(length_text)
+        if length > setup.max_body or len(data) < end + 4 + length:
+            return None
+        query = parse_query(query_bytes) if query_bytes else {}
+        if setup.keys and not authorized(route.auth, presented_key(query, headers), setup.keys):
+            return None
+        origin = headers.get("origin", "")
+        if len(origin.encode("latin-1")) > table.ORIGIN_MAX:
+            return None
+        info = served.worker.functions.get(route.function)
+        if info is None or info.http_stream:
+            return None
+        body = data[end + 4 : end + 4 + length]
+        return end + 4 + length, method, raw_path, query_bytes, query, headers, body, route, info
+
+    def _answer(
+        self,
+        used: int,
+        method: bytes,
+        raw_path: bytes,
+        query_bytes: bytes,
+        query: dict[str, str],
+        headers: dict[str, str],
+        body: bytes,
+        route: Route,
+        info: Any,
+    ) -> tuple[int, bool]:
+        served = self.served
+        setup = served.setup
+        assert setup is not None and served.table is not None
+        path = raw_path.decode("ascii")
+        if "%" in path:
+            from urllib.parse import unquote
+
+            path = unquote(path)
+        host = headers.get("host", setup.default_host)
+        qs = query_bytes.decode("latin-1")
+        name = route.function
+        method_text = method.decode("ascii")
+        trigger = (
+            "http",
+            {
+                "method": method_text,
+                "url": f"{setup.scheme}://{host}{path}" + (f"?{qs}" if qs else ""),
+                "headers": headers,
+                "query": query,
+                "params": route.params,
+                "body": ("bytes", body),
+            },
+        )
+        invocation_id = new_invocation_id()
+        message = Invoke(
+            invocation_id,
+            name,
+            {route.trigger: trigger},
+            {},
+            trace_context.invocation_trace(name, os.environ, headers),
+            NO_RETRY,
+        )
+        origin = headers.get("origin", "")
+        head = method == b"HEAD"
+        wall = time.time()
+        start = time.perf_counter()
+        table.SLOT.pack_into(
+            served.table,
+            self.offset,
+            table.RUNNING,
+            0,
+            table.HEAD if head else 0,
+            route.number,
+            time.monotonic(),
+            wall,
+            invocation_id.encode(),
+            origin.encode("latin-1"),
+        )
+        channel = served.channel
+        channel.events.append(("s", invocation_id, name, wall))
+        exit_code: int | None = None
+        try:
+            if info.is_async:
+                result = asyncio.run_coroutine_threadsafe(
+                    run_async(info, message), served.worker.loop
+                ).result()
+            else:
+                result = run_sync(info, message)
+        except ProcessExit as exit_:
+            result, exit_code = exit_.result, exit_.code
+        duration = time.perf_counter() - start
+        response, detail, note = _response(route, invocation_id, result)
+        channel.events.append(
+            ("f", invocation_id, name, result.ok, duration, detail, time.time(), note)
+        )
+        cors = cors_headers(origin, setup.cors_origins, setup.cors_credentials)
+        data, keep_alive = encode_response(response, served.date(), cors, True, head)
+        table_map = served.table
+        table_map[self.offset] = table.WRITING
+        try:
+            self.sock.sendall(data)
+        except OSError:
+            keep_alive = False
+        release = table_map[self.offset + 1]
+        table_map[self.offset] = table.IDLE
+        if exit_code is not None:
+            served.worker.stop(exit_code)
+        return used, keep_alive and not release
+
+
+def _response(route: Route, invocation_id: str, result: Result) -> tuple[Any, str, str]:
+    """The response, the Executed line's detail and a note for the console, as the runner's
+    front makes them of the same result (Invoker.start_plain, outcome_response)."""
+    name = route.function
+    if not result.ok:
+        error = result.error or {}
+        return (
+            text_response(500, failed_text(name, invocation_id, error)),
+            "\n".join(failure_lines(error)),
+            "",
+        )
+    http: Any = None
+    returned = False
+    outputs = result.outputs
+    value = result.returned
+    if value is not None and value[0] is not None:
+        if route.return_binding:
+            outputs = {**outputs, "$return": value}
+        else:
+            returned = True
+    for output, wire_value in outputs.items():
+        if output in route.http_outputs:
+            http = wire_value[1] if wire_value[0] == "http" else plain_http(wire_value)
+        elif output == "$return":
+            returned = True
+    if http is None:
+        return ((200 if returned else 204), [], b""), "", ""
+    problem = response_problem(http)
+    if problem is not None:
+        text = bad_response_text(name, invocation_id, problem)
+        return (
+            text_response(500, text),
+            "",
+            text.removeprefix("500 Internal Server Error: ").rstrip(),
+        )
+    return http_response(http), "", ""
