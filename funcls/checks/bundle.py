@@ -9,9 +9,9 @@ from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.edits import fix, fixes, replace
 from funcls.checks.findings import Severity
 from funcls.checks.registry import checker
+from funcls.model.bundles import BUNDLE_IDS, CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 from funcls.model.jsondoc import JsonNode
 from funcls.model.parsers.version_range import VersionRangeError, parse_version_range
-from funcls.model.schemas.host import BUNDLE_IDS, CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
 # Bundles 1.x, 2.x and 3.x reached the end of their support on this day (Microsoft's
 # extension-bundles page); only 4.x is supported.

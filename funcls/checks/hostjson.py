@@ -7,6 +7,7 @@ import os
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.edits import fix, fixes, json_add_member, replace
 from funcls.checks.registry import checker
+from funcls.model.bundles import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 from funcls.model.jsondoc import JsonNode
 from funcls.model.locations import Range
 from funcls.model.parsers.timespan import (
@@ -15,8 +16,6 @@ from funcls.model.parsers.timespan import (
     check_function_timeout,
     parse_function_timeout,
 )
-from funcls.model.scaffold.app import host_json_text
-from funcls.model.schemas.host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
 BUNDLE = {"id": DEFAULT_BUNDLE_ID, "version": CURRENT_BUNDLE_RANGE}
 
@@ -25,6 +24,9 @@ BUNDLE = {"id": DEFAULT_BUNDLE_ID, "version": CURRENT_BUNDLE_RANGE}
 def host_json(ctx: Context) -> None:
     app = ctx.app
     if any(p.kind == "host-json-missing" for p in app.problems):
+        # The scaffolding (templates, catalogue) only for this fix (issue 16).
+        from funcls.model.scaffold.app import host_json_text
+
         where, rng = ctx.script_location()
         ctx.emit(
             "AZF408",

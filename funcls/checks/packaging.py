@@ -14,7 +14,6 @@ from funcls.checks.packaging_rules import RULES
 from funcls.checks.registry import REGISTRY, checker
 from funcls.model.distributions import distributions, third_party_imports
 from funcls.model.locations import Range
-from funcls.model.scaffold.app import requirements_text
 from funcls.model.source import SKIP_DIRS, Source
 
 REGISTRY.add_rules(RULES)
@@ -173,6 +172,9 @@ def _create_requirements(ctx: Context) -> Fix | None:
 
     modules = third_party_imports(app.root, imports_of, source.listdir, SKIP_DIRS)
     path = os.path.join(app.root, "requirements.txt")
+    # The scaffolding (templates, schemas) only for this fix (issue 16).
+    from funcls.model.scaffold.app import requirements_text
+
     text = requirements_text(tuple(distributions(modules)))
     return fix("Create requirements.txt", replace(path, Range.point(0, 0), text), preferred=True)
 

@@ -23,7 +23,6 @@ from funcls.model.parsers.expressions import (
     parse_binding_template,
 )
 from funcls.model.parsers.ncrontab import AppSettingSchedule, parse_schedule
-from funcls.model.parsers.ncrontab_describe import describe
 from funcls.model.parsers.ncrontab_fields import ScheduleError, ScheduleErrorKind
 from funcls.model.parsers.route_constraints import RouteError, RouteErrorKind, suggest_constraint
 from funcls.model.parsers.routes import parse_route
@@ -123,6 +122,9 @@ def _schedule(ctx: Context, fn: Function, spot: Spot, text: str, via: str | None
         schedule = parse_schedule(text)
     except ScheduleError as e:
         if e.kind == ScheduleErrorKind.FIVE_FIELDS:
+            # Imported for this message only (issue 16: no work at import time).
+            from funcls.model.parsers.ncrontab_describe import describe
+
             meaning = describe(parse_schedule(text, allow_five_fields=True))
             six = e.fix or "0 " + text.strip()
             ctx.emit(

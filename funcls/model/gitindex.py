@@ -22,7 +22,6 @@ never a guess.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -94,6 +93,8 @@ def parse_index(data: bytes, hash_len: int = 20) -> GitIndex:
     end = len(data) - hash_len
     trailer = data[end:]
     if trailer.count(0) != hash_len:  # all zeros: index.skipHash, nothing to verify
+        import hashlib  # here: loading it (OpenSSL) took 3 ms of every start (issue 16)
+
         digest = (hashlib.sha1 if hash_len == 20 else hashlib.sha256)(data[:end]).digest()
         if digest != trailer:
             raise GitIndexError("its checksum does not match its content (a corrupt file)")

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from funcls.model.bundles import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 from funcls.model.distributions import (
     distribution_for,
     distributions,
     imports_in_text,
     third_party_imports,
 )
-from funcls.model.schemas.host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 from funcls.model.source import SKIP_DIRS, Source
 from tests.checks.support import check, fixed_clean, one, run_cli, v2
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from funcls.model.jsondoc.fast import parse_plain
 from funcls.model.jsondoc.nodes import JsonDocument, JsonError, JsonMember, JsonNode, NodeKind
-from funcls.model.jsondoc.parser import JsonParser
 
 __all__ = ["JsonDocument", "JsonError", "JsonMember", "JsonNode", "NodeKind", "parse_json"]
 
@@ -20,6 +19,9 @@ def parse_json(text: str) -> JsonDocument:
     plain = parse_plain(text)  # plain JSON: the same nodes, cheaper (fast.py)
     if plain is not None:
         return JsonDocument(text, plain[0], [], plain[1])
+    # Imported when a text is not plain JSON (issue 16: most never need it).
+    from funcls.model.jsondoc.parser import JsonParser
+
     parser = JsonParser(text)
     root = parser.parse_document()
     errors = parser.errors

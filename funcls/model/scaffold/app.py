@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from funcls.model.bundles import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 from funcls.model.catalogue.templates import STORAGE_EMULATOR
 from funcls.model.jsondoc import parse_json
 from funcls.model.locations import Position
 from funcls.model.scaffold.functions import Insert
-from funcls.model.schemas.host import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 
 # Files the new app gets, in the order they are written.
 APP_FILES = (

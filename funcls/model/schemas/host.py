@@ -8,6 +8,7 @@ no object here forbids additional properties (see ``schemas.common``).
 
 from __future__ import annotations
 
+from funcls.model.bundles import BUNDLE_IDS, CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 from funcls.model.schemas.common import (
     DRAFT_07,
     TIMESPAN_PATTERN,
@@ -24,16 +25,6 @@ from funcls.model.schemas.common import (
     timespan,
 )
 from funcls.model.schemas.host_extensions import extensions_schema
-
-# The extension bundles Azure publishes for non-.NET apps, the stable one first, and the
-# range of its supported major version (host.json's schema, AZF405 and AZF409 use them).
-BUNDLE_IDS = (
-    "Microsoft.Azure.Functions.ExtensionBundle",
-    "Microsoft.Azure.Functions.ExtensionBundle.Preview",
-    "Microsoft.Azure.Functions.ExtensionBundle.Experimental",
-)
-DEFAULT_BUNDLE_ID = BUNDLE_IDS[0]
-CURRENT_BUNDLE_RANGE = "[4.*, 5.0.0)"
 
 LOG_LEVELS = ("Trace", "Debug", "Information", "Warning", "Error", "Critical", "None")
 _LOG_LEVEL_TEXT = (
