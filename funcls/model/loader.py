@@ -175,7 +175,10 @@ def _v1_inputs(folder: str, fn: Function | None, source: Source, root: str) -> t
 
 def _v1_function(folder: str, source: Source, root: str) -> Function:
     """``index_v1_function``, or the Function it gave last time when its inputs are the same
-    objects (so checks of it can be kept: incremental indexing)."""
+    objects (so checks of it can be kept: incremental indexing). A snapshot is indexed once:
+    nothing to keep (issue 16)."""
+    if source.snapshot:
+        return index_v1_function(folder, source, root)
     memo = source.memo.get("v1-functions")
     if not isinstance(memo, dict):
         memo = source.memo["v1-functions"] = {}

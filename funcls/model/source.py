@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 
 from funcls.model.jsondoc import JsonDocument, parse_json
-from funcls.model.python.module import ModuleInfo, analyse_module, keep_body, keep_tree, kept_body
+from funcls.model.python.module import ModuleInfo, analyse_module, analyse_module_once, keep_tree
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are reported, not parsed
 
@@ -139,9 +139,10 @@ class Source:
     # In a snapshot, json() and module() answers by the path as the caller wrote it (the
     # rules ask for the same modules thousands of times).
     _seen: dict[tuple[str, str], object] = field(default_factory=dict)
-    # Keep each module's statements after its analysis (``module_body``): `funcls check`'s
-    # rules then read them instead of parsing the modules again (issue 16).
+    # In a snapshot, keep each module's statements after its analysis (``module_body``):
+    # `funcls check`'s rules then read them instead of parsing the modules again (issue 16).
     keep_trees: bool = False
+    _bodies: dict[str, tuple[str, list[ast.stmt]]] = field(default_factory=dict)
 
     # -- overlays (open documents) -----------------------------------------------------------
     def open(self, path: str, version: int, text: str) -> None:
@@ -162,6 +163,7 @@ class Source:
             self._modules.pop(p, None)
             self._texts.pop(p, None)
             self._stats.pop(p, None)
+            self._bodies.pop(p, None)
             self._seen.clear()
 
     def _stat(self, p: str) -> os.stat_result | None:
@@ -315,11 +317,16 @@ class Source:
             if cached is not None and cached.stamp == st:
                 return cached.value if isinstance(cached.value, ModuleInfo) else None
             text = self.text(p)
+            if self.snapshot:
+                # Analysed once: no memo of its defs to keep for the next analysis (issue 16).
+                info, body = analyse_module_once(p, text) if text is not None else (None, None)
+                if self.keep_trees and text is not None and body is not None:
+                    self._bodies[p] = (text, body)
+                self._modules[p] = _Entry(st, info)
+                return info
             memo = self.memo.setdefault("defs:" + p, {})
             # Only open documents keep their syntax tree (it is their next edit that splices).
             keep_tree(memo, p in self.overlays)  # type: ignore[arg-type]
-            if self.keep_trees:
-                keep_body(memo)  # type: ignore[arg-type]
             info = analyse_module(p, text, memo) if text is not None else None  # type: ignore[arg-type]
             self._modules[p] = _Entry(st, info)
             return info
@@ -329,8 +336,10 @@ class Source:
         them from the analysis of that very text (parsed whole, no syntax error); else None.
         Read-only: the model's analysis shares them."""
         with self._lock:
-            memo = self.memo.get("defs:" + os.path.normpath(path))
-            return kept_body(memo, text) if isinstance(memo, dict) else None
+            kept = self._bodies.get(os.path.normpath(path))
+        if kept is None or not (kept[0] is text or kept[0] == text):
+            return None
+        return kept[1]
 
     def listdir(self, path: str) -> list[str]:
         if self.snapshot:  # a v1 folder is listed two or three times per indexing

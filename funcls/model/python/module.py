@@ -579,25 +579,6 @@ def _too_deep(path: str, text: str, error: BaseException) -> Problem:
 # (set by the caller for the files being edited), and that tree with the lines it came from.
 _KEEP_TREE = ("keep-tree",)
 _TREE = ("tree",)
-# Keep the statements of the last whole parse with the text they came from (one-shot commands:
-# the rules read them instead of parsing the module again, issue 16).
-_KEEP_BODY = ("keep-body",)
-_BODY = ("body",)
-
-
-def keep_body(memo: dict[tuple[object, ...], Any]) -> None:
-    """Ask ``analyse_module`` to keep the statements of this file's parse (``kept_body``)."""
-    memo[_KEEP_BODY] = True
-
-
-def kept_body(memo: dict[tuple[object, ...], Any], text: str) -> list[ast.stmt] | None:
-    """The statements ``ast.parse(text)`` gives, when the last analysis with ``keep_body``
-    parsed that very text whole, without a syntax error; else None."""
-    kept = memo.get(_BODY)
-    if kept is None or not (kept[0] is text or kept[0] == text):
-        return None
-    body: list[ast.stmt] = kept[1]
-    return body
 
 
 def keep_tree(memo: dict[tuple[object, ...], Any], keep: bool = True) -> None:
@@ -658,6 +639,19 @@ def analyse_module(
     ``memo``: a dict the caller keeps for this file between analyses (``Source`` does): the
     defs whose lines and context did not change since the last analysis are taken from it,
     and it is left holding this analysis' defs."""
+    return _analyse(path, text, memo)[0]
+
+
+def analyse_module_once(path: str, text: str) -> tuple[ModuleInfo, list[ast.stmt] | None]:
+    """``analyse_module`` for a file analysed once (one-shot commands: no memo to keep), with
+    the statements ``ast.parse(text)`` gives when the text parsed whole without an error
+    (else None), for rules that read more of the module than the analysis keeps."""
+    return _analyse(path, text, None)
+
+
+def _analyse(
+    path: str, text: str, memo: dict[tuple[object, ...], Any] | None
+) -> tuple[ModuleInfo, list[ast.stmt] | None]:
     body: list[ast.stmt]
     problems: list[Problem] = []
     partial = False
@@ -719,17 +713,12 @@ def analyse_module(
         partial = True
     if memo is not None and analyser.memo_out is not None:
         keep_tree = memo.get(_KEEP_TREE)
-        keep = memo.get(_KEEP_BODY)
         memo.clear()
         memo.update(analyser.memo_out)
         if keep_tree:
             memo[_KEEP_TREE] = True
             if not partial:
                 memo[_TREE] = (text.split("\n"), body)
-        if keep:
-            memo[_KEEP_BODY] = True
-            if not partial and spliced is None:  # parsed whole, as ast.parse(text) does
-                memo[_BODY] = (text, body)
     info.problems.extend(problems)
     info.partial = partial
-    return info
+    return info, (body if not partial and spliced is None else None)
