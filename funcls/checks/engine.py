@@ -47,6 +47,7 @@ def _load_rule_modules() -> None:
     from funcls.checks import (  # noqa: F401
         bindings,
         bundle,
+        circular_imports,
         decorators,
         durable,
         env_values,

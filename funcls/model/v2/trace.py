@@ -19,11 +19,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from funcls.model.python.binding_lines import maybe_bound_before, top_bindings
 from funcls.model.python.module import ImportRecord, ModuleInfo
 from funcls.model.source import Source
 from funcls.model.v2.values import ModuleResolver
 
 _MAX_MODULES = 2000  # the same bound as the checks' walk over the app's modules
+
+
+@dataclass(frozen=True)
+class CircularFailure:
+    """``from target import name`` in ``importer`` while ``target`` is half run (running its
+    import on ``target_line``) and has not bound ``name``: Python raises ImportError."""
+
+    importer: str
+    record: ImportRecord
+    target: str
+    target_line: int  # 0-based, the statement ``target`` is running
+    # (module path, 0-based line of the statement it is running), the script first, the
+    # importer last.
+    stack: tuple[tuple[str, int], ...]
 
 
 @dataclass
@@ -39,6 +54,7 @@ class ImportTrace:
     # (module path, local name) of a `from m import name` that fails: ``m`` is half run and
     # has not bound ``name`` yet (a circular import), so the module stops there.
     unbound: set[tuple[str, str]] = field(default_factory=set)
+    failures: list[CircularFailure] = field(default_factory=list)
 
 
 def _bound_above(module: ModuleInfo, name: str, line: int) -> bool:
@@ -105,6 +121,20 @@ class _Tracer:
                 out.append(path)
         return out
 
+    def _bound_above(self, half: _Frame, rec: ImportRecord, frame: _Frame) -> bool:
+        """Whether the half-run module may have ``rec.name`` when ``rec`` runs: bound above
+        the line it is running (any binding form; anything funcls cannot read counts as
+        bound), or a submodule of that name that the import runs instead."""
+        name = rec.name or ""
+        if _bound_above(half.module, name, half.line):
+            return True
+        text = self.source.text(half.module.path)
+        if text is None or maybe_bound_before(top_bindings(text), name, half.line + 1):
+            return True
+        lead = "." * rec.level
+        sub = f"{lead}{rec.module}.{name}" if rec.module else f"{lead}{name}"
+        return self.resolver.module_path(sub, frame.module.path) is not None
+
     def _step(self, rec: ImportRecord, frame: _Frame, stack: list[_Frame]) -> bool:
         """Run the first target of ``rec`` not started yet (True), or note what a half-run
         target lacks (False when every target has started)."""
@@ -115,8 +145,17 @@ class _Tracer:
                 if half is not None and rec.name is not None and path != frame.module.path:
                     lead = "." * rec.level
                     named = self.resolver.module_path(lead + rec.module, frame.module.path)
-                    if path == named and not _bound_above(half.module, rec.name, half.line):
+                    if path == named and not self._bound_above(half, rec, frame):
                         trace.unbound.add((frame.module.path, rec.local))
+                        trace.failures.append(
+                            CircularFailure(
+                                frame.module.path,
+                                rec,
+                                path,
+                                half.line,
+                                tuple((f.module.path, f.line) for f in stack),
+                            )
+                        )
                         if not rec.guarded:
                             # ImportError: the module stops here, its defs below never run.
                             frame.index = len(frame.items)
