@@ -249,3 +249,18 @@ def test_without_typeshed_nothing_is_certain(monkeypatch: pytest.MonkeyPatch) ->
         stdlib_lacks.cache_clear()
     monkeypatch.undo()
     assert stdlib_lacks("json", "lodas") is True
+
+
+def test_a_typeshed_older_than_the_newest_hosted_python_makes_nothing_certain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An older jedi's stubs would not know the names a newer Python added.
+    stdlib_lacks.cache_clear()
+    monkeypatch.setattr(stdlib_names, "NEWEST_HOSTED", (3, 99))
+    try:
+        assert stdlib_names.typeshed_stdlib() is None
+        assert stdlib_lacks("json", "lodas") is False
+    finally:
+        stdlib_lacks.cache_clear()
+    monkeypatch.undo()
+    assert stdlib_lacks("json", "lodas") is True

@@ -16,6 +16,9 @@ said to be missing only when two independent sources agree:
   star imports are followed inside typeshed; a stub that cannot be read, has a module-level
   ``__getattr__`` or a star import typeshed does not hold makes the answer "not certain".
 
+The stub must know the newest Python the Functions host runs (``NEWEST_HOSTED``): an older
+jedi's typeshed would not know the names a newer Python added, so with it nothing is certain.
+
 Modules whose import does something besides defining names (``antigravity`` opens a web
 browser, ``this`` prints) are never imported: no answer for them.
 """
@@ -53,6 +56,10 @@ _NOT_IMPORTED = frozenset(
         "pydoc",
     }
 )
+
+
+# The newest Python version Azure Functions runs apps on (3.13 is generally available).
+NEWEST_HOSTED = (3, 13)
 
 
 def _stdlib_dirs() -> tuple[str, ...]:
@@ -137,9 +144,22 @@ def typeshed_stdlib() -> str | None:
         return None
     for base in spec.submodule_search_locations:
         folder = os.path.join(base, "third_party", "typeshed", "stdlib")
-        if os.path.isdir(folder):
+        if os.path.isdir(folder) and _knows(folder, NEWEST_HOSTED):
             return folder
     return None
+
+
+@functools.lru_cache(maxsize=4)
+def _knows(folder: str, version: tuple[int, int]) -> bool:
+    """Whether the stubs describe ``version``: the sys stub has a branch for it."""
+    for name in ("sys/__init__.pyi", "sys.pyi"):
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                text = f.read()
+        except OSError:
+            continue
+        return f"version_info >= {version}" in text
+    return False
 
 
 def _stub_path(stubs: str, module: str) -> str | None:
