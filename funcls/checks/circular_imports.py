@@ -26,6 +26,7 @@ from funcls.model.locations import Location, Range
 from funcls.model.python.binding_lines import (
     bound_later,
     imported_name_range,
+    imports_in_functions,
     maybe_bound_before,
     top_bindings,
 )
@@ -95,6 +96,8 @@ def circular_imports(ctx: Context) -> None:
     texts = {p: ctx.text(p) for p in trace.order}
     if any(t is None or "sys.path" in t for t in texts.values()):
         return  # absolute imports may find other files than the ones traced
+    if any("importlib" in (t or "") or "__import__" in (t or "") for t in texts.values()):
+        return  # a module may run earlier than the trace says
     stored: set[str] = set()
     for t in texts.values():
         tb = top_bindings(t or "")
@@ -102,7 +105,21 @@ def circular_imports(ctx: Context) -> None:
             return
         stored |= tb.stored_attributes
     for failure in trace.failures:
+        if not _first_run_traced(failure, texts):
+            continue
         _report(ctx, failure, stored)
+
+
+def _first_run_traced(failure: CircularFailure, texts: dict[str, str | None]) -> bool:
+    """No module of the cycle is also imported inside a function (which may run it earlier,
+    when funcls cannot tell, and then the cycle may resolve)."""
+    for path, _line in failure.stack[failure_index(failure) :]:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem == "__init__":
+            stem = os.path.basename(os.path.dirname(path))
+        if any(stem in (t or "") and imports_in_functions(t or "", stem) for t in texts.values()):
+            return False
+    return True
 
 
 def _report(ctx: Context, failure: CircularFailure, stored: set[str]) -> None:

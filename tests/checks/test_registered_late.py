@@ -16,6 +16,7 @@ from pathlib import Path
 from funcls.checks.findings import Severity
 from tests.checks.support import V2_HEAD, check, load, one, only, text_at, write_app
 from tests.checks.test_imported_back import http, same_as_library
+from tests.support.fidelity import library_index
 
 BP_HEAD = "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
 
@@ -133,3 +134,28 @@ def test_a_registration_in_a_module_whose_import_of_the_app_fails_is_not_followe
         },
     )
     assert [f.name for f in load(tmp_path).functions] == []
+
+
+def test_a_module_also_imported_inside_a_function_is_never_said_to_run_late(
+    tmp_path: Path,
+) -> None:
+    # loader.load_all() imports more.py inside a function, before the registration: the
+    # library lists 'nightly'. The trace sees only the import at the end of the script, so
+    # funcls cannot tell when more.py first runs: no AZF307 (it would be false), and the
+    # function is left to AZF306 information.
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": V2_HEAD + "from shop import bp\nimport loader\n\nloader.load_all()\n"
+            "app.register_functions(bp)\n\nimport more  # noqa: E402,F401\n",
+            "loader.py": "def load_all():\n    import more  # noqa: F401\n",
+            "shop.py": BP_HEAD + http("bp", "orders"),
+            "more.py": "import azure.functions as func\n\nfrom shop import bp\n\n\n"
+            + http("bp", "nightly"),
+        },
+    )
+    assert list(library_index(str(tmp_path))) == ["orders", "nightly"]
+    assert [f.name for f in load(tmp_path).functions] == ["orders"]
+    findings = check(tmp_path)
+    assert only(findings, "AZF307") == []
+    assert one(findings, "AZF306").severity == Severity.INFO

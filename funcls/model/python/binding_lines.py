@@ -169,3 +169,25 @@ def imported_name_range(tb: TopBindings, line: int, name: str) -> Range | None:
                     start = cols.range(a).start
                     return Range.of(start.line, start.column, start.line, start.column + len(name))
     return None
+
+
+def imports_in_functions(text: str, stem: str) -> bool:
+    """Whether an import inside a function of ``text`` may name module ``stem`` (True when
+    the text cannot be read)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Import) and any(
+                stem in a.name.split(".") for a in inner.names
+            ):
+                return True
+            if isinstance(inner, ast.ImportFrom) and (
+                stem in (inner.module or "").split(".") or any(a.name == stem for a in inner.names)
+            ):
+                return True
+    return False

@@ -26,6 +26,7 @@ from funcls.model.catalogue import (
     target_library_version,
 )
 from funcls.model.locations import Position, Range
+from funcls.model.python.binding_lines import imports_in_functions
 from funcls.model.python.module import AppCreation, ModuleInfo, PyFunction, PyValue, RawDecorator
 from funcls.model.source import Source
 from funcls.model.v2.builder import FunctionBuilder
@@ -281,6 +282,7 @@ class V2Indexer:
         self._by_owner: dict[int, tuple[ModuleInfo, dict[str, list[PyFunction]]]] = {}
         self._trace = ImportTrace()
         self._script_bps: dict[str, AppObject] = {}
+        self._traced_only: dict[str, bool] = {}
         # Functions other modules decorate on an object (path, var) they import back, with the
         # tick at which their def runs (see model.v2.trace).
         self._foreign: dict[tuple[str, str], list[tuple[int, PyFunction, Function]]] = {}
@@ -541,12 +543,38 @@ class V2Indexer:
                 late = home == here.path == path and pyf.def_range.start > reg.range.start
             if key in self._added:
                 continue
+            if late and home not in (here.path, path) and not self._only_traced_imports(home):
+                # It may have run earlier, through an import the trace does not follow: not
+                # listed, and not said to be late either (AZF306 information, as before).
+                continue
             if late:
                 self._late[key] = fn
                 continue
             self._added.add(key)
             self._late.pop(key, None)
             self.add_function(fn, app_level)
+
+    def _only_traced_imports(self, path: str) -> bool:
+        """Whether the app's modules can import ``path`` only where the trace sees it: none of
+        them imports it inside a function (run whenever that is called) nor uses importlib
+        or ``__import__``."""
+        done = self._traced_only.get(path)
+        if done is not None:
+            return done
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if stem == "__init__":
+            stem = os.path.basename(os.path.dirname(path))
+        answer = True
+        for other in self._trace.order:
+            text = self.source.text(other) or ""
+            if "importlib" in text or "__import__" in text:
+                answer = False
+                break
+            if stem in text and imports_in_functions(text, stem):
+                answer = False
+                break
+        self._traced_only[path] = answer
+        return answer
 
     def foreign_registrations(
         self, main: ModuleInfo, apps: list[AppObject]
