@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 from typing import Any
 
@@ -48,16 +49,17 @@ def run(args: argparse.Namespace) -> int:
         tag_logs=args.log_tags,
         http_front=not args.no_http_front,
     )
-    # The app processes start first and load the app while the runner imports the rest.
+    # The port is bound and the app processes start first; they load the app while the
+    # runner imports the rest.
     from funcls.runner.prestart import prestart
 
-    early = prestart(options)
-    from funcls.runner.runner import run as run_app
-
     try:
+        early = prestart(options, listen=True)
+        from funcls.runner.runner import run as run_app
+
         return run_app(options, early)
     except OSError as error:
-        if error.errno == 98:
+        if error.errno == errno.EADDRINUSE:
             raise UsageError(
                 f"port {options.port} is in use; stop what uses it or pass --port"
             ) from None

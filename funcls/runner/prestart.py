@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from funcls.model.appmodel import App
 from funcls.model.loader import load_app_or_settings
 from funcls.model.source import Source
-from funcls.runner.config import HostSettings, RunOptions, read_host_settings
+from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
 
 # The app process's command and environment, and the early process itself, live here rather
 # than in pool.py (which imports them from here): importing the pool means importing asyncio,
@@ -93,18 +93,47 @@ class EarlyProcess:
         self.channel.close()
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """The run's listening socket. Bound by `prestart`, before the runner's heavy imports:
+    from then on a client's connection waits in the backlog (and its request for the app's
+    first load, host/availability.py) instead of being refused."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit it; without it headers and body leave in two segments
+        # and a client's delayed ACK adds 40 ms to every response (uvloop does not set it for
+        # a socket it did not create).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(False)
+    return sock
+
+
 @dataclass
 class EarlyStart:
     app: App
     settings: HostSettings
     processes: dict[int, EarlyProcess] = field(default_factory=dict)
     failure: str | None = None  # the model's loader crashed: what and where (issue 17)
+    sock: socket.socket | None = None  # the listening socket, with prestart(listen=True)
 
 
-def prestart(options: RunOptions) -> EarlyStart:
+def prestart(options: RunOptions, listen: bool = False) -> EarlyStart:
+    """The app's settings read and its app processes started; with ``listen``, the port
+    bound first (a port in use raises OSError before any process starts). ``options.port``
+    is then the port asked for: --port, else local.settings.json's LocalHttpPort, else 7071."""
     app, failure = load_app_or_settings(options.app_dir, Source())
     settings = read_host_settings(app)
     early = EarlyStart(app, settings, failure=failure)
+    if listen:
+        if options.port is None:
+            options.port = settings.local_http_port or DEFAULT_PORT
+        early.sock = bind(options.host, options.port)
     if options.debug_port is not None:
         return early  # the debugger's port is set per process at spawn; start as usual
     command = worker_command(options, settings)

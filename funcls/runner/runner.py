@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib.util
 import os
-import socket
 import time
 import warnings
 from typing import Any
@@ -26,11 +26,12 @@ from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.durable.runtime import DurableRuntime
 from funcls.runner.functions import RunFunction, http_routes
 from funcls.runner.host.app import RunnerApp
+from funcls.runner.host.availability import AwaitInitialized
 from funcls.runner.host.policy import load_keys
 from funcls.runner.invocation import Invoker
 from funcls.runner.logs import Console
 from funcls.runner.pool import AppIndex, WorkerPool
-from funcls.runner.prestart import EarlyStart
+from funcls.runner.prestart import EarlyStart, bind
 from funcls.runner.reload import watch
 from funcls.runner.sdk_bindings import refuse_unreachable
 from funcls.runner.state import RunState
@@ -59,20 +60,6 @@ def static_check(app: App, console: Console) -> None:
         console.block("funcls check found errors (the app starts anyway):\n" + "\n".join(lines))
 
 
-def bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Accepted connections inherit it; without it headers and body leave in two segments and
-    # a client's delayed ACK adds 40 ms to every response (uvloop does not set it for a
-    # socket it did not create).
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(False)
-    return sock
-
-
 def storage_connections(functions: list[RunFunction]) -> list[str]:
     names: dict[str, str] = {}
     for fn in functions:
@@ -89,6 +76,7 @@ class Run:
         self.options = options
         self.console = console or Console(tag_logs=options.tag_logs)
         self.reloads: set[asyncio.Task[Any]] = set()  # reloads started by saves, running
+        self.sock = early.sock if early is not None else None  # bound by prestart
         if early is not None:
             self.app, self.model_failure = early.app, early.failure
         else:
@@ -121,14 +109,31 @@ class Run:
         self.invoker.on_put = self.triggers.notify_put
         self.server: uvicorn.Server | None = None
         self.loads = 0
+        self.check_at_first_load = False  # serve() sets it; `funcls invoke` checks nothing
         self.checked: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
+        # Set once the first load's functions are routed: HTTP requests wait for it
+        # (host/availability.py) instead of finding no function.
+        self.initialized = asyncio.Event()
+        self.front: AwaitInitialized | None = None  # serve() puts it before the RunnerApp
 
     async def on_index(self, index: AppIndex) -> None:
         self.state.update(index)
         functions = list(self.state.functions.values())
         if refuse_unreachable(functions, self.connections):  # blob SDK types, embedded store
             self.state.routes = http_routes(functions)
+        if not self.initialized.is_set():
+            # The functions are routed: requests held since the start go on now, before the
+            # triggers, the static check and the banner (issue 16: command to first 200).
+            self.initialized.set()
+            if self.front is not None:
+                await self.front.answered(FIRST_ANSWERS_LIMIT)
+            if self.check_at_first_load and not self.model_failure:
+                # Started only now, so that its rules do not compete for the GIL with the
+                # start-up of the HTTP server; the banner waits for it.
+                self.checked = asyncio.get_running_loop().create_task(
+                    asyncio.to_thread(static_check, self.app, self.console)
+                )
         assert self.triggers is not None
         if self.options.triggers:
             await self.triggers.apply(functions)
@@ -238,13 +243,10 @@ class Run:
         return front_protocol(Front(app) if self.options.http_front else None)
 
     async def serve(self) -> int:
-        # The rules run in a thread while the app processes start; the banner waits for them.
+        # The rules run in a thread once the app has loaded (on_index); the banner waits.
         if self.model_failure:  # no model to check; say why instead (issue 17)
             self.console.say(self.model_failure)
-        else:
-            self.checked = asyncio.get_running_loop().create_task(
-                asyncio.to_thread(static_check, self.app, self.console)
-            )
+        self.check_at_first_load = True
         for problem in self.settings.problems:
             self.console.say(problem)
         host = self.options.host
@@ -255,7 +257,7 @@ class Run:
                 + ("" if self.options.enforce_auth else " (add --enforce-auth to require keys)")
             )
         assert self.options.port is not None
-        sock = bind(host, self.options.port)
+        sock = self.sock or bind(host, self.options.port)
         port = sock.getsockname()[1]
         self.options.port = port
         shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
@@ -270,11 +272,13 @@ class Run:
         )
         self.pool.listeners.append(self.on_index)
         app = RunnerApp(self.state)
+        self.front = AwaitInitialized(app, self.initialized)
         config = uvicorn.Config(
-            app,
+            self.front,
             # Plain HTTP functions are served by the front without ASGI; the rest goes to
             # the RunnerApp through uvicorn (host/front.py).
             http=self.http_protocol(app),
+            ws=websocket_protocol(),
             log_level="warning",
             access_log=False,
             lifespan="off",
@@ -330,7 +334,31 @@ class Run:
         return 0
 
 
+def websocket_protocol() -> Any:
+    """uvicorn's own choice of WebSocket protocol (ws="auto"), imported when a client first
+    asks for an upgrade: `Config.load` imported the websockets library at every start, on
+    the way to the first answer (issue 16). The runner answers no WebSocket (the RunnerApp
+    ends the scope, so uvicorn refuses the handshake with 403), as before; without a
+    WebSocket library, "none" as "auto" would choose."""
+    if (
+        importlib.util.find_spec("websockets") is None
+        and importlib.util.find_spec("wsproto") is None
+    ):
+        return "none"
+
+    def protocol(*args: Any, **kwargs: Any) -> Any:
+        from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
+
+        assert AutoWebSocketsProtocol is not None  # a library was found above
+        return AutoWebSocketsProtocol(*args, **kwargs)
+
+    return protocol
+
+
 SHUTDOWN_GRACE = 5  # seconds
+# The first load's remaining work (static check, banner) waits at most this long for the
+# requests held until the load to be answered.
+FIRST_ANSWERS_LIMIT = 0.25  # seconds
 
 
 def event_loop_runner() -> Any:

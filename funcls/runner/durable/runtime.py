@@ -13,7 +13,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from funcls.runner.durable.binding import (
     DEFAULT_TASK_HUB,
@@ -21,10 +21,15 @@ from funcls.runner.durable.binding import (
     RPC_PREFIX,
     client_binding,
 )
-from funcls.runner.durable.engine import DurableEngine
-from funcls.runner.durable.http_api import DurableApi, Response, read_input
 from funcls.runner.functions import RunFunction
 from funcls.runner.invocation import Invoker, Outcome
+
+if TYPE_CHECKING:
+    # Imported when first used: `funcls run` holds a runtime from its start, and an app
+    # without durable functions never needs the engine (issue 16: a fifth of the runner's
+    # imports before its port answered).
+    from funcls.runner.durable.engine import DurableEngine
+    from funcls.runner.durable.http_api import DurableApi, Response
 
 PATHS = (PUBLIC_PREFIX + "/", RPC_PREFIX)
 
@@ -82,6 +87,8 @@ class DurableRuntime:
     def engine(self) -> DurableEngine:
         """Created on first use: an app without durable functions gets no database."""
         if self._engine is None:
+            from funcls.runner.durable.engine import DurableEngine
+
             self._engine = DurableEngine(
                 self.root, self.invoker, self.lookup, self.say, self.load_failed
             )
@@ -90,6 +97,8 @@ class DurableRuntime:
     @property
     def api(self) -> DurableApi:
         if self._api is None:
+            from funcls.runner.durable.http_api import DurableApi
+
             self._api = DurableApi(self.engine, self.task_hub, self.lookup)
         return self._api
 
@@ -145,6 +154,8 @@ class DurableRuntime:
         (`funcls invoke`, the admin API, the Run lens): the outcome is its output, or its
         failure; one still running after `timeout` (functionTimeout, at most 10 minutes)
         is reported with its status URL."""
+        from funcls.runner.durable.http_api import read_input
+
         instance_id = uuid.uuid4().hex
         started = time.perf_counter()
         self.engine.start_new(fn.name, instance_id, read_input(text.encode("utf-8")))
@@ -181,6 +192,8 @@ class DurableRuntime:
 
     def start(self, has_durable_functions: bool) -> None:
         """Resume the instances a previous run left active."""
+        from funcls.runner.durable.engine import DurableEngine
+
         self.has_durable = has_durable_functions
         if has_durable_functions or os.path.exists(DurableEngine.database_path(self.root)):
             self.engine.resume()
