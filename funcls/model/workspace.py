@@ -24,13 +24,36 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
     folder = os.path.normpath(os.path.abspath(folder))
     roots: list[str] = []
     stack: list[tuple[str, bool]] = [(folder, False)]
-    is_file = source.is_file if source is not None else os.path.isfile
     read = source.text if source is not None else _read_text
+    # Without a source, each path's status is asked of the system once per search: a folder's
+    # marker files were asked for again as the subfolders of its parent (issue 16).
+    stats: dict[str, int | None] = {}
+
+    def mode(path: str) -> int | None:
+        try:
+            return stats[path]
+        except KeyError:
+            pass
+        try:
+            found: int | None = os.stat(path).st_mode
+        except (OSError, ValueError):
+            found = None
+        stats[path] = found
+        return found
+
+    def is_file(path: str) -> bool:
+        if source is not None:
+            return source.is_file(path)
+        m = mode(path)
+        return m is not None and stat.S_ISREG(m)
 
     def present(path: str) -> bool:
         # A FIFO or device named host.json or function.json still marks an app (the loader
         # reports it, AZF100) instead of the app vanishing without a word.
-        return is_file(path) or _special(path)
+        if source is not None:
+            return source.is_file(path) or _special(path)
+        m = mode(path)
+        return m is not None and not stat.S_ISDIR(m)
 
     while stack:
         d, inside = stack.pop()
