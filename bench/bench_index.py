@@ -19,7 +19,9 @@ CPU time (user + system): on a machine shared with other jobs the wall time move
 load, the CPU time much less, so both ratios are printed.
 
 ``--compare COMMIT`` also times that commit's funcls (extracted with ``git archive``) in the
-same rounds, alternating with this tree: before and after in one run.
+same rounds, alternating with this tree: before and after in one run. ``--tree DIR`` times the
+funcls of DIR (a folder holding ``funcls/``) instead of this repository's: a copy of a commit,
+when others' unfinished changes share the working tree.
 """
 
 from __future__ import annotations
@@ -109,12 +111,13 @@ def main() -> None:
     parser.add_argument("--apps", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--compare", metavar="COMMIT", help="time this commit's funcls too")
+    parser.add_argument("--tree", type=Path, default=REPO, help="the funcls tree to time")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         ws = generate(tmp / "ws", args.functions, args.apps)
         runner = Runner(tmp)
-        trees = {"": REPO}
+        trees = {"": args.tree}
         if args.compare:
             trees[f" ({args.compare})"] = extract(args.compare, tmp / "before")
         commands: dict[str, tuple[list[str], Path]] = {
@@ -140,7 +143,7 @@ def main() -> None:
                 text=True,
                 check=True,
                 cwd=tmp,
-                env=dict(runner.env, PYTHONPATH=str(REPO)),
+                env=dict(runner.env, PYTHONPATH=str(args.tree)),
             )
             results.append(json.loads(out.stdout))
             for name, (command, tree) in commands.items():

@@ -216,8 +216,15 @@ class _Reader:
         pop = todo.popleft
         push = todo.append
         node_type = ast.AST
+        name_type, constant_type = ast.Name, ast.Constant
         while todo:
             node = pop()
+            if isinstance(node, constant_type):
+                continue  # no node below it
+            if isinstance(node, name_type):  # nor below a name (its context has no fields)
+                if node.id in _DYNAMIC_NAMES and out.dynamic is None:
+                    out.dynamic = f"it calls {node.id}()"
+                continue
             for name in node._fields:
                 child = getattr(node, name, None)
                 if type(child) is list:
@@ -226,10 +233,7 @@ class _Reader:
                             push(item)
                 elif isinstance(child, node_type) and child._fields:
                     push(child)
-            if isinstance(node, ast.Name):
-                if node.id in _DYNAMIC_NAMES and out.dynamic is None:
-                    out.dynamic = f"it calls {node.id}()"
-            elif isinstance(node, ast.Attribute):
+            if isinstance(node, ast.Attribute):
                 sys_modules = node.attr == "modules" and _is_name(node.value, "sys")
                 if (node.attr in _DYNAMIC_ATTRS or sys_modules) and out.dynamic is None:
                     out.dynamic = f"it uses {_spell(node)}"
