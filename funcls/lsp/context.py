@@ -40,6 +40,7 @@ class ClientFeatures:
     configuration: bool = False
     work_done_progress: bool = False
     code_lens_refresh: bool = False
+    signature_label_offsets: bool = True  # ParameterInformation.label as [start, end]
 
     @staticmethod
     def from_capabilities(caps: types.ClientCapabilities) -> ClientFeatures:
@@ -87,7 +88,15 @@ class ClientFeatures:
             configuration=bool(ws and ws.configuration),
             work_done_progress=bool(win and win.work_done_progress),
             code_lens_refresh=bool(ws and ws.code_lens and ws.code_lens.refresh_support),
+            signature_label_offsets=_signature_label_offsets(td),
         )
+
+
+def _signature_label_offsets(td: types.TextDocumentClientCapabilities | None) -> bool:
+    sig = td.signature_help if td else None
+    info = sig.signature_information if sig else None
+    params = info.parameter_information if info else None
+    return bool(params and params.label_offset_support)
 
 
 def ignores_edit_ranges(item: types.ClientCompletionItemOptions | None) -> bool:

@@ -23,6 +23,7 @@ from funcls.lsp import (
     rename,
     run_commands,
     scaffold_commands,
+    signature,
     symbols,
 )
 from funcls.lsp.edits import RequestFailed
@@ -262,6 +263,27 @@ def register_language(server: FunclsServer) -> None:
         if path is None or server.state.app_fresh(path) is None:
             return None
         return hover.hover(server.ctx, path, server.position(path, params.position))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_SIGNATURE_HELP,
+        types.SignatureHelpOptions(
+            trigger_characters=signature.TRIGGER_CHARACTERS,
+            retrigger_characters=signature.RETRIGGER_CHARACTERS,
+        ),
+    )
+    async def on_signature_help(params: types.SignatureHelpParams) -> types.SignatureHelp | None:
+        if not server.ready.is_set():
+            # As completion: asked while the folder is indexed, the app is not known yet.
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(server.ready.wait(), COMPLETION_WAITS_FOR_INDEX_S)
+        return signature_now(params)
+
+    @guarded(server, "signature help")
+    def signature_now(params: types.SignatureHelpParams) -> types.SignatureHelp | None:
+        path = uri_to_path(params.text_document.uri)
+        if path is None or server.state.app_fresh(path) is None:
+            return None
+        return signature.signature_help(server.ctx, path, server.position(path, params.position))
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,

@@ -50,6 +50,7 @@ class DecoratorCall:
     present: set[str] = field(default_factory=set)
     call_end: int = -1  # offset of the closing ')' (or -1)
     decorator_start: int = 0
+    positional: int = 0  # arguments before the cursor's one that have no keyword
 
 
 @dataclass
@@ -161,6 +162,7 @@ def _scan_call(
     stack = ["("]
     keyword: str | None = None
     present: set[str] = set()
+    positional = 0
     snapshot: DecoratorCall | None = None
     n = len(text)
     while i < n:
@@ -168,6 +170,7 @@ def _scan_call(
             if not stack:
                 return None
             snapshot = _snapshot(text, offset, target, method, keyword, stack, None, at)
+            snapshot.positional = positional
         c = text[i]
         if c in "\"'":
             quote = c * 3 if text.startswith(c * 3, i) else c
@@ -181,6 +184,7 @@ def _scan_call(
             closed = j < n and text.startswith(quote, j)
             if snapshot is None and i < offset <= j:
                 snapshot = _snapshot(text, offset, target, method, keyword, stack, (i, quote), at)
+                snapshot.positional = positional
             i = j + (len(quote) if closed else 0)
             continue
         if c == "#":
@@ -197,6 +201,8 @@ def _scan_call(
                     snapshot.call_end = i
                 return snapshot
         elif c == "," and len(stack) == 1:
+            if keyword is None:
+                positional += 1
             keyword = None
         elif c == "=" and len(stack) == 1 and text[i + 1 : i + 2] != "=":
             m = re.search(r"([A-Za-z_]\w*)\s*$", text[max(0, i - 80) : i])
@@ -208,6 +214,7 @@ def _scan_call(
         i += 1
     if snapshot is None and i >= offset and stack:
         snapshot = _snapshot(text, offset, target, method, keyword, stack, None, at)
+        snapshot.positional = positional
     if snapshot is not None:
         snapshot.present = present
     return snapshot
