@@ -351,11 +351,17 @@ class PythonCompleter:
             e = CATALOGUE.enum(p.enum)
             if e is None:
                 return
+            # A list parameter (methods=) takes a list: a bare member or string there fails
+            # the import (the library iterates it: TypeError, or one method per letter).
+            bare = p.kind == "enum-list" and not pc.in_list
+            if bare and quote is not None:
+                return
             for m in e.members:
                 if quote is not None:
                     add(m.name, K.EnumMember, m.summary or None)
                 else:
                     expr = f"{self.alias}.{p.enum}.{m.name}"
+                    expr = f"[{expr}]" if bare else expr
                     self.items.append(
                         item(
                             self.ctx,

@@ -126,6 +126,14 @@ def test_a_new_key_after_a_value_brings_its_comma(ctx: Context, samples: Path) -
             [("True", "True"), ("False", "False")],
         ),
         ('@app.route(methods=["‸"])', [("GET", 'GET"'), ("POST", 'POST"')]),
+        # methods takes a list: a bare member or string fails the import (TypeError: not
+        # iterable; KeyError 'G' for "GET"), so the value outside a list is a list.
+        (
+            '@app.route(route="x", methods=‸)',
+            [("[func.HttpMethod.GET]", "[func.HttpMethod.GET]")],
+        ),
+        ('@app.route(route="x", methods="‸")', []),
+        ("@app.route(methods=[‸])", [("func.HttpMethod.POST", "func.HttpMethod.POST")]),
         ("@nope.route(‸)", []),
     ],
 )
