@@ -230,8 +230,17 @@ def _required_properties(
             )
 
 
+# A sentence ends at ". " — not the one of an abbreviation such as "e.g. " (a summary cut
+# there read "(container and blob name, e.g)").
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.\s")
+
+
 def _first_sentence(text: str) -> str:
-    return text.split(". ")[0].rstrip(".").lower() if text else "required"
+    if not text:
+        return "required"
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].rstrip(".")
+    # Lowercase the opening word only, and not an acronym ("URL path…", "MIME type…").
+    return first[:1].lower() + first[1:] if first[1:2].islower() else first
 
 
 def _direction(ctx: Context, fn: Function, b: Binding, spec: BindingSpec) -> None:

@@ -373,3 +373,18 @@ def test_azf111_near_miss_entry_point_assigned_or_imported(tmp_path: Path) -> No
     )
     v1(tmp_path, "other", fjson(queue_trigger()), "from shared.impl import main  # noqa\n")
     assert "AZF111" not in codes(check(tmp_path))
+
+
+def test_azf103_names_the_property_by_its_whole_first_sentence(tmp_path: Path) -> None:
+    # The summary "Container and blob name, e.g. `outputs/{name}.txt`." was cut at "e.g. ".
+    out = {"name": "out", "type": "blob", "direction": "out", "connection": "AzureWebJobsStorage"}
+    script = QUEUE_PY.replace(
+        "msg: func.QueueMessage)", "msg: func.QueueMessage, out: func.Out[str])"
+    )
+    assert script != QUEUE_PY
+    v1(tmp_path, "orders", fjson(queue_trigger(), out), script)
+    f = one(check(tmp_path), "AZF103")
+    assert f.message == (
+        "binding 'out' of function 'orders' needs \"path\" "
+        "(container and blob name, e.g. `outputs/{name}.txt`); add it"
+    )
