@@ -5,6 +5,13 @@ findings of each re-checked app into diagnostics (``diagnostics.by_path``) and s
 document its list with the document's version — or leaves them to a client that pulls
 diagnostics. Whoever needs to follow every publication (the Functions view) subscribes with
 ``listeners`` instead of wrapping a method.
+
+After the debounce, the rules run on a thread of their own (``RULES``), not on the event
+loop: on one app of 5,000 functions they take about 30 ms, and a completion or hover that
+arrived meanwhile waited for them (issue 16). Re-indexing stays on the loop (a few ms, and
+requests do it themselves first); a pass whose app was indexed again before its rules ended
+publishes nothing and checks the newer app, so a document's version is only ever published
+with the findings of that version's text.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from lsprotocol import types
@@ -23,6 +31,15 @@ from funcls.lsp.settings import Settings
 from funcls.lsp.state import IndexState
 
 Listener = Callable[[list[str]], None]
+_rules: ThreadPoolExecutor | None = None
+
+
+def rules_thread() -> ThreadPoolExecutor:
+    """The one thread the debounced passes run the rules on (made on first use)."""
+    global _rules
+    if _rules is None:
+        _rules = ThreadPoolExecutor(max_workers=1, thread_name_prefix="funcls-rules")
+    return _rules
 
 
 class Host(Protocol):
@@ -49,6 +66,12 @@ class Publisher:
         self.workspace_pull = False  # the client pulls workspace diagnostics itself
         # Called with the roots after each publication (the Functions view's announcements).
         self.listeners: list[Listener] = []
+        # Debounced passes: the roots (and forced paths) waiting for their rules, and the task
+        # that runs them on the rules thread and publishes.
+        self.queued: set[str] = set()
+        self.queued_force: set[str] = set()
+        self.running: asyncio.Future[None] | None = None
+        self.in_background = True  # False: every pass on the event loop, as before
 
     # -- when --------------------------------------------------------------------------------
     def schedule(self, path: str, delay_ms: int | None = None) -> None:
@@ -58,9 +81,12 @@ class Publisher:
         if old is not None:
             old.cancel()
         loop = asyncio.get_event_loop()
-        self.timers[path] = loop.call_later(delay / 1000, self.refresh, path)
+        self.timers[path] = loop.call_later(delay / 1000, self.refresh, path, True)
 
-    def refresh(self, path: str | None = None) -> None:
+    def refresh(self, path: str | None = None, background: bool = False) -> None:
+        """Re-index what changed and publish the diagnostics of the apps re-indexed since the
+        last publication. ``background`` (the debounce's passes): the rules that have to run
+        run on the rules thread and the publication follows when they are done."""
         state = self.server.state
         if path is not None:
             self.timers.pop(path, None)
@@ -69,7 +95,43 @@ class Publisher:
             app = state.index.app_for_path(path) if path is not None else None
             if app is not None and path in self.unpublished_versions():
                 roots.add(app.root)  # another refresh took the re-indexed root
-            self.publish_roots(roots, force={path} if path else set())
+            force = {path} if path else set()
+            waiting = self.running is not None and not self.running.done()
+            if not (background and self.in_background) or (
+                not waiting and all(state.has_findings(r) for r in roots)
+            ):
+                self.publish_roots(roots, force=force)
+                return
+            self.queued |= roots
+            self.queued_force |= force
+            if not waiting:
+                self.running = asyncio.ensure_future(self.check_and_publish())
+        except Exception as e:
+            self.server.failed("diagnostics", e)
+
+    async def check_and_publish(self) -> None:
+        """Run the rules of the queued roots on the rules thread, then publish them on the
+        loop; until nothing is queued."""
+        state = self.server.state
+        loop = asyncio.get_running_loop()
+        try:
+            while self.queued:
+                roots, force = self.queued, self.queued_force
+                self.queued, self.queued_force = set(), set()
+                apps = {r: state.index.apps.get(r) for r in roots}
+                for app in apps.values():
+                    if app is not None and not state.has_findings(app.root):
+                        await loop.run_in_executor(rules_thread(), state.findings_of, app)
+                # Back on the loop: what changed meanwhile is indexed now (a didChange that
+                # came during the rules would otherwise be published with the older findings).
+                self.queued |= state.take_unpublished()
+                moved = {r for r, app in apps.items() if state.index.apps.get(r) is not app}
+                if moved:
+                    self.queued |= moved
+                    self.queued_force |= force
+                ready = roots - self.queued
+                if ready:
+                    self.publish_roots(ready, force=force)
         except Exception as e:
             self.server.failed("diagnostics", e)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 
 from funcls.checks import CheckConfig, ConfigError, check_app
@@ -96,6 +97,7 @@ class IndexState:
         # document it was built from (what ``patch_module`` compares an edit against).
         self._basis: dict[str, tuple[App, dict[str, ModuleInfo]]] = {}
         self.patched = 0  # re-indexings done by patching one module (tests, benchmarks)
+        self._lock = threading.Lock()  # around the rule engine and the findings it gave
 
     def mark_dirty(self, path: str) -> None:
         self.dirty[os.path.normpath(path)] = None
@@ -197,19 +199,39 @@ class IndexState:
         app = self.index.apps.get(root)
         if app is None:
             return []
+        return self.findings_of(app)
+
+    def has_findings(self, root: str) -> bool:
+        """Whether the findings of the app now at ``root`` are known (no rule to run)."""
+        app = self.index.apps.get(root)
         cached = self._findings.get(root)
-        if cached is not None and cached[0] is app:
-            return cached[1]
-        try:
-            found = self.checker(app, self.settings)
-        except Exception:
-            log.exception("the rule engine failed on %s; showing the indexer's problems", root)
-            found = resolved_config(root, self.settings).apply(problem_findings(app))
-        self._findings[root] = (app, found)
-        return found
+        return app is None or (cached is not None and cached[0] is app)
+
+    def findings_of(self, app: App) -> list[Finding]:
+        """The findings of ``app``: those of the app indexed now at its root, or of one the
+        publisher's rules thread checks while the server indexes a newer edit (then they are
+        not kept: the rule engine keeps its own per-function results either way).
+
+        Safe to call from the rules thread: one caller at a time runs the rule engine, and
+        the cache is read and written under the same lock."""
+        root = app.root
+        with self._lock:
+            cached = self._findings.get(root)
+            if cached is not None and cached[0] is app:
+                return cached[1]
+            settings = self.settings
+            try:
+                found = self.checker(app, settings)
+            except Exception:
+                log.exception("the rule engine failed on %s; showing the indexer's problems", root)
+                found = resolved_config(root, settings).apply(problem_findings(app))
+            if self.index.apps.get(root) is app:
+                self._findings[root] = (app, found)
+            return found
 
     def invalidate_findings(self) -> None:
-        self._findings.clear()
+        with self._lock:
+            self._findings.clear()
 
     def cached_roots(self) -> list[str]:
         return list(self._findings)

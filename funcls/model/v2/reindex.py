@@ -56,6 +56,19 @@ def module_shape(module: ModuleInfo) -> tuple[object, ...]:
     )
 
 
+def _shape_of(source: Source, module: ModuleInfo) -> tuple[object, ...]:
+    """``module_shape``, kept for the last analysis of each module (an edit compares the new
+    analysis with the one before, which was the new one of the edit before)."""
+    kept = source.memo.setdefault("v2-shapes", {})
+    assert isinstance(kept, dict)
+    hit = kept.get(module.path)
+    if hit is not None and hit[0] is module:
+        return hit[1]  # type: ignore[no-any-return]
+    shape = module_shape(module)
+    kept[module.path] = (module, shape)
+    return shape
+
+
 def _read_by_others(source: Source, path: str) -> bool:
     """Whether a function built from another module recorded an answer about ``path`` (a
     constant it imports from there, say): a full indexing would build it again."""
@@ -66,7 +79,8 @@ def _read_by_others(source: Source, path: str) -> bool:
         if key[0] == path:
             continue
         for b in built.values():
-            if any(answer[1] == path for answer in b.answers.answers):
+            answers = b.answers.answers
+            if answers and any(answer[1] == path for answer in answers):
                 return True
     return False
 
@@ -79,7 +93,7 @@ def patch_module(app: App, path: str, before: ModuleInfo, source: Source) -> App
     if script is None or path == os.path.normpath(script):
         return None
     after = source.module(path)
-    if after is None or module_shape(after) != module_shape(before):
+    if after is None or _shape_of(source, before) != _shape_of(source, after):
         return None
     regs = [r for r in app.registrations if r.blueprint_path == path]
     if len(regs) != 1 or regs[0].blueprint_var is None:
@@ -90,12 +104,13 @@ def patch_module(app: App, path: str, before: ModuleInfo, source: Source) -> App
     if any(p.path == path for p in app.problems):
         return None
 
-    def from_here(f: Function) -> bool:
-        return f.script_path == path or f.blueprint_path == path
-
-    if any(from_here(f) for f in (*app.unregistered, *app.misplaced)):
+    if any(f.script_path == path or f.blueprint_path == path for f in app.unregistered):
         return None
-    at = [i for i, f in enumerate(app.functions) if from_here(f)]
+    if any(f.script_path == path or f.blueprint_path == path for f in app.misplaced):
+        return None
+    at = [
+        i for i, f in enumerate(app.functions) if f.script_path == path or f.blueprint_path == path
+    ]
     if not at or at[-1] - at[0] + 1 != len(at):
         return None
     old = app.functions[at[0] : at[-1] + 1]
