@@ -2,7 +2,7 @@
 
     python bench/bench_lsp.py [--functions 1000] [--apps 20] [--requests 300]
                               [--peer-requests 100] [--edits 40]
-    python bench/bench_lsp.py --big 1000 5000 [--modules 10] [--edits 40]
+    python bench/bench_lsp.py --big 1000 5000 [--modules 10] [--edits 40] [--against COMMIT]
     python bench/bench_lsp.py --compare-start COMMIT [--rounds 7]
 
 Generates the workspace (bench/gen_workspace.py: half v1, half v2) and drives each server over
@@ -21,8 +21,9 @@ stdio with pygls' LanguageClient, initialised with VS Code's recorded capabiliti
   debounces validation by about 500 ms).
 
 With ``--big``: one app of 1,000 (and 5,000) functions in 10 blueprint modules, funcls only:
-spawn → initialize result and → first diagnostics, edit of one module → its diagnostics, and
-completion / hover sent right after an edit (issue 16).
+spawn → initialize result and → first diagnostics, edit of one module → its diagnostics,
+completion / hover sent right after an edit, and a hover sent while an edit's diagnostics pass
+runs (issue 16); ``--against COMMIT`` runs that commit's funcls first on the same app.
 
 With ``--compare-start COMMIT``: start-up only (spawn → initialize result, → first diagnostics)
 of COMMIT's funcls (``git archive``, run with PYTHONPATH) and this tree's, alternately, on the
@@ -60,6 +61,7 @@ from gen_workspace import generate, write_big_app
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "funcls" / "schemas" / "function.schema.json"
 WARM_UP = 5
+DURING_PASS_MS = 13  # past the 10 ms debounce: the diagnostics pass has begun
 
 
 def uri(path: Path) -> str:
@@ -415,11 +417,15 @@ def toggle(text: str, old: str, new: str, i: int) -> tuple[types.Range, str]:
     return types.Range(start, end), replacement
 
 
-async def bench_big_app(functions: int, modules: int, n: int, edits: int) -> list[Row]:
+async def bench_big_app(
+    functions: int, modules: int, n: int, edits: int, commit: str | None = None
+) -> list[Row]:
     """One app of ``functions`` functions in ``modules`` blueprint modules: spawn → initialize
     result and → first diagnostics of an opened module; edit of one module → its diagnostics;
-    completion and hover sent right after an edit (before the debounce ran)."""
-    label = f"funcls, one app of {functions:,}"
+    completion and hover sent right after an edit (before the debounce ran), and a hover sent
+    while the edit's diagnostics pass runs. ``commit``: that commit's funcls serves instead of
+    this tree's (``git archive``, run with PYTHONPATH)."""
+    label = f"funcls{' ' + commit if commit else ''}, one app of {functions:,}"
     with tempfile.TemporaryDirectory() as tmp:
         app = write_big_app(Path(tmp) / "ws" / "app", functions, modules)
         module = app / "blueprints" / "bp03.py"
@@ -428,7 +434,12 @@ async def bench_big_app(functions: int, modules: int, n: int, edits: int) -> lis
         # hover on the decorator's name.
         after_bp = position_of(text, "@bp.timer_trigger", 4)
         decorator = position_of(text, "@bp.timer_trigger", 6)
-        s = Server("funcls", [sys.executable, "-m", "funcls", "--stdio"])
+        env = None
+        if commit:
+            old = export(commit, Path(tmp) / "funcls-at-commit")
+            env = {**os.environ, "PYTHONPATH": str(old)}
+        # cwd outside the repository: `python -m` puts the cwd first on sys.path.
+        s = Server("funcls", [sys.executable, "-m", "funcls", "--stdio"], env=env, cwd=tmp)
         await s.start(app.parent)
         s.open(module, text, "python")
         published = await s.wait_published(module, 0.0, None, timeout=120)
@@ -481,8 +492,9 @@ async def bench_big_app(functions: int, modules: int, n: int, edits: int) -> lis
             await asyncio.sleep(0.05)
         # Edits alone (no request in between): what a typist sees.
         alone: list[float] = []
+        version = edits + WARM_UP + 1
         for i in range(edits):
-            version = edits + WARM_UP + 2 + i
+            version += 1
             rng, replacement = toggle(
                 text, "arg_name='msg'", "arg_name='msgs'", i + edits + WARM_UP
             )
@@ -495,6 +507,28 @@ async def bench_big_app(functions: int, modules: int, n: int, edits: int) -> lis
             )
             at = await s.wait_published(module, since, version)
             alone.append((at - since) * 1000)
+            await asyncio.sleep(0.05)
+        # A hover sent while the edit's diagnostics pass runs: DURING_PASS_MS after the
+        # didChange, past the debounce (10 ms), when the pass has begun.
+        during: list[float] = []
+        for i in range(edits):
+            version += 1
+            rng, replacement = toggle(
+                text, "arg_name='msg'", "arg_name='msgs'", i + 2 * edits + WARM_UP
+            )
+            since = time.perf_counter()
+            s.client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    types.VersionedTextDocumentIdentifier(version=version, uri=uri(module)),
+                    [types.TextDocumentContentChangePartial(range=rng, text=replacement)],
+                )
+            )
+            await asyncio.sleep(DURING_PASS_MS / 1000)
+            t = time.perf_counter()
+            shown = await s.client.text_document_hover_async(types.HoverParams(doc, decorator))
+            assert shown is not None
+            during.append((time.perf_counter() - t) * 1000)
+            await s.wait_published(module, since, version)
             await asyncio.sleep(0.05)
         rss = await s.stop()
     rows += [
@@ -520,6 +554,13 @@ async def bench_big_app(functions: int, modules: int, n: int, edits: int) -> lis
             label,
             "hover on a decorator right after an edit, p50 / p99",
             ms(hover_ms) + " ms",
+            "p99 < 25 ms",
+        ),
+        (
+            label,
+            f"hover sent {DURING_PASS_MS} ms after an edit (its diagnostics pass running), "
+            "p50 / p99",
+            ms(during) + " ms",
             "p99 < 25 ms",
         ),
         (label, "peak RSS", f"{rss:.0f} MB", ""),
@@ -620,7 +661,8 @@ async def main_async(args: argparse.Namespace) -> list[Row]:
     if args.big:
         rows: list[Row] = []
         for count in args.big:
-            rows += await bench_big_app(count, args.modules, args.requests, args.edits)
+            for commit in [*args.against, None]:
+                rows += await bench_big_app(count, args.modules, args.requests, args.edits, commit)
         return rows
     with tempfile.TemporaryDirectory() as tmp:
         ws = generate(Path(tmp) / "ws", args.functions, args.apps)
@@ -652,6 +694,13 @@ def main() -> None:
     )
     parser.add_argument("--modules", type=int, default=10, help="blueprint modules (--big)")
     parser.add_argument(
+        "--against",
+        metavar="COMMIT",
+        nargs="*",
+        default=[],
+        help="with --big: each COMMIT's funcls first, then this tree's, on the same app",
+    )
+    parser.add_argument(
         "--compare-start",
         metavar="COMMIT",
         help="instead: start-up only, this tree's funcls against COMMIT's, alternately",
@@ -680,7 +729,7 @@ def main() -> None:
         print(
             f"one app of {', '.join(str(b) for b in args.big)} functions in {args.modules} "
             f"blueprint modules; {args.edits} edits; python {sys.version.split()[0]}, "
-            f"{os.cpu_count()} CPUs"
+            f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at the end"
         )
     else:
         print(
