@@ -114,10 +114,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return 0
     except Exception as e:
-        # UsageError lives with the commands (which import the model): whoever raised one
-        # imported it, and the language server never needs it.
-        common = sys.modules.get("funcls.commands.common")
-        if common is not None and isinstance(e, common.UsageError):
+        # Whoever raised a UsageError imported its module; the language server never does.
+        errors = sys.modules.get("funcls.commands.errors")
+        if errors is not None and isinstance(e, errors.UsageError):
             print(f"funcls: error: {e}", file=sys.stderr)
             return 2
         # A bug in funcls, not the user's mistake: exit 2, never 1 ("errors found"), so CI

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from funcls.commands.errors import UsageError
 from funcls.model.appmodel import App
 from funcls.model.source import Source
 from funcls.model.workspace import Workspace, find_app_roots
 
-
-class UsageError(Exception):
-    """A mistake in how funcls was called: printed as one line, exit code 2."""
+__all__ = ["UsageError", "app_roots", "load_apps"]
 
 
 def app_roots(paths: Sequence[str]) -> list[str]:

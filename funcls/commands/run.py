@@ -7,8 +7,8 @@ import errno
 import os
 from typing import Any
 
-from funcls.commands.common import UsageError
-from funcls.model.workspace import find_app_roots
+# Light imports only: the app processes start before the model is imported (prestart.py).
+from funcls.commands.errors import UsageError
 from funcls.runner.defaults import DEFAULT_DEBUG_PORT, DEFAULT_MAX_BODY
 
 
@@ -20,6 +20,8 @@ def app_root(path: str) -> str:
         # A folder with its own host.json is the app, as for the host (its script root),
         # whatever other apps lie in its subfolders.
         return os.path.abspath(path)
+    from funcls.model.workspace import find_app_roots
+
     roots = find_app_roots(path)
     if not roots:
         raise UsageError(

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from funcls.model.appmodel import App
-from funcls.model.loader import DEFAULT_SCRIPT, script_name
-from funcls.model.parsers.timespan import parse_function_timeout, parse_timespan
 from funcls.runner.defaults import DEFAULT_MAX_BODY
 
-if TYPE_CHECKING:  # the storage package is a heavy import `funcls run` makes after prestart
+if TYPE_CHECKING:
+    # The model, its parsers and the storage package are heavy imports: `funcls run` starts
+    # its app processes from `early_worker_settings` before it makes them (prestart.py).
+    from funcls.model.appmodel import App
     from funcls.runner.storage import BackendKind, MessageEncoding
 
 DEFAULT_PORT = 7071
-# The host's default on Premium and Dedicated plans; Core Tools uses it locally as well.
-DEFAULT_FUNCTION_TIMEOUT = timedelta(minutes=30)
+# The host's default on Premium and Dedicated plans (30 minutes); Core Tools uses it locally.
+DEFAULT_FUNCTION_TIMEOUT_SECONDS = 30 * 60.0
 
 
 @dataclass
@@ -59,7 +59,7 @@ class QueueOptions:
 class HostSettings:
     root: str
     route_prefix: str = "api"
-    function_timeout: float | None = DEFAULT_FUNCTION_TIMEOUT.total_seconds()
+    function_timeout: float | None = DEFAULT_FUNCTION_TIMEOUT_SECONDS
     queues: QueueOptions = field(default_factory=QueueOptions)
     local_http_port: int | None = None
     cors_origins: list[str] = field(default_factory=list)
@@ -84,6 +84,8 @@ def _timespan_seconds(value: Any) -> float | None:
             raise ValueError(f'{value!r} is not a TimeSpan (write one such as "00:00:30")')
         return float(value)
     if isinstance(value, str):
+        from funcls.model.parsers.timespan import parse_timespan
+
         return parse_timespan(value).value.total_seconds()
     return None
 
@@ -92,6 +94,8 @@ def _function_timeout(value: Any) -> float | None:
     """functionTimeout: a TimeSpan, or -1 (the string or the number) for no limit. Zero or
     another negative value would end every invocation at once: refused (ValueError)."""
     if isinstance(value, str):
+        from funcls.model.parsers.timespan import parse_function_timeout
+
         parsed = parse_function_timeout(value)
         return None if parsed is None else parsed.total_seconds()
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value == -1:
@@ -118,6 +122,8 @@ def _get(mapping: Any, *keys: str) -> Any:
 
 
 def read_host_settings(app: App, base_env: dict[str, str] | None = None) -> HostSettings:
+    from funcls.model.loader import DEFAULT_SCRIPT, script_name
+
     env = dict(os.environ if base_env is None else base_env)
     from_env = env.get("PYTHON_SCRIPT_FILE_NAME", "")  # before Values are merged in
     settings = HostSettings(root=app.root, route_prefix=app.route_prefix)
@@ -130,33 +136,14 @@ def read_host_settings(app: App, base_env: dict[str, str] | None = None) -> Host
         except ValueError as error:
             settings.problems.append(f"host.json functionTimeout: {error}; using 30 minutes")
     _read_queues(_get(host, "extensions", "queues"), settings)
-    values = _get(local, "Values")
-    if isinstance(values, dict):
-        for key, value in values.items():
-            if key not in env and value is not None:
-                env[key] = value if isinstance(value, str) else str(value)
-    strings = _get(local, "ConnectionStrings")
-    if isinstance(strings, dict):
-        for key, value in strings.items():
-            if isinstance(value, str):
-                env.setdefault(f"CUSTOMCONNSTR_{key}", value)
+    _merge_local_settings(local, env)
     section = _get(local, "Host")
-    port = _get(section, "LocalHttpPort")
-    if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
-        settings.local_http_port = int(port)
+    settings.local_http_port = _local_http_port(section)
     cors = _get(section, "CORS")
     if isinstance(cors, str) and cors.strip():
         settings.cors_origins = [o.strip().rstrip("/") for o in cors.split(",") if o.strip()]
     settings.cors_credentials = str(_get(section, "CORSCredentials")).lower() == "true"
-    count = env.get("FUNCTIONS_WORKER_PROCESS_COUNT", "").strip()
-    if count:
-        if count.isdigit() and 1 <= int(count) <= 10:
-            settings.worker_count = int(count)
-        else:
-            settings.problems.append(
-                f"FUNCTIONS_WORKER_PROCESS_COUNT '{count}' must be a whole number from 1 to "
-                "10; using 1"
-            )
+    _read_worker_count(env, settings)
     # The worker reads PYTHON_SCRIPT_FILE_NAME as an app setting, that is from its
     # environment (get_app_setting in azure_functions_worker/dispatcher.py), where App
     # Settings and local.settings.json Values land; a variable already set wins, as it does
@@ -172,6 +159,73 @@ def read_host_settings(app: App, base_env: dict[str, str] | None = None) -> Host
         )
     settings.environment = env
     return settings
+
+
+def early_worker_settings(app_dir: str) -> HostSettings | None:
+    """What the app processes' command and environment depend on (root, script, count,
+    environment) and the port, read from local.settings.json with the standard library
+    alone, so that `funcls run` can start them before it imports the model (issue 16). None
+    when the file is not plain JSON (the host also takes comments and trailing commas; the
+    model reads those): the processes then start after `read_host_settings`. A guess that
+    differs from `read_host_settings` costs a restart, never a wrong process: the pool
+    adopts an early process only when its command and environment are the ones it would
+    use (`EarlyProcess.same`)."""
+    root = os.path.normpath(os.path.abspath(app_dir))
+    local = None
+    try:
+        with open(os.path.join(root, "local.settings.json"), "rb") as f:
+            local = json.loads(f.read().decode("utf-8-sig"))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
+        return None
+    env = dict(os.environ)
+    from_env = env.get("PYTHON_SCRIPT_FILE_NAME", "")
+    settings = HostSettings(root=root)
+    _merge_local_settings(local, env)
+    _read_worker_count(env, settings)
+    settings.local_http_port = _local_http_port(_get(local, "Host"))
+    script = _get(local, "Values", "PYTHON_SCRIPT_FILE_NAME")  # as App.setting: any case
+    if from_env.strip():
+        settings.script_name = from_env.strip()
+    elif isinstance(script, str) and script.strip():
+        settings.script_name = script.strip()
+    settings.environment = env
+    return settings
+
+
+def _merge_local_settings(local: Any, env: dict[str, str]) -> None:
+    """local.settings.json Values and ConnectionStrings into the environment the app
+    processes get (a variable already set wins)."""
+    values = _get(local, "Values")
+    if isinstance(values, dict):
+        for key, value in values.items():
+            if key not in env and value is not None:
+                env[key] = value if isinstance(value, str) else str(value)
+    strings = _get(local, "ConnectionStrings")
+    if isinstance(strings, dict):
+        for key, value in strings.items():
+            if isinstance(value, str):
+                env.setdefault(f"CUSTOMCONNSTR_{key}", value)
+
+
+def _local_http_port(section: Any) -> int | None:
+    port = _get(section, "LocalHttpPort")
+    if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
+        return int(port)
+    return None
+
+
+def _read_worker_count(env: dict[str, str], settings: HostSettings) -> None:
+    count = env.get("FUNCTIONS_WORKER_PROCESS_COUNT", "").strip()
+    if count:
+        if count.isdigit() and 1 <= int(count) <= 10:
+            settings.worker_count = int(count)
+        else:
+            settings.problems.append(
+                f"FUNCTIONS_WORKER_PROCESS_COUNT '{count}' must be a whole number from 1 to "
+                "10; using 1"
+            )
 
 
 def _read_queues(section: Any, settings: HostSettings) -> None:

@@ -1,9 +1,11 @@
-"""Start the app processes first: `funcls run` reads the app's settings (the model's loader
-and `config.read_host_settings`, light imports) and starts its app processes before it
-imports the rest of the runner (uvicorn, storage, the durable engine), so the app process's
-interpreter start and the app's import overlap the runner's own (issue 16: command to first
-HTTP 200). The pool adopts them when it would have started the same processes
-(`WorkerPool._spawn` compares command, environment and folder), and discards them otherwise.
+"""Start the app processes first: `funcls run` binds its port, reads what the app processes'
+command and environment depend on (`config.early_worker_settings`: local.settings.json with
+the standard library) and starts them before it imports the model, reads the app's settings
+with it, and imports the rest of the runner (uvicorn, storage, the durable engine), so the
+app process's interpreter start and the app's import overlap the runner's own (issue 16:
+command to first HTTP 200). The pool adopts them when it would have started the same
+processes (`WorkerPool._spawn` compares command, environment and folder), and discards them
+otherwise.
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from funcls.model.appmodel import App
-from funcls.model.loader import load_app_or_settings
-from funcls.model.source import Source
-from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
+from funcls.runner.config import (
+    DEFAULT_PORT,
+    HostSettings,
+    RunOptions,
+    early_worker_settings,
+    read_host_settings,
+)
+
+if TYPE_CHECKING:
+    from funcls.model.appmodel import App
 
 # The app process's command and environment, and the early process itself, live here rather
 # than in pool.py (which imports them from here): importing the pool means importing asyncio,
@@ -126,19 +135,39 @@ class EarlyStart:
 def prestart(options: RunOptions, listen: bool = False) -> EarlyStart:
     """The app's settings read and its app processes started; with ``listen``, the port
     bound first (a port in use raises OSError before any process starts). ``options.port``
-    is then the port asked for: --port, else local.settings.json's LocalHttpPort, else 7071."""
+    is then the port asked for: --port, else local.settings.json's LocalHttpPort, else 7071.
+    The processes start from `early_worker_settings`, before the model is imported; when
+    that cannot read the settings, after it."""
+    early_settings = early_worker_settings(options.app_dir)
+    sock = None
+    if listen and early_settings is not None:
+        if options.port is None:
+            options.port = early_settings.local_http_port or DEFAULT_PORT
+        sock = bind(options.host, options.port)
+    processes: dict[int, EarlyProcess] = {}
+    if early_settings is not None:
+        processes = _spawn(options, early_settings)
+    from funcls.model.loader import load_app_or_settings
+    from funcls.model.source import Source
+
     app, failure = load_app_or_settings(options.app_dir, Source())
     settings = read_host_settings(app)
-    early = EarlyStart(app, settings, failure=failure)
-    if listen:
-        if options.port is None:
-            options.port = settings.local_http_port or DEFAULT_PORT
-        early.sock = bind(options.host, options.port)
+    if early_settings is None:  # local.settings.json is not plain JSON: the model read it
+        if listen:
+            if options.port is None:
+                options.port = settings.local_http_port or DEFAULT_PORT
+            sock = bind(options.host, options.port)
+        processes = _spawn(options, settings)
+    return EarlyStart(app, settings, processes, failure=failure, sock=sock)
+
+
+def _spawn(options: RunOptions, settings: HostSettings) -> dict[int, EarlyProcess]:
     if options.debug_port is not None:
-        return early  # the debugger's port is set per process at spawn; start as usual
+        return {}  # the debugger's port is set per process at spawn; start as usual
     command = worker_command(options, settings)
     env = worker_environment(options, settings)
     stdout = sys.stderr.fileno() if options.app_output_to_stderr else None
-    for number in range(settings.worker_count):
-        early.processes[number] = EarlyProcess.spawn(command, env, settings.root, stdout)
-    return early
+    return {
+        number: EarlyProcess.spawn(command, env, settings.root, stdout)
+        for number in range(settings.worker_count)
+    }
