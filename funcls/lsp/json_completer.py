@@ -140,6 +140,12 @@ class JsonCompleter:
         rest = self.text[self.jc.end : self.jc.end + 40].lstrip(" \t")
         return rest.startswith(":")
 
+    def followed_by_member(self) -> bool:
+        """Another member comes after the token (``"path": …`` on the next line): a key
+        inserted here needs its own ',' after its value."""
+        rest = self.text[self.jc.end : self.jc.end + 200].lstrip(" \t\r\n")
+        return rest.startswith('"')
+
     def comma_edit(self) -> list[types.TextEdit] | None:
         if self.jc.needs_comma_at < 0:
             return None
@@ -189,8 +195,12 @@ class JsonCompleter:
             plain = snippet = f'"{key}"'
         else:
             value, value_snippet = value_text(kind, choices)
-            plain = f'"{key}": {value}'
-            snippet = f'"{escape_snippet(key)}": {value_snippet}'
+            # Between two members: the new one brings the ',' that keeps the JSON valid (as
+            # VS Code's JSON language service does); found in Emacs, where the completed key
+            # left 'expected , or }' on the next line.
+            after = "," if self.followed_by_member() else ""
+            plain = f'"{key}": {value}{after}'
+            snippet = f'"{escape_snippet(key)}": {value_snippet}{after}'
         fitted = self.fit(plain, snippet, key)
         if fitted is None:
             return

@@ -157,12 +157,14 @@ JSON_ELISP = r"""
 (require 'eglot)
 (setq eglot-sync-connect t)
 (defvar funcls-out nil)
-(defun funcls-complete (file text label)
-  "Complete at the end of TEXT in FILE and pick LABEL, as completion-at-point does: the
-candidate replaces the typed word, then eglot's exit function applies the item's edit."
+(defun funcls-complete (file text label &optional after)
+  "Complete at the end of TEXT in FILE (AFTER follows the cursor) and pick LABEL, as
+completion-at-point does: the candidate replaces the typed word, then eglot's exit function
+applies the item's edit."
   (find-file file)
   (erase-buffer)
   (insert text)
+  (save-excursion (insert (or after "")))
   (unless (eglot-managed-p)
     (eglot '(js-mode) (cons 'transient ROOT) 'eglot-lsp-server
            (list PYTHON "-m" "funcls" "--stdio") "json"))
@@ -206,10 +208,20 @@ def test_emacs_json_completion(tmp_path: Path) -> None:
             "AzureWebJobsStorage",
             head + '"connection": "AzureWebJobsStorage"',
         ),
+        # A key between two members: it brings the ',' after its value (the completed member
+        # used to leave function.json invalid: "expected ',' or '}'" on the next line).
+        (
+            app / "process_order" / "function.json",
+            head + '\n  "queu',
+            "queueName",
+            head + '\n  "queueName": "",\n  "direction": "in"}]}',
+        ),
     ]
+    tails = {3: '\n  "direction": "in"}]}'}
     calls = " ".join(
-        f"(funcls-complete {json.dumps(str(f))} {json.dumps(text)} {json.dumps(label)})"
-        for f, text, label, _ in cases
+        f"(funcls-complete {json.dumps(str(f))} {json.dumps(text)} {json.dumps(label)}"
+        f" {json.dumps(tails.get(i, ''))})"
+        for i, (f, text, label, _) in enumerate(cases)
     )
     out = tmp_path / "json-result.json"
     script = JSON_ELISP

@@ -218,3 +218,31 @@ def test_trigger_characters_answered_only_where_they_open_something(
     offset = marked.index(CURSOR)
     text = marked.replace(CURSOR, "")
     assert completion.typed_opens(json_context(text, offset), offset, trigger) is answers
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        # A key typed between two members brings the ',' after its value (Emacs QA: the
+        # completed member left "expected ',' or '}'" on the next line).
+        (
+            '{"bindings": [{"type": "blob", "direction": "out",\n  "‸\n  "name": "o"}]}',
+            'path": "",',
+        ),
+        (
+            '{"bindings": [{"type": "blob", "direction": "out",\n  ‸\n  "name": "o"}]}',
+            '"path": "",',
+        ),
+        # Before the closing brace: none.
+        ('{"bindings": [{"type": "blob", "direction": "out", "name": "o",\n  "‸\n}]}', 'path": ""'),
+        # Editing a key that already has its value: the key alone (to its closing quote).
+        ('{"bindings": [{"type": "blob", "direction": "out", "pa‸": "x", "name": "o"}]}', 'path"'),
+    ],
+)
+def test_a_key_between_members_brings_the_comma_after_it(
+    index: Workspace, samples: Path, marked: str, expected: str
+) -> None:
+    plain = make_context(index, "utf-16", ClientFeatures(snippets=False))
+    path = samples / "v1-app" / "process_order" / "function.json"
+    got = dict(complete(plain, path, marked))
+    assert got["path"] == expected, got
