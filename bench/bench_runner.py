@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_runner.py [--duration 10] [--rounds 3] [--messages 2000]
         [--no-azurite] [--no-queues] [--no-startup] [--commit COMMIT] [--against COMMIT]
+        [--handoff]
     .venv/bin/python bench/bench_runner.py --compare-start COMMIT [--rounds 7]
 
 1. command to first HTTP 200: `funcls run samples/v2-app` (a fresh copy, embedded storage)
@@ -204,11 +205,13 @@ def cpu_seconds(root: int) -> tuple[float, float]:
 Measure = tuple[float, float, float, float]
 
 
-def _measure(command: list[str], log: Path, duration: int) -> Measure:
+def _measure(
+    command: list[str], log: Path, duration: int, env: dict[str, str] | None = None
+) -> Measure:
     """requests/s, p99 (ms), the server's CPU per request (µs; its app processes too) and
     the part of it spent in the server's own process (the runner, for funcls)."""
     port = free_port()
-    process = start([*command, "--port", str(port)], log)
+    process = start([*command, "--port", str(port)], log, env)
     try:
         url = f"http://127.0.0.1:{port}/api/hello"
         wait_for(url)
@@ -224,10 +227,15 @@ def _measure(command: list[str], log: Path, duration: int) -> Measure:
 
 
 def bench_http(
-    work: Path, duration: int, rounds: int, against: str | None = None
+    work: Path,
+    duration: int,
+    rounds: int,
+    against: str | None = None,
+    ours_env: dict[str, str] | None = None,
 ) -> dict[str, list[Measure]]:
     """Alternating rounds of funcls and bare: each a fresh server, 2 s of warm-up, then wrk.
-    With ``against`` (a commit), that commit's funcls takes a turn in each round too."""
+    With ``against`` (a commit), that commit's funcls takes a turn in each round too;
+    ``ours_env`` is added to this tree's funcls' environment (`--handoff`)."""
     app = make_app(work, "hello", HELLO_APP)
     (work / "bare_app.py").write_text(BARE_APP)
     ours = [PYTHON, "-m", "funcls", "run", str(app), "--no-reload"]
@@ -238,7 +246,7 @@ def bench_http(
     if against:
         results[against] = []
     for _ in range(rounds):
-        results["funcls run"].append(_measure(ours, Path(os.devnull), duration))
+        results["funcls run"].append(_measure(ours, Path(os.devnull), duration, ours_env))
         results["bare"].append(_measure(bare, work / "bare.log", duration))
         if against and theirs is not None:
             kept = dict(SOURCE)
@@ -343,6 +351,12 @@ def main() -> int:
     )
     parser.add_argument("--no-startup", action="store_true", help="skip start-up and reload")
     parser.add_argument(
+        "--handoff",
+        action="store_true",
+        help="this tree's funcls with FUNCLS_HTTP_HANDOFF=1 (keep-alive connections served "
+        "by the app process, funcls/runner/handoff.py) in the HTTP rounds",
+    )
+    parser.add_argument(
         "--compare-start",
         metavar="COMMIT",
         default=None,
@@ -371,7 +385,8 @@ def main() -> int:
                     "< 500 ms",
                 )
             )
-        http = bench_http(work, args.duration, args.rounds, args.against)
+        handoff = {"FUNCLS_HTTP_HANDOFF": "1"} if args.handoff else None
+        http = bench_http(work, args.duration, args.rounds, args.against, handoff)
         ours, bare = http["funcls run"], http["bare"]
         shares = [o[0] / b[0] for o, b in zip(ours, bare, strict=True)]
         rate = statistics.median(o[0] for o in ours)

@@ -181,6 +181,8 @@ class Handoffs:
         """The linked app process holding the fewest connections; app processes not yet
         linked are asked to connect (they take connections from the next offer on)."""
         best: Link | None = None
+        if len(self.asked) > 64:
+            self.asked = {w for w in self.asked if w.alive}
         for worker in self.front.state.invoker.pool.workers:
             if not worker.alive or worker.stopping or not worker.ready.done():
                 continue

@@ -121,6 +121,9 @@ class Served:
         self.connections: dict[int, Connection] = {}  # by descriptor
         self.epoll = select.epoll()
         self._date = (0, b"")
+        # What invocation_trace reads of the settings (os.environ.get costs 0.7 µs a call).
+        variable = "APPLICATIONINSIGHTS_ENABLE_AGENT"
+        self.environment = {variable: os.environ.get(variable, "")}
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock.connect(address)
         self.sock.sendall(token)
@@ -168,7 +171,9 @@ class Served:
             self._start_thread()
 
     def _start_thread(self) -> None:
-        threading.Thread(target=self._serve_forever, name="funcls-handed", daemon=True).start()
+        # Named as the invocation pool's threads (functions may read their thread's name).
+        name = f"funcls-invoke_h{self.threads - 1}"
+        threading.Thread(target=self._serve_forever, name=name, daemon=True).start()
 
     # -- serving ------------------------------------------------------------------------------
 
@@ -410,7 +415,7 @@ class Connection:
             name,
             {route.trigger: trigger},
             {},
-            trace_context.invocation_trace(name, os.environ, headers),
+            trace_context.invocation_trace(name, served.environment, headers),
             NO_RETRY,
         )
         origin = headers.get("origin", "")
@@ -444,7 +449,7 @@ class Connection:
         duration = time.perf_counter() - start
         response, detail, note = _response(route, invocation_id, result)
         channel.events.append(
-            ("f", invocation_id, name, result.ok, duration, detail, time.time(), note)
+            ("f", invocation_id, name, result.ok, duration, detail, wall + duration, note)
         )
         cors = cors_headers(origin, setup.cors_origins, setup.cors_credentials)
         data, keep_alive = encode_response(response, served.date(), cors, True, head)
