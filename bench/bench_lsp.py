@@ -113,6 +113,9 @@ class Server:
         self.client.feature(types.PROGRESS)(lambda params: None)
         self.client.feature(types.WINDOW_LOG_MESSAGE)(lambda params: None)
         self.client.feature(types.WINDOW_SHOW_MESSAGE)(lambda params: None)
+        # funcls' own notification (the Functions view) and the lens refresh it asks for.
+        self.client.feature("funcls/functionsChanged")(lambda params: None)
+        self.client.feature(types.WORKSPACE_CODE_LENS_REFRESH)(lambda params: None)
         self.spawned_at = time.perf_counter()
         await self.client.start_io(*self.command, env=self.env, cwd=self.cwd)
         await self.client.initialize_async(
