@@ -188,15 +188,21 @@ def view_signature(view: dict[str, Any]) -> str:
 def register(server: FunclsServer) -> None:
     """``funcls/functions`` answers the view; after the publisher sends the diagnostics of
     re-indexed apps (``Publisher.publish_roots``, the one place that follows every change), the
-    apps whose view changed are announced with ``funcls/functionsChanged {"roots": [...]}``."""
+    apps whose view changed are announced with ``funcls/functionsChanged {"roots": [...]}`` —
+    once the client has asked for the view: a client that never did (Neovim, Emacs) has
+    nothing to refresh, and the view of an app of 5,000 functions costs a few ms of the event
+    loop after every publication (issue 16)."""
     shown: dict[str, str] = {}
     cache = ViewCache()
+    asked = False
 
     def findings(root: str) -> list[Finding]:
         return server.state.findings(root)
 
     @server.feature(REQUEST)
     def on_functions(_params: Any = None) -> dict[str, Any]:
+        nonlocal asked
+        asked = True
         server.state.flush()
         try:
             apps = []
@@ -211,6 +217,8 @@ def register(server: FunclsServer) -> None:
         return {"apps": apps}
 
     def announce(roots: list[str]) -> None:
+        if not asked:
+            return
         try:
             changed = []
             for root in roots:

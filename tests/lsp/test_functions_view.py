@@ -94,3 +94,21 @@ async def test_an_edit_that_adds_a_function_is_announced(
     change_doc(client, script, text + NEW_FUNCTION + "\n# a comment\n", 3)
     await asyncio.sleep(1.0)  # longer than the server's debounce
     assert changes == []
+
+
+async def test_a_client_that_never_asked_for_the_view_is_not_told_it_changed(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    changes: list[list[str]] = []
+    client.feature("funcls/functionsChanged")(lambda params: changes.append(list(params.roots)))
+    script = tmp_path / "ws" / "v2-app" / "function_app.py"
+    text = script.read_text()
+    open_doc(client, script, text)
+    change_doc(client, script, text + NEW_FUNCTION, 2)
+    await wait_for(lambda: 2 in [p.version for p in client.published])  # type: ignore[attr-defined]
+    await asyncio.sleep(0.3)
+    assert changes == []
+    # Once it asks, the next change that the view shows is announced.
+    await functions(client)
+    change_doc(client, script, text, 3)
+    await wait_for(lambda: [str(tmp_path / "ws" / "v2-app")] in changes)
