@@ -67,15 +67,6 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
         line = bisect_right(starts, end, line) - 1
         return new(Range, (a, new(Position, (line, end - starts[line]))))
 
-    def read_string(i: int) -> tuple[str, int]:
-        m = string(text, i)
-        if m is None:
-            raise _NotPlain
-        body = m.group(1)
-        if "\\" in body:
-            body = unescape(_unescape, body)
-        return body, m.end()
-
     def value(i: int, depth: int) -> JsonNode:
         """The value starting at ``i`` (no whitespace before it)."""
         if i >= n:
@@ -85,8 +76,14 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
             return obj(i, depth + 1)
         if c == "[":
             return arr(i, depth + 1)
-        if c == '"':
-            s, end = read_string(i)
+        if c == '"':  # a string, read here without a call of its own (a third of the values)
+            m = string(text, i)
+            if m is None:
+                raise _NotPlain
+            s = m.group(1)
+            if "\\" in s:
+                s = unescape(_unescape, s)
+            end = m.end()
             return JsonNode("string", span(i, end), i, end, s)
         if c == "t" and text.startswith("true", i):
             return JsonNode("boolean", span(i, i + 4), i, i + 4, True)
@@ -109,7 +106,8 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
     def obj(start: int, depth: int) -> JsonNode:
         if depth > MAX_DEPTH:
             raise _NotPlain
-        node = JsonNode("object", Range(pos(start), pos(start)), start, start)
+        at = pos(start)
+        node = JsonNode("object", new(Range, (at, at)), start, start)
         members = node.members
         i = ws(text, start + 1).end()
         if i < n and text[i] == "}":
@@ -142,7 +140,8 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
     def arr(start: int, depth: int) -> JsonNode:
         if depth > MAX_DEPTH:
             raise _NotPlain
-        node = JsonNode("array", Range(pos(start), pos(start)), start, start)
+        at = pos(start)
+        node = JsonNode("array", new(Range, (at, at)), start, start)
         items = node.items
         i = ws(text, start + 1).end()
         if i < n and text[i] == "]":
