@@ -113,6 +113,40 @@ def test_the_script_ending_with_an_import_of_a_module_that_takes_the_app_back(
     assert only(check(tmp_path), "AZF306") == []
 
 
+def test_the_script_takes_its_app_from_a_module_of_the_app(tmp_path: Path) -> None:
+    # CGSOG-JumpStarts/indexadillo's shape: the worker takes the FunctionRegister among the
+    # script's names, imported or not; every module decorating on that object adds to it.
+    holder = (
+        "import azure.functions as func\n\n"
+        "app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)\n\n\n"
+    )
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import azure.functions as func\n\n"
+            "from core.holder import app as application\n"
+            "from jobs import nightly  # noqa: F401\n"
+            "from shop import bp\n\n"
+            + http("application", "own")
+            + "application.register_functions(bp)\n\n\n"
+            + timer("application", "last"),
+            "core/__init__.py": "",
+            "core/holder.py": holder + http("app", "in_holder"),
+            "jobs/__init__.py": "",
+            "jobs/nightly.py": "import azure.functions as func\n\nfrom core.holder import app\n\n\n"
+            + timer("app", "nightly"),
+            "shop.py": "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
+            + http("bp", "items"),
+        },
+    )
+    assert same_as_library(tmp_path) == ["in_holder", "nightly", "own", "items", "last"]
+    app = load(tmp_path)
+    own = next(f for f in app.functions if f.name == "own")
+    assert own.trigger is not None and own.trigger.properties["authLevel"].value == "anonymous"
+    assert only(check(tmp_path), "AZF306") == []
+    assert only(check(tmp_path), "AZF307") == []
+
+
 def test_an_import_back_that_python_cannot_complete_keeps_the_information(
     tmp_path: Path,
 ) -> None:

@@ -371,18 +371,27 @@ class V2Indexer:
         self.resolver.extra_roots = [
             p for p in main.sys_paths if p != self.root and (p + os.sep).startswith(inside)
         ]
+        self._trace = trace_imports(main, self.resolver, self.source)
         creations = self.objects_of(main)
         for _, obj in creations:
             self.result.app_objects.append(obj)
         apps = [o for _, o in creations if not o.is_blueprint and o.top_level]
+        if not apps:
+            imported = self.imported_app(main)
+            if imported is not None:
+                apps = [imported]
+                self.result.app_objects.append(imported)
+                self.result.files.add(imported.path)
         app_level = apps[0].auth_level if apps else None
         if app_level is not None:
             self._app_level = (app_level.value, app_level.known, app_level.text)
         local_bps = {o.var: o for _, o in creations if o.is_blueprint}
         self._script_bps = local_bps
         registered_bp_keys: set[tuple[str, str]] = set()
-        self._trace = trace_imports(main, self.resolver, self.source)
-        self.follow_imported_back(main, [o for _, o in creations if o.top_level])
+        self.follow_imported_back(
+            main,
+            [o for _, o in creations if o.top_level] + [a for a in apps if a.path != main.path],
+        )
 
         # Events of the main module in source order: app creations, decorated defs, registrations;
         # a function another module decorates on the app sits at the script's line that was
@@ -392,10 +401,25 @@ class V2Indexer:
             if not obj.is_blueprint and obj.top_level:
                 events.append((c.range.start.line, 0, 0, ("create", obj)))
         for app_obj in apps:
-            for pyf, fn in self.functions_of(main, app_obj):
-                events.append((pyf.def_range.start.line, 1, 0, ("fn", fn)))
-            for tick, _pyf, fn in self._foreign.get((main.path, app_obj.var), []):
-                line = self._trace.script_line.get(fn.script_path or "", -1)
+            if app_obj.path == main.path:
+                for pyf, fn in self.functions_of(main, app_obj):
+                    events.append((pyf.def_range.start.line, 1, 0, ("fn", fn)))
+            else:
+                # The app another module creates: what that module decorates on it runs at
+                # the script line that imported it; the script's own defs are among the
+                # functions decorated on the imported object (follow_imported_back).
+                line = self._trace.script_line.get(app_obj.path, -1)
+                events.append((line, 0, 0, ("create", app_obj)))
+                home = self.source.module(app_obj.path)
+                for pyf, fn in self.functions_of(home, app_obj) if home is not None else []:
+                    fn.blueprint_path = app_obj.path
+                    tick = self._trace.ticks.get((app_obj.path, pyf.def_range.start.line), 0)
+                    events.append((line, 1, tick, ("fn", fn)))
+            for tick, pyf, fn in self._foreign.get((app_obj.path, app_obj.var), []):
+                if fn.script_path == main.path:
+                    line = pyf.def_range.start.line
+                else:
+                    line = self._trace.script_line.get(fn.script_path or "", -1)
                 events.append((line, 1, tick, ("fn", fn)))
         for reg in main.registrations:
             events.append((reg.range.start.line, 2, 0, ("reg", (reg, main))))
@@ -554,6 +578,31 @@ class V2Indexer:
             self._late.pop(key, None)
             self.add_function(fn, app_level)
 
+    def imported_app(self, main: ModuleInfo) -> AppObject | None:
+        """The function app the script imports from another module of the app (``from
+        application.app import app``, created there at the top level). The worker takes
+        whichever FunctionRegister it finds among the script module's names, created there or
+        imported (azure_functions_worker/loader.py, ``index_function_app``: ``isinstance(
+        getattr(imported_module, i, None), FunctionRegister)`` for each name of the module),
+        and the object holds every function decorated on it, in whichever module."""
+        for rec in main.import_records:
+            if rec.name is None or rec.guarded or (main.path, rec.local) in self._trace.unbound:
+                continue
+            qualname = main.imports.get(rec.local)
+            hit = self.resolver.imported_object(qualname, main.path) if qualname else None
+            if hit is None:
+                continue
+            owner_path, var = self.resolver.defining_module(*hit)
+            if owner_path == main.path:
+                continue
+            module = self.source.module(owner_path)
+            if module is None:
+                continue
+            for c, obj in self.objects_of(module):
+                if c.var == var and c.top_level and not obj.is_blueprint:
+                    return obj
+        return None
+
     def _only_traced_imports(self, path: str) -> bool:
         """Whether the app's modules can import ``path`` only where the trace sees it: none of
         them imports it inside a function (run whenever that is called) nor uses importlib
@@ -584,7 +633,7 @@ class V2Indexer:
         app``); one whose import of the app fails (a circular import) or that the module never
         reaches runs not."""
         trace = self._trace
-        names = {a.var for a in apps}
+        names = {(a.path, a.var) for a in apps}
         out: list[tuple[int, int, Any, ModuleInfo]] = []
         for path in trace.order[1:]:
             module = self.source.module(path)
@@ -599,7 +648,7 @@ class V2Indexer:
                 if hit is None:
                     continue
                 owner_path, var = self.resolver.defining_module(*hit)
-                if owner_path == main.path and var in names:
+                if (owner_path, var) in names:
                     out.append((trace.script_line.get(path, -1), tick, reg, module))
         return out
 
@@ -634,7 +683,7 @@ class V2Indexer:
                 local = owner if rec.local == var else replace(owner, var=rec.local)
                 for pyf, fn in self.functions_of(module, local):
                     fn.registered_on = var
-                    if owner_path == main.path and not owner.is_blueprint:
+                    if not owner.is_blueprint:  # the script's app, created there or imported
                         fn.blueprint_path = owner_path
                     tick = trace.ticks.get((path, pyf.def_range.start.line))
                     if tick is not None:
