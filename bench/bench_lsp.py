@@ -446,6 +446,9 @@ async def bench_big_app(
         await s.start(app.parent)
         s.open(module, text, "python")
         published = await s.wait_published(module, 0.0, None, timeout=120)
+        # As the VS Code extension does at start: then the server keeps the Functions view
+        # current after every publication (funcls/functionsChanged), as it does for VS Code.
+        await s.client.protocol.send_request_async("funcls/functions", None)
         rows: list[Row] = [
             (
                 label,
