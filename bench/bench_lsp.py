@@ -667,7 +667,7 @@ async def main_async(args: argparse.Namespace) -> list[Row]:
     if args.big:
         rows: list[Row] = []
         for count in args.big:
-            for commit in [*args.against, None]:
+            for commit in [*args.against, *([] if args.no_tree else [None])]:
                 rows += await bench_big_app(count, args.modules, args.requests, args.edits, commit)
         return rows
     with tempfile.TemporaryDirectory() as tmp:
@@ -705,6 +705,9 @@ def main() -> None:
         nargs="*",
         default=[],
         help="with --big: each COMMIT's funcls first, then this tree's, on the same app",
+    )
+    parser.add_argument(
+        "--no-tree", action="store_true", help="with --against: the commits only, not this tree"
     )
     parser.add_argument(
         "--compare-start",
