@@ -13,7 +13,7 @@ import importlib.util
 import os
 import time
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
@@ -36,7 +36,9 @@ from funcls.runner.reload import watch
 from funcls.runner.sdk_bindings import refuse_unreachable
 from funcls.runner.state import RunState
 from funcls.runner.statefile import remove_state, write_state
-from funcls.runner.triggers.manager import Triggers
+
+if TYPE_CHECKING:
+    from funcls.runner.triggers.manager import Triggers
 
 
 def static_check(app: App, console: Console) -> None:
@@ -93,10 +95,11 @@ class Run:
         self.pool = WorkerPool(options, self.settings, self.console.app_log, self.console.say)
         if early is not None:
             self.pool.early = early.processes
+        # Created at the first load, once the requests held until then are answered: the
+        # timer, queue and blob listeners are not on the way to the first HTTP answer.
         self.triggers: Triggers | None = None
         self.invoker = Invoker(self.pool, self.console, self.connections, self.settings)
         self.state = RunState(options, self.settings, self.invoker)
-        self.triggers = Triggers(self.state)
         self.durable = DurableRuntime(
             self.settings.root,
             self.invoker,
@@ -106,7 +109,7 @@ class Run:
         )
         self.state.durable = self.durable
         self.invoker.durable_client = self.durable.client_binding
-        self.invoker.on_put = self.triggers.notify_put
+        self.invoker.on_put = self.notify_put
         self.server: uvicorn.Server | None = None
         self.loads = 0
         self.check_at_first_load = False  # serve() sets it; `funcls invoke` checks nothing
@@ -134,7 +137,10 @@ class Run:
                 self.checked = asyncio.get_running_loop().create_task(
                     asyncio.to_thread(static_check, self.app, self.console)
                 )
-        assert self.triggers is not None
+        if self.triggers is None:
+            from funcls.runner.triggers.manager import Triggers
+
+            self.triggers = Triggers(self.state)
         if self.options.triggers:
             await self.triggers.apply(functions)
         self.loads += 1
@@ -179,6 +185,11 @@ class Run:
                     + failure.get("traceback", "")
                 )
         self.ready.set()
+
+    def notify_put(self, kind: str, connection: str | None, target: str) -> None:
+        """A function wrote to a queue or blob: the triggers listening there look now."""
+        if self.triggers is not None:
+            self.triggers.notify_put(kind, connection, target)
 
     def load_failed_for(self, name: str) -> bool:
         """Whether durable work for the function ``name``, which is not loaded, should wait for
