@@ -29,6 +29,17 @@ _STDLIB_DISTS = {n.replace("_", "-").lower(): n for n in STDLIB}
 _UNRELATED_DISTS = {"datetime": "Zope's DateTime package (module DateTime)"}
 
 
+def includes_other_lines(text: str) -> bool:
+    """Whether requirements.txt takes lines funcls does not read: another file (``-r``, which
+    pip resolves relative to the file naming it, so a chain ``-r requirements/prod.txt`` then
+    ``-r common.txt`` reads requirements/common.txt), constraints, an editable or a VCS URL.
+    What is listed there is unknown, so rules asking for a package stay silent."""
+    return any(
+        line.strip().startswith(("-r", "--requirement", "-c", "--constraint", "-e", "git+"))
+        for line in text.split("\n")
+    )
+
+
 @checker("AZF600")
 def shadowing(ctx: Context) -> None:
     app = ctx.app
@@ -102,11 +113,7 @@ def requirements(ctx: Context) -> None:
             Range.point(0, 0),
         )
         return
-    text = ctx.text(path) or ""
-    includes = any(
-        line.strip().startswith(("-r", "--requirement", "-c", "--constraint", "-e", "git+"))
-        for line in text.split("\n")
-    )
+    includes = includes_other_lines(ctx.text(path) or "")
     names = {r.name for r in app.requirements}
     if "azure-functions" not in names and not includes:
         ctx.emit(

@@ -10,6 +10,7 @@ from funcls.checks.context import Context
 from funcls.checks.edits import append_line, fix, fixes
 from funcls.checks.findings import Related, Severity
 from funcls.checks.imports import app_modules, local_module
+from funcls.checks.packaging import includes_other_lines
 from funcls.checks.registry import checker
 from funcls.model.appmodel import Function, Registration
 from funcls.model.locations import Location, Range
@@ -291,6 +292,8 @@ def durable_package(ctx: Context) -> None:
         return  # AZF601 reports the missing or unreadable requirements.txt
     if any(r.name == DURABLE for r in app.requirements):
         return
+    if includes_other_lines(ctx.text(app.requirements_path) or ""):
+        return  # it may be listed in a file requirements.txt includes (-r)
     use = _durable_use(ctx)
     if use is None:
         return

@@ -268,6 +268,36 @@ def test_azf309_durable_requirement_fix(tmp_path: Path) -> None:
     ).read_text() == "azure-functions\nazure-functions-durable\n"
 
 
+def test_azf309_durable_package_listed_in_an_included_requirements_file(tmp_path: Path) -> None:
+    # JoranSlingerland/StockTracker's shape: pip reads a nested -r relative to the file that
+    # names it, so the package is in requirements/common.txt; funcls does not read includes.
+    code = (
+        "import azure.durable_functions as df\n\n"
+        "def orchestrator_function(context: df.DurableOrchestrationContext):\n"
+        "    return None\n\n\nmain = df.Orchestrator.create(orchestrator_function)\n"
+    )
+    write_app(
+        tmp_path,
+        {
+            "orchestrate/__init__.py": code,
+            "orchestrate/function.json": json.dumps(
+                {
+                    "bindings": [
+                        {"name": "context", "type": "orchestrationTrigger", "direction": "in"}
+                    ]
+                }
+            ),
+            "requirements.txt": "-r requirements/prod.txt\n",
+            "requirements/prod.txt": "-r common.txt\n",
+            "requirements/common.txt": "azure-functions\nazure-functions-durable\n",
+        },
+    )
+    assert only(check(tmp_path), "AZF309") == []
+    # Without the include, the same app is reported.
+    (tmp_path / "requirements.txt").write_text("azure-functions\n", encoding="utf-8")
+    assert len(only(check(tmp_path), "AZF309")) == 1
+
+
 def test_azf310_durable_drops_decorators(tmp_path: Path) -> None:
     v2(
         tmp_path,
