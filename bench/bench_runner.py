@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_runner.py [--duration 10] [--rounds 3] [--messages 2000]
         [--no-azurite] [--no-queues] [--no-startup] [--commit COMMIT] [--against COMMIT]
-        [--handoff]
+        [--no-handoff]
     .venv/bin/python bench/bench_runner.py --compare-start COMMIT [--rounds 7]
 
 1. command to first HTTP 200: `funcls run samples/v2-app` (a fresh copy, embedded storage)
@@ -235,7 +235,7 @@ def bench_http(
 ) -> dict[str, list[Measure]]:
     """Alternating rounds of funcls and bare: each a fresh server, 2 s of warm-up, then wrk.
     With ``against`` (a commit), that commit's funcls takes a turn in each round too;
-    ``ours_env`` is added to this tree's funcls' environment (`--handoff`)."""
+    ``ours_env`` is added to this tree's funcls' environment (`--no-handoff`)."""
     app = make_app(work, "hello", HELLO_APP)
     (work / "bare_app.py").write_text(BARE_APP)
     ours = [PYTHON, "-m", "funcls", "run", str(app), "--no-reload"]
@@ -351,10 +351,10 @@ def main() -> int:
     )
     parser.add_argument("--no-startup", action="store_true", help="skip start-up and reload")
     parser.add_argument(
-        "--handoff",
+        "--no-handoff",
         action="store_true",
-        help="this tree's funcls with FUNCLS_HTTP_HANDOFF=1 (keep-alive connections served "
-        "by the app process, funcls/runner/handoff.py) in the HTTP rounds",
+        help="this tree's funcls with FUNCLS_HTTP_HANDOFF=0 in the HTTP rounds (every request "
+        "crosses both processes, as before funcls/runner/handoff.py)",
     )
     parser.add_argument(
         "--compare-start",
@@ -385,7 +385,7 @@ def main() -> int:
                     "< 500 ms",
                 )
             )
-        handoff = {"FUNCLS_HTTP_HANDOFF": "1"} if args.handoff else None
+        handoff = {"FUNCLS_HTTP_HANDOFF": "0"} if args.no_handoff else None
         http = bench_http(work, args.duration, args.rounds, args.against, handoff)
         ours, bare = http["funcls run"], http["bare"]
         shares = [o[0] / b[0] for o, b in zip(ours, bare, strict=True)]

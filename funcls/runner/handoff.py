@@ -26,8 +26,8 @@ What the runner still does for those connections:
 - A graceful server stop closes idle handed connections and asks the app process to close
   the busy ones after their response (the table's release byte).
 
-Turned on by FUNCLS_HTTP_HANDOFF=1 in the environment of `funcls run` (off by default while
-it is measured; `--no-http-front` turns it off with the front).
+On by default; FUNCLS_HTTP_HANDOFF=0 in the environment of `funcls run` turns it off (every
+request then crosses both processes), and `--no-http-front` turns it off with the front.
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ WATCH_EVERY = 0.1  # seconds between functionTimeout scans while connections are
 
 
 def enabled() -> bool:
-    return os.environ.get(ENV, "").strip() in ("1", "true", "yes")
+    """On unless FUNCLS_HTTP_HANDOFF is 0/false/no (then every request crosses the two
+    processes as before; `--no-http-front` turns it off with the front)."""
+    return os.environ.get(ENV, "").strip().lower() not in ("0", "false", "no")
 
 
 class Link:

@@ -1,7 +1,8 @@
 """The lean HTTP front (funcls/runner/host/front.py) answers byte for byte as the ASGI path.
 
-Two `funcls run` of the same app: one as shipped (plain HTTP functions served by the front),
-one with `--no-http-front` (every request through uvicorn's ASGI cycle and the RunnerApp).
+Two `funcls run` of the same app: one as shipped (plain HTTP functions served by the front,
+keep-alive connections handed to the app process after their first plain answer), one with
+`--no-http-front` (every request through uvicorn's ASGI cycle and the RunnerApp).
 The same raw requests go to both over loopback sockets — keep-alive, pipelining, HEAD,
 HTTP/1.0, chunked bodies, `Expect: 100-continue`, `Connection: close`, 204, a body over the
 limit, keys — and the bytes that come back must be equal once the Date header and the
@@ -27,6 +28,13 @@ from funcls.runner.host.front import Front
 from funcls.runner.invocation import is_plain_http, new_invocation_id
 from funcls.runner.state import RunState
 from tests.runner.runner_process import RunningApp, start_run
+from tests.runner.test_run_handoff import (
+    SEQUENCES,
+    Client,
+    app_pids,
+    held_by_app,
+    tcp_sockets,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -261,6 +269,39 @@ def test_client_gone_before_the_answer_leaves_the_connection_usable_for_others(
         with socket.create_connection(("127.0.0.1", port)) as sock:
             sock.sendall(request("GET", "/api/hello"))
     assert front.get("/api/hello").text == "Hello, world"
+
+
+@pytest.mark.parametrize("name", list(SEQUENCES))
+def test_handed_connections_answer_as_the_asgi_path(
+    runs: tuple[RunningApp, RunningApp], name: str
+) -> None:
+    """The same requests one at a time, each after the previous answer: the front hands the
+    connection to the app process after its first plain answer (funcls/runner/handoff.py,
+    on by default), which answers the rest itself or gives them back."""
+    answers = []
+    for running in runs:
+        client = Client(running)
+        try:
+            answers.append(
+                [masked(client.ask(raw, raw.startswith(b"HEAD"))) for raw in SEQUENCES[name]]
+            )
+        finally:
+            client.close()
+    assert answers[0] == answers[1]
+
+
+def test_the_app_process_holds_idle_keep_alive_connections(
+    runs: tuple[RunningApp, RunningApp],
+) -> None:
+    front, asgi = runs
+    for running, held in ((front, True), (asgi, False)):
+        before = sum(tcp_sockets(pid) for pid in app_pids(running))
+        client = Client(running)
+        try:
+            client.ask(request("GET", "/api/hello"))
+            assert held_by_app(running, before + 1, timeout=2.0 if held else 0.5) is held
+        finally:
+            client.close()
 
 
 # -- which requests the front serves ---------------------------------------------------------

@@ -1,5 +1,5 @@
 """Keep-alive connections handed to the app process (funcls/runner/handoff.py,
-funcls/runner/worker/handed.py), with FUNCLS_HTTP_HANDOFF=1.
+funcls/runner/worker/handed.py), on by default (FUNCLS_HTTP_HANDOFF=1 set anyway).
 
 Every test speaks raw HTTP/1.1 over one loopback socket, waits for each answer before the
 next request (so that the runner hands the connection over after its first hot answer),
@@ -82,6 +82,12 @@ def segfault(req: func.HttpRequest) -> str:
 def hangs(req: func.HttpRequest) -> str:
     time.sleep(60)
     return "late"
+
+
+@app.route(route="sleeps")
+def sleeps(req: func.HttpRequest) -> str:
+    time.sleep(0.5)
+    return "slept"
 
 
 @app.route(route="nothing")
@@ -461,3 +467,40 @@ def test_graceful_stop_closes_handed_connections(tmp_path: Path) -> None:
         client.close()
     finally:
         running.stop()
+
+
+def test_handoff_off_keeps_every_connection_in_the_runner(tmp_path: Path) -> None:
+    running = start_run(make_app(tmp_path / "app"), "--no-reload", env={"FUNCLS_HTTP_HANDOFF": "0"})
+    try:
+        running.wait_for("/api/hello")
+        client = Client(running)
+        for _ in range(3):
+            assert client.ask(request("GET", "/api/hello")).endswith(b"Hello, world")
+        assert not held_by_app(running, timeout=0.5)
+        client.close()
+    finally:
+        running.stop()
+
+
+def test_blocking_functions_on_handed_connections_run_at_once(
+    runs: tuple[RunningApp, RunningApp],
+) -> None:
+    """Four connections held by the app process, each asking for a function that sleeps
+    0.5 s at the same moment: more serving threads start (the thread pool's size allows
+    six), so they end together rather than one after another."""
+    handed, _ = runs
+    before = sum(tcp_sockets(pid) for pid in app_pids(handed))
+    clients = [Client(handed) for _ in range(4)]
+    try:
+        for client in clients:
+            client.ask(request("GET", "/api/hello"))
+        assert held_by_app(handed, before + 4)
+        started = time.monotonic()
+        for client in clients:
+            client.send(request("GET", "/api/sleeps"))
+        answers = [client.read_answer() for client in clients]
+        assert all(a.endswith(b"slept") for a in answers)
+        assert time.monotonic() - started < 1.5  # one after another: 2 s
+    finally:
+        for client in clients:
+            client.close()

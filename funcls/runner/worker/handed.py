@@ -66,7 +66,7 @@ _NOT_HERE = frozenset(("transfer-encoding", "expect", "upgrade", "x-forwarded-pr
 NO_RETRY = {"count": 0, "max": 0}
 ARM = select.EPOLLIN | select.EPOLLONESHOT
 TEND_EVERY = 0.01  # seconds
-BLOCKED_AFTER = 0.005  # seconds inside a request before another thread may start
+STALLED_AFTER = 0.1  # seconds of serving threads computing without an answer
 
 
 class Route:
@@ -100,10 +100,13 @@ class Served:
 
     Connections wait in one epoll set, each registered one-shot: a thread that takes a
     ready connection owns it until it re-arms it, reads its requests and runs the function
-    itself (no hand-off between threads). One thread serves while requests are quick; when
-    every thread has been inside a request for a while (a function that blocks), another
-    one starts, up to the invocation pool's size (PYTHON_THREADPOOL_THREAD_COUNT), so that as
-    many plain functions run at once as the thread pool allows."""
+    itself (no hand-off between threads). One thread serves while requests are quick. When
+    every thread is inside a request and none ended since the last look (TEND_EVERY), and a
+    serving thread waits (sleep, I/O, a lock) or they have computed for STALLED_AFTER,
+    another one starts, up to the invocation pool's size (PYTHON_THREADPOOL_THREAD_COUNT), so
+    that as many plain functions run at once as the thread pool allows. (Wall time alone
+    would start threads whenever the machine's load delays the serving one; several threads
+    taking turns at the GIL cost more than one.)"""
 
     def __init__(self, worker: Any, address: str, token: bytes) -> None:
         """``worker``: the process's main.Worker (its channel, functions, loop, pool)."""
@@ -117,6 +120,7 @@ class Served:
         self.busy = 0  # connections reading or answering a request now
         self.idle = 0  # threads waiting for a ready connection
         self.threads = 0
+        self.answered = 0  # requests taken and done (or given back) so far
         self.size = worker.pool.size
         self.connections: dict[int, Connection] = {}  # by descriptor
         self.epoll = select.epoll()
@@ -180,6 +184,7 @@ class Served:
     def _serve_forever(self) -> None:
         gate = self.gate
         epoll = self.epoll
+        thread = threading.get_native_id()
         while True:
             with gate:
                 self.idle += 1
@@ -196,6 +201,7 @@ class Served:
                     continue
                 connection.since = time.monotonic()
                 connection.busy = True
+                connection.thread = thread
                 self.busy += 1
             keep = False
             try:
@@ -207,6 +213,7 @@ class Served:
                     connection.busy = False
                     connection.since = time.monotonic()
                     self.busy -= 1
+                    self.answered += 1
             if keep:
                 try:
                     epoll.modify(connection.fd, ARM)
@@ -217,6 +224,8 @@ class Served:
         """Start another serving thread when every one has been inside a request for a
         while; close connections idle past the keep-alive timeout (as uvicorn does)."""
         sweep = 0.0
+        answered = -1
+        stalled = 0
         while True:
             time.sleep(TEND_EVERY)
             setup = self.setup
@@ -228,12 +237,22 @@ class Served:
             with self.gate:
                 if self.stopping:
                     return
+                # Every thread inside a request and none answered since the last look:
+                # a function blocks (under load the count moves, and one thread is cheaper
+                # than several taking turns at the GIL).
                 if self.busy and not self.idle and self.threads < self.size:
-                    start = any(
-                        c.busy and now - c.since > BLOCKED_AFTER for c in self.connections.values()
-                    )
+                    stalled = stalled + 1 if self.answered == answered else 0
+                    if stalled >= 2:  # a thread waiting for the GIL once looks asleep too
+                        threads = [c.thread for c in self.connections.values() if c.busy]
+                        start = stalled * TEND_EVERY >= STALLED_AFTER or any(
+                            _waiting(thread) for thread in threads
+                        )
                     if start:
                         self.threads += 1
+                        stalled = 0
+                else:
+                    stalled = 0
+                answered = self.answered
                 if now - sweep > 1.0:
                     sweep = now
                     for connection in self.connections.values():
@@ -272,6 +291,7 @@ class Connection:
         self.sock.setblocking(True)
         self.fd = fd
         self.busy = False
+        self.thread = 0  # the native id of the thread serving it while busy
         self.closed = False
         self.since = time.monotonic()  # when it last started or ended a request
 
@@ -502,3 +522,13 @@ def _response(route: Route, invocation_id: str, result: Result) -> tuple[Any, st
             text.removeprefix("500 Internal Server Error: ").rstrip(),
         )
     return http_response(http), "", ""
+
+
+def _waiting(thread: int) -> bool:
+    """Whether a thread of this process is asleep (blocked in a call) rather than running or
+    waiting for a CPU: /proc/self/task/<tid>/stat, the state after the command's ')'."""
+    try:
+        with open(f"/proc/self/task/{thread}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1][1:2] not in (b"R", b"")
+    except (OSError, IndexError):
+        return True  # no /proc (not Linux): wall time decides, as a blocked thread would
