@@ -54,6 +54,29 @@ def guarded(server: FunclsServer, what: str, default: Any = None) -> Callable[[F
     return decorate
 
 
+REQUESTS_WAIT_FOR_INDEX_S = 3.0
+
+
+def after_first_index(server: FunclsServer) -> Callable[[F], F]:
+    """Answer the request once the first indexing is over (at most
+    ``REQUESTS_WAIT_FOR_INDEX_S``). The first diagnostics are published before it (the early
+    path), so a user may ask for a diagnostic's fixes, a hover or a definition at once: before,
+    such a request found no app and got null (Emacs QA: eglot-code-actions on the first
+    diagnostic offered nothing)."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        async def wrapper(*args: Any) -> Any:
+            if not server.ready.is_set():
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(server.ready.wait(), REQUESTS_WAIT_FOR_INDEX_S)
+            return fn(*args)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
 def register(server: FunclsServer) -> None:
     register_lifecycle(server)
     register_documents(server)
@@ -257,6 +280,7 @@ def register_language(server: FunclsServer) -> None:
             return params
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @after_first_index(server)
     @guarded(server, "hover")
     def on_hover(params: types.HoverParams) -> types.Hover | None:
         path = uri_to_path(params.text_document.uri)
@@ -271,15 +295,9 @@ def register_language(server: FunclsServer) -> None:
             retrigger_characters=signature.RETRIGGER_CHARACTERS,
         ),
     )
-    async def on_signature_help(params: types.SignatureHelpParams) -> types.SignatureHelp | None:
-        if not server.ready.is_set():
-            # As completion: asked while the folder is indexed, the app is not known yet.
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(server.ready.wait(), COMPLETION_WAITS_FOR_INDEX_S)
-        return signature_now(params)
-
+    @after_first_index(server)
     @guarded(server, "signature help")
-    def signature_now(params: types.SignatureHelpParams) -> types.SignatureHelp | None:
+    def on_signature_help(params: types.SignatureHelpParams) -> types.SignatureHelp | None:
         path = uri_to_path(params.text_document.uri)
         if path is None or server.state.app_fresh(path) is None:
             return None
@@ -323,6 +341,7 @@ def register_navigation(server: FunclsServer) -> None:
         return path
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @after_first_index(server)
     @guarded(server, "definition")
     def on_definition(params: types.DefinitionParams) -> list[types.Location] | None:
         path = fresh(params.text_document.uri)
@@ -331,6 +350,7 @@ def register_navigation(server: FunclsServer) -> None:
         return definition.definition(server.ctx, path, server.position(path, params.position))
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    @after_first_index(server)
     @guarded(server, "references")
     def on_references(params: types.ReferenceParams) -> list[types.Location] | None:
         path = fresh(params.text_document.uri)
@@ -340,6 +360,7 @@ def register_navigation(server: FunclsServer) -> None:
         return references.references(server.ctx, path, pos, params.context.include_declaration)
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    @after_first_index(server)
     @guarded(server, "rename")
     def on_prepare_rename(params: types.PrepareRenameParams) -> Any:
         path = fresh(params.text_document.uri)
@@ -348,6 +369,7 @@ def register_navigation(server: FunclsServer) -> None:
         return rename.prepare_rename(server.ctx, path, server.position(path, params.position))
 
     @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+    @after_first_index(server)
     @guarded(server, "rename")
     def on_rename(params: types.RenameParams) -> types.WorkspaceEdit | None:
         path = fresh(params.text_document.uri)
@@ -357,6 +379,7 @@ def register_navigation(server: FunclsServer) -> None:
         return rename.rename(server.ctx, path, pos, params.new_name)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @after_first_index(server)
     @guarded(server, "document symbols")
     def on_document_symbol(params: types.DocumentSymbolParams) -> Any:
         path = fresh(params.text_document.uri)
@@ -376,6 +399,7 @@ def register_actions(server: FunclsServer) -> None:
             code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite]
         ),
     )
+    @after_first_index(server)
     @guarded(server, "code actions")
     def on_code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         path = uri_to_path(params.text_document.uri)
@@ -394,6 +418,7 @@ def register_actions(server: FunclsServer) -> None:
         return actions or None
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    @after_first_index(server)
     @guarded(server, "code lens")
     def on_code_lens(params: types.CodeLensParams) -> list[types.CodeLens] | None:
         path = uri_to_path(params.text_document.uri)

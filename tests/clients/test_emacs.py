@@ -245,3 +245,62 @@ def test_emacs_json_completion(tmp_path: Path) -> None:
     result = json.loads(out.read_text()) if out.exists() else None
     assert run.returncode == 0 and isinstance(result, list), (run.stdout, run.stderr, result)
     assert result == [[label, True, expected] for _, _, label, expected in cases]
+
+
+ACTIONS_ELISP = r"""
+(require 'eglot)
+(require 'json)
+(setq eglot-sync-connect t)
+(setq python-indent-guess-indent-offset nil)
+(defun funcls-wait (predicate seconds)
+  (let ((deadline (+ (float-time) seconds)))
+    (while (and (not (funcall predicate)) (< (float-time) deadline))
+      (accept-process-output nil 0.05))
+    (funcall predicate)))
+(condition-case err
+    (progn
+      (find-file (expand-file-name "orders_bp.py" ROOT))
+      (eglot '(python-mode) (cons 'transient ROOT) 'eglot-lsp-server
+             (list PYTHON "-m" "funcls" "--stdio") "python")
+      (flymake-start)
+      (unless (funcall #'funcls-wait (lambda () (flymake-diagnostics)) 30) (error "no diagnostics"))
+      ;; The user sees the problem and at once asks for its fixes on that line (M-x
+      ;; eglot-code-actions), while the server may still be indexing the folder.
+      (goto-char (flymake-diagnostic-beg (car (flymake-diagnostics))))
+      (let ((titles (mapcar (lambda (a) (plist-get a :title))
+                            (eglot-code-actions (line-beginning-position) (line-end-position)))))
+        (with-temp-file OUT (insert (json-encode (vconcat titles)))))
+      (eglot-shutdown (eglot-current-server))
+      (kill-emacs 0))
+  (error
+   (with-temp-file OUT (insert (json-encode (list (cons 'error (format "%S" err))))))
+   (kill-emacs 1)))
+"""
+
+
+def test_emacs_fixes_offered_as_soon_as_the_diagnostic_shows(tmp_path: Path) -> None:
+    """The first diagnostics are published before the folder is indexed (the early path):
+    a fix asked for at once got nothing, until the server had indexed (QA on a public app)."""
+    emacs = require("emacs", "emacs-nox elpa-eglot")
+    app = sample_app(tmp_path)
+    out = tmp_path / "result.json"
+    script = ACTIONS_ELISP
+    for name, value in {
+        "ROOT": elisp_string(str(app) + "/"),
+        "OUT": elisp_string(str(out)),
+        "PYTHON": elisp_string(PYTHON),
+    }.items():
+        script = script.replace(name, value)
+    el = tmp_path / "actions.el"
+    el.write_text(script)
+    run = subprocess.run(
+        [emacs, "--batch", "-l", str(el)],
+        env=isolated_env(tmp_path),
+        cwd=app,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(out.read_text()) if out.exists() else None
+    assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:], result)
+    assert "Rename binding 'msgs' to 'msg'" in result, result
