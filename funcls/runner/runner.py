@@ -1,8 +1,11 @@
 """`funcls run`: the supervisor that serves HTTP and runs the app in child processes.
 
-Order of start-up: read the app statically (model + rules, errors printed but not fatal),
-bind the port, start the app processes and the HTTP server together, print the banner when
-the app has loaded, start the native triggers, then watch the folder for saves.
+Order of start-up (issue 16): bind the port and start the app processes (prestart.py), read
+the app's settings with the model, import the rest and start the HTTP server, whose requests
+wait for the first load (host/availability.py); when the app processes have loaded the app,
+route its functions and answer those requests, then run the static check (errors printed,
+never fatal), start the native triggers and print the banner; watch the folder for saves
+from the start.
 """
 
 from __future__ import annotations
