@@ -309,6 +309,7 @@ def register_language(server: FunclsServer) -> None:
             identifier="funcls", inter_file_dependencies=True, workspace_diagnostics=True
         ),
     )
+    @after_first_index(server)
     @guarded(server, "diagnostics")
     def on_document_diagnostic(params: types.DocumentDiagnosticParams) -> Any:
         from funcls.lsp import diagnostics
