@@ -4,6 +4,7 @@
                               [--peer-requests 100] [--edits 40]
     python bench/bench_lsp.py --big 1000 5000 [--modules 10] [--edits 40] [--against COMMIT]
     python bench/bench_lsp.py --compare-start COMMIT [--rounds 7]
+    python bench/bench_lsp.py --reindex 1000 5000 [--edits 40]
 
 Generates the workspace (bench/gen_workspace.py: half v1, half v2) and drives each server over
 stdio with pygls' LanguageClient, initialised with VS Code's recorded capabilities (pytest-lsp):
@@ -24,6 +25,9 @@ With ``--big``: one app of 1,000 (and 5,000) functions in 10 blueprint modules, 
 spawn → initialize result and → first diagnostics, edit of one module → its diagnostics,
 completion / hover sent right after an edit, and a hover sent while an edit's diagnostics pass
 runs (issue 16); ``--against COMMIT`` runs that commit's funcls first on the same app.
+
+With ``--reindex``: in process, what a request right after an edit waits for (re-indexing
+the edited blueprint module patched in, against the whole app, alternately) and the rules.
 
 With ``--compare-start COMMIT``: start-up only (spawn → initialize result, → first diagnostics)
 of COMMIT's funcls (``git archive``, run with PYTHONPATH) and this tree's, alternately, on the
@@ -574,6 +578,64 @@ async def bench_big_app(
     return rows
 
 
+def bench_reindex(functions: int, modules: int, edits: int) -> list[Row]:
+    """In process, no LSP: ``IndexState.app_fresh`` after an edit of one blueprint module
+    (what a completion or hover right after an edit waits for), with the module patched in
+    and with the whole app indexed again (``patch_module`` answering None), alternating
+    blocks of 10 edits in one process; then the rules, as the diagnostics pass runs them."""
+    import gc
+
+    import funcls.lsp.state as state_module
+    from funcls.lsp.state import EngineChecker, IndexState
+    from funcls.model.workspace import Workspace
+
+    label = f"in process, one app of {functions:,}"
+    with tempfile.TemporaryDirectory() as tmp:
+        app = write_big_app(Path(tmp) / "ws" / "app", functions, modules)
+        module = str(app / "blueprints" / "bp03.py")
+        text = Path(module).read_text()
+        state = IndexState(Workspace([str(app.parent)]), EngineChecker())
+        state.index.index_all()
+        state.index.source.open(module, 1, text)
+        state.mark_dirty(module)
+        state.flush()
+        state.findings(str(app))
+        gc.collect()
+        gc.freeze()  # as the server does once the workspace is indexed
+        patch = state_module.patch_module
+        times: dict[str, list[float]] = {"patched": [], "whole": [], "rules": []}
+        version = 1
+        current = text
+        try:
+            for i in range(2 * max(edits // 10, 1) * 10):
+                whole = (i // 10) % 2 == 1
+                state_module.patch_module = (lambda *a: None) if whole else patch  # type: ignore[assignment]
+                old, new = ("'msg'", "'msgs'") if version % 2 else ("'msgs'", "'msg'")
+                current = current.replace("arg_name=" + old, "arg_name=" + new, 1)
+                version += 1
+                state.index.source.open(module, version, current)
+                state.mark_dirty(module)
+                t = time.perf_counter()
+                state.app_fresh(module)
+                times["whole" if whole else "patched"].append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                state.findings(str(app))
+                times["rules"].append((time.perf_counter() - t) * 1000)
+        finally:
+            state_module.patch_module = patch
+        assert state.patched >= len(times["patched"]), "the edit was not patched in"
+    return [
+        (
+            label,
+            "re-index after an edit, the module patched in, p50 / p99",
+            ms(times["patched"]) + " ms",
+            "",
+        ),
+        (label, "re-index after an edit, the whole app, p50 / p99", ms(times["whole"]) + " ms", ""),
+        (label, "the rules after an edit, p50 / p99", ms(times["rules"]) + " ms", ""),
+    ]
+
+
 def export(commit: str, target: Path) -> Path:
     """The funcls package of a commit, extracted to target (run with PYTHONPATH=target)."""
     target.mkdir()
@@ -664,6 +726,8 @@ async def compare_start(commit: str, rounds: int, functions: int, apps: int) -> 
 async def main_async(args: argparse.Namespace) -> list[Row]:
     if args.compare_start:
         return await compare_start(args.compare_start, args.rounds, args.functions, args.apps)
+    if args.reindex:
+        return [r for n in args.reindex for r in bench_reindex(n, args.modules, args.edits)]
     if args.big:
         rows: list[Row] = []
         for count in args.big:
@@ -700,6 +764,13 @@ def main() -> None:
     )
     parser.add_argument("--modules", type=int, default=10, help="blueprint modules (--big)")
     parser.add_argument(
+        "--reindex",
+        type=int,
+        nargs="*",
+        help="instead: in process, re-indexing after an edit of one app of this many "
+        "functions, patched against the whole app, and the rules",
+    )
+    parser.add_argument(
         "--against",
         metavar="COMMIT",
         nargs="*",
@@ -734,9 +805,10 @@ def main() -> None:
                 else "bytecode cached"
             )
         )
-    elif args.big:
+    elif args.big or args.reindex:
         print(
-            f"one app of {', '.join(str(b) for b in args.big)} functions in {args.modules} "
+            f"one app of {', '.join(str(b) for b in args.big or args.reindex)} functions in "
+            f"{args.modules} "
             f"blueprint modules; {args.edits} edits; python {sys.version.split()[0]}, "
             f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at the end"
         )
