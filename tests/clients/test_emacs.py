@@ -270,7 +270,7 @@ ACTIONS_ELISP = r"""
       (let ((titles (mapcar (lambda (a) (plist-get a :title))
                             (eglot-code-actions (line-beginning-position) (line-end-position)))))
         (with-temp-file OUT (insert (json-encode (vconcat titles)))))
-      (eglot-shutdown (eglot-current-server))
+      (eglot-shutdown (eglot-current-server) nil 10)  ; it may still be indexing
       (kill-emacs 0))
   (error
    (with-temp-file OUT (insert (json-encode (list (cons 'error (format "%S" err))))))

@@ -135,7 +135,7 @@ ELISP = r"""
           (insert (json-encode (list (cons 'capable (if capable t :json-false))
                                      (cons 'shown (substring-no-properties shown))
                                      (cons 'highlighted highlighted)))))
-        (eglot-shutdown server))
+        (eglot-shutdown server nil 10))
       (kill-emacs 0))
   (error
    (with-temp-file OUT (insert (json-encode (list (cons 'error (format "%S" err))))))
