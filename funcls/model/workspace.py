@@ -86,11 +86,82 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
             and not (inside and is_file(os.path.join(d, "__init__.py")))
             and (script or any(present(os.path.join(s, "function.json")) for s in subdirs))
         )
+        if is_root and not script and _other_language_app(d, entries, subdirs, is_file, read):
+            is_root = False
         if is_root:
             roots.append(d)
         for sub in subdirs:
             stack.append((sub, inside or is_root))
     return sorted(roots)
+
+
+# Files that make a folder a project of another language's Functions worker.
+_OTHER_PROJECT_FILES = (
+    "package.json",
+    "pom.xml",
+    "build.gradle",
+    "profile.ps1",
+    "requirements.psd1",
+)
+_OTHER_PROJECT_SUFFIXES = (".csproj", ".fsproj", ".vbproj")
+_OTHER_SCRIPTS = (".js", ".mjs", ".cjs", ".ts", ".csx", ".fsx", ".cs", ".ps1", ".psm1", ".dll")
+
+
+def _other_language_app(
+    folder: str,
+    entries: list[os.DirEntry[str]],
+    subdirs: list[str],
+    is_file: Callable[[str], bool],
+    read: Callable[[str], str | None],
+) -> bool:
+    """Whether the app at ``folder`` is certainly another language's (C#, JavaScript,
+    TypeScript, Java, PowerShell, a custom handler): no Python file at its root or in its
+    function folders, and something that names another worker: FUNCTIONS_WORKER_RUNTIME set
+    to another runtime in local.settings.json, a function.json whose scriptFile is not Python
+    (index.js, a .dll, run.ps1), another language's script in a function folder or at the root
+    (a custom handler's server.js), or another language's project file. The host starts one
+    language worker per app, so the Python worker never loads it and funcls has nothing to
+    check there (its scriptFiles are not Python files, it has no requirements.txt); a folder
+    with nothing either way stays an app (a new Python app may have only host.json yet)."""
+    if any(e.name.endswith(".py") for e in entries):
+        return False
+    function_files: list[str] = []
+    other_scripts = False
+    for sub in subdirs:
+        try:
+            names = os.listdir(sub)
+        except OSError:
+            continue
+        if any(n.endswith(".py") for n in names):
+            return False
+        if "function.json" in names:
+            function_files.append(os.path.join(sub, "function.json"))
+            # Without scriptFile the host takes the folder's script by its language's
+            # convention (index.js, run.csx, run.ps1).
+            other_scripts = other_scripts or any(n.endswith(_OTHER_SCRIPTS) for n in names)
+    if other_scripts or any(
+        e.name in _OTHER_PROJECT_FILES or e.name.endswith(_OTHER_PROJECT_SUFFIXES + _OTHER_SCRIPTS)
+        for e in entries
+    ):
+        return True
+    settings = os.path.join(folder, LOCAL_SETTINGS)
+    if is_file(settings):
+        try:
+            values = json.loads((read(settings) or "").lstrip("\ufeff")).get("Values")
+        except (ValueError, AttributeError):
+            values = None
+        runtime = values.get("FUNCTIONS_WORKER_RUNTIME") if isinstance(values, dict) else None
+        if isinstance(runtime, str) and runtime.strip() and runtime.strip().lower() != "python":
+            return True
+    for path in function_files:
+        try:
+            config = json.loads((read(path) or "").lstrip("\ufeff"))
+        except ValueError:
+            continue
+        script = config.get("scriptFile") if isinstance(config, dict) else None
+        if isinstance(script, str) and script.strip() and not script.strip().endswith(".py"):
+            return True
+    return False
 
 
 def _special(path: str) -> bool:

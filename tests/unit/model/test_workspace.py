@@ -61,6 +61,45 @@ class CountingSource(Source):
         return super()._read_disk(p)
 
 
+def test_apps_of_other_languages_in_a_monorepo_are_not_taken_for_python_apps(
+    tmp_path: Path,
+) -> None:
+    # The corpus' repositories hold C#, JavaScript, TypeScript, Java and PowerShell apps next
+    # to Python ones (the extensions' samples, the host's test scripts, yeongseon's guide):
+    # funcls took 216 of them for Python apps and reported 1,100 errors there (index.js not
+    # found as a Python script, no requirements.txt, FUNCTIONS_WORKER_RUNTIME not python).
+    http = {"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req"}]}
+
+    def app(name: str, files: dict[str, str]) -> None:
+        for rel, text in {"host.json": '{"version": "2.0"}', **files}.items():
+            path = tmp_path / name / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    # Evidence of another worker, and no Python file at the root or in a function folder.
+    app("node", {"Hello/function.json": json.dumps(http), "Hello/index.js": "module.exports=1"})
+    app("ts", {"Hi/function.json": json.dumps({**http, "scriptFile": "../dist/Hi/index.js"})})
+    app("csharp", {"Api.csproj": "<Project />"})
+    app("custom_handler", {"server.js": "", "Hello/function.json": json.dumps(http)})
+    app(
+        "ps",
+        {"local.settings.json": json.dumps({"Values": {"FUNCTIONS_WORKER_RUNTIME": "powershell"}})},
+    )
+    # Python apps stay, whatever else they hold; a folder with nothing either way stays too.
+    app("py_v1", {"F/function.json": json.dumps(http), "F/__init__.py": "def main(req): ..."})
+    app(
+        "py_v2_node_runtime",
+        {
+            "function_app.py": V2,
+            "local.settings.json": json.dumps({"Values": {"FUNCTIONS_WORKER_RUNTIME": "node"}}),
+        },
+    )
+    app("py_with_package_json", {"package.json": "{}", "helpers.py": ""})
+    app("empty", {})
+    found = [Path(r).name for r in find_app_roots(str(tmp_path))]
+    assert found == ["empty", "py_v1", "py_v2_node_runtime", "py_with_package_json"]
+
+
 def test_a_change_rereads_only_that_file(tmp_path: Path) -> None:
     make(tmp_path)
     src = CountingSource()
