@@ -6,7 +6,8 @@
 Prints, for the corpus built by scripts/build_corpus.py:
 - functions identical to the library's own index / functions the library indexes (roots with
   an oracle; bindings compared as tests/support/fidelity.py does);
-- app roots of the corpus funcls does not find (funcls' own discovery over each repository);
+- app roots of the corpus funcls does not find (funcls' own discovery over each repository),
+  and folders funcls takes for apps that the corpus does not count as Python apps;
 - findings at error level by rule, each with the verdict recorded in bench/corpus_verdicts.json
   (true: the worker or host really fails; false: a false alarm to fix; '?': not triaged);
 - the Python worker's deliberately broken fixtures (tests/unittests/broken_functions) for
@@ -31,7 +32,7 @@ from funcls.checks import CheckConfig, Finding, Severity, check_app  # noqa: E40
 from funcls.model.loader import load_app  # noqa: E402
 from funcls.model.source import Source  # noqa: E402
 from funcls.model.workspace import find_app_roots  # noqa: E402
-from tests.support.fidelity import differences  # noqa: E402
+from tests.support.fidelity import differences, normalise  # noqa: E402
 
 VERDICTS = Path(__file__).resolve().parent / "corpus_verdicts.json"
 
@@ -40,6 +41,35 @@ def finding_key(corpus: Path, f: Finding) -> str:
     """A stable key for a verdict: file relative to the corpus, rule, message start."""
     rel = os.path.relpath(f.path, corpus)
     return f"{rel}|{f.code}|{f.message[:60]}"
+
+
+_SETTING_READS = ("os.getenv(", "os.environ.get(", "getenv(", "environ.get(")
+
+
+def _from_settings_only(app: Any, oracle: dict[str, Any], name: str) -> bool:
+    """Whether function ``name`` differs from the library's index only where funcls leaves a
+    value unknown because it is read from the environment without a default (``database_name=
+    os.getenv("database_id")``): the oracle imports the app here, where the setting is unset, so
+    the library drops the None; on Azure the app setting gives it a value."""
+    fn = next((f for f in app.functions if f.name == name), None)
+    if fn is None or len(fn.bindings) != len(oracle[name]):
+        return False
+    for binding, theirs in zip(fn.bindings, oracle[name], strict=True):
+        mine = binding.to_json()
+        theirs_keys = {k.lower() for k in theirs}
+        for key, value in mine.items():
+            unknown = isinstance(value, dict) and set(value) == {"$unknown"}
+            if not unknown:
+                continue
+            text = str(value["$unknown"]).replace(" ", "")
+            if not text.startswith(_SETTING_READS) or "," in text or key.lower() in theirs_keys:
+                return False
+        cleared = {
+            k: v for k, v in mine.items() if not (isinstance(v, dict) and set(v) == {"$unknown"})
+        }
+        if normalise(cleared) != normalise(theirs):
+            return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,8 +88,16 @@ def main(argv: list[str] | None = None) -> int:
         for r in find_app_roots(str(corpus / repo["name"].replace("/", "+"))):
             found.add(os.path.relpath(r, corpus))
     missed_roots = [r["path"] for r in manifest["roots"] if r["path"] not in found]
+    # Folders funcls takes for apps that the corpus' discovery does not count as Python apps
+    # (another language's app, or a folder with host.json and no code): what funcls reports
+    # there is noise for a Python developer whose repository also holds them.
+    taken = sorted(found - {r["path"] for r in manifest["roots"]})
+    taken_errors: dict[str, int] = {}
+    for rel in taken:
+        extra = check_app(load_app(str(corpus / rel), Source()), CheckConfig())
+        taken_errors[rel] = sum(1 for f in extra if f.severity == Severity.ERROR)
 
-    identical = total = dynamic = 0
+    identical = total = dynamic = settings = 0
     diffs: list[str] = []
     errors: list[tuple[str, Finding]] = []
     by_root: dict[str, list[Finding]] = {}
@@ -78,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         identical += sum(1 for name in oracle if name not in wrong)
         if wrong and any(f.code == "AZF306" and f.severity == Severity.INFO for f in findings):
             dynamic += len(wrong)  # funcls said it cannot list them (information)
+        settings += sum(1 for name in wrong if _from_settings_only(app, oracle, name))
         diffs += [f"{record['path']}: {line}" for line in bad]
 
     fixtures = manifest.get("broken_fixtures", [])
@@ -104,12 +143,18 @@ def main(argv: list[str] | None = None) -> int:
         f"corpus: {len(manifest['repositories'])} repositories, {len(manifest['roots'])} app roots"
     )
     note = (
-        f" ({dynamic} of the others in apps where funcls says it cannot list them, AZF306 info)"
+        f" ({dynamic} of the others in apps where funcls says it cannot list them, AZF306 info;"
+        f" {settings} differ only in values read from the app's settings, which funcls leaves"
+        " unknown)"
         if identical != total
         else ""
     )
     print(f"functions identical to the library: {identical} / {total}{note}")
     print(f"apps not found: {len(missed_roots)} / {len(manifest['roots'])}")
+    print(
+        f"other folders taken for apps: {len(taken)} "
+        f"(error findings there: {sum(taken_errors.values())})"
+    )
     print(f"worker's broken fixtures found: {sum(h for _, h in caught)} / {len(caught)}")
     print()
     print("| rule | error findings | true | false | not triaged |")
@@ -124,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(diffs) or "none")
         print("\n# app roots not found")
         print("\n".join(missed_roots) or "none")
+        print("\n# other folders taken for apps (error findings)")
+        print("\n".join(f"{rel} ({n})" for rel, n in taken_errors.items()) or "none")
         print("\n# broken fixtures without an error")
         print("\n".join(f for f, h in caught if not h) or "none")
         print("\n# error findings without a verdict")

@@ -169,6 +169,13 @@ REPOSITORIES = (
     "sabaoonbedar/azure-durable-functions",
     "sophos/Sophos-Cloud-Optix-Remediation-Functions",
     "veeravn/blog-writer",
+    "Universe1609/azure-functions-example",
+    "PerfectThymeTech/AzureFunctionPython",
+    "Grapevine-Health/cj20231029a",
+    "muriloGomesOptimatech/AzFunctionStream",
+    "nevoniuk/SalaryMatchAPI",
+    "czhujer/azure-functions-playground",
+    "Market-Finance/stockApps",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
