@@ -6,7 +6,7 @@ document its list with the document's version — or leaves them to a client tha
 diagnostics. Whoever needs to follow every publication (the Functions view) subscribes with
 ``listeners`` instead of wrapping a method.
 
-After the debounce, the rules run on a thread of their own (``RULES``), not on the event
+After the debounce, the rules run on a thread of their own (``rules_thread``), not on the event
 loop: on one app of 5,000 functions they take about 30 ms, and a completion or hover that
 arrived meanwhile waited for them (issue 16). Re-indexing stays on the loop (a few ms, and
 requests do it themselves first); a pass whose app was indexed again before its rules ended
@@ -118,14 +118,15 @@ class Publisher:
             while self.queued:
                 roots, force = self.queued, self.queued_force
                 self.queued, self.queued_force = set(), set()
-                apps = {r: state.index.apps.get(r) for r in roots}
-                for app in apps.values():
-                    if app is not None and not state.has_findings(app.root):
+                checked: dict[str, object] = {}
+                for root in sorted(roots):
+                    app = checked[root] = state.index.apps.get(root)
+                    if app is not None and not state.has_findings(root):
                         await loop.run_in_executor(rules_thread(), state.findings_of, app)
                 # Back on the loop: what changed meanwhile is indexed now (a didChange that
                 # came during the rules would otherwise be published with the older findings).
                 self.queued |= state.take_unpublished()
-                moved = {r for r, app in apps.items() if state.index.apps.get(r) is not app}
+                moved = {r for r, app in checked.items() if state.index.apps.get(r) is not app}
                 if moved:
                     self.queued |= moved
                     self.queued_force |= force
