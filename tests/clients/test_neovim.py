@@ -273,6 +273,13 @@ def test_neovim_omnifunc_json_completion(tmp_path: Path) -> None:
     app = tmp_path / "v1-app"
     shutil.copytree(REPO / "samples" / "v1-app", app)
     function_json = str(app / "process_order" / "function.json")
+    # A function folder made by hand: its function.json is still empty.
+    (app / "hello").mkdir()
+    (app / "hello" / "__init__.py").write_text(
+        "import azure.functions as func\n\n\ndef main(req: func.HttpRequest) -> str:\n"
+        '    return "hi"\n'
+    )
+    (app / "hello" / "function.json").write_text("")
     head = '{"bindings": [{"type": "queueTrigger", "direction": "in", "name": "msg",'
     cases = [
         # (file, lines, row typed at the end of, typed, label picked, line expected)
@@ -285,6 +292,14 @@ def test_neovim_omnifunc_json_completion(tmp_path: Path) -> None:
             '"Az',
             "AzureWebJobsStorage",
             '  "connection": "AzureWebJobsStorage"',
+        ),
+        (
+            str(app / "hello" / "function.json"),
+            [""],
+            1,
+            "",
+            "{ scriptFile, bindings }",
+            '{"scriptFile": "__init__.py", "bindings": []}',
         ),
     ]
     rows = []

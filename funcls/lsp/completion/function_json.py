@@ -5,6 +5,7 @@ host.json and local.settings.json complete from their JSON Schemas (``completion
 
 from __future__ import annotations
 
+import json
 import os
 
 from lsprotocol import types
@@ -60,7 +61,9 @@ class FunctionJsonCompleter(JsonCompleter):
     def run(self) -> types.CompletionList:
         jc = self.jc
         p = jc.path
-        if jc.container == "object" and p == ():
+        if not self.text.strip():
+            self.skeleton()
+        elif jc.container == "object" and p == ():
             if jc.position == "key":
                 self.root_keys()
             else:
@@ -81,6 +84,33 @@ class FunctionJsonCompleter(JsonCompleter):
     # -- root --------------------------------------------------------------------------------
     def present(self, node: JsonNode | None) -> set[str]:
         return self.existing_keys(node)
+
+    def skeleton(self) -> None:
+        """An empty function.json (a function folder made by hand): the object with its
+        script and an empty bindings list, the cursor in it. Without it a new user got no
+        completion at all until they typed '{' and a quote."""
+        folder = os.path.dirname(self.path)
+        scripts = self.python_files(folder)
+        script = "__init__.py" if "__init__.py" in scripts or not scripts else scripts[0]
+        # One line as plain text (Neovim's omnifunc inserts a newline as a NUL character).
+        plain = json.dumps({"scriptFile": script, "bindings": []})
+        lines = ["{", f'  "scriptFile": "${{1:{escape_snippet(script)}}}",', '  "bindings": [']
+        snippet = "\n".join([*lines, "    $0", "  ]", "}"])
+        self.items.append(
+            item(
+                self.ctx,
+                self.path,
+                self.replace,
+                "{ scriptFile, bindings }",
+                plain,
+                kind=K.Snippet,
+                snippet=snippet,
+                detail="function.json",
+                doc="A v1 function: the Python file with its entry point and the bindings "
+                "(complete inside `[]` for a trigger).",
+                filter_text="{",
+            )
+        )
 
     def root_keys(self) -> None:
         present = self.present(self.root)

@@ -246,3 +246,28 @@ def test_a_key_between_members_brings_the_comma_after_it(
     path = samples / "v1-app" / "process_order" / "function.json"
     got = dict(complete(plain, path, marked))
     assert got["path"] == expected, got
+
+
+@pytest.mark.parametrize(("snippets", "script"), [(True, "handlers.py"), (False, "__init__.py")])
+def test_an_empty_function_json_gets_its_skeleton(
+    index: Workspace, samples: Path, snippets: bool, script: str
+) -> None:
+    # A function folder made by hand: nothing was offered until '{' and a quote were typed.
+    ctx = make_context(index, "utf-16", ClientFeatures(snippets=snippets))
+    folder = "create_order" if script == "handlers.py" else "process_order"
+    path = samples / "v1-app" / folder / "function.json"
+    ctx.source.open(str(path), 99, "")
+    try:
+        result = completion.complete(ctx, str(path), LineIndex("").position(0))
+    finally:
+        ctx.source.close(str(path))
+    assert result is not None
+    (skeleton,) = result.items
+    assert isinstance(skeleton.text_edit, types.TextEdit)
+    if snippets:
+        assert skeleton.insert_text_format == types.InsertTextFormat.Snippet
+        assert skeleton.text_edit.new_text == (
+            f'{{\n  "scriptFile": "${{1:{script}}}",\n  "bindings": [\n    $0\n  ]\n}}'
+        )
+    else:
+        assert skeleton.text_edit.new_text == f'{{"scriptFile": "{script}", "bindings": []}}'
