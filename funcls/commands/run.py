@@ -9,6 +9,7 @@ from typing import Any
 
 # Light imports only: the app processes start before the model is imported (prestart.py).
 from funcls.commands.errors import UsageError
+from funcls.runner import timeline
 from funcls.runner.defaults import DEFAULT_DEBUG_PORT, DEFAULT_MAX_BODY
 
 
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         early = prestart(options, listen=True)
         from funcls.runner.runner import run as run_app
 
+        timeline.mark("runner imported")
         return run_app(options, early)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from funcls.runner import timeline
 from funcls.runner.config import (
     DEFAULT_PORT,
     HostSettings,
@@ -147,17 +148,20 @@ def prestart(options: RunOptions, listen: bool = False) -> EarlyStart:
     processes: dict[int, EarlyProcess] = {}
     if early_settings is not None:
         processes = _spawn(options, early_settings)
+        timeline.mark("app process started")
     from funcls.model.loader import load_app_or_settings
     from funcls.model.source import Source
 
     app, failure = load_app_or_settings(options.app_dir, Source())
     settings = read_host_settings(app)
+    timeline.mark("settings read")
     if early_settings is None:  # local.settings.json is not plain JSON: the model read it
         if listen:
             if options.port is None:
                 options.port = settings.local_http_port or DEFAULT_PORT
             sock = bind(options.host, options.port)
         processes = _spawn(options, settings)
+        timeline.mark("app process started")
     return EarlyStart(app, settings, processes, failure=failure, sock=sock)
 
 

@@ -23,6 +23,7 @@ import uvicorn
 from funcls.model.appmodel import App
 from funcls.model.loader import load_app_or_settings
 from funcls.model.source import Source
+from funcls.runner import timeline
 from funcls.runner.banner import exception_line, render_banner
 from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
 from funcls.runner.connections import DEFAULT_CONNECTION, Connections
@@ -129,11 +130,13 @@ class Run:
         if refuse_unreachable(functions, self.connections):  # blob SDK types, embedded store
             self.state.routes = http_routes(functions)
         if not self.initialized.is_set():
+            timeline.mark("app loaded")
             # The functions are routed: requests held since the start go on now, before the
             # triggers, the static check and the banner (issue 16: command to first 200).
             self.initialized.set()
             if self.front is not None:
                 await self.front.answered(FIRST_ANSWERS_LIMIT)
+            timeline.mark("held requests answered")
             if self.check_at_first_load and not self.model_failure:
                 # Started only now, so that its rules do not compete for the GIL with the
                 # start-up of the HTTP server; the banner waits for it.
@@ -163,6 +166,10 @@ class Run:
                 )
             )
             self.durable.start(any(f.is_durable for f in functions))
+            timeline.mark("banner printed")
+            shown = timeline.report()
+            if shown is not None and self.check_at_first_load:
+                self.console.say(shown)
             # What is alive now (the model, the catalogue, storage, uvicorn) lives for the
             # run: out of the collector's sight, its full collections stop walking it on
             # every request's garbage (about 3 % of the runner's samples under load).

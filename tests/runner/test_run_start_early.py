@@ -205,5 +205,31 @@ def test_a_websocket_handshake_is_still_refused(tmp_path: Path) -> None:
         assert status.startswith((b"HTTP/1.1 4", b"HTTP/1.1 5")), answer
         assert b"upgrade" not in answer.lower(), answer
         assert run.get("/api/hello").text == "hello after the load"
+        assert "start-up timeline" not in run.log()  # only with FUNCLS_START_TIMELINE
+    finally:
+        run.stop()
+
+
+def test_the_start_up_timeline_is_printed_when_asked(tmp_path: Path) -> None:
+    from tests.runner.runner_process import start_run
+
+    app = _slow_app(tmp_path / "app", delay=0)
+    run = start_run(app, "--no-reload", env={"FUNCLS_START_TIMELINE": "1"})
+    try:
+        log = run.wait_for_log("start-up timeline")
+        line = next(t for t in log.splitlines() if "start-up timeline" in t)
+        steps = line.split("(ms since funcls run began): ", 1)[1].split(", ")
+        names = [s.rsplit(" ", 1)[0] for s in steps]
+        times = [int(s.rsplit(" ", 1)[1]) for s in steps]
+        assert names == [
+            "app process started",
+            "settings read",
+            "runner imported",
+            "app loaded",
+            "held requests answered",
+            "banner printed",
+        ]
+        assert times == sorted(times) and times[0] >= 0
+        assert run.get("/api/hello").text == "hello after the load"
     finally:
         run.stop()
