@@ -69,13 +69,19 @@ def _shape_of(source: Source, module: ModuleInfo) -> tuple[object, ...]:
     return shape
 
 
-def _read_by_others(source: Source, path: str) -> bool:
-    """Whether a function built from another module recorded an answer about ``path`` (a
-    constant it imports from there, say): a full indexing would build it again."""
+def _others_depend(source: Source, path: str, root: str) -> bool:
+    """Whether the rest of the app depends on ``path`` beyond its shape: a function built from
+    another module recorded an answer about it (a constant it imports from there, say: a full
+    indexing would build that function again), or the app has functions decorated on an object
+    imported from another module (whether one of those is listed may depend on the text of
+    every module the import trace runs, ``V2Indexer._only_traced_imports``)."""
     memo = source.memo.get("v2-functions")
     if not isinstance(memo, dict):
         return False
     for key, built in memo.items():
+        # (V2Indexer.functions_of's key: module path, owner var, kind, owner path, root, …)
+        if key[4] == root and key[0] != key[3] and built:
+            return True
         if key[0] == path:
             continue
         for b in built.values():
@@ -125,7 +131,7 @@ def patch_module(app: App, path: str, before: ModuleInfo, source: Source) -> App
         return None
     if any(d.chain[-1] in _SYNTHETIC for f in after.functions for d in f.decorators):
         return None
-    if _read_by_others(source, path):
+    if _others_depend(source, path, app.root):
         return None
 
     indexer = V2Indexer(app.root, script, source)
@@ -139,7 +145,11 @@ def patch_module(app: App, path: str, before: ModuleInfo, source: Source) -> App
         p for p in main.sys_paths if p != indexer.root and (p + os.sep).startswith(inside)
     ]
     apps = [o for _, o in indexer.objects_of(main) if not o.is_blueprint and o.top_level]
-    app_level = apps[0].auth_level if apps else None
+    if not apps:
+        # The script takes its app from another module (V2Indexer.imported_app, found through
+        # the import trace): the app's auth level comes from there.
+        return None
+    app_level = apps[0].auth_level
     if app_level is not None:
         indexer._app_level = (app_level.value, app_level.known, app_level.text)
     indexer.result.problems.clear()  # the script's own (unchanged, already in the app)
