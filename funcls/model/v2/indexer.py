@@ -5,6 +5,12 @@ step, but from the syntax tree: decorators apply bottom-up, each adds its bindin
 library's defaults are filled in (route = function name, trigger argument ``req``,
 ``$return``, the app's auth level), blueprints join the app where ``register_functions`` is
 called. Values it cannot resolve statically are marked unknown, never guessed.
+
+The language server re-indexes an edit of one blueprint module without this whole run when
+it can prove the result the same (``model/v2/reindex.py::patch_module``): what ``run`` reads
+of a module besides its defs' insides must be in ``reindex.module_shape``, and a new way for
+one module's functions to depend on another's needs a precondition there
+(``tests/lsp/unit/test_reindex_patch.py`` compares both after random edits).
 """
 
 from __future__ import annotations
