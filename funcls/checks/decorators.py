@@ -76,19 +76,61 @@ def decorator_calls(ctx: Context) -> None:
                 if missing:
                     names = ", ".join(missing)
                     hint, edits = _misspelt(use, missing)
+                    found = fix("Correct the keyword", *edits, preferred=True)
+                    if not edits:
+                        found = _add_arguments(ctx, use, missing, text)
                     ctx.emit(
                         "AZF112",
                         f"@{use.target}.{use.method} is missing {names}; the import fails "
                         f"with TypeError: pass {names}=...{hint}",
                         use.path,
                         use.name_range,
-                        fixes=fixes(fix("Correct the keyword", *edits, preferred=True)),
+                        fixes=fixes(found),
                         function=fn,
                         data={"missing": missing},
                     )
             _unknown_keywords(ctx, fn, use)
             if use.method == "route":
                 _data_type_extra(ctx, fn, use)
+
+
+def _add_arguments(ctx: Context, use: DecoratorUse, missing: list[str], text: str) -> Fix | None:
+    """The missing keywords written after the last argument (inside a call split over lines,
+    on the last argument's line, not before the closing parenthesis): a storage connection
+    gets the library's default setting name, anything else an empty string to fill in.
+    (QA in Neovim: a decorator typed without its connection got no fix.)"""
+    spec = use.spec
+    close = text.rfind(")")
+    if spec is None or close < 0:
+        return None
+    at = close
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    before = text[at - 1] if at > 0 else "("
+    sep = "" if before == "(" else " " if before == "," else ", "
+    parts = []
+    for name in missing:
+        param = spec.param(name)
+        value = ""
+        for binding_type in spec.bindings:
+            bspec = CATALOGUE.binding(binding_type)
+            prop = bspec.find_property(param.target) if bspec and param and param.target else None
+            if prop is not None and prop.role == "connection" and isinstance(prop.default, str):
+                value = prop.default
+                break
+        parts.append(f'{name}="{value}"')
+    head = text[:at]
+    line = use.range.start.line + head.count("\n")
+    column = (
+        len(head) - (head.rfind("\n") + 1) if "\n" in head else use.range.start.column + len(head)
+    )
+    inserted = sep + ", ".join(parts)
+    where = Position(line, column)
+    # Preferred (applied by `funcls check --fix`) only when no value is left to fill in.
+    known = all(not part.endswith('=""') for part in parts)
+    return fix(
+        f"Add {', '.join(parts)}", replace(use.path, Range(where, where), inserted), preferred=known
+    )
 
 
 def _misspelt(use: DecoratorUse, missing: list[str]) -> tuple[str, list[TextEdit]]:

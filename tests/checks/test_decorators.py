@@ -170,3 +170,32 @@ def test_azf115_near_miss_exact_member_name(tmp_path: Path) -> None:
         },
     )
     assert check(tmp_path) == []
+
+
+def test_azf112_fix_adds_the_missing_arguments(tmp_path: Path) -> None:
+    # A storage connection gets the library's default setting, other values an empty string;
+    # in a call split over lines they go after the last argument, not before the ')'.
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queue_name="jobs")\n'
+        + WORK
+        + '\n\n@app.blob_input(\n    arg_name="doc",\n    connection="AzureWebJobsStorage",\n)\n'
+        '@app.queue_trigger(arg_name="m2", queue_name="jobs", connection="AzureWebJobsStorage")\n'
+        "def work2(m2: func.QueueMessage, doc: str) -> None:\n    pass\n",
+    )
+    first, second = sorted(
+        (f for f in check(tmp_path) if f.code == "AZF112"), key=lambda f: f.range.start
+    )
+    assert [(x.title, x.preferred) for x in first.fixes] == [
+        ('Add connection="AzureWebJobsStorage"', True)
+    ]
+    # An empty value to fill in: offered, never applied by --fix.
+    assert [(x.title, x.preferred) for x in second.fixes] == [('Add path=""', False)]
+    fixed_clean(tmp_path, first)
+    fixed_clean(tmp_path, one(check(tmp_path), "AZF112"))
+    text = (tmp_path / "function_app.py").read_text()
+    assert (
+        '@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage")\n'
+        in text
+    )
+    assert '    connection="AzureWebJobsStorage", path=""\n)\n' in text
