@@ -61,6 +61,9 @@ RULES: tuple[Rule, ...] = (
             'connection="AzureWebJobsStorage")\n',
             _QUEUE_BODY,
         ),
+        "Rename a keyword that looks like the missing parameter; else add the missing "
+        "arguments (a storage connection gets `AzureWebJobsStorage`, other values are left "
+        "empty to fill in).",
     ),
     Rule(
         "AZF113",
