@@ -176,6 +176,10 @@ REPOSITORIES = (
     "nevoniuk/SalaryMatchAPI",
     "czhujer/azure-functions-playground",
     "Market-Finance/stockApps",
+    "Dylan-Prins/test",
+    "MalkaKozlik/cicd-terraform-github-actions",
+    "Rezmodeus/functionApp1",
+    "madebygps/inventory-cosmosdb-fastfunctions",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
