@@ -143,9 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         f"corpus: {len(manifest['repositories'])} repositories, {len(manifest['roots'])} app roots"
     )
     note = (
-        f" ({dynamic} of the others in apps where funcls says it cannot list them, AZF306 info;"
-        f" {settings} differ only in values read from the app's settings, which funcls leaves"
-        " unknown)"
+        f" (of the others: {dynamic} in apps where funcls says it cannot list them, AZF306"
+        f" info; {settings} differing only in values read from the app's settings, which funcls"
+        " leaves unknown)"
         if identical != total
         else ""
     )
