@@ -398,11 +398,12 @@ class Handoffs:
         if held is None:
             return
         start = table.offset(held[1])
+        # The flag first, then the state: the app process writes the state, then reads the
+        # flag, so one of the two sees the other and the connection is closed either way.
+        link.table[start + 1] = 1
         if link.table[start] == table.IDLE:
             with contextlib.suppress(OSError):
                 fd = protocol.transport.get_extra_info("socket").fileno()
                 copy = socket.socket(fileno=os.dup(fd))
                 copy.shutdown(socket.SHUT_RDWR)
                 copy.close()
-        else:
-            link.table[start + 1] = 1

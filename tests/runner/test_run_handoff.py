@@ -504,3 +504,25 @@ def test_blocking_functions_on_handed_connections_run_at_once(
     finally:
         for client in clients:
             client.close()
+
+
+def test_graceful_stop_lets_a_handed_request_finish(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "app")
+    running = start_run(app, "--no-reload", env=HANDOFF)
+    try:
+        running.wait_for("/api/hello")
+        client = Client(running)
+        client.ask(request("GET", "/api/hello"))
+        assert held_by_app(running)
+        client.send(request("GET", "/api/sleeps"))
+        time.sleep(0.2)  # the function is sleeping
+        running.process.send_signal(signal.SIGINT)
+        answer = client.read_answer()
+        assert answer.endswith(b"slept")
+        assert b"connection: close\r\n" in answer  # as uvicorn answers during its shutdown
+        assert client.closed()
+        running.process.wait(10)
+        client.close()
+        assert "Executed 'Functions.sleeps' (Succeeded" in running.log()
+    finally:
+        running.stop()

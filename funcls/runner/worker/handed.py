@@ -472,18 +472,22 @@ class Connection:
             ("f", invocation_id, name, result.ok, duration, detail, wall + duration, note)
         )
         cors = cors_headers(origin, setup.cors_origins, setup.cors_credentials)
-        data, keep_alive = encode_response(response, served.date(), cors, True, head)
         table_map = served.table
+        # The runner's graceful stop asked for the connection to end after this answer: as
+        # uvicorn's shutdown() of a connection under a request, it says `connection: close`.
+        release = bool(table_map[self.offset + 1])
+        data, keep_alive = encode_response(response, served.date(), cors, not release, head)
         table_map[self.offset] = table.WRITING
         try:
             self.sock.sendall(data)
         except OSError:
             keep_alive = False
-        release = table_map[self.offset + 1]
         table_map[self.offset] = table.IDLE
+        if table_map[self.offset + 1]:  # asked while the answer was being written
+            keep_alive = False
         if exit_code is not None:
             served.worker.stop(exit_code)
-        return used, keep_alive and not release
+        return used, keep_alive
 
 
 def _response(route: Route, invocation_id: str, result: Result) -> tuple[Any, str, str]:
