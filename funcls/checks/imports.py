@@ -218,7 +218,9 @@ def deployed_imports(ctx: Context) -> None:
     reported: set[tuple[str, str]] = set()
     for module in modules:
         for rec in module.import_records:
-            if rec.level or rec.guarded or not (rec.module or rec.name):
+            # A fallback in an ImportError handler runs only when the try's own import
+            # failed: whether it is needed depends on that one (silent, as for the guarded).
+            if rec.level or rec.guarded or rec.fallback or not (rec.module or rec.name):
                 continue
             # `from azure import functions`, `from yaml import safe_load`: the attribute may be
             # a submodule, which names the distribution of a namespace package.

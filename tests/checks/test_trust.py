@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from funcls.checks.findings import Severity
 from funcls.model.workspace import find_app_roots
 from tests.checks.support import (
@@ -896,3 +898,33 @@ def test_a_package_inside_an_app_with_function_folders_is_part_of_the_app(tmp_pa
         str(tmp_path),
         str(tmp_path / "blueprints/scheduling"),
     ]
+
+
+@pytest.mark.parametrize(
+    "fallback",
+    [
+        # Corpus (QA on a public v2 app): the package-qualified path is tried when the
+        # app-relative one fails; it never runs once deployed.
+        "try:\n    from shared.util import helper\n"
+        "except ModuleNotFoundError:\n    from api_hub.shared.util import helper\n",
+        "try:\n    import urllib.request as request\nexcept ImportError:\n    import urllib2 as request\n",
+        "try:\n    import orjson as fast\nexcept Exception:\n    import nowhere_to_be_found as fast\n",
+    ],
+)
+def test_azf605_is_silent_on_an_import_error_handler_s_fallback(
+    tmp_path: Path, fallback: str
+) -> None:
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": fallback + "\n" + V2_HEAD + PING,
+            "shared/__init__.py": "",
+            "shared/util.py": "def helper():\n    return 1\n",
+            "requirements.txt": "azure-functions\n",
+        },
+    )
+    assert only(check(tmp_path), "AZF605") == []
+    # The same import outside the handler is still reported.
+    last = fallback.rstrip("\n").splitlines()[-1].strip()
+    (tmp_path / "function_app.py").write_text(last + "\n" + V2_HEAD + PING)
+    assert [text_at(f) for f in only(check(tmp_path), "AZF605")] == [last]

@@ -73,6 +73,9 @@ class ImportRecord:
     # Under try/except ImportError (or a broader except) or `if TYPE_CHECKING:`: a missing
     # module does not stop the import of the file.
     guarded: bool = False
+    # In the handler of a try that catches ImportError (or more broadly): a fallback that
+    # runs only when an import of the try's body failed.
+    fallback: bool = False
 
 
 @dataclass(slots=True)

@@ -101,6 +101,7 @@ class _Analyser(ExpressionReader):
         self._sequences: dict[str, list[ast.expr]] = {}
         self._branch: tuple[tuple[int, int], ...] = ()
         self._import_guard = 0  # > 0 inside try/except ImportError or `if TYPE_CHECKING:`
+        self._fallback = 0  # > 0 inside the handler of a try that catches ImportError
         self.module_body(body)
         return self.info
 
@@ -168,7 +169,13 @@ class _Analyser(ExpressionReader):
                     self.info.imports[local] = local
                 self.info.import_records.append(
                     ImportRecord(
-                        local, alias.name, None, 0, self.cols.range(stmt), self._import_guard > 0
+                        local,
+                        alias.name,
+                        None,
+                        0,
+                        self.cols.range(stmt),
+                        self._import_guard > 0,
+                        self._fallback > 0,
                     )
                 )
         elif isinstance(stmt, ast.ImportFrom):
@@ -187,6 +194,7 @@ class _Analyser(ExpressionReader):
                         stmt.level,
                         self.cols.range(stmt),
                         self._import_guard > 0,
+                        self._fallback > 0,
                     )
                 )
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
@@ -243,8 +251,11 @@ class _Analyser(ExpressionReader):
             with self.arm(stmt, 0, exclusive):
                 self.module_body(stmt.orelse)
             for i, h in enumerate(stmt.handlers, start=1):
+                fallback = catches_import_error(h, broadly=True)
+                self._fallback += fallback
                 with self.arm(stmt, i, catches_import_error(h)):
                     self.module_body(h.body)
+                self._fallback -= fallback
             self.module_body(stmt.finalbody)
         elif isinstance(stmt, ast.With):
             self.module_body(stmt.body)
