@@ -37,6 +37,7 @@ import mmap
 import os
 import secrets
 import socket
+import sys
 import tempfile
 import time
 from typing import TYPE_CHECKING, Any
@@ -68,6 +69,8 @@ WATCH_EVERY = 0.1  # seconds between functionTimeout scans while connections are
 def enabled() -> bool:
     """On unless FUNCLS_HTTP_HANDOFF is 0/false/no (then every request crosses the two
     processes as before; `--no-http-front` turns it off with the front)."""
+    if not sys.platform.startswith("linux"):
+        return False  # abstract Unix sockets, SO_PEERCRED and epoll: Linux only
     return os.environ.get(ENV, "").strip().lower() not in ("0", "false", "no")
 
 
@@ -227,8 +230,9 @@ class Handoffs:
         except OSError:  # its socket is full or gone: keep the connection here
             link.free.append(slot)
             return False
-        if reset:
+        if reset:  # only once the app process has them
             link.sent = set()
+            link.version = self.front.cache_version
         link.sent.update(keys)
         link.conns[conn] = (protocol, slot)
         protocol.handed = (self, link, conn)
@@ -247,8 +251,6 @@ class Handoffs:
         the functions)."""
         front = self.front
         reset = link.version != front.cache_version
-        if reset:
-            link.version = front.cache_version
         routes: list[tuple[Any, ...]] = []
         keys: list[tuple[bytes, bytes]] = []
         for key, found in front.cached_routes():

@@ -182,13 +182,13 @@ class Worker:
             self.stop(0)
         if isinstance(message, Handoff):
             if self.handed is None:
-                # Imported only now: an app process the runner hands nothing to starts
-                # without it.
-                from .handed import Served as HandedConnections
-
                 try:
+                    # Imported only now: an app process the runner hands nothing to
+                    # starts without it.
+                    from .handed import Served as HandedConnections
+
                     self.handed = HandedConnections(self, message.address, message.token)
-                except OSError:
+                except (OSError, AttributeError):  # AttributeError: no epoll here
                     return  # the runner keeps serving every connection itself
                 self.channel.tick()
             return
