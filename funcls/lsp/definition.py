@@ -1,6 +1,7 @@
 """``textDocument/definition`` in both directions: a parameter and its binding (function.json
 entry or decorator argument), ``scriptFile`` → file, ``entryPoint`` → def, a connection or
-``%Setting%`` → its key in local.settings.json, a blueprint variable → where it is created."""
+``%Setting%`` → its key in local.settings.json, a blueprint variable → where it is created,
+``req.route_params["id"]`` → ``{id}`` in the route template (which is its own definition)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,12 @@ def setting_location(app: App, name: str) -> Location | None:
 
 def targets_of(app: App, spot: Spot) -> list[Location]:
     fn = spot.fn
+    if spot.route_param is not None and fn is not None:
+        # The template declares the parameter: its definition is its own place, as pyright
+        # answers on a declaration (VS Code then offers the references instead, see its
+        # editor.gotoLocation.alternativeDefinitionCommand).
+        declared = route_param_location(fn, spot.route_param)
+        return [Location(declared[0], declared[1])] if declared else []
     if spot.setting is not None and spot.kind in ("property-value", "keyword-value"):
         loc = setting_location(app, spot.setting)
         return [loc] if loc else []

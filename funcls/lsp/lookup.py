@@ -65,6 +65,7 @@ class Spot:
     setting_range: Range | None = None
     app_object: AppObject | None = None
     json_path: tuple[str | int, ...] = ()
+    route_param: str | None = None  # the {name} of a route template at the position
 
     @property
     def property_spec(self) -> PropertySpec | None:
@@ -118,6 +119,12 @@ def _setting_in(source: Source, path: str, rng: Range, pos: Position) -> tuple[s
 def _value_spot(
     app: App, path: str, pos: Position, source: Source, spot: Spot, value: Value
 ) -> Spot:
+    if (
+        spot.key == "route"
+        and spot.binding is not None
+        and spot.binding.type.lower() == "httptrigger"
+    ):
+        spot.route_param = _template_param_at(value, pos)
     hit = _setting_in(source, path, value.range, pos) if value.range else None
     if hit is not None:
         spot.setting, spot.setting_range = hit
@@ -227,6 +234,51 @@ def _read_at(app: App, fn: Function, path: str, line: str, pos: Position) -> Spo
     return None
 
 
+# A parameter of a route template: "{id}", "{id:int}", "{id?}", "{*rest}", "{x=1}".
+_TEMPLATE_PARAM = re.compile(r"\{\*{0,2}([^{}:?=*]+)(?=[:?=}])")
+
+
+def _template_param_at(value: Value, pos: Position) -> str | None:
+    """The name of the route template parameter whose braces hold ``pos``, in the one-line
+    string ``value`` (its text read as the literal between the quotes, as
+    ``route_param_location`` reads it)."""
+    rng = value.range
+    if rng is None or not isinstance(value.value, str) or rng.start.line != rng.end.line:
+        return None
+    if pos.line != rng.start.line:
+        return None
+    column = pos.column - (rng.start.column + 1)  # after the opening quote
+    for m in _TEMPLATE_PARAM.finditer(value.value):
+        close = value.value.find("}", m.end(1))
+        if m.start() <= column <= (close if close >= 0 else m.end(1)):
+            return m.group(1)
+    return None
+
+
+def route_param_uses(fn: Function, source: Source, name: str) -> list[tuple[str, Range]]:
+    """Where ``fn``'s code reads route parameter ``name``: the key inside the quotes of each
+    ``req.route_params["name"]`` / ``req.route_params.get("name")``, ``req`` being the
+    parameter of the HTTP trigger."""
+    t = fn.trigger
+    path = fn.script_path
+    if t is None or path is None or fn.def_range is None or fn.parameter(t.name) is None:
+        return []
+    text = source.text(path)
+    if text is None:
+        return []
+    out = []
+    lines = text.split("\n")
+    last = min(fn.def_range.end.line, len(lines) - 1)
+    for n in range(fn.def_range.start.line, last + 1):
+        for m in _REQUEST_READS.finditer(lines[n]):
+            if m.group("var") != t.name or m.group("attr") != "route_params":
+                continue
+            group = "k1" if m.group("k1") is not None else "k2"
+            if m.group(group) == name:
+                out.append((path, Range.of(n, m.start(group), n, m.end(group))))
+    return out
+
+
 def route_param_location(fn: Function, name: str) -> tuple[str, Range, str] | None:
     """Where route parameter ``name`` is declared in the route template of ``fn``'s HTTP
     trigger: (path, range of the name, the template); None without such a parameter."""
@@ -236,7 +288,7 @@ def route_param_location(fn: Function, name: str) -> tuple[str, Range, str] | No
         return None
     if v.range.start.line != v.range.end.line:
         return None
-    m = re.search(r"\{\*{0,2}(" + re.escape(name) + r")(?=[:?=}])", v.value)
+    m = next((m for m in _TEMPLATE_PARAM.finditer(v.value) if m.group(1) == name), None)
     if m is None:
         return None
     column = v.range.start.column + 1 + m.start(1)  # after the opening quote

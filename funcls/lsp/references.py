@@ -1,6 +1,7 @@
 """``textDocument/references``: a setting → every binding that reads it; a queue, blob
 container, event hub… name → every binding that writes or reads it (in every app of the
-workspace); a binding or parameter → both sides and the uses in the function body."""
+workspace); a binding or parameter → both sides and the uses in the function body; a route
+template's ``{id}`` (or ``req.route_params["id"]``) → the template and every read of it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from lsprotocol import types
 from funcls.lsp import usage
 from funcls.lsp.context import Context
 from funcls.lsp.definition import setting_location
-from funcls.lsp.lookup import spot_at
+from funcls.lsp.lookup import route_param_location, route_param_uses, spot_at
 from funcls.lsp.rename import binding_targets
 from funcls.model.locations import Location, Position
 
@@ -24,7 +25,13 @@ def references(
     if spot is None:
         return None
     found: list[Location] = []
-    if spot.setting is not None:
+    route_param = spot.route_param or (spot.key if spot.kind == "route-param" else None)
+    if route_param is not None and spot.fn is not None:
+        declared = route_param_location(spot.fn, route_param)
+        if include_declaration and declared is not None:
+            found.append(Location(declared[0], declared[1]))
+        found.extend(Location(p, r) for p, r in route_param_uses(spot.fn, ctx.source, route_param))
+    elif spot.setting is not None:
         if include_declaration:
             decl = setting_location(app, spot.setting)
             if decl is not None:
