@@ -152,6 +152,11 @@ class Served:
                 trace_context.HOST_INSTANCE_ID = message.host_instance
                 self.table = mmap.mmap(fds[0], message.slots * table.SIZE)
                 os.close(fds[0])
+            elif isinstance(message, Conn) and not fds and self.setup is not None:
+                # The kernel dropped the descriptor (EMFILE: this process is at its limit of
+                # open files; recvmsg sets MSG_CTRUNC): the runner still holds the
+                # connection and stopped reading it. Give it back, else its client hangs.
+                self.channel.send(Back(message.conn, b""))
             elif isinstance(message, Conn) and fds and self.setup is not None:
                 if message.reset:
                     self.routes = {}
@@ -330,7 +335,10 @@ class Connection:
         """Answer every complete request in ``data``; False when the connection has left
         this process (given back or closed)."""
         while data:
-            request = self._parse(data)
+            try:
+                request = self._parse(data)
+            except Exception:  # a gap in the parser: the runner's front has the last word
+                request = None
             if request is None:
                 self.give_back(data)
                 return False
@@ -377,7 +385,8 @@ class Connection:
         setup = served.setup
         assert setup is not None
         length_text = headers.get("content-length", "0")
-        if not length_text.isdigit() or "," in length_text:
+        # isascii: str.isdigit() takes latin-1 superscripts (b"\xb2") that int() refuses
+        if not (length_text.isascii() and length_text.isdigit()):
             return None
         length = int(length_text)
         if length > setup.max_body or len(data) < end + 4 + length:

@@ -1,0 +1,225 @@
+"""Hostile and clumsy clients on connections handed to the app process (handoff.py,
+worker/handed.py), each answer compared with the reference path (`--no-http-front`).
+
+The runs use one invocation thread (PYTHON_THREADPOOL_THREAD_COUNT=1), so that the app
+process has a single serving thread and one stuck connection shows. Every socket has a
+timeout: a hang fails the test instead of holding the suite.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.runner.runner_process import RunningApp, start_run
+from tests.runner.test_run_handoff import (
+    HANDOFF,
+    Client,
+    app_pids,
+    held_by_app,
+    make_app,
+    masked,
+    request,
+    tcp_sockets,
+)
+
+pytestmark = pytest.mark.slow
+
+ONE_THREAD = {"PYTHON_THREADPOOL_THREAD_COUNT": "1"}
+BIG = 8_000_000  # more than loopback's socket buffers take
+
+EXTRA = f'''
+
+@app.route(route="big")
+def big(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(b"b" * {BIG})
+
+
+@app.route(route="few-files")
+def few_files(req: func.HttpRequest) -> str:
+    """Lowers this app process's descriptor limit to what it holds plus a few."""
+    import resource
+
+    held = len(os.listdir("/proc/self/fd"))
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (held + 6, hard))
+    return str(held + 6)
+'''
+
+
+def hostile_app(root: Path) -> Path:
+    make_app(root)
+    with open(root / "function_app.py", "a", encoding="utf-8") as source:
+        source.write(EXTRA)
+    return root
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningApp, RunningApp]]:
+    base = tmp_path_factory.mktemp("hostile")
+    handed = start_run(hostile_app(base / "handed"), "--no-reload", env={**HANDOFF, **ONE_THREAD})
+    reference = start_run(
+        hostile_app(base / "reference"), "--no-reload", "--no-http-front", env=ONE_THREAD
+    )
+    try:
+        for running in (handed, reference):
+            running.wait_for("/api/hello")
+        yield handed, reference
+    finally:
+        handed.stop()
+        reference.stop()
+
+
+def until_closed(client: Client) -> bytes:
+    """Everything the server sends until it closes the connection (a hang raises)."""
+    client.sock.settimeout(10)
+    data = client.buffer
+    while chunk := client.sock.recv(65536):
+        data += chunk
+    return data
+
+
+def handed_then(running: RunningApp, handed: RunningApp, raw: bytes) -> bytes:
+    """A plain request first (the connection is handed over after it), then ``raw``; what
+    comes back until the server closes the connection."""
+    client = Client(running)
+    try:
+        client.ask(request("GET", "/api/hello"))
+        if running is handed:
+            assert held_by_app(handed)
+        client.send(raw)
+        return masked(until_closed(client))
+    finally:
+        client.close()
+
+
+REFUSED = {
+    # Content-Length and Transfer-Encoding together: the request smuggling classic
+    "content-length with transfer-encoding": b"GET /api/hello HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    "two content-lengths": b"GET /api/hello HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+    "content-length with a space inside": b"GET /api/hello HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Length: 0 0\r\n\r\n",
+    # latin-1 superscript two: str.isdigit() says yes, int() refuses it
+    "content-length of a superscript digit": b"GET /api/hello HTTP/1.1\r\nHost: x\r\n"
+    b"Content-Length: \xb2\r\n\r\nab",
+    "a header folded over two lines": b"GET /api/hello HTTP/1.1\r\nHost: x\r\n"
+    b"X-A: 1\r\n Content-Length: 2\r\n\r\nab",
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_refused_requests_on_a_handed_connection_get_the_reference_answer(
+    runs: tuple[RunningApp, RunningApp], name: str
+) -> None:
+    """What the handed parser does not take goes back to the runner with every byte read,
+    so the answer is the front's: 400 and the connection closed, as the reference."""
+    handed, reference = runs
+    answers = [handed_then(running, handed, REFUSED[name]) for running in runs]
+    assert answers[0] == answers[1]
+    assert answers[0].startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert reference.process.poll() is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GET /api/hello HTTP/1.0\r\nHost: x\r\n\r\n",
+        b"GET /api/hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    ],
+    ids=["HTTP/1.0", "Connection: close"],
+)
+def test_closing_requests_on_a_handed_connection(
+    runs: tuple[RunningApp, RunningApp], raw: bytes
+) -> None:
+    handed, _ = runs
+    answers = [handed_then(running, handed, raw) for running in runs]
+    assert answers[0] == answers[1]
+    assert answers[0].endswith(b"connection: close\r\n\r\nHello, world")
+
+
+def test_headers_sent_byte_by_byte_on_a_handed_connection(
+    runs: tuple[RunningApp, RunningApp],
+) -> None:
+    """The app process gives a partial request back at its first byte: the runner's front
+    then holds the connection (its header timeout applies) and answers as the reference."""
+    handed, _ = runs
+    raw = request("GET", "/api/echo/slow?q=1")
+    answers = []
+    for running in runs:
+        client = Client(running)
+        try:
+            client.ask(request("GET", "/api/hello"))
+            if running is handed:
+                assert held_by_app(handed)
+                before = sum(tcp_sockets(pid) for pid in app_pids(handed))
+            for byte in raw[:-1]:
+                client.send(bytes([byte]))
+                time.sleep(0.002)
+            if running is handed:  # given back: the app process holds one socket less
+                assert sum(tcp_sockets(pid) for pid in app_pids(handed)) == before - 1
+            client.send(raw[-1:])
+            answers.append(masked(client.read_answer()))
+        finally:
+            client.close()
+    assert answers[0] == answers[1]
+    assert answers[0].startswith(b"HTTP/1.1 201 Created\r\n")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a serving thread blocks in sendall on a client that does not read (handed.py, "
+    "Connection._answer); with every thread stuck, the app process's other connections wait",
+)
+def test_a_client_that_never_reads_does_not_stop_other_handed_connections(
+    runs: tuple[RunningApp, RunningApp],
+) -> None:
+    """Pipelined requests for a response larger than the socket buffers, never read: the
+    reference keeps serving other connections (uvicorn stops reading the stuck one); the
+    app process must too, with memory bounded by what it stopped reading."""
+    handed, _ = runs
+    for running in runs:
+        warm = Client(running)  # the route of /api/big known to the front
+        warm.ask(request("GET", "/api/big"))
+        warm.close()
+        stuck, other = Client(running), Client(running)
+        try:
+            stuck.ask(request("GET", "/api/hello"))
+            other.ask(request("GET", "/api/hello"))
+            if running is handed:
+                assert held_by_app(handed, 2)
+            stuck.send(request("GET", "/api/big") * 3)
+            time.sleep(1.0)  # its response fills the buffers
+            other.sock.settimeout(10)
+            assert other.ask(request("GET", "/api/hello")).endswith(b"Hello, world")
+        finally:
+            stuck.close()
+            other.close()
+
+
+def test_the_app_process_at_its_descriptor_limit(tmp_path: Path) -> None:
+    """An app process that cannot take a handed descriptor (EMFILE: the kernel drops it
+    from the message) gives the connection back; every connection is still answered."""
+    running = start_run(hostile_app(tmp_path / "app"), "--no-reload", env=HANDOFF)
+    clients: list[Client] = []
+    try:
+        running.wait_for("/api/hello")
+        first = Client(running)
+        clients.append(first)
+        first.ask(request("GET", "/api/hello"))
+        assert held_by_app(running)
+        first.ask(request("GET", "/api/few-files"))
+        for _ in range(20):
+            client = Client(running)
+            client.sock.settimeout(10)
+            clients.append(client)
+            assert client.ask(request("GET", "/api/hello")).endswith(b"Hello, world")
+            assert client.ask(request("GET", "/api/hello")).endswith(b"Hello, world")
+    finally:
+        for client in clients:
+            client.close()
+        running.stop()
