@@ -124,6 +124,10 @@ class Served:
         self.size = worker.pool.size
         self.connections: dict[int, Connection] = {}  # by descriptor
         self.epoll = select.epoll()
+        # Responses a client does not read fast enough, finished by one writer thread so
+        # that a serving thread never waits on a client (writers: EPOLLOUT, one-shot).
+        self.writers: select.epoll | None = None
+        self.writing = 0  # connections with a response parked there
         self._date = (0, b"")
         # What invocation_trace reads of the settings (os.environ.get costs 0.7 µs a call).
         variable = "APPLICATIONINSIGHTS_ENABLE_AGENT"
@@ -224,6 +228,8 @@ class Served:
                     epoll.modify(connection.fd, ARM)
                 except OSError:
                     connection.close()
+            elif connection.pending is not None and not connection.closed:
+                self.park(connection)
 
     def _tend(self) -> None:
         """Start another serving thread when every one has been inside a request for a
@@ -261,7 +267,11 @@ class Served:
                 if now - sweep > 1.0:
                     sweep = now
                     for connection in self.connections.values():
-                        if not connection.busy and now - connection.since > setup.keep_alive:
+                        if (
+                            not connection.busy
+                            and connection.pending is None
+                            and now - connection.since > setup.keep_alive
+                        ):
                             connection.closed = True
                             idle.append(connection)
             if start:
@@ -275,8 +285,43 @@ class Served:
         with self.gate:
             self.stopping = True
         deadline = time.monotonic() + drain
-        while self.busy and time.monotonic() < deadline:
+        while (self.busy or self.writing) and time.monotonic() < deadline:
             time.sleep(0.005)
+
+    def park(self, connection: Connection) -> None:
+        """A response the client's socket did not take whole: the writer thread sends the
+        rest when the socket has room. The connection reads nothing more meanwhile (not
+        re-armed), so a client that never reads holds one response, as uvicorn's flow
+        control holds it (it stops reading a connection whose transport's buffer is full)."""
+        with self.gate:
+            self.writing += 1
+            start = self.writers is None
+            if start:
+                self.writers = select.epoll()
+        assert self.writers is not None
+        if start:
+            threading.Thread(
+                target=self._write_forever, name="funcls-handoff-writer", daemon=True
+            ).start()
+        self.writers.register(connection.fd, select.EPOLLOUT | select.EPOLLONESHOT)
+
+    def _write_forever(self) -> None:
+        writers = self.writers
+        assert writers is not None
+        while True:
+            try:
+                events = writers.poll(-1, 16)
+            except OSError:
+                return
+            for fd, _event in events:
+                connection = self.connections.get(fd)
+                if connection is None or connection.pending is None:
+                    with contextlib.suppress(OSError, ValueError):
+                        writers.unregister(fd)
+                    continue
+                if not connection.write_more():
+                    with contextlib.suppress(OSError, ValueError):
+                        writers.modify(fd, select.EPOLLOUT | select.EPOLLONESHOT)
 
     def date(self) -> list[tuple[bytes, bytes]]:
         """uvicorn's default headers as the runner sets them (the date, once a second)."""
@@ -299,6 +344,11 @@ class Connection:
         self.thread = 0  # the native id of the thread serving it while busy
         self.closed = False
         self.since = time.monotonic()  # when it last started or ended a request
+        # The unsent end of a response (Served.park), whether the connection stays open after
+        # it, and the bytes read after its request (pipelined: given back once it is sent).
+        self.pending: memoryview | None = None
+        self.pending_keep = False
+        self.rest = b""
 
     def step(self) -> bool:
         """Read and answer what arrived; False when the connection left this process."""
@@ -333,7 +383,7 @@ class Connection:
 
     def _serve(self, data: bytes) -> bool:
         """Answer every complete request in ``data``; False when the connection has left
-        this process (given back or closed)."""
+        this process (given back or closed) or waits for the writer thread (parked)."""
         while data:
             try:
                 request = self._parse(data)
@@ -344,6 +394,9 @@ class Connection:
                 return False
             used, keep_alive = self._answer(*request)
             data = data[used:]
+            if self.pending is not None:  # the client is not reading: the writer finishes
+                self.rest = data  # parked by the serving thread once it let go of it
+                return False
             if not keep_alive:
                 self.close()
                 return False
@@ -488,15 +541,68 @@ class Connection:
         data, keep_alive = encode_response(response, served.date(), cors, not release, head)
         table_map[self.offset] = table.WRITING
         try:
-            self.sock.sendall(data)
+            # Never wait on the client here: what its socket does not take now is parked
+            # for the writer thread (a client that does not read would hold this thread).
+            sent = self.sock.send(data, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            sent = 0
         except OSError:
+            sent = len(data)
             keep_alive = False
-        table_map[self.offset] = table.IDLE
-        if table_map[self.offset + 1]:  # asked while the answer was being written
-            keep_alive = False
+        if sent < len(data):
+            self.pending = memoryview(data)[sent:]
+            self.pending_keep = keep_alive
+        else:
+            keep_alive = self._written(keep_alive)
         if exit_code is not None:
             served.worker.stop(exit_code)
         return used, keep_alive
+
+    def _written(self, keep_alive: bool) -> bool:
+        """A response fully sent: the slot idle again; whether the connection stays."""
+        table_map = self.served.table
+        assert table_map is not None
+        table_map[self.offset] = table.IDLE
+        if table_map[self.offset + 1]:  # asked while the answer was being written
+            keep_alive = False
+        return keep_alive
+
+    def write_more(self) -> bool:
+        """The writer thread: send what the socket takes of the parked response; True
+        when the connection is done with it (its next request awaited, given back, or
+        closed), False to wait for room again."""
+        pending = self.pending
+        assert pending is not None
+        keep_alive = self.pending_keep
+        try:
+            sent = self.sock.send(pending, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return False
+        except OSError:
+            sent = len(pending)
+            keep_alive = False
+        if sent < len(pending):
+            self.pending = pending[sent:]
+            return False
+        self.pending = None
+        served = self.served
+        with served.gate:
+            served.writing -= 1
+            self.since = time.monotonic()
+        with contextlib.suppress(OSError, ValueError):
+            assert served.writers is not None
+            served.writers.unregister(self.fd)
+        rest, self.rest = self.rest, b""
+        if not self._written(keep_alive):
+            self.close()
+        elif rest:  # pipelined behind it: the runner's front answers those
+            self.give_back(rest)
+        else:
+            try:
+                served.epoll.modify(self.fd, ARM)
+            except OSError:
+                self.close()
+        return True
 
 
 def _response(route: Route, invocation_id: str, result: Result) -> tuple[Any, str, str]:
