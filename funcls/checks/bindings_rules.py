@@ -243,7 +243,9 @@ RULES: tuple[Rule, ...] = (
         "The v1 script has no function named like the entry point (`main` unless "
         "`entryPoint` says otherwise).",
         "The worker looks the entry point up by name in the script and fails to load the "
-        "function when it is missing.",
+        "function when it is missing. The finding belongs to function.json; an editor also "
+        "shows it in the script, at the def the entry point was most likely renamed to (or "
+        "its first line), with the same fix. `funcls check` reports it once.",
         Example(
             {
                 "orders/function.json": _queue_json(

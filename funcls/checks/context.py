@@ -47,6 +47,7 @@ class Context:
         function: Function | str | None = None,
         data: dict[str, Any] | None = None,
         severity: Severity | None = None,
+        echo: Related | None = None,
     ) -> None:
         """Report a finding; ``severity`` lowers or raises one finding below its rule's default
         (configured overrides still apply on top)."""
@@ -65,6 +66,7 @@ class Context:
                 data=dict(data or {}),
                 function=name,
                 app_root=self.app.root,
+                echo=echo,
             )
         )
 

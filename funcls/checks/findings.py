@@ -6,6 +6,7 @@ them into LSP diagnostics and code actions. Nothing here knows about either.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -69,6 +70,11 @@ class Finding:
     data: dict[str, Any] = field(default_factory=dict)  # rule-specific facts for fixes/tools
     function: str | None = None  # the function it concerns, when there is one
     app_root: str | None = None
+    # A second place an editor shows the finding: the file the user edits, when the finding
+    # belongs to another one (AZF111: the def renamed in the script, the finding at function.json's
+    # entryPoint). ``echo.message`` is what the copy there calls ``location``. ``funcls check``
+    # prints and counts the finding once, at ``location``.
+    echo: Related | None = None
 
     @property
     def path(self) -> str:
@@ -81,3 +87,31 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str]:
         r = self.location.range
         return (self.location.path, r.start.line, r.start.column, self.code)
+
+    def echoed(self) -> Finding | None:
+        """The copy an editor shows at ``echo``: the same code, message and fixes, related
+        back to ``location``."""
+        if self.echo is None:
+            return None
+        return Finding(
+            code=self.code,
+            message=self.message,
+            severity=self.severity,
+            location=self.echo.location,
+            related=[Related(self.location, self.echo.message)],
+            fixes=self.fixes,
+            data=self.data,
+            function=self.function,
+            app_root=self.app_root,
+        )
+
+
+def with_echoes(findings: Iterable[Finding]) -> list[Finding]:
+    """What an editor shows: every finding, followed by its copy where it is echoed."""
+    out: list[Finding] = []
+    for f in findings:
+        out.append(f)
+        copy = f.echoed()
+        if copy is not None:
+            out.append(copy)
+    return out

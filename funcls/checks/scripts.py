@@ -118,6 +118,7 @@ def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
             rng,
             related=[Related(Location(fn.script_path, Range.point(0, 0)), "the script")],
             function=fn,
+            echo=Related(Location(fn.script_path, Range.point(0, 0)), _config_note(fn)),
         )
         return
     defs = [f.name for f in module.functions if f.scope == "module"]
@@ -137,15 +138,27 @@ def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
         doc = ctx.app.source.json(fn.config_path)
         if doc is not None and doc.root is not None:
             edit = json_add_member(ctx, fn.config_path, doc.root, "entryPoint", target)
+    # Where the user expected the entry point: the def it was most likely renamed to (where
+    # they are typing), else the top of the script. The editor shows the finding there too.
+    renamed = next((f.name_range for f in module.functions if f.name == target), None)
+    place = Location(fn.script_path, renamed or Range.point(0, 0))
     ctx.emit(
         "AZF111",
         message,
         fn.config_path,
         rng,
-        related=[Related(Location(fn.script_path, Range.point(0, 0)), "the script")],
+        related=[Related(place, f"def {target} in the script" if renamed else "the script")],
         fixes=fixes(fix(f"Set \"entryPoint\" to '{target}'", edit, preferred=True)),
         function=fn,
+        echo=Related(place, _config_note(fn)),
     )
+
+
+def _config_note(fn: Function) -> str:
+    """What the copy of an AZF111 in the script calls the place of the finding."""
+    if fn.entry_point_value is not None:
+        return '"entryPoint" in function.json'
+    return "function.json, which has no \"entryPoint\" (so the host looks for 'main')"
 
 
 def _top_level_names(text: str) -> set[str] | None:

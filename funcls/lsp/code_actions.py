@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from funcls.checks.findings import Finding
+from funcls.checks.findings import Finding, with_echoes
 from funcls.lsp import diagnostics
 from funcls.lsp.context import Context
 from funcls.lsp.convert.app import KEEP, REMOVE, check_conversion, plan_app_conversion, v1_functions
@@ -42,9 +42,10 @@ def quick_fixes(
     sent: Sequence[types.Diagnostic] | None = None,
 ) -> list[types.CodeAction]:
     """The fixes of every finding that touches ``rng``, and of every diagnostic the client
-    sent with the request (Neovim sends the whole line's, wherever the cursor is on it)."""
+    sent with the request (Neovim sends the whole line's, wherever the cursor is on it). A
+    finding echoed in another file offers its fixes there too."""
     out: list[types.CodeAction] = []
-    for f in findings:
+    for f in with_echoes(f for f in findings if f.path == path or (f.echo and f.fixes)):
         if f.path != path or not f.fixes:
             continue
         diag = diagnostics.to_diagnostic(ctx, f)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from lsprotocol import types
 
-from funcls.checks.findings import Finding, Severity
+from funcls.checks.findings import Finding, Severity, with_echoes
 from funcls.lsp.context import Context
 from funcls.lsp.early_diagnostics import fold_related
 from funcls.lsp.positions import path_to_uri
@@ -50,7 +50,7 @@ def to_diagnostic(ctx: Context, f: Finding) -> types.Diagnostic:
 
 def by_path(ctx: Context, findings: Iterable[Finding]) -> dict[str, list[types.Diagnostic]]:
     out: dict[str, list[types.Diagnostic]] = {}
-    for f in sorted(findings, key=Finding.sort_key):
+    for f in sorted(with_echoes(findings), key=Finding.sort_key):
         if not f.path or os.path.isdir(f.path):
             continue
         out.setdefault(f.path, []).append(to_diagnostic(ctx, f))

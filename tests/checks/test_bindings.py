@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from funcls.checks.findings import Severity
+import pytest
+
+from funcls.checks.findings import Related, Severity
+from funcls.model.locations import Location, Range
 from tests.checks.support import (
     check,
     codes,
     fixed_clean,
     one,
     only,
+    run_cli,
     text_at,
     v1,
     v2,
@@ -348,6 +352,62 @@ def test_azf111_entry_point_fix_sets_entry_point(tmp_path: Path) -> None:
     assert "has no function 'main'" in f.message and "(did you mean 'handle'?)" in f.message
     assert fixed_clean(tmp_path, f) == []
     assert json.loads((tmp_path / "orders/function.json").read_text())["entryPoint"] == "handle"
+
+
+def test_azf111_renamed_def_is_related_and_echoed_in_the_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `def main` renamed in __init__.py: the finding stays at function.json (where the fix
+    # goes), points at the renamed def, and an editor shows it there too (its echo).
+    v1(tmp_path, "orders", fjson(queue_trigger()), QUEUE_PY.replace("def main", "def handle"))
+    f = one(check(tmp_path), "AZF111")
+    assert f.path == str(tmp_path / "orders" / "function.json")
+    script = str(tmp_path / "orders" / "__init__.py")
+    handle = Range.of(3, 4, 3, 10)
+    assert f.related == [Related(Location(script, handle), "def handle in the script")]
+    assert f.echo == Related(
+        Location(script, handle),
+        "function.json, which has no \"entryPoint\" (so the host looks for 'main')",
+    )
+    copy = f.echoed()
+    assert copy is not None and text_at(copy) == "handle"
+    assert (copy.code, copy.message, copy.fixes) == (f.code, f.message, f.fixes)
+    assert copy.related == [Related(f.location, f.echo.message)]
+    # `funcls check` counts and prints it once, at function.json, with the def as related.
+    code, out, _ = run_cli(capsys, str(tmp_path), "--select", "AZF111", "--format", "json")
+    assert code == 1
+    (shown,) = json.loads(out)
+    assert shown["path"].endswith("function.json")
+    assert [(r["path"], r["line"]) for r in shown["related"]] == [
+        (shown["path"].replace("function.json", "__init__.py"), 4)
+    ]
+    code, out, _ = run_cli(capsys, str(tmp_path), "--select", "AZF111")
+    assert [line for line in out.splitlines() if "AZF111" in line] == [
+        line for line in out.splitlines() if line.startswith(shown["path"])
+    ]
+    assert len([line for line in out.splitlines() if " AZF111 " in line]) == 1
+
+
+def test_azf111_explicit_entry_point_echo_names_it(tmp_path: Path) -> None:
+    v1(
+        tmp_path,
+        "orders",
+        fjson(queue_trigger(), entryPoint="hadnle"),
+        QUEUE_PY.replace("main", "handle"),
+    )
+    f = one(check(tmp_path), "AZF111")
+    assert f.echo is not None and f.echo.message == '"entryPoint" in function.json'
+    # No def close to the name, several defs: the echo is at the top of the script.
+    v1(
+        tmp_path,
+        "other",
+        fjson(queue_trigger()),
+        QUEUE_PY.replace("main", "alpha") + "\n\ndef beta():\n    pass\n",
+    )
+    g = next(x for x in only(check(tmp_path), "AZF111") if x.function == "other")
+    assert g.echo is not None
+    assert g.echo.location == Location(str(tmp_path / "other" / "__init__.py"), Range.point(0, 0))
+    assert g.related == [Related(g.echo.location, "the script")]
 
 
 def test_azf111_explicit_entry_point_fix(tmp_path: Path) -> None:
