@@ -17,6 +17,7 @@ from funcls.lsp import (
     completion,
     definition,
     functions_view,
+    highlight,
     hover,
     items,
     references,
@@ -359,6 +360,15 @@ def register_navigation(server: FunclsServer) -> None:
             return None
         pos = server.position(path, params.position)
         return references.references(server.ctx, path, pos, params.context.include_declaration)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    @after_first_index(server)
+    @guarded(server, "highlight")
+    def on_highlight(params: types.DocumentHighlightParams) -> list[types.DocumentHighlight] | None:
+        path = fresh(params.text_document.uri)
+        if path is None:
+            return None
+        return highlight.highlights(server.ctx, path, server.position(path, params.position))
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     @after_first_index(server)

@@ -279,6 +279,13 @@ def route_param_uses(fn: Function, source: Source, name: str) -> list[tuple[str,
     return out
 
 
+def route_param_name(spot: Spot) -> str | None:
+    """The route parameter at ``spot``: ``{id}`` in a template or ``req.route_params["id"]``."""
+    if spot.route_param is not None:
+        return spot.route_param
+    return spot.key if spot.kind == "route-param" else None
+
+
 def route_param_location(fn: Function, name: str) -> tuple[str, Range, str] | None:
     """Where route parameter ``name`` is declared in the route template of ``fn``'s HTTP
     trigger: (path, range of the name, the template); None without such a parameter."""

@@ -10,7 +10,7 @@ from lsprotocol import types
 from funcls.lsp import usage
 from funcls.lsp.context import Context
 from funcls.lsp.definition import setting_location
-from funcls.lsp.lookup import route_param_location, route_param_uses, spot_at
+from funcls.lsp.lookup import route_param_location, route_param_name, route_param_uses, spot_at
 from funcls.lsp.rename import binding_targets
 from funcls.model.locations import Location, Position
 
@@ -25,7 +25,7 @@ def references(
     if spot is None:
         return None
     found: list[Location] = []
-    route_param = spot.route_param or (spot.key if spot.kind == "route-param" else None)
+    route_param = route_param_name(spot)
     if route_param is not None and spot.fn is not None:
         declared = route_param_location(spot.fn, route_param)
         if include_declaration and declared is not None:

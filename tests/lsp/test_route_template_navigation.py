@@ -166,3 +166,42 @@ async def test_v1_template_parameter_in_function_json_to_the_reads(
     assert await definition(client, config, at) == [template]
     read = pos(client, script, 'get("id"', 6)
     assert await refs(client, script, read, decl=False) == reads
+
+
+async def highlights(
+    client: LanguageClient, path: Path, at: types.Position
+) -> list[types.DocumentHighlight] | None:
+    result = await client.text_document_document_highlight_async(
+        types.DocumentHighlightParams(types.TextDocumentIdentifier(uri(path)), at)
+    )
+    return None if result is None else list(result)
+
+
+def mark(location: types.Location, kind: types.DocumentHighlightKind) -> types.DocumentHighlight:
+    return types.DocumentHighlight(location.range, kind)
+
+
+async def test_highlight_of_a_route_parameter(client: LanguageClient, workspace: Path) -> None:
+    W, R = types.DocumentHighlightKind.Write, types.DocumentHighlightKind.Read
+    script = workspace / "intl-v2" / "function_app.py"
+    expected = [
+        mark(loc(client, script, "{id:int}", 1, 2), W),
+        mark(loc(client, script, 'route_params["id"]', 14, 2), R),
+        mark(loc(client, script, "route_params['id']", 14, 2), R),
+    ]
+    assert await highlights(client, script, pos(client, script, "{id:int}", 2)) == expected
+    assert await highlights(client, script, pos(client, script, "route_params['id']", 3)) == (
+        expected
+    )
+    # Not a route parameter: no answer, the client keeps its own highlighting.
+    assert await highlights(client, script, pos(client, script, "label =", 1)) is None
+    # v1: the template is in function.json, the reads in the script; each document has its own.
+    config = workspace / "intl-v1" / "get_item" / "function.json"
+    v1_script = workspace / "intl-v1" / "get_item" / "__init__.py"
+    assert await highlights(client, config, pos(client, config, "{id:int}", 1)) == [
+        mark(loc(client, config, "{id:int}", 1, 2), W)
+    ]
+    assert await highlights(client, v1_script, pos(client, v1_script, 'get("id"', 6)) == [
+        mark(loc(client, v1_script, 'route_params["id"]', 14, 2), R),
+        mark(loc(client, v1_script, 'get("id"', 5, 2), R),
+    ]
