@@ -248,3 +248,37 @@ def test_a_thousand_pipelined_requests_never_read(runs: tuple[RunningApp, Runnin
         finally:
             greedy.close()
             other.close()
+
+
+def test_a_crash_while_other_handed_connections_are_mid_request(tmp_path: Path) -> None:
+    """Two handed connections inside a request, one idle, when another request ends the app
+    process: the two get the host's 500 (WorkerCrashed) and a close, the idle one a close;
+    none waits (a hang fails at the socket's timeout). The next connection is served by the new app process."""
+    running = start_run(hostile_app(tmp_path / "app"), "--no-reload", env=HANDOFF)
+    clients: list[Client] = []
+    try:
+        running.wait_for("/api/sleeps")  # the route known before the connections are handed
+        running.wait_for("/api/hello")
+        clients = [Client(running) for _ in range(4)]
+        for client in clients:
+            client.ask(request("GET", "/api/hello"))
+        assert held_by_app(running, 4)
+        clients[0].send(request("GET", "/api/sleeps"))
+        clients[1].send(request("GET", "/api/sleeps"))
+        time.sleep(0.2)  # both are sleeping
+        clients[2].send(request("GET", "/api/exits"))
+        # /api/exits was not among the routes handed over: the runner answers it (its 500
+        # keeps the connection, as the reference's); the handed ones are closed after it
+        answers = [until_closed(clients[0]), until_closed(clients[1]), clients[2].read_answer()]
+        for answer in answers:
+            assert answer.startswith(b"HTTP/1.1 500 Internal Server Error\r\n"), answers
+            assert b"WorkerCrashed: the app process (pid " in answer
+            assert b") exited with code 3\n" in answer
+        assert until_closed(clients[3]) == b""
+        assert running.wait_for("/api/hello").text == "Hello, world"
+        log = running.wait_for_log("Executed 'Functions.sleeps' (Failed", count=2)
+        assert log.count("Executed 'Functions.exits' (Failed") == 1
+    finally:
+        for client in clients:
+            client.close()
+        running.stop()
