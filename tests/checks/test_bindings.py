@@ -338,6 +338,11 @@ def test_azf111_entry_point_naming_a_method(tmp_path: Path) -> None:
         "module-level function (for example run = Handler.run) and set entryPoint to its name"
     )
     assert text_at(f) == '"Handler.run"'
+    # An editor also shows it at the top of the script, related back to the entryPoint.
+    assert f.echo == Related(
+        Location(str(tmp_path / "orders" / "__init__.py"), Range.point(0, 0)),
+        '"entryPoint" in function.json',
+    )
 
 
 def test_azf110_missing_init(tmp_path: Path) -> None:
