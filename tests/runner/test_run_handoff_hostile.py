@@ -44,9 +44,10 @@ def few_files(req: func.HttpRequest) -> str:
     import resource
 
     held = len(os.listdir("/proc/self/fd"))
+    limit = held + int(req.params.get("extra", "6"))
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (held + 6, hard))
-    return str(held + 6)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+    return str(limit)
 '''
 
 
@@ -278,6 +279,34 @@ def test_a_crash_while_other_handed_connections_are_mid_request(tmp_path: Path) 
         assert running.wait_for("/api/hello").text == "Hello, world"
         log = running.wait_for_log("Executed 'Functions.sleeps' (Failed", count=2)
         assert log.count("Executed 'Functions.exits' (Failed") == 1
+    finally:
+        for client in clients:
+            client.close()
+        running.stop()
+
+
+def test_an_app_process_that_cannot_take_the_table(tmp_path: Path) -> None:
+    """At its descriptor limit when it links, the app process gets the hand-off socket but
+    not the table's descriptor (dropped by the kernel): the connections offered to it then
+    go back to the runner, which answers them."""
+    running = start_run(hostile_app(tmp_path / "app"), "--no-reload", env=HANDOFF)
+    clients: list[Client] = []
+    try:
+        # the first plain answer: the app process is asked to link after it (extra=1: the
+        # directory listing's descriptor and one more are left, for the epoll set and the
+        # hand-off socket)
+        running.wait_for("/api/few-files?extra=1")
+        first = Client(running)
+        clients.append(first)
+        first.ask(request("GET", "/api/hello"))
+        for _ in range(5):
+            client = Client(running)
+            client.sock.settimeout(10)
+            clients.append(client)
+            for _ in range(3):
+                assert client.ask(request("GET", "/api/hello")).endswith(b"Hello, world")
+        first.sock.settimeout(10)
+        assert first.ask(request("GET", "/api/hello")).endswith(b"Hello, world")
     finally:
         for client in clients:
             client.close()

@@ -156,12 +156,15 @@ class Served:
                 trace_context.HOST_INSTANCE_ID = message.host_instance
                 self.table = mmap.mmap(fds[0], message.slots * table.SIZE)
                 os.close(fds[0])
-            elif isinstance(message, Conn) and not fds and self.setup is not None:
+            elif isinstance(message, Conn) and (not fds or self.setup is None):
                 # The kernel dropped the descriptor (EMFILE: this process is at its limit of
-                # open files; recvmsg sets MSG_CTRUNC): the runner still holds the
-                # connection and stopped reading it. Give it back, else its client hangs.
+                # open files; recvmsg sets MSG_CTRUNC), or the table's earlier: the runner
+                # still holds the connection and stopped reading it. Give it back, else its
+                # client hangs.
+                for fd in fds:
+                    os.close(fd)
                 self.channel.send(Back(message.conn, b""))
-            elif isinstance(message, Conn) and fds and self.setup is not None:
+            elif isinstance(message, Conn):
                 if message.reset:
                     self.routes = {}
                 routes = dict(self.routes)
