@@ -311,3 +311,30 @@ def test_an_app_process_that_cannot_take_the_table(tmp_path: Path) -> None:
         for client in clients:
             client.close()
         running.stop()
+
+
+def test_a_connection_given_back_stays_non_blocking_in_the_runner(
+    runs: tuple[RunningApp, RunningApp],
+) -> None:
+    """The descriptor handed over shares its file status flags with the runner's: were the
+    app process to make it blocking, the runner's event loop would block in a write to a
+    client that does not read — and every connection of the run would wait. Here a request
+    the app process gives back (X-Forwarded-Proto) asks for responses larger than the
+    socket buffers and its client never reads; a new connection is still answered."""
+    handed, _ = runs
+    for running in runs:
+        stuck = Client(running)
+        try:
+            stuck.ask(request("GET", "/api/hello"))
+            if running is handed:
+                assert held_by_app(handed)
+            stuck.send(request("GET", "/api/big", "X-Forwarded-Proto: http") * 3)
+            time.sleep(1.0)  # the runner writes what the socket takes
+            fresh = Client(running)
+            fresh.sock.settimeout(10)
+            try:
+                assert fresh.ask(request("GET", "/api/hello")).endswith(b"Hello, world")
+            finally:
+                fresh.close()
+        finally:
+            stuck.close()

@@ -341,7 +341,10 @@ class Connection:
         self.slot = slot
         self.offset = table.offset(slot)
         self.sock = socket.socket(fileno=fd)
-        self.sock.setblocking(True)
+        # Non-blocking, as the runner's asyncio transport has it: O_NONBLOCK belongs to the
+        # open file both descriptors share, so a blocking socket here would make the
+        # runner's writes block its event loop once the connection is given back.
+        self.sock.setblocking(False)
         self.fd = fd
         self.busy = False
         self.thread = 0  # the native id of the thread serving it while busy
@@ -357,6 +360,8 @@ class Connection:
         """Read and answer what arrived; False when the connection left this process."""
         try:
             data = self.sock.recv(READ_SIZE)
+        except BlockingIOError:  # nothing after all (epoll said readable): wait again
+            return True
         except OSError:
             data = b""
         if not data:
@@ -546,7 +551,7 @@ class Connection:
         try:
             # Never wait on the client here: what its socket does not take now is parked
             # for the writer thread (a client that does not read would hold this thread).
-            sent = self.sock.send(data, socket.MSG_DONTWAIT)
+            sent = self.sock.send(data)
         except BlockingIOError:
             sent = 0
         except OSError:
@@ -578,7 +583,7 @@ class Connection:
         assert pending is not None
         keep_alive = self.pending_keep
         try:
-            sent = self.sock.send(pending, socket.MSG_DONTWAIT)
+            sent = self.sock.send(pending)
         except BlockingIOError:
             return False
         except OSError:
