@@ -338,3 +338,32 @@ def test_a_connection_given_back_stays_non_blocking_in_the_runner(
                 fresh.close()
         finally:
             stuck.close()
+
+
+def test_no_hand_over_while_the_runner_still_writes_a_response(
+    runs: tuple[RunningApp, RunningApp],
+) -> None:
+    """The runner's answer is complete for its parser as soon as it is in the transport's
+    buffer; a slow reader may not have it yet. Handed over then, the app process would
+    write its next answer into the socket before the rest of that one. Here an 8 MB answer
+    is read only after the next request was sent: both arrive whole and in order."""
+    answers = []
+    for running in runs:
+        warm = Client(running)  # the front knows the routes (its hot path answers)
+        warm.sock.settimeout(10)
+        warm.ask(request("GET", "/api/big"))
+        warm.ask(request("GET", "/api/hello"))
+        warm.close()
+        client = Client(running)
+        client.sock.settimeout(10)
+        try:
+            client.send(request("GET", "/api/big"))  # a first request: the runner answers
+            time.sleep(1.0)  # answered; most of it waits in the runner's buffer
+            client.send(request("GET", "/api/hello"))
+            time.sleep(0.5)
+            answers.append([masked(client.read_answer()) for _ in range(2)])
+        finally:
+            client.close()
+    assert answers[0] == answers[1]
+    assert answers[0][0].endswith(b"\r\n\r\n" + b"b" * BIG)
+    assert answers[0][1].endswith(b"\r\n\r\nHello, world")

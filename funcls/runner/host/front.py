@@ -203,6 +203,9 @@ class FrontProtocol(HttpToolsProtocol):
             or self.pipeline
             or self.flow.read_paused
             or self.transport.is_closing()
+            # A response still in the transport's buffer (a slow reader): the app process
+            # would write its next answer before the rest of it. The next answer offers again.
+            or self.transport.get_write_buffer_size()
             or (cycle is not None and not cycle.response_complete)
             or (cycle is not None and not cycle.keep_alive)
         ):
