@@ -16,9 +16,9 @@ What the runner still does for those connections:
 - When the app process dies, it reads the connection table (`handoff_table.py`): a request
   that was started and not yet answered gets the host's 500 — the bytes the front answers
   when an app process dies under a request — on the runner's copy of the connection, then
-  it is closed; the other connections are closed. After a graceful stop (reload, a restart
-  of the set) the idle connections come back to the runner instead, so keep-alive clients
-  see the new code on their next request.
+  it is closed, as is one whose response was being written. The idle connections come back
+  to the runner, after a graceful stop (reload, a restart of the set: keep-alive clients see
+  the new code on their next request) or a crash (a request sent meanwhile is answered).
 - functionTimeout: it scans the table and, for a request running past the timeout, answers
   as the front does (500 FunctionTimeout) and kills the app process, as the pool does.
 - The console: the app process reports the invocations it ran (messages.Served, batched);
@@ -374,14 +374,19 @@ class Handoffs:
         self.links.pop(worker, None)
         code = worker.exited.result() if not worker.exited.cancelled() else None
         reason = worker.kill_reason or f"the app process (pid {worker.pid}) {describe_exit(code)}"
-        graceful = worker.stopping and worker.kill_reason is None
         closing = self.state.invoker.pool.closing
         for conn, (protocol, slot) in list(link.conns.items()):
             entry = table.read(link.table, slot)
             if entry.state == table.RUNNING and conn not in link.answered:
                 error = {"type": "WorkerCrashed", "message": reason, "traceback": ""}
                 self._answer(link, conn, entry, error)
-            elif entry.state == table.IDLE and graceful and not closing:
+            elif entry.state == table.IDLE and not closing:
+                # Between requests, after a graceful stop or a crash alike: a request the
+                # client sent meanwhile is still unread in the socket, and the runner
+                # answers it (the next app process), as the reference path would. Closed,
+                # the client got a reset. (Bytes an app process read in the microseconds
+                # before it marked the request running are lost with it: the keep-alive
+                # timeout then closes the connection.)
                 self._take_back(protocol, b"")
                 continue
             protocol.handed = None

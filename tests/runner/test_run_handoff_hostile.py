@@ -38,6 +38,14 @@ def big(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(b"b" * {BIG})
 
 
+@app.route(route="naps-then-exits")
+def naps_then_exits(req: func.HttpRequest) -> str:
+    if req.params.get("go"):
+        time.sleep(0.5)
+        os._exit(3)
+    return "not yet"
+
+
 @app.route(route="few-files")
 def few_files(req: func.HttpRequest) -> str:
     """Lowers this app process's descriptor limit to what it holds plus a few."""
@@ -253,8 +261,8 @@ def test_a_thousand_pipelined_requests_never_read(runs: tuple[RunningApp, Runnin
 
 def test_a_crash_while_other_handed_connections_are_mid_request(tmp_path: Path) -> None:
     """Two handed connections inside a request, one idle, when another request ends the app
-    process: the two get the host's 500 (WorkerCrashed) and a close, the idle one a close;
-    none waits (a hang fails at the socket's timeout). The next connection is served by the new app process."""
+    process: the two get the host's 500 (WorkerCrashed) and a close, the idle one goes back
+    to the runner; none waits (a hang fails at the socket's timeout). The next connection is served by the new app process."""
     running = start_run(hostile_app(tmp_path / "app"), "--no-reload", env=HANDOFF)
     clients: list[Client] = []
     try:
@@ -275,7 +283,9 @@ def test_a_crash_while_other_handed_connections_are_mid_request(tmp_path: Path) 
             assert answer.startswith(b"HTTP/1.1 500 Internal Server Error\r\n"), answers
             assert b"WorkerCrashed: the app process (pid " in answer
             assert b") exited with code 3\n" in answer
-        assert until_closed(clients[3]) == b""
+        # the idle one went back to the runner: its next request gets the new app process
+        clients[3].sock.settimeout(10)
+        assert clients[3].ask(request("GET", "/api/hello")).endswith(b"Hello, world")
         assert running.wait_for("/api/hello").text == "Hello, world"
         log = running.wait_for_log("Executed 'Functions.sleeps' (Failed", count=2)
         assert log.count("Executed 'Functions.exits' (Failed") == 1
@@ -367,3 +377,35 @@ def test_no_hand_over_while_the_runner_still_writes_a_response(
     assert answers[0] == answers[1]
     assert answers[0][0].endswith(b"\r\n\r\n" + b"b" * BIG)
     assert answers[0][1].endswith(b"\r\n\r\nHello, world")
+
+
+def test_a_request_waiting_on_an_idle_handed_connection_when_the_process_dies(
+    tmp_path: Path,
+) -> None:
+    """One serving thread, busy with a function that ends the process; meanwhile a request
+    arrives on another connection the process holds and stays unread (its slot idle). The
+    runner takes that connection back and answers it (the new app process), instead of
+    closing it with the request unread (a reset for the client)."""
+    running = start_run(hostile_app(tmp_path / "app"), "--no-reload", env={**HANDOFF, **ONE_THREAD})
+    clients: list[Client] = []
+    try:
+        running.wait_for("/api/hello")
+        warm = Client(running)  # the route known to the front before the hand-over
+        warm.ask(request("GET", "/api/naps-then-exits"))
+        warm.close()
+        clients = [Client(running) for _ in range(2)]
+        for client in clients:
+            client.ask(request("GET", "/api/hello"))
+        assert held_by_app(running, 2)
+        crashing, waiting = clients
+        crashing.send(request("GET", "/api/naps-then-exits?go=1"))
+        time.sleep(0.2)  # the only serving thread naps
+        waiting.send(request("GET", "/api/hello"))
+        crashed = masked(crashing.read_answer())
+        assert crashed.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+        assert b"WorkerCrashed: the app process (pid <pid>) exited with code 3" in crashed
+        assert waiting.read_answer().endswith(b"\r\n\r\nHello, world")
+    finally:
+        for client in clients:
+            client.close()
+        running.stop()
