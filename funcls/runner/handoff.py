@@ -380,13 +380,12 @@ class Handoffs:
             if entry.state == table.RUNNING and conn not in link.answered:
                 error = {"type": "WorkerCrashed", "message": reason, "traceback": ""}
                 self._answer(link, conn, entry, error)
-            elif entry.state == table.IDLE and not closing:
+            elif entry.state == table.IDLE and not closing:  # (READING: closed)
                 # Between requests, after a graceful stop or a crash alike: a request the
                 # client sent meanwhile is still unread in the socket, and the runner
                 # answers it (the next app process), as the reference path would. Closed,
-                # the client got a reset. (Bytes an app process read in the microseconds
-                # before it marked the request running are lost with it: the keep-alive
-                # timeout then closes the connection.)
+                # the client got a reset. A connection the app process was reading from
+                # (READING: what it consumed is unknown) is closed, as one being written.
                 self._take_back(protocol, b"")
                 continue
             protocol.handed = None

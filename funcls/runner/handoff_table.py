@@ -15,6 +15,7 @@ import struct
 IDLE = 0  # between requests: nothing of the connection read and not answered
 RUNNING = 1  # a request was read, its response not yet begun
 WRITING = 2  # its response is being written
+READING = 3  # bytes are being read and parsed (the runner cannot tell what was consumed)
 
 HEAD = 1  # flags: the request is a HEAD (the answer has no body)
 

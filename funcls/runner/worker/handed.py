@@ -358,9 +358,19 @@ class Connection:
 
     def step(self) -> bool:
         """Read and answer what arrived; False when the connection left this process."""
+        table_map = self.served.table
+        assert table_map is not None
+        # Marked before the read: should this process die before the request is marked
+        # running, the runner closes the connection rather than take it back with the
+        # request's bytes gone (its client would wait for the keep-alive timeout).
+        table_map[self.offset] = table.READING
         try:
             data = self.sock.recv(READ_SIZE)
         except BlockingIOError:  # nothing after all (epoll said readable): wait again
+            table_map[self.offset] = table.IDLE
+            if table_map[self.offset + 1]:  # graceful server stop meanwhile
+                self.close()
+                return False
             return True
         except OSError:
             data = b""
@@ -402,6 +412,9 @@ class Connection:
                 return False
             used, keep_alive = self._answer(*request)
             data = data[used:]
+            if data and self.pending is None and keep_alive:
+                assert self.served.table is not None
+                self.served.table[self.offset] = table.READING  # pipelined: parsed next
             if self.pending is not None:  # the client is not reading: the writer finishes
                 self.rest = data  # parked by the serving thread once it let go of it
                 return False
