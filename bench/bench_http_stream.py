@@ -41,6 +41,7 @@ from bench_runner import (  # noqa: E402
     wait_for,
     wrk,
 )
+from commits import export_commit  # noqa: E402
 
 from tests.support.azurite import free_port  # noqa: E402
 
@@ -113,16 +114,6 @@ def first_chunk(port: int) -> tuple[float, float]:
     return first * 1000, whole * 1000
 
 
-def export(commit: str, target: Path) -> Path:
-    """The funcls package of a commit, extracted to target (run with PYTHONPATH=target)."""
-    target.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", commit, "funcls"], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10)
@@ -132,8 +123,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-stream-") as tmp:
         work = Path(tmp)
-        base = export(args.base, work / "base")
-        after = export(args.after, work / "after") if args.after else REPO
+        base = export_commit(args.base, work / "base")
+        after = export_commit(args.after, work / "after") if args.after else REPO
         hello = make_app(work, "hello", HELLO_APP)
         results: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
         for _ in range(args.rounds):

@@ -46,7 +46,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,6 +59,7 @@ from pygls.uris import from_fs_path
 from pytest_lsp import client_capabilities
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from commits import export_commit
 from gen_workspace import generate, write_big_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -443,7 +443,7 @@ async def bench_big_app(
         decorator = position_of(text, "@bp.timer_trigger", 6)
         env = None
         if commit:
-            old = export(commit, Path(tmp) / "funcls-at-commit")
+            old = export_commit(commit, Path(tmp) / "funcls-at-commit")
             env = {**os.environ, "PYTHONPATH": str(old)}
         # cwd outside the repository: `python -m` puts the cwd first on sys.path.
         s = Server("funcls", [sys.executable, "-m", "funcls", "--stdio"], env=env, cwd=tmp)
@@ -636,16 +636,6 @@ def bench_reindex(functions: int, modules: int, edits: int) -> list[Row]:
     ]
 
 
-def export(commit: str, target: Path) -> Path:
-    """The funcls package of a commit, extracted to target (run with PYTHONPATH=target)."""
-    target.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", commit, "funcls"], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
-
-
 def cpu_ms(pid: int) -> float:
     """CPU time (user + system) the process has used so far."""
     with open(f"/proc/{pid}/stat") as f:
@@ -678,7 +668,7 @@ async def compare_start(commit: str, rounds: int, functions: int, apps: int) -> 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        old = export(commit, base / "old")
+        old = export_commit(commit, base / "old")
         big = write_big_app(base / "big" / "app", functions, 10)
         many = generate(base / "many", functions, apps)
         cases = [

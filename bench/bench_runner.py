@@ -42,6 +42,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from commits import export_commit  # noqa: E402
 
 from funcls.runner.storage import open_backend  # noqa: E402
 from tests.support.azurite import free_port, start_azurite  # noqa: E402
@@ -139,16 +142,6 @@ def funcls_run(app: Path, port: int, *extra: str) -> list[str]:
     return [PYTHON, "-m", "funcls", "run", str(app), "--port", str(port), *extra]
 
 
-def export(commit: str, target: Path) -> Path:
-    """The funcls package of a commit, extracted to target (run with PYTHONPATH=target)."""
-    target.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", commit, "funcls"], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
-
-
 def bench_startup(work: Path, runs: int = 5) -> list[float]:
     times = []
     for i in range(runs):
@@ -242,7 +235,7 @@ def bench_http(
     bare = [PYTHON, "-m", "uvicorn", "--app-dir", str(work), "bare_app:app"]
     bare += ["--log-level", "warning", "--no-access-log"]
     results: dict[str, list[Measure]] = {"funcls run": [], "bare": []}
-    theirs = export(against, work / "against") if against else None
+    theirs = export_commit(against, work / "against") if against else None
     if against:
         results[against] = []
     for _ in range(rounds):
@@ -313,7 +306,7 @@ def compare_start_and_reload(work: Path, commit: str, rounds: int) -> int:
     """Command to first HTTP 200 and save to new code answering, alternating a commit's funcls
     and this tree's (one start and five saves each per round): the fair comparison on a
     machine whose load moves."""
-    source = export(commit, work / "source")
+    source = export_commit(commit, work / "source")
     results: dict[str, tuple[list[float], list[float]]] = {commit: ([], []), "this tree": ([], [])}
     for number in range(rounds):
         for label in (commit, "this tree"):
@@ -372,7 +365,7 @@ def main() -> int:
         if args.compare_start:
             return compare_start_and_reload(work, args.compare_start, args.rounds)
         if args.commit:
-            source = export(args.commit, work / "source")
+            source = export_commit(args.commit, work / "source")
             SOURCE["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(source), os.environ.get("PYTHONPATH")) if p
             )

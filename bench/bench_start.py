@@ -33,6 +33,10 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+from commits import export_commit  # noqa: E402
+
 SAMPLE = REPO / "samples" / "v2-app"
 PATH = "/api/products/2"
 
@@ -52,15 +56,6 @@ def status(url: str) -> int:
         return int(error.code)
     except OSError:
         return 0
-
-
-def export_commit(commit: str, target: Path) -> Path:
-    target.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", commit, "funcls"], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
 
 
 def export_tree(target: Path) -> Path:
