@@ -72,7 +72,13 @@ def test_a_request_sent_while_the_app_loads_is_answered_by_its_function(tmp_path
         response = httpx.get(f"http://127.0.0.1:{port}/api/hello", timeout=60)
         assert (response.status_code, response.text) == (200, "hello after the load")
         assert time.monotonic() - sent > 0.5  # it waited for the load
-        assert "Executed 'Functions.hello' (Succeeded" in log_path.read_text()
+        # The Executed line is printed after the response is written (and a handed
+        # connection's lines come in batches): wait for it rather than race it.
+        executed = "Executed 'Functions.hello' (Succeeded"
+        deadline = time.monotonic() + 10
+        while executed not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert executed in log_path.read_text()
     finally:
         process.send_signal(signal.SIGINT)
         try:
