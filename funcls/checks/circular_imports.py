@@ -13,15 +13,24 @@ module's body (not under ``if``, ``try``, loops, ``with`` or a function), ``X`` 
 below the half-run module's import by a statement of its body, nothing above could bind it
 (no ``global``, star import, ``globals()``, module ``__getattr__``, no submodule ``X``), no
 module of the app sets an attribute ``X`` on anything, and no module edits ``sys.path``.
+
+v1: the worker imports each function's ``__init__.py`` as the package ``__app__.<folder>``
+(azure_functions_worker/loader.py, ``load_function``), so the same holds for a cycle inside a
+function folder when every import on the way is relative (an absolute ``from folder import X``
+runs the file again under another name) and no module reaches into a folder from elsewhere
+(``__app__.…``, ``from ..other``), which would make the host's load order matter.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from funcls.checks.context import Context
 from funcls.checks.findings import Related, Severity
+from funcls.checks.imports import app_modules
 from funcls.checks.registry import REGISTRY, Example, Rule, checker
+from funcls.model.appmodel import Function
 from funcls.model.locations import Location, Range
 from funcls.model.python.binding_lines import (
     bound_later,
@@ -70,7 +79,10 @@ REGISTRY.add_rules(
             "the module's body below the import and nothing above may bind it (no `global`, "
             "star import, `globals()`, module `__getattr__`, submodule of that name, attribute "
             "set from another module, `sys.path` edit). Fix: bind the name above the import, "
-            "move the import below the binding, or import inside the function that uses it.",
+            "move the import below the binding, or import inside the function that uses it. "
+            "In a v1 app the same holds inside a function folder, which the worker imports as "
+            "the package `__app__.<folder>`: reported when every import of the cycle is "
+            "relative (`from . import X`), and then that function does not load.",
             Example({"function_app.py": _APP, "helpers.py": _HELPERS_BAD}),
             Example({"function_app.py": _APP, "helpers.py": _HELPERS_GOOD}),
         ),
@@ -78,36 +90,111 @@ REGISTRY.add_rules(
 )
 
 
+@dataclass(frozen=True)
+class CertainFailure:
+    """A circular import funcls is certain fails, with what its message needs."""
+
+    failure: CircularFailure
+    name: str
+    at: int  # 1-based: the line the half-run module is running
+    later: int  # 1-based: the line that binds ``name``, below ``at``
+    where: Range  # the imported name in the failing import
+    function: Function | None  # v1: the function whose load fails (v2: the whole app)
+
+
 @checker("AZF608")
 def circular_imports(ctx: Context) -> None:
+    for certain in certain_failures(ctx):
+        _report(ctx, certain)
+
+
+def certain_failures(ctx: Context) -> list[CertainFailure]:
+    """The failing circular imports of the app, once per check (AZF306 asks too, to stay
+    silent where AZF608 says more)."""
+    found: list[CertainFailure] | None = ctx.memo.get("circular_failures")
+    if found is None:
+        found = ctx.memo["circular_failures"] = _certain_failures(ctx)
+    return found
+
+
+def _certain_failures(ctx: Context) -> list[CertainFailure]:
     app = ctx.app
     source = app.source
-    if app.model != "v2" or app.script_path is None or source is None or app.script_outside:
-        return
-    script = ctx.module(app.script_path)
-    if script is None:
-        return
+    if source is None:
+        return []
+    if app.model == "v2" and app.script_path is not None and not app.script_outside:
+        return _traced(ctx, app.script_path, None)
+    if app.model != "v1" or _v1_loads_across_folders(ctx):
+        return []
+    out: list[CertainFailure] = []
+    for fn in app.functions:
+        script = fn.script_path
+        if fn.model != "v1" or fn.synthetic or script is None or not fn.script_exists:
+            continue
+        if os.path.basename(script) != "__init__.py":
+            continue  # a scriptFile beside __init__.py runs the package's __init__ first
+        out.extend(_traced(ctx, script, fn))
+    return out
+
+
+def _v1_loads_across_folders(ctx: Context) -> bool:
+    """Whether a module of the app may run a function folder's modules under the worker's own
+    names (``__app__.<folder>``, azure_functions_worker/loader.py ``load_function``) from
+    another folder: then which function's load runs them first is up to the host's order."""
+    for module in app_modules(ctx):
+        for rec in module.import_records:
+            if rec.level > 1 or rec.module.split(".")[0] == "__app__":
+                return True
+    return False
+
+
+def _traced(ctx: Context, script_path: str, fn: Function | None) -> list[CertainFailure]:
+    app = ctx.app
+    source = app.source
+    script = ctx.module(script_path)
+    if script is None or source is None:
+        return []
     resolver = ModuleResolver(os.path.normpath(app.root), source)
     inside = os.path.normpath(app.root) + os.sep
     resolver.extra_roots = [p for p in script.sys_paths if (p + os.sep).startswith(inside)]
     trace = trace_imports(script, resolver, source)
     if not trace.failures:
-        return
+        return []
     texts = {p: ctx.text(p) for p in trace.order}
     if any(t is None or "sys.path" in t for t in texts.values()):
-        return  # absolute imports may find other files than the ones traced
+        return []  # absolute imports may find other files than the ones traced
     if any("importlib" in (t or "") or "__import__" in (t or "") for t in texts.values()):
-        return  # a module may run earlier than the trace says
+        return []  # a module may run earlier than the trace says
     stored: set[str] = set()
     for t in texts.values():
         tb = top_bindings(t or "")
         if tb is None:
-            return
+            return []
         stored |= tb.stored_attributes
+    out: list[CertainFailure] = []
     for failure in trace.failures:
         if not _first_run_traced(failure, texts):
             continue
-        _report(ctx, failure, stored)
+        if fn is not None and not _within_function_package(failure, script_path):
+            continue
+        certain = _certain(ctx, failure, stored, fn)
+        if certain is not None:
+            out.append(certain)
+    return out
+
+
+def _within_function_package(failure: CircularFailure, script_path: str) -> bool:
+    """v1: the worker imports a function's ``__init__.py`` as ``__app__.<folder>``; a relative
+    import inside the folder names the same module objects, an absolute one (``from folder
+    import X``, with the app root on sys.path) runs the same file again as another module.
+    Certain only when every import on the way is relative and stays inside the folder."""
+    folder = os.path.dirname(os.path.normpath(script_path)) + os.sep
+    if failure.record.level == 0:
+        return False
+    for path, _line in failure.stack:
+        if not os.path.normpath(path).startswith(folder):
+            return False
+    return os.path.normpath(failure.target).startswith(folder)
 
 
 def _first_run_traced(failure: CircularFailure, texts: dict[str, str | None]) -> bool:
@@ -122,47 +209,71 @@ def _first_run_traced(failure: CircularFailure, texts: dict[str, str | None]) ->
     return True
 
 
-def _report(ctx: Context, failure: CircularFailure, stored: set[str]) -> None:
+def _certain(
+    ctx: Context, failure: CircularFailure, stored: set[str], fn: Function | None
+) -> CertainFailure | None:
     rec = failure.record
     name = rec.name
     if name is None or rec.guarded or name in stored:
-        return
+        return None
     # Every import on the way, the failing one included, is a statement of its module's body.
     for path, line in failure.stack:
         tb = top_bindings(ctx.text(path) or "")
         if tb is None or line + 1 not in tb.body_imports:
-            return
+            return None
+        if fn is not None and not _relative_import_at(ctx, path, line):
+            return None
     if failure.stack[-1] != (failure.importer, rec.range.start.line):
-        return
+        return None
     target = top_bindings(ctx.text(failure.target) or "")
     at = failure.target_line + 1
     if target is None or maybe_bound_before(target, name, at):
-        return
+        return None
     later = bound_later(target, name, at)
     importer = top_bindings(ctx.text(failure.importer) or "")
     if later is None or importer is None:
-        return
+        return None
     where = imported_name_range(importer, rec.range.start.line + 1, name) or rec.range
+    return CertainFailure(failure, name, at, later, where, fn)
+
+
+def _relative_import_at(ctx: Context, path: str, line: int) -> bool:
+    module = ctx.module(path)
+    recs = [r for r in module.import_records if r.range.start.line == line] if module else []
+    return bool(recs) and all(r.level > 0 for r in recs)
+
+
+def _report(ctx: Context, certain: CertainFailure) -> None:
+    failure, name, at, later = certain.failure, certain.name, certain.at, certain.later
     target_rel = ctx.rel(failure.target)
     module = os.path.splitext(target_rel)[0].replace(os.sep, ".").removesuffix(".__init__")
     chain = " -> ".join(ctx.rel(p) for p, _ in failure.stack[failure_index(failure) :])
-    script = ctx.app.script_path or ""
-    effect = (
-        "the app shows no functions"
-        if failure.stack[0][0] == os.path.normpath(script)
-        else "its functions do not load"
-    )
+    fn = certain.function
+    if fn is not None:
+        # loader.py load_function imports a function's folder as __app__.<folder>.
+        module = "__app__." + module
+        script = fn.script_path or ""
+        load = f"the worker's load of function '{fn.name}' ({ctx.rel(script)}) fails"
+        effect = f"'{fn.name}' does not load"
+    else:
+        script = ctx.app.script_path or ""
+        load = f"the worker's import of {ctx.rel(script)} fails"
+        effect = (
+            "the app shows no functions"
+            if failure.stack[0][0] == os.path.normpath(script)
+            else "its functions do not load"
+        )
     ctx.emit(
         "AZF608",
         f"'{name}' is imported from {target_rel} while {target_rel} is still running its "
         f"import on line {at} (a circular import: {chain} -> {target_rel}), and {target_rel} "
         f"binds '{name}' only on line {later}, below it; Python raises ImportError (cannot "
-        f"import name '{name}' from partially initialized module '{module}') and the worker's "
-        f"import of {ctx.rel(script)} fails, so {effect}: bind '{name}' above line {at} of "
+        f"import name '{name}' from partially initialized module '{module}') and {load}, "
+        f"so {effect}: bind '{name}' above line {at} of "
         f"{target_rel}, move that import below line {later}, or import '{name}' inside the "
         "function that uses it",
         failure.importer,
-        where,
+        certain.where,
         related=[
             Related(
                 Location(failure.target, Range.point(failure.target_line, 0)),
@@ -170,6 +281,7 @@ def _report(ctx: Context, failure: CircularFailure, stored: set[str]) -> None:
             ),
             Related(Location(failure.target, Range.point(later - 1, 0)), f"'{name}' is bound here"),
         ],
+        function=fn,
     )
 
 

@@ -6,6 +6,7 @@ import ast
 import os
 import sys
 
+from funcls.checks.circular_imports import certain_failures
 from funcls.checks.context import Context
 from funcls.checks.edits import append_line, fix, fixes
 from funcls.checks.findings import Related, Severity
@@ -106,7 +107,16 @@ def _decorated_elsewhere(ctx: Context) -> None:
         for f in [*app.functions, *app.unregistered, *app.misplaced]
         if f.def_name_range is not None
     }
+    # A module on the way of a circular import that AZF608 reports stops at that import: the
+    # error says why its functions are missing, and says more than this information would.
+    failing = (
+        {p for c in certain_failures(ctx) for p, _line in c.failure.stack}
+        if ctx.enabled("AZF608")
+        else set()
+    )
     for module in app_modules(ctx):
+        if module.path in failing:
+            continue
         imported: dict[str, tuple[str, str, bool]] = {}
         for rec in module.import_records:
             if rec.name is None or rec.level:

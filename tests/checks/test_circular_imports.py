@@ -8,6 +8,8 @@ alone on purpose (funcls cannot be certain) say whether Python fails on them.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -261,3 +263,131 @@ def test_a_name_defined_above_the_circular_import_is_found_by_the_index(tmp_path
     findings = check(tmp_path)
     assert only(findings, "AZF608") == []
     assert only(findings, "AZF306") == []
+
+
+# -- v1: the worker loads each function folder as the package __app__.<folder> ----------------
+
+V1_JSON = (
+    '{\n  "bindings": [\n    {"name": "req", "type": "httpTrigger", "direction": "in",'
+    ' "authLevel": "anonymous"},\n    {"name": "$return", "type": "http", "direction": "out"}\n'
+    "  ]\n}\n"
+)
+V1_INIT = (
+    "import azure.functions as func\n\nfrom .helpers import greet\n\nGREETING = 'hi'\n\n\n"
+    "def main(req: func.HttpRequest) -> func.HttpResponse:\n"
+    "    return func.HttpResponse(greet())\n"
+)
+V1_HELPERS = "from . import GREETING\n\n\ndef greet():\n    return GREETING\n"
+
+
+def worker_loads(root: Path, folder: str) -> bool:
+    """Whether a real Python imports function folder ``folder`` as the worker does
+    (azure_functions_worker/loader.py: install() makes the namespace package __app__ over the
+    app folder, load_function imports __app__.<folder>), with the app folder on sys.path."""
+    code = (
+        "import importlib, importlib.machinery, importlib.util, sys\n"
+        f"sys.path.insert(0, {str(root)!r})\n"
+        "spec = importlib.machinery.ModuleSpec('__app__', None)\n"
+        f"spec.submodule_search_locations = [{str(root)!r}]\n"
+        "sys.modules['__app__'] = importlib.util.module_from_spec(spec)\n"
+        f"importlib.import_module('__app__.{folder}')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-B", "-c", code], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    return done.returncode == 0
+
+
+def v1_files(init: str, **files: str) -> dict[str, str | None]:
+    return {
+        "function_app.py": None,
+        "hello/function.json": V1_JSON,
+        "hello/__init__.py": init,
+        **{f"hello/{name}.py": text for name, text in files.items()},
+    }
+
+
+def test_v1_a_function_package_importing_itself_back_is_reported(tmp_path: Path) -> None:
+    write_app(tmp_path, v1_files(V1_INIT, helpers=V1_HELPERS))
+    f = one(check(tmp_path), "AZF608")
+    assert (f.severity, Path(f.path).relative_to(tmp_path).as_posix(), text_at(f)) == (
+        Severity.ERROR,
+        "hello/helpers.py",
+        "GREETING",
+    )
+    assert f.function == "hello"
+    assert f.message == (
+        "'GREETING' is imported from hello/__init__.py while hello/__init__.py is still "
+        "running its import on line 3 (a circular import: hello/__init__.py -> "
+        "hello/helpers.py -> hello/__init__.py), and hello/__init__.py binds 'GREETING' only "
+        "on line 5, below it; Python raises ImportError (cannot import name 'GREETING' from "
+        "partially initialized module '__app__.hello') and the worker's load of function "
+        "'hello' (hello/__init__.py) fails, so 'hello' does not load: bind 'GREETING' above "
+        "line 3 of hello/__init__.py, move that import below line 5, or import 'GREETING' "
+        "inside the function that uses it"
+    )
+    assert not worker_loads(tmp_path, "hello")
+    # The fix the message gives works.
+    fixed = V1_INIT.replace(
+        "from .helpers import greet\n\nGREETING = 'hi'\n",
+        "GREETING = 'hi'\nfrom .helpers import greet  # noqa: E402\n",
+    )
+    (tmp_path / "hello" / "__init__.py").write_text(fixed)
+    assert only(check(tmp_path), "AZF608") == []
+    assert worker_loads(tmp_path, "hello")
+
+
+# (id, files of the app besides host.json, does the worker load 'hello') — never reported.
+V1_NOT_REPORTED: list[tuple[str, dict[str, str | None], bool]] = [
+    (
+        # `from hello import GREETING` names the module 'hello', not '__app__.hello': Python
+        # runs hello/__init__.py again under that name (the app folder is on sys.path), and
+        # whether that one fails depends on more than funcls follows.
+        "absolute-import-of-the-own-folder",
+        v1_files(V1_INIT, helpers=V1_HELPERS.replace("from . import", "from hello import")),
+        False,
+    ),
+    (
+        "import-inside-the-function",
+        v1_files(
+            V1_INIT,
+            helpers="def greet():\n    from . import GREETING\n\n    return GREETING\n",
+        ),
+        True,
+    ),
+    (
+        "bound-above",
+        v1_files(
+            V1_INIT.replace(
+                "from .helpers import greet\n\nGREETING = 'hi'\n",
+                "GREETING = 'hi'\nfrom .helpers import greet  # noqa: E402\n",
+            ),
+            helpers=V1_HELPERS,
+        ),
+        True,
+    ),
+    (
+        # Another folder reaches into this one with a relative import: which function the
+        # host loads first decides which module is half run.
+        "another-folder-imports-this-one",
+        {
+            **v1_files(V1_INIT, helpers=V1_HELPERS),
+            "other/function.json": V1_JSON,
+            "other/__init__.py": "import azure.functions as func\n\nfrom ..hello import helpers"
+            "  # noqa: F401\n\n\ndef main(req: func.HttpRequest) -> func.HttpResponse:\n"
+            "    return func.HttpResponse('x')\n",
+        },
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "works"),
+    [pytest.param(files, works, id=name) for name, files, works in V1_NOT_REPORTED],
+)
+def test_v1_no_finding(tmp_path: Path, files: dict[str, str | None], works: bool) -> None:
+    write_app(tmp_path, files)
+    found = only(check(tmp_path), "AZF608")
+    assert [(f.path, f.message) for f in found] == []
+    assert worker_loads(tmp_path, "hello") is works
