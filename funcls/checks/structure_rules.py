@@ -148,9 +148,12 @@ RULES: tuple[Rule, ...] = (
         "AZF305",
         "several-function-apps",
         E,
-        "More than one FunctionApp at the top level of the script.",
-        "The worker expects one app object in function_app.py; with several it refuses to "
-        "index the script. Put other functions on Blueprints and register them.",
+        "More than one FunctionApp at the top level of the script, created there or imported "
+        "from another module of the app.",
+        "The worker expects one app object in function_app.py: it takes every function app "
+        "among the script's top-level names, however it got there, and with a second one it "
+        'refuses to index the script ("More than one FunctionApp or other top level function '
+        'app instances are defined."). Put other functions on Blueprints and register them.',
         _app(_PING + "\n\nother = func.FunctionApp()\n"),
         _app(_PING),
     ),

@@ -13,8 +13,9 @@ from funcls.checks.findings import Related, Severity
 from funcls.checks.imports import app_modules, local_module
 from funcls.checks.packaging import includes_other_lines
 from funcls.checks.registry import checker
-from funcls.model.appmodel import Function, Registration
+from funcls.model.appmodel import AppObject, Function, Registration
 from funcls.model.locations import Location, Range
+from funcls.model.python.binding_lines import imported_name_range, top_bindings
 from funcls.model.python.limits import parse as parse_python
 
 DURABLE = "azure-functions-durable"
@@ -61,6 +62,7 @@ def app_objects(ctx: Context) -> None:
             extra.range,
             related=[Related(Location(script, apps[0].range), f"'{apps[0].var}'")],
         )
+    _imported_apps(ctx, script, apps)
     if apps or any(o.path == script and not o.is_blueprint for o in app.app_objects):
         return
     module = ctx.module(script)
@@ -90,6 +92,73 @@ def app_objects(ctx: Context) -> None:
         script,
         blueprint.range if blueprint is not None else Range.point(0, 0),
     )
+
+
+# azure_functions_worker/loader.py, index_function_app: every attribute of the script that is a
+# FunctionRegister (FunctionApp, AsgiFunctionApp, WsgiFunctionApp, DFApp; a Blueprint is not
+# one) counts, however it got there; a second one raises ValueError with this message.
+WORKER_SECOND_APP = "More than one {kind} or other top level function app instances are defined."
+
+
+def _imported_apps(ctx: Context, script: str, apps: list[AppObject]) -> None:
+    """AZF305 for a function app the script imports from another module of the app besides
+    one it creates (or a second one it imports). Certain only when the import is a statement of
+    the script's body, the name it binds is bound nowhere else in the script, and the other
+    module binds the name once, to the app it creates there."""
+    own = ctx.module(script)
+    tb = top_bindings(ctx.text(script) or "")
+    if own is None or tb is None or tb.dynamic:
+        return
+    found: list[tuple[int, str, str, Range, str]] = []  # line, local, kind, range, origin
+    for rec in own.import_records:
+        line = rec.range.start.line + 1
+        if rec.name is None or rec.guarded or rec.fallback or line not in tb.body_imports:
+            continue
+        if sum(rec.local in names for _start, names in tb.statements) != 1:
+            continue  # rebound, deleted or also bound elsewhere in the script
+        target = local_module(ctx, rec, script)
+        made = ctx.module(target) if target is not None and target != script else None
+        target_tb = top_bindings(ctx.text(target) or "") if made and target else None
+        if made is None or target is None or target_tb is None or target_tb.dynamic:
+            continue
+        creations = [c for c in made.app_creations if c.var == rec.name]
+        binds = sum(rec.name in names for _start, names in target_tb.statements)
+        if len(creations) != 1 or binds != 1 or not creations[0].top_level:
+            continue
+        kind = creations[0].kind
+        if kind in ("Blueprint", "DFBlueprint"):
+            continue
+        where = imported_name_range(tb, line, rec.name) or rec.range
+        found.append((line, rec.local, kind, where, f"'{rec.name}' of {ctx.rel(target)}"))
+    if not found:
+        return
+    everything = sorted(
+        [*found, *((o.range.start.line + 1, o.var, o.kind, o.range, "") for o in apps)],
+        key=lambda item: item[0],
+    )
+    if len({local for _line, local, _k, _r, _o in everything}) < 2:
+        return
+    first = everything[0]
+    error = WORKER_SECOND_APP.format(kind=first[2])
+    name = os.path.basename(script)
+    for _line, local, _kind, where, origin in found:
+        other = next(item for item in everything if item[1] != local)
+        if other[4]:
+            said, held = f"imports {other[4]} as '{other[1]}'", f"'{other[1]}'"
+        else:
+            said, held = f"creates '{other[1]}'", f"'{other[1]}'"
+        alias = f" as '{local}'" if not origin.startswith(f"'{local}'") else ""
+        ctx.emit(
+            "AZF305",
+            f"{name} imports the function app {origin}{alias} and also {said}; the worker "
+            "takes every function app at the top level of the script and refuses more than "
+            f'one ("{error}"), so the app shows no functions: keep one app — make the other '
+            "module's app a func.Blueprint() and register it with register_functions, or "
+            "decorate every function on the imported app",
+            script,
+            where,
+            related=[Related(Location(script, other[3]), f"the other function app, {held}")],
+        )
 
 
 def _decorated_elsewhere(ctx: Context) -> None:
