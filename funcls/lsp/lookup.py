@@ -13,6 +13,7 @@ from funcls.model.appmodel import App, AppObject, Binding, DecoratorUse, Functio
 from funcls.model.catalogue import PropertySpec
 from funcls.model.jsondoc import JsonMember, JsonNode
 from funcls.model.locations import Position, Range
+from funcls.model.python.route_aliases import AliasRead, alias_reads
 from funcls.model.source import Source
 
 SpotKind = Literal[
@@ -201,6 +202,8 @@ def _python_spot(app: App, fn: Function, path: str, pos: Position, source: Sourc
         if text is not None:
             lines = text.split("\n")
             read = _read_at(app, fn, path, lines[pos.line] if pos.line < len(lines) else "", pos)
+            if read is None:
+                read = _alias_read_at(app, fn, path, text, pos)
             if read is not None:
                 return read
             if pos.line < len(lines):
@@ -231,6 +234,25 @@ def _read_at(app: App, fn: Function, path: str, line: str, pos: Position) -> Spo
         kind: SpotKind = "route-param" if m.group("attr") == "route_params" else "query-param"
         key = m.group("k1") if m.group("k1") is not None else m.group("k2")
         return Spot(kind, app, path, rng, fn, b, key=key, param=p)
+    return None
+
+
+def _alias_reads(fn: Function, text: str) -> list[AliasRead]:
+    """``params["id"]`` / ``params.get("id")`` after ``params = req.route_params`` in ``fn``,
+    ``req`` being the parameter of its HTTP trigger (model.python.route_aliases)."""
+    t = fn.trigger
+    if t is None or fn.def_name_range is None or fn.parameter(t.name) is None:
+        return []
+    if t.spec is None or t.spec.type != "httpTrigger":
+        return []
+    return alias_reads(text, fn.def_name_range.start.line, t.name)
+
+
+def _alias_read_at(app: App, fn: Function, path: str, text: str, pos: Position) -> Spot | None:
+    for r in _alias_reads(fn, text):
+        if r.range.contains(pos):
+            p = fn.parameter(fn.trigger.name) if fn.trigger is not None else None
+            return Spot("route-param", app, path, r.range, fn, fn.trigger, key=r.key, param=p)
     return None
 
 
@@ -276,6 +298,8 @@ def route_param_uses(fn: Function, source: Source, name: str) -> list[tuple[str,
             group = "k1" if m.group("k1") is not None else "k2"
             if m.group(group) == name:
                 out.append((path, Range.of(n, m.start(group), n, m.end(group))))
+    out.extend((path, r.key_range) for r in _alias_reads(fn, text) if r.key == name)
+    out.sort(key=lambda hit: (hit[1].start.line, hit[1].start.column))
     return out
 
 

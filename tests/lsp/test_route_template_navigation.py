@@ -52,6 +52,28 @@ V1_CONFIG = (
 )
 
 
+ALIAS_SCRIPT = """import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.route(route="café/{shop}/{id:int}")
+def by_alias(req: func.HttpRequest) -> func.HttpResponse:
+    params = req.route_params
+    label = "\N{SHOPPING TROLLEY}" + params["id"]
+    shop = params.get("shop", "")
+    return func.HttpResponse(label + shop + req.route_params["id"])
+
+
+@app.route(route="twice/{id}")
+def twice(req: func.HttpRequest) -> func.HttpResponse:
+    params = req.route_params
+    if req.method == "POST":
+        params = dict(req.params)
+    return func.HttpResponse(params["id"])
+"""
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample apps, plus a v2 and a v1 app whose templates follow non-ASCII text."""
@@ -67,6 +89,11 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (v1 / "requirements.txt").write_text("azure-functions\n")
     (v1 / "get_item" / "__init__.py").write_text(V1_SCRIPT, encoding="utf-8")
     (v1 / "get_item" / "function.json").write_text(V1_CONFIG, encoding="utf-8")
+    alias = root / "alias-v2"
+    alias.mkdir()
+    (alias / "host.json").write_text(json.dumps({"version": "2.0"}))
+    (alias / "requirements.txt").write_text("azure-functions\n")
+    (alias / "function_app.py").write_text(ALIAS_SCRIPT, encoding="utf-8")
     return root
 
 
@@ -205,3 +232,35 @@ async def test_highlight_of_a_route_parameter(client: LanguageClient, workspace:
         mark(loc(client, v1_script, 'route_params["id"]', 14, 2), R),
         mark(loc(client, v1_script, 'get("id"', 5, 2), R),
     ]
+
+
+async def test_reads_through_a_local_alias_of_route_params(
+    client: LanguageClient, workspace: Path
+) -> None:
+    W, R = types.DocumentHighlightKind.Write, types.DocumentHighlightKind.Read
+    script = workspace / "alias-v2" / "function_app.py"
+    template = loc(client, script, "{id:int}", 1, 2)
+    reads = [
+        loc(client, script, 'params["id"]', 8, 2),
+        loc(client, script, 'route_params["id"]', 14, 2),
+    ]
+    at = pos(client, script, "{id:int}", 1)
+    assert await refs(client, script, at, decl=True) == [template, *reads]
+    # From the read through the alias: the template and both reads; it is defined there.
+    read = pos(client, script, 'params["id"]', 9)
+    assert await refs(client, script, read, decl=False) == reads
+    assert await definition(client, script, read) == [template]
+    assert await highlights(client, script, read) == [
+        mark(template, W),
+        *(mark(r, R) for r in reads),
+    ]
+    assert await refs(client, script, pos(client, script, "{shop}", 1), decl=False) == [
+        loc(client, script, 'get("shop"', 5, 4)
+    ]
+    # An alias bound twice (the second time to something else) is not followed: its read is
+    # no route parameter read, and {id} of that function has no read.
+    other = pos(client, script, "{id}", 1)
+    assert await refs(client, script, other, decl=True) == [loc(client, script, "{id}", 1, 2)]
+    assert (
+        await highlights(client, script, pos(client, script, 'Response(params["id"])', 17)) is None
+    )

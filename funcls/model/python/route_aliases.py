@@ -1,0 +1,177 @@
+"""Route parameters read through a local alias of ``req.route_params``.
+
+``params = req.route_params`` binds the very dict the worker fills from the route match
+(``azure.functions.HttpRequest.route_params``), so ``params["id"]`` and ``params.get("id")``
+read route parameter ``id`` as ``req.route_params["id"]`` does. Only what is certain counts:
+the alias is a plain name bound once in the whole function (nested scopes included), by
+``NAME = req.route_params`` (or an annotated assignment), never declared ``global`` or
+``nonlocal``, and the request parameter is never rebound. Anything more dynamic (an alias of
+an alias, a ``dict(...)`` copy, a name bound twice, a key that is not a string literal) is not
+a read funcls can name, and is left out, so features built on it stay silent rather than guess.
+
+Syntax trees only; nothing is run. A text that does not parse gives no alias reads.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+
+from funcls.model.locations import Range
+from funcls.model.python.limits import parse as parse_python
+
+
+@dataclass(frozen=True, slots=True)
+class AliasRead:
+    """``alias["key"]`` or ``alias.get("key", …)``: ``key_range`` is the text between the
+    quotes, ``range`` the whole read (columns in characters of the line)."""
+
+    alias: str
+    key: str
+    key_range: Range
+    range: Range
+
+
+def _bindings(fn: ast.AST) -> tuple[dict[str, int], set[str]]:
+    """How many times each name is bound anywhere in ``fn`` (its body and nested scopes, its
+    parameters), and the names declared global or nonlocal there."""
+    counts: dict[str, int] = {}
+    declared: set[str] = set()
+
+    def bind(name: str) -> None:
+        counts[name] = counts.get(name, 0) + 1
+
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bind(node.id)
+        elif isinstance(node, ast.arg):
+            bind(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node is not fn:
+                bind(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for a in node.names:
+                bind(a.asname or a.name.split(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            bind(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bind(node.rest)
+    return counts, declared
+
+
+def _is_route_params(node: ast.AST, request: str) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "route_params"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == request
+    )
+
+
+def _column(line: str, byte_offset: int) -> int:
+    """ast columns count UTF-8 bytes; the model's count characters."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="replace"))
+
+
+def _key(node: ast.AST, lines: list[str]) -> tuple[str, Range] | None:
+    """A one-line plain string literal: its value and the range between its quotes."""
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+        return None
+    end_line = node.end_lineno
+    end_col = node.end_col_offset
+    if end_line is None or end_col is None or end_line != node.lineno:
+        return None
+    line = lines[node.lineno - 1]
+    start = _column(line, node.col_offset)
+    end = _column(line, end_col)
+    literal = line[start:end]
+    if len(literal) < 2 or literal[0] not in "\"'" or literal[-1] != literal[0]:
+        return None  # a prefix (r"", b""), implicit concatenation, triple quotes
+    if literal.startswith(literal[0] * 3) or literal[1:-1] != node.value:
+        return None
+    row = node.lineno - 1
+    return node.value, Range.of(row, start + 1, row, end - 1)
+
+
+def _whole(node: ast.expr, lines: list[str]) -> Range | None:
+    end_line, end_col = node.end_lineno, node.end_col_offset
+    if end_line is None or end_col is None:
+        return None
+    start = _column(lines[node.lineno - 1], node.col_offset)
+    end = _column(lines[end_line - 1], end_col)
+    return Range.of(node.lineno - 1, start, end_line - 1, end)
+
+
+@functools.lru_cache(maxsize=64)
+def _tree(text: str) -> ast.Module | None:
+    try:
+        tree: ast.Module = parse_python(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return tree
+
+
+def _function(tree: ast.Module, def_line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The def whose ``def`` keyword is on ``def_line`` (0-based), at any depth."""
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.lineno - 1 == def_line
+        ):
+            return node
+    return None
+
+
+def alias_reads(text: str, def_line: int, request: str) -> list[AliasRead]:
+    """The reads of route parameters through certain aliases of ``request.route_params`` in
+    the function whose ``def`` is on ``def_line`` (0-based) of ``text``."""
+    tree = _tree(text)
+    fn = _function(tree, def_line) if tree is not None else None
+    if fn is None:
+        return []
+    counts, declared = _bindings(fn)
+    if counts.get(request) != 1 or request in declared:
+        return []  # the request parameter is rebound somewhere: nothing is certain
+    aliases: set[str] = set()
+    for node in ast.walk(fn):
+        target: ast.expr | None = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        elif isinstance(node, ast.AnnAssign) and node.value is not None and node.simple:
+            target = node.target
+        value = getattr(node, "value", None)
+        if (
+            isinstance(target, ast.Name)
+            and value is not None
+            and _is_route_params(value, request)
+            and counts.get(target.id) == 1
+            and target.id not in declared
+        ):
+            aliases.add(target.id)
+    if not aliases:
+        return []
+    lines = text.split("\n")
+    out: list[AliasRead] = []
+    for node in ast.walk(fn):
+        holder: ast.expr | None = None
+        key_node: ast.AST | None = None
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+            holder, key_node = node.value, node.slice
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+        ):
+            holder, key_node = node.func.value, node.args[0]
+        if not isinstance(holder, ast.Name) or holder.id not in aliases or key_node is None:
+            continue
+        key = _key(key_node, lines)
+        whole = _whole(node, lines) if isinstance(node, ast.expr) else None
+        if key is not None and whole is not None:
+            out.append(AliasRead(holder.id, key[0], key[1], whole))
+    out.sort(key=lambda r: (r.key_range.start.line, r.key_range.start.column))
+    return out
