@@ -24,13 +24,13 @@ runs the file again under another name) and no module reaches into a folder from
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from funcls.checks.context import Context
 from funcls.checks.findings import Related, Severity
 from funcls.checks.imports import app_modules
 from funcls.checks.registry import REGISTRY, Example, Rule, checker
 from funcls.model.appmodel import Function
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Location, Range
 from funcls.model.python.binding_lines import (
     bound_later,

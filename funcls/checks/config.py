@@ -19,10 +19,11 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from funcls.checks.findings import Finding, Severity
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.timespan import HostingPlan
 
 _CODE = re.compile(r"^AZF\d{0,3}$")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from funcls.checks.config import CheckConfig, ConfigError
@@ -21,6 +20,7 @@ from funcls.checks.findings import Finding
 from funcls.checks.registry import REGISTRY, Checker, Rule
 from funcls.checks.streaming import streaming_import_in
 from funcls.model.appmodel import App, Function
+from funcls.model.fastclass import dataclass
 
 if TYPE_CHECKING:
     import logging

@@ -7,10 +7,11 @@ them into LSP diagnostics and code actions. Nothing here knows about either.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import IntEnum
 from typing import Any
 
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Location, Range
 
 

@@ -14,7 +14,6 @@ import functools
 import os
 import re
 import sys
-from dataclasses import dataclass
 
 from funcls.checks.context import Context
 from funcls.checks.edits import append_line, fix, fixes
@@ -27,6 +26,7 @@ from funcls.model.distributions import (
     normalise,
     read_installed,
 )
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
 from funcls.model.python.module import ImportRecord, ModuleInfo
 

@@ -14,10 +14,11 @@ parsed by the host (schedules, routes, expressions, names), ``AZF6xx`` packaging
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, TypeVar
 
 from funcls.checks.findings import Severity
+from funcls.model.fastclass import dataclass
 
 # A checker: a function of one run's `funcls.checks.context.Context` that reports through it.
 # The registry holds rules as data and does not name the Context (which reads the rules'

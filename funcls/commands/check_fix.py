@@ -12,9 +12,10 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from funcls.checks import CheckConfig, Finding, Fix, TextEdit, check_app
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import LineIndex, Range
 from funcls.model.source import Source
 from funcls.model.workspace import Workspace

@@ -6,11 +6,12 @@ lookups. The indexers fill this model without importing or running user code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
 
 from funcls.model.bindingview import binding_kind, is_trigger_kind
 from funcls.model.catalogue import CATALOGUE, BindingSpec, DecoratorSpec
+from funcls.model.fastclass import dataclass
 from funcls.model.gitindex import GitTracking
 from funcls.model.jsondoc import JsonDocument
 from funcls.model.locations import Location, Range

@@ -19,8 +19,10 @@ catalogue spec is looked up on first use.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
+
+from funcls.model.fastclass import dataclass
 
 if TYPE_CHECKING:
     from funcls.model.catalogue.types import BindingSpec

@@ -15,8 +15,9 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from funcls.model.fastclass import dataclass
 from funcls.model.python.limits import parse as parse_python
 
 # Import name (dotted prefix) -> distribution, where they differ.

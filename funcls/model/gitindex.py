@@ -27,8 +27,9 @@ import re
 import stat
 import struct
 import threading
-from dataclasses import dataclass
 from typing import Literal
+
+from funcls.model.fastclass import dataclass
 
 TrackingState = Literal["tracked", "untracked", "no-repository", "unknown"]
 

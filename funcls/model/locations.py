@@ -7,8 +7,9 @@ Lines and columns are zero-based, as in LSP. Columns count Unicode code points o
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from funcls.model.fastclass import dataclass
 
 
 class Position(NamedTuple):

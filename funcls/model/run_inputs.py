@@ -24,11 +24,12 @@ from __future__ import annotations
 import ast
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from funcls.model.appmodel import App, Function
 from funcls.model.bindingview import binding_kind
+from funcls.model.fastclass import dataclass
 from funcls.model.jsondoc import parse_json
 from funcls.model.locations import Range
 from funcls.model.parsers.blob_paths import parse_blob_path

@@ -5,9 +5,10 @@ the app model, which imports them back through `Source`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Location, Range
 
 # Where a def stands: at the top level, in a class, in a function, or under

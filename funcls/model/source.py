@@ -11,8 +11,9 @@ import os
 import re
 import stat
 import threading
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from funcls.model.fastclass import dataclass
 from funcls.model.jsondoc import JsonDocument, parse_json
 from funcls.model.python.module import ModuleInfo, analyse_module, analyse_module_once, keep_tree
 

@@ -14,9 +14,8 @@ and the Cosmos DB emulator publish fixed development keys).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from funcls.model.catalogue.types import BindingSpec, DecoratorParam, DecoratorSpec, PropertySpec
+from funcls.model.fastclass import dataclass
 
 STORAGE_EMULATOR = "UseDevelopmentStorage=true"
 # The emulators' documented development connection strings (not secrets).

@@ -7,8 +7,10 @@ one decorator of ``FunctionApp`` / ``Blueprint`` (or of ``df.DFApp``) and the bi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from funcls.model.fastclass import dataclass
 
 Direction = Literal["in", "out", "inout"]
 ValueKind = Literal[

@@ -8,9 +8,10 @@ still yields every binding that is complete.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import LineIndex, Position, Range
 
 NodeKind = Literal["object", "array", "string", "number", "boolean", "null"]

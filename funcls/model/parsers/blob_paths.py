@@ -15,9 +15,9 @@ Input/output blob bindings use the same ``container/blob`` split but may use exp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.errors import ParseError
 from funcls.model.parsers.expressions import (
     BindingParameter,

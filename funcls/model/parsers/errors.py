@@ -11,7 +11,7 @@ almost certainly not what the author meant (a step of 0, a reversed range, …).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from funcls.model.fastclass import dataclass
 
 
 class ParseError(ValueError):

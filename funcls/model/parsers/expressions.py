@@ -24,9 +24,9 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.errors import ParseError
 
 

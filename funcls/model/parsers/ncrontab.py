@@ -29,9 +29,9 @@ extension does, for the local runner.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.errors import ParseWarning
 from funcls.model.parsers.expressions import AppSettingRef, ExpressionError, find_app_settings
 from funcls.model.parsers.ncrontab_fields import (

@@ -19,9 +19,9 @@ and ``NCrontab/CrontabField.cs`` (``Accumulate``). What that code does, and we r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum, IntEnum
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.errors import ParseError, ParseWarning
 
 MONTH_NAMES = (

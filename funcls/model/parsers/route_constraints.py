@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.errors import ParseError
 
 INT32 = (-(2**31), 2**31 - 1)

@@ -18,8 +18,8 @@ it cannot split a segment; :func:`decode_route_path` does the same.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.errors import ParseWarning
 from funcls.model.parsers.route_constraints import RouteConstraint
 

@@ -18,8 +18,8 @@ literal text only gets every check. Each check returns a list of problems, empty
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.expressions import ExpressionError, LiteralText, parse_binding_template
 
 SYSTEM_CONTAINERS = ("$root", "$web", "$logs")

@@ -20,10 +20,10 @@ dotnet/runtime ``System/Globalization/TimeSpanParse.cs``:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.errors import ParseError, ParseWarning
 
 MAX_DAYS = 10_675_199  # TimeSpan.MaxValue.Days

@@ -22,9 +22,9 @@ library reads from ``trigger_metadata`` (``QueueMessageInConverter``,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TypeVar
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.blob_paths import BlobPathError, parse_blob_path
 from funcls.model.parsers.route_constraints import RouteError
 from funcls.model.parsers.routes import parse_route

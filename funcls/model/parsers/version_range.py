@@ -8,7 +8,8 @@ and `[4.0.0, )` (one end unbounded). A lower bound may float its last part: `[4.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from funcls.model.fastclass import dataclass
 
 _VERSION = re.compile(r"^\d+(\.\d+){0,3}(-[0-9A-Za-z.-]+)?$")
 _FLOATING = re.compile(r"^\d+(\.\d+){0,2}\.\*$|^\*$")

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import dataclass
 
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
 from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import TooCostly, check_parse_cost

@@ -26,8 +26,9 @@ import ast
 import builtins
 import threading
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
 from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import TooCostly, check_parse_cost

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
 from funcls.model.signature import Annotation, Parameter, Problem, Scope
 

@@ -12,7 +12,6 @@ import json
 import keyword
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from funcls.model.catalogue import CATALOGUE, BindingSpec, DecoratorParam, DecoratorSpec
@@ -23,6 +22,7 @@ from funcls.model.catalogue.templates import (
     find_template,
     resolve,
 )
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Position
 
 AF = "azure.functions"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import LineIndex, Position
 from funcls.model.python.module import analyse_module
 from funcls.model.scaffold.functions import AF, Insert, Plan, ScaffoldError, v2_function_lines

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from funcls.model.appmodel import App
 from funcls.model.catalogue.templates import find_template
+from funcls.model.fastclass import dataclass
 from funcls.model.loader import load_app
 from funcls.model.scaffold.app import app_files, settings_inserts
 from funcls.model.scaffold.functions import Insert, Plan, ScaffoldError, plan_function, v1_files

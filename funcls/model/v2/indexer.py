@@ -16,7 +16,7 @@ one module's functions to depend on another's needs a precondition there
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from funcls.model.appmodel import (
@@ -31,6 +31,7 @@ from funcls.model.catalogue import (
     CATALOGUE,
     target_library_version,
 )
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Position, Range
 from funcls.model.python.binding_lines import imports_in_functions
 from funcls.model.python.module import AppCreation, ModuleInfo, PyFunction, PyValue, RawDecorator

@@ -17,8 +17,9 @@ from the syntax trees only: nothing of the app is run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from funcls.model.fastclass import dataclass
 from funcls.model.python.binding_lines import maybe_bound_before, top_bindings
 from funcls.model.python.module import ImportRecord, ModuleInfo
 from funcls.model.source import Source
