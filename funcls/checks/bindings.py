@@ -4,6 +4,7 @@ v1 script files and entry points."""
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 from typing import Any
@@ -11,11 +12,13 @@ from typing import Any
 from funcls.checks.binding_types import type_spelling, unknown_type
 from funcls.checks.bindings_rules import RULES
 from funcls.checks.context import Context, a, binding_range, string_literal_inner
-from funcls.checks.edits import fix, fixes, replace
-from funcls.checks.findings import Related, Severity
+from funcls.checks.defaults import suggested_value
+from funcls.checks.edits import fix, fixes, json_add_member, replace
+from funcls.checks.findings import Fix, Related, Severity, TextEdit
 from funcls.checks.registry import REGISTRY, checker
 from funcls.model.appmodel import Binding, Function, Value
 from funcls.model.catalogue import CATALOGUE, BindingSpec, PropertySpec
+from funcls.model.jsondoc import JsonNode
 from funcls.model.locations import Location, Range
 
 REGISTRY.add_rules(RULES)
@@ -215,6 +218,7 @@ def _required_properties(
                 f'{where} needs "{prop.name}" ({_first_sentence(prop.summary)}); add it',
                 b.path,
                 b.type_range or b.name_range or b.range,
+                fixes=fixes(_fill(ctx, fn, b, spec, (prop.name,))),
                 function=fn,
                 data={"property": prop.name},
             )
@@ -226,8 +230,41 @@ def _required_properties(
                 f"{where} needs {names}; add one of them",
                 b.path,
                 b.type_range or b.name_range or b.range,
+                fixes=fixes(_fill(ctx, fn, b, spec, group)),
                 function=fn,
             )
+
+
+def _fill(
+    ctx: Context, fn: Function, b: Binding, spec: BindingSpec, names: tuple[str, ...]
+) -> Fix | None:
+    """AZF103's fix in function.json: the first of ``names`` that has a sensible value, set
+    to it — never an empty value, which counts as missing too."""
+    if fn.model != "v1" or ctx.app.source is None:
+        return None
+    for name in names:
+        value = suggested_value(fn, spec, name)
+        if value is None:
+            continue
+        present = b.value(name)
+        edit: TextEdit | None
+        if present is not None and present.range is not None and present.known:
+            edit = replace(b.path, present.range, json.dumps(value))  # "queueName": ""
+        else:
+            node = _binding_object(ctx, b)
+            edit = json_add_member(ctx, b.path, node, name, value) if node else None
+        found = fix(f'Set "{name}" to "{value}"', edit, preferred=True)
+        if found is not None:
+            return found
+    return None
+
+
+def _binding_object(ctx: Context, b: Binding) -> JsonNode | None:
+    doc = ctx.app.source.json(b.path) if ctx.app.source is not None else None
+    bindings = doc.root.get("bindings") if doc is not None and doc.root is not None else None
+    if bindings is None or bindings.kind != "array":
+        return None
+    return next((n for n in bindings.items if n.kind == "object" and n.range == b.range), None)
 
 
 # A sentence ends at ". " — not the one of an abbreviation such as "e.g. " (a summary cut

@@ -88,7 +88,8 @@ RULES: tuple[Rule, ...] = (
         "missing-binding-property",
         E,
         "A property the binding type requires is missing (`queueName`, `schedule`, `path`…).",
-        "Without it the extension cannot bind and the function fails to load.",
+        "Without it the extension cannot bind and the function fails to load. An empty value "
+        "counts as missing.",
         Example(
             {
                 "orders/function.json": _queue_json(
@@ -98,6 +99,9 @@ RULES: tuple[Rule, ...] = (
             }
         ),
         _GOOD_QUEUE,
+        "In function.json, set the property to the value `funcls new` uses for that trigger (a "
+        "queue or container named after the function, a schedule every five minutes, the "
+        "service's connection setting); a property without such a value gets no fix.",
     ),
     Rule(
         "AZF104",
