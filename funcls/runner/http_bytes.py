@@ -163,6 +163,18 @@ def plain_http(value: tuple[str | None, Any]) -> dict[str, Any]:
     }
 
 
+_PLAIN_TYPES = {"bytes": b"application/octet-stream", "json": b"application/json"}
+_PLAIN_TEXT = b"text/plain; charset=utf-8"
+
+
+def plain_response(value: tuple[str | None, Any]) -> Response:
+    """`http_response(plain_http(value))` without the dict between them: such a response
+    always passes `response_problem`."""
+    kind, body = value
+    payload = body if isinstance(body, bytes) else str(body if body is not None else "").encode()
+    return 200, [(b"content-type", _PLAIN_TYPES.get(kind or "", _PLAIN_TEXT))], payload
+
+
 def failed_text(function: str, invocation_id: str, error: dict[str, Any]) -> str:
     """The body of the 500 that answers a failed invocation."""
     where = "The traceback is in the output of `funcls run`.\n" if error.get("traceback") else ""

@@ -128,6 +128,7 @@ class Console:
         moment: float | None = None,
     ) -> None:
         outcome = "Succeeded" if ok else "Failed"
+        self.forget(invocation_id)
         self.line(
             f"Executed 'Functions.{function}' ({outcome}, Id={invocation_id}, "
             f"Duration={duration * 1000:.0f}ms)",

@@ -37,6 +37,7 @@ from typing import Any
 from funcls.runner import handoff_table as table
 from funcls.runner import trace_context, wire
 from funcls.runner.http_bytes import (
+    Response,
     authorized,
     bad_response_text,
     cors_headers,
@@ -46,24 +47,26 @@ from funcls.runner.http_bytes import (
     http_response,
     new_invocation_id,
     parse_query,
-    plain_http,
+    plain_response,
     presented_key,
     response_problem,
     text_response,
 )
 from funcls.runner.messages import Back, Closed, Conn, Invoke, Result, Setup
 
-from .invoke import ProcessExit, run_async, run_sync
+from .invoke import ProcessExit, builds_http_request, http_request, run_async, run_sync
 
 READ_SIZE = 1 << 16
 METHODS = frozenset((b"GET", b"POST", b"PUT", b"DELETE", b"PATCH", b"HEAD"))
 _TARGET = re.compile(rb"/[!-~]*")  # origin-form, visible ASCII only
-_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_BAD_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+# Header lines, each `name: value` and its CRLF: the name a token, no control character but
+# tab in the value (RFC 9110 field-value; what the runner's parser refuses too).
+_HEADER_LINES = re.compile(rb"(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\x00-\x08\x0a-\x1f\x7f]*\r\n)*")
 # Requests with these headers go back to the runner (its parser and uvicorn's bookkeeping
 # handle them): bodies in chunks, 100-continue, protocol switches, the proxy middleware.
 _NOT_HERE = frozenset(("transfer-encoding", "expect", "upgrade", "x-forwarded-proto"))
 NO_RETRY = {"count": 0, "max": 0}
+NO_TRACE: dict[str, Any] = {}  # for a function without a context parameter (never read)
 ARM = select.EPOLLIN | select.EPOLLONESHOT
 TEND_EVERY = 0.01  # seconds
 STALLED_AFTER = 0.1  # seconds of serving threads computing without an answer
@@ -72,8 +75,10 @@ STALLED_AFTER = 0.1  # seconds of serving threads computing without an answer
 class Route:
     __slots__ = (
         "auth",
+        "direct",
         "function",
         "http_outputs",
+        "info",
         "number",
         "params",
         "return_binding",
@@ -93,6 +98,10 @@ class Route:
             self.return_binding,
         ) = raw
         self.http_outputs = frozenset(outputs)
+        # This process's function (looked up on the first request) and whether its request
+        # object is built directly (invoke.builds_http_request).
+        self.info: Any = None
+        self.direct = False
 
 
 class Served:
@@ -128,7 +137,7 @@ class Served:
         # that a serving thread never waits on a client (writers: EPOLLOUT, one-shot).
         self.writers: select.epoll | None = None
         self.writing = 0  # connections with a response parked there
-        self._date = (0, b"")
+        self._date: tuple[int, list[tuple[bytes, bytes]]] = (0, [])
         # What invocation_trace reads of the settings (os.environ.get costs 0.7 µs a call).
         variable = "APPLICATIONINSIGHTS_ENABLE_AGENT"
         self.environment = {variable: os.environ.get(variable, "")}
@@ -326,12 +335,13 @@ class Served:
                     with contextlib.suppress(OSError, ValueError):
                         writers.modify(fd, select.EPOLLOUT | select.EPOLLONESHOT)
 
-    def date(self) -> list[tuple[bytes, bytes]]:
-        """uvicorn's default headers as the runner sets them (the date, once a second)."""
-        now = int(time.time())
+    def date(self, wall: float) -> list[tuple[bytes, bytes]]:
+        """uvicorn's default headers as the runner sets them (the date, made once a second;
+        ``wall``: time.time() now). The list is shared: read it, do not change it."""
+        now = int(wall)
         if self._date[0] != now:
-            self._date = (now, formatdate(now, usegmt=True).encode())
-        return [(b"date", self._date[1])]
+            self._date = (now, [(b"date", formatdate(now, usegmt=True).encode())])
+        return self._date[1]
 
 
 class Connection:
@@ -429,8 +439,8 @@ class Connection:
         end = data.find(b"\r\n\r\n")
         if end < 0:
             return None
-        lines = data[:end].split(b"\r\n")
-        parts = lines[0].split(b" ")
+        first = data.find(b"\r\n")
+        parts = data[:first].split(b" ")
         if len(parts) != 3 or parts[2] != b"HTTP/1.1" or parts[0] not in METHODS:
             return None
         method, target = parts[0], parts[1]
@@ -441,17 +451,9 @@ class Connection:
         route = served.routes.get((method, raw_path))
         if route is None:
             return None
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            raw_name, colon, raw_value = line.partition(b":")
-            if not colon or not _NAME.fullmatch(raw_name):
-                return None
-            raw_value = raw_value.strip(b" \t")
-            if _BAD_VALUE.search(raw_value):
-                return None
-            name = raw_name.decode("latin-1").lower()
-            value = raw_value.decode("latin-1")
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        headers = header_fields(data[first + 2 : end + 2])
+        if headers is None:
+            return None
         if "connection" in headers and headers["connection"].lower() != "keep-alive":
             return None
         if not _NOT_HERE.isdisjoint(headers):
@@ -471,8 +473,14 @@ class Connection:
         origin = headers.get("origin", "")
         if len(origin.encode("latin-1")) > table.ORIGIN_MAX:
             return None
-        info = served.worker.functions.get(route.function)
-        if info is None or info.http_stream:
+        info = route.info
+        if info is None:
+            info = served.worker.functions.get(route.function)
+            if info is None:
+                return None
+            route.direct = builds_http_request(info)
+            route.info = info
+        if info.http_stream:
             return None
         body = data[end + 4 : end + 4 + length]
         return end + 4 + length, method, raw_path, query_bytes, query, headers, body, route, info
@@ -498,29 +506,36 @@ class Connection:
 
             path = unquote(path)
         host = headers.get("host", setup.default_host)
-        qs = query_bytes.decode("latin-1")
+        url = f"{setup.scheme}://{host}{path}"
+        if query_bytes:
+            url = f"{url}?{query_bytes.decode('latin-1')}"
         name = route.function
         method_text = method.decode("ascii")
-        trigger = (
-            "http",
-            {
-                "method": method_text,
-                "url": f"{setup.scheme}://{host}{path}" + (f"?{qs}" if qs else ""),
-                "headers": headers,
-                "query": query,
-                "params": route.params,
-                "body": ("bytes", body),
-            },
-        )
         invocation_id = new_invocation_id()
-        message = Invoke(
-            invocation_id,
-            name,
-            {route.trigger: trigger},
-            {},
-            trace_context.invocation_trace(name, served.environment, headers),
-            NO_RETRY,
+        # The trace context only reaches a function through its `context` parameter.
+        trace = (
+            trace_context.invocation_trace(name, served.environment, headers)
+            if info.requires_context
+            else NO_TRACE
         )
+        given: dict[str, Any] | None = None
+        if route.direct:
+            request = http_request(method_text, url, headers, query, route.params, body)
+            given = {route.trigger: request}
+            message = Invoke(invocation_id, name, {}, {}, trace, NO_RETRY)
+        else:
+            trigger = (
+                "http",
+                {
+                    "method": method_text,
+                    "url": url,
+                    "headers": headers,
+                    "query": query,
+                    "params": route.params,
+                    "body": ("bytes", body),
+                },
+            )
+            message = Invoke(invocation_id, name, {route.trigger: trigger}, {}, trace, NO_RETRY)
         origin = headers.get("origin", "")
         head = method == b"HEAD"
         wall = time.time()
@@ -543,10 +558,10 @@ class Connection:
         try:
             if info.is_async:
                 result = asyncio.run_coroutine_threadsafe(
-                    run_async(info, message), served.worker.loop
+                    run_async(info, message, given), served.worker.loop
                 ).result()
             else:
-                result = run_sync(info, message)
+                result = run_sync(info, message, given)
         except ProcessExit as exit_:
             result, exit_code = exit_.result, exit_.code
         duration = time.perf_counter() - start
@@ -559,7 +574,8 @@ class Connection:
         # The runner's graceful stop asked for the connection to end after this answer: as
         # uvicorn's shutdown() of a connection under a request, it says `connection: close`.
         release = bool(table_map[self.offset + 1])
-        data, keep_alive = encode_response(response, served.date(), cors, not release, head)
+        defaults = served.date(wall + duration)
+        data, keep_alive = encode_response(response, defaults, cors, not release, head)
         table_map[self.offset] = table.WRITING
         try:
             # Never wait on the client here: what its socket does not take now is parked
@@ -626,6 +642,25 @@ class Connection:
         return True
 
 
+def header_fields(block: bytes) -> dict[str, str] | None:
+    """The header lines of a request (``block``: each line with its CRLF) by lower-case
+    name, the values of a repeated name joined by ", "; None when a line is not
+    `token: value` or a value has a control character other than tab (the runner's front
+    answers those). One match checks every line, then one decode: cheaper than a check
+    and a decode per line."""
+    headers: dict[str, str] = {}
+    if not block:
+        return headers
+    if not _HEADER_LINES.fullmatch(block):
+        return None
+    for line in block[:-2].decode("latin-1").split("\r\n"):
+        name, _, value = line.partition(":")
+        name = name.lower()
+        value = value.strip(" \t")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
 def _response(route: Route, invocation_id: str, result: Result) -> tuple[Any, str, str]:
     """The response, the Executed line's detail and a note for the console, as the runner's
     front makes them of the same result (Invoker.start_plain, outcome_response)."""
@@ -638,6 +673,7 @@ def _response(route: Route, invocation_id: str, result: Result) -> tuple[Any, st
             "",
         )
     http: Any = None
+    plain: Response | None = None  # a value that is no HttpResponse, as it is sent
     returned = False
     outputs = result.outputs
     value = result.returned
@@ -648,9 +684,14 @@ def _response(route: Route, invocation_id: str, result: Result) -> tuple[Any, st
             returned = True
     for output, wire_value in outputs.items():
         if output in route.http_outputs:
-            http = wire_value[1] if wire_value[0] == "http" else plain_http(wire_value)
+            if wire_value[0] == "http":
+                http, plain = wire_value[1], None
+            else:
+                http, plain = None, plain_response(wire_value)
         elif output == "$return":
             returned = True
+    if plain is not None:
+        return plain, "", ""
     if http is None:
         return ((200 if returned else 204), [], b""), "", ""
     problem = response_problem(http)

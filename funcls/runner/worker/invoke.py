@@ -9,11 +9,12 @@ import time
 from typing import Any
 
 import azure.functions as func
+from azure.functions.http import HttpRequest, HttpRequestConverter
 
 from funcls.runner.messages import Invoke, Result
 
 from . import context as ctx
-from .convert import check_generic_encodable, decode_input, encode_output
+from .convert import check_generic_encodable, converter_for, decode_input, encode_output
 from .loader import FunctionInfo
 from .tracebacks import user_traceback
 
@@ -78,6 +79,44 @@ def prepare(
             ),
         )
     return args, outs
+
+
+def builds_http_request(info: FunctionInfo) -> bool:
+    """Whether the function's HTTP trigger parameter is decoded by the library's own
+    HttpRequestConverter (an `HttpRequest` or unannotated parameter, no SDK type): then
+    `http_request` makes the very object that converter makes, without the `meta.Datum`
+    per header, query and route parameter that the wire form goes through. The worker builds
+    those Datums from the host's RpcHttp (`datumdef.Datum.from_typed_data`) and calls the
+    binding's `decode` (`bindings/meta.py` `from_incoming_proto`), whose
+    `HttpRequestConverter.decode` (azure-functions `http.py`) unwraps each Datum's value
+    into an `azure.functions.http.HttpRequest`: the same constructor call as here."""
+    name = info.http_trigger
+    param = info.inputs.get(name) if name else None
+    if param is None or param.sdk:
+        return False
+    return converter_for(param.converter_name) is HttpRequestConverter
+
+
+def http_request(
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    query: dict[str, str],
+    route_params: dict[str, str],
+    body: bytes,
+) -> HttpRequest:
+    """HttpRequestConverter.decode's object for a request whose body came as bytes (as the
+    runner always sends it). ``query`` must be a dict of this request alone: the request
+    keeps a read-only view of it, as of the dict the converter builds."""
+    return HttpRequest(
+        method=method,
+        url=url,
+        headers=headers,
+        params=query,
+        route_params=route_params,
+        body_type="bytes",
+        body=body,
+    )
 
 
 def finish(
@@ -148,11 +187,12 @@ def exit_code(exc: SystemExit) -> int:
     return 1
 
 
-def run_sync(info: FunctionInfo, message: Invoke) -> Result:
+def run_sync(info: FunctionInfo, message: Invoke, given: dict[str, Any] | None = None) -> Result:
+    """Call a plain function; ``given``: parameters already made (`prepare`)."""
     start = time.perf_counter()
     ctx.invocation_local.invocation_id = message.id
     try:
-        args, outs = prepare(info, message)
+        args, outs = prepare(info, message, given)
         returned = info.func(**args)
         return finish(info, message, outs, returned, start)
     except SystemExit as exc:
@@ -164,11 +204,13 @@ def run_sync(info: FunctionInfo, message: Invoke) -> Result:
         ctx.invocation_local.invocation_id = None
 
 
-async def run_async(info: FunctionInfo, message: Invoke) -> Result:
+async def run_async(
+    info: FunctionInfo, message: Invoke, given: dict[str, Any] | None = None
+) -> Result:
     start = time.perf_counter()
     ctx.current_invocation.set(message.id)
     try:
-        args, outs = prepare(info, message)
+        args, outs = prepare(info, message, given)
         returned = await info.func(**args)
         return finish(info, message, outs, returned, start)
     except SystemExit as exc:
