@@ -24,7 +24,9 @@ stdio with pygls' LanguageClient, initialised with VS Code's recorded capabiliti
 With ``--big``: one app of 1,000 (and 5,000) functions in 10 blueprint modules, funcls only:
 spawn → initialize result and → first diagnostics, edit of one module → its diagnostics,
 completion / hover sent right after an edit, and a hover sent while an edit's diagnostics pass
-runs (issue 16); ``--against COMMIT`` runs that commit's funcls first on the same app.
+runs (issue 16); then Enter and Backspace in the middle of the module (a line added or
+removed: every def below it moves), alone → diagnostics, and with a completion / hover right
+after; ``--against COMMIT`` runs that commit's funcls first on the same app.
 
 With ``--reindex``: in process, what a request right after an edit waits for (re-indexing
 the edited blueprint module patched in, against the whole app, alternately) and the rules.
@@ -540,8 +542,75 @@ async def bench_big_app(
             during.append((time.perf_counter() - t) * 1000)
             await s.wait_published(module, since, version)
             await asyncio.sleep(0.05)
+        # Enter at the end of a line in the middle of the module (a new indented line: every
+        # def below it moves down), then Backspace (the line removed), as people type; alone,
+        # then with a completion or a hover right after each.
+        lines = text.split("\n")
+        mid = len(lines) // 2
+        while not lines[mid].startswith("    logging"):
+            mid += 1
+        end = types.Position(mid, len(lines[mid]))
+
+        def enter_or_backspace(i: int) -> types.TextDocumentContentChangePartial:
+            if i % 2 == 0:
+                return types.TextDocumentContentChangePartial(
+                    range=types.Range(end, end), text="\n    "
+                )
+            below = types.Position(mid + 1, 4)
+            return types.TextDocumentContentChangePartial(range=types.Range(end, below), text="")
+
+        lines_alone: list[float] = []
+        lines_completion: list[float] = []
+        lines_hover: list[float] = []
+        for i in range(3 * edits + WARM_UP):
+            version += 1
+            since = time.perf_counter()
+            s.client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    types.VersionedTextDocumentIdentifier(version=version, uri=uri(module)),
+                    [enter_or_backspace(i)],
+                )
+            )
+            t = time.perf_counter()
+            asked = None
+            if i >= edits + WARM_UP:
+                if i % 4 < 2:
+                    result = await s.client.text_document_completion_async(
+                        types.CompletionParams(doc, after_bp)
+                    )
+                    assert len(items_of(result)) == items
+                    asked = lines_completion
+                else:
+                    shown = await s.client.text_document_hover_async(
+                        types.HoverParams(doc, decorator)
+                    )
+                    assert shown is not None
+                    asked = lines_hover
+                asked.append((time.perf_counter() - t) * 1000)
+            at = await s.wait_published(module, since, version)
+            if asked is None and i >= WARM_UP:
+                lines_alone.append((at - since) * 1000)
+            await asyncio.sleep(0.05)
         rss = await s.stop()
     rows += [
+        (
+            label,
+            "Enter / Backspace in a def mid-module → diagnostics, p50 / p99",
+            ms(lines_alone) + " ms",
+            "< 50 / < 100 ms" if functions <= 1000 else "p50 < 100 ms",
+        ),
+        (
+            label,
+            f"completion after `@bp.` right after an Enter / Backspace ({items} items), p50 / p99",
+            ms(lines_completion) + " ms",
+            "p99 < 25 ms",
+        ),
+        (
+            label,
+            "hover on a decorator right after an Enter / Backspace, p50 / p99",
+            ms(lines_hover) + " ms",
+            "p99 < 25 ms",
+        ),
         (
             label,
             "edit a blueprint module → diagnostics, p50 / p99",

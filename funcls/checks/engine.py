@@ -301,7 +301,7 @@ class IncrementalCheck:
                     ):
                         split.append(same)
                     else:
-                        split.append(check(one))
+                        split.append(_moved(app, fn, attr, kept) or check(one))
             files[key] = _File(env, None, split)
         self.files = files
         found: list[Finding] = []
@@ -338,6 +338,34 @@ class IncrementalCheck:
             # changes the types every HTTP function may take
             streaming_import_in(app) is not None,
         )
+
+
+def _moved(app: App, fn: Function, attr: str, kept: dict[int, _Group]) -> _Group | None:
+    """The findings of a function that lines added or removed above its def moved
+    (``model.v2.indexer.moved_function``): those of the function it was copied from, moved
+    the same way. A per-function checker finds in the copy what it found in the original,
+    moved: the copy differs only by its lines, and so does the text the checkers read of it.
+    None when the original was not checked alone or a finding holds what cannot be moved."""
+    from funcls.model.shift import Unshiftable, shifter
+    from funcls.model.v2.indexer import moved_function
+
+    if app.source is None:
+        return None
+    entry = moved_function(app.source, fn)
+    if entry is None:
+        return None
+    old, shift = entry
+    same = kept.get(id(old))
+    if same is None or same.members()[0] is not old or _ids(getattr(same, attr)) != [id(old)]:
+        return None
+    move = shifter(shift, ints_ok=False)
+    try:
+        found = {name: [move(f) for f in fs] for name, fs in same.found.items()}
+    except Unshiftable:
+        return None
+    one = _Group([], [], [], found)
+    getattr(one, attr).append(fn)
+    return one
 
 
 def check_apps(

@@ -37,6 +37,7 @@ from funcls.model.python.facts import (
 )
 from funcls.model.python.limits import TooCostly, check_parse_cost
 from funcls.model.python.recover import recover_statements
+from funcls.model.shift import Shift, Unshiftable, shifter
 from funcls.model.signature import Parameter, Problem, Scope
 
 __all__ = [
@@ -96,13 +97,34 @@ class _Analyser(ExpressionReader):
     memo_out: dict[tuple[object, ...], Any] | None = None
     _state: tuple[object, ...] | None = None
 
-    def run(self, body: list[ast.stmt]) -> ModuleInfo:
+    # The defs of this analysis that are copies of the last one's moved by lines added or
+    # removed above them: id(new) -> (new, old, shift) (see ``moved_defs``).
+    moved: dict[int, tuple[PyFunction, PyFunction, Shift]]
+
+    def run(self, body: list[ast.stmt], offsets: list[int] | None = None) -> ModuleInfo:
+        """``offsets``: lines to add to each top-level statement's positions first (a statement
+        below lines added or removed, see ``_splice``); a def whose analysis is kept needs
+        none, the others are moved in place and their offset set to 0."""
         # Module-level names bound to a literal tuple or list (blueprints to register in a loop).
         self._sequences: dict[str, list[ast.expr]] = {}
         self._branch: tuple[tuple[int, int], ...] = ()
         self._import_guard = 0  # > 0 inside try/except ImportError or `if TYPE_CHECKING:`
         self._fallback = 0  # > 0 inside the handler of a try that catches ImportError
-        self.module_body(body)
+        self.moved = {}
+        self._by_text: dict[tuple[object, ...], list[tuple[int, Any]]] | None = None
+        if offsets is None:
+            self.module_body(body)
+            return self.info
+        for i, stmt in enumerate(body):
+            off = offsets[i]
+            if off:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and self._kept(
+                    stmt, off
+                ):
+                    continue
+                ast.increment_lineno(stmt, off)
+                offsets[i] = 0
+            self.statement(stmt)
         return self.info
 
     def module_body(self, body: list[ast.stmt]) -> None:
@@ -119,17 +141,11 @@ class _Analyser(ExpressionReader):
         its lines, its place and what it reads of the module (imports, constants) are the
         same (incremental indexing: a keystroke analyses the def it changed, not every def of
         the module; the memo belongs to the caller, see ``analyse_module``)."""
-        key = self._memo_key(stmt)
+        if self._kept(stmt, 0):
+            return
+        key = self._memo_key(stmt, 0)
         if key is not None and self.memo_in is not None and self.memo_out is not None:
-            kept = self.memo_in.get(key)
             state = self._state_now()
-            if kept is not None and kept[0] == state:
-                # The same objects: the indexer keeps what it built from them (maybe_apply
-                # copies a def before it changes one).
-                self.info.functions.extend(kept[1])
-                self.info.app_creations.extend(kept[2])
-                self.memo_out[key] = kept
-                return
             n_functions, n_apps = len(self.info.functions), len(self.info.app_creations)
             self.function(stmt, self._top)
             self.nested(stmt.body)
@@ -139,12 +155,73 @@ class _Analyser(ExpressionReader):
         self.function(stmt, self._top)
         self.nested(stmt.body)
 
-    def _memo_key(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[object, ...] | None:
+    def _kept(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef, off: int) -> bool:
+        """Whether the def (its lines ``off`` below where its syntax tree says) is the same
+        as in the last analysis, then its functions are added from there: the same objects
+        when it stands where it stood, copies moved by the lines added or removed above it
+        otherwise (a keystroke that adds a line moves every def below it)."""
+        key = self._memo_key(stmt, off)
+        if key is None or self.memo_in is None or self.memo_out is None:
+            return False
+        state = self._state_now()
+        kept = self.memo_in.get(key)
+        if kept is None or kept[0] != state:
+            kept = self._moved_copy(key, state)
+            if kept is None:
+                return False
+        else:
+            # Moved by an earlier analysis of the same lines (the file analysed again before
+            # the app was indexed): still a copy of the def it was copied from.
+            before = self.memo_in.get(_MOVED)
+            if before:
+                for f in kept[1]:
+                    entry = before.get(id(f))
+                    if entry is not None and entry[0] is f:
+                        self.moved[id(f)] = entry
+        # The same objects: the indexer keeps what it built from them (maybe_apply copies a
+        # def before it changes one).
+        self.info.functions.extend(kept[1])
+        self.info.app_creations.extend(kept[2])
+        self.memo_out[key] = kept
+        return True
+
+    def _moved_copy(self, key: tuple[object, ...], state: tuple[object, ...]) -> Any:
+        """The last analysis of a def with the same text and state on another line, moved
+        to ``key``'s line; None when there is none (or it holds what cannot be moved)."""
+        assert self.memo_in is not None
+        if self._by_text is None:
+            self._by_text = {}
+            for k, v in self.memo_in.items():
+                if len(k) == 4 and isinstance(k[1], int):
+                    self._by_text.setdefault((k[0], k[2], k[3]), []).append((k[1], v))
+        first = key[1]
+        assert isinstance(first, int)
+        for was, kept in self._by_text.get((key[0], key[2], key[3]), ()):
+            if was == first or kept[0] != state:
+                continue
+            shift = Shift(self.path, was - 1, first - was)
+            try:
+                moved = shifter(shift)
+                made = [moved(f) for f in kept[1]]
+                apps = [moved(a) for a in kept[2]]
+            except Unshiftable:
+                return None
+            for new, old in zip(made, kept[1], strict=True):
+                self.moved[id(new)] = (new, old, shift)
+            return (state, made, apps)
+        return None
+
+    def _memo_key(
+        self, stmt: ast.FunctionDef | ast.AsyncFunctionDef, off: int
+    ) -> tuple[object, ...] | None:
         if self.memo_in is None or self._branch or self._import_guard:
             return None
-        first = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)])
-        last = stmt.end_lineno or stmt.lineno
-        return ("\n".join(self._segments[first - 1 : last]), first, self._top)
+        first = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)]) + off
+        last = (stmt.end_lineno or stmt.lineno) + off
+        # With the column the def ends at: the statements recovered from a file with a syntax
+        # error may end inside a line, where a def of the same lines parsed whole does not.
+        text = "\n".join(self._segments[first - 1 : last])
+        return (text, first, self._top, stmt.end_col_offset)
 
     def _state_now(self) -> tuple[object, ...]:
         if self._state is None:
@@ -590,6 +667,17 @@ def _too_deep(path: str, text: str, error: BaseException) -> Problem:
 # (set by the caller for the files being edited), and that tree with the lines it came from.
 _KEEP_TREE = ("keep-tree",)
 _TREE = ("tree",)
+_MOVED = ("moved",)
+
+
+def moved_defs(
+    memo: dict[tuple[object, ...], Any],
+) -> dict[int, tuple[PyFunction, PyFunction, Shift]]:
+    """The defs of a module's last analysis (with ``memo``) that are copies of the analysis
+    before moved by lines added or removed above them, by ``id``: (def, the def it was
+    copied from, the shift)."""
+    moved = memo.get(_MOVED)
+    return moved if isinstance(moved, dict) else {}
 
 
 def keep_tree(memo: dict[tuple[object, ...], Any], keep: bool = True) -> None:
@@ -603,43 +691,102 @@ def keep_tree(memo: dict[tuple[object, ...], Any], keep: bool = True) -> None:
         memo.pop(_TREE, None)
 
 
-def _splice(tree: tuple[list[str], list[ast.stmt]], text: str) -> list[ast.stmt] | None:
-    """The module's statements when ``text`` differs from the tree's lines only inside one
-    top-level statement, with as many lines as before: the old statements with that one
-    parsed again on its own. None when the change is anything else (a full parse then).
+class _Tree:
+    """The syntax tree an open document's last analysis was made from: its lines, its
+    top-level statements, and for each statement the lines to add to the positions its
+    nodes hold (statements below lines added or removed are moved only when analysed again,
+    see ``_Analyser.run``)."""
+
+    __slots__ = ("body", "lines", "offsets")
+
+    def __init__(self, lines: list[str], body: list[ast.stmt], offsets: list[int]) -> None:
+        self.lines = lines
+        self.body = body
+        self.offsets = offsets
+
+
+def _only_blank_or_comments(lines: list[str]) -> bool:
+    for line in lines:
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return False
+    return True
+
+
+def _splice(tree: _Tree, text: str) -> tuple[list[ast.stmt], list[int]] | None:
+    """The module's statements (and their line offsets) when ``text`` differs from the
+    tree's lines only inside one top-level statement, or only by blank and comment lines
+    between statements: the old statements, with that one parsed again on its own and the
+    ones below moved by the lines added or removed. None when the change is anything else
+    (a full parse then).
 
     A statement of whole lines that parses on its own into one statement ending on its last
     line is what the whole file's parse gives there too: the statement before it ended on an
-    earlier line and the one after starts at column 0 of a later line."""
-    old, body = tree
+    earlier line and the one after starts at column 0 of a later line. Blank and comment
+    lines outside every statement belong to none."""
+    old, body, offsets = tree.lines, tree.body, tree.offsets
     new = text.split("\n")
-    if len(new) != len(old) or not body:
+    if not body:
         return None
-    first = next((i for i in range(len(new)) if new[i] != old[i]), None)
-    if first is None:
-        return list(body)
-    last = next(i for i in range(len(new) - 1, -1, -1) if new[i] != old[i])
-    spans = [
-        (min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", []))]), s.end_lineno)
-        for s in body
-    ]
-    k = next((i for i, (a, b) in enumerate(spans) if a - 1 <= first and last <= (b or a) - 1), None)
-    if k is None:
-        return None
-    stmt = body[k]
-    start, end = spans[k][0], spans[k][1] or spans[k][0]
-    if k + 1 < len(body) and body[k + 1].lineno <= end:
-        return None  # another statement on the same line (`a = 1; b = 2`)
-    try:
-        parsed = ast.parse("\n".join(new[start - 1 : end])).body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if len(parsed) != 1 or type(parsed[0]) is not type(stmt):
-        return None
-    ast.increment_lineno(parsed[0], start - 1)
-    if (parsed[0].end_lineno or 0) != end:
-        return None
-    return [*body[:k], parsed[0], *body[k + 1 :]]
+    n, m = len(old), len(new)
+    first = 0
+    limit = min(n, m)
+    while first < limit and new[first] == old[first]:
+        first += 1
+    if first == n == m:
+        return list(body), list(offsets)
+    same_end = 0
+    while same_end < limit - first and new[m - 1 - same_end] == old[n - 1 - same_end]:
+        same_end += 1
+    # Old lines [first, old_end) became new lines [first, new_end) (zero-based).
+    old_end, new_end = n - same_end, m - same_end
+    delta = m - n
+    spans = []
+    for s, off in zip(body, offsets, strict=True):
+        start = min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", []))]) + off
+        spans.append((start, (s.end_lineno or s.lineno) + off))
+    # The statements the changed lines touch: that overlap the old lines replaced, or hold
+    # lines inserted strictly inside them (spans are 1-based, the lines zero-based).
+    if old_end > first:
+        touched = [i for i, (a, b) in enumerate(spans) if a - 1 < old_end and first < b]
+    else:
+        touched = [i for i, (a, b) in enumerate(spans) if a - 1 < first < b]
+    if first and new[first - 1].endswith("\\"):
+        return None  # a line continued onto the changed ones
+    if (
+        not touched
+        and _only_blank_or_comments(new[first:new_end])
+        and _only_blank_or_comments(old[first:old_end])
+    ):
+        # Between statements: those below move.
+        return list(body), [
+            o + delta if a - 1 >= old_end else o for o, (a, _) in zip(offsets, spans, strict=True)
+        ]
+    # An insertion between two statements joins the one above or the one below.
+    candidates = touched or [i for i, (a, b) in enumerate(spans) if b == first or a - 1 == old_end]
+    for k in candidates[:2]:
+        start, end = spans[k]
+        if not (start - 1 <= first and old_end <= end):
+            continue
+        if k + 1 < len(body) and spans[k + 1][0] <= end:
+            return None  # another statement on the same line (`a = 1; b = 2`)
+        if k > 0 and spans[k - 1][1] >= start:
+            return None
+        try:
+            parsed = ast.parse("\n".join(new[start - 1 : end + delta])).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        stmt = body[k]
+        if len(parsed) != 1 or type(parsed[0]) is not type(stmt):
+            continue
+        ast.increment_lineno(parsed[0], start - 1)
+        if (parsed[0].end_lineno or 0) != end + delta:
+            continue
+        return (
+            [*body[:k], parsed[0], *body[k + 1 :]],
+            [*offsets[:k], 0, *(o + delta for o in offsets[k + 1 :])],
+        )
+    return None
 
 
 def analyse_module(
@@ -666,12 +813,17 @@ def _analyse(
     body: list[ast.stmt]
     problems: list[Problem] = []
     partial = False
-    tree = memo.get(_TREE) if memo is not None else None
-    spliced: list[ast.stmt] | None = None
+    # Taken out while this analysis runs: it may move the tree's statements (see run).
+    tree = memo.pop(_TREE, None) if memo is not None else None
+    spliced: tuple[list[ast.stmt], list[int]] | None = None
+    offsets: list[int] | None = None
     try:
         check_parse_cost(text)  # minutes in Python's parser: refused
-        spliced = _splice(tree, text) if tree is not None else None
-        body = spliced if spliced is not None else ast.parse(text, filename=path).body
+        spliced = _splice(tree, text) if isinstance(tree, _Tree) else None
+        if spliced is not None:
+            body, offsets = spliced
+        else:
+            body = ast.parse(text, filename=path).body
     except TooCostly as e:
         width = len(LineIndex(text).line_text(e.line))
         problems.append(
@@ -717,7 +869,7 @@ def _analyse(
     if memo is not None:
         analyser.memo_in, analyser.memo_out = dict(memo), {}
     try:
-        info = analyser.run(body)
+        info = analyser.run(body, offsets)
     except RecursionError as e:  # parsed, but nested deeper than the analysis follows
         problems.append(_too_deep(path, text, e))
         info = _Analyser(path, text).run([])
@@ -726,10 +878,11 @@ def _analyse(
         keep_tree = memo.get(_KEEP_TREE)
         memo.clear()
         memo.update(analyser.memo_out)
+        memo[_MOVED] = analyser.moved
         if keep_tree:
             memo[_KEEP_TREE] = True
             if not partial:
-                memo[_TREE] = (text.split("\n"), body)
+                memo[_TREE] = _Tree(text.split("\n"), body, offsets or [0] * len(body))
     info.problems.extend(problems)
     info.partial = partial
     return info, (body if not partial and spliced is None else None)

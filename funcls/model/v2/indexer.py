@@ -34,7 +34,15 @@ from funcls.model.catalogue import (
 from funcls.model.fastclass import dataclass
 from funcls.model.locations import Position, Range
 from funcls.model.python.binding_lines import imports_in_functions
-from funcls.model.python.module import AppCreation, ModuleInfo, PyFunction, PyValue, RawDecorator
+from funcls.model.python.module import (
+    AppCreation,
+    ModuleInfo,
+    PyFunction,
+    PyValue,
+    RawDecorator,
+    moved_defs,
+)
+from funcls.model.shift import Shift, Unshiftable, shifter
 from funcls.model.source import Source
 from funcls.model.v2.builder import FunctionBuilder
 from funcls.model.v2.trace import ImportTrace, trace_imports
@@ -258,6 +266,25 @@ def _memo_of(source: Source, name: str) -> dict[int, Function]:
     return memo
 
 
+def _moved_functions(
+    source: Source,
+) -> dict[tuple[object, ...], dict[int, tuple[Function, Function, Shift]]]:
+    memo = source.memo.get("v2-moved")
+    if not isinstance(memo, dict):
+        memo = source.memo["v2-moved"] = {}
+    return memo
+
+
+def moved_function(source: Source, fn: Function) -> tuple[Function, Shift] | None:
+    """When ``fn`` is a copy of a Function the last indexing built, moved by lines added or
+    removed above its def (``V2Indexer._moved``): that Function and the shift."""
+    for moved in _moved_functions(source).values():
+        entry = moved.get(id(fn))
+        if entry is not None and entry[0] is fn:
+            return entry[1], entry[2]
+    return None
+
+
 def _memo(source: Source, key: tuple[object, ...]) -> dict[int, _Built]:
     """Built functions kept with the source between indexing runs (incremental indexing: a
     keystroke builds the defs it changed again, not the whole app's), by ``id`` of the def
@@ -323,13 +350,23 @@ class V2Indexer:
         memo = _memo(self.source, key)
         kept: dict[int, _Built] = {}
         out: list[tuple[PyFunction, Function]] = []
+        moved_pyfs = moved_defs(self.source.memo.get("defs:" + module.path, {}))  # type: ignore[arg-type]
+        moved: dict[int, tuple[Function, Function, Shift]] = {}
+        # Moved by an earlier run (the rules may not have seen them yet): still copies.
+        moved_before = _moved_functions(self.source).get(key, {})
         for pyf in self._decorated_by(module, owner.var):
             mine = [d for d in pyf.decorators if len(d.chain) == 2 and d.chain[0] == owner.var]
             if not mine:
                 continue
             built = memo.get(id(pyf))
             if built is None or built.pyf is not pyf or not built.answers.still(self.source):
-                built = self._build(pyf, mine, module, owner)
+                built = self._moved(pyf, memo, moved_pyfs, moved) or self._build(
+                    pyf, mine, module, owner
+                )
+            elif moved_before:
+                entry = moved_before.get(id(built.fn))
+                if entry is not None and entry[0] is built.fn:
+                    moved[id(built.fn)] = entry
             kept[id(pyf)] = built
             self.result.problems.extend(built.problems)
             if built.misplaced:
@@ -338,7 +375,35 @@ class V2Indexer:
                 out.append((pyf, built.fn))
         memo.clear()
         memo.update(kept)
+        _moved_functions(self.source)[key] = moved
         return out
+
+    def _moved(
+        self,
+        pyf: PyFunction,
+        memo: dict[int, _Built],
+        moved_pyfs: dict[int, tuple[PyFunction, PyFunction, Shift]],
+        moved: dict[int, tuple[Function, Function, Shift]],
+    ) -> _Built | None:
+        """The Function of a def the analysis moved (lines added or removed above it,
+        ``moved_defs``), moved the same way: when the def it was copied from was built last
+        time reading nothing of any file (``answers`` empty: whatever it read of another file
+        could sit anywhere, and what it read of its own module is in the def's state)."""
+        entry = moved_pyfs.get(id(pyf))
+        if entry is None or entry[0] is not pyf:
+            return None
+        old_pyf, shift = entry[1], entry[2]
+        was = memo.get(id(old_pyf))
+        if was is None or was.pyf is not old_pyf or was.answers.answers:
+            return None
+        try:
+            move = shifter(shift)
+            fn = move(was.fn)
+            problems = [move(p) for p in was.problems]
+        except Unshiftable:
+            return None
+        moved[id(fn)] = (fn, was.fn, shift)
+        return _Built(pyf, was.answers, fn, was.misplaced, problems)
 
     def _build(
         self, pyf: PyFunction, mine: list[RawDecorator], module: ModuleInfo, owner: AppObject

@@ -17,6 +17,14 @@ inside the defs: imports, constants, app objects, registrations, classes, ``sys.
 problems, and each def's name, first position, scope, branch and decorator names. With the
 shape unchanged, the trace and every other module's functions are unchanged too, provided no
 other module's function read this module (the memo's recorded answers say so).
+
+Lines added or removed inside or between defs (every Enter key) keep the shape: the defs
+below the edit stand lower or higher, and nothing else about them changed. The analysis
+gives those defs as copies moved by the lines added (``model.python.module.moved_defs``),
+the indexer moves their functions the same way (``V2Indexer._moved``), and the shape
+compares each moved def where it stood before. A line added above the module's imports,
+constants or app objects changes their positions: the shape differs, and the whole app is
+indexed.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ import copy
 import os
 
 from funcls.model.appmodel import App, Function
+from funcls.model.locations import Position
 from funcls.model.python.facts import ModuleInfo
+from funcls.model.python.module import moved_defs
 from funcls.model.source import Source
 from funcls.model.v2.indexer import V2Indexer, _memo_of
 
@@ -69,6 +79,32 @@ def _shape_of(source: Source, module: ModuleInfo) -> tuple[object, ...]:
     return shape
 
 
+def _same_shape(source: Source, before: ModuleInfo, after: ModuleInfo) -> bool:
+    """Whether ``after`` has ``before``'s shape, the defs that lines added or removed above
+    them moved (``moved_defs``) compared where they stood."""
+    was, now = _shape_of(source, before), _shape_of(source, after)
+    if was[:-1] != now[:-1]:
+        return False
+    old_defs, new_defs = was[-1], now[-1]
+    assert isinstance(old_defs, list) and isinstance(new_defs, list)
+    if len(old_defs) != len(new_defs):
+        return False
+    moved = moved_defs(source.memo.get("defs:" + after.path, {}))  # type: ignore[arg-type]
+    for i, (old, new) in enumerate(zip(old_defs, new_defs, strict=True)):
+        if old == new:
+            continue
+        entry = moved.get(id(after.functions[i]))
+        if entry is None or entry[1] is not before.functions[i]:
+            return False
+        shift = entry[2]
+        start = old[1]
+        if start.line >= shift.at:
+            start = Position(start.line + shift.delta, start.column)
+        if (old[0], start, *old[2:]) != new:
+            return False
+    return True
+
+
 def _others_depend(source: Source, path: str, root: str) -> bool:
     """Whether the rest of the app depends on ``path`` beyond its shape: a function built from
     another module recorded an answer about it (a constant it imports from there, say: a full
@@ -99,7 +135,7 @@ def patch_module(app: App, path: str, before: ModuleInfo, source: Source) -> App
     if script is None or path == os.path.normpath(script):
         return None
     after = source.module(path)
-    if after is None or _shape_of(source, before) != _shape_of(source, after):
+    if after is None or not _same_shape(source, before, after):
         return None
     regs = [r for r in app.registrations if r.blueprint_path == path]
     if len(regs) != 1 or regs[0].blueprint_var is None:

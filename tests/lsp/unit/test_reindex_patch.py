@@ -20,10 +20,14 @@ from funcls.model.source import Source
 from funcls.model.workspace import Workspace
 from tests.checks.test_incremental import (
     EDITS,
+    bad_value,
+    duplicate_name,
+    duplicate_route,
     full_check,
     imported_back_edit,
     key,
     rename_binding,
+    suppress,
     write_app,
 )
 
@@ -85,8 +89,73 @@ def auth_level_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str
     return None
 
 
+def _def_lines(text: str) -> list[int]:
+    """Lines of ``text`` inside the defs below the blueprint object (bodies, decorators)."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("bp = "))
+    return [i for i in range(start + 1, len(lines)) if lines[i].startswith(("    ", "@", "def "))]
+
+
+def enter_in_def(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """Enter pressed at the end of a line of a def (a decorator, the def line, its body):
+    a new line, empty or with what one types next; every def below moves down."""
+    path = rng.choice(sorted(p for p in texts if Path(p).name in ("bp0.py", "bp1.py")))
+    lines = texts[path].split("\n")
+    at = rng.choice(_def_lines(texts[path]))
+    if lines[at].startswith(("@", "def ")) and not lines[at].endswith(":"):
+        return None  # inside a decorator's call: see split_call
+    lines.insert(at + 1, rng.choice(["    ", "    x = 1", "    # note", ""]))
+    return path, "\n".join(lines)
+
+
+def line_between_defs(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """A blank or comment line typed between two defs, or one of those removed."""
+    path = rng.choice(sorted(p for p in texts if Path(p).name in ("bp0.py", "bp1.py")))
+    lines = texts[path].split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("bp = "))
+    gaps = [i for i in range(start + 1, len(lines)) if lines[i] in ("", "# c")]
+    if not gaps:
+        return None
+    at = rng.choice(gaps)
+    if rng.random() < 0.5:
+        lines.insert(at, rng.choice(["", "# c"]))
+    else:
+        del lines[at]
+    return path, "\n".join(lines)
+
+
+def remove_line(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """A line typed inside a def removed again (Backspace at the start of a line)."""
+    path = rng.choice(sorted(p for p in texts if Path(p).name in ("bp0.py", "bp1.py")))
+    lines = texts[path].split("\n")
+    typed = [i for i, line in enumerate(lines) if line in ("    ", "    x = 1", "    # note")]
+    if not typed:
+        return None
+    del lines[rng.choice(typed)]
+    return path, "\n".join(lines)
+
+
+def split_call(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """A decorator's arguments put on two lines (Enter inside the call), or joined again."""
+    path = rng.choice(sorted(p for p in texts if Path(p).name in ("bp0.py", "bp1.py")))
+    text = texts[path]
+    for old, new in (
+        (", arg_name='timer')", ",\n    arg_name='timer')"),
+        (", methods=['GET'])", ",\n    methods=['GET'])"),
+    ):
+        if rng.random() < 0.5 and new in text:
+            return path, text.replace(new, old, 1)
+        if old in text:
+            return path, text.replace(old, new, 1)
+    return None
+
+
+LINE_EDITS = [enter_in_def, line_between_defs, remove_line, split_call]
+
+
 def test_random_edits_give_the_app_a_full_indexing_gives(tmp_path: Path) -> None:
     patched = []
+    line_edits: list[bool] = []  # whether each edit adding or removing lines was patched
     for seed in range(6):
         root, texts, state = start(tmp_path / str(seed), imported_back=seed >= 3)
         rng = random.Random(100 + seed)
@@ -95,6 +164,8 @@ def test_random_edits_give_the_app_a_full_indexing_gives(tmp_path: Path) -> None
         # Edits inside defs (the patch's case) half the time, any other edit the other half
         # (some, such as a second registration of a blueprint, rule the patch out for good).
         edits = [*EDITS, *[rename_binding, auth_level_edit] * (len(EDITS) // 2)]
+        # Lines added and removed (every Enter key): as often as all the other edits.
+        edits += LINE_EDITS * (len(edits) // len(LINE_EDITS))
         if seed >= 3:
             edits += [imported_back_edit] * 4
         version = 1
@@ -108,7 +179,10 @@ def test_random_edits_give_the_app_a_full_indexing_gives(tmp_path: Path) -> None
             version += 1
             state.index.source.open(path, version, text)
             state.mark_dirty(path)
+            was = state.patched
             state.flush()
+            if edit in LINE_EDITS:
+                line_edits.append(state.patched > was)
             where = f"seed {seed}, step {step}: {edit.__name__} of {Path(path).name}"
             assert_same_app(state.index.apps[root], fresh(root, texts), where)
             incremental = sorted(key(root, f) for f in state.findings(root))
@@ -117,7 +191,46 @@ def test_random_edits_give_the_app_a_full_indexing_gives(tmp_path: Path) -> None
     # The fast path did run (and was compared each time) in every sequence of the plain app;
     # never in the app where modules decorate on imported-back objects (seeds 3-5).
     assert all(n > 0 for n in patched[:3]) and sum(patched[:3]) >= 15, patched
+    assert sum(line_edits) >= 10, line_edits
     assert patched[3:] == [0, 0, 0], patched
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lines_added_and_removed_are_patched_as_a_full_indexing_gives(
+    tmp_path: Path, seed: int
+) -> None:
+    """Enter and Backspace inside and between defs, decorator calls split over lines, with
+    edits that make and remove findings (moved with their functions): each is patched, and
+    the app and its findings are those of a fresh indexing and a full check."""
+    root, texts, state = start(tmp_path, imported_back=False)
+    rng = random.Random(200 + seed)
+    settings = Settings(severity={"AZF2": "warning"}) if seed % 2 else Settings()
+    state.settings = settings
+    state.findings(root)
+    others = [rename_binding, duplicate_name, duplicate_route, bad_value, suppress]
+    edits = [*LINE_EDITS * 3, *others]
+    version = 1
+    line_edits = 0
+    for step in range(60):
+        edit = rng.choice(edits)
+        change = edit(rng, texts)
+        if change is None:
+            continue
+        path, text = change
+        texts[path] = text
+        version += 1
+        state.index.source.open(path, version, text)
+        state.mark_dirty(path)
+        was = state.patched
+        state.flush()
+        where = f"seed {seed}, step {step}: {edit.__name__} of {Path(path).name}"
+        if edit in LINE_EDITS:
+            line_edits += 1
+            assert state.patched == was + 1, where
+        assert_same_app(state.index.apps[root], fresh(root, texts), where)
+        incremental = sorted(key(root, f) for f in state.findings(root))
+        assert incremental == full_check(root, texts, settings), where
+    assert line_edits >= 15
 
 
 def test_an_edit_inside_a_def_is_patched_and_keeps_the_other_functions(tmp_path: Path) -> None:
@@ -140,10 +253,59 @@ def test_an_edit_inside_a_def_is_patched_and_keeps_the_other_functions(tmp_path:
     assert "AZF500" in {f.code for f in state.findings(root)}
 
 
+def test_enter_in_a_def_moves_the_functions_below_and_their_findings(tmp_path: Path) -> None:
+    """A line added in the first def of a module: the defs below are neither analysed, built
+    nor checked again; their functions and findings are copies one line lower."""
+    root, texts, state = start(tmp_path, imported_back=False)
+    checker = state.checker
+    assert isinstance(checker, EngineChecker)
+    bp1 = str(Path(root) / "blueprints" / "bp1.py")
+    version = 0
+
+    def edit(text: str) -> None:
+        nonlocal version
+        texts[bp1] = text
+        version += 1
+        state.index.source.open(bp1, version, text)
+        state.mark_dirty(bp1)
+        state.flush()
+
+    # A finding on the last def (its binding renamed), and the file checked function by
+    # function from now on (a file is checked whole the first time).
+    state.findings(root)
+    edit(texts[bp1].replace("arg_name='blob'", "arg_name='blobs'", 1))
+    found = [f for f in state.findings(root) if f.path == bp1]
+    assert [f.function for f in found] == ["blob_7", "blob_7"], found
+    before = state.index.apps[root]
+    lines = texts[bp1].split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("def queue_4"))
+    patched = state.patched
+    edit("\n".join([*lines[: at + 1], "    x = 1", *lines[at + 1 :]]))
+    after = state.index.apps[root]
+    assert state.patched == patched + 1
+    assert_same_app(after, fresh(root, texts), "a line added")
+    mine = [
+        (a, b)
+        for a, b in zip(before.functions, after.functions, strict=True)
+        if a.script_path == bp1
+    ]
+    assert [a.name for a, _ in mine] == ["queue_4", "timer_5", "http_6", "blob_7"]
+    for old, new in mine[1:]:
+        assert new is not old and new.def_range is not None and old.def_range is not None
+        assert new.def_range.start.line == old.def_range.start.line + 1
+    moved = [f for f in state.findings(root) if f.path == bp1]
+    assert [(f.code, f.range.start.line) for f in moved] == [
+        (f.code, f.range.start.line + 1) for f in found
+    ]
+    # queue_4 changed (and reads QUEUE from another module: built again anyway); the others
+    # were moved, findings included, not checked again.
+    assert [f.name for f in checker.apps[root].rechecked] == ["queue_4"]
+
+
 @pytest.mark.parametrize(
     ("what", "old", "new"),
     [
-        ("a line added", "bp = func.Blueprint()\n", "bp = func.Blueprint()\n\n"),
+        ("a line added above the blueprint", "import logging\n", "import logging\n\n"),
         ("a def renamed", "def timer_5(", "def timer_55("),
         ("a syntax error", "def timer_5(", "def timer_5(:"),
         ("an import added", "import logging\n", "import logging\nimport os\n"),
