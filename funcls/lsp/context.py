@@ -41,6 +41,8 @@ class ClientFeatures:
     work_done_progress: bool = False
     code_lens_refresh: bool = False
     signature_label_offsets: bool = True  # ParameterInformation.label as [start, end]
+    prepare_rename: bool = True  # asks textDocument/prepareRename before a rename
+    prepare_default_behavior: bool = False  # understands {"defaultBehavior": true}
 
     @staticmethod
     def from_capabilities(caps: types.ClientCapabilities) -> ClientFeatures:
@@ -89,6 +91,10 @@ class ClientFeatures:
             work_done_progress=bool(win and win.work_done_progress),
             code_lens_refresh=bool(ws and ws.code_lens and ws.code_lens.refresh_support),
             signature_label_offsets=_signature_label_offsets(td),
+            prepare_rename=bool(td and td.rename and td.rename.prepare_support),
+            prepare_default_behavior=bool(
+                td and td.rename and td.rename.prepare_support_default_behavior
+            ),
         )
 
 

@@ -1,6 +1,18 @@
 """``textDocument/rename``: renaming a binding's name or its parameter renames both sides
 together — the function.json ``name`` or the decorator's ``arg_name``, the parameter, and its
-uses in the function body (found with jedi, which reads the code without running it)."""
+uses in the function body (found with jedi, which reads the code without running it).
+
+Renaming the ``def`` of a v1 entry point also updates function.json: its ``entryPoint``, or a
+new ``entryPoint`` when there was none and the def was ``main`` (the worker's default name,
+azure_functions_worker/loader.py ``load_function``). The Python side belongs to the Python
+language server, so prepareRename stays null there: Neovim 0.7 sends prepareRename to every
+server of the buffer and, for each answer that is not null, asks for the name again and sends
+the rename to every server (runtime/lua/vim/lsp/buf.lua ``M.rename``), so an answer from funcls
+too would prompt twice and apply the Python server's edits twice. The rename itself still
+reaches funcls there, and funcls answers it with the function.json edit alone. A client that
+never asks prepareRename (eglot 1.9) runs one server per buffer: funcls is the Python server
+there and renames the def and its uses in the file too.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +21,8 @@ import logging
 
 from lsprotocol import types
 
+from funcls.checks.context import Context as CheckContext
+from funcls.checks.edits import json_add_member
 from funcls.lsp.context import Context
 from funcls.lsp.edits import Edit, RequestFailed, workspace_edit
 from funcls.lsp.lookup import Spot, spot_at
@@ -91,9 +105,18 @@ def binding_targets(ctx: Context, fn: Function, name: str) -> list[tuple[str, Ra
     return out
 
 
-def prepare_rename(ctx: Context, path: str, pos: Position) -> types.PrepareRenamePlaceholder | None:
+def prepare_rename(
+    ctx: Context, path: str, pos: Position
+) -> types.PrepareRenamePlaceholder | types.PrepareRenameDefaultBehavior | None:
     hit = _target(ctx, path, pos)
     if hit is None:
+        # Nothing funcls renames here. VS Code's client turns a null answer into a rejected
+        # promise ("The element can't be renamed.", vscode-languageclient 9
+        # lib/common/rename.js), and VS Code then stops the rename instead of asking the next
+        # provider (the Python server); a client that understands defaultBehavior gets that
+        # answer, which its client turns into "no result, ask the next one".
+        if ctx.client.prepare_default_behavior:
+            return types.PrepareRenameDefaultBehavior(default_behavior=True)
         return None
     spot, name = hit
     rng = spot.range
@@ -120,7 +143,93 @@ def _default_name_edit(ctx: Context, fn: Function, b: Binding, new: str) -> Edit
     return Edit(use.path, Range(close, close), f'{sep}{keyword_name}="{new}"')
 
 
+def _entry_point_at(ctx: Context, path: str, pos: Position) -> Function | None:
+    """The v1 function whose entry point's ``def`` name is at ``pos``."""
+    app = ctx.app(path)
+    spot = spot_at(app, path, pos, ctx.source) if app is not None else None
+    fn = spot.fn if spot is not None and spot.kind == "function" else None
+    if fn is None or fn.model != "v1" or fn.synthetic or fn.config_path is None:
+        return None
+    return fn
+
+
+def _config_edit(ctx: Context, fn: Function, new: str) -> Edit | None:
+    """function.json's entryPoint set to ``new``: its value replaced, or the member added."""
+    assert fn.config_path is not None
+    ev = fn.entry_point_value
+    if ev is not None and ev.range is not None and isinstance(ev.value, str):
+        inner = string_inner(ctx, fn.config_path, ev.range)
+        if inner is None:
+            raise RequestFailed(
+                f'"entryPoint" of {fn.name}/function.json is not a plain string; rename by hand'
+            )
+        return Edit(fn.config_path, inner, new)
+    if ev is not None or new == "main":
+        return None  # main is the default: nothing to write
+    doc = ctx.source.json(fn.config_path)
+    if doc is None or doc.root is None or ctx.app(fn.config_path) is None:
+        return None
+    app = ctx.app(fn.config_path)
+    assert app is not None
+    added = json_add_member(CheckContext(app), fn.config_path, doc.root, "entryPoint", new)
+    if added is None:
+        raise RequestFailed(
+            f'{fn.name}/function.json cannot be read as JSON; add "entryPoint": "{new}" by hand'
+        )
+    return Edit(added.path, added.range, added.new_text)
+
+
+def _def_uses(ctx: Context, fn: Function) -> list[Range]:
+    """The def's name and its uses in the script (jedi, reading the file only)."""
+    path, name_range = fn.script_path, fn.def_name_range
+    text = ctx.text(path) if path else None
+    if text is None or path is None or name_range is None:
+        return []
+    import jedi
+
+    try:
+        script = jedi.Script(code=text, path=path, environment=jedi.InterpreterEnvironment())
+        refs = script.get_references(
+            name_range.start.line + 1, name_range.start.column, scope="file"
+        )
+    except Exception:
+        log.exception("jedi could not find the uses of %s", fn.entry_point)
+        return [name_range]
+    out = [name_range]
+    for r in refs:
+        if r.line is None or r.column is None or r.name != fn.entry_point:
+            continue
+        start = Position(r.line - 1, r.column)
+        if start != name_range.start:
+            out.append(Range(start, Position(start.line, start.column + len(r.name))))
+    return out
+
+
+def rename_entry_point(ctx: Context, fn: Function, new_name: str) -> types.WorkspaceEdit | None:
+    """The rename of a v1 entry point's def: function.json of every function that names it,
+    and — for a client without prepareRename, where funcls is the Python server — the def and
+    its uses in the script."""
+    old = fn.entry_point
+    if not new_name.isidentifier() or keyword.iskeyword(new_name):
+        raise RequestFailed(f"'{new_name}' is not a valid Python function name")
+    if new_name == old:
+        return None
+    app = ctx.app(fn.config_path or "")
+    sharing = [
+        f
+        for f in (app.functions if app is not None else [fn])
+        if f.model == "v1" and f.script_path == fn.script_path and f.entry_point == old
+    ]
+    edits = [e for f in sharing if (e := _config_edit(ctx, f, new_name)) is not None]
+    if not ctx.client.prepare_rename and fn.script_path is not None:
+        edits.extend(Edit(fn.script_path, r, new_name) for r in _def_uses(ctx, fn))
+    return workspace_edit(ctx, edits) if edits else None
+
+
 def rename(ctx: Context, path: str, pos: Position, new_name: str) -> types.WorkspaceEdit | None:
+    entry = _entry_point_at(ctx, path, pos)
+    if entry is not None:
+        return rename_entry_point(ctx, entry, new_name)
     hit = _target(ctx, path, pos)
     if hit is None:
         return None

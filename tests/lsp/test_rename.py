@@ -51,7 +51,11 @@ async def test_prepare_rename_gives_the_name(
             types.TextDocumentIdentifier(uri(bp)), position(bp, "import json")
         )
     )
-    assert nothing is None
+    # Nothing funcls renames: VS Code's client is told to ask the next provider.
+    if editing_client.recorded == "visual-studio-code":
+        assert nothing == types.PrepareRenameDefaultBehavior(default_behavior=True)
+    else:
+        assert nothing is None
 
 
 async def test_renaming_a_parameter_renames_the_decorator_argument_and_the_body(
@@ -118,3 +122,77 @@ async def test_a_name_that_is_not_an_identifier_is_refused(
                 new_name="order-queue",
             )
         )
+
+
+# -- the def of a v1 entry point -------------------------------------------------------------
+
+
+def asks_prepare(client: RecordingClient) -> bool:
+    caps = client.capabilities
+    td = caps.text_document if caps else None
+    return bool(td and td.rename and td.rename.prepare_support)
+
+
+async def test_prepare_rename_on_a_v1_def_leaves_it_to_the_python_server(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    # Null (Neovim 0.7 would otherwise prompt twice and apply the Python server's edits
+    # twice); a client that understands defaultBehavior is told so, as VS Code's client stops
+    # the whole rename on a null answer instead of asking the Python server.
+    script = fresh_workspace / "v1-app" / "process_order" / "__init__.py"
+    result = await editing_client.text_document_prepare_rename_async(
+        types.PrepareRenameParams(
+            types.TextDocumentIdentifier(uri(script)), position(script, "def main", 5)
+        )
+    )
+    if editing_client.recorded == "visual-studio-code":
+        assert result == types.PrepareRenameDefaultBehavior(default_behavior=True)
+    else:
+        assert result is None
+
+
+async def test_renaming_a_v1_main_writes_the_entry_point(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    folder = fresh_workspace / "v1-app" / "process_order"
+    config, script = folder / "function.json", folder / "__init__.py"
+    config_before, script_before = config.read_text(), script.read_text()
+    assert '"entryPoint"' not in config_before
+    edit = await rename(editing_client, script, "def main", 5, "process")
+    touched = apply_workspace_edit(edit)
+    # function.json had no entryPoint: with the def renamed the worker would look for main.
+    assert config.read_text() == config_before.replace(
+        "    }\n  ]\n}", '    }\n  ],\n  "entryPoint": "process"\n}'
+    )
+    if asks_prepare(editing_client):
+        # The Python server renames the def (this client asked it first): funcls only adds
+        # what the Python server does not know.
+        assert touched == [config]
+        assert script.read_text() == script_before
+    else:
+        # eglot: one server per buffer, funcls is the Python server and renames the def too.
+        assert sorted(touched) == sorted([config, script])
+        assert script.read_text() == script_before.replace("def main(", "def process(")
+
+
+async def test_renaming_a_v1_def_named_by_entry_point_updates_it(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    folder = fresh_workspace / "v1-app" / "create_order"
+    config, script = folder / "function.json", folder / "handlers.py"
+    config_before, script_before = config.read_text(), script.read_text()
+    with pytest.raises(JsonRpcException, match="'class' is not a valid Python function name"):
+        await editing_client.text_document_rename_async(
+            types.RenameParams(
+                text_document=types.TextDocumentIdentifier(uri(script)),
+                position=position(script, "def handle", 5),
+                new_name="class",
+            )
+        )
+    edit = await rename(editing_client, script, "def handle", 5, "create")
+    apply_workspace_edit(edit)
+    assert config.read_text() == config_before.replace(
+        '"entryPoint": "handle"', '"entryPoint": "create"'
+    )
+    renamed = script_before.replace("def handle(", "def create(")
+    assert script.read_text() == (script_before if asks_prepare(editing_client) else renamed)
