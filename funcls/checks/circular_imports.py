@@ -37,7 +37,6 @@ from funcls.model.python.binding_lines import (
     imported_name_range,
     imports_in_functions,
     maybe_bound_before,
-    top_bindings,
 )
 from funcls.model.v2.trace import CircularFailure, trace_imports
 from funcls.model.v2.values import ModuleResolver
@@ -166,8 +165,8 @@ def _traced(ctx: Context, script_path: str, fn: Function | None) -> list[Certain
     if any("importlib" in (t or "") or "__import__" in (t or "") for t in texts.values()):
         return []  # a module may run earlier than the trace says
     stored: set[str] = set()
-    for t in texts.values():
-        tb = top_bindings(t or "")
+    for p in texts:
+        tb = ctx.top_bindings(p)
         if tb is None:
             return []
         stored |= tb.stored_attributes
@@ -218,19 +217,19 @@ def _certain(
         return None
     # Every import on the way, the failing one included, is a statement of its module's body.
     for path, line in failure.stack:
-        tb = top_bindings(ctx.text(path) or "")
+        tb = ctx.top_bindings(path)
         if tb is None or line + 1 not in tb.body_imports:
             return None
         if fn is not None and not _relative_import_at(ctx, path, line):
             return None
     if failure.stack[-1] != (failure.importer, rec.range.start.line):
         return None
-    target = top_bindings(ctx.text(failure.target) or "")
+    target = ctx.top_bindings(failure.target)
     at = failure.target_line + 1
     if target is None or maybe_bound_before(target, name, at):
         return None
     later = bound_later(target, name, at)
-    importer = top_bindings(ctx.text(failure.importer) or "")
+    importer = ctx.top_bindings(failure.importer)
     if later is None or importer is None:
         return None
     where = imported_name_range(importer, rec.range.start.line + 1, name) or rec.range

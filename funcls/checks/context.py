@@ -10,6 +10,7 @@ from funcls.checks.findings import Finding, Fix, Related, Severity
 from funcls.checks.registry import REGISTRY
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.locations import LineIndex, Location, Range
+from funcls.model.python.binding_lines import TopBindings, top_bindings
 from funcls.model.python.module import ModuleInfo
 
 AF = "azure.functions"
@@ -118,6 +119,14 @@ class Context:
     def module(self, path: str) -> ModuleInfo | None:
         source = self.app.source
         return source.module(path) if source is not None else None
+
+    def top_bindings(self, path: str) -> TopBindings | None:
+        """``binding_lines.top_bindings`` of the text of ``path``, from the model's own parse
+        of it when the command kept it (``Source(keep_trees=True)``): not parsed again."""
+        text = self.text(path) or ""
+        source = self.app.source
+        body = source.module_body(path, text) if source is not None and text else None
+        return top_bindings(text, body)
 
     def alias(self, path: str, module: str = AF) -> str | None:
         """The name ``path`` uses for ``module`` (``func`` for ``import azure.functions as

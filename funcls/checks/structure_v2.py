@@ -15,7 +15,7 @@ from funcls.checks.packaging import includes_other_lines
 from funcls.checks.registry import checker
 from funcls.model.appmodel import AppObject, Function, Registration
 from funcls.model.locations import Location, Range
-from funcls.model.python.binding_lines import imported_name_range, top_bindings
+from funcls.model.python.binding_lines import imported_name_range
 from funcls.model.python.limits import parse as parse_python
 
 DURABLE = "azure-functions-durable"
@@ -106,7 +106,7 @@ def _imported_apps(ctx: Context, script: str, apps: list[AppObject]) -> None:
     the script's body, the name it binds is bound nowhere else in the script, and the other
     module binds the name once, to the app it creates there."""
     own = ctx.module(script)
-    tb = top_bindings(ctx.text(script) or "")
+    tb = ctx.top_bindings(script)
     if own is None or tb is None or tb.dynamic:
         return
     found: list[tuple[int, str, str, Range, str]] = []  # line, local, kind, range, origin
@@ -118,7 +118,7 @@ def _imported_apps(ctx: Context, script: str, apps: list[AppObject]) -> None:
             continue  # rebound, deleted or also bound elsewhere in the script
         target = local_module(ctx, rec, script)
         made = ctx.module(target) if target is not None and target != script else None
-        target_tb = top_bindings(ctx.text(target) or "") if made and target else None
+        target_tb = ctx.top_bindings(target) if made and target else None
         if made is None or target is None or target_tb is None or target_tb.dynamic:
             continue
         creations = [c for c in made.app_creations if c.var == rec.name]

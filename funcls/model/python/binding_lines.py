@@ -14,7 +14,7 @@ where a name is bound for certain further down, in statements of the module body
 from __future__ import annotations
 
 import ast
-import functools
+from collections.abc import Sequence
 
 from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
@@ -43,27 +43,80 @@ class TopBindings:
     text: str
 
 
-def _may_bind(stmt: ast.stmt) -> set[str]:
-    """Every name ``stmt`` may bind in the module (a superset: locals of functions too)."""
-    out: set[str] = set()
-    for node in ast.walk(stmt):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            out.add(node.name)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            out.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            out.update(a.asname or a.name.split(".")[0] for a in node.names)  # '*' kept
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            out.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            out.add(node.rest)
-        elif isinstance(node, ast.Global):
-            out.update(node.names)
-        elif type(node).__name__ == "TypeAlias":
-            name = getattr(node, "name", None)
-            if isinstance(name, ast.Name):
-                out.add(name.id)
-    return out
+class _Scan:
+    """One walk over a top-level statement: the names it may bind (a superset: locals of
+    functions too), whether it makes the namespace dynamic, the attribute names it stores.
+    Every node is visited once, as ``ast.walk`` would, but without its two generators per
+    node; three such walks were most of AZF305's and AZF608's time (issue 16). Nodes without
+    fields (``Load``, operators) and anything below a name or a constant hold nothing asked
+    for here, and are not visited."""
+
+    __slots__ = ("dynamic", "stored")
+
+    def __init__(self) -> None:
+        self.dynamic = False
+        self.stored: set[str] = set()
+
+    def names(self, stmt: ast.stmt) -> set[str]:
+        out: set[str] = set()
+        add = out.add
+        todo: list[ast.AST] = [stmt]
+        pop = todo.pop
+        push = todo.append
+        node_type = ast.AST
+        name_type, constant_type, attribute_type = ast.Name, ast.Constant, ast.Attribute
+        defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        imports = (ast.Import, ast.ImportFrom)
+        bound_by_name = (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
+        store_del = (ast.Store, ast.Del)
+        store = ast.Store
+        while todo:
+            node = pop()
+            cls = type(node)
+            if cls is constant_type:
+                continue
+            if cls is name_type:
+                name = node.id  # type: ignore[attr-defined]
+                if isinstance(node.ctx, store_del):  # type: ignore[attr-defined]
+                    add(name)
+                if name in _DYNAMIC_CALLS:
+                    self.dynamic = True
+                continue
+            for field in node._fields:
+                child = getattr(node, field, None)
+                if type(child) is list:
+                    for item in child:
+                        if isinstance(item, node_type) and item._fields:
+                            push(item)
+                elif isinstance(child, node_type) and child._fields:
+                    push(child)
+            if cls is attribute_type:
+                attr = node.attr  # type: ignore[attr-defined]
+                if attr == "__dict__" or (
+                    attr == "modules"
+                    and isinstance(node.value, name_type)  # type: ignore[attr-defined]
+                    and node.value.id == "sys"  # type: ignore[attr-defined]
+                ):
+                    self.dynamic = True
+                if isinstance(node.ctx, store):  # type: ignore[attr-defined]
+                    self.stored.add(attr)
+            elif isinstance(node, defs):
+                add(node.name)
+            elif isinstance(node, imports):
+                out.update(a.asname or a.name.split(".")[0] for a in node.names)  # '*' kept
+            elif isinstance(node, bound_by_name):
+                if node.name:
+                    add(node.name)
+            elif isinstance(node, ast.MatchMapping):
+                if node.rest:
+                    add(node.rest)
+            elif isinstance(node, ast.Global):
+                out.update(node.names)
+            elif cls.__name__ == "TypeAlias":
+                alias = getattr(node, "name", None)
+                if isinstance(alias, name_type):
+                    add(alias.id)
+        return out
 
 
 def _straight(stmt: ast.stmt) -> set[str]:
@@ -79,59 +132,51 @@ def _straight(stmt: ast.stmt) -> set[str]:
     return set()
 
 
-def _dynamic(tree: ast.Module) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in _DYNAMIC_CALLS:
-            return True
-        if isinstance(node, ast.Attribute) and (
-            node.attr == "__dict__"
-            or (
-                node.attr == "modules"
-                and isinstance(node.value, ast.Name)
-                and node.value.id == "sys"
-            )
-        ):
-            return True
-    return any(
-        isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__getattr__"
-        for s in tree.body
-    )
+# The last texts' answers (was functools.lru_cache(256) on the text alone).
+_MEMO_SIZE = 256
+_memo: dict[str, TopBindings | None] = {}
 
 
-def _stored(tree: ast.Module) -> frozenset[str]:
-    out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-            out.add(node.attr)
-    return frozenset(out)
+def top_bindings(text: str, body: Sequence[ast.stmt] | None = None) -> TopBindings | None:
+    """None when the module cannot be read (a syntax error, too large or costly to parse).
+
+    ``body``: the statements ``ast.parse(text)`` gives, when the caller has them (the model's
+    parse, ``Source.module_body``): the text is not parsed again (issue 16)."""
+    if text in _memo:
+        return _memo[text]
+    found = _top_bindings(text, body)
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.clear()
+    _memo[text] = found
+    return found
 
 
-@functools.lru_cache(maxsize=256)
-def top_bindings(text: str) -> TopBindings | None:
-    """None when the module cannot be read (a syntax error, too large or costly to parse)."""
+def _top_bindings(text: str, body: Sequence[ast.stmt] | None) -> TopBindings | None:
     if len(text) > MAX_CHARS:
         return None
     try:
         check_parse_cost(text)
-        tree = ast.parse(text)
+        statements_of = body if body is not None else ast.parse(text).body
     except (SyntaxError, ValueError, TooCostly, RecursionError, MemoryError):
         return None
-    try:
-        statements = tuple((s.lineno, frozenset(_may_bind(s))) for s in tree.body)
-        dynamic = _dynamic(tree)
-        stored = _stored(tree)
-    except RecursionError:
-        return None
+    scan = _Scan()
+    statements = tuple((s.lineno, frozenset(scan.names(s))) for s in statements_of)
+    dynamic = scan.dynamic or any(
+        isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__getattr__"
+        for s in statements_of
+    )
     straight: dict[str, list[int]] = {}
-    for s in tree.body:
+    for s in statements_of:
         for name in _straight(s):
             straight.setdefault(name, []).append(s.lineno)
-    imports = frozenset(s.lineno for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)))
+    imports = frozenset(
+        s.lineno for s in statements_of if isinstance(s, (ast.Import, ast.ImportFrom))
+    )
     return TopBindings(
         statements,
         {k: tuple(v) for k, v in straight.items()},
         imports,
-        stored,
+        frozenset(scan.stored),
         dynamic,
         text,
     )
