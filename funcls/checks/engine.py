@@ -55,6 +55,7 @@ def _load_rule_modules() -> None:
         imported_names,
         imports,
         packaging,
+        route_reads,
         scripts,
         settings,
         signatures,

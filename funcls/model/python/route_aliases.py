@@ -24,13 +24,15 @@ from funcls.model.python.limits import parse as parse_python
 
 @dataclass(frozen=True, slots=True)
 class AliasRead:
-    """``alias["key"]`` or ``alias.get("key", …)``: ``key_range`` is the text between the
-    quotes, ``range`` the whole read (columns in characters of the line)."""
+    """``alias["key"]`` or ``alias.get("key", …)`` (``alias`` is the request parameter's name
+    for ``req.route_params["key"]``): ``key_range`` is the text between the quotes, ``range``
+    the whole read (columns in characters of the line)."""
 
     alias: str
     key: str
     key_range: Range
     range: Range
+    get: bool = False  # .get("key"): None when absent, instead of KeyError
 
 
 def _bindings(fn: ast.AST) -> tuple[dict[str, int], set[str]]:
@@ -128,13 +130,21 @@ def _function(tree: ast.Module, def_line: int) -> ast.FunctionDef | ast.AsyncFun
 def alias_reads(text: str, def_line: int, request: str) -> list[AliasRead]:
     """The reads of route parameters through certain aliases of ``request.route_params`` in
     the function whose ``def`` is on ``def_line`` (0-based) of ``text``."""
+    return [r for r in route_reads(text, def_line, request) or [] if r.alias != request]
+
+
+def route_reads(text: str, def_line: int, request: str) -> list[AliasRead] | None:
+    """Every read of a route parameter by a string literal in that function: directly
+    (``request.route_params["id"]``, ``alias`` is then ``request``) and through certain aliases.
+    None when the reads cannot be known: the text does not parse, the def is not found, or the
+    request parameter is rebound."""
     tree = _tree(text)
     fn = _function(tree, def_line) if tree is not None else None
     if fn is None:
-        return []
+        return None
     counts, declared = _bindings(fn)
     if counts.get(request) != 1 or request in declared:
-        return []  # the request parameter is rebound somewhere: nothing is certain
+        return None  # the request parameter is rebound somewhere: nothing is certain
     aliases: set[str] = set()
     for node in ast.walk(fn):
         target: ast.expr | None = None
@@ -151,8 +161,6 @@ def alias_reads(text: str, def_line: int, request: str) -> list[AliasRead]:
             and target.id not in declared
         ):
             aliases.add(target.id)
-    if not aliases:
-        return []
     lines = text.split("\n")
     out: list[AliasRead] = []
     for node in ast.walk(fn):
@@ -167,11 +175,15 @@ def alias_reads(text: str, def_line: int, request: str) -> list[AliasRead]:
             and node.args
         ):
             holder, key_node = node.func.value, node.args[0]
-        if not isinstance(holder, ast.Name) or holder.id not in aliases or key_node is None:
+        if isinstance(holder, ast.Name) and holder.id in aliases:
+            via = holder.id
+        elif holder is not None and _is_route_params(holder, request):
+            via = request
+        else:
             continue
-        key = _key(key_node, lines)
+        key = _key(key_node, lines) if key_node is not None else None
         whole = _whole(node, lines) if isinstance(node, ast.expr) else None
         if key is not None and whole is not None:
-            out.append(AliasRead(holder.id, key[0], key[1], whole))
+            out.append(AliasRead(via, key[0], key[1], whole, isinstance(node, ast.Call)))
     out.sort(key=lambda r: (r.key_range.start.line, r.key_range.start.column))
     return out
