@@ -86,6 +86,7 @@ def _v1_binding(ctx: Context, fn: Function, b: Binding) -> None:
             'its Python parameter (or "$return" for an output)',
             b.path,
             b.type_range or b.range,
+            fixes=fixes(_name_fix(ctx, fn, b)),
             function=fn,
         )
     spec = b.spec
@@ -257,6 +258,29 @@ def _fill(
         if found is not None:
             return found
     return None
+
+
+def _name_fix(ctx: Context, fn: Function, b: Binding) -> Fix | None:
+    """A binding without a name, in a function with exactly one parameter no binding names
+    (``context`` aside: the worker fills it): that parameter is the one it feeds."""
+    empty = b.name_range is not None and ctx.slice(b.path, b.name_range) == '""'
+    if b.name_range is not None and not empty:
+        return None
+    named = {x.name for x in fn.bindings if x.name}
+    free = [
+        p.name
+        for p in fn.parameters
+        if p.kind in ("positional", "keyword") and p.name not in named and p.name != "context"
+    ]
+    if len(free) != 1:
+        return None
+    edit: TextEdit | None
+    if b.name_range is not None:
+        edit = replace(b.path, b.name_range, json.dumps(free[0]))  # "name": ""
+    else:
+        node = _binding_object(ctx, b)
+        edit = json_add_member(ctx, b.path, node, "name", free[0]) if node else None
+    return fix(f'Set "name" to "{free[0]}"', edit, preferred=True)
 
 
 def _binding_object(ctx: Context, b: Binding) -> JsonNode | None:

@@ -101,7 +101,8 @@ RULES: tuple[Rule, ...] = (
         _GOOD_QUEUE,
         "In function.json, set the property to the value `funcls new` uses for that trigger (a "
         "queue or container named after the function, a schedule every five minutes, the "
-        "service's connection setting); a property without such a value gets no fix.",
+        "service's connection setting), and a missing `name` to the one parameter no binding "
+        "names; a property without such a value gets no fix.",
     ),
     Rule(
         "AZF104",

@@ -151,3 +151,31 @@ def test_no_fix_without_a_sensible_value(
     tmp_path: Path, bindings: list[dict[str, object]], params: str
 ) -> None:
     assert azf103(tmp_path, "orders", bindings, params).fixes == []
+
+
+@pytest.mark.parametrize(
+    "binding",
+    [
+        pytest.param({"type": "queueTrigger", "direction": "in", "queueName": "in"}, id="absent"),
+        pytest.param(
+            {"name": "", "type": "queueTrigger", "direction": "in", "queueName": "in"}, id="empty"
+        ),
+    ],
+)
+def test_a_binding_without_a_name_takes_the_one_parameter_left(
+    tmp_path: Path, binding: dict[str, object]
+) -> None:
+    f = azf103(tmp_path, "orders", [binding], "msg: func.QueueMessage, context: func.Context")
+    assert [x.title for x in f.fixes] == ['Set "name" to "msg"']
+    after = fixed_clean(tmp_path, f)
+    assert binding_after(tmp_path, "orders")["name"] == "msg"
+    assert [x.code for x in after if x.code in ("AZF103", "AZF200", "AZF201")] == []
+
+
+def test_no_name_fix_when_more_than_one_parameter_is_left(tmp_path: Path) -> None:
+    binding = {"type": "queueTrigger", "direction": "in", "queueName": "in"}
+    v1(tmp_path, "orders", fjson(binding), script("msg: func.QueueMessage, other: str"))
+    found = [f for f in check(tmp_path) if f.code == "AZF103"]
+    assert [(f.message.split(";")[0], f.fixes) for f in found] == [
+        ("the queueTrigger binding of function 'orders' has no \"name\"", [])
+    ]
