@@ -267,10 +267,16 @@ def register_language(server: FunclsServer) -> None:
             else None
         )
         # A change not indexed yet (the debounce has not run) is indexed first, as for hover:
-        # completion right after a didChange must see it (issue 17).
-        server.state.app_fresh(path)
+        # completion right after a didChange must see it (issue 17), unless what it completes
+        # reads only the current text and its analysis (issue 16).
         pos = server.position(path, params.position)
-        return completion.complete(server.ctx, path, pos, trigger)
+        indexed = not server.state.dirty
+        if not indexed and completion.needs_indexed_edits(
+            server.ctx, path, pos, server.state.dirty
+        ):
+            server.state.app_fresh(path)
+            indexed = True
+        return completion.complete(server.ctx, path, pos, trigger, indexed)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def on_completion_resolve(params: types.CompletionItem) -> types.CompletionItem:

@@ -126,7 +126,11 @@ class IndexState:
                 # host.json changed inside it would (clients report only the folder).
                 roots.update(self.index.changed(os.path.join(p, HOST_JSON)))
             else:
-                self.index.source.forget(p)
+                if p not in self.index.source.overlays:
+                    # An open document's parses are dropped when its text changes
+                    # (Source.open): a request may have analysed the new text already
+                    # (completion, issue 16), which need not be done twice.
+                    self.index.source.forget(p)
                 plain.append(p)
         by_root: dict[str, list[str]] = {}
         for p in plain:

@@ -18,6 +18,7 @@ same text gives (``tests/lsp/unit/test_reindex_patch.py``,
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, NamedTuple, TypeVar
@@ -106,37 +107,69 @@ class _Shifter:
 
 # One function per class, written from its fields' declared types: a field declared ``str``,
 # ``bool`` or ``int`` (never a line, but for ``_LINE_FIELDS``) is taken as it is, a ``Range``
-# is moved in place, anything else goes through ``_Shifter.value``. Several times faster than
-# looking at every value's type: a def of the generated apps holds some 30 objects and 45
-# ranges, and a keystroke that adds a line on a 500-function module copies hundreds of defs.
+# is moved inline, a model class (or a list or a ``dict[str, …]`` of one) goes straight to that
+# class's function, anything else through ``_Shifter.value``. A def of the generated apps
+# holds some 30 objects and 45 ranges, and a keystroke that adds a line on a 500-function
+# module copies hundreds of defs: this is several times faster than looking at every value's
+# type.
 _COPIERS: dict[type, Callable[[Any, _Shifter], Any]] = {}
 _PLAIN_TYPES = {"str", "bool", "int", "float", "str | None", "bool | None", "int | None"}
+_MOVE_RANGE = """\
+    r = o.{name}
+    if r is not None and r[1][0] >= at:
+        a, b = r
+        r = tnew(Range, (tnew(Position, (a[0] + d, a[1])) if a[0] >= at else a,
+                         tnew(Position, (b[0] + d, b[1]))))"""
+
+
+def _model_class(cls: type, name: str) -> type | None:
+    """The dataclass ``name`` stands for in the module that defines ``cls``, if any."""
+    found = vars(sys.modules[cls.__module__]).get(name)
+    if isinstance(found, type) and dataclasses.is_dataclass(found):
+        return found
+    return None
 
 
 def _copier(cls: type) -> Callable[[Any, _Shifter], Any]:
     params = getattr(cls, "__dataclass_params__", None)
     frozen = bool(params is not None and params.frozen)
-    lines = ["def copy(o, S):"]
+    lines = ["def copy(o, S):", "    at = S.at", "    d = S.delta"]
     fields = dataclasses.fields(cls)
     if any(f.name == "path" for f in fields):
         # A binding, an edit, a problem of another file: its positions are that file's.
         lines.append("    if o.path != S.path: return o")
     lines.append("    n = new(C)")
+    uses: dict[str, type] = {}
     for f in fields:
         name, kind = f.name, str(f.type)
+        optional = kind.endswith(" | None")
+        bare = kind.removesuffix(" | None")
+        inner = bare[5:-1] if bare.startswith("list[") else None
+        value = bare[10:-1] if bare.startswith("dict[str, ") else None
+        direct = _model_class(cls, inner or value or bare)
         if name in _REFUSED_UNLESS_EMPTY:
             lines.append(f"    if o.{name}: raise Unshiftable('{cls.__name__}.{name}: lines')")
             expr = f"o.{name}"
         elif (cls.__name__, name) in _LINE_FIELDS:
-            expr = f"o.{name} + S.delta if o.{name} >= S.at else o.{name}"
+            expr = f"o.{name} + d if o.{name} >= at else o.{name}"
         elif kind in _PLAIN_TYPES or kind.startswith("Literal["):
             expr = f"o.{name}"
-        elif kind == "Range":
-            expr = f"S.range(o.{name})"
-        elif kind == "Range | None":
-            expr = f"None if o.{name} is None else S.range(o.{name})"
-        elif kind.startswith("list["):
-            expr = f"[S.value(x) for x in o.{name}] if o.{name} else []"
+        elif bare == "Range":
+            lines.append(_MOVE_RANGE.format(name=name))
+            expr = "r"
+        elif direct is not None:
+            uses[direct.__name__] = direct
+            fn = f"CP[{direct.__name__}]"
+            if inner:
+                expr = f"[{fn}(x, S) for x in o.{name}] if o.{name} else []"
+            elif value:
+                expr = f"{{k: {fn}(x, S) for k, x in o.{name}.items()}} if o.{name} else {{}}"
+            else:
+                expr = f"{fn}(o.{name}, S)"
+            if optional:
+                expr = f"None if o.{name} is None else ({expr})"
+        elif inner == "Range" and not optional:
+            expr = f"[S.range(x) for x in o.{name}] if o.{name} else []"
         else:
             expr = f"S.value(o.{name})"
         if frozen:
@@ -146,12 +179,22 @@ def _copier(cls: type) -> Callable[[Any, _Shifter], Any]:
     lines.append("    return n")
     namespace: dict[str, Any] = {
         "new": object.__new__,
+        "tnew": _new,
+        "Range": Range,
+        "Position": Position,
         "C": cls,
+        "CP": _COPIERS,
         "setattr": object.__setattr__,
         "Unshiftable": Unshiftable,
+        **uses,
     }
     exec("\n".join(lines), namespace)  # code written above from the class's field names
-    return namespace["copy"]  # type: ignore[no-any-return]
+    copier: Callable[[Any, _Shifter], Any] = namespace["copy"]
+    _COPIERS[cls] = copier
+    for used in uses.values():  # written before the first copy is made
+        if used not in _COPIERS:
+            _copier(used)
+    return copier
 
 
 def shifted(obj: T, shift: Shift, ints_ok: bool = True) -> T:

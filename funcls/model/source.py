@@ -147,8 +147,14 @@ class Source:
 
     # -- overlays (open documents) -----------------------------------------------------------
     def open(self, path: str, version: int, text: str) -> None:
+        p = os.path.normpath(path)
         with self._lock:
-            self.overlays[os.path.normpath(path)] = (version, lone_cr_as_lf(text))
+            self.overlays[p] = (version, lone_cr_as_lf(text))
+            # What was parsed of the document's earlier text: its stamp (the version and the
+            # length) could come back after a close and a reopen.
+            self._json.pop(p, None)
+            self._modules.pop(p, None)
+            self._bodies.pop(p, None)
             self._seen.clear()
 
     def close(self, path: str) -> None:

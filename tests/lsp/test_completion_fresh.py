@@ -93,3 +93,41 @@ async def test_v2_queue_names_right_after_a_blueprint_adds_an_output(tmp_path: P
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_decorator_names_right_after_an_edit_follow_the_text(tmp_path: Path) -> None:
+    """After ``@bp.`` completion answers from the text and its analysis without waiting for
+    the app to be indexed again (issue 16): what it lists is still the text's. The blueprint
+    becomes a Durable Functions one in the same change that adds lines above the cursor, and
+    the next completion, sent right after, lists the durable decorators at the new place."""
+    folder = make_workspace(tmp_path / "ws")
+    blueprint = folder / "v2-app" / "orders_bp.py"
+    text = blueprint.read_text()
+    marked = text.replace(
+        '@bp.route(route="orders"', f"@bp.{CURSOR}\n@bp.route(route=" + '"orders"', 1
+    )
+    assert CURSOR in marked
+    durable = marked.replace(
+        "bp = func.Blueprint()",
+        "import azure.durable_functions as df\n\n\nbp = df.Blueprint()",
+        1,
+    )
+    client = await CONFIG.start()
+    await start(client, "visual-studio-code", folder)
+    try:
+        open_doc(client, blueprint, marked.replace(CURSOR, ""))
+        # On a plain Blueprint the durable decorators come after all the others (they need a
+        # Durable Functions blueprint); on a df.Blueprint they rank with the other triggers.
+        before = {i.label: i.sort_text for i in await complete_at(client, blueprint, marked)}
+        assert before["orchestration_trigger"] == "2orchestration_trigger", before
+        change_doc(client, blueprint, durable.replace(CURSOR, ""), 2)
+        after = await complete_at(client, blueprint, durable)  # no wait: before the debounce
+        ranks = {i.label: i.sort_text for i in after}
+        assert ranks["orchestration_trigger"] == "10orchestration_trigger", ranks
+        at = durable.index(CURSOR)
+        line = durable.count("\n", 0, at)
+        edits = {i.text_edit.range.start.line for i in after if i.text_edit is not None}
+        assert edits == {line}, edits
+    finally:
+        await client.shutdown_session()
+        await client.stop()

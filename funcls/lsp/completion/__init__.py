@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from lsprotocol import types
 
@@ -11,6 +12,7 @@ from funcls.lsp.completion.python import PythonCompleter
 from funcls.lsp.completion.schema_json import complete_schema_json
 from funcls.lsp.context import Context
 from funcls.lsp.jsonctx import JsonContext, json_context
+from funcls.lsp.pyctx import Attribute, DecoratorName, python_context
 from funcls.model.locations import Position
 from funcls.model.run_inputs import INPUTS_FILE
 
@@ -30,11 +32,35 @@ def typed_opens(jc: JsonContext, offset: int, trigger: str) -> bool:
     return trigger == "/" and jc.quoted
 
 
+def needs_indexed_edits(ctx: Context, path: str, pos: Position, dirty: Iterable[str]) -> bool:
+    """Whether completion at ``pos`` must wait until the files changed since the app was last
+    indexed (``dirty``) are indexed again, or may answer from the text as it is now, the
+    module's analysis of that text and the app as last indexed.
+
+    Only in a Python file after ``@target.`` (decorator names) or ``chain.`` (enum members):
+    those read the document's text and its own analysis (always of the current text), and of
+    the app only the settings of local.settings.json, which an edit of a Python file does not
+    change. Anything else pending (a JSON file changed, an app not indexed yet), and every
+    other place (argument values list names the app's functions use, v1 parameters read
+    function.json), waits. Re-indexing after a keystroke that adds a line to a module of 500
+    functions costs tens of milliseconds (issue 16); the diagnostics pass does it anyway."""
+    if not path.endswith(".py") or ctx.app(path) is None:
+        return True
+    if any(not p.endswith(".py") for p in dirty):
+        return True
+    text = ctx.text(path)
+    lines = ctx.positions.lines(path)
+    if text is None or lines is None:
+        return True
+    return not isinstance(python_context(text, lines.offset(pos)), (DecoratorName, Attribute))
+
+
 def complete(
-    ctx: Context, path: str, pos: Position, trigger: str | None = None
+    ctx: Context, path: str, pos: Position, trigger: str | None = None, indexed: bool = True
 ) -> types.CompletionList | None:
     """Completion at ``pos``; ``trigger`` is the character that made the client ask, when it
-    asked by itself."""
+    asked by itself. ``indexed`` False: the app may be older than the text (see
+    ``needs_indexed_edits``)."""
     text = ctx.text(path)
     lines = ctx.positions.lines(path)
     if text is None or lines is None:
@@ -49,5 +75,5 @@ def complete(
             return FunctionJsonCompleter(ctx, path, text, jc, lines).run()
         return complete_schema_json(ctx, path, text, jc, lines)
     if name.endswith(".py"):
-        return PythonCompleter(ctx, path, text, lines).run(offset)
+        return PythonCompleter(ctx, path, text, lines, indexed).run(offset)
     return None

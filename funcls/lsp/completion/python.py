@@ -86,12 +86,16 @@ def decorator_rank(name: str, role: str, foreign: bool) -> str:
 
 
 class PythonCompleter:
-    def __init__(self, ctx: Context, path: str, text: str, lines: LineIndex) -> None:
+    def __init__(
+        self, ctx: Context, path: str, text: str, lines: LineIndex, indexed: bool = True
+    ) -> None:
         self.ctx = ctx
         self.path = path
         self.text = text
         self.lines = lines
         self.app: App | None = ctx.app(path)
+        # False: the app may predate the text (completion.needs_indexed_edits)
+        self.indexed = indexed
         self.module = ctx.source.module(path)
         self.alias = func_alias(self.module)
         self.items: list[types.CompletionItem] = []
@@ -119,7 +123,7 @@ class PythonCompleter:
             for c in self.module.app_creations:
                 if c.var == var:
                     return c.kind
-        if self.app is not None:
+        if self.app is not None and self.indexed:
             for obj in self.app.app_objects:
                 if obj.var == var and obj.path == self.path:
                     return obj.kind

@@ -132,3 +132,35 @@ def test_a_finding_moves_in_its_file_only_and_never_with_numbers_in_its_data() -
     # A number in a finding's data may be a line: the finding is not moved, it is checked again.
     with pytest.raises(Unshiftable):
         shifted(finding(PATH, 12, {"line": 12}), shift, ints_ok=False)
+
+
+def test_every_model_class_is_copied_field_for_field() -> None:
+    """A copy with nothing to move equals the original for every field of every class the
+    shift copies: empty and None values stay what they were (a None retry is not {})."""
+    from dataclasses import fields
+
+    from funcls.model.appmodel import Binding, DecoratorUse, Function, Value
+
+    value = Value("x", Range.of(3, 1, 3, 4))
+    fn = Function(
+        "f",
+        "v2",
+        bindings=[Binding("queueTrigger", "in", "msg", PATH, Range.of(3, 0, 3, 9), {"q": value})],
+        decorators=[
+            DecoratorUse("queue_trigger", "bp", PATH, Range.of(3, 0, 3, 9), Range.of(3, 1, 3, 2))
+        ],
+        retry=None,
+        def_range=Range.of(3, 0, 5, 0),
+    )
+    for retry in (None, {}, {"strategy": value}):
+        fn.retry = retry
+        same = shifted(fn, Shift(PATH, 10, 1))
+        assert same is not fn
+        assert same == fn and [getattr(same, f.name) for f in fields(fn)] == [
+            getattr(fn, f.name) for f in fields(fn)
+        ]
+        moved = shifted(fn, Shift(PATH, 0, 2))
+        assert moved.def_range == Range.of(5, 0, 7, 0)
+        assert moved.retry == (
+            None if retry is None else {k: Value("x", Range.of(5, 1, 5, 4)) for k in retry}
+        )
