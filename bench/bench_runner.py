@@ -379,7 +379,9 @@ def main() -> int:
                 )
             )
         handoff = {"FUNCLS_HTTP_HANDOFF": "0"} if args.no_handoff else None
+        load_before = os.getloadavg()[0]
         http = bench_http(work, args.duration, args.rounds, args.against, handoff)
+        load_after = os.getloadavg()[0]
         ours, bare = http["funcls run"], http["bare"]
         shares = [o[0] / b[0] for o, b in zip(ours, bare, strict=True)]
         rate = statistics.median(o[0] for o in ours)
@@ -393,8 +395,18 @@ def main() -> int:
         )
         rows.append(
             (
-                "  each round: funcls / bare requests/s",
-                ", ".join(f"{o[0]:,.0f}/{b[0]:,.0f}" for o, b in zip(ours, bare, strict=True)),
+                "  each round: funcls / bare requests/s (share)",
+                ", ".join(
+                    f"{o[0]:,.0f}/{b[0]:,.0f} ({o[0] / b[0]:.0%})"
+                    for o, b in zip(ours, bare, strict=True)
+                ),
+                f"load average {load_before:.1f} before, {load_after:.1f} after",
+            )
+        )
+        rows.append(
+            (
+                "  each round: CPU per request, funcls / bare",
+                ", ".join(f"{o[2]:.0f}/{b[2]:.0f} µs" for o, b in zip(ours, bare, strict=True)),
                 "",
             )
         )
