@@ -153,7 +153,12 @@ def _traced(ctx: Context, script_path: str, fn: Function | None) -> list[Certain
     script = ctx.module(script_path)
     if script is None or source is None:
         return []
-    resolver = ModuleResolver(os.path.normpath(app.root), source)
+    # One resolver for every trace of this check: it remembers what each name resolved to.
+    resolver = ctx.memo.get("circular_resolver")
+    if not isinstance(resolver, ModuleResolver):
+        resolver = ctx.memo["circular_resolver"] = ModuleResolver(
+            os.path.normpath(app.root), source, remember=True
+        )
     inside = os.path.normpath(app.root) + os.sep
     resolver.extra_roots = [p for p in script.sys_paths if (p + os.sep).startswith(inside)]
     trace = trace_imports(script, resolver, source)

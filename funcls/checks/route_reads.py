@@ -59,12 +59,13 @@ REGISTRY.add_rules(
 @checker("AZF509")
 def unknown_route_parameters(ctx: Context) -> None:
     app = ctx.app
-    if "{" in (app.route_prefix or ""):
+    prefix = app.route_prefix or ""  # read from host.json at each call: once (issue 16)
+    if "{" in prefix:
         return
     for fn in app.functions:
         if fn.synthetic or broken_decorators(fn):
             continue
-        declared = _declared(fn, app.route_prefix or "")
+        declared = _declared(fn, prefix)
         if declared is None:
             continue
         _check(ctx, fn, declared)
@@ -92,7 +93,10 @@ def _check(ctx: Context, fn: Function, declared: tuple[str, ...]) -> None:
     text = ctx.text(path) if path else None
     if t is None or path is None or text is None or fn.def_name_range is None:
         return
-    reads = route_reads(text, fn.def_name_range.start.line, t.name)
+    # The statements of the model's parse, when the command kept them (issue 16).
+    source = ctx.app.source
+    body = source.module_body(path, text) if source is not None else None
+    reads = route_reads(text, fn.def_name_range.start.line, t.name, body)
     known = {d.lower() for d in declared}
     for read in reads or []:
         if read.key.lower() in known:

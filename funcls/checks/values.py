@@ -222,10 +222,10 @@ def _expression_values(b: Binding) -> Iterator[tuple[str, Value, str | None]]:
 def expressions(ctx: Context) -> None:
     for fn in _live_functions(ctx):
         trigger = fn.trigger
+        # What the trigger supplies, worked out for the first expression of another binding
+        # (most functions have none: issue 16).
         supplied: set[str] | None = None
-        if trigger is not None:
-            props = {k: v.value for k, v in trigger.properties.items() if v.known}
-            supplied = trigger_supplied_names(trigger.type, props)
+        supplied_known = trigger is None
         for b in fn.bindings:
             for key, v, role in _expression_values(b):
                 text = str(v.value)
@@ -250,6 +250,10 @@ def expressions(ctx: Context) -> None:
                     continue
                 if b is trigger or trigger is None:
                     continue
+                if not supplied_known:
+                    props = {k: v.value for k, v in trigger.properties.items() if v.known}
+                    supplied = trigger_supplied_names(trigger.type, props)
+                    supplied_known = True
                 if supplied is None and trigger.type.lower() == "httptrigger":
                     _http_names(ctx, fn, trigger, b, key, spot, template.parameters)
                     continue

@@ -8,10 +8,10 @@ TABLE = {}
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.alias,self.key,self.key_range,self.range,)==(other.alias,other.key,other.key_range,other.range,)
+   return (self.alias,self.key,self.key_range,self.range,self.get,)==(other.alias,other.key,other.key_range,other.range,other.get,)
   return NotImplemented
  return __eq__
-TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.alias,self.key,self.key_range,self.range,)==(other.alias,other.key,other.key_range,other.range,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.alias,self.key,self.key_range,self.range,self.get,)==(other.alias,other.key,other.key_range,other.range,other.get,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
@@ -686,9 +686,9 @@ def __create_fn__():
 TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.what,self.allowed,self.allowed_text,self.first,self.first_text,self.lowercase,self.no_double_dash,)==(other.what,other.allowed,other.allowed_text,other.first,other.first_text,other.lowercase,other.no_double_dash,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 def __create_fn__():
  def __hash__(self):
-  return hash((self.alias,self.key,self.key_range,self.range,))
+  return hash((self.alias,self.key,self.key_range,self.range,self.get,))
  return __hash__
-TABLE['def __create_fn__():\n def __hash__(self):\n  return hash((self.alias,self.key,self.key_range,self.range,))\n return __hash__'] = __create_fn__
+TABLE['def __create_fn__():\n def __hash__(self):\n  return hash((self.alias,self.key,self.key_range,self.range,self.get,))\n return __hash__'] = __create_fn__
 def __create_fn__():
  def __hash__(self):
   return hash((self.all,))
@@ -966,9 +966,9 @@ def __create_fn__():
 TABLE['def __create_fn__():\n def __hash__(self):\n  return hash((self.what,self.allowed,self.allowed_text,self.first,self.first_text,self.lowercase,self.no_double_dash,))\n return __hash__'] = __create_fn__
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(alias={self.alias!r}, key={self.key!r}, key_range={self.key_range!r}, range={self.range!r})"
+  return self.__class__.__qualname__ + f"(alias={self.alias!r}, key={self.key!r}, key_range={self.key_range!r}, range={self.range!r}, get={self.get!r})"
  return __repr__
-TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(alias={self.alias!r}, key={self.key!r}, key_range={self.key_range!r}, range={self.range!r})"\n return __repr__'] = __create_fn__
+TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(alias={self.alias!r}, key={self.key!r}, key_range={self.key_range!r}, range={self.range!r}, get={self.get!r})"\n return __repr__'] = __create_fn__
 def __create_fn__():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(all={self.all!r})"
@@ -1454,14 +1454,15 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(what={self.what!r}, allowed={self.allowed!r}, allowed_text={self.allowed_text!r}, first={self.first!r}, first_text={self.first_text!r}, lowercase={self.lowercase!r}, no_double_dash={self.no_double_dash!r})"
  return __repr__
 TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(what={self.what!r}, allowed={self.allowed!r}, allowed_text={self.allowed_text!r}, first={self.first!r}, first_text={self.first_text!r}, lowercase={self.lowercase!r}, no_double_dash={self.no_double_dash!r})"\n return __repr__'] = __create_fn__
-def __create_fn__(_type_alias, _type_key, _type_key_range, _type_range, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,alias:_type_alias,key:_type_key,key_range:_type_key_range,range:_type_range)->_return_type:
+def __create_fn__(_type_alias, _type_key, _type_key_range, _type_range, _type_get, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_get, _return_type):
+ def __init__(self,alias:_type_alias,key:_type_key,key_range:_type_key_range,range:_type_range,get:_type_get=_dflt_get)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'alias',alias)
   __dataclass_builtins_object__.__setattr__(self,'key',key)
   __dataclass_builtins_object__.__setattr__(self,'key_range',key_range)
   __dataclass_builtins_object__.__setattr__(self,'range',range)
+  __dataclass_builtins_object__.__setattr__(self,'get',get)
  return __init__
-TABLE["def __create_fn__(_type_alias, _type_key, _type_key_range, _type_range, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,alias:_type_alias,key:_type_key,key_range:_type_key_range,range:_type_range)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'alias',alias)\n  __dataclass_builtins_object__.__setattr__(self,'key',key)\n  __dataclass_builtins_object__.__setattr__(self,'key_range',key_range)\n  __dataclass_builtins_object__.__setattr__(self,'range',range)\n return __init__"] = __create_fn__
+TABLE["def __create_fn__(_type_alias, _type_key, _type_key_range, _type_range, _type_get, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_get, _return_type):\n def __init__(self,alias:_type_alias,key:_type_key,key_range:_type_key_range,range:_type_range,get:_type_get=_dflt_get)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'alias',alias)\n  __dataclass_builtins_object__.__setattr__(self,'key',key)\n  __dataclass_builtins_object__.__setattr__(self,'key_range',key_range)\n  __dataclass_builtins_object__.__setattr__(self,'range',range)\n  __dataclass_builtins_object__.__setattr__(self,'get',get)\n return __init__"] = __create_fn__
 def __create_fn__(_type_all, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_all, _return_type):
  def __init__(self,all:_type_all=_dflt_all)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'all',all)
@@ -2383,11 +2384,11 @@ def __create_fn__(_type_what, _type_allowed, _type_allowed_text, _type_first, _t
 TABLE["def __create_fn__(_type_what, _type_allowed, _type_allowed_text, _type_first, _type_first_text, _type_lowercase, _type_no_double_dash, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,what:_type_what,allowed:_type_allowed,allowed_text:_type_allowed_text,first:_type_first,first_text:_type_first_text,lowercase:_type_lowercase,no_double_dash:_type_no_double_dash)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'what',what)\n  __dataclass_builtins_object__.__setattr__(self,'allowed',allowed)\n  __dataclass_builtins_object__.__setattr__(self,'allowed_text',allowed_text)\n  __dataclass_builtins_object__.__setattr__(self,'first',first)\n  __dataclass_builtins_object__.__setattr__(self,'first_text',first_text)\n  __dataclass_builtins_object__.__setattr__(self,'lowercase',lowercase)\n  __dataclass_builtins_object__.__setattr__(self,'no_double_dash',no_double_dash)\n return __init__"] = __create_fn__
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('alias','key','key_range','range',):
+  if type(self) is cls or name in ('alias','key','key_range','range','get',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'alias\',\'key\',\'key_range\',\'range\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
+TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'alias\',\'key\',\'key_range\',\'range\',\'get\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
   if type(self) is cls or name in ('all',):
@@ -2782,11 +2783,11 @@ def __create_fn__(cls, FrozenInstanceError):
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'what\',\'allowed\',\'allowed_text\',\'first\',\'first_text\',\'lowercase\',\'no_double_dash\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('alias','key','key_range','range',):
+  if type(self) is cls or name in ('alias','key','key_range','range','get',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'alias\',\'key\',\'key_range\',\'range\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
+TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'alias\',\'key\',\'key_range\',\'range\',\'get\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('all',):

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import dataclass
+from collections.abc import Sequence
 
+from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
 from funcls.model.python.limits import parse as parse_python
 
@@ -35,7 +36,7 @@ class AliasRead:
     get: bool = False  # .get("key"): None when absent, instead of KeyError
 
 
-def _bindings(fn: ast.AST) -> tuple[dict[str, int], set[str]]:
+def _bindings(fn: ast.AST, nodes: list[ast.AST]) -> tuple[dict[str, int], set[str]]:
     """How many times each name is bound anywhere in ``fn`` (its body and nested scopes, its
     parameters), and the names declared global or nonlocal there."""
     counts: dict[str, int] = {}
@@ -44,7 +45,7 @@ def _bindings(fn: ast.AST) -> tuple[dict[str, int], set[str]]:
     def bind(name: str) -> None:
         counts[name] = counts.get(name, 0) + 1
 
-    for node in ast.walk(fn):
+    for node in nodes:
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             bind(node.id)
         elif isinstance(node, ast.arg):
@@ -107,24 +108,76 @@ def _whole(node: ast.expr, lines: list[str]) -> Range | None:
     return Range.of(node.lineno - 1, start, end_line - 1, end)
 
 
+# A module's defs by the line of their ``def`` keyword (0-based), found once per text: AZF509
+# looks up every HTTP function of a module, and walking the whole module for each made a
+# module of n functions cost n walks (issue 16).
+_Defs = dict[int, "ast.FunctionDef | ast.AsyncFunctionDef"]
+
+
 @functools.lru_cache(maxsize=64)
-def _tree(text: str) -> ast.Module | None:
+def _tree(text: str) -> _Defs | None:
     try:
         tree: ast.Module = parse_python(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return tree
+    return _defs(tree.body)
 
 
-def _function(tree: ast.Module, def_line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The def whose ``def`` keyword is on ``def_line`` (0-based), at any depth."""
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and node.lineno - 1 == def_line
-        ):
-            return node
-    return None
+def _defs(body: Sequence[ast.stmt]) -> _Defs:
+    """Every def of the module by its line. A def is a statement, and statements hold
+    statements only in their bodies, handlers and cases: no expression is visited. Two defs
+    cannot start on one line (a compound statement neither follows ``;`` nor a colon)."""
+    found: _Defs = {}
+    todo: list[ast.AST] = list(body)
+    holders = (ast.stmt, ast.excepthandler, ast.match_case)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.setdefault(node.lineno - 1, node)
+        for name in node._fields:
+            child = getattr(node, name, None)
+            if type(child) is list:
+                todo.extend(c for c in child if isinstance(c, holders))
+    return found
+
+
+def _nodes(root: ast.AST) -> list[ast.AST]:
+    """The nodes below ``root`` in ``ast.walk``'s order, without its generators per node
+    (issue 16); nodes without fields (``Load``, operators) are left out: nothing here asks
+    for them."""
+    out = [root]
+    node_type = ast.AST
+    push = out.append
+    i = 0
+    while i < len(out):
+        node = out[i]
+        i += 1
+        for name in node._fields:
+            child = getattr(node, name, None)
+            if type(child) is list:
+                for item in child:
+                    if isinstance(item, node_type) and item._fields:
+                        push(item)
+            elif isinstance(child, node_type) and child._fields:
+                push(child)
+    return out
+
+
+# The defs of the statements a caller already has (the model's parse, kept by `funcls check`),
+# by the text they were parsed from.
+_KEPT: dict[str, _Defs] = {}
+_KEPT_MAX = 64
+
+
+def _defs_of(text: str, body: Sequence[ast.stmt] | None) -> _Defs | None:
+    if body is None:
+        return _tree(text)
+    found = _KEPT.get(text)
+    if found is None:
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        found = _KEPT[text] = _defs(body)
+    return found
 
 
 def alias_reads(text: str, def_line: int, request: str) -> list[AliasRead]:
@@ -133,20 +186,24 @@ def alias_reads(text: str, def_line: int, request: str) -> list[AliasRead]:
     return [r for r in route_reads(text, def_line, request) or [] if r.alias != request]
 
 
-def route_reads(text: str, def_line: int, request: str) -> list[AliasRead] | None:
+def route_reads(
+    text: str, def_line: int, request: str, body: Sequence[ast.stmt] | None = None
+) -> list[AliasRead] | None:
     """Every read of a route parameter by a string literal in that function: directly
     (``request.route_params["id"]``, ``alias`` is then ``request``) and through certain aliases.
     None when the reads cannot be known: the text does not parse, the def is not found, or the
-    request parameter is rebound."""
-    tree = _tree(text)
-    fn = _function(tree, def_line) if tree is not None else None
+    request parameter is rebound. ``body``: the statements ``ast.parse(text)`` gives, when the
+    caller has them (``Source.module_body``), so as not to parse the text again."""
+    defs = _defs_of(text, body)
+    fn = defs.get(def_line) if defs is not None else None
     if fn is None:
         return None
-    counts, declared = _bindings(fn)
+    nodes = _nodes(fn)  # walked three times below
+    counts, declared = _bindings(fn, nodes)
     if counts.get(request) != 1 or request in declared:
         return None  # the request parameter is rebound somewhere: nothing is certain
     aliases: set[str] = set()
-    for node in ast.walk(fn):
+    for node in nodes:
         target: ast.expr | None = None
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
@@ -163,7 +220,7 @@ def route_reads(text: str, def_line: int, request: str) -> list[AliasRead] | Non
             aliases.add(target.id)
     lines = text.split("\n")
     out: list[AliasRead] = []
-    for node in ast.walk(fn):
+    for node in nodes:
         holder: ast.expr | None = None
         key_node: ast.AST | None = None
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
