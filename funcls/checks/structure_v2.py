@@ -106,27 +106,36 @@ def _imported_apps(ctx: Context, script: str, apps: list[AppObject]) -> None:
     the script's body, the name it binds is bound nowhere else in the script, and the other
     module binds the name once, to the app it creates there."""
     own = ctx.module(script)
-    tb = ctx.top_bindings(script)
-    if own is None or tb is None or tb.dynamic:
+    if own is None:
         return
     found: list[tuple[int, str, str, Range, str]] = []  # line, local, kind, range, origin
     for rec in own.import_records:
         line = rec.range.start.line + 1
-        if rec.name is None or rec.guarded or rec.fallback or line not in tb.body_imports:
+        if rec.name is None or rec.guarded or rec.fallback:
             continue
-        if sum(rec.local in names for _start, names in tb.statements) != 1:
-            continue  # rebound, deleted or also bound elsewhere in the script
+        # What the model knows first: an import of a blueprint (the usual case) needs no
+        # reading of the two modules' top-level bindings (issue 16).
         target = local_module(ctx, rec, script)
         made = ctx.module(target) if target is not None and target != script else None
-        target_tb = ctx.top_bindings(target) if made and target else None
-        if made is None or target is None or target_tb is None or target_tb.dynamic:
+        if made is None or target is None:
             continue
         creations = [c for c in made.app_creations if c.var == rec.name]
-        binds = sum(rec.name in names for _start, names in target_tb.statements)
-        if len(creations) != 1 or binds != 1 or not creations[0].top_level:
+        if len(creations) != 1 or not creations[0].top_level:
             continue
         kind = creations[0].kind
         if kind in ("Blueprint", "DFBlueprint"):
+            continue
+        tb = ctx.top_bindings(script)
+        if tb is None or tb.dynamic:
+            return
+        if line not in tb.body_imports:
+            continue
+        if sum(rec.local in names for _start, names in tb.statements) != 1:
+            continue  # rebound, deleted or also bound elsewhere in the script
+        target_tb = ctx.top_bindings(target)
+        if target_tb is None or target_tb.dynamic:
+            continue
+        if sum(rec.name in names for _start, names in target_tb.statements) != 1:
             continue
         where = imported_name_range(tb, line, rec.name) or rec.range
         found.append((line, rec.local, kind, where, f"'{rec.name}' of {ctx.rel(target)}"))

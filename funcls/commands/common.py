@@ -13,14 +13,16 @@ from funcls.model.workspace import Workspace, find_app_roots
 __all__ = ["UsageError", "app_roots", "load_apps"]
 
 
-def app_roots(paths: Sequence[str]) -> list[str]:
+def app_roots(paths: Sequence[str], source: Source | None = None) -> list[str]:
+    """The app roots under ``paths``; ``source``: the one the apps will be read with, so that
+    the search and the indexing ask the system about each path once (issue 16)."""
     roots: list[str] = []
     for p in paths:
         if not os.path.exists(p):
             raise UsageError(f"path '{p}' does not exist")
         if not os.path.isdir(p):
             raise UsageError(f"'{p}' is not a folder; give the folder of an app (or one above it)")
-        found = find_app_roots(p)
+        found = find_app_roots(p, source)
         if not found:
             raise UsageError(
                 f"no Azure Functions app under '{p}' (looked for host.json or function_app.py)"
@@ -33,5 +35,5 @@ def load_apps(paths: Sequence[str], keep_trees: bool = False) -> list[App]:
     # Read once: nothing edits the files while a command reads them (Source.snapshot).
     # keep_trees: the modules' statements stay for the rules (Source.module_body).
     source = Source(snapshot=True, keep_trees=keep_trees)
-    ws = Workspace([], extra_roots=app_roots(paths), source=source)
+    ws = Workspace([], extra_roots=app_roots(paths, source), source=source)
     return list(ws.index_all().values())
