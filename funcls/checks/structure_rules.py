@@ -124,9 +124,11 @@ RULES: tuple[Rule, ...] = (
         "AZF304",
         "mixed-models",
         E,
-        "An app with both v1 function.json folders and a v2 function_app.py.",
-        "The worker indexes an app one way or the other: with a function_app.py it ignores "
-        "the function.json folders, so half of the app silently disappears.",
+        "An app with both v1 function.json folders and a v2 function_app.py that registers "
+        "functions.",
+        "The worker indexes an app one way or the other: with a function_app.py that registers "
+        "functions it ignores the function.json folders, so half of the app silently "
+        "disappears. (A function_app.py that registers none makes the host read the folders.)",
         _app(
             _PING,
             **{

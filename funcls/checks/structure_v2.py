@@ -26,6 +26,14 @@ def mixed_models(ctx: Context) -> None:
     app = ctx.app
     if app.model != "mixed" or app.script_path is None:
         return
+    # A script whose app registers no function makes the worker answer the host's metadata
+    # request with use_default_metadata_indexing (azure_functions_worker/dispatcher.py:
+    # index_functions returns None for an empty index), and the host then indexes the
+    # function.json folders (azure-functions-host FunctionMetadataProvider.cs, "Fallback to
+    # host indexing"): the folders are the app. Only an index with a decorated function
+    # ignores them.
+    if not any(f.model == "v2" for f in app.functions):
+        return
     folders = [f for f in app.functions if f.model == "v1"]
     names = ", ".join(f.name for f in folders[:5]) + (", …" if len(folders) > 5 else "")
     script = os.path.basename(app.script_path)

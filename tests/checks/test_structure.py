@@ -18,6 +18,7 @@ from tests.checks.support import (
     v2,
     write_app,
 )
+from tests.support.fidelity import library_index
 
 PING = (
     '@app.route(route="ping")\n'
@@ -133,6 +134,26 @@ def test_azf304_mixed(tmp_path: Path) -> None:
     f = one(check(tmp_path), "AZF304")
     assert "function.json folders (old)" in f.message
     assert f.related[0].message == "v1 function 'old'"
+
+
+def test_azf304_not_when_the_script_registers_no_function(tmp_path: Path) -> None:
+    """A function_app.py whose app has no function (kept for logging set-up, say) next to
+    function.json folders (the shape of a corpus app): the worker's index is empty, so it
+    answers use_default_metadata_indexing and the host indexes the folders; nothing is ignored."""
+    http = [
+        {"name": "req", "type": "httpTrigger", "direction": "in"},
+        {"name": "$return", "type": "http", "direction": "out"},
+    ]
+    v1(tmp_path, "old", json.dumps({"bindings": http}), "def main(req):\n    return 'x'\n")
+    v2(tmp_path, "import logging\n\nlogging.basicConfig(level=logging.INFO)\n")
+    # The library's own index of the script is empty: what the worker's index_functions gets.
+    assert library_index(str(tmp_path)) == {}
+    assert "AZF304" not in codes(check(tmp_path))
+    assert [f.name for f in load(tmp_path).functions] == ["old"]
+    # One decorated function is enough for the worker to index the script and drop the folder.
+    v2(tmp_path, PING)
+    assert library_index(str(tmp_path)) != {}
+    one(check(tmp_path), "AZF304")
 
 
 def test_azf305_second_app(tmp_path: Path) -> None:
