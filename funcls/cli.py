@@ -7,7 +7,6 @@ import gc
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 from funcls import __version__
@@ -133,7 +132,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             print(f"funcls: error: {e}", file=sys.stderr)
             return 2
         # A bug in funcls, not the user's mistake: exit 2, never 1 ("errors found"), so CI
-        # does not read a crash as findings (issue 17).
+        # does not read a crash as findings (issue 17). traceback (with linecache, tokenize and
+        # textwrap) is imported only then (issue 16).
+        import traceback
+
         traceback.print_exc()
         print("funcls: internal error (the traceback above); please report it", file=sys.stderr)
         return 2
