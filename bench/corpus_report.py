@@ -12,7 +12,8 @@ Prints, for the corpus built by scripts/build_corpus.py:
   (true: the worker or host really fails; false: a false alarm to fix; '?': not triaged);
 - the Python worker's deliberately broken fixtures (tests/unittests/broken_functions) for
   which funcls reports at least one error / all of them.
---details lists every difference, missed root, error finding and missed fixture.
+--details lists every difference, missed root, error finding, AZF306 information and missed
+fixture.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _from_settings_only(app: Any, oracle: dict[str, Any], name: str) -> bool:
     os.getenv("database_id")``): the oracle imports the app here, where the setting is unset, so
     the library drops the None; on Azure the app setting gives it a value."""
     fn = next((f for f in app.functions if f.name == name), None)
-    if fn is None or len(fn.bindings) != len(oracle[name]):
+    if fn is None or name not in oracle or len(fn.bindings) != len(oracle[name]):
         return False
     for binding, theirs in zip(fn.bindings, oracle[name], strict=True):
         mine = binding.to_json()
@@ -70,6 +71,37 @@ def _from_settings_only(app: Any, oracle: dict[str, Any], name: str) -> bool:
         if normalise(cleared) != normalise(theirs):
             return False
     return True
+
+
+def _host_fallback(root: Path, oracle: dict[str, Any]) -> dict[str, Any]:
+    """The host's own index when the script's index is empty: the worker then answers
+    use_default_metadata_indexing (azure_functions_worker/dispatcher.py) and the host reads
+    each direct sub-folder's function.json (FunctionMetadataProvider.cs, HostFunctionMetadata-
+    Provider), so the bindings as written there are the oracle. Unchanged otherwise."""
+    if oracle:
+        return oracle
+    host: dict[str, Any] = {}
+    for config in sorted(root.glob("*/function.json")):
+        try:
+            data = json.loads(config.read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("bindings"), list):
+            host[config.parent.name] = data["bindings"]
+    return host
+
+
+def _in_exclusive_arms(app: Any, oracle: dict[str, Any], name: str) -> bool:
+    """Whether funcls holds ``name`` once per arm of an if/else (or try/except ImportError),
+    one of them identical to the library's: which arm runs depends on the machine (here the
+    oracle's import, with no app settings), and funcls keeps every arm (Function.branch)."""
+    defs = [f for f in app.functions if f.name == name]
+    if name not in oracle or len(defs) < 2:
+        return False
+    if not all(a.exclusive_with(b) for a in defs for b in defs if a is not b):
+        return False
+    theirs = [normalise(b) for b in oracle[name]]
+    return any([normalise(b.to_json()) for b in f.bindings] == theirs for f in defs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         extra = check_app(load_app(str(corpus / rel), Source()), CheckConfig())
         taken_errors[rel] = sum(1 for f in extra if f.severity == Severity.ERROR)
 
-    identical = total = dynamic = settings = 0
+    identical = total = dynamic = settings = arms = 0
     diffs: list[str] = []
     errors: list[tuple[str, Finding]] = []
     by_root: dict[str, list[Finding]] = {}
@@ -110,13 +142,16 @@ def main(argv: list[str] | None = None) -> int:
         oracle = record.get("functions")
         if oracle is None:
             continue
+        oracle = _host_fallback(root, oracle)
         total += len(oracle)
         bad = differences(app, oracle)
         wrong = {line.split("'")[1] for line in bad if line.startswith("function '")}
         identical += sum(1 for name in oracle if name not in wrong)
         if wrong and any(f.code == "AZF306" and f.severity == Severity.INFO for f in findings):
             dynamic += len(wrong)  # funcls said it cannot list them (information)
-        settings += sum(1 for name in wrong if _from_settings_only(app, oracle, name))
+        armed = {name for name in wrong if _in_exclusive_arms(app, oracle, name)}
+        arms += len(armed)
+        settings += sum(1 for name in wrong - armed if _from_settings_only(app, oracle, name))
         diffs += [f"{record['path']}: {line}" for line in bad]
 
     fixtures = manifest.get("broken_fixtures", [])
@@ -145,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     note = (
         f" (of the others: {dynamic} in apps where funcls says it cannot list them, AZF306"
         f" info; {settings} differing only in values read from the app's settings, which funcls"
-        " leaves unknown)"
+        f" leaves unknown; {arms} defined once per arm of an if/else on a setting, one arm"
+        " identical)"
         if identical != total
         else ""
     )
@@ -175,6 +211,16 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f for f, h in caught if not h) or "none")
         print("\n# error findings without a verdict")
         print("\n".join(untriaged) or "none")
+        # AZF306 information says funcls cannot list some functions of the app: each is a
+        # shape to triage as an error is (right, or an index funcls should have built).
+        print("\n# AZF306 information (functions funcls cannot list)")
+        infos = [
+            f"{finding_key(corpus, f)}\n    {f.message}"
+            for findings in by_root.values()
+            for f in findings
+            if f.code == "AZF306" and f.severity == Severity.INFO
+        ]
+        print("\n".join(infos) or "none")
         false = [k for k, v in verdicts.items() if v.get("verdict") == "false"]
         print("\n# verdict false (still reported)")
         present = {finding_key(corpus, f) for _, f in errors}

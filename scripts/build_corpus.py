@@ -180,6 +180,36 @@ REPOSITORIES = (
     "MalkaKozlik/cicd-terraform-github-actions",
     "Rezmodeus/functionApp1",
     "madebygps/inventory-cosmosdb-fastfunctions",
+    # added 5 December 2026, third round: apps in src/functions with blueprint packages and
+    # helpers imported from the app's own packages, monorepos of several apps (apps/api and
+    # apps/worker; four function_app.py under one host.json; four app folders with their own
+    # host.json), a v2 script next to v1 function.json folders, v1 apps with shared_code
+    # packages, a v2 app with an MCP tool, a larger sample with a batch app in code/backend
+    "fgarofalo56/azure-doc-intelligence-pipeline",
+    "GraniLuk/CryptoMorningReports",
+    "WRLC/barcode_checks",
+    "johnjjudge/leaguebrief",
+    "hugogirard/contractIndexing",
+    "cloether/azure-function-sentinel-alert",
+    "jamalwsilva/urlchecker",
+    "juandaherrera/finmail",
+    "tfmamff-ops/vision-pipeline",
+    "aldelar/azure-knowledge-base-ingestion",
+    "michaelhuot-msft/forms-to-fabric",
+    "neilpeterson/AzureOptimizationAgent",
+    "emeraldleaf/event-driven-ai-document-processing",
+    "Radargoger/azure-collectionbased-threatfeed",
+    "diogojacomini/worldfootball",
+    "AJStangl/FunctionBots",
+    "matthansen0/certaudio",
+    "deepak0x/drift-travel-ai",
+    "dfernandezmOnesec/bot-vea-connect",
+    "Azure-Samples/chat-with-your-data-solution-accelerator",
+    "Kroonjay/BeaconBot",
+    "CoCo-27/Culvana_payment",
+    "isrxl/enquiry-hub",
+    "Tomodo1773/tech-knowledge-agent",
+    "PeakMade/AuthorizationService",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
