@@ -273,18 +273,15 @@ class Handoffs:
 
     def _received(self, link: Link, message: Message) -> None:
         if isinstance(message, Served):
-            console = self.state.invoker.console
+            # Which invocations have their Executing line and not yet their Executed line
+            # (a crash or a timeout answers those: _answer), then the lines themselves.
+            started = link.started
             for event in message.events:
                 if event[0] == "s":
-                    _, invocation_id, name, wall = event
-                    link.started.add(invocation_id)
-                    console.started(name, invocation_id, self.reason, wall)
+                    started.add(event[1])
                 else:
-                    _, invocation_id, name, ok, duration, detail, wall, note = event
-                    link.started.discard(invocation_id)
-                    console.finished(name, invocation_id, ok, duration, detail, wall)
-                    if note:
-                        console.say(note)
+                    started.discard(event[1])
+            self.state.invoker.console.replay(message.events, self.reason)
             return
         if isinstance(message, Back):
             held = link.conns.pop(message.conn, None)

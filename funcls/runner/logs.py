@@ -137,6 +137,45 @@ class Console:
         if detail:
             self.block(_indent(detail) if self.tag_logs else detail)
 
+    def replay(self, events: list[tuple[Any, ...]], reason: str) -> None:
+        """The lines `started`, `finished` and `say` print for invocations an app process ran
+        itself (messages.Served: `("s", id, function, moment)` and `("f", id, function, ok,
+        duration, detail, moment, note)`), in order; the plain ones added in one go (under
+        load a batch holds about a thousand invocations)."""
+        names = self.names
+        lines: list[str] = []
+        for event in events:
+            if event[0] == "s":
+                _, invocation_id, function, moment = event
+                names[invocation_id] = function
+                lines.append(
+                    f"[{timestamp(moment)}] Executing 'Functions.{function}' "
+                    f"(Reason='{reason}', Id={invocation_id})\n"
+                )
+                continue
+            _, invocation_id, function, ok, duration, detail, moment, note = event
+            if detail or note:
+                self._add(lines)
+                lines = []
+                self.finished(function, invocation_id, ok, duration, detail, moment)
+                if note:
+                    self.say(note)
+                continue
+            self.forget(invocation_id)
+            lines.append(
+                f"[{timestamp(moment)}] Executed 'Functions.{function}' "
+                f"({'Succeeded' if ok else 'Failed'}, Id={invocation_id}, "
+                f"Duration={duration * 1000:.0f}ms)\n"
+            )
+        self._add(lines)
+
+    def _add(self, lines: list[str]) -> None:
+        if self.quiet or not lines:
+            return
+        with self._lock:
+            self._pending.extend(lines)
+        self._flush_soon()
+
     def forget(self, invocation_id: str) -> None:
         """Logs may still come from threads after the end; keep the name a little longer."""
         if len(self.names) > 10000:

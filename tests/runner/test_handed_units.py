@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import random
 import re
+import time
 from typing import Any
 
 import azure.functions as func
@@ -206,3 +207,40 @@ def test_the_console_does_not_keep_every_invocation_name() -> None:
         console.finished("hello", invocation_id, True, 0.001)
     assert 0 < len(console.names) <= 10_000
     assert console.names["id-24999"] == "hello"  # the latest are kept
+
+
+def test_replayed_events_print_as_started_and_finished(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner prints a batch of invocations an app process served itself
+    (messages.Served) with Console.replay: the same text, in the same order, as the calls it
+    replaces, failure details and notes included; the names kept for tagged logs alike."""
+    reason = "This function was programmatically called via the host APIs."
+    monkeypatch.setattr(time, "time", lambda: 1_780_000_000.5)  # the moment of `say` lines
+    events: list[tuple[Any, ...]] = []
+    for number in range(40):
+        invocation_id = f"{number:08d}-0000-4000-8000-000000000000"
+        moment = 1_780_000_000.0 + number * 0.0137
+        events.append(("s", invocation_id, "hello", moment))
+        detail = "Result: Failure\nException: ValueError: no" if number % 7 == 3 else ""
+        note = "function 'hello' returned a response funcls cannot send" if number % 9 == 4 else ""
+        events.append(
+            ("f", invocation_id, "hello", not detail, number / 1000, detail, moment, note)
+        )
+    for tag_logs in (False, True):
+        replayed, called = io.StringIO(), io.StringIO()
+        by_replay = Console(replayed, tag_logs=tag_logs)
+        by_calls = Console(called, tag_logs=tag_logs)
+        by_replay.replay(events, reason)
+        for event in events:
+            if event[0] == "s":
+                by_calls.started(event[2], event[1], reason, event[3])
+            else:
+                _, invocation_id, name, ok, duration, detail, moment, note = event
+                by_calls.finished(name, invocation_id, ok, duration, detail, moment)
+                if note:
+                    by_calls.say(note)
+        by_replay._flush()
+        by_calls._flush()
+        assert replayed.getvalue() == called.getvalue()
+        assert replayed.getvalue().count("Executing 'Functions.hello'") == 40
+        assert "Exception: ValueError: no" in replayed.getvalue()
+        assert by_replay.names == by_calls.names

@@ -23,6 +23,7 @@ the runner's front answers it (and may hand the connection over again later).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import mmap
 import os
@@ -68,6 +69,7 @@ _NOT_HERE = frozenset(("transfer-encoding", "expect", "upgrade", "x-forwarded-pr
 NO_RETRY = {"count": 0, "max": 0}
 NO_TRACE: dict[str, Any] = {}  # for a function without a context parameter (never read)
 ARM = select.EPOLLIN | select.EPOLLONESHOT
+BATCH = 64  # ready connections a lone serving thread takes from one epoll_wait
 TEND_EVERY = 0.01  # seconds
 STALLED_AFTER = 0.1  # seconds of serving threads computing without an answer
 
@@ -132,6 +134,9 @@ class Served:
         self.answered = 0  # requests taken and done (or given back) so far
         self.size = worker.pool.size
         self.connections: dict[int, Connection] = {}  # by descriptor
+        # Connections epoll reported ready, taken by a thread along with the one it serves
+        # (_serve_forever); disarmed (one-shot) until served.
+        self.ready: collections.deque[Connection] = collections.deque()
         self.epoll = select.epoll()
         # Responses a client does not read fast enough, finished by one writer thread so
         # that a serving thread never waits on a client (writers: EPOLLOUT, one-shot).
@@ -205,20 +210,46 @@ class Served:
     def _serve_forever(self) -> None:
         gate = self.gate
         epoll = self.epoll
+        ready = self.ready
+        connections = self.connections
         thread = threading.get_native_id()
         while True:
-            with gate:
-                self.idle += 1
+            connection: Connection | None
             try:
-                events = epoll.poll(-1, 1)
-            except OSError:
-                events = []
+                connection = ready.popleft()
+            except IndexError:
+                with gate:
+                    self.idle += 1
+                try:
+                    # A lone serving thread takes every ready connection at once (one
+                    # epoll_wait for many requests under load, as an event loop does);
+                    # with several, each takes one, so that none holds a ready
+                    # connection while another thread waits.
+                    events = epoll.poll(-1, BATCH if self.threads == 1 else 1)
+                except OSError:
+                    events = []
+                with gate:
+                    self.idle -= 1
+                    if self.stopping:
+                        return
+                    taken = [connections.get(fd) for fd, _event in events]
+                    for other in taken[1:]:
+                        if other is not None:
+                            other.queued = True
+                if not taken:
+                    continue
+                connection = taken[0]
+                if len(taken) > 1:
+                    # Any thread takes these before it waits again (tend starts one when
+                    # this one is held by a function that blocks).
+                    ready.extend(other for other in taken[1:] if other is not None)
+            if connection is None:
+                continue
             with gate:
-                self.idle -= 1
                 if self.stopping:
                     return
-                connection = self.connections.get(events[0][0]) if events else None
-                if connection is None or connection.closed:
+                connection.queued = False
+                if connection.closed or connection.busy:
                     continue
                 connection.since = time.monotonic()
                 connection.busy = True
@@ -281,6 +312,7 @@ class Served:
                     for connection in self.connections.values():
                         if (
                             not connection.busy
+                            and not connection.queued
                             and connection.pending is None
                             and now - connection.since > setup.keep_alive
                         ):
@@ -357,6 +389,7 @@ class Connection:
         self.sock.setblocking(False)
         self.fd = fd
         self.busy = False
+        self.queued = False  # taken from epoll, waiting in Served.ready to be served
         self.thread = 0  # the native id of the thread serving it while busy
         self.closed = False
         self.since = time.monotonic()  # when it last started or ended a request
