@@ -12,6 +12,7 @@ from funcls.checks.edits import append_line, delete_line, fix, fixes, replace
 from funcls.checks.findings import Fix, Severity
 from funcls.checks.packaging_rules import RULES
 from funcls.checks.registry import REGISTRY, checker
+from funcls.model.appmodel import Requirement
 from funcls.model.distributions import distributions, third_party_imports
 from funcls.model.locations import Range
 from funcls.model.source import SKIP_DIRS, Source
@@ -27,6 +28,25 @@ _STDLIB_DISTS = {n.replace("_", "-").lower(): n for n in STDLIB}
 # Standard-library names whose PyPI project is an unrelated package under another module name:
 # installing it is useless but shadows nothing (pip normalises 'datetime' to Zope's DateTime).
 _UNRELATED_DISTS = {"datetime": "Zope's DateTime package (module DateTime)"}
+# Backports that stopped installing the standard module's name: from this major release on,
+# PyPI's configparser installs only backports.configparser (wheels 6.0.0: configparser/ and
+# backports/; 7.0.0 and 7.2.0: backports/ alone), so an unpinned line (pip takes the newest) or
+# a pin at or above it shadows nothing; an older pin still does.
+_BACKPORTS_WITHOUT_MODULE = {"configparser": 7}
+_VERSION_FLOOR = re.compile(r"(?:===?|>=|~=)\s*(\d+)")
+
+
+def _shadows_nothing(r: Requirement) -> bool:
+    """Whether requirement ``r`` of a backport in _BACKPORTS_WITHOUT_MODULE can only install a
+    release that no longer ships the standard module's name."""
+    first = _BACKPORTS_WITHOUT_MODULE.get(r.name)
+    if first is None:
+        return False
+    spec = r.text.split("#")[0].strip()[len(r.name) :].strip()
+    if not spec:
+        return True  # pip installs the newest release
+    floors = [int(m.group(1)) for m in _VERSION_FLOOR.finditer(spec)]
+    return bool(floors) and max(floors) >= first
 
 
 def includes_other_lines(text: str) -> bool:
@@ -144,6 +164,13 @@ def requirements(ctx: Context) -> None:
                 f"'{r.name}' is part of the Python standard library; on PyPI the name installs "
                 f"{_UNRELATED_DISTS[r.name]}, which does not replace the module but is not what "
                 "the code imports: remove the line"
+            )
+        elif _shadows_nothing(r):
+            severity = Severity.WARNING
+            message = (
+                f"'{r.name}' is part of the Python standard library; the PyPI backport this line "
+                f"installs ({r.text.strip()}) puts its code under backports.{r.name} and does "
+                "not replace the module, so it is not what the code imports: remove the line"
             )
         elif r.name in _STDLIB_DISTS:
             module = _STDLIB_DISTS[r.name]

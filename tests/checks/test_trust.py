@@ -828,6 +828,34 @@ def test_azf601_datetime_on_pypi_is_an_unrelated_package_not_a_broken_build(
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "severity"),
+    [
+        ("configparser==7.2.0", Severity.WARNING),  # GraniLuk/CryptoMorningReports
+        ("configparser", Severity.WARNING),  # pip takes the newest: 7.x
+        ("configparser>=7.0", Severity.WARNING),
+        ("configparser==6.0.0", Severity.ERROR),  # its wheel still has configparser/
+        ("configparser==4.0.2", Severity.ERROR),  # configparser.py
+        ("configparser<7", Severity.ERROR),
+    ],
+)
+def test_azf601_configparser_backport_shadows_the_module_only_before_release_7(
+    tmp_path: Path, line: str, severity: Severity
+) -> None:
+    """PyPI's configparser wheels ship a top-level configparser module up to 6.0.0 (which
+    shadows the standard one from .python_packages) and only backports/configparser from 7.0.0
+    on: a false error on a corpus app pinning 7.2.0, now a warning that it is useless."""
+    v2(tmp_path, PING, **{"requirements.txt": f"azure-functions\n{line}\n"})
+    found = only(check(tmp_path), "AZF601")
+    assert [(f.severity, text_at(f)) for f in found] == [(severity, "configparser")]
+    if severity == Severity.WARNING:
+        assert found[0].message == (
+            "'configparser' is part of the Python standard library; the PyPI backport this line "
+            f"installs ({line}) puts its code under backports.configparser and does not replace "
+            "the module, so it is not what the code imports: remove the line"
+        )
+
+
 def test_decorators_applied_by_hand_after_the_def(tmp_path: Path) -> None:
     write_app(
         tmp_path,
