@@ -64,6 +64,10 @@ class Publisher:
         self.published_versions: dict[str, int | None] = {}
         self.published_by_root: dict[str, set[str]] = {}
         self.workspace_pull = False  # the client pulls workspace diagnostics itself
+        # What a client that pulls gets for each path it pulls, as of the last pass: a refresh
+        # is asked for only when a pass changes it (each refresh makes VS Code pull every
+        # open document and the workspace again, cancelling pulls under way).
+        self.pullable: dict[str, list[types.Diagnostic]] = {}
         # Called with the roots after each publication (the Functions view's announcements).
         self.listeners: list[Listener] = []
         # Debounced passes: the roots (and forced paths) waiting for their rules, and the task
@@ -177,7 +181,10 @@ class Publisher:
             due = (open_here & force) | (open_here & self.unpublished_versions())
             for path in sorted(set(grouped) | before | due):
                 diags = grouped.get(path, [])
-                if self.published.get(path) != diags:
+                if self.pulled_by_client(path):
+                    changed = changed or self.pullable.get(path, []) != diags
+                    self.pullable[path] = diags
+                elif self.published.get(path) != diags:
                     changed = True
                 self.publish(path, diags, force=path in due)
             self.published_by_root[root] = set(grouped)
@@ -187,10 +194,12 @@ class Publisher:
         for listener in self.listeners:
             listener(roots)
 
+    def pulled_by_client(self, path: str) -> bool:
+        return self.pull_mode and (path in self.server.ctx.versions or self.workspace_pull)
+
     def publish(self, path: str, diags: list[types.Diagnostic], force: bool = False) -> None:
         versions = self.server.ctx.versions
-        is_open = path in versions
-        if self.pull_mode and (is_open or self.workspace_pull):
+        if self.pulled_by_client(path):
             return  # the client pulls these
         if not force and self.published.get(path) == diags:
             return
