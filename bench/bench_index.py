@@ -21,7 +21,9 @@ load, the CPU time much less, so both ratios are printed.
 ``--compare COMMIT`` also times that commit's funcls (extracted with ``git archive``) in the
 same rounds, alternating with this tree: before and after in one run. ``--tree DIR`` times the
 funcls of DIR (a folder holding ``funcls/``) instead of this repository's: a copy of a commit,
-when others' unfinished changes share the working tree.
+when others' unfinished changes share the working tree. ``--compare-tree DIR`` times the funcls
+of DIR too, in the same rounds (a commit with one's own changes taken back, when others'
+commits came in between).
 """
 
 from __future__ import annotations
@@ -112,6 +114,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--compare", metavar="COMMIT", help="time this commit's funcls too")
     parser.add_argument("--tree", type=Path, default=REPO, help="the funcls tree to time")
+    parser.add_argument(
+        "--compare-tree",
+        type=Path,
+        metavar="DIR",
+        help="time the funcls of DIR too (a folder holding funcls/), e.g. a commit with some "
+        "changes taken back",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -120,6 +129,8 @@ def main() -> None:
         trees = {"": args.tree}
         if args.compare:
             trees[f" ({args.compare})"] = extract(args.compare, tmp / "before")
+        if args.compare_tree:
+            trees[f" ({args.compare_tree.name})"] = args.compare_tree
         commands: dict[str, tuple[list[str], Path]] = {
             "floor: read + parse with stdlib": ([sys.executable, "-c", FLOOR, str(ws)], REPO)
         }

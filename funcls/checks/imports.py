@@ -128,7 +128,23 @@ def _own_names(ctx: Context, modules: list[ModuleInfo]) -> set[str]:
 
 
 def local_module(ctx: Context, rec: ImportRecord, from_path: str) -> str | None:
-    """The app file an import names (absolute from the app root, or relative), if any."""
+    """The app file an import names (absolute from the app root, or relative), if any.
+    Remembered for the check: several checkers ask about every import (issue 16)."""
+    key = (rec.level, rec.module, rec.name, os.path.dirname(from_path) if rec.level else None)
+    known: dict[tuple[int, str, str | None, str | None], str | None] | None = ctx.memo.get(
+        "local_modules"
+    )
+    if known is None:
+        known = ctx.memo["local_modules"] = {}
+    try:
+        return known[key]
+    except KeyError:
+        pass
+    found = known[key] = _local_module(ctx, rec, from_path)
+    return found
+
+
+def _local_module(ctx: Context, rec: ImportRecord, from_path: str) -> str | None:
     if rec.level:
         base = os.path.dirname(from_path)
         for _ in range(rec.level - 1):
@@ -151,7 +167,15 @@ def local_module(ctx: Context, rec: ImportRecord, from_path: str) -> str | None:
 
 def app_modules(ctx: Context) -> list[ModuleInfo]:
     """The modules the worker imports: the v2 script and its blueprints, v1 scripts, and the
-    app files those import at their top level, transitively."""
+    app files those import at their top level, transitively. Found once per check (three
+    checkers ask: issue 16)."""
+    found: list[ModuleInfo] | None = ctx.memo.get("app_modules")
+    if found is None:
+        found = ctx.memo["app_modules"] = _app_modules(ctx)
+    return list(found)
+
+
+def _app_modules(ctx: Context) -> list[ModuleInfo]:
     app = ctx.app
     start = [p for p in sorted(app.files) if p.endswith(".py")]
     start += [f.script_path for f in app.functions if f.script_path and f.script_exists]
