@@ -4,6 +4,7 @@ them when it loads a function (see funcls/model/catalogue/common.py for the work
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 
@@ -268,7 +269,13 @@ def _non_type(ann: Annotation) -> bool:
     """A literal where a type belongs (``req: 123``, ``-> "ok"`` is a string: left alone,
     it may be a forward reference). The worker refuses such annotations at load time
     ("invalid non-type annotation", azure_functions_worker/functions.py)."""
-    text = ann.text.strip()
+    return _literal_annotation(ann.text.strip())
+
+
+@functools.lru_cache(maxsize=512)
+def _literal_annotation(text: str) -> bool:
+    """``_non_type`` by the annotation's text, remembered: the same few annotations
+    (``func.Out[str]``) come back on every function (issue 16)."""
     if _DOTTED.fullmatch(text) and text not in ("True", "False", "None"):
         return False  # a name or a dotted name: no literal (issue 16: one parse less each)
     try:
