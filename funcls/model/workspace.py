@@ -51,17 +51,39 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         # A FIFO or device named host.json or function.json still marks an app (the loader
         # reports it, AZF100) instead of the app vanishing without a word.
         if source is not None:
-            return source.is_file(path) or _special(path)
+            return source.is_file(path) or source.special(path) is not None
         m = mode(path)
         return m is not None and not stat.S_ISDIR(m)
 
+    # Unsaved editor buffers may name files not yet on disk: then every path is asked.
+    overlays = source is not None and bool(source.overlays)
+
     while stack:
         d, inside = stack.pop()
-        has_host = present(os.path.join(d, HOST_JSON))
         try:
             entries = list(os.scandir(d))
         except OSError:
-            entries = []
+            entries = None
+        # The names the folder lists, ignoring case: a marker file of the folder that is not
+        # among them is not there on any file system, and is not asked of the system (most
+        # folders have none of the five asked for: issue 16).
+        listed = {e.name.lower() for e in entries} if entries is not None and not overlays else None
+
+        def absent(path: str, d: str = d, listed: set[str] | None = listed) -> bool:
+            return (
+                listed is not None
+                and os.path.dirname(path) == d
+                and os.path.basename(path).lower() not in listed
+            )
+
+        def here_file(path: str, absent: Callable[[str], bool] = absent) -> bool:
+            return not absent(path) and is_file(path)
+
+        def here(path: str, absent: Callable[[str], bool] = absent) -> bool:
+            return not absent(path) and present(path)
+
+        has_host = here(os.path.join(d, HOST_JSON))
+        entries = entries or []
         subdirs: list[str] = []
         for e in entries:
             if e.name in SKIP_DIRS or e.name.startswith("."):
@@ -76,17 +98,17 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         # A function_app.py inside a Python package (azure/functions/decorators/ in the
         # library itself) is a module of that package, not an app's script.
         script = (
-            present(os.path.join(d, DEFAULT_SCRIPT)) or _named_script(d, is_file, read)
-        ) and not is_file(os.path.join(d, "__init__.py"))
+            here(os.path.join(d, DEFAULT_SCRIPT)) or _named_script(d, here_file, read)
+        ) and not here_file(os.path.join(d, "__init__.py"))
         # Inside an app, a Python package without host.json (blueprints/scheduling/ with an
         # __init__.py) is a part of that app: the host reads function.json one level below the
         # script root only, and the worker imports the package as the app's module.
         is_root = has_host or (
-            not (inside and is_file(os.path.join(d, "function.json")))
-            and not (inside and is_file(os.path.join(d, "__init__.py")))
+            not (inside and here_file(os.path.join(d, "function.json")))
+            and not (inside and here_file(os.path.join(d, "__init__.py")))
             and (script or any(present(os.path.join(s, "function.json")) for s in subdirs))
         )
-        if is_root and not script and _other_language_app(d, entries, subdirs, is_file, read):
+        if is_root and not script and _other_language_app(d, entries, subdirs, here_file, read):
             is_root = False
         if is_root:
             roots.append(d)
@@ -162,15 +184,6 @@ def _other_language_app(
         if isinstance(script, str) and script.strip() and not script.strip().endswith(".py"):
             return True
     return False
-
-
-def _special(path: str) -> bool:
-    """Whether ``path`` exists and is neither a regular file nor a folder (never opened)."""
-    try:
-        mode = os.stat(path).st_mode
-    except (OSError, ValueError):
-        return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _read_text(path: str) -> str | None:

@@ -143,3 +143,38 @@ def test_app_for_path(tmp_path: Path) -> None:
     app = ws.app_for_path(str(tmp_path / "apps" / "two" / "F" / "__init__.py"))
     assert app is not None and app.root == str(tmp_path / "apps" / "two")
     assert ws.app_for_path(str(tmp_path / "elsewhere.py")) is None
+
+
+def test_find_app_roots_asks_only_for_listed_marker_files(tmp_path: Path) -> None:
+    """A folder's marker files that its listing lacks are not asked of the system (issue 16);
+    the roots stay those the system's answers give: a marker in another case (a file system
+    that tells case apart finds no host.json), a FIFO or a broken link named host.json, a
+    folder named host.json, a script named in local.settings.json (also in a subfolder), and a
+    script open in the editor but not saved."""
+    import os
+
+    def write(rel: str, text: str = "") -> None:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+    write("case/Host.JSON", "{}")
+    write("case/F/function.json", "{}")
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / "host.json")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "host.json").symlink_to(tmp_path / "nowhere")
+    write("folder/host.json/inside.txt")
+    write("named/local.settings.json", '{"Values": {"PYTHON_SCRIPT_FILE_NAME": "main.py"}}')
+    write("named/main.py")
+    write("deeper/local.settings.json", '{"Values": {"PYTHON_SCRIPT_FILE_NAME": "sub/app.py"}}')
+    write("deeper/sub/app.py")
+    (tmp_path / "unsaved").mkdir()
+    root = str(tmp_path)
+    expected = [os.path.join(root, name) for name in ("case", "deeper", "fifo", "named", "unsaved")]
+    editor = Source()
+    editor.overlays[os.path.join(root, "unsaved", "function_app.py")] = (1, "")
+    assert find_app_roots(root, editor) == expected
+    without_unsaved = [p for p in expected if not p.endswith("unsaved")]
+    assert find_app_roots(root) == without_unsaved
+    assert find_app_roots(root, Source(snapshot=True)) == without_unsaved
