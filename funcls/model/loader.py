@@ -270,6 +270,14 @@ def load_app(root: str, source: Source) -> App:
     app.script_outside = not inside(root, script)
     has_script = not app.script_outside and (source.is_file(script) or bool(source.special(script)))
     if has_script:
+        # The worker checks that the script file exists, then imports it by its stem
+        # (azure_functions_worker/loader.py, index_function_app: import_module(stem)); a
+        # package of that name beside it is what the import finds, as Python looks for a
+        # package first: its __init__.py is the script then.
+        stem = os.path.splitext(script)[0]
+        package = os.path.join(stem, "__init__.py")
+        if os.path.basename(stem).isidentifier() and source.is_file(package):
+            script = package
         app.script_path = script
         result = index_v2_app(root, script, source)
         app.functions.extend(result.functions)

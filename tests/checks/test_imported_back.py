@@ -255,3 +255,27 @@ def test_relative_imports_and_an_alias_of_the_blueprint(tmp_path: Path) -> None:
         "bp",
         str(tmp_path / "jobs" / "nightly.py"),
     )
+
+
+def test_a_package_named_like_the_script_is_what_the_worker_imports(tmp_path: Path) -> None:
+    """function_app.py beside a package function_app/ (Nick-007/StreamFoundry's shape): the
+    worker imports the script by its stem (azure_functions_worker/loader.py,
+    index_function_app), and Python finds the package before the module, so the package's
+    __init__.py creates the app and its submodules decorate on it through ``from .. import
+    app`` / ``from . import app``. funcls listed nothing and said it could not follow."""
+    write_app(
+        tmp_path,
+        {
+            # Never run by the worker: the import of function_app finds the package.
+            "function_app.py": "from function_app import app  # noqa: F401\n",
+            "function_app/__init__.py": V2_HEAD + "from . import jobs, orders  # noqa: E402\n",
+            "function_app/jobs.py": "import azure.functions as func\n\nfrom . import app\n\n\n"
+            + timer("app", "nightly"),
+            "function_app/orders/__init__.py": "import azure.functions as func\n\n"
+            "from .. import app\n\n\n" + http("app", "list_orders") + http("app", "add_order"),
+        },
+    )
+    app = load(tmp_path)
+    assert app.script_path == str(tmp_path / "function_app" / "__init__.py")
+    assert same_as_library(tmp_path) == ["nightly", "list_orders", "add_order"]
+    assert not [f for f in check(tmp_path) if f.code in ("AZF305", "AZF306", "AZF307")]

@@ -74,17 +74,23 @@ class ModuleResolver:
         parts = [p for p in name.split(".") if p]
         for base in bases:
             target = os.path.join(base, *parts)
-            for candidate in (target + ".py", os.path.join(target, "__init__.py")):
+            # A package before a module of the same name, as Python's FileFinder looks
+            # (importlib._bootstrap_external: the directory's __init__ first); ``from . import
+            # x`` in a package's __init__.py names the package itself, never a sibling file.
+            package = os.path.join(target, "__init__.py")
+            for candidate in (package, target + ".py") if parts else (package,):
                 if self.source.is_file(candidate):
                     return os.path.normpath(candidate)
         return None
 
     def imported_object(self, qualname: str, from_path: str) -> tuple[str, str] | None:
         """(module path, attribute) for an imported name such as ``.blueprints.bp``."""
-        if "." not in qualname.lstrip("."):
-            lead = len(qualname) - len(qualname.lstrip("."))
-            if lead:
-                return None
+        bare = qualname.lstrip(".")
+        lead = len(qualname) - len(bare)
+        if lead and "." not in bare:
+            # ``from .. import app``: the name is an attribute of the package itself.
+            path = self.module_path("." * lead, from_path)
+            return (path, bare) if path is not None else None
         head, _, attr = qualname.rpartition(".")
         if not head:
             return None
