@@ -23,6 +23,7 @@ import {
 
 import { atMappedOrigin, originOf } from "./externalUrl";
 import { isFunctionsJson, withoutJsonSyntaxErrors, withoutOfferedItems } from "./jsonDuplicates";
+import { unlessCancelled } from "./pullDiagnostics";
 import {
   PROBE,
   findWorkspaceVenv,
@@ -130,12 +131,17 @@ export async function openInBrowser(url: string): Promise<boolean> {
   return vscode.env.openExternal(vscode.Uri.parse(await externalUrl(url), true));
 }
 
-/** Each JSON syntax error and completion item once (see jsonDuplicates.ts). */
+/** Each JSON syntax error and completion item once (see jsonDuplicates.ts); a cancelled
+ * diagnostic pull leaves the document's problems as they were (see pullDiagnostics.ts). */
 const jsonMiddleware: LanguageClientOptions["middleware"] = {
   handleDiagnostics: (uri, diagnostics, next) =>
     next(uri, isOpen(uri) ? withoutJsonSyntaxErrors(uri.fsPath, diagnostics) : diagnostics),
   provideDiagnostics: async (document, previousResultId, token, next) => {
-    const report = await next(document, previousResultId, token);
+    const report = await unlessCancelled(
+      token,
+      () => next(document, previousResultId, token),
+      () => new vscode.CancellationError(),
+    );
     const uri = document instanceof vscode.Uri ? document : document.uri;
     if (report && report.kind === "full" && isOpen(uri)) {
       return { ...report, items: withoutJsonSyntaxErrors(uri.fsPath, report.items) };

@@ -384,6 +384,31 @@ const STEPS = {
     return { tab: await tab.first().innerText() };
   },
 
+  /** Type `count` spaces at the end of `line` as fast as the keyboard goes, erase them, save:
+   * the file ends as it was. Meanwhile the page counts the active editor's error squiggles
+   * every few ms; the probe records the file's diagnostics in the extension host. */
+  async typeAndErase(page, step) {
+    await openFile(page, step.file);
+    await goTo(page, step.line, 1);
+    await page.keyboard.press("End");
+    await page.evaluate((editorSel) => {
+      const counts = (window.__funclsSquiggles = []);
+      window.__funclsSampler = setInterval(() => {
+        counts.push(document.querySelectorAll(`${editorSel} .squiggly-error`).length);
+      }, 5);
+    }, activeEditor);
+    for (let i = 0; i < step.count; i++) await page.keyboard.press("Space");
+    for (let i = 0; i < step.count; i++) await page.keyboard.press("Backspace");
+    await page.waitForTimeout(step.settleMs);
+    const squiggles = await page.evaluate(() => {
+      clearInterval(window.__funclsSampler);
+      return window.__funclsSquiggles;
+    });
+    await page.keyboard.press("Control+S");
+    await page.waitForTimeout(500);
+    return { squiggles: { min: Math.min(...squiggles), max: Math.max(...squiggles), samples: squiggles.length } };
+  },
+
   /** Type `type` at the end of `line`, press Enter, wait, save: what the file holds is read by the test. */
   async typeAtEnd(page, step) {
     await openFile(page, step.file);
@@ -680,6 +705,26 @@ const STEPS = {
   },
 };
 
+/** What the page shows when a step fails, beside its screenshot: where the keyboard focus is,
+ * the cursor, every hover widget (shown or hidden) with its text, the active editor's squiggles
+ * and the open quick input, so a failure says which of them was missing. */
+async function pageState(page) {
+  return page
+    .evaluate((editorSel) => {
+      const el = document.activeElement;
+      const text = (e) => (e ? e.innerText.trim().slice(0, 500) : null);
+      return {
+        focus: el ? `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} ${el.getAttribute("aria-label") || ""}`.trim() : null,
+        cursor: [...document.querySelectorAll(".statusbar-item")].map((e) => e.innerText).find((t) => /^Ln \d+/.test(t)) || null,
+        hovers: [...document.querySelectorAll(".monaco-hover")].map((e) => ({ class: e.className, text: text(e) })),
+        squiggles: document.querySelectorAll(`${editorSel} .squiggly-error`).length,
+        quickInput: text(document.querySelector(".quick-input-widget:not([style*='display: none'])")),
+        tabs: [...document.querySelectorAll(".tab")].map((e) => e.innerText.trim()),
+      };
+    }, activeEditor)
+    .catch((e) => ({ error: String(e) }));
+}
+
 async function shot(page, name) {
   const file = path.join(config.shots, `${name}.png`);
   try {
@@ -721,12 +766,20 @@ async function main() {
       try {
         const seen = await STEPS[step.kind](page, step);
         // Every step leaves a screenshot: the session's record of what a user saw.
-        output.steps[step.id] = { ok: true, seen, ms: Date.now() - t0, screenshot: await shot(page, step.id) };
+        output.steps[step.id] = {
+          ok: true,
+          seen,
+          at: new Date(t0).toISOString(),
+          ms: Date.now() - t0,
+          screenshot: await shot(page, step.id),
+        };
       } catch (e) {
         output.steps[step.id] = {
           ok: false,
           error: String((e && e.message) || e),
           screenshot: await shot(page, step.id),
+          page: await pageState(page),
+          at: new Date(t0).toISOString(),
           ms: Date.now() - t0,
         };
         await page.keyboard.press("Escape").catch(() => undefined);

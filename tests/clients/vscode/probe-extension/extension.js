@@ -189,20 +189,49 @@ async function retry(query, started, deadline) {
       last = await query.ask();
       error = null;
       if (query.accept(last)) {
-        return { ok: true, result: last, ms: Date.now() - started };
+        return { ok: true, result: last, at: new Date(started).toISOString(), ms: Date.now() - started };
       }
     } catch (e) {
       error = String((e && e.stack) || e);
     }
     if (Date.now() > deadline) {
-      return { ok: false, result: last, error: error || "no answer before the deadline", ms: Date.now() - started };
+      return {
+        ok: false,
+        result: last,
+        error: error || "no answer before the deadline",
+        at: new Date(started).toISOString(),
+        ms: Date.now() - started,
+      };
     }
     await sleep(RETRY_MS);
   }
 }
 
+/** Every change in the number of funcls diagnostics of each file, from activation on:
+ * { path: [[ms since activation, count], ...] }. A count that drops to 0 and comes back is a
+ * flicker the editor showed (a hover asked for meanwhile lacks the problem). */
+function watchDiagnostics(onChange) {
+  const started = Date.now();
+  const timeline = {};
+  const disposable = vscode.languages.onDidChangeDiagnostics((e) => {
+    let changed = false;
+    for (const uri of e.uris) {
+      if (uri.scheme !== "file") continue;
+      const count = vscode.languages.getDiagnostics(uri).filter((d) => d.source === "funcls").length;
+      const seen = (timeline[uri.fsPath] = timeline[uri.fsPath] || []);
+      if (seen.length === 0 ? count === 0 : seen[seen.length - 1][1] === count) continue;
+      seen.push([Date.now() - started, count]);
+      changed = true;
+    }
+    if (changed) onChange();
+  });
+  return { timeline, disposable };
+}
+
 async function run(request) {
-  const out = { done: false, extension: null, results: {} };
+  const out = { done: false, extension: null, results: {}, diagnosticsSince: new Date().toISOString(), diagnostics: {} };
+  const watch = watchDiagnostics(() => writeJson(request.result, out));
+  out.diagnostics = watch.timeline;
   writeJson(request.result, out);
   const deadline = Date.now() + request.timeoutMs;
   const funcls = vscode.extensions.getExtension(FUNCLS_EXTENSION);
