@@ -89,6 +89,29 @@ def _plainly_inside(root: str, path: str) -> bool | None:
     return True
 
 
+def _read_bytes(path: str, size: int) -> bytes:
+    """Up to ``MAX_FILE_BYTES + 1`` bytes of ``path``, to its end (bounded even if the file
+    grows meanwhile), ``size`` being what ``stat`` said. Read with the descriptor itself
+    rather than a buffered file object: half the CPU time over the 1,100 files of a
+    1,000-function workspace (issue 16)."""
+    limit = MAX_FILE_BYTES + 1
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        chunks: list[bytes] = []
+        total = 0
+        want = min(size + 1, limit)  # all of it in one read, and the end seen by the next
+        while total < limit:
+            chunk = os.read(fd, min(want, limit - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            want = 1 << 16
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def lone_cr_as_lf(text: str) -> str:
     """A lone ``\r`` is a line break for Python and for LSP positions, but the model counts
     lines at ``\n``: turn each into ``\n`` (same length, so every offset and every LSP
@@ -265,8 +288,7 @@ class Source:
                 message = f"file is {size // 1024} KiB; funcls reads files up to {limit} MiB"
                 self.errors[p] = ReadError(p, message)
                 return None
-            with open(p, "rb") as f:
-                raw = f.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
+            raw = _read_bytes(p, size)
         except OSError as e:
             self.errors[p] = ReadError(p, f"cannot read the file: {e.strerror or e}")
             return None
