@@ -878,6 +878,35 @@ def test_decorators_applied_by_hand_after_the_def(tmp_path: Path) -> None:
     assert differences(app, library_index(str(tmp_path))) == []
 
 
+def test_decorators_applied_by_hand_and_kept_in_a_name(tmp_path: Path) -> None:
+    """``submit = app.route(...)(handle_submit)`` in a module that imports the app back
+    (Nick-007/StreamFoundry): the decorator registers the function when it runs, assigned or
+    not. funcls read only the bare expression form and missed 3 of the app's 5 functions."""
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": V2_HEAD + "import jobs  # noqa: E402,F401\n",
+            "jobs.py": "import azure.functions as func\n\nfrom function_app import app\n\n\n"
+            "def submit(req: func.HttpRequest, msg: func.Out[str]) -> func.HttpResponse:\n"
+            '    msg.set("x")\n    return func.HttpResponse("ok")\n\n\n'
+            "def drain(msg: func.QueueMessage) -> None:\n    pass\n\n\n"
+            'submitted = app.route(route="submit", methods=["POST"])(\n'
+            '    app.queue_output(arg_name="msg", queue_name="jobs", '
+            'connection="AzureWebJobsStorage")(submit)\n'
+            ")\n"
+            'drained: object = app.queue_trigger(arg_name="msg", queue_name="jobs", '
+            'connection="AzureWebJobsStorage")(drain)\n',
+        },
+    )
+    app = load(tmp_path)
+    assert [(f.name, sorted(b.name for b in f.bindings)) for f in app.functions] == [
+        ("submit", ["$return", "msg", "req"]),
+        ("drain", ["msg"]),
+    ]
+    assert differences(app, library_index(str(tmp_path))) == []
+    assert not [f for f in check(tmp_path) if f.severity == Severity.ERROR]
+
+
 def test_bare_import_azure_is_the_namespace_azure_functions_ships(tmp_path: Path) -> None:
     # kloudkrafts01/kspyder: `import azure` then `import azure.durable_functions as df`. The
     # namespace comes with azure-functions; PyPI's 'azure' is the retired meta-package.

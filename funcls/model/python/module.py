@@ -279,6 +279,10 @@ class _Analyser(ExpressionReader):
             value = stmt.value
             if value is None:
                 return
+            if isinstance(value, ast.Call):
+                # ``submit = app.route(...)(submit_job)``: applied by hand and kept in a name;
+                # the decorator registers the function when it runs either way.
+                self.maybe_apply(value)
             for t in targets:
                 if isinstance(t, ast.Name):
                     self.alias(t.id, value)
