@@ -44,6 +44,9 @@ from funcls.runner.prestart import EarlyProcess, worker_command, worker_environm
 from funcls.runner.streams import HttpExchange
 
 READY_TIMEOUT = 120.0
+RESTART_POLL = 0.025
+"""How often an invocation held during a restart looks for a ready app process (the host's
+WorkerConstants.WorkerReadyCheckPollingIntervalMilliseconds)."""
 STANDBY_DELAY = 0.05  # seconds after a generation is ready before its standby processes start
 
 
@@ -332,6 +335,7 @@ class WorkerPool:
         self._turn = 0  # which app process pick() looks at first
         self._loading: list[WorkerProcess] = []  # the generation being loaded, if any
         self._crash_times: list[float] = []
+        self._restarting = 0  # app processes being replaced after a crash (_watch)
         # App processes started before the event loop (prestart.py), by number.
         self.early: dict[int, EarlyProcess] = {}
         # Standby app processes for the next reload or restart, by number (_standby).
@@ -465,26 +469,30 @@ class WorkerPool:
         reason = worker.kill_reason or f"the app process (pid {worker.pid}) " + describe_exit(
             worker.exited.result()
         )
-        now = time.monotonic()
-        self._crash_times = [t for t in self._crash_times if now - t < 10] + [now]
-        delay = 0.0 if len(self._crash_times) < 3 else min(5.0, 0.25 * len(self._crash_times))
-        self.say(f"{reason}; starting a new one" + (f" in {delay:.1f}s" if delay else ""))
-        if delay:
-            await asyncio.sleep(delay)
-        if self.closing or generation != self._generation:
-            return
-        replacement = await self._spawn(worker.number)
-        if worker in self.workers:
-            self.workers[self.workers.index(worker)] = replacement
-        index = await self._await_ready(replacement)
-        if replacement.alive:
-            asyncio.get_running_loop().create_task(self._watch(replacement, generation))
-            self.say(f"app process {replacement.pid} is ready")
-            self._standby_soon([worker.number])
-        if index.errors != self.index.errors or index.functions != self.index.functions:
-            self.index = index
-            for listener in self.listeners:
-                await listener(self.index)
+        self._restarting += 1
+        try:
+            now = time.monotonic()
+            self._crash_times = [t for t in self._crash_times if now - t < 10] + [now]
+            delay = 0.0 if len(self._crash_times) < 3 else min(5.0, 0.25 * len(self._crash_times))
+            self.say(f"{reason}; starting a new one" + (f" in {delay:.1f}s" if delay else ""))
+            if delay:
+                await asyncio.sleep(delay)
+            if self.closing or generation != self._generation:
+                return
+            replacement = await self._spawn(worker.number)
+            if worker in self.workers:
+                self.workers[self.workers.index(worker)] = replacement
+            index = await self._await_ready(replacement)
+            if replacement.alive:
+                asyncio.get_running_loop().create_task(self._watch(replacement, generation))
+                self.say(f"app process {replacement.pid} is ready")
+                self._standby_soon([worker.number])
+            if index.errors != self.index.errors or index.functions != self.index.functions:
+                self.index = index
+                for listener in self.listeners:
+                    await listener(self.index)
+        finally:
+            self._restarting -= 1
 
     # -- invoking ---------------------------------------------------------------------------
 
@@ -508,6 +516,30 @@ class WorkerPool:
             raise AppNotLoaded("the app is restarting; try again in a moment")
         return best
 
+    async def _held_until_ready(self) -> WorkerProcess:
+        """An app process for an invocation that came when none was ready. While a crashed
+        one is being replaced the invocation waits for the replacement, as the host holds
+        it (WorkerFunctionInvoker.DelayUntilFunctionDispatcherInitializedOrShutdown polls
+        the dispatcher every 25 ms while its state is WorkerProcessRestarting, for up to
+        (ErrorEventsThreshold + 1) x the worker initialization timeout); before, such a
+        request got 503 once the restart took over half a second, as it may under load.
+        Otherwise (the app failed to load, a reload is switching processes) it waits half a
+        second at most, then AppNotLoaded."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        while True:
+            await asyncio.sleep(RESTART_POLL)
+            try:
+                return self.pick()
+            except AppNotLoaded:
+                waited = loop.time() - started
+                if (
+                    self.closing
+                    or waited >= READY_TIMEOUT
+                    or (not self._restarting and waited >= 0.5)
+                ):
+                    raise
+
     async def invoke(
         self,
         message: Invoke,
@@ -521,8 +553,7 @@ class WorkerPool:
         try:
             worker = self.pick()
         except AppNotLoaded:
-            await asyncio.sleep(0.5)  # a restart takes a few hundred milliseconds
-            worker = self.pick()
+            worker = await self._held_until_ready()
         future = worker.submit(message)
         if exchange is not None and not future.done():
             worker.streams[message.id] = exchange
