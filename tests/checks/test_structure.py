@@ -386,3 +386,32 @@ def test_fix_free_config_keeps_findings_of_other_apps_apart(tmp_path: Path) -> N
     assert check(tmp_path / "one") == []
     assert codes(check(tmp_path / "two")) == ["AZF109"]
     assert fixed_clean(tmp_path / "two", check(tmp_path / "two")[0]) == []
+
+
+def test_azf307_not_for_blueprints_a_loop_over_an_imported_list_may_register(
+    tmp_path: Path,
+) -> None:
+    """``for bp in activity_blueprints: app.register_functions(bp)`` with the list imported
+    from a package that re-exports its modules' blueprints (pedropcamellon/invoice-processing):
+    the library registers every one, so calling them unregistered (AZF307, an error) was a
+    false alarm. funcls does not read another module's list yet: the registration is one it
+    cannot follow (AZF312 information), and nothing is called unregistered."""
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": V2_HEAD
+            + "from steps import step_blueprints  # noqa: E402\n\n"
+            + "for bp in step_blueprints:\n    app.register_functions(bp)\n",
+            "steps/__init__.py": "from .first import first_bp\nfrom .second import second_bp\n\n"
+            "step_blueprints = [first_bp, second_bp]\n",
+            "steps/first.py": BP.replace("bp", "first_bp").replace('"items"', '"first"'),
+            "steps/second.py": BP.replace("bp", "second_bp")
+            .replace('"items"', '"second"')
+            .replace("def items", "def second_items"),
+        },
+    )
+    assert sorted(library_index(str(tmp_path))) == ["items", "second_items"]
+    found = check(tmp_path)
+    assert "AZF307" not in codes(found)
+    f = one(found, "AZF312")
+    assert text_at(f) == "app.register_functions(bp)"

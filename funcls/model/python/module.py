@@ -354,6 +354,13 @@ class _Analyser(ExpressionReader):
         elif isinstance(stmt.iter, ast.Name):
             elements = self._sequences.get(stmt.iter.id)
         if elements is None:
+            # A sequence funcls cannot read here (imported from another module, built by a
+            # call): each registration is recorded as written, so its argument, the loop
+            # variable, is one funcls cannot follow (AZF312 information), and the blueprints
+            # the loop may register are not called unregistered (AZF307).
+            for inner in stmt.body:
+                if isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call):
+                    self.maybe_register(inner.value, inner)
             return
         for inner in stmt.body:
             if not (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call)):
