@@ -147,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         bad = differences(app, oracle)
         wrong = {line.split("'")[1] for line in bad if line.startswith("function '")}
         identical += sum(1 for name in oracle if name not in wrong)
-        if wrong and any(f.code == "AZF306" and f.severity == Severity.INFO for f in findings):
-            dynamic += len(wrong)  # funcls said it cannot list them (information)
+        if wrong and any(
+            f.code in ("AZF306", "AZF312") and f.severity == Severity.INFO for f in findings
+        ):
+            dynamic += len(wrong)  # funcls said it cannot list or follow them (information)
         armed = {name for name in wrong if _in_exclusive_arms(app, oracle, name)}
         arms += len(armed)
         settings += sum(1 for name in wrong - armed if _from_settings_only(app, oracle, name))
@@ -179,8 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     note = (
         f" (of the others: {dynamic} in apps where funcls says it cannot list them, AZF306"
-        f" info; {settings} differing only in values read from the app's settings, which funcls"
-        f" leaves unknown; {arms} defined once per arm of an if/else on a setting, one arm"
+        f" or AZF312 info; {settings} differing only in values read from the app's settings,"
+        f" which funcls leaves unknown; {arms} defined once per arm of an if/else on a setting, one arm"
         " identical)"
         if identical != total
         else ""

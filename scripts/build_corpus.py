@@ -210,6 +210,11 @@ REPOSITORIES = (
     "isrxl/enquiry-hub",
     "Tomodo1773/tech-knowledge-agent",
     "PeakMade/AuthorizationService",
+    # a df.DFApp registering one blueprint module per activity; a package function_app/ beside
+    # function_app.py (the import takes the package); a v1 function folder named function_app
+    "pedropcamellon/invoice-processing",
+    "Nick-007/StreamFoundry",
+    "zhao0294/CST8917-Assignment1",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
