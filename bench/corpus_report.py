@@ -182,8 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     note = (
         f" (of the others: {dynamic} in apps where funcls says it cannot list them, AZF306"
         f" or AZF312 info; {settings} differing only in values read from the app's settings,"
-        f" which funcls leaves unknown; {arms} defined once per arm of an if/else on a setting, one arm"
-        " identical)"
+        f" which funcls leaves unknown; {arms} defined once per arm of an if/else on a"
+        " setting, one arm identical)"
         if identical != total
         else ""
     )
