@@ -690,6 +690,29 @@ def bench_reindex(functions: int, modules: int, edits: int) -> list[Row]:
                 t = time.perf_counter()
                 state.findings(str(app))
                 times["rules"].append((time.perf_counter() - t) * 1000)
+            # Enter at the end of a line in the middle of the module, then Backspace: the
+            # defs below move (patched in with their functions and findings moved).
+            lines = current.split("\n")
+            mid = len(lines) // 2
+            while not lines[mid].startswith("    logging"):
+                mid += 1
+            times["lines"], times["lines rules"] = [], []
+            patched = state.patched
+            for i in range(2 * max(edits // 10, 1) * 10):
+                if i % 2 == 0:
+                    lines.insert(mid + 1, "    ")
+                else:
+                    del lines[mid + 1]
+                version += 1
+                state.index.source.open(module, version, "\n".join(lines))
+                state.mark_dirty(module)
+                t = time.perf_counter()
+                state.app_fresh(module)
+                times["lines"].append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                state.findings(str(app))
+                times["lines rules"].append((time.perf_counter() - t) * 1000)
+            lines_patched = state.patched - patched
         finally:
             state_module.patch_module = patch
         assert state.patched >= len(times["patched"]), "the edit was not patched in"
@@ -702,6 +725,19 @@ def bench_reindex(functions: int, modules: int, edits: int) -> list[Row]:
         ),
         (label, "re-index after an edit, the whole app, p50 / p99", ms(times["whole"]) + " ms", ""),
         (label, "the rules after an edit, p50 / p99", ms(times["rules"]) + " ms", ""),
+        (
+            label,
+            f"re-index after Enter / Backspace mid-module ({lines_patched} of "
+            f"{len(times['lines'])} patched), p50 / p99",
+            ms(times["lines"]) + " ms",
+            "",
+        ),
+        (
+            label,
+            "the rules after Enter / Backspace, p50 / p99",
+            ms(times["lines rules"]) + " ms",
+            "",
+        ),
     ]
 
 
