@@ -335,8 +335,11 @@ def register_language(server: FunclsServer) -> None:
         reports: dict[str, list[types.Diagnostic]] = {}
         for root in server.state.index.apps:
             reports.update(server.grouped(root))
-        for path in [*server.published, *server.ctx.versions]:
+        # A file whose problems went away is reported empty, or the client keeps showing them:
+        # every file a pass or a report gave the client problems for (publisher.pullable).
+        for path in [*server.published, *server.publisher.pullable, *server.ctx.versions]:
             reports.setdefault(path, [])
+        server.publisher.pullable.update(reports)
         previous = {p.uri: p.value for p in params.previous_result_ids}
         return diagnostics.workspace_report(reports, server.ctx.versions, previous)
 

@@ -64,9 +64,10 @@ class Publisher:
         self.published_versions: dict[str, int | None] = {}
         self.published_by_root: dict[str, set[str]] = {}
         self.workspace_pull = False  # the client pulls workspace diagnostics itself
-        # What a client that pulls gets for each path it pulls, as of the last pass: a refresh
-        # is asked for only when a pass changes it (each refresh makes VS Code pull every
-        # open document and the workspace again, cancelling pulls under way).
+        # What a client that pulls gets for each path it pulls, as of the last pass or
+        # workspace report: a refresh is asked for only when a pass changes it (each refresh
+        # makes VS Code pull every open document and the workspace again, cancelling pulls
+        # under way), and a path here is in every workspace report (empty once fixed).
         self.pullable: dict[str, list[types.Diagnostic]] = {}
         # Called with the roots after each publication (the Functions view's announcements).
         self.listeners: list[Listener] = []
