@@ -164,7 +164,9 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
         node ? { root: node.app.root, model: node.app.model } : undefined,
       ),
     ),
-    vscode.commands.registerCommand("funcls.view.newApp", () => newApp()),
+    vscode.commands.registerCommand("funcls.view.newApp", () =>
+      newApp(async () => [...new Set([...tree.allApps().map((a) => a.root), ...(await appRoots())])]),
+    ),
     fn("funcls.view.run", "funcls.runFunction"),
     fn("funcls.view.runWithInput", "funcls.runWithInput"),
     fn("funcls.view.openInBrowser", "funcls.openInBrowser"),

@@ -3,9 +3,19 @@
 // editors and `funcls new`). The server applies the edit, opens the result and reports any
 // refusal itself; this module only asks.
 
+import * as fs from "fs";
+import * as path from "path";
+
 import * as vscode from "vscode";
 
-import { readTemplates, settingPrompt, validateFunctionName, type Template } from "./scaffoldModel";
+import {
+  newAppChoices,
+  readTemplates,
+  settingPrompt,
+  validateAppFolderName,
+  validateFunctionName,
+  type Template,
+} from "./scaffoldModel";
 
 export interface ScaffoldDeps {
   pickApp(): Promise<{ root: string; model: string } | undefined>;
@@ -68,18 +78,27 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
   });
 }
 
-export async function newApp(): Promise<unknown> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  const choices = [
-    ...folders.map((f) => ({ label: f.name, description: f.uri.fsPath, uri: f.uri as vscode.Uri | undefined })),
-    { label: "Another folder…", description: "", uri: undefined as vscode.Uri | undefined },
-  ];
-  const where = await vscode.window.showQuickPick(choices, { title: "New app: folder" });
+export async function newApp(apps: () => Promise<string[]>): Promise<unknown> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath }));
+  const where = await vscode.window.showQuickPick(newAppChoices(folders, await apps(), path.sep), {
+    title: "New app: folder",
+  });
   if (where === undefined) {
     return undefined;
   }
-  let folder = where.uri;
-  if (folder === undefined) {
+  let folder = where.folder === undefined ? undefined : vscode.Uri.file(where.folder);
+  if (where.parent !== undefined) {
+    const parent = where.parent;
+    const name = await vscode.window.showInputBox({
+      title: `New app: a new folder in ${path.basename(parent)}`,
+      prompt: "The new app's folder name",
+      validateInput: (value) => validateAppFolderName(value, (n) => fs.existsSync(path.join(parent, n))),
+    });
+    if (name === undefined) {
+      return undefined;
+    }
+    folder = vscode.Uri.file(path.join(parent, name.trim()));
+  } else if (folder === undefined) {
     const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: "Create the app here" });
     folder = chosen?.[0];
   }

@@ -76,3 +76,71 @@ export function settingPrompt(setting: TemplateSetting): {
       setting.required && value.trim() === "" ? `${setting.name} is required: ${text}` : undefined,
   };
 }
+
+/** One answer to New app's "where?": a folder as it is, or a new folder to be named in it. */
+export interface AppFolderChoice {
+  label: string;
+  description: string;
+  detail?: string;
+  folder?: string; // the app goes here
+  parent?: string; // ask for a new folder's name in here
+}
+
+function under(root: string, folder: string, sep: string): boolean {
+  return root !== folder && root.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+/** New app's choices for the workspace `folders` holding the apps at `apps`. A folder that
+ * holds apps already is offered a new folder in it first, and says what using it as it is
+ * would do (the new app's folder would contain the other apps); a folder that is an app is
+ * offered only a new folder in it. "Another folder…" (neither field) comes last. */
+export function newAppChoices(
+  folders: readonly { name: string; path: string }[],
+  apps: readonly string[],
+  sep = "/",
+): AppFolderChoice[] {
+  const out: AppFolderChoice[] = [];
+  for (const f of folders) {
+    const inside = apps.filter((a) => under(a, f.path, sep)).map((a) => a.slice(f.path.length + 1));
+    const isApp = apps.includes(f.path);
+    const newFolder: AppFolderChoice = {
+      label: `New folder in ${f.name}…`,
+      description: f.path,
+      parent: f.path,
+    };
+    const asItIs: AppFolderChoice = {
+      label: f.name,
+      description: f.path,
+      folder: f.path,
+      ...(inside.length > 0
+        ? {
+            detail: `already holds ${inside.length === 1 ? "the app" : `${inside.length} apps:`} ${inside.join(", ")}; the new app's folder would contain ${inside.length === 1 ? "it" : "them"}`,
+          }
+        : {}),
+    };
+    if (isApp) {
+      out.push(newFolder);
+    } else if (inside.length > 0) {
+      out.push(newFolder, asItIs);
+    } else {
+      out.push(asItIs, newFolder);
+    }
+  }
+  out.push({ label: "Another folder…", description: "" });
+  return out;
+}
+
+/** undefined when `name` can be the new app's folder in its parent, else why not. */
+export function validateAppFolderName(name: string, exists: (name: string) => boolean): string | undefined {
+  const trimmed = name.trim();
+  if (trimmed === "") {
+    return "Type the new folder's name, e.g. orders-api";
+  }
+  if (/[\\/]/.test(trimmed) || trimmed === "." || trimmed === "..") {
+    return `'${trimmed}' is not a folder name: no / or \\, not . or ..`;
+  }
+  if (exists(trimmed)) {
+    return `${trimmed} exists already; choose a new name (or pick that folder with Another folder…)`;
+  }
+  return undefined;
+}

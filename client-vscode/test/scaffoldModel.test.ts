@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { readTemplates, settingPrompt, validateFunctionName } from "../src/scaffoldModel";
+import { newAppChoices, readTemplates, settingPrompt, validateAppFolderName, validateFunctionName } from "../src/scaffoldModel";
 
 test("templates: the server's list, malformed entries left out", () => {
   const raw = [
@@ -39,4 +39,43 @@ test("a setting's prompt: description without code marks, default, required chec
   assert.equal(p.validate("0 0 * * * *"), undefined);
   const optional = settingPrompt({ name: "route", description: "URL path", default: null, required: false });
   assert.deepEqual([optional.prompt, optional.value, optional.validate("")], ["URL path (optional)", "", undefined]);
+});
+
+test("New app in a workspace that holds apps offers a new folder first and says what the folder itself would do", () => {
+  const choices = newAppChoices([{ name: "ws", path: "/w/ws" }], ["/w/ws/v2-app", "/w/ws/v1-app", "/elsewhere/app"]);
+  assert.deepEqual(choices, [
+    { label: "New folder in ws…", description: "/w/ws", parent: "/w/ws" },
+    {
+      label: "ws",
+      description: "/w/ws",
+      folder: "/w/ws",
+      detail: "already holds 2 apps: v2-app, v1-app; the new app's folder would contain them",
+    },
+    { label: "Another folder…", description: "" },
+  ]);
+  const one = newAppChoices([{ name: "ws", path: "/w/ws" }], ["/w/ws/api"]);
+  assert.equal(one[1].detail, "already holds the app api; the new app's folder would contain it");
+});
+
+test("New app in an empty workspace folder offers the folder itself first; an app folder only a new folder", () => {
+  assert.deepEqual(
+    newAppChoices([{ name: "empty", path: "/w/empty" }, { name: "api", path: "/w/api" }], ["/w/api", "/w/emptyish/app"]).map((c) => [c.label, c.folder, c.parent, c.detail]),
+    [
+      ["empty", "/w/empty", undefined, undefined], // /w/emptyish/app is not inside /w/empty
+      ["New folder in empty…", undefined, "/w/empty", undefined],
+      ["New folder in api…", undefined, "/w/api", undefined],
+      ["Another folder…", undefined, undefined, undefined],
+    ],
+  );
+});
+
+test("the new app's folder name: one new folder, named", () => {
+  const taken = new Set(["v1-app"]);
+  const exists = (n: string) => taken.has(n);
+  assert.equal(validateAppFolderName("orders-api", exists), undefined);
+  assert.equal(validateAppFolderName("  orders-api ", exists), undefined);
+  assert.match(validateAppFolderName("", exists) ?? "", /Type the new folder's name/);
+  assert.match(validateAppFolderName("a/b", exists) ?? "", /not a folder name/);
+  assert.match(validateAppFolderName("..", exists) ?? "", /not a folder name/);
+  assert.match(validateAppFolderName("v1-app", exists) ?? "", /v1-app exists already/);
 });
