@@ -13,7 +13,7 @@ import { FunctionsTree, goToCode, type Node } from "./functionsView";
 import { isRunResult, ResultPanels } from "./results";
 import { newApp, newFunction } from "./scaffold";
 import { configuredPort, freePort, portIsFree, startAppProcess, type AppProcess } from "./appProcess";
-import { chooseApp, hasPortArg, runCommand } from "./run";
+import { appPickItems, chooseApp, hasPortArg, runCommand } from "./run";
 import { currentSettings, externalUrl, pythonExtensionApi, ServerManager } from "./server";
 
 let output: vscode.OutputChannel | undefined;
@@ -215,7 +215,11 @@ async function pickApp(tree: FunctionsTree): Promise<string | undefined> {
     return undefined;
   }
   const chosen = chooseApp(roots, vscode.window.activeTextEditor?.document.uri.fsPath);
-  return chosen ?? (await vscode.window.showQuickPick(roots, { placeHolder: "Which app?" }));
+  if (chosen !== undefined) {
+    return chosen;
+  }
+  const picked = await vscode.window.showQuickPick(appPickItems(roots, tree.allApps()), { placeHolder: "Which app?" });
+  return picked?.root;
 }
 
 /** Calls `fn` once, `ms` after the last of a burst of calls (settings edits come in bursts). */

@@ -58,6 +58,24 @@ export function chooseApp(roots: readonly string[], activeFile: string | undefin
   return roots.length === 1 ? roots[0] : undefined;
 }
 
+/** The "Which app?" rows: the folder's name, what it is (model, functions), its path; an app
+ * the server has not described (not indexed yet) shows its path only. */
+export function appPickItems(
+  roots: readonly string[],
+  known: readonly { root: string; model: string; functions: readonly unknown[] }[],
+): { label: string; description: string; detail: string; root: string }[] {
+  return roots.map((root) => {
+    const app = known.find((a) => a.root === root);
+    const count = app === undefined ? 0 : app.functions.length;
+    return {
+      label: path.basename(root) || root,
+      description: app === undefined ? "" : `${app.model} app, ${count} function${count === 1 ? "" : "s"}`,
+      detail: root,
+      root,
+    };
+  });
+}
+
 /** Does `args` already choose the HTTP port (`--port N`, `--port=N`)? */
 export function hasPortArg(args: readonly string[]): boolean {
   return args.some((a) => a === "--port" || a.startsWith("--port="));

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { chooseApp, debugRunCommand, hasPortArg, lastLines, runCommand } from "../src/run";
+import { appPickItems, chooseApp, debugRunCommand, hasPortArg, lastLines, runCommand } from "../src/run";
 
 test("the app runs with the server's program, without its transport options", () => {
   const fromPython = runCommand(
@@ -53,4 +53,17 @@ test("debugging runs the app with --debug PORT and finds a chosen HTTP port", ()
 test("a failure's last lines, on one line", () => {
   assert.equal(lastLines("banner\n\nerror: port 7071 is in use\n  hint: --port\n", 2), "error: port 7071 is in use / hint: --port");
   assert.equal(lastLines("\n \n", 3), "no output");
+});
+
+test("Which app?: each app by its folder's name and what it is, its path below", () => {
+  const known = [
+    { root: "/ws/v1-app", model: "v1", functions: [{}, {}, {}] },
+    { root: "/ws/one", model: "v2", functions: [{}] },
+  ];
+  assert.deepEqual(appPickItems(["/ws/one", "/ws/v1-app", "/ws/new-app"], known), [
+    { label: "one", description: "v2 app, 1 function", detail: "/ws/one", root: "/ws/one" },
+    { label: "v1-app", description: "v1 app, 3 functions", detail: "/ws/v1-app", root: "/ws/v1-app" },
+    // found by its host.json, not indexed by the server yet
+    { label: "new-app", description: "", detail: "/ws/new-app", root: "/ws/new-app" },
+  ]);
 });
