@@ -20,6 +20,7 @@ from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
 from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import TooCostly, check_parse_cost
+from funcls.model.python.walk import push_children
 
 MAX_CHARS = 2 * 1024 * 1024
 
@@ -63,7 +64,6 @@ class _Scan:
         todo: list[ast.AST] = [stmt]
         pop = todo.pop
         push = todo.append
-        node_type = ast.AST
         name_type, constant_type, attribute_type = ast.Name, ast.Constant, ast.Attribute
         defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
         imports = (ast.Import, ast.ImportFrom)
@@ -82,14 +82,7 @@ class _Scan:
                 if name in _DYNAMIC_CALLS:
                     self.dynamic = True
                 continue
-            for field in node._fields:
-                child = getattr(node, field, None)
-                if type(child) is list:
-                    for item in child:
-                        if isinstance(item, node_type) and item._fields:
-                            push(item)
-                elif isinstance(child, node_type) and child._fields:
-                    push(child)
+            push_children(node, push)
             if cls is attribute_type:
                 attr = node.attr  # type: ignore[attr-defined]
                 if attr == "__dict__" or (

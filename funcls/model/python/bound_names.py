@@ -32,6 +32,7 @@ from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
 from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import TooCostly, check_parse_cost
+from funcls.model.python.walk import push_children
 
 # Bigger files are not analysed (no finding is better than a slow one).
 MAX_CHARS = 2 * 1024 * 1024
@@ -216,7 +217,6 @@ class _Reader:
         todo: deque[ast.AST] = deque(body)
         pop = todo.popleft
         push = todo.append
-        node_type = ast.AST
         name_type, constant_type = ast.Name, ast.Constant
         while todo:
             node = pop()
@@ -226,14 +226,7 @@ class _Reader:
                 if node.id in _DYNAMIC_NAMES and out.dynamic is None:
                     out.dynamic = f"it calls {node.id}()"
                 continue
-            for name in node._fields:
-                child = getattr(node, name, None)
-                if type(child) is list:
-                    for item in child:
-                        if isinstance(item, node_type) and item._fields:
-                            push(item)
-                elif isinstance(child, node_type) and child._fields:
-                    push(child)
+            push_children(node, push)
             if isinstance(node, ast.Attribute):
                 sys_modules = node.attr == "modules" and _is_name(node.value, "sys")
                 if (node.attr in _DYNAMIC_ATTRS or sys_modules) and out.dynamic is None:

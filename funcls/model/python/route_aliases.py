@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
 from funcls.model.python.limits import parse as parse_python
+from funcls.model.python.walk import push_children
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,20 +147,12 @@ def _nodes(root: ast.AST) -> list[ast.AST]:
     (issue 16); nodes without fields (``Load``, operators) are left out: nothing here asks
     for them."""
     out = [root]
-    node_type = ast.AST
     push = out.append
     i = 0
     while i < len(out):
         node = out[i]
         i += 1
-        for name in node._fields:
-            child = getattr(node, name, None)
-            if type(child) is list:
-                for item in child:
-                    if isinstance(item, node_type) and item._fields:
-                        push(item)
-            elif isinstance(child, node_type) and child._fields:
-                push(child)
+        push_children(node, push)
     return out
 
 
