@@ -2,7 +2,7 @@
 // needs? When not, one notification names the interpreter and what it lacks and offers the
 // fixes: install into it, create a .venv from requirements.txt, select another interpreter.
 
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -13,7 +13,10 @@ import {
   createVenvCommands,
   DEBUG_MODULES,
   installCommand,
+  installOutcome,
+  missingActions,
   missingMessage,
+  onlyDebugger,
   readMissing,
   RUNTIME_MODULES,
   shellLine,
@@ -31,8 +34,69 @@ function check(python: string[], env: Record<string, string>, modules: readonly 
   });
 }
 
-/** True when the app can run; otherwise tells the user (once per call) and returns false. */
-export async function ensureAppEnvironment(server: ServerCommand, appRoot: string, debug = false): Promise<boolean> {
+/** What to repeat once an install made the interpreter complete: the action's label and the
+ * call (Run the function again, start the app, F5 again). */
+export interface Again {
+  label: string;
+  run(): unknown;
+}
+
+let pipOutput: vscode.OutputChannel | undefined;
+
+/** pip in the app's folder, its output in the "funcls: pip" channel; resolves with its exit code. */
+function runPip(argv: string[], appRoot: string, channel: vscode.OutputChannel): Promise<{ code: number | null; output: string }> {
+  const [command, ...args] = argv as [string, ...string[]];
+  channel.appendLine(`$ ${shellLine(argv)}`);
+  return new Promise((resolve) => {
+    let output = "";
+    const child = spawn(command, args, { cwd: appRoot, env: process.env });
+    const take = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      channel.append(text);
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    child.on("error", (err) => {
+      take(Buffer.from(`ERROR: ${err.message}\n`));
+      resolve({ code: -1, output });
+    });
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+/** Installs `missing` (and the requirements) with pip, then says how it went: "Run again"
+ * (`again`) once the interpreter has everything, pip's error and its output when not. */
+async function installAndOffer(
+  python: string[],
+  appRoot: string,
+  missing: string[],
+  modules: readonly [string, string][],
+  requirements: string | undefined,
+  again: Again | undefined,
+): Promise<void> {
+  pipOutput ??= vscode.window.createOutputChannel("funcls: pip");
+  const channel = pipOutput;
+  const argv = installCommand(python[0] as string, missing, requirements);
+  const installed = requirements !== undefined ? [...missing, `the requirements of ${path.basename(appRoot)}`] : missing;
+  const { code, output } = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `funcls: installing ${missing.join(", ")}…` },
+    () => runPip(argv, appRoot, channel),
+  );
+  const stillMissing = code === 0 ? await check(python, {}, modules) : undefined;
+  const outcome = installOutcome(python.join(" "), installed, code, output, stillMissing, again?.label);
+  const show = outcome.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+  const choice = await show(outcome.message, ...outcome.actions);
+  if (choice === "Show pip Output") {
+    channel.show();
+  } else if (choice !== undefined && choice === again?.label) {
+    await again.run();
+  }
+}
+
+/** True when the app can run; otherwise tells the user (once per call) and returns false.
+ * `again` repeats what the user asked for once "Install into This Interpreter" succeeded. */
+export async function ensureAppEnvironment(server: ServerCommand, appRoot: string, debug = false, again?: Again): Promise<boolean> {
   if (server.python === undefined) {
     return true; // a serverCommand of the user's own: their environment, their call
   }
@@ -52,10 +116,8 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
   const python = server.python.join(" ");
   const requirementsFile = path.join(appRoot, "requirements.txt");
   const requirements = fs.existsSync(requirementsFile) ? requirementsFile : undefined;
-  const install = "Install into This Interpreter";
-  const venv = "Create .venv from requirements.txt";
-  const select = "Select Interpreter";
-  const actions = requirements !== undefined ? [install, venv, select] : [install, select];
+  const { install, venv, select } = missingActions(missing, requirements !== undefined);
+  const actions = venv !== undefined ? [install, venv, select] : [install, select];
   const terminal = (name: string, lines: string[][]) => {
     const t = vscode.window.createTerminal({ name, cwd: appRoot });
     t.sendText(lines.map(shellLine).join(" && "));
@@ -63,7 +125,9 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
   };
   const handle = async (choice: string | undefined) => {
     if (choice === install) {
-      terminal("funcls: install", [installCommand(server.python?.[0] as string, missing, requirements)]);
+      // Only the debugger missing: debugpy alone, the app's requirements are there.
+      const withRequirements = onlyDebugger(missing) ? undefined : requirements;
+      await installAndOffer(server.python as string[], appRoot, missing, modules, withRequirements, again);
     } else if (choice === venv) {
       const extra = RUNTIME_MODULES.map(([, dist]) => dist).concat(debug ? ["debugpy"] : []);
       const win = process.platform === "win32";

@@ -44,11 +44,66 @@ export function readMissing(stdout: string, modules: readonly [string, string][]
 }
 
 export function missingMessage(python: string, missing: readonly string[], hasRequirements: boolean): string {
-  const list = missing.join(", ");
+  if (onlyDebugger(missing)) {
+    return `funcls cannot debug the app (F5): the debugger, debugpy, is not installed in ${python}. To debug, install debugpy into it or select another interpreter.`;
+  }
+  const list = missing.map((dist) => (DEBUG_DISTS.has(dist) ? `the debugger (${dist})` : dist)).join(", ");
   const fix = hasRequirements
     ? "install the app's requirements.txt and those packages into it, create a .venv from requirements.txt, or select another interpreter"
     : "install them into it or select another interpreter";
   return `funcls cannot run the app with ${python}: it lacks ${list}. To run it, ${fix}.`;
+}
+
+const DEBUG_DISTS = new Set(DEBUG_MODULES.map(([, dist]) => dist));
+
+/** Only the debugger is missing: the app runs, F5 cannot attach. */
+export function onlyDebugger(missing: readonly string[]): boolean {
+  return missing.length > 0 && missing.every((dist) => DEBUG_DISTS.has(dist));
+}
+
+/** The notification's actions: the install (named after what it installs), a .venv when
+ * the app has a requirements.txt and more than the debugger is missing, another interpreter. */
+export function missingActions(missing: readonly string[], hasRequirements: boolean): { install: string; venv?: string; select: string } {
+  const debuggerOnly = onlyDebugger(missing);
+  return {
+    install: debuggerOnly ? "Install debugpy into This Interpreter" : "Install into This Interpreter",
+    ...(hasRequirements && !debuggerOnly ? { venv: "Create .venv from requirements.txt" } : {}),
+    select: "Select Interpreter",
+  };
+}
+
+/** What the install did, said to the user: on success the action that repeats what they
+ * asked for (`again`, e.g. "Run again"); on failure pip's last error line and its output. */
+export function installOutcome(
+  python: string,
+  installed: readonly string[],
+  exitCode: number | null,
+  pipOutput: string,
+  stillMissing: readonly string[] | undefined,
+  again: string | undefined,
+): { ok: boolean; message: string; actions: string[] } {
+  const what = installed.join(", ");
+  if (exitCode !== 0) {
+    const errors = pipOutput.split(/\r?\n/).filter((line) => /^ERROR:/.test(line.trim()));
+    const reason = errors.length > 0 ? `: ${errors[errors.length - 1]?.trim()}` : exitCode === null ? " (it was stopped)" : ` (exit code ${exitCode})`;
+    return {
+      ok: false,
+      message: `funcls could not install ${what} into ${python}: pip failed${reason}. See pip's output for the details.`,
+      actions: ["Show pip Output"],
+    };
+  }
+  if (stillMissing !== undefined && stillMissing.length > 0) {
+    return {
+      ok: false,
+      message: `pip finished, but ${python} still lacks ${stillMissing.join(", ")}. See pip's output; another interpreter may be the app's.`,
+      actions: ["Show pip Output"],
+    };
+  }
+  return {
+    ok: true,
+    message: `Installed ${what} into ${python}.` + (again !== undefined ? "" : " Run the app again."),
+    actions: again !== undefined ? [again] : [],
+  };
 }
 
 /** `python -m pip install [-r requirements.txt] DIST…` */

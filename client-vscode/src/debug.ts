@@ -40,7 +40,7 @@ class Provider implements vscode.DebugConfigurationProvider {
   }
 
   async resolveDebugConfiguration(
-    _folder: vscode.WorkspaceFolder | undefined,
+    folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
   ): Promise<vscode.DebugConfiguration | undefined> {
     if (!config.type && !config.request && !config.name) {
@@ -56,7 +56,9 @@ class Provider implements vscode.DebugConfigurationProvider {
       return undefined;
     }
     const server = await this.deps.serverCommand();
-    if (!(await ensureAppEnvironment(server, app, true))) {
+    // Once debugpy is installed, "Debug Again" starts this same configuration (app chosen).
+    const again = { label: "Debug Again", run: () => vscode.debug.startDebugging(folder, { ...config, app }) };
+    if (!(await ensureAppEnvironment(server, app, true, again))) {
       return undefined;
     }
     const debugPort = typeof config.debugPort === "number" ? config.debugPort : await freePort();

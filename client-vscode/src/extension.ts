@@ -29,8 +29,8 @@ async function appRoots(): Promise<string[]> {
 }
 
 /** funcls: Start the app — `funcls run` for the current app in a terminal of its own. */
-async function startApp(): Promise<void> {
-  const roots = await appRoots();
+async function startApp(chosen?: string): Promise<void> {
+  const roots = chosen !== undefined ? [chosen] : await appRoots();
   if (roots.length === 0) {
     void vscode.window.showWarningMessage(
       "funcls found no Azure Functions app here: no folder of the workspace has a host.json.",
@@ -64,7 +64,7 @@ async function startApp(): Promise<void> {
     }
   }
   const server = await (servers as ServerManager).serverCommand(settings);
-  if (!(await ensureAppEnvironment(server, root))) {
+  if (!(await ensureAppEnvironment(server, root, false, { label: "Start the App", run: () => startApp(root) }))) {
     return;
   }
   const cmd = runCommand(server, root, extra);
@@ -89,7 +89,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (!runs.has(command) || typeof root !== "string" || manager.command === undefined) {
       return true;
     }
-    return ensureAppEnvironment(manager.command, root);
+    // Once an install made the interpreter complete, "Run again" sends the same command.
+    const again = { label: command === "funcls.runFunction" ? "Run Again" : "Try Again", run: () => vscode.commands.executeCommand(command, ...args) };
+    return ensureAppEnvironment(manager.command, root, false, again);
   };
   manager.afterCommand = (command, args, result) => {
     const [root, name] = args;

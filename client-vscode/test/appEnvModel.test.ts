@@ -1,8 +1,18 @@
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { test } from "node:test";
 
-import { checkProgram, createVenvCommands, installCommand, missingMessage, readMissing, shellLine } from "../src/appEnvModel";
+import {
+  checkProgram,
+  createVenvCommands,
+  installCommand,
+  installOutcome,
+  missingActions,
+  missingMessage,
+  onlyDebugger,
+  readMissing,
+  shellLine,
+} from "../src/appEnvModel";
 
 test("the check program finds what is there and names what is not (a real python3)", () => {
   const modules: [string, string][] = [
@@ -40,4 +50,59 @@ test("the fixes' commands", () => {
   });
   assert.equal(createVenvCommands("py", "C:\\ws", undefined, [], "\\", true).venvPython, "C:\\ws\\.venv\\Scripts\\python.exe");
   assert.equal(shellLine(["/p/python", "-m", "pip", "install", "-r", "/my app/req's.txt"]), "/p/python -m pip install -r '/my app/req'\\''s.txt'");
+});
+
+test("F5 with only debugpy missing names the debugger and offers to install just it", () => {
+  const message = missingMessage("/ws/.venv/bin/python", ["debugpy"], true);
+  assert.equal(
+    message,
+    "funcls cannot debug the app (F5): the debugger, debugpy, is not installed in /ws/.venv/bin/python. To debug, install debugpy into it or select another interpreter.",
+  );
+  assert.doesNotMatch(message, /cannot run the app/);
+  assert.equal(onlyDebugger(["debugpy"]), true);
+  assert.deepEqual(missingActions(["debugpy"], true), { install: "Install debugpy into This Interpreter", select: "Select Interpreter" });
+  // More than the debugger missing: the runner's packages too, and the .venv is offered.
+  assert.equal(onlyDebugger(["uvicorn", "debugpy"]), false);
+  assert.match(missingMessage("python3", ["uvicorn", "debugpy"], false), /it lacks uvicorn, the debugger \(debugpy\)\./);
+  assert.deepEqual(missingActions(["uvicorn", "debugpy"], true), {
+    install: "Install into This Interpreter",
+    venv: "Create .venv from requirements.txt",
+    select: "Select Interpreter",
+  });
+  assert.deepEqual(missingActions(["uvicorn"], false), { install: "Install into This Interpreter", select: "Select Interpreter" });
+});
+
+test("after the install: Run Again on success, pip's error and its output on failure", () => {
+  const ok = installOutcome("/p/python", ["uvicorn"], 0, "Successfully installed uvicorn-0.30.0\n", [], "Run Again");
+  assert.deepEqual(ok, { ok: true, message: "Installed uvicorn into /p/python.", actions: ["Run Again"] });
+  assert.deepEqual(installOutcome("/p/python", ["uvicorn"], 0, "", [], undefined).actions, []);
+  assert.match(installOutcome("/p/python", ["uvicorn"], 0, "", [], undefined).message, /Run the app again\.$/);
+
+  const pipSaid = [
+    "Collecting nosuchdist",
+    "ERROR: Could not find a version that satisfies the requirement nosuchdist (from versions: none)",
+    "ERROR: No matching distribution found for nosuchdist",
+  ].join("\r\n");
+  const failed = installOutcome("/p/python", ["nosuchdist"], 1, pipSaid, undefined, "Run Again");
+  assert.equal(failed.ok, false);
+  assert.equal(
+    failed.message,
+    "funcls could not install nosuchdist into /p/python: pip failed: ERROR: No matching distribution found for nosuchdist. See pip's output for the details.",
+  );
+  assert.deepEqual(failed.actions, ["Show pip Output"]);
+  assert.match(installOutcome("/p/python", ["x"], 2, "no error lines", undefined, "Run Again").message, /pip failed \(exit code 2\)/);
+  // pip said yes but the interpreter still lacks it (another interpreter's pip): not "Run again".
+  const still = installOutcome("/p/python", ["uvicorn"], 0, "", ["uvicorn"], "Run Again");
+  assert.equal(still.ok, false);
+  assert.deepEqual(still.actions, ["Show pip Output"]);
+});
+
+test("a real failing pip install gives its error line to the outcome (a real python3)", () => {
+  // --no-index with a name that no index has: pip fails without the network.
+  const argv = installCommand("python3", ["funcls-no-such-dist-xyz"], undefined);
+  const result = spawnSync(argv[0] as string, [...argv.slice(1), "--no-index", "--disable-pip-version-check"], { encoding: "utf8" });
+  const outcome = installOutcome("python3", ["funcls-no-such-dist-xyz"], result.status, `${result.stdout}${result.stderr}`, undefined, "Run Again");
+  assert.equal(outcome.ok, false);
+  assert.equal(result.status, 1);
+  assert.match(outcome.message, /pip failed: ERROR: No matching distribution found for funcls-no-such-dist-xyz\./);
 });
