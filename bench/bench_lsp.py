@@ -692,6 +692,7 @@ def bench_reindex(functions: int, modules: int, edits: int) -> list[Row]:
                 times["rules"].append((time.perf_counter() - t) * 1000)
             # Enter at the end of a line in the middle of the module, then Backspace: the
             # defs below move (patched in with their functions and findings moved).
+            state_module.patch_module = patch
             lines = current.split("\n")
             mid = len(lines) // 2
             while not lines[mid].startswith("    logging"):
