@@ -5,7 +5,10 @@ and above every entry of the app's saved inputs (funcls.inputs.json):
 - ``Run with input…`` — opens the function's saved input for editing;
 - ``Open in browser`` — HTTP functions that answer GET;
 - for a function the runner cannot run, one lens that says why (clicking it explains, and
-  nothing fails).
+  nothing fails);
+- for a function that cannot load (an error of its bindings or signature, AZF1xx/AZF2xx:
+  the worker refuses such a function when it indexes the app), ``⊘ Run (fix 1 error
+  first)``: clicking it selects the first error, where its quick fix is one Ctrl+. away.
 
 The commands are the server's (`funcls.lsp.run_commands`)."""
 
@@ -15,8 +18,10 @@ import os
 
 from lsprotocol import types
 
+from funcls.checks.findings import Finding, Severity
 from funcls.lsp.context import Context
 from funcls.lsp.lookup import functions_in
+from funcls.lsp.positions import path_to_uri
 from funcls.lsp.run_function import why_not_runnable
 from funcls.model.appmodel import App, Function
 from funcls.model.locations import Range
@@ -47,7 +52,53 @@ def answers_get(fn: Function) -> bool:
     return is_http(fn) and (methods is None or "GET" in methods)
 
 
-def function_commands(app: App, fn: Function) -> list[types.Command]:
+# The families of the errors that keep a function from loading: its binding definitions and
+# its Python signature (the worker checks both when it indexes the app and leaves the
+# function out). Errors of other families (a missing setting, a queue name's length) fail at
+# run time, if at all, and the runner's answer names them.
+LOAD_FAMILIES = ("AZF1", "AZF2")
+
+
+def load_errors(findings: list[Finding], app: App, fn: Function) -> list[Finding]:
+    """The error-level findings that keep ``fn`` of ``app`` from loading, first first."""
+    return sorted(
+        (
+            f
+            for f in findings
+            if f.function == fn.name
+            and f.severity >= Severity.ERROR
+            and f.code.startswith(LOAD_FAMILIES)
+            and f.app_root in (None, app.root)
+        ),
+        key=Finding.sort_key,
+    )
+
+
+def fix_first_command(ctx: Context, app: App, fn: Function, errors: list[Finding]) -> types.Command:
+    """``⊘ Run (fix N errors first)``: shows the first error at its place and says it."""
+    first = errors[0]
+    count = f"{len(errors)} error" + ("s" if len(errors) > 1 else "")
+    line = first.range.start.line + 1
+    where = f"{os.path.relpath(first.path, app.root)}:{line}"
+    text = f"'{fn.name}' cannot load: {first.code} {first.message} ({where}; Ctrl+. offers the fix)"
+    r = ctx.positions.range(first.path, first.range)
+    at = {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
+    return types.Command(
+        title=f"⊘ Run (fix {count} first)",
+        command=SHOW_REASON_COMMAND,
+        arguments=[text, path_to_uri(first.path), at],
+    )
+
+
+def function_commands(
+    app: App, fn: Function, ctx: Context | None = None, findings: list[Finding] | None = None
+) -> list[types.Command]:
+    errors = load_errors(findings, app, fn) if findings and ctx is not None else []
+    if errors and ctx is not None:
+        return [fix_first_command(ctx, app, fn, errors)]
     why = why_not_runnable(fn, app)
     if why is not None:
         short = why if len(why) <= MAX_REASON else why[: MAX_REASON - 1] + "…"
@@ -70,7 +121,11 @@ def function_commands(app: App, fn: Function) -> list[types.Command]:
     return commands
 
 
-def code_lenses(ctx: Context, path: str) -> list[types.CodeLens] | None:
+def code_lenses(
+    ctx: Context, path: str, findings: list[Finding] | None = None
+) -> list[types.CodeLens] | None:
+    """The lenses of ``path``; ``findings``: its app's known findings (errors that keep a
+    function from loading turn its Run into ``⊘ Run (fix … first)``)."""
     if os.path.basename(path) == INPUTS_FILE:
         return input_lenses(ctx, path)
     app = ctx.app(path)
@@ -89,7 +144,8 @@ def code_lenses(ctx: Context, path: str) -> list[types.CodeLens] | None:
         else:
             continue
         where = ctx.positions.range(path, at)
-        out.extend(types.CodeLens(range=where, command=c) for c in function_commands(app, fn))
+        commands = function_commands(app, fn, ctx, findings)
+        out.extend(types.CodeLens(range=where, command=c) for c in commands)
     return out
 
 

@@ -344,6 +344,34 @@ def register_language(server: FunclsServer) -> None:
         return diagnostics.workspace_report(reports, server.ctx.versions, previous)
 
 
+_LENS_WAITS: set[str] = set()  # app roots whose lenses were given without their findings
+_LENS_TASKS: set[asyncio.Future[None]] = set()
+
+
+def refresh_lenses_when_checked(server: FunclsServer, root: str, timeout: float = 30.0) -> None:
+    """Once the findings of ``root`` are known, ``workspace/codeLens/refresh`` (where the client
+    supports it): a lens given before them may offer ▶ Run on a function that cannot load."""
+    if not server.ctx.client.code_lens_refresh or root in _LENS_WAITS:
+        return
+    _LENS_WAITS.add(root)
+
+    async def wait() -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            end = loop.time() + timeout
+            while not server.state.has_findings(root) and loop.time() < end:
+                await asyncio.sleep(0.05)
+            server.workspace_code_lens_refresh(None)
+        except Exception as e:
+            server.failed("code lens refresh", e)
+        finally:
+            _LENS_WAITS.discard(root)
+
+    task = asyncio.ensure_future(wait())
+    _LENS_TASKS.add(task)  # kept until done: the loop holds only a weak reference
+    task.add_done_callback(_LENS_TASKS.discard)
+
+
 def register_navigation(server: FunclsServer) -> None:
     def fresh(uri: str) -> str | None:
         path = uri_to_path(uri)
@@ -442,9 +470,16 @@ def register_actions(server: FunclsServer) -> None:
     @guarded(server, "code lens")
     def on_code_lens(params: types.CodeLensParams) -> list[types.CodeLens] | None:
         path = uri_to_path(params.text_document.uri)
-        if path is None or server.state.app_fresh(path) is None:
+        app = None if path is None else server.state.app_fresh(path)
+        if path is None or app is None:
             return None
-        return code_lens.code_lenses(server.ctx, path)
+        # Only findings already known: a lens never waits for the rules. Without them, the
+        # client is asked for the lenses again once the rules have answered.
+        known = server.state.has_findings(app.root)
+        findings = server.state.findings(app.root) if known else None
+        if not known:
+            refresh_lenses_when_checked(server, app.root)
+        return code_lens.code_lenses(server.ctx, path, findings)
 
     @server.command(code_actions.CONVERT_COMMAND)
     async def on_convert_app(*args: Any) -> bool:

@@ -68,6 +68,23 @@ def warm_apps(server: FunclsServer) -> WarmApps:
     return warm
 
 
+def range_arg(value: Any) -> types.Range | None:
+    """A command argument that is an LSP range (a JSON object, or pygls' object for one),
+    or None."""
+
+    def get(obj: Any, key: str) -> Any:
+        return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+    try:
+        start, end = get(value, "start"), get(value, "end")
+        return types.Range(
+            types.Position(int(get(start, "line")), int(get(start, "character"))),
+            types.Position(int(get(end, "line")), int(get(end, "character"))),
+        )
+    except (TypeError, ValueError):
+        return None  # not a range: the document is shown at its top
+
+
 def can_show_documents(server: FunclsServer) -> bool:
     window = server.client_capabilities.window
     return bool(window and window.show_document and window.show_document.support)
@@ -310,8 +327,12 @@ def register(server: FunclsServer) -> None:
             return {"ok": False, "error": str(e)}
 
     @server.command(code_lens.SHOW_REASON_COMMAND)
-    def on_show_reason(*args: Any) -> None:
+    async def on_show_reason(*args: Any) -> None:
+        """``[text]``, or ``[text, uri, range]``: a problem to show at its place first."""
         text = str(args[0]) if args else "this function cannot run locally"
+        if len(args) >= 3 and isinstance(args[1], str) and can_show_documents(server):
+            at = range_arg(args[2])
+            await show_document(server, args[1], selection=at)
         server.window_show_message(types.ShowMessageParams(types.MessageType.Info, text))
 
     def app_command(action: str) -> None:
