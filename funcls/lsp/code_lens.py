@@ -74,13 +74,17 @@ def load_errors(findings: list[Finding], app: App, fn: Function) -> list[Finding
     )
 
 
+def load_error_text(app: App, error: Finding) -> str:
+    """The error, its file and line (1-based, relative to the app) and where the fix is."""
+    where = f"{os.path.relpath(error.path, app.root)}:{error.range.start.line + 1}"
+    return f"{error.code} {error.message} ({where}; Ctrl+. offers the fix)"
+
+
 def fix_first_command(ctx: Context, app: App, fn: Function, errors: list[Finding]) -> types.Command:
     """``⊘ Run (fix N errors first)``: shows the first error at its place and says it."""
     first = errors[0]
     count = f"{len(errors)} error" + ("s" if len(errors) > 1 else "")
-    line = first.range.start.line + 1
-    where = f"{os.path.relpath(first.path, app.root)}:{line}"
-    text = f"'{fn.name}' cannot load: {first.code} {first.message} ({where}; Ctrl+. offers the fix)"
+    text = f"'{fn.name}' cannot load: {load_error_text(app, first)}"
     r = ctx.positions.range(first.path, first.range)
     at = {
         "start": {"line": r.start.line, "character": r.start.character},

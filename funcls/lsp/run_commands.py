@@ -25,6 +25,7 @@ from lsprotocol import types
 
 from funcls.lsp import code_lens
 from funcls.lsp.positions import path_to_uri
+from funcls.lsp.publisher import rules_thread
 from funcls.lsp.run_function import (
     add_saved_entry,
     failure,
@@ -165,6 +166,9 @@ async def run_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
     why = why_not_runnable(fn, app)
     if why is not None:
         return failure(fn.name, why)
+    cannot_load = await load_failure(server, app, fn)
+    if cannot_load is not None:
+        return cannot_load
     try:
         request, origins, _ = prepare_request(app, fn, given, server.state.index.source)
     except InputError as error:
@@ -181,6 +185,25 @@ async def run_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
         return refused(fn.name, answer)
     result = finish(answer)
     result["inputFrom"] = origins
+    return result
+
+
+async def load_failure(server: FunclsServer, app: App, fn: Function) -> dict[str, Any] | None:
+    """The run's answer when ``fn`` cannot load (an error of its bindings or signature): the
+    first error, short, with its file and line; the worker would leave the function out and
+    the runner answer only that it has no such function. None when it can load."""
+    if not server.state.has_findings(app.root):
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(rules_thread(), server.state.findings_of, app)
+    errors = code_lens.load_errors(server.state.findings_of(app), app, fn)
+    if not errors:
+        return None
+    first = errors[0]
+    more = f" ({len(errors) - 1} more error(s) in the Problems view)" if len(errors) > 1 else ""
+    result = failure(fn.name, code_lens.load_error_text(app, first) + more, "LoadError")
+    result["summary"] = f"'{fn.name}' cannot load: {result['error']['message']}"
+    result["error"]["file"] = first.path
+    result["error"]["line"] = first.range.start.line + 1
     return result
 
 

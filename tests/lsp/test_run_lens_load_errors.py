@@ -95,6 +95,23 @@ async def test_a_function_that_cannot_load_offers_the_fix_not_run(
     assert f"(function_app.py:{binding.start.line + 1}; Ctrl+. offers the fix)" in message[-1]
     assert len(message[-1]) < 250
 
+    # Run anyway (the Functions view, a saved input's lens): refused before the runner, short.
+    root = str(tmp_path / "ws" / "app")
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="funcls.runFunction", arguments=[root, "broken"])
+    )
+    assert result["ok"] is False
+    assert result["error"]["type"] == "LoadError"
+    assert (result["error"]["file"], result["error"]["line"]) == (
+        str(script),
+        binding.start.line + 1,
+    )
+    assert result["summary"].startswith(
+        "'broken' cannot load: AZF200 binding 'msg' has no parameter"
+    )
+    assert result["summary"].endswith("(1 more error(s) in the Problems view)")
+    assert "load errors" not in result["summary"] and len(result["summary"]) < 300
+
     # Fixed (the parameter renamed to the binding's name): ▶ Run again.
     fixed = APP.replace("message: func.Out[str]", "msg: func.Out[str]")
     script.write_text(fixed)
