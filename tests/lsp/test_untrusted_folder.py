@@ -15,6 +15,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from lsprotocol import types
@@ -155,6 +156,12 @@ def _ran(marker: Path) -> list[str]:
 
 def _armed(folder: Path, marker: Path) -> None:
     """The baits work: git and Python started by hand in the folder run them."""
+    # git status runs the clean filter only on a file whose stat data changed since the
+    # index was written, or that the index marks racily clean (written in the same second
+    # as the index): when `git add` ran a second after the files were written, nothing did.
+    tracked = folder / "v2-app" / "host.json"
+    later = time.time() + 5
+    os.utime(tracked, (later, later))
     _git(folder, "status")
     _git(folder, "hook", "run", "pre-commit")  # core.hooksPath is honoured
     subprocess.run([sys.executable, "function_app.py"], cwd=folder / "v2-app", capture_output=True)
