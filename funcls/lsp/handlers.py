@@ -291,7 +291,17 @@ def register_language(server: FunclsServer) -> None:
     @guarded(server, "hover")
     def on_hover(params: types.HoverParams) -> types.Hover | None:
         path = uri_to_path(params.text_document.uri)
-        if path is None or server.state.app_fresh(path) is None:
+        if path is None:
+            return None
+        if server.state.dirty:
+            # Edits not indexed yet: a decorator's or keyword's hover reads only the current
+            # text's analysis and the catalogue, so it answers at once (issue 16); any other
+            # hover indexes the edits first, never reading positions older than the text.
+            pos = server.position(path, params.position)
+            fresh = hover.text_hover(server.ctx, path, pos, server.state.dirty)
+            if fresh is not None:
+                return fresh
+        if server.state.app_fresh(path) is None:
             return None
         return hover.hover(server.ctx, path, server.position(path, params.position))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 
 from lsprotocol import types
 
@@ -14,10 +15,12 @@ from funcls.lsp.completion.schema_json import load_schema
 from funcls.lsp.context import Context
 from funcls.lsp.describe import code
 from funcls.lsp.items import markdown
-from funcls.lsp.lookup import Spot, route_param_location, spot_at
+from funcls.lsp.lookup import Spot, functions_in, route_param_location, spot_at
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.catalogue import CATALOGUE
+from funcls.model.catalogue.types import DecoratorSpec
 from funcls.model.locations import Position
+from funcls.model.python.facts import Keyword
 
 
 def hover(ctx: Context, path: str, pos: Position) -> types.Hover | None:
@@ -31,6 +34,96 @@ def hover(ctx: Context, path: str, pos: Position) -> types.Hover | None:
     if not text:
         return None
     return types.Hover(contents=markdown(ctx, text), range=ctx.positions.range(path, spot.range))
+
+
+# Decorators whose hover adds what the app model resolves (the route as a local URL with
+# host.json's prefix, a schedule given by an imported name): those wait for the edits.
+_MODEL_EXTRA = frozenset({"httptrigger", "timertrigger"})
+
+
+def text_hover(ctx: Context, path: str, pos: Position, dirty: Iterable[str]) -> types.Hover | None:
+    """Hover at ``pos`` answered from the document's current text and its own analysis, before
+    the edits ``dirty`` are indexed again (issue 16), or None when it must wait for them.
+
+    Answers only on the name of a decorator called on an app object the module itself creates
+    (``bp = func.Blueprint()``) and on a keyword name of such a decorator call: those texts come
+    from the catalogue (the library's decorators and the seeds' docs), which an edit does not
+    change, and their ranges from the analysis of the text as it is now, so a line added above
+    moves them with it. Everything else waits: a pending change of a file other than a Python
+    one (host.json, local.settings.json, function.json), a file in no app or with no function
+    of the app as last indexed (a blueprint not registered), an app object imported from
+    another module, an HTTP or timer trigger (its hover adds the resolved route or the next
+    runs: a timer trigger answers when its schedule is a string constant of the text), values,
+    parameters, function names."""
+    if not path.endswith(".py") or any(not p.endswith(".py") for p in dirty):
+        return None
+    app = ctx.app(path)
+    if app is None or not functions_in(app, path):
+        return None
+    module = ctx.source.module(path)
+    if module is None or module.partial:
+        return None
+    kinds = {c.var: c.kind for c in module.app_creations if c.top_level}
+    for f in module.functions:
+        if f.scope != "module" or not f.def_range.contains(pos):
+            continue
+        for d in f.decorators:
+            if not d.range.contains(pos):
+                continue
+            kind = kinds.get(d.chain[0]) if len(d.chain) == 2 else None
+            spec = describe_spec(d.chain[-1], kind)
+            if spec is None:
+                return None
+            if d.method_range.contains(pos):
+                doc = describe.decorator_markdown(spec, d.chain[0])
+                types_ = {t.lower() for t in spec.bindings}
+                if "timertrigger" in types_:
+                    # The schedule in words and its next runs: from the text when the
+                    # schedule is a constant of this module (settings as last indexed, which
+                    # a Python edit does not change); an imported name waits.
+                    sched = _literal_keyword(d.keywords, _schedule_keyword(spec))
+                    if sched is None:
+                        return None
+                    doc += "\n\n---\n\n" + describe.schedule_markdown(sched, app, ctx.now())
+                elif types_ & _MODEL_EXTRA:
+                    return None
+                return types.Hover(markdown(ctx, doc), ctx.positions.range(path, d.method_range))
+            for kw in d.keywords:
+                if kw.name is not None and kw.name_range.contains(pos):
+                    if spec.param(kw.name) is None:
+                        return None
+                    kw_doc = describe.keyword_markdown(spec, kw.name)
+                    if not kw_doc:
+                        return None
+                    return types.Hover(
+                        markdown(ctx, kw_doc), ctx.positions.range(path, kw.name_range)
+                    )
+            return None
+        return None
+    return None
+
+
+def _schedule_keyword(spec: DecoratorSpec) -> str | None:
+    return next((p.name for p in spec.params if p.target == "schedule"), None)
+
+
+def _literal_keyword(keywords: list[Keyword], name: str | None) -> str | None:
+    """The string constant given to keyword ``name``, or None."""
+    for kw in keywords:
+        if name is not None and kw.name == name:
+            v = kw.value
+            return v.const if v.kind == "const" and isinstance(v.const, str) else None
+    return None
+
+
+def describe_spec(method: str, owner_kind: str | None) -> DecoratorSpec | None:
+    """The decorator ``method`` of an object of ``owner_kind``, as ``DecoratorUse.spec``."""
+    if owner_kind is None:
+        return None
+    spec = CATALOGUE.decorator(method)
+    if spec is None or not spec.available_on(owner_kind):
+        return None
+    return spec
 
 
 def hover_text(ctx: Context, spot: Spot) -> str | None:

@@ -161,6 +161,11 @@ def _keyword_name(use: DecoratorUse, value: Value) -> str | None:
     for name, v in use.keywords.items():
         if v is value:
             return name
+    # A def moved by lines added above it is a copy (model/shift.py) whose binding properties
+    # and decorator keywords are separate objects: the same keyword has the same key range.
+    for name, v in use.keywords.items():
+        if v.key_range is not None and v.key_range == value.key_range:
+            return name
     return None
 
 
