@@ -88,8 +88,20 @@ local ok, problem = pcall(function()
     {textDocument = {uri = uri}, position = {line = DEF_LINE, character = DEF_COL}})
   out.definition = definition
 
-  -- Code lenses: Run (and Run with input…, Open in browser) above each function.
-  local lenses = request(buf, "textDocument/codeLens", {textDocument = {uri = uri}})
+  -- Code lenses: Run (and Run with input…, Open in browser) above each function. Lenses
+  -- use only the findings already known (a lens never waits for the rules), and Neovim 0.7
+  -- has no workspace/codeLens/refresh: ask again, as a user reopening the file would, until
+  -- process_order (which cannot load: the seeded mistake) shows it, 10 s at most.
+  local lenses
+  local deadline = vim.loop.now() + 10000
+  repeat
+    lenses = request(buf, "textDocument/codeLens", {textDocument = {uri = uri}})
+    local settled = false
+    for _, lens in ipairs(lenses or {}) do
+      if lens.command.title:find("fix", 1, true) then settled = true end
+    end
+    if not settled then vim.wait(100) end
+  until settled or vim.loop.now() > deadline
   out.lenses = {}
   for _, lens in ipairs(lenses or {}) do
     table.insert(out.lenses, {line = lens.range.start.line, title = lens.command.title, command = lens.command.command, arguments = lens.command.arguments})
@@ -189,8 +201,9 @@ def test_neovim_builtin_client(tmp_path: Path) -> None:
     ] == [
         ("▶ Run POST /api/orders", "funcls.runFunction", "create_order"),
         ("Run with input…", "funcls.runWithInput", "create_order"),
-        ("▶ Run", "funcls.runFunction", "process_order"),
-        ("Run with input…", "funcls.runWithInput", "process_order"),
+        # process_order cannot load (the seeded arg_name="msgs"): its lens says so and shows
+        # the first error instead of running it.
+        ("⊘ Run (fix 2 errors first)", "funcls.showReason", bp.as_uri()),
         ("▶ Run GET /api/orders/{id}/receipt", "funcls.runFunction", "get_receipt"),
         ("Run with input…", "funcls.runWithInput", "get_receipt"),
         ("Open in browser", "funcls.openInBrowser", "get_receipt"),
