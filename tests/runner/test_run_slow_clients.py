@@ -62,13 +62,14 @@ async def healthy(host: str, port: int, until: float, latencies: list[float]) ->
             began = time.monotonic()
             writer.write(f"GET /api/ping HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
-            assert head.startswith(b"HTTP/1.1 200"), head
             length = next(
                 int(line.split(b":")[1])
                 for line in head.split(b"\r\n")
                 if line.lower().startswith(b"content-length:")
             )
-            assert await asyncio.wait_for(reader.readexactly(length), 10) == b"pong"
+            body = await asyncio.wait_for(reader.readexactly(length), 10)
+            assert head.startswith(b"HTTP/1.1 200"), head + body
+            assert body == b"pong"
             latencies.append(time.monotonic() - began)
             done += 1
     finally:

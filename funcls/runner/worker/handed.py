@@ -573,10 +573,15 @@ class Connection:
         head = method == b"HEAD"
         wall = time.time()
         start = time.perf_counter()
+        # The slot is filled while it still says READING and only then marked RUNNING, by a
+        # store of its one state byte: pack_into writes field by field, so the runner's
+        # functionTimeout watch (and its crash answer) could read RUNNING beside the start
+        # time and invocation id of an empty slot, take the request for 15 hours old and
+        # stop the app process (a fresh-clone run: "ran past functionTimeout (1800s)", Id=).
         table.SLOT.pack_into(
             served.table,
             self.offset,
-            table.RUNNING,
+            table.READING,
             0,
             table.HEAD if head else 0,
             route.number,
@@ -585,6 +590,7 @@ class Connection:
             invocation_id.encode(),
             origin.encode("latin-1"),
         )
+        served.table[self.offset] = table.RUNNING
         channel = served.channel
         channel.events.append(("s", invocation_id, name, wall))
         exit_code: int | None = None
