@@ -13,6 +13,7 @@ import * as path from "path";
 import * as vscode from "vscode";
 
 import { ensureAppEnvironment } from "./appEnv";
+import { attachConfiguration } from "./debugModel";
 import { freePort, startAppProcess } from "./appProcess";
 import { debugRunCommand, hasPortArg } from "./run";
 import type { ServerCommand } from "./python";
@@ -95,14 +96,7 @@ class Provider implements vscode.DebugConfigurationProvider {
     const id = `${app}#${debugPort}`;
     apps.set(id, child);
     this.deps.output.appendLine(`attaching to debugpy on ${where.host}:${where.port}`);
-    return {
-      type: DEBUG_TYPE,
-      request: "attach",
-      name: config.name ?? "funcls: Debug the app",
-      connect: where,
-      justMyCode: config.justMyCode ?? true,
-      funclsApp: id,
-    };
+    return attachConfiguration(config, where, id) as vscode.DebugConfiguration;
   }
 }
 

@@ -5,9 +5,11 @@ variable, continues, and the request gets its answer."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -78,3 +80,91 @@ def test_a_debugger_stops_in_a_function_and_the_request_completes(
         dap.close()
     # After the debugger left, the app keeps serving.
     assert running.get("/api/add?a=1").text == "2"
+
+
+# The rules VS Code's F5 sends with its attach request (client-vscode/src/debugRules.json):
+# debugpy leaves the frames they exclude out of stackTrace and steps over them
+# (`_convert_rules_to_exclude_filters` and `make_get_thread_stack_message` in debugpy's
+# vendored pydevd). The app process lives in funcls's own package, which is not in
+# site-packages when it comes from the extension's bundle or an editable install, so
+# justMyCode alone takes it for the user's code.
+EXTENSION_RULES = json.loads(
+    (Path(__file__).resolve().parents[2] / "client-vscode" / "src" / "debugRules.json").read_text()
+)
+STACK_APP = """import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+def double(x):
+    return x * 2
+
+
+@app.route(route="sync")
+def sync_fn(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(str(double(1)))
+
+
+@app.route(route="async")
+async def async_fn(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(str(double(2)))
+"""
+DOUBLE_LINE = STACK_APP.splitlines().index("    return x * 2") + 1
+
+
+def _stack_at_breakpoint(
+    app: Path, running: RunningApp, port: int, path: str, **attach: object
+) -> list[dict[str, Any]]:
+    """Attach with ``attach``'s arguments, stop in double() during GET ``path``: the frames."""
+    dap = DapClient("127.0.0.1", port)
+    try:
+        dap.request("initialize", adapterID="debugpy", clientID="funcls-tests", pathFormat="path")
+        seq = dap.send("attach", **attach)
+        dap.event("initialized")
+        script = str(app / "function_app.py")
+        dap.request("setBreakpoints", source={"path": script}, breakpoints=[{"line": DOUBLE_LINE}])
+        dap.request("configurationDone")
+        dap.response(seq)
+        call = threading.Thread(target=lambda: httpx.get(f"{running.url}{path}", timeout=60))
+        call.start()
+        stopped = dap.event("stopped")
+        thread = stopped["body"]["threadId"]
+        frames: list[dict[str, Any]] = dap.request("stackTrace", threadId=thread)["body"][
+            "stackFrames"
+        ]
+        dap.request("continue", threadId=thread)
+        call.join(30)
+        dap.request("disconnect")
+        return frames
+    finally:
+        dap.close()
+
+
+def _where(frames: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Each frame's function and file."""
+    return [(f["name"], str((f.get("source") or {}).get("path", ""))) for f in frames]
+
+
+def test_the_call_stack_at_a_breakpoint_shows_only_the_user_s_frames(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    app = tmp_path / "stack"
+    app.mkdir()
+    (app / "function_app.py").write_text(STACK_APP)
+    (app / "host.json").write_text(json.dumps({"version": "2.0"}))
+    port = free_port()
+    running = run_app(app, "--no-reload", "--debug", str(port))
+    running.wait_for_log(f"Debugger: debugpy listens on 127.0.0.1:{port}")
+
+    # Without the rules, justMyCode shows the app process's own frames below the function.
+    plain = _stack_at_breakpoint(app, running, port, "/api/sync", justMyCode=True)
+    assert any(f"{os.sep}funcls{os.sep}" in file for _, file in _where(plain)), _where(plain)
+
+    # With them: the user's function on top, below it nothing but the user's code, for a
+    # function run on a worker thread (sync) and one run on the event loop (async).
+    for path, caller in (("/api/sync", "sync_fn"), ("/api/async", "async_fn")):
+        frames = _stack_at_breakpoint(
+            app, running, port, path, justMyCode=True, rules=EXTENSION_RULES
+        )
+        script = str(app / "function_app.py")
+        assert _where(frames) == [("double", script), (caller, script)]

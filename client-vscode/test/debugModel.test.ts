@@ -1,0 +1,31 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+
+import { attachConfiguration, debugRules, FUNCLS_FRAMES } from "../src/debugModel";
+
+const where = { host: "127.0.0.1", port: 5678 };
+
+test("F5 attaches with justMyCode and rules that hide funcls's own frames", () => {
+  const config = attachConfiguration({ name: "funcls: Debug the app" }, where, "/ws/app#5678");
+  assert.equal(config.request, "attach");
+  assert.deepEqual(config.connect, where);
+  assert.equal(config.justMyCode, true);
+  assert.deepEqual(config.rules, [
+    { module: "funcls", include: false },
+    { path: "**/funcls/runner/worker/__main__.py", include: false },
+  ]);
+  assert.equal(config.funclsApp, "/ws/app#5678");
+});
+
+test("justMyCode false shows every frame: no rules of funcls", () => {
+  const config = attachConfiguration({ justMyCode: false }, where, "x");
+  assert.equal(config.justMyCode, false);
+  assert.equal("rules" in config, false);
+});
+
+test("the user's own rules come first, so they decide over funcls's", () => {
+  const mine = [{ module: "funcls", include: true }];
+  assert.deepEqual(debugRules(undefined, mine), [...mine, ...FUNCLS_FRAMES]);
+  assert.deepEqual(debugRules(false, mine), mine);
+  assert.equal(debugRules(false, "not a list"), undefined);
+});
