@@ -37,35 +37,6 @@ class AliasRead:
     get: bool = False  # .get("key"): None when absent, instead of KeyError
 
 
-def _bindings(fn: ast.AST, nodes: list[ast.AST]) -> tuple[dict[str, int], set[str]]:
-    """How many times each name is bound anywhere in ``fn`` (its body and nested scopes, its
-    parameters), and the names declared global or nonlocal there."""
-    counts: dict[str, int] = {}
-    declared: set[str] = set()
-
-    def bind(name: str) -> None:
-        counts[name] = counts.get(name, 0) + 1
-
-    for node in nodes:
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            bind(node.id)
-        elif isinstance(node, ast.arg):
-            bind(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if node is not fn:
-                bind(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for a in node.names:
-                bind(a.asname or a.name.split(".")[0])
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            declared.update(node.names)
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            bind(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            bind(node.rest)
-    return counts, declared
-
-
 def _is_route_params(node: ast.AST, request: str) -> bool:
     return (
         isinstance(node, ast.Attribute)
@@ -142,18 +113,80 @@ def _defs(body: Sequence[ast.stmt]) -> _Defs:
     return found
 
 
-def _nodes(root: ast.AST) -> list[ast.AST]:
-    """The nodes below ``root`` in ``ast.walk``'s order, without its generators per node
-    (issue 16); nodes without fields (``Load``, operators) are left out: nothing here asks
-    for them."""
-    out = [root]
-    push = out.append
+_Assigned = list[tuple[ast.Name, ast.expr]]
+_Held = list[tuple[ast.expr, ast.expr, ast.expr]]
+_BINDS_NAME = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_NAMED = (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
+
+
+def _walk(fn: ast.AST) -> tuple[dict[str, int], set[str], _Assigned, _Held]:
+    """One pass over every node below ``fn`` (its body, nested scopes, parameters and
+    decorators): how many times each name is bound, the names declared global or nonlocal,
+    the one-name assignments (``NAME = value``, ``NAME: T = value``), and the reads by key
+    (``holder[key]``, ``holder.get(key, …)``) whose holder may be the route parameters (a
+    name, or an attribute ``….route_params``). Three walks before (issue 16)."""
+    counts: dict[str, int] = {}
+    declared: set[str] = set()
+    assigned: _Assigned = []
+    held: _Held = []
+    todo: list[ast.AST] = [fn]
+    push = todo.append
     i = 0
-    while i < len(out):
-        node = out[i]
+    while i < len(todo):
+        node = todo[i]
         i += 1
+        if isinstance(node, ast.Name):  # nothing below a name (its context has no fields)
+            if type(node.ctx) is not ast.Load:
+                counts[node.id] = counts.get(node.id, 0) + 1
+            continue
+        if isinstance(node, ast.Constant):
+            continue
         push_children(node, push)
-    return out
+        read: ast.expr | None = None
+        holder: ast.expr | None = None
+        key: ast.expr | None = None
+        if isinstance(node, ast.Subscript):
+            if type(node.ctx) is ast.Load:
+                read, holder, key = node, node.value, node.slice
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if type(func) is ast.Attribute and func.attr == "get" and node.args:
+                read, holder, key = node, func.value, node.args[0]
+        elif isinstance(node, ast.arg):
+            counts[node.arg] = counts.get(node.arg, 0) + 1
+        elif isinstance(node, ast.Assign):
+            target = node.targets[0] if len(node.targets) == 1 else None
+            if isinstance(target, ast.Name):
+                assigned.append((target, node.value))
+        elif isinstance(node, ast.AnnAssign):
+            target = node.target
+            if node.value is not None and node.simple and isinstance(target, ast.Name):
+                assigned.append((target, node.value))
+        elif isinstance(node, _BINDS_NAME):
+            if node is not fn:
+                counts[node.name] = counts.get(node.name, 0) + 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for a in node.names:
+                name = a.asname or a.name.split(".")[0]
+                counts[name] = counts.get(name, 0) + 1
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, _NAMED):
+            if node.name:
+                counts[node.name] = counts.get(node.name, 0) + 1
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            counts[node.rest] = counts.get(node.rest, 0) + 1
+        if (
+            read is not None
+            and holder is not None
+            and key is not None
+            and (
+                type(holder) is ast.Name
+                or (isinstance(holder, ast.Attribute) and holder.attr == "route_params")
+            )
+        ):
+            held.append((read, holder, key))
+    return counts, declared, assigned, held
 
 
 # The defs of the statements a caller already has (the model's parse, kept by `funcls check`),
@@ -191,48 +224,30 @@ def route_reads(
     fn = defs.get(def_line) if defs is not None else None
     if fn is None:
         return None
-    nodes = _nodes(fn)  # walked three times below
-    counts, declared = _bindings(fn, nodes)
+    counts, declared, assigned, held = _walk(fn)
     if counts.get(request) != 1 or request in declared:
         return None  # the request parameter is rebound somewhere: nothing is certain
     aliases: set[str] = set()
-    for node in nodes:
-        target: ast.expr | None = None
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-        elif isinstance(node, ast.AnnAssign) and node.value is not None and node.simple:
-            target = node.target
-        value = getattr(node, "value", None)
+    for target, value in assigned:
         if (
-            isinstance(target, ast.Name)
-            and value is not None
-            and _is_route_params(value, request)
+            _is_route_params(value, request)
             and counts.get(target.id) == 1
             and target.id not in declared
         ):
             aliases.add(target.id)
-    lines = text.split("\n")
+    lines: list[str] = []
     out: list[AliasRead] = []
-    for node in nodes:
-        holder: ast.expr | None = None
-        key_node: ast.AST | None = None
-        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
-            holder, key_node = node.value, node.slice
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "get"
-            and node.args
-        ):
-            holder, key_node = node.func.value, node.args[0]
+    for node, holder, key_node in held:
         if isinstance(holder, ast.Name) and holder.id in aliases:
             via = holder.id
-        elif holder is not None and _is_route_params(holder, request):
+        elif _is_route_params(holder, request):
             via = request
         else:
             continue
-        key = _key(key_node, lines) if key_node is not None else None
-        whole = _whole(node, lines) if isinstance(node, ast.expr) else None
+        if not lines:
+            lines = text.split("\n")
+        key = _key(key_node, lines)
+        whole = _whole(node, lines)
         if key is not None and whole is not None:
             out.append(AliasRead(via, key[0], key[1], whole, isinstance(node, ast.Call)))
     out.sort(key=lambda r: (r.key_range.start.line, r.key_range.start.column))
