@@ -101,8 +101,25 @@ class AppSettingSchedule:
 Schedule = CronSchedule | TimeSpanSchedule | AppSettingSchedule
 
 
+# Schedules parsed, by text: apps repeat schedules across functions and every check parses
+# each again (issue 16). Only what parses is kept; the schedules are frozen.
+_PARSED: dict[tuple[str, bool], Schedule] = {}
+_PARSED_MAX = 4096
+
+
 def parse_schedule(text: str, *, allow_five_fields: bool = False) -> Schedule:
     """Parse a timer ``schedule``; raise :class:`ScheduleError` for what the host rejects."""
+    key = (text, allow_five_fields)
+    known = _PARSED.get(key)
+    if known is None:
+        known = _parse_schedule(text, allow_five_fields)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = known
+    return known
+
+
+def _parse_schedule(text: str, allow_five_fields: bool) -> Schedule:
     if "%" in text:
         try:
             return AppSettingSchedule(text, find_app_settings(text))

@@ -108,7 +108,24 @@ def _literals(name: str) -> tuple[list[_Literal], bool] | None:
     return literals, len(literals) == len(template.parts)
 
 
+# Each name's problems, by name and kind of name: apps repeat their queue and container names
+# across functions, and the answer depends on nothing else (issue 16). The problems are frozen;
+# callers get a list of their own.
+_CHECKED: dict[tuple[str, str], tuple[NameProblem, ...]] = {}
+_CHECKED_MAX = 4096
+
+
 def _check_dns_like(name: str, rules: _Rules) -> list[NameProblem]:
+    key = (name, rules.what)
+    known = _CHECKED.get(key)
+    if known is None:
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        known = _CHECKED[key] = tuple(_dns_like_problems(name, rules))
+    return list(known)
+
+
+def _dns_like_problems(name: str, rules: _Rules) -> list[NameProblem]:
     found = _literals(name)
     if found is None:
         return []

@@ -204,7 +204,28 @@ def trigger_supplied_names(
 
     Compare ignoring case; ``sys``, ``rand-guid`` and ``datetime`` are always available.
     """
-    metadata = trigger_metadata(trigger_type, trigger_properties)
-    if metadata is None or metadata.open_ended:
-        return None
-    return set(metadata.names)
+    # The answer depends on the type and on three properties only (``trigger_metadata``):
+    # kept by those, as most functions of an app share a few triggers (issue 16).
+    properties = trigger_properties or {}
+    key = (
+        trigger_type,
+        *(_hashable(_get(properties, k)) for k in ("cardinality", "path", "route")),
+    )
+    if key in _SUPPLIED:
+        known = _SUPPLIED[key]
+    else:
+        metadata = trigger_metadata(trigger_type, trigger_properties)
+        known = None if metadata is None or metadata.open_ended else frozenset(metadata.names)
+        if len(_SUPPLIED) >= 4096:
+            _SUPPLIED.clear()
+        _SUPPLIED[key] = known
+    return None if known is None else set(known)
+
+
+_SUPPLIED: dict[tuple[object, ...], frozenset[str] | None] = {}
+
+
+def _hashable(value: object) -> object:
+    """A property as part of a key: strings as they are, anything else by its type and text
+    (only strings change what a trigger supplies; ``cardinality`` is compared as text)."""
+    return value if isinstance(value, str) or value is None else (type(value), str(value))
