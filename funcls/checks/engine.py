@@ -19,6 +19,7 @@ from funcls.checks.context import Context
 from funcls.checks.findings import Finding
 from funcls.checks.registry import REGISTRY, Checker, Rule
 from funcls.checks.streaming import streaming_import_in
+from funcls.checks.wide import WideCheck
 from funcls.model.appmodel import App, Function
 from funcls.model.fastclass import dataclass
 
@@ -251,6 +252,7 @@ class IncrementalCheck:
     def __init__(self) -> None:
         self.files: dict[str, _File] = {}
         self.rechecked: list[Function] = []  # the functions the last run checked again
+        self.wide = WideCheck()  # app-wide checkers that keep what they read per function
 
     def run(self, app: App, config: CheckConfig) -> list[Finding]:
         all_rules = rules()
@@ -317,7 +319,7 @@ class IncrementalCheck:
                     for group in file.groups():
                         found.extend(group.found.get(checker.name, ()))
             else:
-                found.extend(_run(checker, whole))
+                found.extend(_run(self.wide.in_pass(checker), whole))
         return _finish(whole, found, config)
 
     @staticmethod

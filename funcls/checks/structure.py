@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from funcls.checks.context import Context
 from funcls.checks.decorators import broken_decorators
@@ -102,11 +102,27 @@ def _same_def(a: Function, b: Function) -> bool:
 
 @checker("AZF302", "AZF313")
 def function_names(ctx: Context) -> None:
+    report_names(ctx, ctx.app.functions)
+
+
+def name_entry(fn: Function) -> tuple[bool, str] | None:
+    """What ``function_names`` reads of one function: whether its name is valid and the key
+    it clashes by; None when it is not checked."""
+    if fn.synthetic and fn.http_type not in ("asgi", "wsgi"):
+        return None
+    return FUNCTION_NAME.match(fn.name) is not None, fn.name.casefold()
+
+
+def report_names(ctx: Context, functions: list[Function]) -> None:
+    """AZF302/AZF313 over ``functions`` in order. A function whose name is valid and whose key
+    no other function has neither reports nor changes another's finding, so the language
+    server passes only the others (``checks.wide``)."""
     seen: dict[str, Function] = {}
-    for fn in ctx.app.functions:
-        if fn.synthetic and fn.http_type not in ("asgi", "wsgi"):
+    for fn in functions:
+        entry = name_entry(fn)
+        if entry is None:
             continue
-        if not FUNCTION_NAME.match(fn.name):
+        if not entry[0]:
             path, rng = _name_location(ctx, fn)
             where = "its folder" if fn.model == "v1" else "the def or @app.function_name"
             ctx.emit(
@@ -117,7 +133,7 @@ def function_names(ctx: Context) -> None:
                 rng,
                 function=fn,
             )
-        key = fn.name.casefold()
+        key = entry[1]
         first = seen.get(key)
         if first is None:
             seen[key] = fn
@@ -160,33 +176,53 @@ def _methods(b: Binding) -> frozenset[str] | None:
     return frozenset(str(m).lower() for m in v.value)
 
 
+RouteEntry = tuple[Binding, tuple[object, ...], frozenset[str]]
+
+
+def route_entry(fn: Function, prefix: str) -> RouteEntry | None:
+    """What ``duplicate_routes`` reads of one function: its HTTP trigger, its route's shape
+    and its methods; None when it has no route that can clash."""
+    b = _http(fn)
+    if b is None or broken_decorators(fn):
+        return None
+    route_v = b.value("route")
+    route = route_v.value if route_v is not None else fn.name
+    if route_v is not None and not route_v.known:
+        return None
+    if not isinstance(route, str) or "%" in route:
+        return None
+    methods = _methods(b)
+    if methods is None:
+        return None
+    try:
+        template = parse_route(route, route_prefix=prefix)
+    except RouteError:
+        return None
+    return b, template.shape_key(), methods
+
+
 def _routes(ctx: Context) -> Iterator[tuple[Function, Binding, tuple[object, ...], frozenset[str]]]:
     prefix = ctx.app.route_prefix
     for fn in ctx.app.functions:
-        b = _http(fn)
-        if b is None or broken_decorators(fn):
-            continue
-        route_v = b.value("route")
-        route = route_v.value if route_v is not None else fn.name
-        if route_v is not None and not route_v.known:
-            continue
-        if not isinstance(route, str) or "%" in route:
-            continue
-        methods = _methods(b)
-        if methods is None:
-            continue
-        try:
-            template = parse_route(route, route_prefix=prefix)
-        except RouteError:
-            continue
-        yield fn, b, template.shape_key(), methods
+        entry = route_entry(fn, prefix)
+        if entry is not None:
+            yield fn, *entry
 
 
 @checker("AZF303")
 def duplicate_routes(ctx: Context) -> None:
+    report_routes(ctx, _routes(ctx))
+
+
+def report_routes(
+    ctx: Context,
+    routes: Iterable[tuple[Function, Binding, tuple[object, ...], frozenset[str]]],
+) -> None:
+    """AZF303 over ``routes`` in the app's order. A route whose shape no other route has
+    cannot clash, so the language server passes only the others (``checks.wide``)."""
     # Only routes of one shape can clash: compare within each shape, not every pair.
     seen: dict[tuple[object, ...], list[tuple[Function, Binding, frozenset[str]]]] = {}
-    for fn, b, shape, methods in _routes(ctx):
+    for fn, b, shape, methods in routes:
         same_shape = seen.setdefault(shape, [])
         for ofn, ob, omethods in same_shape:
             common = methods & omethods
