@@ -6,12 +6,21 @@ On Python 3.10-3.12 the standard ``dataclasses.dataclass`` writes each method it
 calls and 0.03 s of CPU for the 86 classes `funcls check` imports, a tenth of its run.
 
 This module's ``dataclass`` is the standard one, unchanged, except that while it processes a
-class the ``exec`` it calls first looks the text up in ``funcls/model/_fastclass_table.py``:
-a module that holds every such text funcls produces, verbatim, each followed by an entry of
-the table. Python compiles that module once into its ``.pyc`` like any other; a text found
-there gives the very function ``exec`` would have defined (same code, same globals, same
-name), a text not found (a class changed since the table was written, another Python
-version) is compiled with ``exec`` as before. So a stale table costs time, never behaviour.
+class the ``exec`` it calls first looks the text up in the table of the class's module: one
+small module per module of funcls that declares dataclasses, under
+``funcls/model/_fastclass/`` (``model__appmodel.py`` for ``funcls.model.appmodel``), holding
+every such text that module produces, verbatim, each followed by an entry of its table.
+Python compiles each table module once into its ``.pyc`` like any other; a text found there
+gives the very function ``exec`` would have defined (same code, same globals, same name), a
+text not found (a class changed since the table was written, another Python version) is
+compiled with ``exec`` as before. So a stale table costs time, never behaviour.
+
+A process imports only the tables of the modules whose classes it builds, and only from
+bytecode (issue 16). Where ``.pyc`` files cannot be written (``PYTHONDONTWRITEBYTECODE=1``)
+and none is there, a table's text would be compiled at every start: one table of every
+class cost `funcls run` 0.08-0.1 s of compiling before its first answer, and even the tables
+of the classes it builds cost more to compile (0.03-0.04 s) than the ``exec`` of their texts
+one by one (0.02-0.03 s). So then the texts are compiled one by one, as dataclasses does.
 
 Refresh the table after changing a dataclass of the model, the checks or the commands::
 
@@ -24,7 +33,11 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import importlib
+import importlib.util
+import os
 import sys
+import threading
 import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -43,27 +56,66 @@ else:
         return wrap if cls is None else wrap(cls)
 
 
-TABLE_MODULE = "funcls.model._fastclass_table"
-# Packages whose dataclasses the table covers (the ones a command imports); the generator
+TABLE_PACKAGE = "funcls.model._fastclass"
+# Packages whose dataclasses the tables cover (the ones a command imports); the generator
 # imports every module under them.
 PACKAGES = ("funcls.model", "funcls.checks", "funcls.commands")
 
-_table: dict[str, Callable[..., Any]] | None = None
-# Every text dataclasses asked for in this process, and those compiled with exec because the
-# table lacked them (--write and --check read these).
-seen: list[str] = []
+_tables: dict[str, dict[str, Callable[..., Any]]] = {}  # by the classes' module
+# The module of the class this thread is processing (None: a dataclass not made here).
+_processing = threading.local()
+# Every (module, text) dataclasses asked for in this process, and the texts compiled with
+# exec because no table had them or no table was read (--write and --check read these).
+seen: list[tuple[str, str]] = []
 misses: list[str] = []
+# Read the tables even from their text (--check: whether they are stale).
+read_text = False
 
 
-def _load_table() -> dict[str, Callable[..., Any]]:
-    global _table
-    if _table is None:
+def table_module(module: str) -> str:
+    """The name of the table module of ``module``'s classes."""
+    return f"{TABLE_PACKAGE}.{module.removeprefix('funcls.').replace('.', '__')}"
+
+
+def _table(module: str) -> dict[str, Callable[..., Any]]:
+    table = _tables.get(module)
+    if table is None:
+        table = {}
         try:
-            module = __import__(TABLE_MODULE, fromlist=["TABLE"])
-            _table = dict(module.TABLE)
+            name = table_module(module)
+            if _compiled(name):
+                table = dict(importlib.import_module(name).TABLE)
         except (ImportError, AttributeError):
-            _table = {}
-    return _table
+            pass
+        _tables[module] = table
+    return table
+
+
+def _compiled(name: str) -> bool:
+    """Whether importing the table module ``name`` reads its bytecode rather than compiling
+    its text: always when bytecode may be written (compiled once, then read from its
+    ``.pyc``), else when a fresh ``.pyc`` is there (an installed wheel's). Compiling a
+    table's text costs more than the ``exec`` of the few texts a process needs of it
+    (0.03-0.04 s against 0.02-0.03 s for `funcls run`'s classes), so without bytecode the
+    texts are compiled one by one, as dataclasses does."""
+    if read_text or not sys.dont_write_bytecode:
+        return True
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.cached or not spec.origin:
+        return False
+    try:
+        with open(spec.cached, "rb") as f:
+            header = f.read(16)
+        stat = os.stat(spec.origin)
+    except OSError:
+        return False
+    if header[:4] != importlib.util.MAGIC_NUMBER or len(header) < 16:
+        return False
+    if int.from_bytes(header[4:8], "little") & 1:  # hash-based: checked or trusted as is
+        return True
+    mtime = int.from_bytes(header[8:12], "little")
+    size = int.from_bytes(header[12:16], "little")
+    return mtime == int(stat.st_mtime) & 0xFFFFFFFF and size == stat.st_size & 0xFFFFFFFF
 
 
 def _exec(source: Any, globals_: Any = None, namespace: Any = None, /) -> None:
@@ -71,42 +123,58 @@ def _exec(source: Any, globals_: Any = None, namespace: Any = None, /) -> None:
     function for a known text, bound to the same globals, else ``exec`` itself."""
     if globals_ is None:  # exec's own default: the globals of its caller, dataclasses
         globals_ = vars(dataclasses)
+    module: str | None = getattr(_processing, "module", None)
+    if module is None:  # another thread's standard dataclass meanwhile
+        _plain_exec(source, globals_, namespace)
+        return
     made = None
     if isinstance(source, str):
-        seen.append(source)
-        made = _load_table().get(source)
+        seen.append((module, source))
+        made = _table(module).get(source)
     if made is None or not isinstance(namespace, dict):
         misses.append(source)
-        builtins.exec(source, globals_, namespace)
+        _plain_exec(source, globals_, namespace)
         return
     code = made.__code__
     namespace[code.co_name] = types.FunctionType(code, globals_, code.co_name)
 
 
+def _plain_exec(source: Any, globals_: Any, namespace: Any) -> None:
+    """``exec`` as dataclasses' own call runs it: a text compiled here would inherit this
+    module's ``from __future__ import annotations`` and give the methods' signatures the
+    names of dataclasses' locals (``'_type_value'``) instead of the types."""
+    if isinstance(source, str):
+        source = compile(source, "<string>", "exec", dont_inherit=True)
+    builtins.exec(source, globals_, namespace)
+
+
 def _processed(cls: type, options: dict[str, Any]) -> Any:
     # dataclasses finds `exec` among its module's globals before the builtins: shadow it
     # there while this class is processed. Another thread's dataclass meanwhile gets the
-    # same functions either way.
-    module = vars(dataclasses)
-    had = "exec" in module
-    before = module.get("exec")
-    module["exec"] = _exec
+    # same functions either way. The class's module names the table to read (per thread).
+    namespace = vars(dataclasses)
+    had = "exec" in namespace
+    before = namespace.get("exec")
+    outer = getattr(_processing, "module", None)
+    _processing.module = cls.__module__
+    namespace["exec"] = _exec
     try:
         return dataclasses.dataclass(cls, **options)
     finally:
+        _processing.module = outer
         if had:
-            module["exec"] = before
+            namespace["exec"] = before
         else:
-            del module["exec"]
+            del namespace["exec"]
 
 
-def _table_source(texts: list[str]) -> str:
-    """The table module for ``texts``: each text as it is (it defines ``__create_fn__``,
-    the function dataclasses calls to get a method), then its entry."""
+def _table_source(module: str, texts: list[str]) -> str:
+    """The table module of ``module``'s ``texts``: each text as it is (it defines
+    ``__create_fn__``, the function dataclasses calls to get a method), then its entry."""
     out = [
         "# Generated by `python -m funcls.model.fastclass --write`: do not edit.",
-        "# The method texts Python's dataclasses compile for funcls's classes, compiled",
-        "# once here (issue 16); see funcls/model/fastclass.py.",
+        f"# The method texts Python's dataclasses compile for the classes of {module},",
+        "# compiled once here (issue 16); see funcls/model/fastclass.py.",
         "# fmt: off",
         "# ruff: noqa",
         "# mypy: ignore-errors",
@@ -125,14 +193,13 @@ def _import_all() -> None:
     for name in PACKAGES:
         package = importlib.import_module(name)
         for info in pkgutil.walk_packages(package.__path__, name + "."):
-            if info.name != TABLE_MODULE and not info.name.endswith(".__main__"):
+            if not info.name.startswith(TABLE_PACKAGE) and not info.name.endswith(".__main__"):
                 importlib.import_module(info.name)
 
 
 def main(argv: list[str] | None = None) -> int:
     """``--write``: import every module of PACKAGES and write the texts their classes
     compiled; ``--check``: exit 1 when one was missing from the table."""
-    import os
 
     # `python -m` runs this file as __main__, a second copy: the classes use the real one.
     from funcls.model import fastclass
@@ -141,15 +208,33 @@ def main(argv: list[str] | None = None) -> int:
     if args not in (["--write"], ["--check"]):
         print("usage: python -m funcls.model.fastclass --write | --check", file=sys.stderr)
         return 2
+    fastclass.read_text = True
     _import_all()
     if args == ["--check"]:
         for text in fastclass.misses:
             print(text.splitlines()[1].strip(), file=sys.stderr)
         return 1 if fastclass.misses else 0
-    path = os.path.join(os.path.dirname(__file__), "_fastclass_table.py")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(_table_source(fastclass.seen))
-    print(f"wrote {len(set(fastclass.seen))} method texts to {path}")
+    folder = os.path.join(os.path.dirname(__file__), "_fastclass")
+    os.makedirs(folder, exist_ok=True)
+    by_module: dict[str, list[str]] = {}
+    for module, text in fastclass.seen:
+        by_module.setdefault(module, []).append(text)
+    files = {
+        table_module(module).rpartition(".")[2] + ".py": _table_source(module, texts)
+        for module, texts in by_module.items()
+    }
+    files["__init__.py"] = (
+        '"""The tables of funcls.model.fastclass, one module per module of funcls that '
+        'declares\ndataclasses. Generated by `python -m funcls.model.fastclass --write`."""\n'
+    )
+    for name in os.listdir(folder):
+        if name.endswith(".py") and name not in files:  # a module without classes now
+            os.remove(os.path.join(folder, name))
+    for name, text in files.items():
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    texts = sum(len(set(t)) for t in by_module.values())
+    print(f"wrote {texts} method texts of {len(by_module)} modules to {folder}")
     return 0
 
 

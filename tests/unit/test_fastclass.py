@@ -1,14 +1,17 @@
-"""funcls.model.fastclass: dataclasses whose methods come compiled from a table (issue 16).
+"""funcls.model.fastclass: dataclasses whose methods come compiled from tables (issue 16).
 
-The table must hold every method text of the model's, the checks' and the commands' classes,
-and a class built from it must behave exactly as the standard ``dataclasses.dataclass`` builds
-it: the same signature, defaults and factories, equality, hash, repr, frozenness and slots.
+The tables must hold every method text of the model's, the checks' and the commands' classes,
+and a class built from them must behave exactly as the standard ``dataclasses.dataclass``
+builds it: the same signature, defaults and factories, equality, hash, repr, frozenness and
+slots. A process reads only the tables of the modules whose classes it builds, and only from
+bytecode: without a ``.pyc`` (and none may be written) the texts are compiled one by one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +25,45 @@ from funcls.model.appmodel import Binding, Value
 from funcls.model.locations import Location, Position, Range
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLE_FILE = "_fastclass_table.py"
+CLASSES = [Value, Binding, Location, TextEdit, Fix, Related, Finding]
+# Run in a fresh process: where each class's methods come from, the table modules imported,
+# and the behaviour tests below on the classes as that process built them.
+PROBE = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("probe_tests", sys.argv[1])
+tests = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tests)
+tests.test_behaviour_of_table_built_classes()
+for cls in tests.CLASSES:
+    tests.test_same_signature_and_flags_as_the_standard_dataclass(cls)
+files = {}
+for cls in tests.CLASSES:
+    for name in ("__init__", "__repr__", "__eq__"):
+        method = getattr(cls, name)
+        assert method.__qualname__ == f"{cls.__qualname__}.{name}"
+        code = getattr(method, "__wrapped__", method).__code__  # repr: the recursion guard
+        files[f"{cls.__module__}.{cls.__qualname__}.{name}"] = code.co_filename
+tables = sorted(m for m in sys.modules if m.startswith("funcls.model._fastclass."))
+print(json.dumps({"files": files, "tables": tables}))
+"""
+
+
+def _probe(pycache: Path, write_bytecode: bool, imports: str = "") -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(pycache))
+    if not write_bytecode:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    code = f"{imports}\n{PROBE}" if imports else PROBE
+    proc = subprocess.run(
+        [sys.executable, "-c", code, __file__],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result: dict[str, object] = json.loads(proc.stdout.splitlines()[-1])
+    return result
 
 
 def test_the_table_holds_every_method_text() -> None:
@@ -35,18 +76,50 @@ def test_the_table_holds_every_method_text() -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert proc.returncode == 0, (
-        "funcls/model/_fastclass_table.py is stale (a dataclass changed); refresh it with "
+        "funcls/model/_fastclass/ is stale (a dataclass changed); refresh it with "
         "`python -m funcls.model.fastclass --write` and commit it. Missing:\n" + proc.stderr
     )
 
 
-@pytest.mark.parametrize("cls", [Value, Binding, Location, TextEdit, Fix, Related, Finding])
-def test_model_classes_take_their_methods_from_the_table(cls: type) -> None:
-    for name in ("__init__", "__repr__", "__eq__"):
-        method = getattr(cls, name)
-        code = getattr(method, "__wrapped__", method).__code__  # repr: the recursion guard
-        assert code.co_filename.endswith(TABLE_FILE), (cls, name, code.co_filename)
-        assert getattr(cls, name).__qualname__ == f"{cls.__qualname__}.{name}"
+def test_classes_take_their_methods_from_the_tables_when_bytecode_is_there(
+    tmp_path: Path,
+) -> None:
+    # Bytecode may be written: the tables are compiled once into their .pyc, then read.
+    written = _probe(tmp_path, write_bytecode=True)
+    # None may be written but a fresh .pyc is there (an installed wheel): read as well.
+    installed = _probe(tmp_path, write_bytecode=False)
+    for result in (written, installed):
+        files = result["files"]
+        assert isinstance(files, dict)
+        for method, filename in files.items():
+            module = method.rsplit(".", 2)[0]
+            table = fastclass.table_module(module).replace(".", os.sep) + ".py"
+            assert filename.endswith(table), (method, filename)
+    assert written["tables"] == installed["tables"]
+
+
+def test_without_bytecode_the_texts_are_compiled_one_by_one(tmp_path: Path) -> None:
+    # No .pyc and none may be written: compiling a table's text would cost more than the
+    # exec of the texts the process needs; the classes behave the same (the probe's tests).
+    result = _probe(tmp_path, write_bytecode=False)
+    files = result["files"]
+    assert isinstance(files, dict) and files
+    assert set(files.values()) == {"<string>"}
+    assert result["tables"] == []
+
+
+def test_a_process_reads_only_the_tables_of_the_classes_it_builds(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(tmp_path))
+    code = (
+        "import sys, funcls.model.locations\n"
+        "print(sorted(m for m in sys.modules if m.startswith('funcls.model._fastclass.')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == repr([fastclass.table_module("funcls.model.locations")])
 
 
 def _twin(cls: type) -> type:
@@ -62,7 +135,7 @@ def _twin(cls: type) -> type:
     )
 
 
-@pytest.mark.parametrize("cls", [Value, Binding, Location, TextEdit, Fix, Related, Finding])
+@pytest.mark.parametrize("cls", CLASSES)
 def test_same_signature_and_flags_as_the_standard_dataclass(cls: type) -> None:
     twin = _twin(cls)
     assert str(inspect.signature(cls)) == str(inspect.signature(twin))
