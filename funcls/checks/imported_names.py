@@ -109,20 +109,32 @@ class _Resolver:
         self.is_file = source.is_file if source is not None else os.path.isfile
         self.listdir = source.listdir if source is not None else _listdir
         self._names: dict[str, ModuleNames | None] = {}
+        self._whole: dict[str, ModuleNames | None] = {}
         site = find_site_packages(ctx.app.root)
         self.installed = set(_installed(site).modules) if site is not None else set()
 
     def names(self, path: str) -> ModuleNames | None:
+        """What the statements of ``path`` say (``module_names(whole=False)``): its top-level
+        names and imports, without the facts only a walk over every node finds (``whole``)."""
         if path not in self._names:
-            text = self.ctx.text(path)
-            source = self.ctx.app.source
-            if text is None:
-                self._names[path] = None
-            else:
-                # The statements the model parsed, when `funcls check` kept them (issue 16).
-                body = source.module_body(path, text) if source is not None else None
-                self._names[path] = names_of(text, body)
+            self._names[path] = self._read(path, whole=False)
         return self._names[path]
+
+    def whole(self, path: str) -> ModuleNames | None:
+        """Everything ``module_names`` finds in ``path``; asked only where a finding may be
+        (issue 16: that walk was most of this rule's time, on apps where nothing is missing)."""
+        if path not in self._whole:
+            self._whole[path] = self._read(path, whole=True)
+        return self._whole[path]
+
+    def _read(self, path: str, whole: bool) -> ModuleNames | None:
+        text = self.ctx.text(path)
+        if text is None:
+            return None
+        # The statements the model parsed, when `funcls check` kept them (issue 16).
+        source = self.ctx.app.source
+        body = source.module_body(path, text) if source is not None else None
+        return names_of(text, body, whole=whole)
 
     def folder(self, module: str, level: int, from_path: str) -> str | None:
         """The folder the module's dotted path starts from, or None when not certain."""
@@ -185,7 +197,7 @@ class _Resolver:
 
     def known(self, path: str, seen: frozenset[str] = frozenset()) -> set[str] | None:
         """Every name ``path`` may bind, or None when they cannot be known."""
-        info = self.names(path)
+        info = self.whole(path)
         if info is None or info.dynamic is not None or len(seen) > 20:
             return None
         out = set(info.names)
@@ -270,30 +282,46 @@ def imported_names(ctx: Context) -> None:
             if t not in reached:
                 reached[t] = reached[path]
                 order.append(t)
+    # What only the walk over every node of every reached module says, worked out when an
+    # import is not settled by the statements alone (on most apps, none is).
+    everywhere: list[tuple[bool, set[str]]] = []
+
+    def walked() -> tuple[bool, set[str]]:
+        """Whether absolute imports resolve as traced (no sys.path edit, no setattr of
+        unknown names on an imported module), and every attribute name stored anywhere."""
+        if not everywhere:
+            wholes = [resolver.whole(p) for p in order]
+            opaque = any(x is not None and x.opaque_setattr for x in wholes)
+            stored: set[str] = set()
+            for x in wholes:
+                if x is not None:
+                    stored |= x.stored_attributes
+            everywhere.append((resolver.absolute and not opaque, stored))
+        return everywhere[0]
+
     infos = [resolver.names(p) for p in order]
-    if not resolver.absolute or any(x is not None and x.opaque_setattr for x in infos):
-        # A sys.path edit somewhere, or a setattr of unknown names on an imported module.
-        absolute_ok = False
-    else:
-        absolute_ok = True
-    stored: set[str] = set()
-    for x in infos:
-        if x is not None:
-            stored |= x.stored_attributes
     for path, info in zip(order, infos, strict=True):
         if info is None:
             continue
         for imp in info.from_imports:
             top = imp.module.split(".")[0]
             if imp.level == 0 and top in STDLIB:
-                certain = absolute_ok and not _stdlib_shadowed(ctx, resolver, top)
+                certain = walked()[0] and not _stdlib_shadowed(ctx, resolver, top)
                 if certain and stdlib_lacks(imp.module, imp.name):
                     _emit_stdlib(ctx, path, imp, reached[path])
                 continue
-            if (imp.level == 0 and not absolute_ok) or imp.name.startswith("__"):
+            # Every test below only lets an import through to the report, so the cheap ones
+            # come first; the name bound at the target's top level settles most imports.
+            if imp.name.startswith("__"):
                 continue
             target = resolver.module(imp.module, imp.level, path)
-            if target is None or imp.name in stored or resolver.submodule(target, imp.name):
+            if target is None or resolver.submodule(target, imp.name):
+                continue
+            top_level = resolver.names(target)
+            if top_level is None or imp.name in top_level.names:
+                continue  # known() is None or holds it
+            absolute_ok, stored = walked()
+            if (imp.level == 0 and not absolute_ok) or imp.name in stored:
                 continue
             names = resolver.known(target)
             if names is None or imp.name in names:

@@ -85,11 +85,17 @@ class ModuleNames:
     opaque_setattr: bool = False
 
 
-def module_names(text: str, body: list[ast.stmt] | None = None) -> ModuleNames | None:
+def module_names(
+    text: str, body: list[ast.stmt] | None = None, *, whole: bool = True
+) -> ModuleNames | None:
     """What importing ``text`` binds and imports; None when it cannot be read (a syntax error,
     too large or too costly to parse: Python then fails with its own error, reported by other
     rules). ``body``: the statements ``ast.parse(text)`` gives, when the caller has them (the
-    model's analysis keeps them for `funcls check`: issue 16), so as not to parse again."""
+    model's analysis keeps them for `funcls check`: issue 16), so as not to parse again.
+    ``whole=False``: only what the statements say (the top-level names, star imports and
+    certain imports), without the walk over every node for ``dynamic``, ``global`` and walrus
+    names, stored attributes and ``setattr`` (left empty): a caller that needs those only
+    for some modules asks again (None exactly when the whole answer is None)."""
     if len(text) > MAX_CHARS:
         return None
     if body is None:
@@ -100,7 +106,7 @@ def module_names(text: str, body: list[ast.stmt] | None = None) -> ModuleNames |
             return None
     out = ModuleNames()
     try:
-        _Reader(out, Columns(text)).module(body)
+        _Reader(out, Columns(text)).module(body, whole)
     except RecursionError:
         return None
     return out
@@ -108,21 +114,24 @@ def module_names(text: str, body: list[ast.stmt] | None = None) -> ModuleNames |
 
 # The texts read last and what they bind (``names_of``): a keystroke checks the app again, and
 # files with the same text (v1 scripts made from one template) are read once.
-_RECENT: OrderedDict[str, ModuleNames | None] = OrderedDict()
+_RECENT: OrderedDict[tuple[str, bool], ModuleNames | None] = OrderedDict()
 _RECENT_MAX = 512
 _RECENT_LOCK = threading.Lock()
 
 
-def names_of(text: str, body: list[ast.stmt] | None = None) -> ModuleNames | None:
-    """``module_names(text, body)``, remembered by text for the texts read last. The answer is
-    shared: read it, never change it."""
+def names_of(
+    text: str, body: list[ast.stmt] | None = None, *, whole: bool = True
+) -> ModuleNames | None:
+    """``module_names(text, body, whole=whole)``, remembered by text for the texts read last.
+    The answer is shared: read it, never change it."""
+    key = (text, whole)
     with _RECENT_LOCK:
-        if text in _RECENT:
-            _RECENT.move_to_end(text)
-            return _RECENT[text]
-    info = module_names(text, body)
+        if key in _RECENT:
+            _RECENT.move_to_end(key)
+            return _RECENT[key]
+    info = module_names(text, body, whole=whole)
     with _RECENT_LOCK:
-        _RECENT[text] = info
+        _RECENT[key] = info
         if len(_RECENT) > _RECENT_MAX:
             _RECENT.popitem(last=False)
     return info
@@ -134,9 +143,11 @@ class _Reader:
         self.cols = cols
         self.import_aliases: set[str] = set()
 
-    def module(self, body: list[ast.stmt]) -> None:
+    def module(self, body: list[ast.stmt], whole: bool = True) -> None:
         self.bindings(body)
         self.certain_imports(body)
+        if not whole:
+            return
         self.whole_tree(body)
         for name in _DYNAMIC_BOUND & self.out.names:
             self.out.dynamic = self.out.dynamic or f"it binds {name}"
