@@ -230,15 +230,30 @@ def deployed_imports(ctx: Context) -> None:
     if not declared.complete:
         return
     modules = app_modules(ctx)
-    own = _own_names(ctx, modules)
-    site = find_site_packages(ctx.app.root)
-    installed = _installed(site) if site is not None else None
-    closure = installed.closure(declared.names) if installed is not None else set()
-    # Without the environment (or with declared packages missing from it) funcls cannot know
-    # what the listed packages pull in: a warning, not an error.
-    certain = declared.names <= _NO_DEPENDENCIES or (
-        installed is not None and all(n in installed.requires for n in declared.names)
-    )
+    # The app's own top-level names and its environment, read when an import needs them
+    # (issue 16: on most apps every import is of the standard library or the worker's, and
+    # listing the root asked the system about each folder of it).
+    own: list[set[str]] = []
+    environment: list[tuple[Installed | None, set[str], bool]] = []
+
+    def own_names() -> set[str]:
+        if not own:
+            own.append(_own_names(ctx, modules))
+        return own[0]
+
+    def env() -> tuple[Installed | None, set[str], bool]:
+        if not environment:
+            site = find_site_packages(ctx.app.root)
+            installed = _installed(site) if site is not None else None
+            closure = installed.closure(declared.names) if installed is not None else set()
+            # Without the environment (or with declared packages missing from it) funcls
+            # cannot know what the listed packages pull in: a warning, not an error.
+            certain = declared.names <= _NO_DEPENDENCIES or (
+                installed is not None and all(n in installed.requires for n in declared.names)
+            )
+            environment.append((installed, closure, certain))
+        return environment[0]
+
     reported: set[tuple[str, str]] = set()
     for module in modules:
         for rec in module.import_records:
@@ -250,7 +265,9 @@ def deployed_imports(ctx: Context) -> None:
             # a submodule, which names the distribution of a namespace package.
             name = ".".join(p for p in (rec.module, rec.name) if p) if rec.name else rec.module
             top = name.split(".")[0]
-            if top in STDLIB or top in own or name.startswith(_ELSEWHERE) or name == "azure":
+            if top in STDLIB or name.startswith(_ELSEWHERE) or name == "azure":
+                continue
+            if top in own_names():
                 continue
             if top in _PYTHON2:
                 ctx.emit(
@@ -265,6 +282,7 @@ def deployed_imports(ctx: Context) -> None:
             dist = distribution_for(name)
             if normalise(dist) in declared.names:
                 continue
+            installed, closure, certain = env()
             if installed is not None:
                 providers = _providers(installed, name)
                 if providers & closure:

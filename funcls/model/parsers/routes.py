@@ -60,8 +60,11 @@ __all__ = [
 
 def parse_route(text: str, *, route_prefix: str = "api") -> RouteTemplate:
     """Parse a function's ``route``; raise :class:`RouteError` for what the host rejects.
-    Results are cached: several rules and features parse the same routes on every check."""
-    parsed = _parse_cached(text, route_prefix)
+    Results are cached: several rules and features parse the same routes on every check.
+    The prefix changes only how a route starting with ``/`` or ``~`` reads (``parse``), so
+    other routes are parsed once for every prefix (issue 16: the rules ask with "", "api" and
+    the app's prefix)."""
+    parsed = _parse_cached(text, route_prefix if text[:1] in ("/", "~") else "")
     if isinstance(parsed, RouteError):
         raise RouteError(parsed.kind, parsed.message, parsed.start, parsed.end)
     return parsed
