@@ -13,10 +13,19 @@ Folders are paths or file: URIs.
 
 New files are created by the edit (``CreateFile``) where the client supports it; otherwise the
 server writes them and the edit carries only the changes to existing files.
+
+A client answers the edit before the server hears of the documents it opened: VS Code's
+answer to ``workspace/applyEdit`` comes before its ``didOpen`` for the new files (code-server's
+LSP trace), which are empty on disk until the editor saves them, and a file outside its
+document selector (``.funcignore``) gets no ``didOpen`` at all. So each created file's text, as
+the edit put it in the editor, stands for the file (`held_until_saved`) until the client opens
+the document or the disk holds that text; an empty ``.funcignore`` read meanwhile got an AZF602
+warning, an empty ``function_app.py`` no functions.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -84,9 +93,58 @@ async def apply_changes(server: FunclsServer, changes: Changes, label: str) -> s
     if answer is None or not answer.applied:
         reason = answer.failure_reason if answer is not None else None
         return f"the editor did not apply the edit{': ' + reason if reason else ''}"
+    created = {c.path: c.text for c in changes.files if c.text is not None and creates}
     for change in changes.files:
-        server.file_changed_on_disk(change.path)
+        if change.path not in created:
+            server.file_changed_on_disk(change.path)
+    held_until_saved(server, created)
     return None
+
+
+HELD = -1  # the version of a text the server holds for the editor (clients count from 0 or 1)
+HOLD_POLL_S = 0.2
+HOLD_MAX_S = 60.0
+
+
+def held_until_saved(server: FunclsServer, texts: dict[str, str]) -> None:
+    """Index ``texts`` (path -> the text the editor holds) instead of the files on disk, each
+    until the client opens the document (its own text then stands) or the disk holds that
+    text (saved); after HOLD_MAX_S, the disk again, whatever it holds."""
+    source = server.state.index.source
+    held = {p: t for p, t in texts.items() if p not in source.overlays}
+    for path, text in held.items():
+        source.open(path, HELD, text)
+        server.ctx.positions.forget(path)
+        server.state.mark_dirty(path)
+        server.schedule(path, 0)
+    if held:
+        asyncio.get_running_loop().create_task(_release_when_saved(server, held))
+
+
+def _on_disk(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+async def _release_when_saved(server: FunclsServer, held: dict[str, str]) -> None:
+    source = server.state.index.source
+    waited = 0.0
+    while held:
+        for path, text in list(held.items()):
+            overlay = source.overlays.get(path)
+            if overlay is None or overlay[0] != HELD:
+                del held[path]  # the client opened (or closed) the document: its word stands
+            elif waited >= HOLD_MAX_S or _on_disk(path) == text:
+                del held[path]
+                source.close(path)
+                server.file_changed_on_disk(path)
+                server.schedule(path, 0)
+        if held:
+            await asyncio.sleep(HOLD_POLL_S)
+            waited += HOLD_POLL_S
 
 
 async def _show(server: FunclsServer, path: str, line: int) -> None:
