@@ -7,21 +7,29 @@ after an Enter. Most of that was reading each function again (its trigger, its r
 its name matched), though a keystroke changes the functions of one def, or of the defs a line
 added or removed moved.
 
-``WideCheck`` keeps what each checker reads of each function (``structure.name_entry``,
-``structure.route_entry``), by ``Function`` object: the indexer keeps the object of every def
-that did not change, and builds a new one for a def that did (``model.v2.indexer``), the same
-identity ``IncrementalCheck`` keeps per-function findings by. Each pass then counts the keys
-(names, route shapes) from those entries and hands the checker's own report only the
-functions whose key another function has, in the app's order: a function alone with its key
-neither reports nor changes another's finding, so the findings are those of the checker over
-the whole app (``tests/checks/test_incremental.py`` compares with a full check after random
-edits of names and routes).
+``WideCheck`` keeps, for each checker, what it read of each function of the app's list
+(``structure.name_entry``, ``structure.route_entry``) and how many functions have each key
+(a name, a route's shape). The indexer keeps the ``Function`` object of every def that did
+not change and builds a new one for a def that did (``model.v2.indexer``), the identity
+``IncrementalCheck`` keeps per-function findings by; a keystroke changes one run of the list
+(one module's functions, patched in by ``model.v2.reindex``). So a pass finds the common
+start and end of the old and new lists by identity (in C: ``map`` and ``compress``, no
+Python loop over the app), reads the functions between them again and moves the counts.
+Only when some key is shared (or a name invalid) does it walk the list, handing the
+checker's own report the functions whose key another function has, in the app's order: a
+function alone with its key neither reports nor changes another's finding, so the findings
+are those of the checker over the whole app (``tests/checks/test_incremental.py`` compares
+with a full check after random edits of names and routes). In a correct app nothing is
+shared, and a pass costs what the edit changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
+from itertools import compress, count
+from operator import ne
+from typing import Generic, TypeVar
 
 from funcls.checks.context import Context
 from funcls.checks.registry import Checker
@@ -34,17 +42,121 @@ from funcls.checks.structure import (
 )
 from funcls.model.appmodel import Binding, Function
 
+E = TypeVar("E")
+
+
+def common_ends(old: list[int], new: list[int]) -> tuple[int, int]:
+    """How many items ``old`` and ``new`` share at their start, and then at their end (the
+    two never overlap)."""
+    shortest = min(len(old), len(new))
+    start = next(compress(count(), map(ne, old, new)), shortest)
+    rest = shortest - start
+    end = next(compress(count(), map(ne, reversed(old), reversed(new))), rest)
+    return start, min(end, rest)
+
+
+class KeptList(Generic[E]):
+    """One checker's entry for each function of the app's list, in order, how many entries
+    have each key (``key_of``: None for an entry without one) and how many report on their
+    own, whatever the others (``alone``)."""
+
+    def __init__(
+        self,
+        read: Callable[[Function], E],
+        key_of: Callable[[E], Hashable | None],
+        alone: Callable[[E], bool] = lambda e: False,
+    ) -> None:
+        self.read = read
+        self.key_of = key_of
+        self.alone = alone
+        self.alone_count = 0
+        self.functions: list[Function] = []  # held: an id here is the object's own
+        self.ids: list[int] = []
+        self.entries: list[E] = []
+        self.counts: dict[Hashable, int] = {}
+        self.shared = 0  # keys more than one entry has
+        self.read_count = 0  # functions read (tests)
+
+    def reset(self) -> None:
+        self.functions, self.ids, self.entries = [], [], []
+        self.counts, self.shared, self.alone_count = {}, 0, 0
+
+    def _add(self, e: E, by: int) -> None:
+        if self.alone(e):
+            self.alone_count += by
+        key = self.key_of(e)
+        if key is None:
+            return
+        was = self.counts.get(key, 0)
+        now = was + by
+        if now:
+            self.counts[key] = now
+        else:
+            del self.counts[key]
+        self.shared += (now > 1) - (was > 1)
+
+    def update(self, functions: list[Function]) -> None:
+        ids = list(map(id, functions))
+        start, end = common_ends(self.ids, ids)
+        old_stop = len(self.ids) - end
+        new_stop = len(ids) - end
+        if start == old_stop and start == new_stop:
+            self.functions = functions
+            return
+        # An object in the old run may still be in the new one (a list reordered).
+        was = {
+            id(fn): e
+            for fn, e in zip(
+                self.functions[start:old_stop], self.entries[start:old_stop], strict=True
+            )
+        }
+        for e in self.entries[start:old_stop]:
+            self._add(e, -1)
+        middle: list[E] = []
+        for fn in functions[start:new_stop]:
+            if id(fn) in was:
+                e = was[id(fn)]
+            else:
+                e = self.read(fn)
+                self.read_count += 1
+            self._add(e, 1)
+            middle.append(e)
+        self.entries = [*self.entries[:start], *middle, *self.entries[old_stop:]]
+        self.functions = functions
+        self.ids = ids
+
+
 _NameEntry = tuple[bool, str] | None
+
+
+def _name_key(e: _NameEntry) -> Hashable | None:
+    return None if e is None else e[1]
+
+
+def _invalid_name(e: _NameEntry) -> bool:
+    return e is not None and not e[0]  # AZF313, whatever the other names
+
+
+def _route_key(e: RouteEntry | None) -> Hashable | None:
+    return None if e is None else e[1]
 
 
 class WideCheck:
     """What the app-wide checkers read of each function, kept from the last pass."""
 
     def __init__(self) -> None:
-        # id(fn) -> (fn, entry): the function is held so that its id stays its own.
-        self.names: dict[int, tuple[Function, _NameEntry]] = {}
-        self.routes: dict[int, tuple[Function, str, RouteEntry | None]] = {}
-        self.read = 0  # functions read again by the last pass (tests)
+        self.names: KeptList[_NameEntry] = KeptList(name_entry, _name_key, _invalid_name)
+        self.routes: KeptList[RouteEntry | None] = KeptList(lambda fn: None, _route_key)
+        self.prefix: str | None = None
+
+    @property
+    def read(self) -> int:
+        """Functions read again since ``read`` was last set to 0 (tests)."""
+        return self.names.read_count + self.routes.read_count
+
+    @read.setter
+    def read(self, value: int) -> None:
+        self.names.read_count = self.routes.read_count = value
 
     def in_pass(self, checker: Checker) -> Checker:
         """The checker to run in this pass: ``checker`` itself, or its kept form."""
@@ -54,45 +166,35 @@ class WideCheck:
         return replace(checker, fn=lambda ctx: kept(self, ctx))
 
     def function_names(self, ctx: Context) -> None:
-        old, now = self.names, {}
-        counts: dict[str, int] = {}
-        entries: list[tuple[Function, _NameEntry]] = []
-        for fn in ctx.app.functions:
-            hit = old.get(id(fn))
-            if hit is not None and hit[0] is fn:
-                entry = hit[1]
-            else:
-                entry = name_entry(fn)
-                self.read += 1
-            now[id(fn)] = (fn, entry)
-            entries.append((fn, entry))
-            if entry is not None:
-                counts[entry[1]] = counts.get(entry[1], 0) + 1
-        self.names = now
+        kept = self.names
+        kept.update(ctx.app.functions)
+        if not kept.shared and not kept.alone_count:
+            return
+        counts = kept.counts
         report_names(
             ctx,
-            [fn for fn, e in entries if e is not None and (not e[0] or counts[e[1]] > 1)],
+            [
+                fn
+                for fn, e in zip(kept.functions, kept.entries, strict=True)
+                if e is not None and (not e[0] or counts[e[1]] > 1)
+            ],
         )
 
     def duplicate_routes(self, ctx: Context) -> None:
+        kept = self.routes
         prefix = ctx.app.route_prefix
-        old, now = self.routes, {}
-        counts: dict[tuple[object, ...], int] = {}
-        entries: list[tuple[Function, RouteEntry]] = []
-        for fn in ctx.app.functions:
-            hit = old.get(id(fn))
-            if hit is not None and hit[0] is fn and hit[1] == prefix:
-                entry = hit[2]
-            else:
-                entry = route_entry(fn, prefix)
-                self.read += 1
-            now[id(fn)] = (fn, prefix, entry)
-            if entry is not None:
-                entries.append((fn, entry))
-                counts[entry[1]] = counts.get(entry[1], 0) + 1
-        self.routes = now
+        if prefix != self.prefix:
+            kept.reset()
+            self.prefix = prefix
+        kept.read = lambda fn: route_entry(fn, prefix)
+        kept.update(ctx.app.functions)
+        if not kept.shared:
+            return
+        counts = kept.counts
         clashing: list[tuple[Function, Binding, tuple[object, ...], frozenset[str]]] = [
-            (fn, b, shape, methods) for fn, (b, shape, methods) in entries if counts[shape] > 1
+            (fn, *e)
+            for fn, e in zip(kept.functions, kept.entries, strict=True)
+            if e is not None and counts[e[1]] > 1
         ]
         report_routes(ctx, clashing)
 

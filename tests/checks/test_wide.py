@@ -1,0 +1,77 @@
+"""checks.wide: the per-function entries the app-wide checkers keep between passes equal those
+of a fresh pass after random changes of the function list (the random edits of whole apps,
+compared with a full check, are in test_incremental.py)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from funcls.checks.wide import KeptList, common_ends
+
+
+class Fn:
+    """A stand-in function: the list holds objects, the entries are read from ``key``."""
+
+    def __init__(self, key: str | None, alone: bool = False) -> None:
+        self.key = key
+        self.alone = alone
+
+
+def kept() -> KeptList[Any]:
+    return KeptList(
+        lambda fn: (fn.key, fn.alone),
+        lambda e: e[0],
+        lambda e: e[1],
+    )
+
+
+def test_common_ends() -> None:
+    assert common_ends([], []) == (0, 0)
+    assert common_ends([1, 2, 3], [1, 2, 3]) == (3, 0)
+    assert common_ends([1, 2, 3], [1, 9, 3]) == (1, 1)
+    assert common_ends([1, 2, 3], [1, 3]) == (1, 1)
+    assert common_ends([1, 3], [1, 2, 3]) == (1, 1)
+    assert common_ends([1, 1, 1], [1, 1]) == (2, 0)  # never overlapping
+    assert common_ends([5, 1, 2], [6, 1, 2]) == (0, 2)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_kept_entries_equal_a_fresh_read(seed: int) -> None:
+    rng = random.Random(seed)
+    keys = ["a", "b", "c", "d", None]
+    fns = [Fn(rng.choice(keys)) for _ in range(30)]
+    k = kept()
+    k.update(list(fns))
+    for _ in range(200):
+        change = rng.randrange(5)
+        if change == 0 and fns:  # one replaced by a new object (an edited def)
+            i = rng.randrange(len(fns))
+            fns[i] = Fn(rng.choice(keys), rng.random() < 0.1)
+        elif change == 1:  # a run of new objects (lines added above them: moved copies)
+            i = rng.randrange(len(fns) + 1)
+            j = rng.randrange(i, min(len(fns), i + 8) + 1)
+            fns[i:j] = [Fn(f.key, f.alone) for f in fns[i:j]]
+        elif change == 2 and fns:  # removed
+            del fns[rng.randrange(len(fns))]
+        elif change == 3:  # added
+            fns.insert(rng.randrange(len(fns) + 1), Fn(rng.choice(keys)))
+        elif len(fns) > 1:  # two swapped (the same objects in another order)
+            i, j = rng.sample(range(len(fns)), 2)
+            fns[i], fns[j] = fns[j], fns[i]
+        before = k.read_count
+        k.update(list(fns))
+        fresh = kept()
+        fresh.update(list(fns))
+        assert k.entries == fresh.entries
+        assert k.functions == fns
+        assert k.counts == fresh.counts
+        assert (k.shared, k.alone_count) == (fresh.shared, fresh.alone_count)
+        assert k.shared == sum(1 for n in fresh.counts.values() if n > 1)
+        assert k.read_count - before <= len(fns)
+    # Nothing changed: nothing read.
+    before = k.read_count
+    k.update(list(fns))
+    assert k.read_count == before
