@@ -31,6 +31,10 @@ _STRING = re.compile(r'"((?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)
 _KEY_COLON = re.compile(_STRING.pattern + r"[ \t\n\r]*:[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))")
+# After a member or an item: spaces, then a comma and the spaces after it, or the closing
+# bracket (group 1), in one match.
+_AFTER_MEMBER = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*|(\}))")
+_AFTER_ITEM = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*|(\]))")
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -54,6 +58,8 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
     number = _NUMBER.match
     key_colon = _KEY_COLON.match
     unescape = _ESCAPE.sub
+    after_member = _AFTER_MEMBER.match
+    after_item = _AFTER_ITEM.match
 
     new = tuple.__new__  # what Position(...) and Range(...) call, without their frames
 
@@ -120,19 +126,44 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
                 key = m.group(1)
                 if "\\" in key:
                     key = unescape(_unescape, key)
-                key_range = span(i, m.end(1) + 1)
-                v = value(m.end(), depth)
-                members.append(
-                    JsonMember(key, key_range, v, new(Range, (key_range[0], v.range[1])))
-                )
-                i = ws(text, v.end).end()
-                if i < n and text[i] == ",":
-                    i = ws(text, i + 1).end()
-                    continue
-                if i < n and text[i] == "}":
-                    i += 1
+                key_end = m.end(1) + 1
+                # The key's range: a key holds no line break (no control character), so both
+                # ends are on the line found once.
+                line = bisect_right(starts, i) - 1
+                line_start = starts[line]
+                key_at = new(Position, (line, i - line_start))
+                key_range = new(Range, (key_at, new(Position, (line, key_end - line_start))))
+                vi = m.end()
+                if vi < n and text[vi] == '"':  # a string value, most of them: without a call
+                    sm = string(text, vi)
+                    if sm is None:
+                        raise _NotPlain
+                    sv = sm.group(1)
+                    if "\\" in sv:
+                        sv = unescape(_unescape, sv)
+                    vend = sm.end()
+                    # On the key's line unless a line break comes before it (a string holds
+                    # none).
+                    if text.find("\n", key_end, vi) < 0:
+                        vrange = new(
+                            Range,
+                            (
+                                new(Position, (line, vi - line_start)),
+                                new(Position, (line, vend - line_start)),
+                            ),
+                        )
+                    else:
+                        vrange = span(vi, vend)
+                    v = JsonNode("string", vrange, vi, vend, sv)
+                else:
+                    v = value(vi, depth)
+                members.append(JsonMember(key, key_range, v, new(Range, (key_at, v.range[1]))))
+                after = after_member(text, v.end)
+                if after is None:
+                    raise _NotPlain
+                i = after.end()
+                if after.group(1) is not None:
                     break
-                raise _NotPlain
         node.end = i
         node.range = new(Range, (node.range[0], pos(i)))
         return node
@@ -150,14 +181,12 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
             while True:
                 v = value(i, depth)
                 items.append(v)
-                i = ws(text, v.end).end()
-                if i < n and text[i] == ",":
-                    i = ws(text, i + 1).end()
-                    continue
-                if i < n and text[i] == "]":
-                    i += 1
+                after = after_item(text, v.end)
+                if after is None:
+                    raise _NotPlain
+                i = after.end()
+                if after.group(1) is not None:
                     break
-                raise _NotPlain
         node.end = i
         node.range = new(Range, (node.range[0], pos(i)))
         return node
