@@ -65,6 +65,18 @@ def session(bare_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             "title": "▶ Run",
             "expect": "funcls cannot run the app",
         },
+        # Install into This Interpreter (pip, from the package index), then Run Again: the
+        # function runs and its result shows.
+        {
+            "id": "install",
+            "kind": "notificationFlow",
+            "expect": "funcls cannot run the app",
+            "action": "Install into This Interpreter",
+            "thenExpect": "Installed ",
+            "then": "Run Again",
+            "thenWaitMs": 300_000,
+            "function": "heartbeat",
+        },
     ]
     queries: list[dict[str, Any]] = [
         # After the driver has read the notifications: a working interpreter, no reload.
@@ -135,3 +147,23 @@ def test_running_the_app_says_what_the_interpreter_lacks_and_offers_the_fixes(
         " create a"
         " .venv from requirements.txt, or select another interpreter."
     ), session.explain("the notification", ours)
+
+
+def test_install_into_this_interpreter_then_run_again_runs_the_function(
+    session: Session, bare_python: Path
+) -> None:
+    seen = session.step("install")
+    *_, message = seen["answer"].splitlines()
+    assert message == (
+        "Installed azure-functions, uvicorn, httptools, watchfiles, the requirements of v2-app"
+        f" into {bare_python}."
+    ), session.explain("the notification after pip", seen)
+    panel = seen["panel"]
+    assert panel["tab"].startswith("✓ heartbeat"), session.explain("the result panel", panel)
+    assert "timerTrigger" in panel["text"], session.explain("the result panel", panel)
+    has = subprocess.run(
+        [str(bare_python), "-c", "import azure.functions, uvicorn, httptools, watchfiles"],
+        capture_output=True,
+        check=False,
+    )
+    assert has.returncode == 0, has.stderr

@@ -594,6 +594,75 @@ const STEPS = {
     return { before, after };
   },
 
+  /** In the Notifications center, click `action` on the notification showing `expect`; then
+   * wait (up to `thenWaitMs`) for a notification showing `thenExpect` and click its `then`
+   * button; when `function` is given, read that function's result panel. */
+  async notificationFlow(page, step) {
+    const center = page.locator(".notifications-center");
+    const openCenter = async () => {
+      if (!(await center.isVisible().catch(() => false))) {
+        await page.locator('[id="status.notifications"]').click();
+      }
+      await within("the Notifications center", SHORT, () => center.waitFor({ state: "visible", timeout: SHORT }));
+    };
+    await openCenter();
+    const first = center.locator(".notification-list-item", { hasText: step.expect }).first();
+    await within(`a notification with '${step.expect}'`, WAIT, () => first.waitFor({ timeout: WAIT }));
+    const asked = await first.innerText();
+    await first.locator(".monaco-button", { hasText: step.action }).first().click();
+    const deadline = Date.now() + step.thenWaitMs;
+    let answer = null;
+    let seen = [];
+    while (Date.now() < deadline) {
+      await openCenter();
+      seen = await center.locator(".notification-list-item").allInnerTexts();
+      const item = center.locator(".notification-list-item", { hasText: step.thenExpect }).first();
+      if (await item.isVisible().catch(() => false)) {
+        answer = await item.innerText();
+        await item.locator(".monaco-button", { hasText: step.then }).first().click();
+        break;
+      }
+      await page.waitForTimeout(500);
+    }
+    if (answer === null) {
+      throw new Error(`no notification with '${step.thenExpect}' after ${step.thenWaitMs} ms; saw ${JSON.stringify(seen)}`);
+    }
+    await page.keyboard.press("Escape");
+    const panel = step.function ? await resultPanel(page, step.function, WAIT) : null;
+    return { asked, answer, panel };
+  },
+
+  /** F2 at line:column: what the editor shows (the rename box, or a message at the cursor);
+   * when the box shows, type `newName`, Enter, and read the message or the changed line. */
+  async rename(page, step) {
+    await openFile(page, step.file);
+    await goTo(page, step.line, step.column);
+    await page.keyboard.press("F2");
+    const box = page.locator(".rename-box input, .rename-box .rename-input").first();
+    const message = page.locator(`${activeEditor} .monaco-editor-overlaymessage`).first();
+    const readMessage = async () => (await message.isVisible().catch(() => false) ? (await message.innerText()).trim() : null);
+    const deadline = Date.now() + WAIT;
+    let first = null;
+    while (Date.now() < deadline && first === null) {
+      if (await box.isVisible().catch(() => false)) first = "box";
+      else if ((await readMessage()) !== null) first = "message";
+      else await page.waitForTimeout(100);
+    }
+    const seen = { first, messageBefore: await readMessage(), messageAfter: null, line: null };
+    if (first === "box") {
+      await box.fill(step.newName);
+      await page.keyboard.press("Enter");
+      const until = Date.now() + SHORT;
+      while (Date.now() < until && seen.messageAfter === null) {
+        seen.messageAfter = await readMessage();
+        await page.waitForTimeout(100);
+      }
+      seen.line = (await page.locator(`${activeEditor} .view-line`).allInnerTexts()).find((t) => t.includes(step.newName)) || null;
+      await page.keyboard.press("Escape");
+    }
+    return seen;
+  },
+
   /** Click the lens above `line`; the result shows in the function's panel. */
   async lensPanel(page, step) {
     await openFile(page, step.file);

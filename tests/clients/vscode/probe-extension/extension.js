@@ -118,7 +118,8 @@ const QUERIES = {
   async codeLens(q) {
     const doc = await document(q.file);
     return {
-      accept: (r) => r.length > 0,
+      // `expect`: a title that must be among them (the lenses of a change not indexed yet lack it).
+      accept: (r) => r.length > 0 && (q.expect === undefined || r.some((l) => (l.title || "").includes(q.expect))),
       ask: async () => {
         const lenses = await vscode.commands.executeCommand("vscode.executeCodeLensProvider", doc.uri, 100);
         return (lenses || []).map((l) => ({
