@@ -126,9 +126,11 @@ RULES: tuple[Rule, ...] = (
         E,
         "An app with both v1 function.json folders and a v2 function_app.py that registers "
         "functions.",
-        "The worker indexes an app one way or the other: with a function_app.py that registers "
-        "functions it ignores the function.json folders, so half of the app silently "
-        "disappears. (A function_app.py that registers none makes the host read the folders.)",
+        "The host loads an app one way or the other: with a function_app.py that registers "
+        "functions it takes the worker's index of the script and ignores the function.json "
+        "folders, so half of the app silently disappears (funcls lists only the script's "
+        "functions then, as the host does). A function_app.py that registers none makes the "
+        "host read the folders.",
         _app(
             _PING,
             **{

@@ -34,20 +34,24 @@ def mixed_models(ctx: Context) -> None:
     # ignores them.
     if not any(f.model == "v2" for f in app.functions):
         return
-    folders = [f for f in app.functions if f.model == "v1"]
-    names = ", ".join(f.name for f in folders[:5]) + (", …" if len(folders) > 5 else "")
+    # The index leaves these folders out then, as the host does (model/loader.py, load_app).
+    folders = app.v1_folders
+    names = [os.path.basename(f) for f in folders]
+    listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
     script = os.path.basename(app.script_path)
     ctx.emit(
         "AZF304",
-        f"this app has both {script} and function.json folders ({names}); with {script} the "
-        "worker indexes only the decorators and those folders are ignored: move their "
-        f"functions into {script} (or a blueprint) and delete the folders",
+        f"this app has both {script} and function.json folders ({listed}); with {script} "
+        "registering functions the host loads only those and ignores the folders, so their "
+        f"functions never run: move them into {script} (or a blueprint) and delete the folders",
         app.script_path,
         Range.point(0, 0),
         related=[
-            Related(Location(f.config_path, Range.point(0, 0)), f"v1 function '{f.name}'")
-            for f in folders
-            if f.config_path
+            Related(
+                Location(os.path.join(folder, "function.json"), Range.point(0, 0)),
+                f"v1 function '{name}'",
+            )
+            for folder, name in zip(folders, names, strict=True)
         ],
     )
 

@@ -298,6 +298,21 @@ def load_app(root: str, source: Source) -> App:
 
     if folders and has_script:
         app.model = "mixed"
+        if any(f.model == "v2" for f in app.functions):
+            # The host loads one model, not both. With worker indexing (the Python worker's
+            # worker.config.json says "workerIndexing": "true") it asks the worker for the
+            # functions: the worker imports the script and answers with its index, and only an
+            # empty one says use_default_metadata_indexing (azure_functions_worker/
+            # dispatcher.py, _handle__functions_metadata_request). The host falls back to the
+            # function.json folders only then (azure-functions-host FunctionMetadataProvider.cs,
+            # GetFunctionMetadataAsync: "Fallback to host indexing as worker denied indexing");
+            # otherwise it takes the worker's list as it is and only logs "Detected mixed
+            # function app. Some functions may not be indexed" (WorkerFunctionMetadataProvider
+            # .cs, ValidateFunctionAppFormat). A script with a decorated function therefore
+            # hides the folders (and if its import fails, nothing loads): they are left out of
+            # the index, and AZF304 says so, naming them (app.v1_folders). A script with none
+            # keeps them: that is the fallback.
+            app.functions = [f for f in app.functions if f.model != "v1"]
     elif folders:
         app.model = "v1"
     elif has_script:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from tests.checks.support import (
     v2,
     write_app,
 )
-from tests.support.fidelity import differences, library_index
+from tests.support.fidelity import differences, funcls_index, library_index
 
 
 def test_unknown_decorator_under_the_bindings_hides_the_signature(tmp_path: Path) -> None:
@@ -985,3 +986,28 @@ def test_azf605_is_silent_on_an_import_error_handler_s_fallback(
     last = fallback.rstrip("\n").splitlines()[-1].strip()
     (tmp_path / "function_app.py").write_text(last + "\n" + V2_HEAD + PING)
     assert [text_at(f) for f in only(check(tmp_path), "AZF605")] == [last]
+
+
+def test_a_mixed_app_lists_only_what_the_host_loads(tmp_path: Path) -> None:
+    """A function_app.py with a decorated function beside function.json folders (the shape
+    of yazaratm/file-processor-function: the same function in both models): the worker
+    answers the host's metadata request with the script's index, and the host falls back to
+    the folders only when that index is empty (azure-functions-host FunctionMetadataProvider
+    .cs). funcls listed the folders' functions too, and so reported a duplicate name (AZF302)
+    the host never sees; now the index is the library's, and AZF304 names the ignored folder."""
+    blob = [
+        {"name": "myblob", "type": "blobTrigger", "direction": "in", "path": "files/{name}"},
+    ]
+    v1(tmp_path, "ping", json.dumps({"bindings": blob}), "def main(myblob):\n    pass\n")
+    v1(tmp_path, "other", json.dumps({"bindings": blob}), "def main(myblob):\n    pass\n")
+    v2(tmp_path, PING)
+    app = load(tmp_path)
+    assert app.model == "mixed"
+    assert [(f.name, f.model) for f in app.functions] == [("ping", "v2")]
+    assert differences(funcls_index(str(tmp_path)), library_index(str(tmp_path))) == []
+    found = check(tmp_path)
+    assert codes(found) == ["AZF304"]
+    assert [r.message for r in found[0].related] == [
+        "v1 function 'other'",
+        "v1 function 'ping'",
+    ]
