@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from funcls.model.appmodel import Function
 from funcls.model.catalogue import CATALOGUE, BindingSpec
-from funcls.model.catalogue.templates import TEMPLATES
-from funcls.model.scaffold.functions import slug
 
 
 def _camel(snake: str) -> str:
@@ -23,6 +21,10 @@ def _camel(snake: str) -> str:
 
 def suggested_value(fn: Function, spec: BindingSpec, prop: str) -> str | None:
     """A value for ``prop`` of a ``spec`` binding of ``fn``, or None."""
+    # Imported for a fix only (issue 16: `funcls check` of an app without mistakes never is).
+    from funcls.model.catalogue.templates import TEMPLATES
+    from funcls.model.scaffold.functions import slug
+
     # The templates of this binding type; for a connection, those of its service too (an
     # Event Hubs output takes the trigger's setting name). Not a queue or container name: an
     # output writing to the queue its trigger reads would trigger itself.

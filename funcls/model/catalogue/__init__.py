@@ -25,7 +25,6 @@ from funcls.model.catalogue import (
     bindings_redis,
 )
 from funcls.model.catalogue.decorators_data import DECORATORS, LIBRARY_VERSION, LIBRARY_VERSIONS
-from funcls.model.catalogue.docs import DECORATOR_DOCS
 from funcls.model.catalogue.enums import ENUMS, ENUMS_BY_NAME
 from funcls.model.catalogue.types import (
     BindingSpec,
@@ -80,7 +79,7 @@ class Catalogue:
         bindings: tuple[BindingSpec, ...],
         decorators: tuple[DecoratorSpec, ...],
         enums: tuple[EnumSpec, ...],
-        docs: dict[str, DecoratorDoc],
+        docs: dict[str, DecoratorDoc] | None = None,
     ) -> None:
         self.bindings: dict[str, BindingSpec] = {}
         for b in bindings:
@@ -90,7 +89,16 @@ class Catalogue:
         self._bindings_ci = {t.lower(): b for t, b in self.bindings.items()}
         self.decorators: dict[str, DecoratorSpec] = {d.name: d for d in decorators}
         self.enums: dict[str, EnumSpec] = {e.name: e for e in enums}
-        self.docs = docs
+        if docs is not None:
+            self.docs = docs
+
+    @cached_property
+    def docs(self) -> dict[str, DecoratorDoc]:
+        """The decorators' documentation (hovers, completion), imported when first asked:
+        `funcls check` never asks (issue 16)."""
+        from funcls.model.catalogue.docs import DECORATOR_DOCS
+
+        return DECORATOR_DOCS
 
     def binding(self, type_name: str) -> BindingSpec | None:
         """The spec for a function.json ``type``; the host matches types ignoring case."""
@@ -162,7 +170,7 @@ def _load() -> Catalogue:
     bindings: list[BindingSpec] = []
     for m in _MODULES:
         bindings.extend(m.BINDINGS)
-    return Catalogue(tuple(bindings), DECORATORS, ENUMS, DECORATOR_DOCS)
+    return Catalogue(tuple(bindings), DECORATORS, ENUMS)
 
 
 CATALOGUE = _load()
