@@ -5,7 +5,6 @@ on it."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 import traceback
@@ -15,6 +14,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from funcls import __version__
+from funcls.lsp.collector import Collector
 from funcls.lsp.context import ClientFeatures, Context
 from funcls.lsp.positions import PositionMapper, uri_to_path
 from funcls.lsp.protocol import FunclsProtocol
@@ -47,6 +47,9 @@ class FunclsServer(LanguageServer):
         self.pending_messages: list[str] = []
         self.ready = asyncio.Event()
         self.publisher = Publisher(self)
+        # The heap is collected and frozen when the server is quiet (funcls/lsp/collector.py).
+        self.collector = Collector(busy=self._checking)
+        self.publisher.listeners.append(lambda roots: self.collector.published())
         self.warm: object = None  # the apps run for the Run lens (funcls.lsp.run_commands)
 
     # -- set-up ------------------------------------------------------------------------------
@@ -119,6 +122,7 @@ class FunclsServer(LanguageServer):
             self.ctx.versions[path] = version
         self.ctx.positions.forget(path)
         self.state.mark_dirty(path)
+        self.collector.changed()
         return path
 
     def file_changed_on_disk(self, path: str) -> None:
@@ -126,6 +130,11 @@ class FunclsServer(LanguageServer):
             return  # the editor's text wins while the file is open
         self.ctx.positions.forget(path)
         self.state.mark_dirty(path)
+        self.collector.changed()
+
+    def _checking(self) -> bool:
+        running = self.publisher.running
+        return running is not None and not running.done()
 
     # -- diagnostics: the publisher owns them; these names stay for the handlers ---------------
     def schedule(self, path: str, delay_ms: int | None = None) -> None:
@@ -165,12 +174,9 @@ class FunclsServer(LanguageServer):
     # -- indexing ----------------------------------------------------------------------------
     def started(self) -> None:
         """The first indexing is over (or failed): requests waiting for it go on."""
-        # The index is long-lived: keep the collector from walking it on every full collection
-        # (a full pass over a 1,000-function index takes ~100 ms and shows up as edit latency).
+        # The index is long-lived: frozen, never walked by a collection (collector.py).
         # `funcls --stdio` starts with the collector off (lsp/cli.py): on from here.
-        gc.collect()
-        gc.freeze()
-        gc.enable()
+        self.collector.freeze_model()
         self.ready.set()
 
     async def index_workspace(self) -> None:
