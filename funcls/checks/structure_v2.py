@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import os
 import sys
+from collections.abc import Callable
 
 from funcls.checks.circular_imports import certain_failures
 from funcls.checks.context import Context
@@ -370,23 +371,42 @@ def misplaced(ctx: Context) -> None:
         )
 
 
-def _durable_use(ctx: Context) -> tuple[str, Range] | None:
+def durable_use_of(fn: Function) -> tuple[str, Range] | None:
+    """Where ``fn`` uses Durable Functions: its first binding of the durable extension."""
+    for b in fn.bindings:
+        spec = b.spec
+        if spec is not None and spec.extension_package == DURABLE:
+            if b.decorator_index is not None and b.decorator_index < len(fn.decorators):
+                return b.path, fn.decorators[b.decorator_index].name_range
+            return b.path, b.type_range or b.range
+    return None
+
+
+FirstUse = Callable[[], tuple[str, Range] | None]
+
+
+def _durable_use(ctx: Context, first_in_functions: FirstUse | None) -> tuple[str, Range] | None:
     app = ctx.app
     for o in app.app_objects:
         if o.is_durable:
             return o.path, o.call_range
+    if first_in_functions is not None:
+        return first_in_functions()
     for fn in app.functions:
-        for b in fn.bindings:
-            spec = b.spec
-            if spec is not None and spec.extension_package == DURABLE:
-                if b.decorator_index is not None and b.decorator_index < len(fn.decorators):
-                    return b.path, fn.decorators[b.decorator_index].name_range
-                return b.path, b.type_range or b.range
+        use = durable_use_of(fn)
+        if use is not None:
+            return use
     return None
 
 
 @checker("AZF309")
 def durable_package(ctx: Context) -> None:
+    report_durable_package(ctx, None)
+
+
+def report_durable_package(ctx: Context, first_in_functions: FirstUse | None) -> None:
+    """AZF309; ``first_in_functions``: the first function's use in the app's order, as the
+    language server keeps it (``checks.wide``), instead of reading every function."""
     app = ctx.app
     if app.requirements_path is None or app.requirements_unreadable is not None:
         return  # AZF601 reports the missing or unreadable requirements.txt
@@ -394,7 +414,7 @@ def durable_package(ctx: Context) -> None:
         return
     if includes_other_lines(ctx.text(app.requirements_path) or ""):
         return  # it may be listed in a file requirements.txt includes (-r)
-    use = _durable_use(ctx)
+    use = _durable_use(ctx, first_in_functions)
     if use is None:
         return
     path, rng = use

@@ -1,26 +1,29 @@
 """App-wide checkers kept between passes over one app (the language server, issue 16).
 
-Duplicate function names (AZF302, with AZF313) and duplicate routes (AZF303) are facts about
-every function of the app together, so ``IncrementalCheck`` ran them over the whole app on
-every keystroke: on one app of 5,000 functions they were 18 ms of the 45 ms the rules took
-after an Enter. Most of that was reading each function again (its trigger, its route parsed,
-its name matched), though a keystroke changes the functions of one def, or of the defs a line
-added or removed moved.
+Duplicate function names (AZF302, with AZF313), duplicate routes (AZF303) and a Durable
+Functions binding without its package in requirements.txt (AZF309: the first use in the
+app's order) are facts about every function of the app together, so ``IncrementalCheck``
+ran them over the whole app on every keystroke: on one app of 5,000 functions they were
+22 ms of the 45 ms the rules took after an Enter, mostly reading each function again (its
+trigger, its route parsed, its name matched, its bindings' extension), though a keystroke
+changes the functions of one def, or of the defs a line added or removed moved.
 
 ``WideCheck`` keeps, for each checker, what it read of each function of the app's list
-(``structure.name_entry``, ``structure.route_entry``) and how many functions have each key
-(a name, a route's shape). The indexer keeps the ``Function`` object of every def that did
-not change and builds a new one for a def that did (``model.v2.indexer``), the identity
+(``structure.name_entry``, ``structure.route_entry``, ``structure_v2.durable_use_of``) and
+how many functions have each key (a name, a route's shape) or report on their own (an
+invalid name, a Durable use). The indexer keeps the ``Function`` object of every def that
+did not change and builds a new one for a def that did (``model.v2.indexer``), the identity
 ``IncrementalCheck`` keeps per-function findings by; a keystroke changes one run of the list
 (one module's functions, patched in by ``model.v2.reindex``). So a pass finds the common
 start and end of the old and new lists by identity (in C: ``map`` and ``compress``, no
 Python loop over the app), reads the functions between them again and moves the counts.
-Only when some key is shared (or a name invalid) does it walk the list, handing the
-checker's own report the functions whose key another function has, in the app's order: a
-function alone with its key neither reports nor changes another's finding, so the findings
-are those of the checker over the whole app (``tests/checks/test_incremental.py`` compares
-with a full check after random edits of names and routes). In a correct app nothing is
-shared, and a pass costs what the edit changed.
+Only when some key is shared (or a function reports on its own) does it walk the list,
+handing the checker's own report the functions whose key another function has, in the
+app's order: a function alone with its key neither reports nor changes another's finding,
+so the findings are those of the checker over the whole app
+(``tests/checks/test_incremental.py`` compares with a full check after random edits of
+names, routes, imports and Durable activities). In a correct app nothing is shared, and a
+pass costs what the edit changed.
 """
 
 from __future__ import annotations
@@ -40,7 +43,9 @@ from funcls.checks.structure import (
     report_routes,
     route_entry,
 )
+from funcls.checks.structure_v2 import durable_use_of, report_durable_package
 from funcls.model.appmodel import Binding, Function
+from funcls.model.locations import Range
 
 E = TypeVar("E")
 
@@ -148,15 +153,18 @@ class WideCheck:
         self.names: KeptList[_NameEntry] = KeptList(name_entry, _name_key, _invalid_name)
         self.routes: KeptList[RouteEntry | None] = KeptList(lambda fn: None, _route_key)
         self.prefix: str | None = None
+        self.durable: KeptList[tuple[str, Range] | None] = KeptList(
+            durable_use_of, lambda e: None, lambda e: e is not None
+        )
 
     @property
     def read(self) -> int:
         """Functions read again since ``read`` was last set to 0 (tests)."""
-        return self.names.read_count + self.routes.read_count
+        return self.names.read_count + self.routes.read_count + self.durable.read_count
 
     @read.setter
     def read(self, value: int) -> None:
-        self.names.read_count = self.routes.read_count = value
+        self.names.read_count = self.routes.read_count = self.durable.read_count = value
 
     def in_pass(self, checker: Checker) -> Checker:
         """The checker to run in this pass: ``checker`` itself, or its kept form."""
@@ -198,9 +206,21 @@ class WideCheck:
         ]
         report_routes(ctx, clashing)
 
+    def durable_package(self, ctx: Context) -> None:
+        kept = self.durable
+        kept.update(ctx.app.functions)
+
+        def first() -> tuple[str, Range] | None:
+            if not kept.alone_count:
+                return None
+            return next(e for e in kept.entries if e is not None)
+
+        report_durable_package(ctx, first)
+
 
 # The checkers kept per function, by name.
 _KEPT: dict[str, Callable[[WideCheck, Context], None]] = {
     "function_names": WideCheck.function_names,
     "duplicate_routes": WideCheck.duplicate_routes,
+    "durable_package": WideCheck.durable_package,
 }

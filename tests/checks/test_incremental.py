@@ -219,6 +219,25 @@ def import_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | 
     return path, rng.choice(lines) + text
 
 
+ACTIVITY = (
+    "\n\n@bp.activity_trigger(input_name='name')\n"
+    "def hello_activity(name: str) -> str:\n    return name\n"
+)
+
+
+def durable_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """A Durable Functions activity added to or removed from a blueprint module (AZF309 while
+    requirements.txt does not list the package), or the package listed or not."""
+    if rng.random() < 0.3:
+        path = next(p for p in texts if p.endswith("requirements.txt"))
+        text = texts[path]
+        durable = "azure-functions-durable\n"
+        return path, text.replace(durable, "") if durable in text else text + durable
+    path = _module(rng, texts)
+    text = texts[path]
+    return path, text.replace(ACTIVITY, "") if ACTIVITY in text else text + ACTIVITY
+
+
 def bad_value(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
     path = _module(rng, texts)
     choices = [
@@ -351,6 +370,7 @@ EDITS: list[Edit] = [
     rename_function,
     route_edit,
     import_edit,
+    durable_edit,
     bad_value,
     break_syntax,
     suppress,
@@ -434,16 +454,18 @@ def test_random_edits_find_what_a_full_check_finds(tmp_path: Path, seed: int) ->
         total = len(app.functions) + len(app.unregistered) + len(app.misplaced)
         if engine.rechecked and len(engine.rechecked) < total:
             rechecked_some_only = True
-        # The app-wide checkers kept per function (checks.wide) read each function for each
-        # of the two (names, routes) at most once per pass, and fewer after most edits.
-        assert engine.wide.read <= 2 * len(app.functions)
+        # The app-wide checkers kept per function (checks.wide: names, routes, Durable use)
+        # read each function at most once each per pass, and fewer after most edits.
+        assert engine.wide.read <= 3 * len(app.functions)
         if 0 < engine.wide.read < len(app.functions):
             read_some_only = True
         engine.wide.read = 0
     # The incremental path did skip work: some edit re-checked fewer files than the app has.
     assert rechecked_some_only
     assert read_some_only
-    assert "AZF303" in codes_seen  # the route edits made clashes (and undid some)
+    # The kept app-wide checkers had something to find: clashing routes or names, a Durable
+    # activity without its package in requirements.txt (which of them depends on the seed).
+    assert codes_seen & {"AZF302", "AZF303", "AZF309"}
 
 
 def test_an_edit_rechecks_the_functions_it_changed(tmp_path: Path) -> None:
@@ -498,19 +520,19 @@ def test_app_wide_rules_read_only_the_functions_an_edit_changed(tmp_path: Path) 
     config = resolve_config(str(root))
     app = load_app(str(root), source)
     engine.run(app, config)
-    assert engine.wide.read == 2 * len(app.functions)  # names and routes, every function
+    assert engine.wide.read == 3 * len(app.functions)  # names, routes, durable use
     bp1 = root / "blueprints" / "bp1.py"
     text = bp1.read_text()
     assert "route='things6/" in text
     engine.wide.read = 0
     source.open(str(bp1), 1, text.replace("route='things6/", "route='things2/"))
     clash = engine.run(load_app(str(root), source), config)
-    assert engine.wide.read == 2  # http_6, once for each checker
+    assert engine.wide.read == 3  # http_6, once for each checker
     assert [(f.code, f.function) for f in clash if f.code == "AZF303"] == [("AZF303", "http_6")]
     engine.wide.read = 0
     source.open(str(bp1), 2, text.replace("def timer_5(", "def http_2("))
     renamed = engine.run(load_app(str(root), source), config)
-    assert engine.wide.read == 4  # http_6 back and timer_5 renamed
+    assert engine.wide.read == 6  # http_6 back and timer_5 renamed
     assert "AZF303" not in {f.code for f in renamed}
     assert [f.code for f in renamed if f.code in ("AZF302", "AZF303")] == ["AZF302"]
     # The host's route prefix: every route is read again.
