@@ -190,8 +190,11 @@ class Function:
 
     @property
     def trigger(self) -> Binding | None:
-        t = self.triggers
-        return t[0] if t else None
+        # The first of ``triggers``, without building the list (rules ask for it often).
+        for b in self.bindings:
+            if b.is_trigger:
+                return b
+        return None
 
     def binding(self, name: str) -> Binding | None:
         for b in self.bindings:
