@@ -15,7 +15,7 @@ from funcls.checks.imports import app_modules, local_module
 from funcls.checks.packaging import includes_other_lines
 from funcls.checks.registry import checker
 from funcls.model.appmodel import AppObject, Function, Registration
-from funcls.model.locations import Location, Range
+from funcls.model.locations import Location, Position, Range
 from funcls.model.python.binding_lines import imported_name_range
 from funcls.model.python.limits import parse as parse_python
 
@@ -193,11 +193,9 @@ def _decorated_elsewhere(ctx: Context) -> None:
     finish). Say so, rather than leave them silently out (information, as for an app funcls
     cannot follow)."""
     app = ctx.app
-    known = {
-        (f.script_path, f.def_name_range.start)
-        for f in [*app.functions, *app.unregistered, *app.misplaced]
-        if f.def_name_range is not None
-    }
+    # Made when a module first decorates on an imported object (few do: a set of every
+    # function was a few ms of each keystroke's rules on 5,000 functions, issue 16).
+    known: set[tuple[str | None, Position]] | None = None
     # A module on the way of a circular import that AZF608 reports stops at that import: the
     # error says why its functions are missing, and says more than this information would.
     failing = (
@@ -219,13 +217,23 @@ def _decorated_elsewhere(ctx: Context) -> None:
             kinds = [c.kind for c in made.app_creations if c.var == rec.name] if made else []
             if kinds:
                 imported[rec.local] = (target, rec.name, "Blueprint" in kinds[0])
+        if not imported:
+            continue
         for fn in module.functions:
-            if fn.scope != "module" or (module.path, fn.name_range.start) in known:
+            if fn.scope != "module":
                 continue
             deco = next(
                 (d for d in fn.decorators if len(d.chain) == 2 and d.chain[0] in imported), None
             )
             if deco is None:
+                continue
+            if known is None:
+                known = {
+                    (f.script_path, f.def_name_range.start)
+                    for f in [*app.functions, *app.unregistered, *app.misplaced]
+                    if f.def_name_range is not None
+                }
+            if (module.path, fn.name_range.start) in known:
                 continue
             target, var, blueprint = imported[deco.chain[0]]
             when = f"after '{var}' is registered, " if blueprint else ""
