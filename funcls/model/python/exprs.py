@@ -100,6 +100,7 @@ class Columns:
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
         self.ascii = _ascii_columns(self.lines)
+        self.all_ascii = text.isascii()  # then byte columns are character columns
 
     def col(self, line: int, byte_col: int) -> int:
         idx = line - 1
@@ -118,6 +119,8 @@ class Columns:
             c = getattr(node, "col_offset", 0)
             end_ln = getattr(node, "end_lineno", None)
             ec = getattr(node, "end_col_offset", None)
+        if self.all_ascii and end_ln and ec is not None:  # most texts (issue 16)
+            return _new(Range, (_new(Position, (ln - 1, c)), _new(Position, (end_ln - 1, ec))))
         end_ln = end_ln or ln
         ec = c if ec is None else ec
         ascii = self.ascii
