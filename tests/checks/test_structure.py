@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.checks.support import (
     V2_HEAD,
     check,
@@ -18,7 +20,7 @@ from tests.checks.support import (
     v2,
     write_app,
 )
-from tests.support.fidelity import library_index
+from tests.support.fidelity import differences, funcls_index, library_index
 
 PING = (
     '@app.route(route="ping")\n'
@@ -388,30 +390,72 @@ def test_fix_free_config_keeps_findings_of_other_apps_apart(tmp_path: Path) -> N
     assert fixed_clean(tmp_path / "two", check(tmp_path / "two")[0]) == []
 
 
-def test_azf307_not_for_blueprints_a_loop_over_an_imported_list_may_register(
-    tmp_path: Path,
-) -> None:
-    """``for bp in activity_blueprints: app.register_functions(bp)`` with the list imported
-    from a package that re-exports its modules' blueprints (pedropcamellon/invoice-processing):
-    the library registers every one, so calling them unregistered (AZF307, an error) was a
-    false alarm. funcls does not read another module's list yet: the registration is one it
-    cannot follow (AZF312 information), and nothing is called unregistered."""
-    write_app(
-        tmp_path,
+def _steps_app(root: Path, main: str, steps_init: str) -> Path:
+    return write_app(
+        root,
         {
-            "function_app.py": V2_HEAD
-            + "from steps import step_blueprints  # noqa: E402\n\n"
-            + "for bp in step_blueprints:\n    app.register_functions(bp)\n",
+            "function_app.py": V2_HEAD + main,
             "steps/__init__.py": "from .first import first_bp\nfrom .second import second_bp\n\n"
-            "step_blueprints = [first_bp, second_bp]\n",
+            + steps_init,
             "steps/first.py": BP.replace("bp", "first_bp").replace('"items"', '"first"'),
             "steps/second.py": BP.replace("bp", "second_bp")
             .replace('"items"', '"second"')
             .replace("def items", "def second_items"),
         },
     )
-    assert sorted(library_index(str(tmp_path))) == ["items", "second_items"]
+
+
+def test_blueprints_a_loop_over_an_imported_list_registers_are_listed(tmp_path: Path) -> None:
+    """``for bp in activity_blueprints: app.register_functions(bp)`` with the list imported
+    from a package that re-exports its modules' blueprints (pedropcamellon/invoice-processing):
+    the library registers every one. funcls called them unregistered (AZF307, a false error),
+    then said it could not follow the loop (AZF312) and listed none; it now reads the other
+    module's literal list and lists each blueprint's functions, as the library does."""
+    _steps_app(
+        tmp_path,
+        "from steps import step_blueprints  # noqa: E402\n\n"
+        "for bp in step_blueprints:\n    app.register_functions(bp)\n",
+        "step_blueprints = [first_bp, second_bp]\n",
+    )
+    assert differences(funcls_index(str(tmp_path)), library_index(str(tmp_path))) == []
+    assert [f.name for f in load(tmp_path).functions] == ["items", "second_items"]
+    assert check(tmp_path) == []
+
+
+def test_a_loop_over_an_imported_module_attribute_tuple_is_followed(tmp_path: Path) -> None:
+    _steps_app(
+        tmp_path,
+        "import steps  # noqa: E402\n\nfor step in steps.ALL:\n    app.register_blueprint(step)\n",
+        "ALL = (second_bp, first_bp)\n",
+    )
+    assert differences(funcls_index(str(tmp_path)), library_index(str(tmp_path))) == []
+    assert [f.name for f in load(tmp_path).functions] == ["second_items", "items"]
+    assert check(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("main_extra", "steps_extra"),
+    [
+        ("", "step_blueprints.append(first_bp)\n"),  # changed where it is bound
+        ("", "step_blueprints += [first_bp]\n"),
+        ("", "if True:\n    step_blueprints = [second_bp]\n"),  # bound twice
+        ("step_blueprints.pop()\n", ""),  # changed by the script before the loop
+    ],
+)
+def test_a_loop_over_an_imported_list_funcls_cannot_be_sure_of_stays_information(
+    tmp_path: Path, main_extra: str, steps_extra: str
+) -> None:
+    """A list changed after it is bound is not read: the registration stays one funcls
+    cannot follow (AZF312 information), and nothing is called unregistered (AZF307)."""
+    _steps_app(
+        tmp_path,
+        "from steps import step_blueprints  # noqa: E402\n\n"
+        + main_extra
+        + "for bp in step_blueprints:\n    app.register_functions(bp)\n",
+        "step_blueprints = [first_bp, second_bp]\n" + steps_extra,
+    )
     found = check(tmp_path)
     assert "AZF307" not in codes(found)
     f = one(found, "AZF312")
     assert text_at(f) == "app.register_functions(bp)"
+    assert load(tmp_path).functions == []

@@ -97,6 +97,11 @@ class RegisterCall:
     range: Range
     arg: PyValue | None
     arg_chain: list[str]
+    # ``for bp in blueprints: app.register_functions(bp)`` over a sequence this module does not
+    # bind (imported from another module of the app): the loop variable and the name chain of
+    # the sequence, for the indexer to read the other module's ``sequences``.
+    loop_var: str | None = None
+    loop_over: list[str] | None = None
 
 
 @dataclass(slots=True)
@@ -114,6 +119,10 @@ class ModuleInfo:
     protocols: set[str] = field(default_factory=set)  # classes deriving from typing.Protocol
     # Folders the module adds to sys.path at its top level (src/ layouts), as absolute paths.
     sys_paths: list[str] = field(default_factory=list)
+    # Module-level names bound once, unconditionally, to a literal list or tuple and not used
+    # anywhere else in the module (so nothing here changes them), whose elements are all
+    # names: each element's name chain (``bp`` -> ["bp"], ``orders.bp`` -> ["orders", "bp"]).
+    sequences: dict[str, list[list[str]]] = field(default_factory=dict)
     partial: bool = False  # True when a syntax error hid part of the file
 
     def function(self, name: str) -> PyFunction | None:

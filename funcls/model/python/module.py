@@ -96,6 +96,7 @@ class _Analyser(ExpressionReader):
     memo_in: dict[tuple[object, ...], Any] | None = None
     memo_out: dict[tuple[object, ...], Any] | None = None
     _state: tuple[object, ...] | None = None
+    _body: list[ast.stmt] | None = None  # the module's statements (``run``)
 
     # The defs of this analysis that are copies of the last one's moved by lines added or
     # removed above them: id(new) -> (new, old, shift) (see ``moved_defs``).
@@ -112,6 +113,8 @@ class _Analyser(ExpressionReader):
         self._fallback = 0  # > 0 inside the handler of a try that catches ImportError
         self.moved = {}
         self._by_text: dict[tuple[object, ...], list[tuple[int, Any]]] | None = None
+        self.info.sequences = _fixed_sequences(body)
+        self._body = body
         if offsets is None:
             self.module_body(body)
             return self.info
@@ -355,12 +358,19 @@ class _Analyser(ExpressionReader):
             elements = self._sequences.get(stmt.iter.id)
         if elements is None:
             # A sequence funcls cannot read here (imported from another module, built by a
-            # call): each registration is recorded as written, so its argument, the loop
-            # variable, is one funcls cannot follow (AZF312 information), and the blueprints
-            # the loop may register are not called unregistered (AZF307).
+            # call): each registration is recorded as written, with the loop variable and the
+            # sequence's name, so the indexer can read a literal list another module of the
+            # app binds (ModuleInfo.sequences); otherwise its argument, the loop variable, is
+            # one funcls cannot follow (AZF312 information), and the blueprints the loop may
+            # register are not called unregistered (AZF307).
+            over = _name_chain(stmt.iter)
+            if len(over) > 2 or _uses(self._body or [], over) != 1:
+                over = []  # changed or read elsewhere here (``append``, ``+=``): not certain
             for inner in stmt.body:
                 if isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call):
-                    self.maybe_register(inner.value, inner)
+                    self.maybe_register(
+                        inner.value, inner, over=(stmt.target.id, over) if over else None
+                    )
             return
         for inner in stmt.body:
             if not (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call)):
@@ -486,9 +496,15 @@ class _Analyser(ExpressionReader):
             self.info.sys_paths.append(os.path.normpath(folder))
 
     def maybe_register(
-        self, call: ast.Call, stmt: ast.stmt, loop: dict[str, ast.expr] | None = None
+        self,
+        call: ast.Call,
+        stmt: ast.stmt,
+        loop: dict[str, ast.expr] | None = None,
+        over: tuple[str, list[str]] | None = None,
     ) -> None:
-        """A registration call; ``loop`` maps a loop variable to the element it stands for."""
+        """A registration call; ``loop`` maps a loop variable to the element it stands for,
+        ``over`` names the loop variable and the sequence it runs over when this module does
+        not bind that sequence."""
         self.maybe_sys_path(call)
         f = call.func
         if not (
@@ -517,6 +533,7 @@ class _Analyser(ExpressionReader):
         if isinstance(node, ast.Name):
             chain.append(node.id)
         chain.reverse()
+        looped = over is not None and chain == [over[0]]
         self.info.registrations.append(
             RegisterCall(
                 app_var=f.value.id,
@@ -524,6 +541,8 @@ class _Analyser(ExpressionReader):
                 range=self.cols.range(stmt),
                 arg=self.value(arg_node) if arg_node is not None else None,
                 arg_chain=chain,
+                loop_var=over[0] if looped and over is not None else None,
+                loop_over=over[1] if looped and over is not None else None,
             )
         )
 
@@ -897,3 +916,74 @@ def _analyse(
     info.problems.extend(problems)
     info.partial = partial
     return info, (body if not partial and spliced is None else None)
+
+
+def _name_chain(node: ast.expr) -> list[str]:
+    """``a`` -> ["a"], ``a.b.c`` -> ["a", "b", "c"]; [] for anything else."""
+    chain: list[str] = []
+    while isinstance(node, ast.Attribute):
+        chain.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return []
+    chain.append(node.id)
+    chain.reverse()
+    return chain
+
+
+def _fixed_sequences(body: list[ast.stmt]) -> dict[str, list[list[str]]]:
+    """Module-level names another module may loop over to register blueprints
+    (``ModuleInfo.sequences``): bound by one unconditional top-level assignment to a literal
+    list or tuple of names (``[orders.bp, stock_bp]``), and named nowhere else in the module
+    (no ``append``, ``+=``, second binding, ``global`` in a function, import of the same
+    name), in a module that neither star-imports nor calls ``globals()`` or ``exec``. Anything
+    less certain is left out, and a loop over it stays a registration funcls cannot follow
+    (AZF312 information)."""
+    candidates: dict[str, list[list[str]]] = {}
+    for stmt in body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, (ast.List, ast.Tuple))
+        ):
+            name = stmt.targets[0].id
+            if name in candidates:
+                continue  # bound twice: dropped below (two uses)
+            chains = [_name_chain(e) for e in stmt.value.elts]
+            if chains and all(chains):  # names only: never ``__all__`` or a list of constants
+                candidates[name] = chains
+    if not candidates:
+        return {}
+    uses: dict[str, int] = dict.fromkeys(candidates, 0)
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name):
+                if node.id in uses:
+                    uses[node.id] += 1
+                elif node.id in ("globals", "exec"):
+                    return {}
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    bound = alias.asname or alias.name.split(".")[0]
+                    if alias.name == "*":
+                        return {}
+                    if bound in uses:
+                        uses[bound] += 2
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                for n in node.names:
+                    if n in uses:
+                        uses[n] += 2
+    return {name: elements for name, elements in candidates.items() if uses[name] == 1}
+
+
+def _uses(body: list[ast.stmt], chain: list[str]) -> int:
+    """How many times the module names ``chain`` (``x`` or ``mod.x``), loads and stores."""
+    count = 0
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name):
+                count += len(chain) == 1 and node.id == chain[0]
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                count += len(chain) == 2 and (node.value.id, node.attr) == (chain[0], chain[1])
+    return count

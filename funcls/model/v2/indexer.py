@@ -556,25 +556,44 @@ class V2Indexer:
         local_bps: dict[str, AppObject],
         app_level: Value | None,
         registered: set[tuple[str, str]],
+        element: tuple[list[str], ModuleInfo] | None = None,
     ) -> None:
+        """``element``: the registration is one turn of a loop over a sequence another module
+        binds; the element's name chain, read in that module."""
+        if element is None and reg.loop_over is not None:
+            elements = self._loop_elements(reg, home_module)
+            if elements is not None:
+                for e in elements:
+                    self.register(
+                        reg, home_module, main, local_bps, app_level, registered, element=e
+                    )
+                return
         chain: list[str] = reg.arg_chain
         here = home_module
+        scope = here  # where the registration's argument is looked up
+        if element is not None:
+            chain, scope = element
+            local_bps = {
+                o.var: o for _, o in self.objects_of(scope) if o.is_blueprint and o.top_level
+            }
         registration = Registration(
             app_var=reg.app_var,
             path=here.path,
             range=reg.range,
-            arg_text=reg.arg.text if reg.arg is not None else "",
+            arg_text=".".join(chain)
+            if element is not None
+            else (reg.arg.text if reg.arg is not None else ""),
             blueprint_path=None,
             blueprint_var=None,
         )
         self.result.registrations.append(registration)
         target: tuple[str, str] | None = None
         if len(chain) == 1 and chain[0] in local_bps:
-            target = (here.path, chain[0])
-        elif len(chain) == 1 and chain[0] in here.imports:
-            target = self.resolver.imported_object(here.imports[chain[0]], here.path)
-        elif len(chain) == 2 and chain[0] in here.imports:
-            mod_path = self.resolver.module_path(here.imports[chain[0]], here.path)
+            target = (scope.path, chain[0])
+        elif len(chain) == 1 and chain[0] in scope.imports:
+            target = self.resolver.imported_object(scope.imports[chain[0]], scope.path)
+        elif len(chain) == 2 and chain[0] in scope.imports:
+            mod_path = self.resolver.module_path(scope.imports[chain[0]], scope.path)
             if mod_path is not None:
                 target = (mod_path, chain[1])
         if target is None:
@@ -649,6 +668,36 @@ class V2Indexer:
             self._added.add(key)
             self._late.pop(key, None)
             self.add_function(fn, app_level)
+
+    def _loop_elements(
+        self, reg: Any, here: ModuleInfo
+    ) -> list[tuple[list[str], ModuleInfo]] | None:
+        """The elements a loop registers, when its sequence is a literal list or tuple another
+        module of the app binds and leaves alone (``from steps import step_blueprints``, then
+        ``for bp in step_blueprints: app.register_functions(bp)``): the library registers each
+        element in turn, as the same loop over a list of the script would
+        (azure/functions/decorators/function_app.py, FunctionRegister.register_functions). The
+        name is followed through imports and re-exports to the module that binds it, read
+        statically (ModuleInfo.sequences); None when that is not certain."""
+        over: list[str] = reg.loop_over
+        target: tuple[str, str] | None = None
+        if len(over) == 1 and over[0] in here.imports:
+            target = self.resolver.imported_object(here.imports[over[0]], here.path)
+        elif len(over) == 2 and over[0] in here.imports:
+            mod_path = self.resolver.module_path(here.imports[over[0]], here.path)
+            if mod_path is not None:
+                target = (mod_path, over[1])
+        if target is None:
+            return None
+        path, var = self.resolver.defining_module(*target)
+        module = self.source.module(path)
+        if module is None or module.partial or path == here.path:
+            return None
+        elements = module.sequences.get(var)
+        if not elements or any(not e for e in elements):
+            return None
+        self.result.files.add(path)
+        return [(e, module) for e in elements]
 
     def imported_app(self, main: ModuleInfo) -> AppObject | None:
         """The function app the script imports from another module of the app (``from

@@ -58,6 +58,7 @@ def module_shape(module: ModuleInfo) -> tuple[object, ...]:
         module.classes,
         module.protocols,
         module.sys_paths,
+        module.sequences,
         module.partial,
         [
             (f.name, f.def_range.start, f.scope, f.branch, [d.chain for d in f.decorators])
