@@ -24,6 +24,7 @@ import {
 import { atMappedOrigin, originOf } from "./externalUrl";
 import { isFunctionsJson, withoutJsonSyntaxErrors, withoutOfferedItems } from "./jsonDuplicates";
 import { unlessCancelled } from "./pullDiagnostics";
+import { renameLocationOrReason } from "./renameModel";
 import {
   PROBE,
   findWorkspaceVenv,
@@ -131,7 +132,8 @@ export async function openInBrowser(url: string): Promise<boolean> {
   return vscode.env.openExternal(vscode.Uri.parse(await externalUrl(url), true));
 }
 
-/** Each JSON syntax error and completion item once (see jsonDuplicates.ts); a cancelled
+/** Each JSON syntax error and completion item once (see jsonDuplicates.ts); F2 where funcls
+ * renames nothing says so (see renameModel.ts); a cancelled
  * diagnostic pull leaves the document's problems as they were (see pullDiagnostics.ts). */
 const jsonMiddleware: LanguageClientOptions["middleware"] = {
   handleDiagnostics: (uri, diagnostics, next) =>
@@ -148,6 +150,7 @@ const jsonMiddleware: LanguageClientOptions["middleware"] = {
     }
     return report;
   },
+  prepareRename: async (document, position, token, next) => renameLocationOrReason(await next(document, position, token)),
   provideCompletionItem: async (document, position, context, token, next) => {
     if (askingOthers && isFunctionsJson(document.uri.fsPath)) {
       return undefined;
@@ -272,6 +275,8 @@ export class ServerManager implements vscode.Disposable {
         { scheme: "file", pattern: "**/host.json" },
         { scheme: "file", pattern: "**/local.settings.json" },
         { scheme: "file", pattern: "**/requirements.txt" },
+        // What `func azure functionapp publish` leaves out (AZF602 while it is typed).
+        { scheme: "file", pattern: "**/.funcignore" },
         // Saved inputs (Run with input…): the server puts a ▶ Run lens above each entry.
         { scheme: "file", pattern: "**/funcls.inputs.json" },
       ],

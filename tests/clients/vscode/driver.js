@@ -639,7 +639,7 @@ const STEPS = {
     await goTo(page, step.line, step.column);
     await page.keyboard.press("F2");
     const box = page.locator(".rename-box input, .rename-box .rename-input").first();
-    const message = page.locator(`${activeEditor} .monaco-editor-overlaymessage`).first();
+    const message = page.locator(".monaco-editor-overlaymessage").first();
     const readMessage = async () => (await message.isVisible().catch(() => false) ? (await message.innerText()).trim() : null);
     const deadline = Date.now() + WAIT;
     let first = null;
@@ -648,7 +648,7 @@ const STEPS = {
       else if ((await readMessage()) !== null) first = "message";
       else await page.waitForTimeout(100);
     }
-    const seen = { first, messageBefore: await readMessage(), messageAfter: null, line: null };
+    const seen = { first, messageBefore: await readMessage(), messageAfter: null, lines: [] };
     if (first === "box") {
       await box.fill(step.newName);
       await page.keyboard.press("Enter");
@@ -657,7 +657,7 @@ const STEPS = {
         seen.messageAfter = await readMessage();
         await page.waitForTimeout(100);
       }
-      seen.line = (await page.locator(`${activeEditor} .view-line`).allInnerTexts()).find((t) => t.includes(step.newName)) || null;
+      seen.lines = (await page.locator(`${activeEditor} .view-line`).allInnerTexts()).map((t) => t.replace(/\u00a0/g, " "));
       await page.keyboard.press("Escape");
     }
     return seen;

@@ -1,0 +1,142 @@
+"""New app and New function in VS Code, as a new user meets them: code-server with the packaged
+extension on an empty folder. The server's edit creates the files (VS Code answers the edit
+before it opens the documents, and saves them a moment later); the new function is listed, has
+its ▶ Run lens and runs, and no file of the new app ever shows a problem meanwhile. Then F2 on
+names funcls does not rename.
+
+Uses the tools of ``tests/clients/vscode/setup.sh``; outside CI a missing tool skips it, with
+``CI=true`` it fails.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.clients.vscode.session import Session, find_tools, vscode_session
+
+pytestmark = [pytest.mark.editor, pytest.mark.slow]
+
+NOTHING_TO_RENAME = (
+    "funcls renames what Azure Functions binds (a binding's name with its parameter, a v1 entry"
+    " point); other Python names need a Python extension's rename."
+)
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("empty-ws")
+
+
+@pytest.fixture(scope="module")
+def session(ws: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    tools = find_tools()
+    tmp = tmp_path_factory.mktemp("vscode")
+    shop = ws / "shop"
+    script = "shop/function_app.py"
+    steps = [
+        {"id": "pause", "kind": "pause", "waitMs": 30_000},
+        {"id": "view", "kind": "view", "app": "shop", "expect": "hello"},
+        # F2 on a local variable (Python's, not funcls's) and on the binding's parameter.
+        {
+            "id": "renameLocal",
+            "kind": "rename",
+            "file": script,
+            "line": 9,
+            "column": 6,
+            "newName": "person",
+        },
+        {
+            "id": "renameBinding",
+            "kind": "rename",
+            "file": script,
+            "line": 8,
+            "column": 11,
+            "newName": "request",
+        },
+    ]
+    queries: list[dict[str, Any]] = [
+        {
+            "id": "newApp",
+            "kind": "execute",
+            "command": "funcls.new.app",
+            "arguments": [str(shop), {"v1": False}],
+        },
+        {
+            "id": "newFunction",
+            "kind": "execute",
+            "command": "funcls.new.function",
+            "arguments": [str(shop), {"trigger": "http", "name": "hello"}],
+        },
+        {
+            "id": "lenses",
+            "kind": "codeLens",
+            "file": str(shop / "function_app.py"),
+            "expect": "▶ Run",
+        },
+        {
+            "id": "run",
+            "kind": "execute",
+            "command": "funcls.runFunction",
+            "arguments": [str(shop), "hello"],
+        },
+    ]
+    settings: dict[str, object] = {"funcls.interpreter": [sys.executable]}
+    with vscode_session(tools, tmp, ws, steps, queries, settings) as s:
+        yield s
+
+
+def test_new_app_and_function_are_listed_and_run_without_a_save_by_the_user(
+    session: Session, ws: Path
+) -> None:
+    shop = ws / "shop"
+    assert session.probed("newApp")["ok"] is True
+    assert session.probed("newFunction") == {
+        "ok": True,
+        "file": str(shop / "function_app.py"),
+        "line": 7,
+    }
+    titles = [lens["title"] for lens in session.probed("lenses")]
+    assert "▶ Run GET /api/hello" in titles, session.explain("the lenses", titles)
+    run = session.probed("run")
+    assert (run["ok"], run["status"], run["body"]) == (True, 200, "Hello, world!"), session.explain(
+        "the run", run
+    )
+    rows = session.step("view")["rows"]
+    assert [r["name"] for r in rows] == ["shop", "hello"], session.explain("the view", rows)
+
+
+def test_no_file_of_the_new_app_shows_a_problem_meanwhile(session: Session, ws: Path) -> None:
+    """The server read the files before the editor had saved them: the empty .funcignore had
+    an AZF602 warning for about 2 s."""
+    timeline = session.probe["diagnostics"]
+    shop = str(ws / "shop")
+    ours = {p: counts for p, counts in timeline.items() if p.startswith(shop)}
+    assert str(ws / "shop" / ".funcignore") in ours, session.explain("the diagnostics", timeline)
+    assert all(count == 0 for counts in ours.values() for _, count in counts), session.explain(
+        "problems shown in the new app's files", ours
+    )
+
+
+def test_f2_on_a_name_funcls_does_not_rename_says_so_at_once(session: Session) -> None:
+    """Without a Python extension, F2 on a local variable showed the rename box and, after a
+    new name was typed, renamed nothing."""
+    seen = session.step("renameLocal")
+    assert seen["first"] == "message", session.explain("F2 on a local variable", seen)
+    assert seen["messageBefore"] == NOTHING_TO_RENAME, session.explain("the message", seen)
+
+
+def test_f2_on_a_binding_parameter_renames_the_binding_too(session: Session) -> None:
+    seen = session.step("renameBinding")
+    assert seen["first"] == "box", session.explain("F2 on the trigger's parameter", seen)
+    lines = seen["lines"]  # as the editor shows them (the rename is not saved)
+    assert any(line.endswith('trigger_arg_name="request")') for line in lines), session.explain(
+        "the decorator after the rename", lines
+    )
+    assert "def hello(request: func.HttpRequest) -> func.HttpResponse:" in lines, session.explain(
+        "the def after the rename", lines
+    )
