@@ -73,26 +73,26 @@ def decorator_calls(ctx: Context) -> None:
                     function=fn,
                 )
                 continue
-            text = ctx.slice(use.path, use.range) or ""
-            starred = bool(_STAR_ARG.search(text))
-            if not starred:
-                missing = [p.name for p in spec.required_params if p.name not in use.keywords]
-                if missing:
-                    names = ", ".join(missing)
-                    hint, edits = _misspelt(use, missing)
-                    found = fix("Correct the keyword", *edits, preferred=True)
-                    if not edits:
-                        found = _add_arguments(ctx, use, missing, text)
-                    ctx.emit(
-                        "AZF112",
-                        f"@{use.target}.{use.method} is missing {names}; the import fails "
-                        f"with TypeError: pass {names}=...{hint}",
-                        use.path,
-                        use.name_range,
-                        fixes=fixes(found),
-                        function=fn,
-                        data={"missing": missing},
-                    )
+            missing = [p.name for p in spec.required_params if p.name not in use.keywords]
+            # The decorator's text only when a parameter is missing (issue 16): with *args the
+            # missing ones may be passed there.
+            text = (ctx.slice(use.path, use.range) or "") if missing else ""
+            if missing and not _STAR_ARG.search(text):
+                names = ", ".join(missing)
+                hint, edits = _misspelt(use, missing)
+                found = fix("Correct the keyword", *edits, preferred=True)
+                if not edits:
+                    found = _add_arguments(ctx, use, missing, text)
+                ctx.emit(
+                    "AZF112",
+                    f"@{use.target}.{use.method} is missing {names}; the import fails "
+                    f"with TypeError: pass {names}=...{hint}",
+                    use.path,
+                    use.name_range,
+                    fixes=fixes(found),
+                    function=fn,
+                    data={"missing": missing},
+                )
             _unknown_keywords(ctx, fn, use)
             if use.method == "route":
                 _data_type_extra(ctx, fn, use)
@@ -204,6 +204,8 @@ def _unknown(ctx: Context, fn: Function, use: DecoratorUse) -> None:
 
 
 def _unknown_keywords(ctx: Context, fn: Function, use: DecoratorUse) -> None:
+    if not use.unknown_keywords and not use.extra_positional:
+        return  # nothing to report: the names below for none (issue 16)
     spec = use.spec
     assert spec is not None
     names = [p.name for p in spec.params]
