@@ -789,6 +789,10 @@ def test_debugging_stops_at_a_breakpoint_while_the_request_waits(
     answered = seen["answered"]
     assert answered is not None and answered["status"] == 200, session.explain("continue", seen)
     assert json.loads(answered["body"])["id"] == 2
+    # The Call Stack: the user's function alone (funcls's app process below it is hidden).
+    assert seen["callStack"] == [{"name": "get_product", "file": "function_app.py"}], (
+        session.explain("the Call Stack view", seen)
+    )
 
 
 def alive(pid: int) -> bool:

@@ -455,12 +455,21 @@ const STEPS = {
     await within("the editor to stop at the breakpoint", WAIT, () => paused.first().waitFor({ timeout: WAIT }));
     const pausedAt = await page.locator(".statusbar-item", { hasText: /Ln \d+/ }).first().innerText();
     await page.waitForTimeout(1000);
+    // The Call Stack view's frames of the paused thread: function name and file of each.
+    const frames = page.locator(".debug-call-stack .monaco-list-row .stack-frame");
+    await within("the Call Stack's frames", WAIT, () => frames.first().waitFor({ timeout: WAIT }));
+    const callStack = await frames.evaluateAll((els) =>
+      els.map((e) => ({
+        name: ((e.querySelector(".expression") || e.querySelector(".label") || {}).innerText || "").trim(),
+        file: ((e.querySelector(".file-name") || {}).innerText || "").trim(),
+      })),
+    );
     const waitingWhilePaused = answered === null;
     const shotPaused = await shot(page, `${step.id}-paused`);
     await page.keyboard.press("F5");
     await request;
     await page.keyboard.press("Shift+F5");
-    return { waitingWhilePaused, pausedAt, answered, shotPaused };
+    return { waitingWhilePaused, pausedAt, answered, shotPaused, callStack };
   },
 
 
