@@ -23,7 +23,6 @@ from funcls.model.bindingview import lookup
 from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.functions import RunFunction
 from funcls.runner.messages import Wire
-from funcls.runner.storage.embedded import EmbeddedBackend
 
 SOURCE = "AzureStorageBlobs"
 
@@ -67,6 +66,8 @@ def unreachable_reason(fn: RunFunction, connections: Connections) -> str | None:
             backend = connections.backend(binding.get("connection"))
         except Exception:
             continue  # the banner reports an unavailable connection already
+        from funcls.runner.storage.embedded import EmbeddedBackend  # opened: imported
+
         if isinstance(backend, EmbeddedBackend):
             return (
                 f"parameter '{name}' is a {type_name}, a blob SDK type that talks to the "

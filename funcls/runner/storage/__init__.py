@@ -9,7 +9,6 @@ store should not pay for them (nor need them installed).
 from typing import TYPE_CHECKING, Any
 
 from .connection import StorageConnection, mask_secrets, parse_connection_string
-from .embedded import EmbeddedBackend
 from .encoding import check_encoding, decode_message, encode_message
 from .errors import (
     BlobAlreadyExistsError,
@@ -53,6 +52,7 @@ from .tables import Entity, TableService, WriteMode, partition_groups, quote_fil
 
 if TYPE_CHECKING:
     from .azure_backend import AzureBackend
+    from .embedded import EmbeddedBackend
 
 
 def __getattr__(name: str) -> Any:
@@ -60,6 +60,10 @@ def __getattr__(name: str) -> Any:
         from .azure_backend import AzureBackend
 
         return AzureBackend
+    if name == "EmbeddedBackend":  # imported with the first embedded connection (selection)
+        from .embedded import EmbeddedBackend
+
+        return EmbeddedBackend
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

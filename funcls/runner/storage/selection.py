@@ -8,7 +8,6 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from .connection import origin, parse_connection_string
-from .embedded import EmbeddedBackend, storage_dir
 from .encoding import check_encoding
 from .errors import ConnectionStringError, InvalidArgumentError, StorageUnavailableError
 from .interface import MessageEncoding, StorageBackend
@@ -50,10 +49,13 @@ def open_backend(
     if force not in (None, "embedded", "azure"):
         raise InvalidArgumentError(f"force must be 'embedded', 'azure' or None, not {force!r}")
     encoding = check_encoding(message_encoding)
-    store = storage_dir(app_dir)
 
     def embedded(reason: str) -> tuple[StorageBackend, str]:
-        backend = EmbeddedBackend(store, message_encoding=encoding)
+        # Imported when a connection first needs it, not with the package: `funcls run`
+        # answers its first requests before any storage is opened (issue 16).
+        from .embedded import EmbeddedBackend, storage_dir
+
+        backend = EmbeddedBackend(storage_dir(app_dir), message_encoding=encoding)
         return backend, f"{backend.description}{reason}"
 
     if force == "embedded":
@@ -79,6 +81,7 @@ def open_backend(
                 )
             return embedded(f" (Azurite not reachable at {where})")
     from .azure_backend import AzureBackend  # imported on first use: the SDKs are slow to load
+    from .embedded import storage_dir
 
-    backend = AzureBackend(connection, store, message_encoding=encoding)
+    backend = AzureBackend(connection, storage_dir(app_dir), message_encoding=encoding)
     return backend, backend.description
