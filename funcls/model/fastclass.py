@@ -22,7 +22,9 @@ class cost `funcls run` 0.08-0.1 s of compiling before its first answer, and eve
 of the classes it builds cost more to compile (0.03-0.04 s) than the ``exec`` of their texts
 one by one (0.02-0.03 s). So then the texts are compiled one by one, as dataclasses does.
 
-Refresh the table after changing a dataclass of the model, the checks or the commands::
+Refresh the tables after changing a dataclass of the model, the checks, the commands or the
+runner (whose `config` and `prestart` keep the standard decorator: `funcls run` imports them
+before it starts its app processes, and nothing of the model then)::
 
     python -m funcls.model.fastclass --write
 
@@ -57,9 +59,9 @@ else:
 
 
 TABLE_PACKAGE = "funcls.model._fastclass"
-# Packages whose dataclasses the tables cover (the ones a command imports); the generator
+# Packages whose dataclasses the tables cover (the commands and the app process); the generator
 # imports every module under them.
-PACKAGES = ("funcls.model", "funcls.checks", "funcls.commands")
+PACKAGES = ("funcls.model", "funcls.checks", "funcls.commands", "funcls.runner")
 
 _tables: dict[str, dict[str, Callable[..., Any]]] = {}  # by the classes' module
 # The module of the class this thread is processing (None: a dataclass not made here).

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import math
 import os
+
+# The standard decorator, not funcls.model.fastclass: imported before the app processes
+# start, when nothing of the model may be (tests/runner/test_prestart.py).
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 

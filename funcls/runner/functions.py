@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any
 
 from funcls.model.bindingview import BindingView, FunctionBindings
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.expressions import lookup_setting
 from funcls.model.parsers.routes import RouteTemplate, parse_route
 from funcls.model.runnable import (

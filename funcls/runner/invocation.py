@@ -12,10 +12,11 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from funcls.model.bindingview import BindingView
+from funcls.model.fastclass import dataclass
 from funcls.runner import table_binding
 from funcls.runner.binding_data import BindingExpressionError, resolve
 from funcls.runner.config import HostSettings

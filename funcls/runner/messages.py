@@ -29,9 +29,11 @@ app process -> runner:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from operator import attrgetter
 from typing import Any, ClassVar, TypedDict
+
+from funcls.model.fastclass import dataclass
 
 # A value as it crosses the process boundary: (kind, value). Kinds: "string", "bytes",
 # "json", "int", "double", "http" (a request or response dict, below), "model_binding_data",

@@ -18,9 +18,10 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from funcls.model.fastclass import dataclass
 from funcls.runner import wire
 from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.defaults import DEBUG_ENV

@@ -16,6 +16,9 @@ import socket
 import subprocess
 import sys
 import time
+
+# The standard decorator, not funcls.model.fastclass: imported before the app processes
+# start, when nothing of the model may be (tests/runner/test_prestart.py).
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 

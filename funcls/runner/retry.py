@@ -20,9 +20,10 @@ maximumInterval, which is then kept (so with 1 s and 10 s: 1, ~2, ~3, ~5, ~9, 10
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.timespan import TimeSpanError, parse_timespan
 
 RANDOMIZATION_FACTOR = 0.2

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.blob_paths import parse_blob_path
 from funcls.model.parsers.route_samples import sample_path
 from funcls.model.runnable import not_runnable_by_hand_reason

@@ -30,11 +30,11 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from funcls.model.bindingview import lookup
+from funcls.model.fastclass import dataclass
 from funcls.runner.binding_data import BindingExpressionError
 from funcls.runner.messages import Wire
 from funcls.runner.storage import (

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from funcls.model.bindingview import binding_kind
+from funcls.model.fastclass import dataclass
 from funcls.model.parsers.trigger_metadata import supplied
 from funcls.runner.binding_data import json_members, merge
 from funcls.runner.messages import Wire

@@ -21,11 +21,12 @@ reaches the orchestrator.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
+from funcls.model.fastclass import dataclass
 from funcls.runner.durable.history import (
     SCHEDULING,
     Event,

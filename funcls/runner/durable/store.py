@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from funcls.model.fastclass import dataclass
 from funcls.runner.durable.history import Event, EventType, event, timestamp
 from funcls.runner.storage._sqlite import Database
 

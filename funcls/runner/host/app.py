@@ -8,9 +8,9 @@ the host applies them; bodies over the limit get 413 before the function runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from funcls.model.fastclass import dataclass
 from funcls.runner.durable.runtime import PATHS as DURABLE_PATHS
 from funcls.runner.functions import RunFunction
 from funcls.runner.host.admin import handle_admin

@@ -12,8 +12,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from urllib.parse import urlsplit
+
+from funcls.model.fastclass import dataclass
 
 from .errors import ConnectionStringError
 

@@ -13,9 +13,11 @@ seconds, as in the Azure REST API.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timezone
 from typing import Literal, Protocol
+
+from funcls.model.fastclass import dataclass
 
 from .errors import InvalidArgumentError
 from .tables import TableService

@@ -18,10 +18,11 @@ import json
 import os
 import sys
 import typing
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from funcls.model.bindingview import BindingView, FunctionBindings
+from funcls.model.fastclass import dataclass
 
 from .extensions import http_v2_base, is_sdk_type
 from .params import ParamInfo

@@ -4,8 +4,9 @@ and the converters (convert.py) read them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from funcls.model.fastclass import dataclass
 
 
 @dataclass

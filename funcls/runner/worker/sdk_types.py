@@ -12,9 +12,9 @@ invocation with the same parameter, type, content and function; so does this mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from funcls.model.fastclass import dataclass
 from funcls.runner.messages import Wire
 
 from .extensions import sdk_converter
