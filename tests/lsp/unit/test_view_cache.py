@@ -4,10 +4,15 @@ view a fresh computation gives, and the signature changes exactly when the view 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from funcls.lsp import functions_view
 from funcls.lsp.context import ClientFeatures, make_context
 from funcls.lsp.functions_view import ViewCache, _app
 from funcls.lsp.state import EngineChecker, IndexState
+from funcls.model.appmodel import Function
 from funcls.model.workspace import Workspace
 from tests.lsp.support import make_workspace
 
@@ -48,3 +53,51 @@ def test_kept_entries_give_the_fresh_view(tmp_path: Path) -> None:
         else:
             assert now != signature
         first, signature = entry, now
+
+
+def test_functions_moved_by_added_lines_keep_their_entries_at_their_new_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter inside the first def moves the three defs below it: their entries are the ones
+    kept, at the new line (issue 16), not built again; the view equals a fresh one."""
+    ws = make_workspace(tmp_path)
+    state = IndexState(Workspace([str(ws)]), EngineChecker())
+    state.index.index_all()
+    ctx = make_context(state.index, "utf-16", ClientFeatures())
+    root = str(ws / "v2-app")
+    bp = ws / "v2-app" / "orders_bp.py"
+    text = bp.read_text()
+    state.index.source.open(str(bp), 1, text)
+    state.mark_dirty(str(bp))
+    state.flush()
+    cache = ViewCache()
+    built: list[str] = []
+    real = functions_view._function
+
+    def counting(ctx: object, app: object, fn: Function, found: object) -> object:
+        built.append(fn.name)
+        return real(ctx, app, fn, found)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(functions_view, "_function", counting)
+
+    def lines(entry: dict[str, Any]) -> dict[str, int]:
+        return {f["name"]: f["location"]["line"] for f in entry["functions"]}
+
+    first, _ = cache.app(ctx, state.index.apps[root], state.findings(root))
+    lines_before = lines(first)
+    moved = ["process_order", "get_receipt", "payment_received"]
+    assert set(moved) <= set(built)
+    body = text.index("\n", text.index("def create_order")) + 1
+    for version, new in enumerate(
+        [text[:body] + "\n" + text[body:], text, text[:body] + "\n\n\n" + text[body:]], start=2
+    ):
+        built.clear()
+        state.index.source.open(str(bp), version, new)
+        state.mark_dirty(str(bp))
+        state.flush()
+        app = state.index.apps[root]
+        entry, _ = cache.app(ctx, app, state.findings(root))
+        assert built == ["create_order"], version  # the def the line went into, alone
+        assert entry == _app(ctx, app, state.findings(root))
+        delta = new.count("\n") - text.count("\n")
+        assert {n: lines(entry)[n] - lines_before[n] for n in moved} == dict.fromkeys(moved, delta)
