@@ -18,6 +18,8 @@ import asyncio
 import atexit
 import contextlib
 import os
+import re
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +60,8 @@ def warm_apps(server: FunclsServer) -> WarmApps:
         failures = BackgroundFailures()
 
         def output(root: str, line: str) -> None:
+            if _LOADED.search(line):
+                _loaded_at[os.path.normpath(root)] = time.time()
             server.log(f"[{os.path.basename(root)}] {line}")
             told = failures.feed(line)
             if told is not None:
@@ -67,6 +71,60 @@ def warm_apps(server: FunclsServer) -> WarmApps:
         server.warm = warm
         atexit.register(warm.kill_all)
     return warm
+
+
+# The warm app's console when it has (re)loaded the app's files: `funcls run`'s "ready in",
+# and after a save "reloaded: N function(s)" or "reloading failed" (funcls/runner/runner.py).
+_LOADED = re.compile(r"funcls: (?:ready in |reloaded: |reloading failed)")
+_loaded_at: dict[str, float] = {}  # app root -> when its warm app last said so (time.time())
+RELOAD_WAIT_S = 10.0
+
+
+def _app_files(app: App) -> set[str]:
+    files = {f.script_path for f in app.functions} | {f.config_path for f in app.functions}
+    return {f for f in files if f}
+
+
+async def caught_up(server: FunclsServer, app: App) -> None:
+    """A run right after a save (the editor saves before a Run) waits until the warm app has
+    reloaded the saved files: it reloads on its own, a moment after the save, and would run
+    the old code meanwhile — a function just added was 'not there'. Only for a warm app of
+    ours whose loads were seen, and RELOAD_WAIT_S at most."""
+    root = os.path.normpath(app.root)
+    warm = warm_apps(server).app(root)
+    loaded = _loaded_at.get(root)
+    if warm.external or loaded is None:
+        return
+    now = time.time()
+    newest = 0.0
+    for path in _app_files(app):
+        with contextlib.suppress(OSError):
+            mtime = os.stat(path).st_mtime
+            if mtime <= now:  # a file dated in the future says nothing of a recent save
+                newest = max(newest, mtime)
+    deadline = time.monotonic() + RELOAD_WAIT_S
+    while _loaded_at.get(root, 0.0) < newest and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
+def unsaved_reason(server: FunclsServer, fn: Function) -> str | None:
+    """Why the app process lacks ``fn`` when its file has edits the editor has not saved."""
+    source = server.state.index.source
+    for path in (fn.script_path, fn.config_path):
+        if not path or path not in source.overlays:
+            continue
+        try:
+            with open(path, encoding="utf-8", newline="") as f:
+                on_disk: str | None = f.read()
+        except (OSError, UnicodeDecodeError):
+            on_disk = None
+        if on_disk != source.overlays[path][1]:
+            name = os.path.basename(path)
+            return (
+                f"'{fn.name}' is not in the saved {name}: the app runs the saved files; "
+                f"save {name} and run it again"
+            )
+    return None
 
 
 def range_arg(value: Any) -> types.Range | None:
@@ -176,13 +234,15 @@ async def run_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
     timeout = float(server.settings.invoke_timeout_seconds)
     try:
         await ensure_runner(server, app.root)
+        await caught_up(server, app)
         answer = await warm_apps(server).invoke(app.root, fn.name, request, timeout)
     except RunnerUnavailable as error:
         return failure(fn.name, str(error), "RunnerUnavailable")
     if not isinstance(answer, dict):
         return failure(fn.name, f"the runner answered {answer!r}", "RunnerUnavailable")
     if "refused" in answer:
-        return refused(fn.name, answer)
+        unsaved = unsaved_reason(server, fn)
+        return failure(fn.name, unsaved) if unsaved else refused(fn.name, answer)
     result = finish(answer)
     result["inputFrom"] = origins
     return result
