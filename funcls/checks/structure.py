@@ -222,7 +222,11 @@ def report_routes(
     cannot clash, so the language server passes only the others (``checks.wide``)."""
     # Only routes of one shape can clash: compare within each shape, not every pair.
     seen: dict[tuple[object, ...], list[tuple[Function, Binding, frozenset[str]]]] = {}
+    # A function host.json's "functions" list leaves out is not loaded: it answers nothing.
+    allowed = ctx.app.host_allow_list()
     for fn, b, shape, methods in routes:
+        if allowed is not None and fn.name.lower() not in allowed:
+            continue
         same_shape = seen.setdefault(shape, [])
         for ofn, ob, omethods in same_shape:
             common = methods & omethods

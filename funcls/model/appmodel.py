@@ -318,6 +318,19 @@ class App:
                     return str(http["routePrefix"]).strip("/")
         return "api"
 
+    def host_allow_list(self) -> frozenset[str] | None:
+        """host.json's ``functions``: when it lists names, the host loads only the functions
+        so named, ignoring case (azure-functions-host FunctionMetadataManager.cs,
+        ApplyAllowList); the lower-cased names, or None when every function loads (no list,
+        or an empty one, which configuration binding leaves unset)."""
+        doc = self.host_json.to_python() if self.host_json else None
+        names = doc.get("functions") if isinstance(doc, dict) else None
+        if not isinstance(names, list) or not names:
+            return None
+        if not all(isinstance(n, str) for n in names):
+            return None
+        return frozenset(n.lower() for n in names)
+
     def function(self, name: str) -> Function | None:
         low = name.lower()
         for f in self.functions:

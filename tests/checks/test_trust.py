@@ -1011,3 +1011,44 @@ def test_a_mixed_app_lists_only_what_the_host_loads(tmp_path: Path) -> None:
         "v1 function 'other'",
         "v1 function 'ping'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("listed", "expected"),
+    [
+        (None, ["AZF303", "AZF303"]),
+        ([], ["AZF303", "AZF303"]),  # an empty list: configuration binding leaves it unset
+        (["flaskwrapper"], []),  # names compare ignoring case, as the host's allow list does
+        (["FlaskWrapper", "FastapiWrapper"], ["AZF303"]),
+    ],
+)
+def test_azf303_only_between_functions_host_json_lets_the_host_load(
+    tmp_path: Path, listed: list[str] | None, expected: list[str]
+) -> None:
+    """Three v1 wrappers of WSGI/ASGI frameworks on the same catch-all route, with host.json's
+    "functions" naming the one to run (Hazhzeng/functions-wsgi): the host loads only the
+    functions that list names, ignoring case (azure-functions-host FunctionMetadataManager.cs,
+    ApplyAllowList), so the others answer nothing and cannot clash. funcls reported every
+    pair as a duplicate route (AZF303)."""
+    http = {
+        "bindings": [
+            {
+                "type": "httpTrigger",
+                "direction": "in",
+                "name": "req",
+                "authLevel": "anonymous",
+                "methods": ["get", "post"],
+                "route": "{*route}",
+            },
+            {"type": "http", "direction": "out", "name": "$return"},
+        ]
+    }
+    host: dict[str, object] = {"version": "2.0"}
+    if listed is not None:
+        host["functions"] = listed
+    files = {"host.json": json.dumps(host)}
+    for name in ("FastapiWrapper", "FlaskWrapper", "FlaskTrigger"):
+        files[f"{name}/function.json"] = json.dumps(http)
+        files[f"{name}/__init__.py"] = "def main(req):\n    return 'x'\n"
+    write_app(tmp_path, files)
+    assert codes(check(tmp_path)) == expected
