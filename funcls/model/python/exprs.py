@@ -6,6 +6,7 @@ Columns from the ast module are UTF-8 byte offsets; ``Columns`` turns them into 
 from __future__ import annotations
 
 import ast
+import re
 
 from funcls.model.locations import Position, Range
 from funcls.model.python.facts import ModuleInfo, PyValue
@@ -345,7 +346,25 @@ class ExpressionReader:
         if node is None:
             return None
         r = self.cols.range(node)
-        return Annotation(self.segment(node, r), self.normalise_type(node), r)
+        text = self.segment(node, r)
+        return Annotation(text, self._normalised(node, text), r)
+
+    def _normalised(self, node: ast.expr, text: str) -> str | None:
+        """``normalise_type(node)``, remembered by the annotation's text and what the module's
+        imports say of each name in it (issue 16: every function of an app repeats a few
+        annotations). ``normalise_type`` reads nothing else of the module, and the same text
+        parses to the same tree; a text whose names could be spelt otherwise in it (not
+        ASCII: NFKC; an escape in a string annotation) is worked out every time."""
+        if not text.isascii() or "\\" in text:
+            return self.normalise_type(node)
+        imports = self.info.imports
+        key = (text, *[imports.get(name) for name in _NAME.findall(text)])
+        found = _NORMALISED.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            if len(_NORMALISED) >= 4096:
+                _NORMALISED.clear()
+            found = _NORMALISED[key] = self.normalise_type(node)
+        return found  # type: ignore[return-value]
 
     def normalise_type(self, node: ast.expr) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -394,6 +413,12 @@ class ExpressionReader:
         return None
 
     # -- statements --------------------------------------------------------------------------
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# normalise_type's answers by annotation text and imports (``_normalised``).
+_NORMALISED: dict[tuple[str | None, ...], str | None] = {}
+_UNSEEN = object()
 
 
 def _looks_like_member(qualname: str) -> bool:
