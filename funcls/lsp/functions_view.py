@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from funcls.checks.findings import Finding, Severity
+from funcls.checks.wide import common_ends
 from funcls.lsp.context import Context
 from funcls.lsp.positions import path_to_uri
 from funcls.lsp.run_function import why_not_runnable
@@ -61,36 +62,19 @@ class ViewCache:
 
     def __init__(self) -> None:
         self.kept: dict[int, tuple[Function, object, dict[str, Any], str]] = {}
+        self.order: dict[str, _Order] = {}  # by app root: the last view's order
 
     def app(self, ctx: Context, app: App, found: list[Finding]) -> tuple[dict[str, Any], str]:
         """The app's entry and a signature that changes when the entry does."""
         by_function: dict[str | None, list[Finding]] = {}
         for f in found:
             by_function.setdefault(f.function, []).append(f)
-        kept: dict[int, tuple[Function, object, dict[str, Any], str]] = {}
-        entries: list[dict[str, Any]] = []
-        texts: list[str] = []
         prefix = app.route_prefix
-        for fn in sorted(app.functions, key=lambda f: f.name):
-            if fn.synthetic:
-                continue
-            mine = by_function.get(fn.name)
-            # (Most functions have no finding: counting an empty list 5,000 times with two
-            # generators was most of the view's time after a keystroke.)
-            counts = _counts(mine) if mine else _NONE
-            key = (app.root, prefix, counts["errors"], counts["warnings"])
-            old = self.kept.get(id(fn))
-            if old is not None and old[0] is fn and old[1] == key:
-                entry, text = old[2], old[3]
-            else:
-                entry = self._moved(ctx, app, fn, key) or _function(ctx, app, fn, mine or [])
-                text = json.dumps(entry, sort_keys=True)
-            kept[id(fn)] = (fn, key, entry, text)
-            entries.append(entry)
-            texts.append(text)
-        self.kept.update(kept)
-        if len(self.kept) > 2 * len(kept) + 1000:
-            self.kept = kept  # forget functions that are gone
+        last = self.order.get(app.root)
+        if last is None or last.prefix != prefix or not last.same_order(app.functions):
+            last = self._whole(ctx, app, by_function, prefix)
+        else:
+            last.refresh(self, ctx, app, by_function)
         head = {
             "root": app.root,
             "name": os.path.basename(app.root.rstrip(os.sep)) or app.root,
@@ -99,10 +83,62 @@ class ViewCache:
             "script": app.script_path,
             **_counts(found),
         }
-        signature = json.dumps(head, sort_keys=True) + "[" + ",".join(texts) + "]"
-        return {**head, "functions": entries}, signature
+        signature = json.dumps(head, sort_keys=True) + "[" + ",".join(last.texts) + "]"
+        return {**head, "functions": list(last.entries)}, signature
 
-    def _moved(self, ctx: Context, app: App, fn: Function, key: object) -> dict[str, Any] | None:
+    def entry(
+        self,
+        ctx: Context,
+        app: App,
+        fn: Function,
+        mine: list[Finding] | None,
+        prefix: str,
+    ) -> tuple[dict[str, Any], str]:
+        """One function's entry and its JSON: kept, moved, or built."""
+        # (Most functions have no finding: counting an empty list 5,000 times with two
+        # generators was most of the view's time after a keystroke.)
+        counts = _counts(mine) if mine else _NONE
+        key = (app.root, prefix, counts["errors"], counts["warnings"])
+        old = self.kept.get(id(fn))
+        if old is not None and old[0] is fn and old[1] == key:
+            return old[2], old[3]
+        moved = self._moved(ctx, app, fn, key)
+        if moved is not None:
+            entry, text = moved
+        else:
+            entry = _function(ctx, app, fn, mine or [])
+            text = json.dumps(entry, sort_keys=True)
+        self.kept[id(fn)] = (fn, key, entry, text)
+        return entry, text
+
+    def _whole(
+        self,
+        ctx: Context,
+        app: App,
+        by_function: dict[str | None, list[Finding]],
+        prefix: str,
+    ) -> _Order:
+        """Every function's entry, in the view's order (by name)."""
+        order = _Order(prefix, list(app.functions), set(by_function))
+        shown = sorted(
+            (i for i, fn in enumerate(order.functions) if not fn.synthetic),
+            key=lambda i: order.functions[i].name,
+        )
+        for i in shown:
+            fn = order.functions[i]
+            entry, text = self.entry(ctx, app, fn, by_function.get(fn.name), prefix)
+            order.slot[i] = len(order.entries)
+            order.entries.append(entry)
+            order.texts.append(text)
+        if len(self.kept) > 2 * len(shown) + 1000:  # forget functions that are gone
+            now = {id(order.functions[i]) for i in shown}
+            self.kept = {k: v for k, v in self.kept.items() if k in now}
+        self.order[app.root] = order
+        return order
+
+    def _moved(
+        self, ctx: Context, app: App, fn: Function, key: object
+    ) -> tuple[dict[str, Any], str] | None:
         """The entry of a function that lines added or removed above its def moved (a copy of
         the last indexing's Function with its lines moved, ``model.v2.indexer.moved_function``):
         the original's entry at the def's new place. An Enter in a module of 500 functions
@@ -125,11 +161,84 @@ class ViewCache:
             and moved[0].def_name_range is not None
             and moved[0].def_name_range.start.line == where["line"]
         ):
-            # The def's line moved and its text did not: the same column, uri and path.
-            where = {**where, "line": fn.def_name_range.start.line}
-        else:
-            where = _where(ctx, fn)
-        return {**old[2], "location": where}
+            # The def's line moved and its text did not: the same column, uri and path. The
+            # JSON too, but for the line: "line" is a key of the location only (a string
+            # holding it would show its quotes escaped), so the one occurrence is replaced.
+            line = fn.def_name_range.start.line
+            entry = {**old[2], "location": {**where, "line": line}}
+            was = f'"line": {where["line"]}, "path": '
+            if old[3].count(was) == 1:
+                return entry, old[3].replace(was, f'"line": {line}, "path": ')
+            return entry, json.dumps(entry, sort_keys=True)
+        entry = {**old[2], "location": _where(ctx, fn)}
+        return entry, json.dumps(entry, sort_keys=True)
+
+
+class _Order:
+    """One app's last view: its functions in the app's order, each shown one's place in the
+    view (by name), the entries and their JSON in the view's order, and the names that had
+    findings. A keystroke changes one run of the app's functions (one def, or the defs below
+    an added line, copied with their lines moved): when that run keeps its names, the view's
+    order is the same and only those places, and the functions whose findings may have
+    changed, are looked at again, not the app's 5,000 functions (issue 16)."""
+
+    def __init__(self, prefix: str, functions: list[Function], named: set[str | None]) -> None:
+        self.prefix = prefix
+        self.functions = functions
+        self.slot: dict[int, int] = {}  # index in functions -> place in the view
+        self.entries: list[dict[str, Any]] = []
+        self.texts: list[str] = []
+        self.named = named  # the names findings were about
+        self.by_name: dict[str, list[int]] | None = None
+        self.changed: range = range(0)
+
+    def same_order(self, functions: list[Function]) -> bool:
+        """Whether ``functions`` differ from the last ones only in a run of the same length
+        with the same names and kinds (shown or synthetic): then the view's order is the
+        same (``changed``: that run)."""
+        old = self.functions
+        if len(functions) != len(old):
+            return False
+        start, end = common_ends(list(map(id, old)), list(map(id, functions)))
+        stop = len(functions) - end
+        for i in range(start, stop):
+            a, b = old[i], functions[i]
+            if a.name != b.name or a.synthetic != b.synthetic:
+                return False
+        self.changed = range(start, stop)
+        return True
+
+    def refresh(
+        self,
+        cache: ViewCache,
+        ctx: Context,
+        app: App,
+        by_function: dict[str | None, list[Finding]],
+    ) -> None:
+        """The entries of the changed run and of the functions findings are (or were) about."""
+        functions = app.functions
+        named = set(by_function)
+        again = set(self.changed)
+        if named or self.named:
+            if self.by_name is None:
+                self.by_name = {}
+                for i, fn in enumerate(functions):
+                    self.by_name.setdefault(fn.name, []).append(i)
+            for name in named | self.named:
+                again.update(self.by_name.get(name, ()) if isinstance(name, str) else ())
+        for i in sorted(again):
+            place = self.slot.get(i)
+            if place is None:
+                continue  # synthetic: not shown
+            fn = functions[i]
+            entry, text = cache.entry(ctx, app, fn, by_function.get(fn.name), self.prefix)
+            self.entries[place] = entry
+            self.texts[place] = text
+        self.functions = list(functions)
+        self.named = named
+        if len(cache.kept) > 2 * len(self.slot) + 1000:  # forget functions that are gone
+            now = set(map(id, functions))
+            cache.kept = {k: v for k, v in cache.kept.items() if k in now}
 
 
 def _app(ctx: Context, app: App, found: list[Finding]) -> dict[str, Any]:
