@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,27 @@ def test_mistakes_get_one_line_with_the_fix(tmp_path: Path) -> None:
     assert (tmp_path / "function_app.py").read_text() == (
         "import azure.functions as func\n\napp = func.FunctionApp()\n"
     )
+
+
+def test_the_new_app_s_ignore_files_leave_out_funcls_state(tmp_path: Path) -> None:
+    """`funcls run`/`invoke` keep their state in <app>/.funcls (run.json with the app's address,
+    keys.json, results): neither git nor a deployment (.funcignore, in gitignore syntax) takes
+    it. Each file is read by git itself, alone, as a repository's exclude file."""
+    funcls("new", "app", str(tmp_path / "shop"))
+    git = shutil.which("git")
+    assert git is not None, "git is needed to read the ignore files as git does"
+    for ignore in (".gitignore", ".funcignore"):
+        repo = tmp_path / f"check{ignore}"
+        subprocess.run([git, "init", "-q", str(repo)], check=True)
+        (repo / ".git" / "info" / "exclude").write_text((tmp_path / "shop" / ignore).read_text())
+        (repo / ".funcls").mkdir()
+        (repo / ".funcls" / "keys.json").write_text("{}")
+        (repo / "function_app.py").write_text("")
+        checked = subprocess.run(
+            [git, "check-ignore", ".funcls/keys.json", "function_app.py"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert checked.stdout.splitlines() == [".funcls/keys.json"], (ignore, checked)

@@ -73,6 +73,8 @@ FUNCIGNORE_TEXT = "".join(
         "tests",
         ".venv",
         "__pycache__",
+        # funcls's local state: the running app's address and keys, run results.
+        ".funcls",
     )
 )
 
@@ -84,6 +86,7 @@ GITIGNORE_TEXT = "".join(
         "__azurite_db*__.json",
         "__blobstorage__",
         "__queuestorage__",
+        ".funcls/",
         "",
         "# Python",
         "__pycache__/",
