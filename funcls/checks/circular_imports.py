@@ -161,7 +161,7 @@ def _traced(ctx: Context, script_path: str, fn: Function | None) -> list[Certain
         )
     inside = os.path.normpath(app.root) + os.sep
     resolver.extra_roots = [p for p in script.sys_paths if (p + os.sep).startswith(inside)]
-    trace = trace_imports(script, resolver, source)
+    trace = trace_imports(script, resolver, source, ticks=False)
     if not trace.failures:
         return []
     texts = {p: ctx.text(p) for p in trace.order}

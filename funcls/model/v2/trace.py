@@ -76,12 +76,18 @@ class _Frame:
         self.line = -1  # the line of the statement running now
 
 
-def _items(module: ModuleInfo) -> list[tuple[int, int, object]]:
+def _items(module: ModuleInfo, ticks: bool = True) -> list[tuple[int, int, object]]:
     """The module's imports, top-level defs and registrations by line (a module other than the
-    script may register a blueprint on the app it imports back)."""
+    script may register a blueprint on the app it imports back); the imports only without
+    ``ticks``."""
     items: list[tuple[int, int, object]] = []
     for rec in module.import_records:
         items.append((rec.range.start.line, 0, rec))
+    if not ticks:
+        # Defs and registrations only take a tick: they never change which module runs
+        # when, nor the line a half-run module is at when another imports it.
+        items.sort(key=lambda item: item[0])
+        return items
     for pyf in module.functions:
         if pyf.scope == "module" and pyf.decorators:
             items.append((pyf.def_range.start.line, 1, ("def", pyf.def_range.start.line)))
@@ -92,8 +98,11 @@ def _items(module: ModuleInfo) -> list[tuple[int, int, object]]:
 
 
 class _Tracer:
-    def __init__(self, script: ModuleInfo, resolver: ModuleResolver, source: Source) -> None:
+    def __init__(
+        self, script: ModuleInfo, resolver: ModuleResolver, source: Source, ticks: bool = True
+    ) -> None:
         self.script = script
+        self.ticks = ticks
         self.resolver = resolver
         self.source = source
         self.trace = ImportTrace()
@@ -170,7 +179,7 @@ class _Tracer:
                 continue
             trace.order.append(path)
             trace.script_line[path] = stack[0].line
-            stack.append(_Frame(module, _items(module)))
+            stack.append(_Frame(module, _items(module, self.ticks)))
             self.running[path] = stack[-1]
             return True
         return False
@@ -179,7 +188,7 @@ class _Tracer:
         trace = self.trace
         self.started.add(self.script.path)
         trace.order.append(self.script.path)
-        stack = [_Frame(self.script, _items(self.script))]
+        stack = [_Frame(self.script, _items(self.script, self.ticks))]
         self.running[self.script.path] = stack[0]
         while stack:
             frame = stack[-1]
@@ -201,5 +210,11 @@ class _Tracer:
         return trace
 
 
-def trace_imports(script: ModuleInfo, resolver: ModuleResolver, source: Source) -> ImportTrace:
-    return _Tracer(script, resolver, source).run()
+def trace_imports(
+    script: ModuleInfo, resolver: ModuleResolver, source: Source, ticks: bool = True
+) -> ImportTrace:
+    """The trace from ``script``. ``ticks=False``: the order, the script's lines and the
+    circular imports that fail, without a tick for each def and registration (AZF608 reads
+    no tick; on one app of 5,000 functions the defs were most of its trace on every
+    keystroke, issue 16)."""
+    return _Tracer(script, resolver, source, ticks).run()
