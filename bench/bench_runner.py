@@ -447,13 +447,6 @@ def main() -> int:
         )
         rows.append(
             (
-                "  each round: p99, funcls / bare",
-                ", ".join(f"{o[1]:.1f}/{b[1]:.1f} ms" for o, b in zip(ours, bare, strict=True)),
-                "",
-            )
-        )
-        rows.append(
-            (
                 "  each round: CPU per request, funcls / bare",
                 ", ".join(f"{o[2]:.0f}/{b[2]:.0f} µs" for o, b in zip(ours, bare, strict=True)),
                 "",

@@ -1,6 +1,6 @@
 """What `funcls run` does when a request is slow under load (issue 16: the tail latency).
 
-    .venv/bin/python bench/bench_tail.py [--duration 8] [--runs 2]
+    .venv/bin/python bench/bench_tail.py [--duration 8] [--runs 2] [--bare]
 
 Starts `funcls run` on a hello-world HTTP function with a probe (a `sitecustomize` module
 first on the path of the runner and its app process: it only records, never changes what
@@ -18,6 +18,9 @@ runs), puts `wrk -t2 -c50` on it, and prints, for the measured run:
   and its functionTimeout watch (every 0.1 s): count, total and longest;
 - which of those overlapped the requests slower than 5 ms.
 
+Also each thread's time on a CPU and waiting for one over the run (the runner's, the app
+process's, wrk's), and with --bare the same for bare uvicorn + Starlette after each run: on a
+shared machine the tail is mostly time spent waiting for a CPU, by the server or by wrk.
 The same hello world as bench_runner.py; the figures are wall time on a shared machine, so
 read them beside the load average printed with them.
 """
@@ -40,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_runner import HELLO_APP, get, make_app  # noqa: E402
+from bench_runner import BARE_APP, HELLO_APP, get, make_app  # noqa: E402
 
 from tests.support.azurite import free_port  # noqa: E402
 
@@ -167,7 +170,9 @@ end
 """
 
 
-def run_once(work: Path, app: Path, duration: int) -> None:
+def run_once(work: Path, app: Path, duration: int, bare: bool = False) -> None:
+    """One measured run of funcls (with the probe) or, with ``bare``, of bare uvicorn +
+    Starlette (bench_runner.py's; the threads' scheduling only)."""
     probe_dir = work / "probe"
     probe_dir.mkdir(exist_ok=True)
     (probe_dir / "sitecustomize.py").write_text(PROBE)
@@ -181,6 +186,10 @@ def run_once(work: Path, app: Path, duration: int) -> None:
     env["FUNCLS_TAIL_PROBE"] = str(out)
     port = free_port()
     command = [sys.executable, "-m", "funcls", "run", str(app), "--no-reload"]
+    if bare:
+        (work / "bare_app.py").write_text(BARE_APP)
+        command = [sys.executable, "-m", "uvicorn", "--app-dir", str(work), "bare_app:app"]
+        command += ["--log-level", "warning", "--no-access-log"]
     process = subprocess.Popen(
         [*command, "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -198,12 +207,18 @@ def run_once(work: Path, app: Path, duration: int) -> None:
         subprocess.run(["wrk", "-t2", "-c50", "-d2s", url], capture_output=True, check=True)
         load = os.getloadavg()[0]
         began = time.monotonic()
-        wrk = subprocess.run(
+        load_generator = subprocess.Popen(
             ["wrk", "-t2", "-c50", f"-d{duration}s", "-s", str(script), url],
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
-            check=True,
-        ).stdout
+        )
+        processes = {"bare" if bare else "runner": process.pid, "wrk": load_generator.pid}
+        time.sleep(0.1)  # wrk's threads started
+        processes.update(("app process", pid) for pid in _children(process.pid))
+        first = {name: _scheduling(pid) for name, pid in processes.items()}
+        time.sleep(max(duration - 0.3, 0.1))
+        last = {name: _scheduling(pid) for name, pid in processes.items()}
+        wrk = load_generator.communicate()[0]
         ended = time.monotonic()
         time.sleep(1.2)  # the probe writes every 0.5 s
     finally:
@@ -215,9 +230,49 @@ def run_once(work: Path, app: Path, duration: int) -> None:
             process.wait(5)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", wrk)
     histogram = re.search(r"p50=.*", wrk)
-    print(f"load average {load:.1f}; {float(rate.group(1)) if rate else 0:,.0f} requests/s")
+    print(
+        f"{'bare uvicorn + Starlette' if bare else 'funcls run'}: load average {load:.1f}; "
+        f"{float(rate.group(1)) if rate else 0:,.0f} requests/s"
+    )
     print(f"  latency (ms): {histogram.group(0) if histogram else wrk}")
-    report(out, began, ended, process.pid)
+    print(
+        f"  threads on a CPU / waiting for one over {duration - 0.4:.1f} s of the run (s, from "
+        "/proc/PID/task/TID/schedstat):"
+    )
+    for name in first:
+        spent = []
+        for tid, (run, wait) in last[name].items():
+            run0, wait0 = first[name].get(tid, (0, 0))
+            if run - run0 > 0.01 or wait - wait0 > 0.01:
+                spent.append(f"{run - run0:.2f}/{wait - wait0:.2f}")
+        print(f"    {name}: " + (", ".join(spent) or "idle"))
+    if not bare:
+        report(out, began, ended, process.pid)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+def _scheduling(pid: int) -> dict[str, tuple[float, float]]:
+    """Each thread's time on a CPU and waiting in the run queue so far (s)."""
+    times = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return {}
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                run, wait = f.read().split()[:2]
+        except OSError:
+            continue
+        times[tid] = (int(run) / 1e9, int(wait) / 1e9)
+    return times
 
 
 def report(out: Path, began: float, ended: float, runner_pid: int) -> None:
@@ -251,7 +306,8 @@ def report(out: Path, began: float, ended: float, runner_pid: int) -> None:
                 for r in slow
             )
             print("    slow requests by time: " + ", ".join(f"{k} {v}" for k, v in buckets.items()))
-            per_connection = collections.Counter(r[3] for r in steps)
+            # The warm-up's connections close as the run starts: count from 0.5 s in.
+            per_connection = collections.Counter(r[3] for r in steps if float(r[1]) > began + 0.5)
             if per_connection:
                 counts = sorted(per_connection.values())
                 print(
@@ -303,12 +359,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument(
+        "--bare", action="store_true", help="bare uvicorn + Starlette after each run too"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="funcls-bench-tail-") as tmp:
         work = Path(tmp)
         app = make_app(work, "hello", HELLO_APP)
         for _ in range(args.runs):
             run_once(work, app, args.duration)
+            if args.bare:
+                run_once(work, app, args.duration, bare=True)
     return 0
 
 
