@@ -13,7 +13,7 @@ import { FunctionsTree, goToCode, type Node } from "./functionsView";
 import { isRunResult, ResultPanels } from "./results";
 import { newApp, newFunction } from "./scaffold";
 import { configuredPort, freePort, portIsFree, startAppProcess, type AppProcess } from "./appProcess";
-import { appPickItems, chooseApp, hasPortArg, runCommand } from "./run";
+import { appPickItems, chooseApp, hasPortArg, runCommand, unsavedInApp } from "./run";
 import { currentSettings, externalUrl, pythonExtensionApi, ServerManager } from "./server";
 
 let output: vscode.OutputChannel | undefined;
@@ -50,6 +50,7 @@ async function startApp(chosen?: string): Promise<void> {
     return;
   }
   running?.terminal.dispose();
+  await saveApp(root);
   const settings = currentSettings();
   const extra = [...settings.runArgs];
   const preface: string[] = [];
@@ -74,6 +75,23 @@ async function startApp(chosen?: string): Promise<void> {
   started.terminal.show();
 }
 
+/** The app runs the saved files: its unsaved ones are saved first (funcls.saveBeforeRun).
+ * QA: ▶ Run on a function just added by New function… said "no function 'hello'". */
+async function saveApp(root: string): Promise<void> {
+  if (vscode.workspace.getConfiguration("funcls").get<boolean>("saveBeforeRun") === false) {
+    return;
+  }
+  const documents = vscode.workspace.textDocuments;
+  const paths = new Set(
+    unsavedInApp(
+      root,
+      documents.map((d) => ({ path: d.uri.fsPath, scheme: d.uri.scheme, dirty: d.isDirty })),
+      path.sep,
+    ),
+  );
+  await Promise.all(documents.filter((d) => d.uri.scheme === "file" && paths.has(d.uri.fsPath)).map((d) => d.save()));
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("funcls");
   const manager = new ServerManager(context, output);
@@ -89,6 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (!runs.has(command) || typeof root !== "string" || manager.command === undefined) {
       return true;
     }
+    await saveApp(root);
     // Once an install made the interpreter complete, "Run again" sends the same command.
     const again = { label: command === "funcls.runFunction" ? "Run Again" : "Try Again", run: () => vscode.commands.executeCommand(command, ...args) };
     return ensureAppEnvironment(manager.command, root, false, again);

@@ -99,3 +99,14 @@ export function lastLines(output: string, n: number): string {
     .filter((l) => l !== "");
   return lines.slice(-n).join(" / ") || "no output";
 }
+
+/** The documents to save before the app at `root` runs (it runs the saved files): the
+ * unsaved files inside its folder. */
+export function unsavedInApp(
+  root: string,
+  documents: readonly { path: string; scheme: string; dirty: boolean }[],
+  sep = "/",
+): string[] {
+  const inside = root.endsWith(sep) ? root : root + sep;
+  return documents.filter((d) => d.scheme === "file" && d.dirty && d.path.startsWith(inside)).map((d) => d.path);
+}

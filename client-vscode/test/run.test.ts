@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { appPickItems, chooseApp, debugRunCommand, hasPortArg, lastLines, runCommand } from "../src/run";
+import { appPickItems, chooseApp, debugRunCommand, hasPortArg, lastLines, runCommand, unsavedInApp } from "../src/run";
 
 test("the app runs with the server's program, without its transport options", () => {
   const fromPython = runCommand(
@@ -65,5 +65,20 @@ test("Which app?: each app by its folder's name and what it is, its path below",
     { label: "v1-app", description: "v1 app, 3 functions", detail: "/ws/v1-app", root: "/ws/v1-app" },
     // found by its host.json, not indexed by the server yet
     { label: "new-app", description: "", detail: "/ws/new-app", root: "/ws/new-app" },
+  ]);
+});
+
+test("before a run, the app's unsaved files are saved, nothing else", () => {
+  const docs = [
+    { path: "/ws/shop/function_app.py", scheme: "file", dirty: true },
+    { path: "/ws/shop/host.json", scheme: "file", dirty: false },
+    { path: "/ws/shop-two/function_app.py", scheme: "file", dirty: true },
+    { path: "/ws/other/function_app.py", scheme: "file", dirty: true },
+    { path: "Untitled-1", scheme: "untitled", dirty: true },
+    { path: "/ws/shop/bp/orders.py", scheme: "file", dirty: true },
+  ];
+  assert.deepEqual(unsavedInApp("/ws/shop", docs), ["/ws/shop/function_app.py", "/ws/shop/bp/orders.py"]);
+  assert.deepEqual(unsavedInApp("C:\\ws\\shop", [{ path: "C:\\ws\\shop\\a.py", scheme: "file", dirty: true }], "\\"), [
+    "C:\\ws\\shop\\a.py",
   ]);
 });

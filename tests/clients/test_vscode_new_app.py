@@ -27,6 +27,27 @@ NOTHING_TO_RENAME = (
 )
 
 
+# (trigger, function name): the templates besides http (funcls.new.templates).
+OTHER_TEMPLATES = [
+    ("timer", "tick"),
+    ("queue", "on_queue"),
+    ("blob", "on_blob"),
+    ("eventhub", "on_event"),
+    ("servicebus-queue", "on_sb_queue"),
+    ("servicebus-topic", "on_sb_topic"),
+    ("cosmosdb", "on_change"),
+    ("eventgrid", "on_grid"),
+]
+
+
+TYPED = """
+
+@app.route(route="typed")
+def typed(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse("typed, not saved")
+"""
+
+
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("empty-ws")
@@ -72,11 +93,37 @@ def session(ws: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sess
             "command": "funcls.new.function",
             "arguments": [str(shop), {"trigger": "http", "name": "hello"}],
         },
+        # Every other template, with its default settings, as New function… offers them.
+        *(
+            {
+                "id": f"new-{trigger}",
+                "kind": "execute",
+                "command": "funcls.new.function",
+                "arguments": [str(shop), {"trigger": trigger, "name": name}],
+            }
+            for trigger, name in OTHER_TEMPLATES
+        ),
         {
             "id": "lenses",
             "kind": "codeLens",
             "file": str(shop / "function_app.py"),
             "expect": "▶ Run",
+            "expectArgument": OTHER_TEMPLATES[-1][1],
+        },
+        # A function typed into the editor, not saved, then its Run; typed once VS Code has
+        # saved what New app… created (it does so a moment after that edit).
+        {
+            "id": "type",
+            "kind": "edit",
+            "file": str(shop / "function_app.py"),
+            "append": TYPED,
+            "waitMs": 8_000,
+        },
+        {
+            "id": "runTyped",
+            "kind": "execute",
+            "command": "funcls.runFunction",
+            "arguments": [str(shop), "typed"],
         },
         {
             "id": "run",
@@ -107,7 +154,28 @@ def test_new_app_and_function_are_listed_and_run_without_a_save_by_the_user(
         "the run", run
     )
     rows = session.step("view")["rows"]
-    assert [r["name"] for r in rows] == ["shop", "hello"], session.explain("the view", rows)
+    names = [r["name"] for r in rows]
+    assert names[0] == "shop" and "hello" in names[1:], session.explain("the view", rows)
+
+
+def test_run_saves_the_app_first(session: Session, ws: Path) -> None:
+    """A function typed and not saved: the Run saves function_app.py (funcls.saveBeforeRun) and
+    runs it; before, the runner read the saved file and had no such function."""
+    assert session.probed("type") == {"dirty": True}
+    run = session.probed("runTyped")
+    assert (run["ok"], run["body"]) == (True, "typed, not saved"), session.explain("the run", run)
+    assert "def typed(" in (ws / "shop" / "function_app.py").read_text()
+
+
+def test_every_template_gives_a_function_with_a_run_lens(session: Session) -> None:
+    for trigger, _ in OTHER_TEMPLATES:
+        made = session.probed(f"new-{trigger}")
+        assert made["ok"] is True, session.explain(f"New function {trigger}", made)
+    lenses = session.probed("lenses")
+    runs = sorted(lens["arguments"][1] for lens in lenses if lens["title"].startswith("▶ Run"))
+    assert runs == sorted(["hello", *(name for _, name in OTHER_TEMPLATES)]), session.explain(
+        "the Run lenses", lenses
+    )
 
 
 def test_no_file_of_the_new_app_shows_a_problem_meanwhile(session: Session, ws: Path) -> None:

@@ -119,7 +119,11 @@ const QUERIES = {
     const doc = await document(q.file);
     return {
       // `expect`: a title that must be among them (the lenses of a change not indexed yet lack it).
-      accept: (r) => r.length > 0 && (q.expect === undefined || r.some((l) => (l.title || "").includes(q.expect))),
+      // `expectArgument`: a lens whose command has that argument (a function's name).
+      accept: (r) =>
+        r.length > 0 &&
+        (q.expect === undefined || r.some((l) => (l.title || "").includes(q.expect))) &&
+        (q.expectArgument === undefined || r.some((l) => l.arguments.includes(q.expectArgument))),
       ask: async () => {
         const lenses = await vscode.commands.executeCommand("vscode.executeCodeLensProvider", doc.uri, 100);
         return (lenses || []).map((l) => ({
@@ -128,6 +132,25 @@ const QUERIES = {
           command: l.command ? l.command.command : null,
           arguments: l.command ? l.command.arguments || [] : [],
         }));
+      },
+    };
+  },
+
+  /** After `waitMs`, append `append` to the document, as typing would: left unsaved. */
+  async edit(q) {
+    const doc = await document(q.file);
+    let done = false;
+    return {
+      accept: () => true,
+      ask: async () => {
+        if (!done) {
+          await sleep(q.waitMs || 0);
+          const edit = new vscode.WorkspaceEdit();
+          edit.insert(doc.uri, doc.positionAt(doc.getText().length), q.append);
+          if (!(await vscode.workspace.applyEdit(edit))) throw new Error("could not edit the document");
+          done = true;
+        }
+        return { dirty: doc.isDirty };
       },
     };
   },
