@@ -419,12 +419,15 @@ def _show(v: object) -> str:
 def _binding_name(ctx: Context, fn: Function, b: Binding) -> None:
     if not b.name or (fn.model == "v2" and b.name_range is None and b.name == "req"):
         return
+    invalid = not BINDING_NAME.match(b.name)
+    if not invalid and not (b.name == "$return" and b.direction.lower() != "out"):
+        return  # nothing to report (issue 16: the test below sliced every v2 binding's text)
     rng = b.name_range or b.range
     if fn.model == "v2" and b.name_range is not None:
         given = ctx.slice(b.path, rng)
         if given is None or given[:1] not in "\"'":
             return  # not a plain literal: the indexer cannot be sure of the value
-    if not BINDING_NAME.match(b.name):
+    if invalid:
         ctx.emit(
             "AZF106",
             f"binding name '{b.name}' of function '{fn.name}' is not valid: use letters, "
