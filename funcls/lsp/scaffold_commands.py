@@ -104,6 +104,7 @@ async def apply_changes(server: FunclsServer, changes: Changes, label: str) -> s
 HELD = -1  # the version of a text the server holds for the editor (clients count from 0 or 1)
 HOLD_POLL_S = 0.2
 HOLD_MAX_S = 60.0
+_watching: set[asyncio.Task[None]] = set()
 
 
 def held_until_saved(server: FunclsServer, texts: dict[str, str]) -> None:
@@ -118,7 +119,9 @@ def held_until_saved(server: FunclsServer, texts: dict[str, str]) -> None:
         server.state.mark_dirty(path)
         server.schedule(path, 0)
     if held:
-        asyncio.get_running_loop().create_task(_release_when_saved(server, held))
+        task = asyncio.get_running_loop().create_task(_release_when_saved(server, held))
+        _watching.add(task)  # the loop keeps only a weak reference to a task
+        task.add_done_callback(_watching.discard)
 
 
 def _on_disk(path: str) -> str | None:
