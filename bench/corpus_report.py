@@ -73,6 +73,34 @@ def _from_settings_only(app: Any, oracle: dict[str, Any], name: str) -> bool:
     return True
 
 
+def _computed_only(app: Any, oracle: dict[str, Any], name: str) -> bool:
+    """Whether function ``name`` differs from the library's index only in values funcls leaves
+    unknown because the app computes them with its own code when the module runs (``json.dumps(
+    [p.to_dict() for p in tool_properties])`` over a class of the app): funcls does not run the
+    app's code (docs/fidelity.md, What funcls does not guess) and keeps the source text; the
+    library has the value. Every other key must be identical."""
+    fn = next((f for f in app.functions if f.name == name), None)
+    if fn is None or name not in oracle or len(fn.bindings) != len(oracle[name]):
+        return False
+    unknown_seen = False
+    for binding, theirs in zip(fn.bindings, oracle[name], strict=True):
+        mine = binding.to_json()
+        theirs_by_key = {k.lower(): k for k in theirs}
+        cleared = dict(mine)
+        rest = dict(theirs)
+        for key, value in mine.items():
+            if isinstance(value, dict) and set(value) == {"$unknown"}:
+                text = str(value["$unknown"]).replace(" ", "")
+                if text.startswith(_SETTING_READS) or key.lower() not in theirs_by_key:
+                    return False
+                unknown_seen = True
+                del cleared[key]
+                rest.pop(theirs_by_key[key.lower()])
+        if normalise(cleared) != normalise(rest):
+            return False
+    return unknown_seen
+
+
 def _host_fallback(root: Path, oracle: dict[str, Any]) -> dict[str, Any]:
     """The host's own index when the script's index is empty: the worker then answers
     use_default_metadata_indexing (azure_functions_worker/dispatcher.py) and the host reads
@@ -129,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         extra = check_app(load_app(str(corpus / rel), Source()), CheckConfig())
         taken_errors[rel] = sum(1 for f in extra if f.severity == Severity.ERROR)
 
-    identical = total = dynamic = settings = arms = 0
+    identical = total = dynamic = settings = arms = computed = 0
     diffs: list[str] = []
     errors: list[tuple[str, Finding]] = []
     by_root: dict[str, list[Finding]] = {}
@@ -154,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         armed = {name for name in wrong if _in_exclusive_arms(app, oracle, name)}
         arms += len(armed)
         settings += sum(1 for name in wrong - armed if _from_settings_only(app, oracle, name))
+        computed += sum(1 for name in wrong - armed if _computed_only(app, oracle, name))
         diffs += [f"{record['path']}: {line}" for line in bad]
 
     fixtures = manifest.get("broken_fixtures", [])
@@ -182,8 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     note = (
         f" (of the others: {dynamic} in apps where funcls says it cannot list them, AZF306"
         f" or AZF312 info; {settings} differing only in values read from the app's settings,"
-        f" which funcls leaves unknown; {arms} defined once per arm of an if/else on a"
-        " setting, one arm identical)"
+        f" which funcls leaves unknown; {computed} differing only in values the app's own code"
+        f" computes at import, which funcls does not run and leaves unknown; {arms} defined once"
+        " per arm of an if/else on a setting, one arm identical)"
         if identical != total
         else ""
     )
@@ -213,14 +243,15 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f for f, h in caught if not h) or "none")
         print("\n# error findings without a verdict")
         print("\n".join(untriaged) or "none")
-        # AZF306 information says funcls cannot list some functions of the app: each is a
-        # shape to triage as an error is (right, or an index funcls should have built).
-        print("\n# AZF306 information (functions funcls cannot list)")
+        # AZF306 and AZF312 information say funcls cannot list some functions of the app (an
+        # app object or a registration it cannot follow): each is a shape to triage as an
+        # error is (right, or an index funcls should have built).
+        print("\n# AZF306/AZF312 information (functions funcls cannot list)")
         infos = [
             f"{finding_key(corpus, f)}\n    {f.message}"
             for findings in by_root.values()
             for f in findings
-            if f.code == "AZF306" and f.severity == Severity.INFO
+            if f.code in ("AZF306", "AZF312") and f.severity == Severity.INFO
         ]
         print("\n".join(infos) or "none")
         false = [k for k, v in verdicts.items() if v.get("verdict") == "false"]

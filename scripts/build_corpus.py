@@ -215,6 +215,38 @@ REPOSITORIES = (
     "pedropcamellon/invoice-processing",
     "Nick-007/StreamFoundry",
     "zhao0294/CST8917-Assignment1",
+    # added 5 December 2026, fourth round: durable v2 apps with df.Blueprint modules in packages
+    # (one per activity, shared helpers); several blueprint modules and packages re-exporting
+    # them, one registered in a loop over a list; WSGI apps (Flask through WsgiFunctionApp, one
+    # under src/ with relative imports, one with blueprints of its own) and ASGI apps (FastAPI
+    # with relative imports, a star import, a nested host.json); v1 apps wrapping WSGI/ASGI
+    # frameworks and a repository of two v1 apps sharing code through sys.path; monorepos of
+    # several apps (two Python apps beside a TypeScript one; three v2 apps); the blob SDK-type
+    # extension (one repository with its .venv committed) and a template collection using the
+    # SDK-type extensions; a v2 script beside a v1 folder of the same function (a mixed app)
+    "jamesmcroft/azure-ai-document-pipeline-python-sample",
+    "KenguruKleo/predictive-maintenance",
+    "microsoft/chiron",
+    "MateusSantosF/sagefy-functions",
+    "EiinGeeeL/frankenst-ai",
+    "AngeloMeo/EcoFleet-AI-Advisor",
+    "vtbassmatt/since",
+    "dsroberts/clex-functional-accounting",
+    "Jannnesi/rem-custapi-configpage",
+    "ks6088ts-labs/azure-ai-services-solutions",
+    "DARYL-SAS/monorepo-alpha",
+    "Hazhzeng/functions-wsgi",
+    "frederictriquet/FastApi-Azure",
+    "bridgecrew-perf6/az-deploy",
+    "JayChase/mixed-py-mono-repo",
+    "Nisha789/azure-data-processing",
+    "PeteMigMarques/pythonFA",
+    "ava-mlechavez/az-chat-app",
+    "manvkaur/azure-functions-templates-mcp-server",
+    "yazaratm/file-processor-function",
+    "sana197111/azure-function-Rest-API-",
+    "DomenicoAnzalone/cloud-job-orchestrator",
+    "Epivaral/climaguate",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
@@ -237,6 +269,8 @@ class _Inert:
     def __iter__(self): return iter(())
     def __getitem__(self, key): return _Inert()
     def __mro_entries__(self, bases): return (object,)
+    def __or__(self, other): return _Inert()  # `Client | None` in an annotation
+    def __ror__(self, other): return _Inert()
 
 
 class _Module(types.ModuleType):
