@@ -9,11 +9,15 @@
    until GET /api/products/2 answers 200; median of 5 starts (target < 0.5 s, issue 16);
 2. requests/s and p99 latency of a hello-world HTTP function under 50 concurrent connections
    (wrk -t2 -c50), against a bare uvicorn + Starlette hello world on the same machine, in
-   alternating rounds (funcls, bare, funcls, bare, …: the machine is shared, so its load moves
-   between rounds); medians of the rounds and of each round's share (target: at least 80 %
-   of bare, p99 within 2x of bare), and the CPU time each server (with its app processes)
-   spent per request, from /proc, with the runner's own part; `--against COMMIT` gives that
-   commit's funcls a turn in every round too (before and after in the same conditions);
+   alternating rounds (funcls, bare, funcls, bare, …, the order turning each round: the
+   machine is shared, so its load moves between rounds); medians of the rounds and of each
+   round's share (target: at least 80 % of bare), p99 judged per round (each round's ratio
+   to bare's, their median, each side's worst round; target: median within 2x, funcls' worst
+   no worse than bare's worst), each server's latency histogram in each round (p50, p90,
+   p99, p99.9, max) with the load average at its start, and the CPU time each server (with
+   its app processes) spent per request, from /proc, with the runner's own part;
+   `--against COMMIT` gives that commit's funcls a turn in every round too (before and after
+   in the same conditions);
 3. file save to the new code answering: rewrite the function's return value and poll until
    the answer changes; median of 5 saves (target < 250 ms);
 4. queue messages processed per second by a queue-triggered function that does nothing, on
