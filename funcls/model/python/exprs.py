@@ -109,6 +109,25 @@ class Columns:
             return byte_col
         return len(self.lines[idx].encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
 
+    def start(self, node: ast.AST) -> tuple[int, int]:
+        """``range(node).start`` as (line, column), without building the range."""
+        ln: int = getattr(node, "lineno", 1)
+        c: int = getattr(node, "col_offset", 0)
+        if not self.all_ascii and 0 < ln <= len(self.ascii) and not self.ascii[ln - 1]:
+            c = self.col(ln, c)
+        return ln - 1, c
+
+    def end(self, node: ast.AST) -> tuple[int, int]:
+        """``range(node).end`` as (line, column), without building the range."""
+        ln: int = getattr(node, "lineno", 1)
+        end_ln: int = getattr(node, "end_lineno", None) or ln
+        ec: int | None = getattr(node, "end_col_offset", None)
+        if ec is None:
+            ec = getattr(node, "col_offset", 0)
+        if not self.all_ascii and 0 < end_ln <= len(self.ascii) and not self.ascii[end_ln - 1]:
+            ec = self.col(end_ln, ec)
+        return end_ln - 1, ec
+
     def range(self, node: ast.AST) -> Range:
         try:  # every expression and statement has all four (issue 16: one lookup each)
             ln: int = node.lineno  # type: ignore[attr-defined]

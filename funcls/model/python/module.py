@@ -603,10 +603,8 @@ class _Analyser(ExpressionReader):
         has_default: bool,
         kind: Literal["positional", "keyword", "var-positional", "var-keyword"],
     ) -> Parameter:
-        r = self.cols.range(a)
-        name_range = Range.of(
-            r.start.line, r.start.column, r.start.line, r.start.column + len(a.arg)
-        )
+        line, column = self.cols.start(a)  # the name starts the parameter
+        name_range = Range.of(line, column, line, column + len(a.arg))
         return Parameter(a.arg, name_range, self.annotation(a.annotation), has_default, kind)
 
     def decorator(self, node: ast.expr) -> RawDecorator | None:
@@ -621,13 +619,11 @@ class _Analyser(ExpressionReader):
             return None
         chain.append(f.id)
         chain.reverse()
-        r = self.cols.range(func)
-        if isinstance(func, ast.Attribute):
-            method_range = Range.of(
-                r.end.line, r.end.column - len(func.attr), r.end.line, r.end.column
-            )
+        if isinstance(func, ast.Attribute):  # the attribute's name ends it
+            line, column = self.cols.end(func)
+            method_range = Range.of(line, column - len(func.attr), line, column)
         else:
-            method_range = r
+            method_range = self.cols.range(func)
         dec = RawDecorator(
             chain=chain, range=self.cols.range(node), method_range=method_range, called=called
         )
@@ -639,14 +635,11 @@ class _Analyser(ExpressionReader):
                     continue
                 dec.args.append(self.value(a, limit))
             for k in node.keywords:
-                kr = self.cols.range(k)
-                name_range = (
-                    Range.of(
-                        kr.start.line, kr.start.column, kr.start.line, kr.start.column + len(k.arg)
-                    )
-                    if k.arg
-                    else kr
-                )
+                if k.arg:  # the keyword's name starts it
+                    line, column = self.cols.start(k)
+                    name_range = Range.of(line, column, line, column + len(k.arg))
+                else:
+                    name_range = self.cols.range(k)
                 dec.keywords.append(Keyword(k.arg, self.value(k.value, limit), name_range))
         return dec
 
