@@ -249,3 +249,77 @@ def test_adding_a_non_string_constant_stays_unknown(tmp_path: Path) -> None:
     )
     v = funcls_index(str(root)).functions[0].bindings[0].value("queueName")
     assert v is not None and not v.known and v.text == '"q-" + SIZE'
+
+
+MCP_TOOL_PROPERTIES = """
+    import json
+    import azure.functions as func
+    app = func.FunctionApp()
+    _NAME = "snippetname"
+
+    class ToolProperty:
+        \"\"\"One property of an MCP tool.\"\"\"
+        def __init__(self, property_name: str, property_type: str, description: str = ""):
+            self.propertyName = property_name
+            self.propertyType = property_type
+            self.description = description
+
+        def to_dict(self):
+            return {
+                "propertyName": self.propertyName,
+                "propertyType": self.propertyType,
+                "description": self.description,
+            }
+
+    tool_properties = [
+        ToolProperty(_NAME, "string", "The name of the snippet."),
+        ToolProperty("limit", property_type="number"),
+    ]
+    {between}
+    tool_properties_json = json.dumps([prop.to_dict() for prop in tool_properties])
+
+    @app.generic_trigger(
+        arg_name="context",
+        type="mcpToolTrigger",
+        toolName="get_snippet",
+        description="Retrieve a snippet by name.",
+        toolProperties=tool_properties_json,
+    )
+    def get_snippet(context) -> str:
+        return "x"
+    """
+
+
+def test_mcp_tool_properties_built_from_a_class_of_the_module(tmp_path: Path) -> None:
+    """The older MCP tool sample (Azure-Samples/remote-mcp-functions-python, copied by
+    manvkaur/azure-functions-templates-mcp-server) builds ``toolProperties`` with
+    ``json.dumps([prop.to_dict() for prop in tool_properties])`` over instances of a record
+    class of the module: funcls left it unknown, now it reads the class and the list from their
+    syntax and gives the library's exact string."""
+    root = _app(tmp_path, MCP_TOOL_PROPERTIES.replace("{between}", ""))
+    _agree(root)
+    fn = funcls_index(str(root)).function("get_snippet")
+    assert fn is not None and fn.trigger is not None
+    props = fn.trigger.value("toolProperties")
+    assert props is not None and props.known
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "tool_properties.append(ToolProperty('extra', 'string'))",
+        "tool_properties[0].description = 'changed'",
+        "first = tool_properties\n    first.pop()",
+        "for p in tool_properties:\n        p.description = 'changed'",
+        "ToolProperty.to_dict = lambda self: {}",
+    ],
+)
+def test_mcp_tool_properties_changed_after_they_are_built_stay_unknown(
+    tmp_path: Path, between: str
+) -> None:
+    root = _app(tmp_path, MCP_TOOL_PROPERTIES.replace("{between}", between))
+    fn = funcls_index(str(root)).function("get_snippet")
+    assert fn is not None and fn.trigger is not None
+    props = fn.trigger.value("toolProperties")
+    assert props is not None and not props.known
+    assert props.text == "tool_properties_json"

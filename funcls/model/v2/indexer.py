@@ -238,6 +238,12 @@ class _Recorder:
         self.answers.append(("module", path, found))
         return found
 
+    def text(self, path: str) -> str | None:
+        # A value computed from a module's text (values.py, objects_to_dicts) depends on more
+        # of it than the def: the function is never kept.
+        self.answers.append(("module", path, object()))
+        return self.source.text(path)
+
     def still(self, source: Source) -> bool:
         for kind, path, answer in self.answers:
             if kind == "is_file":

@@ -7,6 +7,7 @@ strings looked up by member name, lists, dicts, defaults.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from typing import Any
@@ -170,6 +171,7 @@ class ValueConverter:
         self.problems = problems
 
     def plain(self, pv: PyValue) -> tuple[bool, Any]:
+        local = pv.kind != "ref"  # written in this module (not followed to another one)
         pv = self.resolver.resolve_ref(pv, self.path)
         if pv.kind == "const":
             return True, pv.const
@@ -178,7 +180,10 @@ class ValueConverter:
             if env is not None:
                 return self.plain(env[1])
             if pv.qualname == "json.dumps" and len(pv.items) == 1 and not pv.kwargs:
-                ok, inner = self.plain(pv.items[0])
+                if local and pv.items[0].kind == "unknown":
+                    ok, inner = self.objects_to_dicts(pv.items[0].text)
+                else:
+                    ok, inner = self.plain(pv.items[0])
                 if ok:
                     try:
                         return True, json.dumps(inner)
@@ -205,6 +210,98 @@ class ValueConverter:
             member = enum_member_json(pv.qualname)
             if member is not None:
                 return True, member
+        return False, None
+
+    def objects_to_dicts(self, text: str) -> tuple[bool, Any]:
+        """``[prop.to_dict() for prop in tool_properties]`` (the MCP tool sample's
+        ``toolProperties``), where ``tool_properties`` is a list of instances of a class of this
+        module and ``to_dict`` returns a dict of what ``__init__`` stored: the list of dicts the
+        module computes when it runs, read from its syntax only. Every part must be of the
+        plainest form (see ``_plain_class``), else (False, None): the value stays unknown."""
+        try:
+            comp = ast.parse(text.strip(), mode="eval").body
+            module_text = self.resolver.source.text(self.path)
+            tree = ast.parse(module_text or "")
+        except (SyntaxError, ValueError):
+            return False, None
+        if not (
+            isinstance(comp, ast.ListComp)
+            and len(comp.generators) == 1
+            and not comp.generators[0].ifs
+            and not comp.generators[0].is_async
+            and isinstance(comp.generators[0].target, ast.Name)
+            and isinstance(comp.generators[0].iter, ast.Name)
+            and isinstance(comp.elt, ast.Call)
+            and not comp.elt.args
+            and not comp.elt.keywords
+            and isinstance(comp.elt.func, ast.Attribute)
+            and isinstance(comp.elt.func.value, ast.Name)
+            and comp.elt.func.value.id == comp.generators[0].target.id
+        ):
+            return False, None
+        seq, method = comp.generators[0].iter.id, comp.elt.func.attr
+        elements = _fixed_list(tree, seq)
+        module = self.resolver.source.module(self.path)
+        if elements is None or module is None:
+            return False, None
+        out: list[Any] = []
+        classes: dict[str, tuple[list[str], dict[str, Any], dict[str, ast.expr], ast.Dict]] = {}
+        for element in elements:
+            if not (isinstance(element, ast.Call) and isinstance(element.func, ast.Name)):
+                return False, None
+            name = element.func.id
+            if name not in classes:
+                found = _plain_class(tree, name, method)
+                if found is None:
+                    return False, None
+                classes[name] = found
+            params, defaults, stored, returned = classes[name]
+            args: dict[str, Any] = dict(defaults)
+            if len(element.args) > len(params) or any(
+                isinstance(a, ast.Starred) for a in element.args
+            ):
+                return False, None
+            given = list(zip(params, element.args, strict=False))
+            given += [(k.arg, k.value) for k in element.keywords if k.arg is not None]
+            if any(k.arg is None for k in element.keywords):
+                return False, None
+            for param, node in given:
+                if param not in params or (param in args and param not in defaults):
+                    return False, None
+                ok, value = self._literal(node, module.constants)
+                if not ok:
+                    return False, None
+                args[param] = value
+            if set(args) != set(params):
+                return False, None  # a missing argument: TypeError when the module runs
+            attrs: dict[str, Any] = {}
+            for attr, node in stored.items():
+                if isinstance(node, ast.Name):
+                    attrs[attr] = args[node.id]
+                else:
+                    attrs[attr] = node.value  # type: ignore[attr-defined]
+            item: dict[str, Any] = {}
+            for key, node in zip(returned.keys, returned.values, strict=True):
+                assert isinstance(key, ast.Constant)
+                if isinstance(node, ast.Attribute):
+                    if node.attr not in attrs:
+                        return False, None  # AttributeError when the module runs
+                    item[str(key.value)] = attrs[node.attr]
+                else:
+                    item[str(key.value)] = node.value  # type: ignore[attr-defined]
+            out.append(item)
+        return True, out
+
+    def _literal(self, node: ast.expr, constants: dict[str, PyValue]) -> tuple[bool, Any]:
+        """A call argument: a literal, or a name of this module bound to one."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool)):
+            return True, node.value
+        if isinstance(node, ast.Constant) and node.value is None:
+            return True, None
+        if isinstance(node, ast.Name) and node.id in constants:
+            ok, value = self.plain(constants[node.id])
+            if ok and (value is None or isinstance(value, (str, int, float, bool))):
+                return True, value
         return False, None
 
     def enum_value(self, pv: PyValue, param: DecoratorParam, decorator: str) -> tuple[bool, Any]:
@@ -306,3 +403,144 @@ def default_value(param: DecoratorParam, rng: Range) -> Value | None:
 
 def binding_direction(spec: DecoratorSpec) -> str:
     return "out" if spec.role == "output" else "in"
+
+
+def _bindings_of(tree: ast.Module, name: str) -> int:
+    """How many times the module may bind or change ``name``: stores, deletes, a use as the
+    object of an attribute or subscript (``x.append``, ``x[0] =``), ``global``, imports; -1 for
+    a module whose names cannot all be seen (star import, ``globals()``, ``exec``)."""
+    count = 0
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if node.id in ("globals", "exec", "vars", "setattr"):
+                return -1
+            if node.id != name:
+                continue
+            parent = parents.get(id(node))
+            if not isinstance(node.ctx, ast.Load) or isinstance(
+                parent, (ast.Attribute, ast.Subscript, ast.AugAssign)
+            ):
+                count += 1
+        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            count += node.name == name
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    return -1
+                count += (alias.asname or alias.name.split(".")[0]) == name
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            count += name in node.names
+    return count
+
+
+def _fixed_list(tree: ast.Module, name: str) -> list[ast.expr] | None:
+    """The elements of ``name``, bound once at the top level to a list or tuple literal, never
+    changed (``_bindings_of``) and read only as what a comprehension runs over (no alias, no
+    loop that could change its elements); None otherwise."""
+    if _bindings_of(tree, name) != 1:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.comprehension):
+            continue
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Load):
+                return None
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id == name
+            and isinstance(stmt.value, (ast.List, ast.Tuple))
+        ):
+            return list(stmt.value.elts)
+    return None
+
+
+_LITERAL = (ast.Constant,)
+
+
+def _plain_class(
+    tree: ast.Module, name: str, method: str
+) -> tuple[list[str], dict[str, Any], dict[str, ast.expr], ast.Dict] | None:
+    """A class of the module whose instances are plain records: defined once at the top level,
+    no bases, keywords or decorators; its body a docstring and the defs ``__init__`` and
+    ``method`` only; ``__init__(self, a, b=literal)`` only stores ``self.x = a`` or a literal;
+    ``method(self)`` only returns a dict literal of string keys and ``self.x`` or literal
+    values. Returns the parameters, their defaults, what ``__init__`` stores and the returned
+    dict; None for anything else (then funcls does not know what the code computes)."""
+    if _bindings_of(tree, name) != 1:
+        return None
+    cls = next(
+        (s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == name),
+        None,
+    )
+    if cls is None or cls.bases or cls.keywords or cls.decorator_list:
+        return None
+    defs: dict[str, ast.FunctionDef] = {}
+    for i, stmt in enumerate(cls.body):
+        if i == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if not isinstance(stmt, ast.FunctionDef) or stmt.decorator_list or stmt.name in defs:
+            return None
+        if stmt.name not in ("__init__", method):
+            return None  # another method could change what __init__ stored
+        defs[stmt.name] = stmt
+    init, returner = defs.get("__init__"), defs.get(method)
+    if init is None or returner is None:
+        return None
+    a = init.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or not a.args:
+        return None
+    params = [p.arg for p in a.args[1:]]
+    self_name = a.args[0].arg
+    defaults: dict[str, Any] = {}
+    for param, node in zip(params[len(params) - len(a.defaults) :], a.defaults, strict=True):
+        if not isinstance(node, _LITERAL):
+            return None
+        defaults[param] = node.value
+    stored: dict[str, ast.expr] = {}
+    for i, stmt in enumerate(init.body):
+        if i == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if not (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Attribute)
+            and isinstance(stmt.targets[0].value, ast.Name)
+            and stmt.targets[0].value.id == self_name
+            and (
+                isinstance(stmt.value, _LITERAL)
+                or (isinstance(stmt.value, ast.Name) and stmt.value.id in params)
+            )
+        ):
+            return None
+        stored[stmt.targets[0].attr] = stmt.value
+    r = returner.args
+    if r.vararg or r.kwarg or r.kwonlyargs or r.posonlyargs or len(r.args) != 1:
+        return None
+    body = [
+        s
+        for i, s in enumerate(returner.body)
+        if not (i == 0 and isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+    ]
+    if len(body) != 1 or not isinstance(body[0], ast.Return):
+        return None
+    returned = body[0].value
+    if not isinstance(returned, ast.Dict):
+        return None
+    for key, value in zip(returned.keys, returned.values, strict=True):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        is_attr = (
+            isinstance(value, ast.Attribute)
+            and isinstance(value.value, ast.Name)
+            and value.value.id == r.args[0].arg
+        )
+        if not (is_attr or isinstance(value, _LITERAL)):
+            return None
+    return params, defaults, stored, returned
