@@ -22,6 +22,7 @@ from funcls.lsp.context import Context
 from funcls.lsp.positions import path_to_uri
 from funcls.lsp.run_function import why_not_runnable
 from funcls.model.appmodel import App, Binding, Function
+from funcls.model.catalogue import CATALOGUE
 from funcls.model.run_inputs import methods_of, route_text, sample_url_path
 from funcls.model.v2.indexer import moved_function
 
@@ -272,7 +273,12 @@ def trigger_detail(app: App, fn: Function, trigger: Binding | None) -> tuple[str
         methods = methods_of(fn)
         return kind, f"{', '.join(methods) if methods else 'ANY'} {route_text(app, fn)}"
     parts = [t for t in (_text(trigger.get(k)) for k in keys) if t is not None]
-    return kind, " / ".join(parts) if parts else trigger.type
+    if parts:
+        return kind, " / ".join(parts)
+    # Nothing names the source (an Event Grid subscription points at the function): the
+    # trigger's name in words, as the catalogue writes it, rather than its type.
+    spec = CATALOGUE.binding(trigger.type)
+    return kind, spec.title if spec is not None else trigger.type
 
 
 def _where(ctx: Context, fn: Function) -> dict[str, Any] | None:

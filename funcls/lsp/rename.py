@@ -110,11 +110,13 @@ def prepare_rename(
 ) -> types.PrepareRenamePlaceholder | types.PrepareRenameDefaultBehavior | None:
     hit = _target(ctx, path, pos)
     if hit is None:
-        # Nothing funcls renames here. VS Code's client turns a null answer into a rejected
-        # promise ("The element can't be renamed.", vscode-languageclient 9
-        # lib/common/rename.js), and VS Code then stops the rename instead of asking the next
-        # provider (the Python server); a client that understands defaultBehavior gets that
-        # answer, which its client turns into "no result, ask the next one".
+        # Nothing funcls renames here. A client that understands defaultBehavior gets that
+        # answer: "no range of mine, use the word", which vscode-languageclient 9 hands to
+        # VS Code as no result, and VS Code asks the next rename provider (a Python
+        # extension's). Tried in code-server 1.100, where with no other provider VS Code
+        # showed the rename box for the word and then renamed nothing: the extension's
+        # prepareRename middleware (client-vscode/src/renameModel.ts) turns no result into
+        # a reject reason, shown at once when no provider renames there.
         if ctx.client.prepare_default_behavior:
             return types.PrepareRenameDefaultBehavior(default_behavior=True)
         return None

@@ -112,3 +112,31 @@ async def test_a_client_that_never_asked_for_the_view_is_not_told_it_changed(
     await functions(client)
     change_doc(client, script, text, 3)
     await wait_for(lambda: [str(tmp_path / "ws" / "v2-app")] in changes)
+
+
+EVENT_GRID_FUNCTION = """
+
+@app.event_grid_trigger(arg_name="event")
+def on_grid_event(event: func.EventGridEvent) -> None:
+    pass
+"""
+
+
+async def test_a_trigger_with_no_source_property_is_named_in_words(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    # An Event Grid subscription points at the function; nothing in the binding names it,
+    # so the view says which trigger it is as a person would, not by its type name.
+    changes: list[list[str]] = []
+    client.feature("funcls/functionsChanged")(lambda params: changes.append(list(params.roots)))
+    await functions(client)
+    app = tmp_path / "ws" / "v2-app"
+    script = app / "function_app.py"
+    text = script.read_text()
+    open_doc(client, script, text)
+    change_doc(client, script, text + EVENT_GRID_FUNCTION, 2)
+    await wait_for(lambda: [str(app)] in changes)
+    view = await functions(client)
+    v2 = next(a for a in view["apps"] if a["root"] == str(app))
+    grid = next(f for f in v2["functions"] if f["name"] == "on_grid_event")
+    assert (grid["kind"], grid["detail"]) == ("eventGrid", "Event Grid trigger")
