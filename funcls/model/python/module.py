@@ -554,8 +554,8 @@ class _Analyser(ExpressionReader):
         cols = self.cols
         decorators = [self.decorator(d) for d in node.decorator_list]
         first = node.decorator_list[0] if node.decorator_list else node
-        start = cols.range(first).start
-        end = cols.range(node).end
+        start_line, start_column = cols.start(first)
+        end_line, end_column = cols.end(node)
         name_line = node.lineno
         line_text = self._segments[name_line - 1] if name_line - 1 < len(self._segments) else ""
         idx = line_text.find(node.name, cols.col(name_line, node.col_offset))
@@ -570,7 +570,7 @@ class _Analyser(ExpressionReader):
             PyFunction(
                 name=node.name,
                 name_range=name_range,
-                def_range=Range(start, end),
+                def_range=Range.of(start_line, start_column, end_line, end_column),
                 is_async=isinstance(node, ast.AsyncFunctionDef),
                 params=params,
                 returns=self.annotation(node.returns),
