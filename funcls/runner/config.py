@@ -125,13 +125,21 @@ def _get(mapping: Any, *keys: str) -> Any:
 
 
 def read_host_settings(app: App, base_env: dict[str, str] | None = None) -> HostSettings:
-    from funcls.model.loader import DEFAULT_SCRIPT, script_name
+    from funcls.model.loader import script_name
 
-    env = dict(os.environ if base_env is None else base_env)
-    from_env = env.get("PYTHON_SCRIPT_FILE_NAME", "")  # before Values are merged in
-    settings = HostSettings(root=app.root, route_prefix=app.route_prefix)
     host = app.host_json.to_python() if app.host_json else None
     local = app.local_settings.to_python() if app.local_settings else None
+    env = dict(os.environ if base_env is None else base_env)
+    return _host_settings(app.root, app.route_prefix, host, local, env, script_name(app))
+
+
+def _host_settings(
+    root: str, route_prefix: str, host: Any, local: Any, env: dict[str, str], script: str
+) -> HostSettings:
+    """The settings from host.json and local.settings.json as Python values (``script``: the
+    Values' PYTHON_SCRIPT_FILE_NAME, else function_app.py), whoever read them."""
+    from_env = env.get("PYTHON_SCRIPT_FILE_NAME", "")  # before Values are merged in
+    settings = HostSettings(root=root, route_prefix=route_prefix)
     timeout = _get(host, "functionTimeout")
     if timeout is not None:
         try:
@@ -151,17 +159,78 @@ def read_host_settings(app: App, base_env: dict[str, str] | None = None) -> Host
     # environment (get_app_setting in azure_functions_worker/dispatcher.py), where App
     # Settings and local.settings.json Values land; a variable already set wins, as it does
     # over Values.
-    settings.script_name = from_env.strip() or script_name(app)
+    settings.script_name = from_env.strip() or script
     if settings.script_name != DEFAULT_SCRIPT and not os.path.isfile(
-        os.path.join(app.root, settings.script_name)
+        os.path.join(root, settings.script_name)
     ):
         settings.problems.append(
             f"PYTHON_SCRIPT_FILE_NAME is '{settings.script_name}', which is not a file in "
-            f"{app.root}; no decorated functions are loaded: name the file that holds your "
+            f"{root}; no decorated functions are loaded: name the file that holds your "
             "FunctionApp, or remove the setting to use function_app.py"
         )
     settings.environment = env
     return settings
+
+
+DEFAULT_SCRIPT = "function_app.py"  # as funcls.model.loader.DEFAULT_SCRIPT
+
+
+class _NotPlain(Exception):
+    """A settings file the standard library's json does not read as the model would."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = {key for key, _ in pairs}
+    if len(keys) != len(pairs):  # which one wins is the model reader's business
+        raise _NotPlain
+    return dict(pairs)
+
+
+def _plain_json(path: str) -> Any:
+    """The file's JSON value (None when there is no file); _NotPlain for anything json alone
+    does not read as the model's reader does: comments, trailing commas, a key twice, text
+    that is not UTF-8, a folder or an unreadable file."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        raise _NotPlain from None
+    try:
+        return json.loads(data.decode("utf-8-sig"), object_pairs_hook=_unique_keys)
+    except ValueError:
+        raise _NotPlain from None
+
+
+def early_host_settings(app_dir: str) -> HostSettings | None:
+    """``read_host_settings`` from host.json and local.settings.json read with the standard
+    library alone, so that `funcls run` serves its first request without importing the
+    model, which only its static check and reloads of the settings need (issue 16: the
+    model's import and the app's index were 90-250 ms of the runner's way to its first
+    answer). None when either file is not plain JSON: the model reads it then, as before
+    (tests/runner/test_prestart.py compares both on every sample and test app)."""
+    root = os.path.normpath(os.path.abspath(app_dir))
+    try:
+        host = _plain_json(os.path.join(root, "host.json"))
+        local = _plain_json(os.path.join(root, "local.settings.json"))
+    except _NotPlain:
+        return None
+    route_prefix = "api"  # App.route_prefix
+    http = _get_exact(_get_exact(host, "extensions"), "http")
+    if isinstance(http, dict) and isinstance(http.get("routePrefix"), str):
+        route_prefix = str(http["routePrefix"]).strip("/")
+    values = _get_exact(local, "Values")
+    script = _get_exact(values, "PYTHON_SCRIPT_FILE_NAME")
+    if script is None and isinstance(values, dict):  # as App.setting: then any case
+        script = _get(values, "PYTHON_SCRIPT_FILE_NAME")
+    if not (isinstance(script, str) and script.strip()):
+        script = DEFAULT_SCRIPT
+    return _host_settings(root, route_prefix, host, local, dict(os.environ), script.strip())
+
+
+def _get_exact(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None
 
 
 def early_worker_settings(app_dir: str) -> HostSettings | None:

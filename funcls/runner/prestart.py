@@ -27,6 +27,7 @@ from funcls.runner.config import (
     DEFAULT_PORT,
     HostSettings,
     RunOptions,
+    early_host_settings,
     early_worker_settings,
     read_host_settings,
 )
@@ -129,7 +130,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 @dataclass
 class EarlyStart:
-    app: App
+    # None when host.json and local.settings.json were plain JSON: the settings came from
+    # `early_host_settings` and the runner reads the app with the model after its first
+    # answers (runner.Run.check).
+    app: App | None
     settings: HostSettings
     processes: dict[int, EarlyProcess] = field(default_factory=dict)
     failure: str | None = None  # the model's loader crashed: what and where (issue 17)
@@ -141,8 +145,10 @@ def prestart(options: RunOptions, listen: bool = False) -> EarlyStart:
     bound first (a port in use raises OSError before any process starts). ``options.port``
     is then the port asked for: --port, else local.settings.json's LocalHttpPort, else 7071.
     The processes start from `early_worker_settings`, before the model is imported; when
-    that cannot read the settings, after it."""
-    early_settings = early_worker_settings(options.app_dir)
+    that cannot read the settings, after it. When host.json and local.settings.json are
+    plain JSON (`early_host_settings`), the model is not imported here at all."""
+    full = early_host_settings(options.app_dir)
+    early_settings = full or early_worker_settings(options.app_dir)
     sock = None
     if listen and early_settings is not None:
         if options.port is None:
@@ -152,6 +158,9 @@ def prestart(options: RunOptions, listen: bool = False) -> EarlyStart:
     if early_settings is not None:
         processes = _spawn(options, early_settings)
         timeline.mark("app process started")
+    if full is not None:
+        timeline.mark("settings read")
+        return EarlyStart(None, full, processes, sock=sock)
     from funcls.model.loader import load_app_or_settings
     from funcls.model.source import Source
 

@@ -7,7 +7,10 @@ from collections.abc import Awaitable, Callable
 
 import watchfiles
 
-from funcls.model.run_inputs import INPUTS_FILE
+# funcls.model.run_inputs.INPUTS_FILE, written here: importing that module imports the
+# model's app, source and parsers (40 ms from source), on the way to the runner's first answer
+# (issue 16). tests/unit/test_run_start_imports.py keeps the two equal.
+INPUTS_FILE = "funcls.inputs.json"
 
 IGNORED_DIRS = {
     ".funcls",

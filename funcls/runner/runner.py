@@ -20,9 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
-from funcls.model.appmodel import App
-from funcls.model.loader import load_app_or_settings
-from funcls.model.source import Source
 from funcls.runner import timeline
 from funcls.runner.banner import exception_line, render_banner
 from funcls.runner.config import DEFAULT_PORT, HostSettings, RunOptions, read_host_settings
@@ -42,7 +39,17 @@ from funcls.runner.state import RunState
 from funcls.runner.statefile import remove_state, write_state
 
 if TYPE_CHECKING:
+    from funcls.model.appmodel import App
     from funcls.runner.triggers.manager import Triggers
+
+
+def read_app(app_dir: str) -> tuple[App, str | None]:
+    """The app read with the model (`load_app_or_settings`): imported here, not with this
+    module, since the first answers need only the settings (issue 16)."""
+    from funcls.model.loader import load_app_or_settings
+    from funcls.model.source import Source
+
+    return load_app_or_settings(app_dir, Source())
 
 
 def static_check(app: App, console: Console) -> None:
@@ -83,11 +90,16 @@ class Run:
         self.console = console or Console(tag_logs=options.tag_logs)
         self.reloads: set[asyncio.Task[Any]] = set()  # reloads started by saves, running
         self.sock = early.sock if early is not None else None  # bound by prestart
+        # None until the static check reads it, when the settings came from plain JSON
+        # (prestart.early_host_settings): the first answers do not need the model.
+        self.app: App | None = None
+        self.model_failure: str | None = None
         if early is not None:
             self.app, self.model_failure = early.app, early.failure
+            self.settings: HostSettings = early.settings
         else:
-            self.app, self.model_failure = load_app_or_settings(options.app_dir, Source())
-        self.settings: HostSettings = early.settings if early else read_host_settings(self.app)
+            self.app, self.model_failure = read_app(options.app_dir)
+            self.settings = read_host_settings(self.app)
         if options.port is None:
             self.options.port = self.settings.local_http_port or DEFAULT_PORT
         self.connections = Connections(
@@ -137,12 +149,11 @@ class Run:
             if self.front is not None:
                 await self.front.answered(FIRST_ANSWERS_LIMIT)
             timeline.mark("held requests answered")
-            if self.check_at_first_load and not self.model_failure:
-                # Started only now, so that its rules do not compete for the GIL with the
-                # start-up of the HTTP server; the banner waits for it.
-                self.checked = asyncio.get_running_loop().create_task(
-                    asyncio.to_thread(static_check, self.app, self.console)
-                )
+            if self.check_at_first_load:
+                # Started only now, so that its rules (and the model's reading of the app,
+                # when prestart did not need it) do not compete for the GIL with the start-up
+                # of the HTTP server; the banner waits for it.
+                self.checked = asyncio.get_running_loop().create_task(asyncio.to_thread(self.check))
         if self.triggers is None:
             from funcls.runner.triggers.manager import Triggers
 
@@ -196,6 +207,17 @@ class Run:
                 )
         self.ready.set()
 
+    def check(self) -> None:
+        """The static check, in a thread, once the first answers are out: the app read with
+        the model first when prestart read the settings with json alone. A failure of the
+        model's reading is said here, before the banner, as serve() says it otherwise."""
+        if self.app is None:
+            self.app, self.model_failure = read_app(self.options.app_dir)
+            if self.model_failure:
+                self.console.say(self.model_failure)
+        if not self.model_failure:
+            static_check(self.app, self.console)
+
     def notify_put(self, kind: str, connection: str | None, target: str) -> None:
         """A function wrote to a queue or blob: the triggers listening there look now."""
         if self.triggers is not None:
@@ -222,7 +244,7 @@ class Run:
         shown = ", ".join(paths[:3]) + (" …" if len(paths) > 3 else "")
         self.console.say(f"change in {shown}; reloading")
         if any(os.path.basename(p) in ("host.json", "local.settings.json") for p in paths):
-            self.app, self.model_failure = load_app_or_settings(self.options.app_dir, Source())
+            self.app, self.model_failure = read_app(self.options.app_dir)
             if self.model_failure:
                 self.console.say(self.model_failure)
             fresh = read_host_settings(self.app)
