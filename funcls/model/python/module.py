@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import os
 import sys
-import textwrap
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -668,6 +667,8 @@ def _runtime_doc(raw: str | None) -> str | None:
 
 def mcp_description(doc: str | None) -> str:
     """What ``mcp_tool`` makes of a docstring."""
+    import textwrap  # for mcp_tool's description only (issue 16: not at import)
+
     return textwrap.dedent(doc or "").strip()
 
 

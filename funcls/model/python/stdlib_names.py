@@ -29,9 +29,7 @@ import functools
 import importlib
 import importlib.util
 import os
-import pkgutil
 import sys
-import sysconfig
 import types
 import warnings
 
@@ -63,6 +61,8 @@ NEWEST_HOSTED = (3, 13)
 
 
 def _stdlib_dirs() -> tuple[str, ...]:
+    import sysconfig  # when a standard-library import is checked (issue 16: not at import)
+
     stdlib = os.path.normpath(sysconfig.get_path("stdlib"))
     return (stdlib, os.path.join(stdlib, "lib-dynload"))
 
@@ -131,6 +131,8 @@ def _runtime_has(module: types.ModuleType, name: str) -> bool:
     path = getattr(module, "__path__", None)
     if path is None:
         return False
+    import pkgutil  # when a standard-library import is checked (issue 16: not at import)
+
     return any(info.name == name for info in pkgutil.iter_modules(list(path)))
 
 
