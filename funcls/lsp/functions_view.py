@@ -20,10 +20,15 @@ from funcls.checks.findings import Finding, Severity
 from funcls.checks.wide import common_ends
 from funcls.lsp.context import Context
 from funcls.lsp.positions import path_to_uri
-from funcls.lsp.run_function import why_not_runnable
+from funcls.lsp.run_function import streaming_refusal, why_not_runnable
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.catalogue import CATALOGUE
-from funcls.model.run_inputs import methods_of, route_text, sample_url_path
+from funcls.model.run_inputs import (
+    ORCHESTRATION_TRIGGER,
+    methods_of,
+    route_text,
+    sample_url_path,
+)
 from funcls.model.v2.indexer import moved_function
 
 if TYPE_CHECKING:
@@ -71,9 +76,19 @@ class ViewCache:
         for f in found:
             by_function.setdefault(f.function, []).append(f)
         prefix = app.route_prefix
+        # What an entry reads of the app besides its function and the route prefix: whether
+        # the app's HTTP functions can run (the streaming extension and its app setting,
+        # ``why_not_runnable``) and the first orchestrator (a Durable starter's sample URL,
+        # ``sample_url_path``). Either may change with no change to the functions shown.
+        refusal = streaming_refusal(app)
         last = self.order.get(app.root)
-        if last is None or last.prefix != prefix or not last.same_order(app.functions):
-            last = self._whole(ctx, app, by_function, prefix)
+        if (
+            last is None
+            or last.prefix != prefix
+            or not last.same_order(app.functions)
+            or last.facts != (refusal, last.orchestrator_now(app.functions))
+        ):
+            last = self._whole(ctx, app, by_function, prefix, refusal)
         else:
             last.refresh(self, ctx, app, by_function)
         head = {
@@ -94,12 +109,14 @@ class ViewCache:
         fn: Function,
         mine: list[Finding] | None,
         prefix: str,
+        facts: tuple[object, ...] = (),
     ) -> tuple[dict[str, Any], str]:
-        """One function's entry and its JSON: kept, moved, or built."""
+        """One function's entry and its JSON: kept, moved, or built. ``facts``: what the
+        entry reads of the app besides the function and the prefix (``_Order.facts``)."""
         # (Most functions have no finding: counting an empty list 5,000 times with two
         # generators was most of the view's time after a keystroke.)
         counts = _counts(mine) if mine else _NONE
-        key = (app.root, prefix, counts["errors"], counts["warnings"])
+        key = (app.root, prefix, facts, counts["errors"], counts["warnings"])
         old = self.kept.get(id(fn))
         if old is not None and old[0] is fn and old[1] == key:
             return old[2], old[3]
@@ -118,16 +135,17 @@ class ViewCache:
         app: App,
         by_function: dict[str | None, list[Finding]],
         prefix: str,
+        refusal: str | None,
     ) -> _Order:
         """Every function's entry, in the view's order (by name)."""
-        order = _Order(prefix, list(app.functions), set(by_function))
+        order = _Order(prefix, list(app.functions), set(by_function), refusal)
         shown = sorted(
             (i for i, fn in enumerate(order.functions) if not fn.synthetic),
             key=lambda i: order.functions[i].name,
         )
         for i in shown:
             fn = order.functions[i]
-            entry, text = self.entry(ctx, app, fn, by_function.get(fn.name), prefix)
+            entry, text = self.entry(ctx, app, fn, by_function.get(fn.name), prefix, order.facts)
             order.slot[i] = len(order.entries)
             order.entries.append(entry)
             order.texts.append(text)
@@ -183,9 +201,19 @@ class _Order:
     order is the same and only those places, and the functions whose findings may have
     changed, are looked at again, not the app's 5,000 functions (issue 16)."""
 
-    def __init__(self, prefix: str, functions: list[Function], named: set[str | None]) -> None:
+    def __init__(
+        self,
+        prefix: str,
+        functions: list[Function],
+        named: set[str | None],
+        refusal: str | None,
+    ) -> None:
         self.prefix = prefix
         self.functions = functions
+        # The app's first orchestrator: its index in ``functions`` (None: none), and the
+        # facts every entry was built with (``ViewCache.app``).
+        self.orchestrator = _first_orchestrator(functions, 0, len(functions))
+        self.facts: tuple[object, ...] = (refusal, self._orchestrator_name())
         self.slot: dict[int, int] = {}  # index in functions -> place in the view
         self.entries: list[dict[str, Any]] = []
         self.texts: list[str] = []
@@ -208,6 +236,26 @@ class _Order:
                 return False
         self.changed = range(start, stop)
         return True
+
+    def _orchestrator_name(self) -> str | None:
+        i = self.orchestrator
+        return None if i is None else self.functions[i].name
+
+    def orchestrator_now(self, functions: list[Function]) -> str | None:
+        """The name of the first orchestrator of ``functions``, which differ from the last
+        ones only in ``changed`` (``same_order``): only that run is read again, and the rest
+        of the list only when the first orchestrator was in the run and left it."""
+        run, i = self.changed, self.orchestrator
+        if i is not None and i < run.start:
+            found: int | None = i
+        else:
+            found = _first_orchestrator(functions, run.start, run.stop)
+            if found is None and i is not None and i >= run.stop:
+                found = i
+            elif found is None and i is not None:
+                found = _first_orchestrator(functions, run.stop, len(functions))
+        self.orchestrator = found
+        return None if found is None else functions[found].name
 
     def refresh(
         self,
@@ -232,7 +280,9 @@ class _Order:
             if place is None:
                 continue  # synthetic: not shown
             fn = functions[i]
-            entry, text = cache.entry(ctx, app, fn, by_function.get(fn.name), self.prefix)
+            entry, text = cache.entry(
+                ctx, app, fn, by_function.get(fn.name), self.prefix, self.facts
+            )
             self.entries[place] = entry
             self.texts[place] = text
         self.functions = list(functions)
@@ -240,6 +290,16 @@ class _Order:
         if len(cache.kept) > 2 * len(self.slot) + 1000:  # forget functions that are gone
             now = set(map(id, functions))
             cache.kept = {k: v for k, v in cache.kept.items() if k in now}
+
+
+def _first_orchestrator(functions: list[Function], start: int, stop: int) -> int | None:
+    """The index of the first function in ``functions[start:stop]`` with an orchestration
+    trigger (``sample_url_path`` gives a Durable starter's route that one's name)."""
+    for i in range(start, stop):
+        trigger = functions[i].trigger
+        if trigger is not None and trigger.kind == ORCHESTRATION_TRIGGER:
+            return i
+    return None
 
 
 def _app(ctx: Context, app: App, found: list[Finding]) -> dict[str, Any]:
