@@ -114,7 +114,8 @@ def test_a_folder_named_host_json_is_left_to_the_model(tmp_path: Path) -> None:
 
 def test_the_first_answer_imports_no_model_loader(tmp_path: Path) -> None:
     """What `funcls run` imports on the way to its first answer: the runner's modules, not
-    the model's loader, app or source, nor the rules (they come with the static check)."""
+    the model's loader, app or source, nor the rules (they come with the static check), nor
+    the admin API, the home page or the TimeSpan parser (imported when first used)."""
     root = _app(tmp_path / "app")
     script = (
         "import sys\n"
@@ -128,7 +129,8 @@ def test_the_first_answer_imports_no_model_loader(tmp_path: Path) -> None:
         "for p in early.processes.values(): p.discard()\n"
         "print(early.app is None, sorted(m for m in sys.modules if m in ("
         "'funcls.model.loader', 'funcls.model.appmodel', 'funcls.model.source', "
-        "'funcls.model.run_inputs', 'funcls.checks')))\n"
+        "'funcls.model.run_inputs', 'funcls.checks', 'funcls.runner.host.admin', "
+        "'funcls.runner.host.homepage', 'funcls.model.parsers.timespan')))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=str(REPO), timeout=60

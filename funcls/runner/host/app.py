@@ -13,8 +13,6 @@ from typing import Any
 from funcls.model.fastclass import dataclass
 from funcls.runner.durable.runtime import PATHS as DURABLE_PATHS
 from funcls.runner.functions import RunFunction
-from funcls.runner.host.admin import handle_admin
-from funcls.runner.host.homepage import homepage, homepage_disabled
 from funcls.runner.host.http_trigger import (
     NO_BODY_STATUS,
     Response,
@@ -174,6 +172,10 @@ class RunnerApp:
                     extra,
                 )
                 return
+            # The admin API and the home page are imported on their first request, not on
+            # the way to the runner's first answer (issue 16).
+            from funcls.runner.host.admin import handle_admin
+
             response = await handle_admin(self.state, method, path, query, headers, body)
         else:
             response = await self._function(scope, method, path, query, headers, body)
@@ -284,8 +286,11 @@ class RunnerApp:
                 "to load; funcls serves it again as soon as a saved file fixes this:"
                 f"\n\n{text}\n",
             )
-        if path == "/" and method in ("GET", "HEAD") and not homepage_disabled(self.state):
-            return homepage(self.state)
+        if path == "/" and method in ("GET", "HEAD"):
+            from funcls.runner.host.homepage import homepage, homepage_disabled
+
+            if not homepage_disabled(self.state):
+                return homepage(self.state)
         return text_response(404, f"404 Not Found: no function answers {method} {path}\n")
 
 
