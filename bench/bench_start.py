@@ -13,6 +13,10 @@ installed by pip is. Prints the medians, each round's figures, the CPU time the 
 its app process had spent when the 200 came (from /proc: it moves far less with the load
 other jobs put on the machine than the elapsed time does) and the load average before and
 after (issue 16 target: < 0.5 s).
+
+Beside them, the floor measured in the same rounds: a fresh interpreter that imports the
+`azure-functions` library and exits (what every app process does before it can load any app;
+the worker imports it too), and an interpreter that does nothing, elapsed and CPU.
 """
 
 from __future__ import annotations
@@ -124,6 +128,24 @@ def first_200(source: Path, work: Path, bytecode: bool) -> tuple[float, float]:
             process.wait(5)
 
 
+def floor(code: str) -> tuple[float, float]:
+    """Seconds and CPU seconds of ``python -c code`` from start to exit."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code])
+    _, status_, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status_)
+    if process.returncode != 0:
+        raise RuntimeError(f"python -c {code!r} exited with {process.returncode}")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
+FLOORS = {
+    "interpreter + import azure.functions": "import azure.functions",
+    "interpreter alone": "pass",
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--against", metavar="COMMIT", required=True)
@@ -142,11 +164,14 @@ def main() -> int:
         before = load()
         times: dict[str, list[float]] = {label: [] for label in sources}
         cpu: dict[str, list[float]] = {label: [] for label in sources}
+        floors: dict[str, list[tuple[float, float]]] = {label: [] for label in FLOORS}
         for _ in range(args.rounds):
             for label, source in sources.items():
                 elapsed, spent = first_200(source, work, args.bytecode)
                 times[label].append(elapsed)
                 cpu[label].append(spent)
+            for label, code in FLOORS.items():
+                floors[label].append(floor(code))
         after = load()
     how = "bytecode compiled beforehand" if args.bytecode else "compiled from source each start"
     print(f"command to first HTTP 200, samples/v2-app, {how}; load average {before} -> {after}")
@@ -156,6 +181,11 @@ def main() -> int:
             f"  {label}: median {statistics.median(values) * 1000:.0f} ms ({shown}); CPU of "
             f"the runner and its app process by then, median "
             f"{statistics.median(cpu[label]) * 1000:.0f} ms"
+        )
+    for label, pairs in floors.items():
+        print(
+            f"  floor, {label}: median {statistics.median(p[0] for p in pairs) * 1000:.0f} ms, "
+            f"CPU {statistics.median(p[1] for p in pairs) * 1000:.0f} ms"
         )
     return 0
 
