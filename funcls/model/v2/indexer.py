@@ -302,6 +302,26 @@ def _memo(source: Source, key: tuple[object, ...]) -> dict[int, _Built]:
     return memo.setdefault(key, {})  # type: ignore[no-any-return]
 
 
+def _drop_superseded(source: Source, key: tuple[object, ...]) -> None:
+    """Forget what ``functions_of`` kept for the same module, owner and app under other
+    extra roots or app defaults (the last two parts of ``key``): those builds never serve
+    again once the app has moved on, and in the language server every distinct text of the
+    app's auth level typed (``func.AuthLevel.A``, ``…AN``, …) kept a copy of the app's
+    Functions for good (review of issue 16: 18 texts, 18,000 Functions of a 1,000-function
+    app alive). Kept by the key without those two parts (``v2-current``)."""
+    current = source.memo.get("v2-current")
+    if not isinstance(current, dict):
+        current = source.memo["v2-current"] = {}
+    where = key[:-2]
+    last = current.get(where)
+    if last is not None and last != key:
+        memo = source.memo.get("v2-functions")
+        if isinstance(memo, dict):
+            memo.pop(last, None)
+        _moved_functions(source).pop(last, None)
+    current[where] = key
+
+
 class V2Indexer:
     def __init__(self, root: str, script_path: str, source: Source) -> None:
         self.root = root
@@ -353,6 +373,7 @@ class V2Indexer:
             tuple(self.resolver.extra_roots),
             self._app_level,
         )
+        _drop_superseded(self.source, key)
         memo = _memo(self.source, key)
         kept: dict[int, _Built] = {}
         out: list[tuple[PyFunction, Function]] = []
