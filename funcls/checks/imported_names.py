@@ -134,7 +134,7 @@ class _Resolver:
         # The statements the model parsed, when `funcls check` kept them (issue 16).
         source = self.ctx.app.source
         body = source.module_body(path, text) if source is not None else None
-        return names_of(text, body, whole=whole)
+        return names_of(text, body, whole=whole, path=path)
 
     def folder(self, module: str, level: int, from_path: str) -> str | None:
         """The folder the module's dotted path starts from, or None when not certain."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from funcls.lsp.state import EngineChecker, IndexState
 from funcls.model.appmodel import Function
+from funcls.model.python.bound_names import ModuleNames
 from funcls.model.workspace import Workspace
 
 HEAD = """import azure.functions as func
@@ -78,3 +79,38 @@ def test_typing_the_auth_level_keeps_one_build_of_the_apps_functions(tmp_path: P
     # the 22 distinct texts typed kept 264 Functions (22 builds) before.
     kept = live_functions() - before
     assert kept <= 2 * FUNCTIONS, kept
+
+
+def live_module_names() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, ModuleNames))
+
+
+def test_what_a_module_binds_is_kept_for_its_current_text_only(tmp_path: Path) -> None:
+    """AZF606/607 read what each imported module of the app binds (``bound_names.names_of``,
+    remembered by text): the texts an open module had at earlier keystrokes are not kept with
+    their answers (512 whole module texts were)."""
+    root = tmp_path / "ws" / "app"
+    root.mkdir(parents=True)
+    (root / "host.json").write_text('{"version": "2.0"}')
+    blueprints = root / "blueprints.py"
+    # Texts no earlier test read (answers are kept by text, process-wide).
+    head = f"# {tmp_path.name}\nimport azure.functions as func\n\nbp = func.Blueprint()\n"
+    blueprints.write_text(head + "".join(BLUEPRINT_DEF.format(i=i) for i in range(FUNCTIONS)))
+    script = root / "function_app.py"
+    script.write_text(HEAD)
+    before = live_module_names()
+    state = IndexState(Workspace([str(tmp_path / "ws")]), EngineChecker())
+    state.index.index_all()
+    state.findings(str(root))
+    first = live_module_names() - before
+    assert first > 0  # the rule did read the app's modules
+    for version in range(2, 42):
+        text = head + "".join(BLUEPRINT_DEF.format(i=i + version) for i in range(FUNCTIONS))
+        state.index.source.open(str(blueprints), version, text)
+        state.mark_dirty(str(blueprints))
+        state.flush()
+        state.findings(str(root))
+    # 40 texts of blueprints.py read: one answer (two forms) for its current text, not 40.
+    kept = live_module_names() - before
+    assert kept <= first + 2, (first, kept)
