@@ -16,7 +16,9 @@ after (issue 16 target: < 0.5 s).
 
 Beside them, the floor measured in the same rounds: a fresh interpreter that imports the
 `azure-functions` library and exits (what every app process does before it can load any app;
-the worker imports it too), and an interpreter that does nothing, elapsed and CPU.
+the worker imports it too), and an interpreter that does nothing, elapsed and CPU; and this
+tree's app process alone (no runner beside it), from its start to its first message (the
+loaded app's functions), which says how far above the floor the app process itself is.
 """
 
 from __future__ import annotations
@@ -140,6 +142,36 @@ def floor(code: str) -> tuple[float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
+def app_process_alone(source: Path, work: Path, bytecode: bool) -> tuple[float, float]:
+    """Seconds from starting this tree's app process on a fresh copy of the sample to its
+    first message to the runner, and its CPU seconds by then."""
+    app = work / f"alone-{time.monotonic_ns()}"
+    shutil.copytree(SAMPLE, app, ignore=shutil.ignore_patterns(".funcls", "__pycache__"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(source)
+    if not bytecode:  # as first_200: no .pyc written into the copy the runs use
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    parent, child = socket.socketpair()
+    command = [sys.executable, "-m", "funcls.runner.worker", "--root", str(app)]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [*command, "--fd", str(child.fileno())],
+        pass_fds=(child.fileno(),),
+        env=env,
+        cwd=str(app),
+        stdin=subprocess.DEVNULL,
+    )
+    child.close()
+    try:
+        parent.settimeout(60)
+        parent.recv(1)
+        return time.perf_counter() - started, cpu_seconds(process.pid)
+    finally:
+        parent.close()
+        process.kill()
+        process.wait(10)
+
+
 FLOORS = {
     "interpreter + import azure.functions": "import azure.functions",
     "interpreter alone": "pass",
@@ -165,6 +197,7 @@ def main() -> int:
         times: dict[str, list[float]] = {label: [] for label in sources}
         cpu: dict[str, list[float]] = {label: [] for label in sources}
         floors: dict[str, list[tuple[float, float]]] = {label: [] for label in FLOORS}
+        floors["this tree's app process alone, to its first message"] = []
         for _ in range(args.rounds):
             for label, source in sources.items():
                 elapsed, spent = first_200(source, work, args.bytecode)
@@ -172,6 +205,9 @@ def main() -> int:
                 cpu[label].append(spent)
             for label, code in FLOORS.items():
                 floors[label].append(floor(code))
+            floors["this tree's app process alone, to its first message"].append(
+                app_process_alone(sources["this tree"], work, args.bytecode)
+            )
         after = load()
     how = "bytecode compiled beforehand" if args.bytecode else "compiled from source each start"
     print(f"command to first HTTP 200, samples/v2-app, {how}; load average {before} -> {after}")
@@ -184,7 +220,8 @@ def main() -> int:
         )
     for label, pairs in floors.items():
         print(
-            f"  floor, {label}: median {statistics.median(p[0] for p in pairs) * 1000:.0f} ms, "
+            f"  {'' if label.startswith('this tree') else 'floor, '}{label}: median "
+            f"{statistics.median(p[0] for p in pairs) * 1000:.0f} ms, "
             f"CPU {statistics.median(p[1] for p in pairs) * 1000:.0f} ms"
         )
     return 0
