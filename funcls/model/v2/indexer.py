@@ -283,8 +283,12 @@ def _moved_functions(
 
 def moved_function(source: Source, fn: Function) -> tuple[Function, Shift] | None:
     """When ``fn`` is a copy of a Function the last indexing built, moved by lines added or
-    removed above its def (``V2Indexer._moved``): that Function and the shift."""
-    for moved in _moved_functions(source).values():
+    removed above its def (``V2Indexer._moved``): that Function and the shift.
+
+    Asked from the rules thread while the event loop may index again, adding and dropping
+    keys of the memo: its values are listed at once (no Python code runs while ``list``
+    copies them), not iterated, which raised 'dictionary changed size during iteration'."""
+    for moved in list(_moved_functions(source).values()):
         entry = moved.get(id(fn))
         if entry is not None and entry[0] is fn:
             return entry[1], entry[2]
