@@ -445,7 +445,13 @@ async def bench_big_app(
         decorator = position_of(text, "@bp.timer_trigger", 6)
         env = None
         if commit:
-            old = export_commit(commit, Path(tmp) / "funcls-at-commit")
+            # A folder holding a funcls package (a commit exported and changed by hand, to
+            # compare one change alone) serves as it is.
+            given = Path(commit)
+            if (given / "funcls" / "__init__.py").is_file():
+                old = given
+            else:
+                old = export_commit(commit, Path(tmp) / "funcls-at-commit")
             env = {**os.environ, "PYTHONPATH": str(old)}
         # cwd outside the repository: `python -m` puts the cwd first on sys.path.
         s = Server("funcls", [sys.executable, "-m", "funcls", "--stdio"], env=env, cwd=tmp)
@@ -892,7 +898,8 @@ def main() -> None:
         metavar="COMMIT",
         nargs="*",
         default=[],
-        help="with --big: each COMMIT's funcls first, then this tree's, on the same app",
+        help="with --big: each COMMIT's funcls first, then this tree's, on the same app (a "
+        "folder holding a funcls package serves as it is)",
     )
     parser.add_argument(
         "--no-tree", action="store_true", help="with --against: the commits only, not this tree"
