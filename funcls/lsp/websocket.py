@@ -135,6 +135,9 @@ def serve_args(args: argparse.Namespace) -> int:
     else:
         logging.basicConfig(level=logging.WARNING)
     from funcls.lsp.cli import build_server
+    from funcls.lsp.collector import configure
+
+    configure()  # young collections only, as over stdio and TCP (funcls/lsp/collector.py)
 
     def announce(addresses: list[str]) -> None:
         print(f"funcls: language server listening on {', '.join(addresses)}", file=sys.stderr)
