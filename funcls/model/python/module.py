@@ -847,7 +847,10 @@ def _analyse(
         if spliced is not None:
             body, offsets = spliced
         else:
-            body = ast.parse(text, filename=path).body
+            # No file name: for a syntax error CPython reads the error's line from the named
+            # file on disk to place it (the saved text, not an editor's unsaved one), and
+            # gives columns of that line; without one it uses the text parsed.
+            body = ast.parse(text).body
     except TooCostly as e:
         width = len(LineIndex(text).line_text(e.line))
         problems.append(
