@@ -434,6 +434,8 @@ def register(server: FunclsServer) -> None:
             for root in roots:
                 app = server.state.index.apps.get(root)
                 now = cache.app(server.ctx, app, findings(root))[1] if app else None
+                if app is None:
+                    cache.order.pop(root, None)  # an app gone: its last view's functions
                 if shown.get(root) != now:
                     changed.append(root)
                     if now is None:

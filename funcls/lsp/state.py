@@ -17,6 +17,7 @@ from funcls.model.appmodel import App
 from funcls.model.loader import HOST_JSON, load_app
 from funcls.model.python.facts import ModuleInfo
 from funcls.model.source import SKIP_DIRS
+from funcls.model.v2.indexer import forget_roots
 from funcls.model.v2.reindex import patch_module
 from funcls.model.workspace import ROOT_MARKERS, Workspace
 
@@ -69,6 +70,13 @@ class EngineChecker:
         config = resolved_config(root, settings)
         self._configs[root] = (stamp, settings, config)
         return config
+
+    def forget(self, roots: set[str]) -> None:
+        """Drop what was kept for apps no longer in the workspace (each root's
+        ``IncrementalCheck`` holds every Function and finding of its app)."""
+        for root in roots:
+            self.apps.pop(root, None)
+            self._configs.pop(root, None)
 
     def __call__(self, app: App, settings: Settings) -> list[Finding]:
         engine = self.apps.get(app.root)
@@ -144,7 +152,19 @@ class IndexState:
         for root in roots:
             if root in self.index.apps:
                 self._remember(self.index.apps[root])
-        for gone in set(self._basis) - set(self.index.apps):
+        now = set(self.index.apps)
+        # Apps gone (a folder deleted or moved, host.json removed): what was kept for them
+        # goes too: the rule engine's per-app state and the indexer's built Functions held
+        # the whole model of a deleted app for the server's life (review of issue 16).
+        kept_by_checker = getattr(self.checker, "apps", None)
+        gone_roots = (set(self._basis) | set(self._findings) | set(kept_by_checker or ())) - now
+        if gone_roots:
+            forget_roots(self.index.source, gone_roots)
+            forget = getattr(self.checker, "forget", None)
+            if forget is not None:
+                with self._lock:  # not while the rules thread runs the engine
+                    forget(gone_roots)
+        for gone in set(self._basis) - now:
             self._basis.pop(gone, None)
         for gone in set(self._findings) - set(self.index.apps):
             self._findings.pop(gone, None)

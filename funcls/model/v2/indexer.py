@@ -326,6 +326,27 @@ def _drop_superseded(source: Source, key: tuple[object, ...]) -> None:
     current[where] = key
 
 
+def forget_roots(source: Source, roots: set[str]) -> None:
+    """Drop what the indexers kept for the apps at ``roots`` (gone from the workspace): the
+    Functions ``functions_of`` built, those whose defaults were filled in, and the v1
+    functions of their folders (``loader._v1_function``)."""
+    for name in ("v2-functions", "v2-moved", "v2-current"):
+        memo = source.memo.get(name)
+        if isinstance(memo, dict):
+            for key in [k for k in memo if len(k) > 4 and k[4] in roots]:
+                del memo[key]
+    inside = tuple(os.path.join(root, "") for root in roots)
+    defaulted = source.memo.get("v2-defaulted")
+    if isinstance(defaulted, dict):
+        for key, fn in list(defaulted.items()):
+            if (fn.script_path or "").startswith(inside):
+                del defaulted[key]
+    v1 = source.memo.get("v1-functions")
+    if isinstance(v1, dict):
+        for folder in [f for f in v1 if isinstance(f, str) and f.startswith(inside)]:
+            del v1[folder]
+
+
 class V2Indexer:
     def __init__(self, root: str, script_path: str, source: Source) -> None:
         self.root = root

@@ -7,6 +7,8 @@ copy of the app's Functions per text typed. Counted on the real index and rule e
 from __future__ import annotations
 
 import gc
+import json
+import shutil
 from pathlib import Path
 
 from funcls.lsp.state import EngineChecker, IndexState
@@ -114,3 +116,74 @@ def test_what_a_module_binds_is_kept_for_its_current_text_only(tmp_path: Path) -
     # 40 texts of blueprints.py read: one answer (two forms) for its current text, not 40.
     kept = live_module_names() - before
     assert kept <= first + 2, (first, kept)
+
+
+def _v2_app(root: Path, name: str) -> None:
+    root.mkdir(parents=True)
+    (root / "host.json").write_text('{"version": "2.0"}')
+    (root / "blueprints.py").write_text(
+        f"# {name}\nimport azure.functions as func\n\nbp = func.Blueprint()\n"
+        + "".join(BLUEPRINT_DEF.format(i=i) for i in range(FUNCTIONS))
+    )
+    (root / "function_app.py").write_text(HEAD)
+
+
+def _v1_app(root: Path) -> None:
+    root.mkdir(parents=True)
+    (root / "host.json").write_text('{"version": "2.0"}')
+    for i in range(FUNCTIONS):
+        folder = root / f"Fn{i}"
+        folder.mkdir()
+        (folder / "function.json").write_text(
+            json.dumps(
+                {
+                    "scriptFile": "__init__.py",
+                    "bindings": [
+                        {
+                            "authLevel": "function",
+                            "type": "httpTrigger",
+                            "direction": "in",
+                            "name": "req",
+                            "methods": ["get"],
+                        },
+                        {"type": "http", "direction": "out", "name": "$return"},
+                    ],
+                }
+            )
+        )
+        (folder / "__init__.py").write_text(
+            "import azure.functions as func\n\n\n"
+            "def main(req: func.HttpRequest) -> func.HttpResponse:\n"
+            "    return func.HttpResponse('ok')\n"
+        )
+
+
+def test_an_app_deleted_from_the_workspace_leaves_nothing_of_its_functions(
+    tmp_path: Path,
+) -> None:
+    """The rule engine's per-app state and the indexers' kept Functions of an app whose folder
+    was deleted go with it; the apps left keep theirs (an edit still checks as before)."""
+    ws = tmp_path / "ws"
+    _v2_app(ws / "kept", "kept")
+    _v2_app(ws / "gone_v2", "gone_v2")
+    _v1_app(ws / "gone_v1")
+    before = live_functions()
+    state = IndexState(Workspace([str(ws)]), EngineChecker())
+    state.index.index_all()
+    for name in ("kept", "gone_v2", "gone_v1"):
+        assert len(state.findings(str(ws / name))) >= 0
+        assert len(state.index.apps[str(ws / name)].functions) == FUNCTIONS
+    assert live_functions() - before >= 3 * FUNCTIONS
+    for name in ("gone_v2", "gone_v1"):
+        shutil.rmtree(ws / name)
+        state.mark_dirty(str(ws / name))
+    state.flush()
+    assert sorted(state.index.apps) == [str(ws / "kept")]
+    # Only the kept app's functions are alive (all three apps' before).
+    assert live_functions() - before == FUNCTIONS
+    blueprints = ws / "kept" / "blueprints.py"
+    text = blueprints.read_text().replace('route="items0"', 'route="items{"')
+    state.index.source.open(str(blueprints), 2, text)
+    state.mark_dirty(str(blueprints))
+    state.flush()
+    assert any(f.path == str(blueprints) for f in state.findings(str(ws / "kept")))
