@@ -67,7 +67,10 @@ class ViewCache:
     signature are rebuilt from 4,999 kept entries (issue 16; the whole view took 0.1-0.2 s)."""
 
     def __init__(self) -> None:
-        self.kept: dict[int, tuple[Function, object, dict[str, Any], str]] = {}
+        # By app root, then by the Function's id (the Function is held: the id is its own).
+        # Per app: pruning one app's entries to its functions keeps the other apps' (one
+        # shared dict lost them, and their next whole view built every entry again).
+        self.kept: dict[str, dict[int, tuple[Function, object, dict[str, Any], str]]] = {}
         self.order: dict[str, _Order] = {}  # by app root: the last view's order
 
     def app(self, ctx: Context, app: App, found: list[Finding]) -> tuple[dict[str, Any], str]:
@@ -117,7 +120,8 @@ class ViewCache:
         # generators was most of the view's time after a keystroke.)
         counts = _counts(mine) if mine else _NONE
         key = (app.root, prefix, facts, counts["errors"], counts["warnings"])
-        old = self.kept.get(id(fn))
+        kept = self.kept.setdefault(app.root, {})
+        old = kept.get(id(fn))
         if old is not None and old[0] is fn and old[1] == key:
             return old[2], old[3]
         moved = self._moved(ctx, app, fn, key)
@@ -126,7 +130,7 @@ class ViewCache:
         else:
             entry = _function(ctx, app, fn, mine or [])
             text = json.dumps(entry, sort_keys=True)
-        self.kept[id(fn)] = (fn, key, entry, text)
+        kept[id(fn)] = (fn, key, entry, text)
         return entry, text
 
     def _whole(
@@ -149,9 +153,10 @@ class ViewCache:
             order.slot[i] = len(order.entries)
             order.entries.append(entry)
             order.texts.append(text)
-        if len(self.kept) > 2 * len(shown) + 1000:  # forget functions that are gone
+        kept = self.kept.get(app.root, {})
+        if len(kept) > 2 * len(shown) + 1000:  # forget functions that are gone
             now = {id(order.functions[i]) for i in shown}
-            self.kept = {k: v for k, v in self.kept.items() if k in now}
+            self.kept[app.root] = {k: v for k, v in kept.items() if k in now}
         self.order[app.root] = order
         return order
 
@@ -169,7 +174,7 @@ class ViewCache:
         moved = moved_function(app.source, fn)
         if moved is None:
             return None
-        old = self.kept.get(id(moved[0]))
+        old = self.kept.get(app.root, {}).get(id(moved[0]))
         if old is None or old[0] is not moved[0] or old[1] != key:
             return None
         where = old[2]["location"]
@@ -287,9 +292,10 @@ class _Order:
             self.texts[place] = text
         self.functions = list(functions)
         self.named = named
-        if len(cache.kept) > 2 * len(self.slot) + 1000:  # forget functions that are gone
+        kept = cache.kept.get(app.root, {})
+        if len(kept) > 2 * len(self.slot) + 1000:  # forget functions that are gone
             now = set(map(id, functions))
-            cache.kept = {k: v for k, v in cache.kept.items() if k in now}
+            cache.kept[app.root] = {k: v for k, v in kept.items() if k in now}
 
 
 def _first_orchestrator(functions: list[Function], start: int, stop: int) -> int | None:
@@ -434,8 +440,9 @@ def register(server: FunclsServer) -> None:
             for root in roots:
                 app = server.state.index.apps.get(root)
                 now = cache.app(server.ctx, app, findings(root))[1] if app else None
-                if app is None:
-                    cache.order.pop(root, None)  # an app gone: its last view's functions
+                if app is None:  # an app gone: its last view and its entries
+                    cache.order.pop(root, None)
+                    cache.kept.pop(root, None)
                 if shown.get(root) != now:
                     changed.append(root)
                     if now is None:

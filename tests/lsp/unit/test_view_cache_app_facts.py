@@ -10,6 +10,9 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from funcls.lsp import functions_view
 from funcls.lsp.context import ClientFeatures, make_context
 from funcls.lsp.functions_view import ViewCache, _app
 from funcls.lsp.state import EngineChecker, IndexState
@@ -150,3 +153,61 @@ def test_the_first_orchestrator_names_the_kept_starters_url(tmp_path: Path) -> N
         urls.add(starter["urlPath"])
         assert kept == fresh, (step, defs)
     assert len(urls) > 5  # the starter's URL did change along the way
+
+
+HTTP_DEF = """
+
+@app.route(route="r{i}")
+def {name}(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse("ok")
+"""
+
+
+def test_one_apps_view_keeps_the_other_apps_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two apps in the workspace: the small one's view, built again (a function renamed),
+    forgets its own functions that are gone, not the big one's entries: the big one's next
+    rename builds one entry, not all of them (they were all built again before)."""
+    ws = tmp_path / "ws"
+    sizes = {"small": 3, "big": 1100}
+    for name, n in sizes.items():
+        root = ws / name
+        root.mkdir(parents=True)
+        (root / "host.json").write_text(HOST)
+        (root / "function_app.py").write_text(
+            "import azure.functions as func\n\napp = func.FunctionApp()\n"
+            + "".join(HTTP_DEF.format(i=i, name=f"f{i}") for i in range(n))
+        )
+    view = _View(ws, ws / "big")
+    big_root, small_root = str(ws / "big"), str(ws / "small")
+    built: list[str] = []
+    real = functions_view._function
+
+    def counting(ctx: Any, app: Any, fn: Any, found: Any) -> Any:
+        built.append(fn.name)
+        return real(ctx, app, fn, found)
+
+    monkeypatch.setattr(functions_view, "_function", counting)
+
+    def show(root: str) -> None:
+        app = view.state.index.apps[root]
+        entry = view.cache.app(view.ctx, app, view.state.findings(root))[0]
+        assert entry == _app(view.ctx, app, view.state.findings(root))
+
+    show(big_root)
+    show(small_root)
+    version = 1
+    for step in range(3):
+        for root, n in ((small_root, sizes["small"]), (big_root, sizes["big"])):
+            version += 1
+            script = Path(root) / "function_app.py"
+            defs = [HTTP_DEF.format(i=i, name=f"f{i}") for i in range(n)]
+            defs[1] = HTTP_DEF.format(i=1, name=f"renamed_{step}")  # the view's order changes
+            text = "import azure.functions as func\n\napp = func.FunctionApp()\n" + "".join(defs)
+            view.edit(script, version, text)
+            built.clear()
+            show(root)
+            assert built[:1] == [f"renamed_{step}"], root
+            # The renamed function, and in the fresh view (_app) every function.
+            assert len(built) == 1 + n, (root, step, len(built))
