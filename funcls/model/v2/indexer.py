@@ -326,6 +326,22 @@ def _drop_superseded(source: Source, key: tuple[object, ...]) -> None:
     current[where] = key
 
 
+def _drop_unused(source: Source, root: str, used: set[tuple[object, ...]]) -> None:
+    """After a whole indexing of the app at ``root``: forget what ``functions_of`` kept for
+    a module and owner of that app the run did not ask about (a blueprint module deleted,
+    its blueprint renamed, a registration removed). Its Functions stayed in the memo for the
+    server's life (review of issue 16)."""
+    for name in ("v2-functions", "v2-moved"):
+        memo = source.memo.get(name)
+        if isinstance(memo, dict):
+            for key in [k for k in memo if len(k) > 4 and k[4] == root and k not in used]:
+                del memo[key]
+    current = source.memo.get("v2-current")
+    if isinstance(current, dict):
+        for where in [w for w, k in current.items() if w[4] == root and k not in used]:
+            del current[where]
+
+
 def forget_roots(source: Source, roots: set[str]) -> None:
     """Drop what the indexers kept for the apps at ``roots`` (gone from the workspace): the
     Functions ``functions_of`` built, those whose defaults were filled in, and the v1
@@ -356,6 +372,7 @@ class V2Indexer:
         self.result = V2Result()
         self._openai_done = False
         self._added: set[tuple[str, Position]] = set()  # blueprint defs registered so far
+        self._keys: set[tuple[object, ...]] = set()  # the memo keys functions_of used
         self._late: dict[tuple[str, Position], Function] = {}  # defined after registration
         self._app_level: tuple[object, ...] = ()  # what _apply_http_defaults fills in
         # Functions whose defaults are filled in already: kept ones (functions_of) were filled
@@ -400,6 +417,7 @@ class V2Indexer:
         )
         _drop_superseded(self.source, key)
         memo = _memo(self.source, key)
+        self._keys.add(key)
         kept: dict[int, _Built] = {}
         out: list[tuple[PyFunction, Function]] = []
         moved_pyfs = moved_defs(self.source.memo.get("defs:" + module.path, {}))  # type: ignore[arg-type]
@@ -577,6 +595,7 @@ class V2Indexer:
         done = _memo_of(self.source, "v2-defaulted")
         done.clear()
         done.update(self._defaulted)
+        _drop_unused(self.source, self.root, self._keys)
         return self.result
 
     def defaults(self, fn: Function, app_level: Value | None) -> None:

@@ -187,3 +187,49 @@ def test_an_app_deleted_from_the_workspace_leaves_nothing_of_its_functions(
     state.mark_dirty(str(blueprints))
     state.flush()
     assert any(f.path == str(blueprints) for f in state.findings(str(ws / "kept")))
+
+
+def test_a_blueprint_module_removed_from_the_app_leaves_nothing_of_its_functions(
+    tmp_path: Path,
+) -> None:
+    """A blueprint module deleted (and its registration), or its blueprint renamed: the
+    Functions built from it last time are not kept for a module the app no longer has."""
+    ws = tmp_path / "ws"
+    root = ws / "app"
+    _v2_app(root, "app")
+    other = root / "other.py"
+    other.write_text(
+        "# other\nimport azure.functions as func\n\nbp2 = func.Blueprint()\n"
+        + "".join(
+            BLUEPRINT_DEF.format(i=i + 100).replace("@bp.", "@bp2.") for i in range(FUNCTIONS)
+        )
+    )
+    script = root / "function_app.py"
+    two = HEAD + "\nfrom other import bp2\n\napp.register_functions(bp2)\n"
+    script.write_text(two)
+    before = live_functions()
+    state = IndexState(Workspace([str(ws)]), EngineChecker())
+    state.index.index_all()
+    state.findings(str(root))
+    assert len(state.index.apps[str(root)].functions) == 2 * FUNCTIONS
+    # The blueprint of other.py renamed where the script registers it: none of its old
+    # builds serve any more.
+    renamed = other.read_text().replace("bp2", "bp3")
+    other.write_text(renamed)
+    script.write_text(two.replace("bp2", "bp3"))
+    for path in (other, script):
+        state.mark_dirty(str(path))
+    state.flush()
+    state.findings(str(root))
+    assert len(state.index.apps[str(root)].functions) == 2 * FUNCTIONS
+    assert live_functions() - before <= 2 * 2 * FUNCTIONS
+    # other.py deleted and its registration gone.
+    other.unlink()
+    script.write_text(HEAD)
+    for path in (other, script):
+        state.mark_dirty(str(path))
+    state.flush()
+    state.findings(str(root))
+    assert len(state.index.apps[str(root)].functions) == FUNCTIONS
+    # The app's 12 (and those the last run's findings still hold), not other.py's too.
+    assert live_functions() - before <= 2 * FUNCTIONS
