@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ from funcls.lsp.edits import RequestFailed
 from funcls.lsp.positions import uri_to_path
 from funcls.lsp.server import WATCHED_GLOBS, FunclsServer
 from funcls.lsp.settings import SECTION, parse_settings
+from funcls.model.appmodel import App
 from funcls.model.locations import Range
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,6 +42,20 @@ def guarded(server: FunclsServer, what: str, default: Any = None) -> Callable[[F
     """Run the handler; on an exception log it (window/logMessage) and answer ``default``."""
 
     def decorate(fn: F) -> F:
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def waiting(*args: Any) -> Any:
+                try:
+                    return await fn(*args)
+                except RequestFailed:
+                    raise
+                except Exception as e:
+                    server.failed(what, e)
+                    return default
+
+            return waiting  # type: ignore[return-value]
+
         @functools.wraps(fn)
         def wrapper(*args: Any) -> Any:
             try:
@@ -71,7 +87,8 @@ def after_first_index(server: FunclsServer) -> Callable[[F], F]:
             if not server.ready.is_set():
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(server.ready.wait(), REQUESTS_WAIT_FOR_INDEX_S)
-            return fn(*args)
+            answer = fn(*args)
+            return await answer if inspect.isawaitable(answer) else answer
 
         return wrapper  # type: ignore[return-value]
 
@@ -382,6 +399,19 @@ def refresh_lenses_when_checked(server: FunclsServer, root: str, timeout: float 
     task.add_done_callback(_LENS_TASKS.discard)
 
 
+LENS_WAIT = 2.0  # seconds a lens for a client without lens refresh waits for the rules
+
+
+async def _checked_app(server: FunclsServer, path: str, root: str) -> App | None:
+    """The app of ``path`` once its findings are known (at most ``LENS_WAIT`` seconds; edits
+    that arrive meanwhile are indexed as they come, so the lenses match the newest text)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + LENS_WAIT
+    while not server.state.has_findings(root) and loop.time() < end:
+        await asyncio.sleep(0.02)
+    return server.state.app_fresh(path)
+
+
 def register_navigation(server: FunclsServer) -> None:
     def fresh(uri: str) -> str | None:
         path = uri_to_path(uri)
@@ -478,13 +508,20 @@ def register_actions(server: FunclsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     @after_first_index(server)
     @guarded(server, "code lens")
-    def on_code_lens(params: types.CodeLensParams) -> list[types.CodeLens] | None:
+    async def on_code_lens(params: types.CodeLensParams) -> list[types.CodeLens] | None:
         path = uri_to_path(params.text_document.uri)
         app = None if path is None else server.state.app_fresh(path)
         if path is None or app is None:
             return None
-        # Only findings already known: a lens never waits for the rules. Without them, the
-        # client is asked for the lenses again once the rules have answered.
+        if not server.ctx.client.code_lens_refresh and not server.state.has_findings(app.root):
+            # A client without workspace/codeLens/refresh (Neovim 0.7, eglot 1.9) keeps the
+            # lenses it gets now until it happens to ask again: wait a moment for the rules
+            # rather than offer ▶ Run on a function that cannot load.
+            app = await _checked_app(server, path, app.root)
+            if app is None:
+                return None
+        # Only findings already known: a lens never waits for the rules where the client can
+        # be asked for the lenses again once the rules have answered.
         known = server.state.has_findings(app.root)
         findings = server.state.findings(app.root) if known else None
         if not known:
