@@ -112,6 +112,22 @@ def make_workspace(root: Path) -> Path:
     return root
 
 
+STORAGE_SETTINGS = (
+    '{"IsEncrypted": false, "Values": {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}}'
+)
+
+
+def write_app(folder: Path, script: str) -> Path:
+    """A v2 app of one ``function_app.py`` with host.json, local storage settings and
+    requirements.txt, in ``folder``; returns the script's path."""
+    folder.mkdir(parents=True)
+    (folder / "host.json").write_text('{"version": "2.0"}')
+    (folder / "local.settings.json").write_text(STORAGE_SETTINGS)
+    (folder / "requirements.txt").write_text("azure-functions\n")
+    (folder / "function_app.py").write_text(script)
+    return folder / "function_app.py"
+
+
 def position(path: Path, needle: str, offset: int = 0, nth: int = 0) -> types.Position:
     """The position of ``offset`` characters into the ``nth`` occurrence of ``needle``."""
     text = path.read_text()

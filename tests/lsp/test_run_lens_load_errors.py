@@ -11,7 +11,16 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 
-from tests.lsp.support import CONFIG, RecordingClient, open_doc, span, start, uri, wait_for
+from tests.lsp.support import (
+    CONFIG,
+    RecordingClient,
+    open_doc,
+    span,
+    start,
+    uri,
+    wait_for,
+    write_app,
+)
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
@@ -31,17 +40,10 @@ def broken(req: func.HttpRequest, message: func.Out[str]) -> func.HttpResponse:
     return func.HttpResponse("x")
 """
 
-SETTINGS = '{"IsEncrypted": false, "Values": {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}}'
-
 
 @pytest_lsp.fixture(config=CONFIG)
 async def client(lsp_client: RecordingClient, tmp_path: Path):
-    app = tmp_path / "ws" / "app"
-    app.mkdir(parents=True)
-    (app / "host.json").write_text('{"version": "2.0"}')
-    (app / "local.settings.json").write_text(SETTINGS)
-    (app / "requirements.txt").write_text("azure-functions\n")
-    (app / "function_app.py").write_text(APP)
+    write_app(tmp_path / "ws" / "app", APP)
     await start(lsp_client, "visual-studio-code", tmp_path / "ws")
     yield
     await lsp_client.shutdown_session()

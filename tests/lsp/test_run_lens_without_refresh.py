@@ -11,7 +11,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.support import CONFIG, change_doc, open_doc, span, start, uri
+from tests.lsp.support import CONFIG, change_doc, open_doc, span, start, uri, write_app
 
 APP = """import azure.functions as func
 
@@ -29,17 +29,10 @@ def other(req: func.HttpRequest, msg: func.Out[str]) -> func.HttpResponse:
     return func.HttpResponse("x")
 """
 
-SETTINGS = '{"IsEncrypted": false, "Values": {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}}'
-
 
 @pytest_lsp.fixture(config=CONFIG)
 async def client(lsp_client: LanguageClient, tmp_path: Path):
-    app = tmp_path / "ws" / "app"
-    app.mkdir(parents=True)
-    (app / "host.json").write_text('{"version": "2.0"}')
-    (app / "local.settings.json").write_text(SETTINGS)
-    (app / "requirements.txt").write_text("azure-functions\n")
-    (app / "function_app.py").write_text(APP)
+    write_app(tmp_path / "ws" / "app", APP)
     await start(lsp_client, "neovim", tmp_path / "ws")
     yield
     await lsp_client.shutdown_session()
