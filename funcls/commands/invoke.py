@@ -103,8 +103,16 @@ def build_request(root: str, name: str, given: dict[str, Any], saved: bool) -> d
             given.setdefault("name" if is_blob(fn) else "body", legacy)
         if binary is not None:
             given.setdefault("body", "")
+        inputs = read_saved(root) if saved else None
+        if inputs is not None and inputs.error:
+            # A typo in the saved inputs would otherwise send the sample without a word.
+            print(
+                f"funcls: warning: {inputs.error}; what could not be read there is not used "
+                "(fix the file, or pass --no-saved)",
+                file=sys.stderr,
+            )
         try:
-            request, _ = resolve_input(app, fn, given, read_saved(root) if saved else None)
+            request, _ = resolve_input(app, fn, given, inputs)
         except InputError as error:
             raise UsageError(str(error)) from None
         request["body"] = body_text(request.get("body"))

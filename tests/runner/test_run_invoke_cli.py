@@ -139,3 +139,21 @@ def test_invoke_path_failing_a_constraint_says_so(
         "a value fails its parameter's constraint, or a segment differs; for example: "
         "/api/items/1"
     ) in refused.stderr
+
+
+def test_invoke_warns_when_the_saved_inputs_cannot_be_read(echo_app: Path) -> None:
+    # QA as a new user: a typo in funcls.inputs.json made `funcls invoke` send the sample
+    # without a word. It still runs (the entries that could be read are used), and says where
+    # the file is broken and how to go on.
+    inputs = echo_app / "funcls.inputs.json"
+    inputs.write_text('{"echo": {"query": {"tag": "saved"}}, oops\n')
+    done = funcls_invoke("echo", str(echo_app), "--format", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(json.loads(done.stdout)["body"])["params"] == {"tag": "saved"}
+    assert done.stderr.splitlines() == [
+        f"funcls: warning: {inputs}:1:39: expected a property name in double quotes, "
+        "found 'o'; what could not be read there is not used (fix the file, or pass --no-saved)"
+    ]
+    clean = funcls_invoke("echo", str(echo_app), "--no-saved", "--format", "json")
+    assert clean.returncode == 0 and clean.stderr == "", clean.stderr
+    assert json.loads(json.loads(clean.stdout)["body"])["params"] == {}
