@@ -34,11 +34,25 @@ def app_root(path: str) -> str:
     return roots[0]
 
 
+def _app_dir(args: argparse.Namespace) -> str:
+    """APP_DIR, also when it came last after ``--functions a b`` (nargs="+", as ``func start
+    --functions a b``, takes it as one more name): a last name that is the folder of an app,
+    with no APP_DIR given, is the app (QA: the error said the folder held several apps)."""
+    names = args.functions or []
+    if args.app_dir is None and names and _holds_app(names[-1]):
+        args.app_dir = names.pop()
+    return args.app_dir if args.app_dir is not None else "."
+
+
+def _holds_app(path: str) -> bool:
+    return any(os.path.isfile(os.path.join(path, f)) for f in ("host.json", "function_app.py"))
+
+
 def run(args: argparse.Namespace) -> int:
     from funcls.runner.config import RunOptions
 
     options = RunOptions(
-        app_dir=app_root(args.app_dir),
+        app_dir=app_root(_app_dir(args)),
         host=args.bind_host,
         port=args.port,
         functions=[n for item in args.functions or [] for n in item.split(",") if n],
@@ -76,7 +90,13 @@ def register(sub: Any) -> None:
         help="run the app locally: HTTP, timer, queue and blob triggers, admin API",
         description="Run an Azure Functions Python app locally: a fast, minimal `func start`.",
     )
-    p.add_argument("app_dir", nargs="?", default=".", metavar="APP_DIR")
+    p.add_argument(
+        "app_dir",
+        nargs="?",
+        default=None,
+        metavar="APP_DIR",
+        help="the app's folder, or one holding a single app (default: the current folder)",
+    )
     p.add_argument(
         "--port",
         type=int,
@@ -89,7 +109,12 @@ def register(sub: Any) -> None:
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; anything else prints a warning)",
     )
-    p.add_argument("--functions", nargs="+", metavar="NAME", help="run only these functions")
+    p.add_argument(
+        "--functions",
+        nargs="+",
+        metavar="NAME",
+        help="run only these functions (names separated by spaces or commas)",
+    )
     p.add_argument("--no-reload", action="store_true", help="do not reload when a file changes")
     p.add_argument(
         "--storage",
