@@ -17,6 +17,10 @@ from funcls.model.parsers.version_range import VersionRangeError, parse_version_
 # extension-bundles page); only 4.x is supported.
 FIRST_SUPPORTED_MAJOR = 4
 RETIRED_ON = "30 May 2026"
+# The oldest bundle the host starts with: azure-functions-host src/WebJobs.Script/
+# extensionrequirements.json ("bundles": minimumVersion 2.6.1), which ScriptStartupTypeLocator.
+# ValidateBundleRequirements enforces by throwing HostInitializationException at start-up.
+HOST_MINIMUM_BUNDLE = (2, 6, 1, 0)
 
 
 @checker("AZF409")
@@ -105,6 +109,20 @@ def _version(ctx: Context, path: str, bundle: JsonNode, bundle_id: str | None) -
         return
     if bundle_id != DEFAULT_BUNDLE_ID:
         return  # preview and other bundles have their own version lines
+    if span.upper is not None and (
+        span.upper < HOST_MINIMUM_BUNDLE
+        or (span.upper == HOST_MINIMUM_BUNDLE and not span.upper_inclusive)
+    ):
+        ctx.emit(
+            "AZF409",
+            f"extensionBundle version '{text}' only admits bundles older than 2.6.1, which the "
+            "Functions host refuses: it stops at start-up ('does not meet the required minimum "
+            f"version of 2.6.1') and no function runs; use {CURRENT_BUNDLE_RANGE}",
+            path,
+            node.range,
+            fixes=use_current,
+        )
+        return
     highest = span.highest_major()
     if highest is not None and highest < FIRST_SUPPORTED_MAJOR:
         ctx.emit(

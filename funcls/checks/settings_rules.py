@@ -216,8 +216,8 @@ RULES: tuple[Rule, ...] = (
         "extension-bundle-version",
         E,
         "host.json `extensionBundle` with an id Azure does not publish or a version range the "
-        "host cannot read (errors), or a range that only admits bundles out of support "
-        "(1.x–3.x, a warning).",
+        "host cannot read or only admits bundles older than 2.6.1, which the host refuses "
+        "(errors), or a range that only admits bundles out of support (2.6.1–3.x, a warning).",
         "The host downloads the bundle named by `id` in the newest version the range admits; "
         "a wrong id or an unreadable range stops every binding extension from loading, and "
         "bundles before 4.x stopped receiving fixes on 30 May 2026.",

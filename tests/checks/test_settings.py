@@ -248,6 +248,22 @@ def test_azf409_retired_bundle_warns_and_the_fix_moves_to_4x(tmp_path: Path) -> 
         assert only(check(tmp_path / "ok"), "AZF409") == [], fine
 
 
+def test_azf409_a_range_below_the_hosts_minimum_bundle_is_an_error(tmp_path: Path) -> None:
+    # Corpus (fifth round): '[1.*, 2.0.0)' in durable and demo apps was only a warning, but the
+    # host refuses any bundle older than 2.6.1 (extensionrequirements.json) at start-up.
+    old = {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[1.*, 2.0.0)"}
+    for version in ("[1.*, 2.0.0)", "[1.8.1]", "[2.0.0, 2.6.1)", "[2.*, 2.6.0]"):
+        v2(tmp_path / "e", QUEUE, **{"host.json": bundle_host({**old, "version": version})})
+        f = one(check(tmp_path / "e"), "AZF409")
+        assert f.severity.name == "ERROR", version
+        assert "older than 2.6.1, which the Functions host refuses" in f.message
+        assert fixed_clean(tmp_path / "e", f) == []
+    # A range that reaches 2.6.1 starts (out of support: the warning).
+    for version in ("[2.6.1, 3.0.0)", "[2.*, 3.0.0)", "[2.0.0, 2.6.1]"):
+        v2(tmp_path / "w", QUEUE, **{"host.json": bundle_host({**old, "version": version})})
+        assert one(check(tmp_path / "w"), "AZF409").severity.name == "WARNING", version
+
+
 def test_azf409_unreadable_range_and_unknown_id_are_errors(tmp_path: Path) -> None:
     v2(
         tmp_path,
