@@ -78,6 +78,18 @@ KNOWN: dict[str, str] = {
     "langchain_community": "langchain-community",
     "langchain_core": "langchain-core",
     "typing_extensions": "typing-extensions",
+    # Found listed under these names beside their imports in the public corpus, where the
+    # import's own name is no distribution or another one: PyPI's 'google' is an unrelated
+    # search scraper, 'readability' an unrelated text-statistics package.
+    "googleapiclient": "google-api-python-client",
+    "google.auth": "google-auth",
+    "google.oauth2": "google-auth",
+    "google_auth_oauthlib": "google-auth-oauthlib",
+    "google.genai": "google-genai",
+    "google.generativeai": "google-generativeai",
+    "readability": "readability-lxml",
+    "dotenv_vault": "python-dotenv-vault",
+    "azureml.core": "azureml-core",
 }
 
 # Second-level names under azure.* that group packages: azure.storage.blob is

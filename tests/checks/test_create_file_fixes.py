@@ -100,6 +100,14 @@ def test_azf601_fix_creates_requirements_from_the_imports(tmp_path: Path) -> Non
         ("sklearn.linear_model", "scikit-learn"),
         ("requests", "requests"),
         ("typing_extensions", "typing-extensions"),
+        ("googleapiclient.discovery", "google-api-python-client"),
+        ("google.oauth2.service_account", "google-auth"),
+        ("google.auth.transport.requests", "google-auth"),
+        ("google_auth_oauthlib.flow", "google-auth-oauthlib"),
+        ("google.genai", "google-genai"),
+        ("readability", "readability-lxml"),
+        ("dotenv_vault", "python-dotenv-vault"),
+        ("azureml.core.authentication", "azureml-core"),
     ],
 )
 def test_distribution_for(module: str, distribution: str) -> None:

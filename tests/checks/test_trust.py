@@ -561,6 +561,47 @@ def test_azf605_imports_nothing_provides_after_deployment(tmp_path: Path) -> Non
     ]
 
 
+def test_azf605_knows_the_distributions_of_google_readability_and_dotenv_vault_modules(
+    tmp_path: Path,
+) -> None:
+    # Corpus (fifth round, warning triage): each import below sat beside its distribution in
+    # requirements.txt, and AZF605 warned that nothing provided it, asking for 'google',
+    # 'googleapiclient' or 'readability' (unrelated packages on PyPI, or none).
+    imports = (
+        "from googleapiclient.discovery import build\n"
+        "from google.oauth2 import service_account\n"
+        "import google.auth\n"
+        "from google_auth_oauthlib.flow import InstalledAppFlow\n"
+        "from google import genai\n"
+        "from readability import Document\n"
+        "from dotenv_vault import load_dotenv\n"
+    )
+    listed = (
+        "azure-functions\nPillow\ngoogle-api-python-client\ngoogle-auth\ngoogle-auth-oauthlib\n"
+        "google-genai\nreadability-lxml\npython-dotenv-vault\n"
+    )
+    write_app(
+        tmp_path,
+        {"function_app.py": IMPORTS_APP, "helpers.py": imports, "requirements.txt": listed},
+    )
+    assert [text_at(f) for f in only(check(tmp_path), "AZF605")] == [
+        "import yaml",
+        "from azure.storage.blob import BlobServiceClient",
+    ]
+    (tmp_path / "requirements.txt").write_text(
+        "azure-functions\nPillow\nPyYAML\nazure-storage-blob\n"
+    )
+    fixes = [x.title for f in only(check(tmp_path), "AZF605") for x in f.fixes]
+    assert fixes == [
+        "Add google-api-python-client to requirements.txt",
+        "Add google-auth to requirements.txt",
+        "Add google-auth-oauthlib to requirements.txt",
+        "Add google-genai to requirements.txt",
+        "Add readability-lxml to requirements.txt",
+        "Add python-dotenv-vault to requirements.txt",
+    ]
+
+
 def test_azf605_reads_the_app_environment_for_what_packages_require(tmp_path: Path) -> None:
     write_app(
         tmp_path,
