@@ -153,12 +153,17 @@ def orchestrator_calls(ctx: Context) -> None:
         if target is None:
             continue
         lines = (ctx.text(path) or "").split("\n")
+        parents: dict[ast.AST, ast.AST] | None = None
         for node in ast.walk(target):
             if not isinstance(node, ast.Call):
                 continue
             qualname = _dotted(node.func, module.imports)
             why = _why(qualname) if qualname else None
             if why is None or qualname is None:
+                continue
+            if parents is None:
+                parents = {c: p for p in ast.walk(target) for c in ast.iter_child_nodes(p)}
+            if _only_logged(node, target, parents):
                 continue
             rng = _range(lines, node.func)
             ctx.emit(
@@ -169,6 +174,60 @@ def orchestrator_calls(ctx: Context) -> None:
                 rng,
                 function=fn,
             )
+
+
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+)
+
+
+def _is_log_call(call: ast.Call) -> bool:
+    """``logging.info(...)``, ``logger.warning(...)``, ``self._log.debug(...)``, ``print(...)``."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id == "print"
+    if not isinstance(func, ast.Attribute) or func.attr not in _LOG_METHODS:
+        return False
+    chain = attribute_chain(func.value)
+    return chain is not None and any("log" in n.lower() for n in (chain[0], *chain[1]))
+
+
+def _only_logged(call: ast.Call, target: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether what ``call`` returns reaches nothing but log lines: used inside a logging call's
+    arguments, directly or through names assigned from it (``start = time.monotonic()`` ...
+    ``logger.info("took %s", time.monotonic() - start)``). A value that only a log line shows
+    changes no decision of the replayed orchestrator (corpus, fifth round: a lab timing its own
+    replays). Anything else — a condition, an activity's input, a return, a yield — counts."""
+    pending: list[ast.AST] = [call]
+    names: set[str] = set()
+    while pending:
+        node = pending.pop()
+        parent = parents.get(node)
+        while True:
+            if parent is None or (
+                isinstance(parent, ast.stmt) and not isinstance(parent, (ast.Assign, ast.AnnAssign))
+            ):
+                return False
+            if isinstance(parent, ast.Call) and node is not parent.func and _is_log_call(parent):
+                break
+            if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+                targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+                if node is not parent.value or not all(isinstance(t, ast.Name) for t in targets):
+                    return False
+                for t in targets:
+                    assert isinstance(t, ast.Name)
+                    if t.id not in names:
+                        names.add(t.id)
+                        pending += [
+                            n
+                            for n in ast.walk(target)
+                            if isinstance(n, ast.Name)
+                            and n.id == t.id
+                            and isinstance(n.ctx, ast.Load)
+                        ]
+                break
+            node, parent = parent, parents.get(parent)
+    return True
 
 
 def _range(lines: list[str], node: ast.expr) -> Range:

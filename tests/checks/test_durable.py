@@ -72,6 +72,41 @@ def test_azf314_near_miss_activity_may_do_anything(tmp_path: Path) -> None:
     assert check(tmp_path) == []
 
 
+def test_azf314_not_for_a_clock_read_only_log_lines_show(tmp_path: Path) -> None:
+    # Corpus (fifth round, warning triage): an orchestrator timing its own replays with
+    # time.monotonic() for a log line. What only a log line shows changes no decision; the same
+    # clock reaching an activity's input, a condition or the result is still reported.
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import datetime\nimport logging\nimport time\n\n"
+            "import azure.durable_functions as df\n\napp = df.DFApp()\n"
+            "logger = logging.getLogger(__name__)\n\n\n"
+            '@app.orchestration_trigger(context_name="context")\n'
+            "def timed(context):\n"
+            "    start = time.monotonic()\n"
+            '    first = yield context.call_activity("work", 1)\n'
+            "    elapsed = (time.monotonic() - start) * 1000\n"
+            "    if not context.is_replaying:\n"
+            '        logger.info("took %.0f ms at %s", elapsed, datetime.datetime.utcnow())\n'
+            '    print(f"done in {time.perf_counter()}")\n'
+            "    late = time.monotonic() - start > 5\n"
+            "    stamp = datetime.datetime.utcnow().isoformat()\n"
+            '    yield context.call_activity("record", stamp)\n'
+            "    if late:\n"
+            '        return "late"\n'
+            "    return first\n",
+            **REQS,
+        },
+    )
+    found = only(check(tmp_path), "AZF314")
+    assert [(text_at(f), f.range.start.line) for f in found] == [
+        ("time.monotonic", 12),  # start: also reaches `late`, a condition
+        ("time.monotonic", 18),
+        ("datetime.datetime.utcnow", 19),
+    ]
+
+
 def test_azf604_emulator_in_arm_template(tmp_path: Path) -> None:
     arm = {
         "properties": {
