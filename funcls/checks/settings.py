@@ -336,7 +336,9 @@ def _local_values(ctx: Context, path: str) -> None:
             edit = None
         else:
             text = ctx.slice(path, v.range) or ""
-            shown = "True" if v.value is True else "False" if v.value is False else text
+            shown = _core_tools_text(v.value, text)
+            if shown == text:
+                continue  # an integer arrives exactly as written (corpus: 'ProductCost': 100)
             problem = f"is the {v.kind} {text}, which reaches your code as the text '{shown}'"
             edit = replace(path, v.range, '"' + text + '"')
         ctx.emit(
@@ -346,6 +348,25 @@ def _local_values(ctx: Context, path: str) -> None:
             v.range,
             fixes=fixes(fix("Quote the value", edit, preferred=True)),
         )
+
+
+def _core_tools_text(value: object, text: str) -> str:
+    """The text Core Tools makes of a JSON number or boolean in Values: it parses the file into
+    a JObject and converts each value with ToObject<Dictionary<string, string>>
+    (azure-functions-core-tools src/Cli/func/Common/AppSettingsFile.cs), so true becomes
+    'True', an integer keeps its digits and a fraction or exponent is a double written the .NET
+    way (1.0 -> '1', 1e3 -> '1000', 1e-7 -> '1E-07')."""
+    if value is True or value is False:
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        shortest = repr(value)  # .NET Core 3.0+ doubles print their shortest round-trip form
+        mantissa, e, exponent = shortest.partition("e")
+        return f"{mantissa}E{exponent[0]}{exponent[1:].zfill(2)}" if e else shortest
+    return text
 
 
 # The worker's validate_script_file_name (azure_functions_worker/utils/common.py): a letter,

@@ -177,10 +177,12 @@ RULES: tuple[Rule, ...] = (
         "AZF407",
         "local-settings-values",
         W,
-        "local.settings.json `Values` that are not strings, or `IsEncrypted: true`.",
+        "local.settings.json `Values` that Core Tools cannot read or does not pass on as "
+        "written (objects, lists, booleans, numbers such as `1.0`), or `IsEncrypted: true`.",
         "Core Tools reads every value as text (an object or a list stops it; `true` becomes "
-        "the text `True`), and with `IsEncrypted: true` it decrypts each value with this "
-        "machine's key, which fails for plain text or a file from another machine.",
+        "the text `True`, `1.0` the text `1`; an integer keeps its digits), and with "
+        "`IsEncrypted: true` it decrypts each value with this machine's key, which fails for "
+        "plain text or a file from another machine.",
         Example(
             {
                 "local.settings.json": '{\n  "IsEncrypted": false,\n  "Values": {\n'

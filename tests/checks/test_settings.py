@@ -211,13 +211,25 @@ def test_azf406_invalid_and_plan_limit(tmp_path: Path) -> None:
 
 
 def test_azf407_non_string_value_fix_and_is_encrypted(tmp_path: Path) -> None:
-    v2(tmp_path, PING, **{"local.settings.json": settings({**BASE, "RETRIES": 3})})
+    v2(tmp_path, PING, **{"local.settings.json": settings({**BASE, "RATIO": 1.0})})
     f = one(check(tmp_path), "AZF407")
     assert f.message == (
-        "setting 'RETRIES' is the number 3, which reaches your code as the text '3'; write it "
+        "setting 'RATIO' is the number 1.0, which reaches your code as the text '1'; write it "
         "as a JSON string"
     )
     assert fixed_clean(tmp_path, f) == []
+    values = {"ON": True, "TINY": 1e-7, "BIG": 2e3, "HALF": 0.5, "RETRIES": 3, "NEG": -12}
+    v2(tmp_path / "n", PING, **{"local.settings.json": settings({**BASE, **values})})
+    # Corpus (fifth round, warning triage): integers ('ProductCost': 100) and fractions .NET
+    # writes as they are reach the code exactly as written: nothing to say about them.
+    assert [m.message.split(",")[0] for m in only(check(tmp_path / "n"), "AZF407")] == [
+        "setting 'ON' is the boolean true",
+        "setting 'TINY' is the number 1e-07",
+        "setting 'BIG' is the number 2000.0",
+    ]
+    assert "as the text 'True'" in only(check(tmp_path / "n"), "AZF407")[0].message
+    assert "as the text '1E-07'" in only(check(tmp_path / "n"), "AZF407")[1].message
+    assert "as the text '2000'" in only(check(tmp_path / "n"), "AZF407")[2].message
     enc = settings(BASE).replace('"IsEncrypted": false', '"IsEncrypted": true')
     v2(tmp_path / "e", PING, **{"local.settings.json": enc})
     assert "IsEncrypted: true" in one(check(tmp_path / "e"), "AZF407").message
