@@ -18,8 +18,6 @@ import asyncio
 import atexit
 import contextlib
 import os
-import re
-import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +36,7 @@ from funcls.lsp.run_function import (
     why_not_runnable,
     write_result_document,
 )
-from funcls.lsp.warm_app import BackgroundFailures, RunnerUnavailable, WarmApps
+from funcls.lsp.warm_app import BackgroundFailures, RunnerUnavailable, WarmApps, runner_seen
 from funcls.model.appmodel import App, Function
 from funcls.model.run_inputs import InputError, inputs_path, read_saved, sample_url_path
 
@@ -60,8 +58,6 @@ def warm_apps(server: FunclsServer) -> WarmApps:
         failures = BackgroundFailures()
 
         def output(root: str, line: str) -> None:
-            if _LOADED.search(line):
-                _loaded_at[os.path.normpath(root)] = time.time()
             server.log(f"[{os.path.basename(root)}] {line}")
             told = failures.feed(line)
             if told is not None:
@@ -73,10 +69,6 @@ def warm_apps(server: FunclsServer) -> WarmApps:
     return warm
 
 
-# The warm app's console when it has (re)loaded the app's files: `funcls run`'s "ready in",
-# and after a save "reloaded: N function(s)" or "reloading failed" (funcls/runner/runner.py).
-_LOADED = re.compile(r"funcls: (?:ready in |reloaded: |reloading failed)")
-_loaded_at: dict[str, float] = {}  # app root -> when its warm app last said so (time.time())
 RELOAD_WAIT_S = 10.0
 
 
@@ -86,25 +78,13 @@ def _app_files(app: App) -> set[str]:
 
 
 async def caught_up(server: FunclsServer, app: App) -> None:
-    """A run right after a save (the editor saves before a Run) waits until the warm app has
-    reloaded the saved files: it reloads on its own, a moment after the save, and would run
-    the old code meanwhile — a function just added was 'not there'. Only for a warm app of
-    ours whose loads were seen, and RELOAD_WAIT_S at most."""
-    root = os.path.normpath(app.root)
-    warm = warm_apps(server).app(root)
-    loaded = _loaded_at.get(root)
-    if warm.external or loaded is None:
-        return
-    now = time.time()
-    newest = 0.0
-    for path in _app_files(app):
-        with contextlib.suppress(OSError):
-            mtime = os.stat(path).st_mtime
-            if mtime <= now:  # a file dated in the future says nothing of a recent save
-                newest = max(newest, mtime)
-    deadline = time.monotonic() + RELOAD_WAIT_S
-    while _loaded_at.get(root, 0.0) < newest and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+    """A run right after a save (the editor saves before a Run) waits until the app's runner
+    has seen the saved files: it reloads on its own, a moment after the save, and would run
+    the old code meanwhile — a function just added was 'not there'. Once it has seen them it
+    holds the run itself until the new code has loaded (funcls/runner/runner.py), so this
+    waits only for the watcher's moment, read from the runner's .funcls/run.json rather than
+    from its console (warm_app.runner_seen); RELOAD_WAIT_S at most."""
+    await runner_seen(app.root, _app_files(app), RELOAD_WAIT_S)
 
 
 def unsaved_reason(server: FunclsServer, fn: Function) -> str | None:

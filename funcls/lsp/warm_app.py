@@ -98,6 +98,38 @@ def running_elsewhere(root: str) -> tuple[str, int] | None:
     return (url, int(state["pid"])) if same else None
 
 
+def saved_since_seen(root: str, files: set[str]) -> bool:
+    """Whether one of ``files`` was saved after the app's running `funcls run` last looked
+    (its run.json's ``seen``: it has those saves in the code it serves or is loading, and
+    holds invokes until that load is done). False when no run of ours reloads this app: no
+    run.json, its process gone, an older runner without ``seen``, or --no-reload."""
+    state = read_state(root)
+    if not state or not isinstance(state.get("pid"), int) or not pid_alive(state["pid"]):
+        return False
+    seen = state.get("seen")
+    if not isinstance(seen, (int, float)) or not state.get("reload", False):
+        return False
+    now = time.time()
+    for path in files:
+        with contextlib.suppress(OSError):
+            mtime = os.stat(path).st_mtime
+            # A file dated in the future says nothing of a recent save.
+            if seen < mtime <= now:
+                return True
+    return False
+
+
+async def runner_seen(root: str, files: set[str], limit: float) -> bool:
+    """Wait (at most ``limit`` seconds) until the app's `funcls run` has seen the saves of
+    ``files``; False when it had not after ``limit``."""
+    deadline = time.monotonic() + limit
+    while await asyncio.to_thread(saved_since_seen, root, files):
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
 def post_json(url: str, payload: dict[str, Any], timeout: float, key: str | None) -> Any:
     """POST JSON and read the JSON answer; an HTTP error's JSON ``error`` is raised as
     RunnerUnavailable's message only for 5xx/connection problems, else returned."""

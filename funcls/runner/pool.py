@@ -337,6 +337,7 @@ class WorkerPool:
         self._loading: list[WorkerProcess] = []  # the generation being loaded, if any
         self._crash_times: list[float] = []
         self._restarting = 0  # app processes being replaced after a crash (_watch)
+        self._reloading = False  # a reload's processes are loading; the old ones stop
         # App processes started before the event loop (prestart.py), by number.
         self.early: dict[int, EarlyProcess] = {}
         # Standby app processes for the next reload or restart, by number (_standby).
@@ -407,12 +408,25 @@ class WorkerPool:
                 count = 1
                 for worker in self.workers:
                     await worker.stop()
+            elif self.workers:
+                # A reload: the old app processes take no new invocation and stop once those
+                # under way are done, while the new ones load; invocations that come
+                # meanwhile wait for the new code (_held_until_ready). The host does the same:
+                # a file change restarts its script host (FileMonitoringService ->
+                # RestartHostAsync), whose old instance stops, and invocations wait for the
+                # new one (HostAvailabilityCheckMiddleware; host/availability.py).
+                self._reloading = True
+                for worker in self.workers:
+                    if not worker.stopping:
+                        worker.stopping = True  # at once: pick() skips it from now on
+                        asyncio.get_running_loop().create_task(worker.stop())
             fresh = list(await asyncio.gather(*(self._spawn(n) for n in range(count))))
             self._loading = fresh
             try:
                 indexes = await asyncio.gather(*(self._await_ready(w) for w in fresh))
             finally:
                 self._loading = []
+                self._reloading = False
             if request != self._requests:
                 for worker in fresh:
                     worker.kill("a newer save replaced this load")
@@ -488,6 +502,8 @@ class WorkerPool:
                 asyncio.get_running_loop().create_task(self._watch(replacement, generation))
                 self.say(f"app process {replacement.pid} is ready")
                 self._standby_soon([worker.number])
+            if generation != self._generation:
+                return  # a reload began meanwhile: its index is the one to publish
             if index.errors != self.index.errors or index.functions != self.index.functions:
                 self.index = index
                 for listener in self.listeners:
@@ -524,8 +540,9 @@ class WorkerPool:
         the dispatcher every 25 ms while its state is WorkerProcessRestarting, for up to
         (ErrorEventsThreshold + 1) x the worker initialization timeout); before, such a
         request got 503 once the restart took over half a second, as it may under load.
-        Otherwise (the app failed to load, a reload is switching processes) it waits half a
-        second at most, then AppNotLoaded."""
+        A reload holds it the same way until the new app processes are ready (the
+        FileMonitoringService's restart of the script host). Otherwise (the app failed to
+        load) it waits half a second at most, then AppNotLoaded."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         while True:
@@ -537,7 +554,7 @@ class WorkerPool:
                 if (
                     self.closing
                     or waited >= READY_TIMEOUT
-                    or (not self._restarting and waited >= 0.5)
+                    or (not self._restarting and not self._reloading and waited >= 0.5)
                 ):
                     raise
 

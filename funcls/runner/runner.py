@@ -27,7 +27,7 @@ from funcls.runner.connections import DEFAULT_CONNECTION, Connections
 from funcls.runner.durable.runtime import DurableRuntime
 from funcls.runner.functions import RunFunction, http_routes
 from funcls.runner.host.app import RunnerApp
-from funcls.runner.host.availability import AwaitInitialized
+from funcls.runner.host.availability import NOT_RUNNING, AwaitInitialized, load_wait
 from funcls.runner.host.policy import load_keys
 from funcls.runner.invocation import Invoker
 from funcls.runner.logs import Console
@@ -134,13 +134,24 @@ class Run:
         # Set once the first load's functions are routed: HTTP requests wait for it
         # (host/availability.py) instead of finding no function.
         self.initialized = asyncio.Event()
+        # Set while the loaded code is current: cleared when a save starts a reload, so that
+        # HTTP requests and invokes wait for the new code (host/availability.py).
+        self.serving = asyncio.Event()
         self.front: AwaitInitialized | None = None  # serve() puts it before the RunnerApp
+        # What .funcls/run.json says of this run (statefile.py), once serve() has written it.
+        self.record: dict[str, Any] | None = None
+        self.seen = time.time()  # when the files last read (or the last save seen) were
 
     async def on_index(self, index: AppIndex) -> None:
         self.state.update(index)
         functions = list(self.state.functions.values())
         if refuse_unreachable(functions, self.connections):  # blob SDK types, embedded store
             self.state.routes = http_routes(functions)
+        current = asyncio.current_task()
+        if not any(task is not current for task in self.reloads):
+            # No newer save waits to load: the code loaded is current, requests go on.
+            self.state.reloading = None
+            self.serving.set()
         if not self.initialized.is_set():
             timeline.mark("app loaded")
             # The functions are routed: requests held since the start go on now, before the
@@ -206,6 +217,41 @@ class Run:
                     + failure.get("traceback", "")
                 )
         self.ready.set()
+        self.publish()
+
+    def publish(self) -> None:
+        """Write what the run is doing to .funcls/run.json, for `funcls invoke` and the
+        language server (which wait for a reload there instead of reading the console):
+        ``state`` "running" or "reloading" (with the ``changed`` files), ``loads`` completed,
+        ``seen``: the time.time() up to which saved files are in the code loaded or being
+        loaded, ``errors`` of the last load."""
+        if self.record is None or not self.options.write_state:
+            return
+        reloading = self.state.reloading
+        self.record.update(
+            state="running" if reloading is None else "reloading",
+            changed=reloading or [],
+            loads=self.loads,
+            seen=self.seen,
+            errors=[f"{e.get('function')}: {e.get('message')}" for e in self.state.index.errors],
+        )
+        try:
+            write_state(self.settings.root, self.record)
+        except OSError as error:
+            self.console.say(f"could not write {self.settings.root}/.funcls/run.json: {error}")
+
+    def not_serving(self) -> bytes:
+        """The body of the 503 a request gets when the app did not load in time."""
+        reloading = self.state.reloading
+        if reloading is None:
+            return NOT_RUNNING
+        shown = ", ".join(reloading[:3]) + (" …" if len(reloading) > 3 else "")
+        return (
+            NOT_RUNNING.decode()
+            + f"\nfuncls: the app is reloading after a change in {shown} and has not loaded "
+            f"within {load_wait():g} s (an import that is slow or hangs at load: the console "
+            "of funcls run shows what it is doing); save a fix to reload again\n"
+        ).encode()
 
     def check(self) -> None:
         """The static check, in a thread, once the first answers are out: the app read with
@@ -243,6 +289,13 @@ class Run:
     async def on_change(self, paths: list[str]) -> None:
         shown = ", ".join(paths[:3]) + (" …" if len(paths) > 3 else "")
         self.console.say(f"change in {shown}; reloading")
+        # From now on requests and invokes wait for the new code (host/availability.py; the
+        # front's route cache is keyed by the version, so its hot path stops taking them).
+        self.seen = time.time()
+        self.state.reloading = sorted(set(self.state.reloading or []) | set(paths))
+        self.state.version += 1
+        self.serving.clear()
+        self.publish()
         if any(os.path.basename(p) in ("host.json", "local.settings.json") for p in paths):
             self.app, self.model_failure = read_app(self.options.app_dir)
             if self.model_failure:
@@ -260,6 +313,13 @@ class Run:
         self.reloads.discard(task)
         if not task.cancelled() and task.exception() is not None:
             self.console.say(f"reloading failed: {task.exception()!r}; save again to retry")
+        if not self.reloads and not self.serving.is_set():
+            # The reload ended without a load (it failed): held requests go on to whatever
+            # answers now rather than waiting for their timeout.
+            self.state.reloading = None
+            self.state.version += 1
+            self.serving.set()
+            self.publish()
 
     async def watch_parent(self, pid: int) -> None:
         """Stop when the process that started this run is gone (an editor that was killed
@@ -315,7 +375,7 @@ class Run:
         )
         self.pool.listeners.append(self.on_index)
         app = RunnerApp(self.state)
-        self.front = AwaitInitialized(app, self.initialized)
+        self.front = AwaitInitialized(app, self.serving, load_wait(), self.not_serving)
         config = uvicorn.Config(
             self.front,
             # Plain HTTP functions are served by the front without ASGI; the rest goes to
@@ -349,17 +409,16 @@ class Run:
         )
         await self.pool.start_generation()
         if self.options.write_state:
-            write_state(
-                self.settings.root,
-                {
-                    "pid": os.getpid(),
-                    "port": port,
-                    "host": host,
-                    "url": self.state.base_url,
-                    "started": time.time(),
-                    "enforce_auth": self.options.enforce_auth,
-                },
-            )
+            self.record = {
+                "pid": os.getpid(),
+                "port": port,
+                "host": host,
+                "url": self.state.base_url,
+                "started": time.time(),
+                "enforce_auth": self.options.enforce_auth,
+                "reload": self.options.reload,
+            }
+            self.publish()
         self.console.say(f"ready in {time.monotonic() - started:.2f}s")
         try:
             await server_task

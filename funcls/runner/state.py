@@ -61,6 +61,9 @@ class RunState:
     started: float = field(default_factory=time.monotonic)
     version: int = 0  # bumped whenever the functions change (keys the route cache)
     warmed_up: bool = False  # /admin/warmup ran the warmup functions
+    # The files whose save started a reload still under way (runner.py: Run.on_change); None
+    # when the loaded code is current.
+    reloading: list[str] | None = None
     durable: DurableRuntime | None = None  # the embedded durable engine (runner/durable/)
 
     def update(self, index: AppIndex) -> None:

@@ -418,6 +418,9 @@ def test_a_handed_connection_across_a_reload(tmp_path: Path) -> None:
                 break
             time.sleep(0.1)
         assert answer.endswith(b"after"), running.log()
+        # A request sent during the reload waited in the runner's ASGI path for the new code
+        # (test_run_reload_hold.py); the next plain answer of the front hands it over again.
+        assert client.ask(request("GET", "/api/hello")).endswith(b"after")
         assert held_by_app(running)  # handed over again, to the new app process
         assert client.ask(request("GET", "/api/hello")).endswith(b"after")
         client.close()

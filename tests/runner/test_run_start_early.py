@@ -96,6 +96,7 @@ def test_which_requests_wait_for_the_host() -> None:
     assert waits_for_host("POST", "/admin/functions/hello")
     assert waits_for_host("POST", "/admin/Functions/hello")
     assert not waits_for_host("GET", "/admin/functions/hello")
+    assert waits_for_host("POST", "/admin/funcls/invoke/hello")  # funcls invoke, the Run lens
     assert not waits_for_host("GET", "/admin/host/ping")
     assert not waits_for_host("GET", "/admin")
 

@@ -107,9 +107,17 @@ def no_function(state: RunState, name: str) -> str:
 
 def host_status(state: RunState) -> dict[str, Any]:
     errors = state.index.errors
+    if state.reloading is not None:
+        # ScriptHostState.Starting: the host's state while its script host restarts after a
+        # file change, until the new one is initialized (azure-functions-host,
+        # src/WebJobs.Script/Host/ScriptHostState.cs).
+        host_state = "Starting"
+    else:
+        host_state = "Error" if errors and not state.functions else "Running"
     return {
         "id": f"funcls-{os.getpid()}",
-        "state": "Error" if errors and not state.functions else "Running",
+        "state": host_state,
+        "reloading": state.reloading is not None,
         "version": f"funcls {__version__}",
         "versionDetails": f"python {state.index.python}, azure-functions {state.index.library}",
         "processUptime": int((time.monotonic() - state.started) * 1000),

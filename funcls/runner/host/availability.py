@@ -9,22 +9,44 @@ waits the same way (`[RequiresRunningHost]` in FunctionsController.cs); the rest
 once. `funcls run` listens before its app process has loaded the app (issue 16: command to
 first HTTP 200), so a request that comes early is held here until the functions are routed
 instead of getting a 404.
+
+A reload after a save holds requests the same way: the host restarts its script host when a
+file of the app changes (FileMonitoringService.OnFileChanged -> ScheduleRestartAsync ->
+IScriptHostManager.RestartHostAsync), and until the new one is initialized
+`HostIsInitialized()` is false, so the middleware above awaits it. The runner clears the event
+when it sees a save and sets it when the new app processes have loaded (runner.py), so
+requests and invokes sent meanwhile are answered by the new code, not the old. The 503 after
+the wait says what is being waited for (``reason``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+from collections.abc import Callable
 from typing import Any
 
 HOST_TIMEOUT = 30.0  # seconds, ScriptConstants.HostTimeoutSeconds
 NOT_RUNNING = b"Function host is not running."
 
 
+def load_wait() -> float:
+    """How long a request waits for a load (the first or a reload): the host's 30 s, or
+    FUNCLS_LOAD_WAIT_SECONDS (for tests)."""
+    try:
+        return float(os.environ.get("FUNCLS_LOAD_WAIT_SECONDS", "") or HOST_TIMEOUT)
+    except ValueError:
+        return HOST_TIMEOUT
+
+
 def waits_for_host(method: str, path: str) -> bool:
     """Whether a request must wait for the app's first load (see the module's docstring)."""
     if path == "/admin" or path.startswith("/admin/"):
-        return method == "POST" and path.lower().startswith("/admin/functions/")
+        # funcls' own invoke (`funcls invoke`, the Run lens) waits as the host's does.
+        return method == "POST" and path.lower().startswith(
+            ("/admin/functions/", "/admin/funcls/invoke/")
+        )
     return True
 
 
@@ -32,10 +54,17 @@ class AwaitInitialized:
     """An ASGI app in front of the runner's: holds HTTP requests until ``initialized`` is set,
     then hands them on; 503 after ``timeout`` seconds. Once set, it costs one check."""
 
-    def __init__(self, app: Any, initialized: asyncio.Event, timeout: float = HOST_TIMEOUT):
+    def __init__(
+        self,
+        app: Any,
+        initialized: asyncio.Event,
+        timeout: float = HOST_TIMEOUT,
+        reason: Callable[[], bytes] | None = None,
+    ):
         self.app = app
         self.initialized = initialized
         self.timeout = timeout
+        self.reason = reason  # the 503's body, when there is more to say than NOT_RUNNING
         self.held = 0  # requests that waited and have not been answered yet
         self._answered = asyncio.Event()
 
@@ -59,9 +88,10 @@ class AwaitInitialized:
                 try:
                     await asyncio.wait_for(self.initialized.wait(), self.timeout)
                 except asyncio.TimeoutError:
-                    headers = [(b"content-length", str(len(NOT_RUNNING)).encode())]
+                    body = self.reason() if self.reason is not None else NOT_RUNNING
+                    headers = [(b"content-length", str(len(body)).encode())]
                     await send({"type": "http.response.start", "status": 503, "headers": headers})
-                    await send({"type": "http.response.body", "body": NOT_RUNNING})
+                    await send({"type": "http.response.body", "body": body})
                     return
                 await self.app(scope, receive, send)
             finally:

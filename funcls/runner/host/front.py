@@ -116,6 +116,10 @@ class Front:
     def _find(self, method: str, raw: str) -> Route:
         if method == "OPTIONS" or raw == "/admin" or raw.startswith(("/admin/", *DURABLE_PATHS)):
             return None
+        if self.state.reloading is not None:
+            # A reload is under way (the runner bumps the version, so this cache is new): the
+            # RunnerApp's availability check holds the request for the new code.
+            return None
         prefix = self.state.settings.route_prefix
         if prefix:
             lead = "/" + prefix.lower()
