@@ -170,9 +170,25 @@ def _unknown_properties_v1(ctx: Context, fn: Function, b: Binding, spec: Binding
             continue
         if known is not None:
             continue
+        krange = value.key_range or value.range or b.range
+        trigger = (
+            None if spec.type.endswith("Trigger") else CATALOGUE.binding(spec.type + "Trigger")
+        )
+        if trigger is not None and trigger.find_property(key) is not None:
+            # A trigger's property copied onto the same service's input or output binding
+            # (corpus: cosmosDB bindings with leaseContainerName): a near name of the binding's
+            # own (createIfNotExists for createLeaseContainerIfNotExists) is not what was meant.
+            ctx.emit(
+                "AZF102",
+                f"'{key}' is a property of the {trigger.type} binding, which {a(spec.type)} "
+                f"binding does not have, so the host ignores it; remove it",
+                b.path,
+                krange,
+                function=fn,
+            )
+            continue
         close = CATALOGUE.closest_property(spec, key)
         hint = f"; did you mean '{close}'?" if close else ""
-        krange = value.key_range or value.range or b.range
         inner = string_literal_inner(ctx, b.path, krange, key) if close else None
         ctx.emit(
             "AZF102",

@@ -144,6 +144,39 @@ def test_azf102_unknown_property_fix_renames_key(tmp_path: Path) -> None:
     assert fixed_clean(tmp_path, f) == []
 
 
+def test_azf102_a_trigger_property_on_an_input_binding_is_named_as_such(tmp_path: Path) -> None:
+    # Corpus (fifth round, warning triage): the worker's own cosmosdb_input function.json and
+    # yokawasa's samples carry the trigger's lease properties on a cosmosDB binding; AZF102 asked
+    # "did you mean 'createIfNotExists'?", which creates the data container, not a lease one.
+    queue = queue_trigger()
+    cosmos = {
+        "name": "doc",
+        "type": "cosmosDB",
+        "direction": "in",
+        "connection": "CosmosDB",
+        "databaseName": "db",
+        "containerName": "items",
+        "leaseContainerName": "leases",
+        "createLeaseContainerIfNotExists": True,
+        "sqlQuerry": "SELECT * FROM c",
+    }
+    py = (
+        "import azure.functions as func\n\n\n"
+        "def main(msg: func.QueueMessage, doc: str) -> None:\n    pass\n"
+    )
+    v1(tmp_path, "orders", fjson(queue, cosmos), py)
+    found = only(check(tmp_path), "AZF102")
+    assert [f.message for f in found] == [
+        "'leaseContainerName' is a property of the cosmosDBTrigger binding, which a cosmosDB "
+        "binding does not have, so the host ignores it; remove it",
+        "'createLeaseContainerIfNotExists' is a property of the cosmosDBTrigger binding, which "
+        "a cosmosDB binding does not have, so the host ignores it; remove it",
+        "a cosmosDB binding has no property 'sqlQuerry', so the host ignores it; did you mean "
+        "'sqlQuery'?",
+    ]
+    assert [list(f.fixes) for f in found[:2]] == [[], []]
+
+
 def test_azf102_case_only_difference_is_information_not_an_error(tmp_path: Path) -> None:
     # The host matches property names ignoring case, so this loads: only a gentle note.
     b = queue_trigger()
