@@ -1,11 +1,11 @@
-"""AZF300–AZF313: the functions of an app and how the app is put together."""
+"""AZF300–AZF313, AZF315: the functions of an app and how the app is put together."""
 
 from __future__ import annotations
 
 from funcls.checks.findings import Severity
 from funcls.checks.registry import Example, Rule
 
-E, INFO = Severity.ERROR, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 _HEAD = "import azure.functions as func\n\napp = func.FunctionApp()\n\n\n"
 _PING = (
@@ -25,6 +25,19 @@ _BP = (
     "def items(req: func.HttpRequest) -> func.HttpResponse:\n"
     '    return func.HttpResponse("[]")\n'
 )
+# A v1 folder beside a script that registers functions (AZF304, AZF315).
+_OLD_FOLDER = {
+    "old/function.json": (
+        '{\n  "bindings": [\n    {"name": "req", "type": "httpTrigger", '
+        '"direction": "in", "authLevel": "anonymous"},\n'
+        '    {"name": "$return", "type": "http", "direction": "out"}\n  ]\n}\n'
+    ),
+    "old/__init__.py": (
+        "import azure.functions as func\n\n\n"
+        "def main(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("old")\n'
+    ),
+}
 _DF_HEAD = "import azure.durable_functions as df\nimport azure.functions as func\n\n"
 
 RULES: tuple[Rule, ...] = (
@@ -131,21 +144,7 @@ RULES: tuple[Rule, ...] = (
         "folders, so half of the app silently disappears (funcls lists only the script's "
         "functions then, as the host does). A function_app.py that registers none makes the "
         "host read the folders.",
-        _app(
-            _PING,
-            **{
-                "old/function.json": (
-                    '{\n  "bindings": [\n    {"name": "req", "type": "httpTrigger", '
-                    '"direction": "in", "authLevel": "anonymous"},\n'
-                    '    {"name": "$return", "type": "http", "direction": "out"}\n  ]\n}\n'
-                ),
-                "old/__init__.py": (
-                    "import azure.functions as func\n\n\n"
-                    "def main(req: func.HttpRequest) -> func.HttpResponse:\n"
-                    '    return func.HttpResponse("old")\n'
-                ),
-            },
-        ),
+        _app(_PING, **_OLD_FOLDER),
         _app(_PING),
     ),
     Rule(
@@ -329,5 +328,18 @@ RULES: tuple[Rule, ...] = (
             "def get_item(req: func.HttpRequest) -> func.HttpResponse:\n"
             '    return func.HttpResponse("item")\n'
         ),
+    ),
+    Rule(
+        "AZF315",
+        "ignored-function-json",
+        W,
+        "A function.json the host ignores because function_app.py registers functions.",
+        "With a function_app.py that registers functions the host takes the worker's index "
+        "of the script and never reads function.json folders (AZF304 names them on the "
+        "script); this finding sits on each ignored function.json itself, so that whoever "
+        "opens it sees why its function never runs. Move the function into the script or a "
+        "blueprint and delete the folder.",
+        _app(_PING, **_OLD_FOLDER),
+        _app(_PING),
     ),
 )

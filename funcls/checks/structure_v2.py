@@ -1,4 +1,4 @@
-"""AZF304–AZF312: app objects, blueprints and durable functions in the v2 model."""
+"""AZF304–AZF312, AZF315: app objects, blueprints and durable functions in the v2 model."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from funcls.model.python.limits import parse as parse_python
 DURABLE = "azure-functions-durable"
 
 
-@checker("AZF304")
+@checker("AZF304", "AZF315")
 def mixed_models(ctx: Context) -> None:
     app = ctx.app
     if app.model != "mixed" or app.script_path is None:
@@ -55,6 +55,23 @@ def mixed_models(ctx: Context) -> None:
             for folder, name in zip(folders, names, strict=True)
         ],
     )
+    # AZF315: each ignored function.json says so itself, for whoever opens it.
+    registers = Related(
+        Location(app.script_path, Range.point(0, 0)), f"{script} registers functions"
+    )
+    for folder, name in zip(folders, names, strict=True):
+        config = os.path.join(folder, "function.json")
+        first = ctx.line_text(config, 0)
+        ctx.emit(
+            "AZF315",
+            f"the host ignores this function.json: {script} registers functions, and then the "
+            f"host loads only those (the worker's index of {script}) and reads no "
+            f"function.json folder, so '{name}' never runs; move it into {script} (or a "
+            f"blueprint) and delete the folder '{name}'",
+            config,
+            Range(Position(0, 0), Position(0, 1 if first else 0)),
+            related=[registers],
+        )
 
 
 @checker("AZF305", "AZF306")

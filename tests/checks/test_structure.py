@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from funcls.checks.findings import Severity
 from tests.checks.support import (
     V2_HEAD,
     check,
@@ -136,6 +137,38 @@ def test_azf304_mixed(tmp_path: Path) -> None:
     f = one(check(tmp_path), "AZF304")
     assert "function.json folders (old)" in f.message
     assert f.related[0].message == "v1 function 'old'"
+
+
+def test_azf315_each_ignored_function_json_says_so(tmp_path: Path) -> None:
+    """Beside AZF304 on function_app.py, each function.json the host ignores carries its own
+    warning, so that a user who opens it sees why its function never runs."""
+    http = [
+        {"name": "req", "type": "httpTrigger", "direction": "in"},
+        {"name": "$return", "type": "http", "direction": "out"},
+    ]
+    v1(tmp_path, "old", json.dumps({"bindings": http}), "def main(req):\n    return 'x'\n")
+    v1(tmp_path, "older", json.dumps({"bindings": http}), "def main(req):\n    return 'y'\n")
+    v2(tmp_path, PING)
+    found = only(check(tmp_path), "AZF315")
+    assert [Path(f.path).relative_to(tmp_path).as_posix() for f in found] == [
+        "old/function.json",
+        "older/function.json",
+    ]
+    first = found[0]
+    assert first.severity == Severity.WARNING
+    assert first.message == (
+        "the host ignores this function.json: function_app.py registers functions, and then "
+        "the host loads only those (the worker's index of function_app.py) and reads no "
+        "function.json folder, so 'old' never runs; move it into function_app.py (or a "
+        "blueprint) and delete the folder 'old'"
+    )
+    assert text_at(first) == "{"  # the document's first character
+    assert [(Path(r.location.path).name, r.message) for r in first.related] == [
+        ("function_app.py", "function_app.py registers functions")
+    ]
+    # A script that registers none: the host reads the folders, which are not ignored.
+    v2(tmp_path, "import logging\n")
+    assert only(check(tmp_path), "AZF315") == []
 
 
 def test_azf304_not_when_the_script_registers_no_function(tmp_path: Path) -> None:
