@@ -55,13 +55,16 @@ export function prettyBody(body: unknown): string {
 
 /** `200 OK`, or the summary for other triggers, or the failure. */
 export function statusLine(result: RunResult): string {
+  // Every place that shows this line shows the function's name beside it: not twice.
+  const named = `${result.function} `;
+  const told = result.summary && result.function && result.summary.startsWith(named) ? result.summary.slice(named.length) : result.summary;
   if (typeof result.status === "number") {
-    return `${result.status}${result.statusText ? ` ${result.statusText}` : ""}`;
+    const status = `${result.status}${result.statusText ? ` ${result.statusText}` : ""}`;
+    // An HTTP function that raised: the caller's 500 and where it failed, in one line.
+    return result.error && told ? `${status}: ${told}` : status;
   }
-  if (result.summary) {
-    // Every place that shows this line shows the function's name beside it: not twice.
-    const named = `${result.function} `;
-    return result.function && result.summary.startsWith(named) ? result.summary.slice(named.length) : result.summary;
+  if (told) {
+    return told;
   }
   if (result.error) {
     return `failed: ${result.error.type ?? "error"}`;

@@ -30,6 +30,19 @@ test("status lines: HTTP status, the summary of other triggers, a failure", () =
     "succeeded in 7 ms: receipt → receipts/a.json",
   );
   assert.equal(statusLine({ ok: false, function: "t", error: { type: "ValueError", message: "bad" } }), "failed: ValueError");
+  // An HTTP function that raised: the status its caller got and where it failed.
+  assert.equal(
+    statusLine({
+      ok: false,
+      function: "boom",
+      trigger: "httpTrigger",
+      status: 500,
+      statusText: "Internal Server Error",
+      summary: "boom failed in 4.1 ms at function_app.py:17: KeyError: 'missing'",
+      error: { type: "KeyError", message: "'missing'" },
+    }),
+    "500 Internal Server Error: failed in 4.1 ms at function_app.py:17: KeyError: 'missing'",
+  );
 });
 
 test("bodies are pretty-printed JSON when they are JSON", () => {

@@ -101,6 +101,14 @@ def run_result(
             result["ok"] = False
     if outcome.error:
         error = outcome.error
+        if (
+            trigger == "httpTrigger"
+            and outcome.http is None
+            and error.get("type") != "AppNotLoaded"
+        ):
+            # What the caller got: the host answers a function that raised with 500, as
+            # http_trigger.outcome_response does here (AppNotLoaded: 503, it never ran).
+            result["status"], result["statusText"] = 500, status_text(500)
         trace = str(error.get("traceback") or "")
         frame = user_frame(trace, app_root)
         result["ok"] = False

@@ -264,6 +264,8 @@ async def test_a_failing_function_names_the_user_s_line(client: LanguageClient, 
     assert result["ok"] is False
     error = result["error"]
     assert error["type"] == "ZeroDivisionError"
+    # What an HTTP caller gets from the host for a function that raised (QA: no status shown).
+    assert (result["status"], result["statusText"]) == (500, "Internal Server Error")
     assert error["file"] == str(extra / "function_app.py")
     assert error["line"] == position(extra / "function_app.py", "a / b").line + 1
     assert "function_app.py:" in result["summary"] and "ZeroDivisionError" in result["summary"]
