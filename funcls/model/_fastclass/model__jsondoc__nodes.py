@@ -8,20 +8,6 @@ TABLE = {}
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.key,self.key_range,self.value,self.range,)==(other.key,other.key_range,other.value,other.range,)
-  return NotImplemented
- return __eq__
-TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.key,self.key_range,self.value,self.range,)==(other.key,other.key_range,other.value,other.range,)\n  return NotImplemented\n return __eq__'] = __create_fn__
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.kind,self.range,self.start,self.end,self.value,self.members,self.items,self.complete,)==(other.kind,other.range,other.start,other.end,other.value,other.members,other.items,other.complete,)
-  return NotImplemented
- return __eq__
-TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.range,self.start,self.end,self.value,self.members,self.items,self.complete,)==(other.kind,other.range,other.start,other.end,other.value,other.members,other.items,other.complete,)\n  return NotImplemented\n return __eq__'] = __create_fn__
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
    return (self.message,self.range,)==(other.message,other.range,)
   return NotImplemented
  return __eq__
@@ -35,16 +21,6 @@ def __create_fn__():
 TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.text,self.root,self.errors,self.lines,)==(other.text,other.root,other.errors,other.lines,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(key={self.key!r}, key_range={self.key_range!r}, value={self.value!r}, range={self.range!r})"
- return __repr__
-TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(key={self.key!r}, key_range={self.key_range!r}, value={self.value!r}, range={self.range!r})"\n return __repr__'] = __create_fn__
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, range={self.range!r}, start={self.start!r}, end={self.end!r}, value={self.value!r}, members={self.members!r}, items={self.items!r}, complete={self.complete!r})"
- return __repr__
-TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(kind={self.kind!r}, range={self.range!r}, start={self.start!r}, end={self.end!r}, value={self.value!r}, members={self.members!r}, items={self.items!r}, complete={self.complete!r})"\n return __repr__'] = __create_fn__
-def __create_fn__():
- def __repr__(self):
   return self.__class__.__qualname__ + f"(message={self.message!r}, range={self.range!r})"
  return __repr__
 TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(message={self.message!r}, range={self.range!r})"\n return __repr__'] = __create_fn__
@@ -53,26 +29,6 @@ def __create_fn__():
   return self.__class__.__qualname__ + f"(text={self.text!r}, root={self.root!r}, errors={self.errors!r}, lines={self.lines!r})"
  return __repr__
 TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(text={self.text!r}, root={self.root!r}, errors={self.errors!r}, lines={self.lines!r})"\n return __repr__'] = __create_fn__
-def __create_fn__(_type_key, _type_key_range, _type_value, _type_range, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,key:_type_key,key_range:_type_key_range,value:_type_value,range:_type_range)->_return_type:
-  self.key=key
-  self.key_range=key_range
-  self.value=value
-  self.range=range
- return __init__
-TABLE['def __create_fn__(_type_key, _type_key_range, _type_value, _type_range, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,key:_type_key,key_range:_type_key_range,value:_type_value,range:_type_range)->_return_type:\n  self.key=key\n  self.key_range=key_range\n  self.value=value\n  self.range=range\n return __init__'] = __create_fn__
-def __create_fn__(_type_kind, _type_range, _type_start, _type_end, _type_value, _type_members, _type_items, _type_complete, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_value, _dflt_members, _dflt_items, _dflt_complete, _return_type):
- def __init__(self,kind:_type_kind,range:_type_range,start:_type_start,end:_type_end,value:_type_value=_dflt_value,members:_type_members=_HAS_DEFAULT_FACTORY,items:_type_items=_HAS_DEFAULT_FACTORY,complete:_type_complete=_dflt_complete)->_return_type:
-  self.kind=kind
-  self.range=range
-  self.start=start
-  self.end=end
-  self.value=value
-  self.members=_dflt_members() if members is _HAS_DEFAULT_FACTORY else members
-  self.items=_dflt_items() if items is _HAS_DEFAULT_FACTORY else items
-  self.complete=complete
- return __init__
-TABLE['def __create_fn__(_type_kind, _type_range, _type_start, _type_end, _type_value, _type_members, _type_items, _type_complete, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_value, _dflt_members, _dflt_items, _dflt_complete, _return_type):\n def __init__(self,kind:_type_kind,range:_type_range,start:_type_start,end:_type_end,value:_type_value=_dflt_value,members:_type_members=_HAS_DEFAULT_FACTORY,items:_type_items=_HAS_DEFAULT_FACTORY,complete:_type_complete=_dflt_complete)->_return_type:\n  self.kind=kind\n  self.range=range\n  self.start=start\n  self.end=end\n  self.value=value\n  self.members=_dflt_members() if members is _HAS_DEFAULT_FACTORY else members\n  self.items=_dflt_items() if items is _HAS_DEFAULT_FACTORY else items\n  self.complete=complete\n return __init__'] = __create_fn__
 def __create_fn__(_type_message, _type_range, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,message:_type_message,range:_type_range)->_return_type:
   self.message=message

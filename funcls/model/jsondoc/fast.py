@@ -16,12 +16,11 @@ escapes one character each (a surrogate pair stays two), numbers with ``.`` or a
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any, cast
 
 from funcls.model.jsondoc.nodes import JsonMember, JsonNode
-from funcls.model.locations import LineIndex, Position, Range
+from funcls.model.locations import LineIndex
 
 MAX_DEPTH = 200  # as the tolerant reader: deeper nesting is an error, reported there
 
@@ -50,7 +49,6 @@ def _unescape(m: re.Match[str]) -> str:
 def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
     """The root node and line index of ``text`` when it is plain JSON, else None."""
     lines = LineIndex(text)
-    starts = lines._starts
     n = len(text)
     # It matches at any offset (possibly nothing), so never gives None.
     ws = cast("Callable[..., re.Match[str]]", _WS.match)
@@ -61,17 +59,8 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
     after_member = _AFTER_MEMBER.match
     after_item = _AFTER_ITEM.match
 
-    new = tuple.__new__  # what Position(...) and Range(...) call, without their frames
-
-    def pos(offset: int) -> Position:
-        line = bisect_right(starts, offset) - 1
-        return new(Position, (line, offset - starts[line]))
-
-    def span(start: int, end: int) -> Range:
-        line = bisect_right(starts, start) - 1
-        a = new(Position, (line, start - starts[line]))
-        line = bisect_right(starts, end, line) - 1
-        return new(Range, (a, new(Position, (line, end - starts[line]))))
+    member = JsonMember.at
+    # Ranges are left to the nodes, made from the offsets when read (nodes.py).
 
     def value(i: int, depth: int) -> JsonNode:
         """The value starting at ``i`` (no whitespace before it)."""
@@ -89,14 +78,13 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
             s = m.group(1)
             if "\\" in s:
                 s = unescape(_unescape, s)
-            end = m.end()
-            return JsonNode("string", span(i, end), i, end, s)
+            return JsonNode("string", None, i, m.end(), s, None, None, True, lines)
         if c == "t" and text.startswith("true", i):
-            return JsonNode("boolean", span(i, i + 4), i, i + 4, True)
+            return JsonNode("boolean", None, i, i + 4, True, None, None, True, lines)
         if c == "f" and text.startswith("false", i):
-            return JsonNode("boolean", span(i, i + 5), i, i + 5, False)
+            return JsonNode("boolean", None, i, i + 5, False, None, None, True, lines)
         if c == "n" and text.startswith("null", i):
-            return JsonNode("null", span(i, i + 4), i, i + 4, None)
+            return JsonNode("null", None, i, i + 4, None, None, None, True, lines)
         m = number(text, i)
         if m is None:
             raise _NotPlain
@@ -107,14 +95,12 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
             v = float(raw) if m.group(1) is not None or m.group(2) is not None else int(raw)
         except ValueError:  # more digits than int() takes
             v = None
-        return JsonNode("number", span(i, end), i, end, v)
+        return JsonNode("number", None, i, end, v, None, None, True, lines)
 
     def obj(start: int, depth: int) -> JsonNode:
         if depth > MAX_DEPTH:
             raise _NotPlain
-        at = pos(start)
-        node = JsonNode("object", new(Range, (at, at)), start, start)
-        members = node.members
+        members: list[JsonMember] = []
         i = ws(text, start + 1).end()
         if i < n and text[i] == "}":
             i += 1
@@ -126,13 +112,6 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
                 key = m.group(1)
                 if "\\" in key:
                     key = unescape(_unescape, key)
-                key_end = m.end(1) + 1
-                # The key's range: a key holds no line break (no control character), so both
-                # ends are on the line found once.
-                line = bisect_right(starts, i) - 1
-                line_start = starts[line]
-                key_at = new(Position, (line, i - line_start))
-                key_range = new(Range, (key_at, new(Position, (line, key_end - line_start))))
                 vi = m.end()
                 if vi < n and text[vi] == '"':  # a string value, most of them: without a call
                     sm = string(text, vi)
@@ -141,39 +120,22 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
                     sv = sm.group(1)
                     if "\\" in sv:
                         sv = unescape(_unescape, sv)
-                    vend = sm.end()
-                    # On the key's line unless a line break comes before it (a string holds
-                    # none).
-                    if text.find("\n", key_end, vi) < 0:
-                        vrange = new(
-                            Range,
-                            (
-                                new(Position, (line, vi - line_start)),
-                                new(Position, (line, vend - line_start)),
-                            ),
-                        )
-                    else:
-                        vrange = span(vi, vend)
-                    v = JsonNode("string", vrange, vi, vend, sv)
+                    v = JsonNode("string", None, vi, sm.end(), sv, None, None, True, lines)
                 else:
                     v = value(vi, depth)
-                members.append(JsonMember(key, key_range, v, new(Range, (key_at, v.range[1]))))
+                members.append(member(key, i, m.end(1) + 1, v, lines))
                 after = after_member(text, v.end)
                 if after is None:
                     raise _NotPlain
                 i = after.end()
                 if after.group(1) is not None:
                     break
-        node.end = i
-        node.range = new(Range, (node.range[0], pos(i)))
-        return node
+        return JsonNode("object", None, start, i, None, members, None, True, lines)
 
     def arr(start: int, depth: int) -> JsonNode:
         if depth > MAX_DEPTH:
             raise _NotPlain
-        at = pos(start)
-        node = JsonNode("array", new(Range, (at, at)), start, start)
-        items = node.items
+        items: list[JsonNode] = []
         i = ws(text, start + 1).end()
         if i < n and text[i] == "]":
             i += 1
@@ -187,9 +149,7 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
                 i = after.end()
                 if after.group(1) is not None:
                     break
-        node.end = i
-        node.range = new(Range, (node.range[0], pos(i)))
-        return node
+        return JsonNode("array", None, start, i, None, None, items, True, lines)
 
     try:
         i = ws(text).end()

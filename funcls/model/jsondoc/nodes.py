@@ -4,11 +4,18 @@ The Functions host reads its JSON files with Json.NET, which accepts comments an
 commas; so does this reader. Anything else that is not JSON is reported as an error with its
 exact range, and parsing resumes at the next member or item, so a half-typed function.json
 still yields every binding that is complete.
+
+Every range of a node or member is a function of its offsets and the document's line index.
+The plain-JSON reader (``fast.py``) therefore gives its nodes the offsets and the line index
+only, and a range is made the first time it is read (then kept): a check of 1,000 functions
+reads the ranges of the binding values and of few others, and building all of them was a
+third of reading the JSON (issue 16). The tolerant reader gives every range as before. The
+classes behave as the dataclasses they were (same constructor fields, equality on the
+ranges' values, ``repr``, unhashable).
 """
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any, Literal
 
 from funcls.model.fastclass import dataclass
@@ -23,28 +30,168 @@ class JsonError:
     range: Range
 
 
-@dataclass(slots=True)
 class JsonMember:
-    key: str
-    key_range: Range
-    value: JsonNode | None
-    range: Range
+    """``key``: the key; ``key_range``: its range, quotes included; ``value``: None when the
+    member is cut short; ``range``: from the key's start to the value's end."""
+
+    __slots__ = ("_key_end", "_key_range", "_key_start", "_lines", "_range", "key", "value")
+
+    def __init__(self, key: str, key_range: Range, value: JsonNode | None, range: Range) -> None:
+        self.key = key
+        self.value = value
+        self._key_range: Range | None = key_range
+        self._range: Range | None = range
+        self._lines: LineIndex | None = None
+        self._key_start = self._key_end = 0
+
+    @classmethod
+    def at(
+        cls, key: str, key_start: int, key_end: int, value: JsonNode, lines: LineIndex
+    ) -> JsonMember:
+        """A member whose ranges are made from offsets when read (``value`` complete)."""
+        m = _new_object(cls)
+        m.key = key
+        m.value = value
+        m._key_range = m._range = None
+        m._lines = lines
+        m._key_start = key_start
+        m._key_end = key_end
+        return m
+
+    @property
+    def key_range(self) -> Range:
+        r = self._key_range
+        if r is None:
+            assert self._lines is not None
+            r = self._key_range = self._lines.range(self._key_start, self._key_end)
+        return r
+
+    @key_range.setter
+    def key_range(self, r: Range) -> None:
+        self._key_range = r
+
+    @property
+    def range(self) -> Range:
+        r = self._range
+        if r is None:
+            assert self._lines is not None and self.value is not None
+            r = self._range = self._lines.range(self._key_start, self.value.end)
+        return r
+
+    @range.setter
+    def range(self, r: Range) -> None:
+        self._range = r
 
     @property
     def complete(self) -> bool:
         return self.value is not None and self.value.complete
 
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, JsonMember)
+        return (self.key, self.key_range, self.value, self.range) == (
+            other.key,
+            other.key_range,
+            other.value,
+            other.range,
+        )
 
-@dataclass(slots=True)
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass it was
+
+    def __repr__(self) -> str:
+        return (
+            f"JsonMember(key={self.key!r}, key_range={self.key_range!r}, value={self.value!r}, "
+            f"range={self.range!r})"
+        )
+
+
+_new_object = object.__new__
+
+
 class JsonNode:
-    kind: NodeKind
-    range: Range
-    start: int
-    end: int
-    value: Any = None
-    members: list[JsonMember] = field(default_factory=list)
-    items: list[JsonNode] = field(default_factory=list)
-    complete: bool = True
+    """A value: ``kind``, its ``range`` and offsets ``start``/``end``, its Python ``value``
+    (scalars), ``members`` (objects), ``items`` (arrays), ``complete`` (no part missing)."""
+
+    __slots__ = (
+        "_lines",
+        "_range",
+        "complete",
+        "end",
+        "items",
+        "kind",
+        "members",
+        "start",
+        "value",
+    )
+
+    def __init__(
+        self,
+        kind: NodeKind,
+        range: Range | None,
+        start: int,
+        end: int,
+        value: Any = None,
+        members: list[JsonMember] | None = None,
+        items: list[JsonNode] | None = None,
+        complete: bool = True,
+        lines: LineIndex | None = None,
+    ) -> None:
+        self.kind = kind
+        self._range = range
+        self.start = start
+        self.end = end
+        self.value = value
+        self.members: list[JsonMember] = [] if members is None else members
+        self.items: list[JsonNode] = [] if items is None else items
+        self.complete = complete
+        self._lines = lines
+
+    @property
+    def range(self) -> Range:
+        """Made from ``start`` and ``end`` on the first read when the reader gave none."""
+        r = self._range
+        if r is None:
+            assert self._lines is not None
+            r = self._range = self._lines.range(self.start, self.end)
+        return r
+
+    @range.setter
+    def range(self, r: Range) -> None:
+        self._range = r
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, JsonNode)
+        return (
+            self.kind,
+            self.range,
+            self.start,
+            self.end,
+            self.value,
+            self.members,
+            self.items,
+            self.complete,
+        ) == (
+            other.kind,
+            other.range,
+            other.start,
+            other.end,
+            other.value,
+            other.members,
+            other.items,
+            other.complete,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass it was
+
+    def __repr__(self) -> str:
+        return (
+            f"JsonNode(kind={self.kind!r}, range={self.range!r}, start={self.start!r}, "
+            f"end={self.end!r}, value={self.value!r}, members={self.members!r}, "
+            f"items={self.items!r}, complete={self.complete!r})"
+        )
 
     def get(self, key: str) -> JsonNode | None:
         """The value of the last member named ``key`` (Json.NET keeps the last duplicate)."""
