@@ -299,10 +299,15 @@ RULES: tuple[Rule, ...] = (
         "AZF312",
         "blueprint-not-followed",
         INFO,
-        "A registered blueprint whose definition funcls cannot find in the app folder.",
+        "A registration funcls cannot follow: a registered blueprint whose definition it "
+        "cannot find in the app folder, or functions registered by code it does not run (a "
+        "helper handed the app or a blueprint, decorators applied in a loop or a function).",
         "funcls only follows imports of modules inside the app, so the functions of that "
         "blueprint are not checked. A blueprint from outside the app folder must also be "
-        "deployed with the app (an installed package listed in requirements.txt).",
+        "deployed with the app (an installed package listed in requirements.txt). funcls "
+        "reads decorated top-level defs and decorator calls at the top level of a module "
+        "without running anything, so functions another function or a loop registers are "
+        "not listed either.",
         _app(
             _PING,
             head=_HEAD.replace("app = func", "from shared_lib import bp\n\napp = func")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 from collections.abc import Callable
 
@@ -488,3 +489,117 @@ def registered_twice(ctx: Context) -> None:
             reg.range,
             related=[Related(Location(reg.path, first), "first registration")],
         )
+
+
+# Registrations made by code funcls does not run (corpus, fifth round: 33 functions registered in
+# a `for` loop over a registry with `_app.function_name(name)(_app.route(...)(handler))`, 14 by a
+# helper called as `register_advisor_route(bp, "status", get_status)`, 3 by a home-made decorator
+# from `mcp_tool = get_mcp_tool(app)`). funcls reads decorators of top-level defs and decorator
+# calls at the top level; these it does not list, which AZF312 information now says instead of
+# a silent shorter list. A text pre-filter keeps the parse off modules without such lines, and
+# the answer is kept while the module's text is the same object (the language server's passes).
+_NOT_REGISTERING = frozenset(
+    {"isinstance", "print", "id", "repr", "str", "type", "hasattr", "getattr", "len", "vars"}
+)
+_unfollowed_kept: dict[str, tuple[str, frozenset[str], list[tuple[str, Range, str]]]] = {}
+
+
+def unfollowed_registrations(text: str, names: frozenset[str]) -> list[tuple[str, Range, str]]:
+    """(var, range, what) for each app object of ``names`` (top-level variables of the module)
+    handed to a call (``helper(app, ...)``) or whose decorator is applied inside a loop or a
+    function; at most one of each kind per variable."""
+    from funcls.model.catalogue import CATALOGUE
+
+    hits = [
+        n
+        for n in names
+        if re.search(rf"[(,]\s*{re.escape(n)}\s*[,)]", text)
+        or re.search(rf"^[ \t]+@?{re.escape(n)}\.\w+\(", text, re.M)
+    ]
+    if not hits:
+        return []
+    try:
+        tree = parse_python(text)
+    except (SyntaxError, ValueError):
+        return []
+    found: dict[tuple[str, str], tuple[str, Range, str]] = {}
+
+    def rng(node: ast.expr) -> Range:
+        end = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        return Range.of(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1, end)
+
+    def visit(node: ast.AST, inside: str | None) -> None:
+        if isinstance(node, ast.Call):
+            callee = ast.unparse(node.func) if hasattr(ast, "unparse") else "a call"
+            func_node = node.func
+            on_app = isinstance(func_node, ast.Attribute) and isinstance(func_node.value, ast.Name)
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                if (
+                    isinstance(arg, ast.Name)
+                    and arg.id in hits
+                    and not on_app
+                    and not (isinstance(func_node, ast.Name) and func_node.id in _NOT_REGISTERING)
+                ):
+                    found.setdefault(
+                        (arg.id, "passed"),
+                        (arg.id, rng(node), f"{callee}() is handed '{arg.id}'"),
+                    )
+            if (
+                inside is not None
+                and on_app
+                and isinstance(func_node, ast.Attribute)
+                and isinstance(func_node.value, ast.Name)
+                and func_node.value.id in hits
+                and CATALOGUE.decorator(func_node.attr) is not None
+            ):
+                var = func_node.value.id
+                found.setdefault(
+                    (var, "scoped"),
+                    (var, rng(func_node), f"{var}.{func_node.attr}() is applied inside {inside}"),
+                )
+        for child in ast.iter_child_nodes(node):
+            scope = inside
+            if scope is None and isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+                # the loop's body and else; its iterable or test is evaluated at the top
+                once = node.test if isinstance(node, ast.While) else node.iter
+                scope = None if child is once else "a loop"
+            elif scope is None and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                # the body; decorators, defaults and annotations run where the def is
+                scope = "a function" if child in node.body else None
+            elif scope is None and isinstance(node, (ast.Lambda, ast.comprehension)):
+                scope = "a function" if isinstance(node, ast.Lambda) else "a loop"
+            visit(child, scope)
+
+    visit(tree, None)
+    return list(found.values())
+
+
+@checker("AZF312")
+def registrations_funcls_does_not_run(ctx: Context) -> None:
+    by_path: dict[str, set[str]] = {}
+    for o in ctx.app.app_objects:
+        if o.top_level:
+            by_path.setdefault(o.path, set()).add(o.var)
+    for path, vars_ in by_path.items():
+        text = ctx.text(path)
+        if not text:
+            continue
+        names = frozenset(vars_)
+        kept = _unfollowed_kept.get(path)
+        if kept is not None and kept[0] is text and kept[1] == names:
+            found = kept[2]
+        else:
+            found = unfollowed_registrations(text, names)
+            if len(_unfollowed_kept) >= 32:
+                _unfollowed_kept.clear()
+            _unfollowed_kept[path] = (text, names, found)
+        for _var, where, what in found:
+            ctx.emit(
+                "AZF312",
+                f"{what}, code funcls does not run: the functions it registers there are not "
+                "listed or checked (funcls reads decorated top-level defs and decorator calls "
+                "at the top level of a module)",
+                path,
+                where,
+                severity=Severity.INFO,
+            )

@@ -492,3 +492,80 @@ def test_a_loop_over_an_imported_list_funcls_cannot_be_sure_of_stays_information
     f = one(found, "AZF312")
     assert text_at(f) == "app.register_functions(bp)"
     assert load(tmp_path).functions == []
+
+
+REGISTERING_CODE = {
+    "function_app.py": "import azure.functions as func\n"
+    + "from helpers import add_routes, tool\n\n"
+    + "app = func.FunctionApp()\n"
+    + "add_routes(app, 'status')\n"
+    + "mcp_tool = tool(app)\n\n"
+    + "for name in ('alpha', 'beta'):\n"
+    + "    app.function_name(name)(app.route(route=name)(lambda req: func.HttpResponse(name)))\n\n\n"
+    + "def later(req: func.HttpRequest) -> func.HttpResponse:\n"
+    + "    return func.HttpResponse('late')\n\n\n"
+    + "def setup() -> None:\n"
+    + "    app.route(route='late')(later)\n\n\n"
+    + "setup()\n",
+    "helpers.py": "import azure.functions as func\n\n\n"
+    "def add_routes(app: func.FunctionApp, name: str) -> None:\n"
+    "    app.function_name(name)(app.route(route=name)(lambda req: func.HttpResponse(name)))\n\n\n"
+    "def tool(app: func.FunctionApp):\n"
+    "    return app.route\n",
+}
+
+
+def test_registrations_by_code_funcls_does_not_run_are_information(tmp_path: Path) -> None:
+    """Corpus (fifth round): functions registered in a loop with computed names, by a helper
+    handed the app or a blueprint, and through a home-made decorator factory were silently left
+    out of the index (50 functions of three apps). funcls does not run that code; it now says
+    where its list stops being complete (AZF312 information)."""
+    write_app(tmp_path, REGISTERING_CODE)
+    library = library_index(str(tmp_path), script="function_app.py")
+    assert sorted(library) == ["alpha", "beta", "later", "status"]  # they do exist
+    assert load(tmp_path).functions == []
+    found = only(check(tmp_path), "AZF312")
+    # Once per app object and kind (the first call handed it, the first decorator in a loop
+    # or function), not once per call: a helper called fourteen times is one fact.
+    assert [(f.severity, text_at(f)) for f in found] == [
+        (Severity.INFO, "add_routes(app, 'status')"),
+        (Severity.INFO, "app.function_name"),
+    ]
+    assert found[0].message.startswith(
+        "add_routes() is handed 'app', code funcls does not run: the functions it registers "
+        "there are not listed or checked"
+    )
+    assert "app.function_name() is applied inside a loop" in found[1].message
+    script = REGISTERING_CODE["function_app.py"]
+    only_tool = script[: script.index("for name")].replace("add_routes(app, 'status')\n", "")
+    write_app(tmp_path, {"function_app.py": only_tool}, base=False)
+    assert [text_at(f) for f in only(check(tmp_path), "AZF312")] == ["tool(app)"]
+
+
+def test_no_registration_information_for_code_funcls_reads(tmp_path: Path) -> None:
+    """Near misses: blueprints registered in a loop, decorators in a top-level if/try, a
+    decorated def (its decorators run where the def is), the app handed to isinstance."""
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import azure.functions as func\n"
+            + "from items import bp\n\n"
+            + "app = func.FunctionApp()\n"
+            + "for one in (bp,):\n    app.register_functions(one)\n"
+            + "assert isinstance(app, func.FunctionApp)\n"
+            + "try:\n"
+            + "    @app.route(route='a')\n"
+            + "    def a(req: func.HttpRequest) -> func.HttpResponse:\n"
+            + "        return func.HttpResponse('a')\n"
+            + "except ImportError:\n    pass\n\n\n"
+            + "@app.route(route='b')\n"
+            + "def b(req: func.HttpRequest) -> func.HttpResponse:\n"
+            + "    return func.HttpResponse('b')\n",
+            "items.py": "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
+            "@bp.route(route='c')\n"
+            "def c(req: func.HttpRequest) -> func.HttpResponse:\n"
+            "    return func.HttpResponse('c')\n",
+        },
+    )
+    assert sorted(f.name for f in load(tmp_path).functions) == ["a", "b", "c"]
+    assert only(check(tmp_path), "AZF312") == []
