@@ -14,6 +14,12 @@ Prints, for the corpus built by scripts/build_corpus.py:
   which funcls reports at least one error / all of them.
 --details lists every difference, missed root, error finding, AZF306 information and missed
 fixture.
+
+--severity warning prints the warning-level findings instead, by rule, with the verdicts recorded
+in bench/corpus_warning_verdicts.json (true: the platform misbehaves or the user most likely made
+the mistake the warning names; false: noise). A rule with more than --sample warnings (30) is
+triaged on a random sample drawn with --seed (5); --details then lists each rule's findings to
+triage (all of them, or that sample) without a verdict.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -36,6 +43,7 @@ from funcls.model.workspace import find_app_roots  # noqa: E402
 from tests.support.fidelity import differences, normalise  # noqa: E402
 
 VERDICTS = Path(__file__).resolve().parent / "corpus_verdicts.json"
+WARNING_VERDICTS = Path(__file__).resolve().parent / "corpus_warning_verdicts.json"
 
 
 def finding_key(corpus: Path, f: Finding) -> str:
@@ -136,8 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default="/tmp/funcls-corpus")
     ap.add_argument("--details", action="store_true")
+    ap.add_argument("--severity", choices=("error", "warning"), default="error")
+    ap.add_argument("--sample", type=int, default=30, help="warnings triaged per rule at most")
+    ap.add_argument("--seed", type=int, default=5, help="seed of the per-rule sample")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus).resolve()
+    if args.severity == "warning":
+        return warnings_report(corpus, args.details, args.sample, args.seed)
     manifest: dict[str, Any] = json.loads((corpus / "manifest.json").read_text())
     verdicts: dict[str, dict[str, str]] = (
         json.loads(VERDICTS.read_text()) if VERDICTS.is_file() else {}
@@ -258,6 +271,82 @@ def main(argv: list[str] | None = None) -> int:
         print("\n# verdict false (still reported)")
         present = {finding_key(corpus, f) for _, f in errors}
         print("\n".join(k for k in false if k in present) or "none")
+    return 0
+
+
+def warning_sample(keys: list[str], triaged: set[str], size: int, seed: int) -> list[str]:
+    """The warnings of one rule still to triage: every one without a verdict when the rule has
+    at most ``size``, else enough of them, drawn with ``seed`` from the keys sorted, that
+    ``size`` of the rule's warnings have a verdict (verdicts recorded earlier keep counting, so
+    a finding fixed or added since does not redraw the whole sample)."""
+    left = sorted(k for k in keys if k not in triaged)
+    need = min(size, len(keys)) - (len(keys) - len(left))
+    if need <= 0:
+        return []
+    if len(left) <= need:
+        return left
+    return sorted(random.Random(seed).sample(left, need))
+
+
+def warnings_report(corpus: Path, details: bool, size: int, seed: int) -> int:
+    """Warning-level findings of every app root of the corpus, by rule, with their verdicts."""
+    manifest: dict[str, Any] = json.loads((corpus / "manifest.json").read_text())
+    verdicts: dict[str, dict[str, str]] = (
+        json.loads(WARNING_VERDICTS.read_text()) if WARNING_VERDICTS.is_file() else {}
+    )
+    by_rule: dict[str, dict[str, Finding]] = defaultdict(dict)
+    count: Counter[str] = Counter()
+    for record in manifest["roots"]:
+        app = load_app(str(corpus / record["path"]), Source())
+        for f in check_app(app, CheckConfig()):
+            if f.severity == Severity.WARNING:
+                by_rule[f.code][finding_key(corpus, f)] = f
+                count[f.code] += 1
+    present = {k for v in by_rule.values() for k in v}
+    print(
+        f"corpus: {len(manifest['repositories'])} repositories, {len(manifest['roots'])} app roots"
+    )
+    print(
+        f"warning findings: {sum(count.values())} (triaged: all of a rule's when it has at most"
+        f" {size}, else a sample of {size} drawn with seed {seed})"
+    )
+    print()
+    print("| rule | warnings | triaged | true | false | left to triage |")
+    print("|---|---|---|---|---|---|")
+    total: Counter[str] = Counter()
+    todo: list[str] = []
+    for code in sorted(by_rule):
+        keys = list(by_rule[code])
+        c: Counter[str] = Counter(verdicts[k]["verdict"] for k in keys if k in verdicts)
+        left = warning_sample(keys, set(verdicts), size, seed)
+        total.update(c)
+        total["warnings"] += count[code]
+        total["left"] += len(left)
+        print(
+            f"| {code} | {count[code]} | {c['true'] + c['false']} | {c['true']} | {c['false']} |"
+            f" {len(left)} |"
+        )
+        todo += [f"{k}\n    {by_rule[code][k].message}" for k in left]
+    print(
+        f"| all | {total['warnings']} | {total['true'] + total['false']} | {total['true']} |"
+        f" {total['false']} | {total['left']} |"
+    )
+    gone = Counter(
+        k.split("|")[1] for k, v in verdicts.items() if v["verdict"] == "false" and k not in present
+    )
+    if gone:
+        print(
+            "verdict false and no longer reported (fixed): "
+            + ", ".join(f"{code} {n}" for code, n in sorted(gone.items()))
+        )
+    if details:
+        print("\n# warnings to triage without a verdict")
+        print("\n".join(todo) or "none")
+        print("\n# verdict false (still reported)")
+        print(
+            "\n".join(k for k, v in verdicts.items() if v["verdict"] == "false" and k in present)
+            or "none"
+        )
     return 0
 
 

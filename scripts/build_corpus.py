@@ -247,6 +247,34 @@ REPOSITORIES = (
     "sana197111/azure-function-Rest-API-",
     "DomenicoAnzalone/cloud-job-orchestrator",
     "Epivaral/climaguate",
+    # added 5 December 2026, fifth round: MCP tool triggers (the mcp_tool_trigger decorator with
+    # toolProperties built from a list, a generic trigger of type mcpToolTrigger, a home-made
+    # @mcp_tool decorator over a FunctionApp, apps under src/ and app/ with their own packages);
+    # durable entities (a v2 DFApp with entities and blueprint packages, a v1 durable entity
+    # app); the Event Hubs SDK-type extension (commented out and in use); v1 apps in a
+    # sub-folder, wrapping Flask, and a v1 FastAPI wrapper; a learning repository with
+    # a dozen apps, a v2 script beside v1 folders, and virtual environments committed under
+    # other names than .venv; monorepos of several small v2 apps
+    "GcmSandbox/remote-mcp-apim-functions-python",
+    "eamonoreilly/azure-functions-openai-aisearch-mcp-python",
+    "okoknik/azure-functions-container-mcp",
+    "SebastianGodoy-CG/FastMCP-Functions",
+    "anthonychu/20251006-python-mcp-simplified-decorator",
+    "kevinflint-cs2/remote-mcp-functions-python",
+    "Koviak/remote-mcp-functions-python",
+    "anthonychu/durable-entities-agents",
+    "savindi-wijenayaka/azure-durable-entity",
+    "Mina69/AKSAutoUpgrade",
+    "Azure-Samples/fastapi-on-azure-functions",
+    "tolbargy/azure-function-python",
+    "Planning-Inspectorate/odw-azure-functions",
+    "chashea/compliance-advisor",
+    "HZapperz/CaringGuide",
+    "michalhope/azure-function",
+    "duhk1980/Python",
+    "Azure-Samples/functions-docs-python-v2",
+    "pocketcalculator/azure-functions",
+    "CoreyC315/Azure-Temp-Reader",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
@@ -301,6 +329,12 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, name, path, target=None):
         top = name.split(".")[0]
         if top in sys.stdlib_module_names or name == "azure":
+            return None
+        # A module missing from one of the app's own packages is missing on Azure too: the
+        # import fails there (an app may catch that and fall back, as `from .function_app
+        # import app` / `from function_app import app` does).
+        parent = sys.modules.get(name.rpartition(".")[0]) if "." in name else None
+        if parent is not None and any(_inside(p) for p in getattr(parent, "__path__", None) or ()):
             return None
         if name.startswith(("azure.functions", "azure.durable_functions")):
             return None
