@@ -139,3 +139,32 @@ def test_the_new_app_s_ignore_files_leave_out_funcls_state(tmp_path: Path) -> No
             check=False,
         )
         assert checked.stdout.splitlines() == [".funcls/keys.json"], (ignore, checked)
+
+
+def test_new_timer_refuses_a_schedule_the_check_would_report(tmp_path: Path) -> None:
+    # QA as a new user: 'New function' wrote a classic five-field cron schedule (and any
+    # text), which funcls check then reported as an error (AZF501/AZF500).
+    assert funcls("new", "app", "shop", cwd=tmp_path).returncode == 0
+    before = (tmp_path / "shop" / "function_app.py").read_text()
+    five = funcls(
+        "new", "function", "--trigger", "timer", "--name", "tick", "--setting",
+        "schedule=0 */5 * * *", "shop", cwd=tmp_path,
+    )  # fmt: skip
+    assert five.returncode == 2
+    assert five.stderr == (
+        "funcls: error: schedule '0 */5 * * *' has 5 fields; Azure Functions schedules have 6, "
+        "seconds first: write '0 0 */5 * * *'\n"
+    )
+    word = funcls(
+        "new", "function", "--trigger", "timer", "--name", "tick", "--setting",
+        "schedule=often", "shop", cwd=tmp_path,
+    )  # fmt: skip
+    assert word.returncode == 2
+    assert word.stderr.startswith("funcls: error: schedule 'often': 'often' is neither an NCRONTAB")
+    assert (tmp_path / "shop" / "function_app.py").read_text() == before
+    for schedule in ("0 0 */5 * * *", "00:05:00", "%TICK_SCHEDULE%"):
+        made = funcls(
+            "new", "function", "--trigger", "timer", "--name", f"t{len(schedule)}", "--setting",
+            f"schedule={schedule}", "shop", cwd=tmp_path,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr

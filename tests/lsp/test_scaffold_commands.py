@@ -131,6 +131,17 @@ async def test_refusals_say_why(editing_client: RecordingClient, fresh_workspace
     await wait_for(
         lambda: any("no template for trigger 'smtp'" in m.message for m in editing_client.messages)
     )
+    five = await command(
+        editing_client,
+        NEW_FUNCTION_COMMAND,
+        str(app),
+        {"trigger": "timer", "name": "tick", "settings": {"schedule": "0 */5 * * *"}},
+    )
+    assert five == {
+        "ok": False,
+        "error": "schedule '0 */5 * * *' has 5 fields; Azure Functions schedules have 6, "
+        "seconds first: write '0 0 */5 * * *'",
+    }
     taken = await command(editing_client, NEW_APP_COMMAND, str(app))
     assert taken["ok"] is False and "funcls new app does not overwrite" in taken["error"]
     assert (app / "function_app.py").read_text() == before

@@ -133,6 +133,8 @@ def plan_function(trigger: str, name: str, given: Mapping[str, str] | None = Non
         param = decorator.param(key)
         assert param is not None
         _check_value(param, text)
+    if template.id == "timer":
+        _check_schedule(values.get("schedule", ""))
     return Plan(template, decorator, binding, name, values, settings)
 
 
@@ -164,6 +166,25 @@ def _check_value(param: DecoratorParam, text: str) -> None:
         for item in _items(text):
             if _enum_member(param, item) is None:
                 raise ScaffoldError(_enum_problem(param, item))
+
+
+def _check_schedule(text: str) -> None:
+    """A schedule the host rejects (AZF500) or the scale controller misreads (AZF501) is
+    refused here, not written for funcls check to report right after (QA: 'New function'
+    took '0 */5 * * *')."""
+    from funcls.model.parsers.ncrontab import parse_schedule
+    from funcls.model.parsers.ncrontab_fields import ScheduleError, ScheduleErrorKind
+
+    try:
+        parse_schedule(text)
+    except ScheduleError as e:
+        if e.kind == ScheduleErrorKind.FIVE_FIELDS:
+            six = e.fix or "0 " + text.strip()
+            raise ScaffoldError(
+                f"schedule '{text.strip()}' has 5 fields; Azure Functions schedules have 6, "
+                f"seconds first: write '{six}'"
+            ) from None
+        raise ScaffoldError(f"schedule '{text}': {e.message}") from None
 
 
 def _enum_problem(param: DecoratorParam, text: str) -> str:
