@@ -48,6 +48,12 @@ class _Channel:
     def send(self, message: Any) -> None:
         pass
 
+    def add(self, event: tuple[Any, ...]) -> None:
+        self.events.append(event)
+
+    def due(self, now: float) -> None:
+        pass
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

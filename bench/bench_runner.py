@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -536,7 +537,26 @@ def _p99_rows(ours: list[Measure], bare: list[Measure], prefix: str = "") -> lis
             "target: median <= 2x, funcls' worst <= bare's worst "
             + ("(met)" if statistics.median(ratios) <= 2 and worst <= bare_worst else "(not met)"),
         ),
+        (
+            f"{prefix}  median ratio after 3, 4, ... rounds",
+            ", ".join(f"{statistics.median(ratios[:n]):.2f}x" for n in range(3, len(ratios) + 1))
+            or "(fewer than 3 rounds)",
+            "how soon the median settles (how many rounds a verdict needs)",
+        ),
+        (
+            f"{prefix}  median ratio, 90 % interval (bootstrap over rounds)",
+            "{:.2f}x - {:.2f}x".format(*_interval(ratios)),
+            "resampling the rounds 2,000 times: the spread a rerun may give",
+        ),
     ]
+
+
+def _interval(values: list[float], draws: int = 2000) -> tuple[float, float]:
+    """The 5th and 95th percentiles of the median of ``values`` resampled with replacement
+    (a fixed seed: the same rounds give the same interval)."""
+    pick = random.Random(16)
+    medians = sorted(statistics.median(pick.choices(values, k=len(values))) for _ in range(draws))
+    return medians[int(draws * 0.05)], medians[int(draws * 0.95) - 1]
 
 
 def _print_histograms(http: dict[str, list[Measure]]) -> int:

@@ -88,9 +88,15 @@ if _out:
         return wrapper
 
     def _patch():
+        # Until both kinds are patched, or one and a second more (a process is the runner
+        # or an app process), or 20 s (bare uvicorn): no polling while measured.
+        threading.current_thread().name = "probe-patch"
         patched = set()
-        while len(patched) < 2:
+        deadline = time.monotonic() + 20
+        while len(patched) < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
+            if patched and deadline - time.monotonic() > 1:
+                deadline = time.monotonic() + 1
             handed = sys.modules.get("funcls.runner.worker.handed")
             main = sys.modules.get("funcls.runner.worker.main")
             if (
@@ -142,11 +148,14 @@ if _out:
                 handoff.Handoffs._watch = _timed("watch", handoff.Handoffs._watch)
 
     def _dump():
+        threading.current_thread().name = "probe-dump"
         path = f"{_out}.{os.getpid()}"
         while True:
             time.sleep(0.5)
             taken = _records[:]
             del _records[: len(taken)]
+            taken.extend(("thread", time.monotonic(), t.native_id, t.name.replace(" ", "_"))
+                         for t in threading.enumerate() if t.native_id)
             with open(path, "a") as f:
                 for record in taken:
                     f.write(" ".join(str(x) for x in record) + "\n")
@@ -157,9 +166,12 @@ if _out:
         except BaseException as error:
             _records.append(("error", time.monotonic(), 0, repr(error).replace(" ", "_")))
 
-    threading.Thread(target=_patch_or_say, daemon=True).start()
+    if not os.environ.get("FUNCLS_TAIL_BARE"):  # (bare uvicorn: nothing to patch)
+        threading.Thread(target=_patch_or_say, daemon=True).start()
     threading.Thread(target=_dump, daemon=True).start()
 """
+
+IDLE = 2.0  # seconds without requests measured before the load
 
 WRK_SCRIPT = """done = function(summary, latency, requests)
   for _, p in ipairs({50, 90, 99, 99.9}) do
@@ -190,6 +202,7 @@ def run_once(work: Path, app: Path, duration: int, bare: bool = False) -> None:
         (work / "bare_app.py").write_text(BARE_APP)
         command = [sys.executable, "-m", "uvicorn", "--app-dir", str(work), "bare_app:app"]
         command += ["--log-level", "warning", "--no-access-log"]
+        env["FUNCLS_TAIL_BARE"] = "1"
     process = subprocess.Popen(
         [*command, "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -205,6 +218,13 @@ def run_once(work: Path, app: Path, duration: int, bare: bool = False) -> None:
                 raise RuntimeError("funcls run did not answer within 30 s")
             time.sleep(0.01)
         subprocess.run(["wrk", "-t2", "-c50", "-d2s", url], capture_output=True, check=True)
+        # Idle: what wakes up with no request at all (timers, polls).
+        pids = {"bare" if bare else "runner": process.pid}
+        pids.update(("app process", pid) for pid in _children(process.pid))
+        time.sleep(0.5)  # the warm-up's connections closed
+        idle_first = {name: _scheduling(pid) for name, pid in pids.items()}
+        time.sleep(IDLE)
+        idle_last = {name: _scheduling(pid) for name, pid in pids.items()}
         load = os.getloadavg()[0]
         began = time.monotonic()
         load_generator = subprocess.Popen(
@@ -235,19 +255,52 @@ def run_once(work: Path, app: Path, duration: int, bare: bool = False) -> None:
         f"{float(rate.group(1)) if rate else 0:,.0f} requests/s"
     )
     print(f"  latency (ms): {histogram.group(0) if histogram else wrk}")
+    names = _thread_names(out)
     print(
-        f"  threads on a CPU / waiting for one over {duration - 0.4:.1f} s of the run (s, from "
-        "/proc/PID/task/TID/schedstat):"
+        f"  threads: on a CPU / waiting for one over {duration - 0.4:.1f} s of the run (s), "
+        f"times put on a CPU per second under load and over {IDLE:.0f} s idle before it "
+        "(/proc/PID/task/TID/schedstat):"
     )
+    span = max(duration - 0.4, 0.1)
     for name in first:
         spent = []
-        for tid, (run, wait) in last[name].items():
-            run0, wait0 = first[name].get(tid, (0, 0))
-            if run - run0 > 0.01 or wait - wait0 > 0.01:
-                spent.append(f"{run - run0:.2f}/{wait - wait0:.2f}")
+        for tid, (run, wait, slices) in last[name].items():
+            run0, wait0, slices0 = first[name].get(tid, (0, 0, 0))
+            idle_now = idle_last.get(name, {}).get(tid)
+            idle_then = idle_first.get(name, {}).get(tid)
+            idle = (idle_now[2] - idle_then[2]) / IDLE if idle_now and idle_then else None
+            if names.get(tid, "").startswith("probe"):
+                continue
+            if run - run0 > 0.01 or wait - wait0 > 0.01 or (slices - slices0) / span >= 1:
+                label = names.get(tid, "main" if tid == str(process.pid) else tid)
+                spent.append(
+                    f"{label} {run - run0:.2f}/{wait - wait0:.2f} "
+                    f"{(slices - slices0) / span:,.0f}/s"
+                    + (f" (idle {idle:.0f}/s)" if idle is not None else "")
+                )
         print(f"    {name}: " + (", ".join(spent) or "idle"))
+        woken = [
+            (names.get(tid, tid), (now[2] - idle_first[name][tid][2]) / IDLE)
+            for tid, now in idle_last.get(name, {}).items()
+            if tid in idle_first.get(name, {}) and not names.get(tid, "").startswith("probe")
+        ]
+        if woken:
+            total = sum(rate for _, rate in woken)
+            busiest = ", ".join(f"{n} {r:.0f}" for n, r in sorted(woken, key=lambda w: -w[1])[:4])
+            print(f"      idle wake-ups: {total:.0f}/s ({busiest})")
     if not bare:
         report(out, began, ended, process.pid)
+
+
+def _thread_names(out: Path) -> dict[str, str]:
+    """Thread names by native id, as the probe recorded them (the runner's, the app's)."""
+    names: dict[str, str] = {}
+    for path in out.parent.glob(out.name + ".*"):
+        for line in path.read_text().splitlines():
+            if line.startswith("thread "):
+                _kind, _when, tid, name = line.split(maxsplit=3)
+                names[tid] = name
+    return names
 
 
 def _children(pid: int) -> list[int]:
@@ -258,8 +311,9 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _scheduling(pid: int) -> dict[str, tuple[float, float]]:
-    """Each thread's time on a CPU and waiting in the run queue so far (s)."""
+def _scheduling(pid: int) -> dict[str, tuple[float, float, int]]:
+    """Each thread's time on a CPU and waiting in the run queue so far (s), and how many
+    times it was put on a CPU (its wake-ups, and preemptions)."""
     times = {}
     try:
         tids = os.listdir(f"/proc/{pid}/task")
@@ -268,10 +322,10 @@ def _scheduling(pid: int) -> dict[str, tuple[float, float]]:
     for tid in tids:
         try:
             with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                run, wait = f.read().split()[:2]
+                run, wait, slices = f.read().split()[:3]
         except OSError:
             continue
-        times[tid] = (int(run) / 1e9, int(wait) / 1e9)
+        times[tid] = (int(run) / 1e9, int(wait) / 1e9, int(slices))
     return times
 
 

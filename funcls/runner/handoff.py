@@ -63,7 +63,8 @@ FrontProtocol = Any
 
 ENV = "FUNCLS_HTTP_HANDOFF"
 SLOTS = 4096  # connections one app process may hold
-WATCH_EVERY = 0.1  # seconds between functionTimeout scans while connections are handed
+WATCH_EVERY = 0.1  # seconds at least between functionTimeout scans (and to the first one)
+WATCH_AT_MOST = 1.0  # seconds at most between them (a reload may shorten functionTimeout)
 
 
 def enabled() -> bool:
@@ -344,12 +345,18 @@ class Handoffs:
             self.watching = False
             return
         now = time.monotonic()
+        # The next scan when the oldest request running now reaches the timeout (one that
+        # starts after this scan cannot reach it before now + timeout; the app process writes
+        # the start from the same clock), or within WATCH_AT_MOST: the runner no longer wakes
+        # ten times a second while connections are handed.
+        due = now + timeout
         for link in list(self.links.values()):
             for conn, (_, slot) in list(link.conns.items()):
                 entry = table.read(link.table, slot)
                 if entry.state != table.RUNNING or conn in link.answered:
                     continue
                 if now - entry.monotonic < timeout:
+                    due = min(due, entry.monotonic + timeout)
                     continue
                 error = {
                     "type": "FunctionTimeout",
@@ -363,7 +370,7 @@ class Handoffs:
                     f"function '{name}' ran past functionTimeout ({timeout:g}s); "
                     f"the app process (pid {link.worker.pid}) was stopped"
                 )
-        self.loop.call_later(WATCH_EVERY, self._watch)
+        self.loop.call_later(min(max(due - now, WATCH_EVERY), WATCH_AT_MOST), self._watch)
 
     def _gone(self, link: Link) -> None:
         """The app process ended: answer, close or take back each of its connections."""

@@ -167,7 +167,11 @@ class Console:
                 f"({'Succeeded' if ok else 'Failed'}, Id={invocation_id}, "
                 f"Duration={duration * 1000:.0f}ms)\n"
             )
+        # Written now, with any line before them: the batch is the app process's 50 ms of
+        # invocations already, and a timer for it would wake the runner once more per batch.
         self._add(lines)
+        if lines and not self.quiet:
+            self._flush()
 
     def _add(self, lines: list[str]) -> None:
         if self.quiet or not lines:

@@ -10,8 +10,10 @@ frame to the runner and back per request. What it writes is what the runner's fr
 Crash isolation: each request is marked in the connection table (`handoff_table.py`) with
 plain stores; when this process dies the runner answers a request that has no response yet
 with the host's 500 on its copy of the connection. The console lines of the invocations
-(Executing/Executed) go to the runner batched, every 50 ms or before any other frame, so
-that the app's own log lines keep their order after them.
+(Executing/Executed) go to the runner batched (main.Channel: a batch leaves 50 ms after the
+last one, sent by the serving thread as a request ends, or by the events thread when requests
+stop) and before any other frame, so that the app's own log lines keep their order after
+them.
 
 Anything this process does not serve itself — a route it was not given, keys that do not
 pass, chunked or partial bodies, `Expect`, `Upgrade`, HTTP/1.0, `Connection` other than
@@ -70,7 +72,9 @@ NO_RETRY = {"count": 0, "max": 0}
 NO_TRACE: dict[str, Any] = {}  # for a function without a context parameter (never read)
 ARM = select.EPOLLIN | select.EPOLLONESHOT
 BATCH = 64  # ready connections a lone serving thread takes from one epoll_wait
-TEND_EVERY = 0.01  # seconds
+TEND_EVERY = 0.01  # seconds between looks at a request that may be stalled
+STALL = 0.02  # seconds every serving thread spent in its request before one more may start
+SWEEP_EVERY = 1.0  # seconds between looks for connections idle past the keep-alive timeout
 STALLED_AFTER = 0.1  # seconds of serving threads computing without an answer
 
 
@@ -112,7 +116,7 @@ class Served:
     Connections wait in one epoll set, each registered one-shot: a thread that takes a
     ready connection owns it until it re-arms it, reads its requests and runs the function
     itself (no hand-off between threads). One thread serves while requests are quick. When
-    every thread is inside a request and none ended since the last look (TEND_EVERY), and a
+    every thread is inside a request and the latest of those requests started STALL ago, and a
     serving thread waits (sleep, I/O, a lock) or they have computed for STALLED_AFTER,
     another one starts, up to the invocation pool's size (PYTHON_THREADPOOL_THREAD_COUNT), so
     that as many plain functions run at once as the thread pool allows. (Wall time alone
@@ -131,6 +135,8 @@ class Served:
         self.busy = 0  # connections reading or answering a request now
         self.idle = 0  # threads waiting for a ready connection
         self.threads = 0
+        self.tend_asleep = False  # _tend waits for a request to start (tend_wake)
+        self.tend_wake = threading.Event()
         self.answered = 0  # requests taken and done (or given back) so far
         self.size = worker.pool.size
         self.connections: dict[int, Connection] = {}  # by descriptor
@@ -255,6 +261,9 @@ class Served:
                 connection.busy = True
                 connection.thread = thread
                 self.busy += 1
+                if self.tend_asleep:  # the first request after a quiet spell
+                    self.tend_asleep = False
+                    self.tend_wake.set()
             keep = False
             try:
                 keep = connection.step()
@@ -276,38 +285,53 @@ class Served:
 
     def _tend(self) -> None:
         """Start another serving thread when every one has been inside a request for a
-        while; close connections idle past the keep-alive timeout (as uvicorn does)."""
+        while; close connections idle past the keep-alive timeout (as uvicorn does).
+
+        Timed by the requests themselves, not a fixed tick: it looks again when the latest
+        request could first count as stalled (STALL after it started: about 50 looks a
+        second under load, each taking the interpreter from the serving thread), and with
+        no request under way it sleeps until one starts (`_serve_forever` wakes it) or the
+        next sweep of idle connections (SWEEP_EVERY)."""
         sweep = 0.0
         answered = -1
-        stalled = 0
+        suspects: set[tuple[int, float]] = set()  # (thread, its request's start) seen asleep
         while True:
-            time.sleep(TEND_EVERY)
             setup = self.setup
             if setup is None:
+                time.sleep(TEND_EVERY)
                 continue
             now = time.monotonic()
             start = False
+            delay = STALL
             idle: list[Connection] = []
             with self.gate:
                 if self.stopping:
                     return
-                # Every thread inside a request and none answered since the last look:
-                # a function blocks (under load the count moves, and one thread is cheaper
-                # than several taking turns at the GIL).
+                # Every thread inside a request and the latest of them started STALL ago
+                # or more: a function blocks (under load requests end and start all the
+                # time, and one thread is cheaper than several taking turns at the GIL).
                 if self.busy and not self.idle and self.threads < self.size:
-                    stalled = stalled + 1 if self.answered == answered else 0
-                    if stalled >= 2:  # a thread waiting for the GIL once looks asleep too
-                        threads = [c.thread for c in self.connections.values() if c.busy]
-                        start = stalled * TEND_EVERY >= STALLED_AFTER or any(
-                            _waiting(thread) for thread in threads
-                        )
-                    if start:
-                        self.threads += 1
-                        stalled = 0
+                    busy = [c for c in self.connections.values() if c.busy]
+                    age = now - max((c.since for c in busy), default=now)
+                    if age >= STALL:
+                        # Asleep in the same request at two looks in a row: a thread waiting
+                        # for the GIL (a moment, under load) looks asleep at one look too.
+                        asleep = {(c.thread, c.since) for c in busy if _waiting(c.thread)}
+                        start = age >= STALLED_AFTER or not asleep.isdisjoint(suspects)
+                        suspects = asleep
+                        if start:
+                            self.threads += 1
+                            suspects = set()
+                        else:
+                            delay = TEND_EVERY  # look again soon
+                    else:
+                        delay = STALL - age
+                        suspects = set()
                 else:
-                    stalled = 0
+                    suspects = set()
+                quiet = not self.busy and self.answered == answered
                 answered = self.answered
-                if now - sweep > 1.0:
+                if now - sweep > SWEEP_EVERY:
                     sweep = now
                     for connection in self.connections.values():
                         if (
@@ -318,10 +342,17 @@ class Served:
                         ):
                             connection.closed = True
                             idle.append(connection)
+                if quiet:
+                    self.tend_asleep = True
             if start:
                 self._start_thread()
             for connection in idle:
                 connection.close()
+            if quiet:  # nothing answered since the last look: until a request starts
+                self.tend_wake.wait(SWEEP_EVERY)
+                self.tend_wake.clear()
+            else:
+                time.sleep(max(delay, 0.001))
 
     def stop(self, drain: float) -> None:
         """Start no more requests; wait (up to ``drain`` seconds) for those under way. The
@@ -592,7 +623,7 @@ class Connection:
         )
         served.table[self.offset] = table.RUNNING
         channel = served.channel
-        channel.events.append(("s", invocation_id, name, wall))
+        channel.add(("s", invocation_id, name, wall))
         exit_code: int | None = None
         try:
             if info.is_async:
@@ -605,9 +636,7 @@ class Connection:
             result, exit_code = exit_.result, exit_.code
         duration = time.perf_counter() - start
         response, detail, note = _response(route, invocation_id, result)
-        channel.events.append(
-            ("f", invocation_id, name, result.ok, duration, detail, wall + duration, note)
-        )
+        channel.add(("f", invocation_id, name, result.ok, duration, detail, wall + duration, note))
         cors = cors_headers(origin, setup.cors_origins, setup.cors_credentials)
         table_map = served.table
         # The runner's graceful stop asked for the connection to end after this answer: as
@@ -630,6 +659,7 @@ class Connection:
             self.pending_keep = keep_alive
         else:
             keep_alive = self._written(keep_alive)
+        channel.due(wall + duration)  # the console events, once their batch is old enough
         if exit_code is not None:
             served.worker.stop(exit_code)
         return used, keep_alive

@@ -45,7 +45,10 @@ if TYPE_CHECKING:
     from .handed import Served as HandedConnections
 
 HANDED_DRAIN = 5.0  # seconds a stop waits for requests under way on handed connections
-EVENTS_DELAY = 0.05  # seconds between batches of console events (Channel.events)
+EVENTS_DELAY = 0.05  # seconds a batch of console events (Channel.events) gathers at most
+# How much later than EVENTS_DELAY the events thread sends a batch when serving threads sent
+# the last one themselves (they send each batch as a request ends, under load).
+EVENTS_LATE = 0.2
 
 
 class Channel:
@@ -53,8 +56,14 @@ class Channel:
     in becomes the flusher and sends everything queued until the queue is empty.
 
     `events` are the console events of invocations served on handed connections
-    (messages.Served): they leave every EVENTS_DELAY seconds, and before any other frame
-    (a log line of the app comes after its invocation's Executing line, as in the runner)."""
+    (messages.Served), added with `add`: they leave before any other frame (a log line of
+    the app comes after its invocation's Executing line, as in the runner), and in batches.
+    Under load the serving thread sends a batch itself once it is EVENTS_DELAY old, as a
+    request ends (`due`), so that no other thread wakes (and takes the interpreter from the
+    serving one) for each batch; the events thread, woken by the first event after it went
+    idle, sends what the serving threads leave: an Executing line while its function runs,
+    the last batch when requests stop (at most EVENTS_DELAY + EVENTS_LATE after its first
+    event)."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
@@ -63,26 +72,57 @@ class Channel:
         self.queued: list[bytes] = []
         self.flushing = False
         self.events: list[tuple[Any, ...]] = []  # appended to by connection threads
+        self.batch_began = 0.0  # time.time() when events last left (a batch's start)
+        self.by_serving = False  # the last batch was sent by a serving thread (`due`)
+        self._watched = False  # the events thread is timing a batch: no need to wake it
+        self._wake = threading.Event()
         self._ticking = False
 
+    def add(self, event: tuple[Any, ...]) -> None:
+        """A console event of a connection thread's invocation."""
+        self.events.append(event)
+        if not self._watched:
+            self._watched = True
+            self._wake.set()
+
+    def due(self, now: float) -> None:
+        """A serving thread answered a request (``now``: time.time()): it sends the batch
+        when the batch is EVENTS_DELAY old."""
+        if now - self.batch_began >= EVENTS_DELAY and self.events:
+            self.by_serving = True
+            self.send(None)
+
     def tick(self) -> None:
-        """Send the events every EVENTS_DELAY seconds from now on (a thread)."""
+        """Start the events thread (once)."""
         if self._ticking:
             return
         self._ticking = True
+        threading.Thread(target=self._send_events, name="funcls-events", daemon=True).start()
 
-        def run() -> None:
+    def _send_events(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            time.sleep(EVENTS_DELAY)
             while True:
-                time.sleep(EVENTS_DELAY)
                 if self.events:
+                    late = EVENTS_DELAY + (EVENTS_LATE if self.by_serving else 0.0)
+                    wait = self.batch_began + late - time.time()
+                    if 0 < wait <= late:  # (beyond: the clock was set back)
+                        time.sleep(wait)
+                        continue
+                    self.by_serving = False
                     self.send(None)
-
-        threading.Thread(target=run, name="funcls-events", daemon=True).start()
+                self._watched = False
+                if not self.events:  # (else one was added before _watched was cleared)
+                    break
+                self._watched = True
 
     def _take_events(self) -> None:
         """Queue the events as one frame (self.lock held)."""
         if self.events:
             events, self.events = self.events, []
+            self.batch_began = time.time()
             self.queued.append(wire.encode(Served(events)))
 
     def send(self, message: Message | None) -> None:
