@@ -293,7 +293,8 @@ def register_language(server: FunclsServer) -> None:
         ):
             server.state.app_fresh(path)
             indexed = True
-        return completion.complete(server.ctx, path, pos, trigger, indexed)
+        earlier = None if indexed else server.state.earlier_analysis(path)
+        return completion.complete(server.ctx, path, pos, trigger, indexed, earlier)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def on_completion_resolve(params: types.CompletionItem) -> types.CompletionItem:
@@ -315,7 +316,8 @@ def register_language(server: FunclsServer) -> None:
             # text's analysis and the catalogue, so it answers at once (issue 16); any other
             # hover indexes the edits first, never reading positions older than the text.
             pos = server.position(path, params.position)
-            fresh = hover.text_hover(server.ctx, path, pos, server.state.dirty)
+            earlier = server.state.earlier_analysis(path)
+            fresh = hover.text_hover(server.ctx, path, pos, server.state.dirty, earlier)
             if fresh is not None:
                 return fresh
         if server.state.app_fresh(path) is None:

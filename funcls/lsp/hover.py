@@ -14,13 +14,14 @@ from funcls.lsp import describe, schema_nav, usage
 from funcls.lsp.completion.schema_json import load_schema
 from funcls.lsp.context import Context
 from funcls.lsp.describe import code
+from funcls.lsp.earlier_analysis import reuse_analysis
 from funcls.lsp.items import markdown
 from funcls.lsp.lookup import Spot, functions_in, route_param_location, spot_at
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.catalogue.types import DecoratorSpec
-from funcls.model.locations import Position
-from funcls.model.python.facts import Keyword
+from funcls.model.locations import Position, Range
+from funcls.model.python.facts import Keyword, ModuleInfo
 
 
 def hover(ctx: Context, path: str, pos: Position) -> types.Hover | None:
@@ -41,7 +42,13 @@ def hover(ctx: Context, path: str, pos: Position) -> types.Hover | None:
 _MODEL_EXTRA = frozenset({"httptrigger", "timertrigger"})
 
 
-def text_hover(ctx: Context, path: str, pos: Position, dirty: Iterable[str]) -> types.Hover | None:
+def text_hover(
+    ctx: Context,
+    path: str,
+    pos: Position,
+    dirty: Iterable[str],
+    earlier: tuple[str, ModuleInfo] | None = None,
+) -> types.Hover | None:
     """Hover at ``pos`` answered from the document's current text and its own analysis, before
     the edits ``dirty`` are indexed again (issue 16), or None when it must wait for them.
 
@@ -54,15 +61,41 @@ def text_hover(ctx: Context, path: str, pos: Position, dirty: Iterable[str]) -> 
     of the app as last indexed (a blueprint not registered), an app object imported from
     another module, an HTTP or timer trigger (its hover adds the resolved route or the next
     runs: a timer trigger answers when its schedule is a string constant of the text), values,
-    parameters, function names."""
+    parameters, function names.
+
+    ``earlier``: a text of the document and its analysis (the last one indexed). When the edit
+    since then stays inside one def other than the hovered one, the hover is read from that
+    analysis with its lines moved (``earlier_analysis``), which is what the current text's
+    analysis gives there, without making it (after an Enter it copies every def below)."""
     if not path.endswith(".py") or any(not p.endswith(".py") for p in dirty):
         return None
     app = ctx.app(path)
     if app is None or not functions_in(app, path):
         return None
+    if earlier is not None:
+        text = ctx.text(path)
+        reuse = reuse_analysis(earlier[0], earlier[1], text) if text is not None else None
+        at = reuse.to_earlier(pos) if reuse is not None else None
+        if reuse is not None and at is not None:
+            found = _decorator_hover(ctx, app, reuse.module, at)
+            if found is None:
+                return None
+            doc, rng = found
+            return types.Hover(markdown(ctx, doc), ctx.positions.range(path, reuse.to_current(rng)))
     module = ctx.source.module(path)
     if module is None or module.partial:
         return None
+    found = _decorator_hover(ctx, app, module, pos)
+    if found is None:
+        return None
+    doc, rng = found
+    return types.Hover(markdown(ctx, doc), ctx.positions.range(path, rng))
+
+
+def _decorator_hover(
+    ctx: Context, app: App, module: ModuleInfo, pos: Position
+) -> tuple[str, Range] | None:
+    """``text_hover``'s text and the model range it covers, from ``module``'s analysis."""
     kinds = {c.var: c.kind for c in module.app_creations if c.top_level}
     for f in module.functions:
         if f.scope != "module" or not f.def_range.contains(pos):
@@ -87,7 +120,7 @@ def text_hover(ctx: Context, path: str, pos: Position, dirty: Iterable[str]) -> 
                     doc += "\n\n---\n\n" + describe.schedule_markdown(sched, app, ctx.now())
                 elif types_ & _MODEL_EXTRA:
                     return None
-                return types.Hover(markdown(ctx, doc), ctx.positions.range(path, d.method_range))
+                return doc, d.method_range
             for kw in d.keywords:
                 if kw.name is not None and kw.name_range.contains(pos):
                     if spec.param(kw.name) is None:
@@ -95,9 +128,7 @@ def text_hover(ctx: Context, path: str, pos: Position, dirty: Iterable[str]) -> 
                     kw_doc = describe.keyword_markdown(spec, kw.name)
                     if not kw_doc:
                         return None
-                    return types.Hover(
-                        markdown(ctx, kw_doc), ctx.positions.range(path, kw.name_range)
-                    )
+                    return kw_doc, kw.name_range
             return None
         return None
     return None

@@ -105,6 +105,9 @@ class IndexState:
         # document it was built from (what ``patch_module`` compares an edit against).
         self._basis: dict[str, tuple[App, dict[str, ModuleInfo]]] = {}
         self.patched = 0  # re-indexings done by patching one module (tests, benchmarks)
+        # Each open Python document's text when its analysis was last indexed, with that
+        # analysis: a request right after an edit may read it (lsp/earlier_analysis.py).
+        self._earlier: dict[str, tuple[str, ModuleInfo]] = {}
         self._lock = threading.Lock()  # around the rule engine and the findings it gave
 
     def mark_dirty(self, path: str) -> None:
@@ -194,7 +197,17 @@ class IndexState:
                 module = source.module(path)
                 if module is not None:
                     modules[path] = module
+                    text = source.text(path)
+                    if text is not None:
+                        self._earlier[path] = (text, module)
+        for path in [p for p in self._earlier if p not in source.overlays]:
+            del self._earlier[path]  # closed
         self._basis[app.root] = (app, modules)
+
+    def earlier_analysis(self, path: str) -> tuple[str, ModuleInfo] | None:
+        """The text of the open document at ``path`` when it was last indexed, and its
+        analysis then (what ``earlier_analysis.reuse_analysis`` reads for a newer text)."""
+        return self._earlier.get(os.path.normpath(path))
 
     def moves_roots(self, path: str) -> bool:
         """True when ``path`` is a folder now, or was an app root or a folder holding one."""

@@ -24,6 +24,7 @@ from funcls.lsp.secrets import mask_value
 from funcls.model.appmodel import App
 from funcls.model.catalogue import CATALOGUE, DecoratorParam, DecoratorSpec
 from funcls.model.locations import LineIndex, Position, Range
+from funcls.model.python.facts import ModuleInfo
 
 K = types.CompletionItemKind
 _NAME_TARGETS = ("name",)
@@ -87,7 +88,13 @@ def decorator_rank(name: str, role: str, foreign: bool) -> str:
 
 class PythonCompleter:
     def __init__(
-        self, ctx: Context, path: str, text: str, lines: LineIndex, indexed: bool = True
+        self,
+        ctx: Context,
+        path: str,
+        text: str,
+        lines: LineIndex,
+        indexed: bool = True,
+        module: ModuleInfo | None = None,
     ) -> None:
         self.ctx = ctx
         self.path = path
@@ -96,7 +103,8 @@ class PythonCompleter:
         self.app: App | None = ctx.app(path)
         # False: the app may predate the text (completion.needs_indexed_edits)
         self.indexed = indexed
-        self.module = ctx.source.module(path)
+        # ``module``: an analysis that reads as the text's does (completion.complete)
+        self.module = module if module is not None else ctx.source.module(path)
         self.alias = func_alias(self.module)
         self.items: list[types.CompletionItem] = []
 
