@@ -15,6 +15,9 @@ from funcls.runner.storage import (
 )
 
 DEFAULT_CONNECTION = "AzureWebJobsStorage"
+# funcls has no 'azure' extra: the SDKs are its own dependencies, missing from an app's
+# interpreter that runs a bundled funcls (the VS Code extension's), where they must go.
+SDK_INSTALL = "python -m pip install azure-storage-queue azure-storage-blob"
 
 
 class Connections:
@@ -62,12 +65,12 @@ class Connections:
                 except ImportError:
                     if self.force == "azure":
                         raise StorageUnavailableError(
-                            "Azure Storage needs the Azure SDKs: pip install 'funcls[azure]'"
+                            f"Azure Storage needs the Azure SDKs: {SDK_INSTALL}"
                         ) from None
                     backend, description = open_backend(
                         None, self.root, force="embedded", message_encoding=self.message_encoding
                     )
-                    note = " (the Azure SDKs are not installed: pip install 'funcls[azure]')"
+                    note = f" (the Azure SDKs are not installed here: {SDK_INSTALL})"
                 self.backends[key.lower()] = backend
                 self.descriptions[key] = description + note
             return backend

@@ -109,7 +109,7 @@ class AzureBackend:
                 except ImportError as error:
                     raise StorageError(
                         "table bindings on Azure Storage need the azure-data-tables package: "
-                        "pip install azure-data-tables (or 'funcls[azure]')"
+                        "python -m pip install azure-data-tables"
                     ) from error
 
                 connection = self.connection
