@@ -1,4 +1,5 @@
-"""AZF300–AZF303, AZF313: triggers, function names and HTTP routes across the app."""
+"""AZF300–AZF303, AZF313, AZF316: triggers, function names and HTTP routes across the app,
+and the functions host.json's "functions" list leaves out."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from funcls.model.appmodel import Binding, Function
 from funcls.model.locations import Location, Range
 from funcls.model.parsers.route_constraints import RouteError
 from funcls.model.parsers.routes import parse_route
+from funcls.model.runnable import host_json_exclusion
 
 REGISTRY.add_rules(RULES)
 
@@ -207,6 +209,29 @@ def _routes(ctx: Context) -> Iterator[tuple[Function, Binding, tuple[object, ...
         entry = route_entry(fn, prefix)
         if entry is not None:
             yield fn, *entry
+
+
+@checker("AZF316")
+def left_out_by_host_json(ctx: Context) -> None:
+    """A function host.json's "functions" list does not name: the host does not load it
+    (FunctionMetadataManager.ApplyAllowList), nor does `funcls run`."""
+    app = ctx.app
+    listed = app.host_functions_list()
+    if listed is None or app.host_json is None or app.host_json_path is None:
+        return
+    root = app.host_json.root
+    member = root.member("functions") if root is not None and root.kind == "object" else None
+    if member is None or member.value is None:
+        return
+    where = Related(Location(app.host_json_path, member.value.range), 'host.json "functions"')
+    for fn in app.functions:
+        why = host_json_exclusion(listed, fn.name)
+        if why is None:
+            continue
+        path, rng = function_location(ctx, fn)
+        ctx.emit(
+            "AZF316", f"'{fn.name}' does not load: {why}", path, rng, related=[where], function=fn
+        )
 
 
 @checker("AZF303")

@@ -1,4 +1,4 @@
-"""AZF300–AZF313, AZF315: the functions of an app and how the app is put together."""
+"""AZF300–AZF313, AZF315, AZF316: the functions of an app and how the app is put together."""
 
 from __future__ import annotations
 
@@ -346,5 +346,23 @@ RULES: tuple[Rule, ...] = (
         "blueprint and delete the folder.",
         _app(_PING, **_OLD_FOLDER),
         _app(_PING),
+    ),
+    Rule(
+        "AZF316",
+        "left-out-by-host-json",
+        INFO,
+        'A function that host.json\'s "functions" list does not name.',
+        'When host.json has a "functions" list, the host loads only the functions it names '
+        "(ignoring case) and no other: their triggers never fire and their URLs answer 404. "
+        "`funcls run` does the same, and the editor shows them as not runnable. Add the name "
+        "to the list, or remove the list to load every function.",
+        _app(
+            _PING + "\n\n" + _PING.replace("ping", "status").replace('"pong"', '"ok"'),
+            **{"host.json": '{\n  "version": "2.0",\n  "functions": ["ping"]\n}\n'},
+        ),
+        _app(
+            _PING + "\n\n" + _PING.replace("ping", "status").replace('"pong"', '"ok"'),
+            **{"host.json": '{\n  "version": "2.0",\n  "functions": ["ping", "status"]\n}\n'},
+        ),
     ),
 )

@@ -10,6 +10,7 @@ from typing import Any
 from funcls.commands.common import load_apps
 from funcls.model.appmodel import App
 from funcls.model.render import render_index_text
+from funcls.model.runnable import host_json_exclusion
 
 
 def app_json(app: App) -> dict[str, Any]:
@@ -24,6 +25,13 @@ def app_json(app: App) -> dict[str, Any]:
         }
         for p in app.problems
     ]
+    listed = app.host_functions_list()
+    if listed is not None:
+        # Functions host.json's "functions" list leaves out: the host does not load them.
+        for entry in data["functions"]:
+            why = host_json_exclusion(listed, entry["name"])
+            if why is not None:
+                entry["excluded"] = why
     return data
 
 

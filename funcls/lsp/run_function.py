@@ -26,7 +26,11 @@ from funcls.model.run_inputs import (
     sample_input,
     with_entry,
 )
-from funcls.model.runnable import not_runnable_by_hand_reason, not_runnable_reason
+from funcls.model.runnable import (
+    host_json_exclusion,
+    not_runnable_by_hand_reason,
+    not_runnable_reason,
+)
 from funcls.model.source import Source
 from funcls.runner.run_result import render_result, summary
 from funcls.runner.statefile import state_path
@@ -72,6 +76,9 @@ def why_not_runnable(fn: Function, app: App | None = None) -> str | None:
     inputs = (b.type for b in fn.bindings if b.direction.lower() == "in" and not b.is_trigger)
     kind = trigger.type if trigger is not None else None
     why = not_runnable_reason(kind, inputs) or not_runnable_by_hand_reason(kind)
+    if why is None and app is not None:
+        # host.json's "functions" list: the runner loads no function it leaves out.
+        why = host_json_exclusion(app.host_functions_list(), fn.name)
     if why is None and app is not None and is_http(fn):
         why = streaming_refusal(app)
     return why

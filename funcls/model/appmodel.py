@@ -323,13 +323,20 @@ class App:
         so named, ignoring case (azure-functions-host FunctionMetadataManager.cs,
         ApplyAllowList); the lower-cased names, or None when every function loads (no list,
         or an empty one, which configuration binding leaves unset)."""
+        names = self.host_functions_list()
+        return frozenset(n.lower() for n in names) if names is not None else None
+
+    def host_functions_list(self) -> list[str] | None:
+        """host.json's ``functions`` as written (see host_allow_list), or None."""
         doc = self.host_json.to_python() if self.host_json else None
-        names = doc.get("functions") if isinstance(doc, dict) else None
+        names = None
+        if isinstance(doc, dict):  # the host reads its configuration ignoring case
+            names = next((v for k, v in doc.items() if k.lower() == "functions"), None)
         if not isinstance(names, list) or not names:
             return None
         if not all(isinstance(n, str) for n in names):
             return None
-        return frozenset(n.lower() for n in names)
+        return names
 
     def function(self, name: str) -> Function | None:
         low = name.lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from funcls.model.appmodel import App, Binding, Function
+from funcls.model.runnable import host_json_exclusion
 
 _SKIP = {"connection"}
 
@@ -58,6 +59,8 @@ def render_function(fn: Function, app: App) -> list[str]:
     else:
         head += "  [no trigger]"
     head += f"  ({_where(fn, app.root)})"
+    if host_json_exclusion(app.host_functions_list(), fn.name) is not None:
+        head += '  [not loaded: host.json "functions" leaves it out]'
     lines = [head]
     for b in fn.bindings:
         detail = _binding_detail(b)

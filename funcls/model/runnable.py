@@ -4,7 +4,7 @@ runner (`funcls run`, `funcls invoke`) and the editor's Run lens, read from the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from funcls.model.bindingview import binding_kind
 from funcls.model.catalogue import CATALOGUE
@@ -69,6 +69,25 @@ def not_runnable_reason(trigger_type: str | None, input_types: Iterable[str]) ->
         if why:
             return why
     return None
+
+
+def host_json_exclusion(listed: Sequence[str] | None, name: str) -> str | None:
+    """Why the host does not load the function ``name`` when host.json's "functions" lists
+    ``listed``, or None when it loads it: with a list, the host loads only the functions it
+    names, compared ignoring case, and an empty list is no list (azure-functions-host
+    FunctionMetadataManager.cs, ApplyAllowList over ScriptJobHostOptions.Functions, which
+    configuration binding leaves null for []). One answer for the checker (AZF316), the
+    index, the runner and the editor's Run lens and Functions view."""
+    if not listed:
+        return None
+    low = name.lower()
+    if any(n.lower() == low for n in listed):
+        return None
+    shown = ", ".join(listed[:5]) + (", …" if len(listed) > 5 else "")
+    return (
+        f'host.json\'s "functions" list leaves it out, so the host does not load it (it loads '
+        f"only {shown}); add '{name}' to that list, or remove the list, to run it"
+    )
 
 
 def not_runnable_by_hand_reason(trigger_type: str | None) -> str | None:

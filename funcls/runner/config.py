@@ -69,6 +69,9 @@ class HostSettings:
     cors_credentials: bool = False
     worker_count: int = 1
     script_name: str = "function_app.py"
+    # host.json "functions": the only functions the host loads (model.runnable
+    # host_json_exclusion); None loads every function.
+    functions_list: list[str] | None = None
     environment: dict[str, str] = field(default_factory=dict)  # what the app process gets
     problems: list[str] = field(default_factory=list)
 
@@ -147,6 +150,9 @@ def _host_settings(
         except ValueError as error:
             settings.problems.append(f"host.json functionTimeout: {error}; using 30 minutes")
     _read_queues(_get(host, "extensions", "queues"), settings)
+    listed = _get(host, "functions")
+    if isinstance(listed, list) and listed and all(isinstance(n, str) for n in listed):
+        settings.functions_list = listed  # as App.host_functions_list
     _merge_local_settings(local, env)
     section = _get(local, "Host")
     settings.local_http_port = _local_http_port(section)

@@ -172,6 +172,15 @@ class Run:
         if self.options.triggers:
             await self.triggers.apply(functions)
         self.loads += 1
+        listed = self.settings.functions_list
+        if listed:
+            # The host's own line when host.json lists functions (FunctionMetadataManager
+            # .LoadFunctionMetadata in azure-functions-host); the others are not loaded
+            # (RunState.update).
+            self.console.say(
+                "A function allow list has been specified, excluding all but the following "
+                f"functions: [{', '.join(listed)}]"
+            )
         if self.loads == 1:
             if self.checked is not None:
                 await self.checked

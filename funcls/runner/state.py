@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode
 from funcls.model.fastclass import dataclass
 from funcls.model.parsers.blob_paths import parse_blob_path
 from funcls.model.parsers.route_samples import sample_path
-from funcls.model.runnable import not_runnable_by_hand_reason
+from funcls.model.runnable import host_json_exclusion, not_runnable_by_hand_reason
 from funcls.runner.binding_data import resolve
 from funcls.runner.config import HostSettings, RunOptions
 from funcls.runner.functions import RunFunction, build_function, http_routes, url_path
@@ -68,9 +68,14 @@ class RunState:
 
     def update(self, index: AppIndex) -> None:
         self.index = index
+        # host.json's "functions" list: the host loads only the functions it names
+        # (azure-functions-host FunctionMetadataManager.ApplyAllowList); the worker indexes
+        # them all, the host leaves the others out of what it loads and routes.
+        listed = self.settings.functions_list
         functions = [
             build_function(d, self.settings.route_prefix, self.settings.environment)
             for d in index.functions
+            if host_json_exclusion(listed, str(d.get("name", ""))) is None
         ]
         self.functions = {f.name.lower(): f for f in functions}
         self.routes = http_routes(functions)

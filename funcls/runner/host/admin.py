@@ -21,6 +21,7 @@ import time
 from typing import Any
 
 from funcls import __version__
+from funcls.model.runnable import host_json_exclusion
 from funcls.runner.functions import RunFunction, url_path
 from funcls.runner.host.http_trigger import Response, json_response, text_response
 from funcls.runner.run_result import run_result
@@ -98,6 +99,10 @@ async def _warmup(state: RunState) -> Response:
 
 def no_function(state: RunState, name: str) -> str:
     """Why `funcls invoke NAME` found nothing: the functions there are, and the load errors."""
+    if any(str(d.get("name", "")).lower() == name.lower() for d in state.index.functions):
+        why = host_json_exclusion(state.settings.functions_list, name)
+        if why is not None:
+            return f"'{name}' is not loaded: {why}"
     known = ", ".join(sorted(f.name for f in state.functions.values())) or "none"
     errors = "; ".join(f"{e.get('function')}: {e.get('message')}" for e in state.index.errors)
     return f"no function '{name}' in {state.settings.root} (functions: {known})" + (
