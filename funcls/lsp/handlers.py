@@ -250,6 +250,7 @@ def register_documents(server: FunclsServer) -> None:
         for change in params.changes:
             path = uri_to_path(change.uri)
             if path is not None:
+                scaffold_commands.release_reported(server, path, change.type)
                 server.file_changed_on_disk(path)
                 server.schedule(path)
 

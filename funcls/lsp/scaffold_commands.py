@@ -103,17 +103,19 @@ async def apply_changes(server: FunclsServer, changes: Changes, label: str) -> s
 
 HELD = -1  # the version of a text the server holds for the editor (clients count from 0 or 1)
 HOLD_POLL_S = 0.2
-HOLD_MAX_S = 60.0
 _watching: set[asyncio.Task[None]] = set()
 
 
 def held_until_saved(server: FunclsServer, texts: dict[str, str]) -> None:
     """Index ``texts`` (path -> the text the editor holds) instead of the files on disk, each
-    until the client opens the document (its own text then stands) or the disk holds that
-    text (saved); after HOLD_MAX_S, the disk again, whatever it holds."""
+    until the client opens the document (its own text then stands), the disk holds that text
+    (saved), the disk holds anything else than when the file was created (changed outside),
+    or the client reports a change of the file (``release_reported``). No time limit: an
+    editor may keep a created file unsaved, and unopened (Emacs, Neovim), for as long as the
+    user likes, and the empty file on disk is not what the user sees."""
     source = server.state.index.source
-    held = {p: t for p, t in texts.items() if p not in source.overlays}
-    for path, text in held.items():
+    held = {p: (t, _on_disk(p) or "") for p, t in texts.items() if p not in source.overlays}
+    for path, (text, _) in held.items():
         source.open(path, HELD, text)
         server.ctx.positions.forget(path)
         server.state.mark_dirty(path)
@@ -132,22 +134,38 @@ def _on_disk(path: str) -> str | None:
         return None
 
 
-async def _release_when_saved(server: FunclsServer, held: dict[str, str]) -> None:
+async def _release_when_saved(server: FunclsServer, held: dict[str, tuple[str, str]]) -> None:
+    """``held``: path -> (the edit's text, what the disk held then; a missing file as "",
+    since a client may create the empty file after answering the edit)."""
     source = server.state.index.source
-    waited = 0.0
     while held:
-        for path, text in list(held.items()):
+        for path, (text, created) in list(held.items()):
             overlay = source.overlays.get(path)
             if overlay is None or overlay[0] != HELD:
-                del held[path]  # the client opened (or closed) the document: its word stands
-            elif waited >= HOLD_MAX_S or _on_disk(path) == text:
+                # The client opened (or closed) the document, or reported a change of the
+                # file (release_reported): its word stands, or the disk's.
+                del held[path]
+                continue
+            disk = _on_disk(path)
+            if disk == text or (disk or "") != created:
                 del held[path]
                 source.close(path)
                 server.file_changed_on_disk(path)
                 server.schedule(path, 0)
         if held:
             await asyncio.sleep(HOLD_POLL_S)
-            waited += HOLD_POLL_S
+
+
+def release_reported(server: FunclsServer, path: str, change: types.FileChangeType) -> None:
+    """A file the client reports changed (didChangeWatchedFiles) is read from disk again
+    when the server held an edit's text for it: the user saved or changed it. A report of
+    its creation is the client's own CreateFile of that edit, and changes nothing."""
+    if change == types.FileChangeType.Created:
+        return
+    source = server.state.index.source
+    overlay = source.overlays.get(path)
+    if overlay is not None and overlay[0] == HELD:
+        source.close(path)  # the caller reads the disk and checks the file again
 
 
 async def _show(server: FunclsServer, path: str, line: int) -> None:

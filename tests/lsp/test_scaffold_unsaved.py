@@ -154,3 +154,52 @@ async def wait_for_problem(client: EditorClient, path: Path, code: str) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"no {code} on {path}: {await _problems(client, path)}")
+
+
+async def test_an_unopened_created_file_stands_until_saved_or_changed_on_disk(
+    editor: EditorClient, tmp_path: Path
+) -> None:
+    """A created file the editor never opens (.funcignore: outside its selector) keeps the
+    edit's text in the index past the minute after which the server used to read the disk
+    again (the empty file: AZF602 out of nowhere, in editors that open nothing, such as
+    Emacs and Neovim with files they do not show). The client's own report of the file it
+    created changes nothing; a later change it reports does, and the disk stands again."""
+    shop = tmp_path / "ws" / "shop"
+    made = await command(editor, NEW_APP_COMMAND, str(shop))
+    assert made["ok"] is True, made
+    ignore = shop / ".funcignore"
+    assert ignore.read_text() == ""
+    editor.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri(ignore), types.FileChangeType.Created)]
+        )
+    )
+    await asyncio.sleep(62.0)  # past the former hold of 60 s
+    assert await _problems(editor, ignore) == []
+    ignore.write_text(editor.held[ignore].replace("local.settings.json\n", ""))
+    editor.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri(ignore), types.FileChangeType.Changed)]
+        )
+    )
+    await wait_for_problem(editor, ignore, "AZF602")
+
+
+async def test_a_reported_change_releases_a_created_file_whatever_the_disk_holds(
+    editor: EditorClient, tmp_path: Path
+) -> None:
+    """The user emptied the unopened file and saved it: the disk holds what it held when the
+    file was created, and only the client's report says that the edit's text is gone."""
+    shop = tmp_path / "ws" / "shop"
+    made = await command(editor, NEW_APP_COMMAND, str(shop))
+    assert made["ok"] is True, made
+    ignore = shop / ".funcignore"
+    await asyncio.sleep(0.5)
+    assert await _problems(editor, ignore) == []
+    ignore.write_text("")
+    editor.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri(ignore), types.FileChangeType.Changed)]
+        )
+    )
+    await wait_for_problem(editor, ignore, "AZF602")
