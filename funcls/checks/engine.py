@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from funcls.checks.config import CheckConfig, ConfigError
@@ -236,6 +236,10 @@ class _File:
         return [self.whole] if self.whole is not None else self.split
 
 
+def _no_pause() -> None:
+    pass
+
+
 def _ids(fns: list[Function]) -> list[int]:
     return [id(f) for f in fns]
 
@@ -253,6 +257,9 @@ class IncrementalCheck:
         self.files: dict[str, _File] = {}
         self.rechecked: list[Function] = []  # the functions the last run checked again
         self.wide = WideCheck()  # app-wide checkers that keep what they read per function
+        # Called before each group of per-function checkers and each app-wide checker: the
+        # language server pauses its rules thread there while a request is answered.
+        self.pause: Callable[[], None] = _no_pause
 
     def run(self, app: App, config: CheckConfig) -> list[Finding]:
         all_rules = rules()
@@ -278,6 +285,7 @@ class IncrementalCheck:
                 group.unregistered,
                 group.misplaced,
             )
+            self.pause()
             group.found = {c.name: _run(c, ctx) for c in per_function}
             self.rechecked.extend(group.members())
             return group
@@ -319,6 +327,7 @@ class IncrementalCheck:
                     for group in file.groups():
                         found.extend(group.found.get(checker.name, ()))
             else:
+                self.pause()
                 found.extend(_run(self.wide.in_pass(checker), whole))
         return _finish(whole, found, config)
 

@@ -25,6 +25,8 @@ from pygls.exceptions import JsonRpcException, JsonRpcInternalError
 from pygls.protocol import LanguageServerProtocol
 from pygls.workspace.position_codec import PositionCodec, ServerTextPosition, Utf8, Utf16, Utf32
 
+from funcls.lsp.publisher import INTERACTIVE, RequestGate
+
 log = logging.getLogger(__name__)
 
 _EARLY = frozenset(
@@ -101,6 +103,9 @@ class FunclsProtocol(LanguageServerProtocol):
                 "sends textDocument/didOpen first)"
             )
             return
+        gate = self._gate()
+        if gate is not None and is_request and method in INTERACTIVE:
+            gate.started(msg_id)  # the rules thread pauses until the answer is sent
         super().handle_message(message)
         if method == types.INITIALIZE and is_request:
             self.initialize_seen = True
@@ -108,6 +113,18 @@ class FunclsProtocol(LanguageServerProtocol):
             early, self.early = self.early, []
             for m in early:
                 self.handle_message(m)
+
+    def _gate(self) -> RequestGate | None:
+        publisher = getattr(self._server, "publisher", None)
+        return getattr(publisher, "gate", None)
+
+    def _send_response(
+        self, msg_id: Any, result: Any | None = None, error: types.ResponseError | None = None
+    ) -> None:
+        super()._send_response(msg_id, result, error)
+        gate = self._gate()
+        if gate is not None:
+            gate.answered(msg_id)
 
     def _is_open(self, message: Any) -> bool:
         try:

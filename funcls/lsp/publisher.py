@@ -12,12 +12,23 @@ arrived meanwhile waited for them (issue 16). Re-indexing stays on the loop (a f
 requests do it themselves first); a pass whose app was indexed again before its rules ended
 publishes nothing and checks the newer app, so a document's version is only ever published
 with the findings of that version's text.
+
+The rules thread shares the interpreter with the event loop: a request that arrives during a
+pass waited for the interpreter lock (up to the switch interval, 5 ms), then got about half
+of it while the rules ran on. So (:class:`RequestGate`) while a pass runs the switch interval
+is short, and while an interactive request is being answered the rules thread stops at the
+engine's next pause point (between checkers, ``IncrementalCheck.pause``) until the answer is
+sent, for ``HOLD_S`` at most per request (a request that waits for the rules itself, or one
+never answered, cannot hold them longer).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
@@ -32,6 +43,64 @@ from funcls.lsp.state import IndexState
 
 Listener = Callable[[list[str]], None]
 _rules: ThreadPoolExecutor | None = None
+
+# Requests a person waits for: the rules thread pauses while one of them is answered.
+INTERACTIVE = frozenset(
+    {
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.COMPLETION_ITEM_RESOLVE,
+        types.TEXT_DOCUMENT_HOVER,
+        types.TEXT_DOCUMENT_SIGNATURE_HELP,
+        types.TEXT_DOCUMENT_DEFINITION,
+        types.TEXT_DOCUMENT_REFERENCES,
+        types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT,
+        types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+    }
+)
+HOLD_S = 0.1  # the longest one request holds the rules
+FAST_SWITCH_S = 0.0005  # the interpreter's switch interval while a pass runs
+
+
+class RequestGate:
+    """The interactive requests being answered (by id, with when each came), and the pause the
+    rules thread makes for them (see the module's docstring). ``started`` and ``answered`` run
+    on the event loop, ``pause`` on the rules thread."""
+
+    def __init__(self) -> None:
+        self.pending: dict[object, float] = {}
+        self.clear = threading.Event()
+        self.clear.set()
+        self.pauses = 0  # how often the rules thread waited (tests, benchmarks)
+        self.normal_switch = sys.getswitchinterval()
+
+    def started(self, msg_id: object) -> None:
+        now = time.monotonic()
+        for old in [k for k, t in self.pending.items() if now - t > 10 * HOLD_S]:
+            del self.pending[old]  # never answered (cancelled, dropped): forgotten
+        self.pending[msg_id] = now
+        self.clear.clear()
+
+    def answered(self, msg_id: object) -> None:
+        if self.pending.pop(msg_id, None) is not None and not self.pending:
+            self.clear.set()
+
+    def pause(self) -> None:
+        """On the rules thread: wait while a request younger than ``HOLD_S`` is unanswered."""
+        if self.clear.is_set():
+            return
+        try:
+            newest = max(self.pending.values())
+        except ValueError:  # answered meanwhile
+            return
+        left = newest + HOLD_S - time.monotonic()
+        if left > 0:
+            self.pauses += 1
+            self.clear.wait(left)
+
+    def pass_running(self, running: bool) -> None:
+        """A short switch interval while a pass runs on the rules thread: a message that
+        arrives then gets the interpreter within ``FAST_SWITCH_S``, not 5 ms."""
+        sys.setswitchinterval(FAST_SWITCH_S if running else self.normal_switch)
 
 
 def rules_thread() -> ThreadPoolExecutor:
@@ -77,6 +146,7 @@ class Publisher:
         self.queued_force: set[str] = set()
         self.running: asyncio.Future[None] | None = None
         self.in_background = True  # False: every pass on the event loop, as before
+        self.gate = RequestGate()
 
     # -- when --------------------------------------------------------------------------------
     def schedule(self, path: str, delay_ms: int | None = None) -> None:
@@ -127,7 +197,11 @@ class Publisher:
                 for root in sorted(roots):
                     app = checked[root] = state.index.apps.get(root)
                     if app is not None and not state.has_findings(root):
-                        await loop.run_in_executor(rules_thread(), state.findings_of, app)
+                        self.gate.pass_running(True)
+                        try:
+                            await loop.run_in_executor(rules_thread(), state.findings_of, app)
+                        finally:
+                            self.gate.pass_running(False)
                 # Back on the loop: what changed meanwhile is indexed now (a didChange that
                 # came during the rules would otherwise be published with the older findings).
                 self.queued |= state.take_unpublished()

@@ -47,6 +47,8 @@ class FunclsServer(LanguageServer):
         self.pending_messages: list[str] = []
         self.ready = asyncio.Event()
         self.publisher = Publisher(self)
+        if isinstance(self.checker, EngineChecker):  # the rules pause for requests
+            self.checker.pause = self.publisher.gate.pause
         # The heap is collected and frozen when the server is quiet (funcls/lsp/collector.py).
         self.collector = Collector(busy=self._checking)
         self.publisher.listeners.append(lambda roots: self.collector.published())

@@ -57,6 +57,8 @@ class EngineChecker:
     def __init__(self) -> None:
         self.apps: dict[str, IncrementalCheck] = {}
         self._configs: dict[str, tuple[object, Settings, CheckConfig]] = {}
+        # Called by the engine between checkers (publisher.RequestGate.pause in the server).
+        self.pause: Callable[[], None] = lambda: None
 
     def config(self, root: str, settings: Settings) -> CheckConfig:
         found = find_pyproject(root)
@@ -82,6 +84,7 @@ class EngineChecker:
         engine = self.apps.get(app.root)
         if engine is None:
             engine = self.apps[app.root] = IncrementalCheck()
+            engine.pause = lambda: self.pause()
         return engine.run(app, self.config(app.root, settings))
 
 
