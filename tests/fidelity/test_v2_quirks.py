@@ -304,6 +304,92 @@ def test_mcp_tool_properties_built_from_a_class_of_the_module(tmp_path: Path) ->
     assert props is not None and props.known
 
 
+MCP_TOOL_PROPERTIES_DATACLASS = """
+    import json
+    from dataclasses import dataclass
+    import azure.functions as func
+    app = func.FunctionApp()
+    _NAME = "snippetname"
+
+    @dataclass
+    class ToolProperty:
+        {fields}
+    {method}
+
+    tool_properties = [
+        ToolProperty(_NAME, "string", "The name of the snippet."),
+        ToolProperty("limit", "number"),
+    ]
+    tool_properties_json = json.dumps([{reads} for prop in tool_properties])
+
+    @app.generic_trigger(
+        arg_name="context",
+        type="mcpToolTrigger",
+        toolName="get_snippet",
+        description="Retrieve a snippet by name.",
+        toolProperties=tool_properties_json,
+    )
+    def get_snippet(context) -> str:
+        return "x"
+    """
+_FIELDS = 'propertyName: str\n        propertyType: str\n        description: str = ""'
+_TO_DICT = (
+    "    def to_dict(self) -> dict:\n"
+    '            return {"propertyName": self.propertyName, "type": self.propertyType}'
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "method", "reads"),
+    [
+        (_FIELDS, "", "prop.__dict__"),  # Azure-Samples/remote-mcp-functions-python today
+        (_FIELDS, _TO_DICT, "prop.to_dict()"),
+    ],
+)
+def test_mcp_tool_properties_built_from_a_dataclass_of_the_module(
+    tmp_path: Path, fields: str, method: str, reads: str
+) -> None:
+    """Corpus (fifth round): the MCP sample's newer form writes the record as a @dataclass
+    and reads ``prop.__dict__`` (GcmSandbox/remote-mcp-apim-functions-python): funcls left
+    ``toolProperties`` unknown; it now reads the fields in order, as the generated __init__
+    stores them, and gives the library's exact string."""
+    source = MCP_TOOL_PROPERTIES_DATACLASS.format(fields=fields, method=method, reads=reads)
+    root = _app(tmp_path, source)
+    _agree(root)
+    fn = funcls_index(str(root)).function("get_snippet")
+    assert fn is not None and fn.trigger is not None
+    props = fn.trigger.value("toolProperties")
+    assert props is not None and props.known
+
+
+@pytest.mark.parametrize(
+    ("fields", "method"),
+    [
+        (
+            'propertyName: str\n        propertyType: str\n        description: str = field(default="")',
+            "",
+        ),
+        (_FIELDS + "\n        kind: ClassVar[str] = 'x'", ""),
+        (_FIELDS, "    def describe(self) -> str:\n            return self.description"),
+    ],
+)
+def test_mcp_tool_properties_from_a_dataclass_funcls_cannot_read_stay_unknown(
+    tmp_path: Path, fields: str, method: str
+) -> None:
+    source = MCP_TOOL_PROPERTIES_DATACLASS.format(
+        fields=fields, method=method, reads="prop.__dict__"
+    )
+    source = source.replace(
+        "from dataclasses import dataclass",
+        "from dataclasses import dataclass, field\n    from typing import ClassVar",
+    )
+    root = _app(tmp_path, source)
+    fn = funcls_index(str(root)).function("get_snippet")
+    assert fn is not None and fn.trigger is not None
+    props = fn.trigger.value("toolProperties")
+    assert props is not None and not props.known
+
+
 @pytest.mark.parametrize(
     "between",
     [

@@ -231,15 +231,21 @@ class ValueConverter:
             and not comp.generators[0].is_async
             and isinstance(comp.generators[0].target, ast.Name)
             and isinstance(comp.generators[0].iter, ast.Name)
-            and isinstance(comp.elt, ast.Call)
-            and not comp.elt.args
-            and not comp.elt.keywords
-            and isinstance(comp.elt.func, ast.Attribute)
-            and isinstance(comp.elt.func.value, ast.Name)
-            and comp.elt.func.value.id == comp.generators[0].target.id
         ):
             return False, None
-        seq, method = comp.generators[0].iter.id, comp.elt.func.attr
+        # prop.to_dict() (a method returning a dict), or prop.__dict__ (what was stored)
+        elt, target = comp.elt, comp.generators[0].target.id
+        reads = elt.func if isinstance(elt, ast.Call) and not elt.args and not elt.keywords else elt
+        if isinstance(elt, ast.Call) and reads is elt:
+            return False, None
+        if not (
+            isinstance(reads, ast.Attribute)
+            and isinstance(reads.value, ast.Name)
+            and reads.value.id == target
+            and (reads is not elt or reads.attr == "__dict__")
+        ):
+            return False, None
+        seq, method = comp.generators[0].iter.id, reads.attr
         elements = _fixed_list(tree, seq)
         module = self.resolver.source.module(self.path)
         if elements is None or module is None:
@@ -479,8 +485,10 @@ def _plain_class(
         (s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == name),
         None,
     )
-    if cls is None or cls.bases or cls.keywords or cls.decorator_list:
+    if cls is None or cls.bases or cls.keywords:
         return None
+    if cls.decorator_list:
+        return _plain_dataclass(tree, cls, method)
     defs: dict[str, ast.FunctionDef] = {}
     for i, stmt in enumerate(cls.body):
         if i == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
@@ -491,7 +499,7 @@ def _plain_class(
             return None  # another method could change what __init__ stored
         defs[stmt.name] = stmt
     init, returner = defs.get("__init__"), defs.get(method)
-    if init is None or returner is None:
+    if init is None or (returner is None and method != "__dict__"):
         return None
     a = init.args
     if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or not a.args:
@@ -520,6 +528,23 @@ def _plain_class(
         ):
             return None
         stored[stmt.targets[0].attr] = stmt.value
+    if returner is None:  # prop.__dict__: what __init__ stored, in its order
+        return params, defaults, stored, _stored_dict(list(stored))
+    returned = _returned_dict(returner)
+    return None if returned is None else (params, defaults, stored, returned)
+
+
+def _stored_dict(attrs: list[str]) -> ast.Dict:
+    """``{"a": self.a, ...}``: what an instance's ``__dict__`` holds."""
+    return ast.Dict(
+        keys=[ast.Constant(a) for a in attrs],
+        values=[ast.Attribute(ast.Name("self", ast.Load()), a, ast.Load()) for a in attrs],
+    )
+
+
+def _returned_dict(returner: ast.FunctionDef) -> ast.Dict | None:
+    """The dict literal ``method(self)`` returns, of string keys and ``self.x`` or literal
+    values; None for anything else."""
     r = returner.args
     if r.vararg or r.kwarg or r.kwonlyargs or r.posonlyargs or len(r.args) != 1:
         return None
@@ -543,4 +568,78 @@ def _plain_class(
         )
         if not (is_attr or isinstance(value, _LITERAL)):
             return None
+    return returned
+
+
+def _plain_dataclass(
+    tree: ast.Module, cls: ast.ClassDef, method: str
+) -> tuple[list[str], dict[str, Any], dict[str, ast.expr], ast.Dict] | None:
+    """A record class written with ``@dataclass`` (the MCP tool sample's newer form,
+    Azure-Samples/remote-mcp-functions-python): decorated by ``dataclass`` itself, imported
+    from the dataclasses module, without arguments; its body a docstring, annotated fields
+    with no default or a literal one, and ``method`` as in ``_plain_class``. Its generated
+    ``__init__`` takes the fields in order and stores each; ``__dict__`` holds them in that
+    order. None for anything else (``field(...)``, ``ClassVar``, other methods or decorators)."""
+    if len(cls.decorator_list) != 1 or not _is_dataclass(tree, cls.decorator_list[0]):
+        return None
+    params: list[str] = []
+    defaults: dict[str, Any] = {}
+    returner: ast.FunctionDef | None = None
+    for i, stmt in enumerate(cls.body):
+        if i == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.simple:
+            if "ClassVar" in ast.unparse(stmt.annotation) or stmt.target.id in params:
+                return None
+            if isinstance(stmt.value, ast.Constant):
+                defaults[stmt.target.id] = stmt.value.value
+            elif stmt.value is not None:
+                return None  # field(...), a call, a name: not read
+            elif defaults:
+                return None  # a field without a default after one with: TypeError
+            params.append(stmt.target.id)
+            continue
+        if (
+            isinstance(stmt, ast.FunctionDef)
+            and stmt.name == method
+            and not stmt.decorator_list
+            and returner is None
+        ):
+            returner = stmt
+            continue
+        return None
+    if not params:
+        return None
+    returned = _stored_dict(params) if method == "__dict__" else None
+    if returned is None:
+        returned = _returned_dict(returner) if returner is not None else None
+    if returned is None:
+        return None
+    stored: dict[str, ast.expr] = {p: ast.Name(p, ast.Load()) for p in params}
     return params, defaults, stored, returned
+
+
+def _is_dataclass(tree: ast.Module, node: ast.expr) -> bool:
+    """``@dataclass`` from ``from dataclasses import dataclass``, or ``@dataclasses.dataclass``
+    from ``import dataclasses``, at the module's top level."""
+    for stmt in tree.body:
+        if (
+            isinstance(node, ast.Name)
+            and isinstance(stmt, ast.ImportFrom)
+            and stmt.module == "dataclasses"
+            and not stmt.level
+            and any(a.name == "dataclass" and (a.asname or a.name) == node.id for a in stmt.names)
+        ):
+            return True
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "dataclass"
+            and isinstance(node.value, ast.Name)
+            and isinstance(stmt, ast.Import)
+            and any(
+                a.name == "dataclasses" and (a.asname or a.name) == node.value.id
+                for a in stmt.names
+            )
+        ):
+            return True
+    return False
