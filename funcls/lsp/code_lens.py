@@ -59,16 +59,25 @@ def answers_get(fn: Function) -> bool:
 LOAD_FAMILIES = ("AZF1", "AZF2")
 
 
+# A syntax error in the file of the def, or (v2) in the script the worker imports first, keeps
+# the function from loading as well: the import fails and the app has no functions (QA: ▶ Run
+# above a function of a file with a syntax error further down answered 'no function').
+SYNTAX_ERROR = "AZF603"
+
+
 def load_errors(findings: list[Finding], app: App, fn: Function) -> list[Finding]:
     """The error-level findings that keep ``fn`` of ``app`` from loading, first first."""
+    imported = {fn.script_path, app.script_path if fn.model == "v2" else None} - {None}
     return sorted(
         (
             f
             for f in findings
-            if f.function == fn.name
-            and f.severity >= Severity.ERROR
-            and f.code.startswith(LOAD_FAMILIES)
+            if f.severity >= Severity.ERROR
             and f.app_root in (None, app.root)
+            and (
+                (f.function == fn.name and f.code.startswith(LOAD_FAMILIES))
+                or (f.code == SYNTAX_ERROR and f.path in imported)
+            )
         ),
         key=Finding.sort_key,
     )
@@ -77,7 +86,8 @@ def load_errors(findings: list[Finding], app: App, fn: Function) -> list[Finding
 def load_error_text(app: App, error: Finding) -> str:
     """The error, its file and line (1-based, relative to the app) and where the fix is."""
     where = f"{os.path.relpath(error.path, app.root)}:{error.range.start.line + 1}"
-    return f"{error.code} {error.message} ({where}; Ctrl+. offers the fix)"
+    fix = "; Ctrl+. offers the fix" if error.fixes else ""
+    return f"{error.code} {error.message} ({where}{fix})"
 
 
 def fix_first_command(ctx: Context, app: App, fn: Function, errors: list[Finding]) -> types.Command:

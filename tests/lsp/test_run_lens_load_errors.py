@@ -132,3 +132,47 @@ async def test_a_function_that_cannot_load_offers_the_fix_not_run(
         await wait_for(lambda: client.lens_refreshes > refreshes)
         titles = _titles(await _lenses(client, script), broken_line)
     assert titles[0] == "▶ Run GET /api/broken"
+
+
+SYNTAX = (
+    APP.split('\n\n\n@app.route(route="broken")')[0]
+    + """
+
+
+@app.route(route="later")
+def later(req: func.HttpRequest) -> func.HttpResponse:
+return func.HttpResponse("no indent")
+"""
+)
+
+
+async def test_a_syntax_error_in_the_module_keeps_its_functions_from_running(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    # QA in VS Code: with a syntax error further down function_app.py, hello's ▶ Run stayed,
+    # and a click answered "no function 'hello' … (functions: none); load errors: …".
+    script = tmp_path / "ws" / "app" / "function_app.py"
+    script.write_text(SYNTAX)
+    open_doc(client, script)
+    await wait_for(lambda: any(d.code == "AZF603" for d in client.diagnostics.get(uri(script), [])))
+    hello_line = span(script, "hello(").start.line
+    error_line = span(script, 'return func.HttpResponse("no indent")').start.line
+    refreshes = client.lens_refreshes
+    lenses = await _lenses(client, script)
+    if _titles(lenses, hello_line) != ["⊘ Run (fix 1 error first)"]:
+        await wait_for(lambda: client.lens_refreshes > refreshes)
+        lenses = await _lenses(client, script)
+    assert _titles(lenses, hello_line) == ["⊘ Run (fix 1 error first)"]
+
+    root = str(tmp_path / "ws" / "app")
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="funcls.runFunction", arguments=[root, "hello"])
+    )
+    assert result["ok"] is False and result["error"]["type"] == "LoadError"
+    assert (result["error"]["file"], result["error"]["line"]) == (str(script), error_line + 1)
+    assert result["summary"] == (
+        "'hello' cannot load: AZF603 function_app.py has a syntax error (expected an indented "
+        f"block after function definition on line {error_line}): "
+        'return func.HttpResponse("no indent"); the worker cannot import it, so its functions '
+        f"do not load (function_app.py:{error_line + 1})"
+    )
