@@ -230,6 +230,13 @@ def setting_expressions(ctx: Context) -> None:
             )
 
 
+def _encrypted(ctx: Context) -> bool:
+    doc = ctx.app.local_settings
+    root = doc.root if doc is not None else None
+    enc = root.get_ci("IsEncrypted") if root is not None and root.kind == "object" else None
+    return enc is not None and enc.value is not None and enc.value.value is True
+
+
 def _values_node(ctx: Context) -> JsonNode | None:
     doc = ctx.app.local_settings
     return doc.root.get("Values") if doc is not None and doc.root is not None else None
@@ -260,7 +267,11 @@ def local_settings(ctx: Context) -> None:
                 )
             ),
         )
-    elif not (isinstance(runtime.value, str) and runtime.value.strip().lower() == "python"):
+    elif not (
+        isinstance(runtime.value, str) and runtime.value.strip().lower() == "python"
+    ) and not _encrypted(ctx):
+        # An encrypted file's values are ciphertext ('CfDJ8...'): Core Tools decrypts them
+        # (AZF407 says when it cannot); the value is not what the file shows.
         rng = runtime.range or anchor
         inner = (
             string_literal_inner(ctx, path, rng, runtime.value)

@@ -233,6 +233,14 @@ def test_azf407_non_string_value_fix_and_is_encrypted(tmp_path: Path) -> None:
     enc = settings(BASE).replace('"IsEncrypted": false', '"IsEncrypted": true')
     v2(tmp_path / "e", PING, **{"local.settings.json": enc})
     assert "IsEncrypted: true" in one(check(tmp_path / "e"), "AZF407").message
+    # Corpus (fifth round): an encrypted file's FUNCTIONS_WORKER_RUNTIME is ciphertext, which
+    # Core Tools decrypts; AZF402 said it was not 'python' (a false error).
+    cipher = {**BASE, "FUNCTIONS_WORKER_RUNTIME": "CfDJ8IgubvfxMSpLvwI1BLVUdIo"}
+    enc = settings(cipher).replace('"IsEncrypted": false', '"IsEncrypted": true')
+    v2(tmp_path / "c", PING, **{"local.settings.json": enc})
+    assert codes(check(tmp_path / "c")) == ["AZF407"]
+    v2(tmp_path / "p", PING, **{"local.settings.json": settings(cipher)})
+    assert codes(check(tmp_path / "p")) == ["AZF402"]  # not encrypted: the value is the value
 
 
 def test_azf408_host_json_missing(tmp_path: Path) -> None:
