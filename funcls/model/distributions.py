@@ -90,6 +90,7 @@ KNOWN: dict[str, str] = {
     "readability": "readability-lxml",
     "dotenv_vault": "python-dotenv-vault",
     "azureml.core": "azureml-core",
+    "agents": "openai-agents",  # the OpenAI Agents SDK (PyPI's 'agents' is another project)
 }
 
 # Second-level names under azure.* that group packages: azure.storage.blob is
