@@ -14,7 +14,6 @@ import mmap
 import socket
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,6 +33,16 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 @app.route(route="hello")
 def hello(req: func.HttpRequest) -> str:
     return "Hello, world"
+
+
+@app.route(route="spin")
+def spin(req: func.HttpRequest) -> str:
+    import time
+
+    began = time.thread_time()
+    while time.thread_time() - began < 0.6:  # 0.6 s of CPU, whatever the machine's load
+        pass
+    return "spun"
 """
 REQUEST = b"GET /api/hello HTTP/1.1\r\nHost: 127.0.0.1:7071\r\n\r\n"
 
@@ -114,11 +123,10 @@ def test_the_serving_thread_sends_an_old_batch_itself(channel: Any) -> None:
     time.sleep(EVENTS_DELAY * 1.5)
     sending.add(("s", "id-2", "hello", time.time()))
     sending.add(("f", "id-2", "hello", True, 0.0, "", time.time(), ""))
-    asked = time.monotonic()
     sending.due(time.time())
+    # written by this thread before due() returned, not EVENTS_DELAY later by the events thread
+    assert not sending.events and not sending.queued
     frames.wait(3, timeout=2.0)
-    # in the frames at once: sent by this thread, not EVENTS_DELAY later by the events thread
-    assert frames.got[-1][0] - asked < EVENTS_DELAY / 2
 
 
 def test_under_load_the_events_thread_sleeps_and_nothing_is_lost(channel: Any) -> None:
@@ -136,7 +144,9 @@ def test_under_load_the_events_thread_sleeps_and_nothing_is_lost(channel: Any) -
     woken = slices(events_thread) - before
     # Its timer every EVENTS_DELAY would be 20 in this second: now a look every
     # EVENTS_DELAY + EVENTS_LATE at most (and a slice or two of preemption).
-    assert woken <= 1.0 / (EVENTS_DELAY + EVENTS_LATE) + 6, woken
+    # (A 50 ms tick was woken about 100 times a second under load: each batch waited for
+    # the interpreter; preemptions on a loaded machine add a few.)
+    assert woken <= 1.0 / (EVENTS_DELAY + EVENTS_LATE) + 10, woken
     # The last batch leaves when requests stop, and every event came, in order.
     frames.wait(2 * sent, timeout=EVENTS_DELAY + EVENTS_LATE + 1.0)
     ids = [e[1] for e in frames.events()]
@@ -173,12 +183,21 @@ class _Channel:
         pass
 
 
-def test_the_thread_starter_sleeps_while_no_request_is_under_way(tmp_path: Path) -> None:
-    (tmp_path / "function_app.py").write_text(APP)
-    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+@pytest.fixture(scope="module")
+def functions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The app's functions, loaded once (its module is imported once per process)."""
+    root = tmp_path_factory.mktemp("app")
+    (root / "function_app.py").write_text(APP)
+    (root / "host.json").write_text('{"version": "2.0"}')
+    return dict(load_app(str(root)).functions)
+
+
+def serving(functions: dict[str, Any]) -> tuple[Any, Any, list[socket.socket]]:
+    """A Served as the app process has it (its threads running), the runner's side of the
+    hand-off socket held open; the routes hello and spin."""
     worker: Any = type("Worker", (), {})()
     worker.channel = _Channel()
-    worker.functions = load_app(str(tmp_path)).functions
+    worker.functions = functions
     worker.pool = type("Pool", (), {"size": 4})()
     worker.loop = None
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -187,10 +206,31 @@ def test_the_thread_starter_sleeps_while_no_request_is_under_way(tmp_path: Path)
     listener.listen(1)
     served = handed.Served(worker, address, b"token")
     runner_side, _ = listener.accept()
-    served.table = mmap.mmap(-1, table.SIZE * 2)
-    served.setup = Setup(2, {}, [], False, 5.0, 100 << 20, "http", "localhost", "test")
-    raw = (b"GET", b"/api/hello", "hello", 0, "req", {}, "anonymous", ["$return"], True)
-    served.routes = {(b"GET", b"/api/hello"): handed.Route(raw)}
+    served.table = mmap.mmap(-1, table.SIZE * 4)
+    served.setup = Setup(4, {}, [], False, 5.0, 100 << 20, "http", "localhost", "test")
+    served.routes = {}
+    for number, name in enumerate(("hello", "spin")):
+        path = f"/api/{name}".encode()
+        raw = (b"GET", path, name, number, "req", {}, "anonymous", ["$return"], True)
+        served.routes[(b"GET", path)] = handed.Route(raw)
+    return served, worker, [listener, runner_side]
+
+
+def stop(served: Any, sockets: list[socket.socket]) -> None:
+    """Its threads stop at their next look; its connections' descriptors are closed now (a
+    socket object left to the collector would close its number later, when a later test may
+    hold the same number)."""
+    served.stopping = True
+    for connection in list(served.connections.values()):
+        connection.sock.close()
+    for sock in sockets:
+        sock.close()
+
+
+def test_the_thread_starter_sleeps_while_no_request_is_under_way(
+    functions: dict[str, Any],
+) -> None:
+    served, worker, held = serving(functions)
     client, ours = socket.socketpair()
     try:
         tend = named("funcls-handoff-tend")
@@ -213,7 +253,29 @@ def test_the_thread_starter_sleeps_while_no_request_is_under_way(tmp_path: Path)
         assert served.threads == 1  # quick requests: one serving thread
         assert [e[0] for e in worker.channel.events[:2]] == ["s", "f"]
     finally:
-        served.stopping = True
-        client.close()
-        runner_side.close()
-        listener.close()
+        stop(served, [client, *held])
+
+
+def test_a_function_computing_gets_a_second_thread(functions: dict[str, Any]) -> None:
+    """CPU time decides, not wall time: a function that computes 0.6 s of CPU holds its
+    serving thread, and a quick request on another connection is answered meanwhile."""
+    served, _worker, held = serving(functions)
+    spinning, ours_spin = socket.socketpair()
+    quick, ours_quick = socket.socketpair()
+    try:
+        served._add(handed.Connection(served, 1, 0, ours_spin.detach()))
+        served._add(handed.Connection(served, 2, 1, ours_quick.detach()))
+        spinning.sendall(b"GET /api/spin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        time.sleep(0.05)
+        quick.sendall(REQUEST)
+        quick.settimeout(10)
+        answer = quick.recv(65536)
+        assert answer.endswith(b"Hello, world"), (answer, _worker.channel.sent)
+        spinning.setblocking(False)
+        with pytest.raises(BlockingIOError):  # still computing
+            spinning.recv(65536)
+        assert served.threads == 2
+        spinning.settimeout(10)
+        assert spinning.recv(65536).endswith(b"spun")
+    finally:
+        stop(served, [spinning, quick, *held])

@@ -295,6 +295,8 @@ class Served:
         sweep = 0.0
         answered = -1
         suspects: set[tuple[int, float]] = set()  # (thread, its request's start) seen asleep
+        # (thread, its request's start) -> the thread's CPU time when first seen in it
+        computed: dict[tuple[int, float], float | None] = {}
         while True:
             setup = self.setup
             if setup is None:
@@ -314,21 +316,36 @@ class Served:
                     busy = [c for c in self.connections.values() if c.busy]
                     age = now - max((c.since for c in busy), default=now)
                     if age >= STALL:
-                        # Asleep in the same request at two looks in a row: a thread waiting
-                        # for the GIL (a moment, under load) looks asleep at one look too.
+                        # Asleep in the same request at two looks in a row (a thread waiting
+                        # for the GIL, a moment, looks asleep at one look too), or computing
+                        # for STALLED_AFTER of CPU time in it: waiting for a CPU, as under
+                        # the machine's load, is neither (another thread would not help).
                         asleep = {(c.thread, c.since) for c in busy if _waiting(c.thread)}
-                        start = age >= STALLED_AFTER or not asleep.isdisjoint(suspects)
+                        start = not asleep.isdisjoint(suspects)
                         suspects = asleep
+                        computing = {}
+                        for c in busy:
+                            key = (c.thread, c.since)
+                            used = _cpu_time(c.thread)
+                            computing[key] = began = computed.get(key, used)
+                            if used is None or began is None:  # no /proc: wall time
+                                start = start or now - c.since >= STALLED_AFTER
+                            elif used - began >= STALLED_AFTER - STALL:
+                                start = True
+                        computed = computing
                         if start:
                             self.threads += 1
                             suspects = set()
+                            computed = {}
                         else:
                             delay = TEND_EVERY  # look again soon
                     else:
                         delay = STALL - age
                         suspects = set()
+                        computed = {}
                 else:
                     suspects = set()
+                    computed = {}
                 quiet = not self.busy and self.answered == answered
                 answered = self.answered
                 if now - sweep > SWEEP_EVERY:
@@ -772,6 +789,15 @@ def _response(route: Route, invocation_id: str, result: Result) -> tuple[Any, st
             text.removeprefix("500 Internal Server Error: ").rstrip(),
         )
     return http_response(http), "", ""
+
+
+def _cpu_time(thread: int) -> float | None:
+    """A thread's time on a CPU so far (s; /proc/self/task/<tid>/schedstat), or None."""
+    try:
+        with open(f"/proc/self/task/{thread}/schedstat", "rb") as stat:
+            return int(stat.read().split()[0]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _waiting(thread: int) -> bool:

@@ -87,10 +87,11 @@ class Channel:
 
     def due(self, now: float) -> None:
         """A serving thread answered a request (``now``: time.time()): it sends the batch
-        when the batch is EVENTS_DELAY old."""
+        when the batch is EVENTS_DELAY old, without waiting on the runner: what the socket
+        does not take at once is left to the events thread."""
         if now - self.batch_began >= EVENTS_DELAY and self.events:
             self.by_serving = True
-            self.send(None)
+            self.send(None, wait=False)
 
     def tick(self) -> None:
         """Start the events thread (once)."""
@@ -105,16 +106,17 @@ class Channel:
             self._wake.clear()
             time.sleep(EVENTS_DELAY)
             while True:
-                if self.events:
+                if self.events and not self.queued:
                     late = EVENTS_DELAY + (EVENTS_LATE if self.by_serving else 0.0)
                     wait = self.batch_began + late - time.time()
                     if 0 < wait <= late:  # (beyond: the clock was set back)
                         time.sleep(wait)
                         continue
+                if self.events or self.queued:  # (queued: what `due` could not write)
                     self.by_serving = False
                     self.send(None)
                 self._watched = False
-                if not self.events:  # (else one was added before _watched was cleared)
+                if not (self.events or self.queued):  # (else added before _watched was cleared)
                     break
                 self._watched = True
 
@@ -125,7 +127,10 @@ class Channel:
             self.batch_began = time.time()
             self.queued.append(wire.encode(Served(events)))
 
-    def send(self, message: Message | None) -> None:
+    def send(self, message: Message | None, wait: bool = True) -> None:
+        """Queue ``message`` (None: only the events) and write what is queued, unless another
+        thread is writing (it writes this too). ``wait=False``: only what the socket takes
+        now; the rest stays first in the queue and the events thread writes it."""
         data = wire.encode(message) if message is not None else b""
         with self.lock:
             self._take_events()
@@ -141,7 +146,18 @@ class Channel:
                     self.flushing = False
                     return
             with self.send_lock:
-                self._write(batch)
+                if wait:
+                    self._write(batch)
+                    continue
+                rest = self._write_now(batch)
+            if rest:
+                with self.lock:
+                    self.queued.insert(0, rest)
+                    self.flushing = False
+                if not self._watched:
+                    self._watched = True
+                    self._wake.set()
+                return
 
     def drain(self) -> None:
         """Send whatever is queued now (before the process exits)."""
@@ -151,6 +167,17 @@ class Channel:
                 batch, self.queued = self.queued, []
             if batch:
                 self._write(batch)
+
+    def _write_now(self, batch: list[bytes]) -> bytes:
+        """Write what the socket takes without waiting; the rest."""
+        data = batch[0] if len(batch) == 1 else b"".join(batch)
+        try:
+            sent = self.sock.send(data, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            os._exit(0)  # the runner is gone: nothing left to do
+        return data[sent:]
 
     def _write(self, batch: list[bytes]) -> None:
         try:
