@@ -138,7 +138,16 @@ export function registerDebugging(deps: DebugDeps): vscode.Disposable[] {
       const child = id !== undefined ? apps.get(id) : undefined;
       if (child !== undefined && id !== undefined) {
         apps.delete(id);
-        child.kill("SIGTERM");
+        // Once it is gone, the server finds the debugged run stopped and tells the view and
+        // the status bar (they showed its URL as running until the next Run).
+        const app = id.slice(0, id.lastIndexOf("#"));
+        const told = () => void Promise.resolve(vscode.commands.executeCommand("funcls.app.status", app)).catch(() => undefined);
+        if (child.exitCode !== null || child.signalCode !== null) {
+          told();
+        } else {
+          child.once("exit", told);
+          child.kill("SIGTERM");
+        }
       }
     }),
     vscode.commands.registerCommand("funcls.debugApp", async (node?: { app?: { root: string } }) => {

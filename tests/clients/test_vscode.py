@@ -287,6 +287,7 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
         {
             "id": "debug",
             "kind": "debug",
+            "app": "v2-app",
             "file": rel(app),
             "line": locate(app, "product_id = int(")[0],
             "command": "funcls: Debug the app (F5)",
@@ -793,6 +794,9 @@ def test_debugging_stops_at_a_breakpoint_while_the_request_waits(
     assert seen["callStack"] == [{"name": "get_product", "file": "function_app.py"}], (
         session.explain("the Call Stack view", seen)
     )
+    # The session ended and stopped the app: the Functions view no longer shows the debugged
+    # run's URL as running (QA: it did until the next Run).
+    assert seen["afterEnd"].startswith("stopped"), session.explain("the app after F5 ended", seen)
 
 
 def alive(pid: int) -> bool:

@@ -469,7 +469,14 @@ const STEPS = {
     await page.keyboard.press("F5");
     await request;
     await page.keyboard.press("Shift+F5");
-    return { waitingWhilePaused, pausedAt, answered, shotPaused, callStack };
+    // Ending the session stops the app: the view says so (not the debugged run's URL).
+    let afterEnd;
+    try {
+      afterEnd = (await appRowWhen(page, step.app, /^stopped/, SHORT)).description;
+    } catch (e) {
+      afterEnd = String((e && e.message) || e);
+    }
+    return { waitingWhilePaused, pausedAt, answered, shotPaused, callStack, afterEnd };
   },
 
 
