@@ -21,7 +21,7 @@ def app_roots(paths: Sequence[str], source: Source | None = None) -> list[str]:
         if not os.path.exists(p):
             raise UsageError(f"path '{p}' does not exist")
         if not os.path.isdir(p):
-            raise UsageError(f"'{p}' is not a folder; give the folder of an app (or one above it)")
+            raise UsageError(_not_a_folder(p))
         found = find_app_roots(p, source)
         if not found:
             raise UsageError(
@@ -29,6 +29,21 @@ def app_roots(paths: Sequence[str], source: Source | None = None) -> list[str]:
             )
         roots.extend(found)
     return sorted(set(roots))
+
+
+def _not_a_folder(path: str) -> str:
+    """A file given where an app's folder goes (QA: `funcls check function_app.py`, as one
+    runs ruff or mypy on a file): name the folder of the app that holds it."""
+    message = f"'{path}' is a file; funcls reads whole apps"
+    here = os.path.dirname(os.path.abspath(path))
+    while True:
+        if any(os.path.isfile(os.path.join(here, f)) for f in ("host.json", "function_app.py")):
+            shown = os.path.relpath(here) if here != os.getcwd() else "."
+            return f"{message}: give its app's folder, '{shown}'"
+        parent = os.path.dirname(here)
+        if parent == here:
+            return f"{message}: give the folder of an app (or one above it)"
+        here = parent
 
 
 def load_apps(paths: Sequence[str], keep_trees: bool = False) -> list[App]:

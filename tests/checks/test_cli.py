@@ -103,12 +103,24 @@ def test_select_prefixes_and_comma_lists(apps: Path, capsys: pytest.CaptureFixtu
             ["--select", "E501", "."],
             "funcls: error: 'E501' in --select is not a rule code or prefix",
         ),
+        # A file, as one gives ruff or mypy (QA: "is not a folder" named no folder to give).
+        (
+            ["b_app/function_app.py"],
+            "funcls: error: 'b_app/function_app.py' is a file; funcls reads whole apps: "
+            "give its app's folder, 'b_app'\n",
+        ),
+        (
+            ["notes.txt"],
+            "funcls: error: 'notes.txt' is a file; funcls reads whole apps: "
+            "give the folder of an app (or one above it)\n",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(
     apps: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     (apps / "empty").mkdir()
+    (apps / "notes.txt").write_text("not an app")
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.startswith(message) and err.count("\n") == 1

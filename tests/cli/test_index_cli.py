@@ -57,7 +57,7 @@ def test_text_output_lists_functions(tmp_path: Path) -> None:
     ("setup", "message"),
     [
         ("missing", "path '{p}' does not exist"),
-        ("file", "'{p}' is not a folder"),
+        ("file", "'{p}' is a file; funcls reads whole apps: give the folder of an app"),
         ("empty", "no Azure Functions app under '{p}'"),
     ],
 )
