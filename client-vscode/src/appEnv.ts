@@ -14,9 +14,11 @@ import {
   DEBUG_MODULES,
   installCommand,
   installOutcome,
+  interpreterName,
   missingActions,
   missingMessage,
   onlyDebugger,
+  readExecutable,
   readMissing,
   RUNTIME_MODULES,
   shellLine,
@@ -25,11 +27,16 @@ import type { ServerCommand } from "./python";
 
 const ready = new Set<string>(); // interpreters (and what was checked) found complete
 
-function check(python: string[], env: Record<string, string>, modules: readonly [string, string][]): Promise<string[] | undefined> {
+/** What the interpreter lacks of `modules`, and the file it is (see readExecutable). */
+function check(
+  python: string[],
+  env: Record<string, string>,
+  modules: readonly [string, string][],
+): Promise<{ missing: string[] | undefined; executable: string | undefined }> {
   const [command, ...args] = python as [string, ...string[]];
   return new Promise((resolve) => {
     execFile(command, [...args, "-c", checkProgram(modules)], { env: { ...process.env, ...env }, timeout: 30_000 }, (_err, stdout) =>
-      resolve(readMissing(stdout, modules)),
+      resolve({ missing: readMissing(stdout, modules), executable: readExecutable(stdout) }),
     );
   });
 }
@@ -83,7 +90,7 @@ async function installAndOffer(
     { location: vscode.ProgressLocation.Notification, title: `funcls: installing ${missing.join(", ")}…` },
     () => runPip(argv, appRoot, channel),
   );
-  const stillMissing = code === 0 ? await check(python, {}, modules) : undefined;
+  const stillMissing = code === 0 ? (await check(python, {}, modules)).missing : undefined;
   const outcome = installOutcome(python.join(" "), installed, code, output, stillMissing, again?.label);
   const show = outcome.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   const choice = await show(outcome.message, ...outcome.actions);
@@ -106,14 +113,14 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
     return true;
   }
   // The bundled PYTHONPATH is left out: what counts is what the interpreter itself has.
-  const missing = await check(server.python, {}, modules);
+  const { missing, executable } = await check(server.python, {}, modules);
   if (missing === undefined || missing.length === 0) {
     if (missing !== undefined) {
       ready.add(key);
     }
     return true; // a check that could not run says nothing; the run itself will say more
   }
-  const python = server.python.join(" ");
+  const python = interpreterName(server.python, executable);
   const requirementsFile = path.join(appRoot, "requirements.txt");
   const requirements = fs.existsSync(requirementsFile) ? requirementsFile : undefined;
   const { install, venv, select } = missingActions(missing, requirements !== undefined);

@@ -19,14 +19,30 @@ export const DEBUG_MODULES: readonly [string, string][] = [["debugpy", "debugpy"
 export function checkProgram(modules: readonly [string, string][]): string {
   const names = JSON.stringify(modules.map(([m]) => m));
   return [
-    "import importlib.util, json",
+    "import importlib.util, json, sys",
     "def found(m):",
     "    try:",
     "        return importlib.util.find_spec(m) is not None",
     "    except (ImportError, ValueError):",
     "        return False",
+    // The interpreter a bare `python3` turned out to be (readExecutable), then the answer.
+    "print(sys.executable)",
     `print(json.dumps([m for m in ${names} if not found(m)]))`,
   ].join("\n");
+}
+
+/** The interpreter's own path, printed by the check program before its answer. */
+export function readExecutable(stdout: string): string | undefined {
+  const lines = stdout.trim().split(/\r?\n/);
+  const line = lines.length >= 2 ? lines[lines.length - 2]?.trim() : undefined;
+  return line && (line.startsWith("/") || /^[A-Za-z]:\\/.test(line)) ? line : undefined;
+}
+
+/** The interpreter as the user should read it: the command, and the file it ran when that
+ * differs (`python3` on PATH is not always the one they think: a venv, pyenv, the system's). */
+export function interpreterName(command: readonly string[], executable: string | undefined): string {
+  const shown = command.join(" ");
+  return executable !== undefined && executable !== command[0] ? `${shown} (${executable})` : shown;
 }
 
 /** The distributions (pip names) missing, from the check program's output. */

@@ -7,9 +7,11 @@ import {
   createVenvCommands,
   installCommand,
   installOutcome,
+  interpreterName,
   missingActions,
   missingMessage,
   onlyDebugger,
+  readExecutable,
   readMissing,
   shellLine,
 } from "../src/appEnvModel";
@@ -22,6 +24,19 @@ test("the check program finds what is there and names what is not (a real python
   ];
   const out = execFileSync("python3", ["-c", checkProgram(modules)], { encoding: "utf8" });
   assert.deepEqual(readMissing(out, modules), ["no-such-dist", "no-such-pkg"]);
+  // The file a bare python3 is, as Python itself says (QA: "cannot run the app with python3"
+  // did not say which of the python3s on the machine lacked the packages).
+  const real = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
+  assert.equal(readExecutable(out), real);
+  assert.equal(interpreterName(["python3"], readExecutable(out)), `python3 (${real})`);
+});
+
+test("the interpreter is named by its file when the command is not that file", () => {
+  assert.equal(interpreterName(["/ws/.venv/bin/python"], "/ws/.venv/bin/python"), "/ws/.venv/bin/python");
+  assert.equal(interpreterName(["python3", "-X", "utf8"], "/usr/bin/python3"), "python3 -X utf8 (/usr/bin/python3)");
+  assert.equal(interpreterName(["python3"], undefined), "python3");
+  assert.equal(readExecutable('["uvicorn"]'), undefined); // an answer alone: nothing said
+  assert.equal(readExecutable('Traceback (most recent call last):\n["x"]'), undefined);
 });
 
 test("unreadable answers say nothing", () => {
