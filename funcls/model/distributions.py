@@ -90,6 +90,8 @@ KNOWN: dict[str, str] = {
     "readability": "readability-lxml",
     "dotenv_vault": "python-dotenv-vault",
     "azureml.core": "azureml-core",
+    "azureml.pipeline.core": "azureml-pipeline-core",
+    "azureml.pipeline.steps": "azureml-pipeline-steps",
     "agents": "openai-agents",  # the OpenAI Agents SDK (PyPI's 'agents' is another project)
 }
 

@@ -108,6 +108,7 @@ def test_azf601_fix_creates_requirements_from_the_imports(tmp_path: Path) -> Non
         ("readability", "readability-lxml"),
         ("dotenv_vault", "python-dotenv-vault"),
         ("azureml.core.authentication", "azureml-core"),
+        ("azureml.pipeline.core", "azureml-pipeline-core"),
         ("agents", "openai-agents"),
     ],
 )
