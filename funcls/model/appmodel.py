@@ -76,8 +76,13 @@ class Binding:
     @property
     def is_trigger(self) -> bool:
         # One answer with the runner's view (funcls/model/bindingview.py), which the catalogue
-        # agrees with for every type it knows (tests/unit/test_binding_view.py).
-        return is_trigger_kind(self.type)
+        # agrees with for every type it knows (tests/unit/test_binding_view.py): a string
+        # type is read here as is_trigger_kind reads it, without its two calls (the rules ask
+        # 8,000 times a check, issue 16).
+        t = self.type
+        if type(t) is str:
+            return t.lower().endswith("trigger")
+        return is_trigger_kind(t)
 
     def get(self, key: str) -> Any:
         v = self.properties.get(key)
@@ -129,10 +134,22 @@ class DecoratorUse:
     @property
     def spec(self) -> DecoratorSpec | None:
         """The decorator, if the object it is called on has it (else importing fails)."""
+        key = (self.method, self.owner_kind)
+        try:
+            return _DECORATOR_SPECS[key]  # asked 9,000 times a check (issue 16)
+        except KeyError:
+            pass
         spec = CATALOGUE.decorator(self.method)
         if spec is not None and self.owner_kind and not spec.available_on(self.owner_kind):
-            return None
+            spec = None
+        if len(_DECORATOR_SPECS) >= 4096:  # names typed in an editor: bounded
+            _DECORATOR_SPECS.clear()
+        _DECORATOR_SPECS[key] = spec
         return spec
+
+
+# DecoratorUse.spec by (method, owner kind): the catalogue never changes in a process.
+_DECORATOR_SPECS: dict[tuple[str, str], DecoratorSpec | None] = {}
 
 
 @dataclass(slots=True)
@@ -190,9 +207,11 @@ class Function:
 
     @property
     def trigger(self) -> Binding | None:
-        # The first of ``triggers``, without building the list (rules ask for it often).
+        # The first of ``triggers``, without building the list (rules ask for it often), a
+        # string type read as Binding.is_trigger reads it.
         for b in self.bindings:
-            if b.is_trigger:
+            t = b.type
+            if t.lower().endswith("trigger") if type(t) is str else is_trigger_kind(t):
                 return b
         return None
 
