@@ -513,8 +513,16 @@ def unfollowed_registrations(text: str, names: frozenset[str]) -> list[tuple[str
     hits = [
         n
         for n in names
-        if re.search(rf"[(,]\s*{re.escape(n)}\s*[,)]", text)
-        or re.search(rf"^[ \t]+@?{re.escape(n)}\.\w+\(", text, re.M)
+        # literal tests first (C speed on a module of thousands of decorated defs), the
+        # regular expressions only on a module that has such a spelling at all
+        if (
+            ((n + ")") in text or (n + ",") in text)
+            and re.search(rf"[(,]\s*{re.escape(n)}\s*[,)]", text)
+        )
+        or (
+            (f" {n}." in text or f"\t{n}." in text or f" @{n}." in text)
+            and re.search(rf"^[ \t]+@?{re.escape(n)}\.\w+\(", text, re.M)
+        )
     ]
     if not hits:
         return []
