@@ -18,6 +18,7 @@ from funcls.checks.registry import checker
 from funcls.model.appmodel import AppObject, Function, Registration
 from funcls.model.locations import Location, Position, Range
 from funcls.model.python.binding_lines import imported_name_range
+from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import parse as parse_python
 
 DURABLE = "azure-functions-durable"
@@ -532,9 +533,11 @@ def unfollowed_registrations(text: str, names: frozenset[str]) -> list[tuple[str
         return []
     found: dict[tuple[str, str], tuple[str, Range, str]] = {}
 
+    columns = Columns(text)  # ast's columns count UTF-8 bytes, an editor's characters
+
     def rng(node: ast.expr) -> Range:
-        end = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return Range.of(node.lineno - 1, node.col_offset, (node.end_lineno or node.lineno) - 1, end)
+        (line, col), (end_line, end_col) = columns.start(node), columns.end(node)
+        return Range.of(line, col, end_line, end_col)
 
     def visit(node: ast.AST, inside: str | None) -> None:
         if isinstance(node, ast.Call):

@@ -536,6 +536,11 @@ def test_registrations_by_code_funcls_does_not_run_are_information(tmp_path: Pat
         "there are not listed or checked"
     )
     assert "app.function_name() is applied inside a loop" in found[1].message
+    # Columns count characters: a non-ASCII name before the call on its line.
+    script = REGISTERING_CODE["function_app.py"]
+    accented = script.replace("add_routes(app, 'status')", "état = add_routes(app, 'status')")
+    write_app(tmp_path, {"function_app.py": accented}, base=False)
+    assert text_at(only(check(tmp_path), "AZF312")[0]) == "add_routes(app, 'status')"
     script = REGISTERING_CODE["function_app.py"]
     only_tool = script[: script.index("for name")].replace("add_routes(app, 'status')\n", "")
     write_app(tmp_path, {"function_app.py": only_tool}, base=False)
