@@ -292,7 +292,64 @@ def deployed_imports(ctx: Context) -> None:
                 continue
             reported.add(key)
             worker = normalise(dist) in _WORKER_PROVIDED
+            outside = _repository_folder(ctx.app.root, top)
+            if outside is not None:
+                where = ctx.rel(declared.where)
+                _emit_outside(
+                    ctx, module.path, rec, rec.module or name, top, outside, where, certain
+                )
+                continue
             _emit(ctx, module.path, rec, rec.module or name, dist, declared, certain, worker)
+
+
+def _repository_folder(root: str, top: str) -> str | None:
+    """Where a module or package named ``top`` sits in the repository around the app but
+    outside what the worker puts on sys.path (the app folder): under the app's ``src/`` or in
+    one of the two folders above the app (or their ``src/``). Relative to the app; None if
+    nowhere. Corpus (fifth round): ``app.orchestrations`` from ``src/app``, ``admin_page`` from
+    ``src/admin_page``, ``shared_code`` that a workflow copies in from beside the app; AZF605
+    asked to add 'app', 'admin-page' or 'shared-code' to requirements.txt."""
+    places = [os.path.join(root, "src")]
+    up = root
+    for _ in range(2):
+        parent = os.path.dirname(up)
+        if parent == up:
+            break
+        up = parent
+        places += [up, os.path.join(up, "src")]
+    for place in places:
+        module, package = os.path.join(place, top + ".py"), os.path.join(place, top)
+        if os.path.isfile(module):
+            return os.path.relpath(module, root)
+        try:  # a package, or a namespace package (a folder of .py files)
+            if any(n.endswith(".py") for n in os.listdir(package)):
+                return os.path.relpath(package, root)
+        except OSError:
+            continue
+    return None
+
+
+def _emit_outside(
+    ctx: Context,
+    path: str,
+    rec: ImportRecord,
+    name: str,
+    top: str,
+    folder: str,
+    where: str,
+    certain: bool,
+) -> None:
+    ctx.emit(
+        "AZF605",
+        f"'{name}' is imported by {ctx.rel(path)}, but '{top}' is {folder}, a part of the "
+        "repository outside the app folder: the worker puts only the app folder on sys.path "
+        "and a deployment carries only that folder, so the import fails with "
+        "ModuleNotFoundError and the app shows no functions; move it into the app folder (or "
+        f"publish it as a package and list that in {where})",
+        path,
+        Range(rec.range.start, rec.range.end),
+        severity=None if certain else Severity.WARNING,
+    )
 
 
 def _emit(

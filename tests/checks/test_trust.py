@@ -602,6 +602,37 @@ def test_azf605_knows_the_distributions_of_google_readability_and_dotenv_vault_m
     ]
 
 
+def test_azf605_names_a_folder_of_the_repository_outside_the_app(tmp_path: Path) -> None:
+    # Corpus (fifth round, warning triage): 'app.orchestrations' from src/app, 'admin_page' from
+    # src/admin_page, 'shared_code' from beside the app; AZF605 offered to add 'app',
+    # 'admin-page' or 'shared-code' to requirements.txt, which would install something else.
+    app = tmp_path / "repo" / "func_app"
+    write_app(
+        app,
+        {
+            "function_app.py": "import shared_code.helpers\nfrom core.jobs import run\n"
+            "import azure.functions as func\n\napp = func.FunctionApp()\n\n\n" + PING,
+            "src/core/__init__.py": "",
+            "src/core/jobs.py": "def run():\n    pass\n",
+            "requirements.txt": "azure-functions\n",
+        },
+    )
+    write_app(tmp_path / "repo", {"shared_code/helpers.py": "X = 1\n"}, base=False)
+    found = only(check(app), "AZF605")
+    assert [(f.severity, text_at(f), list(f.fixes)) for f in found] == [
+        (Severity.ERROR, "import shared_code.helpers", []),
+        (Severity.ERROR, "from core.jobs import run", []),
+    ]
+    assert found[0].message == (
+        "'shared_code.helpers' is imported by function_app.py, but 'shared_code' is "
+        "../shared_code, a part of the repository outside the app folder: the worker puts only "
+        "the app folder on sys.path and a deployment carries only that folder, so the import "
+        "fails with ModuleNotFoundError and the app shows no functions; move it into the app "
+        "folder (or publish it as a package and list that in requirements.txt)"
+    )
+    assert "'core' is src/core, a part of the repository outside the app folder" in found[1].message
+
+
 def test_azf605_reads_the_app_environment_for_what_packages_require(tmp_path: Path) -> None:
     write_app(
         tmp_path,
