@@ -11,6 +11,7 @@ import * as vscode from "vscode";
 import {
   newAppChoices,
   readTemplates,
+  settingChoices,
   settingPrompt,
   validateAppFolderName,
   validateFunctionName,
@@ -57,6 +58,18 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
   const settings: Record<string, string> = {};
   for (const setting of template.settings) {
     const prompt = settingPrompt(setting);
+    const choices = settingChoices(setting);
+    if (choices !== undefined) {
+      const chosen = await vscode.window.showQuickPick(choices, {
+        title: `New function ${name}: ${setting.name}`,
+        placeHolder: prompt.prompt,
+      });
+      if (chosen === undefined) {
+        return undefined;
+      }
+      settings[setting.name] = chosen.label;
+      continue;
+    }
     const value = await vscode.window.showInputBox({
       title: `New function ${name}: ${setting.name}`,
       prompt: prompt.prompt,

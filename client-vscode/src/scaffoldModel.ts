@@ -6,6 +6,8 @@ export interface TemplateSetting {
   description: string;
   default: string | null;
   required: boolean;
+  /** The values it takes (an enum's), offered as a pick list instead of a text box. */
+  choices?: string[];
 }
 
 export interface Template {
@@ -35,6 +37,9 @@ export function readTemplates(raw: unknown): Template[] {
           description: typeof s.description === "string" ? s.description : "",
           default: typeof s.default === "string" ? s.default : null,
           required: s.required === true,
+          ...(Array.isArray(s.choices) && s.choices.length > 0 && s.choices.every((c) => typeof c === "string")
+            ? { choices: s.choices as string[] }
+            : {}),
         })),
     });
   }
@@ -60,6 +65,17 @@ export function validateFunctionName(name: string): string | undefined {
     return `'${name}' is a Python keyword; choose another name`;
   }
   return undefined;
+}
+
+/** The pick list of a setting that takes one of a few values: the default first, marked. */
+export function settingChoices(setting: TemplateSetting): { label: string; description?: string }[] | undefined {
+  if (setting.choices === undefined) {
+    return undefined;
+  }
+  const first = setting.default !== null && setting.choices.includes(setting.default) ? [setting.default] : [];
+  return [...first, ...setting.choices.filter((c) => !first.includes(c))].map((c) =>
+    c === setting.default ? { label: c, description: "default" } : { label: c },
+  );
 }
 
 /** The input box for one setting: its description (markdown code marks dropped), default, check. */

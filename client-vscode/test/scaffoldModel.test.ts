@@ -1,7 +1,14 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { newAppChoices, readTemplates, settingPrompt, validateAppFolderName, validateFunctionName } from "../src/scaffoldModel";
+import {
+  newAppChoices,
+  readTemplates,
+  settingChoices,
+  settingPrompt,
+  validateAppFolderName,
+  validateFunctionName,
+} from "../src/scaffoldModel";
 
 test("templates: the server's list, malformed entries left out", () => {
   const raw = [
@@ -22,6 +29,25 @@ test("templates: the server's list, malformed entries left out", () => {
     { trigger: "http", title: "HTTP trigger", settings: [{ name: "route", description: "", default: null, required: false }] },
   ]);
   assert.deepEqual(readTemplates({ not: "a list" }), []);
+});
+
+test("a setting with choices is a pick list, the default first (QA: auth_level was a text box)", () => {
+  // As funcls.new.templates gives the HTTP template's auth_level (tests/unit/model/test_scaffold.py).
+  const [http] = readTemplates([
+    {
+      trigger: "http",
+      title: "HTTP trigger",
+      settings: [
+        { name: "route", description: "URL path", default: "hello", required: false },
+        { name: "auth_level", description: "Key", default: "function", required: false, choices: ["anonymous", "function", "admin"] },
+        { name: "odd", description: "", default: null, required: false, choices: [1, 2] },
+      ],
+    },
+  ]);
+  const [route, auth, odd] = http?.settings ?? [];
+  assert.equal(settingChoices(route!), undefined);
+  assert.equal(settingChoices(odd!), undefined); // malformed choices: a text box
+  assert.deepEqual(settingChoices(auth!), [{ label: "function", description: "default" }, { label: "anonymous" }, { label: "admin" }]);
 });
 
 test("function names must be Python identifiers and not keywords", () => {

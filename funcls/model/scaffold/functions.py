@@ -69,7 +69,7 @@ def template_list(name: str | None = None) -> list[dict[str, Any]]:
     without a name, ``<name>`` stands for it."""
     out: list[dict[str, Any]] = []
     for t in TEMPLATES:
-        _, binding, settings = resolve(t, CATALOGUE.decorators, CATALOGUE.bindings)
+        decorator, binding, settings = resolve(t, CATALOGUE.decorators, CATALOGUE.bindings)
         title = f"{binding.title} ({t.variant})" if t.variant else binding.title
         out.append(
             {
@@ -81,12 +81,21 @@ def template_list(name: str | None = None) -> list[dict[str, Any]]:
                         "description": s.description,
                         "default": _default(s.setting.default, name),
                         "required": s.required,
+                        **_choices(decorator, s.name),
                     }
                     for s in settings
                 ],
             }
         )
     return out
+
+
+def _choices(decorator: DecoratorSpec, key: str) -> dict[str, list[str]]:
+    """``{"choices": [...]}`` for a setting that takes one of an enum's values (auth_level):
+    an editor offers them to pick from instead of a text box (QA in VS Code)."""
+    param = decorator.param(key)
+    spec = CATALOGUE.enum(param.enum or "") if param is not None and param.kind == "enum" else None
+    return {"choices": [m.json for m in spec.members]} if spec is not None else {}
 
 
 def _default(template: str, name: str | None) -> str:

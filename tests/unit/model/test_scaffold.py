@@ -367,3 +367,14 @@ def test_http_function_takes_the_apps_auth_level(
     fn = load_app(str(root), Source()).function("greet")
     assert fn is not None and fn.trigger is not None
     assert fn.trigger.properties["authLevel"].value == expected
+
+
+def test_a_setting_that_takes_an_enum_lists_its_values() -> None:
+    # Editors offer them as a pick list (QA in VS Code: auth_level was a free text box).
+    http = template_list("hello")[IDS.index("http")]
+    auth = next(s for s in http["settings"] if s["name"] == "auth_level")
+    assert auth["choices"] == ["function", "anonymous", "admin"]
+    assert auth["default"] in auth["choices"]
+    for choice in auth["choices"]:  # each is accepted as it is offered
+        plan_function("http", "hello", {"auth_level": choice})
+    assert all("choices" not in s for s in http["settings"] if s["name"] != "auth_level")
