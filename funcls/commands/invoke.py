@@ -116,10 +116,30 @@ def build_request(root: str, name: str, given: dict[str, Any], saved: bool) -> d
         except InputError as error:
             raise UsageError(str(error)) from None
         request["body"] = body_text(request.get("body"))
+        _check_event_json(fn, request["body"])
     if binary is not None:
         request.pop("body", None)
         request["body_base64"] = binary
     return request
+
+
+def _check_event_json(fn: Any, body: str) -> None:
+    """An Event Grid event is JSON: the host's conversion fails on anything else, where the
+    runner would hand the function the text as the event's data (QA: a typo in --body ran
+    without a word)."""
+    trigger = fn.trigger
+    if trigger is None or trigger.type.lower() != "eventgridtrigger" or not body.strip():
+        return
+    try:
+        event = json.loads(body)
+        problem = None if isinstance(event, dict) else f"JSON {type(event).__name__}, not an object"
+    except ValueError as error:
+        problem = f"not JSON: {error}"
+    if problem is not None:
+        raise UsageError(
+            f"the event for Event Grid function '{fn.name}' is {problem}; give the event, or "
+            'its data, as a JSON object: --body \'{"data": {"id": 1}}\''
+        )
 
 
 def run(args: argparse.Namespace) -> int:

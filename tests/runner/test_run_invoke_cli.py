@@ -157,3 +157,32 @@ def test_invoke_warns_when_the_saved_inputs_cannot_be_read(echo_app: Path) -> No
     clean = funcls_invoke("echo", str(echo_app), "--no-saved", "--format", "json")
     assert clean.returncode == 0 and clean.stderr == "", clean.stderr
     assert json.loads(json.loads(clean.stdout)["body"])["params"] == {}
+
+
+def test_an_event_grid_event_that_is_not_a_json_object_is_refused(tmp_path: Path) -> None:
+    # QA as a new user: a typo in --body ('{bad') ran, the function getting the text as the
+    # event's data; the host's conversion of the event fails on it.
+    app = tmp_path / "grid"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(
+        "import logging\n"
+        "import azure.functions as func\n\n"
+        "app = func.FunctionApp()\n\n\n"
+        '@app.event_grid_trigger(arg_name="event")\n'
+        "def on_event(event: func.EventGridEvent) -> None:\n"
+        '    logging.info("data %s", event.get_json())\n'
+    )
+    typo = funcls_invoke("on_event", str(app), "--body", "{bad")
+    assert typo.returncode == 2, typo.stdout + typo.stderr
+    assert typo.stderr == (
+        "funcls: error: the event for Event Grid function 'on_event' is not JSON: Expecting "
+        "property name enclosed in double quotes: line 1 column 2 (char 1); give the event, or "
+        """its data, as a JSON object: --body '{"data": {"id": 1}}'\n"""
+    )
+    text = funcls_invoke("on_event", str(app), "--body", '"just text"')
+    assert text.returncode == 2
+    assert "is JSON str, not an object" in text.stderr
+    ran = funcls_invoke("on_event", str(app), "--body", '{"data": {"id": 1}}', "--format", "json")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert json.loads(ran.stdout)["logs"][-1]["message"] == "data {'id': 1}"
