@@ -21,6 +21,8 @@ export interface RunResult {
   durationMs?: number | null;
   invocationId?: string | null;
   ranOn?: string | null;
+  /** Where the request's parts came from: "given", "saved" (funcls.inputs.json), "sample". */
+  inputFrom?: string[] | null;
 }
 
 export interface Ran {
@@ -72,8 +74,29 @@ export function statusLine(result: RunResult): string {
   return result.ok ? "succeeded" : (result.message ?? "failed");
 }
 
+/** Where the request came from, above it: a ▶ Run sends the saved input, whatever the lens
+ * says (QA: '▶ Run GET /api/hello' sent the saved POST without a word). */
+export function requestOrigin(result: RunResult): string {
+  const from = result.inputFrom ?? [];
+  if (from.includes("saved")) {
+    return from.includes("sample")
+      ? "From the function's entry in funcls.inputs.json (Edit input), the rest a sample built from its bindings."
+      : "From the function's entry in funcls.inputs.json (Edit input).";
+  }
+  if (from.includes("sample")) {
+    return "A sample built from the function's bindings; Edit input saves it in funcls.inputs.json to change it.";
+  }
+  return "";
+}
+
 function section(title: string, inner: string): string {
   return inner === "" ? "" : `<section><h2>${escapeHtml(title)}</h2>${inner}</section>`;
+}
+
+function requestBlock(r: RunResult): string {
+  const shown = pre(r.request === undefined || r.request === null ? "" : prettyBody(r.request));
+  const origin = requestOrigin(r);
+  return shown === "" || origin === "" ? shown : `<p class="origin">${escapeHtml(origin)}</p>${shown}`;
 }
 
 function pre(text: string, cls = ""): string {
@@ -161,7 +184,7 @@ ${section("Headers", headersTable(r.headers))}
 ${section("Body", pre(body, "body"))}
 ${section("Outputs", outputsList(r))}
 ${section("Logs", logsBlock(r))}
-${section("Request", pre(r.request === undefined || r.request === null ? "" : prettyBody(r.request)))}
+${section("Request", requestBlock(r))}
 ${section("Earlier runs", historyList(history, ran))}
 <script nonce="${nonce}">
 const vscode = acquireVsCodeApi();

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { escapeHtml, prettyBody, renderResult, statusLine, type Ran } from "../src/resultsRender";
+import { escapeHtml, prettyBody, renderResult, requestOrigin, statusLine, type Ran } from "../src/resultsRender";
 
 const http: Ran = {
   root: "/ws/shop",
@@ -43,6 +43,24 @@ test("status lines: HTTP status, the summary of other triggers, a failure", () =
     }),
     "500 Internal Server Error: failed in 4.1 ms at function_app.py:17: KeyError: 'missing'",
   );
+});
+
+test("the request says where it came from: the saved input, a sample (QA)", () => {
+  // The ▶ Run lens says 'GET /api/hello' but sends the saved POST: the panel says why.
+  const saved: Ran = {
+    ...http,
+    result: { ...http.result, request: { method: "POST", path: "/api/hello?name=Ada" }, inputFrom: ["saved", "sample"] },
+  };
+  const page = renderResult(saved, [saved], "N", "x");
+  assert.match(
+    page,
+    /<h2>Request<\/h2><p class="origin">From the function&#39;s entry in funcls.inputs.json \(Edit input\), the rest a sample built from its bindings.<\/p><pre/,
+  );
+  assert.equal(requestOrigin({ ok: true, function: "f", inputFrom: ["saved"] }), "From the function's entry in funcls.inputs.json (Edit input).");
+  assert.match(requestOrigin({ ok: true, function: "f", inputFrom: ["sample"] }), /^A sample built from the function's bindings; Edit input saves it/);
+  assert.equal(requestOrigin({ ok: true, function: "f", inputFrom: ["given"] }), "");
+  assert.equal(requestOrigin(http.result), ""); // an older server: nothing said
+  assert.doesNotMatch(renderResult(http, [http], "N", "x"), /class="origin"/);
 });
 
 test("bodies are pretty-printed JSON when they are JSON", () => {
