@@ -124,12 +124,12 @@ if _out:
                 handed.Connection.step = timed_step
                 send = main.Channel.send
 
-                def timed_send(self, message):
+                def timed_send(self, message, *args, **kwargs):
                     if message is not None:
-                        return send(self, message)
+                        return send(self, message, *args, **kwargs)
                     began = time.perf_counter()
                     try:
-                        return send(self, message)
+                        return send(self, message, *args, **kwargs)
                     finally:
                         _records.append(("events", time.monotonic(),
                                          time.perf_counter() - began, 0))
