@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 from funcls.checks.context import Context, a, string_literal_inner
 from funcls.checks.edits import add_setting, fix, fixes, replace
-from funcls.checks.findings import Severity
+from funcls.checks.findings import Related, Severity
 from funcls.checks.registry import REGISTRY, checker
 from funcls.checks.settings_rules import RULES
 from funcls.model.appmodel import Binding, Function, Value
 from funcls.model.jsondoc import JsonNode
-from funcls.model.locations import Range
+from funcls.model.locations import Location, Range
 from funcls.model.parsers.expressions import ExpressionError, find_app_settings, setting_key
 
 REGISTRY.add_rules(RULES)
@@ -109,38 +109,56 @@ def _connections(ctx: Context) -> Iterator[tuple[Function, Binding, str, Range, 
 
 
 def _no_settings_file(ctx: Context) -> None:
-    """No local.settings.json at all (it is not committed: it holds secrets): each connection
-    the bindings name is reported once, with a fix that creates the file holding it."""
+    """No local.settings.json at all (func init's .gitignore leaves it out, so every clone lacks
+    it): one finding for the app, at the first binding whose connection needs a setting, the
+    other bindings as related places, naming every setting to create, with a fix that creates
+    the file holding them all."""
     path = os.path.join(ctx.app.root, "local.settings.json")
     source = ctx.app.source
     if ctx.app.local_settings is not None or (source is not None and source.is_file(path)):
         return  # the file is there but unreadable: its parse error is reported
-    seen: set[str] = set()
-    for fn, b, name, rng, _ in _connections(ctx):
-        if setting_key(name) in seen:
-            continue
-        seen.add(setting_key(name))
-        values = {"FUNCTIONS_WORKER_RUNTIME": "python"}
-        if _needs_storage(ctx) or name.lower() == STORAGE.lower():
-            values[STORAGE] = DEV_STORAGE
+    uses = list(_connections(ctx))
+    if not uses:
+        return
+    names: dict[str, str] = {}  # setting key -> the name as first written
+    for _, _, name, _, _ in uses:
+        names.setdefault(setting_key(name), name)
+    fn, b, first, rng, _ = uses[0]
+    values = {"FUNCTIONS_WORKER_RUNTIME": "python"}
+    if _needs_storage(ctx) or any(k == setting_key(STORAGE) for k in names):
+        values[STORAGE] = DEV_STORAGE
+    for name in names.values():
         values.setdefault(name, "")
-        content = json.dumps({"IsEncrypted": False, "Values": values}, indent=2) + "\n"
-        ctx.emit(
-            "AZF400",
-            f"connection setting '{name}' of binding '{b.name}' is not defined: the app has no "
-            "local.settings.json; create it with the setting (and add it to the app settings "
-            "in Azure)",
-            b.path,
-            rng,
-            fixes=fixes(
-                fix(
-                    f"Create local.settings.json with '{name}'",
-                    replace(path, Range.point(0, 0), content),
-                )
-            ),
-            function=fn,
-            data={"setting": name},
+    content = json.dumps({"IsEncrypted": False, "Values": values}, indent=2) + "\n"
+    listed = ", ".join(f"'{n}'" for n in names.values())
+    many = len(names) > 1
+    subject = f"connection setting{'s' if many else ''} {listed}"
+    by = f"binding '{b.name}' names" if len(uses) == 1 else f"{len(uses)} bindings name"
+    them = "them" if many else "it"
+    related = [
+        Related(
+            Location(o_b.path, o_rng),
+            f"binding '{o_b.name}' of '{o_fn.name}' needs setting '{o_name}'",
         )
+        for o_fn, o_b, o_name, o_rng, _ in uses[1:51]
+    ]
+    ctx.emit(
+        "AZF400",
+        f"the app has no local.settings.json, so {subject}, which {by}, "
+        f"{'are' if many else 'is'} not defined and the functions fail when the host starts "
+        f"locally; create the file with {them} (and add {them} to the app settings in Azure)",
+        b.path,
+        rng,
+        related=related,
+        fixes=fixes(
+            fix(
+                f"Create local.settings.json with {listed}",
+                replace(path, Range.point(0, 0), content),
+            )
+        ),
+        function=fn,
+        data={"setting": first, "settings": list(names.values())},
+    )
 
 
 @checker("AZF400")

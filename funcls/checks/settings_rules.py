@@ -57,9 +57,12 @@ RULES: tuple[Rule, ...] = (
         "Without the setting the function fails when the host starts locally; in Azure the "
         "app settings must define it too. Identity-based connections (`Name__serviceUri`, "
         "`Name__fullyQualifiedNamespace`, …) and `ConnectionStrings` count as defined. "
-        "Without local.settings.json (it is not committed) each connection is reported once "
-        "and the quick fix creates the file; a setting that is present but empty (as the "
-        "quick fix writes it) is reported until its connection string is filled in.",
+        "Without local.settings.json (func init's .gitignore leaves it out, so a clone lacks "
+        "it) the app gets one finding, at the first binding that needs a setting, naming every "
+        "setting to create, the other bindings as related locations; its quick fix creates the "
+        "file with them all. When the file exists, each binding whose setting it lacks is "
+        "reported; a setting that is present but empty (as the quick fix writes it) is "
+        "reported until its connection string is filled in.",
         Example({"function_app.py": _HEAD + _SB}),
         Example(
             {

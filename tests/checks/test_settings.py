@@ -57,10 +57,11 @@ def test_azf400_without_local_settings_offers_to_create_it(tmp_path: Path) -> No
     (tmp_path / "local.settings.json").unlink()
     f = one(check(tmp_path), "AZF400")
     assert f.message == (
-        "connection setting 'SB' of binding 'msg' is not defined: the app has no "
-        "local.settings.json; create it with the setting (and add it to the app settings in "
-        "Azure)"
+        "the app has no local.settings.json, so connection setting 'SB', which binding 'msg' "
+        "names, is not defined and the functions fail when the host starts locally; create the "
+        "file with it (and add it to the app settings in Azure)"
     )
+    assert f.related == []
     assert [x.title for x in f.fixes] == ["Create local.settings.json with 'SB'"]
     fixed_clean(tmp_path, f)
     data = json.loads((tmp_path / "local.settings.json").read_text())
@@ -70,6 +71,66 @@ def test_azf400_without_local_settings_offers_to_create_it(tmp_path: Path) -> No
             "FUNCTIONS_WORKER_RUNTIME": "python",
             "AzureWebJobsStorage": "UseDevelopmentStorage=true",
             "SB": "",
+        },
+    }
+
+
+SB2 = (
+    '@app.service_bus_topic_trigger(arg_name="evt", topic_name="t", subscription_name="s", '
+    'connection="SB")\n'
+    "def events(evt: func.ServiceBusMessage) -> None:\n    pass\n"
+)
+COSMOS = (
+    '@app.cosmos_db_output(arg_name="doc", database_name="d", container_name="c", '
+    'connection="Cosmos")\n'
+    '@app.route(route="save")\n'
+    "def save(req: func.HttpRequest, doc: func.Out[func.Document]) -> str:\n"
+    '    return "ok"\n'
+)
+
+
+def test_azf400_without_local_settings_is_one_finding_per_app(tmp_path: Path) -> None:
+    # Corpus: every clone lacks local.settings.json (func init's .gitignore leaves it out), and
+    # one warning per binding said the same thing 169 times. One finding, at the first binding,
+    # names every setting; the other bindings are its related places; the fix creates them all.
+    v2(tmp_path, SB + "\n\n" + QUEUE + "\n\n" + SB2 + "\n\n" + COSMOS)
+    (tmp_path / "local.settings.json").unlink()
+    found = check(tmp_path)
+    assert codes(found) == ["AZF400"]
+    (f,) = found
+    assert f.message == (
+        "the app has no local.settings.json, so connection settings 'SB', "
+        "'AzureWebJobsStorage', 'Cosmos', which 4 bindings name, are not defined and the "
+        "functions fail when the host starts locally; create the file with them (and add them "
+        "to the app settings in Azure)"
+    )
+    assert text_at(f) == '"SB"'
+    assert f.data == {"setting": "SB", "settings": ["SB", "AzureWebJobsStorage", "Cosmos"]}
+    script = str(tmp_path / "function_app.py")
+    assert [(r.location.path, r.message) for r in f.related] == [
+        (script, "binding 'msg' of 'work' needs setting 'AzureWebJobsStorage'"),
+        (script, "binding 'evt' of 'events' needs setting 'SB'"),
+        (script, "binding 'doc' of 'save' needs setting 'Cosmos'"),
+    ]
+    lines = (tmp_path / "function_app.py").read_text().split("\n")
+    assert [
+        lines[r.location.range.start[0]][r.location.range.start[1] : r.location.range.end[1]]
+        for r in f.related
+    ] == ['"AzureWebJobsStorage"', '"SB"', '"Cosmos"']
+    assert [x.title for x in f.fixes] == [
+        "Create local.settings.json with 'SB', 'AzureWebJobsStorage', 'Cosmos'"
+    ]
+    left = fixed_clean(tmp_path, f)
+    # The created file holds every setting, empty for the user to fill in: each is then the
+    # per-binding "empty" finding of a file that exists.
+    assert sorted(x.data["setting"] for x in left) == ["Cosmos", "SB", "SB"]
+    assert json.loads((tmp_path / "local.settings.json").read_text()) == {
+        "IsEncrypted": False,
+        "Values": {
+            "FUNCTIONS_WORKER_RUNTIME": "python",
+            "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+            "SB": "",
+            "Cosmos": "",
         },
     }
 
@@ -112,8 +173,8 @@ def test_azf400_near_miss_identity_prefix_connection_strings_and_no_file(tmp_pat
     assert check(tmp_path / "b") == []
     v2(tmp_path / "c", SB, **{"local.settings.json": None})
     # No local.settings.json (it is not committed): said once, with a fix that creates it.
-    assert [f.message.split(":")[0] for f in check(tmp_path / "c")] == [
-        "connection setting 'SB' of binding 'msg' is not defined"
+    assert [f.message.split(",")[0] for f in check(tmp_path / "c")] == [
+        "the app has no local.settings.json"
     ]
 
 
