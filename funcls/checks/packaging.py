@@ -7,12 +7,13 @@ import os
 import re
 import sys
 
+from funcls.checks.compile_errors import compile_error
 from funcls.checks.context import Context
 from funcls.checks.edits import append_line, delete_line, fix, fixes, replace
 from funcls.checks.findings import Fix, Severity
 from funcls.checks.packaging_rules import RULES
 from funcls.checks.registry import REGISTRY, checker
-from funcls.model.appmodel import Requirement
+from funcls.model.appmodel import App, Requirement
 from funcls.model.distributions import distributions, third_party_imports
 from funcls.model.locations import Range
 from funcls.model.source import SKIP_DIRS, Source
@@ -391,8 +392,32 @@ def emulator_in_templates(ctx: Context) -> None:
         )
 
 
+def _imported_modules(app: App) -> list[str]:
+    """The Python files the worker imports to load the app: the v2 script and the modules of
+    its registered blueprints, or each v1 function's scriptFile."""
+    paths = [app.script_path] if app.script_path else []
+    paths += [r.blueprint_path for r in app.registrations if r.blueprint_path]
+    paths += [f.script_path for f in app.functions if f.script_path]
+    return [p for p in dict.fromkeys(paths) if p.endswith(".py")]
+
+
 @checker("AZF603")
 def python_syntax(ctx: Context) -> None:
+    parsed = {p.path for p in ctx.app.problems if p.kind in ("python-syntax", "file-unreadable")}
+    for path in _imported_modules(ctx.app):
+        text = ctx.text(path) if path not in parsed else None
+        error = compile_error(text) if text else None
+        if error is None:
+            continue
+        quoted = ctx.line_text(path, error.line).strip()
+        ctx.emit(
+            "AZF603",
+            f"{ctx.rel(path)} has a syntax error ({error.message}): {quoted}; Python reports it "
+            "when it compiles the module, so the worker cannot import it and its functions do "
+            "not load",
+            path,
+            Range.of(error.line, error.column, error.end_line, error.end_column),
+        )
     for p in ctx.app.problems:
         if p.kind == "python-syntax":
             line = p.data.get("line_text")

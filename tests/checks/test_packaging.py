@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from funcls.checks.compile_errors import compile_error
 from funcls.checks.packaging import secret_settings
-from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v2
+from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v1, v2
 
 PING = (
     '@app.route(route="ping")\n'
@@ -176,3 +178,75 @@ def test_azf603_syntax_error_position(tmp_path: Path) -> None:
     assert f.message.startswith("function_app.py has a syntax error (")
     assert (f.range.start.line, f.range.start.column) == (6, 13)  # the ':' after 'req,'
     assert text_at(f) == ":"
+
+
+@pytest.mark.parametrize(
+    ("tail", "message", "at"),
+    [
+        ("result = 1\nreturn result\n", "'return' outside function", "return result"),
+        ("for i in []:\n    pass\nbreak\n", "'break' outside loop", "break"),
+        ("yield 1\n", "'yield' outside function", "yield 1"),
+        ("nonlocal x\n", "nonlocal declaration not allowed at module level", "nonlocal x"),
+        ("await ping(None)\n", "'await' outside function", "await ping(None)"),
+        ("def f(a, a):\n    pass\n", "duplicate argument 'a' in function definition", "a"),
+        ("a, *b, *c = [1, 2]\n", "multiple starred expressions in assignment", "a, *b, *c"),
+        ("é = 1\nx = é; return é\n", "'return' outside function", "return é"),
+    ],
+)
+def test_azf603_errors_python_reports_when_it_compiles(
+    tmp_path: Path, tail: str, message: str, at: str
+) -> None:
+    # ast.parse accepts each of these; the worker's import compiles the module and fails.
+    v2(tmp_path, PING + tail)
+    f = one(check(tmp_path), "AZF603")
+    assert f.message.startswith(f"function_app.py has a syntax error ({message}): ")
+    assert "the worker cannot import it" in f.message
+    assert text_at(f) == at
+
+
+def test_azf603_compile_errors_in_blueprint_and_v1_script_not_in_other_modules(
+    tmp_path: Path,
+) -> None:
+    blueprint = (
+        "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
+        '@bp.route(route="b")\ndef b(req: func.HttpRequest) -> func.HttpResponse:\n'
+        '    return func.HttpResponse("b")\n\n\nreturn bp\n'
+    )
+    v2(
+        tmp_path,
+        PING + "from blue import bp\n\napp.register_functions(bp)\n",
+        **{"blue.py": blueprint, "notes.py": "return 1\n"},
+    )
+    found = only(check(tmp_path), "AZF603")
+    assert [(Path(f.path).name, text_at(f)) for f in found] == [("blue.py", "return bp")]
+
+    root = tmp_path / "v1"
+    root.mkdir()
+    v1(
+        root,
+        "Hello",
+        '{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req"},'
+        ' {"type": "http", "direction": "out", "name": "$return"}]}',
+        "def main(req):\n    for x in req:\n        pass\n    continue\n",
+        **{"function_app.py": None},
+    )
+    f = one(check(root), "AZF603")
+    assert f.message.startswith(
+        "Hello/__init__.py has a syntax error ('continue' not properly in loop): continue;"
+    )
+
+
+def test_compile_error_runs_nothing(tmp_path: Path) -> None:
+    # A module that would write a file and import a module of its own when run: compiling it
+    # (to find its error) does neither.
+    marker = tmp_path / "ran"
+    (tmp_path / "sideeffect_mod_xyz.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    text = (
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nimport sideeffect_mod_xyz\n"
+        f"open({str(marker)!r}, 'w').close()\ndef f(a, a):\n    pass\n"
+    )
+    error = compile_error(text)
+    assert error is not None and error.message.startswith("duplicate argument")
+    assert compile_error(text.replace("(a, a)", "(a, b)")) is None
+    assert not marker.exists()
+    assert "sideeffect_mod_xyz" not in sys.modules
