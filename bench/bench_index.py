@@ -24,6 +24,13 @@ funcls of DIR (a folder holding ``funcls/``) instead of this repository's: a cop
 when others' unfinished changes share the working tree. ``--compare-tree DIR`` times the funcls
 of DIR too, in the same rounds (a commit with one's own changes taken back, when others'
 commits came in between).
+
+``--instructions`` also counts, once per command, the instructions each process executes
+(valgrind's callgrind, with ``PYTHONHASHSEED=0``): the same count on every run whatever the
+machine's load, so a change of a few milliseconds shows on a machine whose CPU times move by
+more than that. It is a proxy: the floor's work is mostly C (the parser), which runs more
+instructions per cycle than funcls' Python, so the ratio of instructions is higher than the
+ratio of CPU times.
 """
 
 from __future__ import annotations
@@ -106,6 +113,21 @@ class Runner:
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
         return elapsed, cpu
 
+    def instructions(self, command: list[str], tree: Path) -> int:
+        """The instructions ``command`` executes, counted by valgrind's callgrind."""
+        env = dict(self.env, PYTHONPATH=str(tree), PYTHONHASHSEED="0")
+        proc = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+            cwd=self.cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        for line in proc.stderr.splitlines():
+            if "Collected :" in line:
+                return int(line.rsplit(":", 1)[1].strip())
+        raise SystemExit(f"valgrind gave no count for {command}:\n{proc.stderr[-2000:]}")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -120,6 +142,11 @@ def main() -> None:
         metavar="DIR",
         help="time the funcls of DIR too (a folder holding funcls/), e.g. a commit with some "
         "changes taken back",
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each command's instructions once with valgrind (load-independent)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -159,6 +186,11 @@ def main() -> None:
             results.append(json.loads(out.stdout))
             for name, (command, tree) in commands.items():
                 times[name].append(runner.run(command, tree))
+        counted = (
+            {name: runner.instructions(command, tree) for name, (command, tree) in commands.items()}
+            if args.instructions
+            else {}
+        )
     r0 = results[0]
     print(
         f"workspace: {r0['functions']} functions in {r0['apps']} apps "
@@ -195,6 +227,11 @@ def main() -> None:
         wall_x = statistics.median(p[0] for p in pairs) / base_wall
         cpu_x = statistics.median(p[1] for p in pairs) / base_cpu
         print(f"{name} / floor (medians): wall {wall_x:.1f}x, CPU {cpu_x:.1f}x (target <= 3x)")
+    if counted:
+        base = counted["floor: read + parse with stdlib"]
+        print("instructions executed (callgrind, once each; a proxy, see the docstring):")
+        for name, n in counted.items():
+            print(f"  {name:<46} {n / 1e6:9.1f} M   {n / base:.2f}x the floor")
 
 
 if __name__ == "__main__":
