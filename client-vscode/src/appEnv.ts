@@ -24,8 +24,28 @@ import {
   shellLine,
 } from "./appEnvModel";
 import type { ServerCommand } from "./python";
+import { needingSdks, STORAGE_MODULES, storageFallbackMessage, type StorageUse } from "./storageModel";
 
 const ready = new Set<string>(); // interpreters (and what was checked) found complete
+
+// The app's queue/blob connections and their stores (set by the extension from the Functions
+// view and local.settings.json), and what the last check found missing of the Azure SDKs, by
+// app root (the view names the embedded store for those functions then).
+let storageOf: (appRoot: string) => StorageUse[] = () => [];
+let storageChecked: () => void = () => undefined;
+const sdksMissing = new Map<string, string[]>();
+const warnedStorage = new Set<string>();
+const STORAGE_DISTS = new Set(STORAGE_MODULES.map(([, dist]) => dist));
+
+export function watchStorage(uses: (appRoot: string) => StorageUse[], checked: () => void): void {
+  storageOf = uses;
+  storageChecked = checked;
+}
+
+/** The Azure SDKs the app's interpreter lacked at its last check (undefined: not checked). */
+export function missingSdks(appRoot: string): string[] | undefined {
+  return sdksMissing.get(appRoot);
+}
 
 /** What the interpreter lacks of `modules`, and the file it is (see readExecutable). */
 function check(
@@ -91,6 +111,10 @@ async function installAndOffer(
     () => runPip(argv, appRoot, channel),
   );
   const stillMissing = code === 0 ? (await check(python, {}, modules)).missing : undefined;
+  if (stillMissing !== undefined && sdksMissing.has(appRoot)) {
+    sdksMissing.set(appRoot, stillMissing.filter((dist) => STORAGE_DISTS.has(dist)));
+    storageChecked();
+  }
   const outcome = installOutcome(python.join(" "), installed, code, output, stillMissing, again?.label);
   const show = outcome.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   const choice = await show(outcome.message, ...outcome.actions);
@@ -101,19 +125,34 @@ async function installAndOffer(
   }
 }
 
+async function selectInterpreter(): Promise<void> {
+  const hasPython = vscode.extensions.getExtension("ms-python.python") !== undefined;
+  await vscode.commands.executeCommand(
+    hasPython ? "python.setInterpreter" : "workbench.action.openSettings",
+    ...(hasPython ? [] : ["funcls.interpreter"]),
+  );
+}
+
 /** True when the app can run; otherwise tells the user (once per call) and returns false.
  * `again` repeats what the user asked for once "Install into This Interpreter" succeeded. */
 export async function ensureAppEnvironment(server: ServerCommand, appRoot: string, debug = false, again?: Again): Promise<boolean> {
   if (server.python === undefined) {
     return true; // a serverCommand of the user's own: their environment, their call
   }
-  const modules = debug ? [...RUNTIME_MODULES, ...DEBUG_MODULES] : RUNTIME_MODULES;
+  // Queue/blob functions whose connection leads to Azurite or Azure: the runner needs the
+  // Azure SDKs for them, and falls back to its embedded store without them.
+  const uses = needingSdks(storageOf(appRoot));
+  const modules = [...RUNTIME_MODULES, ...(debug ? DEBUG_MODULES : []), ...(uses.length > 0 ? STORAGE_MODULES : [])];
   const key = `${server.python.join("\0")}|${modules.length}`;
   if (ready.has(key)) {
     return true;
   }
   // The bundled PYTHONPATH is left out: what counts is what the interpreter itself has.
   const { missing, executable } = await check(server.python, {}, modules);
+  if (uses.length > 0 && missing !== undefined) {
+    sdksMissing.set(appRoot, missing.filter((dist) => STORAGE_DISTS.has(dist)));
+    storageChecked();
+  }
   if (missing === undefined || missing.length === 0) {
     if (missing !== undefined) {
       ready.add(key);
@@ -121,6 +160,24 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
     return true; // a check that could not run says nothing; the run itself will say more
   }
   const python = interpreterName(server.python, executable);
+  if (missing.every((dist) => STORAGE_DISTS.has(dist))) {
+    // The app runs (on the embedded store): a warning, once per interpreter and app, whose
+    // install is the SDKs alone and whose follow-up restarts the app onto the configured store.
+    const once = `${server.python.join("\0")}|${appRoot}`;
+    if (!warnedStorage.has(once)) {
+      warnedStorage.add(once);
+      const [install, select] = ["Install into This Interpreter", "Select Interpreter"];
+      const restart = { label: "Restart the App", run: () => vscode.commands.executeCommand("funcls.app.restart", appRoot) };
+      void vscode.window.showWarningMessage(storageFallbackMessage(python, missing, uses), install, select).then(async (choice) => {
+        if (choice === install) {
+          await installAndOffer(server.python as string[], appRoot, missing, modules, undefined, restart);
+        } else if (choice === select) {
+          await selectInterpreter();
+        }
+      });
+    }
+    return true;
+  }
   const requirementsFile = path.join(appRoot, "requirements.txt");
   const requirements = fs.existsSync(requirementsFile) ? requirementsFile : undefined;
   const { install, venv, select } = missingActions(missing, requirements !== undefined);
@@ -144,11 +201,7 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
       const config = vscode.workspace.getConfiguration("funcls");
       await config.update("interpreter", [made.venvPython], vscode.ConfigurationTarget.Workspace);
     } else if (choice === select) {
-      const hasPython = vscode.extensions.getExtension("ms-python.python") !== undefined;
-      await vscode.commands.executeCommand(
-        hasPython ? "python.setInterpreter" : "workbench.action.openSettings",
-        ...(hasPython ? [] : ["funcls.interpreter"]),
-      );
+      await selectInterpreter();
     }
   };
   // Not awaited: the run that asked stops here; the fix is the user's next step.

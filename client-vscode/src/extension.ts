@@ -7,9 +7,10 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
-import { ensureAppEnvironment } from "./appEnv";
+import { ensureAppEnvironment, watchStorage } from "./appEnv";
+import { storageUses } from "./storageModel";
 import { registerDebugging } from "./debug";
-import { FunctionsTree, goToCode, type Node } from "./functionsView";
+import { FunctionsTree, goToCode, localValues, type Node } from "./functionsView";
 import { isRunResult, ResultPanels } from "./results";
 import { newApp, newFunction } from "./scaffold";
 import { configuredPort, freePort, portIsFree, startAppProcess, type AppProcess } from "./appProcess";
@@ -100,6 +101,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tree = new FunctionsTree();
   const results = new ResultPanels();
   manager.onStarted((client) => tree.attach(client));
+  // The env check knows which stores the app's queue/blob functions reach (the view's entries
+  // and local.settings.json); the view names the store again once it knows the SDKs' state.
+  watchStorage(
+    (root) => storageUses(tree.allApps().find((a) => a.root === root)?.functions ?? [], localValues(root)),
+    () => tree.redraw(),
+  );
   tree.onDidChangeAppState((state) => results.appState(state));
   const runs = new Set(["funcls.runFunction", "funcls.app.start", "funcls.app.restart", "funcls.openInBrowser"]);
   manager.beforeCommand = async (command, args) => {

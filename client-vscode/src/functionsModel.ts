@@ -17,6 +17,8 @@ export interface FunctionView {
   config: string | null;
   runnable: boolean;
   whyNotRunnable: string | null;
+  /** The connection settings of its queue/blob bindings (absent from older servers). */
+  storage?: string[];
   errors: number;
   warnings: number;
 }
@@ -110,14 +112,19 @@ export function problemsText(errors: number, warnings: number): string {
   return parts.join(", ");
 }
 
-/** The grey text after a function's name: its trigger detail, then its problems. */
-export function functionDescription(fn: FunctionView): string {
+/** The grey text after a function's name: its trigger detail, the store its queues and blobs
+ * are in (storageModel.functionStore), then its problems. */
+export function functionDescription(fn: FunctionView, store?: { short: string }): string {
   const problems = problemsText(fn.errors, fn.warnings);
-  return problems === "" ? fn.detail : `${fn.detail} · ${problems}`;
+  const parts = [fn.detail, ...(store !== undefined ? [store.short] : []), ...(problems !== "" ? [problems] : [])];
+  return parts.join(" · ");
 }
 
-export function functionTooltip(fn: FunctionView): string {
+export function functionTooltip(fn: FunctionView, store?: { long: string }): string {
   const lines = [`${fn.name} (${fn.trigger ?? "no trigger"}, ${fn.model})`, fn.detail];
+  if (store !== undefined) {
+    lines.push(store.long);
+  }
   const problems = problemsText(fn.errors, fn.warnings);
   if (problems !== "") {
     lines.push(problems);

@@ -3,6 +3,9 @@
 // Actions go to the server's commands (funcls.runFunction, funcls.app.start, ...), which the
 // language client registered as VS Code commands; the view's own command ids are funcls.view.*.
 
+import * as fs from "fs";
+import * as path from "path";
+
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 
@@ -21,6 +24,8 @@ import {
   type AppView,
   type FunctionView,
 } from "./functionsModel";
+import { missingSdks } from "./appEnv";
+import { functionStore, readLocalValues } from "./storageModel";
 
 export type Node = { kind: "app"; app: AppView } | { kind: "function"; app: AppView; fn: FunctionView };
 
@@ -95,6 +100,11 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     return this.refreshing;
   }
 
+  /** Draws the tree again from what it has (a store's state changed, not the functions). */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
+
   allApps(): readonly AppView[] {
     return this.apps;
   }
@@ -127,8 +137,9 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     const { fn } = node;
     const item = new vscode.TreeItem(fn.name, vscode.TreeItemCollapsibleState.None);
     item.id = `fn:${node.app.root}:${fn.name}`;
-    item.description = functionDescription(fn);
-    item.tooltip = functionTooltip(fn);
+    const store = functionStore(fn.storage, localValues(node.app.root), missingSdks(node.app.root));
+    item.description = functionDescription(fn, store);
+    item.tooltip = functionTooltip(fn, store);
     item.contextValue = functionContext(fn);
     item.iconPath = new vscode.ThemeIcon(
       iconFor(fn),
@@ -149,6 +160,17 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.changed.dispose();
     this.stateChanged.dispose();
   }
+}
+
+/** The app's local.settings.json Values (none when it is missing or unreadable). */
+export function localValues(appRoot: string): Record<string, string> {
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(path.join(appRoot, "local.settings.json"), "utf8");
+  } catch {
+    text = undefined;
+  }
+  return readLocalValues(text);
 }
 
 /** Opens the function's def (or its function.json). */

@@ -389,8 +389,25 @@ def _function(ctx: Context, app: App, fn: Function, found: list[Finding]) -> dic
         "config": fn.config_path,
         "runnable": why is None,
         "whyNotRunnable": why,
+        "storage": storage_settings(fn),
         **_counts(found),
     }
+
+
+_STORAGE_KINDS = ("queue", "queuetrigger", "blob", "blobtrigger")
+
+
+def storage_settings(fn: Function) -> list[str]:
+    """The connection settings of the function's queue and blob bindings (the host's default,
+    AzureWebJobsStorage, when a binding names none), as the runner opens a store for each
+    (``runner.storage_connections``): a client says which store each one reaches."""
+    names: dict[str, str] = {}
+    for b in fn.bindings:
+        if isinstance(b.type, str) and b.type.lower() in _STORAGE_KINDS:
+            name = b.get("connection")
+            name = name.strip() if isinstance(name, str) and name.strip() else "AzureWebJobsStorage"
+            names.setdefault(name.lower(), name)
+    return list(names.values())
 
 
 # -- wiring ---------------------------------------------------------------------------------

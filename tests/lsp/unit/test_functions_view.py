@@ -74,6 +74,7 @@ def test_v2_app_lists_every_function_with_its_trigger(ctx: Context, samples: Pat
         "config": None,
         "runnable": True,
         "whyNotRunnable": None,
+        "storage": ["AzureWebJobsStorage"],
         "errors": 0,
         "warnings": 0,
     }
@@ -82,6 +83,11 @@ def test_v2_app_lists_every_function_with_its_trigger(ctx: Context, samples: Pat
     assert (create["answersGet"], create["methods"]) == (False, ["POST"])
     timer = next(f for f in v2["functions"] if f["name"] == "heartbeat")
     assert (timer["url"], timer["route"], timer["methods"]) == (None, None, None)
+    # The storage connections of queue and blob bindings, the outputs' too (the client names
+    # the store each reaches); a Service Bus trigger's connection is not one.
+    storage = {f["name"]: f["storage"] for f in v2["functions"]}
+    assert storage["heartbeat"] == storage["process_order"] == ["AzureWebJobsStorage"]
+    assert storage["payment_received"] == []
 
 
 def test_v1_function_points_at_its_def_and_function_json(ctx: Context, samples: Path) -> None:

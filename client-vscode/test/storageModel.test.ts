@@ -1,0 +1,114 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+
+import { functionDescription, functionTooltip, type FunctionView } from "../src/functionsModel";
+import {
+  describeStore,
+  functionStore,
+  needingSdks,
+  readLocalValues,
+  settingValue,
+  storageFallbackMessage,
+  storageUses,
+} from "../src/storageModel";
+
+test("a connection string leads where the runner takes it", () => {
+  assert.equal(describeStore(undefined).kind, "embedded");
+  assert.equal(describeStore("  ").kind, "embedded");
+  assert.deepEqual(describeStore("UseDevelopmentStorage=true"), { kind: "azurite", text: "Azurite" });
+  assert.equal(
+    describeStore("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=k;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;").kind,
+    "azurite",
+  );
+  assert.deepEqual(describeStore("DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=secret;EndpointSuffix=core.windows.net"), {
+    kind: "azure",
+    text: "the Azure Storage account 'acme'",
+  });
+  // No secret is ever shown.
+  assert.ok(!describeStore("AccountName=acme;AccountKey=secret").text.includes("secret"));
+});
+
+test("settings are read from local.settings.json's Values by the host's rules", () => {
+  const values = readLocalValues('{"IsEncrypted": false, "Values": {"azurewebjobsstorage": "UseDevelopmentStorage=true", "AzureWebJobsOther": "x", "N": 3}}');
+  assert.equal(settingValue("AzureWebJobsStorage", values), "UseDevelopmentStorage=true");
+  assert.equal(settingValue("Other", values), "x"); // AzureWebJobs<name>
+  assert.equal(settingValue("N", values), undefined); // not a string
+  assert.deepEqual(readLocalValues("{ not json"), {});
+  assert.deepEqual(readLocalValues(undefined), {});
+  assert.deepEqual(readLocalValues('{"Values": [1]}'), {});
+});
+
+const values = { AzureWebJobsStorage: "UseDevelopmentStorage=true" };
+const functions = [
+  { name: "process_order", storage: ["AzureWebJobsStorage"] },
+  { name: "create_order", storage: ["azurewebjobsstorage"] },
+  { name: "archive", storage: ["ArchiveStorage"] }, // not set: the embedded store, no SDKs needed
+  { name: "hello", storage: [] },
+  { name: "old_server" }, // an entry without the field
+];
+
+test("the app's storage uses: by setting, with their functions; only Azurite/Azure need the SDKs", () => {
+  const uses = storageUses(functions, values);
+  assert.deepEqual(
+    uses.map((u) => [u.setting, u.store.kind, u.functions]),
+    [
+      ["AzureWebJobsStorage", "azurite", ["process_order", "create_order"]],
+      ["ArchiveStorage", "embedded", ["archive"]],
+    ],
+  );
+  assert.deepEqual(needingSdks(uses).map((u) => u.setting), ["AzureWebJobsStorage"]);
+  assert.deepEqual(needingSdks(storageUses(functions, {})), []); // nothing configured: nothing to warn of
+});
+
+test("the fallback warning names the functions, the store, the setting, the interpreter, the packages and the fix", () => {
+  const message = storageFallbackMessage("python3 (/usr/bin/python3.11)", ["azure-storage-queue", "azure-storage-blob"], storageUses(functions, values));
+  assert.equal(
+    message,
+    "funcls run will keep the queues and blobs of process_order, create_order in the embedded store (.funcls/storage/), " +
+      "not in Azurite (AzureWebJobsStorage): python3 (/usr/bin/python3.11) lacks azure-storage-queue, azure-storage-blob, " +
+      "which the runner reaches them with. To use them, install those packages into it and restart the app, or select another interpreter.",
+  );
+});
+
+test("the Functions view says which store a queue/blob function uses", () => {
+  const fn: FunctionView = {
+    name: "process_order",
+    model: "v2",
+    trigger: "queueTrigger",
+    kind: "queue",
+    detail: "orders",
+    methods: null,
+    route: null,
+    urlPath: null,
+    url: null,
+    answersGet: false,
+    location: null,
+    config: null,
+    runnable: true,
+    whyNotRunnable: null,
+    storage: ["AzureWebJobsStorage"],
+    errors: 0,
+    warnings: 1,
+  };
+  // SDKs not checked yet, or there: the configured store.
+  const azurite = functionStore(fn.storage, values, undefined);
+  assert.deepEqual(azurite, { short: "Azurite", long: "Store (AzureWebJobsStorage): Azurite" });
+  assert.deepEqual(functionStore(fn.storage, values, []), azurite);
+  assert.equal(functionDescription(fn, azurite), "orders · Azurite · 1 warning");
+  // The interpreter lacks the SDKs: the embedded store, and why.
+  const fallback = functionStore(fn.storage, values, ["azure-storage-queue"]);
+  assert.equal(fallback?.short, "embedded store (no Azure SDKs)");
+  assert.equal(
+    fallback?.long,
+    "Store (AzureWebJobsStorage): the embedded store (.funcls/storage/), not Azurite: the interpreter lacks azure-storage-queue",
+  );
+  assert.match(functionTooltip(fn, fallback), /\nStore \(AzureWebJobsStorage\): the embedded store/);
+  // No setting: the embedded store, saying the setting is not set.
+  assert.deepEqual(functionStore(fn.storage, {}, undefined), {
+    short: "embedded store",
+    long: "Store (AzureWebJobsStorage): the embedded store (.funcls/storage/) (AzureWebJobsStorage is not set)",
+  });
+  // Not a storage function: nothing said, the description as before.
+  assert.equal(functionStore([], values, undefined), undefined);
+  assert.equal(functionDescription({ ...fn, storage: [] }), "orders · 1 warning");
+});
