@@ -35,6 +35,9 @@ class Connections:
         self.message_encoding = message_encoding
         self.backends: dict[str, StorageBackend] = {}
         self.descriptions: dict[str, str] = {}
+        # Backends replaced by a change of the settings, closed once the triggers that may
+        # still hold them have restarted on the new ones (close_retired).
+        self.retired: list[StorageBackend] = []
         self._lock = threading.Lock()
 
     def value(self, name: str) -> str | None:
@@ -75,7 +78,45 @@ class Connections:
                 self.descriptions[key] = description + note
             return backend
 
+    def update(self, settings: dict[str, str]) -> list[str]:
+        """Take the settings of a changed local.settings.json: each connection opened whose
+        value changed is dropped (opened again from the new value on its next use) and its
+        name returned. A run reloads on a save of local.settings.json as the host restarts on
+        one of host.json (azure-functions-host src/WebJobs.Script.WebHost/
+        FileMonitoringService.cs, which restarts the host and so reads its configuration,
+        the storage connection included, again): the reloaded app must not stay on the store
+        of the old value."""
+        with self._lock:
+            before = self.settings
+            self.settings = settings
+            changed = []
+            for key in list(self.backends):
+                name = next((n for n in self.descriptions if n.lower() == key), key)
+                old = self._value_in(name, before)
+                if old != self._value_in(name, settings):
+                    changed.append(name)
+                    self.retired.append(self.backends.pop(key))
+                    self.descriptions.pop(name, None)
+            return changed
+
+    @staticmethod
+    def _value_in(name: str, settings: dict[str, str]) -> tuple[str | None, ...]:
+        """What decides a connection's backend in ``settings``: its value, or the identity-
+        based setting that notes its absence."""
+        return (
+            lookup_setting(name, settings),
+            lookup_setting(f"AzureWebJobs{name}", settings),
+            lookup_setting(f"{name}__serviceUri", settings),
+        )
+
+    def close_retired(self) -> None:
+        with self._lock:
+            retired, self.retired = self.retired, []
+        for backend in retired:
+            backend.close()
+
     def close(self) -> None:
+        self.close_retired()
         with self._lock:
             for backend in self.backends.values():
                 backend.close()

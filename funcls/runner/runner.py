@@ -171,6 +171,7 @@ class Run:
             self.triggers = Triggers(self.state)
         if self.options.triggers:
             await self.triggers.apply(functions)
+        self.connections.close_retired()  # the triggers no longer hold them
         self.loads += 1
         listed = self.settings.functions_list
         if listed:
@@ -312,11 +313,23 @@ class Run:
             fresh = read_host_settings(self.app)
             fresh.worker_count = fresh.worker_count or 1
             self.settings.__dict__.update(fresh.__dict__)
+            await self.switch_storage()
         # Not awaited: the watcher must go on reading saves while this load runs, so that a
         # fix saved while an import hangs replaces that load (start_generation ends it).
         reload = asyncio.get_running_loop().create_task(self.pool.start_generation())
         self.reloads.add(reload)
         reload.add_done_callback(self._reload_done)
+
+    async def switch_storage(self) -> None:
+        """After a change of the settings: reopen each storage connection whose value changed
+        and say which store it uses now (the triggers restart on it when the app reloads)."""
+        for name in self.connections.update(self.settings.environment):
+            try:
+                await asyncio.to_thread(self.connections.backend, name)
+                shown = self.connections.descriptions.get(name, "")
+            except Exception as error:
+                shown = f"unavailable: {error}"
+            self.console.say(f"{name} changed: storage is now {shown}")
 
     def _reload_done(self, task: asyncio.Task[Any]) -> None:
         self.reloads.discard(task)
