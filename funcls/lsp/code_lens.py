@@ -1,7 +1,9 @@
 """Run lenses above every function (on the ``def`` in v1 and v2, at the top of function.json)
 and above every entry of the app's saved inputs (funcls.inputs.json):
 
-- ``▶ Run`` — for HTTP functions with the method and route: ``▶ Run GET /api/items/{id}``;
+- ``▶ Run`` — for HTTP functions with the method and route: ``▶ Run GET /api/items/{id}``,
+  or with what a click sends when funcls.inputs.json holds the function's input
+  (``▶ Run POST /api/hello?name=Ada (saved input)``; a change of that file refreshes them);
 - ``Run with input…`` — opens the function's saved input for editing;
 - ``Open in browser`` — HTTP functions that answer GET;
 - for a function the runner cannot run, one lens that says why (clicking it explains, and
@@ -15,6 +17,7 @@ The commands are the server's (`funcls.lsp.run_commands`)."""
 from __future__ import annotations
 
 import os
+from urllib.parse import urlencode
 
 from lsprotocol import types
 
@@ -27,10 +30,13 @@ from funcls.model.appmodel import App, Function
 from funcls.model.locations import Range
 from funcls.model.run_inputs import (
     INPUTS_FILE,
+    InputError,
+    SavedInputs,
     default_method,
     is_http,
     methods_of,
     read_saved,
+    resolve_input,
     route_text,
 )
 
@@ -41,10 +47,30 @@ SHOW_REASON_COMMAND = "funcls.showReason"
 MAX_REASON = 60
 
 
-def run_title(app: App, fn: Function) -> str:
-    if is_http(fn):
-        return f"▶ Run {default_method(fn)} {route_text(app, fn)}"
-    return "▶ Run"
+MAX_TARGET = 60
+
+
+def run_title(app: App, fn: Function, saved: SavedInputs | None = None) -> str:
+    """``▶ Run GET /api/items/{id}``; with a saved input for an HTTP function, the method and
+    path a click sends (resolve_input: the saved entry over the sample), so that the title
+    says what the request is (QA: '▶ Run GET /api/hello' sent the saved POST
+    /api/hello?name=Ada)."""
+    if not is_http(fn):
+        return "▶ Run"
+    if saved is not None and saved.entry(fn.name) is not None:
+        try:
+            request, _ = resolve_input(app, fn, None, saved)
+        except InputError:
+            request = {}  # a malformed entry: the run says why; the title stays the route's
+        method, path = request.get("method"), request.get("path")
+        if isinstance(method, str) and isinstance(path, str):
+            query = request.get("query") or {}
+            if query:
+                path += ("&" if "?" in path else "?") + urlencode(query)
+            if len(path) > MAX_TARGET:
+                path = path[: MAX_TARGET - 1] + "…"
+            return f"▶ Run {method.upper()} {path} (saved input)"
+    return f"▶ Run {default_method(fn)} {route_text(app, fn)}"
 
 
 def answers_get(fn: Function) -> bool:
@@ -108,7 +134,11 @@ def fix_first_command(ctx: Context, app: App, fn: Function, errors: list[Finding
 
 
 def function_commands(
-    app: App, fn: Function, ctx: Context | None = None, findings: list[Finding] | None = None
+    app: App,
+    fn: Function,
+    ctx: Context | None = None,
+    findings: list[Finding] | None = None,
+    saved: SavedInputs | None = None,
 ) -> list[types.Command]:
     errors = load_errors(findings, app, fn) if findings and ctx is not None else []
     if errors and ctx is not None:
@@ -125,7 +155,7 @@ def function_commands(
         ]
     args = [app.root, fn.name]
     commands = [
-        types.Command(title=run_title(app, fn), command=RUN_COMMAND, arguments=args),
+        types.Command(title=run_title(app, fn, saved), command=RUN_COMMAND, arguments=args),
         types.Command(title="Run with input…", command=RUN_WITH_INPUT_COMMAND, arguments=args),
     ]
     if answers_get(fn):
@@ -147,6 +177,7 @@ def code_lenses(
         return None
     out: list[types.CodeLens] = []
     registered = {id(f) for f in app.functions}  # identity: comparing functions is deep
+    saved = read_saved(app.root, ctx.index.source)
     for fn in functions_in(app, path):
         if id(fn) not in registered or fn.synthetic:
             continue  # unregistered or misplaced functions never run
@@ -158,7 +189,7 @@ def code_lenses(
         else:
             continue
         where = ctx.positions.range(path, at)
-        commands = function_commands(app, fn, ctx, findings)
+        commands = function_commands(app, fn, ctx, findings, saved)
         out.extend(types.CodeLens(range=where, command=c) for c in commands)
     return out
 
@@ -183,3 +214,9 @@ def input_lenses(ctx: Context, path: str) -> list[types.CodeLens] | None:
             )
         )
     return out
+
+
+def changes_run_titles(path: str) -> bool:
+    """Whether a change of ``path`` changes the titles of lenses in other files (the saved
+    inputs: the server asks the client for its lenses again, workspace/codeLens/refresh)."""
+    return os.path.basename(path) == INPUTS_FILE

@@ -225,6 +225,8 @@ def register_documents(server: FunclsServer) -> None:
         path = server.document_changed(params.text_document.uri)
         if path is not None:
             server.schedule(path)
+            if code_lens.changes_run_titles(path):
+                refresh_run_titles(server)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     @guarded(server, "didSave")
@@ -253,6 +255,14 @@ def register_documents(server: FunclsServer) -> None:
                 scaffold_commands.release_reported(server, path, change.type)
                 server.file_changed_on_disk(path)
                 server.schedule(path)
+        if any(code_lens.changes_run_titles(uri_to_path(c.uri) or "") for c in params.changes):
+            refresh_run_titles(server)
+
+
+def refresh_run_titles(server: FunclsServer) -> None:
+    """The saved inputs changed: lenses of other files say what a click sends now."""
+    if server.ctx.client.code_lens_refresh:
+        server.workspace_code_lens_refresh(None)
 
 
 COMPLETION_WAITS_FOR_INDEX_S = 3.0

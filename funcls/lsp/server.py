@@ -32,6 +32,7 @@ WATCHED_GLOBS = (
     "**/*.py",
     "**/requirements.txt",
     "**/.funcignore",
+    "**/funcls.inputs.json",  # the Run lenses' titles say what a saved input sends
 )
 
 

@@ -158,6 +158,7 @@ async def test_changes_on_disk_through_watched_files(
             "**/*.py",
             "**/requirements.txt",
             "**/.funcignore",
+            "**/funcls.inputs.json",
         ]
     config = app / "heartbeat" / "function.json"
     config.write_text(config.read_text().replace('"0 */5 * * * *"', '"*/5 * * * *"'))
