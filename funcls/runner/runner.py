@@ -14,6 +14,8 @@ import asyncio
 import gc
 import importlib.util
 import os
+import signal
+import threading
 import time
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -127,6 +129,7 @@ class Run:
         self.invoker.durable_client = self.durable.client_binding
         self.invoker.on_put = self.notify_put
         self.server: uvicorn.Server | None = None
+        self.stopped_by: str | None = None  # the signal that stopped the run, if one did
         self.loads = 0
         self.check_at_first_load = False  # serve() sets it; `funcls invoke` checks nothing
         self.checked: asyncio.Task[None] | None = None
@@ -455,6 +458,10 @@ class Run:
             self.connections.close()
             if self.options.write_state:
                 remove_state(self.settings.root, os.getpid())
+            self.console.say(
+                f"stopped{f' ({self.stopped_by})' if self.stopped_by else ''}: the app's "
+                "processes have ended"
+            )
         return 0
 
 
@@ -499,7 +506,26 @@ def run(options: RunOptions, early: EarlyStart | None = None) -> int:
     `prestart` started before this module was imported."""
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="websockets.*")
     runner = Run(options, early=early)
+    stop_on_sigterm(runner)
     try:
         return int(event_loop_runner()(runner.serve()))
     except KeyboardInterrupt:
         return 0
+
+
+def stop_on_sigterm(runner: Run) -> None:
+    """SIGTERM (how the VS Code extension, systemd or a container stop a process) stops the
+    run as Ctrl+C does: requests get their grace, the app processes end and
+    .funcls/run.json goes. uvicorn catches SIGTERM while it serves and, once it has shut
+    down, raises it again with the handler it found (uvicorn/server.py capture_signals): with
+    Python's default that killed the process before the cleanup of Run.serve. This handler
+    turns it into the SIGINT that the event loop's runner already answers by cancelling
+    serve(), whose cleanup then runs."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        runner.stopped_by = "SIGTERM"
+        signal.raise_signal(signal.SIGINT)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
