@@ -67,6 +67,8 @@ def template_list(name: str | None = None) -> list[dict[str, Any]]:
     """Every template with its settings, as ``funcls new function --list`` and the
     ``funcls.new.templates`` command give them. Defaults are those for a function ``name``;
     without a name, ``<name>`` stands for it."""
+    from funcls.model.scaffold.durable import durable_template_list
+
     out: list[dict[str, Any]] = []
     for t in TEMPLATES:
         decorator, binding, settings = resolve(t, CATALOGUE.decorators, CATALOGUE.bindings)
@@ -87,7 +89,7 @@ def template_list(name: str | None = None) -> list[dict[str, Any]]:
                 ],
             }
         )
-    return out
+    return out + durable_template_list()
 
 
 def _choices(decorator: DecoratorSpec, key: str) -> dict[str, list[str]]:
@@ -116,11 +118,7 @@ def plan_function(trigger: str, name: str, given: Mapping[str, str] | None = Non
     if template is None:
         known = ", ".join(t.id for t in TEMPLATES)
         raise ScaffoldError(f"no template for trigger '{trigger}'; use one of {known}")
-    if not _NAME_RE.match(name) or keyword.iskeyword(name):
-        raise ScaffoldError(
-            f"'{name}' cannot be a function name: start with a letter and use letters, digits "
-            "and '_' (it is also the Python def name), e.g. 'process_orders'"
-        )
+    check_name(name)
     decorator, binding, settings = resolve(template, CATALOGUE.decorators, CATALOGUE.bindings)
     by_name = {s.name: s for s in settings}
     values = {s.name: s.setting.default.format(name=name, slug=slug(name)) for s in settings}
@@ -145,6 +143,15 @@ def plan_function(trigger: str, name: str, given: Mapping[str, str] | None = Non
     if template.id == "timer":
         _check_schedule(values.get("schedule", ""))
     return Plan(template, decorator, binding, name, values, settings)
+
+
+def check_name(name: str) -> None:
+    """Refuses a name the host or Python does not take for a function."""
+    if not _NAME_RE.match(name) or keyword.iskeyword(name):
+        raise ScaffoldError(
+            f"'{name}' cannot be a function name: start with a letter and use letters, digits "
+            "and '_' (it is also the Python def name), e.g. 'process_orders'"
+        )
 
 
 def _param_for(decorator: DecoratorSpec, key: str) -> DecoratorParam | None:

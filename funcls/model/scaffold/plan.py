@@ -12,8 +12,24 @@ from funcls.model.appmodel import App
 from funcls.model.catalogue.templates import find_template
 from funcls.model.fastclass import dataclass
 from funcls.model.loader import load_app
+from funcls.model.locations import LineIndex
 from funcls.model.scaffold.app import app_files, settings_inserts
-from funcls.model.scaffold.functions import Insert, Plan, ScaffoldError, plan_function, v1_files
+from funcls.model.scaffold.durable import (
+    DURABLE_DISTRIBUTION,
+    durable_function_names,
+    durable_module_file,
+    durable_module_text,
+    is_durable_template,
+    requires_durable,
+)
+from funcls.model.scaffold.functions import (
+    Insert,
+    Plan,
+    ScaffoldError,
+    check_name,
+    plan_function,
+    v1_files,
+)
 from funcls.model.scaffold.module import new_module_text, plan_module_insert, plan_registration
 from funcls.model.source import Source
 
@@ -82,6 +98,8 @@ def plan_new_function(
             f"'funcls new app {root}' first"
         )
     app = load_app(root, source)
+    if is_durable_template(trigger):
+        return _plan_durable(root, source, app, trigger.strip().lower(), name, settings, file, v1)
     if not v1:
         settings = _inherit_auth_level(app, trigger, settings)
     plan = plan_function(trigger, name, settings)
@@ -197,6 +215,91 @@ def _plan_settings(root: str, source: Source, plan: Plan, changes: Changes) -> N
             f"{LOCAL_SETTINGS} Values: {names} set for the local emulator; point it at your "
             "service (and add it to the app settings in Azure)"
         )
+
+
+REQUIREMENTS = "requirements.txt"
+
+
+def _plan_durable(
+    root: str,
+    source: Source,
+    app: App,
+    trigger: str,
+    name: str,
+    settings: Mapping[str, str] | None,
+    file: str | None,
+    v1: bool,
+) -> Changes:
+    """A Durable Functions starter: a new blueprint module registered in function_app.py,
+    and azure-functions-durable in requirements.txt."""
+    check_name(name)
+    if v1:
+        raise ScaffoldError(
+            f"the {trigger} template is written for the v2 model (decorators); leave out --v1"
+        )
+    if settings:
+        raise ScaffoldError(
+            f"the {trigger} template has no settings ({', '.join(settings)} given); its "
+            "names and route come from --name"
+        )
+    if any(fn.model == "v1" for fn in app.functions):
+        raise ScaffoldError(
+            "the app's functions are function.json folders (v1 model); the durable starters "
+            "are written for the v2 model"
+        )
+    for fn_name in durable_function_names(trigger, name):
+        same = app.function(fn_name)
+        if same is not None:
+            raise ScaffoldError(
+                f"the app already has a function '{fn_name}' ({same.location}); choose another name"
+            )
+    path = os.path.normpath(os.path.join(root, file or durable_module_file(name)))
+    rel = os.path.relpath(path, root)
+    if rel.startswith(".."):
+        raise ScaffoldError(f"{file} is outside the app at {root}; name a module inside it")
+    if not path.endswith(".py"):
+        raise ScaffoldError(f"{file} is not a Python module (.py)")
+    if source.is_file(path) or rel == SCRIPT:
+        raise ScaffoldError(
+            f"{rel} exists; the {trigger} template writes a module of its own: name a new one "
+            "with --file, or leave --file out"
+        )
+    parts = rel[:-3].split(os.sep)
+    if not all(p.isidentifier() for p in parts):
+        raise ScaffoldError(
+            f"{rel} cannot be imported as a Python module (each part of the path must be a "
+            "Python name); choose another file name"
+        )
+    text, line = durable_module_text(trigger, name)
+    changes = Changes(files=[FileChange(path, text)], show_path=path, show_line=line)
+    module, alias = ".".join(parts), f"{parts[-1]}_bp"
+    script = os.path.join(root, SCRIPT)
+    app_text = source.text(script)
+    if app_text is None:
+        app_text = (
+            f"import azure.functions as func\nfrom {module} import bp as {alias}\n\n"
+            f"app = func.FunctionApp()\napp.register_functions({alias})\n"
+        )
+        changes.files.append(FileChange(script, app_text))
+    else:
+        changes.files.append(
+            FileChange(script, inserts=plan_registration(app_text, SCRIPT, module, alias))
+        )
+    requirements = os.path.join(root, REQUIREMENTS)
+    wanted = source.text(requirements)
+    if wanted is None:
+        changes.files.append(FileChange(requirements, f"azure-functions\n{DURABLE_DISTRIBUTION}\n"))
+    elif not requires_durable(wanted):
+        end = LineIndex(wanted).position(len(wanted))
+        lead = "" if not wanted or wanted.endswith("\n") else "\n"
+        changes.files.append(
+            FileChange(requirements, inserts=(Insert(end, f"{lead}{DURABLE_DISTRIBUTION}\n"),))
+        )
+        changes.notes.append(
+            f"{REQUIREMENTS}: {DURABLE_DISTRIBUTION} added; install it into the app's "
+            f"interpreter (python -m pip install -r {REQUIREMENTS})"
+        )
+    return changes
 
 
 def _plan_new_blueprint(root: str, source: Source, plan: Plan, rel: str, changes: Changes) -> None:

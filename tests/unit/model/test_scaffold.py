@@ -48,7 +48,7 @@ def test_template_matches_the_catalogue(template: object) -> None:
 
 def test_template_list_names_every_template_with_its_settings() -> None:
     listed = template_list("orders")
-    assert [t["trigger"] for t in listed] == IDS
+    assert [t["trigger"] for t in listed] == [*IDS, "durable-orchestration", "durable-entity"]
     queue = listed[IDS.index("queue")]
     assert queue == {
         "trigger": "queue",
