@@ -222,6 +222,9 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
     if kind == "httptrigger":
         method = default_method(fn)
         sample: dict[str, Any] = {"method": method, "path": sample_url_path(app, fn)}
+        params = query_keys(fn, source or app.source)
+        if params:
+            sample["query"] = {k: SAMPLE_VALUE for k in params}
         if method in _BODY_METHODS or keys is not None:
             if keys is not None:
                 sample["headers"] = {"content-type": "application/json"}
@@ -318,12 +321,29 @@ def resolve_input(
     for key in allowed:
         for origin, layer in (("given", given), ("saved", stored), ("sample", sample)):
             if key in layer and layer[key] is not None:
-                request[key] = layer[key]
+                value = layer[key]
+                if key == "query" and origin == "sample":
+                    # The parameters the code reads that the path given or saved lacks: a
+                    # path with ?name=Bo keeps its value, not a second name=sample.
+                    value = _not_in_path(value, request.get("path"))
+                    if not value:
+                        break
+                request[key] = value
                 if origin not in origins:
                     origins.append(origin)
                 break
     _check_shape(fn, request)
     return request, origins
+
+
+def _not_in_path(query: dict[str, Any], path: object) -> dict[str, Any]:
+    """``query`` without the names the path's own query string sets."""
+    if not isinstance(path, str) or "?" not in path:
+        return query
+    from urllib.parse import parse_qsl
+
+    named = {k for k, _v in parse_qsl(path.split("?", 1)[1], keep_blank_values=True)}
+    return {k: v for k, v in query.items() if k not in named}
 
 
 def _check_shape(fn: Function, request: dict[str, Any]) -> None:
@@ -379,6 +399,68 @@ def json_keys(fn: Function, source: Source | None) -> list[str] | None:
         if key is not None and key not in keys:
             keys.append(key)
     return [f"{k}[]" if k in _list_keys(node, holders, param) else k for k in keys]
+
+
+def query_keys(fn: Function, source: Source | None) -> list[str]:
+    """The query parameters an HTTP function reads from its request, in the order of the
+    code: ``req.params.get("name")``, ``req.params["id"]``, or through a name bound to
+    ``req.params``. ``HttpRequest.params`` is the URL's query string as a mapping
+    (azure-functions-python-library azure/functions/_http.py, HttpRequest.params; the worker
+    fills it from the invocation's query, azure_functions_worker/bindings/datumdef.py)."""
+    node = _def_node(fn, source)
+    trigger = fn.trigger
+    if node is None or trigger is None:
+        return []
+    param = trigger.name
+
+    def is_params(expr: ast.AST) -> bool:
+        return (
+            isinstance(expr, ast.Attribute)
+            and expr.attr == "params"
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id == param
+        )
+
+    holders = {
+        t.id
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Assign) and is_params(sub.value)
+        for t in sub.targets
+        if isinstance(t, ast.Name)
+    }
+
+    def is_holder(expr: ast.AST) -> bool:
+        return is_params(expr) or (isinstance(expr, ast.Name) and expr.id in holders)
+
+    keys: list[str] = []
+    for sub in ast.walk(node):
+        key: object = None
+        if isinstance(sub, ast.Subscript) and is_holder(sub.value):
+            key = sub.slice.value if isinstance(sub.slice, ast.Constant) else None
+        elif (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr == "get"
+            and is_holder(sub.func.value)
+            and sub.args
+            and isinstance(sub.args[0], ast.Constant)
+        ):
+            key = sub.args[0].value
+        if isinstance(key, str) and key not in keys:
+            keys.append(key)
+    return sorted(keys, key=lambda k: _position(node, k))
+
+
+def _position(node: ast.AST, key: str) -> tuple[int, int]:
+    """Where the code first names ``key`` as a string (ast.walk goes breadth first)."""
+    return min(
+        (
+            (sub.lineno, sub.col_offset)
+            for sub in ast.walk(node)
+            if isinstance(sub, ast.Constant) and sub.value == key
+        ),
+        default=(0, 0),
+    )
 
 
 def _list_keys(node: ast.AST, holders: set[str], param: str) -> set[str]:

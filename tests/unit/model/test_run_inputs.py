@@ -242,3 +242,86 @@ def test_a_durable_starter_sample_names_an_orchestrator_of_the_app(tmp_path: Pat
     assert sample_input(app, app.function("http_start"))["path"] == "/api/orchestrators/chain"
     # Without a durable client the parameter is an ordinary one.
     assert sample_input(app, app.function("plain"))["path"] == "/api/plain/1"
+
+
+QUERY_APP = """import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.route(route="hello")
+def hello(req: func.HttpRequest) -> func.HttpResponse:
+    name = req.params.get("name")
+    if not name:
+        name = req.get_json().get("name")
+    return func.HttpResponse(f"hello {name}")
+
+
+@app.route(route="things", methods=["POST"])
+def things(req: func.HttpRequest) -> func.HttpResponse:
+    query = req.params
+    body = req.get_json()
+    return func.HttpResponse(f"{req.params['id']} {query.get('page', '1')} {body['title']}")
+
+
+@app.route(route="plain", methods=["GET"])
+def plain(req: func.HttpRequest) -> func.HttpResponse:
+    params = {"name": "x"}
+    return func.HttpResponse(params.get("name") + req.headers.get("x-id", ""))
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "hello",  # the quickstart template: the query first, then the JSON body
+            {
+                "method": "GET",
+                "path": "/api/hello",
+                "query": {"name": "sample"},
+                "headers": {"content-type": "application/json"},
+                "body": {"name": "sample"},
+            },
+        ),
+        (
+            "things",
+            {
+                "method": "POST",
+                "path": "/api/things",
+                "query": {"id": "sample", "page": "sample"},
+                "headers": {"content-type": "application/json"},
+                "body": {"title": "sample"},
+            },
+        ),
+        ("plain", {"method": "GET", "path": "/api/plain"}),  # a dict named params is not req's
+    ],
+)
+def test_samples_carry_the_query_parameters_the_code_reads(
+    tmp_path: Path, name: str, expected: dict[str, Any]
+) -> None:
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(QUERY_APP)
+    app = load_app(str(tmp_path), Source())
+    sample = sample_input(app, app.function(name))
+    assert sample == expected
+    request, origins = resolve_input(app, app.function(name), None, None)
+    assert request == expected and origins == ["sample"]
+
+
+def test_a_saved_path_with_a_query_keeps_its_values(tmp_path: Path) -> None:
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(QUERY_APP)
+    (tmp_path / "funcls.inputs.json").write_text(
+        '{"things": {"path": "/api/things?id=7"}, "hello": {"path": "/api/hello?name=Bo"}}'
+    )
+    app = load_app(str(tmp_path), Source())
+    saved = read_saved(str(tmp_path))
+    request, origins = resolve_input(app, app.function("things"), None, saved)
+    assert request["path"] == "/api/things?id=7"
+    assert request["query"] == {"page": "sample"}  # what the saved path does not set
+    assert origins == ["sample", "saved"]  # in the order of the parts: method first
+    request, _ = resolve_input(app, app.function("hello"), None, saved)
+    assert "query" not in request
+    request, _ = resolve_input(app, app.function("hello"), {"query": {"name": "Al"}}, saved)
+    assert request["query"] == {"name": "Al"}
