@@ -142,7 +142,15 @@ class CheckConfig:
         found = path if os.path.isfile(path) else find_pyproject(path)
         if found is None:
             return CheckConfig()
-        data = _read_toml(found)
+        try:
+            data = _read_toml(found)
+        except ConfigError:
+            if _names_funcls(found):
+                raise  # its [tool.funcls] cannot be read: checking with defaults would mislead
+            # Not funcls' configuration, only a broken file beside the app (corpus:
+            # ASISaga/linkedin-mcp-server's [project] writes `dependencies` twice, and `funcls
+            # check` refused the whole app, AZF304 included): the defaults apply.
+            return CheckConfig()
         tool = data.get("tool", {})
         table = tool.get("funcls") if isinstance(tool, Mapping) else None
         if table is None:
@@ -186,6 +194,15 @@ def find_pyproject(folder: str) -> str | None:
         if parent == d:
             return None
         d = parent
+
+
+def _names_funcls(path: str) -> bool:
+    """Whether a pyproject.toml's text mentions funcls at all (so may hold its table)."""
+    try:
+        with open(path, "rb") as f:
+            return b"funcls" in f.read(1 << 20)
+    except OSError:
+        return True
 
 
 def _read_toml(path: str) -> dict[str, Any]:

@@ -57,6 +57,20 @@ def test_pyproject_mistakes_are_clear(tmp_path: Path, toml: str, message: str) -
         CheckConfig.from_pyproject(str(tmp_path))
 
 
+def test_a_broken_pyproject_without_a_funcls_table_is_the_default(tmp_path: Path) -> None:
+    # Corpus: ASISaga/linkedin-mcp-server's pyproject.toml writes [project] dependencies twice
+    # (invalid TOML) and deploys from requirements.txt; `funcls check` refused the whole app.
+    broken = '[project]\nname = "x"\ndependencies = []\ndependencies = ["requests"]\n'
+    (tmp_path / "pyproject.toml").write_text(broken)
+    assert CheckConfig.from_pyproject(str(tmp_path)) == CheckConfig()
+    v2(tmp_path, TWO)
+    assert codes(check_app(load(tmp_path))) == ["AZF201", "AZF204"]
+    # One that mentions funcls may hold its table: that must not be skipped silently.
+    (tmp_path / "pyproject.toml").write_text(broken + '[tool.funcls]\nignore = ["AZF201"]\n')
+    with pytest.raises(ConfigError, match="is not valid TOML"):
+        CheckConfig.from_pyproject(str(tmp_path))
+
+
 def test_no_pyproject_table_is_the_default(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     assert CheckConfig.from_pyproject(str(tmp_path)) == CheckConfig()
