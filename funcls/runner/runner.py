@@ -41,6 +41,9 @@ from funcls.runner.state import RunState
 from funcls.runner.statefile import remove_state, write_state
 
 if TYPE_CHECKING:
+    import socket
+    from collections.abc import Callable
+
     from funcls.model.appmodel import App
     from funcls.runner.triggers.manager import Triggers
 
@@ -253,6 +256,20 @@ class Run:
         except OSError as error:
             self.console.say(f"could not write {self.settings.root}/.funcls/run.json: {error}")
 
+    def stopping(self) -> None:
+        """The run stops (Ctrl+C, SIGTERM, its editor gone), before uvicorn's grace: requests
+        held for a load that will not come now get their 503, and run.json is no longer
+        written (a reload that the stop ends must not write it again after it is removed)."""
+        self.record = None
+        if self.front is not None:
+            reloading = self.state.reloading
+            what = (
+                f"the reload after a change in {', '.join(reloading[:3])}"
+                if reloading
+                else "the app"
+            )
+            self.front.stop(f"\nfuncls: funcls run is stopping; {what} had not loaded\n".encode())
+
     def not_serving(self) -> bytes:
         """The body of the 503 a request gets when the app did not load in time."""
         reloading = self.state.reloading
@@ -417,7 +434,7 @@ class Run:
             # (the host's web host shuts down within a timeout too, whatever still runs).
             timeout_graceful_shutdown=SHUTDOWN_GRACE,
         )
-        self.server = uvicorn.Server(config)
+        self.server = StoppingServer(config, self.stopping)
         loop = asyncio.get_running_loop()
         server_task = loop.create_task(self.server.serve(sockets=[sock]))
         started = time.monotonic()
@@ -463,6 +480,21 @@ class Run:
                 "processes have ended"
             )
         return 0
+
+
+class StoppingServer(uvicorn.Server):
+    """uvicorn's server, telling the run when its shutdown starts (uvicorn has no hook for
+    it): Server.shutdown waits up to timeout_graceful_shutdown for every request, and one
+    held for a reload that the stop ends would wait all of it, then be cancelled into a 500
+    with a traceback on the console."""
+
+    def __init__(self, config: uvicorn.Config, on_shutdown: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_shutdown = on_shutdown
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.on_shutdown()
+        await super().shutdown(sockets)
 
 
 def websocket_protocol() -> Any:

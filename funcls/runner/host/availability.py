@@ -67,6 +67,10 @@ class AwaitInitialized:
         self.reason = reason  # the 503's body, when there is more to say than NOT_RUNNING
         self.held = 0  # requests that waited and have not been answered yet
         self._answered = asyncio.Event()
+        # Set when the run stops (Ctrl+C, SIGTERM): a request still held gets the 503 at
+        # once, as a stopping host is not running, instead of waiting out the load.
+        self.stopping = asyncio.Event()
+        self.stopping_reason = b""  # what the 503 adds then
 
     async def answered(self, limit: float) -> None:
         """Wait (at most ``limit`` seconds) until the requests that waited for the first load
@@ -77,6 +81,26 @@ class AwaitInitialized:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._answered.wait(), limit)
 
+    def stop(self, reason: bytes = b"") -> None:
+        """The run is stopping: answer the held requests now (503 with ``reason`` added)."""
+        self.stopping_reason = reason
+        self.stopping.set()
+
+    async def _ready(self) -> bool:
+        """Wait until ``initialized`` is set (True), the run stops or the timeout passes."""
+        if self.stopping.is_set():
+            return False
+        waits = [
+            asyncio.ensure_future(self.initialized.wait()),
+            asyncio.ensure_future(self.stopping.wait()),
+        ]
+        try:
+            await asyncio.wait(waits, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        return self.initialized.is_set()
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if (
             not self.initialized.is_set()
@@ -85,10 +109,11 @@ class AwaitInitialized:
         ):
             self.held += 1
             try:
-                try:
-                    await asyncio.wait_for(self.initialized.wait(), self.timeout)
-                except asyncio.TimeoutError:
-                    body = self.reason() if self.reason is not None else NOT_RUNNING
+                if not await self._ready():
+                    if self.stopping.is_set():
+                        body = NOT_RUNNING + self.stopping_reason
+                    else:
+                        body = self.reason() if self.reason is not None else NOT_RUNNING
                     headers = [(b"content-length", str(len(body)).encode())]
                     await send({"type": "http.response.start", "status": 503, "headers": headers})
                     await send({"type": "http.response.body", "body": body})
