@@ -24,9 +24,10 @@ from dataclasses import dataclass
 
 # Not a path on disk: CPython would read the error's line from a file so named.
 _NAME = "<funcls-compile>"
-# Texts whose answer is kept (an edited module is compiled once per new text). funcls check
-# compiles each imported module once; the language server re-checks unchanged modules often.
-_KEEP = 512
+# The last text of each module and its answer: an edited module is compiled once per new text,
+# an unchanged one not again (the language server re-checks unchanged modules often). One text
+# per path, so that the versions of a module being typed are not kept.
+_KEEP = 4096  # paths
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,15 @@ class CompileError:
     end_column: int
 
 
-_cache: dict[str, CompileError | None] = {}
+_cache: dict[str, tuple[str, CompileError | None]] = {}
 
 
-def compile_error(text: str) -> CompileError | None:
-    """The error CPython's compiler reports for ``text`` (which ``ast.parse`` accepted), or
-    None when it compiles. Nothing of ``text`` runs."""
-    if text in _cache:
-        return _cache[text]
+def compile_error(path: str, text: str) -> CompileError | None:
+    """The error CPython's compiler reports for ``text`` of module ``path`` (which
+    ``ast.parse`` accepted), or None when it compiles. Nothing of ``text`` runs."""
+    kept = _cache.get(path)
+    if kept is not None and kept[0] == text:
+        return kept[1]
     found: CompileError | None = None
     try:
         compile(text, _NAME, "exec", dont_inherit=True)
@@ -66,9 +68,9 @@ def compile_error(text: str) -> CompileError | None:
     except (ValueError, RecursionError, MemoryError):
         # Null bytes, or nesting the parser already reports: ast.parse said so (AZF603).
         found = None
-    if len(_cache) >= _KEEP:
+    if path not in _cache and len(_cache) >= _KEEP:
         _cache.pop(next(iter(_cache)))
-    _cache[text] = found
+    _cache[path] = (text, found)
     return found
 
 

@@ -245,8 +245,10 @@ def test_compile_error_runs_nothing(tmp_path: Path) -> None:
         f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nimport sideeffect_mod_xyz\n"
         f"open({str(marker)!r}, 'w').close()\ndef f(a, a):\n    pass\n"
     )
-    error = compile_error(text)
+    module = str(tmp_path / "function_app.py")
+    error = compile_error(module, text)
     assert error is not None and error.message.startswith("duplicate argument")
-    assert compile_error(text.replace("(a, a)", "(a, b)")) is None
+    assert compile_error(module, text.replace("(a, a)", "(a, b)")) is None
+    assert compile_error(module, text) == error
     assert not marker.exists()
     assert "sideeffect_mod_xyz" not in sys.modules
