@@ -48,3 +48,18 @@ export function attachConfiguration(
     funclsApp: id,
   };
 }
+
+// F5 in a workspace of apps without a launch.json and with no Python editor focused: VS Code
+// guesses the debugger from the focused editor's language, and with none it shows its picker
+// of every debugger installed (QA in code-server: two apps, no editor open). A keybinding of
+// F5 to funcls.debugApp in that case instead offers the apps (by folder) to debug, or debugs
+// the only one. A launch.json with configurations keeps F5 as VS Code has it, and so does a
+// focused Python editor (VS Code picks among the Python debuggers, funcls's one of them).
+export const F5_CONTEXT = { hasApps: "funcls.hasApps", launchConfigs: "funcls.launchConfigs" } as const;
+export const F5_WHEN = `debugState == 'inactive' && ${F5_CONTEXT.hasApps} && !${F5_CONTEXT.launchConfigs} && editorLangId != 'python'`;
+
+/** Whether any launch.json (of a folder or the workspace) has configurations, from
+ * `getConfiguration("launch", folder).get("configurations")` of each. */
+export function hasLaunchConfigurations(lists: readonly unknown[]): boolean {
+  return lists.some((list) => Array.isArray(list) && list.some((c) => typeof c === "object" && c !== null));
+}

@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 
 import { ensureAppEnvironment, watchStorage } from "./appEnv";
 import { storageUses } from "./storageModel";
+import { F5_CONTEXT, hasLaunchConfigurations } from "./debugModel";
 import { registerDebugging } from "./debug";
 import { FunctionsTree, goToCode, localValues, type Node } from "./functionsView";
 import { isRunResult, ResultPanels } from "./results";
@@ -108,6 +109,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     () => tree.redraw(),
   );
   tree.onDidChangeAppState((state) => results.appState(state));
+  // F5 without a launch.json offers the apps (debugModel.F5_WHEN): the keybinding's context.
+  const launchConfigs = () => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const lists = [undefined, ...folders.map((f) => f.uri)].map((uri) =>
+      vscode.workspace.getConfiguration("launch", uri).get<unknown>("configurations"),
+    );
+    void vscode.commands.executeCommand("setContext", F5_CONTEXT.launchConfigs, hasLaunchConfigurations(lists));
+  };
+  launchConfigs();
+  context.subscriptions.push(
+    tree.onDidChangeTreeData(() => void vscode.commands.executeCommand("setContext", F5_CONTEXT.hasApps, tree.allApps().length > 0)),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration("launch") && launchConfigs()),
+  );
   const runs = new Set(["funcls.runFunction", "funcls.app.start", "funcls.app.restart", "funcls.openInBrowser"]);
   manager.beforeCommand = async (command, args) => {
     const [root] = args;

@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 
 import { attachConfiguration, debugRules, FUNCLS_FRAMES } from "../src/debugModel";
@@ -28,4 +30,18 @@ test("the user's own rules come first, so they decide over funcls's", () => {
   assert.deepEqual(debugRules(undefined, mine), [...mine, ...FUNCLS_FRAMES]);
   assert.deepEqual(debugRules(false, mine), mine);
   assert.equal(debugRules(false, "not a list"), undefined);
+});
+
+test("F5 goes to funcls.debugApp (a pick of the apps) when VS Code would show its debugger picker", async () => {
+  const { F5_WHEN, F5_CONTEXT, hasLaunchConfigurations } = await import("../src/debugModel");
+  const manifest = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
+    contributes: { keybindings?: { command: string; key: string; when: string }[] };
+  };
+  const f5 = (manifest.contributes.keybindings ?? []).filter((k) => k.key.toLowerCase() === "f5");
+  assert.deepEqual(f5, [{ command: "funcls.debugApp", key: "f5", when: F5_WHEN }]);
+  assert.ok(F5_WHEN.includes(F5_CONTEXT.hasApps) && F5_WHEN.includes(`!${F5_CONTEXT.launchConfigs}`));
+  // A launch.json with a configuration, in any folder or the workspace, keeps VS Code's F5.
+  assert.equal(hasLaunchConfigurations([undefined, []]), false);
+  assert.equal(hasLaunchConfigurations([undefined, [], [{ type: "python", request: "attach", name: "x" }]]), true);
+  assert.equal(hasLaunchConfigurations(["not a list", [1, "x"]]), false);
 });

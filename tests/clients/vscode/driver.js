@@ -480,6 +480,25 @@ const STEPS = {
   },
 
 
+  /** F5 with no editor open (focus in the Functions view): what opens — its placeholder and
+   * rows (label, description) — then Escape. */
+  async f5Pick(page, step) {
+    await functionsView(page);
+    const widget = await quickInput(page, "F5");
+    const rows = widget.locator(".monaco-list-row");
+    await within("the pick's rows", SHORT, () => rows.first().waitFor({ timeout: SHORT }));
+    const placeholder = (await widget.locator("input").first().getAttribute("placeholder")) || "";
+    const items = await rows.evaluateAll((els) =>
+      els.map((e) => ({
+        label: ((e.querySelector(".label-name") || {}).innerText || "").trim(),
+        description: ((e.querySelector(".label-description") || {}).innerText || "").trim(),
+      })),
+    );
+    const shotPick = await shot(page, `${step.id}-pick`);
+    await page.keyboard.press("Escape");
+    return { placeholder, items, shotPick };
+  },
+
   /** The Functions view's rows (app rows with their state, function rows with their detail). */
   async view(page, step) {
     const view = await functionsView(page);

@@ -1,0 +1,58 @@
+"""code-server with the packaged extension, a workspace of two apps, no launch.json and no
+editor open: F5 offers the apps by folder (funcls.debugApp's pick), not VS Code's picker of
+every debugger installed (QA in code-server). The Functions view of the same session names the
+store each queue/blob function uses (Azurite, from local.settings.json).
+
+Uses the tools of ``tests/clients/vscode/setup.sh``; outside CI a missing tool skips it, with
+``CI=true`` it fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.clients.vscode.session import REPO, Session, find_tools, vscode_session
+
+pytestmark = [pytest.mark.editor, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    tools = find_tools()
+    tmp = tmp_path_factory.mktemp("vscode")
+    ws = tmp_path_factory.mktemp("ws")
+    for app in ("v1-app", "v2-app"):
+        shutil.copytree(
+            REPO / "samples" / app,
+            ws / app,
+            ignore=shutil.ignore_patterns("__pycache__", ".funcls"),
+        )
+    steps = [
+        # The view lists both apps (the extension and its server are up), then F5.
+        {"id": "view", "kind": "view", "app": "v2-app", "expect": "process_order"},
+        {"id": "f5", "kind": "f5Pick"},
+    ]
+    settings: dict[str, object] = {"funcls.interpreter": [str(REPO / ".venv" / "bin" / "python")]}
+    with vscode_session(tools, tmp, ws, steps, [], settings) as s:
+        yield s
+
+
+def test_f5_without_launch_json_offers_the_apps(session: Session) -> None:
+    seen = session.step("f5")
+    assert seen["placeholder"] == "Which app?", session.explain("what F5 opened", seen)
+    assert [i["label"] for i in seen["items"]] == ["v1-app", "v2-app"], session.explain(
+        "what F5 opened", seen
+    )
+
+
+def test_the_view_names_the_store_of_queue_and_blob_functions(session: Session) -> None:
+    rows = {r["name"]: r for r in session.step("view")["rows"]}
+    assert rows["process_order"]["description"] == "orders · Azurite", session.explain(
+        "the view's rows", rows
+    )
+    assert rows["get_product"]["description"].endswith("GET /api/products/{id:int}")
+    assert "Azurite" not in rows["get_product"]["description"]
