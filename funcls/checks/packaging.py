@@ -395,10 +395,20 @@ def emulator_in_templates(ctx: Context) -> None:
 def _imported_modules(app: App) -> list[str]:
     """The Python files the worker imports to load the app: the v2 script and the modules of
     its registered blueprints, or each v1 function's scriptFile."""
-    paths = [app.script_path] if app.script_path else []
+    paths = [app.script_path] if app.script_path and not app.script_outside else []
     paths += [r.blueprint_path for r in app.registrations if r.blueprint_path]
-    paths += [f.script_path for f in app.functions if f.script_path]
-    return [p for p in dict.fromkeys(paths) if p.endswith(".py")]
+    paths += [
+        f.script_path
+        for f in app.functions
+        if f.script_path and not f.script_outside and not f.folder_outside
+    ]
+    root = os.path.join(os.path.normpath(app.root), "")
+    # Only files inside the app folder: one named outside it is not read (AZF3xx say so).
+    return [
+        p
+        for p in dict.fromkeys(paths)
+        if p.endswith(".py") and os.path.normpath(p).startswith(root)
+    ]
 
 
 @checker("AZF603")

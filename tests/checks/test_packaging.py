@@ -252,3 +252,19 @@ def test_compile_error_runs_nothing(tmp_path: Path) -> None:
     assert compile_error(module, text) == error
     assert not marker.exists()
     assert "sideeffect_mod_xyz" not in sys.modules
+
+
+def test_azf603_compile_pass_reads_no_file_outside_the_app(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (tmp_path / "outside.py").write_text("return 1\n")
+    v1(
+        app,
+        "Hello",
+        '{"scriptFile": "../../outside.py", "bindings": [{"type": "httpTrigger", '
+        '"direction": "in", "name": "req"}, {"type": "http", "direction": "out", '
+        '"name": "$return"}]}',
+        "",
+        **{"function_app.py": None},
+    )
+    assert [f for f in check(app) if f.code == "AZF603"] == []
