@@ -245,6 +245,9 @@ def register_documents(server: FunclsServer) -> None:
         path = server.document_changed(params.text_document.uri, closed=True)
         if path is not None:
             server.schedule(path, 0)
+            # Closed without saving: a click sends the disk's saved input again.
+            if code_lens.changes_run_titles(path):
+                refresh_run_titles(server)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @guarded(server, "watched files")
