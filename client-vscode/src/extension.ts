@@ -119,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   launchConfigs();
   context.subscriptions.push(
+    vscode.commands.registerCommand("funcls.runningApps", () => results.pickRunningApp()),
     tree.onDidChangeTreeData(() => void vscode.commands.executeCommand("setContext", F5_CONTEXT.hasApps, tree.allApps().length > 0)),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration("launch") && launchConfigs()),
   );

@@ -14,6 +14,7 @@ import * as vscode from "vscode";
 
 import type { AppState } from "./functionsModel";
 import { renderResult, statusLine, type Ran, type RunResult } from "./resultsRender";
+import { runnerStatus, runningAppItems } from "./statusModel";
 
 const HISTORY = 50;
 
@@ -40,20 +41,9 @@ export class ResultPanels implements vscode.Disposable {
   }
 
   private updateStatus(): void {
-    const running = [...this.states.values()].filter((s) => s.state === "running");
-    const starting = [...this.states.values()].some((s) => s.state === "starting");
-    const failed = [...this.states.values()].filter((s) => s.state === "failed");
     const last = this.history[0];
-    let text = "$(zap) funcls";
-    if (starting) {
-      text = "$(loading~spin) funcls: starting";
-    } else if (running.length === 1 && running[0]?.url) {
-      text = `$(vm-running) funcls: ${running[0].url}`;
-    } else if (running.length > 1) {
-      text = `$(vm-running) funcls: ${running.length} apps running`;
-    } else if (failed.length > 0) {
-      text = "$(error) funcls: app failed";
-    }
+    const { text, click } = runnerStatus([...this.states.values()]);
+    this.status.command = click === "pick" ? "funcls.runningApps" : "workbench.view.extension.funcls";
     const tips = [...this.states.values()].map(
       (s) => `${path.basename(s.root)}: ${s.state}${s.url ? ` on ${s.url}` : ""}${s.error ? ` (${s.error})` : ""}`,
     );
@@ -63,6 +53,15 @@ export class ResultPanels implements vscode.Disposable {
     this.status.text = text;
     this.status.tooltip = tips.length > 0 ? tips.join("\n") : "funcls: no app running";
     this.status.show();
+  }
+
+  /** The status bar's click with several apps running: pick one, open its URL. */
+  async pickRunningApp(): Promise<void> {
+    const items = runningAppItems([...this.states.values()]);
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: "Running apps: pick one to open its URL" });
+    if (picked?.url) {
+      await vscode.env.openExternal(vscode.Uri.parse(picked.url));
+    }
   }
 
   /** Show a result in its function's panel (created or revealed). */
