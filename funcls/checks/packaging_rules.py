@@ -110,8 +110,12 @@ RULES: tuple[Rule, ...] = (
         "app starts; one missing module fails the import with ModuleNotFoundError and the app "
         "shows no functions — the most common reason a deployed Python app lists none. "
         "Imports under `try/except ImportError` are left alone. With the app's environment "
-        "(.venv, venv, .python_packages) funcls reads what each listed package requires; "
-        "without it the finding is a warning.",
+        "(.venv, venv, .python_packages) funcls reads what each listed package requires. "
+        "Without it funcls follows the listed packages through its table of what their "
+        "current releases require (generated from their wheels' metadata by "
+        "scripts/build_dependency_table.py): a module they bring is not reported, one they do "
+        "not is a warning, and when a listed package is not in the table the finding is "
+        "information naming it, to be made certain by creating the app's .venv.",
         Example(
             {
                 "function_app.py": "import yaml\n\n" + _PING,

@@ -93,6 +93,7 @@ KNOWN: dict[str, str] = {
     "azureml.pipeline.core": "azureml-pipeline-core",
     "azureml.pipeline.steps": "azureml-pipeline-steps",
     "agents": "openai-agents",  # the OpenAI Agents SDK (PyPI's 'agents' is another project)
+    "linkedin_api": "linkedin-api-client",  # its wheel's only package (ASISaga, sixth round)
 }
 
 # Second-level names under azure.* that group packages: azure.storage.blob is
@@ -223,6 +224,28 @@ class Installed:
             out.add(n)
             stack.extend(self.requires.get(n, ()))
         return out
+
+
+def follow_table(names: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Without the app's environment: ``names`` (normalised distributions) and what they
+    require, transitively, as the generated table (the current wheels' metadata) says; and the
+    distributions met on the way that the table does not know, whose requirements are unknown."""
+    from funcls.model.dependency_table import REQUIRES
+
+    reached: set[str] = set()
+    unknown: set[str] = set()
+    stack = [normalise(n) for n in names]
+    while stack:
+        n = stack.pop()
+        if n in reached:
+            continue
+        reached.add(n)
+        entry = REQUIRES.get(n)
+        if entry is None:
+            unknown.add(n)
+            continue
+        stack.extend(entry[1])
+    return reached, unknown
 
 
 _REQ = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")

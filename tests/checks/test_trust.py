@@ -541,7 +541,8 @@ def test_azf605_imports_nothing_provides_after_deployment(tmp_path: Path) -> Non
         },
     )
     found = check(tmp_path)
-    # No environment to read: what the listed packages pull in is unknown, so warnings.
+    # No environment to read: what the listed packages pull in is taken from the table of
+    # their current releases (Pillow requires none of these), so warnings.
     assert [(f.code, f.severity, text_at(f)) for f in found] == [
         ("AZF605", Severity.WARNING, "import yaml"),
         ("AZF605", Severity.WARNING, "from azure.storage.blob import BlobServiceClient"),
@@ -549,9 +550,9 @@ def test_azf605_imports_nothing_provides_after_deployment(tmp_path: Path) -> Non
     ]
     assert found[0].message == (
         "'yaml' is imported by function_app.py but nothing in requirements.txt provides it "
-        "(unless a package it lists depends on it); the deployment installs only what "
-        "requirements.txt lists, so the worker fails with ModuleNotFoundError and the app shows "
-        "no functions: add 'PyYAML' to requirements.txt"
+        "(nor does anything the packages it lists require, by their current releases); the "
+        "deployment installs only what requirements.txt lists, so the worker fails with "
+        "ModuleNotFoundError and the app shows no functions: add 'PyYAML' to requirements.txt"
     )
     assert [x.title for x in found[1].fixes] == ["Add azure-storage-blob to requirements.txt"]
     after = fixed_clean(tmp_path, found[0])

@@ -1,0 +1,107 @@
+"""AZF605 without the app's environment: requirements followed through the generated table of
+what distributions require (funcls/model/dependency_table.py, from the wheels' metadata).
+
+Corpus (sixth round, warning triage): 25 of 30 sampled AZF605 warnings named a module that
+came with a package requirements.txt lists (requests and azure-core through the Azure SDKs,
+PyJWT through msal, pydantic through fastapi).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from funcls.checks.findings import Severity
+from funcls.model.dependency_table import REQUIRES
+from funcls.model.distributions import follow_table
+from tests.checks.support import V2_HEAD, check, only, text_at, write_app
+
+PING = (
+    '@app.route(route="ping")\n'
+    "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("pong")\n'
+)
+NOT_ON_PYPI = "funcls-private-helpers-for-tests"
+
+
+def _app(root: Path, imports: str, requirements: str) -> Path:
+    return write_app(
+        root,
+        {"function_app.py": imports + V2_HEAD + PING, "requirements.txt": requirements},
+    )
+
+
+def test_the_table_holds_what_the_corpus_lists_with_their_requirements() -> None:
+    # Read from the current wheels' METADATA, not written by hand: the chains the corpus
+    # triage found are there.
+    for dist, needs in [
+        ("azure-identity", "azure-core"),
+        ("azure-identity", "msal"),
+        ("azure-core", "requests"),
+        ("msal", "pyjwt"),
+        ("fastapi", "pydantic"),
+    ]:
+        assert needs in REQUIRES[dist][1], (dist, needs)
+    reached, unknown = follow_table(["azure-identity"])
+    assert {"azure-core", "msal", "pyjwt", "requests", "urllib3"} <= reached
+    assert unknown == set()
+    assert follow_table([NOT_ON_PYPI]) == ({NOT_ON_PYPI}, {NOT_ON_PYPI})
+
+
+def test_azf605_module_a_listed_package_requires_is_not_reported(tmp_path: Path) -> None:
+    imports = (
+        "import requests\n"
+        "import jwt\n"
+        "from azure.core.exceptions import ResourceNotFoundError\n"
+        "from pydantic import BaseModel\n"
+    )
+    _app(tmp_path, imports, "azure-functions\nazure-identity\nfastapi\n")
+    assert only(check(tmp_path), "AZF605") == []
+
+
+def test_azf605_module_nothing_listed_requires_stays_a_warning(tmp_path: Path) -> None:
+    _app(tmp_path, "import yaml\n", "azure-functions\nazure-identity\n")
+    (f,) = only(check(tmp_path), "AZF605")
+    assert f.severity == Severity.WARNING
+    assert text_at(f) == "import yaml"
+    assert f.message == (
+        "'yaml' is imported by function_app.py but nothing in requirements.txt provides it (nor "
+        "does anything the packages it lists require, by their current releases); the "
+        "deployment installs only what requirements.txt lists, so the worker fails with "
+        "ModuleNotFoundError and the app shows no functions: add 'PyYAML' to requirements.txt"
+    )
+    assert [x.title for x in f.fixes] == ["Add PyYAML to requirements.txt"]
+
+
+def test_azf605_with_a_package_the_table_does_not_know_is_information(tmp_path: Path) -> None:
+    _app(tmp_path, "import yaml\n", f"azure-functions\nazure-identity\n{NOT_ON_PYPI}\n")
+    (f,) = only(check(tmp_path), "AZF605")
+    assert f.severity == Severity.INFO
+    assert f.message == (
+        "'yaml' is imported by function_app.py but nothing in requirements.txt provides it "
+        f"unless '{NOT_ON_PYPI}' brings it: funcls follows the other listed packages through "
+        "its table of what they require, but not this one, and the app has no .venv to read; "
+        "create one (python -m venv .venv, then pip install -r requirements.txt) to make this "
+        "certain; the deployment installs only what requirements.txt lists, so the worker "
+        "fails with ModuleNotFoundError and the app shows no functions: add 'PyYAML' to "
+        "requirements.txt"
+    )
+    # A module the known packages bring is still silent beside the unknown one.
+    _app(tmp_path / "b", "import requests\n", f"azure-functions\nazure-identity\n{NOT_ON_PYPI}\n")
+    assert only(check(tmp_path / "b"), "AZF605") == []
+
+
+def test_azf605_with_the_environment_stays_an_error_whatever_the_table_says(
+    tmp_path: Path,
+) -> None:
+    # The environment is read when there is one: azure-identity installed without its
+    # requirements (as its METADATA here says) does not bring requests, table or not.
+    _app(tmp_path, "import requests\n", "azure-functions\nazure-identity\n")
+    site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages"
+    for name, top in [("azure-functions", "azure"), ("azure-identity", "azure")]:
+        info = site / f"{name}-1.0.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n\n")
+        (info / "top_level.txt").write_text(top + "\n")
+    (f,) = only(check(tmp_path), "AZF605")
+    assert f.severity == Severity.ERROR
+    assert "nothing in requirements.txt provides it;" in f.message
