@@ -112,16 +112,35 @@ export function problemsText(errors: number, warnings: number): string {
   return parts.join(", ");
 }
 
-/** The grey text after a function's name: its trigger detail, the store its queues and blobs
- * are in (storageModel.functionStore), then its problems. */
-export function functionDescription(fn: FunctionView, store?: { short: string }): string {
+/** A trigger detail with its %SETTING% references read from local.settings.json's Values
+ * (names ignore case, as the host's lookup does on Windows and funcls's does): all found ->
+ * `payments (from %PAYMENTS_QUEUE%)`; any missing -> the detail as written, marked. */
+export function resolvedDetail(detail: string, values: Record<string, string> | undefined): string {
+  const names = [...detail.matchAll(/%([^%\s]+)%/g)].map((m) => m[1] as string);
+  if (names.length === 0 || values === undefined) {
+    return detail;
+  }
+  const lookup = (name: string): string | undefined => {
+    const key = Object.keys(values).find((k) => k.toLowerCase() === name.toLowerCase());
+    return key !== undefined ? values[key] : undefined;
+  };
+  const missing = [...new Set(names.filter((n) => !lookup(n)))];
+  if (missing.length > 0) {
+    return `${detail} (⚠ ${missing.join(", ")} not set in local.settings.json)`;
+  }
+  return `${detail.replace(/%([^%\s]+)%/g, (_, name: string) => lookup(name) as string)} (from ${detail})`;
+}
+
+/** The grey text after a function's name: its trigger detail (settings resolved), the store
+ * its queues and blobs are in (storageModel.functionStore), then its problems. */
+export function functionDescription(fn: FunctionView, store?: { short: string }, values?: Record<string, string>): string {
   const problems = problemsText(fn.errors, fn.warnings);
-  const parts = [fn.detail, ...(store !== undefined ? [store.short] : []), ...(problems !== "" ? [problems] : [])];
+  const parts = [resolvedDetail(fn.detail, values), ...(store !== undefined ? [store.short] : []), ...(problems !== "" ? [problems] : [])];
   return parts.join(" · ");
 }
 
-export function functionTooltip(fn: FunctionView, store?: { long: string }): string {
-  const lines = [`${fn.name} (${fn.trigger ?? "no trigger"}, ${fn.model})`, fn.detail];
+export function functionTooltip(fn: FunctionView, store?: { long: string }, values?: Record<string, string>): string {
+  const lines = [`${fn.name} (${fn.trigger ?? "no trigger"}, ${fn.model})`, resolvedDetail(fn.detail, values)];
   if (store !== undefined) {
     lines.push(store.long);
   }

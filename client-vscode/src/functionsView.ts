@@ -137,9 +137,10 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     const { fn } = node;
     const item = new vscode.TreeItem(fn.name, vscode.TreeItemCollapsibleState.None);
     item.id = `fn:${node.app.root}:${fn.name}`;
-    const store = functionStore(fn.storage, localValues(node.app.root), missingSdks(node.app.root));
-    item.description = functionDescription(fn, store);
-    item.tooltip = functionTooltip(fn, store);
+    const values = localValues(node.app.root);
+    const store = functionStore(fn.storage, values, missingSdks(node.app.root));
+    item.description = functionDescription(fn, store, values);
+    item.tooltip = functionTooltip(fn, store, values);
     item.contextValue = functionContext(fn);
     item.iconPath = new vscode.ThemeIcon(
       iconFor(fn),

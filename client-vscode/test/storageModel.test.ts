@@ -112,3 +112,20 @@ test("the Functions view says which store a queue/blob function uses", () => {
   assert.equal(functionStore([], values, undefined), undefined);
   assert.equal(functionDescription({ ...fn, storage: [] }), "orders · 1 warning");
 });
+
+test("a trigger detail's %SETTING% is shown resolved from local.settings.json, a missing one marked", async () => {
+  const { resolvedDetail } = await import("../src/functionsModel");
+  assert.equal(resolvedDetail("%PAYMENTS_QUEUE%", { payments_queue: "payments" }), "payments (from %PAYMENTS_QUEUE%)");
+  assert.equal(
+    resolvedDetail("%TOPIC% / %SUB%", { TOPIC: "orders", SUB: "audit" }),
+    "orders / audit (from %TOPIC% / %SUB%)",
+  );
+  assert.equal(
+    resolvedDetail("%TOPIC% / %SUB%", { TOPIC: "orders" }),
+    "%TOPIC% / %SUB% (⚠ SUB not set in local.settings.json)",
+  );
+  assert.equal(resolvedDetail("%Q%", { Q: "" }), "%Q% (⚠ Q not set in local.settings.json)");
+  assert.equal(resolvedDetail("orders", { orders: "x" }), "orders"); // no reference: as written
+  assert.equal(resolvedDetail("50% off", {}), "50% off");
+  assert.equal(resolvedDetail("%Q%", undefined), "%Q%"); // values not known: as written
+});

@@ -1,7 +1,8 @@
 """code-server with the packaged extension, a workspace of two apps, no launch.json and no
 editor open: F5 offers the apps by folder (funcls.debugApp's pick), not VS Code's picker of
 every debugger installed (QA in code-server). The Functions view of the same session names the
-store each queue/blob function uses (Azurite, from local.settings.json).
+store each queue/blob function uses (Azurite, from local.settings.json) and shows a trigger's
+%SETTING% resolved from local.settings.json.
 
 Uses the tools of ``tests/clients/vscode/setup.sh``; outside CI a missing tool skips it, with
 ``CI=true`` it fails.
@@ -55,3 +56,11 @@ def test_the_view_names_the_store_of_queue_and_blob_functions(session: Session) 
     )
     assert rows["get_product"]["description"].endswith("GET /api/products/{id:int}")
     assert "Azurite" not in rows["get_product"]["description"]
+
+
+def test_the_view_shows_a_queue_setting_resolved(session: Session) -> None:
+    rows = {r["name"]: r for r in session.step("view")["rows"]}
+    # v2-app's local.settings.json sets PAYMENTS_QUEUE to "payments".
+    assert rows["payment_received"]["description"] == "payments (from %PAYMENTS_QUEUE%)", (
+        session.explain("the view's rows", rows)
+    )
