@@ -12,6 +12,8 @@ runner -> app process:
 - `HttpRequest`, `HttpDisconnect`: a streamed invocation's request body, or the client's
   disconnect;
 - `Shutdown`: finish and exit;
+- `Drain`: a stop begins: serve no new request on handed connections (they come back to the
+  runner when the process exits), finish those under way;
 - `Load`: a standby app process (started ahead for the next reload or restart, with the
   interpreter and azure-functions already imported) loads the app now;
 - `Handoff`: connect to the runner's hand-off socket, over which `Setup` and `Conn` (an HTTP
@@ -92,6 +94,11 @@ class Shutdown:
 @dataclass(slots=True)
 class Load:
     TAG: ClassVar[int] = 5
+
+
+@dataclass(slots=True)
+class Drain:
+    TAG: ClassVar[int] = 19
 
 
 @dataclass(slots=True)
@@ -230,6 +237,7 @@ Message = (
     | HttpRequest
     | HttpDisconnect
     | Shutdown
+    | Drain
     | Load
     | Ready
     | Log
@@ -252,6 +260,7 @@ _CLASSES: dict[int, type[Any]] = {
         HttpRequest,
         HttpDisconnect,
         Shutdown,
+        Drain,
         Load,
         Ready,
         Log,

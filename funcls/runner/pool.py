@@ -28,6 +28,7 @@ from funcls.runner.defaults import DEBUG_ENV
 from funcls.runner.messages import (
     Back,
     Closed,
+    Drain,
     ErrorInfo,
     HttpBody,
     HttpEnd,
@@ -257,6 +258,12 @@ class WorkerProcess:
         """Let invocations in flight and streamed responses finish (up to drain seconds),
         then end the process."""
         self.stopping = True
+        if self.alive and self.writer is not None and self.busy_elsewhere is not None:
+            # Handed connections: the process reads them itself, and would serve a request
+            # that comes on an idle one while those under way end (with the old code, in a
+            # reload); from now on it leaves them to the runner.
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                self.writer.write(wire.encode(Drain()))
         deadline = time.monotonic() + drain
         while (
             (self.pending or self.streams or (self.busy_elsewhere and self.busy_elsewhere()))

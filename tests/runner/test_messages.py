@@ -26,6 +26,7 @@ SAMPLES: list[messages.Message] = [
     messages.HttpRequest("id-1", b"chunk", True),
     messages.HttpDisconnect("id-1"),
     messages.Shutdown(),
+    messages.Drain(),
     messages.Load(),
     messages.Ready(42, "3.11.7", "1.26.0", [{"name": "hello"}], [], debugger=""),
     messages.Log(None, "INFO", "root", "outside an invocation", 1.5),

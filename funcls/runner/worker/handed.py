@@ -371,6 +371,13 @@ class Served:
             else:
                 time.sleep(max(delay, 0.001))
 
+    def drain(self) -> None:
+        """Start no more requests (the requests under way go on): a stop has begun. A request
+        that comes on an idle connection stays unread in its socket, and the runner takes the
+        connection back when this process exits."""
+        with self.gate:
+            self.stopping = True
+
     def stop(self, drain: float) -> None:
         """Start no more requests; wait (up to ``drain`` seconds) for those under way. The
         runner then takes the idle connections back (nothing of them was read)."""

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from funcls.runner import wire
 from funcls.runner.defaults import DEBUG_ENV
 from funcls.runner.messages import (
+    Drain,
     Handoff,
     HttpDisconnect,
     HttpRequest,
@@ -244,6 +245,12 @@ class Worker:
         self.handed: HandedConnections | None = None  # connections the runner handed over
 
     def dispatch(self, message: Message) -> None:
+        if isinstance(message, Drain):
+            # A reload stops this process: a request on a handed connection now would be
+            # answered by the old code, while the runner holds the others for the new one.
+            if self.handed is not None:
+                self.handed.drain()
+            return
         if isinstance(message, Shutdown):
             if self.handed is not None:
                 self.handed.stop(HANDED_DRAIN)
