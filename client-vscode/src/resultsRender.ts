@@ -138,7 +138,7 @@ function errorBlock(result: RunResult): string {
     e.file && typeof e.line === "number"
       ? `<p><a href="#" data-open="${escapeHtml(e.file)}" data-line="${e.line}">${escapeHtml(e.file)}:${e.line}</a></p>`
       : "";
-  return `<p class="error">${escapeHtml(`${e.type ? `${e.type}: ` : ""}${e.message}`)}</p>${link}${pre(e.traceback ?? "")}`;
+  return `<p class="error">${escapeHtml(`${e.type ? `${e.type}: ` : ""}${e.message}`)}</p>${link}${pre(e.traceback ?? "", "traceback")}`;
 }
 
 function historyList(history: readonly Ran[], current: Ran): string {
@@ -170,6 +170,7 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
 .status { font-size: 1.3em; font-weight: bold; }
 .status.ok { color: var(--vscode-testing-iconPassed); } .status.bad { color: var(--vscode-testing-iconFailed); }
 pre { background: var(--vscode-textCodeBlock-background); padding: .5em; overflow: auto; }
+pre.logs, pre.traceback { white-space: pre-wrap; overflow-wrap: anywhere; }
 th { text-align: left; padding-right: 1em; font-weight: normal; opacity: .8; }
 .error { color: var(--vscode-errorForeground); }
 button { margin-right: .5em; }

@@ -15,9 +15,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.clients.vscode.session import REPO, Session, find_tools, vscode_session
+from tests.clients.vscode.session import REPO, Session, find_tools, free_port, vscode_session
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
+
+
+LONG_LOG = """
+
+@app.route(route="long-log", methods=["GET"])
+def long_log(req: func.HttpRequest) -> str:
+    logging.info("order " + " ".join(f"line-{i}" for i in range(120)))
+    return "logged"
+"""
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +40,27 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             ws / app,
             ignore=shutil.ignore_patterns("__pycache__", ".funcls"),
         )
+    # A function that logs one long line: the result panel wraps it (QA: it did not).
+    script = ws / "v2-app" / "function_app.py"
+    script.write_text(script.read_text() + LONG_LOG)
+    long_log = script.read_text().splitlines().index("def long_log(req: func.HttpRequest) -> str:")
     steps = [
         # The view lists both apps (the extension and its server are up), then F5.
         {"id": "view", "kind": "view", "app": "v2-app", "expect": "process_order"},
         {"id": "f5", "kind": "f5Pick"},
+        {
+            "id": "longLog",
+            "kind": "lensPanel",
+            "file": "v2-app/function_app.py",
+            "line": long_log + 1,
+            "title": "▶ Run GET /api/long-log",
+            "function": "long_log",
+        },
     ]
-    settings: dict[str, object] = {"funcls.interpreter": [str(REPO / ".venv" / "bin" / "python")]}
+    settings: dict[str, object] = {
+        "funcls.interpreter": [str(REPO / ".venv" / "bin" / "python")],
+        "funcls.runArgs": ["--port", str(free_port()), "--no-reload"],
+    }
     with vscode_session(tools, tmp, ws, steps, [], settings) as s:
         yield s
 
@@ -64,3 +88,12 @@ def test_the_view_shows_a_queue_setting_resolved(session: Session) -> None:
     assert rows["payment_received"]["description"] == "payments (from %PAYMENTS_QUEUE%)", (
         session.explain("the view's rows", rows)
     )
+
+
+def test_long_log_lines_wrap_in_the_result_panel(session: Session) -> None:
+    panel = session.step("longLog")["panel"]
+    assert "line-119" in panel["text"], session.explain("the result panel", panel)
+    [logs] = panel["logs"]
+    # Wrapped: nothing to scroll sideways, and the line takes several lines of height.
+    assert logs["scrollWidth"] <= logs["clientWidth"], session.explain("the logs' box", logs)
+    assert logs["height"] > 40, session.explain("the logs' box", logs)

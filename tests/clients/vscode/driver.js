@@ -283,7 +283,11 @@ async function resultPanel(page, name, ms) {
         const status = await frame.locator("#status").innerText({ timeout: 200 });
         const body = await frame.locator("pre.body").allInnerTexts();
         const text = await frame.locator("body").innerText({ timeout: 200 });
-        return { tab: await tab.first().innerText(), status, body: body.join(""), text };
+        // Whether the logs scroll sideways (a long line not wrapped): their box's widths.
+        const logs = await frame
+          .locator("pre.logs")
+          .evaluateAll((els) => els.map((e) => ({ scrollWidth: e.scrollWidth, clientWidth: e.clientWidth, height: e.clientHeight })));
+        return { tab: await tab.first().innerText(), status, body: body.join(""), text, logs };
       } catch {
         // not this frame, or not loaded yet
       }
