@@ -7,8 +7,8 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
-import { ensureAppEnvironment, watchStorage } from "./appEnv";
-import { storageUses } from "./storageModel";
+import { ensureAppEnvironment, missingSdks, watchStorage } from "./appEnv";
+import { functionStore, storageUses } from "./storageModel";
 import { F5_CONTEXT, hasLaunchConfigurations } from "./debugModel";
 import { registerDebugging } from "./debug";
 import { FunctionsTree, goToCode, localValues, type Node } from "./functionsView";
@@ -137,7 +137,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   manager.afterCommand = (command, args, result) => {
     const [root, name] = args;
     if (command === "funcls.runFunction" && typeof root === "string" && typeof name === "string" && isRunResult(result)) {
-      results.showRun(root, name, result);
+      // The store its queues and blobs are in, as the Functions view says it (storageModel).
+      const fn = tree.allApps().find((a) => a.root === root)?.functions.find((f) => f.name === name);
+      const store = functionStore(fn?.storage, localValues(root), missingSdks(root));
+      results.showRun(root, name, result, store?.long);
     }
   };
   context.subscriptions.push(

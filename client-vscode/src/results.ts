@@ -65,8 +65,8 @@ export class ResultPanels implements vscode.Disposable {
   }
 
   /** Show a result in its function's panel (created or revealed). */
-  showRun(root: string, name: string, result: RunResult): void {
-    const ran: Ran = { root, name, at: new Date(), result };
+  showRun(root: string, name: string, result: RunResult, store?: string): void {
+    const ran: Ran = { root, name, at: new Date(), result, ...(store !== undefined ? { store } : {}) };
     this.history.unshift(ran);
     this.history.splice(HISTORY);
     const key = `${root}\0${name}`;

@@ -30,6 +30,8 @@ export interface Ran {
   name: string;
   at: Date;
   result: RunResult;
+  /** Where its queues and blobs are (storageModel.functionStore's long text), when it has any. */
+  store?: string;
 }
 
 export function escapeHtml(text: string): string {
@@ -179,6 +181,7 @@ button { margin-right: .5em; }
 <h1>${escapeHtml(ran.name)}</h1>
 <p class="status ${r.ok ? "ok" : "bad"}" id="status">${escapeHtml(statusLine(r))}</p>
 <p class="meta">${meta.join(" · ")}</p>
+${ran.store ? `<p class="store">${escapeHtml(ran.store).replace(/\n/g, "<br>")}</p>` : ""}
 <p><button data-action="runAgain">Run again</button><button data-action="editInput">Edit input</button></p>
 ${section("Error", errorBlock(r))}
 ${section("Headers", headersTable(r.headers))}

@@ -146,7 +146,11 @@ export function functionStore(
       );
     } else {
       shorts.push(store.kind === "embedded" ? "embedded store" : store.kind === "azurite" ? "Azurite" : "Azure Storage");
-      longs.push(`Store (${setting}): ${store.text}${store.kind === "embedded" ? ` (${setting} is not set)` : ""}`);
+      // funcls run probes Azurite's ports at the first use and keeps to its embedded store when
+      // nothing answers (selection.open_backend): said here, as the view cannot know yet.
+      const why =
+        store.kind === "embedded" ? ` (${setting} is not set)` : store.kind === "azurite" ? ", or the embedded store while Azurite does not answer" : "";
+      longs.push(`Store (${setting}): ${store.text}${why}`);
     }
   }
   return { short: [...new Set(shorts)].join(", "), long: longs.join("\n") };

@@ -93,3 +93,20 @@ test("the page escapes everything from the result and links the error to its lin
   assert.match(errorPage, /Earlier runs.*get_product<\/b> 200 OK/s);
   assert.equal(escapeHtml(`<a href="x">'&`), "&#60;a href=&#34;x&#34;&#62;&#39;&#38;");
 });
+
+test("the panel says where a queue/blob function's store is, when it has one", () => {
+  const ran: Ran = {
+    root: "/ws/shop",
+    name: "process_order",
+    at: new Date(0),
+    result: { ok: true, function: "process_order" },
+    store: "Store (AzureWebJobsStorage): the embedded store (.funcls/storage/), not Azurite: the interpreter lacks azure-storage-queue",
+  };
+  const page = renderResult(ran, [ran], "N", "x");
+  assert.match(
+    page,
+    /<p class="store">Store \(AzureWebJobsStorage\): the embedded store \(.funcls\/storage\/\), not Azurite: the interpreter lacks azure-storage-queue<\/p>/,
+  );
+  const { store: _, ...plain } = ran;
+  assert.doesNotMatch(renderResult(plain, [plain], "N", "x"), /class="store"/);
+});

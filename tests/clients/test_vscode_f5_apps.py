@@ -44,6 +44,12 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     script = ws / "v2-app" / "function_app.py"
     script.write_text(script.read_text() + LONG_LOG)
     long_log = script.read_text().splitlines().index("def long_log(req: func.HttpRequest) -> str:")
+    process_order = (
+        (ws / "v2-app" / "orders_bp.py")
+        .read_text()
+        .splitlines()
+        .index("def process_order(msg: func.QueueMessage, receipt: func.Out[str]) -> None:")
+    )
     steps = [
         # The view lists both apps (the extension and its server are up), then F5.
         {"id": "view", "kind": "view", "app": "v2-app", "expect": "process_order"},
@@ -55,6 +61,14 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             "line": long_log + 1,
             "title": "▶ Run GET /api/long-log",
             "function": "long_log",
+        },
+        {
+            "id": "queueRun",
+            "kind": "lensPanel",
+            "file": "v2-app/orders_bp.py",
+            "line": process_order + 1,
+            "title": "▶ Run",
+            "function": "process_order",
         },
     ]
     settings: dict[str, object] = {
@@ -97,3 +111,12 @@ def test_long_log_lines_wrap_in_the_result_panel(session: Session) -> None:
     # Wrapped: nothing to scroll sideways, and the line takes several lines of height.
     assert logs["scrollWidth"] <= logs["clientWidth"], session.explain("the logs' box", logs)
     assert logs["height"] > 40, session.explain("the logs' box", logs)
+
+
+def test_the_result_panel_names_the_store_of_a_queue_function(session: Session) -> None:
+    panel = session.step("queueRun")["panel"]
+    assert panel["tab"].startswith("✓ process_order"), session.explain("the result panel", panel)
+    assert (
+        "Store (AzureWebJobsStorage): Azurite, or the embedded store while Azurite does not answer"
+        in panel["text"]
+    ), session.explain("the result panel", panel)
