@@ -94,6 +94,9 @@ class Run:
         self.options = options
         self.console = console or Console(tag_logs=options.tag_logs)
         self.reloads: set[asyncio.Task[Any]] = set()  # reloads started by saves, running
+        # Saves being taken (on_change before it starts their reload): a load that ends
+        # meanwhile is not the newest, and releases no held request.
+        self.changes = 0
         self.sock = early.sock if early is not None else None  # bound by prestart
         # None until the static check reads it, when the settings came from plain JSON
         # (prestart.early_host_settings): the first answers do not need the model.
@@ -154,7 +157,7 @@ class Run:
         if refuse_unreachable(functions, self.connections):  # blob SDK types, embedded store
             self.state.routes = http_routes(functions)
         current = asyncio.current_task()
-        if not any(task is not current for task in self.reloads):
+        if not self.changes and not any(task is not current for task in self.reloads):
             # No newer save waits to load: the code loaded is current, requests go on.
             self.state.reloading = None
             self.serving.set()
@@ -326,19 +329,26 @@ class Run:
         self.state.version += 1
         self.serving.clear()
         self.publish()
-        if any(os.path.basename(p) in ("host.json", "local.settings.json") for p in paths):
-            self.app, self.model_failure = read_app(self.options.app_dir)
-            if self.model_failure:
-                self.console.say(self.model_failure)
-            fresh = read_host_settings(self.app)
-            fresh.worker_count = fresh.worker_count or 1
-            self.settings.__dict__.update(fresh.__dict__)
-            await self.switch_storage()
-        # Not awaited: the watcher must go on reading saves while this load runs, so that a
-        # fix saved while an import hangs replaces that load (start_generation ends it).
-        reload = asyncio.get_running_loop().create_task(self.pool.start_generation())
-        self.reloads.add(reload)
-        reload.add_done_callback(self._reload_done)
+        # Until its reload is started, a load that ends (that of an earlier save, while the
+        # storage switch below waits for a thread) is not the newest (on_index).
+        self.changes += 1
+        try:
+            if any(os.path.basename(p) in ("host.json", "local.settings.json") for p in paths):
+                self.app, self.model_failure = read_app(self.options.app_dir)
+                if self.model_failure:
+                    self.console.say(self.model_failure)
+                fresh = read_host_settings(self.app)
+                fresh.worker_count = fresh.worker_count or 1
+                self.settings.__dict__.update(fresh.__dict__)
+                await self.switch_storage()
+            # Not awaited: the watcher must go on reading saves while this load runs, so that a
+            # fix saved while an import hangs replaces that load (start_generation ends it).
+            reload = asyncio.get_running_loop().create_task(self.pool.start_generation())
+            self.reloads.add(reload)
+            reload.add_done_callback(self._reload_done)
+        finally:
+            self.changes -= 1
+            self._release_if_idle()
 
     async def switch_storage(self) -> None:
         """After a change of the settings: reopen each storage connection whose value changed
@@ -355,9 +365,13 @@ class Run:
         self.reloads.discard(task)
         if not task.cancelled() and task.exception() is not None:
             self.console.say(f"reloading failed: {task.exception()!r}; save again to retry")
-        if not self.reloads and not self.serving.is_set():
-            # The reload ended without a load (it failed): held requests go on to whatever
-            # answers now rather than waiting for their timeout.
+        self._release_if_idle()
+
+    def _release_if_idle(self) -> None:
+        if not self.reloads and not self.changes and not self.serving.is_set():
+            # The reload ended without a load (it failed), or a save raised before its reload
+            # began: held requests go on to whatever answers now rather than waiting for
+            # their timeout.
             self.state.reloading = None
             self.state.version += 1
             self.serving.set()
