@@ -76,8 +76,11 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def corpus_counts(corpus: Path) -> collections.Counter[str]:
-    """How many requirements files of the corpus list each distribution."""
+def corpus_counts(
+    corpus: Path, extras: dict[str, set[str]] | None = None
+) -> collections.Counter[str]:
+    """How many requirements files of the corpus list each distribution; ``extras`` gets the
+    extras requirements.txt lines ask for (``fastapi[standard]``)."""
     counts: collections.Counter[str] = collections.Counter()
     for folder, dirs, files in os.walk(corpus):
         dirs[:] = [d for d in dirs if d not in SKIP]
@@ -91,6 +94,14 @@ def corpus_counts(corpus: Path) -> collections.Counter[str]:
                 m = _NAME.match(line)
                 if m and "://" not in line:
                     names.add(normalise(m.group(1)))
+                    try:
+                        req = Requirement(line.split(";")[0].strip())
+                    except InvalidRequirement:
+                        continue
+                    if extras is not None and req.extras:
+                        extras.setdefault(normalise(req.name), set()).update(
+                            e.lower() for e in req.extras
+                        )
         if "pyproject.toml" in files:
             try:
                 data = tomllib.loads((Path(folder) / "pyproject.toml").read_text("utf-8"))
@@ -157,17 +168,24 @@ def _linux(version: str) -> dict[str, str]:
     }
 
 
-def unconditional(requires: list[str]) -> list[str]:
+def unconditional(requires: list[str], extra: str = "") -> list[str]:
     """The requirements installed on every Python Functions runs: no marker, or a marker
-    true on each (an extra never is)."""
+    true on each (with no extra asked for, an extra's never is). With ``extra``: those the
+    extra adds."""
     out: set[str] = set()
     for line in requires:
         try:
             req = Requirement(line)
         except InvalidRequirement:
             continue
-        if req.marker is None or all(req.marker.evaluate(_linux(v)) for v in _PYTHONS):
+        if req.marker is None:
+            if not extra:
+                out.add(normalise(req.name))
+            continue
+        if all(req.marker.evaluate({**_linux(v), "extra": extra}) for v in _PYTHONS):
             out.add(normalise(req.name))
+    if extra:
+        out -= set(unconditional(requires))
     return sorted(out)
 
 
@@ -177,13 +195,17 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=600)
     parser.add_argument("--limit", type=int, default=1500)
     args = parser.parse_args()
+    wanted_extras: dict[str, set[str]] = {}
     counts = (
-        corpus_counts(Path(args.corpus)) if os.path.isdir(args.corpus) else collections.Counter()
+        corpus_counts(Path(args.corpus), wanted_extras)
+        if os.path.isdir(args.corpus)
+        else collections.Counter()
     )
     wanted = [normalise(s) for s in SEEDS]
     wanted += [n for n, _ in counts.most_common(args.top)]
     queue = list(dict.fromkeys(wanted))
     table: dict[str, tuple[str, list[str]]] = {}
+    by_extra: dict[str, dict[str, list[str]]] = {}
     tried: set[str] = set()
     # Rounds: what is queued, in batches read by a few pip processes at once (the time goes to
     # the index's answers), then what those require.
@@ -199,6 +221,11 @@ def main() -> int:
             for name, (_, version, requires) in found.items():
                 deps = unconditional(requires)
                 table[name] = (version, deps)
+                for extra in sorted(wanted_extras.get(name, ())):
+                    more = unconditional(requires, extra)
+                    if more:
+                        by_extra.setdefault(name, {})[extra] = more
+                        deps = deps + more
                 queue += [d for d in deps if d not in tried]
     lines = [
         '"""What each distribution requires: the ``Requires-Dist`` of its current wheel on PyPI',
@@ -214,6 +241,19 @@ def main() -> int:
         version, deps = table[name]
         inner = "".join(f'"{d}", ' for d in deps).rstrip(" ")
         lines.append(f'    "{name}": ("{version}", ({inner})),')
+    lines.append("}")
+    lines += [
+        "",
+        "# The extras the corpus' requirements.txt lines ask for (`fastapi[standard]`):",
+        "# normalised distribution -> extra -> what it adds",
+        "EXTRAS: dict[str, dict[str, tuple[str, ...]]] = {",
+    ]
+    for name in sorted(by_extra):
+        inner = ", ".join(
+            f'"{e}": (' + "".join(f'"{d}", ' for d in deps).rstrip(" ") + ")"
+            for e, deps in sorted(by_extra[name].items())
+        )
+        lines.append(f'    "{name}": {{{inner}}},')
     lines.append("}")
     OUT.write_text("\n".join(lines) + "\n", "utf-8")
     # In the layout the project's formatter keeps (a check before each commit runs it).

@@ -14,6 +14,7 @@ import functools
 import os
 import re
 import sys
+from dataclasses import field
 
 from funcls.checks.context import Context
 from funcls.checks.edits import append_line, fix, fixes
@@ -25,6 +26,7 @@ from funcls.model.distributions import (
     find_site_packages,
     follow_table,
     normalise,
+    providers_of,
     read_installed,
 )
 from funcls.model.fastclass import dataclass
@@ -40,6 +42,7 @@ _ELSEWHERE = ("azure.functions", "azure.durable_functions", "azure_functions_wor
 # whenever azure.functions is, and AZF601 asks for that. PyPI's 'azure' is the retired
 # meta-package, whose install fails: never the fix.
 # requirements.txt lines whose distribution funcls cannot name.
+_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]")
 _OPAQUE = re.compile(r"^\s*(-r|--requirement|-c|--constraint|-e|--editable|\S+://|git\+|\.|/)")
 
 
@@ -56,8 +59,9 @@ _WORKER_PROVIDED = frozenset(
         "azurefunctions-extensions-base",
     }
 )
-# Distributions known to require nothing, so that what they pull in is known without the
-# app's environment (azure-functions has no dependencies).
+# Distributions whose requirements are known without the app's environment, so that a module
+# they do not bring is certainly missing (azure-functions requires only werkzeug, which the
+# dependency table follows).
 _NO_DEPENDENCIES = frozenset({"azure-functions"})
 
 
@@ -87,6 +91,7 @@ class _Declared:
     where: str  # the file to add to
     complete: bool  # every line named its distribution
     exists: bool = True  # False: no requirements.txt at all (AZF601 offers to create it)
+    extras: dict[str, set[str]] = field(default_factory=dict)  # `fastapi[standard]`
 
 
 def _declared(ctx: Context) -> _Declared:
@@ -98,7 +103,12 @@ def _declared(ctx: Context) -> _Declared:
             _OPAQUE.match(line) for line in text.split("\n")
         )
         names = {normalise(r.name) for r in app.requirements}
-        return _Declared(names, app.requirements_path, complete)
+        extras: dict[str, set[str]] = {}
+        for r in app.requirements:
+            m = _EXTRAS.match(r.text)
+            if m:
+                extras[normalise(r.name)] = {e.strip() for e in m.group(1).split(",") if e.strip()}
+        return _Declared(names, app.requirements_path, complete, extras=extras)
     if app.pyproject is not None and app.pyproject.error is None:
         return _Declared(set(app.pyproject.dependencies), app.pyproject.path, True)
     # Nothing lists any package: nothing is installed, whatever the code imports.
@@ -253,7 +263,7 @@ def deployed_imports(ctx: Context) -> None:
                 # No environment: follow the listed packages through the table of what their
                 # current releases require (corpus: 25 of 30 sampled warnings were modules
                 # that came that way, requests through the Azure SDKs, PyJWT through msal).
-                closure, unknown = follow_table(declared.names)
+                closure, unknown = follow_table(declared.names, declared.extras)
             # Without the environment (or with declared packages missing from it) funcls
             # cannot know what the listed packages pull in: a warning, not an error.
             certain = declared.names <= _NO_DEPENDENCIES or (
@@ -288,14 +298,15 @@ def deployed_imports(ctx: Context) -> None:
                 )
                 continue
             dist = distribution_for(name)
-            if normalise(dist) in declared.names:
+            named = {normalise(d) for d in providers_of(name)}
+            if named & declared.names:
                 continue
             installed, closure, certain, unknown = env()
             if installed is not None:
                 providers = _providers(installed, name)
                 if providers & closure:
                     continue
-            elif normalise(dist) in closure:
+            elif named & closure:
                 continue
             key = (module.path, normalise(dist))
             if key in reported:

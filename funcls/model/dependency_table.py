@@ -2255,6 +2255,15 @@ REQUIRES: dict[str, tuple[str, tuple[str, ...]]] = {
             "typing-inspection",
         ),
     ),
+    "fastapi-cli": (
+        "0.0.34",
+        (
+            "rich-toolkit",
+            "typer",
+            "uvicorn",
+        ),
+    ),
+    "fastar": ("0.12.0", ()),
     "fastjsonschema": ("2.22.3", ()),
     "fastmcp": ("4.2.3", ("fastmcp-slim",)),
     "fastmcp-slim": (
@@ -3070,6 +3079,33 @@ REQUIRES: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             "langchain-core",
             "ormsgpack",
+        ),
+    ),
+    "langgraph-checkpoint-cosmosdb": (
+        "0.4.0",
+        (
+            "azure-cosmos",
+            "azure-identity",
+            "langchain-core",
+            "langgraph",
+            "langgraph-checkpoint",
+        ),
+    ),
+    "langgraph-checkpoint-postgres": (
+        "3.2.0",
+        (
+            "langgraph-checkpoint",
+            "orjson",
+            "psycopg",
+            "psycopg-pool",
+        ),
+    ),
+    "langgraph-checkpoint-sqlite": (
+        "3.1.2",
+        (
+            "aiosqlite",
+            "langgraph-checkpoint",
+            "sqlite-vec",
         ),
     ),
     "langgraph-prebuilt": (
@@ -4099,6 +4135,13 @@ REQUIRES: dict[str, tuple[str, tuple[str, ...]]] = {
     "protego": ("0.7.0", ()),
     "proto-plus": ("1.29.0", ("protobuf",)),
     "protobuf": ("7.36.2", ()),
+    "protoc-gen-openapiv2": (
+        "0.0.1",
+        (
+            "googleapis-common-protos",
+            "protobuf",
+        ),
+    ),
     "psutil": ("7.2.2", ()),
     "psycopg": ("3.3.9", ()),
     "psycopg-binary": ("3.3.9", ()),
@@ -4590,6 +4633,14 @@ REQUIRES: dict[str, tuple[str, tuple[str, ...]]] = {
             "rich",
         ),
     ),
+    "rich-toolkit": (
+        "0.20.6",
+        (
+            "click",
+            "rich",
+            "typing-extensions",
+        ),
+    ),
     "rlp": ("5.0.0", ("eth-utils",)),
     "rpds-py": ("2026.9.1", ()),
     "rsa": ("4.9.1", ("pyasn1",)),
@@ -4817,6 +4868,7 @@ REQUIRES: dict[str, tuple[str, tuple[str, ...]]] = {
     "sqlalchemy": ("2.1.9", ("typing-extensions",)),
     "sqlalchemy-jsonfield": ("1.0.3", ("sqlalchemy",)),
     "sqlalchemy-utils": ("0.43.0", ("sqlalchemy",)),
+    "sqlite-vec": ("0.1.9", ()),
     "sqlparse": ("0.6.1", ()),
     "srsly": ("2.5.6", ("catalogue",)),
     "sse-starlette": (
@@ -5305,4 +5357,73 @@ REQUIRES: dict[str, tuple[str, tuple[str, ...]]] = {
     "zope-interface": ("8.7", ()),
     "zstandard": ("0.25.0", ()),
     "zxing-cpp": ("3.1.1", ()),
+}
+
+# The extras the corpus' requirements.txt lines ask for (`fastapi[standard]`):
+# normalised distribution -> extra -> what it adds
+EXTRAS: dict[str, dict[str, tuple[str, ...]]] = {
+    "azure-functions-db": {
+        "all": (
+            "psycopg",
+            "pymysql",
+            "pyodbc",
+        ),
+        "postgres": ("psycopg",),
+    },
+    "azure-functions-langgraph": {
+        "azure-blob": ("azure-storage-blob",),
+        "azure-identity": ("azure-identity",),
+        "azure-table": ("azure-data-tables",),
+        "cosmos": ("langgraph-checkpoint-cosmosdb",),
+        "postgres": (
+            "langgraph-checkpoint-postgres",
+            "psycopg",
+        ),
+        "sqlite": ("langgraph-checkpoint-sqlite",),
+    },
+    "deltalake": {"pyarrow": ("pyarrow",)},
+    "fastapi": {
+        "standard": (
+            "email-validator",
+            "fastapi-cli",
+            "fastar",
+            "httpx",
+            "httpx2",
+            "jinja2",
+            "opentelemetry-exporter-otlp-proto-http",
+            "opentelemetry-sdk",
+            "pydantic-extra-types",
+            "pydantic-settings",
+            "python-multipart",
+            "uvicorn",
+        )
+    },
+    "fsspec": {"http": ("aiohttp",)},
+    "openai": {
+        "datalib": (
+            "numpy",
+            "pandas",
+        )
+    },
+    "pinecone-client": {
+        "grpc": (
+            "googleapis-common-protos",
+            "lz4",
+            "protobuf",
+            "protoc-gen-openapiv2",
+        )
+    },
+    "psycopg": {"binary": ("psycopg-binary",)},
+    "pydantic": {"email": ("email-validator",)},
+    "pyjwt": {"crypto": ("cryptography",)},
+    "uvicorn": {
+        "standard": (
+            "httptools",
+            "python-dotenv",
+            "pyyaml",
+            "uvloop",
+            "watchfiles",
+            "websockets",
+        )
+    },
 }

@@ -94,7 +94,24 @@ KNOWN: dict[str, str] = {
     "azureml.pipeline.steps": "azureml-pipeline-steps",
     "agents": "openai-agents",  # the OpenAI Agents SDK (PyPI's 'agents' is another project)
     "linkedin_api": "linkedin-api-client",  # its wheel's only package (ASISaga, sixth round)
+    "socks": "PySocks",  # PySocks' wheel: socks.py, sockshandler.py (netbirdio, sixth round)
+    "agent_framework": "agent-framework-core",  # Microsoft Agent Framework (Azure-Samples/snippy)
 }
+
+# Modules that other distributions than KNOWN's install too: any of them listed (or required)
+# provides the module. opencv-python's variants each ship cv2 (tfmamff-ops lists the headless).
+ALSO_PROVIDED_BY: dict[str, tuple[str, ...]] = {
+    "cv2": ("opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"),
+    "psycopg2": ("psycopg2",),
+}
+
+
+def providers_of(module: str) -> list[str]:
+    """Every distribution that installs ``module``: distribution_for's, then the others."""
+    main = distribution_for(module)
+    top = module.split(".")[0]
+    return [main, *(d for d in ALSO_PROVIDED_BY.get(top, ()) if d != main)]
+
 
 # Second-level names under azure.* that group packages: azure.storage.blob is
 # azure-storage-blob, where azure.servicebus.aio is azure-servicebus.
@@ -226,15 +243,21 @@ class Installed:
         return out
 
 
-def follow_table(names: Iterable[str]) -> tuple[set[str], set[str]]:
+def follow_table(
+    names: Iterable[str], extras: dict[str, set[str]] | None = None
+) -> tuple[set[str], set[str]]:
     """Without the app's environment: ``names`` (normalised distributions) and what they
-    require, transitively, as the generated table (the current wheels' metadata) says; and the
-    distributions met on the way that the table does not know, whose requirements are unknown."""
-    from funcls.model.dependency_table import REQUIRES
+    require, transitively, as the generated table (the current wheels' metadata) says, with
+    what the ``extras`` asked for (``{"fastapi": {"standard"}}``) add; and the distributions
+    met on the way that the table does not know, whose requirements are unknown."""
+    from funcls.model.dependency_table import EXTRAS, REQUIRES
 
     reached: set[str] = set()
     unknown: set[str] = set()
     stack = [normalise(n) for n in names]
+    for dist, asked in (extras or {}).items():
+        for extra in asked:
+            stack.extend(EXTRAS.get(normalise(dist), {}).get(extra.lower(), ()))
     while stack:
         n = stack.pop()
         if n in reached:

@@ -105,3 +105,42 @@ def test_azf605_with_the_environment_stays_an_error_whatever_the_table_says(
     (f,) = only(check(tmp_path), "AZF605")
     assert f.severity == Severity.ERROR
     assert "nothing in requirements.txt provides it;" in f.message
+
+
+def test_azf605_modules_of_distributions_named_otherwise(tmp_path: Path) -> None:
+    # Corpus (sixth round): cv2 from opencv-python-headless (tfmamff-ops), socks from PySocks
+    # (netbirdio), agent_framework from agent-framework-core through
+    # agent-framework-azurefunctions (Azure-Samples/snippy), psycopg2 from psycopg2 itself.
+    imports = "import cv2\nimport socks\nimport agent_framework\nimport psycopg2\n"
+    requirements = (
+        "azure-functions\nopencv-python-headless==4.11.0.86\npysocks\n"
+        "agent-framework-azurefunctions\npsycopg2\n"
+    )
+    _app(tmp_path, imports, requirements)
+    assert only(check(tmp_path), "AZF605") == []
+    _app(tmp_path / "b", imports, "azure-functions\n")
+    assert [f.message.split(" but ")[0] for f in only(check(tmp_path / "b"), "AZF605")] == [
+        "'cv2' is imported by function_app.py",
+        "'socks' is imported by function_app.py",
+        "'agent_framework' is imported by function_app.py",
+        "'psycopg2' is imported by function_app.py",
+    ]
+
+
+def test_azf605_follows_the_extras_a_requirement_asks_for(tmp_path: Path) -> None:
+    # Corpus (sixth round): yeongseon's example lists
+    # azure-functions-langgraph[azure-blob,azure-table,azure-identity] and imports azure.core,
+    # which the azure-blob extra brings through azure-storage-blob.
+    imports = "from azure.core.exceptions import ResourceNotFoundError\nimport uvicorn\n"
+    _app(
+        tmp_path,
+        imports,
+        "azure-functions\nazure-functions-langgraph[azure-blob, azure-table]>=0.7.1\n"
+        "fastapi[standard]\n",
+    )
+    assert only(check(tmp_path), "AZF605") == []
+    _app(tmp_path / "b", imports, "azure-functions\nazure-functions-langgraph>=0.7.1\nfastapi\n")
+    assert [text_at(f) for f in only(check(tmp_path / "b"), "AZF605")] == [
+        "from azure.core.exceptions import ResourceNotFoundError",
+        "import uvicorn",
+    ]
