@@ -1,0 +1,135 @@
+"""code-server with the packaged extension and an interpreter that has what running the app
+needs but not the Azure Storage SDKs (azure-storage-queue, azure-storage-blob): an app whose
+AzureWebJobsStorage points at Azurite ran its queue/blob functions on the embedded store, said
+only in the server's log (QA in code-server). Running one now brings a warning that names the
+functions, the store, the setting, the interpreter and the packages, with Install into This
+Interpreter; the run goes on, and the Functions view names the embedded store and why.
+
+The interpreter: a venv whose site folder is this repository's .venv without azure/storage (a
+folder of links to every entry of .venv's site-packages, azure/ rebuilt without storage/, added
+with site.addsitedir so that its .pth files, funcls's editable install among them, apply).
+
+Uses the tools of ``tests/clients/vscode/setup.sh``; outside CI a missing tool skips it, with
+``CI=true`` it fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.clients.vscode.session import REPO, Session, find_tools, free_port, run, vscode_session
+
+pytestmark = [pytest.mark.editor, pytest.mark.slow]
+
+SITE = REPO / ".venv" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.fixture(scope="module")
+def python_without_storage_sdks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("no-sdks")
+    site = SITE / "site-packages"
+    filtered = base / "site"
+    filtered.mkdir()
+    for entry in site.iterdir():
+        if entry.name == "azure":
+            (filtered / "azure").mkdir()
+            for child in entry.iterdir():
+                if child.name != "storage":
+                    (filtered / "azure" / child.name).symlink_to(child)
+        else:
+            (filtered / entry.name).symlink_to(entry)
+    venv = base / "venv"
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)], base)
+    [venv_site] = (venv / "lib").glob("python3.*/site-packages")
+    (venv_site / "_filtered_site.pth").write_text(
+        f"import site; site.addsitedir({str(filtered)!r})\n"
+    )
+    python = venv / "bin" / "python"
+    has = subprocess.run(
+        [str(python), "-c", "import azure.functions, uvicorn, httptools, watchfiles, funcls"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert has.returncode == 0, has.stderr
+    lacks = subprocess.run(
+        [str(python), "-c", "import azure.storage.queue"], capture_output=True, check=False
+    )
+    assert lacks.returncode != 0, "the venv should lack azure-storage-queue"
+    return python
+
+
+@pytest.fixture(scope="module")
+def session(
+    python_without_storage_sdks: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Session]:
+    tools = find_tools()
+    tmp = tmp_path_factory.mktemp("vscode")
+    ws = tmp_path_factory.mktemp("ws")
+    shutil.copytree(
+        REPO / "samples" / "v2-app",
+        ws / "v2-app",
+        ignore=shutil.ignore_patterns("__pycache__", ".funcls"),
+    )
+    line = (
+        (ws / "v2-app" / "orders_bp.py")
+        .read_text()
+        .splitlines()
+        .index("def process_order(msg: func.QueueMessage, receipt: func.Out[str]) -> None:")
+    )
+    steps = [
+        {"id": "view", "kind": "view", "app": "v2-app", "expect": "process_order"},
+        {
+            "id": "run",
+            "kind": "runLens",
+            "file": "v2-app/orders_bp.py",
+            "line": line + 1,
+            "title": "▶ Run",
+            "expect": "embedded store",
+        },
+        {"id": "viewAfter", "kind": "view", "app": "v2-app", "expect": "process_order"},
+    ]
+    settings: dict[str, object] = {
+        "funcls.interpreter": [str(python_without_storage_sdks)],
+        "funcls.runArgs": ["--port", str(free_port()), "--no-reload"],
+    }
+    with vscode_session(tools, tmp, ws, steps, [], settings) as s:
+        yield s
+
+
+def test_running_a_queue_function_warns_of_the_embedded_store(
+    session: Session, python_without_storage_sdks: Path
+) -> None:
+    seen = session.step("run")
+    ours = [n for n in seen["notifications"] if "embedded store" in n]
+    assert len(ours) == 1, session.explain("the notifications", seen)
+    *head, message = ours[0].splitlines()
+    assert head == [
+        "Source: funcls — Azure Functions for Python",
+        "Install into This Interpreter",
+        "Select Interpreter",
+    ], session.explain("the notification's actions", ours)
+    # The app's 5 queue/blob functions (v2-app), the first three named.
+    assert message.startswith(
+        "funcls run will keep the queues and blobs of create_order, get_receipt, heartbeat and "
+        "2 more "
+    ), session.explain("the notification", message)
+    assert "in the embedded store (.funcls/storage/), not in Azurite (AzureWebJobsStorage): " in (
+        message
+    ), session.explain("the notification", message)
+    assert f"{python_without_storage_sdks} lacks azure-storage-queue, azure-storage-blob" in (
+        message
+    ), session.explain("the notification", message)
+
+
+def test_the_view_then_names_the_embedded_store(session: Session) -> None:
+    rows = {r["name"]: r for r in session.step("viewAfter")["rows"]}
+    assert rows["process_order"]["description"] == "orders · embedded store (no Azure SDKs)", (
+        session.explain("the view's rows", rows)
+    )
