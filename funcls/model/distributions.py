@@ -96,6 +96,12 @@ KNOWN: dict[str, str] = {
     "linkedin_api": "linkedin-api-client",  # its wheel's only package (ASISaga, sixth round)
     "socks": "PySocks",  # PySocks' wheel: socks.py, sockshandler.py (netbirdio, sixth round)
     "agent_framework": "agent-framework-core",  # Microsoft Agent Framework (Azure-Samples/snippy)
+    "copilot": "github-copilot-sdk",  # Azure-Samples/simple-agent-functions-python
+    "zxingcpp": "zxing-cpp",  # tfmamff-ops/vision-pipeline
+    "azure.cosmosdb.table": "azure-cosmosdb-table",  # OWASP-Foundation/owaspadmin-azurefunctions
+    "azure.cognitiveservices.vision.computervision": (
+        "azure-cognitiveservices-vision-computervision"  # dfernandezmOnesec/bot-vea-connect
+    ),
 }
 
 # Modules that other distributions than KNOWN's install too: any of them listed (or required)

@@ -111,10 +111,17 @@ def test_azf605_modules_of_distributions_named_otherwise(tmp_path: Path) -> None
     # Corpus (sixth round): cv2 from opencv-python-headless (tfmamff-ops), socks from PySocks
     # (netbirdio), agent_framework from agent-framework-core through
     # agent-framework-azurefunctions (Azure-Samples/snippy), psycopg2 from psycopg2 itself.
-    imports = "import cv2\nimport socks\nimport agent_framework\nimport psycopg2\n"
+    # Each checked against its wheel: copilot (github-copilot-sdk), zxingcpp (zxing-cpp),
+    # azure.cosmosdb.table, azure.cognitiveservices.vision.computervision.
+    imports = (
+        "import cv2\nimport socks\nimport agent_framework\nimport psycopg2\nimport copilot\n"
+        "import zxingcpp\nfrom azure.cosmosdb.table.tableservice import TableService\n"
+        "from azure.cognitiveservices.vision.computervision import ComputerVisionClient\n"
+    )
     requirements = (
         "azure-functions\nopencv-python-headless==4.11.0.86\npysocks\n"
-        "agent-framework-azurefunctions\npsycopg2\n"
+        "agent-framework-azurefunctions\npsycopg2\ngithub-copilot-sdk\nzxing-cpp==2.3.0\n"
+        "azure-cosmosdb-table==1.0.6\nazure-cognitiveservices-vision-computervision==0.9.0\n"
     )
     _app(tmp_path, imports, requirements)
     assert only(check(tmp_path), "AZF605") == []
@@ -124,6 +131,10 @@ def test_azf605_modules_of_distributions_named_otherwise(tmp_path: Path) -> None
         "'socks' is imported by function_app.py",
         "'agent_framework' is imported by function_app.py",
         "'psycopg2' is imported by function_app.py",
+        "'copilot' is imported by function_app.py",
+        "'zxingcpp' is imported by function_app.py",
+        "'azure.cosmosdb.table.tableservice' is imported by function_app.py",
+        "'azure.cognitiveservices.vision.computervision' is imported by function_app.py",
     ]
 
 
