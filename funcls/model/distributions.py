@@ -97,6 +97,8 @@ KNOWN: dict[str, str] = {
     "socks": "PySocks",  # PySocks' wheel: socks.py, sockshandler.py (netbirdio, sixth round)
     "agent_framework": "agent-framework-core",  # Microsoft Agent Framework (Azure-Samples/snippy)
     "copilot": "github-copilot-sdk",  # Azure-Samples/simple-agent-functions-python
+    "azure_functions_agents": "azurefunctions-agents-runtime",  # serverless-agents-expense-...
+    "azure.monitor.opentelemetry.exporter": "azure-monitor-opentelemetry-exporter",
     "zxingcpp": "zxing-cpp",  # tfmamff-ops/vision-pipeline
     "azure.cosmosdb.table": "azure-cosmosdb-table",  # OWASP-Foundation/owaspadmin-azurefunctions
     "azure.cognitiveservices.vision.computervision": (

@@ -117,11 +117,14 @@ def test_azf605_modules_of_distributions_named_otherwise(tmp_path: Path) -> None
         "import cv2\nimport socks\nimport agent_framework\nimport psycopg2\nimport copilot\n"
         "import zxingcpp\nfrom azure.cosmosdb.table.tableservice import TableService\n"
         "from azure.cognitiveservices.vision.computervision import ComputerVisionClient\n"
+        "import azure_functions_agents\nimport azure.monitor.opentelemetry.exporter\n"
     )
     requirements = (
         "azure-functions\nopencv-python-headless==4.11.0.86\npysocks\n"
         "agent-framework-azurefunctions\npsycopg2\ngithub-copilot-sdk\nzxing-cpp==2.3.0\n"
         "azure-cosmosdb-table==1.0.6\nazure-cognitiveservices-vision-computervision==0.9.0\n"
+        "azurefunctions-agents-runtime[monitor]==0.1.0b8\n"
+        "azure-monitor-opentelemetry-exporter==1.0.0b33\n"
     )
     _app(tmp_path, imports, requirements)
     assert only(check(tmp_path), "AZF605") == []
@@ -135,6 +138,8 @@ def test_azf605_modules_of_distributions_named_otherwise(tmp_path: Path) -> None
         "'zxingcpp' is imported by function_app.py",
         "'azure.cosmosdb.table.tableservice' is imported by function_app.py",
         "'azure.cognitiveservices.vision.computervision' is imported by function_app.py",
+        "'azure_functions_agents' is imported by function_app.py",
+        "'azure.monitor.opentelemetry.exporter' is imported by function_app.py",
     ]
 
 
