@@ -393,12 +393,12 @@ def _emit(
         # Some listed package's requirements are unknown without the environment: one of them
         # may bring the module, so funcls says what it could not follow and how to be sure.
         named = ", ".join(f"'{n}'" for n in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        install = f"pip install -r {where}" if where.endswith(".txt") else "pip install ."
         unless = (
             f" unless {named} bring{'s' if len(unknown) == 1 else ''} it: funcls follows the "
             "other listed packages through its table of what they require, but not "
             f"{'this one' if len(unknown) == 1 else 'these'}, and the app has no .venv to "
-            f"read; create one (python -m venv .venv, then pip install -r {where}) to make "
-            "this certain"
+            f"read; create one (python -m venv .venv, then {install}) to make this certain"
         )
         severity = Severity.INFO
     elif not certain:

@@ -160,3 +160,21 @@ def test_azf605_follows_the_extras_a_requirement_asks_for(tmp_path: Path) -> Non
         "from azure.core.exceptions import ResourceNotFoundError",
         "import uvicorn",
     ]
+
+
+def test_azf605_information_for_pyproject_dependencies_says_how_to_install_them(
+    tmp_path: Path,
+) -> None:
+    pyproject = f'[project]\nname = "app"\ndependencies = ["azure-functions", "{NOT_ON_PYPI}"]\n'
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "import yaml\n" + V2_HEAD + PING,
+            "requirements.txt": None,
+            "pyproject.toml": pyproject,
+        },
+        base=False,
+    )
+    (f,) = only(check(tmp_path), "AZF605")
+    assert f.severity == Severity.INFO
+    assert "create one (python -m venv .venv, then pip install .)" in f.message
