@@ -66,9 +66,12 @@ RULES: tuple[Rule, ...] = (
         "AZF603",
         "python-syntax-error",
         E,
-        "A syntax error in a Python file of the app.",
+        "A syntax error in a Python file of the app, including the errors Python reports "
+        "only when it compiles a module (`return` or `yield` outside a function, `break` "
+        "outside a loop, a repeated argument name).",
         "The worker cannot import the script, so none of its functions load (in the v2 "
-        "model: none of the app's functions).",
+        "model: none of the app's functions). funcls compiles the module's text to find the "
+        "second kind; compiling runs none of its code.",
         Example({"function_app.py": _PING.replace("def ping(req", "def ping(req,")}),
         Example({"function_app.py": _PING}),
     ),
