@@ -346,7 +346,12 @@ const STEPS = {
     await widget.locator(".replace-part textarea, .replace-part input").first().fill(step.replace);
     await page.waitForTimeout(300);
     await page.keyboard.press("Control+Alt+Enter");
-    await page.keyboard.press("Escape");
+    // Close the Replace widget (it lies over the lens to click): an Escape pressed while the
+    // replacement is applied can be lost, so until it is hidden.
+    for (let i = 0; i < 10 && (await widget.isVisible().catch(() => false)); i++) {
+      await page.keyboard.press("Escape");
+      await page.waitForTimeout(200);
+    }
     await page.keyboard.press("Control+S");
     await page.waitForTimeout(1000);
     const lens = page.locator(`${activeEditor} .codelens-decoration a`, { hasText: step.lens });
