@@ -193,7 +193,9 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
       const withRequirements = onlyDebugger(missing) ? undefined : requirements;
       await installAndOffer(server.python as string[], appRoot, missing, modules, withRequirements, again);
     } else if (choice === venv) {
-      const extra = RUNTIME_MODULES.map(([, dist]) => dist).concat(debug ? ["debugpy"] : []);
+      const extra = RUNTIME_MODULES.map(([, dist]) => dist)
+        .concat(debug ? ["debugpy"] : [])
+        .concat(uses.length > 0 ? STORAGE_MODULES.map(([, dist]) => dist) : []);
       const win = process.platform === "win32";
       const made = createVenvCommands(server.python?.[0] as string, appRoot, requirements, extra, path.sep, win);
       terminal("funcls: create .venv", made.commands);

@@ -143,7 +143,9 @@ def test_running_the_app_says_what_the_interpreter_lacks_and_offers_the_fixes(
     ], session.explain("the notification's actions", ours)
     assert message == (
         f"funcls cannot run the app with {bare_python}: it lacks azure-functions, uvicorn,"
-        " httptools, watchfiles. To run it, install the app's requirements.txt and those packages into it,"
+        # v2-app's queue and blob functions use AzureWebJobsStorage, set to Azurite: the
+        # runner reaches it with the Azure SDKs (without them, the embedded store).
+        " httptools, watchfiles, azure-storage-queue, azure-storage-blob. To run it, install the app's requirements.txt and those packages into it,"
         " create a"
         " .venv from requirements.txt, or select another interpreter."
     ), session.explain("the notification", ours)
@@ -155,7 +157,8 @@ def test_install_into_this_interpreter_then_run_again_runs_the_function(
     seen = session.step("install")
     *_, message = seen["answer"].splitlines()
     assert message == (
-        "Installed azure-functions, uvicorn, httptools, watchfiles, the requirements of v2-app"
+        "Installed azure-functions, uvicorn, httptools, watchfiles, azure-storage-queue,"
+        " azure-storage-blob, the requirements of v2-app"
         f" into {bare_python}."
     ), session.explain("the notification after pip", seen)
     panel = seen["panel"]
