@@ -12,7 +12,16 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 
-from tests.lsp.support import CONFIG, RecordingClient, open_doc, start, uri, wait_for, write_app
+from tests.lsp.support import (
+    CONFIG,
+    RecordingClient,
+    change_doc,
+    open_doc,
+    start,
+    uri,
+    wait_for,
+    write_app,
+)
 from tests.lsp.test_run_lens_saved_input import APP, _run_title
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
@@ -42,12 +51,7 @@ async def test_closing_an_unsaved_inputs_buffer_gives_the_disk_title_back(
     open_doc(client, inputs)
     refreshes = client.lens_refreshes
     edited = {"hello": {"method": "GET", "path": "/api/hello?name=Bo"}}
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri(inputs), version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(json.dumps(edited))],
-        )
-    )
+    change_doc(client, inputs, json.dumps(edited), 2)
     await wait_for(lambda: client.lens_refreshes > refreshes)
     assert await _run_title(client, script) == "▶ Run GET /api/hello?name=Bo (saved input)"
 

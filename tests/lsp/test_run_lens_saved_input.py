@@ -15,6 +15,7 @@ from lsprotocol import types
 from tests.lsp.support import (
     CONFIG,
     RecordingClient,
+    change_doc,
     open_doc,
     span,
     start,
@@ -92,12 +93,7 @@ async def test_the_run_lens_says_what_the_saved_input_sends(
     open_doc(client, inputs)
     refreshes = client.lens_refreshes
     edited = {"hello": {"method": "GET", "path": "/api/hello?name=Bo"}}
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri(inputs), version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(json.dumps(edited))],
-        )
-    )
+    change_doc(client, inputs, json.dumps(edited), 2)
     await wait_for(lambda: client.lens_refreshes > refreshes)
     assert await _run_title(client, script) == "▶ Run GET /api/hello?name=Bo (saved input)"
 
