@@ -208,7 +208,8 @@ def test_neovim_runs_the_lens_and_shows_status_and_body(tmp_path: Path) -> None:
     assert get["notified"] == []  # nothing at error level
 
     # The failing run: create_order with the saved bad body, shown at error level.
-    assert post["lenses"] == ["▶ Run POST /api/orders", "Run with input…"]
+    # The lens says a click sends the entry saved in funcls.inputs.json (d9a1633).
+    assert post["lenses"] == ["▶ Run POST /api/orders (saved input)", "Run with input…"]
     assert post["told"] is True, post
     errors = [n for n in post["notified"] if "create_order →" in n["message"]]
     assert len(errors) == 1, post

@@ -8,20 +8,21 @@ TABLE = {}
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.names,self.where,self.complete,self.exists,)==(other.names,other.where,other.complete,other.exists,)
+   return (self.names,self.where,self.complete,self.exists,self.extras,)==(other.names,other.where,other.complete,other.exists,other.extras,)
   return NotImplemented
  return __eq__
-TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.names,self.where,self.complete,self.exists,)==(other.names,other.where,other.complete,other.exists,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.names,self.where,self.complete,self.exists,self.extras,)==(other.names,other.where,other.complete,other.exists,other.extras,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(names={self.names!r}, where={self.where!r}, complete={self.complete!r}, exists={self.exists!r})"
+  return self.__class__.__qualname__ + f"(names={self.names!r}, where={self.where!r}, complete={self.complete!r}, exists={self.exists!r}, extras={self.extras!r})"
  return __repr__
-TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(names={self.names!r}, where={self.where!r}, complete={self.complete!r}, exists={self.exists!r})"\n return __repr__'] = __create_fn__
-def __create_fn__(_type_names, _type_where, _type_complete, _type_exists, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_exists, _return_type):
- def __init__(self,names:_type_names,where:_type_where,complete:_type_complete,exists:_type_exists=_dflt_exists)->_return_type:
+TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(names={self.names!r}, where={self.where!r}, complete={self.complete!r}, exists={self.exists!r}, extras={self.extras!r})"\n return __repr__'] = __create_fn__
+def __create_fn__(_type_names, _type_where, _type_complete, _type_exists, _type_extras, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_exists, _dflt_extras, _return_type):
+ def __init__(self,names:_type_names,where:_type_where,complete:_type_complete,exists:_type_exists=_dflt_exists,extras:_type_extras=_HAS_DEFAULT_FACTORY)->_return_type:
   self.names=names
   self.where=where
   self.complete=complete
   self.exists=exists
+  self.extras=_dflt_extras() if extras is _HAS_DEFAULT_FACTORY else extras
  return __init__
-TABLE['def __create_fn__(_type_names, _type_where, _type_complete, _type_exists, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_exists, _return_type):\n def __init__(self,names:_type_names,where:_type_where,complete:_type_complete,exists:_type_exists=_dflt_exists)->_return_type:\n  self.names=names\n  self.where=where\n  self.complete=complete\n  self.exists=exists\n return __init__'] = __create_fn__
+TABLE['def __create_fn__(_type_names, _type_where, _type_complete, _type_exists, _type_extras, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_exists, _dflt_extras, _return_type):\n def __init__(self,names:_type_names,where:_type_where,complete:_type_complete,exists:_type_exists=_dflt_exists,extras:_type_extras=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.names=names\n  self.where=where\n  self.complete=complete\n  self.exists=exists\n  self.extras=_dflt_extras() if extras is _HAS_DEFAULT_FACTORY else extras\n return __init__'] = __create_fn__
