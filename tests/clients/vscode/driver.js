@@ -47,6 +47,21 @@ async function within(what, ms, fn) {
 
 const activeEditor = ".editor-group-container.active .editor-instance .monaco-editor";
 
+/** The Notifications center, opened: its status bar item toggles it, so it is clicked only
+ * while the center is hidden, and again if a click landed while it was opening or closing. */
+async function openNotificationsCenter(page) {
+  const center = page.locator(".notifications-center");
+  const deadline = Date.now() + SHORT;
+  while (!(await center.isVisible().catch(() => false))) {
+    if (Date.now() > deadline) {
+      await within("the Notifications center", 1, () => center.waitFor({ state: "visible", timeout: 1 }));
+    }
+    await page.locator('[id="status.notifications"]').click();
+    await center.waitFor({ state: "visible", timeout: 2000 }).catch(() => {});
+  }
+  return center;
+}
+
 async function quickInput(page, key) {
   // The first key press can land before the workbench takes keyboard focus: press again.
   const widget = page.locator(".quick-input-widget");
@@ -370,9 +385,7 @@ const STEPS = {
   /** After `waitMs`, every notification in the Notifications center. */
   async notifications(page, step) {
     await page.waitForTimeout(step.waitMs);
-    await page.locator('[id="status.notifications"]').click();
-    const center = page.locator(".notifications-center");
-    await within("the Notifications center", SHORT, () => center.waitFor({ state: "visible", timeout: SHORT }));
+    const center = await openNotificationsCenter(page);
     const items = await center.locator(".notification-list-item").allInnerTexts();
     await page.keyboard.press("Escape");
     return { items };
@@ -643,12 +656,7 @@ const STEPS = {
    * button; when `function` is given, read that function's result panel. */
   async notificationFlow(page, step) {
     const center = page.locator(".notifications-center");
-    const openCenter = async () => {
-      if (!(await center.isVisible().catch(() => false))) {
-        await page.locator('[id="status.notifications"]').click();
-      }
-      await within("the Notifications center", SHORT, () => center.waitFor({ state: "visible", timeout: SHORT }));
-    };
+    const openCenter = () => openNotificationsCenter(page);
     await openCenter();
     const first = center.locator(".notification-list-item", { hasText: step.expect }).first();
     await within(`a notification with '${step.expect}'`, WAIT, () => first.waitFor({ timeout: WAIT }));
@@ -768,9 +776,7 @@ const STEPS = {
     await page.locator(`${activeEditor} .codelens-decoration`).nth(index).locator("a").first().click();
     // Read the Notifications center, not the toasts: VS Code shows at most three toasts and
     // hides them after a while, the center lists every notification.
-    await page.locator('[id="status.notifications"]').click();
-    const center = page.locator(".notifications-center");
-    await within("the Notifications center", SHORT, () => center.waitFor({ state: "visible", timeout: SHORT }));
+    const center = await openNotificationsCenter(page);
     const item = center.locator(".notification-list-item", { hasText: step.expect });
     await within(`a notification with '${step.expect}'`, WAIT, () => item.first().waitFor({ timeout: WAIT }));
     const seen = { notification: await item.first().innerText() };
