@@ -264,27 +264,10 @@ def _plan_durable(
             f"{rel} exists; the {trigger} template writes a module of its own: name a new one "
             "with --file, or leave --file out"
         )
-    parts = rel[:-3].split(os.sep)
-    if not all(p.isidentifier() for p in parts):
-        raise ScaffoldError(
-            f"{rel} cannot be imported as a Python module (each part of the path must be a "
-            "Python name); choose another file name"
-        )
+    module, alias = _blueprint_module(rel)
     text, line = durable_module_text(trigger, name)
     changes = Changes(files=[FileChange(path, text)], show_path=path, show_line=line)
-    module, alias = ".".join(parts), f"{parts[-1]}_bp"
-    script = os.path.join(root, SCRIPT)
-    app_text = source.text(script)
-    if app_text is None:
-        app_text = (
-            f"import azure.functions as func\nfrom {module} import bp as {alias}\n\n"
-            f"app = func.FunctionApp()\napp.register_functions({alias})\n"
-        )
-        changes.files.append(FileChange(script, app_text))
-    else:
-        changes.files.append(
-            FileChange(script, inserts=plan_registration(app_text, SCRIPT, module, alias))
-        )
+    _register_blueprint(root, source, module, alias, changes)
     requirements = os.path.join(root, REQUIREMENTS)
     wanted = source.text(requirements)
     if wanted is None:
@@ -304,17 +287,31 @@ def _plan_durable(
 
 def _plan_new_blueprint(root: str, source: Source, plan: Plan, rel: str, changes: Changes) -> None:
     """A new blueprint module ``rel`` with the function, registered in function_app.py."""
+    module, alias = _blueprint_module(rel)
+    path = os.path.join(root, rel)
+    text, line = new_module_text(plan, "bp", "Blueprint")
+    changes.files.append(FileChange(path, text))
+    changes.show_path, changes.show_line = path, line
+    _register_blueprint(root, source, module, alias, changes)
+
+
+def _blueprint_module(rel: str) -> tuple[str, str]:
+    """The module name of the new blueprint file ``rel`` and the alias function_app.py
+    imports its ``bp`` as."""
     parts = rel[:-3].split(os.sep)
     if not all(p.isidentifier() for p in parts):
         raise ScaffoldError(
             f"{rel} cannot be imported as a Python module (each part of the path must be a "
             "Python name); choose another file name"
         )
-    module, alias = ".".join(parts), f"{parts[-1]}_bp"
-    path = os.path.join(root, rel)
-    text, line = new_module_text(plan, "bp", "Blueprint")
-    changes.files.append(FileChange(path, text))
-    changes.show_path, changes.show_line = path, line
+    return ".".join(parts), f"{parts[-1]}_bp"
+
+
+def _register_blueprint(
+    root: str, source: Source, module: str, alias: str, changes: Changes
+) -> None:
+    """function_app.py registers the blueprint ``module``'s ``bp`` (a new script when the app
+    has none)."""
     script = os.path.join(root, SCRIPT)
     app_text = source.text(script)
     if app_text is None:
