@@ -511,6 +511,12 @@ class Connection:
             used, keep_alive = self._answer(*request)
             data = data[used:]
             if data and self.pending is None and keep_alive:
+                if self.served.stopping:
+                    # Pipelined behind a request that ran into a reload: the old code must
+                    # not answer it once the save is loaded; the runner holds it for the
+                    # new code (as it holds a request read after the stop began).
+                    self.give_back(data)
+                    return False
                 assert self.served.table is not None
                 self.served.table[self.offset] = table.READING  # pipelined: parsed next
             if self.pending is not None:  # the client is not reading: the writer finishes
