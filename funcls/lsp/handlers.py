@@ -154,7 +154,8 @@ def change_folders(server: FunclsServer, params: types.DidChangeWorkspaceFolders
     folders += [p for f in params.event.added if (p := uri_to_path(f.uri)) and p not in folders]
     index.folders = folders
     before = set(index.apps)
-    index.index_all()
+    with server.state.index_lock:  # not while the rules thread re-indexes an edit
+        index.index_all()
     server.state.invalidate_findings()
     server.publish_roots(before | set(index.apps))
 

@@ -144,6 +144,7 @@ class Publisher:
         # that runs them on the rules thread and publishes.
         self.queued: set[str] = set()
         self.queued_force: set[str] = set()
+        self.queued_paths: set[str] = set()  # whose debounce ran (``reindex``)
         self.running: asyncio.Future[None] | None = None
         self.in_background = True  # False: every pass on the event loop, as before
         self.gate = RequestGate()
@@ -166,12 +167,22 @@ class Publisher:
         if path is not None:
             self.timers.pop(path, None)
         try:
+            force = {path} if path else set()
+            waiting = self.running is not None and not self.running.done()
+            if background and self.in_background and (waiting or state.background_ready()):
+                # The re-index too runs on the rules thread (``check_and_publish``), or after
+                # the pass under way: a request meanwhile answers from the earlier analysis
+                # or waits for it (``IndexState.app_fresh``), never from an older text.
+                self.queued_force |= force
+                if path is not None:
+                    self.queued_paths.add(path)
+                if not waiting:
+                    self.running = asyncio.ensure_future(self.check_and_publish())
+                return
             roots = state.take_unpublished()
             app = state.index.app_for_path(path) if path is not None else None
             if app is not None and path in self.unpublished_versions():
                 roots.add(app.root)  # another refresh took the re-indexed root
-            force = {path} if path else set()
-            waiting = self.running is not None and not self.running.done()
             if not (background and self.in_background) or (
                 not waiting and all(state.has_findings(r) for r in roots)
             ):
@@ -190,6 +201,7 @@ class Publisher:
         state = self.server.state
         loop = asyncio.get_running_loop()
         try:
+            await self.reindex(loop)
             while self.queued:
                 roots, force = self.queued, self.queued_force
                 self.queued, self.queued_force = set(), set()
@@ -204,7 +216,7 @@ class Publisher:
                             self.gate.pass_running(False)
                 # Back on the loop: what changed meanwhile is indexed now (a didChange that
                 # came during the rules would otherwise be published with the older findings).
-                self.queued |= state.take_unpublished()
+                await self.reindex(loop)
                 moved = {r for r, app in checked.items() if state.index.apps.get(r) is not app}
                 if moved:
                     self.queued |= moved
@@ -214,6 +226,30 @@ class Publisher:
                     self.publish_roots(ready, force=force)
         except Exception as e:
             self.server.failed("diagnostics", e)
+
+    async def reindex(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Re-index what changed, the plain edits on the rules thread (``IndexState.
+        background_job``, committed back on the loop), the rest here; queue the roots
+        re-indexed since the last publication, and those of the documents whose debounce
+        ran (``queued_paths``) while their version is unpublished."""
+        state = self.server.state
+        while True:
+            job = state.background_job()
+            if job is None:
+                break
+            self.gate.pass_running(True)
+            try:
+                await loop.run_in_executor(rules_thread(), state.run_job, job)
+            finally:
+                self.gate.pass_running(False)
+            state.commit()
+        self.queued |= state.take_unpublished()
+        paths, self.queued_paths = self.queued_paths, set()
+        unpublished = self.unpublished_versions()
+        for path in paths:
+            app = state.index.app_for_path(path)
+            if app is not None and path in unpublished:
+                self.queued.add(app.root)
 
     # -- who ---------------------------------------------------------------------------------
     @property

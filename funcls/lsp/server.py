@@ -87,7 +87,8 @@ class FunclsServer(LanguageServer):
         roots = [os.path.normpath(os.path.abspath(r)) for r in settings.extra_app_roots]
         if roots != self.state.index.extra_roots:
             self.state.index.extra_roots = roots
-            self.state.index.index_all()
+            with self.state.index_lock:  # not while the rules thread re-indexes an edit
+                self.state.index.index_all()
         self.state.invalidate_findings()
 
     # -- messages ----------------------------------------------------------------------------

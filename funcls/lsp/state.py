@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from funcls.checks import CheckConfig, ConfigError, check_app
 from funcls.checks.config import find_pyproject, resolve_config
@@ -93,12 +94,38 @@ def default_checker(app: App, settings: Settings) -> list[Finding]:
     return list(check_app(app, resolved_config(app.root, settings)))
 
 
+@dataclass
+class ReindexJob:
+    """Plain edits (files of apps already indexed: no host.json, no folder) re-indexed away
+    from the event loop (issue 16): ``run`` builds the new apps, on the publisher's rules
+    thread or on the loop, whichever comes first; ``IndexState.commit`` puts them in place on
+    the loop. ``overlays``: the open documents' texts as the build read them (the tuples of
+    ``Source.overlays``, compared by identity when committing)."""
+
+    paths: dict[str, None]
+    by_root: dict[str, tuple[App, list[str]]]
+    taken: bool = False
+    overlays: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # Per root: the app indexed before, the app built, the open modules it was built from
+    # and their texts (``IndexState._basis`` / ``_earlier``).
+    built: list[tuple[App, App, dict[str, ModuleInfo], dict[str, tuple[str, ModuleInfo]]]] = field(
+        default_factory=list
+    )
+    error: BaseException | None = None
+
+
 class IndexState:
     def __init__(self, index: Workspace, checker: Checker = default_checker) -> None:
         self.index = index
         self.checker = checker
         self.settings = Settings()
-        self.dirty: dict[str, None] = {}
+        self._dirty: dict[str, None] = {}
+        # Changes being re-indexed off the event loop (``background_job``): they count as
+        # dirty until ``commit`` puts their apps in place.
+        self._job: ReindexJob | None = None
+        # Held while apps are built (``flush`` on the loop, ``ReindexJob`` on the rules thread):
+        # one re-index at a time over the indexer's memo.
+        self.index_lock = threading.RLock()
         self.indexing = False  # the first indexing of the workspace is under way
         self._findings: dict[str, tuple[App, list[Finding]]] = {}
         # Roots re-indexed since diagnostics were last published: a request that re-indexes
@@ -113,23 +140,125 @@ class IndexState:
         self._earlier: dict[str, tuple[str, ModuleInfo]] = {}
         self._lock = threading.Lock()  # around the rule engine and the findings it gave
 
+    @property
+    def dirty(self) -> dict[str, None]:
+        """The files changed since their apps were last indexed (those being re-indexed off
+        the loop included): what a request reads as "the app may be older than the text"."""
+        job = self._job
+        if job is None:
+            return self._dirty
+        return {**job.paths, **self._dirty}
+
     def mark_dirty(self, path: str) -> None:
-        self.dirty[os.path.normpath(path)] = None
+        self._dirty[os.path.normpath(path)] = None
+
+    def background_job(self) -> ReindexJob | None:
+        """On the loop: when every pending change is a file of an app already indexed (no app
+        root marker, no folder) and none is being re-indexed, a job that re-indexes them
+        (``ReindexJob.run``, meant for another thread; ``commit`` afterwards on the loop).
+        None when there is nothing to do or when ``flush`` must do it."""
+        if not self._dirty or self._job is not None or self.indexing:
+            return None
+        by_root: dict[str, tuple[App, list[str]]] = {}
+        for p in self._dirty:
+            if os.path.basename(p) in ROOT_MARKERS or self.moves_roots(p):
+                return None
+            app = self.index.app_for_path(p)
+            if app is None:
+                return None
+            by_root.setdefault(app.root, (app, []))[1].append(p)
+        paths, self._dirty = self._dirty, {}
+        for p in paths:
+            if p not in self.index.source.overlays:
+                self.index.source.forget(p)  # as ``flush`` does
+        self._job = ReindexJob(paths, by_root)
+        return self._job
+
+    def background_ready(self) -> bool:
+        """Whether ``background_job`` would give a job (or one is under way)."""
+        if self._job is not None:
+            return True
+        if not self._dirty or self.indexing:
+            return False
+        return all(
+            os.path.basename(p) not in ROOT_MARKERS
+            and not self.moves_roots(p)
+            and self.index.app_for_path(p) is not None
+            for p in self._dirty
+        )
+
+    def run_job(self, job: ReindexJob) -> None:
+        """Build the apps of ``job`` (once: the caller that comes second waits for the first).
+        Runs on any thread; reads the Source, which is thread-safe, and writes only ``job``."""
+        with self.index_lock:
+            if job.taken:
+                return
+            job.taken = True
+            source = self.index.source
+            job.overlays = source.overlays.copy()  # one step under the interpreter lock
+            try:
+                for app, changed in job.by_root.values():
+                    new = self.reindex(app, changed)
+                    modules, earlier = self._open_modules(new, job.overlays)
+                    job.built.append((app, new, modules, earlier))
+            except BaseException as e:  # re-raised by ``commit`` on the loop
+                job.error = e
+
+    def commit(self) -> None:
+        """On the loop: the job under way finished (run here if no thread took it yet) and
+        its apps put in place, unless an open document changed or an app was indexed again
+        since it began; then its files are dirty again and the next re-index reads the newer
+        text (a version is never indexed with parts of an older one)."""
+        job = self._job
+        if job is None:
+            return
+        self.run_job(job)
+        self._job = None
+        overlays = self.index.source.overlays
+        stale = overlays.keys() != job.overlays.keys() or any(
+            overlays[p] is not v for p, v in job.overlays.items()
+        )
+        if job.error is None and not stale:
+            stale = any(self.index.apps.get(app.root) is not app for app, *_ in job.built)
+        if job.error is not None or stale:
+            self._dirty = {**job.paths, **self._dirty}
+            if job.error is not None:
+                raise job.error
+            return
+        for _, new, modules, earlier in job.built:
+            self.index.apps[new.root] = new
+            self._basis[new.root] = (new, modules)
+            self._earlier.update(earlier)
+            self.unpublished.add(new.root)
+        for path in [p for p in self._earlier if p not in overlays]:
+            del self._earlier[path]  # closed
 
     def flush(self) -> set[str]:
         """Re-index the apps of every changed file (each app once). Returns their roots.
 
         While the workspace is still being indexed (``indexing``), only the apps already in
         the index are touched; the other changes wait (the indexer reads them anyway)."""
-        if not self.dirty:
+        if self._job is not None:
+            before = set(self.unpublished)
+            self.commit()
+            done = self.unpublished - before
+            if not self._dirty:
+                return done
+            with self.index_lock:
+                return done | self._flush()
+        if not self._dirty:
             return set()
+        with self.index_lock:
+            return self._flush()
+
+    def _flush(self) -> set[str]:
         indexed_only = self.indexing
         if indexed_only:
-            paths = [p for p in self.dirty if self.index.app_for_path(p) is not None]
+            paths = [p for p in self._dirty if self.index.app_for_path(p) is not None]
         else:
-            paths = list(self.dirty)
+            paths = list(self._dirty)
         for p in paths:
-            self.dirty.pop(p, None)
+            self._dirty.pop(p, None)
         roots: set[str] = set()
         plain: list[str] = []
         for p in paths:
@@ -194,18 +323,28 @@ class IndexState:
 
     def _remember(self, app: App) -> None:
         source = self.index.source
+        modules, earlier = self._open_modules(app, source.overlays)
+        self._earlier.update(earlier)
+        for path in [p for p in self._earlier if p not in source.overlays]:
+            del self._earlier[path]  # closed
+        self._basis[app.root] = (app, modules)
+
+    def _open_modules(
+        self, app: App, overlays: dict[str, tuple[int, str]]
+    ) -> tuple[dict[str, ModuleInfo], dict[str, tuple[str, ModuleInfo]]]:
+        """The analysis of each open Python document of ``app``, and each with its text."""
+        source = self.index.source
         modules: dict[str, ModuleInfo] = {}
-        for path in source.overlays:
+        earlier: dict[str, tuple[str, ModuleInfo]] = {}
+        for path in overlays:
             if path.endswith(".py") and path in app.files:
                 module = source.module(path)
                 if module is not None:
                     modules[path] = module
                     text = source.text(path)
                     if text is not None:
-                        self._earlier[path] = (text, module)
-        for path in [p for p in self._earlier if p not in source.overlays]:
-            del self._earlier[path]  # closed
-        self._basis[app.root] = (app, modules)
+                        earlier[path] = (text, module)
+        return modules, earlier
 
     def earlier_analysis(self, path: str) -> tuple[str, ModuleInfo] | None:
         """The text of the open document at ``path`` when it was last indexed, and its
@@ -230,8 +369,9 @@ class IndexState:
         return roots
 
     def app_fresh(self, path: str) -> App | None:
-        """The app of ``path``, re-indexed first if one of its files changed."""
-        if self.dirty:
+        """The app of ``path``, re-indexed first if one of its files changed (a re-index
+        under way on the rules thread is waited for)."""
+        if self._dirty or self._job is not None:
             self.flush()
         return self.index.app_for_path(path)
 

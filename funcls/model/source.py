@@ -170,15 +170,18 @@ class Source:
 
     # -- overlays (open documents) -----------------------------------------------------------
     def open(self, path: str, version: int, text: str) -> None:
+        # Not under the lock: the language server re-indexes on another thread, which holds
+        # it while it analyses a module, and a didChange must not wait for that (issue 16).
+        # Each step is one dictionary operation; a parse of the older text stored after the
+        # pops below carries that text's stamp, which the next read finds different.
         p = os.path.normpath(path)
-        with self._lock:
-            self.overlays[p] = (version, lone_cr_as_lf(text))
-            # What was parsed of the document's earlier text: its stamp (the version and the
-            # length) could come back after a close and a reopen.
-            self._json.pop(p, None)
-            self._modules.pop(p, None)
-            self._bodies.pop(p, None)
-            self._seen.clear()
+        self.overlays[p] = (version, lone_cr_as_lf(text))
+        # What was parsed of the document's earlier text: its stamp (the version and the
+        # length) could come back after a close and a reopen.
+        self._json.pop(p, None)
+        self._modules.pop(p, None)
+        self._bodies.pop(p, None)
+        self._seen.clear()
 
     def close(self, path: str) -> None:
         with self._lock:
@@ -246,6 +249,13 @@ class Source:
     def text(self, path: str) -> str | None:
         """The text of ``path`` or None when it is missing or unreadable (see ``errors``)."""
         p = os.path.normpath(path)
+        ov = self.overlays.get(p)
+        if ov is not None and len(ov[1]) <= MAX_FILE_BYTES:
+            # An open document's text, without the lock (held while another thread analyses
+            # a module: a request on the event loop reads the text meanwhile, issue 16).
+            if p in self.errors:
+                self.errors.pop(p, None)
+            return ov[1]
         with self._lock:
             ov = self.overlays.get(p)
             if ov is not None:

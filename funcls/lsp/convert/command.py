@@ -37,7 +37,8 @@ async def convert_app_command(server: FunclsServer, root: str = "", folders: str
         return False
     for path in apply_on_disk(plan):
         server.file_changed_on_disk(path)
-    server.state.index.index_all()
+    with server.state.index_lock:  # not while the rules thread re-indexes an edit
+        server.state.index.index_all()
     server.state.invalidate_findings()
     server.publish_roots([root])
     return True

@@ -428,3 +428,82 @@ def test_a_script_that_imports_its_function_app_is_indexed_whole(tmp_path: Path)
     assert_same_app(held, fresh(root_s, texts), "route edited")
     http = next(f for f in held.functions if f.name == "http_2")
     assert http.trigger is not None and http.trigger.get("authLevel") == "anonymous"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_edits_re_indexed_off_the_loop_give_what_a_full_indexing_gives(
+    tmp_path: Path, seed: int
+) -> None:
+    """The server re-indexes plain edits on its rules thread (``IndexState.background_job``,
+    ``run_job``, ``commit``) while requests go on. Random edits (Enter and Backspace half the
+    time), each re-indexed that way on a real thread, one of four ways: the thread alone;
+    another edit of the document before the thread began (the build read the newer text, the
+    commit must refuse it); a request taking the job on this thread first (``app_fresh``);
+    another edit while the thread builds. After each the app equals a fresh indexing of the
+    texts and the findings a full check, and nothing is left dirty."""
+    import threading
+
+    root, texts, state = start(tmp_path, imported_back=False)
+    rng = random.Random(300 + seed)
+    state.findings(root)
+    edits = [*LINE_EDITS * 2, rename_binding, duplicate_name, duplicate_route, bad_value]
+    version = 1
+    ways: dict[str, int] = {}
+
+    def change() -> tuple[str, str] | None:
+        nonlocal version
+        edit = rng.choice(edits)
+        made = edit(rng, texts)
+        if made is None:
+            return None
+        path, text = made
+        texts[path] = text
+        version += 1
+        state.index.source.open(path, version, text)
+        state.mark_dirty(path)
+        return made
+
+    for step in range(40):
+        made = change()
+        if made is None:
+            continue
+        job = state.background_job()
+        assert job is not None and made[0] in state.dirty
+        way = rng.choice(["thread", "edited before", "request first", "edited during"])
+        ways[way] = ways.get(way, 0) + 1
+        thread = threading.Thread(target=state.run_job, args=(job,))
+        if way == "edited before":
+            change()
+        if way == "request first":
+            state.app_fresh(made[0])  # builds the job here; the thread finds it done
+            assert not state.dirty
+        thread.start()
+        if way == "edited during":
+            change()
+        thread.join(60)
+        assert not thread.is_alive()
+        state.flush()  # commits the job (or finds it stale) and indexes what is left
+        assert not state.dirty
+        where = f"seed {seed}, step {step}: {way}"
+        assert_same_app(state.index.apps[root], fresh(root, texts), where)
+        incremental = sorted(key(root, f) for f in state.findings(root))
+        assert incremental == full_check(root, texts, Settings()), where
+    assert len(ways) == 4 and min(ways.values()) >= 3, ways
+
+
+def test_a_job_built_from_an_older_text_is_not_committed(tmp_path: Path) -> None:
+    """An edit arriving after the job's build read the document: ``commit`` puts nothing in
+    place and leaves the document dirty, so the app is never one of an older text."""
+    root, texts, state = start(tmp_path, imported_back=False)
+    path = next(p for p in texts if p.endswith("bp1.py"))
+    before = state.index.apps[root]
+    state.index.source.open(path, 1, texts[path] + "\n# one\n")
+    state.mark_dirty(path)
+    job = state.background_job()
+    assert job is not None
+    state.run_job(job)
+    state.index.source.open(path, 2, texts[path] + "\n# two\n")
+    state.mark_dirty(path)
+    state.commit()
+    assert state.index.apps[root] is before and path in state.dirty
+    assert state.background_job() is not None  # the next round reads version 2

@@ -202,3 +202,70 @@ async def test_an_edit_during_the_rules_is_never_published_with_older_findings(
     texts[bp1] = v2
     mine = [(v, codes) for u, v, codes in host.sent if u == path_to_uri(bp1)]
     assert mine and all(v == 2 and codes == full_codes(str(root), bp1, texts) for v, codes in mine)
+
+
+async def test_an_edit_is_re_indexed_on_the_rules_thread_and_a_request_never_reads_older_text(
+    tmp_path: Path,
+) -> None:
+    """The debounced pass re-indexes a plain edit on the rules thread (issue 16: after an
+    Enter in a big module that copies every def below). While that re-index waits there, the
+    edit still counts as unindexed (``IndexState.dirty``), the app in place is the earlier
+    one, and a request that needs the edit indexed (``app_fresh``) builds it itself and gets
+    the new app; the thread then finds the job done, and the version is published with its
+    text's findings. Unheld, the re-index runs on the rules thread."""
+    from funcls.lsp.publisher import rules_thread
+
+    root = tmp_path / "app"
+    write_app(root)
+    bp1 = str(root / "blueprints" / "bp1.py")
+    texts = {
+        str(p): p.read_text()
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".py", ".json", ".txt")
+    }
+    state = IndexState(Workspace([str(tmp_path)]), EngineChecker())
+    state.index.index_all()
+    ctx = make_context(state.index)
+    host = Host(state, ctx)
+    publisher = Publisher(host)
+    built_on: list[str] = []
+    reindex = state.reindex
+
+    def recorded(app: App, changed: list[str]) -> App:
+        built_on.append(threading.current_thread().name)
+        return reindex(app, changed)
+
+    state.reindex = recorded  # type: ignore[method-assign]
+
+    # Held: the rules thread busy with something else when the debounce runs.
+    release = threading.Event()
+    busy = rules_thread().submit(release.wait, 10)
+    before = state.index.apps[str(root)]
+    v1 = texts[bp1].replace("schedule='0 */5 * * * *'", "schedule='0 */5 *'", 1)
+    v1 = v1.replace("\ndef ", "\n\ndef ", 1)  # a line added: the defs below move
+    edit(host, bp1, 1, v1)
+    publisher.schedule(bp1, 0)
+    await until(lambda: publisher.running is not None)
+    await asyncio.sleep(0.05)
+    assert state.index.apps[str(root)] is before and bp1 in state.dirty and built_on == []
+    fresh_app = state.app_fresh(bp1)  # a request that needs the edit: built here, at once
+    assert fresh_app is not before and state.index.apps[str(root)] is fresh_app
+    assert not state.dirty and built_on == ["MainThread"]
+    release.set()
+    busy.result(10)
+    await until(lambda: any(v == 1 for u, v, _ in host.sent if u == path_to_uri(bp1)))
+    texts[bp1] = v1
+    mine = [(v, codes) for u, v, codes in host.sent if u == path_to_uri(bp1)]
+    assert mine == [(1, full_codes(str(root), bp1, texts))] and "AZF500" in mine[0][1]
+    assert built_on == ["MainThread"]  # the rules thread found the job done
+
+    # Unheld: the next edit is built on the rules thread, and published with its findings.
+    v2 = texts[bp1].replace("schedule='0 */5 *'", "schedule='0 */5 * * * *'", 1)
+    edit(host, bp1, 2, v2)
+    publisher.schedule(bp1, 0)
+    await until(lambda: any(v == 2 for u, v, _ in host.sent if u == path_to_uri(bp1)))
+    texts[bp1] = v2
+    assert built_on[1:] and all(t.startswith("funcls-rules") for t in built_on[1:]), built_on
+    mine = [(v, codes) for u, v, codes in host.sent if u == path_to_uri(bp1)]
+    assert mine[-1] == (2, full_codes(str(root), bp1, texts)) and "AZF500" not in mine[-1][1]
+    assert host.failures == []
