@@ -1,9 +1,12 @@
 """`funcls run --debug`: debugpy in the app process; a real Debug Adapter Protocol client
 attaches, stops at a breakpoint inside a function while an HTTP request waits, reads a
-variable, continues, and the request gets its answer."""
+variable, continues, and the request gets its answer. Its thread list shows only the threads
+that run the user's code, not the app process's own helpers (funcls/runner/worker/threads.py)."""
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import json
 import os
 import threading
@@ -17,6 +20,7 @@ import pytest
 
 from tests.runner.dap import DapClient
 from tests.runner.runner_process import RunningApp
+from tests.runner.test_run_handoff import held_by_app
 from tests.support.azurite import free_port
 
 pytestmark = pytest.mark.slow
@@ -33,6 +37,9 @@ def add(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(str(total))
 """
 BREAK_LINE = APP.splitlines().index("    total = a + 1") + 1
+# The app process's own threads, none of which runs the user's code.
+HELPERS = ("funcls-reader", "funcls-events", "funcls-handoff", "funcls-handoff-tend")
+ALL_THREADS = "','.join(t.name for t in __import__('threading')._active.values())"
 
 
 def test_a_debugger_stops_in_a_function_and_the_request_completes(
@@ -58,22 +65,59 @@ def test_a_debugger_stops_in_a_function_and_the_request_completes(
         dap.request("configurationDone")
         dap.response(attach)
 
+        # A keep-alive connection: after its first answers the runner hands it to the app
+        # process (runner/handoff.py), whose helper threads then run beside the reader's.
         answer: dict[str, httpx.Response] = {}
-        call = threading.Thread(
-            target=lambda: answer.update(r=httpx.get(f"{running.url}/api/add?a=41", timeout=60))
-        )
-        call.start()
-        stopped = dap.event("stopped")
-        assert stopped["body"]["reason"] == "breakpoint"
-        thread = stopped["body"]["threadId"]
-        frames = dap.request("stackTrace", threadId=thread)["body"]["stackFrames"]
-        assert (frames[0]["name"], frames[0]["line"]) == ("add", BREAK_LINE)
-        assert frames[0]["source"]["path"] == script
-        value = dap.request("evaluate", expression="a", frameId=frames[0]["id"], context="watch")
-        assert value["body"]["result"] == "41"
-        assert call.is_alive(), "the request must wait while the function is stopped"
-        dap.request("continue", threadId=thread)
-        call.join(30)
+        client = httpx.Client(timeout=60)
+
+        def ask() -> None:
+            # (a failed assertion closes the client under it: that failure is the one to see)
+            with contextlib.suppress(httpx.TransportError):
+                answer.update(r=client.get(f"{running.url}/api/add?a=41"))
+
+        call = threading.Thread(target=ask)
+        with client:
+            for _ in range(10):
+                # (the breakpoint stops these too: continue them)
+                early = threading.Thread(target=lambda: client.get(f"{running.url}/api/add"))
+                early.start()
+                dap.request("continue", threadId=dap.event("stopped")["body"]["threadId"])
+                early.join(30)
+                # Two TCP connections in the app process: debugpy's and the handed one.
+                if held_by_app(running, 2, timeout=0.5):
+                    break
+            else:
+                raise AssertionError(f"the connection was not handed over\n{running.log()}")
+            call.start()
+            stopped = dap.event("stopped")
+            assert stopped["body"]["reason"] == "breakpoint"
+            thread = stopped["body"]["threadId"]
+            frames = dap.request("stackTrace", threadId=thread)["body"]["stackFrames"]
+            assert (frames[0]["name"], frames[0]["line"]) == ("add", BREAK_LINE)
+            assert frames[0]["source"]["path"] == script
+            frame = frames[0]["id"]
+            value = dap.request("evaluate", expression="a", frameId=frame, context="watch")
+            assert value["body"]["result"] == "41"
+
+            # The threads the process has (threading._active: debugpy's patched
+            # threading.enumerate() hides the hidden ones) and those the debugger lists.
+            found = dap.request("evaluate", expression=ALL_THREADS, frameId=frame, context="repl")
+            every = str(ast.literal_eval(found["body"]["result"])).split(",")
+            listed = dap.request("threads")["body"]["threads"]
+            names = sorted(t["name"] for t in listed)
+            assert set(HELPERS) <= set(every), ",".join(every)  # they run in the app process
+            assert not set(HELPERS) & set(names), names  # and the debugger does not list them
+            assert not [
+                n for n in names if n.startswith("funcls-") and not n.startswith("funcls-invoke_")
+            ], names
+            assert "MainThread" in names, names  # async functions run on its event loop
+            # The breakpoint stopped the thread serving the handed connection, which is listed.
+            by_id = {t["id"]: t["name"] for t in listed}
+            assert by_id.get(thread, "").startswith("funcls-invoke_h"), (thread, listed)
+
+            assert call.is_alive(), "the request must wait while the function is stopped"
+            dap.request("continue", threadId=thread)
+            call.join(30)
         assert answer["r"].status_code == 200 and answer["r"].text == "42"
         dap.request("disconnect")
     finally:

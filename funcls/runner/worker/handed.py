@@ -58,6 +58,7 @@ from funcls.runner.http_bytes import (
 from funcls.runner.messages import Back, Closed, Conn, Invoke, Result, Setup
 
 from .invoke import ProcessExit, builds_http_request, http_request, run_async, run_sync
+from .threads import start_helper
 
 READ_SIZE = 1 << 16
 METHODS = frozenset((b"GET", b"POST", b"PUT", b"DELETE", b"PATCH", b"HEAD"))
@@ -155,8 +156,8 @@ class Served:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock.connect(address)
         self.sock.sendall(token)
-        threading.Thread(target=self._receive, name="funcls-handoff", daemon=True).start()
-        threading.Thread(target=self._tend, name="funcls-handoff-tend", daemon=True).start()
+        start_helper(self._receive, "funcls-handoff")
+        start_helper(self._tend, "funcls-handoff-tend")
 
     # -- from the runner ----------------------------------------------------------------------
 
@@ -399,9 +400,7 @@ class Served:
                 self.writers = select.epoll()
         assert self.writers is not None
         if start:
-            threading.Thread(
-                target=self._write_forever, name="funcls-handoff-writer", daemon=True
-            ).start()
+            start_helper(self._write_forever, "funcls-handoff-writer")
         self.writers.register(connection.fd, select.EPOLLOUT | select.EPOLLONESHOT)
 
     def _write_forever(self) -> None:

@@ -41,6 +41,7 @@ from .extensions import http_v2_base
 from .http_stream import Exchange, StreamServer, run_streamed
 from .invoke import ProcessExit, run_async, run_sync
 from .loader import FunctionInfo, load_app
+from .threads import start_helper
 
 if TYPE_CHECKING:
     from .handed import Served as HandedConnections
@@ -99,7 +100,7 @@ class Channel:
         if self._ticking:
             return
         self._ticking = True
-        threading.Thread(target=self._send_events, name="funcls-events", daemon=True).start()
+        start_helper(self._send_events, "funcls-events")
 
     def _send_events(self) -> None:
         while True:
@@ -370,7 +371,7 @@ class Worker:
 
     def run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        threading.Thread(target=self.read_forever, name="funcls-reader", daemon=True).start()
+        start_helper(self.read_forever, "funcls-reader")
         self.loop.run_forever()
 
 
