@@ -45,6 +45,8 @@ import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from funcls.model import fastrecipe
+
 if TYPE_CHECKING:
     from dataclasses import dataclass as dataclass
 else:
@@ -64,7 +66,7 @@ TABLE_PACKAGE = "funcls.model._fastclass"
 # imports every module under them.
 PACKAGES = ("funcls.model", "funcls.checks", "funcls.commands", "funcls.runner")
 
-_tables: dict[str, dict[str, Callable[..., Any]]] = {}  # by the classes' module
+_tables: dict[str, Any] = {}  # the table module of the classes' module, or None
 # The module of the class this thread is processing (None: a dataclass not made here).
 _processing = threading.local()
 # Every (module, text) dataclasses asked for in this process, and the texts compiled with
@@ -73,6 +75,16 @@ seen: list[tuple[str, str]] = []
 misses: list[str] = []
 # Read the tables even from their text (--check: whether they are stale).
 read_text = False
+# Build classes from their recipes (tests/unit/test_fastclass.py compares with False).
+use_recipes = True
+# --write: the classes built the standard way, with their options and the texts compiled
+# for them in order; recipes are not used meanwhile.
+record = False
+built: list[tuple[str, type, dict[str, Any], list[str]]] = []
+# Classes built from their recipe, and classes that could have been but were built the
+# standard way (no table read, no recipe, or a stale one; --check reports these).
+replayed: list[str] = []
+unreplayed: list[str] = []
 
 
 def table_module(module: str) -> str:
@@ -80,17 +92,23 @@ def table_module(module: str) -> str:
     return f"{TABLE_PACKAGE}.{module.removeprefix('funcls.').replace('.', '__')}"
 
 
+def _table_of(module: str) -> Any:
+    """The table module of ``module``'s classes, None when there is none to read."""
+    if module in _tables:
+        return _tables[module]
+    table = None
+    try:
+        name = table_module(module)
+        if _compiled(name):
+            table = importlib.import_module(name)
+    except ImportError:
+        pass
+    _tables[module] = table
+    return table
+
+
 def _table(module: str) -> dict[str, Callable[..., Any]]:
-    table = _tables.get(module)
-    if table is None:
-        table = {}
-        try:
-            name = table_module(module)
-            if _compiled(name):
-                table = dict(importlib.import_module(name).TABLE)
-        except (ImportError, AttributeError):
-            pass
-        _tables[module] = table
+    table: dict[str, Callable[..., Any]] = getattr(_table_of(module), "TABLE", {})
     return table
 
 
@@ -133,6 +151,9 @@ def _exec(source: Any, globals_: Any = None, namespace: Any = None, /) -> None:
     made = None
     if isinstance(source, str):
         seen.append((module, source))
+        texts = getattr(_processing, "texts", None)
+        if texts is not None:
+            texts.append(source)
         made = _table(module).get(source)
     if made is None or not isinstance(namespace, dict):
         misses.append(source)
@@ -167,16 +188,43 @@ def _processed(cls: type, options: dict[str, Any]) -> Any:
         # `funcls check`'s start for 49 classes, issue 16); the same text is made when read.
         doc = _Doc()
         cls.__doc__ = doc  # type: ignore[assignment]
+    outer_texts = getattr(_processing, "texts", None)
+    _processing.texts = [] if record else None
     try:
-        return dataclasses.dataclass(cls, **options)
+        if use_recipes and not record:
+            made = _replayed(cls, options)
+            if made is not None:
+                return made
+        result: Any = dataclasses.dataclass(cls, **options)
+        if record:
+            built.append((cls.__module__, result, options, _processing.texts))
+        return result
     finally:
         if doc is not None:
             doc.pending = False
+        _processing.texts = outer_texts
         _processing.module = outer
         if had:
             namespace["exec"] = before
         else:
             del namespace["exec"]
+
+
+def _replayed(cls: type, options: dict[str, Any]) -> type | None:
+    """``cls`` built from its recipe in its module's table (funcls/model/fastrecipe.py), or
+    None: no table read, no recipe for it, or one that does not fit it now."""
+    annotations = fastrecipe.own_annotations(cls)
+    if not all(isinstance(a, str) for a in annotations.values()):
+        return None  # no recipe is written for such a class
+    table = _table_of(cls.__module__)
+    recipes = getattr(table, "RECIPES", None)
+    made = None
+    if recipes is not None and fastrecipe.dataclasses_key() == table.KEY:
+        recipe = recipes.get(cls.__qualname__)
+        if recipe is not None:
+            made = fastrecipe.replay(cls, options, recipe, table.FUNCTIONS)
+    (replayed if made is not None else unreplayed).append(f"{cls.__module__}.{cls.__qualname__}")
+    return made
 
 
 class _Doc:
@@ -205,21 +253,36 @@ class _Doc:
         return self.text
 
 
-def _table_source(module: str, texts: list[str]) -> str:
+def _table_source(module: str, texts: list[str], classes: list[tuple[type, Any, list[str]]]) -> str:
     """The table module of ``module``'s ``texts``: each text as it is (it defines
-    ``__create_fn__``, the function dataclasses calls to get a method), then its entry."""
+    ``__create_fn__``, the function dataclasses calls to get a method), then its entry; then
+    the recipe of each of ``classes`` (class, options, its texts in order) that can have one
+    (funcls/model/fastrecipe.py)."""
     out = [
         "# Generated by `python -m funcls.model.fastclass --write`: do not edit.",
         f"# The method texts Python's dataclasses compile for the classes of {module},",
-        "# compiled once here (issue 16); see funcls/model/fastclass.py.",
+        "# compiled once here, and the classes' recipes (issue 16); see",
+        "# funcls/model/fastclass.py and funcls/model/fastrecipe.py.",
         "# fmt: off",
         "# ruff: noqa",
         "# mypy: ignore-errors",
         "TABLE = {}",
+        "FUNCTIONS = []",
     ]
-    for text in sorted(set(texts)):
+    ordered = sorted(set(texts))
+    for text in ordered:
         out.append(text)
         out.append(f"TABLE[{text!r}] = __create_fn__")
+        out.append("FUNCTIONS.append(__create_fn__)")
+    index = {text: i for i, text in enumerate(ordered)}
+    out.append(f"KEY = {fastrecipe.dataclasses_key()}")
+    out.append("RECIPES = {")
+    for cls, options, made in classes:
+        annotations = fastrecipe.own_annotations(cls)
+        if all(isinstance(a, str) for a in annotations.values()):
+            recipe = fastrecipe.recipe(cls, options, [index[t] for t in made])
+            out.append(f"    {cls.__qualname__!r}: {recipe!r},")
+    out.append("}")
     return "\n".join(out) + "\n"
 
 
@@ -246,18 +309,26 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m funcls.model.fastclass --write | --check", file=sys.stderr)
         return 2
     fastclass.read_text = True
+    fastclass.record = args == ["--write"]
     _import_all()
     if args == ["--check"]:
         for text in fastclass.misses:
             print(text.splitlines()[1].strip(), file=sys.stderr)
-        return 1 if fastclass.misses else 0
+        for name in fastclass.unreplayed:
+            print(f"{name}: no recipe, or a stale one", file=sys.stderr)
+        return 1 if fastclass.misses or fastclass.unreplayed else 0
     folder = os.path.join(os.path.dirname(__file__), "_fastclass")
     os.makedirs(folder, exist_ok=True)
     by_module: dict[str, list[str]] = {}
     for module, text in fastclass.seen:
         by_module.setdefault(module, []).append(text)
+    classes: dict[str, list[tuple[type, Any, list[str]]]] = {}
+    for module, cls, options, made in fastclass.built:
+        classes.setdefault(module, []).append((cls, options, made))
     files = {
-        table_module(module).rpartition(".")[2] + ".py": _table_source(module, texts)
+        table_module(module).rpartition(".")[2] + ".py": _table_source(
+            module, texts, classes.get(module, [])
+        )
         for module, texts in by_module.items()
     }
     files["__init__.py"] = (

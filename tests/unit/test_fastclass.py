@@ -190,3 +190,105 @@ def test_a_class_missing_from_the_table_is_compiled_as_before() -> None:
     assert NotInTheTable.__init__.__code__.co_filename == "<string>"
     with pytest.raises(dataclasses.FrozenInstanceError):
         x.other = []  # type: ignore[misc]
+
+
+# Every dataclass of PACKAGES described in a fresh process: its namespace with each method's
+# code, free variables, defaults and qualified names, its fields, params, slots and __doc__.
+DESCRIBE = r"""
+import dataclasses, json, re, sys, types
+from funcls.model import fastclass
+fastclass.use_recipes = sys.argv[1] == "recipes"
+fastclass._import_all()
+
+def plain(value):
+    return re.sub(r" at 0x[0-9a-f]+", "", repr(value))
+
+def code(c):
+    consts = [code(k) if isinstance(k, types.CodeType) else plain(k) for k in c.co_consts]
+    return [c.co_name, c.co_qualname, c.co_filename, c.co_code.hex(), consts, c.co_names,
+            c.co_varnames, c.co_freevars, c.co_cellvars, c.co_argcount, c.co_kwonlyargcount]
+
+def thing(value, owner):
+    if value is owner:
+        return "<the class>"
+    if isinstance(value, types.FunctionType):
+        cells = [thing(cell.cell_contents, owner) for cell in value.__closure__ or ()]
+        return {"function": value.__qualname__, "name": value.__name__,
+                "module": value.__module__, "code": code(value.__code__), "cells": cells,
+                "defaults": plain(value.__defaults__), "kwdefaults": plain(value.__kwdefaults__),
+                "annotations": plain(value.__annotations__),
+                "wrapped": thing(value.__wrapped__, owner) if hasattr(value, "__wrapped__")
+                else None}
+    if isinstance(value, dataclasses.Field):
+        return [plain(value), thing(value.default_factory, owner), plain(value._field_type)]
+    if isinstance(value, dict):
+        return {k: thing(v, owner) for k, v in value.items()}
+    return plain(value)
+
+out = {}
+for module in list(sys.modules.values()):
+    if not getattr(module, "__name__", "").startswith("funcls."):
+        continue
+    for value in list(vars(module).values()):
+        if isinstance(value, type) and "__dataclass_fields__" in value.__dict__ and (
+            value.__module__ == module.__name__
+        ):
+            name = f"{value.__module__}.{value.__qualname__}"
+            d = {k: thing(v, value) for k, v in value.__dict__.items() if k != "__doc__"}
+            d["__doc__"] = value.__doc__
+            d["__mro__"] = [c.__qualname__ for c in value.__mro__]
+            d["fields()"] = [thing(f, value) for f in dataclasses.fields(value)]
+            out[name] = d
+print(json.dumps({"classes": out, "replayed": fastclass.replayed,
+                  "unreplayed": fastclass.unreplayed}))
+"""
+
+
+def _describe(pycache: Path, mode: str) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(pycache))
+    proc = subprocess.run(
+        [sys.executable, "-c", DESCRIBE, mode], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    result: dict[str, object] = json.loads(proc.stdout.splitlines()[-1])
+    return result
+
+
+def test_classes_built_from_recipes_equal_the_standard_dataclasses(tmp_path: Path) -> None:
+    standard = _describe(tmp_path, "standard")
+    fast = _describe(tmp_path, "recipes")
+    assert standard["replayed"] == []
+    replayed = fast["replayed"]
+    assert isinstance(replayed, list) and len(replayed) > 100
+    assert fast["unreplayed"] == []
+    classes = standard["classes"]
+    assert isinstance(classes, dict) and set(replayed) <= set(classes)
+    fast_classes = fast["classes"]
+    assert isinstance(fast_classes, dict)
+    for name in sorted(classes):
+        assert fast_classes[name] == classes[name], name
+    assert fast_classes == classes
+
+
+def test_a_recipe_that_no_longer_fits_builds_the_class_the_standard_way() -> None:
+    # Locations' recipe, given a class declared otherwise: same name, another field.
+    import importlib
+
+    from funcls.model import fastrecipe
+
+    table = importlib.import_module(fastclass.table_module("funcls.model.locations"))
+    recipe = table.RECIPES["Location"]
+
+    class Location:
+        path: str
+        range: str
+        extra: int = 0
+
+    assert (
+        fastrecipe.replay(Location, {"frozen": True, "slots": True}, recipe, table.FUNCTIONS)
+        is None
+    )
+    assert "__dataclass_fields__" not in Location.__dict__ and Location.extra == 0
+    made = fastrecipe.replay(Location, {"frozen": True}, recipe, table.FUNCTIONS)
+    assert made is None  # other options
