@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from funcls.checks import CheckConfig, check_app
 from funcls.checks.compile_errors import compile_error
 from funcls.checks.packaging import secret_settings
+from funcls.commands.common import load_apps
 from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v1, v2
 
 PING = (
@@ -234,6 +236,30 @@ def test_azf603_compile_errors_in_blueprint_and_v1_script_not_in_other_modules(
     assert f.message.startswith(
         "Hello/__init__.py has a syntax error ('continue' not properly in loop): continue;"
     )
+
+
+def test_azf603_and_the_model_for_v1_folders_holding_one_script_text(tmp_path: Path) -> None:
+    # `funcls check` parses and compiles a small text once for every file holding it (v1
+    # folders made from one template, issue 16): each file keeps its own functions and
+    # findings, and a folder of another text its own answer.
+    http = (
+        '{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req"},'
+        ' {"type": "http", "direction": "out", "name": "$return"}]}'
+    )
+    script = "def main(req):\n    for x in req:\n        pass\n    continue\n"
+    for name, text in [("A", script), ("B", script), ("C", script.replace("    continue\n", ""))]:
+        v1(tmp_path, name, http, text, **{"function_app.py": None})
+    (app,) = load_apps([str(tmp_path)], keep_trees=True)
+    found = only(check_app(app, CheckConfig(), raise_errors=True), "AZF603")
+    assert [(Path(f.path).parent.name, text_at(f)) for f in found] == [
+        ("A", "continue"),
+        ("B", "continue"),
+    ]
+    assert sorted((Path(f.script_path or "").parent.name, f.name) for f in app.functions) == [
+        ("A", "A"),
+        ("B", "B"),
+        ("C", "C"),
+    ]
 
 
 def test_compile_error_runs_nothing(tmp_path: Path) -> None:
