@@ -54,9 +54,11 @@ def run_title(app: App, fn: Function, saved: SavedInputs | None = None) -> str:
     """``▶ Run GET /api/items/{id}``; with a saved input for an HTTP function, the method and
     path a click sends (resolve_input: the saved entry over the sample), so that the title
     says what the request is (QA: '▶ Run GET /api/hello' sent the saved POST
-    /api/hello?name=Ada)."""
+    /api/hello?name=Ada); ``▶ Run (saved input)`` for other triggers."""
     if not is_http(fn):
-        return "▶ Run"
+        # What a click sends is the saved entry, not a sample: say so (QA: a queue function's
+        # lens read '▶ Run' whether or not funcls.inputs.json held its message).
+        return "▶ Run (saved input)" if saved is not None and saved.entry(fn.name) else "▶ Run"
     if saved is not None and saved.entry(fn.name) is not None:
         try:
             request, _ = resolve_input(app, fn, None, saved)

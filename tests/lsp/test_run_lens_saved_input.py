@@ -34,6 +34,11 @@ app = func.FunctionApp()
 @app.route(route="hello", methods=["GET", "POST"])
 def hello(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse("hi " + req.params.get("name", ""))
+
+
+@app.queue_trigger(arg_name="msg", queue_name="orders", connection="AzureWebJobsStorage")
+def on_order(msg: func.QueueMessage) -> None:
+    pass
 """
 
 
@@ -45,8 +50,8 @@ async def client(lsp_client: RecordingClient, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
-async def _run_title(client: RecordingClient, script: Path) -> str:
-    line = span(script, "hello(").start.line
+async def _run_title(client: RecordingClient, script: Path, at: str = "hello(") -> str:
+    line = span(script, at).start.line
     lenses = await client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri(script)))
     )
@@ -88,6 +93,8 @@ async def test_the_run_lens_says_what_the_saved_input_sends(
     )
     await wait_for(lambda: client.lens_refreshes > refreshes)
     assert await _run_title(client, script) == "▶ Run POST /api/hello?name=Ada (saved input)"
+    # A queue function without an entry sends a sample: its lens says nothing more.
+    assert await _run_title(client, script, "on_order(") == "▶ Run"
 
     # Edited in the editor, not saved: the lens follows the buffer.
     open_doc(client, inputs)
@@ -97,10 +104,17 @@ async def test_the_run_lens_says_what_the_saved_input_sends(
     await wait_for(lambda: client.lens_refreshes > refreshes)
     assert await _run_title(client, script) == "▶ Run GET /api/hello?name=Bo (saved input)"
 
+    # A queue function's entry (its message): the lens says the click sends it.
+    edited["on_order"] = {"body": '{"id": "x1"}'}
+    refreshes = client.lens_refreshes
+    change_doc(client, inputs, json.dumps(edited), 3)
+    await wait_for(lambda: client.lens_refreshes > refreshes)
+    assert await _run_title(client, script, "on_order(") == "▶ Run (saved input)"
+
     # An entry that cannot be sent (query is not an object): the route's title, the run says why.
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri(inputs), version=3),
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri(inputs), version=4),
             content_changes=[
                 types.TextDocumentContentChangeWholeDocument('{"hello": {"query": "name=Ada"}}')
             ],
