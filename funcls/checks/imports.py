@@ -22,9 +22,11 @@ from funcls.checks.findings import Severity
 from funcls.checks.registry import checker
 from funcls.model.distributions import (
     Installed,
+    capped_below,
     distribution_for,
     find_site_packages,
     follow_table,
+    moved_module,
     normalise,
     providers_of,
     read_installed,
@@ -299,7 +301,20 @@ def deployed_imports(ctx: Context) -> None:
                 continue
             dist = distribution_for(name)
             named = {normalise(d) for d in providers_of(name)}
-            if named & declared.names:
+            moved = moved_module(name)
+            if moved is not None and env()[0] is None:
+                # Without an environment, what is installed is the current release, which no
+                # longer has the module, unless requirements.txt keeps the distribution below
+                # the release that renamed it.
+                owner, major, _since = moved
+                line = next((r for r in ctx.app.requirements if r.name == owner), None)
+                if line is not None and capped_below(line.text, major):
+                    continue
+                if line is not None:
+                    _emit_moved(ctx, module.path, rec, rec.module or name, moved, declared)
+                    continue
+                dist, named = f"{owner}<{major}", set()
+            elif named & declared.names:
                 continue
             installed, closure, certain, unknown = env()
             if installed is not None:
@@ -313,7 +328,14 @@ def deployed_imports(ctx: Context) -> None:
                 continue
             reported.add(key)
             worker = normalise(dist) in _WORKER_PROVIDED
-            outside = _repository_folder(ctx.app.root, top)
+            # A distribution the table knows is on PyPI: the fix is to list it. One it does
+            # not may be the app's own code in the wrong place.
+            known = moved is not None or normalise(dist) in _on_pypi()
+            outside = _repository_folder(ctx.app.root, top, siblings=not known)
+            inside = None if known or outside is not None else _nested_folder(ctx, top)
+            if inside is not None:
+                _emit_nested(ctx, module.path, rec, rec.module or name, top, inside, certain)
+                continue
             if outside is not None:
                 where = ctx.rel(declared.where)
                 _emit_outside(
@@ -325,7 +347,7 @@ def deployed_imports(ctx: Context) -> None:
             )
 
 
-def _repository_folder(root: str, top: str) -> str | None:
+def _repository_folder(root: str, top: str, siblings: bool = False) -> str | None:
     """Where a module or package named ``top`` sits in the repository around the app but
     outside what the worker puts on sys.path (the app folder): under the app's ``src/`` or in
     one of the two folders above the app (or their ``src/``). Relative to the app; None if
@@ -340,6 +362,22 @@ def _repository_folder(root: str, top: str) -> str | None:
             break
         up = parent
         places += [up, os.path.join(up, "src")]
+    # With ``siblings`` (a name the dependency table does not know as a distribution), the
+    # app's sibling folders too: a monorepo's shared code beside its apps (corpus, seventh
+    # round: JayChase/mixed-py-mono-repo imports db_client from ../py_common). Only when the
+    # app is not the top of its repository (no .git or .github of its own) and the folder
+    # above is one (.git, .github, README.md): else the siblings are other projects.
+    parent = os.path.dirname(root)
+    if siblings and _repository_top(parent) and not _repository_top(root, readme=False):
+        try:
+            names = sorted(os.listdir(parent))[:200]
+        except OSError:
+            names = []
+        places += [
+            os.path.join(parent, n)
+            for n in names
+            if not n.startswith(".") and n not in _SKIP and os.path.join(parent, n) != root
+        ]
     for place in places:
         module, package = os.path.join(place, top + ".py"), os.path.join(place, top)
         if os.path.isfile(module):
@@ -350,6 +388,97 @@ def _repository_folder(root: str, top: str) -> str | None:
         except OSError:
             continue
     return None
+
+
+def _repository_top(folder: str, readme: bool = True) -> bool:
+    marks = (".git", ".github", "README.md") if readme else (".git", ".github")
+    return any(os.path.exists(os.path.join(folder, m)) for m in marks)
+
+
+def _on_pypi() -> dict[str, tuple[str, tuple[str, ...]]]:
+    from funcls.model.dependency_table import REQUIRES  # a large module: read when needed
+
+    return REQUIRES
+
+
+_SKIP = frozenset({"node_modules", "__pycache__", ".venv", "venv", "env", ".python_packages"})
+
+
+def _nested_folder(ctx: Context, top: str, depth: int = 3) -> str | None:
+    """Where a package (a folder of .py files) or module named ``top`` sits below the app
+    root, not at it: the worker puts only the root on sys.path, so ``import top`` does not
+    find it. Relative to the app; None if nowhere within ``depth`` folders. Corpus (seventh
+    round): JoaquinMarsanPi/azure-func-clean-template imports db.repository.client, which is
+    app/db/repository/client.py; AZF605 asked to add PyPI's 'db' to requirements.txt."""
+    source = ctx.app.source
+    listdir = source.listdir if source is not None else os.listdir
+    root = ctx.app.root
+    level = [root]
+    for _ in range(depth):
+        below: list[str] = []
+        for folder in level:
+            try:
+                names = sorted(listdir(folder))[:500]
+            except OSError:
+                continue
+            for name in names:
+                path = os.path.join(folder, name)
+                if name.startswith(".") or name in _SKIP or not os.path.isdir(path):
+                    continue
+                if folder != root:
+                    if os.path.isfile(os.path.join(path, "__init__.py")) and name == top:
+                        return os.path.relpath(path, root)
+                    if name == top and any(n.endswith(".py") for n in listdir(path)):
+                        return os.path.relpath(path, root)
+                below.append(path)
+            if folder != root and top + ".py" in names:
+                return os.path.relpath(os.path.join(folder, top + ".py"), root)
+        level = below[:200]
+    return None
+
+
+def _emit_nested(
+    ctx: Context, path: str, rec: ImportRecord, name: str, top: str, folder: str, certain: bool
+) -> None:
+    parts = folder[:-3].split(os.sep) if folder.endswith(".py") else folder.split(os.sep)
+    dotted = ".".join(parts) + name[len(top) :]
+    how = (
+        f"import it by its path from the app root ('{dotted}'), or move it to the root"
+        if all(p.isidentifier() for p in parts)
+        else "move it to the app root"
+    )
+    ctx.emit(
+        "AZF605",
+        f"'{name}' is imported by {ctx.rel(path)}, but '{top}' is {folder}, below the app "
+        "root: the worker puts only the app root on sys.path, so the import fails with "
+        f"ModuleNotFoundError and the app shows no functions; {how}",
+        path,
+        Range(rec.range.start, rec.range.end),
+        severity=None if certain else Severity.WARNING,
+    )
+
+
+def _emit_moved(
+    ctx: Context,
+    path: str,
+    rec: ImportRecord,
+    name: str,
+    moved: tuple[str, int, str],
+    declared: _Declared,
+) -> None:
+    owner, major, since = moved
+    where = ctx.rel(declared.where)
+    ctx.emit(
+        "AZF605",
+        f"'{name}' is imported by {ctx.rel(path)}, but {owner} ships it only before {major}.0 "
+        f"(since {major}.0 it is '{since}') and {where} does not keep {owner} below {major}.0, "
+        "so the deployment installs a release without it: the worker fails with "
+        "ModuleNotFoundError and the app shows no functions; pin "
+        f"'{owner}<{major}' in {where}, or move to '{since}' and its API",
+        path,
+        Range(rec.range.start, rec.range.end),
+        severity=Severity.WARNING,
+    )
 
 
 def _emit_outside(

@@ -95,10 +95,23 @@ def requirements(ctx: Context) -> None:
             # uv / Poetry projects export requirements.txt when they publish; what matters is
             # that the deployment gets one (remote build installs requirements.txt only).
             where, rng = ctx.script_location()
+            # The lock file beside pyproject.toml says which tool keeps the versions, before
+            # [tool.*] does (corpus, seventh round: juandaherrera/finmail has uv.lock and
+            # [tool.hatch] for its build; pip-compile would ignore the lock's versions).
+            folder = os.path.dirname(project.path)
+            is_file = app.source.is_file if app.source is not None else os.path.isfile
+            manager = next(
+                (
+                    tool
+                    for tool, lock in (("uv", "uv.lock"), ("poetry", "poetry.lock"))
+                    if is_file(os.path.join(folder, lock))
+                ),
+                project.manager or "",
+            )
             export = {
                 "poetry": "poetry export -f requirements.txt -o requirements.txt",
                 "uv": "uv export --no-hashes --no-dev -o requirements.txt",
-            }.get(project.manager or "", "pip-compile pyproject.toml -o requirements.txt")
+            }.get(manager, "pip-compile pyproject.toml -o requirements.txt")
             missing = (
                 ""
                 if "azure-functions" in project.dependencies

@@ -104,7 +104,52 @@ KNOWN: dict[str, str] = {
     "azure.cognitiveservices.vision.computervision": (
         "azure-cognitiveservices-vision-computervision"  # dfernandezmOnesec/bot-vea-connect
     ),
+    # Corpus information triage (seventh round), each read from its wheel or sdist: pywin32's
+    # wheel has pythoncom.py and win32com/ at its top (Azure-Samples/azure-functions-python-v2),
+    # py-staticmaps' top_level.txt says staticmaps (pamelafox/staticmaps-function),
+    # python-frontmatter's wheel is frontmatter/ (GraniLuk/CryptoMorningReports).
+    "pythoncom": "pywin32",
+    "pywintypes": "pywin32",
+    "win32com": "pywin32",
+    "staticmaps": "py-staticmaps",
+    "frontmatter": "python-frontmatter",
 }
+
+# Modules a distribution shipped only before a major release that renamed them: import name ->
+# (distribution, that major release, the module's name since). msgraph-core 0.2.2's wheel has
+# msgraph/core/, 1.5.2's msgraph_core/ (DSpirit/azure-functions-python-ms-graph lists
+# msgraph-core unpinned and imports msgraph.core: AZF605 asked to add 'msgraph').
+MOVED: dict[str, tuple[str, int, str]] = {
+    "msgraph.core": ("msgraph-core", 1, "msgraph_core"),
+}
+
+
+def moved_module(module: str) -> tuple[str, int, str] | None:
+    """MOVED's entry for ``module`` or a package above it."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        hit = MOVED.get(".".join(parts[:n]))
+        if hit is not None:
+            return hit
+    return None
+
+
+_CAP = re.compile(r"(<=?|==|~=)\s*(\d+)(?:\.(\d+))?")
+
+
+def capped_below(line: str, major: int) -> bool:
+    """Whether a requirements line keeps its distribution below release ``major``
+    (``msgraph-core<1``, ``==0.2.2``, ``~=0.2``, ``<=0.9``)."""
+    spec = line.split(";", 1)[0]
+    for op, first, second in _CAP.findall(spec):
+        if op == "<" and int(first) <= major and (int(first) < major or not int(second or 0)):
+            return True
+        if op in ("<=", "==") and int(first) < major:
+            return True
+        if op == "~=" and int(first) < major and second:
+            return True
+    return False
+
 
 # Modules that other distributions than KNOWN's install too: any of them listed (or required)
 # provides the module. opencv-python's variants each ship cv2 (tfmamff-ops lists the headless).
@@ -144,6 +189,12 @@ _AZURE_GROUPS = frozenset(
 )
 
 
+# Third-level names under azure.ai that group packages too: azure.ai.translation.document is
+# azure-ai-translation-document (its wheel; dsi28/Azure-AI-Translation-Durable-Function was
+# told to add 'azure-ai-translation'), azure.ai.vision.imageanalysis, azure.ai.language.*.
+_AZURE_AI_GROUPS = frozenset({"translation", "vision", "language"})
+
+
 def distribution_for(module: str) -> str:
     """The distribution that installs ``module`` (a dotted import name)."""
     parts = module.split(".")
@@ -154,6 +205,8 @@ def distribution_for(module: str) -> str:
     # Namespace packages: the distribution is named after the dotted path.
     if parts[0] == "azure" and len(parts) > 1:
         size = 3 if parts[1] in _AZURE_GROUPS and len(parts) > 2 else 2
+        if parts[1] == "ai" and len(parts) > 3 and parts[2] in _AZURE_AI_GROUPS:
+            size = 4
         return "-".join(parts[:size]).replace("_", "-")
     if parts[0] == "azurefunctions" and len(parts) > 1:
         # azurefunctions.extensions.bindings.blob, azurefunctions.extensions.http.fastapi

@@ -143,6 +143,117 @@ def test_azf605_modules_of_distributions_named_otherwise(tmp_path: Path) -> None
     ]
 
 
+def test_azf605_modules_named_otherwise_seventh_round(tmp_path: Path) -> None:
+    # Corpus information triage (seventh round), each read from its wheel or sdist: pythoncom
+    # and win32com from pywin32, staticmaps from py-staticmaps, frontmatter from
+    # python-frontmatter; azure.ai.translation.document and azure.ai.vision.imageanalysis are
+    # distributions of their own (funcls named 'azure-ai-translation', 'azure-ai-vision').
+    imports = (
+        "import pythoncom\nimport win32com.client\nimport staticmaps\nimport frontmatter\n"
+        "from azure.ai.translation.document import DocumentTranslationClient\n"
+        "from azure.ai.vision.imageanalysis import ImageAnalysisClient\n"
+    )
+    requirements = (
+        "azure-functions\npywin32\npy-staticmaps==0.4.0\npython-frontmatter==1.1.0\n"
+        "azure-ai-translation-document==1.0.0\nazure-ai-vision-imageanalysis\n"
+    )
+    _app(tmp_path, imports, requirements)
+    assert only(check(tmp_path), "AZF605") == []
+    _app(tmp_path / "b", imports, "azure-functions\n")
+    assert [f.message.rsplit(": add ", 1)[1] for f in only(check(tmp_path / "b"), "AZF605")] == [
+        "'pywin32' to requirements.txt",
+        "'py-staticmaps' to requirements.txt",
+        "'python-frontmatter' to requirements.txt",
+        "'azure-ai-translation-document' to requirements.txt",
+        "'azure-ai-vision-imageanalysis' to requirements.txt",
+    ]
+
+
+def test_azf605_module_a_later_release_renamed(tmp_path: Path) -> None:
+    # Corpus (DSpirit/azure-functions-python-ms-graph): msgraph-core listed unpinned, and
+    # msgraph.core imported, which only its 0.x releases ship (1.x has msgraph_core). AZF605
+    # asked to add 'msgraph' to requirements.txt.
+    imports = "from msgraph.core import GraphClient\n"
+    _app(tmp_path, imports, "azure-functions\nmsgraph-core\n")
+    (f,) = only(check(tmp_path), "AZF605")
+    assert f.severity == Severity.WARNING
+    assert f.message == (
+        "'msgraph.core' is imported by function_app.py, but msgraph-core ships it only before "
+        "1.0 (since 1.0 it is 'msgraph_core') and requirements.txt does not keep msgraph-core "
+        "below 1.0, so the deployment installs a release without it: the worker fails with "
+        "ModuleNotFoundError and the app shows no functions; pin 'msgraph-core<1' in "
+        "requirements.txt, or move to 'msgraph_core' and its API"
+    )
+    for pinned in ("msgraph-core==0.2.2", "msgraph-core<1.0", "msgraph-core>=0.2,<1"):
+        _app(tmp_path / "pinned", imports, f"azure-functions\n{pinned}\n")
+        assert only(check(tmp_path / "pinned"), "AZF605") == [], pinned
+    # Not listed at all: the fix adds the release that has it.
+    _app(tmp_path / "none", imports, "azure-functions\n")
+    (f,) = only(check(tmp_path / "none"), "AZF605")
+    assert f.message.endswith(": add 'msgraph-core<1' to requirements.txt")
+    # The new module of the current release is msgraph-core's as any other.
+    _app(tmp_path / "new", "import msgraph_core\n", "azure-functions\nmsgraph-core\n")
+    assert only(check(tmp_path / "new"), "AZF605") == []
+
+
+def test_azf605_package_below_the_app_root_is_named_not_sent_to_pypi(tmp_path: Path) -> None:
+    # Corpus (JoaquinMarsanPi/azure-func-clean-template): function_app.py imports
+    # db.repository.client, which is app/db/repository/client.py in the app folder; AZF605
+    # asked to add PyPI's 'db' to requirements.txt.
+    files = {
+        "app/db/__init__.py": "",
+        "app/db/repository/__init__.py": "",
+        "app/db/repository/client.py": "def get_client():\n    return None\n",
+    }
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "from db.repository.client import get_client\n" + V2_HEAD + PING,
+            "requirements.txt": "azure-functions\n",
+            **files,
+        },
+    )
+    (f,) = only(check(tmp_path), "AZF605")
+    assert f.severity == Severity.ERROR
+    assert f.message == (
+        "'db.repository.client' is imported by function_app.py, but 'db' is app/db, below the "
+        "app root: the worker puts only the app root on sys.path, so the import fails with "
+        "ModuleNotFoundError and the app shows no functions; import it by its path from the "
+        "app root ('app.db.repository.client'), or move it to the root"
+    )
+    assert f.fixes == []
+    # Imported by its path from the root, it is the app's own module.
+    write_app(
+        tmp_path / "ok",
+        {
+            "function_app.py": "from app.db.repository.client import get_client\n" + V2_HEAD + PING,
+            "requirements.txt": "azure-functions\n",
+            **files,
+        },
+    )
+    assert only(check(tmp_path / "ok"), "AZF605") == []
+
+
+def test_azf605_shared_folder_beside_the_app_in_a_monorepo(tmp_path: Path) -> None:
+    # Corpus (JayChase/mixed-py-mono-repo): func-py-two imports db_client from the
+    # repository's py_common/ beside it; AZF605 asked to add 'db-client'.
+    (tmp_path / "README.md").write_text("monorepo\n")
+    (tmp_path / "py_common").mkdir()
+    (tmp_path / "py_common" / "db_client.py").write_text("class DbClient:\n    pass\n")
+    app = tmp_path / "func-py-two"
+    _app(app, "from db_client import DbClient\n", "azure-functions\n")
+    (f,) = only(check(app), "AZF605")
+    assert f.message.startswith(
+        "'db_client' is imported by function_app.py, but 'db_client' is "
+        "../py_common/db_client.py, a part of the repository outside the app folder"
+    )
+    # An app at the top of its repository: the folders beside it are other projects, and a
+    # module of that name there says nothing about this app.
+    (app / ".github").mkdir()
+    (f,) = only(check(app), "AZF605")
+    assert f.message.endswith(": add 'db-client' to requirements.txt")
+
+
 def test_azf605_follows_the_extras_a_requirement_asks_for(tmp_path: Path) -> None:
     # Corpus (sixth round): yeongseon's example lists
     # azure-functions-langgraph[azure-blob,azure-table,azure-identity] and imports azure.core,

@@ -197,6 +197,25 @@ def test_azf601_pyproject_project_without_requirements_is_information(tmp_path: 
     )
 
 
+def test_azf601_pyproject_export_follows_the_lock_file(tmp_path: Path) -> None:
+    # Corpus information triage (seventh round): juandaherrera/finmail and
+    # pedropcamellon/invoice-processing keep their versions in uv.lock ([tool.hatch] for the
+    # build, or no [tool.*] at all); AZF601 offered pip-compile, which ignores the lock.
+    hatch = PYPROJECT_UV.replace("[tool.uv]", "[tool.hatch.build]").replace(
+        "dev-dependencies = []", 'packages = ["src"]'
+    )
+    v2(tmp_path, PING, **{"pyproject.toml": hatch, "uv.lock": "version = 1\n"})
+    (tmp_path / "requirements.txt").unlink(missing_ok=True)
+    f = one(check(tmp_path), "AZF601")
+    assert f.message.endswith("(e.g. 'uv export --no-hashes --no-dev -o requirements.txt')")
+    (tmp_path / "uv.lock").rename(tmp_path / "poetry.lock")
+    f = one(check(tmp_path), "AZF601")
+    assert f.message.endswith("(e.g. 'poetry export -f requirements.txt -o requirements.txt')")
+    (tmp_path / "poetry.lock").unlink()
+    f = one(check(tmp_path), "AZF601")
+    assert f.message.endswith("(e.g. 'pip-compile pyproject.toml -o requirements.txt')")
+
+
 def test_azf203_bare_out_gets_a_typed_out_not_out_of_out(tmp_path: Path) -> None:
     v2(
         tmp_path,
