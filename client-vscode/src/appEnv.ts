@@ -22,6 +22,8 @@ import {
   readMissing,
   RUNTIME_MODULES,
   shellLine,
+  venvOutcome,
+  venvPackages,
 } from "./appEnvModel";
 import type { ServerCommand } from "./python";
 import { needingSdks, STORAGE_MODULES, storageFallbackMessage, type StorageUse } from "./storageModel";
@@ -125,6 +127,42 @@ async function installAndOffer(
   }
 }
 
+/** Creates the app's .venv (python -m venv, then pip; output in the "funcls: pip" channel) and
+ * only then makes it funcls.interpreter (the server restarts with it), offering `again`. */
+async function createVenvAndOffer(
+  made: { venvPython: string; commands: string[][] },
+  appRoot: string,
+  again: Again | undefined,
+): Promise<void> {
+  pipOutput ??= vscode.window.createOutputChannel("funcls: pip");
+  const channel = pipOutput;
+  const steps = ["venv", "install"] as const;
+  const failed = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `funcls: creating ${path.dirname(path.dirname(made.venvPython))} with the app's requirements…` },
+    async () => {
+      for (const [i, argv] of made.commands.entries()) {
+        const { code, output } = await runPip(argv, appRoot, channel);
+        if (code !== 0) {
+          return { step: steps[i] ?? "install", code, output };
+        }
+      }
+      return undefined;
+    },
+  );
+  const outcome = venvOutcome(made.venvPython, failed?.step, failed?.code ?? 0, failed?.output ?? "", again?.label);
+  if (outcome.ok) {
+    const config = vscode.workspace.getConfiguration("funcls");
+    await config.update("interpreter", [made.venvPython], vscode.ConfigurationTarget.Workspace);
+  }
+  const show = outcome.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+  const choice = await show(outcome.message, ...outcome.actions);
+  if (choice === "Show pip Output") {
+    channel.show();
+  } else if (choice !== undefined && choice === again?.label) {
+    await again.run();
+  }
+}
+
 async function selectInterpreter(): Promise<void> {
   const hasPython = vscode.extensions.getExtension("ms-python.python") !== undefined;
   await vscode.commands.executeCommand(
@@ -182,26 +220,16 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
   const requirements = fs.existsSync(requirementsFile) ? requirementsFile : undefined;
   const { install, venv, select } = missingActions(missing, requirements !== undefined);
   const actions = venv !== undefined ? [install, venv, select] : [install, select];
-  const terminal = (name: string, lines: string[][]) => {
-    const t = vscode.window.createTerminal({ name, cwd: appRoot });
-    t.sendText(lines.map(shellLine).join(" && "));
-    t.show();
-  };
   const handle = async (choice: string | undefined) => {
     if (choice === install) {
       // Only the debugger missing: debugpy alone, the app's requirements are there.
       const withRequirements = onlyDebugger(missing) ? undefined : requirements;
       await installAndOffer(server.python as string[], appRoot, missing, modules, withRequirements, again);
     } else if (choice === venv) {
-      const extra = RUNTIME_MODULES.map(([, dist]) => dist)
-        .concat(debug ? ["debugpy"] : [])
-        .concat(uses.length > 0 ? STORAGE_MODULES.map(([, dist]) => dist) : []);
+      const extra = venvPackages(uses.length > 0 ? STORAGE_MODULES.map(([, dist]) => dist) : []);
       const win = process.platform === "win32";
       const made = createVenvCommands(server.python?.[0] as string, appRoot, requirements, extra, path.sep, win);
-      terminal("funcls: create .venv", made.commands);
-      // The new environment becomes the workspace's interpreter (the server restarts with it).
-      const config = vscode.workspace.getConfiguration("funcls");
-      await config.update("interpreter", [made.venvPython], vscode.ConfigurationTarget.Workspace);
+      await createVenvAndOffer(made, appRoot, again);
     } else if (choice === select) {
       await selectInterpreter();
     }

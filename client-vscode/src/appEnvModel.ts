@@ -127,6 +127,41 @@ export function installCommand(python: string, missing: readonly string[], requi
   return [python, "-m", "pip", "install", ...(requirements !== undefined ? ["-r", requirements] : []), ...missing];
 }
 
+/** What a .venv made for the app gets besides its requirements: what running it needs, the
+ * debugger (an F5 in the new environment then works; QA: the first F5 after Create .venv asked
+ * to install debugpy), and the Azure SDKs when queue/blob functions use Azurite or Azure. */
+export function venvPackages(storage: readonly string[]): string[] {
+  return [...RUNTIME_MODULES, ...DEBUG_MODULES].map(([, dist]) => dist).concat(storage);
+}
+
+/** How creating the .venv went, said to the user. It becomes funcls.interpreter only once it
+ * has everything (QA: the setting pointed at a .venv not yet made, and the server, restarted
+ * with it, died with "could not run … ENOENT" while pip was still installing). */
+export function venvOutcome(
+  venvPython: string,
+  failedStep: "venv" | "install" | undefined,
+  exitCode: number | null,
+  output: string,
+  again: string | undefined,
+): { ok: boolean; message: string; actions: string[] } {
+  if (failedStep !== undefined) {
+    const errors = output.split(/\r?\n/).filter((line) => /^(ERROR:|Error:)/.test(line.trim()));
+    const reason =
+      errors.length > 0 ? `: ${errors[errors.length - 1]?.trim()}` : exitCode === null ? " (it was stopped)" : ` (exit code ${exitCode})`;
+    const what = failedStep === "venv" ? "python -m venv failed" : "pip failed";
+    return {
+      ok: false,
+      message: `funcls could not create ${venvPython}: ${what}${reason}. The interpreter is unchanged; see the output for the details.`,
+      actions: ["Show pip Output"],
+    };
+  }
+  return {
+    ok: true,
+    message: `Created ${venvPython} with the app's requirements; funcls now runs the app with it (funcls.interpreter).`,
+    actions: again !== undefined ? [again] : [],
+  };
+}
+
 /** A .venv in the app folder, with the requirements and what the runner needs. */
 export function createVenvCommands(
   basePython: string,

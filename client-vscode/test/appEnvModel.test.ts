@@ -5,6 +5,8 @@ import { test } from "node:test";
 import {
   checkProgram,
   createVenvCommands,
+  venvOutcome,
+  venvPackages,
   installCommand,
   installOutcome,
   interpreterName,
@@ -120,4 +122,29 @@ test("a real failing pip install gives its error line to the outcome (a real pyt
   assert.equal(outcome.ok, false);
   assert.equal(result.status, 1);
   assert.match(outcome.message, /pip failed: ERROR: No matching distribution found for funcls-no-such-dist-xyz\./);
+});
+
+test("a .venv made for the app can run and debug it, with the Azure SDKs when storage needs them", () => {
+  assert.deepEqual(venvPackages([]), ["azure-functions", "uvicorn", "httptools", "watchfiles", "debugpy"]);
+  assert.deepEqual(venvPackages(["azure-storage-queue", "azure-storage-blob"]).slice(-3), [
+    "debugpy", "azure-storage-queue", "azure-storage-blob",
+  ]);
+});
+
+test("creating the .venv: the setting changes only once it worked, a failure says which step and why", () => {
+  const made = venvOutcome("/ws/app/.venv/bin/python", undefined, 0, "", "Run Again");
+  assert.equal(made.ok, true);
+  assert.equal(made.message, "Created /ws/app/.venv/bin/python with the app's requirements; funcls now runs the app with it (funcls.interpreter).");
+  assert.deepEqual(made.actions, ["Run Again"]);
+  assert.deepEqual(venvOutcome("/p", undefined, 0, "", undefined).actions, []);
+  const pip = venvOutcome("/ws/app/.venv/bin/python", "install", 1, "Collecting nope\nERROR: No matching distribution found for nope\n", "Run Again");
+  assert.equal(pip.ok, false);
+  assert.equal(
+    pip.message,
+    "funcls could not create /ws/app/.venv/bin/python: pip failed: ERROR: No matching distribution found for nope. The interpreter is unchanged; see the output for the details.",
+  );
+  assert.deepEqual(pip.actions, ["Show pip Output"]);
+  const venv = venvOutcome("/ws/app/.venv/bin/python", "venv", 1, "The virtual environment was not created successfully because ensurepip is not available.\n", undefined);
+  assert.match(venv.message, /python -m venv failed \(exit code 1\)\. The interpreter is unchanged/);
+  assert.match(venvOutcome("/p", "install", null, "", undefined).message, /pip failed \(it was stopped\)/);
 });
