@@ -254,9 +254,9 @@ class WorkerProcess:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
 
-    async def stop(self, drain: float = 5.0) -> None:
+    async def stop(self, drain: float = 5.0, because: str = "a saved file reloads the app") -> None:
         """Let invocations in flight and streamed responses finish (up to drain seconds),
-        then end the process."""
+        then end the process (``because``: why, for the answer of a request still running)."""
         self.stopping = True
         if self.alive and self.writer is not None and self.busy_elsewhere is not None:
             # Handed connections: the process reads them itself, and would serve a request
@@ -271,6 +271,14 @@ class WorkerProcess:
             and self.alive
         ):
             await asyncio.sleep(0.02)
+        if self.alive and (
+            self.pending or self.streams or (self.busy_elsewhere and self.busy_elsewhere())
+        ):
+            # Their 500 says why the process ended, not only its exit code.
+            self.kill_reason = self.kill_reason or (
+                f"the app process (pid {self.pid}) was stopped because {because}; requests "
+                f"under way had {drain:g}s to finish"
+            )
         if self.alive and self.writer is not None:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 self.writer.write(wire.encode(Shutdown()))
@@ -632,7 +640,9 @@ class WorkerPool:
         self.standby.clear()
         for spare in spares:
             spare.kill("the run is stopping")
-        await asyncio.gather(*(w.stop(drain=2.0) for w in self.workers))
+        await asyncio.gather(
+            *(w.stop(drain=2.0, because="funcls run is stopping") for w in self.workers)
+        )
         await asyncio.gather(*(s.exited for s in spares if s.process is not None))
 
 

@@ -133,3 +133,41 @@ def test_a_request_pipelined_behind_a_busy_one_gets_the_new_code(
     finally:
         client.close()
         running.stop()
+
+
+@pytest.mark.parametrize(("front", "env"), PATHS, ids=IDS)
+def test_a_request_still_running_past_the_reload_s_drain_says_why_it_failed(
+    tmp_path: Path, front: tuple[str, ...], env: dict[str, str]
+) -> None:
+    """A reload gives the requests under way in the old app process 5 s; one still running
+    then fails with the front's 500, which says the reload stopped the process (before: 'the
+    app process (pid N) exited with code 0', as if it had crashed)."""
+    app = make_app(tmp_path / "app")
+    running = start_run(app, *front, env=env)
+    client = httpx.Client(timeout=60)
+    try:
+        running.wait_for("/api/hello")
+        assert client.get(f"{running.url}/api/slow?s=0").text == "slow old code"
+        for _ in range(3):  # answered by the front, then handed to the app process
+            assert client.get(f"{running.url}/api/hello").text == "old code"
+        if not front:
+            assert held_by_app(running, 1), running.log()
+        slow: list[httpx.Response] = []
+        thread = threading.Thread(
+            target=lambda: slow.append(client.get(f"{running.url}/api/slow?s=8"))
+        )
+        thread.start()
+        time.sleep(0.5)  # the old process is inside the slow request
+        save_and_wait_for_the_reload(running, app)
+        thread.join(60)
+        assert slow and slow[0].status_code == 500, running.log()
+        assert "the app process (pid " in slow[0].text, slow[0].text
+        assert "was stopped because a saved file reloads the app; requests under way had 5s" in (
+            slow[0].text
+        ), slow[0].text
+        assert "because a saved file reloads the app" in running.log()
+        answer = client.get(f"{running.url}/api/hello")
+        assert (answer.status_code, answer.text) == (200, "new code"), running.log()
+    finally:
+        client.close()
+        running.stop()
