@@ -76,6 +76,16 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def read_requirements(path: Path) -> str:
+    """A requirements.txt as pip reads it: UTF-16 when it starts with that byte-order mark
+    (Windows editors write it; corpus, seventh round: ava-mlechavez/az-chat-app's
+    semantic-kernel[azure] was read as noise, so its extra was never followed), else UTF-8."""
+    raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16", errors="replace")
+    return raw.decode("utf-8-sig", errors="replace")
+
+
 def corpus_counts(
     corpus: Path, extras: dict[str, set[str]] | None = None
 ) -> collections.Counter[str]:
@@ -86,7 +96,7 @@ def corpus_counts(
         dirs[:] = [d for d in dirs if d not in SKIP]
         names: set[str] = set()
         if "requirements.txt" in files:
-            text = (Path(folder) / "requirements.txt").read_text("utf-8", errors="replace")
+            text = read_requirements(Path(folder) / "requirements.txt")
             for line in text.splitlines():
                 line = line.split("#", 1)[0].strip()
                 if not line or line.startswith("-"):
@@ -194,6 +204,12 @@ def main() -> int:
     parser.add_argument("--corpus", default="/tmp/funcls-corpus")
     parser.add_argument("--top", type=int, default=600)
     parser.add_argument("--limit", type=int, default=1500)
+    parser.add_argument(
+        "--missing-extras",
+        action="store_true",
+        help="keep the table and add only the extras the corpus asks for that it lacks (and what"
+        " they bring that it does not hold): a few look-ups instead of the whole table's",
+    )
     args = parser.parse_args()
     wanted_extras: dict[str, set[str]] = {}
     counts = (
@@ -201,12 +217,28 @@ def main() -> int:
         if os.path.isdir(args.corpus)
         else collections.Counter()
     )
-    wanted = [normalise(s) for s in SEEDS]
-    wanted += [n for n, _ in counts.most_common(args.top)]
-    queue = list(dict.fromkeys(wanted))
     table: dict[str, tuple[str, list[str]]] = {}
     by_extra: dict[str, dict[str, list[str]]] = {}
     tried: set[str] = set()
+    if args.missing_extras:
+        sys.path.insert(0, str(OUT.parents[2]))
+        from funcls.model.dependency_table import EXTRAS, REQUIRES
+
+        table = {n: (v, list(d)) for n, (v, d) in REQUIRES.items()}
+        by_extra = {n: {e: list(d) for e, d in x.items()} for n, x in EXTRAS.items()}
+        tried = set(table)
+        queue = sorted(
+            n
+            for n, asked in wanted_extras.items()
+            if n in table and any(e not in by_extra.get(n, {}) for e in asked)
+        )
+        tried -= set(queue)
+        print(f"extras to add: {', '.join(f'{n}{sorted(wanted_extras[n])}' for n in queue)}")
+        args.limit = len(tried) + len(queue) + 100
+    else:
+        wanted = [normalise(s) for s in SEEDS]
+        wanted += [n for n, _ in counts.most_common(args.top)]
+        queue = list(dict.fromkeys(wanted))
     # Rounds: what is queued, in batches read by a few pip processes at once (the time goes to
     # the index's answers), then what those require.
     while queue and len(tried) < args.limit:

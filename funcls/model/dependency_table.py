@@ -5416,6 +5416,14 @@ EXTRAS: dict[str, dict[str, tuple[str, ...]]] = {
     "psycopg": {"binary": ("psycopg-binary",)},
     "pydantic": {"email": ("email-validator",)},
     "pyjwt": {"crypto": ("cryptography",)},
+    "semantic-kernel": {
+        "azure": (
+            "azure-ai-inference",
+            "azure-core-tracing-opentelemetry",
+            "azure-cosmos",
+            "azure-search-documents",
+        )
+    },
     "uvicorn": {
         "standard": (
             "httptools",

@@ -273,6 +273,24 @@ def test_azf605_follows_the_extras_a_requirement_asks_for(tmp_path: Path) -> Non
     ]
 
 
+def test_azf605_extra_of_a_utf16_requirements_file(tmp_path: Path) -> None:
+    # Corpus (seventh round, ava-mlechavez/az-chat-app): a requirements.txt saved as UTF-16
+    # lists semantic-kernel[azure], whose azure extra brings azure-search-documents (its
+    # wheel's Requires-Dist). The table builder read the file as UTF-8 and never recorded the
+    # extra, so five imports of azure.search.documents were reported.
+    imports = "from azure.search.documents import SearchClient\n"
+    requirements = "azure-functions\r\nsemantic-kernel\r\nsemantic-kernel[azure]\r\n"
+    write_app(tmp_path, {"function_app.py": imports + V2_HEAD + PING})
+    (tmp_path / "requirements.txt").write_bytes(requirements.encode("utf-16"))
+    assert only(check(tmp_path), "AZF605") == []
+    write_app(tmp_path / "b", {"function_app.py": imports + V2_HEAD + PING})
+    (tmp_path / "b" / "requirements.txt").write_bytes(
+        "azure-functions\r\nsemantic-kernel\r\n".encode("utf-16")
+    )
+    (f,) = only(check(tmp_path / "b"), "AZF605")
+    assert f.message.endswith(": add 'azure-search-documents' to requirements.txt")
+
+
 def test_azf605_information_for_pyproject_dependencies_says_how_to_install_them(
     tmp_path: Path,
 ) -> None:
