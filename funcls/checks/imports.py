@@ -289,6 +289,26 @@ def deployed_imports(ctx: Context) -> None:
                 continue
             if top in own_names():
                 continue
+            other_case = _other_case(own_names(), top)
+            if (
+                other_case is not None
+                and normalise(top) not in declared.names
+                and normalise(top) not in _on_pypi()
+            ):
+                # Corpus (seventh round, AbakusNantis/freelance-bot): 'from ScrapeNewEntries
+                # import ...' beside scrapeNewEntries.py; AZF605 asked to add
+                # 'ScrapeNewEntries' to requirements.txt.
+                ctx.emit(
+                    "AZF605",
+                    f"'{top}' is imported by {ctx.rel(module.path)}, but the app's module is "
+                    f"'{other_case}', whose name differs in case: Python's import matches the "
+                    "case exactly (on Windows and macOS too), so the worker fails with "
+                    "ModuleNotFoundError and the app shows no functions; import "
+                    f"'{other_case}', or rename the module",
+                    module.path,
+                    Range(rec.range.start, rec.range.end),
+                )
+                continue
             if top in _PYTHON2:
                 ctx.emit(
                     "AZF605",
@@ -388,6 +408,12 @@ def _repository_folder(root: str, top: str, siblings: bool = False) -> str | Non
         except OSError:
             continue
     return None
+
+
+def _other_case(own: set[str], top: str) -> str | None:
+    """The app's own top-level name that equals ``top`` but for case, if any."""
+    folded = top.lower()
+    return next((n for n in sorted(own) if n.lower() == folded and n != top), None)
 
 
 def _repository_top(folder: str, readme: bool = True) -> bool:

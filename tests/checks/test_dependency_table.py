@@ -273,6 +273,29 @@ def test_azf605_follows_the_extras_a_requirement_asks_for(tmp_path: Path) -> Non
     ]
 
 
+def test_azf605_own_module_imported_in_another_case(tmp_path: Path) -> None:
+    # Corpus (AbakusNantis/freelance-bot): 'from ScrapeNewEntries import ScrapeNewEntries' in
+    # the blueprint module scrapeNewEntries.py; AZF605 asked to add 'ScrapeNewEntries' to
+    # requirements.txt, which no distribution is.
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": "from Helpers import greet\n" + V2_HEAD + PING,
+            "helpers.py": "def greet():\n    return 'hi'\n",
+            "requirements.txt": "azure-functions\nrequests\n",
+        },
+    )
+    (f,) = only(check(tmp_path), "AZF605")
+    assert f.severity == Severity.ERROR
+    assert f.message == (
+        "'Helpers' is imported by function_app.py, but the app's module is 'helpers', whose "
+        "name differs in case: Python's import matches the case exactly (on Windows and macOS "
+        "too), so the worker fails with ModuleNotFoundError and the app shows no functions; "
+        "import 'helpers', or rename the module"
+    )
+    assert f.fixes == []
+
+
 def test_azf605_extra_of_a_utf16_requirements_file(tmp_path: Path) -> None:
     # Corpus (seventh round, ava-mlechavez/az-chat-app): a requirements.txt saved as UTF-16
     # lists semantic-kernel[azure], whose azure extra brings azure-search-documents (its
