@@ -19,6 +19,7 @@ from funcls.checks.registry import REGISTRY, checker
 from funcls.model.appmodel import Binding, Function, Value
 from funcls.model.catalogue import CATALOGUE, BindingSpec, PropertySpec
 from funcls.model.jsondoc import JsonNode
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.locations import Location, Range
 
 REGISTRY.add_rules(RULES)
@@ -309,7 +310,7 @@ def _binding_object(ctx: Context, b: Binding) -> JsonNode | None:
 
 # A sentence ends at ". " — not the one of an abbreviation such as "e.g. " (a summary cut
 # there read "(container and blob name, e.g)").
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.\s")
+_SENTENCE_END = compiled_on_use(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)\.\s")
 
 
 def _first_sentence(text: str) -> str:

@@ -16,7 +16,6 @@ of that family.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import field, replace
@@ -24,9 +23,10 @@ from typing import Any
 
 from funcls.checks.findings import Finding, Severity
 from funcls.model.fastclass import dataclass
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.parsers.timespan import HostingPlan
 
-_CODE = re.compile(r"^AZF\d{0,3}$")
+_CODE = compiled_on_use(r"^AZF\d{0,3}$")
 PYPROJECT = "pyproject.toml"
 
 

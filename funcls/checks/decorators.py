@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import re
 
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.decorators_rules import RULES
@@ -12,13 +11,14 @@ from funcls.checks.edits import fix, fixes, replace
 from funcls.checks.findings import Fix, TextEdit
 from funcls.model.appmodel import DecoratorUse, Function
 from funcls.model.catalogue import CATALOGUE, LIBRARY_VERSION
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.locations import Position, Range
 
 from funcls.checks.registry import REGISTRY, checker  # isort: skip
 
 REGISTRY.add_rules(RULES)
 
-_STAR_ARG = re.compile(r"[(,]\s*\*")
+_STAR_ARG = compiled_on_use(r"[(,]\s*\*")
 
 
 def v2_functions(ctx: Context) -> list[Function]:

@@ -22,6 +22,7 @@ from funcls.checks.streaming import streaming_import_in
 from funcls.checks.wide import WideCheck
 from funcls.model.appmodel import App, Function
 from funcls.model.fastclass import dataclass
+from funcls.model.lazy_re import compiled_on_use
 
 if TYPE_CHECKING:
     import logging
@@ -36,7 +37,7 @@ def _log() -> logging.Logger:
 
 
 # `# funcls: ignore` or `# funcls: ignore[AZF201, AZF3]` on the line of a finding.
-_SUPPRESS = re.compile(r"#\s*funcls:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)
+_SUPPRESS = compiled_on_use(r"#\s*funcls:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)
 
 
 class CheckerCrash(RuntimeError):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
-import re
 from collections.abc import Iterator
 
 from funcls.checks.context import Context, a, string_literal_inner
@@ -14,6 +14,7 @@ from funcls.checks.registry import REGISTRY, checker
 from funcls.checks.settings_rules import RULES
 from funcls.model.appmodel import Binding, Function, Value
 from funcls.model.jsondoc import JsonNode
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.locations import Location, Range
 from funcls.model.parsers.expressions import ExpressionError, find_app_settings, setting_key
 
@@ -48,6 +49,15 @@ def _keys(ctx: Context) -> dict[str, Value]:
     for k, v in ctx.app.connection_strings.items():
         out.setdefault(setting_key(k), v)
     return out
+
+
+def _close_setting(ctx: Context, name: str) -> str | None:
+    """The setting of local.settings.json whose name ``name`` most likely misspells (QA:
+    '%PAYMENT_QUEUE%' beside a defined PAYMENTS_QUEUE was offered only 'Add PAYMENT_QUEUE').
+    Compared ignoring case, as the host looks settings up."""
+    written = {k.upper(): k for k in ctx.app.settings}
+    close = difflib.get_close_matches(name.upper(), list(written), n=1, cutoff=0.8)
+    return written[close[0]] if close else None
 
 
 def _filled(v: Value) -> bool:
@@ -190,14 +200,22 @@ def connection_settings(ctx: Context) -> None:
             continue  # AZF403 says it once for the app
         implied = "" if explicit else f" ({a(b.type)} binding without a connection uses it)"
         value = DEV_STORAGE if name.lower() == STORAGE.lower() else ""
+        close = _close_setting(ctx, name) if explicit else None
+        inner = string_literal_inner(ctx, b.path, rng, name) if close else None
+        hint = f"did you mean '{close}'? Otherwise add" if close else "add"
         ctx.emit(
             "AZF400",
             f"connection setting '{name}' of binding '{b.name}' is not defined in "
-            f"local.settings.json Values{implied}; add it there (and to the app settings in "
+            f"local.settings.json Values{implied}; {hint} it there (and to the app settings in "
             "Azure)",
             b.path,
             rng,
-            fixes=fixes(fix(f"Add '{name}' to local.settings.json", add_setting(ctx, name, value))),
+            fixes=fixes(
+                fix(f"Use '{close}'", replace(b.path, inner, close), preferred=True)
+                if close and inner
+                else None,
+                fix(f"Add '{name}' to local.settings.json", add_setting(ctx, name, value)),
+            ),
             function=fn,
             data={"setting": name},
         )
@@ -233,15 +251,20 @@ def setting_expressions(ctx: Context) -> None:
             if inner is not None:
                 line, col = inner.start
                 rng = Range.of(line, col + ref.start, line, col + ref.end)
+            close = _close_setting(ctx, ref.name)
+            hint = f"did you mean '%{close}%'? Otherwise add" if close else "add"
             ctx.emit(
                 "AZF401",
                 f"'%{ref.name}%' in \"{key}\" of binding '{b.name}' names a setting that "
-                f"local.settings.json does not define; add '{ref.name}' to Values (and to "
+                f"local.settings.json does not define; {hint} '{ref.name}' to Values (and to "
                 "the app settings in Azure)",
                 b.path,
                 rng,
                 fixes=fixes(
-                    fix(f"Add '{ref.name}' to local.settings.json", add_setting(ctx, ref.name, ""))
+                    fix(f"Use %{close}%", replace(b.path, rng, f"%{close}%"), preferred=True)
+                    if close and inner is not None
+                    else None,
+                    fix(f"Add '{ref.name}' to local.settings.json", add_setting(ctx, ref.name, "")),
                 ),
                 function=fn,
                 data={"setting": ref.name},
@@ -400,7 +423,7 @@ def _core_tools_text(value: object, text: str) -> str:
 
 # The worker's validate_script_file_name (azure_functions_worker/utils/common.py): a letter,
 # digit or '_', then letters, digits, '_' or '-', ending in .py; anything else stops indexing.
-_SCRIPT_FILE_NAME = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_\-]*\.py$")
+_SCRIPT_FILE_NAME = compiled_on_use(r"^[a-zA-Z0-9_][a-zA-Z0-9_\-]*\.py$")
 
 
 def _script_file_name(ctx: Context, path: str) -> None:

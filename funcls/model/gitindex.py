@@ -30,6 +30,7 @@ import threading
 from typing import Literal
 
 from funcls.model.fastclass import dataclass
+from funcls.model.lazy_re import compiled_on_use
 
 TrackingState = Literal["tracked", "untracked", "no-repository", "unknown"]
 
@@ -199,7 +200,7 @@ def git_dirs(root: str) -> tuple[str, str]:
     return gitdir, common
 
 
-_SHA256 = re.compile(r"^\s*objectformat\s*=\s*sha256\s*$", re.IGNORECASE | re.MULTILINE)
+_SHA256 = compiled_on_use(r"^\s*objectformat\s*=\s*sha256\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 def _hash_len(common: str) -> int:

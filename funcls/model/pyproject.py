@@ -3,15 +3,15 @@ the standard library's TOML parser. Nothing is installed or run."""
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import field
 from typing import Any
 
 from funcls.model.distributions import normalise
 from funcls.model.fastclass import dataclass
+from funcls.model.lazy_re import compiled_on_use
 
-_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_NAME = compiled_on_use(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 @dataclass(slots=True)

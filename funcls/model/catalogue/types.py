@@ -11,6 +11,7 @@ from dataclasses import field
 from typing import Literal
 
 from funcls.model.fastclass import dataclass
+from funcls.model.lazy_re import compiled_on_use
 
 Direction = Literal["in", "out", "inout"]
 ValueKind = Literal[
@@ -54,7 +55,7 @@ Role = Literal[
 ]
 
 
-_CAMEL_RE = re.compile(r"(?<!^)(?=[A-Z])")
+_CAMEL_RE = compiled_on_use(r"(?<!^)(?=[A-Z])")
 
 
 def snake_case(camel: str) -> str:

@@ -26,6 +26,7 @@ from datetime import datetime
 from enum import Enum
 
 from funcls.model.fastclass import dataclass
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.parsers.errors import ParseError
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -55,11 +56,11 @@ class RouteError(ParseError):
         self.kind = kind
 
 
-_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
-_DECIMAL = re.compile(r"\s*[+-]?(\d{1,3}(,\d{3})*|\d+)?(\.\d*)?\s*")
-_FLOAT = re.compile(r"\s*[+-]?(\d[\d,]*)?(\.\d*)?([eE][+-]?\d+)?\s*")
+_INTEGER = compiled_on_use(r"\s*[+-]?\d+\s*")
+_DECIMAL = compiled_on_use(r"\s*[+-]?(\d{1,3}(,\d{3})*|\d+)?(\.\d*)?\s*")
+_FLOAT = compiled_on_use(r"\s*[+-]?(\d[\d,]*)?(\.\d*)?([eE][+-]?\d+)?\s*")
 _FLOAT_WORDS = {"nan", "infinity", "-infinity", "+infinity", "∞", "-∞", "+∞"}
-_US_DATE = re.compile(
+_US_DATE = compiled_on_use(
     r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?"
 )
 

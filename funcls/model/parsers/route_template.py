@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from funcls.model.fastclass import dataclass
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.parsers.errors import ParseWarning
 from funcls.model.parsers.route_constraints import RouteConstraint
 
@@ -125,7 +126,7 @@ def _part_shape(part: RoutePart) -> tuple[object, ...]:
     return (kind, constraints, part.optional or part.default is not None)
 
 
-_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_PERCENT_RUN = compiled_on_use(r"(?:%[0-9A-Fa-f]{2})+")
 
 
 def decode_route_path(raw: str) -> str:

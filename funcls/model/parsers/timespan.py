@@ -24,12 +24,13 @@ from datetime import timedelta
 from enum import Enum
 
 from funcls.model.fastclass import dataclass
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.parsers.errors import ParseError, ParseWarning
 
 MAX_DAYS = 10_675_199  # TimeSpan.MaxValue.Days
 # ASCII digits only, as .NET's TimeSpan parser reads them: "00:0²:00" is a format error, not
 # int("²") raising ValueError (issue 17, found by tests/fuzz).
-_TOKEN = re.compile(r"[0-9]+|[^0-9]+")
+_TOKEN = compiled_on_use(r"[0-9]+|[^0-9]+")
 
 
 class TimeSpanErrorKind(str, Enum):

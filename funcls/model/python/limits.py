@@ -22,6 +22,8 @@ import ast
 import re
 from typing import Any
 
+from funcls.model.lazy_re import compiled_on_use
+
 FSTRING_FIELD_LIMIT = 20_000  # fields in one f-string: ast.parse took 0.33 s here
 # Characters of string constants one module's analysis may build by joining others ("a" + b,
 # f"{a}{b}"): a chain of N assignments each adding to the last keeps N²/2 characters.
@@ -29,7 +31,7 @@ FOLDED_CHARS_LIMIT = 4 * 1024 * 1024
 
 # An f-string's prefix and opening quote (f, rf, fr in any case), not preceded by a name
 # character: the "f" ending `if"…"` or `elif"…"` starts no f-string.
-_FSTRING_START = re.compile(r"(?<![\w])(?:[rR][fF]|[fF][rR]|[fF])('''|\"\"\"|'|\")")
+_FSTRING_START = compiled_on_use(r"(?<![\w])(?:[rR][fF]|[fF][rR]|[fF])('''|\"\"\"|'|\")")
 _SINGLE_BODY = {
     "'": re.compile(r"(?:[^'\\\n]|\\.)*"),
     '"': re.compile(r'(?:[^"\\\n]|\\.)*'),
