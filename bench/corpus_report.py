@@ -20,6 +20,10 @@ in bench/corpus_warning_verdicts.json (true: the platform misbehaves or the user
 the mistake the warning names; false: noise). A rule with more than --sample warnings (30) is
 triaged on a random sample drawn with --seed (5); --details then lists each rule's findings to
 triage (all of them, or that sample) without a verdict.
+
+--severity information does the same for the information-level findings, with their verdicts in
+bench/corpus_information_verdicts.json (true: the note is right and worth reading; false: wrong,
+or a fix suggestion that would not work).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from tests.support.fidelity import differences, normalise  # noqa: E402
 
 VERDICTS = Path(__file__).resolve().parent / "corpus_verdicts.json"
 WARNING_VERDICTS = Path(__file__).resolve().parent / "corpus_warning_verdicts.json"
+INFORMATION_VERDICTS = Path(__file__).resolve().parent / "corpus_information_verdicts.json"
 
 
 def finding_key(corpus: Path, f: Finding) -> str:
@@ -144,13 +149,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default="/tmp/funcls-corpus")
     ap.add_argument("--details", action="store_true")
-    ap.add_argument("--severity", choices=("error", "warning"), default="error")
+    ap.add_argument("--severity", choices=("error", "warning", "information"), default="error")
     ap.add_argument("--sample", type=int, default=30, help="warnings triaged per rule at most")
     ap.add_argument("--seed", type=int, default=5, help="seed of the per-rule sample")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus).resolve()
-    if args.severity == "warning":
-        return warnings_report(corpus, args.details, args.sample, args.seed)
+    if args.severity != "error":
+        return sampled_report(corpus, args.severity, args.details, args.sample, args.seed)
     manifest: dict[str, Any] = json.loads((corpus / "manifest.json").read_text())
     verdicts: dict[str, dict[str, str]] = (
         json.loads(VERDICTS.read_text()) if VERDICTS.is_file() else {}
@@ -230,7 +235,13 @@ def main(argv: list[str] | None = None) -> int:
         if identical != total
         else ""
     )
-    print(f"functions identical to the library: {identical} / {total}{note}")
+    if manifest.get("oracle", True):
+        print(f"functions identical to the library: {identical} / {total}{note}")
+    else:
+        print(
+            "functions identical to the library: not measured (the corpus was built with"
+            " --no-oracle: no script of it was imported)"
+        )
     print(f"apps not found: {len(missed_roots)} / {len(manifest['roots'])}")
     print(
         f"other folders taken for apps: {len(taken)} "
@@ -288,18 +299,19 @@ def warning_sample(keys: list[str], triaged: set[str], size: int, seed: int) -> 
     return sorted(random.Random(seed).sample(left, need))
 
 
-def warnings_report(corpus: Path, details: bool, size: int, seed: int) -> int:
-    """Warning-level findings of every app root of the corpus, by rule, with their verdicts."""
+def sampled_report(corpus: Path, severity: str, details: bool, size: int, seed: int) -> int:
+    """Warning- or information-level findings of every app root of the corpus, by rule, with
+    their verdicts (each severity has its own verdict file)."""
     manifest: dict[str, Any] = json.loads((corpus / "manifest.json").read_text())
-    verdicts: dict[str, dict[str, str]] = (
-        json.loads(WARNING_VERDICTS.read_text()) if WARNING_VERDICTS.is_file() else {}
-    )
+    level = Severity.WARNING if severity == "warning" else Severity.INFO
+    path = WARNING_VERDICTS if severity == "warning" else INFORMATION_VERDICTS
+    verdicts: dict[str, dict[str, str]] = json.loads(path.read_text()) if path.is_file() else {}
     by_rule: dict[str, dict[str, Finding]] = defaultdict(dict)
     count: Counter[str] = Counter()
     for record in manifest["roots"]:
         app = load_app(str(corpus / record["path"]), Source())
         for f in check_app(app, CheckConfig()):
-            if f.severity == Severity.WARNING:
+            if f.severity == level:
                 by_rule[f.code][finding_key(corpus, f)] = f
                 count[f.code] += 1
     present = {k for v in by_rule.values() for k in v}
@@ -307,11 +319,11 @@ def warnings_report(corpus: Path, details: bool, size: int, seed: int) -> int:
         f"corpus: {len(manifest['repositories'])} repositories, {len(manifest['roots'])} app roots"
     )
     print(
-        f"warning findings: {sum(count.values())} (triaged: all of a rule's when it has at most"
+        f"{severity} findings: {sum(count.values())} (triaged: all of a rule's when it has at most"
         f" {size}, else a sample of {size} drawn with seed {seed})"
     )
     print()
-    print("| rule | warnings | triaged | true | false | left to triage |")
+    print(f"| rule | {severity} | triaged | true | false | left to triage |")
     print("|---|---|---|---|---|---|")
     total: Counter[str] = Counter()
     todo: list[str] = []
@@ -340,7 +352,7 @@ def warnings_report(corpus: Path, details: bool, size: int, seed: int) -> int:
             + ", ".join(f"{code} {n}" for code, n in sorted(gone.items()))
         )
     if details:
-        print("\n# warnings to triage without a verdict")
+        print(f"\n# {severity} findings to triage without a verdict")
         print("\n".join(todo) or "none")
         print("\n# verdict false (still reported)")
         print(

@@ -9,13 +9,16 @@ with ``git archive`` (no checkout, no hooks, no filters the repository could con
 (outside a Python package), or with host.json or function.json sub-folders and Python code (C#,
 JavaScript and Java apps are left out).
 
-The oracle is the library's own indexing: for every root with a v2 script, a child process
-imports the script as the worker does (root on sys.path) and prints what ``get_functions()`` /
-``get_function_json()`` give, as tests/support/fidelity.py does. Third-party modules the
-script imports that are not installed here are replaced by inert stand-ins, so that apps
-whose dependencies are missing still index; a script that still fails is recorded with its
-error (no oracle). This runs the corpus' code, in a child process with a time limit: it is
-what the library does, and why the corpus lives outside the repository.
+With ``--no-oracle`` no script is imported (nothing of the fetched repositories runs): the
+manifest then has the roots without the library's index, and the report says the functions
+were not compared. The oracle is the library's own indexing: for every root with a v2 script,
+a child process imports the script as the worker does (root on sys.path) and prints what
+``get_functions()`` / ``get_function_json()`` give, as tests/support/fidelity.py does.
+Third-party modules the script imports that are not installed here are replaced by inert
+stand-ins, so that apps whose dependencies are missing still index; a script that still
+fails is recorded with its error (no oracle). This runs the corpus' code, in a child process
+with a time limit: it is what the library does, and why the corpus lives outside the
+repository.
 
 Writes ``OUT/manifest.json``: repositories (commit), roots (path, model, oracle or error) and
 the worker's deliberately broken fixtures (tests/unittests/broken_functions/*).
@@ -518,10 +521,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mirrors", default="/work/.mirror")
     ap.add_argument("--out", default="/tmp/funcls-corpus")
     ap.add_argument("--python", default=sys.executable, help="interpreter with azure-functions")
+    ap.add_argument(
+        "--no-oracle",
+        action="store_true",
+        help="export and find the roots only: import no script of the corpus (no code of the"
+        " fetched repositories runs; the report then has no functions to compare)",
+    )
     args = ap.parse_args(argv)
     mirrors, out = Path(args.mirrors), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    manifest: dict[str, Any] = {"repositories": [], "roots": [], "broken_fixtures": []}
+    manifest: dict[str, Any] = {
+        "repositories": [],
+        "roots": [],
+        "broken_fixtures": [],
+        "oracle": not args.no_oracle,
+    }
     missing: list[str] = []
     for name in sorted(REPOSITORIES):
         entry = mirrors / name.replace("/", "+")
@@ -544,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
             rel = str(root.relative_to(out))
             script = v2_script(root)
             record: dict[str, Any] = {"path": rel, "script": script}
-            if script is not None:
+            if script is not None and not args.no_oracle:
                 record.update(oracle(root, script, args.python))
             manifest["roots"].append(record)
             kind = (
