@@ -191,6 +191,67 @@ def test_azf401_undefined_setting_expression_range_and_fix(tmp_path: Path) -> No
     assert fixed_clean(tmp_path, f) == []
 
 
+def test_azf401_misspelt_setting_suggests_the_defined_one(tmp_path: Path) -> None:
+    # QA in code-server: '%PAYMENT_QUEUE%' beside a defined PAYMENTS_QUEUE was offered only
+    # "Add 'PAYMENT_QUEUE'", a second setting with no value.
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queue_name="%PAYMENT_QUEUE%", connection='
+        '"AzureWebJobsStorage")\n'
+        "def work(msg: func.QueueMessage) -> None:\n    pass\n",
+        **{"local.settings.json": settings({**BASE, "PAYMENTS_QUEUE": "payments"})},
+    )
+    f = one(check(tmp_path), "AZF401")
+    assert f.message == (
+        "'%PAYMENT_QUEUE%' in \"queueName\" of binding 'msg' names a setting that "
+        "local.settings.json does not define; did you mean '%PAYMENTS_QUEUE%'? Otherwise add "
+        "'PAYMENT_QUEUE' to Values (and to the app settings in Azure)"
+    )
+    assert [(x.title, x.preferred) for x in f.fixes] == [
+        ("Use %PAYMENTS_QUEUE%", True),
+        ("Add 'PAYMENT_QUEUE' to local.settings.json", False),
+    ]
+    assert fixed_clean(tmp_path, f) == []
+    assert 'queue_name="%PAYMENTS_QUEUE%"' in (tmp_path / "function_app.py").read_text()
+    settings_after = json.loads((tmp_path / "local.settings.json").read_text())["Values"]
+    assert "PAYMENT_QUEUE" not in settings_after
+
+
+def test_azf401_no_suggestion_for_an_unrelated_name(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.queue_trigger(arg_name="msg", queue_name="%ORDERS%", connection='
+        '"AzureWebJobsStorage")\n'
+        "def work(msg: func.QueueMessage) -> None:\n    pass\n",
+        **{"local.settings.json": settings({**BASE, "PAYMENTS_QUEUE": "payments"})},
+    )
+    f = one(check(tmp_path), "AZF401")
+    assert "did you mean" not in f.message
+    assert [x.title for x in f.fixes] == ["Add 'ORDERS' to local.settings.json"]
+
+
+def test_azf400_misspelt_connection_suggests_the_defined_one(tmp_path: Path) -> None:
+    v2(
+        tmp_path,
+        '@app.service_bus_queue_trigger(arg_name="msg", queue_name="orders", '
+        'connection="ServiceBusConection")\n'
+        "def orders(msg: func.ServiceBusMessage) -> None:\n    pass\n",
+        **{"local.settings.json": settings({**BASE, "ServiceBusConnection": "Endpoint=sb://x/"})},
+    )
+    f = one(check(tmp_path), "AZF400")
+    assert f.message == (
+        "connection setting 'ServiceBusConection' of binding 'msg' is not defined in "
+        "local.settings.json Values; did you mean 'ServiceBusConnection'? Otherwise add it there "
+        "(and to the app settings in Azure)"
+    )
+    assert [x.title for x in f.fixes] == [
+        "Use 'ServiceBusConnection'",
+        "Add 'ServiceBusConection' to local.settings.json",
+    ]
+    assert "AZF400" not in codes(fixed_clean(tmp_path, f))
+    assert 'connection="ServiceBusConnection"' in (tmp_path / "function_app.py").read_text()
+
+
 def test_azf401_near_miss_setting_names_ignore_case_and_colon(tmp_path: Path) -> None:
     v2(
         tmp_path,
