@@ -53,9 +53,11 @@ _WRITERS = (
     "_tuple_str",
     "_process_class",
     "_get_field",
+    "field",
 )
 _KINDS = {"_FIELD": "f", "_FIELD_CLASSVAR": "c", "_FIELD_INITVAR": "i"}
 _key: int | None = None
+_FIXED: dict[str, Any] | None = None
 
 
 class _Stale(Exception):
@@ -75,8 +77,11 @@ def dataclasses_key() -> int:
     global _key
     if _key is None:
         parts = [sys.version.split()[0].rpartition(".")[0].encode()]
-        for name in _WRITERS:
-            code = getattr(getattr(dataclasses, name, None), "__code__", None)
+        for name in (*_WRITERS, "Field"):
+            item = getattr(dataclasses, name, None)
+            if name == "Field":
+                item = getattr(item, "__init__", None)
+            code = getattr(item, "__code__", None)
             if code is None:
                 parts.append(b"-")
                 continue
@@ -150,7 +155,7 @@ def _replay(
     dc: Any = dataclasses
     annotations, kinds, recorded_options, post_init, flags, texts = made
     own = own_annotations(cls)
-    if own != annotations or dict(sorted(options.items())) != recorded_options:
+    if own != annotations or options != recorded_options:
         raise _Stale
     o = {**_DEFAULTS, **options}
     if len(o) != len(_DEFAULTS):
@@ -185,7 +190,8 @@ def _replay(
         else:
             if isinstance(default, types.MemberDescriptorType):
                 default = missing
-            f = dc.field(default=default)
+            # field(default=default), without its call (dataclasses_key covers both).
+            f = dc.Field(default, missing, True, True, None, True, None, missing)
         f.name = name
         f.type = annotation
         f._field_type = field_type[kind]
@@ -229,8 +235,8 @@ def _replay(
         raise _Stale  # fastclass gives every class one first; dataclasses would write it
 
     # The methods, in the order dataclasses compiled them, each given its free variables.
-    queue = [functions[i] for i in texts]
-    queue.reverse()
+    queue = [functions[i] for i in reversed(texts)]
+    fixed = dict(_fixed(), cls=cls)
 
     def method(name: str) -> Any:
         if not queue:
@@ -239,7 +245,15 @@ def _replay(
         create = types.FunctionType(code, globals_, code.co_name)
         free = {}
         for var in code.co_varnames[: code.co_argcount]:
-            free[var] = _free(var, fields, cls)
+            if var in fixed:
+                free[var] = fixed[var]
+            elif var[:6] == "_type_" and var[6:] in fields:
+                free[var] = fields[var[6:]].type
+            elif var[:6] == "_dflt_" and var[6:] in fields:
+                f = fields[var[6:]]
+                free[var] = f.default if f.default_factory is missing else f.default_factory
+            else:
+                raise _Stale
         fn = create(**free)
         if fn.__name__ != name:
             raise _Stale
@@ -309,28 +323,17 @@ def _methods(cls: type, o: dict[str, Any], method: Callable[[str], Any]) -> list
     return out
 
 
-def _free(var: str, fields: dict[str, Any], cls: type) -> Any:
-    """The value dataclasses gives the free variable ``var`` of a method it compiles."""
-    dc: Any = dataclasses
-    if var.startswith("_type_"):
-        f = fields.get(var[6:])
-        if f is None:
-            raise _Stale
-        return f.type
-    if var.startswith("_dflt_"):
-        f = fields.get(var[6:])
-        if f is None:
-            raise _Stale
-        return f.default_factory if f.default_factory is not dc.MISSING else f.default
-    fixed = {
-        "MISSING": dc.MISSING,
-        "_HAS_DEFAULT_FACTORY": dc._HAS_DEFAULT_FACTORY,
-        "__dataclass_builtins_object__": object,
-        "_return_type": None,
-        "FrozenInstanceError": dc.FrozenInstanceError,
-    }
-    if var == "cls":
-        return cls
-    if var not in fixed:
-        raise _Stale
-    return fixed[var]
+def _fixed() -> dict[str, Any]:
+    """The values dataclasses gives the free variables of the methods it compiles that are
+    the same for every class (``_type_<field>``, ``_dflt_<field>`` and ``cls`` are not)."""
+    global _FIXED
+    if _FIXED is None:
+        dc: Any = dataclasses
+        _FIXED = {
+            "MISSING": dc.MISSING,
+            "_HAS_DEFAULT_FACTORY": dc._HAS_DEFAULT_FACTORY,
+            "__dataclass_builtins_object__": object,
+            "_return_type": None,
+            "FrozenInstanceError": dc.FrozenInstanceError,
+        }
+    return _FIXED

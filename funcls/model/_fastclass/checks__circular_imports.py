@@ -54,7 +54,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'failure\',\'name\',\'at\',\'later\',\'where\',\'function\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'CertainFailure': ({'failure': 'CircularFailure', 'name': 'str', 'at': 'int', 'later': 'int', 'where': 'Range', 'function': 'Function | None'}, 'ffffff', {'frozen': True}, False, (('failure', 'f', True, True, True, None, False, ''), ('name', 'f', True, True, True, None, False, ''), ('at', 'f', True, True, True, None, False, ''), ('later', 'f', True, True, True, None, False, ''), ('where', 'f', True, True, True, None, False, ''), ('function', 'f', True, True, True, None, False, '')), (3, 2, 0, 5, 4, 1)),
 }

@@ -53,7 +53,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'select\',\'ignore\',\'severity\',\'source\',\'plan\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'CheckConfig': ({'select': 'tuple[str, ...]', 'ignore': 'tuple[str, ...]', 'severity': 'Mapping[str, Severity]', 'source': 'str | None', 'plan': 'str | None'}, 'fffff', {'frozen': True}, False, (('select', 'f', True, True, True, None, False, 'D'), ('ignore', 'f', True, True, True, None, False, 'D'), ('severity', 'f', True, True, True, None, False, 'F'), ('source', 'f', True, True, True, None, False, 'D'), ('plan', 'f', True, True, True, None, False, 'D')), (3, 2, 0, 5, 4, 1)),
 }

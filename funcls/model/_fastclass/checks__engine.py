@@ -52,7 +52,7 @@ def __create_fn__(_type_functions, _type_unregistered, _type_misplaced, _type_fo
  return __init__
 TABLE['def __create_fn__(_type_functions, _type_unregistered, _type_misplaced, _type_found, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,functions:_type_functions,unregistered:_type_unregistered,misplaced:_type_misplaced,found:_type_found)->_return_type:\n  self.functions=functions\n  self.unregistered=unregistered\n  self.misplaced=misplaced\n  self.found=found\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     '_Group': ({'functions': 'list[Function]', 'unregistered': 'list[Function]', 'misplaced': 'list[Function]', 'found': 'dict[str, list[Finding]]'}, 'ffff', {}, False, (('functions', 'f', True, True, True, None, False, ''), ('unregistered', 'f', True, True, True, None, False, ''), ('misplaced', 'f', True, True, True, None, False, ''), ('found', 'f', True, True, True, None, False, '')), (5, 3, 1)),
     '_File': ({'env': 'object', 'whole': '_Group | None', 'split': 'list[_Group]'}, 'fff', {}, False, (('env', 'f', True, True, True, None, False, ''), ('whole', 'f', True, True, True, None, False, ''), ('split', 'f', True, True, True, None, False, '')), (4, 2, 0)),

@@ -167,7 +167,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'title\',\'edits\',\'preferred\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'TextEdit': ({'path': 'str', 'range': 'Range', 'new_text': 'str'}, 'fff', {'frozen': True, 'slots': True}, False, (('path', 'f', True, True, True, None, False, ''), ('range', 'f', True, True, True, None, False, ''), ('new_text', 'f', True, True, True, None, False, '')), (13, 9, 2, 19, 16, 5)),
     'Fix': ({'title': 'str', 'edits': 'tuple[TextEdit, ...]', 'preferred': 'bool'}, 'fff', {'frozen': True, 'slots': True}, False, (('title', 'f', True, True, True, None, False, ''), ('edits', 'f', True, True, True, None, False, ''), ('preferred', 'f', True, True, True, None, False, 'D')), (14, 10, 3, 20, 17, 6)),

@@ -31,7 +31,7 @@ def __create_fn__(_type_names, _type_where, _type_complete, _type_exists, _type_
  return __init__
 TABLE['def __create_fn__(_type_names, _type_where, _type_complete, _type_exists, _type_extras, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_exists, _dflt_extras, _return_type):\n def __init__(self,names:_type_names,where:_type_where,complete:_type_complete,exists:_type_exists=_dflt_exists,extras:_type_extras=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.names=names\n  self.where=where\n  self.complete=complete\n  self.exists=exists\n  self.extras=_dflt_extras() if extras is _HAS_DEFAULT_FACTORY else extras\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     '_Declared': ({'names': 'set[str]', 'where': 'str', 'complete': 'bool', 'exists': 'bool', 'extras': 'dict[str, set[str]]'}, 'fffff', {'slots': True}, False, (('names', 'f', True, True, True, None, False, ''), ('where', 'f', True, True, True, None, False, ''), ('complete', 'f', True, True, True, None, False, ''), ('exists', 'f', True, True, True, None, False, 'D'), ('extras', 'f', True, True, True, None, False, 'F')), (2, 1, 0)),
 }

@@ -164,7 +164,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'files\',\'note\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'Example': ({'files': 'Mapping[str, str | None]', 'note': 'str'}, 'ff', {'frozen': True, 'slots': True}, False, (('files', 'f', True, True, True, None, False, ''), ('note', 'f', True, True, True, None, False, 'D')), (13, 9, 2, 20, 17, 6)),
     'Rule': ({'code': 'str', 'name': 'str', 'severity': 'Severity', 'summary': 'str', 'rationale': 'str', 'bad': 'Example', 'good': 'Example', 'fix': 'str'}, 'ffffffff', {'frozen': True, 'slots': True}, False, (('code', 'f', True, True, True, None, False, ''), ('name', 'f', True, True, True, None, False, ''), ('severity', 'f', True, True, True, None, False, ''), ('summary', 'f', True, True, True, None, False, ''), ('rationale', 'f', True, True, True, None, False, ''), ('bad', 'f', True, True, True, None, False, ''), ('good', 'f', True, True, True, None, False, ''), ('fix', 'f', True, True, True, None, False, 'D')), (11, 7, 0, 18, 15, 4)),

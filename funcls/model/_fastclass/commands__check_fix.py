@@ -50,7 +50,7 @@ def __create_fn__(_type_code, _type_title, _type_path, MISSING, _HAS_DEFAULT_FAC
  return __init__
 TABLE['def __create_fn__(_type_code, _type_title, _type_path, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,code:_type_code,title:_type_title,path:_type_path)->_return_type:\n  self.code=code\n  self.title=title\n  self.path=path\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'Applied': ({'code': 'str', 'title': 'str', 'path': 'str'}, 'fff', {}, False, (('code', 'f', True, True, True, None, False, ''), ('title', 'f', True, True, True, None, False, ''), ('path', 'f', True, True, True, None, False, '')), (5, 3, 1)),
     'FixResult': ({'applied': 'list[Applied]', 'changes': 'dict[str, tuple[str | None, str]]'}, 'ff', {}, False, (('applied', 'f', True, True, True, None, False, 'F'), ('changes', 'f', True, True, True, None, False, 'F')), (4, 2, 0)),

@@ -81,7 +81,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'type\',\'kind\',\'direction\',\'name\',\'raw\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'BindingView': ({'type': 'str', 'kind': 'str', 'direction': 'str', 'name': 'str', 'raw': 'Mapping[str, Any]'}, 'fffff', {'eq': False, 'frozen': True}, False, (('type', 'f', True, True, True, None, False, ''), ('kind', 'f', True, True, True, None, False, ''), ('direction', 'f', True, True, True, None, False, ''), ('name', 'f', True, True, True, None, False, ''), ('raw', 'f', True, False, True, None, False, '')), (5, 3, 9, 7)),
     'FunctionBindings': ({'all': 'tuple[BindingView, ...]'}, 'f', {'frozen': True}, False, (('all', 'f', True, True, True, None, False, 'D'),), (4, 2, 0, 8, 6, 1)),

@@ -143,7 +143,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'setting\',\'param\',\'prop\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'TemplateSetting': ({'param': 'str', 'default': 'str', 'local_value': 'str | None'}, 'fff', {'frozen': True, 'slots': True}, False, (('param', 'f', True, True, True, None, False, ''), ('default', 'f', True, True, True, None, False, ''), ('local_value', 'f', True, True, True, None, False, 'D')), (10, 7, 1, 16, 13, 4)),
     'TriggerTemplate': ({'id': 'str', 'decorator': 'str', 'binding_type': 'str', 'parameter': 'str', 'annotation': 'str', 'settings': 'tuple[TemplateSetting, ...]', 'variant': 'str'}, 'fffffff', {'frozen': True, 'slots': True}, False, (('id', 'f', True, True, True, None, False, ''), ('decorator', 'f', True, True, True, None, False, ''), ('binding_type', 'f', True, True, True, None, False, ''), ('parameter', 'f', True, True, True, None, False, ''), ('annotation', 'f', True, True, True, None, False, ''), ('settings', 'f', True, True, True, None, False, ''), ('variant', 'f', True, True, True, None, False, 'D')), (9, 6, 0, 15, 12, 3)),

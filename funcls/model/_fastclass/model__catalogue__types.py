@@ -396,7 +396,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'type\',\'family\',\'title\',\'trigger\',\'directions\',\'summary\',\'description\',\'properties\',\'one_of\',\'input_types\',\'output_types\',\'return_types\',\'runner\',\'not_by_hand\',\'needs_bundle\',\'host_retries\',\'docs\',\'extension_package\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'EnumMember': ({'name': 'str', 'json': 'str', 'summary': 'str', 'since': 'str | None'}, 'ffff', {'frozen': True, 'slots': True}, False, (('name', 'f', True, True, True, None, False, ''), ('json', 'f', True, True, True, None, False, ''), ('summary', 'f', True, True, True, None, False, 'D'), ('since', 'f', True, True, True, None, False, 'D')), (25, 17, 1, 41, 33, 9)),
     'EnumSpec': ({'name': 'str', 'qualname': 'str', 'members': 'tuple[EnumMember, ...]', 'summary': 'str'}, 'ffff', {'frozen': True, 'slots': True}, False, (('name', 'f', True, True, True, None, False, ''), ('qualname', 'f', True, True, True, None, False, ''), ('members', 'f', True, True, True, None, False, ''), ('summary', 'f', True, True, True, None, False, 'D')), (28, 20, 4, 44, 36, 12)),

@@ -29,7 +29,7 @@ def __create_fn__(_type_site_packages, _type_modules, _type_requires, MISSING, _
  return __init__
 TABLE['def __create_fn__(_type_site_packages, _type_modules, _type_requires, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_modules, _dflt_requires, _return_type):\n def __init__(self,site_packages:_type_site_packages,modules:_type_modules=_HAS_DEFAULT_FACTORY,requires:_type_requires=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.site_packages=site_packages\n  self.modules=_dflt_modules() if modules is _HAS_DEFAULT_FACTORY else modules\n  self.requires=_dflt_requires() if requires is _HAS_DEFAULT_FACTORY else requires\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'Installed': ({'site_packages': 'str', 'modules': 'dict[str, set[str]]', 'requires': 'dict[str, set[str]]'}, 'fff', {'slots': True}, False, (('site_packages', 'f', True, True, True, None, False, ''), ('modules', 'f', True, True, True, None, False, 'F'), ('requires', 'f', True, True, True, None, False, 'F')), (2, 1, 0)),
 }

@@ -94,7 +94,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'state\',\'reason\',\'repository\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'GitTracking': ({'state': 'TrackingState', 'reason': 'str', 'repository': 'str | None'}, 'fff', {'frozen': True, 'slots': True}, False, (('state', 'f', True, True, True, None, False, ''), ('reason', 'f', True, True, True, None, False, 'D'), ('repository', 'f', True, True, True, None, False, 'D')), (7, 5, 1, 11, 9, 3)),
     'GitIndex': ({'paths': 'frozenset[bytes]', 'sparse_dirs': 'frozenset[bytes]'}, 'ff', {'frozen': True, 'slots': True}, False, (('paths', 'f', True, True, True, None, False, ''), ('sparse_dirs', 'f', True, True, True, None, False, '')), (6, 4, 0, 10, 8, 2)),

@@ -51,7 +51,7 @@ def __create_fn__(_type_text, _type_root, _type_errors, _type_lines, MISSING, _H
  return __init__
 TABLE['def __create_fn__(_type_text, _type_root, _type_errors, _type_lines, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,text:_type_text,root:_type_root,errors:_type_errors,lines:_type_lines)->_return_type:\n  self.text=text\n  self.root=root\n  self.errors=errors\n  self.lines=lines\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'JsonError': ({'message': 'str', 'range': 'Range'}, 'ff', {'slots': True}, False, (('message', 'f', True, True, True, None, False, ''), ('range', 'f', True, True, True, None, False, '')), (4, 2, 0)),
     'JsonDocument': ({'text': 'str', 'root': 'JsonNode | None', 'errors': 'list[JsonError]', 'lines': 'LineIndex'}, 'ffff', {'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('root', 'f', True, True, True, None, False, ''), ('errors', 'f', True, True, True, None, False, ''), ('lines', 'f', True, True, True, None, False, '')), (5, 3, 1)),

@@ -50,7 +50,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'path\',\'range\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'Location': ({'path': 'str', 'range': 'Range'}, 'ff', {'frozen': True, 'slots': True}, False, (('path', 'f', True, True, True, None, False, ''), ('range', 'f', True, True, True, None, False, '')), (3, 2, 0, 5, 4, 1)),
 }

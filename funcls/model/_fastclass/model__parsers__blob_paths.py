@@ -53,7 +53,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'container\',\'blob\',\'template\',\'for_trigger\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'BlobPathPattern': ({'text': 'str', 'container': 'str', 'blob': 'str', 'template': 'BindingTemplate', 'for_trigger': 'bool'}, 'fffff', {'frozen': True, 'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('container', 'f', True, True, True, None, False, ''), ('blob', 'f', True, True, True, None, False, ''), ('template', 'f', True, True, True, None, False, ''), ('for_trigger', 'f', True, True, True, None, False, '')), (3, 2, 0, 5, 4, 1)),
 }

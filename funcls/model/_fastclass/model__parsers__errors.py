@@ -52,7 +52,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'message\',\'start\',\'end\',\'kind\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'ParseWarning': ({'message': 'str', 'start': 'int', 'end': 'int', 'kind': 'str'}, 'ffff', {'frozen': True, 'slots': True}, False, (('message', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, ''), ('kind', 'f', True, True, True, None, False, 'D')), (3, 2, 0, 5, 4, 1)),
 }

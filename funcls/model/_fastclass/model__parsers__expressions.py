@@ -185,7 +185,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'start\',\'end\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'AppSettingRef': ({'name': 'str', 'start': 'int', 'end': 'int'}, 'fff', {'frozen': True, 'slots': True}, False, (('name', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, '')), (13, 9, 1, 21, 17, 5)),
     'BindingParameter': ({'expression': 'str', 'path': 'tuple[str, ...]', 'format': 'str | None', 'kind': 'ParameterKind', 'start': 'int', 'end': 'int'}, 'ffffff', {'frozen': True, 'slots': True}, False, (('expression', 'f', True, True, True, None, False, ''), ('path', 'f', True, True, True, None, False, ''), ('format', 'f', True, True, True, None, False, ''), ('kind', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, '')), (12, 8, 0, 20, 16, 4)),

@@ -140,7 +140,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'references\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'CronSchedule': ({'text': 'str', 'fields': 'tuple[CronField, ...]', 'five_field': 'bool', 'warnings': 'tuple[ParseWarning, ...]'}, 'ffff', {'frozen': True, 'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('fields', 'f', True, True, True, None, False, ''), ('five_field', 'f', True, True, True, None, False, 'D'), ('warnings', 'f', True, True, True, None, False, 'D')), (9, 6, 0, 15, 12, 3)),
     'TimeSpanSchedule': ({'text': 'str', 'interval': 'timedelta', 'layout': 'str', 'warnings': 'tuple[ParseWarning, ...]'}, 'ffff', {'frozen': True, 'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('interval', 'f', True, True, True, None, False, ''), ('layout', 'f', True, True, True, None, False, ''), ('warnings', 'f', True, True, True, None, False, 'D')), (10, 7, 1, 16, 13, 4)),

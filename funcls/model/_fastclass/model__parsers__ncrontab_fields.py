@@ -100,7 +100,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'role\',\'text\',\'start\',\'end\',\'values\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'FieldSpec': ({'role': 'FieldRole', 'name': 'str', 'low': 'int', 'high': 'int', 'range_text': 'str', 'names': 'tuple[str, ...]'}, 'ffffff', {'frozen': True, 'slots': True}, False, (('role', 'f', True, True, True, None, False, ''), ('name', 'f', True, True, True, None, False, ''), ('low', 'f', True, True, True, None, False, ''), ('high', 'f', True, True, True, None, False, ''), ('range_text', 'f', True, True, True, None, False, ''), ('names', 'f', True, True, True, None, False, 'D')), (6, 4, 0, 10, 8, 2)),
     'CronField': ({'role': 'FieldRole', 'text': 'str', 'start': 'int', 'end': 'int', 'values': 'tuple[int, ...]'}, 'fffff', {'frozen': True, 'slots': True}, False, (('role', 'f', True, True, True, None, False, ''), ('text', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, ''), ('values', 'f', True, True, True, None, False, '')), (7, 5, 1, 11, 9, 3)),

@@ -101,7 +101,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'name\',\'arguments\',\'raw_argument\',\'start\',\'end\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'ConstraintSpec': ({'name': 'str', 'arities': 'tuple[int, ...]', 'bounds': 'tuple[int, int] | None', 'usage': 'str', 'description': 'str', 'check': 'Check'}, 'ffffff', {'frozen': True, 'slots': True}, False, (('name', 'f', True, True, True, None, False, ''), ('arities', 'f', True, True, True, None, False, ''), ('bounds', 'f', True, True, True, None, False, ''), ('usage', 'f', True, True, True, None, False, ''), ('description', 'f', True, True, True, None, False, ''), ('check', 'f', True, True, True, None, False, '')), (6, 4, 0, 10, 8, 2)),
     'RouteConstraint': ({'text': 'str', 'name': 'str', 'arguments': 'tuple[int, ...]', 'raw_argument': 'str', 'start': 'int', 'end': 'int'}, 'ffffff', {'frozen': True, 'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('name', 'f', True, True, True, None, False, ''), ('arguments', 'f', True, True, True, None, False, ''), ('raw_argument', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, '')), (7, 5, 1, 11, 9, 3)),

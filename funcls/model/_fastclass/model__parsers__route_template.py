@@ -189,7 +189,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'start\',\'end\',\'separator\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'RouteLiteral': ({'text': 'str', 'start': 'int', 'end': 'int', 'separator': 'bool'}, 'ffff', {'frozen': True, 'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, ''), ('separator', 'f', True, True, True, None, False, 'D')), (15, 11, 3, 23, 19, 7)),
     'RouteParameter': ({'name': 'str', 'start': 'int', 'end': 'int', 'catch_all': 'bool', 'encode_slashes': 'bool', 'optional': 'bool', 'default': 'str | None', 'constraints': 'tuple[RouteConstraint, ...]'}, 'ffffffff', {'frozen': True, 'slots': True}, False, (('name', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, ''), ('catch_all', 'f', True, True, True, None, False, 'D'), ('encode_slashes', 'f', True, True, True, None, False, 'D'), ('optional', 'f', True, True, True, None, False, 'D'), ('default', 'f', True, True, True, None, False, 'D'), ('constraints', 'f', True, True, True, None, False, 'D')), (12, 8, 0, 20, 16, 4)),

@@ -145,7 +145,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'what\',\'allowed\',\'allowed_text\',\'first\',\'first_text\',\'lowercase\',\'no_double_dash\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'NameProblem': ({'message': 'str', 'start': 'int', 'end': 'int', 'kind': 'str', 'warning': 'bool'}, 'fffff', {'frozen': True, 'slots': True}, False, (('message', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, ''), ('kind', 'f', True, True, True, None, False, ''), ('warning', 'f', True, True, True, None, False, 'D')), (9, 6, 0, 15, 12, 3)),
     '_Literal': ({'text': 'str', 'start': 'int', 'end': 'int'}, 'fff', {'frozen': True, 'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, '')), (10, 7, 1, 16, 13, 4)),

@@ -140,7 +140,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'text\',\'value\',\'layout\',\'warnings\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'ParsedTimeSpan': ({'text': 'str', 'value': 'timedelta', 'layout': 'str', 'warnings': 'tuple[ParseWarning, ...]'}, 'ffff', {'frozen': True, 'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('value', 'f', True, True, True, None, False, ''), ('layout', 'f', True, True, True, None, False, ''), ('warnings', 'f', True, True, True, None, False, 'D')), (11, 8, 2, 17, 14, 5)),
     '_Number': ({'digits': 'str', 'start': 'int', 'end': 'int'}, 'fff', {'frozen': True, 'slots': True}, False, (('digits', 'f', True, True, True, None, False, ''), ('start', 'f', True, True, True, None, False, ''), ('end', 'f', True, True, True, None, False, '')), (9, 6, 0, 15, 12, 3)),

@@ -51,7 +51,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'trigger_type\',\'names\',\'open_ended\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'TriggerMetadata': ({'trigger_type': 'str', 'names': 'Mapping[str, str]', 'open_ended': 'bool'}, 'fff', {'frozen': True, 'slots': True}, False, (('trigger_type', 'f', True, True, True, None, False, ''), ('names', 'f', True, True, True, None, False, ''), ('open_ended', 'f', True, True, True, None, False, '')), (3, 2, 0, 5, 4, 1)),
 }

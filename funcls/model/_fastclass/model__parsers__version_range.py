@@ -52,7 +52,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'lower\',\'lower_inclusive\',\'upper\',\'upper_inclusive\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'VersionRange': ({'lower': 'tuple[int, ...] | None', 'lower_inclusive': 'bool', 'upper': 'tuple[int, ...] | None', 'upper_inclusive': 'bool'}, 'ffff', {'frozen': True}, False, (('lower', 'f', True, True, True, None, False, ''), ('lower_inclusive', 'f', True, True, True, None, False, ''), ('upper', 'f', True, True, True, None, False, ''), ('upper_inclusive', 'f', True, True, True, None, False, '')), (3, 2, 0, 5, 4, 1)),
 }

@@ -30,7 +30,7 @@ def __create_fn__(_type_path, _type_dependencies, _type_manager, _type_error, MI
  return __init__
 TABLE['def __create_fn__(_type_path, _type_dependencies, _type_manager, _type_error, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_dependencies, _dflt_manager, _dflt_error, _return_type):\n def __init__(self,path:_type_path,dependencies:_type_dependencies=_HAS_DEFAULT_FACTORY,manager:_type_manager=_dflt_manager,error:_type_error=_dflt_error)->_return_type:\n  self.path=path\n  self.dependencies=_dflt_dependencies() if dependencies is _HAS_DEFAULT_FACTORY else dependencies\n  self.manager=manager\n  self.error=error\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'PyProject': ({'path': 'str', 'dependencies': 'set[str]', 'manager': 'str | None', 'error': 'str | None'}, 'ffff', {'slots': True}, False, (('path', 'f', True, True, True, None, False, ''), ('dependencies', 'f', True, True, True, None, False, 'F'), ('manager', 'f', True, True, True, None, False, 'D'), ('error', 'f', True, True, True, None, False, 'D')), (2, 1, 0)),
 }

@@ -54,7 +54,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'statements\',\'straight\',\'body_imports\',\'stored_attributes\',\'dynamic\',\'text\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'TopBindings': ({'statements': 'tuple[tuple[int, frozenset[str]], ...]', 'straight': 'dict[str, tuple[int, ...]]', 'body_imports': 'frozenset[int]', 'stored_attributes': 'frozenset[str]', 'dynamic': 'bool', 'text': 'str'}, 'ffffff', {'frozen': True, 'slots': True}, False, (('statements', 'f', True, True, True, None, False, ''), ('straight', 'f', True, True, True, None, False, ''), ('body_imports', 'f', True, True, True, None, False, ''), ('stored_attributes', 'f', True, True, True, None, False, ''), ('dynamic', 'f', True, True, True, None, False, ''), ('text', 'f', True, True, True, None, False, '')), (3, 2, 0, 5, 4, 1)),
 }

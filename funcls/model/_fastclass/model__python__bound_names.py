@@ -122,7 +122,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'module\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'FromImport': ({'module': 'str', 'level': 'int', 'name': 'str', 'asname': 'str | None', 'name_range': 'Range', 'alias_range': 'Range'}, 'ffffff', {'frozen': True, 'slots': True}, False, (('module', 'f', True, True, True, None, False, ''), ('level', 'f', True, True, True, None, False, ''), ('name', 'f', True, True, True, None, False, ''), ('asname', 'f', True, True, True, None, False, ''), ('name_range', 'f', True, True, True, None, False, ''), ('alias_range', 'f', True, True, True, None, False, '')), (9, 6, 1, 13, 11, 4)),
     'PlainImport': ({'module': 'str'}, 'f', {'frozen': True, 'slots': True}, False, (('module', 'f', True, True, True, None, False, ''),), (8, 5, 0, 14, 12, 3)),

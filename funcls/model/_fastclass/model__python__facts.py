@@ -223,7 +223,7 @@ def __create_fn__(_type_var, _type_kind, _type_range, _type_call_range, _type_to
  return __init__
 TABLE['def __create_fn__(_type_var, _type_kind, _type_range, _type_call_range, _type_top_level, _type_args, _type_kwargs, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,var:_type_var,kind:_type_kind,range:_type_range,call_range:_type_call_range,top_level:_type_top_level,args:_type_args,kwargs:_type_kwargs)->_return_type:\n  self.var=var\n  self.kind=kind\n  self.range=range\n  self.call_range=call_range\n  self.top_level=top_level\n  self.args=args\n  self.kwargs=kwargs\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'PyValue': ({'kind': 'ValueKind', 'range': 'Range', 'text': 'str', 'const': 'Any', 'items': 'list[PyValue]', 'entries': 'dict[str, PyValue]', 'qualname': 'str | None', 'kwargs': 'dict[str, PyValue]'}, 'ffffffff', {'slots': True}, False, (('kind', 'f', True, True, True, None, False, ''), ('range', 'f', True, True, True, None, False, ''), ('text', 'f', True, True, True, None, False, ''), ('const', 'f', True, True, True, None, False, 'D'), ('items', 'f', True, True, True, None, False, 'F'), ('entries', 'f', True, True, True, None, False, 'F'), ('qualname', 'f', True, True, True, None, False, 'D'), ('kwargs', 'f', True, True, True, None, False, 'F')), (18, 10, 2)),
     'Keyword': ({'name': 'str | None', 'value': 'PyValue', 'name_range': 'Range'}, 'fff', {'slots': True}, False, (('name', 'f', True, True, True, None, False, ''), ('value', 'f', True, True, True, None, False, ''), ('name_range', 'f', True, True, True, None, False, '')), (21, 13, 5)),

@@ -53,7 +53,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'alias\',\'key\',\'key_range\',\'range\',\'get\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'AliasRead': ({'alias': 'str', 'key': 'str', 'key_range': 'Range', 'range': 'Range', 'get': 'bool'}, 'fffff', {'frozen': True, 'slots': True}, False, (('alias', 'f', True, True, True, None, False, ''), ('key', 'f', True, True, True, None, False, ''), ('key_range', 'f', True, True, True, None, False, ''), ('range', 'f', True, True, True, None, False, ''), ('get', 'f', True, True, True, None, False, 'D')), (3, 2, 0, 5, 4, 1)),
 }

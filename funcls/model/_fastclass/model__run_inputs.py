@@ -31,7 +31,7 @@ def __create_fn__(_type_path, _type_text, _type_entries, _type_ranges, _type_err
  return __init__
 TABLE['def __create_fn__(_type_path, _type_text, _type_entries, _type_ranges, _type_error, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_entries, _dflt_ranges, _dflt_error, _return_type):\n def __init__(self,path:_type_path,text:_type_text,entries:_type_entries=_HAS_DEFAULT_FACTORY,ranges:_type_ranges=_HAS_DEFAULT_FACTORY,error:_type_error=_dflt_error)->_return_type:\n  self.path=path\n  self.text=text\n  self.entries=_dflt_entries() if entries is _HAS_DEFAULT_FACTORY else entries\n  self.ranges=_dflt_ranges() if ranges is _HAS_DEFAULT_FACTORY else ranges\n  self.error=error\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'SavedInputs': ({'path': 'str', 'text': 'str | None', 'entries': 'dict[str, dict[str, Any]]', 'ranges': 'dict[str, Range]', 'error': 'str | None'}, 'fffff', {}, False, (('path', 'f', True, True, True, None, False, ''), ('text', 'f', True, True, True, None, False, ''), ('entries', 'f', True, True, True, None, False, 'F'), ('ranges', 'f', True, True, True, None, False, 'F'), ('error', 'f', True, True, True, None, False, 'D')), (2, 1, 0)),
 }

@@ -97,7 +97,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'template\',\'decorator\',\'binding\',\'name\',\'values\',\'settings\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'Insert': ({'at': 'Position', 'text': 'str'}, 'ff', {'frozen': True, 'slots': True}, False, (('at', 'f', True, True, True, None, False, ''), ('text', 'f', True, True, True, None, False, '')), (6, 4, 0, 10, 8, 2)),
     'Plan': ({'template': 'TriggerTemplate', 'decorator': 'DecoratorSpec', 'binding': 'BindingSpec', 'name': 'str', 'values': 'dict[str, str]', 'settings': 'tuple[ResolvedSetting, ...]'}, 'ffffff', {'frozen': True, 'slots': True}, False, (('template', 'f', True, True, True, None, False, ''), ('decorator', 'f', True, True, True, None, False, ''), ('binding', 'f', True, True, True, None, False, ''), ('name', 'f', True, True, True, None, False, ''), ('values', 'f', True, True, True, None, False, ''), ('settings', 'f', True, True, True, None, False, '')), (7, 5, 1, 11, 9, 3)),

@@ -50,7 +50,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'inserts\',\'def_line\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'ModuleEdit': ({'inserts': 'tuple[Insert, ...]', 'def_line': 'int'}, 'ff', {'frozen': True, 'slots': True}, False, (('inserts', 'f', True, True, True, None, False, ''), ('def_line', 'f', True, True, True, None, False, '')), (3, 2, 0, 5, 4, 1)),
 }

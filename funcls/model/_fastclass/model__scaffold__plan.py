@@ -74,7 +74,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'path\',\'text\',\'inserts\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'FileChange': ({'path': 'str', 'text': 'str | None', 'inserts': 'tuple[Insert, ...]'}, 'fff', {'frozen': True, 'slots': True}, False, (('path', 'f', True, True, True, None, False, ''), ('text', 'f', True, True, True, None, False, 'D'), ('inserts', 'f', True, True, True, None, False, 'D')), (6, 4, 1, 8, 7, 2)),
     'Changes': ({'files': 'list[FileChange]', 'show_path': 'str | None', 'show_line': 'int', 'notes': 'list[str]'}, 'ffff', {'slots': True}, False, (('files', 'f', True, True, True, None, False, 'F'), ('show_path', 'f', True, True, True, None, False, 'D'), ('show_line', 'f', True, True, True, None, False, 'D'), ('notes', 'f', True, True, True, None, False, 'F')), (5, 3, 0)),

@@ -77,7 +77,7 @@ def __create_fn__(_type_text, _type_qualname, _type_range, MISSING, _HAS_DEFAULT
  return __init__
 TABLE['def __create_fn__(_type_text, _type_qualname, _type_range, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,text:_type_text,qualname:_type_qualname,range:_type_range)->_return_type:\n  self.text=text\n  self.qualname=qualname\n  self.range=range\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'Problem': ({'kind': 'str', 'message': 'str', 'path': 'str', 'range': 'Range', 'data': 'dict[str, Any]'}, 'fffff', {'slots': True}, False, (('kind', 'f', True, True, True, None, False, ''), ('message', 'f', True, True, True, None, False, ''), ('path', 'f', True, True, True, None, False, ''), ('range', 'f', True, True, True, None, False, ''), ('data', 'f', True, True, True, None, False, 'F')), (6, 3, 0)),
     'Annotation': ({'text': 'str', 'qualname': 'str | None', 'range': 'Range'}, 'fff', {'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('qualname', 'f', True, True, True, None, False, ''), ('range', 'f', True, True, True, None, False, '')), (8, 5, 2)),

@@ -80,7 +80,7 @@ def __create_fn__(_type_stamp, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dat
  return __init__
 TABLE['def __create_fn__(_type_stamp, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,stamp:_type_stamp,value:_type_value)->_return_type:\n  self.stamp=stamp\n  self.value=value\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'ReadError': ({'path': 'str', 'message': 'str'}, 'ff', {'slots': True}, False, (('path', 'f', True, True, True, None, False, ''), ('message', 'f', True, True, True, None, False, '')), (7, 4, 1)),
     '_Entry': ({'stamp': 'object', 'value': 'object'}, 'ff', {'slots': True}, False, (('stamp', 'f', True, True, True, None, False, ''), ('value', 'f', True, True, True, None, False, '')), (8, 5, 2)),

@@ -57,7 +57,7 @@ def __create_fn__(_type_pyf, _type_answers, _type_fn, _type_misplaced, _type_pro
  return __init__
 TABLE['def __create_fn__(_type_pyf, _type_answers, _type_fn, _type_misplaced, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,pyf:_type_pyf,answers:_type_answers,fn:_type_fn,misplaced:_type_misplaced,problems:_type_problems)->_return_type:\n  self.pyf=pyf\n  self.answers=answers\n  self.fn=fn\n  self.misplaced=misplaced\n  self.problems=problems\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'V2Result': ({'functions': 'list[Function]', 'unregistered': 'list[Function]', 'misplaced': 'list[Function]', 'app_objects': 'list[AppObject]', 'registrations': 'list[Registration]', 'problems': 'list[Problem]', 'files': 'set[str]'}, 'fffffff', {}, False, (('functions', 'f', True, True, True, None, False, 'F'), ('unregistered', 'f', True, True, True, None, False, 'F'), ('misplaced', 'f', True, True, True, None, False, 'F'), ('app_objects', 'f', True, True, True, None, False, 'F'), ('registrations', 'f', True, True, True, None, False, 'F'), ('problems', 'f', True, True, True, None, False, 'F'), ('files', 'f', True, True, True, None, False, 'F')), (4, 2, 0)),
     '_Built': ({'pyf': 'PyFunction', 'answers': '_Recorder', 'fn': 'Function', 'misplaced': 'bool', 'problems': 'list[Problem]'}, 'fffff', {}, False, (('pyf', 'f', True, True, True, None, False, ''), ('answers', 'f', True, True, True, None, False, ''), ('fn', 'f', True, True, True, None, False, ''), ('misplaced', 'f', True, True, True, None, False, ''), ('problems', 'f', True, True, True, None, False, '')), (5, 3, 1)),

@@ -77,7 +77,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'importer\',\'record\',\'target\',\'target_line\',\'stack\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'CircularFailure': ({'importer': 'str', 'record': 'ImportRecord', 'target': 'str', 'target_line': 'int', 'stack': 'tuple[tuple[str, int], ...]'}, 'fffff', {'frozen': True}, False, (('importer', 'f', True, True, True, None, False, ''), ('record', 'f', True, True, True, None, False, ''), ('target', 'f', True, True, True, None, False, ''), ('target_line', 'f', True, True, True, None, False, ''), ('stack', 'f', True, True, True, None, False, '')), (5, 3, 0, 8, 7, 2)),
     'ImportTrace': ({'ticks': 'dict[tuple[str, int], int]', 'script_line': 'dict[str, int]', 'order': 'list[str]', 'unbound': 'set[tuple[str, str]]', 'failures': 'list[CircularFailure]'}, 'fffff', {}, False, (('ticks', 'f', True, True, True, None, False, 'F'), ('script_line', 'f', True, True, True, None, False, 'F'), ('order', 'f', True, True, True, None, False, 'F'), ('unbound', 'f', True, True, True, None, False, 'F'), ('failures', 'f', True, True, True, None, False, 'F')), (6, 4, 1)),

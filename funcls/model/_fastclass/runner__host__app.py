@@ -29,7 +29,7 @@ def __create_fn__(_type_fn, _type_params, _type_url, MISSING, _HAS_DEFAULT_FACTO
  return __init__
 TABLE['def __create_fn__(_type_fn, _type_params, _type_url, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,fn:_type_fn,params:_type_params,url:_type_url)->_return_type:\n  self.fn=fn\n  self.params=params\n  self.url=url\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'Routed': ({'fn': 'RunFunction', 'params': 'dict[str, str]', 'url': 'str'}, 'fff', {}, False, (('fn', 'f', True, True, True, None, False, ''), ('params', 'f', True, True, True, None, False, ''), ('url', 'f', True, True, True, None, False, '')), (2, 1, 0)),
 }

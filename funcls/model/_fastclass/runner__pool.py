@@ -31,7 +31,7 @@ def __create_fn__(_type_functions, _type_errors, _type_python, _type_library, _t
  return __init__
 TABLE['def __create_fn__(_type_functions, _type_errors, _type_python, _type_library, _type_debugger, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_functions, _dflt_errors, _dflt_python, _dflt_library, _dflt_debugger, _return_type):\n def __init__(self,functions:_type_functions=_HAS_DEFAULT_FACTORY,errors:_type_errors=_HAS_DEFAULT_FACTORY,python:_type_python=_dflt_python,library:_type_library=_dflt_library,debugger:_type_debugger=_dflt_debugger)->_return_type:\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.errors=_dflt_errors() if errors is _HAS_DEFAULT_FACTORY else errors\n  self.python=python\n  self.library=library\n  self.debugger=debugger\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'AppIndex': ({'functions': 'list[dict[str, Any]]', 'errors': 'list[ErrorInfo]', 'python': 'str', 'library': 'str', 'debugger': 'str'}, 'fffff', {}, False, (('functions', 'f', True, True, True, None, False, 'F'), ('errors', 'f', True, True, True, None, False, 'F'), ('python', 'f', True, True, True, None, False, 'D'), ('library', 'f', True, True, True, None, False, 'D'), ('debugger', 'f', True, True, True, None, False, 'D')), (2, 1, 0)),
 }

@@ -74,7 +74,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'exponential\',\'max_retry_count\',\'delay\',\'minimum\',\'maximum\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'RetryPolicy': ({'exponential': 'bool', 'max_retry_count': 'int', 'delay': 'float', 'minimum': 'float', 'maximum': 'float'}, 'fffff', {'frozen': True}, False, (('exponential', 'f', True, True, True, None, False, ''), ('max_retry_count', 'f', True, True, True, None, False, ''), ('delay', 'f', True, True, True, None, False, 'D'), ('minimum', 'f', True, True, True, None, False, 'D'), ('maximum', 'f', True, True, True, None, False, 'D')), (5, 3, 0, 8, 7, 2)),
     'RetrySchedule': ({'policy': 'RetryPolicy', 'rng': 'random.Random', '_current': 'float', '_exponent': 'int'}, 'ffff', {}, False, (('policy', 'f', True, True, True, None, False, ''), ('rng', 'f', True, True, True, None, False, ''), ('_current', 'f', False, True, True, None, False, 'D'), ('_exponent', 'f', False, True, True, None, False, 'D')), (6, 4, 1)),

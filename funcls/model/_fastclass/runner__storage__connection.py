@@ -55,7 +55,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'account_name\',\'blob_endpoint\',\'queue_endpoint\',\'development\',\'table_endpoint\',\'account_key\',\'sas_token\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'StorageConnection': ({'account_name': 'str | None', 'blob_endpoint': 'str | None', 'queue_endpoint': 'str | None', 'development': 'bool', 'table_endpoint': 'str | None', 'account_key': 'str | None', 'sas_token': 'str | None'}, 'fffffff', {'frozen': True}, False, (('account_name', 'f', True, True, True, None, False, ''), ('blob_endpoint', 'f', True, True, True, None, False, ''), ('queue_endpoint', 'f', True, True, True, None, False, ''), ('development', 'f', True, True, True, None, False, 'D'), ('table_endpoint', 'f', True, True, True, None, False, 'D'), ('account_key', 'f', True, False, True, None, False, 'D'), ('sas_token', 'f', True, False, True, None, False, 'D')), (3, 2, 0, 5, 4, 1)),
 }

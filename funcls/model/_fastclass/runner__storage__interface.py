@@ -190,7 +190,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'pop_receipt\',\'next_visible_time\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'QueueMessage': ({'id': 'str', 'pop_receipt': 'str | None', 'body': 'bytes', 'dequeue_count': 'int', 'insertion_time': 'datetime', 'expiration_time': 'datetime', 'next_visible_time': 'datetime | None', 'encoding_error': 'str | None'}, 'ffffffff', {'frozen': True}, False, (('id', 'f', True, True, True, None, False, ''), ('pop_receipt', 'f', True, True, True, None, False, ''), ('body', 'f', True, True, True, None, False, ''), ('dequeue_count', 'f', True, True, True, None, False, ''), ('insertion_time', 'f', True, True, True, None, False, ''), ('expiration_time', 'f', True, True, True, None, False, ''), ('next_visible_time', 'f', True, True, True, None, False, ''), ('encoding_error', 'f', True, True, True, None, False, 'D')), (14, 10, 2, 22, 18, 6)),
     'MessageUpdate': ({'pop_receipt': 'str', 'next_visible_time': 'datetime'}, 'ff', {'frozen': True}, False, (('pop_receipt', 'f', True, True, True, None, False, ''), ('next_visible_time', 'f', True, True, True, None, False, '')), (15, 11, 3, 23, 19, 7)),

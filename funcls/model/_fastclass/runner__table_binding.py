@@ -95,7 +95,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'table\',\'partition_key\',\'row_key\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'TableQuery': ({'table': 'str', 'filter': 'str | None', 'take': 'int | None'}, 'fff', {'frozen': True}, False, (('table', 'f', True, True, True, None, False, ''), ('filter', 'f', True, True, True, None, False, ''), ('take', 'f', True, True, True, None, False, '')), (6, 4, 0, 10, 8, 2)),
     'TableTarget': ({'table': 'str', 'partition_key': 'str | None', 'row_key': 'str | None'}, 'fff', {'frozen': True}, False, (('table', 'f', True, True, True, None, False, ''), ('partition_key', 'f', True, True, True, None, False, ''), ('row_key', 'f', True, True, True, None, False, '')), (7, 5, 1, 11, 9, 3)),

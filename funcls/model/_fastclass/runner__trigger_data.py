@@ -29,7 +29,7 @@ def __create_fn__(_type_data, _type_metadata, _type_binding_data, MISSING, _HAS_
  return __init__
 TABLE['def __create_fn__(_type_data, _type_metadata, _type_binding_data, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_metadata, _dflt_binding_data, _return_type):\n def __init__(self,data:_type_data,metadata:_type_metadata=_HAS_DEFAULT_FACTORY,binding_data:_type_binding_data=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.data=data\n  self.metadata=_dflt_metadata() if metadata is _HAS_DEFAULT_FACTORY else metadata\n  self.binding_data=_dflt_binding_data() if binding_data is _HAS_DEFAULT_FACTORY else binding_data\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'TriggerPayload': ({'data': 'Wire', 'metadata': 'dict[str, Wire]', 'binding_data': 'dict[str, Any]'}, 'fff', {}, False, (('data', 'f', True, True, True, None, False, ''), ('metadata', 'f', True, True, True, None, False, 'F'), ('binding_data', 'f', True, True, True, None, False, 'F')), (2, 1, 0)),
 }

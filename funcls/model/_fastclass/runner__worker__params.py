@@ -32,7 +32,7 @@ def __create_fn__(_type_name, _type_binding_type, _type_converter_name, _type_py
  return __init__
 TABLE['def __create_fn__(_type_name, _type_binding_type, _type_converter_name, _type_pytype, _type_is_out, _type_sdk, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_is_out, _dflt_sdk, _return_type):\n def __init__(self,name:_type_name,binding_type:_type_binding_type,converter_name:_type_converter_name,pytype:_type_pytype,is_out:_type_is_out=_dflt_is_out,sdk:_type_sdk=_dflt_sdk)->_return_type:\n  self.name=name\n  self.binding_type=binding_type\n  self.converter_name=converter_name\n  self.pytype=pytype\n  self.is_out=is_out\n  self.sdk=sdk\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'ParamInfo': ({'name': 'str', 'binding_type': 'str', 'converter_name': 'str', 'pytype': 'Any', 'is_out': 'bool', 'sdk': 'bool'}, 'ffffff', {}, False, (('name', 'f', True, True, True, None, False, ''), ('binding_type', 'f', True, True, True, None, False, ''), ('converter_name', 'f', True, True, True, None, False, ''), ('pytype', 'f', True, True, True, None, False, ''), ('is_out', 'f', True, True, True, None, False, 'D'), ('sdk', 'f', True, True, True, None, False, 'D')), (2, 1, 0)),
 }

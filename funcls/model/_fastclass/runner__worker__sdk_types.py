@@ -52,7 +52,7 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'version\',\'source\',\'content_type\',\'content\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-KEY = 845633039
+KEY = 1539715693
 RECIPES = {
     'ModelBindingData': ({'version': 'str', 'source': 'str', 'content_type': 'str', 'content': 'str'}, 'ffff', {'frozen': True}, False, (('version', 'f', True, True, True, None, False, ''), ('source', 'f', True, True, True, None, False, ''), ('content_type', 'f', True, True, True, None, False, ''), ('content', 'f', True, True, True, None, False, '')), (3, 2, 0, 5, 4, 1)),
 }
