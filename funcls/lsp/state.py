@@ -220,10 +220,10 @@ class IndexState:
         )
         if job.error is None and not stale:
             stale = any(self.index.apps.get(app.root) is not app for app, *_ in job.built)
-        if job.error is not None or stale:
+        if job.error is not None:
+            raise job.error  # its files dropped, as ``flush`` drops them when it fails
+        if stale:
             self._dirty = {**job.paths, **self._dirty}
-            if job.error is not None:
-                raise job.error
             return
         for _, new, modules, earlier in job.built:
             self.index.apps[new.root] = new

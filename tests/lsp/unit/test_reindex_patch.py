@@ -507,3 +507,32 @@ def test_a_job_built_from_an_older_text_is_not_committed(tmp_path: Path) -> None
     state.commit()
     assert state.index.apps[root] is before and path in state.dirty
     assert state.background_job() is not None  # the next round reads version 2
+
+
+def test_a_job_that_fails_raises_on_the_loop_and_the_next_edit_indexes(tmp_path: Path) -> None:
+    """A re-index that raises on the rules thread raises where it is committed (the publisher
+    reports it), drops its files as a failed ``flush`` does, and leaves the app in place; the
+    next edit is indexed as usual."""
+    root, texts, state = start(tmp_path, imported_back=False)
+    path = next(p for p in texts if p.endswith("bp1.py"))
+    before = state.index.apps[root]
+    reindex = state.reindex
+
+    def broken(app: App, changed: list[str]) -> App:
+        raise RuntimeError("the indexer broke")
+
+    state.reindex = broken  # type: ignore[method-assign]
+    state.index.source.open(path, 1, texts[path] + "\n# one\n")
+    state.mark_dirty(path)
+    job = state.background_job()
+    assert job is not None
+    state.run_job(job)
+    with pytest.raises(RuntimeError, match="the indexer broke"):
+        state.commit()
+    assert state.index.apps[root] is before and not state.dirty
+    state.reindex = reindex  # type: ignore[method-assign]
+    texts[path] += "\n# two\n"
+    state.index.source.open(path, 2, texts[path])
+    state.mark_dirty(path)
+    assert state.app_fresh(path) is state.index.apps[root] is not before
+    assert_same_app(state.index.apps[root], fresh(root, texts), "after the failure")
