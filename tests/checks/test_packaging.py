@@ -239,11 +239,11 @@ def test_azf603_compile_errors_in_blueprint_and_v1_script_not_in_other_modules(
 
 
 def test_azf603_and_the_model_for_v1_folders_holding_one_script_text(tmp_path: Path) -> None:
-    # `funcls check` parses and compiles a small text once for every file holding it (v1
-    # folders made from one template, issue 16): each file keeps its own functions and
+    # `funcls check` reads, parses and compiles a small text once for every file holding it
+    # (v1 folders made from one template, issue 16): each file keeps its own functions and
     # findings, and a folder of another text its own answer.
     http = (
-        '{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req"},'
+        '{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req", "colour": 1},'
         ' {"type": "http", "direction": "out", "name": "$return"}]}'
     )
     script = "def main(req):\n    for x in req:\n        pass\n    continue\n"
@@ -259,6 +259,13 @@ def test_azf603_and_the_model_for_v1_folders_holding_one_script_text(tmp_path: P
         ("A", "A"),
         ("B", "B"),
         ("C", "C"),
+    ]
+    assert sorted(Path(f.config_path or "").parent.name for f in app.functions) == ["A", "B", "C"]
+    unknown = only(check_app(app, CheckConfig(), raise_errors=True), "AZF102")
+    assert [(Path(f.path).parent.name, text_at(f)) for f in unknown] == [
+        ("A", '"colour"'),
+        ("B", '"colour"'),
+        ("C", '"colour"'),
     ]
 
 
