@@ -13,10 +13,12 @@ import {
   createVenvCommands,
   DEBUG_MODULES,
   installCommand,
+  INSTALL_REQUIREMENTS,
   installOutcome,
   interpreterName,
   missingActions,
   missingMessage,
+  missingModuleMessage,
   onlyDebugger,
   readExecutable,
   readMissing,
@@ -109,7 +111,7 @@ async function installAndOffer(
   const argv = installCommand(python[0] as string, missing, requirements);
   const installed = requirements !== undefined ? [...missing, `the requirements of ${path.basename(appRoot)}`] : missing;
   const { code, output } = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `funcls: installing ${missing.join(", ")}…` },
+    { location: vscode.ProgressLocation.Notification, title: `funcls: installing ${installed.join(", ")}…` },
     () => runPip(argv, appRoot, channel),
   );
   const stillMissing = code === 0 ? (await check(python, {}, modules)).missing : undefined;
@@ -160,6 +162,23 @@ async function createVenvAndOffer(
     channel.show();
   } else if (choice !== undefined && choice === again?.label) {
     await again.run();
+  }
+}
+
+/** A run failed because the app's interpreter has no `module`: say so and offer to install
+ * requirements.txt into it (then `again`), or another interpreter. */
+export async function offerMissingModule(server: ServerCommand | undefined, appRoot: string, module: string, again?: Again): Promise<void> {
+  if (server?.python === undefined) {
+    return; // a serverCommand of the user's own: their environment
+  }
+  const requirementsFile = path.join(appRoot, "requirements.txt");
+  const requirements = fs.existsSync(requirementsFile) ? requirementsFile : undefined;
+  const { message, actions } = missingModuleMessage(interpreterName(server.python, undefined), module, requirements !== undefined);
+  const choice = await vscode.window.showErrorMessage(message, ...actions);
+  if (choice === INSTALL_REQUIREMENTS) {
+    await installAndOffer(server.python, appRoot, [], [[module, module]], requirements, again);
+  } else if (choice === "Select Interpreter") {
+    await selectInterpreter();
   }
 }
 

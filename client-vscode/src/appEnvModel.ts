@@ -88,6 +88,43 @@ export function missingActions(missing: readonly string[], hasRequirements: bool
   };
 }
 
+/** The module a failed run could not import (ModuleNotFoundError, while the app loaded or in
+ * the function), if that is why it failed. */
+export function missingModule(result: {
+  ok: boolean;
+  summary?: string;
+  message?: string;
+  error?: { message: string } | null;
+}): string | undefined {
+  if (result.ok) {
+    return undefined;
+  }
+  const text = [result.summary, result.message, result.error?.message].filter((t) => t !== undefined).join("\n");
+  return /No module named '([\w.]+)'/.exec(text)?.[1];
+}
+
+export const INSTALL_REQUIREMENTS = "Install requirements.txt into This Interpreter";
+
+/** A run that failed on a missing module: what to say and offer (QA: after New function… added
+ * azure-functions-durable to requirements.txt, ▶ Run answered only "no function 'greet_start'
+ * … ModuleNotFoundError … Current sys.path: […]"). The install is requirements.txt's. */
+export function missingModuleMessage(
+  python: string,
+  module: string,
+  hasRequirements: boolean,
+): { message: string; actions: string[] } {
+  const head = `The app cannot import ${module} with ${python}.`;
+  return hasRequirements
+    ? {
+        message: `${head} If requirements.txt lists its package, install the requirements into this interpreter; or select another interpreter.`,
+        actions: [INSTALL_REQUIREMENTS, "Select Interpreter"],
+      }
+    : {
+        message: `${head} Install its package into this interpreter (and list it in requirements.txt), or select another interpreter.`,
+        actions: ["Select Interpreter"],
+      };
+}
+
 /** What the install did, said to the user: on success the action that repeats what they
  * asked for (`again`, e.g. "Run again"); on failure pip's last error line and its output. */
 export function installOutcome(

@@ -7,7 +7,8 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
-import { ensureAppEnvironment, missingSdks, watchStorage } from "./appEnv";
+import { ensureAppEnvironment, missingSdks, offerMissingModule, watchStorage } from "./appEnv";
+import { missingModule } from "./appEnvModel";
 import { functionStore, storageUses } from "./storageModel";
 import { F5_CONTEXT, hasLaunchConfigurations } from "./debugModel";
 import { registerDebugging } from "./debug";
@@ -141,6 +142,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const fn = tree.allApps().find((a) => a.root === root)?.functions.find((f) => f.name === name);
       const store = functionStore(fn?.storage, localValues(root), missingSdks(root));
       results.showRun(root, name, result, store?.long);
+      // A module the interpreter lacks (a package just added to requirements.txt): offer to
+      // install the requirements, then run again in a restarted app (the running one imported
+      // the app before the install and keeps failing).
+      const module = missingModule(result);
+      if (module !== undefined) {
+        const again = {
+          label: "Restart and Run Again",
+          run: async () => {
+            await vscode.commands.executeCommand("funcls.app.restart", root);
+            await vscode.commands.executeCommand(command, ...args);
+          },
+        };
+        void offerMissingModule(manager.command, root, module, again);
+      }
     }
   };
   context.subscriptions.push(

@@ -5,6 +5,9 @@ import { test } from "node:test";
 import {
   checkProgram,
   createVenvCommands,
+  INSTALL_REQUIREMENTS,
+  missingModule,
+  missingModuleMessage,
   venvOutcome,
   venvPackages,
   installCommand,
@@ -147,4 +150,23 @@ test("creating the .venv: the setting changes only once it worked, a failure say
   const venv = venvOutcome("/ws/app/.venv/bin/python", "venv", 1, "The virtual environment was not created successfully because ensurepip is not available.\n", undefined);
   assert.match(venv.message, /python -m venv failed \(exit code 1\)\. The interpreter is unchanged/);
   assert.match(venvOutcome("/p", "install", null, "", undefined).message, /pip failed \(it was stopped\)/);
+});
+
+test("a run that failed on a missing module names it; installing requirements.txt is offered", () => {
+  const refused = {
+    ok: false,
+    summary:
+      "cannot run 'greet_start': no function 'greet_start' in /ws/app (functions: none); load errors: function_app.py: ModuleNotFoundError: No module named 'azure.durable_functions'. Cannot find module. Current sys.path: ['/ws/app']",
+  };
+  assert.equal(missingModule(refused), "azure.durable_functions");
+  assert.equal(missingModule({ ok: false, error: { message: "No module named 'requests'" } }), "requests");
+  assert.equal(missingModule({ ok: false, error: { message: "KeyError: 'items'" } }), undefined);
+  assert.equal(missingModule({ ok: true, summary: "logged No module named 'x'" }), undefined);
+  const offer = missingModuleMessage("/ws/app/.venv/bin/python", "azure.durable_functions", true);
+  assert.equal(
+    offer.message,
+    "The app cannot import azure.durable_functions with /ws/app/.venv/bin/python. If requirements.txt lists its package, install the requirements into this interpreter; or select another interpreter.",
+  );
+  assert.deepEqual(offer.actions, [INSTALL_REQUIREMENTS, "Select Interpreter"]);
+  assert.deepEqual(missingModuleMessage("python3", "requests", false).actions, ["Select Interpreter"]);
 });
