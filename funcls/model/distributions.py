@@ -156,6 +156,8 @@ def capped_below(line: str, major: int) -> bool:
 ALSO_PROVIDED_BY: dict[str, tuple[str, ...]] = {
     "cv2": ("opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"),
     "psycopg2": ("psycopg2",),
+    # tf-playwright-stealth 1.2.0's wheel is playwright_stealth/ (Aitosoft/crawl4ai-function-clean)
+    "playwright_stealth": ("tf-playwright-stealth",),
 }
 
 
@@ -210,6 +212,13 @@ def distribution_for(module: str) -> str:
         return "-".join(parts[:size]).replace("_", "-")
     if parts[0] == "azurefunctions" and len(parts) > 1:
         # azurefunctions.extensions.bindings.blob, azurefunctions.extensions.http.fastapi
+        return "-".join(parts[:4]).replace("_", "-")
+    # opencensus' extensions: opencensus.ext.requests is opencensus-ext-requests,
+    # opencensus.extension.azure.functions opencensus-extension-azure-functions (their wheels;
+    # dabedin/trip-python-functions was told to add 'opencensus').
+    if parts[0] == "opencensus" and len(parts) > 2 and parts[1] == "ext":
+        return "-".join(parts[:3]).replace("_", "-")
+    if parts[0] == "opencensus" and len(parts) > 3 and parts[1] == "extension":
         return "-".join(parts[:4]).replace("_", "-")
     if parts[:2] == ["google", "cloud"] and len(parts) > 2:
         return "-".join(parts[:3]).replace("_", "-")

@@ -169,6 +169,29 @@ def test_azf605_modules_named_otherwise_seventh_round(tmp_path: Path) -> None:
     ]
 
 
+def test_azf605_opencensus_extensions_and_a_fork_of_playwright_stealth(tmp_path: Path) -> None:
+    # Corpus (seventh round, grown): dabedin/trip-python-functions lists
+    # opencensus-extension-azure-functions, whose wheel is opencensus/extension/azure/
+    # (AZF605 asked to add 'opencensus'); Aitosoft/crawl4ai-function-clean lists
+    # tf-playwright-stealth, whose wheel is playwright_stealth/.
+    imports = (
+        "from opencensus.extension.azure.functions import OpenCensusExtension\n"
+        "from opencensus.ext.requests import trace\nfrom playwright_stealth import stealth_async\n"
+    )
+    requirements = (
+        "azure-functions\nopencensus-extension-azure-functions\nopencensus-ext-requests\n"
+        "tf-playwright-stealth\n"
+    )
+    _app(tmp_path, imports, requirements)
+    assert only(check(tmp_path), "AZF605") == []
+    _app(tmp_path / "b", imports, "azure-functions\n")
+    assert [f.message.rsplit(": add ", 1)[1] for f in only(check(tmp_path / "b"), "AZF605")] == [
+        "'opencensus-extension-azure-functions' to requirements.txt",
+        "'opencensus-ext-requests' to requirements.txt",
+        "'playwright-stealth' to requirements.txt",
+    ]
+
+
 def test_azf605_module_a_later_release_renamed(tmp_path: Path) -> None:
     # Corpus (DSpirit/azure-functions-python-ms-graph): msgraph-core listed unpinned, and
     # msgraph.core imported, which only its 0.x releases ship (1.x has msgraph_core). AZF605
