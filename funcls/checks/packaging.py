@@ -429,7 +429,9 @@ def python_syntax(ctx: Context) -> None:
     parsed = {p.path for p in ctx.app.problems if p.kind in ("python-syntax", "file-unreadable")}
     for path in _imported_modules(ctx.app):
         text = ctx.text(path) if path not in parsed else None
-        error = compile_error(path, text) if text else None
+        source = ctx.app.source
+        body = source.module_body(path, text) if source is not None and text else None
+        error = compile_error(path, text, body) if text else None
         if error is None:
             continue
         quoted = ctx.line_text(path, error.line).strip()

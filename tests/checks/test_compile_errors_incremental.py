@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import random
 
 import pytest
@@ -83,3 +84,59 @@ def test_module_level_global_and_future_imports_compile_the_whole_module() -> No
     assert got == _whole(text) and got is not None and "before global" in got.message
     future = "import os\nfrom __future__ import annotations\n"
     assert compile_errors.compile_error(path, future) == _whole(future) is not None
+
+
+# Compile-time errors of every kind CPython 3.11's symbol table and code generator report,
+# some on lines with characters of several UTF-8 bytes (the errors' offsets count bytes).
+ANY_ERRORS = [
+    "return 1",
+    "yield 2",
+    "break",
+    "continue",
+    "nonlocal q",
+    "await thing()",
+    "*a = [1]",
+    "a, *b, *c = d",
+    "f(x=1, x=2)",
+    "def g(a, a):\n    pass",
+    "h = lambda é, é: 0",
+    "__debug__ = 1",
+    "[x async for x in y]",
+    "try:\n    pass\nexcept:\n    pass\nexcept ValueError:\n    pass",
+    "s = 'ñandú'; print(*'é')\nreturn 'ü'",
+    "class C:\n    yield 1",
+    "def k():\n    global z\n    z: int = 1",
+    "match v:\n    case a:\n        pass\n    case b:\n        pass",
+    "import os\nfrom __future__ import annotations",
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_compiling_the_models_statements_gives_the_texts_answer(seed: int) -> None:
+    # `funcls check` compiles the statements the model parsed instead of the text (issue 16):
+    # the same answer, message and place, for every kind of error anywhere in the module.
+    rng = random.Random(seed)
+    for n in range(40):
+        lines = _module()
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            at = rng.choice([i for i, line in enumerate(lines) if line.startswith("def ")])
+            error = rng.choice(ANY_ERRORS)
+            if rng.random() < 0.5:  # first in the def's body
+                error = "\n".join("    " + line for line in error.split("\n"))
+                at += 1
+            else:  # above the def's decorator
+                at -= 1
+            lines.insert(at, error)
+        text = "\n".join(lines)
+        body = ast.parse(text).body
+        path = f"/virtual/tree{seed}/m{n}.py"
+        compile_errors._by_text.clear()
+        assert compile_errors.compile_error(path, text, body) == _whole(text), text
+
+
+def test_a_tree_the_compiler_refuses_leaves_the_answer_to_the_text() -> None:
+    text = "x = 1\nreturn 2\n"
+    # A name stored in an expression statement: CPython's check of a given tree refuses it.
+    refused = [ast.Expr(ast.Name("x", ast.Store(), lineno=1, col_offset=0))]
+    got = compile_errors.compile_error("/virtual/refused/m.py", text, refused)
+    assert got == _whole(text) and got is not None and got.line == 1
