@@ -4,10 +4,14 @@ AzureWebJobsStorage points at Azurite ran its queue/blob functions on the embedd
 only in the server's log (QA in code-server). Running one now brings a warning that names the
 functions, the store, the setting, the interpreter and the packages, with Install into This
 Interpreter; the run goes on, and the Functions view names the embedded store and why.
+Then the user clicks Install into This Interpreter (pip, from the package index): the SDKs
+install, Restart the App is offered and clicked, the view names Azurite and the next run's
+panel names Azurite's store (QA: that button had never been clicked end to end).
 
-The interpreter: a venv whose site folder is this repository's .venv without azure/storage (a
-folder of links to every entry of .venv's site-packages, azure/ rebuilt without storage/, added
-with site.addsitedir so that its .pth files, funcls's editable install among them, apply).
+The interpreter: a venv (with pip) whose site folder is this repository's .venv without the
+SDKs (a folder of links to every entry of .venv's site-packages but the SDKs' dist-info
+folders, azure/ rebuilt without storage/, added with site.addsitedir so that its .pth files,
+funcls's editable install among them, apply); pip installs the SDKs into the venv itself.
 
 Uses the tools of ``tests/clients/vscode/setup.sh``; outside CI a missing tool skips it, with
 ``CI=true`` it fails.
@@ -37,6 +41,8 @@ def python_without_storage_sdks(tmp_path_factory: pytest.TempPathFactory) -> Pat
     filtered = base / "site"
     filtered.mkdir()
     for entry in site.iterdir():
+        if entry.name.startswith(("azure_storage_queue-", "azure_storage_blob-")):
+            continue  # else pip finds them installed and installs nothing
         if entry.name == "azure":
             (filtered / "azure").mkdir()
             for child in entry.iterdir():
@@ -45,7 +51,7 @@ def python_without_storage_sdks(tmp_path_factory: pytest.TempPathFactory) -> Pat
         else:
             (filtered / entry.name).symlink_to(entry)
     venv = base / "venv"
-    run([sys.executable, "-m", "venv", "--without-pip", str(venv)], base)
+    run([sys.executable, "-m", "venv", str(venv)], base)
     [venv_site] = (venv / "lib").glob("python3.*/site-packages")
     (venv_site / "_filtered_site.pth").write_text(
         f"import site; site.addsitedir({str(filtered)!r})\n"
@@ -94,6 +100,25 @@ def session(
             "expect": "embedded store",
         },
         {"id": "viewAfter", "kind": "view", "app": "v2-app", "expect": "process_order"},
+        # Install into This Interpreter (pip, from the package index), then Restart the App.
+        {
+            "id": "install",
+            "kind": "notificationFlow",
+            "expect": "embedded store",
+            "action": "Install into This Interpreter",
+            "thenExpect": "Installed azure-storage-queue",
+            "then": "Restart the App",
+            "thenWaitMs": 300_000,
+        },
+        {"id": "viewInstalled", "kind": "view", "app": "v2-app", "expect": "process_order"},
+        {
+            "id": "runInstalled",
+            "kind": "lensPanel",
+            "file": "v2-app/orders_bp.py",
+            "line": line + 1,
+            "title": "▶ Run",
+            "function": "process_order",
+        },
     ]
     settings: dict[str, object] = {
         "funcls.interpreter": [str(python_without_storage_sdks)],
@@ -133,3 +158,32 @@ def test_the_view_then_names_the_embedded_store(session: Session) -> None:
     assert rows["process_order"]["description"] == "orders · embedded store (no Azure SDKs)", (
         session.explain("the view's rows", rows)
     )
+
+
+def test_install_into_this_interpreter_then_restart_uses_azurite(
+    session: Session, python_without_storage_sdks: Path
+) -> None:
+    seen = session.step("install")
+    *actions, message = seen["answer"].splitlines()
+    assert actions == ["Source: funcls — Azure Functions for Python", "Restart the App"], (
+        session.explain("the install's answer", seen)
+    )
+    assert message == (
+        f"Installed azure-storage-queue, azure-storage-blob into {python_without_storage_sdks}."
+    ), session.explain("the install's answer", seen)
+    has = subprocess.run(
+        [str(python_without_storage_sdks), "-c", "import azure.storage.queue, azure.storage.blob"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert has.returncode == 0, has.stderr
+    rows = {r["name"]: r for r in session.step("viewInstalled")["rows"]}
+    assert rows["process_order"]["description"] == "orders · Azurite", session.explain(
+        "the view's rows after the install", rows
+    )
+    panel = session.step("runInstalled")["panel"]
+    assert "Store (AzureWebJobsStorage): Azurite" in panel["text"], session.explain(
+        "the result panel after the install", panel
+    )
+    assert "lacks azure-storage" not in panel["text"], session.explain("the panel", panel)
