@@ -7,10 +7,12 @@ from typing import Any
 
 from lsprotocol import types
 
+from funcls.lsp import usage
 from funcls.lsp.context import Context
 from funcls.lsp.describe import DocKey
 from funcls.lsp.items import escape_choice, escape_snippet, item
 from funcls.lsp.jsonctx import JsonContext
+from funcls.lsp.secrets import mask_value
 from funcls.model.appmodel import App
 from funcls.model.catalogue import CATALOGUE, PropertySpec
 from funcls.model.jsondoc import JsonNode
@@ -78,6 +80,63 @@ def connection_names(app: App | None) -> list[str]:
         if base not in names:
             names.append(base)
     return sorted(names, key=str.lower)
+
+
+# Properties whose text the host reads '%Name%' expressions in (a queue or container named by
+# an app setting, a schedule kept in the settings), where typing '%' completes the settings.
+EXPRESSION_ROLES = frozenset({*usage.CHANNEL_ROLES, "schedule"})
+
+
+def expression_settings(app: App | None) -> list[str]:
+    """The local.settings.json Values a ``%Name%`` expression may name: not the runtime's own
+    (FUNCTIONS_*, AzureWebJobs*), nor connection strings (those go in ``connection``)."""
+    if app is None:
+        return []
+    names = [
+        key
+        for key, v in app.settings.items()
+        if not key.upper().startswith(("FUNCTIONS_", "AZUREWEBJOBS"))
+        and not looks_like_connection(key, v.value)
+    ]
+    return sorted(names, key=str.lower)
+
+
+def setting_expressions(
+    ctx: Context,
+    path: str,
+    app: App | None,
+    lines: LineIndex,
+    text: str,
+    *,
+    at: int,
+    cursor: int,
+    end: int,
+) -> list[types.CompletionItem]:
+    """The settings a ``%Name%`` expression may name, for the string whose opening quote is at
+    ``at``, typed up to ``cursor`` (``%`` and the start of a name) and ending at ``end`` (text
+    offsets).
+
+    Each item replaces only the name after the ``%`` (and the closing ``%`` and quote), and is
+    labelled with the bare name: eglot 1.9 filters the labels against the symbol before the
+    cursor (``bounds-of-thing-at-point``, where ``%`` is punctuation), so ``%PAYMENTS_QUEUE%``
+    never matched the typed ``%PAY``; VS Code and Neovim filter from the range start, after the
+    ``%``. A client that ignores ranges (Neovim's omnifunc) keeps what follows the cursor: a
+    closing ``%`` or quote already there is not inserted again."""
+    quote = text[at]
+    name_at = at + 2
+    items: list[types.CompletionItem] = []
+    if app is None:
+        return items
+    # What follows the name: the closing '%' and quote, less what a range-ignoring client keeps.
+    closing = "%" + quote
+    if not ctx.client.edit_ranges and end > cursor:
+        closing = "" if text.startswith("%", cursor) else "%"
+    rng = lines.range(name_at, end if ctx.client.edit_ranges else cursor)
+    for name in expression_settings(app):
+        v = app.setting(name)
+        detail = f"%{name}%" + (f" = {mask_value(name, v.value)}" if v is not None else "")
+        items.append(item(ctx, path, rng, name, name + closing, kind=K.Constant, detail=detail))
+    return items
 
 
 def node_at(root: JsonNode | None, path: tuple[str | int, ...], offset: int) -> JsonNode | None:

@@ -216,6 +216,13 @@ def test_emacs_json_completion(tmp_path: Path) -> None:
             "queueName",
             head + '\n  "queueName": "",\n  "direction": "in"}]}',
         ),
+        # '%' opens an app setting expression: the settings, replacing what was typed.
+        (
+            app / "process_order" / "function.json",
+            head + '"queueName": "%PAY',
+            "PAYMENTS_QUEUE",
+            head + '"queueName": "%PAYMENTS_QUEUE%"',
+        ),
     ]
     tails = {3: '\n  "direction": "in"}]}'}
     calls = " ".join(

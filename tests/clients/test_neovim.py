@@ -306,6 +306,15 @@ def test_neovim_omnifunc_json_completion(tmp_path: Path) -> None:
             "AzureWebJobsStorage",
             '  "connection": "AzureWebJobsStorage"',
         ),
+        # '%' opens an app setting expression: the settings, replacing what was typed.
+        (
+            function_json,
+            [head, '  "queueName": ', "}]}"],
+            2,
+            '"%PAY',
+            "PAYMENTS_QUEUE",
+            '  "queueName": "%PAYMENTS_QUEUE%"',
+        ),
         (
             str(app / "hello" / "function.json"),
             [""],

@@ -442,3 +442,28 @@ async def test_python_string_values_insert_right_either_way(
     plain, cursor, items = await complete_text(client, path, marked)
     assert "msg" in shown(plain, cursor, items, honours(client))
     assert accept(plain, cursor, items, "msg", honours(client)) == source
+
+
+@pytest.mark.parametrize("tail", ["", "%"])
+@pytest.mark.parametrize("typed", ["%", "%PAY"])
+async def test_percent_completes_an_app_setting_expression(
+    client: LanguageClient, workspace: Path, typed: str, tail: str
+) -> None:
+    """'%' typed in a queue name opens a setting expression: the settings a name can come
+    from (found in Neovim: '%PAY' offered only the queue names in use, 'orders', which
+    replaced it), not the runtime's or the connections; the closing '%' is not doubled. The
+    items name the setting alone, as typed after the '%' (eglot filters labels against the
+    symbol before the cursor)."""
+    want = "%PAYMENTS_QUEUE%"
+    fn_json = workspace / "v1-app" / "process_order" / "function.json"
+    v1 = fn_json.read_text().replace('"queueName": "orders"', f'"queueName": "{typed}‸{tail}"')
+    bp = workspace / "v2-app" / "orders_bp.py"
+    v2 = bp.read_text().replace(
+        'queue_name="orders", connection=', f'queue_name="{typed}‸{tail}", connection=', 1
+    )
+    for path, marked in ((fn_json, v1), (bp, v2)):
+        plain, cursor, items = await complete_text(client, path, marked)
+        assert [(i.label, i.detail) for i in items] == [(want[1:-1], f"{want} = payments")]
+        assert want[1:-1] in shown(plain, cursor, items, honours(client))
+        accepted = accept(plain, cursor, items, want[1:-1], honours(client))
+        assert accepted == marked.replace(f"{typed}‸{tail}", want)

@@ -1,6 +1,7 @@
 """Completion in function.json: properties for the binding's type (required first, with
 snippets), values (binding types with their required properties, directions, enums),
-connection names from local.settings.json, ``$return``, scriptFile paths and entryPoint names.
+connection names from local.settings.json, the settings of a ``%Name%`` expression after a
+typed ``%``, ``$return``, scriptFile paths and entryPoint names.
 host.json and local.settings.json complete from their JSON Schemas (``completion.schema_json``)."""
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from funcls.lsp import usage
 from funcls.lsp.context import Context
 from funcls.lsp.items import escape_snippet, item
 from funcls.lsp.json_completer import (
+    EXPRESSION_ROLES,
     UNWRITTEN_VALUES,
     JsonCompleter,
     choices_of,
     connection_names,
     node_at,
+    setting_expressions,
     string_member,
     value_text,
 )
@@ -310,6 +313,20 @@ class FunctionJsonCompleter(JsonCompleter):
 
     def property_values(self, spec: BindingSpec, prop: PropertySpec, in_list: bool) -> None:
         if prop.kind == "enum-list" and not in_list:
+            return
+        if self.jc.quoted and self.jc.prefix.startswith("%") and prop.role in EXPRESSION_ROLES:
+            # '%' opens an app setting expression: the settings, not the names in use.
+            at, end = self.jc.start, max(self.jc.end, self.cursor)
+            self.items += setting_expressions(
+                self.ctx,
+                self.path,
+                self.app,
+                self.lines,
+                self.text,
+                at=at,
+                cursor=self.cursor,
+                end=end,
+            )
             return
         if prop.role == "connection" and self.app is not None:
             for name in self.connection_names():

@@ -3,7 +3,8 @@
 v2: after ``@app.`` (or a blueprint variable) the decorators with a snippet of their required
 arguments; keyword arguments inside a decorator call; ``arg_name`` values from the decorated
 function's parameters; enum members (``func.AuthLevel.``); connection names; queue and
-container names already used in the app. v1: the entry function's parameters named after the
+container names already used in the app, or after a typed ``%`` the settings of a ``%Name%``
+expression. v1: the entry function's parameters named after the
 bindings of function.json, with their annotations.
 """
 
@@ -18,7 +19,7 @@ from funcls.lsp.completion.v1 import AF, func_alias, v1_parameter_items
 from funcls.lsp.context import Context
 from funcls.lsp.describe import decorator_signature, keyword_markdown
 from funcls.lsp.items import escape_choice, escape_snippet, item
-from funcls.lsp.json_completer import connection_names
+from funcls.lsp.json_completer import EXPRESSION_ROLES, connection_names, setting_expressions
 from funcls.lsp.pyctx import Attribute, DecoratorCall, DecoratorName, DefParameters, python_context
 from funcls.lsp.secrets import mask_value
 from funcls.model.appmodel import App
@@ -316,6 +317,7 @@ class PythonCompleter:
         rng = self.rng(pc.start, pc.end)
         in_string = rng
         kept_tail = False
+        cursor = pc.end
         if quote is not None:
             # As in JSON (json_completer.JsonCompleter): inside a string the edit starts after
             # the opening quote, so a client that ignores edit ranges (Neovim's omnifunc)
@@ -390,6 +392,20 @@ class PythonCompleter:
             for word in ("True", "False"):
                 self.items.append(item(self.ctx, self.path, rng, word, word, kind=K.Keyword))
             return
+        role = self.role_of(spec, p)
+        if quote is not None and pc.prefix.startswith("%") and role in EXPRESSION_ROLES:
+            # '%' opens an app setting expression: the settings, not the names in use.
+            self.items += setting_expressions(
+                self.ctx,
+                self.path,
+                self.app,
+                self.lines,
+                self.text,
+                at=pc.start,
+                cursor=cursor,
+                end=max(pc.end, cursor),
+            )
+            return
         if self.is_connection(spec, p) and self.app is not None:
             for name in self.connection_names():
                 v = self.app.setting(name)
@@ -399,7 +415,6 @@ class PythonCompleter:
                     mask_value(name, v.value) if v is not None else "setting group",
                 )
             return
-        role = self.role_of(spec, p)
         if role == "schedule":
             for sched, words in COMMON_SCHEDULES:
                 add(sched, K.Value, words)
