@@ -22,6 +22,11 @@ class cost `funcls run` 0.08-0.1 s of compiling before its first answer, and eve
 of the classes it builds cost more to compile (0.03-0.04 s) than the ``exec`` of their texts
 one by one (0.02-0.03 s). So then the texts are compiled one by one, as dataclasses does.
 
+Each table also holds a recipe per class (``RECIPES``: the kind of each annotation, the
+options, every field's flags and the indices of its texts in ``FUNCTIONS``): with it the class
+is built by ``funcls/model/fastrecipe.py`` without dataclasses' analysis and text writing, and
+the standard way whenever the recipe does not fit the class as declared (see there).
+
 Refresh the tables after changing a dataclass of the model, the checks, the commands or the
 runner (whose `config` and `prestart` keep the standard decorator: `funcls run` imports them
 before it starts its app processes, and nothing of the model then)::
