@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from funcls.model.appmodel import App, AppObject, Binding, DecoratorUse, Function, Parameter, Value
-from funcls.model.catalogue import PropertySpec
+from funcls.model.catalogue import CATALOGUE, PropertySpec
 from funcls.model.jsondoc import JsonMember, JsonNode
 from funcls.model.locations import Position, Range
 from funcls.model.python.route_aliases import AliasRead, alias_reads
@@ -378,12 +378,69 @@ def _function_json_spot(app: App, fn: Function, path: str, pos: Position, source
                     spot.binding, spot.key = b, member.key
             return spot
         if member.value is not None and member.value.range.contains(pos):
+            if len(jpath) == 3 and jpath[0] == "bindings":
+                spot = _unread_binding_value(app, fn, path, pos, source, chain, member, jpath)
+                if spot is not None:
+                    return spot
             if len(jpath) == 1 and member.key == "scriptFile" and fn.script_file is not None:
                 return Spot("script-file", app, path, member.value.range, fn, value=fn.script_file)
             if len(jpath) == 1 and member.key == "entryPoint" and fn.entry_point_value:
                 v = fn.entry_point_value
                 return Spot("entry-point", app, path, member.value.range, fn, value=v)
     return Spot("json-key", app, path, Range(pos, pos), fn, json_path=jpath)
+
+
+def _unread_binding_value(
+    app: App,
+    fn: Function,
+    path: str,
+    pos: Position,
+    source: Source,
+    chain: list[JsonNode | JsonMember],
+    member: JsonMember,
+    jpath: tuple[str | int, ...],
+) -> Spot | None:
+    """The setting a value names in a binding object the model could not read (function.json
+    being typed: a key still open below it drops the whole object), from the tolerant parse:
+    a ``%Name%`` at ``pos``, or the value of a connection property. Found in Neovim: hover on
+    ``"connection": "AzureWebJobsStorage"`` then described the key, with an empty range, and
+    go to definition answered nothing, while the same line answered once the key was closed."""
+    value = member.value
+    if value is None or value.kind != "string" or not isinstance(value.value, str):
+        return None
+    hit = _setting_in(source, path, value.range, pos)
+    if hit is not None:
+        setting, setting_range = hit
+        return Spot(
+            "property-value",
+            app,
+            path,
+            value.range,
+            fn,
+            key=member.key,
+            setting=setting,
+            setting_range=setting_range,
+            json_path=jpath,
+        )
+    at = next(i for i, c in enumerate(chain) if c is member)
+    obj = chain[at - 1] if at > 0 else None
+    type_member = obj.get_ci("type") if isinstance(obj, JsonNode) and obj.kind == "object" else None
+    btype = type_member.value.value if type_member and type_member.value else None
+    spec = CATALOGUE.binding(btype) if isinstance(btype, str) else None
+    prop = spec.find_property(member.key) if spec is not None else None
+    is_connection = prop.role == "connection" if prop else member.key.lower() == "connection"
+    if not is_connection or not value.value:
+        return None
+    return Spot(
+        "property-value",
+        app,
+        path,
+        value.range,
+        fn,
+        key=member.key,
+        setting=value.value,
+        json_path=jpath,
+    )
 
 
 def _settings_spot(app: App, path: str, pos: Position, source: Source) -> Spot | None:

@@ -9,6 +9,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.support import position, span, uri
+from tests.lsp.test_route_template_navigation import encoding_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -178,3 +179,45 @@ async def test_what_a_function_reads_from_its_trigger(
     quoted = 'arg_name="payment"' if app == "v2-app" else '"payment"'
     (target,) = await definition(client, reader, "payment.get_body()", 9)  # type: ignore[misc]
     assert target == loc(feeds, at(feeds, quoted, 7, len(quoted) - 8))
+
+
+async def test_settings_of_a_binding_being_typed_in_function_json(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """A key still open below drops the binding object from the model; hover and definition on
+    its connection and on a %Setting% read the tolerant parse (found in Neovim: the hover
+    described the key with an empty range, definition answered nothing). Non-ASCII text before
+    the values on their line: the columns are in the encoding the client agreed."""
+    path = workspace / "v1-app" / "process_order" / "function.json"
+    settings = workspace / "v1-app" / "local.settings.json"
+    line = (
+        '      "description": "注文😀", "queueName": "%PAYMENTS_QUEUE%",'
+        ' "connection": "AzureWebJobsStorage",'
+    )
+    text = '{\n  "bindings": [\n    {\n      "type": "queueTrigger",\n'
+    text += f'{line}\n      "dir\n    }}\n  ]\n}}\n'.replace("}}", "}")
+
+    def at(needle: str, offset: int) -> types.Position:
+        before = line[: line.index(needle) + offset]
+        units = {"utf-8": len(before.encode()), "utf-16": len(before.encode("utf-16-le")) // 2}
+        return types.Position(4, units.get(encoding_of(client), len(before)))
+
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri(path), "json", 1, text))
+    )
+    try:
+        for needle, setting in (
+            ('"AzureWebJobsStorage"', "AzureWebJobsStorage"),
+            ('"%PAYMENTS_QUEUE%"', "PAYMENTS_QUEUE"),
+        ):
+            params = (types.TextDocumentIdentifier(uri(path)), at(needle, 4))
+            hover = await client.text_document_hover_async(types.HoverParams(*params))
+            assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+            assert hover.contents.value.startswith(f"**App setting** `{setting}`")
+            assert hover.range == types.Range(at(needle, 0), at(needle, len(needle)))
+            found = await client.text_document_definition_async(types.DefinitionParams(*params))
+            assert found == [loc(settings, span(settings, f'"{setting}"'))]
+    finally:
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri(path)))
+        )
