@@ -129,6 +129,34 @@ async function installAndOffer(
   }
 }
 
+let serverStarts: vscode.Event<unknown> | undefined;
+
+/** The language server's starts (ServerManager.onStarted): a change of funcls.interpreter
+ * restarts it, and what follows the change waits for that. */
+export function watchServerStarts(event: vscode.Event<unknown>): void {
+  serverStarts = event;
+}
+
+/** Resolves at the server's next start, or after `ms`. */
+function nextServerStart(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (serverStarts === undefined) {
+      resolve();
+      return;
+    }
+    let subscription: vscode.Disposable | undefined;
+    const timer = setTimeout(() => {
+      subscription?.dispose();
+      resolve();
+    }, ms);
+    subscription = serverStarts(() => {
+      clearTimeout(timer);
+      subscription?.dispose();
+      resolve();
+    });
+  });
+}
+
 /** Creates the app's .venv (python -m venv, then pip; output in the "funcls: pip" channel) and
  * only then makes it funcls.interpreter (the server restarts with it), offering `again`. */
 async function createVenvAndOffer(
@@ -153,8 +181,12 @@ async function createVenvAndOffer(
   );
   const outcome = venvOutcome(made.venvPython, failed?.step, failed?.code ?? 0, failed?.output ?? "", again?.label);
   if (outcome.ok) {
+    // The server restarts with the new interpreter; Run Again waits for it (a click while it
+    // restarted found no funcls.runFunction and did nothing).
+    const restarted = nextServerStart(120_000);
     const config = vscode.workspace.getConfiguration("funcls");
     await config.update("interpreter", [made.venvPython], vscode.ConfigurationTarget.Workspace);
+    await restarted;
   }
   const show = outcome.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   const choice = await show(outcome.message, ...outcome.actions);

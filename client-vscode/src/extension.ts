@@ -7,7 +7,7 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
-import { ensureAppEnvironment, missingSdks, offerMissingModule, watchStorage } from "./appEnv";
+import { ensureAppEnvironment, missingSdks, offerMissingModule, watchServerStarts, watchStorage } from "./appEnv";
 import { missingModule } from "./appEnvModel";
 import { functionStore, storageUses } from "./storageModel";
 import { F5_CONTEXT, hasLaunchConfigurations } from "./debugModel";
@@ -98,6 +98,7 @@ async function saveApp(root: string): Promise<void> {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("funcls");
   const manager = new ServerManager(context, output);
+  watchServerStarts(manager.onStarted);
   servers = manager;
   const restart = debounce(() => void manager.restart(), 300);
   const tree = new FunctionsTree();
