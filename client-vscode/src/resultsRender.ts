@@ -143,14 +143,19 @@ function errorBlock(result: RunResult): string {
   return `<p class="error">${escapeHtml(`${e.type ? `${e.type}: ` : ""}${e.message}`)}</p>${link}${pre(e.traceback ?? "", "traceback")}`;
 }
 
+const HISTORY_LINE = 120;
+
 function historyList(history: readonly Ran[], current: Ran): string {
   const rows = history
     .filter((r) => r !== current)
     .slice(0, 10)
-    .map(
-      (r) =>
-        `<li>${escapeHtml(r.at.toLocaleTimeString())} <b>${escapeHtml(r.name)}</b> ${escapeHtml(statusLine(r.result))}</li>`,
-    );
+    .map((r) => {
+      // One line each: a refused run's answer (a load error with the interpreter's sys.path)
+      // filled the list (QA); the whole line is the row's tooltip.
+      const line = statusLine(r.result);
+      const shown = line.length > HISTORY_LINE ? `${line.slice(0, HISTORY_LINE - 1)}…` : line;
+      return `<li title="${escapeHtml(line)}">${escapeHtml(r.at.toLocaleTimeString())} <b>${escapeHtml(r.name)}</b> ${escapeHtml(shown)}</li>`;
+    });
   return rows.length === 0 ? "" : `<ul class="history">${rows.join("")}</ul>`;
 }
 

@@ -91,6 +91,14 @@ test("the page escapes everything from the result and links the error to its lin
   assert.match(errorPage, /<p class="error">KeyError: &#39;id&#39;<\/p>/);
   assert.match(errorPage, /data-open="\/ws\/shop\/function_app.py" data-line="37">\/ws\/shop\/function_app.py:37<\/a>/);
   assert.match(errorPage, /Earlier runs.*get_product<\/b> 200 OK/s);
+  // A long answer (a refused run's load error) is one line in the list, whole in its tooltip.
+  const long = "cannot run 'greet_start': no function 'greet_start' (functions: none); load errors: " + "x".repeat(400);
+  const refused: Ran = { ...http, name: "greet_start", result: { ok: false, function: "greet_start", summary: long } };
+  const later = renderResult(http, [http, refused], "N", "x");
+  const row = /<li title="([^"]*)">[^<]*<b>greet_start<\/b> ([^<]*)<\/li>/.exec(later);
+  assert.ok(row, later);
+  assert.equal(row[2], escapeHtml(`${long.slice(0, 119)}…`));
+  assert.equal(row[1], escapeHtml(long));
   assert.equal(escapeHtml(`<a href="x">'&`), "&#60;a href=&#34;x&#34;&#62;&#39;&#38;");
 });
 
