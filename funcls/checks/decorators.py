@@ -186,6 +186,17 @@ def _unknown(ctx: Context, fn: Function, use: DecoratorUse) -> None:
         return
     close = CATALOGUE.closest_decorator(use.method)
     hint = f"; did you mean '{close}'?" if close else ""
+    if close is None:
+        # A name being typed ('@app.qu'): too short to be a typo of one name, the start of some.
+        started = sorted(
+            name
+            for name, spec in CATALOGUE.decorators.items()
+            if name.startswith(use.method) and spec.available_on(kind) and not spec.alias_of
+        )
+        if started:
+            more = f" (and {len(started) - 4} more)" if len(started) > 4 else ""
+            hint = f"; complete the name: {', '.join(started[:4])}{more}"
+            close = started[0] if len(started) == 1 else None  # the one way to complete it
     ctx.emit(
         "AZF108",
         f"{kind} '{use.target}' has no decorator '{use.method}' (azure-functions "

@@ -199,3 +199,23 @@ def test_azf112_fix_adds_the_missing_arguments(tmp_path: Path) -> None:
         in text
     )
     assert '    connection="AzureWebJobsStorage", path=""\n)\n' in text
+
+
+def test_azf108_a_name_being_typed_lists_the_names_it_starts(tmp_path: Path) -> None:
+    """'@app.qu' (found in Neovim while typing): too short for 'did you mean', it names the
+    decorators it starts, those of the object's class only."""
+    v2(tmp_path, "@app.qu\n" + WORK)
+    f = one(check(tmp_path), "AZF108")
+    assert f.message.endswith("AttributeError; complete the name: queue_output, queue_trigger"), (
+        f.message
+    )
+    assert text_at(f) == "qu"
+    v2(tmp_path, "@app.d\n" + WORK)
+    f = one(check(tmp_path), "AZF108")
+    assert "; complete the name: dapr_binding_output, " in f.message
+    assert "more)" in f.message and "durable_openai_agent_orchestrator" not in f.message
+    # One name it can become: offered as the fix.
+    v2(tmp_path, "@app.ti\n" + WORK)
+    f = one(check(tmp_path), "AZF108")
+    assert f.message.endswith("; complete the name: timer_trigger"), f.message
+    assert [x.title for x in f.fixes] == ["Change to 'timer_trigger'"]
