@@ -14,6 +14,7 @@ import * as vscode from "vscode";
 
 import type { AppState } from "./functionsModel";
 import { renderResult, statusLine, type Ran, type RunResult } from "./resultsRender";
+import { openInBrowser } from "./server";
 import { runnerStatus, runningAppItems } from "./statusModel";
 
 const HISTORY = 50;
@@ -81,7 +82,7 @@ export class ResultPanels implements vscode.Disposable {
       const created = panel;
       this.panels.set(key, created);
       created.onDidDispose(() => this.panels.delete(key));
-      created.webview.onDidReceiveMessage((msg: { action?: string; file?: string; line?: number }) =>
+      created.webview.onDidReceiveMessage((msg: { action?: string; file?: string; line?: number; url?: string }) =>
         this.onMessage(root, name, msg),
       );
     } else {
@@ -98,8 +99,10 @@ export class ResultPanels implements vscode.Disposable {
     this.updateStatus();
   }
 
-  private async onMessage(root: string, name: string, msg: { action?: string; file?: string; line?: number }): Promise<void> {
-    if (msg.action === "runAgain") {
+  private async onMessage(root: string, name: string, msg: { action?: string; file?: string; line?: number; url?: string }): Promise<void> {
+    if (msg.action === "openUrl" && typeof msg.url === "string" && /^https?:\/\//.test(msg.url)) {
+      await openInBrowser(msg.url);
+    } else if (msg.action === "runAgain") {
       await vscode.commands.executeCommand("funcls.runFunction", root, name);
     } else if (msg.action === "editInput") {
       await vscode.commands.executeCommand("funcls.runWithInput", root, name);

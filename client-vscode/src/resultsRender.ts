@@ -101,6 +101,19 @@ function requestBlock(r: RunResult): string {
   return shown === "" || origin === "" ? shown : `<p class="origin">${escapeHtml(origin)}</p>${shown}`;
 }
 
+/** `text` escaped, its http(s) URLs as links the page opens in the browser (QA: a Durable
+ * starter's 202 listed statusQueryGetUri and the Location header as text to copy by hand). */
+export function linkified(text: string): string {
+  let out = "";
+  let at = 0;
+  for (const m of text.matchAll(/https?:\/\/[^\s"'<>]+/g)) {
+    const url = m[0];
+    out += `${escapeHtml(text.slice(at, m.index))}<a href="#" data-url="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
+    at = (m.index ?? 0) + url.length;
+  }
+  return out + escapeHtml(text.slice(at));
+}
+
 function pre(text: string, cls = ""): string {
   return text === "" ? "" : `<pre class="${cls}">${escapeHtml(text)}</pre>`;
 }
@@ -109,7 +122,7 @@ function headersTable(headers: [string, string][] | null | undefined): string {
   if (!headers || headers.length === 0) {
     return "";
   }
-  const rows = headers.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
+  const rows = headers.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${linkified(v)}</td></tr>`);
   return `<table>${rows.join("")}</table>`;
 }
 
@@ -190,7 +203,7 @@ ${ran.store ? `<p class="store">${escapeHtml(ran.store).replace(/\n/g, "<br>")}<
 <p><button data-action="runAgain">Run again</button><button data-action="editInput">Edit input</button></p>
 ${section("Error", errorBlock(r))}
 ${section("Headers", headersTable(r.headers))}
-${section("Body", pre(body, "body"))}
+${section("Body", body === "" ? "" : `<pre class="body">${linkified(body)}</pre>`)}
 ${section("Outputs", outputsList(r))}
 ${section("Logs", logsBlock(r))}
 ${section("Request", requestBlock(r))}
@@ -198,10 +211,11 @@ ${section("Earlier runs", historyList(history, ran))}
 <script nonce="${nonce}">
 const vscode = acquireVsCodeApi();
 document.addEventListener("click", (e) => {
-  const t = e.target.closest("[data-action],[data-open]");
+  const t = e.target.closest("[data-action],[data-open],[data-url]");
   if (!t) return;
   e.preventDefault();
-  if (t.dataset.open) vscode.postMessage({ action: "open", file: t.dataset.open, line: Number(t.dataset.line) });
+  if (t.dataset.url) vscode.postMessage({ action: "openUrl", url: t.dataset.url });
+  else if (t.dataset.open) vscode.postMessage({ action: "open", file: t.dataset.open, line: Number(t.dataset.line) });
   else vscode.postMessage({ action: t.dataset.action });
 });
 </script>

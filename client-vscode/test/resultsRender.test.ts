@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { escapeHtml, prettyBody, renderResult, requestOrigin, statusLine, type Ran } from "../src/resultsRender";
+import { escapeHtml, linkified, prettyBody, renderResult, requestOrigin, statusLine, type Ran } from "../src/resultsRender";
 
 const http: Ran = {
   root: "/ws/shop",
@@ -117,4 +117,28 @@ test("the panel says where a queue/blob function's store is, when it has one", (
   );
   const { store: _, ...plain } = ran;
   assert.doesNotMatch(renderResult(plain, [plain], "N", "x"), /class="store"/);
+});
+
+test("URLs in the headers and the body are links the page opens (a Durable starter's answer)", () => {
+  const status = "http://localhost:7071/runtime/webhooks/durabletask/instances/abc?taskHub=Hub&connection=Storage";
+  assert.equal(
+    linkified(`see "${status}" <now>`),
+    `see &#34;<a href="#" data-url="${escapeHtml(status)}">${escapeHtml(status)}</a>&#34; &#60;now&#62;`,
+  );
+  assert.equal(linkified("no link here & there"), "no link here &#38; there");
+  const started: Ran = {
+    ...http,
+    name: "hello_start",
+    result: {
+      ok: true,
+      function: "hello_start",
+      status: 202,
+      headers: [["Location", status]],
+      body: JSON.stringify({ id: "abc", statusQueryGetUri: status }),
+    },
+  };
+  const page = renderResult(started, [started], "N", "x");
+  assert.match(page, new RegExp(`<td><a href="#" data-url="${escapeHtml(status).replace(/[?]/g, "\\?")}">`));
+  assert.match(page, /&#34;statusQueryGetUri&#34;: &#34;<a href="#" data-url=/);
+  assert.match(page, /postMessage\(\{ action: "openUrl", url: t\.dataset\.url \}\)/);
 });
