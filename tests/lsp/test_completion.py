@@ -467,3 +467,22 @@ async def test_percent_completes_an_app_setting_expression(
         assert want[1:-1] in shown(plain, cursor, items, honours(client))
         accepted = accept(plain, cursor, items, want[1:-1], honours(client))
         assert accepted == marked.replace(f"{typed}‸{tail}", want)
+
+
+async def test_percent_asks_by_itself_only_where_it_opens_a_setting_expression(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """'%' is a trigger character: the settings pop up as it opens an expression, not as it
+    closes one (an Enter ending the line would accept the popup) nor in a format string."""
+    fn_json = workspace / "v1-app" / "process_order" / "function.json"
+    bp = workspace / "v2-app" / "orders_bp.py"
+    v2 = bp.read_text()
+    for path, marked, labels in (
+        (fn_json, '{"bindings": [{"type": "queueTrigger", "queueName": "%‸', ["PAYMENTS_QUEUE"]),
+        (fn_json, '{"bindings": [{"type": "queueTrigger", "queueName": "%Q%‸', []),
+        (bp, v2.replace('queue_name="orders"', 'queue_name="%‸"', 1), ["PAYMENTS_QUEUE"]),
+        (bp, v2.replace('queue_name="orders"', 'queue_name="%Q%‸"', 1), []),
+        (bp, v2.replace('"Order %s queued', '"Order %‸s queued', 1), []),
+    ):
+        items = await complete(client, path, marked, trigger="%")
+        assert [i.label for i in items] == labels, marked[marked.index("‸") - 20 :][:30]

@@ -13,7 +13,7 @@ from funcls.lsp.completion.schema_json import complete_schema_json
 from funcls.lsp.context import Context
 from funcls.lsp.earlier_analysis import reuse_analysis
 from funcls.lsp.jsonctx import JsonContext, json_context
-from funcls.lsp.pyctx import Attribute, DecoratorName, python_context
+from funcls.lsp.pyctx import Attribute, DecoratorCall, DecoratorName, python_context
 from funcls.model.locations import Position
 from funcls.model.python.facts import ModuleInfo
 from funcls.model.run_inputs import INPUTS_FILE
@@ -23,7 +23,7 @@ SCHEMA_FILES = ("host.json", "local.settings.json", INPUTS_FILE)
 # popup there is accepted by the Enter that ends the line (VS Code inserted a whole
 # `"dataType": …` member after `,` + Enter). Each is answered only where it starts something to
 # complete (``typed_opens``).
-TRIGGER_CHARACTERS = ['"', "'", ".", "(", "=", "[", "/"]
+TRIGGER_CHARACTERS = ['"', "'", ".", "(", "=", "[", "/", "%"]
 
 
 def typed_opens(jc: JsonContext, offset: int, trigger: str) -> bool:
@@ -31,7 +31,19 @@ def typed_opens(jc: JsonContext, offset: int, trigger: str) -> bool:
     that closes one, or a '[' that opens a list, asks for nothing)."""
     if trigger == '"':
         return jc.quoted and offset == jc.start + 1
+    if trigger == "%":
+        return jc.quoted and jc.prefix == "%"  # opens a setting expression, not one closing
     return trigger == "/" and jc.quoted
+
+
+def typed_opens_python(text: str, offset: int, trigger: str) -> bool:
+    """In Python, a '%' asks only where it opens a decorator string's setting expression: not
+    one that closes it (a popup there is accepted by the Enter that ends the line), nor the
+    '%' of a format string elsewhere."""
+    if trigger != "%":
+        return True
+    pc = python_context(text, offset)
+    return isinstance(pc, DecoratorCall) and pc.quote is not None and pc.prefix == "%"
 
 
 def needs_indexed_edits(ctx: Context, path: str, pos: Position, dirty: Iterable[str]) -> bool:
@@ -86,6 +98,8 @@ def complete(
             return FunctionJsonCompleter(ctx, path, text, jc, lines).run()
         return complete_schema_json(ctx, path, text, jc, lines)
     if name.endswith(".py"):
+        if trigger is not None and not typed_opens_python(text, offset, trigger):
+            return None
         module = None
         if not indexed and earlier is not None:
             reuse = reuse_analysis(earlier[0], earlier[1], text)

@@ -209,6 +209,9 @@ def test_nvim_cmp_honours_edit_ranges() -> None:
         ('{"type": "http"‸', '"', False),  # a quote that closes a string
         ('{"bindings": [‸', "[", False),
         ('{"path": "out/‸', "/", True),
+        ('{"queueName": "%‸', "%", True),  # opens a setting expression
+        ('{"queueName": "%Q%‸', "%", False),  # …or closes one
+        ('{"queueName": "a%‸', "%", False),
         ("{‸", ",", False),
     ],
 )
