@@ -109,7 +109,7 @@ function under(root: string, folder: string, sep: string): boolean {
 /** New app's choices for the workspace `folders` holding the apps at `apps`. A folder that
  * holds apps already is offered a new folder in it first, and says what using it as it is
  * would do (the new app's folder would contain the other apps); a folder that is an app is
- * offered only a new folder in it. "Another folder…" (neither field) comes last. */
+ * offered only a new folder in it, saying the outer app would deploy it. "Another folder…" (neither field) comes last. */
 export function newAppChoices(
   folders: readonly { name: string; path: string }[],
   apps: readonly string[],
@@ -135,7 +135,12 @@ export function newAppChoices(
         : {}),
     };
     if (isApp) {
-      out.push(newFolder);
+      // Nested in an app, the new app is part of its deployment (QA: nothing said so, and its
+      // local.settings.json would ship with the outer app).
+      out.push({
+        ...newFolder,
+        detail: `inside the app ${f.name}: ${f.name} deploys it too unless its .funcignore leaves the folder out`,
+      });
     } else if (inside.length > 0) {
       out.push(newFolder, asItIs);
     } else {

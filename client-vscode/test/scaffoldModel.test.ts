@@ -89,7 +89,7 @@ test("New app in an empty workspace folder offers the folder itself first; an ap
     [
       ["empty", "/w/empty", undefined, undefined], // /w/emptyish/app is not inside /w/empty
       ["New folder in empty…", undefined, "/w/empty", undefined],
-      ["New folder in api…", undefined, "/w/api", undefined],
+      ["New folder in api…", undefined, "/w/api", "inside the app api: api deploys it too unless its .funcignore leaves the folder out"],
       ["Another folder…", undefined, undefined, undefined],
     ],
   );
