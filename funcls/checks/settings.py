@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from funcls.checks.context import Context, a, string_literal_inner
 from funcls.checks.edits import add_setting, fix, fixes, replace
@@ -52,10 +52,14 @@ def _keys(ctx: Context) -> dict[str, Value]:
 
 
 def _close_setting(ctx: Context, name: str) -> str | None:
+    return close_setting(ctx.app.settings, name)
+
+
+def close_setting(settings: Iterable[str], name: str) -> str | None:
     """The setting of local.settings.json whose name ``name`` most likely misspells (QA:
     '%PAYMENT_QUEUE%' beside a defined PAYMENTS_QUEUE was offered only 'Add PAYMENT_QUEUE').
     Compared ignoring case, as the host looks settings up."""
-    written = {k.upper(): k for k in ctx.app.settings}
+    written = {k.upper(): k for k in settings}
     close = difflib.get_close_matches(name.upper(), list(written), n=1, cutoff=0.8)
     return written[close[0]] if close else None
 

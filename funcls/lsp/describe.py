@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from funcls.checks.settings import close_setting
 from funcls.lsp.secrets import mask_value
 from funcls.model.appmodel import App, Binding, Function, Parameter
 from funcls.model.catalogue import (
@@ -213,6 +214,13 @@ def setting_markdown(app: App, name: str) -> str:
             )
             return f"**App setting group** {code(name)} (identity-based connection)\n\n{items}"
         where = "local.settings.json" if app.local_settings_path else "a local.settings.json"
+        close = close_setting(app.settings, name)
+        if close is not None:  # as AZF400/AZF401 say (found in Emacs: the hover did not)
+            return (
+                f"**App setting** {code(name)}\n\nNot set in {where} `Values`; did you mean "
+                f"{code(close)}? Otherwise add it there for local runs, and to the app's "
+                "configuration in Azure."
+            )
         return (
             f"**App setting** {code(name)}\n\nNot set in {where} `Values`: add it there for "
             "local runs, and to the app's configuration in Azure."

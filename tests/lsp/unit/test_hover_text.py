@@ -120,6 +120,12 @@ def test_setting_missing_from_local_settings(ctx: Context, samples: Path, index)
         "**App setting** `NOPE`\n\nNot set in local.settings.json `Values`: add it there for "
         "local runs, and to the app's configuration in Azure."
     )
+    # One typo away from a defined setting: the hover names it, as AZF400/AZF401 do.
+    assert setting_markdown(app, "AzureWebJobStorage") == (
+        "**App setting** `AzureWebJobStorage`\n\nNot set in local.settings.json `Values`; did "
+        "you mean `AzureWebJobsStorage`? Otherwise add it there for local runs, and to the "
+        "app's configuration in Azure."
+    )
 
 
 def test_nothing_to_say_about_plain_code(ctx: Context, samples: Path) -> None:
