@@ -7,6 +7,7 @@ import gc
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -95,6 +96,16 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     collecting = gc.isenabled()
+    # The analysis parses and compiles the app's files (never runs them): CPython's
+    # SyntaxWarnings about their text ('"is" with a literal' from the compiler, on 3.12 an
+    # invalid escape sequence from the parser) would be printed on funcls' stderr as if funcls
+    # had a problem, under a pseudo-file name. The app process that runs the code
+    # (funcls.runner.worker) does not come through here and keeps Python's defaults.
+    # (3.10-3.11 give the escape one as a DeprecationWarning, shown under -W default.)
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings(
+        "ignore", "invalid (octal )?escape sequence", category=DeprecationWarning
+    )
     if argv is None:
         # Off while the command's modules are imported too: its 30-odd passes over the
         # objects they create were 5 ms of `funcls check`'s start (issue 16). Back on below
