@@ -31,6 +31,12 @@ machine's load, so a change of a few milliseconds shows on a machine whose CPU t
 more than that. It is a proxy: the floor's work is mostly C (the parser), which runs more
 instructions per cycle than funcls' Python, so the ratio of instructions is higher than the
 ratio of CPU times.
+
+The default workspace repeats texts: its v1 folders come from 7 templates, as ``func new``
+makes them (540 Python files, 38 distinct texts). ``--unique-texts`` measures a copy whose
+every file is a text of its own (``gen_workspace.py --unique-texts``), where sharing the work
+of one text between files gains nothing; ``--both`` measures the two workspaces in the same
+rounds and prints each one's ratios, so that a gain made only on repeated texts shows.
 """
 
 from __future__ import annotations
@@ -80,6 +86,7 @@ for d, dirs, files in os.walk(sys.argv[1]):
 
 
 REPO = Path(__file__).resolve().parent.parent
+FLOOR_NAME = "floor: read + parse with stdlib"
 
 
 def extract(commit: str, dest: Path) -> Path:
@@ -143,60 +150,109 @@ def main() -> None:
         help="time the funcls of DIR too (a folder holding funcls/), e.g. a commit with some "
         "changes taken back",
     )
+    texts = parser.add_mutually_exclusive_group()
+    texts.add_argument(
+        "--unique-texts",
+        action="store_true",
+        help="measure a workspace whose every file's text differs from the others'",
+    )
+    texts.add_argument(
+        "--both",
+        action="store_true",
+        help="measure the default workspace and the --unique-texts one in the same rounds",
+    )
     parser.add_argument(
         "--instructions",
         action="store_true",
         help="also count each command's instructions once with valgrind (load-independent)",
     )
     args = parser.parse_args()
+    kinds = (
+        [("shared texts", False), ("unique texts", True)]
+        if args.both
+        else [("unique texts" if args.unique_texts else "", args.unique_texts)]
+    )
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        ws = generate(tmp / "ws", args.functions, args.apps)
         runner = Runner(tmp)
         trees = {"": args.tree}
         if args.compare:
             trees[f" ({args.compare})"] = extract(args.compare, tmp / "before")
         if args.compare_tree:
             trees[f" ({args.compare_tree.name})"] = args.compare_tree
-        commands: dict[str, tuple[list[str], Path]] = {
-            "floor: read + parse with stdlib": ([sys.executable, "-c", FLOOR, str(ws)], REPO)
+        workspaces = {
+            title: generate(tmp / f"ws{n}", args.functions, args.apps, unique)
+            for n, (title, unique) in enumerate(kinds)
         }
-        for label, tree in trees.items():
-            commands[f"`funcls index --format json`{label}"] = (
-                [sys.executable, "-m", "funcls", "index", str(ws), "--format", "json"],
-                tree,
-            )
-            commands[f"`funcls check`{label}"] = (
-                [sys.executable, "-m", "funcls", "check", str(ws)],
-                tree,
-            )
-        for command, tree in commands.values():  # untimed: compiles the bytecode
-            runner.run(command, tree)
-        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-        results = []
+        commands: dict[str, dict[str, tuple[list[str], Path]]] = {}
+        for title, ws in workspaces.items():
+            commands[title] = {FLOOR_NAME: ([sys.executable, "-c", FLOOR, str(ws)], REPO)}
+            for label, tree in trees.items():
+                commands[title][f"`funcls index --format json`{label}"] = (
+                    [sys.executable, "-m", "funcls", "index", str(ws), "--format", "json"],
+                    tree,
+                )
+                commands[title][f"`funcls check`{label}"] = (
+                    [sys.executable, "-m", "funcls", "check", str(ws)],
+                    tree,
+                )
+        for each in commands.values():  # untimed: compiles the bytecode
+            for command, tree in each.values():
+                runner.run(command, tree)
+        times = {title: {name: [] for name in each} for title, each in commands.items()}
+        results: dict[str, list[dict[str, float]]] = {title: [] for title in workspaces}
         for _ in range(args.runs):
-            out = subprocess.run(
-                [sys.executable, "-c", CHILD, str(ws)],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=tmp,
-                env=dict(runner.env, PYTHONPATH=str(args.tree)),
+            for title, ws in workspaces.items():
+                out = subprocess.run(
+                    [sys.executable, "-c", CHILD, str(ws)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=tmp,
+                    env=dict(runner.env, PYTHONPATH=str(args.tree)),
+                )
+                results[title].append(json.loads(out.stdout))
+                for name, (command, tree) in commands[title].items():
+                    times[title][name].append(runner.run(command, tree))
+        counted = {
+            title: (
+                {name: runner.instructions(command, tree) for name, (command, tree) in each.items()}
+                if args.instructions
+                else {}
             )
-            results.append(json.loads(out.stdout))
-            for name, (command, tree) in commands.items():
-                times[name].append(runner.run(command, tree))
-        counted = (
-            {name: runner.instructions(command, tree) for name, (command, tree) in commands.items()}
-            if args.instructions
-            else {}
-        )
+            for title, each in commands.items()
+        }
+    print("load average at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+    for title in workspaces:
+        report(title, args, results[title], times[title], counted[title])
+    if len(workspaces) > 1:
+        print("\nside by side, the multiple of the floor (CPU medians; instructions if counted):")
+        for name in commands[kinds[0][0]]:
+            if name.startswith("floor"):
+                continue
+            cells = []
+            for title in workspaces:
+                floor_cpu = statistics.median(p[1] for p in times[title][FLOOR_NAME])
+                cell = f"{statistics.median(p[1] for p in times[title][name]) / floor_cpu:.2f}x"
+                if counted[title]:
+                    cell += f", {counted[title][name] / counted[title][FLOOR_NAME]:.2f}x"
+                cells.append(f"{title} {cell}")
+            print(f"  {name:<46} " + "; ".join(cells))
+
+
+def report(
+    title: str,
+    args: argparse.Namespace,
+    results: list[dict[str, float]],
+    times: dict[str, list[tuple[float, float]]],
+    counted: dict[str, int],
+) -> None:
+    """Prints one workspace's figures."""
     r0 = results[0]
     print(
-        f"workspace: {r0['functions']} functions in {r0['apps']} apps "
-        f"({args.functions // 2} v1 + {args.functions // 2} v2 requested); "
-        f"problems found: {r0['problems']}; load average at the end: "
-        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        f"\nworkspace{', ' + title if title else ''}: {r0['functions']} functions in "
+        f"{r0['apps']} apps ({args.functions // 2} v1 + {args.functions // 2} v2 requested); "
+        f"problems found: {r0['problems']}"
     )
     idx = [r["index_s"] for r in results]
     imp = [r["import_s"] for r in results]
@@ -218,7 +274,7 @@ def main() -> None:
             f"{name + ', wall':<48} {statistics.median(w):>8.3f}s {min(w):>8.3f}s "
             f"{max(w):>8.3f}s   {statistics.median(c):>9.3f}s"
         )
-    floor = times["floor: read + parse with stdlib"]
+    floor = times[FLOOR_NAME]
     base_wall = statistics.median(p[0] for p in floor)
     base_cpu = statistics.median(p[1] for p in floor)
     for name, pairs in times.items():
@@ -228,7 +284,7 @@ def main() -> None:
         cpu_x = statistics.median(p[1] for p in pairs) / base_cpu
         print(f"{name} / floor (medians): wall {wall_x:.1f}x, CPU {cpu_x:.1f}x (target <= 3x)")
     if counted:
-        base = counted["floor: read + parse with stdlib"]
+        base = counted[FLOOR_NAME]
         print("instructions executed (callgrind, once each; a proxy, see the docstring):")
         for name, n in counted.items():
             print(f"  {name:<46} {n / 1e6:9.1f} M   {n / base:.2f}x the floor")

@@ -58,13 +58,20 @@ def test_broken_fidelity_app_reports_its_mistakes() -> None:
     }
 
 
-def test_generated_benchmark_workspace_checks_clean(tmp_path: Path) -> None:
+@pytest.mark.parametrize("unique_texts", [False, True])
+def test_generated_benchmark_workspace_checks_clean(tmp_path: Path, unique_texts: bool) -> None:
     spec = importlib.util.spec_from_file_location("gen_workspace", REPO / "bench/gen_workspace.py")
     assert spec is not None and spec.loader is not None
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
-    gen.generate(tmp_path, functions=70, apps=4)
+    gen.generate(tmp_path, functions=70, apps=4, unique_texts=unique_texts)
     roots = find_app_roots(str(tmp_path))
     assert len(roots) == 4
     for root in roots:
         assert _check(root) == [], root
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    texts = {p.read_bytes() for p in files}
+    if unique_texts:  # the bench's other workspace: nothing shared between files
+        assert len(texts) == len(files)
+    else:  # v1 folders from templates, as the bench's default workspace
+        assert len(texts) < len(files)
