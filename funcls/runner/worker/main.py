@@ -36,6 +36,7 @@ from funcls.runner.messages import (
     Shutdown,
 )
 
+from .app_path import forget_funcls_folder
 from .context import InvocationLogHandler
 from .extensions import http_v2_base
 from .http_stream import Exchange, StreamServer, run_streamed
@@ -430,6 +431,7 @@ def main(argv: list[str] | None = None) -> None:
         if not isinstance(message, Load):
             os._exit(0)
     debugger = _listen_for_debugger()
+    forget_funcls_folder()
     result = load_app(args.root, args.script)
     wanted = {n.lower() for n in args.functions.split(",") if n}
     functions = {
