@@ -3,7 +3,6 @@ v1 script files and entry points."""
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -397,6 +396,8 @@ def _value(
             if not isinstance(v, str):
                 problem = f"must be one of {', '.join(allowed)}, not {_show(v)}"
             elif v.lower() not in (a.lower() for a in allowed):
+                import difflib  # when used: a suggestion for a typo (issue 16)
+
                 close = difflib.get_close_matches(v.lower(), list(allowed), n=1, cutoff=0.5)
                 suggestion = close[0] if close else None
                 problem = f"must be one of {', '.join(allowed)}, not '{v}'"

@@ -3,8 +3,6 @@ resolve to a bundle that is still supported."""
 
 from __future__ import annotations
 
-import difflib
-
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.edits import fix, fixes, replace
 from funcls.checks.findings import Severity
@@ -62,6 +60,8 @@ def _id(ctx: Context, path: str, bundle: JsonNode) -> str | None:
     value = str(node.value)
     if value in BUNDLE_IDS:
         return value
+    import difflib  # when used: a suggestion for a typo (issue 16)
+
     close = difflib.get_close_matches(value, BUNDLE_IDS, n=1, cutoff=0.6)
     inner = string_literal_inner(ctx, path, node.range, value)
     hint = f"; did you mean '{close[0]}'?" if close else f"; the usual one is '{DEFAULT_BUNDLE_ID}'"

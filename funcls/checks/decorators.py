@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.decorators_rules import RULES
@@ -147,6 +146,8 @@ def _misspelt(use: DecoratorUse, missing: list[str]) -> tuple[str, list[TextEdit
         if spec is None or spec.param(name) is not None or value.key_range is None:
             continue
         squashed = {m.replace("_", "").lower(): m for m in missing}
+        import difflib  # when used: a suggestion for a typo (issue 16)
+
         close = squashed.get(name.replace("_", "").lower()) or next(
             iter(difflib.get_close_matches(name, missing, n=1, cutoff=0.8)), None
         )
@@ -221,6 +222,8 @@ def _unknown_keywords(ctx: Context, fn: Function, use: DecoratorUse) -> None:
     assert spec is not None
     names = [p.name for p in spec.params]
     for name, rng in use.unknown_keywords:
+        import difflib  # when used: a suggestion for a typo (issue 16)
+
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         ctx.emit(
@@ -311,6 +314,8 @@ def _nearest_member_fix(ctx: Context, path: str, rng: Range, enum_name: str) -> 
     value = literal[1:-1]
     inner = string_literal_inner(ctx, path, rng, value)
     names = [m.name for m in spec.members]
+    import difflib  # when used: a suggestion for a typo (issue 16)
+
     near = difflib.get_close_matches(value.upper(), names, n=1, cutoff=0.6)
     if inner is None or not near:
         return []

@@ -11,7 +11,6 @@ binds); a module whose names cannot be known for certain gives no finding.
 from __future__ import annotations
 
 import ast
-import difflib
 import os
 import sys
 import threading
@@ -477,6 +476,8 @@ def _effect(ctx: Context, start: str) -> str:
 
 
 def _closest_fix(path: str, imp: FromImport, public: list[str]) -> tuple[str, TextEdit | None]:
+    import difflib  # when used: a suggestion for a typo (issue 16)
+
     close = difflib.get_close_matches(imp.name, public, n=1, cutoff=0.75)
     if not close:
         return "", None

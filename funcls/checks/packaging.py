@@ -15,6 +15,7 @@ from funcls.checks.packaging_rules import RULES
 from funcls.checks.registry import REGISTRY, checker
 from funcls.model.appmodel import App, Requirement
 from funcls.model.distributions import distributions, third_party_imports
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.locations import Range
 from funcls.model.source import SKIP_DIRS, Source
 
@@ -34,7 +35,7 @@ _UNRELATED_DISTS = {"datetime": "Zope's DateTime package (module DateTime)"}
 # backports/; 7.0.0 and 7.2.0: backports/ alone), so an unpinned line (pip takes the newest) or
 # a pin at or above it shadows nothing; an older pin still does.
 _BACKPORTS_WITHOUT_MODULE = {"configparser": 7}
-_VERSION_FLOOR = re.compile(r"(?:===?|>=|~=)\s*(\d+)")
+_VERSION_FLOOR = compiled_on_use(r"(?:===?|>=|~=)\s*(\d+)")
 
 
 def _shadows_nothing(r: Requirement) -> bool:
@@ -340,7 +341,7 @@ EMULATOR = "UseDevelopmentStorage=true"
 # JSON that deploys settings: an ARM template or parameter file (its schema, "resources"),
 # an appSettings list, the portal's / az CLI's settings file ({"name", "value",
 # "slotSetting"}). Other JSON (local.settings.sample.json, test fixtures) is not deployed.
-_ARM_SCHEMA = re.compile(
+_ARM_SCHEMA = compiled_on_use(
     r"deployment(Template|Parameters)\.json|\"(resources|appSettings|slotSetting)\"\s*:"
 )
 

@@ -16,8 +16,6 @@ in the function.
 
 from __future__ import annotations
 
-import difflib
-
 from funcls.checks.context import Context
 from funcls.checks.decorators import broken_decorators
 from funcls.checks.edits import fix, fixes, replace
@@ -101,6 +99,8 @@ def _check(ctx: Context, fn: Function, declared: tuple[str, ...]) -> None:
     for read in reads or []:
         if read.key.lower() in known:
             continue  # a difference in case only: the host's route values ignore case
+
+        import difflib  # when used: a suggestion for a typo (issue 16)
 
         close = difflib.get_close_matches(read.key, declared, n=1, cutoff=0.6)
         todo = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.edits import fix, fixes, json_add_member, replace
@@ -122,6 +121,8 @@ def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
         )
         return
     defs = [f.name for f in module.functions if f.scope == "module"]
+    import difflib  # when used: a suggestion for a typo (issue 16)
+
     close = difflib.get_close_matches(fn.entry_point, defs, n=1, cutoff=0.6)
     target = close[0] if close else (defs[0] if len(defs) == 1 else None)
     script = ctx.rel(fn.script_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -60,6 +59,8 @@ def close_setting(settings: Iterable[str], name: str) -> str | None:
     '%PAYMENT_QUEUE%' beside a defined PAYMENTS_QUEUE was offered only 'Add PAYMENT_QUEUE').
     Compared ignoring case, as the host looks settings up."""
     written = {k.upper(): k for k in settings}
+    import difflib  # when used: a suggestion for a typo (issue 16)
+
     close = difflib.get_close_matches(name.upper(), list(written), n=1, cutoff=0.8)
     return written[close[0]] if close else None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from funcls.checks.context import Context, string_literal_inner
@@ -300,6 +299,8 @@ def _http_names(
     for p in parameters:
         if p.kind is not ParameterKind.USER or p.root.casefold() in known:
             continue
+        import difflib  # when used: a suggestion for a typo (issue 16)
+
         close = difflib.get_close_matches(p.root, params, n=1, cutoff=0.6)
         hint = f"; did you mean the route parameter {{{close[0]}}}?" if close else ""
         edit = (
@@ -336,6 +337,8 @@ def _unsupplied(
 ) -> None:
     offer = sorted(supplied, key=str.casefold)
     shown = ", ".join("{" + n + "}" for n in offer) if offer else "no names"
+    import difflib  # when used: a suggestion for a typo (issue 16)
+
     close = difflib.get_close_matches(name, offer, n=1, cutoff=0.6)
     hint = f"; did you mean {{{close[0]}}}?" if close else ""
     edit = (
@@ -450,6 +453,8 @@ def _method_items(ctx: Context, fn: Function, t: Binding, v: Value) -> None:
     for value, rng in items:
         if isinstance(value, str) and value.lower() in allowed:
             continue
+        import difflib  # when used: a suggestion for a typo (issue 16)
+
         close = (
             difflib.get_close_matches(value.lower(), list(allowed), n=1, cutoff=0.5)
             if isinstance(value, str)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import field
 
 from funcls.model.fastclass import dataclass
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.python.limits import parse as parse_python
 
 # Import name (dotted prefix) -> distribution, where they differ.
@@ -341,7 +342,7 @@ def follow_table(
     return reached, unknown
 
 
-_REQ = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_REQ = compiled_on_use(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def read_installed(site_packages: str) -> Installed:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import stat
 import threading
 from dataclasses import field
 
 from funcls.model.fastclass import dataclass
 from funcls.model.jsondoc import JsonDocument, parse_json
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.python.module import ModuleInfo, analyse_module, analyse_module_once, keep_tree
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # larger files are reported, not parsed
@@ -46,7 +46,7 @@ SKIP_DIRS = frozenset(
 )
 
 
-_LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR = compiled_on_use(r"\r(?!\n)")
 
 
 def inside(root: str, path: str) -> bool:

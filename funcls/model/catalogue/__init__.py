@@ -6,7 +6,6 @@ schemas and the runner — asks ``CATALOGUE``.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from functools import cached_property
 
@@ -130,6 +129,8 @@ class Catalogue:
         if hit:
             return hit.type
         lowered = {t.lower(): t for t in self.bindings}
+        import difflib  # when used: a suggestion for a typo (issue 16)
+
         match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
         return lowered[match[0]] if match else None
 
@@ -137,10 +138,14 @@ class Catalogue:
         names = {p.name.lower(): p.name for p in spec.properties}
         if name.lower() in names:
             return names[name.lower()]
+        import difflib  # when used: a suggestion for a typo (issue 16)
+
         match = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.6)
         return names[match[0]] if match else None
 
     def closest_decorator(self, name: str) -> str | None:
+        import difflib  # when used: a suggestion for a typo (issue 16)
+
         match = difflib.get_close_matches(name, list(self.decorators), n=1, cutoff=0.6)
         return match[0] if match else None
 
