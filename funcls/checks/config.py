@@ -24,7 +24,6 @@ from typing import Any
 from funcls.checks.findings import Finding, Severity
 from funcls.model.fastclass import dataclass
 from funcls.model.lazy_re import compiled_on_use
-from funcls.model.parsers.timespan import HostingPlan
 
 _CODE = compiled_on_use(r"^AZF\d{0,3}$")
 PYPROJECT = "pyproject.toml"
@@ -130,6 +129,8 @@ class CheckConfig:
             except ValueError as e:
                 raise ConfigError(f"{where} severity.{key}: {e}") from None
         plan = data.get("plan")
+        from funcls.model.parsers.timespan import HostingPlan  # when used (datetime, issue 16)
+
         plans = [p.value for p in HostingPlan]
         if plan is not None and plan not in plans:
             raise ConfigError(f"{where} plan must be one of {', '.join(plans)}, not {plan!r}")

@@ -10,12 +10,6 @@ from funcls.checks.registry import checker
 from funcls.model.bundles import CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 from funcls.model.jsondoc import JsonNode
 from funcls.model.locations import Range
-from funcls.model.parsers.timespan import (
-    HostingPlan,
-    TimeSpanError,
-    check_function_timeout,
-    parse_function_timeout,
-)
 
 BUNDLE = {"id": DEFAULT_BUNDLE_ID, "version": CURRENT_BUNDLE_RANGE}
 
@@ -127,6 +121,13 @@ def _timeout(ctx: Context, path: str, root: JsonNode) -> None:
             node.range,
         )
         return
+    from funcls.model.parsers.timespan import (  # when used (datetime, issue 16)
+        HostingPlan,
+        TimeSpanError,
+        check_function_timeout,
+        parse_function_timeout,
+    )
+
     text = str(node.value)
     inner = string_literal_inner(ctx, path, node.range, text)
     try:

@@ -43,7 +43,6 @@ from funcls.model.parsers.ncrontab_fields import (
     ScheduleErrorKind,
     parse_field,
 )
-from funcls.model.parsers.timespan import TimeSpanError, parse_timespan
 
 FIELD_LAYOUT = "{second} {minute} {hour} {day} {month} {day-of-week}"
 FIVE_FIELD_LAYOUT = "{minute} {hour} {day} {month} {day-of-week}"
@@ -199,6 +198,11 @@ def _cron(text: str, tokens: list[tuple[str, int]], first: FieldRole) -> CronSch
 
 
 def _timespan(text: str, token: tuple[str, int]) -> TimeSpanSchedule:
+    from funcls.model.parsers.timespan import (  # when used (datetime, issue 16)
+        TimeSpanError,
+        parse_timespan,
+    )
+
     word, offset = token
     try:
         parsed = parse_timespan(text)

@@ -20,7 +20,6 @@ from funcls.model.parsers.ncrontab import (
     parse_schedule,
 )
 from funcls.model.parsers.ncrontab_fields import DAY_NAMES, MONTH_NAMES, CronField, FieldRole
-from funcls.model.parsers.timespan import describe_duration
 
 _MAX_LISTED_TIMES = 6
 _MAX_LISTED_VALUES = 8
@@ -33,6 +32,10 @@ def describe(schedule: Schedule) -> str:
         names = ", ".join(f"'{ref.name}'" for ref in schedule.references)
         return f"a schedule completed from app settings {names}"
     if isinstance(schedule, TimeSpanSchedule):
+        from funcls.model.parsers.timespan import (
+            describe_duration,  # when used (datetime, issue 16)
+        )
+
         return f"every {describe_duration(schedule.interval)}"
     return _describe_cron(schedule)
 
