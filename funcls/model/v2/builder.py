@@ -20,7 +20,6 @@ from funcls.model.catalogue import (
 )
 from funcls.model.locations import Range
 from funcls.model.python.module import ModuleInfo, PyFunction, PyValue, RawDecorator
-from funcls.model.v2.mcp import mcp_tool_binding
 from funcls.model.v2.values import (
     ModuleResolver,
     ValueConverter,
@@ -145,6 +144,8 @@ class FunctionBuilder:
         if special == "durable_openai_agent_orchestrator":
             return
         if special == "mcp_tool":
+            from funcls.model.v2.mcp import mcp_tool_binding  # when used (issue 16)
+
             b = mcp_tool_binding(self.fn, use, self.module, self.mcp_properties, idx)
             self.add(b)
             return
