@@ -7,7 +7,6 @@ from typing import Any
 
 from lsprotocol import types
 
-from funcls.lsp import usage
 from funcls.lsp.context import Context
 from funcls.lsp.describe import DocKey
 from funcls.lsp.items import escape_choice, escape_snippet, item
@@ -82,9 +81,24 @@ def connection_names(app: App | None) -> list[str]:
     return sorted(names, key=str.lower)
 
 
-# Properties whose text the host reads '%Name%' expressions in (a queue or container named by
-# an app setting, a schedule kept in the settings), where typing '%' completes the settings.
-EXPRESSION_ROLES = frozenset({*usage.CHANNEL_ROLES, "schedule"})
+def _name_char(c: str) -> bool:
+    """A character of a setting's name as typed in a ``%Name%`` expression (``Dir__x.y-z``):
+    not the ``/`` or ``{`` of the path around it."""
+    return c.isalnum() or c in "_.-:"
+
+
+def open_expression(prefix: str) -> int | None:
+    """Where the ``%`` that opens a ``%Name%`` expression being typed is in ``prefix`` (a
+    string's text from after its opening quote to the cursor): the last ``%`` of an odd
+    count, followed by name characters only. The host reads ``%Name%`` anywhere in a
+    binding's string (``in/%Dir%/{name}``: checks.settings AZF401 reads every property so),
+    so this is not only at the string's start."""
+    at = prefix.rfind("%")
+    if at < 0 or prefix.count("%") % 2 == 0:
+        return None
+    if not all(_name_char(c) for c in prefix[at + 1 :]):
+        return None
+    return at
 
 
 def expression_settings(app: App | None) -> list[str]:
@@ -111,27 +125,39 @@ def setting_expressions(
     at: int,
     cursor: int,
     end: int,
+    percent: int | None = None,
 ) -> list[types.CompletionItem]:
     """The settings a ``%Name%`` expression may name, for the string whose opening quote is at
     ``at``, typed up to ``cursor`` (``%`` and the start of a name) and ending at ``end`` (text
-    offsets).
+    offsets); ``percent``: the offset of the expression's ``%`` (default: right after the
+    quote).
 
-    Each item replaces only the name after the ``%`` (and the closing ``%`` and quote), and is
-    labelled with the bare name: eglot 1.9 filters the labels against the symbol before the
-    cursor (``bounds-of-thing-at-point``, where ``%`` is punctuation), so ``%PAYMENTS_QUEUE%``
-    never matched the typed ``%PAY``; VS Code and Neovim filter from the range start, after the
-    ``%``. A client that ignores ranges (Neovim's omnifunc) keeps what follows the cursor: a
-    closing ``%`` or quote already there is not inserted again."""
+    Each item replaces only the name after the ``%`` and is labelled with the bare name:
+    eglot 1.9 filters the labels against the symbol before the cursor
+    (``bounds-of-thing-at-point``, where ``%`` is punctuation), so ``%PAYMENTS_QUEUE%`` never
+    matched the typed ``%PAY``; VS Code and Neovim filter from the range start, after the
+    ``%``. An expression at the string's end also replaces the closing ``%`` and quote (and
+    adds them when missing); one with text after it (``"%Dir|/{name}"``) replaces the name and
+    a closing ``%`` already there, so the rest of the string stays. A client that ignores
+    ranges (Neovim's omnifunc) keeps what follows the cursor: a closing ``%`` or quote already
+    there is not inserted again."""
     quote = text[at]
-    name_at = at + 2
+    name_at = (at + 1 if percent is None else percent) + 1
     items: list[types.CompletionItem] = []
     if app is None:
         return items
-    # What follows the name: the closing '%' and quote, less what a range-ignoring client keeps.
-    closing = "%" + quote
+    # The rest of the name being typed, a closing '%' after it, and what follows in the string.
+    name_end = cursor
+    while name_end < end and _name_char(text[name_end]):
+        name_end += 1
+    after = name_end + 1 if text.startswith("%", name_end) and name_end < end else name_end
+    if text[after:end] in ("", quote):
+        stop, closing = end, "%" + quote
+    else:
+        stop, closing = after, "%"
     if not ctx.client.edit_ranges and end > cursor:
         closing = "" if text.startswith("%", cursor) else "%"
-    rng = lines.range(name_at, end if ctx.client.edit_ranges else cursor)
+    rng = lines.range(name_at, stop if ctx.client.edit_ranges else cursor)
     for name in expression_settings(app):
         v = app.setting(name)
         detail = f"%{name}%" + (f" = {mask_value(name, v.value)}" if v is not None else "")

@@ -469,6 +469,56 @@ async def test_percent_completes_an_app_setting_expression(
         assert accepted == marked.replace(f"{typed}‸{tail}", want)
 
 
+@pytest.mark.parametrize(
+    ("before", "typed", "tail"),
+    [
+        ("in/", "%PAY", ""),  # at the end of the string: the closing '%' and quote
+        ("in/", "%PAY", "%/{name}"),  # before the rest of the path: the name alone
+        ("in/", "%", "/{name}"),
+        ("in/%PAYMENTS_QUEUE%/", "%P", ""),  # a second expression
+    ],
+)
+async def test_percent_in_the_middle_of_a_string_completes_a_setting(
+    client: LanguageClient, workspace: Path, before: str, typed: str, tail: str
+) -> None:
+    """The host reads '%Name%' anywhere in a binding's string (found in Neovim: 'in/%Sto'
+    offered the container names in use, which replaced the whole path, and a connection
+    starting '%' nothing a client kept): the settings, the range after the '%' up to the end
+    of the name, the rest of the string kept."""
+    fn_json = workspace / "v1-app" / "process_order" / "function.json"
+    v1 = fn_json.read_text().replace(
+        '"path": "receipts/{id}.json"', f'"path": "{before}{typed}‸{tail}"'
+    )
+    fa = workspace / "v2-app" / "function_app.py"
+    v2 = fa.read_text().replace('path="status/heartbeat.json"', f'path="{before}{typed}‸{tail}"', 1)
+    want = "PAYMENTS_QUEUE"
+    tail_after = tail.removeprefix("%")
+    for path, marked in ((fn_json, v1), (fa, v2)):
+        plain, cursor, items = await complete_text(client, path, marked)
+        assert [(i.label, i.detail) for i in items] == [(want, f"%{want}% = payments")]
+        assert want in shown(plain, cursor, items, honours(client))
+        accepted = accept(plain, cursor, items, want, honours(client))
+        assert accepted == marked.replace(f"{typed}‸{tail}", f"%{want}%{tail_after}")
+
+
+@pytest.mark.parametrize("typed", ["%", "%PAY"])
+async def test_percent_opening_a_connection_completes_an_indirect_setting(
+    client: LanguageClient, workspace: Path, typed: str
+) -> None:
+    """connection="%Name%": the host reads the whole expression as the setting whose value
+    names the connection's setting (azure-webjobs-sdk TryResolveWholeString), so a '%' there
+    completes the settings as in a queue name (it offered the connection names with a range
+    starting at the '%', which VS Code's filter of '%Az' against 'AzureWebJobsStorage' hid)."""
+    bp = workspace / "v2-app" / "orders_bp.py"
+    marked = bp.read_text().replace(
+        'connection="ServiceBusConnection"', f'connection="{typed}‸"', 1
+    )
+    plain, cursor, items = await complete_text(client, bp, marked)
+    assert [i.label for i in items] == ["PAYMENTS_QUEUE"]
+    accepted = accept(plain, cursor, items, "PAYMENTS_QUEUE", honours(client))
+    assert accepted == marked.replace(f"{typed}‸", "%PAYMENTS_QUEUE%")
+
+
 async def test_percent_asks_by_itself_only_where_it_opens_a_setting_expression(
     client: LanguageClient, workspace: Path
 ) -> None:

@@ -12,6 +12,7 @@ from funcls.lsp.completion.python import PythonCompleter
 from funcls.lsp.completion.schema_json import complete_schema_json
 from funcls.lsp.context import Context
 from funcls.lsp.earlier_analysis import reuse_analysis
+from funcls.lsp.json_completer import open_expression
 from funcls.lsp.jsonctx import JsonContext, json_context
 from funcls.lsp.pyctx import Attribute, DecoratorCall, DecoratorName, python_context
 from funcls.model.locations import Position
@@ -31,8 +32,8 @@ def typed_opens(jc: JsonContext, offset: int, trigger: str) -> bool:
     that closes one, or a '[' that opens a list, asks for nothing)."""
     if trigger == '"':
         return jc.quoted and offset == jc.start + 1
-    if trigger == "%":
-        return jc.quoted and jc.prefix == "%"  # opens a setting expression, not one closing
+    if trigger == "%":  # opens a setting expression, not one closing
+        return jc.quoted and open_expression(jc.prefix) == len(jc.prefix) - 1
     return trigger == "/" and jc.quoted
 
 
@@ -43,7 +44,9 @@ def typed_opens_python(text: str, offset: int, trigger: str) -> bool:
     if trigger != "%":
         return True
     pc = python_context(text, offset)
-    return isinstance(pc, DecoratorCall) and pc.quote is not None and pc.prefix == "%"
+    if not isinstance(pc, DecoratorCall) or pc.quote is None:
+        return False
+    return open_expression(pc.prefix) == len(pc.prefix) - 1
 
 
 def needs_indexed_edits(ctx: Context, path: str, pos: Position, dirty: Iterable[str]) -> bool:

@@ -15,12 +15,12 @@ from funcls.lsp import usage
 from funcls.lsp.context import Context
 from funcls.lsp.items import escape_snippet, item
 from funcls.lsp.json_completer import (
-    EXPRESSION_ROLES,
     UNWRITTEN_VALUES,
     JsonCompleter,
     choices_of,
     connection_names,
     node_at,
+    open_expression,
     setting_expressions,
     string_member,
     value_text,
@@ -314,7 +314,8 @@ class FunctionJsonCompleter(JsonCompleter):
     def property_values(self, spec: BindingSpec, prop: PropertySpec, in_list: bool) -> None:
         if prop.kind == "enum-list" and not in_list:
             return
-        if self.jc.quoted and self.jc.prefix.startswith("%") and prop.role in EXPRESSION_ROLES:
+        percent = open_expression(self.jc.prefix) if self.jc.quoted else None
+        if percent is not None:  # in a connection too (completion.python.keyword_values)
             # '%' opens an app setting expression: the settings, not the names in use.
             at, end = self.jc.start, max(self.jc.end, self.cursor)
             self.items += setting_expressions(
@@ -326,6 +327,7 @@ class FunctionJsonCompleter(JsonCompleter):
                 at=at,
                 cursor=self.cursor,
                 end=end,
+                percent=at + 1 + percent,
             )
             return
         if prop.role == "connection" and self.app is not None:

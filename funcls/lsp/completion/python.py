@@ -4,7 +4,7 @@ v2: after ``@app.`` (or a blueprint variable) the decorators with a snippet of t
 arguments; keyword arguments inside a decorator call; ``arg_name`` values from the decorated
 function's parameters; enum members (``func.AuthLevel.``); connection names; queue and
 container names already used in the app, or after a typed ``%`` the settings of a ``%Name%``
-expression. v1: the entry function's parameters named after the
+expression (anywhere in a binding's string). v1: the entry function's parameters named after the
 bindings of function.json, with their annotations.
 """
 
@@ -19,7 +19,7 @@ from funcls.lsp.completion.v1 import AF, func_alias, v1_parameter_items
 from funcls.lsp.context import Context
 from funcls.lsp.describe import decorator_signature, keyword_markdown
 from funcls.lsp.items import escape_choice, escape_snippet, item
-from funcls.lsp.json_completer import EXPRESSION_ROLES, connection_names, setting_expressions
+from funcls.lsp.json_completer import connection_names, open_expression, setting_expressions
 from funcls.lsp.pyctx import Attribute, DecoratorCall, DecoratorName, DefParameters, python_context
 from funcls.lsp.secrets import mask_value
 from funcls.model.appmodel import App
@@ -393,7 +393,11 @@ class PythonCompleter:
                 self.items.append(item(self.ctx, self.path, rng, word, word, kind=K.Keyword))
             return
         role = self.role_of(spec, p)
-        if quote is not None and pc.prefix.startswith("%") and role in EXPRESSION_ROLES:
+        percent = open_expression(pc.prefix) if quote is not None else None
+        # In a connection too: the host resolves a whole '%Name%' there to the setting's value,
+        # the name of the connection's setting (azure-webjobs-sdk, StorageAccountProvider-
+        # Extensions.GetStorageAccountAsync: nameResolver.TryResolveWholeString).
+        if percent is not None:
             # '%' opens an app setting expression: the settings, not the names in use.
             self.items += setting_expressions(
                 self.ctx,
@@ -404,6 +408,7 @@ class PythonCompleter:
                 at=pc.start,
                 cursor=cursor,
                 end=max(pc.end, cursor),
+                percent=pc.start + 1 + percent,
             )
             return
         if self.is_connection(spec, p) and self.app is not None:

@@ -211,7 +211,9 @@ def test_nvim_cmp_honours_edit_ranges() -> None:
         ('{"path": "out/‸', "/", True),
         ('{"queueName": "%‸', "%", True),  # opens a setting expression
         ('{"queueName": "%Q%‸', "%", False),  # …or closes one
-        ('{"queueName": "a%‸', "%", False),
+        ('{"path": "in/%‸', "%", True),  # …anywhere in the string
+        ('{"path": "in/%D%/%‸', "%", True),
+        ('{"path": "in/%D%‸', "%", False),
         ("{‸", ",", False),
     ],
 )
