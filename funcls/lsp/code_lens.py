@@ -1,8 +1,9 @@
 """Run lenses above every function (on the ``def`` in v1 and v2, at the top of function.json)
 and above every entry of the app's saved inputs (funcls.inputs.json):
 
-- ``▶ Run`` — for HTTP functions with the method and route: ``▶ Run GET /api/items/{id}``,
-  or with what a click sends when funcls.inputs.json holds the function's input
+- ``▶ Run`` — for HTTP functions with the method and path a click sends: the route with its
+  parameters filled in and the query parameters the code reads (``▶ Run GET /api/items/1``,
+  for the route ``items/{id:int}``), or the function's input in funcls.inputs.json
   (``▶ Run POST /api/hello?name=Ada (saved input)``; a change of that file refreshes them);
 - ``Run with input…`` — opens the function's saved input for editing;
 - ``Open in browser`` — HTTP functions that answer GET;
@@ -51,28 +52,29 @@ MAX_TARGET = 60
 
 
 def run_title(app: App, fn: Function, saved: SavedInputs | None = None) -> str:
-    """``▶ Run GET /api/items/{id}``; with a saved input for an HTTP function, the method and
-    path a click sends (resolve_input: the saved entry over the sample), so that the title
-    says what the request is (QA: '▶ Run GET /api/hello' sent the saved POST
-    /api/hello?name=Ada); ``▶ Run (saved input)`` for other triggers."""
+    """``▶ Run GET /api/products/1``: for an HTTP function, the method and path a click sends
+    (resolve_input: the saved entry over the sample), query included, so that the title says
+    what the request is (QA: '▶ Run GET /api/hello' sent the saved POST /api/hello?name=Ada;
+    '▶ Run GET /api/products/{id:int}' sent /api/products/1); ``(saved input)`` when
+    funcls.inputs.json holds its entry. ``▶ Run (saved input)`` for other triggers."""
+    has_saved = saved is not None and saved.entry(fn.name) is not None
     if not is_http(fn):
         # What a click sends is the saved entry, not a sample: say so (QA: a queue function's
         # lens read '▶ Run' whether or not funcls.inputs.json held its message).
-        return "▶ Run (saved input)" if saved is not None and saved.entry(fn.name) else "▶ Run"
-    if saved is not None and saved.entry(fn.name) is not None:
-        try:
-            request, _ = resolve_input(app, fn, None, saved)
-        except InputError:
-            request = {}  # a malformed entry: the run says why; the title stays the route's
-        method, path = request.get("method"), request.get("path")
-        if isinstance(method, str) and isinstance(path, str):
-            query = request.get("query") or {}
-            if query:
-                path += ("&" if "?" in path else "?") + urlencode(query)
-            if len(path) > MAX_TARGET:
-                path = path[: MAX_TARGET - 1] + "…"
-            return f"▶ Run {method.upper()} {path} (saved input)"
-    return f"▶ Run {default_method(fn)} {route_text(app, fn)}"
+        return "▶ Run (saved input)" if has_saved else "▶ Run"
+    try:
+        request, _ = resolve_input(app, fn, None, saved)
+    except InputError:
+        request = {}  # a malformed entry: the run says why; the title stays the route's
+    method, path = request.get("method"), request.get("path")
+    if not (isinstance(method, str) and isinstance(path, str)):
+        return f"▶ Run {default_method(fn)} {route_text(app, fn)}"
+    query = request.get("query") or {}
+    if query:
+        path += ("&" if "?" in path else "?") + urlencode(query)
+    if len(path) > MAX_TARGET:
+        path = path[: MAX_TARGET - 1] + "…"
+    return f"▶ Run {method.upper()} {path}" + (" (saved input)" if has_saved else "")
 
 
 def answers_get(fn: Function) -> bool:

@@ -204,7 +204,7 @@ def test_neovim_builtin_client(tmp_path: Path) -> None:
         # process_order cannot load (the seeded arg_name="msgs"): its lens says so and shows
         # the first error instead of running it.
         ("⊘ Run (fix 2 errors first)", "funcls.showReason", bp.as_uri()),
-        ("▶ Run GET /api/orders/{id}/receipt", "funcls.runFunction", "get_receipt"),
+        ("▶ Run GET /api/orders/1/receipt", "funcls.runFunction", "get_receipt"),
         ("Run with input…", "funcls.runWithInput", "get_receipt"),
         ("Open in browser", "funcls.openInBrowser", "get_receipt"),
         ("▶ Run", "funcls.runFunction", "payment_received"),

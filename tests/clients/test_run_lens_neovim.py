@@ -195,7 +195,7 @@ def test_neovim_runs_the_lens_and_shows_status_and_body(tmp_path: Path) -> None:
 
     # The lenses Neovim shows on get_product's line, and the choice it offered the user.
     assert get["lenses"] == [
-        "▶ Run GET /api/products/{id:int}",
+        "▶ Run GET /api/products/1",  # the path a click sends, not the route
         "Run with input…",
         "Open in browser",
     ]

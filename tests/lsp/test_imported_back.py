@@ -66,7 +66,7 @@ async def test_functions_added_from_a_module_imported_back_have_lenses_and_hover
                     title=title, command="funcls.runFunction", arguments=(str(root), name)
                 ),
             )
-            for name, title in (("nightly", "▶ Run"), ("report", "▶ Run GET /api/report/{day}"))
+            for name, title in (("nightly", "▶ Run"), ("report", "▶ Run GET /api/report/1"))
         ]
         hover = await client.text_document_hover_async(
             types.HoverParams(types.TextDocumentIdentifier(uri(board)), position(board, "bp =", 0))

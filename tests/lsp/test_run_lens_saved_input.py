@@ -71,7 +71,8 @@ async def test_the_run_lens_says_what_the_saved_input_sends(
     script = app / "function_app.py"
     open_doc(client, script)
     await wait_for(lambda: client.diagnostics.get(uri(script)) is not None)
-    assert await _run_title(client, script) == "▶ Run GET /api/hello"
+    # Without a saved input: the sample, with the query parameter the code reads.
+    assert await _run_title(client, script) == "▶ Run GET /api/hello?name=sample"
     # The server registered a watcher of the saved inputs.
     globs = [
         w["globPattern"]
