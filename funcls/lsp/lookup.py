@@ -409,28 +409,9 @@ def _unread_binding_value(
     if value is None or value.kind != "string" or not isinstance(value.value, str):
         return None
     hit = _setting_in(source, path, value.range, pos)
-    if hit is not None:
-        setting, setting_range = hit
-        return Spot(
-            "property-value",
-            app,
-            path,
-            value.range,
-            fn,
-            key=member.key,
-            setting=setting,
-            setting_range=setting_range,
-            json_path=jpath,
-        )
-    at = next(i for i, c in enumerate(chain) if c is member)
-    obj = chain[at - 1] if at > 0 else None
-    type_member = obj.get_ci("type") if isinstance(obj, JsonNode) and obj.kind == "object" else None
-    btype = type_member.value.value if type_member and type_member.value else None
-    spec = CATALOGUE.binding(btype) if isinstance(btype, str) else None
-    prop = spec.find_property(member.key) if spec is not None else None
-    is_connection = prop.role == "connection" if prop else member.key.lower() == "connection"
-    if not is_connection or not value.value:
+    if hit is None and (not value.value or not _names_connection(chain, member)):
         return None
+    setting, setting_range = hit if hit is not None else (value.value, None)
     return Spot(
         "property-value",
         app,
@@ -438,9 +419,22 @@ def _unread_binding_value(
         value.range,
         fn,
         key=member.key,
-        setting=value.value,
+        setting=setting,
+        setting_range=setting_range,
         json_path=jpath,
     )
+
+
+def _names_connection(chain: list[JsonNode | JsonMember], member: JsonMember) -> bool:
+    """Whether ``member`` of a binding object in the tolerant parse is its connection
+    property (by the catalogue's role for the object's type, else by the key's name)."""
+    at = next(i for i, c in enumerate(chain) if c is member)
+    obj = chain[at - 1] if at > 0 else None
+    type_member = obj.get_ci("type") if isinstance(obj, JsonNode) and obj.kind == "object" else None
+    btype = type_member.value.value if type_member and type_member.value else None
+    spec = CATALOGUE.binding(btype) if isinstance(btype, str) else None
+    prop = spec.find_property(member.key) if spec is not None else None
+    return prop.role == "connection" if prop else member.key.lower() == "connection"
 
 
 def _settings_spot(app: App, path: str, pos: Position, source: Source) -> Spot | None:
