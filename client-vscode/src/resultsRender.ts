@@ -23,6 +23,16 @@ export interface RunResult {
   ranOn?: string | null;
   /** Where the request's parts came from: "given", "saved" (funcls.inputs.json), "sample". */
   inputFrom?: string[] | null;
+  /** The store each queue/blob/table connection setting reached in this run, as the runner
+   * opened it (funcls/runner/run_result.py). */
+  stores?: StoreUsed[] | null;
+}
+
+export interface StoreUsed {
+  setting: string;
+  /** "embedded", "azurite", "azure", or "none" when the setting could not be opened. */
+  store: string;
+  description: string;
 }
 
 export interface Ran {
@@ -30,8 +40,36 @@ export interface Ran {
   name: string;
   at: Date;
   result: RunResult;
-  /** Where its queues and blobs are (storageModel.functionStore's long text), when it has any. */
+  /** Where its queues and blobs are (storageModel.functionStore's long text), when it has any:
+   * shown only when the result has no `stores` (a server from before they were sent). */
   store?: string;
+}
+
+/** The stores the run used, one line each: `Store (AzureWebJobsStorage): Azurite at …` — what
+ * the runner opened, not a guess from local.settings.json (QA: the panel said 'Azurite, or the
+ * embedded store while Azurite does not answer'). Falls back to `ran.store`. */
+export function storeLines(ran: Ran): string[] {
+  const stores = ran.result.stores ?? [];
+  if (stores.length > 0) {
+    return stores.map((s) => `Store (${s.setting}): ${s.store === "none" ? "not opened: " : ""}${s.description}`);
+  }
+  return ran.store ? ran.store.split("\n") : [];
+}
+
+/** What the run sent, in one line above the answer: `GET http://127.0.0.1:7071/api/products/1`
+ * for an HTTP function (QA: the lens named the route template and the URL sent was only in the
+ * Request section at the bottom), `blob samples/a.txt` for a blob trigger; "" otherwise. */
+export function sentLine(result: RunResult): string {
+  const request = result.request;
+  if (typeof request !== "object" || request === null) {
+    return "";
+  }
+  const r = request as { method?: unknown; url?: unknown; path?: unknown; name?: unknown };
+  if (typeof r.method === "string") {
+    const target = typeof r.url === "string" ? r.url : typeof r.path === "string" ? r.path : "";
+    return target === "" ? "" : `${r.method.toUpperCase()} ${target}`;
+  }
+  return typeof r.name === "string" && r.name !== "" ? `blob ${r.name}` : "";
 }
 
 export function escapeHtml(text: string): string {
@@ -174,6 +212,8 @@ function historyList(history: readonly Ran[], current: Ran): string {
 
 export function renderResult(ran: Ran, history: readonly Ran[], nonce: string, cspSource: string): string {
   const r = ran.result;
+  const sent = sentLine(r);
+  const stores = storeLines(ran);
   const body = r.bodyBase64 ? `(binary body, ${Math.floor((r.bodyBase64.length * 3) / 4)} bytes)` : prettyBody(r.body);
   const meta = [
     r.trigger ? escapeHtml(r.trigger) : "",
@@ -199,7 +239,8 @@ button { margin-right: .5em; }
 <h1>${escapeHtml(ran.name)}</h1>
 <p class="status ${r.ok ? "ok" : "bad"}" id="status">${escapeHtml(statusLine(r))}</p>
 <p class="meta">${meta.join(" · ")}</p>
-${ran.store ? `<p class="store">${escapeHtml(ran.store).replace(/\n/g, "<br>")}</p>` : ""}
+${sent === "" ? "" : `<p class="sent">Sent: ${sent.startsWith("GET ") ? linkified(sent) : escapeHtml(sent)}</p>`}
+${stores.length === 0 ? "" : `<p class="store">${stores.map(escapeHtml).join("<br>")}</p>`}
 <p><button data-action="runAgain">Run again</button><button data-action="editInput">Edit input</button></p>
 ${section("Error", errorBlock(r))}
 ${section("Headers", headersTable(r.headers))}

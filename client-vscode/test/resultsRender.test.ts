@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { escapeHtml, linkified, prettyBody, renderResult, requestOrigin, statusLine, type Ran } from "../src/resultsRender";
+import { escapeHtml, linkified, prettyBody, renderResult, requestOrigin, sentLine, statusLine, storeLines, type Ran } from "../src/resultsRender";
 
 const http: Ran = {
   root: "/ws/shop",
@@ -141,4 +141,49 @@ test("URLs in the headers and the body are links the page opens (a Durable start
   assert.match(page, new RegExp(`<td><a href="#" data-url="${escapeHtml(status).replace(/[?]/g, "\\?")}">`));
   assert.match(page, /&#34;statusQueryGetUri&#34;: &#34;<a href="#" data-url=/);
   assert.match(page, /postMessage\(\{ action: "openUrl", url: t\.dataset\.url \}\)/);
+});
+
+test("the panel names the store the runner used, over the extension's guess", () => {
+  const ran: Ran = {
+    root: "/ws/shop",
+    name: "submit",
+    at: new Date(0),
+    result: {
+      ok: true,
+      function: "submit",
+      stores: [
+        { setting: "AzureWebJobsStorage", store: "embedded", description: "embedded store at .funcls/storage (Azurite not reachable at http://127.0.0.1:10001)" },
+        { setting: "Other", store: "none", description: "storage connection string has a segment that is not 'Key=value'" },
+      ],
+    },
+    store: "Store (AzureWebJobsStorage): Azurite, or the embedded store while Azurite does not answer",
+  };
+  assert.deepEqual(storeLines(ran), [
+    "Store (AzureWebJobsStorage): embedded store at .funcls/storage (Azurite not reachable at http://127.0.0.1:10001)",
+    "Store (Other): not opened: storage connection string has a segment that is not 'Key=value'",
+  ]);
+  const page = renderResult(ran, [ran], "N", "x");
+  assert.match(page, /<p class="store">Store \(AzureWebJobsStorage\): embedded store at .funcls\/storage \(Azurite not reachable at http:\/\/127.0.0.1:10001\)<br>Store \(Other\): not opened: /);
+  assert.doesNotMatch(page, /does not answer/); // the guess is not shown beside the answer
+  // An older server (no stores): the extension's own text, as before.
+  const older: Ran = { ...ran, result: { ok: true, function: "submit" } };
+  assert.deepEqual(storeLines(older), [ran.store]);
+});
+
+test("the panel shows what was sent, the URL for an HTTP function (the lens named the route)", () => {
+  const ran: Ran = {
+    ...http,
+    result: { ...http.result, request: { method: "GET", path: "/api/products/1", url: "http://127.0.0.1:7071/api/products/1" } },
+  };
+  assert.equal(sentLine(ran.result), "GET http://127.0.0.1:7071/api/products/1");
+  assert.match(
+    renderResult(ran, [ran], "N", "x"),
+    /<p class="sent">Sent: GET <a href="#" data-url="http:\/\/127.0.0.1:7071\/api\/products\/1">/,
+  );
+  // A POST is not a link (the browser would send a GET).
+  const post = { ok: true, function: "f", request: { method: "post", url: "http://h/api/orders" } };
+  assert.equal(sentLine(post), "POST http://h/api/orders");
+  assert.match(renderResult({ ...ran, result: post }, [], "N", "x"), /<p class="sent">Sent: POST http:\/\/h\/api\/orders<\/p>/);
+  assert.equal(sentLine({ ok: true, function: "b", request: { name: "inbox/a.txt", body: "x" } }), "blob inbox/a.txt");
+  assert.equal(sentLine({ ok: true, function: "q", request: { body: "hello" } }), "");
 });

@@ -10,7 +10,9 @@ from funcls.runner.storage import (
     BackendKind,
     MessageEncoding,
     StorageBackend,
+    StorageError,
     StorageUnavailableError,
+    mask_secrets,
     open_backend,
 )
 
@@ -77,6 +79,27 @@ class Connections:
                 self.backends[key.lower()] = backend
                 self.descriptions[key] = description + note
             return backend
+
+    def store(self, name: str | None) -> dict[str, str]:
+        """Which store the connection setting ``name`` leads to, as a run's result says it:
+        ``{"setting", "store": "embedded" | "azurite" | "azure", "description"}``. The backend
+        is opened (as the function's first use of it would), so Azurite that does not answer
+        reads as the embedded store with the reason, not as a guess from the setting's value
+        (QA: the result panel said 'Azurite, or the embedded store while Azurite does not
+        answer'). A setting that cannot be opened gives ``"store": "none"`` and the error."""
+        key = (name or DEFAULT_CONNECTION).strip() or DEFAULT_CONNECTION
+        try:
+            backend = self.backend(key)
+        except StorageError as error:
+            return {"setting": key, "store": "none", "description": mask_secrets(str(error))}
+        with self._lock:
+            description = next(
+                (d for n, d in self.descriptions.items() if n.lower() == key.lower()),
+                backend.description,
+            )
+        connection = getattr(backend, "connection", None)  # AzureBackend's parsed setting
+        kind = "embedded" if connection is None else "azurite" if connection.emulator else "azure"
+        return {"setting": key, "store": kind, "description": description}
 
     def update(self, settings: dict[str, str]) -> list[str]:
         """Take the settings of a changed local.settings.json: each connection opened whose

@@ -14,7 +14,14 @@ A plain JSON object (camelCase, as LSP clients read it)::
      "logs": [{"level": "INFO", "message": "…"}],
      "error": {"type": "KeyError", "message": "'items'", "file": "/app/orders_bp.py",
                "line": 31, "traceback": "…"} | null,
-     "durationMs": 3.1, "invocationId": "…", "ranOn": "http://127.0.0.1:7071"}
+     "durationMs": 3.1, "invocationId": "…", "ranOn": "http://127.0.0.1:7071",
+     "stores": [{"setting": "AzureWebJobsStorage", "store": "azurite",
+                 "description": "Azurite at http://127.0.0.1:10001 (queues), …"}]}
+
+``stores`` (only for a function with queue, blob or table bindings): the store each of its
+connection settings reached in this run — "embedded", "azurite", "azure", or "none" when the
+setting could not be opened — and the runner's one line about it (a fallback's reason
+included).
 
 ``ok`` is false when the function raised, crashed or timed out, and when an HTTP function
 answered with a status of 400 or more.
@@ -221,5 +228,7 @@ def render_result(result: dict[str, Any]) -> str:
             lines.append("error:")
         text = error.get("traceback") or f"{error.get('type')}: {error.get('message')}"
         lines.extend("  " + line for line in text.rstrip().split("\n"))
+    for store in result.get("stores") or []:
+        lines.append(f"store ({store['setting']}): {store['description']}")
     lines.append(f"(invocation {result.get('invocationId')}, on {result.get('ranOn')})")
     return "\n".join(lines).rstrip() + "\n"

@@ -74,6 +74,11 @@ def test_synchronous_invoke_endpoint(
         "/admin/funcls/invoke/get_product", json={"path": "/api/products/3"}
     ).json()
     assert json.loads(by_path["body"])["id"] == 3
+    assert "stores" not in by_path  # no queue, blob or table binding: no store to name
+    assert (
+        by_path["request"]["url"]
+        == running.url.replace("127.0.0.1", "localhost") + "/api/products/3"
+    )
     bad_path = running.post("/admin/funcls/invoke/get_product", json={"path": "/api/x"})
     assert bad_path.status_code == 400
     assert running.post("/admin/funcls/invoke/nope", json={}).status_code == 404

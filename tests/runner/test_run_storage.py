@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -264,3 +265,52 @@ def test_new_batch_threshold_fetches_before_the_batch_ends(
         assert max(counts) == 3, log
     finally:
         backend.close()
+
+
+def test_a_run_by_hand_says_which_store_it_used(
+    storage: Storage, storage_app: tuple[RunningApp, StorageBackend]
+) -> None:
+    """The run result names the store of each connection setting as the runner opened it
+    (the result panel showed a guess from local.settings.json: 'Azurite, or the embedded store
+    while Azurite does not answer')."""
+    running, _ = storage_app
+    result = running.post(
+        "/admin/funcls/invoke/submit", json={"method": "POST", "body": '{"job": "by-hand"}'}
+    ).json()
+    assert result["ok"] is True, result
+    [store] = result["stores"]
+    assert (store["setting"], store["store"]) == ("AzureWebJobsStorage", storage.kind)
+    if storage.kind == "azurite":
+        assert store["description"].startswith("Azurite at http://127.0.0.1:"), store
+    else:
+        assert store["description"].startswith("embedded store at "), store
+        assert "(no storage connection setting)" in store["description"], store
+    # A blob input's store as well.
+    plain = running.post("/admin/funcls/invoke/result", json={"path": "/results/by-hand"}).json()
+    assert [(s["setting"], s["store"]) for s in plain["stores"]] == [
+        ("AzureWebJobsStorage", storage.kind)
+    ]
+
+
+def test_a_run_by_hand_says_azurite_did_not_answer(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    """Azurite configured but not listening: the result says the embedded store and why."""
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    connection = (
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;"
+        f"QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+        f"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1"
+    )
+    running = run_app(
+        app_copy("storage_v2"), "--no-reload", env={"AzureWebJobsStorage": connection}
+    )
+    result = running.post(
+        "/admin/funcls/invoke/submit", json={"method": "POST", "body": '{"job": "x"}'}
+    ).json()
+    [store] = result["stores"]
+    assert store["store"] == "embedded", store
+    assert f"Azurite not reachable at http://127.0.0.1:{port}" in store["description"], store
+    assert "a2V5" not in json.dumps(result)  # the key is never shown

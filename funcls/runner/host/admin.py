@@ -22,6 +22,7 @@ from typing import Any
 
 from funcls import __version__
 from funcls.model.runnable import host_json_exclusion
+from funcls.runner.connections import DEFAULT_CONNECTION
 from funcls.runner.functions import RunFunction, url_path
 from funcls.runner.host.http_trigger import Response, json_response, text_response
 from funcls.runner.run_result import run_result
@@ -225,4 +226,24 @@ async def invoke_request(
     else:
         text = request["body"] if request.get("body") is not None else request.get("input")
         outcome = await state.invoke_manually(fn, _input_text(text), collect_logs=True)
-    return run_result(outcome, fn.trigger_type, outcome.request, ran_on, state.settings.root)
+    result = run_result(outcome, fn.trigger_type, outcome.request, ran_on, state.settings.root)
+    settings = storage_settings(fn)
+    if settings:
+        connections = state.invoker.connections
+        result["stores"] = await asyncio.to_thread(lambda: [connections.store(s) for s in settings])
+    return result
+
+
+# The bindings whose data the runner keeps in a storage account (or the embedded store).
+_STORAGE_KINDS = frozenset({"queue", "queuetrigger", "blob", "blobtrigger", "table"})
+
+
+def storage_settings(fn: RunFunction) -> list[str]:
+    """The connection settings of ``fn``'s queue, blob and table bindings, each once, in
+    binding order (no `connection`: AzureWebJobsStorage, as the host reads it)."""
+    found: dict[str, str] = {}
+    for binding in fn.view:
+        if binding.kind in _STORAGE_KINDS:
+            name = str(binding.get("connection") or "").strip() or DEFAULT_CONNECTION
+            found.setdefault(name.lower(), name)
+    return list(found.values())
