@@ -13,6 +13,7 @@ from lsprotocol import types
 from funcls.lsp import describe, schema_nav, usage
 from funcls.lsp.completion.schema_json import load_schema
 from funcls.lsp.context import Context
+from funcls.lsp.decorator_repair import repaired_decorator
 from funcls.lsp.describe import code
 from funcls.lsp.earlier_analysis import reuse_analysis
 from funcls.lsp.items import markdown
@@ -30,7 +31,7 @@ def hover(ctx: Context, path: str, pos: Position) -> types.Hover | None:
         return None
     spot = spot_at(app, path, pos, ctx.source)
     if spot is None:
-        return None
+        return _typed_decorator_hover(ctx, app, path, pos)
     text = hover_text(ctx, spot)
     if not text:
         return None
@@ -92,11 +93,57 @@ def text_hover(
     return types.Hover(markdown(ctx, doc), ctx.positions.range(path, rng))
 
 
-def _decorator_hover(
-    ctx: Context, app: App, module: ModuleInfo, pos: Position
-) -> tuple[str, Range] | None:
-    """``text_hover``'s text and the model range it covers, from ``module``'s analysis."""
+def _typed_decorator_hover(ctx: Context, app: App, path: str, pos: Position) -> types.Hover | None:
+    """Hover in a decorator being typed whose syntax error hides its def from the model
+    (``@app.route(route="products/{id``): the decorator's and its keywords' texts, read from
+    the decorator repaired (``decorator_repair``), without what only the model resolves (a
+    route as a local URL); on the app object's name, the object as the model knows it."""
+    module = ctx.source.module(path) if path.endswith(".py") else None
+    text = ctx.text(path)
+    if module is None or not module.partial or text is None:
+        return None
+    repair = repaired_decorator(path, text, pos)
+    if repair is None:
+        return None
+    d = repair.module.functions[0].decorators[0]
+    at = repair.to_repair(pos)
+    if d.chain and d.range.start <= at < d.method_range.start:
+        obj = next((o for o in app.app_objects if o.var == d.chain[0] and o.path == path), None)
+        if obj is None:
+            return None
+        shown = hover_text(ctx, Spot("app-object", app, path, d.range, app_object=obj))
+        return _hover(ctx, path, shown, repair.first, d.range)  # as spot_at's app-object
     kinds = {c.var: c.kind for c in module.app_creations if c.top_level}
+    found = _decorator_hover(ctx, app, repair.module, at, kinds, model_extras=False)
+    return _hover(ctx, path, found[0], repair.first, found[1]) if found is not None else None
+
+
+def _hover(ctx: Context, path: str, text: str | None, first: int, rng: Range) -> types.Hover | None:
+    """A hover of ``text`` over ``rng`` of a repaired decorator read from line ``first``, its
+    end kept inside the text typed (the repair adds closing characters)."""
+    lines = ctx.positions.lines(path)
+    if not text or lines is None:
+        return None
+    end_line = rng.end.line + first
+    end = min(rng.end.column, len(lines.line_text(end_line)))
+    moved = Range.of(rng.start.line + first, rng.start.column, end_line, end)
+    return types.Hover(contents=markdown(ctx, text), range=ctx.positions.range(path, moved))
+
+
+def _decorator_hover(
+    ctx: Context,
+    app: App,
+    module: ModuleInfo,
+    pos: Position,
+    kinds: dict[str, str] | None = None,
+    model_extras: bool = True,
+) -> tuple[str, Range] | None:
+    """``text_hover``'s text and the model range it covers, from ``module``'s analysis;
+    ``kinds``: the app objects by variable (default: those ``module`` creates);
+    ``model_extras`` False: a decorator whose hover adds what the model resolves (a route as
+    a local URL) answers its catalogue text alone, not None."""
+    if kinds is None:
+        kinds = {c.var: c.kind for c in module.app_creations if c.top_level}
     for f in module.functions:
         if f.scope != "module" or not f.def_range.contains(pos):
             continue
@@ -115,10 +162,11 @@ def _decorator_hover(
                     # schedule is a constant of this module (settings as last indexed, which
                     # a Python edit does not change); an imported name waits.
                     sched = _literal_keyword(d.keywords, _schedule_keyword(spec))
-                    if sched is None:
+                    if sched is None and model_extras:
                         return None
-                    doc += "\n\n---\n\n" + describe.schedule_markdown(sched, app, ctx.now())
-                elif types_ & _MODEL_EXTRA:
+                    if sched is not None:
+                        doc += "\n\n---\n\n" + describe.schedule_markdown(sched, app, ctx.now())
+                elif types_ & _MODEL_EXTRA and model_extras:
                     return None
                 return doc, d.method_range
             for kw in d.keywords:

@@ -155,3 +155,45 @@ async def test_nothing_outside_an_app(client: LanguageClient, workspace: Path) -
         types.HoverParams(types.TextDocumentIdentifier(uri(stray)), types.Position(0, 0))
     )
     assert result is None
+
+
+async def test_decorator_being_typed_with_an_unterminated_string(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """'@app.route(route="products/{id' (a string and the call left open): the syntax error
+    drops the def from the model, and hover answered null on 'route' and 'app.route' (QA in
+    Neovim). It answers from the decorator read as if closed: the keyword's and the
+    decorator's catalogue texts over the same ranges as on the whole line (the decorator
+    without the local URL only the model resolves), and the app object."""
+    path = workspace / "v2-app" / "function_app.py"
+    whole = path.read_text()
+    line = '@app.route(route="products/{id:int}", methods=["GET"])'
+    typed = '@app.route(route="products/{id'
+    doc = types.TextDocumentIdentifier(uri(path))
+
+    async def hovers() -> list[types.Hover | None]:
+        at = [position(path, line, n) for n in (2, 7, 13)]  # app, route (method), route=
+        return [await client.text_document_hover_async(types.HoverParams(doc, p)) for p in at]
+
+    intact = await hovers()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(doc.uri, "python", 1, whole.replace(line, typed))
+        )
+    )
+    try:
+        obj, method, keyword = await hovers()
+    finally:
+        client.text_document_did_close(types.DidCloseTextDocumentParams(doc))
+    assert all(h is not None for h in intact)
+    assert keyword == intact[2]
+    assert method is not None and method.range == intact[1].range  # type: ignore[union-attr]
+    assert method.contents.value.startswith("```python\n@app.route(route=…")  # type: ignore[union-attr]
+    assert intact[1].contents.value.startswith(method.contents.value + "\n\n---\n\n")  # type: ignore[union-attr]
+    assert "localhost:7071" not in method.contents.value  # type: ignore[union-attr]
+    start = intact[0].range.start  # type: ignore[union-attr]
+    # The decorator as typed: to the end of its line.
+    assert obj is not None and obj.range == types.Range(
+        start, types.Position(start.line, len(typed))
+    )
+    assert obj.contents.value.startswith("**FunctionApp** `app` (function_app.py:19)")  # type: ignore[union-attr]
