@@ -308,6 +308,15 @@ def _http_names(
             if close and spot.inner
             else None
         )
+        use = fix(f"Use {{{close[0]}}}" if close else "", edit)
+        # The typo may be the route's (QA: 'products/{prodcutId}' offered only to write the
+        # blob path with the typo): renaming the route parameter, when nothing else of the
+        # function uses its present name.
+        rename = _route_rename(ctx, fn, trigger, close[0], p.root) if close else None
+        if rename is not None and _code_reads(ctx, fn, trigger, p.root):
+            rename, use = Fix(rename.title, rename.edits, True), use
+        elif use is not None:
+            use = Fix(use.title, use.edits, True)
         trig_rng = trigger.type_range or trigger.name_range or trigger.range
         ctx.emit(
             "AZF503",
@@ -317,10 +326,60 @@ def _http_names(
             spot.path,
             spot.sub(p.start, p.end),
             related=[Related(Location(trigger.path, trig_rng), "the HTTP trigger and its route")],
-            fixes=fixes(fix(f"Use {{{close[0]}}}" if close else "", edit, preferred=True)),
+            fixes=fixes(
+                *((rename, use) if rename is not None and rename.preferred else (use, rename))
+            ),
             function=fn,
             severity=Severity.INFO,
         )
+
+
+def _route_rename(ctx: Context, fn: Function, trigger: Binding, old: str, new: str) -> Fix | None:
+    """``Rename the route parameter {old} to {new}``: an edit of the route string, offered
+    only when the route is a one-line literal, ``new`` is a name a route parameter can have,
+    and no other binding expression of ``fn`` nor its code (``req.route_params``) uses
+    ``{old}``, so that the rename breaks nothing."""
+    import re
+
+    v = _string(trigger, "route")
+    if v is None or not new.isidentifier():
+        return None
+    route = str(v.value)
+    found = list(re.finditer(r"\{\**(" + re.escape(old) + r")(?=[:?=}])", route))
+    if len(found) != 1:
+        return None
+    used = "{" + old.casefold()
+    for b in fn.bindings:
+        if b is trigger:
+            continue
+        for key, value in b.properties.items():
+            text = value.value if isinstance(value.value, str) else ""
+            if used in text.casefold() and key.lower() != "route":
+                return None
+    if _code_reads(ctx, fn, trigger, old):
+        return None
+    rspot = Spot(ctx, trigger.path, v)
+    if rspot.inner is None:
+        return None
+    at = found[0]
+    return fix(
+        f"Rename the route parameter {{{old}}} to {{{new}}}",
+        replace(trigger.path, rspot.sub(at.start(1), at.end(1)), new),
+    )
+
+
+def _code_reads(ctx: Context, fn: Function, trigger: Binding, name: str) -> bool:
+    """Whether ``fn``'s code reads ``req.route_params[name]`` (or ``.get(name)``)."""
+    from funcls.model.python.route_aliases import route_reads
+
+    path = fn.script_path
+    text = ctx.text(path) if path else None
+    if path is None or text is None or fn.def_name_range is None:
+        return False
+    source = ctx.app.source
+    body = source.module_body(path, text) if source is not None else None
+    reads = route_reads(text, fn.def_name_range.start.line, trigger.name, body)
+    return any(r.key.casefold() == name.casefold() for r in reads or [])
 
 
 def _unsupplied(

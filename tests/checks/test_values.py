@@ -142,6 +142,106 @@ def test_azf503_http_name_that_is_not_a_route_parameter_is_information(tmp_path:
     assert fixed_clean(tmp_path, f) == []
 
 
+_TYPO_ROUTE = (
+    '@app.route(route="products/{prodcutId:int}", methods=["GET"])\n'
+    '@app.blob_input(arg_name="doc", path="products/{productId}.json", '
+    'connection="AzureWebJobsStorage")\n'
+    "def product(req: func.HttpRequest, doc: str) -> func.HttpResponse:\n"
+    "    return func.HttpResponse(doc)\n"
+)
+
+
+def test_azf503_a_typo_in_the_route_offers_renaming_the_route_parameter(tmp_path: Path) -> None:
+    """Both directions (QA: the only fix wrote the route's typo into the blob path)."""
+    v2(tmp_path, _TYPO_ROUTE)
+    f = one(check(tmp_path), "AZF503")
+    assert [(x.title, x.preferred) for x in f.fixes] == [
+        ("Use {prodcutId}", True),
+        ("Rename the route parameter {prodcutId} to {productId}", False),
+    ]
+    assert fixed_clean(tmp_path, f, 1) == []
+    script = (tmp_path / "function_app.py").read_text()
+    assert 'route="products/{productId:int}"' in script
+    assert 'path="products/{productId}.json"' in script
+
+
+def test_azf503_the_route_rename_comes_first_when_the_code_reads_the_binding_s_name(
+    tmp_path: Path,
+) -> None:
+    v2(
+        tmp_path,
+        _TYPO_ROUTE.replace(
+            "    return func.HttpResponse(doc)\n",
+            '    return func.HttpResponse(doc + req.route_params["productId"])\n',
+        ),
+    )
+    f = one(check(tmp_path), "AZF503")
+    assert [(x.title, x.preferred) for x in f.fixes] == [
+        ("Rename the route parameter {prodcutId} to {productId}", True),
+        ("Use {prodcutId}", False),
+    ]
+    assert [x.code for x in fixed_clean(tmp_path, f)] == []  # AZF509 is gone with it
+
+
+def test_azf503_no_route_rename_when_something_else_uses_the_route_parameter(
+    tmp_path: Path,
+) -> None:
+    v2(
+        tmp_path,
+        _TYPO_ROUTE.replace(
+            "def product(",
+            '@app.blob_output(arg_name="seen", path="seen/{prodcutId}.txt", '
+            'connection="AzureWebJobsStorage")\ndef product(',
+        ).replace("doc: str)", "doc: str, seen: func.Out[str])"),
+    )
+    f = one(check(tmp_path), "AZF503")
+    assert [x.title for x in f.fixes] == ["Use {prodcutId}"]
+    code_reads = _TYPO_ROUTE.replace(
+        "    return func.HttpResponse(doc)\n",
+        '    return func.HttpResponse(req.route_params.get("prodcutId"))\n',
+    )
+    v2(tmp_path, code_reads)
+    assert [x.title for x in one(check(tmp_path), "AZF503").fixes] == ["Use {prodcutId}"]
+
+
+def test_azf503_route_rename_in_function_json(tmp_path: Path) -> None:
+    bindings = {
+        "bindings": [
+            {
+                "type": "httpTrigger",
+                "direction": "in",
+                "name": "req",
+                "route": "items/{itme}",
+                "methods": ["get"],
+                "authLevel": "anonymous",
+            },
+            {"type": "http", "direction": "out", "name": "$return"},
+            {
+                "type": "blob",
+                "direction": "in",
+                "name": "doc",
+                "path": "items/{item}.json",
+                "connection": "AzureWebJobsStorage",
+            },
+        ]
+    }
+    v1(
+        tmp_path,
+        "get_item",
+        json.dumps(bindings, indent=2),
+        "import azure.functions as func\n\n\n"
+        "def main(req: func.HttpRequest, doc: str) -> func.HttpResponse:\n"
+        "    return func.HttpResponse(doc)\n",
+    )
+    f = one(check(tmp_path), "AZF503")
+    assert [x.title for x in f.fixes] == [
+        "Use {itme}",
+        "Rename the route parameter {itme} to {item}",
+    ]
+    fixed_clean(tmp_path, f, 1)
+    assert '"route": "items/{item}"' in (tmp_path / "get_item" / "function.json").read_text()
+
+
 def test_azf503_near_miss_http_route_parameters_and_query(tmp_path: Path) -> None:
     v2(
         tmp_path,
