@@ -233,31 +233,33 @@ class EarlyStart:
         from funcls.lsp import early_diagnostics
 
         assert early.client is not None
+        # No collection while the opened document's app is indexed and checked: young
+        # collections over that growing model were 0.3–0.6 s of the first diagnostics of
+        # one app of 1,000 to 5,000 functions (issue 16; funcls/lsp/collector.py). Nor before
+        # the diagnostics are written: the first young collection walks every object the
+        # check made (70 ms of CPU before the write, one app of 1,000 at load 7).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            client = early.client
-            settings = early_diagnostics.settings_of(
-                client.init_options,
-                early.answered_ok or not client.configuration,
-                early.configuration,
-            )
-            encoding = early.answered[1].get("capabilities", {}).get("positionEncoding")
-            # No collection while the opened document's app is indexed and checked: young
-            # collections over that growing model were 0.3–0.6 s of the first diagnostics of
-            # one app of 1,000 to 5,000 functions (issue 16; funcls/lsp/collector.py).
-            collecting = gc.isenabled()
-            gc.disable()
             try:
+                client = early.client
+                settings = early_diagnostics.settings_of(
+                    client.init_options,
+                    early.answered_ok or not client.configuration,
+                    early.configuration,
+                )
+                encoding = early.answered[1].get("capabilities", {}).get("positionEncoding")
                 message = early_diagnostics.first_publication(
                     early.client, settings, early.document, encoding
                 )
-            finally:
-                if collecting:
-                    gc.enable()
-        except Exception:
-            log.exception("early diagnostics failed; the server publishes them")
-            return
-        if message is not None:
-            self.write(frame(message))
+            except Exception:
+                log.exception("early diagnostics failed; the server publishes them")
+                return
+            if message is not None:
+                self.write(frame(message))
+        finally:
+            if collecting:
+                gc.enable()
 
     async def _load(self, body: bytes, queued: list[bytes] | None = None) -> None:
         self.loader.start()
