@@ -36,6 +36,12 @@ _UNRELATED_DISTS = {"datetime": "Zope's DateTime package (module DateTime)"}
 # a pin at or above it shadows nothing; an older pin still does.
 _BACKPORTS_WITHOUT_MODULE = {"configparser": 7}
 _VERSION_FLOOR = compiled_on_use(r"(?:===?|>=|~=)\s*(\d+)")
+# Distributions PyPI publishes for Windows only (wheels for win32/win_amd64/win_arm64 and no
+# source distribution): pip on Linux, where Azure runs Python apps, finds no release at all
+# ("from versions: none", checked with pip 26.3 on Linux, 6 December 2026), so the deployment's
+# `pip install -r requirements.txt` fails as a whole. Found on the corpus (seventh round):
+# Azure-Samples/azure-functions-python-v2's functions_with_openai lists pywin32 unmarked.
+_WINDOWS_ONLY = frozenset({"pywin32"})
 
 
 def _shadows_nothing(r: Requirement) -> bool:
@@ -194,6 +200,27 @@ def requirements(ctx: Context) -> None:
                 "requirements.txt (pip either fails or installs an old package that shadows "
                 "the real module)"
             )
+        elif r.name in _WINDOWS_ONLY:
+            spec = r.text.split("#", 1)[0].rstrip()
+            end = Range.point(line, len(spec))
+            ctx.emit(
+                "AZF601",
+                f"'{r.name}' is published for Windows only (no Linux wheel, no source "
+                "distribution); Azure runs Python apps on Linux, where pip finds no release of "
+                "it and the whole requirements.txt fails to install: install it only on "
+                "Windows ('; sys_platform == \"win32\"') or remove the line",
+                path,
+                r.range,
+                fixes=fixes(
+                    fix(
+                        "Install only on Windows",
+                        replace(path, end, '; sys_platform == "win32"'),
+                        preferred=True,
+                    ),
+                    fix("Remove the line", delete_line(ctx, path, line)),
+                ),
+            )
+            continue
         else:
             continue
         ctx.emit(

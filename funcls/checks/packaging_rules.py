@@ -39,11 +39,14 @@ RULES: tuple[Rule, ...] = (
         "requirements",
         E,
         "requirements.txt missing or without `azure-functions`, or listing "
-        "`azure-functions-worker` or a standard-library module.",
+        "`azure-functions-worker`, a standard-library module or a Windows-only distribution.",
         "From Python 3.13 the app's dependencies are isolated from the worker's, so "
         "`azure-functions` must be listed; the worker is provided by the platform and must "
         "not be installed; standard-library names (`logging`, `json`) either fail to install "
-        "or install an ancient package that shadows the real module.",
+        "or install an ancient package that shadows the real module; a distribution published "
+        "for Windows only (`pywin32`) has no release pip can install on Linux, where Azure "
+        "runs Python apps, so the whole install fails unless the line is marked "
+        '`; sys_platform == "win32"`.',
         Example({"function_app.py": _PING, "requirements.txt": "requests\nlogging\n"}),
         Example({"function_app.py": _PING, "requirements.txt": "azure-functions\nrequests\n"}),
         "Add `azure-functions`; remove the line.",

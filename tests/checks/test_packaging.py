@@ -68,6 +68,25 @@ def test_azf601_near_miss_markers_and_includes(tmp_path: Path) -> None:
     assert check(tmp_path / "b") == []
 
 
+def test_azf601_windows_only_distribution_fails_the_linux_install(tmp_path: Path) -> None:
+    # pywin32 has only Windows wheels on PyPI: pip on Linux finds "versions: none" and the
+    # deployment's install fails. The corpus (seventh round) had it unmarked in an app.
+    reqs = "azure-functions\npywin32  # for COM\nrequests\n"
+    v2(tmp_path / "a", PING, **{"requirements.txt": reqs})
+    f = one(check(tmp_path / "a"), "AZF601")
+    assert text_at(f) == "pywin32"
+    assert "'pywin32' is published for Windows only" in f.message
+    assert [x.title for x in f.fixes] == ["Install only on Windows", "Remove the line"]
+    assert fixed_clean(tmp_path / "a", f) == []
+    assert (tmp_path / "a" / "requirements.txt").read_text() == (
+        'azure-functions\npywin32; sys_platform == "win32"  # for COM\nrequests\n'
+    )
+    # Marked already, or a cross-platform relative: nothing to say.
+    reqs = 'azure-functions\npywin32; sys_platform == "win32"\npywin32-ctypes\n'
+    v2(tmp_path / "b", PING, **{"requirements.txt": reqs})
+    assert check(tmp_path / "b") == []
+
+
 def test_azf601_no_requirements_file(tmp_path: Path) -> None:
     v2(tmp_path, PING, **{"requirements.txt": None})
     assert "the app has no requirements.txt" in one(check(tmp_path), "AZF601").message
