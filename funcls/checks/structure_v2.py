@@ -16,6 +16,7 @@ from funcls.checks.imports import app_modules, local_module
 from funcls.checks.packaging import includes_other_lines
 from funcls.checks.registry import checker
 from funcls.model.appmodel import AppObject, Function, Registration
+from funcls.model.loader import script_registers_functions
 from funcls.model.locations import Location, Position, Range
 from funcls.model.python.binding_lines import imported_name_range
 from funcls.model.python.exprs import Columns
@@ -34,8 +35,9 @@ def mixed_models(ctx: Context) -> None:
     # index_functions returns None for an empty index), and the host then indexes the
     # function.json folders (azure-functions-host FunctionMetadataProvider.cs, "Fallback to
     # host indexing"): the folders are the app. Only an index with a decorated function
+    # (or a blueprint funcls cannot follow: model/loader.py script_registers_functions)
     # ignores them.
-    if not any(f.model == "v2" for f in app.functions):
+    if not script_registers_functions(app):
         return
     # The index leaves these folders out then, as the host does (model/loader.py, load_app).
     folders = app.v1_folders

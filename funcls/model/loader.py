@@ -298,7 +298,7 @@ def load_app(root: str, source: Source) -> App:
 
     if folders and has_script:
         app.model = "mixed"
-        if any(f.model == "v2" for f in app.functions):
+        if script_registers_functions(app):
             # The host loads one model, not both. With worker indexing (the Python worker's
             # worker.config.json says "workerIndexing": "true") it asks the worker for the
             # functions: the worker imports the script and answers with its index, and only an
@@ -318,6 +318,18 @@ def load_app(root: str, source: Source) -> App:
     elif has_script:
         app.model = "v2"
     return app
+
+
+def script_registers_functions(app: App) -> bool:
+    """Whether the app's script registers functions, so that the worker's index is not empty
+    and the host reads no function.json folder: a decorated function funcls lists, or a
+    blueprint registered that funcls cannot find (imported from outside the app or from a
+    package; corpus, seventh round: AnthonyJPerez/AutomatedBlog registers four blueprints
+    imported as 'functions.scheduler'… beside leftover function.json folders of the same
+    functions, which funcls read as the app and reported)."""
+    return any(f.model == "v2" for f in app.functions) or any(
+        r.blueprint_path is None for r in app.registrations
+    )
 
 
 def load_app_or_settings(root: str, source: Source) -> tuple[App, str | None]:

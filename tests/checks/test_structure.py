@@ -191,6 +191,37 @@ def test_azf304_not_when_the_script_registers_no_function(tmp_path: Path) -> Non
     one(check(tmp_path), "AZF304")
 
 
+def test_azf304_a_blueprint_funcls_cannot_find_still_hides_the_folders(tmp_path: Path) -> None:
+    """A script registering a blueprint imported from outside the app (a parent folder it puts
+    on sys.path) beside leftover function.json folders of the same functions, the shape of
+    AnthonyJPerez/AutomatedBlog (corpus, seventh round): the worker's index is not empty (or
+    the import fails), so the host never reads the folders. funcls could not list the
+    blueprint, took the script for one registering nothing and reported the folders' broken
+    function.json (AZF111, no 'main'): false errors about files the host ignores."""
+    app = tmp_path / "app"
+    http = [
+        {"name": "req", "type": "httpTrigger", "direction": "in"},
+        {"name": "$return", "type": "http", "direction": "out"},
+    ]
+    v1(app, "jobs", json.dumps({"bindings": http}), "def run_jobs(req):\n    return 'x'\n")
+    write_app(tmp_path, {"shared/__init__.py": "", "shared/jobs.py": BP}, base=False)
+    v2(
+        app,
+        "import os\nimport sys\n\n"
+        "sys.path.append(os.path.join(os.path.dirname(__file__), '..'))\n\n"
+        "from shared.jobs import bp  # noqa: E402\n\napp.register_functions(bp)\n",
+    )
+    # The library's index of the script, as the worker imports it here, is not empty.
+    assert library_index(str(app)) != {}
+    found = check(app)
+    assert "AZF111" not in codes(found)
+    assert "jobs" in one(found, "AZF304").message
+    assert [Path(f.path).relative_to(app).as_posix() for f in only(found, "AZF315")] == [
+        "jobs/function.json"
+    ]
+    assert [f.name for f in load(app).functions] == []
+
+
 def test_azf305_second_app(tmp_path: Path) -> None:
     v2(tmp_path, PING + "\n\nother = func.FunctionApp()\n")
     f = one(check(tmp_path), "AZF305")
