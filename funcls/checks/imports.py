@@ -422,6 +422,24 @@ def _emit_outside(
     where: str,
     certain: bool,
 ) -> None:
+    if folder == os.curdir:
+        # The app folder's own name (corpus, seventh round: AnthonyJPerez/AutomatedBlog's
+        # functions/function_app.py imports functions.scheduler after putting '..' on
+        # sys.path, which works in the repository but not deployed). "'functions' is ., a
+        # part of the repository outside the app folder" named no place to move anything.
+        rest = name[len(top) + 1 :]
+        how = f"import it as '{rest}'" if rest else "import the modules inside it by their names"
+        ctx.emit(
+            "AZF605",
+            f"'{name}' is imported by {ctx.rel(path)}, but '{top}' is the name of the app "
+            "folder itself: the worker puts the app folder on sys.path, not the folder above "
+            "it, and a deployment carries only the folder's contents, so the import fails with "
+            f"ModuleNotFoundError and the app shows no functions; {how}, from the app root",
+            path,
+            Range(rec.range.start, rec.range.end),
+            severity=None if certain else Severity.WARNING,
+        )
+        return
     ctx.emit(
         "AZF605",
         f"'{name}' is imported by {ctx.rel(path)}, but '{top}' is {folder}, a part of the "

@@ -653,6 +653,35 @@ def test_azf605_names_a_folder_of_the_repository_outside_the_app(tmp_path: Path)
     assert "'core' is src/core, a part of the repository outside the app folder" in found[1].message
 
 
+def test_azf605_the_app_folder_imported_by_its_own_name(tmp_path: Path) -> None:
+    """An app folder whose code imports its own modules through the folder's name, after
+    putting the folder above on sys.path (AnthonyJPerez/AutomatedBlog's functions/, corpus
+    seventh round): the message said "'functions' is ., a part of the repository outside the
+    app folder", naming no place; it now says the name is the app folder's own."""
+    app = tmp_path / "repo" / "functions"
+    write_app(tmp_path / "repo", {"README.md": "x\n"}, base=False)
+    write_app(
+        app,
+        {
+            "function_app.py": "import sys\nsys.path.append('..')\n"
+            "from functions.jobs import run\n"
+            "import azure.functions as func\n\napp = func.FunctionApp()\n\n\n" + PING,
+            "__init__.py": "",
+            "jobs.py": "def run():\n    pass\n",
+            "requirements.txt": "azure-functions\n",
+        },
+    )
+    f = one(check(app), "AZF605")
+    assert text_at(f) == "from functions.jobs import run"
+    assert f.message == (
+        "'functions.jobs' is imported by function_app.py, but 'functions' is the name of the "
+        "app folder itself: the worker puts the app folder on sys.path, not the folder above "
+        "it, and a deployment carries only the folder's contents, so the import fails with "
+        "ModuleNotFoundError and the app shows no functions; import it as 'jobs', from the "
+        "app root"
+    )
+
+
 def test_azf605_reads_the_app_environment_for_what_packages_require(tmp_path: Path) -> None:
     write_app(
         tmp_path,
