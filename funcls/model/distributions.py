@@ -114,6 +114,11 @@ KNOWN: dict[str, str] = {
     "win32com": "pywin32",
     "staticmaps": "py-staticmaps",
     "frontmatter": "python-frontmatter",
+    # Corpus information triage, 6 December (trust round 7), read from the wheels:
+    # python_hcl2-8.1.4's top is hcl2/ (BeeBarry/subvendorApiGenerator), newspaper3k-0.2.8's
+    # newspaper/ (AnthonyJPerez/AutomatedBlog); the notes named them only as candidates.
+    "hcl2": "python-hcl2",
+    "newspaper": "newspaper3k",
 }
 
 # Modules a distribution shipped only before a major release that renamed them: import name ->

@@ -169,6 +169,20 @@ def test_azf605_modules_named_otherwise_seventh_round(tmp_path: Path) -> None:
     ]
 
 
+def test_azf605_hcl2_and_newspaper_are_named_by_their_distributions(tmp_path: Path) -> None:
+    # Corpus information triage, 6 December (trust round 7), read from the wheels: hcl2 is
+    # python-hcl2's module, newspaper newspaper3k's. Listed, they were notes that the module
+    # might come "unless 'python-hcl2' brings it"; missing, the fix asked for 'hcl2'.
+    imports = "import hcl2\nfrom newspaper import Article\n"
+    _app(tmp_path, imports, "azure-functions\npython-hcl2==4.3.0\nnewspaper3k\n")
+    assert only(check(tmp_path), "AZF605") == []
+    _app(tmp_path / "b", imports, "azure-functions\n")
+    assert [f.message.rsplit(": add ", 1)[1] for f in only(check(tmp_path / "b"), "AZF605")] == [
+        "'python-hcl2' to requirements.txt",
+        "'newspaper3k' to requirements.txt",
+    ]
+
+
 def test_azf605_opencensus_extensions_and_a_fork_of_playwright_stealth(tmp_path: Path) -> None:
     # Corpus (seventh round, grown): dabedin/trip-python-functions lists
     # opencensus-extension-azure-functions, whose wheel is opencensus/extension/azure/
