@@ -1,4 +1,5 @@
-"""``textDocument/rename``: renaming a binding's name or its parameter renames both sides
+"""``textDocument/rename``: an app setting's name everywhere in the app (``rename_setting``);
+renaming a binding's name or its parameter renames both sides
 together — the function.json ``name`` or the decorator's ``arg_name``, the parameter, and its
 uses in the function body (found with jedi, which reads the code without running it).
 
@@ -26,6 +27,7 @@ from funcls.checks.edits import json_add_member
 from funcls.lsp.context import Context
 from funcls.lsp.edits import Edit, RequestFailed, workspace_edit
 from funcls.lsp.lookup import Spot, spot_at
+from funcls.lsp.rename_setting import prepare_setting_rename, rename_setting, setting_target
 from funcls.model.appmodel import Binding, Function
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.locations import Position, Range
@@ -108,6 +110,9 @@ def binding_targets(ctx: Context, fn: Function, name: str) -> list[tuple[str, Ra
 def prepare_rename(
     ctx: Context, path: str, pos: Position
 ) -> types.PrepareRenamePlaceholder | types.PrepareRenameDefaultBehavior | None:
+    setting = setting_target(ctx, path, pos)
+    if setting is not None:
+        return prepare_setting_rename(ctx, setting)
     hit = _target(ctx, path, pos)
     if hit is None:
         # Nothing funcls renames here. A client that understands defaultBehavior gets that
@@ -229,6 +234,9 @@ def rename_entry_point(ctx: Context, fn: Function, new_name: str) -> types.Works
 
 
 def rename(ctx: Context, path: str, pos: Position, new_name: str) -> types.WorkspaceEdit | None:
+    setting = setting_target(ctx, path, pos)
+    if setting is not None:
+        return rename_setting(ctx, setting, new_name)
     entry = _entry_point_at(ctx, path, pos)
     if entry is not None:
         return rename_entry_point(ctx, entry, new_name)
