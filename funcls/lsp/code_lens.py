@@ -31,14 +31,17 @@ from funcls.model.appmodel import App, Function
 from funcls.model.locations import Range
 from funcls.model.run_inputs import (
     INPUTS_FILE,
+    SAMPLE_VALUE,
     InputError,
     SavedInputs,
     default_method,
     is_http,
     methods_of,
+    query_keys,
     read_saved,
     resolve_input,
     route_text,
+    sample_url_path,
 )
 
 RUN_COMMAND = "funcls.runFunction"
@@ -62,10 +65,18 @@ def run_title(app: App, fn: Function, saved: SavedInputs | None = None) -> str:
         # What a click sends is the saved entry, not a sample: say so (QA: a queue function's
         # lens read '▶ Run' whether or not funcls.inputs.json held its message).
         return "▶ Run (saved input)" if has_saved else "▶ Run"
-    try:
-        request, _ = resolve_input(app, fn, None, saved)
-    except InputError:
-        request = {}  # a malformed entry: the run says why; the title stays the route's
+    if has_saved:
+        try:
+            request, _ = resolve_input(app, fn, None, saved)
+        except InputError:
+            request = {}  # a malformed entry: the run says why; the title stays the route's
+    else:
+        # The sample's method, path and query (sample_input's, without reading the body's
+        # keys, which the title does not show: one lens request per edit asks for each).
+        request = {"method": default_method(fn), "path": sample_url_path(app, fn)}
+        params = query_keys(fn, app.source)
+        if params:
+            request["query"] = {k: SAMPLE_VALUE for k in params}
     method, path = request.get("method"), request.get("path")
     if not (isinstance(method, str) and isinstance(path, str)):
         return f"▶ Run {default_method(fn)} {route_text(app, fn)}"

@@ -22,6 +22,7 @@ triggers also ``name`` (the blob's path). A body that is not a string is sent as
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 from dataclasses import field
@@ -218,7 +219,7 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
     """A request that shows the shape the function expects, for the user to edit."""
     trigger = fn.trigger
     kind = trigger.type.lower() if trigger is not None else ""
-    keys = json_keys(fn, source or app.source)
+    keys = json_keys(fn, source or app.source, app.root)
     if kind == "httptrigger":
         method = default_method(fn)
         sample: dict[str, Any] = {"method": method, "path": sample_url_path(app, fn)}
@@ -370,12 +371,13 @@ def body_text(body: Any) -> str:
 # -- JSON keys the function reads ------------------------------------------------------------
 
 
-def json_keys(fn: Function, source: Source | None) -> list[str] | None:
+def json_keys(fn: Function, source: Source | None, root: str | None = None) -> list[str] | None:
     """The keys the function reads from its trigger's JSON (``req.get_json()["x"]``,
     ``body.get("x")``, ``json.loads(msg.get_body())["x"]``): a list, possibly empty, when it
     reads JSON from its trigger at all; None when it does not. A key the function iterates
-    over (``for item in body["items"]``) ends with ``[]``. Read from the source text (never
-    run)."""
+    over (``for item in body["items"]``) ends with ``[]``. With the app's ``root``, also the
+    keys a helper of the app reads when the JSON is passed to it (``receipt_for(order)``,
+    ``orders.new_order(body)``: one call deep). Read from the source text (never run)."""
     node = _def_node(fn, source)
     trigger = fn.trigger
     if node is None or trigger is None:
@@ -398,7 +400,139 @@ def json_keys(fn: Function, source: Source | None) -> list[str] | None:
         key = _key_read(sub, holders, param)
         if key is not None and key not in keys:
             keys.append(key)
-    return [f"{k}[]" if k in _list_keys(node, holders, param) else k for k in keys]
+    listed = _list_keys(node, holders, param)
+    if root is not None and fn.script_path is not None:
+        # QA in code-server: v1-app's process_order passes its message to
+        # shared/orders.receipt_for, which reads order["items"]; the sample {"id": …} made
+        # the first ▶ Run fail with KeyError: 'items'.
+        # Only the helper's subscripts (``order["items"]``, a KeyError without the key): a
+        # ``.get`` is the helper's own handling of an absent key, and its answer (v1-app's
+        # new_order: 'an order needs "items": …') says more than a sample value would.
+        for helper, name in _helpers_given(node, holders, fn.script_path, root, source):
+            for sub in ast.walk(helper):
+                key = _key_read(sub, {name}, "") if isinstance(sub, ast.Subscript) else None
+                if key is not None and key not in keys:
+                    keys.append(key)
+            listed |= _list_keys(helper, {name}, "")
+    return [f"{k}[]" if k in listed else k for k in keys]
+
+
+_MAX_HELPERS = 8  # calls followed per function
+
+
+def _helpers_given(
+    node: ast.AST, holders: set[str], script: str, root: str, source: Source | None
+) -> list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]]:
+    """The defs of the app that ``node`` passes a JSON holder to as a positional argument,
+    each with the name of the parameter that receives it: a def of the same module
+    (``helper(body)``), a name imported from a module of the app (``from ..shared.orders
+    import receipt_for``) or a function of an imported module (``orders.new_order(body)``
+    after ``from shared import orders``)."""
+    tree = _module_tree(script, source)
+    if tree is None:
+        return []
+    found: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
+    for call in ast.walk(node):
+        if len(found) >= _MAX_HELPERS:
+            break
+        if not isinstance(call, ast.Call):
+            continue
+        at = next(
+            (i for i, a in enumerate(call.args) if isinstance(a, ast.Name) and a.id in holders),
+            None,
+        )
+        if at is None:
+            continue
+        target = _resolve_call(call.func, tree, script, root, source)
+        if target is None:
+            continue
+        params = [a.arg for a in (*target.args.posonlyargs, *target.args.args)]
+        if at < len(params):
+            found.append((target, params[at]))
+    return found
+
+
+def _resolve_call(
+    func: ast.expr, tree: ast.Module, script: str, root: str, source: Source | None
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    if isinstance(func, ast.Name):
+        local = _top_def(tree, func.id)
+        if local is not None:
+            return local
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ImportFrom):
+                for alias in stmt.names:
+                    if (alias.asname or alias.name) == func.id:
+                        path = _module_path(stmt.module, stmt.level, script, root)
+                        module = _module_tree(path, source) if path else None
+                        return _top_def(module, alias.name) if module else None
+        return None
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        holder = func.value.id
+        for stmt in tree.body:
+            path = None
+            if isinstance(stmt, ast.ImportFrom):
+                for alias in stmt.names:
+                    if (alias.asname or alias.name) == holder:
+                        base = f"{stmt.module}.{alias.name}" if stmt.module else alias.name
+                        path = _module_path(base, stmt.level, script, root)
+            elif isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname == holder:
+                        path = _module_path(alias.name, 0, script, root)
+            if path is not None:
+                module = _module_tree(path, source)
+                return _top_def(module, func.attr) if module else None
+    return None
+
+
+def _top_def(tree: ast.Module | None, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    for stmt in tree.body if tree is not None else []:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == name:
+            return stmt
+    return None
+
+
+def _module_path(module: str | None, level: int, script: str, root: str) -> str | None:
+    """The file of an app module: relative to the script's package (``level`` dots) or to
+    the app's root (absolute imports: the root is on sys.path). None outside the app."""
+    if level:
+        base = os.path.dirname(script)
+        for _ in range(level - 1):
+            base = os.path.dirname(base)
+    else:
+        base = root
+    parts = (module or "").split(".") if module else []
+    stem = os.path.join(base, *parts)
+    real_root = os.path.realpath(root) + os.sep
+    for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+        if os.path.realpath(candidate).startswith(real_root) and os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _module_tree(path: str, source: Source | None) -> ast.Module | None:
+    text = source.text(path) if source is not None else None
+    if text is None:
+        try:
+            with open(path, encoding="utf-8-sig") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+    return _parsed(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> ast.Module | None:
+    """The module's syntax tree, kept for the next function of the same text (the Run lens
+    titles of one file read it once per HTTP function). Never modified by its readers."""
+    if len(text) > 2_000_000:
+        return None  # a huge file: no sample keys rather than a slow parse
+    try:
+        tree: ast.Module = parse_python(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return tree
 
 
 def query_keys(fn: Function, source: Source | None) -> list[str]:
@@ -411,7 +545,13 @@ def query_keys(fn: Function, source: Source | None) -> list[str]:
     trigger = fn.trigger
     if node is None or trigger is None:
         return []
-    param = trigger.name
+    return list(_query_keys_of(node, trigger.name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _query_keys_of(node: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> tuple[str, ...]:
+    """query_keys of one def (of a kept tree: the lens titles ask for each function's at each
+    request for a file's lenses)."""
 
     def is_params(expr: ast.AST) -> bool:
         return (
@@ -448,7 +588,7 @@ def query_keys(fn: Function, source: Source | None) -> list[str]:
             key = sub.args[0].value
         if isinstance(key, str) and key not in keys:
             keys.append(key)
-    return sorted(keys, key=lambda k: _position(node, k))
+    return tuple(sorted(keys, key=lambda k: _position(node, k)))
 
 
 def _position(node: ast.AST, key: str) -> tuple[int, int]:
@@ -546,17 +686,21 @@ def _def_node(fn: Function, source: Source | None) -> ast.FunctionDef | ast.Asyn
                 text = f.read()
         except (OSError, UnicodeDecodeError):
             return None
-    if len(text) > 2_000_000:
-        return None  # a huge file: no sample keys rather than a slow parse
-    try:
-        tree = parse_python(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(text)
+    if tree is None:
         return None
-    line = fn.def_name_range.start.line + 1
-    for sub in ast.walk(tree):
-        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef) and sub.lineno == line:
-            return sub
-    return None
+    return _defs_by_line(tree).get(fn.def_name_range.start.line + 1)
+
+
+@functools.lru_cache(maxsize=8)
+def _defs_by_line(tree: ast.Module) -> dict[int, ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Each def of the module by the line of its ``def`` (one walk per tree, not one per
+    function: the lens titles of a file of 300 HTTP functions walked it 900 times)."""
+    return {
+        sub.lineno: sub
+        for sub in ast.walk(tree)
+        if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
 
 
 # -- the file's JSON Schema ------------------------------------------------------------------

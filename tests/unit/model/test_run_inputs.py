@@ -325,3 +325,85 @@ def test_a_saved_path_with_a_query_keeps_its_values(tmp_path: Path) -> None:
     assert "query" not in request
     request, _ = resolve_input(app, app.function("hello"), {"query": {"name": "Al"}}, saved)
     assert request["query"] == {"name": "Al"}
+
+
+HELPERS_APP = """import azure.functions as func
+
+from shared import orders
+from shared.orders import receipt_for
+import shared.orders as orders_module
+
+app = func.FunctionApp()
+
+
+def local_helper(first, payload):
+    return payload["local"]
+
+
+@app.queue_trigger(arg_name="msg", queue_name="a", connection="AzureWebJobsStorage")
+def by_name(msg: func.QueueMessage) -> None:
+    order = msg.get_json()
+    receipt_for(order)
+
+
+@app.queue_trigger(arg_name="msg", queue_name="b", connection="AzureWebJobsStorage")
+def by_module(msg: func.QueueMessage) -> None:
+    body = msg.get_json()
+    orders.new_order(body)
+    orders_module.receipt_for(body)
+    local_helper(1, body)
+
+
+@app.queue_trigger(arg_name="msg", queue_name="c", connection="AzureWebJobsStorage")
+def outside(msg: func.QueueMessage) -> None:
+    body = msg.get_json()
+    json.dumps(body)
+    unknown(body)
+"""
+
+ORDERS = """def new_order(body):
+    items = body.get("items")  # handled here: not a key the sample must hold
+    return {"items": items, "who": body["customer"]}
+
+
+def receipt_for(order):
+    return [line["product"] for line in order["lines"]], order["id"]
+"""
+
+
+def test_samples_hold_the_keys_a_helper_of_the_app_subscripts(tmp_path: Path) -> None:
+    """QA in code-server: v1-app's process_order passes its message to
+    shared/orders.receipt_for, which reads order["items"]; the sample {"id": …} made the first
+    ▶ Run fail with KeyError. One call deep, into the app's own modules."""
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(HELPERS_APP)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "__init__.py").write_text("")
+    (tmp_path / "shared" / "orders.py").write_text(ORDERS)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("by_name")) == {"body": {"lines": [], "id": "sample"}}
+    assert sample_input(app, app.function("by_module")) == {
+        "body": {"customer": "sample", "lines": [], "id": "sample", "local": "sample"}
+    }
+    assert sample_input(app, app.function("outside")) == {"body": {}}
+
+
+def test_a_v1_function_s_relative_import_of_a_helper_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "__init__.py").write_text("")
+    (tmp_path / "shared" / "orders.py").write_text(ORDERS)
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "function.json").write_text(
+        '{"bindings": [{"type": "queueTrigger", "direction": "in", "name": "msg",'
+        ' "queueName": "q", "connection": "AzureWebJobsStorage"}]}'
+    )
+    (tmp_path / "work" / "__init__.py").write_text(
+        "import azure.functions as func\n\n"
+        "from ..shared.orders import receipt_for\n\n\n"
+        "def main(msg: func.QueueMessage) -> None:\n"
+        "    order = msg.get_json()\n"
+        "    receipt_for(order)\n"
+    )
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("work")) == {"body": {"lines": [], "id": "sample"}}
