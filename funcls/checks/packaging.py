@@ -16,6 +16,7 @@ from funcls.checks.registry import REGISTRY, checker
 from funcls.model.appmodel import App, Requirement
 from funcls.model.distributions import distributions, third_party_imports
 from funcls.model.lazy_re import compiled_on_use
+from funcls.model.loader import script_registers_functions
 from funcls.model.locations import Range
 from funcls.model.source import SKIP_DIRS, Source
 
@@ -98,7 +99,9 @@ def requirements(ctx: Context) -> None:
     path = app.requirements_path
     if path is None:
         project = app.pyproject
-        if app.functions and project is not None and project.error is None:
+        # An app whose script registers blueprints funcls cannot find has functions too.
+        has_functions = bool(app.functions) or script_registers_functions(app)
+        if has_functions and project is not None and project.error is None:
             # uv / Poetry projects export requirements.txt when they publish; what matters is
             # that the deployment gets one (remote build installs requirements.txt only).
             where, rng = ctx.script_location()
@@ -133,7 +136,7 @@ def requirements(ctx: Context) -> None:
                 rng,
                 severity=Severity.INFO,
             )
-        elif app.functions:
+        elif has_functions:
             where, rng = ctx.script_location()
             ctx.emit(
                 "AZF601",

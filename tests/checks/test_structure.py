@@ -220,6 +220,9 @@ def test_azf304_a_blueprint_funcls_cannot_find_still_hides_the_folders(tmp_path:
         "jobs/function.json"
     ]
     assert [f.name for f in load(app).functions] == []
+    # The app still has functions, so a missing requirements.txt is still an error.
+    (app / "requirements.txt").unlink()
+    assert "the app has no requirements.txt" in one(check(app), "AZF601").message
 
 
 def test_azf305_second_app(tmp_path: Path) -> None:
