@@ -203,16 +203,70 @@ ORCHESTRATION_TRIGGER = binding_kind("orchestrationTrigger")
 
 
 def _durable_starter_values(app: App, fn: Function) -> dict[str, str]:
-    """For an HTTP function with a durable client binding, ``{functionName}`` names the app's
-    first orchestrator, so a by-hand run starts one instead of asking for an orchestrator
-    called '1'."""
+    """For an HTTP function with a durable client binding, the route parameter it passes to
+    ``client.start_new`` (else ``{functionName}``) names the app's first orchestrator, so a
+    by-hand run starts one instead of asking for an orchestrator called '1' (QA in
+    code-server: durable_v1's HttpStart, routed 'start/{name}', passes
+    req.route_params["name"])."""
     if not any(b.kind in DURABLE_CLIENT_INPUTS for b in fn.bindings):
         return {}
     for other in app.functions:
         trigger = other.trigger
         if trigger is not None and trigger.kind == ORCHESTRATION_TRIGGER:
-            return {_STARTER_PARAMETER: other.name}
+            return {_started_parameter(fn, app.source) or _STARTER_PARAMETER: other.name}
     return {}
+
+
+def _started_parameter(fn: Function, source: Source | None) -> str | None:
+    """The route parameter whose value ``fn`` passes first to ``….start_new(…)``:
+    ``req.route_params["name"]``, ``req.route_params.get("name")``, or a name bound to one."""
+    node = _def_node(fn, source)
+    trigger = fn.trigger
+    if node is None or trigger is None:
+        return None
+
+    def route_key(expr: ast.AST) -> str | None:
+        holder: ast.AST | None = None
+        key: ast.AST | None = None
+        if isinstance(expr, ast.Subscript):
+            holder, key = expr.value, expr.slice
+        elif (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr == "get"
+            and expr.args
+        ):
+            holder, key = expr.func.value, expr.args[0]
+        if (
+            isinstance(holder, ast.Attribute)
+            and holder.attr == "route_params"
+            and isinstance(holder.value, ast.Name)
+            and holder.value.id == trigger.name
+            and isinstance(key, ast.Constant)
+            and isinstance(key.value, str)
+        ):
+            return key.value
+        return None
+
+    bound = {
+        t.id: k
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Assign) and (k := route_key(sub.value)) is not None
+        for t in sub.targets
+        if isinstance(t, ast.Name)
+    }
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr == "start_new"
+            and sub.args
+        ):
+            first = sub.args[0]
+            if isinstance(first, ast.Name) and first.id in bound:
+                return bound[first.id]
+            return route_key(first)
+    return None
 
 
 def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[str, Any]:

@@ -217,6 +217,14 @@ async def http_start(req: func.HttpRequest, client):
     return client.create_check_status_response(req, instance_id)
 
 
+@app.route(route="start/{name}/{id}")
+@app.durable_client_input(client_name="client")
+async def start_named(req: func.HttpRequest, client):
+    which = req.route_params.get("name")
+    instance_id = await client.start_new(which, req.route_params["id"])
+    return client.create_check_status_response(req, instance_id)
+
+
 @app.route(route="plain/{functionName}")
 def plain(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse("x")
@@ -240,6 +248,9 @@ def test_a_durable_starter_sample_names_an_orchestrator_of_the_app(tmp_path: Pat
     (tmp_path / "function_app.py").write_text(DURABLE_APP)
     app = load_app(str(tmp_path), Source())
     assert sample_input(app, app.function("http_start"))["path"] == "/api/orchestrators/chain"
+    # The route parameter the starter passes to start_new, whatever its name (QA in
+    # code-server: durable_v1's HttpStart, 'start/{name}', started an orchestrator '1').
+    assert sample_input(app, app.function("start_named"))["path"] == "/api/start/chain/1"
     # Without a durable client the parameter is an ordinary one.
     assert sample_input(app, app.function("plain"))["path"] == "/api/plain/1"
 
