@@ -377,16 +377,19 @@ def _function_json_spot(app: App, fn: Function, path: str, pos: Position, source
                 if b.range.contains(pos):
                     spot.binding, spot.key = b, member.key
             return spot
-        if member.value is not None and member.value.range.contains(pos):
+        typed = member.value or _open_string(source, path, member, pos)
+        if typed is not None and typed.range.contains(pos):
             if len(jpath) == 3 and jpath[0] == "bindings":
-                spot = _unread_binding_value(app, fn, path, pos, source, chain, member, jpath)
+                spot = _unread_binding_value(
+                    app, fn, path, pos, source, chain, member, typed, jpath
+                )
                 if spot is not None:
                     return spot
             if len(jpath) == 1 and member.key == "scriptFile" and fn.script_file is not None:
-                return Spot("script-file", app, path, member.value.range, fn, value=fn.script_file)
+                return Spot("script-file", app, path, typed.range, fn, value=fn.script_file)
             if len(jpath) == 1 and member.key == "entryPoint" and fn.entry_point_value:
                 v = fn.entry_point_value
-                return Spot("entry-point", app, path, member.value.range, fn, value=v)
+                return Spot("entry-point", app, path, typed.range, fn, value=v)
     return Spot("json-key", app, path, Range(pos, pos), fn, json_path=jpath)
 
 
@@ -398,15 +401,16 @@ def _unread_binding_value(
     source: Source,
     chain: list[JsonNode | JsonMember],
     member: JsonMember,
+    value: JsonNode,
     jpath: tuple[str | int, ...],
 ) -> Spot | None:
     """The setting a value names in a binding object the model could not read (function.json
     being typed: a key still open below it drops the whole object), from the tolerant parse:
     a ``%Name%`` at ``pos``, or the value of a connection property. Found in Neovim: hover on
     ``"connection": "AzureWebJobsStorage"`` then described the key, with an empty range, and
-    go to definition answered nothing, while the same line answered once the key was closed."""
-    value = member.value
-    if value is None or value.kind != "string" or not isinstance(value.value, str):
+    go to definition answered nothing, while the same line answered once the key was closed.
+    ``value``: the member's value, or the string being typed there (``_open_string``)."""
+    if value.kind != "string" or not isinstance(value.value, str):
         return None
     hit = _setting_in(source, path, value.range, pos)
     if hit is None and (not value.value or not _names_connection(chain, member)):
@@ -423,6 +427,28 @@ def _unread_binding_value(
         setting_range=setting_range,
         json_path=jpath,
     )
+
+
+_OPEN_STRING = re.compile(r'\s*:\s*"([^"\\]*)$')
+
+
+def _open_string(source: Source, path: str, member: JsonMember, pos: Position) -> JsonNode | None:
+    """The string a member's value is being typed as, not closed yet on its line
+    (``"connection": "AzureWebJobsSto``): the parse drops such a value (found in Neovim: hover
+    there described the key over an empty range, definition answered nothing)."""
+    key = member.key_range
+    text = source.text(path)
+    if member.value is not None or key.end.line != pos.line or text is None:
+        return None
+    line = text.split("\n", pos.line + 1)[pos.line]
+    m = _OPEN_STRING.match(line, key.end.column)
+    if m is None:
+        return None
+    quote = m.start(1) - 1
+    if not quote < pos.column <= len(line):
+        return None
+    rng = Range.of(pos.line, quote, pos.line, len(line))
+    return JsonNode("string", rng, 0, 0, value=m.group(1), complete=False)
 
 
 def _names_connection(chain: list[JsonNode | JsonMember], member: JsonMember) -> bool:

@@ -221,3 +221,36 @@ async def test_settings_of_a_binding_being_typed_in_function_json(
         client.text_document_did_close(
             types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri(path)))
         )
+
+
+async def test_a_connection_value_being_typed_in_function_json(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """'"connection": "AzureWebJobsStorage' with its closing quote not typed yet: the parse
+    drops the value (found in Neovim: hover described the key over an empty range, definition
+    answered nothing); both read the string as typed to the line's end, the cursor at its end
+    included."""
+    path = workspace / "v1-app" / "process_order" / "function.json"
+    settings = workspace / "v1-app" / "local.settings.json"
+    whole = path.read_text()
+    typed = whole.replace('"AzureWebJobsStorage"\n    },', '"AzureWebJobsStorage\n    },', 1)
+    assert typed != whole
+    line_no = typed.split("\n").index('      "connection": "AzureWebJobsStorage')
+    line = typed.split("\n")[line_no]
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri(path), "json", 1, typed))
+    )
+    try:
+        for column in (line.index("Azure") + 3, len(line)):
+            params = (types.TextDocumentIdentifier(uri(path)), types.Position(line_no, column))
+            hover = await client.text_document_hover_async(types.HoverParams(*params))
+            assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+            assert hover.contents.value.startswith("**App setting** `AzureWebJobsStorage`")
+            start = types.Position(line_no, line.index('"Azure'))
+            assert hover.range == types.Range(start, types.Position(line_no, len(line)))
+            found = await client.text_document_definition_async(types.DefinitionParams(*params))
+            assert found == [loc(settings, span(settings, '"AzureWebJobsStorage"'))]
+    finally:
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri(path)))
+        )
