@@ -178,6 +178,16 @@ def diagnostic(columns: _Columns, related_information: bool, f: Any) -> dict[str
     return out
 
 
+def preload() -> None:
+    """Import what :func:`document_diagnostics` runs: the model, the rule modules and the
+    server's index (``startup.Loader.preload`` does it while the client answers)."""
+    from funcls.checks.engine import rules
+    from funcls.lsp import state  # noqa: F401
+    from funcls.model import loader, source, workspace  # noqa: F401
+
+    rules()
+
+
 def document_diagnostics(
     client: Client, settings: Settings, path: str, version: int, text: str
 ) -> list[dict[str, Any]] | None:

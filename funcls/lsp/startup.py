@@ -69,6 +69,11 @@ class Loader:
         self.thread = threading.Thread(target=self._run, name="funcls-import", daemon=True)
         self._lock = threading.Lock()
         self._held = False
+        # What the early diagnostics import (:meth:`preload`), then the server's modules once
+        # :meth:`start` is called: one thread, so two imports never run at the same time.
+        self._first: Callable[[], None] | None = None
+        self._go = threading.Event()
+        self.preloaded = threading.Event()
         if delay > 0:
             timer = threading.Timer(delay, self._start_unless_held)
             timer.daemon = True
@@ -79,8 +84,26 @@ class Loader:
     def start(self) -> None:
         with self._lock:
             self._held = False
+            self._go.set()
             if self.thread.ident is None:
                 self.thread.start()
+
+    def preload(self, first: Callable[[], None]) -> None:
+        """Run ``first`` (the early diagnostics' imports) on the thread now, and import the
+        server's modules only once :meth:`start` is called. Between the ``initialize`` answer
+        and the client's ``initialized``, first ``didOpen`` and configuration answer the
+        process has nothing else to do (issue 16). Nothing when the thread has begun."""
+        with self._lock:
+            if self.thread.ident is not None:
+                return
+            self._first = first
+            self.thread.start()
+
+    def wait_preloaded(self) -> None:
+        """Block until what :meth:`preload` was given has run (at once without one): the
+        early diagnostics then import nothing while the thread imports."""
+        if self._first is not None:
+            self.preloaded.wait()
 
     def hold(self) -> None:
         """A first message came: the import waits for :meth:`start` (the delay's timer does
@@ -96,6 +119,12 @@ class Loader:
 
     def _run(self) -> None:
         try:
+            if self._first is not None:
+                try:
+                    self._first()
+                finally:
+                    self.preloaded.set()
+                self._go.wait()
             for name in self.modules:
                 importlib.import_module(name)
         except BaseException as error:  # re-raised on the loop by wait()
@@ -166,6 +195,9 @@ class EarlyStart:
             self.write(frame({"id": msg_id, "jsonrpc": "2.0", "result": result}))
             self.early = _Early(body, answered, _params(body))
             if self.early.client is not None:
+                from funcls.lsp.early_diagnostics import preload
+
+                self.loader.preload(preload)
                 # Wait (bounded) for `initialized` and the first didOpen: the first
                 # diagnostics are written before the server is imported.
                 loop = asyncio.get_running_loop()
@@ -242,6 +274,7 @@ class EarlyStart:
         gc.disable()
         try:
             try:
+                self.loader.wait_preloaded()
                 client = early.client
                 settings = early_diagnostics.settings_of(
                     client.init_options,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from typing import Any
 
 from funcls.lsp.capabilities import initialize_result
@@ -233,3 +234,127 @@ def test_without_the_configuration_answer_the_early_path_gives_up_and_publishes_
     assert not [
         m for m in sent if m.get("method") == "window/logMessage" and m["params"]["type"] == 1
     ]
+
+
+def test_the_preload_runs_at_once_and_the_server_import_only_after_start(tmp_path: Any) -> None:
+    """``Loader.preload`` (the early diagnostics' imports, issue 16) runs on the loader thread
+    while the early path waits for the client; the server's own modules are imported on the
+    same thread only once ``start`` is called, so two imports never run together."""
+    import sys
+
+    (tmp_path / "funcls_probe_server_mod.py").write_text("IMPORTED = True\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        order: list[str] = []
+        go_on = threading.Event()
+
+        def first() -> None:
+            order.append("first")
+            go_on.wait(5)
+
+        # As the server makes it: the import would begin on a timer, held by the first message.
+        loader = Loader(modules=("funcls_probe_server_mod",), delay=0.05)
+        loader.hold()
+        loader.preload(first)
+        assert loader.thread.is_alive()
+        assert not loader.preloaded.is_set()  # still in `first`
+        go_on.set()
+        loader.wait_preloaded()
+        assert order == ["first"]
+        loader.thread.join(0.2)  # the delay's timer has fired meanwhile: held, no start
+        assert loader.thread.is_alive()  # waiting for start()
+        assert "funcls_probe_server_mod" not in sys.modules
+        asyncio.run(loader.wait())
+        assert "funcls_probe_server_mod" in sys.modules
+        assert loader.error is None
+        # Once the thread has begun, a preload comes too late and does nothing.
+        loader.preload(lambda: order.append("late"))
+        assert order == ["first"]
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("funcls_probe_server_mod", None)
+
+
+def test_the_early_diagnostics_wait_for_the_preload(tmp_path: Any, monkeypatch: Any) -> None:
+    """The early check starts only once the preloaded imports are done (else it would import
+    the same modules on the event loop's thread at the same time)."""
+    from funcls.lsp import early_diagnostics
+    from funcls.lsp.early_diagnostics import CONFIGURATION_ID
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    script = app / "function_app.py"
+    text = "import azure.functions as func\napp = func.FunctionApp()\n"
+    script.write_text(text)
+    events: list[str] = []
+
+    class SlowPreload(Loader):
+        """The server's loader (its thread not begun before the first message), whose
+        preload takes 0.3 s longer."""
+
+        def __init__(self) -> None:
+            super().__init__(modules=(), delay=5.0)
+
+        def preload(self, first: Any) -> None:
+            def slow() -> None:
+                time.sleep(0.3)
+                first()
+                events.append("preloaded")
+
+            super().preload(slow)
+
+    real = early_diagnostics.first_publication
+
+    def publication(*args: Any) -> Any:
+        events.append("check")
+        return real(*args)
+
+    monkeypatch.setattr(early_diagnostics, "first_publication", publication)
+    init_params = {
+        "processId": None,
+        "rootUri": tmp_path.as_uri(),
+        "capabilities": {"workspace": {"configuration": True}},
+    }
+    item = {"uri": script.as_uri(), "languageId": "python", "version": 1, "text": text}
+    burst = b"".join(
+        [
+            frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init_params}),
+            frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+            frame(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "textDocument/didOpen",
+                    "params": {"textDocument": item},
+                }
+            ),
+            frame({"jsonrpc": "2.0", "id": CONFIGURATION_ID, "result": [None]}),
+        ]
+    )
+    written = bytearray()
+
+    async def main() -> list[dict[str, Any]]:
+        loader = SlowPreload()
+        start = EarlyStart(loader, build_server, written.extend, lambda server: None)
+        chunks = [burst]
+
+        async def read() -> bytes:
+            if chunks:
+                return chunks.pop(0)
+            await asyncio.sleep(3600)
+            return b""
+
+        reading = asyncio.ensure_future(
+            run_framed(threading.Event(), read, None, deliver=start.deliver)
+        )
+        for _ in range(300):
+            await asyncio.sleep(0.01)
+            if "check" in events:
+                break
+        reading.cancel()
+        return messages(bytes(written))
+
+    sent = asyncio.run(main())
+    assert events[:2] == ["preloaded", "check"]
+    published = [m for m in sent if m.get("method") == "textDocument/publishDiagnostics"]
+    assert len(published) == 1 and published[0]["params"]["uri"] == script.as_uri()
