@@ -18,6 +18,7 @@ The commands are the server's (`funcls.lsp.run_commands`)."""
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlencode
 
 from lsprotocol import types
@@ -201,12 +202,28 @@ def code_lenses(
             at = Range(trig.range.start, trig.range.start) if trig else Range.point(0, 0)
         elif fn.def_name_range is not None:
             at = fn.def_name_range
+        elif (found := entry_assignment(ctx.index.source.text(path), fn.entry_point)) is not None:
+            at = found  # main = df.Orchestrator.create(…): the lens goes on that line
         else:
             continue
         where = ctx.positions.range(path, at)
         commands = function_commands(app, fn, ctx, findings, saved)
         out.extend(types.CodeLens(range=where, command=c) for c in commands)
     return out
+
+
+def entry_assignment(text: str | None, name: str | None) -> Range | None:
+    """Where a v1 script binds its entry point by assignment at the top level (``main =
+    df.Orchestrator.create(orchestrator_function)``, as Durable Functions' v1 orchestrators
+    and entities do): the name on its first such line. QA in code-server: a durable v1
+    orchestrator's __init__.py had no Run lens at all, only its function.json did."""
+    if not text or not name or not name.isidentifier():
+        return None
+    found = re.search(rf"^({re.escape(name)})[ \t]*(?::[^=\n]*)?=(?!=)", text, re.M)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start())
+    return Range.of(line, 0, line, len(name))
 
 
 def input_lenses(ctx: Context, path: str) -> list[types.CodeLens] | None:
