@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import sys
 from collections.abc import Callable
 
 from funcls.checks.circular_imports import certain_failures
@@ -21,6 +20,7 @@ from funcls.model.locations import Location, Position, Range
 from funcls.model.python.binding_lines import imported_name_range
 from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import parse as parse_python
+from funcls.model.v2.app_sources import may_hold_app
 
 DURABLE = "azure-functions-durable"
 
@@ -103,7 +103,7 @@ def app_objects(ctx: Context) -> None:
     if module is None or module.partial:
         return
     name = os.path.basename(script)
-    if _may_hold_app(ctx.text(script) or ""):
+    if may_hold_app(ctx.text(script) or ""):
         if not app.functions:
             # Say so instead of a silent "0 functions, no problem".
             ctx.emit(
@@ -272,44 +272,6 @@ def _decorated_elsewhere(ctx: Context) -> None:
                 deco.range,
                 severity=Severity.INFO,
             )
-
-
-def _harmless_module(name: str) -> bool:
-    root = name.split(".")[0]
-    return root in sys.stdlib_module_names or name.startswith("azure.functions") or root == "typing"
-
-
-def _may_hold_app(text: str) -> bool:
-    """True when the module binds a top-level name funcls cannot see through: an import
-    from another module or the result of a call to something that is not the standard
-    library — either could be a function app made elsewhere."""
-    try:
-        tree = parse_python(text)
-    except (SyntaxError, ValueError):
-        return True
-    modules: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                modules[a.asname or a.name.split(".")[0]] = a.name
-        elif isinstance(node, ast.ImportFrom):
-            if node.level or not _harmless_module(node.module or ""):
-                return True
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
-            node.value, (ast.Call, ast.Attribute, ast.Subscript, ast.Name)
-        ):
-            # app = make_app(), app = host.function_app, app = registry["app"], app = other
-            f = node.value.func if isinstance(node.value, ast.Call) else node.value
-            while isinstance(f, (ast.Attribute, ast.Subscript, ast.Call)):
-                f = f.func if isinstance(f, ast.Call) else f.value
-            if not isinstance(f, ast.Name):
-                return True
-            if not isinstance(node.value, ast.Call) and f.id not in modules:
-                continue  # a local name: whatever made it was a call, judged where it was
-            origin = modules.get(f.id) or ""
-            if not _harmless_module(origin) and not origin.startswith("azure.durable_functions"):
-                return True
-    return False
 
 
 @checker("AZF307")

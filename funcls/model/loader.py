@@ -13,6 +13,7 @@ from funcls.model.locations import Range
 from funcls.model.pyproject import read_pyproject
 from funcls.model.source import SKIP_DIRS, Source, inside
 from funcls.model.v1 import index_v1_function, json_problems, not_an_object
+from funcls.model.v2.app_sources import may_hold_app
 from funcls.model.v2.indexer import index_v2_app
 
 HOST_JSON = "host.json"
@@ -298,7 +299,7 @@ def load_app(root: str, source: Source) -> App:
 
     if folders and has_script:
         app.model = "mixed"
-        if script_registers_functions(app):
+        if script_registers_functions(app) or _script_makes_no_app(app, source):
             # The host loads one model, not both. With worker indexing (the Python worker's
             # worker.config.json says "workerIndexing": "true") it asks the worker for the
             # functions: the worker imports the script and answers with its index, and only an
@@ -311,7 +312,11 @@ def load_app(root: str, source: Source) -> App:
             # .cs, ValidateFunctionAppFormat). A script with a decorated function therefore
             # hides the folders (and if its import fails, nothing loads): they are left out of
             # the index, and AZF304 says so, naming them (app.v1_folders). A script with none
-            # keeps them: that is the fallback.
+            # keeps them: that is the fallback. A script that creates no function app at all
+            # makes the worker's indexing raise ("Could not find top level function app
+            # instances", loader.py index_function_app); the worker answers Failure, not
+            # use_default_metadata_indexing, so the folders are not read either and nothing
+            # loads (AZF306 says so).
             app.functions = [f for f in app.functions if f.model != "v1"]
     elif folders:
         app.model = "v1"
@@ -330,6 +335,20 @@ def script_registers_functions(app: App) -> bool:
     return any(f.model == "v2" for f in app.functions) or any(
         r.blueprint_path is None for r in app.registrations
     )
+
+
+def _script_makes_no_app(app: App, source: Source) -> bool:
+    """Whether the script certainly creates no function app: none at its top level and no
+    name bound from code funcls cannot see through (corpus, 6 December: AnthonyJPerez/
+    AutomatedBlog's src/function_app.py only sets up logging beside eight function.json
+    folders, whose function.json funcls reported though the host never reads them)."""
+    script = app.script_path
+    if script is None or any(o.path == script and not o.is_blueprint for o in app.app_objects):
+        return False
+    module = source.module(script)
+    if module is None or module.partial:
+        return False
+    return not may_hold_app(source.text(script) or "")
 
 
 def load_app_or_settings(root: str, source: Source) -> tuple[App, str | None]:

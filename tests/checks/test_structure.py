@@ -225,6 +225,30 @@ def test_azf304_a_blueprint_funcls_cannot_find_still_hides_the_folders(tmp_path:
     assert "the app has no requirements.txt" in one(check(app), "AZF601").message
 
 
+def test_a_script_without_a_function_app_hides_the_folders_too(tmp_path: Path) -> None:
+    """function_app.py that only sets up logging, with no FunctionApp, beside function.json
+    folders (AnthonyJPerez/AutomatedBlog's src/, corpus 6 December): the worker's indexing
+    raises ('Could not find top level function app instances'), answers Failure and the host
+    reads no folder, so nothing loads (AZF306). funcls read the folders as the app and
+    reported a broken function.json in one of them (AZF111), about a file the host never
+    reads."""
+    http = [
+        {"name": "req", "type": "httpTrigger", "direction": "in"},
+        {"name": "$return", "type": "http", "direction": "out"},
+    ]
+    v1(tmp_path, "old", json.dumps({"bindings": http}), "def run(req):\n    return 'x'\n")
+    write_app(tmp_path, {"function_app.py": "import logging\n\nlogging.basicConfig()\n"})
+    # The module holds no FunctionRegister: the worker's index_function_app raises on that.
+    assert library_index(str(tmp_path)) == {}
+    found = check(tmp_path)
+    assert "AZF111" not in codes(found)
+    assert "creates no FunctionApp" in one(found, "AZF306").message
+    assert load(tmp_path).functions == []
+    # A script whose app may come from elsewhere keeps the fallback to the folders.
+    write_app(tmp_path, {"function_app.py": "from helpers import app\n"})
+    assert "AZF111" in codes(check(tmp_path))
+
+
 def test_azf305_second_app(tmp_path: Path) -> None:
     v2(tmp_path, PING + "\n\nother = func.FunctionApp()\n")
     f = one(check(tmp_path), "AZF305")
