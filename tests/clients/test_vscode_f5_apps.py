@@ -10,6 +10,7 @@ Uses the tools of ``tests/clients/vscode/setup.sh``; outside CI a missing tool s
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 
@@ -40,6 +41,17 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             ws / app,
             ignore=shutil.ignore_patterns("__pycache__", ".funcls"),
         )
+    # Azurite's endpoints on a port nothing listens on: the runner keeps to its embedded store
+    # and the result panel says so, with the reason (the view still reads it as Azurite).
+    closed = free_port()
+    settings_file = ws / "v2-app" / "local.settings.json"
+    local = json.loads(settings_file.read_text())
+    local["Values"]["AzureWebJobsStorage"] = (
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;"
+        f"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;"
+        f"QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1"
+    )
+    settings_file.write_text(json.dumps(local, indent=2))
     # A function that logs one long line: the result panel wraps it (QA: it did not).
     script = ws / "v2-app" / "function_app.py"
     script.write_text(script.read_text() + LONG_LOG)
@@ -107,6 +119,9 @@ def test_the_view_shows_a_queue_setting_resolved(session: Session) -> None:
 def test_long_log_lines_wrap_in_the_result_panel(session: Session) -> None:
     panel = session.step("longLog")["panel"]
     assert "line-119" in panel["text"], session.explain("the result panel", panel)
+    # The URL the run sent, under the status.
+    assert "Sent: GET http://localhost:" in panel["text"], session.explain("the panel", panel)
+    assert "/api/long-log" in panel["text"]
     [logs] = panel["logs"]
     # Wrapped: nothing to scroll sideways, and the line takes several lines of height.
     assert logs["scrollWidth"] <= logs["clientWidth"], session.explain("the logs' box", logs)
@@ -116,7 +131,10 @@ def test_long_log_lines_wrap_in_the_result_panel(session: Session) -> None:
 def test_the_result_panel_names_the_store_of_a_queue_function(session: Session) -> None:
     panel = session.step("queueRun")["panel"]
     assert panel["tab"].startswith("✓ process_order"), session.explain("the result panel", panel)
+    # What the runner opened, not a guess from local.settings.json (it said 'Azurite, or the
+    # embedded store while Azurite does not answer').
     assert (
-        "Store (AzureWebJobsStorage): Azurite, or the embedded store while Azurite does not answer"
-        in panel["text"]
+        "Store (AzureWebJobsStorage): embedded store at ./.funcls/storage (Azurite not reachable "
+        "at http://127.0.0.1:" in panel["text"]
     ), session.explain("the result panel", panel)
+    assert "does not answer" not in panel["text"], session.explain("the result panel", panel)
