@@ -13,6 +13,7 @@ import {
   readTemplates,
   settingChoices,
   settingPrompt,
+  templatePick,
   validateAppFolderName,
   validateFunctionName,
   type Template,
@@ -39,9 +40,10 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
     void vscode.window.showErrorMessage("funcls: the language server offered no function templates; is it running?");
     return undefined;
   }
+  const { templates: fits, placeHolder } = templatePick(all, app.model);
   const picked = await vscode.window.showQuickPick(
-    all.map((t) => ({ label: t.title, description: t.trigger, template: t })),
-    { title: "New function: trigger", placeHolder: "What starts the function?" },
+    fits.map((t) => ({ label: t.title, description: t.trigger, template: t })),
+    { title: "New function: trigger", placeHolder },
   );
   if (picked === undefined) {
     return undefined;

@@ -14,6 +14,21 @@ export interface Template {
   trigger: string;
   title: string;
   settings: TemplateSetting[];
+  /** Whether it can add a function to a v1 app (false: the durable starters, v2 only). */
+  v1: boolean;
+}
+
+/** The New function picker of an app: the templates it can take, and a placeholder naming
+ * those it cannot (QA in code-server: a v1 app offered the Durable starters, asked for a
+ * name, then was refused with the CLI's 'leave out --v1'). */
+export function templatePick(all: readonly Template[], model: string): { templates: Template[]; placeHolder: string } {
+  const fits = model === "v1" ? all.filter((t) => t.v1) : [...all];
+  const left = all.filter((t) => !fits.includes(t));
+  const placeHolder =
+    left.length === 0
+      ? "What starts the function?"
+      : `What starts the function? (${left.map((t) => t.title.replace(/ \(.*\)$/, "")).join(", ")}: v2 apps only)`;
+  return { templates: fits, placeHolder };
 }
 
 /** funcls.new.templates' answer, with anything malformed left out. */
@@ -30,6 +45,7 @@ export function readTemplates(raw: unknown): Template[] {
     out.push({
       trigger: t.trigger,
       title: t.title,
+      v1: t.v1 !== false, // a server from before the field: every template, as before
       settings: settings
         .filter((s) => typeof s?.name === "string")
         .map((s) => ({

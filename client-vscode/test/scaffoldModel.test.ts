@@ -6,6 +6,7 @@ import {
   readTemplates,
   settingChoices,
   settingPrompt,
+  templatePick,
   validateAppFolderName,
   validateFunctionName,
 } from "../src/scaffoldModel";
@@ -25,8 +26,9 @@ test("templates: the server's list, malformed entries left out", () => {
       trigger: "timer",
       title: "Timer trigger",
       settings: [{ name: "schedule", description: "NCRONTAB `expr`", default: "0 */5 * * * *", required: true }],
+      v1: true,
     },
-    { trigger: "http", title: "HTTP trigger", settings: [{ name: "route", description: "", default: null, required: false }] },
+    { trigger: "http", title: "HTTP trigger", settings: [{ name: "route", description: "", default: null, required: false }], v1: true },
   ]);
   assert.deepEqual(readTemplates({ not: "a list" }), []);
 });
@@ -104,4 +106,27 @@ test("the new app's folder name: one new folder, named", () => {
   assert.match(validateAppFolderName("a/b", exists) ?? "", /not a folder name/);
   assert.match(validateAppFolderName("..", exists) ?? "", /not a folder name/);
   assert.match(validateAppFolderName("v1-app", exists) ?? "", /v1-app exists already/);
+});
+
+test("a v1 app's picker leaves out the v2-only templates and says so (QA: refused after the name)", () => {
+  // As funcls.new.templates gives them (tests/unit/model/test_scaffold.py).
+  const all = readTemplates([
+    { trigger: "http", title: "HTTP trigger", settings: [], v1: true },
+    { trigger: "durable-orchestration", title: "Durable Functions orchestration (HTTP starter, orchestrator and activity)", settings: [], v1: false },
+    { trigger: "durable-entity", title: "Durable Functions entity (a counter)", settings: [], v1: false },
+  ]);
+  const v1 = templatePick(all, "v1");
+  assert.deepEqual(
+    v1.templates.map((t) => t.trigger),
+    ["http"],
+  );
+  assert.equal(v1.placeHolder, "What starts the function? (Durable Functions orchestration, Durable Functions entity: v2 apps only)");
+  const v2 = templatePick(all, "v2");
+  assert.deepEqual(
+    v2.templates.map((t) => t.trigger),
+    ["http", "durable-orchestration", "durable-entity"],
+  );
+  assert.equal(v2.placeHolder, "What starts the function?");
+  // A server from before the field: every template, in either model.
+  assert.equal(readTemplates([{ trigger: "x", title: "X", settings: [] }])[0]?.v1, true);
 });

@@ -81,7 +81,8 @@ def _print_templates(fmt: str) -> None:
     print("Triggers for --trigger, with their settings (--setting KEY=VALUE) and defaults;")
     print("<name> stands for the function's name.")
     for t in templates:
-        print(f"{t['trigger']:<18} {t['title']}")
+        only = "" if t.get("v1", True) else "  (v2 apps only)"
+        print(f"{t['trigger']:<18} {t['title']}{only}")
         for s in t["settings"]:
             need = " (required)" if s["required"] else ""
             print(f"    {s['name']}={s['default']}{need}  {s['description']}")

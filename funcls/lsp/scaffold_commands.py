@@ -2,8 +2,8 @@
 ``funcls.model.scaffold.plan``; this module turns it into editor edits):
 
 - ``funcls.new.templates [name?]`` → ``[{trigger, title, settings: [{name, description,
-  default, required}]}]``, the catalogue's templates (defaults for a function ``name``; without
-  one, ``<name>`` stands for it);
+  default, required}], v1}]``, the catalogue's templates (``v1``: it can add to a v1 app;
+  defaults for a function ``name``; without one, ``<name>`` stands for it);
 - ``funcls.new.function [appRoot, {trigger, name, settings?, file?, v1?}]`` → ``{ok, file, line,
   error?}``: the function is added with ``workspace/applyEdit`` (so the editor's undo works)
   and shown with ``window/showDocument``;

@@ -36,8 +36,11 @@ def is_durable_template(trigger: str) -> bool:
 
 def durable_template_list() -> list[dict[str, Any]]:
     """The durable starters as ``template_list`` gives templates: no settings (the starter's
-    route and the functions' names come from the name)."""
-    return [{"trigger": t, "title": title, "settings": []} for t, title in _TITLES.items()]
+    route and the functions' names come from the name), and v2 apps only (``"v1": False``:
+    they are written as a blueprint module)."""
+    return [
+        {"trigger": t, "title": title, "settings": [], "v1": False} for t, title in _TITLES.items()
+    ]
 
 
 def durable_function_names(trigger: str, name: str) -> list[str]:

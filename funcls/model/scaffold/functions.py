@@ -65,8 +65,9 @@ class Plan:
 
 def template_list(name: str | None = None) -> list[dict[str, Any]]:
     """Every template with its settings, as ``funcls new function --list`` and the
-    ``funcls.new.templates`` command give them. Defaults are those for a function ``name``;
-    without a name, ``<name>`` stands for it."""
+    ``funcls.new.templates`` command give them, and whether it can write a v1 app's function
+    (``v1``). Defaults are those for a function ``name``; without a name, ``<name>`` stands
+    for it."""
     from funcls.model.scaffold.durable import durable_template_list
 
     out: list[dict[str, Any]] = []
@@ -87,6 +88,7 @@ def template_list(name: str | None = None) -> list[dict[str, Any]]:
                     }
                     for s in settings
                 ],
+                "v1": True,  # it writes a function.json folder into a v1 app as well
             }
         )
     return out + durable_template_list()

@@ -67,8 +67,12 @@ def test_template_list_names_every_template_with_its_settings() -> None:
                 "required": True,
             },
         ],
+        "v1": True,
     }
     assert template_list()[IDS.index("queue")]["settings"][0]["default"] == "<name>-items"
+    # The durable starters are blueprint modules: v2 apps only, which an editor's picker
+    # says before the name is asked (QA: a v1 app was refused with 'leave out --v1').
+    assert [t["v1"] for t in listed[-2:]] == [False, False]
 
 
 @pytest.mark.parametrize("trigger", IDS)
