@@ -114,12 +114,16 @@ def _computed_only(app: Any, oracle: dict[str, Any], name: str) -> bool:
     return unknown_seen
 
 
-def _host_fallback(root: Path, oracle: dict[str, Any]) -> dict[str, Any]:
+def _host_fallback(root: Path, oracle: dict[str, Any], apps: int | None = None) -> dict[str, Any]:
     """The host's own index when the script's index is empty: the worker then answers
     use_default_metadata_indexing (azure_functions_worker/dispatcher.py) and the host reads
     each direct sub-folder's function.json (FunctionMetadataProvider.cs, HostFunctionMetadata-
-    Provider), so the bindings as written there are the oracle. Unchanged otherwise."""
-    if oracle:
+    Provider), so the bindings as written there are the oracle. Unchanged otherwise. A script
+    with no function app at all (``apps`` 0, as the oracle counted them) is not an empty
+    index: the worker's index_function_app raises ("Could not find top level function app
+    instances", azure_functions_worker/loader.py), dispatcher.py answers Failure and the host
+    reads no folder, so nothing loads."""
+    if oracle or apps == 0:
         return oracle
     host: dict[str, Any] = {}
     for config in sorted(root.glob("*/function.json")):
@@ -188,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         oracle = record.get("functions")
         if oracle is None:
             continue
-        oracle = _host_fallback(root, oracle)
+        oracle = _host_fallback(root, oracle, record.get("apps"))
         total += len(oracle)
         bad = differences(app, oracle)
         wrong = {line.split("'")[1] for line in bad if line.startswith("function '")}
