@@ -1,7 +1,8 @@
 """``textDocument/definition`` in both directions: a parameter and its binding (function.json
-entry or decorator argument), ``scriptFile`` → file, ``entryPoint`` → def, a connection or
-``%Setting%`` → its key in local.settings.json, a blueprint variable → where it is created,
-``req.route_params["id"]`` → ``{id}`` in the route template (which is its own definition)."""
+entry or decorator argument), ``scriptFile`` → file, ``entryPoint`` → def, a connection,
+``%Setting%`` or ``os.environ["Setting"]`` → its key in local.settings.json, a blueprint
+variable → where it is created, ``req.route_params["id"]`` → ``{id}`` in the route template
+(which is its own definition)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def targets_of(app: App, spot: Spot) -> list[Location]:
         # editor.gotoLocation.alternativeDefinitionCommand).
         declared = route_param_location(fn, spot.route_param)
         return [Location(declared[0], declared[1])] if declared else []
-    if spot.setting is not None and spot.kind in ("property-value", "keyword-value"):
+    if spot.setting is not None and spot.kind in ("property-value", "keyword-value", "env-read"):
         loc = setting_location(app, spot.setting)
         return [loc] if loc else []
     if spot.kind in ("parameter", "parameter-use") and fn is not None and spot.param is not None:

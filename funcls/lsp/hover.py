@@ -170,13 +170,15 @@ def _decorator_hover(
                     return None
                 return doc, d.method_range
             for kw in d.keywords:
-                if kw.name is not None and kw.name_range.contains(pos):
+                # A value being typed (model_extras False): the keyword's text, over the value.
+                on_value = not model_extras and kw.value.range.contains(pos)
+                if kw.name is not None and (kw.name_range.contains(pos) or on_value):
                     if spec.param(kw.name) is None:
                         return None
                     kw_doc = describe.keyword_markdown(spec, kw.name)
                     if not kw_doc:
                         return None
-                    return kw_doc, kw.name_range
+                    return kw_doc, kw.value.range if on_value else kw.name_range
             return None
         return None
     return None
@@ -208,7 +210,7 @@ def describe_spec(method: str, owner_kind: str | None) -> DecoratorSpec | None:
 def hover_text(ctx: Context, spot: Spot) -> str | None:
     app, fn, b = spot.app, spot.fn, spot.binding
     kind = spot.kind
-    if spot.setting is not None and kind in ("property-value", "keyword-value"):
+    if spot.setting is not None and kind in ("property-value", "keyword-value", "env-read"):
         return _with_uses(ctx, app, describe.setting_markdown(app, spot.setting), spot.setting)
     if kind in ("setting-key", "setting-value") and spot.setting is not None:
         return _with_uses(ctx, app, describe.setting_markdown(app, spot.setting), spot.setting)

@@ -37,6 +37,7 @@ SpotKind = Literal[
     "route-param",  # req.route_params["id"] (key: "id")
     "query-param",  # req.params["x"]
     "body",  # msg.get_body(), req.get_json()
+    "env-read",  # os.environ["X"], os.getenv("X") (setting: "X"; range: the name)
 ]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -47,6 +48,12 @@ _REQUEST_READS = re.compile(
     r"|\b(?P<bvar>[A-Za-z_]\w*)\.get_(?:body|json)\(\)"
 )
 _PERCENT = re.compile(r"%([^%\s\"']+)%")
+# The code reading an app setting: os.environ["X"], os.environ.get("X"), os.getenv("X") (also
+# after ``from os import environ, getenv``).
+ENV_READ = re.compile(
+    r"\b(?:os\.)?(?:environ\s*\[|environ\.get\s*\(|getenv\s*\()\s*"
+    r"(?P<q>['\"])(?P<name>[^'\"\\\n]+)(?P=q)"
+)
 
 
 @dataclass
@@ -482,9 +489,27 @@ def _settings_spot(app: App, path: str, pos: Position, source: Source) -> Spot |
     return Spot("json-key", app, path, Range(pos, pos), json_path=jpath)
 
 
+def _env_read_spot(app: App, path: str, pos: Position, source: Source) -> Spot | None:
+    """The setting named by ``os.environ["X"]`` / ``os.getenv("X")`` at ``pos`` (on the name)."""
+    text = source.text(path)
+    if text is None or ("environ" not in text and "getenv" not in text):
+        return None
+    lines = text.split("\n", pos.line + 1)
+    line = lines[pos.line] if 0 <= pos.line < len(lines) else ""
+    for m in ENV_READ.finditer(line):
+        if m.start("name") <= pos.column <= m.end("name"):
+            rng = Range.of(pos.line, m.start("name"), pos.line, m.end("name"))
+            return Spot("env-read", app, path, rng, setting=m.group("name"))
+    return None
+
+
 def spot_at(app: App, path: str, pos: Position, source: Source) -> Spot | None:
     """The model element at ``pos`` of ``path``, or None."""
     name = os.path.basename(path)
+    if name.endswith(".py"):
+        read = _env_read_spot(app, path, pos, source)
+        if read is not None:
+            return read
     if name == "local.settings.json" and path == app.local_settings_path:
         return _settings_spot(app, path, pos, source)
     if name == "host.json":

@@ -21,7 +21,6 @@ whole rename with its place, rather than renaming all but it."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -30,16 +29,12 @@ from funcls.checks.context import Context as CheckContext
 from funcls.checks.context import quote_inner, string_literal_inner
 from funcls.lsp.context import Context
 from funcls.lsp.edits import Edit, RequestFailed, workspace_edit
-from funcls.lsp.lookup import spot_at
+from funcls.lsp.lookup import ENV_READ, spot_at
 from funcls.model.appmodel import App, Binding, Value
 from funcls.model.jsondoc import JsonNode
 from funcls.model.locations import Position, Range
 from funcls.model.parsers.expressions import ExpressionError, find_app_settings, setting_key
 
-# os.environ["X"], os.environ.get("X"), os.getenv("X") (also after ``from os import …``).
-_ENV_READ = re.compile(
-    r"\b(?:os\.)?(?:environ\s*\[|environ\.get\s*\(|getenv\s*\()\s*(?P<q>['\"])(?P<name>[^'\"\\\n]+)(?P=q)"
-)
 # Read by the Functions host, its Python worker or the platform under these names.
 _RUNTIME_PREFIXES = (
     "azurewebjobs",
@@ -65,27 +60,16 @@ def _reserved(name: str) -> bool:
     return name.casefold().startswith(_RUNTIME_PREFIXES)
 
 
-def _env_read_at(line: str, column: int) -> tuple[str, int, int] | None:
-    for m in _ENV_READ.finditer(line):
-        if m.start("name") <= column <= m.end("name"):
-            return m.group("name"), m.start("name"), m.end("name")
-    return None
-
-
 def setting_target(ctx: Context, path: str, pos: Position) -> SettingTarget | None:
     """The app setting whose name is at ``pos``, or None."""
     app = ctx.app(path)
     if app is None:
         return None
-    if path.endswith(".py"):
-        lines = ctx.positions.lines(path)
-        hit = _env_read_at(lines.line_text(pos.line), pos.column) if lines is not None else None
-        if hit is not None:
-            name, start, end = hit
-            return SettingTarget(name, path, Range.of(pos.line, start, pos.line, end))
     spot = spot_at(app, path, pos, ctx.source)
     if spot is None or spot.setting is None:
         return None
+    if spot.kind == "env-read":
+        return SettingTarget(spot.setting, path, spot.range)
     if spot.kind == "setting-key" and spot.json_path[:1] == ("Values",):
         return SettingTarget(spot.setting, path, quote_inner(spot.range))
     if spot.kind not in ("property-value", "keyword-value"):
@@ -233,7 +217,7 @@ def _env_edits(ctx: Context, app: App, old: str, new: str) -> list[Edit]:
         if text is None or old not in text:
             continue
         for n, line in enumerate(text.split("\n")):
-            for m in _ENV_READ.finditer(line):
+            for m in ENV_READ.finditer(line):
                 if m.group("name") == old:
                     out.append(Edit(path, Range.of(n, m.start("name"), n, m.end("name")), new))
     return out

@@ -164,7 +164,8 @@ async def test_decorator_being_typed_with_an_unterminated_string(
     drops the def from the model, and hover answered null on 'route' and 'app.route' (QA in
     Neovim). It answers from the decorator read as if closed: the keyword's and the
     decorator's catalogue texts over the same ranges as on the whole line (the decorator
-    without the local URL only the model resolves), and the app object."""
+    without the local URL only the model resolves), the keyword's on its value, and the app
+    object."""
     path = workspace / "v2-app" / "function_app.py"
     whole = path.read_text()
     line = '@app.route(route="products/{id:int}", methods=["GET"])'
@@ -172,7 +173,8 @@ async def test_decorator_being_typed_with_an_unterminated_string(
     doc = types.TextDocumentIdentifier(uri(path))
 
     async def hovers() -> list[types.Hover | None]:
-        at = [position(path, line, n) for n in (2, 7, 13)]  # app, route (method), route=
+        # app, route (the method), route=, and the value being typed
+        at = [position(path, line, n) for n in (2, 7, 13, 22)]
         return [await client.text_document_hover_async(types.HoverParams(doc, p)) for p in at]
 
     intact = await hovers()
@@ -182,10 +184,15 @@ async def test_decorator_being_typed_with_an_unterminated_string(
         )
     )
     try:
-        obj, method, keyword = await hovers()
+        obj, method, keyword, value = await hovers()
     finally:
         client.text_document_did_close(types.DidCloseTextDocumentParams(doc))
     assert all(h is not None for h in intact)
+    # On the value: the keyword's text over the string typed (the whole line's answers the
+    # route as a local URL, which only the model resolves).
+    assert value is not None and value.contents == keyword.contents  # type: ignore[union-attr]
+    at = position(path, line, line.index('"'))
+    assert value.range == types.Range(at, types.Position(at.line, len(typed)))
     assert keyword == intact[2]
     assert method is not None and method.range == intact[1].range  # type: ignore[union-attr]
     assert method.contents.value.startswith("```python\n@app.route(route=…")  # type: ignore[union-attr]

@@ -254,3 +254,33 @@ async def test_a_connection_value_being_typed_in_function_json(
         client.text_document_did_close(
             types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri(path)))
         )
+
+
+async def test_a_setting_read_by_the_code(client: LanguageClient, workspace: Path) -> None:
+    """os.environ["PAYMENTS_QUEUE"] / os.getenv(…) name an app setting: hover describes it
+    over the name and definition goes to its key in local.settings.json (they answered
+    nothing; found in Neovim)."""
+    path = workspace / "v2-app" / "orders_bp.py"
+    settings = workspace / "v2-app" / "local.settings.json"
+    reads = 'A = os.environ["PAYMENTS_QUEUE"]\nB = os.getenv("PAYMENTS_QUEUE", "payments")\n'
+    text = path.read_text().replace("import json\n", "import json\nimport os\n\n" + reads, 1)
+    lines = text.split("\n")
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri(path), "python", 1, text))
+    )
+    try:
+        for first in ("A = ", "B = "):
+            n = next(i for i, x in enumerate(lines) if x.startswith(first))
+            start = lines[n].index("PAYMENTS_QUEUE")
+            rng = types.Range(types.Position(n, start), types.Position(n, start + 14))
+            params = (types.TextDocumentIdentifier(uri(path)), types.Position(n, start + 3))
+            hover = await client.text_document_hover_async(types.HoverParams(*params))
+            assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+            assert hover.contents.value.startswith("**App setting** `PAYMENTS_QUEUE`")
+            assert hover.range == rng
+            found = await client.text_document_definition_async(types.DefinitionParams(*params))
+            assert found == [loc(settings, span(settings, '"PAYMENTS_QUEUE"'))]
+    finally:
+        client.text_document_did_close(
+            types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri(path)))
+        )
