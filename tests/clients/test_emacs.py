@@ -223,6 +223,19 @@ def test_emacs_json_completion(tmp_path: Path) -> None:
             "PAYMENTS_QUEUE",
             head + '"queueName": "%PAYMENTS_QUEUE%"',
         ),
+        # …anywhere in a binding's string, and in a connection (the setting naming it).
+        (
+            app / "process_order" / "function.json",
+            '{"bindings": [{"type": "blob", "direction": "out", "path": "in/%PAY',
+            "PAYMENTS_QUEUE",
+            '{"bindings": [{"type": "blob", "direction": "out", "path": "in/%PAYMENTS_QUEUE%"',
+        ),
+        (
+            app / "process_order" / "function.json",
+            head + '"connection": "%PAY',
+            "PAYMENTS_QUEUE",
+            head + '"connection": "%PAYMENTS_QUEUE%"',
+        ),
     ]
     tails = {3: '\n  "direction": "in"}]}'}
     calls = " ".join(
