@@ -47,7 +47,29 @@ def json_syntax(ctx: Context) -> None:
             f"{name} {what}: {p.message}; the host cannot load it until this is fixed",
             p.path,
             p.range,
+            fixes=[] if unreadable else _syntax_fixes(ctx, p.path, p.range),
         )
+
+
+def _syntax_fixes(ctx: Context, path: str, rng: Range) -> list[Fix]:
+    """The edit that mends a slip of typing at ``rng`` (found editing function.json in
+    Neovim: no fix was offered for either): a ',' right after another ',' or an opening
+    bracket, where no member or item can be (removed); a string whose line ends before its
+    closing quote (closed at the line's end)."""
+    if rng.start.line != rng.end.line:
+        return []
+    line = ctx.line_text(path, rng.start.line)
+    at = rng.start.column
+    if line[at : at + 1] == ",":
+        before = line[:at].rstrip()
+        if before.endswith((",", "{", "[")):
+            return fixes(fix("Remove the extra ','", replace(path, rng, ""), preferred=True))
+        return []
+    tail = line[at + 1 :]
+    if line[at : at + 1] == '"' and rng.end.column >= len(line.rstrip()) and '"' not in tail:
+        end = Range.of(rng.start.line, len(line.rstrip()), rng.start.line, len(line.rstrip()))
+        return fixes(fix("Close the string: add '\"'", replace(path, end, '"'), preferred=True))
+    return []
 
 
 def _v1_functions(ctx: Context) -> list[Function]:

@@ -52,6 +52,29 @@ def test_azf100_points_at_the_syntax_error(tmp_path: Path) -> None:
     assert f.range.start.line in (1, 2)  # after "2.0" or at the next key
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "title"),
+    [
+        ('"direction": "out",', '"direction": "out",,', "Remove the extra ','"),
+        ('"receipts/{id}.json"', '"receipts/{id}.json",,', "Remove the extra ','"),
+        ('"receipts/{id}.json"', '"receipts/{id}.json', "Close the string: add '\"'"),
+    ],
+)
+def test_azf100_fixes_a_slip_of_typing(tmp_path: Path, old: str, new: str, title: str) -> None:
+    """A doubled ',' and a string left open at its line's end (found editing function.json
+    in Neovim: no fix offered) are mended by the fix, leaving the function clean."""
+    blob = {"name": "out", "type": "blob", "direction": "out", "path": "receipts/{id}.json"}
+    good = fjson(queue_trigger(), blob)
+    assert good.count(old) == 1
+    script = QUEUE_PY.replace(
+        "(msg: func.QueueMessage)", "(msg: func.QueueMessage, out: func.Out[str])"
+    )
+    v1(tmp_path, "orders", good.replace(old, new), script)
+    f = one(check(tmp_path), "AZF100")
+    assert [x.title for x in f.fixes] == [title]
+    assert fixed_clean(tmp_path, f) == []
+
+
 def test_azf100_near_miss_comments_and_trailing_commas(tmp_path: Path) -> None:
     write_app(tmp_path, {"host.json": '{\n  // comment\n  "version": "2.0",\n}\n'})
     assert "AZF100" not in codes(check(tmp_path))
