@@ -64,6 +64,25 @@ def test_azf200_add_parameter_fix_with_annotation(tmp_path: Path) -> None:
     )
 
 
+def test_azf200_add_parameter_for_a_blob_output_writes_a_string(tmp_path: Path) -> None:
+    """The worker takes func.Out[func.InputStream] for a blob output, but a function has no
+    stream to write: the parameter added is func.Out[str] (found in Neovim, where v1
+    parameter completion offered the InputStream one too)."""
+    v2(
+        tmp_path,
+        '@app.route(route="hello")\n'
+        '@app.blob_output(arg_name="doc", path="out/x.txt", connection="AzureWebJobsStorage")\n'
+        "def hello(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("hi")\n',
+    )
+    f = one(check(tmp_path), "AZF200")
+    assert fixed_clean(tmp_path, f) == []
+    assert (
+        "def hello(req: func.HttpRequest, doc: func.Out[str])"
+        in (tmp_path / "function_app.py").read_text()
+    )
+
+
 def test_azf200_add_parameter_multiline_signature(tmp_path: Path) -> None:
     v2(
         tmp_path,

@@ -304,7 +304,10 @@ BINDINGS: tuple[BindingSpec, ...] = (
             DATA_TYPE,
         ),
         input_types=(INPUT_STREAM, STR, BYTES, *BLOB_SDK_TYPES),
-        output_types=(INPUT_STREAM, STR, BYTES, BYTEARRAY),
+        # The first is what completion and AZF200's fix write (func.Out[str]): the worker
+        # takes an InputStream too, but a function has none to write (found in Neovim: the
+        # parameter offered for a blob output was func.Out[func.InputStream]).
+        output_types=(STR, BYTES, BYTEARRAY, INPUT_STREAM),
         runner="native",
         docs=_DOCS + "functions-bindings-storage-blob-input",
     ),
