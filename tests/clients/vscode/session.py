@@ -218,15 +218,22 @@ def healthy(url: str) -> bool:
 
 
 def package_extensions(tools: Tools, tmp: Path) -> list[Path]:
-    """The funcls extension as users get it (``npm … run package``), and the probe."""
-    run(["npm", "--workspace", "client-vscode", "run", "package"], REPO)
-    funcls = shutil.copy(REPO / "client-vscode" / "funcls.vsix", tmp / "funcls.vsix")
-    probe = tmp / "probe.vsix"
-    run(
-        [tools.vsce, "package", "--no-dependencies", "--skip-license", "--out", str(probe)],
-        HERE / "probe-extension",
-    )
-    return [Path(funcls), probe]
+    """The funcls extension as users get it (``npm … run package``), and the probe, copied
+    into ``tmp``. They are built once per pytest run, into a folder beside ``tmp`` (a folder
+    of pytest's base temporary folder, which each pytest process has to itself): the
+    checkout does not change during a run, and each build downloads the bundled libraries
+    with pip and runs vsce twice."""
+    built = tmp.parent / "packaged-extensions"
+    funcls, probe = built / "funcls.vsix", built / "probe.vsix"
+    if not (funcls.is_file() and probe.is_file()):
+        built.mkdir(exist_ok=True)
+        run(["npm", "--workspace", "client-vscode", "run", "package"], REPO)
+        shutil.copy(REPO / "client-vscode" / "funcls.vsix", funcls)
+        run(
+            [tools.vsce, "package", "--no-dependencies", "--skip-license", "--out", str(probe)],
+            HERE / "probe-extension",
+        )
+    return [Path(shutil.copy(funcls, tmp)), Path(shutil.copy(probe, tmp))]
 
 
 @contextmanager
