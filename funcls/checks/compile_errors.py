@@ -24,6 +24,7 @@ import ast
 from dataclasses import dataclass, replace
 
 from funcls.checks import imported_names
+from funcls.checks.compile_screen import cannot_fail
 
 # Not a path on disk: CPython would read the error's line from a file so named.
 _NAME = "<funcls-compile>"
@@ -80,6 +81,10 @@ def compile_error(path: str, text: str, body: list[ast.stmt] | None = None) -> C
 
 
 def _compile_whole(text: str, body: list[ast.stmt] | None) -> CompileError | None:
+    if body is not None and cannot_fail(text, body):
+        # Issue 16: a module without any construct the compiler can refuse is not compiled
+        # (compile_screen: half the cost of converting the tree back for the compiler).
+        return None
     if len(text) > _BY_TEXT_CHARS:
         return _compile(text, text.split("\n"), 0, body)
     if text in _by_text:
