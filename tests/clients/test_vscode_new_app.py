@@ -148,10 +148,11 @@ def test_new_app_and_function_are_listed_and_run_without_a_save_by_the_user(
         "line": 7,
     }
     titles = [lens["title"] for lens in session.probed("lenses")]
-    assert "▶ Run GET /api/hello" in titles, session.explain("the lenses", titles)
+    # The title is the request a click sends (7f5ae0c): the route plus the sample query with
+    # the parameters the code reads (req.params.get("name")), so the template answers with
+    # that value instead of its default "world".
+    assert "▶ Run GET /api/hello?name=sample" in titles, session.explain("the lenses", titles)
     run = session.probed("run")
-    # The Run sends a sample query with the parameters the code reads (req.params.get("name")),
-    # so the template answers with that value instead of its default "world".
     assert (run["ok"], run["status"], run["body"]) == (True, 200, "Hello, sample!"), (
         session.explain("the run", run)
     )
