@@ -3,8 +3,10 @@ a copy of the sample apps with one deliberate problem."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -53,3 +55,34 @@ def line_of(path: Path, needle: str) -> tuple[int, int]:
         if col >= 0:
             return i, col
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def run_emacs_batch(
+    emacs: str, elisp: str, app: Path, tmp: Path, values: dict[str, str] | None = None
+) -> dict[str, object]:
+    """Run ``elisp`` in ``emacs --batch`` from ``app`` with an isolated home, after putting in
+    its placeholders: ROOT (the app folder, with a trailing slash), OUT (the file the script
+    writes its JSON result to), PYTHON (this interpreter) and ``values`` (written as they are).
+    Asserts Emacs exited 0 and returns the result it wrote ({} when it wrote none)."""
+    out = tmp / "result.json"
+    placeholders = {
+        "ROOT": json.dumps(str(app) + "/"),
+        "OUT": json.dumps(str(out)),
+        "PYTHON": json.dumps(PYTHON),
+        **(values or {}),
+    }
+    for name, value in placeholders.items():
+        elisp = elisp.replace(name, value)
+    script = tmp / "test.el"
+    script.write_text(elisp, encoding="utf-8")
+    run = subprocess.run(
+        [emacs, "--batch", "-l", str(script)],
+        env=isolated_env(tmp),
+        cwd=app,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    result = json.loads(out.read_text()) if out.exists() else {}
+    assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:], result)
+    return result

@@ -5,14 +5,12 @@ decorator whose string is not closed yet shows the keyword's text."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import PYTHON, REPO, isolated_env, require
+from tests.clients.editors import REPO, require, run_emacs_batch
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
@@ -71,25 +69,7 @@ def test_eglot_percent_completion_and_hover_in_half_typed_decorators(tmp_path: P
     emacs = require("emacs", "emacs-nox elpa-eglot")
     app = tmp_path / "v2-app"
     shutil.copytree(REPO / "samples" / "v2-app", app)
-    out = tmp_path / "result.json"
-    el = ELISP
-    for name, value in {
-        "ROOT": json.dumps(str(app) + "/"),
-        "OUT": json.dumps(str(out)),
-        "PYTHON": json.dumps(PYTHON),
-    }.items():
-        el = el.replace(name, value)
-    (tmp_path / "test.el").write_text(el, encoding="utf-8")
-    run = subprocess.run(
-        [emacs, "--batch", "-l", str(tmp_path / "test.el")],
-        env=isolated_env(tmp_path),
-        cwd=app,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    result = json.loads(out.read_text()) if out.exists() else {}
-    assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:], result)
+    result = run_emacs_batch(emacs, ELISP, app, tmp_path)
     assert result["labels"] == ["PAYMENTS_QUEUE"]
     assert result["line"] == (
         '@app.blob_output(arg_name="status", path="in/%PAYMENTS_QUEUE%",'

@@ -4,13 +4,11 @@ flymake in the script whose ``def main`` was just renamed, with its fix on funct
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import PYTHON, isolated_env, require
+from tests.clients.editors import require, run_emacs_batch
 from tests.clients.test_neovim_navigation import utf16
 from tests.lsp.test_route_template_navigation import V1_CONFIG, V1_SCRIPT
 
@@ -78,28 +76,17 @@ def test_emacs_route_template_and_renamed_entry_point(tmp_path: Path) -> None:
     config, script = app / "get_item" / "function.json", app / "get_item" / "__init__.py"
     config.write_text(V1_CONFIG, encoding="utf-8")
     script.write_text(V1_SCRIPT, encoding="utf-8")
-    out = tmp_path / "result.json"
     ref = utf16(V1_CONFIG, "{id:int}", 2)
-    el = ELISP
-    for name, value in {
-        "ROOT": json.dumps(str(app) + "/"),
-        "OUT": json.dumps(str(out)),
-        "PYTHON": json.dumps(PYTHON),
-        "REF_LINE": str(ref["line"]),
-        "REF_COL": str(ref["character"]),
-    }.items():
-        el = el.replace(name, value)
-    (tmp_path / "test.el").write_text(el, encoding="utf-8")
-    run = subprocess.run(
-        [emacs, "--batch", "-l", str(tmp_path / "test.el")],
-        env=isolated_env(tmp_path),
-        cwd=app,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    result = run_emacs_batch(
+        emacs,
+        ELISP,
+        app,
+        tmp_path,
+        {
+            "REF_LINE": str(ref["line"]),
+            "REF_COL": str(ref["character"]),
+        },
     )
-    result = json.loads(out.read_text()) if out.exists() else {}
-    assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:], result)
 
     def at(path: Path, text: str, needle: str, offset: int) -> tuple[str, dict[str, int]]:
         return path.as_uri(), utf16(text, needle, offset)

@@ -4,13 +4,11 @@ its use in the script and function.json's entryPoint change together."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import PYTHON, isolated_env, require
+from tests.clients.editors import require, run_emacs_batch
 from tests.clients.test_neovim_rename import CONFIG, SCRIPT
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
@@ -53,25 +51,7 @@ def test_eglot_renaming_a_v1_main(tmp_path: Path) -> None:
     (app / "requirements.txt").write_text("azure-functions\n")
     (app / "hello" / "function.json").write_text(CONFIG)
     (app / "hello" / "__init__.py").write_text(SCRIPT)
-    out = tmp_path / "result.json"
-    el = ELISP
-    for name, value in {
-        "ROOT": json.dumps(str(app) + "/"),
-        "OUT": json.dumps(str(out)),
-        "PYTHON": json.dumps(PYTHON),
-    }.items():
-        el = el.replace(name, value)
-    (tmp_path / "test.el").write_text(el, encoding="utf-8")
-    run = subprocess.run(
-        [emacs, "--batch", "-l", str(tmp_path / "test.el")],
-        env=isolated_env(tmp_path),
-        cwd=app,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    result = json.loads(out.read_text()) if out.exists() else {}
-    assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:], result)
+    result = run_emacs_batch(emacs, ELISP, app, tmp_path)
     assert result["script"] == SCRIPT.replace("def main(", "def greet(").replace(
         "return main(req)", "return greet(req)"
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import PYTHON, isolated_env, require
+from tests.clients.editors import PYTHON, isolated_env, require, run_emacs_batch
 from tests.support.ci import tool_missing
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
@@ -187,25 +187,14 @@ def test_neovim_renaming_a_setting_from_an_environ_read(tmp_path: Path) -> None:
 def test_eglot_renaming_a_setting_from_an_environ_read(tmp_path: Path) -> None:
     emacs = require("emacs", "emacs-nox elpa-eglot")
     app = _app(tmp_path)
-    out = tmp_path / "result.json"
-    el = ELISP
-    for name, value in {
-        "ROOT": json.dumps(str(app) + "/"),
-        "OUT": json.dumps(str(out)),
-        "PYTHON": json.dumps(PYTHON),
-        "NEEDLE": json.dumps(NEEDLE),
-    }.items():
-        el = el.replace(name, value)
-    (tmp_path / "test.el").write_text(el, encoding="utf-8")
-    run = subprocess.run(
-        [emacs, "--batch", "-l", str(tmp_path / "test.el")],
-        env=isolated_env(tmp_path),
-        cwd=app,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    result = run_emacs_batch(
+        emacs,
+        ELISP,
+        app,
+        tmp_path,
+        {
+            "NEEDLE": json.dumps(NEEDLE),
+        },
     )
-    result = json.loads(out.read_text()) if out.exists() else {}
-    assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:], result)
     assert result["script"] == _renamed(SCRIPT)
     assert result["settings"] == _renamed(SETTINGS)
