@@ -56,11 +56,11 @@ def test_kept_entries_give_the_fresh_view(tmp_path: Path) -> None:
         first, signature = entry, now
 
 
-def test_functions_moved_by_added_lines_keep_their_entries_at_their_new_place(
+def _orders_bp_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Enter inside the first def moves the three defs below it: their entries are the ones
-    kept, at the new line (issue 16), not built again; the view equals a fresh one."""
+) -> tuple[IndexState, Any, str, Path, str, ViewCache, list[str]]:
+    """The v2 sample indexed with orders_bp.py open at version 1, an empty ViewCache, and the
+    list each entry the view builds from now on appends its function's name to."""
     ws = make_workspace(tmp_path)
     state = IndexState(Workspace([str(ws)]), EngineChecker())
     state.index.index_all()
@@ -80,6 +80,15 @@ def test_functions_moved_by_added_lines_keep_their_entries_at_their_new_place(
         return real(ctx, app, fn, found)  # type: ignore[arg-type]
 
     monkeypatch.setattr(functions_view, "_function", counting)
+    return state, ctx, root, bp, text, cache, built
+
+
+def test_functions_moved_by_added_lines_keep_their_entries_at_their_new_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter inside the first def moves the three defs below it: their entries are the ones
+    kept, at the new line (issue 16), not built again; the view equals a fresh one."""
+    state, ctx, root, bp, text, cache, built = _orders_bp_open(tmp_path, monkeypatch)
 
     def lines(entry: dict[str, Any]) -> dict[str, int]:
         return {f["name"]: f["location"]["line"] for f in entry["functions"]}
@@ -168,25 +177,7 @@ def test_entries_of_functions_replaced_by_a_keystroke_go_at_once(
     the moved ones are not built again, and the view equals a fresh one. The replaced entries
     kept until a pruning every ~25 keystrokes freed 6,000 Functions at once on 5,000
     functions: 65-100 ms on the event loop, the slowest completions after an Enter (issue 16)."""
-    ws = make_workspace(tmp_path)
-    state = IndexState(Workspace([str(ws)]), EngineChecker())
-    state.index.index_all()
-    ctx = make_context(state.index, "utf-16", ClientFeatures())
-    root = str(ws / "v2-app")
-    bp = ws / "v2-app" / "orders_bp.py"
-    text = bp.read_text()
-    state.index.source.open(str(bp), 1, text)
-    state.mark_dirty(str(bp))
-    state.flush()
-    cache = ViewCache()
-    built: list[str] = []
-    real = functions_view._function
-
-    def counting(ctx: object, app: object, fn: Function, found: object) -> object:
-        built.append(fn.name)
-        return real(ctx, app, fn, found)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(functions_view, "_function", counting)
+    state, ctx, root, bp, text, cache, built = _orders_bp_open(tmp_path, monkeypatch)
     entry, _ = cache.app(ctx, state.index.apps[root], state.findings(root))
     shown = len(entry["functions"])
     body = text.index("\n", text.index("def create_order")) + 1
