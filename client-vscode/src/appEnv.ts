@@ -35,13 +35,15 @@ const ready = new Set<string>(); // interpreters (and what was checked) found co
 // The app's queue/blob connections and their stores (set by the extension from the Functions
 // view and local.settings.json), and what the last check found missing of the Azure SDKs, by
 // app root (the view names the embedded store for those functions then).
-let storageOf: (appRoot: string) => StorageUse[] = () => [];
+// The lookup waits for the view's functions when it has none of the app yet (CI: a Run lens
+// clicked before the view's first answer left the Azure SDKs out of a new .venv).
+let storageOf: (appRoot: string) => Promise<StorageUse[]> = () => Promise.resolve([]);
 let storageChecked: () => void = () => undefined;
 const sdksMissing = new Map<string, string[]>();
 const warnedStorage = new Set<string>();
 const STORAGE_DISTS = new Set(STORAGE_MODULES.map(([, dist]) => dist));
 
-export function watchStorage(uses: (appRoot: string) => StorageUse[], checked: () => void): void {
+export function watchStorage(uses: (appRoot: string) => Promise<StorageUse[]>, checked: () => void): void {
   storageOf = uses;
   storageChecked = checked;
 }
@@ -230,7 +232,7 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
   }
   // Queue/blob functions whose connection leads to Azurite or Azure: the runner needs the
   // Azure SDKs for them, and falls back to its embedded store without them.
-  const uses = needingSdks(storageOf(appRoot));
+  const uses = needingSdks(await storageOf(appRoot));
   const modules = [...RUNTIME_MODULES, ...(debug ? DEBUG_MODULES : []), ...(uses.length > 0 ? STORAGE_MODULES : [])];
   const key = `${server.python.join("\0")}|${modules.length}`;
   if (ready.has(key)) {
@@ -277,7 +279,9 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
       const withRequirements = onlyDebugger(missing) ? undefined : requirements;
       await installAndOffer(server.python as string[], appRoot, missing, modules, withRequirements, again);
     } else if (choice === venv) {
-      const extra = venvPackages(uses.length > 0 ? STORAGE_MODULES.map(([, dist]) => dist) : []);
+      // Asked again at the click: the view may have learnt the app's functions meanwhile.
+      const now = uses.length > 0 ? uses : needingSdks(await storageOf(appRoot));
+      const extra = venvPackages(now.length > 0 ? STORAGE_MODULES.map(([, dist]) => dist) : []);
       const win = process.platform === "win32";
       const made = createVenvCommands(server.python?.[0] as string, appRoot, requirements, extra, path.sep, win);
       await createVenvAndOffer(made, appRoot, again);

@@ -106,10 +106,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   manager.onStarted((client) => tree.attach(client));
   // The env check knows which stores the app's queue/blob functions reach (the view's entries
   // and local.settings.json); the view names the store again once it knows the SDKs' state.
-  watchStorage(
-    (root) => storageUses(tree.allApps().find((a) => a.root === root)?.functions ?? [], localValues(root)),
-    () => tree.redraw(),
-  );
+  watchStorage(async (root) => {
+    const known = () => tree.allApps().find((a) => a.root === root);
+    if (known() === undefined) {
+      await tree.refresh(); // the view's first answer may not have come yet
+    }
+    return storageUses(known()?.functions ?? [], localValues(root));
+  }, () => tree.redraw());
   tree.onDidChangeAppState((state) => results.appState(state));
   // F5 without a launch.json offers the apps (debugModel.F5_WHEN): the keybinding's context.
   const launchConfigs = () => {
