@@ -18,6 +18,7 @@ from funcls.checks.registry import REGISTRY, Example, Rule, checker
 from funcls.model.appmodel import Function
 from funcls.model.locations import Range
 from funcls.model.python.exprs import attribute_chain
+from funcls.model.python.facts import ModuleInfo
 from funcls.model.python.limits import parse as parse_python
 
 _DF = (
@@ -108,19 +109,16 @@ def _why(qualname: str) -> str | None:
     return None
 
 
-def _orchestrator_def(ctx: Context, fn: Function, tree: ast.Module) -> ast.AST | None:
+def _orchestrator_def(
+    fn: Function, tree: ast.Module, module: ModuleInfo
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The def the orchestrator runs: the decorated def (v2) or what the entry point wraps."""
     name = fn.entry_point
     if fn.model == "v1":
-        for node in tree.body:  # main = df.Orchestrator.create(orchestrator_function)
-            if (
-                isinstance(node, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
-                and isinstance(node.value, ast.Call)
-                and node.value.args
-                and isinstance(node.value.args[0], ast.Name)
-            ):
-                name = node.value.args[0].id
+        # main = df.Orchestrator.create(orchestrator_function): the last binding holds
+        bound = module.assignment(name, last=True)
+        if bound is not None and bound.wraps is not None:
+            name = bound.wraps
     line = fn.def_name_range.start.line + 1 if fn.def_name_range and fn.model == "v2" else None
     for found in ast.walk(tree):
         if (
@@ -149,7 +147,7 @@ def orchestrator_calls(ctx: Context) -> None:
             except (SyntaxError, ValueError):
                 trees[path] = None
         tree = trees[path]
-        target = _orchestrator_def(ctx, fn, tree) if tree is not None else None
+        target = _orchestrator_def(fn, tree, module) if tree is not None else None
         if target is None:
             continue
         lines = (ctx.text(path) or "").split("\n")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import ast
-
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.edits import fix, fixes, json_add_member, replace
 from funcls.checks.findings import Related
 from funcls.checks.registry import checker
 from funcls.model.appmodel import Function
 from funcls.model.locations import Location, Range
-from funcls.model.python.limits import parse as parse_python
 
 
 def _v1_functions(ctx: Context) -> list[Function]:
@@ -100,7 +97,7 @@ def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
     module = ctx.module(fn.script_path)
     if module is None or module.partial:
         return
-    names = _top_level_names(ctx.text(fn.script_path) or "")
+    names = module.top_level_names()
     if names is None or fn.entry_point in names:
         return  # defined by an assignment or an import (df.Orchestrator.create, …)
     ev = fn.entry_point_value
@@ -160,25 +157,3 @@ def _config_note(fn: Function) -> str:
     if fn.entry_point_value is not None:
         return '"entryPoint" in function.json'
     return "function.json, which has no \"entryPoint\" (so the host looks for 'main')"
-
-
-def _top_level_names(text: str) -> set[str] | None:
-    """Every name bound at the top level of a module; None when that cannot be known."""
-    try:
-        tree = parse_python(text)
-    except (SyntaxError, ValueError):
-        return None
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.name == "*":
-                    return None
-                names.add(alias.asname or alias.name.split(".")[0])
-        elif isinstance(node, ast.Global):
-            names.update(node.names)
-    return names

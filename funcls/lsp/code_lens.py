@@ -18,7 +18,6 @@ The commands are the server's (`funcls.lsp.run_commands`)."""
 from __future__ import annotations
 
 import os
-import re
 from urllib.parse import urlencode
 
 from lsprotocol import types
@@ -30,6 +29,7 @@ from funcls.lsp.positions import path_to_uri
 from funcls.lsp.run_function import why_not_runnable
 from funcls.model.appmodel import App, Function
 from funcls.model.locations import Range
+from funcls.model.python.facts import ModuleInfo
 from funcls.model.run_inputs import (
     INPUTS_FILE,
     SAMPLE_VALUE,
@@ -202,7 +202,7 @@ def code_lenses(
             at = Range(trig.range.start, trig.range.start) if trig else Range.point(0, 0)
         elif fn.def_name_range is not None:
             at = fn.def_name_range
-        elif (found := entry_assignment(ctx.index.source.text(path), fn.entry_point)) is not None:
+        elif (found := entry_assignment(ctx.index.source.module(path), fn.entry_point)) is not None:
             at = found  # main = df.Orchestrator.create(…): the lens goes on that line
         else:
             continue
@@ -212,18 +212,16 @@ def code_lenses(
     return out
 
 
-def entry_assignment(text: str | None, name: str | None) -> Range | None:
+def entry_assignment(module: ModuleInfo | None, name: str | None) -> Range | None:
     """Where a v1 script binds its entry point by assignment at the top level (``main =
     df.Orchestrator.create(orchestrator_function)``, as Durable Functions' v1 orchestrators
-    and entities do): the name on its first such line. QA in code-server: a durable v1
-    orchestrator's __init__.py had no Run lens at all, only its function.json did."""
-    if not text or not name or not name.isidentifier():
+    and entities do): the name in the first statement that binds it, as the module's analysis
+    recorded it (``ModuleInfo.assignments``). QA in code-server: a durable v1 orchestrator's
+    __init__.py had no Run lens at all, only its function.json did."""
+    if module is None or not name:
         return None
-    found = re.search(rf"^({re.escape(name)})[ \t]*(?::[^=\n]*)?=(?!=)", text, re.M)
-    if found is None:
-        return None
-    line = text.count("\n", 0, found.start())
-    return Range.of(line, 0, line, len(name))
+    found = module.assignment(name)
+    return found.name_range if found is not None else None
 
 
 def input_lenses(ctx: Context, path: str) -> list[types.CodeLens] | None:

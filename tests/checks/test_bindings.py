@@ -496,6 +496,27 @@ def test_azf111_near_miss_entry_point_assigned_or_imported(tmp_path: Path) -> No
     assert "AZF111" not in codes(check(tmp_path))
 
 
+def test_azf111_a_local_main_is_not_the_entry_point(tmp_path: Path) -> None:
+    # The worker looks the entry point up among the module's top-level names: a ``main``
+    # bound inside a def (or only under ``if __name__ == "__main__":``) is not one. Before the
+    # model recorded the top-level assignments, every name stored anywhere hid AZF111.
+    v1(
+        tmp_path,
+        "orders",
+        fjson(queue_trigger()),
+        "def handle(msg):\n    main = msg\n    return main\n\n\n"
+        'if __name__ == "__main__":\n    main = handle\n',
+    )
+    v1(
+        tmp_path,
+        "unpacked",
+        fjson(queue_trigger()),
+        "def a(msg):\n    pass\n\n\nmain, other = a, a\n",
+    )
+    v1(tmp_path, "starred", fjson(queue_trigger()), "from shared.impl import *  # noqa\n")
+    assert [f.function for f in only(check(tmp_path), "AZF111")] == ["orders"]
+
+
 def test_azf103_names_the_property_by_its_whole_first_sentence(tmp_path: Path) -> None:
     # The summary "Container and blob name, e.g. `outputs/{name}.txt`." was cut at "e.g. ".
     out = {"name": "out", "type": "blob", "direction": "out", "connection": "AzureWebJobsStorage"}

@@ -105,6 +105,21 @@ class RegisterCall:
 
 
 @dataclass(slots=True)
+class Assignment:
+    """A name bound at a module's top level by a statement other than a def, a class or an
+    import: ``name = …``, ``name: T = …``, ``name += …``, a name unpacked from a tuple, a
+    ``for`` target, ``with … as name``. Recorded once by the module's analysis, in the order
+    of the statements, for the faces that ask what the module binds (AZF111), where a v1
+    entry point bound by assignment stands (its Run lens) and which def it wraps (AZF314)."""
+
+    name: str
+    name_range: Range  # the name in the statement that binds it
+    # ``main = df.Orchestrator.create(orchestrator_function)``: the name passed first to the
+    # call the value is (``orchestrator_function``); None for any other value.
+    wraps: str | None = None
+
+
+@dataclass(slots=True)
 class ModuleInfo:
     path: str
     problems: list[Problem] = field(default_factory=list)
@@ -124,6 +139,32 @@ class ModuleInfo:
     # names: each element's name chain (``bp`` -> ["bp"], ``orders.bp`` -> ["orders", "bp"]).
     sequences: dict[str, list[list[str]]] = field(default_factory=dict)
     partial: bool = False  # True when a syntax error hid part of the file
+    # Names bound at the top level by assignment (not under ``if __name__ == "__main__":``).
+    assignments: list[Assignment] = field(default_factory=list)
+    star_import: bool = False  # ``from m import *`` at the top level: any name may be bound
+
+    def assignment(self, name: str, last: bool = False) -> Assignment | None:
+        """The first statement at the top level that binds ``name`` by assignment (``last``:
+        the last one, whose value holds when the module has run); None when none does."""
+        found = None
+        for a in self.assignments:
+            if a.name == name:
+                if not last:
+                    return a
+                found = a
+        return found
+
+    def top_level_names(self) -> set[str] | None:
+        """Every name the module binds at its top level when imported (defs, classes,
+        imports, assignments; not what ``if __name__ == "__main__":`` binds, nor a function's
+        ``global``); None when a star import makes any name possible."""
+        if self.star_import:
+            return None
+        names = {f.name for f in self.functions if f.scope == "module"}
+        names.update(self.classes)
+        names.update(self.imports)
+        names.update(a.name for a in self.assignments)
+        return names
 
     def function(self, name: str) -> PyFunction | None:
         found = None

@@ -25,6 +25,7 @@ from funcls.model.python.conditions import (
 from funcls.model.python.exprs import ExpressionReader, public_name
 from funcls.model.python.facts import (
     AppCreation,
+    Assignment,
     ImportRecord,
     Keyword,
     ModuleInfo,
@@ -42,6 +43,7 @@ from funcls.model.signature import Parameter, Problem, Scope
 __all__ = [
     "APP_CLASSES",
     "AppCreation",
+    "Assignment",
     "ImportRecord",
     "Keyword",
     "ModuleInfo",
@@ -261,6 +263,7 @@ class _Analyser(ExpressionReader):
             module = stmt.module or ""
             for alias in stmt.names:
                 if alias.name == "*":
+                    self.info.star_import = True
                     continue
                 local = alias.asname or alias.name
                 prefix = "." * stmt.level + (f"{module}." if module else "")
@@ -285,7 +288,15 @@ class _Analyser(ExpressionReader):
                 # ``submit = app.route(...)(submit_job)``: applied by hand and kept in a name;
                 # the decorator registers the function when it runs either way.
                 self.maybe_apply(value)
+            wraps = (
+                value.args[0].id
+                if isinstance(value, ast.Call)
+                and value.args
+                and isinstance(value.args[0], ast.Name)
+                else None
+            )
             for t in targets:
+                self.binds(t, wraps)
                 if isinstance(t, ast.Name):
                     self.alias(t.id, value)
                     self.assignment(t.id, stmt, value, top_level=True)
@@ -293,6 +304,8 @@ class _Analyser(ExpressionReader):
                         self._sequences[t.id] = list(value.elts)
                     else:
                         self._sequences.pop(t.id, None)
+        elif isinstance(stmt, ast.AugAssign):
+            self.binds(stmt.target)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.maybe_apply(stmt.value)
             self.maybe_register(stmt.value, stmt)
@@ -341,9 +354,27 @@ class _Analyser(ExpressionReader):
                 self._fallback -= fallback
             self.module_body(stmt.finalbody)
         elif isinstance(stmt, ast.With):
+            for with_item in stmt.items:
+                if with_item.optional_vars is not None:
+                    self.binds(with_item.optional_vars)
             self.module_body(stmt.body)
         elif isinstance(stmt, ast.For):
+            self.binds(stmt.target)
             self.loop(stmt)
+
+    def binds(self, target: ast.expr, wraps: str | None = None) -> None:
+        """The names a top-level statement binds by assignment (``ModuleInfo.assignments``);
+        those of ``if __name__ == "__main__":`` are not bound when the host imports the
+        module."""
+        if self._top != "module":
+            return
+        if isinstance(target, ast.Name):
+            self.info.assignments.append(Assignment(target.id, self.cols.range(target), wraps))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.binds(element)
+        elif isinstance(target, ast.Starred):
+            self.binds(target.value)
 
     def loop(self, stmt: ast.For) -> None:
         """``for bp in (a, b): app.register_functions(bp)``: one registration per element of

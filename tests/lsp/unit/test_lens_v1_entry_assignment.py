@@ -15,6 +15,8 @@ from funcls.lsp.context import ClientFeatures, Context
 from funcls.lsp.positions import PositionMapper
 from funcls.lsp.settings import Settings
 from funcls.model.loader import load_app
+from funcls.model.locations import Range
+from funcls.model.python.module import analyse_module
 from funcls.model.workspace import Workspace
 
 DURABLE_V1 = Path(__file__).resolve().parents[2] / "runner" / "durable" / "apps" / "durable_v1"
@@ -51,8 +53,18 @@ def test_an_orchestrator_bound_by_assignment_has_its_lens_on_that_line(tmp_path:
 
 
 def test_the_assignment_is_found_at_the_top_level_only() -> None:
-    text = "def f():\n    main = 1\n\nmain: Any = make()\nmain == 2\n"
-    assert entry_assignment(text, "main") == ((3, 0), (3, 4))
-    assert entry_assignment("main == 1\n", "main") is None
-    assert entry_assignment("other = 1\n", "main") is None
-    assert entry_assignment("x = 1\n", None) is None
+    def at(text: str, name: str | None) -> Range | None:
+        return entry_assignment(analyse_module("/x/__init__.py", text), name)
+
+    text = "def f():\n    main = 1\n\nmain: Any = make()\nmain == 2\nmain = other\n"
+    assert at(text, "main") == ((3, 0), (3, 4))
+    assert at("main == 1\n", "main") is None
+    assert at("other = 1\n", "main") is None
+    assert at("x = 1\n", None) is None
+    # Bound inside an if or a try at the top level: bound when the module is imported.
+    assert at("try:\n    main = df.Orchestrator.create(f)\nexcept E:\n    pass\n", "main") == (
+        (1, 4),
+        (1, 8),
+    )
+    # Not when only ``python __init__.py`` runs it.
+    assert at('if __name__ == "__main__":\n    main = 1\n', "main") is None
