@@ -137,10 +137,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await saveApp(root);
     // Once an install made the interpreter complete, "Run again" sends the same command.
     const again = { label: command === "funcls.runFunction" ? "Run Again" : "Try Again", run: () => vscode.commands.executeCommand(command, ...args) };
-    return ensureAppEnvironment(manager.command, root, false, again);
+    const ready = await ensureAppEnvironment(manager.command, root, false, again);
+    const [, name] = args;
+    if (ready && command === "funcls.runFunction" && typeof name === "string") {
+      results.running(root, name); // its panel says so until the result comes
+    }
+    return ready;
   };
-  manager.afterCommand = (command, args, result) => {
+  manager.afterCommand = (command, args, result, error) => {
     const [root, name] = args;
+    if (command === "funcls.runFunction" && typeof root === "string" && typeof name === "string" && !isRunResult(result)) {
+      results.ended(root, name, error ?? `it answered ${JSON.stringify(result)}`);
+    }
     if (command === "funcls.runFunction" && typeof root === "string" && typeof name === "string" && isRunResult(result)) {
       // The store its queues and blobs are in, as the Functions view says it (storageModel).
       const fn = tree.allApps().find((a) => a.root === root)?.functions.find((f) => f.name === name);

@@ -13,7 +13,7 @@ import * as path from "path";
 import * as vscode from "vscode";
 
 import type { AppState } from "./functionsModel";
-import { renderResult, statusLine, type Ran, type RunResult } from "./resultsRender";
+import { renderResult, renderRunning, statusLine, type Ran, type RunResult } from "./resultsRender";
 import { openInBrowser } from "./server";
 import { runnerStatus, runningAppItems } from "./statusModel";
 
@@ -28,6 +28,8 @@ export class ResultPanels implements vscode.Disposable {
   readonly history: Ran[] = [];
   readonly status: vscode.StatusBarItem;
   private readonly states = new Map<string, AppState>();
+  /** Runs on their way (root NUL name -> when they started), shown until their result. */
+  private readonly runs = new Map<string, Date>();
 
   constructor() {
     this.status = vscode.window.createStatusBarItem("funcls.runner", vscode.StatusBarAlignment.Left, 50);
@@ -51,7 +53,8 @@ export class ResultPanels implements vscode.Disposable {
     if (last !== undefined) {
       tips.push(`last run: ${last.name} ${statusLine(last.result)}`);
     }
-    this.status.text = text;
+    const running = [...this.runs.keys()].map((k) => k.split("\0")[1]);
+    this.status.text = running.length > 0 ? `$(loading~spin) funcls: running ${running.join(", ")}` : text;
     this.status.tooltip = tips.length > 0 ? tips.join("\n") : "funcls: no app running";
     this.status.show();
   }
@@ -65,11 +68,47 @@ export class ResultPanels implements vscode.Disposable {
     }
   }
 
+  /** A run has been sent: its panel says so at once, counting the seconds, until its result
+   * (showRun) or its end without one (ended). */
+  running(root: string, name: string): void {
+    const since = new Date();
+    this.runs.set(`${root}\0${name}`, since);
+    const panel = this.panelFor(root, name);
+    panel.title = `… ${name} · ${path.basename(root)}`;
+    panel.webview.html = renderRunning(name, since, this.history, randomBytes(16).toString("base64"), panel.webview.cspSource);
+    this.updateStatus();
+  }
+
+  /** The run of `name` ended: with no result to show (the request failed), the panel says
+   * why instead of running on. */
+  ended(root: string, name: string, error?: unknown): void {
+    if (this.runs.delete(`${root}\0${name}`) && error !== undefined) {
+      const message = `the language server did not answer the run: ${error instanceof Error ? error.message : String(error)}`;
+      this.showRun(root, name, { ok: false, function: name, summary: message, error: { type: "RunFailed", message } });
+    }
+    this.updateStatus();
+  }
+
   /** Show a result in its function's panel (created or revealed). */
   showRun(root: string, name: string, result: RunResult, store?: string): void {
     const ran: Ran = { root, name, at: new Date(), result, ...(store !== undefined ? { store } : {}) };
     this.history.unshift(ran);
     this.history.splice(HISTORY);
+    this.runs.delete(`${root}\0${name}`);
+    const panel = this.panelFor(root, name);
+    // Two apps may have functions of the same name: the tab says which app.
+    panel.title = `${result.ok ? "✓" : "✗"} ${name} · ${path.basename(root)}`;
+    panel.webview.html = renderResult(
+      ran,
+      this.history,
+      randomBytes(16).toString("base64"),
+      panel.webview.cspSource,
+    );
+    this.updateStatus();
+  }
+
+  /** The function's panel, created or revealed (beside the editor, keeping the focus). */
+  private panelFor(root: string, name: string): vscode.WebviewPanel {
     const key = `${root}\0${name}`;
     let panel = this.panels.get(key);
     if (panel === undefined) {
@@ -88,15 +127,7 @@ export class ResultPanels implements vscode.Disposable {
     } else {
       panel.reveal(undefined, true);
     }
-    // Two apps may have functions of the same name: the tab says which app.
-    panel.title = `${result.ok ? "✓" : "✗"} ${name} · ${path.basename(root)}`;
-    panel.webview.html = renderResult(
-      ran,
-      this.history,
-      randomBytes(16).toString("base64"),
-      panel.webview.cspSource,
-    );
-    this.updateStatus();
+    return panel;
   }
 
   private async onMessage(root: string, name: string, msg: { action?: string; file?: string; line?: number; url?: string }): Promise<void> {

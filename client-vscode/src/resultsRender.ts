@@ -196,7 +196,7 @@ function errorBlock(result: RunResult): string {
 
 const HISTORY_LINE = 120;
 
-function historyList(history: readonly Ran[], current: Ran): string {
+function historyList(history: readonly Ran[], current: Ran | undefined): string {
   const rows = history
     .filter((r) => r !== current)
     .slice(0, 10)
@@ -221,10 +221,49 @@ export function renderResult(ran: Ran, history: readonly Ran[], nonce: string, c
     r.ranOn ? `on ${escapeHtml(r.ranOn)}` : "",
     r.invocationId ? `invocation ${escapeHtml(r.invocationId)}` : "",
   ].filter((s) => s !== "");
+  return page(
+    ran.name,
+    nonce,
+    cspSource,
+    `<p class="status ${r.ok ? "ok" : "bad"}" id="status">${escapeHtml(statusLine(r))}</p>
+<p class="meta">${meta.join(" · ")}</p>
+${sent === "" ? "" : `<p class="sent">Sent: ${sent.startsWith("GET ") ? linkified(sent) : escapeHtml(sent)}</p>`}
+${stores.length === 0 ? "" : `<p class="store">${stores.map(escapeHtml).join("<br>")}</p>`}
+<p><button data-action="runAgain">Run again</button><button data-action="editInput">Edit input</button></p>
+${section("Error", errorBlock(r))}
+${section("Headers", headersTable(r.headers))}
+${section("Body", body === "" ? "" : `<pre class="body">${linkified(body)}</pre>`)}
+${section("Outputs", outputsList(r))}
+${section("Logs", logsBlock(r))}
+${section("Request", requestBlock(r))}
+${section("Earlier runs", historyList(history, ran))}`,
+  );
+}
+
+/** The panel while a run is on its way, shown at the click (QA in code-server: a function
+ * that took 30 s showed nothing for 30 s, and a second run showed the first one's result until
+ * it ended). The page counts the seconds; the result replaces it. */
+export function renderRunning(name: string, since: Date, history: readonly Ran[], nonce: string, cspSource: string): string {
+  const started = since.getTime();
+  return page(
+    name,
+    nonce,
+    cspSource,
+    `<p class="status running" id="status">Running…</p>
+<p class="meta" id="elapsed" data-since="${started}">started at ${escapeHtml(since.toLocaleTimeString())}</p>
+<p>The result shows here when ${escapeHtml(name)} returns (a run ends after <code>funcls.invokeTimeoutSeconds</code>, 120 s by default). A breakpoint of a debug session holds it until you continue.</p>
+${section("Earlier runs", historyList(history, undefined))}`,
+    `const el = document.getElementById("elapsed");
+const tick = () => { el.textContent = "running for " + Math.round((Date.now() - Number(el.dataset.since)) / 1000) + " s"; };
+setInterval(tick, 1000);`,
+  );
+}
+
+function page(name: string, nonce: string, cspSource: string, inner: string, script = ""): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
-<title>${escapeHtml(ran.name)}</title>
+<title>${escapeHtml(name)}</title>
 <style>
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em; }
 .status { font-size: 1.3em; font-weight: bold; }
@@ -236,19 +275,8 @@ th { text-align: left; padding-right: 1em; font-weight: normal; opacity: .8; }
 button { margin-right: .5em; }
 </style></head>
 <body>
-<h1>${escapeHtml(ran.name)}</h1>
-<p class="status ${r.ok ? "ok" : "bad"}" id="status">${escapeHtml(statusLine(r))}</p>
-<p class="meta">${meta.join(" · ")}</p>
-${sent === "" ? "" : `<p class="sent">Sent: ${sent.startsWith("GET ") ? linkified(sent) : escapeHtml(sent)}</p>`}
-${stores.length === 0 ? "" : `<p class="store">${stores.map(escapeHtml).join("<br>")}</p>`}
-<p><button data-action="runAgain">Run again</button><button data-action="editInput">Edit input</button></p>
-${section("Error", errorBlock(r))}
-${section("Headers", headersTable(r.headers))}
-${section("Body", body === "" ? "" : `<pre class="body">${linkified(body)}</pre>`)}
-${section("Outputs", outputsList(r))}
-${section("Logs", logsBlock(r))}
-${section("Request", requestBlock(r))}
-${section("Earlier runs", historyList(history, ran))}
+<h1>${escapeHtml(name)}</h1>
+${inner}
 <script nonce="${nonce}">
 const vscode = acquireVsCodeApi();
 document.addEventListener("click", (e) => {
@@ -259,6 +287,6 @@ document.addEventListener("click", (e) => {
   else if (t.dataset.open) vscode.postMessage({ action: "open", file: t.dataset.open, line: Number(t.dataset.line) });
   else vscode.postMessage({ action: t.dataset.action });
 });
-</script>
+${script}</script>
 </body></html>`;
 }

@@ -189,7 +189,7 @@ export class ServerManager implements vscode.Disposable {
   /** Asked before every server command; false: do not send it (the answer is `refused`). */
   beforeCommand: ((command: string, args: unknown[]) => Promise<boolean>) | undefined;
   /** Called with every server command's answer (run results go to their panel). */
-  afterCommand: ((command: string, args: unknown[], result: unknown) => void) | undefined;
+  afterCommand: ((command: string, args: unknown[], result: unknown, error?: unknown) => void) | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -301,7 +301,14 @@ export class ServerManager implements vscode.Disposable {
           if (this.beforeCommand !== undefined && !(await this.beforeCommand(command, args))) {
             return { ok: false, error: "the app's interpreter cannot run it; see the notification" };
           }
-          const result: unknown = await next(command, args);
+          let result: unknown;
+          try {
+            result = await next(command, args);
+          } catch (error) {
+            // A run's panel that says "Running…" must hear that it ended (results.ended).
+            this.afterCommand?.(command, args, undefined, error);
+            throw error;
+          }
           this.afterCommand?.(command, args, result);
           return result;
         },

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { escapeHtml, linkified, prettyBody, renderResult, requestOrigin, sentLine, statusLine, storeLines, type Ran } from "../src/resultsRender";
+import { escapeHtml, linkified, prettyBody, renderResult, renderRunning, requestOrigin, sentLine, statusLine, storeLines, type Ran } from "../src/resultsRender";
 
 const http: Ran = {
   root: "/ws/shop",
@@ -186,4 +186,21 @@ test("the panel shows what was sent, the URL for an HTTP function (the lens name
   assert.match(renderResult({ ...ran, result: post }, [], "N", "x"), /<p class="sent">Sent: POST http:\/\/h\/api\/orders<\/p>/);
   assert.equal(sentLine({ ok: true, function: "b", request: { name: "inbox/a.txt", body: "x" } }), "blob inbox/a.txt");
   assert.equal(sentLine({ ok: true, function: "q", request: { body: "hello" } }), "");
+});
+
+test("a run on its way: its panel says Running… at once and counts the seconds (QA: a 30 s function showed nothing)", () => {
+  const since = new Date(1_700_000_000_000);
+  const page = renderRunning("slow<1>", since, [http], "N0NCE", "vscode-csp");
+  assert.match(page, /<h1>slow&#60;1&#62;<\/h1>/);
+  assert.match(page, /<p class="status running" id="status">Running…<\/p>/);
+  assert.match(page, /id="elapsed" data-since="1700000000000"/);
+  assert.match(page, /funcls.invokeTimeoutSeconds/);
+  // No Run again / Edit input while it runs, and nothing of an earlier result but its line.
+  assert.doesNotMatch(page, /data-action="runAgain"/);
+  assert.doesNotMatch(page, /invocation /);
+  assert.match(page, /<h2>Earlier runs<\/h2><ul class="history"><li title="200 OK">.*<b>get_product<\/b> 200 OK<\/li><\/ul>/);
+  // The counter is the page's one script, under the nonce and the CSP.
+  assert.equal(page.match(/<script/g)?.length, 1);
+  assert.match(page, /<script nonce="N0NCE">[\s\S]*setInterval\(tick, 1000\);<\/script>/);
+  assert.match(page, /script-src 'nonce-N0NCE'/);
 });
