@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from funcls.model.fastclass import dataclass
 from funcls.model.locations import Range
 from funcls.model.python.limits import parse as parse_python
-from funcls.model.python.walk import push_children
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,32 @@ def _whole(node: ast.expr, lines: list[str]) -> Range | None:
 # functions module by module (10 misses for 10 modules either way), and each entry holds the
 # module's whole syntax tree: with 64, the language server kept the tree of every module it
 # had checked once, 60 MB of its heap on one app of 5,000 functions (issue 16).
-_Defs = dict[int, "ast.FunctionDef | ast.AsyncFunctionDef"]
+class _Defs:
+    """A module's defs by line: those of the module's own statements at once (one look at
+    each, no descent: nearly every function of an app is one), the nested ones only when a
+    line is not among those (issue 16, eighth pass: the whole walk of every module's
+    statements, with a generator and an isinstance per child, was a quarter of AZF509)."""
+
+    __slots__ = ("_all", "_body", "_top")
+
+    def __init__(self, body: Sequence[ast.stmt]) -> None:
+        self._body = body
+        self._all: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] | None = None
+        top: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        fdef, adef = ast.FunctionDef, ast.AsyncFunctionDef
+        for s in body:
+            t = type(s)
+            if t is fdef or t is adef:
+                top[s.lineno - 1] = s  # type: ignore[assignment]
+        self._top = top
+
+    def get(self, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        fn = self._top.get(line)
+        if fn is not None:
+            return fn
+        if self._all is None:
+            self._all = _all_defs(self._body)
+        return self._all.get(line)
 
 
 @functools.lru_cache(maxsize=2)
@@ -95,14 +119,14 @@ def _tree(text: str) -> _Defs | None:
         tree: ast.Module = parse_python(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return _defs(tree.body)
+    return _Defs(tree.body)
 
 
-def _defs(body: Sequence[ast.stmt]) -> _Defs:
+def _all_defs(body: Sequence[ast.stmt]) -> dict[int, ast.FunctionDef | ast.AsyncFunctionDef]:
     """Every def of the module by its line. A def is a statement, and statements hold
     statements only in their bodies, handlers and cases: no expression is visited. Two defs
     cannot start on one line (a compound statement neither follows ``;`` nor a colon)."""
-    found: _Defs = {}
+    found: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
     todo: list[ast.AST] = list(body)
     holders = (ast.stmt, ast.excepthandler, ast.match_case)
     while todo:
@@ -118,8 +142,32 @@ def _defs(body: Sequence[ast.stmt]) -> _Defs:
 
 _Assigned = list[tuple[ast.Name, ast.expr]]
 _Held = list[tuple[ast.expr, ast.expr, ast.expr]]
-_BINDS_NAME = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_NAMED = (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
+_Name, _Constant, _Load, _Attribute = ast.Name, ast.Constant, ast.Load, ast.Attribute
+_Subscript, _Call, _arg, _Assign, _AnnAssign = (
+    ast.Subscript,
+    ast.Call,
+    ast.arg,
+    ast.Assign,
+    ast.AnnAssign,
+)
+_BINDS_NAME = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_IMPORTS = frozenset({ast.Import, ast.ImportFrom})
+_DECLARES = frozenset({ast.Global, ast.Nonlocal})
+_NAMED = frozenset({ast.ExceptHandler, ast.MatchAs, ast.MatchStar})
+_MatchMapping = ast.MatchMapping
+# The fields of a node type that may hold nodes, by type, found on first sight: fields that
+# hold a context, an operator, a string or a number in every node type that has them are left
+# out (``name`` is kept: 3.12's ``type X = …`` holds a Name there).
+_SCALARS = frozenset(
+    {"ctx", "op", "ops", "attr", "id", "arg", "module", "level", "kind", "is_async"}
+    | {"simple", "conversion", "type_comment", "rest"}
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(t: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS[t] = tuple(f for f in t._fields if f not in _SCALARS)  # type: ignore[attr-defined]
+    return fields
 
 
 def _walk(fn: ast.AST) -> tuple[dict[str, int], set[str], _Assigned, _Held]:
@@ -127,65 +175,94 @@ def _walk(fn: ast.AST) -> tuple[dict[str, int], set[str], _Assigned, _Held]:
     decorators): how many times each name is bound, the names declared global or nonlocal,
     the one-name assignments (``NAME = value``, ``NAME: T = value``), and the reads by key
     (``holder[key]``, ``holder.get(key, …)``) whose holder may be the route parameters (a
-    name, or an attribute ``….route_params``). Three walks before (issue 16)."""
+    name, or an attribute ``….route_params``). Three walks before (issue 16). Nodes are told
+    apart by their exact type (the parser makes no subclasses), the most common first, and
+    each type's fields that may hold nodes are looked up once (issue 16, eighth pass: an
+    isinstance chain and every field of every node before)."""
     counts: dict[str, int] = {}
     declared: set[str] = set()
     assigned: _Assigned = []
     held: _Held = []
     todo: list[ast.AST] = [fn]
     push = todo.append
+    ast_type = ast.AST
+    child_fields = _CHILD_FIELDS
     i = 0
     while i < len(todo):
         node = todo[i]
         i += 1
-        if isinstance(node, ast.Name):  # nothing below a name (its context has no fields)
-            if type(node.ctx) is not ast.Load:
-                counts[node.id] = counts.get(node.id, 0) + 1
+        t = type(node)
+        if t is _Name:  # nothing below a name (its context has no fields)
+            if type(node.ctx) is not _Load:  # type: ignore[attr-defined]
+                counts[node.id] = counts.get(node.id, 0) + 1  # type: ignore[attr-defined]
             continue
-        if isinstance(node, ast.Constant):
+        if t is _Constant:
             continue
-        push_children(node, push)
+        fields = child_fields.get(t)
+        if fields is None:
+            fields = _child_fields(t)
+        for name in fields:
+            child = getattr(node, name, None)
+            if type(child) is list:
+                for item in child:
+                    if isinstance(item, ast_type):
+                        push(item)
+            elif isinstance(child, ast_type):
+                push(child)
+        if t is _Attribute:
+            continue
         read: ast.expr | None = None
         holder: ast.expr | None = None
         key: ast.expr | None = None
-        if isinstance(node, ast.Subscript):
-            if type(node.ctx) is ast.Load:
-                read, holder, key = node, node.value, node.slice
-        elif isinstance(node, ast.Call):
-            func = node.func
-            if type(func) is ast.Attribute and func.attr == "get" and node.args:
-                read, holder, key = node, func.value, node.args[0]
-        elif isinstance(node, ast.arg):
-            counts[node.arg] = counts.get(node.arg, 0) + 1
-        elif isinstance(node, ast.Assign):
-            target = node.targets[0] if len(node.targets) == 1 else None
-            if isinstance(target, ast.Name):
-                assigned.append((target, node.value))
-        elif isinstance(node, ast.AnnAssign):
-            target = node.target
-            if node.value is not None and node.simple and isinstance(target, ast.Name):
-                assigned.append((target, node.value))
-        elif isinstance(node, _BINDS_NAME):
+        if t is _Call:
+            func = node.func  # type: ignore[attr-defined]
+            if type(func) is _Attribute and func.attr == "get" and node.args:  # type: ignore[attr-defined]
+                read, holder, key = node, func.value, node.args[0]  # type: ignore[assignment,attr-defined]
+        elif t is _Subscript:
+            if type(node.ctx) is _Load:  # type: ignore[attr-defined]
+                read, holder, key = node, node.value, node.slice  # type: ignore[assignment,attr-defined]
+        elif t is _arg:
+            counts[node.arg] = counts.get(node.arg, 0) + 1  # type: ignore[attr-defined]
+            continue
+        elif t is _Assign:
+            targets = node.targets  # type: ignore[attr-defined]
+            if len(targets) == 1 and type(targets[0]) is _Name:
+                assigned.append((targets[0], node.value))  # type: ignore[attr-defined]
+            continue
+        elif t is _AnnAssign:
+            target = node.target  # type: ignore[attr-defined]
+            if node.value is not None and node.simple and type(target) is _Name:  # type: ignore[attr-defined]
+                assigned.append((target, node.value))  # type: ignore[attr-defined]
+            continue
+        elif t in _BINDS_NAME:
             if node is not fn:
-                counts[node.name] = counts.get(node.name, 0) + 1
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for a in node.names:
+                counts[node.name] = counts.get(node.name, 0) + 1  # type: ignore[attr-defined]
+            continue
+        elif t in _IMPORTS:
+            for a in node.names:  # type: ignore[attr-defined]
                 name = a.asname or a.name.split(".")[0]
                 counts[name] = counts.get(name, 0) + 1
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            declared.update(node.names)
-        elif isinstance(node, _NAMED):
-            if node.name:
-                counts[node.name] = counts.get(node.name, 0) + 1
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            counts[node.rest] = counts.get(node.rest, 0) + 1
+            continue
+        elif t in _DECLARES:
+            declared.update(node.names)  # type: ignore[attr-defined]
+            continue
+        elif t in _NAMED:
+            if node.name:  # type: ignore[attr-defined]
+                counts[node.name] = counts.get(node.name, 0) + 1  # type: ignore[attr-defined]
+            continue
+        elif t is _MatchMapping:
+            if node.rest:  # type: ignore[attr-defined]
+                counts[node.rest] = counts.get(node.rest, 0) + 1  # type: ignore[attr-defined]
+            continue
+        else:
+            continue
         if (
             read is not None
             and holder is not None
             and key is not None
             and (
-                type(holder) is ast.Name
-                or (isinstance(holder, ast.Attribute) and holder.attr == "route_params")
+                type(holder) is _Name
+                or (type(holder) is _Attribute and holder.attr == "route_params")
             )
         ):
             held.append((read, holder, key))
@@ -205,7 +282,7 @@ def _defs_of(text: str, body: Sequence[ast.stmt] | None) -> _Defs | None:
     if found is None:
         if len(_KEPT) >= _KEPT_MAX:
             _KEPT.clear()
-        found = _KEPT[text] = _defs(body)
+        found = _KEPT[text] = _Defs(body)
     return found
 
 
