@@ -2,13 +2,16 @@
 entry or decorator argument), ``scriptFile`` → file, ``entryPoint`` → def, a connection,
 ``%Setting%`` or ``os.environ["Setting"]`` → its key in local.settings.json, a blueprint
 variable → where it is created, ``req.route_params["id"]`` → ``{id}`` in the route template
-(which is its own definition)."""
+(which is its own definition), the rest of a route → ``extensions.http.routePrefix`` in
+host.json and a trigger's type in function.json → its extension's section there
+(``host_links``)."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
 from funcls.lsp.context import Context
+from funcls.lsp.host_links import route_prefix_location, trigger_section_location
 from funcls.lsp.lookup import Spot, route_param_location, spot_at
 from funcls.lsp.rename import string_inner
 from funcls.model.appmodel import App, Binding
@@ -68,6 +71,20 @@ def targets_of(app: App, spot: Spot) -> list[Location]:
     if spot.setting is not None and spot.kind in ("property-value", "keyword-value", "env-read"):
         loc = setting_location(app, spot.setting)
         return [loc] if loc else []
+    # Outside the template's {name}s, a route's text has its URL's prefix in host.json; a
+    # trigger's type in function.json, its extension's settings there.
+    b = spot.binding
+    if (
+        b is not None
+        and spot.kind in ("property-value", "keyword-value")
+        and (spot.key or "").lower() == "route"
+        and b.kind == "httptrigger"
+    ):
+        place = route_prefix_location(app)
+        return [place] if place else []
+    if b is not None and spot.kind == "binding-type" and b.is_trigger:
+        place = trigger_section_location(app, b)
+        return [place] if place else []
     if spot.kind in ("parameter", "parameter-use") and fn is not None and spot.param is not None:
         b = fn.binding(spot.param.name)
         if b is not None:

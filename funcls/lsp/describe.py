@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from funcls.checks.settings import close_setting
+from funcls.lsp.host_links import ROUTE_PREFIX, host_json_place
 from funcls.lsp.secrets import mask_value
 from funcls.model.appmodel import App, Binding, Function, Parameter
 from funcls.model.catalogue import (
@@ -193,7 +194,11 @@ def route_markdown(app: App, fn: Function, trigger: Binding) -> str:
         else "every method"
     )
     level = trigger.get("authLevel") or "function"
-    lines = [f"**HTTP route** of {code(fn.name)}", f"{verbs} {route_url(app, fn, trigger)}"]
+    lines = [
+        f"**HTTP route** of {code(fn.name)}",
+        f"{verbs} {route_url(app, fn, trigger)}",
+        route_prefix_note(app),
+    ]
     if str(level).lower() == "anonymous":
         lines.append("Anyone may call it (authLevel `anonymous`).")
     else:
@@ -202,6 +207,23 @@ def route_markdown(app: App, fn: Function, trigger: Binding) -> str:
             f"(authLevel {code(level)}); keys are not checked locally."
         )
     return "\n\n".join(lines)
+
+
+def route_prefix_note(app: App) -> str:
+    """Where the prefix of a route's URL (``/api``) comes from: host.json's
+    ``extensions.http.routePrefix``, or the host's default when host.json does not set it."""
+    prefix = app.route_prefix
+    found = host_json_place(app, ROUTE_PREFIX)
+    key = code("extensions.http.routePrefix")
+    if found is not None and found[1] is not None and found[1].kind == "string":
+        where = f"host.json line {found[0].range.start.line + 1}"
+        if not prefix:
+            return f"No prefix: {key} is empty in {where}."
+        return f"The prefix {code('/' + prefix)} is {key} in {where}."
+    return (
+        f"The prefix {code('/' + prefix)} is the host's default: host.json sets no {key}; "
+        f"set it to change the URL of every route ({code(chr(34) * 2)} for none)."
+    )
 
 
 def setting_markdown(app: App, name: str) -> str:

@@ -498,7 +498,10 @@ def test_diagnostics_through_the_extension_api(session: Session, ws: Path) -> No
 def test_hover_in_the_editor(session: Session, ws: Path) -> None:
     seen = session.step("hover")
     assert seen["hover"] == [
-        "HTTP route of get_product\n\nGET http://localhost:7071/api/products/{id:int}\n\nAnyone may call it (authLevel anonymous)."
+        "HTTP route of get_product\n\nGET http://localhost:7071/api/products/{id:int}\n\n"
+        "The prefix /api is the host's default: host.json sets no extensions.http.routePrefix; "
+        'set it to change the URL of every route ("" for none).\n\n'
+        "Anyone may call it (authLevel anonymous)."
     ], session.explain("hover", seen)
 
 

@@ -33,6 +33,8 @@ async def test_http_route_as_local_url(client: LanguageClient, workspace: Path) 
         contents=markdown(
             "**HTTP route** of `get_product`\n\n"
             "GET http://localhost:7071/api/products/{id:int}\n\n"
+            "The prefix `/api` is the host's default: host.json sets no `extensions.http.routePrefix`; "
+            'set it to change the URL of every route (`""` for none).\n\n'
             "Anyone may call it (authLevel `anonymous`)."
         ),
         range=span(path, '"products/{id:int}"'),
@@ -46,6 +48,8 @@ async def test_v1_route_and_methods(client: LanguageClient, workspace: Path) -> 
         contents=markdown(
             "**HTTP route** of `create_order`\n\n"
             "POST http://localhost:7071/api/orders\n\n"
+            "The prefix `/api` is the host's default: host.json sets no `extensions.http.routePrefix`; "
+            'set it to change the URL of every route (`""` for none).\n\n'
             "Anyone may call it (authLevel `anonymous`)."
         ),
         range=span(path, '"orders"'),

@@ -89,6 +89,9 @@ async def test_functions_added_from_a_module_imported_back_have_lenses_and_hover
                 kind=types.MarkupKind.Markdown,
                 value="**HTTP route** of `report`\n\n"
                 "GET http://localhost:7071/api/report/{day}\n\n"
+                "The prefix `/api` is the host's default: host.json sets no "
+                "`extensions.http.routePrefix`; set it to change the URL of every route "
+                '(`""` for none).\n\n'
                 "Needs a function key in Azure (authLevel `function`); keys are not checked "
                 "locally.",
             ),
