@@ -39,6 +39,7 @@ from funcls.lsp.run_function import (
 from funcls.lsp.warm_app import BackgroundFailures, RunnerUnavailable, WarmApps, runner_seen
 from funcls.model.appmodel import App, Function
 from funcls.model.run_inputs import InputError, inputs_path, read_saved, sample_url_path
+from funcls.runner.run_result import user_frame
 
 if TYPE_CHECKING:
     from funcls.lsp.server import FunclsServer
@@ -222,9 +223,39 @@ async def run_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
         return failure(fn.name, f"the runner answered {answer!r}", "RunnerUnavailable")
     if "refused" in answer:
         unsaved = unsaved_reason(server, fn)
-        return failure(fn.name, unsaved) if unsaved else refused(fn.name, answer)
+        if unsaved:
+            return failure(fn.name, unsaved)
+        return not_loaded(fn.name, app.root, answer.get("loadErrors")) or refused(fn.name, answer)
     result = finish(answer)
     result["inputFrom"] = origins
+    return result
+
+
+def not_loaded(name: str, root: str, errors: object) -> dict[str, Any] | None:
+    """The run's answer when the runner has no ``name`` because the app failed to load (an
+    exception at import, a bad binding): the load error of that function, else the first,
+    with the user's line and traceback (QA in code-server: a module that raised at import
+    answered "no function 'get_product' … (functions: none); load errors: …" with no link)."""
+    if not isinstance(errors, list) or not errors:
+        return None
+    mine = [e for e in errors if str(e.get("function", "")).lower() == name.lower()]
+    first = (mine or errors)[0]
+    message = str(first.get("message") or "")
+    trace = str(first.get("traceback") or "")
+    subject = str(first.get("function") or "the app")
+    at = user_frame(trace, root)
+    where = f" at {os.path.relpath(at[0], root)}:{at[1]}" if at else ""
+    if at is not None and os.path.relpath(at[0], root) == subject:
+        subject, where = f"{subject}:{at[1]}", ""  # the module itself: 'function_app.py:6'
+    more = f" ({len(errors) - 1} more load error(s))" if len(errors) > 1 else ""
+    result = failure(name, f"{subject} failed to load{where}: {message}{more}", "LoadError")
+    result["summary"] = (
+        f"'{name}' is not loaded: {subject} failed to load{where}: {message}{more}; "
+        "fix it and save, the app reloads"
+    )
+    result["error"]["traceback"] = trace
+    if at is not None:
+        result["error"]["file"], result["error"]["line"] = at
     return result
 
 

@@ -147,7 +147,14 @@ def post_json(url: str, payload: dict[str, Any], timeout: float, key: str | None
         except ValueError:
             detail = None
         if isinstance(detail, dict) and detail.get("error"):
-            return {"refused": str(detail["error"]), "status": error.code}
+            errors = detail.get("loadErrors")
+            return {
+                "refused": str(detail["error"]),
+                "status": error.code,
+                "loadErrors": [e for e in errors if isinstance(e, dict)]
+                if isinstance(errors, list)
+                else [],
+            }
         raise RunnerUnavailable(f"the runner answered {error.code}") from None
     except (OSError, ValueError) as error:
         raise RunnerUnavailable(f"could not reach the runner at {url}: {error}") from None

@@ -81,7 +81,9 @@ async def handle_admin(
     if len(parts) == 3 and parts[:2] == ["funcls", "invoke"] and method == "POST":
         fn = state.function(parts[2])
         if fn is None:
-            return json_response(404, {"error": no_function(state, parts[2])})
+            # The load errors too, whole (file, traceback): a client shows where the app failed.
+            missing = {"error": no_function(state, parts[2]), "loadErrors": state.index.errors}
+            return json_response(404, missing)
         return await _invoke(state, fn, body)
     return text_response(404, f"404 Not Found: no admin endpoint {method} {path}\n")
 
