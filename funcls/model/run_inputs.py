@@ -22,9 +22,12 @@ triggers also ``name`` (the blob's path). A body that is not a string is sent as
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import json
 import os
+import sqlite3
+import urllib.parse
 from dataclasses import field
 from typing import Any
 
@@ -207,19 +210,67 @@ def _durable_starter_values(app: App, fn: Function) -> dict[str, str]:
     ``client.start_new`` (else ``{functionName}``) names the app's first orchestrator, so a
     by-hand run starts one instead of asking for an orchestrator called '1' (QA in
     code-server: durable_v1's HttpStart, routed 'start/{name}', passes
-    req.route_params["name"])."""
+    req.route_params["name"]); the one it passes as an instance id (``client.get_status``,
+    ``raise_event``, ``terminate``, …) is the last instance the runner started, when there is
+    one (a status route asked for instance '1', which never exists)."""
     if not any(b.kind in DURABLE_CLIENT_INPUTS for b in fn.bindings):
         return {}
+    values: dict[str, str] = {}
     for other in app.functions:
         trigger = other.trigger
         if trigger is not None and trigger.kind == ORCHESTRATION_TRIGGER:
-            return {_started_parameter(fn, app.source) or _STARTER_PARAMETER: other.name}
-    return {}
+            started = _passed_parameter(fn, app.source, _STARTS) or _STARTER_PARAMETER
+            values[started] = other.name
+            break
+    instance = _passed_parameter(fn, app.source, _INSTANCE_ARGUMENT)
+    last = last_instance(app.root) if instance is not None else None
+    if instance is not None and last is not None:
+        values[instance] = last
+    return values
 
 
-def _started_parameter(fn: Function, source: Source | None) -> str | None:
-    """The route parameter whose value ``fn`` passes first to ``….start_new(…)``:
-    ``req.route_params["name"]``, ``req.route_params.get("name")``, or a name bound to one."""
+# The methods of the durable client (azure-functions-durable-python,
+# azure/durable_functions/models/DurableOrchestrationClient.py) and the position of the
+# argument that names the orchestrator (start_new) or the instance (the others).
+_STARTS = {"start_new": 0}
+_INSTANCE_ARGUMENT = {
+    "get_status": 0,
+    "raise_event": 0,
+    "terminate": 0,
+    "purge_instance_history": 0,
+    "rewind": 0,
+    "suspend": 0,
+    "resume": 0,
+    "wait_for_completion_or_create_check_status_response": 1,
+}
+
+# Where the runner keeps its orchestration instances (funcls/runner/durable/engine.py,
+# DurableEngine.database_path; the schema in funcls/runner/durable/store.py).
+DURABLE_DATABASE = os.path.join(".funcls", "durable", "durable.db")
+
+
+def last_instance(root: str) -> str | None:
+    """The id of the last top-level orchestration instance the runner started for the app at
+    ``root`` (its SQLite store, read only), or None: no store yet, or one that cannot be read."""
+    path = os.path.join(root, DURABLE_DATABASE)
+    if not os.path.isfile(path):
+        return None
+    try:
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as conn:
+            row = conn.execute(
+                "SELECT id FROM instances WHERE parent_id IS NULL"
+                " ORDER BY created DESC, rowid DESC LIMIT 1"
+            ).fetchone()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row and row[0] else None
+
+
+def _passed_parameter(fn: Function, source: Source | None, methods: dict[str, int]) -> str | None:
+    """The route parameter whose value ``fn`` passes to one of ``methods`` (name -> the
+    argument's position): ``req.route_params["name"]``, ``req.route_params.get("name")``, or
+    a name bound to one."""
     node = _def_node(fn, source)
     trigger = fn.trigger
     if node is None or trigger is None:
@@ -259,10 +310,10 @@ def _started_parameter(fn: Function, source: Source | None) -> str | None:
         if (
             isinstance(sub, ast.Call)
             and isinstance(sub.func, ast.Attribute)
-            and sub.func.attr == "start_new"
-            and sub.args
+            and sub.func.attr in methods
+            and len(sub.args) > methods[sub.func.attr]
         ):
-            first = sub.args[0]
+            first = sub.args[methods[sub.func.attr]]
             if isinstance(first, ast.Name) and first.id in bound:
                 return bound[first.id]
             return route_key(first)

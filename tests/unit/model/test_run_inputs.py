@@ -18,6 +18,7 @@ from funcls.model.run_inputs import (
     with_entry,
 )
 from funcls.model.source import Source
+from funcls.runner.durable.store import DurableStore
 from funcls.runner.run_result import summary, user_frame
 
 APP = """import json
@@ -253,6 +254,65 @@ def test_a_durable_starter_sample_names_an_orchestrator_of_the_app(tmp_path: Pat
     assert sample_input(app, app.function("start_named"))["path"] == "/api/start/chain/1"
     # Without a durable client the parameter is an ordinary one.
     assert sample_input(app, app.function("plain"))["path"] == "/api/plain/1"
+
+
+STATUS_APP = """import azure.durable_functions as df
+import azure.functions as func
+
+app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="status/{instanceId}", methods=["GET"])
+@app.durable_client_input(client_name="client")
+async def get_status(req: func.HttpRequest, client):
+    status = await client.get_status(req.route_params["instanceId"])
+    return func.HttpResponse(status.runtime_status.value)
+
+
+@app.route(route="approve/{id}/{event}", methods=["POST"])
+@app.durable_client_input(client_name="client")
+async def approve(req: func.HttpRequest, client):
+    which = req.route_params.get("id")
+    await client.raise_event(which, req.route_params["event"], True)
+    return func.HttpResponse(status_code=202)
+
+
+@app.orchestration_trigger(context_name="context")
+def chain(context: df.DurableOrchestrationContext):
+    return "done"
+"""
+
+
+def test_a_durable_status_sample_names_the_last_instance_the_runner_started(
+    tmp_path: Path,
+) -> None:
+    # The Durable v2 status route used to ask for instance '1', which never exists; it names
+    # the last top-level instance of the runner's store (a sub-orchestration is not one the
+    # user started), and '1' while there is none.
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(STATUS_APP)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("get_status"))["path"] == "/api/status/1"
+    store = DurableStore(tmp_path / ".funcls" / "durable" / "durable.db")
+    try:
+        store.create("first0001", "chain", None)
+        store.create("second002", "chain", None)
+        store.create("child0003", "chain", None, parent=("second002", 0, "exec"))
+    finally:
+        store.close()
+    assert sample_input(app, app.function("get_status"))["path"] == "/api/status/second002"
+    # raise_event's instance argument, through a name bound to the route parameter; the
+    # event's name stays a sample.
+    assert sample_input(app, app.function("approve"))["path"] == "/api/approve/second002/1"
+    # A store that is not the runner's (no such table) is no instance.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "host.json").write_text('{"version": "2.0"}')
+    (other / "function_app.py").write_text(STATUS_APP)
+    (other / ".funcls" / "durable").mkdir(parents=True)
+    (other / ".funcls" / "durable" / "durable.db").write_bytes(b"not a database")
+    other_app = load_app(str(other), Source())
+    assert sample_input(other_app, other_app.function("get_status"))["path"] == "/api/status/1"
 
 
 QUERY_APP = """import azure.functions as func
