@@ -109,7 +109,11 @@ class Channel:
             self._wake.clear()
             time.sleep(EVENTS_DELAY)
             while True:
-                if self.events and not self.queued:
+                # While serving threads send the batches, it looks again when theirs is due,
+                # even if they have just taken the events: going idle then, to be woken by
+                # the next request's event, locked it into a wake-up per batch (its
+                # EVENTS_DELAY sleep ended as theirs was sent, every 50 ms).
+                if (self.events or self.by_serving) and not self.queued:
                     late = EVENTS_DELAY + (EVENTS_LATE if self.by_serving else 0.0)
                     wait = self.batch_began + late - time.time()
                     if 0 < wait <= late:  # (beyond: the clock was set back)
