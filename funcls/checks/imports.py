@@ -209,6 +209,22 @@ def _app_modules(ctx: Context) -> list[ModuleInfo]:
             local = local_module(ctx, rec, path)
             if local is not None and local not in seen:
                 stack.append(local)
+                stack.extend(_package_inits(app.root, local))
+    return out
+
+
+def _package_inits(root: str, path: str) -> list[str]:
+    """The ``__init__.py`` of each package above ``path`` inside the app: importing
+    ``scripts.common`` runs ``scripts/__init__.py`` first, and what it does (a ``sys.path``
+    edit that lets ``scripts/common.py`` be imported as ``common``) holds for the modules after
+    it. Corpus (eighth round): pzohaycuoi/azure-prepare-docs-for-gpt's scripts/__init__.py puts
+    its own folder on sys.path; AZF605 warned that 'common', 'azblobhanlder' and
+    'documentsplitter' were below the app root and would not import."""
+    out: list[str] = []
+    folder = os.path.dirname(path)
+    while folder != root and folder.startswith(root + os.sep):
+        out.append(os.path.join(folder, "__init__.py"))
+        folder = os.path.dirname(folder)
     return out
 
 
@@ -236,6 +252,22 @@ def _providers(installed: Installed, module: str) -> set[str]:
         if named in found:
             return {named}
     return found
+
+
+# Namespace packages whose distributions are named after a dotted path of the module.
+_NAMESPACES = frozenset({"azure", "azurefunctions", "google", "opencensus"})
+
+
+def _dotted_names(module: str) -> set[str]:
+    """The distributions a module of a namespace package may come from, named after each of
+    its dotted paths of two parts or more: azure.monitor.events.extension is installed by
+    azure-monitor-events-extension, a name distribution_for's groups do not reach (corpus,
+    eighth round: implodingduck/azure-openai-function lists it and was told to add
+    'azure-monitor-events'). A listed distribution of one of these names provides the module."""
+    parts = module.split(".")
+    if parts[0] not in _NAMESPACES:
+        return set()
+    return {normalise("-".join(parts[:n])) for n in range(2, len(parts) + 1)}
 
 
 @checker("AZF605")
@@ -321,7 +353,7 @@ def deployed_imports(ctx: Context) -> None:
                 )
                 continue
             dist = distribution_for(name)
-            named = {normalise(d) for d in providers_of(name)}
+            named = {normalise(d) for d in providers_of(name)} | _dotted_names(name)
             moved = moved_module(name)
             if moved is not None and env()[0] is None:
                 # Without an environment, what is installed is the current release, which no

@@ -119,6 +119,13 @@ KNOWN: dict[str, str] = {
     # newspaper/ (AnthonyJPerez/AutomatedBlog); the notes named them only as candidates.
     "hcl2": "python-hcl2",
     "newspaper": "newspaper3k",
+    # Corpus warning triage (eighth round), read from its wheel: azure_monitor_events_extension-
+    # 0.1.0 installs azure/monitor/events/extension/ (implodingduck/azure-openai-function lists
+    # it and was told to add 'azure-monitor-events', which is not on PyPI).
+    "azure.monitor.events": "azure-monitor-events-extension",
+    # Corpus information triage (eighth round), read from its wheel: gremlinpython-3.8.2's top
+    # is gremlin_python/ (BillmanH/exoplanets lists it; the note named it only as a candidate).
+    "gremlin_python": "gremlinpython",
 }
 
 # Modules a distribution shipped only before a major release that renamed them: import name ->

@@ -271,6 +271,29 @@ def test_azf605_package_below_the_app_root_is_named_not_sent_to_pypi(tmp_path: P
     assert only(check(tmp_path / "ok"), "AZF605") == []
 
 
+def test_azf605_a_package_that_puts_its_own_folder_on_sys_path(tmp_path: Path) -> None:
+    # Corpus warning triage (eighth round, pzohaycuoi/azure-prepare-docs-for-gpt):
+    # function_app.py imports tools.handler; tools/__init__.py, which runs first, appends its
+    # own folder to sys.path, so handler.py's 'from shared import ...' finds tools/shared.py
+    # (the library's import got past it). AZF605 warned that 'shared' was below the app root.
+    init = "import os\nimport sys\n\nsys.path.append(os.path.dirname(os.path.abspath(__file__)))\n"
+    files = {
+        "function_app.py": "from tools.handler import handle\n" + V2_HEAD + PING,
+        "requirements.txt": "azure-functions\n",
+        "tools/__init__.py": init,
+        "tools/handler.py": "from shared import setting\n\n\ndef handle():\n    return setting\n",
+        "tools/shared.py": "setting = 1\n",
+    }
+    write_app(tmp_path, files)
+    assert only(check(tmp_path), "AZF605") == []
+    # Without the edit in the package, the import does fail.
+    write_app(tmp_path / "plain", {**files, "tools/__init__.py": ""})
+    (f,) = only(check(tmp_path / "plain"), "AZF605")
+    assert f.message.startswith(
+        "'shared' is imported by tools/handler.py, but 'shared' is tools/shared.py, below the app"
+    )
+
+
 def test_azf605_shared_folder_beside_the_app_in_a_monorepo(tmp_path: Path) -> None:
     # Corpus (JayChase/mixed-py-mono-repo): func-py-two imports db_client from the
     # repository's py_common/ beside it; AZF605 asked to add 'db-client'.
@@ -367,3 +390,46 @@ def test_azf605_information_for_pyproject_dependencies_says_how_to_install_them(
     (f,) = only(check(tmp_path), "AZF605")
     assert f.severity == Severity.INFO
     assert "create one (python -m venv .venv, then pip install .)" in f.message
+
+
+def test_azf605_a_namespace_module_of_a_listed_distribution_named_by_its_path(
+    tmp_path: Path,
+) -> None:
+    # Corpus warning triage (eighth round): implodingduck/azure-openai-function lists
+    # azure-monitor-events-extension, whose wheel is azure/monitor/events/extension/; AZF605
+    # warned that nothing provided azure.monitor.events.extension and asked for
+    # 'azure-monitor-events'. A listed distribution named after a dotted path of a namespace
+    # module provides it; missing, the fix names the wheel's distribution.
+    imports = (
+        "from azure.monitor.events.extension import track_event\n"
+        "from azure.mgmt.containerinstance.models import Container\n"
+    )
+    _app(
+        tmp_path,
+        imports,
+        "azure-functions\nazure-monitor-events-extension\nazure-mgmt-containerinstance\n",
+    )
+    assert only(check(tmp_path), "AZF605") == []
+    _app(tmp_path / "b", imports, "azure-functions\n")
+    assert [f.message.rsplit(": add ", 1)[1] for f in only(check(tmp_path / "b"), "AZF605")] == [
+        "'azure-monitor-events-extension' to requirements.txt",
+        "'azure-mgmt-containerinstance' to requirements.txt",
+    ]
+    # Information triage (eighth round, BillmanH/exoplanets): gremlinpython's wheel is
+    # gremlin_python/; listed, the module was a note naming it only as a candidate.
+    _app(tmp_path / "g", "from gremlin_python.driver import client\n", "azure-functions\n")
+    (f,) = only(check(tmp_path / "g"), "AZF605")
+    assert f.message.endswith(": add 'gremlinpython' to requirements.txt")
+    _app(
+        tmp_path / "g2",
+        "from gremlin_python.driver import client\n",
+        "azure-functions\ngremlinpython\ndjango\n",
+    )
+    assert only(check(tmp_path / "g2"), "AZF605") == []
+    # Any dotted path: a namespace distribution the tables do not know, listed.
+    _app(
+        tmp_path / "c",
+        "from azure.widgets.frobnicator import Frob\n",
+        "azure-functions\nazure-widgets-frobnicator\n",
+    )
+    assert only(check(tmp_path / "c"), "AZF605") == []
