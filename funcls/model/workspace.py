@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import threading
 from collections.abc import Callable
@@ -110,6 +111,15 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         )
         if is_root and not script and _other_language_app(d, entries, subdirs, here_file, read):
             is_root = False
+        if (
+            is_root
+            and script
+            and not has_host
+            and not inside
+            and not any(present(os.path.join(s, "function.json")) for s in subdirs)
+            and _unrelated_program(read(os.path.join(d, DEFAULT_SCRIPT)))
+        ):
+            is_root = False
         if is_root:
             roots.append(d)
         for sub in subdirs:
@@ -184,6 +194,28 @@ def _other_language_app(
         if isinstance(script, str) and script.strip() and not script.strip().endswith(".py"):
             return True
     return False
+
+
+# What a script that makes a Functions app names somewhere: the library (azure.functions,
+# azurefunctions.extensions, azure.durable_functions), its app and blueprint classes.
+_FUNCTIONS_WORDS = re.compile(r"azure|FunctionApp|Blueprint|DFApp|FunctionRegister", re.I)
+# A decorator on an attribute (@app.route(...), @bp.timer_trigger(...)): an app object
+# imported from elsewhere registering functions.
+_ATTRIBUTE_DECORATOR = re.compile(r"^[ \t]*@[A-Za-z_]\w*\.[A-Za-z_]", re.M)
+
+
+def _unrelated_program(text: str | None) -> bool:
+    """Whether function_app.py, in a folder with no host.json (nor any above it) and no
+    function.json folders, is a program that only shares the name: it has code, yet names
+    neither azure (no azure.functions import, no azurefunctions extension) nor an app or
+    blueprint class, and decorates nothing with an attribute of an object (@app.route). Such a
+    folder is not taken for an app. Corpus (seventh round): Splroak/add_member_telegram's
+    src/function_app.py is a PyQt5 desktop program; funcls reported AZF408 and seven AZF605
+    errors there. Of the 436 v2 scripts of the corpus, it is the only one without any of these
+    words and without host.json; an empty new function_app.py stays an app."""
+    if text is None or not text.strip():
+        return False
+    return _FUNCTIONS_WORDS.search(text) is None and _ATTRIBUTE_DECORATOR.search(text) is None
 
 
 def _read_text(path: str) -> str | None:

@@ -509,6 +509,41 @@ def test_discovery_v1_without_host_json_and_nested_apps(tmp_path: Path) -> None:
     assert codes(check(tmp_path / "outer")) == []
 
 
+def test_discovery_leaves_out_a_program_that_only_shares_the_script_name(
+    tmp_path: Path,
+) -> None:
+    # Corpus (seventh round, Splroak/add_member_telegram): src/function_app.py is a PyQt5
+    # desktop program beside its own modules, with no host.json anywhere and no azure import;
+    # funcls took it for an app and reported AZF408 and seven AZF605 errors.
+    program = (
+        "import sys\nfrom gui.window import *\nfrom PyQt5.QtWidgets import QApplication\n\n\n"
+        "def main():\n    QApplication(sys.argv).exec_()\n"
+    )
+    (tmp_path / "desktop" / "gui").mkdir(parents=True)
+    (tmp_path / "desktop" / "gui" / "window.py").write_text("TITLE = 'x'\n")
+    (tmp_path / "desktop" / "function_app.py").write_text(program)
+    # A Functions app without host.json yet (AZF408 tells it to add one); one that gets its app
+    # from a module of its own and only decorates; an empty new script; and the same program
+    # under a host.json: each stays an app.
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "function_app.py").write_text(V2_HEAD + PING)
+    (tmp_path / "factory").mkdir()
+    (tmp_path / "factory" / "function_app.py").write_text(
+        "from core import app\n\n\n@app.route(route='ping')\ndef ping(req):\n    return 'pong'\n"
+    )
+    (tmp_path / "factory" / "core.py").write_text("app = None\n")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "function_app.py").write_text("")
+    write_app(tmp_path / "hosted", {"function_app.py": program}, base=False)
+    (tmp_path / "hosted" / "host.json").write_text('{"version": "2.0"}\n')
+    roots = [os.path.relpath(r, tmp_path) for r in find_app_roots(str(tmp_path))]
+    assert roots == ["empty", "factory", "hosted", "new"]
+    assert "AZF408" in codes(check(tmp_path / "new"))
+    # Once the script names the library, the folder is an app again.
+    (tmp_path / "desktop" / "function_app.py").write_text("import azure.functions\n" + program)
+    assert "desktop" in [os.path.relpath(r, tmp_path) for r in find_app_roots(str(tmp_path))]
+
+
 def test_python_script_file_name_without_py_is_refused(tmp_path: Path) -> None:
     settings = (
         '{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "python", '
