@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterable
+from operator import is_
 from typing import TYPE_CHECKING
 
 from funcls.checks.config import CheckConfig, ConfigError
@@ -202,11 +203,6 @@ def _per_function_here(ctx: Context) -> frozenset[str]:
     return frozenset()
 
 
-def _group_of(fn: Function) -> str:
-    """The file a function's findings are kept by: its function.json (v1) or its module."""
-    return fn.config_path or fn.folder or fn.script_path or ""
-
-
 _LISTS = ("functions", "unregistered", "misplaced")
 
 
@@ -241,8 +237,9 @@ def _no_pause() -> None:
     pass
 
 
-def _ids(fns: list[Function]) -> list[int]:
-    return [id(f) for f in fns]
+def _same_objects(old: list[Function], new: list[Function]) -> bool:
+    """Whether the two lists hold the same objects in the same order (compared in C)."""
+    return len(old) == len(new) and all(map(is_, old, new))
 
 
 class IncrementalCheck:
@@ -272,10 +269,12 @@ class IncrementalCheck:
         by_file: dict[str, _Group] = {}
         for attr in _LISTS:
             for fn in getattr(app, attr):
-                key = _group_of(fn)
-                if key not in by_file:
-                    by_file[key] = _Group([], [], [], {})
-                getattr(by_file[key], attr).append(fn)
+                # The file its findings are kept by: its function.json (v1) or its module.
+                key = fn.config_path or fn.folder or fn.script_path or ""
+                group = by_file.get(key)
+                if group is None:
+                    group = by_file[key] = _Group([], [], [], {})
+                getattr(group, attr).append(fn)
         sub = copy.copy(app)
         ctx = Context(sub, enabled, config.plan)
         self.rechecked = []
@@ -298,25 +297,31 @@ class IncrementalCheck:
                 files[key] = _File(env, check(now), [])
                 continue
             if old.whole is not None and all(
-                _ids(getattr(old.whole, a)) == _ids(getattr(now, a)) for a in _LISTS
+                _same_objects(getattr(old.whole, a), getattr(now, a)) for a in _LISTS
             ):
                 files[key] = old
                 continue
-            kept = {id(f): g for g in old.groups() if len(g.members()) == 1 for f in g.members()}
+            kept: dict[int, _Group] = {}
+            for g in old.groups():
+                members = g.members()
+                if len(members) == 1:
+                    kept[id(members[0])] = g
             split: list[_Group] = []
             for attr in _LISTS:
                 for fn in getattr(now, attr):
-                    one = _Group([], [], [], {})
-                    getattr(one, attr).append(fn)
                     same = kept.get(id(fn))
-                    if (
-                        same is not None
-                        and same.members()[0] is fn
-                        and _ids(getattr(same, attr)) == [id(fn)]
-                    ):
-                        split.append(same)
-                    else:
-                        split.append(_moved(app, fn, attr, kept) or check(one))
+                    if same is not None:
+                        # Alone in its group, so in the same list of it: the same function.
+                        was = getattr(same, attr)
+                        if len(was) == 1 and was[0] is fn:
+                            split.append(same)
+                            continue
+                    moved = _moved(app, fn, attr, kept)
+                    if moved is None:
+                        moved = _Group([], [], [], {})
+                        getattr(moved, attr).append(fn)
+                        check(moved)
+                    split.append(moved)
             files[key] = _File(env, None, split)
         self.files = files
         found: list[Finding] = []
@@ -371,12 +376,16 @@ def _moved(app: App, fn: Function, attr: str, kept: dict[int, _Group]) -> _Group
     if entry is None:
         return None
     old, shift = entry
-    same = kept.get(id(old))
-    if same is None or same.members()[0] is not old or _ids(getattr(same, attr)) != [id(old)]:
+    same = kept.get(id(old))  # a group of one function (IncrementalCheck.run)
+    if same is None:
+        return None
+    was = getattr(same, attr)
+    if len(was) != 1 or was[0] is not old:
         return None
     move = shifter(shift, ints_ok=False)
     try:
-        found = {name: [move(f) for f in fs] for name, fs in same.found.items()}
+        # Most checkers find nothing in a function: no comprehension for those.
+        found = {name: [move(f) for f in fs] if fs else [] for name, fs in same.found.items()}
     except Unshiftable:
         return None
     one = _Group([], [], [], found)

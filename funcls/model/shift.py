@@ -27,6 +27,9 @@ from funcls.model.locations import Location, Position, Range
 
 T = TypeVar("T")
 _new = tuple.__new__
+# id(original) -> (original, its copy): a model object reached twice is copied once (see
+# ``shifter``); the original is held so that its id stays its own while the memo lives.
+Memo = dict[int, tuple[Any, Any]]
 
 
 class Shift(NamedTuple):
@@ -52,11 +55,12 @@ _ATOMS: tuple[type, ...] = (str, bool, float, type(None), Enum)
 class _Shifter:
     """One shift applied to many objects (the per-class field lists are made once)."""
 
-    def __init__(self, shift: Shift, ints_ok: bool) -> None:
+    def __init__(self, shift: Shift, ints_ok: bool, memo: Memo | None = None) -> None:
         self.path = shift.path
         self.at = shift.at
         self.delta = shift.delta
         self.ints_ok = ints_ok
+        self.memo = memo
 
     def position(self, p: Position) -> Position:
         return _new(Position, (p[0] + self.delta, p[1])) if p[0] >= self.at else p
@@ -138,7 +142,14 @@ def _copier(cls: type) -> Callable[[Any, _Shifter], Any]:
     if any(f.name == "path" for f in fields):
         # A binding, an edit, a problem of another file: its positions are that file's.
         lines.append("    if o.path != S.path: return o")
-    lines.append("    n = new(C)")
+    lines += [
+        "    m = S.memo",
+        "    if m is not None:",
+        "        hit = m.get(id(o))",
+        "        if hit is not None and hit[0] is o: return hit[1]",
+        "    n = new(C)",
+        "    if m is not None: m[id(o)] = (o, n)",
+    ]
     uses: dict[str, type] = {}
     for f in fields:
         name, kind = f.name, str(f.type)
@@ -205,6 +216,10 @@ def shifted(obj: T, shift: Shift, ints_ok: bool = True) -> T:
     return _Shifter(shift, ints_ok).value(obj)  # type: ignore[no-any-return]
 
 
-def shifter(shift: Shift, ints_ok: bool = True) -> Callable[[T], T]:
-    """``shifted`` for many objects with the same shift."""
-    return _Shifter(shift, ints_ok).value
+def shifter(shift: Shift, ints_ok: bool = True, memo: Memo | None = None) -> Callable[[T], T]:
+    """``shifted`` for many objects with the same shift. ``memo``: a model object reached
+    more than once (a ``Value`` both a decorator's keyword and a binding's property, a
+    ``Parameter`` of both a def's analysis and its ``Function``) is copied once and the
+    copies share it as the originals do; entries put in beforehand stand for the copy of
+    their original (the caller's copies of the same objects with the same shift)."""
+    return _Shifter(shift, ints_ok, memo).value

@@ -42,7 +42,7 @@ from funcls.model.python.module import (
     RawDecorator,
     moved_defs,
 )
-from funcls.model.shift import Shift, Unshiftable, shifter
+from funcls.model.shift import Memo, Shift, Unshiftable, shifter
 from funcls.model.source import Source
 from funcls.model.v2.builder import FunctionBuilder
 from funcls.model.v2.trace import ImportTrace, trace_imports
@@ -466,8 +466,16 @@ class V2Indexer:
         was = memo.get(id(old_pyf))
         if was is None or was.pyf is not old_pyf or was.answers.answers:
             return None
+        # The Function holds the def's Parameter and return Annotation objects (the builder
+        # takes them from the PyFunction) and shares Values between its decorators'
+        # keywords and its bindings' properties: each is copied once, the moved def's
+        # copies standing for its own (the same shift made them), so the copy shares what
+        # a Function built from the moved def would share.
+        copies: Memo = {id(p): (p, q) for p, q in zip(old_pyf.params, pyf.params, strict=True)}
+        if old_pyf.returns is not None:
+            copies[id(old_pyf.returns)] = (old_pyf.returns, pyf.returns)
         try:
-            move = shifter(shift)
+            move = shifter(shift, memo=copies)
             fn = move(was.fn)
             problems = [move(p) for p in was.problems]
         except Unshiftable:

@@ -302,6 +302,56 @@ def test_enter_in_a_def_moves_the_functions_below_and_their_findings(tmp_path: P
     assert [f.name for f in checker.apps[root].rechecked] == ["queue_4"]
 
 
+def _references(obj: object, seen: dict[int, int]) -> None:
+    """How often each model object (a dataclass) is reached from ``obj``, by id."""
+    if isinstance(obj, (list, tuple)):
+        for x in obj:
+            _references(x, seen)
+    elif isinstance(obj, dict):
+        for x in obj.values():
+            _references(x, seen)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        seen[id(obj)] = seen.get(id(obj), 0) + 1
+        if seen[id(obj)] == 1:
+            for f in dataclasses.fields(obj):
+                _references(getattr(obj, f.name), seen)
+
+
+def test_a_moved_function_shares_what_a_function_built_again_shares(tmp_path: Path) -> None:
+    """The copy of a function that an Enter moved holds its def's moved Parameter objects
+    and shares a Value between a decorator's keywords and a binding's properties as a
+    function built from the moved def does (each copied once, not once per reference)."""
+    root, texts, state = start(tmp_path, imported_back=False)
+    bp1 = str(Path(root) / "blueprints" / "bp1.py")
+    state.findings(root)
+    lines = texts[bp1].split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("def queue_4"))
+    texts[bp1] = "\n".join([*lines[: at + 1], "    x = 1", *lines[at + 1 :]])
+    patched = state.patched
+    state.index.source.open(bp1, 1, texts[bp1])
+    state.mark_dirty(bp1)
+    state.flush()
+    assert state.patched == patched + 1
+    full = {f.name: f for f in fresh(root, texts).functions}
+    module = state.index.source.module(bp1)
+    assert module is not None
+    defs = {d.name: d for d in module.functions}
+    moved = [
+        f for f in state.index.apps[root].functions if f.name in ("timer_5", "http_6", "blob_7")
+    ]
+    assert len(moved) == 3
+    for fn in moved:
+        assert [id(p) for p in fn.parameters] == [id(p) for p in defs[fn.name].params]
+        assert fn.return_annotation is defs[fn.name].returns
+        mine: dict[int, int] = {}
+        theirs: dict[int, int] = {}
+        _references(fn, mine)
+        _references(full[fn.name], theirs)
+        assert sorted(mine.values()) == sorted(theirs.values()), fn.name
+    # The generated functions do share Values (else the comparison above says nothing).
+    assert any(n > 1 for n in theirs.values())
+
+
 @pytest.mark.parametrize(
     ("what", "old", "new"),
     [
