@@ -64,10 +64,26 @@ def _skip(ctx: Context, fn: Function) -> bool:
     does not know sits between the binding decorators and the def)."""
     if fn.synthetic or not fn.entry_found or broken_decorators(fn) or fn.foreign_decorator:
         return True
+    if _signature_being_typed(ctx, fn):
+        return True
     return fn.model == "v1" and any(
         p.path == fn.config_path and p.kind in ("json-syntax", "json-not-object")
         for p in ctx.app.problems
     )
+
+
+def _signature_being_typed(ctx: Context, fn: Function) -> bool:
+    """Whether the def's signature is still being typed (no closing parenthesis or colon
+    yet): the model read the parameters typed so far (``PyFunction.partial_signature``), for
+    hover and completion, not for findings about the ones still missing."""
+    path = fn.script_path
+    module = ctx.module(path) if path else None
+    if path is None or module is None or not module.partial:
+        return False
+    typed: dict[str, set[object]] = ctx.memo.setdefault("signatures_being_typed", {})
+    if path not in typed:  # once per module and check: a module may hold 500 defs
+        typed[path] = {f.name_range for f in module.functions if f.partial_signature}
+    return fn.def_name_range in typed[path]
 
 
 def _streamed(streaming: bool, b: Binding) -> bool:

@@ -62,6 +62,9 @@ class PyFunction:
     # The arms of if/else and try/except ImportError it stands in: (line of the statement,
     # arm), outermost first. Two defs in different arms of one statement never both run.
     branch: tuple[tuple[int, int], ...] = ()
+    # Read from a signature being typed, closed by the recovery from a syntax error
+    # (``recover._signature_repaired``): its parameters so far; the signature rules wait.
+    partial_signature: bool = False
 
 
 @dataclass(slots=True)

@@ -36,7 +36,7 @@ from funcls.model.python.facts import (
     ValueKind,
 )
 from funcls.model.python.limits import TooCostly, check_parse_cost
-from funcls.model.python.recover import recover_statements
+from funcls.model.python.recover import REPAIRED, recover_statements
 from funcls.model.shift import Shift, Unshiftable, shifter
 from funcls.model.signature import Parameter, Problem, Scope
 
@@ -609,6 +609,7 @@ class _Analyser(ExpressionReader):
                 docstring=_runtime_doc(raw_doc),
                 body_line=node.body[0].lineno - 1 if node.body else name_line - 1,
                 branch=self._branch,
+                partial_signature=getattr(node, REPAIRED, False),
             )
         )
 

@@ -7,6 +7,7 @@ a function whose body is half-typed keeps its decorators and signature.
 from __future__ import annotations
 
 import ast
+import re
 
 
 def split_chunks(text: str) -> list[tuple[int, str]]:
@@ -85,7 +86,113 @@ def parse_chunk(start: int, chunk: str) -> list[ast.stmt]:
             return _parse_at(start, "\n".join(lines[:k]) + "\n    pass\n")
         except (SyntaxError, ValueError):
             continue
-    return []
+    return _signature_repaired(start, lines)
+
+
+# Marks a def whose signature ``_signature_repaired`` closed (``PyFunction.partial_signature``).
+REPAIRED = "funcls_partial_signature"
+# Lines of a signature being typed that are looked at after its def line.
+_SIGNATURE_LINES = 12
+_BODY_ASSIGNMENT = re.compile(r"\s*[A-Za-z_]\w*\s+=\s")  # ``x = 1``; a default is ``x=1``
+_LAST_TOKEN = re.compile(r"[\w.]*$")
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _closers(text: str) -> str | None:
+    """The brackets ``text`` leaves open, closed; None when a one-quote string runs past its
+    line or a bracket closes one never opened."""
+    stack: list[str] = []
+    quote: str | None = None
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quote is not None:
+            if c == "\n":
+                return None
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif c in "\"'":
+            quote = c
+        elif c in _OPENERS:
+            stack.append(_OPENERS[c])
+        elif c in ")]}" and (not stack or stack.pop() != c):
+            return None
+        i += 1
+    return None if quote is not None else "".join(reversed(stack))
+
+
+def _signature_repaired(start: int, lines: list[str]) -> list[ast.stmt]:
+    """A def whose signature is being typed (``def main(req: func.HttpRequest`` with no
+    closing parenthesis yet, or no colon): its decorators and the signature lines that read
+    as parameters, closed where they stop, above the lines below when they parse as its body
+    (else an empty one), so that its parameters are known while it is typed. The body lines
+    would read as parameters inside the open parenthesis: a line is taken only while the
+    signature with it still parses, and never when it looks like a statement (``x = 1``: a
+    default is written ``x=1``). An unfinished last name (``req: func.``) is dropped. Without
+    a body the def ends at its last signature line. It is marked (``REPAIRED``); nothing of
+    it is run."""
+    if lines[0].lstrip().startswith("class "):
+        return []
+    d = next(
+        (i for i, line in enumerate(lines) if line.lstrip().startswith(("def ", "async def "))),
+        None,
+    )
+    if d is None or d > _SIGNATURE_LINES:
+        return []
+    best: list[ast.stmt] = []
+    for k in range(d + 1, min(len(lines), d + 1 + _SIGNATURE_LINES) + 1):
+        if k > d + 1 and (_BODY_ASSIGNMENT.match(lines[k - 1]) or not lines[k - 1].strip()):
+            break
+        found = _closed_signature(start, lines[:k], lines[k:])
+        if found is None:
+            if best:
+                break
+            continue
+        best = found
+    return best
+
+
+def _closed_signature(start: int, lines: list[str], rest: list[str]) -> list[ast.stmt] | None:
+    """``lines`` (decorators and the signature so far) closed into a def, with ``rest`` (the
+    lines below) as its body when they parse so, else an empty one ending on the last line."""
+    head = "".join(line + "\n" for line in lines[:-1])
+    last = lines[-1].rstrip()
+    # The last line as typed, then without its unfinished name, then without a dangling
+    # annotation or arrow: the first that closes into a def that parses.
+    tries = [last]
+    trimmed = _LAST_TOKEN.sub("", last).rstrip()
+    for t in (trimmed, trimmed.rstrip(":").rstrip(), trimmed.removesuffix("->").rstrip()):
+        if t not in tries:
+            tries.append(t)
+    for t in tries:
+        text = head + t
+        closers = _closers(text)
+        if closers is None:
+            continue
+        colon = "" if text.rstrip().endswith(":") and not closers else ":"
+        with_body = "\n".join([text + closers + colon, *rest]) if rest else None
+        for whole, candidate in ((True, with_body), (False, text + closers + colon + " pass")):
+            if candidate is None:
+                continue
+            try:
+                body = _parse_at(start, candidate)
+            except (SyntaxError, ValueError):
+                continue
+            node = body[0] if len(body) == 1 else None
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            setattr(node, REPAIRED, True)
+            if not whole:
+                node.end_lineno = start + len(lines)
+                node.end_col_offset = len(lines[-1].encode("utf-8"))
+            return body
+    return None
 
 
 def recover_statements(text: str) -> list[ast.stmt]:
