@@ -145,17 +145,18 @@ def _signature_repaired(start: int, lines: list[str]) -> list[ast.stmt]:
     )
     if d is None or d > _SIGNATURE_LINES:
         return []
-    best: list[ast.stmt] = []
+    # The signature's lines are found with empty bodies (small parses); the lines below are
+    # parsed as its body once, at the end.
+    best = 0
     for k in range(d + 1, min(len(lines), d + 1 + _SIGNATURE_LINES) + 1):
         if k > d + 1 and (_BODY_ASSIGNMENT.match(lines[k - 1]) or not lines[k - 1].strip()):
             break
-        found = _closed_signature(start, lines[:k], lines[k:])
-        if found is None:
+        if _closed_signature(start, lines[:k], []) is None:
             if best:
                 break
             continue
-        best = found
-    return best
+        best = k
+    return (_closed_signature(start, lines[:best], lines[best:]) or []) if best else []
 
 
 def _closed_signature(start: int, lines: list[str], rest: list[str]) -> list[ast.stmt] | None:
