@@ -1,5 +1,6 @@
 """Shared by the real-editor tests (Neovim, Emacs): finding the editor, isolated home folders,
-a copy of the sample apps with one deliberate problem."""
+a copy of the sample apps with one deliberate problem, running a script in Emacs or Neovim, and
+the Lua of Neovim with funcls beside jedi-language-server."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.support.ci import tool_missing
 
@@ -82,6 +84,122 @@ def run_emacs_batch(
         capture_output=True,
         text=True,
         timeout=180,
+    )
+    result = json.loads(out.read_text()) if out.exists() else {}
+    assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:], result)
+    return result
+
+
+# Neovim 0.7's built-in client with funcls and jedi-language-server on one buffer, as a user
+# runs them (the rename tests: Neovim sends prepareRename and the rename to every server of the
+# buffer). The script opens EDITED, starts both servers, waits until they are initialized and
+# funcls has indexed the app, runs the test's BODY (which sees ``root``, ``buf``, ``ids``,
+# ``out``, ``fail``, ``buffer_text`` and ``file_text``, and fills ``out``), stops the servers,
+# and writes ``out`` (or ``{error, log, notes}``) as JSON to OUT, leaving with ``qa!`` or
+# ``cq!``. ``run_neovim_headless`` fills in ROOT, OUT, PYTHON, and EDITED, JLS and the
+# test's own placeholders from its ``values``.
+NEOVIM_BESIDE_JEDI = r"""
+local root = ROOT
+local out = {log = {}, notes = {}}
+
+local function fail(message)
+  vim.fn.writefile({vim.fn.json_encode({error = message, log = out.log, notes = out.notes})}, OUT)
+  vim.cmd("cq!")
+end
+
+vim.notify = function(message) table.insert(out.notes, message) end
+
+local function buffer_text(b) return table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, false), "\n") end
+
+-- The text of the buffer visiting path ("" when none does: an edit opens one).
+local function file_text(path)
+  local b = vim.fn.bufnr(path)
+  if b < 0 then return "" end
+  return buffer_text(b)
+end
+
+local ok, problem = pcall(function()
+  vim.cmd("edit " .. EDITED)
+  local buf = vim.api.nvim_get_current_buf()
+  local ids = {}
+  for _, server in ipairs({{"funcls", {PYTHON, "-m", "funcls", "--stdio"}}, {"jedi", {JLS}}}) do
+    local id = vim.lsp.start_client({
+      name = server[1],
+      cmd = server[2],
+      root_dir = root,
+      handlers = {["window/logMessage"] = function(_, result) table.insert(out.log, result.message) end},
+    })
+    vim.lsp.buf_attach_client(buf, id)
+    table.insert(ids, id)
+  end
+  for _, id in ipairs(ids) do
+    local client = vim.lsp.get_client_by_id(id)
+    if not vim.wait(20000, function() return client.initialized end, 50) then fail("no initialize") end
+  end
+  -- Once funcls has indexed the workspace (a request before that waits for it, and the
+  -- Python server's edit would reach funcls first).
+  local function indexed()
+    for _, message in ipairs(out.log) do
+      if message:find("funcls: indexed", 1, true) then return true end
+    end
+    return false
+  end
+  if not vim.wait(20000, indexed, 50) then fail("funcls did not index the app") end
+BODY
+  for _, id in ipairs(ids) do vim.lsp.stop_client(id) end
+  vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 50)
+end)
+if not ok then fail(tostring(problem)) end
+vim.fn.writefile({vim.fn.json_encode(out)}, OUT)
+vim.cmd("qa!")
+"""
+
+
+def jedi_language_server() -> str:
+    """jedi-language-server of this interpreter. Missing: a failure in CI, a skip elsewhere."""
+    jls = Path(sys.executable).parent / "jedi-language-server"
+    if not jls.exists():
+        tool_missing("jedi-language-server is not installed (pip install jedi-language-server)")
+    return str(jls)
+
+
+def neovim_beside_jedi(edited: Path, body: str) -> tuple[str, dict[str, str]]:
+    """The Lua of ``NEOVIM_BESIDE_JEDI`` around ``body``, editing ``edited``, and the values
+    of its EDITED and JLS placeholders for ``run_neovim_headless``."""
+    values = {"EDITED": json.dumps(str(edited)), "JLS": json.dumps(jedi_language_server())}
+    return NEOVIM_BESIDE_JEDI.replace("BODY", body.rstrip("\n")), values
+
+
+def run_neovim_headless(
+    nvim: str,
+    lua: str,
+    app: Path,
+    tmp: Path,
+    values: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> dict[str, Any]:
+    """Run ``lua`` in ``nvim --headless --clean`` from ``app`` with an isolated home, after
+    putting in its placeholders: ROOT (the app folder), OUT (the file the script writes its
+    JSON result to), PYTHON (this interpreter) and ``values`` (written as they are). Asserts
+    Neovim exited 0 and returns the result it wrote ({} when it wrote none)."""
+    out = tmp / "result.json"
+    placeholders = {
+        "ROOT": json.dumps(str(app)),
+        "OUT": json.dumps(str(out)),
+        "PYTHON": json.dumps(PYTHON),
+        **(values or {}),
+    }
+    for name, value in placeholders.items():
+        lua = lua.replace(name, value)
+    script = tmp / "test.lua"
+    script.write_text(lua, encoding="utf-8")
+    run = subprocess.run(
+        [nvim, "--headless", "--clean", "-c", f"luafile {script}"],
+        env=isolated_env(tmp),
+        cwd=app,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     result = json.loads(out.read_text()) if out.exists() else {}
     assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:], result)

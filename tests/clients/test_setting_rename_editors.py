@@ -10,14 +10,11 @@ funcls alone, never asks prepareRename and asks before editing a file no buffer 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import PYTHON, isolated_env, require, run_emacs_batch
-from tests.support.ci import tool_missing
+from tests.clients.editors import neovim_beside_jedi, require, run_emacs_batch, run_neovim_headless
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
@@ -44,65 +41,19 @@ SETTINGS = """{
 }"""
 NEEDLE = 'os.environ["PAY'
 
-LUA = r"""
-local root = ROOT
-local out = {log = {}, notes = {}}
-
-local function fail(message)
-  vim.fn.writefile({vim.fn.json_encode({error = message, log = out.log, notes = out.notes})}, OUT)
-  vim.cmd("cq!")
-end
-
-vim.notify = function(message) table.insert(out.notes, message) end
-
-local ok, problem = pcall(function()
-  vim.cmd("edit " .. root .. "/function_app.py")
-  local buf = vim.api.nvim_get_current_buf()
-  local ids = {}
-  for _, server in ipairs({{"funcls", {PYTHON, "-m", "funcls", "--stdio"}}, {"jedi", {JLS}}}) do
-    local id = vim.lsp.start_client({
-      name = server[1],
-      cmd = server[2],
-      root_dir = root,
-      handlers = {["window/logMessage"] = function(_, result) table.insert(out.log, result.message) end},
-    })
-    vim.lsp.buf_attach_client(buf, id)
-    table.insert(ids, id)
-  end
-  for _, id in ipairs(ids) do
-    local client = vim.lsp.get_client_by_id(id)
-    if not vim.wait(20000, function() return client.initialized end, 50) then fail("no initialize") end
-  end
-  local function indexed()
-    for _, message in ipairs(out.log) do
-      if message:find("funcls: indexed", 1, true) then return true end
-    end
-    return false
-  end
-  if not vim.wait(20000, indexed, 50) then fail("funcls did not index the app") end
+# After both servers are up (editors.NEOVIM_BESIDE_JEDI): rename the setting at the cursor.
+BODY = r"""
   vim.api.nvim_win_set_cursor(0, {LINE + 1, COLUMN})
   vim.lsp.buf.rename("PAYMENT_EVENTS")
   local settings = root .. "/local.settings.json"
-  local function settings_text()
-    local sbuf = vim.fn.bufnr(settings)
-    if sbuf < 0 then return "" end
-    return table.concat(vim.api.nvim_buf_get_lines(sbuf, 0, -1, false), "\n")
-  end
-  local function script_text() return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), "\n") end
   local done = vim.wait(20000, function()
-    return settings_text():find("PAYMENT_EVENTS", 1, true) ~= nil
+    return file_text(settings):find("PAYMENT_EVENTS", 1, true) ~= nil
   end, 50)
   -- Give a second rename (if any) the time to arrive before reading the result.
   vim.wait(2000, function() return false end, 100)
-  out.script = script_text()
-  out.settings = settings_text()
+  out.script = buffer_text(buf)
+  out.settings = file_text(settings)
   out.done = done
-  for _, id in ipairs(ids) do vim.lsp.stop_client(id) end
-  vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 50)
-end)
-if not ok then fail(tostring(problem)) end
-vim.fn.writefile({vim.fn.json_encode(out)}, OUT)
-vim.cmd("qa!")
 """
 
 ELISP = r"""
@@ -151,33 +102,12 @@ def _renamed(text: str) -> str:
 
 def test_neovim_renaming_a_setting_from_an_environ_read(tmp_path: Path) -> None:
     nvim = require("nvim", "neovim")
-    jls = Path(sys.executable).parent / "jedi-language-server"
-    if not jls.exists():
-        tool_missing("jedi-language-server is not installed (pip install jedi-language-server)")
     app = _app(tmp_path)
-    out = tmp_path / "result.json"
     before = SCRIPT[: SCRIPT.index(NEEDLE) + len(NEEDLE)]
-    lua = LUA
-    for name, value in {
-        "ROOT": json.dumps(str(app)),
-        "OUT": json.dumps(str(out)),
-        "PYTHON": json.dumps(PYTHON),
-        "JLS": json.dumps(str(jls)),
-        "LINE": str(before.count("\n")),
-        "COLUMN": str(len(before) - before.rfind("\n") - 1),
-    }.items():
-        lua = lua.replace(name, value)
-    (tmp_path / "test.lua").write_text(lua, encoding="utf-8")
-    run = subprocess.run(
-        [nvim, "--headless", "--clean", "-c", f"luafile {tmp_path / 'test.lua'}"],
-        env=isolated_env(tmp_path),
-        cwd=app,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    result = json.loads(out.read_text()) if out.exists() else {}
-    assert run.returncode == 0, (run.stdout, run.stderr, result)
+    lua, values = neovim_beside_jedi(app / "function_app.py", BODY)
+    values["LINE"] = str(before.count("\n"))
+    values["COLUMN"] = str(len(before) - before.rfind("\n") - 1)
+    result = run_neovim_headless(nvim, lua, app, tmp_path, values)
     assert "error" not in result, result
     assert result["done"], result
     assert result["script"] == _renamed(SCRIPT).rstrip("\n")
