@@ -302,48 +302,82 @@ class _Walk:
             raise _Fails
 
     def expressions(self) -> None:
+        """Every expression collected, one stack for all. The node types are local names
+        (a module attribute looked up at each comparison was a fifth of the walk), and the
+        commonest shapes are taken whole where they are met instead of pushed and popped:
+        an attribute chain down to its name, a call's arguments and keyword values, and
+        constants and read names below those (issue 16, eighth pass)."""
         stack = self.loads
         pop = stack.pop
         push = stack.append
         extend = stack.extend
         plain = _PLAIN
+        fails = _Fails
+        load, starred = _Load, _Starred
+        name_t, constant_t, attribute_t, call_t = ast.Name, ast.Constant, ast.Attribute, ast.Call
+        tuple_t, list_t, set_t, subscript_t = ast.Tuple, ast.List, ast.Set, ast.Subscript
+        dict_t, lambda_t, comprehension_t = ast.Dict, ast.Lambda, ast.comprehension
         while stack:
             node = pop()
             t = type(node)
-            if t is ast.Name:
-                if type(node.ctx) is not _Load:  # type: ignore[attr-defined]
-                    raise _Fails
-            elif t is ast.Constant:
+            if t is name_t:
+                if type(node.ctx) is not load:  # type: ignore[attr-defined]
+                    raise fails
+            elif t is constant_t:
                 pass
-            elif t is ast.Attribute:
-                if type(node.ctx) is not _Load:  # type: ignore[attr-defined]
-                    raise _Fails
-                push(node.value)  # type: ignore[attr-defined]
-            elif t is ast.Call:
+            elif t is attribute_t:
+                # a.b.c: each link read, down to what it is read from
+                while True:
+                    if type(node.ctx) is not load:  # type: ignore[attr-defined]
+                        raise fails
+                    node = node.value  # type: ignore[attr-defined]
+                    t = type(node)
+                    if t is not attribute_t:
+                        break
+                if t is name_t:
+                    if type(node.ctx) is not load:
+                        raise fails
+                elif t is not constant_t:
+                    push(node)
+            elif t is call_t:
                 push(node.func)  # type: ignore[attr-defined]
-                self.call_args(node.args, node.keywords)  # type: ignore[attr-defined]
-            elif t is ast.Tuple or t is ast.List or t is ast.Set:
-                if t is not ast.Set and type(node.ctx) is not _Load:  # type: ignore[attr-defined]
-                    raise _Fails
+                for arg in node.args:  # type: ignore[attr-defined]
+                    a = type(arg)
+                    if a is starred:
+                        push(arg.value)
+                    elif a is not constant_t:
+                        push(arg)
+                keywords = node.keywords  # type: ignore[attr-defined]
+                if keywords:
+                    named = [k.arg for k in keywords if k.arg is not None]
+                    if len(set(named)) != len(named):  # "keyword argument repeated"
+                        raise fails
+                    for k in keywords:
+                        v = k.value
+                        if type(v) is not constant_t:
+                            push(v)
+            elif t is tuple_t or t is list_t or t is set_t:
+                if t is not set_t and type(node.ctx) is not load:  # type: ignore[attr-defined]
+                    raise fails
                 for e in node.elts:  # type: ignore[attr-defined]
-                    push(e.value if type(e) is _Starred else e)
-            elif t is ast.Subscript:
-                if type(node.ctx) is not _Load:  # type: ignore[attr-defined]
-                    raise _Fails
+                    push(e.value if type(e) is starred else e)
+            elif t is subscript_t:
+                if type(node.ctx) is not load:  # type: ignore[attr-defined]
+                    raise fails
                 push(node.value)  # type: ignore[attr-defined]
                 push(node.slice)  # type: ignore[attr-defined]
-            elif t is ast.Dict:
+            elif t is dict_t:
                 for k in node.keys:  # type: ignore[attr-defined]
                     if k is not None:  # None: a ** item
                         push(k)
                 extend(node.values)  # type: ignore[attr-defined]
-            elif t is ast.Lambda:
+            elif t is lambda_t:
                 self.arguments(node.args)  # type: ignore[attr-defined]
                 push(node.body)  # type: ignore[attr-defined]
             elif t in plain:
-                if t is ast.comprehension:
+                if t is comprehension_t:
                     if node.is_async:  # type: ignore[attr-defined]
-                        raise _Fails
+                        raise fails
                     self.target(node.target)  # type: ignore[attr-defined]
                     push(node.iter)  # type: ignore[attr-defined]
                     extend(node.ifs)  # type: ignore[attr-defined]
@@ -357,4 +391,4 @@ class _Walk:
             else:
                 # A star where it is not an item or an argument, a walrus, yield, await,
                 # anything unknown, or None where a node should be.
-                raise _Fails
+                raise fails
