@@ -113,7 +113,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
     return storageUses(known()?.functions ?? [], localValues(root));
   }, () => tree.redraw());
-  tree.onDidChangeAppState((state) => results.appState(state));
+  // An app that runs but could not import a module (started from the view with an
+  // interpreter that lacks it): offer the install once per module, as a Run's result does.
+  // A Run that started the app gets both the state and its result: one offer.
+  const toldMissing = new Map<string, string>();
+  const offered = new Map<string, number>();
+  const offerModule = (root: string, module: string, again: { label: string; run: () => Thenable<unknown> }) => {
+    const key = `${root}\0${module}`;
+    if (Date.now() - (offered.get(key) ?? 0) > 10_000) {
+      offered.set(key, Date.now());
+      void offerMissingModule(manager.command, root, module, again);
+    }
+  };
+  tree.onDidChangeAppState((state) => {
+    results.appState(state);
+    const module = missingModule({ ok: false, message: (state.loadErrors ?? []).join("\n") });
+    if (module !== undefined && toldMissing.get(state.root) !== module) {
+      offerModule(state.root, module, { label: "Restart the App", run: () => vscode.commands.executeCommand("funcls.app.restart", state.root) });
+    }
+    toldMissing.set(state.root, module ?? "");
+  });
   // F5 without a launch.json offers the apps (debugModel.F5_WHEN): the keybinding's context.
   const launchConfigs = () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -166,7 +185,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             await vscode.commands.executeCommand(command, ...args);
           },
         };
-        void offerMissingModule(manager.command, root, module, again);
+        offerModule(root, module, again);
       }
     }
   };

@@ -46,6 +46,9 @@ export interface AppState {
   pid: number | null;
   external: boolean;
   error: string | null;
+  /** What the running app failed to load ("function_app.py: ModuleNotFoundError: …"): it
+   * runs on without those functions (QA: the view said "running on …" and nothing else). */
+  loadErrors?: string[];
 }
 
 /** Reads an untrusted answer into the view's types; anything malformed is dropped, not thrown. */
@@ -74,7 +77,22 @@ export function readAppState(raw: unknown): AppState | undefined {
     pid: typeof s.pid === "number" ? s.pid : null,
     external: s.external === true,
     error: typeof s.error === "string" ? s.error : null,
+    ...(Array.isArray(s.loadErrors) && s.loadErrors.length > 0
+      ? { loadErrors: s.loadErrors.filter((e): e is string => typeof e === "string") }
+      : {}),
   };
+}
+
+/** What the running app failed to load: "function_app.py failed to load" for one error (the
+ * file or function before its first ": "), "3 failed to load" for several; "" when none. */
+export function loadErrorsText(state: AppState | undefined): string {
+  const errors = state?.state === "running" ? (state.loadErrors ?? []) : [];
+  if (errors.length === 1) {
+    const [first] = errors;
+    const what = (first ?? "").split(": ", 1)[0] || "the app";
+    return `${what} failed to load`;
+  }
+  return errors.length > 1 ? `${errors.length} failed to load` : "";
 }
 
 /** Codicon ids by trigger kind. */
@@ -182,6 +200,9 @@ export function appDescription(app: AppView, state: AppState | undefined): strin
   switch (state?.state) {
     case "running":
       parts.push(state.url !== null ? `running on ${state.url}` : "running");
+      if (loadErrorsText(state) !== "") {
+        parts.push(loadErrorsText(state));
+      }
       break;
     case "starting":
       parts.push("starting…");
@@ -203,6 +224,11 @@ export function appTooltip(app: AppView, state: AppState | undefined): string {
   const lines = [app.root, `${app.model} app, ${plural(app.functions.length, "function")}`];
   if (state?.state === "failed" && state.error !== null) {
     lines.push(`The local runner failed: ${state.error}`);
+  }
+  if (loadErrorsText(state) !== "") {
+    const shown = (e: string) => (e.length > 300 ? `${e.slice(0, 299)}…` : e);
+    lines.push("Failed to load (the app runs without these; fix and save, it reloads):");
+    lines.push(...(state?.loadErrors ?? []).map((e) => `  ${shown(e)}`));
   }
   return lines.join("\n");
 }

@@ -31,7 +31,9 @@ export function runnerStatus(states: readonly AppState[]): StatusView {
   }
   const [run] = running;
   if (run !== undefined) {
-    return { text: `$(vm-running) funcls: ${appName(run.root)}${run.url ? ` on ${run.url}` : ""}`, click: "view" };
+    const broken = (run.loadErrors ?? []).length > 0;
+    const icon = broken ? "$(warning)" : "$(vm-running)";
+    return { text: `${icon} funcls: ${appName(run.root)}${run.url ? ` on ${run.url}` : ""}${broken ? " (failed to load)" : ""}`, click: "view" };
   }
   if (failed.length === 1 && failed[0] !== undefined) {
     return { text: `$(error) funcls: ${appName(failed[0].root)} failed`, click: "view" };

@@ -4,10 +4,12 @@ import { test } from "node:test";
 import {
   appContext,
   appDescription,
+  appTooltip,
   functionContext,
   functionDescription,
   functionUrl,
   iconFor,
+  loadErrorsText,
   readAnswer,
   readAppState,
   type AppView,
@@ -88,4 +90,23 @@ test("malformed answers are dropped, not thrown", () => {
     external: false,
     error: null,
   });
+});
+
+test("a running app that failed to load says so in its node and tooltip (QA: 'running on …' and nothing else)", () => {
+  const missing =
+    "function_app.py: ModuleNotFoundError: No module named 'fastapi'. Cannot find module. Please check the requirements.txt file";
+  const raw = { root: "/ws/shop", state: "running", url: "http://localhost:36385", pid: 3, loadErrors: [missing, 7] };
+  const state = readAppState(raw);
+  assert.deepEqual(state?.loadErrors, [missing]);
+  assert.equal(loadErrorsText(state), "function_app.py failed to load");
+  assert.equal(appDescription(app, state), "running on http://localhost:36385 · function_app.py failed to load");
+  const tip = appTooltip(app, state).split("\n");
+  assert.equal(tip[tip.length - 2], "Failed to load (the app runs without these; fix and save, it reloads):");
+  assert.equal(tip[tip.length - 1], `  ${missing}`);
+  const two = readAppState({ ...raw, loadErrors: ["get_a: KeyError: 'x'", "get_b: TypeError: y"] });
+  assert.equal(appDescription(app, two), "running on http://localhost:36385 · 2 failed to load");
+  // Only a running app's: a stopped one (or an answer without them) says nothing of them.
+  assert.equal(loadErrorsText(readAppState({ ...raw, state: "stopped" })), "");
+  assert.equal(readAppState({ ...raw, loadErrors: [] })?.loadErrors, undefined);
+  assert.equal(appDescription(app, readAppState({ ...raw, loadErrors: undefined })), "running on http://localhost:36385");
 });

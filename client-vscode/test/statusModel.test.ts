@@ -38,3 +38,8 @@ test("several apps: a count, and a click lists them with their URLs", () => {
     ],
   );
 });
+
+test("a running app that failed to load is flagged in the status bar", () => {
+  const broken = { ...state("/ws/src", "running", "http://localhost:36385"), loadErrors: ["function_app.py: ModuleNotFoundError: No module named 'fastapi'"] };
+  assert.deepEqual(runnerStatus([broken]), { text: "$(warning) funcls: src on http://localhost:36385 (failed to load)", click: "view" });
+});

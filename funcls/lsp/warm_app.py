@@ -49,6 +49,10 @@ class WarmApp:
     console: list[str] = field(default_factory=list)
     starting: asyncio.Task[str] | None = None
     master_key: str | None = None
+    # What the running app failed to load (its run.json's errors, "file: Exception: …"): the
+    # runner serves on, so the state stays "running" (QA in code-server: an app started
+    # from the view whose import failed showed "running on …" and nothing else).
+    load_errors: list[str] = field(default_factory=list)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -58,7 +62,20 @@ class WarmApp:
             "pid": self.pid,
             "external": self.external,
             "error": self.error,
+            "loadErrors": list(self.load_errors) if self.state == "running" else [],
         }
+
+
+def load_errors(root: str) -> list[str]:
+    """The load errors the app's `funcls run` last published in its run.json."""
+    errors = (read_state(root) or {}).get("errors")
+    return [str(e) for e in errors] if isinstance(errors, list) else []
+
+
+# The runner's console lines after a load (funcls/runner/runner.py: "ready in …" after the
+# first, "reloaded: …" after each reload); its run.json has the load's errors right after.
+_LOADED = re.compile(r"\bready in \d|\breloaded: \d")
+LOADED_CHECK_S = 0.5
 
 
 def _get_json(url: str, timeout: float, key: str | None = None) -> Any:
@@ -210,6 +227,7 @@ class WarmApps:
                 external=True,
                 error=None,
                 master_key=master_key(warm.root),
+                load_errors=load_errors(warm.root),
             )
         return True
 
@@ -268,7 +286,10 @@ class WarmApps:
             state = read_state(warm.root)
             if state and state.get("pid") == process.pid and state.get("url"):
                 url = str(state["url"])
-                self._set(warm, "running", url=url, master_key=master_key(warm.root))
+                errors = load_errors(warm.root)
+                self._set(
+                    warm, "running", url=url, master_key=master_key(warm.root), load_errors=errors
+                )
                 return url
             await asyncio.sleep(0.02)
         await self._terminate(process)
@@ -290,10 +311,21 @@ class WarmApps:
             warm.console.append(text)
             del warm.console[:-LOG_LINES]
             self.on_output(warm.root, text)
+            if _LOADED.search(text):
+                loop = asyncio.get_running_loop()
+                loop.call_later(LOADED_CHECK_S, self._loaded, warm, process)
         await process.wait()
         if warm.process is process and warm.state in ("running", "starting"):
             why = f"the app's runner stopped (exit code {process.returncode})"
             self._set(warm, "stopped", url=None, pid=None, process=None, error=why)
+
+    def _loaded(self, warm: WarmApp, process: asyncio.subprocess.Process) -> None:
+        """After a (re)load of the app: tell its load errors when they changed."""
+        if warm.process is not process or warm.state != "running":
+            return
+        errors = load_errors(warm.root)
+        if errors != warm.load_errors:
+            self._set(warm, "running", load_errors=errors)
 
     async def _terminate(self, process: asyncio.subprocess.Process) -> None:
         if process.returncode is not None:

@@ -1,7 +1,8 @@
-"""A Run of a function of an app whose module raises at import: the result names the load
-error, the user's line and its traceback, not only "no function … (functions: none)" (QA in
-code-server); once the module is fixed and saved the warm app reloads and the Run answers.
-Through a real server and the real runner."""
+"""An app whose module raises at import, through a real server and the real runner (QA in
+code-server). A Run of one of its functions: the result names the load error, the user's line
+and its traceback, not only "no function … (functions: none)"; once the module is fixed and
+saved the warm app reloads and the Run answers. Started from the view: the app's state says
+what failed to load (it showed "running on …" and nothing else), and again after a save."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.support import CONFIG, start, write_app
+from tests.lsp.support import CONFIG, start, wait_for, write_app
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
@@ -70,3 +71,34 @@ async def test_an_app_that_raises_at_import_names_its_line(
     while (again := await run(client, str(root), "hello"))["status"] != 200:
         assert time.monotonic() < deadline, f"the warm app did not reload: {again}"
     assert again["ok"] is True and again["body"] == "hi", again
+
+
+async def test_the_app_state_names_what_failed_to_load(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = tmp_path / "ws" / "app"
+    script = root / "function_app.py"
+    states: list[Any] = []  # pygls gives unknown notifications' params as named tuples
+
+    def on_app_state(params: Any) -> None:
+        states.append(params)
+
+    client.feature("funcls/appState")(on_app_state)
+    started = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="funcls.app.start", arguments=[str(root)])
+    )
+    assert started["state"] == "running", started
+    [error] = started["loadErrors"]
+    assert error.startswith("function_app.py: ") and "KeyError: 'limit'" in error, started
+
+    # Fixed and saved: the reloaded app loads; then broken another way: told again.
+    script.write_text(APP.replace('SETTINGS["limit"]', 'SETTINGS.get("limit", 10)'))
+    await wait_for(lambda: states and list(getattr(states[-1], "loadErrors", [None])) == [], 30)
+    script.write_text(APP.replace('SETTINGS["limit"]', "1 / 0"))
+    await wait_for(
+        lambda: "ZeroDivisionError" in " ".join(getattr(states[-1], "loadErrors", [])), 30
+    )
+    stopped = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="funcls.app.stop", arguments=[str(root)])
+    )
+    assert stopped["state"] == "stopped" and stopped["loadErrors"] == [], stopped
