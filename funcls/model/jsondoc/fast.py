@@ -34,6 +34,12 @@ _KEY_COLON = re.compile(_STRING.pattern + r"[ \t\n\r]*:[ \t\n\r]*")
 # escape or a control character: then the above.
 _SIMPLE_STRING = re.compile(r'"([^"\\\x00-\x1f]*)"')
 _SIMPLE_KEY_COLON = re.compile(_SIMPLE_STRING.pattern + r"[ \t\n\r]*:[ \t\n\r]*")
+# A member whose key and string value have no escape, then the comma and spaces after it
+# or the closing brace (group 3): the value's part is optional, so that the match gives
+# the key alone (group 2 None) when the value is anything else.
+_SIMPLE_MEMBER = re.compile(
+    _SIMPLE_KEY_COLON.pattern + r'(?:"([^"\\\x00-\x1f]*)"[ \t\n\r]*(?:,[ \t\n\r]*|(\})))?'
+)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))")
 # After a member or an item: spaces, then a comma and the spaces after it, or the closing
@@ -60,7 +66,7 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
     ws = cast("Callable[..., re.Match[str]]", _WS.match)
     string = _STRING.match
     simple_string = _SIMPLE_STRING.match
-    simple_key_colon = _SIMPLE_KEY_COLON.match
+    simple_member = _SIMPLE_MEMBER.match
     number = _NUMBER.match
     key_colon = _KEY_COLON.match
     unescape = _ESCAPE.sub
@@ -114,13 +120,33 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
             i += 1
         else:
             while True:
-                # "key" : (and the spaces after), in one match
-                m = simple_key_colon(text, i) or key_colon(text, i)
-                if m is None:
-                    raise _NotPlain
-                key = m.group(1)
-                if "\\" in key:
-                    key = unescape(_unescape, key)
+                # Most members: "key": "value" and the comma or the brace after, in one match;
+                # else the key and the colon (with the spaces after it).
+                m = simple_member(text, i)
+                if m is not None:
+                    key, sv, close = m.groups()
+                    if sv is not None:
+                        v = JsonNode(
+                            "string",
+                            None,
+                            m.start(2) - 1,
+                            m.end(2) + 1,
+                            sv,
+                            None,
+                            None,
+                            True,
+                            lines,
+                        )
+                        members.append(member(key, i, m.end(1) + 1, v, lines))
+                        i = m.end()
+                        if close is not None:
+                            break
+                        continue
+                else:
+                    m = key_colon(text, i)  # a key with an escape
+                    if m is None:
+                        raise _NotPlain
+                    key = unescape(_unescape, m.group(1))
                 vi = m.end()
                 if vi < n and text[vi] == '"':  # a string value, most of them: without a call
                     sm = simple_string(text, vi) or string(text, vi)
