@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from funcls.commands.errors import UsageError
 from funcls.model.appmodel import App
 from funcls.model.source import Source
-from funcls.model.workspace import Workspace, find_app_roots
+from funcls.model.workspace import Workspace, find_app_roots, not_an_app_message
 
 __all__ = ["UsageError", "app_roots", "load_apps"]
 
@@ -24,9 +24,7 @@ def app_roots(paths: Sequence[str], source: Source | None = None) -> list[str]:
             raise UsageError(_not_a_folder(p))
         found = find_app_roots(p, source)
         if not found:
-            raise UsageError(
-                f"no Azure Functions app under '{p}' (looked for host.json or function_app.py)"
-            )
+            raise UsageError(not_an_app_message(p))
         roots.extend(found)
     return sorted(set(roots))
 

@@ -21,13 +21,11 @@ def app_root(path: str) -> str:
         # A folder with its own host.json is the app, as for the host (its script root),
         # whatever other apps lie in its subfolders.
         return os.path.abspath(path)
-    from funcls.model.workspace import find_app_roots
+    from funcls.model.workspace import find_app_roots, not_an_app_message
 
     roots = find_app_roots(path)
     if not roots:
-        raise UsageError(
-            f"no Azure Functions app under '{path}' (looked for host.json or function_app.py)"
-        )
+        raise UsageError(not_an_app_message(path))
     if len(roots) > 1:
         listed = ", ".join(os.path.relpath(r) for r in roots)
         raise UsageError(f"'{path}' holds {len(roots)} apps ({listed}); name one of them")

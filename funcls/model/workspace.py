@@ -218,6 +218,20 @@ def _unrelated_program(text: str | None) -> bool:
     return _FUNCTIONS_WORDS.search(text) is None and _ATTRIBUTE_DECORATOR.search(text) is None
 
 
+def not_an_app_message(folder: str) -> str:
+    """The usage error for a folder where funcls finds no app: it says why when the folder's
+    function_app.py is a program that only shares the name (``_unrelated_program``)."""
+    message = f"no Azure Functions app under '{folder}' (looked for host.json or function_app.py)"
+    script = os.path.join(folder, DEFAULT_SCRIPT)
+    if _unrelated_program(_read_text(script)):
+        message += (
+            f": {script} names nothing of azure.functions (no import, no "
+            "FunctionApp or Blueprint) and there is no host.json, so it is taken for another "
+            "program; if it is a Functions app, add host.json beside it"
+        )
+    return message
+
+
 def _read_text(path: str) -> str | None:
     if not os.path.isfile(path):  # a FIFO would block open() until a writer came
         return None

@@ -126,6 +126,25 @@ def test_usage_errors_exit_2_with_one_line(
     assert err.startswith(message) and err.count("\n") == 1
 
 
+def test_a_program_named_function_app_is_named_in_the_usage_error(
+    apps: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Corpus (round 7, Splroak/add_member_telegram): a PyQt5 program saved as
+    # src/function_app.py, no host.json. Discovery leaves it out; the error says why.
+    (apps / "desktop").mkdir()
+    (apps / "desktop" / "function_app.py").write_text(
+        "import sys\nfrom PyQt5.QtWidgets import QApplication\n\nQApplication(sys.argv)\n"
+    )
+    code, out, err = run(capsys, "desktop")
+    assert code == 2 and out == ""
+    assert err == (
+        "funcls: error: no Azure Functions app under 'desktop' (looked for host.json or "
+        "function_app.py): desktop/function_app.py names nothing of azure.functions (no import, "
+        "no FunctionApp or Blueprint) and there is no host.json, so it is taken for another "
+        "program; if it is a Functions app, add host.json beside it\n"
+    )
+
+
 def test_pyproject_config_applies(apps: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (apps / "pyproject.toml").write_text('[tool.funcls]\nseverity = { AZF201 = "warning" }\n')
     code, out, _ = run(capsys, ".")
