@@ -27,8 +27,9 @@ from funcls.model.locations import Location, Position, Range
 
 T = TypeVar("T")
 _new = tuple.__new__
-# id(original) -> (original, its copy): a model object reached twice is copied once (see
-# ``shifter``); the original is held so that its id stays its own while the memo lives.
+# id(original) -> (original, its copy): a model object or a range reached twice is copied
+# once (see ``shifter``); the original is held so that its id stays its own while the memo
+# lives.
 Memo = dict[int, tuple[Any, Any]]
 
 
@@ -70,13 +71,22 @@ class _Shifter:
         start, end = r
         if end[0] < at:
             return r
+        m = self.memo
+        if m is not None:
+            hit = m.get(id(r))
+            if hit is not None and hit[0] is r:
+                return hit[1]  # type: ignore[no-any-return]
         d = self.delta
-        if start[0] >= at:
-            return _new(
-                Range,
-                (_new(Position, (start[0] + d, start[1])), _new(Position, (end[0] + d, end[1]))),
-            )
-        return _new(Range, (start, _new(Position, (end[0] + d, end[1]))))
+        moved = _new(
+            Range,
+            (
+                _new(Position, (start[0] + d, start[1])) if start[0] >= at else start,
+                _new(Position, (end[0] + d, end[1])),
+            ),
+        )
+        if m is not None:
+            m[id(r)] = (r, moved)
+        return moved
 
     def value(self, v: Any) -> Any:
         t = type(v)
@@ -121,9 +131,15 @@ _PLAIN_TYPES = {"str", "bool", "int", "float", "str | None", "bool | None", "int
 _MOVE_RANGE = """\
     r = o.{name}
     if r is not None and r[1][0] >= at:
-        a, b = r
-        r = tnew(Range, (tnew(Position, (a[0] + d, a[1])) if a[0] >= at else a,
-                         tnew(Position, (b[0] + d, b[1]))))"""
+        h = m.get(id(r)) if m is not None else None
+        if h is not None and h[0] is r:
+            r = h[1]
+        else:
+            a, b = was = r
+            r = tnew(Range, (tnew(Position, (a[0] + d, a[1])) if a[0] >= at else a,
+                             tnew(Position, (b[0] + d, b[1]))))
+            if m is not None:
+                m[id(was)] = (was, r)"""
 
 
 def _model_class(cls: type, name: str) -> type | None:

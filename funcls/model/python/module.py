@@ -37,7 +37,7 @@ from funcls.model.python.facts import (
 )
 from funcls.model.python.limits import TooCostly, check_parse_cost
 from funcls.model.python.recover import REPAIRED, recover_statements
-from funcls.model.shift import Shift, Unshiftable, shifter
+from funcls.model.shift import Memo, Shift, Unshiftable, shifter
 from funcls.model.signature import Parameter, Problem, Scope
 
 __all__ = [
@@ -102,6 +102,9 @@ class _Analyser(ExpressionReader):
     # The defs of this analysis that are copies of the last one's moved by lines added or
     # removed above them: id(new) -> (new, old, shift) (see ``moved_defs``).
     moved: dict[int, tuple[PyFunction, PyFunction, Shift]]
+    # id(new) -> what its copy made of each object and range of the def it was copied from
+    # (see ``moved_copies``).
+    copied: dict[int, Memo]
 
     def run(self, body: list[ast.stmt], offsets: list[int] | None = None) -> ModuleInfo:
         """``offsets``: lines to add to each top-level statement's positions first (a statement
@@ -113,6 +116,7 @@ class _Analyser(ExpressionReader):
         self._import_guard = 0  # > 0 inside try/except ImportError or `if TYPE_CHECKING:`
         self._fallback = 0  # > 0 inside the handler of a try that catches ImportError
         self.moved = {}
+        self.copied = {}
         self._by_text: dict[tuple[object, ...], list[tuple[int, Any]]] | None = None
         self.info.sequences = _fixed_sequences(body)
         self._body = body
@@ -177,11 +181,14 @@ class _Analyser(ExpressionReader):
             # Moved by an earlier analysis of the same lines (the file analysed again before
             # the app was indexed): still a copy of the def it was copied from.
             before = self.memo_in.get(_MOVED)
+            copied = self.memo_in.get(_COPIED) or {}
             if before:
                 for f in kept[1]:
                     entry = before.get(id(f))
                     if entry is not None and entry[0] is f:
                         self.moved[id(f)] = entry
+                        if id(f) in copied:
+                            self.copied[id(f)] = copied[id(f)]
         # The same objects: the indexer keeps what it built from them (maybe_apply copies a
         # def before it changes one).
         self.info.functions.extend(kept[1])
@@ -204,14 +211,16 @@ class _Analyser(ExpressionReader):
             if was == first or kept[0] != state:
                 continue
             shift = Shift(self.path, was - 1, first - was)
+            copies: Memo = {}
             try:
-                moved = shifter(shift)
+                moved = shifter(shift, memo=copies)
                 made = [moved(f) for f in kept[1]]
                 apps = [moved(a) for a in kept[2]]
             except Unshiftable:
                 return None
             for new, old in zip(made, kept[1], strict=True):
                 self.moved[id(new)] = (new, old, shift)
+                self.copied[id(new)] = copies
             return (state, made, apps)
         return None
 
@@ -724,6 +733,7 @@ def _too_deep(path: str, text: str, error: BaseException) -> Problem:
 _KEEP_TREE = ("keep-tree",)
 _TREE = ("tree",)
 _MOVED = ("moved",)
+_COPIED = ("copied",)
 
 
 def moved_defs(
@@ -734,6 +744,14 @@ def moved_defs(
     copied from, the shift)."""
     moved = memo.get(_MOVED)
     return moved if isinstance(moved, dict) else {}
+
+
+def moved_copies(memo: dict[tuple[object, ...], Any]) -> dict[int, Memo]:
+    """For each def of ``moved_defs``, by ``id``: what its copy made of each object and
+    range it copied (``shift.shifter``'s memo), for the ``Function`` built from the def it
+    was copied from to be moved with the same copies (``V2Indexer._moved``)."""
+    copied = memo.get(_COPIED)
+    return copied if isinstance(copied, dict) else {}
 
 
 def keep_tree(memo: dict[tuple[object, ...], Any], keep: bool = True) -> None:
@@ -965,6 +983,7 @@ def _analyse(
         memo.clear()
         memo.update(analyser.memo_out)
         memo[_MOVED] = analyser.moved
+        memo[_COPIED] = analyser.copied
         if keep_tree:
             memo[_KEEP_TREE] = True
             if not partial:

@@ -40,6 +40,7 @@ from funcls.model.python.module import (
     PyFunction,
     PyValue,
     RawDecorator,
+    moved_copies,
     moved_defs,
 )
 from funcls.model.shift import Memo, Shift, Unshiftable, shifter
@@ -420,7 +421,9 @@ class V2Indexer:
         self._keys.add(key)
         kept: dict[int, _Built] = {}
         out: list[tuple[PyFunction, Function]] = []
-        moved_pyfs = moved_defs(self.source.memo.get("defs:" + module.path, {}))  # type: ignore[arg-type]
+        defs = self.source.memo.get("defs:" + module.path, {})
+        moved_pyfs = moved_defs(defs)  # type: ignore[arg-type]
+        copied = moved_copies(defs)  # type: ignore[arg-type]
         moved: dict[int, tuple[Function, Function, Shift]] = {}
         # Moved by an earlier run (the rules may not have seen them yet): still copies.
         moved_before = _moved_functions(self.source).get(key, {})
@@ -430,7 +433,7 @@ class V2Indexer:
                 continue
             built = memo.get(id(pyf))
             if built is None or built.pyf is not pyf or not built.answers.still(self.source):
-                built = self._moved(pyf, memo, moved_pyfs, moved) or self._build(
+                built = self._moved(pyf, memo, moved_pyfs, copied, moved) or self._build(
                     pyf, mine, module, owner
                 )
             elif moved_before:
@@ -453,6 +456,7 @@ class V2Indexer:
         pyf: PyFunction,
         memo: dict[int, _Built],
         moved_pyfs: dict[int, tuple[PyFunction, PyFunction, Shift]],
+        copied: dict[int, Memo],
         moved: dict[int, tuple[Function, Function, Shift]],
     ) -> _Built | None:
         """The Function of a def the analysis moved (lines added or removed above it,
@@ -466,12 +470,15 @@ class V2Indexer:
         was = memo.get(id(old_pyf))
         if was is None or was.pyf is not old_pyf or was.answers.answers:
             return None
-        # The Function holds the def's Parameter and return Annotation objects (the builder
-        # takes them from the PyFunction) and shares Values between its decorators'
-        # keywords and its bindings' properties: each is copied once, the moved def's
-        # copies standing for its own (the same shift made them), so the copy shares what
-        # a Function built from the moved def would share.
-        copies: Memo = {id(p): (p, q) for p, q in zip(old_pyf.params, pyf.params, strict=True)}
+        # The Function holds the def's Parameter and return Annotation objects and ranges
+        # (the builder takes them from the PyFunction) and shares Values between its
+        # decorators' keywords and its bindings' properties: each is copied once, the moved
+        # def's copies standing for its own (the same shift made them: ``moved_copies``),
+        # so the copy shares what a Function built from the moved def would share.
+        made = copied.get(id(pyf))
+        copies: Memo = dict(made) if made is not None else {}
+        for p, q in zip(old_pyf.params, pyf.params, strict=True):
+            copies[id(p)] = (p, q)
         if old_pyf.returns is not None:
             copies[id(old_pyf.returns)] = (old_pyf.returns, pyf.returns)
         try:

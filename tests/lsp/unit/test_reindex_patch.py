@@ -16,6 +16,7 @@ from funcls.lsp.settings import Settings
 from funcls.lsp.state import EngineChecker, IndexState
 from funcls.model.appmodel import App
 from funcls.model.loader import load_app
+from funcls.model.locations import Range
 from funcls.model.source import Source
 from funcls.model.workspace import Workspace
 from tests.checks.test_incremental import (
@@ -317,10 +318,26 @@ def _references(obj: object, seen: dict[int, int]) -> None:
                 _references(getattr(obj, f.name), seen)
 
 
+def _ranges(obj: object, out: set[int]) -> None:
+    """The ids of every Range reached from ``obj``."""
+    if isinstance(obj, Range):
+        out.add(id(obj))
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            _ranges(x, out)
+    elif isinstance(obj, dict):
+        for x in obj.values():
+            _ranges(x, out)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            _ranges(getattr(obj, f.name), out)
+
+
 def test_a_moved_function_shares_what_a_function_built_again_shares(tmp_path: Path) -> None:
     """The copy of a function that an Enter moved holds its def's moved Parameter objects
-    and shares a Value between a decorator's keywords and a binding's properties as a
-    function built from the moved def does (each copied once, not once per reference)."""
+    and ranges, and shares a Value between a decorator's keywords and a binding's
+    properties, as a function built from the moved def does (each copied once, not once per
+    reference)."""
     root, texts, state = start(tmp_path, imported_back=False)
     bp1 = str(Path(root) / "blueprints" / "bp1.py")
     state.findings(root)
@@ -332,7 +349,12 @@ def test_a_moved_function_shares_what_a_function_built_again_shares(tmp_path: Pa
     state.mark_dirty(bp1)
     state.flush()
     assert state.patched == patched + 1
-    full = {f.name: f for f in fresh(root, texts).functions}
+    source = Source()
+    for version, (path, text) in enumerate(sorted(texts.items())):
+        source.open(path, version, text)
+    full = {f.name: f for f in load_app(root, source).functions}
+    fresh_module = source.module(bp1)
+    assert fresh_module is not None
     module = state.index.source.module(bp1)
     assert module is not None
     defs = {d.name: d for d in module.functions}
@@ -348,6 +370,14 @@ def test_a_moved_function_shares_what_a_function_built_again_shares(tmp_path: Pa
         _references(fn, mine)
         _references(full[fn.name], theirs)
         assert sorted(mine.values()) == sorted(theirs.values()), fn.name
+        # Every range of a Function is one of its def's analysis (built or moved).
+        fresh_defs = {d.name: d for d in fresh_module.functions}
+        for f, d in ((fn, defs[fn.name]), (full[fn.name], fresh_defs[fn.name])):
+            held: set[int] = set()
+            analysed: set[int] = set()
+            _ranges(f, held)
+            _ranges(d, analysed)
+            assert held and held <= analysed, fn.name
     # The generated functions do share Values (else the comparison above says nothing).
     assert any(n > 1 for n in theirs.values())
 
