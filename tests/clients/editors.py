@@ -181,7 +181,8 @@ def run_neovim_headless(
     """Run ``lua`` in ``nvim --headless --clean`` from ``app`` with an isolated home, after
     putting in its placeholders: ROOT (the app folder), OUT (the file the script writes its
     JSON result to), PYTHON (this interpreter) and ``values`` (written as they are). Asserts
-    Neovim exited 0 and returns the result it wrote ({} when it wrote none)."""
+    Neovim exited 0 (3: the script did not load or did not leave Neovim) and returns the
+    result it wrote ({} when it wrote none)."""
     out = tmp / "result.json"
     placeholders = {
         "ROOT": json.dumps(str(app)),
@@ -193,8 +194,11 @@ def run_neovim_headless(
         lua = lua.replace(name, value)
     script = tmp / "test.lua"
     script.write_text(lua, encoding="utf-8")
+    # The script leaves Neovim itself (qa! or cq!); when it does not load (a Lua syntax
+    # error) or ends without leaving, ``cq 3`` ends Neovim at once with the error on stderr,
+    # instead of a headless editor waiting for the timeout.
     run = subprocess.run(
-        [nvim, "--headless", "--clean", "-c", f"luafile {script}"],
+        [nvim, "--headless", "--clean", "-c", f"luafile {script}", "-c", "cq 3"],
         env=isolated_env(tmp),
         cwd=app,
         capture_output=True,
