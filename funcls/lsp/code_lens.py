@@ -194,8 +194,8 @@ def code_lenses(
     out: list[types.CodeLens] = []
     registered = {id(f) for f in app.functions}  # identity: comparing functions is deep
     saved = read_saved(app.root, ctx.index.source)
-    for fn in functions_in(app, path):
-        if id(fn) not in registered or fn.synthetic:
+    for fn in functions_in(app, path, web_apps=True):
+        if id(fn) not in registered:
             continue  # unregistered or misplaced functions never run
         if fn.config_path == path:
             trig = fn.trigger

@@ -20,7 +20,7 @@ from funcls.checks.findings import Finding, Severity
 from funcls.checks.wide import common_ends
 from funcls.lsp.context import Context
 from funcls.lsp.positions import path_to_uri
-from funcls.lsp.run_function import streaming_refusal, why_not_runnable
+from funcls.lsp.run_function import streaming_refusal, web_app, why_not_runnable
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.run_inputs import (
@@ -144,7 +144,7 @@ class ViewCache:
         """Every function's entry, in the view's order (by name)."""
         order = _Order(prefix, list(app.functions), set(by_function), refusal)
         shown = sorted(
-            (i for i, fn in enumerate(order.functions) if not fn.synthetic),
+            (i for i, fn in enumerate(order.functions) if shown_in_view(fn)),
             key=lambda i: order.functions[i].name,
         )
         for i in shown:
@@ -237,7 +237,7 @@ class _Order:
         stop = len(functions) - end
         for i in range(start, stop):
             a, b = old[i], functions[i]
-            if a.name != b.name or a.synthetic != b.synthetic:
+            if a.name != b.name or shown_in_view(a) != shown_in_view(b):
                 return False
         self.changed = range(start, stop)
         return True
@@ -284,7 +284,7 @@ class _Order:
         for i in sorted(again):
             place = self.slot.get(i)
             if place is None:
-                continue  # synthetic: not shown
+                continue  # synthetic (but a web app's catch-all): not shown
             fn = functions[i]
             entry, text = cache.entry(
                 ctx, app, fn, by_function.get(fn.name), self.prefix, self.facts
@@ -307,6 +307,12 @@ class _Order:
         if len(kept) > 2 * len(self.slot) + 1000:  # forget functions that are gone
             now = set(map(id, functions))
             cache.kept[app.root] = {k: v for k, v in kept.items() if k in now}
+
+
+def shown_in_view(fn: Function) -> bool:
+    """Every function but those the library adds, except an ASGI/WSGI app's catch-all (the
+    web app itself, run from its row)."""
+    return not fn.synthetic or web_app(fn)
 
 
 def _first_orchestrator(functions: list[Function], start: int, stop: int) -> int | None:

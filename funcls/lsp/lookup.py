@@ -90,11 +90,15 @@ class Spot:
         return (self.key or "").lower() == "connection"
 
 
-def functions_in(app: App, path: str) -> list[Function]:
-    """Every function defined in or configured by ``path``."""
+def functions_in(app: App, path: str, web_apps: bool = False) -> list[Function]:
+    """Every function defined in or configured by ``path``; with ``web_apps``, also the
+    catch-all function of an AsgiFunctionApp/WsgiFunctionApp made there."""
     out = []
     for fn in (*app.functions, *app.unregistered, *app.misplaced):
-        if fn.config_path == path or (fn.script_path == path and not fn.synthetic):
+        if fn.config_path == path or (
+            fn.script_path == path
+            and (not fn.synthetic or (web_apps and fn.http_type in ("asgi", "wsgi")))
+        ):
             out.append(fn)
     return out
 

@@ -69,6 +69,13 @@ _WORKER_TRUE = ("1", "true", "t", "yes", "y")
 _STREAMING_OFF = ("false", "0")
 
 
+def web_app(fn: Function) -> bool:
+    """The catch-all function of an AsgiFunctionApp/WsgiFunctionApp: the whole web app, run
+    and shown on the line that makes it (QA in code-server: a FastAPI app had no lens and no
+    row in the Functions view, "v2 app, 0 functions")."""
+    return fn.synthetic and fn.http_type in ("asgi", "wsgi")
+
+
 def why_not_runnable(fn: Function, app: App | None = None) -> str | None:
     """Why the runner would refuse ``fn`` (of ``app``, when given: some reasons are the
     app's), or None when a Run can go ahead."""
@@ -81,7 +88,23 @@ def why_not_runnable(fn: Function, app: App | None = None) -> str | None:
         why = host_json_exclusion(app.host_functions_list(), fn.name)
     if why is None and app is not None and is_http(fn):
         why = streaming_refusal(app)
+    if why is None and app is not None and web_app(fn) and app.route_prefix:
+        why = web_app_prefix_refusal(app, fn)
     return why
+
+
+def web_app_prefix_refusal(app: App, fn: Function) -> str:
+    """Why an ASGI/WSGI app does not run under a route prefix: the library routes its
+    catch-all '/{*route}' (azure/functions/decorators/function_app.py, _add_http_app), which
+    the host joins to the prefix as 'api//{*route}', two '/' in a row that the route parser
+    refuses; the runner does the same (Azure/azure-functions-python-worker#1310)."""
+    kind = "AsgiFunctionApp" if fn.http_type == "asgi" else "WsgiFunctionApp"
+    # The lens shows the first words: the fix comes first.
+    return (
+        f'set "routePrefix": "" under extensions.http in host.json: a {kind} answers every '
+        f"path through one catch-all route '/{{*route}}', which the host cannot join to the "
+        f"prefix '{app.route_prefix}' ('{app.route_prefix}//{{*route}}')"
+    )
 
 
 def streaming_refusal(app: App, version: tuple[int, int] | None = None) -> str | None:

@@ -186,6 +186,10 @@ def sample_url_path(app: App, fn: Function) -> str:
     route = trigger.get("route") if trigger is not None else None
     if not isinstance(route, str) or not route.strip("/"):
         return route_text(app, fn)
+    if fn.synthetic:
+        # The ASGI/WSGI catch-all, routed '/{*route}' by the library: its sample is the
+        # root below the prefix ('/' with the empty prefix such an app needs to run).
+        route = route.lstrip("/")
     try:
         template = parse_route(route)
     except ValueError:
