@@ -149,6 +149,17 @@ def names_of(
     return info
 
 
+# Statement types ``_Reader.bindings`` tells apart by exact type.
+_DEFINES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_Import, _ImportFrom, _Assign = ast.Import, ast.ImportFrom, ast.Assign
+_ASSIGNS = frozenset({ast.Assign, ast.AugAssign, ast.AnnAssign})
+# Simple statements that bind no name and hold no statement.
+_NO_STATEMENTS = frozenset(
+    {ast.Expr, ast.Pass, ast.Return, ast.Raise, ast.Assert, ast.Break, ast.Continue}
+    | {ast.Global, ast.Nonlocal}
+)
+
+
 class _Reader:
     def __init__(self, out: ModuleNames, cols: Columns) -> None:
         self.out = out
@@ -166,31 +177,41 @@ class _Reader:
 
     # -- names bound at the top level -------------------------------------------------------
     def bindings(self, body: list[ast.stmt]) -> None:
+        """The names ``body``'s statements bind. Statements are told apart by exact type (the
+        parser makes no subclasses), and a simple statement, which holds no statements, ends
+        its turn there (issue 16, eighth pass: an isinstance chain and five ``getattr`` for
+        the bodies of every import and expression before)."""
         names = self.out.names
         for stmt in body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(stmt.name)
+            st = type(stmt)
+            if st in _DEFINES:
+                names.add(stmt.name)  # type: ignore[attr-defined]
                 continue  # their bodies bind their own names (``global`` is read elsewhere)
-            if isinstance(stmt, ast.Import):
-                for a in stmt.names:
+            if st is _Import:
+                for a in stmt.names:  # type: ignore[attr-defined]
                     local = a.asname or a.name.split(".")[0]
                     names.add(local)
                     self.import_aliases.add(local)
-            elif isinstance(stmt, ast.ImportFrom):
-                for a in stmt.names:
+                continue
+            if st is _ImportFrom:
+                for a in stmt.names:  # type: ignore[attr-defined]
                     if a.name == "*":
-                        self.out.star_imports.append((stmt.module or "", stmt.level))
+                        self.out.star_imports.append((stmt.module or "", stmt.level))  # type: ignore[attr-defined]
                     else:
                         local = a.asname or a.name
                         names.add(local)
                         self.import_aliases.add(local)
-            elif isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                continue
+            if st in _ASSIGNS:
                 # A bare annotation (``x: int``) binds nothing at run time; counted anyway, so
                 # that only names the module never mentions as its own are reported.
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                targets = stmt.targets if st is _Assign else [stmt.target]  # type: ignore[attr-defined]
                 for t in targets:
                     self.target(t)
-            elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+                continue
+            if st in _NO_STATEMENTS:
+                continue
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self.target(stmt.target)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
                 for item in stmt.items:
