@@ -100,8 +100,9 @@ class Columns:
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
-        self.ascii = _ascii_columns(self.lines)
         self.all_ascii = text.isascii()  # then byte columns are character columns
+        # Per line, when not all of it is ASCII (issue 16: most texts are, asked in C once).
+        self.ascii = [True] * len(self.lines) if self.all_ascii else _ascii_columns(self.lines)
 
     def col(self, line: int, byte_col: int) -> int:
         idx = line - 1
@@ -161,7 +162,7 @@ class ExpressionReader:
         self.text = text
         self.cols = Columns(text)
         self.info = ModuleInfo(path)
-        self._segments = text.split("\n")
+        self._segments = self.cols.lines  # the same lines, split once (read-only)
         self._folded = 0  # characters of constants built by joining strings (limits.py)
 
     def _fold(self, size: int) -> bool:
