@@ -2,10 +2,13 @@
 
 The folder is a git repository whose configuration names a program for every hook git knows
 of (fsmonitor, hooks, pager, external diff, filters, textconv, credential helper…), and whose
-Python files, ``sitecustomize.py`` and ``.venv/bin/python`` write a marker when run. Then
-``funcls check``, ``funcls index`` and a language-server session that opens every file and
-asks for everything run on it, and no marker may appear. Each bait is first shown to work,
-so the test fails if funcls ever runs git, imports the app or starts the folder's Python."""
+Python files, ``sitecustomize.py``, ``.venv/bin/python`` and modules at its top named like
+those funcls imports (``argparse.py``, ``json.py``…) write a marker when run. Then ``funcls
+check``, ``funcls index`` and a language-server session that opens every file and asks for
+everything run on it, each started as ``python -m funcls`` in the folder (as editors start
+the server, and ``-m`` puts the working directory first on sys.path), and no marker may
+appear. Each bait is first shown to work, so the test fails if funcls ever runs git, imports
+the app or a module of the folder, or starts the folder's Python."""
 
 from __future__ import annotations
 
@@ -19,8 +22,17 @@ import time
 from pathlib import Path
 
 from lsprotocol import types
+from pytest_lsp import ClientServerConfig
 
-from tests.lsp.support import CONFIG, RecordingClient, make_workspace, open_doc, start, uri
+from tests.lsp.support import (
+    SERVER,
+    RecordingClient,
+    make_client,
+    make_workspace,
+    open_doc,
+    start,
+    uri,
+)
 from tests.support.ci import tool_missing
 
 HOOKS = (
@@ -75,6 +87,23 @@ PROGRAMS = {
 }
 
 PYTHON_BAIT = 'open({marker!r}, "a").write("python ran {what}\\n")\n'
+# Modules funcls imports (the standard library's, its dependencies'), as files of the folder:
+# imported instead of the real ones if the folder were on funcls' sys.path.
+SHADOWS = (
+    "argparse",
+    "json",
+    "ast",
+    "dataclasses",
+    "tomllib",
+    "difflib",
+    "pkgutil",
+    "sysconfig",
+    "jedi",
+    "parso",
+    "pygls",
+    "lsprotocol",
+    "cattrs",
+)
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -122,6 +151,8 @@ def baited_workspace(tmp_path: Path) -> tuple[Path, Path]:
         p.write_text(PYTHON_BAIT.format(marker=str(marker), what=rel) + p.read_text())
     for rel in ("v2-app/sitecustomize.py", "v2-app/usercustomize.py", "v2-app/conftest.py"):
         (folder / rel).write_text(PYTHON_BAIT.format(marker=str(marker), what=rel))
+    for name in SHADOWS:
+        (folder / f"{name}.py").write_text(PYTHON_BAIT.format(marker=str(marker), what=name))
     for venv in ("v2-app/.venv", ".venv"):
         (folder / venv).mkdir()
         (folder / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
@@ -166,6 +197,7 @@ def _armed(folder: Path, marker: Path) -> None:
     _git(folder, "hook", "run", "pre-commit")  # core.hooksPath is honoured
     subprocess.run([sys.executable, "function_app.py"], cwd=folder / "v2-app", capture_output=True)
     subprocess.run([str(folder / ".venv" / "bin" / "python")], capture_output=True)
+    subprocess.run([sys.executable, "-c", "import json"], cwd=folder, capture_output=True)
     ran = _ran(marker)
     for expected in (
         "git ran fsmonitor",
@@ -173,6 +205,7 @@ def _armed(folder: Path, marker: Path) -> None:
         "git ran hook pre-commit",
         "python ran v2-app/function_app.py",
         "python ran .venv/bin/python",
+        "python ran json",
     ):
         assert expected in ran, f"the bait '{expected}' did not fire: {ran}"
 
@@ -216,7 +249,11 @@ def _positions(text: str) -> list[types.Position]:
 
 async def test_a_language_server_session_runs_nothing_from_the_folder(tmp_path: Path) -> None:
     folder, marker = baited_workspace(tmp_path)
-    client = await CONFIG.start()
+    # started in the folder, as Emacs and Neovim start it (coreutils' env -C)
+    in_folder = ClientServerConfig(
+        server_command=["env", "-C", str(folder), *SERVER], client_factory=make_client
+    )
+    client = await in_folder.start()
     assert isinstance(client, RecordingClient)
     try:
         await start(client, "visual-studio-code", folder)
