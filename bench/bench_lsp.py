@@ -452,7 +452,13 @@ async def bench_big_app(
                 old = given
             else:
                 old = export_commit(commit, Path(tmp) / "funcls-at-commit")
-            env = {**os.environ, "PYTHONPATH": str(old)}
+            # Entries already there stay after it (bench/lsp_trace for lsp_trace_report.py).
+            env = {
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(
+                    [str(old), *filter(None, [os.environ.get("PYTHONPATH")])]
+                ),
+            }
         # cwd outside the repository: `python -m` puts the cwd first on sys.path.
         s = Server("funcls", [sys.executable, "-m", "funcls", "--stdio"], env=env, cwd=tmp)
         await s.start(app.parent)

@@ -8,7 +8,14 @@ another thread). Prints the slowest with what ran around them, the publication's
 loop and the garbage collections.
 
     .venv/bin/python bench/lsp_trace_report.py --big 5000 --edits 100
+    .venv/bin/python bench/lsp_trace_report.py --big 5000 --edits 100 --against c531661
     .venv/bin/python bench/lsp_trace_report.py --trace /tmp/trace.1234   # an earlier trace
+
+It also prints the server's CPU time for each diagnostics pass after an Enter or a Backspace
+(the last ``3 * --edits``): the re-index job and the rules on the rules thread, the
+publication on the event loop, and their sum — thread CPU time, which the machine's load
+changes far less than the wall time. ``--against COMMIT``: that commit's server is traced
+the same way first, on the same app, and both are printed.
 
 The trace is a tool, not a measurement to quote: it wraps functions of the server and adds
 its own cost (the bench's own figures are printed beside it).
@@ -101,6 +108,30 @@ def report(events: list[Event], last: int, show: int) -> None:
                 print(f"  {(t - read) * 1000:+8.1f} {thread[:14]:14} {kind:13} {' '.join(f)[:100]}")
 
 
+def pass_cpu(events: list[Event], last: int) -> None:
+    """The server's CPU time (ms) in each of the ``last`` diagnostics passes: the re-index
+    job and the rules on the rules thread, the publication on the loop."""
+    rows: dict[str, list[float]] = {"re-index job": [], "rules": [], "publication": []}
+    for _, thread, kind, f in events:
+        if kind == "run_job" and thread.startswith("funcls-rules"):
+            rows["re-index job"].append(float(f[1]))
+        elif kind == "findings_of" and thread.startswith("funcls-rules"):
+            rows["rules"].append(float(f[1]))
+        elif kind == "publish_roots":
+            rows["publication"].append(float(f[1]))
+    rows = {k: v[-last:] for k, v in rows.items()}
+    n = min(len(v) for v in rows.values())
+    if n == 0:
+        print("no diagnostics pass in the trace")
+        return
+    rows["sum"] = [sum(v[-n:][i] for v in rows.values()) for i in range(n)]
+    print(f"server CPU per diagnostics pass, the last {n} (Enter / Backspace), ms:")
+    for name, vals in rows.items():
+        print(
+            f"  {name:13} p50 {pct(vals, 50):6.1f}  p90 {pct(vals, 90):6.1f}  max {max(vals):6.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--big", type=int, default=5000, help="functions of the one app")
@@ -108,24 +139,41 @@ def main() -> None:
     parser.add_argument("--modules", type=int, default=10)
     parser.add_argument("--trace", help="report on this trace file instead of running")
     parser.add_argument("--show", type=int, default=5, help="slowest requests to show")
+    parser.add_argument(
+        "--against",
+        metavar="COMMIT",
+        nargs="*",
+        default=[],
+        help="trace each COMMIT's server first (bench_lsp.py --against), then this tree's",
+    )
     args = parser.parse_args()
-    path = args.trace
-    if path is None:
-        sys.path.insert(0, str(HERE))
-        from bench_lsp import bench_big_app
+    if args.trace is not None:
+        events = load(args.trace)
+        report(events, 2 * args.edits, args.show)
+        print()
+        pass_cpu(events, 3 * args.edits)
+        return
+    sys.path.insert(0, str(HERE))
+    from bench_lsp import bench_big_app
 
+    # Only the server's processes start after this (this one has read its site).
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(HERE / "lsp_trace"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    for commit in [*args.against, None]:
         prefix = os.path.join(tempfile.mkdtemp(prefix="funcls-trace-"), "trace")
-        # Only the server's processes start after these (this one has read its site).
-        os.environ["PYTHONPATH"] = os.pathsep.join(
-            [str(HERE / "lsp_trace"), *filter(None, [os.environ.get("PYTHONPATH")])]
-        )
         os.environ["FUNCLS_TRACE_OUT"] = prefix
-        rows = asyncio.run(bench_big_app(args.big, args.modules, 0, args.edits))
+        print(f"== {commit or 'this tree'} (load average {os.getloadavg()[0]:.1f})")
+        rows = asyncio.run(bench_big_app(args.big, args.modules, 0, args.edits, commit))
         for _, what, result, _ in rows:
             print(f"{what}: {result}")
         path = max(glob.glob(prefix + ".*"), key=os.path.getsize)
         print(f"\ntrace: {path}\n")
-    report(load(path), 2 * args.edits, args.show)
+        events = load(path)
+        report(events, 2 * args.edits, args.show)
+        print()
+        pass_cpu(events, 3 * args.edits)
+        print()
 
 
 if __name__ == "__main__":
