@@ -68,17 +68,52 @@ def looks_like_connection(name: str, value: object) -> bool:
     return "=" in text or "://" in text or "connection" in name.lower()
 
 
-def connection_names(app: App | None) -> list[str]:
+# What a connection string connects to, by the binding families that can use it: a storage
+# account's (``UseDevelopmentStorage=true``, ``AccountName=…``, ``BlobEndpoint=…``) serves
+# queues, blobs and tables only; a namespace's (``Endpoint=sb://…``, Service Bus and Event Hubs
+# alike) serves those two only. A binding of one of these families offered the other kind's
+# setting fails to connect at run time.
+_CONNECTS = {"queue": "storage", "blob": "storage", "table": "storage"}
+_CONNECTS.update(servicebus="namespace", eventhub="namespace")
+
+
+def connection_kind(value: object) -> str | None:
+    """``storage`` or ``namespace`` when a setting's value is a connection string that says
+    which; None otherwise (an identity-based group, an empty value, any other service)."""
+    text = str(value).strip().lower()
+    if text.startswith("usedevelopmentstorage=") or any(
+        key in text for key in ("accountname=", "blobendpoint=", "queueendpoint=", "tableendpoint=")
+    ):
+        return "storage"
+    if text.startswith("endpoint=sb://") or ";endpoint=sb://" in text:
+        return "namespace"
+    return None
+
+
+def connection_settings(app: App | None) -> list[tuple[str, str | None]]:
+    """The settings that can name a connection (a group ``Name__…`` once, by ``Name``), with
+    what each connects to (``connection_kind``), sorted by name."""
     if app is None:
         return []
-    names: list[str] = []
+    found: dict[str, str | None] = {}
     for key, v in app.settings.items():
         if not looks_like_connection(key, v.value):
             continue
         base = key.split("__", 1)[0]
-        if base not in names:
-            names.append(base)
-    return sorted(names, key=str.lower)
+        if base not in found:
+            found[base] = connection_kind(v.value) if base == key else None
+    return sorted(found.items(), key=lambda kv: kv[0].lower())
+
+
+def connection_names(app: App | None, family: str | None = None) -> list[str]:
+    """The settings a ``connection`` of a binding of ``family`` can name: not one whose
+    connection string is another service's (a Service Bus namespace for a queue)."""
+    wanted = _CONNECTS.get(family or "")
+    return [
+        name
+        for name, kind in connection_settings(app)
+        if wanted is None or kind is None or kind == wanted
+    ]
 
 
 def _name_char(c: str) -> bool:

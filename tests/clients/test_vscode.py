@@ -557,7 +557,7 @@ def test_completion_through_the_extension_api(session: Session, ws: Path) -> Non
         "label": "queue_trigger",
         "detail": "@bp.queue_trigger(arg_name, queue_name, connection, data_type=…, **kwargs)",
         "kind": "Method",
-        "insertText": 'queue_trigger(arg_name="$1", queue_name="$2", connection="${3|AzureWebJobsStorage,ServiceBusConnection|}")$0',
+        "insertText": 'queue_trigger(arg_name="$1", queue_name="$2", connection="${3|AzureWebJobsStorage|}")$0',
         "sortText": None,
         "documentation": None,
     }

@@ -115,7 +115,8 @@ async def test_function_json_properties_of_the_type_required_first(
         "`queueName` · Queue storage trigger · required\n\n"
     )
     connection = by_label(items, "connection")
-    expected = 'connection": "${1|AzureWebJobsStorage,ServiceBusConnection|}"'
+    # Storage accounts only: ServiceBusConnection's Endpoint=sb:// cannot serve a queue.
+    expected = 'connection": "${1:AzureWebJobsStorage}"'  # one choice: a placeholder
     if not honours(client):
         expected = "connection"
     elif not snippet:
@@ -154,9 +155,10 @@ async def test_function_json_connection_names_from_local_settings(
     text = '{"bindings": [{"type": "queueTrigger", "connection": "Az‸"}]}'
     items = await complete(client, path, text)
     close = '"' if honours(client) else ""  # the closing quote is replaced, or kept
+    # Not ServiceBusConnection: a Service Bus namespace's connection string (Endpoint=sb://)
+    # cannot serve a storage queue.
     assert [(i.label, i.text_edit.new_text, i.filter_text) for i in items] == [  # type: ignore[union-attr]
         ("AzureWebJobsStorage", f"AzureWebJobsStorage{close}", None),
-        ("ServiceBusConnection", f"ServiceBusConnection{close}", None),
     ]
     # From after the opening quote to the closing quote (or to the cursor).
     assert items[0].text_edit.range == rng(0, 54, 57 if close else 56)  # type: ignore[union-attr]
@@ -243,7 +245,7 @@ async def test_python_decorators_after_the_blueprint_variable(
         text_edit=types.TextEdit(
             range=rng(line, 4, 4),
             new_text='queue_trigger(arg_name="$1", queue_name="$2", '
-            'connection="${3|AzureWebJobsStorage,ServiceBusConnection|}")$0'
+            'connection="${3|AzureWebJobsStorage|}")$0'
             if snippet
             else "queue_trigger",
         ),
@@ -305,7 +307,8 @@ async def test_python_keywords_values_and_enums_in_a_decorator_call(
     connections = await complete(
         client, path, source.replace('connection="ServiceBusConnection"', 'connection="‸"', 1)
     )
-    assert [i.label for i in connections] == ["AzureWebJobsStorage", "ServiceBusConnection"]
+    # The Service Bus trigger's: not the storage account's UseDevelopmentStorage=true.
+    assert [i.label for i in connections] == ["ServiceBusConnection"]
 
 
 async def test_v1_parameters_named_after_the_bindings(

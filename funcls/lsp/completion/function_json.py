@@ -213,11 +213,11 @@ class FunctionJsonCompleter(JsonCompleter):
 
     def valuechoices_of(self, spec: BindingSpec, prop: PropertySpec) -> list[str]:
         if prop.role == "connection":
-            return self.connection_names()
+            return self.connection_names(spec)
         return choices_of(prop)
 
-    def connection_names(self) -> list[str]:
-        return connection_names(self.app)
+    def connection_names(self, spec: BindingSpec | None) -> list[str]:
+        return connection_names(self.app, spec.family if spec is not None else None)
 
     def binding_keys(self, node: JsonNode | None) -> None:
         present = self.present(node)
@@ -331,7 +331,7 @@ class FunctionJsonCompleter(JsonCompleter):
             )
             return
         if prop.role == "connection" and self.app is not None:
-            for name in self.connection_names():
+            for name in self.connection_names(spec):
                 value = self.app.setting(name)
                 detail = mask_value(name, value.value) if value is not None else "setting group"
                 self.add_value(name, kind=K.Constant, detail=detail)

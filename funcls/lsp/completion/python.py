@@ -19,7 +19,12 @@ from funcls.lsp.completion.v1 import AF, func_alias, v1_parameter_items
 from funcls.lsp.context import Context
 from funcls.lsp.describe import decorator_signature, keyword_markdown
 from funcls.lsp.items import escape_choice, escape_snippet, item
-from funcls.lsp.json_completer import connection_names, open_expression, setting_expressions
+from funcls.lsp.json_completer import (
+    connection_names,
+    connection_settings,
+    open_expression,
+    setting_expressions,
+)
 from funcls.lsp.pyctx import Attribute, DecoratorCall, DecoratorName, DefParameters, python_context
 from funcls.lsp.secrets import mask_value
 from funcls.model.appmodel import App
@@ -147,7 +152,7 @@ class PythonCompleter:
         bound = self.bound_names(pc.start)
         free = tuple(p for p in def_params if p not in bound)
         snippets = not pc.has_call and self.ctx.client.snippets
-        key = (pc.target, kind, free, tuple(self.connection_names()), snippets, self.alias)
+        key = (pc.target, kind, free, tuple(connection_settings(self.app)), snippets, self.alias)
         rows = _DECORATOR_ROWS.get(key)
         if rows is None:
             rows = [
@@ -200,7 +205,7 @@ class PythonCompleter:
             guess = free[0] if free else ""
             return f'"${{{tab}:{escape_snippet(guess)}}}"' if guess else f'"${tab}"'
         if self.is_connection(spec, p):
-            names = self.connection_names()
+            names = self.connection_names(spec)
             if names:
                 return f'"${{{tab}|{",".join(escape_choice(n) for n in names)}|}}"'
         if p.kind == "enum" and p.enum:
@@ -266,8 +271,10 @@ class PythonCompleter:
                 return prop.role
         return None
 
-    def connection_names(self) -> list[str]:
-        return connection_names(self.app)
+    def connection_names(self, spec: DecoratorSpec) -> list[str]:
+        """The settings ``spec``'s connection can name (``json_completer.connection_names``)."""
+        families = {b.family for b in map(CATALOGUE.binding, spec.bindings) if b is not None}
+        return connection_names(self.app, families.pop() if len(families) == 1 else None)
 
     # -- inside @app.method( … ) -------------------------------------------------------------
     def call(self, pc: DecoratorCall) -> None:
@@ -412,7 +419,7 @@ class PythonCompleter:
             )
             return
         if self.is_connection(spec, p) and self.app is not None:
-            for name in self.connection_names():
+            for name in self.connection_names(spec):
                 v = self.app.setting(name)
                 add(
                     name,
