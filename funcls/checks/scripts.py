@@ -118,9 +118,12 @@ def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
         )
         return
     defs = [f.name for f in module.functions if f.scope == "module"]
+    # A name bound by assignment may be the entry point too (main = df.Orchestrator.create(…)):
+    # 'mian = …' typed for 'main = …' is what the user meant, not the def it wraps.
+    assigned = [a.name for a in module.assignments if a.name not in defs]
     import difflib  # when used: a suggestion for a typo (issue 16)
 
-    close = difflib.get_close_matches(fn.entry_point, defs, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(fn.entry_point, defs + assigned, n=1, cutoff=0.6)
     target = close[0] if close else (defs[0] if len(defs) == 1 else None)
     script = ctx.rel(fn.script_path)
     hint = f" (did you mean '{target}'?)" if target else ""
@@ -139,13 +142,18 @@ def _entry_point(ctx: Context, fn: Function, root_range: Range) -> None:
     # Where the user expected the entry point: the def it was most likely renamed to (where
     # they are typing), else the top of the script. The editor shows the finding there too.
     renamed = next((f.name_range for f in module.functions if f.name == target), None)
-    place = Location(fn.script_path, renamed or Range.point(0, 0))
+    bound = module.assignment(target) if target and renamed is None else None
+    place = Location(fn.script_path, renamed or (bound.name_range if bound else Range.point(0, 0)))
+    if renamed:
+        where = f"def {target} in the script"
+    else:
+        where = f"{target} = … in the script" if bound else "the script"
     ctx.emit(
         "AZF111",
         message,
         fn.config_path,
         rng,
-        related=[Related(place, f"def {target} in the script" if renamed else "the script")],
+        related=[Related(place, where)],
         fixes=fixes(fix(f"Set \"entryPoint\" to '{target}'", edit, preferred=True)),
         function=fn,
         echo=Related(place, _config_note(fn)),

@@ -496,6 +496,22 @@ def test_azf111_near_miss_entry_point_assigned_or_imported(tmp_path: Path) -> No
     assert "AZF111" not in codes(check(tmp_path))
 
 
+def test_azf111_suggests_an_entry_point_bound_by_assignment(tmp_path: Path) -> None:
+    # 'main = df.Orchestrator.create(…)' mistyped: the suggestion is the name typed, not the
+    # def it wraps (in Neovim on durable_v1 it said "did you mean 'orchestrator_function'?").
+    script = (
+        "import azure.durable_functions as df\n\n\ndef orchestrator(context):\n    return 1\n\n\n"
+        "mian = df.Orchestrator.create(orchestrator)\n"
+    )
+    v1(tmp_path, "orch", fjson(queue_trigger()), script)
+    f = one(check(tmp_path), "AZF111")
+    assert "(did you mean 'mian'?)" in f.message, f.message
+    path = str(tmp_path / "orch" / "__init__.py")
+    assert f.related == [Related(Location(path, Range.of(7, 0, 7, 4)), "mian = … in the script")]
+    assert fixed_clean(tmp_path, f) == []
+    assert json.loads((tmp_path / "orch/function.json").read_text())["entryPoint"] == "mian"
+
+
 def test_azf111_a_local_main_is_not_the_entry_point(tmp_path: Path) -> None:
     # The worker looks the entry point up among the module's top-level names: a ``main``
     # bound inside a def (or only under ``if __name__ == "__main__":``) is not one. Before the
