@@ -58,6 +58,31 @@ def test_azf314_v1_orchestrator_created_from_a_function(tmp_path: Path) -> None:
     assert "move it into an activity function" in f.message
 
 
+def test_azf314_an_import_inside_the_orchestrator(tmp_path: Path) -> None:
+    # Imported in the orchestrator's body rather than at the top of the module: the calls are
+    # the same (found in Neovim on a copy of durable_v1: nothing was reported).
+    binding = {"name": "context", "type": "orchestrationTrigger", "direction": "in"}
+    write_app(
+        tmp_path,
+        {
+            "orch/function.json": json.dumps({"bindings": [binding]}),
+            "orch/__init__.py": "import azure.durable_functions as df\n\n\n"
+            "def orchestrator_function(context):\n"
+            "    import datetime\n"
+            "    from uuid import uuid4 as make_id\n"
+            "    if datetime.datetime.now().hour > 12:\n"
+            "        return None\n"
+            "    result = yield context.call_activity('hello', str(make_id()))\n"
+            "    return result\n\n\n"
+            "main = df.Orchestrator.create(orchestrator_function)\n",
+            **REQS,
+        },
+    )
+    found = only(check(tmp_path), "AZF314")
+    assert [text_at(f) for f in found] == ["datetime.datetime.now", "make_id"]
+    assert "uuid.uuid4()" in found[1].message
+
+
 def test_azf314_near_miss_activity_may_do_anything(tmp_path: Path) -> None:
     write_app(
         tmp_path,
