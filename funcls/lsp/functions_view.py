@@ -352,6 +352,9 @@ def trigger_detail(app: App, fn: Function, trigger: Binding | None) -> tuple[str
     if trigger is None:
         return "none", "no trigger"
     kind, keys = _TRIGGERS.get(trigger.type.lower(), ("other", ()))
+    if kind == "http" and web_app(fn):
+        # Every method of the library's catch-all, for the web app's own routes.
+        return kind, f"{(fn.http_type or '').upper()} web app: ANY {route_text(app, fn)}"
     if kind == "http":
         methods = methods_of(fn)
         return kind, f"{', '.join(methods) if methods else 'ANY'} {route_text(app, fn)}"

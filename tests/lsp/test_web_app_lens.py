@@ -83,6 +83,7 @@ async def test_the_web_app_has_a_lens_and_a_row_and_runs_without_a_prefix(
     [row] = [f for f in view["fastapi_app"]["functions"] if f["name"] == "http_app_func"]
     assert row["kind"] == "http" and row["runnable"] is True and row["urlPath"] == "/", row
     assert row["location"]["line"] == line, row
+    assert row["detail"] == "ASGI web app: ANY /{*route}", row
 
     root = str(tmp_path / "ws" / "fastapi_app")
     # The sample: the root, which this web app does not serve (FastAPI's answer, not ours).
