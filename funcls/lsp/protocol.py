@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError
@@ -128,7 +129,11 @@ class FunclsProtocol(LanguageServerProtocol):
 
     def _is_open(self, message: Any) -> bool:
         try:
-            return message.params.text_document.uri in self.workspace.text_documents
+            # pygls keeps documents by their unquoted URI (Workspace.put_text_document): a
+            # folder with a '+' or a space, which VS Code sends as %2B / %20, was never found,
+            # so every edit there was ignored (QA in code-server, 'JohnServo24+fastapi-…').
+            uri = unquote(message.params.text_document.uri)
+            return uri in self.workspace.text_documents
         except Exception:
             return True  # let pygls decide (and report) anything unexpected
 

@@ -204,6 +204,27 @@ async def test_did_change_for_a_document_never_opened_is_ignored(tmp_path: Path)
         await stop(client)
 
 
+async def test_edits_in_a_folder_whose_uri_is_percent_encoded_are_applied(
+    tmp_path: Path,
+) -> None:
+    # VS Code sends a '+' or a space of a path as %2B / %20; pygls keeps the document under its
+    # unquoted URI. The check of didChange looked for the quoted one, so every edit there was
+    # dropped as 'never opened' (QA in code-server, 'JohnServo24+fastapi-azure-functions-poc').
+    folder = make_workspace(tmp_path / "my apps+1")
+    script = folder / "v2-app" / "function_app.py"
+    assert "%20" in uri(script) and "%2B" in uri(script)
+    client = await launch()
+    try:
+        await start(client, "visual-studio-code", folder)
+        open_doc(client, script, script.read_text(), version=1)
+        await diagnostics_at(client, script, 1)
+        change_doc(client, script, script.read_text() + BAD_ROUTE, 2)
+        assert "AZF502" in [d.code for d in await diagnostics_at(client, script, 2)]
+        assert not any("never opened" in m.message for m in client.log_messages)
+    finally:
+        await stop(client)
+
+
 async def test_invalid_and_out_of_range_positions_are_answered(tmp_path: Path) -> None:
     folder = make_workspace(tmp_path / "ws")
     script = folder / "v2-app" / "function_app.py"
