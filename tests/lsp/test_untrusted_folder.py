@@ -13,6 +13,7 @@ the app or a module of the folder, or starts the folder's Python."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import stat
@@ -161,6 +162,23 @@ def baited_workspace(tmp_path: Path) -> tuple[Path, Path]:
                 folder / venv / "bin" / name,
                 f'#!/bin/sh\necho "python ran {venv}/bin/{name}" >> "{marker}"\n',
             )
+    # jedi (the rename of a binding's parameter) reads a project file from the folder: one
+    # naming the folder's Python and asking for its extension modules (jedi ignores both).
+    for base in (folder, folder / "v2-app"):
+        (base / ".jedi").mkdir()
+        (base / ".jedi" / "project.json").write_text(
+            json.dumps(
+                [
+                    1,
+                    {
+                        "path": str(base),
+                        "environment_path": str(folder / ".venv" / "bin" / "python"),
+                        "load_unsafe_extensions": True,
+                        "added_sys_path": [str(folder)],
+                    },
+                ]
+            )
+        )
     # A secret-looking setting, so AZF602 asks whether local.settings.json is tracked.
     settings = folder / "v2-app" / "local.settings.json"
     settings.write_text(
@@ -303,6 +321,24 @@ async def test_a_language_server_session_runs_nothing_from_the_folder(tmp_path: 
                 )
                 requests.append(client.text_document_hover_async(types.HoverParams(doc, pos)))
             await asyncio.gather(*requests)
+            if p.name == "function_app.py":  # renames: a binding's parameter goes through jedi
+                renames = await asyncio.gather(
+                    *(
+                        client.text_document_rename_async(types.RenameParams(doc, pos, "renamed"))
+                        for pos in positions
+                    )
+                )
+                lines = text.split("\n")
+                edited = {
+                    lines[e.range.start.line].strip()
+                    for r in renames
+                    if r is not None
+                    for c in r.document_changes or []
+                    if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == doc.uri
+                    for e in c.edits
+                }
+                if p.parent.name == "v2-app":  # jedi found the parameter's uses in the body
+                    assert "if timer.past_due:" in edited, edited
         await client.workspace_symbol_async(types.WorkspaceSymbolParams(query=""))
     finally:
         await client.shutdown_session()
