@@ -4,10 +4,10 @@ extension (``extensions.queues`` for a queue trigger…). Go to definition on a 
 the prefix, on a trigger's type in function.json on its extension's section; the route's
 hover says where its prefix comes from.
 
-Keys are matched as ``App.route_prefix`` reads them (exactly), so that the place shown is the
-one whose value the URLs are built from. When host.json does not set the key, the target is
-the deepest object on the way that it has (``extensions.http``, ``extensions``, the file's
-top), where the key would go."""
+Keys are matched as ``App.route_prefix`` reads them (ignoring case, as the host does), so
+that the place shown is the one whose value the URLs are built from. When host.json does not
+set the key, the target is the deepest object on the way that it has (``extensions.http``,
+``extensions``, the file's top), where the key would go."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def host_json_place(app: App, keys: tuple[str, ...]) -> tuple[Location, JsonNode
     node = doc.root
     at = Range.point(node.range.start.line, node.range.start.column)
     for i, key in enumerate(keys):
-        member = node.member(key)
+        member = node.get_ci(key)
         if member is None or member.value is None:
             break
         at = member.key_range

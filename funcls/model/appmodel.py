@@ -329,14 +329,17 @@ class App:
 
     @property
     def route_prefix(self) -> str:
-        """host.json extensions.http.routePrefix (default ``api``; may be empty)."""
-        doc = self.host_json.to_python() if self.host_json else None
-        if isinstance(doc, dict):
-            ext = doc.get("extensions")
-            if isinstance(ext, dict):
-                http = ext.get("http")
-                if isinstance(http, dict) and isinstance(http.get("routePrefix"), str):
-                    return str(http["routePrefix"]).strip("/")
+        """host.json extensions.http.routePrefix (default ``api``; may be empty), its keys
+        matched ignoring case as the host does: it reads host.json into its configuration,
+        whose keys ignore case (azure-functions-host HostJsonFileConfigurationProvider puts
+        each value under its path in a Microsoft.Extensions.Configuration provider), so
+        ``"Extensions": {"Http": {"RoutePrefix": "shop"}}`` serves /shop/… in Azure."""
+        node = self.host_json.root if self.host_json else None
+        for key in ("extensions", "http", "routePrefix"):
+            member = node.get_ci(key) if node is not None and node.kind == "object" else None
+            node = member.value if member is not None else None
+        if node is not None and node.kind == "string" and isinstance(node.value, str):
+            return node.value.strip("/")
         return "api"
 
     def host_allow_list(self) -> frozenset[str] | None:

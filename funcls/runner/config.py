@@ -222,10 +222,10 @@ def early_host_settings(app_dir: str) -> HostSettings | None:
         local = _plain_json(os.path.join(root, "local.settings.json"))
     except _NotPlain:
         return None
-    route_prefix = "api"  # App.route_prefix
-    http = _get_exact(_get_exact(host, "extensions"), "http")
-    if isinstance(http, dict) and isinstance(http.get("routePrefix"), str):
-        route_prefix = str(http["routePrefix"]).strip("/")
+    route_prefix = "api"  # App.route_prefix: its keys ignoring case, the last of each wins
+    prefix = _get_last(host, "extensions", "http", "routePrefix")
+    if isinstance(prefix, str):
+        route_prefix = prefix.strip("/")
     values = _get_exact(local, "Values")
     script = _get_exact(values, "PYTHON_SCRIPT_FILE_NAME")
     if script is None and isinstance(values, dict):  # as App.setting: then any case
@@ -233,6 +233,17 @@ def early_host_settings(app_dir: str) -> HostSettings | None:
     if not (isinstance(script, str) and script.strip()):
         script = DEFAULT_SCRIPT
     return _host_settings(root, route_prefix, host, local, dict(os.environ), script.strip())
+
+
+def _get_last(mapping: Any, *keys: str) -> Any:
+    """Nested lookup ignoring case, the last matching key winning at each level (as the
+    model's ``JsonNode.get_ci``, which ``App.route_prefix`` reads)."""
+    current = mapping
+    for key in keys:
+        if not isinstance(current, dict):
+            return None
+        current = next((v for k, v in reversed(current.items()) if k.lower() == key.lower()), None)
+    return current
 
 
 def _get_exact(mapping: Any, key: str) -> Any:

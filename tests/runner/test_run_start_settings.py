@@ -92,6 +92,27 @@ def test_every_setting_the_runner_reads(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 @pytest.mark.parametrize(
+    ("extensions", "prefix"),
+    [
+        ({"Extensions": {"Http": {"RoutePrefix": "shop"}}}, "shop"),
+        ({"extensions": {"HTTP": {"routeprefix": ""}}}, ""),
+        ({"extensions": {"http": {"routePrefix": "a", "RoutePrefix": "b/"}}}, "b"),
+        ({"extensions": {"http": {"routePrefix": 3}}}, "api"),
+    ],
+    ids=["other case", "lower case, empty", "the last wins", "not a string"],
+)
+def test_the_route_prefix_ignoring_case(
+    tmp_path: Path, extensions: dict[str, object], prefix: str
+) -> None:
+    # The host reads host.json into its configuration, whose keys ignore case: Azure serves
+    # /shop/… for "Extensions": {"Http": {"RoutePrefix": "shop"}}; funcls ran it under /api.
+    root = _app(tmp_path / "app", json.dumps({"version": "2.0", **extensions}))
+    fast = early_host_settings(str(root))
+    assert fast is not None and fast.route_prefix == prefix
+    assert dataclasses.asdict(fast) == dataclasses.asdict(_model_settings(root))
+
+
+@pytest.mark.parametrize(
     ("host", "local"),
     [
         ('{"version": "2.0", // the version\n}', None),
