@@ -252,6 +252,7 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
             const app = tree.allApps().find((a) => a.root === root);
             return root === undefined ? undefined : { root, model: app?.model ?? "v2" };
           },
+          functionNames: (root) => tree.allApps().find((a) => a.root === root)?.functions.map((f) => f.name) ?? [],
         },
         node ? { root: node.app.root, model: node.app.model } : undefined,
       ),

@@ -9,6 +9,7 @@ import * as path from "path";
 import * as vscode from "vscode";
 
 import {
+  defaultFunctionName,
   newAppChoices,
   readTemplates,
   settingChoices,
@@ -21,6 +22,8 @@ import {
 
 export interface ScaffoldDeps {
   pickApp(): Promise<{ root: string; model: string } | undefined>;
+  /** The names of the app's functions (the view's), for the name offered. */
+  functionNames?(root: string): readonly string[];
 }
 
 async function templates(name?: string): Promise<Template[]> {
@@ -48,9 +51,12 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
   if (picked === undefined) {
     return undefined;
   }
+  const offered = defaultFunctionName(picked.template.trigger, deps.functionNames?.(app.root) ?? []);
   const name = await vscode.window.showInputBox({
     title: `New function: ${picked.label}`,
     prompt: "The function's name (a Python identifier)",
+    value: offered,
+    valueSelection: [0, offered.length],
     validateInput: validateFunctionName,
   });
   if (name === undefined) {

@@ -69,6 +69,22 @@ const KEYWORDS = new Set(
   ),
 );
 
+/** The name offered in New function's box, ready for Enter (QA in code-server: the box was
+ * empty and Enter only said 'Type a name'): `http_trigger`, `queue_trigger`,
+ * `durable_orchestration` (its starter, orchestrator and activity are named from it), with
+ * `_2`, `_3`… when the app has a function of that name already (names ignore case). */
+export function defaultFunctionName(trigger: string, taken: readonly string[]): string {
+  const id = trigger.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase() || "function";
+  const base = id.startsWith("durable") ? id : `${id}_trigger`;
+  const used = new Set(taken.map((n) => n.toLowerCase()));
+  const free = (n: string) => ![n, `${n}_orchestrator`, `${n}_activity`, `${n}_start`].some((x) => used.has(x));
+  let name = base;
+  for (let i = 2; !free(name); i++) {
+    name = `${base}_${i}`;
+  }
+  return name;
+}
+
 /** undefined when `name` can be a function's name, else why not (shown under the input box). */
 export function validateFunctionName(name: string): string | undefined {
   if (name === "") {

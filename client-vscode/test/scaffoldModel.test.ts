@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
 import {
+  defaultFunctionName,
   newAppChoices,
   readTemplates,
   settingChoices,
@@ -129,4 +130,16 @@ test("a v1 app's picker leaves out the v2-only templates and says so (QA: refuse
   assert.equal(v2.placeHolder, "What starts the function?");
   // A server from before the field: every template, in either model.
   assert.equal(readTemplates([{ trigger: "x", title: "X", settings: [] }])[0]?.v1, true);
+});
+
+test("New function offers a name ready for Enter, free in the app (QA: an empty box, Enter said 'Type a name')", () => {
+  assert.equal(defaultFunctionName("http", []), "http_trigger");
+  assert.equal(defaultFunctionName("servicebus-queue", ["get_product"]), "servicebus_queue_trigger");
+  assert.equal(defaultFunctionName("queue", ["Queue_Trigger", "queue_trigger_2"]), "queue_trigger_3");
+  // A durable template names three functions from it: none of them may be taken.
+  assert.equal(defaultFunctionName("durable-orchestration", []), "durable_orchestration");
+  assert.equal(defaultFunctionName("durable-orchestration", ["durable_orchestration_activity"]), "durable_orchestration_2");
+  for (const trigger of ["http", "eventhub", "durable-entity", "cosmosdb", "-"]) {
+    assert.equal(validateFunctionName(defaultFunctionName(trigger, [])), undefined, trigger);
+  }
 });
