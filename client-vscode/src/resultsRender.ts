@@ -217,7 +217,8 @@ export function renderResult(ran: Ran, history: readonly Ran[], nonce: string, c
   const body = r.bodyBase64 ? `(binary body, ${Math.floor((r.bodyBase64.length * 3) / 4)} bytes)` : prettyBody(r.body);
   const meta = [
     r.trigger ? escapeHtml(r.trigger) : "",
-    typeof r.durationMs === "number" ? `${Math.round(r.durationMs)} ms` : "",
+    // A run that did not happen (refused, not loaded) took no time worth a '0 ms' (QA).
+    typeof r.durationMs === "number" && (r.invocationId || r.durationMs > 0) ? `${Math.round(r.durationMs)} ms` : "",
     r.ranOn ? `on ${escapeHtml(r.ranOn)}` : "",
     r.invocationId ? `invocation ${escapeHtml(r.invocationId)}` : "",
   ].filter((s) => s !== "");

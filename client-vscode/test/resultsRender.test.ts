@@ -204,3 +204,13 @@ test("a run on its way: its panel says Running… at once and counts the seconds
   assert.match(page, /<script nonce="N0NCE">[\s\S]*setInterval\(tick, 1000\);<\/script>/);
   assert.match(page, /script-src 'nonce-N0NCE'/);
 });
+
+test("a run that did not happen shows no '0 ms' (QA: under 'is not loaded: function_app.py:22 failed to load')", () => {
+  const refused: Ran = {
+    ...http,
+    result: { ok: false, function: "get_product", summary: "'get_product' is not loaded", durationMs: 0, invocationId: null, error: { type: "LoadError", message: "x" } },
+  };
+  assert.match(renderResult(refused, [refused], "N", "x"), /<p class="meta"><\/p>/);
+  const quick: Ran = { ...http, result: { ...http.result, durationMs: 0, invocationId: "abc" } };
+  assert.match(renderResult(quick, [quick], "N", "x"), /<p class="meta">httpTrigger · 0 ms · invocation abc<\/p>/);
+});
