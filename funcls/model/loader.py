@@ -150,7 +150,9 @@ def v1_folders(root: str, source: Source) -> list[str]:
             continue
         folder = os.path.join(root, name)
         config = os.path.join(folder, "function.json")
-        if source.is_file(config) or source.special(config):  # a FIFO: AZF100 says so
+        # A FIFO, or a folder named function.json: AZF100 says so (the function does not
+        # vanish without a word).
+        if source.is_file(config) or source.special(config) or source.is_dir(config):
             out.append(os.path.normpath(folder))
     return out
 

@@ -303,6 +303,11 @@ class Source:
             st = self._stat(p) if self.snapshot else os.stat(p)
             if st is None:
                 return None
+            if stat.S_ISDIR(st.st_mode):  # a function.json folder: its function is reported
+                self.errors[p] = ReadError(
+                    p, "it is a folder, not a file; move the folder away and write the file"
+                )
+                return None
             if not stat.S_ISREG(st.st_mode):
                 # A FIFO named *.json blocked open() for ever, a link to /dev/zero read until
                 # memory ran out (issue 17): only regular files are read.
