@@ -162,6 +162,23 @@ def baited_workspace(tmp_path: Path) -> tuple[Path, Path]:
                 folder / venv / "bin" / name,
                 f'#!/bin/sh\necho "python ran {venv}/bin/{name}" >> "{marker}"\n',
             )
+    # The app's environment, whose *.dist-info funcls reads (AZF5xx/6xx): a .pth file there
+    # runs its import lines when Python starts on it (site.addsitedir), a sitecustomize too.
+    site = folder / "v2-app" / ".venv" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "bait.pth").write_text(
+        "import os; " + PYTHON_BAIT.format(marker=str(marker), what="pth")
+    )
+    (site / "sitecustomize.py").write_text(
+        PYTHON_BAIT.format(marker=str(marker), what="venv sitecustomize")
+    )
+    info = site / "azure_functions-1.21.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: azure-functions\nVersion: 1.21.3\n"
+    )
+    (info / "RECORD").write_text("")
+    (info / "top_level.txt").write_text("azure\n")
     # jedi (the rename of a binding's parameter) reads a project file from the folder: one
     # naming the folder's Python and asking for its extension modules (jedi ignores both).
     for base in (folder, folder / "v2-app"):
@@ -216,6 +233,9 @@ def _armed(folder: Path, marker: Path) -> None:
     subprocess.run([sys.executable, "function_app.py"], cwd=folder / "v2-app", capture_output=True)
     subprocess.run([str(folder / ".venv" / "bin" / "python")], capture_output=True)
     subprocess.run([sys.executable, "-c", "import json"], cwd=folder, capture_output=True)
+    site = folder / "v2-app" / ".venv" / "lib" / "python3.11" / "site-packages"
+    addsitedir = f"import site; site.addsitedir({str(site)!r})"
+    subprocess.run([sys.executable, "-I", "-c", addsitedir], capture_output=True)
     ran = _ran(marker)
     for expected in (
         "git ran fsmonitor",
@@ -224,6 +244,7 @@ def _armed(folder: Path, marker: Path) -> None:
         "python ran v2-app/function_app.py",
         "python ran .venv/bin/python",
         "python ran json",
+        "python ran pth",
     ):
         assert expected in ran, f"the bait '{expected}' did not fire: {ran}"
 
