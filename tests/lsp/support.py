@@ -199,6 +199,15 @@ def change_doc(client: LanguageClient, path: Path, text: str, version: int) -> N
     )
 
 
+async def run_function(client: LanguageClient, *args: Any) -> dict[str, Any]:
+    """The Run lens's command (``funcls.runFunction``) with ``args``; its result as a dict."""
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="funcls.runFunction", arguments=list(args))
+    )
+    assert isinstance(result, dict)
+    return result
+
+
 def offset_of(text: str, pos: types.Position) -> int:
     lines = text.split("\n")
     return sum(len(line) + 1 for line in lines[: pos.line]) + pos.character

@@ -6,14 +6,23 @@ editor (not saved) is refused saying so, not with the runner's list of functions
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.support import CONFIG, change_doc, make_workspace, open_doc, start, uri
+from tests.lsp.support import (
+    CONFIG,
+    change_doc,
+    make_workspace,
+    open_doc,
+    start,
+    uri,
+)
+from tests.lsp.support import (
+    run_function as run,
+)
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
@@ -35,14 +44,6 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, ws:
     await start(lsp_client, request.param, ws)
     yield
     await lsp_client.shutdown_session()
-
-
-async def run(client: LanguageClient, *args: Any) -> dict[str, Any]:
-    result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="funcls.runFunction", arguments=list(args))
-    )
-    assert isinstance(result, dict)
-    return result
 
 
 async def test_a_function_saved_just_before_the_run_runs(client: LanguageClient, ws: Path) -> None:

@@ -16,6 +16,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.support import CONFIG, start, wait_for, write_app
+from tests.lsp.support import run_function as run
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
@@ -39,14 +40,6 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await start(lsp_client, "visual-studio-code", tmp_path / "ws")
     yield
     await lsp_client.shutdown_session()
-
-
-async def run(client: LanguageClient, *args: Any) -> dict[str, Any]:
-    result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="funcls.runFunction", arguments=list(args))
-    )
-    assert isinstance(result, dict)
-    return result
 
 
 async def test_an_app_that_raises_at_import_names_its_line(

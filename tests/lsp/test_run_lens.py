@@ -15,7 +15,18 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.support import CONFIG, make_workspace, open_doc, position, start, uri, wait_for
+from tests.lsp.support import (
+    CONFIG,
+    make_workspace,
+    open_doc,
+    position,
+    start,
+    uri,
+    wait_for,
+)
+from tests.lsp.support import (
+    run_function as run,
+)
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
 
@@ -61,14 +72,6 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, ws:
     await start(lsp_client, request.param, ws)
     yield
     await lsp_client.shutdown_session()
-
-
-async def run(client: LanguageClient, *args: Any) -> dict[str, Any]:
-    result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="funcls.runFunction", arguments=list(args))
-    )
-    assert isinstance(result, dict)
-    return result
 
 
 async def lenses(client: LanguageClient, path: Path) -> list[tuple[int, str, str, list[Any]]]:

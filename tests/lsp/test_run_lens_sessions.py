@@ -17,7 +17,8 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.support import CONFIG, REPO, make_workspace, start, wait_for
-from tests.lsp.test_run_lens import _alive, run
+from tests.lsp.support import run_function as run
+from tests.lsp.test_run_lens import _alive
 
 pytestmark = pytest.mark.slow
 

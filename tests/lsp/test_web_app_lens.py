@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_lsp
@@ -18,6 +17,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.support import CONFIG, start, uri
+from tests.lsp.support import run_function as run
 from tests.lsp.test_functions_view import functions
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
@@ -50,14 +50,6 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await start(lsp_client, "visual-studio-code", tmp_path / "ws")
     yield
     await lsp_client.shutdown_session()
-
-
-async def run(client: LanguageClient, *args: Any) -> dict[str, Any]:
-    result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="funcls.runFunction", arguments=list(args))
-    )
-    assert isinstance(result, dict)
-    return result
 
 
 async def lens_titles(client: LanguageClient, script: Path, line: int) -> list[str]:
