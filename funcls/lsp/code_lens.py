@@ -32,16 +32,15 @@ from funcls.model.locations import Range
 from funcls.model.python.facts import ModuleInfo
 from funcls.model.run_inputs import (
     INPUTS_FILE,
-    SAMPLE_VALUE,
     InputError,
     SavedInputs,
     default_method,
     is_http,
     methods_of,
-    query_keys,
     read_saved,
     resolve_input,
     route_text,
+    sample_query,
     sample_url_path,
 )
 
@@ -75,9 +74,9 @@ def run_title(app: App, fn: Function, saved: SavedInputs | None = None) -> str:
         # The sample's method, path and query (sample_input's, without reading the body's
         # keys, which the title does not show: one lens request per edit asks for each).
         request = {"method": default_method(fn), "path": sample_url_path(app, fn)}
-        params = query_keys(fn, app.source)
-        if params:
-            request["query"] = {k: SAMPLE_VALUE for k in params}
+        query = sample_query(fn, app.source)
+        if query:
+            request["query"] = query
     method, path = request.get("method"), request.get("path")
     if not (isinstance(method, str) and isinstance(path, str)):
         return f"▶ Run {default_method(fn)} {route_text(app, fn)}"

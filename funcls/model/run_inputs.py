@@ -194,7 +194,11 @@ def sample_url_path(app: App, fn: Function) -> str:
         template = parse_route(route)
     except ValueError:
         return route_text(app, fn)
-    sample = sample_path(template, _durable_starter_values(app, fn))
+    preferred = {
+        **compared_values(fn, app.source).get("route", {}),
+        **_durable_starter_values(app, fn),
+    }
+    sample = sample_path(template, preferred)
     prefix = "/" + app.route_prefix if app.route_prefix else ""
     if sample is None:
         return route_text(app, fn)
@@ -328,13 +332,20 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
     """A request that shows the shape the function expects, for the user to edit."""
     trigger = fn.trigger
     kind = trigger.type.lower() if trigger is not None else ""
-    keys = json_keys(fn, source or app.source, app.root)
+    reads = _json_reads(fn, source or app.source, app.root)
+    keys = reads[0] if reads is not None else None
+    items = reads[1] if reads is not None else {}
+    fields = compared_values(fn, source or app.source).get("json", {})
+
+    def sample_object(keys: list[str] | None) -> dict[str, Any]:
+        return _sample_object(keys, items, fields)
+
     if kind == "httptrigger":
         method = default_method(fn)
         sample: dict[str, Any] = {"method": method, "path": sample_url_path(app, fn)}
-        params = query_keys(fn, source or app.source)
-        if params:
-            sample["query"] = {k: SAMPLE_VALUE for k in params}
+        query = sample_query(fn, source or app.source)
+        if query:
+            sample["query"] = query
         if method in _BODY_METHODS or keys is not None:
             if keys is not None:
                 sample["headers"] = {"content-type": "application/json"}
@@ -359,8 +370,35 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
 
 
 def sample_object(keys: list[str] | None) -> dict[str, Any]:
-    """A JSON object with the keys a function reads: a list for those it iterates over."""
-    return {k.removesuffix("[]"): ([] if k.endswith("[]") else SAMPLE_VALUE) for k in keys or []}
+    """A JSON object with the keys a function reads: a list of one item for those it iterates
+    over or measures."""
+    return _sample_object(keys, {}, {})
+
+
+def _sample_object(
+    keys: list[str] | None, items: dict[str, tuple[str, ...]], values: dict[str, Any]
+) -> dict[str, Any]:
+    """``keys`` as json_keys gives them; ``items``: the keys the code reads from each item of a
+    list key; ``values``: a value the code compares a key with. A list holds one item, an
+    object of the keys read from its items (``for line in body["lines"]: line["product"]``)
+    or a sample value: QA in code-server, samples/v2-app's create_order refuses an order whose
+    ``items`` is empty (``if not items: … 400``) and the sample sent ``items: []``."""
+    out: dict[str, Any] = {}
+    for k in keys or []:
+        name = k.removesuffix("[]")
+        if k.endswith("[]"):
+            inner = items.get(name)
+            out[name] = [{i: SAMPLE_VALUE for i in inner} if inner else SAMPLE_VALUE]
+        else:
+            out[name] = values.get(name, SAMPLE_VALUE)
+    return out
+
+
+def sample_query(fn: Function, source: Source | None) -> dict[str, str]:
+    """The query parameters of an HTTP function's sample: each one the code reads, as a value
+    the code compares it with when it does (else a sample value)."""
+    chosen = compared_values(fn, source).get("query", {})
+    return {k: chosen.get(k, SAMPLE_VALUE) for k in query_keys(fn, source)}
 
 
 def _event_grid_sample(keys: list[str] | None) -> dict[str, Any]:
@@ -481,12 +519,21 @@ def body_text(body: Any) -> str:
 
 
 def json_keys(fn: Function, source: Source | None, root: str | None = None) -> list[str] | None:
+    """json_keys of _json_reads: the keys alone."""
+    reads = _json_reads(fn, source, root)
+    return reads[0] if reads is not None else None
+
+
+def _json_reads(
+    fn: Function, source: Source | None, root: str | None = None
+) -> tuple[list[str], dict[str, tuple[str, ...]]] | None:
     """The keys the function reads from its trigger's JSON (``req.get_json()["x"]``,
     ``body.get("x")``, ``json.loads(msg.get_body())["x"]``): a list, possibly empty, when it
     reads JSON from its trigger at all; None when it does not. A key the function iterates
     over (``for item in body["items"]``) ends with ``[]``. With the app's ``root``, also the
     keys a helper of the app reads when the JSON is passed to it (``receipt_for(order)``,
-    ``orders.new_order(body)``: one call deep). Read from the source text (never run)."""
+    ``orders.new_order(body)``: one call deep). Read from the source text (never run).
+    With them, the keys the code reads from the items of each list key."""
     node = _def_node(fn, source)
     trigger = fn.trigger
     if node is None or trigger is None:
@@ -522,8 +569,9 @@ def json_keys(fn: Function, source: Source | None, root: str | None = None) -> l
                 key = _key_read(sub, {name}, "") if isinstance(sub, ast.Subscript) else None
                 if key is not None and key not in keys:
                     keys.append(key)
-            listed |= _list_keys(helper, {name}, "")
-    return [f"{k}[]" if k in listed else k for k in keys]
+            for key, inner in _list_keys(helper, {name}, "").items():
+                listed[key] = tuple(dict.fromkeys((*listed.get(key, ()), *inner)))
+    return [f"{k}[]" if k in listed else k for k in keys], listed
 
 
 _MAX_HELPERS = 8  # calls followed per function
@@ -700,6 +748,249 @@ def _query_keys_of(node: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> 
     return tuple(sorted(keys, key=lambda k: _position(node, k)))
 
 
+# -- values the code compares an input with --------------------------------------------------
+
+
+def compared_values(fn: Function, source: Source | None) -> dict[str, dict[str, Any]]:
+    """For each input the code checks against constants, the value a sample should send:
+    ``{"route": {"action": "list"}, "query": {…}, "json": {…}}``. An input is a route
+    parameter (``req.route_params["action"]``), a query parameter (``req.params.get("mode")``)
+    or a field of the trigger's JSON (``body["kind"]``), read directly or through a name bound
+    to it; the constants are those of ``==``/``!=``, ``in (…)``/``not in (…)``, ``match``
+    cases and the keys of a dict literal it indexes (``HANDLERS[action]``,
+    ``HANDLERS.get(action)``). QA in code-server: the Durable sample's ``manage`` starter,
+    routed ``manage/{action}``, got the action '1', which none of its branches takes.
+
+    Of an ``if``/``elif`` chain, the value whose branch uses the fewest other inputs wins
+    (first in code order on a tie): its run needs nothing else the sample can only guess
+    (``manage``'s "list" rather than "raise", which also wants an instance id and an event
+    name). Read from the source text (never run)."""
+    node = _def_node(fn, source)
+    trigger = fn.trigger
+    if node is None or trigger is None:
+        return {}
+    chosen = _compared_of(node, trigger.name)
+    if any(where == "dict" for where, _k, _v in chosen):
+        # A dict of handlers at the module's top level: read from the module's tree.
+        tree = _module_tree(fn.script_path, source) if fn.script_path else None
+        module_dicts = _module_dicts(tree) if tree is not None else {}
+    else:
+        module_dicts = {}
+    out: dict[str, dict[str, Any]] = {}
+    for where, key, value in chosen:
+        if where == "dict":
+            input_where, input_key, name = value
+            keys = module_dicts.get(name)
+            if keys and input_key not in out.get(input_where, {}):
+                out.setdefault(input_where, {})[input_key] = keys[0]
+            continue
+        out.setdefault(where, {}).setdefault(key, value)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _module_dicts(tree: ast.Module) -> dict[str, list[str]]:
+    """The module's top-level ``NAME = {"a": …, "b": …}``: the dict's text keys by name."""
+    found: dict[str, list[str]] = {}
+    for stmt in tree.body:
+        target = value = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            target, value = stmt.target, stmt.value
+        if isinstance(target, ast.Name) and isinstance(value, ast.Dict):
+            keys = [k.value for k in value.keys if isinstance(k, ast.Constant)]
+            texts = [k for k in keys if isinstance(k, str)]
+            if texts:
+                found[target.id] = texts
+    return found
+
+
+_Input = tuple[str, str]  # ("route" | "query" | "json", the parameter's or field's name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compared_of(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, param: str
+) -> tuple[tuple[str, str, Any], ...]:
+    """compared_values of one def (of a kept tree, like _query_keys_of: the lens titles ask
+    for each HTTP function's route at each request): (where, key, value) in order of
+    preference, and ("dict", key, (where, key, name)) for a dict of the module indexed with
+    an input."""
+    nodes = list(ast.walk(node))  # one walk for the passes below (cold lens titles: 500 defs)
+
+    def indexes_with_a_name(sub: ast.AST) -> bool:
+        if isinstance(sub, ast.Subscript):
+            return not isinstance(sub.slice, ast.Constant)
+        return (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr == "get"
+            and bool(sub.args)
+            and not isinstance(sub.args[0], ast.Constant)
+        )
+
+    if not any(
+        isinstance(sub, ast.Compare | ast.Match) or indexes_with_a_name(sub) for sub in nodes
+    ):
+        return ()
+
+    def holder_of(expr: ast.AST) -> str | None:
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            if expr.value.id == param and expr.attr == "route_params":
+                return "route"
+            if expr.value.id == param and expr.attr == "params":
+                return "query"
+        if isinstance(expr, ast.Name) and expr.id in holders:
+            return holders[expr.id]
+        if _reads_json(expr, param):
+            return "json"
+        return None
+
+    def read_of(expr: ast.AST) -> _Input | None:
+        holder: ast.AST | None = None
+        key: ast.AST | None = None
+        if isinstance(expr, ast.Subscript):
+            holder, key = expr.value, expr.slice
+        elif (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr == "get"
+            and expr.args
+        ):
+            holder, key = expr.func.value, expr.args[0]
+        if holder is None or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        where = holder_of(holder)
+        return (where, key.value) if where is not None else None
+
+    # Names bound to a holder (``query = req.params``, ``body = req.get_json()``), then names
+    # bound to one input (``action = req.route_params["action"]``).
+    holders: dict[str, str] = {}
+    bound: dict[str, _Input] = {}
+    assigns = [
+        (sub.targets[0].id, sub.value)
+        for sub in nodes
+        if isinstance(sub, ast.Assign)
+        and len(sub.targets) == 1
+        and isinstance(sub.targets[0], ast.Name)
+    ]
+    for name, value in assigns:
+        where = holder_of(value)
+        if where is not None:
+            holders[name] = where
+    for name, value in assigns:
+        read = read_of(value)
+        if read is not None:
+            bound[name] = read
+
+    def input_of(expr: ast.AST) -> _Input | None:
+        if isinstance(expr, ast.Name) and expr.id in bound:
+            return bound[expr.id]
+        return read_of(expr)
+
+    def uses(stmts: list[ast.stmt], besides: str | None) -> int:
+        """How many times ``stmts`` name the request or an input other than ``besides``."""
+        count = 0
+        for stmt in stmts:
+            for sub in ast.walk(stmt):
+                if (
+                    isinstance(sub, ast.Name)
+                    and sub.id != besides
+                    and (sub.id == param or sub.id in bound or sub.id in holders)
+                ):
+                    count += 1
+        return count
+
+    def constants(expr: ast.AST) -> list[Any]:
+        elts = expr.elts if isinstance(expr, ast.Tuple | ast.List | ast.Set) else [expr]
+        return [
+            e.value
+            for e in elts
+            if isinstance(e, ast.Constant)
+            and e.value is not None
+            and not isinstance(e.value, bytes)
+            and e.value != ""  # ``if name == "": return 400`` is a guard, not a choice
+        ]
+
+    # (input, value, cost, where in the code): cost is how many other inputs the branch uses.
+    candidates: list[tuple[_Input, Any, int, tuple[int, int]]] = []
+    branches: dict[int, list[ast.stmt]] = {}  # a test's id -> the statements it guards
+    for sub in nodes:
+        if isinstance(sub, ast.If):
+            branches[id(sub.test)] = sub.body
+    for sub in nodes:
+        order = (getattr(sub, "lineno", 0), getattr(sub, "col_offset", 0))
+        if isinstance(sub, ast.Compare) and len(sub.ops) == 1:
+            left, right, op = sub.left, sub.comparators[0], sub.ops[0]
+            found = input_of(left)
+            if found is None and isinstance(op, ast.Eq | ast.NotEq):
+                found, left, right = input_of(right), right, left
+            if found is None or not isinstance(op, ast.Eq | ast.NotEq | ast.In | ast.NotIn):
+                continue
+            if isinstance(op, ast.Eq | ast.NotEq) and not isinstance(right, ast.Constant):
+                continue
+            besides = left.id if isinstance(left, ast.Name) else None
+            body = branches.get(id(sub))
+            cost = (
+                uses(body, besides) if body is not None and isinstance(op, ast.Eq | ast.In) else 0
+            )
+            for value in constants(right):
+                candidates.append((found, value, cost, order))
+        elif isinstance(sub, ast.Match):
+            found = input_of(sub.subject)
+            if found is None:
+                continue
+            besides = sub.subject.id if isinstance(sub.subject, ast.Name) else None
+            for case in sub.cases:
+                patterns = (
+                    case.pattern.patterns
+                    if isinstance(case.pattern, ast.MatchOr)
+                    else [case.pattern]
+                )
+                for pattern in patterns:
+                    if isinstance(pattern, ast.MatchValue):
+                        for value in constants(pattern.value):
+                            candidates.append((found, value, uses(case.body, besides), order))
+    dicts: list[tuple[str, str, Any]] = []
+    local = {
+        name: [
+            k.value for k in value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+        ]
+        for name, value in assigns
+        if isinstance(value, ast.Dict)
+    }
+    for sub in nodes:
+        table: ast.AST | None = None
+        index: ast.AST | None = None
+        if isinstance(sub, ast.Subscript):
+            table, index = sub.value, sub.slice
+        elif (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and sub.func.attr == "get"
+            and sub.args
+        ):
+            table, index = sub.func.value, sub.args[0]
+        if not isinstance(table, ast.Name) or index is None:
+            continue
+        found = input_of(index)
+        if found is None:
+            continue
+        if table.id in local:
+            if local[table.id]:
+                at = (table.lineno, table.col_offset)
+                candidates.append((found, local[table.id][0], 0, at))
+        elif table.id not in holders and table.id != param:
+            dicts.append(("dict", found[1], (found[0], found[1], table.id)))
+    # Route and query parameters are text: a number compared with one never matches.
+    best = sorted(
+        (c for c in candidates if c[0][0] == "json" or isinstance(c[1], str)),
+        key=lambda c: (c[2], c[3]),
+    )
+    return tuple((where, key, value) for (where, key), value, _c, _o in best) + tuple(dicts)
+
+
 def _position(node: ast.AST, key: str) -> tuple[int, int]:
     """Where the code first names ``key`` as a string (ast.walk goes breadth first)."""
     return min(
@@ -712,10 +1003,12 @@ def _position(node: ast.AST, key: str) -> tuple[int, int]:
     )
 
 
-def _list_keys(node: ast.AST, holders: set[str], param: str) -> set[str]:
+def _list_keys(node: ast.AST, holders: set[str], param: str) -> dict[str, tuple[str, ...]]:
     """Keys whose value the function treats as a list: iterated over or measured with len(),
     directly (``for x in body["items"]``) or through a name (``items = body.get("items")``
-    … ``len(items)``)."""
+    … ``len(items)``); each with the keys the code subscripts an item with (``x["product"]``,
+    in code order; not a ``x.get("qty", 1)``, which handles its absence: a sample "qty" would
+    break samples/v2-app's ``int(item.get("qty", 1))``)."""
     named: dict[str, str] = {}  # variable -> the key it was read from
     for sub in ast.walk(node):
         if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
@@ -732,11 +1025,13 @@ def _list_keys(node: ast.AST, holders: set[str], param: str) -> set[str]:
             return named[expr.id]
         return _key_read(expr, holders, param)
 
-    found: set[str] = set()
+    found: dict[str, set[str]] = {}
     for sub in ast.walk(node):
         used: ast.AST | None = None
+        item: str | None = None  # the name each item is bound to
         if isinstance(sub, ast.For | ast.comprehension):
             used = sub.iter
+            item = sub.target.id if isinstance(sub.target, ast.Name) else None
         elif (
             isinstance(sub, ast.Call)
             and isinstance(sub.func, ast.Name)
@@ -746,8 +1041,19 @@ def _list_keys(node: ast.AST, holders: set[str], param: str) -> set[str]:
             used = sub.args[0]
         key = key_of(used) if used is not None else None
         if key is not None:
-            found.add(key)
-    return found
+            names = found.setdefault(key, set())
+            if item is not None:
+                names.add(item)
+    listed: dict[str, tuple[str, ...]] = {}
+    for key, names in found.items():
+        inner: list[str] = []
+        if names:
+            for sub in ast.walk(node):
+                read = _key_read(sub, names, "") if isinstance(sub, ast.Subscript) else None
+                if read is not None and read not in inner:
+                    inner.append(read)
+        listed[key] = tuple(sorted(inner, key=lambda k: _position(node, k)))
+    return listed
 
 
 def _reads_json(expr: ast.AST, param: str) -> bool:

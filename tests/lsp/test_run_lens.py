@@ -297,7 +297,7 @@ async def test_saved_inputs_are_created_edited_and_used(client: LanguageClient, 
             "method": "POST",
             "path": "/api/orders",
             "headers": {"content-type": "application/json"},
-            "body": {"items": [], "customer": "sample"},
+            "body": {"items": ["sample"], "customer": "sample"},  # one item: it refuses []
         }
     }
     shown = await wait_for(

@@ -80,7 +80,7 @@ def app(tmp_path: Path) -> Any:
                 "method": "POST",
                 "path": "/api/orders",
                 "headers": {"content-type": "application/json"},
-                "body": {"lines": [], "tags": [], "customer": "sample"},
+                "body": {"lines": ["sample"], "tags": ["sample"], "customer": "sample"},
             },
         ),
         ("work", {"body": {"id": "sample", "kind": "sample"}}),
@@ -452,9 +452,16 @@ def test_samples_hold_the_keys_a_helper_of_the_app_subscripts(tmp_path: Path) ->
     (tmp_path / "shared" / "__init__.py").write_text("")
     (tmp_path / "shared" / "orders.py").write_text(ORDERS)
     app = load_app(str(tmp_path), Source())
-    assert sample_input(app, app.function("by_name")) == {"body": {"lines": [], "id": "sample"}}
+    assert sample_input(app, app.function("by_name")) == {
+        "body": {"lines": [{"product": "sample"}], "id": "sample"}
+    }
     assert sample_input(app, app.function("by_module")) == {
-        "body": {"customer": "sample", "lines": [], "id": "sample", "local": "sample"}
+        "body": {
+            "customer": "sample",
+            "lines": [{"product": "sample"}],
+            "id": "sample",
+            "local": "sample",
+        }
     }
     assert sample_input(app, app.function("outside")) == {"body": {}}
 
@@ -477,4 +484,124 @@ def test_a_v1_function_s_relative_import_of_a_helper_is_followed(tmp_path: Path)
         "    receipt_for(order)\n"
     )
     app = load_app(str(tmp_path), Source())
-    assert sample_input(app, app.function("work")) == {"body": {"lines": [], "id": "sample"}}
+    assert sample_input(app, app.function("work")) == {
+        "body": {"lines": [{"product": "sample"}], "id": "sample"}
+    }
+
+
+LISTS_APP = """import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.route(route="orders", methods=["POST"])
+def create_order(req: func.HttpRequest) -> func.HttpResponse:
+    body = req.get_json()
+    items = body.get("items") if isinstance(body, dict) else None
+    if not items:
+        return func.HttpResponse("an order needs items", status_code=400)
+    return func.HttpResponse(str(len(items)), status_code=202)
+
+
+@app.queue_trigger(arg_name="msg", queue_name="q", connection="AzureWebJobsStorage")
+def lines(msg: func.QueueMessage) -> None:
+    order = msg.get_json()
+    total = sum(int(line.get("qty", 1)) for line in order["lines"])
+    names = [line["product"] + line["unit"] for line in order["lines"]]
+    print(total, names)
+"""
+
+
+def test_a_sample_list_holds_one_item_with_the_keys_the_code_subscripts(tmp_path: Path) -> None:
+    """QA in code-server: samples/v2-app's create_order refuses an empty "items" (400) and the
+    sample sent []. An item is an object of the keys the code subscripts it with (a .get
+    handles its own absence: a sample "qty" would break int(line.get("qty", 1)))."""
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(LISTS_APP)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("create_order"))["body"] == {"items": ["sample"]}
+    assert sample_input(app, app.function("lines")) == {
+        "body": {"lines": [{"product": "sample", "unit": "sample"}]}
+    }
+
+
+COMPARED_APP = """import azure.functions as func
+
+app = func.FunctionApp()
+
+HANDLERS = {"export": None, "import": None}
+
+
+@app.route(route="manage/{action}", methods=["POST"])
+def manage(req: func.HttpRequest) -> func.HttpResponse:
+    action = req.route_params["action"]
+    instance_id = req.params.get("id", "")
+    if action == "raise":
+        print(instance_id, req.params["event"], req.get_json())
+    elif action in ("suspend", "resume"):
+        print(instance_id)
+    elif "list" == action:
+        return func.HttpResponse("[]")
+    return func.HttpResponse(status_code=202)
+
+
+@app.route(route="report/{id:int}")
+def report(req: func.HttpRequest) -> func.HttpResponse:
+    mode = req.params.get("mode")
+    if mode == "":
+        return func.HttpResponse("mode is empty", status_code=400)
+    if mode not in ("csv", "json"):
+        return func.HttpResponse("mode: csv or json", status_code=400)
+    if req.route_params["id"] == "abc":  # not an int: the route's constraint wins
+        pass
+    return func.HttpResponse(mode)
+
+
+@app.route(route="jobs/{kind}", methods=["POST"])
+def jobs(req: func.HttpRequest) -> func.HttpResponse:
+    body = req.get_json()
+    match body["priority"]:
+        case "high" | "low":
+            pass
+    if body.get("retries") == 3:
+        pass
+    return HANDLERS[req.route_params["kind"]]
+
+
+@app.route(route="local/{verb}")
+def local(req: func.HttpRequest) -> func.HttpResponse:
+    table = {"ping": 1, "pong": 2}
+    verb = req.route_params.get("verb")
+    if table.get(verb) is None or req.params.get("n") == 1:  # a number: never a query's text
+        return func.HttpResponse(status_code=404)
+    return func.HttpResponse("ok")
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "query", "body"),
+    [
+        # The branch that uses no other input wins: "raise" also wants an id and an event.
+        ("manage", "/api/manage/list", {"id": "sample", "event": "sample"}, {}),
+        ("report", "/api/report/1", {"mode": "csv"}, None),
+        ("jobs", "/api/jobs/export", None, {"priority": "high", "retries": 3}),
+        ("local", "/api/local/ping", {"n": "sample"}, None),
+    ],
+)
+def test_samples_send_a_value_the_code_compares_the_input_with(
+    tmp_path: Path, name: str, path: str, query: Any, body: Any
+) -> None:
+    """QA in code-server: the Durable sample's manage starter, routed manage/{action}, got the
+    action '1', which none of its branches takes."""
+    from funcls.lsp.code_lens import run_title
+
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(COMPARED_APP)
+    app = load_app(str(tmp_path), Source())
+    sample = sample_input(app, app.function(name))
+    assert sample["path"] == path
+    assert sample.get("query") == query
+    assert sample.get("body") == body
+    # The lens title shows what a click sends.
+    title = run_title(app, app.function(name))
+    assert path in title and all(f"{k}={v}" in title for k, v in (query or {}).items())

@@ -1,0 +1,51 @@
+"""The Run lens's sample request of a function is one the function accepts: sent to a real
+`funcls run` of a copy of the app, it gets a 2xx (QA in code-server: samples/v2-app's
+create_order answered 400 to ``items: []``; the Durable app's manage starter got the action
+'1', which none of its branches takes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from funcls.model.loader import load_app
+from funcls.model.run_inputs import body_text, resolve_input
+from funcls.model.source import Source
+from tests.runner.runner_process import REPO, RunningApp, copy_app
+
+pytestmark = pytest.mark.slow
+
+DURABLE_V2 = REPO / "tests" / "runner" / "durable" / "apps" / "durable_v2"
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "expected_path"),
+    [
+        (REPO / "samples" / "v2-app", "create_order", "/api/orders"),
+        (DURABLE_V2, "manage", "/api/manage/list"),
+    ],
+)
+def test_the_sample_request_gets_a_2xx(
+    tmp_path: Path,
+    run_app: Callable[..., RunningApp],
+    source: Path,
+    name: str,
+    expected_path: str,
+) -> None:
+    app_dir = copy_app(source, tmp_path / source.name)
+    app = load_app(str(app_dir), Source())
+    request, origins = resolve_input(app, app.function(name), None, None)
+    assert origins == ["sample"]
+    assert request["path"] == expected_path
+    running = run_app(app_dir, "--no-reload")
+    running.wait_for_log("ready in")
+    response = running.request(
+        request["method"],
+        request["path"],
+        params=request.get("query"),
+        headers=request.get("headers"),
+        content=body_text(request.get("body")).encode(),
+    )
+    assert 200 <= response.status_code < 300, (request, response.status_code, response.text)
