@@ -103,7 +103,7 @@ def app_objects(ctx: Context) -> None:
     if module is None or module.partial:
         return
     name = os.path.basename(script)
-    if may_hold_app(ctx.text(script) or ""):
+    if may_hold_app(ctx.text(script) or "", script, app.root, app.source):
         if not app.functions:
             # Say so instead of a silent "0 functions, no problem".
             ctx.emit(

@@ -350,7 +350,7 @@ def _script_makes_no_app(app: App, source: Source) -> bool:
     module = source.module(script)
     if module is None or module.partial:
         return False
-    return not may_hold_app(source.text(script) or "")
+    return not may_hold_app(source.text(script) or "", script, app.root, source)
 
 
 def load_app_or_settings(root: str, source: Source) -> tuple[App, str | None]:

@@ -1212,3 +1212,63 @@ def test_azf303_only_between_functions_host_json_lets_the_host_load(
     assert [c for c in found if c != "AZF316"] == expected
     # Each function the list leaves out is said not to load (AZF316, information).
     assert found.count("AZF316") == (3 - len(listed) if listed else 0)
+
+
+# Reduced from DamolAAkinleye/loganalytics-to-adls (azure_function/function_app.py, corpus
+# information verdict "false"): the script imports a processor class, settings helpers and an
+# exception from its own package, makes only a func.Blueprint() and calls an add_function the
+# library does not have. It makes no FunctionApp, so the host finds no functions.
+OWN_PACKAGE_APP = {
+    "function_app.py": "import logging\n\nimport azure.functions as func\n\n"
+    "from proc import Processor\n"
+    "from proc.config import Settings, get_settings\n"
+    "from proc.utils.errors import ProcessingError\n"
+    "from proc import config as proc_config\n\n"
+    'logger = logging.getLogger("azure.functions")\n\n\n'
+    "def main(timer: func.TimerRequest) -> None:\n"
+    "    try:\n        Processor(get_settings()).run()\n"
+    "    except ProcessingError:\n"
+    '        logger.exception("failed")\n\n\n'
+    'trigger = func.TimerTrigger(name="timer", schedule="0 */5 * * * *")\n'
+    "jobs = func.Blueprint()\n"
+    'jobs.add_function("every_five_minutes", main, trigger=trigger)\n',
+    "proc/__init__.py": 'from .processor import Processor\n\n__all__ = ["Processor"]\n',
+    "proc/processor.py": "class Processor:\n    def __init__(self, settings):\n"
+    "        self.settings = settings\n\n    def run(self):\n        return None\n",
+    "proc/config.py": "class Settings:\n    pass\n\n\ndef get_settings():\n    return Settings()\n",
+    "proc/utils/__init__.py": "",
+    "proc/utils/errors.py": "class ProcessingError(Exception):\n    pass\n",
+}
+
+
+def test_names_from_the_apps_own_package_are_followed_for_azf306(tmp_path: Path) -> None:
+    write_app(tmp_path, OWN_PACKAGE_APP)
+    f = one(check(tmp_path), "AZF306")
+    assert f.severity == Severity.ERROR
+    assert f.message == (
+        "function_app.py creates no FunctionApp at its top level, so the host finds no "
+        "functions; add app = func.FunctionApp() (and register your blueprints on it)"
+    )
+    assert text_at(f).startswith("jobs")
+
+
+@pytest.mark.parametrize(
+    "processor",
+    [
+        # The package's name is a function app made there (or maybe one): the hedge stays.
+        "import azure.functions as func\n\nProcessor = func.FunctionApp()\n",
+        "from factory import build\n\nProcessor = build()\n",
+        "import azure.functions as func\n\n\ndef wrap(c):\n    return func.FunctionApp()\n\n\n"
+        "@wrap\nclass Processor:\n    pass\n",
+        "from elsewhere import *\n",
+    ],
+)
+def test_a_name_of_the_apps_own_package_that_may_be_an_app_keeps_the_hedge(
+    tmp_path: Path, processor: str
+) -> None:
+    write_app(tmp_path, {**OWN_PACKAGE_APP, "proc/processor.py": processor})
+    f = one(check(tmp_path), "AZF306")
+    assert f.severity == Severity.INFO
+    assert f.message.startswith(
+        "function_app.py gets its function app from somewhere funcls cannot follow"
+    )
