@@ -8,12 +8,13 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 
-from funcls.checks.findings import Finding, with_echoes
+from funcls.checks.findings import Finding
 from funcls.lsp import diagnostics
 from funcls.lsp.context import Context
 from funcls.lsp.convert.app import KEEP, REMOVE, check_conversion, plan_app_conversion, v1_functions
 from funcls.lsp.convert.v1 import Plan, plan_removal
 from funcls.lsp.edits import Edit, FileOp, can_apply, workspace_edit
+from funcls.lsp.homes import shown
 from funcls.lsp.lookup import functions_in
 from funcls.model.appmodel import App, Function
 from funcls.model.locations import Range
@@ -45,7 +46,11 @@ def quick_fixes(
     sent with the request (Neovim sends the whole line's, wherever the cursor is on it). A
     finding echoed in another file offers its fixes there too."""
     out: list[types.CodeAction] = []
-    for f in with_echoes(f for f in findings if f.path == path or (f.echo and f.fixes)):
+    # A finding on a folder (AZF408 on a v1 app root) offers its fixes on its home file.
+    picked = [
+        f for f in findings if f.path == path or (f.fixes and (f.echo or os.path.isdir(f.path)))
+    ]
+    for f in shown(picked):
         if f.path != path or not f.fixes:
             continue
         diag = diagnostics.to_diagnostic(ctx, f)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 
 from lsprotocol import types
 
-from funcls.checks.findings import Finding, Severity, with_echoes
+from funcls.checks.findings import Finding, Severity
 from funcls.lsp.context import Context
 from funcls.lsp.early_diagnostics import fold_related
+from funcls.lsp.homes import shown
 from funcls.lsp.positions import path_to_uri
 
 SOURCE = "funcls"
@@ -50,8 +50,10 @@ def to_diagnostic(ctx: Context, f: Finding) -> types.Diagnostic:
 
 def by_path(ctx: Context, findings: Iterable[Finding]) -> dict[str, list[types.Diagnostic]]:
     out: dict[str, list[types.Diagnostic]] = {}
-    for f in sorted(with_echoes(findings), key=Finding.sort_key):
-        if not f.path or os.path.isdir(f.path):
+    # A finding on a folder goes to a file beside it (homes.shown); on a folder with none, it
+    # stays on the folder's URI, which VS Code's Problems view lists.
+    for f in sorted(shown(findings), key=Finding.sort_key):
+        if not f.path:
             continue
         out.setdefault(f.path, []).append(to_diagnostic(ctx, f))
     return out

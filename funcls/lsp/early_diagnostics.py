@@ -193,7 +193,8 @@ def document_diagnostics(
 ) -> list[dict[str, Any]] | None:
     """The diagnostics the server publishes for the open document ``path`` once it has
     indexed its app; None when the document is in no app or in more than one."""
-    from funcls.checks.findings import Finding, with_echoes
+    from funcls.checks.findings import Finding
+    from funcls.lsp.homes import shown
     from funcls.lsp.state import EngineChecker, IndexState
     from funcls.model.loader import load_app
     from funcls.model.source import Source
@@ -215,7 +216,7 @@ def document_diagnostics(
     index.apps[root] = load_app(root, index.source)
     columns = _Columns(index.source.text)
     out = []
-    for f in sorted(with_echoes(state.findings(root)), key=Finding.sort_key):
+    for f in sorted(shown(state.findings(root)), key=Finding.sort_key):
         if f.path != path or os.path.isdir(f.path):
             continue
         out.append(diagnostic(columns, client.related_information, f))
