@@ -245,10 +245,12 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "kind": "runWithInput",
             "app": "v2-app",
             "function": "create_order",
-            # The sample body has "items": [] (the function measures it with len()); the
-            # function answers 400 to an empty order, so the edit is what makes it succeed.
-            "find": '"items": []',
-            "replace": '"items": [{"product": 3, "qty": 2}]',
+            # The sample body's "items" holds one "sample" (6fc7d42: a list the code measures
+            # gets one item). The edit, typed in the Replace widget (one line), gives "items"
+            # a real product and moves the sample list aside under a key create_order ignores,
+            # so the queued order shows whether the edited text was what the run sent.
+            "find": '"items": [',
+            "replace": '"items": [{"product": 3, "qty": 2}], "set_aside": [',
             "lens": "▶ Run create_order",
         },
         {
