@@ -275,6 +275,20 @@ def last_instance(root: str) -> str | None:
     return str(row[0]) if row and row[0] else None
 
 
+def _keyed_read(expr: ast.AST) -> tuple[ast.AST | None, ast.AST | None]:
+    """``holder[key]`` or ``holder.get(key, ...)``: the holder and the key; else Nones."""
+    if isinstance(expr, ast.Subscript):
+        return expr.value, expr.slice
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "get"
+        and expr.args
+    ):
+        return expr.func.value, expr.args[0]
+    return None, None
+
+
 def _passed_parameter(fn: Function, source: Source | None, methods: dict[str, int]) -> str | None:
     """The route parameter whose value ``fn`` passes to one of ``methods`` (name -> the
     argument's position): ``req.route_params["name"]``, ``req.route_params.get("name")``, or
@@ -285,17 +299,7 @@ def _passed_parameter(fn: Function, source: Source | None, methods: dict[str, in
         return None
 
     def route_key(expr: ast.AST) -> str | None:
-        holder: ast.AST | None = None
-        key: ast.AST | None = None
-        if isinstance(expr, ast.Subscript):
-            holder, key = expr.value, expr.slice
-        elif (
-            isinstance(expr, ast.Call)
-            and isinstance(expr.func, ast.Attribute)
-            and expr.func.attr == "get"
-            and expr.args
-        ):
-            holder, key = expr.func.value, expr.args[0]
+        holder, key = _keyed_read(expr)
         if (
             isinstance(holder, ast.Attribute)
             and holder.attr == "route_params"
@@ -848,17 +852,7 @@ def _compared_of(
         return None
 
     def read_of(expr: ast.AST) -> _Input | None:
-        holder: ast.AST | None = None
-        key: ast.AST | None = None
-        if isinstance(expr, ast.Subscript):
-            holder, key = expr.value, expr.slice
-        elif (
-            isinstance(expr, ast.Call)
-            and isinstance(expr.func, ast.Attribute)
-            and expr.func.attr == "get"
-            and expr.args
-        ):
-            holder, key = expr.func.value, expr.args[0]
+        holder, key = _keyed_read(expr)
         if holder is None or not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
             return None
         where = holder_of(holder)
