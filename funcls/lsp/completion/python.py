@@ -5,7 +5,8 @@ arguments; keyword arguments inside a decorator call; ``arg_name`` values from t
 function's parameters; enum members (``func.AuthLevel.``); connection names; queue and
 container names already used in the app, or after a typed ``%`` the settings of a ``%Name%``
 expression (anywhere in a binding's string). v1: the entry function's parameters named after the
-bindings of function.json, with their annotations.
+bindings of function.json, with their annotations. Both: the route parameters' names in
+``req.route_params["…"]`` (``route_keys``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from lsprotocol import types
 
 from funcls.lsp import usage
+from funcls.lsp.completion.route_keys import route_key_context, route_key_items
 from funcls.lsp.completion.v1 import AF, func_alias, v1_parameter_items
 from funcls.lsp.context import Context
 from funcls.lsp.describe import decorator_signature, keyword_markdown
@@ -127,6 +129,8 @@ class PythonCompleter:
             self.enum_members(pc.chain, pc.prefix, pc.start, pc.end)
         elif isinstance(pc, DefParameters):
             self.v1_parameters(pc)
+        elif pc is None and (rk := route_key_context(self.text, offset)) is not None:
+            self.items += route_key_items(self.ctx, self.app, self.path, self.text, self.lines, rk)
         if not self.items:
             return None
         return types.CompletionList(is_incomplete=False, items=self.items)
