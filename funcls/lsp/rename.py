@@ -1,4 +1,6 @@
 """``textDocument/rename``: an app setting's name everywhere in the app (``rename_setting``);
+a route parameter in its template, its reads and the other bindings' ``{name}``s
+(``rename_route``);
 renaming a binding's name or its parameter renames both sides
 together — the function.json ``name`` or the decorator's ``arg_name``, the parameter, and its
 uses in the function body (found with jedi, which reads the code without running it).
@@ -27,6 +29,11 @@ from funcls.checks.edits import json_add_member
 from funcls.lsp.context import Context
 from funcls.lsp.edits import Edit, RequestFailed, workspace_edit
 from funcls.lsp.lookup import Spot, spot_at
+from funcls.lsp.rename_route import (
+    prepare_route_param_rename,
+    rename_route_param,
+    route_param_target,
+)
 from funcls.lsp.rename_setting import prepare_setting_rename, rename_setting, setting_target
 from funcls.model.appmodel import Binding, Function
 from funcls.model.catalogue import CATALOGUE
@@ -113,6 +120,9 @@ def prepare_rename(
     setting = setting_target(ctx, path, pos)
     if setting is not None:
         return prepare_setting_rename(ctx, setting)
+    route_param = route_param_target(ctx, path, pos)
+    if route_param is not None:
+        return prepare_route_param_rename(ctx, route_param)
     hit = _target(ctx, path, pos)
     if hit is None:
         # Nothing funcls renames here. A client that understands defaultBehavior gets that
@@ -237,6 +247,9 @@ def rename(ctx: Context, path: str, pos: Position, new_name: str) -> types.Works
     setting = setting_target(ctx, path, pos)
     if setting is not None:
         return rename_setting(ctx, setting, new_name)
+    route_param = route_param_target(ctx, path, pos)
+    if route_param is not None:
+        return rename_route_param(ctx, route_param, new_name)
     entry = _entry_point_at(ctx, path, pos)
     if entry is not None:
         return rename_entry_point(ctx, entry, new_name)
