@@ -21,16 +21,16 @@ import dataclasses
 import sys
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar, get_args, get_origin
 
 from funcls.model.locations import Location, Position, Range
 
 T = TypeVar("T")
 _new = tuple.__new__
-# id(original) -> (original, its copy): a model object or a range reached twice is copied
-# once (see ``shifter``); the original is held so that its id stays its own while the memo
-# lives.
-Memo = dict[int, tuple[Any, Any]]
+# A model object or a range reached twice is copied once (see ``shifter``): id(object) ->
+# (object, its copy), the object held so that its id stays its own while the memo lives; a
+# range (an immutable tuple, whose copy depends on its value alone) -> its copy.
+Memo = dict[Any, Any]
 
 
 class Shift(NamedTuple):
@@ -73,9 +73,9 @@ class _Shifter:
             return r
         m = self.memo
         if m is not None:
-            hit = m.get(id(r))
-            if hit is not None and hit[0] is r:
-                return hit[1]  # type: ignore[no-any-return]
+            hit = m.get(r)
+            if hit is not None:
+                return hit  # type: ignore[no-any-return]
         d = self.delta
         moved = _new(
             Range,
@@ -85,7 +85,7 @@ class _Shifter:
             ),
         )
         if m is not None:
-            m[id(r)] = (r, moved)
+            m[r] = moved
         return moved
 
     def value(self, v: Any) -> Any:
@@ -131,15 +131,22 @@ _PLAIN_TYPES = {"str", "bool", "int", "float", "str | None", "bool | None", "int
 _MOVE_RANGE = """\
     r = o.{name}
     if r is not None and r[1][0] >= at:
-        h = m.get(id(r)) if m is not None else None
-        if h is not None and h[0] is r:
-            r = h[1]
+        h = m.get(r) if m is not None else None
+        if h is not None:
+            r = h
         else:
             a, b = was = r
             r = tnew(Range, (tnew(Position, (a[0] + d, a[1])) if a[0] >= at else a,
                              tnew(Position, (b[0] + d, b[1]))))
             if m is not None:
-                m[id(was)] = (was, r)"""
+                m[was] = r"""
+
+
+def _plain_alias(cls: type, name: str) -> bool:
+    """Whether ``name``, in the module that defines ``cls``, is a ``Literal`` of strings (a
+    def's scope, a value's kind): taken as it is, like a ``str`` field."""
+    found = vars(sys.modules[cls.__module__]).get(name)
+    return get_origin(found) is Literal and all(type(a) is str for a in get_args(found))
 
 
 def _model_class(cls: type, name: str) -> type | None:
@@ -179,8 +186,10 @@ def _copier(cls: type) -> Callable[[Any, _Shifter], Any]:
             expr = f"o.{name}"
         elif (cls.__name__, name) in _LINE_FIELDS:
             expr = f"o.{name} + d if o.{name} >= at else o.{name}"
-        elif kind in _PLAIN_TYPES or kind.startswith("Literal["):
+        elif kind in _PLAIN_TYPES or kind.startswith("Literal[") or _plain_alias(cls, bare):
             expr = f"o.{name}"
+        elif kind == "list[str]":
+            expr = f"o.{name}[:]"
         elif bare == "Range":
             lines.append(_MOVE_RANGE.format(name=name))
             expr = "r"
