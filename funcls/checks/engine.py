@@ -75,6 +75,26 @@ def rules() -> list[Rule]:
     return [REGISTRY.rules[c] for c in sorted(REGISTRY.rules)]
 
 
+# The codes a selection enables, by (select, ignore): `funcls check` asks once per app with
+# the same configuration, and matching every rule's code against the prefixes was ~0.5 M
+# instructions an app (issue 16, ninth pass). Keyed by the rules registered too (rules are
+# only ever added); few selections per process, bounded anyway.
+_ENABLED: dict[tuple[tuple[str, ...], tuple[str, ...], int], frozenset[str]] = {}
+
+
+def enabled_codes(config: CheckConfig) -> frozenset[str]:
+    """The codes of the rules ``config`` enables."""
+    _load_rule_modules()
+    key = (config.select, config.ignore, len(REGISTRY.rules))
+    found = _ENABLED.get(key)
+    if found is None:
+        if len(_ENABLED) >= 64:
+            _ENABLED.clear()
+        found = frozenset(r.code for r in rules() if config.is_enabled(r.code))
+        _ENABLED[key] = found
+    return found
+
+
 def _suppressed(
     ctx: Context, finding: Finding, cache: dict[tuple[str, int], tuple[str, ...] | None]
 ) -> bool:
@@ -116,14 +136,13 @@ def check_app(
     the defaults. A checker that crashes is logged and skipped, so one bug cannot hide the
     other findings; ``raise_errors=True`` re-raises instead (the CLI's exit code 2).
     """
-    all_rules = rules()
     if config is None:
         try:
             config = CheckConfig.from_pyproject(app.root)
         except ConfigError:
             _log().exception("ignoring the funcls configuration for %s", app.root)
             config = CheckConfig()
-    enabled = frozenset(r.code for r in all_rules if config.is_enabled(r.code))
+    enabled = enabled_codes(config)
     ctx = Context(app, enabled, config.plan)
     for checker in REGISTRY.checkers:
         if checker.codes & enabled:
@@ -260,8 +279,7 @@ class IncrementalCheck:
         self.pause: Callable[[], None] = _no_pause
 
     def run(self, app: App, config: CheckConfig) -> list[Finding]:
-        all_rules = rules()
-        enabled = frozenset(r.code for r in all_rules if config.is_enabled(r.code))
+        enabled = enabled_codes(config)
         whole = Context(app, enabled, config.plan)
         names = PER_FUNCTION | _per_function_here(whole)
         env = (enabled, config, self._app_facts(app), names)
