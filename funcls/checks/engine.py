@@ -28,6 +28,8 @@ from funcls.model.lazy_re import compiled_on_use
 if TYPE_CHECKING:
     import logging
 
+    from funcls.model.shift import Shift
+
 
 def _log() -> logging.Logger:
     """The rules' logger, imported when a checker fails (issue 16: ``logging`` is a tenth of
@@ -309,6 +311,11 @@ class IncrementalCheck:
             return group
 
         files: dict[str, _File] = {}
+        # The functions lines added or removed moved: their findings are moved, and the
+        # app-wide checkers move what they read of them.
+        from funcls.model.v2.indexer import moved_functions
+
+        moved = self.wide.moved = moved_functions(app.source) if app.source is not None else {}
         for key, now in by_file.items():
             old = self.files.get(key)
             if old is None or old.env != env:
@@ -334,12 +341,12 @@ class IncrementalCheck:
                         if len(was) == 1 and was[0] is fn:
                             split.append(same)
                             continue
-                    moved = _moved(app, fn, attr, kept)
-                    if moved is None:
-                        moved = _Group([], [], [], {})
-                        getattr(moved, attr).append(fn)
-                        check(moved)
-                    split.append(moved)
+                    group = _moved(moved, fn, attr, kept)
+                    if group is None:
+                        group = _Group([], [], [], {})
+                        getattr(group, attr).append(fn)
+                        check(group)
+                    split.append(group)
             files[key] = _File(env, None, split)
         self.files = files
         # The per-function findings by checker, in the files' and groups' order: one walk
@@ -386,33 +393,39 @@ class IncrementalCheck:
         )
 
 
-def _moved(app: App, fn: Function, attr: str, kept: dict[int, _Group]) -> _Group | None:
+def _moved(
+    moved: dict[int, tuple[Function, Function, Shift]],
+    fn: Function,
+    attr: str,
+    kept: dict[int, _Group],
+) -> _Group | None:
     """The findings of a function that lines added or removed above its def moved
-    (``model.v2.indexer.moved_function``): those of the function it was copied from, moved
-    the same way. A per-function checker finds in the copy what it found in the original,
-    moved: the copy differs only by its lines, and so does the text the checkers read of it.
-    None when the original was not checked alone or a finding holds what cannot be moved."""
-    from funcls.model.shift import Unshiftable, shifter
-    from funcls.model.v2.indexer import moved_function
-
-    if app.source is None:
+    (``moved``: ``model.v2.indexer.moved_functions``): those of the function it was copied
+    from, moved the same way. A per-function checker finds in the copy what it found in the
+    original, moved: the copy differs only by its lines, and so does the text the checkers
+    read of it. None when the original was not checked alone or a finding holds what cannot
+    be moved."""
+    entry = moved.get(id(fn))
+    if entry is None or entry[0] is not fn:
         return None
-    entry = moved_function(app.source, fn)
-    if entry is None:
-        return None
-    old, shift = entry
+    old, shift = entry[1], entry[2]
     same = kept.get(id(old))  # a group of one function (IncrementalCheck.run)
     if same is None:
         return None
     was = getattr(same, attr)
     if len(was) != 1 or was[0] is not old:
         return None
-    move = shifter(shift, ints_ok=False)
-    try:
-        # Most checkers find nothing in a function: no comprehension for those.
-        found = {name: [move(f) for f in fs] if fs else [] for name, fs in same.found.items()}
-    except Unshiftable:
-        return None
+    found = same.found
+    if any(found.values()):
+        from funcls.model.shift import Unshiftable, shifter
+
+        move = shifter(shift, ints_ok=False)
+        try:
+            # Most checkers find nothing in a function: no comprehension for those.
+            found = {name: [move(f) for f in fs] if fs else [] for name, fs in found.items()}
+        except Unshiftable:
+            return None
+    # (else nothing to move: the original's dict of empty lists, never changed, is shared)
     one = _Group([], [], [], found)
     getattr(one, attr).append(fn)
     return one

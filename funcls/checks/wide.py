@@ -32,7 +32,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import replace
 from itertools import compress, count
 from operator import ne
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from funcls.checks.context import Context
 from funcls.checks.registry import Checker
@@ -46,6 +46,7 @@ from funcls.checks.structure import (
 from funcls.checks.structure_v2 import durable_use_of, report_durable_package
 from funcls.model.appmodel import Binding, Function
 from funcls.model.locations import Range
+from funcls.model.shift import Shift, shifted
 
 E = TypeVar("E")
 
@@ -60,20 +61,33 @@ def common_ends(old: list[int], new: list[int]) -> tuple[int, int]:
     return start, min(end, rest)
 
 
+# id(copy) -> (copy, original, shift): the Functions of defs that lines added or removed
+# above them moved (``model.v2.indexer.moved_functions``).
+Moved = dict[int, tuple[Function, Function, Shift]]
+# An entry of a moved function's original, for the copy: the same key and aloneness (or
+# ``_MISSING``: the copy is read).
+MoveEntry = Callable[[E, Function, Function, Shift], E]
+_MISSING: Any = object()
+
+
 class KeptList(Generic[E]):
     """One checker's entry for each function of the app's list, in order, how many entries
     have each key (``key_of``: None for an entry without one) and how many report on their
-    own, whatever the others (``alone``)."""
+    own, whatever the others (``alone``). ``move``: the entry of a moved function's copy
+    from its original's (an Enter moves every def below it: their copies are not read
+    again); None reads the copy."""
 
     def __init__(
         self,
         read: Callable[[Function], E],
         key_of: Callable[[E], Hashable | None],
         alone: Callable[[E], bool] = lambda e: False,
+        move: MoveEntry[E] | None = None,
     ) -> None:
         self.read = read
         self.key_of = key_of
         self.alone = alone
+        self.move = move
         self.alone_count = 0
         self.functions: list[Function] = []  # held: an id here is the object's own
         self.ids: list[int] = []
@@ -100,7 +114,9 @@ class KeptList(Generic[E]):
             del self.counts[key]
         self.shared += (now > 1) - (was > 1)
 
-    def update(self, functions: list[Function]) -> None:
+    def update(self, functions: list[Function], moved: Moved | None = None) -> None:
+        """``moved``: the copies among ``functions`` of functions moved by lines added or
+        removed (their entries are moved from their originals' when ``move`` is set)."""
         ids = list(map(id, functions))
         start, end = common_ends(self.ids, ids)
         old_stop = len(self.ids) - end
@@ -108,24 +124,46 @@ class KeptList(Generic[E]):
         if start == old_stop and start == new_stop:
             self.functions = functions
             return
-        # An object in the old run may still be in the new one (a list reordered).
+        # An object in the old run may still be in the new one (a list reordered), or have
+        # a moved copy there: its entry is taken, and the counts stay (the same key and
+        # aloneness); the entries of the old run nobody took are counted out at the end.
         was = {
             id(fn): e
             for fn, e in zip(
                 self.functions[start:old_stop], self.entries[start:old_stop], strict=True
             )
         }
-        for e in self.entries[start:old_stop]:
-            self._add(e, -1)
         middle: list[E] = []
-        for fn in functions[start:new_stop]:
-            if id(fn) in was:
-                e = was[id(fn)]
-            else:
-                e = self.read(fn)
-                self.read_count += 1
-            self._add(e, 1)
-            middle.append(e)
+        if len(was) != old_stop - start:  # an object twice in the run: count each entry
+            for e in self.entries[start:old_stop]:
+                self._add(e, -1)
+            for fn in functions[start:new_stop]:
+                e = was.get(id(fn), _MISSING)
+                if e is _MISSING:
+                    e = self.read(fn)
+                    self.read_count += 1
+                self._add(e, 1)
+                middle.append(e)
+        else:
+            move = self.move if moved else None
+            for fn in functions[start:new_stop]:
+                e = was.pop(id(fn), _MISSING)
+                if e is _MISSING and move is not None:
+                    m = moved.get(id(fn))  # type: ignore[union-attr]
+                    if m is not None and m[0] is fn:
+                        e = was.pop(id(m[1]), _MISSING)
+                        if e is not _MISSING:
+                            got = move(e, fn, m[1], m[2])
+                            if got is _MISSING:  # not movable: the copy is read
+                                self._add(e, -1)
+                            e = got
+                if e is _MISSING:
+                    e = self.read(fn)
+                    self.read_count += 1
+                    self._add(e, 1)
+                middle.append(e)
+            for e in was.values():
+                self._add(e, -1)
         self.entries = [*self.entries[:start], *middle, *self.entries[old_stop:]]
         self.functions = functions
         self.ids = ids
@@ -146,16 +184,44 @@ def _route_key(e: RouteEntry | None) -> Hashable | None:
     return None if e is None else e[1]
 
 
+def _same_name(e: _NameEntry, fn: Function, old: Function, shift: Shift) -> _NameEntry:
+    return e  # its name and kind: the copy's
+
+
+def _moved_route(
+    e: RouteEntry | None, fn: Function, old: Function, shift: Shift
+) -> RouteEntry | None:
+    if e is None:
+        return None
+    # The copy's binding at the original's place (the copy holds one per original's).
+    at = next((i for i, b in enumerate(old.bindings) if b is e[0]), None)
+    if at is None or len(fn.bindings) != len(old.bindings):
+        return _MISSING  # type: ignore[no-any-return]
+    return fn.bindings[at], e[1], e[2]
+
+
+def _moved_durable(
+    e: tuple[str, Range] | None, fn: Function, old: Function, shift: Shift
+) -> tuple[str, Range] | None:
+    return None if e is None else (e[0], shifted(e[1], shift))
+
+
 class WideCheck:
     """What the app-wide checkers read of each function, kept from the last pass."""
 
     def __init__(self) -> None:
-        self.names: KeptList[_NameEntry] = KeptList(name_entry, _name_key, _invalid_name)
-        self.routes: KeptList[RouteEntry | None] = KeptList(lambda fn: None, _route_key)
+        self.names: KeptList[_NameEntry] = KeptList(
+            name_entry, _name_key, _invalid_name, _same_name
+        )
+        self.routes: KeptList[RouteEntry | None] = KeptList(
+            lambda fn: None, _route_key, move=_moved_route
+        )
         self.prefix: str | None = None
         self.durable: KeptList[tuple[str, Range] | None] = KeptList(
-            durable_use_of, lambda e: None, lambda e: e is not None
+            durable_use_of, lambda e: None, lambda e: e is not None, _moved_durable
         )
+        # The moved functions of the app this pass checks (``IncrementalCheck`` sets it).
+        self.moved: Moved = {}
 
     @property
     def read(self) -> int:
@@ -175,7 +241,7 @@ class WideCheck:
 
     def function_names(self, ctx: Context) -> None:
         kept = self.names
-        kept.update(ctx.app.functions)
+        kept.update(ctx.app.functions, self.moved)
         if not kept.shared and not kept.alone_count:
             return
         counts = kept.counts
@@ -195,7 +261,7 @@ class WideCheck:
             kept.reset()
             self.prefix = prefix
         kept.read = lambda fn: route_entry(fn, prefix)
-        kept.update(ctx.app.functions)
+        kept.update(ctx.app.functions, self.moved)
         if not kept.shared:
             return
         counts = kept.counts
@@ -208,7 +274,7 @@ class WideCheck:
 
     def durable_package(self, ctx: Context) -> None:
         kept = self.durable
-        kept.update(ctx.app.functions)
+        kept.update(ctx.app.functions, self.moved)
 
         def first() -> tuple[str, Range] | None:
             if not kept.alone_count:

@@ -75,3 +75,53 @@ def test_kept_entries_equal_a_fresh_read(seed: int) -> None:
     before = k.read_count
     k.update(list(fns))
     assert k.read_count == before
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_moved_copies_take_their_originals_entries(seed: int) -> None:
+    """Copies of functions that lines added or removed moved (``moved``: copy -> original)
+    take their original's entry through ``move`` and are not read; the entries and counts
+    are a fresh read's after random moves, edits, removals, insertions and swaps (some
+    copies of originals no longer in the list, some originals kept beside their copy)."""
+    rng = random.Random(seed)
+    keys = ["a", "b", "c", "d", None]
+    moved_entries: list[Any] = []
+
+    def move(e: Any, fn: Any, old: Any, shift: Any) -> Any:
+        moved_entries.append(e)
+        return e
+
+    def kept_moving() -> KeptList[Any]:
+        return KeptList(lambda fn: (fn.key, fn.alone), lambda e: e[0], lambda e: e[1], move)
+
+    fns = [Fn(rng.choice(keys), rng.random() < 0.1) for _ in range(30)]
+    k = kept_moving()
+    k.update(list(fns))
+    for _ in range(200):
+        moved: dict[int, Any] = {}
+        change = rng.randrange(5)
+        if change < 2:  # a run of moved copies (an Enter above them)
+            i = rng.randrange(len(fns) + 1)
+            j = rng.randrange(i, min(len(fns), i + 8) + 1)
+            copies = [Fn(f.key, f.alone) for f in fns[i:j]]
+            moved = {id(c): (c, f, None) for c, f in zip(copies, fns[i:j], strict=True)}
+            if change == 1 and fns[i:j]:  # one original kept beside its copies
+                copies.append(fns[i])
+            fns[i:j] = copies
+        elif change == 2 and fns:
+            fns[rng.randrange(len(fns))] = Fn(rng.choice(keys), rng.random() < 0.1)
+        elif change == 3 and fns:
+            del fns[rng.randrange(len(fns))]
+        elif len(fns) > 1:
+            i, j = rng.sample(range(len(fns)), 2)
+            fns[i], fns[j] = fns[j], fns[i]
+        before, moves = k.read_count, len(moved_entries)
+        k.update(list(fns), moved)
+        fresh = kept()
+        fresh.update(list(fns))
+        assert k.entries == fresh.entries
+        assert k.counts == fresh.counts
+        assert (k.shared, k.alone_count) == (fresh.shared, fresh.alone_count)
+        if change == 0:  # every copy's entry moved, none read
+            assert len(moved_entries) - moves == len(moved)
+            assert k.read_count == before

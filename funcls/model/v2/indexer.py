@@ -296,6 +296,16 @@ def moved_function(source: Source, fn: Function) -> tuple[Function, Shift] | Non
     return None
 
 
+def moved_functions(source: Source) -> dict[int, tuple[Function, Function, Shift]]:
+    """Every ``moved_function`` answer at once: id(copy) -> (copy, the Function it was
+    copied from, the shift); a value's copy is the one when ``entry[0] is fn``. Listed as
+    ``moved_function`` lists them (the event loop may index meanwhile)."""
+    out: dict[int, tuple[Function, Function, Shift]] = {}
+    for moved in list(_moved_functions(source).values()):
+        out.update(moved)
+    return out
+
+
 def _memo(source: Source, key: tuple[object, ...]) -> dict[int, _Built]:
     """Built functions kept with the source between indexing runs (incremental indexing: a
     keystroke builds the defs it changed again, not the whole app's), by ``id`` of the def
