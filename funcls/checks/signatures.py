@@ -61,7 +61,19 @@ def _signature(fn: Function) -> str:
 def _skip(ctx: Context, fn: Function) -> bool:
     """Functions whose bindings are not what the author meant (broken decorators, a
     function.json with syntax errors) or whose signature funcls cannot see (a decorator it
-    does not know sits between the binding decorators and the def)."""
+    does not know sits between the binding decorators and the def). Answered once per
+    function and check: three checkers ask (issue 16, ninth pass). The function is kept
+    with its answer, so that its id stays its own."""
+    skips: dict[int, tuple[Function, bool]] = ctx.memo.setdefault("signature_skips", {})
+    kept = skips.get(id(fn))
+    if kept is not None and kept[0] is fn:
+        return kept[1]
+    answer = _skip_now(ctx, fn)
+    skips[id(fn)] = (fn, answer)
+    return answer
+
+
+def _skip_now(ctx: Context, fn: Function) -> bool:
     if fn.synthetic or not fn.entry_found or broken_decorators(fn) or fn.foreign_decorator:
         return True
     if _signature_being_typed(ctx, fn):
