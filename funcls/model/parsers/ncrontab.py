@@ -29,7 +29,7 @@ extension does, for the local runner.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from funcls.model.fastclass import dataclass
 from funcls.model.parsers.errors import ParseWarning
@@ -43,6 +43,11 @@ from funcls.model.parsers.ncrontab_fields import (
     ScheduleErrorKind,
     parse_field,
 )
+
+if TYPE_CHECKING:
+    # Imported when a TimeSpan schedule is read (_timespan): datetime was ~4 M instructions
+    # of every `funcls check` start (issue 16, ninth pass).
+    from datetime import timedelta
 
 FIELD_LAYOUT = "{second} {minute} {hour} {day} {month} {day-of-week}"
 FIVE_FIELD_LAYOUT = "{minute} {hour} {day} {month} {day-of-week}"
@@ -198,6 +203,8 @@ def _cron(text: str, tokens: list[tuple[str, int]], first: FieldRole) -> CronSch
 
 
 def _timespan(text: str, token: tuple[str, int]) -> TimeSpanSchedule:
+    from datetime import timedelta
+
     from funcls.model.parsers.timespan import (  # when used (datetime, issue 16)
         TimeSpanError,
         parse_timespan,
