@@ -27,7 +27,7 @@ import {
   venvOutcome,
   venvPackages,
 } from "./appEnvModel";
-import type { ServerCommand } from "./python";
+import { APP_VENV_SOURCE, appCommand, type ServerCommand } from "./python";
 import { needingSdks, STORAGE_MODULES, storageFallbackMessage, type StorageUse } from "./storageModel";
 
 const ready = new Set<string>(); // interpreters (and what was checked) found complete
@@ -131,36 +131,22 @@ async function installAndOffer(
   }
 }
 
-let serverStarts: vscode.Event<unknown> | undefined;
-
-/** The language server's starts (ServerManager.onStarted): a change of funcls.interpreter
- * restarts it, and what follows the change waits for that. */
-export function watchServerStarts(event: vscode.Event<unknown>): void {
-  serverStarts = event;
-}
-
-/** Resolves at the server's next start, or after `ms`. */
-function nextServerStart(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (serverStarts === undefined) {
-      resolve();
-      return;
+/** The command that runs the app at `appRoot`: the server's, in the app's own .venv when it
+ * has one (python.ts appCommand; the server's warm app follows the same rule). */
+export function appServerCommand(server: ServerCommand, appRoot: string): ServerCommand {
+  return appCommand(server, appRoot, (file) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
     }
-    let subscription: vscode.Disposable | undefined;
-    const timer = setTimeout(() => {
-      subscription?.dispose();
-      resolve();
-    }, ms);
-    subscription = serverStarts(() => {
-      clearTimeout(timer);
-      subscription?.dispose();
-      resolve();
-    });
   });
 }
 
-/** Creates the app's .venv (python -m venv, then pip; output in the "funcls: pip" channel) and
- * only then makes it funcls.interpreter (the server restarts with it), offering `again`. */
+/** Creates the app's .venv (python -m venv, then pip; output in the "funcls: pip" channel),
+ * offering `again`. The app runs in it from then on, found in its folder (appServerCommand):
+ * no setting changes, so the other apps of the workspace keep their interpreters. */
 async function createVenvAndOffer(
   made: { venvPython: string; commands: string[][] },
   appRoot: string,
@@ -169,8 +155,10 @@ async function createVenvAndOffer(
   pipOutput ??= vscode.window.createOutputChannel("funcls: pip");
   const channel = pipOutput;
   const steps = ["venv", "install"] as const;
+  const venvDir = path.dirname(path.dirname(made.venvPython));
+  const existed = fs.existsSync(venvDir);
   const failed = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `funcls: creating ${path.dirname(path.dirname(made.venvPython))} with the app's requirements…` },
+    { location: vscode.ProgressLocation.Notification, title: `funcls: creating ${venvDir} with the app's requirements…` },
     async () => {
       for (const [i, argv] of made.commands.entries()) {
         const { code, output } = await runPip(argv, appRoot, channel);
@@ -181,15 +169,12 @@ async function createVenvAndOffer(
       return undefined;
     },
   );
-  const outcome = venvOutcome(made.venvPython, failed?.step, failed?.code ?? 0, failed?.output ?? "", again?.label);
-  if (outcome.ok) {
-    // The server restarts with the new interpreter; Run Again waits for it (a click while it
-    // restarted found no funcls.runFunction and did nothing).
-    const restarted = nextServerStart(120_000);
-    const config = vscode.workspace.getConfiguration("funcls");
-    await config.update("interpreter", [made.venvPython], vscode.ConfigurationTarget.Workspace);
-    await restarted;
+  if (failed !== undefined && !existed) {
+    // A half-made .venv (pip failed, or venv after making bin/python) would be the app's
+    // interpreter from now on: removed, the app keeps the one it had.
+    fs.rmSync(venvDir, { recursive: true, force: true });
   }
+  const outcome = venvOutcome(made.venvPython, failed?.step, failed?.code ?? 0, failed?.output ?? "", again?.label);
   const show = outcome.ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   const choice = await show(outcome.message, ...outcome.actions);
   if (choice === "Show pip Output") {
@@ -271,7 +256,9 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
   }
   const requirementsFile = path.join(appRoot, "requirements.txt");
   const requirements = fs.existsSync(requirementsFile) ? requirementsFile : undefined;
-  const { install, venv, select } = missingActions(missing, requirements !== undefined);
+  // An app already in its own .venv is offered the install into it, not another .venv.
+  const ownVenv = server.source === APP_VENV_SOURCE;
+  const { install, venv, select } = missingActions(missing, requirements !== undefined && !ownVenv);
   const actions = venv !== undefined ? [install, venv, select] : [install, select];
   const handle = async (choice: string | undefined) => {
     if (choice === install) {
@@ -291,7 +278,7 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
   };
   // Not awaited: the run that asked stops here; the fix is the user's next step.
   void vscode.window
-    .showErrorMessage(missingMessage(python, missing, requirements !== undefined), ...actions)
+    .showErrorMessage(missingMessage(python, missing, requirements !== undefined, { app: path.basename(appRoot), offersVenv: !ownVenv }), ...actions)
     .then(handle);
   return false;
 }

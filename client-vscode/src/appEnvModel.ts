@@ -59,15 +59,25 @@ export function readMissing(stdout: string, modules: readonly [string, string][]
   }
 }
 
-export function missingMessage(python: string, missing: readonly string[], hasRequirements: boolean): string {
+/** `app`: the app folder's name, said so that a workspace of several apps knows which one;
+ * `offersVenv`: false when the app already runs in its own .venv. */
+export function missingMessage(
+  python: string,
+  missing: readonly string[],
+  hasRequirements: boolean,
+  more: { app?: string; offersVenv?: boolean } = {},
+): string {
+  const theApp = more.app !== undefined ? `the app '${more.app}'` : "the app";
   if (onlyDebugger(missing)) {
-    return `funcls cannot debug the app (F5): the debugger, debugpy, is not installed in ${python}. To debug, install debugpy into it or select another interpreter.`;
+    return `funcls cannot debug ${theApp} (F5): the debugger, debugpy, is not installed in ${python}. To debug, install debugpy into it or select another interpreter.`;
   }
   const list = missing.map((dist) => (DEBUG_DISTS.has(dist) ? `the debugger (${dist})` : dist)).join(", ");
-  const fix = hasRequirements
-    ? "install the app's requirements.txt and those packages into it, create a .venv from requirements.txt, or select another interpreter"
-    : "install them into it or select another interpreter";
-  return `funcls cannot run the app with ${python}: it lacks ${list}. To run it, ${fix}.`;
+  const fix = !hasRequirements
+    ? "install them into it or select another interpreter"
+    : more.offersVenv !== false
+      ? "install the app's requirements.txt and those packages into it, create a .venv from requirements.txt, or select another interpreter"
+      : "install the app's requirements.txt and those packages into it, or select another interpreter";
+  return `funcls cannot run ${theApp} with ${python}: it lacks ${list}. To run it, ${fix}.`;
 }
 
 const DEBUG_DISTS = new Set(DEBUG_MODULES.map(([, dist]) => dist));
@@ -194,7 +204,7 @@ export function venvOutcome(
   }
   return {
     ok: true,
-    message: `Created ${venvPython} with the app's requirements; funcls now runs the app with it (funcls.interpreter).`,
+    message: `Created ${venvPython} with the app's requirements; funcls runs this app with it (a .venv in the app's folder comes before funcls.interpreter).`,
     actions: again !== undefined ? [again] : [],
   };
 }

@@ -12,7 +12,7 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
-import { ensureAppEnvironment } from "./appEnv";
+import { appServerCommand, ensureAppEnvironment } from "./appEnv";
 import { attachConfiguration } from "./debugModel";
 import { freePort, startAppProcess } from "./appProcess";
 import { debugRunCommand, hasPortArg } from "./run";
@@ -56,7 +56,7 @@ class Provider implements vscode.DebugConfigurationProvider {
       void vscode.window.showWarningMessage("funcls found no Azure Functions app to debug (no folder with host.json).");
       return undefined;
     }
-    const server = await this.deps.serverCommand();
+    const server = appServerCommand(await this.deps.serverCommand(), app);
     // Once debugpy is installed, "Debug Again" starts this same configuration (app chosen).
     const again = { label: "Debug Again", run: () => vscode.debug.startDebugging(folder, { ...config, app }) };
     if (!(await ensureAppEnvironment(server, app, true, again))) {

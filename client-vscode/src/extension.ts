@@ -7,7 +7,7 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
-import { ensureAppEnvironment, missingSdks, offerMissingModule, watchServerStarts, watchStorage } from "./appEnv";
+import { appServerCommand, ensureAppEnvironment, missingSdks, offerMissingModule, watchStorage } from "./appEnv";
 import { missingModule } from "./appEnvModel";
 import { functionStore, storageUses } from "./storageModel";
 import { F5_CONTEXT, hasLaunchConfigurations } from "./debugModel";
@@ -67,7 +67,7 @@ async function startApp(chosen?: string): Promise<void> {
       void vscode.window.setStatusBarMessage(`funcls: port ${wanted} is busy; the app runs on ${port}`, 10000);
     }
   }
-  const server = await (servers as ServerManager).serverCommand(settings);
+  const server = appServerCommand(await (servers as ServerManager).serverCommand(settings), root);
   if (!(await ensureAppEnvironment(server, root, false, { label: "Start the App", run: () => startApp(root) }))) {
     return;
   }
@@ -98,7 +98,6 @@ async function saveApp(root: string): Promise<void> {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("funcls");
   const manager = new ServerManager(context, output);
-  watchServerStarts(manager.onStarted);
   servers = manager;
   const restart = debounce(() => void manager.restart(), 300);
   const tree = new FunctionsTree();
@@ -122,7 +121,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const key = `${root}\0${module}`;
     if (Date.now() - (offered.get(key) ?? 0) > 10_000) {
       offered.set(key, Date.now());
-      void offerMissingModule(manager.command, root, module, again);
+      void offerMissingModule(manager.command && appServerCommand(manager.command, root), root, module, again);
     }
   };
   tree.onDidChangeAppState((state) => {
@@ -156,7 +155,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await saveApp(root);
     // Once an install made the interpreter complete, "Run again" sends the same command.
     const again = { label: command === "funcls.runFunction" ? "Run Again" : "Try Again", run: () => vscode.commands.executeCommand(command, ...args) };
-    const ready = await ensureAppEnvironment(manager.command, root, false, again);
+    const ready = await ensureAppEnvironment(appServerCommand(manager.command, root), root, false, again);
     const [, name] = args;
     if (ready && command === "funcls.runFunction" && typeof name === "string") {
       results.running(root, name); // its panel says so until the result comes

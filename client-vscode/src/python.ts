@@ -98,6 +98,38 @@ export function findWorkspaceVenv(
   return undefined;
 }
 
+/** Where appCommand's interpreter came from (the log, the messages, the .venv offer). */
+export const APP_VENV_SOURCE = "the app's own virtual environment";
+
+/**
+ * The command that runs the app at `appRoot` (the environment check, Start the app, F5): the
+ * server's, with the app's own virtual environment (`.venv` or `venv` in the app folder, as
+ * Create .venv makes it) for its interpreter when there is one. One interpreter per app: two
+ * apps of a workspace need not share their requirements, and funcls.interpreter (or whatever
+ * runs the server) is the fallback. The language server starts its warm app (the Run lens) by
+ * the same rule: funcls/lsp/warm_app.py, app_python. A serverCommand of the user's own is left
+ * alone. `isExecutable` reads the file system (injected for tests).
+ */
+export function appCommand(
+  server: ServerCommand,
+  appRoot: string,
+  isExecutable: (file: string) => boolean,
+  platform: string = process.platform,
+): ServerCommand {
+  if (server.python === undefined) {
+    return server;
+  }
+  const sep = platform === "win32" ? "\\" : "/";
+  const root = appRoot.endsWith(sep) ? appRoot.slice(0, -1) : appRoot;
+  const own = [".venv", "venv"].map((name) => venvPython(`${root}${sep}${name}`, platform)).find(isExecutable);
+  if (own === undefined) {
+    return server;
+  }
+  // The server's interpreter arguments go with it; the rest (-m funcls …) stays.
+  const args = server.args.slice(server.python.length - 1);
+  return { command: own, args, source: APP_VENV_SOURCE, env: { ...server.env }, python: [own] };
+}
+
 /** PYTHONPATH with the bundled libraries first. */
 export function bundledPythonPath(libs: string, inherited: string | undefined, sep = ":"): string {
   return inherited !== undefined && inherited !== "" ? `${libs}${sep}${inherited}` : libs;

@@ -55,6 +55,14 @@ test("the message names the interpreter, what it lacks and the fixes", () => {
     "funcls cannot run the app with /ws/.venv/bin/python: it lacks azure-functions, uvicorn. To run it, install the app's requirements.txt and those packages into it, create a .venv from requirements.txt, or select another interpreter.",
   );
   assert.match(missingMessage("python3", ["uvicorn"], false), /install them into it or select another interpreter\.$/);
+  // Which app, in a workspace of several.
+  assert.match(missingMessage("python3", ["uvicorn"], false, { app: "orders" }), /^funcls cannot run the app 'orders' with python3: it lacks uvicorn\./);
+  assert.match(missingMessage("python3", ["debugpy"], false, { app: "orders" }), /^funcls cannot debug the app 'orders' \(F5\)/);
+  // The app already runs in its own .venv: no other .venv is offered.
+  assert.match(
+    missingMessage("/ws/app/.venv/bin/python", ["uvicorn"], true, { offersVenv: false }),
+    /To run it, install the app's requirements.txt and those packages into it, or select another interpreter\.$/,
+  );
 });
 
 test("the fixes' commands", () => {
@@ -134,10 +142,13 @@ test("a .venv made for the app can run and debug it, with the Azure SDKs when st
   ]);
 });
 
-test("creating the .venv: the setting changes only once it worked, a failure says which step and why", () => {
+test("creating the .venv: what runs the app now, a failure says which step and why", () => {
   const made = venvOutcome("/ws/app/.venv/bin/python", undefined, 0, "", "Run Again");
   assert.equal(made.ok, true);
-  assert.equal(made.message, "Created /ws/app/.venv/bin/python with the app's requirements; funcls now runs the app with it (funcls.interpreter).");
+  assert.equal(
+    made.message,
+    "Created /ws/app/.venv/bin/python with the app's requirements; funcls runs this app with it (a .venv in the app's folder comes before funcls.interpreter).",
+  );
   assert.deepEqual(made.actions, ["Run Again"]);
   assert.deepEqual(venvOutcome("/p", undefined, 0, "", undefined).actions, []);
   const pip = venvOutcome("/ws/app/.venv/bin/python", "install", 1, "Collecting nope\nERROR: No matching distribution found for nope\n", "Run Again");

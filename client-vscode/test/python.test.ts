@@ -2,7 +2,17 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 
-import { PROBE, findWorkspaceVenv, probeFailure, readProbe, resolveServerCommand, startFailure, type CommandInputs } from "../src/python";
+import {
+  APP_VENV_SOURCE,
+  PROBE,
+  appCommand,
+  findWorkspaceVenv,
+  probeFailure,
+  readProbe,
+  resolveServerCommand,
+  startFailure,
+  type CommandInputs,
+} from "../src/python";
 
 const none = async (): Promise<string | undefined> => undefined;
 
@@ -113,4 +123,26 @@ test("without the Python extension, the workspace's own virtual environment come
     inputs({ workspaceVenv: () => "/ws/app/.venv/bin/python", pythonExtension: async () => "/sel/bin/python" }),
   );
   assert.equal(selected.command, "/sel/bin/python");
+});
+
+test("each app runs in its own .venv (else venv/), else with the server's interpreter", async () => {
+  const server = await resolveServerCommand(inputs({ interpreter: ["/usr/bin/python3", "-X", "utf8"] }));
+  const venvs = new Set(["/ws/orders/.venv/bin/python", "/ws/billing/venv/bin/python", "/ws/both/venv/bin/python", "/ws/both/.venv/bin/python"]);
+  const exists = (file: string) => venvs.has(file);
+  assert.deepEqual(appCommand(server, "/ws/orders", exists), {
+    command: "/ws/orders/.venv/bin/python",
+    args: ["-m", "funcls", "--stdio"],
+    source: APP_VENV_SOURCE,
+    env: server.env,
+    python: ["/ws/orders/.venv/bin/python"],
+  });
+  assert.equal(appCommand(server, "/ws/billing/", exists).command, "/ws/billing/venv/bin/python");
+  assert.equal(appCommand(server, "/ws/both", exists).command, "/ws/both/.venv/bin/python");
+  // No venv of its own: the server's command, interpreter arguments and all.
+  assert.deepEqual(appCommand(server, "/ws/shipping", exists), server);
+  // A serverCommand of the user's own is their environment.
+  const own = await resolveServerCommand(inputs({ serverCommand: ["/opt/funcls", "--stdio"] }));
+  assert.deepEqual(appCommand(own, "/ws/orders", exists), own);
+  const win = appCommand(server, "C:\\ws\\orders", (f) => f === "C:\\ws\\orders\\.venv\\Scripts\\python.exe", "win32");
+  assert.equal(win.command, "C:\\ws\\orders\\.venv\\Scripts\\python.exe");
 });

@@ -177,6 +177,37 @@ def post_json(url: str, payload: dict[str, Any], timeout: float, key: str | None
         raise RunnerUnavailable(f"could not reach the runner at {url}: {error}") from None
 
 
+VENV_NAMES = (".venv", "venv")
+
+
+def app_python(root: str, default: str) -> str:
+    """The interpreter that runs the app at ``root``: its own virtual environment (``.venv`` or
+    ``venv`` inside the app folder, as the editor's Create .venv makes it), else ``default``
+    (the server's). One interpreter per app: two apps of a workspace need not share their
+    requirements. The VS Code extension picks the app's interpreter by the same rule for its
+    checks, Start the app and F5 (client-vscode/src/python.ts, appPython). Only a run starts
+    it, never the analysis."""
+    for name in VENV_NAMES:
+        if os.name == "nt":
+            python = os.path.join(root, name, "Scripts", "python.exe")
+        else:
+            python = os.path.join(root, name, "bin", "python")
+        if os.path.isfile(python) and os.access(python, os.X_OK):
+            return python
+    return default
+
+
+def with_funcls(pythonpath: str | None) -> str:
+    """PYTHONPATH for an app's own interpreter, which need not have funcls installed: the one
+    it has, then the folder this funcls is imported from (the extension's bundled libraries
+    already lead PYTHONPATH; a pip-installed server's site-packages come last, after the
+    app's own packages)."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    home = os.path.dirname(here)
+    parts = [p for p in (pythonpath or "").split(os.pathsep) if p]
+    return os.pathsep.join(parts if home in parts else [*parts, home])
+
+
 class WarmApps:
     """Every warm app of one language server."""
 
@@ -253,14 +284,18 @@ class WarmApps:
         return self.app(root).status()
 
     async def _start(self, warm: WarmApp) -> str:
+        python = app_python(warm.root, self.python)
         cmd = [
-            self.python, "-m", "funcls", "run", warm.root,
+            python, "-m", "funcls", "run", warm.root,
             "--port", "0", "--parent-pid", str(os.getpid()),
         ]  # fmt: skip
         warm.console = []
         self._set(warm, "starting", error=None, url=None, external=False)
         env = dict(os.environ)
         env["PYTHONUNBUFFERED"] = "1"  # console lines as they come, for the log
+        if python != self.python:
+            env["PYTHONPATH"] = with_funcls(env.get("PYTHONPATH"))
+        self.on_output(warm.root, f"starting: {' '.join(cmd)}")
         try:
             process = await asyncio.create_subprocess_exec(
                 *cmd,

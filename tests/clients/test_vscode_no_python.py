@@ -142,7 +142,7 @@ def test_running_the_app_says_what_the_interpreter_lacks_and_offers_the_fixes(
         "Select Interpreter",
     ], session.explain("the notification's actions", ours)
     assert message == (
-        f"funcls cannot run the app with {bare_python}: it lacks azure-functions, uvicorn,"
+        f"funcls cannot run the app 'v2-app' with {bare_python}: it lacks azure-functions, uvicorn,"
         # v2-app's queue and blob functions use AzureWebJobsStorage, set to Azurite: the
         # runner reaches it with the Azure SDKs (without them, the embedded store).
         " httptools, watchfiles, azure-storage-queue, azure-storage-blob. To run it, install the app's requirements.txt and those packages into it,"
