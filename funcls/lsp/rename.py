@@ -244,6 +244,24 @@ def rename_entry_point(ctx: Context, fn: Function, new_name: str) -> types.Works
 
 
 def rename(ctx: Context, path: str, pos: Position, new_name: str) -> types.WorkspaceEdit | None:
+    """The rename's edit; None when this request repeats the last one answered with an edit,
+    on the same version of the document: that edit is on its way and must not be applied
+    twice. Neovim 0.7 sends the rename to every server once per answer to its prepareRename
+    (runtime/lua/vim/lsp/buf.lua ``M.rename``: a placeholder sends it, and so does an error
+    such as jedi-language-server's 'Method Not Found') and applies every edit it gets back:
+    beside jedi-language-server, ``{id}`` renamed to ``order_id`` became
+    ``{order_idder_id}``."""
+    key = (path, ctx.versions.get(path), pos.line, pos.column, new_name)
+    last = ctx.memo.get("rename:last")
+    if last is not None and last[0] == key:
+        return None
+    edit = _rename(ctx, path, pos, new_name)
+    if edit is not None:
+        ctx.memo["rename:last"] = (key, None)
+    return edit
+
+
+def _rename(ctx: Context, path: str, pos: Position, new_name: str) -> types.WorkspaceEdit | None:
     setting = setting_target(ctx, path, pos)
     if setting is not None:
         return rename_setting(ctx, setting, new_name)

@@ -44,10 +44,10 @@ NEEDLE = 'os.environ["PAY'
 # After both servers are up (editors.NEOVIM_BESIDE_JEDI): rename the setting at the cursor.
 BODY = r"""
   vim.api.nvim_win_set_cursor(0, {LINE + 1, COLUMN})
-  vim.lsp.buf.rename("PAYMENT_EVENTS")
+  vim.lsp.buf.rename("PAYMENT_EVENTS_QUEUE")
   local settings = root .. "/local.settings.json"
   local done = vim.wait(20000, function()
-    return file_text(settings):find("PAYMENT_EVENTS", 1, true) ~= nil
+    return file_text(settings):find("PAYMENT_EVENTS_QUEUE", 1, true) ~= nil
   end, 50)
   -- Give a second rename (if any) the time to arrive before reading the result.
   vim.wait(2000, function() return false end, 100)
@@ -71,7 +71,7 @@ ELISP = r"""
       (fset 'y-or-n-p (lambda (&rest _) t))
       (goto-char (point-min))
       (search-forward NEEDLE)
-      (eglot-rename "PAYMENT_EVENTS")
+      (eglot-rename "PAYMENT_EVENTS_QUEUE")
       (let ((script (buffer-substring-no-properties (point-min) (point-max)))
             (settings (with-current-buffer
                           (find-file-noselect (expand-file-name "local.settings.json" ROOT))
@@ -97,7 +97,7 @@ def _app(tmp_path: Path) -> Path:
 
 
 def _renamed(text: str) -> str:
-    return text.replace("PAYMENTS_QUEUE", "PAYMENT_EVENTS")
+    return text.replace("PAYMENTS_QUEUE", "PAYMENT_EVENTS_QUEUE")
 
 
 def test_neovim_renaming_a_setting_from_an_environ_read(tmp_path: Path) -> None:
