@@ -250,10 +250,32 @@ class ExpressionReader:
             return None
         return ".".join([base, *parts]) if parts else base
 
+    def range_text(self, node: ast.AST) -> tuple[Range, str]:
+        """``(cols.range(node), segment(node))`` in one step: for a node on one line of an
+        ASCII text (most), the range from the node's numbers and the text sliced from its
+        line, without reading the range back (issue 16)."""
+        if self.cols.all_ascii:
+            try:
+                ln: int = node.lineno  # type: ignore[attr-defined]
+                c: int = node.col_offset  # type: ignore[attr-defined]
+                end_ln: int | None = node.end_lineno  # type: ignore[attr-defined]
+                ec: int | None = node.end_col_offset  # type: ignore[attr-defined]
+            except AttributeError:
+                pass
+            else:
+                if end_ln and ec is not None:
+                    r = _new(Range, (_new(Position, (ln - 1, c)), _new(Position, (end_ln - 1, ec))))
+                    if ln == end_ln:
+                        return r, self._segments[ln - 1][c:ec]
+                    return r, self.segment(node, r)
+        r = self.cols.range(node)
+        return r, self.segment(node, r)
+
     # -- values ------------------------------------------------------------------------------
     def value(self, node: ast.expr, line_limit: int | None = None) -> PyValue:
-        r = self.cols.range(node)
-        text = self.segment(node, r)
+        r, text = self.range_text(node)
+        if type(node) is ast.Constant:  # most values: nothing to unwrap (issue 16)
+            return PyValue("const", r, text, const=node.value)
         plain = self.unwrap(node)
         if plain is not node and isinstance(plain, ast.Attribute):
             # getattr(func.AuthLevel, "ANONYMOUS"): read as the attribute, shown as written.
@@ -365,8 +387,7 @@ class ExpressionReader:
     def annotation(self, node: ast.expr | None) -> Annotation | None:
         if node is None:
             return None
-        r = self.cols.range(node)
-        text = self.segment(node, r)
+        r, text = self.range_text(node)
         return Annotation(text, self._normalised(node, text), r)
 
     def _normalised(self, node: ast.expr, text: str) -> str | None:
@@ -377,8 +398,12 @@ class ExpressionReader:
         ASCII: NFKC; an escape in a string annotation) is worked out every time."""
         if not text.isascii() or "\\" in text:
             return self.normalise_type(node)
-        imports = self.info.imports
-        key = (text, *[imports.get(name) for name in _NAME.findall(text)])
+        names = _NAMES_IN.get(text)
+        if names is None:
+            if len(_NAMES_IN) >= 4096:
+                _NAMES_IN.clear()
+            names = _NAMES_IN[text] = tuple(_NAME.findall(text))
+        key = (text, *map(self.info.imports.get, names))
         found = _NORMALISED.get(key, _UNSEEN)
         if found is _UNSEEN:
             if len(_NORMALISED) >= 4096:
@@ -438,6 +463,8 @@ class ExpressionReader:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # normalise_type's answers by annotation text and imports (``_normalised``).
 _NORMALISED: dict[tuple[str | None, ...], str | None] = {}
+# The names in each annotation text (``_NAME.findall``), by text: the same few texts again.
+_NAMES_IN: dict[str, tuple[str, ...]] = {}
 _UNSEEN = object()
 
 

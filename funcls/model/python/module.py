@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Literal
 
-from funcls.model.locations import LineIndex, Range
+from funcls.model.locations import LineIndex, Position, Range
 from funcls.model.python.conditions import (
     catches_import_error,
     folder_of,
@@ -55,6 +55,7 @@ __all__ = [
     "analyse_module",
     "mcp_description",
 ]
+_new = tuple.__new__
 # Classes whose instances hold functions, by the last part of their qualified name.
 APP_CLASSES = {
     "azure.functions.FunctionApp": "FunctionApp",
@@ -69,6 +70,26 @@ APP_CLASSES = {
 # The fields that hold statements (or the except handlers and match cases that hold them), in
 # the order of each node's ``_fields``.
 _STATEMENT_LISTS = ("body", "handlers", "orelse", "finalbody", "cases")
+# The statements that hold no other statement.
+_SIMPLE = frozenset(
+    {
+        ast.Expr,
+        ast.Return,
+        ast.Assign,
+        ast.AugAssign,
+        ast.AnnAssign,
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+        ast.Import,
+        ast.ImportFrom,
+        ast.Global,
+        ast.Nonlocal,
+        ast.Raise,
+        ast.Assert,
+        ast.Delete,
+    }
+)
 
 
 def statements(node: ast.stmt) -> Iterator[ast.AST]:
@@ -149,6 +170,10 @@ class _Analyser(ExpressionReader):
         its lines, its place and what it reads of the module (imports, constants) are the
         same (incremental indexing: a keystroke analyses the def it changed, not every def of
         the module; the memo belongs to the caller, see ``analyse_module``)."""
+        if self.memo_in is None:  # a one-shot analysis: no memo to read or fill (issue 16)
+            self.function(stmt, self._top)
+            self.nested(stmt.body)
+            return
         if self._kept(stmt, 0):
             return
         key = self._memo_key(stmt, 0)
@@ -446,6 +471,14 @@ class _Analyser(ExpressionReader):
     def nested(self, body: list[ast.stmt]) -> None:
         """Decorated defs and app objects inside a function body (the host never sees them)."""
         for node in body:
+            if type(node) in _SIMPLE:
+                # A statement that holds no other (most of a body): itself only, without
+                # ``statements``' generator (issue 16).
+                if type(node) is ast.Assign and isinstance(node.value, ast.Call):
+                    for t in node.targets:
+                        if isinstance(t, ast.Name):
+                            self.assignment(t.id, node, node.value, top_level=False)
+                continue
             for sub in statements(node):
                 if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)) and sub.decorator_list:
                     self.function(sub, "function")
@@ -593,30 +626,56 @@ class _Analyser(ExpressionReader):
         cols = self.cols
         decorators = [self.decorator(d) for d in node.decorator_list]
         first = node.decorator_list[0] if node.decorator_list else node
-        start_line, start_column = cols.start(first)
-        end_line, end_column = cols.end(node)
         name_line = node.lineno
+        end_lineno, end_col_offset = node.end_lineno, node.end_col_offset
+        if cols.all_ascii and end_lineno and end_col_offset is not None:  # most texts (issue 16)
+            def_range = _new(
+                Range,
+                (
+                    _new(Position, (first.lineno - 1, first.col_offset)),
+                    _new(Position, (end_lineno - 1, end_col_offset)),
+                ),
+            )
+            name_from = node.col_offset
+        else:
+            start_line, start_column = cols.start(first)
+            end_line, end_column = cols.end(node)
+            def_range = Range.of(start_line, start_column, end_line, end_column)
+            name_from = cols.col(name_line, node.col_offset)
         line_text = self._segments[name_line - 1] if name_line - 1 < len(self._segments) else ""
-        idx = line_text.find(node.name, cols.col(name_line, node.col_offset))
+        idx = line_text.find(node.name, name_from)
         name_range = (
-            Range.of(name_line - 1, idx, name_line - 1, idx + len(node.name))
+            _new(
+                Range,
+                (
+                    _new(Position, (name_line - 1, idx)),
+                    _new(Position, (name_line - 1, idx + len(node.name))),
+                ),
+            )
             if idx >= 0
             else cols.range(node)
         )
         params = self.parameters(node.args)
-        raw_doc = ast.get_docstring(node, clean=False)
+        # ast.get_docstring(node, clean=False), without its isinstance(…, ast.Str): a class
+        # check written in Python, deprecated, a tenth of a small def's analysis (issue 16).
+        raw_doc = None
+        body = node.body
+        if body and isinstance(body[0], ast.Expr):
+            doc_node = body[0].value
+            if isinstance(doc_node, ast.Constant) and isinstance(doc_node.value, str):
+                raw_doc = doc_node.value
         self.info.functions.append(
             PyFunction(
                 name=node.name,
                 name_range=name_range,
-                def_range=Range.of(start_line, start_column, end_line, end_column),
+                def_range=def_range,
                 is_async=isinstance(node, ast.AsyncFunctionDef),
                 params=params,
                 returns=self.annotation(node.returns),
                 decorators=[d for d in decorators if d is not None],
                 scope=scope,
-                docstring=_runtime_doc(raw_doc),
-                body_line=node.body[0].lineno - 1 if node.body else name_line - 1,
+                docstring=raw_doc if raw_doc is None else _runtime_doc(raw_doc),
+                body_line=body[0].lineno - 1 if body else name_line - 1,
                 branch=self._branch,
                 partial_signature=getattr(node, REPAIRED, False),
             )
@@ -643,9 +702,22 @@ class _Analyser(ExpressionReader):
         has_default: bool,
         kind: Literal["positional", "keyword", "var-positional", "var-keyword"],
     ) -> Parameter:
-        line, column = self.cols.start(a)  # the name starts the parameter
-        name_range = Range.of(line, column, line, column + len(a.arg))
-        return Parameter(a.arg, name_range, self.annotation(a.annotation), has_default, kind)
+        # The name starts the parameter; Range.of's tuples without its call (issue 16).
+        if self.cols.all_ascii:
+            line, column = a.lineno - 1, a.col_offset
+        else:
+            line, column = self.cols.start(a)
+        name_range = _new(
+            Range, (_new(Position, (line, column)), _new(Position, (line, column + len(a.arg))))
+        )
+        annotation = a.annotation
+        return Parameter(
+            a.arg,
+            name_range,
+            None if annotation is None else self.annotation(annotation),
+            has_default,
+            kind,
+        )
 
     def decorator(self, node: ast.expr) -> RawDecorator | None:
         called = isinstance(node, ast.Call)
@@ -660,8 +732,14 @@ class _Analyser(ExpressionReader):
         chain.append(f.id)
         chain.reverse()
         if isinstance(func, ast.Attribute):  # the attribute's name ends it
-            line, column = self.cols.end(func)
-            method_range = Range.of(line, column - len(func.attr), line, column)
+            if self.cols.all_ascii and func.end_lineno and func.end_col_offset is not None:
+                line, column = func.end_lineno - 1, func.end_col_offset
+            else:
+                line, column = self.cols.end(func)
+            method_range = _new(
+                Range,
+                (_new(Position, (line, column - len(func.attr))), _new(Position, (line, column))),
+            )
         else:
             method_range = self.cols.range(func)
         dec = RawDecorator(
@@ -676,8 +754,17 @@ class _Analyser(ExpressionReader):
                 dec.args.append(self.value(a, limit))
             for k in node.keywords:
                 if k.arg:  # the keyword's name starts it
-                    line, column = self.cols.start(k)
-                    name_range = Range.of(line, column, line, column + len(k.arg))
+                    if self.cols.all_ascii:
+                        line, column = k.lineno - 1, k.col_offset
+                    else:
+                        line, column = self.cols.start(k)
+                    name_range = _new(
+                        Range,
+                        (
+                            _new(Position, (line, column)),
+                            _new(Position, (line, column + len(k.arg))),
+                        ),
+                    )
                 else:
                     name_range = self.cols.range(k)
                 dec.keywords.append(Keyword(k.arg, self.value(k.value, limit), name_range))
