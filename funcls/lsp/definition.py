@@ -4,13 +4,15 @@ entry or decorator argument), ``scriptFile`` → file, ``entryPoint`` → def, a
 variable → where it is created, ``req.route_params["id"]`` → ``{id}`` in the route template
 (which is its own definition), the rest of a route → ``extensions.http.routePrefix`` in
 host.json and a trigger's type in function.json → its extension's section there
-(``host_links``)."""
+(``host_links``), the name in ``context.call_activity("…")`` and the like → that activity or
+orchestrator's def (``durable_names``)."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
 from funcls.lsp.context import Context
+from funcls.lsp.durable_names import durable_definition
 from funcls.lsp.host_links import route_prefix_location, trigger_section_location
 from funcls.lsp.lookup import Spot, route_param_location, spot_at
 from funcls.lsp.rename import string_inner
@@ -24,6 +26,9 @@ def definition(ctx: Context, path: str, pos: object) -> list[types.Location] | N
     app = ctx.app(path)
     if app is None:
         return None
+    durable = durable_definition(ctx, path, pos)  # type: ignore[arg-type]
+    if durable is not None:
+        return [ctx.positions.location(durable.path, durable.range)]
     spot = spot_at(app, path, pos, ctx.source)  # type: ignore[arg-type]
     if spot is None:
         return None

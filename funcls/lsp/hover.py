@@ -15,6 +15,7 @@ from funcls.lsp.completion.schema_json import load_schema
 from funcls.lsp.context import Context
 from funcls.lsp.decorator_repair import repaired_decorator
 from funcls.lsp.describe import code
+from funcls.lsp.durable_names import durable_hover
 from funcls.lsp.earlier_analysis import reuse_analysis
 from funcls.lsp.items import markdown
 from funcls.lsp.lookup import Spot, functions_in, route_param_location, spot_at
@@ -29,6 +30,13 @@ def hover(ctx: Context, path: str, pos: Position) -> types.Hover | None:
     app = ctx.app(path)
     if app is None:
         return None
+    durable = durable_hover(ctx, path, pos)
+    if durable is not None:
+        fn, word, rng = durable
+        where = os.path.relpath(fn.script_path or app.root, app.root)
+        line = fn.def_name_range.start.line + 1 if fn.def_name_range else 1
+        shown = f"{_function(ctx, app, fn)}\n\nThe durable {word} `def {fn.name}` ({where}:{line})"
+        return types.Hover(contents=markdown(ctx, shown), range=ctx.positions.range(path, rng))
     spot = spot_at(app, path, pos, ctx.source)
     if spot is None:
         return _typed_decorator_hover(ctx, app, path, pos)

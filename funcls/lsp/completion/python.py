@@ -6,7 +6,8 @@ function's parameters; enum members (``func.AuthLevel.``); connection names; que
 container names already used in the app, or after a typed ``%`` the settings of a ``%Name%``
 expression (anywhere in a binding's string). v1: the entry function's parameters named after the
 bindings of function.json, with their annotations. Both: the route parameters' names in
-``req.route_params["…"]`` (``route_keys``).
+``req.route_params["…"]`` (``route_keys``), the app's activities and orchestrators in
+``context.call_activity("…")`` and the like (``durable_names``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from funcls.lsp.completion.route_keys import route_key_context, route_key_items
 from funcls.lsp.completion.v1 import AF, func_alias, v1_parameter_items
 from funcls.lsp.context import Context
 from funcls.lsp.describe import decorator_signature, keyword_markdown
+from funcls.lsp.durable_names import durable_name_items
 from funcls.lsp.items import escape_choice, escape_snippet, item
 from funcls.lsp.json_completer import (
     connection_names,
@@ -131,6 +133,10 @@ class PythonCompleter:
             self.v1_parameters(pc)
         elif pc is None and (rk := route_key_context(self.text, offset)) is not None:
             self.items += route_key_items(self.ctx, self.app, self.path, self.text, self.lines, rk)
+        elif pc is None:
+            self.items += durable_name_items(
+                self.ctx, self.app, self.path, self.text, self.lines, offset
+            )
         if not self.items:
             return None
         return types.CompletionList(is_incomplete=False, items=self.items)
