@@ -345,8 +345,10 @@ def _first_sentence(text: str) -> str:
 def _direction(ctx: Context, fn: Function, b: Binding, spec: BindingSpec) -> None:
     if not b.direction:
         return
-    rng = b.direction_range or b.range
     low = b.direction.lower()
+    if low in DIRECTIONS and low in spec.directions:
+        return  # before any range: a v1 binding's are made when read (model/jsonvalues.py)
+    rng = b.direction_range or b.range
     if low not in DIRECTIONS:
         ctx.emit(
             "AZF104",
@@ -355,8 +357,6 @@ def _direction(ctx: Context, fn: Function, b: Binding, spec: BindingSpec) -> Non
             rng,
             function=fn,
         )
-        return
-    if low in spec.directions:
         return
     allowed = " or ".join(f"'{d}'" for d in spec.directions)
     kind = "trigger" if spec.trigger else "binding"
@@ -394,7 +394,7 @@ def _allowed_values(b: Binding, prop: PropertySpec) -> tuple[str, ...] | None:
 def _value(
     ctx: Context, fn: Function, b: Binding, prop: PropertySpec, value: Value, *, json: bool
 ) -> None:
-    if not value.known or value.value is None or value.range is None:
+    if not value.known or value.value is None:
         return
     v: Any = value.value
     if isinstance(v, str) and "%" in v:
@@ -425,8 +425,8 @@ def _value(
                 problem = f"must be one of {', '.join(allowed)}, not '{v}'"
     elif prop.values and isinstance(v, str) and v.lower() not in (x.lower() for x in prop.values):
         problem = f"must be one of {', '.join(prop.values)}, not '{v}'"
-    if problem is None:
-        return
+    if problem is None or value.range is None:
+        return  # the range last: a v1 value's is made when read (model/jsonvalues.py)
     inner = string_literal_inner(ctx, b.path, value.range, v) if isinstance(v, str) else None
     ctx.emit(
         "AZF104",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from funcls.checks.context import Context, string_literal_inner
 from funcls.checks.edits import fix, fixes, replace
-from funcls.checks.findings import Severity
+from funcls.checks.findings import Fix, Severity
 from funcls.checks.registry import checker
 from funcls.model.bundles import BUNDLE_IDS, CURRENT_BUNDLE_RANGE, DEFAULT_BUNDLE_ID
 from funcls.model.jsondoc import JsonNode
@@ -85,16 +85,21 @@ def _version(ctx: Context, path: str, bundle: JsonNode, bundle_id: str | None) -
     if node is None:
         return
     text = str(node.value)
-    inner = string_literal_inner(ctx, path, node.range, text)
-    use_current = fixes(
-        fix(
-            f"Use {CURRENT_BUNDLE_RANGE}",
-            replace(path, inner, CURRENT_BUNDLE_RANGE),
-            preferred=True,
+
+    def use_current() -> list[Fix]:
+        # Made for a finding only: reading a range of host.json makes its document find the
+        # positions of its nodes (jsondoc/cread.py, issue 16).
+        inner = string_literal_inner(ctx, path, node.range, text)
+        return fixes(
+            fix(
+                f"Use {CURRENT_BUNDLE_RANGE}",
+                replace(path, inner, CURRENT_BUNDLE_RANGE),
+                preferred=True,
+            )
+            if inner
+            else None
         )
-        if inner
-        else None
-    )
+
     try:
         span = parse_version_range(text)
     except VersionRangeError as e:
@@ -104,7 +109,7 @@ def _version(ctx: Context, path: str, bundle: JsonNode, bundle_id: str | None) -
             f"{e}; for example {CURRENT_BUNDLE_RANGE}",
             path,
             node.range,
-            fixes=use_current,
+            fixes=use_current(),
         )
         return
     if bundle_id != DEFAULT_BUNDLE_ID:
@@ -120,7 +125,7 @@ def _version(ctx: Context, path: str, bundle: JsonNode, bundle_id: str | None) -
             f"version of 2.6.1') and no function runs; use {CURRENT_BUNDLE_RANGE}",
             path,
             node.range,
-            fixes=use_current,
+            fixes=use_current(),
         )
         return
     highest = span.highest_major()
@@ -132,6 +137,6 @@ def _version(ctx: Context, path: str, bundle: JsonNode, bundle_id: str | None) -
             f"missing; use {CURRENT_BUNDLE_RANGE}",
             path,
             node.range,
-            fixes=use_current,
+            fixes=use_current(),
             severity=Severity.WARNING,
         )

@@ -44,14 +44,13 @@ def host_json(ctx: Context) -> None:
     if doc is None or path is None or doc.root is None or doc.root.kind != "object":
         return
     root = doc.root
-    start = Range(root.range.start, root.range.start)
     version = root.member("version")
     if version is None or version.value is None:
         ctx.emit(
             "AZF404",
             'host.json has no "version"; add "version": "2.0"',
             path,
-            start,
+            _start(root),
             fixes=fixes(
                 fix(
                     'Add "version": "2.0"',
@@ -75,11 +74,17 @@ def host_json(ctx: Context) -> None:
             version.value.range,
             fixes=fixes(fix('Set it to "2.0"', edit, preferred=True)),
         )
-    _bundle(ctx, path, root, start)
+    _bundle(ctx, path, root)
     _timeout(ctx, path, root)
 
 
-def _bundle(ctx: Context, path: str, root: JsonNode, start: Range) -> None:
+def _start(root: JsonNode) -> Range:
+    """The start of host.json's object, for a finding only: reading a range of host.json makes
+    its document find the positions of its nodes (jsondoc/cread.py, issue 16)."""
+    return Range(root.range.start, root.range.start)
+
+
+def _bundle(ctx: Context, path: str, root: JsonNode) -> None:
     if root.get_ci("extensionBundle") is not None:
         return
     if any(
@@ -96,7 +101,7 @@ def _bundle(ctx: Context, path: str, root: JsonNode, start: Range) -> None:
                     f"host.json has no extensionBundle, but the {b.type} binding of "
                     f"'{fn.name}' comes from an extension; add the extension bundle",
                     path,
-                    start,
+                    _start(root),
                     fixes=fixes(
                         fix(
                             "Add the extension bundle",

@@ -94,8 +94,18 @@ def _binding_anchor(fn: Function, b: Binding) -> Range:
     return b.type_range or b.name_range or b.range
 
 
-def _connections(ctx: Context) -> Iterator[tuple[Function, Binding, str, Range, bool]]:
-    """(function, binding, setting name, where, explicit) for every connection-like value."""
+def _where(fn: Function, b: Binding, v: Value | None) -> Range:
+    """Where a finding about a connection value goes: the value (``v``), else the binding."""
+    return (v.range if v is not None else None) or _binding_anchor(fn, b)
+
+
+def _connections(
+    ctx: Context,
+) -> Iterator[tuple[Function, Binding, str, Value | None, bool]]:
+    """(function, binding, setting name, value, explicit) for every connection-like value:
+    the value None when it is the binding's default. Ranges are made by ``_where`` for a
+    finding only: reading one of a v1 binding makes its function.json find the positions
+    of its nodes (jsondoc/cread.py, issue 16)."""
     for fn in ctx.app.functions:
         if fn.synthetic:
             continue
@@ -111,16 +121,16 @@ def _connections(ctx: Context) -> Iterator[tuple[Function, Binding, str, Range, 
                 v = b.value(prop.name)
                 if v is None or (v.known and v.value is None):
                     if prop.role == "connection" and isinstance(prop.default, str):
-                        yield fn, b, prop.default, _binding_anchor(fn, b), False
+                        yield fn, b, prop.default, None, False
                     continue
                 if not v.known or not isinstance(v.value, str) or not v.value.strip():
                     continue
                 if "%" in v.value:
                     continue
                 if v.origin == "default":  # filled in by the library: point at the decorator
-                    yield fn, b, v.value, _binding_anchor(fn, b), False
+                    yield fn, b, v.value, None, False
                     continue
-                yield fn, b, v.value, v.range or _binding_anchor(fn, b), True
+                yield fn, b, v.value, v, True
 
 
 def _no_settings_file(ctx: Context) -> None:
@@ -138,7 +148,8 @@ def _no_settings_file(ctx: Context) -> None:
     names: dict[str, str] = {}  # setting key -> the name as first written
     for _, _, name, _, _ in uses:
         names.setdefault(setting_key(name), name)
-    fn, b, first, rng, _ = uses[0]
+    fn, b, first, at, _ = uses[0]
+    rng = _where(fn, b, at)
     values = {"FUNCTIONS_WORKER_RUNTIME": "python"}
     if _needs_storage(ctx) or any(k == setting_key(STORAGE) for k in names):
         values[STORAGE] = DEV_STORAGE
@@ -152,10 +163,10 @@ def _no_settings_file(ctx: Context) -> None:
     them = "them" if many else "it"
     related = [
         Related(
-            Location(o_b.path, o_rng),
+            Location(o_b.path, _where(o_fn, o_b, o_at)),
             f"binding '{o_b.name}' of '{o_fn.name}' needs setting '{o_name}'",
         )
-        for o_fn, o_b, o_name, o_rng, _ in uses[1:51]
+        for o_fn, o_b, o_name, o_at, _ in uses[1:51]
     ]
     ctx.emit(
         "AZF400",
@@ -184,7 +195,7 @@ def connection_settings(ctx: Context) -> None:
     keys = _keys(ctx)
     storage = ctx.app.setting(STORAGE)
     storage_reported = _needs_storage(ctx) and (storage is None or not _filled(storage))
-    for fn, b, name, rng, explicit in _connections(ctx):
+    for fn, b, name, at, explicit in _connections(ctx):
         if connection_defined(keys, name):
             own = keys.get(setting_key(name))
             if own is not None and not _filled(own) and name.lower() != STORAGE.lower():
@@ -196,7 +207,7 @@ def connection_settings(ctx: Context) -> None:
                         "local.settings.json Values; write its connection string there (or "
                         f"'{name}__…' settings for an identity-based connection)",
                         b.path,
-                        rng,
+                        _where(fn, b, at),
                         function=fn,
                         data={"setting": name},
                     )
@@ -206,6 +217,7 @@ def connection_settings(ctx: Context) -> None:
         implied = "" if explicit else f" ({a(b.type)} binding without a connection uses it)"
         value = DEV_STORAGE if name.lower() == STORAGE.lower() else ""
         close = _close_setting(ctx, name) if explicit else None
+        rng = _where(fn, b, at)
         inner = string_literal_inner(ctx, b.path, rng, name) if close else None
         hint = f"did you mean '{close}'? Otherwise add" if close else "add"
         ctx.emit(
@@ -296,15 +308,20 @@ def local_settings(ctx: Context) -> None:
         return
     runtime = app.setting("FUNCTIONS_WORKER_RUNTIME")
     values = _values_node(ctx)
-    anchor = values.range if values is not None else Range.point(0, 0)
-    anchor = Range(anchor.start, anchor.start)
+
+    def anchor() -> Range:
+        # Made for a finding only: reading a range of local.settings.json makes its document
+        # find the positions of its nodes (jsondoc/cread.py, issue 16).
+        r = values.range if values is not None else Range.point(0, 0)
+        return Range(r.start, r.start)
+
     if runtime is None:
         ctx.emit(
             "AZF402",
             "local.settings.json does not set FUNCTIONS_WORKER_RUNTIME; add "
             '"FUNCTIONS_WORKER_RUNTIME": "python" to Values',
             path,
-            anchor,
+            anchor(),
             fixes=fixes(
                 fix(
                     "Add FUNCTIONS_WORKER_RUNTIME",
@@ -318,7 +335,7 @@ def local_settings(ctx: Context) -> None:
     ) and not _encrypted(ctx):
         # An encrypted file's values are ciphertext ('CfDJ8...'): Core Tools decrypts them
         # (AZF407 says when it cannot); the value is not what the file shows.
-        rng = runtime.range or anchor
+        rng = runtime.range or anchor()
         inner = (
             string_literal_inner(ctx, path, rng, runtime.value)
             if isinstance(runtime.value, str)
@@ -358,7 +375,7 @@ def local_settings(ctx: Context) -> None:
             f"but {', '.join(kinds)} needs a storage account; set it to "
             f"'{DEV_STORAGE}' to use Azurite locally",
             path,
-            storage.range if storage is not None and storage.range else anchor,
+            storage.range if storage is not None and storage.range else anchor(),
             fixes=fixes(fix(f"Set AzureWebJobsStorage to {DEV_STORAGE}", edit, preferred=True)),
         )
     _local_values(ctx, path)

@@ -483,7 +483,12 @@ def _typing_list_twin(qualname: str | None) -> str | None:
 def _output(
     ctx: Context, fn: Function, b: Binding, spec: BindingSpec, p: Parameter, ann: Annotation
 ) -> None:
-    related = [Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")]
+
+    def related() -> list[Related]:
+        # Made for a finding only: reading a range of a v1 binding makes its function.json
+        # find the positions of its nodes (jsondoc/cread.py, issue 16).
+        return [Related(Location(b.path, binding_range(fn, b)), f"binding '{b.name}'")]
+
     if ann.qualname == AF + "Out":
         # A bare func.Out: the worker takes it for an output but refuses it at load time
         # ("binding ... has invalid Out annotation"), as it carries no type.
@@ -495,7 +500,7 @@ def _output(
             f"the worker refuses at load time; annotate it {wrapped or ann.text + '[T]'}",
             fn.script_path or "",
             ann.range,
-            related=related,
+            related=related(),
             fixes=fixes(_ann_fix(ctx, fn, ann, "Annotate it {}", wrapped)),
             function=fn,
         )
@@ -509,7 +514,7 @@ def _output(
             f"{p.name}.set(...)",
             fn.script_path or "",
             ann.range,
-            related=related,
+            related=related(),
             fixes=fixes(
                 _ann_fix(ctx, fn, ann, "Wrap in {}", f"{out}[{ann.text}]" if out else None)
             ),
@@ -528,7 +533,7 @@ def _output(
         f"{ann.text}; use func.Out[T] with T one of {shown}",
         fn.script_path or "",
         ann.range,
-        related=related,
+        related=related(),
         function=fn,
     )
 
@@ -556,7 +561,6 @@ def return_annotation(ctx: Context) -> None:
         ):
             continue
         accepted = spec.accepted_return_types()
-        related = [Related(Location(ret.path, binding_range(fn, ret)), "the $return binding")]
         new = _spelled(ctx, fn, accepted)
         if ann.qualname == "None":
             problem = "-> None, but its return value feeds"
@@ -571,6 +575,8 @@ def return_annotation(ctx: Context) -> None:
             problem = f"-> {ann.text}, which cannot feed"
         else:
             continue
+        # The range after the test: a v1 binding's is made when read (model/jsonvalues.py).
+        related = [Related(Location(ret.path, binding_range(fn, ret)), "the $return binding")]
         shown = ", ".join(_show(t) for t in accepted[:4]) or "another type"
         ctx.emit(
             "AZF204",

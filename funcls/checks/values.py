@@ -13,6 +13,7 @@ from funcls.checks.values_rules import RULES
 from funcls.model.appmodel import Binding, Function, Value
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.jsondoc import JsonNode
+from funcls.model.jsonvalues import has_range
 from funcls.model.locations import Location, Range
 from funcls.model.parsers.blob_paths import BlobPathError, parse_blob_path
 from funcls.model.parsers.expressions import (
@@ -90,16 +91,24 @@ class Spot:
         )
 
 
-def _live_functions(ctx: Context) -> Iterator[Function]:
-    for fn in ctx.app.functions:
-        if not fn.synthetic and not broken_decorators(fn):
-            yield fn
+def _live_functions(ctx: Context) -> list[Function]:
+    """The app's functions but the synthetic ones and those with a broken decorator: worked
+    out once per check for the five checkers here that ask (issue 16, ninth pass). Kept with
+    the list they come from: the language server's incremental run checks one group of
+    functions after another with one Context."""
+    functions = ctx.app.functions
+    kept = ctx.memo.get("live_functions")
+    if kept is None or kept[0] is not functions:
+        live = [fn for fn in functions if not fn.synthetic and not broken_decorators(fn)]
+        kept = ctx.memo["live_functions"] = (functions, live)
+    live_functions: list[Function] = kept[1]
+    return live_functions
 
 
 def _string(b: Binding, key: str) -> Value | None:
     v = b.value(key)
-    if v is None or not v.known or not isinstance(v.value, str) or v.range is None:
-        return None
+    if v is None or not v.known or not isinstance(v.value, str) or not has_range(v):
+        return None  # has_range: not made yet for a v1 value (model/jsonvalues.py)
     return v
 
 
@@ -209,7 +218,7 @@ def _expression_values(b: Binding) -> Iterator[tuple[str, Value, str | None]]:
     if spec is None:
         return
     for key, v in b.properties.items():
-        if not v.known or not isinstance(v.value, str) or v.range is None:
+        if not v.known or not isinstance(v.value, str) or not has_range(v):
             continue
         prop = spec.find_property(key)
         role = prop.role if prop is not None else None
@@ -475,14 +484,16 @@ def http_methods(ctx: Context) -> None:
         if t is None or t.type.lower() != "httptrigger":
             continue
         v = t.value("methods")
-        if v is None or not v.known or v.value is None or v.range is None:
+        if v is None or not v.known or v.value is None or not has_range(v):
             continue
         if not isinstance(v.value, list):
+            rng = v.range
+            assert rng is not None  # has_range above
             ctx.emit(
                 "AZF505",
                 f'"methods" of \'{fn.name}\' must be a list such as ["get", "post"]',
                 t.path,
-                v.range,
+                rng,
                 function=fn,
             )
             continue
@@ -500,15 +511,20 @@ def _node_at(node: JsonNode | None, rng: Range) -> JsonNode | None:
 
 
 def _method_items(ctx: Context, fn: Function, t: Binding, v: Value) -> None:
+    enum = CATALOGUE.enum("HttpMethod")
+    known = tuple(m.json for m in enum.members) if enum else HTTP_METHODS
+    allowed = tuple(dict.fromkeys((*known, *HTTP_METHODS)))
+    if isinstance(v.value, list) and all(
+        isinstance(m, str) and m.lower() in allowed for m in v.value
+    ):
+        return  # nothing to report, before any range: reading one of function.json makes
+        # its document find the positions of its nodes (jsondoc/cread.py, issue 16)
     doc = ctx.app.source.json(t.path) if ctx.app.source else None
     array = _node_at(doc.root if doc is not None else None, v.range or t.range)
     if array is not None and array.kind == "array":
         items: list[tuple[object, Range]] = [(i.value, i.range) for i in array.items]
     else:
         items = [(m, v.range or t.range) for m in (v.value if isinstance(v.value, list) else [])]
-    enum = CATALOGUE.enum("HttpMethod")
-    known = tuple(m.json for m in enum.members) if enum else HTTP_METHODS
-    allowed = tuple(dict.fromkeys((*known, *HTTP_METHODS)))
     for value, rng in items:
         if isinstance(value, str) and value.lower() in allowed:
             continue

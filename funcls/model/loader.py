@@ -6,9 +6,10 @@ import codecs
 import os
 import re
 
-from funcls.model.appmodel import App, Function, Problem, Requirement, Value
+from funcls.model.appmodel import App, Function, Problem, Requirement
 from funcls.model.gitindex import tracking
 from funcls.model.jsondoc import JsonDocument
+from funcls.model.jsonvalues import JsonValue
 from funcls.model.locations import Range
 from funcls.model.pyproject import read_pyproject
 from funcls.model.source import SKIP_DIRS, Source, inside
@@ -60,7 +61,7 @@ def _load_settings(app: App, source: Source) -> None:
         for m in node.members:
             if m.value is None:
                 continue
-            target[m.key] = Value(m.value.to_python(), m.value.range, m.key_range)
+            target[m.key] = JsonValue(m)  # ranges when read (jsonvalues.py, issue 16)
 
 
 def _load_requirements(app: App, source: Source) -> None:

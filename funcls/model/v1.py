@@ -6,6 +6,7 @@ import os
 
 from funcls.model.appmodel import Binding, Function, Problem, Value
 from funcls.model.jsondoc import JsonDocument, JsonNode
+from funcls.model.jsonvalues import JsonBinding, JsonValue
 from funcls.model.locations import Range
 from funcls.model.python.module import ModuleInfo
 from funcls.model.source import Source, inside
@@ -32,7 +33,9 @@ def read_bindings(doc: JsonDocument, config_path: str) -> list[Binding]:
 
 
 def binding_from_json(node: JsonNode, config_path: str) -> Binding:
-    b = Binding(type="", direction="", name="", path=config_path, range=node.range)
+    # Ranges asked of the nodes when first read (jsonvalues.py): a document's positions are
+    # found only then (jsondoc/cread.py, issue 16).
+    b = JsonBinding(node, config_path)
     for m in node.members:
         if m.value is None:
             continue
@@ -41,13 +44,13 @@ def binding_from_json(node: JsonNode, config_path: str) -> Binding:
         low = key.lower()
         if low in _CORE_KEYS and v.kind == "string":
             if low == "type":
-                b.type, b.type_range = str(v.value), v.range
+                b.type, b._type_node = str(v.value), v
             elif low == "direction":
-                b.direction, b.direction_range = str(v.value), v.range
+                b.direction, b._direction_node = str(v.value), v
             else:
-                b.name, b.name_range = str(v.value), v.range
+                b.name, b._name_node = str(v.value), v
             continue
-        b.properties[key] = Value(v.to_python(), v.range, m.key_range)
+        b.properties[key] = JsonValue(m)
     return b
 
 
@@ -55,7 +58,7 @@ def _string_member(node: JsonNode, key: str) -> Value | None:
     m = node.get_ci(key)
     if m is None or m.value is None:
         return None
-    return Value(m.value.to_python(), m.value.range, m.key_range)
+    return JsonValue(m)
 
 
 def index_v1_function(folder: str, source: Source, app_root: str | None = None) -> Function:

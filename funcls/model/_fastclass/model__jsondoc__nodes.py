@@ -16,24 +16,10 @@ def __create_fn__():
 TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.message,self.range,)==(other.message,other.range,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.text,self.root,self.errors,self.lines,)==(other.text,other.root,other.errors,other.lines,)
-  return NotImplemented
- return __eq__
-TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.text,self.root,self.errors,self.lines,)==(other.text,other.root,other.errors,other.lines,)\n  return NotImplemented\n return __eq__'] = __create_fn__
-FUNCTIONS.append(__create_fn__)
-def __create_fn__():
  def __repr__(self):
   return self.__class__.__qualname__ + f"(message={self.message!r}, range={self.range!r})"
  return __repr__
 TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(message={self.message!r}, range={self.range!r})"\n return __repr__'] = __create_fn__
-FUNCTIONS.append(__create_fn__)
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(text={self.text!r}, root={self.root!r}, errors={self.errors!r}, lines={self.lines!r})"
- return __repr__
-TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(text={self.text!r}, root={self.root!r}, errors={self.errors!r}, lines={self.lines!r})"\n return __repr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__(_type_message, _type_range, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,message:_type_message,range:_type_range)->_return_type:
@@ -42,17 +28,7 @@ def __create_fn__(_type_message, _type_range, MISSING, _HAS_DEFAULT_FACTORY, __d
  return __init__
 TABLE['def __create_fn__(_type_message, _type_range, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,message:_type_message,range:_type_range)->_return_type:\n  self.message=message\n  self.range=range\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-def __create_fn__(_type_text, _type_root, _type_errors, _type_lines, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,text:_type_text,root:_type_root,errors:_type_errors,lines:_type_lines)->_return_type:
-  self.text=text
-  self.root=root
-  self.errors=errors
-  self.lines=lines
- return __init__
-TABLE['def __create_fn__(_type_text, _type_root, _type_errors, _type_lines, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,text:_type_text,root:_type_root,errors:_type_errors,lines:_type_lines)->_return_type:\n  self.text=text\n  self.root=root\n  self.errors=errors\n  self.lines=lines\n return __init__'] = __create_fn__
-FUNCTIONS.append(__create_fn__)
 KEY = 1539715693
 RECIPES = {
-    'JsonError': ({'message': 'str', 'range': 'Range'}, 'ff', {'slots': True}, False, (('message', 'f', True, True, True, None, False, ''), ('range', 'f', True, True, True, None, False, '')), (4, 2, 0)),
-    'JsonDocument': ({'text': 'str', 'root': 'JsonNode | None', 'errors': 'list[JsonError]', 'lines': 'LineIndex'}, 'ffff', {'slots': True}, False, (('text', 'f', True, True, True, None, False, ''), ('root', 'f', True, True, True, None, False, ''), ('errors', 'f', True, True, True, None, False, ''), ('lines', 'f', True, True, True, None, False, '')), (5, 3, 1)),
+    'JsonError': ({'message': 'str', 'range': 'Range'}, 'ff', {'slots': True}, False, (('message', 'f', True, True, True, None, False, ''), ('range', 'f', True, True, True, None, False, '')), (2, 1, 0)),
 }

@@ -159,7 +159,7 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
                 else:
                     v = value(vi, depth)
                 members.append(member(key, i, m.end(1) + 1, v, lines))
-                after = after_member(text, v.end)
+                after = after_member(text, v._end)
                 if after is None:
                     raise _NotPlain
                 i = after.end()
@@ -178,7 +178,7 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
             while True:
                 v = value(i, depth)
                 items.append(v)
-                after = after_item(text, v.end)
+                after = after_item(text, v._end)
                 if after is None:
                     raise _NotPlain
                 i = after.end()
@@ -191,7 +191,7 @@ def parse_plain(text: str) -> tuple[JsonNode, LineIndex] | None:
         if i >= n:
             return None
         root = value(i, 0)
-        if ws(text, root.end).end() != n:
+        if ws(text, root._end).end() != n:
             return None
     except (_NotPlain, RecursionError):
         return None

@@ -41,7 +41,7 @@ class JsonMember:
         self.value = value
         self._key_range: Range | None = key_range
         self._range: Range | None = range
-        self._lines: LineIndex | None = None
+        self._lines: LineIndex | JsonDocument | None = None
         self._key_start = self._key_end = 0
 
     @classmethod
@@ -62,8 +62,13 @@ class JsonMember:
     def key_range(self) -> Range:
         r = self._key_range
         if r is None:
-            assert self._lines is not None
-            r = self._key_range = self._lines.range(self._key_start, self._key_end)
+            lines = self._lines
+            if not isinstance(lines, LineIndex):  # positions not found yet (cread.py)
+                assert isinstance(lines, JsonDocument)
+                lines.locate()
+                lines = self._lines
+            assert isinstance(lines, LineIndex)
+            r = self._key_range = lines.range(self._key_start, self._key_end)
         return r
 
     @key_range.setter
@@ -74,8 +79,15 @@ class JsonMember:
     def range(self) -> Range:
         r = self._range
         if r is None:
-            assert self._lines is not None and self.value is not None
-            r = self._range = self._lines.range(self._key_start, self.value.end)
+            assert self.value is not None
+            end = self.value.end  # finds the positions first when not found yet
+            lines = self._lines
+            if not isinstance(lines, LineIndex):
+                assert isinstance(lines, JsonDocument)
+                lines.locate()
+                lines = self._lines
+            assert isinstance(lines, LineIndex)
+            r = self._range = lines.range(self._key_start, end)
         return r
 
     @range.setter
@@ -114,14 +126,14 @@ class JsonNode:
     (scalars), ``members`` (objects), ``items`` (arrays), ``complete`` (no part missing)."""
 
     __slots__ = (
+        "_end",
         "_lines",
         "_range",
+        "_start",
         "complete",
-        "end",
         "items",
         "kind",
         "members",
-        "start",
         "value",
     )
 
@@ -135,25 +147,58 @@ class JsonNode:
         members: list[JsonMember] | None = None,
         items: list[JsonNode] | None = None,
         complete: bool = True,
-        lines: LineIndex | None = None,
+        lines: LineIndex | JsonDocument | None = None,
     ) -> None:
         self.kind = kind
         self._range = range
-        self.start = start
-        self.end = end
+        self._start = start
+        self._end = end
         self.value = value
         self.members: list[JsonMember] = [] if members is None else members
         self.items: list[JsonNode] = [] if items is None else items
         self.complete = complete
-        self._lines = lines
+        self._lines: LineIndex | JsonDocument | None = lines
+
+    @property
+    def start(self) -> int:
+        s = self._start
+        if s < 0:  # the C read gave no offsets (cread.py): the document finds them all now
+            lines = self._lines
+            assert isinstance(lines, JsonDocument)
+            lines.locate()
+            s = self._start
+        return s
+
+    @start.setter
+    def start(self, offset: int) -> None:
+        self._start = offset
+
+    @property
+    def end(self) -> int:
+        e = self._end
+        if e < 0:
+            lines = self._lines
+            assert isinstance(lines, JsonDocument)
+            lines.locate()
+            e = self._end
+        return e
+
+    @end.setter
+    def end(self, offset: int) -> None:
+        self._end = offset
 
     @property
     def range(self) -> Range:
         """Made from ``start`` and ``end`` on the first read when the reader gave none."""
         r = self._range
         if r is None:
-            assert self._lines is not None
-            r = self._range = self._lines.range(self.start, self.end)
+            lines = self._lines
+            if not isinstance(lines, LineIndex):  # positions not found yet (cread.py)
+                assert isinstance(lines, JsonDocument)
+                lines.locate()
+                lines = self._lines
+            assert isinstance(lines, LineIndex)
+            r = self._range = lines.range(self._start, self._end)
         return r
 
     @range.setter
@@ -230,12 +275,63 @@ class JsonNode:
         return self.value
 
 
-@dataclass(slots=True)
 class JsonDocument:
-    text: str
-    root: JsonNode | None
-    errors: list[JsonError]
-    lines: LineIndex
+    """A document: its ``text``, ``root`` (None when there is no value), ``errors`` and
+    ``lines``, the line index of the text (made when first read).
+
+    A document read by the C decoder (``cread.py``) has nodes without offsets: the first
+    node or member asked for an offset or a range makes the document ``locate`` them all,
+    once, with the plain-JSON reader (``fast.py``). Behaves as the dataclass it was (same
+    constructor fields, equality, ``repr``, unhashable; a ``LazyDocument`` equal to a
+    document of the same fields)."""
+
+    __slots__ = ("_lines", "errors", "root", "text")
+
+    def __init__(
+        self,
+        text: str,
+        root: JsonNode | None,
+        errors: list[JsonError],
+        lines: LineIndex | None = None,
+    ) -> None:
+        self.text = text
+        self.root = root
+        self.errors = errors
+        self._lines = lines
+
+    @property
+    def lines(self) -> LineIndex:
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = LineIndex(self.text)
+        return lines
+
+    @lines.setter
+    def lines(self, lines: LineIndex) -> None:
+        self._lines = lines
+
+    def locate(self) -> None:
+        """Give every node and member their offsets and line index: those of a document read
+        by the C decoder (``cread.LazyDocument``) have none until then; others have them."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, JsonDocument):
+            return NotImplemented
+        assert isinstance(other, JsonDocument)
+        return (self.text, self.root, self.errors, self.lines) == (
+            other.text,
+            other.root,
+            other.errors,
+            other.lines,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass it was
+
+    def __repr__(self) -> str:
+        return (
+            f"JsonDocument(text={self.text!r}, root={self.root!r}, errors={self.errors!r}, "
+            f"lines={self.lines!r})"
+        )
 
     @property
     def ok(self) -> bool:

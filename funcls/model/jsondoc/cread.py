@@ -1,0 +1,175 @@
+"""The first path of ``parse_json``: plain JSON read by the standard library's C decoder, the
+nodes' offsets found only when one is asked.
+
+Reading the bench's 540 JSON files with the regular-expression reader (``fast.py``) took
+108 M instructions, ``json.loads`` of the same texts 21 M (issue 16). A check reads the
+offsets of no node of a file without a finding: the model keeps its JSON nodes and makes
+their ranges when read (``v1.py``, ``loader.py``). So this reader builds the nodes from
+``json``'s C scanner without offsets; the first node or member of a document asked for an
+offset or a range makes the document ``locate`` them all, once: ``fast.py`` reads the text
+again and its nodes' offsets and line index are given to this document's nodes.
+
+It reads only texts on which it and ``fast.py`` agree, so that the nodes are those
+``fast.py`` builds (``tests/unit/model/test_jsondoc_fast.py`` compares them on random JSON):
+no backslash anywhere (the escapes are read by ``fast.py``'s rules: a ``\\uXXXX`` is one
+character each, a surrogate pair stays two, where ``json`` joins the pair); at most 200
+brackets, so never deeper than ``fast.py``'s limit; nothing but RFC 8259 JSON with ASCII
+whitespace (``json`` refuses the rest, ``NaN`` and ``Infinity`` refused here). Numbers: the
+same rule as ``fast.py`` (``float`` with a fraction or an exponent, else ``int``); an integer
+of more digits than ``int()`` takes makes ``json`` refuse the text, which ``fast.py`` then
+reads (its value None). Duplicate keys and their order are kept (``object_pairs_hook``).
+Anything refused goes on to ``fast.py``, then to the tolerant reader with its errors.
+"""
+
+from __future__ import annotations
+
+import threading
+from json import JSONDecoder
+from typing import Any
+
+from funcls.model.jsondoc.fast import MAX_DEPTH, parse_plain
+from funcls.model.jsondoc.nodes import JsonDocument, JsonMember, JsonNode
+from funcls.model.locations import LineIndex
+
+_new = object.__new__
+_WS = " \t\n\r"
+
+# The document being read: the hook's nodes point to it until they are located. One read at
+# a time (the language server reads from several threads).
+_reading: JsonDocument | None = None
+_lock = threading.Lock()
+
+
+class LazyDocument(JsonDocument):
+    """A document read by ``read_plain``: its nodes' offsets found when first asked."""
+
+    __slots__ = ()
+
+    def locate(self) -> None:
+        locate(self)
+
+
+def _refuse(constant: str) -> Any:
+    raise ValueError(constant)  # NaN, Infinity, -Infinity: not JSON
+
+
+def _wrap(v: Any, doc: JsonDocument) -> JsonNode:
+    """The node of a value the C scanner made (objects are nodes already)."""
+    t = v.__class__
+    if t is JsonNode:
+        return v  # type: ignore[no-any-return]
+    if t is str:
+        return JsonNode("string", None, -1, -1, v, None, None, True, doc)
+    if t is bool:
+        return JsonNode("boolean", None, -1, -1, v, None, None, True, doc)
+    if t is int or t is float:
+        return JsonNode("number", None, -1, -1, v, None, None, True, doc)
+    if v is None:
+        return JsonNode("null", None, -1, -1, None, None, None, True, doc)
+    return JsonNode("array", None, -1, -1, None, None, [_wrap(i, doc) for i in v], True, doc)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> JsonNode:
+    doc = _reading
+    assert doc is not None
+    members: list[JsonMember] = []
+    append = members.append
+    for key, v in pairs:
+        t = v.__class__
+        if t is str:  # most values: without a call
+            v = JsonNode("string", None, -1, -1, v, None, None, True, doc)
+        elif t is not JsonNode:
+            v = _wrap(v, doc)
+        m = _new(JsonMember)
+        m.key = key
+        m.value = v
+        m._key_range = m._range = None
+        m._lines = doc
+        m._key_start = m._key_end = -1
+        append(m)
+    return JsonNode("object", None, -1, -1, None, members, None, True, doc)
+
+
+_scan = JSONDecoder(object_pairs_hook=_object, parse_constant=_refuse).scan_once  # type: ignore[attr-defined]
+
+
+def read_plain(text: str) -> JsonDocument | None:
+    """The document of ``text``, nodes without offsets, when the C decoder reads it as
+    ``fast.py`` would; else None."""
+    if "\\" in text or text.count("[") + text.count("{") > MAX_DEPTH:
+        return None
+    start = len(text) - len(text.lstrip(_WS))
+    doc = LazyDocument(text, None, [])
+    global _reading
+    with _lock:
+        _reading = doc
+        try:
+            value, end = _scan(text, start)
+        except (ValueError, StopIteration, RecursionError):
+            return None
+        finally:
+            _reading = None
+    if end != len(text) and end != len(text.rstrip(_WS)):
+        return None  # more after the value
+    doc.root = _wrap(value, doc)
+    return doc
+
+
+def locate(doc: JsonDocument) -> None:
+    """Give the nodes and members of ``doc`` (read by ``read_plain``) their offsets and line
+    index: ``fast.py``'s, read once more from the text."""
+    plain = parse_plain(doc.text)
+    if plain is None:  # never on a text read_plain read (the tests): offsets 0, not a crash
+        lines = doc.lines
+        if doc.root is not None:
+            _zero(doc.root, lines)
+        return
+    other, lines = plain
+    if doc._lines is None:
+        doc._lines = lines
+    assert doc.root is not None
+    stack = [(doc.root, other)]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        a, b = pop()
+        a._start = b._start
+        a._end = b._end
+        a._lines = lines
+        if a.kind != b.kind:
+            _zero(a, lines)
+        elif a.kind == "object":
+            mine, theirs = a.members, b.members
+            for ma, mb in zip(mine, theirs, strict=False):
+                ma._key_start = mb._key_start
+                ma._key_end = mb._key_end
+                ma._lines = lines
+                assert ma.value is not None and mb.value is not None
+                push((ma.value, mb.value))
+            for ma in mine[len(theirs) :]:
+                ma._key_start = ma._key_end = 0
+                ma._lines = lines
+                assert ma.value is not None
+                _zero(ma.value, lines)
+        elif a.kind == "array":
+            mine_items, their_items = a.items, b.items
+            stack.extend(zip(mine_items, their_items, strict=False))
+            for item in mine_items[len(their_items) :]:
+                _zero(item, lines)
+
+
+def _zero(node: JsonNode, lines: LineIndex) -> None:
+    """Offsets 0 for a subtree ``fast.py`` does not read alike (never, by the tests)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n._start < 0:
+            n._start = n._end = 0
+        n._lines = lines
+        for m in n.members:
+            if m._key_start < 0:
+                m._key_start = m._key_end = 0
+            m._lines = lines
+            if m.value is not None:
+                stack.append(m.value)
+        stack.extend(n.items)

@@ -1,0 +1,177 @@
+"""Model elements read from a JSON document whose ranges are made when first read.
+
+A check reads the ranges of few of the values and bindings of function.json,
+local.settings.json and host.json: those of its findings (none on the 1,000-function bench).
+Asking a node of a document read by the C decoder for its range makes the document find the
+offsets of all its nodes (``jsondoc/cread.py``), about as costly as reading it once more; so
+``JsonValue`` and ``JsonBinding`` keep their JSON nodes and ask them for ranges only when
+their own ranges are first read (issue 16). Otherwise they are the model's ``Value`` and
+``Binding``: same fields, equal to a ``Value``/``Binding`` of the same fields, the same
+``repr``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from funcls.model.appmodel import Binding, Value
+from funcls.model.jsondoc import JsonMember, JsonNode
+from funcls.model.locations import Range
+
+# The slots of the fields the properties below stand in front of.
+_VALUE_RANGE: Any = Value.__dict__["range"]
+_VALUE_KEY_RANGE: Any = Value.__dict__["key_range"]
+_BINDING_RANGE: Any = Binding.__dict__["range"]
+_TYPE_RANGE: Any = Binding.__dict__["type_range"]
+_DIRECTION_RANGE: Any = Binding.__dict__["direction_range"]
+_NAME_RANGE: Any = Binding.__dict__["name_range"]
+_VALUE_FIELDS = Value.__slots__
+_BINDING_FIELDS = Binding.__slots__
+
+
+class JsonValue(Value):
+    """The value of a complete JSON member: ``range`` its value's, ``key_range`` its key's."""
+
+    __slots__ = ("_member",)
+
+    def __init__(self, member: JsonMember) -> None:
+        node = member.value
+        assert node is not None
+        self.value = node.to_python()
+        _VALUE_RANGE.__set__(self, None)
+        _VALUE_KEY_RANGE.__set__(self, None)
+        self.known = True
+        self.text = None
+        self.origin = "explicit"
+        self.env = None
+        self._member: JsonMember | None = member
+
+    def _resolve(self) -> None:
+        m = getattr(self, "_member", None)  # unset in a copy made by object.__new__ (shift.py)
+        if m is not None:
+            self._member = None
+            assert m.value is not None
+            _VALUE_RANGE.__set__(self, m.value.range)
+            _VALUE_KEY_RANGE.__set__(self, m.key_range)
+
+    @property
+    def range(self) -> Range | None:
+        self._resolve()
+        return _VALUE_RANGE.__get__(self)  # type: ignore[no-any-return]
+
+    @range.setter
+    def range(self, r: Range | None) -> None:
+        self._resolve()
+        _VALUE_RANGE.__set__(self, r)
+
+    @property
+    def key_range(self) -> Range | None:
+        self._resolve()
+        return _VALUE_KEY_RANGE.__get__(self)  # type: ignore[no-any-return]
+
+    @key_range.setter
+    def key_range(self, r: Range | None) -> None:
+        self._resolve()
+        _VALUE_KEY_RANGE.__set__(self, r)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Value):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _VALUE_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # as Value
+
+    def __repr__(self) -> str:
+        return "Value" + Value.__repr__(self)[len("JsonValue") :]
+
+
+class JsonBinding(Binding):
+    """A binding of function.json: ``range`` its object's, ``type_range``,
+    ``direction_range`` and ``name_range`` the values' of its members so named."""
+
+    __slots__ = ("_direction_node", "_name_node", "_node", "_type_node")
+
+    def __init__(self, node: JsonNode, path: str) -> None:
+        self.type = self.direction = self.name = ""
+        self.path = path
+        _BINDING_RANGE.__set__(self, None)
+        self.properties = {}
+        _TYPE_RANGE.__set__(self, None)
+        _DIRECTION_RANGE.__set__(self, None)
+        _NAME_RANGE.__set__(self, None)
+        self.decorator = None
+        self.decorator_index = None
+        self._node: JsonNode | None = node
+        self._type_node: JsonNode | None = None
+        self._direction_node: JsonNode | None = None
+        self._name_node: JsonNode | None = None
+
+    def _resolve(self) -> None:
+        node = getattr(self, "_node", None)  # unset in a copy made by object.__new__ (shift.py)
+        if node is not None:
+            self._node = None
+            _BINDING_RANGE.__set__(self, node.range)
+            for slot, value in (
+                (_TYPE_RANGE, self._type_node),
+                (_DIRECTION_RANGE, self._direction_node),
+                (_NAME_RANGE, self._name_node),
+            ):
+                if value is not None:
+                    slot.__set__(self, value.range)
+
+    @property
+    def range(self) -> Range:
+        self._resolve()
+        return _BINDING_RANGE.__get__(self)  # type: ignore[no-any-return]
+
+    @range.setter
+    def range(self, r: Range) -> None:
+        self._resolve()
+        _BINDING_RANGE.__set__(self, r)
+
+    @property
+    def type_range(self) -> Range | None:
+        self._resolve()
+        return _TYPE_RANGE.__get__(self)  # type: ignore[no-any-return]
+
+    @type_range.setter
+    def type_range(self, r: Range | None) -> None:
+        self._resolve()
+        _TYPE_RANGE.__set__(self, r)
+
+    @property
+    def direction_range(self) -> Range | None:
+        self._resolve()
+        return _DIRECTION_RANGE.__get__(self)  # type: ignore[no-any-return]
+
+    @direction_range.setter
+    def direction_range(self, r: Range | None) -> None:
+        self._resolve()
+        _DIRECTION_RANGE.__set__(self, r)
+
+    @property
+    def name_range(self) -> Range | None:
+        self._resolve()
+        return _NAME_RANGE.__get__(self)  # type: ignore[no-any-return]
+
+    @name_range.setter
+    def name_range(self, r: Range | None) -> None:
+        self._resolve()
+        _NAME_RANGE.__set__(self, r)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Binding):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _BINDING_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # as Binding
+
+    def __repr__(self) -> str:
+        return "Binding" + Binding.__repr__(self)[len("JsonBinding") :]
+
+
+def has_range(v: Value) -> bool:
+    """``v.range is not None``, without making the range of a JSON value (it has one)."""
+    return (
+        v.__class__ is JsonValue and getattr(v, "_member", None) is not None
+    ) or v.range is not None
