@@ -26,6 +26,7 @@ instead, for a dispatcher (and a diagnostic) that wants the most specific templa
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import replace
 
 from funcls.model.parsers.errors import ParseWarning
@@ -68,6 +69,11 @@ def parse_route(text: str, *, route_prefix: str = "api") -> RouteTemplate:
     if isinstance(parsed, RouteError):
         raise RouteError(parsed.kind, parsed.message, parsed.start, parsed.end)
     return parsed
+
+
+# Characters a literal takes as they are: any but the separator, braces and '?' (matches the
+# empty string, never fails).
+_PLAIN_RUN = re.compile(r"[^/{}?]*")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -138,6 +144,13 @@ class _RouteParser:
     def literal(self, start: int) -> RouteLiteral:
         text, i, out = self.text, start, []
         while i < len(text) and text[i] != "/":
+            # A run of characters with no meaning here, taken whole (issue 16, ninth pass:
+            # the loop below looked at two characters for each of them).
+            plain = _PLAIN_RUN.match(text, i).end()  # type: ignore[union-attr]
+            if plain > i:
+                out.append(text[i:plain])
+                i = plain
+                continue
             pair = text[i : i + 2]
             if pair in ("{{", "}}"):
                 out.append(text[i])
