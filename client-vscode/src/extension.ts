@@ -249,7 +249,8 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
           pickApp: async () => {
             const root = await pickApp(tree);
             const app = tree.allApps().find((a) => a.root === root);
-            return root === undefined ? undefined : { root, model: app?.model ?? "v2" };
+            // An app the view does not know yet (just made): its files decide (functionModel).
+            return root === undefined ? undefined : { root, model: app?.model ?? "none" };
           },
           functionNames: (root) => tree.allApps().find((a) => a.root === root)?.functions.map((f) => f.name) ?? [],
         },

@@ -10,6 +10,7 @@ import * as vscode from "vscode";
 
 import {
   defaultFunctionName,
+  functionModel,
   newAppChoices,
   readTemplates,
   settingChoices,
@@ -43,7 +44,13 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
     void vscode.window.showErrorMessage("funcls: the language server offered no function templates; is it running?");
     return undefined;
   }
-  const { templates: fits, placeHolder } = templatePick(all, app.model);
+  const model =
+    functionModel(app.model, fs.existsSync(path.join(app.root, "function_app.py"))) ??
+    (await pickModel(`New function: programming model of ${path.basename(app.root)}`, true))?.label;
+  if (model === undefined) {
+    return undefined;
+  }
+  const { templates: fits, placeHolder } = templatePick(all, model);
   const picked = await vscode.window.showQuickPick(
     fits.map((t) => ({ label: t.title, description: t.trigger, template: t })),
     { title: "New function: trigger", placeHolder },
@@ -95,8 +102,19 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
     trigger: template.trigger,
     name,
     settings,
-    v1: app.model === "v1",
+    v1: model === "v1",
   });
+}
+
+/** v2 or v1; `noScript`: asked of an app without function_app.py, which v1 is first for. */
+function pickModel(title: string, noScript: boolean): Thenable<{ label: "v1" | "v2"; v1: boolean } | undefined> {
+  const v2 = { label: "v2" as const, description: "decorators in function_app.py (recommended)", v1: false };
+  const v1 = { label: "v1" as const, description: "a folder with function.json per function", v1: true };
+  if (noScript) {
+    v1.description += " (this app has no function_app.py)";
+    v2.description = "decorators in function_app.py, which is created";
+  }
+  return vscode.window.showQuickPick(noScript ? [v1, v2] : [v2, v1], { title });
 }
 
 export async function newApp(apps: () => Promise<string[]>): Promise<unknown> {
@@ -126,13 +144,7 @@ export async function newApp(apps: () => Promise<string[]>): Promise<unknown> {
   if (folder === undefined) {
     return undefined;
   }
-  const model = await vscode.window.showQuickPick(
-    [
-      { label: "v2", description: "decorators in function_app.py (recommended)", v1: false },
-      { label: "v1", description: "a folder with function.json per function", v1: true },
-    ],
-    { title: "New app: programming model" },
-  );
+  const model = await pickModel("New app: programming model", false);
   if (model === undefined) {
     return undefined;
   }

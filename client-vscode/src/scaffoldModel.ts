@@ -31,6 +31,23 @@ export function templatePick(all: readonly Template[], model: string): { templat
   return { templates: fits, placeHolder };
 }
 
+/**
+ * The programming model of a new function: the app's own (v1, v2; a mixed app's v2 as before);
+ * for an app without functions yet (model "none"), v2 when it has a function_app.py, else
+ * undefined: ask. QA in code-server: New function in a v1 app just made by New app… wrote a
+ * decorated function into a new function_app.py — the view's model of an app with no
+ * functions is "none", and it was taken for v2.
+ */
+export function functionModel(model: string, hasScript: boolean): "v1" | "v2" | undefined {
+  if (model === "v1") {
+    return "v1";
+  }
+  if (model === "none" && !hasScript) {
+    return undefined;
+  }
+  return "v2";
+}
+
 /** funcls.new.templates' answer, with anything malformed left out. */
 export function readTemplates(raw: unknown): Template[] {
   if (!Array.isArray(raw)) {

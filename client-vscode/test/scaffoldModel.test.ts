@@ -3,6 +3,7 @@ import { test } from "node:test";
 
 import {
   defaultFunctionName,
+  functionModel,
   newAppChoices,
   readTemplates,
   settingChoices,
@@ -142,4 +143,13 @@ test("New function offers a name ready for Enter, free in the app (QA: an empty 
   for (const trigger of ["http", "eventhub", "durable-entity", "cosmosdb", "-"]) {
     assert.equal(validateFunctionName(defaultFunctionName(trigger, [])), undefined, trigger);
   }
+});
+
+test("a new function's model: the app's; an app with no functions yet is asked unless it has function_app.py", () => {
+  assert.equal(functionModel("v1", false), "v1");
+  assert.equal(functionModel("v2", true), "v2");
+  assert.equal(functionModel("mixed", true), "v2");
+  // New app… v1 writes no function_app.py: its first function must not be taken for v2.
+  assert.equal(functionModel("none", false), undefined);
+  assert.equal(functionModel("none", true), "v2");
 });

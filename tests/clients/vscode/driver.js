@@ -392,9 +392,10 @@ const STEPS = {
   },
 
 
-  /** New function from the palette: answers each question, then saves the edited file. */
+  /** New function (or New app) from the palette: answers each question, then saves the
+   * edited file. Without `file`, from whatever editor is active (none in an empty folder). */
   async newFunction(page, step) {
-    await openFile(page, step.file);
+    if (step.file) await openFile(page, step.file);
     await runFromPalette(page, step.command);
     for (const [title, text] of step.answers) {
       await answerQuickInput(page, text, title);
