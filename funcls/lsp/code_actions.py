@@ -11,7 +11,13 @@ from lsprotocol import types
 from funcls.checks.findings import Finding
 from funcls.lsp import diagnostics
 from funcls.lsp.context import Context
-from funcls.lsp.convert.app import KEEP, REMOVE, check_conversion, plan_app_conversion, v1_functions
+from funcls.lsp.convert.app import (
+    KEEP,
+    REMOVE,
+    check_conversions,
+    plan_app_conversion,
+    v1_functions,
+)
 from funcls.lsp.convert.v1 import Plan, plan_removal
 from funcls.lsp.edits import Edit, FileOp, can_apply, workspace_edit
 from funcls.lsp.homes import shown
@@ -124,12 +130,16 @@ def app_conversions(ctx: Context, app: App) -> list[types.CodeAction]:
     if cached is not None and cached[0] is app:
         return [a for a in cached[1] if isinstance(a, types.CodeAction)]  # type: ignore[attr-defined]
     out: list[types.CodeAction] = []
+    plans = []
     for folders in (REMOVE, KEEP):
         plan = plan_app_conversion(app, ctx.source, folders)
         if plan is None:
             break
-        if plan.problem is None:
-            plan.problem = check_conversion(app, ctx.source, plan)
+        plans.append((folders, plan))
+    unchecked = [plan for _, plan in plans if plan.problem is None]
+    for plan, problem in zip(unchecked, check_conversions(app, ctx.source, unchecked), strict=True):
+        plan.problem = problem
+    for folders, plan in plans:
         kind = CAK.RefactorRewrite + ".convertApp"
         if plan.problem is None and not can_apply(ctx, plan.ops):
             # The client cannot delete files: the server does it, after asking the user.

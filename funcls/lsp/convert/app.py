@@ -171,27 +171,40 @@ def _errors(app: App) -> Counter[tuple[str, str]]:
 def check_conversion(app: App, source: Source, plan: AppPlan) -> str | None:
     """Why the converted app would not check clean (an error it does not have now), or None.
     The conversion is written to a temporary copy and indexed and checked there."""
+    return check_conversions(app, source, [plan])[0]
+
+
+def check_conversions(app: App, source: Source, plans: list[AppPlan]) -> list[str | None]:
+    """``check_conversion`` of each plan, the app as it is now indexed and checked once for
+    all of them (the code actions check both plans, removing and keeping the folders: four
+    indexings and checks of the app became three)."""
+    if not plans:
+        return []
     with tempfile.TemporaryDirectory(prefix="funcls-convert-") as tmp:
-        root = os.path.join(tmp, os.path.basename(app.root))
-        _copy_app(app, source, root)
-        moved = Source()
-        before = _errors(load_app(root, moved))
-        with open(os.path.join(root, os.path.relpath(plan.target, app.root)), "w") as f:
-            f.write(plan.content)
-        for op in plan.ops:
-            if op.kind != "delete":
+        base = os.path.join(tmp, "now", os.path.basename(app.root))
+        _copy_app(app, source, base)
+        before = _errors(load_app(base, Source()))
+        problems: list[str | None] = []
+        for i, plan in enumerate(plans):
+            root = os.path.join(tmp, str(i), os.path.basename(app.root))
+            shutil.copytree(base, root)
+            with open(os.path.join(root, os.path.relpath(plan.target, app.root)), "w") as f:
+                f.write(plan.content)
+            for op in plan.ops:
+                if op.kind != "delete":
+                    continue
+                gone = os.path.join(root, os.path.relpath(op.path, app.root))
+                if os.path.isdir(gone):
+                    shutil.rmtree(gone)
+                elif os.path.exists(gone):
+                    os.remove(gone)
+            new = _errors(load_app(root, Source())) - before
+            if not new:
+                problems.append(None)
                 continue
-            gone = os.path.join(root, os.path.relpath(op.path, app.root))
-            if os.path.isdir(gone):
-                shutil.rmtree(gone)
-            elif os.path.exists(gone):
-                os.remove(gone)
-        after = _errors(load_app(root, Source()))
-    new = after - before
-    if not new:
-        return None
-    (code, message), _ = next(iter(new.items()))
-    return f"the converted app would not check clean: {code} {message}"
+            (code, message), _ = next(iter(new.items()))
+            problems.append(f"the converted app would not check clean: {code} {message}")
+    return problems
 
 
 def apply_on_disk(plan: AppPlan) -> list[str]:
