@@ -30,6 +30,7 @@ from funcls.lsp import (
 )
 from funcls.lsp.edits import RequestFailed
 from funcls.lsp.positions import uri_to_path
+from funcls.lsp.protocol import FunclsProtocol
 from funcls.lsp.server import WATCHED_GLOBS, FunclsServer
 from funcls.lsp.settings import SECTION, parse_settings
 from funcls.model.appmodel import App
@@ -85,14 +86,23 @@ def after_first_index(server: FunclsServer) -> Callable[[F], F]:
         @functools.wraps(fn)
         async def wrapper(*args: Any) -> Any:
             if not server.ready.is_set():
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(server.ready.wait(), REQUESTS_WAIT_FOR_INDEX_S)
+                await wait_for_index(server, REQUESTS_WAIT_FOR_INDEX_S)
             answer = fn(*args)
             return await answer if inspect.isawaitable(answer) else answer
 
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+async def wait_for_index(server: FunclsServer, timeout: float) -> None:
+    """Wait (at most ``timeout`` seconds) for the first indexing; the document notifications
+    that arrive meanwhile wait for this request (``FunclsProtocol.holding_documents``), so it
+    reads the documents as they were when it was sent."""
+    protocol = server.protocol
+    assert isinstance(protocol, FunclsProtocol)
+    with protocol.holding_documents(), contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(server.ready.wait(), timeout)
 
 
 def register(server: FunclsServer) -> None:
@@ -283,8 +293,7 @@ def register_language(server: FunclsServer) -> None:
         if not server.ready.is_set():
             # A request right after start-up (an editor opening a file and completing): an
             # app not indexed yet would complete without its settings, functions and bindings.
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(server.ready.wait(), COMPLETION_WAITS_FOR_INDEX_S)
+            await wait_for_index(server, COMPLETION_WAITS_FOR_INDEX_S)
         return complete_now(params)
 
     @guarded(server, "completion")

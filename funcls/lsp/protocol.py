@@ -11,13 +11,22 @@
   with ``null``) fails the request it answers, instead of leaving it waiting for ever.
 * ``didChange``/``didClose`` for a document that was never opened is logged and ignored
   instead of raising ``KeyError`` inside pygls.
+* A request answers against the documents as they were when it was sent, as the specification
+  orders messages: a request handler that waits before it reads them (for the first indexing:
+  ``handlers.after_first_index``, completion) holds the document notifications that arrive
+  meanwhile (:meth:`FunclsProtocol.holding_documents`); they, and every message after them,
+  are handled in order once it stops waiting. Before, ``didOpen`` + ``completion`` +
+  ``didClose`` written at once while the workspace was being indexed completed against the
+  file on disk (``tests/lsp/test_framing.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -38,6 +47,8 @@ _EARLY = frozenset(
     }
 )
 _NEEDS_OPEN = frozenset({types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_CLOSE})
+# What a request waiting to read the documents holds back (``holding_documents``).
+_DOCUMENT_EDITS = _EARLY | {types.TEXT_DOCUMENT_DID_SAVE}
 _MAX_EARLY = 1000  # notifications kept before initialize; more are dropped
 
 
@@ -56,6 +67,11 @@ class FunclsProtocol(LanguageServerProtocol):
         super().__init__(*args, **kwargs)
         self.initialize_seen = False
         self.early: list[Any] = []
+        # Requests waiting before they read the documents, and the messages held behind them
+        # in the order they came (``holding_documents``).
+        self.holders = 0
+        self.held: list[Any] = []
+        self._replaying: asyncio.Future[None] | None = None
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -65,7 +81,51 @@ class FunclsProtocol(LanguageServerProtocol):
                 return Undecodable(data, error)
             raise
 
+    @contextlib.contextmanager
+    def holding_documents(self) -> Iterator[None]:
+        """Around a request handler's wait before it reads the documents: ``didOpen``,
+        ``didChange``, ``didClose`` and ``didSave`` arriving meanwhile, and every message after
+        them (answers of the client excepted), are handled once no request waits any more.
+        The reader hands each message over after the previous one's first step ran
+        (``framing.run_framed``), so a handler entering this at its start is in time."""
+        self.holders += 1
+        try:
+            yield
+        finally:
+            self.holders -= 1
+            if not self.holders and self.held and self._replaying is None:
+                self._replaying = asyncio.ensure_future(self._replay())
+
+    def _holds(self, message: Any) -> bool:
+        method = getattr(message, "method", None)
+        if method in (None, types.CANCEL_REQUEST, types.INITIALIZED):
+            # An answer of the client or a cancel reads no document, and the first indexing,
+            # which the holders wait for, begins with `initialized`.
+            return False
+        return bool(self.held) or (self.holders > 0 and method in _DOCUMENT_EDITS)
+
+    async def _replay(self) -> None:
+        """The held messages in order, one per loop turn as the reader hands them over; it
+        stops when one of them waits in turn (its end starts the replay again)."""
+        from funcls.lsp.framing import next_turn
+
+        try:
+            while self.held and not self.holders:
+                try:
+                    self._handle(self.held.pop(0))
+                except Exception:
+                    log.exception("Unable to handle a held message")
+                await next_turn()
+        finally:
+            self._replaying = None
+
     def handle_message(self, message: Any) -> None:
+        if self._holds(message):
+            self.held.append(message)
+            return
+        self._handle(message)
+
+    def _handle(self, message: Any) -> None:
         if isinstance(message, Undecodable):
             self._undecodable(message)
             return
