@@ -69,6 +69,7 @@ def _load_rule_modules() -> None:
         structure,
         structure_v2,
         values,
+        web_apps,
     )
 
 

@@ -1,4 +1,4 @@
-"""AZF400–AZF410: app settings (local.settings.json) and host.json."""
+"""AZF400–AZF411: app settings (local.settings.json) and host.json."""
 
 from __future__ import annotations
 
@@ -39,6 +39,15 @@ _STREAM = (
     '@app.route(route="stream")\n'
     "async def stream(req: Request) -> StreamingResponse:\n"
     '    return StreamingResponse(iter([b"hello"]))\n'
+)
+_WEB_APP = (
+    "import azure.functions as func\n"
+    "from fastapi import FastAPI\n\n"
+    "api = FastAPI()\n\n\n"
+    '@api.get("/hello")\n'
+    "async def hello() -> dict[str, str]:\n"
+    '    return {"hello": "world"}\n\n\n'
+    "app = func.AsgiFunctionApp(app=api, http_auth_level=func.AuthLevel.ANONYMOUS)\n"
 )
 _BUNDLE = (
     '  "extensionBundle": {\n'
@@ -266,5 +275,30 @@ RULES: tuple[Rule, ...] = (
             }
         ),
         "Set `PYTHON_ENABLE_INIT_INDEXING` to `1` in local.settings.json.",
+    ),
+    Rule(
+        "AZF411",
+        "web-app-route-prefix",
+        E,
+        "An `AsgiFunctionApp` or `WsgiFunctionApp` (FastAPI, Flask…) under a non-empty route "
+        "prefix: host.json `extensions.http.routePrefix`, `api` when it is not set.",
+        "The azure-functions library serves the whole web app through one function routed "
+        "`/{*route}`; the host joins the prefix to it as `api//{*route}` and refuses to start "
+        "(\"The route template separator character '/' cannot appear consecutively\"). With "
+        "the empty prefix the web app gets every path and routes it itself; a web app whose "
+        "paths should start with `/api` says so itself (FastAPI's `root_path` or a router "
+        "prefix).",
+        Example({"function_app.py": _WEB_APP, "requirements.txt": "azure-functions\nfastapi\n"}),
+        Example(
+            {
+                "function_app.py": _WEB_APP,
+                "requirements.txt": "azure-functions\nfastapi\n",
+                "host.json": '{\n  "version": "2.0",\n'
+                + _BUNDLE
+                + ',\n  "extensions": {\n    "http": {\n      "routePrefix": ""\n    }\n  }\n}\n',
+            }
+        ),
+        'Set `"routePrefix": ""` under `extensions.http` in host.json (the sections are '
+        "added when missing).",
     ),
 )

@@ -24,6 +24,8 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
 APPS = Path(__file__).resolve().parents[1] / "apps"
 NO_PREFIX = '{"version": "2.0", "extensions": {"http": {"routePrefix": ""}}}'
+# The host's default prefix 'api' (tests/apps' web apps set the empty one, as they must).
+API_PREFIX = '{"version": "2.0"}'
 FASTAPI_APP = """import azure.functions as func
 from fastapi import FastAPI
 
@@ -43,6 +45,7 @@ function_app = func.AsgiFunctionApp(app=api, http_auth_level=func.AuthLevel.ANON
 async def client(lsp_client: LanguageClient, tmp_path: Path):
     for name in ("v2_asgi", "v2_wsgi"):
         shutil.copytree(APPS / name, tmp_path / "ws" / name)
+        (tmp_path / "ws" / name / "host.json").write_text(API_PREFIX)
     fastapi_app = tmp_path / "ws" / "fastapi_app"
     fastapi_app.mkdir()
     (fastapi_app / "host.json").write_text(NO_PREFIX)
