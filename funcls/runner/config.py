@@ -223,7 +223,7 @@ def early_host_settings(app_dir: str) -> HostSettings | None:
     except _NotPlain:
         return None
     route_prefix = "api"  # App.route_prefix: its keys ignoring case, the last of each wins
-    prefix = _get_last(host, "extensions", "http", "routePrefix")
+    prefix = lookup_ignoring_case(host, "extensions", "http", "routePrefix")
     if isinstance(prefix, str):
         route_prefix = prefix.strip("/")
     values = _get_exact(local, "Values")
@@ -235,9 +235,10 @@ def early_host_settings(app_dir: str) -> HostSettings | None:
     return _host_settings(root, route_prefix, host, local, dict(os.environ), script.strip())
 
 
-def _get_last(mapping: Any, *keys: str) -> Any:
+def lookup_ignoring_case(mapping: Any, *keys: str) -> Any:
     """Nested lookup ignoring case, the last matching key winning at each level (as the
-    model's ``JsonNode.get_ci``, which ``App.route_prefix`` reads)."""
+    model's ``JsonNode.get_ci``, which ``App.route_prefix`` reads): how the host reads
+    host.json (its configuration provider's keys ignore case, a later key overriding)."""
     current = mapping
     for key in keys:
         if not isinstance(current, dict):

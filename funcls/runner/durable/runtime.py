@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from funcls.runner.config import lookup_ignoring_case
 from funcls.runner.durable.binding import (
     DEFAULT_TASK_HUB,
     PUBLIC_PREFIX,
@@ -35,14 +36,16 @@ PATHS = (PUBLIC_PREFIX + "/", RPC_PREFIX)
 
 
 def task_hub_name(root: str) -> str:
-    """host.json `extensions.durableTask.hubName`, else Core Tools' local default."""
+    """host.json `extensions.durableTask.hubName`, else Core Tools' local default. Its keys
+    are matched ignoring case, as the host reads host.json (``config.lookup_ignoring_case``):
+    `"Extensions": {"DurableTask": {"HubName": …}}` names the hub in Azure too."""
     try:
         with open(os.path.join(root, "host.json"), encoding="utf-8-sig") as f:
             host = json.load(f)
-        name = host["extensions"]["durableTask"]["hubName"]
-        return str(name) if name else DEFAULT_TASK_HUB
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return DEFAULT_TASK_HUB
+    name = lookup_ignoring_case(host, "extensions", "durableTask", "hubName")
+    return str(name) if name else DEFAULT_TASK_HUB
 
 
 EXTENSION_KEY_NAME = "durabletask_extension"

@@ -4,15 +4,17 @@ status API shows them, and the client binding's JSON as the SDK reads it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from azure.durable_functions.models.DurableOrchestrationBindings import (
     DurableOrchestrationBindings,
 )
 
-from funcls.runner.durable.binding import client_binding
+from funcls.runner.durable.binding import DEFAULT_TASK_HUB, client_binding
 from funcls.runner.durable.history import EventType, event
 from funcls.runner.durable.http_api import history_events, read_input
+from funcls.runner.durable.runtime import task_hub_name
 
 
 @pytest.mark.parametrize(
@@ -82,3 +84,28 @@ def test_the_sdk_reads_the_client_binding() -> None:
         "http://localhost:7071/runtime/webhooks/durabletask/orchestrators/"
         "{functionName}[/{instanceId}]?code=k%2Fey"
     )
+
+
+@pytest.mark.parametrize(
+    ("host_json", "hub"),
+    [
+        ('{"extensions": {"durableTask": {"hubName": "MyHub"}}}', "MyHub"),
+        # The host reads host.json ignoring the keys' case (its configuration provider), as
+        # for routePrefix (2b27fcb): the hub is named in Azure, so it is here.
+        ('{"Extensions": {"DurableTask": {"HubName": "MyHub"}}}', "MyHub"),
+        ('{"extensions": {"durabletask": {"hubname": "a", "HubName": "Later"}}}', "Later"),
+        ('{"extensions": {"durableTask": {"hubName": ""}}}', DEFAULT_TASK_HUB),
+        ('{"extensions": {"durableTask": []}}', DEFAULT_TASK_HUB),
+        ('{"version": "2.0"}', DEFAULT_TASK_HUB),
+        ("{not json", DEFAULT_TASK_HUB),
+    ],
+)
+def test_the_task_hub_comes_from_host_json_ignoring_case(
+    tmp_path: Path, host_json: str, hub: str
+) -> None:
+    (tmp_path / "host.json").write_text(host_json)
+    assert task_hub_name(str(tmp_path)) == hub
+
+
+def test_without_host_json_the_hub_is_core_tools_default(tmp_path: Path) -> None:
+    assert task_hub_name(str(tmp_path)) == DEFAULT_TASK_HUB
