@@ -275,7 +275,7 @@ class ExpressionReader:
     def value(self, node: ast.expr, line_limit: int | None = None) -> PyValue:
         r, text = self.range_text(node)
         if type(node) is ast.Constant:  # most values: nothing to unwrap (issue 16)
-            return PyValue("const", r, text, const=node.value)
+            return PyValue("const", r, text, node.value)  # const= costs a keyword's parsing
         plain = self.unwrap(node)
         if plain is not node and isinstance(plain, ast.Attribute):
             # getattr(func.AuthLevel, "ANONYMOUS"): read as the attribute, shown as written.

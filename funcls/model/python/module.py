@@ -624,8 +624,9 @@ class _Analyser(ExpressionReader):
         scope: Scope,
     ) -> None:
         cols = self.cols
-        decorators = [self.decorator(d) for d in node.decorator_list]
-        first = node.decorator_list[0] if node.decorator_list else node
+        decorator_list = node.decorator_list
+        decorators = [self.decorator(d) for d in decorator_list] if decorator_list else []
+        first = decorator_list[0] if decorator_list else node
         name_line = node.lineno
         end_lineno, end_col_offset = node.end_lineno, node.end_col_offset
         if cols.all_ascii and end_lineno and end_col_offset is not None:  # most texts (issue 16)
@@ -664,20 +665,23 @@ class _Analyser(ExpressionReader):
             doc_node = body[0].value
             if isinstance(doc_node, ast.Constant) and isinstance(doc_node.value, str):
                 raw_doc = doc_node.value
+        returns = node.returns
+        # The fields in their order, without keywords (issue 16: parsing a dozen keywords
+        # costs as much as the rest of the call).
         self.info.functions.append(
             PyFunction(
-                name=node.name,
-                name_range=name_range,
-                def_range=def_range,
-                is_async=isinstance(node, ast.AsyncFunctionDef),
-                params=params,
-                returns=self.annotation(node.returns),
-                decorators=[d for d in decorators if d is not None],
-                scope=scope,
-                docstring=raw_doc if raw_doc is None else _runtime_doc(raw_doc),
-                body_line=body[0].lineno - 1 if body else name_line - 1,
-                branch=self._branch,
-                partial_signature=getattr(node, REPAIRED, False),
+                node.name,
+                name_range,
+                def_range,
+                isinstance(node, ast.AsyncFunctionDef),  # is_async
+                params,
+                None if returns is None else self.annotation(returns),
+                [d for d in decorators if d is not None] if decorators else [],
+                scope,
+                raw_doc if raw_doc is None else _runtime_doc(raw_doc),  # docstring
+                body[0].lineno - 1 if body else name_line - 1,  # body_line
+                self._branch,
+                getattr(node, REPAIRED, False),  # partial_signature
             )
         )
 
@@ -742,9 +746,7 @@ class _Analyser(ExpressionReader):
             )
         else:
             method_range = self.cols.range(func)
-        dec = RawDecorator(
-            chain=chain, range=self.cols.range(node), method_range=method_range, called=called
-        )
+        dec = RawDecorator(chain, self.cols.range(node), method_range, called)
         if isinstance(node, ast.Call):
             limit = node.lineno - 1
             for a in node.args:
