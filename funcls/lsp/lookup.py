@@ -137,6 +137,11 @@ def _value_spot(
         and spot.binding.type.lower() == "httptrigger"
     ):
         spot.route_param = _template_param_at(value, pos)
+    elif spot.fn is not None and spot.binding is not None and not spot.binding.is_trigger:
+        # ``{id}`` in another binding's value (a blob path): the route parameter it reads.
+        found = expression_param_at(value, pos)
+        if found is not None and route_param_location(spot.fn, found[0]) is not None:
+            spot.route_param = found[0]
     hit = _setting_in(source, path, value.range, pos) if value.range else None
     if hit is not None:
         spot.setting, spot.setting_range = hit
@@ -290,6 +295,24 @@ def _template_param_at(value: Value, pos: Position) -> str | None:
         close = value.value.find("}", m.end(1))
         if m.start() <= column <= (close if close >= 0 else m.end(1)):
             return m.group(1)
+    return None
+
+
+def expression_param_at(value: Value, pos: Position) -> tuple[str, Range] | None:
+    """The ``{name}`` of a binding expression whose braces hold ``pos`` in the one-line plain
+    string ``value`` (its text read as the literal between the quotes): the name and its
+    range."""
+    rng = value.range
+    if rng is None or not isinstance(value.value, str) or rng.start.line != rng.end.line:
+        return None
+    if pos.line != rng.start.line or rng.end.column - rng.start.column != len(value.value) + 2:
+        return None  # escapes or a prefix: columns of the text are not those of the value
+    column = pos.column - (rng.start.column + 1)
+    for m in _TEMPLATE_PARAM.finditer(value.value):
+        close = value.value.find("}", m.end(1))
+        if m.start() <= column <= (close if close >= 0 else m.end(1)):
+            start = rng.start.column + 1 + m.start(1)
+            return m.group(1), Range.of(pos.line, start, pos.line, start + len(m.group(1)))
     return None
 
 

@@ -16,7 +16,13 @@ from funcls.checks.context import Context as CheckContext
 from funcls.checks.context import string_literal_inner
 from funcls.lsp.context import Context
 from funcls.lsp.edits import Edit, RequestFailed, workspace_edit
-from funcls.lsp.lookup import route_param_location, route_param_name, route_param_uses, spot_at
+from funcls.lsp.lookup import (
+    expression_param_at,
+    route_param_location,
+    route_param_name,
+    route_param_uses,
+    spot_at,
+)
 from funcls.model.appmodel import App, Function
 from funcls.model.locations import Position, Range
 from funcls.model.parsers.expressions import (
@@ -49,6 +55,10 @@ def route_param_target(ctx: Context, path: str, pos: Position) -> RouteParamTarg
     if name is None or declared is None:
         return None
     places = [(declared[0], declared[1]), *route_param_uses(fn, ctx.source, name)]
+    if spot.value is not None and spot.binding is not None and not spot.binding.is_trigger:
+        found = expression_param_at(spot.value, pos)  # {id} in a blob path
+        if found is not None and found[0] == name:
+            places.append((path, found[1]))
     for place, rng in places:
         on_line = place == path and rng.start.line == pos.line
         if on_line and rng.start.column <= pos.column <= rng.end.column:

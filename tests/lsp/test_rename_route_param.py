@@ -105,3 +105,33 @@ async def test_a_name_binding_expressions_cannot_read_is_refused(
     bp = fresh_workspace / "v2-app" / "orders_bp.py"
     with pytest.raises(JsonRpcException, match=message):
         await rename(editing_client, bp, 'route="orders/{id}/receipt"', 16, new)
+
+
+async def test_from_a_binding_expression_of_the_route_parameter(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    """``{id}`` in get_receipt's blob path reads the route parameter: definition goes to the
+    template and rename starts there too; process_order's ``{id}`` (the queue message's
+    property) is no route parameter."""
+    bp = fresh_workspace / "v2-app" / "orders_bp.py"
+    before = bp.read_text()
+    blob = 'path="receipts/{id}.json", connection="AzureWebJobsStorage")\ndef get_receipt'
+    queue = 'path="receipts/{id}.json", connection="AzureWebJobsStorage")\ndef process_order'
+    assert blob in before and queue in before
+    at_blob = position(bp, blob, 16)
+    found = await editing_client.text_document_definition_async(
+        types.DefinitionParams(types.TextDocumentIdentifier(uri(bp)), at_blob)
+    )
+    assert found == [types.Location(uri(bp), name_range(bp, 'route="orders/{id}/receipt"', 15, 2))]
+    found = await editing_client.text_document_definition_async(
+        types.DefinitionParams(types.TextDocumentIdentifier(uri(bp)), position(bp, queue, 16))
+    )
+    assert found is None
+    assert await prepare(editing_client, bp, blob, 16) == types.PrepareRenamePlaceholder(
+        range=name_range(bp, blob, 16, 2), placeholder="id"
+    )
+    edit = await rename(editing_client, bp, blob, 16, "order_id")
+    assert apply_workspace_edit(edit) == [bp]
+    assert bp.read_text() == before.replace(
+        'route="orders/{id}/receipt"', 'route="orders/{order_id}/receipt"'
+    ).replace(blob, blob.replace("{id}", "{order_id}"))
