@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import copy
 import os
-from itertools import compress, count, repeat
-from operator import attrgetter, eq, or_
 
 from funcls.model.appmodel import App, Function
 from funcls.model.locations import Position
@@ -40,9 +38,6 @@ from funcls.model.python.facts import ModuleInfo
 from funcls.model.python.module import moved_defs
 from funcls.model.source import Source
 from funcls.model.v2.indexer import V2Indexer, _memo_of
-
-_SCRIPT = attrgetter("script_path")
-_BLUEPRINT = attrgetter("blueprint_path")
 
 # Decorators whose functions the indexer adds beside the def (a synthetic activity): never
 # patched.
@@ -156,19 +151,9 @@ def patch_module(app: App, path: str, before: ModuleInfo, source: Source) -> App
         return None
     if any(f.script_path == path or f.blueprint_path == path for f in app.misplaced):
         return None
-    # The places of the module's functions among the app's (5,000 on issue 16's app): compared
-    # in C, no Python step per function.
-    fns = app.functions
-    at = list(
-        compress(
-            count(),
-            map(
-                or_,
-                map(eq, map(_SCRIPT, fns), repeat(path)),
-                map(eq, map(_BLUEPRINT, fns), repeat(path)),
-            ),
-        )
-    )
+    at = [
+        i for i, f in enumerate(app.functions) if f.script_path == path or f.blueprint_path == path
+    ]
     if not at or at[-1] - at[0] + 1 != len(at):
         return None
     old = app.functions[at[0] : at[-1] + 1]
