@@ -543,6 +543,10 @@ def spot_at(app: App, path: str, pos: Position, source: Source) -> Spot | None:
         chain, member = _json_member(source, path, pos)
         jpath = _json_path(chain)
         rng = member.key_range if member is not None and member.key_range.contains(pos) else None
+        value = member.value if member is not None else None
+        if rng is None and value is not None and value.kind not in ("object", "array"):
+            # On a plain value: the hover spans it (was an empty range at the cursor).
+            rng = value.range if value.range.contains(pos) else None
         return Spot("json-key", app, path, rng or Range(pos, pos), json_path=jpath)
     fns = functions_in(app, path)
     if name == "function.json":
