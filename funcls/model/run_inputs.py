@@ -564,26 +564,70 @@ def _json_reads(
     if root is not None and fn.script_path is not None:
         # QA in code-server: v1-app's process_order passes its message to
         # shared/orders.receipt_for, which reads order["items"]; the sample {"id": …} made
-        # the first ▶ Run fail with KeyError: 'items'.
-        # Only the helper's subscripts (``order["items"]``, a KeyError without the key): a
-        # ``.get`` is the helper's own handling of an absent key, and its answer (v1-app's
-        # new_order: 'an order needs "items": …') says more than a sample value would.
-        for helper, name in _helpers_given(node, holders, fn.script_path, root, source):
+        # the first ▶ Run fail with KeyError: 'items'. A helper's ``.get`` reads count too, as
+        # the function's own do: v1-app's create_order passes its body to
+        # shared/orders.new_order, which answers 400 without ``body.get("items")``.
+        for call, helper, name in _helpers_given(node, holders, fn.script_path, root, source):
             for sub in ast.walk(helper):
-                key = _key_read(sub, {name}, "") if isinstance(sub, ast.Subscript) else None
+                key = _key_read(sub, {name}, "")
                 if key is not None and key not in keys:
                     keys.append(key)
             for key, inner in _list_keys(helper, {name}, "").items():
                 listed[key] = tuple(dict.fromkeys((*listed.get(key, ()), *inner)))
+            _merge_returned_lists(node, call, helper, name, listed)
     return [f"{k}[]" if k in listed else k for k in keys], listed
 
 
 _MAX_HELPERS = 8  # calls followed per function
 
 
+def _merge_returned_lists(
+    node: ast.AST,
+    call: ast.Call,
+    helper: ast.FunctionDef | ast.AsyncFunctionDef,
+    name: str,
+    listed: dict[str, tuple[str, ...]],
+) -> None:
+    """The keys of the JSON that ``node`` treats as lists through what a helper returns:
+    the helper returns a dict literal holding values it read from its parameter ``name``
+    (v1-app's new_order: ``items = body.get("items")`` … ``return {"items": items, …}``) and
+    ``node`` measures or iterates over them in the result (``order = orders.new_order(body)``
+    … ``len(order["items"])``). Added to ``listed`` under the key read from the JSON."""
+    results = {
+        t.id
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Assign) and sub.value is call
+        for t in sub.targets
+        if isinstance(t, ast.Name)
+    }
+    if not results:
+        return
+    bound: dict[str, str] = {}  # a variable of the helper -> the key it was read from
+    for sub in ast.walk(helper):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
+            value = sub.value.body if isinstance(sub.value, ast.IfExp) else sub.value
+            key = _key_read(value, {name}, "")
+            target = sub.targets[0]
+            if isinstance(target, ast.Name) and key is not None:
+                bound[target.id] = key
+    returned: dict[str, str] = {}  # a key of the returned dict -> the JSON key it holds
+    for sub in ast.walk(helper):
+        if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Dict):
+            for k, v in zip(sub.value.keys, sub.value.values, strict=True):
+                if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+                    continue
+                held = bound.get(v.id) if isinstance(v, ast.Name) else _key_read(v, {name}, "")
+                if held is not None:
+                    returned[k.value] = held
+    for key, inner in _list_keys(node, results, "").items():
+        if key in returned:
+            read = returned[key]
+            listed[read] = tuple(dict.fromkeys((*listed.get(read, ()), *inner)))
+
+
 def _helpers_given(
     node: ast.AST, holders: set[str], script: str, root: str, source: Source | None
-) -> list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]]:
+) -> list[tuple[ast.Call, ast.FunctionDef | ast.AsyncFunctionDef, str]]:
     """The defs of the app that ``node`` passes a JSON holder to as a positional argument,
     each with the name of the parameter that receives it: a def of the same module
     (``helper(body)``), a name imported from a module of the app (``from ..shared.orders
@@ -592,7 +636,7 @@ def _helpers_given(
     tree = _module_tree(script, source)
     if tree is None:
         return []
-    found: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
+    found: list[tuple[ast.Call, ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
     for call in ast.walk(node):
         if len(found) >= _MAX_HELPERS:
             break
@@ -609,7 +653,7 @@ def _helpers_given(
             continue
         params = [a.arg for a in (*target.args.posonlyargs, *target.args.args)]
         if at < len(params):
-            found.append((target, params[at]))
+            found.append((call, target, params[at]))
     return found
 
 

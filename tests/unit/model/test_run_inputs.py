@@ -433,7 +433,7 @@ def outside(msg: func.QueueMessage) -> None:
 """
 
 ORDERS = """def new_order(body):
-    items = body.get("items")  # handled here: not a key the sample must hold
+    items = body.get("items")  # read with .get: a key the sample holds too
     return {"items": items, "who": body["customer"]}
 
 
@@ -457,6 +457,7 @@ def test_samples_hold_the_keys_a_helper_of_the_app_subscripts(tmp_path: Path) ->
     }
     assert sample_input(app, app.function("by_module")) == {
         "body": {
+            "items": "sample",
             "customer": "sample",
             "lines": [{"product": "sample"}],
             "id": "sample",
@@ -464,6 +465,41 @@ def test_samples_hold_the_keys_a_helper_of_the_app_subscripts(tmp_path: Path) ->
         }
     }
     assert sample_input(app, app.function("outside")) == {"body": {}}
+
+
+def test_a_helper_s_get_reads_and_the_lists_of_what_it_returns(tmp_path: Path) -> None:
+    """samples/v1-app's create_order answered 400 to its sample ``{}``: it passes its body to
+    shared/orders.new_order, which reads ``body.get("items")`` and refuses an order without
+    items; create_order measures ``order["items"]`` of the dict new_order returns, so the
+    sample's items is a list (one item, as for a function that measures them itself)."""
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "__init__.py").write_text("")
+    (tmp_path / "shared" / "orders.py").write_text(
+        "def new_order(body):\n"
+        '    items = body.get("items") if isinstance(body, dict) else None\n'
+        "    if not items:\n"
+        "        raise ValueError('no items')\n"
+        '    return {"id": 1, "lines": items, "who": body.get("customer", "anonymous")}\n'
+    )
+    (tmp_path / "create").mkdir()
+    (tmp_path / "create" / "function.json").write_text(
+        '{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req",'
+        ' "methods": ["post"]}, {"type": "http", "direction": "out", "name": "$return"}]}'
+    )
+    (tmp_path / "create" / "__init__.py").write_text(
+        "import azure.functions as func\n\n"
+        "from shared import orders\n\n\n"
+        "def main(req: func.HttpRequest) -> func.HttpResponse:\n"
+        "    body = req.get_json()\n"
+        "    order = orders.new_order(body)\n"
+        '    return func.HttpResponse(str(len(order["lines"])) + order["who"])\n'
+    )
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("create"))["body"] == {
+        "items": ["sample"],
+        "customer": "sample",
+    }
 
 
 def test_a_v1_function_s_relative_import_of_a_helper_is_followed(tmp_path: Path) -> None:
