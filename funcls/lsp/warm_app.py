@@ -197,6 +197,39 @@ def app_python(root: str, default: str) -> str:
     return default
 
 
+def app_python_version(root: str) -> tuple[int, int] | None:
+    """The (major, minor) version of the virtual environment app_python picks for ``root``,
+    read from its pyvenv.cfg and never by running it (analysis runs nothing of the
+    workspace): ``version = 3.11.4`` as the standard venv writes it (Lib/venv/__init__.py,
+    create_configuration), ``version_info = 3.11.4.final.0`` as virtualenv and uv do. None
+    when the app has no environment of its own (the server's interpreter runs it) or its
+    pyvenv.cfg names no version."""
+    for name in VENV_NAMES:
+        folder = os.path.join(root, name)
+        if os.name == "nt":
+            python = os.path.join(folder, "Scripts", "python.exe")
+        else:
+            python = os.path.join(folder, "bin", "python")
+        if not (os.path.isfile(python) and os.access(python, os.X_OK)):
+            continue
+        try:
+            with open(os.path.join(folder, "pyvenv.cfg"), encoding="utf-8", errors="replace") as f:
+                lines = f.read(65536).splitlines()
+        except OSError:
+            return None
+        found: dict[str, str] = {}
+        for line in lines:
+            key, sep, value = line.partition("=")
+            if sep:
+                found.setdefault(key.strip().lower().replace("-", "_"), value.strip())
+        for key in ("version_info", "version"):
+            match = re.match(r"(\d+)\.(\d+)", found.get(key, ""))
+            if match:
+                return int(match[1]), int(match[2])
+        return None
+    return None
+
+
 def with_funcls(pythonpath: str | None) -> str:
     """PYTHONPATH for an app's own interpreter, which need not have funcls installed: the one
     it has, then the folder this funcls is imported from (the extension's bundled libraries

@@ -97,3 +97,56 @@ def test_python_3_13_needs_no_setting(tmp_path: Path) -> None:
     app = make_app(tmp_path / "app", {})
     assert streaming_refusal(app, (3, 13)) is None
     assert streaming_refusal(app, (3, 12)) is not None
+
+
+def with_venv(root: Path, name: str, cfg: str) -> None:
+    """An app's own environment as app_python finds it: an executable bin/python (never run
+    here: a script that would fail the test if it were) and its pyvenv.cfg."""
+    python = root / name / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text("#!/bin/sh\necho ran >&2\nexit 1\n")
+    python.chmod(0o755)
+    (root / name / "pyvenv.cfg").write_text(cfg)
+
+
+@pytest.mark.parametrize(
+    ("name", "cfg", "refused_on"),
+    [
+        # python -m venv (Lib/venv/__init__.py writes "version")
+        (".venv", "home = /usr/bin\nversion = 3.13.1\n", None),
+        (".venv", "home = /usr/bin\nversion = 3.11.9\n", "3.11"),
+        # virtualenv and uv write "version_info"
+        ("venv", "home = /usr/bin\nimplementation = CPython\nversion_info = 3.13.0\n", None),
+        ("venv", "home = /usr/bin\nversion_info = 3.12.7.final.0\n", "3.12"),
+    ],
+)
+def test_the_refusal_asks_the_version_of_the_app_s_own_environment(
+    tmp_path: Path, name: str, cfg: str, refused_on: str | None
+) -> None:
+    """The app's .venv/venv runs the app (warm_app.app_python), so its Python decides, not
+    the server's: a 3.13 environment needs no setting, a 3.11 one does, whatever runs the
+    server. Read from pyvenv.cfg, never by running the environment's python."""
+    root = tmp_path / "app"
+    app = make_app(root, {})
+    with_venv(root, name, cfg)
+    why = streaming_refusal(app)
+    if refused_on is None:
+        assert why is None
+    else:
+        assert why is not None and f"serves on Python {refused_on} only" in why
+        fn = app.function("stream")
+        assert fn is not None
+        assert titles(app, "stream")[0].startswith("⊘ Not runnable here: HTTP streaming needs")
+
+
+def test_an_environment_without_its_python_or_version_is_not_the_app_s(tmp_path: Path) -> None:
+    """No executable python: app_python does not pick the folder, so neither does the version;
+    a pyvenv.cfg without a version leaves the server's Python deciding, as before."""
+    root = tmp_path / "app"
+    app = make_app(root, {})
+    (root / ".venv").mkdir()
+    (root / ".venv" / "pyvenv.cfg").write_text("version = 3.13.0\n")
+    server = streaming_refusal(app, sys.version_info[:2])
+    assert streaming_refusal(app) == server
+    with_venv(root, "venv", "home = /usr/bin\n")
+    assert streaming_refusal(app) == server
