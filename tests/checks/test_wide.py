@@ -125,3 +125,20 @@ def test_moved_copies_take_their_originals_entries(seed: int) -> None:
         if change == 0:  # every copy's entry moved, none read
             assert len(moved_entries) - moves == len(moved)
             assert k.read_count == before
+
+
+def test_a_moved_durable_use_moves_only_in_the_edited_file() -> None:
+    """The first Durable use of a moved copy is its original's, moved when it is in the file
+    the lines were added to; a use in another file is read again (``_MISSING``)."""
+    from funcls.checks.wide import _MISSING, _moved_durable
+    from funcls.model.locations import Range
+    from funcls.model.shift import Shift
+
+    shift = Shift("/app/bp.py", 10, 1)
+    use = ("/app/bp.py", Range.of(12, 4, 12, 30))
+    assert _moved_durable(use, None, None, shift) == ("/app/bp.py", Range.of(13, 4, 13, 30))  # type: ignore[arg-type]
+    above = ("/app/bp.py", Range.of(3, 0, 3, 9))
+    assert _moved_durable(above, None, None, shift) == above  # type: ignore[arg-type]
+    elsewhere = ("/app/other.py", Range.of(12, 4, 12, 30))
+    assert _moved_durable(elsewhere, None, None, shift) is _MISSING  # type: ignore[arg-type]
+    assert _moved_durable(None, None, None, shift) is None  # type: ignore[arg-type]
