@@ -339,6 +339,8 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
     reads = _json_reads(fn, source or app.source, app.root)
     keys = reads[0] if reads is not None else None
     items = reads[1] if reads is not None else {}
+    if any(not inner for inner in items.values()):
+        items = _with_consumer_items(app, fn, source or app.source, items)
     fields = compared_values(fn, source or app.source).get("json", {})
 
     def sample_object(keys: list[str] | None) -> dict[str, Any]:
@@ -371,6 +373,41 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
     if kind in _MESSAGE_TRIGGERS:
         return {"body": SAMPLE_MESSAGE}  # an empty message shows nothing of what arrives
     return {"body": ""}
+
+
+def _with_consumer_items(
+    app: App, fn: Function, source: Source | None, items: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """``items`` with the keys of the items of a list that ``fn`` does not look into, taken
+    from the function of the app that reads the queue ``fn`` writes to, for a list of the
+    same name. samples/v1-app and v2-app: create_order only measures ``items`` and queues
+    the order on 'orders'; process_order reads ``item["product"]`` of each, so a sample
+    item "sample" was accepted by create_order and then failed process_order (TypeError:
+    string indices must be integers). Queue names compared as the host does (lowercase); a
+    name from an app setting (``%NAME%``) is not followed."""
+    queues = {
+        str(b.get("queueName") or "").lower()
+        for b in fn.bindings
+        if b.kind == "queue" and b.direction.lower() == "out"
+    }
+    queues = {q for q in queues if q and "%" not in q}
+    if not queues:
+        return items
+    out = dict(items)
+    for other in app.functions:
+        trigger = other.trigger
+        if (
+            other is fn
+            or trigger is None
+            or trigger.kind != "queuetrigger"
+            or str(trigger.get("queueName") or "").lower() not in queues
+        ):
+            continue
+        reads = _json_reads(other, source, app.root)
+        for key, inner in (reads[1] if reads is not None else {}).items():
+            if key in out and not out[key] and inner:
+                out[key] = inner
+    return out
 
 
 def sample_object(keys: list[str] | None) -> dict[str, Any]:

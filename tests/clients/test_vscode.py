@@ -245,8 +245,8 @@ def driver_steps(ws: Path, run_port: int) -> list[dict[str, Any]]:
             "kind": "runWithInput",
             "app": "v2-app",
             "function": "create_order",
-            # The sample body's "items" holds one "sample" (6fc7d42: a list the code measures
-            # gets one item). The edit, typed in the Replace widget (one line), gives "items"
+            # The sample body's "items" holds one item (6fc7d42: a list the code measures gets
+            # one; its keys are those process_order reads from the queued order's items). The edit, typed in the Replace widget (one line), gives "items"
             # a real product and moves the sample list aside under a key create_order ignores,
             # so the queued order shows whether the edited text was what the run sent.
             "find": '"items": [',

@@ -297,7 +297,9 @@ async def test_saved_inputs_are_created_edited_and_used(client: LanguageClient, 
             "method": "POST",
             "path": "/api/orders",
             "headers": {"content-type": "application/json"},
-            "body": {"items": ["sample"], "customer": "sample"},  # one item: it refuses []
+            # one item (it refuses []), with the key process_order reads from each item of
+            # the order create_order queues for it
+            "body": {"items": [{"product": "sample"}], "customer": "sample"},
         }
     }
     shown = await wait_for(

@@ -21,13 +21,15 @@ DURABLE_V2 = REPO / "tests" / "runner" / "durable" / "apps" / "durable_v2"
 
 
 @pytest.mark.parametrize(
-    ("source", "name", "expected_path"),
+    ("source", "name", "expected_path", "downstream"),
     [
-        (REPO / "samples" / "v2-app", "create_order", "/api/orders"),
+        # Its order is queued on 'orders' for process_order, which reads item["product"]
+        # of each item: the sample's items are objects with that key, not "sample".
+        (REPO / "samples" / "v2-app", "create_order", "/api/orders", "process_order"),
         # its body goes to shared/orders.new_order, whose body.get("items") the sample {}
         # lacked: 400 'an order needs "items"'
-        (REPO / "samples" / "v1-app", "create_order", "/api/orders"),
-        (DURABLE_V2, "manage", "/api/manage/list"),
+        (REPO / "samples" / "v1-app", "create_order", "/api/orders", "process_order"),
+        (DURABLE_V2, "manage", "/api/manage/list", None),
     ],
 )
 def test_the_sample_request_gets_a_2xx(
@@ -36,6 +38,7 @@ def test_the_sample_request_gets_a_2xx(
     source: Path,
     name: str,
     expected_path: str,
+    downstream: str | None,
 ) -> None:
     app_dir = copy_app(source, tmp_path / source.name)
     app = load_app(str(app_dir), Source())
@@ -52,3 +55,7 @@ def test_the_sample_request_gets_a_2xx(
         content=body_text(request.get("body")).encode(),
     )
     assert 200 <= response.status_code < 300, (request, response.status_code, response.text)
+    if downstream is not None:
+        # What the function queued is processed by the app's consumer without an error.
+        log = running.wait_for_log(f"Executed 'Functions.{downstream}'")
+        assert f"Executed 'Functions.{downstream}' (Succeeded" in log, log

@@ -641,3 +641,49 @@ def test_samples_send_a_value_the_code_compares_the_input_with(
     # The lens title shows what a click sends.
     title = run_title(app, app.function(name))
     assert path in title and all(f"{k}={v}" in title for k, v in (query or {}).items())
+
+
+QUEUED_APP = """import json
+
+import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.route(route="jobs", methods=["POST"])
+@app.queue_output(arg_name="out", queue_name="Jobs", connection="AzureWebJobsStorage")
+def submit(req: func.HttpRequest, out: func.Out[str]) -> func.HttpResponse:
+    body = req.get_json()
+    if not len(body["steps"]):
+        return func.HttpResponse("no steps", status_code=400)
+    out.set(json.dumps(body))
+    return func.HttpResponse("queued", status_code=202)
+
+
+@app.route(route="other", methods=["POST"])
+@app.queue_output(arg_name="out", queue_name="%OTHER_QUEUE%", connection="AzureWebJobsStorage")
+def elsewhere(req: func.HttpRequest, out: func.Out[str]) -> func.HttpResponse:
+    body = req.get_json()
+    out.set(json.dumps(body))
+    return func.HttpResponse(str(len(body["steps"])))
+
+
+@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage")
+def work(msg: func.QueueMessage) -> None:
+    job = msg.get_json()
+    for step in job["steps"]:
+        print(step["run"], step.get("timeout", 10))
+"""
+
+
+def test_a_list_s_items_take_the_keys_the_queue_s_consumer_reads(tmp_path: Path) -> None:
+    """samples/v1-app and v2-app: create_order measures its items and queues the order for
+    process_order, which reads item["product"]; the sample's item "sample" was accepted by
+    create_order and failed process_order (TypeError). The consumer of the queue the function
+    writes (the host's queue names are lowercase: 'Jobs' is 'jobs') gives the items' keys; a
+    queue named by an app setting is not followed."""
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(QUEUED_APP)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("submit"))["body"] == {"steps": [{"run": "sample"}]}
+    assert sample_input(app, app.function("elsewhere"))["body"] == {"steps": ["sample"]}
