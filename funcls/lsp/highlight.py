@@ -1,14 +1,20 @@
 """``textDocument/documentHighlight`` for route parameters: on ``{id}`` in a route template or
 on ``req.route_params["id"]``, the template's parameter (written: the route match sets it) and
-every read of it in this document. Anything else: None, so a client keeps its own word
-highlighting."""
+every read of it in this document, and the other bindings' ``{id}``s. Anything else: None,
+so a client keeps its own word highlighting."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
 from funcls.lsp.context import Context
-from funcls.lsp.lookup import route_param_location, route_param_name, route_param_uses, spot_at
+from funcls.lsp.lookup import (
+    route_param_expressions,
+    route_param_location,
+    route_param_name,
+    route_param_uses,
+    spot_at,
+)
 from funcls.model.locations import Position
 
 
@@ -28,7 +34,10 @@ def highlights(ctx: Context, path: str, pos: Position) -> list[types.DocumentHig
         )
     out.extend(
         types.DocumentHighlight(ctx.positions.range(path, rng), types.DocumentHighlightKind.Read)
-        for where, rng in route_param_uses(spot.fn, ctx.source, name)
+        for where, rng in (
+            *route_param_uses(spot.fn, ctx.source, name),
+            *route_param_expressions(spot.fn, name),
+        )
         if where == path
     )
     return out or None

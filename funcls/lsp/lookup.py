@@ -316,6 +316,27 @@ def expression_param_at(value: Value, pos: Position) -> tuple[str, Range] | None
     return None
 
 
+def route_param_expressions(fn: Function, name: str) -> list[tuple[str, Range]]:
+    """The ``{name}``s of ``fn``'s other bindings' values (a blob path ``receipts/{id}.json``)
+    that read route parameter ``name``, in one-line plain strings: the name's place."""
+    out = []
+    for b in fn.bindings:
+        if b is fn.trigger:
+            continue
+        for v in b.properties.values():
+            rng = v.range
+            if rng is None or not isinstance(v.value, str) or "{" + name not in v.value:
+                continue
+            for m in _TEMPLATE_PARAM.finditer(v.value):
+                if m.group(1) != name:
+                    continue
+                at = Position(rng.start.line, rng.start.column + 1 + m.start(1))
+                found = expression_param_at(v, at)
+                if found is not None and found[0] == name:
+                    out.append((b.path, found[1]))
+    return out
+
+
 def route_param_uses(fn: Function, source: Source, name: str) -> list[tuple[str, Range]]:
     """Where ``fn``'s code reads route parameter ``name``: the key inside the quotes of each
     ``req.route_params["name"]`` / ``req.route_params.get("name")``, ``req`` being the

@@ -1,7 +1,8 @@
 """``textDocument/references``: a setting → every binding that reads it; a queue, blob
 container, event hub… name → every binding that writes or reads it (in every app of the
 workspace); a binding or parameter → both sides and the uses in the function body; a route
-template's ``{id}`` (or ``req.route_params["id"]``) → the template and every read of it."""
+template's ``{id}`` (or ``req.route_params["id"]``) → the template, every read of it and the
+other bindings' ``{id}``s."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from lsprotocol import types
 from funcls.lsp import usage
 from funcls.lsp.context import Context
 from funcls.lsp.definition import setting_location
-from funcls.lsp.lookup import route_param_location, route_param_name, route_param_uses, spot_at
+from funcls.lsp.lookup import (
+    route_param_expressions,
+    route_param_location,
+    route_param_name,
+    route_param_uses,
+    spot_at,
+)
 from funcls.lsp.rename import binding_targets
 from funcls.model.locations import Location, Position
 
@@ -31,6 +38,7 @@ def references(
         if include_declaration and declared is not None:
             found.append(Location(declared[0], declared[1]))
         found.extend(Location(p, r) for p, r in route_param_uses(spot.fn, ctx.source, route_param))
+        found.extend(Location(p, r) for p, r in route_param_expressions(spot.fn, route_param))
     elif spot.setting is not None:
         if include_declaration:
             decl = setting_location(app, spot.setting)

@@ -135,3 +135,30 @@ async def test_from_a_binding_expression_of_the_route_parameter(
     assert bp.read_text() == before.replace(
         'route="orders/{id}/receipt"', 'route="orders/{order_id}/receipt"'
     ).replace(blob, blob.replace("{id}", "{order_id}"))
+
+
+async def test_references_and_highlights_list_the_binding_expression(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    bp = fresh_workspace / "v2-app" / "orders_bp.py"
+    template = 'route="orders/{id}/receipt"'
+    blob = 'path="receipts/{id}.json", connection="AzureWebJobsStorage")\ndef get_receipt'
+    at = position(bp, template, 15)
+    found = await editing_client.text_document_references_async(
+        types.ReferenceParams(
+            context=types.ReferenceContext(include_declaration=True),
+            text_document=types.TextDocumentIdentifier(uri(bp)),
+            position=at,
+        )
+    )
+    assert list(found or []) == [
+        types.Location(uri(bp), name_range(bp, template, 15, 2)),
+        types.Location(uri(bp), name_range(bp, blob, 16, 2)),
+    ]
+    lit = await editing_client.text_document_document_highlight_async(
+        types.DocumentHighlightParams(types.TextDocumentIdentifier(uri(bp)), at)
+    )
+    assert list(lit or []) == [
+        types.DocumentHighlight(name_range(bp, template, 15, 2), types.DocumentHighlightKind.Write),
+        types.DocumentHighlight(name_range(bp, blob, 16, 2), types.DocumentHighlightKind.Read),
+    ]
