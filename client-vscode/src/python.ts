@@ -5,7 +5,10 @@
 // the layout of microsoft/vscode-python-tools-extension-template): any Python >= 3.10 runs it
 // with PYTHONPATH pointing there. The interpreter is the `funcls.interpreter` setting, else the
 // one the Python extension selected, else `python3` on PATH. `funcls.serverCommand` replaces all
-// of this with a command of the user's own.
+// of this with a command of the user's own. A virtual environment found in the workspace is
+// never the server's: the server needs nothing installed in it, and starting its python runs
+// the startup hooks (.pth files) of the packages installed there when the folder opens. Each
+// app runs in its own `.venv`/`venv` (appCommand; the server's warm app: warm_app.app_python).
 
 export interface ServerCommand {
   command: string;
@@ -25,9 +28,6 @@ export interface CommandInputs {
   interpreter: string[];
   /** The interpreter the Python extension selected for the workspace, if any. */
   pythonExtension: () => Promise<string | undefined>;
-  /** A virtual environment's interpreter in the workspace (its own `.venv` or `venv`, or an
-   * app folder's), found without the Python extension. */
-  workspaceVenv?: () => string | undefined;
   /** Fallback when nothing else is configured. */
   defaultPython: string;
   /** Folder holding the bundled libraries (funcls and its dependencies). */
@@ -43,7 +43,7 @@ const SERVER_ARGS = ["-m", "funcls", "--stdio"];
 
 /** The interpreter (with its arguments) and where it came from. */
 export async function resolveInterpreter(
-  inputs: Pick<CommandInputs, "interpreter" | "pythonExtension" | "defaultPython" | "workspaceVenv">,
+  inputs: Pick<CommandInputs, "interpreter" | "pythonExtension" | "defaultPython">,
 ): Promise<{ python: string[]; source: string }> {
   if (inputs.interpreter.length > 0) {
     return { python: [...inputs.interpreter], source: "setting funcls.interpreter" };
@@ -57,45 +57,12 @@ export async function resolveInterpreter(
   if (selected !== undefined && selected.trim() !== "") {
     return { python: [selected], source: "the Python extension's interpreter" };
   }
-  const venv = inputs.workspaceVenv?.();
-  if (venv !== undefined) {
-    return { python: [venv], source: "the workspace's virtual environment" };
-  }
   return { python: [inputs.defaultPython], source: "python on PATH" };
 }
 
 /** Where a virtual environment keeps its interpreter, on this platform. */
 export function venvPython(venv: string, platform: string = process.platform): string {
   return platform === "win32" ? `${venv}\\Scripts\\python.exe` : `${venv}/bin/python`;
-}
-
-/**
- * The first virtual environment of the workspace, as people create them next to their app:
- * `.venv` or `venv` in a workspace folder, else in one of its app folders (those with a
- * host.json) one level down. `exists` and `list` read the file system (injected for tests).
- */
-export function findWorkspaceVenv(
-  folders: readonly string[],
-  exists: (file: string) => boolean,
-  list: (folder: string) => string[],
-  platform: string = process.platform,
-): string | undefined {
-  const sep = platform === "win32" ? "\\" : "/";
-  const inFolder = (folder: string): string | undefined =>
-    [".venv", "venv"].map((name) => venvPython(`${folder}${sep}${name}`, platform)).find(exists);
-  for (const folder of folders) {
-    const here = inFolder(folder);
-    if (here !== undefined) return here;
-  }
-  for (const folder of folders) {
-    for (const child of list(folder).sort()) {
-      const app = `${folder}${sep}${child}`;
-      if (!exists(`${app}${sep}host.json`)) continue;
-      const found = inFolder(app);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
 }
 
 /** Where appCommand's interpreter came from (the log, the messages, the .venv offer). */

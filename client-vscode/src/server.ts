@@ -8,7 +8,6 @@
 // ours with the fix replaces them.
 
 import { execFile } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 
 import * as vscode from "vscode";
@@ -27,7 +26,6 @@ import { unlessCancelled } from "./pullDiagnostics";
 import { renameLocationOrReason } from "./renameModel";
 import {
   PROBE,
-  findWorkspaceVenv,
   probeFailure,
   readProbe,
   resolveServerCommand,
@@ -205,18 +203,6 @@ export class ServerManager implements vscode.Disposable {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         return api?.environments?.getActiveEnvironmentPath(folder)?.path;
       },
-      workspaceVenv: () =>
-        findWorkspaceVenv(
-          (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-          (file) => fs.existsSync(file),
-          (folder) => {
-            try {
-              return fs.readdirSync(folder);
-            } catch {
-              return [];
-            }
-          },
-        ),
       defaultPython: process.platform === "win32" ? "python" : "python3",
       bundledLibs: this.context.asAbsolutePath(path.join("bundled", "libs")),
       importStrategy: settings.importStrategy,

@@ -6,7 +6,6 @@ import {
   APP_VENV_SOURCE,
   PROBE,
   appCommand,
-  findWorkspaceVenv,
   probeFailure,
   readProbe,
   resolveServerCommand,
@@ -107,22 +106,21 @@ test("failure messages name the interpreter, where it came from and the fix", as
   assert.match(startFailure(cmd, "Server process exited with code 1."), /exited with code 1\. See the log/);
 });
 
-test("without the Python extension, the workspace's own virtual environment comes before python3", async () => {
-  const files = new Set(["/ws/app/host.json", "/ws/app/.venv/bin/python", "/other/venv/bin/python"]);
-  const exists = (f: string): boolean => files.has(f);
-  const list = (folder: string): string[] => (folder === "/ws" ? ["app", "docs"] : []);
-  assert.equal(findWorkspaceVenv(["/ws"], exists, list, "linux"), "/ws/app/.venv/bin/python");
-  assert.equal(findWorkspaceVenv(["/ws", "/other"], exists, list, "linux"), "/other/venv/bin/python");
-  assert.equal(findWorkspaceVenv(["/nothing"], exists, list, "linux"), undefined);
-  const win = new Set(["C:\\ws\\.venv\\Scripts\\python.exe"]);
-  assert.equal(findWorkspaceVenv(["C:\\ws"], (f) => win.has(f), () => [], "win32"), "C:\\ws\\.venv\\Scripts\\python.exe");
-  const cmd = await resolveServerCommand(inputs({ workspaceVenv: () => "/ws/app/.venv/bin/python" }));
-  assert.equal(cmd.command, "/ws/app/.venv/bin/python");
-  assert.equal(cmd.source, "the workspace's virtual environment, bundled funcls");
-  const selected = await resolveServerCommand(
-    inputs({ workspaceVenv: () => "/ws/app/.venv/bin/python", pythonExtension: async () => "/sel/bin/python" }),
-  );
-  assert.equal(selected.command, "/sel/bin/python");
+test("a virtual environment in the workspace is never the server's interpreter", async () => {
+  // Before, with no setting and no Python extension, a `.venv`/`venv` of the workspace folder
+  // or of an app folder one level down (the first app, alphabetically) started the server,
+  // running that environment's python, and the startup hooks (.pth) of what is installed in
+  // it, as the folder opened. The server needs nothing from it (bundled funcls; PROBE finds
+  // every package with PYTHONPATH alone), and each app runs in its own environment
+  // (appCommand). An input naming one, as the extension used to pass, is not read.
+  const old = { ...inputs({}), workspaceVenv: () => "/ws/app/.venv/bin/python" } as CommandInputs;
+  const cmd = await resolveServerCommand(old);
+  assert.equal(cmd.command, "python3");
+  assert.equal(cmd.source, "python on PATH, bundled funcls");
+  // The app's own environment still runs the app.
+  const app = appCommand(cmd, "/ws/app", (f) => f === "/ws/app/.venv/bin/python", "linux");
+  assert.equal(app.command, "/ws/app/.venv/bin/python");
+  assert.equal(app.source, APP_VENV_SOURCE);
 });
 
 test("each app runs in its own .venv (else venv/), else with the server's interpreter", async () => {
