@@ -2,7 +2,8 @@
 nodes' offsets found only when one is asked.
 
 Reading the bench's 540 JSON files with the regular-expression reader (``fast.py``) took
-108 M instructions, ``json.loads`` of the same texts 21 M (issue 16). A check reads the
+102 M instructions, ``json.loads`` of the same texts 15 M; this reader 44 M (issue 16,
+callgrind; ``docs/benchmarks.md``, ninth pass (JSON)). A check reads the
 offsets of no node of a file without a finding: the model keeps its JSON nodes and makes
 their ranges when read (``v1.py``, ``loader.py``). So this reader builds the nodes from
 ``json``'s C scanner without offsets; the first node or member of a document asked for an
