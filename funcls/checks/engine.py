@@ -54,6 +54,7 @@ def _load_rule_modules() -> None:
         bindings,
         bundle,
         circular_imports,
+        decorator_names,
         decorators,
         durable,
         env_values,

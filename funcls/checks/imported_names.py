@@ -359,14 +359,10 @@ def _starts(ctx: Context) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-@checker("AZF606", "AZF607")
-def imported_names(ctx: Context) -> None:
-    starts = _starts(ctx)
-    if not starts:
-        return
-    # Absolute imports resolve against the app root only while nothing edits sys.path.
-    edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
-    resolver = _Resolver(ctx, absolute=not edits_path)
+def reach(resolver: _Resolver, starts: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The modules the worker imports for certain from ``starts`` (the files it imports, the
+    v2 script first), in the order reached, and the start each was first reached from (also
+    AZF609's modules)."""
     # Which module each reached module was first reached from (the file the worker imports):
     # the v2 script first, then the v1 scripts it does not import itself.
     reached: dict[str, str] = {starts[0]: starts[0]}
@@ -386,7 +382,7 @@ def imported_names(ctx: Context) -> None:
         info = resolver.names(path)
         if info is None:
             continue
-        if "sys.path" in (ctx.text(path) or ""):
+        if "sys.path" in (resolver.ctx.text(path) or ""):
             resolver.absolute = False
         targets: list[str] = []
         for plain in info.plain_imports:
@@ -405,6 +401,18 @@ def imported_names(ctx: Context) -> None:
             if t not in reached:
                 reached[t] = reached[path]
                 order.append(t)
+    return order, reached
+
+
+@checker("AZF606", "AZF607")
+def imported_names(ctx: Context) -> None:
+    starts = _starts(ctx)
+    if not starts:
+        return
+    # Absolute imports resolve against the app root only while nothing edits sys.path.
+    edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
+    resolver = _Resolver(ctx, absolute=not edits_path)
+    order, reached = reach(resolver, starts)
     # What only the walk over every node of every reached module says, worked out when an
     # import is not settled by the statements alone (on most apps, none is).
     everywhere: list[tuple[bool, set[str]]] = []

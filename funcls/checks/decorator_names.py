@@ -1,0 +1,204 @@
+"""AZF609: a decorator of a top-level def or class whose name the module never binds.
+
+A function moved from function_app.py into a blueprint module keeps ``@app.route(...)``, or
+``@bp.route`` is typed in function_app.py where ``bp`` is never imported. Python evaluates the
+decorators of a top-level def as the module runs, so the import raises NameError ("name 'app'
+is not defined"). The worker imports function_app.py, the modules it imports and v1 scripts
+with ``importlib.import_module`` (azure-functions-python-worker
+azure_functions_worker/loader.py, ``index_function_app`` and ``load_function``): the exception
+fails the indexing, and no function of the app loads.
+
+Only the modules the worker imports for certain are read (``imported_names.reach``, as
+AZF606 follows them), never run. A name counts as bound when the module binds it anywhere
+(``funcls/model/python/bound_names.py``: imports, assignments, defs, classes, loop, ``with``,
+``except`` and match targets, walrus, ``global``); a module whose names cannot be known (a
+``from x import *``, a module-level ``__getattr__``, ``globals()``, ``exec``…) gives no
+finding, nor does a name some module stores as an attribute (``builtins.app = …``).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+
+from funcls.checks.context import Context
+from funcls.checks.edits import fix, fixes, replace
+from funcls.checks.findings import Severity
+from funcls.checks.imported_names import _effect, _Resolver, _starts, reach
+from funcls.checks.registry import REGISTRY, Example, Rule, checker
+from funcls.model.python.exprs import Columns
+from funcls.model.python.limits import TooCostly, check_parse_cost
+
+# A decorator at the start of a line: where a top-level def's decorators are. Only a text with
+# such a name that its module does not bind is parsed (most modules bind every one).
+_DECORATOR = re.compile(r"^@[ \t]*([^\W\d]\w*)", re.MULTILINE)
+_BUILTINS = frozenset(dir(builtins))
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+_BLUEPRINT = (
+    "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
+    '@{name}.route(route="orders")\n'
+    "def list_orders(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("[]")\n'
+)
+_APP = (
+    "import azure.functions as func\n\nfrom orders import bp\n\n"
+    "app = func.FunctionApp()\napp.register_functions(bp)\n"
+)
+
+REGISTRY.add_rules(
+    (
+        Rule(
+            "AZF609",
+            "decorator-name-undefined",
+            Severity.ERROR,
+            "A decorator of a top-level function or class whose name the module never binds "
+            "(`@app.route` left on a function moved into a blueprint module).",
+            "Python runs a top-level def's decorators as it imports the module, so a name "
+            "bound nowhere in it raises NameError (\"name 'app' is not defined\"). The worker "
+            "imports function_app.py and the modules it imports as it indexes the app: the "
+            "load fails and the app shows no functions. Every way a module binds a name counts "
+            "(imports, assignments, defs, classes, loops, `with`, `except … as`, match "
+            "patterns, walrus, `global`) as do builtins; a module with a `from x import *`, a "
+            "module-level `__getattr__`, `globals()` or `exec`, and modules the app does not "
+            "import for certain, are left alone. When the module creates exactly one "
+            "FunctionApp, Blueprint or DFApp, the fix uses its name.",
+            Example({"function_app.py": _APP, "orders.py": _BLUEPRINT.format(name="app")}),
+            Example({"function_app.py": _APP, "orders.py": _BLUEPRINT.format(name="bp")}),
+            "Use the app or blueprint the module creates.",
+        ),
+    )
+)
+
+
+def _base(node: ast.expr) -> tuple[ast.Name, str] | None:
+    """The name a decorator expression starts from (``app`` of ``@app.route(...)``) and the
+    attribute read from it first (``route``; "" when none)."""
+    attr = ""
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            attr = node.attr
+            node = node.value
+        elif isinstance(node, ast.Subscript):
+            attr = ""
+            node = node.value
+        elif isinstance(node, ast.Name):
+            return node, attr
+        else:
+            return None
+
+
+def _body(ctx: Context, path: str, text: str) -> list[ast.stmt] | None:
+    source = ctx.app.source
+    body = source.module_body(path, text) if source is not None else None
+    if body is not None:
+        return body
+    try:
+        check_parse_cost(text)
+        return ast.parse(text).body
+    except (SyntaxError, ValueError, TooCostly, RecursionError, MemoryError):
+        return None
+
+
+@checker("AZF609")
+def decorator_names(ctx: Context) -> None:
+    starts = _starts(ctx)
+    if not starts:
+        return
+    edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
+    resolver = _Resolver(ctx, absolute=not edits_path)
+    order, reached = reach(resolver, starts)
+    stored: set[str] | None = None
+    for path in order:
+        text = ctx.text(path)
+        if not text or "@" not in text:
+            continue
+        top = resolver.names(path)
+        if top is None:
+            continue
+        missing = {
+            n
+            for n in _DECORATOR.findall(text)
+            if n not in top.names and n not in _BUILTINS and not n.startswith("__")
+        }
+        if not missing:
+            continue
+        whole = resolver.whole(path)
+        if whole is None or whole.dynamic or whole.star_imports:
+            continue
+        if stored is None:  # another module may set it on builtins
+            stored = set()
+            for p in order:
+                w = resolver.whole(p)
+                stored |= w.stored_attributes if w is not None else set()
+        missing -= whole.names | stored
+        if not missing:
+            continue
+        body = _body(ctx, path, text)
+        if body is None:
+            continue
+        cols = Columns(text)
+        for stmt in body:
+            if not isinstance(stmt, _DEFS):
+                continue
+            for dec in stmt.decorator_list:
+                base = _base(dec)
+                if base is not None and base[0].id in missing:
+                    _emit(ctx, path, cols, base[0], base[1], reached[path], order, reached)
+
+
+def _emit(
+    ctx: Context,
+    path: str,
+    cols: Columns,
+    node: ast.Name,
+    attr: str,
+    start: str,
+    order: list[str],
+    reached: dict[str, str],
+) -> None:
+    name = node.id
+    where = cols.range(node)
+    line = where.start.line + 1
+    info = ctx.module(path)
+    creations = [c for c in info.app_creations if c.top_level] if info is not None else []
+    owners = {c.var for c in creations}
+    written = f"@{name}.{attr}" if attr else f"@{name}"
+    edit = None
+    use = ""
+    if len(owners) == 1:
+        c = creations[0]
+        r = c.call_range
+        call = f"{c.kind}(…)"
+        if r.start.line == r.end.line:
+            call = (ctx.text(path) or "").split("\n")[r.start.line][r.start.column : r.end.column]
+        use = f"@{c.var}.{attr}" if attr else f"@{c.var}"
+        hint = f"{c.var} = {call} is defined on line {c.range.start.line + 1}: use {use}"
+        edit = replace(path, where, c.var)
+    else:
+        hint = f"define or import '{name}' in {ctx.rel(path)}"
+    # Another module that creates the name, unless the worker imports it first (function_app.py,
+    # a v1 script): importing it back from a module it imports would be circular (AZF306).
+    for other in order:
+        other_info = ctx.module(other) if other not in (path, reached[other]) else None
+        if other_info is not None and any(
+            c.var == name and c.top_level for c in other_info.app_creations
+        ):
+            also = f"{hint}, or " if edit is not None else ""
+            hint = f"{also}import '{name}' from {ctx.rel(other)}, which creates it"
+            break
+    message = (
+        f"'{name}' of {written} on line {line} of {ctx.rel(path)} is bound nowhere in that "
+        f"module, so the worker's import of {ctx.rel(start)} fails with NameError (name "
+        f"'{name}' is not defined) and {_effect(ctx, start)}: {hint}"
+    )
+    ctx.emit(
+        "AZF609",
+        message,
+        path,
+        where,
+        fixes=fixes(fix(f"Use '{use}'", edit, preferred=True)),
+    )

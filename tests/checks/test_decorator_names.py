@@ -1,0 +1,144 @@
+"""AZF609: a decorator of a top-level def or class whose name the module never binds.
+
+Every case is also imported by a real Python (a child process with the app folder first on
+sys.path, as the worker imports function_app.py), so that a finding stands only where the
+import really fails with NameError, and each binding form Python accepts gives none.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from funcls.checks import Severity
+from tests.checks.support import check, fixed_clean, one, only, text_at, write_app
+
+APP = "import azure.functions as func\n\nfrom orders import bp\n\napp = func.FunctionApp()\n"
+ROUTE = (
+    '@{name}.route(route="orders")\n'
+    "def list_orders(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("[]")\n'
+)
+BP_HEAD = "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
+
+
+def import_error(root: Path, module: str = "function_app") -> str:
+    """The last line of the error a real Python gives importing ``module`` ("" when none)."""
+    code = f"import sys; sys.path.insert(0, {str(root)!r}); import {module}"
+    done = subprocess.run(
+        [sys.executable, "-B", "-c", code], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    return "" if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
+
+
+def app_with(tmp_path: Path, orders: str, app: str = APP) -> Path:
+    return write_app(tmp_path, {"function_app.py": app, "orders.py": orders})
+
+
+def test_app_left_on_a_function_moved_to_a_blueprint(tmp_path: Path) -> None:
+    root = app_with(tmp_path, BP_HEAD + ROUTE.format(name="app"))
+    assert import_error(root) == "NameError: name 'app' is not defined"
+    f = one(check(root), "AZF609")
+    assert f.severity is Severity.ERROR
+    assert f.path.endswith("orders.py") and text_at(f) == "app"
+    assert f.range.start.line == 5
+    assert "'app' of @app.route on line 6 of orders.py" in f.message
+    assert "import of function_app.py fails with NameError" in f.message
+    assert "bp = func.Blueprint() is defined on line 3: use @bp.route" in f.message
+    assert f.fixes[0].title == "Use '@bp.route'"
+    fixed_clean(root, f)
+    assert import_error(root) == ""
+    assert "@bp.route" in (root / "orders.py").read_text()
+
+
+def test_blueprint_name_in_function_app_never_imported(tmp_path: Path) -> None:
+    app = "import azure.functions as func\n\nimport orders\n\napp = func.FunctionApp()\n\n\n"
+    root = app_with(tmp_path, BP_HEAD, app + ROUTE.format(name="bp"))
+    assert import_error(root) == "NameError: name 'bp' is not defined"
+    f = one(check(root), "AZF609")
+    assert f.path.endswith("function_app.py") and text_at(f) == "bp"
+    assert "app = func.FunctionApp() is defined on line 5: use @app.route" in f.message
+    assert "or import 'bp' from orders.py, which creates it" in f.message
+
+
+def test_no_app_in_the_module_no_fix(tmp_path: Path) -> None:
+    orders = "import functools\n\n\n@cache\ndef rate() -> int:\n    return 1\n\n\n@lru(1)\nclass C:\n    pass\n"
+    root = app_with(tmp_path, orders)
+    assert import_error(root) == "NameError: name 'cache' is not defined"
+    found = only(check(root), "AZF609")
+    assert [text_at(f) for f in found] == ["cache", "lru"]
+    assert "define or import 'cache' in orders.py" in found[0].message
+    assert not found[0].fixes
+
+
+def test_two_apps_in_the_module_no_fix(tmp_path: Path) -> None:
+    orders = BP_HEAD + "other = func.Blueprint()\n\n\n" + ROUTE.format(name="app")
+    f = one(check(app_with(tmp_path, orders)), "AZF609")
+    assert not f.fixes
+
+
+# (id, orders.py) — Python imports each (or funcls cannot be sure): none may be reported.
+NOT_REPORTED: list[tuple[str, str]] = [
+    ("bound", BP_HEAD + ROUTE.format(name="bp")),
+    ("import", "import functools\n\n\n@functools.cache\ndef f():\n    pass\n"),
+    ("from-import", "from functools import cache as app\n\n\n@app\ndef f():\n    pass\n"),
+    ("builtin", "@staticmethod\ndef f():\n    pass\n\n\n@property\ndef g():\n    pass\n"),
+    ("annotated", "app: object = staticmethod\n\n\n@app\ndef f():\n    pass\n"),
+    ("augmented", "app = staticmethod\napp += 0 if False else 0 or app\n"),
+    ("walrus", "if (app := staticmethod):\n    pass\n\n\n@app\ndef f():\n    pass\n"),
+    ("for", "for app in [staticmethod]:\n    pass\n\n\n@app\ndef f():\n    pass\n"),
+    (
+        "with",
+        "import contextlib\n\nwith contextlib.nullcontext(staticmethod) as app:\n"
+        "    pass\n\n\n@app\ndef f():\n    pass\n",
+    ),
+    ("except", "try:\n    raise ValueError\nexcept ValueError as app:\n    pass\n"),
+    (
+        "global",
+        "def make():\n    global app\n    app = staticmethod\n\n\nmake()\n\n\n"
+        "@app\ndef f():\n    pass\n",
+    ),
+    ("match", "match staticmethod:\n    case app:\n        pass\n\n\n@app\ndef f():\n    pass\n"),
+    ("def", "def app(f):\n    return f\n\n\n@app\ndef f():\n    pass\n"),
+    (
+        "class",
+        "class app:\n    def __init__(self, f):\n        pass\n\n\n@app\nclass C:\n    pass\n",
+    ),
+    ("nested-def", "def outer():\n    @app\n    def inner():\n        pass\n"),
+    ("docstring", '"""\n@app.route is how\n"""\n'),
+    ("star", "from functools import *\n\n\n@cache\ndef f():\n    pass\n"),
+    (
+        "module-getattr",
+        "def __getattr__(name):\n    return staticmethod\n\n\n@app\ndef f():\n    pass\n",
+    ),
+    (
+        "builtins-set",
+        "import builtins\n\nbuiltins.app = staticmethod\n\n\n@app\ndef f():\n    pass\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("orders",), [(o,) for _, o in NOT_REPORTED], ids=[i for i, _ in NOT_REPORTED]
+)
+def test_not_reported(tmp_path: Path, orders: str) -> None:
+    root = app_with(
+        tmp_path, orders, "import orders\n" + APP.replace("from orders import bp\n", "")
+    )
+    assert not only(check(root), "AZF609")
+    error = import_error(root)
+    assert "NameError" not in error or "getattr" in orders or "*" in orders, error
+
+
+def test_not_reported_when_the_app_does_not_import_the_module(tmp_path: Path) -> None:
+    orders = BP_HEAD + ROUTE.format(name="app")
+    # orphan: never imported; conditional: imported under if, not for certain.
+    app = "import os\nimport azure.functions as func\n\napp = func.FunctionApp()\n"
+    root = write_app(tmp_path, {"function_app.py": app, "orphan.py": orders})
+    assert not only(check(root), "AZF609")
+    cond = app + "if os.environ.get('ORDERS'):\n    import orders\n"
+    root = write_app(tmp_path, {"function_app.py": cond, "orders.py": orders})
+    assert not only(check(root), "AZF609")
