@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import os
 import re
 
 from funcls.checks.context import Context
@@ -61,8 +62,10 @@ REGISTRY.add_rules(
             "load fails and the app shows no functions. Every way a module binds a name counts "
             "(imports, assignments, defs, classes, loops, `with`, `except … as`, match "
             "patterns, walrus, `global`) as do builtins; a module with a `from x import *`, a "
-            "module-level `__getattr__`, `globals()` or `exec`, and modules the app does not "
-            "import for certain, are left alone. When the module creates exactly one "
+            "module-level `__getattr__`, `globals()` or `exec`, and modules the app never "
+            "imports are left alone; a module holding functions of the app that it imports "
+            "only under a condition (an `if`, a `try` catching ImportError) gets a warning. "
+            "When the module creates exactly one "
             "FunctionApp, Blueprint or DFApp, the fix uses its name.",
             Example({"function_app.py": _APP, "orders.py": _BLUEPRINT.format(name="app")}),
             Example({"function_app.py": _APP, "orders.py": _BLUEPRINT.format(name="bp")}),
@@ -111,8 +114,19 @@ def decorator_names(ctx: Context) -> None:
     edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
     resolver = _Resolver(ctx, absolute=not edits_path)
     order, reached = reach(resolver, starts)
+    # Modules holding functions of the app that the worker does not import for certain (under
+    # an `if`, a `try` that catches ImportError): a warning, as their import may not run.
+    known = set(order)
+    maybe = [
+        os.path.normpath(f.script_path)
+        for f in ctx.app.functions
+        if f.model == "v2" and f.script_path and os.path.normpath(f.script_path) not in known
+    ]
+    for path in dict.fromkeys(maybe):
+        reached[path] = starts[0]
     stored: set[str] | None = None
-    for path in order:
+    for path in [*order, *dict.fromkeys(maybe)]:
+        certain = path in known
         text = ctx.text(path)
         if not text or "@" not in text:
             continue
@@ -131,7 +145,7 @@ def decorator_names(ctx: Context) -> None:
             continue
         if stored is None:  # another module may set it on builtins
             stored = set()
-            for p in order:
+            for p in reached:
                 w = resolver.whole(p)
                 stored |= w.stored_attributes if w is not None else set()
         missing -= whole.names | stored
@@ -147,7 +161,7 @@ def decorator_names(ctx: Context) -> None:
             for dec in stmt.decorator_list:
                 base = _base(dec)
                 if base is not None and base[0].id in missing:
-                    _emit(ctx, path, cols, base[0], base[1], reached[path], order, reached)
+                    _emit(ctx, path, cols, base[0], base[1], reached[path], order, reached, certain)
 
 
 def _emit(
@@ -159,6 +173,7 @@ def _emit(
     start: str,
     order: list[str],
     reached: dict[str, str],
+    certain: bool,
 ) -> None:
     name = node.id
     where = cols.range(node)
@@ -190,15 +205,21 @@ def _emit(
             also = f"{hint}, or " if edit is not None else ""
             hint = f"{also}import '{name}' from {ctx.rel(other)}, which creates it"
             break
+    fails = (
+        f"the worker's import of {ctx.rel(start)} fails"
+        if certain
+        else f"when {ctx.rel(start)} imports it (not for certain), the import fails"
+    )
     message = (
         f"'{name}' of {written} on line {line} of {ctx.rel(path)} is bound nowhere in that "
-        f"module, so the worker's import of {ctx.rel(start)} fails with NameError (name "
-        f"'{name}' is not defined) and {_effect(ctx, start)}: {hint}"
+        f"module, so {fails} with NameError (name '{name}' is not defined) and "
+        f"{_effect(ctx, start)}: {hint}"
     )
     ctx.emit(
         "AZF609",
         message,
         path,
         where,
+        severity=None if certain else Severity.WARNING,
         fixes=fixes(fix(f"Use '{use}'", edit, preferred=True)),
     )

@@ -139,6 +139,23 @@ def test_not_reported_when_the_app_does_not_import_the_module(tmp_path: Path) ->
     app = "import os\nimport azure.functions as func\n\napp = func.FunctionApp()\n"
     root = write_app(tmp_path, {"function_app.py": app, "orphan.py": orders})
     assert not only(check(root), "AZF609")
-    cond = app + "if os.environ.get('ORDERS'):\n    import orders\n"
+
+
+def test_warning_when_the_app_imports_the_module_under_a_condition(tmp_path: Path) -> None:
+    orders = (
+        BP_HEAD
+        + ROUTE.format(name="bp")
+        + "\n\n"
+        + ROUTE.format(name="app").replace("list_orders", "get_orders")
+    )
+    app = "import os\nimport azure.functions as func\n\napp = func.FunctionApp()\n"
+    cond = (
+        app
+        + "if os.environ.get('ORDERS'):\n    from orders import bp\n\n    app.register_functions(bp)\n"
+    )
     root = write_app(tmp_path, {"function_app.py": cond, "orders.py": orders})
-    assert not only(check(root), "AZF609")
+    assert import_error(root) == ""  # the condition is false here
+    f = one(check(root), "AZF609")
+    assert f.severity is Severity.WARNING and text_at(f) == "app"
+    assert "when function_app.py imports it (not for certain), the import fails" in f.message
+    assert f.fixes[0].title == "Use '@bp.route'"
