@@ -363,6 +363,15 @@ def v1_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None
     return path, text.replace('"name": "message"', '"name": "msg"')
 
 
+def decorator_base_edit(rng: random.Random, texts: dict[str, str]) -> tuple[str, str] | None:
+    """``@app.`` left on a function of bp0.py, where only ``bp`` is bound (AZF609), or back."""
+    path = next(p for p in texts if p.endswith("bp0.py"))
+    text = texts[path]
+    if "\n@app." in text:
+        return path, text.replace("\n@app.", "\n@bp.", 1)
+    return path, text.replace("\n@bp.", "\n@app.", 1)
+
+
 EDITS: list[Edit] = [
     rename_binding,
     duplicate_name,
@@ -382,6 +391,7 @@ EDITS: list[Edit] = [
     v1_edit,
     streaming_edit,
     imported_back_edit,
+    decorator_base_edit,
 ]
 
 
