@@ -179,6 +179,41 @@ async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
     raise AssertionError("timed out waiting for the server")
 
 
+async def shown_code(
+    client: RecordingClient, path: Path, code: str
+) -> list[types.Diagnostic] | None:
+    """The ``code`` diagnostics the client shows for ``path`` now: pulled when the client pulls,
+    else the latest publication (None before the first)."""
+    caps = client.capabilities
+    if caps and caps.text_document and caps.text_document.diagnostic:
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri(path)))
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        items = list(report.items)
+    else:
+        found = [p for p in client.published if p.uri == uri(path)]
+        if not found:
+            return None
+        items = list(found[-1].diagnostics)
+    return [d for d in items if d.code == code]
+
+
+async def until_code(
+    client: RecordingClient,
+    path: Path,
+    code: str,
+    ok: Callable[[list[types.Diagnostic]], bool],
+) -> list[types.Diagnostic]:
+    """The ``code`` diagnostics shown for ``path`` once ``ok`` holds for them (10 s at most)."""
+    for _ in range(250):
+        shown = await shown_code(client, path, code)
+        if shown is not None and ok(shown):
+            return shown
+        await asyncio.sleep(0.04)
+    raise AssertionError(f"timed out; {code} shown: {await shown_code(client, path, code)}")
+
+
 def open_doc(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> None:
     language = "python" if path.suffix == ".py" else "json"
     client.text_document_did_open(

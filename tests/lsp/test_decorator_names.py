@@ -4,42 +4,11 @@ clears it."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
 
-from tests.lsp.support import RecordingClient, change_doc, open_doc, uri
-
-
-async def _azf609(client: RecordingClient, path: Path) -> list[types.Diagnostic] | None:
-    """The AZF609 diagnostics the client shows for ``path`` now (pulled, or the latest
-    publication; None before the first)."""
-    caps = client.capabilities
-    if caps and caps.text_document and caps.text_document.diagnostic:
-        report = await client.text_document_diagnostic_async(
-            types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri(path)))
-        )
-        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
-        items = list(report.items)
-    else:
-        found = [p for p in client.published if p.uri == uri(path)]
-        if not found:
-            return None
-        items = list(found[-1].diagnostics)
-    return [d for d in items if d.code == "AZF609"]
-
-
-async def _until(
-    client: RecordingClient, path: Path, ok: Callable[[list[types.Diagnostic]], bool]
-) -> list[types.Diagnostic]:
-    for _ in range(250):
-        shown = await _azf609(client, path)
-        if shown is not None and ok(shown):
-            return shown
-        await asyncio.sleep(0.04)
-    raise AssertionError(f"timed out; AZF609 shown: {await _azf609(client, path)}")
+from tests.lsp.support import RecordingClient, change_doc, open_doc, until_code, uri
 
 
 async def test_app_left_in_a_blueprint_module_fixed_to_bp(
@@ -51,7 +20,7 @@ async def test_app_left_in_a_blueprint_module_fixed_to_bp(
         ('@app.route(route="orders", methods=["POST"])'),
     )
     open_doc(editing_client, bp, text, version=1)
-    shown = await _until(editing_client, bp, bool)
+    shown = await until_code(editing_client, bp, "AZF609", bool)
     line = text.split("\n").index('@app.route(route="orders", methods=["POST"])')
     assert [(d.range, d.severity) for d in shown] == [
         (
@@ -83,4 +52,4 @@ async def test_app_left_in_a_blueprint_module_fixed_to_bp(
     lines = text.split("\n")
     lines[line] = lines[line][:1] + "bp" + lines[line][4:]
     change_doc(editing_client, bp, "\n".join(lines), version=2)
-    await _until(editing_client, bp, lambda ds: ds == [])
+    await until_code(editing_client, bp, "AZF609", lambda ds: ds == [])

@@ -5,44 +5,11 @@ fixes them."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
 
-from tests.lsp.support import RecordingClient, change_doc, open_doc, uri
-
-
-async def _shown(client: RecordingClient, path: Path, code: str) -> list[types.Diagnostic] | None:
-    """The ``code`` diagnostics the client shows for ``path`` now (None before the first)."""
-    caps = client.capabilities
-    if caps and caps.text_document and caps.text_document.diagnostic:
-        report = await client.text_document_diagnostic_async(
-            types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri(path)))
-        )
-        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
-        items = list(report.items)
-    else:
-        found = [p for p in client.published if p.uri == uri(path)]
-        if not found:
-            return None
-        items = list(found[-1].diagnostics)
-    return [d for d in items if d.code == code]
-
-
-async def _until(
-    client: RecordingClient,
-    path: Path,
-    code: str,
-    ok: Callable[[list[types.Diagnostic]], bool],
-) -> list[types.Diagnostic]:
-    for _ in range(250):
-        shown = await _shown(client, path, code)
-        if shown is not None and ok(shown):
-            return shown
-        await asyncio.sleep(0.04)
-    raise AssertionError(f"timed out; {code} shown: {await _shown(client, path, code)}")
+from tests.lsp.support import RecordingClient, change_doc, open_doc, until_code, uri
 
 
 def _span(text: str, line_text: str, name: str) -> types.Range:
@@ -57,7 +24,7 @@ async def test_a_name_missing_from_the_standard_library_then_fixed(
     app = fresh_workspace / "v2-app" / "function_app.py"
     text = app.read_text().replace("import json\n", "import json\nfrom json import lodas\n", 1)
     open_doc(editing_client, app, text, version=1)
-    shown = await _until(editing_client, app, "AZF607", bool)
+    shown = await until_code(editing_client, app, "AZF607", bool)
     assert [(d.range, d.severity) for d in shown] == [
         (_span(text, "from json import lodas", "lodas"), types.DiagnosticSeverity.Error)
     ]
@@ -66,7 +33,7 @@ async def test_a_name_missing_from_the_standard_library_then_fixed(
     )
     assert shown[0].message.endswith("; did you mean 'loads'?")
     change_doc(editing_client, app, text.replace("lodas", "loads"), version=2)
-    await _until(editing_client, app, "AZF607", lambda ds: ds == [])
+    await until_code(editing_client, app, "AZF607", lambda ds: ds == [])
 
 
 async def test_a_circular_import_that_fails_then_fixed(
@@ -78,7 +45,7 @@ async def test_a_circular_import_that_fails_then_fixed(
     bp = fresh_workspace / "v2-app" / "orders_bp.py"
     text = "from function_app import PRODUCTS  # noqa: F401\n" + bp.read_text()
     open_doc(editing_client, bp, text, version=1)
-    shown = await _until(editing_client, bp, "AZF608", bool)
+    shown = await until_code(editing_client, bp, "AZF608", bool)
     assert [(d.range, d.severity) for d in shown] == [
         (
             _span(text, "from function_app import PRODUCTS  # noqa: F401", "PRODUCTS"),
@@ -101,4 +68,4 @@ async def test_a_circular_import_that_fails_then_fixed(
         ]
     # Without that import (the saved text): gone.
     change_doc(editing_client, bp, bp.read_text(), version=2)
-    await _until(editing_client, bp, "AZF608", lambda ds: ds == [])
+    await until_code(editing_client, bp, "AZF608", lambda ds: ds == [])
