@@ -457,7 +457,8 @@ def _show(v: object) -> str:
 
 
 def _binding_name(ctx: Context, fn: Function, b: Binding) -> None:
-    if not b.name or (fn.model == "v2" and b.name_range is None and b.name == "req"):
+    # The name first: a v2 binding's name_range is made when read (model/v2/pyvalues.py).
+    if not b.name or (b.name == "req" and fn.model == "v2" and b.name_range is None):
         return
     invalid = not BINDING_NAME.match(b.name)
     if not invalid and not (b.name == "$return" and b.direction.lower() != "out"):

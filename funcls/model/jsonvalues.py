@@ -17,6 +17,7 @@ from typing import Any
 from funcls.model.appmodel import Binding, Value
 from funcls.model.jsondoc import JsonMember, JsonNode
 from funcls.model.locations import Range
+from funcls.model.v2.pyvalues import PyArgValue
 
 # The slots of the fields the properties below stand in front of.
 _VALUE_RANGE: Any = Value.__dict__["range"]
@@ -171,7 +172,11 @@ class JsonBinding(Binding):
 
 
 def has_range(v: Value) -> bool:
-    """``v.range is not None``, without making the range of a JSON value (it has one)."""
+    """``v.range is not None``, without making the range of a JSON value or of a decorator
+    argument's (``v2/pyvalues.PyArgValue``): each has one."""
+    c = v.__class__
     return (
-        v.__class__ is JsonValue and getattr(v, "_member", None) is not None
-    ) or v.range is not None
+        (c is JsonValue and getattr(v, "_member", None) is not None)
+        or (c is PyArgValue and getattr(v, "_pv", None) is not None)
+        or v.range is not None
+    )

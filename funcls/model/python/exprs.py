@@ -9,7 +9,7 @@ import ast
 import re
 
 from funcls.model.locations import Position, Range
-from funcls.model.python.facts import ModuleInfo, PyValue
+from funcls.model.python.facts import LazyPyValue, ModuleInfo, PyValue, ValueKind
 from funcls.model.python.limits import FOLDED_CHARS_LIMIT
 from funcls.model.signature import Annotation
 
@@ -273,6 +273,24 @@ class ExpressionReader:
 
     # -- values ------------------------------------------------------------------------------
     def value(self, node: ast.expr, line_limit: int | None = None) -> PyValue:
+        t = type(node)
+        if (t is ast.Constant or t is ast.Attribute) and self.cols.all_ascii:
+            # Most values: a constant or a name's attribute (func.AuthLevel.ANONYMOUS) on one
+            # line of an ASCII text; its range is made when read (facts.LazyPyValue: a check
+            # reads those of its findings only, issue 16).
+            ln = node.lineno
+            c = node.col_offset
+            ec = node.end_col_offset
+            if ln == node.end_lineno and ec is not None:
+                at = (ln - 1, c, ln - 1, ec)
+                text = self._segments[ln - 1][c:ec]
+                if t is ast.Constant:
+                    return LazyPyValue(at, "const", text, node.value)  # type: ignore[attr-defined]
+                q = self.qualify(node)  # as below
+                if q is not None:
+                    kind: ValueKind = "enum" if _looks_like_member(q) else "ref"
+                    return LazyPyValue(at, kind, text, None, q)
+                return LazyPyValue(at, "unknown", text, None)
         r, text = self.range_text(node)
         if type(node) is ast.Constant:  # most values: nothing to unwrap (issue 16)
             return PyValue("const", r, text, node.value)  # const= costs a keyword's parsing

@@ -6,7 +6,7 @@ from dataclasses import field
 from typing import Any, Literal
 
 from funcls.model.fastclass import dataclass
-from funcls.model.locations import Range
+from funcls.model.locations import Position, Range
 from funcls.model.signature import Annotation, Parameter, Problem, Scope
 
 ValueKind = Literal["const", "list", "dict", "enum", "call", "ref", "concat", "unknown"]
@@ -175,3 +175,104 @@ class ModuleInfo:
             if f.name == name and f.scope == "module":
                 found = f  # the last definition wins, as at run time
         return found
+
+
+# -- ranges made when read (issue 16) ----------------------------------------------------------
+# A check reads the range of few of the values and keyword names of the decorators: those of its
+# findings. A Range is three tuples built by three calls (about 5,500 instructions); the classes
+# below keep the node's four numbers instead and make the Range when it is first read. They are
+# ``PyValue`` and ``Keyword`` otherwise: same fields, equal to one of the same fields, same repr.
+
+_PV_RANGE: Any = PyValue.__dict__["range"]
+_KW_NAME_RANGE: Any = Keyword.__dict__["name_range"]
+_PV_FIELDS = PyValue.__slots__
+_KW_FIELDS = Keyword.__slots__
+_new = tuple.__new__
+
+
+class LazyPyValue(PyValue):
+    """A ``PyValue`` whose ``range`` is made from ``_at`` (line, column, end line, end column,
+    all zero-based) when first read."""
+
+    __slots__ = ("_at",)
+
+    def __init__(
+        self,
+        at: tuple[int, int, int, int],
+        kind: ValueKind,
+        text: str,
+        const: Any,
+        qualname: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.const = const
+        self.items = []
+        self.entries = {}
+        self.qualname = qualname
+        self.kwargs = {}
+        self._at: tuple[int, int, int, int] | None = at
+
+    @property
+    def range(self) -> Range:
+        at = getattr(self, "_at", None)  # unset in a copy made by object.__new__ (shift.py)
+        if at is not None:
+            self._at = None
+            _PV_RANGE.__set__(
+                self,
+                _new(Range, (_new(Position, (at[0], at[1])), _new(Position, (at[2], at[3])))),
+            )
+        return _PV_RANGE.__get__(self)  # type: ignore[no-any-return]
+
+    @range.setter
+    def range(self, r: Range) -> None:
+        self._at = None
+        _PV_RANGE.__set__(self, r)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PyValue):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _PV_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # as PyValue
+
+    def __repr__(self) -> str:
+        return "PyValue" + PyValue.__repr__(self)[len("LazyPyValue") :]
+
+
+class LazyKeyword(Keyword):
+    """A ``Keyword`` whose ``name_range`` (on one line: ``line``, ``column`` and the name's
+    length) is made when first read."""
+
+    __slots__ = ("_at",)
+
+    def __init__(self, name: str, value: PyValue, at: tuple[int, int, int]) -> None:
+        self.name = name
+        self.value = value
+        self._at: tuple[int, int, int] | None = at
+
+    @property
+    def name_range(self) -> Range:
+        at = getattr(self, "_at", None)  # unset in a copy made by object.__new__ (shift.py)
+        if at is not None:
+            self._at = None
+            line = at[0]
+            _KW_NAME_RANGE.__set__(
+                self, _new(Range, (_new(Position, (line, at[1])), _new(Position, (line, at[2]))))
+            )
+        return _KW_NAME_RANGE.__get__(self)  # type: ignore[no-any-return]
+
+    @name_range.setter
+    def name_range(self, r: Range) -> None:
+        self._at = None
+        _KW_NAME_RANGE.__set__(self, r)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Keyword):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in _KW_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # as Keyword
+
+    def __repr__(self) -> str:
+        return "Keyword" + Keyword.__repr__(self)[len("LazyKeyword") :]

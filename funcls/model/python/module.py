@@ -28,6 +28,7 @@ from funcls.model.python.facts import (
     Assignment,
     ImportRecord,
     Keyword,
+    LazyKeyword,
     ModuleInfo,
     PyFunction,
     PyValue,
@@ -758,8 +759,11 @@ class _Analyser(ExpressionReader):
                 if k.arg:  # the keyword's name starts it
                     if self.cols.all_ascii:
                         line, column = k.lineno - 1, k.col_offset
-                    else:
-                        line, column = self.cols.start(k)
+                        # Its range made when read (facts.LazyKeyword, issue 16).
+                        at = (line, column, column + len(k.arg))
+                        dec.keywords.append(LazyKeyword(k.arg, self.value(k.value, limit), at))
+                        continue
+                    line, column = self.cols.start(k)
                     name_range = _new(
                         Range,
                         (

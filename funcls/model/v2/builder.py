@@ -18,8 +18,9 @@ from funcls.model.catalogue import (
     DecoratorSpec,
     camel_case,
 )
-from funcls.model.locations import Range
+from funcls.model.python.facts import Keyword
 from funcls.model.python.module import ModuleInfo, PyFunction, PyValue, RawDecorator
+from funcls.model.v2.pyvalues import PyArgValue, PyBinding
 from funcls.model.v2.values import (
     ModuleResolver,
     ValueConverter,
@@ -85,29 +86,28 @@ class FunctionBuilder:
         params = list(spec.params) if spec else []
         for i, pv in enumerate(d.args):
             if i < len(params):
-                use.keywords[params[i].name] = Value(
-                    None, pv.range, None, known=False, text=pv.text
-                )
+                use.keywords[params[i].name] = PyArgValue(None, pv, None, known=False, text=pv.text)
             else:
                 use.extra_positional.append(pv.range)
         for k in d.keywords:
             if k.name is None:
                 continue
-            use.keywords[k.name] = Value(
-                None, k.value.range, k.name_range, known=False, text=k.value.text
-            )
+            use.keywords[k.name] = PyArgValue(None, k.value, k, known=False, text=k.value.text)
             if spec is not None and spec.param(k.name) is None and not spec.kwargs:
                 use.unknown_keywords.append((k.name, k.name_range))
         return use
 
-    def args(self, d: RawDecorator, spec: DecoratorSpec) -> dict[str, tuple[PyValue, Range | None]]:
-        out: dict[str, tuple[PyValue, Range | None]] = {}
+    def args(
+        self, d: RawDecorator, spec: DecoratorSpec
+    ) -> dict[str, tuple[PyValue, Keyword | None]]:
+        """Each argument by parameter name: its value and the keyword naming it (if any)."""
+        out: dict[str, tuple[PyValue, Keyword | None]] = {}
         for i, pv in enumerate(d.args):
             if i < len(spec.params):
                 out[spec.params[i].name] = (pv, None)
         for k in d.keywords:
             if k.name is not None:
-                out[k.name] = (k.value, k.name_range)
+                out[k.name] = (k.value, k)
         return out
 
     def apply(self, use: DecoratorUse, idx: int, d: RawDecorator) -> None:
@@ -116,10 +116,9 @@ class FunctionBuilder:
             return
         args = self.args(d, spec)
         # Record resolved keyword values on the decorator use (for hovers and checks).
-        for name, (pv, name_range) in args.items():
+        for name, (pv, kw) in args.items():
             param = spec.param(name)
-            use.keywords[name] = self.conv.value(pv, param, spec.name)
-            use.keywords[name].key_range = name_range
+            use.keywords[name] = self.conv.value(pv, param, spec.name).with_keyword(kw)
         if spec.source == "durable" and not self.owner.is_durable:
             self.durable_restart(use)
         special = spec.special
@@ -158,7 +157,7 @@ class FunctionBuilder:
             tv = use.keywords.get("type")
             btype = tv.value if tv is not None and tv.known and isinstance(tv.value, str) else ""
             type_range = tv.range if btype and tv is not None else None
-        b = Binding(
+        b = PyBinding(
             type=btype,
             direction=binding_direction(spec),
             name="",
@@ -178,10 +177,10 @@ class FunctionBuilder:
             if target == "name":
                 if given is not None and given.known and isinstance(given.value, str):
                     b.name = given.value
-                    b.name_range = given.range
+                    b.name_from(given)  # its range when read (issue 16)
                 elif given is not None:
                     b.name = given.text or ""
-                    b.name_range = given.range
+                    b.name_from(given)
                 continue
             value = given if given is not None else default_value(param, use.range)
             if value is None or (value.known and value.value is None):
@@ -232,8 +231,7 @@ class FunctionBuilder:
         for k in d.keywords:
             if k.name is None or spec.param(k.name) is not None:
                 continue
-            v = self.conv.value(k.value, None, spec.name)
-            v.key_range = k.name_range
+            v = self.conv.value(k.value, None, spec.name).with_keyword(k)
             if v.known and v.value is None:
                 continue
             b.properties[camel_case(k.name)] = v
@@ -242,7 +240,7 @@ class FunctionBuilder:
         self.fn.bindings.append(b)
 
     def route(
-        self, use: DecoratorUse, idx: int, args: dict[str, tuple[PyValue, Range | None]]
+        self, use: DecoratorUse, idx: int, args: dict[str, tuple[PyValue, Keyword | None]]
     ) -> None:
         kw = use.keywords
         trig = Binding(

@@ -25,6 +25,7 @@ from funcls.model.catalogue import (
 from funcls.model.locations import Range
 from funcls.model.python.module import PyValue
 from funcls.model.source import Source
+from funcls.model.v2.pyvalues import PyArgValue
 
 
 class ModuleResolver:
@@ -340,7 +341,7 @@ class ValueConverter:
             return True, None
         return False, None
 
-    def value(self, pv: PyValue, param: DecoratorParam | None, decorator: str) -> Value:
+    def value(self, pv: PyValue, param: DecoratorParam | None, decorator: str) -> PyArgValue:
         ok: bool
         v: Any
         if param is not None and param.enum and param.kind == "enum":
@@ -360,9 +361,9 @@ class ValueConverter:
         else:
             ok, v = self.plain(pv)
         if not ok:
-            return Value(None, pv.range, None, known=False, text=pv.text)
+            return PyArgValue(None, pv, None, known=False, text=pv.text)  # range when read
         env = env_default(self.resolver.resolve_ref(pv, self.path))
-        return Value(v, pv.range, env=env[0] if env is not None else None)
+        return PyArgValue(v, pv, None, env=env[0] if env is not None else None)
 
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get"})
