@@ -21,10 +21,11 @@ not read a line of the saved file for an unsaved text.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from funcls.checks import imported_names
 from funcls.checks.compile_screen import cannot_fail
+from funcls.model.fastclass import dataclass
 
 # Not a path on disk: CPython would read the error's line from a file so named.
 _NAME = "<funcls-compile>"
