@@ -19,7 +19,6 @@ from dataclasses import field
 from funcls.checks.context import Context
 from funcls.checks.edits import append_line, fix, fixes
 from funcls.checks.findings import Severity
-from funcls.checks.import_places import nested_folder, on_pypi, other_case, repository_folder
 from funcls.checks.registry import checker
 from funcls.model.distributions import (
     Installed,
@@ -322,6 +321,15 @@ def deployed_imports(ctx: Context) -> None:
                 continue
             if top in own_names():
                 continue
+            # Only for an import neither the standard library's nor the app's own (issue 16:
+            # an app importing only those does not load the module).
+            from funcls.checks.import_places import (
+                nested_folder,
+                on_pypi,
+                other_case,
+                repository_folder,
+            )
+
             cased = other_case(own_names(), top)
             if (
                 cased is not None
