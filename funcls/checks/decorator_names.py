@@ -26,7 +26,7 @@ import re
 from funcls.checks.context import Context
 from funcls.checks.edits import fix, fixes, replace
 from funcls.checks.findings import Severity
-from funcls.checks.imported_names import _effect, reached_modules
+from funcls.checks.imported_names import _effect, _Resolver, _starts, reach
 from funcls.checks.registry import REGISTRY, Example, Rule, checker
 from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import TooCostly, check_parse_cost
@@ -108,11 +108,12 @@ def _body(ctx: Context, path: str, text: str) -> list[ast.stmt] | None:
 
 @checker("AZF609")
 def decorator_names(ctx: Context) -> None:
-    walk = reached_modules(ctx)
-    if walk is None:
+    starts = _starts(ctx)
+    if not starts:
         return
-    resolver, order, first = walk
-    reached = dict(first)  # AZF606/607 read the same walk: add to a copy
+    edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
+    resolver = _Resolver(ctx, absolute=not edits_path)
+    order, reached = reach(resolver, starts)
     # Modules holding functions of the app that the worker does not import for certain (under
     # an `if`, a `try` that catches ImportError): a warning, as their import may not run.
     known = set(order)
@@ -122,7 +123,7 @@ def decorator_names(ctx: Context) -> None:
         if f.model == "v2" and f.script_path and os.path.normpath(f.script_path) not in known
     ]
     for path in dict.fromkeys(maybe):
-        reached[path] = order[0]
+        reached[path] = starts[0]
     stored: set[str] | None = None
     for path in [*order, *dict.fromkeys(maybe)]:
         certain = path in known

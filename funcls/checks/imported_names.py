@@ -404,33 +404,15 @@ def reach(resolver: _Resolver, starts: list[str]) -> tuple[list[str], dict[str, 
     return order, reached
 
 
-def reached_modules(
-    ctx: Context,
-) -> tuple[_Resolver, list[str], dict[str, str]] | None:
-    """The resolver and ``reach``'s answer for the app, once per check (AZF606/607 and AZF609
-    both ask: issue 16, the second walk was ~34 M instructions of `funcls check` on the
-    unique-texts bench); None when the worker imports no file. Callers copy ``reached``
-    before changing it."""
-    if "reached_modules" not in ctx.memo:
-        starts = _starts(ctx)
-        walk = None
-        if starts:
-            # Absolute imports resolve against the app root only while nothing edits sys.path.
-            edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
-            resolver = _Resolver(ctx, absolute=not edits_path)
-            order, reached = reach(resolver, starts)
-            walk = (resolver, order, reached)
-        ctx.memo["reached_modules"] = walk
-    found: tuple[_Resolver, list[str], dict[str, str]] | None = ctx.memo["reached_modules"]
-    return found
-
-
 @checker("AZF606", "AZF607")
 def imported_names(ctx: Context) -> None:
-    walk = reached_modules(ctx)
-    if walk is None:
+    starts = _starts(ctx)
+    if not starts:
         return
-    resolver, order, reached = walk
+    # Absolute imports resolve against the app root only while nothing edits sys.path.
+    edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
+    resolver = _Resolver(ctx, absolute=not edits_path)
+    order, reached = reach(resolver, starts)
     # What only the walk over every node of every reached module says, worked out when an
     # import is not settled by the statements alone (on most apps, none is).
     everywhere: list[tuple[bool, set[str]]] = []
