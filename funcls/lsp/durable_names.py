@@ -44,17 +44,41 @@ class DurableName:
     closed: bool
 
 
-def durable_name_at(line: str, column: int) -> DurableName | None:
-    """The durable call's name whose string holds ``column`` on ``line``."""
-    if "call_" not in line and "start_new" not in line:
+# How many lines above the name a call may open: ``start_new(`` alone on its line with the name
+# on the next (the layout black gives a call too long for one line), or the retry options first.
+_LINES_ABOVE = 3
+
+
+def durable_name_at(line: str, column: int, above: str = "") -> DurableName | None:
+    """The durable call's name whose string holds ``column`` on ``line``. ``above``: the lines
+    before it, joined with their line ends, for a call opened on an earlier line."""
+    if not any("call_" in t or "start_new" in t for t in (line, above)):
         return None
-    for m in _CALL.finditer(line):
-        if m.start("name") <= column <= m.end("name"):
+    text = above + line
+    shift = len(above)
+    for m in _CALL.finditer(text):
+        if m.start("name") >= shift and m.start("name") <= column + shift <= m.end("name"):
             closed = m.group(0).endswith(m.group("quote")) and m.end("name") < m.end()
             return DurableName(
-                _KIND[m.group("method")], m.group("name"), m.start("name"), m.end("name"), closed
+                _KIND[m.group("method")],
+                m.group("name"),
+                m.start("name") - shift,
+                m.end("name") - shift,
+                closed,
             )
     return None
+
+
+def durable_name_in(lines: LineIndex, line: int, column: int) -> DurableName | None:
+    """The durable call's name at (``line``, ``column``), the call opened on that line or on
+    one of the few above."""
+    text = lines.line_text(line)
+    found = durable_name_at(text, column)
+    if found is not None or line == 0:
+        return found
+    first = max(0, line - _LINES_ABOVE)
+    above = "".join(lines.line_text(i) + "\n" for i in range(first, line))
+    return durable_name_at(text, column, above)
 
 
 def functions_of_kind(app: App, kind: str) -> list[Function]:
@@ -91,7 +115,7 @@ def _at(ctx: Context, path: str, pos: Position) -> tuple[App, DurableName] | Non
         return None
     if not 0 <= pos.line < lines.line_count:
         return None
-    found = durable_name_at(lines.line_text(pos.line), pos.column)
+    found = durable_name_in(lines, pos.line, pos.column)
     return (app, found) if found is not None else None
 
 
@@ -122,7 +146,7 @@ def durable_name_items(
     if app is None:
         return []
     pos = lines.position(offset)
-    found = durable_name_at(lines.line_text(pos.line), pos.column)
+    found = durable_name_in(lines, pos.line, pos.column)
     if found is None:
         return []
     line_start = offset - pos.column

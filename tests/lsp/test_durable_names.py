@@ -30,11 +30,23 @@ async def start(req: func.HttpRequest, client: df.DurableOrchestrationClient) ->
     return client.create_check_status_response(req, instance_id)
 
 
+@app.route(route="start-fan")
+@app.durable_client_input(client_name="client")
+async def start_fan(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    instance_id = await client.start_new(
+        "fan", None, None
+    )
+    return client.create_check_status_response(req, instance_id)
+
+
 @app.orchestration_trigger(context_name="context")
 def chain(context: df.DurableOrchestrationContext):
     first = yield context.call_activity("say_hello", "Tokyo")
     rest = yield context.call_sub_orchestrator("fan", first)
-    return [first, rest]
+    last = yield context.call_activity(
+        "say_hello", "a city whose name is long enough to wrap the call"
+    )
+    return [first, rest, last]
 
 
 @app.orchestration_trigger(context_name="context", orchestration="fan")
@@ -81,6 +93,9 @@ def def_of(path: Path, name: str) -> types.Location:
         ('call_sub_orchestrator("fan"', 24, "fan_out"),  # named by orchestration=
         ('start_new("Chain"', 12, "chain"),  # the extension ignores case
         ('call_activity_with_retry("shout"', 27, "make_loud"),  # named by activity=
+        # The name on the line after the call's parenthesis.
+        ('"fan", None, None', 2, "fan_out"),
+        ('"say_hello", "a city', 3, "say_hello"),
     ],
 )
 async def test_definition_and_hover_of_a_durable_name(
@@ -134,6 +149,11 @@ async def test_no_definition_for_a_name_no_function_has(
             'context.call_sub_orchestrator("‸")',
             ["chain", "fan"],
             'context.call_sub_orchestrator("chain")',
+        ),
+        (
+            'context.call_activity(\n        "s‸"',
+            ["say_hello", "shout"],
+            'context.call_activity(\n        "say_hello"',
         ),
     ],
 )
