@@ -18,6 +18,7 @@ from funcls.lsp import (
     completion,
     definition,
     functions_view,
+    heap_counts,
     highlight,
     hover,
     items,
@@ -114,6 +115,7 @@ def register(server: FunclsServer) -> None:
     # The Functions view of the VS Code extension: funcls/functions, funcls/functionsChanged.
     functions_view.register(server)
     scaffold_commands.register(server)
+    heap_counts.register(server)  # tests only: FUNCLS_TEST_REQUESTS=1
 
 
 def register_lifecycle(server: FunclsServer) -> None:
