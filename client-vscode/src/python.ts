@@ -69,9 +69,22 @@ export function venvPython(venv: string, platform: string = process.platform): s
 export const APP_VENV_SOURCE = "the app's own virtual environment";
 
 /**
+ * The folders of an app that may hold its own virtual environment, in the order they are
+ * tried; the first whose interpreter is an executable file is the app's. The same list, in the
+ * same order, is funcls/model/appvenv.py VENV_NAMES (the checks, the Run lens, the warm app;
+ * tests/unit/test_appvenv.py compares the two). `.venv` is the name the VS Code Azure Functions
+ * extension creates and defaults to (azureFunctions.pythonVenv, microsoft/vscode-azurefunctions
+ * src/utils/venvUtils.ts); `venv` and `env` are the other names `python -m venv` is given,
+ * which that extension also detects (any folder of the project holding bin/activate,
+ * getExistingVenvs) and which the .gitignore of `func init` lists under "Python Environments"
+ * (Azure/azure-functions-core-tools src/Azure.Functions.Cli/StaticResources/gitignore).
+ */
+export const APP_VENV_NAMES: readonly string[] = [".venv", "venv", "env"];
+
+/**
  * The command that runs the app at `appRoot` (the environment check, Start the app, F5): the
- * server's, with the app's own virtual environment (`.venv` or `venv` in the app folder, as
- * Create .venv makes it) for its interpreter when there is one. One interpreter per app: two
+ * server's, with the app's own virtual environment (APP_VENV_NAMES in the app folder; Create
+ * .venv makes `.venv`) for its interpreter when there is one. One interpreter per app: two
  * apps of a workspace need not share their requirements, and funcls.interpreter (or whatever
  * runs the server) is the fallback. The language server starts its warm app (the Run lens) by
  * the same rule: funcls/lsp/warm_app.py, app_python. A serverCommand of the user's own is left
@@ -88,7 +101,7 @@ export function appCommand(
   }
   const sep = platform === "win32" ? "\\" : "/";
   const root = appRoot.endsWith(sep) ? appRoot.slice(0, -1) : appRoot;
-  const own = [".venv", "venv"].map((name) => venvPython(`${root}${sep}${name}`, platform)).find(isExecutable);
+  const own = APP_VENV_NAMES.map((name) => venvPython(`${root}${sep}${name}`, platform)).find(isExecutable);
   if (own === undefined) {
     return server;
   }

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 
 import {
+  APP_VENV_NAMES,
   APP_VENV_SOURCE,
   PROBE,
   appCommand,
@@ -143,4 +144,12 @@ test("each app runs in its own .venv (else venv/), else with the server's interp
   assert.deepEqual(appCommand(own, "/ws/orders", exists), own);
   const win = appCommand(server, "C:\\ws\\orders", (f) => f === "C:\\ws\\orders\\.venv\\Scripts\\python.exe", "win32");
   assert.equal(win.command, "C:\\ws\\orders\\.venv\\Scripts\\python.exe");
+});
+
+test("an app's venv is its .venv, else venv/, else env/ (the checks' and the server's rule)", async () => {
+  assert.deepEqual(APP_VENV_NAMES, [".venv", "venv", "env"]);
+  const server = await resolveServerCommand(inputs({ interpreter: ["/usr/bin/python3"] }));
+  const venvs = new Set(["/ws/a/env/bin/python", "/ws/b/env/bin/python", "/ws/b/venv/bin/python"]);
+  assert.equal(appCommand(server, "/ws/a", (f) => venvs.has(f), "linux").command, "/ws/a/env/bin/python");
+  assert.equal(appCommand(server, "/ws/b", (f) => venvs.has(f), "linux").command, "/ws/b/venv/bin/python");
 });

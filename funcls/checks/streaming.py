@@ -10,6 +10,7 @@ from funcls.checks.context import Context
 from funcls.checks.edits import add_setting, fix, fixes
 from funcls.checks.registry import checker
 from funcls.model.appmodel import App
+from funcls.model.appvenv import app_python_version
 from funcls.model.distributions import find_site_packages
 from funcls.model.locations import Range
 
@@ -61,9 +62,14 @@ def http_streaming(ctx: Context) -> bool:
 
 
 def _python_version(root: str) -> tuple[int, int] | None:
-    """The Python of the app's own environment, from its site-packages path."""
-    site = find_site_packages(root)
-    m = re.search(r"python(\d+)\.(\d+)", site or "")
+    """The Python the app targets: its own environment's, by the rule the Run lens and the
+    editor run the app in (model/appvenv.py: the first of .venv, venv, env with an interpreter
+    that runs); else that of an environment whose interpreter cannot run here (made on another
+    system, a copied folder), read from its site-packages path."""
+    version = app_python_version(root)
+    if version is not None:
+        return version
+    m = re.search(r"python(\d+)\.(\d+)", find_site_packages(root) or "")
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from funcls.checks.streaming import SETTING as INIT_INDEXING
 from funcls.checks.streaming import streaming_import_in
-from funcls.lsp.warm_app import app_python_version
 from funcls.model.appmodel import App, Function
+from funcls.model.appvenv import app_python_version
 from funcls.model.run_inputs import (
     SavedInputs,
     body_text,
@@ -114,8 +114,9 @@ def streaming_refusal(app: App, version: tuple[int, int] | None = None) -> str |
     3.13, lacks PYTHON_ENABLE_INIT_INDEXING=1 — the worker starts the extension's web server
     only during init indexing (`_handle__worker_init_request` in
     azure_functions_worker/dispatcher.py, Azure/azure-functions-python-worker). ``version`` is
-    the Python that runs the app, when not given the version of the app's own ``.venv``/``venv``
-    (read from its pyvenv.cfg: warm_app.app_python runs the app in it), else the server's."""
+    the Python that runs the app, when not given the version of the app's own environment
+    (model/appvenv.py: .venv, venv, env; warm_app.app_python runs the app in it), else the
+    server's."""
     major, minor = version or app_python_version(app.root) or sys.version_info[:2]
     if (major, minor) >= (3, 13):
         return None

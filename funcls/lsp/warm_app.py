@@ -26,6 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+# The app's own environment (.venv, venv, env): one rule with the checks and the VS Code
+# extension, in funcls/model/appvenv.py.
+from funcls.model.appvenv import app_python as app_python
 from funcls.runner.statefile import pid_alive, read_state
 
 START_TIMEOUT = 60.0
@@ -175,59 +178,6 @@ def post_json(url: str, payload: dict[str, Any], timeout: float, key: str | None
         raise RunnerUnavailable(f"the runner answered {error.code}") from None
     except (OSError, ValueError) as error:
         raise RunnerUnavailable(f"could not reach the runner at {url}: {error}") from None
-
-
-VENV_NAMES = (".venv", "venv")
-
-
-def app_python(root: str, default: str) -> str:
-    """The interpreter that runs the app at ``root``: its own virtual environment (``.venv`` or
-    ``venv`` inside the app folder, as the editor's Create .venv makes it), else ``default``
-    (the server's). One interpreter per app: two apps of a workspace need not share their
-    requirements. The VS Code extension picks the app's interpreter by the same rule for its
-    checks, Start the app and F5 (client-vscode/src/python.ts, appPython). Only a run starts
-    it, never the analysis."""
-    for name in VENV_NAMES:
-        if os.name == "nt":
-            python = os.path.join(root, name, "Scripts", "python.exe")
-        else:
-            python = os.path.join(root, name, "bin", "python")
-        if os.path.isfile(python) and os.access(python, os.X_OK):
-            return python
-    return default
-
-
-def app_python_version(root: str) -> tuple[int, int] | None:
-    """The (major, minor) version of the virtual environment app_python picks for ``root``,
-    read from its pyvenv.cfg and never by running it (analysis runs nothing of the
-    workspace): ``version = 3.11.4`` as the standard venv writes it (Lib/venv/__init__.py,
-    create_configuration), ``version_info = 3.11.4.final.0`` as virtualenv and uv do. None
-    when the app has no environment of its own (the server's interpreter runs it) or its
-    pyvenv.cfg names no version."""
-    for name in VENV_NAMES:
-        folder = os.path.join(root, name)
-        if os.name == "nt":
-            python = os.path.join(folder, "Scripts", "python.exe")
-        else:
-            python = os.path.join(folder, "bin", "python")
-        if not (os.path.isfile(python) and os.access(python, os.X_OK)):
-            continue
-        try:
-            with open(os.path.join(folder, "pyvenv.cfg"), encoding="utf-8", errors="replace") as f:
-                lines = f.read(65536).splitlines()
-        except OSError:
-            return None
-        found: dict[str, str] = {}
-        for line in lines:
-            key, sep, value = line.partition("=")
-            if sep:
-                found.setdefault(key.strip().lower().replace("-", "_"), value.strip())
-        for key in ("version_info", "version"):
-            match = re.match(r"(\d+)\.(\d+)", found.get(key, ""))
-            if match:
-                return int(match[1]), int(match[2])
-        return None
-    return None
 
 
 def with_funcls(pythonpath: str | None) -> str:

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import field
 
+from funcls.model.appvenv import app_site_packages
 from funcls.model.fastclass import dataclass
 from funcls.model.lazy_re import compiled_on_use
 from funcls.model.python.limits import parse as parse_python
@@ -415,8 +416,13 @@ _VENV_DIRS = (".venv", "venv", "env", ".python_packages")
 
 
 def find_site_packages(root: str) -> str | None:
-    """The site-packages of the app's own environment, if it has one in its folder: a
-    virtual environment (.venv, venv, env) or .python_packages (what Core Tools deploys)."""
+    """The site-packages of the app's own environment, if it has one in its folder: the
+    virtual environment that runs the app (appvenv.app_venv, the rule the Run lens and the
+    editor follow), else any of .venv, venv, env holding one (an interpreter that cannot run
+    here, a venv made on another system) or .python_packages (what Core Tools deploys)."""
+    site = app_site_packages(root)
+    if site is not None:
+        return site
     for name in _VENV_DIRS:
         base = os.path.join(root, name)
         if not os.path.isdir(base):

@@ -16,8 +16,11 @@ IGNORED_DIRS = {
     ".funcls",
     "__pycache__",
     ".git",
+    # The app's own environment (funcls/model/appvenv.py VENV_NAMES; tests/unit/test_appvenv.py):
+    # pip installing into it is no change of the app's.
     ".venv",
     "venv",
+    "env",
     "node_modules",
     ".mypy_cache",
     ".pytest_cache",
