@@ -422,6 +422,40 @@ REPOSITORIES = (
     "seonjaena/test",
     "subllings/azure-1-week-AzureFunction-SQLDatabase-PowerBi",
     "warnov/whisper-gpt",
+    # added 6 December 2026, ninth round (the code index: blueprints registered inside a `try`,
+    # functions under a top-level `if`, DFApp modules imported by a helper that swallows
+    # errors (api-python/function_app.py); ASGI/WSGI wrappers, v1 and v2; host.json files
+    # with many settings (retry, healthMonitor, extensions.http); v1 durable apps and
+    # entities; the old `__app__` layout, whose functions import `__app__.` packages; a
+    # cookiecutter template with `{{ cookiecutter.repo_name }}` folders; a v2 script beside
+    # a v1 folder). Six more fetched hold no Functions app at their newest commit
+    # (Sfix/fly_me_bot, mwgsnake/autonomous-control, samc0123/fastAPI_for_pfiApp,
+    # samc0123/newPFIApp, AJStangl/FlaskApp, tt1125/lost-tamushun: left out) and three are
+    # TypeScript or JavaScript apps (lechnerc77/AzureSimpleDurableEntity,
+    # danieltskv/azure-durable-task-all-bug, lucy-green-larato/easy_ui_interface_swa: left out)
+    "adamx97/randomNumberGenerator_AzureFunction",
+    "jagudo27/tmv1swp-FA-deployment",
+    "rob634/rmhdagmaster",
+    "LLmHub-dev/llmhub-api",
+    "cristianexer/azure-functions-cookiecutter",
+    "Hazhzeng/functions-wsgi-demo",
+    "Darcy-patto/azure-function-template",
+    "anthonychu/20201129-asgi-functions",
+    "athilog/django_serverless_init",
+    "jagadishj03/fastapi-azure-function",
+    "anthonychu/test-durable-python",
+    "OD1995/FSECrowdTangle",
+    "JulienDataScientist64/azure_func_reco",
+    "mzazon/awesome-cloud-projects",
+    "krassykirov/AzureFunctionPython",
+    "jeffhollan/repro-python-rabbitmq",
+    "jamesleighton95-code/surgical-outcomes-tracker",
+    "ss31git/SS-app-launcher",
+    "Rachelonline/crawlers",
+    "jjgriff93/TrafficCollection",
+    "ryanshepherd/slo_coronavirus_tweeter",
+    "woakesd/oodapi",
+    "Souvarine73/etl_blob_sqlite",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
