@@ -58,6 +58,7 @@ def _load_rule_modules() -> None:
         decorators,
         durable,
         env_values,
+        host_keys,
         hostjson,
         imported_names,
         imports,

@@ -1,4 +1,4 @@
-"""AZF400–AZF411: app settings (local.settings.json) and host.json."""
+"""AZF400–AZF412: app settings (local.settings.json) and host.json."""
 
 from __future__ import annotations
 
@@ -300,5 +300,33 @@ RULES: tuple[Rule, ...] = (
         ),
         'Set `"routePrefix": ""` under `extensions.http` in host.json (the sections are '
         "added when missing).",
+    ),
+    Rule(
+        "AZF412",
+        "host-json-unknown-key",
+        W,
+        "A host.json key the host does not read where its set of keys is closed: at the top "
+        "level, a key close to a known one or an extension's or logging's section written "
+        "there (version 1's place); under `extensions.http`, any key `HttpOptions` lacks.",
+        "The host binds host.json to its options ignoring case and drops keys nothing reads "
+        "without a word, so a misspelt `extensionBundel` or `fucntionTimeout`, or "
+        "`durableTask` outside `extensions`, leaves the setting at its default.",
+        Example(
+            {
+                "host.json": '{\n  "version": "2.0",\n  "fucntionTimeout": "00:10:00",\n'
+                + _BUNDLE
+                + "\n}\n",
+                "function_app.py": _HEAD + _QUEUE,
+            }
+        ),
+        Example(
+            {
+                "host.json": '{\n  "version": "2.0",\n  "functionTimeout": "00:10:00",\n'
+                + _BUNDLE
+                + "\n}\n",
+                "function_app.py": _HEAD + _QUEUE,
+            }
+        ),
+        "Rename the key to the one suggested.",
     ),
 )

@@ -43,6 +43,11 @@ def _http() -> Schema:
             "dynamicThrottlesEnabled": boolean(
                 "Answer 429 while the instance is short of CPU, memory or connections.",
             ),
+            # HttpOptions.ChunkedTransferEnabled (azure-webjobs-sdk-extensions
+            # src/WebJobs.Extensions.Http/Config/HttpOptions.cs).
+            "chunkedTransferEnabled": boolean(
+                "Send HTTP responses with chunked transfer encoding.", default=False
+            ),
             "hsts": obj(
                 "HTTP Strict Transport Security headers.",
                 {
