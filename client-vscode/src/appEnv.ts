@@ -27,7 +27,7 @@ import {
   venvOutcome,
   venvPackages,
 } from "./appEnvModel";
-import { APP_VENV_SOURCE, appCommand, type ServerCommand } from "./python";
+import { APP_VENV_SOURCE, appCommand, FUNCLS_HOME_PROGRAM, type ServerCommand, withFunclsHome } from "./python";
 import { needingSdks, STORAGE_MODULES, storageFallbackMessage, type StorageUse } from "./storageModel";
 
 const ready = new Set<string>(); // interpreters (and what was checked) found complete
@@ -131,10 +131,34 @@ async function installAndOffer(
   }
 }
 
-/** The command that runs the app at `appRoot`: the server's, in the app's own .venv when it
- * has one (python.ts appCommand; the server's warm app follows the same rule). */
-export function appServerCommand(server: ServerCommand, appRoot: string): ServerCommand {
-  return appCommand(server, appRoot, (file) => {
+const funclsHomes = new Map<string, Promise<string | undefined>>(); // by the server's interpreter
+
+/** Where the interpreter `python` imports funcls from (FUNCLS_HOME_PROGRAM), asked once each. */
+function funclsHome(python: string[]): Promise<string | undefined> {
+  const key = python.join("\0");
+  let found = funclsHomes.get(key);
+  if (found === undefined) {
+    const [command, ...args] = python as [string, ...string[]];
+    found = new Promise((resolve) => {
+      execFile(command, [...args, "-c", FUNCLS_HOME_PROGRAM], { env: process.env, timeout: 30_000 }, (err, stdout) => {
+        const home = err === null ? stdout.trim().split(/\r?\n/).pop()?.trim() : undefined;
+        if (home === undefined || home === "") {
+          funclsHomes.delete(key); // asked again next time (funcls may be installed meanwhile)
+        }
+        resolve(home === "" ? undefined : home);
+      });
+    });
+    funclsHomes.set(key, found);
+  }
+  return found;
+}
+
+/** The command that runs the app at `appRoot`: the server's, in the app's own virtual
+ * environment when it has one (python.ts appCommand; the server's warm app follows the same
+ * rule), with the server interpreter's funcls on PYTHONPATH when the server runs
+ * fromEnvironment (withFunclsHome: that venv need not have funcls). */
+export async function appServerCommand(server: ServerCommand, appRoot: string): Promise<ServerCommand> {
+  const cmd = appCommand(server, appRoot, (file) => {
     try {
       fs.accessSync(file, fs.constants.X_OK);
       return fs.statSync(file).isFile();
@@ -142,6 +166,10 @@ export function appServerCommand(server: ServerCommand, appRoot: string): Server
       return false;
     }
   });
+  if (cmd.source !== APP_VENV_SOURCE || cmd.env.PYTHONPATH !== undefined || server.python === undefined) {
+    return cmd;
+  }
+  return withFunclsHome(cmd, await funclsHome(server.python), process.env.PYTHONPATH, path.delimiter);
 }
 
 /** Creates the app's .venv (python -m venv, then pip; output in the "funcls: pip" channel),

@@ -56,7 +56,7 @@ class Provider implements vscode.DebugConfigurationProvider {
       void vscode.window.showWarningMessage("funcls found no Azure Functions app to debug (no folder with host.json).");
       return undefined;
     }
-    const server = appServerCommand(await this.deps.serverCommand(), app);
+    const server = await appServerCommand(await this.deps.serverCommand(), app);
     // Once debugpy is installed, "Debug Again" starts this same configuration (app chosen).
     const again = { label: "Debug Again", run: () => vscode.debug.startDebugging(folder, { ...config, app }) };
     if (!(await ensureAppEnvironment(server, app, true, again))) {

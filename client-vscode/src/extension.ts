@@ -67,7 +67,7 @@ async function startApp(chosen?: string): Promise<void> {
       void vscode.window.setStatusBarMessage(`funcls: port ${wanted} is busy; the app runs on ${port}`, 10000);
     }
   }
-  const server = appServerCommand(await (servers as ServerManager).serverCommand(settings), root);
+  const server = await appServerCommand(await (servers as ServerManager).serverCommand(settings), root);
   if (!(await ensureAppEnvironment(server, root, false, { label: "Start the App", run: () => startApp(root) }))) {
     return;
   }
@@ -121,7 +121,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const key = `${root}\0${module}`;
     if (Date.now() - (offered.get(key) ?? 0) > 10_000) {
       offered.set(key, Date.now());
-      void offerMissingModule(manager.command && appServerCommand(manager.command, root), root, module, again);
+      const command = manager.command;
+      void (command === undefined ? Promise.resolve(undefined) : appServerCommand(command, root)).then((server) =>
+        offerMissingModule(server, root, module, again),
+      );
     }
   };
   tree.onDidChangeAppState((state) => {
@@ -155,7 +158,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await saveApp(root);
     // Once an install made the interpreter complete, "Run again" sends the same command.
     const again = { label: command === "funcls.runFunction" ? "Run Again" : "Try Again", run: () => vscode.commands.executeCommand(command, ...args) };
-    const ready = await ensureAppEnvironment(appServerCommand(manager.command, root), root, false, again);
+    const ready = await ensureAppEnvironment(await appServerCommand(manager.command, root), root, false, again);
     const [, name] = args;
     if (ready && command === "funcls.runFunction" && typeof name === "string") {
       results.running(root, name); // its panel says so until the result comes

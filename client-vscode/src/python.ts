@@ -110,6 +110,41 @@ export function appCommand(
   return { command: own, args, source: APP_VENV_SOURCE, env: { ...server.env }, python: [own] };
 }
 
+/**
+ * A Python program printing the folder `import funcls` loads funcls from in this interpreter
+ * (its site-packages, or the checkout of an editable install), or an empty line. It looks the
+ * package up without importing it.
+ */
+export const FUNCLS_HOME_PROGRAM = [
+  "import importlib.util, os",
+  "spec = importlib.util.find_spec('funcls')",
+  "places = list(spec.submodule_search_locations or []) if spec is not None else []",
+  "print(os.path.dirname(os.path.abspath(places[0])) if places else '')",
+].join("\n");
+
+/**
+ * The app's command (appCommand) when its own virtual environment need not have funcls: with
+ * funcls.importStrategy fromEnvironment the server's interpreter has funcls installed and the
+ * server's command adds nothing to PYTHONPATH, so `.venv/bin/python -m funcls run` found no
+ * funcls (Start the app, F5). `home` (FUNCLS_HOME_PROGRAM's answer in the server's interpreter)
+ * goes last on PYTHONPATH, after the app's own packages — the rule the server's warm app follows
+ * (funcls/lsp/warm_app.py, with_funcls). A command already given a PYTHONPATH (the bundled
+ * libraries) is left as it is.
+ */
+export function withFunclsHome(
+  cmd: ServerCommand,
+  home: string | undefined,
+  inherited: string | undefined,
+  sep = ":",
+): ServerCommand {
+  if (cmd.source !== APP_VENV_SOURCE || cmd.env.PYTHONPATH !== undefined || home === undefined || home === "") {
+    return cmd;
+  }
+  const parts = (inherited ?? "").split(sep).filter((p) => p !== "");
+  const pythonPath = (parts.includes(home) ? parts : [...parts, home]).join(sep);
+  return { ...cmd, env: { ...cmd.env, PYTHONPATH: pythonPath } };
+}
+
 /** PYTHONPATH with the bundled libraries first. */
 export function bundledPythonPath(libs: string, inherited: string | undefined, sep = ":"): string {
   return inherited !== undefined && inherited !== "" ? `${libs}${sep}${inherited}` : libs;

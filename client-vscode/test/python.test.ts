@@ -1,10 +1,14 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { test } from "node:test";
 
 import {
   APP_VENV_NAMES,
   APP_VENV_SOURCE,
+  FUNCLS_HOME_PROGRAM,
   PROBE,
   appCommand,
   probeFailure,
@@ -12,6 +16,7 @@ import {
   resolveServerCommand,
   startFailure,
   type CommandInputs,
+  withFunclsHome,
 } from "../src/python";
 
 const none = async (): Promise<string | undefined> => undefined;
@@ -152,4 +157,37 @@ test("an app's venv is its .venv, else venv/, else env/ (the checks' and the ser
   const venvs = new Set(["/ws/a/env/bin/python", "/ws/b/env/bin/python", "/ws/b/venv/bin/python"]);
   assert.equal(appCommand(server, "/ws/a", (f) => venvs.has(f), "linux").command, "/ws/a/env/bin/python");
   assert.equal(appCommand(server, "/ws/b", (f) => venvs.has(f), "linux").command, "/ws/b/venv/bin/python");
+});
+
+test("fromEnvironment: the app's own venv gets the server interpreter's funcls last on PYTHONPATH", async () => {
+  const server = await resolveServerCommand(inputs({ interpreter: ["/srv/bin/python"], importStrategy: "fromEnvironment" }));
+  assert.deepEqual(server.env, {});
+  const app = appCommand(server, "/ws/app", (f) => f === "/ws/app/.venv/bin/python", "linux");
+  const site = "/srv/lib/python3.11/site-packages";
+  // Before: `/ws/app/.venv/bin/python -m funcls run` with nothing added, "No module named funcls".
+  assert.deepEqual(withFunclsHome(app, site, undefined).env, { PYTHONPATH: site });
+  assert.deepEqual(withFunclsHome(app, site, "/mine").env, { PYTHONPATH: `/mine:${site}` });
+  assert.deepEqual(withFunclsHome(app, site, `${site}:/mine`).env, { PYTHONPATH: `${site}:/mine` });
+  assert.equal(withFunclsHome(app, site, undefined).command, "/ws/app/.venv/bin/python");
+  // Nothing found, or the server's own interpreter (no venv of the app): unchanged.
+  assert.deepEqual(withFunclsHome(app, undefined, "/mine"), app);
+  assert.deepEqual(withFunclsHome(server, site, undefined), server);
+  // The bundled libraries are already on PYTHONPATH.
+  const bundled = await resolveServerCommand(inputs({ interpreter: ["/srv/bin/python"] }));
+  const appBundled = appCommand(bundled, "/ws/app", (f) => f === "/ws/app/.venv/bin/python", "linux");
+  assert.deepEqual(withFunclsHome(appBundled, site, undefined), appBundled);
+});
+
+test("FUNCLS_HOME_PROGRAM names the folder a real Python imports funcls from, or nothing", () => {
+  const libs = fs.mkdtempSync(path.join(os.tmpdir(), "funcls-home-"));
+  try {
+    fs.mkdirSync(path.join(libs, "funcls"));
+    fs.writeFileSync(path.join(libs, "funcls", "__init__.py"), "raise SystemExit(3)\n");
+    const env = { ...process.env, PYTHONPATH: libs };
+    // Found without importing it (its __init__ would exit with 3).
+    assert.equal(execFileSync("python3", ["-c", FUNCLS_HOME_PROGRAM], { env, cwd: "/" }).toString().trim(), libs);
+    assert.equal(execFileSync("python3", ["-I", "-c", FUNCLS_HOME_PROGRAM], { cwd: "/" }).toString().trim(), "");
+  } finally {
+    fs.rmSync(libs, { recursive: true, force: true });
+  }
 });
