@@ -17,9 +17,31 @@ def _v1_functions(ctx: Context) -> list[Function]:
     ]
 
 
+def _custom_handler(ctx: Context) -> bool:
+    """Whether host.json configures a custom handler (``customHandler``, or the older
+    ``httpWorker``; keys ignoring case, as the host reads its configuration): the host then
+    forwards every invocation over HTTP to the program it starts and never starts the Python
+    worker, whatever FUNCTIONS_WORKER_RUNTIME says (azure-functions-host
+    FunctionInvocationDispatcherFactory.cs takes the HTTP dispatcher when
+    HttpWorkerOptions.Description is set; HttpWorkerOptionsSetup.cs reads either section).
+    Its function folders hold only function.json, with no script to pick. Corpus (ninth
+    round): anthonychu/20201129-asgi-functions runs uvicorn as a custom handler (AZF110,
+    false)."""
+    doc = ctx.app.host_json.to_python() if ctx.app.host_json else None
+    if not isinstance(doc, dict):
+        return False
+    return any(
+        k.lower() in ("customhandler", "httpworker") and isinstance(v, dict) and bool(v)
+        for k, v in doc.items()
+    )
+
+
 @checker("AZF110", "AZF111")
 def v1_scripts(ctx: Context) -> None:
-    for fn in _v1_functions(ctx):
+    functions = _v1_functions(ctx)
+    if functions and _custom_handler(ctx):
+        return
+    for fn in functions:
         assert fn.config_path is not None
         doc = ctx.app.source.json(fn.config_path) if ctx.app.source else None
         if doc is None or doc.root is None or doc.root.kind != "object":

@@ -407,6 +407,33 @@ def test_azf110_missing_init(tmp_path: Path) -> None:
     assert "function 'orders' has no script the host can pick" in f.message
 
 
+def test_azf110_silent_in_a_custom_handler_app(tmp_path: Path) -> None:
+    # host.json's customHandler makes the host forward invocations over HTTP to the program
+    # it starts (here uvicorn serving handler.py), whatever FUNCTIONS_WORKER_RUNTIME says: the
+    # Python worker never loads the folders, which hold function.json alone.
+    handler = {
+        "description": {
+            "defaultExecutablePath": "python",
+            "arguments": ["-m", "uvicorn", "--port", "%FUNCTIONS_CUSTOMHANDLER_PORT%", "a:app"],
+        },
+        "enableForwardingHttpRequest": True,
+    }
+    host = {"version": "2.0", "CustomHandler": handler}
+    files = {
+        "orders/function.json": fjson(queue_trigger()),
+        "handler.py": "app = object()\n",
+        "host.json": json.dumps(host),
+    }
+    write_app(tmp_path, files)
+    assert only(check(tmp_path), "AZF110") == []
+    # Near misses: an empty section (the host's configuration has no such section then) and
+    # an app without one still get the finding.
+    write_app(tmp_path, {"host.json": json.dumps({"version": "2.0", "customHandler": {}})})
+    assert "has no script the host can pick" in one(check(tmp_path), "AZF110").message
+    write_app(tmp_path, {"host.json": json.dumps({"version": "2.0"})})
+    assert "has no script the host can pick" in one(check(tmp_path), "AZF110").message
+
+
 def test_azf111_entry_point_fix_sets_entry_point(tmp_path: Path) -> None:
     v1(tmp_path, "orders", fjson(queue_trigger()), QUEUE_PY.replace("def main", "def handle"))
     f = one(check(tmp_path), "AZF111")
