@@ -76,12 +76,28 @@ def _skip(ctx: Context, fn: Function) -> bool:
 def _skip_now(ctx: Context, fn: Function) -> bool:
     if fn.synthetic or not fn.entry_found or broken_decorators(fn) or fn.foreign_decorator:
         return True
+    if fn.model == "v1" and _v1_entry_decorated(ctx, fn):
+        return True
     if _signature_being_typed(ctx, fn):
         return True
     return fn.model == "v1" and any(
         p.path == fn.config_path and p.kind in ("json-syntax", "json-not-object")
         for p in ctx.app.problems
     )
+
+
+def _v1_entry_decorated(ctx: Context, fn: Function) -> bool:
+    """Whether a v1 entry point carries a decorator. v1 has no binding decorators, so any
+    decorator replaces the def with what it returns, and the worker checks that callable's
+    signature against function.json (``inspect.signature``, which follows ``__wrapped__``
+    only when the decorator used functools.wraps: azure_functions_worker/functions.py). An
+    auth decorator whose wrapper takes ``req`` alone makes ``main(req, payload)`` load fine;
+    funcls cannot tell which signature the worker sees, so the parameter rules stay silent
+    there, as for a v2 def under a decorator funcls does not know (``foreign_decorator``).
+    Corpus (ninth round): woakesd/oodapi's ``@authorization`` (AZF201, false)."""
+    module = ctx.module(fn.script_path) if fn.script_path else None
+    pyf = module.function(fn.entry_point) if module is not None else None
+    return pyf is not None and bool(pyf.decorators)
 
 
 def _signature_being_typed(ctx: Context, fn: Function) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -122,6 +123,33 @@ def test_azf201_context_is_allowed_and_star_args_are_not(tmp_path: Path) -> None
     f = one(check(tmp_path), "AZF201")
     assert f.message.startswith("parameter '**kwargs' of b(req, kwargs) has no binding")
     assert f.fixes == []
+
+
+DECORATED = (
+    "import azure.functions as func\n\n\n"
+    "def authorized(handler):\n"
+    "    async def check(req):\n"
+    '        return await handler(req, {"user": "me"})\n\n'
+    "    return check\n\n\n"
+    "@authorized\n"
+    "async def main(req: func.HttpRequest, payload: dict) -> func.HttpResponse:\n"
+    "    return func.HttpResponse(str(payload))\n"
+)
+
+
+def test_azf201_silent_on_a_decorated_v1_entry_point(tmp_path: Path) -> None:
+    # v1 has no binding decorators: a decorator replaces main with what it returns, and the
+    # worker checks that callable's signature (inspect.signature, azure_functions_worker/
+    # functions.py). Here the wrapper takes req alone, so the function loads: no AZF201.
+    v1(tmp_path, "verify", fjson(), DECORATED)
+    assert only(check(tmp_path), "AZF201") == []
+    # What the worker sees, from a real import of the script (the decorator runs, nothing else).
+    namespace: dict[str, object] = {}
+    exec(compile(DECORATED, "verify/__init__.py", "exec"), namespace)
+    assert list(inspect.signature(namespace["main"]).parameters) == ["req"]  # type: ignore[arg-type]
+    # Near miss: the same def undecorated is reported.
+    (tmp_path / "verify" / "__init__.py").write_text(DECORATED.replace("@authorized\n", ""))
+    assert one(check(tmp_path), "AZF201").message.startswith("parameter 'payload' of main(")
 
 
 def test_azf201_inline_suppression(tmp_path: Path) -> None:
