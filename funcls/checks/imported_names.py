@@ -14,6 +14,7 @@ import ast
 import os
 import sys
 import threading
+import weakref
 from collections import OrderedDict
 
 from funcls.checks.context import Context
@@ -111,10 +112,15 @@ _BACKPORTS = {"enum34": "enum", "futures": "concurrent"}
 
 class _Resolver:
     """Finds the app's own modules the way the worker's imports do (the app root first on
-    sys.path), and reads what they bind, once per check."""
+    sys.path), and reads what they bind, once per check.
+
+    It holds its Context weakly: the Context's memo holds the resolver (``reached_modules``),
+    and the language server freezes its heap after each pass without walking it
+    (funcls/lsp/collector.py), so a cycle between them kept every pass's Context and App
+    alive (18bfca2; tests/lsp/test_heap_growth.py counts them)."""
 
     def __init__(self, ctx: Context, absolute: bool) -> None:
-        self.ctx = ctx
+        self.ctx: Context = weakref.proxy(ctx)
         self.root = os.path.normpath(ctx.app.root)
         self.absolute = absolute  # False: sys.path edits make absolute imports uncertain
         source = ctx.app.source
@@ -404,15 +410,33 @@ def reach(resolver: _Resolver, starts: list[str]) -> tuple[list[str], dict[str, 
     return order, reached
 
 
+def reached_modules(
+    ctx: Context,
+) -> tuple[_Resolver, list[str], dict[str, str]] | None:
+    """The resolver and ``reach``'s answer for the app, once per check (AZF606/607 and AZF609
+    both ask: issue 16, the second walk was ~34 M instructions of `funcls check` on the
+    unique-texts bench); None when the worker imports no file. Callers copy ``reached``
+    before changing it."""
+    if "reached_modules" not in ctx.memo:
+        starts = _starts(ctx)
+        walk = None
+        if starts:
+            # Absolute imports resolve against the app root only while nothing edits sys.path.
+            edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
+            resolver = _Resolver(ctx, absolute=not edits_path)
+            order, reached = reach(resolver, starts)
+            walk = (resolver, order, reached)
+        ctx.memo["reached_modules"] = walk
+    found: tuple[_Resolver, list[str], dict[str, str]] | None = ctx.memo["reached_modules"]
+    return found
+
+
 @checker("AZF606", "AZF607")
 def imported_names(ctx: Context) -> None:
-    starts = _starts(ctx)
-    if not starts:
+    walk = reached_modules(ctx)
+    if walk is None:
         return
-    # Absolute imports resolve against the app root only while nothing edits sys.path.
-    edits_path = any("sys.path" in (ctx.text(p) or "") for p in starts)
-    resolver = _Resolver(ctx, absolute=not edits_path)
-    order, reached = reach(resolver, starts)
+    resolver, order, reached = walk
     # What only the walk over every node of every reached module says, worked out when an
     # import is not settled by the statements alone (on most apps, none is).
     everywhere: list[tuple[bool, set[str]]] = []
