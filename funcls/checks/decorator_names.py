@@ -13,7 +13,15 @@ AZF606 follows them), never run. A name counts as bound when the module binds it
 (``funcls/model/python/bound_names.py``: imports, assignments, defs, classes, loop, ``with``,
 ``except`` and match targets, walrus, ``global``); a module whose names cannot be known (a
 ``from x import *``, a module-level ``__getattr__``, ``globals()``, ``exec``…) gives no
-finding, nor does a name some module stores as an attribute (``builtins.app = …``).
+finding, nor does a name some module stores as an attribute (``builtins.app = …``). A name
+bound only under ``if TYPE_CHECKING:`` is not bound when the module runs (``typing``'s
+constant is False then), so it counts as unbound.
+
+The defs read are those whose decorators run as the module is imported: top-level ones and
+those in the arms of a top-level ``if`` or ``try`` (never under ``if TYPE_CHECKING:`` or
+``if __name__ == "__main__":``, nor in a ``try`` body a handler of which may catch NameError,
+where the error is swallowed). A def in one arm of an ``if`` or in an ``except`` handler runs
+only when that arm does: a warning.
 """
 
 from __future__ import annotations
@@ -28,14 +36,31 @@ from funcls.checks.edits import fix, fixes, replace
 from funcls.checks.findings import Severity
 from funcls.checks.imported_names import _effect, reached_modules
 from funcls.checks.registry import REGISTRY, Example, Rule, checker
+from funcls.model.python.bound_names import module_names
 from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import TooCostly, check_parse_cost
 
 # A decorator at the start of a line: where a top-level def's decorators are. Only a text with
 # such a name that its module does not bind is parsed (most modules bind every one).
 _DECORATOR = re.compile(r"^@[ \t]*([^\W\d]\w*)", re.MULTILINE)
+# Indented ones count only in a module with a top-level if or try, where a def may sit in an
+# arm: the decorators of nested defs and methods (``@app.route`` in a ``def register(app):``)
+# would otherwise have 44 modules of the eighth round's corpus parsed; 24 are, 8 before the
+# arms were read (bench_decorator_names.py).
+_INDENTED_DECORATOR = re.compile(r"^[ \t]+@[ \t]*([^\W\d]\w*)", re.MULTILINE)
+_TOP_LEVEL_ARMS = re.compile(r"^(?:if|try)\b", re.MULTILINE)
 _BUILTINS = frozenset(dir(builtins))
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Built-in exceptions that cannot catch NameError: a try whose handlers all name only these
+# lets it through. Anything else (NameError, Exception, a bare except, a name funcls cannot
+# see through) may swallow it.
+_NOT_NAME_ERRORS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type)
+    and issubclass(value, BaseException)
+    and not issubclass(NameError, value)
+)
 
 _BLUEPRINT = (
     "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"
@@ -61,10 +86,12 @@ REGISTRY.add_rules(
             "imports function_app.py and the modules it imports as it indexes the app: the "
             "load fails and the app shows no functions. Every way a module binds a name counts "
             "(imports, assignments, defs, classes, loops, `with`, `except … as`, match "
-            "patterns, walrus, `global`) as do builtins; a module with a `from x import *`, a "
+            "patterns, walrus, `global`) as do builtins, but not an import under "
+            "`if TYPE_CHECKING:`, which never runs; a module with a `from x import *`, a "
             "module-level `__getattr__`, `globals()` or `exec`, and modules the app never "
             "imports are left alone; a module holding functions of the app that it imports "
-            "only under a condition (an `if`, a `try` catching ImportError) gets a warning. "
+            "only under a condition (an `if`, a `try` catching ImportError) gets a warning, "
+            "as does a def in one arm of a top-level `if` or in an `except` handler. "
             "When the module creates exactly one "
             "FunctionApp, Blueprint or DFApp, the fix uses its name.",
             Example({"function_app.py": _APP, "orders.py": _BLUEPRINT.format(name="app")}),
@@ -92,6 +119,74 @@ def _base(node: ast.expr) -> tuple[ast.Name, str] | None:
             return node, attr
         else:
             return None
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``: False when the module runs."""
+    if isinstance(test, ast.Attribute):
+        return test.attr == "TYPE_CHECKING"
+    return isinstance(test, ast.Name) and test.id == "TYPE_CHECKING"
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"``: False when the worker imports the module."""
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+def _may_catch_name_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return not all(isinstance(n, ast.Name) and n.id in _NOT_NAME_ERRORS for n in names)
+
+
+def _decorated_defs(
+    body: list[ast.stmt], arm: ast.stmt | None = None
+) -> list[tuple[ast.stmt, ast.stmt | None]]:
+    """The defs and classes whose decorators run as the module is imported, each with the
+    ``if`` or ``try`` statement one arm of which it sits in (None: it runs whenever the import
+    gets that far). See the module's docstring for what is left out."""
+    out: list[tuple[ast.stmt, ast.stmt | None]] = []
+    for stmt in body:
+        if isinstance(stmt, _DEFS):
+            out.append((stmt, arm))
+        elif isinstance(stmt, ast.If):
+            if _is_type_checking(stmt.test) or _is_main_guard(stmt.test):
+                out += _decorated_defs(stmt.orelse, arm)  # the else arm runs on import
+            else:
+                out += _decorated_defs(stmt.body, arm or stmt)
+                out += _decorated_defs(stmt.orelse, arm or stmt)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            handlers: list[ast.ExceptHandler] = getattr(stmt, "handlers", [])
+            if not any(_may_catch_name_error(h) for h in handlers):
+                out += _decorated_defs(getattr(stmt, "body", []), arm)
+            out += _decorated_defs(getattr(stmt, "orelse", []), arm)
+            for h in handlers:
+                out += _decorated_defs(h.body, arm or stmt)
+            out += _decorated_defs(getattr(stmt, "finalbody", []), arm)
+    return out
+
+
+def _typing_only(text: str, body: list[ast.stmt], names: set[str]) -> set[str]:
+    """Which of ``names`` the module binds only in the body of a top-level ``if
+    TYPE_CHECKING:`` (its else arm runs, and counts)."""
+    runtime: list[ast.stmt] = []
+    for stmt in body:
+        if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
+            runtime += stmt.orelse
+        else:
+            runtime.append(stmt)
+    bound = module_names(text, runtime)
+    if bound is None or bound.dynamic:
+        return set()
+    return names - bound.names
 
 
 def _body(ctx: Context, path: str, text: str) -> list[ast.stmt] | None:
@@ -132,11 +227,17 @@ def decorator_names(ctx: Context) -> None:
         top = resolver.names(path)
         if top is None:
             continue
-        missing = {
-            n
-            for n in _DECORATOR.findall(text)
-            if n not in top.names and n not in _BUILTINS and not n.startswith("__")
-        }
+        written = _DECORATOR.findall(text)
+        if _TOP_LEVEL_ARMS.search(text):
+            written += _INDENTED_DECORATOR.findall(text)
+        used = {n for n in written if n not in _BUILTINS and not n.startswith("__")}
+        missing = used - top.names
+        body: list[ast.stmt] | None = None
+        typing_only: set[str] = set()
+        if "TYPE_CHECKING" in text and used & top.names:
+            body = _body(ctx, path, text)
+            typing_only = _typing_only(text, body, used & top.names) if body is not None else set()
+            missing |= typing_only
         if not missing:
             continue
         whole = resolver.whole(path)
@@ -147,20 +248,30 @@ def decorator_names(ctx: Context) -> None:
             for p in reached:
                 w = resolver.whole(p)
                 stored |= w.stored_attributes if w is not None else set()
-        missing -= whole.names | stored
+        missing -= (whole.names - typing_only) | stored
         if not missing:
             continue
-        body = _body(ctx, path, text)
+        body = body if body is not None else _body(ctx, path, text)
         if body is None:
             continue
         cols = Columns(text)
-        for stmt in body:
-            if not isinstance(stmt, _DEFS):
-                continue
-            for dec in stmt.decorator_list:
+        for stmt, arm in _decorated_defs(body):
+            for dec in stmt.decorator_list:  # type: ignore[attr-defined]
                 base = _base(dec)
                 if base is not None and base[0].id in missing:
-                    _emit(ctx, path, cols, base[0], base[1], reached[path], order, reached, certain)
+                    _emit(
+                        ctx,
+                        path,
+                        cols,
+                        base[0],
+                        base[1],
+                        reached[path],
+                        order,
+                        reached,
+                        certain,
+                        arm,
+                        base[0].id in typing_only,
+                    )
 
 
 def _emit(
@@ -173,6 +284,8 @@ def _emit(
     order: list[str],
     reached: dict[str, str],
     certain: bool,
+    arm: ast.stmt | None = None,
+    typing_only: bool = False,
 ) -> None:
     name = node.id
     where = cols.range(node)
@@ -192,6 +305,8 @@ def _emit(
         use = f"@{c.var}.{attr}" if attr else f"@{c.var}"
         hint = f"{c.var} = {call} is defined on line {c.range.start.line + 1}: use {use}"
         edit = replace(path, where, c.var)
+    elif typing_only:
+        hint = f"import '{name}' outside 'if TYPE_CHECKING:' in {ctx.rel(path)}"
     else:
         hint = f"define or import '{name}' in {ctx.rel(path)}"
     # Another module that creates the name, unless the worker imports it first (function_app.py,
@@ -209,16 +324,23 @@ def _emit(
         if certain
         else f"when {ctx.rel(start)} imports it (not for certain), the import fails"
     )
+    if arm is not None:
+        what = "if" if isinstance(arm, ast.If) else "try"
+        fails = f"when the '{what}' on line {arm.lineno} runs this arm, {fails}"
+    unbound = (
+        "is imported only under 'if TYPE_CHECKING:', which is False when the module runs"
+        if typing_only
+        else "is bound nowhere in that module"
+    )
     message = (
-        f"'{name}' of {written} on line {line} of {ctx.rel(path)} is bound nowhere in that "
-        f"module, so {fails} with NameError (name '{name}' is not defined) and "
-        f"{_effect(ctx, start)}: {hint}"
+        f"'{name}' of {written} on line {line} of {ctx.rel(path)} {unbound}, so {fails} with "
+        f"NameError (name '{name}' is not defined) and {_effect(ctx, start)}: {hint}"
     )
     ctx.emit(
         "AZF609",
         message,
         path,
         where,
-        severity=None if certain else Severity.WARNING,
+        severity=None if certain and arm is None else Severity.WARNING,
         fixes=fixes(fix(f"Use '{use}'", edit, preferred=True)),
     )

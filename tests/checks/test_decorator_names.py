@@ -159,3 +159,68 @@ def test_warning_when_the_app_imports_the_module_under_a_condition(tmp_path: Pat
     assert f.severity is Severity.WARNING and text_at(f) == "app"
     assert "when function_app.py imports it (not for certain), the import fails" in f.message
     assert f.fixes[0].title == "Use '@bp.route'"
+
+
+# Ninth round of the corpus: what the worker's import runs besides top-level defs. The corpus
+# had none of these shapes failing (30 decorated defs under a top-level if/try, 34 modules with
+# TYPE_CHECKING, none with an unbound decorator name); they follow from how Python runs a module.
+TYPED = (
+    "from typing import TYPE_CHECKING\n\nimport azure.functions as func\n\n"
+    "if TYPE_CHECKING:\n    from function_app import app\n\n\n" + ROUTE.format(name="app")
+)
+
+
+def test_name_imported_only_under_type_checking(tmp_path: Path) -> None:
+    # typing.TYPE_CHECKING is False when the module runs: the import under it never happens.
+    root = app_with(tmp_path, TYPED, "import orders\n" + APP.replace("from orders import bp\n", ""))
+    assert import_error(root) == "NameError: name 'app' is not defined"
+    f = one(check(root), "AZF609")
+    assert f.severity is Severity.ERROR and text_at(f) == "app"
+    assert "'app' of @app.route on line 9 of orders.py is imported only under 'if " in f.message
+    assert "TYPE_CHECKING:', which is False when the module runs, so the worker's import" in (
+        f.message
+    )
+    assert "import 'app' outside 'if TYPE_CHECKING:' in orders.py" in f.message
+
+
+def test_type_checking_near_misses(tmp_path: Path) -> None:
+    app = "import orders\n" + APP.replace("from orders import bp\n", "")
+    # Bound at run time too (the else arm, or beside the if), or the decorated def is itself
+    # under TYPE_CHECKING (never run): no finding, and the real import works.
+    for orders in (
+        TYPED.replace("\n\n\n@app", "\nelse:\n    app = func.Blueprint()\n\n\n@app"),
+        TYPED.replace("if TYPE_CHECKING:", "app = func.Blueprint()\nif TYPE_CHECKING:"),
+        "from typing import TYPE_CHECKING\n\nimport azure.functions as func\n\n"
+        "if TYPE_CHECKING:\n    from function_app import app\n\n"
+        + "".join("    " + line + "\n" for line in ROUTE.format(name="app").splitlines()),
+    ):
+        root = app_with(tmp_path, orders, app)
+        assert import_error(root) == "", orders
+        assert not only(check(root), "AZF609"), orders
+
+
+def test_def_under_a_top_level_if_or_try(tmp_path: Path) -> None:
+    app = "import orders\n" + APP.replace("from orders import bp\n", "")
+    indented = "".join("    " + line + "\n" for line in ROUTE.format(name="app").splitlines())
+    # A try whose handlers cannot catch NameError: the decorator runs for certain: an error.
+    orders = BP_HEAD + "try:\n" + indented + "except ImportError:\n    pass\n"
+    root = app_with(tmp_path, orders, app)
+    assert import_error(root) == "NameError: name 'app' is not defined"
+    f = one(check(root), "AZF609")
+    assert f.severity is Severity.ERROR and f.range.start.line == 6
+    assert f.fixes[0].title == "Use '@bp.route'"
+    # An if arm: only when that arm runs (here it does): a warning naming the if.
+    orders = BP_HEAD + "import os\n\nif os.sep:\n" + indented
+    root = app_with(tmp_path, orders, app)
+    assert import_error(root) == "NameError: name 'app' is not defined"
+    f = one(check(root), "AZF609")
+    assert f.severity is Severity.WARNING
+    assert "when the 'if' on line 8 runs this arm, the worker's import of" in f.message
+    # Near misses: a try that swallows NameError, and the __main__ guard (not run on import).
+    for orders in (
+        BP_HEAD + "try:\n" + indented + "except Exception:\n    pass\n",
+        BP_HEAD + 'if __name__ == "__main__":\n' + indented,
+    ):
+        root = app_with(tmp_path, orders, app)
+        assert import_error(root) == "", orders
+        assert not only(check(root), "AZF609"), orders
