@@ -237,6 +237,7 @@ def register_documents(server: FunclsServer) -> None:
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         path = server.document_changed(params.text_document.uri)
         if path is not None:
+            server.publisher.typing.changed(path, params.content_changes)
             server.schedule(path)
             if code_lens.changes_run_titles(path):
                 refresh_run_titles(server)
@@ -257,6 +258,7 @@ def register_documents(server: FunclsServer) -> None:
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         path = server.document_changed(params.text_document.uri, closed=True)
         if path is not None:
+            server.publisher.typing.forget(path)
             server.schedule(path, 0)
             # Closed without saving: a click sends the disk's saved input again.
             if code_lens.changes_run_titles(path):

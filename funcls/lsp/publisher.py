@@ -44,6 +44,7 @@ from funcls.lsp.context import Context
 from funcls.lsp.positions import path_to_uri
 from funcls.lsp.settings import Settings
 from funcls.lsp.state import IndexState, ReindexJob
+from funcls.lsp.typing_hold import TypingHold
 
 Listener = Callable[[list[str]], None]
 _rules: ThreadPoolExecutor | None = None
@@ -152,6 +153,11 @@ class Publisher:
         self.running: asyncio.Future[None] | None = None
         self.in_background = True  # False: every pass on the event loop, as before
         self.gate = RequestGate()
+        # Findings of the token being typed wait for a pause (typing_hold.py): the whole
+        # list of a document that had some held, sent again when the hold ends.
+        self.typing = TypingHold()
+        self.held: dict[str, list[types.Diagnostic]] = {}
+        self.answered: dict[str, list[types.Diagnostic]] = {}  # the last pull's answer
 
     # -- when --------------------------------------------------------------------------------
     def schedule(self, path: str, delay_ms: int | None = None) -> None:
@@ -286,7 +292,40 @@ class Publisher:
         app = self.server.state.app_fresh(path)
         if app is None:
             return []
-        return self.grouped(app.root).get(path, [])
+        diags = self.grouped(app.root).get(path, [])
+        if self.server.ctx.client.diagnostic_refresh:  # else the client would not pull again
+            diags = self._hold(path, diags, self.answered.get(path, []))
+        self.answered[path] = diags
+        return diags
+
+    def _hold(
+        self, path: str, diags: list[types.Diagnostic], shown: list[types.Diagnostic]
+    ) -> list[types.Diagnostic]:
+        """``diags`` less the findings the last keystroke holds back (``typing_hold``); when
+        it held some, they are sent (or pulled again) once the hold ends."""
+        kept, held = self.typing.shown_now(path, diags, shown)
+        wait = self.typing.release_in(path) if held else None
+        if wait is None:
+            self.held.pop(path, None)
+            return diags
+        if path not in self.held:
+            asyncio.get_event_loop().call_later(wait + 0.005, self._release, path)
+        self.held[path] = diags
+        return kept
+
+    def _release(self, path: str) -> None:
+        diags = self.held.pop(path, None)
+        if diags is None:
+            return
+        wait = self.typing.release_in(path)
+        if wait is not None:  # typed on meanwhile: the newer publication holds its own
+            self.held[path] = diags
+            asyncio.get_event_loop().call_later(wait + 0.005, self._release, path)
+            return
+        if self.pulled_by_client(path):
+            self.server.workspace_diagnostic_refresh(None)
+        elif self.published_versions.get(path) == self.server.ctx.versions.get(path):
+            self.publish(path, diags)
 
     def publish_roots(self, roots: Iterable[str], force: set[str] | None = None) -> None:
         roots = list(roots)
@@ -322,6 +361,8 @@ class Publisher:
         versions = self.server.ctx.versions
         if self.pulled_by_client(path):
             return  # the client pulls these
+        if path in versions:
+            diags = self._hold(path, diags, self.published.get(path, []))
         if not force and self.published.get(path) == diags:
             return
         self.published[path] = diags

@@ -1,0 +1,149 @@
+"""Findings of the token being typed wait for a pause (``funcls/lsp/typing_hold.py``), for every
+recorded client: typing ``@app.rou`` keystroke by keystroke shows no AZF108 (nor the syntax
+errors of ``@`` and ``@app.``) in the publication of the last keystroke's version, and the
+same version is published again with AZF108 once the typing pauses; a finding the keystroke
+causes on another line is in the first publication; a pasted line is not held. A client that
+pulls diagnostics without ``workspace/diagnostic/refresh`` (Neovim 0.11's recorded
+capabilities) could not be told when the hold ends, so it gets everything at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+
+from funcls.lsp.typing_hold import keystroke_lines
+from tests.lsp.support import RecordingClient, open_doc, uri, wait_for
+
+P = types.Position
+
+
+def type_change(
+    client: RecordingClient, path: Path, version: int, start: P, end: P, text: str
+) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=version, uri=uri(path)),
+            [types.TextDocumentContentChangePartial(range=types.Range(start, end), text=text)],
+        )
+    )
+
+
+async def first_shown(client: RecordingClient, path: Path, version: int) -> list[types.Diagnostic]:
+    """What the client first shows for ``version``: its first publication, or a pull."""
+    caps = client.capabilities.text_document
+    if caps is not None and caps.diagnostic is not None:
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(types.TextDocumentIdentifier(uri(path)))
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        return list(report.items)
+    found = await wait_for(
+        lambda: [p for p in client.published if p.uri == uri(path) and p.version == version]
+    )
+    return list(found[0].diagnostics)
+
+
+async def later_shown(client: RecordingClient, path: Path, version: int) -> list[list[str]]:
+    """The codes of each publication of ``version`` once a second one came (push clients)."""
+    found = await wait_for(
+        lambda: (
+            pubs
+            if len(
+                pubs := [p for p in client.published if p.uri == uri(path) and p.version == version]
+            )
+            > 1
+            else None
+        )
+    )
+    return [sorted(str(d.code) for d in p.diagnostics) for p in found]
+
+
+def pulls(client: RecordingClient) -> bool:
+    caps = client.capabilities.text_document
+    return caps is not None and caps.diagnostic is not None
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.split("\n")) if needle in line)
+
+
+async def test_a_half_typed_decorator_waits_for_a_pause(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    path = fresh_workspace / "v2-app" / "function_app.py"
+    text = path.read_text()
+    open_doc(editing_client, path, text)
+    await first_shown(editing_client, path, 1)
+    line = line_of(text, '@app.route(route="products/{id:int}"')
+    version = 2
+    type_change(editing_client, path, version, P(line, 0), P(line, 0), "\n")
+    for i, ch in enumerate("@app.rou"):
+        version += 1
+        type_change(editing_client, path, version, P(line, i), P(line, i), ch)
+    shown = await first_shown(editing_client, path, version)
+    if pulls(editing_client):  # no refresh to pull again with: nothing held
+        assert [d.code for d in shown if d.range.start.line == line] == ["AZF108"]
+        return
+    assert [d for d in shown if d.range.start.line == line] == []
+    first, *rest = await later_shown(editing_client, path, version)
+    assert "AZF108" not in first and "AZF108" in rest[-1]
+    # Every version before was held too: no syntax error of "@" or "@app." ever reached it.
+    assert not [
+        d
+        for p in editing_client.published
+        if p.uri == uri(path) and p.version is not None and 2 <= p.version < version
+        for d in p.diagnostics
+    ]
+
+
+async def test_a_finding_on_another_line_is_not_held(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    path = fresh_workspace / "v2-app" / "function_app.py"
+    text = path.read_text().replace("def get_product(", "def get_product2(")
+    text += (
+        '\n\n@app.route(route="other")\n'
+        "def get_product(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '    return func.HttpResponse("x")\n'
+    )
+    open_doc(editing_client, path, text)
+    assert [d.code for d in await first_shown(editing_client, path, 1)] == []
+    # Backspace on the 2 of get_product2: the other get_product is now a duplicate (AZF302,
+    # reported on the later def, far from the keystroke).
+    line = line_of(text, "def get_product2(")
+    col = len("def get_product2")
+    type_change(editing_client, path, 2, P(line, col - 1), P(line, col), "")
+    shown = await first_shown(editing_client, path, 2)
+    assert [(d.code, d.range.start.line) for d in shown] == [
+        ("AZF302", line_of(text, "def get_product(req"))
+    ]
+
+
+async def test_a_pasted_line_is_not_held(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    path = fresh_workspace / "v2-app" / "function_app.py"
+    text = path.read_text()
+    open_doc(editing_client, path, text)
+    await first_shown(editing_client, path, 1)
+    line = line_of(text, '@app.route(route="products/{id:int}"')
+    type_change(editing_client, path, 2, P(line, 0), P(line, 0), "@app.rou\n")
+    shown = await first_shown(editing_client, path, 2)
+    assert [d.code for d in shown if d.range.start.line == line] == ["AZF108"]
+
+
+def test_keystrokes() -> None:
+    def change(a: tuple[int, int], b: tuple[int, int], text: str) -> object:
+        return types.TextDocumentContentChangePartial(range=types.Range(P(*a), P(*b)), text=text)
+
+    assert keystroke_lines([change((3, 4), (3, 4), "x")]) == (3, 3)
+    assert keystroke_lines([change((3, 4), (3, 4), "()")]) == (3, 3)  # an autopair
+    assert keystroke_lines([change((3, 4), (3, 4), "\n    ")]) == (3, 4)  # Enter, indented
+    assert keystroke_lines([change((2, 9), (3, 0), "")]) == (2, 2)  # Backspace at line start
+    # Neovim 0.7 sends a quick typist's keystrokes together.
+    assert keystroke_lines([change((3, 4), (3, 4), "a"), change((3, 5), (3, 5), "b")]) == (3, 3)
+    assert keystroke_lines([change((3, 4), (3, 4), "\n"), change((2, 0), (2, 0), "\n")]) == (2, 5)
+    assert keystroke_lines([change((3, 4), (3, 4), "abc")]) is None  # a paste
+    assert keystroke_lines([change((3, 0), (6, 0), "")]) is None  # lines deleted
+    assert keystroke_lines([types.TextDocumentContentChangeWholeDocument(text="x")]) is None
