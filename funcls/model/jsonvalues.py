@@ -7,7 +7,7 @@ offsets of all its nodes (``jsondoc/cread.py``), about as costly as reading it o
 ``JsonValue`` and ``JsonBinding`` keep their JSON nodes and ask them for ranges only when
 their own ranges are first read (issue 16). Otherwise they are the model's ``Value`` and
 ``Binding``: same fields, equal to a ``Value``/``Binding`` of the same fields, the same
-``repr``.
+``repr`` (``shown_as``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from funcls.model.appmodel import Binding, Value
 from funcls.model.jsondoc import JsonMember, JsonNode
 from funcls.model.locations import Range
+from funcls.model.shown_as import shown_as
 from funcls.model.v2.pyvalues import PyArgValue
 
 # The slots of the fields the properties below stand in front of.
@@ -26,10 +27,9 @@ _BINDING_RANGE: Any = Binding.__dict__["range"]
 _TYPE_RANGE: Any = Binding.__dict__["type_range"]
 _DIRECTION_RANGE: Any = Binding.__dict__["direction_range"]
 _NAME_RANGE: Any = Binding.__dict__["name_range"]
-_VALUE_FIELDS = Value.__slots__
-_BINDING_FIELDS = Binding.__slots__
 
 
+@shown_as(Value)
 class JsonValue(Value):
     """The value of a complete JSON member: ``range`` its value's, ``key_range`` its key's."""
 
@@ -75,17 +75,8 @@ class JsonValue(Value):
         self._resolve()
         _VALUE_KEY_RANGE.__set__(self, r)
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Value):
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in _VALUE_FIELDS)
 
-    __hash__ = None  # type: ignore[assignment]  # as Value
-
-    def __repr__(self) -> str:
-        return "Value" + Value.__repr__(self)[len("JsonValue") :]
-
-
+@shown_as(Binding)
 class JsonBinding(Binding):
     """A binding of function.json: ``range`` its object's, ``type_range``,
     ``direction_range`` and ``name_range`` the values' of its members so named."""
@@ -159,16 +150,6 @@ class JsonBinding(Binding):
     def name_range(self, r: Range | None) -> None:
         self._resolve()
         _NAME_RANGE.__set__(self, r)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Binding):
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in _BINDING_FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # as Binding
-
-    def __repr__(self) -> str:
-        return "Binding" + Binding.__repr__(self)[len("JsonBinding") :]
 
 
 def has_range(v: Value) -> bool:

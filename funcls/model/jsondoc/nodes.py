@@ -11,7 +11,7 @@ only, and a range is made the first time it is read (then kept): a check of 1,00
 reads the ranges of the binding values and of few others, and building all of them was a
 third of reading the JSON (issue 16). The tolerant reader gives every range as before. The
 classes behave as the dataclasses they were (same constructor fields, equality on the
-ranges' values, ``repr``, unhashable).
+ranges' values, ``repr``, unhashable: ``shown_as`` with the dataclasses' fields).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from funcls.model.fastclass import dataclass
 from funcls.model.locations import LineIndex, Position, Range
+from funcls.model.shown_as import shown_as
 
 NodeKind = Literal["object", "array", "string", "number", "boolean", "null"]
 
@@ -30,6 +31,7 @@ class JsonError:
     range: Range
 
 
+@shown_as(fields=("key", "key_range", "value", "range"))
 class JsonMember:
     """``key``: the key; ``key_range``: its range, quotes included; ``value``: None when the
     member is cut short; ``range``: from the key's start to the value's end."""
@@ -98,29 +100,11 @@ class JsonMember:
     def complete(self) -> bool:
         return self.value is not None and self.value.complete
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, JsonMember)
-        return (self.key, self.key_range, self.value, self.range) == (
-            other.key,
-            other.key_range,
-            other.value,
-            other.range,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # as the dataclass it was
-
-    def __repr__(self) -> str:
-        return (
-            f"JsonMember(key={self.key!r}, key_range={self.key_range!r}, value={self.value!r}, "
-            f"range={self.range!r})"
-        )
-
 
 _new_object = object.__new__
 
 
+@shown_as(fields=("kind", "range", "start", "end", "value", "members", "items", "complete"))
 class JsonNode:
     """A value: ``kind``, its ``range`` and offsets ``start``/``end``, its Python ``value``
     (scalars), ``members`` (objects), ``items`` (arrays), ``complete`` (no part missing)."""
@@ -205,39 +189,6 @@ class JsonNode:
     def range(self, r: Range) -> None:
         self._range = r
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, JsonNode)
-        return (
-            self.kind,
-            self.range,
-            self.start,
-            self.end,
-            self.value,
-            self.members,
-            self.items,
-            self.complete,
-        ) == (
-            other.kind,
-            other.range,
-            other.start,
-            other.end,
-            other.value,
-            other.members,
-            other.items,
-            other.complete,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # as the dataclass it was
-
-    def __repr__(self) -> str:
-        return (
-            f"JsonNode(kind={self.kind!r}, range={self.range!r}, start={self.start!r}, "
-            f"end={self.end!r}, value={self.value!r}, members={self.members!r}, "
-            f"items={self.items!r}, complete={self.complete!r})"
-        )
-
     def get(self, key: str) -> JsonNode | None:
         """The value of the last member named ``key`` (Json.NET keeps the last duplicate)."""
         found: JsonNode | None = None
@@ -275,6 +226,7 @@ class JsonNode:
         return self.value
 
 
+@shown_as(fields=("text", "root", "errors", "lines"))
 class JsonDocument:
     """A document: its ``text``, ``root`` (None when there is no value), ``errors`` and
     ``lines``, the line index of the text (made when first read).
@@ -313,25 +265,6 @@ class JsonDocument:
     def locate(self) -> None:
         """Give every node and member their offsets and line index: those of a document read
         by the C decoder (``cread.LazyDocument``) have none until then; others have them."""
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, JsonDocument):
-            return NotImplemented
-        assert isinstance(other, JsonDocument)
-        return (self.text, self.root, self.errors, self.lines) == (
-            other.text,
-            other.root,
-            other.errors,
-            other.lines,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # as the dataclass it was
-
-    def __repr__(self) -> str:
-        return (
-            f"JsonDocument(text={self.text!r}, root={self.root!r}, errors={self.errors!r}, "
-            f"lines={self.lines!r})"
-        )
 
     @property
     def ok(self) -> bool:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from funcls.model.fastclass import dataclass
 from funcls.model.locations import Position, Range
+from funcls.model.shown_as import shown_as
 from funcls.model.signature import Annotation, Parameter, Problem, Scope
 
 ValueKind = Literal["const", "list", "dict", "enum", "call", "ref", "concat", "unknown"]
@@ -185,11 +186,10 @@ class ModuleInfo:
 
 _PV_RANGE: Any = PyValue.__dict__["range"]
 _KW_NAME_RANGE: Any = Keyword.__dict__["name_range"]
-_PV_FIELDS = PyValue.__slots__
-_KW_FIELDS = Keyword.__slots__
 _new = tuple.__new__
 
 
+@shown_as(PyValue)
 class LazyPyValue(PyValue):
     """A ``PyValue`` whose ``range`` is made from ``_at`` (line, column, end line, end column,
     all zero-based) when first read."""
@@ -229,17 +229,8 @@ class LazyPyValue(PyValue):
         self._at = None
         _PV_RANGE.__set__(self, r)
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, PyValue):
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in _PV_FIELDS)
 
-    __hash__ = None  # type: ignore[assignment]  # as PyValue
-
-    def __repr__(self) -> str:
-        return "PyValue" + PyValue.__repr__(self)[len("LazyPyValue") :]
-
-
+@shown_as(Keyword)
 class LazyKeyword(Keyword):
     """A ``Keyword`` whose ``name_range`` (on one line: ``line``, ``column`` and the name's
     length) is made when first read."""
@@ -266,13 +257,3 @@ class LazyKeyword(Keyword):
     def name_range(self, r: Range) -> None:
         self._at = None
         _KW_NAME_RANGE.__set__(self, r)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Keyword):
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in _KW_FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # as Keyword
-
-    def __repr__(self) -> str:
-        return "Keyword" + Keyword.__repr__(self)[len("LazyKeyword") :]

@@ -4,7 +4,7 @@ A check reads the ranges of few of the values of the decorators: those of its fi
 on the 1,000-function bench). ``PyArgValue`` keeps the analysis record of the expression (a
 ``PyValue``) and of the keyword that names it, and asks them for their ranges only when its
 own are first read, as ``jsonvalues.JsonValue`` does for JSON. Otherwise it is the model's
-``Value``: same fields, equal to a ``Value`` of the same fields, the same ``repr``.
+``Value``: same fields, equal to a ``Value`` of the same fields, the same ``repr`` (``shown_as``).
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from typing import Any
 from funcls.model.appmodel import Binding, Value
 from funcls.model.locations import Range
 from funcls.model.python.facts import Keyword, PyValue
+from funcls.model.shown_as import shown_as
 
 _VALUE_RANGE: Any = Value.__dict__["range"]
 _VALUE_KEY_RANGE: Any = Value.__dict__["key_range"]
-_VALUE_FIELDS = Value.__slots__
 
 
+@shown_as(Value)
 class PyArgValue(Value):
     """``range`` the expression's (``pv``), ``key_range`` the keyword name's (``kw``, or none)."""
 
@@ -77,21 +78,11 @@ class PyArgValue(Value):
             _VALUE_KEY_RANGE.__set__(self, None)
         return self
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Value):
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in _VALUE_FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # as Value
-
-    def __repr__(self) -> str:
-        return "Value" + Value.__repr__(self)[len("PyArgValue") :]
-
 
 _NAME_RANGE: Any = Binding.__dict__["name_range"]
-_BINDING_FIELDS = Binding.__slots__
 
 
+@shown_as(Binding)
 class PyBinding(Binding):
     """A binding a decorator adds whose ``name_range`` is that of the value naming it
     (``arg_name=``), read from that value when first read (``name_from``)."""
@@ -113,13 +104,3 @@ class PyBinding(Binding):
     def name_range(self, r: Range | None) -> None:
         self._name_value = None
         _NAME_RANGE.__set__(self, r)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Binding):
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in _BINDING_FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # as Binding
-
-    def __repr__(self) -> str:
-        return "Binding" + Binding.__repr__(self)[len("PyBinding") :]
