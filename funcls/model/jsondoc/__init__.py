@@ -9,7 +9,6 @@ still yields every binding that is complete.
 from __future__ import annotations
 
 from funcls.model.jsondoc.cread import read_plain
-from funcls.model.jsondoc.fast import parse_plain
 from funcls.model.jsondoc.nodes import JsonDocument, JsonError, JsonMember, JsonNode, NodeKind
 
 __all__ = ["JsonDocument", "JsonError", "JsonMember", "JsonNode", "NodeKind", "parse_json"]
@@ -20,6 +19,10 @@ def parse_json(text: str) -> JsonDocument:
     doc = read_plain(text)  # plain JSON by the C decoder, offsets when asked (cread.py)
     if doc is not None:
         return doc
+    # Imported for a text the C decoder refuses (issue 16: its patterns compiled at import
+    # were ~6 M instructions of a check that needs none).
+    from funcls.model.jsondoc.fast import parse_plain
+
     plain = parse_plain(text)  # plain JSON: the same nodes, cheaper (fast.py)
     if plain is not None:
         return JsonDocument(text, plain[0], [], plain[1])

@@ -28,8 +28,7 @@ import threading
 from json import JSONDecoder
 from typing import Any
 
-from funcls.model.jsondoc.fast import MAX_DEPTH, parse_plain
-from funcls.model.jsondoc.nodes import JsonDocument, JsonMember, JsonNode, NodeKind
+from funcls.model.jsondoc.nodes import MAX_DEPTH, JsonDocument, JsonMember, JsonNode, NodeKind
 from funcls.model.locations import LineIndex
 
 _new = object.__new__
@@ -150,6 +149,11 @@ def read_plain(text: str) -> JsonDocument | None:
 def locate(doc: JsonDocument) -> None:
     """Give the nodes and members of ``doc`` (read by ``read_plain``) their offsets and line
     index: ``fast.py``'s, read once more from the text."""
+    # Imported when a document is first located (issue 16: compiling fast.py's ten patterns
+    # at import was ~6 M instructions of every `funcls check` and `funcls index`, which locate
+    # no document of an app without findings).
+    from funcls.model.jsondoc.fast import parse_plain
+
     plain = parse_plain(doc.text)
     if plain is None:  # never on a text read_plain read (the tests): offsets 0, not a crash
         lines = doc.lines

@@ -19,10 +19,8 @@ import re
 from collections.abc import Callable
 from typing import Any, cast
 
-from funcls.model.jsondoc.nodes import JsonMember, JsonNode
+from funcls.model.jsondoc.nodes import MAX_DEPTH, JsonMember, JsonNode
 from funcls.model.locations import LineIndex
-
-MAX_DEPTH = 200  # as the tolerant reader: deeper nesting is an error, reported there
 
 _WS = re.compile(r"[ \t\n\r]*")
 # A string: any character but '"', '\' and controls, or one of JSON's escapes.

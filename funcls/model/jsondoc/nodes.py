@@ -24,6 +24,10 @@ from funcls.model.shown_as import shown_as
 
 NodeKind = Literal["object", "array", "string", "number", "boolean", "null"]
 
+# The deepest nesting the plain readers (``cread.py``, ``fast.py``) read, as the tolerant reader:
+# deeper nesting is an error, reported there.
+MAX_DEPTH = 200
+
 
 @dataclass(slots=True)
 class JsonError:
