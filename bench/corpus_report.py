@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from funcls.checks import CheckConfig, Finding, Severity, check_app  # noqa: E402
+from funcls.model.jsondoc import parse_json  # noqa: E402
 from funcls.model.loader import load_app  # noqa: E402
 from funcls.model.source import Source  # noqa: E402
 from funcls.model.workspace import find_app_roots  # noqa: E402
@@ -148,9 +149,19 @@ def _host_fallback(root: Path, oracle: dict[str, Any], apps: int | None = None) 
     host: dict[str, Any] = {}
     for config in sorted(root.glob("*/function.json")):
         try:
-            data = json.loads(config.read_text(encoding="utf-8-sig"))
+            text = config.read_text(encoding="utf-8-sig")
         except (OSError, ValueError):
             continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            # The host reads function.json with Json.NET, which accepts comments and trailing
+            # commas (JObject.Parse); a file with only those is read there
+            # (JulienDataScientist64/azure_func_reco's `// azure_func/HttpTrigger/...` line).
+            doc = parse_json(text)
+            if doc.errors:
+                continue
+            data = doc.to_python()
         if isinstance(data, dict) and isinstance(data.get("bindings"), list):
             host[config.parent.name] = data["bindings"]
     return host
