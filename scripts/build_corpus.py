@@ -422,11 +422,11 @@ REPOSITORIES = (
     "seonjaena/test",
     "subllings/azure-1-week-AzureFunction-SQLDatabase-PowerBi",
     "warnov/whisper-gpt",
-    # added 6 December 2026, ninth round (the code index: blueprints registered inside a `try`,
-    # functions under a top-level `if`, DFApp modules imported by a helper that swallows
-    # errors (api-python/function_app.py); ASGI/WSGI wrappers, v1 and v2; host.json files
-    # with many settings (retry, healthMonitor, extensions.http); v1 durable apps and
-    # entities; the old `__app__` layout, whose functions import `__app__.` packages; a
+    # added 6 December 2026, ninth round (the code index: blueprints registered under an `if`
+    # on the app's start-up validation; Static Web Apps' api-python/ folders beside a
+    # frontend; ASGI/WSGI wrappers, v1 and v2, and a custom handler; host.json files
+    # with many settings (retry, healthMonitor, extensions.http); v1 durable apps; the old
+    # `__app__` layout, whose functions import `__app__.` packages; a
     # cookiecutter template with `{{ cookiecutter.repo_name }}` folders; a v2 script beside
     # a v1 folder). Six more fetched hold no Functions app at their newest commit
     # (Sfix/fly_me_bot, mwgsnake/autonomous-control, samc0123/fastAPI_for_pfiApp,
