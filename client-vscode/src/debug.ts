@@ -13,7 +13,7 @@ import * as path from "path";
 import * as vscode from "vscode";
 
 import { appServerCommand, ensureAppEnvironment } from "./appEnv";
-import { attachConfiguration } from "./debugModel";
+import { attachConfiguration, isRunning } from "./debugModel";
 import { freePort, startAppProcess } from "./appProcess";
 import { debugRunCommand, hasPortArg } from "./run";
 import type { ServerCommand } from "./python";
@@ -91,12 +91,32 @@ class Provider implements vscode.DebugConfigurationProvider {
       void vscode.window.showErrorMessage(`funcls could not debug ${path.basename(app)}: ${message}`);
       return undefined;
     }
-    // Let the server pick up the debugged run now, so the view shows its URL.
-    void Promise.resolve(vscode.commands.executeCommand("funcls.app.status", app)).catch(() => undefined);
+    // Let the server pick up the debugged run, so the view and the status bar show its URL.
+    // debugpy listens before the app's HTTP server is up (and writes its .funcls/run.json):
+    // asked once at this point, the server found nothing and the view said "stopped" for the
+    // whole session until a first Run (QA in code-server). Asked again until it runs.
+    void untilRunning(app, child);
     const id = `${app}#${debugPort}`;
     apps.set(id, child);
     this.deps.output.appendLine(`attaching to debugpy on ${where.host}:${where.port}`);
     return attachConfiguration(config, where, id) as vscode.DebugConfiguration;
+  }
+}
+
+/** Ask the server for the app's status (which adopts a running `funcls run` and tells the
+ * view) every second until it says running, the child ends, or a minute passed. */
+async function untilRunning(app: string, child: ChildProcess, tries = 60): Promise<void> {
+  for (let i = 0; i < tries && child.exitCode === null && child.signalCode === null; i++) {
+    let state: unknown;
+    try {
+      state = await vscode.commands.executeCommand("funcls.app.status", app);
+    } catch {
+      return; // no language server: nothing to tell
+    }
+    if (isRunning(state)) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 

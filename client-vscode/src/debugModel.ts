@@ -63,3 +63,9 @@ export const F5_WHEN = `debugState == 'inactive' && ${F5_CONTEXT.hasApps} && !${
 export function hasLaunchConfigurations(lists: readonly unknown[]): boolean {
   return lists.some((list) => Array.isArray(list) && list.some((c) => typeof c === "object" && c !== null));
 }
+
+/** Does a funcls.app.status answer say the app runs (and so has a URL to show)? */
+export function isRunning(status: unknown): boolean {
+  const s = status as { state?: unknown; url?: unknown } | null | undefined;
+  return s?.state === "running" && typeof s.url === "string" && s.url !== "";
+}

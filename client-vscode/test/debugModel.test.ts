@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { attachConfiguration, debugRules, FUNCLS_FRAMES } from "../src/debugModel";
+import { attachConfiguration, debugRules, FUNCLS_FRAMES, isRunning } from "../src/debugModel";
 
 const where = { host: "127.0.0.1", port: 5678 };
 
@@ -44,4 +44,13 @@ test("F5 goes to funcls.debugApp (a pick of the apps) when VS Code would show it
   assert.equal(hasLaunchConfigurations([undefined, []]), false);
   assert.equal(hasLaunchConfigurations([undefined, [], [{ type: "python", request: "attach", name: "x" }]]), true);
   assert.equal(hasLaunchConfigurations(["not a list", [1, "x"]]), false);
+});
+
+test("F5 asks for the app's status until it says running with a URL", () => {
+  assert.equal(isRunning({ root: "/ws/app", state: "running", url: "http://localhost:7071" }), true);
+  assert.equal(isRunning({ root: "/ws/app", state: "stopped", url: null }), false);
+  assert.equal(isRunning({ root: "/ws/app", state: "starting", url: null }), false);
+  assert.equal(isRunning({ root: "/ws/app", state: "running", url: "" }), false);
+  assert.equal(isRunning(undefined), false);
+  assert.equal(isRunning(null), false);
 });
