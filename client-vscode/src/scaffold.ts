@@ -9,9 +9,11 @@ import * as path from "path";
 import * as vscode from "vscode";
 
 import {
+  blueprintVariable,
   defaultFunctionName,
   functionModel,
   newAppChoices,
+  placeChoices,
   readTemplates,
   settingChoices,
   settingPrompt,
@@ -58,6 +60,18 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
   if (picked === undefined) {
     return undefined;
   }
+  // A v2 function goes where the user is: the blueprint module open in the editor, if asked.
+  let file: string | undefined;
+  const place = model === "v2" && !picked.template.trigger.startsWith("durable") ? activeBlueprint(app.root) : undefined;
+  if (place !== undefined) {
+    const where = await vscode.window.showQuickPick(placeChoices(place.module, place.variable), {
+      title: `New function: where in ${path.basename(app.root)}?`,
+    });
+    if (where === undefined) {
+      return undefined;
+    }
+    file = where.file;
+  }
   const offered = defaultFunctionName(picked.template.trigger, deps.functionNames?.(app.root) ?? []);
   const name = await vscode.window.showInputBox({
     title: `New function: ${picked.label}`,
@@ -103,7 +117,23 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
     name,
     settings,
     v1: model === "v1",
+    ...(file !== undefined ? { file } : {}),
   });
+}
+
+/** The active editor's module when it is a blueprint module of the app at `root` (not
+ * function_app.py): its path in the app (with /) and the blueprint's variable. */
+function activeBlueprint(root: string): { module: string; variable: string } | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc === undefined || doc.uri.scheme !== "file" || !doc.fileName.endsWith(".py")) {
+    return undefined;
+  }
+  const rel = path.relative(root, doc.fileName);
+  if (rel.startsWith("..") || path.isAbsolute(rel) || rel === "function_app.py") {
+    return undefined;
+  }
+  const variable = blueprintVariable(doc.getText());
+  return variable === undefined ? undefined : { module: rel.split(path.sep).join("/"), variable };
 }
 
 /** v2 or v1; `noScript`: asked of an app without function_app.py, which v1 is first for. */

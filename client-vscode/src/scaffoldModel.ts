@@ -214,3 +214,28 @@ export function validateAppFolderName(name: string, exists: (name: string) => bo
   }
   return undefined;
 }
+
+/**
+ * The blueprint a module of the app defines at its top level (`bp = func.Blueprint()`,
+ * `bp = df.Blueprint()`, `bp = Blueprint()`), by its variable; undefined for any other module.
+ * Read from the text alone (nothing runs): the first top-level assignment of a Blueprint call.
+ */
+export function blueprintVariable(text: string): string | undefined {
+  return /^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=\s*(?:[A-Za-z_]\w*\.)*Blueprint\s*\(/m.exec(text)?.[1];
+}
+
+/**
+ * Where New function writes a v2 function when the active editor is a blueprint module of the
+ * app (QA in code-server: New function with orders_bp.py open wrote it into function_app.py):
+ * that module first, then function_app.py. `file` goes to funcls.new.function (the server
+ * adds the function under that module's blueprint); undefined means function_app.py.
+ */
+export function placeChoices(
+  module: string,
+  variable: string,
+): { label: string; description: string; file: string | undefined }[] {
+  return [
+    { label: module, description: `on the blueprint ${variable}, the module you are editing`, file: module },
+    { label: "function_app.py", description: "on the app", file: undefined },
+  ];
+}

@@ -2,9 +2,11 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
 import {
+  blueprintVariable,
   defaultFunctionName,
   functionModel,
   newAppChoices,
+  placeChoices,
   readTemplates,
   settingChoices,
   settingPrompt,
@@ -152,4 +154,23 @@ test("a new function's model: the app's; an app with no functions yet is asked u
   // New app… v1 writes no function_app.py: its first function must not be taken for v2.
   assert.equal(functionModel("none", false), undefined);
   assert.equal(functionModel("none", true), "v2");
+});
+
+test("a blueprint module is found by its top-level Blueprint, whatever the import", () => {
+  assert.equal(blueprintVariable("import azure.functions as func\n\nbp = func.Blueprint()\n"), "bp");
+  assert.equal(blueprintVariable("import azure.durable_functions as df\norders = df.Blueprint()\n"), "orders");
+  assert.equal(blueprintVariable("from azure.functions import Blueprint\nbp: Blueprint = Blueprint()\n"), "bp");
+  // Not a blueprint module: the app, a helper, a blueprint made inside a function.
+  assert.equal(blueprintVariable("app = func.FunctionApp()\n"), undefined);
+  assert.equal(blueprintVariable("def helper():\n    return 1\n"), undefined);
+  assert.equal(blueprintVariable("def make():\n    bp = func.Blueprint()\n"), undefined);
+});
+
+test("New function in a blueprint module offers that module first, then function_app.py", () => {
+  const [first, second] = placeChoices("orders_bp.py", "bp");
+  assert.equal(first?.label, "orders_bp.py");
+  assert.equal(first?.file, "orders_bp.py");
+  assert.match(first?.description ?? "", /blueprint bp/);
+  assert.equal(second?.label, "function_app.py");
+  assert.equal(second?.file, undefined);
 });
