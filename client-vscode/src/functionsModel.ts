@@ -36,6 +36,10 @@ export interface AppView {
 
 export interface FunctionsAnswer {
   apps: AppView[];
+  /** The server is still indexing the workspace for the first time: `apps` may be missing
+   * some (QA in code-server: the view said "No Azure Functions app found yet" and offered
+   * New app… for the first seconds of a workspace holding two apps). */
+  indexing?: true;
 }
 
 /** The warm app's state (`funcls.app.status`, `funcls/appState`). */
@@ -62,6 +66,7 @@ export function readAnswer(raw: unknown): FunctionsAnswer {
       (a): a is AppView =>
         typeof a === "object" && a !== null && typeof a.root === "string" && Array.isArray(a.functions),
     ),
+    ...((raw as { indexing?: unknown }).indexing === true ? { indexing: true as const } : {}),
   };
 }
 

@@ -27,6 +27,10 @@ import {
 import { missingSdks } from "./appEnv";
 import { functionStore, readLocalValues } from "./storageModel";
 
+/** Context key: the language server has looked through the workspace once (the view's
+ * welcome text says "looking for apps" until then, not "no app found"). */
+export const SEARCHED_CONTEXT = "funcls.appsSearched";
+
 export type Node = { kind: "app"; app: AppView } | { kind: "function"; app: AppView; fn: FunctionView };
 
 export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -39,6 +43,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   readonly onDidChangeAppState = this.stateChanged.event;
   private subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private searched = false; // the server's first indexing is over (SEARCHED_CONTEXT)
 
   /** Follow a (re)started language client. */
   attach(client: LanguageClient): void {
@@ -77,11 +82,11 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
 
   private refreshing: Promise<void> = Promise.resolve();
 
-  refreshSoon(): void {
+  refreshSoon(ms = 200): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
     }
-    this.timer = setTimeout(() => void this.refresh(), 200);
+    this.timer = setTimeout(() => void this.refresh(), ms);
   }
 
   refresh(): Promise<void> {
@@ -90,10 +95,20 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
       if (client === undefined || !client.isRunning()) {
         return;
       }
+      let answer;
       try {
-        this.apps = readAnswer(await client.sendRequest("funcls/functions", null)).apps;
+        answer = readAnswer(await client.sendRequest("funcls/functions", null));
       } catch {
         return; // the server stopped meanwhile; its restart refreshes again
+      }
+      this.apps = answer.apps;
+      // The welcome text says "looking for apps" until the server's first indexing is over
+      // (package.json viewsWelcome), then "no app found" when there is none.
+      if (answer.indexing === true) {
+        this.refreshSoon(1000);
+      } else if (!this.searched) {
+        this.searched = true;
+        void vscode.commands.executeCommand("setContext", SEARCHED_CONTEXT, true);
       }
       this.changed.fire(undefined);
     })();

@@ -81,6 +81,9 @@ test("a URL on the running app's port, else the default host", () => {
 test("malformed answers are dropped, not thrown", () => {
   assert.deepEqual(readAnswer(null), { apps: [] });
   assert.deepEqual(readAnswer({ apps: [{ root: 3 }, app] }), { apps: [app] });
+  // The first indexing not over yet: said so, so the view does not say "no app found".
+  assert.deepEqual(readAnswer({ apps: [], indexing: true }), { apps: [], indexing: true });
+  assert.deepEqual(readAnswer({ apps: [app], indexing: false }), { apps: [app] });
   assert.equal(readAppState({ state: "running" }), undefined);
   assert.deepEqual(readAppState({ root: "/a", state: "running", url: 7 }), {
     root: "/a",

@@ -467,7 +467,8 @@ def register(server: FunclsServer) -> None:
         except Exception as e:
             server.failed("the functions view", e)
             return {"apps": []}
-        return {"apps": apps}
+        # The first indexing not over: the view says "looking for apps", not "none found".
+        return {"apps": apps, "indexing": True} if not server.ready.is_set() else {"apps": apps}
 
     def announce(roots: list[str]) -> None:
         if not asked:

@@ -9,9 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest_lsp
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.lsp.support import CONFIG, change_doc, make_workspace, open_doc, start, wait_for
+from tests.lsp.support import (
+    CONFIG,
+    change_doc,
+    client_capabilities,
+    make_workspace,
+    open_doc,
+    start,
+    uri,
+    wait_for,
+)
 
 NEW_FUNCTION = """
 
@@ -59,6 +69,8 @@ async def test_the_view_lists_both_samples(client: LanguageClient, tmp_path: Pat
         ]
     )
     assert names == {"v1-app": expected, "v2-app": expected}
+    # The first indexing is over: no "indexing" (the view's welcome would say "looking").
+    assert "indexing" not in view
     v2 = next(a for a in view["apps"] if a["name"] == "v2-app")
     product = next(f for f in v2["functions"] if f["name"] == "get_product")
     assert (product["kind"], product["detail"], product["answersGet"]) == (
@@ -140,3 +152,31 @@ async def test_a_trigger_with_no_source_property_is_named_in_words(
     v2 = next(a for a in view["apps"] if a["root"] == str(app))
     grid = next(f for f in v2["functions"] if f["name"] == "on_grid_event")
     assert (grid["kind"], grid["detail"]) == ("eventGrid", "Event Grid trigger")
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def unstarted(lsp_client: LanguageClient):
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_an_answer_before_the_first_indexing_says_so(
+    unstarted: LanguageClient, tmp_path: Path
+) -> None:
+    """Asked as the workspace opens (the VS Code extension's view asks at once), the answer
+    says the first indexing is not over: the view then says "looking for apps" instead of
+    "No Azure Functions app found yet" with a New app… button (QA in code-server: a workspace
+    of two apps showed that for its first seconds), and asks again."""
+    folder = make_workspace(tmp_path / "ws")
+    await unstarted.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=uri(folder),
+            workspace_folders=[types.WorkspaceFolder(uri=uri(folder), name=folder.name)],
+        )
+    )
+    early = await functions(unstarted)
+    assert early.get("indexing") is True, early
+    await wait_for(lambda: any("indexed" in m.message for m in unstarted.log_messages), 60.0)
+    late = await functions(unstarted)
+    assert "indexing" not in late and len(late["apps"]) == 2, late
