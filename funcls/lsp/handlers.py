@@ -396,6 +396,7 @@ def register_language(server: FunclsServer) -> None:
         # every file a pass or a report gave the client problems for (publisher.pullable).
         for path in [*server.published, *server.publisher.pullable, *server.ctx.versions]:
             reports.setdefault(path, [])
+        server.publisher.hold_in_report(reports)
         server.publisher.pullable.update(reports)
         previous = {p.uri: p.value for p in params.previous_result_ids}
         return diagnostics.workspace_report(reports, server.ctx.versions, previous)

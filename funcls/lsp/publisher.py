@@ -298,6 +298,14 @@ class Publisher:
         self.answered[path] = diags
         return diags
 
+    def hold_in_report(self, reports: dict[str, list[types.Diagnostic]]) -> None:
+        """A workspace report gives an open document what its own pull would (``_hold``)."""
+        if not self.server.ctx.client.diagnostic_refresh:
+            return
+        for path in self.typing.last.keys() & reports.keys():
+            reports[path] = self._hold(path, reports[path], self.answered.get(path, []))
+            self.answered[path] = reports[path]
+
     def _hold(
         self, path: str, diags: list[types.Diagnostic], shown: list[types.Diagnostic]
     ) -> list[types.Diagnostic]:

@@ -8,12 +8,15 @@ capabilities) could not be told when the hold ends, so it gets everything at onc
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest_lsp
 from lsprotocol import types
+from pytest_lsp import client_capabilities
 
-from funcls.lsp.typing_hold import keystroke_lines
-from tests.lsp.support import RecordingClient, open_doc, uri, wait_for
+from funcls.lsp.typing_hold import HOLD_MS, keystroke_lines
+from tests.lsp.support import CONFIG, RecordingClient, open_doc, uri, wait_for
 
 P = types.Position
 
@@ -147,3 +150,51 @@ def test_keystrokes() -> None:
     assert keystroke_lines([change((3, 4), (3, 4), "abc")]) is None  # a paste
     assert keystroke_lines([change((3, 0), (6, 0), "")]) is None  # lines deleted
     assert keystroke_lines([types.TextDocumentContentChangeWholeDocument(text="x")]) is None
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def refreshing_client(lsp_client: RecordingClient, fresh_workspace: Path):
+    """A client that pulls and can be asked to pull again, as vscode-languageclient 9 (the
+    recorded ones either push or, Neovim 0.11, pull without workspace/diagnostic/refresh)."""
+    caps = client_capabilities("neovim@v0.11.0")
+    assert caps.workspace is not None
+    caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            root_uri=uri(fresh_workspace),
+            workspace_folders=[types.WorkspaceFolder(uri(fresh_workspace), "ws")],
+        )
+    )
+    await wait_for(lambda: any("indexed" in m.message for m in lsp_client.log_messages), 60.0)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_pulling_client_is_asked_to_pull_when_the_hold_ends(
+    refreshing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    client = refreshing_client
+    path = fresh_workspace / "v2-app" / "function_app.py"
+    text = path.read_text()
+    open_doc(client, path, text)
+    await first_shown(client, path, 1)
+    line = line_of(text, '@app.route(route="products/{id:int}"')
+    type_change(client, path, 2, P(line, 0), P(line, 0), "\n")
+    for i, ch in enumerate("@app.rou"):
+        type_change(client, path, 3 + i, P(line, i), P(line, i), ch)
+    typed = time.monotonic()
+    shown = await first_shown(client, path, 10)
+    assert [d for d in shown if d.range.start.line == line] == []
+    # The workspace report holds it back too.
+    report = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams([]))
+    (mine,) = [r for r in report.items if r.uri == uri(path)]
+    assert isinstance(mine, types.WorkspaceFullDocumentDiagnosticReport)
+    assert [d for d in mine.items if d.range.start.line == line] == []
+    # A refresh once the hold is over (passes may ask for some before: their findings changed).
+    refreshes = client.diagnostic_refresh_count
+    await wait_for(lambda: time.monotonic() - typed > HOLD_MS / 1000)
+    if client.diagnostic_refresh_count == refreshes:
+        await wait_for(lambda: client.diagnostic_refresh_count > refreshes)
+    shown = await first_shown(client, path, 10)
+    assert [d.code for d in shown if d.range.start.line == line] == ["AZF108"]
