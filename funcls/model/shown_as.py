@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any, TypeVar
 
 T = TypeVar("T", bound=type)
@@ -23,10 +22,10 @@ T = TypeVar("T", bound=type)
 def shown_as(model: type | None = None, *, fields: tuple[str, ...] = ()) -> Callable[[T], T]:
     """Give the decorated class ``__eq__``, ``__hash__`` and ``__repr__`` as the dataclass
     ``model`` has them: equal to any instance of ``model`` (itself included) whose compared
-    fields are equal, read through the class's own attributes (a lazy range is made then),
-    compared as one tuple like a dataclass's; ``__hash__`` None; ``repr`` naming ``model``
-    and its shown fields. ``model`` None: the decorated class itself, ``fields`` then the
-    fields of the dataclass it was (in order)."""
+    fields are equal, read through the class's own attributes in order (a lazy range is made
+    then) and compared as a dataclass's tuple compares them (the same object, or ``==``);
+    ``__hash__`` None; ``repr`` naming ``model`` and its shown fields. ``model`` None: the
+    decorated class itself, ``fields`` then the fields of the dataclass it was (in order)."""
 
     def decorate(cls: T) -> T:
         shown = cls if model is None else model
@@ -36,14 +35,18 @@ def shown_as(model: type | None = None, *, fields: tuple[str, ...] = ()) -> Call
             declared = dataclasses.fields(shown)
             compared = tuple(f.name for f in declared if f.compare)
             shown_fields = tuple(f.name for f in declared if f.repr)
-        values = attrgetter(*compared)
         name = shown.__qualname__
 
         def __eq__(self: Any, other: object) -> bool:
             if not isinstance(other, shown):
                 return NotImplemented
-            same: bool = values(self) == values(other)
-            return same
+            # Field by field, stopping at the first that differs: a lazy range after it is not
+            # made for nothing (reading one of a JSON value locates its whole document).
+            for field in compared:
+                mine, theirs = getattr(self, field), getattr(other, field)
+                if mine is not theirs and mine != theirs:
+                    return False
+            return True
 
         def __repr__(self: Any) -> str:
             inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in shown_fields)

@@ -172,3 +172,15 @@ def test_a_json_node_equals_hashes_and_prints_as_the_dataclass_it_was(
         changed = cls(**values)
         setattr(changed, name, _other(values[name]))
         assert read != changed and changed != read, name
+
+
+def test_equality_stops_at_the_first_field_that_differs() -> None:
+    """A JSON value compared with one of another value does not make its range: that would
+    locate the whole document (jsondoc/cread.py)."""
+    doc = parse_json(FUNCTION_JSON)
+    route = read_bindings(doc, PATH)[0].properties["route"]
+    assert doc.root is not None and doc.root._start < 0  # nothing located
+    assert route != Value("items/{name}") and Value("items/{name}") != route
+    assert doc.root._start < 0
+    assert route == Value("items/{id}", route.range, route.key_range)  # located now
+    assert doc.root._start == 0
