@@ -491,6 +491,16 @@ const STEPS = {
     const shotPaused = await shot(page, `${step.id}-paused`);
     await page.keyboard.press("F5");
     await request;
+    // `viewWhileDebugging`: the app's row in the Functions view while the session runs (no Run
+    // lens was clicked: the driver sent the request itself).
+    let duringSession;
+    if (step.viewWhileDebugging) {
+      try {
+        duringSession = (await appRowWhen(page, step.app, /^running on /, SHORT)).description;
+      } catch (e) {
+        duringSession = String((e && e.message) || e);
+      }
+    }
     await page.keyboard.press("Shift+F5");
     // Ending the session stops the app: the view says so (not the debugged run's URL).
     let afterEnd;
@@ -499,7 +509,7 @@ const STEPS = {
     } catch (e) {
       afterEnd = String((e && e.message) || e);
     }
-    return { waitingWhilePaused, pausedAt, answered, shotPaused, callStack, afterEnd };
+    return { waitingWhilePaused, pausedAt, answered, shotPaused, callStack, afterEnd, duringSession };
   },
 
 
