@@ -25,6 +25,7 @@ from funcls.model.catalogue.common import (
     WRAPPED_TYPES,
 )
 from funcls.model.locations import Location
+from funcls.model.python.limits import TooCostly, check_parse_cost
 
 REGISTRY.add_rules(RULES)
 
@@ -94,10 +95,73 @@ def _v1_entry_decorated(ctx: Context, fn: Function) -> bool:
     auth decorator whose wrapper takes ``req`` alone makes ``main(req, payload)`` load fine;
     funcls cannot tell which signature the worker sees, so the parameter rules stay silent
     there, as for a v2 def under a decorator funcls does not know (``foreign_decorator``).
-    Corpus (ninth round): woakesd/oodapi's ``@authorization`` (AZF201, false)."""
+    Corpus (ninth round): woakesd/oodapi's ``@authorization`` (AZF201, false). A decorator
+    the script itself defines, returning a nested def marked ``functools.wraps``, keeps the
+    signature the worker sees (``_keeps_signature``): the rules still apply there."""
     module = ctx.module(fn.script_path) if fn.script_path else None
     pyf = module.function(fn.entry_point) if module is not None else None
-    return pyf is not None and bool(pyf.decorators)
+    if pyf is None or not pyf.decorators:
+        return False
+    return not _keeps_signature(ctx, fn.script_path or "", [d.chain for d in pyf.decorators])
+
+
+def _keeps_signature(ctx: Context, path: str, decorators: list[list[str]]) -> bool:
+    """Whether every decorator is a plain name of a def of the module at ``path`` whose only
+    return statement (its nested defs' aside) gives a def nested in it and decorated with
+    ``wraps(...)`` or ``functools.wraps(...)``: the wrapper then has ``__wrapped__``, which
+    ``inspect.signature`` follows to the decorated def. Anything else (a decorator imported
+    from elsewhere, a call, a class) is unknown."""
+    text = ctx.text(path)
+    source = ctx.app.source
+    body = source.module_body(path, text) if source is not None and text is not None else None
+    if body is None and text is not None:
+        try:
+            check_parse_cost(text)
+            body = ast.parse(text).body
+        except (SyntaxError, ValueError, TooCostly, RecursionError, MemoryError):
+            body = None
+    if body is None:
+        return False
+    defs = {s.name: s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for chain in decorators:
+        outer = defs.get(chain[0]) if len(chain) == 1 else None
+        if outer is None:
+            return False
+        inner = {
+            s.name: s for s in outer.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        returns = _own_returns(outer.body)
+        if len(returns) != 1 or not isinstance(returns[0].value, ast.Name):
+            return False
+        wrapper = inner.get(returns[0].value.id)
+        if wrapper is None or not any(_is_wraps(d) for d in wrapper.decorator_list):
+            return False
+    return True
+
+
+def _own_returns(body: list[ast.stmt]) -> list[ast.Return]:
+    """The return statements of a def's body, not those of the defs and classes nested in it."""
+    found: list[ast.Return] = []
+    todo: list[ast.AST] = list(body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return):
+            found.append(node)
+        elif not isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+        ):
+            todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _is_wraps(node: ast.expr) -> bool:
+    """``@wraps(f)`` or ``@functools.wraps(f)``."""
+    if not isinstance(node, ast.Call):
+        return False
+    f = node.func
+    if isinstance(f, ast.Attribute):
+        return f.attr == "wraps" and isinstance(f.value, ast.Name) and f.value.id == "functools"
+    return isinstance(f, ast.Name) and f.id == "wraps"
 
 
 def _signature_being_typed(ctx: Context, fn: Function) -> bool:

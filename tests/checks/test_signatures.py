@@ -152,6 +152,22 @@ def test_azf201_silent_on_a_decorated_v1_entry_point(tmp_path: Path) -> None:
     assert one(check(tmp_path), "AZF201").message.startswith("parameter 'payload' of main(")
 
 
+def test_azf201_on_a_v1_entry_point_under_a_wraps_decorator_of_the_script(tmp_path: Path) -> None:
+    # functools.wraps gives the wrapper __wrapped__, which inspect.signature follows: the worker
+    # sees main(req, payload) and refuses 'payload'. The script defines the decorator, so
+    # funcls can tell, and still reports it.
+    wrapped = DECORATED.replace(
+        "import azure.functions as func\n", "import functools\n\nimport azure.functions as func\n"
+    ).replace(
+        "    async def check(req):", "    @functools.wraps(handler)\n    async def check(req):"
+    )
+    namespace: dict[str, object] = {}
+    exec(compile(wrapped, "verify/__init__.py", "exec"), namespace)
+    assert list(inspect.signature(namespace["main"]).parameters) == ["req", "payload"]  # type: ignore[arg-type]
+    v1(tmp_path, "verify", fjson(), wrapped)
+    assert one(check(tmp_path), "AZF201").message.startswith("parameter 'payload' of main(")
+
+
 def test_azf201_inline_suppression(tmp_path: Path) -> None:
     v2(
         tmp_path,
