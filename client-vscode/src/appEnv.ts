@@ -15,12 +15,15 @@ import {
   installCommand,
   INSTALL_REQUIREMENTS,
   installOutcome,
+  type InterpreterKind,
   interpreterName,
   missingActions,
   missingMessage,
   missingModuleMessage,
   onlyDebugger,
+  orderedActions,
   readExecutable,
+  readKind,
   readMissing,
   RUNTIME_MODULES,
   shellLine,
@@ -58,11 +61,11 @@ function check(
   python: string[],
   env: Record<string, string>,
   modules: readonly [string, string][],
-): Promise<{ missing: string[] | undefined; executable: string | undefined }> {
+): Promise<{ missing: string[] | undefined; executable: string | undefined; kind: InterpreterKind | undefined }> {
   const [command, ...args] = python as [string, ...string[]];
   return new Promise((resolve) => {
     execFile(command, [...args, "-c", checkProgram(modules)], { env: { ...process.env, ...env }, timeout: 30_000 }, (_err, stdout) =>
-      resolve({ missing: readMissing(stdout, modules), executable: readExecutable(stdout) }),
+      resolve({ missing: readMissing(stdout, modules), executable: readExecutable(stdout), kind: readKind(stdout) }),
     );
   });
 }
@@ -252,7 +255,7 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
     return true;
   }
   // The bundled PYTHONPATH is left out: what counts is what the interpreter itself has.
-  const { missing, executable } = await check(server.python, {}, modules);
+  const { missing, executable, kind } = await check(server.python, {}, modules);
   if (uses.length > 0 && missing !== undefined) {
     sdksMissing.set(appRoot, missing.filter((dist) => STORAGE_DISTS.has(dist)));
     storageChecked();
@@ -286,8 +289,9 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
   const requirements = fs.existsSync(requirementsFile) ? requirementsFile : undefined;
   // An app already in its own .venv is offered the install into it, not another .venv.
   const ownVenv = server.source === APP_VENV_SOURCE;
-  const { install, venv, select } = missingActions(missing, requirements !== undefined && !ownVenv);
-  const actions = venv !== undefined ? [install, venv, select] : [install, select];
+  const offered = missingActions(missing, requirements !== undefined && !ownVenv);
+  const { install, venv, select } = offered;
+  const actions = orderedActions(offered, kind);
   const handle = async (choice: string | undefined) => {
     if (choice === install) {
       // Only the debugger missing: debugpy alone, the app's requirements are there.
@@ -306,7 +310,7 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
   };
   // Not awaited: the run that asked stops here; the fix is the user's next step.
   void vscode.window
-    .showErrorMessage(missingMessage(python, missing, requirements !== undefined, { app: path.basename(appRoot), offersVenv: !ownVenv }), ...actions)
+    .showErrorMessage(missingMessage(python, missing, requirements !== undefined, { app: path.basename(appRoot), offersVenv: !ownVenv, ...(kind !== undefined ? { kind } : {}) }), ...actions)
     .then(handle);
   return false;
 }

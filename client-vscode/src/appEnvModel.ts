@@ -19,12 +19,16 @@ export const DEBUG_MODULES: readonly [string, string][] = [["debugpy", "debugpy"
 export function checkProgram(modules: readonly [string, string][]): string {
   const names = JSON.stringify(modules.map(([m]) => m));
   return [
-    "import importlib.util, json, sys",
+    "import importlib.util, json, os, sys, sysconfig",
     "def found(m):",
     "    try:",
     "        return importlib.util.find_spec(m) is not None",
     "    except (ImportError, ValueError):",
     "        return False",
+    // What kind of interpreter it is (readKind): a virtual environment, one the system's
+    // package manager owns (PEP 668: pip refuses to install into it), or another.
+    "managed = os.path.isfile(os.path.join(sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED'))",
+    "print('funcls-env', 'venv' if sys.prefix != sys.base_prefix else 'managed' if managed else 'system')",
     // The interpreter a bare `python3` turned out to be (readExecutable), then the answer.
     "print(sys.executable)",
     `print(json.dumps([m for m in ${names} if not found(m)]))`,
@@ -36,6 +40,39 @@ export function readExecutable(stdout: string): string | undefined {
   const lines = stdout.trim().split(/\r?\n/);
   const line = lines.length >= 2 ? lines[lines.length - 2]?.trim() : undefined;
   return line && (line.startsWith("/") || /^[A-Za-z]:\\/.test(line)) ? line : undefined;
+}
+
+export type InterpreterKind = "venv" | "managed" | "system";
+
+/** What kind of interpreter the check program ran in; undefined when it did not say. */
+export function readKind(stdout: string): InterpreterKind | undefined {
+  const line = stdout.split(/\r?\n/).find((l) => l.startsWith("funcls-env "));
+  const kind = line?.slice("funcls-env ".length).trim();
+  return kind === "venv" || kind === "managed" || kind === "system" ? kind : undefined;
+}
+
+/**
+ * The buttons of the "cannot run the app" notification, the first one VS Code's primary.
+ * An interpreter that is no virtual environment (python3 on PATH, the system's) gets Create
+ * .venv first when it is offered: installing an app's requirements into it mixes them with
+ * everything else there (QA in code-server: a new user's first click, the primary button,
+ * installed into pyenv's global python3). One the system's package manager owns gets no
+ * Install at all then: pip refuses it (PEP 668, "externally-managed-environment").
+ */
+export function orderedActions(
+  actions: { install: string; venv?: string; select: string },
+  kind: InterpreterKind | undefined,
+): string[] {
+  if (actions.venv === undefined) {
+    return [actions.install, actions.select];
+  }
+  if (kind === "managed") {
+    return [actions.venv, actions.select];
+  }
+  if (kind === "system") {
+    return [actions.venv, actions.install, actions.select];
+  }
+  return [actions.install, actions.venv, actions.select];
 }
 
 /** The interpreter as the user should read it: the command, and the file it ran when that
@@ -65,18 +102,24 @@ export function missingMessage(
   python: string,
   missing: readonly string[],
   hasRequirements: boolean,
-  more: { app?: string; offersVenv?: boolean } = {},
+  more: { app?: string; offersVenv?: boolean; kind?: InterpreterKind } = {},
 ): string {
   const theApp = more.app !== undefined ? `the app '${more.app}'` : "the app";
   if (onlyDebugger(missing)) {
     return `funcls cannot debug ${theApp} (F5): the debugger, debugpy, is not installed in ${python}. To debug, install debugpy into it or select another interpreter.`;
   }
   const list = missing.map((dist) => (DEBUG_DISTS.has(dist) ? `the debugger (${dist})` : dist)).join(", ");
+  // In the order of the buttons (orderedActions).
+  const venvFirst = hasRequirements && more.offersVenv !== false && more.kind !== undefined && more.kind !== "venv";
   const fix = !hasRequirements
     ? "install them into it or select another interpreter"
-    : more.offersVenv !== false
-      ? "install the app's requirements.txt and those packages into it, create a .venv from requirements.txt, or select another interpreter"
-      : "install the app's requirements.txt and those packages into it, or select another interpreter";
+    : more.offersVenv === false
+      ? "install the app's requirements.txt and those packages into it, or select another interpreter"
+      : more.kind === "managed"
+        ? "create a .venv from requirements.txt (pip does not install into this one: the system's package manager owns it, PEP 668) or select another interpreter"
+        : venvFirst
+          ? "create a .venv from requirements.txt, install the app's requirements.txt and those packages into it, or select another interpreter"
+          : "install the app's requirements.txt and those packages into it, create a .venv from requirements.txt, or select another interpreter";
   return `funcls cannot run ${theApp} with ${python}: it lacks ${list}. To run it, ${fix}.`;
 }
 

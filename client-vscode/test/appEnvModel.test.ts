@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { test } from "node:test";
 
 import {
@@ -14,9 +17,11 @@ import {
   installOutcome,
   interpreterName,
   missingActions,
+  orderedActions,
   missingMessage,
   onlyDebugger,
   readExecutable,
+  readKind,
   readMissing,
   shellLine,
 } from "../src/appEnvModel";
@@ -33,6 +38,9 @@ test("the check program finds what is there and names what is not (a real python
   // did not say which of the python3s on the machine lacked the packages).
   const real = execFileSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
   assert.equal(readExecutable(out), real);
+  // python3 on PATH here is pyenv's (no venv, not managed by apt): "system".
+  const kind = execFileSync("python3", ["-c", "import sys; print(sys.prefix != sys.base_prefix)"], { encoding: "utf8" }).trim();
+  assert.equal(readKind(out), kind === "True" ? "venv" : "system");
   assert.equal(interpreterName(["python3"], readExecutable(out)), `python3 (${real})`);
 });
 
@@ -180,4 +188,35 @@ test("a run that failed on a missing module names it; installing requirements.tx
   );
   assert.deepEqual(offer.actions, [INSTALL_REQUIREMENTS, "Select Interpreter"]);
   assert.deepEqual(missingModuleMessage("python3", "requests", false).actions, ["Select Interpreter"]);
+});
+
+test("a venv's own python is offered the install first; python3 on PATH Create .venv first; a managed one no install", () => {
+  const offered = missingActions(["uvicorn"], true);
+  const [install, venv, select] = ["Install into This Interpreter", "Create .venv from requirements.txt", "Select Interpreter"];
+  assert.deepEqual(orderedActions(offered, "venv"), [install, venv, select]);
+  assert.deepEqual(orderedActions(offered, undefined), [install, venv, select]);
+  assert.deepEqual(orderedActions(offered, "system"), [venv, install, select]);
+  assert.deepEqual(orderedActions(offered, "managed"), [venv, select]);
+  // No .venv to offer (no requirements.txt, or the app runs in its own .venv): install it is.
+  assert.deepEqual(orderedActions(missingActions(["uvicorn"], false), "managed"), [install, select]);
+  assert.match(
+    missingMessage("python3 (/usr/bin/python3)", ["uvicorn"], true, { kind: "managed" }),
+    /To run it, create a \.venv from requirements\.txt \(pip does not install into this one: the system's package manager owns it, PEP 668\) or select another interpreter\.$/,
+  );
+  assert.match(missingMessage("python3", ["uvicorn"], true, { kind: "system" }), /To run it, create a \.venv from requirements\.txt, install/);
+  assert.match(missingMessage("/ws/app/.venv/bin/python", ["uvicorn"], true, { kind: "venv" }), /To run it, install the app's/);
+  assert.equal(readKind("funcls-env managed\n/usr/bin/python3\n[]"), "managed");
+  assert.equal(readKind("/usr/bin/python3\n[]"), undefined);
+});
+
+test("the check program says 'venv' inside a real virtual environment", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "funcls-kind-"));
+  try {
+    execFileSync("python3", ["-m", "venv", "--without-pip", dir]);
+    const out = execFileSync(path.join(dir, "bin", "python"), ["-c", checkProgram([["json", "json"]])], { encoding: "utf8" });
+    assert.equal(readKind(out), "venv");
+    assert.deepEqual(readMissing(out, [["json", "json"]]), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
