@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from funcls.checks.host_keys import COMMON, _known
 from tests.checks.support import check, fixed_clean, only, text_at, v2
 
 PING = (
@@ -110,3 +111,8 @@ def test_extensions_http_is_closed(tmp_path: Path) -> None:
 def test_quiet(tmp_path: Path, text: str) -> None:
     v2(tmp_path, PING, **{"host.json": text})
     assert only(check(tmp_path), "AZF412") == []
+
+
+def test_the_common_keys_are_the_schemas() -> None:
+    root, _, _ = _known()
+    assert root.keys() >= COMMON
