@@ -12,8 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from funcls.checks import Severity
+from funcls.checks import decorator_names as azf609
 from tests.checks.support import check, fixed_clean, one, only, text_at, write_app
 
 APP = "import azure.functions as func\n\nfrom orders import bp\n\napp = func.FunctionApp()\n"
@@ -224,3 +227,27 @@ def test_def_under_a_top_level_if_or_try(tmp_path: Path) -> None:
         root = app_with(tmp_path, orders, app)
         assert import_error(root) == "", orders
         assert not only(check(root), "AZF609"), orders
+
+
+_PIECES = ["@", "\n", " ", "\t", "a", "b_", "1", ".", "é", "(", "#", "if", "try", "iffy", "__"]
+
+
+@settings(max_examples=500, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_the_decorator_scan_finds_what_the_line_patterns_find(text: str) -> None:
+    # The scan looks for each pattern after a newline (issue 16: a sixth of the
+    # instructions of the ^-anchored patterns); the names and their order are theirs.
+    written = azf609._DECORATOR.findall(text)
+    if azf609._TOP_LEVEL_ARMS.search(text):
+        written += azf609._INDENTED_DECORATOR.findall(text)
+    assert azf609._decorators(text) == written
+
+
+def test_the_decorator_names_of_a_path_follow_its_text() -> None:
+    # Kept per path with the text they were read from (issue 16): a new text is read again.
+    path = "/nowhere/orders.py"
+    assert azf609._decorator_bases(path, "@bp.route\n@print\n") == {"bp"}
+    assert azf609._decorator_bases(path, "@app.route\n@__x\n") == {"app"}
+    assert azf609._decorator_bases(path, "".join(["@app", ".route\n@__x\n"])) == {"app"}
+    assert azf609._decorator_bases(path, "if x:\n    @bp.route\n") == {"bp"}
+    assert azf609._decorator_bases(path, "x = 1\n    @bp.route\n") == frozenset()
