@@ -323,8 +323,8 @@ class Publisher:
 
     def _release(self, path: str) -> None:
         diags = self.held.pop(path, None)
-        if diags is None:
-            return
+        if diags is None or path not in self.server.ctx.versions:
+            return  # closed meanwhile: its findings went out with the closing pass
         wait = self.typing.release_in(path)
         if wait is not None:  # typed on meanwhile: the newer publication holds its own
             self.held[path] = diags

@@ -198,3 +198,29 @@ async def test_a_pulling_client_is_asked_to_pull_when_the_hold_ends(
         await wait_for(lambda: client.diagnostic_refresh_count > refreshes)
     shown = await first_shown(client, path, 10)
     assert [d.code for d in shown if d.range.start.line == line] == ["AZF108"]
+
+
+async def test_a_document_closed_during_the_hold_gets_no_stale_findings(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    path = fresh_workspace / "v2-app" / "function_app.py"
+    # Unsaved, a schedule of five fields (a finding the disk's text does not have).
+    text = path.read_text().replace('schedule="0 */5 * * * *"', 'schedule="0 */5 * * *"')
+    open_doc(editing_client, path, text)
+    assert await first_shown(editing_client, path, 1)
+    line = line_of(text, '@app.route(route="products/{id:int}"')
+    type_change(editing_client, path, 2, P(line, 0), P(line, 0), "\n")
+    for i, ch in enumerate("@app.rou"):
+        type_change(editing_client, path, 3 + i, P(line, i), P(line, i), ch)
+    if pulls(editing_client):
+        return  # nothing held for it (see above)
+    await first_shown(editing_client, path, 10)
+    # Closed without saving: the disk's text has neither @app.rou nor the bad schedule, so
+    # the closing pass publishes nothing for it; the held list must not come after.
+    editing_client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri(path)))
+    )
+    typed = time.monotonic()
+    await wait_for(lambda: time.monotonic() - typed > 2 * HOLD_MS / 1000)
+    last = [p for p in editing_client.published if p.uri == uri(path)][-1]
+    assert [d.code for d in last.diagnostics] == []
