@@ -20,7 +20,7 @@ from funcls.checks.findings import Finding, Severity
 from funcls.checks.wide import common_ends
 from funcls.lsp.context import Context
 from funcls.lsp.positions import path_to_uri
-from funcls.lsp.run_function import streaming_refusal, web_app, why_not_runnable
+from funcls.lsp.run_function import broken_config, streaming_refusal, web_app, why_not_runnable
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.run_inputs import (
@@ -390,6 +390,18 @@ def _where(ctx: Context, fn: Function) -> dict[str, Any] | None:
 def _function(ctx: Context, app: App, fn: Function, found: list[Finding]) -> dict[str, Any]:
     trigger = fn.trigger
     kind, detail = trigger_detail(app, fn, trigger)
+    broken = broken_config(app, fn)
+    where = _where(ctx, fn)
+    if broken is not None:
+        # Not "no trigger": function.json could not be read. The row leads to the error.
+        detail = f"{os.path.basename(broken.path)} is not valid JSON"
+        pos = ctx.positions.position(broken.path, broken.range.start)
+        where = {
+            "uri": path_to_uri(broken.path),
+            "path": broken.path,
+            "line": pos.line,
+            "character": pos.character,
+        }
     http = kind == "http"
     methods = methods_of(fn) if http else None
     why = why_not_runnable(fn, app)
@@ -405,7 +417,7 @@ def _function(ctx: Context, app: App, fn: Function, found: list[Finding]) -> dic
         "urlPath": url_path,
         "url": f"{LOCAL_HOST}{url_path}" if url_path is not None else None,
         "answersGet": http and (methods is None or "GET" in methods),
-        "location": _where(ctx, fn),
+        "location": where,
         "config": fn.config_path,
         "runnable": why is None,
         "whyNotRunnable": why,

@@ -16,7 +16,7 @@ from typing import Any
 
 from funcls.checks.streaming import SETTING as INIT_INDEXING
 from funcls.checks.streaming import streaming_import_in
-from funcls.model.appmodel import App, Function
+from funcls.model.appmodel import App, Function, Problem
 from funcls.model.appvenv import app_python_version
 from funcls.model.run_inputs import (
     SavedInputs,
@@ -77,9 +77,37 @@ def web_app(fn: Function) -> bool:
     return fn.synthetic and fn.http_type in ("asgi", "wsgi")
 
 
+_JSON_PROBLEMS = ("json-syntax", "json-not-object")
+
+
+def broken_config(app: App, fn: Function) -> Problem | None:
+    """The problem that keeps ``fn``'s function.json from being read (not JSON, not an
+    object), if any: the function then has no binding at all, and "no trigger" would send
+    the user looking for a missing binding (QA in code-server: a comma left out)."""
+    if fn.config_path is None:
+        return None
+    for p in app.problems:
+        if p.kind in _JSON_PROBLEMS and p.path == fn.config_path:
+            return p
+    return None
+
+
+def broken_config_reason(app: App, fn: Function, problem: Problem) -> str:
+    """What the lens and the view say of a function whose function.json cannot be read; the
+    fix first (the lens shows the first words)."""
+    where = os.path.relpath(problem.path, app.root).replace(os.sep, "/")
+    return (
+        f"fix {where}: it is not valid JSON ({problem.message}), so the host reads none of "
+        "its bindings (AZF100)"
+    )
+
+
 def why_not_runnable(fn: Function, app: App | None = None) -> str | None:
     """Why the runner would refuse ``fn`` (of ``app``, when given: some reasons are the
     app's), or None when a Run can go ahead."""
+    broken = broken_config(app, fn) if app is not None else None
+    if app is not None and broken is not None:
+        return broken_config_reason(app, fn, broken)
     trigger = fn.trigger
     inputs = (b.type for b in fn.bindings if b.direction.lower() == "in" and not b.is_trigger)
     kind = trigger.type if trigger is not None else None
