@@ -163,7 +163,10 @@ export function functionDescription(fn: FunctionView, store?: { short: string },
 }
 
 export function functionTooltip(fn: FunctionView, store?: { long: string }, values?: Record<string, string>): string {
-  const lines = [`${fn.name} (${fn.trigger ?? "no trigger"}, ${fn.model})`, resolvedDetail(fn.detail, values)];
+  // Without a trigger the detail says why ("no trigger", "function.json is not valid JSON"):
+  // the head line does not say "no trigger" over a file that could not be read.
+  const head = fn.trigger !== null ? `${fn.name} (${fn.trigger}, ${fn.model})` : `${fn.name} (${fn.model})`;
+  const lines = [head, resolvedDetail(fn.detail, values)];
   if (store !== undefined) {
     lines.push(store.long);
   }

@@ -7,6 +7,7 @@ import {
   appTooltip,
   functionContext,
   functionDescription,
+  functionTooltip,
   functionUrl,
   iconFor,
   loadErrorsText,
@@ -112,4 +113,31 @@ test("a running app that failed to load says so in its node and tooltip (QA: 'ru
   assert.equal(loadErrorsText(readAppState({ ...raw, state: "stopped" })), "");
   assert.equal(readAppState({ ...raw, loadErrors: [] })?.loadErrors, undefined);
   assert.equal(appDescription(app, readAppState({ ...raw, loadErrors: undefined })), "running on http://localhost:36385");
+});
+
+test("a function without a trigger: the tooltip's head names no trigger, its detail says why", () => {
+  const broken: FunctionView = {
+    name: "get_product",
+    model: "v1",
+    trigger: null,
+    kind: "none",
+    detail: "function.json is not valid JSON",
+    methods: null,
+    route: null,
+    urlPath: null,
+    url: null,
+    answersGet: false,
+    location: null,
+    config: "/ws/app/get_product/function.json",
+    runnable: false,
+    whyNotRunnable: "fix get_product/function.json: it is not valid JSON (…), so the host reads none of its bindings (AZF100)",
+    storage: [],
+    errors: 0,
+    warnings: 0,
+  };
+  assert.equal(
+    functionTooltip(broken),
+    "get_product (v1)\nfunction.json is not valid JSON\nCannot run locally: fix get_product/function.json: it is not valid JSON (…), so the host reads none of its bindings (AZF100)",
+  );
+  assert.match(functionTooltip({ ...broken, trigger: "httpTrigger", detail: "GET /api/x" }), /^get_product \(httpTrigger, v1\)\n/);
 });
