@@ -43,17 +43,17 @@ def v1_scripts(ctx: Context) -> None:
         return
     for fn in functions:
         assert fn.config_path is not None
-        doc = ctx.app.source.json(fn.config_path) if ctx.app.source else None
-        if doc is None or doc.root is None or doc.root.kind != "object":
-            continue
         if (
             fn.entry_found
             and fn.script_exists
             and not fn.script_outside
             and (fn.script_path or "").endswith(".py")
         ):
-            continue  # nothing to report, before any range: reading one of function.json
-            # makes its document find the positions of its nodes (jsondoc/cread.py, issue 16)
+            continue  # nothing to report, before the document: reading its root makes its
+            # nodes, and a range of one the positions of all (jsondoc/cread.py, issue 16)
+        doc = ctx.app.source.json(fn.config_path) if ctx.app.source else None
+        if doc is None or doc.root is None or doc.root.kind != "object":
+            continue
         root_range = Range(doc.root.range.start, doc.root.range.start)
         if fn.script_outside:
             _outside(ctx, fn, root_range)

@@ -8,6 +8,12 @@ offsets of all its nodes (``jsondoc/cread.py``), about as costly as reading it o
 their own ranges are first read (issue 16). Otherwise they are the model's ``Value`` and
 ``Binding``: same fields, equal to a ``Value``/``Binding`` of the same fields, the same
 ``repr`` (``shown_as``).
+
+v1's function.json reader makes them from the C decoder's values before the document has
+nodes (``JsonValue.at``, ``JsonBinding.at``: ``jsondoc/cread.LazyDocument.raw``); they keep
+the document and the place of their member or object in it (the index of each member or
+item on the way from the root) and find its node, which makes the document's nodes, only
+when a range is read.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from funcls.model.appmodel import Binding, Value
-from funcls.model.jsondoc import JsonMember, JsonNode
+from funcls.model.jsondoc import JsonDocument, JsonMember, JsonNode
+from funcls.model.jsondoc.cread import to_python
 from funcls.model.locations import Range
 from funcls.model.shown_as import shown_as
 from funcls.model.v2.pyvalues import PyArgValue
@@ -27,6 +34,26 @@ _BINDING_RANGE: Any = Binding.__dict__["range"]
 _TYPE_RANGE: Any = Binding.__dict__["type_range"]
 _DIRECTION_RANGE: Any = Binding.__dict__["direction_range"]
 _NAME_RANGE: Any = Binding.__dict__["name_range"]
+_new = object.__new__
+
+# Where a member or a node is in a document not yet made into nodes: the document and the
+# index of each member (in an object) or item (in an array) from its root.
+Place = tuple[JsonDocument, tuple[int, ...]]
+
+
+def _at(place: Place) -> Any:
+    """The member (the last index is a member's) or node (an item's) at ``place``."""
+    doc, steps = place
+    node = doc.root
+    found: Any = node
+    for i in steps:
+        assert node is not None
+        if node.kind == "object":
+            found = node.members[i]
+            node = found.value
+        else:
+            found = node = node.items[i]
+    return found
 
 
 @shown_as(Value)
@@ -45,12 +72,30 @@ class JsonValue(Value):
         self.text = None
         self.origin = "explicit"
         self.env = None
-        self._member: JsonMember | None = member
+        self._member: JsonMember | Place | None = member
+
+    @classmethod
+    def at(cls, value: Any, doc: JsonDocument, steps: tuple[int, ...]) -> JsonValue:
+        """The value of the member at ``steps`` of ``doc``, its raw ``value`` as the C decoder
+        made it (``cread.LazyDocument.raw``): the member's node found when a range is read."""
+        v = _new(cls)
+        v.value = value if value.__class__ is str else to_python(value)
+        _VALUE_RANGE.__set__(v, None)
+        _VALUE_KEY_RANGE.__set__(v, None)
+        v.known = True
+        v.text = None
+        v.origin = "explicit"
+        v.env = None
+        v._member = (doc, steps)
+        return v
 
     def _resolve(self) -> None:
         m = getattr(self, "_member", None)  # unset in a copy made by object.__new__ (shift.py)
         if m is not None:
             self._member = None
+            if m.__class__ is tuple:
+                m = _at(m)
+            assert isinstance(m, JsonMember)
             assert m.value is not None
             _VALUE_RANGE.__set__(self, m.value.range)
             _VALUE_KEY_RANGE.__set__(self, m.key_range)
@@ -93,22 +138,37 @@ class JsonBinding(Binding):
         _NAME_RANGE.__set__(self, None)
         self.decorator = None
         self.decorator_index = None
-        self._node: JsonNode | None = node
-        self._type_node: JsonNode | None = None
-        self._direction_node: JsonNode | None = None
-        self._name_node: JsonNode | None = None
+        self._node: JsonNode | Place | None = node
+        # The values of its type, direction and name members (from ``at``: their places).
+        self._type_node: JsonNode | Place | None = None
+        self._direction_node: JsonNode | Place | None = None
+        self._name_node: JsonNode | Place | None = None
+
+    @classmethod
+    def at(cls, doc: JsonDocument, steps: tuple[int, ...], path: str) -> JsonBinding:
+        """The binding of the object at ``steps`` of ``doc`` (its members added by the
+        reader, ``v1.py``), its node found when a range is read."""
+        b = cls(None, path)  # type: ignore[arg-type]
+        b._node = (doc, steps)
+        return b
 
     def _resolve(self) -> None:
         node = getattr(self, "_node", None)  # unset in a copy made by object.__new__ (shift.py)
         if node is not None:
             self._node = None
+            if node.__class__ is tuple:
+                node = _at(node)
+            assert isinstance(node, JsonNode)
             _BINDING_RANGE.__set__(self, node.range)
             for slot, value in (
                 (_TYPE_RANGE, self._type_node),
                 (_DIRECTION_RANGE, self._direction_node),
                 (_NAME_RANGE, self._name_node),
             ):
+                if value.__class__ is tuple:
+                    value = _at(value).value
                 if value is not None:
+                    assert isinstance(value, JsonNode)
                     slot.__set__(self, value.range)
 
     @property

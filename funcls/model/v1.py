@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from funcls.model.appmodel import Binding, Function, Problem, Value
 from funcls.model.jsondoc import JsonDocument, JsonNode
+from funcls.model.jsondoc.cread import LazyDocument
 from funcls.model.jsonvalues import JsonBinding, JsonValue
 from funcls.model.locations import Range
 from funcls.model.python.module import ModuleInfo
@@ -61,6 +63,57 @@ def _string_member(node: JsonNode, key: str) -> Value | None:
     return JsonValue(m)
 
 
+# function.json read from the C decoder's values (``cread.LazyDocument.raw``: an object a
+# tuple of its pairs), before the document has nodes: the same bindings and values as the
+# readers above, which read the nodes (issue 16: making the nodes of the bench's 540 files was
+# 29 M instructions of `funcls check`, which reads the nodes of no function.json without a
+# finding). Each value keeps its place in the document, whose nodes are made when a range is
+# read (``jsonvalues.py``).
+
+
+def _raw_member(doc: LazyDocument, pairs: tuple[tuple[str, Any], ...], key: str) -> Value | None:
+    """``_string_member`` of the root's pairs: the last member named ``key`` ignoring case."""
+    low = key.lower()
+    found = -1
+    for i, (k, _) in enumerate(pairs):
+        if k.lower() == low:
+            found = i
+    return None if found < 0 else JsonValue.at(pairs[found][1], doc, (found,))
+
+
+def _raw_bindings(
+    doc: LazyDocument, pairs: tuple[tuple[str, Any], ...], config_path: str
+) -> list[Binding]:
+    """``read_bindings`` of the root's pairs."""
+    at = -1
+    for i, (k, _) in enumerate(pairs):
+        if k == "bindings":
+            at = i  # the last one, as JsonNode.get
+    if at < 0:
+        return []
+    items = pairs[at][1]
+    if items.__class__ is not list:
+        return []
+    out: list[Binding] = []
+    for n, item in enumerate(items):
+        if item.__class__ is not tuple:
+            continue
+        b = JsonBinding.at(doc, (at, n), config_path)
+        for j, (key, v) in enumerate(item):
+            low = key.lower()
+            if low in _CORE_KEYS and v.__class__ is str:
+                if low == "type":
+                    b.type, b._type_node = v, (doc, (at, n, j))
+                elif low == "direction":
+                    b.direction, b._direction_node = v, (doc, (at, n, j))
+                else:
+                    b.name, b._name_node = v, (doc, (at, n, j))
+                continue
+            b.properties[key] = JsonValue.at(v, doc, (at, n, j))
+        out.append(b)
+    return out
+
+
 def index_v1_function(folder: str, source: Source, app_root: str | None = None) -> Function:
     """Index the function in ``folder`` (which holds function.json) of the app at ``app_root``
     (the folder's parent when not given)."""
@@ -75,12 +128,22 @@ def index_v1_function(folder: str, source: Source, app_root: str | None = None) 
     if doc is None:
         fn.script_path = None
         return fn
-    root = doc.root
-    if root is not None and root.kind == "object":
-        fn.script_file = _string_member(root, "scriptFile")
-        fn.entry_point_value = _string_member(root, "entryPoint")
-        fn.disabled = _string_member(root, "disabled")
-    fn.bindings = read_bindings(doc, config_path)
+    if isinstance(doc, LazyDocument) and not doc.built:
+        pairs = doc.raw
+        if pairs.__class__ is tuple:
+            fn.script_file = _raw_member(doc, pairs, "scriptFile")
+            fn.entry_point_value = _raw_member(doc, pairs, "entryPoint")
+            fn.disabled = _raw_member(doc, pairs, "disabled")
+            fn.bindings = _raw_bindings(doc, pairs, config_path)
+        else:
+            fn.bindings = []
+    else:
+        root = doc.root
+        if root is not None and root.kind == "object":
+            fn.script_file = _string_member(root, "scriptFile")
+            fn.entry_point_value = _string_member(root, "entryPoint")
+            fn.disabled = _string_member(root, "disabled")
+        fn.bindings = read_bindings(doc, config_path)
 
     script_name = DEFAULT_SCRIPT
     if (
@@ -150,6 +213,8 @@ def json_problems(doc: JsonDocument, path: str) -> list[Problem]:
 
 
 def not_an_object(doc: JsonDocument, path: str) -> Problem | None:
+    if isinstance(doc, LazyDocument) and not doc.built and doc.raw.__class__ is tuple:
+        return None  # an object: its nodes not made for this
     if doc.root is not None and doc.root.kind != "object":
         return Problem(
             "json-not-object",

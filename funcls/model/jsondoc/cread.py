@@ -34,16 +34,53 @@ from funcls.model.locations import LineIndex
 _new = object.__new__
 _WS = " \t\n\r"
 
-# The document being read: the hook's nodes point to it until they are located. One read at
-# a time (the language server reads from several threads).
-_reading: JsonDocument | None = None
 _lock = threading.Lock()
 
 
-class LazyDocument(JsonDocument):
-    """A document read by ``read_plain``: its nodes' offsets found when first asked."""
+# The slot ``root`` of a document, behind LazyDocument's property, and what it holds until the
+# nodes are made.
+_ROOT: Any = JsonDocument.__dict__["root"]
+_UNMADE: Any = object()
 
-    __slots__ = ()
+
+class LazyDocument(JsonDocument):
+    """A document read by ``read_plain``: its nodes made when ``root`` is first read, their
+    offsets when one is first asked.
+
+    Until then it keeps the C decoder's values (``raw``: an object a tuple of its (key, value)
+    pairs, in order and with duplicates, an array a list, scalars as ``json`` makes them):
+    v1's function.json reader takes its values from them (``v1.py``, ``jsonvalues.py``), and
+    making the nodes of the bench's 540 files was ~10 M instructions of `funcls check`
+    (issue 16), which reads the nodes of no function.json without a finding."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, text: str, raw: Any) -> None:
+        self.text = text
+        _ROOT.__set__(self, _UNMADE)
+        self.errors = []
+        self._lines = None
+        self.raw = raw
+
+    @property
+    def root(self) -> JsonNode | None:
+        root = _ROOT.__get__(self)
+        if root is _UNMADE:
+            with _lock:  # one thread makes them (the language server reads from several)
+                root = _ROOT.__get__(self)
+                if root is _UNMADE:
+                    root = _wrap(self.raw, self)
+                    _ROOT.__set__(self, root)
+        return root  # type: ignore[no-any-return]
+
+    @root.setter
+    def root(self, root: JsonNode | None) -> None:
+        _ROOT.__set__(self, root)
+
+    @property
+    def built(self) -> bool:
+        """Whether the nodes are made (``root`` was read)."""
+        return _ROOT.__get__(self) is not _UNMADE
 
     def locate(self) -> None:
         locate(self)
@@ -73,10 +110,10 @@ def _node(kind: NodeKind, v: Any, doc: JsonDocument) -> JsonNode:
 
 
 def _wrap(v: Any, doc: JsonDocument) -> JsonNode:
-    """The node of a value the C scanner made (objects are nodes already)."""
+    """The node of a value the C scanner made (an object: a tuple of its pairs)."""
     t = v.__class__
-    if t is JsonNode:
-        return v  # type: ignore[no-any-return]
+    if t is tuple:
+        return _object(v, doc)
     if t is str:
         return _node("string", v, doc)
     if t is bool:
@@ -90,14 +127,11 @@ def _wrap(v: Any, doc: JsonDocument) -> JsonNode:
     return n
 
 
-def _object(pairs: list[tuple[str, Any]]) -> JsonNode:
-    doc = _reading
-    assert doc is not None
+def _object(pairs: tuple[tuple[str, Any], ...], doc: JsonDocument) -> JsonNode:
     members: list[JsonMember] = []
     append = members.append
     for key, v in pairs:
-        t = v.__class__
-        if t is str:  # most values: without a call
+        if v.__class__ is str:  # most values: without a call
             n = _new(JsonNode)
             n.kind = "string"
             n._range = None
@@ -107,7 +141,7 @@ def _object(pairs: list[tuple[str, Any]]) -> JsonNode:
             n.complete = True
             n._lines = doc
             v = n
-        elif t is not JsonNode:
+        else:
             v = _wrap(v, doc)
         m = _new(JsonMember)
         m.key = key
@@ -121,7 +155,20 @@ def _object(pairs: list[tuple[str, Any]]) -> JsonNode:
     return n
 
 
-_scan = JSONDecoder(object_pairs_hook=_object, parse_constant=_refuse).scan_once  # type: ignore[attr-defined]
+def to_python(v: Any) -> Any:
+    """``JsonNode.to_python`` of the node of a raw value (``LazyDocument.raw``): an object a
+    dict (the last duplicate's value, at the first's place), an array a list."""
+    t = v.__class__
+    if t is tuple:
+        return {k: to_python(x) for k, x in v}
+    if t is list:
+        return [to_python(x) for x in v]
+    return v
+
+
+# Objects as tuples of their pairs (a C call): duplicate keys and their order kept, no Python
+# frame per object.
+_scan = JSONDecoder(object_pairs_hook=tuple, parse_constant=_refuse).scan_once  # type: ignore[attr-defined]
 
 
 def read_plain(text: str) -> JsonDocument | None:
@@ -130,20 +177,13 @@ def read_plain(text: str) -> JsonDocument | None:
     if "\\" in text or text.count("[") + text.count("{") > MAX_DEPTH:
         return None
     start = len(text) - len(text.lstrip(_WS))
-    doc = LazyDocument(text, None, [])
-    global _reading
-    with _lock:
-        _reading = doc
-        try:
-            value, end = _scan(text, start)
-        except (ValueError, StopIteration, RecursionError):
-            return None
-        finally:
-            _reading = None
+    try:
+        value, end = _scan(text, start)
+    except (ValueError, StopIteration, RecursionError):
+        return None
     if end != len(text) and end != len(text.rstrip(_WS)):
         return None  # more after the value
-    doc.root = _wrap(value, doc)
-    return doc
+    return LazyDocument(text, value)
 
 
 def locate(doc: JsonDocument) -> None:
