@@ -229,12 +229,15 @@ def _annotation_for(ctx: Context, fn: Function, b: Binding) -> str | None:
 @checker("AZF200", "AZF201")
 def parameters(ctx: Context) -> None:
     for fn in ctx.app.functions:
-        if _skip(ctx, fn) or fn.signature_rewritten or fn.def_name_range is None:
+        if _skip(ctx, fn) or fn.signature_rewritten:
             continue
         params = {p.name for p in fn.parameters}
         free = _free_parameters(fn)
         unmatched = [b for b in fn.bindings if b.name and b.name != "$return"]
         unmatched = [b for b in unmatched if b.name not in params]
+        # The def's range read only for a finding (issue 16: made when read).
+        if not (unmatched or free) or fn.def_name_range is None:
+            continue
         script = fn.script_path or ""
         def_loc = Location(script, fn.def_name_range)
         for b in unmatched:

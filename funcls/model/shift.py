@@ -157,7 +157,17 @@ def _model_class(cls: type, name: str) -> type | None:
     return None
 
 
+def _declared(cls: type) -> type:
+    """The dataclass that declares ``cls``'s fields: ``cls``, or the model class a subclass
+    whose ranges are made when read stands for (``facts.LazyPyFunction``, ``DefFunction``)."""
+    for c in cls.__mro__:
+        if "__dataclass_fields__" in c.__dict__:
+            return c
+    return cls
+
+
 def _copier(cls: type) -> Callable[[Any, _Shifter], Any]:
+    model = _declared(cls)  # its field names and the names of its module (annotations)
     params = getattr(cls, "__dataclass_params__", None)
     frozen = bool(params is not None and params.frozen)
     lines = ["def copy(o, S):", "    at = S.at", "    d = S.delta"]
@@ -180,13 +190,13 @@ def _copier(cls: type) -> Callable[[Any, _Shifter], Any]:
         bare = kind.removesuffix(" | None")
         inner = bare[5:-1] if bare.startswith("list[") else None
         value = bare[10:-1] if bare.startswith("dict[str, ") else None
-        direct = _model_class(cls, inner or value or bare)
+        direct = _model_class(model, inner or value or bare)
         if name in _REFUSED_UNLESS_EMPTY:
             lines.append(f"    if o.{name}: raise Unshiftable('{cls.__name__}.{name}: lines')")
             expr = f"o.{name}"
-        elif (cls.__name__, name) in _LINE_FIELDS:
+        elif (model.__name__, name) in _LINE_FIELDS:
             expr = f"o.{name} + d if o.{name} >= at else o.{name}"
-        elif kind in _PLAIN_TYPES or kind.startswith("Literal[") or _plain_alias(cls, bare):
+        elif kind in _PLAIN_TYPES or kind.startswith("Literal[") or _plain_alias(model, bare):
             expr = f"o.{name}"
         elif kind == "list[str]":
             expr = f"o.{name}[:]"

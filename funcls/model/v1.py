@@ -6,10 +6,12 @@ import os
 from typing import Any
 
 from funcls.model.appmodel import Binding, Function, Problem, Value
+from funcls.model.deffunction import DefFunction
 from funcls.model.jsondoc import JsonDocument, JsonNode
 from funcls.model.jsondoc.cread import LazyDocument
 from funcls.model.jsonvalues import JsonBinding, JsonValue
 from funcls.model.locations import Range
+from funcls.model.python.facts import LazyPyFunction
 from funcls.model.python.module import ModuleInfo
 from funcls.model.source import Source, inside
 
@@ -201,8 +203,16 @@ def _attach_entry(fn: Function, module: ModuleInfo) -> None:
     if pyf is None:
         return
     fn.entry_found = True
-    fn.def_range = pyf.def_range
-    fn.def_name_range = pyf.name_range
+    if type(pyf) is LazyPyFunction:
+        # A one-shot analysis' def: its ranges read from it when first read (DefFunction,
+        # issue 16).
+        held: Any = pyf
+        fn.def_range = held
+        fn.def_name_range = held
+        fn.__class__ = DefFunction
+    else:
+        fn.def_range = pyf.def_range
+        fn.def_name_range = pyf.name_range
     fn.is_async = pyf.is_async
     fn.parameters = list(pyf.params)
     fn.return_annotation = pyf.returns

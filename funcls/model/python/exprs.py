@@ -9,7 +9,13 @@ import ast
 import re
 
 from funcls.model.locations import Position, Range
-from funcls.model.python.facts import LazyPyValue, ModuleInfo, PyValue, ValueKind
+from funcls.model.python.facts import (
+    LazyAnnotation,
+    LazyPyValue,
+    ModuleInfo,
+    PyValue,
+    ValueKind,
+)
 from funcls.model.python.limits import FOLDED_CHARS_LIMIT
 from funcls.model.signature import Annotation
 
@@ -163,6 +169,10 @@ class ExpressionReader:
         self.cols = Columns(text)
         self.info = ModuleInfo(path)
         self._segments = self.cols.lines  # the same lines, split once (read-only)
+        # A def's ranges, its parameters' and annotations' made when read (facts.LazyPyFunction,
+        # issue 16): for one-shot analyses of ASCII texts; a memo's (the language server's)
+        # are made at once, since its lenses, symbols and moved copies read them all.
+        self.lazy_defs = self.cols.all_ascii
         self._folded = 0  # characters of constants built by joining strings (limits.py)
 
     def _fold(self, size: int) -> bool:
@@ -405,6 +415,13 @@ class ExpressionReader:
     def annotation(self, node: ast.expr | None) -> Annotation | None:
         if node is None:
             return None
+        if self.lazy_defs:
+            ln, c, end_ln, ec = node.lineno, node.col_offset, node.end_lineno, node.end_col_offset
+            if ln == end_ln and ec is not None:
+                # On one line of an ASCII text (most): its range made when read
+                # (facts.LazyAnnotation, issue 16), the text sliced from the line.
+                text = self._segments[ln - 1][c:ec]
+                return LazyAnnotation((ln - 1, c, ln - 1, ec), text, self._normalised(node, text))
         r, text = self.range_text(node)
         return Annotation(text, self._normalised(node, text), r)
 

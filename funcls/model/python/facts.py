@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import field
 from typing import Any, Literal
 
@@ -66,6 +67,12 @@ class PyFunction:
     # Read from a signature being typed, closed by the recovery from a syntax error
     # (``recover._signature_repaired``): its parameters so far; the signature rules wait.
     partial_signature: bool = False
+
+    @property
+    def def_start(self) -> Position:
+        """Where the def starts (its first decorator): what the v2 indexer and its import
+        trace ask of every def, without making the whole range (``LazyPyFunction``)."""
+        return self.def_range.start
 
 
 @dataclass(slots=True)
@@ -257,3 +264,172 @@ class LazyKeyword(Keyword):
     def name_range(self, r: Range) -> None:
         self._at = None
         _KW_NAME_RANGE.__set__(self, r)
+
+
+# -- a def's own ranges made when read (issue 16, eleventh pass) -------------------------------
+# A check with no finding reads none of a parameter's or an annotation's ranges, and a def's
+# only through its line (``PyFunction.def_start``). These keep the ast's numbers (zero-based
+# lines, character columns) and make each Range when it is first read: its slot stays unset
+# until then. They are ``PyFunction``, ``Parameter`` and ``Annotation`` otherwise
+# (``shown_as``: equal to one of the same fields, same repr). shift.py copies them as their
+# model classes, every range read.
+
+_PF_DEF_RANGE: Any = PyFunction.__dict__["def_range"]
+_PF_NAME_RANGE: Any = PyFunction.__dict__["name_range"]
+_PAR_RANGE: Any = Parameter.__dict__["range"]
+_ANN_RANGE: Any = Annotation.__dict__["range"]
+
+
+@shown_as(PyFunction)
+class LazyPyFunction(PyFunction):
+    """A ``PyFunction`` whose ``def_range`` (``_at[0:4]``: first line and column, last line
+    and end column) and ``name_range`` (``_at[4:7]``: line, first and end column) are made
+    when first read."""
+
+    __slots__ = ("_at",)
+
+    def __init__(
+        self,
+        at: tuple[int, int, int, int, int, int, int],
+        name: str,
+        is_async: bool,
+        params: list[Parameter],
+        returns: Annotation | None,
+        decorators: list[RawDecorator],
+        scope: Scope,
+        docstring: str | None,
+        body_line: int,
+        branch: tuple[tuple[int, int], ...],
+        partial_signature: bool,
+    ) -> None:
+        self._at = at
+        self.name = name
+        self.is_async = is_async
+        self.params = params
+        self.returns = returns
+        self.decorators = decorators
+        self.scope = scope
+        self.docstring = docstring
+        self.body_line = body_line
+        self.branch = branch
+        self.partial_signature = partial_signature
+
+    @property
+    def def_range(self) -> Range:
+        try:
+            return _PF_DEF_RANGE.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            at = self._at
+            r = _new(Range, (_new(Position, (at[0], at[1])), _new(Position, (at[2], at[3]))))
+            _PF_DEF_RANGE.__set__(self, r)
+            return r
+
+    @def_range.setter
+    def def_range(self, r: Range) -> None:
+        _PF_DEF_RANGE.__set__(self, r)
+
+    @property
+    def name_range(self) -> Range:
+        try:
+            return _PF_NAME_RANGE.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            at = self._at
+            line = at[4]
+            r = _new(Range, (_new(Position, (line, at[5])), _new(Position, (line, at[6]))))
+            _PF_NAME_RANGE.__set__(self, r)
+            return r
+
+    @name_range.setter
+    def name_range(self, r: Range) -> None:
+        _PF_NAME_RANGE.__set__(self, r)
+
+    @property
+    def def_start(self) -> Position:
+        try:
+            return _PF_DEF_RANGE.__get__(self).start  # type: ignore[no-any-return]
+        except AttributeError:
+            at = self._at
+            return _new(Position, (at[0], at[1]))
+
+    def fresh(self, decorators: list[RawDecorator]) -> LazyPyFunction:
+        """A copy holding ``decorators`` (``dataclasses.replace`` would read the ranges)."""
+        f = LazyPyFunction(
+            self._at,
+            self.name,
+            self.is_async,
+            self.params,
+            self.returns,
+            decorators,
+            self.scope,
+            self.docstring,
+            self.body_line,
+            self.branch,
+            self.partial_signature,
+        )
+        for member in (_PF_DEF_RANGE, _PF_NAME_RANGE):  # those already made
+            with suppress(AttributeError):
+                member.__set__(f, member.__get__(self))
+        return f
+
+
+@shown_as(Parameter)
+class LazyParameter(Parameter):
+    """A ``Parameter`` whose ``range`` (the name on one line: ``line``, first and end
+    column) is made when first read."""
+
+    __slots__ = ("_at",)
+
+    def __init__(
+        self,
+        at: tuple[int, int, int],
+        name: str,
+        annotation: Annotation | None,
+        has_default: bool,
+        kind: Literal["positional", "keyword", "var-positional", "var-keyword"],
+    ) -> None:
+        self._at = at
+        self.name = name
+        self.annotation = annotation
+        self.has_default = has_default
+        self.kind = kind
+
+    @property
+    def range(self) -> Range:
+        try:
+            return _PAR_RANGE.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            line, column, end = self._at
+            r = _new(Range, (_new(Position, (line, column)), _new(Position, (line, end))))
+            _PAR_RANGE.__set__(self, r)
+            return r
+
+    @range.setter
+    def range(self, r: Range) -> None:
+        _PAR_RANGE.__set__(self, r)
+
+
+@shown_as(Annotation)
+class LazyAnnotation(Annotation):
+    """An ``Annotation`` whose ``range`` (``_at``: line, column, end line, end column) is made
+    when first read."""
+
+    __slots__ = ("_at",)
+
+    def __init__(self, at: tuple[int, int, int, int], text: str, qualname: str | None) -> None:
+        self._at = at
+        self.text = text
+        self.qualname = qualname
+
+    @property
+    def range(self) -> Range:
+        try:
+            return _ANN_RANGE.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            at = self._at
+            r = _new(Range, (_new(Position, (at[0], at[1])), _new(Position, (at[2], at[3]))))
+            _ANN_RANGE.__set__(self, r)
+            return r
+
+    @range.setter
+    def range(self, r: Range) -> None:
+        _ANN_RANGE.__set__(self, r)

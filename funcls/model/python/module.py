@@ -29,6 +29,8 @@ from funcls.model.python.facts import (
     ImportRecord,
     Keyword,
     LazyKeyword,
+    LazyParameter,
+    LazyPyFunction,
     ModuleInfo,
     PyFunction,
     PyValue,
@@ -630,6 +632,46 @@ class _Analyser(ExpressionReader):
         first = decorator_list[0] if decorator_list else node
         name_line = node.lineno
         end_lineno, end_col_offset = node.end_lineno, node.end_col_offset
+        line_text = self._segments[name_line - 1] if name_line - 1 < len(self._segments) else ""
+        params = self.parameters(node.args)
+        # ast.get_docstring(node, clean=False), without its isinstance(…, ast.Str): a class
+        # check written in Python, deprecated, a tenth of a small def's analysis (issue 16).
+        raw_doc = None
+        body = node.body
+        if body and isinstance(body[0], ast.Expr):
+            doc_node = body[0].value
+            if isinstance(doc_node, ast.Constant) and isinstance(doc_node.value, str):
+                raw_doc = doc_node.value
+        returns = node.returns
+        if self.lazy_defs and end_lineno and end_col_offset is not None:  # most (issue 16)
+            idx = line_text.find(node.name, node.col_offset)
+            if idx >= 0:
+                # Its ranges made when read (facts.LazyPyFunction, issue 16): a check with no
+                # finding reads only where the def starts.
+                self.info.functions.append(
+                    LazyPyFunction(
+                        (
+                            first.lineno - 1,
+                            first.col_offset,
+                            end_lineno - 1,
+                            end_col_offset,
+                            name_line - 1,
+                            idx,
+                            idx + len(node.name),
+                        ),
+                        node.name,
+                        isinstance(node, ast.AsyncFunctionDef),  # is_async
+                        params,
+                        None if returns is None else self.annotation(returns),
+                        [d for d in decorators if d is not None] if decorators else [],
+                        scope,
+                        raw_doc if raw_doc is None else _runtime_doc(raw_doc),  # docstring
+                        body[0].lineno - 1 if body else name_line - 1,  # body_line
+                        self._branch,
+                        getattr(node, REPAIRED, False),  # partial_signature
+                    )
+                )
+                return
         if cols.all_ascii and end_lineno and end_col_offset is not None:  # most texts (issue 16)
             def_range = _new(
                 Range,
@@ -644,7 +686,6 @@ class _Analyser(ExpressionReader):
             end_line, end_column = cols.end(node)
             def_range = Range.of(start_line, start_column, end_line, end_column)
             name_from = cols.col(name_line, node.col_offset)
-        line_text = self._segments[name_line - 1] if name_line - 1 < len(self._segments) else ""
         idx = line_text.find(node.name, name_from)
         name_range = (
             _new(
@@ -657,16 +698,6 @@ class _Analyser(ExpressionReader):
             if idx >= 0
             else cols.range(node)
         )
-        params = self.parameters(node.args)
-        # ast.get_docstring(node, clean=False), without its isinstance(…, ast.Str): a class
-        # check written in Python, deprecated, a tenth of a small def's analysis (issue 16).
-        raw_doc = None
-        body = node.body
-        if body and isinstance(body[0], ast.Expr):
-            doc_node = body[0].value
-            if isinstance(doc_node, ast.Constant) and isinstance(doc_node.value, str):
-                raw_doc = doc_node.value
-        returns = node.returns
         # The fields in their order, without keywords (issue 16: parsing a dozen keywords
         # costs as much as the rest of the call).
         self.info.functions.append(
@@ -707,7 +738,19 @@ class _Analyser(ExpressionReader):
         has_default: bool,
         kind: Literal["positional", "keyword", "var-positional", "var-keyword"],
     ) -> Parameter:
-        # The name starts the parameter; Range.of's tuples without its call (issue 16).
+        # The name starts the parameter.
+        annotation = a.annotation
+        if self.lazy_defs:
+            # Its range made when read (facts.LazyParameter, issue 16): a check with no
+            # finding reads none.
+            column = a.col_offset
+            return LazyParameter(
+                (a.lineno - 1, column, column + len(a.arg)),
+                a.arg,
+                None if annotation is None else self.annotation(annotation),
+                has_default,
+                kind,
+            )
         if self.cols.all_ascii:
             line, column = a.lineno - 1, a.col_offset
         else:
@@ -715,7 +758,6 @@ class _Analyser(ExpressionReader):
         name_range = _new(
             Range, (_new(Position, (line, column)), _new(Position, (line, column + len(a.arg))))
         )
-        annotation = a.annotation
         return Parameter(
             a.arg,
             name_range,
@@ -779,6 +821,8 @@ class _Analyser(ExpressionReader):
 
 def _fresh(f: PyFunction) -> PyFunction:
     """A copy whose decorator list may change (``maybe_apply`` inserts into it)."""
+    if type(f) is LazyPyFunction:
+        return f.fresh(list(f.decorators))
     return replace(f, decorators=list(f.decorators))
 
 
@@ -1065,6 +1109,7 @@ def _analyse(
     analyser = _Analyser(path, text)
     if memo is not None:
         analyser.memo_in, analyser.memo_out = dict(memo), {}
+        analyser.lazy_defs = False
     try:
         info = analyser.run(body, offsets)
     except RecursionError as e:  # parsed, but nested deeper than the analysis follows

@@ -18,7 +18,8 @@ from funcls.model.catalogue import (
     DecoratorSpec,
     camel_case,
 )
-from funcls.model.python.facts import Keyword
+from funcls.model.deffunction import DefFunction
+from funcls.model.python.facts import Keyword, LazyPyFunction
 from funcls.model.python.module import ModuleInfo, PyFunction, PyValue, RawDecorator
 from funcls.model.v2.pyvalues import PyArgValue, PyBinding
 from funcls.model.v2.values import (
@@ -45,15 +46,18 @@ class FunctionBuilder:
         self.owner = owner
         self.resolver = resolver
         self.problems = problems
-        self.fn = Function(
+        # A one-shot analysis' def: its ranges read from it when first read (DefFunction).
+        held: Any = pyf
+        lazy = type(pyf) is LazyPyFunction
+        self.fn = fn = Function(
             name=pyf.name,
             model="v2",
             script_path=module.path,
             script_exists=True,
             entry_point=pyf.name,
             entry_found=True,
-            def_range=pyf.def_range,
-            def_name_range=pyf.name_range,
+            def_range=held if lazy else pyf.def_range,
+            def_name_range=held if lazy else pyf.name_range,
             is_async=pyf.is_async,
             parameters=list(pyf.params),
             return_annotation=pyf.returns,
@@ -61,6 +65,8 @@ class FunctionBuilder:
             registered_on=owner.var,
             branch=pyf.branch,
         )
+        if lazy:
+            fn.__class__ = DefFunction  # issue 16: the two ranges made when read
         self.conv = ValueConverter(resolver, module.path, problems)
         self.mcp_properties: dict[str, dict[str, Any]] = {}
 

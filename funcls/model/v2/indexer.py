@@ -570,7 +570,7 @@ class V2Indexer:
         for app_obj in apps:
             if app_obj.path == main.path:
                 for pyf, fn in self.functions_of(main, app_obj):
-                    events.append((pyf.def_range.start.line, 1, 0, ("fn", fn)))
+                    events.append((pyf.def_start.line, 1, 0, ("fn", fn)))
             else:
                 # The app another module creates: what that module decorates on it runs at
                 # the script line that imported it; the script's own defs are among the
@@ -746,12 +746,13 @@ class V2Indexer:
             # that runs later adds to the blueprint only. A function another module adds
             # (imported back) is in the file it is written in.
             home = fn.script_path or path
-            key = (home, pyf.def_range.start)
-            tick = ticks.get((home, pyf.def_range.start.line))
+            start = pyf.def_start  # not the whole range (issue 16)
+            key = (home, start)
+            tick = ticks.get((home, start.line))
             if at is not None and tick is not None:
                 late = tick > at
             else:
-                late = home == here.path == path and pyf.def_range.start > reg.range.start
+                late = home == here.path == path and start > reg.range.start
             if key in self._added:
                 continue
             if late and home not in (here.path, path) and not self._only_traced_imports(home):

@@ -90,7 +90,8 @@ def _items(module: ModuleInfo, ticks: bool = True) -> list[tuple[int, int, objec
         return items
     for pyf in module.functions:
         if pyf.scope == "module" and pyf.decorators:
-            items.append((pyf.def_range.start.line, 1, ("def", pyf.def_range.start.line)))
+            line = pyf.def_start.line  # not the whole range (issue 16)
+            items.append((line, 1, ("def", line)))
     for reg in module.registrations:
         items.append((reg.range.start.line, 2, ("reg", reg.range.start.line)))
     items.sort(key=lambda item: (item[0], item[1]))
