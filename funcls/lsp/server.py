@@ -246,7 +246,3 @@ class FunclsServer(LanguageServer):
             if root not in early or root in touched:
                 self.publish_roots([root], force=self.open_under(root))
                 await asyncio.sleep(0)
-        # The first rename's jedi (import, builtins parsed) made ready on a thread of its own.
-        from funcls.lsp import jedi_warm
-
-        jedi_warm.start()
