@@ -87,8 +87,12 @@ def app_python_version(root: str) -> tuple[int, int] | None:
 def app_site_packages(root: str) -> str | None:
     """The site-packages folder of the app's own environment, if it has one."""
     venv = app_venv(root)
-    if venv is None:
-        return None
+    return None if venv is None else venv_site_packages(venv)
+
+
+def venv_site_packages(venv: str) -> str | None:
+    """The site-packages folder inside the environment folder ``venv`` (Windows' ``Lib`` or
+    POSIX ``lib/pythonX.Y``, the newest first), if there is one."""
     for lib in ("lib", "Lib"):
         libdir = os.path.join(venv, lib)
         direct = os.path.join(libdir, "site-packages")

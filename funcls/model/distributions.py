@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import field
 
-from funcls.model.appvenv import app_site_packages
+from funcls.model.appvenv import app_site_packages, venv_site_packages
 from funcls.model.fastclass import dataclass
 from funcls.model.lazy_re import compiled_on_use
 from funcls.model.python.limits import parse as parse_python
@@ -425,19 +425,8 @@ def find_site_packages(root: str) -> str | None:
         return site
     for name in _VENV_DIRS:
         base = os.path.join(root, name)
-        if not os.path.isdir(base):
-            continue
-        for lib in ("lib", "Lib"):
-            libdir = os.path.join(base, lib)
-            direct = os.path.join(libdir, "site-packages")
-            if os.path.isdir(direct):
-                return direct
-            try:
-                pythons = sorted(os.listdir(libdir), reverse=True)
-            except OSError:
-                continue
-            for py in pythons:
-                sp = os.path.join(libdir, py, "site-packages")
-                if py.startswith("python") and os.path.isdir(sp):
-                    return sp
+        if os.path.isdir(base):
+            site = venv_site_packages(base)
+            if site is not None:
+                return site
     return None
