@@ -38,7 +38,7 @@ from funcls.checks.edits import fix, fixes, replace
 from funcls.checks.findings import Severity
 from funcls.checks.imported_names import _effect, reached_modules
 from funcls.checks.registry import REGISTRY, Example, Rule, checker
-from funcls.model.python.bound_names import module_names
+from funcls.model.python.bound_names import builtins_not_catching, module_names
 from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import TooCostly, check_parse_cost
 
@@ -58,16 +58,7 @@ _BASES: OrderedDict[str, tuple[str, frozenset[str]]] = OrderedDict()
 _BASES_MAX = 1024
 _BASES_LOCK = threading.Lock()
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-# Built-in exceptions that cannot catch NameError: a try whose handlers all name only these
-# lets it through. Anything else (NameError, Exception, a bare except, a name funcls cannot
-# see through) may swallow it.
-_NOT_NAME_ERRORS = frozenset(
-    name
-    for name, value in vars(builtins).items()
-    if isinstance(value, type)
-    and issubclass(value, BaseException)
-    and not issubclass(NameError, value)
-)
+_NOT_NAME_ERRORS = builtins_not_catching(NameError)  # a try with only these lets it through
 
 _BLUEPRINT = (
     "import azure.functions as func\n\nbp = func.Blueprint()\n\n\n"

@@ -42,16 +42,21 @@ _DYNAMIC_NAMES = frozenset({"globals", "vars", "locals", "exec", "eval"})
 _DYNAMIC_ATTRS = frozenset({"__dict__"})
 _DYNAMIC_BOUND = frozenset({"__getattr__", "__path__"})
 
-# Built-in exceptions that cannot catch ImportError: a try whose handlers all name only these
-# does not stop an ImportError. Anything else (ImportError, Exception, a bare except, a name
-# funcls cannot see through) may.
-_NOT_IMPORT_ERRORS = frozenset(
-    name
-    for name, value in vars(builtins).items()
-    if isinstance(value, type)
-    and issubclass(value, BaseException)
-    and not issubclass(ImportError, value)
-)
+
+def builtins_not_catching(error: type[BaseException]) -> frozenset[str]:
+    """The names of the built-in exceptions an ``except`` of which cannot catch ``error``: a
+    try whose handlers all name only these lets it through. Anything else (``error`` itself, a
+    base of it, a bare except, a name funcls cannot see through) may catch it."""
+    return frozenset(
+        name
+        for name, value in vars(builtins).items()
+        if isinstance(value, type)
+        and issubclass(value, BaseException)
+        and not issubclass(error, value)
+    )
+
+
+_NOT_IMPORT_ERRORS = builtins_not_catching(ImportError)
 
 
 @dataclass(frozen=True, slots=True)
