@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import os
 import re
 import threading
@@ -126,6 +127,15 @@ def _is_type_checking(test: ast.expr) -> bool:
     return isinstance(test, ast.Name) and test.id == "TYPE_CHECKING"
 
 
+def _is_not_type_checking(test: ast.expr) -> bool:
+    """``not TYPE_CHECKING``: True when the module runs, so its body runs and its else never."""
+    return (
+        isinstance(test, ast.UnaryOp)
+        and isinstance(test.op, ast.Not)
+        and _is_type_checking(test.operand)
+    )
+
+
 def _is_main_guard(test: ast.expr) -> bool:
     """``__name__ == "__main__"``: False when the worker imports the module."""
     return (
@@ -158,6 +168,8 @@ def _decorated_defs(
         elif isinstance(stmt, ast.If):
             if _is_type_checking(stmt.test) or _is_main_guard(stmt.test):
                 out += _decorated_defs(stmt.orelse, arm)  # the else arm runs on import
+            elif _is_not_type_checking(stmt.test):
+                out += _decorated_defs(stmt.body, arm)  # runs on import, its else never
             else:
                 out += _decorated_defs(stmt.body, arm or stmt)
                 out += _decorated_defs(stmt.orelse, arm or stmt)
@@ -173,18 +185,63 @@ def _decorated_defs(
 
 
 def _typing_only(text: str, body: list[ast.stmt], names: set[str]) -> set[str]:
-    """Which of ``names`` the module binds only in the body of a top-level ``if
-    TYPE_CHECKING:`` (its else arm runs, and counts)."""
-    runtime: list[ast.stmt] = []
-    for stmt in body:
-        if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
-            runtime += stmt.orelse
-        else:
-            runtime.append(stmt)
-    bound = module_names(text, runtime)
+    """Which of ``names`` the module binds only under ``if TYPE_CHECKING:`` (or in the else
+    arm of ``if not TYPE_CHECKING:``), at the top level or in the arms of a top-level ``if``,
+    ``try``, loop, ``with`` or ``match``: ``typing.TYPE_CHECKING`` is False when the module
+    runs (CPython Lib/typing.py, ``TYPE_CHECKING = False``), so those imports never happen as
+    the worker imports the module; the else arm of ``if TYPE_CHECKING:`` runs, and counts."""
+    bound = module_names(text, _run_time(body))
     if bound is None or bound.dynamic:
         return set()
     return names - bound.names
+
+
+_ARMS = ("body", "orelse", "finalbody")
+
+
+def _run_time(body: list[ast.stmt]) -> list[ast.stmt]:
+    """``body`` without what runs only under a type checker: the body of each ``if
+    TYPE_CHECKING:`` and the else arm of each ``if not TYPE_CHECKING:``, at any depth of
+    statements (defs and classes are kept whole: ``module_names`` reads no names in them but
+    ``global`` and walrus ones). The statements that hold such an ``if`` are shallow copies;
+    the tree itself, which the model's analysis shares, is left as it is."""
+    out: list[ast.stmt] = []
+    for stmt in body:
+        if isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
+            out += _run_time(stmt.orelse)
+            continue
+        if isinstance(stmt, ast.If) and _is_not_type_checking(stmt.test):
+            out += _run_time(stmt.body)
+            continue
+        if isinstance(stmt, _DEFS) or not _holds_type_checking(stmt):
+            out.append(stmt)
+            continue
+        new = copy.copy(stmt)
+        for attr in _ARMS:
+            inner = getattr(stmt, attr, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                setattr(new, attr, _run_time(inner))
+        for attr in ("handlers", "cases"):  # except handlers, match cases
+            parts = getattr(stmt, attr, None)
+            if parts:
+                setattr(new, attr, [_with_body(part, _run_time(part.body)) for part in parts])
+        out.append(new)
+    return out
+
+
+def _with_body(node: ast.AST, body: list[ast.stmt]) -> ast.AST:
+    new = copy.copy(node)
+    new.body = body  # type: ignore[attr-defined]
+    return new
+
+
+def _holds_type_checking(stmt: ast.stmt) -> bool:
+    """Whether a compound statement holds an ``if`` on TYPE_CHECKING anywhere in its arms."""
+    return any(
+        isinstance(node, ast.If)
+        and (_is_type_checking(node.test) or _is_not_type_checking(node.test))
+        for node in ast.walk(stmt)
+    )
 
 
 def _body(ctx: Context, path: str, text: str) -> list[ast.stmt] | None:

@@ -229,6 +229,76 @@ def test_def_under_a_top_level_if_or_try(tmp_path: Path) -> None:
         assert not only(check(root), "AZF609"), orders
 
 
+def _typed_in(head: str, block: str) -> str:
+    """orders.py importing ``app`` only inside ``block`` (a compound statement whose
+    ``{import}`` line is indented by 8 spaces), then decorating a def with @app.route."""
+    imp = "        from function_app import app\n"
+    return (
+        head
+        + "import azure.functions as func\n\n"
+        + block.format(imp=imp)
+        + "\n\n"
+        + (ROUTE.format(name="app"))
+    )
+
+
+def test_type_checking_inside_a_top_level_arm_or_spelled_through_typing(tmp_path: Path) -> None:
+    # typing.TYPE_CHECKING is False at run time (CPython Lib/typing.py) however it is reached
+    # and however deep the `if` sits in the statements the import runs: the name is unbound.
+    app = "import orders\n" + APP.replace("from orders import bp\n", "")
+    tc = "from typing import TYPE_CHECKING\n"
+    for orders in (
+        _typed_in(tc, "try:\n    if TYPE_CHECKING:\n{imp}except ImportError:\n    pass\n"),
+        _typed_in(
+            "import sys\n" + tc, "if sys.version_info >= (3, 8):\n    if TYPE_CHECKING:\n{imp}"
+        ),
+        _typed_in(
+            tc,
+            "try:\n    import json\nexcept ImportError:\n    pass\nelse:\n"
+            "    if TYPE_CHECKING:\n{imp}",
+        ),
+        _typed_in(tc, "for _ in range(1):\n    if TYPE_CHECKING:\n{imp}"),
+        _typed_in(tc, "if not TYPE_CHECKING:\n    pass\nelse:\n    if True:\n{imp}"),
+        _typed_in("import typing\n", "if typing.TYPE_CHECKING:\n    if True:\n{imp}"),
+        _typed_in("import typing as t\n", "if t.TYPE_CHECKING:\n    if True:\n{imp}"),
+    ):
+        root = app_with(tmp_path, orders, app)
+        assert import_error(root) == "NameError: name 'app' is not defined", orders
+        f = one(check(root), "AZF609")
+        assert f.severity is Severity.ERROR and text_at(f) == "app", orders
+        assert "is imported only under 'if TYPE_CHECKING:'" in f.message, orders
+    # Near misses: bound at run time in another arm of the same try/if, or beside it.
+    for orders in (
+        _typed_in(
+            tc,
+            "try:\n    if TYPE_CHECKING:\n{imp}    else:\n        app = func.Blueprint()\n"
+            "except ImportError:\n    pass\n",
+        ),
+        _typed_in(
+            "import sys\n" + tc,
+            "if sys.version_info >= (3, 8):\n    if TYPE_CHECKING:\n{imp}"
+            "    app = func.Blueprint()\n",
+        ),
+        _typed_in(
+            tc, "if not TYPE_CHECKING:\n    app = func.Blueprint()\nelse:\n    if True:\n{imp}"
+        ),
+    ):
+        root = app_with(tmp_path, orders, app)
+        assert import_error(root) == "", orders
+        assert not only(check(root), "AZF609"), orders
+
+
+def test_a_def_under_not_type_checking_runs_for_certain(tmp_path: Path) -> None:
+    # `if not TYPE_CHECKING:` always runs its body on import: an error, not an arm's warning.
+    app = "import orders\n" + APP.replace("from orders import bp\n", "")
+    indented = "".join("    " + line + "\n" for line in ROUTE.format(name="app").splitlines())
+    orders = "from typing import TYPE_CHECKING\n\n" + BP_HEAD + "if not TYPE_CHECKING:\n" + indented
+    root = app_with(tmp_path, orders, app)
+    assert import_error(root) == "NameError: name 'app' is not defined"
+    f = one(check(root), "AZF609")
+    assert f.severity is Severity.ERROR and f.fixes[0].title == "Use '@bp.route'"
+
+
 _PIECES = ["@", "\n", " ", "\t", "a", "b_", "1", ".", "é", "(", "#", "if", "try", "iffy", "__"]
 
 
