@@ -246,3 +246,7 @@ class FunclsServer(LanguageServer):
             if root not in early or root in touched:
                 self.publish_roots([root], force=self.open_under(root))
                 await asyncio.sleep(0)
+        # The first rename's jedi modules and parso grammars loaded on a thread (no query).
+        from funcls.lsp import jedi_warm
+
+        jedi_warm.start()
