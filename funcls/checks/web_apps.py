@@ -47,6 +47,7 @@ def web_app_route_prefix(ctx: Context) -> None:
         where = "host.json sets no extensions.http.routePrefix, so the host uses 'api'"
         related = []
     edit = _empty_prefix(ctx, path, doc.root)
+    moved = _moved_by_the_fix(ctx, prefix)
     for fn in found:
         if fn.script_path is None or fn.def_name_range is None:
             continue  # (the indexer gives both to a web app's function)
@@ -58,13 +59,47 @@ def web_app_route_prefix(ctx: Context) -> None:
             f"path through one function routed '/{{*route}}'; {where}, and the host refuses to "
             f"start with the route '{prefix}//{{*route}}' ('/' cannot appear twice in a row); "
             'set "routePrefix": "" under extensions.http in host.json (the web app then routes '
-            "every path itself)",
+            f"every path itself){moved}",
             fn.script_path,
             fn.def_name_range,
             related=related,
             fixes=fixes(fix(FIX_TITLE, edit, preferred=True)),
             function=fn,
         )
+
+
+_NAMED_AT_MOST = 3
+
+
+def _moved_by_the_fix(ctx: Context, prefix: str) -> str:
+    """What the empty prefix does to the app's other HTTP functions, which the host routes
+    below the same prefix (``App.route_prefix``): "" when there are none (the fix then
+    concerns the web app alone), else their names and URLs before and after, so that a user
+    whose clients call ``/api/ping`` knows they must follow or keep ``api`` in the route."""
+    others = [
+        f
+        for f in ctx.app.functions
+        if not f.synthetic and f.trigger is not None and f.trigger.kind == "httptrigger"
+    ]
+    if not others:
+        return ""
+    shown = []
+    for fn in others[:_NAMED_AT_MOST]:
+        route = fn.trigger.get("route") if fn.trigger is not None else None
+        path = route.strip("/") if isinstance(route, str) and route.strip("/") else fn.name
+        shown.append(f"{fn.name} from /{prefix}/{path} to /{path}")
+    if len(others) == 1:
+        return (
+            f"; the empty prefix also moves the app's other HTTP function, {shown[0]}: update "
+            f"its callers, or start its route with '{prefix}/' to keep its URL"
+        )
+    more = len(others) - len(shown)
+    listed = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return (
+        f"; the empty prefix also moves the app's {len(others)} other HTTP functions "
+        f"({listed}): update their callers, or start each route with '{prefix}/' to keep "
+        "their URLs"
+    )
 
 
 def _prefix_node(root: JsonNode) -> JsonNode | None:

@@ -7,6 +7,8 @@ the runner and the Run lens refuse the same apps (run_function.why_not_runnable)
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,65 @@ def test_no_fix_when_a_section_is_no_object(tmp_path: Path) -> None:
     root = app(tmp_path, host('  "extensions": {"http": []}'))
     f = one(check(root), "AZF411")
     assert f.fixes == []
+
+
+def _library_routes(root: Path) -> dict[str, str]:
+    """Each function's name and route as the real azure-functions library lists them
+    (get_functions -> get_function_json), importing function_app.py in a child process."""
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import function_app as m;"
+        "out = {f.get_function_name(): next((b.get('route') for b in"
+        " json.loads(f.get_function_json())['bindings'] if b['type'] == 'httpTrigger'), None)"
+        " for f in m.app.get_functions()}; print(json.dumps(out))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-B", "-c", code, str(root)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def _with(*defs: str) -> str:
+    return ASGI + "".join(f"\n\n{d}" for d in defs)
+
+
+PING = (
+    '@app.route(route="ping")\n'
+    "def ping(req: func.HttpRequest) -> func.HttpResponse:\n"
+    '    return func.HttpResponse("ok")\n'
+)
+TICK = (
+    '@app.timer_trigger(schedule="0 */5 * * * *", arg_name="t")\n'
+    "def tick(t: func.TimerRequest) -> None:\n"
+    "    pass\n"
+)
+
+
+def test_the_message_names_the_other_http_functions_the_fix_moves(tmp_path: Path) -> None:
+    # The empty prefix is app-wide: the host routes every HTTP function below it, so the
+    # fix moves ping from /api/ping to /ping; the timer has no URL and is not named.
+    root = app(tmp_path / "one", host(), _with(PING, TICK))
+    assert _library_routes(root) == {"http_app_func": "/{*route}", "ping": "ping", "tick": None}
+    assert one(check(root), "AZF411").message.endswith(
+        "(the web app then routes every path itself); the empty prefix also moves the app's "
+        "other HTTP function, ping from /api/ping to /ping: update its callers, or start its "
+        "route with 'api/' to keep its URL"
+    )
+    # Four of them under 'v1': three named, with the route the library gives (the def's
+    # name when the decorator gives none), and how many more.
+    others = [PING.replace("ping", f"ping{i}") for i in range(3)]
+    others.append(PING.replace('route="ping"', "").replace("ping", "health"))
+    root = app(
+        tmp_path / "four", host('  "extensions": {"http": {"routePrefix": "v1"}}'), _with(*others)
+    )
+    assert _library_routes(root)["health"] == "health"
+    assert one(check(root), "AZF411").message.endswith(
+        "; the empty prefix also moves the app's 4 other HTTP functions (ping0 from "
+        "/v1/ping0 to /ping0, ping1 from /v1/ping1 to /ping1, ping2 from /v1/ping2 to /ping2 "
+        "and 1 more): update their callers, or start each route with 'v1/' to keep their URLs"
+    )
+    # Only a timer besides the web app: the fix concerns the web app alone.
+    root = app(tmp_path / "timer", host(), _with(TICK))
+    assert one(check(root), "AZF411").message.endswith(
+        "(the web app then routes every path itself)"
+    )
