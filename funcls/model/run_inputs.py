@@ -34,6 +34,14 @@ from typing import Any
 from funcls.model.appmodel import App, Function
 from funcls.model.bindingview import binding_kind
 from funcls.model.fastclass import dataclass
+from funcls.model.json_models import (
+    CONVERSIONS,
+    FROM_OBJECT,
+    FROM_TEXT,
+    Lookup,
+    class_fields,
+    module_classes,
+)
 from funcls.model.jsondoc import parse_json
 from funcls.model.locations import Range
 from funcls.model.parsers.blob_paths import parse_blob_path
@@ -336,15 +344,27 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
     """A request that shows the shape the function expects, for the user to edit."""
     trigger = fn.trigger
     kind = trigger.type.lower() if trigger is not None else ""
-    reads = _json_reads(fn, source or app.source, app.root)
+    source = source or app.source
+    reads = _json_reads(fn, source, app.root)
     keys = reads[0] if reads is not None else None
     items = reads[1] if reads is not None else {}
+    node = _def_node(fn, source)
+    typed = dict(reads[2]) if reads is not None else {}
+    if node is not None:
+        typed = {**_typed_reads(node), **typed}
     if any(not inner for inner in items.values()):
-        items = _with_consumer_items(app, fn, source or app.source, items)
-    fields = compared_values(fn, source or app.source).get("json", {})
+        items = _with_consumer_items(app, fn, source, items, typed)
+    fields = {**typed, **compared_values(fn, source).get("json", {})}
+    model = model_sample(fn, source, app.root)
+    if model is not None and keys is None:
+        keys = []
 
     def sample_object(keys: list[str] | None) -> dict[str, Any]:
-        return _sample_object(keys, items, fields)
+        read = _sample_object(keys, items, fields)
+        if model is None:
+            return read
+        # The model's fields first, typed; keys the code reads besides them after.
+        return {**model, **{k: v for k, v in read.items() if k not in model}}
 
     if kind == "httptrigger":
         method = default_method(fn)
@@ -376,7 +396,11 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
 
 
 def _with_consumer_items(
-    app: App, fn: Function, source: Source | None, items: dict[str, tuple[str, ...]]
+    app: App,
+    fn: Function,
+    source: Source | None,
+    items: dict[str, tuple[str, ...]],
+    typed: dict[str, Any],
 ) -> dict[str, tuple[str, ...]]:
     """``items`` with the keys of the items of a list that ``fn`` does not look into, taken
     from the function of the app that reads the queue ``fn`` writes to, for a list of the
@@ -384,7 +408,8 @@ def _with_consumer_items(
     the order on 'orders'; process_order reads ``item["product"]`` of each, so a sample
     item "sample" was accepted by create_order and then failed process_order (TypeError:
     string indices must be integers). Queue names compared as the host does (lowercase); a
-    name from an app setting (``%NAME%``) is not followed."""
+    name from an app setting (``%NAME%``) is not followed. The consumer's typed reads
+    (``int(item.get("qty", 1))``) join ``typed``."""
     queues = {
         str(b.get("queueName") or "").lower()
         for b in fn.bindings
@@ -405,8 +430,9 @@ def _with_consumer_items(
             continue
         reads = _json_reads(other, source, app.root)
         for key, inner in (reads[1] if reads is not None else {}).items():
-            if key in out and not out[key] and inner:
+            if reads is not None and key in out and not out[key] and inner:
                 out[key] = inner
+                typed.update({k: v for k, v in reads[2].items() if k in inner and k not in typed})
     return out
 
 
@@ -423,13 +449,14 @@ def _sample_object(
     list key; ``values``: a value the code compares a key with. A list holds one item, an
     object of the keys read from its items (``for line in body["lines"]: line["product"]``)
     or a sample value: QA in code-server, samples/v2-app's create_order refuses an order whose
-    ``items`` is empty (``if not items: … 400``) and the sample sent ``items: []``."""
+    ``items`` is empty (``if not items: … 400``) and the sample sent ``items: []``. ``values``
+    also gives the item keys' values (a key is typed the same wherever it is read)."""
     out: dict[str, Any] = {}
     for k in keys or []:
         name = k.removesuffix("[]")
         if k.endswith("[]"):
             inner = items.get(name)
-            out[name] = [{i: SAMPLE_VALUE for i in inner} if inner else SAMPLE_VALUE]
+            out[name] = [{i: values.get(i, SAMPLE_VALUE) for i in inner} if inner else SAMPLE_VALUE]
         else:
             out[name] = values.get(name, SAMPLE_VALUE)
     return out
@@ -567,14 +594,15 @@ def json_keys(fn: Function, source: Source | None, root: str | None = None) -> l
 
 def _json_reads(
     fn: Function, source: Source | None, root: str | None = None
-) -> tuple[list[str], dict[str, tuple[str, ...]]] | None:
+) -> tuple[list[str], dict[str, tuple[str, ...]], dict[str, Any]] | None:
     """The keys the function reads from its trigger's JSON (``req.get_json()["x"]``,
     ``body.get("x")``, ``json.loads(msg.get_body())["x"]``): a list, possibly empty, when it
     reads JSON from its trigger at all; None when it does not. A key the function iterates
     over (``for item in body["items"]``) ends with ``[]``. With the app's ``root``, also the
     keys a helper of the app reads when the JSON is passed to it (``receipt_for(order)``,
     ``orders.new_order(body)``: one call deep). Read from the source text (never run).
-    With them, the keys the code reads from the items of each list key."""
+    With them, the keys the code reads from the items of each list key, and the typed
+    values (_typed_reads) of the function and of those helpers."""
     node = _def_node(fn, source)
     trigger = fn.trigger
     if node is None or trigger is None:
@@ -598,6 +626,7 @@ def _json_reads(
         if key is not None and key not in keys:
             keys.append(key)
     listed = _list_keys(node, holders, param)
+    typed = dict(_typed_reads(node))
     if root is not None and fn.script_path is not None:
         # QA in code-server: v1-app's process_order passes its message to
         # shared/orders.receipt_for, which reads order["items"]; the sample {"id": …} made
@@ -612,7 +641,8 @@ def _json_reads(
             for key, inner in _list_keys(helper, {name}, "").items():
                 listed[key] = tuple(dict.fromkeys((*listed.get(key, ()), *inner)))
             _merge_returned_lists(node, call, helper, name, listed)
-    return [f"{k}[]" if k in listed else k for k in keys], listed
+            typed = {**_typed_reads(helper), **typed}
+    return [f"{k}[]" if k in listed else k for k in keys], listed, typed
 
 
 _MAX_HELPERS = 8  # calls followed per function
@@ -697,17 +727,33 @@ def _helpers_given(
 def _resolve_call(
     func: ast.expr, tree: ast.Module, script: str, root: str, source: Source | None
 ) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    found = _resolve_name(func, tree, script, root, source)
+    return _top_def(found[0], found[1]) if found is not None else None
+
+
+_Resolved = tuple[ast.Module, str, str]  # the module's tree, the name there, its file
+
+
+def _resolve_name(
+    func: ast.expr, tree: ast.Module, script: str, root: str, source: Source | None
+) -> _Resolved | None:
+    """The module of the app that defines what ``func`` names (``name``, a name imported from
+    a module of the app, ``module.name`` of an imported module), with the name there and the
+    module's file."""
     if isinstance(func, ast.Name):
-        local = _top_def(tree, func.id)
-        if local is not None:
-            return local
+        if any(
+            isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+            and stmt.name == func.id
+            for stmt in tree.body
+        ):
+            return tree, func.id, script
         for stmt in tree.body:
             if isinstance(stmt, ast.ImportFrom):
                 for alias in stmt.names:
                     if (alias.asname or alias.name) == func.id:
                         path = _module_path(stmt.module, stmt.level, script, root)
                         module = _module_tree(path, source) if path else None
-                        return _top_def(module, alias.name) if module else None
+                        return (module, alias.name, path) if module and path else None
         return None
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         holder = func.value.id
@@ -724,7 +770,7 @@ def _resolve_call(
                         path = _module_path(alias.name, 0, script, root)
             if path is not None:
                 module = _module_tree(path, source)
-                return _top_def(module, func.attr) if module else None
+                return (module, func.attr, path) if module else None
     return None
 
 
@@ -1082,8 +1128,10 @@ def _list_keys(node: ast.AST, holders: set[str], param: str) -> dict[str, tuple[
     """Keys whose value the function treats as a list: iterated over or measured with len(),
     directly (``for x in body["items"]``) or through a name (``items = body.get("items")``
     … ``len(items)``); each with the keys the code subscripts an item with (``x["product"]``,
-    in code order; not a ``x.get("qty", 1)``, which handles its absence: a sample "qty" would
-    break samples/v2-app's ``int(item.get("qty", 1))``)."""
+    in code order), and those it reads with a typed ``.get`` (``int(x.get("qty", 1))``: a
+    number, see _typed_reads; an untyped ``x.get("note")`` handles its absence and is left
+    out)."""
+    typed = _typed_reads(node) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else {}
     named: dict[str, str] = {}  # variable -> the key it was read from
     for sub in ast.walk(node):
         if isinstance(sub, ast.Assign) and len(sub.targets) == 1:
@@ -1124,11 +1172,139 @@ def _list_keys(node: ast.AST, holders: set[str], param: str) -> dict[str, tuple[
         inner: list[str] = []
         if names:
             for sub in ast.walk(node):
-                read = _key_read(sub, names, "") if isinstance(sub, ast.Subscript) else None
+                read = _key_read(sub, names, "")
+                if not isinstance(sub, ast.Subscript) and read not in typed:
+                    read = None
                 if read is not None and read not in inner:
                     inner.append(read)
         listed[key] = tuple(sorted(inner, key=lambda k: _position(node, k)))
     return listed
+
+
+@functools.lru_cache(maxsize=4096)
+def _typed_reads(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, Any]:
+    """A value of the type the code wants for each key it converts or defaults, whatever it
+    reads it from: ``int(x["qty"])`` -> 1, ``float(x.get("price"))`` -> 1.0, ``x.get("qty",
+    1)`` -> 1, ``x.get("note", "")`` -> "sample" (a conversion wins over a default).
+    QA in code-server: samples/v2-app's process_order reads ``int(item.get("qty", 1))``; the
+    sample item sent no "qty" at all, and a "sample" would raise ValueError. Only asked of
+    keys already known to be read from the trigger's JSON or its items."""
+    converted: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
+    for sub in ast.walk(node):
+        if not isinstance(sub, ast.Call):
+            continue
+        func = sub.func
+        if (
+            isinstance(func, ast.Name)
+            and func.id in CONVERSIONS
+            and len(sub.args) == 1
+            and not sub.keywords
+        ):
+            key = _any_key_read(sub.args[0])
+            if key is not None:
+                converted.setdefault(key, CONVERSIONS[func.id])
+        elif isinstance(func, ast.Attribute) and func.attr == "get" and len(sub.args) == 2:
+            key = _any_key_read(sub)
+            default = sub.args[1]
+            if (
+                key is not None
+                and isinstance(default, ast.Constant)
+                and isinstance(default.value, bool | int | float | str)
+            ):
+                # A text default says only "text" (the sample's own word shows it is free).
+                text = isinstance(default.value, str)
+                defaults.setdefault(key, SAMPLE_VALUE if text else default.value)
+    return {**defaults, **converted}
+
+
+def _any_key_read(expr: ast.AST) -> str | None:
+    """``key`` of ``anything["key"]`` or ``anything.get("key"…)``."""
+    if isinstance(expr, ast.Subscript):
+        key = expr.slice
+    elif (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "get"
+        and expr.args
+    ):
+        key = expr.args[0]
+    else:
+        return None
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def model_sample(fn: Function, source: Source | None, root: str) -> dict[str, Any] | None:
+    """The JSON object of the class ``fn`` builds from its trigger's JSON, with a sample value
+    of each field's type (json_models.class_fields): a dataclass or pydantic model of the
+    app built with ``Model(**body)``, ``Model.model_validate(body)`` / ``parse_obj`` /
+    ``from_dict``, or ``Model.model_validate_json(req.get_body())`` / ``parse_raw``; the
+    class defined in the function's module or imported from a module of the app. None when
+    it builds none (read from the source text, never run)."""
+    node = _def_node(fn, source)
+    trigger = fn.trigger
+    if node is None or trigger is None or fn.script_path is None:
+        return None
+    param = trigger.name
+    holders = {
+        t.id
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Assign) and _reads_json(sub.value, param)
+        for t in sub.targets
+        if isinstance(t, ast.Name)
+    }
+
+    def is_json(expr: ast.AST) -> bool:
+        return (isinstance(expr, ast.Name) and expr.id in holders) or _reads_json(expr, param)
+
+    def names_param(expr: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id == param for n in ast.walk(expr))
+
+    tree = None
+    for call in ast.walk(node):
+        if not isinstance(call, ast.Call):
+            continue
+        built: ast.expr | None = None
+        if any(k.arg is None and is_json(k.value) for k in call.keywords):
+            built = call.func  # Model(**body)
+        elif isinstance(call.func, ast.Attribute) and call.args:
+            how, given = call.func.attr, call.args[0]
+            if (how in FROM_OBJECT and is_json(given)) or (how in FROM_TEXT and names_param(given)):
+                built = call.func.value
+        if built is None:
+            continue
+        tree = tree or _module_tree(fn.script_path, source)
+        lookup = _class_lookup(tree, fn.script_path, root, source) if tree else None
+        name = built.id if isinstance(built, ast.Name) else None
+        found = lookup(name) if lookup is not None and name is not None else None
+        if found is None and isinstance(built, ast.Attribute) and tree is not None:
+            # module.Model: the module of the app imported under that name.
+            where = _resolve_name(built, tree, fn.script_path, root, source)
+            if where is not None:
+                found = _class_lookup(where[0], where[2], root, source, 1)(where[1])
+        if found is not None:
+            return class_fields(found[0], found[1])
+    return None
+
+
+def _class_lookup(
+    tree: ast.Module, script: str, root: str, source: Source | None, depth: int = 0
+) -> Lookup:
+    """json_models' Lookup of a module of the app: its own top-level classes, then the names it
+    imports from modules of the app (followed 4 modules deep at most: imports may go round)."""
+    classes = module_classes(tree)
+
+    def lookup(name: str) -> tuple[ast.ClassDef, Lookup] | None:
+        if name in classes:
+            return classes[name], lookup
+        if not script or depth >= 4:
+            return None
+        where = _resolve_name(ast.Name(id=name), tree, script, root, source)
+        if where is None or where[0] is tree:
+            return None
+        return _class_lookup(where[0], where[2], root, source, depth + 1)(where[1])
+
+    return lookup
 
 
 def _reads_json(expr: ast.AST, param: str) -> bool:

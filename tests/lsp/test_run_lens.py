@@ -299,7 +299,7 @@ async def test_saved_inputs_are_created_edited_and_used(client: LanguageClient, 
             "headers": {"content-type": "application/json"},
             # one item (it refuses []), with the key process_order reads from each item of
             # the order create_order queues for it
-            "body": {"items": [{"product": "sample"}], "customer": "sample"},
+            "body": {"items": [{"product": "sample", "qty": 1}], "customer": "sample"},
         }
     }
     shown = await wait_for(

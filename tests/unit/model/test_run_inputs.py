@@ -550,14 +550,15 @@ def lines(msg: func.QueueMessage) -> None:
 
 def test_a_sample_list_holds_one_item_with_the_keys_the_code_subscripts(tmp_path: Path) -> None:
     """QA in code-server: samples/v2-app's create_order refuses an empty "items" (400) and the
-    sample sent []. An item is an object of the keys the code subscripts it with (a .get
-    handles its own absence: a sample "qty" would break int(line.get("qty", 1)))."""
+    sample sent []. An item is an object of the keys the code subscripts it with, and of those
+    it reads with a typed .get: int(line.get("qty", 1)) gets a number (a "sample" would raise
+    ValueError there)."""
     (tmp_path / "host.json").write_text('{"version": "2.0"}')
     (tmp_path / "function_app.py").write_text(LISTS_APP)
     app = load_app(str(tmp_path), Source())
     assert sample_input(app, app.function("create_order"))["body"] == {"items": ["sample"]}
     assert sample_input(app, app.function("lines")) == {
-        "body": {"lines": [{"product": "sample", "unit": "sample"}]}
+        "body": {"lines": [{"qty": 1, "product": "sample", "unit": "sample"}]}
     }
 
 
@@ -681,9 +682,155 @@ def test_a_list_s_items_take_the_keys_the_queue_s_consumer_reads(tmp_path: Path)
     process_order, which reads item["product"]; the sample's item "sample" was accepted by
     create_order and failed process_order (TypeError). The consumer of the queue the function
     writes (the host's queue names are lowercase: 'Jobs' is 'jobs') gives the items' keys; a
-    queue named by an app setting is not followed."""
+    queue named by an app setting is not followed. The consumer's typed reads come too
+    (step.get("timeout", 10): 10)."""
     (tmp_path / "host.json").write_text('{"version": "2.0"}')
     (tmp_path / "function_app.py").write_text(QUEUED_APP)
     app = load_app(str(tmp_path), Source())
-    assert sample_input(app, app.function("submit"))["body"] == {"steps": [{"run": "sample"}]}
+    assert sample_input(app, app.function("submit"))["body"] == {
+        "steps": [{"run": "sample", "timeout": 10}]
+    }
     assert sample_input(app, app.function("elsewhere"))["body"] == {"steps": ["sample"]}
+
+
+MODEL_APP = """import json
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal, Optional
+
+import azure.functions as func
+from pydantic import BaseModel, Field
+
+from shared.models import Address
+
+app = func.FunctionApp()
+
+
+class Line(BaseModel):
+    product: int
+    qty: int = 1
+    note: Optional[str] = None
+
+
+class Order(BaseModel):
+    KIND: ClassVar[str] = "order"
+    customer: str
+    lines: list[Line]
+    currency: Literal["eur", "usd"] = Field(default="eur")
+    express: bool
+    ship_to: Address
+
+
+@dataclass
+class Refund:
+    order_id: str
+    amount: float
+    reason: "str | None"
+    _seen: int = field(default=0, init=False)
+    audit: list[str] = field(default_factory=list, init=False)
+
+
+@app.route(route="orders/{shop}", methods=["POST"])
+def create(req: func.HttpRequest) -> func.HttpResponse:
+    order = Order.model_validate(req.get_json())
+    return func.HttpResponse(order.customer)
+
+
+@app.route(route="refunds", methods=["POST"])
+def refund(req: func.HttpRequest) -> func.HttpResponse:
+    body = req.get_json()
+    r = Refund(**body)
+    return func.HttpResponse(f"{r.amount} {body.get('ticket')}")
+
+
+@app.queue_trigger(arg_name="msg", queue_name="q", connection="AzureWebJobsStorage")
+def queued(msg: func.QueueMessage) -> None:
+    order = Order.model_validate_json(msg.get_body())
+    print(order)
+
+
+@app.queue_trigger(arg_name="msg", queue_name="t", connection="AzureWebJobsStorage")
+def typed(msg: func.QueueMessage) -> None:
+    data = msg.get_json()
+    for line in data["lines"]:
+        print(line["sku"], int(line.get("qty", 1)), float(line["price"]), line.get("note"))
+    print(data.get("currency", "eur"), int(data["count"]))
+"""
+
+MODELS = """from dataclasses import dataclass
+
+
+@dataclass
+class Address:
+    street: str
+    zip: int
+"""
+
+ORDER_SAMPLE = {
+    "customer": "sample",
+    "lines": [{"product": 1, "qty": 1, "note": "sample"}],
+    "currency": "eur",
+    "express": True,
+    "ship_to": {"street": "sample", "zip": 1},
+}
+
+
+@pytest.fixture
+def model_app(tmp_path: Path) -> Any:
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(MODEL_APP)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "__init__.py").write_text("")
+    (tmp_path / "shared" / "models.py").write_text(MODELS)
+    return load_app(str(tmp_path), Source())
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        # The pydantic model the body is validated as: each field typed, a nested model of
+        # the module, a dataclass imported from a module of the app, a Literal's first value.
+        ("create", ORDER_SAMPLE),
+        # A dataclass built with **body: no init=False field; a key read besides it after.
+        ("refund", {"order_id": "sample", "amount": 1.0, "reason": "sample", "ticket": "sample"}),
+        # model_validate_json of the message's bytes.
+        ("queued", ORDER_SAMPLE),
+        # Keys converted or defaulted get a value of that type (an untyped .get is left out
+        # of an item: the code handles its absence).
+        (
+            "typed",
+            {
+                "lines": [{"sku": "sample", "qty": 1, "price": 1.0}],
+                "currency": "sample",
+                "count": 1,
+            },
+        ),
+    ],
+)
+def test_samples_follow_the_model_and_the_types_the_code_reads(
+    model_app: Any, name: str, body: dict[str, Any]
+) -> None:
+    assert sample_input(model_app, model_app.function(name))["body"] == body
+
+
+def test_sample_bodies_are_accepted_by_the_models_they_describe(
+    model_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample bodies are valid input of the real pydantic model and dataclass (the app's
+    modules imported here by the test, never by funcls)."""
+    import importlib
+    import sys
+
+    monkeypatch.syspath_prepend(model_app.root)
+    for name in ("function_app", "shared", "shared.models"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    module = importlib.import_module("function_app")
+    try:
+        order = module.Order.model_validate(
+            sample_input(model_app, model_app.function("create"))["body"]
+        )
+        assert order.lines[0].product == 1 and order.ship_to.zip == 1
+        body = sample_input(model_app, model_app.function("refund"))["body"]
+        assert module.Refund(**{k: v for k, v in body.items() if k != "ticket"}).amount == 1.0
+    finally:
+        for name in ("function_app", "shared", "shared.models"):
+            sys.modules.pop(name, None)
