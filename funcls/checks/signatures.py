@@ -25,6 +25,7 @@ from funcls.model.catalogue.common import (
     WRAPPED_TYPES,
 )
 from funcls.model.locations import Location
+from funcls.model.python.entry_decorators import decorator_defs
 from funcls.model.python.limits import TooCostly, check_parse_cost
 
 REGISTRY.add_rules(RULES)
@@ -96,21 +97,28 @@ def _v1_entry_decorated(ctx: Context, fn: Function) -> bool:
     funcls cannot tell which signature the worker sees, so the parameter rules stay silent
     there, as for a v2 def under a decorator funcls does not know (``foreign_decorator``).
     Corpus (ninth round): woakesd/oodapi's ``@authorization`` (AZF201, false). A decorator
-    the script itself defines, returning a nested def marked ``functools.wraps``, keeps the
-    signature the worker sees (``_keeps_signature``): the rules still apply there."""
+    the script defines or imports from a module of the app, returning a nested def marked
+    ``functools.wraps``, keeps the signature the worker sees (``_keeps_signature``): the
+    rules still apply there."""
     module = ctx.module(fn.script_path) if fn.script_path else None
     pyf = module.function(fn.entry_point) if module is not None else None
-    if pyf is None or not pyf.decorators:
+    if module is None or pyf is None or not pyf.decorators:
         return False
-    return not _keeps_signature(ctx, fn.script_path or "", [d.chain for d in pyf.decorators])
+    source = ctx.app.source
+    is_file = source.is_file if source is not None else os.path.isfile
+    return not all(
+        found is not None and _keeps_signature(ctx, *found)
+        for found in decorator_defs(module, pyf, ctx.app.root, is_file)
+    )
 
 
-def _keeps_signature(ctx: Context, path: str, decorators: list[list[str]]) -> bool:
-    """Whether every decorator is a plain name of a def of the module at ``path`` whose only
-    return statement (its nested defs' aside) gives a def nested in it and decorated with
+def _keeps_signature(ctx: Context, path: str, name: str) -> bool:
+    """Whether the def ``name`` of the module at ``path`` (the script, or the module of the
+    app it imports the decorator from: ``model/python/entry_decorators.py``) has one return
+    statement (its nested defs' aside), giving a def nested in it and decorated with
     ``wraps(...)`` or ``functools.wraps(...)``: the wrapper then has ``__wrapped__``, which
-    ``inspect.signature`` follows to the decorated def. Anything else (a decorator imported
-    from elsewhere, a call, a class) is unknown."""
+    ``inspect.signature`` follows to the decorated def. Anything else (a call, a class, a
+    def that returns something else) is unknown."""
     text = ctx.text(path)
     source = ctx.app.source
     body = source.module_body(path, text) if source is not None and text is not None else None
@@ -123,20 +131,17 @@ def _keeps_signature(ctx: Context, path: str, decorators: list[list[str]]) -> bo
     if body is None:
         return False
     defs = {s.name: s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    for chain in decorators:
-        outer = defs.get(chain[0]) if len(chain) == 1 else None
-        if outer is None:
-            return False
-        inner = {
-            s.name: s for s in outer.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-        }
-        returns = _own_returns(outer.body)
-        if len(returns) != 1 or not isinstance(returns[0].value, ast.Name):
-            return False
-        wrapper = inner.get(returns[0].value.id)
-        if wrapper is None or not any(_is_wraps(d) for d in wrapper.decorator_list):
-            return False
-    return True
+    outer = defs.get(name)
+    if outer is None:
+        return False
+    inner = {
+        s.name: s for s in outer.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    returns = _own_returns(outer.body)
+    if len(returns) != 1 or not isinstance(returns[0].value, ast.Name):
+        return False
+    wrapper = inner.get(returns[0].value.id)
+    return wrapper is not None and any(_is_wraps(d) for d in wrapper.decorator_list)
 
 
 def _own_returns(body: list[ast.stmt]) -> list[ast.Return]:

@@ -12,6 +12,8 @@ from funcls.model.jsondoc import JsonDocument
 from funcls.model.jsonvalues import JsonValue
 from funcls.model.locations import Range
 from funcls.model.pyproject import read_pyproject
+from funcls.model.python.entry_decorators import decorator_defs
+from funcls.model.python.facts import ModuleInfo
 from funcls.model.source import SKIP_DIRS, Source, inside
 from funcls.model.v1 import index_v1_function, json_problems, not_an_object
 from funcls.model.v2.app_sources import may_hold_app
@@ -164,17 +166,32 @@ def _v1_inputs(folder: str, fn: Function | None, source: Source, root: str) -> t
     is never read, here either; whether it is outside is an input (a link may be re-pointed)."""
     config = os.path.join(folder, "function.json")
     if not inside(root, folder):  # a folder linked outside: nothing of it is read
-        return (None, (), None, False, None, None)
+        return (None, (), None, False, None, None, ())
     script = fn.script_path if fn is not None else None
     readable = bool(script) and inside(root, script or "")
+    module = source.module(script) if script and readable and script.endswith(".py") else None
     return (
         source.json(config),
         tuple(source.listdir(folder)),
         script,
         readable,
         source.is_file(script) if script and readable else None,
-        source.module(script) if script and readable and script.endswith(".py") else None,
+        module,
+        _decorator_modules(fn, module, source, root),
     )
+
+
+def _decorator_modules(
+    fn: Function | None, module: ModuleInfo | None, source: Source, root: str
+) -> tuple[ModuleInfo | None, ...]:
+    """The parses of the app's modules the entry point's decorators come from: the signature
+    rules read them (checks/signatures.py), so the function is checked again when one
+    changes. Empty for an undecorated entry point (nearly every one)."""
+    entry = module.function(fn.entry_point) if module is not None and fn is not None else None
+    if module is None or entry is None or not entry.decorators:
+        return ()
+    paths = {p for p, _ in filter(None, decorator_defs(module, entry, root, source.is_file))}
+    return tuple(source.module(p) for p in sorted(paths - {module.path}))
 
 
 def _v1_function(folder: str, source: Source, root: str) -> Function:
@@ -191,11 +208,26 @@ def _v1_function(folder: str, source: Source, root: str) -> Function:
         inputs, fn = kept
         now = _v1_inputs(folder, fn, source, root)
         # The parses by identity (re-parsed means changed), the rest by value.
-        if now[0] is inputs[0] and now[5] is inputs[5] and now[1:5] == inputs[1:5]:
+        if (
+            now[0] is inputs[0]
+            and now[5] is inputs[5]
+            and now[1:5] == inputs[1:5]
+            and _same_objects(now[6], inputs[6])
+        ):
             return fn  # type: ignore[no-any-return]
     fn = index_v1_function(folder, source, root)
     memo[folder] = (_v1_inputs(folder, fn, source, root), fn)
     return fn
+
+
+def _same_objects(now: object, before: object) -> bool:
+    """Two tuples holding the same objects (parses compared by identity)."""
+    return (
+        isinstance(now, tuple)
+        and isinstance(before, tuple)
+        and len(now) == len(before)
+        and all(a is b for a, b in zip(now, before, strict=True))
+    )
 
 
 def _folder_outside(fn: Function, config: str) -> Problem:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import inspect
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from funcls.checks.config import resolve_config
+from funcls.checks.engine import IncrementalCheck, check_app
+from funcls.model.loader import load_app
+from funcls.model.source import Source
 from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v1, v2
 
 HTTP = [
@@ -166,6 +174,91 @@ def test_azf201_on_a_v1_entry_point_under_a_wraps_decorator_of_the_script(tmp_pa
     assert list(inspect.signature(namespace["main"]).parameters) == ["req", "payload"]  # type: ignore[arg-type]
     v1(tmp_path, "verify", fjson(), wrapped)
     assert one(check(tmp_path), "AZF201").message.startswith("parameter 'payload' of main(")
+
+
+AUTH = (
+    "import functools\n\n\n"
+    "def authorized(handler):\n"
+    "    @functools.wraps(handler)\n"
+    "    async def check(req):\n"
+    '        return await handler(req, {"user": "me"})\n\n'
+    "    return check\n"
+)
+ENTRY = (
+    "import azure.functions as func\n{imports}\n\n"
+    "@{decorator}\n"
+    "async def main(req: func.HttpRequest, payload: dict) -> func.HttpResponse:\n"
+    "    return func.HttpResponse(str(payload))\n"
+)
+
+
+def worker_signature(root: Path, folder: str) -> list[str]:
+    """The parameters of ``main`` as the worker sees them: the script imported as a module of
+    an ``__app__`` namespace package over the app's folder, with the folder first on sys.path
+    (azure_functions_worker/loader.py, install and load_function), in a child process."""
+    code = (
+        "import importlib, importlib.machinery, importlib.util, inspect, sys\n"
+        "root = sys.argv[1]\nsys.path.insert(0, root)\n"
+        "spec = importlib.machinery.ModuleSpec('__app__', None)\n"
+        "spec.submodule_search_locations = [root]\n"
+        "sys.modules['__app__'] = importlib.util.module_from_spec(spec)\n"
+        "m = importlib.import_module('__app__.' + sys.argv[2])\n"
+        "print(' '.join(inspect.signature(m.main).parameters))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-B", "-c", code, str(root), folder],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize(
+    ("imports", "decorator", "shared"),
+    [
+        ("from ..shared.auth import authorized", "authorized", "shared/auth.py"),
+        ("from shared.auth import authorized", "authorized", "shared/auth.py"),
+        (
+            "from __app__.shared.auth import authorized as auth_required",
+            "auth_required",
+            "shared/auth.py",
+        ),
+        ("from ..shared import auth", "auth.authorized", "shared/auth.py"),
+        ("import shared.auth as auth", "auth.authorized", "shared/auth.py"),
+        ("from .. import shared", "shared.authorized", "shared/__init__.py"),
+    ],
+)
+def test_azf201_under_a_wraps_decorator_imported_from_the_app(
+    tmp_path: Path, imports: str, decorator: str, shared: str
+) -> None:
+    # The decorator's module is read (never run): its wrapper is marked functools.wraps, so
+    # inspect.signature follows __wrapped__ to main(req, payload), which the worker refuses.
+    script = ENTRY.format(imports=imports, decorator=decorator)
+    files = {shared: AUTH, "shared/__init__.py": ""} if shared != "shared/__init__.py" else {}
+    v1(tmp_path, "verify", fjson(), script, **{**files, shared: AUTH})
+    assert worker_signature(tmp_path, "verify") == ["req", "payload"]
+    assert one(check(tmp_path), "AZF201").message.startswith("parameter 'payload' of main(")
+
+
+def test_azf201_silent_under_an_imported_decorator_it_cannot_see_through(tmp_path: Path) -> None:
+    # The same decorator without functools.wraps: the worker sees check(req), which loads.
+    script = ENTRY.format(imports="from ..shared.auth import authorized", decorator="authorized")
+    plain = AUTH.replace("    @functools.wraps(handler)\n", "")
+    v1(tmp_path, "verify", fjson(), script, **{"shared/__init__.py": "", "shared/auth.py": plain})
+    assert worker_signature(tmp_path, "verify") == ["req"]
+    assert only(check(tmp_path), "AZF201") == []
+    # A module funcls cannot find in the app (an installed package), a name the module does
+    # not define, a decorator factory: unknown, silent.
+    for imports, decorator in (
+        ("from authlib_missing import authorized", "authorized"),
+        ("from ..shared.auth import nowhere", "nowhere"),
+        ("from ..shared.auth import authorized", "authorized()"),
+    ):
+        script = ENTRY.format(imports=imports, decorator=decorator)
+        v1(tmp_path, "verify", fjson(), script, **{"shared/auth.py": AUTH})
+        assert only(check(tmp_path), "AZF201") == [], imports
 
 
 def test_azf201_inline_suppression(tmp_path: Path) -> None:
@@ -360,3 +453,33 @@ def test_azf205_near_miss_binding_named_context(tmp_path: Path) -> None:
         **{"requirements.txt": "azure-functions\nazure-functions-durable\n"},
     )
     assert only(check(tmp_path), "AZF205") == []
+
+
+def test_an_edit_of_the_decorator_module_checks_the_v1_function_again(tmp_path: Path) -> None:
+    # The v1 function is kept while its files are unchanged (loader._v1_function), and the
+    # incremental engine re-checks only functions whose object is new: an edit of the
+    # decorator's module alone must give a new one, so that the findings follow it.
+    script = ENTRY.format(imports="from ..shared.auth import authorized", decorator="authorized")
+    v1(tmp_path, "verify", fjson(), script, **{"shared/__init__.py": "", "shared/auth.py": AUTH})
+    auth = str(tmp_path / "shared" / "auth.py")
+    source = Source()
+    engine = IncrementalCheck()
+    config = resolve_config(str(tmp_path))
+    first = load_app(str(tmp_path), source)
+    assert [f.code for f in engine.run(first, config) if f.code == "AZF201"] == ["AZF201"]
+    plain = AUTH.replace("    @functools.wraps(handler)\n", "")
+    for version, text in enumerate([plain, AUTH, plain], start=1):
+        source.open(auth, version, text)
+        app = load_app(str(tmp_path), source)
+        incremental = sorted((f.code, f.message) for f in engine.run(app, config))
+        fresh = Source()
+        fresh.open(auth, version, text)
+        full = sorted(
+            (f.code, f.message) for f in check_app(load_app(str(tmp_path), fresh), config)
+        )
+        assert incremental == full, version
+        assert ("AZF201" in {c for c, _ in full}) is (text == AUTH), version
+    # An edit of an unrelated module keeps the function as it was (not re-checked).
+    source.open(str(tmp_path / "shared" / "__init__.py"), 9, "X = 1\n")
+    engine.run(load_app(str(tmp_path), source), config)
+    assert engine.rechecked == []
