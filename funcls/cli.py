@@ -7,6 +7,7 @@ import gc
 import importlib
 import os
 import sys
+import types
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -46,6 +47,49 @@ def _wanted(argv: Sequence[str] | None) -> tuple[str, ...]:
     if first is None and server and not any(a in ("-h", "--help") for a in args):
         return ()
     return COMMANDS
+
+
+# The one-shot analyses, whose process never needs inspect (see _dataclasses_without_inspect).
+_ANALYSES = frozenset({"funcls.commands.check", "funcls.commands.index"})
+
+
+def _dataclasses_without_inspect() -> None:
+    """Import ``dataclasses`` with ``inspect`` deferred until an attribute of it is read.
+
+    On 3.10-3.12 ``dataclasses`` imports ``inspect`` (with ``dis``, ``opcode``, ``tokenize``,
+    ``token`` and ``linecache``) for one use: the ``__doc__`` it writes from
+    ``inspect.signature`` for a class without a docstring, which funcls.model.fastclass makes
+    only when read. Nothing else `funcls check` or `funcls index` imports uses inspect, and
+    its import was 14.7 M instructions of `funcls check`'s 1,726 M on the 1,000-function
+    bench (issue 16). ``importlib.util.LazyLoader`` cannot defer it: the ``import inspect``
+    statement itself reads the module's ``__spec__`` (``import_ensure_initialized`` in
+    CPython's Python/import.c), which loads a lazy module at once. So while dataclasses is
+    imported, ``sys.modules`` holds a placeholder module for inspect, taken out right after:
+    a later ``import inspect`` anywhere loads the real module, and dataclasses' own first
+    use of its ``inspect`` loads it and puts it in the placeholder's place."""
+    if "dataclasses" in sys.modules or "inspect" in sys.modules:
+        return
+    placeholder = _DeferredInspect("inspect")
+    sys.modules["inspect"] = placeholder
+    try:
+        import dataclasses  # noqa: F401
+    finally:
+        if sys.modules.get("inspect") is placeholder:
+            del sys.modules["inspect"]
+
+
+class _DeferredInspect(types.ModuleType):
+    """dataclasses' ``inspect`` until it reads an attribute of it: then the real module,
+    imported and put in dataclasses' globals in the placeholder's place."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get("inspect") is self:  # read while dataclasses was being imported
+            del sys.modules["inspect"]
+        real = importlib.import_module("inspect")
+        holder = sys.modules.get("dataclasses")
+        if holder is not None and vars(holder).get("inspect") is self:
+            holder.inspect = real  # type: ignore[attr-defined]
+        return getattr(real, name)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # objects they create were 5 ms of `funcls check`'s start (issue 16). Back on below
         # unless the command is one-shot.
         gc.disable()
+    wanted = _wanted(argv)
+    if wanted and _ANALYSES.issuperset(wanted):
+        _dataclasses_without_inspect()
     try:
         parser = build_parser(sys.argv[1:] if argv is None else argv)
         args = parser.parse_args(argv)

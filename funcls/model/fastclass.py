@@ -42,7 +42,6 @@ import builtins
 import dataclasses
 import importlib
 import importlib.util
-import inspect
 import os
 import sys
 import threading
@@ -250,6 +249,10 @@ class _Doc:
             return "(being made)"
         if self.text is None:
             cls = owner if owner is not None else type(obj)
+            # Imported here: `funcls check` imports dataclasses without inspect (funcls/cli.py,
+            # _dataclasses_without_inspect) and reads no class's __doc__.
+            import inspect
+
             try:
                 signature = str(inspect.signature(cls)).replace(" -> None", "")
             except (TypeError, ValueError):  # as dataclasses: some signatures cannot be had
