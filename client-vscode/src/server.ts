@@ -13,6 +13,7 @@ import * as path from "path";
 import * as vscode from "vscode";
 import {
   CloseAction,
+  DocumentFormattingRequest,
   ErrorAction,
   LanguageClient,
   RevealOutputChannelOn,
@@ -70,6 +71,15 @@ class FunclsClient extends LanguageClient {
   }
 
   private stopping = false;
+
+  override async start(): Promise<void> {
+    await super.start();
+    // funcls formats JSON files for the editors whose JSON server it is (Emacs, Neovim); VS Code
+    // formats JSON itself and Python through the user's formatter. Registered, funcls would be a
+    // second formatter of both ("There are multiple formatters for 'Python' files") and answer
+    // nothing for Python, so the client drops the provider the server's capability registered.
+    this.getFeature(DocumentFormattingRequest.method).clear();
+  }
 
   override stop(timeout?: number): Promise<void> {
     // A stop we asked for (restart after a settings change, shutdown) is no failure: the old

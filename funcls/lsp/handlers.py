@@ -17,6 +17,7 @@ from funcls.lsp import (
     code_lens,
     completion,
     definition,
+    formatting,
     functions_view,
     heap_counts,
     highlight,
@@ -503,6 +504,12 @@ def register_navigation(server: FunclsServer) -> None:
     def on_document_symbol(params: types.DocumentSymbolParams) -> Any:
         path = fresh(params.text_document.uri)
         return symbols.document_symbols(server.ctx, path) if path else None
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    @guarded(server, "formatting")
+    def on_formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        path = uri_to_path(params.text_document.uri)
+        return formatting.format_document(server.ctx, path, params.options) if path else None
 
     @server.feature(types.WORKSPACE_SYMBOL)
     @guarded(server, "workspace symbols")
