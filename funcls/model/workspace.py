@@ -69,21 +69,16 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         # among them is not there on any file system, and is not asked of the system (most
         # folders have none of the five asked for: issue 16).
         listed = {e.name.lower() for e in entries} if entries is not None and not overlays else None
+        # The folder's files are named prefix + name: os.path.join's answer, without its
+        # checks and without splitting the path again (531 folders of the 1,000-function
+        # bench asked 2,133 joins and as many dirname/basename pairs, issue 16).
+        prefix = d if d.endswith(os.sep) else d + os.sep
 
-        def absent(path: str, d: str = d, listed: set[str] | None = listed) -> bool:
-            return (
-                listed is not None
-                and os.path.dirname(path) == d
-                and os.path.basename(path).lower() not in listed
-            )
+        def listed_here(name: str, listed: set[str] | None = listed) -> bool:
+            """Whether the folder may have the file ``name``: listed, or no listing."""
+            return listed is None or name.lower() in listed
 
-        def here_file(path: str, absent: Callable[[str], bool] = absent) -> bool:
-            return not absent(path) and is_file(path)
-
-        def here(path: str, absent: Callable[[str], bool] = absent) -> bool:
-            return not absent(path) and present(path)
-
-        has_host = here(os.path.join(d, HOST_JSON))
+        has_host = listed_here(HOST_JSON) and present(prefix + HOST_JSON)
         entries = entries or []
         subdirs: list[str] = []
         for e in entries:
@@ -99,17 +94,25 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         # A function_app.py inside a Python package (azure/functions/decorators/ in the
         # library itself) is a module of that package, not an app's script.
         script = (
-            here(os.path.join(d, DEFAULT_SCRIPT)) or _named_script(d, here_file, read)
-        ) and not here_file(os.path.join(d, "__init__.py"))
+            (listed_here(DEFAULT_SCRIPT) and present(prefix + DEFAULT_SCRIPT))
+            or (
+                listed_here(LOCAL_SETTINGS)
+                and _named_script(d, _here_file(prefix, listed, is_file), read)
+            )
+        ) and not (listed_here("__init__.py") and is_file(prefix + "__init__.py"))
         # Inside an app, a Python package without host.json (blueprints/scheduling/ with an
         # __init__.py) is a part of that app: the host reads function.json one level below the
         # script root only, and the worker imports the package as the app's module.
         is_root = has_host or (
-            not (inside and here_file(os.path.join(d, "function.json")))
-            and not (inside and here_file(os.path.join(d, "__init__.py")))
+            not (inside and listed_here("function.json") and is_file(prefix + "function.json"))
+            and not (inside and listed_here("__init__.py") and is_file(prefix + "__init__.py"))
             and (script or any(present(os.path.join(s, "function.json")) for s in subdirs))
         )
-        if is_root and not script and _other_language_app(d, entries, subdirs, here_file, read):
+        if (
+            is_root
+            and not script
+            and _other_language_app(d, entries, subdirs, _here_file(prefix, listed, is_file), read)
+        ):
             is_root = False
         if (
             is_root
@@ -125,6 +128,27 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         for sub in subdirs:
             stack.append((sub, inside or is_root))
     return sorted(roots)
+
+
+def _here_file(
+    prefix: str, listed: set[str] | None, is_file: Callable[[str], bool]
+) -> Callable[[str], bool]:
+    """``is_file`` for the paths the helpers below ask about a folder (whose files are named
+    ``prefix`` + name): a file of the folder itself that its listing ``listed`` (lower-case
+    names, None when unknown) lacks is not asked of the system."""
+
+    def here_file(path: str) -> bool:
+        if listed is not None and path.startswith(prefix):
+            name = path[len(prefix) :]
+            if (
+                os.sep not in name
+                and not (os.altsep and os.altsep in name)
+                and name.lower() not in listed
+            ):
+                return False
+        return is_file(path)
+
+    return here_file
 
 
 # Files that make a folder a project of another language's Functions worker.
