@@ -385,8 +385,11 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
     if kind == "timertrigger":
         return {"body": {"isPastDue": False}}
     if kind == "eventgridtrigger":
-        return {"body": _event_grid_sample(keys)}
+        return {"body": _event_grid_sample(keys, sample_object(keys))}
     if kind in ("cosmosdbtrigger", "cosmosdbmongotrigger"):
+        docs = _document_reads(node, trigger.name) if node is not None and trigger else None
+        if keys is None and docs is not None:
+            return {"body": [{"id": "1", **_sample_object(docs[0], docs[1], fields)}]}
         return {"body": [{"id": "1", **sample_object(keys)}]}
     if keys is not None:
         return {"body": sample_object(keys)}
@@ -409,31 +412,118 @@ def _with_consumer_items(
     item "sample" was accepted by create_order and then failed process_order (TypeError:
     string indices must be integers). Queue names compared as the host does (lowercase); a
     name from an app setting (``%NAME%``) is not followed. The consumer's typed reads
-    (``int(item.get("qty", 1))``) join ``typed``."""
-    queues = {
-        str(b.get("queueName") or "").lower()
-        for b in fn.bindings
-        if b.kind == "queue" and b.direction.lower() == "out"
-    }
-    queues = {q for q in queues if q and "%" not in q}
-    if not queues:
+    (``int(item.get("qty", 1))``) join ``typed``. Besides storage queues, the channels an
+    app names on both ends (``_channels``): a Service Bus queue or topic, an event hub, a
+    Cosmos DB container (whose trigger's documents are read as ``_document_reads`` finds)."""
+    written = {c for b in fn.bindings if b.direction.lower() == "out" for c in _channels(b)}
+    if not written:
         return items
     out = dict(items)
     for other in app.functions:
         trigger = other.trigger
-        if (
-            other is fn
-            or trigger is None
-            or trigger.kind != "queuetrigger"
-            or str(trigger.get("queueName") or "").lower() not in queues
-        ):
+        if other is fn or trigger is None or not written & set(_channels(trigger)):
             continue
         reads = _json_reads(other, source, app.root)
-        for key, inner in (reads[1] if reads is not None else {}).items():
-            if reads is not None and key in out and not out[key] and inner:
+        found = reads[1] if reads is not None else {}
+        found_typed = reads[2] if reads is not None else {}
+        node = _def_node(other, source) if trigger.kind == "cosmosdbtrigger" else None
+        docs = _document_reads(node, trigger.name) if node is not None else None
+        if node is not None and docs is not None:
+            found = {**docs[1], **found}
+            found_typed = {**_typed_reads(node), **found_typed}
+        for key, inner in found.items():
+            if key in out and not out[key] and inner:
                 out[key] = inner
-                typed.update({k: v for k, v in reads[2].items() if k in inner and k not in typed})
+                typed.update(
+                    {k: v for k, v in found_typed.items() if k in inner and k not in typed}
+                )
     return out
+
+
+# The property naming what a binding writes to or reads from, per kind of output and of the
+# trigger that reads it; names compared ignoring case (the host lowercases storage queue
+# names; for the others a near miss in case would at worst shape a sample). Event Grid is left
+# out: its output names a topic endpoint setting and its trigger nothing (the subscription is
+# made in Azure), so the app does not say which function reads what another sends.
+_CHANNEL_NAMES = {
+    "queue": ("queue", "queueName"),
+    "queuetrigger": ("queue", "queueName"),
+    "servicebus": ("servicebus", "queueName", "topicName"),
+    "servicebustrigger": ("servicebus", "queueName", "topicName"),
+    "eventhub": ("eventhub", "eventHubName"),
+    "eventhubtrigger": ("eventhub", "eventHubName"),
+}
+_COSMOS = ("cosmosdb", "cosmosdbtrigger")
+
+
+def _channels(b: Any) -> list[tuple[str, ...]]:
+    """What a binding writes to or reads from, as comparable keys: ("queue", "orders"),
+    ("servicebus", "queuename", "orders"), ("cosmosdb", "shop", "carts"); none when a name
+    comes from an app setting (``%NAME%``) or is missing."""
+    if b.kind in _COSMOS:
+        database = str(b.get("databaseName") or "")
+        container = str(b.get("containerName") or b.get("collectionName") or "")
+        if database and container and "%" not in database + container:
+            return [("cosmosdb", database, container)]
+        return []
+    spec = _CHANNEL_NAMES.get(b.kind)
+    if spec is None:
+        return []
+    family, *props = spec
+    out: list[tuple[str, ...]] = []
+    for prop in props:
+        name = str(b.get(prop) or "").lower()
+        if name and "%" not in name:
+            out.append((family, prop.lower(), name) if len(props) > 1 else (family, name))
+    return out
+
+
+def _document_reads(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, param: str
+) -> tuple[list[str], dict[str, tuple[str, ...]]] | None:
+    """The keys a Cosmos DB trigger's function reads from each document of its list (``for
+    doc in docs: doc["name"]``, ``doc = docs[0]``, ``docs[0]["name"]``, ``doc.get("name")``,
+    a comprehension), as ``_json_reads`` gives keys: ``[]`` after those it iterates over or
+    measures, with the keys of their items. None when it reads none (the documents arrive as
+    a list, never through ``get_json``)."""
+    names: set[str] = set()
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.For | ast.comprehension)
+            and isinstance(sub.iter, ast.Name)
+            and sub.iter.id == param
+            and isinstance(sub.target, ast.Name)
+        ):
+            names.add(sub.target.id)
+        elif (
+            isinstance(sub, ast.Assign)
+            and len(sub.targets) == 1
+            and isinstance(sub.targets[0], ast.Name)
+            and isinstance(sub.value, ast.Subscript)
+            and isinstance(sub.value.value, ast.Name)
+            and sub.value.value.id == param
+        ):
+            names.add(sub.targets[0].id)
+    keys: list[str] = []
+    for sub in ast.walk(node):
+        key = _key_read(sub, names, "") if names else None
+        if (
+            key is None
+            and isinstance(sub, ast.Subscript)
+            and isinstance(sub.value, ast.Subscript)
+            and isinstance(sub.value.value, ast.Name)
+            and sub.value.value.id == param
+            and isinstance(sub.slice, ast.Constant)
+            and isinstance(sub.slice.value, str)
+        ):
+            key = sub.slice.value  # docs[0]["name"]
+        if key is not None and key not in keys:
+            keys.append(key)
+    if not keys:
+        return None
+    keys.sort(key=lambda k: _position(node, k))
+    listed = _list_keys(node, names, "") if names else {}
+    return [f"{k}[]" if k in listed else k for k in keys], listed
 
 
 def sample_object(keys: list[str] | None) -> dict[str, Any]:
@@ -469,7 +559,13 @@ def sample_query(fn: Function, source: Source | None) -> dict[str, str]:
     return {k: chosen.get(k, SAMPLE_VALUE) for k in query_keys(fn, source)}
 
 
-def _event_grid_sample(keys: list[str] | None) -> dict[str, Any]:
+def _event_grid_sample(
+    keys: list[str] | None, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An Event Grid event whose ``data`` is the object the code reads (``data``, else one of
+    ``keys``). ``data`` carries the keys of the items of its lists: the event's
+    ``get_json()`` is its data, and ``for f in data["files"]: f["url"]`` sent ``files:
+    ["sample"]`` before."""
     return {
         "id": "00000000-0000-0000-0000-000000000001",
         "topic": "/subscriptions/local/resourceGroups/local/providers/Local/topics/sample",
@@ -477,7 +573,7 @@ def _event_grid_sample(keys: list[str] | None) -> dict[str, Any]:
         "eventType": "Sample.Event",
         "eventTime": "2026-01-01T00:00:00Z",
         "dataVersion": "1.0",
-        "data": sample_object(keys),
+        "data": data if data is not None else sample_object(keys),
     }
 
 

@@ -834,3 +834,56 @@ def test_sample_bodies_are_accepted_by_the_models_they_describe(
     finally:
         for name in ("function_app", "shared", "shared.models"):
             sys.modules.pop(name, None)
+
+
+CHANNELS = Path(__file__).resolve().parents[2] / "runner" / "apps" / "channels"
+
+
+def test_channel_samples_take_what_each_reader_reads() -> None:
+    """Service Bus, Event Hubs and Cosmos DB: the producer's list items take the keys (and
+    typed values) the channel's reader reads, as for a storage queue; the Cosmos DB reader's
+    documents carry the keys it reads of each (``for doc in docs: doc["entries"]``); the Event
+    Grid event's data keeps its list items' keys. tests/runner/test_run_channel_samples.py
+    runs each through `funcls invoke`."""
+    app = load_app(str(CHANNELS), Source())
+    body = {f.name: sample_input(app, f)["body"] for f in app.functions}
+    assert body["send_order"] == {"items": [{"product": "sample", "qty": 1}]}
+    assert body["take_order"] == {"items": [{"product": "sample", "qty": 1}]}
+    assert body["send_readings"] == {"samples": [{"value": 1.0}]}
+    assert body["save_cart"] == {"entries": [{"sku": "sample"}]}
+    assert body["price_carts"] == [{"id": "1", "entries": [{"sku": "sample"}]}]
+    assert body["index_files"]["data"] == {"files": [{"url": "sample"}]}
+
+
+def test_channels_are_matched_by_name_and_kind(tmp_path: Path) -> None:
+    """A Service Bus topic is not a queue of the same name, another container is not the
+    reader's, and a name from an app setting is not followed: the items stay "sample"."""
+    text = (CHANNELS / "function_app.py").read_text()
+    for old, new, producer, key in (
+        ('queue_name="Orders"', 'queue_name="Orders2"', "send_order", "items"),
+        (
+            'container_name="carts", connection',
+            'container_name="bins", connection',
+            "save_cart",
+            "entries",
+        ),
+        (
+            'event_hub_name="readings", connection="HUB")\ndef send',
+            'event_hub_name="%HUB_NAME%", connection="HUB")\ndef send',
+            "send_readings",
+            "samples",
+        ),
+    ):
+        assert text.count(old) == 1, old
+        (tmp_path / "host.json").write_text('{"version": "2.0"}')
+        (tmp_path / "function_app.py").write_text(text.replace(old, new))
+        app = load_app(str(tmp_path), Source())
+        assert sample_input(app, app.function(producer))["body"] == {key: ["sample"]}, old
+    # The same name as a topic: the queue's reader is not the topic's.
+    topic = text.replace(
+        '@app.service_bus_queue_output(arg_name="out", queue_name="Orders"',
+        '@app.service_bus_topic_output(arg_name="out", topic_name="orders"',
+    )
+    (tmp_path / "function_app.py").write_text(topic)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("send_order"))["body"] == {"items": ["sample"]}
