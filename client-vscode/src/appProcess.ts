@@ -29,7 +29,12 @@ export function startAppProcess(
   cmd: AppCommand,
   root: string,
   name: string,
-  options: { waitFor?: RegExp; preface?: string[] } = {},
+  options: {
+    waitFor?: RegExp;
+    preface?: string[];
+    /** Each chunk of the app's output, as the terminal gets it, and its stream. */
+    onOutput?: (text: string, stream: "stdout" | "stderr") => void;
+  } = {},
 ): AppProcess {
   const write = new vscode.EventEmitter<string>();
   const child = spawn(cmd.command, cmd.args, {
@@ -57,17 +62,18 @@ export function startAppProcess(
     if (options.waitFor === undefined) {
       resolve(undefined);
     }
-    const onData = (data: Buffer) => {
+    const onData = (data: Buffer, stream: "stdout" | "stderr") => {
       const text = data.toString();
       write.fire(text.replace(/\r?\n/g, "\r\n"));
+      options.onOutput?.(text, stream);
       seen = (seen + text).slice(-8000);
       const m = options.waitFor?.exec(seen);
       if (m) {
         resolve(m);
       }
     };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
+    child.stdout?.on("data", (data: Buffer) => onData(data, "stdout"));
+    child.stderr?.on("data", (data: Buffer) => onData(data, "stderr"));
     child.on("error", (err) => {
       write.fire(`could not start ${cmd.command}: ${err.message}\r\n`);
       reject(new Error(`could not start ${cmd.command}: ${err.message}`));
@@ -75,6 +81,7 @@ export function startAppProcess(
     child.on("exit", (code, signal) => {
       const how = code !== null ? `exited with ${code}` : `was stopped (${signal})`;
       write.fire(`\r\n[funcls run ${how}]\r\n`);
+      options.onOutput?.(`[funcls run ${how}]\n`, "stdout");
       const why = lastLines(seen, 3);
       // child.killed: the extension stopped it (the debug session ended, the extension quit).
       if (!stopping && !child.killed && code !== 0) {

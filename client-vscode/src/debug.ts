@@ -2,18 +2,21 @@
 // in the app's interpreter (a child process of the extension whose output goes to a terminal)
 // and waits for the banner's "debugpy listens on HOST:PORT". `debugpy.listen()` in the app
 // process has started debugpy's own adapter (debugpy/adapter, in the app's environment) on that
-// port, so VS Code speaks DAP to it directly (a DebugAdapterServer) with an "attach" request —
+// port, so VS Code speaks DAP to it (through DebugpyProxy, a TCP pass-through) with an "attach" request —
 // breakpoints in functions work without Microsoft's Python extension. (A second
 // `python -m debugpy.adapter` in front of it only waits for a debuggee to connect back: tried,
-// it never answers the attach.) Ending the session stops the app.
+// it never answers the attach.) Ending the session stops the app. The app's output goes to its
+// terminal and, as DAP output events the proxy adds, to the session's Debug Console
+// (debugModel.ConsoleFeed).
 
 import type { ChildProcess } from "child_process";
+import * as net from "net";
 import * as path from "path";
 
 import * as vscode from "vscode";
 
 import { appServerCommand, ensureAppEnvironment } from "./appEnv";
-import { attachConfiguration, isRunning } from "./debugModel";
+import { attachConfiguration, ConsoleFeed, DapReader, dapFrame, isRunning, outputEvent, type OutputCategory } from "./debugModel";
 import { freePort, startAppProcess } from "./appProcess";
 import { debugRunCommand, hasPortArg } from "./run";
 import type { ServerCommand } from "./python";
@@ -32,6 +35,74 @@ export interface DebugDeps {
 
 /** The running app of each debug session, stopped when the session ends. */
 const apps = new Map<string, ChildProcess>();
+/** The Debug Console feed of each debug session's app, and the session's adapter. */
+const feeds = new Map<string, ConsoleFeed>();
+const proxies = new Map<string, DebugpyProxy>();
+
+/** The session's debug adapter: debugpy's own, over TCP, every message passed through as is;
+ * it adds the app's output as DAP output events (the Debug Console shows them as the
+ * program's stdout/stderr, in the session's own console). */
+class DebugpyProxy implements vscode.DebugAdapter {
+  private readonly sent = new vscode.EventEmitter<vscode.DebugProtocolMessage>();
+  readonly onDidSendMessage = this.sent.event;
+  private readonly socket: net.Socket;
+  private readonly reader = new DapReader();
+  /** debugpy answered (its first message came): output can go to the console. */
+  talking = false;
+  private ended = false;
+
+  constructor(host: string, port: number, private readonly onTalking: () => void) {
+    this.socket = net.connect(port, host);
+    this.socket.on("data", (chunk: Buffer) => {
+      let messages: unknown[];
+      try {
+        messages = this.reader.push(chunk);
+      } catch (err) {
+        this.end(`funcls: debugpy sent what is not DAP (${err instanceof Error ? err.message : String(err)})`);
+        return;
+      }
+      for (const message of messages) {
+        this.sent.fire(message as vscode.DebugProtocolMessage);
+      }
+      if (!this.talking && messages.length > 0) {
+        this.talking = true;
+        this.onTalking();
+      }
+    });
+    this.socket.on("error", (err) => this.end(`funcls: the connection to debugpy on ${host}:${port} failed: ${err.message}`));
+    this.socket.on("close", () => this.end());
+  }
+
+  handleMessage(message: vscode.DebugProtocolMessage): void {
+    if (!this.ended) {
+      this.socket.write(dapFrame(message as object));
+    }
+  }
+
+  output(text: string, category: OutputCategory): void {
+    if (!this.ended) {
+      this.sent.fire(outputEvent(text, category) as vscode.DebugProtocolMessage);
+    }
+  }
+
+  /** debugpy is gone: say why (if it failed) and end the session. */
+  private end(why?: string): void {
+    if (this.ended) {
+      return;
+    }
+    if (why !== undefined) {
+      this.output(`${why}\n`, "stderr");
+    }
+    this.ended = true;
+    this.sent.fire({ seq: 0, type: "event", event: "terminated" } as vscode.DebugProtocolMessage);
+  }
+
+  dispose(): void {
+    this.ended = true;
+    this.socket.destroy();
+    this.sent.dispose();
+  }
+}
 
 class Provider implements vscode.DebugConfigurationProvider {
   constructor(private readonly deps: DebugDeps) {}
@@ -77,8 +148,15 @@ class Provider implements vscode.DebugConfigurationProvider {
     }
     const cmd = debugRunCommand(server, app, debugPort, extra);
     this.deps.output.appendLine(`debugging the app: ${[cmd.command, ...cmd.args].join(" ")}`);
+    const id = `${app}#${debugPort}`;
+    const feed = new ConsoleFeed({
+      isActive: () => proxies.get(id)?.talking === true,
+      append: (text, category) => proxies.get(id)?.output(text, category),
+    });
+    feeds.set(id, feed);
     const { child, terminal, ready } = startAppProcess(cmd, app, `funcls debug: ${path.basename(app)}`, {
       waitFor: LISTENING,
+      onOutput: (text, stream) => feed.write(text, stream),
     });
     terminal.show(true);
     let where: { host: string; port: number };
@@ -86,6 +164,7 @@ class Provider implements vscode.DebugConfigurationProvider {
       const m = await ready;
       where = { host: m?.[1] ?? "127.0.0.1", port: Number(m?.[2] ?? debugPort) };
     } catch (err) {
+      feeds.delete(id);
       child.kill("SIGTERM");
       const message = err instanceof Error ? err.message : String(err);
       void vscode.window.showErrorMessage(`funcls could not debug ${path.basename(app)}: ${message}`);
@@ -96,7 +175,6 @@ class Provider implements vscode.DebugConfigurationProvider {
     // asked once at this point, the server found nothing and the view said "stopped" for the
     // whole session until a first Run (QA in code-server). Asked again until it runs.
     void untilRunning(app, child);
-    const id = `${app}#${debugPort}`;
     apps.set(id, child);
     this.deps.output.appendLine(`attaching to debugpy on ${where.host}:${where.port}`);
     return attachConfiguration(config, where, id) as vscode.DebugConfiguration;
@@ -126,7 +204,16 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
     if (connect === undefined) {
       throw new Error("funcls: this debug session has no debugpy address; start it with F5 or funcls: Debug the app");
     }
-    return new vscode.DebugAdapterServer(connect.port, connect.host);
+    const id = session.configuration.funclsApp as string | undefined;
+    const proxy = new DebugpyProxy(connect.host, connect.port, () => {
+      if (id !== undefined) {
+        feeds.get(id)?.flush();
+      }
+    });
+    if (id !== undefined) {
+      proxies.set(id, proxy);
+    }
+    return new vscode.DebugAdapterInlineImplementation(proxy);
   }
 }
 
@@ -155,6 +242,10 @@ export function registerDebugging(deps: DebugDeps): vscode.Disposable[] {
     }),
     vscode.debug.onDidTerminateDebugSession((session) => {
       const id = session.configuration.funclsApp as string | undefined;
+      if (id !== undefined) {
+        feeds.delete(id);
+        proxies.delete(id);
+      }
       const child = id !== undefined ? apps.get(id) : undefined;
       if (child !== undefined && id !== undefined) {
         apps.delete(id);

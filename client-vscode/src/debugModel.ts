@@ -69,3 +69,115 @@ export function isRunning(status: unknown): boolean {
   const s = status as { state?: unknown; url?: unknown } | null | undefined;
   return s?.state === "running" && typeof s.url === "string" && s.url !== "";
 }
+
+// F5's Debug Console: the app's output (`funcls run`'s console: each invocation's logs,
+// prints and tracebacks, as the host prints them) goes to the terminal and, during the debug
+// session, to the Debug Console too — as the Azure Functions extension's F5 shows the host's
+// output there. QA in code-server: the Debug Console stayed empty for the whole session.
+// The feed writes through the session's adapter (debug.ts, DebugpyProxy) once it talks to
+// debugpy, and holds what comes before (the banner, the functions' URLs), up to HELD_CHARS.
+
+export const HELD_CHARS = 200_000;
+
+export type OutputCategory = "stdout" | "stderr" | "console";
+
+export interface ConsoleSink {
+  /** Can the feed's session show output now? */
+  isActive(): boolean;
+  append(text: string, category: OutputCategory): void;
+}
+
+export class ConsoleFeed {
+  private held: [string, OutputCategory][] = [];
+  private heldChars = 0;
+  private dropped = 0;
+
+  constructor(private readonly sink: ConsoleSink) {}
+
+  /** Some of the app's output (any chunk: lines may be split between chunks). */
+  write(text: string, category: OutputCategory = "stdout"): void {
+    const plain = text.replace(/\r\n/g, "\n");
+    if (plain === "") {
+      return;
+    }
+    if (this.sink.isActive()) {
+      this.flush();
+      this.sink.append(plain, category);
+      return;
+    }
+    this.held.push([plain, category]);
+    this.heldChars += plain.length;
+    while (this.heldChars > HELD_CHARS && this.held.length > 1) {
+      const [first] = this.held.shift() ?? [""];
+      this.heldChars -= first.length;
+      this.dropped += first.length;
+    }
+  }
+
+  /** Write what was held, if the session can show it (called when it becomes able to). */
+  flush(): void {
+    if (this.held.length === 0 || !this.sink.isActive()) {
+      return;
+    }
+    const held = this.held;
+    const dropped = this.dropped;
+    this.held = [];
+    this.heldChars = 0;
+    this.dropped = 0;
+    if (dropped > 0) {
+      this.sink.append(`[funcls: ${dropped} earlier characters of the app's output are in its terminal only]\n`, "console");
+    }
+    for (const [text, category] of held) {
+      this.sink.append(text, category);
+    }
+  }
+}
+
+// The Debug Adapter Protocol's framing (a header "Content-Length: N", a blank line, N bytes of
+// JSON), for the adapter that stands between VS Code and debugpy (debug.ts, DebugpyProxy): it
+// passes every message through and adds the app's output as DAP "output" events, so the
+// Debug Console shows it as the program's stdout/stderr — `activeDebugConsole.append` shows
+// whatever it is given in the warning colour (VS Code's mainThreadDebugService appends with
+// severity Warning), and only to the active session's console.
+
+const HEADER_END = "\r\n\r\n";
+
+/** Encode one DAP message. */
+export function dapFrame(message: object): Buffer {
+  const body = Buffer.from(JSON.stringify(message), "utf8");
+  return Buffer.concat([Buffer.from(`Content-Length: ${body.length}${HEADER_END}`, "ascii"), body]);
+}
+
+/** Decodes the DAP messages of a byte stream, chunk by chunk. */
+export class DapReader {
+  private buffer: Buffer = Buffer.alloc(0);
+
+  /** The messages completed by `chunk`; throws on a header without Content-Length or bad JSON. */
+  push(chunk: Buffer): unknown[] {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const out: unknown[] = [];
+    for (;;) {
+      const end = this.buffer.indexOf(HEADER_END);
+      if (end < 0) {
+        return out;
+      }
+      const header = this.buffer.subarray(0, end).toString("ascii");
+      const m = /(?:^|\r\n)Content-Length:\s*(\d+)/i.exec(header);
+      if (m === null) {
+        throw new Error(`a DAP message without Content-Length: ${JSON.stringify(header.slice(0, 200))}`);
+      }
+      const start = end + HEADER_END.length;
+      const length = Number(m[1]);
+      if (this.buffer.length < start + length) {
+        return out;
+      }
+      out.push(JSON.parse(this.buffer.subarray(start, start + length).toString("utf8")));
+      this.buffer = this.buffer.subarray(start + length);
+    }
+  }
+}
+
+/** The DAP event that shows `text` in the Debug Console as the program's output. */
+export function outputEvent(text: string, category: OutputCategory): object {
+  return { seq: 0, type: "event", event: "output", body: { category, output: text } };
+}

@@ -340,6 +340,26 @@ async function answerQuickInput(page, text, expectTitle) {
   await page.waitForTimeout(300);
 }
 
+/** Open the Debug Console (Ctrl+Shift+Y) and read its text until it holds each of `expect`
+ * (or WAIT passed): its rows' text, and whether all were seen. */
+async function readDebugConsole(page, expect) {
+  await page.keyboard.press("Control+Shift+Y");
+  const repl = page.locator(".repl .monaco-list-rows");
+  let text = "";
+  const deadline = Date.now() + WAIT;
+  while (Date.now() < deadline) {
+    text = (await repl.allInnerTexts().catch(() => [])).join("\n");
+    if (expect.every((e) => text.includes(e))) break;
+    await page.waitForTimeout(250);
+  }
+  const shotConsole = await shot(page, "debug-console");
+  // The classes of each row's output (VS Code marks a warning's "warn", stderr's "error").
+  const classes = await page
+    .locator(".repl .monaco-list-rows .monaco-list-row .value")
+    .evaluateAll((els) => els.map((e) => ({ text: e.innerText.slice(0, 200), className: e.className })));
+  return { text: text.slice(-4000), all: expect.every((e) => text.includes(e)), shotConsole, classes };
+}
+
 const STEPS = {
   /** Run with input… from the view: the saved input opens; replace `find` by `replace` in it
    * (the editor's Replace), save, click the entry's `lens`, read the result panel. */
@@ -491,6 +511,12 @@ const STEPS = {
     const shotPaused = await shot(page, `${step.id}-paused`);
     await page.keyboard.press("F5");
     await request;
+    // `consoleExpect`: the Debug Console, once it shows each of these texts (the app's output:
+    // the function's logs and prints).
+    let debugConsole;
+    if (step.consoleExpect) {
+      debugConsole = await readDebugConsole(page, step.consoleExpect);
+    }
     // `viewWhileDebugging`: the app's row in the Functions view while the session runs (no Run
     // lens was clicked: the driver sent the request itself).
     let duringSession;
@@ -509,7 +535,7 @@ const STEPS = {
     } catch (e) {
       afterEnd = String((e && e.message) || e);
     }
-    return { waitingWhilePaused, pausedAt, answered, shotPaused, callStack, afterEnd, duringSession };
+    return { waitingWhilePaused, pausedAt, answered, shotPaused, callStack, afterEnd, duringSession, debugConsole };
   },
 
 
