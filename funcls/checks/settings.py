@@ -12,6 +12,7 @@ from funcls.checks.findings import Related, Severity
 from funcls.checks.registry import REGISTRY, checker
 from funcls.checks.settings_rules import RULES
 from funcls.model.appmodel import Binding, Function, Value
+from funcls.model.catalogue import BindingSpec, PropertySpec
 from funcls.model.jsondoc import JsonNode
 from funcls.model.lazy_re import compiled_on_use
 from funcls.model.locations import Location, Range
@@ -99,6 +100,31 @@ def _where(fn: Function, b: Binding, v: Value | None) -> Range:
     return (v.range if v is not None else None) or _binding_anchor(fn, b)
 
 
+# The connection-like properties of a binding type in one direction, kept by the spec's id as
+# BindingSpec keeps its own answers (model/catalogue/types.py): AZF400 asks for each binding
+# of the app (1,572 on the 1,000-function bench), and going through every property of the
+# type to find its one or two connections was a fifth of the checker (issue 16, twelfth pass).
+# Each entry holds its spec, so that an id is not reused while its entry lives; bounded, as
+# directions come from the user's files.
+_CONNECTION_PROPERTIES: dict[tuple[int, str], tuple[BindingSpec, tuple[PropertySpec, ...]]] = {}
+
+
+def _connection_properties(spec: BindingSpec, direction: str) -> tuple[PropertySpec, ...]:
+    key = (id(spec), direction)
+    kept = _CONNECTION_PROPERTIES.get(key)
+    if kept is not None and kept[0] is spec:
+        return kept[1]
+    found = tuple(
+        p
+        for p in spec.properties_for(direction)
+        if p.role in ("connection", "setting-name") and p.name.lower() not in _FALLBACK_CONNECTIONS
+    )
+    if len(_CONNECTION_PROPERTIES) >= 4096:
+        _CONNECTION_PROPERTIES.clear()
+    _CONNECTION_PROPERTIES[key] = (spec, found)
+    return found
+
+
 def _connections(
     ctx: Context,
 ) -> Iterator[tuple[Function, Binding, str, Value | None, bool]]:
@@ -113,11 +139,7 @@ def _connections(
             spec = b.spec
             if spec is None:
                 continue
-            for prop in spec.properties_for(b.direction or "in"):
-                if prop.role not in ("connection", "setting-name"):
-                    continue
-                if prop.name.lower() in _FALLBACK_CONNECTIONS:
-                    continue
+            for prop in _connection_properties(spec, b.direction or "in"):
                 v = b.value(prop.name)
                 if v is None or (v.known and v.value is None):
                     if prop.role == "connection" and isinstance(prop.default, str):
