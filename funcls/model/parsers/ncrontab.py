@@ -177,6 +177,10 @@ def _parse_schedule(text: str, allow_five_fields: bool) -> Schedule:
     raise ScheduleError(ScheduleErrorKind.FIELD_COUNT, message, start, end)
 
 
+# FieldRole by value without the enum's call (its values are 0-5 in order).
+_ROLES = tuple(FieldRole)
+
+
 def _cron(text: str, tokens: list[tuple[str, int]], first: FieldRole) -> CronSchedule:
     fields: list[CronField] = []
     warnings: list[ParseWarning] = []
@@ -184,7 +188,7 @@ def _cron(text: str, tokens: list[tuple[str, int]], first: FieldRole) -> CronSch
         at = tokens[0][1]
         fields.append(CronField(FieldRole.SECOND, "", at, at, (0,)))
     for position, (token, offset) in enumerate(tokens):
-        field, field_warnings = parse_field(FieldRole(first + position), token, offset, position)
+        field, field_warnings = parse_field(_ROLES[first + position], token, offset, position)
         fields.append(field)
         warnings.extend(field_warnings)
     schedule = CronSchedule(text, tuple(fields), first is FieldRole.MINUTE)

@@ -452,3 +452,26 @@ def test_never_fires() -> None:
     assert cron("0 0 0 31 2,4 *").never_fires
     assert not cron("0 0 0 29 2 *").never_fires
     assert not cron("0 0 0 30,31 2,3 *").never_fires
+
+
+def test_a_field_read_before_reads_the_same_elsewhere() -> None:
+    """A field's values are kept by its text (issue 16, twelfth pass): the same text in
+    another schedule, place or role reads as a fresh parse does, and a text with a warning
+    is not kept, so each schedule gets its own warning at its own place."""
+    from funcls.model.parsers import ncrontab, ncrontab_fields
+
+    texts = ["0 */7 * * * *", "1 2 */7 * * *", "0 0 0 * Ja *", "30 0 0 * Ja *"]
+    fresh = []
+    for text in texts:
+        ncrontab_fields._VALUES.clear()
+        fresh.append(cron(text))
+    ncrontab_fields._VALUES.clear()
+    kept = []
+    for text in texts:
+        ncrontab._PARSED.clear()
+        kept.append(cron(text))
+    assert kept == fresh
+    # "Ja" is read as January with a warning, each at its own place
+    assert [[w.start for w in s.warnings] for s in kept[2:]] == [[8], [9]]
+    assert (R.MINUTE, "*/7") in ncrontab_fields._VALUES
+    assert (R.MONTH, "Ja") not in ncrontab_fields._VALUES
