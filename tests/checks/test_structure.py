@@ -552,6 +552,50 @@ def test_a_loop_over_an_imported_list_funcls_cannot_be_sure_of_stays_information
     assert load(tmp_path).functions == []
 
 
+def test_blueprints_a_top_level_call_registers_in_a_loop_are_listed(tmp_path: Path) -> None:
+    """``def main(): blueprints = [a, b]; for bp in blueprints: app.register_blueprint(bp)``
+    and then ``main()`` at the top level: the call runs while the worker imports the script,
+    so the library registers every blueprint. funcls read registrations among the module's
+    own statements only and called each blueprint unregistered (AZF307, a false error per
+    blueprint module); it now reads the body of a def the module calls there."""
+    _steps_app(
+        tmp_path,
+        "from steps import first_bp, second_bp  # noqa: E402\n\n\n"
+        "def main():\n"
+        "    blueprints = [first_bp, second_bp]\n"
+        "    for blueprint in blueprints:\n"
+        "        app.register_blueprint(blueprint)\n\n\n"
+        "main()\n",
+        "",
+    )
+    assert differences(funcls_index(str(tmp_path)), library_index(str(tmp_path))) == []
+    assert [f.name for f in load(tmp_path).functions] == ["items", "second_items"]
+    assert check(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        'if __name__ == "__main__":\n    main()\n',  # not run when the worker imports
+        "",  # never called
+        "async def main():\n    pass\n\n\nmain()\n",  # a coroutine made, never run
+    ],
+)
+def test_a_def_the_import_does_not_run_registers_nothing(tmp_path: Path, call: str) -> None:
+    """The library registers nothing there (the index is compared with its own)."""
+    _steps_app(
+        tmp_path,
+        "from steps import first_bp, second_bp  # noqa: E402\n\n\n"
+        "def main():\n"
+        "    app.register_functions(first_bp)\n"
+        "    app.register_functions(second_bp)\n\n\n" + call,
+        "",
+    )
+    assert load(tmp_path).functions == []
+    assert codes(check(tmp_path)) == ["AZF307", "AZF307"]
+    assert differences(funcls_index(str(tmp_path)), library_index(str(tmp_path))) == []
+
+
 REGISTERING_CODE = {
     "function_app.py": "import azure.functions as func\n"
     + "from helpers import add_routes, tool\n\n"

@@ -122,6 +122,9 @@ class _Analyser(ExpressionReader):
     memo_out: dict[tuple[object, ...], Any] | None = None
     _state: tuple[object, ...] | None = None
     _body: list[ast.stmt] | None = None  # the module's statements (``run``)
+    # The top-level call statement ``main()`` whose def's body is being read for the
+    # registrations it makes (``maybe_called_def``): they run, and are placed, there.
+    _site: ast.stmt | None = None
 
     # The defs of this analysis that are copies of the last one's moved by lines added or
     # removed above them: id(new) -> (new, old, shift) (see ``moved_defs``).
@@ -346,6 +349,7 @@ class _Analyser(ExpressionReader):
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             self.maybe_apply(stmt.value)
             self.maybe_register(stmt.value, stmt)
+            self.maybe_called_def(stmt.value, stmt)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.function_statement(stmt)
         elif isinstance(stmt, ast.ClassDef):
@@ -450,6 +454,59 @@ class _Analyser(ExpressionReader):
             )
             for element in elements if uses_var else elements[:1]:
                 self.maybe_register(call, inner, {var: element})
+
+    def maybe_called_def(self, call: ast.Call, stmt: ast.stmt) -> None:
+        """``main()`` at the top level, ``main`` a def of this module above it: the call runs
+        the def's body while the worker imports the module, so the registrations among its
+        own statements (``app.register_functions(bp)``, a loop over a literal list bound in
+        the body) are the module's, made on the call's line. Only a plain def that takes no
+        argument, and only its straight-line statements: a branch inside it may not run. Not
+        under ``if __name__ == "__main__":``, which does not run when the worker imports."""
+        if self._top != "module" or not isinstance(call.func, ast.Name):
+            return
+        if call.args or call.keywords or self._site is not None:
+            return
+        node = self._def_above(call.func.id, stmt)
+        if node is None or node.decorator_list:
+            return
+        args = node.args
+        if len(args.defaults) < len(args.posonlyargs) + len(args.args) or any(
+            d is None for d in args.kw_defaults
+        ):
+            return  # a required parameter: the call raises TypeError before the body runs
+        outer = self._sequences
+        self._sequences = dict(outer)
+        self._site = stmt
+        try:
+            for inner in node.body:
+                if isinstance(inner, ast.Assign):
+                    for target in inner.targets:
+                        if isinstance(target, ast.Name):
+                            if isinstance(inner.value, (ast.Tuple, ast.List)):
+                                self._sequences[target.id] = list(inner.value.elts)
+                            else:
+                                self._sequences.pop(target.id, None)
+                elif isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call):
+                    self.maybe_register(inner.value, inner)
+                elif isinstance(inner, ast.For):
+                    self.loop(inner)
+        finally:
+            self._sequences = outer
+            self._site = None
+
+    def _def_above(self, name: str, stmt: ast.stmt) -> ast.FunctionDef | None:
+        """The top-level ``def name`` bound when ``stmt`` runs: the last one above it when
+        ``stmt`` is a top-level statement, else (a call inside a top-level ``if``/``try``)
+        the module's last one."""
+        found = None
+        for s in self._body or []:
+            if s is stmt:
+                break
+            if isinstance(s, ast.FunctionDef) and s.name == name:
+                found = s
+            elif isinstance(s, ast.AsyncFunctionDef) and s.name == name:
+                found = None  # calling an async def runs nothing
+        return found
 
     @contextmanager
     def arm(self, stmt: ast.stmt, arm: int, exclusive: bool = True) -> Iterator[None]:
@@ -613,7 +670,7 @@ class _Analyser(ExpressionReader):
             RegisterCall(
                 app_var=f.value.id,
                 method=f.attr,
-                range=self.cols.range(stmt),
+                range=self.cols.range(self._site or stmt),
                 arg=self.value(arg_node) if arg_node is not None else None,
                 arg_chain=chain,
                 loop_var=over[0] if looped and over is not None else None,
