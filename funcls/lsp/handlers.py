@@ -306,6 +306,7 @@ def register_language(server: FunclsServer) -> None:
         path = uri_to_path(params.text_document.uri)
         if path is None:
             return None
+        server.publisher.typing.completion_asked(path)
         context = params.context
         trigger = (
             context.trigger_character

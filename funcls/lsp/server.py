@@ -21,6 +21,7 @@ from funcls.lsp.protocol import FunclsProtocol
 from funcls.lsp.publisher import Publisher
 from funcls.lsp.settings import Settings, parse_settings
 from funcls.lsp.state import Checker, EngineChecker, IndexState
+from funcls.lsp.typing_hold import sent_after_idle_ms
 from funcls.model.locations import Position
 from funcls.model.workspace import Workspace
 
@@ -44,6 +45,7 @@ class FunclsServer(LanguageServer):
         self.state = IndexState(Workspace([]), self.checker)
         self.ctx = Context(self.state.index, PositionMapper("utf-16", self.state.index.source.text))
         self.settings = Settings()
+        self.client_name: str | None = None  # the client's clientInfo name
         self.init_options: object = None
         self.pending_messages: list[str] = []
         self.ready = asyncio.Event()
@@ -70,6 +72,8 @@ class FunclsServer(LanguageServer):
         self.state.indexing = True  # until index_workspace has loaded every app
         self.state.settings = settings
         self.settings = settings
+        self.client_name = params.client_info.name if params.client_info else None
+        self.publisher.typing.idle_s = self._client_idle_s()
         chosen = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
         # The enum's value ("utf-8"), never str() of a member ("PositionEncodingKind.Utf8").
         encoding = chosen.value if isinstance(chosen, types.PositionEncodingKind) else chosen
@@ -80,10 +84,16 @@ class FunclsServer(LanguageServer):
             settings,
         )
 
+    def _client_idle_s(self) -> float:
+        """The client's own wait before it sends changes, for the typing hold."""
+        ms = sent_after_idle_ms(self.client_name, self.settings.changes_sent_after_idle_ms)
+        return ms / 1000
+
     def apply_settings(self, settings: Settings) -> None:
         self.settings = settings
         self.ctx.settings = settings
         self.state.settings = settings
+        self.publisher.typing.idle_s = self._client_idle_s()
         roots = [os.path.normpath(os.path.abspath(r)) for r in settings.extra_app_roots]
         if roots != self.state.index.extra_roots:
             self.state.index.extra_roots = roots

@@ -35,6 +35,10 @@ class Settings:
     # open documents, the whole result), "message" (the summary only), "client" (nothing:
     # the client shows the result the command returns).
     run_results: str = "document"
+    # How long the editor waits without typing before it sends changes (eglot:
+    # eglot-send-changes-idle-time, 0.5 s); the typing hold counts that wait (typing_hold.py).
+    # None: known from the client's name (eglot), else 0.
+    changes_sent_after_idle_ms: int | None = None
 
 
 _NAMES = {
@@ -45,6 +49,7 @@ _NAMES = {
     "diagnosticsDelayMs": "diagnostics_delay_ms",
     "invokeTimeoutSeconds": "invoke_timeout_seconds",
     "runResults": "run_results",
+    "changesSentAfterIdleMs": "changes_sent_after_idle_ms",
 }
 RUN_RESULTS = ("document", "message", "client")
 
@@ -145,7 +150,7 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
                 errors.append(
                     f"funcls.runResults must be one of {', '.join(RUN_RESULTS)}, not {_show(value)}"
                 )
-        elif attr == "diagnostics_delay_ms":
+        elif attr in ("diagnostics_delay_ms", "changes_sent_after_idle_ms"):
             parsed = _int(key, value, 0, 10_000, errors)
         else:
             parsed = _int(key, value, 1, 3600, errors)

@@ -8,6 +8,7 @@ capabilities) could not be told when the hold ends, so it gets everything at onc
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import client_capabilities
 
-from funcls.lsp.typing_hold import HOLD_MS, keystroke_lines
+from funcls.lsp.typing_hold import HOLD_MS, keystroke_lines, sent_after_idle_ms
 from tests.lsp.support import CONFIG, RecordingClient, open_doc, uri, wait_for
 
 P = types.Position
@@ -224,3 +225,93 @@ async def test_a_document_closed_during_the_hold_gets_no_stale_findings(
     await wait_for(lambda: time.monotonic() - typed > 2 * HOLD_MS / 1000)
     last = [p for p in editing_client.published if p.uri == uri(path)][-1]
     assert [d.code for d in last.diagnostics] == []
+
+
+def recorded_client_info(name: str) -> types.ClientInfo:
+    """The clientInfo pytest-lsp recorded from a real client (its file beside the capabilities)."""
+    folder = Path(pytest_lsp.__file__).parent / "clients"
+    info = json.loads((folder / f"{name}.json").read_text())["clientInfo"]
+    return types.ClientInfo(name=info["name"], version=info.get("version"))
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def eglot_client(lsp_client: RecordingClient, fresh_workspace: Path):
+    """eglot as Emacs 29.1 recorded it, clientInfo included ('Emacs (eglot)'): it sends a
+    buffer's changes only once Emacs has been idle eglot-send-changes-idle-time (0.5 s)."""
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("emacs"),
+            client_info=recorded_client_info("emacs_v29.1"),
+            root_uri=uri(fresh_workspace),
+            workspace_folders=[types.WorkspaceFolder(uri(fresh_workspace), "ws")],
+        )
+    )
+    await wait_for(lambda: any("indexed" in m.message for m in lsp_client.log_messages), 60.0)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def typed_together(client: RecordingClient, path: Path, version: int, line: int) -> None:
+    """A new line and ``@app.rou`` in one didChange, as eglot sends what was typed since its
+    last send."""
+    changes: list[types.TextDocumentContentChangeEvent] = [
+        types.TextDocumentContentChangePartial(range=types.Range(P(line, 0), P(line, 0)), text="\n")
+    ]
+    for i, ch in enumerate("@app.rou"):
+        changes.append(
+            types.TextDocumentContentChangePartial(
+                range=types.Range(P(line, i), P(line, i)), text=ch
+            )
+        )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=version, uri=uri(path)), changes
+        )
+    )
+
+
+async def test_a_client_that_sends_after_a_pause_is_not_held_again(
+    eglot_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    """eglot's didChange comes 0.5 s after the last key: the pause is over, so AZF108 is in
+    the first publication of that version (held 500 ms more before: shown 1 s after the key)."""
+    client = eglot_client
+    path = fresh_workspace / "v2-app" / "function_app.py"
+    text = path.read_text()
+    open_doc(client, path, text)
+    await first_shown(client, path, 1)
+    line = line_of(text, '@app.route(route="products/{id:int}"')
+    typed_together(client, path, 2, line)
+    shown = await first_shown(client, path, 2)
+    assert [d.code for d in shown if d.range.start.line == line] == ["AZF108"]
+
+
+async def test_a_change_sent_for_a_completion_is_held(
+    eglot_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    """eglot sends its changes at once before a completion request (company-mode completing
+    while one types): no pause was certified, so the hold applies."""
+    client = eglot_client
+    path = fresh_workspace / "v2-app" / "function_app.py"
+    text = path.read_text()
+    open_doc(client, path, text)
+    await first_shown(client, path, 1)
+    line = line_of(text, '@app.route(route="products/{id:int}"')
+    typed_together(client, path, 2, line)
+    await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri(path)), P(line, 8))
+    )
+    shown = await first_shown(client, path, 2)
+    assert [d for d in shown if d.range.start.line == line] == []
+    first, *rest = await later_shown(client, path, 2)
+    assert "AZF108" not in first and "AZF108" in rest[-1]
+
+
+def test_how_long_a_client_waits_before_it_sends() -> None:
+    assert sent_after_idle_ms("Emacs (eglot)", None) == 500
+    assert sent_after_idle_ms("Eglot", None) == 500
+    assert sent_after_idle_ms("Neovim", None) == 0  # its 150 ms count from its last send
+    assert sent_after_idle_ms("Visual Studio Code", None) == 0
+    assert sent_after_idle_ms(None, None) == 0  # eglot 1.9 sends no clientInfo
+    assert sent_after_idle_ms(None, 300) == 300  # changesSentAfterIdleMs
+    assert sent_after_idle_ms("Emacs (eglot)", 0) == 0

@@ -40,6 +40,12 @@ from funcls.lsp.settings import Settings, parse_settings
         ),
         ({"ignore": [1]}, Settings(), ["funcls.ignore must be a list of strings, not [1]"]),
         ({"runResults": "client"}, Settings(run_results="client"), []),
+        ({"changesSentAfterIdleMs": 500}, Settings(changes_sent_after_idle_ms=500), []),
+        (
+            {"changesSentAfterIdleMs": -1},
+            Settings(),
+            ["funcls.changesSentAfterIdleMs must be a whole number from 0 to 10000, not -1"],
+        ),
         (
             {"runResults": "popup"},
             Settings(),
@@ -51,7 +57,8 @@ from funcls.lsp.settings import Settings, parse_settings
             Settings(),
             [
                 "funcls.Select is not a setting (known: select, ignore, severity, extraAppRoots, "
-                "diagnosticsDelayMs, invokeTimeoutSeconds, runResults); it is ignored"
+                "diagnosticsDelayMs, invokeTimeoutSeconds, runResults, changesSentAfterIdleMs); it is "
+                "ignored"
             ],
         ),
     ],
