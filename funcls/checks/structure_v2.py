@@ -335,9 +335,30 @@ def _registered_too_early(ctx: Context, reg: Registration, fns: list[Function]) 
         )
 
 
+def _on_a_local_object(ctx: Context, fn: Function) -> bool:
+    """Whether ``fn``, a def nested in a function, is decorated on an app object or blueprint
+    that a function of its module makes (``bp = func.Blueprint()`` in a factory that returns
+    it) and that the module does not bind at its top level: the library registers the
+    function object itself on that object, and the worker calls what the registered
+    blueprint holds (azure_functions_worker/functions.py, ``Registry.add_indexed_function``:
+    ``function.get_user_function()``), not a module-level name. Whether the factory's
+    blueprint is registered is the caller's (AZF312 says when funcls cannot follow it)."""
+    if fn.scope != "function" or fn.registered_on is None:
+        return False
+    here = os.path.normpath(fn.script_path or "")
+    same = [
+        o
+        for o in ctx.app.app_objects
+        if o.var == fn.registered_on and os.path.normpath(o.path) == here
+    ]
+    return bool(same) and not any(o.top_level for o in same)
+
+
 @checker("AZF308")
 def misplaced(ctx: Context) -> None:
     for fn in ctx.app.misplaced:
+        if _on_a_local_object(ctx, fn):
+            continue
         use = fn.decorators[0] if fn.decorators else None
         rng = use.name_range if use is not None else (fn.def_name_range or Range.point(0, 0))
         shown = f"@{use.target}.{use.method}" if use is not None else "the app's decorator"

@@ -327,6 +327,31 @@ def test_azf308_method_and_nested(tmp_path: Path) -> None:
     assert "a function nested in another" in found[1].message
 
 
+def test_azf308_not_on_a_def_nested_in_a_blueprint_factory(tmp_path: Path) -> None:
+    """``def build(name): bp = func.Blueprint(); @bp.timer_trigger(...) def run(...); return
+    bp`` and ``app.register_functions(build("a"))``: the library registers the nested def
+    on the factory's blueprint and the worker calls the function object the blueprint holds,
+    so it loads (the library's index lists it). AZF308 said the worker never finds it (a
+    false error); the registration funcls cannot follow stays information (AZF312)."""
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": V2_HEAD + "from jobs import build  # noqa: E402\n\n"
+            'app.register_functions(build("nightly"))\n',
+            "jobs.py": "import azure.functions as func\n\n\n"
+            "def build(name: str) -> func.Blueprint:\n"
+            "    bp = func.Blueprint()\n\n"
+            "    @bp.function_name(name=name)\n"
+            '    @bp.timer_trigger(arg_name="timer", schedule="0 0 * * * *")\n'
+            "    def run(timer: func.TimerRequest) -> None:\n"
+            "        pass\n\n"
+            "    return bp\n",
+        },
+    )
+    assert list(library_index(str(tmp_path))) == ["nightly"]
+    assert codes(check(tmp_path)) == ["AZF312"]
+
+
 def test_azf308_decorated_def_under_main_guard(tmp_path: Path) -> None:
     # The worker imports function_app as a module: an `if __name__ == "__main__":` block does
     # not run, so the library never registers the function (app.get_functions() misses it).
