@@ -394,6 +394,12 @@ def deployed_imports(ctx: Context) -> None:
             known = moved is not None or normalise(dist) in on_pypi()
             outside = repository_folder(ctx.app.root, top, siblings=not known)
             inside = None if known or outside is not None else nested_folder(ctx, top)
+            if outside is not None and outside.split(os.sep)[0] not in (os.pardir, os.curdir):
+                # The app's own src/ (repository_folder looks there first): inside the app
+                # folder, below its root, not "a part of the repository outside the app
+                # folder" (corpus, tenth round: a pyproject app importing cert_manager from
+                # src/cert_manager).
+                inside, outside = outside, None
             if inside is not None:
                 _emit_nested(ctx, module.path, rec, rec.module or name, top, inside, certain)
                 continue

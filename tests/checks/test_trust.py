@@ -685,7 +685,14 @@ def test_azf605_names_a_folder_of_the_repository_outside_the_app(tmp_path: Path)
         "fails with ModuleNotFoundError and the app shows no functions; move it into the app "
         "folder (or publish it as a package and list that in requirements.txt)"
     )
-    assert "'core' is src/core, a part of the repository outside the app folder" in found[1].message
+    # src/ is inside the app folder, below its root (tenth round: it was called "a part of the
+    # repository outside the app folder")
+    assert found[1].message == (
+        "'core.jobs' is imported by function_app.py, but 'core' is src/core, below the app root: "
+        "the worker puts only the app root on sys.path, so the import fails with "
+        "ModuleNotFoundError and the app shows no functions; import it by its path from the app "
+        "root ('src.core.jobs'), or move it to the root"
+    )
 
 
 def test_azf605_the_app_folder_imported_by_its_own_name(tmp_path: Path) -> None:
