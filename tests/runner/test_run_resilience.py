@@ -51,6 +51,32 @@ def test_crash_restarts_the_app_process_and_keeps_the_port(
     assert running.get("/api/plain").text == "just a string"
 
 
+def test_sys_exit_is_named_as_called_and_where(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    # QA: sys.exit("…") exits with code 1 after printing its text, and the answer said
+    # "called sys.exit(1)" with no place; it names the call as written and its line.
+    app_dir = app_copy("http_v2")
+    line = (app_dir / "function_app.py").read_text().splitlines().index(
+        '        sys.exit("stopping: no config")'
+    ) + 1
+    running = run_app(app_dir, "--no-reload")
+    for how, called, code in (
+        ("exit-text", "sys.exit('stopping: no config')", 1),
+        ("exit", "sys.exit(3)", 3),
+    ):
+        response = running.get(f"/api/crash/{how}")
+        assert response.status_code == 500
+        at = line if how == "exit-text" else line - 2
+        assert (
+            f"SystemExit: the function called {called} at function_app.py:{at} (exit code {code}); "
+            "the app process stops, and the runner starts a new one"
+        ) in response.text, response.text
+        running.wait_for_log(f"exited with code {code}; starting a new one")
+        running.wait_for("/api/crash/none")
+    assert "stopping: no config" in running.log()  # what sys.exit printed, as Python does
+
+
 def test_app_process_killed_from_outside_is_replaced(
     app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
 ) -> None:

@@ -255,7 +255,7 @@ async def run_streamed(
     except SystemExit as exc:
         exchange.respond(exc)
         code = exit_code(exc)
-        raise ProcessExit(code, exit_failure(message, code, start)) from None
+        raise ProcessExit(code, exit_failure(message, exc, code, start)) from None
     except (Exception, asyncio.CancelledError) as exc:
         exchange.respond(exc)
         return failure(message, exc, start)

@@ -16,7 +16,7 @@ from funcls.runner.messages import Invoke, Result
 from . import context as ctx
 from .convert import check_generic_encodable, converter_for, decode_input, encode_output
 from .loader import FunctionInfo
-from .tracebacks import user_traceback
+from .tracebacks import user_place, user_traceback
 
 
 class Out(func.Out):  # type: ignore[type-arg]
@@ -197,7 +197,7 @@ def run_sync(info: FunctionInfo, message: Invoke, given: dict[str, Any] | None =
         return finish(info, message, outs, returned, start)
     except SystemExit as exc:
         code = exit_code(exc)
-        raise ProcessExit(code, exit_failure(message, code, start)) from None
+        raise ProcessExit(code, exit_failure(message, exc, code, start)) from None
     except Exception as exc:
         return failure(message, exc, start)
     finally:
@@ -215,18 +215,23 @@ async def run_async(
         return finish(info, message, outs, returned, start)
     except SystemExit as exc:
         code = exit_code(exc)
-        raise ProcessExit(code, exit_failure(message, code, start)) from None
+        raise ProcessExit(code, exit_failure(message, exc, code, start)) from None
     except asyncio.CancelledError as exc:
         return failure(message, exc, start)
     except Exception as exc:
         return failure(message, exc, start)
 
 
-def exit_failure(message: Invoke, code: int, start: float) -> Result:
+def exit_failure(message: Invoke, exc: SystemExit, code: int, start: float) -> Result:
+    """The failure of a function that raised SystemExit: the call as written and where it
+    was made (QA: ``sys.exit("bye")`` was reported as "called sys.exit(1)", with no place)."""
+    called = "sys.exit()" if exc.code is None else f"sys.exit({exc.code!r})"
+    place = user_place(exc)
+    where = f" at {place}" if place else ""
     error = {
         "type": "SystemExit",
-        "message": f"the function called sys.exit({code}); the app process stops, and "
-        "the runner starts a new one",
+        "message": f"the function called {called}{where} (exit code {code}); the app process "
+        "stops, and the runner starts a new one",
         "traceback": "",
     }
     return Result(message.id, False, time.perf_counter() - start, error=error)

@@ -36,3 +36,16 @@ def user_traceback(exc: BaseException) -> str:
     )
     lines.extend(traceback.format_exception_only(type(exc), exc))
     return "".join(lines)
+
+
+def user_place(exc: BaseException) -> str | None:
+    """``file:line`` of the last of the user's frames in exc's traceback (the file relative to
+    the working folder, the app's, when it is inside it); None when there is none."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not _is_machinery(f.filename)]
+    if not frames:
+        return None
+    last = frames[-1]
+    path = os.path.abspath(last.filename)
+    here = os.getcwd()
+    shown = os.path.relpath(path, here) if path.startswith(here + os.sep) else path
+    return f"{shown}:{last.lineno}"

@@ -138,6 +138,8 @@ def crash(req: func.HttpRequest) -> str:
     how = req.route_params["how"]
     if how == "exit":
         sys.exit(3)
+    if how == "exit-text":
+        sys.exit("stopping: no config")
     if how == "osexit":
         os._exit(7)
     if how == "segfault":
