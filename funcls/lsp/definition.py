@@ -9,6 +9,9 @@ orchestrator's def (``durable_names``)."""
 
 from __future__ import annotations
 
+import os
+import re
+
 from lsprotocol import types
 
 from funcls.lsp.context import Context
@@ -17,7 +20,7 @@ from funcls.lsp.host_links import route_prefix_location, trigger_section_locatio
 from funcls.lsp.lookup import Spot, route_param_location, spot_at
 from funcls.lsp.rename import string_inner
 from funcls.model.appmodel import App, Binding
-from funcls.model.locations import Location, Range
+from funcls.model.locations import Location, Position, Range
 
 ZERO = Range.point(0, 0)
 
@@ -31,7 +34,8 @@ def definition(ctx: Context, path: str, pos: object) -> list[types.Location] | N
         return [ctx.positions.location(durable.path, durable.range)]
     spot = spot_at(app, path, pos, ctx.source)  # type: ignore[arg-type]
     if spot is None:
-        return None
+        imported = blueprint_import(ctx, app, path, pos)  # type: ignore[arg-type]
+        return [ctx.positions.location(imported.path, imported.range)] if imported else None
     targets = targets_of(app, spot)
     if not targets:
         return None
@@ -47,6 +51,57 @@ def definition(ctx: Context, path: str, pos: object) -> list[types.Location] | N
         )
         for t in targets
     ]
+
+
+_FROM_IMPORT = re.compile(r"^\s*from\s+(\.*[\w.]*)\s+import\s+\(?([^#]*)")
+
+
+def blueprint_import(ctx: Context, app: App, path: str, pos: Position) -> Location | None:
+    """The blueprint an import line of ``path`` brings in, for the cursor on the module, the
+    name or its alias: ``from orders_bp import bp as orders`` goes where ``bp = func.Blueprint()``
+    is. Only a blueprint the file registers (the indexer resolved its module); a one-line
+    ``from … import``. eglot runs one server per buffer, so in Emacs funcls is the Python
+    server and nothing else answers there."""
+    text = ctx.text(path)
+    lines = text.split("\n") if text is not None else []
+    if pos.line >= len(lines):
+        return None
+    line = lines[pos.line]
+    m = _FROM_IMPORT.match(line)
+    if m is None:
+        return None
+    word = _word_at(line, pos.column)
+    if not word:
+        return None
+    module = m.group(1).lstrip(".").rsplit(".", 1)[-1]
+    names: dict[str, str] = {}  # a name the line binds or imports -> the imported name
+    for part in m.group(2).rstrip(") \t\\").split(","):
+        words = part.split()
+        if len(words) == 1:
+            names[words[0]] = words[0]
+        elif len(words) == 3 and words[1] == "as":
+            names[words[0]] = names[words[2]] = words[0]
+    on_module = m.start(1) <= pos.column <= m.end(1)
+    for reg in app.registrations:
+        if reg.path != path or reg.blueprint_path is None or reg.blueprint_var is None:
+            continue
+        if os.path.splitext(os.path.basename(reg.blueprint_path))[0] != module:
+            continue
+        if on_module or names.get(word) == reg.blueprint_var:
+            for obj in app.app_objects:
+                if obj.var == reg.blueprint_var and obj.path == reg.blueprint_path:
+                    return Location(obj.path, obj.range)
+    return None
+
+
+def _word_at(line: str, column: int) -> str:
+    start = column
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] == "_"):
+        start -= 1
+    end = column
+    while end < len(line) and (line[end].isalnum() or line[end] == "_"):
+        end += 1
+    return line[start:end]
 
 
 def binding_location(b: Binding) -> Location:

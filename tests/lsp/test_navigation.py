@@ -103,6 +103,22 @@ async def test_blueprint_variable_to_its_definition(
     assert await definition(client, bp, "bp.queue_trigger", 0) == [loc(bp, created)]
 
 
+async def test_blueprint_import_to_its_definition(client: LanguageClient, workspace: Path) -> None:
+    """``from orders_bp import bp as orders``: the module, the name and the alias each go to
+    the blueprint (QA in eglot 1.9, where funcls is the only Python server: all three were
+    null)."""
+    main = workspace / "v2-app" / "function_app.py"
+    bp = workspace / "v2-app" / "orders_bp.py"
+    created = [loc(bp, at(bp, "bp = func.Blueprint()"))]
+    line = "from orders_bp import bp as orders"
+    assert await definition(client, main, line, len("from orde")) == created
+    assert await definition(client, main, line, len("from orders_bp import b")) == created
+    assert await definition(client, main, line, len("from orders_bp import bp as ord")) == created
+    # The keywords and the other imports lead nowhere.
+    assert await definition(client, main, line, len("from orders_bp imp")) is None
+    assert await definition(client, main, "import csv", len("import c")) is None
+
+
 async def test_references_of_a_setting(client: LanguageClient, workspace: Path) -> None:
     settings = workspace / "v2-app" / "local.settings.json"
     bp = workspace / "v2-app" / "orders_bp.py"
