@@ -22,6 +22,8 @@ from __future__ import annotations
 import os
 import re
 
+from funcls.model.lazy_re import compiled_on_use
+
 VENV_NAMES = (".venv", "venv", "env")
 
 
@@ -48,7 +50,7 @@ def app_python(root: str, default: str) -> str:
     return default if venv is None else venv_python(venv)
 
 
-_VERSION_DIR = re.compile(r"python(\d+)\.(\d+)$")
+_VERSION_DIR = compiled_on_use(r"python(\d+)\.(\d+)$")
 
 
 def app_python_version(root: str) -> tuple[int, int] | None:

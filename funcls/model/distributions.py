@@ -148,7 +148,7 @@ def moved_module(module: str) -> tuple[str, int, str] | None:
     return None
 
 
-_CAP = re.compile(r"(<=?|==|~=)\s*(\d+)(?:\.(\d+))?")
+_CAP = compiled_on_use(r"(<=?|==|~=)\s*(\d+)(?:\.(\d+))?")
 
 
 def capped_below(line: str, major: int) -> bool:

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 
 from funcls.model.appmodel import App
+from funcls.model.lazy_re import compiled_on_use
 from funcls.model.loader import DEFAULT_SCRIPT, HOST_JSON, LOCAL_SETTINGS, load_app
 from funcls.model.source import SKIP_DIRS, Source, inside
 
@@ -222,10 +223,10 @@ def _other_language_app(
 
 # What a script that makes a Functions app names somewhere: the library (azure.functions,
 # azurefunctions.extensions, azure.durable_functions), its app and blueprint classes.
-_FUNCTIONS_WORDS = re.compile(r"azure|FunctionApp|Blueprint|DFApp|FunctionRegister", re.I)
+_FUNCTIONS_WORDS = compiled_on_use(r"azure|FunctionApp|Blueprint|DFApp|FunctionRegister", re.I)
 # A decorator on an attribute (@app.route(...), @bp.timer_trigger(...)): an app object
 # imported from elsewhere registering functions.
-_ATTRIBUTE_DECORATOR = re.compile(r"^[ \t]*@[A-Za-z_]\w*\.[A-Za-z_]", re.M)
+_ATTRIBUTE_DECORATOR = compiled_on_use(r"^[ \t]*@[A-Za-z_]\w*\.[A-Za-z_]", re.M)
 
 
 def _unrelated_program(text: str | None) -> bool:

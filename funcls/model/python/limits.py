@@ -19,7 +19,6 @@ string constants it builds by joining others (``exprs.ExpressionReader._fold``);
 from __future__ import annotations
 
 import ast
-import re
 from typing import Any
 
 from funcls.model.lazy_re import compiled_on_use
@@ -33,8 +32,8 @@ FOLDED_CHARS_LIMIT = 4 * 1024 * 1024
 # character: the "f" ending `if"…"` or `elif"…"` starts no f-string.
 _FSTRING_START = compiled_on_use(r"(?<![\w])(?:[rR][fF]|[fF][rR]|[fF])('''|\"\"\"|'|\")")
 _SINGLE_BODY = {
-    "'": re.compile(r"(?:[^'\\\n]|\\.)*"),
-    '"': re.compile(r'(?:[^"\\\n]|\\.)*'),
+    "'": compiled_on_use(r"(?:[^'\\\n]|\\.)*"),
+    '"': compiled_on_use(r'(?:[^"\\\n]|\\.)*'),
 }
 
 

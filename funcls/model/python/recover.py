@@ -7,7 +7,8 @@ a function whose body is half-typed keeps its decorators and signature.
 from __future__ import annotations
 
 import ast
-import re
+
+from funcls.model.lazy_re import compiled_on_use
 
 
 def split_chunks(text: str) -> list[tuple[int, str]]:
@@ -93,8 +94,8 @@ def parse_chunk(start: int, chunk: str) -> list[ast.stmt]:
 REPAIRED = "funcls_partial_signature"
 # Lines of a signature being typed that are looked at after its def line.
 _SIGNATURE_LINES = 12
-_BODY_ASSIGNMENT = re.compile(r"\s*[A-Za-z_]\w*\s+=\s")  # ``x = 1``; a default is ``x=1``
-_LAST_TOKEN = re.compile(r"[\w.]*$")
+_BODY_ASSIGNMENT = compiled_on_use(r"\s*[A-Za-z_]\w*\s+=\s")  # ``x = 1``; a default is ``x=1``
+_LAST_TOKEN = compiled_on_use(r"[\w.]*$")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 
 
