@@ -133,8 +133,30 @@ function section(title: string, inner: string): string {
   return inner === "" ? "" : `<section><h2>${escapeHtml(title)}</h2>${inner}</section>`;
 }
 
+/** The request as the panel shows it: a body of JSON text (a queue message, a timer's
+ * `{"isPastDue": false}`) as the JSON it holds. QA in code-server: the Request section of a
+ * ▶ Run of process_order showed `"body": "{\"id\": \"sample\", \"items\": [{\"product\": …`. */
+export function shownRequest(request: unknown): unknown {
+  if (typeof request !== "object" || request === null || Array.isArray(request)) {
+    return request;
+  }
+  const body = (request as { body?: unknown }).body;
+  if (typeof body !== "string") {
+    return request;
+  }
+  const trimmed = body.trim();
+  if (!(trimmed.startsWith("{") || trimmed.startsWith("["))) {
+    return request;
+  }
+  try {
+    return { ...request, body: JSON.parse(trimmed) as unknown };
+  } catch {
+    return request;
+  }
+}
+
 function requestBlock(r: RunResult): string {
-  const shown = pre(r.request === undefined || r.request === null ? "" : prettyBody(r.request));
+  const shown = pre(r.request === undefined || r.request === null ? "" : prettyBody(shownRequest(r.request)));
   const origin = requestOrigin(r);
   return shown === "" || origin === "" ? shown : `<p class="origin">${escapeHtml(origin)}</p>${shown}`;
 }

@@ -1,7 +1,19 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
-import { escapeHtml, linkified, prettyBody, renderResult, renderRunning, requestOrigin, sentLine, statusLine, storeLines, type Ran } from "../src/resultsRender";
+import {
+  escapeHtml,
+  linkified,
+  prettyBody,
+  renderResult,
+  renderRunning,
+  requestOrigin,
+  sentLine,
+  shownRequest,
+  statusLine,
+  storeLines,
+  type Ran,
+} from "../src/resultsRender";
 
 const http: Ran = {
   root: "/ws/shop",
@@ -61,6 +73,24 @@ test("the request says where it came from: the saved input, a sample (QA)", () =
   assert.equal(requestOrigin({ ok: true, function: "f", inputFrom: ["given"] }), "");
   assert.equal(requestOrigin(http.result), ""); // an older server: nothing said
   assert.doesNotMatch(renderResult(http, [http], "N", "x"), /class="origin"/);
+});
+
+test("the Request section shows a body of JSON text as JSON, not as an escaped string (QA)", () => {
+  const queued: Ran = {
+    ...http,
+    result: {
+      ...http.result,
+      request: { body: '{"id": "sample", "items": [{"product": "sample", "qty": 1}]}' },
+      inputFrom: ["sample"],
+    },
+  };
+  const page = renderResult(queued, [queued], "N", "x");
+  const request = page.slice(page.indexOf("<h2>Request</h2>"));
+  assert.match(request, /&#34;items&#34;: \[\s*\{\s*&#34;product&#34;: &#34;sample&#34;,\s*&#34;qty&#34;: 1/);
+  assert.doesNotMatch(request, /\\&#34;/); // no escaped quote: the body is not a string
+  assert.deepEqual(shownRequest({ body: "not json {" }), { body: "not json {" });
+  assert.deepEqual(shownRequest({ body: "{bad" }), { body: "{bad" });
+  assert.deepEqual(shownRequest({ method: "POST", body: { a: 1 } }), { method: "POST", body: { a: 1 } });
 });
 
 test("bodies are pretty-printed JSON when they are JSON", () => {
