@@ -271,3 +271,37 @@ def test_sigterm_stops_the_run_while_an_invocation_is_stuck(
     while os.path.exists(f"/proc/{worker}") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not os.path.exists(f"/proc/{worker}")
+
+
+def test_a_v1_function_that_failed_to_load_is_named_for_its_url(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    # QA: a save that broke samples/v1-app's shared/catalog.py left five functions serving
+    # and two failing (get_product, heartbeat import it); GET /api/products/1 answered with
+    # both errors and "because the app failed to load". It names the function whose route
+    # (its function.json's) the URL is, with its error alone.
+    app_dir = app_copy("v1-app")
+    running = run_app(app_dir)
+    assert running.get("/api/products/1").status_code == 200
+    catalog = app_dir / "shared" / "catalog.py"
+    catalog.write_text(catalog.read_text() + "\ndef broken(:\n")
+    broken = running.wait_for("/api/products/1", status=404, timeout=15)
+    assert broken.text.startswith(
+        "404 Not Found: GET /api/products/1 is the route of 'get_product', which failed to "
+        "load; funcls serves it again as soon as a saved file fixes this:\n\nget_product: "
+    ), broken.text
+    assert "catalog.py" in broken.text and "heartbeat" not in broken.text
+    # A URL no function.json routes: the failed functions are named, not "the app".
+    other = running.get("/api/nowhere")
+    assert other.status_code == 404
+    assert other.text.startswith(
+        "404 Not Found: no function answers GET /api/nowhere; 2 of the app's functions "
+        "failed to load ('get_product', 'heartbeat'), and this URL may be one of theirs"
+    ) or other.text.startswith(
+        "404 Not Found: no function answers GET /api/nowhere; 2 of the app's functions "
+        "failed to load ('heartbeat', 'get_product'), and this URL may be one of theirs"
+    ), other.text
+    # The other functions serve meanwhile; a fix brings get_product back.
+    assert running.post("/api/orders", json={"items": [{"product": 1}]}).status_code == 202
+    catalog.write_text(catalog.read_text().replace("\ndef broken(:\n", ""))
+    assert running.wait_for("/api/products/1", status=200, timeout=15).json()["id"] == 1

@@ -8,11 +8,13 @@ the host applies them; bodies over the limit get 413 before the function runs.
 
 from __future__ import annotations
 
+import json
+import os
 from typing import Any
 
 from funcls.model.fastclass import dataclass
 from funcls.runner.durable.runtime import PATHS as DURABLE_PATHS
-from funcls.runner.functions import RunFunction
+from funcls.runner.functions import RunFunction, build_function
 from funcls.runner.host.http_trigger import (
     NO_BODY_STATUS,
     Response,
@@ -240,7 +242,7 @@ class RunnerApp:
             raw = raw[len(lead) :]
         found = self._match(method, raw)
         if found is None:
-            return self._not_found(method, path)
+            return self._not_found(method, path, raw)
         fn, params = found
         if fn.disabled:
             return text_response(404, f"function '{fn.name}' is disabled\n")
@@ -271,20 +273,36 @@ class RunnerApp:
         self._routes_cache[key] = found
         return found
 
-    def _not_found(self, method: str, path: str) -> Response:
+    def _not_found(self, method: str, path: str, raw: str | None = None) -> Response:
         errors = self.state.index.errors
         if errors:
-            text = "\n\n".join(
-                f"{e.get('function')}: {e.get('message')}\n{e.get('traceback', '')}".rstrip()
-                for e in errors
-            )
             # The host indexes what it can and answers 404 for the URL of a function that
-            # failed to index (its log has the error); the body says why here too.
+            # failed to index (its log has the error); the body says why here too: the
+            # function whose route it is when its function.json says so (QA: a v1 app with a
+            # shared module broken answered GET /api/products/1 with every function's error
+            # and "the app failed to load", while five of its seven functions served).
+            owner = failed_owner(self.state, method, raw) if raw is not None else None
+            if owner is not None:
+                return text_response(
+                    404,
+                    f"404 Not Found: {method} {path} is the route of '{owner.get('function')}', "
+                    "which failed to load; funcls serves it again as soon as a saved file "
+                    f"fixes this:\n\n{_error_text([owner])}\n",
+                )
+            if self.state.functions:
+                names = ", ".join(f"'{e.get('function')}'" for e in errors)
+                return text_response(
+                    404,
+                    f"404 Not Found: no function answers {method} {path}; {len(errors)} of the "
+                    f"app's functions failed to load ({names}), and this URL may be one of "
+                    "theirs; funcls serves them again as soon as a saved file fixes this:"
+                    f"\n\n{_error_text(errors)}\n",
+                )
             return text_response(
                 404,
                 f"404 Not Found: no function answers {method} {path}, because the app failed "
                 "to load; funcls serves it again as soon as a saved file fixes this:"
-                f"\n\n{text}\n",
+                f"\n\n{_error_text(errors)}\n",
             )
         if path == "/" and method in ("GET", "HEAD"):
             from funcls.runner.host.homepage import homepage, homepage_disabled
@@ -292,6 +310,47 @@ class RunnerApp:
             if not homepage_disabled(self.state):
                 return homepage(self.state)
         return text_response(404, f"404 Not Found: no function answers {method} {path}\n")
+
+
+def _error_text(errors: list[dict[str, str]]) -> str:
+    return "\n\n".join(
+        f"{e.get('function')}: {e.get('message')}\n{e.get('traceback', '')}".rstrip()
+        for e in errors
+    )
+
+
+def failed_owner(state: RunState, method: str, raw: str) -> dict[str, str] | None:
+    """The load error of the v1 function whose function.json routes ``method raw`` (the path
+    below the route prefix), when that function failed to load; None otherwise. Its
+    function.json is read as the host reads it (the runner's binding view); a v2 function
+    that failed to index has no binding the runner can read."""
+    root = os.path.realpath(state.options.app_dir)
+    loaded = {name.lower() for name in state.functions}
+    for error in state.index.errors:
+        name = str(error.get("function") or "")
+        if not name or name.lower() in loaded or os.sep in name or name.startswith("."):
+            continue
+        config = os.path.join(root, name, "function.json")
+        try:
+            with open(config, encoding="utf-8-sig") as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if not isinstance(doc, dict) or not isinstance(doc.get("bindings"), list):
+            continue
+        description = {
+            "name": name,
+            "bindings": [b for b in doc["bindings"] if isinstance(b, dict)],
+        }
+        try:
+            fn = build_function(description, state.settings.route_prefix, {})
+        except Exception:  # a half-written binding: no route to compare
+            continue
+        if fn.route is None or fn.route.match(raw) is None:
+            continue
+        if fn.methods is None or method in fn.methods:
+            return error
+    return None
 
 
 async def _send(send: Any, response: Response, extra: list[tuple[bytes, bytes]]) -> None:
