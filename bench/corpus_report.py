@@ -62,10 +62,10 @@ def finding_key(corpus: Path, f: Finding) -> str:
 _SETTING_READS = ("os.getenv(", "os.environ.get(", "getenv(", "environ.get(")
 
 
-def _setting_constant(app: Any, name: str) -> str | None:
-    """The ``os.getenv(...)`` call the app's script binds ``name`` to at its top level, with
-    no default (``CRON_SCHEDULE = os.getenv("CRON_SCHEDULE")``), or None."""
-    script = getattr(app, "script_path", None)
+def _setting_constant(script: str | None, name: str) -> str | None:
+    """The ``os.getenv(...)`` call the module ``script`` (the one defining the function: the
+    app's script or a blueprint module) binds ``name`` to at its top level, with no default
+    (``CRON_SCHEDULE = os.getenv("CRON_SCHEDULE")``), or None."""
     try:
         text = Path(script).read_text(encoding="utf-8-sig") if script else ""
     except (OSError, UnicodeDecodeError):
@@ -96,7 +96,8 @@ def _from_settings_only(app: Any, oracle: dict[str, Any], name: str) -> bool:
             if text.isidentifier():
                 # A module constant read from a setting: CRON = os.getenv("CRON") (eighth
                 # round, pvoPA/csv_automation's twelve timers).
-                text = _setting_constant(app, text) or text
+                script = fn.script_path or getattr(app, "script_path", None)
+                text = _setting_constant(script, text) or text
             if not text.startswith(_SETTING_READS) or "," in text or key.lower() in theirs_keys:
                 return False
         cleared = {

@@ -456,6 +456,47 @@ REPOSITORIES = (
     "ryanshepherd/slo_coronavirus_tweeter",
     "woakesd/oodapi",
     "Souvarine73/etl_blob_sqlite",
+    # added 6 December 2026, tenth round (the file index's listings of .funcignore and
+    # tests/test_function_app.py; repository names with functions-quickstart-python and
+    # durable-functions-python; the code index: Event Hub, Cosmos DB and SQL bindings): the
+    # azd quickstarts for SQL, Cosmos DB, Event Hubs and HTTP; an IoT Hub (Event Hub) trigger
+    # with a Cosmos DB output; v1 durable apps and a v2 durable app waiting on external events;
+    # v1 apps of 21-22 functions sharing code (one with two host.json); a custom-handler MCP
+    # server with pyproject.toml only; a pyproject-only app with a tests folder; apps with
+    # tests/ beside function_app.py, a blueprint package under src/, blueprints registered in a
+    # loop over a list; a Service Bus subscriber with two app folders; a v2 script beside a v1
+    # folder. Four more had no snapshot to fetch (ggailey777/...-service-bus,
+    # lilyjma/durable-functions-python-model-evaluation, KingBain/datahub-resource-provisioner-func,
+    # kkanakas/workday-mcp-azure-functions) and six fetched hold no Python Functions app at
+    # their newest commit (AltusDD/ecc-azure-orchestrator, Azure-Samples/azure-cosmos-throughput-
+    # scheduler, Arisofia/loans-analytics, Ayanmullick/AzFuncFlex, 1084-Ventures/autogensocial-
+    # contentorchestrator, Azure-Samples/durable-functions-python-model-evaluation: left out)
+    "ggailey777/functions-quickstart-python-azd-sql",
+    "Azure-Samples/functions-quickstart-python-azd-cosmosdb",
+    "MadhuraBharadwaj-MSFT/functions-quickstart-python-azd-evhub",
+    "Azure-Samples/functions-quickstart-python-http-azd",
+    "manalotoj/durable-functions-python",
+    "arjendev/durable-functions-python-external-events-issue-sample",
+    "ricardolsmendes/azure-durablefunctions-python",
+    "tyler555g/AzureDurableFunctionsExample",
+    "AltusDD/empirecommandcenter",
+    "AltusDD/altus-dropbox-integration",
+    "AltusDD/ecc-functions-staging",
+    "Azure-Samples/functions-mcp-inventory-server-python",
+    "AndrewBlumhardt/sentinel-tvm-function-based-connector",
+    "Ajaynano/sql-function-app",
+    "Azure-Samples/functions-python-inceptionv3-inference",
+    "JoranSlingerland/running-backend",
+    "kjsystems/python_changefeed_tablestorage_sample",
+    "conhgs/temp",
+    "christopherhouse/Cross-Tenant-Service-Bus-Subscriber",
+    "TaskarCenterAtUW/TDEI-scalar-function",
+    "adw-91/acme-ssl-manager",
+    "tsukashusan/functions-inputiothub-output-comosdb",
+    "StateLibraryVictoria/ocr-azure-function",
+    "ASISaga/business-infinity",
+    "ehp246/python-practice",
+    "kemurayama/azure-functions-python-fastai-sample",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
