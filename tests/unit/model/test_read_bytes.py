@@ -42,3 +42,35 @@ def test_source_text_as_before(tmp_path: Path) -> None:
     source = Source()
     assert source.text(str(tmp_path / "bad.py")) is None
     assert "not UTF-8" in source.errors[str(tmp_path / "bad.py")].message
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\xef\xbb\xbf",
+        b"\xef\xbb\xbfx = 1\n",
+        b"\xef\xbb\xbf\xef\xbb\xbfx",
+        b"\xef\xbb",
+        b"x = 1\r\ny = 2\r",
+        b"a = '\xc3\xa9'\n",
+        b"ab\xffcd",
+        b"\xef\xbb\xbfab\xffcd",
+    ],
+)
+@pytest.mark.parametrize("snapshot", [False, True])
+def test_text_as_utf_8_sig_decodes_it(tmp_path: Path, content: bytes, snapshot: bool) -> None:
+    # Source drops one BOM and decodes the rest in C (issue 16): the same text, or the same
+    # error at the same offset, as the "utf-8-sig" codec.
+    path = str(tmp_path / "m.py")
+    Path(path).write_bytes(content)
+    source = Source(snapshot=snapshot)
+    try:
+        expected: str | None = content.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        error = None
+    except UnicodeDecodeError as e:
+        expected = None
+        error = f"the file is not UTF-8 text (bad byte at offset {e.start}); save it as UTF-8"
+    assert source.text(path) == expected
+    assert source.text(path) == expected  # again: a snapshot's remembered answer
+    assert (source.errors[path].message if path in source.errors else None) == error
