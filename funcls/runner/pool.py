@@ -60,6 +60,11 @@ class FunctionTimeout(Exception):
     pass
 
 
+# When the run stops, how long its app processes' invocations get after uvicorn's grace
+# (runner.SHUTDOWN_GRACE) before the processes end.
+STOP_DRAIN = 2.0  # seconds
+
+
 class AppNotLoaded(Exception):
     """No app process can take invocations (the app failed to load, or is restarting)."""
 
@@ -254,10 +259,18 @@ class WorkerProcess:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
 
-    async def stop(self, drain: float = 5.0, because: str = "a saved file reloads the app") -> None:
+    async def stop(
+        self,
+        drain: float = 5.0,
+        because: str = "a saved file reloads the app",
+        since: float | None = None,
+    ) -> None:
         """Let invocations in flight and streamed responses finish (up to drain seconds),
-        then end the process (``because``: why, for the answer of a request still running)."""
+        then end the process (``because``: why, for the answer of a request still running;
+        ``since``: when the wait for them began, if before this call: the run's stop gives
+        uvicorn's grace first)."""
         self.stopping = True
+        began = since if since is not None else time.monotonic()
         if self.alive and self.writer is not None and self.busy_elsewhere is not None:
             # Handed connections: the process reads them itself, and would serve a request
             # that comes on an idle one while those under way end (with the old code, in a
@@ -275,9 +288,10 @@ class WorkerProcess:
             self.pending or self.streams or (self.busy_elsewhere and self.busy_elsewhere())
         ):
             # Their 500 says why the process ended, not only its exit code.
+            waited = time.monotonic() - began
             self.kill_reason = self.kill_reason or (
                 f"the app process (pid {self.pid}) was stopped because {because}; requests "
-                f"under way had {drain:g}s to finish"
+                f"under way had {waited:.0f}s to finish"
             )
         if self.alive and self.writer is not None:
             with contextlib.suppress(ConnectionError, RuntimeError):
@@ -632,7 +646,13 @@ class WorkerPool:
             exchange.fail(reason)
         worker.kill(reason)
 
-    async def close(self) -> None:
+    def under_way(self) -> int:
+        """Invocations and streamed responses the app processes are busy with."""
+        return sum(len(w.pending) + len(w.streams) for w in self.workers)
+
+    async def close(self, since: float | None = None) -> None:
+        """Stop every app process (``since``: when the run's stop began, for the answers of
+        requests it ends)."""
         self.closing = True
         for early in self.early.values():
             early.discard()
@@ -641,7 +661,10 @@ class WorkerPool:
         for spare in spares:
             spare.kill("the run is stopping")
         await asyncio.gather(
-            *(w.stop(drain=2.0, because="funcls run is stopping") for w in self.workers)
+            *(
+                w.stop(drain=STOP_DRAIN, because="funcls run is stopping", since=since)
+                for w in self.workers
+            )
         )
         await asyncio.gather(*(s.exited for s in spares if s.process is not None))
 

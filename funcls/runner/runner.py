@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import importlib.util
+import logging
 import os
 import signal
 import threading
@@ -33,7 +34,7 @@ from funcls.runner.host.availability import NOT_RUNNING, AwaitInitialized, load_
 from funcls.runner.host.policy import load_keys
 from funcls.runner.invocation import Invoker
 from funcls.runner.logs import Console
-from funcls.runner.pool import AppIndex, WorkerPool
+from funcls.runner.pool import STOP_DRAIN, AppIndex, WorkerPool
 from funcls.runner.prestart import EarlyStart, bind
 from funcls.runner.reload import watch
 from funcls.runner.sdk_bindings import refuse_unreachable
@@ -117,6 +118,7 @@ class Run:
             message_encoding=self.settings.queues.message_encoding,
         )
         self.pool = WorkerPool(options, self.settings, self.console.app_log, self.console.say)
+        self.stop_began: float | None = None  # when the run's stop began (Run.stopping)
         if early is not None:
             self.pool.early = early.processes
         # Created at the first load, once the requests held until then are answered: the
@@ -264,6 +266,16 @@ class Run:
         held for a load that will not come now get their 503, and run.json is no longer
         written (a reload that the stop ends must not write it again after it is removed)."""
         self.record = None
+        self.stop_began = time.monotonic()
+        busy = self.pool.under_way()
+        if busy:
+            # QA: Ctrl+C during a long request printed nothing for 7 s, then uvicorn's
+            # "ERROR: Cancel 0 running task(s), timeout graceful shutdown exceeded".
+            self.console.say(
+                f"stopping: {busy} invocation(s) under way get up to "
+                f"{SHUTDOWN_GRACE + STOP_DRAIN:g}s to "
+                "finish (Ctrl+C again stops sooner)"
+            )
         if self.front is not None:
             reloading = self.state.reloading
             what = (
@@ -485,7 +497,7 @@ class Run:
             if self.triggers is not None:
                 await self.triggers.stop()
             await self.durable.close()
-            await self.pool.close()
+            await self.pool.close(since=self.stop_began)
             self.connections.close()
             if self.options.write_state:
                 remove_state(self.settings.root, os.getpid())
@@ -505,10 +517,17 @@ class StoppingServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, on_shutdown: Callable[[], None]) -> None:
         super().__init__(config)
         self.on_shutdown = on_shutdown
+        # The run says itself what its stop does to requests under way (Run.stopping and
+        # the answers of those it ends); uvicorn's line after its grace says it as an error.
+        logging.getLogger("uvicorn.error").addFilter(_no_grace_exceeded)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.on_shutdown()
         await super().shutdown(sockets)
+
+
+def _no_grace_exceeded(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("Cancel %s running task(s), timeout graceful")
 
 
 def websocket_protocol() -> Any:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import signal
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from funcls.runner.client import running_url
@@ -91,3 +93,63 @@ def test_a_run_json_of_a_dead_process_is_not_a_running_app(tmp_path: Path) -> No
     finally:
         server.shutdown()
         server.server_close()
+
+
+SLOW_APP = (
+    "import time\n\nimport azure.functions as func\n\napp = func.FunctionApp()\n\n\n"
+    '@app.route(route="slow", auth_level=func.AuthLevel.ANONYMOUS)\n'
+    "def slow(req: func.HttpRequest) -> func.HttpResponse:\n"
+    "    time.sleep(60)\n"
+    '    return func.HttpResponse("done")\n'
+)
+
+
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_during_a_request_says_what_it_waits_for(
+    tmp_path: Path, run_app: Callable[..., RunningApp], presses: int
+) -> None:
+    # QA: Ctrl+C during a long request printed nothing for 7 s, then uvicorn's "ERROR:
+    # Cancel 0 running task(s), timeout graceful shutdown exceeded", and the request's 500
+    # said it had had 2s. The run says at once what it waits for, a second Ctrl+C stops
+    # sooner, and the 500 says how long the request had.
+    app_dir = tmp_path / "slow"
+    app_dir.mkdir()
+    (app_dir / "host.json").write_text('{"version": "2.0"}')
+    (app_dir / "function_app.py").write_text(SLOW_APP)
+    running = run_app(app_dir, "--no-reload", new_session=True)
+    running.wait_for_log("ready in")
+    answers: list[object] = []
+
+    def call() -> None:
+        try:
+            answers.append(running.get("/api/slow"))
+        except httpx.HTTPError as error:  # a second Ctrl+C may close the connection first
+            answers.append(error)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    running.wait_for_log("Executing 'Functions.slow'")
+    began = time.monotonic()
+    os.killpg(running.process.pid, signal.SIGINT)  # what a terminal's Ctrl+C does
+    running.wait_for_log(
+        "stopping: 1 invocation(s) under way get up to 7s to finish (Ctrl+C again stops sooner)",
+        timeout=2,
+    )
+    if presses == 2:
+        os.killpg(running.process.pid, signal.SIGINT)
+    assert running.process.wait(20) == 0
+    took = time.monotonic() - began
+    caller.join(10)
+    (response,) = answers
+    if presses == 1:
+        assert isinstance(response, httpx.Response) and response.status_code == 500, response
+        found = re.search(r"requests under way had (\d+)s to finish", response.text)
+        assert found is not None, response.text
+        assert abs(int(found.group(1)) - took) <= 1.5, (found.group(1), took)
+        assert 6 <= took <= 9, took
+    else:
+        # A forced stop: sooner, and the request is answered 500 or its connection closed.
+        assert took < 4.5, took
+        if isinstance(response, httpx.Response):
+            assert response.status_code == 500, response.text
+    assert "timeout graceful shutdown exceeded" not in running.log(), running.log()
