@@ -465,9 +465,10 @@ REPOSITORIES = (
     # server with pyproject.toml only; a pyproject-only app with a tests folder; apps with
     # tests/ beside function_app.py, a blueprint package under src/, blueprints registered in a
     # loop over a list; a Service Bus subscriber with two app folders; a v2 script beside a v1
-    # folder. Four more had no snapshot to fetch (ggailey777/...-service-bus,
+    # folder. Six more had no snapshot to fetch (ggailey777/...-service-bus,
     # lilyjma/durable-functions-python-model-evaluation, KingBain/datahub-resource-provisioner-func,
-    # kkanakas/workday-mcp-azure-functions) and six fetched hold no Python Functions app at
+    # kkanakas/workday-mcp-azure-functions, torosent/durable-functions-quickstart-python-azd,
+    # paulyuk/functions-quickstart-python-azd-sql) and six fetched hold no Python Functions app at
     # their newest commit (AltusDD/ecc-azure-orchestrator, Azure-Samples/azure-cosmos-throughput-
     # scheduler, Arisofia/loans-analytics, Ayanmullick/AzFuncFlex, 1084-Ventures/autogensocial-
     # contentorchestrator, Azure-Samples/durable-functions-python-model-evaluation: left out)
