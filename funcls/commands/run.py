@@ -12,6 +12,8 @@ from funcls.commands.errors import UsageError
 from funcls.runner import timeline
 from funcls.runner.defaults import DEFAULT_DEBUG_PORT, DEFAULT_MAX_BODY
 
+_LISTED = 10  # apps named when a folder holds several
+
 
 def app_root(path: str) -> str:
     """The one app at or under path; a usage error when there is none or several."""
@@ -27,7 +29,11 @@ def app_root(path: str) -> str:
     if not roots:
         raise UsageError(not_an_app_message(path))
     if len(roots) > 1:
-        listed = ", ".join(os.path.relpath(r) for r in roots)
+        # At most _LISTED of them (QA: `funcls invoke NAME` in a folder holding 16,149 apps
+        # printed a 1 MB line naming each).
+        shown = [os.path.relpath(r) for r in roots[:_LISTED]]
+        more = len(roots) - len(shown)
+        listed = ", ".join(shown) + (f" and {more} more" if more else "")
         raise UsageError(f"'{path}' holds {len(roots)} apps ({listed}); name one of them")
     return roots[0]
 
