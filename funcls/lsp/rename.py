@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import keyword
 import logging
+import os
 
 from lsprotocol import types
 
@@ -258,7 +259,28 @@ def rename(ctx: Context, path: str, pos: Position, new_name: str) -> types.Works
     edit = _rename(ctx, path, pos, new_name)
     if edit is not None:
         ctx.memo["rename:last"] = (key, None)
+    elif not ctx.client.prepare_rename:
+        # Without prepareRename (eglot 1.9) the client renames with whatever comes back: a
+        # null edit is applied as nothing and eglot says "Edit successful!". eglot runs one
+        # server per buffer, so no Python server renames it either: say why.
+        raise RequestFailed(_nothing_to_rename(ctx, path, pos))
     return edit
+
+
+def _nothing_to_rename(ctx: Context, path: str, pos: Position) -> str:
+    lines = (ctx.text(path) or "").split("\n")
+    line = lines[pos.line] if pos.line < len(lines) else ""
+    start = end = min(pos.column, len(line))
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] == "_"):
+        start -= 1
+    while end < len(line) and (line[end].isalnum() or line[end] == "_"):
+        end += 1
+    what = f"'{line[start:end]}'" if end > start else "this place"
+    return (
+        f"funcls renames bindings and their parameters, route parameters, app settings and v1 "
+        f"entry points; {what} at {os.path.basename(path)}:{pos.line + 1} is none of those. "
+        "Rename other Python names with a Python language server"
+    )
 
 
 def _rename(ctx: Context, path: str, pos: Position, new_name: str) -> types.WorkspaceEdit | None:

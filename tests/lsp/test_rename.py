@@ -196,3 +196,33 @@ async def test_renaming_a_v1_def_named_by_entry_point_updates_it(
     )
     renamed = script_before.replace("def handle(", "def create(")
     assert script.read_text() == (script_before if asks_prepare(editing_client) else renamed)
+
+
+# -- a name funcls does not rename -----------------------------------------------------------
+
+
+async def test_a_plain_python_name_is_refused_where_no_prepare_rename_came(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    """A helper def is plain Python. A client that asks prepareRename first got null there
+    and asks the next server; one that does not (eglot, Emacs' recorded client) applied the
+    null edit and said "Edit successful!" with nothing renamed (QA in eglot 1.9): it now gets
+    the reason."""
+    main = fresh_workspace / "v2-app" / "function_app.py"
+    params = types.RenameParams(
+        text_document=types.TextDocumentIdentifier(uri(main)),
+        position=position(main, "def json_response(", len("def json_r")),
+        new_name="as_json",
+    )
+    if asks_prepare(editing_client):
+        assert await editing_client.text_document_rename_async(params) is None
+        return
+    with pytest.raises(
+        JsonRpcException,
+        match=(
+            r"funcls renames bindings and their parameters, route parameters, app settings and "
+            r"v1 entry points; 'json_response' at function_app.py:\d+ is none of those\. "
+            r"Rename other Python names with a Python language server"
+        ),
+    ):
+        await editing_client.text_document_rename_async(params)
