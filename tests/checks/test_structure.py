@@ -352,6 +352,51 @@ def test_azf308_not_on_a_def_nested_in_a_blueprint_factory(tmp_path: Path) -> No
     assert codes(check(tmp_path)) == ["AZF312"]
 
 
+@pytest.mark.parametrize(
+    ("registration", "why"),
+    [
+        (
+            'app.register_functions(build("nightly"))\n',
+            "does not run the app's code, and this is what an expression gives (a call's "
+            "result), not the name of a blueprint",
+        ),
+        (
+            "for name in NAMES:\n"
+            "    module = importlib.import_module(name)\n"
+            '    bp = getattr(module, "bp", None)\n'
+            "    app.register_functions(bp)\n",
+            "does not run the app's code, and 'bp' is bound by code here, not by an import or "
+            "a Blueprint() of this module",
+        ),
+        (
+            "from helpers import bp  # noqa: E402\n\napp.register_functions(bp)\n",
+            "only follows imports of modules inside the app folder",
+        ),
+    ],
+)
+def test_azf312_says_why_the_registration_cannot_be_followed(
+    tmp_path: Path, registration: str, why: str
+) -> None:
+    """Corpus, tenth round: a factory's result and a blueprint found with getattr in a loop
+    over the app's modules were both explained by "funcls only follows imports of modules
+    inside the app folder", though each is inside the app; that stays for an import funcls
+    cannot find (helpers is not in the app)."""
+    write_app(
+        tmp_path,
+        {
+            "function_app.py": V2_HEAD
+            + "import importlib  # noqa: E402\n\nfrom jobs import build  # noqa: E402\n\n"
+            + 'NAMES = ["jobs"]\n'
+            + registration,
+            "jobs.py": "import azure.functions as func\n\n\n"
+            "def build(name: str) -> func.Blueprint:\n"
+            "    return func.Blueprint()\n",
+        },
+    )
+    f = one(check(tmp_path), "AZF312")
+    assert f.message.endswith("is defined in the app; funcls " + why)
+
+
 def test_azf308_decorated_def_under_main_guard(tmp_path: Path) -> None:
     # The worker imports function_app as a module: an `if __name__ == "__main__":` block does
     # not run, so the library never registers the function (app.get_functions() misses it).

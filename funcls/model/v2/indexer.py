@@ -693,11 +693,29 @@ class V2Indexer:
             if mod_path is not None:
                 target = (mod_path, chain[1])
         if target is None:
+            if not chain:
+                # ``app.register_functions(build("nightly"))``: a factory's result.
+                why = (
+                    "does not run the app's code, and this is what an expression gives (a "
+                    "call's result), not the name of a blueprint"
+                )
+            elif (
+                chain[0] not in scope.imports
+                and chain[0] not in local_bps
+                and not scope.star_import
+            ):
+                # ``blueprint = getattr(module, "blueprint")`` in a loop over the app's modules.
+                why = (
+                    f"does not run the app's code, and '{chain[0]}' is bound by code here, not "
+                    "by an import or a Blueprint() of this module"
+                )
+            else:
+                why = "only follows imports of modules inside the app folder"
             self.result.problems.append(
                 Problem(
                     "blueprint-unresolved",
                     f"cannot find where '{registration.arg_text}' is defined in the app; funcls "
-                    "only follows imports of modules inside the app folder",
+                    + why,
                     here.path,
                     reg.range,
                 )
