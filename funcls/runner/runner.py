@@ -267,6 +267,7 @@ class Run:
         written (a reload that the stop ends must not write it again after it is removed)."""
         self.record = None
         self.stop_began = time.monotonic()
+        self.state.stopping.set()
         busy = self.pool.under_way()
         if busy:
             # QA: Ctrl+C during a long request printed nothing for 7 s, then uvicorn's

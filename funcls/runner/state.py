@@ -65,6 +65,10 @@ class RunState:
     # when the loaded code is current.
     reloading: list[str] | None = None
     durable: DurableRuntime | None = None  # the embedded durable engine (runner/durable/)
+    # Set when the run's stop begins (Run.stopping): the timer, queue and blob listeners
+    # start no new invocation, as the host stops its listeners before it drains those under
+    # way (QA: a timer fired during the 7 s a Ctrl+C waited for a request).
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     def update(self, index: AppIndex) -> None:
         self.index = index

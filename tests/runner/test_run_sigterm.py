@@ -153,3 +153,32 @@ def test_ctrl_c_during_a_request_says_what_it_waits_for(
         if isinstance(response, httpx.Response):
             assert response.status_code == 500, response.text
     assert "timeout graceful shutdown exceeded" not in running.log(), running.log()
+
+
+TICKING_APP = SLOW_APP + (
+    '\n\n@app.timer_trigger(schedule="* * * * * *", arg_name="timer")\n'
+    "def tick(timer: func.TimerRequest) -> None:\n"
+    "    pass\n"
+)
+
+
+def test_no_timer_fires_once_the_stop_began(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    # QA: during the grace a Ctrl+C gives a request under way, the timer listener kept
+    # starting invocations; the host stops its listeners first, then drains.
+    app_dir = tmp_path / "ticking"
+    app_dir.mkdir()
+    (app_dir / "host.json").write_text('{"version": "2.0"}')
+    (app_dir / "function_app.py").write_text(TICKING_APP)
+    running = run_app(app_dir, "--no-reload", new_session=True)
+    running.wait_for_log("Executed 'Functions.tick'", timeout=20)
+    caller = threading.Thread(target=lambda: running.get("/api/slow"), daemon=True)
+    caller.start()
+    running.wait_for_log("Executing 'Functions.slow'")
+    os.killpg(running.process.pid, signal.SIGINT)
+    assert running.process.wait(20) == 0
+    log = running.log()
+    after = log.split("funcls: stopping: 1 invocation(s) under way", 1)[1]
+    assert "Executing 'Functions.tick'" not in after, log
+    assert "stopped:" in after

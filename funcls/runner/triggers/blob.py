@@ -96,10 +96,14 @@ async def run_blob(state: RunState, fn: RunFunction, wake: asyncio.Event) -> Non
             await asyncio.to_thread(poison)
 
     while True:
+        if state.stopping.is_set():
+            await asyncio.Event().wait()  # no new blob; the stop cancels this task
         pending = await asyncio.to_thread(
             find_unprocessed_blobs, backend, function_id, pattern.container, prefix
         )
         for blob in pending:
+            if state.stopping.is_set():
+                break
             await process(blob)
         wake.clear()
         with contextlib.suppress(asyncio.TimeoutError):

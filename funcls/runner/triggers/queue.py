@@ -114,6 +114,8 @@ async def run_queue(state: RunState, fn: RunFunction, wake: asyncio.Event) -> No
                 some_finished.clear()
                 await some_finished.wait()
                 continue
+            if state.stopping.is_set():
+                await asyncio.Event().wait()  # no new message; the stop cancels this task
             messages = await asyncio.to_thread(
                 queues.receive, queue, options.batch_size, PROCESSING_VISIBILITY
             )

@@ -119,6 +119,8 @@ async def run_timer(state: RunState, fn: RunFunction, store: TimerStatusStore) -
         next_run = upcoming[0]
         await asyncio.to_thread(store.set, fn.name, last, next_run)
         await asyncio.sleep(max(0.0, (next_run - datetime.now(timezone.utc)).total_seconds()))
+        if state.stopping.is_set():
+            return  # the run is stopping: no new invocation
         late = datetime.now(timezone.utc) - next_run
         following = next_occurrences(schedule, next_run, 1)
         await fire(late > PAST_DUE_GRACE * 5, last, following[0] if following else None)
