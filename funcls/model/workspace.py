@@ -75,11 +75,17 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         # bench asked 2,133 joins and as many dirname/basename pairs, issue 16).
         prefix = d if d.endswith(os.sep) else d + os.sep
 
-        def listed_here(name: str, listed: set[str] | None = listed) -> bool:
-            """Whether the folder may have the file ``name``: listed, or no listing."""
-            return listed is None or name.lower() in listed
-
-        has_host = listed_here(HOST_JSON) and present(prefix + HOST_JSON)
+        # Whether the folder may have each marker file (lower-case names): listed, or no
+        # listing to tell.
+        if listed is None:
+            maybe_host = maybe_script = maybe_settings = maybe_init = maybe_config = True
+        else:
+            maybe_host = HOST_JSON in listed
+            maybe_script = DEFAULT_SCRIPT in listed
+            maybe_settings = LOCAL_SETTINGS in listed
+            maybe_init = "__init__.py" in listed
+            maybe_config = "function.json" in listed
+        has_host = maybe_host and present(prefix + HOST_JSON)
         entries = entries or []
         subdirs: list[str] = []
         for e in entries:
@@ -95,19 +101,16 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
         # A function_app.py inside a Python package (azure/functions/decorators/ in the
         # library itself) is a module of that package, not an app's script.
         script = (
-            (listed_here(DEFAULT_SCRIPT) and present(prefix + DEFAULT_SCRIPT))
-            or (
-                listed_here(LOCAL_SETTINGS)
-                and _named_script(d, _here_file(prefix, listed, is_file), read)
-            )
-        ) and not (listed_here("__init__.py") and is_file(prefix + "__init__.py"))
+            (maybe_script and present(prefix + DEFAULT_SCRIPT))
+            or (maybe_settings and _named_script(d, _here_file(prefix, listed, is_file), read))
+        ) and not (maybe_init and is_file(prefix + "__init__.py"))
         # Inside an app, a Python package without host.json (blueprints/scheduling/ with an
         # __init__.py) is a part of that app: the host reads function.json one level below the
         # script root only, and the worker imports the package as the app's module.
         is_root = has_host or (
-            not (inside and listed_here("function.json") and is_file(prefix + "function.json"))
-            and not (inside and listed_here("__init__.py") and is_file(prefix + "__init__.py"))
-            and (script or any(present(os.path.join(s, "function.json")) for s in subdirs))
+            not (inside and maybe_config and is_file(prefix + "function.json"))
+            and not (inside and maybe_init and is_file(prefix + "__init__.py"))
+            and (script or any(present(s + os.sep + "function.json") for s in subdirs))
         )
         if (
             is_root
@@ -120,7 +123,7 @@ def find_app_roots(folder: str, source: Source | None = None) -> list[str]:
             and script
             and not has_host
             and not inside
-            and not any(present(os.path.join(s, "function.json")) for s in subdirs)
+            and not any(present(s + os.sep + "function.json") for s in subdirs)
             and _unrelated_program(read(os.path.join(d, DEFAULT_SCRIPT)))
         ):
             is_root = False
