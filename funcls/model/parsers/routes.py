@@ -76,6 +76,18 @@ def parse_route(text: str, *, route_prefix: str = "api") -> RouteTemplate:
 _PLAIN_RUN = re.compile(r"[^/{}?]*")
 
 
+# Segments read, by their text and where they start, with their parameters' names folded
+# (issue 16, twelfth pass): routes share segments ('{id}', '{id:int}', 'api') at the same
+# place, and reading a parameter was most of a route's parse. A segment is read from its
+# start to the next '/' or the end, looking at most one character past it, which is then a
+# '/' or nothing alike: the same text at the same place reads the same in any route. Its
+# parameters' names are checked against the earlier segments' (a clash is read again, so
+# that it raises as before). Only a segment that ended at that '/' is kept (a parameter's
+# braces may hold one). Bounded, as routes come from the user's files.
+_SEGMENTS: dict[tuple[str, int], tuple[RouteSegment, tuple[tuple[str, RouteParameter], ...]]] = {}
+_SEGMENTS_KEEP = 8192
+
+
 @functools.lru_cache(maxsize=8192)
 def _parse_cached(text: str, route_prefix: str) -> RouteTemplate | RouteError:
     try:
@@ -130,6 +142,33 @@ class _RouteParser:
         return RouteTemplate(text, tuple(segments), tuple(self.warnings(segments)))
 
     def segment(self, start: int) -> RouteSegment:
+        """The segment at ``start``: kept from another route when the same text stood at the
+        same place there (``_SEGMENTS``), else read."""
+        text = self.text
+        stop = text.find("/", start)
+        if stop < 0:
+            stop = len(text)
+        key = (text[start:stop], start)
+        kept = _SEGMENTS.get(key)
+        names = self.names
+        if kept is not None and not any(folded in names for folded, _ in kept[1]):
+            for folded, parameter in kept[1]:
+                names[folded] = parameter
+            return kept[0]
+        # Read (a name of an earlier segment among its parameters: read, to raise as before).
+        segment = self.read_segment(start)
+        if segment.end == stop:
+            if len(_SEGMENTS) >= _SEGMENTS_KEEP:
+                _SEGMENTS.clear()
+            _SEGMENTS[key] = (
+                segment,
+                tuple(
+                    (p.name.casefold(), p) for p in segment.parts if isinstance(p, RouteParameter)
+                ),
+            )
+        return segment
+
+    def read_segment(self, start: int) -> RouteSegment:
         text, i = self.text, start
         parts: list[RoutePart] = []
         while i < len(text) and text[i] != "/":

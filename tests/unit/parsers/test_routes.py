@@ -395,3 +395,39 @@ def test_precedence_orders_literal_constrained_parameter_optional_catch_all() ->
 )
 def test_shape_key(first: str, second: str, same: bool) -> None:
     assert (parse_route(first).shape_key() == parse_route(second).shape_key()) is same
+
+
+def _read(text: str, prefix: str) -> object:
+    from funcls.model.parsers.routes import _RouteParser
+
+    try:
+        return _RouteParser(text, prefix).parse()
+    except RouteError as e:
+        return (e.kind, e.message, e.start, e.end)
+
+
+def test_segments_kept_from_other_routes_read_as_fresh() -> None:
+    """Segments are kept by their text and place (issue 16, twelfth pass): routes made of
+    the same pieces, read one after the other with the segments kept, give what each gives
+    read alone: the same templates, warnings and errors (a name of an earlier segment, a '/'
+    inside a parameter's braces, escaped braces, optional and catch-all parameters)."""
+    import random
+
+    from funcls.model.parsers import routes
+
+    pieces = [
+        "api", "items", "{id}", "{ID}", "{id:int}", "{id:int?}", "{name=x}", "{*rest}",
+        "{**path}", "{a}.{ext?}", "{a}-{b}", "{{x}}", "{code:regex(^a/b$)}", "x}", "{",
+        "{a:regex(x{{2}})}", "v1.{fmt}", "{id?}", "", "~", "a?b", "{:int}", "{a}{b}",
+    ]  # fmt: skip
+    rng = random.Random(16)
+    texts = ["/".join(rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(3000)]
+    fresh = []
+    for text in texts:
+        routes._SEGMENTS.clear()
+        fresh.append([_read(text, "api"), _read(text, "")])
+    routes._SEGMENTS.clear()
+    kept = [[_read(text, "api"), _read(text, "")] for text in texts]
+    differ = [text for text, k, f in zip(texts, kept, fresh, strict=True) if k != f]
+    assert not differ, differ[:5]
+    assert len(routes._SEGMENTS) > 20
