@@ -184,3 +184,57 @@ def test_funcls_invoke_uses_the_running_app(
         {"product": 2, "qty": 3}
     ]
     assert "Executed 'Functions.create_order' (Succeeded" in running.log()
+
+
+PRINTING_APP = """import asyncio
+import logging
+import sys
+
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+print("imported")
+
+
+@app.route(route="sync")
+def sync_prints(req: func.HttpRequest) -> func.HttpResponse:
+    print("order", 7, "ready")
+    logging.info("logged")
+    print("to stderr", file=sys.stderr)
+    print("no newline", end="")
+    return func.HttpResponse("ok")
+
+
+@app.route(route="async")
+async def async_prints(req: func.HttpRequest) -> func.HttpResponse:
+    await asyncio.sleep(0)
+    print("awaited\\nand a second line")
+    return func.HttpResponse("ok")
+"""
+
+
+def test_what_a_function_prints_is_in_its_result_and_the_console(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    """QA in code-server: a ▶ Run's Logs showed the function's logging lines and none of its
+    print()s; the console showed them untimed, as raw output of the app process."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(PRINTING_APP)
+    running = run_app(app, "--no-reload")
+    result = running.post("/admin/funcls/invoke/sync_prints", json={}).json()
+    assert [(log["level"], log["message"]) for log in result["logs"]] == [
+        ("INFO", "order 7 ready"),
+        ("INFO", "logged"),
+        ("WARNING", "to stderr"),
+        ("INFO", "no newline"),
+    ], result
+    result = running.post("/admin/funcls/invoke/async_prints", json={}).json()
+    assert [log["message"] for log in result["logs"]] == ["awaited", "and a second line"]
+    # A plain request: the console shows the prints as log lines of the invocation.
+    assert running.get("/api/sync").text == "ok"
+    log = running.wait_for_log("no newline", count=2)
+    assert "Z] order 7 ready" in log and "Z] to stderr" in log, log
+    assert "imported" in log  # printed at import, outside an invocation: as before

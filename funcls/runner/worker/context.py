@@ -8,6 +8,7 @@ tags its logs by setting `context.thread_local_storage.invocation_id = context.i
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import threading
@@ -173,3 +174,81 @@ class InvocationLogHandler(logging.Handler):
             )
         except Exception:  # a log call must never break the function
             self.handleError(record)
+
+
+class InvocationPrints:
+    """``sys.stdout`` / ``sys.stderr`` of the app process: what a function prints while it runs
+    goes to the runner as log lines of its invocation (logger "stdout" or "stderr"), so the Run
+    lens's result, ``funcls invoke`` and the runner's console show them with the function's
+    logs. QA in code-server: a ▶ Run's Logs showed the function's ``logging`` lines but none of
+    its ``print()`` lines, which went only to the warm app's console (no one sees it). What is
+    written outside an invocation (at import) goes to the stream as before.
+
+    A line is sent when it is complete (``print("a", b)`` writes "a", " ", b, "\\n"); the rest
+    of an invocation's text is sent when it ends (``flush_invocation``)."""
+
+    MAX_PENDING = 64 * 1024  # characters of one invocation's unfinished line kept
+
+    def __init__(self, stream: Any, logger: str, level: str, send: Callable[[Log], None]) -> None:
+        self._stream = stream
+        self._logger = logger
+        self._level = level
+        self._send = send
+        self._lock = threading.Lock()
+        self._pending: dict[str, str] = {}
+
+    def write(self, text: str) -> int:
+        invocation_id = current_invocation_id()
+        if invocation_id is None:
+            return int(self._stream.write(text))
+        with self._lock:
+            whole = self._pending.pop(invocation_id, "") + str(text)
+            lines = whole.split("\n")
+            rest = lines.pop()
+            if len(rest) > self.MAX_PENDING:
+                lines.append(rest)
+                rest = ""
+            if rest:
+                self._pending[invocation_id] = rest
+        for line in lines:
+            self._log(invocation_id, line)
+        return len(text)
+
+    def flush_invocation(self, invocation_id: str) -> None:
+        with self._lock:
+            rest = self._pending.pop(invocation_id, "")
+        if rest:
+            self._log(invocation_id, rest)
+
+    def _log(self, invocation_id: str, line: str) -> None:
+        with contextlib.suppress(Exception):  # a print must never break the function
+            self._send(Log(invocation_id, self._level, self._logger, line, time.time()))
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:  # encoding, fileno, isatty, buffer…
+        return getattr(self._stream, name)
+
+
+_prints: list[InvocationPrints] = []
+
+
+def capture_prints(send: Callable[[Log], None]) -> None:
+    """Put InvocationPrints in place of sys.stdout and sys.stderr."""
+    import sys
+
+    out = InvocationPrints(sys.stdout, "stdout", "INFO", send)
+    err = InvocationPrints(sys.stderr, "stderr", "WARNING", send)
+    sys.stdout, sys.stderr = out, err
+    _prints[:] = [out, err]
+
+
+def flush_prints(invocation_id: str) -> None:
+    """Send what an invocation printed without a final newline (called as it ends)."""
+    for stream in _prints:
+        stream.flush_invocation(invocation_id)

@@ -226,6 +226,7 @@ def _call_sync(info: FunctionInfo, invocation_id: str, args: dict[str, Any]) -> 
     try:
         return info.func(**args)
     finally:
+        ctx.flush_prints(invocation_id)
         ctx.invocation_local.invocation_id = None
 
 

@@ -201,6 +201,7 @@ def run_sync(info: FunctionInfo, message: Invoke, given: dict[str, Any] | None =
     except Exception as exc:
         return failure(message, exc, start)
     finally:
+        ctx.flush_prints(message.id)
         ctx.invocation_local.invocation_id = None
 
 
@@ -220,6 +221,8 @@ async def run_async(
         return failure(message, exc, start)
     except Exception as exc:
         return failure(message, exc, start)
+    finally:
+        ctx.flush_prints(message.id)
 
 
 def exit_failure(message: Invoke, exc: SystemExit, code: int, start: float) -> Result:

@@ -37,7 +37,7 @@ from funcls.runner.messages import (
 )
 
 from .app_path import forget_funcls_folder
-from .context import InvocationLogHandler
+from .context import InvocationLogHandler, capture_prints
 from .extensions import http_v2_base
 from .http_stream import Exchange, StreamServer, run_streamed
 from .invoke import ProcessExit, run_async, run_sync
@@ -385,6 +385,7 @@ def _configure_logging(channel: Channel) -> None:
     for handler in list(root.handlers):
         root.removeHandler(handler)
     root.addHandler(InvocationLogHandler(channel.send))
+    capture_prints(channel.send)
     root.setLevel(logging.INFO)
     # The storage SDKs log every HTTP request at INFO; the host does not show those either.
     logging.getLogger("azure.core.pipeline.policies.http_logging_policy").setLevel(logging.WARNING)
