@@ -213,7 +213,28 @@ function errorBlock(result: RunResult): string {
     e.file && typeof e.line === "number"
       ? `<p><a href="#" data-open="${escapeHtml(e.file)}" data-line="${e.line}">${escapeHtml(e.file)}:${e.line}</a></p>`
       : "";
-  return `<p class="error">${escapeHtml(`${e.type ? `${e.type}: ` : ""}${e.message}`)}</p>${link}${pre(e.traceback ?? "", "traceback")}`;
+  return `<p class="error">${escapeHtml(`${e.type ? `${e.type}: ` : ""}${e.message}`)}</p>${link}${tracebackBlock(e.traceback ?? "")}`;
+}
+
+const FRAME = /^(\s*File ")(.+)(", line )(\d+)(.*)$/;
+
+/** The traceback, each frame's `File "…", line N` a link that opens the file at that line.
+ * QA in code-server: only the innermost frame of the app (above the traceback) could be
+ * clicked; the caller's frames had to be found by hand. */
+export function tracebackBlock(text: string): string {
+  if (text === "") {
+    return "";
+  }
+  const lines = text.split("\n").map((line) => {
+    const m = FRAME.exec(line);
+    if (m === null) {
+      return escapeHtml(line);
+    }
+    const [, lead = "", file = "", mid = "", num = "", rest = ""] = m;
+    const link = `<a href="#" data-open="${escapeHtml(file)}" data-line="${num}">${escapeHtml(file)}${escapeHtml(mid)}${num}</a>`;
+    return `${escapeHtml(lead)}${link}${escapeHtml(rest)}`;
+  });
+  return `<pre class="traceback">${lines.join("\n")}</pre>`;
 }
 
 const HISTORY_LINE = 120;

@@ -12,6 +12,7 @@ import {
   shownRequest,
   statusLine,
   storeLines,
+  tracebackBlock,
   type Ran,
 } from "../src/resultsRender";
 
@@ -91,6 +92,25 @@ test("the Request section shows a body of JSON text as JSON, not as an escaped s
   assert.deepEqual(shownRequest({ body: "not json {" }), { body: "not json {" });
   assert.deepEqual(shownRequest({ body: "{bad" }), { body: "{bad" });
   assert.deepEqual(shownRequest({ method: "POST", body: { a: 1 } }), { method: "POST", body: { a: 1 } });
+});
+
+test("each frame of the traceback opens its file at its line (QA)", () => {
+  const trace = [
+    "Traceback (most recent call last):",
+    '  File "/ws/v1-app/get_product/__init__.py", line 16, in main',
+    "    boom({})",
+    '  File "/ws/v1-app/get_product/<odd & name>.py", line 11, in boom',
+    "    return x['missing']",
+    "KeyError: 'missing'",
+  ].join("\n");
+  const html = tracebackBlock(trace);
+  assert.match(
+    html,
+    /^<pre class="traceback">Traceback \(most recent call last\):\n {2}File &#34;<a href="#" data-open="\/ws\/v1-app\/get_product\/__init__.py" data-line="16">\/ws\/v1-app\/get_product\/__init__.py&#34;, line 16<\/a>, in main\n/,
+  );
+  assert.match(html, /data-open="\/ws\/v1-app\/get_product\/&#60;odd &#38; name&#62;.py" data-line="11"/);
+  assert.match(html, /\n {4}return x\[&#39;missing&#39;\]\nKeyError: &#39;missing&#39;<\/pre>$/);
+  assert.equal(tracebackBlock(""), "");
 });
 
 test("bodies are pretty-printed JSON when they are JSON", () => {

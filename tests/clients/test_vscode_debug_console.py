@@ -28,6 +28,16 @@ from tests.clients.vscode.session import REPO, Session, find_tools, free_port, v
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
 PRINTED = "printed by get_product: 2"
+FAILING = """
+
+@app.route(route="fails")
+def fails(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(str(look_up({})))
+
+
+def look_up(table: dict) -> str:
+    return table["missing"]
+"""
 LOGGED = "Looking up product 2"
 
 
@@ -49,6 +59,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
             + '    print(f"printed by get_product: {product_id}")\n'
             + '    logging.info("Looking up product %s", product_id)\n',
         )
+        + FAILING
     )
     return ws
 
@@ -59,11 +70,10 @@ def session(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     tmp = tmp_path_factory.mktemp("vscode")
     run_port = free_port()
     script = workspace / "v2-app" / "function_app.py"
-    product_line = next(
-        i
-        for i, text in enumerate(script.read_text().splitlines(), 1)
-        if "product_id = int(" in text
-    )
+    lines = script.read_text().splitlines()
+    product_line = next(i for i, text in enumerate(lines, 1) if "product_id = int(" in text)
+    get_product = next(i for i, text in enumerate(lines, 1) if "def get_product(" in text)
+    fails = next(i for i, text in enumerate(lines, 1) if "def fails(" in text)
     steps: list[dict[str, Any]] = [
         {
             "id": "debug",
@@ -84,6 +94,33 @@ def session(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             "find": '"customer": "sample"',
             "replace": '"customer": "qa"',
             "lens": "▶ Run create_order",
+        },
+        {
+            "id": "prints",
+            "kind": "lensPanel",
+            "file": "v2-app/function_app.py",
+            "line": get_product,
+            "title": "▶ Run",
+            "function": "get_product",
+        },
+        {
+            "id": "fails",
+            "kind": "lensPanel",
+            "file": "v2-app/function_app.py",
+            "line": fails,
+            "title": "▶ Run",
+            "function": "fails",
+        },
+        # The traceback's first frame: the function's own line (the error's link above it
+        # is the innermost frame, look_up's).
+        {
+            "id": "frameClick",
+            "kind": "panelClick",
+            "function": "fails",
+            "selector": "pre.traceback a",
+            "then": "editor",
+            "file": "function_app.py",
+            "line": fails + 1,
         },
     ]
     settings: dict[str, object] = {
@@ -118,3 +155,25 @@ def test_run_with_input_prefills_a_sample_the_functions_accept(
     # One item with the keys process_order reads, qty a number (int(item.get("qty", 1))).
     assert body["items"] == [{"product": "sample", "qty": 1}], session.explain("the sample", saved)
     assert panel["status"].startswith("202"), session.explain("the result panel", panel)
+
+
+def test_a_run_shows_what_the_function_printed(session: Session) -> None:
+    """The ▶ Run's Logs hold the function's print() beside its logging line (they went only to
+    the warm app's console)."""
+    panel = session.step("prints")["panel"]
+    assert panel["status"].startswith("200"), session.explain("the result panel", panel)
+    logs = panel["text"].split("Logs", 1)[-1]
+    assert "printed by get_product: 1" in logs and "Looking up product 1" in logs, session.explain(
+        "the panel's logs", panel
+    )
+
+
+def test_each_traceback_frame_opens_its_line(session: Session, workspace: Path) -> None:
+    """A click on the traceback's first frame (the function's own line, not the innermost
+    frame the error's link names) opens function_app.py at that line."""
+    panel = session.step("fails")["panel"]
+    assert "KeyError" in panel["status"], session.explain("the failed run", panel)
+    lines = (workspace / "v2-app" / "function_app.py").read_text().splitlines()
+    call = next(i for i, text in enumerate(lines, 1) if "str(look_up({}))" in text)
+    seen = session.step("frameClick")
+    assert seen["cursor"].startswith(f"Ln {call},"), session.explain("the click", seen)
