@@ -339,3 +339,25 @@ def test_azf508_optional_not_last(tmp_path: Path) -> None:
     f = one(check(tmp_path), "AZF508")
     assert text_at(f) == "{id?}"
     assert codes(check(tmp_path)) == ["AZF508"]
+
+
+def test_expression_keys_kept_by_spec_answer_as_the_catalogue() -> None:
+    """AZF503/506 keep whether a property is a binding expression by (spec, key) (issue 16,
+    twelfth pass): for every catalogue type and every property name as written, in other
+    cases and unknown, the kept answer is the catalogue's, asked twice."""
+    from funcls.checks import values
+    from funcls.model.catalogue import CATALOGUE
+
+    values._EXPRESSION_KEY.clear()
+    for spec in CATALOGUE.bindings.values():
+        keys = [p.name for p in spec.properties] + ["id", "ID", "sqlQuery", "nope", "Path"]
+        keys += [k.upper() for k in keys]
+        for key in keys:
+            prop = spec.find_property(key)
+            role = prop.role if prop is not None else None
+            want = (role in values.EXPRESSION_ROLES or key.lower() in values.EXPRESSION_KEYS, role)
+            for _ in range(2):
+                kept = values._EXPRESSION_KEY.get((id(spec), key)) or values._expression_key(
+                    spec, key
+                )
+                assert (kept[0], kept[1:]) == (spec, want), (spec.type, key)
