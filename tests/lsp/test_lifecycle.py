@@ -111,7 +111,7 @@ async def test_invalid_settings_are_reported_and_defaults_used(tmp_path: Path, c
             "funcls.select: 'banana' is not a rule code or prefix (e.g. AZF201 or AZF2); the other entries apply",
             "funcls.diagnosticsDelayMs must be a whole number from 0 to 10000, not 'fast'",
             "funcls.colour is not a setting (known: select, ignore, severity, extraAppRoots, "
-            "diagnosticsDelayMs, invokeTimeoutSeconds, runResults); it is ignored",
+            "diagnosticsDelayMs, invokeTimeoutSeconds, runResults, changesSentAfterIdleMs); it is ignored",
         ]
         # select = AZF2 still applies: a missing connection (AZF400) is not reported.
         settings = s.folder / "v2-app" / "local.settings.json"
