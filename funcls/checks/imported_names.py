@@ -35,6 +35,7 @@ from funcls.model.python.exprs import Columns
 from funcls.model.python.limits import TooCostly, check_parse_cost
 from funcls.model.python.module import _splice, _Tree
 from funcls.model.python.stdlib_names import stdlib_lacks, stdlib_public_names
+from funcls.model.source import relative_import_base
 
 # Modules the worker has imported before it imports the app (sys.modules holds them, so an
 # app folder of that name is never read), and the v1 namespace of the app itself.
@@ -161,9 +162,7 @@ class _Resolver:
     def folder(self, module: str, level: int, from_path: str) -> str | None:
         """The folder the module's dotted path starts from, or None when not certain."""
         if level:
-            base = os.path.dirname(from_path)
-            for _ in range(level - 1):
-                base = os.path.dirname(base)
+            base = relative_import_base(from_path, level)
             inside = base == self.root or base.startswith(self.root + os.sep)
             # A relative import in a top-level file has no package: another error.
             return base if inside and os.path.dirname(from_path) != self.root else None

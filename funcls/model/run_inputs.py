@@ -49,7 +49,7 @@ from funcls.model.parsers.route_samples import sample_path
 from funcls.model.parsers.routes import parse_route
 from funcls.model.python.limits import parse as parse_python
 from funcls.model.runnable import DURABLE_CLIENT_INPUTS
-from funcls.model.source import Source
+from funcls.model.source import Source, relative_import_base
 
 INPUTS_FILE = "funcls.inputs.json"
 SAMPLE_VALUE = "sample"  # each JSON key the function reads, in a sample body
@@ -880,12 +880,7 @@ def _top_def(tree: ast.Module | None, name: str) -> ast.FunctionDef | ast.AsyncF
 def _module_path(module: str | None, level: int, script: str, root: str) -> str | None:
     """The file of an app module: relative to the script's package (``level`` dots) or to
     the app's root (absolute imports: the root is on sys.path). None outside the app."""
-    if level:
-        base = os.path.dirname(script)
-        for _ in range(level - 1):
-            base = os.path.dirname(base)
-    else:
-        base = root
+    base = relative_import_base(script, level) if level else root
     parts = (module or "").split(".") if module else []
     stem = os.path.join(base, *parts)
     real_root = os.path.realpath(root) + os.sep

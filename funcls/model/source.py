@@ -50,6 +50,16 @@ _LONE_CR = compiled_on_use(r"\r(?!\n)")
 _BOM = b"\xef\xbb\xbf"  # codecs.BOM_UTF8
 
 
+def relative_import_base(path: str, level: int) -> str:
+    """The folder a relative import with ``level`` (>= 1) leading dots in the module file
+    ``path`` starts from: the file's own folder for one dot, a folder higher for each more
+    (Python's ``importlib._bootstrap._resolve_name`` on the module's package)."""
+    base = os.path.dirname(path)
+    for _ in range(level - 1):
+        base = os.path.dirname(base)
+    return base
+
+
 def inside(root: str, path: str) -> bool:
     """``path`` lies in the folder ``root`` once links are followed. A setting may name any
     path (``/etc/passwd``, ``../../.git-credentials``); analysis reads and quotes only files of

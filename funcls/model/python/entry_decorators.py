@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable
 
 from funcls.model.python.facts import ImportRecord, ModuleInfo, PyFunction
-from funcls.model.source import inside
+from funcls.model.source import inside, relative_import_base
 
 _APP_PACKAGE = "__app__"
 
@@ -68,9 +68,7 @@ def _app_file(
     """The .py file or package __init__.py of the app that ``dotted`` (with ``level`` leading
     dots, from ``script``) names; None outside the app or when there is none."""
     if level:
-        base = os.path.dirname(script)
-        for _ in range(level - 1):
-            base = os.path.dirname(base)
+        base = relative_import_base(script, level)
     else:
         base = root
         if dotted == _APP_PACKAGE or dotted.startswith(_APP_PACKAGE + "."):

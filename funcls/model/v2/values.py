@@ -24,7 +24,7 @@ from funcls.model.catalogue import (
 )
 from funcls.model.locations import Range
 from funcls.model.python.module import PyValue
-from funcls.model.source import Source
+from funcls.model.source import Source, relative_import_base
 from funcls.model.v2.pyvalues import PyArgValue
 
 
@@ -66,10 +66,7 @@ class ModuleResolver:
         if level:
             if from_path is None:
                 return None
-            base = os.path.dirname(from_path)
-            for _ in range(level - 1):
-                base = os.path.dirname(base)
-            bases = [base]
+            bases = [relative_import_base(from_path, level)]
         else:
             # The app folder, then folders the script puts on sys.path (src/ layouts).
             bases = [self.root, *self.extra_roots]
