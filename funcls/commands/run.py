@@ -70,6 +70,18 @@ def run(args: argparse.Namespace) -> int:
         tag_logs=args.log_tags,
         http_front=not args.no_http_front,
     )
+    from funcls.runner.statefile import AlreadyRunning, already_running, claim_run
+
+    try:
+        # Before anything starts: a second run of the app would fire its timers too.
+        unlocked = claim_run(options.app_dir)
+    except AlreadyRunning as error:
+        raise UsageError(str(error)) from None
+    if unlocked is not None:
+        from funcls.runner.client import running_url  # an HTTP probe, only in this rare case
+
+        if running_url(options.app_dir) is not None:
+            raise UsageError(already_running(options.app_dir, unlocked))
     # The port is bound and the app processes start first; they load the app while the
     # runner imports the rest.
     from funcls.runner.prestart import prestart

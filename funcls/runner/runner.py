@@ -486,6 +486,8 @@ class Run:
                 "started": time.time(),
                 "enforce_auth": self.options.enforce_auth,
                 "reload": self.options.reload,
+                # Started by the language server (a warm app): a second run says so.
+                "editor": self.options.parent_pid is not None,
             }
             self.publish()
         self.console.say(f"ready in {time.monotonic() - started:.2f}s")
