@@ -214,6 +214,62 @@ async def async_prints(req: func.HttpRequest) -> func.HttpResponse:
 """
 
 
+HANDLER_APP = """import logging
+import sys
+
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+# What apps do to see their logs in a terminal: a handler of their own, on the root logger
+# and on a named one, and a logger that does not propagate (only its handler sees it).
+format = logging.Formatter("MINE %(levelname)s %(message)s")
+root_handler = logging.StreamHandler()
+root_handler.setFormatter(format)
+logging.getLogger().addHandler(root_handler)
+named_handler = logging.StreamHandler(sys.stdout)
+named_handler.setFormatter(format)
+logging.getLogger("shop").addHandler(named_handler)
+alone = logging.getLogger("alone")
+alone.propagate = False
+alone_handler = logging.StreamHandler()
+alone_handler.setFormatter(format)
+alone.addHandler(alone_handler)
+
+
+@app.route(route="handlers")
+def own_handlers(req: func.HttpRequest) -> func.HttpResponse:
+    logging.warning("on the root")
+    logging.getLogger("shop").info("on shop")
+    alone.warning("on its own")
+    print("printed")
+    return func.HttpResponse("ok")
+"""
+
+
+def test_an_app_s_own_stream_handler_does_not_repeat_its_records(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    """QA: with a logging.StreamHandler of the app's own, a Run result's logs held each record
+    twice, as the record and as the handler's text on stderr. The record stays, once; the
+    handler's text goes to the console as before; a record that only the app's handler sees
+    (propagate off) is kept as the text it wrote."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(HANDLER_APP)
+    running = run_app(app, "--no-reload")
+    result = running.post("/admin/funcls/invoke/own_handlers", json={}).json()
+    assert [(log["level"], log["message"]) for log in result["logs"]] == [
+        ("WARNING", "on the root"),
+        ("INFO", "on shop"),
+        ("WARNING", "MINE WARNING on its own"),
+        ("INFO", "printed"),
+    ], result
+    log = running.wait_for_log("MINE INFO on shop")
+    assert "MINE WARNING on the root" in log, log
+
+
 def test_what_a_function_prints_is_in_its_result_and_the_console(
     tmp_path: Path, run_app: Callable[..., RunningApp]
 ) -> None:

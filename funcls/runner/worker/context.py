@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -199,7 +200,7 @@ class InvocationPrints:
 
     def write(self, text: str) -> int:
         invocation_id = current_invocation_id()
-        if invocation_id is None:
+        if invocation_id is None or _handler_copy(sys._getframe(1)):
             return int(self._stream.write(text))
         with self._lock:
             whole = self._pending.pop(invocation_id, "") + str(text)
@@ -235,13 +236,46 @@ class InvocationPrints:
         return getattr(self._stream, name)
 
 
+# A write made by this code is a log record formatted by a handler the app added itself
+# (`logging.StreamHandler()`, `logging.basicConfig(force=True)`): CPython's StreamHandler.emit
+# writes the whole record, with its terminator, in one `stream.write` (Lib/logging/__init__.py).
+_STREAM_EMIT = logging.StreamHandler.emit.__code__
+
+
+def _handler_copy(caller: Any) -> bool:
+    """Whether a write, called from the frame ``caller``, is a StreamHandler's text of a
+    record that InvocationLogHandler sends too: that text goes to the console only, not as a
+    second log line of the invocation (QA: an app's own StreamHandler showed each record twice
+    in a Run result's logs, once as the record, once as stderr text). A record that does not
+    reach InvocationLogHandler (a logger with propagate off, the root's handlers replaced)
+    is kept as printed text."""
+    if caller.f_code is not _STREAM_EMIT:
+        return False
+    record = caller.f_locals.get("record")
+    if not isinstance(record, logging.LogRecord):
+        return False
+    # The handlers Logger.callHandlers runs for the record: its logger's, then its parents'
+    # up to the first logger that does not propagate.
+    named = logging.Logger.manager.loggerDict.get(record.name)
+    found = logging.root if record.name == "root" else named
+    if not isinstance(found, logging.Logger):
+        return False
+    logger: logging.Logger | None = found
+    while logger is not None:
+        for handler in logger.handlers:
+            if isinstance(handler, InvocationLogHandler) and record.levelno >= handler.level:
+                return True
+        if not logger.propagate:
+            return False
+        logger = logger.parent
+    return False
+
+
 _prints: list[InvocationPrints] = []
 
 
 def capture_prints(send: Callable[[Log], None]) -> None:
     """Put InvocationPrints in place of sys.stdout and sys.stderr."""
-    import sys
-
     out = InvocationPrints(sys.stdout, "stdout", "INFO", send)
     err = InvocationPrints(sys.stderr, "stderr", "WARNING", send)
     sys.stdout, sys.stderr = out, err
