@@ -37,6 +37,9 @@ class JsonParser:
         self.errors: list[JsonError] = []
         self.depth = 0
         self.stopped = False  # too many errors: the rest of the text is not read
+        # The last abort was a string left open at the end of its line: an object reads on
+        # from the next line (a half-typed "version": "2.0 lost the member below it).
+        self.open_line = False
 
     # -- helpers -----------------------------------------------------------------------------
     def error(self, message: str, start: int, end: int | None = None) -> None:
@@ -153,6 +156,7 @@ class JsonParser:
             if c == "\n":
                 self.error("string is not closed before the end of the line: add '\"'", start, i)
                 self.i = i
+                self.open_line = True
                 raise _Abort
             if c == "\\":
                 chunks.append(text[run:i])
@@ -250,6 +254,16 @@ class JsonParser:
         self.i = n
         return False
 
+    def _key_follows(self) -> bool:
+        """Whether the string just read is followed by a ':' (spaces and comments between),
+        so is a property name; the parser's place and errors are left as they were."""
+        at, reported, stopped = self.i, len(self.errors), self.stopped
+        self.skip_ws()  # may report a comment not closed: the caller's skip reports it
+        found = self.i < self.n and self.text[self.i] == ":"
+        self.i, self.stopped = at, stopped
+        del self.errors[reported:]
+        return found
+
     def parse_object(self) -> JsonNode:
         start = self.i
         self.i += 1
@@ -305,6 +319,7 @@ class JsonParser:
                         JsonMember(key_node.value, key_node.range, None, key_node.range)
                     )
                     raise _Abort
+                colon = self.i
                 self.i += 1
                 try:
                     value = self.parse_value()
@@ -318,6 +333,27 @@ class JsonParser:
                         )
                     )
                     raise
+                if value.kind == "string" and self._key_follows():
+                    # A member whose value is not typed yet ("version": on a line of its own):
+                    # the string after its ':' is the next member's key, not its value (the
+                    # hover on "logging" below a half-typed member named the half-typed key).
+                    self.error(
+                        f'"{key_node.value}" has no value: add one after \':\' ("{value.value}" '
+                        "after it is the next property's name)",
+                        colon,
+                    )
+                    obj.members.append(
+                        JsonMember(
+                            key_node.value,
+                            key_node.range,
+                            None,
+                            self.lines.range(member_start, colon + 1),
+                        )
+                    )
+                    obj.complete = False
+                    self.i = value.start
+                    expect_member = True
+                    continue
                 obj.members.append(
                     JsonMember(
                         key_node.value,
@@ -331,6 +367,10 @@ class JsonParser:
                 expect_member = False
             except _Abort:
                 obj.complete = False
+                open_line, self.open_line = self.open_line, False
+                if open_line and not self.stopped:
+                    expect_member = True
+                    continue
                 if self.resync("}"):
                     expect_member = True
                     continue
@@ -389,6 +429,7 @@ class JsonParser:
                 expect_item = False
             except _Abort:
                 arr.complete = False
+                self.open_line = False
                 if self.resync("]"):
                     expect_item = True
                     continue

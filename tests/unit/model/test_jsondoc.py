@@ -90,3 +90,45 @@ def test_path_at_finds_the_enclosing_member() -> None:
 def test_deep_nesting_is_reported_not_crashing() -> None:
     doc = parse_json("[" * 2000 + "]" * 2000)
     assert any("nesting is too deep" in e.message for e in doc.errors)
+
+
+HOST = '{\n  "version": "2.0",\n  "logging": {"logLevel": {}},\n  "extensions": {}\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A string left open at the end of its line: the member below it is read (it was
+        # skipped with its object, up to the next ',').
+        (
+            HOST.replace('"2.0",', '"2.0'),
+            [("string is not closed before the end of the line: add '\"'", "2:14-2:18")],
+        ),
+        (
+            HOST.replace('"2.0",\n', '"2.0",\n  "exte\n'),
+            [("string is not closed before the end of the line: add '\"'", "3:3-3:8")],
+        ),
+        # A member whose value is not typed yet: the next line's key is not its value.
+        (
+            HOST.replace('"version": "2.0",', '"version":'),
+            [
+                (
+                    '"version" has no value: add one after \':\' ("logging" after it is the '
+                    "next property's name)",
+                    "2:12-2:13",
+                )
+            ],
+        ),
+    ],
+)
+def test_half_typed_member_keeps_the_members_below(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    doc = parse_json(text)
+    assert errors(text) == expected
+    assert doc.root is not None
+    logging = doc.root.member("logging")
+    assert logging is not None and logging.value is not None
+    assert doc.root.member("extensions") is not None
+    line = text.split("\n").index('  "logging": {"logLevel": {}},')
+    assert [getattr(c, "key", None) for c in doc.path_at(Position(line, 5))][-1] == "logging"
