@@ -102,8 +102,15 @@ def requirements(ctx: Context) -> None:
         # An app whose script registers blueprints funcls cannot find has functions too.
         has_functions = bool(app.functions) or script_registers_functions(app)
         if has_functions and project is not None and project.error is None:
-            # uv / Poetry projects export requirements.txt when they publish; what matters is
-            # that the deployment gets one (remote build installs requirements.txt only).
+            # What reads pyproject.toml when requirements.txt is missing (sources as of Aug 2026):
+            # Core Tools' publish refuses the app, whatever the build option
+            # (Azure/azure-functions-core-tools src/Cli/func/Helpers/PythonHelpers.cs,
+            # GetPythonDeploymentPackage: "requirements.txt is not found"); a remote build
+            # started another way (Oryx, microsoft/Oryx
+            # src/BuildScriptGenerator/Python/PythonBashBuildSnippet.sh.tpl, the packagedir
+            # branch) installs uv.lock's versions into the app's packages ('uv export --locked |
+            # uv pip install --target'), and without uv.lock runs 'poetry install --only main',
+            # which installs into Poetry's own environment, not the packages the app loads.
             where, rng = ctx.script_location()
             # The lock file beside pyproject.toml says which tool keeps the versions, before
             # [tool.*] does (corpus, seventh round: juandaherrera/finmail has uv.lock and
@@ -127,11 +134,18 @@ def requirements(ctx: Context) -> None:
                 if "azure-functions" in project.dependencies
                 else "; it must list azure-functions"
             )
+            remote = (
+                "a remote build started another way installs uv.lock's versions"
+                if is_file(os.path.join(folder, "uv.lock"))
+                else "a remote build started another way runs 'poetry install', which installs "
+                "into Poetry's own environment, not the packages the app loads"
+            )
             ctx.emit(
                 "AZF601",
                 "the app's dependencies are in pyproject.toml and it has no requirements.txt: "
-                "the deployment installs only requirements.txt, so generate it before "
-                f"publishing (e.g. '{export}'){missing}",
+                "'func azure functionapp publish' refuses to publish without one (any build "
+                f"option), and {remote}; generate requirements.txt before publishing "
+                f"(e.g. '{export}'){missing}",
                 where,
                 rng,
                 severity=Severity.INFO,

@@ -191,9 +191,22 @@ def test_azf601_pyproject_project_without_requirements_is_information(tmp_path: 
     f = one(check(tmp_path), "AZF601")
     assert f.severity == Severity.INFO
     assert f.message == (
-        "the app's dependencies are in pyproject.toml and it has no requirements.txt: the "
-        "deployment installs only requirements.txt, so generate it before publishing (e.g. "
-        "'uv export --no-hashes --no-dev -o requirements.txt')"
+        "the app's dependencies are in pyproject.toml and it has no requirements.txt: "
+        "'func azure functionapp publish' refuses to publish without one (any build option), "
+        "and a remote build started another way runs 'poetry install', which installs into "
+        "Poetry's own environment, not the packages the app loads; generate requirements.txt "
+        "before publishing (e.g. 'uv export --no-hashes --no-dev -o requirements.txt')"
+    )
+    # With uv.lock beside pyproject.toml Oryx's remote build installs the locked versions
+    # (microsoft/Oryx PythonBashBuildSnippet.sh.tpl); Core Tools' publish still refuses.
+    (tmp_path / "uv.lock").write_text("version = 1\n")
+    f = one(check(tmp_path), "AZF601")
+    assert f.message == (
+        "the app's dependencies are in pyproject.toml and it has no requirements.txt: "
+        "'func azure functionapp publish' refuses to publish without one (any build option), "
+        "and a remote build started another way installs uv.lock's versions; generate "
+        "requirements.txt before publishing (e.g. 'uv export --no-hashes --no-dev -o "
+        "requirements.txt')"
     )
 
 
