@@ -71,12 +71,28 @@ async function startApp(chosen?: string): Promise<void> {
   if (!(await ensureAppEnvironment(server, root, false, { label: "Start the App", run: () => startApp(root) }))) {
     return;
   }
+  // One `funcls run` per app (funcls/runner/statefile.py, claim_run refuses a second): the
+  // server's warm app of this folder steps aside, as for F5 (debug.ts); the Run lens then finds
+  // this run through its .funcls/run.json and runs functions there.
+  try {
+    await vscode.commands.executeCommand("funcls.app.stop", root);
+  } catch {
+    // no language server (yet): nothing to stop
+  }
   const cmd = runCommand(server, root, extra);
   output?.appendLine(`starting the app: ${[cmd.command, ...cmd.args].join(" ")}`);
-  const started = startAppProcess(cmd, root, `funcls run: ${path.basename(root)}`, { preface });
+  const started = startAppProcess(cmd, root, `funcls run: ${path.basename(root)}`, { preface, waitFor: SERVING });
   runTerminals.set(root, started);
+  // The server learns of this run from its .funcls/run.json when asked: ask once it serves and
+  // again when it ends, so that the view and the status bar show it (the warm app stopped above).
+  const told = () => void Promise.resolve(vscode.commands.executeCommand("funcls.app.status", root)).catch(() => undefined);
+  started.ready.then(told, () => undefined);
+  started.child.once("exit", told);
   started.terminal.show();
 }
+
+// What `funcls run` prints once it serves (funcls/runner: "funcls: ready in 0.29s").
+const SERVING = /funcls: ready in /;
 
 /** The app runs the saved files: its unsaved ones are saved first (funcls.saveBeforeRun).
  * QA: ▶ Run on a function just added by New function… said "no function 'hello'". */
