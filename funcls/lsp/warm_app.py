@@ -4,7 +4,8 @@ running, so that later runs take one HTTP call to its admin API instead of a new
 A warm app is a child process (``python -m funcls run APP --port 0``) that reloads on save as
 `funcls run` does, serves the user's browser too, and stops with the server (and by itself
 when the server is gone: ``--parent-pid``). When the user already runs `funcls run` for the app
-(found through ``<app>/.funcls/run.json``), that one is used and left alone.
+(found through ``<app>/.funcls/run.json``), that one is used and left alone; one still starting
+(it holds ``.funcls/run.lock``, one run per app, but has no run.json yet) is waited for.
 
 This module is the only place where the language server starts the user's app; it does so
 only on a user's request (a Run lens, a command), never to analyse anything.
@@ -29,7 +30,7 @@ from typing import Any
 # The app's own environment (.venv, venv, env): one rule with the checks and the VS Code
 # extension, in funcls/model/appvenv.py.
 from funcls.model.appvenv import app_python as app_python
-from funcls.runner.statefile import pid_alive, read_state
+from funcls.runner.statefile import claimed_by, pid_alive, read_state
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
@@ -267,6 +268,11 @@ class WarmApps:
         return self.app(root).status()
 
     async def _start(self, warm: WarmApp) -> str:
+        # A `funcls run` of the app is starting (it holds run.lock, one run per app, and has
+        # not written its run.json yet): a warm app would be refused; use that run.
+        holder = await asyncio.to_thread(claimed_by, warm.root)
+        if holder is not None and holder != os.getpid():
+            return await self._await_run(warm, holder)
         python = app_python(warm.root, self.python)
         cmd = [
             python, "-m", "funcls", "run", warm.root,
@@ -300,6 +306,12 @@ class WarmApps:
         while time.monotonic() < deadline:
             if process.returncode is not None:
                 await asyncio.wait([reader], timeout=1)
+                if process.returncode == 2:
+                    # Refused, one run per app: a run of the user's started meanwhile.
+                    holder = await asyncio.to_thread(claimed_by, warm.root)
+                    if holder is not None and holder not in (process.pid, os.getpid()):
+                        warm.process = None
+                        return await self._await_run(warm, holder)
                 return self._failed(warm, f"exited with code {process.returncode}")
             state = read_state(warm.root)
             if state and state.get("pid") == process.pid and state.get("url"):
@@ -312,6 +324,40 @@ class WarmApps:
             await asyncio.sleep(0.02)
         await self._terminate(process)
         return self._failed(warm, f"did not become ready within {START_TIMEOUT:.0f} s")
+
+    async def _await_run(self, warm: WarmApp, pid: int) -> str:
+        """Wait for the `funcls run` ``pid``, which holds the app but does not serve yet, to
+        serve (its run.json, as for a run already serving), and use it; RunnerUnavailable
+        when it ends first or is not serving after START_TIMEOUT."""
+        self._set(warm, "starting", error=None, url=None, pid=pid, external=True, process=None)
+        self.on_output(
+            warm.root,
+            f"funcls run of this app (pid {pid}), started outside this editor, is starting: "
+            "the Run waits for it to serve",
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            state = await asyncio.to_thread(read_state, warm.root)
+            if state and state.get("pid") == pid and state.get("url") and await self._adopt(warm):
+                assert warm.url is not None
+                return warm.url
+            if not pid_alive(pid) or await asyncio.to_thread(claimed_by, warm.root) != pid:
+                why = "ended before it served; Run again to start the app here"
+                break
+            if time.monotonic() >= deadline:
+                why = (
+                    f"has not served within {START_TIMEOUT:g} s; stop it (`kill {pid}`) or "
+                    "wait until it serves, and Run again"
+                )
+                break
+            await asyncio.sleep(0.05)
+        message = (
+            f"funcls run of {warm.root} (pid {pid}), started outside this editor, {why} (the "
+            "Run waited for that run, which holds the app, instead of starting a second one; "
+            "its terminal says why)"
+        )
+        self._set(warm, "failed", error=message, url=None, pid=None, external=False)
+        raise RunnerUnavailable(message)
 
     def _failed(self, warm: WarmApp, why: str) -> str:
         tail = "\n".join(warm.console[-15:])
@@ -359,7 +405,8 @@ class WarmApps:
 
     async def stop(self, root: str) -> dict[str, Any]:
         warm = self.app(root)
-        if warm.starting is not None and not warm.starting.done():
+        # Not while the Run waits for a user's run to serve (_await_run): nothing of ours runs.
+        if warm.starting is not None and not warm.starting.done() and not warm.external:
             with contextlib.suppress(RunnerUnavailable, asyncio.CancelledError):
                 await warm.starting
         process = warm.process

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def claim_run(app_dir: str) -> int | None:
     try:
         import fcntl
 
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _lock_or_wait(fd, fcntl.LOCK_EX)
     except BlockingIOError:
         try:
             holder = os.read(fd, 32).decode("ascii", "replace").strip()
@@ -97,6 +98,63 @@ def claim_run(app_dir: str) -> int | None:
     os.write(fd, f"{os.getpid()}\n".encode("ascii"))
     _claimed.append(fd)
     return _live_state(app_dir)
+
+
+# How long a claim waits for run.lock while only `claimed_by` may hold it (a shared lock
+# of a few microseconds): a run held that long is a run.
+CLAIM_WAIT_S = 0.2
+
+
+def _lock_or_wait(fd: int, mode: int) -> None:
+    """flock ``fd`` without blocking, trying again for CLAIM_WAIT_S: `claimed_by` (the
+    language server asking whether a run holds the app) takes a shared lock for an instant,
+    and a run starting in that instant must not be refused for it. BlockingIOError when the
+    lock is still held."""
+    import fcntl
+
+    deadline = time.monotonic() + CLAIM_WAIT_S
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
+def claimed_by(app_dir: str) -> int | None:
+    """The pid of the live `funcls run` that holds the app's run.lock (`claim_run`), also
+    while it is still starting and has not written its run.json; None when no run holds it,
+    or where flock cannot tell. The lock is asked with a shared flock, released at once:
+    reading run.lock alone would name a run that ended (the file keeps the last pid)."""
+    try:
+        fd = os.open(state_path(app_dir).with_name(LOCK_FILE), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        import fcntl
+
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # held: by a run, whose pid the file has (claim_run writes it after its lock)
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None
+        # The holder writes its pid right after it locks: read again for a moment.
+        deadline = time.monotonic() + 0.1
+        while True:
+            text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            if text.isdigit() and pid_alive(int(text)):
+                return int(text)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.005)
+    except (ImportError, OSError):
+        return None
+    finally:
+        os.close(fd)
 
 
 def _live_state(app_dir: str) -> int | None:
