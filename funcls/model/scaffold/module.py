@@ -110,7 +110,10 @@ def new_module_text(plan: Plan, var: str = "app", cls: str = "FunctionApp") -> t
 
 def plan_registration(text: str, file_name: str, module: str, alias: str) -> tuple[Insert, ...]:
     """Inserts that import the blueprint ``bp`` of ``module`` as ``alias`` into the app module
-    ``text`` and register it, after everything else (the app object exists by then)."""
+    ``text`` and register it: after the module's last top-level ``app.register_functions(...)``,
+    else right after the statement that creates the app, where users write it (QA in
+    code-server: appended to the end of the file, the call stuck to the last function's body
+    with no blank line between); at the end only when neither is found."""
     app_var = app_object(text, file_name)
     tree = ast.parse(text)
     info = analyse_module(file_name, text)
@@ -122,12 +125,47 @@ def plan_registration(text: str, file_name: str, module: str, alias: str) -> tup
         (n.end_lineno or n.lineno for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)),
         default=0,
     )
-    end = LineIndex(text).position(len(text))
-    lead = "" if not text or text.endswith("\n") else "\n"
+    index = LineIndex(text)
+    call = f"{app_var}.register_functions({alias})\n"
+    after = _registration_line(tree, app_var)
+    if after is not None and after <= last:
+        after = None  # the app is made above an import: register below everything
+    if after is not None and (after < len(text.split("\n")) - 1 or text.endswith("\n")):
+        at, lead = Position(after, 0), ""
+    else:
+        at = index.position(len(text))
+        lead = "" if not text or text.endswith("\n") else "\n"
+        if after is None and text.strip():
+            lead += "\n\n"  # after a def: two blank lines, as PEP 8 has it
     return (
         Insert(Position(last, 0), f"from {module} import bp as {alias}\n"),
-        Insert(end, f"{lead}{app_var}.register_functions({alias})\n"),
+        Insert(at, lead + call),
     )
+
+
+def _registration_line(tree: ast.Module, app_var: str) -> int | None:
+    """The line (0-based) below the module's last top-level ``<app_var>.register_functions(…)``
+    statement, else below the top-level assignment that creates ``app_var``; None without
+    either."""
+    created: int | None = None
+    registered: int | None = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if created is None and any(
+                isinstance(t, ast.Name) and t.id == app_var for t in targets
+            ):
+                created = node.end_lineno or node.lineno
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "register_functions"
+            and isinstance(node.value.func.value, ast.Name)
+            and node.value.func.value.id == app_var
+        ):
+            registered = node.end_lineno or node.lineno
+    return registered if registered is not None else created
 
 
 def apply_inserts(text: str, inserts: tuple[Insert, ...], newline: str = "\n") -> str:

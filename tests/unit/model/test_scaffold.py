@@ -293,13 +293,12 @@ def test_a_new_blueprint_module_is_created_and_registered(tmp_path: Path, module
     assert changes.show_path == str(root / module)
     dotted = module[:-3].replace("/", ".")
     after = (root / "function_app.py").read_text()
-    assert (
-        after
-        == before.replace(
-            "import azure.functions as func\n",
-            f"import azure.functions as func\nfrom {dotted} import bp as jobs_bp\n",
-        )
-        + "app.register_functions(jobs_bp)\n"
+    # Registered below the app's creation, not stuck to the end of the last function's body.
+    assert after == before.replace(
+        "import azure.functions as func\n",
+        f"import azure.functions as func\nfrom {dotted} import bp as jobs_bp\n",
+    ).replace(
+        "app = func.FunctionApp()\n", "app = func.FunctionApp()\napp.register_functions(jobs_bp)\n"
     )
     assert (root / module).read_text().split("\n")[4] == "bp = func.Blueprint()"
     app = load_app(str(root), Source())
@@ -308,6 +307,40 @@ def test_a_new_blueprint_module_is_created_and_registered(tmp_path: Path, module
     assert _findings(root) == []
     with pytest.raises(ScaffoldError, match="cannot be imported as a Python module"):
         plan_new_function(str(root), Source(), "timer", "other", file="my-jobs.py")
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        # The sample's shape: below the app's other registration, before the rest of the file.
+        (
+            "import azure.functions as func\n\nfrom orders_bp import bp as orders\n\n"
+            "app = func.FunctionApp()\napp.register_functions(orders)\n\n\n"
+            "@app.route(route='a')\ndef a(req):\n    return None\n",
+            "import azure.functions as func\n\nfrom orders_bp import bp as orders\n"
+            "from jobs import bp as jobs_bp\n\n"
+            "app = func.FunctionApp()\napp.register_functions(orders)\n"
+            "app.register_functions(jobs_bp)\n\n\n"
+            "@app.route(route='a')\ndef a(req):\n    return None\n",
+        ),
+        # The app made above an import: registered at the end, two blank lines after the def.
+        (
+            "import azure.functions as func\napp = func.FunctionApp()\nimport os\n\n"
+            "def a():\n    return os.sep",
+            "import azure.functions as func\napp = func.FunctionApp()\nimport os\n"
+            "from jobs import bp as jobs_bp\n\ndef a():\n    return os.sep\n\n\n"
+            "app.register_functions(jobs_bp)\n",
+        ),
+    ],
+)
+def test_a_blueprint_is_registered_where_users_register_theirs(
+    tmp_path: Path, script: str, expected: str
+) -> None:
+    root = _new_app(tmp_path / "app")
+    (root / "function_app.py").write_text(script)
+    (root / "orders_bp.py").write_text("import azure.functions as func\n\nbp = func.Blueprint()\n")
+    write_changes(plan_new_function(str(root), Source(), "timer", "nightly", file="jobs.py"))
+    assert (root / "function_app.py").read_text() == expected
 
 
 def test_new_app_refuses_to_overwrite(tmp_path: Path) -> None:
