@@ -203,13 +203,13 @@ RULES: tuple[Rule, ...] = (
         "AZF308",
         "misplaced-decorator",
         E,
-        "An app decorator on a method, a nested function, or a def under "
-        '`if __name__ == "__main__":`.',
-        "The library registers the function when the decorator runs, but the worker calls "
-        "functions by their module-level name; a method or a nested def is never found "
-        "(or never registered, if the enclosing code does not run at import). The worker "
-        'imports the script as a module, so an `if __name__ == "__main__":` block never runs '
-        "and the functions defined in it are never registered.",
+        'An app decorator on a method or on a def under `if __name__ == "__main__":`.',
+        "The library registers the function object when the decorator runs, and the worker "
+        "calls it with the function's bindings as arguments: a method's `self` gets none, so "
+        "the function fails to load. The worker imports the script as a module, so an "
+        '`if __name__ == "__main__":` block never runs and the functions defined in it are '
+        "never registered. A def nested in a function is registered when that function runs "
+        "and is not reported here (AZF312 says funcls does not list it).",
         _app(
             "class Handlers:\n"
             '    @app.route(route="ping")\n'

@@ -335,29 +335,20 @@ def _registered_too_early(ctx: Context, reg: Registration, fns: list[Function]) 
         )
 
 
-def _on_a_local_object(ctx: Context, fn: Function) -> bool:
-    """Whether ``fn``, a def nested in a function, is decorated on an app object or blueprint
-    that a function of its module makes (``bp = func.Blueprint()`` in a factory that returns
-    it) and that the module does not bind at its top level: the library registers the
-    function object itself on that object, and the worker calls what the registered
-    blueprint holds (azure_functions_worker/functions.py, ``Registry.add_indexed_function``:
-    ``function.get_user_function()``), not a module-level name. Whether the factory's
-    blueprint is registered is the caller's (AZF312 says when funcls cannot follow it)."""
-    if fn.scope != "function" or fn.registered_on is None:
-        return False
-    here = os.path.normpath(fn.script_path or "")
-    same = [
-        o
-        for o in ctx.app.app_objects
-        if o.var == fn.registered_on and os.path.normpath(o.path) == here
-    ]
-    return bool(same) and not any(o.top_level for o in same)
-
-
 @checker("AZF308")
 def misplaced(ctx: Context) -> None:
     for fn in ctx.app.misplaced:
-        if _on_a_local_object(ctx, fn):
+        if fn.scope == "function":
+            # A def nested in a function is registered when that function runs: the library
+            # keeps the function object, and the worker calls what it indexed, not a name of
+            # the module (azure_functions_worker/loader.py index_function_app:
+            # app.get_functions(); functions.py Registry.add_indexed_function:
+            # function.get_user_function(); worker 7e6acf3). It loads when the enclosing
+            # function runs at import (a factory's blueprint, a register_routes(app) the
+            # script calls), and is simply not there otherwise: nothing fails. AZF312 says
+            # that funcls does not list such functions. Corpus: the tenth round's blueprint
+            # factory (bc4d750); a def nested in a function the script calls, decorated on
+            # the module's app (eleventh round).
             continue
         use = fn.decorators[0] if fn.decorators else None
         rng = use.name_range if use is not None else (fn.def_name_range or Range.point(0, 0))
@@ -369,10 +360,13 @@ def misplaced(ctx: Context) -> None:
                 "out of the block"
             )
         else:
-            where = "a method of a class" if fn.scope == "class" else "a function nested in another"
+            first = fn.parameters[0].name if fn.parameters else None
+            if first is None or any(b.name == first for b in fn.bindings):
+                continue  # no 'self' to fill: the worker calls the plain function as it is
             why = (
-                f"{where}; the worker only finds functions defined at the top level of a "
-                "module, so it never runs: move the def to the top level"
+                "a method of a class; the library registers the plain function and the worker "
+                f"calls it with the bindings as arguments, so '{first}' gets none and the "
+                "function does not load: move the def to the top level"
             )
         ctx.emit(
             "AZF308",

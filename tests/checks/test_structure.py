@@ -309,22 +309,53 @@ def test_azf307_blueprint_functions_defined_after_registration(tmp_path: Path) -
     assert [fn.name for fn in load(tmp_path).functions] == ["early"]
 
 
-def test_azf308_method_and_nested(tmp_path: Path) -> None:
+def test_azf308_method(tmp_path: Path) -> None:
     v2(
         tmp_path,
         "class H:\n"
         '    @app.route(route="m")\n'
         "    def m(self, req: func.HttpRequest) -> func.HttpResponse:\n"
-        "        return func.HttpResponse()\n\n\n"
-        "def outer() -> None:\n"
-        '    @app.route(route="n")\n'
-        "    def n(req: func.HttpRequest) -> func.HttpResponse:\n"
+        "        return func.HttpResponse()\n\n"
+        '    @app.route(route="s")\n'
+        "    def s(req: func.HttpRequest) -> func.HttpResponse:\n"
         "        return func.HttpResponse()\n",
     )
-    found = only(check(tmp_path), "AZF308")
-    assert [text_at(f) for f in found] == ["route", "route"]
-    assert "a method of a class" in found[0].message
-    assert "a function nested in another" in found[1].message
+    (f,) = only(check(tmp_path), "AZF308")
+    assert text_at(f) == "route"
+    assert (tmp_path / "function_app.py").read_text().splitlines()[f.range.start.line] == (
+        '    @app.route(route="m")'
+    )
+    assert f.message == (
+        "@app.route is on 'm', a method of a class; the library registers the plain function "
+        "and the worker calls it with the bindings as arguments, so 'self' gets none and the "
+        "function does not load: move the def to the top level"
+    )
+
+
+def test_azf308_not_on_a_def_nested_in_a_function_decorated_on_the_module_s_app(
+    tmp_path: Path,
+) -> None:
+    """``def add_routes(): @app.route(...) def health(...)`` and ``add_routes()`` at the top
+    level: the decorator runs while the worker imports the script, the library keeps the
+    nested function object, and the worker calls that object (worker 7e6acf3, loader.py
+    index_function_app: app.get_functions(); functions.py Registry.add_indexed_function:
+    function.get_user_function()), not a module-level name. AZF308 said it never runs (a
+    false error); that funcls does not list it stays information (AZF312)."""
+    v2(
+        tmp_path,
+        "def add_routes() -> None:\n"
+        '    @app.route(route="health")\n'
+        "    def health(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("ok")\n\n\n'
+        "def never_called() -> None:\n"
+        '    @app.route(route="later")\n'
+        "    def later(req: func.HttpRequest) -> func.HttpResponse:\n"
+        '        return func.HttpResponse("ok")\n\n\n'
+        "add_routes()\n",
+    )
+    indexed = library_index(str(tmp_path))
+    assert list(indexed) == ["health"]
+    assert codes(check(tmp_path)) == ["AZF312"]
 
 
 def test_azf308_not_on_a_def_nested_in_a_blueprint_factory(tmp_path: Path) -> None:
