@@ -188,27 +188,44 @@ def app_modules(ctx: Context) -> list[ModuleInfo]:
     return list(found)
 
 
+def shielded_modules(ctx: Context) -> frozenset[str]:
+    """The paths of app_modules' modules the worker's import reaches only through imports under
+    try/except ImportError (or `if TYPE_CHECKING:`), with what they import in turn: a module
+    missing there fails the guarded import, which the handler catches. Corpus (eleventh round,
+    sjlee-git/dpweather): a copy of beautifulsoup4 in the app folder, whose bs4/builder imports
+    _html5lib and _lxml in try/except ImportError; AZF605 warned about html5lib and lxml."""
+    app_modules(ctx)
+    shielded: frozenset[str] = ctx.memo["shielded_modules"]
+    return shielded
+
+
 def _app_modules(ctx: Context) -> list[ModuleInfo]:
     app = ctx.app
     start = [p for p in sorted(app.files) if p.endswith(".py")]
     start += [f.script_path for f in app.functions if f.script_path and f.script_exists]
-    seen: set[str] = set()
+    # path -> whether it is reached only through guarded imports so far; a module first reached
+    # shielded and later without a guard is walked again, unshielded.
+    seen: dict[str, bool] = {}
     out: list[ModuleInfo] = []
-    stack = list(dict.fromkeys(start))
+    stack = [(p, False) for p in dict.fromkeys(start)]
     while stack and len(seen) < 2000:
-        path = stack.pop()
-        if path in seen or not path.endswith(".py"):
+        path, shielded = stack.pop()
+        before = seen.get(path)
+        if before is False or (before is True and shielded) or not path.endswith(".py"):
             continue
-        seen.add(path)
+        seen[path] = shielded
         module = ctx.module(path)
         if module is None:
             continue
-        out.append(module)
+        if before is None:
+            out.append(module)
         for rec in module.import_records:
             local = local_module(ctx, rec, path)
-            if local is not None and local not in seen:
-                stack.append(local)
-                stack.extend(_package_inits(app.root, local))
+            if local is not None and seen.get(local) is not False:
+                under = shielded or rec.guarded or rec.fallback
+                stack.append((local, under))
+                stack.extend((init, under) for init in _package_inits(app.root, local))
+    ctx.memo["shielded_modules"] = frozenset(p for p, s in seen.items() if s)
     return out
 
 
@@ -307,7 +324,10 @@ def deployed_imports(ctx: Context) -> None:
         return environment[0]
 
     reported: set[tuple[str, str]] = set()
+    shielded = shielded_modules(ctx)
     for module in modules:
+        if module.path in shielded:
+            continue
         for rec in module.import_records:
             # A fallback in an ImportError handler runs only when the try's own import
             # failed: whether it is needed depends on that one (silent, as for the guarded).

@@ -127,6 +127,15 @@ KNOWN: dict[str, str] = {
     # Corpus information triage (eighth round), read from its wheel: gremlinpython-3.8.2's top
     # is gremlin_python/ (BillmanH/exoplanets lists it; the note named it only as a candidate).
     "gremlin_python": "gremlinpython",
+    # Corpus triage (eleventh round), read from the wheels: pymongo-4.20.1's top is bson/,
+    # gridfs/ and pymongo/ (Across-Gaehwa-Mountain/JOBMATE_AI_BE lists pymongo and imports bson:
+    # AZF605 asked to add PyPI's 'bson', py-bson 0.5.10, whose bson/ would replace pymongo's);
+    # usaddress_scourgify-0.7.1's top is scourgify/ (tyler555g/AzureDurableFunctionsExample lists
+    # it; the note asked to add PyPI's 'scourgify', scourgify-1.12.0, a Calibre tag tool that
+    # installs a module of that name too, kept in ALSO_PROVIDED_BY).
+    "bson": "pymongo",
+    "gridfs": "pymongo",
+    "scourgify": "usaddress-scourgify",
 }
 
 # Modules a distribution shipped only before a major release that renamed them: import name ->
@@ -172,6 +181,8 @@ ALSO_PROVIDED_BY: dict[str, tuple[str, ...]] = {
     "psycopg2": ("psycopg2",),
     # tf-playwright-stealth 1.2.0's wheel is playwright_stealth/ (Aitosoft/crawl4ai-function-clean)
     "playwright_stealth": ("tf-playwright-stealth",),
+    "bson": ("bson",),
+    "scourgify": ("scourgify",),
 }
 
 

@@ -433,3 +433,69 @@ def test_azf605_a_namespace_module_of_a_listed_distribution_named_by_its_path(
         "azure-functions\nazure-widgets-frobnicator\n",
     )
     assert only(check(tmp_path / "c"), "AZF605") == []
+
+
+def test_azf605_bson_is_pymongo_s_and_scourgify_usaddress_scourgify_s(tmp_path: Path) -> None:
+    # Corpus, eleventh round, read from the wheels: pymongo's top is bson/, gridfs/, pymongo/
+    # (an app listing pymongo and importing bson was told to add PyPI's 'bson', py-bson, whose
+    # bson/ would replace pymongo's); usaddress-scourgify's is scourgify/ (the tenth round's
+    # false note asked to add PyPI's 'scourgify', a Calibre tool of the same module name).
+    _app(
+        tmp_path / "m",
+        "from bson import ObjectId\nimport gridfs\nfrom pymongo import MongoClient\n",
+        "azure-functions\npymongo\n",
+    )
+    assert only(check(tmp_path / "m"), "AZF605") == []
+    _app(
+        tmp_path / "s", "from scourgify import normalize_address_record\n", "usaddress-scourgify\n"
+    )
+    assert only(check(tmp_path / "s"), "AZF605") == []
+    # Either project that installs the module provides it.
+    _app(tmp_path / "c", "import scourgify\n", "azure-functions\nscourgify\n")
+    assert only(check(tmp_path / "c"), "AZF605") == []
+    _app(tmp_path / "b", "import bson\n", "azure-functions\nbson\n")
+    assert only(check(tmp_path / "b"), "AZF605") == []
+    # Not listed: the fix names the distribution most apps mean.
+    _app(tmp_path / "n", "from bson import ObjectId\nimport scourgify\n", "azure-functions\n")
+    assert sorted(f.message.rsplit(": ", 1)[1] for f in only(check(tmp_path / "n"), "AZF605")) == [
+        "add 'pymongo' to requirements.txt",
+        "add 'usaddress-scourgify' to requirements.txt",
+    ]
+
+
+def test_azf605_silent_in_a_module_imported_only_under_an_import_error_guard(
+    tmp_path: Path,
+) -> None:
+    # Corpus, eleventh round (sjlee-git/dpweather): a copy of beautifulsoup4 in the app folder;
+    # bs4/builder/__init__.py imports its _html5lib and _lxml modules in try/except ImportError,
+    # and those import html5lib and lxml, which requirements.txt does not list. The import of
+    # bs4 works (the handler catches their failure); AZF605 warned twice.
+    files = {
+        "function_app.py": "from vendored import parse\n" + V2_HEAD + PING,
+        "requirements.txt": "azure-functions\n",
+        "vendored/__init__.py": (
+            "from .basic import parse\n"
+            "try:\n    from . import _fast\nexcept ImportError:\n    pass\n"
+        ),
+        "vendored/basic.py": "def parse(text):\n    return text\n",
+        "vendored/_fast.py": "import lxml\n\n\ndef parse(text):\n    return lxml\n",
+    }
+    write_app(tmp_path, files)
+    assert only(check(tmp_path), "AZF605") == []
+    # The same module also imported without a guard: the worker fails there.
+    write_app(
+        tmp_path / "both",
+        {**files, "vendored/basic.py": "from ._fast import parse\n"},
+    )
+    (f,) = only(check(tmp_path / "both"), "AZF605")
+    assert f.message.startswith("'lxml' is imported by vendored/_fast.py")
+    # And a module the guarded one imports is shielded too, but not one reached otherwise.
+    write_app(
+        tmp_path / "deep",
+        {
+            **files,
+            "vendored/_fast.py": "from . import _deeper\n",
+            "vendored/_deeper.py": "import lxml\n",
+        },
+    )
+    assert only(check(tmp_path / "deep"), "AZF605") == []
