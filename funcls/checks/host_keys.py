@@ -121,11 +121,20 @@ def host_json_keys(ctx: Context) -> None:
         _http_keys(ctx, path, http_node, http)
 
 
+def _a_comment(key: str) -> bool:
+    """A key written as a note, not a setting: ``"//"``, ``"#"``, ``"_comment"``,
+    ``"$comment"`` (corpus, eleventh round: Shomao1998/weather-streaming-app explains its empty
+    routePrefix in an ``"//"`` member of extensions.http; AZF412 said the host ignores it, which
+    its author knew)."""
+    folded = key.casefold().lstrip("_$/#")
+    return folded in ("", "comment", "comments", "note", "notes") or key.startswith(("//", "#"))
+
+
 def _http_keys(ctx: Context, path: str, node: JsonNode, http: dict[str, str]) -> None:
     if node.kind != "object":
         return
     for m in node.members:
-        if m.key.casefold() in http:
+        if m.key.casefold() in http or _a_comment(m.key):
             continue
         near = _closest(m.key, http)
         hint = (

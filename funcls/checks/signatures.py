@@ -291,7 +291,8 @@ def parameters(ctx: Context) -> None:
 
 
 def _accepted_inputs(spec: BindingSpec) -> tuple[str, ...]:
-    return spec.input_types + WRAPPED_TYPES.get(spec.type, ())
+    # Each once: the durable context is both a library input type and a wrapped one.
+    return tuple(dict.fromkeys(spec.input_types + WRAPPED_TYPES.get(spec.type, ())))
 
 
 def _fits_output(spec: BindingSpec, inner: str) -> bool:

@@ -103,6 +103,19 @@ def test_extensions_http_is_closed(tmp_path: Path) -> None:
         ),
         # Keys far from every known one stay quiet at the top level.
         host(_comment="notes", isDefaultHostConfig=True, swagger={}),
+        # Notes in extensions.http (corpus, eleventh round: an "//" member saying why the
+        # routePrefix is empty).
+        host(
+            extensions={
+                "http": {
+                    "//": "routes are written in full",
+                    "_comment": "x",
+                    "$comment": "y",
+                    "# note": "z",
+                    "routePrefix": "",
+                }
+            }
+        ),
         # Not a version 2.0 file: version 1 read other keys (AZF404 speaks for it).
         json.dumps({"http": {"routePrefix": ""}, "fucntionTimeout": "00:05:00"}),
         json.dumps({"version": "1.0", "queues": {}}),

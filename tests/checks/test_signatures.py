@@ -287,6 +287,32 @@ def test_azf202_wrong_input_annotation_fix(tmp_path: Path) -> None:
     assert fixed_clean(tmp_path, f) == []
 
 
+def test_azf202_names_each_accepted_type_once(tmp_path: Path) -> None:
+    # Corpus, eleventh round (Hazhzeng/python-durable-function): a v1 orchestrator's
+    # `main(context: str)`; the message listed DurableOrchestrationContext twice (it is both a
+    # library input type of orchestrationTrigger and a type the durable package wraps).
+    v1(
+        tmp_path,
+        "Orchestrator",
+        json.dumps(
+            {
+                "scriptFile": "__init__.py",
+                "bindings": [
+                    {"name": "context", "type": "orchestrationTrigger", "direction": "in"}
+                ],
+            }
+        ),
+        "def main(context: str):\n    return context\n",
+        **{"requirements.txt": "azure-functions\nazure-functions-durable\n"},
+    )
+    f = one(check(tmp_path), "AZF202")
+    assert f.message == (
+        "parameter 'context' is annotated str, which an orchestrationTrigger binding cannot "
+        "provide; annotate it one of func.OrchestrationContext, "
+        "azure.durable_functions.DurableOrchestrationContext"
+    )
+
+
 def test_azf202_builtin_list_is_refused_typing_list_is_not(tmp_path: Path) -> None:
     trigger = (
         '@app.event_hub_message_trigger(arg_name="events", event_hub_name="hub", '
