@@ -264,11 +264,13 @@ class WorkerProcess:
         drain: float = 5.0,
         because: str = "a saved file reloads the app",
         since: float | None = None,
+        hurried: Callable[[], str | None] = lambda: None,
     ) -> None:
         """Let invocations in flight and streamed responses finish (up to drain seconds),
         then end the process (``because``: why, for the answer of a request still running;
         ``since``: when the wait for them began, if before this call: the run's stop gives
-        uvicorn's grace first)."""
+        uvicorn's grace first; ``hurried``: why the wait ends now, once it does — a second
+        Ctrl+C)."""
         self.stopping = True
         began = since if since is not None else time.monotonic()
         if self.alive and self.writer is not None and self.busy_elsewhere is not None:
@@ -282,6 +284,7 @@ class WorkerProcess:
             (self.pending or self.streams or (self.busy_elsewhere and self.busy_elsewhere()))
             and time.monotonic() < deadline
             and self.alive
+            and hurried() is None
         ):
             await asyncio.sleep(0.02)
         if self.alive and (
@@ -290,8 +293,8 @@ class WorkerProcess:
             # Their 500 says why the process ended, not only its exit code.
             waited = time.monotonic() - began
             self.kill_reason = self.kill_reason or (
-                f"the app process (pid {self.pid}) was stopped because {because}; requests "
-                f"under way had {waited:.0f}s to finish"
+                f"the app process (pid {self.pid}) was stopped because "
+                f"{hurried() or because}; requests under way had {waited:.0f}s to finish"
             )
         if self.alive and self.writer is not None:
             with contextlib.suppress(ConnectionError, RuntimeError):
@@ -355,6 +358,8 @@ class WorkerPool:
         self.on_log = on_log
         self.say = say
         self.workers: list[WorkerProcess] = []
+        # Why the run's stop ends the wait for invocations under way now (hurry).
+        self.hurried: str | None = None
         self.index = AppIndex()
         self.loaded = asyncio.Event()
         self.listeners: list[Listener] = []
@@ -662,11 +667,21 @@ class WorkerPool:
             spare.kill("the run is stopping")
         await asyncio.gather(
             *(
-                w.stop(drain=STOP_DRAIN, because="funcls run is stopping", since=since)
+                w.stop(
+                    drain=STOP_DRAIN,
+                    because="funcls run is stopping",
+                    since=since,
+                    hurried=lambda: self.hurried,
+                )
                 for w in self.workers
             )
         )
         await asyncio.gather(*(s.exited for s in spares if s.process is not None))
+
+    def hurry(self, why: str) -> None:
+        """End the stop's wait for invocations under way now (they are answered 500, saying
+        ``why``), also when close() has not begun yet."""
+        self.hurried = self.hurried or why
 
 
 def _app_error(message: str) -> ErrorInfo:

@@ -44,6 +44,7 @@ from funcls.runner.statefile import remove_state, write_state
 if TYPE_CHECKING:
     import socket
     from collections.abc import Callable
+    from types import FrameType
 
     from funcls.model.appmodel import App
     from funcls.runner.triggers.manager import Triggers
@@ -286,6 +287,50 @@ class Run:
             )
             self.front.stop(f"\nfuncls: funcls run is stopping; {what} had not loaded\n".encode())
 
+    def hurry(self) -> None:
+        """Ctrl+C again (or another stop signal) while the run stops: the requests under way
+        are not waited for any longer; their app processes are stopped and each is answered
+        its 500, as after the grace, and the stop runs to its end (run.json removed, the app
+        processes ended). Called on the loop (StoppingServer.handle_exit,
+        later_signals_hurry), never inside a signal handler.
+
+        The host does not cut its stop short either: Core Tools' CancelKeyHandler ignores a
+        Ctrl+C once the shutdown started, and ASP.NET Core's WebHostLifetime cancels every
+        Ctrl+C (the process is not ended by the key) and waits for the host's stop to
+        complete (azure-functions-core-tools 3ee97a6 src/Cli/func/CancelKeyHandler.cs;
+        dotnet/aspnetcore src/Hosting/Hosting/src/Internal/WebHostLifetime.cs). func's stop
+        lasts at most 2 s (CancelKeyHandler._gracefulShutdownPeriod, then it kills itself
+        and the worker); ours gives requests a longer grace, and a second Ctrl+C ends it."""
+        if self.pool.hurried is not None:
+            return
+        busy = self.pool.under_way()
+        self.pool.hurry("funcls run was stopped with Ctrl+C twice")
+        if self.server is not None:
+            self.server.force_exit = True  # uvicorn's wait for requests ends now
+        if busy:
+            self.console.say(
+                f"Ctrl+C again: {busy} invocation(s) under way are stopped now and answered 500"
+            )
+
+    def later_signals_hurry(self) -> None:
+        """Once uvicorn has served, a SIGINT (Ctrl+C, or SIGTERM through stop_on_sigterm)
+        during the rest of the stop hurries it: asyncio's runner would raise
+        KeyboardInterrupt wherever the stop is (its handler's second SIGINT), and the
+        answers, the app processes' end and run.json's removal would be skipped."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        signal.signal(signal.SIGINT, lambda signum, frame: loop.call_soon_threadsafe(self.hurry))
+
+    async def answers_sent(self) -> None:
+        """Let the requests that the stop ended write their 500 (uvicorn's request tasks
+        resume once their invocation's answer is set) before the loop ends and cancels them."""
+        if self.server is None:
+            return
+        deadline = time.monotonic() + ANSWERS_LIMIT
+        while self.server.server_state.tasks and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
     def not_serving(self) -> bytes:
         """The body of the 503 a request gets when the app did not load in time."""
         reloading = self.state.reloading
@@ -461,7 +506,7 @@ class Run:
             # (the host's web host shuts down within a timeout too, whatever still runs).
             timeout_graceful_shutdown=SHUTDOWN_GRACE,
         )
-        self.server = StoppingServer(config, self.stopping)
+        self.server = StoppingServer(config, self.stopping, self.hurry)
         loop = asyncio.get_running_loop()
         server_task = loop.create_task(self.server.serve(sockets=[sock]))
         started = time.monotonic()
@@ -494,6 +539,7 @@ class Run:
         try:
             await server_task
         finally:
+            self.later_signals_hurry()
             for task in (watcher, orphan):
                 if task is not None:
                     task.cancel()
@@ -501,6 +547,7 @@ class Run:
                 await self.triggers.stop()
             await self.durable.close()
             await self.pool.close(since=self.stop_began)
+            await self.answers_sent()
             self.connections.close()
             if self.options.write_state:
                 remove_state(self.settings.root, os.getpid())
@@ -517,16 +564,35 @@ class StoppingServer(uvicorn.Server):
     held for a reload that the stop ends would wait all of it, then be cancelled into a 500
     with a traceback on the console."""
 
-    def __init__(self, config: uvicorn.Config, on_shutdown: Callable[[], None]) -> None:
+    def __init__(
+        self, config: uvicorn.Config, on_shutdown: Callable[[], None], on_hurry: Callable[[], None]
+    ) -> None:
         super().__init__(config)
         self.on_shutdown = on_shutdown
+        self.on_hurry = on_hurry
+        self.loop: asyncio.AbstractEventLoop | None = None
         # The run says itself what its stop does to requests under way (Run.stopping and
         # the answers of those it ends); uvicorn's line after its grace says it as an error.
         logging.getLogger("uvicorn.error").addFilter(_no_grace_exceeded)
 
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().serve(sockets)
+
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.on_shutdown()
         await super().shutdown(sockets)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """The first signal stops the server (uvicorn raises it again once it has shut
+        down); a later one hurries the run's stop (Run.hurry) and is not raised again:
+        uvicorn would raise each signal it caught, and asyncio's runner answers a second
+        SIGINT with a KeyboardInterrupt in the middle of the run's stop (QA: Ctrl+C twice
+        during a long request closed its connection without an answer and left run.json)."""
+        if not self.should_exit:
+            super().handle_exit(sig, frame)
+        elif self.loop is not None:
+            self.loop.call_soon_threadsafe(self.on_hurry)
 
 
 def _no_grace_exceeded(record: logging.LogRecord) -> bool:
@@ -558,6 +624,8 @@ SHUTDOWN_GRACE = 5  # seconds
 # The first load's remaining work (static check, banner) waits at most this long for the
 # requests held until the load to be answered.
 FIRST_ANSWERS_LIMIT = 0.25  # seconds
+# At the end of the stop, the requests it ended get this long to write their 500.
+ANSWERS_LIMIT = 1.0  # seconds
 
 
 def event_loop_runner() -> Any:

@@ -123,7 +123,7 @@ def test_ctrl_c_during_a_request_says_what_it_waits_for(
     def call() -> None:
         try:
             answers.append(running.get("/api/slow"))
-        except httpx.HTTPError as error:  # a second Ctrl+C may close the connection first
+        except httpx.HTTPError as error:
             answers.append(error)
 
     caller = threading.Thread(target=call)
@@ -148,10 +148,11 @@ def test_ctrl_c_during_a_request_says_what_it_waits_for(
         assert abs(int(found.group(1)) - took) <= 1.5, (found.group(1), took)
         assert 6 <= took <= 9, took
     else:
-        # A forced stop: sooner, and the request is answered 500 or its connection closed.
+        # A forced stop: sooner, and the request still answered 500
+        # (test_run_ctrl_c_twice.py).
         assert took < 4.5, took
-        if isinstance(response, httpx.Response):
-            assert response.status_code == 500, response.text
+        assert isinstance(response, httpx.Response), response
+        assert response.status_code == 500, response.text
     assert "timeout graceful shutdown exceeded" not in running.log(), running.log()
 
 

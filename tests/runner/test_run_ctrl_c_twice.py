@@ -1,0 +1,94 @@
+"""Ctrl+C twice while a request runs: the second press ends the wait for the request, which is
+answered its 500 (saying why), and the stop runs to its end: the app processes end, run.json
+goes, the console says so, exit code 0. QA: the second press closed the request's connection
+without an answer and left run.json behind (asyncio's runner raised KeyboardInterrupt in the
+middle of the stop). The host does not cut its stop short on a second Ctrl+C either (Core
+Tools' CancelKeyHandler, ASP.NET Core's WebHostLifetime: see Run.hurry)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.runner.runner_process import RunningApp
+
+pytestmark = pytest.mark.slow
+
+SLOW_APP = """\
+import time
+
+import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.route(route="slow", auth_level=func.AuthLevel.ANONYMOUS)
+def slow(req: func.HttpRequest) -> func.HttpResponse:
+    time.sleep(60)
+    return func.HttpResponse("done")
+"""
+
+STOPPING = "stopping: 1 invocation(s) under way get up to 7s to finish (Ctrl+C again stops sooner)"
+
+
+@pytest.mark.parametrize(
+    "second_after",
+    [
+        pytest.param(0.3, id="during-the-server-grace"),
+        # uvicorn's grace is 5 s; then the runner waits 2 s more for the app processes.
+        pytest.param(5.6, id="during-the-app-processes-drain"),
+    ],
+)
+def test_a_second_ctrl_c_answers_the_request_and_ends_the_stop(
+    tmp_path: Path, run_app: Callable[..., RunningApp], second_after: float
+) -> None:
+    app_dir = tmp_path / "slow"
+    app_dir.mkdir()
+    (app_dir / "host.json").write_text('{"version": "2.0"}')
+    (app_dir / "function_app.py").write_text(SLOW_APP)
+    running = run_app(app_dir, "--no-reload", new_session=True)
+    running.wait_for_log("ready in")
+    state = app_dir / ".funcls" / "run.json"
+    assert state.exists()
+    answers: list[object] = []
+
+    def call() -> None:
+        try:
+            answers.append(running.get("/api/slow", timeout=30))
+        except httpx.HTTPError as error:
+            answers.append(error)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    running.wait_for_log("Executing 'Functions.slow'")
+    began = time.monotonic()
+    os.killpg(running.process.pid, signal.SIGINT)  # what a terminal's Ctrl+C does
+    running.wait_for_log(STOPPING, timeout=2)
+    time.sleep(second_after)
+    os.killpg(running.process.pid, signal.SIGINT)
+    pressed = time.monotonic()
+    assert running.process.wait(20) == 0
+    ended = time.monotonic()
+    caller.join(10)
+    (response,) = answers
+    assert isinstance(response, httpx.Response), response  # not a closed connection
+    assert response.status_code == 500, response.text
+    assert (
+        "was stopped because funcls run was stopped with Ctrl+C twice; requests under way had "
+        in response.text
+    ), response.text
+    assert ended - pressed < 2.5, (ended - pressed, running.log())
+    assert ended - began < 7, ended - began  # sooner than the grace of one press
+    log = running.log()
+    assert "Ctrl+C again: 1 invocation(s) under way are stopped now and answered 500" in log
+    assert "Executed 'Functions.slow' (Failed" in log
+    assert "stopped: the app's processes have ended" in log, log
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log
+    assert not state.exists()  # the stop ran to its end
