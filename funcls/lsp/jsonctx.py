@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from funcls.model.jsondoc.open_string import cut_at_line_end, cut_before_key
+
 
 @dataclass
 class _Frame:
@@ -42,8 +44,11 @@ class JsonContext:
         return self.path
 
 
-def _string_end(text: str, i: int) -> int:
-    """Offset after the closing quote of the string opening at ``i`` (or -1: not closed)."""
+def _read_string(text: str, i: int) -> tuple[int, int, bool]:
+    """The string opening at ``i`` as the tolerant reader reads it (``open_string.py``): the
+    offset where its text ends, where reading resumes after it, and whether it is closed. A
+    string left open ends before the next property name on its line, or before the ',' and
+    closers at its line's end, or at the line's end."""
     n = len(text)
     j = i + 1
     while j < n:
@@ -52,11 +57,21 @@ def _string_end(text: str, i: int) -> int:
             j += 2
             continue
         if c == '"':
-            return j + 1
+            cut = cut_before_key(text, i, j)
+            return (j, j + 1, True) if cut < 0 else (cut, cut, False)
         if c == "\n":
-            return -1
+            break
         j += 1
-    return -1
+    j = min(j, n)
+    cut = cut_at_line_end(text, i, j)
+    return (j, j, False) if cut < 0 else (cut, cut, False)
+
+
+def _colon_follows(text: str, i: int) -> bool:
+    n = len(text)
+    while i < n and text[i] in " \t\r\n":
+        i += 1
+    return i < n and text[i] == ":"
 
 
 def _after_value(stack: list[_Frame], end: int) -> None:
@@ -74,19 +89,35 @@ def json_context(text: str, offset: int) -> JsonContext:
     while i < offset:
         c = text[i]
         if c == '"':
-            end = _string_end(text, i)
-            if end == -1 or end > offset:
+            text_end, resume, closed = _read_string(text, i)
+            if offset <= text_end:
                 in_string_at = i
                 break
-            value = text[i + 1 : end - 1]
+            value = text[i + 1 : text_end]
             top = stack[-1] if stack else None
             if top is not None and top.kind == "object" and top.expect in ("key", "comma"):
+                if closed:
+                    top.key = value
+                    top.keys.append(value)
+                    top.expect = "colon"
+                # A name left open is no name: the object still expects one.
+            elif (
+                top is not None
+                and top.kind == "object"
+                and top.expect == "value"
+                and closed
+                and _colon_follows(text, resume)
+            ):
+                # A member whose value is not typed yet ("version": on a line of its own):
+                # this string is the next member's name (as parser.py reads it).
                 top.key = value
                 top.keys.append(value)
                 top.expect = "colon"
             else:
-                _after_value(stack, end)
-            i = end
+                _after_value(stack, resume)
+                if not closed and stack:
+                    stack[-1].last_value_end = -1  # no ',' inserted into text left open
+            i = resume
             continue
         if c == "/" and text.startswith("//", i):
             j = text.find("\n", i)
@@ -131,10 +162,10 @@ def json_context(text: str, offset: int) -> JsonContext:
     if quoted:
         start = in_string_at
         prefix = text[start + 1 : offset]
-        end = _string_end(text, start)
-        if end == -1:
+        text_end, end, closed = _read_string(text, start)
+        if not closed:
             j = offset
-            while j < len(text) and text[j] not in '\n,:}]"':
+            while j < text_end and text[j] not in '\n,:}]"':
                 j += 1
             end = j
     else:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from funcls.model.jsondoc.nodes import JsonError, JsonMember, JsonNode, NodeKind
+from funcls.model.jsondoc.open_string import cut_at_line_end, cut_before_key
 from funcls.model.locations import LineIndex
 
 
@@ -40,6 +41,9 @@ class JsonParser:
         # The last abort was a string left open at the end of its line: an object reads on
         # from the next line (a half-typed "version": "2.0 lost the member below it).
         self.open_line = False
+        # The last abort was a string left open whose text ends before the structure after it
+        # on its line (open_string.py): the container reads on from there.
+        self.open_cut = False
 
     # -- helpers -----------------------------------------------------------------------------
     def error(self, message: str, start: int, end: int | None = None) -> None:
@@ -145,19 +149,22 @@ class JsonParser:
         run = i
         while True:
             if i >= n:
-                self.error("string is not closed: add '\"'", start, n)
-                self.i = n
-                raise _Abort
+                self.open_at_line_end(start, n)
             c = text[i]
             if c == '"':
+                cut = cut_before_key(text, start, i)
+                if cut >= 0:
+                    self.error(
+                        "string is not closed before the next property name: add '\"'", start, cut
+                    )
+                    self.i = cut
+                    self.open_cut = True
+                    raise _Abort
                 chunks.append(text[run:i])
                 i += 1
                 break
             if c == "\n":
-                self.error("string is not closed before the end of the line: add '\"'", start, i)
-                self.i = i
-                self.open_line = True
-                raise _Abort
+                self.open_at_line_end(start, i)
             if c == "\\":
                 chunks.append(text[run:i])
                 if i + 1 >= n:
@@ -187,6 +194,30 @@ class JsonParser:
             i += 1
         self.i = i
         return self.node("string", start, i, "".join(chunks))
+
+    def open_at_line_end(self, start: int, end: int) -> NoReturn:
+        """Report the string opening at ``start`` left open up to ``end`` (a line break or the
+        end of the text) and abort it: the container reads on after its own text when the
+        line holds the structure's ',' / '}' / ']' after it, else from the next line."""
+        cut = cut_at_line_end(self.text, start, end)
+        where = " before the end of the line" if end < self.n else ""
+        self.error(f"string is not closed{where}: add '\"'", start, end if cut < 0 else cut)
+        if cut >= 0:
+            self.i = cut
+            self.open_cut = True
+        else:
+            self.i = end
+            self.open_line = end < self.n
+        raise _Abort
+
+    def resume_after_cut(self, closer: str) -> bool:
+        """After a string cut short (``open_cut``): whether a member or item comes next (not
+        the ',' or ``closer`` already at the place reached)."""
+        self.open_cut = False
+        at = self.i
+        while at < self.n and _is_ws(self.text[at]):
+            at += 1
+        return not (at < self.n and self.text[at] in "," + closer)
 
     def parse_number(self) -> JsonNode:
         text, n = self.text, self.n
@@ -367,6 +398,10 @@ class JsonParser:
                 expect_member = False
             except _Abort:
                 obj.complete = False
+                if self.open_cut:
+                    expect_member = self.resume_after_cut("}")
+                    if not self.stopped:
+                        continue
                 open_line, self.open_line = self.open_line, False
                 if open_line and not self.stopped:
                     expect_member = True
@@ -430,6 +465,10 @@ class JsonParser:
             except _Abort:
                 arr.complete = False
                 self.open_line = False
+                if self.open_cut:
+                    expect_item = self.resume_after_cut("]")
+                    if not self.stopped:
+                        continue
                 if self.resync("]"):
                     expect_item = True
                     continue

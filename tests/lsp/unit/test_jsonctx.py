@@ -74,3 +74,36 @@ def test_a_new_member_without_a_comma_gets_one() -> None:
 def test_keys_written_before_the_cursor() -> None:
     c = ctx('{"type": "queue", "direction": "out", "‸"}')
     assert c.keys_before == ("type", "direction")
+
+
+@pytest.mark.parametrize(
+    ("marked", "path", "position", "key", "prefix"),
+    [
+        # A value left open before the next name on its line: the quote opening "logging"
+        # closed it, and the cursor below was taken for a place in a string.
+        ('{"version": "2.0, "logging": {"‸', ("logging",), "key", None, ""),
+        # A value left open at its line's end, the object's '}' after it.
+        ('[{"authLevel": "anon},\n {"type": "http", "dir‸', (1,), "key", None, "dir"),
+        ('{"a": "x,\n "b": "‸', (), "value", "b", ""),
+        # A name left open is no name of the object.
+        ('{"ver "logging": {"l‸', ("logging",), "key", None, "l"),
+        # A member whose value is not typed yet: the next line's string is a name.
+        ('{"version":\n "logging": {"‸', ("logging",), "key", None, ""),
+    ],
+)
+def test_a_string_left_open_above_the_cursor(marked: str, path, position, key, prefix) -> None:  # type: ignore[no-untyped-def]
+    c = ctx(marked)
+    assert (c.path, c.position, c.key, c.prefix, c.quoted) == (path, position, key, prefix, True)
+    assert c.needs_comma_at == -1
+
+
+@pytest.mark.parametrize(
+    ("marked", "start", "end"),
+    [
+        ('{"version": "2.‸0, "logging": {}}', 12, 16),  # up to the text before the ','
+        ('{"authLevel": "an‸on},', 14, 19),  # the object's '}' is not the string's
+    ],
+)
+def test_token_left_open_before_the_structure(marked: str, start: int, end: int) -> None:
+    c = ctx(marked)
+    assert (c.start, c.end) == (start, end)

@@ -132,3 +132,68 @@ def test_half_typed_member_keeps_the_members_below(
     assert doc.root.member("extensions") is not None
     line = text.split("\n").index('  "logging": {"logLevel": {}},')
     assert [getattr(c, "key", None) for c in doc.path_at(Position(line, 5))][-1] == "logging"
+
+
+ONE_LINE = (
+    '{\n "bindings": [\n  {"type": "httpTrigger", "name": "req", "authLevel": "anonymous", '
+    '"methods": ["get"]},\n  {"type": "http", "name": "$return"}\n ]\n}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "first"),
+    [
+        # The quote opening the next name closed the value: the objects below were skipped.
+        (
+            ONE_LINE.replace('"anonymous", "methods"', '"anon, "methods"'),
+            [("string is not closed before the next property name: add '\"'", "3:55-3:60")],
+            {"type": "httpTrigger", "name": "req", "methods": ["get"]},
+        ),
+        # The object's '}' (and ']') at the line's end were read as the value's text.
+        (
+            ONE_LINE.replace('"anonymous", "methods": ["get"]},', '"anon},'),
+            [("string is not closed before the end of the line: add '\"'", "3:55-3:60")],
+            {"type": "httpTrigger", "name": "req"},
+        ),
+        (
+            ONE_LINE.replace('["get"]}', '["get]}'),
+            [("string is not closed before the end of the line: add '\"'", "3:80-3:84")],
+            {"type": "httpTrigger", "name": "req", "authLevel": "anonymous", "methods": []},
+        ),
+        # A name left open before the next name.
+        (
+            ONE_LINE.replace('"name": "req"', '"nam "name": "req"'),
+            [("string is not closed before the next property name: add '\"'", "3:27-3:31")],
+            {"type": "httpTrigger", "name": "req", "authLevel": "anonymous", "methods": ["get"]},
+        ),
+    ],
+)
+def test_one_line_object_with_a_string_left_open_keeps_what_follows(
+    text: str, expected: list[tuple[str, str]], first: dict[str, object]
+) -> None:
+    assert errors(text) == expected
+    assert parse_json(text).to_python()["bindings"] == [
+        first,
+        {"type": "http", "name": "$return"},
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"path": "out/{name}\n}',  # its own braces stay in the string
+        '{"version": "2.0"logging": {}}',  # closed: a ',' is missing, not a quote
+        '{"a": "b, c"}',
+    ],
+)
+def test_text_of_a_string_is_not_cut_without_a_reason(text: str) -> None:
+    doc = parse_json(text)
+    assert doc.root is not None and doc.root.members[0].key in ("path", "version", "a")
+    if text.startswith('{"path"'):
+        assert errors(text) == [
+            ("string is not closed before the end of the line: add '\"'", "1:10-1:21")
+        ]
+    elif text.startswith('{"version"'):
+        assert doc.to_python() == {"version": "2.0"}
+    else:
+        assert doc.ok and doc.to_python() == {"a": "b, c"}
