@@ -498,6 +498,49 @@ REPOSITORIES = (
     "ASISaga/business-infinity",
     "ehp246/python-practice",
     "kemurayama/azure-functions-python-fastai-sample",
+    # added 6 December 2026, eleventh round (the file index's listings of
+    # DurableFunctionsHttpStart/function.json, HttpStart/function.json, TimerTrigger/function.json,
+    # src/functions/host.json and src/function_app.py): v1 durable apps (one syncing to SQL with
+    # pyodbc, one map-reduce), a v1 durable app of 32 function folders, the v1 functions of an
+    # accelerator with shared code, apps under src/functions, a repository of three v2 apps, a
+    # vendored beautifulsoup4, small v1 and v2 apps.
+    # Fetched and left out: no Python Functions app at the newest commit (Hardcoreprawn/ai-content-
+    # farm, cabird/quickscribe, Azure-Samples/nida, Akaigg/venda-mais-avaliacao, Planning-
+    # Inspectorate/ODW-Service, theomyway/AI-powered-Web-Crawler, secretanalytics/get-scrt-events,
+    # Dwink213/api-observability-framework, monashcoding/discord-bday-python-bot,
+    # nikkelly/pcSalesAnalysis, sidalimer/mini_projet_azure_pipeline)
+    # or JavaScript/PowerShell apps (kingalione/azure-durable-functions-app, perso/durable-
+    # functions-pdf, kmaka-serve/af-sqb2bak, Shashank2411/durable-fanin-fanout, Gagan0826/azure-
+    # functions, equinor/data-marketplace-indexer, automationbrew/autobrew-datagen); fourteen
+    # more had no snapshot to fetch
+    "JoseGuz23/PlotScope",
+    "microsoft/PubSec-Info-Assistant",
+    "Across-Gaehwa-Mountain/JOBMATE_AI_BE",
+    "NielR-Dev/ASCRA",
+    "Maksym-Perehinets/Azure-functions",
+    "harrygorden/MarketNews",
+    "anthonychu/python-durable-functions-sql-sync",
+    "Hazhzeng/python-durable-function",
+    "aiak-47/AzureDurableFunctions",
+    "dennisseah/auzre-durable-func-simple-wf",
+    "elvinafahlgren/azure-durable-functions-mapreduce",
+    "rukasakurai/durable_test_app",
+    "Azure-Samples/podcast-synopsis-generation-openai",
+    "Kelpieracer/minute-data-func",
+    "SPWareing/AzureEcoTrigger",
+    "SPWareing/AzureTimerTrigger",
+    "XeongZin/ERcrawl",
+    "ljtill/azure-functions-python",
+    "macavall/PythonEventHubInOutFAV4",
+    "sjlee-git/dpweather",
+    "yus04/english-mail-summarize-app",
+    "Lucaswillaert/EhBa",
+    "Josh-Ness/StatTrack",
+    "MariaPompiani/climate-analysis-project-cloud",
+    "Shomao1998/weather-streaming-app",
+    "jounitarvainen/energybot-rag",
+    "RobertoBorges/FunctionSpeech",
+    "ArulrajGopal/azure_function_test",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
