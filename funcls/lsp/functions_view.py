@@ -22,12 +22,15 @@ from funcls.lsp.context import Context
 from funcls.lsp.positions import path_to_uri
 from funcls.lsp.run_function import broken_config, streaming_refusal, web_app, why_not_runnable
 from funcls.model.appmodel import App, Binding, Function
+from funcls.model.bindingview import binding_kind
+from funcls.model.blob_pairs import reads_blob_by_name
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.run_inputs import (
     ORCHESTRATION_TRIGGER,
     methods_of,
     route_text,
     sample_url_path,
+    written_blob_values,
 )
 from funcls.model.v2.indexer import moved_function
 
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 REQUEST = "funcls/functions"
 CHANGED = "funcls/functionsChanged"
 LOCAL_HOST = "http://localhost:7071"
+_HTTP_TRIGGER = binding_kind("httpTrigger")
 
 # trigger type (lower case) -> (kind for the client's icon, the properties that say which one)
 _TRIGGERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -89,7 +93,7 @@ class ViewCache:
             last is None
             or last.prefix != prefix
             or not last.same_order(app.functions)
-            or last.facts != (refusal, last.orchestrator_now(app.functions))
+            or last.facts != (refusal, last.orchestrator_now(app.functions), last.handoffs_now(app))
         ):
             last = self._whole(ctx, app, by_function, prefix, refusal)
         else:
@@ -142,7 +146,7 @@ class ViewCache:
         refusal: str | None,
     ) -> _Order:
         """Every function's entry, in the view's order (by name)."""
-        order = _Order(prefix, list(app.functions), set(by_function), refusal)
+        order = _Order(prefix, app, set(by_function), refusal)
         shown = sorted(
             (i for i, fn in enumerate(order.functions) if shown_in_view(fn)),
             key=lambda i: order.functions[i].name,
@@ -209,16 +213,22 @@ class _Order:
     def __init__(
         self,
         prefix: str,
-        functions: list[Function],
+        app: App,
         named: set[str | None],
         refusal: str | None,
     ) -> None:
         self.prefix = prefix
-        self.functions = functions
-        # The app's first orchestrator: its index in ``functions`` (None: none), and the
+        self.functions = functions = list(app.functions)
+        # The app's first orchestrator: its index in ``functions`` (None: none), the HTTP
+        # functions whose sample route may follow the writer of a blob they read, and the
         # facts every entry was built with (``ViewCache.app``).
         self.orchestrator = _first_orchestrator(functions, 0, len(functions))
-        self.facts: tuple[object, ...] = (refusal, self._orchestrator_name())
+        self.readers = [i for i, fn in enumerate(functions) if _blob_reader(fn)]
+        self.facts: tuple[object, ...] = (
+            refusal,
+            self._orchestrator_name(),
+            _handoffs(app, functions, self.readers),
+        )
         self.slot: dict[int, int] = {}  # index in functions -> place in the view
         self.entries: list[dict[str, Any]] = []
         self.texts: list[str] = []
@@ -261,6 +271,17 @@ class _Order:
                 found = _first_orchestrator(functions, run.stop, len(functions))
         self.orchestrator = found
         return None if found is None else functions[found].name
+
+    def handoffs_now(self, app: App) -> tuple[object, ...]:
+        """The route values each blob reader's sample takes from its writer's sample
+        (``run_inputs.written_blob_values``): an edit of the writer (its message's "id")
+        changes the reader's URL. The readers are found again in the changed run only."""
+        functions, run = app.functions, self.changed
+        self.readers = sorted(
+            [i for i in self.readers if i not in run]
+            + [i for i in run if _blob_reader(functions[i])]
+        )
+        return _handoffs(app, functions, self.readers)
 
     def refresh(
         self,
@@ -313,6 +334,17 @@ def shown_in_view(fn: Function) -> bool:
     """Every function but those the library adds, except an ASGI/WSGI app's catch-all (the
     web app itself, run from its row)."""
     return not fn.synthetic or web_app(fn)
+
+
+def _blob_reader(fn: Function) -> bool:
+    trigger = fn.trigger
+    return trigger is not None and trigger.kind == _HTTP_TRIGGER and reads_blob_by_name(fn)
+
+
+def _handoffs(app: App, functions: list[Function], readers: list[int]) -> tuple[object, ...]:
+    return tuple(
+        (i, tuple(sorted(written_blob_values(app, functions[i]).items()))) for i in readers
+    )
 
 
 def _first_orchestrator(functions: list[Function], start: int, stop: int) -> int | None:

@@ -33,6 +33,7 @@ from typing import Any
 
 from funcls.model.appmodel import App, Function
 from funcls.model.bindingview import binding_kind
+from funcls.model.blob_pairs import blob_writers
 from funcls.model.fastclass import dataclass
 from funcls.model.json_models import (
     CONVERSIONS,
@@ -203,6 +204,7 @@ def sample_url_path(app: App, fn: Function) -> str:
     except ValueError:
         return route_text(app, fn)
     preferred = {
+        **written_blob_values(app, fn),
         **compared_values(fn, app.source).get("route", {}),
         **_durable_starter_values(app, fn),
     }
@@ -211,6 +213,33 @@ def sample_url_path(app: App, fn: Function) -> str:
     if sample is None:
         return route_text(app, fn)
     return f"{prefix}/{sample}" if sample else prefix or "/"
+
+
+_HTTP_TRIGGER = binding_kind("httpTrigger")
+
+
+def written_blob_values(app: App, fn: Function) -> dict[str, str]:
+    """For an HTTP function with a blob input another function of the app writes (blob_pairs:
+    get_receipt reads the ``receipts/{id}.json`` process_order writes), the value the writer's
+    sample gives each name of the path, so the reader's sample asks for the blob the writer's
+    sample wrote (it asked for receipts/1.json, the writer wrote receipts/sample.json). Only
+    a writer whose names come from its message's JSON (not an HTTP writer, whose own sample
+    would follow its blobs in turn); the value must be text or a number, and the route's
+    constraints still decide (sample_path)."""
+    values: dict[str, str] = {}
+    for writer, names in blob_writers(app, fn):
+        trigger = writer.trigger
+        if trigger is None or trigger.kind == _HTTP_TRIGGER:
+            continue
+        body = sample_input(app, writer).get("body")
+        if not isinstance(body, dict):
+            continue
+        folded = {str(k).casefold(): v for k, v in body.items()}  # binding data ignores case
+        for mine, theirs in names.items():
+            value = folded.get(theirs.casefold())
+            if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
+                values.setdefault(mine, str(value))
+    return values
 
 
 # The route parameter a durable HTTP starter reads the orchestrator's name from: Microsoft's
@@ -1244,15 +1273,19 @@ def _list_keys(node: ast.AST, holders: set[str], param: str) -> dict[str, tuple[
         used: ast.AST | None = None
         item: str | None = None  # the name each item is bound to
         if isinstance(sub, ast.For | ast.comprehension):
-            used = sub.iter
-            item = sub.target.id if isinstance(sub.target, ast.Name) else None
-        elif (
-            isinstance(sub, ast.Call)
-            and isinstance(sub.func, ast.Name)
-            and sub.func.id == "len"
-            and len(sub.args) == 1
-        ):
-            used = sub.args[0]
+            used, target = sub.iter, sub.target
+            if (  # for i, x in enumerate(body["items"])
+                isinstance(used, ast.Call)
+                and isinstance(used.func, ast.Name)
+                and used.func.id == "enumerate"
+                and len(used.args) == 1
+                and isinstance(target, ast.Tuple)
+                and len(target.elts) == 2
+            ):
+                used, target = used.args[0], target.elts[1]
+            item = target.id if isinstance(target, ast.Name) else None
+        elif isinstance(sub, ast.Call):
+            used = _listed_by_call(sub)
         key = key_of(used) if used is not None else None
         if key is not None:
             names = found.setdefault(key, set())
@@ -1270,6 +1303,32 @@ def _list_keys(node: ast.AST, holders: set[str], param: str) -> dict[str, tuple[
                     inner.append(read)
         listed[key] = tuple(sorted(inner, key=lambda k: _position(node, k)))
     return listed
+
+
+# Builtins that take one iterable and read its items: len(x), sorted(x), any(x)… (max and min
+# of two values compare them; only a lone argument counts).
+_ITERATING_CALLS = frozenset(
+    {"len", "sorted", "enumerate", "any", "all", "list", "tuple", "set", "max", "min"}
+)
+_LIST_TYPES = frozenset({"list", "List", "tuple", "Sequence"})
+
+
+def _listed_by_call(call: ast.Call) -> ast.AST | None:
+    """The argument ``call`` treats as a list: the one iterable of a builtin that iterates
+    (``sorted(body["items"])``), the value ``isinstance`` checks against ``list`` (``if not
+    isinstance(body.get("items"), list): return 400``: a "sample" got that 400). Not a truth
+    test (``if not body["items"]``): a text is guarded the same way (``if not name``)."""
+    func = call.func
+    if not isinstance(func, ast.Name):
+        return None
+    if func.id in _ITERATING_CALLS and len(call.args) == 1:
+        return call.args[0]
+    if func.id == "isinstance" and len(call.args) == 2:
+        kinds = call.args[1]
+        names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+        if any(isinstance(k, ast.Name) and k.id in _LIST_TYPES for k in names):
+            return call.args[0]
+    return None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -111,7 +111,7 @@ async def test_lenses_name_the_route_and_offer_input_and_browser(
         (line("process_order"), "Run with input…", "funcls.runWithInput", [root, "process_order"]),
         (
             line("get_receipt"),
-            "▶ Run GET /api/orders/1/receipt",
+            "▶ Run GET /api/orders/sample/receipt",
             "funcls.runFunction",
             [root, "get_receipt"],
         ),

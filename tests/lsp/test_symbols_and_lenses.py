@@ -121,7 +121,7 @@ async def test_run_lenses_on_every_function(client: LanguageClient, workspace: P
         for name, title in (
             ("create_order", "▶ Run POST /api/orders"),
             ("process_order", "▶ Run"),
-            ("get_receipt", "▶ Run GET /api/orders/1/receipt"),
+            ("get_receipt", "▶ Run GET /api/orders/sample/receipt"),
             ("payment_received", "▶ Run"),
         )
     ]

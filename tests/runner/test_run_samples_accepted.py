@@ -59,3 +59,29 @@ def test_the_sample_request_gets_a_2xx(
         # What the function queued is processed by the app's consumer without an error.
         log = running.wait_for_log(f"Executed 'Functions.{downstream}'")
         assert f"Executed 'Functions.{downstream}' (Succeeded" in log, log
+
+
+def test_a_reader_s_sample_reads_the_blob_its_writer_s_sample_wrote(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    """samples/v1-app: process_order writes receipts/{id}.json with its message's "id",
+    get_receipt reads receipts/{id}.json with its route's {id}. Run by hand with their samples,
+    one after the other, get_receipt answered 404 "no receipt yet" (it asked for
+    /orders/1/receipt, the message wrote receipts/sample.json); its sample route now takes the
+    writer's value (model/blob_pairs.py)."""
+    app_dir = copy_app(REPO / "samples" / "v1-app", tmp_path / "v1-app")
+    app = load_app(str(app_dir), Source())
+    message, _ = resolve_input(app, app.function("process_order"), None, None)
+    request, origins = resolve_input(app, app.function("get_receipt"), None, None)
+    assert origins == ["sample"]
+    running = run_app(app_dir, "--no-reload")
+    running.wait_for_log("ready in")
+    started = running.post(
+        "/admin/functions/process_order", json={"input": body_text(message["body"])}
+    )
+    assert started.status_code == 202, started.text
+    log = running.wait_for_log("Executed 'Functions.process_order'")
+    assert "Executed 'Functions.process_order' (Succeeded" in log, log
+    response = running.request(request["method"], request["path"])
+    assert response.status_code == 200, (request, response.status_code, response.text)
+    assert response.json()["order"] == message["body"]["id"]

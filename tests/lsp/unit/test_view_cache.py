@@ -113,6 +113,32 @@ def test_functions_moved_by_added_lines_keep_their_entries_at_their_new_place(
         assert {n: lines(entry)[n] - lines_before[n] for n in moved} == dict.fromkeys(moved, delta)
 
 
+def test_an_edit_of_a_blob_s_writer_moves_its_reader_s_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """get_receipt's sample route takes the "id" process_order's sample message writes
+    receipts/{id}.json with (model/blob_pairs.py): an edit of process_order alone that makes
+    that id a number changes get_receipt's URL in the view, as a fresh view shows it."""
+    state, ctx, root, bp, text, cache, _built = _orders_bp_open(tmp_path, monkeypatch)
+
+    def url(entry: dict[str, Any]) -> str:
+        return next(f["urlPath"] for f in entry["functions"] if f["name"] == "get_receipt")
+
+    first, _ = cache.app(ctx, state.index.apps[root], state.findings(root))
+    assert url(first) == "/api/orders/sample/receipt"
+    new = text.replace(
+        "    order = msg.get_json()\n", '    order = msg.get_json()\n    int(order["id"])\n', 1
+    )
+    assert new != text
+    state.index.source.open(str(bp), 2, new)
+    state.mark_dirty(str(bp))
+    state.flush()
+    app = state.index.apps[root]
+    entry, signature = cache.app(ctx, app, state.findings(root))
+    assert (entry, signature) == ViewCache().app(ctx, app, state.findings(root))
+    assert url(entry) == "/api/orders/1/receipt"
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_random_edits_give_the_fresh_view_and_signature(tmp_path: Path, seed: int) -> None:
     """Lines added and removed anywhere, a def renamed, a finding made and fixed, a route

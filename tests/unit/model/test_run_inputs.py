@@ -562,6 +562,107 @@ def test_a_sample_list_holds_one_item_with_the_keys_the_code_subscripts(tmp_path
     }
 
 
+CHECKED_LISTS_APP = """import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.route(route="orders", methods=["POST"])
+def checked(req: func.HttpRequest) -> func.HttpResponse:
+    body = req.get_json()
+    if not isinstance(body.get("items"), list):
+        return func.HttpResponse("items must be a list", status_code=400)
+    for n, line in enumerate(body["lines"]):
+        print(n, line["sku"])
+    return func.HttpResponse(", ".join(sorted(body["tags"], key=str.lower)))
+
+
+@app.route(route="people", methods=["POST"])
+def guarded(req: func.HttpRequest) -> func.HttpResponse:
+    body = req.get_json()
+    if not body["name"]:
+        return func.HttpResponse("a name, please", status_code=400)
+    return func.HttpResponse(body["name"])
+"""
+
+
+def test_a_list_is_known_by_isinstance_and_the_builtins_that_iterate(tmp_path: Path) -> None:
+    """``isinstance(body.get("items"), list)`` refused the sample's "sample" with a 400;
+    ``enumerate`` and ``sorted`` iterate as ``for`` does (each item of ``enumerate`` takes the
+    keys the code subscripts it with). A truth test alone says nothing of the type: a text is
+    guarded with ``if not body["name"]`` as a list is."""
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(CHECKED_LISTS_APP)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("checked"))["body"] == {
+        "items": ["sample"],
+        "lines": [{"sku": "sample"}],
+        "tags": ["sample"],
+    }
+    assert sample_input(app, app.function("guarded"))["body"] == {"name": "sample"}
+
+
+BLOB_PAIR_APP = """import json
+
+import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.queue_trigger(arg_name="msg", queue_name="orders", connection="AzureWebJobsStorage")
+@app.blob_output(arg_name="out", path="receipts/{id}.json", connection="AzureWebJobsStorage")
+def write(msg: func.QueueMessage, out: func.Out[str]) -> None:
+    order = msg.get_json()
+    out.set(json.dumps({"id": order["id"]}))
+
+
+@app.route(route="orders/{order}/receipt")
+@app.blob_input(arg_name="receipt", path="receipts/{order}.json", connection="AzureWebJobsStorage")
+def read(req: func.HttpRequest, receipt: str) -> func.HttpResponse:
+    return func.HttpResponse(receipt)
+
+
+@app.route(route="numbered/{order:int}")
+@app.blob_input(arg_name="receipt", path="receipts/{order}.json", connection="AzureWebJobsStorage")
+def numbered(req: func.HttpRequest, receipt: str) -> func.HttpResponse:
+    return func.HttpResponse(receipt)
+
+
+@app.route(route="other/{order}")
+@app.blob_input(arg_name="receipt", path="receipts/{order}.txt", connection="AzureWebJobsStorage")
+def other_path(req: func.HttpRequest, receipt: str) -> func.HttpResponse:
+    return func.HttpResponse(receipt)
+
+
+@app.route(route="elsewhere/{order}")
+@app.blob_input(arg_name="receipt", path="receipts/{order}.json", connection="OtherStorage")
+def other_account(req: func.HttpRequest, receipt: str) -> func.HttpResponse:
+    return func.HttpResponse(receipt)
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        # the writer's sample message {"id": "sample"} wrote receipts/sample.json
+        ("read", "/api/orders/sample/receipt"),
+        # the route's constraint refuses "sample": its own value stays
+        ("numbered", "/api/numbered/1"),
+        # another blob (another extension, another account): nothing to follow
+        ("other_path", "/api/other/1"),
+        ("other_account", "/api/elsewhere/1"),
+    ],
+)
+def test_a_reader_s_route_follows_the_writer_of_its_blob(
+    tmp_path: Path, name: str, path: str
+) -> None:
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(BLOB_PAIR_APP)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("write"))["body"] == {"id": "sample"}
+    assert sample_input(app, app.function(name))["path"] == path
+
+
 COMPARED_APP = """import azure.functions as func
 
 app = func.FunctionApp()
