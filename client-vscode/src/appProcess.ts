@@ -25,6 +25,9 @@ export interface AppProcess {
   ready: Promise<RegExpExecArray | undefined>;
 }
 
+/** The last terminal started under each name, and whether its process has ended. */
+const terminals = new Map<string, { terminal: vscode.Terminal; ended: boolean }>();
+
 export function startAppProcess(
   cmd: AppCommand,
   root: string,
@@ -42,6 +45,13 @@ export function startAppProcess(
     env: { ...process.env, ...cmd.env, PYTHONUNBUFFERED: "1" },
   });
   let stopping = false;
+  // A new run replaces the terminal of the last one of that name once it has ended: each F5
+  // (or Start) left a "funcls debug: <app>" terminal behind, one more per run (QA in
+  // code-server), where VS Code's own debuggers reuse theirs.
+  const previous = terminals.get(name);
+  if (previous?.ended) {
+    previous.terminal.dispose();
+  }
   const terminal = vscode.window.createTerminal({
     name,
     pty: {
@@ -57,6 +67,8 @@ export function startAppProcess(
       },
     },
   });
+  const entry = { terminal, ended: false };
+  terminals.set(name, entry);
   let seen = "";
   const ready = new Promise<RegExpExecArray | undefined>((resolve, reject) => {
     if (options.waitFor === undefined) {
@@ -75,10 +87,12 @@ export function startAppProcess(
     child.stdout?.on("data", (data: Buffer) => onData(data, "stdout"));
     child.stderr?.on("data", (data: Buffer) => onData(data, "stderr"));
     child.on("error", (err) => {
+      entry.ended = true;
       write.fire(`could not start ${cmd.command}: ${err.message}\r\n`);
       reject(new Error(`could not start ${cmd.command}: ${err.message}`));
     });
     child.on("exit", (code, signal) => {
+      entry.ended = true;
       const how = code !== null ? `exited with ${code}` : `was stopped (${signal})`;
       write.fire(`\r\n[funcls run ${how}]\r\n`);
       options.onOutput?.(`[funcls run ${how}]\n`, "stdout");

@@ -29,8 +29,11 @@ export interface ScaffoldDeps {
   functionNames?(root: string): readonly string[];
 }
 
-async function templates(name?: string): Promise<Template[]> {
-  return readTemplates(await vscode.commands.executeCommand("funcls.new.templates", ...(name ? [name] : [])));
+/** The server's templates; with the app's folder, an HTTP template's auth_level defaults to
+ * the app's http_auth_level (the pick sends its choice, which would override it). */
+async function templates(name?: string, root?: string): Promise<Template[]> {
+  const args = root !== undefined ? [name ?? "", root] : name ? [name] : [];
+  return readTemplates(await vscode.commands.executeCommand("funcls.new.templates", ...args));
 }
 
 export async function newFunction(deps: ScaffoldDeps, given?: { root: string; model: string }): Promise<unknown> {
@@ -55,7 +58,8 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
   const { templates: fits, placeHolder } = templatePick(all, model);
   const picked = await vscode.window.showQuickPick(
     fits.map((t) => ({ label: t.title, description: t.trigger, template: t })),
-    { title: "New function: trigger", placeHolder },
+    // The trigger's id (http, durable-orchestration) is shown beside its title: typed, it finds it.
+    { title: "New function: trigger", placeHolder, matchOnDescription: true },
   );
   if (picked === undefined) {
     return undefined;
@@ -83,7 +87,7 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
   if (name === undefined) {
     return undefined;
   }
-  const template = (await templates(name)).find((t) => t.trigger === picked.template.trigger) ?? picked.template;
+  const template = (await templates(name, app.root)).find((t) => t.trigger === picked.template.trigger) ?? picked.template;
   const settings: Record<string, string> = {};
   for (const setting of template.settings) {
     const prompt = settingPrompt(setting);

@@ -1,9 +1,11 @@
 """The server's commands that create apps and functions (the work is in
 ``funcls.model.scaffold.plan``; this module turns it into editor edits):
 
-- ``funcls.new.templates [name?]`` → ``[{trigger, title, settings: [{name, description,
+- ``funcls.new.templates [name?, appRoot?]`` → ``[{trigger, title, settings: [{name, description,
   default, required}], v1}]``, the catalogue's templates (``v1``: it can add to a v1 app;
-  defaults for a function ``name``; without one, ``<name>`` stands for it);
+  defaults for a function ``name``; without one, ``<name>`` stands for it; with ``appRoot``,
+  an HTTP template's ``auth_level`` defaults to the app's ``http_auth_level``, as the new
+  function gets when none is given);
 - ``funcls.new.function [appRoot, {trigger, name, settings?, file?, v1?}]`` → ``{ok, file, line,
   error?}``: the function is added with ``workspace/applyEdit`` (so the editor's undo works)
   and shown with ``window/showDocument``;
@@ -33,9 +35,15 @@ from lsprotocol import types
 
 from funcls.lsp.edits import Edit, FileOp, workspace_edit
 from funcls.lsp.positions import path_to_uri, uri_to_path
+from funcls.model.loader import load_app
 from funcls.model.locations import Range
 from funcls.model.scaffold.functions import ScaffoldError, template_list
-from funcls.model.scaffold.plan import Changes, plan_new_app, plan_new_function
+from funcls.model.scaffold.plan import (
+    Changes,
+    inherited_auth_level,
+    plan_new_app,
+    plan_new_function,
+)
 
 if TYPE_CHECKING:
     from funcls.lsp.server import FunclsServer
@@ -244,8 +252,15 @@ def register(server: FunclsServer) -> None:
     def on_templates(*args: Any) -> list[dict[str, Any]]:
         items = _arguments(args)
         name = items[0] if items and isinstance(items[0], str) and items[0] else None
+        root = _path(items[1]) if len(items) > 1 else None
         try:
-            return template_list(name)
+            level = None
+            if root is not None and os.path.isdir(root):
+                # QA in code-server: VS Code's pick offered 'function' as the default in an
+                # app whose FunctionApp sets ANONYMOUS, and sent it, so the new route needed
+                # a key where every other one of the app answers without.
+                level = inherited_auth_level(load_app(root, server.state.index.source))
+            return template_list(name, level)
         except Exception as e:
             server.failed("list templates", e)
             return []

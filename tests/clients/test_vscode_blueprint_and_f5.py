@@ -6,6 +6,11 @@
 - **F5**: the Functions view said "v2-app stopped" (and the status bar named no URL) for the
   whole debug session until a first Run, as the extension asked for the app's status once,
   before the app's HTTP server was up; now the row says "running on …" while the session runs.
+- **New function…**'s auth_level pick offered and sent 'function' in the sample, whose
+  FunctionApp sets ANONYMOUS: the new route needed a key where every other one answers without.
+  Now the app's level is the default.
+- **F5, Shift+F5, F5**: each run left its "funcls debug: v2-app" terminal behind, one more per
+  run; now a new run replaces the ended one's.
 
 Uses the tools of ``tests/clients/vscode/setup.sh``; outside CI a missing tool skips it, with
 ``CI=true`` it fails.
@@ -73,11 +78,13 @@ def session(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             "command": "funcls: Debug the app (F5)",
             "url": f"http://127.0.0.1:{run_port}/api/products/2",
             "viewWhileDebugging": True,
+            "again": True,
         },
     ]
     settings: dict[str, object] = {
         "funcls.interpreter": [str(REPO / ".venv" / "bin" / "python")],
         "funcls.runArgs": ["--port", str(run_port), "--no-reload"],
+        "terminal.integrated.tabs.hideCondition": "never",  # the tabs list every terminal
     }
     with vscode_session(tools, tmp, workspace, steps, [], settings) as s:
         yield s
@@ -93,6 +100,10 @@ def test_new_function_goes_into_the_open_blueprint_module(
         session.explain("orders_bp.py", blueprint[-600:])
     )
     assert "def ping(" not in (app / "function_app.py").read_text()
+    # The pick's default (Enter) is the app's http_auth_level, ANONYMOUS, not 'function'.
+    ping = blueprint[blueprint.index("def ping(") - 200 :]
+    assert "auth_level=func.AuthLevel.ANONYMOUS" in ping, session.explain("ping", ping)
+    assert "AuthLevel.FUNCTION" not in blueprint
 
 
 def test_the_view_shows_the_debugged_app_running(session: Session) -> None:
@@ -105,3 +116,10 @@ def test_the_view_shows_the_debugged_app_running(session: Session) -> None:
     )
     # Ending the session stops the app (9e86539).
     assert seen["afterEnd"].startswith("stopped"), session.explain("after Shift+F5", seen)
+
+
+def test_f5_again_replaces_the_ended_run_s_terminal(session: Session) -> None:
+    again = session.step("debug")["again"]
+    debug_terminals = [t for t in again["terminals"] if "funcls debug: v2-app" in t]
+    assert len(debug_terminals) == 1, session.explain("the terminals after F5 again", again)
+    assert again["afterSecondEnd"].startswith("stopped"), session.explain("second Shift+F5", again)

@@ -54,6 +54,37 @@ async def test_commands_are_advertised_and_templates_listed(
     assert await command(client, TEMPLATES_COMMAND) == template_list()
 
 
+async def test_templates_for_an_app_default_auth_level_to_the_app_s(
+    started: RecordingClient, tmp_path: Path
+) -> None:
+    """Given the app's folder, the HTTP template's auth_level defaults to the level its
+    FunctionApp sets (QA in code-server: VS Code offered and sent 'function' in the sample's
+    anonymous app); without a level set, or without a folder, the catalogue's 'function'."""
+    client = started
+
+    def auth_default(templates: list[dict[str, Any]]) -> str:
+        [http] = [t for t in templates if t["trigger"] == "http"]
+        [level] = [s["default"] for s in http["settings"] if s["name"] == "auth_level"]
+        return str(level)
+
+    anonymous, plain = tmp_path / "anonymous", tmp_path / "plain"
+    for folder, app in [
+        (anonymous, "func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)"),
+        (plain, "func.FunctionApp()"),
+    ]:
+        folder.mkdir()
+        (folder / "host.json").write_text('{"version": "2.0"}')
+        (folder / "function_app.py").write_text(f"import azure.functions as func\n\napp = {app}\n")
+    assert auth_default(await command(client, TEMPLATES_COMMAND, "hello", str(anonymous))) == (
+        "anonymous"
+    )
+    assert auth_default(await command(client, TEMPLATES_COMMAND, "", uri(anonymous))) == "anonymous"
+    assert auth_default(await command(client, TEMPLATES_COMMAND, "hello", str(plain))) == "function"
+    assert auth_default(await command(client, TEMPLATES_COMMAND, "hello")) == "function"
+    # Everything else is the catalogue's list.
+    assert await command(client, TEMPLATES_COMMAND, "hello", str(plain)) == template_list("hello")
+
+
 async def test_new_function_is_added_shown_and_checks_clean(
     editing_client: RecordingClient, fresh_workspace: Path
 ) -> None:

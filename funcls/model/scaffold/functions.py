@@ -63,11 +63,12 @@ class Plan:
         return out
 
 
-def template_list(name: str | None = None) -> list[dict[str, Any]]:
+def template_list(name: str | None = None, auth_level: str | None = None) -> list[dict[str, Any]]:
     """Every template with its settings, as ``funcls new function --list`` and the
     ``funcls.new.templates`` command give them, and whether it can write a v1 app's function
     (``v1``). Defaults are those for a function ``name``; without a name, ``<name>`` stands
-    for it."""
+    for it. ``auth_level``: the app's ``http_auth_level``, the default of an HTTP template's
+    ``auth_level`` (what a new function gets when none is given, ``plan.inherited_auth_level``)."""
     from funcls.model.scaffold.durable import durable_template_list
 
     out: list[dict[str, Any]] = []
@@ -82,7 +83,9 @@ def template_list(name: str | None = None) -> list[dict[str, Any]]:
                     {
                         "name": s.name,
                         "description": s.description,
-                        "default": _default(s.setting.default, name),
+                        "default": auth_level
+                        if auth_level is not None and s.name == "auth_level"
+                        else _default(s.setting.default, name),
                         "required": s.required,
                         **_choices(decorator, s.name),
                     }

@@ -149,6 +149,13 @@ def _inherit_auth_level(
     template = find_template(trigger)
     if template is None or not any(s.param == "auth_level" for s in template.settings):
         return settings
+    level = inherited_auth_level(app)
+    return settings if level is None else {**(settings or {}), "auth_level": level}
+
+
+def inherited_auth_level(app: App) -> str | None:
+    """The ``http_auth_level`` the app's FunctionApp sets (as its enum's JSON value), when
+    exactly one level is set explicitly; else None."""
     levels = {
         str(obj.auth_level.value)
         for obj in app.app_objects
@@ -158,9 +165,7 @@ def _inherit_auth_level(
         and obj.auth_level.origin == "explicit"
         and isinstance(obj.auth_level.value, str)
     }
-    if len(levels) != 1:
-        return settings
-    return {**(settings or {}), "auth_level": levels.pop()}
+    return levels.pop() if len(levels) == 1 else None
 
 
 def text_line_of_def(text: str) -> int:

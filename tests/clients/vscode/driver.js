@@ -535,7 +535,29 @@ const STEPS = {
     } catch (e) {
       afterEnd = String((e && e.message) || e);
     }
-    return { waitingWhilePaused, pausedAt, answered, shotPaused, callStack, afterEnd, duringSession, debugConsole };
+    // `again`: start the same debugging once more, read the terminal panel's tabs (with
+    // terminal.integrated.tabs.hideCondition "never" they list every terminal), end it.
+    let again;
+    if (step.again) {
+      await runFromPalette(page, step.command);
+      await within("the debug toolbar again", WAIT, () => toolbar.waitFor({ state: "visible", timeout: WAIT }));
+      await appRowWhen(page, step.app, /^running on /, WAIT).catch(() => undefined);
+      const tabs = page.locator(".terminal-tabs-entry, .tabs-list .monaco-list-row");
+      await within("the terminal tabs", SHORT, () => tabs.first().waitFor({ timeout: SHORT }));
+      const terminals = await page
+        .locator(".tabs-list .monaco-list-row")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") || e.innerText));
+      const shotAgain = await shot(page, `${step.id}-again`);
+      await page.keyboard.press("Shift+F5");
+      let afterSecondEnd;
+      try {
+        afterSecondEnd = (await appRowWhen(page, step.app, /^stopped/, WAIT)).description;
+      } catch (e) {
+        afterSecondEnd = String((e && e.message) || e);
+      }
+      again = { terminals, shotAgain, afterSecondEnd };
+    }
+    return { waitingWhilePaused, pausedAt, answered, shotPaused, callStack, afterEnd, duringSession, debugConsole, again };
   },
 
 
