@@ -220,8 +220,15 @@ def _v1_function(folder: str, source: Source, root: str) -> Function:
             and _same_objects(now[6], inputs[6])
         ):
             return fn  # type: ignore[no-any-return]
+    count = source.changes
     fn = index_v1_function(folder, source, root)
-    memo[folder] = (_v1_inputs(folder, fn, source, root), fn)
+    inputs = _v1_inputs(folder, fn, source, root)
+    # Kept only when no document was opened or closed meanwhile (the language server builds
+    # on its rules thread while the editor opens files): the inputs are then those it read.
+    if source.unchanged_since(count):
+        memo[folder] = (inputs, fn)
+    else:
+        memo.pop(folder, None)
     return fn
 
 

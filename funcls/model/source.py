@@ -198,6 +198,19 @@ class Source:
     # `funcls check`'s rules then read them instead of parsing the modules again (issue 16).
     keep_trees: bool = False
     _bodies: dict[str, tuple[str, list[ast.stmt]]] = field(default_factory=dict)
+    # Counts the changes of what the source answers (``open``, ``close``, ``forget``), by two:
+    # odd while one is under way. The language server reads on its rules thread while the
+    # event loop opens documents, without a lock between them (``open``): what a reader keeps
+    # for later (a parse in the cache, a function in an indexer's memo) it keeps only when the
+    # count was even and the same before and after its read (``unchanged_since``), so that
+    # it was read from one state of the documents. A v1 function built from the disk was kept
+    # beside the parse of the text opened during its build, and the next re-index, of that
+    # text, gave the disk's function back (tests/unit/model/test_open_during_a_build.py).
+    changes: int = 0
+
+    def unchanged_since(self, count: int) -> bool:
+        """Whether nothing changed since ``changes`` was ``count`` (nor was changing then)."""
+        return count == self.changes and not count & 1
 
     # -- overlays (open documents) -----------------------------------------------------------
     def open(self, path: str, version: int, text: str) -> None:
@@ -206,29 +219,36 @@ class Source:
         # Each step is one dictionary operation; a parse of the older text stored after the
         # pops below carries that text's stamp, which the next read finds different.
         p = os.path.normpath(path)
-        self.overlays[p] = (version, lone_cr_as_lf(text))
+        text = lone_cr_as_lf(text)
+        self.changes += 1  # only the event loop changes the source: no lost update
+        self.overlays[p] = (version, text)
         # What was parsed of the document's earlier text: its stamp (the version and the
         # length) could come back after a close and a reopen.
         self._json.pop(p, None)
         self._modules.pop(p, None)
         self._bodies.pop(p, None)
         self._seen.clear()
+        self.changes += 1
 
     def close(self, path: str) -> None:
         with self._lock:
+            self.changes += 1
             self.overlays.pop(os.path.normpath(path), None)
             self._seen.clear()
+            self.changes += 1
 
     def forget(self, path: str) -> None:
         """Drop cached parses of ``path`` (after a change on disk)."""
         p = os.path.normpath(path)
         with self._lock:
+            self.changes += 1
             self._json.pop(p, None)
             self._modules.pop(p, None)
             self._texts.pop(p, None)
             self._stats.pop(p, None)
             self._bodies.pop(p, None)
             self._seen.clear()
+            self.changes += 1
 
     def _stat(self, p: str) -> os.stat_result | None:
         """``os.stat(p)`` (None when it fails), asked once per path in a snapshot."""
@@ -383,6 +403,7 @@ class Source:
     def _json_now(self, path: str) -> JsonDocument | None:
         p = os.path.normpath(path)
         with self._lock:
+            count = self.changes
             st = self.stamp(p)
             if st is None:
                 return None
@@ -396,7 +417,8 @@ class Source:
                 doc = _json_once(text)
             else:
                 doc = parse_json(text)
-            self._json[p] = _Entry(st, doc)
+            if self.unchanged_since(count):  # else the text may not be the stamp's
+                self._json[p] = _Entry(st, doc)
             return doc
 
     def module(self, path: str) -> ModuleInfo | None:
@@ -412,6 +434,7 @@ class Source:
     def _module_now(self, path: str) -> ModuleInfo | None:
         p = os.path.normpath(path)
         with self._lock:
+            count = self.changes
             st = self.stamp(p)
             if st is None:
                 return None
@@ -430,7 +453,8 @@ class Source:
             # Only open documents keep their syntax tree (it is their next edit that splices).
             keep_tree(memo, p in self.overlays)  # type: ignore[arg-type]
             info = analyse_module(p, text, memo) if text is not None else None  # type: ignore[arg-type]
-            self._modules[p] = _Entry(st, info)
+            if self.unchanged_since(count):  # else the text may not be the stamp's
+                self._modules[p] = _Entry(st, info)
             return info
 
     def module_body(self, path: str, text: str) -> list[ast.stmt] | None:

@@ -209,26 +209,39 @@ def _where(frames: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(f["name"], str((f.get("source") or {}).get("path", ""))) for f in frames]
 
 
-def test_the_call_stack_at_a_breakpoint_shows_only_the_user_s_frames(
-    tmp_path: Path, run_app: Callable[..., RunningApp]
-) -> None:
-    app = tmp_path / "stack"
+def _debugged(
+    tmp_path: Path, run_app: Callable[..., RunningApp], name: str
+) -> tuple[Path, RunningApp, int]:
+    """STACK_APP under ``funcls run --debug``: its folder, the run, debugpy's port. One run
+    per attach, as each F5 of the extension starts its own (client-vscode/src/run.ts): three
+    attaches to one debugpy left the later ones' ``initialize`` unanswered for 50 s in a full
+    CI run (its adapter was still ending the previous session)."""
+    app = tmp_path / name
     app.mkdir()
     (app / "function_app.py").write_text(STACK_APP)
     (app / "host.json").write_text(json.dumps({"version": "2.0"}))
     port = free_port()
     running = run_app(app, "--no-reload", "--debug", str(port))
     running.wait_for_log(f"Debugger: debugpy listens on 127.0.0.1:{port}")
+    return app, running, port
 
+
+def test_the_call_stack_at_a_breakpoint_shows_only_the_user_s_frames(
+    tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
     # Without the rules, justMyCode shows the app process's own frames below the function.
+    app, running, port = _debugged(tmp_path, run_app, "plain")
     plain = _stack_at_breakpoint(app, running, port, "/api/sync", justMyCode=True)
+    running.stop()
     assert any(f"{os.sep}funcls{os.sep}" in file for _, file in _where(plain)), _where(plain)
 
     # With them: the user's function on top, below it nothing but the user's code, for a
     # function run on a worker thread (sync) and one run on the event loop (async).
     for path, caller in (("/api/sync", "sync_fn"), ("/api/async", "async_fn")):
+        app, running, port = _debugged(tmp_path, run_app, caller)
         frames = _stack_at_breakpoint(
             app, running, port, path, justMyCode=True, rules=EXTENSION_RULES
         )
+        running.stop()
         script = str(app / "function_app.py")
         assert _where(frames) == [("double", script), (caller, script)]
