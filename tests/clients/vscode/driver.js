@@ -774,6 +774,27 @@ const STEPS = {
     return seen;
   },
 
+  /** Format Document (Ctrl+Shift+I) in `file` once `settleMs` passed: the notifications and
+   * dialogs it raised (VS Code's "multiple formatters" / "no formatter" ones), then save. */
+  async formatDocument(page, step) {
+    await openFile(page, step.file);
+    await page.waitForTimeout(step.settleMs || 0);
+    await page.locator(`${activeEditor} .view-lines`).first().click();
+    await page.keyboard.press("Control+Shift+I");
+    await page.waitForTimeout(step.waitMs || 2500);
+    const toasts = await page.locator(".notifications-toasts .notification-toast").allInnerTexts();
+    // VS Code asks which formatter in a modal dialog when several are registered.
+    const dialogs = await page.locator(".monaco-dialog-box").allInnerTexts();
+    const shotFormatted = await shot(page, step.id);
+    if (dialogs.length > 0) await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+S");
+    await page.waitForTimeout(1000);
+    if (toasts.length > 0) {
+      await runFromPalette(page, "Notifications: Clear All Notifications");
+    }
+    return { toasts, dialogs, shotFormatted };
+  },
+
   /** Click the lens above `line`; the result shows in the function's panel. */
   async lensPanel(page, step) {
     await openFile(page, step.file);
