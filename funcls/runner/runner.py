@@ -14,6 +14,7 @@ import asyncio
 import gc
 import importlib.util
 import logging
+import math
 import os
 import signal
 import threading
@@ -120,6 +121,8 @@ class Run:
         )
         self.pool = WorkerPool(options, self.settings, self.console.app_log, self.console.say)
         self.stop_began: float | None = None  # when the run's stop began (Run.stopping)
+        self.background: list[asyncio.Task[Any]] = []  # the reload watcher, the parent's watch
+        self.ending: asyncio.Task[None] | None = None  # the stop's last part (end_of_stop)
         if early is not None:
             self.pool.early = early.processes
         # Created at the first load, once the requests held until then are answered: the
@@ -266,6 +269,8 @@ class Run:
         """The run stops (Ctrl+C, SIGTERM, its editor gone), before uvicorn's grace: requests
         held for a load that will not come now get their 503, and run.json is no longer
         written (a reload that the stop ends must not write it again after it is removed)."""
+        if self.stop_began is not None:
+            return
         self.record = None
         self.stop_began = time.monotonic()
         self.state.stopping.set()
@@ -287,6 +292,34 @@ class Run:
             )
             self.front.stop(f"\nfuncls: funcls run is stopping; {what} had not loaded\n".encode())
 
+    def end_of_stop(self) -> asyncio.Task[None]:
+        """The stop's last part, started once: once uvicorn has served, or before, when the
+        grace is over or a second Ctrl+C hurries the stop (grace_over, hurry). Until the
+        requests under way are answered their connections stay open, and the asyncio
+        server's wait_closed (Python 3.12+ without uvloop) waits for them: uvicorn would not
+        return before its own timeout, whose cancel answers a request 'Internal Server
+        Error' with a traceback instead of the run's 500 (QA)."""
+        if self.ending is None:
+            self.ending = asyncio.get_running_loop().create_task(self._end_of_stop())
+        return self.ending
+
+    async def _end_of_stop(self) -> None:
+        for task in self.background:
+            task.cancel()
+        if self.triggers is not None:
+            await self.triggers.stop()
+        await self.durable.close()
+        await self.pool.close(since=self.stop_began)
+        await self.answers_sent()
+
+    def grace_over(self) -> None:
+        """uvicorn's grace (SHUTDOWN_GRACE) is over: the requests under way get the app
+        processes' drain (STOP_DRAIN), then their 500, from the run (end_of_stop), not a
+        cancel from uvicorn."""
+        if self.server is not None:
+            self.server.force_exit = True
+        self.end_of_stop()
+
     def hurry(self) -> None:
         """Ctrl+C again (or another stop signal) while the run stops: the requests under way
         are not waited for any longer; their app processes are stopped and each is answered
@@ -303,14 +336,16 @@ class Run:
         and the worker); ours gives requests a longer grace, and a second Ctrl+C ends it."""
         if self.pool.hurried is not None:
             return
+        self.stopping()  # when the second signal came before uvicorn began its shutdown
         busy = self.pool.under_way()
         self.pool.hurry("funcls run was stopped with Ctrl+C twice")
-        if self.server is not None:
-            self.server.force_exit = True  # uvicorn's wait for requests ends now
         if busy:
             self.console.say(
                 f"Ctrl+C again: {busy} invocation(s) under way are stopped now and answered 500"
             )
+        if self.server is not None:
+            self.server.should_exit = True
+        self.grace_over()
 
     def later_signals_hurry(self) -> None:
         """Once uvicorn has served, a SIGINT (Ctrl+C, or SIGTERM through stop_on_sigterm)
@@ -501,12 +536,14 @@ class Run:
             lifespan="off",
             timeout_keep_alive=30,
             server_header=False,
-            # On SIGTERM or SIGINT, requests still running get this long, then are cancelled
-            # and the app processes stopped: a stuck invocation must not keep the run alive
-            # (the host's web host shuts down within a timeout too, whatever still runs).
-            timeout_graceful_shutdown=SHUTDOWN_GRACE,
+            # On SIGTERM or SIGINT, requests still running get SHUTDOWN_GRACE, then the
+            # app processes' drain, then their 500 as the app processes are stopped
+            # (Run.grace_over): a stuck invocation must not keep the run alive (the host's
+            # web host shuts down within a timeout too, whatever still runs). uvicorn's own
+            # timeout, which cancels what still runs, is a backstop.
+            timeout_graceful_shutdown=math.ceil(SHUTDOWN_GRACE + STOP_DRAIN + ANSWERS_LIMIT) + 1,
         )
-        self.server = StoppingServer(config, self.stopping, self.hurry)
+        self.server = StoppingServer(config, self.stopping, self.hurry, self.grace_over)
         loop = asyncio.get_running_loop()
         server_task = loop.create_task(self.server.serve(sockets=[sock]))
         started = time.monotonic()
@@ -536,18 +573,12 @@ class Run:
             }
             self.publish()
         self.console.say(f"ready in {time.monotonic() - started:.2f}s")
+        self.background = [task for task in (watcher, orphan) if task is not None]
         try:
             await server_task
         finally:
             self.later_signals_hurry()
-            for task in (watcher, orphan):
-                if task is not None:
-                    task.cancel()
-            if self.triggers is not None:
-                await self.triggers.stop()
-            await self.durable.close()
-            await self.pool.close(since=self.stop_began)
-            await self.answers_sent()
+            await self.end_of_stop()
             self.connections.close()
             if self.options.write_state:
                 remove_state(self.settings.root, os.getpid())
@@ -565,11 +596,16 @@ class StoppingServer(uvicorn.Server):
     with a traceback on the console."""
 
     def __init__(
-        self, config: uvicorn.Config, on_shutdown: Callable[[], None], on_hurry: Callable[[], None]
+        self,
+        config: uvicorn.Config,
+        on_shutdown: Callable[[], None],
+        on_hurry: Callable[[], None],
+        on_grace_over: Callable[[], None],
     ) -> None:
         super().__init__(config)
         self.on_shutdown = on_shutdown
         self.on_hurry = on_hurry
+        self.on_grace_over = on_grace_over
         self.loop: asyncio.AbstractEventLoop | None = None
         # The run says itself what its stop does to requests under way (Run.stopping and
         # the answers of those it ends); uvicorn's line after its grace says it as an error.
@@ -581,7 +617,13 @@ class StoppingServer(uvicorn.Server):
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.on_shutdown()
-        await super().shutdown(sockets)
+        # The run ends the requests still under way after the grace itself (Run.grace_over);
+        # uvicorn's own timeout is a backstop.
+        grace = asyncio.get_running_loop().call_later(SHUTDOWN_GRACE, self.on_grace_over)
+        try:
+            await super().shutdown(sockets)
+        finally:
+            grace.cancel()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         """The first signal stops the server (uvicorn raises it again once it has shut

@@ -38,25 +38,23 @@ def slow(req: func.HttpRequest) -> func.HttpResponse:
 STOPPING = "stopping: 1 invocation(s) under way get up to 7s to finish (Ctrl+C again stops sooner)"
 
 
-@pytest.mark.parametrize(
-    "second_after",
-    [
-        pytest.param(0.3, id="during-the-server-grace"),
-        # uvicorn's grace is 5 s; then the runner waits 2 s more for the app processes.
-        pytest.param(5.6, id="during-the-app-processes-drain"),
-    ],
-)
-def test_a_second_ctrl_c_answers_the_request_and_ends_the_stop(
-    tmp_path: Path, run_app: Callable[..., RunningApp], second_after: float
-) -> None:
+FRONTS = [
+    pytest.param((), id="hot-path"),
+    # Through uvicorn's ASGI cycle, as every function but a plain HTTP one.
+    pytest.param(("--no-http-front",), id="asgi"),
+]
+
+
+def slow_run(
+    tmp_path: Path, run_app: Callable[..., RunningApp], front: tuple[str, ...]
+) -> tuple[RunningApp, threading.Thread, list[object]]:
     app_dir = tmp_path / "slow"
     app_dir.mkdir()
     (app_dir / "host.json").write_text('{"version": "2.0"}')
     (app_dir / "function_app.py").write_text(SLOW_APP)
-    running = run_app(app_dir, "--no-reload", new_session=True)
+    running = run_app(app_dir, "--no-reload", *front, new_session=True)
     running.wait_for_log("ready in")
-    state = app_dir / ".funcls" / "run.json"
-    assert state.exists()
+    assert (app_dir / ".funcls" / "run.json").exists()
     answers: list[object] = []
 
     def call() -> None:
@@ -68,6 +66,42 @@ def test_a_second_ctrl_c_answers_the_request_and_ends_the_stop(
     caller = threading.Thread(target=call)
     caller.start()
     running.wait_for_log("Executing 'Functions.slow'")
+    return running, caller, answers
+
+
+def answered(caller: threading.Thread, answers: list[object], why: str) -> None:
+    caller.join(10)
+    (response,) = answers
+    assert isinstance(response, httpx.Response), response  # not a closed connection
+    assert response.status_code == 500, response.text
+    # The run's 500, not uvicorn's bare 'Internal Server Error' after a cancel.
+    assert f"was stopped because {why}; requests under way had " in response.text, response.text
+
+
+def stopped_cleanly(running: RunningApp) -> None:
+    log = running.log()
+    assert "Executed 'Functions.slow' (Failed" in log
+    assert "stopped: the app's processes have ended" in log, log
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log
+    assert not (running.app_dir / ".funcls" / "run.json").exists()  # the stop ran to its end
+
+
+@pytest.mark.parametrize("front", FRONTS)
+@pytest.mark.parametrize(
+    "second_after",
+    [
+        pytest.param(0.3, id="during-the-server-grace"),
+        # uvicorn's grace is 5 s; then the runner waits 2 s more for the app processes.
+        pytest.param(5.6, id="during-the-app-processes-drain"),
+    ],
+)
+def test_a_second_ctrl_c_answers_the_request_and_ends_the_stop(
+    tmp_path: Path,
+    run_app: Callable[..., RunningApp],
+    second_after: float,
+    front: tuple[str, ...],
+) -> None:
+    running, caller, answers = slow_run(tmp_path, run_app, front)
     began = time.monotonic()
     os.killpg(running.process.pid, signal.SIGINT)  # what a terminal's Ctrl+C does
     running.wait_for_log(STOPPING, timeout=2)
@@ -76,19 +110,27 @@ def test_a_second_ctrl_c_answers_the_request_and_ends_the_stop(
     pressed = time.monotonic()
     assert running.process.wait(20) == 0
     ended = time.monotonic()
-    caller.join(10)
-    (response,) = answers
-    assert isinstance(response, httpx.Response), response  # not a closed connection
-    assert response.status_code == 500, response.text
-    assert (
-        "was stopped because funcls run was stopped with Ctrl+C twice; requests under way had "
-        in response.text
-    ), response.text
+    answered(caller, answers, "funcls run was stopped with Ctrl+C twice")
     assert ended - pressed < 2.5, (ended - pressed, running.log())
     assert ended - began < 7, ended - began  # sooner than the grace of one press
-    log = running.log()
-    assert "Ctrl+C again: 1 invocation(s) under way are stopped now and answered 500" in log
-    assert "Executed 'Functions.slow' (Failed" in log
-    assert "stopped: the app's processes have ended" in log, log
-    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log
-    assert not state.exists()  # the stop ran to its end
+    assert (
+        "Ctrl+C again: 1 invocation(s) under way are stopped now and answered 500" in running.log()
+    )
+    stopped_cleanly(running)
+
+
+@pytest.mark.parametrize("front", FRONTS)
+def test_after_the_grace_of_one_ctrl_c_the_request_gets_the_run_s_500(
+    tmp_path: Path, run_app: Callable[..., RunningApp], front: tuple[str, ...]
+) -> None:
+    """QA: through the ASGI cycle, uvicorn's grace timeout cancelled the request: a bare
+    'Internal Server Error' and a CancelledError traceback on the console."""
+    running, caller, answers = slow_run(tmp_path, run_app, front)
+    began = time.monotonic()
+    os.killpg(running.process.pid, signal.SIGINT)
+    running.wait_for_log(STOPPING, timeout=2)
+    assert running.process.wait(20) == 0
+    took = time.monotonic() - began
+    answered(caller, answers, "funcls run is stopping")
+    assert 6 <= took <= 9.5, took
+    stopped_cleanly(running)
