@@ -12,10 +12,12 @@ from funcls.lsp.describe import DocKey
 from funcls.lsp.items import escape_choice, escape_snippet, item
 from funcls.lsp.jsonctx import JsonContext
 from funcls.lsp.secrets import mask_value
-from funcls.model.appmodel import App
+from funcls.model.appmodel import App, Function
 from funcls.model.catalogue import CATALOGUE, PropertySpec
 from funcls.model.jsondoc import JsonNode
 from funcls.model.locations import LineIndex, Range
+from funcls.model.parsers.expressions import BUILTIN_DESCRIPTIONS, SYSTEM_PROPERTIES
+from funcls.model.parsers.trigger_metadata import trigger_metadata
 
 K = types.CompletionItemKind
 NOT_CONNECTIONS = {
@@ -134,6 +136,90 @@ def open_expression(prefix: str) -> int | None:
     if not all(_name_char(c) for c in prefix[at + 1 :]):
         return None
     return at
+
+
+def open_binding_expression(prefix: str) -> int | None:
+    """Where the ``{`` that opens a ``{name}`` binding expression being typed is in ``prefix``
+    (a string's text from its opening quote to the cursor): the last ``{`` with no ``}`` after
+    it and name characters only after it; not an escaped ``{{``."""
+    at = prefix.rfind("{")
+    if at < 0 or (at > 0 and prefix[at - 1] == "{"):
+        return None
+    if not all(_name_char(c) for c in prefix[at + 1 :]):
+        return None
+    return at
+
+
+def function_trigger(fn: Function | None) -> tuple[str, dict[str, object]] | None:
+    """``fn``'s trigger type and the properties that add names (``trigger_names``)."""
+    trigger = fn.trigger if fn is not None else None
+    if trigger is None:
+        return None
+    properties = {
+        key: value
+        for key in ("route", "path", "cardinality")
+        if (value := trigger.get(key)) is not None
+    }
+    return trigger.type, properties
+
+
+def trigger_names(trigger: tuple[str, dict[str, object]] | None) -> list[tuple[str, str]]:
+    """The names a ``{name}`` expression in the input and output bindings of a function with
+    ``trigger`` (its type and properties) may use, with a description each: what the trigger
+    supplies (route parameters first, parsers.trigger_metadata), then the ``sys`` properties
+    and the built-ins."""
+    names: list[tuple[str, str]] = []
+    if trigger is not None:
+        metadata = trigger_metadata(*trigger)
+        if metadata is not None:
+            own = sorted(metadata.names.items(), key=lambda kv: not kv[1].startswith("the route"))
+            names += own
+    names += [(f"sys.{name}", text) for name, text in SYSTEM_PROPERTIES.items()]
+    names += [("rand-guid", BUILTIN_DESCRIPTIONS["rand-guid"])]
+    names += [("DateTime", BUILTIN_DESCRIPTIONS["datetime"])]
+    return names
+
+
+def binding_expressions(
+    ctx: Context,
+    path: str,
+    trigger: tuple[str, dict[str, object]] | None,
+    lines: LineIndex,
+    text: str,
+    *,
+    brace: int,
+    cursor: int,
+    end: int,
+) -> list[types.CompletionItem]:
+    """The names of a ``{name}`` expression whose ``{`` is at ``brace``, typed up to ``cursor``
+    in a string ending at ``end`` (text offsets): each item replaces the name and a ``}``
+    after it, and closes the expression (QA in Neovim: after ``"path": "docs/{`` the items
+    were the app's container names, which replaced the whole path). A client that ignores
+    ranges keeps what follows the cursor: a ``}`` already there is not inserted again."""
+    name_end = cursor
+    while name_end < end and _name_char(text[name_end]):
+        name_end += 1
+    # The rest of a name closed by '}' goes with the item; text without one stays ("{‸.json").
+    stop = name_end + 1 if text.startswith("}", name_end) and name_end < end else cursor
+    closing = "}"
+    if not ctx.client.edit_ranges:
+        stop = cursor
+        closing = "" if text.startswith("}", cursor) else "}"
+    rng = lines.range(brace + 1, stop)
+    return [
+        item(
+            ctx,
+            path,
+            rng,
+            name,
+            # A dictionary ({Query.name}) goes on with its key.
+            name + ("." if "(use {" in detail else closing),
+            kind=K.Variable,
+            detail=detail,
+            sort=f"{i:03d}",
+        )
+        for i, (name, detail) in enumerate(trigger_names(trigger))
+    ]
 
 
 def expression_settings(app: App | None) -> list[str]:

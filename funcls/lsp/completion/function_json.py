@@ -1,7 +1,8 @@
 """Completion in function.json: properties for the binding's type (required first, with
 snippets), values (binding types with their required properties, directions, enums),
 connection names from local.settings.json, the settings of a ``%Name%`` expression after a
-typed ``%``, ``$return``, scriptFile paths and entryPoint names.
+typed ``%``, the names the trigger supplies after a typed ``{`` (in an input or output),
+``$return``, scriptFile paths and entryPoint names.
 host.json and local.settings.json complete from their JSON Schemas (``completion.schema_json``)."""
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from funcls.lsp.items import escape_snippet, item
 from funcls.lsp.json_completer import (
     UNWRITTEN_VALUES,
     JsonCompleter,
+    binding_expressions,
     choices_of,
     connection_names,
+    function_trigger,
     node_at,
+    open_binding_expression,
     open_expression,
     setting_expressions,
     string_member,
@@ -315,6 +319,23 @@ class FunctionJsonCompleter(JsonCompleter):
         if prop.kind == "enum-list" and not in_list:
             return
         percent = open_expression(self.jc.prefix) if self.jc.quoted else None
+        brace = open_binding_expression(self.jc.prefix) if self.jc.quoted else None
+        if brace is not None and not spec.trigger and percent is None:
+            # '{' opens a binding expression: the names the trigger supplies, not the names
+            # in use (a trigger's own '{name}' captures a free name: nothing to offer).
+            self.items += binding_expressions(
+                self.ctx,
+                self.path,
+                function_trigger(self.fn),
+                self.lines,
+                self.text,
+                brace=self.jc.start + 1 + brace,
+                cursor=self.cursor,
+                end=max(self.jc.end, self.cursor),
+            )
+            return
+        if brace is not None:
+            return
         if percent is not None:  # in a connection too (completion.python.keyword_values)
             # '%' opens an app setting expression: the settings, not the names in use.
             at, end = self.jc.start, max(self.jc.end, self.cursor)

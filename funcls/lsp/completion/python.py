@@ -4,7 +4,8 @@ v2: after ``@app.`` (or a blueprint variable) the decorators with a snippet of t
 arguments; keyword arguments inside a decorator call; ``arg_name`` values from the decorated
 function's parameters; enum members (``func.AuthLevel.``); connection names; queue and
 container names already used in the app, or after a typed ``%`` the settings of a ``%Name%``
-expression (anywhere in a binding's string). v1: the entry function's parameters named after the
+expression (anywhere in a binding's string), after a typed ``{`` in an input or output the
+names the def's trigger supplies. v1: the entry function's parameters named after the
 bindings of function.json, with their annotations. Both: the route parameters' names in
 ``req.route_params["…"]`` (``route_keys``), the app's activities and orchestrators in
 ``context.call_activity("…")`` and the like (``durable_names``).
@@ -24,8 +25,10 @@ from funcls.lsp.describe import decorator_signature, keyword_markdown
 from funcls.lsp.durable_names import durable_name_items
 from funcls.lsp.items import escape_choice, escape_snippet, item
 from funcls.lsp.json_completer import (
+    binding_expressions,
     connection_names,
     connection_settings,
+    open_binding_expression,
     open_expression,
     setting_expressions,
 )
@@ -42,6 +45,8 @@ _ARG_NAMES = re.compile(
     r"\b(?:arg_name|trigger_arg_name|binding_arg_name|input_name|context_name|client_name)"
     r"\s*=\s*[\"']([^\"']*)[\"']"
 )
+_DECORATOR_CALL = re.compile(r"^\s*@\s*[A-Za-z_][\w.]*\.([A-Za-z_]\w*)\s*\(", re.M)
+_STRING_KEYWORD = re.compile(r"\b([A-Za-z_]\w*)\s*=\s*[rR]?[\"']([^\"'\n]*)[\"']")
 _DEF = re.compile(r"^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(([^)]*)\)", re.M)
 COMMON_SCHEDULES = (
     ("0 */5 * * * *", "every 5 minutes"),
@@ -263,6 +268,35 @@ class PythonCompleter:
             names.add("req")
         return names
 
+    def block_trigger(self, offset: int) -> tuple[str, dict[str, object]] | None:
+        """The trigger decorator among the decorators around ``offset`` (read from the text:
+        the module may not parse while a decorator is typed): its binding type and the
+        ``route`` / ``path`` it gives, for the names of ``{name}`` expressions."""
+        first = self.lines.position(offset).line
+        while first > 0:
+            prev = self.lines.line_text(first - 1)
+            if not prev.strip() or not (prev.startswith(("@", " ", "\t", ")"))):
+                break
+            first -= 1
+        m = _DEF.search(self.text, offset)
+        block = self.text[
+            self.lines.offset(Position(first, 0)) : m.start() if m else len(self.text)
+        ]
+        for call in _DECORATOR_CALL.finditer(block):
+            spec = CATALOGUE.decorator(call.group(1))
+            if spec is None or spec.role != "trigger" or not spec.bindings:
+                continue
+            tail = block[call.end() :]
+            nxt = tail.find("\n@")
+            args = tail if nxt < 0 else tail[:nxt]
+            properties: dict[str, object] = {}
+            for keyword, value in _STRING_KEYWORD.findall(args):
+                param = next((q for q in spec.params if q.name == keyword), None)
+                if param is not None and param.target in ("route", "path"):
+                    properties[param.target] = value
+            return spec.bindings[0], properties
+        return None
+
     def is_connection(self, spec: DecoratorSpec, p: DecoratorParam) -> bool:
         if p.target is None:
             return False
@@ -411,6 +445,23 @@ class PythonCompleter:
             return
         role = self.role_of(spec, p)
         percent = open_expression(pc.prefix) if quote is not None else None
+        brace = open_binding_expression(pc.prefix) if quote is not None else None
+        if brace is not None and percent is None:
+            # '{' opens a binding expression (as in function.json: completion.function_json):
+            # in an input or output, the names the def's trigger supplies; in a trigger, a
+            # capture's free name, nothing to offer.
+            if spec.role != "trigger":
+                self.items += binding_expressions(
+                    self.ctx,
+                    self.path,
+                    self.block_trigger(pc.decorator_start),
+                    self.lines,
+                    self.text,
+                    brace=pc.start + 1 + brace,
+                    cursor=cursor,
+                    end=max(pc.end, cursor),
+                )
+            return
         # In a connection too: the host resolves a whole '%Name%' there to the setting's value,
         # the name of the connection's setting (azure-webjobs-sdk, StorageAccountProvider-
         # Extensions.GetStorageAccountAsync: nameResolver.TryResolveWholeString).
