@@ -156,6 +156,31 @@ export function missingModule(result: {
   return /No module named '([\w.]+)'/.exec(text)?.[1];
 }
 
+/** The apps with a ▶ Run under way. While one runs, the app-state offer of a missing module
+ * waits for the run's result, whose offer restarts the app and runs the function again: the
+ * state came first, so its "Restart the App" offer won and the run's was dropped as a
+ * duplicate (QA in code-server: after the install, Restart, then ▶ Run again by hand). */
+export class RunsUnderWay {
+  private readonly counts = new Map<string, number>();
+
+  start(root: string): void {
+    this.counts.set(root, (this.counts.get(root) ?? 0) + 1);
+  }
+
+  end(root: string): void {
+    const left = (this.counts.get(root) ?? 0) - 1;
+    if (left > 0) {
+      this.counts.set(root, left);
+    } else {
+      this.counts.delete(root);
+    }
+  }
+
+  has(root: string): boolean {
+    return this.counts.has(root);
+  }
+}
+
 export const INSTALL_REQUIREMENTS = "Install requirements.txt into This Interpreter";
 
 /** A run that failed on a missing module: what to say and offer (QA: after New function… added

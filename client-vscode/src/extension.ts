@@ -8,7 +8,7 @@ import * as path from "path";
 import * as vscode from "vscode";
 
 import { appServerCommand, ensureAppEnvironment, missingSdks, offerMissingModule, watchStorage } from "./appEnv";
-import { missingModule } from "./appEnvModel";
+import { missingModule, RunsUnderWay } from "./appEnvModel";
 import { functionStore, storageUses } from "./storageModel";
 import { F5_CONTEXT, hasLaunchConfigurations } from "./debugModel";
 import { registerDebugging } from "./debug";
@@ -132,6 +132,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // interpreter that lacks it): offer the install once per module, as a Run's result does.
   // A Run that started the app gets both the state and its result: one offer.
   const toldMissing = new Map<string, string>();
+  const runsUnderWay = new RunsUnderWay();
   const offered = new Map<string, number>();
   const offerModule = (root: string, module: string, again: { label: string; run: () => Thenable<unknown> }) => {
     const key = `${root}\0${module}`;
@@ -146,7 +147,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   tree.onDidChangeAppState((state) => {
     results.appState(state);
     const module = missingModule({ ok: false, message: (state.loadErrors ?? []).join("\n") });
-    if (module !== undefined && toldMissing.get(state.root) !== module) {
+    // During a ▶ Run its result makes the offer, with "Restart and Run Again".
+    if (module !== undefined && toldMissing.get(state.root) !== module && !runsUnderWay.has(state.root)) {
       offerModule(state.root, module, { label: "Restart the App", run: () => vscode.commands.executeCommand("funcls.app.restart", state.root) });
     }
     toldMissing.set(state.root, module ?? "");
@@ -178,11 +180,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const [, name] = args;
     if (ready && command === "funcls.runFunction" && typeof name === "string") {
       results.running(root, name); // its panel says so until the result comes
+      runsUnderWay.start(root); // ended in afterCommand, which follows every command begun
     }
     return ready;
   };
   manager.afterCommand = (command, args, result, error) => {
     const [root, name] = args;
+    if (command === "funcls.runFunction" && typeof root === "string" && typeof name === "string") {
+      runsUnderWay.end(root);
+    }
     if (command === "funcls.runFunction" && typeof root === "string" && typeof name === "string" && !isRunResult(result)) {
       results.ended(root, name, error ?? `it answered ${JSON.stringify(result)}`);
     }

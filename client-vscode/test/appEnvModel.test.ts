@@ -18,6 +18,7 @@ import {
   interpreterName,
   missingActions,
   orderedActions,
+  RunsUnderWay,
   missingMessage,
   onlyDebugger,
   readExecutable,
@@ -219,4 +220,20 @@ test("the check program says 'venv' inside a real virtual environment", () => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("RunsUnderWay: an app has a run under way from its start to its last end", () => {
+  const runs = new RunsUnderWay();
+  assert.equal(runs.has("/a"), false);
+  runs.start("/a");
+  runs.start("/a"); // two runs of the app at once
+  assert.equal(runs.has("/a"), true);
+  assert.equal(runs.has("/b"), false);
+  runs.end("/a");
+  assert.equal(runs.has("/a"), true); // one still runs
+  runs.end("/a");
+  assert.equal(runs.has("/a"), false);
+  runs.end("/a"); // an extra end does not go below none
+  runs.start("/a");
+  assert.equal(runs.has("/a"), true);
 });
