@@ -57,7 +57,8 @@ def _read_string(text: str, i: int) -> tuple[int, int, bool]:
             j += 2
             continue
         if c == '"':
-            cut = cut_before_key(text, i, j)
+            after = text[j + 1 : j + 2]  # a name's character: maybe the next name's quote
+            cut = cut_before_key(text, i, j) if after.isalpha() or after in ("_", "$") else -1
             return (j, j + 1, True) if cut < 0 else (cut, cut, False)
         if c == "\n":
             break

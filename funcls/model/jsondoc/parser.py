@@ -152,14 +152,20 @@ class JsonParser:
                 self.open_at_line_end(start, n)
             c = text[i]
             if c == '"':
-                cut = cut_before_key(text, start, i)
-                if cut >= 0:
-                    self.error(
-                        "string is not closed before the next property name: add '\"'", start, cut
-                    )
-                    self.i = cut
-                    self.open_cut = True
-                    raise _Abort
+                # A name's character right after the quote (never in valid JSON): maybe the
+                # quote opens the next name (open_string.py); checked only then.
+                after = text[i + 1 : i + 2]
+                if after and (after.isalpha() or after in "_$"):
+                    cut = cut_before_key(text, start, i)
+                    if cut >= 0:
+                        self.error(
+                            "string is not closed before the next property name: add '\"'",
+                            start,
+                            cut,
+                        )
+                        self.i = cut
+                        self.open_cut = True
+                        raise _Abort
                 chunks.append(text[run:i])
                 i += 1
                 break
