@@ -205,20 +205,27 @@ def binding_expressions(
     if not ctx.client.edit_ranges:
         stop = cursor
         closing = "" if text.startswith("}", cursor) else "}"
-    rng = lines.range(brace + 1, stop)
+    # A name typed past a '.' or '-' ({sys.U, {rand-g): eglot 1.9 filters the labels against
+    # the symbol before the cursor, where those are punctuation ("U"), so the items are the
+    # names that go on from there, labelled and replacing from there (QA in Emacs:
+    # sys.UtcNow was never offered after {sys.U).
+    typed = text[brace + 1 : cursor]
+    head = typed[: max(typed.rfind("."), typed.rfind("-")) + 1]
+    rng = lines.range(brace + 1 + len(head), stop)
     return [
         item(
             ctx,
             path,
             rng,
-            name,
+            name[len(head) :],
             # A dictionary ({Query.name}) goes on with its key.
-            name + ("." if "(use {" in detail else closing),
+            name[len(head) :] + ("." if "(use {" in detail else closing),
             kind=K.Variable,
             detail=detail,
             sort=f"{i:03d}",
         )
         for i, (name, detail) in enumerate(trigger_names(trigger))
+        if name.casefold().startswith(head.casefold()) and len(name) > len(head)
     ]
 
 

@@ -194,6 +194,11 @@ def test_emacs_json_completion(tmp_path: Path) -> None:
     app = tmp_path / "v1-app"
     shutil.copytree(REPO / "samples" / "v1-app", app)
     head = '{"bindings": [{"type": "queueTrigger", '
+    reader = (
+        '{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req", '
+        '"route": "orders/{id}/receipt"},\n {"type": "blob", "direction": "in", "name": '
+        '"receipt", "path": "receipts/'
+    )
     cases = [
         (app / "host.json", '{\n  "', "version", '{\n  "version": "2.0"'),
         (
@@ -235,6 +240,22 @@ def test_emacs_json_completion(tmp_path: Path) -> None:
             head + '"connection": "%PAY',
             "PAYMENTS_QUEUE",
             head + '"connection": "%PAYMENTS_QUEUE%"',
+        ),
+        # '{' opens a binding expression: the trigger's names, closing it (the app's
+        # container names replaced the whole path; Neovim QA).
+        (app / "get_receipt" / "function.json", reader + "{", "id", reader + "{id}"),
+        (app / "get_receipt" / "function.json", reader + "{i", "id", reader + "{id}"),
+        (
+            app / "get_receipt" / "function.json",
+            reader + "{sys.U",
+            "UtcNow",
+            reader + "{sys.UtcNow}",
+        ),
+        (
+            app / "get_receipt" / "function.json",
+            reader + "{rand-g",
+            "guid",
+            reader + "{rand-guid}",
         ),
     ]
     tails = {3: '\n  "direction": "in"}]}'}

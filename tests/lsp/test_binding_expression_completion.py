@@ -123,3 +123,31 @@ async def test_a_v2_decorator_s_names_after_a_brace(
         "DateTime",
     ]
     assert accept(text, cursor, items, "id", honours_ranges(client.recorded)) == head + result
+
+
+@pytest.mark.parametrize(
+    ("typed", "labels", "label", "result"),
+    [
+        ('"path": "docs/{sys.U‸', ["MethodName", "UtcNow", "RandGuid"], "UtcNow", "{sys.UtcNow}"),
+        ('"path": "docs/{rand-g‸', ["guid"], "guid", "{rand-guid}"),
+        ('"path": "docs/{Query.‸', [], None, None),
+    ],
+)
+async def test_a_name_typed_past_a_dot_goes_on_from_there(
+    client: RecordingClient,
+    workspace: Path,
+    typed: str,
+    labels: list[str],
+    label: str | None,
+    result: str | None,
+) -> None:
+    """eglot 1.9 filters labels against the symbol before the cursor, where '.' and '-' are
+    punctuation: after ``{sys.U`` the items are labelled and replace from after the '.'
+    (tests/clients/test_emacs.py picks them in a real eglot)."""
+    path = workspace / "v1-app" / "get_receipt" / "function.json"
+    marked = HEAD + '    {"type": "blob", "direction": "in", "name": "receipt", ' + typed
+    text, cursor, items = await _complete(client, path, marked)
+    assert [i.label for i in items] == labels
+    if label is not None:
+        got = accept(text, cursor, items, label, honours_ranges(client.recorded))
+        assert got == text[: text.index("{", text.index('"path"'))] + result
