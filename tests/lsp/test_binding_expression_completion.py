@@ -151,3 +151,24 @@ async def test_a_name_typed_past_a_dot_goes_on_from_there(
     if label is not None:
         got = accept(text, cursor, items, label, honours_ranges(client.recorded))
         assert got == text[: text.index("{", text.index('"path"'))] + result
+
+
+@pytest.mark.parametrize(
+    ("typed", "labels", "result"),
+    [
+        ('path="docs/{sys.U‸', ["MethodName", "UtcNow", "RandGuid"], 'path="docs/{sys.UtcNow}'),
+        # a '.' typed before in the string: not an enum member chain (func.AuthLevel.)
+        ('path="v1.0/%PAY‸', ["PAYMENTS_QUEUE"], 'path="v1.0/%PAYMENTS_QUEUE%"'),
+    ],
+)
+async def test_a_v2_string_with_a_dot_completes_its_expression(
+    client: RecordingClient, workspace: Path, typed: str, labels: list[str], result: str
+) -> None:
+    """A quoted value with a '.' before the cursor was read as an enum member chain
+    (``func.AuthLevel.``): no item (Emacs QA: ``{sys.U``)."""
+    path = workspace / "v2-app" / "function_app.py"
+    head = path.read_text() + '\n\n@app.route(route="items/{id}")\n@app.blob_input(arg_name="doc", '
+    text, cursor, items = await _complete(client, path, head + typed, "python")
+    assert [i.label for i in items] == labels
+    label = labels[1 if len(labels) > 1 else 0]
+    assert accept(text, cursor, items, label, honours_ranges(client.recorded)) == head + result

@@ -328,7 +328,7 @@ class PythonCompleter:
         if pc.keyword is None:
             self.keywords(spec, pc)
             return
-        if pc.keyword == "" or "." in pc.prefix:
+        if pc.keyword == "" or ("." in pc.prefix and pc.quote is None):
             chain, _, last = pc.prefix.rpartition(".")
             self.enum_members(chain, last, pc.end - len(pc.prefix) + len(chain) + 1, pc.end)
             return
