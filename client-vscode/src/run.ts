@@ -81,14 +81,16 @@ export function hasPortArg(args: readonly string[]): boolean {
   return args.some((a) => a === "--port" || a.startsWith("--port="));
 }
 
-/** `funcls run APP --debug PORT …` (debugpy listens in the single app process, no reload). */
+/** `funcls run APP --debug PORT …` (debugpy listens in the single app process, no reload).
+ * FUNCLS_DEBUG_CLIENT: the banner says VS Code attaches, not "attach your editor's debugger". */
 export function debugRunCommand(
   server: ServerCommand,
   appRoot: string,
   debugPort: number,
   extra: readonly string[],
 ): RunCommand {
-  return runCommand(server, appRoot, ["--debug", String(debugPort), ...extra]);
+  const cmd = runCommand(server, appRoot, ["--debug", String(debugPort), ...extra]);
+  return { ...cmd, env: { ...cmd.env, FUNCLS_DEBUG_CLIENT: "VS Code's debugger (F5)" } };
 }
 
 /** The last `n` non-empty lines of `output`, joined with " / " (for a one-line message). */

@@ -42,7 +42,7 @@ test("debugging runs the app with --debug PORT and finds a chosen HTTP port", ()
   assert.deepEqual(debugRunCommand(server, "/ws/app", 5679, ["--port", "7345"]), {
     command: "/venv/bin/python",
     args: ["-m", "funcls", "run", "/ws/app", "--debug", "5679", "--port", "7345"],
-    env: { PYTHONPATH: "/b" },
+    env: { PYTHONPATH: "/b", FUNCLS_DEBUG_CLIENT: "VS Code's debugger (F5)" },
   });
   assert.equal(hasPortArg(["--port", "1"]), true);
   assert.equal(hasPortArg(["--port=1"]), true);

@@ -21,7 +21,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from funcls.runner import wire
-from funcls.runner.defaults import DEBUG_ENV
+from funcls.runner.defaults import DEBUG_CLIENT_ENV, DEBUG_ENV
 from funcls.runner.messages import (
     Drain,
     Handoff,
@@ -395,6 +395,7 @@ def _listen_for_debugger() -> str:
     """With `funcls run --debug`, let a debugger attach (debugpy) before the app is imported,
     so breakpoints at import time work too. Returns a line for the banner."""
     where = os.environ.pop(DEBUG_ENV, "")
+    client = os.environ.pop(DEBUG_CLIENT_ENV, "").strip()
     if not where:
         return ""
     host, _, port = where.rpartition(":")
@@ -408,6 +409,8 @@ def _listen_for_debugger() -> str:
     for attempt in range(50):  # a crashed predecessor's port can take a moment to free
         try:
             debugpy.listen((host, int(port)))
+            if client:
+                return f"debugpy listens on {where}; {client} attaches to it"
             return f"debugpy listens on {where}; attach your editor's Python debugger there"
         except RuntimeError as error:
             if attempt == 49:
