@@ -342,8 +342,9 @@ def _blob_reader(fn: Function) -> bool:
 
 
 def _handoffs(app: App, functions: list[Function], readers: list[int]) -> tuple[object, ...]:
+    bodies: dict[int, object] = {}  # a writer's sample, asked once for all its readers
     return tuple(
-        (i, tuple(sorted(written_blob_values(app, functions[i]).items()))) for i in readers
+        (i, tuple(sorted(written_blob_values(app, functions[i], bodies).items()))) for i in readers
     )
 
 

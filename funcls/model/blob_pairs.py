@@ -63,29 +63,54 @@ def _connection(binding: Binding) -> str:
     return value.casefold() if isinstance(value, str) and value else _DEFAULT_CONNECTION
 
 
+# The blob outputs of an app's functions by (connection, path shape's texts): the writers of
+# each, in the app's order (``_outputs``). Kept for the last list of functions of each app
+# root, held with their ids: the Functions view asks for every blob reader of the app after
+# each keystroke, and looking through every function's bindings once per reader cost 7.7 ms
+# per reader on an app of 1,100 functions (a reader and its writer 50 times: 386 ms a view
+# refresh; bench in docs/benchmarks.md, "Session 14's guard").
+_Outputs = dict[tuple[str, tuple[str | None, ...]], list[tuple[Function, tuple[str, ...]]]]
+_KEPT: dict[str, tuple[list[Function], list[int], _Outputs]] = {}
+
+
+def _outputs(app: App) -> _Outputs:
+    functions = app.functions
+    ids = list(map(id, functions))
+    kept = _KEPT.get(app.root)
+    if kept is not None and kept[1] == ids:
+        return kept[2]  # the same Function objects (held in kept[0]: their ids are theirs)
+    outputs: _Outputs = {}
+    for writer in functions:
+        for written in writer.bindings:
+            if written.kind != _BLOB or written.direction != "out":
+                continue
+            shape = _shape(written)
+            if shape is not None:
+                key = (_connection(written), shape[0])
+                outputs.setdefault(key, []).append((writer, shape[1]))
+    if len(_KEPT) > 64:
+        _KEPT.clear()
+    _KEPT[app.root] = (list(functions), ids, outputs)
+    return outputs
+
+
 def blob_writers(app: App, reader: Function) -> list[tuple[Function, dict[str, str]]]:
     """The other functions of ``app`` with a blob output of the same path and connection as a
     blob input of ``reader``, each with the names of ``reader``'s path mapped to the writer's
     names at the same places (``{id}`` -> ``{id}``), in the app's order."""
     found: list[tuple[Function, dict[str, str]]] = []
+    outputs: _Outputs | None = None
     for read in reader.bindings:
         if read.kind != _BLOB or read.direction != "in":
             continue
         shape = _shape(read)
         if shape is None or not shape[1]:
             continue
-        for writer in app.functions:
-            if writer is reader:
-                continue
-            for written in writer.bindings:
-                if written.kind != _BLOB or written.direction != "out":
-                    continue
-                if _connection(written) != _connection(read):
-                    continue
-                other = _shape(written)
-                if other is None or other[0] != shape[0]:
-                    continue
-                found.append((writer, dict(zip(shape[1], other[1], strict=True))))
+        if outputs is None:
+            outputs = _outputs(app)
+        for writer, names in outputs.get((_connection(read), shape[0]), ()):
+            if writer is not reader:
+                found.append((writer, dict(zip(shape[1], names, strict=True))))
     return found
 
 

@@ -218,20 +218,28 @@ def sample_url_path(app: App, fn: Function) -> str:
 _HTTP_TRIGGER = binding_kind("httpTrigger")
 
 
-def written_blob_values(app: App, fn: Function) -> dict[str, str]:
+def written_blob_values(
+    app: App, fn: Function, bodies: dict[int, object] | None = None
+) -> dict[str, str]:
     """For an HTTP function with a blob input another function of the app writes (blob_pairs:
     get_receipt reads the ``receipts/{id}.json`` process_order writes), the value the writer's
     sample gives each name of the path, so the reader's sample asks for the blob the writer's
     sample wrote (it asked for receipts/1.json, the writer wrote receipts/sample.json). Only
     a writer whose names come from its message's JSON (not an HTTP writer, whose own sample
     would follow its blobs in turn); the value must be text or a number, and the route's
-    constraints still decide (sample_path)."""
+    constraints still decide (sample_path). ``bodies``: the writers' sample bodies by id,
+    shared by the calls for one state of the app (the Functions view asks for each reader)."""
     values: dict[str, str] = {}
     for writer, names in blob_writers(app, fn):
         trigger = writer.trigger
         if trigger is None or trigger.kind == _HTTP_TRIGGER:
             continue
-        body = sample_input(app, writer).get("body")
+        if bodies is None:
+            body = sample_input(app, writer).get("body")
+        elif id(writer) in bodies:
+            body = bodies[id(writer)]
+        else:
+            body = bodies[id(writer)] = sample_input(app, writer).get("body")
         if not isinstance(body, dict):
             continue
         folded = {str(k).casefold(): v for k, v in body.items()}  # binding data ignores case

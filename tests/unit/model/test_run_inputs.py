@@ -988,3 +988,22 @@ def test_channels_are_matched_by_name_and_kind(tmp_path: Path) -> None:
     (tmp_path / "function_app.py").write_text(topic)
     app = load_app(str(tmp_path), Source())
     assert sample_input(app, app.function("send_order"))["body"] == {"items": ["sample"]}
+
+
+def test_a_reader_follows_its_writer_as_the_app_s_functions_change(tmp_path: Path) -> None:
+    """blob_pairs keeps each app root's blob outputs for its last list of functions: a new
+    list (a re-index), or a writer replaced in the same list, is read again."""
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    script = tmp_path / "function_app.py"
+    script.write_text(BLOB_PAIR_APP)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("read"))["path"] == "/api/orders/sample/receipt"
+    moved = BLOB_PAIR_APP.replace('path="receipts/{id}.json"', 'path="archive/{id}.json"')
+    script.write_text(moved)
+    again = load_app(str(tmp_path), Source())
+    assert sample_input(again, again.function("read"))["path"] == "/api/orders/1/receipt"
+    # The first app's list, its writer replaced by the second's (no longer a writer of it).
+    at = next(i for i, fn in enumerate(app.functions) if fn.name == "write")
+    assert sample_input(app, app.function("read"))["path"] == "/api/orders/sample/receipt"
+    app.functions[at] = again.function("write")
+    assert sample_input(app, app.function("read"))["path"] == "/api/orders/1/receipt"
