@@ -18,7 +18,13 @@ from funcls.lsp.describe import code
 from funcls.lsp.durable_names import durable_hover
 from funcls.lsp.earlier_analysis import reuse_analysis
 from funcls.lsp.items import markdown
-from funcls.lsp.lookup import Spot, functions_in, route_param_location, spot_at
+from funcls.lsp.lookup import (
+    Spot,
+    functions_in,
+    route_param_location,
+    route_param_names,
+    spot_at,
+)
 from funcls.model.appmodel import App, Binding, Function
 from funcls.model.catalogue import CATALOGUE
 from funcls.model.catalogue.types import DecoratorSpec
@@ -287,10 +293,22 @@ def _read_text(fn: Function, spot: Spot) -> str | None:
     if spot.kind == "route-param":
         declared = route_param_location(fn, name)
         if declared is None:
+            params = route_param_names(fn)
+            same = next((d for d in params if d.lower() == name.lower()), None)
+            if same is not None:
+                # As AZF509: the host's route values ignore case (the hover said KeyError).
+                return (
+                    f"Route parameter {code(name)}: the route declares "
+                    f"{code('{' + same + '}')}, and the host's route values ignore case, so "
+                    "this reads that segment of the URL, as a `str`."
+                )
+            listed = ", ".join(code("{" + d + "}") for d in params) or "none"
             return (
-                f"{code(name)} is not a parameter of the route of {code(fn.name)}: "
+                f"{code(name)} is not a parameter of the route of {code(fn.name)} (its "
+                f"parameters: {listed}): "
                 f"{code(p.name + '.route_params[' + repr(name) + ']')} raises KeyError; "
-                "declare it in the route template as " + code("{" + name + "}")
+                "read one it declares, or declare it in the route template as "
+                + code("{" + name + "}")
             )
         template = declared[2]
         m = re.search(r"\{\*{0,2}" + re.escape(name) + r"(:[^?=}]+)?", template)

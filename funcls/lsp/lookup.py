@@ -370,6 +370,16 @@ def route_param_name(spot: Spot) -> str | None:
     return spot.key if spot.kind == "route-param" else None
 
 
+def route_param_names(fn: Function) -> list[str]:
+    """The parameters of the route template of ``fn``'s HTTP trigger, as written (none without
+    a known route)."""
+    t = fn.trigger
+    v = t.properties.get("route") if t is not None else None
+    if v is None or not v.known or not isinstance(v.value, str):
+        return []
+    return [m.group(1) for m in _TEMPLATE_PARAM.finditer(v.value)]
+
+
 def route_param_location(fn: Function, name: str) -> tuple[str, Range, str] | None:
     """Where route parameter ``name`` is declared in the route template of ``fn``'s HTTP
     trigger: (path, range of the name, the template); None without such a parameter."""

@@ -164,3 +164,53 @@ def test_row_key_of_a_table_input_says_the_partition_comes_as_an_array(tmp_path:
     assert text.startswith("`row_key` of `@table_input` → `rowKey`\n\n"), text
     assert "an input does not filter by it" in text
     assert "all the entities of the partition as a JSON array" in text
+
+
+ROUTE_APP = """import azure.functions as func
+
+app = func.FunctionApp()
+
+
+@app.route(route="products/{id:int}/{Size?}")
+def get_product(req: func.HttpRequest) -> func.HttpResponse:
+    a = req.route_params["pid"]
+    b = req.route_params["ID"]
+    return func.HttpResponse(a + b + req.route_params["size"])
+"""
+
+
+@pytest.mark.parametrize(
+    ("needle", "expected"),
+    [
+        (  # not in the route: the hover lists what it declares (as AZF509 does)
+            '"pid"',
+            "`pid` is not a parameter of the route of `get_product` (its parameters: `{id}`, "
+            "`{Size}`): `req.route_params['pid']` raises KeyError; read one it declares, or "
+            "declare it in the route template as `{pid}`",
+        ),
+        (  # another case of a declared one: the host reads it (AZF509 says nothing); the hover
+            # said it raised KeyError (QA in code-server, the sample's route)
+            '"ID"',
+            "Route parameter `ID`: the route declares `{id}`, and the host's route values "
+            "ignore case, so this reads that segment of the URL, as a `str`.",
+        ),
+        (
+            '"size"',
+            "Route parameter `size`: the route declares `{Size}`, and the host's route values "
+            "ignore case, so this reads that segment of the URL, as a `str`.",
+        ),
+    ],
+)
+def test_a_route_parameter_read_not_as_declared(tmp_path: Path, needle: str, expected: str) -> None:
+    from funcls.lsp.context import ClientFeatures, make_context
+    from funcls.model.workspace import Workspace
+
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    path = tmp_path / "function_app.py"
+    path.write_text(ROUTE_APP)
+    ws = Workspace([str(tmp_path)])
+    ws.index_all()
+    ctx = make_context(ws, "utf-16", ClientFeatures())
+    result = hover.hover(ctx, str(path), at(path, needle, 2))
+    assert result is not None
+    assert result.contents.value == expected  # type: ignore[union-attr]
