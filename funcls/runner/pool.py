@@ -458,6 +458,13 @@ class WorkerPool:
             self._loading = fresh
             try:
                 indexes = await asyncio.gather(*(self._await_ready(w) for w in fresh))
+            except asyncio.CancelledError:
+                # The run stops while the app loads (Ctrl+C during an import that hangs):
+                # nothing else holds these processes, which run in sessions of their own and
+                # would outlive the run (QA: one waited in its import after the run ended).
+                for worker in fresh:
+                    worker.kill("funcls run stopped while the app was loading")
+                raise
             finally:
                 self._loading = []
                 self._reloading = False

@@ -558,23 +558,24 @@ class Run:
             if self.options.parent_pid
             else None
         )
-        await self.pool.start_generation()
-        if self.options.write_state:
-            self.record = {
-                "pid": os.getpid(),
-                "port": port,
-                "host": host,
-                "url": self.state.base_url,
-                "started": time.time(),
-                "enforce_auth": self.options.enforce_auth,
-                "reload": self.options.reload,
-                # Started by the language server (a warm app): a second run says so.
-                "editor": self.options.parent_pid is not None,
-            }
-            self.publish()
-        self.console.say(f"ready in {time.monotonic() - started:.2f}s")
         self.background = [task for task in (watcher, orphan) if task is not None]
         try:
+            # Inside: a stop while the app loads ends its app processes too.
+            await self.pool.start_generation()
+            if self.options.write_state:
+                self.record = {
+                    "pid": os.getpid(),
+                    "port": port,
+                    "host": host,
+                    "url": self.state.base_url,
+                    "started": time.time(),
+                    "enforce_auth": self.options.enforce_auth,
+                    "reload": self.options.reload,
+                    # Started by the language server (a warm app): a second run says so.
+                    "editor": self.options.parent_pid is not None,
+                }
+                self.publish()
+            self.console.say(f"ready in {time.monotonic() - started:.2f}s")
             await server_task
         finally:
             self.later_signals_hurry()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -17,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.runner.runner_process import RunningApp
+from tests.runner.runner_process import REPO, RunningApp
 
 pytestmark = pytest.mark.slow
 
@@ -134,3 +136,71 @@ def test_after_the_grace_of_one_ctrl_c_the_request_gets_the_run_s_500(
     answered(caller, answers, "funcls run is stopping")
     assert 6 <= took <= 9.5, took
     stopped_cleanly(running)
+
+
+HANGING_IMPORT = """\
+import time
+
+import azure.functions as func
+
+time.sleep(600)  # an import that hangs: a database that does not answer, say
+
+app = func.FunctionApp()
+"""
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_the_app_loads_ends_its_app_process(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """QA: Ctrl+C while the app's import hung ended the run, and its app process (a session
+    of its own, out of the terminal's group) stayed, in its import, under init."""
+    app_dir = tmp_path / "hangs"
+    app_dir.mkdir()
+    (app_dir / "host.json").write_text('{"version": "2.0"}')
+    (app_dir / "function_app.py").write_text(HANGING_IMPORT)
+    console = tmp_path / "console.txt"
+    with console.open("wb") as out:  # a file: an app process left behind keeps a pipe open
+        run = subprocess.Popen(
+            [sys.executable, "-m", "funcls", "run", str(app_dir), "--port", "0"],
+            cwd=str(REPO),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    app_processes: list[int] = []
+    try:
+        deadline = time.monotonic() + 30
+        while not (app_processes := children(run.pid)):
+            assert run.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(1)  # the app process is in its import
+        os.killpg(run.pid, stop)
+        assert run.wait(20) == 0
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in app_processes):
+            assert time.monotonic() < deadline, f"app process {app_processes} outlived the run"
+            time.sleep(0.05)
+        assert "the app's processes have ended" in console.read_text()
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait(10)
+        for pid in app_processes:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def alive(pid: int) -> bool:
+    try:
+        # A zombie runs nothing more.
+        return not Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except OSError:
+        return False
