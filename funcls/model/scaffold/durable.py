@@ -111,7 +111,12 @@ def durable_module_text(trigger: str, name: str) -> tuple[str, int]:
 
 
 def durable_module_file(name: str) -> str:
-    """The blueprint's module when no file is given: ``<name>_durable.py`` in the app."""
+    """The blueprint's module when no file is given: ``<name>_durable.py`` in the app, or
+    ``<name>.py`` when one of the name's ``_``-separated words is already ``durable`` (QA in
+    code-server: the editor's default name ``durable_orchestration`` made
+    ``durable_orchestration_durable.py``)."""
+    if "durable" in name.lower().split("_"):
+        return f"{name}.py"
     return f"{name}_durable.py"
 
 

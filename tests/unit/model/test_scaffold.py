@@ -415,3 +415,27 @@ def test_a_setting_that_takes_an_enum_lists_its_values() -> None:
     for choice in auth["choices"]:  # each is accepted as it is offered
         plan_function("http", "hello", {"auth_level": choice})
     assert all("choices" not in s for s in http["settings"] if s["name"] != "auth_level")
+
+
+@pytest.mark.parametrize(
+    ("trigger", "name", "module"),
+    [
+        # The editor's default names (client-vscode defaultFunctionName): no second 'durable'
+        # (QA in code-server: durable_orchestration_durable.py).
+        ("durable-orchestration", "durable_orchestration", "durable_orchestration"),
+        ("durable-entity", "durable_entity_2", "durable_entity_2"),
+        ("durable-orchestration", "greet", "greet_durable"),
+        ("durable-entity", "undurable", "undurable_durable"),  # a word of the name, not a part
+    ],
+)
+def test_a_durable_module_name_says_durable_once(
+    tmp_path: Path, trigger: str, name: str, module: str
+) -> None:
+    root = _new_app(tmp_path / "app")
+    changes = plan_new_function(str(root), Source(), trigger, name)
+    write_changes(changes)
+    assert changes.show_path == str(root / f"{module}.py")
+    script = (root / "function_app.py").read_text()
+    assert f"from {module} import bp as {module}_bp\n" in script
+    fn = load_app(str(root), Source()).function(name)
+    assert fn is not None and fn.script_path == str(root / f"{module}.py")
