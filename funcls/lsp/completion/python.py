@@ -251,8 +251,9 @@ class PythonCompleter:
                 names.append(name)
         return names
 
-    def bound_names(self, offset: int) -> set[str]:
-        """Names other decorators of the same def already bind."""
+    def decorator_block(self, offset: int) -> str:
+        """The text of the decorators around ``offset``: from the first line of the block
+        (up to a blank line or one at the margin that is no decorator) to the next def."""
         first = self.lines.position(offset).line
         while first > 0:
             prev = self.lines.line_text(first - 1)
@@ -260,9 +261,11 @@ class PythonCompleter:
                 break
             first -= 1
         m = _DEF.search(self.text, offset)
-        block = self.text[
-            self.lines.offset(Position(first, 0)) : m.start() if m else len(self.text)
-        ]
+        return self.text[self.lines.offset(Position(first, 0)) : m.start() if m else len(self.text)]
+
+    def bound_names(self, offset: int) -> set[str]:
+        """Names other decorators of the same def already bind."""
+        block = self.decorator_block(offset)
         names = set(_ARG_NAMES.findall(block))
         if re.search(r"\.route\s*\(", block) and "trigger_arg_name" not in block:
             names.add("req")
@@ -272,16 +275,7 @@ class PythonCompleter:
         """The trigger decorator among the decorators around ``offset`` (read from the text:
         the module may not parse while a decorator is typed): its binding type and the
         ``route`` / ``path`` it gives, for the names of ``{name}`` expressions."""
-        first = self.lines.position(offset).line
-        while first > 0:
-            prev = self.lines.line_text(first - 1)
-            if not prev.strip() or not (prev.startswith(("@", " ", "\t", ")"))):
-                break
-            first -= 1
-        m = _DEF.search(self.text, offset)
-        block = self.text[
-            self.lines.offset(Position(first, 0)) : m.start() if m else len(self.text)
-        ]
+        block = self.decorator_block(offset)
         for call in _DECORATOR_CALL.finditer(block):
             spec = CATALOGUE.decorator(call.group(1))
             if spec is None or spec.role != "trigger" or not spec.bindings:
