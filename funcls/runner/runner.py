@@ -142,6 +142,8 @@ class Run:
         self.invoker.on_put = self.notify_put
         self.server: uvicorn.Server | None = None
         self.stopped_by: str | None = None  # the signal that stopped the run, if one did
+        # serve()'s task and loop: SIGTERM cancels it when SIGINT is ignored (stop_on_sigterm).
+        self.main: tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]] | None = None
         self.loads = 0
         self.check_at_first_load = False  # serve() sets it; `funcls invoke` checks nothing
         self.checked: asyncio.Task[None] | None = None
@@ -355,7 +357,16 @@ class Run:
         if threading.current_thread() is not threading.main_thread():
             return
         loop = asyncio.get_running_loop()
-        signal.signal(signal.SIGINT, lambda signum, frame: loop.call_soon_threadsafe(self.hurry))
+
+        def on_sigint(signum: int, frame: FrameType | None) -> None:
+            if loop.is_closed():
+                # The run is over and its loop closed (the process is ending, or it ran in
+                # a process that goes on): Ctrl+C is Python's KeyboardInterrupt again, not
+                # a RuntimeError ('Event loop is closed') from call_soon_threadsafe.
+                signal.default_int_handler(signum, frame)
+            loop.call_soon_threadsafe(self.hurry)
+
+        signal.signal(signal.SIGINT, on_sigint)
 
     async def answers_sent(self) -> None:
         """Let the requests that the stop ended write their 500 (uvicorn's request tasks
@@ -495,6 +506,9 @@ class Run:
         return front_protocol(Front(app) if self.options.http_front else None)
 
     async def serve(self) -> int:
+        task = asyncio.current_task()
+        if task is not None:
+            self.main = (asyncio.get_running_loop(), task)
         # The rules run in a thread once the app has loaded (on_index); the banner waits.
         if self.model_failure:  # no model to check; say why instead (issue 17)
             self.console.say(self.model_failure)
@@ -688,7 +702,7 @@ def run(options: RunOptions, early: EarlyStart | None = None) -> int:
     stop_on_sigterm(runner)
     try:
         return int(event_loop_runner()(runner.serve()))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # the latter: stop_on_sigterm's cancel
         return 0
 
 
@@ -705,6 +719,14 @@ def stop_on_sigterm(runner: Run) -> None:
 
     def on_sigterm(signum: int, frame: object) -> None:
         runner.stopped_by = "SIGTERM"
+        if signal.getsignal(signal.SIGINT) is signal.SIG_IGN and runner.main is not None:
+            # SIGINT ignored: a script's `funcls run &` (a shell without job control starts
+            # background commands so) or a supervisor. asyncio's runner then installs no
+            # SIGINT handler (asyncio/runners.py, Runner.run), and a SIGTERM before uvicorn
+            # served stopped nothing: cancel serve() as that handler does.
+            loop, task = runner.main
+            loop.call_soon_threadsafe(task.cancel)
+            return
         signal.raise_signal(signal.SIGINT)
 
     signal.signal(signal.SIGTERM, on_sigterm)

@@ -156,9 +156,18 @@ def children(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize(
+    ("stop", "sigint_ignored"),
+    [
+        pytest.param(signal.SIGINT, False, id="SIGINT"),
+        pytest.param(signal.SIGTERM, False, id="SIGTERM"),
+        # A script's `funcls run &`: a shell without job control starts it with SIGINT
+        # ignored, and SIGTERM (which the run turned into a SIGINT) stopped nothing.
+        pytest.param(signal.SIGTERM, True, id="SIGTERM-with-SIGINT-ignored"),
+    ],
+)
 def test_a_stop_while_the_app_loads_ends_its_app_process(
-    tmp_path: Path, stop: signal.Signals
+    tmp_path: Path, stop: signal.Signals, sigint_ignored: bool
 ) -> None:
     """QA: Ctrl+C while the app's import hung ended the run, and its app process (a session
     of its own, out of the terminal's group) stayed, in its import, under init."""
@@ -174,6 +183,7 @@ def test_a_stop_while_the_app_loads_ends_its_app_process(
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=ignore_sigint if sigint_ignored else None,
         )
     app_processes: list[int] = []
     try:
@@ -196,6 +206,10 @@ def test_a_stop_while_the_app_loads_ends_its_app_process(
         for pid in app_processes:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def alive(pid: int) -> bool:
