@@ -25,6 +25,8 @@ import {
   readExecutable,
   readKind,
   readMissing,
+  requirementsAddedMessage,
+  type RequirementsAdded,
   RUNTIME_MODULES,
   shellLine,
   venvOutcome,
@@ -229,6 +231,26 @@ export async function offerMissingModule(server: ServerCommand | undefined, appR
     await installAndOffer(server.python, appRoot, [], [[module, module]], requirements, again);
   } else if (choice === "Select Interpreter") {
     await selectInterpreter();
+  }
+}
+
+/** New function added packages to requirements.txt (`added`, the server's answer): when the
+ * app's interpreter lacks them, offer the install the Run offers (pip -r requirements.txt into
+ * it); a serverCommand of the user's own gets the server's note as it is. */
+export async function offerRequirementsInstall(server: ServerCommand, appRoot: string, added: RequirementsAdded): Promise<void> {
+  if (server.python === undefined) {
+    void vscode.window.showInformationMessage(`funcls: ${added.note}`);
+    return;
+  }
+  const { missing, executable } = await check(server.python, {}, added.modules);
+  if (missing !== undefined && missing.length === 0) {
+    return; // the interpreter has them already
+  }
+  const wanted = missing ?? added.modules.map(([, dist]) => dist);
+  const { message, action } = requirementsAddedMessage(interpreterName(server.python, executable), wanted);
+  if ((await vscode.window.showInformationMessage(message, action)) === action) {
+    const requirements = fs.existsSync(added.requirements) ? added.requirements : undefined;
+    await installAndOffer(server.python, appRoot, [], added.modules, requirements, undefined);
   }
 }
 

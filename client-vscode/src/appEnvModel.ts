@@ -183,6 +183,43 @@ export class RunsUnderWay {
 
 export const INSTALL_REQUIREMENTS = "Install requirements.txt into This Interpreter";
 
+/** What New function's answer says the app's interpreter needs (the server's `install`, when
+ * requirements.txt gained a package: a Durable starter's azure-functions-durable). */
+export interface RequirementsAdded {
+  requirements: string;
+  modules: [string, string][]; // (import name, distribution)
+  note: string; // the server's text for a client that does not offer the install
+}
+
+/** The `install` of a funcls.new.function answer; undefined when it has none or another shape. */
+export function readInstall(answer: unknown): RequirementsAdded | undefined {
+  const install = (answer as { install?: unknown } | null | undefined)?.install as Record<string, unknown> | undefined;
+  if (typeof install !== "object" || install === null) {
+    return undefined;
+  }
+  const { requirements, modules, note } = install;
+  const pairs = Array.isArray(modules) ? modules : [];
+  if (
+    typeof requirements !== "string" ||
+    typeof note !== "string" ||
+    pairs.length === 0 ||
+    !pairs.every((m) => Array.isArray(m) && m.length === 2 && m.every((x) => typeof x === "string"))
+  ) {
+    return undefined;
+  }
+  return { requirements, modules: pairs as [string, string][], note };
+}
+
+/** After New function added `missing` to requirements.txt and the app's interpreter lacks
+ * them: the message and its action, the install the Run offers (QA in code-server: the
+ * server's note said to run pip by hand in the .venv the extension had made). */
+export function requirementsAddedMessage(python: string, missing: readonly string[]): { message: string; action: string } {
+  return {
+    message: `funcls: requirements.txt: ${missing.join(", ")} added; ${python} does not have ${missing.length === 1 ? "it" : "them"} yet: install the app's requirements into it, or the app will not start.`,
+    action: `Install into ${python}`,
+  };
+}
+
 /** A run that failed on a missing module: what to say and offer (QA: after New function… added
  * azure-functions-durable to requirements.txt, ▶ Run answered only "no function 'greet_start'
  * … ModuleNotFoundError … Current sys.path: […]"). The install is requirements.txt's. */

@@ -7,7 +7,7 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
-import { appServerCommand, ensureAppEnvironment, missingSdks, offerMissingModule, watchStorage } from "./appEnv";
+import { appServerCommand, ensureAppEnvironment, missingSdks, offerMissingModule, offerRequirementsInstall, watchStorage } from "./appEnv";
 import { missingModule, RunsUnderWay } from "./appEnvModel";
 import { functionStore, storageUses } from "./storageModel";
 import { F5_CONTEXT, hasLaunchConfigurations } from "./debugModel";
@@ -278,6 +278,17 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
             return root === undefined ? undefined : { root, model: app?.model ?? "none" };
           },
           functionNames: (root) => tree.allApps().find((a) => a.root === root)?.functions.map((f) => f.name) ?? [],
+          // The interpreter the app runs in (its .venv when it has one), as Run checks it.
+          offerInstall: (root, added) => {
+            const manager = servers;
+            if (manager !== undefined) {
+              void manager
+                .serverCommand(currentSettings())
+                .then((command) => appServerCommand(command, root))
+                .then((server) => offerRequirementsInstall(server, root, added))
+                .catch(() => vscode.window.showInformationMessage(`funcls: ${added.note}`)); // the server left it to us
+            }
+          },
         },
         node ? { root: node.app.root, model: node.app.model } : undefined,
       ),

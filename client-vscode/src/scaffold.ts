@@ -8,6 +8,7 @@ import * as path from "path";
 
 import * as vscode from "vscode";
 
+import { readInstall, type RequirementsAdded } from "./appEnvModel";
 import {
   blueprintVariable,
   defaultFunctionName,
@@ -27,6 +28,9 @@ export interface ScaffoldDeps {
   pickApp(): Promise<{ root: string; model: string } | undefined>;
   /** The names of the app's functions (the view's), for the name offered. */
   functionNames?(root: string): readonly string[];
+  /** Offers the install of what requirements.txt gained into the app's interpreter (the
+   * server then leaves out its note saying to run pip by hand). */
+  offerInstall?(root: string, added: RequirementsAdded): void;
 }
 
 /** The server's templates; with the app's folder, an HTTP template's auth_level defaults to
@@ -116,13 +120,19 @@ export async function newFunction(deps: ScaffoldDeps, given?: { root: string; mo
       settings[setting.name] = value;
     }
   }
-  return vscode.commands.executeCommand("funcls.new.function", app.root, {
+  const answer = await vscode.commands.executeCommand("funcls.new.function", app.root, {
     trigger: template.trigger,
     name,
     settings,
     v1: model === "v1",
     ...(file !== undefined ? { file } : {}),
+    ...(deps.offerInstall !== undefined ? { offersInstall: true } : {}),
   });
+  const added = readInstall(answer);
+  if (added !== undefined && deps.offerInstall !== undefined) {
+    deps.offerInstall(app.root, added);
+  }
+  return answer;
 }
 
 /** The active editor's module when it is a blueprint module of the app at `root` (not

@@ -23,7 +23,9 @@ import {
   onlyDebugger,
   readExecutable,
   readKind,
+  readInstall,
   readMissing,
+  requirementsAddedMessage,
   shellLine,
 } from "../src/appEnvModel";
 
@@ -236,4 +238,34 @@ test("RunsUnderWay: an app has a run under way from its start to its last end", 
   runs.end("/a"); // an extra end does not go below none
   runs.start("/a");
   assert.equal(runs.has("/a"), true);
+});
+
+test("New function's install: read from the server's answer, offered into the app's interpreter", () => {
+  // The answer of funcls.new.function for a Durable starter (tests/lsp/test_scaffold_commands.py).
+  const note = "requirements.txt: azure-functions-durable added; install it into the app's interpreter (python -m pip install -r requirements.txt)";
+  const answer = {
+    ok: true,
+    file: "/w/shop/greet_durable.py",
+    line: 21,
+    install: { requirements: "/w/shop/requirements.txt", modules: [["azure.durable_functions", "azure-functions-durable"]], note },
+  };
+  assert.deepEqual(readInstall(answer), {
+    requirements: "/w/shop/requirements.txt",
+    modules: [["azure.durable_functions", "azure-functions-durable"]],
+    note,
+  });
+  for (const other of [undefined, null, { ok: true, file: "/w/a.py", line: 0 }, { install: { requirements: "/r", modules: [], note } }, { install: { requirements: "/r", modules: [["m"]], note } }, { install: { modules: [["m", "d"]], note } }]) {
+    assert.equal(readInstall(other), undefined, JSON.stringify(other));
+  }
+  const python = "/w/shop/.venv/bin/python";
+  const { message, action } = requirementsAddedMessage(python, ["azure-functions-durable"]);
+  assert.equal(action, "Install into /w/shop/.venv/bin/python");
+  assert.equal(
+    message,
+    "funcls: requirements.txt: azure-functions-durable added; /w/shop/.venv/bin/python does not have it yet: install the app's requirements into it, or the app will not start.",
+  );
+  assert.ok(!message.includes("pip install"), "no command to type by hand");
+  // The install is the Run's: pip -r requirements.txt into that interpreter, nothing else named.
+  assert.deepEqual(installCommand(python, [], "/w/shop/requirements.txt"), [python, "-m", "pip", "install", "-r", "/w/shop/requirements.txt"]);
+  assert.match(requirementsAddedMessage(python, ["a", "b"]).message, /a, b added; .* does not have them yet/);
 });

@@ -6,9 +6,12 @@
   defaults for a function ``name``; without one, ``<name>`` stands for it; with ``appRoot``,
   an HTTP template's ``auth_level`` defaults to the app's ``http_auth_level``, as the new
   function gets when none is given);
-- ``funcls.new.function [appRoot, {trigger, name, settings?, file?, v1?}]`` → ``{ok, file, line,
-  error?}``: the function is added with ``workspace/applyEdit`` (so the editor's undo works)
-  and shown with ``window/showDocument``;
+- ``funcls.new.function [appRoot, {trigger, name, settings?, file?, v1?, offersInstall?}]`` →
+  ``{ok, file, line, error?, install?}``: the function is added with ``workspace/applyEdit``
+  (so the editor's undo works) and shown with ``window/showDocument``; ``install``
+  (``{requirements, modules: [[module, distribution]], note}``) when requirements.txt gained a
+  package the app's interpreter needs (a Durable starter): the note goes out as a message
+  unless the request says ``offersInstall: true`` (the client offers the install itself);
 - ``funcls.new.app [folder, {v1?}]`` → ``{ok, file, line, error?}``: a new app's files.
 
 Folders are paths or file: URIs.
@@ -189,17 +192,31 @@ async def _show(server: FunclsServer, path: str, line: int) -> None:
         server.log(f"funcls: the client could not show {path}: {error}")
 
 
-async def _finish(server: FunclsServer, changes: Changes, label: str) -> dict[str, Any]:
+async def _finish(
+    server: FunclsServer, changes: Changes, label: str, offers_install: bool = False
+) -> dict[str, Any]:
+    """``offers_install``: the client installs into the app's interpreter itself (VS Code's
+    extension: "Install into <interpreter>"), so the note that says to run pip by hand is
+    left to it, with what to install in the answer's ``install``."""
     problem = await apply_changes(server, changes, label)
     if problem is not None:
         server.tell(f"funcls: {label}: {problem}", types.MessageType.Error)
         return {"ok": False, "error": problem}
+    install = changes.install
     for note in changes.notes:
-        server.tell(f"funcls: {note}", types.MessageType.Info)
+        if not (offers_install and install is not None and note == install.note):
+            server.tell(f"funcls: {note}", types.MessageType.Info)
     path = changes.show_path or ""
     if path:
         await _show(server, path, changes.show_line)
-    return {"ok": True, "file": path, "line": changes.show_line}
+    answer: dict[str, Any] = {"ok": True, "file": path, "line": changes.show_line}
+    if install is not None:
+        answer["install"] = {
+            "requirements": install.requirements,
+            "modules": [[module, dist] for module, dist in install.modules],
+            "note": install.note,
+        }
+    return answer
 
 
 def _refuse(server: FunclsServer, error: str) -> dict[str, Any]:
@@ -231,7 +248,8 @@ async def new_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
         )
     except ScaffoldError as e:
         return _refuse(server, str(e))
-    return await _finish(server, changes, f"new function {request.get('name')}")
+    offers = request.get("offersInstall") is True
+    return await _finish(server, changes, f"new function {request.get('name')}", offers)
 
 
 async def new_app(server: FunclsServer, args: list[Any]) -> dict[str, Any]:

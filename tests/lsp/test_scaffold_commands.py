@@ -176,3 +176,40 @@ async def test_refusals_say_why(editing_client: RecordingClient, fresh_workspace
     taken = await command(editing_client, NEW_APP_COMMAND, str(app))
     assert taken["ok"] is False and "funcls new app does not overwrite" in taken["error"]
     assert (app / "function_app.py").read_text() == before
+
+
+async def test_a_durable_starter_s_install_is_the_client_s_when_it_offers_it(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    """requirements.txt gains azure-functions-durable: the answer says what to install
+    (``install``); a client that offers the install itself (VS Code's "Install into
+    <interpreter>", ``offersInstall``) gets no message saying to run pip by hand, any other
+    client still does (QA in code-server: the message told the user to run pip in the .venv
+    the extension had made)."""
+    client = editing_client
+    by_hand = "install it into the app's interpreter (python -m pip install -r requirements.txt)"
+    for folder, offers in [("shop", False), ("store", True)]:
+        app = fresh_workspace / folder
+        assert (await command(client, NEW_APP_COMMAND, str(app)))["ok"] is True
+        request = {"trigger": "durable-orchestration", "name": "greet"}
+        if offers:
+            request["offersInstall"] = True
+        told = len(client.messages)
+        result = await command(client, NEW_FUNCTION_COMMAND, str(app), request)
+        assert result["ok"] is True, result
+        note = f"requirements.txt: azure-functions-durable added; {by_hand}"
+        assert result["install"] == {
+            "requirements": str(app / "requirements.txt"),
+            "modules": [["azure.durable_functions", "azure-functions-durable"]],
+            "note": note,
+        }
+        assert "azure-functions-durable" in (app / "requirements.txt").read_text().split("\n")
+        if not offers:
+            told_note = f"funcls: {note}"
+            await wait_for(lambda text=told_note: any(m.message == text for m in client.messages))
+    # The second app's note never came (the answer came after the messages of its request).
+    assert [m.message for m in client.messages[told:] if "pip install" in m.message] == []
+    # Another starter in an app whose requirements.txt has the package: nothing to install.
+    again = {"trigger": "durable-entity", "name": "counter", "offersInstall": True}
+    result = await command(client, NEW_FUNCTION_COMMAND, str(fresh_workspace / "store"), again)
+    assert result["ok"] is True and "install" not in result

@@ -10,10 +10,10 @@ FUNCTIONS = []
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.files,self.show_path,self.show_line,self.notes,)==(other.files,other.show_path,other.show_line,other.notes,)
+   return (self.files,self.show_path,self.show_line,self.notes,self.install,)==(other.files,other.show_path,other.show_line,other.notes,other.install,)
   return NotImplemented
  return __eq__
-TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.files,self.show_path,self.show_line,self.notes,)==(other.files,other.show_path,other.show_line,other.notes,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.files,self.show_path,self.show_line,self.notes,self.install,)==(other.files,other.show_path,other.show_line,other.notes,other.install,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__():
  def __eq__(self,other):
@@ -24,16 +24,30 @@ def __create_fn__():
 TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.path,self.text,self.inserts,)==(other.path,other.text,other.inserts,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.requirements,self.modules,self.note,)==(other.requirements,other.modules,other.note,)
+  return NotImplemented
+ return __eq__
+TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.requirements,self.modules,self.note,)==(other.requirements,other.modules,other.note,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+FUNCTIONS.append(__create_fn__)
+def __create_fn__():
  def __hash__(self):
   return hash((self.path,self.text,self.inserts,))
  return __hash__
 TABLE['def __create_fn__():\n def __hash__(self):\n  return hash((self.path,self.text,self.inserts,))\n return __hash__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__():
+ def __hash__(self):
+  return hash((self.requirements,self.modules,self.note,))
+ return __hash__
+TABLE['def __create_fn__():\n def __hash__(self):\n  return hash((self.requirements,self.modules,self.note,))\n return __hash__'] = __create_fn__
+FUNCTIONS.append(__create_fn__)
+def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(files={self.files!r}, show_path={self.show_path!r}, show_line={self.show_line!r}, notes={self.notes!r})"
+  return self.__class__.__qualname__ + f"(files={self.files!r}, show_path={self.show_path!r}, show_line={self.show_line!r}, notes={self.notes!r}, install={self.install!r})"
  return __repr__
-TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(files={self.files!r}, show_path={self.show_path!r}, show_line={self.show_line!r}, notes={self.notes!r})"\n return __repr__'] = __create_fn__
+TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(files={self.files!r}, show_path={self.show_path!r}, show_line={self.show_line!r}, notes={self.notes!r}, install={self.install!r})"\n return __repr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__():
  def __repr__(self):
@@ -41,14 +55,21 @@ def __create_fn__():
  return __repr__
 TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(path={self.path!r}, text={self.text!r}, inserts={self.inserts!r})"\n return __repr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-def __create_fn__(_type_files, _type_show_path, _type_show_line, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_files, _dflt_show_path, _dflt_show_line, _dflt_notes, _return_type):
- def __init__(self,files:_type_files=_HAS_DEFAULT_FACTORY,show_path:_type_show_path=_dflt_show_path,show_line:_type_show_line=_dflt_show_line,notes:_type_notes=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(requirements={self.requirements!r}, modules={self.modules!r}, note={self.note!r})"
+ return __repr__
+TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(requirements={self.requirements!r}, modules={self.modules!r}, note={self.note!r})"\n return __repr__'] = __create_fn__
+FUNCTIONS.append(__create_fn__)
+def __create_fn__(_type_files, _type_show_path, _type_show_line, _type_notes, _type_install, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_files, _dflt_show_path, _dflt_show_line, _dflt_notes, _dflt_install, _return_type):
+ def __init__(self,files:_type_files=_HAS_DEFAULT_FACTORY,show_path:_type_show_path=_dflt_show_path,show_line:_type_show_line=_dflt_show_line,notes:_type_notes=_HAS_DEFAULT_FACTORY,install:_type_install=_dflt_install)->_return_type:
   self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files
   self.show_path=show_path
   self.show_line=show_line
   self.notes=_dflt_notes() if notes is _HAS_DEFAULT_FACTORY else notes
+  self.install=install
  return __init__
-TABLE['def __create_fn__(_type_files, _type_show_path, _type_show_line, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_files, _dflt_show_path, _dflt_show_line, _dflt_notes, _return_type):\n def __init__(self,files:_type_files=_HAS_DEFAULT_FACTORY,show_path:_type_show_path=_dflt_show_path,show_line:_type_show_line=_dflt_show_line,notes:_type_notes=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n  self.show_path=show_path\n  self.show_line=show_line\n  self.notes=_dflt_notes() if notes is _HAS_DEFAULT_FACTORY else notes\n return __init__'] = __create_fn__
+TABLE['def __create_fn__(_type_files, _type_show_path, _type_show_line, _type_notes, _type_install, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_files, _dflt_show_path, _dflt_show_line, _dflt_notes, _dflt_install, _return_type):\n def __init__(self,files:_type_files=_HAS_DEFAULT_FACTORY,show_path:_type_show_path=_dflt_show_path,show_line:_type_show_line=_dflt_show_line,notes:_type_notes=_HAS_DEFAULT_FACTORY,install:_type_install=_dflt_install)->_return_type:\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n  self.show_path=show_path\n  self.show_line=show_line\n  self.notes=_dflt_notes() if notes is _HAS_DEFAULT_FACTORY else notes\n  self.install=install\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__(_type_path, _type_text, _type_inserts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_inserts, _return_type):
  def __init__(self,path:_type_path,text:_type_text=_dflt_text,inserts:_type_inserts=_dflt_inserts)->_return_type:
@@ -57,6 +78,14 @@ def __create_fn__(_type_path, _type_text, _type_inserts, MISSING, _HAS_DEFAULT_F
   __dataclass_builtins_object__.__setattr__(self,'inserts',inserts)
  return __init__
 TABLE["def __create_fn__(_type_path, _type_text, _type_inserts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_text, _dflt_inserts, _return_type):\n def __init__(self,path:_type_path,text:_type_text=_dflt_text,inserts:_type_inserts=_dflt_inserts)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'text',text)\n  __dataclass_builtins_object__.__setattr__(self,'inserts',inserts)\n return __init__"] = __create_fn__
+FUNCTIONS.append(__create_fn__)
+def __create_fn__(_type_requirements, _type_modules, _type_note, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,requirements:_type_requirements,modules:_type_modules,note:_type_note)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'requirements',requirements)
+  __dataclass_builtins_object__.__setattr__(self,'modules',modules)
+  __dataclass_builtins_object__.__setattr__(self,'note',note)
+ return __init__
+TABLE["def __create_fn__(_type_requirements, _type_modules, _type_note, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,requirements:_type_requirements,modules:_type_modules,note:_type_note)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'requirements',requirements)\n  __dataclass_builtins_object__.__setattr__(self,'modules',modules)\n  __dataclass_builtins_object__.__setattr__(self,'note',note)\n return __init__"] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
@@ -67,6 +96,14 @@ def __create_fn__(cls, FrozenInstanceError):
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'path\',\'text\',\'inserts\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('requirements','modules','note',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'requirements\',\'modules\',\'note\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__
+FUNCTIONS.append(__create_fn__)
+def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
   if type(self) is cls or name in ('path','text','inserts',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -74,8 +111,17 @@ def __create_fn__(cls, FrozenInstanceError):
  return __setattr__
 TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'path\',\'text\',\'inserts\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('requirements','modules','note',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+TABLE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'requirements\',\'modules\',\'note\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__
+FUNCTIONS.append(__create_fn__)
 KEY = 1539715693
 RECIPES = {
-    'FileChange': ({'path': 'str', 'text': 'str | None', 'inserts': 'tuple[Insert, ...]'}, 'fff', {'frozen': True, 'slots': True}, False, (('path', 'f', True, True, True, None, False, ''), ('text', 'f', True, True, True, None, False, 'D'), ('inserts', 'f', True, True, True, None, False, 'D')), (6, 4, 1, 8, 7, 2)),
-    'Changes': ({'files': 'list[FileChange]', 'show_path': 'str | None', 'show_line': 'int', 'notes': 'list[str]'}, 'ffff', {'slots': True}, False, (('files', 'f', True, True, True, None, False, 'F'), ('show_path', 'f', True, True, True, None, False, 'D'), ('show_line', 'f', True, True, True, None, False, 'D'), ('notes', 'f', True, True, True, None, False, 'F')), (5, 3, 0)),
+    'FileChange': ({'path': 'str', 'text': 'str | None', 'inserts': 'tuple[Insert, ...]'}, 'fff', {'frozen': True, 'slots': True}, False, (('path', 'f', True, True, True, None, False, ''), ('text', 'f', True, True, True, None, False, 'D'), ('inserts', 'f', True, True, True, None, False, 'D')), (9, 6, 1, 13, 11, 3)),
+    'Install': ({'requirements': 'str', 'modules': 'tuple[tuple[str, str], ...]', 'note': 'str'}, 'fff', {'frozen': True, 'slots': True}, False, (('requirements', 'f', True, True, True, None, False, ''), ('modules', 'f', True, True, True, None, False, ''), ('note', 'f', True, True, True, None, False, '')), (10, 7, 2, 14, 12, 4)),
+    'Changes': ({'files': 'list[FileChange]', 'show_path': 'str | None', 'show_line': 'int', 'notes': 'list[str]', 'install': 'Install | None'}, 'fffff', {'slots': True}, False, (('files', 'f', True, True, True, None, False, 'F'), ('show_path', 'f', True, True, True, None, False, 'D'), ('show_line', 'f', True, True, True, None, False, 'D'), ('notes', 'f', True, True, True, None, False, 'F'), ('install', 'f', True, True, True, None, False, 'D')), (8, 5, 0)),
 }

@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 DURABLE_DISTRIBUTION = "azure-functions-durable"
+DURABLE_MODULE = "azure.durable_functions"  # what the app imports of it
 ORCHESTRATION = "durable-orchestration"
 ENTITY = "durable-entity"
 

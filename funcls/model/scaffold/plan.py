@@ -16,6 +16,7 @@ from funcls.model.locations import LineIndex
 from funcls.model.scaffold.app import app_files, settings_inserts
 from funcls.model.scaffold.durable import (
     DURABLE_DISTRIBUTION,
+    DURABLE_MODULE,
     durable_function_names,
     durable_module_file,
     durable_module_text,
@@ -48,6 +49,18 @@ class FileChange:
         return self.text is not None
 
 
+@dataclass(frozen=True, slots=True)
+class Install:
+    """What the app's interpreter lacks once the changes are made: ``requirements`` (the
+    app's requirements.txt) gained ``modules`` ((import name, distribution) pairs), which
+    ``note`` (one of the changes' notes) tells the user to install. An editor that installs
+    into the app's interpreter itself offers that instead of the note."""
+
+    requirements: str
+    modules: tuple[tuple[str, str], ...]
+    note: str
+
+
 @dataclass(slots=True)
 class Changes:
     files: list[FileChange] = field(default_factory=list)
@@ -55,6 +68,7 @@ class Changes:
     show_path: str | None = None
     show_line: int = 0
     notes: list[str] = field(default_factory=list)  # things the user still has to do
+    install: Install | None = None
 
 
 def plan_new_app(folder: str, source: Source, v1: bool = False) -> Changes:
@@ -283,10 +297,12 @@ def _plan_durable(
         changes.files.append(
             FileChange(requirements, inserts=(Insert(end, f"{lead}{DURABLE_DISTRIBUTION}\n"),))
         )
-        changes.notes.append(
+        note = (
             f"{REQUIREMENTS}: {DURABLE_DISTRIBUTION} added; install it into the app's "
             f"interpreter (python -m pip install -r {REQUIREMENTS})"
         )
+        changes.notes.append(note)
+        changes.install = Install(requirements, ((DURABLE_MODULE, DURABLE_DISTRIBUTION),), note)
     return changes
 
 
