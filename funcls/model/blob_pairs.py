@@ -68,7 +68,7 @@ def _connection(binding: Binding) -> str:
 # root, held with their ids: the Functions view asks for every blob reader of the app after
 # each keystroke, and looking through every function's bindings once per reader cost 7.7 ms
 # per reader on an app of 1,100 functions (a reader and its writer 50 times: 386 ms a view
-# refresh; bench in docs/benchmarks.md, "Session 14's guard").
+# refresh at 5482f12's parent; ``bench/bench_view.py 1000 5 10 50``).
 _Outputs = dict[tuple[str, tuple[str | None, ...]], list[tuple[Function, tuple[str, ...]]]]
 _KEPT: dict[str, tuple[list[Function], list[int], _Outputs]] = {}
 
