@@ -181,6 +181,39 @@ export class RunsUnderWay {
   }
 }
 
+/** Which module an app's state says its interpreter lacks is offered for install, and when:
+ * once per module; never while a ▶ Run of the app is under way (its result offers it, with
+ * "Restart and Run Again"); and, when that Run's result did not name it (the Run finished on
+ * the code before the reload that failed), once the last Run of the app ends. */
+export class StateOffers {
+  private readonly told = new Map<string, string>();
+  private readonly afterRun = new Map<string, string>();
+
+  /** The app's state names `module` (undefined: none) while `running`: the module to offer now. */
+  state(root: string, module: string | undefined, running: boolean): string | undefined {
+    if (module !== undefined && running) {
+      this.afterRun.set(root, module);
+      return undefined;
+    }
+    this.afterRun.delete(root);
+    const offer = module !== undefined && this.told.get(root) !== module ? module : undefined;
+    this.told.set(root, module ?? "");
+    return offer;
+  }
+
+  /** A ▶ Run of the app ended, its result naming `resultModule`; `running`: others still are.
+   * The module its state named meanwhile, to offer now (not the one the result offers). */
+  runEnded(root: string, resultModule: string | undefined, running: boolean): string | undefined {
+    const pending = this.afterRun.get(root);
+    if (pending === undefined || running) {
+      return undefined;
+    }
+    this.afterRun.delete(root);
+    this.told.set(root, pending);
+    return pending === resultModule ? undefined : pending;
+  }
+}
+
 export const INSTALL_REQUIREMENTS = "Install requirements.txt into This Interpreter";
 
 /** What New function's answer says the app's interpreter needs (the server's `install`, when

@@ -8,7 +8,7 @@ import * as path from "path";
 import * as vscode from "vscode";
 
 import { appServerCommand, ensureAppEnvironment, missingSdks, offerMissingModule, offerRequirementsInstall, watchStorage } from "./appEnv";
-import { missingModule, RunsUnderWay } from "./appEnvModel";
+import { missingModule, RunsUnderWay, StateOffers } from "./appEnvModel";
 import { functionStore, storageUses } from "./storageModel";
 import { F5_CONTEXT, hasLaunchConfigurations } from "./debugModel";
 import { registerDebugging } from "./debug";
@@ -131,8 +131,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // An app that runs but could not import a module (started from the view with an
   // interpreter that lacks it): offer the install once per module, as a Run's result does.
   // A Run that started the app gets both the state and its result: one offer.
-  const toldMissing = new Map<string, string>();
+  const stateOffers = new StateOffers();
   const runsUnderWay = new RunsUnderWay();
+  const started = new WeakSet<unknown[]>(); // the ▶ Runs beforeCommand counted (runsUnderWay)
   const offered = new Map<string, number>();
   const offerModule = (root: string, module: string, again: { label: string; run: () => Thenable<unknown> }) => {
     const key = `${root}\0${module}`;
@@ -144,14 +145,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       );
     }
   };
+  const restartOffer = (root: string) => ({ label: "Restart the App", run: () => vscode.commands.executeCommand("funcls.app.restart", root) });
   tree.onDidChangeAppState((state) => {
     results.appState(state);
     const module = missingModule({ ok: false, message: (state.loadErrors ?? []).join("\n") });
-    // During a ▶ Run its result makes the offer, with "Restart and Run Again".
-    if (module !== undefined && toldMissing.get(state.root) !== module && !runsUnderWay.has(state.root)) {
-      offerModule(state.root, module, { label: "Restart the App", run: () => vscode.commands.executeCommand("funcls.app.restart", state.root) });
+    // During a ▶ Run its result makes the offer, with "Restart and Run Again" (StateOffers).
+    const offer = stateOffers.state(state.root, module, runsUnderWay.has(state.root));
+    if (offer !== undefined) {
+      offerModule(state.root, offer, restartOffer(state.root));
     }
-    toldMissing.set(state.root, module ?? "");
   });
   // F5 without a launch.json offers the apps (debugModel.F5_WHEN): the keybinding's context.
   const launchConfigs = () => {
@@ -181,13 +183,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (ready && command === "funcls.runFunction" && typeof name === "string") {
       results.running(root, name); // its panel says so until the result comes
       runsUnderWay.start(root); // ended in afterCommand, which follows every command begun
+      started.add(args);
     }
     return ready;
   };
   manager.afterCommand = (command, args, result, error) => {
     const [root, name] = args;
-    if (command === "funcls.runFunction" && typeof root === "string" && typeof name === "string") {
+    if (command === "funcls.runFunction" && typeof root === "string" && started.delete(args)) {
       runsUnderWay.end(root);
+      const offer = stateOffers.runEnded(root, isRunResult(result) ? missingModule(result) : undefined, runsUnderWay.has(root));
+      if (offer !== undefined) {
+        offerModule(root, offer, restartOffer(root));
+      }
     }
     if (command === "funcls.runFunction" && typeof root === "string" && typeof name === "string" && !isRunResult(result)) {
       results.ended(root, name, error ?? `it answered ${JSON.stringify(result)}`);

@@ -19,6 +19,7 @@ import {
   missingActions,
   orderedActions,
   RunsUnderWay,
+  StateOffers,
   missingMessage,
   onlyDebugger,
   readExecutable,
@@ -238,6 +239,30 @@ test("RunsUnderWay: an app has a run under way from its start to its last end", 
   runs.end("/a"); // an extra end does not go below none
   runs.start("/a");
   assert.equal(runs.has("/a"), true);
+});
+
+test("StateOffers: a state's missing module is offered once, after a ▶ Run whose result did not", () => {
+  const offers = new StateOffers();
+  assert.equal(offers.state("/a", "requests", false), "requests");
+  assert.equal(offers.state("/a", "requests", false), undefined); // once per module
+  assert.equal(offers.state("/a", undefined, false), undefined);
+  // Review: the state came during a Run that finished on the code before the failing reload;
+  // the module was counted as told and never offered.
+  assert.equal(offers.state("/a", "requests", true), undefined);
+  assert.equal(offers.runEnded("/a", undefined, false), "requests");
+  assert.equal(offers.state("/a", "requests", false), undefined);
+  // The Run's result names it: the result makes the offer (with Run Again), not the state.
+  offers.state("/b", "numpy", true);
+  assert.equal(offers.runEnded("/b", "numpy", false), undefined);
+  assert.equal(offers.state("/b", "numpy", false), undefined);
+  // Two Runs at once: the offer waits for the last.
+  offers.state("/c", "pandas", true);
+  assert.equal(offers.runEnded("/c", undefined, true), undefined);
+  assert.equal(offers.runEnded("/c", undefined, false), "pandas");
+  // The app loaded again before the Run ended: nothing left to offer.
+  offers.state("/d", "lxml", true);
+  offers.state("/d", undefined, false);
+  assert.equal(offers.runEnded("/d", undefined, false), undefined);
 });
 
 test("New function's install: read from the server's answer, offered into the app's interpreter", () => {
