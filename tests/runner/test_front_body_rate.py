@@ -29,10 +29,13 @@ RATE = 240.0
 
 
 async def echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """Answers with the number of body bytes read; /late reads only after 1.5 s."""
+    """Answers with the number of body bytes read; /late reads only after 1.5 s, /just-before
+    just before the body clock's third check (it checks every GRACE while the app waits)."""
     assert scope["type"] == "http"
     if scope["path"] == "/late":
         await asyncio.sleep(GRACE * 3)
+    if scope["path"] == "/just-before":
+        await asyncio.sleep(GRACE * 2.8)
     size = 0
     while True:
         message = await receive()
@@ -116,14 +119,20 @@ def test_a_slow_body_above_the_rate_is_served(port: int) -> None:
     assert received.endswith(b"1500")
 
 
-def test_time_before_the_100_continue_is_not_counted(port: int) -> None:
+@pytest.mark.parametrize("path", ["/late", "/just-before"])
+def test_time_before_the_100_continue_is_not_counted(port: int, path: str) -> None:
     """The app reads the body only after 1.5 s (three grace periods): the client, waiting for
-    100 Continue as it should, is not the slow one."""
+    100 Continue as it should, is not the slow one. /just-before: the app reads 0.1 s before
+    the clock's check, which judged the whole interval since the previous check and answered
+    408 right after the 100 Continue (a full CI run under load, with /late). The client
+    sends 0.2 s after the 100 Continue (1,500 bytes/s, well above the minimum rate), as a
+    client on a loaded machine did."""
     with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.sendall(post("/late", 300, b"Expect: 100-continue\r\n"))
+        sock.sendall(post(path, 300, b"Expect: 100-continue\r\n"))
         sock.settimeout(10)
         interim = sock.recv(4096)
-        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n", interim
+        time.sleep(0.2)
         sock.sendall(b"y" * 300)
         answer = b""
         while not answer.endswith(b"300"):

@@ -172,6 +172,7 @@ class FrontProtocol(HttpToolsProtocol):
         self.in_body = False  # headers complete, the body's end not yet read
         self.body_since = 0.0  # when the body rate's clock last (re)started
         self.body_bytes = 0  # body bytes read since then
+        self.body_unread = False  # the app was not reading at the clock's last check
 
     # -- timeouts -----------------------------------------------------------------------------
 
@@ -227,6 +228,7 @@ class FrontProtocol(HttpToolsProtocol):
             self.header_timer = self.loop.call_later(self.header_timeout, self._headers_late)
         # Only a body that spans reads gets a clock: a request read whole in one costs nothing.
         if self.in_body and self.body_timer is None and not self.transport.is_closing():
+            self.body_unread = False
             self._restart_body_clock()
 
     def _restart_body_clock(self) -> None:
@@ -245,7 +247,16 @@ class FrontProtocol(HttpToolsProtocol):
             return
         cycle = self.cycle
         if self.flow.read_paused or getattr(cycle, "waiting_for_100_continue", False):
+            self.body_unread = True
             self._restart_body_clock()  # the app is not reading: not the client's delay
+            return
+        if self.body_unread:
+            # The app began reading since the last check (it sent the 100 Continue, or read
+            # again): the client gets a whole grace from now, not what was left of the
+            # interval. A 100 Continue sent just before a check was followed by the 408 at
+            # once (tests/runner/test_front_body_rate.py, seen in a full CI run under load).
+            self.body_unread = False
+            self._restart_body_clock()
             return
         elapsed = self.loop.time() - self.body_since
         if self.body_bytes >= self.min_body_rate * elapsed:
