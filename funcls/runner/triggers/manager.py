@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
+from funcls.runner.binding_data import BindingExpressionError
 from funcls.runner.functions import RunFunction
 from funcls.runner.state import RunState
 from funcls.runner.triggers.blob import blob_pattern_text, run_blob
@@ -60,7 +61,11 @@ class Triggers:
                     container = blob_pattern_text(self.state, fn).split("/", 1)[0]
                     self.blob_wakers.append((conn, container, event))
                     self._start(fn, lambda fn=fn, e=event: run_blob(self.state, fn, e))
-            except ValueError as error:
+            except (ValueError, BindingExpressionError) as error:
+                # A queue or blob path naming a %setting% the app does not define: the host
+                # reports that function ("'%X%' does not resolve to a value") and runs the
+                # rest; it stopped the whole run here (QA: the Run lens then failed for every
+                # function of the app).
                 self.state.invoker.console.say(f"'{fn.name}' will not be triggered: {error}")
 
     def _start(self, fn: RunFunction, make: Any) -> None:
