@@ -591,9 +591,25 @@ def _sample_object(
 
 def sample_query(fn: Function, source: Source | None) -> dict[str, str]:
     """The query parameters of an HTTP function's sample: each one the code reads, as a value
-    the code compares it with when it does (else a sample value)."""
+    the code compares it with when it does, else as text of the type it converts the value
+    to or defaults it with (``int(req.params.get("min", "0"))`` -> "1"), else a sample value.
+    QA in Neovim: that read got ``?min=sample`` and the first ▶ Run raised ValueError."""
+    keys = query_keys(fn, source)
+    if not keys:
+        return {}
     chosen = compared_values(fn, source).get("query", {})
-    return {k: chosen.get(k, SAMPLE_VALUE) for k in query_keys(fn, source)}
+    node = _def_node(fn, source)
+    typed = _typed_reads(node) if node is not None else {}
+    return {k: chosen.get(k, _query_text(typed.get(k))) for k in keys}
+
+
+def _query_text(value: object) -> str:
+    """A typed sample value as a query string carries it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return SAMPLE_VALUE
 
 
 def _event_grid_sample(

@@ -339,6 +339,14 @@ def things(req: func.HttpRequest) -> func.HttpResponse:
 def plain(req: func.HttpRequest) -> func.HttpResponse:
     params = {"name": "x"}
     return func.HttpResponse(params.get("name") + req.headers.get("x-id", ""))
+
+
+@app.route(route="stock", methods=["GET"])
+def stock(req: func.HttpRequest) -> func.HttpResponse:
+    low = int(req.params.get("min", "0"))
+    ratio = float(req.params["ratio"])
+    limit = req.params.get("limit", 10)
+    return func.HttpResponse(f"{low} {ratio} {limit} {req.params.get('sku', '')}")
 """
 
 
@@ -366,6 +374,16 @@ def plain(req: func.HttpRequest) -> func.HttpResponse:
             },
         ),
         ("plain", {"method": "GET", "path": "/api/plain"}),  # a dict named params is not req's
+        (
+            # Typed as the code converts or defaults them (QA in Neovim: ?min=sample raised
+            # ValueError on the first Run).
+            "stock",
+            {
+                "method": "GET",
+                "path": "/api/stock",
+                "query": {"min": "1", "ratio": "1.0", "limit": "10", "sku": "sample"},
+            },
+        ),
     ],
 )
 def test_samples_carry_the_query_parameters_the_code_reads(
