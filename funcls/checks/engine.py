@@ -63,6 +63,7 @@ def _load_rule_modules() -> None:
         imported_names,
         imports,
         packaging,
+        route_prefix,
         route_reads,
         scripts,
         settings,
@@ -196,6 +197,7 @@ PER_FUNCTION = frozenset(
     {
         "binding_definitions",
         "decorator_calls",
+        "doubled_route_prefix",
         "environment_values",
         "expressions",
         "http_methods",
