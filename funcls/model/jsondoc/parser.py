@@ -26,6 +26,13 @@ def _is_ws(c: str) -> bool:
     return c in _WS or (c.isspace() and c not in _NOT_DOTNET_WS)
 
 
+_CLOSERS = {"object": "}", "array": "]"}
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 MAX_ERRORS = 200  # errors reported per file; then the parser stops reading
 
 
@@ -44,6 +51,8 @@ class JsonParser:
         # The last abort was a string left open whose text ends before the structure after it
         # on its line (open_string.py): the container reads on from there.
         self.open_cut = False
+        # The objects and arrays being read, outermost first: (kind, offset of the bracket).
+        self.open_containers: list[tuple[str, int]] = []
 
     # -- helpers -----------------------------------------------------------------------------
     def error(self, message: str, start: int, end: int | None = None) -> None:
@@ -103,7 +112,8 @@ class JsonParser:
     def parse_value(self) -> JsonNode:
         self.skip_ws()
         if self.i >= self.n:
-            self.error("expected a value but the file ends here", self.n, self.n)
+            at = self.typed_end()  # after the ':' or ',' typed last, as not_closed
+            self.error("expected a value but the file ends here", at - 1, at)
             raise _Abort
         c = self.text[self.i]
         if c == "{":
@@ -216,6 +226,39 @@ class JsonParser:
             self.open_line = end < self.n
         raise _Abort
 
+    def not_closed(self, reported: int) -> None:
+        """The text ends inside the containers being read: one error for them all, on the last
+        character typed, where their closers go (vscode-json-languageservice puts its one
+        "Expected comma or closing brace" there too). It was one error per container, each at
+        its opening bracket: Emacs showed "object is not closed" on line 1 at every keystroke
+        of a function.json typed top-down. None when an error was reported inside this
+        container (``reported``: the errors before its bracket): a string left open or a
+        value missing at the end is the one mistake, the brackets it leaves open are its
+        consequences (a half-typed binding gave four errors for one open string)."""
+        if len(self.errors) > reported:
+            return
+        at = self.typed_end()
+        kinds = [kind for kind, _ in reversed(self.open_containers)]
+        closers = ["'" + _CLOSERS[kind] + "'" for kind in kinds]
+        lines = sorted({self.lines.position(o).line + 1 for _, o in self.open_containers})
+        if len(kinds) == 1:
+            message = f"{kinds[0]} is not closed: add {closers[0]} (it opens on line {lines[0]})"
+        else:
+            where = (
+                f"line {lines[0]}"
+                if len(lines) == 1
+                else "lines " + _and([str(x) for x in reversed(lines)])
+            )
+            message = f"{_and(kinds)} are not closed: add {_and(closers)} (they open on {where})"
+        self.error(message, at - 1, at)
+
+    def typed_end(self) -> int:
+        """The end of the last character typed that is not white space (a comment's counts)."""
+        at = self.n
+        while at > 1 and _is_ws(self.text[at - 1]):
+            at -= 1
+        return at
+
     def resume_after_cut(self, closer: str) -> bool:
         """After a string cut short (``open_cut``): whether a member or item comes next (not
         the ',' or ``closer`` already at the place reached)."""
@@ -309,11 +352,13 @@ class JsonParser:
         if self.depth > 200:
             self.error("nesting is too deep", start)
             raise _Abort
+        reported = len(self.errors)
+        self.open_containers.append(("object", start))
         expect_member = True
         while True:
             self.skip_ws()
             if self.i >= self.n:
-                self.error("object is not closed: add '}'", start, start + 1)
+                self.not_closed(reported)
                 obj.complete = False
                 break
             c = self.text[self.i]
@@ -424,6 +469,7 @@ class JsonParser:
                     break
                 break
         self.depth -= 1
+        self.open_containers.pop()
         obj.end = self.i
         obj.range = self.lines.range(start, self.i)
         return obj
@@ -436,11 +482,13 @@ class JsonParser:
         if self.depth > 200:
             self.error("nesting is too deep", start)
             raise _Abort
+        reported = len(self.errors)
+        self.open_containers.append(("array", start))
         expect_item = True
         while True:
             self.skip_ws()
             if self.i >= self.n:
-                self.error("array is not closed: add ']'", start, start + 1)
+                self.not_closed(reported)
                 arr.complete = False
                 break
             c = self.text[self.i]
@@ -486,6 +534,7 @@ class JsonParser:
                     break
                 break
         self.depth -= 1
+        self.open_containers.pop()
         arr.end = self.i
         arr.range = self.lines.range(start, self.i)
         return arr

@@ -197,3 +197,78 @@ def test_text_of_a_string_is_not_cut_without_a_reason(text: str) -> None:
         assert doc.to_python() == {"version": "2.0"}
     else:
         assert doc.ok and doc.to_python() == {"a": "b, c"}
+
+
+TYPED = (
+    "{\n"
+    '  "scriptFile": "__init__.py",\n'
+    '  "bindings": [\n'
+    "    {\n"
+    '      "type": "httpTrigger",\n'
+    '      "name": "req"\n'
+    "    }\n"
+    "  ]\n"
+    "}\n"
+)
+
+
+def _typed_up_to(needle: str) -> str:
+    return TYPED[: TYPED.index(needle) + len(needle)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The brackets still open: one error where their closers go, on the last character
+        # typed (where vscode-json-languageservice puts its one "Expected comma or closing
+        # brace"), not at the first '{', the line an editor showed it on at every keystroke.
+        (
+            _typed_up_to('"httpTrigger",\n'),
+            "object, array and object are not closed: add '}', ']' and '}' "
+            "(they open on lines 4, 3 and 1)|5:28-5:29",
+        ),
+        (_typed_up_to("  ]\n"), "object is not closed: add '}' (it opens on line 1)|8:3-8:4"),
+        (
+            _typed_up_to("    }"),
+            "array and object are not closed: add ']' and '}' (they open on lines 3 and 1)|7:5-7:6",
+        ),
+        (
+            '[{"a": [1, 2\n',
+            "array, object and array are not closed: add ']', '}' and ']' "
+            "(they open on line 1)|1:12-1:13",
+        ),
+        (
+            _typed_up_to('"httpTrigger",') + "  // to do\n",  # a comment typed last counts
+            "object, array and object are not closed: add '}', ']' and '}' "
+            "(they open on lines 4, 3 and 1)|5:38-5:39",
+        ),
+        # A string or a value left unfinished at the end is the one mistake: the brackets it
+        # leaves open are its consequences (there were four errors for one open string).
+        (_typed_up_to('"name": "re'), "string is not closed: add '\"'|6:15-6:18"),
+        (
+            _typed_up_to('"name": "re') + "\n",
+            "string is not closed before the end of the line: add '\"'|6:15-6:18",
+        ),
+        (_typed_up_to('"name":'), "expected a value but the file ends here|6:13-6:14"),
+        # One line left unfinished in the middle: the error is at its open string, not also
+        # at the first '{' that the '{' typed on that line leaves unclosed at the end.
+        (
+            TYPED.replace('"scriptFile": "__init__.py",', '"host": {\n  "'),
+            "string is not closed before the end of the line: add '\"'|3:3-3:4",
+        ),
+    ],
+)
+def test_a_file_typed_top_down_has_one_error_at_the_end_of_what_is_typed(
+    text: str, expected: str
+) -> None:
+    assert ["|".join(e) for e in errors(text)] == [expected]
+
+
+def test_brackets_left_open_with_no_other_error_are_all_named() -> None:
+    # Nothing else is wrong inside them: the one error names every closer, innermost first.
+    assert errors('{"a": {"b": 1}, "c": [true') == [
+        (
+            "array and object are not closed: add ']' and '}' (they open on line 1)",
+            "1:26-1:27",
+        )
+    ]
