@@ -24,6 +24,8 @@ from funcls.model.catalogue.templates import (
 )
 from funcls.model.fastclass import dataclass
 from funcls.model.locations import Position
+from funcls.model.parsers.route_constraints import RouteError
+from funcls.model.parsers.routes import parse_route
 
 AF = "azure.functions"
 # The host's rule for function names (Core Tools and the portal use the same one).
@@ -292,9 +294,27 @@ def _annotation(plan: Plan, func: str) -> tuple[str, str]:
     return f"{func}.{short}", returns
 
 
+def _route_parameter(plan: Plan) -> str | None:
+    """The first parameter of an HTTP function's route (``hello/{name}`` -> ``name``), if any."""
+    route = plan.values.get("route") if plan.binding.type == "httpTrigger" else None
+    try:
+        names = parse_route(route).parameter_names if route else ()
+    except RouteError:
+        return None  # refused elsewhere; the body does not decide it
+    return names[0] if names else None
+
+
 def _body(plan: Plan, func: str) -> list[str]:
     lines = _BODIES[plan.template.annotation]
     p = plan.template.parameter
+    route_param = _route_parameter(plan)
+    if route_param is not None:
+        # A route with a parameter ('hello/{name}') reads it, not a query parameter of the
+        # same name: QA in code-server, New function with route hello/{name} read
+        # req.params.get("name"), so ▶ Run sent /api/hello/1?name=sample and answered
+        # 'Hello, sample!' whatever the path said.
+        read = f'who = {{p}}.route_params.get({json.dumps(route_param)}) or "world"'
+        lines = (read, *lines[1:])
     return ["    " + line.format(p=p, n=plan.name, f=func) for line in lines]
 
 
