@@ -44,6 +44,19 @@ def _has_settings(ctx: Context) -> bool:
     return doc is not None and doc.root is not None and doc.root.kind == "object"
 
 
+def settings_unreadable(ctx: Context) -> bool:
+    """local.settings.json is there but is not valid JSON (AZF100 says where). Core Tools reads
+    it with Json.NET's JsonConvert.DeserializeObject (azure-functions-core-tools,
+    src/Cli/func/Common/AppSettingsFile.cs), which skips comments and accepts trailing commas
+    (on purpose: JamesNK/Newtonsoft.Json issue 818), as the tolerant reader does without an
+    error; anything else it refuses. Which settings such a file defines is a guess (QA in
+    Emacs: a half-typed '"Host": {' line made the settings below it members of Host, and
+    AZF400-AZF403 reported them missing), so the rules that read them hold their findings
+    until the file parses."""
+    doc = ctx.app.local_settings
+    return doc is not None and bool(doc.errors)
+
+
 def _keys(ctx: Context) -> dict[str, Value]:
     out = {setting_key(k): v for k, v in ctx.app.settings.items()}
     for k, v in ctx.app.connection_strings.items():
@@ -214,6 +227,8 @@ def connection_settings(ctx: Context) -> None:
     if not _has_settings(ctx):
         _no_settings_file(ctx)
         return
+    if settings_unreadable(ctx):
+        return
     keys = _keys(ctx)
     storage = ctx.app.setting(STORAGE)
     storage_reported = _needs_storage(ctx) and (storage is None or not _filled(storage))
@@ -272,7 +287,7 @@ def _string_values(ctx: Context) -> Iterator[tuple[Function, Binding, str, Value
 
 @checker("AZF401")
 def setting_expressions(ctx: Context) -> None:
-    if not _has_settings(ctx):
+    if not _has_settings(ctx) or settings_unreadable(ctx):
         return
     keys = _keys(ctx)
     for fn, b, key, v in _string_values(ctx):
@@ -326,7 +341,7 @@ def _values_node(ctx: Context) -> JsonNode | None:
 def local_settings(ctx: Context) -> None:
     app = ctx.app
     path = app.local_settings_path
-    if path is None or not _has_settings(ctx):
+    if path is None or not _has_settings(ctx) or settings_unreadable(ctx):
         return
     runtime = app.setting("FUNCTIONS_WORKER_RUNTIME")
     values = _values_node(ctx)

@@ -454,3 +454,41 @@ def test_settings_rules_quiet_without_local_settings(tmp_path: Path) -> None:
     # Only AZF400 speaks (the file is missing; it offers to create it); the rules that compare
     # values with the file say nothing.
     assert codes(check(tmp_path)) == ["AZF400"]
+
+
+TIMER = (
+    '@app.schedule(arg_name="timer", schedule="%CLEANUP_SCHEDULE%")\n'
+    "def cleanup(timer: func.TimerRequest) -> None:\n    pass\n"
+)
+SETTINGS_BELOW = (
+    "{\n"
+    '  "IsEncrypted": false,\n'
+    '  "Values": {\n'
+    '    "FUNCTIONS_WORKER_RUNTIME": "python",\n'
+    '    "AzureWebJobsStorage": "UseDevelopmentStorage=true",\n'
+    '    "SB": "Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=x",\n'
+    '    "CLEANUP_SCHEDULE": "0 0 3 * * *"\n'
+    "  }\n"
+    "}\n"
+)
+
+
+def test_settings_rules_hold_while_local_settings_is_not_valid_json(tmp_path: Path) -> None:
+    # QA in Emacs: "Host": { typed above the settings, then a lone '"' on the next line. The
+    # tolerant reader took the settings below for members of Host: AZF400 (SB), AZF401
+    # (CLEANUP_SCHEDULE), AZF402, AZF403 reported settings the file sets.
+    half = SETTINGS_BELOW.replace('"Values": {\n', '"Values": {\n    "Host": {\n    "\n')
+    v2(tmp_path, QUEUE + SB + TIMER, **{"local.settings.json": half})
+    found = check(tmp_path)
+    assert [(f.code, Path(f.path).name, str(f.range)) for f in found] == [
+        ("AZF100", "local.settings.json", "5:5-5:6")  # the open string: the one finding
+    ]
+    # Comments and trailing commas are no error (Json.NET, which Core Tools reads the file
+    # with, accepts them): the rules read the settings and report what is really missing.
+    commented = SETTINGS_BELOW.replace('    "SB": "Endpoint', '    // "SB": "Endpoint').replace(
+        '"0 0 3 * * *"\n', '"0 0 3 * * *",  /* nightly */\n'
+    )
+    (tmp_path / "local.settings.json").write_text(commented)
+    f = one(check(tmp_path), "AZF400")
+    assert f.message.startswith("connection setting 'SB' of binding 'msg' is not defined")
+    assert codes(check(tmp_path)) == ["AZF400"]
