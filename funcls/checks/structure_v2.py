@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from funcls.checks.circular_imports import certain_failures
 from funcls.checks.context import Context
-from funcls.checks.edits import append_line, fix, fixes
-from funcls.checks.findings import Related, Severity
+from funcls.checks.edits import append_line, fix, fixes, replace
+from funcls.checks.findings import Fix, Related, Severity
 from funcls.checks.imports import app_modules, local_module
 from funcls.checks.packaging import includes_other_lines
 from funcls.checks.registry import checker
@@ -295,7 +295,10 @@ def unregistered(ctx: Context) -> None:
         obj = next((o for o in app.blueprints if o.path == path and o.var == var), None)
         rng = obj.range if obj is not None else (fns[0].def_name_range or Range.point(0, 0))
         names = ", ".join(f"'{f.name}'" for f in fns)
-        target = next((o.var for o in app.function_apps if o.path == app.script_path), "app")
+        made = next(
+            (o for o in app.function_apps if o.path == app.script_path and o.top_level), None
+        )
+        target = made.var if made is not None else "app"
         ctx.emit(
             "AZF307",
             f"blueprint '{var}' in {ctx.rel(path)} is never registered, so its functions "
@@ -307,7 +310,82 @@ def unregistered(ctx: Context) -> None:
                 Related(Location(path, f.def_name_range or rng), f"function '{f.name}'")
                 for f in fns
             ],
+            fixes=fixes(_register_fix(ctx, path, var, made)),
         )
+
+
+def _register_fix(ctx: Context, path: str, var: str, made: AppObject | None) -> Fix | None:
+    """AZF307's quick fix: the app's script imports the blueprint ``var`` of ``path`` (unless
+    it does already) and registers it, placed as the new-blueprint command places its own
+    registration (``model.scaffold.module.plan_registration``): below the script's last
+    registration, else below the app's creation. A blueprint of the script itself is
+    registered at its end, below every def that adds to it (registering copies the functions
+    the blueprint holds at that moment). None when that cannot be written safely: no app the
+    script creates at its top level, a module path that is not importable, a name the script
+    uses for something else, or a blueprint module that imports the script (the new import
+    would be circular)."""
+    from funcls.model.scaffold.functions import Insert, ScaffoldError
+    from funcls.model.scaffold.module import plan_registration
+
+    script = ctx.app.script_path
+    text = ctx.text(script) if script is not None else None
+    if made is None or script is None or text is None:
+        return None
+    name = os.path.basename(script)
+    title = f"Register {var} in {name}"
+    call = f"{made.var}.register_functions({var})"
+    if os.path.normpath(path) == os.path.normpath(script):
+        end = ctx.end_of(script).start
+        lead = ("" if text.endswith("\n") else "\n") + "\n\n"
+        return fix(title, replace(script, Range(end, end), lead + call + "\n"), preferred=True)
+    module_name = _module_name(ctx, path)
+    if module_name is None or _imports_script(ctx, path, script):
+        return None
+    imported = _imported_as(ctx, script, path, var)
+    last = module_name.rsplit(".", 1)[-1]
+    alias = imported or (f"{last}_bp" if var == "bp" else var)
+    try:
+        inserts: tuple[Insert, ...] = plan_registration(
+            text, name, module_name, alias, var=var, app_var=made.var, imported=bool(imported)
+        )
+    except (ScaffoldError, SyntaxError, ValueError):
+        return None
+    edits = [replace(script, Range(i.at, i.at), i.text) for i in inserts]
+    return fix(title, *edits, preferred=True)
+
+
+def _module_name(ctx: Context, path: str) -> str | None:
+    """The dotted name the worker imports ``path`` by (the app root is on sys.path)."""
+    rel = os.path.relpath(path, ctx.app.root)
+    if rel.startswith("..") or not rel.endswith(".py"):
+        return None
+    parts = rel[:-3].split(os.sep)
+    if parts[-1] == "__init__":
+        parts.pop()
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def _imports_script(ctx: Context, path: str, script: str) -> bool:
+    module = ctx.module(path)
+    if module is None:
+        return True
+    return any(local_module(ctx, rec, path) == script for rec in module.import_records)
+
+
+def _imported_as(ctx: Context, script: str, path: str, var: str) -> str | None:
+    """The name the script's top level binds ``var`` of ``path`` to by an import, if any."""
+    module = ctx.module(script)
+    tb = ctx.top_bindings(script)
+    if module is None or tb is None:
+        return None
+    for rec in module.import_records:
+        if rec.name != var or rec.guarded or rec.fallback:
+            continue
+        if rec.range.start.line + 1 in tb.body_imports and local_module(ctx, rec, script) == path:
+            return rec.local
+    return None
 
 
 def _registered_too_early(ctx: Context, reg: Registration, fns: list[Function]) -> None:

@@ -108,16 +108,29 @@ def new_module_text(plan: Plan, var: str = "app", cls: str = "FunctionApp") -> t
     return "\n".join(lines) + "\n", def_line
 
 
-def plan_registration(text: str, file_name: str, module: str, alias: str) -> tuple[Insert, ...]:
-    """Inserts that import the blueprint ``bp`` of ``module`` as ``alias`` into the app module
-    ``text`` and register it: after the module's last top-level ``app.register_functions(...)``,
+def plan_registration(
+    text: str,
+    file_name: str,
+    module: str,
+    alias: str,
+    *,
+    var: str = "bp",
+    app_var: str | None = None,
+    imported: bool = False,
+) -> tuple[Insert, ...]:
+    """Inserts that import the blueprint ``var`` of ``module`` as ``alias`` into the app module
+    ``text`` and register it on ``app_var`` (the module's first app object when None): after
+    the module's last top-level ``app.register_functions(...)`` (or ``register_blueprint``),
     else right after the statement that creates the app, where users write it (QA in
     code-server: appended to the end of the file, the call stuck to the last function's body
-    with no blank line between); at the end only when neither is found."""
-    app_var = app_object(text, file_name)
+    with no blank line between); at the end only when neither is found. ``imported``: the
+    module imports the blueprint as ``alias`` already, and only the call is inserted (AZF307's
+    quick fix shares this with the new-blueprint command)."""
+    if app_var is None:
+        app_var = app_object(text, file_name)
     tree = ast.parse(text)
     info = analyse_module(file_name, text)
-    if alias in info.imports or alias in info.constants:
+    if not imported and (alias in info.imports or alias in info.constants):
         raise ScaffoldError(
             f"{file_name} already uses the name '{alias}'; register the blueprint by hand"
         )
@@ -137,16 +150,17 @@ def plan_registration(text: str, file_name: str, module: str, alias: str) -> tup
         lead = "" if not text or text.endswith("\n") else "\n"
         if after is None and text.strip():
             lead += "\n\n"  # after a def: two blank lines, as PEP 8 has it
-    return (
-        Insert(Position(last, 0), f"from {module} import bp as {alias}\n"),
-        Insert(at, lead + call),
-    )
+    register = Insert(at, lead + call)
+    if imported:
+        return (register,)
+    shown = f"{var} as {alias}" if alias != var else var
+    return (Insert(Position(last, 0), f"from {module} import {shown}\n"), register)
 
 
 def _registration_line(tree: ast.Module, app_var: str) -> int | None:
     """The line (0-based) below the module's last top-level ``<app_var>.register_functions(…)``
-    statement, else below the top-level assignment that creates ``app_var``; None without
-    either."""
+    (or ``register_blueprint``, the library's other name for it) statement, else below the
+    top-level assignment that creates ``app_var``; None without either."""
     created: int | None = None
     registered: int | None = None
     for node in tree.body:
@@ -160,7 +174,7 @@ def _registration_line(tree: ast.Module, app_var: str) -> int | None:
             isinstance(node, ast.Expr)
             and isinstance(node.value, ast.Call)
             and isinstance(node.value.func, ast.Attribute)
-            and node.value.func.attr == "register_functions"
+            and node.value.func.attr in ("register_functions", "register_blueprint")
             and isinstance(node.value.func.value, ast.Name)
             and node.value.func.value.id == app_var
         ):
