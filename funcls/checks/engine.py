@@ -151,10 +151,24 @@ def check_app(
             config = CheckConfig()
     enabled = enabled_codes(config)
     ctx = Context(app, enabled, config.plan)
+    unregistered = _unregistered_only(app, enabled, config.plan)
     for checker in REGISTRY.checkers:
         if checker.codes & enabled:
             _run(checker, ctx, raise_errors)
+            if unregistered is not None and checker.name in AS_IF_REGISTERED:
+                ctx.findings.extend(_run(checker, unregistered, raise_errors))
     return _finish(ctx, ctx.findings, config)
+
+
+def _unregistered_only(app: App, enabled: frozenset[str], plan: str | None) -> Context | None:
+    """A context whose app holds, as its functions, the functions the app never registers
+    (``App.unregistered``: AZF307), for the checkers of ``AS_IF_REGISTERED``; None when there
+    are none."""
+    if not app.unregistered:
+        return None
+    sub = copy.copy(app)
+    sub.functions, sub.unregistered, sub.misplaced = list(app.unregistered), [], []
+    return Context(sub, enabled, plan)
 
 
 def _run(checker: Checker, ctx: Context, raise_errors: bool = False) -> list[Finding]:
@@ -215,6 +229,34 @@ PER_FUNCTION = frozenset(
         "unknown_route_parameters",
     }
 )
+
+
+# Per-function checkers of a function's own mistakes (its bindings and signature, its route,
+# schedule, storage names and binding expressions, what it reads of its route): they also run
+# over the functions of a blueprint the app never registers (AZF307), which the host would
+# check in the same way once it is registered; a mistake there is one still, and it stays
+# hidden until the registration otherwise (QA). decorator_calls reads those functions itself
+# (decorators.v2_functions). Left out: the checkers of settings (connections, %settings%,
+# os.environ reads), which a module the app does not load yet may lack on purpose, and every
+# app-wide checker (names, routes and storage the host checks across the functions it loads).
+AS_IF_REGISTERED = frozenset(
+    {
+        "binding_definitions",
+        "doubled_route_prefix",
+        "expressions",
+        "http_methods",
+        "orchestrator_calls",
+        "parameter_annotations",
+        "parameters",
+        "return_annotation",
+        "routes",
+        "schedules",
+        "storage_names",
+        "triggers",
+        "unknown_route_parameters",
+    }
+)
+assert AS_IF_REGISTERED <= PER_FUNCTION
 
 
 def _per_function_here(ctx: Context) -> frozenset[str]:
@@ -313,6 +355,13 @@ class IncrementalCheck:
             )
             self.pause()
             group.found = {c.name: _run(c, ctx) for c in per_function}
+            if group.unregistered:
+                # As check_app does (AS_IF_REGISTERED): the group's unregistered functions
+                # stand for the app's functions.
+                sub.functions, sub.unregistered, sub.misplaced = group.unregistered, [], []
+                for c in per_function:
+                    if c.name in AS_IF_REGISTERED:
+                        group.found[c.name] = group.found[c.name] + _run(c, ctx)
             self.rechecked.extend(group.members())
             return group
 

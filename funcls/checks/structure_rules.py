@@ -190,7 +190,10 @@ RULES: tuple[Rule, ...] = (
         "module when the module that registers it is imported before the blueprint module "
         "finishes (a circular import). funcls follows the app's own modules in the order "
         "Python runs them, including registrations made by a module other than the script on "
-        "the app it imports back; the finding names the registration's place.",
+        "the app it imports back; the finding names the registration's place. Meanwhile "
+        "the blueprint's functions are checked for their own mistakes (bindings, signature, "
+        "values) as the host checks them once registered, but not for the settings they "
+        "name.",
         _app(_PING, **{"items_bp.py": _BP}),
         _app(
             _PING,
@@ -198,6 +201,10 @@ RULES: tuple[Rule, ...] = (
             + "app.register_functions(bp)\n\n\n",
             **{"items_bp.py": _BP},
         ),
+        "For a blueprint never registered: import it in the app's script (unless the script "
+        "does) and register it below the script's last registration, else below the app's "
+        "creation, as the new-blueprint command does; a blueprint of the script itself is "
+        "registered at its end. `funcls check --fix` applies it.",
     ),
     Rule(
         "AZF308",
