@@ -331,11 +331,17 @@ class Handoffs:
             text_response(500, failed_text(name, entry.id, error)),
             protocol.server_state.default_headers,
             cors,
-            True,
+            self._kept(entry),
             bool(entry.flags & table.HEAD),
         )
         if not protocol.transport.is_closing():
             protocol.transport.write(data)
+
+    def _kept(self, entry: table.Entry) -> bool:
+        """Whether a connection whose request the runner answers (its app process died or
+        timed out) stays open: not when the app process held a pipelined request behind
+        it (lost with the process), nor while the run stops."""
+        return not entry.flags & table.MORE and not self.state.invoker.pool.closing
 
     def _watch(self) -> None:
         """functionTimeout for requests on handed connections."""
@@ -381,9 +387,19 @@ class Handoffs:
         closing = self.state.invoker.pool.closing
         for conn, (protocol, slot) in list(link.conns.items()):
             entry = table.read(link.table, slot)
-            if entry.state == table.RUNNING and conn not in link.answered:
-                error = {"type": "WorkerCrashed", "message": reason, "traceback": ""}
-                self._answer(link, conn, entry, error)
+            if entry.state == table.RUNNING:
+                if conn not in link.answered:
+                    error = {"type": "WorkerCrashed", "message": reason, "traceback": ""}
+                    self._answer(link, conn, entry, error)
+                if self._kept(entry):
+                    # Answered 500 keep-alive, as the front answers (and Kestrel keeps the
+                    # connection of a failed invocation): the client's next request there is
+                    # the runner's. The app process read nothing past this request (no MORE),
+                    # and its epoll registration is one-shot: nothing of it was read since.
+                    # Closed instead, a client that sent its next request (the one behind a
+                    # functionTimeout) got a connection reset.
+                    self._take_back(protocol, b"")
+                    continue
             elif entry.state == table.IDLE and not closing:  # (READING: closed)
                 # Between requests, after a graceful stop or a crash alike: a request the
                 # client sent meanwhile is still unread in the socket, and the runner

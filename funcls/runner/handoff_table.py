@@ -18,6 +18,7 @@ WRITING = 2  # its response is being written
 READING = 3  # bytes are being read and parsed (the runner cannot tell what was consumed)
 
 HEAD = 1  # flags: the request is a HEAD (the answer has no body)
+MORE = 2  # flags: bytes past the request were read (pipelined), held by the app process
 
 # state, close-after-response (runner), flags, pad, function number, start (monotonic),
 # start (wall clock), invocation id, the request's Origin header (for CORS on the host's 500)

@@ -566,6 +566,12 @@ class WorkerPool:
             worker = self.workers[(start + i) % count]
             if worker.exited.done() or worker.stopping or not worker.ready.done():
                 continue
+            # Killed (functionTimeout) but not reaped yet: what it was sent would fail with
+            # its kill. The host restarts the worker of a timed-out invocation
+            # (azure-functions-host WebScriptHostExceptionHandler.OnTimeoutExceptionAsync:
+            # RestartWorkerWithInvocationIdAsync) and holds invocations meanwhile (below).
+            if worker.kill_reason is not None:
+                continue
             if worker.ready.exception() is not None:
                 continue
             if best is None or len(worker.pending) < len(best.pending):
@@ -595,9 +601,16 @@ class WorkerPool:
                 if (
                     self.closing
                     or waited >= READY_TIMEOUT
-                    or (not self._restarting and not self._reloading and waited >= 0.5)
+                    or (not self._replacing() and not self._reloading and waited >= 0.5)
                 ):
                     raise
+
+    def _replacing(self) -> bool:
+        """An app process is being replaced: it crashed, or was killed and its exit (then
+        its replacement, _watch) is still to come."""
+        return bool(self._restarting) or any(
+            w.kill_reason is not None and not w.stopping for w in self.workers
+        )
 
     async def invoke(
         self,

@@ -507,7 +507,7 @@ class Connection:
             if request is None:
                 self.give_back(data)
                 return False
-            used, keep_alive = self._answer(*request)
+            used, keep_alive = self._answer(*request, more=len(data) > request[0])
             data = data[used:]
             if data and self.pending is None and keep_alive:
                 if self.served.stopping:
@@ -589,6 +589,8 @@ class Connection:
         body: bytes,
         route: Route,
         info: Any,
+        *,
+        more: bool = False,
     ) -> tuple[int, bool]:
         served = self.served
         setup = served.setup
@@ -643,7 +645,7 @@ class Connection:
             self.offset,
             table.READING,
             0,
-            table.HEAD if head else 0,
+            (table.HEAD if head else 0) | (table.MORE if more else 0),
             route.number,
             time.monotonic(),
             wall,
