@@ -13,6 +13,7 @@ import {
   createVenvCommands,
   DEBUG_MODULES,
   installCommand,
+  ADD_AND_INSTALL,
   INSTALL_REQUIREMENTS,
   installOutcome,
   type InterpreterKind,
@@ -28,6 +29,8 @@ import {
   requirementsAddedMessage,
   type RequirementsAdded,
   RUNTIME_MODULES,
+  unlistedImport,
+  type UnlistedImport,
   shellLine,
   venvOutcome,
   venvPackages,
@@ -225,19 +228,78 @@ export async function offerMissingModule(server: ServerCommand | undefined, appR
   }
   const requirementsFile = path.join(appRoot, "requirements.txt");
   const requirements = fs.existsSync(requirementsFile) ? requirementsFile : undefined;
-  const { message, actions } = missingModuleMessage(interpreterName(server.python, undefined), module, requirements !== undefined);
+  const unlisted = unlistedImport(appRoot, module, findings());
+  const { message, actions } = missingModuleMessage(interpreterName(server.python, undefined), module, requirements !== undefined, unlisted);
   const choice = await vscode.window.showErrorMessage(message, ...actions);
   if (choice === INSTALL_REQUIREMENTS) {
     await installAndOffer(server.python, appRoot, [], [[module, module]], requirements, again);
   } else if (choice === "Select Interpreter") {
     await selectInterpreter();
+  } else if (choice === "Go to the Import" && unlisted !== undefined) {
+    const position = new vscode.Position(unlisted.line, 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(unlisted.file), { selection: new vscode.Range(position, position) });
+  } else if (choice === ADD_AND_INSTALL && unlisted !== undefined) {
+    if (await applyRequirementsFix(unlisted, requirementsFile)) {
+      await installAndOffer(server.python, appRoot, [], [[module, module]], requirementsFile, again);
+    } else {
+      void vscode.window.showErrorMessage(`funcls: no quick fix added ${module} to requirements.txt; add its package there by hand, then install.`);
+    }
   }
+}
+
+/** Every finding the server published, as unlistedImport reads them. */
+function findings(): { file: string; line: number; code: string; message: string }[] {
+  return vscode.languages.getDiagnostics().flatMap(([uri, diagnostics]) =>
+    diagnostics.map((d) => ({
+      file: uri.fsPath,
+      line: d.range.start.line,
+      code: String(typeof d.code === "object" ? d.code.value : (d.code ?? "")),
+      message: d.message,
+    })),
+  );
+}
+
+/** Apply the server's quick fix of the AZF605 at `unlisted` (it adds the import's package to
+ * requirements.txt) and save requirements.txt; false when no such fix came. */
+async function applyRequirementsFix(unlisted: UnlistedImport, requirementsFile: string): Promise<boolean> {
+  const uri = vscode.Uri.file(unlisted.file);
+  const diagnostic = vscode.languages.getDiagnostics(uri).find((d) => d.range.start.line === unlisted.line && String(typeof d.code === "object" ? d.code.value : d.code) === unlisted.code);
+  if (diagnostic === undefined) {
+    return false;
+  }
+  const fixes =
+    (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      "vscode.executeCodeActionProvider",
+      uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    )) ?? [];
+  // The fix that edits requirements.txt (the finding's only one; its diagnostics may be left out).
+  const fix = fixes
+    .filter((f): f is vscode.CodeAction => typeof (f as vscode.Command).command !== "string") // not a bare Command
+    .find((f) => f.edit?.entries().some(([u]) => u.fsPath === requirementsFile) || f.title.includes("requirements.txt"));
+  if (fix === undefined || (fix.edit === undefined && fix.command === undefined)) {
+    return false;
+  }
+  if (fix.edit !== undefined && !(await vscode.workspace.applyEdit(fix.edit))) {
+    return false;
+  }
+  if (fix.command !== undefined) {
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+  }
+  await vscode.workspace.textDocuments.find((d) => d.uri.fsPath === requirementsFile)?.save();
+  return true;
 }
 
 /** New function added packages to requirements.txt (`added`, the server's answer): when the
  * app's interpreter lacks them, offer the install the Run offers (pip -r requirements.txt into
  * it); a serverCommand of the user's own gets the server's note as it is. */
-export async function offerRequirementsInstall(server: ServerCommand, appRoot: string, added: RequirementsAdded): Promise<void> {
+export async function offerRequirementsInstall(
+  server: ServerCommand,
+  appRoot: string,
+  added: RequirementsAdded,
+  claim: (modules: string[]) => string[] = (modules) => modules,
+): Promise<void> {
   if (server.python === undefined) {
     void vscode.window.showInformationMessage(`funcls: ${added.note}`);
     return;
@@ -246,7 +308,14 @@ export async function offerRequirementsInstall(server: ServerCommand, appRoot: s
   if (missing !== undefined && missing.length === 0) {
     return; // the interpreter has them already
   }
-  const wanted = missing ?? added.modules.map(([, dist]) => dist);
+  const lacking = added.modules.filter(([, dist]) => missing === undefined || missing.includes(dist));
+  // `claim`: what no other notification offers yet (StateOffers.claim; the app's reload fails
+  // on the same module meanwhile).
+  const fresh = claim(lacking.map(([module]) => module));
+  if (fresh.length === 0) {
+    return;
+  }
+  const wanted = lacking.filter(([module]) => fresh.includes(module)).map(([, dist]) => dist);
   const { message, action } = requirementsAddedMessage(interpreterName(server.python, executable), wanted);
   if ((await vscode.window.showInformationMessage(message, action)) === action) {
     const requirements = fs.existsSync(added.requirements) ? added.requirements : undefined;

@@ -201,6 +201,22 @@ export class StateOffers {
     return offer;
   }
 
+  /** Another offer is about to name `modules` for the app (New function's install of what it
+   * added to requirements.txt): those not offered yet, which count as offered from now on, so
+   * that the app's failing reload on the new module does not offer them a second time, nor
+   * this offer repeat a state's (QA in code-server: New function → Durable showed both "The
+   * app cannot import azure.durable_functions…" and "requirements.txt:
+   * azure-functions-durable added…", each with its install button). */
+  claim(root: string, modules: readonly string[]): string[] {
+    // A module a ▶ Run's end will offer (afterRun) is left to it.
+    const said = [this.told.get(root), this.afterRun.get(root)];
+    const fresh = modules.filter((m) => !said.includes(m));
+    if (fresh.length > 0) {
+      this.told.set(root, fresh[0]); // the app's state names one module: the first it fails on
+    }
+    return fresh;
+  }
+
   /** A ▶ Run of the app ended, its result naming `resultModule`; `running`: others still are.
    * The module its state named meanwhile, to offer now (not the one the result offers). */
   runEnded(root: string, resultModule: string | undefined, running: boolean): string | undefined {
@@ -215,6 +231,36 @@ export class StateOffers {
 }
 
 export const INSTALL_REQUIREMENTS = "Install requirements.txt into This Interpreter";
+export const ADD_AND_INSTALL = "Add to requirements.txt and Install";
+
+/** The server's finding that requirements.txt provides no package for an import (AZF605). */
+export interface UnlistedImport {
+  code: string;
+  where: string; // "function_app.py:2", relative to the app
+  file: string;
+  line: number; // 0-based
+}
+
+/** Of the app's findings (`file` absolute, `line` 0-based), the AZF605 for `module` (or its
+ * top-level package, which the finding names): where requirements.txt lacks it. */
+export function unlistedImport(
+  appRoot: string,
+  module: string,
+  findings: readonly { file: string; line: number; code: string; message: string }[],
+): UnlistedImport | undefined {
+  const names = new Set([module, module.split(".")[0]]);
+  const inApp = (file: string) => file.startsWith(appRoot.endsWith("/") ? appRoot : `${appRoot}/`);
+  const found = findings.find(
+    (f) =>
+      f.code === "AZF605" &&
+      inApp(f.file) &&
+      f.message.includes(" but nothing in requirements.txt provides it") && // not a folder below the root, nor pyproject.toml
+      [...names].some((n) => f.message.startsWith(`'${n}' `)),
+  );
+  return found === undefined
+    ? undefined
+    : { code: found.code, where: `${found.file.slice(appRoot.replace(/\/$/, "").length + 1)}:${found.line + 1}`, file: found.file, line: found.line };
+}
 
 /** What New function's answer says the app's interpreter needs (the server's `install`, when
  * requirements.txt gained a package: a Durable starter's azure-functions-durable). */
@@ -260,8 +306,18 @@ export function missingModuleMessage(
   python: string,
   module: string,
   hasRequirements: boolean,
+  unlisted?: UnlistedImport,
 ): { message: string; actions: string[] } {
   const head = `The app cannot import ${module} with ${python}.`;
+  if (unlisted !== undefined) {
+    // QA in code-server: `import pandas` with no pandas in requirements.txt offered "Install
+    // requirements.txt into This Interpreter", which installed nothing, then said "still lacks
+    // pandas … another interpreter may be the app's".
+    return {
+      message: `${head} requirements.txt does not provide it (${unlisted.where}: ${unlisted.code}), so installing the requirements would not bring it, and the deployed app would fail the same way: add its package to requirements.txt, then install.`,
+      actions: [ADD_AND_INSTALL, "Go to the Import"],
+    };
+  }
   return hasRequirements
     ? {
         message: `${head} If requirements.txt lists its package, install the requirements into this interpreter; or select another interpreter.`,

@@ -226,7 +226,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tree,
     results,
     vscode.window.createTreeView("funcls.functions", { treeDataProvider: tree, showCollapseAll: true }),
-    ...viewCommands(tree),
+    ...viewCommands(tree, stateOffers),
     ...registerDebugging({
       serverCommand: () => manager.serverCommand(currentSettings(false)),
       runArgs: () => currentSettings(false).runArgs,
@@ -259,7 +259,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 /** The Functions view's commands: each calls the server's command for the node. */
-function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
+function viewCommands(tree: FunctionsTree, stateOffers: StateOffers): vscode.Disposable[] {
   const fn = (id: string, server: string) =>
     vscode.commands.registerCommand(id, async (node?: Node) => {
       if (node?.kind === "function") {
@@ -292,7 +292,7 @@ function viewCommands(tree: FunctionsTree): vscode.Disposable[] {
               void manager
                 .serverCommand(currentSettings())
                 .then((command) => appServerCommand(command, root))
-                .then((server) => offerRequirementsInstall(server, root, added))
+                .then((server) => offerRequirementsInstall(server, root, added, (modules) => stateOffers.claim(root, modules)))
                 .catch(() => vscode.window.showInformationMessage(`funcls: ${added.note}`)); // the server left it to us
             }
           },

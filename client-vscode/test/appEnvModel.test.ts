@@ -20,6 +20,8 @@ import {
   orderedActions,
   RunsUnderWay,
   StateOffers,
+  unlistedImport,
+  ADD_AND_INSTALL,
   missingMessage,
   onlyDebugger,
   readExecutable,
@@ -263,6 +265,53 @@ test("StateOffers: a state's missing module is offered once, after a ▶ Run who
   offers.state("/d", "lxml", true);
   offers.state("/d", undefined, false);
   assert.equal(offers.runEnded("/d", undefined, false), undefined);
+});
+
+test("a missing module requirements.txt does not provide (AZF605) is not offered the requirements' install", () => {
+  // QA in code-server: `import pandas`, not in requirements.txt; the offer installed the
+  // requirements, then said the interpreter "still lacks pandas … another interpreter may be the app's".
+  const message = "'pandas' is imported by function_app.py but nothing in requirements.txt provides it; the deployment installs only what requirements.txt lists, so the worker fails with ModuleNotFoundError and the app shows no functions: add 'pandas' to requirements.txt";
+  const findings = [
+    { file: "/w/other/function_app.py", line: 1, code: "AZF605", message },
+    { file: "/w/app/function_app.py", line: 0, code: "AZF401", message: "'%Q%' …" },
+    { file: "/w/app/function_app.py", line: 1, code: "AZF605", message },
+  ];
+  const unlisted = unlistedImport("/w/app", "pandas", findings);
+  assert.deepEqual(unlisted, { code: "AZF605", where: "function_app.py:2", file: "/w/app/function_app.py", line: 1 });
+  assert.deepEqual(unlistedImport("/w/app", "pandas.core", findings), unlisted); // the package names it
+  assert.equal(unlistedImport("/w/app", "requests", findings), undefined);
+  assert.equal(unlistedImport("/w/ap", "pandas", findings), undefined); // another app's folder
+  const below = "'helpers' is imported by function_app.py, but 'helpers' is src/helpers, below the app root: …";
+  assert.equal(unlistedImport("/w/app", "helpers", [{ file: "/w/app/function_app.py", line: 3, code: "AZF605", message: below }]), undefined);
+  const offer = missingModuleMessage("/w/app/.venv/bin/python", "pandas", true, unlisted);
+  assert.equal(
+    offer.message,
+    "The app cannot import pandas with /w/app/.venv/bin/python. requirements.txt does not provide it (function_app.py:2: AZF605), so installing the requirements would not bring it, and the deployed app would fail the same way: add its package to requirements.txt, then install.",
+  );
+  assert.deepEqual(offer.actions, [ADD_AND_INSTALL, "Go to the Import"]);
+  assert.deepEqual(missingModuleMessage("/w/app/.venv/bin/python", "pandas", true).actions, [INSTALL_REQUIREMENTS, "Select Interpreter"]);
+});
+
+test("StateOffers.claim: New function's install and the app's failing reload offer a module once", () => {
+  // QA in code-server: New function → Durable showed "The app cannot import
+  // azure.durable_functions…" (the warm app's reload) and "requirements.txt:
+  // azure-functions-durable added…" (New function's answer) at once.
+  const offers = new StateOffers();
+  assert.deepEqual(offers.claim("/a", ["azure.durable_functions"]), ["azure.durable_functions"]);
+  assert.equal(offers.state("/a", "azure.durable_functions", false), undefined); // the reload after it
+  // The reload's state came first: New function's offer is left out.
+  assert.equal(offers.state("/b", "azure.durable_functions", false), "azure.durable_functions");
+  assert.deepEqual(offers.claim("/b", ["azure.durable_functions"]), []);
+  // A state during a ▶ Run is offered when the Run ends, not by the claim.
+  offers.state("/c", "azure.durable_functions", true);
+  assert.deepEqual(offers.claim("/c", ["azure.durable_functions"]), []);
+  assert.equal(offers.runEnded("/c", undefined, false), "azure.durable_functions");
+  // Once the app loaded, a later failure on the same module is offered again.
+  offers.state("/a", undefined, false);
+  assert.equal(offers.state("/a", "azure.durable_functions", false), "azure.durable_functions");
+  // Other apps and other modules are not affected.
+  assert.deepEqual(offers.claim("/d", ["numpy"]), ["numpy"]);
+  assert.equal(offers.state("/d", "pandas", false), "pandas");
 });
 
 test("New function's install: read from the server's answer, offered into the app's interpreter", () => {
