@@ -168,6 +168,24 @@ def _connections(
                 yield fn, b, v.value, v, True
 
 
+def _storage_connection(b: Binding, name: str) -> bool:
+    """Whether setting ``name`` is a storage account's connection: AzureWebJobsStorage, or what
+    a queue, blob or table binding names (their connection defaults to AzureWebJobsStorage).
+    Its local value is then the one `funcls new` writes for those triggers, the storage
+    emulator's (catalogue/templates.py STORAGE_EMULATOR)."""
+    if setting_key(name) == setting_key(STORAGE):
+        return True
+    spec = b.spec
+    if spec is None:
+        return False
+    for prop in _connection_properties(spec, b.direction or "in"):
+        if prop.role == "connection" and prop.default == STORAGE:
+            v = b.value(prop.name)
+            if v is not None and v.known and v.value == name:
+                return True
+    return False
+
+
 def _no_settings_file(ctx: Context) -> None:
     """No local.settings.json at all (func init's .gitignore leaves it out, so every clone lacks
     it): one finding for the app, at the first binding whose connection needs a setting, the
@@ -188,10 +206,14 @@ def _no_settings_file(ctx: Context) -> None:
     values = {"FUNCTIONS_WORKER_RUNTIME": "python"}
     if _needs_storage(ctx) or any(k == setting_key(STORAGE) for k in names):
         values[STORAGE] = DEV_STORAGE
+    storage = {setting_key(n) for _, o_b, n, _, _ in uses if _storage_connection(o_b, n)}
     for name in names.values():
-        values.setdefault(name, "")
+        values.setdefault(name, DEV_STORAGE if setting_key(name) in storage else "")
     content = json.dumps({"IsEncrypted": False, "Values": values}, indent=2) + "\n"
     listed = ", ".join(f"'{n}'" for n in names.values())
+    empty = [f"'{n}'" for n in names.values() if values.get(n) == ""]
+    # The empty ones are reported until filled in (the "empty" finding below): the title says so.
+    to_fill = f" (empty: fill in {', '.join(empty)})" if empty else ""
     many = len(names) > 1
     subject = f"connection setting{'s' if many else ''} {listed}"
     by = f"binding '{b.name}' names" if len(uses) == 1 else f"{len(uses)} bindings name"
@@ -213,7 +235,7 @@ def _no_settings_file(ctx: Context) -> None:
         related=related,
         fixes=fixes(
             fix(
-                f"Create local.settings.json with {listed}",
+                f"Create local.settings.json with {listed}{to_fill}",
                 replace(path, Range.point(0, 0), content),
             )
         ),
@@ -252,11 +274,26 @@ def connection_settings(ctx: Context) -> None:
         if name.lower() == STORAGE.lower() and storage_reported:
             continue  # AZF403 says it once for the app
         implied = "" if explicit else f" ({a(b.type)} binding without a connection uses it)"
-        value = DEV_STORAGE if name.lower() == STORAGE.lower() else ""
         close = _close_setting(ctx, name) if explicit else None
         rng = _where(fn, b, at)
         inner = string_literal_inner(ctx, b.path, rng, name) if close else None
         hint = f"did you mean '{close}'? Otherwise add" if close else "add"
+        typo = close is not None and inner is not None
+        if _storage_connection(b, name):
+            # The value `funcls new` writes for a storage trigger: nothing is left to report, so
+            # `funcls check --fix` takes it too (unless a close name is offered first).
+            add = fix(
+                f"Add '{name}' to local.settings.json as {DEV_STORAGE} (local storage)",
+                add_setting(ctx, name, DEV_STORAGE),
+                preferred=not typo,
+            )
+        else:
+            # Only the user knows the connection string: the key is added empty and reported
+            # as empty until it is filled in, which the title says. Not taken by --fix.
+            add = fix(
+                f"Add '{name}' to local.settings.json (empty: fill in its connection string)",
+                add_setting(ctx, name, ""),
+            )
         ctx.emit(
             "AZF400",
             f"connection setting '{name}' of binding '{b.name}' is not defined in "
@@ -268,7 +305,7 @@ def connection_settings(ctx: Context) -> None:
                 fix(f"Use '{close}'", replace(b.path, inner, close), preferred=True)
                 if close and inner
                 else None,
-                fix(f"Add '{name}' to local.settings.json", add_setting(ctx, name, value)),
+                add,
             ),
             function=fn,
             data={"setting": name},

@@ -70,8 +70,12 @@ RULES: tuple[Rule, ...] = (
         "it) the app gets one finding, at the first binding that needs a setting, naming every "
         "setting to create, the other bindings as related locations; its quick fix creates the "
         "file with them all. When the file exists, each binding whose setting it lacks is "
-        "reported; a setting that is present but empty (as the quick fix writes it) is "
-        "reported until its connection string is filled in.",
+        "reported. The quick fix gives a storage account's connection (`AzureWebJobsStorage`, "
+        "or what a queue, blob or table binding names) `UseDevelopmentStorage=true`, as "
+        "`funcls new` does, and `funcls check --fix` applies it; any other setting is added "
+        "empty, to fill in with its connection string, and reported until it is. While "
+        "local.settings.json is not valid JSON (AZF100) the settings rules wait: which settings "
+        "it defines is not known.",
         Example({"function_app.py": _HEAD + _SB}),
         Example(
             {

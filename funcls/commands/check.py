@@ -11,7 +11,15 @@ import os
 import sys
 from typing import Any
 
-from funcls.checks import CheckConfig, CheckerCrash, ConfigError, Severity, check_app, rules
+from funcls.checks import (
+    CheckConfig,
+    CheckerCrash,
+    ConfigError,
+    Finding,
+    Severity,
+    check_app,
+    rules,
+)
 from funcls.checks.config import find_pyproject, resolve_config
 from funcls.commands.check_formats import (
     FORMATS,
@@ -76,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"funcls: internal error: {e}; please report it", file=sys.stderr)
         return 2
     findings.sort(key=lambda f: f.sort_key())
+    if args.fix:
+        _left_to_choose(findings, cwd)
     if args.format == "json":
         _write(render_json(findings, cwd))
     elif args.format == "sarif":
@@ -91,6 +101,24 @@ def run(args: argparse.Namespace) -> int:
             text += summary(findings, len(apps)) + "\n"
         _write(text)
     return 1 if any(f.severity >= Severity.ERROR for f in findings) else 0
+
+
+def _left_to_choose(findings: list[Finding], cwd: str) -> None:
+    """After --fix: a finding whose quick fixes it did not take says why, beside the ``fixed``
+    lines (QA: AZF400's fix was skipped without a word). --fix takes a preferred fix only,
+    one that makes no choice for the user; the others are the editor's to offer."""
+    for f in findings:
+        if not f.fixes or any(x.preferred for x in f.fixes):
+            continue
+        offers = "quick fix" if len(f.fixes) == 1 else "quick fixes"
+        titles = "; ".join(x.title for x in f.fixes)
+        line, column = f.location.range.start.line + 1, f.location.range.start.column + 1
+        print(
+            f"not fixed {os.path.relpath(f.location.path, cwd)}:{line}:{column}: {f.code} needs "
+            f"a choice or a value only you have, so --fix leaves it (the editor's {offers}: "
+            f"{titles})",
+            file=sys.stderr,
+        )
 
 
 def _write(text: str) -> None:

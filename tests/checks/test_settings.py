@@ -5,8 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from funcls.checks import CheckConfig
-from tests.checks.support import check, codes, fixed_clean, one, only, text_at, v2, write_app
+from tests.checks.support import (
+    check,
+    codes,
+    fixed_clean,
+    one,
+    only,
+    run_cli,
+    text_at,
+    v2,
+    write_app,
+)
 
 SB = (
     '@app.service_bus_queue_trigger(arg_name="msg", queue_name="orders", connection="SB")\n'
@@ -62,7 +74,9 @@ def test_azf400_without_local_settings_offers_to_create_it(tmp_path: Path) -> No
         "file with it (and add it to the app settings in Azure)"
     )
     assert f.related == []
-    assert [x.title for x in f.fixes] == ["Create local.settings.json with 'SB'"]
+    assert [x.title for x in f.fixes] == [
+        "Create local.settings.json with 'SB' (empty: fill in 'SB')"
+    ]
     fixed_clean(tmp_path, f)
     data = json.loads((tmp_path / "local.settings.json").read_text())
     assert data == {
@@ -118,7 +132,8 @@ def test_azf400_without_local_settings_is_one_finding_per_app(tmp_path: Path) ->
         for r in f.related
     ] == ['"AzureWebJobsStorage"', '"SB"', '"Cosmos"']
     assert [x.title for x in f.fixes] == [
-        "Create local.settings.json with 'SB', 'AzureWebJobsStorage', 'Cosmos'"
+        "Create local.settings.json with 'SB', 'AzureWebJobsStorage', 'Cosmos' "
+        "(empty: fill in 'SB', 'Cosmos')"
     ]
     left = fixed_clean(tmp_path, f)
     # The created file holds every setting, empty for the user to fill in: each is then the
@@ -246,7 +261,7 @@ def test_azf400_misspelt_connection_suggests_the_defined_one(tmp_path: Path) -> 
     )
     assert [x.title for x in f.fixes] == [
         "Use 'ServiceBusConnection'",
-        "Add 'ServiceBusConection' to local.settings.json",
+        "Add 'ServiceBusConection' to local.settings.json (empty: fill in its connection string)",
     ]
     assert "AZF400" not in codes(fixed_clean(tmp_path, f))
     assert 'connection="ServiceBusConnection"' in (tmp_path / "function_app.py").read_text()
@@ -492,3 +507,79 @@ def test_settings_rules_hold_while_local_settings_is_not_valid_json(tmp_path: Pa
     f = one(check(tmp_path), "AZF400")
     assert f.message.startswith("connection setting 'SB' of binding 'msg' is not defined")
     assert codes(check(tmp_path)) == ["AZF400"]
+
+
+QUEUE_CONN = (
+    '@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="JobsStorage")\n'
+    "def work(msg: func.QueueMessage) -> None:\n    pass\n"
+)
+BLOB_OUT = (
+    '@app.route(route="save")\n'
+    '@app.blob_output(arg_name="out", path="out/{rand-guid}", connection="Archive")\n'
+    "def save(req: func.HttpRequest, out: func.Out[str]) -> str:\n"
+    '    return "ok"\n'
+)
+
+
+def test_azf400_storage_connection_fix_writes_the_storage_emulator(tmp_path: Path) -> None:
+    # QA: the fix wrote "JobsStorage": "", which AZF400 then reported as empty. A storage
+    # binding's connection gets the value `funcls new` writes for its triggers.
+    v2(tmp_path, QUEUE_CONN + "\n\n" + BLOB_OUT, **{"local.settings.json": settings(BASE)})
+    found = only(check(tmp_path), "AZF400")
+    assert [[(x.title, x.preferred) for x in f.fixes] for f in found] == [
+        [
+            (
+                "Add 'JobsStorage' to local.settings.json as UseDevelopmentStorage=true (local storage)",
+                True,
+            )
+        ],
+        [
+            (
+                "Add 'Archive' to local.settings.json as UseDevelopmentStorage=true (local storage)",
+                True,
+            )
+        ],
+    ]
+    fixed_clean(tmp_path, found[0])
+    assert codes(fixed_clean(tmp_path, only(check(tmp_path), "AZF400")[0])) == []
+    values = json.loads((tmp_path / "local.settings.json").read_text())["Values"]
+    assert values == {
+        **BASE,
+        "JobsStorage": "UseDevelopmentStorage=true",
+        "Archive": "UseDevelopmentStorage=true",
+    }
+
+
+def test_azf400_without_local_settings_creates_storage_connections_filled(tmp_path: Path) -> None:
+    v2(tmp_path, QUEUE_CONN + "\n\n" + SB)
+    (tmp_path / "local.settings.json").unlink()
+    f = one(check(tmp_path), "AZF400")
+    assert [x.title for x in f.fixes] == [
+        "Create local.settings.json with 'JobsStorage', 'SB' (empty: fill in 'SB')"
+    ]
+    (left,) = fixed_clean(tmp_path, f)
+    assert (left.code, left.data) == ("AZF400", {"setting": "SB"})  # empty, as the title said
+    values = json.loads((tmp_path / "local.settings.json").read_text())["Values"]
+    assert values["JobsStorage"] == "UseDevelopmentStorage=true" and values["SB"] == ""
+
+
+def test_check_fix_applies_the_storage_fix_and_says_why_it_leaves_the_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    v2(tmp_path, QUEUE_CONN + "\n\n" + SB, **{"local.settings.json": settings(BASE)})
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "--fix", ".")
+    assert code == 0  # AZF400 is a warning
+    assert (
+        "fixed function_app.py: AZF400 Add 'JobsStorage' to local.settings.json as "
+        "UseDevelopmentStorage=true (local storage)\n"
+    ) in err
+    # It was skipped without a word: now the output says why.
+    assert (
+        "not fixed function_app.py:11:80: AZF400 needs a choice or a value only you have, so "
+        "--fix leaves it (the editor's quick fix: Add 'SB' to local.settings.json (empty: fill "
+        "in its connection string))\n"
+    ) in err
+    assert [line.split(": ")[1].split()[0] for line in out.splitlines()[:-1]] == ["AZF400"]
+    values = json.loads((tmp_path / "local.settings.json").read_text())["Values"]
+    assert values == {**BASE, "JobsStorage": "UseDevelopmentStorage=true"}

@@ -93,7 +93,9 @@ async def test_quick_fix_adds_a_missing_setting(
     await wait_for(lambda: editing_client.diagnostics.get(uri(bp)))
     actions = await actions_at(editing_client, bp, point(position(bp, '"ServiceBusConnection"', 3)))
     (fix,) = [a for a in actions if a.kind == CAK.QuickFix]
-    assert fix.title == "Add 'ServiceBusConnection' to local.settings.json"
+    assert fix.title == (
+        "Add 'ServiceBusConnection' to local.settings.json (empty: fill in its connection string)"
+    )
     assert fix.edit is not None
     apply_workspace_edit(fix.edit)
     assert json.loads(settings.read_text())["Values"]["ServiceBusConnection"] == ""
