@@ -229,6 +229,8 @@ def register_documents(server: FunclsServer) -> None:
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         path = server.document_changed(params.text_document.uri)
         if path is not None:
+            if server.state.index.app_for_path(path) is None:
+                server.adopt_app_above(path)  # a file of an app above the workspace folders
             if path in server.published and server.pull_mode:
                 server.published.pop(path, None)
             server.schedule(path, 0)

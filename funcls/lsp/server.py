@@ -16,12 +16,14 @@ from pygls.lsp.server import LanguageServer
 from funcls import __version__
 from funcls.lsp.collector import Collector
 from funcls.lsp.context import ClientFeatures, Context
+from funcls.lsp.homes import app_root_above
 from funcls.lsp.positions import PositionMapper, uri_to_path
 from funcls.lsp.protocol import FunclsProtocol
 from funcls.lsp.publisher import Publisher
 from funcls.lsp.settings import Settings, parse_settings
 from funcls.lsp.state import Checker, EngineChecker, IndexState
 from funcls.lsp.typing_hold import sent_after_idle_ms
+from funcls.model.loader import HOST_JSON
 from funcls.model.locations import Position
 from funcls.model.workspace import Workspace
 
@@ -35,6 +37,18 @@ WATCHED_GLOBS = (
     "**/.funcignore",
     "**/funcls.inputs.json",  # the Run lenses' titles say what a saved input sends
 )
+
+
+def new_root_above(index: Workspace, path: str) -> str | None:
+    """The root of the app that ``path`` (a document or a workspace folder) lies in
+    (homes.app_root_above) when the index does not have it yet and no workspace folder holds
+    it (below a folder, its search finds the app, or leaves it out on purpose)."""
+    root = app_root_above(path)
+    if root is None or root in index.above_roots or root in index.apps:
+        return None
+    if any(root == f or root.startswith(f + os.sep) for f in index.folders):
+        return None
+    return root
 
 
 class FunclsServer(LanguageServer):
@@ -68,6 +82,10 @@ class FunclsServer(LanguageServer):
         settings, errors = parse_settings(params.initialization_options)
         self.pending_messages.extend(errors)
         index = Workspace([f for f in folders if f], extra_roots=list(settings.extra_app_roots))
+        for folder in index.folders:  # an editor started inside an app: that app
+            root = new_root_above(index, folder)
+            if root is not None:
+                index.above_roots.append(root)
         self.state = IndexState(index, self.checker)
         self.state.indexing = True  # until index_workspace has loaded every app
         self.state.settings = settings
@@ -100,6 +118,19 @@ class FunclsServer(LanguageServer):
             with self.state.index_lock:  # not while the rules thread re-indexes an edit
                 self.state.index.index_all()
         self.state.invalidate_findings()
+
+    def adopt_app_above(self, path: str) -> bool:
+        """Serve the app the opened document ``path`` lies in when its root is above every
+        workspace folder (:func:`new_root_above`): the root joins the index's ``above_roots``
+        and its host.json counts as changed, which indexes the app. False when there is no
+        such app or it is served already."""
+        index = self.state.index
+        root = new_root_above(index, path)
+        if root is None:
+            return False
+        index.above_roots.append(root)
+        self.state.mark_dirty(os.path.join(root, HOST_JSON))
+        return True
 
     # -- messages ----------------------------------------------------------------------------
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:

@@ -300,6 +300,10 @@ class Workspace:
     ) -> None:
         self.folders = [os.path.normpath(os.path.abspath(f)) for f in folders]
         self.extra_roots = [os.path.normpath(os.path.abspath(r)) for r in (extra_roots or [])]
+        # Apps above the folders: the app root of a workspace folder or an opened document
+        # that lies inside an app (an editor started in a v1 function folder). The server
+        # finds them (lsp/homes.app_root_above); each is an app while its host.json is there.
+        self.above_roots: list[str] = []
         self.source = source or Source()
         self.apps: dict[str, App] = {}
         self._lock = threading.RLock()
@@ -307,6 +311,7 @@ class Workspace:
     # -- whole index -------------------------------------------------------------------------
     def roots(self) -> list[str]:
         found: set[str] = set(self.extra_roots)
+        found.update(r for r in self.above_roots if self.source.is_file(os.path.join(r, HOST_JSON)))
         for f in self.folders:
             found.update(find_app_roots(f, self.source))
         return sorted(found)
