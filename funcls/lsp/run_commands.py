@@ -231,6 +231,15 @@ async def run_function(server: FunclsServer, args: list[Any]) -> dict[str, Any]:
     return result
 
 
+def first_sentence(message: str, longer_than: int = 160) -> str:
+    """A long load error's first sentence, for the one-line summary; the error keeps it whole.
+    QA in code-server: an import of a package the app's .venv lacked put the worker's whole
+    text in the result's headline, 'ModuleNotFoundError: No module named 'pandas'. Cannot find
+    module. Please check the requirements.txt … Current sys.path: [...]' (ten lines in red)."""
+    cut = message.find(". ") if len(message) > longer_than else -1
+    return message[:cut] if cut > 0 else message
+
+
 def not_loaded(name: str, root: str, errors: object) -> dict[str, Any] | None:
     """The run's answer when the runner has no ``name`` because the app failed to load (an
     exception at import, a bad binding): the load error of that function, else the first,
@@ -250,8 +259,8 @@ def not_loaded(name: str, root: str, errors: object) -> dict[str, Any] | None:
     more = f" ({len(errors) - 1} more load error(s))" if len(errors) > 1 else ""
     result = failure(name, f"{subject} failed to load{where}: {message}{more}", "LoadError")
     result["summary"] = (
-        f"'{name}' is not loaded: {subject} failed to load{where}: {message}{more}; "
-        "fix it and save, the app reloads"
+        f"'{name}' is not loaded: {subject} failed to load{where}: {first_sentence(message)}"
+        f"{more}; fix it and save, the app reloads"
     )
     result["error"]["traceback"] = trace
     if at is not None:

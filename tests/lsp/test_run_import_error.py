@@ -66,6 +66,26 @@ async def test_an_app_that_raises_at_import_names_its_line(
     assert again["ok"] is True and again["body"] == "hi", again
 
 
+async def test_a_missing_package_s_summary_is_its_first_sentence(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """QA in code-server: the result's headline held the worker's whole ModuleNotFoundError
+    text, its troubleshooting hint and sys.path; the error below it keeps them."""
+    root = tmp_path / "ws" / "app"
+    script = root / "function_app.py"
+    script.write_text("import nothere_pkg_qa16\n" + APP.replace('SETTINGS["limit"]', "1"))
+    deadline = time.monotonic() + 30
+    while (result := await run(client, str(root), "hello"))["error"]["message"].find(
+        "nothere_pkg_qa16"
+    ) < 0:
+        assert time.monotonic() < deadline, f"the warm app did not reload: {result}"
+    assert result["summary"] == (
+        "'hello' is not loaded: function_app.py:1 failed to load: ModuleNotFoundError: "
+        "No module named 'nothere_pkg_qa16'; fix it and save, the app reloads"
+    ), result
+    assert "Current sys.path: [" in result["error"]["message"], result
+
+
 async def test_the_app_state_names_what_failed_to_load(
     client: LanguageClient, tmp_path: Path
 ) -> None:
