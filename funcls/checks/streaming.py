@@ -9,6 +9,7 @@ import re
 from funcls.checks.context import Context
 from funcls.checks.edits import add_setting, fix, fixes
 from funcls.checks.registry import checker
+from funcls.checks.settings import settings_unreadable
 from funcls.model.appmodel import App
 from funcls.model.appvenv import app_python_version
 from funcls.model.distributions import find_site_packages
@@ -76,8 +77,8 @@ def _python_version(root: str) -> tuple[int, int] | None:
 @checker("AZF410")
 def streaming_setting(ctx: Context) -> None:
     found = streaming_import(ctx)
-    if found is None or _setting(ctx) in _TRUE_LIKE:
-        return
+    if found is None or _setting(ctx) in _TRUE_LIKE or settings_unreadable(ctx):
+        return  # a local.settings.json that does not parse may set it below its error
     version = _python_version(ctx.app.root)
     if version is not None and version >= (3, 13):
         return  # the 3.13+ worker serves streaming without the setting

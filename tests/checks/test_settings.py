@@ -583,3 +583,27 @@ def test_check_fix_applies_the_storage_fix_and_says_why_it_leaves_the_other(
     assert [line.split(": ")[1].split()[0] for line in out.splitlines()[:-1]] == ["AZF400"]
     values = json.loads((tmp_path / "local.settings.json").read_text())["Values"]
     assert values == {**BASE, "JobsStorage": "UseDevelopmentStorage=true"}
+
+
+def test_streaming_setting_rule_holds_while_local_settings_is_not_valid_json(
+    tmp_path: Path,
+) -> None:
+    # AZF410 read the settings of the half-typed file too: PYTHON_ENABLE_INIT_INDEXING, set
+    # below the unfinished line, was reported missing.
+    complete = settings({**BASE, "PYTHON_ENABLE_INIT_INDEXING": "1"})
+    v2(
+        tmp_path,
+        "from azurefunctions.extensions.http.fastapi import Request, StreamingResponse\n\n\n"
+        '@app.route(route="stream")\n'
+        "async def stream(req: Request) -> StreamingResponse:\n"
+        '    return StreamingResponse(iter([b"x"]))\n',
+        **{
+            "requirements.txt": "azure-functions\nazurefunctions-extensions-http-fastapi\n",
+            "local.settings.json": complete.replace(
+                '"Values": {\n', '"Values": {\n    "Host": {\n    "\n'
+            ),
+        },
+    )
+    assert codes(check(tmp_path)) == ["AZF100"]
+    (tmp_path / "local.settings.json").write_text(complete)
+    assert codes(check(tmp_path)) == []
