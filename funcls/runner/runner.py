@@ -81,6 +81,25 @@ def static_check(app: App, console: Console) -> None:
         console.block("funcls check found errors (the app starts anyway):\n" + "\n".join(lines))
 
 
+def settings_file_problems(app: App) -> list[str]:
+    """host.json or local.settings.json that cannot be read, with the place: their settings
+    are the defaults until they are fixed."""
+    lines = []
+    for problem in app.problems:
+        name = os.path.basename(problem.path)
+        if name not in ("host.json", "local.settings.json"):
+            continue
+        if problem.kind not in ("json-syntax", "json-not-object", "file-unreadable"):
+            continue
+        where = f"{name}:{problem.range.start.line + 1}:{problem.range.start.column + 1}"
+        what = "not valid JSON: " if problem.kind == "json-syntax" else ""
+        lines.append(
+            f"{where}: {what}{problem.message}; its settings are not read (the defaults "
+            "apply) until it is fixed"
+        )
+    return lines
+
+
 def storage_connections(functions: list[RunFunction]) -> list[str]:
     names: dict[str, str] = {}
     for fn in functions:
@@ -444,6 +463,10 @@ class Run:
                 fresh = read_host_settings(self.app)
                 fresh.worker_count = fresh.worker_count or 1
                 self.settings.__dict__.update(fresh.__dict__)
+                # What the start says of them (static_check's AZF100, serve()): a save that
+                # broke host.json reloaded without a word, on the default settings.
+                for line in settings_file_problems(self.app) + fresh.problems:
+                    self.console.say(line)
                 await self.switch_storage()
             # Not awaited: the watcher must go on reading saves while this load runs, so that a
             # fix saved while an import hangs replaces that load (start_generation ends it).

@@ -143,6 +143,29 @@ def test_save_reloads_the_new_code(
         time.sleep(0.05)
 
 
+def test_a_save_that_breaks_host_json_is_said_with_its_place(
+    app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    # Hardening pass: a host.json saved half-typed, or with a functionTimeout that is no
+    # TimeSpan, reloaded the app on the default settings without a word (the start says
+    # both: the static check's AZF100, the settings' problems).
+    app_dir = app_copy("http_v2")
+    running = run_app(app_dir)
+    assert running.get("/api/plain").text == "just a string"
+    host = app_dir / "host.json"
+    host.write_text('{"version": "2.0",\n "functionTimeout": "00:00:03",\n')
+    log = running.wait_for_log("host.json:2:31: not valid JSON: object is not closed")
+    assert "its settings are not read (the defaults apply) until it is fixed" in log
+    running.wait_for_log("reloaded: ")
+    assert running.wait_for("/api/plain").text == "just a string"
+    host.write_text('{"version": "2.0", "functionTimeout": "banana"}')
+    log = running.wait_for_log("host.json functionTimeout: 'banana' is not a TimeSpan")
+    assert "using 30 minutes" in log
+    running.wait_for_log("reloaded: ", count=2)
+    assert running.wait_for("/api/plain").text == "just a string"
+    assert running.process.poll() is None
+
+
 def test_broken_import_answers_with_the_error_until_fixed(
     app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
 ) -> None:
