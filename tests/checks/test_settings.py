@@ -607,3 +607,27 @@ def test_streaming_setting_rule_holds_while_local_settings_is_not_valid_json(
     assert codes(check(tmp_path)) == ["AZF100"]
     (tmp_path / "local.settings.json").write_text(complete)
     assert codes(check(tmp_path)) == []
+
+
+def test_environment_value_notes_hold_while_local_settings_is_not_valid_json(
+    tmp_path: Path,
+) -> None:
+    # AZF401's note on an os.getenv value said local.settings.json does not set ORDERS_QUEUE,
+    # which the half-typed file sets below its unfinished line.
+    complete = settings({**BASE, "ORDERS_QUEUE": "orders-local"})
+    v2(
+        tmp_path,
+        "import os\n\n\n"
+        '@app.queue_trigger(arg_name="msg", queue_name=os.getenv("ORDERS_QUEUE", "orders"), '
+        'connection="AzureWebJobsStorage")\n'
+        "def work(msg: func.QueueMessage) -> None:\n    pass\n",
+        **{
+            "local.settings.json": complete.replace(
+                '"Values": {\n', '"Values": {\n    "Host": {\n    "\n'
+            )
+        },
+    )
+    assert codes(check(tmp_path)) == ["AZF100"]
+    (tmp_path / "local.settings.json").write_text(complete)
+    f = one(check(tmp_path), "AZF401")
+    assert "local.settings.json sets it, so a local run binds 'orders-local'" in f.message
