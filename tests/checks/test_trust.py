@@ -1272,6 +1272,47 @@ def test_names_from_the_apps_own_package_are_followed_for_azf306(tmp_path: Path)
     assert text_at(f).startswith("jobs")
 
 
+# The same script importing a name its own package does not define (a settings class the
+# package's __init__.py forgot to re-export): the import raises ImportError (AZF606), so the
+# name is no function app made elsewhere, and the script still makes none.
+MISSING_NAME_APP = {
+    **OWN_PACKAGE_APP,
+    "function_app.py": OWN_PACKAGE_APP["function_app.py"].replace(
+        "import Settings, get_settings\n", "import Settings, get_settings, JobConfig\n"
+    ),
+    "proc/config/__init__.py": "from .values import Settings, get_settings\n",
+    "proc/config/values.py": "class Settings:\n    pass\n\n\ndef get_settings():\n"
+    "    return Settings()\n",
+}
+del MISSING_NAME_APP["proc/config.py"]
+
+
+def test_a_name_its_own_package_does_not_define_is_no_app_for_azf306(tmp_path: Path) -> None:
+    write_app(tmp_path, MISSING_NAME_APP)
+    found = check(tmp_path)
+    f = one(found, "AZF306")
+    assert f.severity == Severity.ERROR
+    assert f.message.startswith("function_app.py creates no FunctionApp at its top level")
+    assert text_at(one(found, "AZF606")) == "JobConfig"
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        # The name may come from somewhere funcls cannot see: the hedge stays.
+        "from .values import *\n",
+        "from .values import Settings, get_settings\n\n\ndef __getattr__(name):\n"
+        "    return getattr(Settings, name)\n",
+        "import sys\n\nfrom .values import Settings, get_settings\n\n"
+        'setattr(sys.modules[__name__], "JobConfig", object())\n',
+    ],
+)
+def test_a_name_its_own_package_may_bind_keeps_the_hedge(tmp_path: Path, config: str) -> None:
+    write_app(tmp_path, {**MISSING_NAME_APP, "proc/config/__init__.py": config})
+    f = one(check(tmp_path), "AZF306")
+    assert f.severity == Severity.INFO
+
+
 @pytest.mark.parametrize(
     "processor",
     [

@@ -13,6 +13,7 @@ import os
 import sys
 from typing import Protocol
 
+from funcls.model.python.bound_names import names_of
 from funcls.model.python.limits import parse as parse_python
 
 
@@ -153,6 +154,8 @@ def _own_name_may_be_app(
             for n in ast.walk(node)
         ):
             return True  # assigned, or bound inside an if/try/with: not followed
+    if not bindings and _import_fails(text, name):
+        return False
     if len(bindings) != 1:
         return True  # unbound (a submodule is handled by the caller) or rebound
     [binding] = bindings
@@ -168,6 +171,24 @@ def _own_name_may_be_app(
         )
         return _import_may_bind_app(narrowed, path, root, files, seen, depth)
     return False  # a def or a class
+
+
+def _import_fails(text: str, name: str) -> bool:
+    """Whether importing ``name`` from the module of ``text`` certainly raises ImportError:
+    the module binds it nowhere (model/python/bound_names.py, as AZF606 reads it), has no
+    ``from … import *``, no module-level ``__getattr__``, ``globals()`` or ``sys.modules``
+    (``dynamic``) and sets no attribute of that name, so the import fails and binds nothing
+    (corpus, DamolAAkinleye/loganalytics-to-adls: ``from LogAnalyticsToADLS.config import
+    get_settings, QueryConfig``, a name the package does not define, was said to be a function
+    app funcls could not follow). A submodule of that name is the caller's to rule out."""
+    info = names_of(text)
+    return (
+        info is not None
+        and info.dynamic is None
+        and not info.star_imports
+        and name not in info.names
+        and name not in info.stored_attributes
+    )
 
 
 def _binds(node: ast.AST, name: str) -> bool:
