@@ -136,6 +136,13 @@ KNOWN: dict[str, str] = {
     "bson": "pymongo",
     "gridfs": "pymongo",
     "scourgify": "usaddress-scourgify",
+    # Corpus triage (twelfth round), read from the wheels: python_whois-0.9.6's top is whois/
+    # (JustinVerstijnen/DNSMegaTool lists python-whois; the note asked to add PyPI's 'whois',
+    # whois-1.20240129.2, another project whose top is whois/ too, kept in ALSO_PROVIDED_BY);
+    # twitch_python-0.0.20's is twitch/ (OD1995/FSEVideoDownloader lists twitch-python; the
+    # note asked to add 'twitch', a name with no release pip can install).
+    "whois": "python-whois",
+    "twitch": "twitch-python",
 }
 
 # Modules a distribution shipped only before a major release that renamed them: import name ->
@@ -183,6 +190,7 @@ ALSO_PROVIDED_BY: dict[str, tuple[str, ...]] = {
     "playwright_stealth": ("tf-playwright-stealth",),
     "bson": ("bson",),
     "scourgify": ("scourgify",),
+    "whois": ("whois",),
 }
 
 

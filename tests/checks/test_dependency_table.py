@@ -463,6 +463,24 @@ def test_azf605_bson_is_pymongo_s_and_scourgify_usaddress_scourgify_s(tmp_path: 
     ]
 
 
+def test_azf605_whois_is_python_whois_s_and_twitch_twitch_python_s(tmp_path: Path) -> None:
+    # Corpus, twelfth round, read from the wheels: python-whois's top is whois/, twitch-python's
+    # is twitch/ (two apps listing them were told, in a note, to add PyPI's 'whois' and
+    # 'twitch' instead).
+    _app(tmp_path / "w", "import whois\n", "azure-functions\npython-whois\n")
+    assert only(check(tmp_path / "w"), "AZF605") == []
+    _app(tmp_path / "t", "from twitch import Helix\n", "azure-functions\ntwitch-python\n")
+    assert only(check(tmp_path / "t"), "AZF605") == []
+    # PyPI's 'whois' installs a whois/ of its own: listed, it provides the module too.
+    _app(tmp_path / "o", "import whois\n", "azure-functions\nwhois\n")
+    assert only(check(tmp_path / "o"), "AZF605") == []
+    _app(tmp_path / "n", "import whois\nimport twitch\n", "azure-functions\n")
+    assert sorted(f.message.rsplit(": ", 1)[1] for f in only(check(tmp_path / "n"), "AZF605")) == [
+        "add 'python-whois' to requirements.txt",
+        "add 'twitch-python' to requirements.txt",
+    ]
+
+
 def test_azf605_silent_in_a_module_imported_only_under_an_import_error_guard(
     tmp_path: Path,
 ) -> None:
