@@ -4,6 +4,7 @@
 
 import { execFile, spawn } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 
 import * as vscode from "vscode";
@@ -36,7 +37,15 @@ import {
   venvPackages,
 } from "./appEnvModel";
 import { APP_VENV_SOURCE, appCommand, FUNCLS_HOME_PROGRAM, type ServerCommand, withFunclsHome } from "./python";
-import { needingSdks, STORAGE_MODULES, storageFallbackMessage, type StorageUse } from "./storageModel";
+import {
+  azuriteEndpoints,
+  needingSdks,
+  readLocalValues,
+  settingValue,
+  STORAGE_MODULES,
+  storageFallbackMessage,
+  type StorageUse,
+} from "./storageModel";
 
 const ready = new Set<string>(); // interpreters (and what was checked) found complete
 
@@ -331,6 +340,42 @@ async function selectInterpreter(): Promise<void> {
   );
 }
 
+/** Whether the Azure SDKs would change the store of any of `uses`: an Azure account, or an
+ * Azurite whose queue and blob endpoints all accept a connection (as the runner probes them). */
+async function sdksWouldMatter(appRoot: string, uses: readonly StorageUse[]): Promise<boolean> {
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(path.join(appRoot, "local.settings.json"), "utf8");
+  } catch {
+    text = undefined;
+  }
+  const values = readLocalValues(text);
+  for (const use of uses) {
+    if (use.store.kind === "azure") {
+      return true;
+    }
+    const endpoints = azuriteEndpoints(settingValue(use.setting, values));
+    if (endpoints.length > 0 && (await Promise.all(endpoints.map((e) => accepts(e.host, e.port)))).every(Boolean)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether host:port accepts a TCP connection within `ms`. */
+function accepts(host: string, port: number, ms = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(ms, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
 /** True when the app can run; otherwise tells the user (once per call) and returns false.
  * `again` repeats what the user asked for once "Install into This Interpreter" succeeded. */
 export async function ensureAppEnvironment(server: ServerCommand, appRoot: string, debug = false, again?: Again): Promise<boolean> {
@@ -360,9 +405,11 @@ export async function ensureAppEnvironment(server: ServerCommand, appRoot: strin
   const python = interpreterName(server.python, executable);
   if (missing.every((dist) => STORAGE_DISTS.has(dist))) {
     // The app runs (on the embedded store): a warning, once per interpreter and app, whose
-    // install is the SDKs alone and whose follow-up restarts the app onto the configured store.
+    // install is the SDKs alone and whose follow-up restarts the app onto the configured store;
+    // none while that store is Azurite not running (the runner would use its embedded store
+    // with the SDKs too; the result names the store and why), so a later run warns once it runs.
     const once = `${server.python.join("\0")}|${appRoot}`;
-    if (!warnedStorage.has(once)) {
+    if (!warnedStorage.has(once) && (await sdksWouldMatter(appRoot, uses))) {
       warnedStorage.add(once);
       const [install, select] = ["Install into This Interpreter", "Select Interpreter"];
       const restart = { label: "Restart the App", run: () => vscode.commands.executeCommand("funcls.app.restart", appRoot) };

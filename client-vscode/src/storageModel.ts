@@ -82,6 +82,38 @@ export function describeStore(value: string | undefined): Store {
   return { kind: "azure", text: account ? `the Azure Storage account '${account}'` : "Azure Storage" };
 }
 
+/** The queue and blob endpoints the runner probes before it uses Azurite, as (host, port):
+ * UseDevelopmentStorage=true reaches 127.0.0.1 (or DevelopmentStorageProxyUri's host) on
+ * 10001 and 10000 (funcls/runner/storage/connection.py _development), loopback endpoints
+ * their own; when one does not accept a connection the runner uses its embedded store
+ * (selection.open_backend). None for a store that is not Azurite. */
+export function azuriteEndpoints(value: string | undefined): { host: string; port: number }[] {
+  if (value === undefined || describeStore(value).kind !== "azurite") {
+    return [];
+  }
+  const parts = new Map<string, string>();
+  for (const part of value.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) {
+      parts.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+    }
+  }
+  const at = (url: string, port?: number) => {
+    try {
+      const u = new URL(url);
+      const host = u.hostname.replace(/^\[|\]$/g, "");
+      return [{ host, port: port ?? (u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80) }];
+    } catch {
+      return [];
+    }
+  };
+  if (parts.get("usedevelopmentstorage")?.toLowerCase() === "true") {
+    const proxy = parts.get("developmentstorageproxyuri") || "http://127.0.0.1";
+    return [...at(proxy, 10001), ...at(proxy, 10000)];
+  }
+  return ["queueendpoint", "blobendpoint"].flatMap((k) => (parts.has(k) ? at(parts.get(k) as string) : []));
+}
+
 /** The app's storage connections with their stores and functions, from the Functions view's
  * entries (`storage`: each function's queue/blob connection settings). */
 export function storageUses(

@@ -3,6 +3,7 @@ import { test } from "node:test";
 
 import { functionDescription, functionTooltip, type FunctionView } from "../src/functionsModel";
 import {
+  azuriteEndpoints,
   describeStore,
   functionStore,
   needingSdks,
@@ -131,4 +132,26 @@ test("a trigger detail's %SETTING% is shown resolved from local.settings.json, a
   assert.equal(resolvedDetail("orders", { orders: "x" }), "orders"); // no reference: as written
   assert.equal(resolvedDetail("50% off", {}), "50% off");
   assert.equal(resolvedDetail("%Q%", undefined), "%Q%"); // values not known: as written
+});
+
+test("Azurite's endpoints, which the runner probes before it uses Azurite", () => {
+  // QA in code-server: a new app (UseDevelopmentStorage=true) with queue and blob functions and
+  // no Azurite running warned that the app's .venv lacked the Azure SDKs "to use Azurite";
+  // with them the runner would still find Azurite down and use its embedded store.
+  assert.deepEqual(azuriteEndpoints("UseDevelopmentStorage=true"), [
+    { host: "127.0.0.1", port: 10001 },
+    { host: "127.0.0.1", port: 10000 },
+  ]);
+  assert.deepEqual(azuriteEndpoints("UseDevelopmentStorage=true;DevelopmentStorageProxyUri=http://[::1]"), [
+    { host: "::1", port: 10001 },
+    { host: "::1", port: 10000 },
+  ]);
+  const explicit =
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=k;BlobEndpoint=http://127.0.0.1:41000/devstoreaccount1;QueueEndpoint=http://localhost:41001/devstoreaccount1";
+  assert.deepEqual(azuriteEndpoints(explicit), [
+    { host: "localhost", port: 41001 },
+    { host: "127.0.0.1", port: 41000 },
+  ]);
+  assert.deepEqual(azuriteEndpoints("DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=k"), []); // Azure: not probed
+  assert.deepEqual(azuriteEndpoints(undefined), []);
 });

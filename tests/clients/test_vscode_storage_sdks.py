@@ -19,6 +19,7 @@ Uses the tools of ``tests/clients/vscode/setup.sh``; outside CI a missing tool s
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients.vscode.session import REPO, Session, find_tools, free_port, run, vscode_session
+from tests.support.azurite import DEV_ACCOUNT_KEY, DEV_ACCOUNT_NAME, Azurite, require_azurite
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
@@ -71,24 +73,45 @@ def python_without_storage_sdks(tmp_path_factory: pytest.TempPathFactory) -> Pat
     return python
 
 
-@pytest.fixture(scope="module")
-def session(
-    python_without_storage_sdks: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Session]:
-    tools = find_tools()
-    tmp = tmp_path_factory.mktemp("vscode")
-    ws = tmp_path_factory.mktemp("ws")
+def _sample_app(ws: Path, storage: str | None = None) -> int:
+    """samples/v2-app in ``ws`` (AzureWebJobsStorage set to ``storage``, when given); the line
+    of process_order's def."""
     shutil.copytree(
         REPO / "samples" / "v2-app",
         ws / "v2-app",
         ignore=shutil.ignore_patterns("__pycache__", ".funcls"),
     )
-    line = (
+    if storage is not None:
+        settings = ws / "v2-app" / "local.settings.json"
+        values = json.loads(settings.read_text())
+        values["Values"]["AzureWebJobsStorage"] = storage
+        settings.write_text(json.dumps(values, indent=2))
+    return (
         (ws / "v2-app" / "orders_bp.py")
         .read_text()
         .splitlines()
         .index("def process_order(msg: func.QueueMessage, receipt: func.Out[str]) -> None:")
     )
+
+
+@pytest.fixture(scope="module")
+def azurite() -> Iterator[Azurite]:
+    running = require_azurite()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def session(
+    python_without_storage_sdks: Path, azurite: Azurite, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Session]:
+    tools = find_tools()
+    tmp = tmp_path_factory.mktemp("vscode")
+    ws = tmp_path_factory.mktemp("ws")
+    # Azurite runs: the SDKs would take the queues and blobs there (the warning's point).
+    line = _sample_app(ws, azurite.connection_string)
     steps = [
         {"id": "view", "kind": "view", "app": "v2-app", "expect": "process_order"},
         {
@@ -183,15 +206,62 @@ def test_install_into_this_interpreter_then_restart_uses_azurite(
         "the view's rows after the install", rows
     )
     panel = session.step("runInstalled")["panel"]
-    # The panel names the store the runner opened (5b01e88): with the SDKs installed it goes
-    # to Azurite, and no Azurite is started here, so it is the embedded store with Azurite's
-    # address as the reason (or Azurite itself, should one answer on its default port) —
-    # never the missing SDKs' note the run before the install gave.
+    # The panel names the store the runner opened (5b01e88): with the SDKs installed, the
+    # Azurite this test runs — never the missing SDKs' note the run before the install gave.
     text = panel["text"]
-    reached = "Store (AzureWebJobsStorage): Azurite" in text
-    fell_back = "Store (AzureWebJobsStorage): embedded store at " in text and (
-        "(Azurite not reachable at " in text
+    assert "Store (AzureWebJobsStorage): Azurite" in text, session.explain(
+        "the result panel after the install", panel
     )
-    assert reached or fell_back, session.explain("the result panel after the install", panel)
     assert "SDKs are not installed" not in text, session.explain("the panel", panel)
     assert "lacks azure-storage" not in panel["text"], session.explain("the panel", panel)
+
+
+def test_no_warning_while_azurite_is_not_running(
+    python_without_storage_sdks: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """QA in code-server: a new app (UseDevelopmentStorage=true) with queue and blob functions,
+    no Azurite running, warned that the interpreter lacked the SDKs "to use Azurite"; with them
+    the runner would still find Azurite down and use its embedded store. The run's panel says
+    which store it used and why; no warning. (An Azurite on a free port that nothing listens on
+    stands for one not started.)"""
+    tools = find_tools()
+    tmp = tmp_path_factory.mktemp("vscode-down")
+    ws = tmp_path_factory.mktemp("ws-down")
+    down = azurite_down_connection_string()
+    line = _sample_app(ws, down)
+    steps = [
+        {"id": "view", "kind": "view", "app": "v2-app", "expect": "process_order"},
+        {
+            "id": "panel",
+            "kind": "lensPanel",
+            "file": "v2-app/orders_bp.py",
+            "line": line + 1,
+            "title": "▶ Run",
+            "function": "process_order",
+        },
+        # The warning came with the Run's environment check, before its result.
+        {"id": "notifications", "kind": "notifications", "waitMs": 2000},
+    ]
+    settings: dict[str, object] = {
+        "funcls.interpreter": [str(python_without_storage_sdks)],
+        "funcls.runArgs": ["--port", str(free_port()), "--no-reload"],
+    }
+    with vscode_session(tools, tmp, ws, steps, [], settings) as session:
+        text = session.step("panel")["panel"]["text"]
+        seen = session.step("notifications")["items"]
+        warnings = [n for n in seen if "lacks azure-storage" in n]
+        assert warnings == [], session.explain("the notifications", seen)
+        assert "Store (AzureWebJobsStorage): embedded store at " in text, session.explain(
+            "the panel", text
+        )
+
+
+def azurite_down_connection_string() -> str:
+    """A development-account connection string to loopback ports nothing listens on."""
+    blob, queue = free_port(), free_port()
+    return (
+        f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT_NAME};"
+        f"AccountKey={DEV_ACCOUNT_KEY};"
+        f"BlobEndpoint=http://127.0.0.1:{blob}/{DEV_ACCOUNT_NAME};"
+        f"QueueEndpoint=http://127.0.0.1:{queue}/{DEV_ACCOUNT_NAME}"
+    )
