@@ -346,13 +346,26 @@ class Installed:
         return out
 
 
+# Requirements of a distribution whose marker holds on some of the Pythons Functions runs
+# (3.10-3.13), not on all, so the generated table (scripts/build_dependency_table.py keeps
+# only those installed on every one) leaves them out; without the app's environment its Python
+# is unknown, so they may be installed. Read from the wheel: aiohttp-3.14.5 requires
+# 'async-timeout<6.0,>=4.0; python_version < "3.11"' (3.8.6 with no marker, as an earlier
+# round's triage read it). Corpus: AJStangl/FunctionBots pins aiohttp~=3.8.1 and imports
+# async_timeout; a note said nothing but psycopg2 might provide it.
+ON_SOME_PYTHONS: dict[str, tuple[str, ...]] = {
+    "aiohttp": ("async-timeout",),
+}
+
+
 def follow_table(
     names: Iterable[str], extras: dict[str, set[str]] | None = None
 ) -> tuple[set[str], set[str]]:
     """Without the app's environment: ``names`` (normalised distributions) and what they
     require, transitively, as the generated table (the current wheels' metadata) says, with
-    what the ``extras`` asked for (``{"fastapi": {"standard"}}``) add; and the distributions
-    met on the way that the table does not know, whose requirements are unknown."""
+    what the ``extras`` asked for (``{"fastapi": {"standard"}}``) add, and what they require on
+    some Pythons only (``ON_SOME_PYTHONS``); and the distributions met on the way that the
+    table does not know, whose requirements are unknown."""
     from funcls.model.dependency_table import EXTRAS, REQUIRES
 
     reached: set[str] = set()
@@ -371,6 +384,7 @@ def follow_table(
             unknown.add(n)
             continue
         stack.extend(entry[1])
+        stack.extend(ON_SOME_PYTHONS.get(n, ()))
     return reached, unknown
 
 

@@ -481,6 +481,17 @@ def test_azf605_whois_is_python_whois_s_and_twitch_twitch_python_s(tmp_path: Pat
     ]
 
 
+def test_azf605_a_requirement_on_some_pythons_may_provide_the_module(tmp_path: Path) -> None:
+    # Corpus: an app listing aiohttp imports async_timeout, which aiohttp requires below Python
+    # 3.11 (and always did in 3.8); the table keeps only what every Python gets, so the note
+    # said nothing listed provides it. Without the app's environment its Python is unknown.
+    _app(tmp_path / "a", "import async_timeout\n", "azure-functions\naiohttp~=3.8.1\n")
+    assert only(check(tmp_path / "a"), "AZF605") == []
+    _app(tmp_path / "n", "import async_timeout\n", "azure-functions\nrequests\n")
+    (f,) = only(check(tmp_path / "n"), "AZF605")
+    assert f.message.endswith(": add 'async-timeout' to requirements.txt")
+
+
 def test_azf605_silent_in_a_module_imported_only_under_an_import_error_guard(
     tmp_path: Path,
 ) -> None:
