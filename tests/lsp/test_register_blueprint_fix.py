@@ -121,3 +121,25 @@ async def test_remove_the_doubled_prefix(client: RecordingClient, tmp_path: Path
     assert action.edit is not None
     assert apply_workspace_edit(action.edit) == [script]
     assert script.read_text() == SCRIPT.replace('"api/stock/{sku}"', '"stock/{sku}"')
+
+
+async def test_an_unregistered_blueprint_s_own_mistake_is_shown(
+    client: RecordingClient, tmp_path: Path
+) -> None:
+    # A module added while the server runs; its blueprint is not registered yet, and its
+    # function reads a route parameter its route lacks: shown beside AZF307 (before: AZF307
+    # alone, the mistake only once registered).
+    refunds = tmp_path / "ws" / "shop" / "refunds.py"
+    refunds.write_text(
+        ORDERS.replace("orders", "refunds").replace('route_params["id"]', 'route_params["rid"]')
+    )
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri(refunds), types.FileChangeType.Created)]
+        )
+    )
+    await wait_for(lambda: _of(client, refunds, "AZF307"), 30.0)
+    (diagnostic,) = await wait_for(lambda: _of(client, refunds, "AZF509"), 30.0)
+    assert diagnostic.severity == types.DiagnosticSeverity.Warning
+    assert "reads route parameter 'rid'" in diagnostic.message
+    assert not _of(client, refunds, "AZF400")
