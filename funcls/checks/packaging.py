@@ -13,6 +13,7 @@ from funcls.checks.edits import append_line, delete_line, fix, fixes, replace
 from funcls.checks.findings import Fix, Severity
 from funcls.checks.packaging_rules import RULES
 from funcls.checks.registry import REGISTRY, checker
+from funcls.checks.scripts import custom_handler
 from funcls.model.appmodel import App, Requirement
 from funcls.model.distributions import distributions, third_party_imports
 from funcls.model.lazy_re import compiled_on_use
@@ -93,6 +94,24 @@ def shadowing(ctx: Context) -> None:
         )
 
 
+def _python_files(root: str) -> bool:
+    """Whether the app folder or one of its direct sub-folders holds a .py file."""
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return True
+    for entry in entries:
+        if entry.name.endswith(".py"):
+            return True
+        if entry.is_dir() and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+            try:
+                if any(n.endswith(".py") for n in os.listdir(entry.path)):
+                    return True
+            except OSError:
+                continue
+    return False
+
+
 @checker("AZF601")
 def requirements(ctx: Context) -> None:
     app = ctx.app
@@ -150,7 +169,10 @@ def requirements(ctx: Context) -> None:
                 rng,
                 severity=Severity.INFO,
             )
-        elif has_functions:
+        elif has_functions and not (custom_handler(ctx) and not _python_files(app.root)):
+            # A custom handler with no Python file (a Go or Rust program the host starts) has no
+            # Python packages to install; the host never starts the Python worker there
+            # (scripts.custom_handler). Corpus, twelfth round: yaegashi/rclonefunction.
             where, rng = ctx.script_location()
             ctx.emit(
                 "AZF601",

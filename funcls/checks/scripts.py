@@ -17,7 +17,7 @@ def _v1_functions(ctx: Context) -> list[Function]:
     ]
 
 
-def _custom_handler(ctx: Context) -> bool:
+def custom_handler(ctx: Context) -> bool:
     """Whether host.json configures a custom handler (``customHandler``, or the older
     ``httpWorker``; keys ignoring case, as the host reads its configuration): the host then
     forwards every invocation over HTTP to the program it starts and never starts the Python
@@ -39,7 +39,7 @@ def _custom_handler(ctx: Context) -> bool:
 @checker("AZF110", "AZF111")
 def v1_scripts(ctx: Context) -> None:
     functions = _v1_functions(ctx)
-    if functions and _custom_handler(ctx):
+    if functions and custom_handler(ctx):
         return
     for fn in functions:
         assert fn.config_path is not None

@@ -1333,3 +1333,40 @@ def test_a_name_of_the_apps_own_package_that_may_be_an_app_keeps_the_hedge(
     assert f.message.startswith(
         "function_app.py gets its function app from somewhere funcls cannot follow"
     )
+
+
+# A Go program the host starts as a custom handler, with function.json folders and no Python
+# file: the host never starts the Python worker, so there are no Python packages to list.
+GO_HANDLER_HOST = {
+    "version": "2.0",
+    "customHandler": {"description": {"defaultExecutablePath": "handler", "arguments": []}},
+}
+GO_HANDLER_APP = {
+    "host.json": json.dumps(GO_HANDLER_HOST),
+    "QueueTrigger1/function.json": json.dumps(
+        {
+            "bindings": [
+                {
+                    "type": "queueTrigger",
+                    "direction": "in",
+                    "name": "item",
+                    "queueName": "jobs",
+                    "connection": "AzureWebJobsStorage",
+                }
+            ]
+        }
+    ),
+    "handler.go": "package main\n\nfunc main() {}\n",
+}
+
+
+def test_no_requirements_finding_in_a_custom_handler_app_without_python(tmp_path: Path) -> None:
+    write_app(tmp_path / "go", GO_HANDLER_APP, base=False)
+    assert only(check(tmp_path / "go"), "AZF601") == []
+    # A Python program as the handler, or no custom handler: the finding stays.
+    write_app(tmp_path / "py", {**GO_HANDLER_APP, "handler.py": "print('serve')\n"}, base=False)
+    assert "has no requirements.txt" in one(check(tmp_path / "py"), "AZF601").message
+    plain = {**GO_HANDLER_APP, "host.json": json.dumps({"version": "2.0"})}
+    plain["QueueTrigger1/__init__.py"] = "def main(item):\n    pass\n"
+    write_app(tmp_path / "v1", plain, base=False)
+    assert "has no requirements.txt" in one(check(tmp_path / "v1"), "AZF601").message
