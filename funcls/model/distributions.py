@@ -143,6 +143,9 @@ KNOWN: dict[str, str] = {
     # note asked to add 'twitch', a name with no release pip can install).
     "whois": "python-whois",
     "twitch": "twitch-python",
+    # slackclient-2.9.4's top is slack/ (mnakai3/url-monitor lists slackclient; the note asked
+    # to add PyPI's 'slack', slack-0.0.2, another project whose top is slack/ too).
+    "slack": "slackclient",
 }
 
 # Modules a distribution shipped only before a major release that renamed them: import name ->
@@ -191,6 +194,7 @@ ALSO_PROVIDED_BY: dict[str, tuple[str, ...]] = {
     "bson": ("bson",),
     "scourgify": ("scourgify",),
     "whois": ("whois",),
+    "slack": ("slack",),
 }
 
 

@@ -474,9 +474,13 @@ def test_azf605_whois_is_python_whois_s_and_twitch_twitch_python_s(tmp_path: Pat
     # PyPI's 'whois' installs a whois/ of its own: listed, it provides the module too.
     _app(tmp_path / "o", "import whois\n", "azure-functions\nwhois\n")
     assert only(check(tmp_path / "o"), "AZF605") == []
-    _app(tmp_path / "n", "import whois\nimport twitch\n", "azure-functions\n")
+    # slackclient's top is slack/ (PyPI's 'slack' installs another slack/).
+    _app(tmp_path / "s", "from slack import WebClient\n", "azure-functions\nslackclient\n")
+    assert only(check(tmp_path / "s"), "AZF605") == []
+    _app(tmp_path / "n", "import whois\nimport twitch\nimport slack\n", "azure-functions\n")
     assert sorted(f.message.rsplit(": ", 1)[1] for f in only(check(tmp_path / "n"), "AZF605")) == [
         "add 'python-whois' to requirements.txt",
+        "add 'slackclient' to requirements.txt",
         "add 'twitch-python' to requirements.txt",
     ]
 
