@@ -541,6 +541,56 @@ REPOSITORIES = (
     "jounitarvainen/energybot-rag",
     "RobertoBorges/FunctionSpeech",
     "ArulrajGopal/azure_function_test",
+    # twelfth round (6 December 2026), found with the file index's listings of function_app.py,
+    # src/function_app.py, api/function_app.py and HttpTrigger/function.json (Static Web Apps'
+    # api/ folders, v1 apps of 2019-2021 on bundle 1.x, a pyproject-only Poetry app, blueprints
+    # from a src/ package a workflow copies in, a Go custom handler kept for the folders funcls
+    # takes for apps: yaegashi/rclonefunction).
+    # Fetched and left out: JavaScript apps (BernieBI/AzureFuncIOT, danieltskv/azure-durable-
+    # task-all-bug, lechnerc77/AzureSimpleDurableEntity, 4cylinder/ps5_bot), no Functions app
+    # at the newest commit (Azure-Samples/ARGUS, Azure-Samples/moneta-agents, HyperGenius/
+    # product-planner-api), already left out before (Akaigg/venda-mais-avaliacao); eighteen
+    # more had no snapshot to fetch
+    "00no00/AppServicePythonSample",
+    "3361559784/qq-mail",
+    "AA-Durocell/GenAIPlatform-Embed",
+    "ASISaga/boardroom",
+    "ASlakatos/picrights",
+    "AV-01/Web-Scraping-ChatBot",
+    "MrBenA/simple-function-app-iac-arcgis",
+    "AurelieAAN/OP_Project9_AFC_Azure",
+    "OD1995/FSEVideoDownloader",
+    "OD1995/VideoIndexerUploader",
+    "drmanhatin/remove_background_function",
+    "AndrewBlumhardt/sentinel-activity-maps",
+    "Arithmomaniac/subtitle-generator",
+    "ColterLong/serverless-todo",
+    "EcoNet-NZ/inaturalist-weed-status-updater",
+    "JustinVerstijnen/DNSMegaTool",
+    "KenjiPcx/Microsoft-Imagine-Cup-2024-FeynmanLearn",
+    "2022ac05243/mlopsassignment2",
+    "1Vishalvj/Case-Studies-Final",
+    # and of backend/function_app.py, functions/function_app.py, TimerTrigger1/function.json
+    "AgroHelpdesk/HackathonMicrosoftNov2025",
+    "Aquila69420/comp3207-giftly",
+    "EdWrayy/soton-guesser",
+    "FlyingPotato437/ClimatizeAgent",
+    "Juroza/AniMates",
+    "KLayOnStudio/calc-card-game",
+    "Bill-Haigh/bookish",
+    "DVDJNBR/GRID_POWER_STREAM",
+    "EleniKechrioti/azure-traffic-cv-pipeline",
+    "MichealNestor01/azure-functions-sensor-network",
+    "briglx/private_function_app",
+    "chashea/purview-governance",
+    "corybeyer/beyer-second-brain",
+    "Iain-S/func_app_triggers",
+    "isaacrlee/func-statcast",
+    "kbaskett248/cosmos-db-test",
+    "nmiles/azure-python-ha-nva-fo",
+    "yaegashi/rclonefunction",
+    "zsb8/Python_Azure_ScheduledReports",
+    "mnakai3/url-monitor",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
