@@ -19,7 +19,6 @@ from tests.lsp.support import RecordingClient, change_doc, open_doc, uri, wait_f
 from tests.lsp.test_diagnostics import diagnostics_of
 
 E = types.DiagnosticSeverity.Error
-NOT_VALID = "function.json is not valid JSON: {}; the host cannot load it until this is fixed"
 
 
 def _range(line: int, start: int, end: int) -> types.Range:
