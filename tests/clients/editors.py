@@ -59,6 +59,35 @@ def line_of(path: Path, needle: str) -> tuple[int, int]:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
+# The start of the Emacs tests' scripts: eglot connecting synchronously, Python buffers
+# without indentation guessing, and helpers. ``funcls-wait``: PREDICATE's value once true, or
+# after SECONDS, while Emacs reads the server. ``funcls-pick-first``: what completion-at-point
+# does through eglot with the first candidate (its text replaces the typed word, then eglot's
+# exit function applies the item's edit); the candidates' labels and the line after.
+EGLOT_PRELUDE = r"""
+(require 'eglot)
+(require 'json)
+(setq eglot-sync-connect t)
+(setq python-indent-guess-indent-offset nil)
+(defun funcls-wait (predicate seconds)
+  (let ((deadline (+ (float-time) seconds)))
+    (while (and (not (funcall predicate)) (< (float-time) deadline))
+      (accept-process-output nil 0.05))
+    (funcall predicate)))
+(defun funcls-pick-first ()
+  "Complete at point as completion-at-point does with the first candidate; the line after."
+  (let* ((capf (eglot-completion-at-point))
+         (beg (nth 0 capf)) (end (nth 1 capf))
+         (exit (plist-get (nthcdr 3 capf) :exit-function))
+         (cands (all-completions (buffer-substring-no-properties beg end) (nth 2 capf))))
+    (when cands
+      (delete-region beg end) (goto-char beg) (insert (car cands))
+      (funcall exit (car cands) 'finished))
+    (list (vconcat (mapcar #'substring-no-properties cands))
+          (buffer-substring-no-properties (line-beginning-position) (line-end-position)))))
+"""
+
+
 def run_emacs_batch(
     emacs: str, elisp: str, app: Path, tmp: Path, values: dict[str, str] | None = None
 ) -> dict[str, object]:

@@ -11,28 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import REPO, require, run_emacs_batch
+from tests.clients.editors import EGLOT_PRELUDE, REPO, require, run_emacs_batch
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
-ELISP = r"""
-(require 'eglot)
-(require 'json)
-(setq eglot-sync-connect t)
-(setq python-indent-guess-indent-offset nil)
+ELISP = (
+    EGLOT_PRELUDE
+    + r"""
 (defun funcls-pick (typed)
   "Type TYPED at point, complete, pick the first candidate; the labels and the line."
   (insert typed)
   (eglot--signal-textDocument/didChange)
-  (let* ((capf (eglot-completion-at-point))
-         (beg (nth 0 capf)) (end (nth 1 capf))
-         (exit (plist-get (nthcdr 3 capf) :exit-function))
-         (cands (all-completions (buffer-substring-no-properties beg end) (nth 2 capf))))
-    (when cands
-      (delete-region beg end) (goto-char beg) (insert (car cands))
-      (funcall exit (car cands) 'finished))
-    (vector (vconcat (mapcar #'substring-no-properties cands))
-            (buffer-substring-no-properties (line-beginning-position) (line-end-position)))))
+  (vconcat (funcls-pick-first)))
 (condition-case err
     (let (result)
       (find-file (expand-file-name "function_app.py" ROOT))
@@ -51,6 +41,7 @@ ELISP = r"""
    (with-temp-file OUT (insert (json-encode (list (cons 'error (format "%S" err))))))
    (kill-emacs 1)))
 """
+)
 
 
 def test_eglot_completes_a_binding_expression_in_a_half_typed_decorator(tmp_path: Path) -> None:

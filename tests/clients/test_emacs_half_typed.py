@@ -10,20 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import REPO, require, run_emacs_batch
+from tests.clients.editors import EGLOT_PRELUDE, REPO, require, run_emacs_batch
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
-ELISP = r"""
-(require 'eglot)
-(require 'json)
-(setq eglot-sync-connect t)
-(setq python-indent-guess-indent-offset nil)
-(defun funcls-wait (predicate seconds)
-  (let ((deadline (+ (float-time) seconds)))
-    (while (and (not (funcall predicate)) (< (float-time) deadline))
-      (accept-process-output nil 0.05))
-    (funcall predicate)))
+ELISP = (
+    EGLOT_PRELUDE
+    + r"""
 (condition-case err
     (let (result)
       (find-file (expand-file-name "function_app.py" ROOT))
@@ -63,6 +56,7 @@ ELISP = r"""
    (with-temp-file OUT (insert (json-encode (list (cons 'error (format "%S" err))))))
    (kill-emacs 1)))
 """
+)
 
 
 def test_eglot_percent_completion_and_hover_in_half_typed_decorators(tmp_path: Path) -> None:

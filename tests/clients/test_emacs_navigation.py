@@ -8,24 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import require, run_emacs_batch
+from tests.clients.editors import EGLOT_PRELUDE, require, run_emacs_batch
 from tests.clients.test_neovim_navigation import utf16
 from tests.lsp.test_route_template_navigation import V1_CONFIG, V1_SCRIPT
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
-ELISP = r"""
-(require 'eglot)
-(require 'json)
-(setq eglot-sync-connect t)
-(setq python-indent-guess-indent-offset nil)
+ELISP = (
+    EGLOT_PRELUDE
+    + r"""
 (defvar funcls-out nil)
 (defun funcls-put (key value) (push (cons key value) funcls-out))
-(defun funcls-wait (predicate seconds)
-  (let ((deadline (+ (float-time) seconds)))
-    (while (and (not (funcall predicate)) (< (float-time) deadline))
-      (accept-process-output nil 0.05))
-    (funcall predicate)))
 (defun funcls-azf111 ()
   (seq-find (lambda (d) (string-match-p "AZF111" (flymake-diagnostic-text d)))
             (flymake-diagnostics)))
@@ -65,6 +58,7 @@ ELISP = r"""
    (with-temp-file OUT (insert (json-encode (list (cons 'error (format "%S" err))))))
    (kill-emacs 1)))
 """
+)
 
 
 def test_emacs_route_template_and_renamed_entry_point(tmp_path: Path) -> None:

@@ -11,27 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.editors import REPO, require, run_emacs_batch
+from tests.clients.editors import EGLOT_PRELUDE, REPO, require, run_emacs_batch
 
 pytestmark = [pytest.mark.editor, pytest.mark.slow]
 
-ELISP = r"""
-(require 'eglot)
-(require 'json)
-(setq eglot-sync-connect t)
+ELISP = (
+    EGLOT_PRELUDE
+    + r"""
 (setq eglot-confirm-server-initiated-edits nil)
-(setq python-indent-guess-indent-offset nil)
-(defun funcls-complete ()
-  "Complete at point as completion-at-point does with the first candidate; the line after."
-  (let* ((capf (eglot-completion-at-point))
-         (beg (nth 0 capf)) (end (nth 1 capf))
-         (exit (plist-get (nthcdr 3 capf) :exit-function))
-         (cands (all-completions (buffer-substring-no-properties beg end) (nth 2 capf))))
-    (when cands
-      (delete-region beg end) (goto-char beg) (insert (car cands))
-      (funcall exit (car cands) 'finished))
-    (list (vconcat (mapcar #'substring-no-properties cands))
-          (buffer-substring-no-properties (line-beginning-position) (line-end-position)))))
 (condition-case err
     (let (result)
       (find-file (expand-file-name "function_app.py" ROOT))
@@ -41,11 +28,11 @@ ELISP = r"""
       (search-forward "req.route_params[\"id\"])")
       (replace-match "req.route_params[\"")
       (eglot--signal-textDocument/didChange)
-      (push (cons 'quote (funcls-complete)) result)
+      (push (cons 'quote (funcls-pick-first)) result)
       (search-backward "[\"id\"")
       (replace-match "[\"i")
       (eglot--signal-textDocument/didChange)
-      (push (cons 'prefix (funcls-complete)) result)
+      (push (cons 'prefix (funcls-pick-first)) result)
       (find-file (expand-file-name "orders_bp.py" ROOT))
       (eglot--maybe-activate-editing-mode)
       (goto-char (point-min))
@@ -59,6 +46,7 @@ ELISP = r"""
    (with-temp-file OUT (insert (json-encode (list (cons 'error (format "%S" err))))))
    (kill-emacs 1)))
 """
+)
 
 
 def test_eglot_completes_and_renames_route_parameters(tmp_path: Path) -> None:
