@@ -99,3 +99,55 @@ async def test_nothing_in_a_function_without_an_http_trigger(
     marked = source.replace(line, '    timer.route_params["‸"]\n' + line, 1)
     _, _, items = await complete_text(client, path, marked)
     assert items == []
+
+
+# ``params = req.route_params`` read through the alias (as references and rename read it).
+ALIASED = """
+
+@app.route(route="shelves/{shelf}/items/{sku}")
+def shelf_sku(req: func.HttpRequest) -> func.HttpResponse:
+    params = req.route_params
+    return func.HttpResponse(TYPED)
+"""
+
+
+@pytest.mark.parametrize(
+    ("typed", "picked"),
+    [
+        ('params.get("‸")', 'params.get("shelf")'),
+        ('params.get("s‸', 'params.get("shelf"'),
+        ('params["‸"]', 'params["shelf"]'),
+        ("params[‸", 'params["shelf"'),
+    ],
+)
+async def test_route_params_read_through_an_alias(
+    client: LanguageClient, workspace: Path, typed: str, picked: str
+) -> None:
+    path = workspace / "v2-app" / "function_app.py"
+    source = path.read_text() + ALIASED
+    marked = source.replace("TYPED", typed)
+    plain, cursor, items = await complete_text(client, path, marked)
+    assert [(i.label, i.detail) for i in items] == [
+        ("shelf", "{shelf} of shelves/{shelf}/items/{sku}"),
+        ("sku", "{sku} of shelves/{shelf}/items/{sku}"),
+    ]
+    expected = source.replace("TYPED", picked)
+    assert accept(plain, cursor, items, "shelf", honours(client)) == expected
+
+
+@pytest.mark.parametrize(
+    "binding",
+    [
+        "    params = dict(req.route_params)\n",  # a copy: funcls cannot name its reads
+        "    params = req.params\n",  # the query's parameters
+        "    params = req.route_params\n    params = {}\n",  # bound twice
+        "    for params in [req.route_params]:\n        pass\n",
+    ],
+)
+async def test_no_alias_but_one_bound_once_to_route_params(
+    client: LanguageClient, workspace: Path, binding: str
+) -> None:
+    path = workspace / "v2-app" / "function_app.py"
+    source = path.read_text() + ALIASED.replace("    params = req.route_params\n", binding)
+    _, _, items = await complete_text(client, path, source.replace("TYPED", 'params.get("‸")'))
+    assert items == []

@@ -2,7 +2,11 @@
 ``req.route_params.get("|")`` and, before the quote is typed, ``req.route_params[|`` — ``req``
 being the parameter of the HTTP trigger of the function the cursor is in (v2 decorator or v1
 function.json). The names are the ``{name}``s of that trigger's route template, the only keys
-the host puts in ``route_params`` (AZF509 flags any other)."""
+the host puts in ``route_params`` (AZF509 flags any other).
+
+The same through a local alias, ``params = req.route_params`` then ``params["|"]`` or
+``params.get("|")``, as references and rename read it (model.python.route_aliases): only a
+plain name assigned that one time in the function, and nowhere else bound there."""
 
 from __future__ import annotations
 
@@ -25,6 +29,11 @@ _READ_HEAD = re.compile(
 )
 # A parameter of a route template and its constraints: "{id}", "{id:int}", "{id?}",
 # "{*rest}", "{x=1}" (lookup._TEMPLATE_PARAM reads the name the same way).
+# ``alias[`` or ``alias.get(`` before the cursor, then as _READ_HEAD.
+_ALIAS_HEAD = re.compile(
+    r"\b(?P<var>[A-Za-z_]\w*)\s*(?:\[|\.\s*get\s*\()\s*"
+    r"(?:(?P<quote>['\"])(?P<prefix>[^'\"\\]*))?$"
+)
 _TEMPLATE_PARAM = re.compile(r"\{\*{0,2}(?P<name>[^{}:?=*]+)[^{}]*\}")
 _NAME_CHARS = re.compile(r"[^'\"\\\s\]\)]*")
 
@@ -42,11 +51,52 @@ class RouteKey:
 def route_key_context(text: str, offset: int) -> RouteKey | None:
     line_start = text.rfind("\n", 0, offset) + 1
     m = _READ_HEAD.search(text, line_start, offset)
+    var = m.group("var") if m is not None else None
     if m is None:
+        m = _ALIAS_HEAD.search(text, line_start, offset)
+        var = _aliased_request(text, line_start, m.group("var")) if m is not None else None
+    if m is None or var is None:
         return None
     if m.group("quote") is None:
-        return RouteKey(m.group("var"), None, offset, offset)
-    return RouteKey(m.group("var"), m.group("quote"), m.start("prefix"), offset)
+        return RouteKey(var, None, offset, offset)
+    return RouteKey(var, m.group("quote"), m.start("prefix"), offset)
+
+
+def _def_lines(text: str, line_start: int) -> list[str]:
+    """The lines of the function around the line at ``line_start``, as typed: up to the
+    nearest line above at column 0 that is code (its def or decorator) and down to the next."""
+    above = text[:line_start].split("\n")[:-1]
+    below = text[line_start:].split("\n")
+    start = len(above)
+    while start > 0 and not _top_level(above[start - 1]):
+        start -= 1
+    end = 1
+    while end < len(below) and not _top_level(below[end]):
+        end += 1
+    return above[max(start - 1, 0) :] + below[:end]
+
+
+def _top_level(line: str) -> bool:
+    first = line[:1]
+    return bool(first) and not first.isspace() and first not in "#)]}"
+
+
+def _aliased_request(text: str, line_start: int, alias: str) -> str | None:
+    """The request parameter ``alias`` stands for when the function around the cursor binds it
+    once, by ``alias = request.route_params``; None for any other alias (bound otherwise, or
+    more than once: a read funcls cannot name)."""
+    bound = re.compile(
+        rf"^\s*{alias}\s*(?::[^=]*)?=(?!=)\s*(?P<value>.*?)\s*(?:#.*)?$"
+        rf"|\b(?:for|as|import)\s+{alias}\b|\b{alias}\s*:=|\b(?:global|nonlocal)\s.*\b{alias}\b"
+    )
+    found: list[str | None] = []
+    for line in _def_lines(text, line_start):
+        for m in bound.finditer(line):
+            found.append(m.group("value"))
+    if len(found) != 1 or found[0] is None:
+        return None
+    value = re.fullmatch(r"(?P<req>[A-Za-z_]\w*)\s*\.\s*route_params", found[0])
+    return value.group("req") if value is not None else None
 
 
 def _function_at(app: App, path: str, text: str, line: int, var: str) -> Function | None:
