@@ -607,9 +607,10 @@ class WorkerPool:
 
     def _replacing(self) -> bool:
         """An app process is being replaced: it crashed, or was killed and its exit (then
-        its replacement, _watch) is still to come."""
+        its replacement, _watch) is still to come. (One killed for a load that timed out
+        stays in the list, exited and not watched: not counted.)"""
         return bool(self._restarting) or any(
-            w.kill_reason is not None and not w.stopping for w in self.workers
+            w.kill_reason is not None and w.alive and not w.stopping for w in self.workers
         )
 
     async def invoke(
