@@ -287,6 +287,15 @@ class FunclsServer(LanguageServer):
             if root not in early or root in touched:
                 self.publish_roots([root], force=self.open_under(root))
                 await asyncio.sleep(0)
+        # The converter's code for completion messages made now, not on the first completion.
+        from funcls.lsp.completion import codec_warm_up
+
+        try:
+            for step in codec_warm_up(self.protocol):
+                step()
+                await asyncio.sleep(0)  # a request that came meanwhile goes first
+        except Exception as e:  # the first completion then makes it, as before
+            self.failed("completion codec warm-up", e)
         # The first rename's jedi modules and parso grammars loaded on a thread (no query).
         from funcls.lsp import jedi_warm
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from lsprotocol import types
 
@@ -110,3 +111,64 @@ def complete(
                 module = reuse.module
         return PythonCompleter(ctx, path, text, lines, indexed, module).run(offset)
     return None
+
+
+# A completion request and an answer shaped like the completers' (``items.item``): every type
+# a first completion structures or unstructures, with the optional fields ``item`` fills in.
+_SAMPLE_REQUEST: dict[str, Any] = {
+    "jsonrpc": "2.0",
+    "id": "funcls-codec-warm-up",
+    "method": types.TEXT_DOCUMENT_COMPLETION,
+    "params": {
+        "textDocument": {"uri": "file:///funcls-warm-up/function.json"},
+        "position": {"line": 0, "character": 0},
+        "context": {"triggerKind": 2, "triggerCharacter": '"'},
+    },
+}
+
+
+def codec_warm_up(protocol: Any) -> list[Callable[[], object]]:
+    """Steps that make the protocol's converter build its code for completion messages, to
+    run (one per loop turn) once the first diagnostics are out, instead of on the first
+    completion a user asks for.
+
+    lsprotocol's cattrs converter generates (and compiles) a structure function per message
+    type and an unstructure function per result type the first time each is seen: about
+    30 ms of the first completion of a session, most of it for the answer's CompletionList,
+    CompletionItem, TextEdit and MarkupContent (bench/bench_first_completion.py). Nothing is
+    sent: a request is structured and an answer unstructured, as pygls does when it receives
+    and answers one (pygls JsonRPCProtocol.structure_message and _serialize_message)."""
+    from pygls.protocol import JsonRPCResponseMessage
+
+    edit_range = types.Range(types.Position(0, 0), types.Position(0, 0))
+    items = [
+        types.CompletionItem(
+            label="x",
+            kind=types.CompletionItemKind.Property,
+            detail="x",
+            documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value="x"),
+            sort_text="0",
+            filter_text="x",
+            preselect=True,
+            insert_text_format=types.InsertTextFormat.Snippet,
+            text_edit=types.TextEdit(range=edit_range, new_text="x"),
+            additional_text_edits=[types.TextEdit(range=edit_range, new_text="x")],
+            data={"doc": ["x"]},
+        ),
+        types.CompletionItem(label="y", documentation="y"),
+    ]
+    answer = JsonRPCResponseMessage(
+        id=0, jsonrpc="2.0", result=types.CompletionList(is_incomplete=False, items=items)
+    )
+    # completionItem/resolve: the item comes back from the client (and goes out again).
+    resolve = {**_SAMPLE_REQUEST, "method": types.COMPLETION_ITEM_RESOLVE, "params": None}
+
+    def resolve_request() -> object:
+        resolve["params"] = protocol._serialize_message(items[0])
+        return protocol.structure_message(resolve)
+
+    return [
+        lambda: protocol.structure_message(_SAMPLE_REQUEST),
+        lambda: protocol._serialize_message(answer),
+        resolve_request,
+    ]
