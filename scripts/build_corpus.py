@@ -549,8 +549,9 @@ REPOSITORIES = (
     # Fetched and left out: JavaScript apps (BernieBI/AzureFuncIOT, danieltskv/azure-durable-
     # task-all-bug, lechnerc77/AzureSimpleDurableEntity, 4cylinder/ps5_bot), no Functions app
     # at the newest commit (Azure-Samples/ARGUS, Azure-Samples/moneta-agents, HyperGenius/
-    # product-planner-api), already left out before (Akaigg/venda-mais-avaliacao); eighteen
-    # more had no snapshot to fetch
+    # product-planner-api, AbderrahmenJdidi/anesthesiasafe, AZ-Cloud-Service/DevOPS), already left
+    # out before (Akaigg/venda-mais-avaliacao); twenty more had no snapshot to fetch and one
+    # (AKB1989/mypythonexp) could not be listed
     "00no00/AppServicePythonSample",
     "3361559784/qq-mail",
     "AA-Durocell/GenAIPlatform-Embed",
@@ -591,6 +592,12 @@ REPOSITORIES = (
     "yaegashi/rclonefunction",
     "zsb8/Python_Azure_ScheduledReports",
     "mnakai3/url-monitor",
+    # and of function_app.py at the top (a requirement.txt misspelled: Aadithya-Srivathsan)
+    "AImran4445/Github-action-azure",
+    "ASHS21/DSCWK1",
+    "Aasma-Aas/Azure_Meal",
+    "AbdulAJoblogic/playwright",
+    "Aadithya-Srivathsan/project-repo",
 )
 
 # The child: stand-ins for modules that are not installed, then the worker's way of importing.
