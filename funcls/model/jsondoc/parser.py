@@ -518,11 +518,17 @@ class JsonParser:
                 expect_item = False
             except _Abort:
                 arr.complete = False
-                self.open_line = False
                 if self.open_cut:
                     expect_item = self.resume_after_cut("]")
                     if not self.stopped:
                         continue
+                # A string left open at its line's end: read on from the next line, as an
+                # object does (a lone '"' between two bindings on their own lines lost the
+                # binding below it: resync skipped to the ',' after it).
+                open_line, self.open_line = self.open_line, False
+                if open_line and not self.stopped:
+                    expect_item = True
+                    continue
                 if self.resync("]"):
                     expect_item = True
                     continue

@@ -178,6 +178,48 @@ def test_one_line_object_with_a_string_left_open_keeps_what_follows(
     ]
 
 
+MULTI_LINE = (
+    '{\n  "bindings": [\n    {\n      "type": "httpTrigger",\n      "name": "req"\n    },\n'
+    '    {\n      "type": "http",\n      "name": "$return"\n    }\n  ]\n}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A lone '"' on the line between two bindings: the binding below it was skipped (the
+        # array resynchronised to the ',' after it, inside that binding's lines).
+        (
+            MULTI_LINE.replace("    },\n    {", '    },\n    "\n    {'),
+            [("string is not closed before the end of the line: add '\"'", "7:5-7:6")],
+        ),
+        # The same in a one-line-per-binding array, and a name half typed at the line's start.
+        (
+            MULTI_LINE.replace("    },\n    {", '    },\n    "typ\n    {'),
+            [("string is not closed before the end of the line: add '\"'", "7:5-7:9")],
+        ),
+        # The lone '"' after the last binding, the ']' on the next line.
+        (
+            MULTI_LINE.replace("    }\n  ]", '    },\n    "\n  ]'),
+            None,
+        ),
+    ],
+)
+def test_string_left_open_in_a_multi_line_array_keeps_the_items_below(
+    text: str, expected: list[tuple[str, str]] | None
+) -> None:
+    doc = parse_json(text)
+    if expected is not None:
+        assert errors(text) == expected
+    assert doc.to_python()["bindings"] == [
+        {"type": "httpTrigger", "name": "req"},
+        {"type": "http", "name": "$return"},
+    ]
+    assert len(doc.errors) == 1
+    line = text.split("\n").index('      "name": "$return"')
+    assert [getattr(c, "key", None) for c in doc.path_at(Position(line, 9))][-1] == "name"
+
+
 @pytest.mark.parametrize(
     "text",
     [
