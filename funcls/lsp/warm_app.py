@@ -224,12 +224,15 @@ class WarmApps:
         warm.state = state
         self.on_change(warm.status())
 
-    async def _adopt(self, warm: WarmApp) -> bool:
+    async def _adopt(self, warm: WarmApp, waiting: bool = False) -> bool:
         """Use a `funcls run` of this app that is already running, if there is one. (The
-        probe runs in a thread; the state changes, and their notifications, on the loop.)"""
+        probe runs in a thread; the state changes, and their notifications, on the loop.)
+        ``waiting``: the caller waits for that run to serve (_await_run) and probes again, so
+        a probe that fails (its status request timed out on a busy machine) is "not yet", not
+        "stopped"."""
         found = await asyncio.to_thread(running_elsewhere, warm.root)
         if found is None:
-            if warm.external:
+            if warm.external and not waiting:
                 self._set(warm, "stopped", url=None, pid=None, external=False)
             return False
         url, pid = found
@@ -338,7 +341,12 @@ class WarmApps:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             state = await asyncio.to_thread(read_state, warm.root)
-            if state and state.get("pid") == pid and state.get("url") and await self._adopt(warm):
+            if (
+                state
+                and state.get("pid") == pid
+                and state.get("url")
+                and await self._adopt(warm, waiting=True)
+            ):
                 assert warm.url is not None
                 return warm.url
             if not pid_alive(pid) or await asyncio.to_thread(claimed_by, warm.root) != pid:

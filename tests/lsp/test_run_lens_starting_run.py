@@ -248,3 +248,35 @@ def test_a_run_claiming_the_app_while_the_lens_looks_is_not_refused(
     finally:
         while statefile._claimed:  # this test's process is not a run: let the lock go
             os.close(statefile._claimed.pop())
+
+
+async def test_a_probe_that_fails_while_waiting_is_not_a_stop(
+    tmp_path: Path, runs: list[subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the lens waits for the user's run, its status probe may fail once (a request that
+    timed out on a busy machine): that is "not yet", probed again, never a "stopped" state the
+    editor shows between "starting" and "running"."""
+    app = gated_app(tmp_path / "app")
+    runner = users_run(app)
+    runs.append(runner)
+    probes: list[object] = []
+    real = warm_app.running_elsewhere
+
+    def first_probe_fails(root: str) -> tuple[str, int] | None:
+        found = real(root)
+        probes.append(found)
+        return None if found is not None and probes.count(found) == 1 else found
+
+    monkeypatch.setattr(warm_app, "running_elsewhere", first_probe_fails)
+    states: list[str] = []
+    apps = WarmApps(lambda status: states.append(status["state"]), lambda root, line: None)
+    waiting = asyncio.ensure_future(apps.ensure(str(app)))
+    await asyncio.sleep(1)
+    assert not waiting.done()
+    (app / "gate").write_text("")
+    await asyncio.wait_for(waiting, 60)
+    served = [found for found in probes if found is not None]
+    assert len(served) >= 2  # the first probe of the serving run failed, the next adopted it
+    assert "stopped" not in states, states
+    assert states[-1] == "running"
+    assert apps.app(str(app)).status()["pid"] == runner.pid
