@@ -282,6 +282,69 @@ def _durable_starter_values(app: App, fn: Function) -> dict[str, str]:
     return values
 
 
+ACTIVITY_TRIGGER = binding_kind("activityTrigger")
+# The orchestration context's methods that call an activity, and the position of the input
+# they pass it (azure-functions-durable, azure/durable_functions/models/
+# DurableOrchestrationContext.py: call_activity(name, input_=None, ...),
+# call_activity_with_retry(name, retry_options, input_=None, ...); name a str or the function).
+_ACTIVITY_CALLS = {"call_activity": 1, "call_activity_with_retry": 2}
+
+
+def _activity_argument(app: App, fn: Function, source: Source | None) -> Any | None:
+    """The input an orchestrator of the app passes this activity, when it is a constant or a
+    loop variable over constants (the durable starter's 'for city in ("Tokyo", ...)'): an
+    activity's empty sample made the starter's activity answer 'Hello, !' (QA in code-server)."""
+    for other in app.functions:
+        trigger = other.trigger
+        if trigger is None or trigger.kind != ORCHESTRATION_TRIGGER:
+            continue
+        node = _def_node(other, source)
+        if node is None:
+            continue
+        for call in ast.walk(node):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                continue
+            at = _ACTIVITY_CALLS.get(call.func.attr)
+            if at is None or not call.args or not _names_activity(call.args[0], fn):
+                continue
+            given = call.args[at] if len(call.args) > at else None
+            given = next((k.value for k in call.keywords if k.arg == "input_"), given)
+            value = _constant_of(given, node) if given is not None else None
+            if value is not None:
+                return value
+    return None
+
+
+def _names_activity(expr: ast.AST, fn: Function) -> bool:
+    if isinstance(expr, ast.Constant):
+        return expr.value == fn.name
+    return isinstance(expr, ast.Name) and expr.id in (fn.name, fn.entry_point)
+
+
+def _constant_of(expr: ast.AST, scope: ast.AST) -> Any | None:
+    """A literal's value; a name's when the def binds it once, to a literal or as the target
+    of a for over a literal tuple or list (its first item)."""
+    with contextlib.suppress(
+        ValueError, TypeError, SyntaxError, MemoryError, RecursionError, StopIteration
+    ):
+        if not isinstance(expr, ast.Name):
+            return ast.literal_eval(expr)
+        bound: list[Any] = []
+        for node in ast.walk(scope):
+            if isinstance(node, (ast.For, ast.AsyncFor)) and _binds(node.target, expr.id):
+                items = ast.literal_eval(node.iter)
+                bound.append(next(iter(items)) if isinstance(items, (tuple, list)) else None)
+            elif isinstance(node, ast.Assign) and any(_binds(t, expr.id) for t in node.targets):
+                bound.append(ast.literal_eval(node.value))
+        if len(bound) == 1:
+            return bound[0]
+    return None
+
+
+def _binds(target: ast.AST, name: str) -> bool:
+    return isinstance(target, ast.Name) and target.id == name
+
+
 # The methods of the durable client (azure-functions-durable-python,
 # azure/durable_functions/models/DurableOrchestrationClient.py) and the position of the
 # argument that names the orchestrator (start_new) or the instance (the others).
@@ -428,6 +491,10 @@ def sample_input(app: App, fn: Function, source: Source | None = None) -> dict[s
         if keys is None and docs is not None:
             return {"body": [{"id": "1", **_sample_object(docs[0], docs[1], fields)}]}
         return {"body": [{"id": "1", **sample_object(keys)}]}
+    if kind == ACTIVITY_TRIGGER:
+        passed = _activity_argument(app, fn, source)
+        if passed is not None:
+            return {"body": passed}
     if keys is not None:
         return {"body": sample_object(keys)}
     if kind in _MESSAGE_TRIGGERS:

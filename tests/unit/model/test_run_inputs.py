@@ -1025,3 +1025,30 @@ def test_a_reader_follows_its_writer_as_the_app_s_functions_change(tmp_path: Pat
     assert sample_input(app, app.function("read"))["path"] == "/api/orders/sample/receipt"
     app.functions[at] = again.function("write")
     assert sample_input(app, app.function("read"))["path"] == "/api/orders/1/receipt"
+
+
+def test_an_activity_s_sample_is_what_its_orchestrator_passes(tmp_path: Path) -> None:
+    # QA in code-server: New function -> durable-orchestration, then Run on its activity,
+    # answered 'Hello, !' (the sample input was "").
+    from funcls.model.scaffold.durable import ORCHESTRATION, durable_module_text
+
+    (tmp_path / "host.json").write_text('{"version": "2.0"}')
+    (tmp_path / "function_app.py").write_text(
+        "import azure.functions as func\n\nfrom greet import bp\n\n"
+        "app = func.FunctionApp()\napp.register_functions(bp)\n"
+    )
+    (tmp_path / "greet.py").write_text(durable_module_text(ORCHESTRATION, "greet")[0])
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("greet_activity")) == {"body": "Tokyo"}
+    # A literal passed directly, by the function itself or through call_activity_with_retry.
+    (tmp_path / "function_app.py").write_text(DURABLE_APP)
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("hello")) == {"body": "Tokyo"}
+    (tmp_path / "function_app.py").write_text(
+        DURABLE_APP.replace(
+            'call_activity("hello", "Tokyo")',
+            "call_activity_with_retry(hello, df.RetryOptions(1000, 2), input_={'id': 7})",
+        )
+    )
+    app = load_app(str(tmp_path), Source())
+    assert sample_input(app, app.function("hello")) == {"body": {"id": 7}}
