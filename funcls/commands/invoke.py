@@ -142,6 +142,28 @@ def _check_event_json(fn: Any, body: str) -> None:
         )
 
 
+# The most of an HTTP answer's body `funcls invoke` prints (text format, no --output).
+SHOWN_BODY = 64 * 1024
+
+
+def _save_body(result: dict[str, Any], path: str) -> bool:
+    """Write the answer's whole body to ``path``; the result then names the file instead
+    of carrying the body."""
+    if result.get("bodyBase64") is not None:
+        data = base64.b64decode(result.pop("bodyBase64"))
+    else:
+        data = str(result.get("body") or "").encode("utf-8")
+    result["body"] = None
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as error:
+        print(f"funcls invoke: cannot write {path}: {error.strerror}", file=sys.stderr)
+        return False
+    result["bodySize"], result["bodyFile"] = len(data), path
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     from funcls.commands.run import app_root
     from funcls.runner.client import InvokeError, invoke
@@ -149,10 +171,20 @@ def run(args: argparse.Namespace) -> int:
 
     root = app_root(args.app_dir)
     request = build_request(root, args.name, given_input(args), not args.no_saved)
+    if args.output is None and args.format == "text":
+        # Printed, a 50 MB answer is of no use and cost six times its size (QA, runner16);
+        # its head, its size and --output FILE are.
+        request["bodyLimit"] = SHOWN_BODY
     try:
         result, _ = invoke(root, args.name, request)
     except InvokeError as error:
         print(f"funcls invoke: {error}", file=sys.stderr)
+        return 2
+    if args.output is not None and result.get("status") is None:
+        print(
+            f"funcls invoke: no HTTP answer, so nothing written to {args.output}", file=sys.stderr
+        )
+    elif args.output is not None and not _save_body(result, args.output):
         return 2
     if args.format == "json":
         json.dump(result, sys.stdout, indent=2)
@@ -211,4 +243,11 @@ def register(sub: Any) -> None:
         help="ignore funcls.inputs.json: send only the options and the sample",
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--output",
+        default=None,
+        metavar="FILE",
+        help="HTTP functions: write the answer's whole body to FILE (and print its size "
+        "instead); without it the text format prints the body's first 64 KiB",
+    )
     p.set_defaults(handler=run)

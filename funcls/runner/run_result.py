@@ -23,6 +23,11 @@ connection settings reached in this run — "embedded", "azurite", "azure", or "
 setting could not be opened — and the runner's one line about it (a fallback's reason
 included).
 
+``bodySize`` (only when the caller asked for at most ``body_limit`` bytes of the body and it
+was longer): the whole body's size in bytes; ``body``/``bodyBase64`` then hold its first
+``body_limit`` bytes (``funcls invoke`` prints a 50 MB answer that way, and saves it whole
+with ``--output FILE``).
+
 ``ok`` is false when the function raised, crashed or timed out, and when an HTTP function
 answered with a status of 400 or more.
 """
@@ -72,6 +77,7 @@ def run_result(
     request: dict[str, Any],
     ran_on: str,
     app_root: str = "",
+    body_limit: int | None = None,
 ) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ok": outcome.ok,
@@ -98,12 +104,17 @@ def run_result(
         result["headers"] = [list(h) for h in outcome.http.get("headers") or []]
         body = outcome.http.get("body") or b""
         if isinstance(body, str):
-            result["body"] = body
+            body = body.encode("utf-8")
+        cut = body_limit is not None and len(body) > body_limit
+        if cut:
+            result["bodySize"] = len(body)
+        text = _utf8_head(body[:body_limit] if cut else body, cut)
+        if text is not None:
+            result["body"] = text
         else:
-            try:
-                result["body"] = body.decode("utf-8")
-            except UnicodeDecodeError:
-                result["bodyBase64"] = base64.b64encode(body).decode("ascii")
+            result["bodyBase64"] = base64.b64encode(body[:body_limit] if cut else body).decode(
+                "ascii"
+            )
         if status >= 400:
             result["ok"] = False
     if outcome.error:
@@ -130,6 +141,20 @@ def run_result(
     return result
 
 
+def _utf8_head(data: bytes, cut: bool) -> str | None:
+    """``data`` as UTF-8 text, or None when it is not; a head cut inside a character loses
+    that character's first bytes rather than counting as binary."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if not cut or error.start < len(data) - 3:
+            return None
+        try:
+            return data[: error.start].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+
 def _duration(ms: float) -> str:
     if ms < 10:
         return f"{ms:.1f} ms"
@@ -139,7 +164,10 @@ def _duration(ms: float) -> str:
 
 
 def _one_line(text: str, limit: int = MAX_SUMMARY_BODY) -> str:
-    flat = " ".join(text.split())
+    # The head first: a 50 MB body split into words would be copied twice for 160 characters.
+    flat = " ".join(text[: limit * 8].split())
+    if len(flat) <= limit and len(text) > limit * 8:
+        flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -158,8 +186,7 @@ def summary(result: dict[str, Any]) -> str:
         head = f"{name} → {result['status']} {result.get('statusText') or ''}".rstrip()
         body = result.get("body")
         if body is None and result.get("bodyBase64"):
-            size = len(base64.b64decode(result["bodyBase64"]))
-            body = f"<{size} bytes of binary data>"
+            body = f"<{body_size(result)} bytes of binary data>"
         return f"{head} in {took}" + (f": {_one_line(body)}" if body else "")
     parts: list[str] = []
     if result.get("returnValue") is not None:
@@ -170,6 +197,16 @@ def summary(result: dict[str, Any]) -> str:
         parts.append(f"{output['name']} {verb} {target}")
     tail = "; ".join(parts)
     return f"{name} succeeded in {took}" + (f": {_one_line(tail)}" if tail else "")
+
+
+def body_size(result: dict[str, Any]) -> int:
+    """The size in bytes of the HTTP answer's whole body."""
+    if result.get("bodySize") is not None:
+        return int(result["bodySize"])
+    if result.get("bodyBase64"):
+        encoded = str(result["bodyBase64"])
+        return len(encoded) * 3 // 4 - encoded[-2:].count("=")
+    return len(str(result.get("body") or "").encode("utf-8"))
 
 
 def _show(value: Any) -> str:
@@ -186,6 +223,11 @@ def _pretty(text: str, headers: list[list[str]] | None) -> str:
         except ValueError:
             pass
     return text
+
+
+def _shown_size(result: dict[str, Any]) -> str:
+    shown = dict(result, bodySize=None)
+    return f"{body_size(shown):,}"
 
 
 def render_result(result: dict[str, Any]) -> str:
@@ -208,6 +250,13 @@ def render_result(result: dict[str, Any]) -> str:
             lines.append(_pretty(result["body"], result.get("headers")))
         elif result.get("bodyBase64"):
             lines.append(f"<binary body, base64: {result['bodyBase64']}>")
+        if result.get("bodyFile"):
+            lines.append(f"<{result['bodySize']:,} bytes, saved to {result['bodyFile']}>")
+        elif result.get("bodySize") is not None:
+            lines.append(
+                f"… (the first {_shown_size(result)} of {result['bodySize']:,} bytes; "
+                "--output FILE saves the whole body)"
+            )
         lines.append("")
     if result.get("returnValue") is not None:
         lines.append("return value: " + _show(result["returnValue"]))

@@ -186,3 +186,56 @@ def test_an_event_grid_event_that_is_not_a_json_object_is_refused(tmp_path: Path
     ran = funcls_invoke("on_event", str(app), "--body", '{"data": {"id": 1}}', "--format", "json")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert json.loads(ran.stdout)["logs"][-1]["message"] == "data {'id': 1}"
+
+
+BIG_APP = """
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.route(route="euros")
+def euros(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse("€" * int(req.params["n"]))
+
+
+@app.route(route="bytes")
+def binary(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(bytes(range(256)) * int(req.params["n"]))
+"""
+
+
+@pytest.mark.parametrize("where", ["fresh", "running"])
+def test_invoke_prints_the_head_of_a_big_body_and_saves_it_whole(
+    where: str, tmp_path: Path, run_app: Callable[..., RunningApp]
+) -> None:
+    # runner16: a 50 MB answer was printed whole (6 times its size in memory). The text
+    # format prints its first 64 KiB and its size; --output FILE writes the whole body.
+    app = tmp_path / "big"
+    app.mkdir()
+    (app / "host.json").write_text('{"version": "2.0"}')
+    (app / "function_app.py").write_text(BIG_APP)
+    if where == "running":
+        run_app(app, "--no-reload")
+    shown = funcls_invoke("euros", str(app), "--query", "n=100000")
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    lines = shown.stdout.splitlines()
+    # 65,536 bytes end inside the 21,846th euro sign: the head keeps the whole ones.
+    assert "€" * 21845 in lines
+    assert "€" * 21846 not in shown.stdout
+    assert "… (the first 65,535 of 300,000 bytes; --output FILE saves the whole body)" in lines
+    small = funcls_invoke("euros", str(app), "--query", "n=3")
+    assert "€€€" in small.stdout.splitlines() and "--output" not in small.stdout
+
+    saved = tmp_path / "body.bin"
+    done = funcls_invoke("binary", str(app), "--query", "n=1000", "--output", str(saved))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert saved.read_bytes() == bytes(range(256)) * 1000
+    assert f"<256,000 bytes, saved to {saved}>" in done.stdout.splitlines()
+    assert "base64" not in done.stdout
+    as_json = funcls_invoke(
+        "binary", str(app), "--query", "n=2", "--output", str(saved), "--format", "json"
+    )
+    result = json.loads(as_json.stdout)
+    assert (result["body"], result["bodySize"], result["bodyFile"]) == (None, 512, str(saved))
+    assert "bodyBase64" not in result and saved.read_bytes() == bytes(range(256)) * 2

@@ -212,7 +212,10 @@ async def invoke_request(
     The request: ``{"method", "path", "query", "headers", "body" | "body_base64"}`` for an
     HTTP function; ``{"body"}`` for the others, plus ``"name"`` (the blob's path) for a blob
     trigger, whose body, when given, is written to that blob first. ``"input"`` is the
-    admin API's older name for the body (for a blob trigger: its path)."""
+    admin API's older name for the body (for a blob trigger: its path). ``"bodyLimit"``: give
+    at most that many bytes of the HTTP answer's body (`run_result`'s ``bodySize``)."""
+    limit = request.get("bodyLimit")
+    body_limit = limit if isinstance(limit, int) and not isinstance(limit, bool) else None
     if fn.is_http:
         outcome = await state.invoke_manually(fn, "", http_call(request), collect_logs=True)
     elif fn.trigger_kind == "blobtrigger":
@@ -228,7 +231,9 @@ async def invoke_request(
     else:
         text = request["body"] if request.get("body") is not None else request.get("input")
         outcome = await state.invoke_manually(fn, _input_text(text), collect_logs=True)
-    result = run_result(outcome, fn.trigger_type, outcome.request, ran_on, state.settings.root)
+    result = run_result(
+        outcome, fn.trigger_type, outcome.request, ran_on, state.settings.root, body_limit
+    )
     settings = storage_settings(fn)
     if settings:
         connections = state.invoker.connections
