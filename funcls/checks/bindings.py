@@ -55,7 +55,8 @@ def _syntax_fixes(ctx: Context, path: str, rng: Range) -> list[Fix]:
     """The edit that mends a slip of typing at ``rng`` (found editing function.json in
     Neovim: no fix was offered for either): a ',' right after another ',' or an opening
     bracket, where no member or item can be (removed); a string whose line ends before its
-    closing quote (closed at the line's end)."""
+    closing quote (closed at the line's end); brackets left open at the end (their closers
+    added, ``_closers_fix``)."""
     if rng.start.line != rng.end.line:
         return []
     line = ctx.line_text(path, rng.start.line)
@@ -64,12 +65,51 @@ def _syntax_fixes(ctx: Context, path: str, rng: Range) -> list[Fix]:
         before = line[:at].rstrip()
         if before.endswith((",", "{", "[")):
             return fixes(fix("Remove the extra ','", replace(path, rng, ""), preferred=True))
-        return []
+        return fixes(_closers_fix(ctx, path, rng))  # a ',' typed last, brackets left open
+    closers = _closers_fix(ctx, path, rng)
+    if closers is not None:  # the one 'not closed' error may sit on a string's closing '"'
+        return fixes(closers)
     tail = line[at + 1 :]
     if line[at : at + 1] == '"' and rng.end.column >= len(line.rstrip()) and '"' not in tail:
         end = Range.of(rng.start.line, len(line.rstrip()), rng.start.line, len(line.rstrip()))
         return fixes(fix("Close the string: add '\"'", replace(path, end, '"'), preferred=True))
     return []
+
+
+def _closers_fix(ctx: Context, path: str, rng: Range) -> Fix | None:
+    """Brackets left open at the end (the reader's one 'object, array and object are not
+    closed' error, on the last character typed): add their closers after it, each on a line of
+    its own at the indent of the line its bracket opens on, or on the same line when the
+    bracket opens there; a ',' typed last goes (the item it announced is not there).
+
+    Not preferred, so ``funcls check --fix`` leaves it: such a file is being typed, and
+    closing it would turn a half-written function.json (a binding without its name, settings
+    still to come) into one that loads, hiding that it is unfinished; in the editor the user
+    chooses it."""
+    from funcls.model.jsondoc.parser import unclosed_containers
+
+    text, index = ctx.text(path), ctx.lines(path)
+    if text is None or index is None or index.offset(rng.end) < len(text.rstrip()):
+        return None  # not at the end of what is typed: no reading again (issue 17's 200 errors)
+    unclosed, end = unclosed_containers(text)
+    if not unclosed or index.range(end - 1, end) != rng:
+        return None
+    start = end - 1 if text[end - 1] == "," else end
+    line = index.position(start).line
+    added = ""
+    for kind, offset in reversed(unclosed):
+        closer = "}" if kind == "object" else "]"
+        opens = index.position(offset).line
+        if opens == line:
+            added += closer
+            continue
+        bracket_line = index.line_text(opens)
+        added += "\n" + bracket_line[: len(bracket_line) - len(bracket_line.lstrip())] + closer
+        line = -1  # the closers after this one open on earlier lines
+    words = [("'}'" if kind == "object" else "']'") for kind, _ in reversed(unclosed)]
+    named = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    edit = replace(path, index.range(start, end), added)
+    return fix(f"Add the missing {named}", edit)
 
 
 def _v1_functions(ctx: Context) -> list[Function]:

@@ -75,6 +75,60 @@ def test_azf100_fixes_a_slip_of_typing(tmp_path: Path, old: str, new: str, title
     assert fixed_clean(tmp_path, f) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "title", "added"),
+    [
+        # After a complete member: the ',' typed last goes, each closer at its bracket's indent.
+        ('"direction": "in",', "Add the missing '}', ']' and '}'", "\n    }\n  ]\n}"),
+        ('"queueName": "orders"', "Add the missing '}', ']' and '}'", "\n    }\n  ]\n}"),
+        ("    }", "Add the missing ']' and '}'", "\n  ]\n}"),
+        ("  ]", "Add the missing '}'", "\n}"),
+    ],
+)
+def test_azf100_adds_the_closers_of_brackets_left_open(
+    tmp_path: Path, typed: str, title: str, added: str
+) -> None:
+    """A function.json typed top-down up to ``typed``: the reader's one error names the
+    closers; the fix adds them (an editor quick fix, not applied by check --fix: the file is
+    being typed) and the function is clean."""
+    good = fjson(queue_trigger())
+    text = good[: good.index(typed) + len(typed)] + "\n"
+    v1(tmp_path, "orders", text, QUEUE_PY)
+    f = one(check(tmp_path), "AZF100")
+    assert "not closed" in f.message
+    assert [(x.title, x.preferred) for x in f.fixes] == [(title, False)]
+    (edit,) = f.fixes[0].edits
+    assert edit.new_text == added
+    after = [x.code for x in fixed_clean(tmp_path, f)]
+    fixed = json.loads((tmp_path / "orders" / "function.json").read_text())
+    if typed == '"direction": "in",':
+        # Closed before its queueName: a binding that now loads, and the rules say what it
+        # lacks (why check --fix does not close a file being typed).
+        assert after == ["AZF103"] and fixed["bindings"][0] == {
+            "name": "msg",
+            "type": "queueTrigger",
+            "direction": "in",
+        }
+    else:
+        assert after == [] and fixed == json.loads(good)
+
+
+def test_azf100_closers_on_the_line_their_bracket_opens_on(tmp_path: Path) -> None:
+    write_app(tmp_path, {"host.json": '{\n  "version": "2.0",\n  "logging": {"logLevel": {\n'})
+    f = one(check(tmp_path), "AZF100")
+    assert [x.title for x in f.fixes] == ["Add the missing '}', '}' and '}'"]
+    (edit,) = f.fixes[0].edits
+    assert edit.new_text == "}}\n}"
+    fixed_clean(tmp_path, f)
+    assert json.loads((tmp_path / "host.json").read_text())["logging"] == {"logLevel": {}}
+
+
+def test_azf100_no_closers_fix_behind_another_error(tmp_path: Path) -> None:
+    write_app(tmp_path, {"host.json": '{\n  "version": "2.0",\n  "logging": tru\n'})
+    f = one(check(tmp_path), "AZF100")
+    assert "not closed" not in f.message and f.fixes == []
+
+
 def test_azf100_near_miss_comments_and_trailing_commas(tmp_path: Path) -> None:
     write_app(tmp_path, {"host.json": '{\n  // comment\n  "version": "2.0",\n}\n'})
     assert "AZF100" not in codes(check(tmp_path))

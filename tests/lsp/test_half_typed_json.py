@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from tests.lsp.support import RecordingClient, change_doc, open_doc, uri, wait_for
+from tests.lsp.support import (
+    RecordingClient,
+    apply_workspace_edit,
+    change_doc,
+    open_doc,
+    uri,
+    wait_for,
+)
+from tests.lsp.test_code_actions import CAK, actions_at
 from tests.lsp.test_diagnostics import diagnostics_of
 
 E = types.DiagnosticSeverity.Error
@@ -43,7 +51,7 @@ TYPED = {
         "object, array and object are not closed: add '}', ']' and '}' "
         "(they open on lines 3, 2 and 1)",
         _range(7, 24, 25),
-        0,
+        1,  # 'Add the missing ...'
     ),
     # A string left open at the end: its error only (the brackets are its consequences).
     '"name": "$ret': (
@@ -51,7 +59,7 @@ TYPED = {
         _range(13, 14, 19),
         1,
     ),
-    "  ]": ("object is not closed: add '}' (it opens on line 1)", _range(15, 2, 3), 0),
+    "  ]": ("object is not closed: add '}' (it opens on line 1)", _range(15, 2, 3), 1),
 }
 
 
@@ -96,3 +104,25 @@ async def test_local_settings_with_an_unfinished_line_has_its_one_error_and_no_f
     ]
     # ServiceBusConnection and PAYMENTS_QUEUE, set below the line, are not reported missing.
     await wait_for(lambda: len(editing_client.diagnostics[uri(bp)]) == 0)
+
+
+async def test_brackets_left_open_get_a_quick_fix_that_adds_their_closers(
+    editing_client: RecordingClient, fresh_workspace: Path
+) -> None:
+    path = fresh_workspace / "v1-app" / "get_product" / "function.json"
+    whole = path.read_text()
+    typed = '"methods": ["get"],'
+    text = whole[: whole.index(typed) + len(typed)] + "\n"
+    path.write_text(text)
+    open_doc(editing_client, path, text, version=1)
+    (diag,) = await diagnostics_of(editing_client, path, version=1)
+    actions = await actions_at(editing_client, path, diag.range, [diag])
+    (action,) = [a for a in actions if a.kind == CAK.QuickFix]
+    # Not preferred: an editor's "fix all" or funcls check --fix does not close a file being typed.
+    assert (action.title, action.is_preferred) == ("Add the missing '}', ']' and '}'", None)
+    assert action.edit is not None
+    apply_workspace_edit(action.edit)
+    fixed = path.read_text()
+    assert fixed == text.replace('["get"],\n', '["get"]\n    }\n  ]\n}\n')
+    change_doc(editing_client, path, fixed, version=2)
+    assert [d.code for d in await diagnostics_of(editing_client, path, version=2)] == []

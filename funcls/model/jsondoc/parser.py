@@ -53,6 +53,9 @@ class JsonParser:
         self.open_cut = False
         # The objects and arrays being read, outermost first: (kind, offset of the bracket).
         self.open_containers: list[tuple[str, int]] = []
+        # Those the text ends inside when their one 'not closed' error is reported (the
+        # AZF100 fix that adds their closers reads them).
+        self.unclosed: list[tuple[str, int]] = []
 
     # -- helpers -----------------------------------------------------------------------------
     def error(self, message: str, start: int, end: int | None = None) -> None:
@@ -237,6 +240,7 @@ class JsonParser:
         consequences (a half-typed binding gave four errors for one open string)."""
         if len(self.errors) > reported:
             return
+        self.unclosed = list(self.open_containers)
         at = self.typed_end()
         kinds = [kind for kind, _ in reversed(self.open_containers)]
         closers = ["'" + _CLOSERS[kind] + "'" for kind in kinds]
@@ -562,3 +566,12 @@ class JsonParser:
                 self.n,
             )
         return root
+
+
+def unclosed_containers(text: str) -> tuple[list[tuple[str, int]], int]:
+    """The objects and arrays ``text`` ends inside with no other error in them (outermost
+    first: kind and the offset of its bracket), and the end of the last character typed;
+    ([], end) when the text has no such 'not closed' error."""
+    parser = JsonParser(text)
+    parser.parse_document()
+    return parser.unclosed, parser.typed_end()
