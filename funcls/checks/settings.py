@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from funcls.checks.context import Context, a, string_literal_inner
 from funcls.checks.edits import add_setting, fix, fixes, replace
-from funcls.checks.findings import Related, Severity
+from funcls.checks.findings import Fix, Related, Severity
 from funcls.checks.registry import REGISTRY, checker
 from funcls.checks.settings_rules import RULES
 from funcls.model.appmodel import Binding, Function, Value
@@ -336,12 +336,17 @@ def setting_expressions(ctx: Context) -> None:
         inner = string_literal_inner(ctx, b.path, v.range, v.value) if v.range else None
         for ref in refs:
             found = keys.get(setting_key(ref.name))
-            if found is not None:
-                continue
+            whole = ref.start == 0 and ref.end == len(v.value)
             rng = v.range or b.range
             if inner is not None:
                 line, col = inner.start
                 rng = Range.of(line, col + ref.start, line, col + ref.end)
+            if found is not None:
+                # An empty schedule setting is AZF500's (values.py reads the setting's value).
+                timer = b.type.lower() == "timertrigger" and key == "schedule"
+                if whole and not timer and _empty(found) and not _encrypted(ctx):
+                    _empty_setting(ctx, fn, b, key, ref.name, found, rng)
+                continue
             close = _close_setting(ctx, ref.name)
             hint = f"did you mean '%{close}%'? Otherwise add" if close else "add"
             ctx.emit(
@@ -355,11 +360,75 @@ def setting_expressions(ctx: Context) -> None:
                     fix(f"Use %{close}%", replace(b.path, rng, f"%{close}%"), preferred=True)
                     if close and inner is not None
                     else None,
-                    fix(f"Add '{ref.name}' to local.settings.json", add_setting(ctx, ref.name, "")),
+                    _add_expression_setting(ctx, fn, b, key, ref.name, whole),
                 ),
                 function=fn,
                 data={"setting": ref.name},
             )
+
+
+# An app setting's value replaces '%NAME%' as it is: the host refuses only a setting it cannot
+# find (azure-webjobs-sdk, NameResolverExtensions.ResolveWholeStringCore: "'%NAME%' does not
+# resolve to a value." when DefaultNameResolver.Resolve, IConfiguration[name], returns null); an
+# empty one binds an empty property, which fails when the listener starts (an empty queue name
+# or schedule) or reads and writes somewhere the user did not mean. AZF401's fix wrote such an
+# empty value, after which nothing was reported. So a property that is a whole '%NAME%' whose
+# setting is empty is reported, and the fix writes the value funcls new uses for the binding's
+# type when there is one (suggested_value: a timer every five minutes, a queue named after the
+# function), else an empty value the title names and this rule keeps reporting. An empty
+# part of a longer value ('jobs-%SUFFIX%') may be meant, and is left alone.
+
+
+def _empty(setting: Value) -> bool:
+    return isinstance(setting.value, str) and not setting.value.strip()
+
+
+def _expression_default(fn: Function, b: Binding, key: str) -> str | None:
+    from funcls.checks.defaults import suggested_value  # for a finding only (issue 16)
+
+    value = suggested_value(fn, b.spec, key) if b.spec is not None else None
+    # Not a template with a binding expression ('{name}'): whether the host reads one inside
+    # a setting's value is not what this fix should decide for the user.
+    return value if value and "{" not in value else None
+
+
+def _add_expression_setting(
+    ctx: Context, fn: Function, b: Binding, key: str, name: str, whole: bool
+) -> Fix | None:
+    value = _expression_default(fn, b, key) if whole else None
+    if value:
+        title = f"Add '{name}' to local.settings.json as '{value}' (funcls new's {key})"
+        return fix(title, add_setting(ctx, name, value))
+    if whole:
+        title = f"Add '{name}' to local.settings.json (empty: fill in its value)"
+        return fix(title, add_setting(ctx, name, ""))
+    return fix(f"Add '{name}' to local.settings.json", add_setting(ctx, name, ""))
+
+
+def _empty_setting(
+    ctx: Context, fn: Function, b: Binding, key: str, name: str, setting: Value, rng: Range
+) -> None:
+    path = ctx.app.local_settings_path
+    value = _expression_default(fn, b, key)
+    ctx.emit(
+        "AZF401",
+        f"'%{name}%' in \"{key}\" of binding '{b.name}' names a setting that is empty in "
+        f'local.settings.json; the host puts its value in as it is, so "{key}" is empty '
+        f"(a start-up failure or the wrong place); set '{name}' in Values (and in the app "
+        "settings in Azure)",
+        b.path,
+        rng,
+        fixes=fixes(
+            fix(
+                f"Set '{name}' to '{value}' (funcls new's {key})",
+                replace(path, setting.range, json.dumps(value)),
+            )
+            if value and path is not None and setting.range is not None
+            else None
+        ),
+        function=fn,
+        data={"setting": name},
+    )
 
 
 def _encrypted(ctx: Context) -> bool:

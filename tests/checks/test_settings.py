@@ -224,7 +224,10 @@ def test_azf401_misspelt_setting_suggests_the_defined_one(tmp_path: Path) -> Non
     )
     assert [(x.title, x.preferred) for x in f.fixes] == [
         ("Use %PAYMENTS_QUEUE%", True),
-        ("Add 'PAYMENT_QUEUE' to local.settings.json", False),
+        (
+            "Add 'PAYMENT_QUEUE' to local.settings.json as 'work-items' (funcls new's queueName)",
+            False,
+        ),
     ]
     assert fixed_clean(tmp_path, f) == []
     assert 'queue_name="%PAYMENTS_QUEUE%"' in (tmp_path / "function_app.py").read_text()
@@ -242,7 +245,92 @@ def test_azf401_no_suggestion_for_an_unrelated_name(tmp_path: Path) -> None:
     )
     f = one(check(tmp_path), "AZF401")
     assert "did you mean" not in f.message
-    assert [x.title for x in f.fixes] == ["Add 'ORDERS' to local.settings.json"]
+    assert [x.title for x in f.fixes] == [
+        "Add 'ORDERS' to local.settings.json as 'work-items' (funcls new's queueName)"
+    ]
+
+
+QUEUE_FROM_SETTING = (
+    '@app.queue_trigger(arg_name="msg", queue_name="%ORDERS%", connection='
+    '"AzureWebJobsStorage")\n'
+    "def work(msg: func.QueueMessage) -> None:\n    pass\n"
+)
+BLOB_FROM_SETTING = (
+    '@app.blob_trigger(arg_name="doc", path="%DOCS_PATH%", connection="AzureWebJobsStorage")\n'
+    "def read(doc: func.InputStream) -> None:\n    pass\n"
+)
+TIMER_FROM_SETTING = (
+    '@app.timer_trigger(arg_name="t", schedule="%SCHED%")\n'
+    "def tick(t: func.TimerRequest) -> None:\n    pass\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "value"),
+    [
+        (QUEUE_FROM_SETTING, "ORDERS", "work-items"),
+        (TIMER_FROM_SETTING, "SCHED", "0 */5 * * * *"),
+    ],
+)
+def test_azf401_fix_writes_the_value_funcls_new_uses_not_an_empty_one(
+    tmp_path: Path, code: str, name: str, value: str
+) -> None:
+    """The host puts a setting's value in as it is (an empty one too: only a missing setting
+    is refused, azure-webjobs-sdk NameResolverExtensions): the fix wrote '', the queue name or
+    schedule was empty and nothing was reported."""
+    v2(tmp_path, code, **{"local.settings.json": settings(BASE)})
+    f = one(check(tmp_path), "AZF401")
+    assert [x.title for x in f.fixes] == [
+        f"Add '{name}' to local.settings.json as '{value}' (funcls new's "
+        f"{'queueName' if name == 'ORDERS' else 'schedule'})"
+    ]
+    assert fixed_clean(tmp_path, f) == []
+    assert json.loads((tmp_path / "local.settings.json").read_text())["Values"][name] == value
+
+
+def test_azf401_a_whole_value_from_an_empty_setting_is_reported(tmp_path: Path) -> None:
+    v2(tmp_path, QUEUE_FROM_SETTING, **{"local.settings.json": settings({**BASE, "ORDERS": " "})})
+    f = one(check(tmp_path), "AZF401")
+    assert text_at(f) == "%ORDERS%"
+    assert f.message.startswith(
+        "'%ORDERS%' in \"queueName\" of binding 'msg' names a setting that is empty in "
+        "local.settings.json; the host puts its value in as it is"
+    )
+    assert [(x.title, x.preferred) for x in f.fixes] == [
+        ("Set 'ORDERS' to 'work-items' (funcls new's queueName)", False)
+    ]
+    assert fixed_clean(tmp_path, f) == []
+    values = json.loads((tmp_path / "local.settings.json").read_text())["Values"]
+    assert values["ORDERS"] == "work-items"
+
+
+def test_azf401_no_default_the_fix_says_empty_and_the_rule_keeps_reporting(
+    tmp_path: Path,
+) -> None:
+    v2(tmp_path, BLOB_FROM_SETTING, **{"local.settings.json": settings(BASE)})
+    f = one(check(tmp_path), "AZF401")
+    assert [x.title for x in f.fixes] == [
+        "Add 'DOCS_PATH' to local.settings.json (empty: fill in its value)"
+    ]
+    after = fixed_clean(tmp_path, f)  # the 'not defined' finding goes
+    (empty,) = [x for x in after if x.code == "AZF401"]
+    assert "names a setting that is empty" in empty.message and empty.fixes == []
+
+
+def test_azf401_empty_settings_left_alone(tmp_path: Path) -> None:
+    # An empty part of a longer value may be meant; an empty schedule is AZF500's.
+    v2(
+        tmp_path / "part",
+        QUEUE_FROM_SETTING.replace("%ORDERS%", "jobs%SUFFIX%"),
+        **{"local.settings.json": settings({**BASE, "SUFFIX": ""})},
+    )
+    assert "AZF401" not in codes(check(tmp_path / "part"))
+    v2(
+        tmp_path / "timer",
+        TIMER_FROM_SETTING,
+        **{"local.settings.json": settings({**BASE, "SCHED": ""})},
+    )
+    assert codes(check(tmp_path / "timer")) == ["AZF500"]
 
 
 def test_azf400_misspelt_connection_suggests_the_defined_one(tmp_path: Path) -> None:
