@@ -326,7 +326,13 @@ export async function offerRequirementsInstall(
   }
   const wanted = lacking.filter(([module]) => fresh.includes(module)).map(([, dist]) => dist);
   const { message, action } = requirementsAddedMessage(interpreterName(server.python, executable), wanted);
-  if ((await vscode.window.showInformationMessage(message, action)) === action) {
+  // Modal: the app does not load until the install (QA in code-server: as an information
+  // notification the offer hid after a few seconds while the status bar said "failed to
+  // load"). VS Code's notification guidelines (code.visualstudio.com/api/ux-guidelines/
+  // notifications) ask for a modal dialog when the user's input is needed now and is one
+  // step; a warning with an action hides after its timeout like an information one (only an
+  // error with actions stays: NotificationViewItem.sticky in code-server 4.100.3).
+  if ((await vscode.window.showWarningMessage(message, { modal: true }, action)) === action) {
     const requirements = fs.existsSync(added.requirements) ? added.requirements : undefined;
     await installAndOffer(server.python, appRoot, [], added.modules, requirements, undefined);
   }
@@ -363,7 +369,7 @@ async function sdksWouldMatter(appRoot: string, uses: readonly StorageUse[]): Pr
 }
 
 /** Whether host:port accepts a TCP connection within `ms`. */
-function accepts(host: string, port: number, ms = 500): Promise<boolean> {
+export function accepts(host: string, port: number, ms = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (ok: boolean) => {

@@ -158,7 +158,7 @@ export function resolvedDetail(detail: string, values: Record<string, string> | 
  * its queues and blobs are in (storageModel.functionStore), then its problems. */
 export function functionDescription(fn: FunctionView, store?: { short: string }, values?: Record<string, string>): string {
   const problems = problemsText(fn.errors, fn.warnings);
-  const parts = [resolvedDetail(fn.detail, values), ...(store !== undefined ? [store.short] : []), ...(problems !== "" ? [problems] : [])];
+  const parts = [resolvedDetail(fn.detail, values), ...(store !== undefined && store.short !== "" ? [store.short] : []), ...(problems !== "" ? [problems] : [])];
   return parts.join(" · ");
 }
 

@@ -24,14 +24,19 @@ import {
   type AppView,
   type FunctionView,
 } from "./functionsModel";
-import { missingSdks } from "./appEnv";
-import { functionStore, readLocalValues } from "./storageModel";
+import { accepts, missingSdks } from "./appEnv";
+import { azuriteEndpoints, functionStore, readLocalValues } from "./storageModel";
 
 /** Context key: the language server has looked through the workspace once (the view's
  * welcome text says "looking for apps" until then, not "no app found"). */
 export const SEARCHED_CONTEXT = "funcls.appsSearched";
 
-export type Node = { kind: "app"; app: AppView } | { kind: "function"; app: AppView; fn: FunctionView };
+// "newFunction": the one child of an app without functions (QA in code-server: a new app's
+// node was empty), New function… in that app.
+export type Node =
+  | { kind: "app"; app: AppView }
+  | { kind: "function"; app: AppView; fn: FunctionView }
+  | { kind: "newFunction"; app: AppView };
 
 export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private apps: AppView[] = [];
@@ -44,6 +49,11 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   private subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private searched = false; // the server's first indexing is over (SEARCHED_CONTEXT)
+  // Whether Azurite answers at a connection's endpoints (key: "host:port,..."), probed as
+  // the runner probes them at a run's first use; unknown until the probe ends. `probing`:
+  // the keys probed since the functions or an app's state last changed.
+  private readonly azurite = new Map<string, boolean>();
+  private readonly probing = new Set<string>();
 
   /** Follow a (re)started language client. */
   attach(client: LanguageClient): void {
@@ -66,6 +76,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     }
     this.states.set(state.root, state);
     this.stateChanged.fire(state);
+    this.probeAzuriteAgain();
     this.changed.fire(undefined);
   }
 
@@ -102,6 +113,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
         return; // the server stopped meanwhile; its restart refreshes again
       }
       this.apps = answer.apps;
+      this.probeAzuriteAgain();
       // The welcome text says "looking for apps" until the server's first indexing is over
       // (package.json viewsWelcome), then "no app found" when there is none.
       if (answer.indexing === true) {
@@ -120,6 +132,33 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.changed.fire(undefined);
   }
 
+  /** Whether Azurite answers at the endpoints of a connection string: undefined until known
+   * (a probe starts then, and the tree is drawn again when it ends with another answer). */
+  private azuriteAnswers(value: string | undefined): boolean | undefined {
+    const endpoints = azuriteEndpoints(value);
+    if (endpoints.length === 0) {
+      return undefined;
+    }
+    const key = endpoints.map((e) => `${e.host}:${e.port}`).join(",");
+    if (!this.probing.has(key)) {
+      this.probing.add(key);
+      void Promise.all(endpoints.map((e) => accepts(e.host, e.port))).then((answers) => {
+        const up = answers.every(Boolean);
+        if (this.azurite.get(key) !== up) {
+          this.azurite.set(key, up);
+          this.changed.fire(undefined);
+        }
+      });
+    }
+    return this.azurite.get(key);
+  }
+
+  /** Probes again at the next drawing (Azurite may have started or stopped since), keeping
+   * the last answer meanwhile. */
+  private probeAzuriteAgain(): void {
+    this.probing.clear();
+  }
+
   allApps(): readonly AppView[] {
     return this.apps;
   }
@@ -129,6 +168,9 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
       return this.apps.map((app) => ({ kind: "app", app }));
     }
     if (node.kind === "app") {
+      if (node.app.functions.length === 0) {
+        return [{ kind: "newFunction", app: node.app }];
+      }
       return node.app.functions.map((fn) => ({ kind: "function", app: node.app, fn }));
     }
     return [];
@@ -149,11 +191,20 @@ export class FunctionsTree implements vscode.TreeDataProvider<Node>, vscode.Disp
       );
       return item;
     }
+    if (node.kind === "newFunction") {
+      const item = new vscode.TreeItem("New function…", vscode.TreeItemCollapsibleState.None);
+      item.id = `new:${node.app.root}`;
+      item.description = "the app has no functions yet";
+      item.iconPath = new vscode.ThemeIcon("add");
+      item.contextValue = "funclsNewFunction";
+      item.command = { command: "funcls.view.newFunction", title: "New function…", arguments: [node] };
+      return item;
+    }
     const { fn } = node;
     const item = new vscode.TreeItem(fn.name, vscode.TreeItemCollapsibleState.None);
     item.id = `fn:${node.app.root}:${fn.name}`;
     const values = localValues(node.app.root);
-    const store = functionStore(fn.storage, values, missingSdks(node.app.root));
+    const store = functionStore(fn.storage, values, missingSdks(node.app.root), (value) => this.azuriteAnswers(value));
     item.description = functionDescription(fn, store, values);
     item.tooltip = functionTooltip(fn, store, values);
     item.contextValue = functionContext(fn);

@@ -163,6 +163,7 @@ export function functionStore(
   storage: readonly string[] | undefined,
   values: Record<string, string>,
   missingSdks: readonly string[] | undefined,
+  azuriteAnswers: (value: string | undefined) => boolean | undefined = () => undefined,
 ): { short: string; long: string } | undefined {
   if (storage === undefined || storage.length === 0) {
     return undefined;
@@ -176,12 +177,24 @@ export function functionStore(
       longs.push(
         `Store (${setting}): ${EMBEDDED.text}, not ${store.text}: the interpreter lacks ${missingSdks.join(", ")}`,
       );
-    } else {
-      shorts.push(store.kind === "embedded" ? "embedded store" : store.kind === "azurite" ? "Azurite" : "Azure Storage");
+    } else if (store.kind === "azurite") {
       // funcls run probes Azurite's ports at the first use and keeps to its embedded store when
-      // nothing answers (selection.open_backend): said here, as the view cannot know yet.
-      const why =
-        store.kind === "embedded" ? ` (${setting} is not set)` : store.kind === "azurite" ? ", or the embedded store while Azurite does not answer" : "";
+      // nothing answers (selection.open_backend): the view says which once its own probe of the
+      // same endpoints (azuriteEndpoints) answered, and nothing before (QA in code-server: "·
+      // Azurite" with no Azurite running, the run then using the embedded store).
+      const answers = azuriteAnswers(settingValue(setting, values));
+      if (answers === true) {
+        shorts.push("Azurite");
+        longs.push(`Store (${setting}): ${store.text} (it answers)`);
+      } else if (answers === false) {
+        shorts.push("embedded store (Azurite not running)");
+        longs.push(`Store (${setting}): ${EMBEDDED.text}, not ${store.text}: nothing answers at its endpoints`);
+      } else {
+        longs.push(`Store (${setting}): ${store.text}, or the embedded store while Azurite does not answer`);
+      }
+    } else {
+      shorts.push(store.kind === "embedded" ? "embedded store" : "Azure Storage");
+      const why = store.kind === "embedded" ? ` (${setting} is not set)` : "";
       longs.push(`Store (${setting}): ${store.text}${why}`);
     }
   }

@@ -91,14 +91,28 @@ test("the Functions view says which store a queue/blob function uses", () => {
     errors: 0,
     warnings: 1,
   };
-  // SDKs not checked yet, or there: the configured store.
-  const azurite = functionStore(fn.storage, values, undefined);
-  assert.deepEqual(azurite, {
-    short: "Azurite",
+  // SDKs not checked yet, or there, and Azurite not probed yet: nothing said of the store in
+  // the description (QA: "· Azurite" while the run would use the embedded store).
+  const unknown = functionStore(fn.storage, values, undefined);
+  assert.deepEqual(unknown, {
+    short: "",
     long: "Store (AzureWebJobsStorage): Azurite, or the embedded store while Azurite does not answer",
   });
-  assert.deepEqual(functionStore(fn.storage, values, []), azurite);
+  assert.deepEqual(functionStore(fn.storage, values, []), unknown);
+  assert.equal(functionDescription(fn, unknown), "orders · 1 warning");
+  // Azurite answers at the setting's endpoints: Azurite.
+  const seen: (string | undefined)[] = [];
+  const azurite = functionStore(fn.storage, values, [], (value) => (seen.push(value), true));
+  assert.deepEqual(seen, ["UseDevelopmentStorage=true"]);
+  assert.deepEqual(azurite, { short: "Azurite", long: "Store (AzureWebJobsStorage): Azurite (it answers)" });
   assert.equal(functionDescription(fn, azurite), "orders · Azurite · 1 warning");
+  // Nothing answers there: the embedded store the run will use.
+  const down = functionStore(fn.storage, values, [], () => false);
+  assert.equal(functionDescription(fn, down), "orders · embedded store (Azurite not running) · 1 warning");
+  assert.equal(
+    down?.long,
+    "Store (AzureWebJobsStorage): the embedded store (.funcls/storage/), not Azurite: nothing answers at its endpoints",
+  );
   // The interpreter lacks the SDKs: the embedded store, and why.
   const fallback = functionStore(fn.storage, values, ["azure-storage-queue"]);
   assert.equal(fallback?.short, "embedded store (no Azure SDKs)");

@@ -402,6 +402,24 @@ const STEPS = {
     return {};
   },
 
+  /** A modal dialog showing `expect` within `waitMs`: its text (null when none came), then
+   * the dialog dismissed (Escape, its Cancel); with the notifications shown meanwhile. */
+  async dialog(page, step) {
+    const dialog = page.locator(".monaco-dialog-box", { hasText: step.expect }).first();
+    let text = null;
+    try {
+      await dialog.waitFor({ state: "visible", timeout: step.waitMs });
+      text = await dialog.innerText();
+      await page.keyboard.press("Escape");
+    } catch {
+      text = null;
+    }
+    const center = await openNotificationsCenter(page);
+    const items = await center.locator(".notification-list-item").allInnerTexts();
+    await page.keyboard.press("Escape");
+    return { text, items };
+  },
+
   /** After `waitMs`, every notification in the Notifications center. */
   async notifications(page, step) {
     await page.waitForTimeout(step.waitMs);
