@@ -56,6 +56,10 @@ class JsonParser:
         # Those the text ends inside when their one 'not closed' error is reported (the
         # AZF100 fix that adds their closers reads them).
         self.unclosed: list[tuple[str, int]] = []
+        # The index in errors of the last string left open (-1: none): where the brackets
+        # after it close is the reader's guess, so it hides the 'not closed' error (a
+        # '"Host": {' line and a lone '"' above the rest of local.settings.json).
+        self.open_string_error = -1
 
     # -- helpers -----------------------------------------------------------------------------
     def error(self, message: str, start: int, end: int | None = None) -> None:
@@ -171,6 +175,7 @@ class JsonParser:
                 if after and (after.isalpha() or after in "_$"):
                     cut = cut_before_key(text, start, i)
                     if cut >= 0:
+                        self.open_string_error = len(self.errors)
                         self.error(
                             "string is not closed before the next property name: add '\"'",
                             start,
@@ -220,6 +225,7 @@ class JsonParser:
         line holds the structure's ',' / '}' / ']' after it, else from the next line."""
         cut = cut_at_line_end(self.text, start, end)
         where = " before the end of the line" if end < self.n else ""
+        self.open_string_error = len(self.errors)
         self.error(f"string is not closed{where}: add '\"'", start, end if cut < 0 else cut)
         if cut >= 0:
             self.i = cut
@@ -238,10 +244,12 @@ class JsonParser:
         container (``reported``: the errors before its bracket): a string left open or a
         value missing at the end is the one mistake, the brackets it leaves open are its
         consequences (a half-typed binding gave four errors for one open string)."""
-        if len(self.errors) > reported:
+        at = self.typed_end()
+        if len(self.errors) > reported and (
+            self._ends_at(self.errors[-1], at) or self.open_string_error >= reported
+        ):
             return
         self.unclosed = list(self.open_containers)
-        at = self.typed_end()
         kinds = [kind for kind, _ in reversed(self.open_containers)]
         closers = ["'" + _CLOSERS[kind] + "'" for kind in kinds]
         lines = sorted({self.lines.position(o).line + 1 for _, o in self.open_containers})
@@ -255,6 +263,17 @@ class JsonParser:
             )
             message = f"{_and(kinds)} are not closed: add {_and(closers)} (they open on {where})"
         self.error(message, at - 1, at)
+
+    def _ends_at(self, error: JsonError, at: int) -> bool:
+        """Whether ``error`` reaches the end of what is typed (``at``): the string left open
+        or the value missing there is the one mistake. An error further up that the reader
+        read on after exactly ('{"a": tru, "b": 1': a word that is not a value) is another
+        mistake than the brackets left open at the end, and hid them: vscode-json-
+        languageservice reports both ('Value expected' at 'tru', 'Expected comma or closing
+        brace' at the end). A string left open further up still hides them
+        (``open_string_error``)."""
+        end = self.lines.position(at)
+        return (error.range.end.line, error.range.end.column) >= (end.line, end.column)
 
     def typed_end(self) -> int:
         """The end of the last character typed that is not white space (a comment's counts)."""

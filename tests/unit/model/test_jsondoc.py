@@ -314,3 +314,47 @@ def test_brackets_left_open_with_no_other_error_are_all_named() -> None:
             "1:26-1:27",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '{"a": tru, "b": 1',
+            [
+                ("'tru' is not a JSON value; put text in double quotes: \"…\"", "1:7-1:10"),
+                ("object is not closed: add '}' (it opens on line 1)", "1:17-1:18"),
+            ],
+        ),
+        (
+            '{\n  "a": tru,\n  "b": [1,\n',
+            [
+                ("'tru' is not a JSON value; put text in double quotes: \"…\"", "2:8-2:11"),
+                (
+                    "array and object are not closed: add ']' and '}' (they open on lines 3 and 1)",
+                    "3:10-3:11",
+                ),
+            ],
+        ),
+        # The value missing at the end is the one mistake there (its brackets stay unnamed);
+        # a string left open further up leaves where the brackets after it close to a guess:
+        # one error.
+        (
+            '{"a": tru, "b":',
+            [
+                ("'tru' is not a JSON value; put text in double quotes: \"…\"", "1:7-1:10"),
+                ("expected a value but the file ends here", "1:15-1:16"),
+            ],
+        ),
+        (
+            '{\n "v": "2.0\n "l": {}\n',
+            [("string is not closed before the end of the line: add '\"'", "2:7-2:11")],
+        ),
+    ],
+)
+def test_a_mistake_further_up_does_not_hide_the_brackets_left_open(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    # vscode-json-languageservice 5 on the first two: 'Value expected' at 'tru' and
+    # 'Expected comma or closing brace' / 'Value expected' at the same last character.
+    assert errors(text) == expected
