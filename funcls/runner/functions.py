@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import field
 from functools import cached_property
 from typing import Any
@@ -178,3 +179,19 @@ def http_routes(functions: list[RunFunction]) -> list[RunFunction]:
 def url_path(function: RunFunction, route_prefix: str) -> str:
     parts = [p for p in (route_prefix.strip("/"), function.route_text.strip("/")) if p]
     return "/" + "/".join(parts)
+
+
+def crash_in(reason: str, fn: RunFunction, root: str) -> str:
+    """What to say of an app process that ended by itself (os._exit, a crash in native code:
+    no traceback) while ``fn`` ran in it: the process' end, then the function and where it
+    is defined, the one place the runner knows (the worker sent it with the index). Other
+    invocations running in the same process get the same words with their own function: the
+    runner cannot tell which of them ended it."""
+    where = ""
+    if fn.script:
+        script = os.path.relpath(fn.script, root) if root else fn.script
+        where = f" ({script}:{fn.line})" if fn.line else f" ({script})"
+    return (
+        f"{reason} while running '{fn.name}'{where}; no Python error came back (os._exit "
+        "or a crash in native code ends a process at once)"
+    )

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from funcls.runner import handoff_table as table
 from funcls.runner import trace_context, wire
+from funcls.runner.functions import crash_in
 from funcls.runner.http_bytes import (
     cors_headers,
     encode_response,
@@ -56,6 +57,8 @@ from funcls.runner.pool import WorkerProcess, describe_exit
 
 if TYPE_CHECKING:
     import asyncio
+
+    from funcls.runner.functions import RunFunction
 
 # host/front.py's Front and FrontProtocol (it imports this module, not the other way round).
 Front = Any
@@ -378,6 +381,10 @@ class Handoffs:
                 )
         self.loop.call_later(min(max(due - now, WATCH_EVERY), WATCH_AT_MOST), self._watch)
 
+    def _function(self, number: int) -> RunFunction | None:
+        """The function of a handed request's slot (``entry.function``)."""
+        return self.state.function(self.names[number]) if number < len(self.names) else None
+
     def _gone(self, link: Link) -> None:
         """The app process ended: answer, close or take back each of its connections."""
         worker = link.worker
@@ -389,7 +396,11 @@ class Handoffs:
             entry = table.read(link.table, slot)
             if entry.state == table.RUNNING:
                 if conn not in link.answered:
-                    error = {"type": "WorkerCrashed", "message": reason, "traceback": ""}
+                    message = reason
+                    fn = self._function(entry.function)
+                    if worker.kill_reason is None and fn is not None:
+                        message = crash_in(reason, fn, self.state.settings.root)
+                    error = {"type": "WorkerCrashed", "message": message, "traceback": ""}
                     self._answer(link, conn, entry, error)
                 if self._kept(entry):
                     # Answered 500 keep-alive, as the front answers (and Kestrel keeps the

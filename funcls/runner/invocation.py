@@ -21,7 +21,7 @@ from funcls.runner import table_binding
 from funcls.runner.binding_data import BindingExpressionError, resolve
 from funcls.runner.config import HostSettings
 from funcls.runner.connections import Connections
-from funcls.runner.functions import DURABLE_CLIENT_INPUTS, READ_INPUTS, RunFunction
+from funcls.runner.functions import DURABLE_CLIENT_INPUTS, READ_INPUTS, RunFunction, crash_in
 from funcls.runner.http_bytes import failure_lines, new_invocation_id, plain_http
 from funcls.runner.logs import Console
 from funcls.runner.messages import ErrorInfo, HttpResponseData, Invoke, Result, Wire
@@ -284,11 +284,7 @@ class Invoker:
                 timer.cancel()
             error = future.exception() if not future.cancelled() else WorkerCrashed("cancelled")
             if error is not None:
-                outcome.error = {
-                    "type": type(error).__name__,
-                    "message": str(error),
-                    "traceback": "",
-                }
+                outcome.error = self._failure(error, fn)
             else:
                 result = future.result()
                 if result.ok:
@@ -335,7 +331,7 @@ class Invoker:
         except (BindingExpressionError, StorageError) as error:
             outcome.error = {"type": type(error).__name__, "message": str(error), "traceback": ""}
         except (WorkerCrashed, FunctionTimeout, AppNotLoaded) as error:
-            outcome.error = {"type": type(error).__name__, "message": str(error), "traceback": ""}
+            outcome.error = self._failure(error, fn)
         finally:
             outcome.duration = time.perf_counter() - start
             self.console.collectors.pop(invocation_id, None)
@@ -343,6 +339,13 @@ class Invoker:
             fn.name, invocation_id, outcome.ok, outcome.duration, _detail(outcome)
         )
         return outcome
+
+    def _failure(self, error: BaseException, fn: RunFunction) -> ErrorInfo:
+        """The outcome's error for an invocation that got no result from its app process."""
+        message = str(error)
+        if isinstance(error, WorkerCrashed) and error.ended:
+            message = crash_in(message, fn, self.settings.root)
+        return {"type": type(error).__name__, "message": message, "traceback": ""}
 
     async def _run(
         self,

@@ -53,7 +53,12 @@ STANDBY_DELAY = 0.05  # seconds after a generation is ready before its standby p
 
 
 class WorkerCrashed(Exception):
-    """The app process ended while an invocation was in flight."""
+    """The app process ended while an invocation was in flight. ``ended``: it ended by itself
+    (an exit code or a signal not sent by the runner), not stopped by the runner."""
+
+    def __init__(self, message: str, ended: bool = False) -> None:
+        super().__init__(message)
+        self.ended = ended
 
 
 class FunctionTimeout(Exception):
@@ -201,7 +206,7 @@ class WorkerProcess:
         reason = self.kill_reason or f"the app process (pid {self.pid}) {describe_exit(code)}"
         for future in self.pending.values():
             if not future.done():
-                future.set_exception(WorkerCrashed(reason))
+                future.set_exception(WorkerCrashed(reason, ended=self.kill_reason is None))
         self.pending.clear()
         for exchange in self.streams.values():
             exchange.fail(reason)

@@ -3,6 +3,7 @@ Saving a file reloads the app; a save that breaks the import answers with the er
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -13,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.runner.runner_process import RunningApp
+from tests.runner.runner_process import RunningApp, funcls_invoke
 
 pytestmark = pytest.mark.slow
 
@@ -94,6 +95,39 @@ def test_sys_exit_is_named_as_called_and_where(
         running.wait_for_log(f"exited with code {code}; starting a new one")
         running.wait_for("/api/crash/none")
     assert "stopping: no config" in running.log()  # what sys.exit printed, as Python does
+
+
+@pytest.mark.parametrize(
+    ("how", "ended"),
+    [
+        ("osexit", "exited with code 7"),
+        ("segfault", "was killed by SIGSEGV (a segmentation fault)"),
+    ],
+)
+def test_a_process_ended_in_a_function_names_the_function_and_where(
+    how: str, ended: str, app_copy: Callable[[str], Path], run_app: Callable[..., RunningApp]
+) -> None:
+    # runner16: os._exit(7) (or a crash in native code) answered only "WorkerCrashed: the app
+    # process (pid N) exited with code 7", where sys.exit names its line: no traceback comes
+    # back, but the runner knows which invocation the process was running and where that
+    # function is (its index). The same words through funcls invoke (a fresh app process).
+    app_dir = app_copy("http_v2")
+    line = (app_dir / "function_app.py").read_text().splitlines().index(
+        '@app.route(route="crash/{how}")'
+    ) + 1
+    said = (
+        f"{ended} while running 'crash' (function_app.py:{line}); no Python error came back "
+        "(os._exit or a crash in native code ends a process at once)"
+    )
+    running = run_app(app_dir, "--no-reload")
+    response = running.get(f"/api/crash/{how}")
+    assert response.status_code == 500
+    assert said in response.text, response.text
+    assert said in running.wait_for_log("starting a new one")
+    running.stop()
+    done = funcls_invoke("crash", str(app_dir), "--path", f"/api/crash/{how}", "--format", "json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert said in json.loads(done.stdout)["error"]["message"]
 
 
 def test_app_process_killed_from_outside_is_replaced(
@@ -259,6 +293,7 @@ def test_signal_to_the_terminal_s_process_group_stops_cleanly(
 
 
 STUCK_APP = """
+import json
 import os
 import time
 
