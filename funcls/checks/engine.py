@@ -20,7 +20,7 @@ from funcls.checks.config import CheckConfig, ConfigError
 from funcls.checks.context import Context
 from funcls.checks.findings import Finding
 from funcls.checks.registry import REGISTRY, Checker, Rule
-from funcls.checks.streaming import streaming_import_in
+from funcls.checks.streaming import as_if_registered, streaming_import_in, streaming_import_of
 from funcls.checks.wide import WideCheck
 from funcls.model.appmodel import App, Function
 from funcls.model.fastclass import dataclass
@@ -155,20 +155,29 @@ def check_app(
     for checker in REGISTRY.checkers:
         if checker.codes & enabled:
             _run(checker, ctx, raise_errors)
-            if unregistered is not None and checker.name in AS_IF_REGISTERED:
-                ctx.findings.extend(_run(checker, unregistered, raise_errors))
+            if checker.name in AS_IF_REGISTERED:
+                for sub in unregistered:
+                    ctx.findings.extend(_run(checker, sub, raise_errors))
     return _finish(ctx, ctx.findings, config)
 
 
-def _unregistered_only(app: App, enabled: frozenset[str], plan: str | None) -> Context | None:
-    """A context whose app holds, as its functions, the functions the app never registers
-    (``App.unregistered``: AZF307), for the checkers of ``AS_IF_REGISTERED``; None when there
-    are none."""
-    if not app.unregistered:
-        return None
-    sub = copy.copy(app)
-    sub.functions, sub.unregistered, sub.misplaced = list(app.unregistered), [], []
-    return Context(sub, enabled, plan)
+def _unregistered_only(app: App, enabled: frozenset[str], plan: str | None) -> list[Context]:
+    """Contexts whose app holds, as its functions, the functions the app never registers
+    (``App.unregistered``: AZF307), one per file as IncrementalCheck groups them, each with
+    what the worker would load once that module is registered (``as_if_registered``), for
+    the checkers of ``AS_IF_REGISTERED``."""
+    out: list[Context] = []
+    for _key, run in groupby(app.unregistered, _file_key):
+        fns = list(run)
+        sub = copy.copy(app)
+        sub.functions, sub.unregistered, sub.misplaced = fns, [], []
+        sub.loaded = as_if_registered(app, _blueprint_paths(fns))
+        out.append(Context(sub, enabled, plan))
+    return out
+
+
+def _blueprint_paths(fns: list[Function]) -> list[str]:
+    return list(dict.fromkeys(f.blueprint_path or f.script_path or "" for f in fns))
 
 
 def _run(checker: Checker, ctx: Context, raise_errors: bool = False) -> list[Finding]:
@@ -357,11 +366,13 @@ class IncrementalCheck:
             group.found = {c.name: _run(c, ctx) for c in per_function}
             if group.unregistered:
                 # As check_app does (AS_IF_REGISTERED): the group's unregistered functions
-                # stand for the app's functions.
+                # stand for the app's functions, with their modules loaded.
                 sub.functions, sub.unregistered, sub.misplaced = group.unregistered, [], []
+                sub.loaded = as_if_registered(app, _blueprint_paths(group.unregistered))
                 for c in per_function:
                     if c.name in AS_IF_REGISTERED:
                         group.found[c.name] = group.found[c.name] + _run(c, ctx)
+                sub.loaded = app.loaded
             self.rechecked.extend(group.members())
             return group
 
@@ -444,10 +455,25 @@ class IncrementalCheck:
             tuple(app.funcignore),
             # decorator_calls reads which kind of object a decorator is called on
             tuple((o.var, o.path, o.kind) for o in app.app_objects),
-            # parameter_annotations: any module importing the HTTP streaming extension
-            # changes the types every HTTP function may take
-            streaming_import_in(app) is not None,
+            # parameter_annotations: a module the worker loads importing the HTTP streaming
+            # extension changes the types every HTTP function may take; for a blueprint never
+            # registered, one that registering it would load (few: its modules alone)
+            _streaming_facts(app),
         )
+
+
+def _streaming_facts(app: App) -> object:
+    """Whether the app's loaded modules import the HTTP streaming extension, else the
+    modules of unregistered blueprints whose own imports do (``as_if_registered``)."""
+    if streaming_import_in(app) is not None:
+        return True
+    return tuple(
+        sorted(
+            p
+            for p, modules in app.loaded.items()
+            if p != app.script_path and streaming_import_of(app, modules) is not None
+        )
+    )
 
 
 def _file_key(fn: Function) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 
 from funcls.checks.context import Context
 from funcls.checks.edits import add_setting, fix, fixes
@@ -26,19 +27,63 @@ def _setting(ctx: Context) -> str | None:
 
 
 def streaming_import(ctx: Context) -> tuple[str, Range] | None:
-    """The first import of azurefunctions.extensions.http.* in the app's files, if any."""
-    if "streaming_import" not in ctx.memo:  # three checkers ask, over every import (issue 16)
-        ctx.memo["streaming_import"] = streaming_import_in(ctx.app)
-    found: tuple[str, Range] | None = ctx.memo["streaming_import"]
-    return found
+    """The first import of azurefunctions.extensions.http.* in the modules the worker loads
+    (``loaded_modules``), if any."""
+    # three checkers ask, over every import (issue 16); by the modules' tuple, as the
+    # language server swaps the functions (and, for an unregistered blueprint's, the modules)
+    # of one context between groups
+    app = ctx.app
+    traced = app.loaded.get(app.script_path) if app.script_path is not None else None
+    memo: dict[int, tuple[object, tuple[str, Range] | None]]
+    memo = ctx.memo.setdefault("streaming_import", {})
+    entry = memo.get(id(traced))  # without a trace (v1), the index's files: once per context
+    if entry is None or entry[0] is not traced:
+        found = streaming_import_of(app, traced if traced is not None else loaded_modules(app))
+        entry = memo[id(traced)] = (traced, found)
+    return entry[1]
+
+
+def loaded_modules(app: App) -> tuple[str, ...] | list[str]:
+    """The app's Python files the worker runs when it loads the app: the script and the app's
+    modules it imports, transitively (``App.loaded``). The extension is enabled by importing
+    it: its classes' metaclasses (azurefunctions-extensions-base's ModuleTrackerMeta,
+    RequestTrackerMeta) record the extension when its module runs, and the worker, after
+    importing the script (indexing), asks that record whether an HTTP streaming extension is
+    there (Azure/azure-functions-python-worker azure_functions_worker/http_v2.py:
+    HttpV2Registry._check_http_v2_enabled -> ext_base.HttpV2FeatureChecker.http_v2_enabled).
+    A module the script never imports (a blueprint never registered) enables nothing.
+    Without a trace (v1, no script): every file of the index, as before."""
+    if app.script_path is not None and app.script_path in app.loaded:
+        return app.loaded[app.script_path]
+    return sorted(app.files)
+
+
+def as_if_registered(app: App, blueprint_paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """``App.loaded`` once the blueprints of the modules at ``blueprint_paths`` are registered:
+    the script imports those modules, so what they import is loaded too."""
+    script = app.script_path
+    if script is None or script not in app.loaded:
+        return app.loaded
+    modules = list(app.loaded[script])
+    seen = set(modules)
+    for path in blueprint_paths:
+        for p in app.loaded.get(path, (path,)):
+            if p not in seen:
+                seen.add(p)
+                modules.append(p)
+    return {**app.loaded, script: tuple(modules)}
 
 
 def streaming_import_in(app: App) -> tuple[str, Range] | None:
     """``streaming_import`` for an app, read from the texts its index was built from."""
+    return streaming_import_of(app, loaded_modules(app))
+
+
+def streaming_import_of(app: App, modules: tuple[str, ...] | list[str]) -> tuple[str, Range] | None:
     source = app.source
     if source is None:
         return None
-    for path in sorted(app.files):
+    for path in sorted(modules):
         module = source.module(path) if path.endswith(".py") else None
         if module is None:
             continue

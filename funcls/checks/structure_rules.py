@@ -192,8 +192,11 @@ RULES: tuple[Rule, ...] = (
         "Python runs them, including registrations made by a module other than the script on "
         "the app it imports back; the finding names the registration's place. Meanwhile "
         "the blueprint's functions are checked for their own mistakes (bindings, signature, "
-        "values) as the host checks them once registered, but not for the settings they "
-        "name.",
+        "values) as the host checks them once registered, with what registering it would "
+        "load (its module's imports, e.g. the HTTP streaming extension), but not for the "
+        "settings they name. Not reported in modules that are not the app's code: test "
+        "modules (`test_*.py`, `*_test.py`, `conftest.py`, a `tests`/`test` folder) and "
+        "modules .funcignore leaves out of the deployment.",
         _app(_PING, **{"items_bp.py": _BP}),
         _app(
             _PING,

@@ -323,6 +323,10 @@ class App:
     misplaced: list[Function] = field(default_factory=list)  # decorated methods / nested defs
     v1_folders: list[str] = field(default_factory=list)
     files: set[str] = field(default_factory=set)  # every file that fed this index
+    # v2: what importing a module runs of the app (itself first, then the app's modules it
+    # imports, transitively), for the script (what the worker loads) and for each module of a
+    # blueprint never registered (what registering it would load too); model/v2/indexer.py.
+    loaded: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Where the files were read from (open editor buffers included), so that rules and quick
     # fixes can look at the exact text the index was built from.
     source: Source | None = field(default=None, repr=False, compare=False)

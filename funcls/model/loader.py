@@ -337,6 +337,7 @@ def load_app(root: str, source: Source) -> App:
             if p not in app.problems:
                 app.problems.append(p)
         app.files |= result.files
+        app.loaded = result.loaded
         if source.module(script) is None:
             err = source.errors.get(script)
             if err is not None:

@@ -178,3 +178,44 @@ def test_check_fix_applies_the_same_edit(
     code, out, _err = run_cli(capsys, "--fix", str(by_cli))
     assert code == 0, out
     assert (by_cli / "function_app.py").read_text() == (by_hand / "function_app.py").read_text()
+
+
+@pytest.mark.parametrize(
+    "test_module",
+    ["tests/test_orders.py", "test_orders.py", "conftest.py", "orders_test.py", "pkg/tests/x.py"],
+)
+def test_no_finding_for_a_blueprint_of_a_test_module(
+    tmp_path: Path, test_module: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The worker imports only the script and what it imports; a test module's blueprint is
+    # test scaffolding, and registering it would write it into the app's script.
+    root = app(tmp_path, script=SCRIPT, **{test_module: ORDERS})
+    (root / "orders.py").unlink()
+    if test_module.startswith("pkg/"):
+        (root / "pkg" / "__init__.py").write_text("")
+    script_before = (root / "function_app.py").read_text()
+    assert codes(check(root)) == []
+    assert load(root).unregistered == []
+    _code, _out, _err = run_cli(capsys, "--fix", str(root))
+    assert (root / "function_app.py").read_text() == script_before
+
+
+@pytest.mark.parametrize(
+    "pattern", ["orders.py", "/orders.py", "*.py\n!function_app.py\n!other.py", "scratch/"]
+)
+def test_no_finding_for_a_blueprint_funcignore_leaves_out(tmp_path: Path, pattern: str) -> None:
+    # The deployment does not upload it: the app in Azure could not import it.
+    module = "scratch/orders.py" if pattern == "scratch/" else "orders.py"
+    root = app(
+        tmp_path, **{module: ORDERS, ".funcignore": ".venv\nlocal.settings.json\n" + pattern + "\n"}
+    )
+    if module != "orders.py":
+        (root / "orders.py").unlink()
+    assert codes(check(root)) == []
+
+
+def test_funcignore_that_leaves_other_modules_out_keeps_the_finding(tmp_path: Path) -> None:
+    root = app(
+        tmp_path, **{".funcignore": ".venv\nlocal.settings.json\nscratch/\n!orders.py\n*_old.py\n"}
+    )
+    assert codes(check(root)) == ["AZF307"]

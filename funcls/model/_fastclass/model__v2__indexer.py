@@ -10,10 +10,10 @@ FUNCTIONS = []
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.functions,self.unregistered,self.misplaced,self.app_objects,self.registrations,self.problems,self.files,)==(other.functions,other.unregistered,other.misplaced,other.app_objects,other.registrations,other.problems,other.files,)
+   return (self.functions,self.unregistered,self.misplaced,self.app_objects,self.registrations,self.problems,self.files,self.loaded,)==(other.functions,other.unregistered,other.misplaced,other.app_objects,other.registrations,other.problems,other.files,other.loaded,)
   return NotImplemented
  return __eq__
-TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.functions,self.unregistered,self.misplaced,self.app_objects,self.registrations,self.problems,self.files,)==(other.functions,other.unregistered,other.misplaced,other.app_objects,other.registrations,other.problems,other.files,)\n  return NotImplemented\n return __eq__'] = __create_fn__
+TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.functions,self.unregistered,self.misplaced,self.app_objects,self.registrations,self.problems,self.files,self.loaded,)==(other.functions,other.unregistered,other.misplaced,other.app_objects,other.registrations,other.problems,other.files,other.loaded,)\n  return NotImplemented\n return __eq__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__():
  def __eq__(self,other):
@@ -25,9 +25,9 @@ TABLE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is s
 FUNCTIONS.append(__create_fn__)
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(functions={self.functions!r}, unregistered={self.unregistered!r}, misplaced={self.misplaced!r}, app_objects={self.app_objects!r}, registrations={self.registrations!r}, problems={self.problems!r}, files={self.files!r})"
+  return self.__class__.__qualname__ + f"(functions={self.functions!r}, unregistered={self.unregistered!r}, misplaced={self.misplaced!r}, app_objects={self.app_objects!r}, registrations={self.registrations!r}, problems={self.problems!r}, files={self.files!r}, loaded={self.loaded!r})"
  return __repr__
-TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(functions={self.functions!r}, unregistered={self.unregistered!r}, misplaced={self.misplaced!r}, app_objects={self.app_objects!r}, registrations={self.registrations!r}, problems={self.problems!r}, files={self.files!r})"\n return __repr__'] = __create_fn__
+TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(functions={self.functions!r}, unregistered={self.unregistered!r}, misplaced={self.misplaced!r}, app_objects={self.app_objects!r}, registrations={self.registrations!r}, problems={self.problems!r}, files={self.files!r}, loaded={self.loaded!r})"\n return __repr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__():
  def __repr__(self):
@@ -35,8 +35,8 @@ def __create_fn__():
  return __repr__
 TABLE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(pyf={self.pyf!r}, answers={self.answers!r}, fn={self.fn!r}, misplaced={self.misplaced!r}, problems={self.problems!r})"\n return __repr__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
-def __create_fn__(_type_functions, _type_unregistered, _type_misplaced, _type_app_objects, _type_registrations, _type_problems, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_functions, _dflt_unregistered, _dflt_misplaced, _dflt_app_objects, _dflt_registrations, _dflt_problems, _dflt_files, _return_type):
- def __init__(self,functions:_type_functions=_HAS_DEFAULT_FACTORY,unregistered:_type_unregistered=_HAS_DEFAULT_FACTORY,misplaced:_type_misplaced=_HAS_DEFAULT_FACTORY,app_objects:_type_app_objects=_HAS_DEFAULT_FACTORY,registrations:_type_registrations=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_functions, _type_unregistered, _type_misplaced, _type_app_objects, _type_registrations, _type_problems, _type_files, _type_loaded, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_functions, _dflt_unregistered, _dflt_misplaced, _dflt_app_objects, _dflt_registrations, _dflt_problems, _dflt_files, _dflt_loaded, _return_type):
+ def __init__(self,functions:_type_functions=_HAS_DEFAULT_FACTORY,unregistered:_type_unregistered=_HAS_DEFAULT_FACTORY,misplaced:_type_misplaced=_HAS_DEFAULT_FACTORY,app_objects:_type_app_objects=_HAS_DEFAULT_FACTORY,registrations:_type_registrations=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,loaded:_type_loaded=_HAS_DEFAULT_FACTORY)->_return_type:
   self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions
   self.unregistered=_dflt_unregistered() if unregistered is _HAS_DEFAULT_FACTORY else unregistered
   self.misplaced=_dflt_misplaced() if misplaced is _HAS_DEFAULT_FACTORY else misplaced
@@ -44,8 +44,9 @@ def __create_fn__(_type_functions, _type_unregistered, _type_misplaced, _type_ap
   self.registrations=_dflt_registrations() if registrations is _HAS_DEFAULT_FACTORY else registrations
   self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems
   self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files
+  self.loaded=_dflt_loaded() if loaded is _HAS_DEFAULT_FACTORY else loaded
  return __init__
-TABLE['def __create_fn__(_type_functions, _type_unregistered, _type_misplaced, _type_app_objects, _type_registrations, _type_problems, _type_files, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_functions, _dflt_unregistered, _dflt_misplaced, _dflt_app_objects, _dflt_registrations, _dflt_problems, _dflt_files, _return_type):\n def __init__(self,functions:_type_functions=_HAS_DEFAULT_FACTORY,unregistered:_type_unregistered=_HAS_DEFAULT_FACTORY,misplaced:_type_misplaced=_HAS_DEFAULT_FACTORY,app_objects:_type_app_objects=_HAS_DEFAULT_FACTORY,registrations:_type_registrations=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.unregistered=_dflt_unregistered() if unregistered is _HAS_DEFAULT_FACTORY else unregistered\n  self.misplaced=_dflt_misplaced() if misplaced is _HAS_DEFAULT_FACTORY else misplaced\n  self.app_objects=_dflt_app_objects() if app_objects is _HAS_DEFAULT_FACTORY else app_objects\n  self.registrations=_dflt_registrations() if registrations is _HAS_DEFAULT_FACTORY else registrations\n  self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n return __init__'] = __create_fn__
+TABLE['def __create_fn__(_type_functions, _type_unregistered, _type_misplaced, _type_app_objects, _type_registrations, _type_problems, _type_files, _type_loaded, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_functions, _dflt_unregistered, _dflt_misplaced, _dflt_app_objects, _dflt_registrations, _dflt_problems, _dflt_files, _dflt_loaded, _return_type):\n def __init__(self,functions:_type_functions=_HAS_DEFAULT_FACTORY,unregistered:_type_unregistered=_HAS_DEFAULT_FACTORY,misplaced:_type_misplaced=_HAS_DEFAULT_FACTORY,app_objects:_type_app_objects=_HAS_DEFAULT_FACTORY,registrations:_type_registrations=_HAS_DEFAULT_FACTORY,problems:_type_problems=_HAS_DEFAULT_FACTORY,files:_type_files=_HAS_DEFAULT_FACTORY,loaded:_type_loaded=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.functions=_dflt_functions() if functions is _HAS_DEFAULT_FACTORY else functions\n  self.unregistered=_dflt_unregistered() if unregistered is _HAS_DEFAULT_FACTORY else unregistered\n  self.misplaced=_dflt_misplaced() if misplaced is _HAS_DEFAULT_FACTORY else misplaced\n  self.app_objects=_dflt_app_objects() if app_objects is _HAS_DEFAULT_FACTORY else app_objects\n  self.registrations=_dflt_registrations() if registrations is _HAS_DEFAULT_FACTORY else registrations\n  self.problems=_dflt_problems() if problems is _HAS_DEFAULT_FACTORY else problems\n  self.files=_dflt_files() if files is _HAS_DEFAULT_FACTORY else files\n  self.loaded=_dflt_loaded() if loaded is _HAS_DEFAULT_FACTORY else loaded\n return __init__'] = __create_fn__
 FUNCTIONS.append(__create_fn__)
 def __create_fn__(_type_pyf, _type_answers, _type_fn, _type_misplaced, _type_problems, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,pyf:_type_pyf,answers:_type_answers,fn:_type_fn,misplaced:_type_misplaced,problems:_type_problems)->_return_type:
@@ -59,6 +60,6 @@ TABLE['def __create_fn__(_type_pyf, _type_answers, _type_fn, _type_misplaced, _t
 FUNCTIONS.append(__create_fn__)
 KEY = 1539715693
 RECIPES = {
-    'V2Result': ({'functions': 'list[Function]', 'unregistered': 'list[Function]', 'misplaced': 'list[Function]', 'app_objects': 'list[AppObject]', 'registrations': 'list[Registration]', 'problems': 'list[Problem]', 'files': 'set[str]'}, 'fffffff', {}, False, (('functions', 'f', True, True, True, None, False, 'F'), ('unregistered', 'f', True, True, True, None, False, 'F'), ('misplaced', 'f', True, True, True, None, False, 'F'), ('app_objects', 'f', True, True, True, None, False, 'F'), ('registrations', 'f', True, True, True, None, False, 'F'), ('problems', 'f', True, True, True, None, False, 'F'), ('files', 'f', True, True, True, None, False, 'F')), (4, 2, 0)),
+    'V2Result': ({'functions': 'list[Function]', 'unregistered': 'list[Function]', 'misplaced': 'list[Function]', 'app_objects': 'list[AppObject]', 'registrations': 'list[Registration]', 'problems': 'list[Problem]', 'files': 'set[str]', 'loaded': 'dict[str, tuple[str, ...]]'}, 'ffffffff', {}, False, (('functions', 'f', True, True, True, None, False, 'F'), ('unregistered', 'f', True, True, True, None, False, 'F'), ('misplaced', 'f', True, True, True, None, False, 'F'), ('app_objects', 'f', True, True, True, None, False, 'F'), ('registrations', 'f', True, True, True, None, False, 'F'), ('problems', 'f', True, True, True, None, False, 'F'), ('files', 'f', True, True, True, None, False, 'F'), ('loaded', 'f', True, True, True, None, False, 'F')), (4, 2, 0)),
     '_Built': ({'pyf': 'PyFunction', 'answers': '_Recorder', 'fn': 'Function', 'misplaced': 'bool', 'problems': 'list[Problem]'}, 'fffff', {}, False, (('pyf', 'f', True, True, True, None, False, ''), ('answers', 'f', True, True, True, None, False, ''), ('fn', 'f', True, True, True, None, False, ''), ('misplaced', 'f', True, True, True, None, False, ''), ('problems', 'f', True, True, True, None, False, '')), (5, 3, 1)),
 }

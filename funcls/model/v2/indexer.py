@@ -15,6 +15,7 @@ one module's functions to depend on another's needs a precondition there
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import field, replace
 from typing import Any
@@ -67,6 +68,10 @@ class V2Result:
     registrations: list[Registration] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
+    # What importing a module runs of the app: itself, then the app's modules it imports,
+    # transitively (the import trace's order). For the script: the modules the worker loads.
+    # For a module of a blueprint never registered: what registering it would load too.
+    loaded: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _app_object(c: AppCreation, path: str) -> AppObject:
@@ -539,6 +544,7 @@ class V2Indexer:
             p for p in main.sys_paths if p != self.root and (p + os.sep).startswith(inside)
         ]
         self._trace = trace_imports(main, self.resolver, self.source)
+        self.result.loaded[main.path] = tuple(self._trace.order)
         creations = self.objects_of(main)
         for _, obj in creations:
             self.result.app_objects.append(obj)
@@ -966,7 +972,10 @@ class V2Indexer:
     def scan_unregistered(
         self, main: ModuleInfo, registered: set[tuple[str, str]], app_level: Value | None
     ) -> None:
-        """Blueprints created anywhere in the app that no ``register_functions`` call adds."""
+        """Blueprints created anywhere in the app that no ``register_functions`` call adds.
+        Not those of a module that is not the app's code: a test module, or one .funcignore
+        leaves out of the deployment (``not_app_code``)."""
+        funcignore: list[str] | None = None  # read when a blueprint is found unregistered
         for path in self.python_files():
             if path == self.script_path:
                 module: ModuleInfo | None = main
@@ -987,11 +996,20 @@ class V2Indexer:
             for obj in list(self.result.app_objects):
                 if obj.path != path or not obj.is_blueprint or (path, obj.var) in registered:
                     continue
+                if path != self.script_path:
+                    if funcignore is None:
+                        funcignore = _funcignore_patterns(self.source, self.root)
+                    if not_app_code(self.root, path, funcignore):
+                        break
                 for _, fn in self.functions_of(module, obj):
                     fn.blueprint_path = path
                     self.defaults(fn, app_level)
                     self.result.unregistered.append(fn)
                 self.result.files.add(path)
+                if path not in self.result.loaded:
+                    # Only modules of unregistered blueprints: no walk over the app's modules.
+                    order = trace_imports(module, self.resolver, self.source, ticks=False).order
+                    self.result.loaded[path] = tuple(order)
 
     def python_files(self) -> list[str]:
         from funcls.model.source import SKIP_DIRS
@@ -1021,6 +1039,52 @@ class V2Indexer:
                         continue  # a nested app of its own
                     stack.append(p)
         return sorted(out)
+
+
+def _funcignore_patterns(source: Source, root: str) -> list[str]:
+    path = os.path.join(root, ".funcignore")
+    text = source.text(path) if source.is_file(path) else None
+    lines = (ln.strip() for ln in (text or "").split("\n"))
+    return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+def not_app_code(root: str, path: str, funcignore: list[str]) -> bool:
+    """A module that is not the app's code, though inside its folder: the worker imports only
+    the script and what it imports (azure_functions_worker/loader.py index_function_app), so
+    a module it never imports is the app's only once registered; these never should be:
+
+    - a test module, by pytest's default names (``test_*.py``, ``*_test.py``, ``conftest.py``)
+      or in a ``tests``/``test`` folder: a blueprint there is test scaffolding;
+    - a module .funcignore excludes: the deployment (Core Tools' func azure functionapp
+      publish, the VS Code extension) does not upload it, so the app in Azure cannot import
+      it. Patterns as gitignore reads them, in order, ``!`` re-including: one without a
+      ``/`` inside matches any part of the path; one with it, the path from the root."""
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    parts = rel.split("/")
+    name = parts[-1]
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    if any(p in ("tests", "test") for p in parts[:-1]):
+        return True
+    excluded = False
+    for raw in funcignore:
+        negate = raw.startswith("!")
+        pattern = (raw[1:] if negate else raw).strip()
+        anchored = "/" in pattern.rstrip("/")
+        pattern = pattern.strip("/")
+        if pattern.startswith("**/"):
+            pattern, anchored = pattern[3:], False
+        if not pattern:
+            continue
+        if anchored:
+            hit = any(
+                fnmatch.fnmatchcase("/".join(parts[:i]), pattern) for i in range(1, len(parts) + 1)
+            )
+        else:
+            hit = any(fnmatch.fnmatchcase(p, pattern) for p in parts)
+        if hit:
+            excluded = not negate
+    return excluded
 
 
 def index_v2_app(root: str, script_path: str, source: Source) -> V2Result:
