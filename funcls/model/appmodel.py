@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from funcls.model.bindingview import binding_kind, is_trigger_kind
 from funcls.model.catalogue import CATALOGUE, BindingSpec, DecoratorSpec
+from funcls.model.config_text import config_text
 from funcls.model.fastclass import dataclass
 from funcls.model.gitindex import GitTracking
 from funcls.model.jsondoc import JsonDocument
@@ -337,14 +338,14 @@ class App:
         matched ignoring case as the host does: it reads host.json into its configuration,
         whose keys ignore case (azure-functions-host HostJsonFileConfigurationProvider puts
         each value under its path in a Microsoft.Extensions.Configuration provider), so
-        ``"Extensions": {"Http": {"RoutePrefix": "shop"}}`` serves /shop/… in Azure."""
+        ``"Extensions": {"Http": {"RoutePrefix": "shop"}}`` serves /shop/… in Azure. A number
+        or a boolean is the text the host's configuration gives it (``5`` serves /5/…)."""
         node = self.host_json.root if self.host_json else None
         for key in ("extensions", "http", "routePrefix"):
             member = node.get_ci(key) if node is not None and node.kind == "object" else None
             node = member.value if member is not None else None
-        if node is not None and node.kind == "string" and isinstance(node.value, str):
-            return node.value.strip("/")
-        return "api"
+        text = config_text(node.value) if node is not None and node.kind != "null" else None
+        return text.strip("/") if text is not None else "api"
 
     def host_allow_list(self) -> frozenset[str] | None:
         """host.json's ``functions``: when it lists names, the host loads only the functions

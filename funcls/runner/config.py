@@ -224,6 +224,12 @@ def early_host_settings(app_dir: str) -> HostSettings | None:
         return None
     route_prefix = "api"  # App.route_prefix: its keys ignoring case, the last of each wins
     prefix = lookup_ignoring_case(host, "extensions", "http", "routePrefix")
+    if prefix is not None and not isinstance(prefix, str):
+        # A number or a boolean: the text the host's configuration holds. Imported here only:
+        # the app process starts before any of the model is imported (test_prestart).
+        from funcls.model.config_text import config_text
+
+        prefix = config_text(prefix)
     if isinstance(prefix, str):
         route_prefix = prefix.strip("/")
     values = _get_exact(local, "Values")
