@@ -91,9 +91,12 @@ RULES: tuple[Rule, ...] = (
         "AZF401",
         "setting-expression-undefined",
         W,
-        "A `%Name%` expression in a binding property that local.settings.json does not define.",
+        "A `%Name%` expression in a binding property that local.settings.json does not define, "
+        "or defines empty.",
         "The host replaces `%Name%` with the app setting's value when it loads the function "
-        'and fails when there is none. A v2 value read with `os.getenv("NAME", default)` '
+        "and fails when there is none; an empty value is put in as it is, so a property that "
+        "is the whole `%Name%` (a queue name, say) becomes empty and the function fails "
+        'when its listener starts. A v2 value read with `os.getenv("NAME", default)` '
         "gets information (or a hint) saying which value binds: the setting's where it is "
         "set, the default funcls shows where it is not.",
         Example({"function_app.py": _HEAD + _TIMER}),
@@ -103,7 +106,8 @@ RULES: tuple[Rule, ...] = (
                 "local.settings.json": _settings(**_BASE, CLEANUP_SCHEDULE="0 0 3 * * *"),
             }
         ),
-        "Add the setting to local.settings.json `Values`.",
+        "Add the setting to local.settings.json `Values` (the fix writes the value `funcls new` "
+        "uses for that property where there is one, else an empty value to fill in).",
     ),
     Rule(
         "AZF402",
