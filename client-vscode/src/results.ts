@@ -13,11 +13,19 @@ import * as path from "path";
 import * as vscode from "vscode";
 
 import type { AppState } from "./functionsModel";
-import { renderResult, renderRunning, statusLine, type Ran, type RunResult } from "./resultsRender";
+import { resultContent, resultPage, runningContent, statusLine, type Ran, type RunResult } from "./resultsRender";
 import { openInBrowser } from "./server";
 import { runnerStatus, runningAppItems } from "./statusModel";
 
 const HISTORY = 50;
+
+type PanelMessage = { action?: string; file?: string; line?: number; url?: string; seq?: number };
+
+/** What a function's panel shows: its content block, numbered (resultPage's `seq`). */
+interface Shown {
+  seq: number;
+  content: string;
+}
 
 export function isRunResult(value: unknown): value is RunResult {
   return typeof value === "object" && value !== null && typeof (value as RunResult).ok === "boolean";
@@ -25,6 +33,7 @@ export function isRunResult(value: unknown): value is RunResult {
 
 export class ResultPanels implements vscode.Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
+  private readonly shown = new Map<string, Shown>();
   readonly history: Ran[] = [];
   readonly status: vscode.StatusBarItem;
   private readonly states = new Map<string, AppState>();
@@ -73,9 +82,7 @@ export class ResultPanels implements vscode.Disposable {
   running(root: string, name: string): void {
     const since = new Date();
     this.runs.set(`${root}\0${name}`, since);
-    const panel = this.panelFor(root, name);
-    panel.title = `… ${name} · ${path.basename(root)}`;
-    panel.webview.html = renderRunning(name, since, this.history, randomBytes(16).toString("base64"), panel.webview.cspSource);
+    this.show(root, name, `… ${name} · ${path.basename(root)}`, runningContent(name, since, this.history));
     this.updateStatus();
   }
 
@@ -95,43 +102,78 @@ export class ResultPanels implements vscode.Disposable {
     this.history.unshift(ran);
     this.history.splice(HISTORY);
     this.runs.delete(`${root}\0${name}`);
-    const panel = this.panelFor(root, name);
     // Two apps may have functions of the same name: the tab says which app.
-    panel.title = `${result.ok ? "✓" : "✗"} ${name} · ${path.basename(root)}`;
-    panel.webview.html = renderResult(
-      ran,
-      this.history,
-      randomBytes(16).toString("base64"),
-      panel.webview.cspSource,
-    );
+    this.show(root, name, `${result.ok ? "✓" : "✗"} ${name} · ${path.basename(root)}`, resultContent(ran, this.history));
     this.updateStatus();
   }
 
-  /** The function's panel, created or revealed (beside the editor, keeping the focus). */
+  /** Put `content` in the function's panel (created or revealed). A panel on screen gets it
+   * by a message and its page replaces its content block: setting webview.html reloads the
+   * page, and a warm ▶ Run set it twice ("Running…", then the result), which took most of the
+   * ~450 ms from the click to the result in code-server (bench/bench_vscode_wait.py) while
+   * the server answered in 7–72 ms. A new panel, or one not on screen (retainContextWhenHidden
+   * is false: it has no page to post to), gets the whole page instead. */
+  private show(root: string, name: string, title: string, content: string): void {
+    const key = `${root}\0${name}`;
+    const existing = this.panels.get(key);
+    const panel = existing ?? this.panelFor(root, name);
+    panel.title = title;
+    const shown = { seq: (this.shown.get(key)?.seq ?? 0) + 1, content };
+    this.shown.set(key, shown);
+    if (existing === undefined || !existing.visible) {
+      // Before the reveal: the page it loads when shown is this one.
+      this.setPage(panel, name, shown);
+    } else {
+      void panel.webview.postMessage({ type: "show", seq: shown.seq, html: content }).then((sent) => {
+        // Not delivered (the panel went off screen meanwhile): the page it loads must be the latest.
+        if (!sent && this.panels.get(key) === panel) {
+          this.setPage(panel, name, this.shown.get(key) ?? shown);
+        }
+      });
+    }
+    if (existing !== undefined) {
+      existing.reveal(undefined, true);
+    }
+  }
+
+  private setPage(panel: vscode.WebviewPanel, name: string, shown: Shown): void {
+    panel.webview.html = resultPage(name, randomBytes(16).toString("base64"), panel.webview.cspSource, shown.content, shown.seq);
+  }
+
+  /** The function's new panel (beside the editor, keeping the focus). */
   private panelFor(root: string, name: string): vscode.WebviewPanel {
     const key = `${root}\0${name}`;
-    let panel = this.panels.get(key);
-    if (panel === undefined) {
-      panel = vscode.window.createWebviewPanel(
-        "funcls.result",
-        `Run: ${name}`,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-        { enableScripts: true, enableFindWidget: true, retainContextWhenHidden: false },
-      );
-      const created = panel;
-      this.panels.set(key, created);
-      created.onDidDispose(() => this.panels.delete(key));
-      created.webview.onDidReceiveMessage((msg: { action?: string; file?: string; line?: number; url?: string }) =>
-        this.onMessage(root, name, msg),
-      );
-    } else {
-      panel.reveal(undefined, true);
-    }
+    const panel = vscode.window.createWebviewPanel(
+      "funcls.result",
+      `Run: ${name}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, enableFindWidget: true, retainContextWhenHidden: false },
+    );
+    this.panels.set(key, panel);
+    panel.onDidDispose(() => {
+      this.panels.delete(key);
+      this.shown.delete(key);
+    });
+    // Off screen, the panel's page is gone; shown again, it is loaded from webview.html: the
+    // latest content goes in it now (posted content would be lost otherwise).
+    panel.onDidChangeViewState(() => {
+      const shown = this.shown.get(key);
+      if (!panel.visible && shown !== undefined) {
+        this.setPage(panel, name, shown);
+      }
+    });
+    panel.webview.onDidReceiveMessage((msg: PanelMessage) => this.onMessage(root, name, panel, msg));
     return panel;
   }
 
-  private async onMessage(root: string, name: string, msg: { action?: string; file?: string; line?: number; url?: string }): Promise<void> {
-    if (msg.action === "openUrl" && typeof msg.url === "string" && /^https?:\/\//.test(msg.url)) {
+  private async onMessage(root: string, name: string, panel: vscode.WebviewPanel, msg: PanelMessage): Promise<void> {
+    if (msg.action === "ready") {
+      // A page loaded from older HTML than the latest content (see onDidChangeViewState).
+      const shown = this.shown.get(`${root}\0${name}`);
+      if (shown !== undefined && typeof msg.seq === "number" && msg.seq < shown.seq) {
+        await panel.webview.postMessage({ type: "show", seq: shown.seq, html: shown.content });
+      }
+    } else if (msg.action === "openUrl" && typeof msg.url === "string" && /^https?:\/\//.test(msg.url)) {
       await openInBrowser(msg.url);
     } else if (msg.action === "runAgain") {
       await vscode.commands.executeCommand("funcls.runFunction", root, name);

@@ -1,6 +1,8 @@
 // The run result panel's HTML, from the server's funcls.runFunction result. No `vscode`
 // import: unit-tested in Node. Everything from the result is escaped; the page runs one script
-// (with a nonce) that only posts the buttons' messages back to the extension.
+// (with a nonce) that posts the buttons' messages back to the extension and puts the content
+// the extension posts (resultContent, runningContent) in its content block: a panel's page is
+// loaded once, not once for "Running…" and again for the result (results.ts).
 
 export interface RunResult {
   ok: boolean;
@@ -254,6 +256,11 @@ function historyList(history: readonly Ran[], current: Ran | undefined): string 
 }
 
 export function renderResult(ran: Ran, history: readonly Ran[], nonce: string, cspSource: string): string {
+  return resultPage(ran.name, nonce, cspSource, resultContent(ran, history));
+}
+
+/** The content block of a result: what the page shows under the function's name. */
+export function resultContent(ran: Ran, history: readonly Ran[]): string {
   const r = ran.result;
   const sent = sentLine(r);
   const stores = storeLines(ran);
@@ -265,11 +272,7 @@ export function renderResult(ran: Ran, history: readonly Ran[], nonce: string, c
     r.ranOn ? `on ${escapeHtml(r.ranOn)}` : "",
     r.invocationId ? `invocation ${escapeHtml(r.invocationId)}` : "",
   ].filter((s) => s !== "");
-  return page(
-    ran.name,
-    nonce,
-    cspSource,
-    `<p class="status ${r.ok ? "ok" : "bad"}" id="status">${escapeHtml(statusLine(r))}</p>
+  return `<p class="status ${r.ok ? "ok" : "bad"}" id="status">${escapeHtml(statusLine(r))}</p>
 <p class="meta">${meta.join(" · ")}</p>
 ${sent === "" ? "" : `<p class="sent">Sent: ${sent.startsWith("GET ") ? linkified(sent) : escapeHtml(sent)}</p>`}
 ${stores.length === 0 ? "" : `<p class="store">${stores.map(escapeHtml).join("<br>")}</p>`}
@@ -280,30 +283,32 @@ ${section("Body", body === "" ? "" : `<pre class="body">${linkified(body)}</pre>
 ${section("Outputs", outputsList(r))}
 ${section("Logs", logsBlock(r))}
 ${section("Request", requestBlock(r))}
-${section("Earlier runs", historyList(history, ran))}`,
-  );
+${section("Earlier runs", historyList(history, ran))}`;
 }
 
 /** The panel while a run is on its way, shown at the click (QA in code-server: a function
  * that took 30 s showed nothing for 30 s, and a second run showed the first one's result until
  * it ended). The page counts the seconds; the result replaces it. */
 export function renderRunning(name: string, since: Date, history: readonly Ran[], nonce: string, cspSource: string): string {
-  const started = since.getTime();
-  return page(
-    name,
-    nonce,
-    cspSource,
-    `<p class="status running" id="status">Running…</p>
-<p class="meta" id="elapsed" data-since="${started}">started at ${escapeHtml(since.toLocaleTimeString())}</p>
-<p>The result shows here when ${escapeHtml(name)} returns (a run ends after <code>funcls.invokeTimeoutSeconds</code>, 120 s by default). A breakpoint of a debug session holds it until you continue.</p>
-${section("Earlier runs", historyList(history, undefined))}`,
-    `const el = document.getElementById("elapsed");
-const tick = () => { el.textContent = "running for " + Math.round((Date.now() - Number(el.dataset.since)) / 1000) + " s"; };
-setInterval(tick, 1000);`,
-  );
+  return resultPage(name, nonce, cspSource, runningContent(name, since, history));
 }
 
-function page(name: string, nonce: string, cspSource: string, inner: string, script = ""): string {
+/** The content block of a run on its way; the page's script counts the seconds in #elapsed. */
+export function runningContent(name: string, since: Date, history: readonly Ran[]): string {
+  return `<p class="status running" id="status">Running…</p>
+<p class="meta" id="elapsed" data-since="${since.getTime()}">started at ${escapeHtml(since.toLocaleTimeString())}</p>
+<p>The result shows here when ${escapeHtml(name)} returns (a run ends after <code>funcls.invokeTimeoutSeconds</code>, 120 s by default). A breakpoint of a debug session holds it until you continue.</p>
+${section("Earlier runs", historyList(history, undefined))}`;
+}
+
+/** A result panel's page with `content` (resultContent, runningContent) in its content block.
+ * `seq` numbers the content: the extension posts `{ type: "show", seq, html }` for later content,
+ * which replaces the block in place (older or repeated numbers are ignored), and the page says
+ * `{ action: "ready", seq }` when it loads, so a page loaded again from older HTML (a hidden
+ * panel shown again: retainContextWhenHidden is false) is sent the latest. The content is the
+ * same escaped HTML a whole page would hold; it is never run (innerHTML runs no script, and the
+ * CSP allows only the nonce'd one). */
+export function resultPage(name: string, nonce: string, cspSource: string, content: string, seq = 0): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
@@ -320,9 +325,13 @@ button { margin-right: .5em; }
 </style></head>
 <body>
 <h1>${escapeHtml(name)}</h1>
-${inner}
+<div id="content" data-seq="${seq}">
+${content}
+</div>
 <script nonce="${nonce}">
 const vscode = acquireVsCodeApi();
+const content = document.getElementById("content");
+let shown = Number(content.dataset.seq);
 document.addEventListener("click", (e) => {
   const t = e.target.closest("[data-action],[data-open],[data-url]");
   if (!t) return;
@@ -331,6 +340,20 @@ document.addEventListener("click", (e) => {
   else if (t.dataset.open) vscode.postMessage({ action: "open", file: t.dataset.open, line: Number(t.dataset.line) });
   else vscode.postMessage({ action: t.dataset.action });
 });
-${script}</script>
+window.addEventListener("message", (e) => {
+  const m = e.data;
+  if (!m || m.type !== "show" || typeof m.html !== "string" || typeof m.seq !== "number" || m.seq <= shown) return;
+  shown = m.seq;
+  content.dataset.seq = String(m.seq);
+  content.innerHTML = m.html;
+  window.scrollTo(0, 0);
+});
+const tick = () => {
+  const el = document.getElementById("elapsed");
+  if (el) el.textContent = "running for " + Math.round((Date.now() - Number(el.dataset.since)) / 1000) + " s";
+};
+setInterval(tick, 1000);
+vscode.postMessage({ action: "ready", seq: shown });
+</script>
 </body></html>`;
 }

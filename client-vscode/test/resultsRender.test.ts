@@ -7,6 +7,9 @@ import {
   prettyBody,
   renderResult,
   renderRunning,
+  resultContent,
+  resultPage,
+  runningContent,
   requestOrigin,
   sentLine,
   shownRequest,
@@ -251,8 +254,30 @@ test("a run on its way: its panel says Running… at once and counts the seconds
   assert.match(page, /<h2>Earlier runs<\/h2><ul class="history"><li title="200 OK">.*<b>get_product<\/b> 200 OK<\/li><\/ul>/);
   // The counter is the page's one script, under the nonce and the CSP.
   assert.equal(page.match(/<script/g)?.length, 1);
-  assert.match(page, /<script nonce="N0NCE">[\s\S]*setInterval\(tick, 1000\);<\/script>/);
+  assert.match(page, /<script nonce="N0NCE">[\s\S]*setInterval\(tick, 1000\);[\s\S]*<\/script>/);
   assert.match(page, /script-src 'nonce-N0NCE'/);
+});
+
+test("a panel's page is loaded once: later content is posted and replaces its content block (a warm Run reloaded the page twice)", () => {
+  const since = new Date(1_700_000_000_000);
+  const running = runningContent("get_product", since, [http]);
+  const result = resultContent(http, [http]);
+  // The content blocks are the pages' content, with no page, style or script of their own.
+  for (const content of [running, result]) {
+    assert.doesNotMatch(content, /<script|<html|<style|<h1>/);
+  }
+  assert.ok(renderResult(http, [http], "N", "x").includes(result));
+  assert.ok(renderRunning("get_product", since, [http], "N", "x").includes(running));
+  const page = resultPage("get_product", "N0NCE", "vscode-csp", result, 7);
+  assert.match(page, /<div id="content" data-seq="7">\n<p class="status ok" id="status">200 OK<\/p>/);
+  // The one nonce'd script takes the posted content (a newer seq only) and says which it holds
+  // when it loads; the CSP stays strict and nothing in the page is an inline handler.
+  assert.equal(page.match(/<script/g)?.length, 1);
+  assert.match(page, /script-src 'nonce-N0NCE';/);
+  assert.match(page, /window\.addEventListener\("message", [\s\S]*m\.seq <= shown\) return;[\s\S]*content\.innerHTML = m\.html;/);
+  assert.match(page, /vscode\.postMessage\(\{ action: "ready", seq: shown \}\);/);
+  assert.doesNotMatch(page, /\son[a-z]+=/i);
+  assert.doesNotMatch(page, /unsafe-eval|script-src[^;]*unsafe-inline/);
 });
 
 test("a run that did not happen shows no '0 ms' (QA: under 'is not loaded: function_app.py:22 failed to load')", () => {

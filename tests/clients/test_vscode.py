@@ -645,6 +645,9 @@ def test_run_again_in_the_result_panel_runs_the_function_again(session: Session)
     assert seen["after"]["tab"].startswith("✓ heartbeat"), session.explain("its tab", seen)
     # The earlier run is listed under the new one.
     assert "Earlier runs" in seen["after"]["text"], session.explain("earlier runs", seen)
+    # In the page it had: the panel's page is not loaded again for each run (two loads, for
+    # "Running…" and the result, took most of a warm Run's ~450 ms; bench_vscode_wait.py).
+    assert seen["samePage"] is True, session.explain("the panel's page was loaded again", seen)
 
 
 # -- the Functions view ------------------------------------------------------------------------

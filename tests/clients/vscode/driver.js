@@ -708,6 +708,9 @@ const STEPS = {
   async panelClick(page, step) {
     const before = await resultPanel(page, step.function, WAIT);
     const frame = await panelFrame(page, step.function, WAIT);
+    // A mark in the page's document: still there after the rerun when the panel updated its
+    // page in place, gone when the page was loaded again (webview.html set).
+    await frame.evaluate(() => (document.documentElement.dataset.driverMark = "before"));
     const target = step.selector ? frame.locator(step.selector) : frame.getByText(step.click, { exact: false });
     await target.first().click();
     if (step.then === "editor") {
@@ -725,7 +728,15 @@ const STEPS = {
       if (invocation(after.text) && invocation(after.text) !== invocation(before.text)) break;
       await page.waitForTimeout(250);
     }
-    return { before, after };
+    const frames = [];
+    for (const f of page.frames()) {
+      const h1 = await f.locator("h1").first().innerText({ timeout: 200 }).catch(() => "");
+      if (h1.trim() === step.function) frames.push(f);
+    }
+    const marks = await Promise.all(
+      frames.map((f) => f.evaluate(() => document.documentElement.dataset.driverMark || null).catch(() => null)),
+    );
+    return { before, after, samePage: marks.includes("before") };
   },
 
   /** In the Notifications center, click `action` on the notification showing `expect`; then
