@@ -97,9 +97,11 @@ def test_every_setting_the_runner_reads(tmp_path: Path, monkeypatch: pytest.Monk
         ({"Extensions": {"Http": {"RoutePrefix": "shop"}}}, "shop"),
         ({"extensions": {"HTTP": {"routeprefix": ""}}}, ""),
         ({"extensions": {"http": {"routePrefix": "a", "RoutePrefix": "b/"}}}, "b"),
-        ({"extensions": {"http": {"routePrefix": 3}}}, "api"),
+        # A number is the text the host's configuration holds (77860b8, config_text).
+        ({"extensions": {"http": {"routePrefix": 3}}}, "3"),
+        ({"extensions": {"http": {"routePrefix": {"v": "x"}}}}, "api"),
     ],
-    ids=["other case", "lower case, empty", "the last wins", "not a string"],
+    ids=["other case", "lower case, empty", "the last wins", "a number", "an object"],
 )
 def test_the_route_prefix_ignoring_case(
     tmp_path: Path, extensions: dict[str, object], prefix: str
